@@ -1,0 +1,113 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Our own targets build in Swift 6 mode with every warning an error;
+/// dependencies are unaffected.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "Switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "proxy", targets: ["proxy"]),
+        .executable(name: "log-replay", targets: ["log-replay"]),
+        .executable(name: "stub-upstream", targets: ["stub-upstream"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "SSE", targets: ["SSE"]),
+        .library(name: "Convert", targets: ["Convert"]),
+        .library(name: "Cassette", targets: ["Cassette"]),
+        .library(name: "Proxy", targets: ["Proxy"]),
+        .library(name: "Replay", targets: ["Replay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "Wire", swiftSettings: strict),
+        .target(name: "SSE", swiftSettings: strict),
+        .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
+        .target(name: "Cassette", dependencies: ["Wire", "SSE", "CLZ4"], swiftSettings: strict),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "Wire", "SSE", "Convert", "Cassette",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Wire", "SSE", "Convert", "Cassette",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "proxy",
+            dependencies: [
+                "Proxy", "Replay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "log-replay",
+            dependencies: [
+                "Replay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "stub-upstream",
+            dependencies: [
+                "Replay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Wire", "SSE", "Convert", "Cassette",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SSETests", dependencies: ["SSE", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CassetteTests", dependencies: ["Cassette", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: [
+                "Proxy", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "Proxy", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

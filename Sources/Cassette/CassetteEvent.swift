@@ -1,0 +1,96 @@
+import Wire
+
+/// One line of a cassette (format version 1, see shared/DESIGN.md).
+///
+/// A line is a JSON object: `kind`, then `x` (the exchange id) and `t_us`
+/// (microseconds since the exchange began) on every line but the header,
+/// then the kind's own fields. The fields are kept as an ordered JSON object
+/// so a reader never loses what a newer writer added.
+///
+/// Fields by kind (JSON bodies are stored as JSON values; a body that is not
+/// JSON is `body_text` when UTF-8, else `body_b64`):
+/// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
+/// - `client_request`: `method`, `path`, `query` (or null), `headers`
+///   (object of name to value, secrets redacted), `body`.
+/// - `route`: `model_id`, `upstream` (the api_base, no secrets), `options`
+///   (a `RouteOptions` record), `requested_model`.
+/// - `upstream_request`: `method`, `url` (`key=` redacted), `headers`, `body`.
+/// - `upstream_response`: `status`, `headers`.
+/// - `upstream_chunk`: `text` (the bytes, when UTF-8) or `b64`; boundaries
+///   are the ones the network gave.
+/// - `client_response`: `status`, `headers`, and `body` when not streamed.
+/// - `client_event`: `event` (name or null), `data` (JSON value) or
+///   `data_text` when the data is not JSON.
+/// - `diagnostic`: `severity`, `path`, `message`.
+/// - `error`: `stage`, `type`, `message`, `status`.
+/// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
+///   `dropped_events`.
+public struct CassetteEvent: Sendable, Hashable {
+    /// What a line records.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case cassette
+        case clientRequest = "client_request"
+        case route
+        case upstreamRequest = "upstream_request"
+        case upstreamResponse = "upstream_response"
+        case upstreamChunk = "upstream_chunk"
+        case clientResponse = "client_response"
+        case clientEvent = "client_event"
+        case diagnostic
+        case error
+        case end
+    }
+
+    /// The line's `kind` as written; an unknown kind from a newer writer is
+    /// kept as text rather than failing the read.
+    public var kind: String
+    /// The exchange id (`x`); nil only on the header line.
+    public var exchange: String?
+    /// Microseconds since the exchange began (`t_us`).
+    public var timeMicros: Int64?
+    /// Every other field, in order.
+    public var fields: JSONObject
+
+    public init(kind: String, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
+        self.kind = kind
+        self.exchange = exchange
+        self.timeMicros = timeMicros
+        self.fields = fields
+    }
+
+    public init(_ kind: Kind, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
+        self.init(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, fields: fields)
+    }
+
+    /// The known kind, or nil for a kind this reader does not know.
+    public var knownKind: Kind? { Kind(rawValue: kind) }
+
+    public subscript(field: String) -> JSONValue? {
+        get { fields[field] }
+        set { fields[field] = newValue }
+    }
+
+    /// The line as a JSON object: `kind`, `x`, `t_us`, then the fields.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object.append(key: "kind", value: .string(kind))
+        if let exchange { object.append(key: "x", value: .string(exchange)) }
+        if let timeMicros { object.append(key: "t_us", value: .int(timeMicros)) }
+        for member in fields.members where !["kind", "x", "t_us"].contains(member.key) {
+            object.append(key: member.key, value: member.value)
+        }
+        return .object(object)
+    }
+
+    /// Reads a line's JSON object; nil when it has no string `kind`.
+    public init?(json: JSONValue) {
+        guard case .object(var object) = json, let kind = object["kind"]?.stringValue else { return nil }
+        self.kind = kind
+        exchange = object["x"]?.stringValue
+        timeMicros = object["t_us"].flatMap { $0.intValue }.map(Int64.init)
+        object.removeValue(forKey: "kind")
+        object.removeValue(forKey: "x")
+        object.removeValue(forKey: "t_us")
+        fields = object
+    }
+}

@@ -1,0 +1,84 @@
+import Wire
+
+/// An error as the proxy reports it to a client: an HTTP status, an
+/// Anthropic error type, and a message a person can act on.
+///
+/// It is dialect-neutral; `rendered(in:)` gives the body in the client's own
+/// API shape.
+public struct APIError: Error, Sendable, Hashable {
+    public var status: Int
+    /// Anthropic's error type, such as `invalid_request_error`.
+    public var type: String
+    public var message: String
+    /// Seconds, passed on from an upstream's `retry-after` on 429 and 529.
+    public var retryAfter: String?
+
+    public init(status: Int, type: String, message: String, retryAfter: String? = nil) {
+        self.status = status
+        self.type = type
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    /// 400 `invalid_request_error`.
+    public static func invalidRequest(_ message: String) -> APIError {
+        APIError(status: 400, type: "invalid_request_error", message: message)
+    }
+
+    /// 404 `not_found_error`.
+    public static func notFound(_ message: String) -> APIError {
+        APIError(status: 404, type: "not_found_error", message: message)
+    }
+
+    /// 500 `api_error`, for the proxy's own failures.
+    public static func internalError(_ message: String) -> APIError {
+        APIError(status: 500, type: "api_error", message: message)
+    }
+
+    /// The Anthropic error type that goes with an HTTP status.
+    public static func anthropicType(forStatus status: Int) -> String {
+        switch status {
+        case 400: "invalid_request_error"
+        case 401: "authentication_error"
+        case 402: "billing_error"
+        case 403: "permission_error"
+        case 404: "not_found_error"
+        case 413: "request_too_large"
+        case 429: "rate_limit_error"
+        case 503, 529: "overloaded_error"
+        case 504: "timeout_error"
+        case 400..<500: "invalid_request_error"
+        default: "api_error"
+        }
+    }
+}
+
+extension APIError {
+    /// The error body in `dialect`'s shape:
+    /// Anthropic `{"type":"error","error":{"type","message"}}`,
+    /// OpenAI `{"error":{"message","type","code"}}`,
+    /// Gemini `{"error":{"code","message","status"}}`.
+    public func rendered(in dialect: Dialect) -> JSONValue {
+        switch dialect {
+        case .anthropic:
+            return ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
+        case .openai, .openaiResponses:
+            return ["error": ["message": .string(message), "type": .string(type), "code": .int(Int64(status))]]
+        case .gemini:
+            return ["error": ["code": .int(Int64(status)), "message": .string(message), "status": .string(geminiStatus)]]
+        }
+    }
+
+    private var geminiStatus: String {
+        switch status {
+        case 400: "INVALID_ARGUMENT"
+        case 401: "UNAUTHENTICATED"
+        case 403: "PERMISSION_DENIED"
+        case 404: "NOT_FOUND"
+        case 429: "RESOURCE_EXHAUSTED"
+        case 503, 529: "UNAVAILABLE"
+        case 504: "DEADLINE_EXCEEDED"
+        default: "INTERNAL"
+        }
+    }
+}

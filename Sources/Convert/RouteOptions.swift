@@ -1,0 +1,64 @@
+import Wire
+
+/// Everything a route decides about converting one exchange, and nothing
+/// secret: the proxy builds it from the config entry, records it in the
+/// cassette's `route` line, and `log-replay verify` rebuilds the same
+/// conversion from that record alone.
+public struct RouteOptions: Sendable, Hashable, Codable {
+    /// The config entry's `model_id`.
+    public var modelID: String
+    /// The upstream's dialect (`format` in the config).
+    public var upstreamDialect: Dialect
+    /// The upstream's own model name (`model_name`).
+    public var upstreamModel: String
+    /// Caps the client's `max_tokens`.
+    public var maxTokensCap: Int?
+    /// The model's context window, in tokens, when configured.
+    public var contextWindow: Int?
+    /// Wins over the effort derived from the client's thinking settings.
+    public var reasoningEffort: String?
+    /// Wins over the client's temperature.
+    public var temperature: Double?
+    /// Merged into the upstream body last, so it overrides converted fields.
+    public var extraBody: JSONObject?
+
+    public init(
+        modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
+        contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
+        extraBody: JSONObject? = nil
+    ) {
+        self.modelID = modelID
+        self.upstreamDialect = upstreamDialect
+        self.upstreamModel = upstreamModel
+        self.maxTokensCap = maxTokensCap
+        self.contextWindow = contextWindow
+        self.reasoningEffort = reasoningEffort
+        self.temperature = temperature
+        self.extraBody = extraBody
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case modelID = "model_id"
+        case upstreamDialect = "format"
+        case upstreamModel = "model_name"
+        case maxTokensCap = "max_tokens"
+        case contextWindow = "context"
+        case reasoningEffort = "reasoning_effort"
+        case temperature
+        case extraBody = "extra_body"
+    }
+}
+
+extension JSONObject: Codable {
+    public init(from decoder: any Decoder) throws {
+        guard case .object(let object) = try JSONValue(from: decoder) else {
+            throw DecodingError.typeMismatch(
+                JSONObject.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an object"))
+        }
+        self = object
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try JSONValue.object(self).encode(to: encoder)
+    }
+}

@@ -1,0 +1,102 @@
+/// A JSON object's members in the order they were read or inserted.
+///
+/// Lookups are linear: wire objects have few keys, and keeping one array is
+/// cheaper than an array plus an index for the sizes seen in practice.
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+    /// One key and its value.
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: JSONValue
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public private(set) var members: [Member]
+
+    public init() { members = [] }
+    public init(_ members: [Member]) { self.members = members }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        members = elements.map { Member(key: $0.0, value: $0.1) }
+    }
+
+    public var startIndex: Int { members.startIndex }
+    public var endIndex: Int { members.endIndex }
+    public subscript(position: Int) -> Member { members[position] }
+
+    public var keys: [String] { members.map(\.key) }
+
+    /// Reads a member; setting replaces it in place (keeping its position),
+    /// appends a new key at the end, and `nil` removes the key.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            for member in members where member.key == key { return member.value }
+            return nil
+        }
+        set {
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue {
+                    members[index].value = newValue
+                } else {
+                    members.remove(at: index)
+                }
+            } else if let newValue {
+                members.append(Member(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Appends without checking for an existing key; the parser uses it, and
+    /// a duplicate key then resolves to the first one on lookup.
+    public mutating func append(key: String, value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
+
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> JSONValue? {
+        guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+        return members.remove(at: index).value
+    }
+
+    /// The same members with keys sorted, recursively, for order-blind
+    /// comparison and matching.
+    public func sortedByKey() -> JSONObject {
+        JSONObject(
+            members.sorted { $0.key < $1.key }.map { Member(key: $0.key, value: $0.value.sortedKeys()) })
+    }
+
+    /// Order-blind: two objects are equal when they hold the same keys with
+    /// equal values.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        for member in lhs.members {
+            guard let other = rhs[member.key], other == member.value else { return false }
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-blind, to agree with ==.
+        var combined = 0
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            combined ^= memberHasher.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(combined)
+    }
+}
+
+extension JSONValue {
+    /// This value with every object's keys sorted, recursively.
+    public func sortedKeys() -> JSONValue {
+        switch self {
+        case .object(let object): .object(object.sortedByKey())
+        case .array(let array): .array(array.map { $0.sortedKeys() })
+        default: self
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+import Wire
+
+@Suite struct JSONValueTests {
+    @Test func keepsKeyOrderAndIntegers() throws {
+        let text = #"{"z":1,"a":2.5,"m":[true,false,null],"s":"h\u00e9\n\"x\"","big":12345678901234}"#
+        let value = try JSONValue(parsing: text)
+        #expect(value.objectValue?.keys == ["z", "a", "m", "s", "big"])
+        #expect(value["z"] == .int(1))
+        #expect(value["a"] == .double(2.5))
+        #expect(value["s"] == .string("hé\n\"x\""))
+        #expect(value.serializedString() == #"{"z":1,"a":2.5,"m":[true,false,null],"s":"hé\n\"x\"","big":12345678901234}"#)
+    }
+
+    @Test func equalityIgnoresKeyOrderButNotType() throws {
+        #expect(try JSONValue(parsing: #"{"a":1,"b":2}"#) == JSONValue(parsing: #"{"b":2,"a":1}"#))
+        #expect(try JSONValue(parsing: "1") != JSONValue(parsing: "1.0"))
+    }
+
+    @Test func surrogatePairsAndLoneSurrogates() throws {
+        #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == .string("😀"))
+        #expect(try JSONValue(parsing: #""\ud83d x""#) == .string("\u{FFFD} x"))
+    }
+
+    @Test(arguments: [
+        ("{\"a\":}", 1, 6), ("[1,2", 1, 5), ("{\n  \"a\" 1}", 2, 7), ("tru", 1, 1), ("\"abc", 1, 1), ("1 2", 1, 3),
+    ])
+    func errorsNameTheirPosition(text: String, line: Int, column: Int) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+        do {
+            _ = try JSONValue(parsing: text)
+        } catch {
+            #expect(error.line == line)
+            #expect(error.column == column)
+        }
+    }
+
+    @Test func settingAKeyKeepsItsPosition() {
+        var value: JSONValue = ["model": "a", "max_tokens": 10]
+        value["model"] = "b"
+        value["stream"] = true
+        value["max_tokens"] = nil
+        #expect(value.serializedString() == #"{"model":"b","stream":true}"#)
+    }
+
+    @Test func controlCharactersAreEscaped() {
+        #expect(JSONValue.string("\u{01}\t").serializedString() == #""\u0001\t""#)
+    }
+}
