@@ -1,1 +1,37 @@
-print("not yet")
+import ArgumentParser
+import Foundation
+import Replay
+
+/// `stub-upstream`: serves the upstream side of recorded exchanges as a fake
+/// provider, so a client can run through the real proxy with no network.
+@main struct StubUpstreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stub-upstream", abstract: "Serve cassettes' upstream responses over HTTP.")
+
+    @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0 picks a free one and prints it).") var port = 8090
+    @Option(help: "Timing: 1 recorded, N times faster, 0 as fast as possible.") var speed = 1.0
+    @Option(help: "Cap every gap at this many milliseconds.") var maxGap: Int?
+    @Flag(help: "Serve exchanges strictly in recorded sequence.") var strictOrder = false
+    @Option(help: "A request JSON pointer to ignore when matching, added to the defaults.") var ignore: [String] = []
+
+    func run() async throws {
+        guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
+        let set: CassetteSet
+        do {
+            set = try CassetteLoader.load(paths: cassettes, progress: ReadProgress())
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let options = StubUpstream.Options(
+            host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
+            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init))
+        let stub = StubUpstream(exchanges: set.exchanges, options: options)
+        try await stub.runService { port in
+            // Written at once, unbuffered: scripts wait for this line to learn the port.
+            let line = "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

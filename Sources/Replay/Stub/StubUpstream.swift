@@ -77,6 +77,12 @@ public final class StubUpstream: Sendable {
         try await application(onListening: onListening).run()
     }
 
+    /// Runs until SIGINT or SIGTERM, then shuts down gracefully; the
+    /// `stub-upstream` executable's loop.
+    public func runService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).runService()
+    }
+
     /// Starts the server, runs `body` with the bound port, then shuts the
     /// server down gracefully (open responses finish first).
     public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
