@@ -16,12 +16,16 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "Only this client path, e.g. /v1/messages ('*' matches anything).") var endpoint: String?
     @Option(help: "Only this requested model ('*' matches anything).") var model: String?
     @Option(help: "Only this client status, e.g. 429 or 5xx.") var status: String?
-    @Option(help: "Only exchanges since an ISO 8601 time (2026-11-21T08:00:00Z, or a date) or a span back: 90s, 10m, 2h, 7d.")
+    @Option(
+        help:
+            "Only exchanges since an ISO 8601 time (2026-11-21T08:00:00Z, or a date) or a span back: 90s, 10m, 2h, 7d.")
     var since: String?
 
     func filter() throws -> ExchangeFilter {
         let sinceDate = try since.map { text in
-            guard let date = ReplayTime.parseSince(text) else { throw ValidationError("--since: cannot read '\(text)'") }
+            guard let date = ReplayTime.parseSince(text) else {
+                throw ValidationError("--since: cannot read '\(text)'")
+            }
             return date
         }
         return ExchangeFilter(
@@ -30,8 +34,8 @@ struct FilterOptions: ParsableArguments {
     }
 }
 
-extension InspectFormat: @retroactive ExpressibleByArgument {}
-extension VerifyLevel: @retroactive ExpressibleByArgument {}
+extension InspectFormat: ExpressibleByArgument {}
+extension VerifyLevel: ExpressibleByArgument {}
 
 /// Runs a command body with buffered stdout and stderr, flushed before the
 /// process exits with the body's status.
@@ -62,7 +66,9 @@ struct Inspect: AsyncParsableCommand {
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-run recorded traffic through today's converters, offline, and diff. Exit 0 match, 1 differ, 2 unreadable.")
+        abstract:
+            "Re-run recorded traffic through today's converters, offline, and diff. Exit 0 match, 1 differ, 2 unreadable."
+    )
     @Argument(help: "Cassette files or directories.") var paths: [String]
     @Option(help: "bytes, events (default) or semantic.") var level: VerifyLevel = .events
     @Option(help: "A JSON pointer to skip, added to the volatile defaults; '*' is one segment, '**' any.")
@@ -92,6 +98,8 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let filter = try filters.filter()
         let sender = ReplaySender(target: to)
-        try await finish { await LogReplayCommands.send(paths: paths, filter: filter, sender: sender, output: &$0, errors: &$1) }
+        try await finish {
+            await LogReplayCommands.send(paths: paths, filter: filter, sender: sender, output: &$0, errors: &$1)
+        }
     }
 }

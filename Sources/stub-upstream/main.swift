@@ -30,7 +30,8 @@ import Replay
         let stub = StubUpstream(exchanges: set.exchanges, options: options)
         try await stub.runService { port in
             // Written at once, unbuffered: scripts wait for this line to learn the port.
-            let line = "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
+            let line =
+                "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
     }

@@ -1,4 +1,5 @@
 import Replay
+import SSE
 import Testing
 import Wire
 
@@ -65,5 +66,48 @@ import Wire
     @Test func removingDropsMatchedMembersForMatching() throws {
         let body = try JSONValue(parsing: #"{"metadata":{"user_id":"session-1","other":1},"model":"m"}"#)
         #expect(body.removing(VolatileFields.requests) == ["metadata": ["other": 1], "model": "m"])
+    }
+}
+
+@Suite struct EventAlignmentTests {
+    func events(_ names: [String]) -> [SSEEvent] {
+        names.map { SSEEvent(event: $0, data: #"{"type":"\#($0)"}"#) }
+    }
+
+    @Test func anInsertedEventIsOneDifference() {
+        let comparison = OutputComparisonProbe.events(
+            expected: events(["message_start", "content_block_start", "content_block_delta", "message_stop"]),
+            actual: events(["message_start", "ping", "content_block_start", "content_block_delta", "message_stop"]))
+        #expect(
+            comparison == [
+                JSONDifference(pointer: "/1", expected: nil, actual: ["event": "ping", "data": ["type": "ping"]])
+            ])
+    }
+
+    @Test func aMissingEventIsOneDifference() {
+        let comparison = OutputComparisonProbe.events(
+            expected: events(["a", "b", "c", "d"]), actual: events(["a", "c", "d"]))
+        #expect(
+            comparison == [JSONDifference(pointer: "/1", expected: ["event": "b", "data": ["type": "b"]], actual: nil)])
+    }
+
+    @Test func alignmentsOfEveryShape() {
+        let cases: [([String], [String])] = [
+            ([], []), (["a"], []), ([], ["a"]), (["a", "b"], ["b", "a"]), (["a", "b", "c"], ["x", "b", "y"]),
+            (["a", "a", "b"], ["a", "b", "b"]),
+        ]
+        for (left, right) in cases {
+            let differences = OutputComparisonProbe.events(expected: events(left), actual: events(right))
+            let removed = differences.count { $0.actual == nil }
+            let added = differences.count { $0.expected == nil }
+            // Every unmatched event appears once; matched ones never do.
+            #expect(left.count - removed == right.count - added, "\(left) vs \(right)")
+        }
+    }
+}
+
+enum OutputComparisonProbe {
+    static func events(expected: [SSEEvent], actual: [SSEEvent]) -> [JSONDifference] {
+        OutputComparison(level: .events, ignoring: []).compare(events: expected, actual)
     }
 }

@@ -29,7 +29,8 @@ public enum LogReplayCommands {
     ) -> Int32 {
         let report: VerifyReport
         do {
-            report = VerifyReport(set: try CassetteLoader.load(paths: paths, progress: ReadProgress()), verifier: verifier)
+            report = VerifyReport(
+                set: try CassetteLoader.load(paths: paths, progress: ReadProgress()), verifier: verifier)
         } catch {
             errors.write("log-replay verify: \(error)\n")
             return 2
@@ -51,7 +52,8 @@ public enum LogReplayCommands {
 
     /// Rewrites every file holding a differing exchange; returns how many.
     static func updateCassettes(_ report: VerifyReport) throws -> Int {
-        let byFile = Dictionary(grouping: report.results.filter { $0.skipped == nil && !$0.differences.isEmpty }, by: \.file)
+        let byFile = Dictionary(
+            grouping: report.results.filter { $0.skipped == nil && !$0.differences.isEmpty }, by: \.file)
         for (file, results) in byFile.sorted(by: { $0.key < $1.key }) {
             let contents = try CassetteReader.read(path: file)
             let events = CassetteUpdate.updatedEvents(contents.events, with: results)

@@ -78,21 +78,21 @@ extension Exchange {
 
 extension Exchange {
     /// The client request's body bytes, as the client sent them.
-    public var requestBodyBytes: [UInt8]? { clientRequest.flatMap { ExchangeBody.bytes(of: $0) } }
+    public var requestBodyBytes: [UInt8]? { clientRequest?.bodyBytes }
 
     /// The client response's body bytes when it was not streamed.
-    public var responseBodyBytes: [UInt8]? { clientResponse.flatMap { ExchangeBody.bytes(of: $0) } }
+    public var responseBodyBytes: [UInt8]? { clientResponse?.bodyBytes }
 
     /// The SSE bytes the client received, re-encoded from the recorded frames.
     public var clientStreamBytes: [UInt8] {
         var bytes: [UInt8] = []
-        for event in clientEvents { ExchangeBody.sseEvent(of: event).encode(into: &bytes) }
+        for event in clientEvents { event.sseEvent?.encode(into: &bytes) }
         return bytes
     }
 
     /// The recorded request headers as name/value pairs, in order.
-    public var requestHeaders: [(name: String, value: String)] { ExchangeBody.headers(of: clientRequest) }
+    public var requestHeaders: [(name: String, value: String)] { clientRequest?.headerPairs ?? [] }
 
     /// The recorded response headers as name/value pairs, in order.
-    public var responseHeaders: [(name: String, value: String)] { ExchangeBody.headers(of: clientResponse) }
+    public var responseHeaders: [(name: String, value: String)] { clientResponse?.headerPairs ?? [] }
 }

@@ -19,7 +19,8 @@ public final class ReadProgress {
     func update(filesRead: Int, of total: Int, exchanges: Int) {
         guard enabled, clock.now - started >= Self.delay else { return }
         shown = true
-        FileHandle.standardError.write(Data("\rreading cassettes: \(filesRead)/\(total) files, \(exchanges) exchanges".utf8))
+        FileHandle.standardError.write(
+            Data("\rreading cassettes: \(filesRead)/\(total) files, \(exchanges) exchanges".utf8))
     }
 
     func finish() {

@@ -21,7 +21,7 @@ public struct StubRecording: Sendable {
         file = exchange.file
         method = request["method"]?.stringValue?.uppercased() ?? "POST"
         path = Self.path(ofURL: request["url"]?.stringValue ?? request["path"]?.stringValue ?? "/")
-        canonicalBody = ExchangeBody.bytes(of: request).flatMap { Self.canonical($0, ignoring: ignoring) }
+        canonicalBody = request.bodyBytes.flatMap { Self.canonical($0, ignoring: ignoring) }
         matchKey = Self.key(canonicalBody)
         self.reply = reply
     }

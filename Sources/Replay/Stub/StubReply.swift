@@ -63,7 +63,7 @@ public struct StubReply: Sendable, Hashable {
             return
         }
         self.status = status
-        headers = ExchangeBody.headers(of: response)
+        headers = response.headerPairs
             .filter { !Self.droppedHeaders.contains($0.name.lowercased()) }
             .map { Header(name: $0.name, value: $0.value) }
         let headTime = response.timeMicros ?? start
@@ -72,9 +72,9 @@ public struct StubReply: Sendable, Hashable {
         chunks = exchange.upstreamChunks.map { chunk in
             let time = chunk.timeMicros ?? previous
             defer { previous = max(previous, time) }
-            return Chunk(gapMicros: max(0, time - previous), bytes: ExchangeBody.chunkBytes(of: chunk))
+            return Chunk(gapMicros: max(0, time - previous), bytes: chunk.chunkBytes ?? [])
         }
-        if chunks.isEmpty, let body = ExchangeBody.bytes(of: response) {
+        if chunks.isEmpty, let body = response.bodyBytes {
             chunks = [Chunk(gapMicros: 0, bytes: body)]
         }
         cutAfterChunks = status < 400 && upstreamErrors.contains { ($0.timeMicros ?? headTime) >= headTime }

@@ -11,7 +11,8 @@ import Wire
 public enum CassetteUpdate {
     /// The lines of one file with the differing exchanges' expectations
     /// replaced. Exchanges that matched or were skipped are untouched.
-    public static func updatedEvents(_ events: [CassetteEvent], with results: [ExchangeVerification]) -> [CassetteEvent] {
+    public static func updatedEvents(_ events: [CassetteEvent], with results: [ExchangeVerification]) -> [CassetteEvent]
+    {
         var replayed: [String: ExchangeVerification.Replayed] = [:]
         for result in results where result.skipped == nil && !result.differences.isEmpty {
             replayed[result.exchangeID] = result.replayed
@@ -84,10 +85,20 @@ public enum CassetteUpdate {
             let writer = try CassetteWriter(file: temporary.path, header: header)
             for event in events { try writer.write(event) }
             try writer.close()
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            // rename(2) replaces the original in one step.
+            guard rename(temporary.path, path) == 0 else {
+                throw RewriteError(path: path, reason: String(cString: strerror(errno)))
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
+    }
+
+    /// A rewritten cassette could not replace the original.
+    public struct RewriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): cannot replace the file: \(reason)" }
     }
 }

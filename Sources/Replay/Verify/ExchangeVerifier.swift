@@ -66,9 +66,9 @@ public struct ExchangeVerifier: Sendable {
         guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
             return result
         }
-        let chunks = exchange.upstreamChunks.map { ExchangeBody.chunkBytes(of: $0) }
+        let chunks = exchange.upstreamChunks.map { $0.chunkBytes ?? [] }
         if status >= 400 {
-            let retryAfter = ExchangeBody.headers(of: response).first { $0.name.lowercased() == "retry-after" }?.value
+            let retryAfter = response.headerPairs.first { $0.name.lowercased() == "retry-after" }?.value
             let error = UpstreamErrorMapper.map(
                 status: status, body: Array(chunks.joined()), retryAfter: retryAfter,
                 upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
@@ -78,7 +78,7 @@ public struct ExchangeVerifier: Sendable {
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
             events += converter.finish(error: Self.streamFailure(exchange))
-            let recorded = exchange.clientEvents.map { ExchangeBody.sseEvent(of: $0) }
+            let recorded = exchange.clientEvents.compactMap(\.sseEvent)
             // A client that hung up saw only a prefix of the stream.
             if exchange.end?["outcome"]?.stringValue == "client_cancelled", events.count > recorded.count {
                 events.removeLast(events.count - recorded.count)
@@ -95,7 +95,8 @@ public struct ExchangeVerifier: Sendable {
                 } catch {
                     throw APIError(
                         status: 502, type: "api_error",
-                        message: "upstream \(Self.upstreamName(route)) sent a body that is not JSON (\(error.description))")
+                        message:
+                            "upstream \(Self.upstreamName(route)) sent a body that is not JSON (\(error.description))")
                 }
                 let converted = try ResponseConverter.convert(
                     upstreamBody: upstreamBody, route: options, requestedModel: requestedModel)
