@@ -36,12 +36,18 @@ import Testing
         let expected = whole.parse(bytes) + whole.finish()
         let payloadCount = try Fixtures.chunkPayloads(atPath: path).count
         #expect(expected.count == payloadCount + (path.contains("/openai-chat/") ? 1 : 0))
-        for split in Self.splitPositions(count: bytes.count) {
-            var parser = SSEParser()
-            let events = parser.parse(bytes[..<split]) + parser.parse(bytes[split...]) + parser.finish()
-            if events != expected {
-                Issue.record("\(path): split at \(split) differs")
-                return
+        // Pieces are handed over as buffer pointers: the same bytes, but
+        // several times faster to iterate in a debug build than slices.
+        bytes.withUnsafeBufferPointer { buffer in
+            for split in Self.splitPositions(count: buffer.count) {
+                var parser = SSEParser()
+                let events =
+                    parser.parse(UnsafeBufferPointer(rebasing: buffer[..<split]))
+                    + parser.parse(UnsafeBufferPointer(rebasing: buffer[split...])) + parser.finish()
+                if events != expected {
+                    Issue.record("\(path): split at \(split) differs")
+                    return
+                }
             }
         }
     }
