@@ -124,7 +124,8 @@ extension OpenAIChatRequestBuilder {
                     toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
                 } else {
                     diagnostics.append(
-                        .warning(blockPath, "tool_result for \(id) answers no tool call of the previous turn; sent as text"))
+                        .warning(
+                            blockPath, "tool_result for \(id) answers no tool call of the previous turn; sent as text"))
                     parts.append(.text("Result of tool call \(id):\n\(text)"))
                 }
                 if !images.isEmpty {

@@ -143,7 +143,8 @@ extension OpenAIChatStreamTranscoder {
         case .thinking:
             if let signature = thinkingSignature {
                 output.append(
-                    Self.deltaEvent(index: open.index, delta: ["type": "signature_delta", "signature": .string(signature)]))
+                    Self.deltaEvent(
+                        index: open.index, delta: ["type": "signature_delta", "signature": .string(signature)]))
                 thinkingSignature = nil
             }
         case .tool(let callIndex):

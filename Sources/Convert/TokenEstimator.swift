@@ -48,7 +48,8 @@ public enum TokenEstimator {
                 case "tool_result": if let inner = block["content"] { add(content: inner) }
                 case "image": fixed += tokensPerImage
                 case "document":
-                    if let text = block["source"]?["data"]?.stringValue, block["source"]?["type"]?.stringValue == "text" {
+                    if let text = block["source"]?["data"]?.stringValue, block["source"]?["type"]?.stringValue == "text"
+                    {
                         characters += text.unicodeScalars.count
                     } else {
                         fixed += tokensPerImage

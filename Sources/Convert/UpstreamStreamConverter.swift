@@ -20,7 +20,8 @@ public struct UpstreamStreamConverter: Sendable {
         upstreamName = route.modelID
         switch route.upstreamDialect {
         case .openai:
-            transcoder = .openai(OpenAIChatStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
+            transcoder = .openai(
+                OpenAIChatStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         case .anthropic:
             transcoder = .anthropic(AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID))
         case .openaiResponses, .gemini:
@@ -86,7 +87,9 @@ public struct UpstreamStreamConverter: Sendable {
         guard let chunk = try? JSONValue(parsing: data.utf8) else {
             let excerpt = String(data.prefix(200))
             return machine.fail(
-                APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
+                APIError(
+                    status: 502, type: "api_error",
+                    message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
         }
         if event.event == "error", chunk["error"] == nil {
             return machine.receive(chunk: ["error": chunk])

@@ -147,7 +147,8 @@ struct AnthropicStreamCheckState {
         if block.type == "tool_use" && !block.partialJSON.isEmpty {
             let parsed = try? JSONValue(parsing: block.partialJSON)
             if parsed?.objectValue == nil {
-                report(index, "tool_use block \(blockIndex) input is not a JSON object: \(block.partialJSON.prefix(120))")
+                report(
+                    index, "tool_use block \(blockIndex) input is not a JSON object: \(block.partialJSON.prefix(120))")
             }
         }
         open = nil

@@ -12,13 +12,16 @@ import Wire
         ],
     ]
     static let ping: JSONValue = ["type": "ping"]
-    static let textStart: JSONValue = ["type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""]]
+    static let textStart: JSONValue = [
+        "type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""],
+    ]
     static let textDelta: JSONValue = [
         "type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": "Hi"],
     ]
     static let stop0: JSONValue = ["type": "content_block_stop", "index": 0]
     static let messageDelta: JSONValue = [
-        "type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": nil], "usage": ["output_tokens": 1],
+        "type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": nil],
+        "usage": ["output_tokens": 1],
     ]
     static let messageStop: JSONValue = ["type": "message_stop"]
     static let valid = [start, ping, textStart, textDelta, stop0, messageDelta, messageStop]
@@ -40,7 +43,9 @@ import Wire
     }
 
     @Test func catchesAMissingMessageStop() {
-        #expect(violations(Array(Self.valid.dropLast())) == ["end of stream: the stream ends without message_stop or error"])
+        #expect(
+            violations(Array(Self.valid.dropLast())) == ["end of stream: the stream ends without message_stop or error"]
+        )
     }
 
     @Test func catchesEventsAfterMessageStop() {
@@ -58,9 +63,11 @@ import Wire
             "type": "content_block_start", "index": 2, "content_block": ["type": "text", "text": ""],
         ]
         #expect(
-            violations([Self.start, Self.textStart, secondBlock]).first == "event 2: block 2 starts while block 0 is open")
+            violations([Self.start, Self.textStart, secondBlock]).first
+                == "event 2: block 2 starts while block 0 is open")
         #expect(violations([Self.ping] + Self.valid).contains("event 0: ping before message_start"))
-        #expect(violations([Self.start, Self.start] + Self.valid.dropFirst()).contains("event 1: second message_start"))
+        #expect(
+            violations([Self.start, Self.start] + Self.valid.dropFirst()).contains("event 1: second message_start"))
         #expect(
             violations([Self.start, Self.textStart, Self.textDelta, Self.messageDelta, Self.stop0, Self.messageStop])
                 .contains("event 3: message_delta while block 0 is open"))
@@ -72,9 +79,12 @@ import Wire
             "content_block": ["type": "tool_use", "id": "t", "name": "n", "input": [:]],
         ]
         let badJSON: JSONValue = [
-            "type": "content_block_delta", "index": 0, "delta": ["type": "input_json_delta", "partial_json": "{\"a\":"],
+            "type": "content_block_delta", "index": 0,
+            "delta": ["type": "input_json_delta", "partial_json": "{\"a\":"],
         ]
-        let found = violations([Self.start, toolStart, badJSON, Self.textDelta, Self.stop0, Self.messageDelta, Self.messageStop])
+        let found = violations([
+            Self.start, toolStart, badJSON, Self.textDelta, Self.stop0, Self.messageDelta, Self.messageStop,
+        ])
         #expect(found.contains("event 3: text_delta in a tool_use block"))
         #expect(found.contains { $0.hasPrefix("event 4: tool_use block 0 input is not a JSON object") })
     }

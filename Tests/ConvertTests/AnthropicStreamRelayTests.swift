@@ -34,10 +34,11 @@ import Wire
         let path = try Fixtures.path("providers/anthropic/duplicate-message-start.chunks.txt")
         let events = convertStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.anthropic)
         #expect(events.filter { $0.event == "message_start" }.count == 1)
-        #expect(events.map(\.event) == [
-            "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
-            "message_stop",
-        ])
+        #expect(
+            events.map(\.event) == [
+                "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+                "message_stop",
+            ])
     }
 
     @Test func usageIsTrackedFromMessageStartAndMessageDelta() throws {

@@ -45,7 +45,10 @@ import Wire
         #expect(message.stopReason == "tool_use")
         #expect(
             message.usage
-                == ["input_tokens": 19, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 320, "output_tokens": 83])
+                == [
+                    "input_tokens": 19, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 320,
+                    "output_tokens": 83,
+                ])
     }
 
     @Test func deepseekReasoningYieldsThinkingThenText() throws {
@@ -83,7 +86,8 @@ import Wire
         let events = try Self.events("azure-model-router.1")
         let message = AssembledMessage(events)
         #expect(message.blocks.map(\.text) == ["Capital of Denmark."])
-        #expect(try JSONValue(parsing: events[0].data)["message"]?["id"] == "msg_chatcmpl-CYPS1lijGoK8gd9lYzY3r9Sx50nbt")
+        #expect(
+            try JSONValue(parsing: events[0].data)["message"]?["id"] == "msg_chatcmpl-CYPS1lijGoK8gd9lYzY3r9Sx50nbt")
         #expect(message.usage?["output_tokens"] == 78)
     }
 

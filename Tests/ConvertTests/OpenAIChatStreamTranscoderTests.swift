@@ -24,7 +24,8 @@ import Wire
 
     @Test func emptyAndNullContentOpensNoBlock() {
         let nullContent: JSONValue = [
-            "id": "c", "choices": [["index": 0, "delta": ["role": "assistant", "content": nil], "finish_reason": nil]],
+            "id": "c",
+            "choices": [["index": 0, "delta": ["role": "assistant", "content": nil], "finish_reason": nil]],
         ]
         let output = transcode([nullContent, chunk(content: ""), chunk(content: ""), chunk(finish: "stop")])
         #expect(violations(output) == [])
@@ -40,16 +41,22 @@ import Wire
         #expect(atFinish.map { $0["type"]?.stringValue } == ["content_block_stop"])
         output += atFinish
         output += machine.receive(
-            chunk: ["id": "chatcmpl-1", "choices": [], "usage": [
-                "prompt_tokens": 100, "completion_tokens": 7, "prompt_tokens_details": ["cached_tokens": 60],
-            ]])
+            chunk: [
+                "id": "chatcmpl-1", "choices": [],
+                "usage": [
+                    "prompt_tokens": 100, "completion_tokens": 7, "prompt_tokens_details": ["cached_tokens": 60],
+                ],
+            ])
         output += machine.receiveDone()
         #expect(violations(output) == [])
         let message = AssembledMessage(output)
         #expect(message.stopReason == "max_tokens")
         #expect(
             message.usage
-                == ["input_tokens": 40, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 60, "output_tokens": 7])
+                == [
+                    "input_tokens": 40, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 60,
+                    "output_tokens": 7,
+                ])
         #expect(machine.usage?["output_tokens"] == 7)
         #expect(machine.receive(chunk: chunk(content: "late")) == [])
     }
@@ -70,10 +77,14 @@ import Wire
     @Test func aRealReasoningSignatureIsSentBeforeTheThinkingBlockCloses() {
         let signed: JSONValue = [
             "id": "c",
-            "choices": [[
-                "index": 0, "finish_reason": nil,
-                "delta": ["reasoning": "hmm", "reasoning_details": [["type": "reasoning.text", "signature": "sig-1"]]],
-            ]],
+            "choices": [
+                [
+                    "index": 0, "finish_reason": nil,
+                    "delta": [
+                        "reasoning": "hmm", "reasoning_details": [["type": "reasoning.text", "signature": "sig-1"]],
+                    ],
+                ]
+            ],
         ]
         let output = transcode([signed, chunk(content: "ok"), chunk(finish: "stop")])
         #expect(violations(output) == [])
@@ -112,11 +123,15 @@ import Wire
 
     @Test func sequentialParallelCallsStreamLive() {
         var machine = OpenAIChatStreamTranscoder(requestedModel: "m", upstreamName: "u")
-        var output = machine.receive(chunk: chunk(toolCalls: [toolFragment(0, id: "a", name: "Read", arguments: "{\"p\":")]))
+        var output = machine.receive(
+            chunk: chunk(toolCalls: [toolFragment(0, id: "a", name: "Read", arguments: "{\"p\":")]))
         output += machine.receive(chunk: chunk(toolCalls: [toolFragment(0, arguments: "1}")]))
         let second = machine.receive(chunk: chunk(toolCalls: [toolFragment(1, id: "b", name: "Bash", arguments: "{")]))
         // Call 0's arguments are complete JSON, so call 1 starts at once.
-        #expect(second.map { $0["type"]?.stringValue } == ["content_block_stop", "content_block_start", "content_block_delta"])
+        #expect(
+            second.map { $0["type"]?.stringValue } == [
+                "content_block_stop", "content_block_start", "content_block_delta",
+            ])
         output += second
         output += machine.receive(chunk: chunk(toolCalls: [toolFragment(1, arguments: "\"c\":2}")]))
         output += machine.receive(chunk: chunk(finish: "tool_calls"))
@@ -198,7 +213,8 @@ import Wire
     }
 
     @Test func truncatedStreamEndsWithAnErrorEvent() {
-        let output = transcode([chunk(content: "cut"), chunk(toolCalls: [toolFragment(0, id: "t", name: "x")])], done: false)
+        let output = transcode(
+            [chunk(content: "cut"), chunk(toolCalls: [toolFragment(0, id: "t", name: "x")])], done: false)
         #expect(violations(output) == [])
         #expect(output.last?["type"] == "error")
         #expect(output.last?["error"]?["message"]?.stringValue?.contains("ended early") == true)
@@ -242,7 +258,9 @@ import Wire
     }
 
     @Test func usageInTheFirstChunkSetsMessageStartInputTokens() {
-        let output = transcode([chunk(content: "x", usage: ["prompt_tokens": 12, "completion_tokens": 0]), chunk(finish: "stop")])
+        let output = transcode([
+            chunk(content: "x", usage: ["prompt_tokens": 12, "completion_tokens": 0]), chunk(finish: "stop"),
+        ])
         #expect(output[0]["message"]?["usage"]?["input_tokens"] == 12)
         #expect(output[0]["message"]?["usage"]?["output_tokens"] == 0)
     }

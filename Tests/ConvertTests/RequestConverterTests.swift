@@ -7,7 +7,9 @@ import Wire
         try RequestConverter.convert(anthropicRequest: request, route: route)
     }
 
-    static func request(_ extra: JSONObject = [:], messages: JSONValue = [["role": "user", "content": "Hi"]]) -> JSONValue {
+    static func request(
+        _ extra: JSONObject = [:], messages: JSONValue = [["role": "user", "content": "Hi"]]
+    ) -> JSONValue {
         var body: JSONObject = ["model": "claude-sonnet", "max_tokens": 1024, "messages": messages]
         for member in extra { body[member.key] = member.value }
         return .object(body)
@@ -24,7 +26,12 @@ import Wire
     @Test func systemStringBlocksAndSystemRoleMessagesBecomeOneLeadingSystemMessage() throws {
         let converted = try Self.convert(
             Self.request(
-                ["system": [["type": "text", "text": "A"], ["type": "text", "text": "B", "cache_control": ["type": "ephemeral"]]]],
+                [
+                    "system": [
+                        ["type": "text", "text": "A"],
+                        ["type": "text", "text": "B", "cache_control": ["type": "ephemeral"]],
+                    ]
+                ],
                 messages: [
                     ["role": "user", "content": "Hi"],
                     ["role": "system", "content": "C"],
@@ -40,14 +47,16 @@ import Wire
 
     @Test func imagesBecomeDataAndPlainURLs() throws {
         let converted = try Self.convert(
-            Self.request(messages: [[
-                "role": "user",
-                "content": [
-                    ["type": "text", "text": "What is this?"],
-                    ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "iVBOR"]],
-                    ["type": "image", "source": ["type": "url", "url": "https://example.com/a.jpg"]],
-                ],
-            ]]))
+            Self.request(messages: [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "text", "text": "What is this?"],
+                        ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "iVBOR"]],
+                        ["type": "image", "source": ["type": "url", "url": "https://example.com/a.jpg"]],
+                    ],
+                ]
+            ]))
         #expect(
             converted.body["messages"]?[0]?["content"]
                 == [
@@ -164,16 +173,24 @@ import Wire
     @Test func imagesInToolResultsFollowTheToolMessages() throws {
         let converted = try Self.convert(
             Self.request(messages: [
-                ["role": "assistant", "content": [["type": "tool_use", "id": "s", "name": "Screenshot", "input": [:]]]],
+                [
+                    "role": "assistant",
+                    "content": [["type": "tool_use", "id": "s", "name": "Screenshot", "input": [:]]],
+                ],
                 [
                     "role": "user",
-                    "content": [[
-                        "type": "tool_result", "tool_use_id": "s",
-                        "content": [
-                            ["type": "text", "text": "taken"],
-                            ["type": "image", "source": ["type": "base64", "media_type": "image/jpeg", "data": "AAA"]],
-                        ],
-                    ]],
+                    "content": [
+                        [
+                            "type": "tool_result", "tool_use_id": "s",
+                            "content": [
+                                ["type": "text", "text": "taken"],
+                                [
+                                    "type": "image",
+                                    "source": ["type": "base64", "media_type": "image/jpeg", "data": "AAA"],
+                                ],
+                            ],
+                        ]
+                    ],
                 ],
             ]))
         let messages = try #require(converted.body["messages"]?.arrayValue)
@@ -191,7 +208,9 @@ import Wire
 
     @Test func orphanToolResultBecomesText() throws {
         let converted = try Self.convert(
-            Self.request(messages: [["role": "user", "content": [["type": "tool_result", "tool_use_id": "gone", "content": "r"]]]]))
+            Self.request(messages: [
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "gone", "content": "r"]]]
+            ]))
         #expect(converted.body["messages"]?[0] == ["role": "user", "content": "Result of tool call gone:\nr"])
         #expect(converted.diagnostics.map(\.severity) == ["warning"])
     }
@@ -261,13 +280,15 @@ import Wire
     }
 
     @Test func anthropicUpstreamKeepsTheBodyButModelAndCap() throws {
-        let text = #"{"max_tokens":64000,"model":"claude-opus","stream":true,"messages":[{"role":"user","content":"Hi"}],"thinking":{"type":"adaptive"}}"#
+        let text =
+            #"{"max_tokens":64000,"model":"claude-opus","stream":true,"messages":[{"role":"user","content":"Hi"}],"thinking":{"type":"adaptive"}}"#
         var route = TestRoutes.anthropic
         route.maxTokensCap = 32000
         let converted = try Self.convert(try JSONValue(parsing: text), route: route)
         #expect(
             converted.body.description
-                == #"{"max_tokens":32000,"model":"claude-sonnet-4-5-20250929","stream":true,"messages":[{"role":"user","content":"Hi"}],"thinking":{"type":"adaptive"}}"#)
+                == #"{"max_tokens":32000,"model":"claude-sonnet-4-5-20250929","stream":true,"messages":[{"role":"user","content":"Hi"}],"thinking":{"type":"adaptive"}}"#
+        )
         let uncapped = try Self.convert(try JSONValue(parsing: text), route: TestRoutes.anthropic)
         #expect(uncapped.body["max_tokens"] == 64000)
         #expect(uncapped.diagnostics == [])

@@ -42,7 +42,10 @@ import Wire
             "messages.0.content.0.tool_use_id: Field required"
         ),
         (#"{"model":"m","max_tokens":1,"messages":[],"stream":"yes"}"#, "stream: expected a boolean, got string"),
-        (#"{"model":"m","max_tokens":1,"messages":[],"system":3}"#, "system: expected a string or an array of content blocks, got integer"),
+        (
+            #"{"model":"m","max_tokens":1,"messages":[],"system":3}"#,
+            "system: expected a string or an array of content blocks, got integer"
+        ),
         (#"{"model":"m","max_tokens":1,"messages":[],"tools":[{}]}"#, "tools.0.name: Field required"),
     ])
     func invalidRequestsNameTheField(body: String, expected: String) {

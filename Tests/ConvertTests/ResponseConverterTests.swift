@@ -46,7 +46,10 @@ import Wire
         #expect(message["stop_sequence"] == .null)
         #expect(
             message["usage"]
-                == ["input_tokens": 19, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 320, "output_tokens": 92])
+                == [
+                    "input_tokens": 19, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 320,
+                    "output_tokens": 92,
+                ])
     }
 
     @Test func deepseekTextHitsMaxTokens() throws {
@@ -72,13 +75,17 @@ import Wire
     @Test func unparseableArgumentsAreKeptWithADiagnostic() throws {
         let body: JSONValue = [
             "id": "x",
-            "choices": [[
-                "index": 0, "finish_reason": "tool_calls",
-                "message": [
-                    "role": "assistant", "content": "",
-                    "tool_calls": [["id": "c", "type": "function", "function": ["name": "f", "arguments": "{\"a\": 1"]]],
-                ],
-            ]],
+            "choices": [
+                [
+                    "index": 0, "finish_reason": "tool_calls",
+                    "message": [
+                        "role": "assistant", "content": "",
+                        "tool_calls": [
+                            ["id": "c", "type": "function", "function": ["name": "f", "arguments": "{\"a\": 1"]]
+                        ],
+                    ],
+                ]
+            ],
         ]
         let converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: body, route: TestRoutes.openAI, requestedModel: "m")

@@ -108,7 +108,8 @@ struct AssembledMessage {
             case "content_block_delta":
                 let delta = payload["delta"]
                 let piece =
-                    delta?["text"]?.stringValue ?? delta?["thinking"]?.stringValue ?? delta?["partial_json"]?.stringValue
+                    delta?["text"]?.stringValue ?? delta?["thinking"]?.stringValue ?? delta?["partial_json"]?
+                    .stringValue
                     ?? ""
                 blocks[blocks.count - 1].text += piece
                 if let signature = delta?["signature"]?.stringValue { blocks[blocks.count - 1].signature = signature }

@@ -21,7 +21,8 @@ import Wire
 
     @Test func openAIMessageIsKeptAndUpstreamNamed() {
         let error = Self.map(
-            429, #"{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}"#,
+            429,
+            #"{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}"#,
             retryAfter: "20")
         #expect(error.message == "upstream deepseek returned HTTP 429: Rate limit reached for requests (requests)")
         #expect(error.retryAfter == "20")
@@ -35,7 +36,8 @@ import Wire
             Self.map(529, #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#).message
                 == "upstream deepseek returned HTTP 529: Overloaded (overloaded_error)")
         #expect(
-            Self.map(400, #"[{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}]"#).message
+            Self.map(400, #"[{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}]"#)
+                .message
                 == "upstream deepseek returned HTTP 400: API key not valid (INVALID_ARGUMENT)")
         #expect(Self.map(404, #"{"detail":"Not Found"}"#).message == "upstream deepseek returned HTTP 404: Not Found")
         #expect(Self.map(500, #"{"error":"boom"}"#).message == "upstream deepseek returned HTTP 500: boom")
