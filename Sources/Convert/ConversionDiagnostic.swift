@@ -17,6 +17,19 @@ public struct ConversionDiagnostic: Sendable, Hashable, Codable {
         self.message = message
     }
 
+    /// An object key as a JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`).
+    static func pointerToken(_ key: String) -> String {
+        var token = ""
+        for character in key {
+            switch character {
+            case "~": token += "~0"
+            case "/": token += "~1"
+            default: token.append(character)
+            }
+        }
+        return token
+    }
+
     static func debug(_ path: String, _ message: String) -> ConversionDiagnostic {
         ConversionDiagnostic(severity: "debug", path: path, message: message)
     }

@@ -46,7 +46,8 @@ extension OpenAIChatRequestBuilder {
         function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
         if let strict = definition["strict"]?.boolValue { function["strict"] = .bool(strict) }
         for member in definition where !Self.translatedToolFields.contains(member.key) {
-            diagnostics.append(.debug("\(path)/\(member.key)", "no OpenAI equivalent; dropped"))
+            diagnostics.append(
+                .debug("\(path)/\(ConversionDiagnostic.pointerToken(member.key))", "no OpenAI equivalent; dropped"))
         }
         return ["type": "function", "function": .object(function)]
     }

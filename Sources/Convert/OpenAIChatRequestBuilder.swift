@@ -71,7 +71,8 @@ struct OpenAIChatRequestBuilder {
     private mutating func convertedUser() -> String? {
         guard let metadata = request["metadata"]?.objectValue else { return nil }
         for member in metadata where member.key != "user_id" {
-            diagnostics.append(.debug("/metadata/\(member.key)", "no OpenAI equivalent; dropped"))
+            diagnostics.append(
+                .debug("/metadata/\(ConversionDiagnostic.pointerToken(member.key))", "no OpenAI equivalent; dropped"))
         }
         guard let userID = metadata["user_id"]?.stringValue, !userID.isEmpty else { return nil }
         guard userID.count > Self.maxUserLength else { return userID }
@@ -83,12 +84,16 @@ struct OpenAIChatRequestBuilder {
     private mutating func reportUntranslatedFields() {
         for member in request where !Self.translatedFields.contains(member.key) {
             diagnostics.append(
-                .debug("/\(member.key)", "no OpenAI Chat Completions equivalent; dropped"))
+                .debug(
+                    "/\(ConversionDiagnostic.pointerToken(member.key))",
+                    "no OpenAI Chat Completions equivalent; dropped"))
         }
         if let outputConfig = request["output_config"]?.objectValue {
             for member in outputConfig where member.key != "effort" {
                 diagnostics.append(
-                    .debug("/output_config/\(member.key)", "no OpenAI Chat Completions equivalent; dropped"))
+                    .debug(
+                        "/output_config/\(ConversionDiagnostic.pointerToken(member.key))",
+                        "no OpenAI Chat Completions equivalent; dropped"))
             }
         }
     }

@@ -230,6 +230,12 @@ import Wire
         #expect(converted.diagnostics.map(\.path) == ["/top_k"])
     }
 
+    @Test func droppedFieldPathsAreJSONPointers() throws {
+        let converted = try Self.convert(Self.request(["context_management": [:], "a/b~c": 1]))
+        #expect(converted.diagnostics.map(\.path) == ["/context_management", "/a~1b~0c"])
+        #expect(converted.diagnostics.allSatisfy { $0.severity == "debug" })
+    }
+
     @Test func longUserIDsAreHashedStably() throws {
         let long = String(repeating: "x", count: 100)
         let first = try Self.convert(Self.request(["metadata": ["user_id": .string(long)]]))
