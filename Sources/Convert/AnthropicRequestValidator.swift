@@ -23,6 +23,7 @@ enum AnthropicRequestValidator {
 
         guard let messages = body["messages"] else { throw Self.missing("messages") }
         guard case .array(let list) = messages else { throw Self.wrongType("messages", "an array", messages) }
+        if list.isEmpty { throw .invalidRequest("messages: at least one message is required") }
         for (index, message) in list.enumerated() {
             try validateMessage(message, field: "messages.\(index)")
         }

@@ -20,13 +20,23 @@ import Wire
 
     @Test(arguments: [
         (#"[]"#, "the request body must be a JSON object, got array"),
-        (#"{"max_tokens":1,"messages":[]}"#, "model: Field required"),
-        (#"{"model":7,"max_tokens":1,"messages":[]}"#, "model: expected a string, got integer"),
-        (#"{"model":"m","messages":[]}"#, "max_tokens: Field required"),
-        (#"{"model":"m","max_tokens":"9","messages":[]}"#, "max_tokens: expected an integer, got string"),
-        (#"{"model":"m","max_tokens":0,"messages":[]}"#, "max_tokens: must be at least 1, got 0"),
+        (#"{"max_tokens":1,"messages":[{"role":"user","content":"x"}]}"#, "model: Field required"),
+        (
+            #"{"model":7,"max_tokens":1,"messages":[{"role":"user","content":"x"}]}"#,
+            "model: expected a string, got integer"
+        ),
+        (#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#, "max_tokens: Field required"),
+        (
+            #"{"model":"m","max_tokens":"9","messages":[{"role":"user","content":"x"}]}"#,
+            "max_tokens: expected an integer, got string"
+        ),
+        (
+            #"{"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]}"#,
+            "max_tokens: must be at least 1, got 0"
+        ),
         (#"{"model":"m","max_tokens":1}"#, "messages: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":{}}"#, "messages: expected an array, got object"),
+        (#"{"model":"m","max_tokens":1,"messages":[]}"#, "messages: at least one message is required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"content":"x"}]}"#, "messages.0.role: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user"}]}"#, "messages.0.content: Field required"),
         (
@@ -41,12 +51,18 @@ import Wire
             #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result"}]}]}"#,
             "messages.0.content.0.tool_use_id: Field required"
         ),
-        (#"{"model":"m","max_tokens":1,"messages":[],"stream":"yes"}"#, "stream: expected a boolean, got string"),
         (
-            #"{"model":"m","max_tokens":1,"messages":[],"system":3}"#,
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"stream":"yes"}"#,
+            "stream: expected a boolean, got string"
+        ),
+        (
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"system":3}"#,
             "system: expected a string or an array of content blocks, got integer"
         ),
-        (#"{"model":"m","max_tokens":1,"messages":[],"tools":[{}]}"#, "tools.0.name: Field required"),
+        (
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"tools":[{}]}"#,
+            "tools.0.name: Field required"
+        ),
     ])
     func invalidRequestsNameTheField(body: String, expected: String) {
         #expect(Self.message(for: body) == expected)
