@@ -28,9 +28,20 @@ extension OpenAIChatStreamTranscoder {
         }
     }
 
+    /// Where calls go whose upstream reused an `index` for a new call.
+    static let reusedIndexSlots = 1 << 32
+
     mutating func receiveToolCall(_ call: JSONValue, index: Int, into output: inout [JSONValue]) {
-        var state = toolCalls[index] ?? ToolCall()
-        if state.id == nil, let id = call["id"]?.stringValue, !id.isEmpty { state.id = id }
+        let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        var slot = slotByIndex[index] ?? index
+        // Some providers send each parallel call whole, all at index 0: a
+        // different id at a known index is a new call, not more arguments.
+        if let id, let known = toolCalls[slot]?.id, known != id {
+            slot = Self.reusedIndexSlots + toolCalls.count
+            slotByIndex[index] = slot
+        }
+        var state = toolCalls[slot] ?? ToolCall()
+        if state.id == nil, let id { state.id = id }
         if state.name == nil, let name = call["function"]?["name"]?.stringValue, !name.isEmpty { state.name = name }
         let fragment: String
         switch call["function"]?["arguments"] {
@@ -51,11 +62,11 @@ extension OpenAIChatStreamTranscoder {
         case .pending:
             state.buffered += fragment
             state.status = .queued
-            waiting.append(.tool(index))
+            waiting.append(.tool(slot))
         case .queued:
             state.buffered += fragment
         }
-        toolCalls[index] = state
+        toolCalls[slot] = state
         drainWaiting(force: false, includingUnnamed: false, into: &output)
     }
 

@@ -60,7 +60,9 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     var nextBlockIndex = 0
     var open: (kind: BlockKind, index: Int)?
     var waiting: [Segment] = []
+    /// Tool calls by slot: the upstream's `index`, unless that was reused.
     var toolCalls: [Int: ToolCall] = [:]
+    var slotByIndex: [Int: Int] = [:]
     var startedToolUse = false
     var thinkingSignature: String?
     var finishReason: String?

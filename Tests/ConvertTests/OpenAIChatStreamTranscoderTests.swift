@@ -175,6 +175,20 @@ import Wire
         #expect(message.input(ofBlock: 1) == ["n": 2])
     }
 
+    @Test func wholeCallsThatReuseIndexZeroStayApart() {
+        let output = transcode([
+            chunk(toolCalls: [toolFragment(0, id: "a", name: "Read", arguments: "{\"f\":1}")]),
+            chunk(toolCalls: [toolFragment(0, id: "b", name: "Read", arguments: "{\"f\":2}")]),
+            chunk(toolCalls: [toolFragment(0, arguments: "")]),
+            chunk(finish: "tool_calls"),
+        ])
+        #expect(violations(output) == [])
+        let message = AssembledMessage(output)
+        #expect(message.blocks.map(\.id) == ["a", "b"])
+        #expect(message.input(ofBlock: 0) == ["f": 1])
+        #expect(message.input(ofBlock: 1) == ["f": 2])
+    }
+
     @Test func toolCallWithNoArgumentsAtAll() {
         let output = transcode([chunk(toolCalls: [toolFragment(0, id: "t", name: "now")]), chunk(finish: "tool_calls")])
         #expect(violations(output) == [])
