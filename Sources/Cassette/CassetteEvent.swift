@@ -8,7 +8,8 @@ import Wire
 /// so a reader never loses what a newer writer added.
 ///
 /// Fields by kind (JSON bodies are stored as JSON values; a body that is not
-/// JSON is `body_text` when UTF-8, else `body_b64`):
+/// JSON is `body_text` when UTF-8, else `body_b64`; see ``CassetteBody``).
+/// The constructors in `CassetteEvent+Constructors.swift` write exactly these:
 /// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
 /// - `client_request`: `method`, `path`, `query` (or null), `headers`
 ///   (object of name to value, secrets redacted), `body`.
@@ -20,7 +21,8 @@ import Wire
 ///   are the ones the network gave.
 /// - `client_response`: `status`, `headers`, and `body` when not streamed.
 /// - `client_event`: `event` (name or null), `data` (JSON value) or
-///   `data_text` when the data is not JSON.
+///   `data_text` when the data is not JSON (or would not re-serialize to the
+///   same text), then `id` and `retry` only when the frame had them.
 /// - `diagnostic`: `severity`, `path`, `message`.
 /// - `error`: `stage`, `type`, `message`, `status`.
 /// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
