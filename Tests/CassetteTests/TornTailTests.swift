@@ -123,7 +123,7 @@ import Wire
         try writeFile(path, Array(text.utf8))
         let contents = try CassetteReader.read(path: path)
         #expect(contents.events.count == 1)
-        #expect(contents.tornTail == "the last line (21 bytes) is incomplete")
+        #expect(contents.tornTail == "the last line (20 bytes) is incomplete")
     }
 
     /// The ends of the LZ4 blocks (and of the end mark), walked from the
