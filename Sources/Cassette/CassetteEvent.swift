@@ -84,6 +84,28 @@ public struct CassetteEvent: Sendable, Hashable {
         return .object(object)
     }
 
+    /// Appends the line's JSON (exactly ``json``'s compact text) and a
+    /// newline, without building the intermediate object.
+    public func writeLine(to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeString(kind, to: &output)
+        if let exchange {
+            output.append(contentsOf: #","x":"#.utf8)
+            JSONValue.writeString(exchange, to: &output)
+        }
+        if let timeMicros {
+            output.append(contentsOf: #","t_us":"#.utf8)
+            output.append(contentsOf: String(timeMicros).utf8)
+        }
+        for member in fields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
+            output.append(UInt8(ascii: ","))
+            JSONValue.writeString(member.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            member.value.write(to: &output)
+        }
+        output.append(contentsOf: "}\n".utf8)
+    }
+
     /// Reads a line's JSON object; nil when it has no string `kind`.
     public init?(json: JSONValue) {
         guard case .object(var object) = json, let kind = object["kind"]?.stringValue else { return nil }

@@ -47,7 +47,15 @@ public final class CassetteRecorder: Sendable {
     /// Queues `event` for the writer; drops and counts it when the queue is
     /// full or the recorder is closed. Never blocks on the disk, never throws.
     public func record(_ event: CassetteEvent) {
-        core.record(event)
+        core.record(.event(event))
+    }
+
+    /// Queues a closure that makes the event on the writer thread, so the
+    /// costly part of building a line (parsing a JSON body, base64) is not
+    /// paid on the caller's thread. Capture the values (bytes, times) when
+    /// calling: the closure runs later. Dropped and counted like an event.
+    public func record(_ makeEvent: @escaping @Sendable () -> CassetteEvent) {
+        core.record(.deferred(makeEvent))
     }
 
     /// Events dropped since the recorder started.

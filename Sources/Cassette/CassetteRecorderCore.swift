@@ -5,8 +5,21 @@ import Synchronization
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
 /// not refer back to the recorder, so the recorder's deinit can close it.
 final class CassetteRecorderCore: Sendable {
+    /// A queued event, or the closure that makes it on the writer thread.
+    enum Pending: Sendable {
+        case event(CassetteEvent)
+        case deferred(@Sendable () -> CassetteEvent)
+
+        var event: CassetteEvent {
+            switch self {
+            case .event(let event): event
+            case .deferred(let makeEvent): makeEvent()
+            }
+        }
+    }
+
     struct State {
-        var queue: [CassetteEvent] = []
+        var queue: [Pending] = []
         var dropped = 0
         var droppedSinceEnd = 0
         var flushRequested = false
@@ -38,7 +51,7 @@ final class CassetteRecorderCore: Sendable {
         state = Mutex(State(files: files))
     }
 
-    func record(_ event: CassetteEvent) {
+    func record(_ event: Pending) {
         let wasEmpty = state.withLock { state -> Bool in
             guard !state.closing, state.writeError == nil, state.queue.count < capacity else {
                 state.dropped += 1
@@ -64,7 +77,7 @@ final class CassetteRecorderCore: Sendable {
     /// The writer thread's loop: take everything queued, write it, flush when
     /// due, sleep until woken or the next flush is due.
     func run() {
-        var spare: [CassetteEvent] = []
+        var spare: [Pending] = []
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         while true {
@@ -112,7 +125,7 @@ final class CassetteRecorderCore: Sendable {
 
     /// Writes a batch; true when it held an `end` line. After a write error
     /// nothing more is written, and the lost events count as dropped.
-    private func write(_ batch: [CassetteEvent]) -> Bool {
+    private func write(_ batch: [Pending]) -> Bool {
         let failed = state.withLock { state in
             if state.writeError != nil {
                 state.dropped += batch.count
@@ -124,7 +137,8 @@ final class CassetteRecorderCore: Sendable {
         let outcome = writer.withLock { writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
             let fileCount = writer.files.count
             var holdsEnd = false
-            for (index, event) in batch.enumerated() {
+            for (index, pending) in batch.enumerated() {
+                let event = pending.event
                 do throws(CassetteWriteError) {
                     try writer.write(event)
                 } catch {

@@ -93,8 +93,7 @@ public final class CassetteWriter {
     private func writeLine(_ event: CassetteEvent) throws(CassetteWriteError) {
         guard let sink else { throw closedError() }
         line.removeAll(keepingCapacity: true)
-        event.json.write(to: &line)
-        line.append(0x0A)
+        event.writeLine(to: &line)
         try sink.write(line)
         linesInFile += 1
     }

@@ -22,9 +22,14 @@ import Wire
                                     exchange: id, timeMicros: Int64(step), outcome: "ok", status: 200,
                                     durationMicros: Int64(step), ttfbMicros: 1, usage: nil,
                                     droppedEvents: recorder.takeDroppedSinceLastEnd()))
-                        } else {
+                        } else if step.isMultiple(of: 2) {
                             recorder.record(
                                 .upstreamChunk(exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8)))
+                        } else {
+                            // Built on the writer thread; order must still be the order of the calls.
+                            recorder.record {
+                                .upstreamChunk(exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8))
+                            }
                         }
                     }
                 }

@@ -28,6 +28,16 @@ import Wire
         )
     }
 
+    @Test func writeLineIsTheCompactJSONPlusANewline() {
+        var shadowed = CassetteEvent(.diagnostic, exchange: "a\"b", timeMicros: -3, fields: ["message": "m"])
+        shadowed.fields.append(key: "kind", value: "ignored")
+        for event in sampleExchange(id: "w") + [shadowed, CassetteFormat.header(started: .now, pid: 1)] {
+            var line: [UInt8] = []
+            event.writeLine(to: &line)
+            #expect(line == event.json.serialized() + [0x0A])
+        }
+    }
+
     @Test func storedBytesComeBackExactly() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
