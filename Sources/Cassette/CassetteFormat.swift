@@ -30,31 +30,26 @@ public enum CassetteFormat {
 
     /// `2026-11-20T08:23:14.123Z`.
     static func iso8601(_ date: Date) -> String {
-        let parts = utcParts(date)
+        let (time, millisecond) = utc(date)
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year, parts.month, parts.day, parts.hour,
-            parts.minute, parts.second, parts.millisecond)
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", time.tm_year + 1900, time.tm_mon + 1, time.tm_mday,
+            time.tm_hour, time.tm_min, time.tm_sec, millisecond)
     }
 
     /// `20261120-082314`, the start-time part of a cassette file name.
     static func fileStamp(_ date: Date) -> String {
-        let parts = utcParts(date)
+        let (time, _) = utc(date)
         return String(
-            format: "%04d%02d%02d-%02d%02d%02d", parts.year, parts.month, parts.day, parts.hour, parts.minute,
-            parts.second)
+            format: "%04d%02d%02d-%02d%02d%02d", time.tm_year + 1900, time.tm_mon + 1, time.tm_mday, time.tm_hour,
+            time.tm_min, time.tm_sec)
     }
 
-    private static func utcParts(_ date: Date) -> (
-        year: Int32, month: Int32, day: Int32, hour: Int32, minute: Int32, second: Int32, millisecond: Int32
-    ) {
+    private static func utc(_ date: Date) -> (time: tm, millisecond: Int32) {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
         let millisecond = Int32(min(999, max(0, ((interval - Double(seconds)) * 1000).rounded(.down))))
-        var broken = tm()
-        gmtime_r(&seconds, &broken)
-        return (
-            broken.tm_year + 1900, broken.tm_mon + 1, broken.tm_mday, broken.tm_hour, broken.tm_min, broken.tm_sec,
-            millisecond
-        )
+        var time = tm()
+        gmtime_r(&seconds, &time)
+        return (time, millisecond)
     }
 }

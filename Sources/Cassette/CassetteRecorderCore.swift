@@ -134,7 +134,8 @@ final class CassetteRecorderCore: Sendable {
             return state.writeError != nil
         }
         if failed { return false }
-        let outcome = writer.withLock { writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
+        let outcome = writer.withLock {
+            writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
             let fileCount = writer.files.count
             var holdsEnd = false
             for (index, pending) in batch.enumerated() {

@@ -127,8 +127,8 @@ public final class CassetteWriter {
             let path = (directory as NSString).appendingPathComponent(name + CassetteFormat.compressedExtension)
             do {
                 return try OutputFile(creating: path)
-            } catch where error.code == EEXIST && part < 100_000 {
-                continue
+            } catch {
+                guard error.code == EEXIST, part < 100_000 else { throw error }
             }
         }
     }
@@ -139,7 +139,8 @@ public final class CassetteWriter {
 
     private static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             return OutputFile.message(Int32(underlying.code))
         }
         return nsError.localizedDescription

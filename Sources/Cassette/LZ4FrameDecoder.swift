@@ -92,7 +92,9 @@ enum LZ4FrameDecoder {
             let word = readLittleEndian32(bytes, at: position)
             if word == 0 {
                 let end = position + 4 + (header.hasContentChecksum ? 4 : 0)
-                guard end <= bytes.count else { return .torn("the end of the LZ4 frame at byte \(position) is incomplete") }
+                guard end <= bytes.count else {
+                    return .torn("the end of the LZ4 frame at byte \(position) is incomplete")
+                }
                 if let error = feed(context, bytes, position..<end, &scratch, into: &content) {
                     return .torn("the LZ4 frame ending at byte \(position) failed its check (\(error))")
                 }
@@ -100,14 +102,16 @@ enum LZ4FrameDecoder {
             }
             let size = Int(word & 0x7FFF_FFFF)
             guard size <= header.blockMaxSize else {
-                return .torn("the LZ4 block at byte \(position) has an invalid size; \(bytes.count - position) bytes unread")
+                return .torn(
+                    "the LZ4 block at byte \(position) has an invalid size; \(bytes.count - position) bytes unread")
             }
             let end = position + 4 + size + (header.hasBlockChecksum ? 4 : 0)
             guard end <= bytes.count else { return .torn(incompleteBlock(at: position, of: bytes.count)) }
             let contentBefore = content.count
             if let error = feed(context, bytes, position..<end, &scratch, into: &content) {
                 content.removeSubrange(contentBefore...)
-                return .torn("the LZ4 block at byte \(position) is damaged (\(error)); \(bytes.count - position) bytes unread")
+                return .torn(
+                    "the LZ4 block at byte \(position) is damaged (\(error)); \(bytes.count - position) bytes unread")
             }
             position = end
             blocks += 1

@@ -92,9 +92,11 @@ struct SHA256 {
                 | UInt32(pending[base + 3])
         }
         for index in 16..<64 {
-            let s0 = rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18)
+            let s0 =
+                rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18)
                 ^ (schedule[index - 15] >> 3)
-            let s1 = rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19)
+            let s1 =
+                rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19)
                 ^ (schedule[index - 2] >> 10)
             schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
         }

@@ -24,11 +24,13 @@ import Wire
                                     droppedEvents: recorder.takeDroppedSinceLastEnd()))
                         } else if step.isMultiple(of: 2) {
                             recorder.record(
-                                .upstreamChunk(exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8)))
+                                .upstreamChunk(
+                                    exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8)))
                         } else {
                             // Built on the writer thread; order must still be the order of the calls.
                             recorder.record {
-                                .upstreamChunk(exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8))
+                                .upstreamChunk(
+                                    exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8))
                             }
                         }
                     }

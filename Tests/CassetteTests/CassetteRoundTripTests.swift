@@ -78,7 +78,8 @@ import Wire
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("hand.jsonl")
-        let text = "{\"kind\":\"cassette\",\"version\":1}\r\n\r\n{\"kind\":\"end\",\"x\":\"a\",\"t_us\":5,\"outcome\":\"ok\"}"
+        let text =
+            "{\"kind\":\"cassette\",\"version\":1}\r\n\r\n{\"kind\":\"end\",\"x\":\"a\",\"t_us\":5,\"outcome\":\"ok\"}"
         try writeFile(path, Array(text.utf8))
         let contents = try CassetteReader.read(path: path)
         #expect(contents.tornTail == nil)

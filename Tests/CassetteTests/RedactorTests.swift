@@ -50,7 +50,8 @@ import Wire
         let redactor = Redactor()
         let key = "AIzaSyD-secret"
         #expect(
-            redactor.url("https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key=\(key)")
+            redactor.url(
+                "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key=\(key)")
                 == "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key="
                 + Redactor.fingerprint(key))
         #expect(redactor.url("http://h/p?key=\(key)#frag") == "http://h/p?key=\(Redactor.fingerprint(key))#frag")

@@ -68,9 +68,10 @@ import Wire
         try FileManager.default.createDirectory(
             atPath: directory.file("sub/deeper"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory.file(".hidden"), withIntermediateDirectories: true)
-        for name in ["b.jsonl", "a-2.jsonl.lz4", "a-10.jsonl.lz4", "a.jsonl.lz4", "notes.txt", "sub/deeper/c.jsonl",
-            ".hidden/d.jsonl", "sub/e.jsonl.lz4.tmp"]
-        {
+        for name in [
+            "b.jsonl", "a-2.jsonl.lz4", "a-10.jsonl.lz4", "a.jsonl.lz4", "notes.txt", "sub/deeper/c.jsonl",
+            ".hidden/d.jsonl", "sub/e.jsonl.lz4.tmp",
+        ] {
             try writeFile(directory.file(name), [])
         }
         let explicit = directory.file("notes.txt")

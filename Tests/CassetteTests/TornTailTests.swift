@@ -67,7 +67,8 @@ import Wire
         let atBoundary = try read(cassette.bytes.prefix(cassette.boundaries[3]), in: directory)
         #expect(atBoundary.tornTail?.contains("no end mark") == true)
         let midBlock = try read(cassette.bytes.prefix(cassette.boundaries[3] + 5), in: directory)
-        #expect(midBlock.tornTail?.contains("5 bytes of an incomplete LZ4 block at byte \(cassette.boundaries[3])") == true)
+        #expect(
+            midBlock.tornTail?.contains("5 bytes of an incomplete LZ4 block at byte \(cassette.boundaries[3])") == true)
         #expect(try read([], in: directory).tornTail == "the file is empty")
     }
 
@@ -119,7 +120,8 @@ import Wire
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("torn.jsonl")
-        let text = "{\"kind\":\"cassette\",\"version\":1}\n{\"kind\":\"end\",\"x\":\"a\",\"t_us\":1}\n{\"kind\":\"upstream_ch"
+        let text =
+            "{\"kind\":\"cassette\",\"version\":1}\n{\"kind\":\"end\",\"x\":\"a\",\"t_us\":1}\n{\"kind\":\"upstream_ch"
         try writeFile(path, Array(text.utf8))
         let contents = try CassetteReader.read(path: path)
         #expect(contents.events.count == 1)
@@ -132,7 +134,8 @@ import Wire
         var position = 7  // magic, FLG, BD, HC: the writer sets no optional header fields
         var ends: [Int] = []
         while position + 4 <= bytes.count {
-            let word = UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2]) << 16
+            let word =
+                UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2]) << 16
                 | UInt32(bytes[position + 3]) << 24
             if word == 0 { break }
             position += 4 + Int(word & 0x7FFF_FFFF) + 4
