@@ -29,6 +29,9 @@ public enum CassetteReader {
         }
         var contents = CassetteContents(path: path, header: nil, events: [], tornTail: nil)
         if let partial = try readLines(text, into: &contents) { tornParts.append(partial) }
+        if contents.header == nil && tornParts.isEmpty {
+            throw .notACassette(path: path, reason: "it holds no lines")
+        }
         contents.tornTail = tornParts.isEmpty ? nil : tornParts.joined(separator: "; ")
         return contents
     }

@@ -48,6 +48,14 @@ import Wire
         try sink.finish()
         expectError(
             .notACassette(path: compressed, reason: "the first line is not a cassette header"), reading: compressed)
+
+        // A complete LZ4 frame, or a plain file, with no lines at all.
+        let emptyFrame = directory.file("empty.jsonl.lz4")
+        try LZ4FrameSink(file: try OutputFile(creating: emptyFrame)).finish()
+        expectError(.notACassette(path: emptyFrame, reason: "it holds no lines"), reading: emptyFrame)
+        let blank = directory.file("blank.jsonl")
+        try writeFile(blank, Array("\n  \n".utf8))
+        expectError(.notACassette(path: blank, reason: "neither an LZ4 frame nor JSON Lines"), reading: blank)
     }
 
     @Test func aNewerVersion() throws {
