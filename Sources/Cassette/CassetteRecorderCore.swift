@@ -77,15 +77,17 @@ final class CassetteRecorderCore: Sendable {
     /// The writer thread's loop: take everything queued, write it, flush when
     /// due, sleep until woken or the next flush is due.
     func run() {
-        var spare: [Pending] = []
+        // The batch and the queue swap buffers, each uniquely owned, so
+        // neither side copies or reallocates in the steady state.
+        var batch: [Pending] = []
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         while true {
-            let (batch, flushRequested, closing) = state.withLock { state in
-                var taken = spare
-                if !state.held || state.closing { swap(&taken, &state.queue) }
+            batch.removeAll(keepingCapacity: true)
+            let (flushRequested, closing) = state.withLock { state in
+                if !state.held || state.closing { swap(&batch, &state.queue) }
                 defer { state.flushRequested = false }
-                return (taken, state.flushRequested, state.closing)
+                return (state.flushRequested, state.closing)
             }
             var holdsEnd = false
             if !batch.isEmpty {
@@ -99,8 +101,6 @@ final class CassetteRecorderCore: Sendable {
                 lastFlush = now
             }
             if closing && batch.isEmpty { break }
-            spare = batch
-            spare.removeAll(keepingCapacity: true)
             if batch.isEmpty {
                 if unflushed {
                     _ = wakeUp.wait(timeout: DispatchTime(uptimeNanoseconds: lastFlush &+ flushIntervalNanos))

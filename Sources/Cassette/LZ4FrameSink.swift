@@ -67,8 +67,9 @@ final class LZ4FrameSink: CassetteSink {
         }
     }
 
+    /// Emits whatever LZ4F holds as a complete block (nothing when it holds
+    /// nothing), so a reader can decode every line written so far.
     func flush() throws(CassetteWriteError) {
-        guard pendingBytes > 0 else { return }
         let produced = output.withUnsafeMutableBytes { destination in
             LZ4F_flush(context, destination.baseAddress, destination.count, nil)
         }
