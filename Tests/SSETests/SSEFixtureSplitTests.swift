@@ -10,7 +10,7 @@ import Testing
     /// keep the quadratic cost of large streams in check.
     static let exhaustiveLimit = 20_000
     static let edge = 2_048
-    static let stride = 61
+    static let stride = 127
 
     static let streams: [String] = {
         let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
