@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Cassette
 import Foundation
 import NIOCore
 import Replay
@@ -131,5 +132,31 @@ import Wire
             return bodies
         }
         #expect(bodies == ["one", "two", "three", "three"])
+    }
+}
+
+extension StubUpstreamServerTests {
+    /// Each recorded chunk goes out as its own HTTP chunk, so a client that
+    /// reads body parts sees every recorded boundary even at `--speed 0`
+    /// (TCP may still split a large chunk further; it never joins two).
+    @Test func hitKeepsRecordedChunkBoundaries() async throws {
+        let events = try ConvertedExchange.streaming(id: "many", pieces: 13)
+        let exchange = Exchange(id: "many", file: "many.jsonl", events: events)
+        let recorded = exchange.upstreamChunks.compactMap(\.chunkBytes)
+        let body = try #require(exchange.upstreamRequest?.bodyBytes)
+        let parts = try await StubUpstream(exchanges: [exchange], options: .init(speed: 0)).withRunning { port in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            var parts: [[UInt8]] = []
+            for try await buffer in response.body { parts.append(Array(buffer: buffer)) }
+            return parts
+        }
+        #expect(parts.joined().elementsEqual(recorded.joined()))
+        let partEnds = Set(parts.reduce(into: [Int]()) { ends, part in ends.append((ends.last ?? 0) + part.count) })
+        let recordedEnds = recorded.reduce(into: [Int]()) { ends, chunk in ends.append((ends.last ?? 0) + chunk.count) }
+        #expect(recordedEnds.count == 13)
+        #expect(recordedEnds.filter { !partEnds.contains($0) } == [], "recorded boundaries a body part spans")
     }
 }
