@@ -6,7 +6,13 @@ import Replay
 /// provider, so a client can run through the real proxy with no network.
 @main struct StubUpstreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stub-upstream", abstract: "Serve cassettes' upstream responses over HTTP.")
+        commandName: "stub-upstream", abstract: "Serve cassettes' upstream responses over HTTP.",
+        discussion: """
+            Requests match recorded upstream requests by method, path (or a path that ends with it) and JSON body, \
+            keys sorted and volatile fields ignored. Identical requests get their recorded copies in order, then the \
+            last again. A miss is a 404, or a 409 when the nearest recording differs only in body, naming it and the \
+            JSON pointers that differ. One HIT or MISS line per request goes to stderr.
+            """)
 
     @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
     @Option(help: "Address to bind.") var host = "127.0.0.1"
@@ -14,7 +20,11 @@ import Replay
     @Option(help: "Timing: 1 recorded, N times faster, 0 as fast as possible.") var speed = 1.0
     @Option(help: "Cap every gap at this many milliseconds.") var maxGap: Int?
     @Flag(help: "Serve exchanges strictly in recorded sequence.") var strictOrder = false
-    @Option(help: "A request JSON pointer to ignore when matching, added to the defaults.") var ignore: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "A request JSON pointer to ignore when matching, added to the defaults.",
+            discussion: "Ignored by default: \(VolatileFields.requests.map(\.description).joined(separator: " "))."))
+    var ignore: [String] = []
 
     func run() async throws {
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }

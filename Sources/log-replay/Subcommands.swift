@@ -1,53 +1,6 @@
 import ArgumentParser
 import Replay
 
-/// `log-replay`: read, filter, export, verify and re-send cassettes.
-@main struct LogReplay: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "log-replay", abstract: "Reads switchboard cassettes (.jsonl.lz4 or .jsonl).",
-        subcommands: [Inspect.self, Verify.self, Send.self], defaultSubcommand: Inspect.self)
-}
-
-/// The filters every reading subcommand takes.
-struct FilterOptions: ParsableArguments {
-    @Flag(help: "Only failures: client status >= 400, an error line, or a stream that carried an error event.")
-    var errorsOnly = false
-    @Option(help: "Only this exchange id (the request-id the client saw).") var requestId: String?
-    @Option(help: "Only this client path, e.g. /v1/messages ('*' matches anything).") var endpoint: String?
-    @Option(help: "Only this requested model ('*' matches anything).") var model: String?
-    @Option(help: "Only this client status, e.g. 429 or 5xx.") var status: String?
-    @Option(
-        help:
-            "Only exchanges since an ISO 8601 time (2026-11-21T08:00:00Z, or a date) or a span back: 90s, 10m, 2h, 7d.")
-    var since: String?
-
-    func filter() throws -> ExchangeFilter {
-        let sinceDate = try since.map { text in
-            guard let date = ReplayTime.parseSince(text) else {
-                throw ValidationError("--since: cannot read '\(text)'")
-            }
-            return date
-        }
-        return ExchangeFilter(
-            errorsOnly: errorsOnly, requestID: requestId, endpoint: endpoint, model: model, status: status,
-            since: sinceDate)
-    }
-}
-
-extension InspectFormat: ExpressibleByArgument {}
-extension VerifyLevel: ExpressibleByArgument {}
-
-/// Runs a command body with buffered stdout and stderr, flushed before the
-/// process exits with the body's status.
-func finish(_ body: (inout HandleOutput, inout HandleOutput) async throws -> Int32) async throws {
-    var output = HandleOutput.standardOutput
-    var errors = HandleOutput.standardError
-    let status = try await body(&output, &errors)
-    output.flush()
-    errors.flush()
-    if status != 0 { throw ExitCode(status) }
-}
-
 struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Summarise or export exchanges (the default).")
     @Argument(help: "Cassette files or directories (read recursively).") var paths: [String]
@@ -66,9 +19,12 @@ struct Inspect: AsyncParsableCommand {
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract:
-            "Re-run recorded traffic through today's converters, offline, and diff. Exit 0 match, 1 differ, 2 unreadable."
-    )
+        abstract: "Re-run recorded traffic through today's converters, offline, and diff.",
+        discussion: """
+            Exit status: 0 when everything matches, 1 on any difference, 2 when input cannot be read. \
+            Ignored by default (volatile): \(VolatileFields.responses.map(\.description).joined(separator: " ")). \
+            Exchanges the proxy answered before routing, and endpoints that are not converted, are skipped.
+            """)
     @Argument(help: "Cassette files or directories.") var paths: [String]
     @Option(help: "bytes, events (default) or semantic.") var level: VerifyLevel = .events
     @Option(help: "A JSON pointer to skip, added to the volatile defaults; '*' is one segment, '**' any.")
