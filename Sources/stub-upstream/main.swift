@@ -28,16 +28,15 @@ import Replay
 
     func run() async throws {
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
-        let set: CassetteSet
-        do {
-            set = try CassetteLoader.load(paths: cassettes, progress: ReadProgress())
-        } catch {
-            throw ValidationError("\(error)")
-        }
         let options = StubUpstream.Options(
             host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
             ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init))
-        let stub = StubUpstream(exchanges: set.exchanges, options: options)
+        let stub: StubUpstream
+        do {
+            stub = try StubUpstream(cassettes: cassettes, options: options)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         try await stub.runService { port in
             // Written at once, unbuffered: scripts wait for this line to learn the port.
             let line =

@@ -123,3 +123,15 @@ import Wire
         #expect(StubReply(exchange: try RecordedSession.exchange(RecordedSession.badRequest)) == nil)
     }
 }
+
+@Suite struct StubTimingTests {
+    @Test func gapsAreDividedBySpeedAndCapped() {
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 1)).delay(forMicros: 30_000) == .milliseconds(30))
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 10)).delay(forMicros: 30_000) == .milliseconds(3))
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 0)).delay(forMicros: 30_000) == nil)
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 1)).delay(forMicros: 0) == nil)
+        let capped = StubUpstream(exchanges: [], options: .init(speed: 0.5, maxGap: .milliseconds(40)))
+        #expect(capped.delay(forMicros: 30_000) == .milliseconds(40))
+        #expect(capped.delay(forMicros: 10_000) == .milliseconds(20))
+    }
+}

@@ -1,3 +1,4 @@
+import Cassette
 import Hummingbird
 import Logging
 import NIOCore
@@ -52,6 +53,13 @@ public final class StubUpstream: Sendable {
         self.logger = logger ?? Logger(label: "stub-upstream")
         let recordings = exchanges.compactMap { StubRecording(exchange: $0, ignoring: options.ignore) }
         matcher = Mutex(StubMatcher(recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder))
+    }
+
+    /// A stub answering from the cassettes at `paths` (files or directories).
+    public convenience init(
+        cassettes paths: [String], options: Options = Options(), logger: Logger? = nil
+    ) throws(CassetteReadError) {
+        self.init(exchanges: try CassetteLoader.load(paths: paths).exchanges, options: options, logger: logger)
     }
 
     /// The recorded upstream requests it can answer, in recorded order.
@@ -112,7 +120,7 @@ public final class StubUpstream: Sendable {
     }
 
     /// Scales a recorded gap by ``Options/speed`` and caps it.
-    func delay(forMicros micros: Int64) -> Duration? {
+    public func delay(forMicros micros: Int64) -> Duration? {
         guard options.speed > 0, micros > 0 else { return nil }
         var delay = Duration.microseconds(Int64((Double(micros) / options.speed).rounded()))
         if let maxGap = options.maxGap, delay > maxGap { delay = maxGap }
