@@ -1,4 +1,5 @@
 import Cassette
+import Foundation
 import Replay
 import Wire
 
@@ -76,17 +77,32 @@ enum RecordedSession {
         {"kind":"end","x":"req_models","t_us":300,"outcome":"ok","status":200,"duration_us":300,"ttfb_us":250,"usage":null,"dropped_events":2}
         """#
 
-    /// The session read with the test's own line reader.
+    /// The session as a plain `.jsonl` cassette on disk, written once.
+    static let path: String = {
+        let url = FileManager.default.temporaryDirectory.appending(path: "replay-session-\(UUID().uuidString).jsonl")
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let written = FileManager.default.createFile(
+            atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        precondition(written, "cannot write \(url.path)")
+        return url.path
+    }()
+
+    /// The session read back through the Cassette reader; exchanges keep
+    /// ``file`` as their file name so expectations do not depend on the
+    /// temporary path.
     static func cassetteSet() throws -> CassetteSet {
-        try JSONLinesCassette.set(text, file: file)
+        var set = try CassetteLoader.load(paths: [path])
+        set.files = set.files.map { _ in file }
+        for index in set.exchanges.indices { set.exchanges[index].file = file }
+        return set
     }
 
     static func exchanges() throws -> [Exchange] { try cassetteSet().exchanges }
 
+    struct Missing: Error { var id: String }
+
     static func exchange(_ id: String) throws -> Exchange {
-        guard let exchange = try exchanges().first(where: { $0.id == id }) else {
-            throw JSONLinesCassette.Missing(id: id)
-        }
+        guard let exchange = try exchanges().first(where: { $0.id == id }) else { throw Missing(id: id) }
         return exchange
     }
 }
