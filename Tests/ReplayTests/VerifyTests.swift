@@ -135,6 +135,24 @@ import Wire
         #expect(result.output.contains("upstream_request /max_tokens: expected 9999, actual"))
     }
 
+    /// A changed mapping (here the route's max_tokens cap) shows up as a
+    /// difference in the converted upstream request.
+    @Test func aChangedRouteMappingIsCaught() throws {
+        let path = try Self.freshCassette()
+        let contents = try CassetteReader.read(path: path)
+        let events = contents.events.map { line -> CassetteEvent in
+            guard line.knownKind == .route, line.exchange == "x_plain" else { return line }
+            var changed = line
+            changed["options"]?["max_tokens"] = 100
+            return changed
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(events, to: path)
+        let result = Self.verify([path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("upstream_request /max_tokens: expected 256, actual 100"))
+    }
+
     @Test func unreadableInputExitsTwo() {
         let result = Self.verify(["/nonexistent/cassette.jsonl"])
         #expect(result.status == 2)

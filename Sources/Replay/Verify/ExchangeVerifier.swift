@@ -139,8 +139,13 @@ public struct ExchangeVerifier: Sendable {
 
     /// The route's `options` record, as the proxy wrote it.
     static func routeOptions(_ route: CassetteEvent) -> RouteOptions? {
-        guard let options = route["options"] else { return nil }
-        return try? JSONDecoder().decode(RouteOptions.self, from: Data(options.serialized()))
+        guard let options = route["options"],
+            var decoded = try? JSONDecoder().decode(RouteOptions.self, from: Data(options.serialized()))
+        else { return nil }
+        // A generic decoder loses key order; extra_body is merged into the
+        // upstream body, so take it as recorded.
+        decoded.extraBody = options["extra_body"]?.objectValue
+        return decoded
     }
 
     /// How the proxy names an upstream in error messages.
