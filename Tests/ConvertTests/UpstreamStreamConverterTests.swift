@@ -54,10 +54,12 @@ import Wire
         #expect(events.last?.event == "message_stop")
     }
 
-    @Test func unsupportedUpstreamFormatGivesOneErrorEvent() {
-        let route = RouteOptions(modelID: "g", upstreamDialect: .gemini, upstreamModel: "gemini")
-        let events = convertStream(Self.bytes("data: {}\n\n"), route: route)
-        #expect(events.map(\.event) == ["error"])
-        #expect(violations(events) == [])
+    @Test func everyTranscodedDialectEndsAnUnfinishedStreamWithAnError() {
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            let route = RouteOptions(modelID: "u", upstreamDialect: dialect, upstreamModel: "m")
+            let events = convertStream(Self.bytes("data: {}\n\n"), route: route)
+            #expect(events.last?.event == "error", "\(dialect)")
+            #expect(violations(events) == [], "\(dialect)")
+        }
     }
 }
