@@ -37,7 +37,9 @@ extension AnthropicRequestTranslating {
         guard let metadata = request["metadata"]?.objectValue else { return nil }
         for member in metadata where member.key != "user_id" {
             diagnostics.append(
-                .debug("/metadata/\(ConversionDiagnostic.pointerToken(member.key))", "no \(Self.upstreamLabel) equivalent; dropped"))
+                .debug(
+                    "/metadata/\(ConversionDiagnostic.pointerToken(member.key))",
+                    "no \(Self.upstreamLabel) equivalent; dropped"))
         }
         guard let userID = metadata["user_id"]?.stringValue, !userID.isEmpty else { return nil }
         guard userID.count > maxLength else { return userID }
@@ -86,13 +88,16 @@ extension AnthropicRequestTranslating {
         let type = definition["type"]?.stringValue ?? "custom"
         if type != "custom" && definition["input_schema"] == nil {
             diagnostics.append(
-                .warning(path, "Anthropic server tool \(name) (\(type)) cannot run on a \(Self.upstreamLabel) upstream; dropped"))
+                .warning(
+                    path,
+                    "Anthropic server tool \(name) (\(type)) cannot run on a \(Self.upstreamLabel) upstream; dropped"))
             return nil
         }
         for member in definition where !translated.contains(member.key) {
             diagnostics.append(
                 .debug(
-                    "\(path)/\(ConversionDiagnostic.pointerToken(member.key))", "no \(Self.upstreamLabel) equivalent; dropped"))
+                    "\(path)/\(ConversionDiagnostic.pointerToken(member.key))",
+                    "no \(Self.upstreamLabel) equivalent; dropped"))
         }
         return (name, definition)
     }
@@ -115,7 +120,9 @@ extension AnthropicRequestTranslating {
     mutating func reportUntranslatedFields() {
         for member in request where !Self.translatedFields.contains(member.key) {
             diagnostics.append(
-                .debug("/\(ConversionDiagnostic.pointerToken(member.key))", "no \(Self.upstreamLabel) equivalent; dropped"))
+                .debug(
+                    "/\(ConversionDiagnostic.pointerToken(member.key))", "no \(Self.upstreamLabel) equivalent; dropped")
+            )
         }
         if let outputConfig = request["output_config"]?.objectValue {
             for member in outputConfig where member.key != "effort" {

@@ -73,7 +73,9 @@ struct AnthropicStreamEmitter: Sendable {
 
     mutating func startToolUse(key: Int, id: String, name: String, into output: inout [JSONValue]) {
         startedToolUse = true
-        open(.tool(key), block: ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]], into: &output)
+        open(
+            .tool(key), block: ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]],
+            into: &output)
     }
 
     private mutating func open(_ kind: BlockKind, block: JSONValue, into output: inout [JSONValue]) {

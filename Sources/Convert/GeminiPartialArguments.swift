@@ -67,7 +67,8 @@ struct GeminiPartialArguments: Sendable {
                 let inner = characters[characters.index(after: characters.startIndex)..<close]
                 if let index = Int(inner), (0...maxArrayIndex).contains(index) {
                     components.append(.index(index))
-                } else if inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"", inner.last == quote {
+                } else if inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"", inner.last == quote
+                {
                     components.append(.key(String(inner.dropFirst().dropLast())))
                 } else {
                     return nil

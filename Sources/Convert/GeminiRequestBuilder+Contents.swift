@@ -71,9 +71,12 @@ extension GeminiRequestBuilder {
                 append(part)
             case "thinking":
                 let text = block["thinking"]?.stringValue ?? ""
-                guard let signature = GeminiThoughtSignature.signature(fromThinking: block["signature"]?.stringValue ?? "")
+                guard
+                    let signature = GeminiThoughtSignature.signature(
+                        fromThinking: block["signature"]?.stringValue ?? "")
                 else {
-                    diagnostics.append(.info(blockPath, "thinking from another provider is not sent to Gemini; dropped"))
+                    diagnostics.append(
+                        .info(blockPath, "thinking from another provider is not sent to Gemini; dropped"))
                     continue
                 }
                 if !text.isEmpty {
@@ -181,7 +184,8 @@ extension GeminiRequestBuilder {
             break
         }
         diagnostics.append(
-            .warning("\(path)/source", "source \(source?["type"]?.stringValue ?? "?") cannot be sent to Gemini; dropped"))
+            .warning(
+                "\(path)/source", "source \(source?["type"]?.stringValue ?? "?") cannot be sent to Gemini; dropped"))
         return nil
     }
 

@@ -56,7 +56,8 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             if stop.count > Self.maxStopSequences {
                 diagnostics.append(
                     .warning(
-                        "/stop_sequences", "Gemini takes at most \(Self.maxStopSequences) stop sequences; the rest dropped"))
+                        "/stop_sequences",
+                        "Gemini takes at most \(Self.maxStopSequences) stop sequences; the rest dropped"))
             }
             config["stopSequences"] = .array(Array(stop.prefix(Self.maxStopSequences)))
         }
@@ -94,7 +95,9 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             budget = min(requested, Self.maxThinkingBudget)
             if requested > Self.maxThinkingBudget {
                 diagnostics.append(
-                    .info("/thinking/budget_tokens", "capped to \(Self.maxThinkingBudget), the most every Gemini model takes"))
+                    .info(
+                        "/thinking/budget_tokens",
+                        "capped to \(Self.maxThinkingBudget), the most every Gemini model takes"))
             }
         } else if type == "adaptive" {
             budget = -1

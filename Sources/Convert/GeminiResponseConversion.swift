@@ -43,7 +43,8 @@ enum GeminiResponseConversion {
             guard let text = part["text"]?.stringValue else {
                 let kind = part.objectValue?.keys.first { $0 != "thoughtSignature" } ?? "empty"
                 diagnostics.append(
-                    .warning("/candidates/0/content/parts/\(index)", "\(kind) part has no Anthropic equivalent; dropped"))
+                    .warning(
+                        "/candidates/0/content/parts/\(index)", "\(kind) part has no Anthropic equivalent; dropped"))
                 continue
             }
             let carried = signature.map(GeminiThoughtSignature.thinkingSignature)

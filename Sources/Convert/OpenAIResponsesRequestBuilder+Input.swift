@@ -24,8 +24,11 @@ extension OpenAIResponsesRequestBuilder {
     // MARK: Assistant
 
     /// Text, reasoning and calls in their order; neighbouring texts joined.
-    private mutating func assistantItems(_ content: JSONValue, path: String, callIDs: inout Set<String>) -> [JSONValue] {
-        if let text = content.stringValue { return text.isEmpty ? [] : [["role": "assistant", "content": .string(text)]] }
+    private mutating func assistantItems(_ content: JSONValue, path: String, callIDs: inout Set<String>) -> [JSONValue]
+    {
+        if let text = content.stringValue {
+            return text.isEmpty ? [] : [["role": "assistant", "content": .string(text)]]
+        }
         var items: [JSONValue] = []
         var texts: [String] = []
         func flushText() {
@@ -156,7 +159,8 @@ extension OpenAIResponsesRequestBuilder {
         }
         diagnostics.append(
             .warning(
-                "\(path)/source", "source \(source?["type"]?.stringValue ?? "?") cannot be sent to OpenAI Responses; dropped"))
+                "\(path)/source",
+                "source \(source?["type"]?.stringValue ?? "?") cannot be sent to OpenAI Responses; dropped"))
         return nil
     }
 }

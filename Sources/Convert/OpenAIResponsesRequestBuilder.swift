@@ -68,10 +68,14 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     private mutating func addTools(to body: inout JSONObject) {
         var tools: [JSONValue] = []
         for (index, tool) in (request["tools"]?.arrayValue ?? []).enumerated() {
-            guard let (name, definition) = functionTool(tool, path: "/tools/\(index)", translated: Self.translatedToolFields)
+            guard
+                let (name, definition) = functionTool(
+                    tool, path: "/tools/\(index)", translated: Self.translatedToolFields)
             else { continue }
             var function: JSONObject = ["type": "function", "name": .string(name)]
-            if let description = definition["description"]?.stringValue { function["description"] = .string(description) }
+            if let description = definition["description"]?.stringValue {
+                function["description"] = .string(description)
+            }
             function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
             function["strict"] = .bool(definition["strict"]?.boolValue ?? false)
             tools.append(.object(function))

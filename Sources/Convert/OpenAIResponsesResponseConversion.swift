@@ -17,7 +17,8 @@ enum OpenAIResponsesResponseConversion {
         }
         if let error = upstreamBody["error"], !error.isNull {
             throw UpstreamErrorMapper.map(
-                status: 502, body: JSONValue.object(["error": error]).serialized(), retryAfter: nil, upstream: route.modelID,
+                status: 502, body: JSONValue.object(["error": error]).serialized(), retryAfter: nil,
+                upstream: route.modelID,
                 dialect: .openaiResponses)
         }
         guard let output = upstreamBody["output"]?.arrayValue else {
@@ -34,7 +35,9 @@ enum OpenAIResponsesResponseConversion {
                 let text = OpenAIResponsesResultMapping.summaryText(item)
                 let signature = OpenAIResponsesResultMapping.signature(ofReasoning: item)
                 if !text.isEmpty || signature != nil {
-                    content.append(["type": "thinking", "thinking": .string(text), "signature": .string(signature ?? "")])
+                    content.append([
+                        "type": "thinking", "thinking": .string(text), "signature": .string(signature ?? ""),
+                    ])
                 }
             case "message":
                 for part in item["content"]?.arrayValue ?? [] {
@@ -51,18 +54,24 @@ enum OpenAIResponsesResponseConversion {
                         .warning("\(path)/arguments", "not a JSON object; kept under \(ToolArguments.unparsedKey)"))
                 }
                 for use in uses {
-                    content.append(["type": "tool_use", "id": .string(use.id), "name": .string(use.name), "input": use.input])
+                    content.append([
+                        "type": "tool_use", "id": .string(use.id), "name": .string(use.name), "input": use.input,
+                    ])
                 }
                 hasToolUse = true
             default:
                 diagnostics.append(
-                    .warning(path, "\(item["type"]?.stringValue ?? "untyped") output item has no Anthropic equivalent; dropped"))
+                    .warning(
+                        path,
+                        "\(item["type"]?.stringValue ?? "untyped") output item has no Anthropic equivalent; dropped"))
             }
         }
         let stopReason = OpenAIResponsesResultMapping.stopReason(
             response: upstreamBody, hasToolUse: hasToolUse, sawRefusal: sawRefusal)
         let usage =
-            OpenAIResponsesResultMapping.anthropicUsage(upstreamBody["usage"]) ?? ["input_tokens": 0, "output_tokens": 0]
+            OpenAIResponsesResultMapping.anthropicUsage(upstreamBody["usage"]) ?? [
+                "input_tokens": 0, "output_tokens": 0,
+            ]
         let body: JSONValue = [
             "id": .string(OpenAIResponsesResultMapping.messageID(upstreamBody)),
             "type": "message",

@@ -78,7 +78,8 @@ enum OpenAIResponsesResultMapping {
         for (index, use) in uses.enumerated() {
             guard let recipient = use["recipient_name"]?.stringValue else { return nil }
             let name = recipient.hasPrefix("functions.") ? String(recipient.dropFirst("functions.".count)) : recipient
-            calls.append(ToolUse(id: "\(callID)_\(index)", name: name, input: .object(use["parameters"]?.objectValue ?? [:])))
+            calls.append(
+                ToolUse(id: "\(callID)_\(index)", name: name, input: .object(use["parameters"]?.objectValue ?? [:])))
         }
         return calls
     }

@@ -100,10 +100,12 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
             end(response: event["response"], into: &output)
         case "response.failed":
             let error = event["response"]?["error"] ?? .null
-            return output + fail(
-                error.isNull
-                    ? APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) failed the response")
-                    : UpstreamErrorMapper.streamError(["error": error], upstream: upstreamName))
+            return output
+                + fail(
+                    error.isNull
+                        ? APIError(
+                            status: 502, type: "api_error", message: "upstream \(upstreamName) failed the response")
+                        : UpstreamErrorMapper.streamError(["error": error], upstream: upstreamName))
         default:
             break
         }

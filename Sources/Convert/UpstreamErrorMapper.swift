@@ -93,7 +93,10 @@ public enum UpstreamErrorMapper {
         let status =
             error["code"]?.intValue.flatMap { (400..<600).contains($0) ? $0 : nil }
             ?? status(
-                forErrorType: error["type"]?.stringValue ?? error["status"]?.stringValue ?? error["code"]?.stringValue)
+                // A flat `{"type":"error","code":...}` event's type names the event, not the error.
+                forErrorType: ["type", "status", "code"].lazy.compactMap { error[$0]?.stringValue }.first {
+                    $0 != "error"
+                })
         let detail = message(in: payload) ?? payload.serializedString()
         return APIError(
             status: status, type: APIError.anthropicType(forStatus: status),
@@ -102,7 +105,8 @@ public enum UpstreamErrorMapper {
 
     private static func status(forErrorType type: String?) -> Int {
         switch type?.lowercased() {
-        case let type? where type.contains("rate_limit") || type == "resource_exhausted" || type == "insufficient_quota":
+        case let type?
+        where type.contains("rate_limit") || type == "resource_exhausted" || type == "insufficient_quota":
             429
         case let type? where type.contains("overloaded") || type == "unavailable": 529
         case "invalid_request_error"?, "invalid_argument"?: 400

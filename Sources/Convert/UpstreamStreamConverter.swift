@@ -92,7 +92,7 @@ public struct UpstreamStreamConverter: Sendable {
         let data = event.data.trimmingWhitespace()
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
-        guard let chunk = try? JSONValue(parsing: data.utf8) else {
+        guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {
             let excerpt = String(data.prefix(200))
             return machine.fail(
                 APIError(

@@ -37,7 +37,8 @@ import Wire
         #expect(contents.map { $0["role"]?.stringValue ?? "" } == ["user", "model", "user"])
         let call = try #require(contents[1]["parts"]?[1])
         #expect(call["functionCall"]?["name"] == "Write")
-        #expect(call["functionCall"]?["args"] == ["file_path": "/home/dev/project/hello.txt", "content": "hello world\n"])
+        #expect(
+            call["functionCall"]?["args"] == ["file_path": "/home/dev/project/hello.txt", "content": "hello world\n"])
         #expect(call["thoughtSignature"] == "skip_thought_signature_validator", "toolu_01 came from another model")
         let response = try #require(contents[2]["parts"]?[0]?["functionResponse"])
         #expect(response["name"] == "Write")
@@ -48,7 +49,8 @@ import Wire
     /// request with that call and its result: the signature goes back.
     @Test func streamedCallSignatureSurvivesTheNextTurn() throws {
         let path = try Fixtures.path("providers/gemini/google-tool-call.chunks.txt")
-        let streamed = AssembledMessage(convertStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini))
+        let streamed = AssembledMessage(
+            convertStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini))
         let id = try #require(streamed.blocks[0].id)
         let first = try JSONValue(parsing: try Fixtures.chunkPayloads(atPath: path)[0])
         let signature = first["candidates"]?[0]?["content"]?["parts"]?[0]?["thoughtSignature"]
@@ -58,7 +60,9 @@ import Wire
         messages[messages.count - 2]["content"] = [
             ["type": "tool_use", "id": .string(id), "name": "Write", "input": ["file_path": "/tmp/a", "content": "b"]]
         ]
-        messages[messages.count - 1]["content"] = [["type": "tool_result", "tool_use_id": .string(id), "content": "ok"]]
+        messages[messages.count - 1]["content"] = [
+            ["type": "tool_result", "tool_use_id": .string(id), "content": "ok"]
+        ]
         request["messages"] = .array(messages)
 
         let converted = try RequestConverter.convert(anthropicRequest: request, route: TestRoutes.gemini)

@@ -4,7 +4,9 @@ import Testing
 import Wire
 
 @Suite struct GeminiRequestConverterTests {
-    static func request(_ extra: JSONObject = [:], messages: JSONValue = [["role": "user", "content": "Hi"]]) -> JSONValue {
+    static func request(
+        _ extra: JSONObject = [:], messages: JSONValue = [["role": "user", "content": "Hi"]]
+    ) -> JSONValue {
         var body: JSONObject = ["model": "claude-sonnet", "max_tokens": 1024, "messages": messages]
         for member in extra { body[member.key] = member.value }
         return .object(body)
@@ -18,7 +20,8 @@ import Wire
         let converted = try Self.convert(Self.request(["stream": true]))
         #expect(
             converted.body.serializedString()
-                == #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"maxOutputTokens":1024}}"#)
+                == #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"maxOutputTokens":1024}}"#
+        )
         #expect(converted.diagnostics == [])
     }
 
@@ -60,7 +63,10 @@ import Wire
                     "content": [
                         ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "iVBOR"]],
                         ["type": "image", "source": ["type": "url", "url": "https://x.test/cat.jpg"]],
-                        ["type": "document", "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBER"]],
+                        [
+                            "type": "document",
+                            "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBER"],
+                        ],
                         ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": "notes"]],
                     ],
                 ]
@@ -169,7 +175,10 @@ import Wire
         let converted = try Self.convert(
             Self.request([
                 "tools": [
-                    ["name": "Write", "description": "Writes", "input_schema": schema, "cache_control": ["type": "ephemeral"]],
+                    [
+                        "name": "Write", "description": "Writes", "input_schema": schema,
+                        "cache_control": ["type": "ephemeral"],
+                    ],
                     ["name": "Now", "input_schema": ["type": "object", "properties": [:]]],
                     ["type": "web_search_20250305", "name": "web_search"],
                 ],
@@ -212,7 +221,9 @@ import Wire
     }
 
     @Test func toolChoiceVariants() throws {
-        let tools: JSONValue = [["name": "t", "input_schema": ["type": "object", "properties": ["a": ["type": "string"]]]]]
+        let tools: JSONValue = [
+            ["name": "t", "input_schema": ["type": "object", "properties": ["a": ["type": "string"]]]]
+        ]
         for (choice, mode) in [("auto", "AUTO"), ("any", "ANY"), ("none", "NONE")] {
             let converted = try Self.convert(Self.request(["tools": tools, "tool_choice": ["type": .string(choice)]]))
             #expect(converted.body["toolConfig"] == ["functionCallingConfig": ["mode": .string(mode)]])

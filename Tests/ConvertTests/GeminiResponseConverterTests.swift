@@ -32,7 +32,8 @@ import Wire
             #expect(block["text"]?.stringValue?.isEmpty == false)
         }
         let metadata = upstream["usageMetadata"]
-        let output = (metadata?["candidatesTokenCount"]?.intValue ?? 0) + (metadata?["thoughtsTokenCount"]?.intValue ?? 0)
+        let output =
+            (metadata?["candidatesTokenCount"]?.intValue ?? 0) + (metadata?["thoughtsTokenCount"]?.intValue ?? 0)
         #expect(message["usage"]?["output_tokens"]?.intValue == output)
         #expect(message["usage"]?["input_tokens"] == metadata?["promptTokenCount"])
     }
@@ -44,14 +45,20 @@ import Wire
         #expect(
             message["content"]
                 == [
-                    ["type": "text", "text": "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y."],
+                    [
+                        "type": "text",
+                        "text": "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
+                    ],
                     ["type": "thinking", "thinking": "", "signature": .string("gemini:" + signature)],
                 ])
         #expect(message["stop_reason"] == "end_turn")
         #expect(message["stop_sequence"] == .null)
         #expect(
             message["usage"]
-                == ["input_tokens": 9, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 272])
+                == [
+                    "input_tokens": 9, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                    "output_tokens": 272,
+                ])
     }
 
     @Test func reasoningHasAThinkingBlock() throws {
@@ -84,7 +91,8 @@ import Wire
                     "content": [
                         "role": "model",
                         "parts": [
-                            ["text": "Hmm", "thought": true], ["text": " ok", "thought": true, "thoughtSignature": "AAAA"],
+                            ["text": "Hmm", "thought": true],
+                            ["text": " ok", "thought": true, "thoughtSignature": "AAAA"],
                             ["executableCode": ["language": "PYTHON", "code": "print(1)"]], ["text": "Done"],
                         ],
                     ],
@@ -97,7 +105,8 @@ import Wire
         #expect(
             converted.body["content"]
                 == [
-                    ["type": "thinking", "thinking": "Hmm ok", "signature": "gemini:AAAA"], ["type": "text", "text": "Done"],
+                    ["type": "thinking", "thinking": "Hmm ok", "signature": "gemini:AAAA"],
+                    ["type": "text", "text": "Done"],
                 ])
         #expect(converted.body["stop_reason"] == "max_tokens")
         #expect(converted.diagnostics.map(\.path) == ["/candidates/0/content/parts/2"])
@@ -118,14 +127,17 @@ import Wire
 
     @Test func quotaErrorKeepsItsRetryDelay() throws {
         let body = try Fixtures.bytes(atPath: Fixtures.path("providers/gemini/google-429-retry-info.json"))
-        let error = UpstreamErrorMapper.map(status: 429, body: body, retryAfter: nil, upstream: "gemini", dialect: .gemini)
+        let error = UpstreamErrorMapper.map(
+            status: 429, body: body, retryAfter: nil, upstream: "gemini", dialect: .gemini)
         #expect(error.status == 429)
         #expect(error.type == "rate_limit_error")
         #expect(error.retryAfter == "35", "34.4s rounded up")
         #expect(
             error.message
-                == "upstream gemini returned HTTP 429: You exceeded your current quota, please check your plan. (RESOURCE_EXHAUSTED)")
-        let withHeader = UpstreamErrorMapper.map(status: 429, body: body, retryAfter: "3", upstream: "g", dialect: .gemini)
+                == "upstream gemini returned HTTP 429: You exceeded your current quota, please check your plan. (RESOURCE_EXHAUSTED)"
+        )
+        let withHeader = UpstreamErrorMapper.map(
+            status: 429, body: body, retryAfter: "3", upstream: "g", dialect: .gemini)
         #expect(withHeader.retryAfter == "3", "the header wins")
         #expect(
             error.rendered(in: .gemini)

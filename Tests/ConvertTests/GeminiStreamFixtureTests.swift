@@ -30,7 +30,9 @@ import Wire
         #expect(whole.last?.event == "message_stop")
         #expect(whole.dropFirst().first?.event == "ping")
         for size in [1, 5, 64] {
-            #expect(convertStream(bytes, route: TestRoutes.gemini, sliceSize: size) == whole, "\(path) in slices of \(size)")
+            #expect(
+                convertStream(bytes, route: TestRoutes.gemini, sliceSize: size) == whole, "\(path) in slices of \(size)"
+            )
         }
     }
 
@@ -40,12 +42,16 @@ import Wire
         #expect(message.blocks.map(\.type) == ["text", "thinking"])
         #expect(message.blocks[0].text == "There are **3** \"r\"s in strawberry.\n\nst**r**awbe**rr**y")
         #expect(message.blocks[1].text == "")
-        let signature = try Self.lastChunk("google-text")["candidates"]?[0]?["content"]?["parts"]?[0]?["thoughtSignature"]
+        let signature = try Self.lastChunk("google-text")["candidates"]?[0]?["content"]?["parts"]?[0]?[
+            "thoughtSignature"]
         #expect(message.blocks[1].signature == "gemini:" + (signature?.stringValue ?? "?"))
         #expect(message.stopReason == "end_turn")
         #expect(
             message.usage
-                == ["input_tokens": 9, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 208])
+                == [
+                    "input_tokens": 9, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                    "output_tokens": 208,
+                ])
         let start = try JSONValue(parsing: events[0].data)
         #expect(start["message"]?["id"] == "msg_bH6LaZW8Fp_3nsEPqtaSwQ4")
         #expect(start["message"]?["usage"]?["input_tokens"] == 9)
@@ -70,8 +76,9 @@ import Wire
         let id = try #require(message.blocks[0].id)
         #expect(id.hasPrefix("toolu_"))
         #expect(id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
-        let first = try JSONValue(parsing: try Fixtures.chunkPayloads(
-            atPath: try Fixtures.path("providers/gemini/google-tool-call.chunks.txt"))[0])
+        let first = try JSONValue(
+            parsing: try Fixtures.chunkPayloads(
+                atPath: try Fixtures.path("providers/gemini/google-tool-call.chunks.txt"))[0])
         let signature = first["candidates"]?[0]?["content"]?["parts"]?[0]?["thoughtSignature"]?.stringValue
         #expect(signature != nil)
         #expect(Self.signatureSentBack(forToolUseID: id) == signature)
@@ -108,8 +115,14 @@ import Wire
             "model": "claude-test", "max_tokens": 100,
             "messages": [
                 ["role": "user", "content": "weather?"],
-                ["role": "assistant", "content": [["type": "tool_use", "id": .string(id), "name": "weather", "input": [:]]]],
-                ["role": "user", "content": [["type": "tool_result", "tool_use_id": .string(id), "content": "sunny"]]],
+                [
+                    "role": "assistant",
+                    "content": [["type": "tool_use", "id": .string(id), "name": "weather", "input": [:]]],
+                ],
+                [
+                    "role": "user",
+                    "content": [["type": "tool_result", "tool_use_id": .string(id), "content": "sunny"]],
+                ],
             ],
         ]
         let body = try? RequestConverter.convert(anthropicRequest: request, route: TestRoutes.gemini).body

@@ -71,7 +71,10 @@ import Wire
         let message = AssembledMessage(Self.run([Self.chunk([["text": "x"]], finish: "STOP", usage: usage)]))
         #expect(
             message.usage
-                == ["input_tokens": 200, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 800, "output_tokens": 12])
+                == [
+                    "input_tokens": 200, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 800,
+                    "output_tokens": 12,
+                ])
     }
 
     @Test func errorChunkMidStreamEndsWithAnErrorEvent() {

@@ -12,7 +12,8 @@ import Testing
         #expect(UpstreamEndpoint.path(route: Self.route(.anthropic), stream: true) == "/v1/messages")
         let gemini = Self.route(.gemini, model: "gemini-2.5-pro")
         #expect(
-            UpstreamEndpoint.path(route: gemini, stream: true) == "/models/gemini-2.5-pro:streamGenerateContent?alt=sse")
+            UpstreamEndpoint.path(route: gemini, stream: true) == "/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+        )
         #expect(UpstreamEndpoint.path(route: gemini, stream: false) == "/models/gemini-2.5-pro:generateContent")
         #expect(
             UpstreamEndpoint.path(route: Self.route(.gemini, model: "tunedModels/my model"), stream: false)
@@ -24,7 +25,8 @@ import Testing
         #expect(
             UpstreamEndpoint.url(
                 apiBase: "https://generativelanguage.googleapis.com/v1beta/", route: gemini, stream: true)
-                == "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")
+                == "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+        )
         #expect(
             UpstreamEndpoint.url(apiBase: "https://api.anthropic.com", route: Self.route(.anthropic), stream: true)
                 == "https://api.anthropic.com/v1/messages")
@@ -32,7 +34,8 @@ import Testing
             UpstreamEndpoint.url(apiBase: "http://127.0.0.1:9/v1", route: Self.route(.anthropic), stream: true)
                 == "http://127.0.0.1:9/v1/messages")
         #expect(
-            UpstreamEndpoint.url(apiBase: "https://api.openai.com/v1", route: Self.route(.openaiResponses), stream: true)
+            UpstreamEndpoint.url(
+                apiBase: "https://api.openai.com/v1", route: Self.route(.openaiResponses), stream: true)
                 == "https://api.openai.com/v1/responses")
     }
 

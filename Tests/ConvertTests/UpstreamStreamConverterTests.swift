@@ -23,6 +23,18 @@ import Wire
         #expect(events.map(\.event) == ["error"])
     }
 
+    @Test func eventsMissingOnlyTheirFinalClosersAreRead() {
+        let events = convertStream(
+            Self.bytes(
+                "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]\n\n"
+                    + "data: [DONE]\n\n"))
+        #expect(violations(events) == [])
+        #expect(AssembledMessage(events).blocks.map(\.text) == ["ok"])
+        for broken in ["{\"id\":\"c\",\"choices\":[}", "{\"id\":\"c", "[1,2", "{\"a\":1}}"] {
+            #expect(convertStream(Self.bytes("data: \(broken)\n\n")).map(\.event) == ["error"], "\(broken)")
+        }
+    }
+
     @Test func keepAliveCommentsAndEmptyDataAreIgnored() {
         let events = convertStream(
             Self.bytes(
