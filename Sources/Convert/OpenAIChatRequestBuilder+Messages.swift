@@ -38,23 +38,6 @@ extension OpenAIChatRequestBuilder {
         return converted
     }
 
-    /// The non-empty texts of a system prompt given as a string or as blocks.
-    private mutating func texts(ofSystem system: JSONValue, path: String) -> [String] {
-        if let text = system.stringValue { return text.isEmpty ? [] : [text] }
-        var texts: [String] = []
-        for (index, block) in (system.arrayValue ?? []).enumerated() {
-            let blockPath = "\(path)/\(index)"
-            reportDroppedBlockFields(block, path: blockPath)
-            if block["type"]?.stringValue == "text", let text = block["text"]?.stringValue {
-                if !text.isEmpty { texts.append(text) }
-            } else {
-                diagnostics.append(
-                    .warning(blockPath, "\(block["type"]?.stringValue ?? "untyped") block in a system prompt; dropped"))
-            }
-        }
-        return texts
-    }
-
     // MARK: Assistant
 
     private mutating func assistantMessage(_ content: JSONValue, path: String) -> (JSONValue?, [String]) {
@@ -209,18 +192,5 @@ extension OpenAIChatRequestBuilder {
         diagnostics.append(
             .warning("\(path)/source", "image source \(source?["type"]?.stringValue ?? "?") cannot be sent; dropped"))
         return nil
-    }
-
-    private mutating func reportUnsupportedBlock(_ block: JSONValue, path: String) {
-        let type = block["type"]?.stringValue ?? "untyped"
-        diagnostics.append(.warning(path, "\(type) block has no OpenAI Chat Completions equivalent; dropped"))
-    }
-
-    /// `cache_control` and `citations` steer Anthropic's own features and mean
-    /// nothing upstream; dropping them is expected, so only at debug.
-    private mutating func reportDroppedBlockFields(_ block: JSONValue, path: String) {
-        for key in ["cache_control", "citations"] where block[key] != nil {
-            diagnostics.append(.debug("\(path)/\(key)", "no OpenAI equivalent; dropped"))
-        }
     }
 }

@@ -34,21 +34,13 @@ extension OpenAIChatRequestBuilder {
     }
 
     private mutating func convertedTool(_ tool: JSONValue, path: String) -> JSONValue? {
-        guard case .object(let definition) = tool, let name = definition["name"]?.stringValue else { return nil }
-        let type = definition["type"]?.stringValue ?? "custom"
-        if type != "custom" && definition["input_schema"] == nil {
-            diagnostics.append(
-                .warning(path, "Anthropic server tool \(name) (\(type)) cannot run on an OpenAI upstream; dropped"))
+        guard let (name, definition) = functionTool(tool, path: path, translated: Self.translatedToolFields) else {
             return nil
         }
         var function: JSONObject = ["name": .string(name)]
         if let description = definition["description"]?.stringValue { function["description"] = .string(description) }
         function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
         if let strict = definition["strict"]?.boolValue { function["strict"] = .bool(strict) }
-        for member in definition where !Self.translatedToolFields.contains(member.key) {
-            diagnostics.append(
-                .debug("\(path)/\(ConversionDiagnostic.pointerToken(member.key))", "no OpenAI equivalent; dropped"))
-        }
         return ["type": "function", "function": .object(function)]
     }
 }

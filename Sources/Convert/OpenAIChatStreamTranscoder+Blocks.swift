@@ -17,12 +17,8 @@ extension OpenAIChatStreamTranscoder {
         case .thinking(let value): (kind, text) = (.thinking, value)
         case .tool: return
         }
-        if waiting.isEmpty, let open, open.kind == kind {
-            emitDelta(text, kind: kind, index: open.index, into: &output)
-        } else if waiting.isEmpty, openBlockCanClose {
-            closeOpenBlock(into: &output)
-            startBlock(kind, into: &output)
-            emitDelta(text, kind: kind, index: nextBlockIndex - 1, into: &output)
+        if waiting.isEmpty, emitter.open?.kind == kind || openBlockCanClose {
+            stream(text, as: kind, into: &output)
         } else {
             enqueue(segment)
         }
@@ -52,9 +48,7 @@ extension OpenAIChatStreamTranscoder {
         state.arguments.consume(fragment)
         switch state.status {
         case .open:
-            if !fragment.isEmpty, let open {
-                output.append(Self.deltaEvent(index: open.index, delta: Self.jsonDelta(fragment)))
-            }
+            emitter.appendJSON(fragment, into: &output)
         case .closed:
             // Only possible after `finish_reason` or once the arguments were
             // complete JSON, so nothing meaningful can be lost here.
@@ -81,26 +75,21 @@ extension OpenAIChatStreamTranscoder {
     /// closes an open tool call even if its arguments are incomplete.
     private mutating func drainWaiting(force: Bool, includingUnnamed: Bool, into output: inout [JSONValue]) {
         while let head = waiting.first {
-            if open != nil && !force && !openBlockCanClose { return }
+            if emitter.open != nil && !force && !openBlockCanClose { return }
             switch head {
-            case .text(let text), .thinking(let text):
-                let kind: BlockKind = if case .text = head { .text } else { .thinking }
-                if let open, open.kind == kind {
-                    emitDelta(text, kind: kind, index: open.index, into: &output)
-                } else {
-                    closeOpenBlock(into: &output)
-                    startBlock(kind, into: &output)
-                    emitDelta(text, kind: kind, index: nextBlockIndex - 1, into: &output)
-                }
+            case .text(let text):
+                stream(text, as: .text, into: &output)
+            case .thinking(let text):
+                stream(text, as: .thinking, into: &output)
             case .tool(let callIndex):
                 guard var state = toolCalls[callIndex], state.name != nil || includingUnnamed else { return }
                 closeOpenBlock(into: &output)
-                startBlock(.tool(callIndex), into: &output)
-                state = toolCalls[callIndex] ?? state
-                if !state.buffered.isEmpty {
-                    output.append(Self.deltaEvent(index: nextBlockIndex - 1, delta: Self.jsonDelta(state.buffered)))
-                    state.buffered = ""
-                }
+                state.status = .open
+                emitter.startToolUse(
+                    key: callIndex, id: state.id ?? "toolu_\(emitter.messageID)_\(callIndex)",
+                    name: state.name ?? Self.unnamedToolName, into: &output)
+                emitter.appendJSON(state.buffered, into: &output)
+                state.buffered = ""
                 toolCalls[callIndex] = state
             }
             waiting.removeFirst()
@@ -110,8 +99,7 @@ extension OpenAIChatStreamTranscoder {
     /// Text and thinking can always be closed; a tool call only once its
     /// arguments form a complete JSON value.
     private var openBlockCanClose: Bool {
-        guard let open else { return true }
-        guard case .tool(let callIndex) = open.kind else { return true }
+        guard case .tool(let callIndex)? = emitter.open?.kind else { return true }
         return toolCalls[callIndex]?.arguments.isComplete ?? true
     }
 
@@ -126,60 +114,15 @@ extension OpenAIChatStreamTranscoder {
         }
     }
 
-    private mutating func startBlock(_ kind: BlockKind, into output: inout [JSONValue]) {
-        let block: JSONValue
-        switch kind {
-        case .text:
-            block = ["type": "text", "text": ""]
-        case .thinking:
-            block = ["type": "thinking", "thinking": "", "signature": ""]
-        case .tool(let callIndex):
-            var state = toolCalls[callIndex] ?? ToolCall()
-            state.status = .open
-            toolCalls[callIndex] = state
-            startedToolUse = true
-            block = [
-                "type": "tool_use", "id": .string(state.id ?? "toolu_\(messageID)_\(callIndex)"),
-                "name": .string(state.name ?? Self.unnamedToolName), "input": [:],
-            ]
-        }
-        output.append(["type": "content_block_start", "index": .int(Int64(nextBlockIndex)), "content_block": block])
-        open = (kind, nextBlockIndex)
-        nextBlockIndex += 1
+    /// Through this type's `closeOpenBlock`, so a tool call it closes is marked closed.
+    private mutating func stream(_ text: String, as kind: BlockKind, into output: inout [JSONValue]) {
+        if emitter.open?.kind != kind { closeOpenBlock(into: &output) }
+        emitter.stream(text, as: kind, into: &output)
     }
 
     private mutating func closeOpenBlock(into output: inout [JSONValue]) {
-        guard let open else { return }
-        switch open.kind {
-        case .thinking:
-            if let signature = thinkingSignature {
-                output.append(
-                    Self.deltaEvent(
-                        index: open.index, delta: ["type": "signature_delta", "signature": .string(signature)]))
-                thinkingSignature = nil
-            }
-        case .tool(let callIndex):
+        if case .tool(let callIndex)? = emitter.closeOpenBlock(into: &output) {
             toolCalls[callIndex]?.status = .closed
-        case .text:
-            break
         }
-        output.append(["type": "content_block_stop", "index": .int(Int64(open.index))])
-        self.open = nil
-    }
-
-    private func emitDelta(_ text: String, kind: BlockKind, index: Int, into output: inout [JSONValue]) {
-        let delta: JSONValue =
-            kind == .thinking
-            ? ["type": "thinking_delta", "thinking": .string(text)]
-            : ["type": "text_delta", "text": .string(text)]
-        output.append(Self.deltaEvent(index: index, delta: delta))
-    }
-
-    private static func jsonDelta(_ fragment: String) -> JSONValue {
-        ["type": "input_json_delta", "partial_json": .string(fragment)]
-    }
-
-    private static func deltaEvent(index: Int, delta: JSONValue) -> JSONValue {
-        ["type": "content_block_delta", "index": .int(Int64(index)), "delta": delta]
     }
 }

@@ -34,11 +34,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         case tool(Int)
     }
 
-    enum BlockKind: Sendable, Equatable {
-        case text
-        case thinking
-        case tool(Int)
-    }
+    typealias BlockKind = AnthropicStreamEmitter.BlockKind
 
     struct ToolCall: Sendable {
         enum Status: Sendable { case pending, queued, open, closed }
@@ -50,21 +46,13 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         var status = Status.pending
     }
 
-    enum Phase: Sendable { case waitingForFirstChunk, streaming, ended }
-
     /// Name used in error messages.
     let upstreamName: String
-    let requestedModel: String
-    var phase = Phase.waitingForFirstChunk
-    var messageID = ""
-    var nextBlockIndex = 0
-    var open: (kind: BlockKind, index: Int)?
+    var emitter: AnthropicStreamEmitter
     var waiting: [Segment] = []
     /// Tool calls by slot: the upstream's `index`, unless that was reused.
     var toolCalls: [Int: ToolCall] = [:]
     var slotByIndex: [Int: Int] = [:]
-    var startedToolUse = false
-    var thinkingSignature: String?
     var finishReason: String?
     var matchedStop: String?
     var sawRefusal = false
@@ -73,18 +61,18 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     public private(set) var usage: JSONObject?
 
     /// True once `message_stop` or an `error` event has been produced.
-    public var isFinished: Bool { phase == .ended }
+    public var isFinished: Bool { emitter.isEnded }
 
     /// `requestedModel` is the model name the client asked for, reported in
     /// `message_start`; `upstreamName` names the upstream in error messages.
     public init(requestedModel: String, upstreamName: String) {
-        self.requestedModel = requestedModel
+        emitter = AnthropicStreamEmitter(requestedModel: requestedModel)
         self.upstreamName = upstreamName
     }
 
     /// One parsed `data:` payload (not `[DONE]`).
     public mutating func receive(chunk: JSONValue) -> [JSONValue] {
-        guard phase != .ended else { return [] }
+        guard !emitter.isEnded else { return [] }
         var output: [JSONValue] = []
         if let error = chunk["error"], !error.isNull {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
@@ -93,7 +81,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
             usage = mapped
         }
         let choices = chunk["choices"]?.arrayValue ?? []
-        if phase == .waitingForFirstChunk && (!choices.isEmpty || usage != nil) {
+        if !emitter.hasStarted && (!choices.isEmpty || usage != nil) {
             start(chunk: chunk, into: &output)
         }
         for choice in choices where (choice["index"]?.intValue ?? 0) == 0 {
@@ -104,10 +92,10 @@ public struct OpenAIChatStreamTranscoder: Sendable {
 
     /// The upstream's `data: [DONE]`: the stream is over.
     public mutating func receiveDone() -> [JSONValue] {
-        guard phase != .ended else { return [] }
+        guard !emitter.isEnded else { return [] }
         // [DONE] is the upstream saying it finished, so a missing
         // finish_reason is inferred rather than reported as a cut stream.
-        if finishReason == nil { finishReason = startedToolUse || !toolCalls.isEmpty ? "tool_calls" : "stop" }
+        if finishReason == nil { finishReason = emitter.startedToolUse || !toolCalls.isEmpty ? "tool_calls" : "stop" }
         return finish(error: nil)
     }
 
@@ -115,7 +103,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     /// seen, the output is an `error` event; otherwise the remaining blocks
     /// close, then `message_delta` and `message_stop`.
     public mutating func finish(error: APIError?) -> [JSONValue] {
-        guard phase != .ended else { return [] }
+        guard !emitter.isEnded else { return [] }
         if let error { return fail(error) }
         guard let finishReason else {
             return fail(
@@ -124,47 +112,23 @@ public struct OpenAIChatStreamTranscoder: Sendable {
                     message: "upstream \(upstreamName) stream ended early, before the message was finished"))
         }
         var output: [JSONValue] = []
-        if phase == .waitingForFirstChunk { start(chunk: [:], into: &output) }
+        if !emitter.hasStarted { start(chunk: [:], into: &output) }
         flushAll(includingUnnamed: true, into: &output)
         var stopReason = OpenAIChatResultMapping.stopReason(
-            finishReason: finishReason, matchedStop: matchedStop, hasToolUse: startedToolUse)
-        if sawRefusal && !startedToolUse { stopReason = "refusal" }
-        output.append([
-            "type": "message_delta",
-            "delta": [
-                "stop_reason": .string(stopReason),
-                "stop_sequence": stopReason == "stop_sequence" ? .string(matchedStop ?? "") : .null,
-            ],
-            "usage": .object(usage ?? ["output_tokens": 0]),
-        ])
-        output.append(["type": "message_stop"])
-        phase = .ended
+            finishReason: finishReason, matchedStop: matchedStop, hasToolUse: emitter.startedToolUse)
+        if sawRefusal && !emitter.startedToolUse { stopReason = "refusal" }
+        emitter.finish(stopReason: stopReason, stopSequence: matchedStop, usage: usage, into: &output)
         return output
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.
     public mutating func fail(_ error: APIError) -> [JSONValue] {
-        guard phase != .ended else { return [] }
-        phase = .ended
-        return [error.rendered(in: .anthropic)]
+        emitter.fail(error)
     }
 
     private mutating func start(chunk: JSONValue, into output: inout [JSONValue]) {
-        phase = .streaming
-        messageID = OpenAIChatResultMapping.messageID(upstreamID: chunk["id"]?.stringValue, fallbackSeed: chunk)
-        var startUsage: JSONObject = ["input_tokens": 0, "output_tokens": 0]
-        if let usage {
-            startUsage = usage
-            startUsage["output_tokens"] = 0
-        }
-        output.append([
-            "type": "message_start",
-            "message": [
-                "id": .string(messageID), "type": "message", "role": "assistant", "model": .string(requestedModel),
-                "content": [], "stop_reason": nil, "stop_sequence": nil, "usage": .object(startUsage),
-            ],
-        ])
-        output.append(["type": "ping"])
+        let messageID = OpenAIChatResultMapping.messageID(upstreamID: chunk["id"]?.stringValue, fallbackSeed: chunk)
+        emitter.start(messageID: messageID, usage: usage, into: &output)
     }
 
     private mutating func receive(choice: JSONValue, into output: inout [JSONValue]) {
@@ -172,7 +136,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         if let reasoning = OpenAIChatResultMapping.reasoningText(delta), !reasoning.isEmpty {
             receive(.thinking(reasoning), into: &output)
         }
-        if let signature = OpenAIChatResultMapping.reasoningSignature(delta) { thinkingSignature = signature }
+        if let signature = OpenAIChatResultMapping.reasoningSignature(delta) { emitter.thinkingSignature = signature }
         if let text = OpenAIChatResultMapping.contentText(delta["content"]), !text.isEmpty {
             receive(.text(text), into: &output)
         }

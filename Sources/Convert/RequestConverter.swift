@@ -17,7 +17,10 @@ public enum RequestConverter {
     /// only `model` is replaced, `max_tokens` capped, the route's
     /// `temperature` set and its `extra_body` merged. For an OpenAI Chat
     /// Completions upstream the request is translated (see
-    /// ``OpenAIChatRequestBuilder``). The request is validated first.
+    /// ``OpenAIChatRequestBuilder``), for Gemini likewise (see
+    /// ``GeminiRequestBuilder``; the model and streaming are in the URL, see
+    /// ``UpstreamEndpoint``) and OpenAI Responses (see
+    /// ``OpenAIResponsesRequestBuilder``). The request is validated first.
     public static func convert(anthropicRequest: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedRequest {
         try validate(anthropicRequest: anthropicRequest)
         guard case .object(let request) = anthropicRequest else {
@@ -29,11 +32,12 @@ public enum RequestConverter {
         case .openai:
             var builder = OpenAIChatRequestBuilder(request: request, route: route)
             return builder.build()
-        case .openaiResponses, .gemini:
-            throw APIError(
-                status: 501, type: "api_error",
-                message:
-                    "route \(route.modelID): upstream format \(route.upstreamDialect.rawValue) is not supported yet")
+        case .gemini:
+            var builder = GeminiRequestBuilder(request: request, route: route)
+            return builder.build()
+        case .openaiResponses:
+            var builder = OpenAIResponsesRequestBuilder(request: request, route: route)
+            return builder.build()
         }
     }
 

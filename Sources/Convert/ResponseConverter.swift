@@ -6,9 +6,9 @@ public enum ResponseConverter {
     /// Upstream non-streaming success body -> Anthropic Messages response body.
     ///
     /// An Anthropic upstream's body is returned unchanged but for `model`,
-    /// which is always the name the client asked for. A body that is not a
-    /// chat completion (no `choices`, or a 200 carrying an `error`) throws a
-    /// 502 `api_error` naming the route.
+    /// which is always the name the client asked for. A body that is not
+    /// what the dialect answers (no `choices`, `candidates` or `output`, or a
+    /// 200 carrying an `error`) throws a 502 `api_error` naming the route.
     public static func convert(
         upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
     ) throws(APIError) -> JSONValue {
@@ -30,11 +30,11 @@ public enum ResponseConverter {
         case .openai:
             return try OpenAIChatResponseConversion.convert(
                 upstreamBody, route: route, requestedModel: requestedModel)
-        case .openaiResponses, .gemini:
-            throw APIError(
-                status: 501, type: "api_error",
-                message:
-                    "route \(route.modelID): upstream format \(route.upstreamDialect.rawValue) is not supported yet")
+        case .gemini:
+            return try GeminiResponseConversion.convert(upstreamBody, route: route, requestedModel: requestedModel)
+        case .openaiResponses:
+            return try OpenAIResponsesResponseConversion.convert(
+                upstreamBody, route: route, requestedModel: requestedModel)
         }
     }
 

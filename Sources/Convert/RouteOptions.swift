@@ -7,7 +7,10 @@ import Wire
 public struct RouteOptions: Sendable, Hashable, Codable {
     /// The config entry's `model_id`.
     public var modelID: String
-    /// The upstream's dialect (`format` in the config).
+    /// The upstream's dialect (`format` in the config). It decides the URL
+    /// path after `api_base` and the header that carries the key: see
+    /// ``UpstreamEndpoint`` (Gemini's path also names the model and whether
+    /// to stream, which are not in a Gemini body).
     public var upstreamDialect: Dialect
     /// The upstream's own model name (`model_name`).
     public var upstreamModel: String

@@ -16,14 +16,31 @@ public enum UpstreamErrorMapper {
     /// `{"type":"error","error":{"message"}}`, Gemini's
     /// `{"error":{"code","message","status"}}` (also inside an array),
     /// `{"message"}`, `{"detail"}` or `{"error":"text"}`, else the raw body
-    /// text, whitespace collapsed and truncated. `retryAfter` is kept.
+    /// text, whitespace collapsed and truncated. `retryAfter` is kept; when
+    /// there is none, Google's `RetryInfo.retryDelay` in the body (`"34.4s"`)
+    /// becomes one, in whole seconds rounded up, as `retry-after` is.
     public static func map(
         status: Int, body: [UInt8], retryAfter: String?, upstream: String, dialect: Dialect
     ) -> APIError {
-        let detail = upstreamMessage(body: body)
+        let json = try? JSONValue(parsing: body)
+        let detail = json.flatMap(message(in:)) ?? rawText(body)
         return APIError(
             status: status, type: APIError.anthropicType(forStatus: status),
-            message: "upstream \(upstream) returned HTTP \(status): \(detail)", retryAfter: retryAfter)
+            message: "upstream \(upstream) returned HTTP \(status): \(detail)",
+            retryAfter: retryAfter ?? json.flatMap(googleRetryDelay))
+    }
+
+    /// `error.details[]` entry of type `google.rpc.RetryInfo` -> seconds.
+    static func googleRetryDelay(_ json: JSONValue) -> String? {
+        let error = json.arrayValue?.first?["error"] ?? json["error"]
+        for detail in error?["details"]?.arrayValue ?? [] {
+            guard detail["@type"]?.stringValue?.hasSuffix("google.rpc.RetryInfo") == true,
+                let delay = detail["retryDelay"]?.stringValue, delay.hasSuffix("s"),
+                let seconds = Double(delay.dropLast()), seconds.isFinite, seconds >= 0
+            else { continue }
+            return String(Int(seconds.rounded(.up)))
+        }
+        return nil
     }
 
     /// The upstream could not be reached (502) or did not answer in time
@@ -60,7 +77,7 @@ public enum UpstreamErrorMapper {
         return nil
     }
 
-    private static func rawText(_ body: [UInt8]) -> String {
+    static func rawText(_ body: [UInt8]) -> String {
         let text = String(decoding: body, as: UTF8.self)
         let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if collapsed.isEmpty { return "(empty body)" }
@@ -75,7 +92,11 @@ public enum UpstreamErrorMapper {
         let error = payload["error"] ?? payload
         let status =
             error["code"]?.intValue.flatMap { (400..<600).contains($0) ? $0 : nil }
-            ?? status(forErrorType: error["type"]?.stringValue ?? error["status"]?.stringValue)
+            ?? status(
+                // A flat `{"type":"error","code":...}` event's type names the event, not the error.
+                forErrorType: ["type", "status", "code"].lazy.compactMap { error[$0]?.stringValue }.first {
+                    $0 != "error"
+                })
         let detail = message(in: payload) ?? payload.serializedString()
         return APIError(
             status: status, type: APIError.anthropicType(forStatus: status),
@@ -84,7 +105,9 @@ public enum UpstreamErrorMapper {
 
     private static func status(forErrorType type: String?) -> Int {
         switch type?.lowercased() {
-        case let type? where type.contains("rate_limit") || type == "resource_exhausted": 429
+        case let type?
+        where type.contains("rate_limit") || type == "resource_exhausted" || type == "insufficient_quota":
+            429
         case let type? where type.contains("overloaded") || type == "unavailable": 529
         case "invalid_request_error"?, "invalid_argument"?: 400
         case "authentication_error"?: 401

@@ -7,9 +7,11 @@ import Wire
 /// proxy byte for byte.
 public struct UpstreamStreamConverter: Sendable {
     private enum Transcoder: Sendable {
-        case openai(OpenAIChatStreamTranscoder)
+        case payloads(any UpstreamPayloadTranscoder)
         case anthropic(AnthropicStreamRelay)
-        case unsupported(Dialect, ended: Bool)
+        /// Held only while a transcoder is taken out to be mutated, so it is
+        /// uniquely referenced and its buffers are not copied on write.
+        case vacant
     }
 
     private var parser = SSEParser()
@@ -20,19 +22,21 @@ public struct UpstreamStreamConverter: Sendable {
         upstreamName = route.modelID
         switch route.upstreamDialect {
         case .openai:
-            transcoder = .openai(
+            transcoder = .payloads(
                 OpenAIChatStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
+        case .gemini:
+            transcoder = .payloads(GeminiStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         case .anthropic:
             transcoder = .anthropic(AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID))
-        case .openaiResponses, .gemini:
-            transcoder = .unsupported(route.upstreamDialect, ended: false)
+        case .openaiResponses:
+            transcoder = .payloads(
+                OpenAIResponsesStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         }
     }
 
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var output: [SSEEvent] = []
         for event in parser.parse(bytes) { handle(event, into: &output) }
-        if case .unsupported = transcoder { output += fail(unsupportedError) }
         return output
     }
 
@@ -44,14 +48,16 @@ public struct UpstreamStreamConverter: Sendable {
             for event in parser.finish() { handle(event, into: &output) }
         }
         switch transcoder {
-        case .openai(var machine):
+        case .payloads(var machine):
+            transcoder = .vacant
             output += Self.frames(machine.finish(error: error))
-            transcoder = .openai(machine)
+            transcoder = .payloads(machine)
         case .anthropic(var relay):
+            transcoder = .vacant
             output += relay.finish(error: error)
             transcoder = .anthropic(relay)
-        case .unsupported:
-            output += fail(error ?? unsupportedError)
+        case .vacant:
+            break
         }
         return output
     }
@@ -59,59 +65,45 @@ public struct UpstreamStreamConverter: Sendable {
     /// Anthropic usage so far (input_tokens, output_tokens, cache_read_input_tokens...).
     public var usage: JSONValue? {
         switch transcoder {
-        case .openai(let machine): machine.usage.map(JSONValue.object)
+        case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
-        case .unsupported: nil
+        case .vacant: nil
         }
     }
 
     private mutating func handle(_ event: SSEEvent, into output: inout [SSEEvent]) {
         switch transcoder {
-        case .openai(var machine):
+        case .payloads(var machine):
+            transcoder = .vacant
             output += Self.frames(Self.feed(event, to: &machine, upstreamName: upstreamName))
-            transcoder = .openai(machine)
+            transcoder = .payloads(machine)
         case .anthropic(var relay):
+            transcoder = .vacant
             output += relay.receive(event)
             transcoder = .anthropic(relay)
-        case .unsupported:
+        case .vacant:
             break
         }
     }
 
     private static func feed(
-        _ event: SSEEvent, to machine: inout OpenAIChatStreamTranscoder, upstreamName: String
+        _ event: SSEEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
     ) -> [JSONValue] {
         let data = event.data.trimmingWhitespace()
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
-        guard let chunk = try? JSONValue(parsing: data.utf8) else {
+        guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {
             let excerpt = String(data.prefix(200))
             return machine.fail(
                 APIError(
                     status: 502, type: "api_error",
                     message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
         }
-        if event.event == "error", chunk["error"] == nil {
-            return machine.receive(chunk: ["error": chunk])
-        }
-        return machine.receive(chunk: chunk)
+        return machine.receive(payload: chunk, eventName: event.event)
     }
 
     private static func frames(_ payloads: [JSONValue]) -> [SSEEvent] {
         payloads.map { SSEEvent(event: $0["type"]?.stringValue, data: $0.serializedString()) }
-    }
-
-    private var unsupportedError: APIError {
-        guard case .unsupported(let dialect, _) = transcoder else { return .internalError("unreachable") }
-        return APIError(
-            status: 501, type: "api_error",
-            message: "route \(upstreamName): streaming from upstream format \(dialect.rawValue) is not supported yet")
-    }
-
-    private mutating func fail(_ error: APIError) -> [SSEEvent] {
-        guard case .unsupported(let dialect, let ended) = transcoder, !ended else { return [] }
-        transcoder = .unsupported(dialect, ended: true)
-        return [SSEEvent(event: "error", data: error.rendered(in: .anthropic).serializedString())]
     }
 }
 

@@ -300,8 +300,11 @@ import Wire
         #expect(uncapped.diagnostics == [])
     }
 
-    @Test func unsupportedUpstreamFormatsAreAClearError() {
-        let route = RouteOptions(modelID: "g", upstreamDialect: .gemini, upstreamModel: "gemini-2.5")
-        #expect(throws: APIError.self) { try Self.convert(Self.request(), route: route) }
+    @Test func everyUpstreamFormatConverts() throws {
+        for dialect in Dialect.allCases {
+            let route = RouteOptions(modelID: "u", upstreamDialect: dialect, upstreamModel: "m")
+            let converted = try Self.convert(Self.request(), route: route)
+            #expect(converted.body.serializedString().contains("Hi"), "\(dialect)")
+        }
     }
 }

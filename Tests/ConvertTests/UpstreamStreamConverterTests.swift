@@ -23,6 +23,18 @@ import Wire
         #expect(events.map(\.event) == ["error"])
     }
 
+    @Test func eventsMissingOnlyTheirFinalClosersAreRead() {
+        let events = convertStream(
+            Self.bytes(
+                "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]\n\n"
+                    + "data: [DONE]\n\n"))
+        #expect(violations(events) == [])
+        #expect(AssembledMessage(events).blocks.map(\.text) == ["ok"])
+        for broken in ["{\"id\":\"c\",\"choices\":[}", "{\"id\":\"c", "[1,2", "{\"a\":1}}"] {
+            #expect(convertStream(Self.bytes("data: \(broken)\n\n")).map(\.event) == ["error"], "\(broken)")
+        }
+    }
+
     @Test func keepAliveCommentsAndEmptyDataAreIgnored() {
         let events = convertStream(
             Self.bytes(
@@ -54,10 +66,12 @@ import Wire
         #expect(events.last?.event == "message_stop")
     }
 
-    @Test func unsupportedUpstreamFormatGivesOneErrorEvent() {
-        let route = RouteOptions(modelID: "g", upstreamDialect: .gemini, upstreamModel: "gemini")
-        let events = convertStream(Self.bytes("data: {}\n\n"), route: route)
-        #expect(events.map(\.event) == ["error"])
-        #expect(violations(events) == [])
+    @Test func everyTranscodedDialectEndsAnUnfinishedStreamWithAnError() {
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            let route = RouteOptions(modelID: "u", upstreamDialect: dialect, upstreamModel: "m")
+            let events = convertStream(Self.bytes("data: {}\n\n"), route: route)
+            #expect(events.last?.event == "error", "\(dialect)")
+            #expect(violations(events) == [], "\(dialect)")
+        }
     }
 }

@@ -1,0 +1,178 @@
+import Wire
+
+/// Writes the Anthropic Messages events every stream transcoder produces,
+/// and keeps the bookkeeping that makes them a valid stream: `message_start`
+/// then `ping` first, one open block at a time with indexes rising from 0,
+/// deltas only into the open block, a signature only where one was given,
+/// and `message_delta` + `message_stop` (or one `error`) last, then nothing.
+///
+/// The transcoders decide *what* goes out (which upstream piece is text,
+/// thinking or a tool call, and when a block may close); this type decides
+/// how it is written, so the dialects cannot drift apart in shape.
+struct AnthropicStreamEmitter: Sendable {
+    enum BlockKind: Sendable, Equatable {
+        case text
+        case thinking
+        /// A `tool_use` block; the payload is the transcoder's own key for the call.
+        case tool(Int)
+    }
+
+    enum Phase: Sendable { case waitingForFirstChunk, streaming, ended }
+
+    let requestedModel: String
+    private(set) var phase = Phase.waitingForFirstChunk
+    private(set) var messageID = ""
+    private(set) var open: (kind: BlockKind, index: Int)?
+    private(set) var nextBlockIndex = 0
+    /// True once any `tool_use` block started, so a plain "stop" still
+    /// becomes `tool_use` and the client runs the tools.
+    private(set) var startedToolUse = false
+    /// Sent as a `signature_delta` when the open thinking block closes.
+    var thinkingSignature: String?
+
+    init(requestedModel: String) {
+        self.requestedModel = requestedModel
+    }
+
+    var hasStarted: Bool { phase != .waitingForFirstChunk }
+    var isEnded: Bool { phase == .ended }
+
+    /// `message_start` (output tokens 0; input tokens from `usage` when the
+    /// upstream already reported them) and `ping`.
+    mutating func start(messageID: String, usage: JSONObject?, into output: inout [JSONValue]) {
+        guard phase == .waitingForFirstChunk else { return }
+        phase = .streaming
+        self.messageID = messageID
+        var startUsage: JSONObject = ["input_tokens": 0, "output_tokens": 0]
+        if let usage {
+            startUsage = usage
+            startUsage["output_tokens"] = 0
+        }
+        output.append([
+            "type": "message_start",
+            "message": [
+                "id": .string(messageID), "type": "message", "role": "assistant", "model": .string(requestedModel),
+                "content": [], "stop_reason": nil, "stop_sequence": nil, "usage": .object(startUsage),
+            ],
+        ])
+        output.append(["type": "ping"])
+    }
+
+    /// Opens a text or thinking block (use ``startToolUse`` for tools).
+    mutating func startBlock(_ kind: BlockKind, into output: inout [JSONValue]) {
+        let block: JSONValue
+        switch kind {
+        case .text: block = ["type": "text", "text": ""]
+        case .thinking: block = ["type": "thinking", "thinking": "", "signature": ""]
+        case .tool(let key):
+            startToolUse(key: key, id: "toolu_\(messageID)_\(key)", name: "unnamed_tool_call", into: &output)
+            return
+        }
+        open(kind, block: block, into: &output)
+    }
+
+    mutating func startToolUse(key: Int, id: String, name: String, into output: inout [JSONValue]) {
+        startedToolUse = true
+        open(
+            .tool(key), block: ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]],
+            into: &output)
+    }
+
+    private mutating func open(_ kind: BlockKind, block: JSONValue, into output: inout [JSONValue]) {
+        output.append(["type": "content_block_start", "index": .int(Int64(nextBlockIndex)), "content_block": block])
+        open = (kind, nextBlockIndex)
+        nextBlockIndex += 1
+    }
+
+    /// Text or thinking into the open block of that kind, else into a new
+    /// block after closing the open one. Empty text writes nothing, so no
+    /// empty text block is ever opened.
+    mutating func stream(_ text: String, as kind: BlockKind, into output: inout [JSONValue]) {
+        guard !text.isEmpty else { return }
+        if open?.kind != kind {
+            closeOpenBlock(into: &output)
+            startBlock(kind, into: &output)
+        }
+        appendText(text, into: &output)
+    }
+
+    /// A `text_delta` or `thinking_delta`, by the open block's kind.
+    mutating func appendText(_ text: String, into output: inout [JSONValue]) {
+        guard let open else { return }
+        let delta: JSONValue =
+            open.kind == .thinking
+            ? ["type": "thinking_delta", "thinking": .string(text)]
+            : ["type": "text_delta", "text": .string(text)]
+        output.append(Self.deltaEvent(index: open.index, delta: delta))
+    }
+
+    /// An `input_json_delta` into the open tool block.
+    mutating func appendJSON(_ fragment: String, into output: inout [JSONValue]) {
+        guard let open, !fragment.isEmpty else { return }
+        output.append(
+            Self.deltaEvent(index: open.index, delta: ["type": "input_json_delta", "partial_json": .string(fragment)]))
+    }
+
+    /// A whole tool call at once: start, its input as one `input_json_delta`
+    /// (none for an empty input), stop.
+    mutating func emitToolUse(key: Int, id: String, name: String, input: JSONValue, into output: inout [JSONValue]) {
+        closeOpenBlock(into: &output)
+        startToolUse(key: key, id: id, name: name, into: &output)
+        if input.objectValue?.isEmpty != true { appendJSON(input.serializedString(), into: &output) }
+        closeOpenBlock(into: &output)
+    }
+
+    /// A thinking block that carries only a signature (the upstream sent one
+    /// with no thought text to show), so the client keeps and returns it.
+    mutating func emitSignatureOnlyThinking(_ signature: String, into output: inout [JSONValue]) {
+        closeOpenBlock(into: &output)
+        startBlock(.thinking, into: &output)
+        thinkingSignature = signature
+        closeOpenBlock(into: &output)
+    }
+
+    /// Closes the open block (a thinking block first gets its signature) and
+    /// says what it was.
+    @discardableResult
+    mutating func closeOpenBlock(into output: inout [JSONValue]) -> BlockKind? {
+        guard let open else { return nil }
+        if open.kind == .thinking, let signature = thinkingSignature {
+            output.append(
+                Self.deltaEvent(index: open.index, delta: ["type": "signature_delta", "signature": .string(signature)]))
+            thinkingSignature = nil
+        }
+        output.append(["type": "content_block_stop", "index": .int(Int64(open.index))])
+        self.open = nil
+        return open.kind
+    }
+
+    /// Closes what is open, then `message_delta` with the stop reason and
+    /// usage, and `message_stop`. The stream is over afterwards.
+    mutating func finish(
+        stopReason: String, stopSequence: String?, usage: JSONObject?, into output: inout [JSONValue]
+    ) {
+        guard phase != .ended else { return }
+        closeOpenBlock(into: &output)
+        output.append([
+            "type": "message_delta",
+            "delta": [
+                "stop_reason": .string(stopReason),
+                "stop_sequence": stopReason == "stop_sequence" ? .string(stopSequence ?? "") : .null,
+            ],
+            "usage": .object(usage ?? ["output_tokens": 0]),
+        ])
+        output.append(["type": "message_stop"])
+        phase = .ended
+    }
+
+    /// Ends the stream with an `error` event, whatever state it was in.
+    mutating func fail(_ error: APIError) -> [JSONValue] {
+        guard phase != .ended else { return [] }
+        phase = .ended
+        return [error.rendered(in: .anthropic)]
+    }
+
+    static func deltaEvent(index: Int, delta: JSONValue) -> JSONValue {
+        ["type": "content_block_delta", "index": .int(Int64(index)), "delta": delta]
+    }
+}

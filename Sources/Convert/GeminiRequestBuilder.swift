@@ -1,0 +1,112 @@
+import Wire
+
+/// Translates one Anthropic Messages request into a Gemini
+/// `generateContent` / `streamGenerateContent` body, collecting a diagnostic
+/// for everything it drops on purpose.
+///
+/// The model and whether to stream are not in a Gemini body: they are in the
+/// URL (see ``UpstreamEndpoint``). Choices worth knowing:
+/// - all system text (the `system` field and `system`-role messages) becomes
+///   one `systemInstruction`;
+/// - `max_tokens` (capped), `temperature` (the route's wins), `top_p`,
+///   `top_k` and `stop_sequences` go in `generationConfig`;
+/// - thinking becomes `generationConfig.thinkingConfig` (see
+///   ``thinkingConfig()``);
+/// - `extra_body` is merged last (see `JSONObject.merge`), so a route can set
+///   `safetySettings` or override any converted field.
+struct GeminiRequestBuilder: AnthropicRequestTranslating {
+    let request: JSONObject
+    let route: RouteOptions
+    var diagnostics: [ConversionDiagnostic] = []
+
+    static let upstreamLabel = "Gemini"
+    static let translatedFields: Set<String> = [
+        "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "tools",
+        "tool_choice", "thinking", "output_config", "stream",
+    ]
+    /// Gemini accepts at most this many stop sequences.
+    static let maxStopSequences = 5
+
+    init(request: JSONObject, route: RouteOptions) {
+        self.request = request
+        self.route = route
+    }
+
+    mutating func build() -> ConvertedRequest {
+        var body = JSONObject()
+        let systemTexts = allSystemTexts()
+        if !systemTexts.isEmpty {
+            body["systemInstruction"] = ["parts": [["text": .string(systemTexts.joined(separator: "\n\n"))]]]
+        }
+        body["contents"] = .array(convertContents())
+        addTools(to: &body)
+        body["generationConfig"] = .object(generationConfig())
+        reportUntranslatedFields()
+        if let extraBody = route.extraBody { body.merge(extraBody) }
+        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    private mutating func generationConfig() -> JSONObject {
+        var config = JSONObject()
+        config["maxOutputTokens"] = .int(Int64(cappedMaxTokens()))
+        if let temperature { config["temperature"] = temperature }
+        if let topP = request["top_p"], !topP.isNull { config["topP"] = topP }
+        if let topK = request["top_k"], !topK.isNull { config["topK"] = topK }
+        if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
+            if stop.count > Self.maxStopSequences {
+                diagnostics.append(
+                    .warning(
+                        "/stop_sequences",
+                        "Gemini takes at most \(Self.maxStopSequences) stop sequences; the rest dropped"))
+            }
+            config["stopSequences"] = .array(Array(stop.prefix(Self.maxStopSequences)))
+        }
+        if let thinking = thinkingConfig() { config["thinkingConfig"] = .object(thinking) }
+        return config
+    }
+
+    /// Budgets for an effort level, valid on every Gemini thinking model
+    /// (2.5 Flash allows up to 24 576 tokens, 2.5 Pro 32 768; Gemini 3 maps
+    /// budgets onto its own levels).
+    static let budgetByEffort: [String: Int] = ["minimal": 512, "low": 1_024, "medium": 8_192, "high": 24_576]
+    static let maxThinkingBudget = 24_576
+
+    /// Anthropic thinking -> `thinkingConfig`:
+    ///
+    /// | client / route                              | thinkingConfig                    |
+    /// |---------------------------------------------|-----------------------------------|
+    /// | route `reasoning_effort`, or `output_config.effort` | `thinkingBudget` by ``budgetByEffort`` (`max` = `high`) |
+    /// | `thinking: {type: enabled, budget_tokens: N}` | `thinkingBudget: N` (at most 24 576) |
+    /// | `thinking: {type: adaptive}` with no effort | `thinkingBudget: -1` (dynamic)     |
+    /// | `thinking: {type: disabled}` or none        | nothing: the model's default      |
+    ///
+    /// `includeThoughts` is true when the client asked for thinking and did
+    /// not set `display: omitted` (then only signatures come back, as
+    /// Anthropic does).
+    mutating func thinkingConfig() -> JSONObject? {
+        let thinking = request["thinking"]
+        let type = thinking?["type"]?.stringValue
+        var budget: Int?
+        if let effort = route.reasoningEffort ?? request["output_config"]?["effort"]?.stringValue,
+            route.reasoningEffort != nil || type != "disabled"
+        {
+            budget = Self.budgetByEffort[effort] ?? Self.maxThinkingBudget
+        } else if type == "enabled", let requested = thinking?["budget_tokens"]?.intValue {
+            budget = min(requested, Self.maxThinkingBudget)
+            if requested > Self.maxThinkingBudget {
+                diagnostics.append(
+                    .info(
+                        "/thinking/budget_tokens",
+                        "capped to \(Self.maxThinkingBudget), the most every Gemini model takes"))
+            }
+        } else if type == "adaptive" {
+            budget = -1
+        }
+        guard let budget else { return nil }
+        var config: JSONObject = ["thinkingBudget": .int(Int64(budget))]
+        if type == "enabled" || type == "adaptive" {
+            config["includeThoughts"] = .bool(thinking?["display"]?.stringValue != "omitted")
+        }
+        return config
+    }
+}

@@ -1,0 +1,88 @@
+import Wire
+
+/// Gemini `GenerateContentResponse` -> Anthropic `message`.
+///
+/// Parts become blocks in their order, as the stream transcoder makes them:
+/// thought parts `thinking`, text parts `text` (a signature on a text part
+/// then a text-less `thinking` block carrying it), function calls `tool_use`
+/// (signature in the id; see ``GeminiThoughtSignature``). A prompt Gemini
+/// blocked gives an empty message with stop reason `refusal`.
+enum GeminiResponseConversion {
+    static func convert(
+        _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
+    ) throws(APIError) -> ConvertedResponse {
+        guard case .object = upstreamBody else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
+        }
+        if upstreamBody["error"].map({ !$0.isNull }) ?? false {
+            throw UpstreamErrorMapper.map(
+                status: 502, body: upstreamBody.serialized(), retryAfter: nil, upstream: route.modelID,
+                dialect: .gemini)
+        }
+        let candidate = upstreamBody["candidates"]?[0]
+        let blocked = upstreamBody["promptFeedback"]?["blockReason"]?.stringValue != nil
+        guard candidate != nil || blocked else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "no candidates[0]")
+        }
+        let messageID = GeminiResultMapping.messageID(upstreamBody)
+        var diagnostics: [ConversionDiagnostic] = []
+        var content: [JSONValue] = []
+        var calls = 0
+        for (index, part) in (candidate?["content"]?["parts"]?.arrayValue ?? []).enumerated() {
+            let signature = GeminiResultMapping.signature(of: part)
+            if let call = part["functionCall"] {
+                let id = GeminiResultMapping.toolUseID(
+                    messageID: messageID, ordinal: calls, call: call, signature: signature)
+                content.append([
+                    "type": "tool_use", "id": .string(id), "name": call["name"] ?? "",
+                    "input": .object(call["args"]?.objectValue ?? [:]),
+                ])
+                calls += 1
+                continue
+            }
+            guard let text = part["text"]?.stringValue else {
+                let kind = part.objectValue?.keys.first { $0 != "thoughtSignature" } ?? "empty"
+                diagnostics.append(
+                    .warning(
+                        "/candidates/0/content/parts/\(index)", "\(kind) part has no Anthropic equivalent; dropped"))
+                continue
+            }
+            let carried = signature.map(GeminiThoughtSignature.thinkingSignature)
+            if GeminiResultMapping.isThought(part) {
+                if !text.isEmpty || carried != nil { appendThinking(text, signature: carried, to: &content) }
+                continue
+            }
+            if !text.isEmpty { content.append(["type": "text", "text": .string(text)]) }
+            if let carried {
+                content.append(["type": "thinking", "thinking": "", "signature": .string(carried)])
+            }
+        }
+        let finishReason = blocked ? GeminiResultMapping.blockedPrompt : candidate?["finishReason"]?.stringValue
+        let stopReason = GeminiResultMapping.stopReason(finishReason: finishReason, hasToolUse: calls > 0)
+        let usage =
+            GeminiResultMapping.anthropicUsage(upstreamBody["usageMetadata"])
+            ?? ["input_tokens": 0, "output_tokens": 0]
+        let body: JSONValue = [
+            "id": .string(messageID),
+            "type": "message",
+            "role": "assistant",
+            "model": .string(requestedModel),
+            "content": .array(content),
+            "stop_reason": .string(stopReason),
+            "stop_sequence": .null,
+            "usage": .object(usage),
+        ]
+        return ConvertedResponse(body: body, diagnostics: diagnostics)
+    }
+
+    /// Consecutive thought parts are one thinking block, as in the stream.
+    private static func appendThinking(_ text: String, signature: String?, to content: inout [JSONValue]) {
+        if case .object(var last)? = content.last, last["type"] == "thinking", last["signature"] == "" {
+            last["thinking"] = .string((last["thinking"]?.stringValue ?? "") + text)
+            if let signature { last["signature"] = .string(signature) }
+            content[content.count - 1] = .object(last)
+            return
+        }
+        content.append(["type": "thinking", "thinking": .string(text), "signature": .string(signature ?? "")])
+    }
+}

@@ -1,0 +1,69 @@
+import Wire
+
+/// The parts of a Gemini `GenerateContentResponse` that non-streaming and
+/// streaming conversion share: usage, stop reason, ids, signatures.
+enum GeminiResultMapping {
+    /// `usageMetadata` -> Anthropic usage, or nil when it holds no token
+    /// counts yet (Vertex sends `{"trafficType":...}` alone in early chunks).
+    ///
+    /// Gemini's `promptTokenCount` includes the cached tokens; Anthropic
+    /// counts them apart, so `input_tokens` is the uncached remainder
+    /// (plus `toolUsePromptTokenCount`) and the cached ones are
+    /// `cache_read_input_tokens`. Thinking is billed as output, as with
+    /// Anthropic, so `output_tokens` is `candidatesTokenCount` +
+    /// `thoughtsTokenCount`.
+    static func anthropicUsage(_ metadata: JSONValue?) -> JSONObject? {
+        guard let metadata, let prompt = metadata["promptTokenCount"]?.intValue else { return nil }
+        let cached = metadata["cachedContentTokenCount"]?.intValue ?? 0
+        let toolPrompt = metadata["toolUsePromptTokenCount"]?.intValue ?? 0
+        let candidates = metadata["candidatesTokenCount"]?.intValue ?? 0
+        let thoughts = metadata["thoughtsTokenCount"]?.intValue ?? 0
+        return [
+            "input_tokens": .int(Int64(max(prompt - cached, 0) + toolPrompt)),
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": .int(Int64(cached)),
+            "output_tokens": .int(Int64(candidates + thoughts)),
+        ]
+    }
+
+    /// `finishReason` -> `stop_reason`. Gemini says `STOP` after function
+    /// calls too, so any emitted call makes it `tool_use`; the safety
+    /// family (and a blocked prompt) is a `refusal`.
+    static func stopReason(finishReason: String?, hasToolUse: Bool) -> String {
+        switch finishReason {
+        case "MAX_TOKENS": return "max_tokens"
+        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", blockedPrompt:
+            return "refusal"
+        default: return hasToolUse ? "tool_use" : "end_turn"
+        }
+    }
+
+    /// The finish reason used for a prompt Gemini blocked outright
+    /// (`promptFeedback.blockReason`, no candidates).
+    static let blockedPrompt = "PROMPT_BLOCKED"
+
+    /// `msg_` + `responseId`; without one, a hash of `fallbackSeed`.
+    static func messageID(_ response: JSONValue) -> String {
+        OpenAIChatResultMapping.messageID(upstreamID: response["responseId"]?.stringValue, fallbackSeed: response)
+    }
+
+    /// A deterministic `tool_use` id for the `ordinal`-th call of a message,
+    /// carrying the call's thought signature (see ``GeminiThoughtSignature``).
+    static func toolUseID(messageID: String, ordinal: Int, call: JSONValue?, signature: String?) -> String {
+        var seed = Array("\(messageID)/\(ordinal)".utf8)
+        if let id = call?["id"]?.stringValue { seed += Array(id.utf8) }
+        return GeminiThoughtSignature.toolUseID(base: "toolu_" + StableHash.hex(seed), signature: signature)
+    }
+
+    /// A part's `thoughtSignature`, when it has a non-empty one.
+    static func signature(of part: JSONValue) -> String? {
+        guard let signature = part["thoughtSignature"]?.stringValue, !signature.isEmpty else { return nil }
+        return signature
+    }
+
+    /// True for a part that holds the model's thoughts rather than its answer.
+    static func isThought(_ part: JSONValue) -> Bool {
+        part["thought"]?.boolValue == true
+    }
+}

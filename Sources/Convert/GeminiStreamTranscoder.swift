@@ -1,0 +1,158 @@
+import Wire
+
+/// Gemini `streamGenerateContent?alt=sse` chunks (each a
+/// `GenerateContentResponse`) -> Anthropic Messages stream events, as a pure
+/// state machine: parsed chunks in, event payloads out, no I/O.
+///
+/// - `message_start` (id `msg_` + `responseId`) and `ping` at the first chunk;
+/// - text parts stream into a text block (empty text opens nothing); parts
+///   with `thought: true` into a thinking block;
+/// - thought signatures follow ``GeminiThoughtSignature``: on a thought part
+///   they close its thinking block as a `signature_delta`; on a text part
+///   (usually an empty one at the end) they become a thinking block with no
+///   text; on a function call they go into the `tool_use` id;
+/// - a `functionCall` with its whole `args` becomes a complete `tool_use`
+///   block at once; one streamed in pieces (`willContinue`, `partialArgs`)
+///   is assembled first and goes out when its last piece arrives;
+/// - `finishReason` (or a blocked prompt) closes the content; the stream's
+///   end then gives `message_delta` (stop reason, latest `usageMetadata`)
+///   and `message_stop`. Gemini sends no `[DONE]`, so the end of the body is
+///   the end of the message;
+/// - an `{"error":...}` chunk, a failed connection, or a stream that ends
+///   with no finish reason gives an `error` event, then nothing more.
+public struct GeminiStreamTranscoder: Sendable {
+    struct PendingCall: Sendable {
+        var name: String
+        var signature: String?
+        var call: JSONValue
+        var arguments = GeminiPartialArguments()
+    }
+
+    let upstreamName: String
+    var emitter: AnthropicStreamEmitter
+    var finishReason: String?
+    var pendingCall: PendingCall?
+    var emittedCalls = 0
+
+    /// Anthropic usage from the latest `usageMetadata`, nil until one arrives.
+    public private(set) var usage: JSONObject?
+
+    /// True once `message_stop` or an `error` event has been produced.
+    public var isFinished: Bool { emitter.isEnded }
+
+    /// `requestedModel` is the model name the client asked for, reported in
+    /// `message_start`; `upstreamName` names the upstream in error messages.
+    public init(requestedModel: String, upstreamName: String) {
+        emitter = AnthropicStreamEmitter(requestedModel: requestedModel)
+        self.upstreamName = upstreamName
+    }
+
+    /// One parsed `data:` payload.
+    public mutating func receive(chunk: JSONValue) -> [JSONValue] {
+        guard !emitter.isEnded else { return [] }
+        if case .array(let items) = chunk {
+            // Some gateways send the non-SSE streaming form, an array of responses.
+            return items.flatMap { receive(chunk: $0) }
+        }
+        if let error = chunk["error"], !error.isNull {
+            return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
+        }
+        var output: [JSONValue] = []
+        if let mapped = GeminiResultMapping.anthropicUsage(chunk["usageMetadata"]) { usage = mapped }
+        if !emitter.hasStarted {
+            emitter.start(messageID: GeminiResultMapping.messageID(chunk), usage: usage, into: &output)
+        }
+        guard finishReason == nil else { return output }
+        let candidate = chunk["candidates"]?[0]
+        for part in candidate?["content"]?["parts"]?.arrayValue ?? [] {
+            receive(part: part, into: &output)
+        }
+        if let reason = candidate?["finishReason"]?.stringValue {
+            finishReason = reason
+        } else if chunk["promptFeedback"]?["blockReason"]?.stringValue != nil {
+            finishReason = GeminiResultMapping.blockedPrompt
+        }
+        if finishReason != nil { closeContent(into: &output) }
+        return output
+    }
+
+    /// The upstream ended. With `error`, or without a finish reason ever
+    /// seen, the output is an `error` event; otherwise the content closes,
+    /// then `message_delta` and `message_stop`.
+    public mutating func finish(error: APIError?) -> [JSONValue] {
+        guard !emitter.isEnded else { return [] }
+        if let error { return fail(error) }
+        guard let finishReason else {
+            return fail(
+                APIError(
+                    status: 502, type: "api_error",
+                    message: "upstream \(upstreamName) stream ended early, before a finishReason"))
+        }
+        var output: [JSONValue] = []
+        closeContent(into: &output)
+        let stopReason = GeminiResultMapping.stopReason(
+            finishReason: finishReason, hasToolUse: emitter.startedToolUse)
+        emitter.finish(stopReason: stopReason, stopSequence: nil, usage: usage, into: &output)
+        return output
+    }
+
+    /// Ends the stream with an `error` event, whatever state it was in.
+    public mutating func fail(_ error: APIError) -> [JSONValue] {
+        emitter.fail(error)
+    }
+
+    private mutating func receive(part: JSONValue, into output: inout [JSONValue]) {
+        let signature = GeminiResultMapping.signature(of: part)
+        if let call = part["functionCall"] {
+            receive(functionCall: call, signature: signature, into: &output)
+            return
+        }
+        emitPendingCall(into: &output)
+        let text = part["text"]?.stringValue ?? ""
+        if GeminiResultMapping.isThought(part) {
+            emitter.stream(text, as: .thinking, into: &output)
+        } else {
+            emitter.stream(text, as: .text, into: &output)
+        }
+        guard let signature else { return }
+        let carried = GeminiThoughtSignature.thinkingSignature(signature)
+        if emitter.open?.kind == .thinking {
+            emitter.thinkingSignature = carried
+        } else {
+            emitter.emitSignatureOnlyThinking(carried, into: &output)
+        }
+    }
+
+    /// A call whose `willContinue` is not true is complete: sent at once, or,
+    /// when it ends a call streamed in pieces, that call is sent. A part with
+    /// a `name` while a call is pending starts the next call.
+    private mutating func receive(functionCall call: JSONValue, signature: String?, into output: inout [JSONValue]) {
+        let name = call["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        if name != nil { emitPendingCall(into: &output) }
+        if pendingCall == nil {
+            guard let name else { return }
+            pendingCall = PendingCall(name: name, signature: signature, call: call)
+        }
+        guard var pending = pendingCall else { return }
+        if pending.signature == nil { pending.signature = signature }
+        if let arguments = call["args"]?.objectValue { pending.arguments.merge(arguments) }
+        for partial in call["partialArgs"]?.arrayValue ?? [] { pending.arguments.apply(partial) }
+        pendingCall = pending
+        if call["willContinue"]?.boolValue != true { emitPendingCall(into: &output) }
+    }
+
+    private mutating func emitPendingCall(into output: inout [JSONValue]) {
+        guard let pending = pendingCall else { return }
+        pendingCall = nil
+        let id = GeminiResultMapping.toolUseID(
+            messageID: emitter.messageID, ordinal: emittedCalls, call: pending.call, signature: pending.signature)
+        emitter.emitToolUse(
+            key: emittedCalls, id: id, name: pending.name, input: pending.arguments.value, into: &output)
+        emittedCalls += 1
+    }
+
+    private mutating func closeContent(into output: inout [JSONValue]) {
+        emitPendingCall(into: &output)
+        emitter.closeOpenBlock(into: &output)
+    }
+}

@@ -1,0 +1,166 @@
+import Wire
+
+/// Messages: Anthropic turns and content blocks to Responses `input` items.
+extension OpenAIResponsesRequestBuilder {
+    mutating func convertInput() -> [JSONValue] {
+        var items: [JSONValue] = []
+        // A function_call_output must answer a function_call in the input.
+        var callIDs: Set<String> = []
+        for (index, message) in (request["messages"]?.arrayValue ?? []).enumerated() {
+            let path = "/messages/\(index)"
+            let content = message["content"] ?? ""
+            switch message["role"]?.stringValue {
+            case "system":
+                continue  // in instructions
+            case "assistant":
+                items += assistantItems(content, path: path, callIDs: &callIDs)
+            default:
+                items += userItems(content, path: path, callIDs: callIDs)
+            }
+        }
+        return items
+    }
+
+    // MARK: Assistant
+
+    /// Text, reasoning and calls in their order; neighbouring texts joined.
+    private mutating func assistantItems(_ content: JSONValue, path: String, callIDs: inout Set<String>) -> [JSONValue]
+    {
+        if let text = content.stringValue {
+            return text.isEmpty ? [] : [["role": "assistant", "content": .string(text)]]
+        }
+        var items: [JSONValue] = []
+        var texts: [String] = []
+        func flushText() {
+            guard !texts.isEmpty else { return }
+            items.append(["role": "assistant", "content": .string(texts.joined(separator: "\n\n"))])
+            texts = []
+        }
+        for (index, block) in (content.arrayValue ?? []).enumerated() {
+            let blockPath = "\(path)/content/\(index)"
+            reportDroppedBlockFields(block, path: blockPath)
+            switch block["type"]?.stringValue {
+            case "text":
+                if let text = block["text"]?.stringValue, !text.isEmpty { texts.append(text) }
+            case "tool_use":
+                flushText()
+                let id = block["id"]?.stringValue ?? ""
+                callIDs.insert(id)
+                items.append([
+                    "type": "function_call", "call_id": .string(id), "name": block["name"] ?? "",
+                    "arguments": .string((block["input"] ?? [:]).serializedString()),
+                ])
+            case "thinking":
+                guard
+                    let encrypted = OpenAIResponsesReasoningSignature.encryptedContent(
+                        fromSignature: block["signature"]?.stringValue ?? "")
+                else {
+                    diagnostics.append(
+                        .info(blockPath, "thinking from another provider is not sent to OpenAI Responses; dropped"))
+                    continue
+                }
+                flushText()
+                let text = block["thinking"]?.stringValue ?? ""
+                let summary: JSONValue = text.isEmpty ? [] : [["type": "summary_text", "text": .string(text)]]
+                items.append(["type": "reasoning", "summary": summary, "encrypted_content": .string(encrypted)])
+            case "redacted_thinking":
+                diagnostics.append(.info(blockPath, "redacted thinking is Anthropic's own; dropped"))
+            default:
+                reportUnsupportedBlock(block, path: blockPath)
+            }
+        }
+        flushText()
+        return items
+    }
+
+    // MARK: User
+
+    /// A user turn: its `function_call_output`s first, right after the calls
+    /// they answer, then one user message with the rest.
+    private mutating func userItems(_ content: JSONValue, path: String, callIDs: Set<String>) -> [JSONValue] {
+        if let text = content.stringValue { return text.isEmpty ? [] : [["role": "user", "content": .string(text)]] }
+        var outputs: [JSONValue] = []
+        var parts: [JSONValue] = []
+        for (index, block) in (content.arrayValue ?? []).enumerated() {
+            let blockPath = "\(path)/content/\(index)"
+            reportDroppedBlockFields(block, path: blockPath)
+            switch block["type"]?.stringValue {
+            case "text":
+                if let text = block["text"]?.stringValue, !text.isEmpty {
+                    parts.append(["type": "input_text", "text": .string(text)])
+                }
+            case "image", "document":
+                if let part = inputPart(block, path: blockPath) { parts.append(part) }
+            case "tool_result":
+                let (text, media) = toolResultContent(block, path: blockPath)
+                let id = block["tool_use_id"]?.stringValue ?? ""
+                if callIDs.contains(id) {
+                    outputs.append(["type": "function_call_output", "call_id": .string(id), "output": .string(text)])
+                } else {
+                    diagnostics.append(
+                        .warning(blockPath, "tool_result for \(id) answers no earlier tool_use; sent as text"))
+                    parts.append(["type": "input_text", "text": .string("Result of tool call \(id):\n\(text)")])
+                }
+                if !media.isEmpty {
+                    parts.append(["type": "input_text", "text": .string("Returned by tool call \(id):")])
+                    parts += media
+                }
+            default:
+                reportUnsupportedBlock(block, path: blockPath)
+            }
+        }
+        guard !parts.isEmpty else { return outputs }
+        return outputs + [["role": "user", "content": .array(parts)]]
+    }
+
+    /// A tool result's text (marked when `is_error`, which Responses has no
+    /// flag for) and its images and documents as input parts.
+    private mutating func toolResultContent(_ block: JSONValue, path: String) -> (String, [JSONValue]) {
+        var texts: [String] = []
+        var media: [JSONValue] = []
+        let content = block["content"] ?? ""
+        if let text = content.stringValue {
+            texts.append(text)
+        } else {
+            for (index, part) in (content.arrayValue ?? []).enumerated() {
+                let partPath = "\(path)/content/\(index)"
+                reportDroppedBlockFields(part, path: partPath)
+                switch part["type"]?.stringValue {
+                case "text": texts.append(part["text"]?.stringValue ?? "")
+                case "image", "document": if let converted = inputPart(part, path: partPath) { media.append(converted) }
+                default: reportUnsupportedBlock(part, path: partPath)
+                }
+            }
+        }
+        var text = texts.joined(separator: "\n")
+        if block["is_error"]?.boolValue == true { text = text.isEmpty ? "Error" : "Error: " + text }
+        return (text, media)
+    }
+
+    /// Images -> `input_image` (data URL or URL); PDFs -> `input_file`;
+    /// plain-text documents -> `input_text`.
+    private mutating func inputPart(_ block: JSONValue, path: String) -> JSONValue? {
+        let source = block["source"]
+        let isImage = block["type"]?.stringValue == "image"
+        switch source?["type"]?.stringValue {
+        case "base64":
+            let mediaType = source?["media_type"]?.stringValue ?? (isImage ? "image/png" : "application/pdf")
+            let url = "data:\(mediaType);base64,\(source?["data"]?.stringValue ?? "")"
+            if isImage { return ["type": "input_image", "image_url": .string(url)] }
+            return ["type": "input_file", "filename": "document.pdf", "file_data": .string(url)]
+        case "url":
+            guard let url = source?["url"]?.stringValue else { break }
+            if isImage { return ["type": "input_image", "image_url": .string(url)] }
+            return ["type": "input_file", "file_url": .string(url)]
+        case "text":
+            if let text = source?["data"]?.stringValue { return ["type": "input_text", "text": .string(text)] }
+        default:
+            break
+        }
+        diagnostics.append(
+            .warning(
+                "\(path)/source",
+                "source \(source?["type"]?.stringValue ?? "?") cannot be sent to OpenAI Responses; dropped"))
+        return nil
+    }
+}

@@ -1,0 +1,102 @@
+import Wire
+
+/// Translates one Anthropic Messages request into an OpenAI Responses
+/// request, collecting a diagnostic for everything it drops on purpose.
+///
+/// Choices worth knowing:
+/// - all system text becomes `instructions`;
+/// - the conversation is sent whole every time (no `previous_response_id`)
+///   with `store: false`, so nothing is kept at OpenAI; reasoning survives
+///   the round trip as encrypted content in thinking signatures (see
+///   ``OpenAIResponsesReasoningSignature``), asked for with
+///   `include: ["reasoning.encrypted_content"]` whenever reasoning is on;
+/// - thinking becomes `reasoning.effort` as for Chat Completions (see
+///   ``ReasoningEffortMapping``), plus `summary: "auto"` when the client
+///   wants thinking shown (not `display: omitted`);
+/// - function tools are sent with `strict: false` unless the tool says
+///   otherwise: Responses defaults to strict, which rejects most schemas;
+/// - `stop_sequences` and `top_k` have no Responses equivalent and are
+///   dropped with a diagnostic; `extra_body` is merged last.
+struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
+    let request: JSONObject
+    let route: RouteOptions
+    var diagnostics: [ConversionDiagnostic] = []
+
+    static let upstreamLabel = "OpenAI Responses"
+    static let translatedFields: Set<String> = [
+        "model", "messages", "system", "max_tokens", "temperature", "top_p", "tools", "tool_choice", "thinking",
+        "output_config", "metadata", "stream",
+    ]
+    static let translatedToolFields: Set<String> = ["name", "description", "input_schema", "type", "strict"]
+
+    init(request: JSONObject, route: RouteOptions) {
+        self.request = request
+        self.route = route
+    }
+
+    mutating func build() -> ConvertedRequest {
+        var body = JSONObject()
+        body["model"] = .string(route.upstreamModel)
+        let systemTexts = allSystemTexts()
+        if !systemTexts.isEmpty { body["instructions"] = .string(systemTexts.joined(separator: "\n\n")) }
+        body["input"] = .array(convertInput())
+        body["max_output_tokens"] = .int(Int64(cappedMaxTokens()))
+        if let temperature { body["temperature"] = temperature }
+        if let topP = request["top_p"], !topP.isNull { body["top_p"] = topP }
+        addTools(to: &body)
+        let thinking = request["thinking"]
+        if let effort = ReasoningEffortMapping.effort(
+            route: route, thinking: thinking, outputConfig: request["output_config"])
+        {
+            var reasoning: JSONObject = ["effort": .string(effort)]
+            let shown = ["enabled", "adaptive"].contains(thinking?["type"]?.stringValue ?? "")
+            if shown && thinking?["display"]?.stringValue != "omitted" { reasoning["summary"] = "auto" }
+            body["reasoning"] = .object(reasoning)
+            body["include"] = ["reasoning.encrypted_content"]
+        }
+        body["store"] = false
+        if let user = openAIUser() { body["user"] = .string(user) }
+        if request["stream"]?.boolValue == true { body["stream"] = true }
+        for key in ["stop_sequences", "top_k"] where request[key] != nil {
+            diagnostics.append(.warning("/\(key)", "no OpenAI Responses equivalent; dropped"))
+        }
+        reportUntranslatedFields()
+        if let extraBody = route.extraBody { body.merge(extraBody) }
+        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    private mutating func addTools(to body: inout JSONObject) {
+        var tools: [JSONValue] = []
+        for (index, tool) in (request["tools"]?.arrayValue ?? []).enumerated() {
+            guard
+                let (name, definition) = functionTool(
+                    tool, path: "/tools/\(index)", translated: Self.translatedToolFields)
+            else { continue }
+            var function: JSONObject = ["type": "function", "name": .string(name)]
+            if let description = definition["description"]?.stringValue {
+                function["description"] = .string(description)
+            }
+            function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
+            function["strict"] = .bool(definition["strict"]?.boolValue ?? false)
+            tools.append(.object(function))
+        }
+        guard !tools.isEmpty else {
+            if request["tool_choice"] != nil {
+                diagnostics.append(.debug("/tool_choice", "no tools to choose from upstream; dropped"))
+            }
+            return
+        }
+        body["tools"] = .array(tools)
+        guard let choice = request["tool_choice"]?.objectValue else { return }
+        switch choice["type"]?.stringValue {
+        case "auto": body["tool_choice"] = "auto"
+        case "any": body["tool_choice"] = "required"
+        case "none": body["tool_choice"] = "none"
+        case "tool": body["tool_choice"] = ["type": "function", "name": choice["name"] ?? ""]
+        default: diagnostics.append(.warning("/tool_choice/type", "unknown tool_choice type; dropped"))
+        }
+        if choice["disable_parallel_tool_use"]?.boolValue == true && choice["type"]?.stringValue != "none" {
+            body["parallel_tool_calls"] = false
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Wire
+
+/// OpenAI Responses `response` -> Anthropic `message`.
+///
+/// Output items become blocks in order: `reasoning` a `thinking` block
+/// (summary as text, encrypted content as signature; see
+/// ``OpenAIResponsesReasoningSignature``), `message` text blocks (refusals
+/// too, with stop reason `refusal`), `function_call` `tool_use` blocks (id =
+/// `call_id`; the `parallel` wrapper unwrapped). A response that `failed`, or
+/// a 200 carrying an `error`, is an error.
+enum OpenAIResponsesResponseConversion {
+    static func convert(
+        _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
+    ) throws(APIError) -> ConvertedResponse {
+        guard case .object = upstreamBody else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
+        }
+        if let error = upstreamBody["error"], !error.isNull {
+            throw UpstreamErrorMapper.map(
+                status: 502, body: JSONValue.object(["error": error]).serialized(), retryAfter: nil,
+                upstream: route.modelID,
+                dialect: .openaiResponses)
+        }
+        guard let output = upstreamBody["output"]?.arrayValue else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "no output")
+        }
+        var diagnostics: [ConversionDiagnostic] = []
+        var content: [JSONValue] = []
+        var hasToolUse = false
+        var sawRefusal = false
+        for (index, item) in output.enumerated() {
+            let path = "/output/\(index)"
+            switch item["type"]?.stringValue {
+            case "reasoning":
+                let text = OpenAIResponsesResultMapping.summaryText(item)
+                let signature = OpenAIResponsesResultMapping.signature(ofReasoning: item)
+                if !text.isEmpty || signature != nil {
+                    content.append([
+                        "type": "thinking", "thinking": .string(text), "signature": .string(signature ?? ""),
+                    ])
+                }
+            case "message":
+                for part in item["content"]?.arrayValue ?? [] {
+                    let text = part["text"]?.stringValue ?? part["refusal"]?.stringValue ?? ""
+                    if part["type"] == "refusal" { sawRefusal = true }
+                    if !text.isEmpty { content.append(["type": "text", "text": .string(text)]) }
+                }
+            case "function_call":
+                let (uses, repaired) = OpenAIResponsesResultMapping.toolUses(
+                    callID: item["call_id"]?.stringValue ?? item["id"]?.stringValue ?? "call_\(index)",
+                    name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "")
+                if repaired {
+                    diagnostics.append(
+                        .warning("\(path)/arguments", "not a JSON object; kept under \(ToolArguments.unparsedKey)"))
+                }
+                for use in uses {
+                    content.append([
+                        "type": "tool_use", "id": .string(use.id), "name": .string(use.name), "input": use.input,
+                    ])
+                }
+                hasToolUse = true
+            default:
+                diagnostics.append(
+                    .warning(
+                        path,
+                        "\(item["type"]?.stringValue ?? "untyped") output item has no Anthropic equivalent; dropped"))
+            }
+        }
+        let stopReason = OpenAIResponsesResultMapping.stopReason(
+            response: upstreamBody, hasToolUse: hasToolUse, sawRefusal: sawRefusal)
+        let usage =
+            OpenAIResponsesResultMapping.anthropicUsage(upstreamBody["usage"]) ?? [
+                "input_tokens": 0, "output_tokens": 0,
+            ]
+        let body: JSONValue = [
+            "id": .string(OpenAIResponsesResultMapping.messageID(upstreamBody)),
+            "type": "message",
+            "role": "assistant",
+            "model": .string(requestedModel),
+            "content": .array(content),
+            "stop_reason": .string(stopReason),
+            "stop_sequence": .null,
+            "usage": .object(usage),
+        ]
+        return ConvertedResponse(body: body, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,71 @@
+/// Where and how the proxy calls a route's upstream: the one place that
+/// knows each dialect's URL path and key header, used by the proxy, by
+/// `stub-upstream` and by tests, so they cannot disagree.
+///
+/// | dialect            | path after `api_base`                                   | key header              |
+/// |--------------------|---------------------------------------------------------|-------------------------|
+/// | `openai`           | `/chat/completions`                                     | `authorization: Bearer` |
+/// | `openai-responses` | `/responses`                                            | `authorization: Bearer` |
+/// | `anthropic`        | `/v1/messages`                                          | `x-api-key`             |
+/// | `gemini`           | `/models/{model}:streamGenerateContent?alt=sse` when streaming, else `/models/{model}:generateContent` | `x-goog-api-key` |
+///
+/// `api_base` conventions: OpenAI-style bases end in their version
+/// (`https://api.openai.com/v1`), Gemini's too
+/// (`https://generativelanguage.googleapis.com/v1beta`), Anthropic's are the
+/// host (`https://api.anthropic.com`); an Anthropic base that does end in
+/// `/v1` is accepted by ``url(apiBase:route:stream:)``.
+public enum UpstreamEndpoint {
+    /// The path (and, for Gemini streaming, the query) to append to the
+    /// route's `api_base`.
+    ///
+    /// Gemini's model goes in the path: `model_name` as configured, with
+    /// `models/` added unless it already names a resource
+    /// (`models/...`, `tunedModels/...`), percent-encoded where a path needs it.
+    public static func path(route: RouteOptions, stream: Bool) -> String {
+        switch route.upstreamDialect {
+        case .openai: "/chat/completions"
+        case .openaiResponses: "/responses"
+        case .anthropic: "/v1/messages"
+        case .gemini:
+            "/\(geminiModelResource(route.upstreamModel))"
+                + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        }
+    }
+
+    /// `apiBase` joined with ``path(route:stream:)``, without a doubled `/`
+    /// or, for Anthropic, a doubled `/v1`.
+    public static func url(apiBase: String, route: RouteOptions, stream: Bool) -> String {
+        var base = Substring(apiBase)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        var path = self.path(route: route, stream: stream)
+        if route.upstreamDialect == .anthropic && base.hasSuffix("/v1") { path = String(path.dropFirst(3)) }
+        return base + path
+    }
+
+    /// The header that carries an API key to an upstream of `dialect`, and
+    /// its value for `key`.
+    public static func keyHeader(dialect: Dialect, key: String) -> (name: String, value: String) {
+        switch dialect {
+        case .openai, .openaiResponses: ("authorization", "Bearer " + key)
+        case .anthropic: ("x-api-key", key)
+        case .gemini: ("x-goog-api-key", key)
+        }
+    }
+
+    private static func geminiModelResource(_ model: String) -> String {
+        let resource = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model
+        var encoded = ""
+        for byte in resource.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return encoded
+    }
+}

@@ -1,0 +1,261 @@
+import Convert
+import TestSupport
+import Testing
+import Wire
+
+@Suite struct GeminiRequestConverterTests {
+    static func request(
+        _ extra: JSONObject = [:], messages: JSONValue = [["role": "user", "content": "Hi"]]
+    ) -> JSONValue {
+        var body: JSONObject = ["model": "claude-sonnet", "max_tokens": 1024, "messages": messages]
+        for member in extra { body[member.key] = member.value }
+        return .object(body)
+    }
+
+    static func convert(_ request: JSONValue, route: RouteOptions = TestRoutes.gemini) throws -> ConvertedRequest {
+        try RequestConverter.convert(anthropicRequest: request, route: route)
+    }
+
+    @Test func minimalRequestIsExact() throws {
+        let converted = try Self.convert(Self.request(["stream": true]))
+        #expect(
+            converted.body.serializedString()
+                == #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"maxOutputTokens":1024}}"#
+        )
+        #expect(converted.diagnostics == [])
+    }
+
+    @Test func systemSamplingAndStopSequences() throws {
+        var route = TestRoutes.gemini
+        route.maxTokensCap = 512
+        let converted = try Self.convert(
+            Self.request(
+                [
+                    "system": [["type": "text", "text": "A", "cache_control": ["type": "ephemeral"]]],
+                    "temperature": 0.5, "top_p": 0.9, "top_k": 40, "stop_sequences": ["1", "2", "3", "4", "5", "6"],
+                ],
+                messages: [
+                    ["role": "user", "content": "Hi"], ["role": "system", "content": "B"],
+                    ["role": "user", "content": [["type": "text", "text": "again"]]],
+                ]),
+            route: route)
+        let body = converted.body
+        #expect(body["systemInstruction"] == ["parts": [["text": "A\n\nB"]]])
+        #expect(body["contents"] == [["role": "user", "parts": [["text": "Hi"], ["text": "again"]]]], "merged turns")
+        #expect(
+            body["generationConfig"]
+                == [
+                    "maxOutputTokens": 512, "temperature": 0.5, "topP": 0.9, "topK": 40,
+                    "stopSequences": ["1", "2", "3", "4", "5"],
+                ])
+        let paths = converted.diagnostics.map(\.path)
+        #expect(paths.contains("/max_tokens"))
+        #expect(paths.contains("/stop_sequences"))
+        #expect(paths.contains("/system/0/cache_control"))
+        #expect(paths.contains("/messages/1"))
+    }
+
+    @Test func imagesAndDocuments() throws {
+        let converted = try Self.convert(
+            Self.request(messages: [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "iVBOR"]],
+                        ["type": "image", "source": ["type": "url", "url": "https://x.test/cat.jpg"]],
+                        [
+                            "type": "document",
+                            "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBER"],
+                        ],
+                        ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": "notes"]],
+                    ],
+                ]
+            ]))
+        #expect(
+            converted.body["contents"]?[0]?["parts"]
+                == [
+                    ["inlineData": ["mimeType": "image/png", "data": "iVBOR"]],
+                    ["fileData": ["mimeType": "image/jpeg", "fileUri": "https://x.test/cat.jpg"]],
+                    ["inlineData": ["mimeType": "application/pdf", "data": "JVBER"]],
+                    ["text": "notes"],
+                ])
+    }
+
+    @Test func toolUseAndToolResultsFindTheirNames() throws {
+        let converted = try Self.convert(
+            Self.request(messages: [
+                ["role": "user", "content": "List and read"],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "text", "text": "Sure."],
+                        ["type": "tool_use", "id": "t1", "name": "Read", "input": ["path": "a"]],
+                        ["type": "tool_use", "id": "t2", "name": "Bash", "input": ["command": "ls"]],
+                    ],
+                ],
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "text", "text": "Also this"],
+                        ["type": "tool_result", "tool_use_id": "t2", "content": [["type": "text", "text": "files"]]],
+                        ["type": "tool_result", "tool_use_id": "t1", "content": "no such file", "is_error": true],
+                        ["type": "tool_result", "tool_use_id": "t9", "content": "orphan"],
+                    ],
+                ],
+            ]))
+        let contents = try #require(converted.body["contents"]?.arrayValue)
+        #expect(contents.map { $0["role"]?.stringValue ?? "" } == ["user", "model", "user"])
+        #expect(
+            contents[1]["parts"]
+                == [
+                    ["text": "Sure."],
+                    [
+                        "functionCall": ["name": "Read", "args": ["path": "a"]],
+                        "thoughtSignature": "skip_thought_signature_validator",
+                    ],
+                    ["functionCall": ["name": "Bash", "args": ["command": "ls"]]],
+                ])
+        #expect(
+            contents[2]["parts"]
+                == [
+                    ["functionResponse": ["name": "Bash", "response": ["output": "files"]]],
+                    ["functionResponse": ["name": "Read", "response": ["error": "no such file"]]],
+                    ["text": "Also this"],
+                    ["text": "Result of tool call t9:\norphan"],
+                ])
+        #expect(converted.diagnostics.contains { $0.path == "/messages/2/content/3" && $0.severity == "warning" })
+        #expect(converted.diagnostics.contains { $0.path == "/messages/1" && $0.severity == "info" })
+    }
+
+    @Test func thinkingSignaturesGoBackToTheirParts() throws {
+        let converted = try Self.convert(
+            Self.request(messages: [
+                ["role": "user", "content": "Q"],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "Because", "signature": "gemini:T1"],
+                        ["type": "text", "text": "Answer"],
+                        ["type": "thinking", "thinking": "", "signature": "gemini:T2"],
+                        ["type": "thinking", "thinking": "", "signature": "gemini:T3"],
+                        ["type": "text", "text": "More"],
+                        ["type": "thinking", "thinking": "x", "signature": "EqQBCkgIAR..."],
+                        ["type": "redacted_thinking", "data": "abc"],
+                    ],
+                ],
+                ["role": "user", "content": "Q2"],
+            ]))
+        #expect(
+            converted.body["contents"]?[1]?["parts"]
+                == [
+                    ["text": "Because", "thought": true, "thoughtSignature": "T1"],
+                    ["text": "Answer", "thoughtSignature": "T2"],
+                    ["text": "More", "thoughtSignature": "T3"],
+                ])
+        let dropped = converted.diagnostics.filter { $0.path.hasPrefix("/messages/1/content/") }.map(\.path)
+        #expect(dropped == ["/messages/1/content/5", "/messages/1/content/6"])
+    }
+
+    @Test func toolsGetCleanSchemasAndToolChoice() throws {
+        let schema: JSONValue = [
+            "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false,
+            "properties": [
+                "path": ["type": "string", "format": "uri", "description": "where"],
+                "mode": ["type": ["string", "null"], "enum": ["a", "b"]],
+                "count": ["type": "integer", "exclusiveMinimum": 0, "format": "int32"],
+                "kind": ["const": "fixed"],
+                "level": ["type": "integer", "enum": [1, 2]],
+                "node": ["$ref": "#/$defs/Node"],
+                "either": ["oneOf": [["type": "string"], ["type": "number"]]],
+                "maybe": ["anyOf": [["type": "string"], ["type": "null"]]],
+            ],
+            "required": ["path", "ghost"],
+            "$defs": ["Node": ["type": "object", "properties": ["child": ["$ref": "#/$defs/Node"]]]],
+        ]
+        let converted = try Self.convert(
+            Self.request([
+                "tools": [
+                    [
+                        "name": "Write", "description": "Writes", "input_schema": schema,
+                        "cache_control": ["type": "ephemeral"],
+                    ],
+                    ["name": "Now", "input_schema": ["type": "object", "properties": [:]]],
+                    ["type": "web_search_20250305", "name": "web_search"],
+                ],
+                "tool_choice": ["type": "tool", "name": "Write", "disable_parallel_tool_use": true],
+            ]))
+        let declarations = try #require(converted.body["tools"]?[0]?["functionDeclarations"]?.arrayValue)
+        #expect(declarations.count == 2)
+        #expect(declarations[1] == ["name": "Now"], "no parameters for an object without properties")
+        #expect(declarations[0]["description"] == "Writes")
+        #expect(
+            declarations[0]["parameters"]
+                == [
+                    "type": "object",
+                    "properties": [
+                        "path": ["type": "string", "description": "where"],
+                        "mode": ["type": "string", "enum": ["a", "b"], "nullable": true],
+                        "count": ["type": "integer", "format": "int32"],
+                        "kind": ["enum": ["fixed"], "type": "string"],
+                        "level": ["type": "integer"],
+                        "node": ["type": "object", "properties": ["child": ["type": "object"]]],
+                        "either": ["anyOf": [["type": "string"], ["type": "number"]]],
+                        "maybe": ["nullable": true, "type": "string"],
+                    ],
+                    "required": ["path"],
+                ])
+        #expect(
+            converted.body["toolConfig"]
+                == ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["Write"]]])
+        let diagnostics = converted.diagnostics
+        let debug = Set(diagnostics.filter { $0.severity == "debug" }.map(\.path))
+        #expect(debug.isSuperset(of: ["/tools/0/input_schema/$schema", "/tools/0/input_schema/additionalProperties"]))
+        #expect(debug.contains("/tools/0/cache_control"))
+        #expect(debug.contains("/tools/0/input_schema/properties/path/format"))
+        let warnings = Set(diagnostics.filter { $0.severity == "warning" }.map(\.path))
+        #expect(
+            warnings == [
+                "/tools/2", "/tools/0/input_schema/properties/level/enum",
+                "/tools/0/input_schema/properties/node/properties/child/$ref",
+            ])
+    }
+
+    @Test func toolChoiceVariants() throws {
+        let tools: JSONValue = [
+            ["name": "t", "input_schema": ["type": "object", "properties": ["a": ["type": "string"]]]]
+        ]
+        for (choice, mode) in [("auto", "AUTO"), ("any", "ANY"), ("none", "NONE")] {
+            let converted = try Self.convert(Self.request(["tools": tools, "tool_choice": ["type": .string(choice)]]))
+            #expect(converted.body["toolConfig"] == ["functionCallingConfig": ["mode": .string(mode)]])
+        }
+    }
+
+    @Test func thinkingBecomesThinkingConfig() throws {
+        func config(_ extra: JSONObject, route: RouteOptions = TestRoutes.gemini) throws -> JSONValue? {
+            try Self.convert(Self.request(extra), route: route).body["generationConfig"]?["thinkingConfig"]
+        }
+        #expect(
+            try config(["thinking": ["type": "enabled", "budget_tokens": 4000]])
+                == ["thinkingBudget": 4000, "includeThoughts": true])
+        #expect(
+            try config(["thinking": ["type": "enabled", "budget_tokens": 31999]])
+                == ["thinkingBudget": 24576, "includeThoughts": true])
+        #expect(try config(["thinking": ["type": "adaptive"]]) == ["thinkingBudget": -1, "includeThoughts": true])
+        #expect(
+            try config(["thinking": ["type": "adaptive", "display": "omitted"], "output_config": ["effort": "medium"]])
+                == ["thinkingBudget": 8192, "includeThoughts": false])
+        #expect(try config(["thinking": ["type": "disabled"]]) == nil)
+        #expect(try config([:]) == nil)
+        var route = TestRoutes.gemini
+        route.reasoningEffort = "low"
+        #expect(try config([:], route: route) == ["thinkingBudget": 1024])
+    }
+
+    @Test func extraBodyIsMergedLast() throws {
+        var route = TestRoutes.gemini
+        route.extraBody = ["generationConfig": ["maxOutputTokens": 99], "safetySettings": []]
+        let body = try Self.convert(Self.request(), route: route).body
+        #expect(body["generationConfig"] == ["maxOutputTokens": 99])
+        #expect(body["safetySettings"] == [])
+    }
+}
