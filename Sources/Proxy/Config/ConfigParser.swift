@@ -89,7 +89,8 @@ struct ConfigParser {
         let format = try format(try required("format", in: fields, at: node))
 
         var entry = ModelEntry(
-            modelID: modelID, modelName: modelName, apiBase: apiBase, format: format, line: node.mark?.line)
+            modelID: modelID, modelName: modelName, apiBase: apiBase, format: format,
+            line: fields.first?.key.mark?.line ?? node.mark?.line)
         if let keyNode = fields["api_key"] {
             entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
         }
@@ -264,7 +265,11 @@ struct ConfigParser {
     // MARK: Errors
 
     private func failure(at node: Node?, _ problem: String, fix: String) -> ConfigError {
-        ConfigError(file: file, line: node?.mark?.line, column: node?.mark?.column, problem: problem, fix: fix)
+        // libyaml can place a block mapping's start mark on the blank line
+        // before it; its first key is where a reader looks.
+        var mark = node?.mark
+        if case .mapping(let mapping)? = node, let firstKey = mapping.first?.key.mark { mark = firstKey }
+        return ConfigError(file: file, line: mark?.line, column: mark?.column, problem: problem, fix: fix)
     }
 
     private func yamlSyntaxError(_ error: any Error) -> ConfigError {
