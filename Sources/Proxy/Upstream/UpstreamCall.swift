@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Convert
+import Hummingbird
+import Logging
+import NIOCore
+import SSE
+import Wire
+
+/// One request to an upstream and the turning of its answer into the
+/// client's response: an error in Anthropic's shape, a converted or passed-on
+/// body, or a stream written to the client chunk by chunk.
+struct UpstreamCall: Sendable {
+    let entry: ModelEntry
+    let options: RouteOptions
+    let requestedModel: String
+    let client: UpstreamClient
+    let logger: Logger
+
+    /// The largest upstream body read whole (non-streaming answers, errors).
+    static let maxBufferedBody = 64 << 20
+    /// Enough of an error body to keep the upstream's message.
+    static let maxErrorBody = 1 << 20
+
+    /// What the upstream is called in messages: the route and its host,
+    /// never a key.
+    var upstreamName: String { "\(entry.modelID) (\(entry.apiBase))" }
+
+    /// Sends the request; transport failures become 502/504.
+    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        do {
+            return try await client.client(timeout: entry.timeout).execute(
+                request, deadline: .now() + .nanoseconds(Int64(entry.timeout.totalNanoseconds)), logger: logger)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)
+        }
+    }
+
+    /// An upstream HTTP error in Anthropic's shape, status and `retry-after` kept.
+    func error(from response: HTTPClientResponse) async -> APIError {
+        let body = (try? await Self.collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+        return UpstreamErrorMapper.map(
+            status: Int(response.status.code), body: Array(body.readableBytesView),
+            retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName, dialect: entry.format)
+    }
+
+    /// A non-streaming answer: Anthropic-format bodies go back as they came;
+    /// others are converted.
+    func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await Self.collect(response.body, limit: Self.maxBufferedBody, truncate: false)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+        }
+        if entry.format == .anthropic {
+            let contentType = response.headers.first(name: "content-type") ?? "application/json"
+            return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: body))
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body.readableBytesView)
+        } catch {
+            throw APIError(
+                status: 502, type: "api_error",
+                message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
+        }
+        let converted = try ResponseConverter.convert(upstreamBody: json, route: options, requestedModel: requestedModel)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: converted.serialized())))
+    }
+
+    /// Reads a whole body. Past `limit`, either stops (`truncate`) or fails
+    /// with 502.
+    static func collect(
+        _ body: HTTPClientResponse.Body, limit: Int, truncate: Bool
+    ) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await var chunk in body {
+            if collected.readableBytes + chunk.readableBytes > limit {
+                if truncate { return collected }
+                throw APIError(status: 502, type: "api_error", message: "upstream answer is larger than \(limit >> 20) MiB")
+            }
+            collected.writeBuffer(&chunk)
+        }
+        return collected
+    }
+}
+
+extension Duration {
+    var totalNanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
