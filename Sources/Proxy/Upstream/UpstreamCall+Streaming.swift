@@ -30,13 +30,15 @@ extension UpstreamCall {
 
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
         var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
-        let passthrough = entry.format == .anthropic
+        var passthrough = entry.format == .anthropic ? PassthroughState() : nil
         var failure: APIError?
         do {
             for try await chunk in body {
                 let events = converter.receive(chunk.readableBytesView)
-                if passthrough {
-                    try await write(chunk, to: &writer)
+                if passthrough != nil {
+                    if let complete = passthrough!.completeEvents(appending: chunk) {
+                        try await write(complete, to: &writer)
+                    }
                 } else if !events.isEmpty {
                     try await write(Self.encode(events), to: &writer)
                 }
@@ -50,11 +52,37 @@ extension UpstreamCall {
             logger.warning("\(failure?.message ?? "")")
         }
         var tail = converter.finish(error: failure)
-        // Relayed bytes already carried every event; only the proxy's own
-        // error frame (for a failed or unfinished stream) is added.
-        if passthrough { tail = tail.filter { $0.event == "error" } }
+        if let passthrough {
+            // Relayed bytes already carried every event; only the proxy's own
+            // error frame (for a failed or unfinished stream) is added, and
+            // a half event is dropped rather than sent in front of it.
+            tail = tail.filter { $0.event == "error" }
+            if tail.isEmpty, passthrough.pending.readableBytes > 0 { try await writer.write(passthrough.pending) }
+        }
         if !tail.isEmpty { try await writer.write(Self.encode(tail)) }
         try await writer.finish(nil)
+    }
+
+    /// Relaying an Anthropic-format stream: bytes held back until their
+    /// event is complete.
+    private struct PassthroughState {
+        var boundary = SSEEventBoundary()
+        var pending = ByteBuffer()
+
+        /// The bytes up to the last complete event, including any held back,
+        /// or nil when no event has completed yet.
+        mutating func completeEvents(appending chunk: ByteBuffer) -> ByteBuffer? {
+            guard let end = boundary.lastEventEnd(in: chunk.readableBytesView) else {
+                var chunk = chunk
+                pending.writeBuffer(&chunk)
+                return nil
+            }
+            if pending.readableBytes == 0 && end == chunk.readableBytes { return chunk }
+            var complete = pending
+            complete.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: end)!)
+            pending = chunk.getSlice(at: chunk.readerIndex + end, length: chunk.readableBytes - end)!
+            return complete
+        }
     }
 
     private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
