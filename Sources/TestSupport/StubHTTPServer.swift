@@ -68,6 +68,21 @@ public final class StubHTTPServer: Sendable {
             return Reply(status: 200, headers: [("content-type", "text/event-stream")], steps: steps)
         }
 
+        /// An event stream sent in pieces of 1, 2, ... `maxPiece` bytes in
+        /// turn, so every kind of split occurs, inside UTF-8 sequences too.
+        public static func eventStream(splitting bytes: [UInt8], maxPiece: Int = 7) -> Reply {
+            var steps: [Step] = []
+            var start = 0
+            var size = 1
+            while start < bytes.count {
+                let end = min(bytes.count, start + size)
+                steps.append(.bytes(Array(bytes[start..<end])))
+                start = end
+                size = size % maxPiece + 1
+            }
+            return Reply(status: 200, headers: [("content-type", "text/event-stream")], steps: steps)
+        }
+
         /// No answer at all.
         public static let never = Reply(hangsBeforeHead: true)
     }
@@ -182,8 +197,9 @@ public final class StubHTTPServer: Sendable {
             } catch {
                 result = .failure(error)
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            // Not graceful: a reply still sleeping or stalling is cut off.
+            tasks.cancelAll()
+            try? await tasks.waitForAll()
             return try result.get()
         }
     }

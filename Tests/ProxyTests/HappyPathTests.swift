@@ -12,6 +12,9 @@ import Wire
             #expect(message["type"] == "message")
             #expect(message["model"] == "gpt")
             #expect(message["content"]?[0]?["text"] == "Hello there")
+            #expect(message["stop_reason"] == "end_turn")
+            #expect(message["usage"]?["input_tokens"] == 5)
+            #expect(message["usage"]?["output_tokens"] == 2)
 
             let sent = try #require(proxy.stub.requests.first)
             #expect(sent.path == "/v1/chat/completions")
@@ -36,6 +39,11 @@ import Wire
                 .compactMap { try? JSONValue(parsing: $0.data)["delta"]?["text"]?.stringValue }.joined()
             #expect(text == "Hello")
             #expect(!reply.text.contains("[DONE]"))
+            #expect(AnthropicStreamChecker.violations(inBytes: reply.body).isEmpty)
+            let delta = try #require(frames.last { $0.event == "message_delta" })
+            let deltaJSON = try JSONValue(parsing: delta.data)
+            #expect(deltaJSON["delta"]?["stop_reason"] == "end_turn")
+            #expect(deltaJSON["usage"]?["output_tokens"] == 2)
             let sent = try #require(proxy.stub.requests.first)
             #expect(try JSONValue(parsing: sent.body)["stream"] == true)
         }

@@ -48,7 +48,9 @@ import Wire
     }
 
     @Test func silentUpstreamIs504AndTheUpstreamConnectionIsDropped() async throws {
-        try await ProxyHarness.run(timeout: "300ms") { proxy in
+        // Long enough that a loaded machine still connects in time, so the
+        // request reaches the stub before the proxy gives up on it.
+        try await ProxyHarness.run(timeout: "3s") { proxy in
             proxy.stub.reply = .never
             let reply = try await proxy.post(json: ProxyHarness.messages())
             #expect(reply.status == 504)
@@ -82,9 +84,9 @@ import Wire
     }
 
     @Test func silenceMidStreamEndsWithAnErrorFrame() async throws {
-        try await ProxyHarness.run(timeout: "300ms") { proxy in
+        try await ProxyHarness.run(timeout: "3s") { proxy in
             var stub = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
-            stub.steps += [.delay(.seconds(1)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
+            stub.steps += [.delay(.seconds(30)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
             proxy.stub.reply = stub
             let reply = try await proxy.post(json: ProxyHarness.messages(stream: true))
             #expect(reply.status == 200)
