@@ -1,18 +1,7 @@
 import Convert
 import HTTPTypes
-import Hummingbird
 
 extension APIError {
-    /// The error as an HTTP response in Anthropic's shape, with
-    /// `retry-after` passed on when the upstream sent one.
-    var response: Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let retryAfter { headers[.retryAfter] = retryAfter }
-        return Response(
-            status: HTTPResponse.Status(code: status), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: rendered(in: .anthropic).serialized())))
-    }
-
     /// 413 `request_too_large`.
     static func requestTooLarge(limit: Int) -> APIError {
         APIError(

@@ -11,27 +11,37 @@ struct MessagesEndpoint: Sendable {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        let body = try ClientRequestBody.json(try await ClientRequestBody.collect(request, limit: maxBodyBytes))
+        let exchange = context.exchange
+        let bytes = try await ClientRequestBody.collect(request, limit: maxBodyBytes)
+        exchange.recordClientRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
+            body: bytes)
+        let body = try ClientRequestBody.json(bytes)
         try RequestConverter.validate(anthropicRequest: body)
         let model = body["model"]?.stringValue ?? ""
+        exchange.stage = .route
         let route = try router.requireRoute(model: model)
         let options = route.entry.routeOptions(requestedModel: model)
+        exchange.recordRoute(entry: route.entry, options: options, requestedModel: model)
+        exchange.stage = .conversion
         let converted = try RequestConverter.convert(anthropicRequest: body, route: options)
         for diagnostic in converted.diagnostics {
             let level: Logger.Level = diagnostic.severity == "warning" ? .warning : .debug
             context.logger.log(level: level, "conversion: \(diagnostic.path): \(diagnostic.message)")
         }
+        exchange.recordDiagnostics(converted.diagnostics)
         let streaming = body["stream"]?.boolValue == true
         let call = UpstreamCall(
-            entry: route.entry, options: options, requestedModel: model, client: upstream, logger: context.logger)
+            entry: route.entry, options: options, requestedModel: model, client: upstream, exchange: exchange,
+            logger: context.logger)
+        let upstreamBody = converted.body.serialized()
         let upstreamRequest = UpstreamRequest.make(
             url: UpstreamRequest.messagesURL(for: route.entry, clientQuery: request.uri.query), entry: route.entry,
-            clientHeaders: request.headers, body: converted.body.serialized(), streaming: streaming)
+            clientHeaders: request.headers, body: upstreamBody, streaming: streaming)
         context.logger.debug("\(model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(streaming)")
 
         return try await context.cancellingOnHangup {
-            let response = try await call.send(upstreamRequest)
-            guard (200..<300).contains(response.status.code) else { throw await call.error(from: response) }
+            let response = try await call.send(upstreamRequest, body: upstreamBody)
             if streaming { return call.streamingResponse(response, connection: context.clientConnection) }
             return try await call.bufferedResponse(response)
         }

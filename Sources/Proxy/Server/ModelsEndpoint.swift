@@ -20,23 +20,17 @@ struct ModelsEndpoint: Sendable {
             "first_id": router.modelIDs.first.map(JSONValue.string) ?? .null,
             "last_id": router.modelIDs.last.map(JSONValue.string) ?? .null,
         ]
-        return Self.json(answer)
+        return context.exchange.json(answer)
     }
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let id = context.parameters.getCatchAll().joined(separator: "/")
         let route = try router.requireRoute(model: id)
         let name = route.entry.modelID == id ? id : "\(id) (served by \(route.entry.modelID))"
-        return Self.json(Self.model(id: id, displayName: name))
+        return context.exchange.json(Self.model(id: id, displayName: name))
     }
 
     private static func model(id: String, displayName: String) -> JSONValue {
         ["type": "model", "id": .string(id), "display_name": .string(displayName), "created_at": .string(createdAt)]
-    }
-
-    static func json(_ value: JSONValue) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized())))
     }
 }

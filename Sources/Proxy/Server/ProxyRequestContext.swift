@@ -6,7 +6,8 @@ public struct ProxyRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's channel, to find its ``ClientConnection``.
     let channel: any Channel
-    /// Set by ``ExchangeMiddleware`` before any endpoint runs.
+    /// Made with the context; ``ExchangeMiddleware`` replaces it with one
+    /// that records when the proxy is recording.
     var exchange: Exchange
     /// Set by ``ExchangeMiddleware``; nil only if the channel was never seen.
     var clientConnection: ClientConnection?

@@ -30,11 +30,17 @@ public struct ProxyServer: Sendable {
 
     public let config: ProxyConfig
     public let options: Options
+    /// When set, every exchange is recorded to its cassette.
+    public let recording: ExchangeRecording?
     public let logger: Logger
 
-    public init(config: ProxyConfig, options: Options = Options(), logger: Logger = Logger(label: "switchboard.proxy")) {
+    public init(
+        config: ProxyConfig, options: Options = Options(), recording: ExchangeRecording? = nil,
+        logger: Logger = Logger(label: "switchboard.proxy")
+    ) {
         self.config = config
         self.options = options
+        self.recording = recording
         self.logger = logger
     }
 
@@ -47,7 +53,9 @@ public struct ProxyServer: Sendable {
         let connections = ClientConnections()
         let upstream = UpstreamClient(logger: logger)
         let router = Router(context: ProxyRequestContext.self)
-        router.add(middleware: ExchangeMiddleware(connections: connections))
+        router.add(
+            middleware: ExchangeMiddleware(
+                connections: connections, recording: recording, maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
         return Application(
             router: router,
@@ -109,6 +117,6 @@ public struct ProxyServer: Sendable {
             router.get(RouterPath("\(prefix)/models"), use: models.list)
             router.get(RouterPath("\(prefix)/models/**"), use: models.get)
         }
-        router.get("/health") { _, _ in ModelsEndpoint.json(["status": "ok"]) }
+        router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
     }
 }

@@ -3,6 +3,7 @@ import Convert
 import Hummingbird
 import NIOCore
 import SSE
+import Wire
 
 extension UpstreamCall {
     /// A client write failed: the client is gone, so the stream stops and the
@@ -13,61 +14,113 @@ extension UpstreamCall {
 
     /// The streaming answer: the head goes out now, then each upstream chunk
     /// is converted and written as soon as it arrives. Anthropic-format
-    /// upstreams are relayed byte for byte.
+    /// upstreams are relayed byte for byte, whole events at a time.
     func streamingResponse(_ response: HTTPClientResponse, connection: ClientConnection?) -> Response {
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         let call = self
-        return Response(
-            status: .ok, headers: headers,
+        return exchange.streamingResponse(
+            headers: headers,
             body: ResponseBody { writer in
-                if let connection {
-                    try await connection.cancellingOnHangup { try await call.relay(response.body, to: &writer) }
-                } else {
-                    try await call.relay(response.body, to: &writer)
+                do {
+                    if let connection {
+                        try await connection.cancellingOnHangup { try await call.relay(response.body, to: &writer) }
+                    } else {
+                        try await call.relay(response.body, to: &writer)
+                    }
+                } catch {
+                    // The client is gone (a write failed); `end` is written
+                    // once, so this is a no-op when relay got to it first.
+                    call.exchange.recordEnd(outcome: "client_cancelled", status: 200, usage: nil)
+                    throw error
                 }
             })
     }
 
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
         var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
-        var passthrough = entry.format == .anthropic ? PassthroughState() : nil
+        var passthrough = entry.format == .anthropic ? PassthroughState(recording: exchange.recording != nil) : nil
         var failure: APIError?
+        exchange.stage = .upstreamStream
         do {
             for try await chunk in body {
+                exchange.recordUpstreamChunk(chunk)
                 let events = converter.receive(chunk.readableBytesView)
                 if passthrough != nil {
                     if let complete = passthrough!.completeEvents(appending: chunk) {
                         try await write(complete, to: &writer)
+                        exchange.recordClientEvents(passthrough!.relayedEvents(complete))
                     }
                 } else if !events.isEmpty {
                     try await write(Self.encode(events), to: &writer)
+                    exchange.recordClientEvents(events)
                 }
             }
         } catch let error as ClientWriteFailed {
             logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
+            endStream(outcome: "client_cancelled", usage: converter.usage)
             throw error.underlying
         } catch {
-            if Task.isCancelled { throw CancellationError() }
+            if Task.isCancelled {
+                endStream(outcome: "client_cancelled", usage: converter.usage)
+                throw CancellationError()
+            }
             failure = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
             logger.warning("\(failure?.message ?? "")")
         }
         var tail = converter.finish(error: failure)
-        if let passthrough {
+        if var passthrough {
             // Relayed bytes already carried every event; only the proxy's own
             // error frame (for a failed or unfinished stream) is added, and
             // a half event is dropped rather than sent in front of it.
             tail = tail.filter { $0.event == "error" }
-            if tail.isEmpty, passthrough.pending.readableBytes > 0 { try await writer.write(passthrough.pending) }
+            if tail.isEmpty, passthrough.pending.readableBytes > 0 {
+                try await writer.write(passthrough.pending)
+                exchange.recordClientEvents(passthrough.relayedEvents(passthrough.pending, final: true))
+            }
         }
-        if !tail.isEmpty { try await writer.write(Self.encode(tail)) }
+        if !tail.isEmpty {
+            try await writer.write(Self.encode(tail))
+            exchange.recordClientEvents(tail)
+        }
         try await writer.finish(nil)
+        let streamError = failure ?? tail.first { $0.event == "error" }.map { _ in Self.unfinishedStream }
+        if let streamError { exchange.recordError(streamError, stage: .upstreamStream) }
+        endStream(outcome: streamError == nil ? "ok" : "error", usage: converter.usage)
+    }
+
+    /// Recorded for a stream the upstream ended without finishing it.
+    private static let unfinishedStream = APIError(
+        status: 502, type: "api_error", message: "the upstream stream ended before the message was complete")
+
+    private func endStream(outcome: String, usage: JSONValue?) {
+        exchange.recordEnd(outcome: outcome, status: 200, usage: usage)
+    }
+
+    private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
+        do {
+            try await writer.write(buffer)
+        } catch {
+            throw ClientWriteFailed(underlying: error)
+        }
+        exchange.markFirstByte()
+    }
+
+    static func encode(_ events: [SSEEvent]) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        for event in events { event.encode(into: &bytes) }
+        return ByteBuffer(bytes: bytes)
     }
 
     /// Relaying an Anthropic-format stream: bytes held back until their
-    /// event is complete.
+    /// event is complete, and (when recording) parsed into the frames sent.
     private struct PassthroughState {
         var boundary = SSEEventBoundary()
         var pending = ByteBuffer()
+        var parser: SSEParser?
+
+        init(recording: Bool) {
+            parser = recording ? SSEParser() : nil
+        }
 
         /// The bytes up to the last complete event, including any held back,
         /// or nil when no event has completed yet.
@@ -83,19 +136,14 @@ extension UpstreamCall {
             pending = chunk.getSlice(at: chunk.readerIndex + end, length: chunk.readableBytes - end)!
             return complete
         }
-    }
 
-    private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
-        do {
-            try await writer.write(buffer)
-        } catch {
-            throw ClientWriteFailed(underlying: error)
+        /// The frames in bytes just relayed; empty when not recording.
+        mutating func relayedEvents(_ bytes: ByteBuffer, final: Bool = false) -> [SSEEvent] {
+            guard var parser else { return [] }
+            var events = parser.parse(bytes.readableBytesView)
+            if final { events += parser.finish() }
+            self.parser = parser
+            return events
         }
-    }
-
-    static func encode(_ events: [SSEEvent]) -> ByteBuffer {
-        var bytes: [UInt8] = []
-        for event in events { event.encode(into: &bytes) }
-        return ByteBuffer(bytes: bytes)
     }
 }

@@ -8,12 +8,14 @@ import Wire
 
 /// One request to an upstream and the turning of its answer into the
 /// client's response: an error in Anthropic's shape, a converted or passed-on
-/// body, or a stream written to the client chunk by chunk.
+/// body, or a stream written to the client chunk by chunk. Every leg is
+/// recorded on the exchange.
 struct UpstreamCall: Sendable {
     let entry: ModelEntry
     let options: RouteOptions
     let requestedModel: String
     let client: UpstreamClient
+    let exchange: Exchange
     let logger: Logger
 
     /// The largest upstream body read whole (non-streaming answers, errors).
@@ -25,23 +27,29 @@ struct UpstreamCall: Sendable {
     /// never a key.
     var upstreamName: String { "\(entry.modelID) (\(entry.apiBase))" }
 
-    /// Sends the request; transport failures become 502/504.
-    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+    /// Sends the request and checks the answer's status: transport failures
+    /// become 502/504, upstream HTTP errors their own status in Anthropic's
+    /// shape.
+    func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
+        exchange.stage = .upstreamConnect
+        exchange.recordUpstreamRequest(request, body: body)
+        let response: HTTPClientResponse
         do {
-            return try await client.client(timeout: entry.timeout).execute(
-                request, deadline: .now() + .nanoseconds(Int64(entry.timeout.totalNanoseconds)), logger: logger)
+            response = try await client.client(timeout: entry.timeout).execute(
+                request, deadline: .now() + .nanoseconds(entry.timeout.totalNanoseconds), logger: logger)
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
-    }
-
-    /// An upstream HTTP error in Anthropic's shape, status and `retry-after` kept.
-    func error(from response: HTTPClientResponse) async -> APIError {
-        let body = (try? await Self.collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
-        return UpstreamErrorMapper.map(
-            status: Int(response.status.code), body: Array(body.readableBytesView),
-            retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName, dialect: entry.format)
+        exchange.stage = .upstreamResponse
+        exchange.recordUpstreamResponse(response)
+        guard (200..<300).contains(response.status.code) else {
+            let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+            throw UpstreamErrorMapper.map(
+                status: Int(response.status.code), body: Array(body.readableBytesView),
+                retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName, dialect: entry.format)
+        }
+        return response
     }
 
     /// A non-streaming answer: Anthropic-format bodies go back as they came;
@@ -49,7 +57,7 @@ struct UpstreamCall: Sendable {
     func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
         let body: ByteBuffer
         do {
-            body = try await Self.collect(response.body, limit: Self.maxBufferedBody, truncate: false)
+            body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false)
         } catch let error as APIError {
             throw error
         } catch {
@@ -57,9 +65,11 @@ struct UpstreamCall: Sendable {
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
         if entry.format == .anthropic {
+            if exchange.recording != nil { exchange.usage = (try? JSONValue(parsing: body.readableBytesView))?["usage"] }
             let contentType = response.headers.first(name: "content-type") ?? "application/json"
-            return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: body))
+            return exchange.response(headers: [.contentType: contentType], body: body)
         }
+        exchange.stage = .conversion
         let json: JSONValue
         do {
             json = try JSONValue(parsing: body.readableBytesView)
@@ -69,18 +79,16 @@ struct UpstreamCall: Sendable {
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
         let converted = try ResponseConverter.convert(upstreamBody: json, route: options, requestedModel: requestedModel)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: converted.serialized())))
+        exchange.usage = converted["usage"]
+        return exchange.json(converted)
     }
 
-    /// Reads a whole body. Past `limit`, either stops (`truncate`) or fails
-    /// with 502.
-    static func collect(
-        _ body: HTTPClientResponse.Body, limit: Int, truncate: Bool
-    ) async throws -> ByteBuffer {
+    /// Reads a whole body, recording each chunk. Past `limit`, either stops
+    /// (`truncate`) or fails with 502.
+    func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws -> ByteBuffer {
         var collected = ByteBuffer()
         for try await var chunk in body {
+            exchange.recordUpstreamChunk(chunk)
             if collected.readableBytes + chunk.readableBytes > limit {
                 if truncate { return collected }
                 throw APIError(status: 502, type: "api_error", message: "upstream answer is larger than \(limit >> 20) MiB")
