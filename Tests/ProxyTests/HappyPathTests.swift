@@ -144,7 +144,7 @@ import Wire
             let list = try await proxy.send(.GET, "/v1/models")
             #expect(list.status == 200)
             let ids = list.json?["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
-            #expect(ids == ["gpt", "claude"])
+            #expect(ids == ["gpt", "claude", "down"])
             #expect(list.json?["has_more"] == false)
             #expect(list.json?["first_id"] == "gpt")
             #expect(list.json?["data"]?[0]?["type"] == "model")

@@ -28,7 +28,8 @@ struct ProxyHarness {
         var errorMessage: String? { json?["error"]?["message"]?.stringValue }
     }
 
-    /// Two routes to the stub, one per upstream format, plus an alias.
+    /// Two routes to the stub, one per upstream format, plus an alias, and a
+    /// route to a port nothing listens on.
     static func config(
         stub: StubHTTPServer, timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil
     ) throws -> ProxyConfig {
@@ -47,6 +48,10 @@ struct ProxyHarness {
                 api_base: \(base)
                 format: anthropic
                 timeout: \(timeout)\(key)
+              - model_id: down
+                model_name: nothing
+                api_base: http://127.0.0.1:1
+                format: openai
             """
         return try ProxyConfig.parse(yaml: yaml, file: "test.yaml")
     }
@@ -54,14 +59,15 @@ struct ProxyHarness {
     /// Runs `body` against a proxy routed to a fresh stub.
     static func run<T>(
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
-        _ body: (ProxyHarness) async throws -> T
+        recording: ExchangeRecording? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config = try config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
             var logger = Logger(label: "proxy-test")
             logger.logLevel = .critical
             let server = ProxyServer(
-                config: config, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes), logger: logger)
+                config: config, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
+                recording: recording, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))
             }

@@ -46,7 +46,8 @@ public struct ProxyServer: Sendable {
 
     /// The application, ready to run (`runService()`, or as a service in a
     /// `ServiceGroup`). It owns its upstream HTTP clients and shuts them down
-    /// after the server stops. `onListening` gets the bound port.
+    /// after the server stops, then closes the recorder, if any.
+    /// `onListening` gets the bound port.
     public func makeApplication(
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -61,7 +62,7 @@ public struct ProxyServer: Sendable {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
-            services: [upstream],
+            services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
