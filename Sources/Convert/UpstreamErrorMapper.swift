@@ -26,6 +26,15 @@ public enum UpstreamErrorMapper {
             message: "upstream \(upstream) returned HTTP \(status): \(detail)", retryAfter: retryAfter)
     }
 
+    /// The upstream could not be reached (502) or did not answer in time
+    /// (504), both `api_error` naming the upstream, so a user can tell a
+    /// dead provider from a bad request.
+    public static func unreachable(upstream: String, timedOut: Bool, detail: String) -> APIError {
+        timedOut
+            ? APIError(status: 504, type: "api_error", message: "upstream \(upstream) timed out: \(detail)")
+            : APIError(status: 502, type: "api_error", message: "could not reach upstream \(upstream): \(detail)")
+    }
+
     /// The human-readable message in an upstream error body.
     static func upstreamMessage(body: [UInt8]) -> String {
         if let json = try? JSONValue(parsing: body), let message = message(in: json) {

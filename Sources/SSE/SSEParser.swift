@@ -7,7 +7,7 @@
 /// It follows the WHATWG event-stream rules: comments (`:`) are skipped, a
 /// single space after the colon is dropped, `data` lines join with `\n`, and
 /// a frame with no `data` line dispatches nothing.
-public struct SSEParser: Sendable {
+public struct SSEParser: Sendable, Equatable {
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var sawFirstLine = false

@@ -55,4 +55,15 @@ import Wire
             status: 500, body: [0xff, 0xfe, 0x41], retryAfter: nil, upstream: "u", dialect: .openai)
         #expect(invalidUTF8.message.hasSuffix("A"))
     }
+
+    @Test func unreachableUpstreams() {
+        let refused = UpstreamErrorMapper.unreachable(upstream: "local", timedOut: false, detail: "connection refused")
+        #expect(
+            refused
+                == APIError(
+                    status: 502, type: "api_error", message: "could not reach upstream local: connection refused"))
+        let slow = UpstreamErrorMapper.unreachable(upstream: "local", timedOut: true, detail: "no answer in 600 s")
+        #expect(
+            slow == APIError(status: 504, type: "api_error", message: "upstream local timed out: no answer in 600 s"))
+    }
 }

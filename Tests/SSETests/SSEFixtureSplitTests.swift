@@ -3,50 +3,80 @@ import TestSupport
 import Testing
 
 /// Every recorded provider stream, framed as its provider sends it, parses
-/// to the same events however it is split in two.
+/// to the same events however it is split in two, at every byte position.
+///
+/// Parsing the two pieces afresh for each of n positions costs O(n²) and is
+/// too slow for the 100 KB streams, so the test uses that the parser is a
+/// value: the state after a split is the one-byte-at-a-time state at that
+/// position, and from there the second piece only needs parsing up to the end
+/// of the frame the split falls in. If the events there and the state at that
+/// frame's end equal the unsplit parse's, the rest of the stream cannot
+/// differ, because the parser is deterministic from its state.
 @Suite struct SSEFixtureSplitTests {
-    /// Below this size every split position is tried; above it, every
-    /// position in the first and last `edge` bytes and a stride between, to
-    /// keep the quadratic cost of large streams in check.
-    static let exhaustiveLimit = 20_000
-    static let edge = 2_048
-    static let stride = 61
-
     static let streams: [String] = {
         let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
         return folders.flatMap { (try? Fixtures.files(in: "providers/\($0)", suffix: ".chunks.txt")) ?? [] }
     }()
 
-    static func splitPositions(count: Int) -> [Int] {
-        guard count > exhaustiveLimit else { return Array(0...count) }
-        var positions = Set(0...edge)
-        positions.formUnion((count - edge)...count)
-        positions.formUnion(Swift.stride(from: edge, to: count - edge, by: stride))
-        return positions.sorted()
-    }
-
     @Test func allProviderStreamsAreFound() {
         #expect(Self.streams.count >= 19, "\(Self.streams)")
     }
 
+    /// A point where the unsplit parse dispatched: the byte offset just past
+    /// it, the events so far, and the parser state there.
+    struct Checkpoint {
+        var offset: Int
+        var eventCount: Int
+        var state: SSEParser
+    }
+
     @Test(arguments: streams)
-    func splittingAnywhereGivesTheSameEvents(path: String) throws {
+    func splittingAtEveryByteGivesTheSameEvents(path: String) throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
         var whole = SSEParser()
         let expected = whole.parse(bytes) + whole.finish()
         let payloadCount = try Fixtures.chunkPayloads(atPath: path).count
         #expect(expected.count == payloadCount + (path.contains("/openai-chat/") ? 1 : 0))
-        // Pieces are handed over as buffer pointers: the same bytes, but
-        // several times faster to iterate in a debug build than slices.
+
         bytes.withUnsafeBufferPointer { buffer in
-            for split in Self.splitPositions(count: buffer.count) {
-                var parser = SSEParser()
-                let events =
-                    parser.parse(UnsafeBufferPointer(rebasing: buffer[..<split]))
-                    + parser.parse(UnsafeBufferPointer(rebasing: buffer[split...])) + parser.finish()
-                if events != expected {
-                    Issue.record("\(path): split at \(split) differs")
-                    return
+            // Pass 1: one byte at a time, noting each dispatch.
+            var reference = SSEParser()
+            var produced: [SSEEvent] = []
+            var checkpoints: [Checkpoint] = []
+            for offset in 0..<buffer.count {
+                let events = reference.parse(UnsafeBufferPointer(rebasing: buffer[offset..<offset + 1]))
+                produced += events
+                if !events.isEmpty {
+                    checkpoints.append(Checkpoint(offset: offset + 1, eventCount: produced.count, state: reference))
+                }
+            }
+            produced += reference.finish()
+            #expect(produced == expected, "\(path): byte-at-a-time parse differs")
+
+            // Pass 2: a split at every position.
+            var prefix = SSEParser()
+            var prefixEvents = 0
+            var next = 0
+            for split in 0...buffer.count {
+                if split > 0 {
+                    prefixEvents += prefix.parse(UnsafeBufferPointer(rebasing: buffer[split - 1..<split])).count
+                }
+                while next < checkpoints.count, checkpoints[next].offset < split { next += 1 }
+                var parser = prefix
+                var events = Array(expected[0..<prefixEvents])
+                if next < checkpoints.count {
+                    let checkpoint = checkpoints[next]
+                    events += parser.parse(UnsafeBufferPointer(rebasing: buffer[split..<checkpoint.offset]))
+                    guard events == Array(expected[0..<checkpoint.eventCount]), parser == checkpoint.state else {
+                        Issue.record("\(path): split at \(split) differs")
+                        return
+                    }
+                } else {
+                    events += parser.parse(UnsafeBufferPointer(rebasing: buffer[split...])) + parser.finish()
+                    guard events == expected else {
+                        Issue.record("\(path): split at \(split) differs")
+                        return
+                    }
                 }
             }
         }

@@ -47,3 +47,15 @@ import Wire
         #expect(JSONValue.string("\u{01}\t").serializedString() == #""\u0001\t""#)
     }
 }
+
+@Suite struct JSONStringEscapingTests {
+    @Test(arguments: ["", "plain", "a\"b", "\\", "tab\there", "é😀\u{1F}", "\n\n", "end\""])
+    func roundTripsThroughTheParser(text: String) throws {
+        let serialized = JSONValue.string(text).serializedString()
+        #expect(try JSONValue(parsing: serialized) == .string(text))
+    }
+
+    @Test func escapesOnlyWhatJSONRequires() {
+        #expect(JSONValue.string("a/b é \"q\" \\ \n").serializedString() == #""a/b é \"q\" \\ \n""#)
+    }
+}
