@@ -1,17 +1,14 @@
 import AsyncHTTPClient
 import Convert
 
-/// Errors from talking to an upstream (not its HTTP error answers, which
-/// ``UpstreamErrorMapper`` handles) as the client sees them: 504 when the
-/// upstream was too slow, 502 for everything else, both naming the upstream.
+/// Errors from talking to an upstream (not its HTTP error answers) as the
+/// client sees them: 504 when the upstream was too slow, 502 for everything
+/// else, both naming the upstream.
 enum UpstreamFailure {
     static func apiError(for error: any Error, upstream: String, timeout: Duration) -> APIError {
-        if isTimeout(error) {
-            return APIError(
-                status: 504, type: "api_error",
-                message: "upstream \(upstream) did not answer within \(describe(timeout)) (the route's timeout)")
-        }
-        return APIError(status: 502, type: "api_error", message: "cannot reach upstream \(upstream): \(describe(error))")
+        UpstreamErrorMapper.unreachable(
+            upstream: upstream, timedOut: isTimeout(error),
+            detail: isTimeout(error) ? "no answer within \(describe(timeout)) (the route's timeout)" : describe(error))
     }
 
     /// The same failure after the stream began: it goes into the `error`
