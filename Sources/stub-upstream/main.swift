@@ -1,1 +1,47 @@
-print("not yet")
+import ArgumentParser
+import Foundation
+import Replay
+
+/// `stub-upstream`: serves the upstream side of recorded exchanges as a fake
+/// provider, so a client can run through the real proxy with no network.
+@main struct StubUpstreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stub-upstream", abstract: "Serve cassettes' upstream responses over HTTP.",
+        discussion: """
+            Requests match recorded upstream requests by method, path (or a path that ends with it) and JSON body, \
+            keys sorted and volatile fields ignored. Identical requests get their recorded copies in order, then the \
+            last again. A miss is a 404, or a 409 when the nearest recording differs only in body, naming it and the \
+            JSON pointers that differ. One HIT or MISS line per request goes to stderr.
+            """)
+
+    @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0 picks a free one and prints it).") var port = 8090
+    @Option(help: "Timing: 1 recorded, N times faster, 0 as fast as possible.") var speed = 1.0
+    @Option(help: "Cap every gap at this many milliseconds.") var maxGap: Int?
+    @Flag(help: "Serve exchanges strictly in recorded sequence.") var strictOrder = false
+    @Option(
+        help: ArgumentHelp(
+            "A request JSON pointer to ignore when matching, added to the defaults.",
+            discussion: "Ignored by default: \(VolatileFields.requests.map(\.description).joined(separator: " "))."))
+    var ignore: [String] = []
+
+    func run() async throws {
+        guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
+        let options = StubUpstream.Options(
+            host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
+            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init))
+        let stub: StubUpstream
+        do {
+            stub = try StubUpstream(cassettes: cassettes, options: options)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        try await stub.runService { port in
+            // Written at once, unbuffered: scripts wait for this line to learn the port.
+            let line =
+                "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Cassette
+import Foundation
+
+/// What the `log-replay` subcommands do, given parsed options; the
+/// executable only parses arguments and exits with the returned status.
+public enum LogReplayCommands {
+    /// The default subcommand: summary or export of the filtered exchanges.
+    /// Exit 0, or 1 when input cannot be read (one line on `errors`).
+    public static func inspect(
+        paths: [String], filter: ExchangeFilter, format: InspectFormat, baseURL: String?,
+        output: inout some TextOutputStream, errors: inout some TextOutputStream
+    ) -> Int32 {
+        do {
+            let set = try CassetteLoader.load(paths: paths, progress: ReadProgress())
+            InspectReport.write(set, filter: filter, format: format, baseURL: baseURL, to: &output)
+            return 0
+        } catch {
+            errors.write("log-replay: \(error)\n")
+            return 1
+        }
+    }
+
+    /// `verify`: exit 0 when everything matches, 1 on any difference, 2 when
+    /// input cannot be read. With `update`, differing expectations are
+    /// rewritten from today's output and listed as `UPDATE`.
+    public static func verify(
+        paths: [String], verifier: ExchangeVerifier, update: Bool, json: Bool, verbose: Bool,
+        output: inout some TextOutputStream, errors: inout some TextOutputStream
+    ) -> Int32 {
+        let report: VerifyReport
+        do {
+            report = VerifyReport(
+                set: try CassetteLoader.load(paths: paths, progress: ReadProgress()), verifier: verifier)
+        } catch {
+            errors.write("log-replay verify: \(error)\n")
+            return 2
+        }
+        guard update, report.differingCount > 0 else {
+            output.write(json ? report.json.serializedString() + "\n" : report.text(verbose: verbose))
+            return report.exitCode
+        }
+        do {
+            let files = try updateCassettes(report)
+            output.write(json ? report.json.serializedString() + "\n" : report.text(verbose: verbose, updating: true))
+            if !json { output.write("updated \(report.differingCount) exchanges in \(files) files\n") }
+            return 0
+        } catch {
+            errors.write("log-replay verify --update: \(error)\n")
+            return 2
+        }
+    }
+
+    /// Rewrites every file holding a differing exchange; returns how many.
+    static func updateCassettes(_ report: VerifyReport) throws -> Int {
+        let byFile = Dictionary(
+            grouping: report.results.filter { $0.skipped == nil && !$0.differences.isEmpty }, by: \.file)
+        for (file, results) in byFile.sorted(by: { $0.key < $1.key }) {
+            let contents = try CassetteReader.read(path: file)
+            let events = CassetteUpdate.updatedEvents(contents.events, with: results)
+            try CassetteUpdate.rewrite(path: file, header: contents.header, events: events)
+        }
+        return byFile.count
+    }
+
+    /// `send`: re-sends each recorded client request to `target` and prints
+    /// the new status next to the recorded one. Exit 0 when every status is
+    /// the recorded one, 1 otherwise or when input cannot be read.
+    public static func send(
+        paths: [String], filter: ExchangeFilter, sender: ReplaySender,
+        output: inout some TextOutputStream, errors: inout some TextOutputStream
+    ) async -> Int32 {
+        let set: CassetteSet
+        do {
+            set = try CassetteLoader.load(paths: paths, progress: ReadProgress())
+        } catch {
+            errors.write("log-replay send: \(error)\n")
+            return 1
+        }
+        var sent = 0
+        var same = 0
+        for exchange in set.exchanges where filter.matches(exchange) {
+            guard let result = await sender.send(exchange) else { continue }
+            output.write(result.line + "\n")
+            sent += 1
+            if result.status == result.recordedStatus { same += 1 }
+        }
+        output.write("\(sent) sent, \(same) same status, \(sent - same) different\n")
+        return same == sent ? 0 : 1
+    }
+}
+
+/// A file handle (stdout, stderr) as a buffered `TextOutputStream`: exports
+/// write many small pieces, and one system call each would dominate.
+public final class HandleOutput: TextOutputStream {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    public init(_ handle: FileHandle) { self.handle = handle }
+
+    public static var standardOutput: HandleOutput { HandleOutput(.standardOutput) }
+    public static var standardError: HandleOutput { HandleOutput(.standardError) }
+
+    public func write(_ string: String) {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}

@@ -1,0 +1,79 @@
+import Cassette
+import Wire
+
+/// Everything one cassette recorded about one exchange, its lines grouped by
+/// leg.
+///
+/// Any leg may be missing: a request the proxy rejected has no route and no
+/// upstream side, a crash leaves no `end`, and a torn tail can cut an exchange
+/// anywhere. Readers must treat every leg as optional.
+public struct Exchange: Sendable, Hashable {
+    /// The exchange id (`x`), also the `request-id` the client saw.
+    public var id: String
+    /// The cassette file the lines came from.
+    public var file: String
+    /// The cassette header's `started` (ISO 8601), the fallback start time
+    /// for exchanges whose request line carries none.
+    public var cassetteStarted: String?
+    /// Every line of the exchange, in file order.
+    public var events: [CassetteEvent]
+
+    public var clientRequest: CassetteEvent?
+    public var route: CassetteEvent?
+    public var upstreamRequest: CassetteEvent?
+    public var upstreamResponse: CassetteEvent?
+    public var upstreamChunks: [CassetteEvent] = []
+    public var clientResponse: CassetteEvent?
+    public var clientEvents: [CassetteEvent] = []
+    public var diagnostics: [CassetteEvent] = []
+    public var errors: [CassetteEvent] = []
+    public var end: CassetteEvent?
+
+    /// An exchange built from its lines; lines of other exchanges are the
+    /// caller's mistake and are kept as they are.
+    public init(id: String, file: String, cassetteStarted: String? = nil, events: [CassetteEvent] = []) {
+        self.id = id
+        self.file = file
+        self.cassetteStarted = cassetteStarted
+        self.events = []
+        for event in events { append(event) }
+    }
+
+    /// Adds one line to its leg. A repeated single leg (two `route` lines)
+    /// keeps the first, the one the exchange acted on.
+    public mutating func append(_ event: CassetteEvent) {
+        events.append(event)
+        switch event.knownKind {
+        case .clientRequest: if clientRequest == nil { clientRequest = event }
+        case .route: if route == nil { route = event }
+        case .upstreamRequest: if upstreamRequest == nil { upstreamRequest = event }
+        case .upstreamResponse: if upstreamResponse == nil { upstreamResponse = event }
+        case .upstreamChunk: upstreamChunks.append(event)
+        case .clientResponse: if clientResponse == nil { clientResponse = event }
+        case .clientEvent: clientEvents.append(event)
+        case .diagnostic: diagnostics.append(event)
+        case .error: errors.append(event)
+        case .end: if end == nil { end = event }
+        case .cassette, nil: break
+        }
+    }
+}
+
+extension Exchange {
+    /// Groups a cassette's lines into exchanges by `x`, in the order each
+    /// exchange first appears. Lines without an exchange id (the header, or a
+    /// damaged line) are skipped.
+    public static func group(_ events: [CassetteEvent], file: String, cassetteStarted: String? = nil) -> [Exchange] {
+        var order: [String] = []
+        var byID: [String: Exchange] = [:]
+        for event in events {
+            guard let id = event.exchange, event.knownKind != .cassette else { continue }
+            if byID[id] == nil {
+                order.append(id)
+                byID[id] = Exchange(id: id, file: file, cassetteStarted: cassetteStarted)
+            }
+            byID[id]?.append(event)
+        }
+        return order.compactMap { byID[$0] }
+    }
+}

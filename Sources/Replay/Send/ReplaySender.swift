@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `log-replay send`: re-sends recorded client requests to a live proxy.
+///
+/// Keys come from the environment (``CredentialSlot``), never from the
+/// cassette, which holds only fingerprints: a secret header whose variable
+/// is unset is left out and the result says so.
+public struct ReplaySender: Sendable {
+    /// What one re-sent request got, next to what was recorded.
+    public struct Result: Sendable, Equatable {
+        public var exchangeID: String
+        public var method: String
+        public var path: String
+        public var recordedStatus: Int?
+        public var status: Int?
+        /// True when the new response was a stream that carried an `error` event.
+        public var streamError: Bool
+        /// Why no status came back (connection refused, timeout...).
+        public var failure: String?
+        /// Variables that would have supplied a recorded secret header.
+        public var missingKeys: [String]
+
+        /// One line: id, request, recorded status, new status.
+        public var line: String {
+            let recorded = recordedStatus.map(String.init) ?? "-"
+            let now =
+                status.map { "\($0)\(streamError ? " (stream error)" : "")" } ?? "failed: \(failure ?? "no response")"
+            let mark = status == recordedStatus ? "" : "  <- differs"
+            let missing =
+                missingKeys.isEmpty ? "" : "  (unset: \(missingKeys.map { "$" + $0 }.joined(separator: ", ")))"
+            return "\(exchangeID)  \(method) \(path)  recorded \(recorded)  now \(now)\(mark)\(missing)"
+        }
+    }
+
+    public var target: String
+    public var environment: [String: String]
+    public var timeout: TimeAmount
+
+    /// `target` is the proxy's base URL, e.g. `http://127.0.0.1:8082`.
+    public init(
+        target: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeout: TimeAmount = .seconds(600)
+    ) {
+        self.target = target.hasSuffix("/") ? String(target.dropLast()) : target
+        self.environment = environment
+        self.timeout = timeout
+    }
+
+    /// Re-sends one exchange's client request; nil when none was recorded.
+    public func send(_ exchange: Exchange, client: HTTPClient = .shared) async -> Result? {
+        guard exchange.clientRequest != nil else { return nil }
+        let (request, missing) = makeRequest(for: exchange)
+        var result = Result(
+            exchangeID: exchange.id, method: exchange.method, path: exchange.endpoint ?? "/",
+            recordedStatus: exchange.status, status: nil, streamError: false, failure: nil, missingKeys: missing)
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            result.status = Int(response.status.code)
+            let body = try await response.body.collect(upTo: 512 << 20)
+            result.streamError = body.readableBytesView.firstRange(of: Array("event: error".utf8)) != nil
+        } catch {
+            result.failure = "\(error)"
+        }
+        return result
+    }
+
+    /// The request as it will go out, and the variables that were unset.
+    public func makeRequest(for exchange: Exchange) -> (HTTPClientRequest, missing: [String]) {
+        let path = exchange.endpoint ?? "/"
+        var missing: [String] = []
+        var url = target + path
+        if let query = exchange.query {
+            let items = query.split(separator: "&").compactMap { item -> String? in
+                guard item.hasPrefix("key=") else { return String(item) }
+                guard let key = environment["GEMINI_API_KEY"] else {
+                    missing.append("GEMINI_API_KEY")
+                    return nil
+                }
+                return "key=" + (key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)
+            }
+            if !items.isEmpty { url += "?" + items.joined(separator: "&") }
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: exchange.method)
+        for (name, value) in exchange.requestHeaders {
+            let lowered = name.lowercased()
+            if CredentialSlot.connectionHeaders.contains(lowered) { continue }
+            if CredentialSlot.isSecret(header: lowered) {
+                guard let variable = CredentialSlot.environmentVariable(header: lowered, path: path) else { continue }
+                guard let key = environment[variable], !key.isEmpty else {
+                    if !missing.contains(variable) { missing.append(variable) }
+                    continue
+                }
+                request.headers.add(name: name, value: CredentialSlot.value(recorded: value, header: lowered, key: key))
+            } else {
+                request.headers.add(name: name, value: value)
+            }
+        }
+        if let body = exchange.requestBodyBytes, !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
+        return (request, missing)
+    }
+}

@@ -1,0 +1,82 @@
+import Cassette
+import Wire
+
+/// What `stub-upstream` sends back for one recorded exchange: the upstream's
+/// side of it, as the proxy saw it arrive.
+public struct StubReply: Sendable, Hashable {
+    /// One piece of body, sent as its own write, `gapMicros` after the
+    /// previous one (or after the head, for the first).
+    public struct Chunk: Sendable, Hashable {
+        public var gapMicros: Int64
+        public var bytes: [UInt8]
+        public init(gapMicros: Int64, bytes: [UInt8]) {
+            self.gapMicros = gapMicros
+            self.bytes = bytes
+        }
+    }
+
+    /// One response header.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The recorded status, or nil when the upstream never answered (a
+    /// refused or timed-out connection): the stub then closes the connection.
+    public var status: Int?
+    /// Recorded response headers, minus hop-by-hop ones and `content-length`
+    /// (the stub frames the body itself).
+    public var headers: [Header]
+    /// From the request going out to the head (or the failure) arriving.
+    public var headGapMicros: Int64
+    public var chunks: [Chunk]
+    /// True when the upstream stream failed after its head: the stub sends
+    /// the chunks, then closes the connection without ending the body.
+    public var cutAfterChunks: Bool
+
+    /// Headers that belong to one connection, or that the stub recomputes.
+    static let droppedHeaders: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
+        "content-length",
+    ]
+
+    /// The reply an exchange recorded; nil when it never reached the upstream.
+    ///
+    /// A failure counts as the upstream's when its error line's `stage`
+    /// starts with `upstream`: before any head it is a connection failure,
+    /// after a 2xx/3xx head it is a stream cut mid-way.
+    public init?(exchange: Exchange) {
+        guard let request = exchange.upstreamRequest else { return nil }
+        let start = request.timeMicros ?? 0
+        let upstreamErrors = exchange.errors.filter { $0["stage"]?.stringValue?.hasPrefix("upstream") == true }
+        guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
+            guard let failure = upstreamErrors.first else { return nil }
+            self.status = nil
+            headers = []
+            headGapMicros = max(0, (failure.timeMicros ?? start) - start)
+            chunks = []
+            cutAfterChunks = false
+            return
+        }
+        self.status = status
+        headers = response.headerPairs
+            .filter { !Self.droppedHeaders.contains($0.name.lowercased()) }
+            .map { Header(name: $0.name, value: $0.value) }
+        let headTime = response.timeMicros ?? start
+        headGapMicros = max(0, headTime - start)
+        var previous = headTime
+        chunks = exchange.upstreamChunks.map { chunk in
+            let time = chunk.timeMicros ?? previous
+            defer { previous = max(previous, time) }
+            return Chunk(gapMicros: max(0, time - previous), bytes: chunk.chunkBytes ?? [])
+        }
+        if chunks.isEmpty, let body = response.bodyBytes {
+            chunks = [Chunk(gapMicros: 0, bytes: body)]
+        }
+        cutAfterChunks = status < 400 && upstreamErrors.contains { ($0.timeMicros ?? headTime) >= headTime }
+    }
+}

@@ -1,0 +1,84 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Wire
+
+/// The request context of the stub: it keeps the channel, so a recorded
+/// connection failure can be reproduced by closing it.
+struct StubRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Answers every request from the stub's recordings.
+struct StubResponder: HTTPResponder {
+    let stub: StubUpstream
+
+    /// Thrown inside a body to end it without its terminating chunk: the
+    /// server then closes the connection, as the recorded upstream did.
+    struct RecordedCut: Error {}
+
+    func respond(to request: Request, context: StubRequestContext) async throws -> Response {
+        let body = Array(buffer: try await request.body.collect(upTo: .max))
+        let method = request.method.rawValue
+        let path = request.uri.path
+        let decision = stub.matcher.withLock { $0.match(method: method, path: path, body: body) }
+        switch decision {
+        case .hit(let recording, let copy, let copies):
+            let reply = recording.reply
+            let copyNote = copies > 1 ? " copy \(copy)/\(copies)" : ""
+            let outcome =
+                reply.status.map { "\($0)\(reply.cutAfterChunks ? " cut after \(reply.chunks.count) chunks" : "")" }
+                ?? "connection dropped"
+            stub.logger.info(
+                "HIT \(method) \(path) -> \(outcome) x=\(recording.exchangeID) file=\(recording.file)\(copyNote)")
+            return try await serve(reply, context: context)
+        case .miss(let miss):
+            let nearest = miss.nearest.map { " nearest x=\($0.exchangeID) file=\($0.file)" } ?? ""
+            let paths =
+                miss.differences.isEmpty
+                ? "" : " differs at " + miss.differences.prefix(3).map(\.pointer).joined(separator: ",")
+            stub.logger.info("MISS \(method) \(path) -> \(miss.status)\(nearest)\(paths)")
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(
+                status: .init(code: miss.status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: miss.body.serialized())))
+        }
+    }
+
+    private func serve(_ reply: StubReply, context: StubRequestContext) async throws -> Response {
+        if let delay = stub.delay(forMicros: reply.headGapMicros) { try await Task.sleep(for: delay) }
+        guard let status = reply.status else {
+            // The upstream never answered: the proxy must see the connection go.
+            try await context.channel.close()
+            throw RecordedCut()
+        }
+        var headers = HTTPFields()
+        for header in reply.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            headers.append(HTTPField(name: name, value: header.value))
+        }
+        let stub = self.stub
+        // A one-piece body gets a content-length, as a provider's JSON reply
+        // would; a body in several pieces is chunked, which keeps each
+        // recorded boundary a chunk of its own on the wire.
+        let contentLength =
+            reply.chunks.count <= 1 && !reply.cutAfterChunks ? reply.chunks.first?.bytes.count ?? 0 : nil
+        let body = ResponseBody(contentLength: contentLength) { writer in
+            for chunk in reply.chunks {
+                if let delay = stub.delay(forMicros: chunk.gapMicros) { try await Task.sleep(for: delay) }
+                try await writer.write(ByteBuffer(bytes: chunk.bytes))
+            }
+            if reply.cutAfterChunks { throw RecordedCut() }
+            try await writer.finish(nil)
+        }
+        return Response(status: .init(code: status), headers: headers, body: body)
+    }
+}

@@ -1,0 +1,137 @@
+import Cassette
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A fake provider that serves the upstream side of recorded exchanges over
+/// HTTP: recorded status, headers and body chunks, at recorded timing scaled
+/// by ``Options/speed``, recorded failures included.
+///
+/// Tests start it in-process on port 0:
+/// ```swift
+/// let stub = StubUpstream(exchanges: exchanges, options: .init(speed: 0))
+/// try await stub.withRunning { port in /* point a client at 127.0.0.1:port */ }
+/// ```
+public final class StubUpstream: Sendable {
+    public struct Options: Sendable {
+        public var host: String
+        /// 0 binds any free port; see ``run(onListening:)``.
+        public var port: Int
+        /// Recorded gaps are divided by this: 1 is recorded timing, 10 ten
+        /// times faster, 0 as fast as possible.
+        public var speed: Double
+        /// Caps every gap, after scaling.
+        public var maxGap: Duration?
+        /// Serve exchanges strictly in recorded sequence.
+        public var strictOrder: Bool
+        /// Request fields matching skips; the default is
+        /// ``VolatileFields/requests``.
+        public var ignore: [JSONPointerPattern]
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 0, speed: Double = 1, maxGap: Duration? = nil,
+            strictOrder: Bool = false, ignore: [JSONPointerPattern] = VolatileFields.requests
+        ) {
+            self.host = host
+            self.port = port
+            self.speed = speed
+            self.maxGap = maxGap
+            self.strictOrder = strictOrder
+            self.ignore = ignore
+        }
+    }
+
+    public let options: Options
+    public let logger: Logger
+    let matcher: Mutex<StubMatcher>
+
+    /// A stub answering with the exchanges that reached an upstream.
+    public init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
+        self.options = options
+        self.logger = logger ?? Logger(label: "stub-upstream")
+        let recordings = exchanges.compactMap { StubRecording(exchange: $0, ignoring: options.ignore) }
+        matcher = Mutex(StubMatcher(recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder))
+    }
+
+    /// A stub answering from the cassettes at `paths` (files or directories).
+    public convenience init(
+        cassettes paths: [String], options: Options = Options(), logger: Logger? = nil
+    ) throws(CassetteReadError) {
+        self.init(exchanges: try CassetteLoader.load(paths: paths).exchanges, options: options, logger: logger)
+    }
+
+    /// The recorded upstream requests it can answer, in recorded order.
+    public var recordings: [StubRecording] { matcher.withLock { $0.recordings } }
+
+    /// The Hummingbird application, a `Service` to run in a `ServiceGroup`
+    /// next to other services (as `proxy serve --demo` does).
+    /// `onListening` gets the bound port.
+    public func application(
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            responder: StubResponder(stub: self),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// Runs until the task is cancelled or, through ``application(onListening:)``
+    /// and `runService()`, until SIGINT/SIGTERM.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).run()
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down gracefully; the
+    /// `stub-upstream` executable's loop.
+    public func runService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).runService()
+    }
+
+    /// Starts the server, runs `body` with the bound port, then shuts the
+    /// server down gracefully (open responses finish first).
+    public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(
+            services: [application { continuation.yield($0) }], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { continuation.finish() }
+                try await group.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await tasks.waitForAll()
+                throw StubUpstreamError.notListening
+            }
+            do {
+                let result = try await body(port)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    /// Scales a recorded gap by ``Options/speed`` and caps it.
+    public func delay(forMicros micros: Int64) -> Duration? {
+        guard options.speed > 0, micros > 0 else { return nil }
+        var delay = Duration.microseconds(Int64((Double(micros) / options.speed).rounded()))
+        if let maxGap = options.maxGap, delay > maxGap { delay = maxGap }
+        return delay > .zero ? delay : nil
+    }
+}
+
+/// Why the stub could not serve.
+public enum StubUpstreamError: Error, CustomStringConvertible {
+    /// The server stopped before it was listening.
+    case notListening
+
+    public var description: String { "stub-upstream stopped before it was listening" }
+}

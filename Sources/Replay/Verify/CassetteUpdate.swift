@@ -1,0 +1,104 @@
+import Cassette
+import Foundation
+import SSE
+import Wire
+
+/// `verify --update`: rewrites a cassette's recorded expectations (the
+/// `upstream_request` body, the `client_response` status and body, the
+/// `client_event` lines) from today's output, so the next run passes.
+/// Everything else in the file (upstream chunks, timings, other exchanges)
+/// is kept as it was.
+public enum CassetteUpdate {
+    /// The lines of one file with the differing exchanges' expectations
+    /// replaced. Exchanges that matched or were skipped are untouched.
+    public static func updatedEvents(_ events: [CassetteEvent], with results: [ExchangeVerification]) -> [CassetteEvent]
+    {
+        var replayed: [String: ExchangeVerification.Replayed] = [:]
+        for result in results where result.skipped == nil && !result.differences.isEmpty {
+            replayed[result.exchangeID] = result.replayed
+        }
+        guard !replayed.isEmpty else { return events }
+        var output: [CassetteEvent] = []
+        output.reserveCapacity(events.count)
+        var oldFrameTimes: [String: [Int64]] = [:]
+        for event in events where event.knownKind == .clientEvent {
+            if let id = event.exchange { oldFrameTimes[id, default: []].append(event.timeMicros ?? 0) }
+        }
+        var framesWritten = Set<String>()
+        func writeFrames(of id: String, fallbackTime: Int64) {
+            guard let frames = replayed[id]?.clientEvents, framesWritten.insert(id).inserted else { return }
+            let times = oldFrameTimes[id] ?? []
+            for (index, frame) in frames.enumerated() {
+                let time = times.indices.contains(index) ? times[index] : (times.last ?? fallbackTime)
+                output.append(.clientEvent(exchange: id, timeMicros: time, event: frame))
+            }
+        }
+        for var event in events {
+            guard let id = event.exchange, let today = replayed[id] else {
+                output.append(event)
+                continue
+            }
+            switch event.knownKind {
+            case .upstreamRequest:
+                if let body = today.upstreamRequestBody { replaceBody(of: &event, with: body) }
+                output.append(event)
+            case .clientResponse:
+                if let status = today.clientStatus { event["status"] = .int(Int64(status)) }
+                if let body = today.clientResponseBody { replaceBody(of: &event, with: body) }
+                output.append(event)
+                // A recording with no frames gets today's right after the head.
+                if oldFrameTimes[id] == nil { writeFrames(of: id, fallbackTime: event.timeMicros ?? 0) }
+            case .clientEvent:
+                if today.clientEvents == nil {
+                    output.append(event)
+                } else {
+                    writeFrames(of: id, fallbackTime: event.timeMicros ?? 0)
+                }
+            case .end:
+                writeFrames(of: id, fallbackTime: event.timeMicros ?? 0)
+                output.append(event)
+            default:
+                output.append(event)
+            }
+        }
+        return output
+    }
+
+    /// Stores `body` where the line kept its body, in its place.
+    static func replaceBody(of event: inout CassetteEvent, with body: JSONValue) {
+        if event["body"] != nil {
+            event["body"] = body
+            return
+        }
+        event.fields.removeValue(forKey: "body_text")
+        event.fields.removeValue(forKey: "body_b64")
+        event["body"] = body
+    }
+
+    /// Writes `events` to `path` in the file's own format (`.jsonl.lz4` or
+    /// `.jsonl`), through a temporary file renamed over the original, so a
+    /// failure leaves the original whole.
+    public static func rewrite(path: String, header: CassetteEvent?, events: [CassetteEvent]) throws {
+        let url = URL(filePath: path)
+        let temporary = url.deletingLastPathComponent().appending(path: ".update-\(getpid())-" + url.lastPathComponent)
+        do {
+            let writer = try CassetteWriter(file: temporary.path, header: header)
+            for event in events { try writer.write(event) }
+            try writer.close()
+            // rename(2) replaces the original in one step.
+            guard rename(temporary.path, path) == 0 else {
+                throw RewriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// A rewritten cassette could not replace the original.
+    public struct RewriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): cannot replace the file: \(reason)" }
+    }
+}

@@ -1,0 +1,167 @@
+import Cassette
+import Convert
+import Foundation
+import SSE
+import Wire
+
+/// `log-replay verify`: runs one recorded exchange through today's
+/// converters, offline, and compares the result with what was recorded.
+///
+/// - The client request goes through ``RequestConverter`` with the route
+///   recorded in the `route` line, against the recorded upstream request.
+/// - The recorded upstream chunks, at their recorded boundaries, go through
+///   ``UpstreamStreamConverter`` (streams), ``ResponseConverter`` (bodies)
+///   or ``UpstreamErrorMapper`` (error statuses), against the recorded
+///   client frames or body.
+public struct ExchangeVerifier: Sendable {
+    public var level: VerifyLevel
+    /// Skipped paths: ``VolatileFields/responses`` plus `--ignore`.
+    public var ignoring: [JSONPointerPattern]
+
+    public init(level: VerifyLevel = .events, ignoring: [JSONPointerPattern] = VolatileFields.responses) {
+        self.level = level
+        self.ignoring = ignoring
+    }
+
+    public func verify(_ exchange: Exchange) -> ExchangeVerification {
+        var result = ExchangeVerification(
+            exchangeID: exchange.id, file: exchange.file, skipped: nil, differences: [], replayed: .init())
+        guard let route = exchange.route else {
+            result.skipped = "no route line: the proxy answered it before routing"
+            return result
+        }
+        guard let options = Self.routeOptions(route) else {
+            result.skipped = "the route line has no readable options record"
+            return result
+        }
+        guard let endpoint = exchange.endpoint, endpoint.hasSuffix("/v1/messages") else {
+            result.skipped = "\(exchange.endpoint ?? "no path") is not a converted endpoint"
+            return result
+        }
+        guard let clientBody = exchange.clientRequest?["body"] else {
+            result.skipped = "the client request has no JSON body"
+            return result
+        }
+        let requestedModel = route["requested_model"]?.stringValue ?? clientBody["model"]?.stringValue ?? ""
+        let comparison = OutputComparison(level: level, ignoring: ignoring)
+
+        do {
+            let converted = try RequestConverter.convert(anthropicRequest: clientBody, route: options)
+            result.replayed.upstreamRequestBody = converted.body
+            result.differences += comparison.compare(body: exchange.upstreamRequest?["body"], converted.body)
+                .map { VerifyDifference(leg: "upstream_request", $0) }
+        } catch {
+            // Today's converter refuses the request: the recording must show a
+            // refusal too, with the same error.
+            if let recorded = exchange.upstreamRequest?["body"] {
+                result.differences.append(
+                    VerifyDifference(
+                        leg: "upstream_request", pointer: "", expected: recorded,
+                        actual: error.rendered(in: .anthropic)))
+            }
+            compareError(error, with: exchange, comparison: comparison, into: &result)
+            return result
+        }
+
+        guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
+            return result
+        }
+        let chunks = exchange.upstreamChunks.map { $0.chunkBytes ?? [] }
+        if status >= 400 {
+            let retryAfter = response.headerPairs.first { $0.name.lowercased() == "retry-after" }?.value
+            let error = UpstreamErrorMapper.map(
+                status: status, body: Array(chunks.joined()), retryAfter: retryAfter,
+                upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
+            compareError(error, with: exchange, comparison: comparison, into: &result)
+        } else if !exchange.clientEvents.isEmpty || clientBody["stream"]?.boolValue == true {
+            var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
+            var events: [SSEEvent] = []
+            for chunk in chunks { events += converter.receive(chunk) }
+            events += converter.finish(error: Self.streamFailure(exchange))
+            let recorded = exchange.clientEvents.compactMap(\.sseEvent)
+            // A client that hung up saw only a prefix of the stream.
+            if exchange.end?["outcome"]?.stringValue == "client_cancelled", events.count > recorded.count {
+                events.removeLast(events.count - recorded.count)
+            }
+            result.replayed.clientEvents = events
+            result.differences += comparison.compare(events: recorded, events)
+                .map { VerifyDifference(leg: "client_events", $0) }
+        } else {
+            let body = Array(chunks.joined())
+            do {
+                let upstreamBody: JSONValue
+                do {
+                    upstreamBody = try JSONValue(parsing: body)
+                } catch {
+                    throw APIError(
+                        status: 502, type: "api_error",
+                        message:
+                            "upstream \(Self.upstreamName(route)) sent a body that is not JSON (\(error.description))")
+                }
+                let converted = try ResponseConverter.convert(
+                    upstreamBody: upstreamBody, route: options, requestedModel: requestedModel)
+                result.replayed.clientStatus = status
+                result.replayed.clientResponseBody = converted
+                compareStatus(status, with: exchange, into: &result)
+                result.differences += comparison.compare(body: exchange.clientResponse?["body"], converted)
+                    .map { VerifyDifference(leg: "client_response", $0) }
+            } catch let error as APIError {
+                compareError(error, with: exchange, comparison: comparison, into: &result)
+            } catch {
+                compareError(.internalError("\(error)"), with: exchange, comparison: comparison, into: &result)
+            }
+        }
+        return result
+    }
+
+    /// An error answer: its status and its Anthropic-shaped body against the
+    /// recorded client response.
+    private func compareError(
+        _ error: APIError, with exchange: Exchange, comparison: OutputComparison,
+        into result: inout ExchangeVerification
+    ) {
+        let body = error.rendered(in: .anthropic)
+        result.replayed.clientStatus = error.status
+        result.replayed.clientResponseBody = body
+        compareStatus(error.status, with: exchange, into: &result)
+        result.differences += comparison.compare(body: exchange.clientResponse?["body"], body)
+            .map { VerifyDifference(leg: "client_response", $0) }
+    }
+
+    private func compareStatus(_ status: Int, with exchange: Exchange, into result: inout ExchangeVerification) {
+        let recorded = exchange.clientResponse?["status"]?.intValue
+        guard recorded != status else { return }
+        result.differences.append(
+            VerifyDifference(
+                leg: "client_status", pointer: "", expected: recorded.map { .int(Int64($0)) },
+                actual: .int(Int64(status))))
+    }
+
+    /// The route's `options` record, as the proxy wrote it.
+    static func routeOptions(_ route: CassetteEvent) -> RouteOptions? {
+        guard let options = route["options"],
+            var decoded = try? JSONDecoder().decode(RouteOptions.self, from: Data(options.serialized()))
+        else { return nil }
+        // A generic decoder loses key order; extra_body is merged into the
+        // upstream body, so take it as recorded.
+        decoded.extraBody = options["extra_body"]?.objectValue
+        return decoded
+    }
+
+    /// How the proxy names an upstream in error messages.
+    static func upstreamName(_ route: CassetteEvent) -> String {
+        if let name = route["upstream_name"]?.stringValue { return name }
+        let modelID = route["model_id"]?.stringValue ?? "?"
+        return route["upstream"]?.stringValue.map { "\(modelID) (\($0))" } ?? modelID
+    }
+
+    /// The failure that cut a recorded stream, as the proxy reported it.
+    static func streamFailure(_ exchange: Exchange) -> APIError? {
+        guard let line = exchange.errors.first(where: { $0["stage"]?.stringValue == "upstream_stream" }) else {
+            return nil
+        }
+        return APIError(
+            status: line["status"]?.intValue ?? 502, type: line["type"]?.stringValue ?? "api_error",
+            message: line["message"]?.stringValue ?? "")
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Replay
+
+/// The filters every reading subcommand takes.
+struct FilterOptions: ParsableArguments {
+    @Flag(help: "Only failures: client status >= 400, an error line, or a stream that carried an error event.")
+    var errorsOnly = false
+    @Option(help: "Only this exchange id (the request-id the client saw).") var requestId: String?
+    @Option(help: "Only this client path, e.g. /v1/messages ('*' matches anything).") var endpoint: String?
+    @Option(help: "Only this requested model ('*' matches anything).") var model: String?
+    @Option(help: "Only this client status, e.g. 429 or 5xx.") var status: String?
+    @Option(
+        help:
+            "Only exchanges since an ISO 8601 time (2026-11-21T08:00:00Z, or a date) or a span back: 90s, 10m, 2h, 7d.")
+    var since: String?
+
+    func filter() throws -> ExchangeFilter {
+        let sinceDate = try since.map { text in
+            guard let date = ReplayTime.parseSince(text) else {
+                throw ValidationError("--since: cannot read '\(text)'")
+            }
+            return date
+        }
+        return ExchangeFilter(
+            errorsOnly: errorsOnly, requestID: requestId, endpoint: endpoint, model: model, status: status,
+            since: sinceDate)
+    }
+}

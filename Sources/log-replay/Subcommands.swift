@@ -1,0 +1,61 @@
+import ArgumentParser
+import Replay
+
+struct Inspect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Summarise or export exchanges (the default).")
+    @Argument(help: "Cassette files or directories (read recursively).") var paths: [String]
+    @OptionGroup var filters: FilterOptions
+    @Option(name: .shortAndLong, help: "summary, json, jsonl, curl or har.") var output: InspectFormat = .summary
+    @Option(help: "Where curl and HAR requests point (default: the recorded Host).") var baseUrl: String?
+
+    func run() async throws {
+        let filter = try filters.filter()
+        try await finish {
+            LogReplayCommands.inspect(
+                paths: paths, filter: filter, format: output, baseURL: baseUrl, output: &$0, errors: &$1)
+        }
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run recorded traffic through today's converters, offline, and diff.",
+        discussion: """
+            Exit status: 0 when everything matches, 1 on any difference, 2 when input cannot be read. \
+            Ignored by default (volatile): \(VolatileFields.responses.map(\.description).joined(separator: " ")). \
+            Exchanges the proxy answered before routing, and endpoints that are not converted, are skipped.
+            """)
+    @Argument(help: "Cassette files or directories.") var paths: [String]
+    @Option(help: "bytes, events (default) or semantic.") var level: VerifyLevel = .events
+    @Option(help: "A JSON pointer to skip, added to the volatile defaults; '*' is one segment, '**' any.")
+    var ignore: [String] = []
+    @Flag(help: "Rewrite the recorded expectations from today's output.") var update = false
+    @Option(name: .shortAndLong, help: "text (default) or json.") var output = "text"
+    @Flag(name: .shortAndLong, help: "Also list skipped exchanges.") var verbose = false
+
+    func run() async throws {
+        let verifier = ExchangeVerifier(
+            level: level, ignoring: VolatileFields.responses + ignore.map(JSONPointerPattern.init))
+        try await finish {
+            LogReplayCommands.verify(
+                paths: paths, verifier: verifier, update: update, json: output == "json", verbose: verbose,
+                output: &$0, errors: &$1)
+        }
+    }
+}
+
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-send recorded client requests to a live proxy; keys come from ANTHROPIC_API_KEY etc.")
+    @Argument(help: "Cassette files or directories.") var paths: [String]
+    @Option(help: "The proxy's base URL.") var to: String
+    @OptionGroup var filters: FilterOptions
+
+    func run() async throws {
+        let filter = try filters.filter()
+        let sender = ReplaySender(target: to)
+        try await finish {
+            await LogReplayCommands.send(paths: paths, filter: filter, sender: sender, output: &$0, errors: &$1)
+        }
+    }
+}

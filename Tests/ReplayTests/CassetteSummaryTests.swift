@@ -1,0 +1,71 @@
+import Cassette
+import Replay
+import Testing
+
+@Suite struct CassetteSummaryTests {
+    @Test func sessionNumbers() throws {
+        let set = try RecordedSession.cassetteSet()
+        let summary = CassetteSummary(exchanges: set.exchanges, set: set)
+        #expect(summary.fileCount == 1)
+        #expect(summary.exchangeCount == 7)
+        #expect(summary.unfinishedCount == 0)
+        // Durations sorted: 200, 300, 1500, 30000, 50000, 90200, 180500.
+        #expect(summary.duration == .init(count: 7, p50: 30_000, p95: 180_500))
+        // TTFB sorted: 60, 250, 1400, 29300, 40050, 49000, 150050.
+        #expect(summary.timeToFirstByte == .init(count: 7, p50: 29_300, p95: 150_050))
+        #expect(
+            summary.tokenTotals == [
+                .init(label: "input_tokens", count: 40), .init(label: "output_tokens", count: 8),
+                .init(label: "cache_read_input_tokens", count: 7),
+            ])
+        #expect(summary.droppedEvents == 2)
+        #expect(
+            summary.byEndpoint == [
+                .init(label: "POST /v1/messages", count: 6), .init(label: "GET /v1/models", count: 1),
+            ])
+        #expect(summary.byStatus.first == .init(label: "200", count: 4))
+        #expect(summary.byModel.first == .init(label: "claude-sonnet-4-5", count: 3))
+        #expect(
+            summary.errorsByStageAndType == [
+                .init(label: "client_request / invalid_request_error", count: 1),
+                .init(label: "upstream_connect / api_error", count: 1),
+                .init(label: "upstream_response / rate_limit_error", count: 1),
+                .init(label: "upstream_stream / api_error", count: 1),
+            ])
+        #expect(summary.byUpstream.first == .init(label: "https://api.deepseek.com/v1", count: 3))
+    }
+
+    @Test func percentilesAreNearestRank() {
+        let hundred = (1...100).map { Int64($0) }
+        let summary = CassetteSummaryProbe.percentiles(hundred)
+        #expect(summary?.p50 == 50)
+        #expect(summary?.p95 == 95)
+        #expect(CassetteSummaryProbe.percentiles([7])?.p95 == 7)
+        #expect(CassetteSummaryProbe.percentiles([]) == nil)
+    }
+
+    @Test func textShowsEveryPart() throws {
+        var set = try RecordedSession.cassetteSet()
+        set.tornTails.append(.init(file: "crash.jsonl.lz4", description: "incomplete LZ4 block at byte 4096"))
+        let text = CassetteSummary(exchanges: set.exchanges, set: set).text
+        #expect(text.hasPrefix("7 exchanges in 1 cassette file\n"))
+        #expect(text.contains("POST /v1/messages  6"))
+        #expect(text.contains("upstream_connect / api_error"))
+        #expect(text.contains("Duration:           p50 30 ms, p95 180 ms (n=7)"))
+        #expect(text.contains("Tokens:             input_tokens 40, output_tokens 8, cache_read_input_tokens 7"))
+        #expect(text.contains("Dropped events:     2"))
+        #expect(text.contains("Torn tails:         1\n  crash.jsonl.lz4: incomplete LZ4 block at byte 4096"))
+    }
+}
+
+/// Reaches the percentile rule through a summary of synthetic durations.
+enum CassetteSummaryProbe {
+    static func percentiles(_ durations: [Int64]) -> CassetteSummary.Percentiles? {
+        let exchanges = durations.enumerated().map { index, micros in
+            Exchange(
+                id: "x\(index)", file: "f",
+                events: [.init(.end, exchange: "x\(index)", timeMicros: micros, fields: ["duration_us": .int(micros)])])
+        }
+        return CassetteSummary(exchanges: exchanges, set: CassetteSet(exchanges: exchanges)).duration
+    }
+}

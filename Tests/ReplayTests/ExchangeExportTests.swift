@@ -1,0 +1,128 @@
+import Cassette
+import Foundation
+import Replay
+import Testing
+import Wire
+
+@Suite struct ExchangeExportTests {
+    @Test func curlUsesPlaceholdersAndNoRecordedSecret() throws {
+        var output = ""
+        CurlExport.write(try RecordedSession.exchanges(), baseURL: nil, to: &output)
+        #expect(!output.contains("[redacted"))
+        #expect(!output.contains("1a2b3c4d"))
+        #expect(!output.contains("5e6f7a8b"))
+        #expect(output.contains(#"-H "x-api-key: $ANTHROPIC_API_KEY""#))
+        #expect(output.contains(#"-H "authorization: Bearer $ANTHROPIC_API_KEY""#))
+        #expect(output.contains(#"curl -sS -N -X POST "http://127.0.0.1:8082/v1/messages?beta=true""#))
+        #expect(!output.lowercased().contains("-h 'host:"), "connection headers are curl's to set")
+        #expect(output.components(separatedBy: "curl -sS").count - 1 == 7)
+    }
+
+    @Test func curlQuotesBodyAndHeadersSafely() throws {
+        let exchange = try RecordedSession.exchange(RecordedSession.okPlain)
+        let command = CurlExport.command(for: exchange, baseURL: "http://localhost:9000/")
+        let expected = #"""
+            curl -sS -N -X POST "http://localhost:9000/v1/messages" \
+              -H 'content-type: application/json' \
+              -H "authorization: Bearer $ANTHROPIC_API_KEY" \
+              --data-binary @- <<'SWITCHBOARD_BODY'
+            {"model":"claude-haiku-4-5","max_tokens":50,"messages":[{"role":"user","content":"It's 2+2?"}]}
+            SWITCHBOARD_BODY
+            """#
+        #expect(command == expected)
+    }
+
+    @Test func bearerPlaceholderFollowsThePath() {
+        #expect(
+            CredentialSlot.environmentVariable(header: "Authorization", path: "/v1/chat/completions")
+                == "OPENAI_API_KEY")
+        #expect(
+            CredentialSlot.environmentVariable(header: "authorization", path: "/v1/messages") == "ANTHROPIC_API_KEY")
+        #expect(
+            CredentialSlot.environmentVariable(
+                header: "authorization", path: "/v1beta/models/gemini-2.5-flash:generateContent")
+                == "GEMINI_API_KEY")
+        #expect(CredentialSlot.environmentVariable(header: "x-goog-api-key", path: "/anything") == "GEMINI_API_KEY")
+        #expect(CredentialSlot.environmentVariable(header: "cookie", path: "/v1/messages") == nil)
+    }
+
+    @Test func geminiQueryKeyBecomesAPlaceholder() {
+        let events = [
+            CassetteEvent(
+                .clientRequest, exchange: "g", timeMicros: 0,
+                fields: [
+                    "method": "POST", "path": "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+                    "query": "alt=sse&key=[redacted:0badf00d]", "headers": ["x-goog-api-key": "[redacted:0badf00d]"],
+                    "body": ["contents": []],
+                ])
+        ]
+        let command = CurlExport.command(for: Exchange.group(events, file: "g")[0], baseURL: nil)
+        #expect(
+            command.contains(
+                #""http://127.0.0.1:8082/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=$GEMINI_API_KEY""#
+            ))
+        #expect(command.contains(#"-H "x-goog-api-key: $GEMINI_API_KEY""#))
+        #expect(!command.contains("0badf00d"))
+    }
+
+    @Test func harIsValidJSONWithRequiredFields() throws {
+        let document = HARExport.document(try RecordedSession.exchanges(), baseURL: nil)
+        // What a HAR consumer reads must survive a round trip through text.
+        let parsed = try JSONValue(parsing: document.serializedString())
+        let log = try #require(parsed["log"])
+        #expect(log["version"] == "1.2")
+        #expect(log["creator"]?["name"] == "log-replay")
+        let entries = try #require(log["entries"]?.arrayValue)
+        #expect(entries.count == 7)
+        for entry in entries {
+            for field in ["startedDateTime", "time", "request", "response", "cache", "timings"] {
+                #expect(entry[field] != nil, "entry lacks \(field)")
+            }
+            for field in [
+                "method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize",
+            ] {
+                #expect(entry["request"]?[field] != nil, "request lacks \(field)")
+            }
+            for field in ["status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL"] {
+                #expect(entry["response"]?[field] != nil, "response lacks \(field)")
+            }
+            #expect(
+                entry["timings"]?["send"] != nil && entry["timings"]?["wait"] != nil
+                    && entry["timings"]?["receive"] != nil)
+        }
+        let stream = entries[0]
+        #expect(stream["startedDateTime"] == "2026-11-21T08:00:01.000Z")
+        #expect(stream["time"] == .double(180.5))
+        #expect(stream["timings"]?["wait"] == .double(150.05))
+        #expect(stream["request"]?["url"] == "http://127.0.0.1:8082/v1/messages?beta=true")
+        #expect(stream["request"]?["queryString"] == [["name": "beta", "value": "true"]])
+        #expect(stream["response"]?["content"]?["mimeType"] == "text/event-stream")
+        let text = try #require(stream["response"]?["content"]?["text"]?.stringValue)
+        #expect(text.hasPrefix("event: message_start\ndata: {\"type\":\"message_start\""))
+        #expect(text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+        #expect(entries[2]["response"]?["status"] == 429)
+    }
+
+    @Test func jsonHasOneObjectPerExchangeWithAllItsEvents() throws {
+        var output = ""
+        let exchanges = try RecordedSession.exchanges()
+        ExchangeExport.json(exchanges, to: &output)
+        let parsed = try JSONValue(parsing: output)
+        let objects = try #require(parsed.arrayValue)
+        #expect(objects.count == 7)
+        #expect(objects[0]["x"] == "req_ok_stream")
+        #expect(objects[0]["events"]?.arrayValue?.count == 14)
+        #expect(objects[3]["status"] == 502)
+        #expect(objects[3]["failure"] == true)
+    }
+
+    @Test func jsonlIsTheRawLines() throws {
+        var output = ""
+        ExchangeExport.jsonl(try RecordedSession.exchanges(), to: &output)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == RecordedSession.text.split(separator: "\n").count - 1, "every line but the header")
+        let first = try JSONValue(parsing: String(lines[0]))
+        #expect(first["kind"] == "client_request")
+        #expect(first["x"] == "req_ok_stream")
+    }
+}

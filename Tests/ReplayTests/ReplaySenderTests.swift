@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Hummingbird
+import Replay
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@Suite struct ReplaySenderTests {
+    @Test func keysComeFromTheEnvironmentNeverFromTheCassette() throws {
+        let sender = ReplaySender(target: "http://proxy.test/", environment: ["ANTHROPIC_API_KEY": "sk-ant-live"])
+        let (request, missing) = sender.makeRequest(for: try RecordedSession.exchange(RecordedSession.okStream))
+        #expect(request.url == "http://proxy.test/v1/messages?beta=true")
+        #expect(request.headers["x-api-key"] == ["sk-ant-live"])
+        #expect(request.headers["host"].isEmpty)
+        #expect(request.headers["anthropic-version"] == ["2023-06-01"])
+        #expect(missing.isEmpty)
+
+        let (plain, _) = sender.makeRequest(for: try RecordedSession.exchange(RecordedSession.okPlain))
+        #expect(plain.headers["authorization"] == ["Bearer sk-ant-live"])
+    }
+
+    @Test func anUnsetKeyLeavesTheHeaderOutAndIsReported() throws {
+        let sender = ReplaySender(target: "http://proxy.test", environment: [:])
+        let (request, missing) = sender.makeRequest(for: try RecordedSession.exchange(RecordedSession.okStream))
+        #expect(request.headers["x-api-key"].isEmpty)
+        #expect(missing == ["ANTHROPIC_API_KEY"])
+    }
+
+    @Test func sendPrintsNewStatusNextToRecorded() async throws {
+        let seen = Mutex<[String]>([])
+        let router = Router()
+        router.post("/v1/messages") { request, _ -> Response in
+            seen.withLock {
+                $0.append(
+                    request.headers[values: .init("x-api-key")!].joined()
+                        + request.headers[values: .authorization].joined())
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let group = ServiceGroup(services: [app], logger: app.logger)
+        let lines = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let sender = ReplaySender(target: "http://127.0.0.1:\(port)", environment: ["ANTHROPIC_API_KEY": "sk-env"])
+            var lines: [String] = []
+            for id in [RecordedSession.okStream, RecordedSession.rateLimited, RecordedSession.models] {
+                if let result = await sender.send(try RecordedSession.exchange(id)) { lines.append(result.line) }
+            }
+            await group.triggerGracefulShutdown()
+            return lines
+        }
+        #expect(
+            lines == [
+                "req_ok_stream  POST /v1/messages  recorded 200  now 200",
+                "req_429  POST /v1/messages  recorded 429  now 200  <- differs",
+                "req_models  GET /v1/models  recorded 200  now 404  <- differs",
+            ])
+        #expect(seen.withLock { $0 } == ["sk-env", "sk-env"])
+    }
+}

@@ -1,0 +1,137 @@
+import Cassette
+import Replay
+import Testing
+import Wire
+
+@Suite struct StubMatcherTests {
+    /// Three recordings of the same request (answered 1, 2, 3) and one other.
+    static func exchanges() throws -> [Exchange] {
+        func exchange(
+            _ id: String, body: String, answer: String, path: String = "/v1/chat/completions"
+        ) throws -> Exchange {
+            Exchange(
+                id: id, file: "copies.jsonl",
+                events: [
+                    CassetteEvent(
+                        .upstreamRequest, exchange: id, timeMicros: 10,
+                        fields: [
+                            "method": "POST", "url": .string("https://api.example.com" + path),
+                            "body": try JSONValue(parsing: body),
+                        ]),
+                    CassetteEvent(
+                        .upstreamResponse, exchange: id, timeMicros: 20, fields: ["status": 200, "headers": [:]]),
+                    CassetteEvent(.upstreamChunk, exchange: id, timeMicros: 30, fields: ["text": .string(answer)]),
+                ])
+        }
+        return [
+            try exchange(
+                "x1", body: #"{"model":"m","messages":[{"role":"user","content":"hi"}],"user":"s1"}"#, answer: "one"),
+            try exchange(
+                "x2", body: #"{"messages":[{"content":"hi","role":"user"}],"model":"m","user":"s2"}"#, answer: "two"),
+            try exchange(
+                "other", body: #"{"model":"m","messages":[{"role":"user","content":"bye"}]}"#, answer: "other"),
+            try exchange("x3", body: #"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#, answer: "three"),
+        ]
+    }
+
+    static func matcher(strictOrder: Bool = false) throws -> StubMatcher {
+        let stub = StubUpstream(exchanges: try exchanges(), options: .init(strictOrder: strictOrder))
+        return StubMatcher(recordings: stub.recordings, ignoring: VolatileFields.requests, strictOrder: strictOrder)
+    }
+
+    func answer(_ decision: StubMatcher.Decision) -> String? {
+        guard case .hit(let recording, _, _) = decision else { return nil }
+        return recording.reply.chunks.first.map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    @Test func identicalRequestsAreServedInRecordedOrderThenTheLastRepeats() throws {
+        var matcher = try Self.matcher()
+        let hi = Array(#"{"model":"m","user":"today","messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        let answers = (0..<5).map { _ in answer(matcher.match(method: "POST", path: "/v1/chat/completions", body: hi)) }
+        #expect(answers == ["one", "two", "three", "three", "three"])
+        let bye = Array(#"{"model":"m","messages":[{"role":"user","content":"bye"}]}"#.utf8)
+        #expect(answer(matcher.match(method: "post", path: "/chat/completions", body: bye)) == "other")
+    }
+
+    @Test func bodyMissIs409WithThePathsThatDiffer() throws {
+        var matcher = try Self.matcher()
+        let body = Array(#"{"model":"m","messages":[{"role":"user","content":"hey"}]}"#.utf8)
+        guard case .miss(let miss) = matcher.match(method: "POST", path: "/v1/chat/completions", body: body) else {
+            Issue.record("expected a miss")
+            return
+        }
+        #expect(miss.status == 409)
+        #expect(miss.nearest?.exchangeID == "x1")
+        #expect(miss.nearest?.file == "copies.jsonl")
+        #expect(miss.differences == [.init(pointer: "/messages/0/content", expected: "hi", actual: "hey")])
+        #expect(
+            miss.body["nearest"]?["differences"] == [
+                ["pointer": "/messages/0/content", "expected": "hi", "actual": "hey"]
+            ])
+        #expect(miss.body["nearest"]?["exchange"] == "x1")
+    }
+
+    @Test func pathMissIs404() throws {
+        var matcher = try Self.matcher()
+        guard case .miss(let miss) = matcher.match(method: "POST", path: "/v1/embeddings", body: Array("{}".utf8))
+        else {
+            Issue.record("expected a miss")
+            return
+        }
+        #expect(miss.status == 404)
+        #expect(miss.nearest != nil)
+    }
+
+    @Test func strictOrderServesOnlyTheNextRecording() throws {
+        var matcher = try Self.matcher(strictOrder: true)
+        let hi = Array(#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        let bye = Array(#"{"model":"m","messages":[{"role":"user","content":"bye"}]}"#.utf8)
+        #expect(answer(matcher.match(method: "POST", path: "/v1/chat/completions", body: hi)) == "one")
+        guard case .miss(let early) = matcher.match(method: "POST", path: "/v1/chat/completions", body: bye) else {
+            Issue.record("bye is third, not second")
+            return
+        }
+        #expect(early.status == 409)
+        #expect(early.nearest?.exchangeID == "x2")
+        #expect(answer(matcher.match(method: "POST", path: "/v1/chat/completions", body: hi)) == "two")
+        #expect(answer(matcher.match(method: "POST", path: "/v1/chat/completions", body: bye)) == "other")
+        #expect(answer(matcher.match(method: "POST", path: "/v1/chat/completions", body: hi)) == "three")
+        guard case .miss(let done) = matcher.match(method: "POST", path: "/v1/chat/completions", body: hi) else {
+            Issue.record("all were served")
+            return
+        }
+        #expect(done.status == 404)
+    }
+
+    @Test func replyKeepsRecordedTimingAndDropsHopByHopHeaders() throws {
+        let reply = try #require(StubReply(exchange: try RecordedSession.exchange(RecordedSession.okStream)))
+        #expect(reply.status == 200)
+        #expect(
+            reply.headers == [
+                .init(name: "content-type", value: "text/event-stream"), .init(name: "x-request-id", value: "up-1"),
+            ])
+        #expect(reply.headGapMicros == 149_800)
+        #expect(reply.chunks.map(\.gapMicros) == [100, 29_900])
+        #expect(reply.chunks.count == 2)
+        #expect(!reply.cutAfterChunks)
+
+        let cut = try #require(StubReply(exchange: try RecordedSession.exchange(RecordedSession.cutStream)))
+        #expect(cut.cutAfterChunks)
+        let refused = try #require(StubReply(exchange: try RecordedSession.exchange(RecordedSession.refused)))
+        #expect(refused.status == nil)
+        #expect(refused.headGapMicros == 1_180)
+        #expect(StubReply(exchange: try RecordedSession.exchange(RecordedSession.badRequest)) == nil)
+    }
+}
+
+@Suite struct StubTimingTests {
+    @Test func gapsAreDividedBySpeedAndCapped() {
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 1)).delay(forMicros: 30_000) == .milliseconds(30))
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 10)).delay(forMicros: 30_000) == .milliseconds(3))
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 0)).delay(forMicros: 30_000) == nil)
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 1)).delay(forMicros: 0) == nil)
+        let capped = StubUpstream(exchanges: [], options: .init(speed: 0.5, maxGap: .milliseconds(40)))
+        #expect(capped.delay(forMicros: 30_000) == .milliseconds(40))
+        #expect(capped.delay(forMicros: 10_000) == .milliseconds(20))
+    }
+}

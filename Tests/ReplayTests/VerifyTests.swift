@@ -1,0 +1,169 @@
+import Cassette
+import Foundation
+import Replay
+import SSE
+import Testing
+import Wire
+
+@Suite struct VerifyTests {
+    static func verify(
+        _ paths: [String], level: VerifyLevel = .events, update: Bool = false, json: Bool = false
+    )
+        -> (status: Int32, output: String, errors: String)
+    {
+        var output = ""
+        var errors = ""
+        let status = LogReplayCommands.verify(
+            paths: paths, verifier: ExchangeVerifier(level: level), update: update, json: json, verbose: false,
+            output: &output, errors: &errors)
+        return (status, output, errors)
+    }
+
+    static func freshCassette(extension ext: String = "jsonl") throws -> String {
+        let path = try ConvertedExchange.temporaryDirectory() + "/session.\(ext)"
+        try ConvertedExchange.write(
+            try ConvertedExchange.streaming(id: "x_stream") + ConvertedExchange.plain(id: "x_plain")
+                + ConvertedExchange.rateLimited(id: "x_429"), to: path)
+        return path
+    }
+
+    @Test(arguments: VerifyLevel.allCases)
+    func aFreshRecordingMatches(level: VerifyLevel) throws {
+        let result = Self.verify([try Self.freshCassette()], level: level)
+        #expect(result.output == "3 exchanges, 3 matched, 0 differ\n")
+        #expect(result.status == 0)
+    }
+
+    /// Changes the text of the first text delta in the stream.
+    static func mutateFirstTextDelta(in path: String) throws -> Int {
+        let contents = try CassetteReader.read(path: path)
+        var index = 0
+        var mutated: Int?
+        let events = contents.events.map { line -> CassetteEvent in
+            guard line.knownKind == .clientEvent else { return line }
+            defer { index += 1 }
+            guard mutated == nil, line["data"]?["delta"]?["type"] == "text_delta" else { return line }
+            mutated = index
+            var changed = line
+            changed["data"]?["delta"]?["text"] = "MUTATED"
+            return changed
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(events, to: path)
+        return try #require(mutated)
+    }
+
+    @Test func aMutatedFrameIsReportedAtItsPointer() throws {
+        let path = try Self.freshCassette()
+        let index = try Self.mutateFirstTextDelta(in: path)
+        let result = Self.verify([path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("DIFF x_stream (\(path))"))
+        #expect(result.output.contains("client_events /\(index)/data/delta/text: expected \"MUTATED\", actual"))
+        #expect(result.output.hasSuffix("3 exchanges, 2 matched, 1 differ\n"))
+
+        let json = try JSONValue(parsing: Self.verify([path], json: true).output)
+        let differing = try #require(json["results"]?.arrayValue?.first { $0["status"] == "differs" })
+        #expect(differing["x"] == "x_stream")
+        #expect(differing["file"] == .string(path))
+        #expect(
+            differing["differences"]?[0]
+                == [
+                    "leg": "client_events", "pointer": .string("/\(index)/data/delta/text"), "expected": "MUTATED",
+                    "actual": differing["differences"]?[0]?["actual"] ?? nil,
+                ])
+    }
+
+    @Test func semanticLevelSeesTheMergedText() throws {
+        let path = try Self.freshCassette()
+        _ = try Self.mutateFirstTextDelta(in: path)
+        let result = Self.verify([path], level: .semantic)
+        #expect(result.status == 1)
+        #expect(result.output.contains("client_events /content/0/text: expected \"MUTATED"))
+    }
+
+    @Test func eventsLevelIgnoresVolatileIdsButBytesLevelDoesNot() throws {
+        let path = try Self.freshCassette()
+        let contents = try CassetteReader.read(path: path)
+        let events = contents.events.map { line -> CassetteEvent in
+            guard line.knownKind == .clientEvent, line["event"] == "message_start" else { return line }
+            var changed = line
+            changed["data"]?["message"]?["id"] = "msg_other"
+            return changed
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(events, to: path)
+        #expect(Self.verify([path]).status == 0)
+        let bytes = Self.verify([path], level: .bytes)
+        #expect(bytes.status == 1)
+        #expect(bytes.output.contains("client_events /0:"))
+    }
+
+    @Test(arguments: ["jsonl", "jsonl.lz4"])
+    func updateThenVerifyPasses(extension ext: String) throws {
+        let path = try Self.freshCassette(extension: ext)
+        _ = try Self.mutateFirstTextDelta(in: path)
+        let before = try CassetteReader.read(path: path)
+        let update = Self.verify([path], update: true)
+        #expect(update.status == 0, "\(update.errors)")
+        #expect(update.output.contains("UPDATE x_stream"))
+        #expect(update.output.hasSuffix("updated 1 exchanges in 1 files\n"))
+        let after = Self.verify([path])
+        #expect(after.output == "3 exchanges, 3 matched, 0 differ\n")
+        #expect(after.status == 0)
+        let rewritten = try CassetteReader.read(path: path)
+        #expect(rewritten.header == before.header)
+        #expect(rewritten.events.count == before.events.count)
+        #expect(rewritten.tornTail == nil)
+        #expect(!rewritten.events.contains { $0["data"]?["delta"]?["text"] == "MUTATED" })
+    }
+
+    @Test func upstreamRequestDifferencesArePointerPaths() throws {
+        let path = try Self.freshCassette()
+        let contents = try CassetteReader.read(path: path)
+        let events = contents.events.map { line -> CassetteEvent in
+            guard line.knownKind == .upstreamRequest, line.exchange == "x_plain" else { return line }
+            var changed = line
+            changed["body"]?["max_tokens"] = 9999
+            return changed
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(events, to: path)
+        let result = Self.verify([path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("DIFF x_plain"))
+        #expect(result.output.contains("upstream_request /max_tokens: expected 9999, actual"))
+    }
+
+    /// A changed mapping (here the route's max_tokens cap) shows up as a
+    /// difference in the converted upstream request.
+    @Test func aChangedRouteMappingIsCaught() throws {
+        let path = try Self.freshCassette()
+        let contents = try CassetteReader.read(path: path)
+        let events = contents.events.map { line -> CassetteEvent in
+            guard line.knownKind == .route, line.exchange == "x_plain" else { return line }
+            var changed = line
+            changed["options"]?["max_tokens"] = 100
+            return changed
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(events, to: path)
+        let result = Self.verify([path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("upstream_request /max_tokens: expected 256, actual 100"))
+    }
+
+    @Test func unreadableInputExitsTwo() {
+        let result = Self.verify(["/nonexistent/cassette.jsonl"])
+        #expect(result.status == 2)
+        #expect(result.errors.hasPrefix("log-replay verify: /nonexistent/cassette.jsonl"))
+        #expect(result.errors.split(separator: "\n").count == 1)
+    }
+
+    @Test func exchangesWithoutARouteAreSkippedNotFailed() throws {
+        let report = VerifyReport(set: try RecordedSession.cassetteSet(), verifier: ExchangeVerifier())
+        let bad = try #require(report.results.first { $0.exchangeID == RecordedSession.badRequest })
+        #expect(bad.skipped != nil)
+        #expect(report.summaryLine.contains("2 skipped"))
+    }
+}
