@@ -13,7 +13,12 @@ final class Exchange: Sendable {
         case conversion
         case upstreamConnect = "upstream_connect"
         case upstreamResponse = "upstream_response"
+        /// The connection to the upstream failed mid-stream.
         case upstreamStream = "upstream_stream"
+        /// The upstream ended its stream cleanly but before the message was
+        /// complete. Kept apart from ``upstreamStream`` because a replay
+        /// must then finish the stream with no transport error, as the proxy did.
+        case upstreamStreamEnd = "upstream_stream_end"
         case client
     }
 

@@ -83,14 +83,22 @@ extension UpstreamCall {
             exchange.recordClientEvents(tail)
         }
         try await writer.finish(nil)
-        let streamError = failure ?? tail.first { $0.event == "error" }.map { _ in Self.unfinishedStream }
-        if let streamError { exchange.recordError(streamError, stage: .upstreamStream) }
-        endStream(outcome: streamError == nil ? "ok" : "error", usage: converter.usage)
+        if let failure {
+            exchange.recordError(failure, stage: .upstreamStream)
+        } else if let frame = tail.first(where: { $0.event == "error" }) {
+            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
+        }
+        let failed = failure != nil || tail.contains { $0.event == "error" }
+        endStream(outcome: failed ? "error" : "ok", usage: converter.usage)
     }
 
-    /// Recorded for a stream the upstream ended without finishing it.
-    private static let unfinishedStream = APIError(
-        status: 502, type: "api_error", message: "the upstream stream ended before the message was complete")
+    /// The error an `error` frame reports, for the cassette.
+    private static func error(in frame: SSEEvent) -> APIError {
+        let body = try? JSONValue(parsing: frame.data)
+        return APIError(
+            status: 502, type: body?["error"]?["type"]?.stringValue ?? "api_error",
+            message: body?["error"]?["message"]?.stringValue ?? frame.data)
+    }
 
     private func endStream(outcome: String, usage: JSONValue?) {
         exchange.recordEnd(outcome: outcome, status: 200, usage: usage)
