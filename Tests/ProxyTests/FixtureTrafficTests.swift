@@ -1,3 +1,4 @@
+import Convert
 import Foundation
 import Testing
 import TestSupport
@@ -30,15 +31,20 @@ import Wire
         }
     }
 
-    /// Anthropic streams are relayed unchanged, whatever the chunking.
+    /// Anthropic streams come out valid, and exactly as the converter makes
+    /// them from the whole stream at once: what `log-replay verify` replays.
     @Test(arguments: anthropicStreams)
-    func anthropicFixtureStreamIsRelayedUnchanged(path: String) async throws {
+    func anthropicFixtureStreamIsRelayedAsTheConverterSays(path: String) async throws {
         try await ProxyHarness.run { proxy in
             let bytes = try Fixtures.sseBytes(chunksFile: path)
             proxy.stub.reply = .eventStream(splitting: bytes)
             let reply = try await proxy.post(json: ProxyHarness.messages(model: "claude", stream: true))
             #expect(reply.status == 200)
-            #expect(reply.body == bytes)
+            #expect(AnthropicStreamChecker.violations(inBytes: reply.body).isEmpty)
+            let options = RouteOptions(modelID: "claude", upstreamDialect: .anthropic, upstreamModel: "upstream-claude")
+            var converter = UpstreamStreamConverter(route: options, requestedModel: "claude")
+            let expected = (converter.receive(bytes) + converter.finish(error: nil)).flatMap { $0.encoded() }
+            #expect(reply.body == expected)
         }
     }
 

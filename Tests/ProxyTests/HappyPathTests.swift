@@ -32,6 +32,7 @@ import Wire
             let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
             #expect(reply.status == 200)
             #expect(reply.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+            #expect(reply.headers.first(name: "request-id")?.hasPrefix("req_") == true)
             let frames = sseFrames(reply.text)
             #expect(frames.first?.event == "message_start")
             #expect(frames.last?.event == "message_stop")
@@ -80,6 +81,24 @@ import Wire
             let reply = try await proxy.post("/anthropic/v1/messages", json: ProxyHarness.messages(model: "claude"))
             #expect(reply.status == 200)
             #expect(reply.text == UpstreamBodies.anthropicMessage)
+        }
+    }
+
+    /// Responses carry the model the client asked for, not the upstream's
+    /// name for it; nothing else changes.
+    @Test func anthropicAnswersNameTheRequestedModel() async throws {
+        try await ProxyHarness.run { proxy in
+            let upstreamNamed = UpstreamBodies.anthropicMessage.replacingOccurrences(
+                of: #""model":"claude""#, with: #""model":"upstream-claude""#)
+            proxy.stub.reply = .json(200, upstreamNamed)
+            let plain = try await proxy.post(json: ProxyHarness.messages(model: "claude"))
+            #expect(plain.json == (try JSONValue(parsing: UpstreamBodies.anthropicMessage)))
+
+            let stream = UpstreamBodies.anthropicStream.joined()
+            proxy.stub.reply = .eventStream(
+                [stream.replacingOccurrences(of: #""model":"claude""#, with: #""model":"upstream-claude""#)])
+            let streamed = try await proxy.post(json: ProxyHarness.messages(model: "claude", stream: true))
+            #expect(streamed.text == stream)
         }
     }
 

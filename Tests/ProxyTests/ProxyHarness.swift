@@ -127,11 +127,12 @@ enum UpstreamBodies {
         "data: [DONE]\n\n",
     ]
 
-    /// An Anthropic stream, split at awkward places on purpose.
+    /// An Anthropic stream, split at awkward places on purpose. Its model is
+    /// the id the tests ask for, so the proxy has nothing to change in it.
     static let anthropicStream: [String] = {
         let whole = [
             #"event: message_start"#,
-            #"data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"upstream-claude","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}"#,
+            #"data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}"#,
             "",
             #"event: content_block_start"#,
             #"data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
@@ -164,7 +165,7 @@ enum UpstreamBodies {
     }()
 
     static let anthropicMessage = """
-        {"id":"msg_1","type":"message","role":"assistant","model":"upstream-claude",\
+        {"id":"msg_1","type":"message","role":"assistant","model":"claude",\
         "content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","stop_sequence":null,\
         "usage":{"input_tokens":3,"output_tokens":1}}
         """

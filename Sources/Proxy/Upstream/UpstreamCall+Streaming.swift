@@ -13,8 +13,12 @@ extension UpstreamCall {
     }
 
     /// The streaming answer: the head goes out now, then each upstream chunk
-    /// is converted and written as soon as it arrives. Anthropic-format
-    /// upstreams are relayed byte for byte, whole events at a time.
+    /// is converted and written as soon as it arrives (the events it
+    /// completes; a partial event waits for its end). Anthropic-format
+    /// streams go through the same converter, which passes every event on
+    /// unchanged but for the contract's exceptions (the client's model name
+    /// in `message_start`, a repeated `message_start` dropped), so a replay
+    /// through `log-replay verify` reproduces what the client got.
     func streamingResponse(_ response: HTTPClientResponse, connection: ClientConnection?) -> Response {
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         let call = self
@@ -38,22 +42,15 @@ extension UpstreamCall {
 
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
         var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
-        var passthrough = entry.format == .anthropic ? PassthroughState(recording: exchange.recording != nil) : nil
         var failure: APIError?
         exchange.stage = .upstreamStream
         do {
             for try await chunk in body {
                 exchange.recordUpstreamChunk(chunk)
                 let events = converter.receive(chunk.readableBytesView)
-                if passthrough != nil {
-                    if let complete = passthrough!.completeEvents(appending: chunk) {
-                        try await write(complete, to: &writer)
-                        exchange.recordClientEvents(passthrough!.relayedEvents(complete))
-                    }
-                } else if !events.isEmpty {
-                    try await write(Self.encode(events), to: &writer)
-                    exchange.recordClientEvents(events)
-                }
+                guard !events.isEmpty else { continue }
+                try await write(Self.encode(events), to: &writer)
+                exchange.recordClientEvents(events)
             }
         } catch let error as ClientWriteFailed {
             logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
@@ -67,17 +64,7 @@ extension UpstreamCall {
             failure = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
             logger.warning("\(failure?.message ?? "")")
         }
-        var tail = converter.finish(error: failure)
-        if var passthrough {
-            // Relayed bytes already carried every event; only the proxy's own
-            // error frame (for a failed or unfinished stream) is added, and
-            // a half event is dropped rather than sent in front of it.
-            tail = tail.filter { $0.event == "error" }
-            if tail.isEmpty, passthrough.pending.readableBytes > 0 {
-                try await writer.write(passthrough.pending)
-                exchange.recordClientEvents(passthrough.relayedEvents(passthrough.pending, final: true))
-            }
-        }
+        let tail = converter.finish(error: failure)
         if !tail.isEmpty {
             try await writer.write(Self.encode(tail))
             exchange.recordClientEvents(tail)
@@ -117,41 +104,5 @@ extension UpstreamCall {
         var bytes: [UInt8] = []
         for event in events { event.encode(into: &bytes) }
         return ByteBuffer(bytes: bytes)
-    }
-
-    /// Relaying an Anthropic-format stream: bytes held back until their
-    /// event is complete, and (when recording) parsed into the frames sent.
-    private struct PassthroughState {
-        var boundary = SSEEventBoundary()
-        var pending = ByteBuffer()
-        var parser: SSEParser?
-
-        init(recording: Bool) {
-            parser = recording ? SSEParser() : nil
-        }
-
-        /// The bytes up to the last complete event, including any held back,
-        /// or nil when no event has completed yet.
-        mutating func completeEvents(appending chunk: ByteBuffer) -> ByteBuffer? {
-            guard let end = boundary.lastEventEnd(in: chunk.readableBytesView) else {
-                var chunk = chunk
-                pending.writeBuffer(&chunk)
-                return nil
-            }
-            if pending.readableBytes == 0 && end == chunk.readableBytes { return chunk }
-            var complete = pending
-            complete.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: end)!)
-            pending = chunk.getSlice(at: chunk.readerIndex + end, length: chunk.readableBytes - end)!
-            return complete
-        }
-
-        /// The frames in bytes just relayed; empty when not recording.
-        mutating func relayedEvents(_ bytes: ByteBuffer, final: Bool = false) -> [SSEEvent] {
-            guard var parser else { return [] }
-            var events = parser.parse(bytes.readableBytesView)
-            if final { events += parser.finish() }
-            self.parser = parser
-            return events
-        }
     }
 }

@@ -52,8 +52,8 @@ struct UpstreamCall: Sendable {
         return response
     }
 
-    /// A non-streaming answer: Anthropic-format bodies go back as they came;
-    /// others are converted.
+    /// A non-streaming answer, converted (for Anthropic-format upstreams:
+    /// only the model name, per the contract).
     func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
         let body: ByteBuffer
         do {
@@ -63,11 +63,6 @@ struct UpstreamCall: Sendable {
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
-        }
-        if entry.format == .anthropic {
-            if exchange.recording != nil { exchange.usage = (try? JSONValue(parsing: body.readableBytesView))?["usage"] }
-            let contentType = response.headers.first(name: "content-type") ?? "application/json"
-            return exchange.response(headers: [.contentType: contentType], body: body)
         }
         exchange.stage = .conversion
         let json: JSONValue
@@ -80,6 +75,12 @@ struct UpstreamCall: Sendable {
         }
         let converted = try ResponseConverter.convert(upstreamBody: json, route: options, requestedModel: requestedModel)
         exchange.usage = converted["usage"]
+        // An Anthropic-format body the conversion left alone goes back as the
+        // upstream wrote it, byte for byte.
+        if entry.format == .anthropic, converted == json {
+            let contentType = response.headers.first(name: "content-type") ?? "application/json"
+            return exchange.response(headers: [.contentType: contentType], body: body)
+        }
         return exchange.json(converted)
     }
 
