@@ -72,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         var recording: ExchangeRecording?
         if let record {
             do {
-                recording = try ExchangeRecording(directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
+                recording = try ExchangeRecording(
+                    directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
             } catch {
                 Self.fail("cannot record to \(record): \(error)", code: 1)
             }
@@ -92,7 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         let path = config ?? DefaultConfig.path()
         do {
             if config == nil, try DefaultConfig.writeIfMissing(at: path) {
-                FileHandle.standardOutput.write(Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
             }
             return try ProxyConfig.load(path: path)
         } catch {

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 /// Bad client input gets 400/404/413 in Anthropic's shape, naming what is
@@ -67,7 +67,8 @@ import Wire
     @Test(arguments: [("POST", "/v2/messages"), ("GET", "/v1/messages"), ("GET", "/"), ("DELETE", "/v1/models")])
     func unknownEndpointIs404(method: String, path: String) async throws {
         try await ProxyHarness.run { proxy in
-            let reply = try await proxy.send(.init(rawValue: method), path, body: method == "POST" ? Array("{}".utf8) : nil)
+            let reply = try await proxy.send(
+                .init(rawValue: method), path, body: method == "POST" ? Array("{}".utf8) : nil)
             #expect(reply.status == 404)
             #expect(reply.json?["type"] == "error")
             #expect(reply.errorType == "not_found_error")

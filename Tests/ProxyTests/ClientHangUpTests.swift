@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 /// A client that hangs up takes its upstream request with it.

@@ -1,7 +1,7 @@
 import Convert
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 /// Real provider streams and real Claude Code requests through the running

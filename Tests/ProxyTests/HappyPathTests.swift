@@ -1,12 +1,13 @@
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 @Suite struct HappyPathTests {
     @Test func openAINonStreamingIsConverted() async throws {
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
-            let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt"), headers: [("x-api-key", "sk-client")])
+            let reply = try await proxy.post(
+                json: ProxyHarness.messages(model: "gpt"), headers: [("x-api-key", "sk-client")])
             #expect(reply.status == 200)
             let message = try #require(reply.json)
             #expect(message["type"] == "message")
@@ -54,7 +55,8 @@ import Wire
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .eventStream(UpstreamBodies.anthropicStream, delay: .milliseconds(2))
             let reply = try await proxy.send(
-                .POST, "/v1/messages?beta=true", body: ProxyHarness.messages(model: "claude", stream: true).serialized(),
+                .POST, "/v1/messages?beta=true",
+                body: ProxyHarness.messages(model: "claude", stream: true).serialized(),
                 headers: [
                     ("content-type", "application/json"), ("x-api-key", "sk-ant-client"),
                     ("anthropic-version", "2023-06-01"), ("anthropic-beta", "fine-grained-tool-streaming-2025-05-14"),
@@ -115,9 +117,11 @@ import Wire
     @Test func routeKeyWinsAndGoesInTheDialectsHeader() async throws {
         try await ProxyHarness.run(apiKey: "sk-route") { proxy in
             proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
-            _ = try await proxy.post(json: ProxyHarness.messages(model: "claude"), headers: [("x-api-key", "sk-client")])
+            _ = try await proxy.post(
+                json: ProxyHarness.messages(model: "claude"), headers: [("x-api-key", "sk-client")])
             proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
-            _ = try await proxy.post(json: ProxyHarness.messages(model: "gpt"), headers: [("authorization", "Bearer sk-client")])
+            _ = try await proxy.post(
+                json: ProxyHarness.messages(model: "gpt"), headers: [("authorization", "Bearer sk-client")])
             let requests = proxy.stub.requests
             #expect(requests.count == 2)
             #expect(requests.first?.header("x-api-key") == "sk-route")
@@ -128,7 +132,8 @@ import Wire
     @Test func clientBearerTokenBecomesXAPIKeyForAnthropic() async throws {
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
-            _ = try await proxy.post(json: ProxyHarness.messages(model: "claude"), headers: [("authorization", "Bearer tok")])
+            _ = try await proxy.post(
+                json: ProxyHarness.messages(model: "claude"), headers: [("authorization", "Bearer tok")])
             #expect(proxy.stub.requests.first?.header("x-api-key") == "tok")
             #expect(proxy.stub.requests.first?.header("authorization") == nil)
         }

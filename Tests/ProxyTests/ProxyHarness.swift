@@ -84,10 +84,12 @@ struct ProxyHarness {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 64 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
+        return Reply(
+            status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))
     }
 
-    func post(_ path: String = "/v1/messages", json: JSONValue, headers: [(String, String)] = []) async throws -> Reply {
+    func post(_ path: String = "/v1/messages", json: JSONValue, headers: [(String, String)] = []) async throws -> Reply
+    {
         try await send(.POST, path, body: json.serialized(), headers: [("content-type", "application/json")] + headers)
     }
 
@@ -120,10 +122,14 @@ enum UpstreamBodies {
 
     /// An OpenAI stream, one SSE frame per element.
     static let openAIStream: [String] = [
-        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n",
-        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}"# + "\n\n",
-        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]}"# + "\n\n",
-        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"# + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#
+            + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}"#
+            + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]}"#
+            + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
+            + "\n\n",
         "data: [DONE]\n\n",
     ]
 

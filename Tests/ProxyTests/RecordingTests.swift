@@ -2,8 +2,8 @@ import Cassette
 import Foundation
 import Proxy
 import SSE
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 /// `--record`: every leg of every exchange, rejected requests included,
@@ -99,8 +99,9 @@ import Wire
         #expect(only(.upstreamChunk, in: relay).compactMap(\.chunkBytes).flatMap { $0 } == Array(bodies["relay"]!.utf8))
 
         let plain = recorded[id["plain"]!]
-        #expect(only(.clientResponse, in: plain).first?.bodyBytes.flatMap { try? JSONValue(parsing: $0) }
-            == (try JSONValue(parsing: bodies["plain"]!)))
+        #expect(
+            only(.clientResponse, in: plain).first?.bodyBytes.flatMap { try? JSONValue(parsing: $0) }
+                == (try JSONValue(parsing: bodies["plain"]!)))
         #expect(only(.end, in: plain).first?["usage"]?["input_tokens"] == 5)
 
         func expectError(_ label: String, stage: String, status: Int64, outcome: String = "error") {

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import Wire
 
 /// Upstream failures reach the client in Anthropic's shape, and the proxy

@@ -184,7 +184,8 @@ struct ConfigParser {
             for item in items { strings.append(try nonEmptyString(item, field: field)) }
             return strings
         default:
-            throw failure(at: node, "`\(field)` must be a list of strings", fix: "Write it as `\(field): [\"a*\", \"b\"]`.")
+            throw failure(
+                at: node, "`\(field)` must be a list of strings", fix: "Write it as `\(field): [\"a*\", \"b\"]`.")
         }
     }
 
@@ -194,14 +195,16 @@ struct ConfigParser {
         guard let value = mapping[field] else {
             let id = mapping["model_id"]?.string.map { " `\($0)`" } ?? ""
             throw failure(
-                at: node, "model entry\(id) has no `\(field)`", fix: "Add `\(field): ...` to it. \(Self.hint(for: field))")
+                at: node, "model entry\(id) has no `\(field)`",
+                fix: "Add `\(field): ...` to it. \(Self.hint(for: field))")
         }
         return value
     }
 
     private func nonEmptyString(_ node: Node, field: String) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue else {
-            throw failure(at: node, "`\(field)` must be a single value", fix: "Write it on one line: `\(field): VALUE`.")
+            throw failure(
+                at: node, "`\(field)` must be a single value", fix: "Write it on one line: `\(field): VALUE`.")
         }
         let text = scalar.string.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else {
@@ -278,7 +281,8 @@ struct ConfigParser {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return ConfigError(file: file, line: mark.line, column: mark.column, problem: "invalid YAML: \(detail)", fix: fix)
+            return ConfigError(
+                file: file, line: mark.line, column: mark.column, problem: "invalid YAML: \(detail)", fix: fix)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return ConfigError(
                 file: file, line: context.mark.line, column: context.mark.column,

@@ -79,7 +79,9 @@ extension Exchange {
     func recordUpstreamChunk(_ chunk: ByteBuffer) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
-        recording.recorder.record { .upstreamChunk(exchange: id, timeMicros: time, bytes: Array(chunk.readableBytesView)) }
+        recording.recorder.record {
+            .upstreamChunk(exchange: id, timeMicros: time, bytes: Array(chunk.readableBytesView))
+        }
     }
 
     /// The head sent to the client, with the body when it is not a stream.

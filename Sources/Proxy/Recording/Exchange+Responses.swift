@@ -12,12 +12,14 @@ extension Exchange {
         headers[.requestID] = id
         markFirstByte()
         recordClientResponse(status: status, headers: headers, body: body)
-        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     /// A JSON response.
     func json(_ value: JSONValue, status: Int = 200) -> Response {
-        response(status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: value.serialized()))
+        response(
+            status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: value.serialized()))
     }
 
     /// An error in Anthropic's shape, with `retry-after` passed on when the
@@ -26,7 +28,8 @@ extension Exchange {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
         return response(
-            status: error.status, headers: headers, body: ByteBuffer(bytes: error.rendered(in: .anthropic).serialized()))
+            status: error.status, headers: headers, body: ByteBuffer(bytes: error.rendered(in: .anthropic).serialized())
+        )
     }
 
     /// A streamed response: its head now, its body (and the exchange's

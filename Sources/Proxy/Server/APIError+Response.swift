@@ -6,7 +6,8 @@ extension APIError {
     static func requestTooLarge(limit: Int) -> APIError {
         APIError(
             status: 413, type: "request_too_large",
-            message: "request body is larger than the proxy's limit of \(limit >> 20) MiB (raise it with --max-body-mb)")
+            message: "request body is larger than the proxy's limit of \(limit >> 20) MiB (raise it with --max-body-mb)"
+        )
     }
 }
 

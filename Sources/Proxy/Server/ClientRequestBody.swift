@@ -28,7 +28,8 @@ enum ClientRequestBody {
         do {
             return try JSONValue(parsing: bytes.readableBytesView)
         } catch {
-            throw .invalidRequest("request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")
+            throw .invalidRequest(
+                "request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")
         }
     }
 }

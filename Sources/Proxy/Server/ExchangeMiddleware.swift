@@ -62,7 +62,9 @@ struct ExchangeMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             let level: Logger.Level = error.status >= 500 ? .warning : .info
-            logger.log(level: level, "\(request.method) \(request.uri.path) -> \(error.status) \(error.type): \(error.message)")
+            logger.log(
+                level: level, "\(request.method) \(request.uri.path) -> \(error.status) \(error.type): \(error.message)"
+            )
             return error
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
             // A client calling an endpoint we lack is worth seeing at once.

@@ -60,7 +60,8 @@ public struct ProxyServer: Sendable {
         addRoutes(to: router, upstream: upstream)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

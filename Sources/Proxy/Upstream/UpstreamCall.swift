@@ -73,7 +73,8 @@ struct UpstreamCall: Sendable {
                 status: 502, type: "api_error",
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
-        let converted = try ResponseConverter.convert(upstreamBody: json, route: options, requestedModel: requestedModel)
+        let converted = try ResponseConverter.convert(
+            upstreamBody: json, route: options, requestedModel: requestedModel)
         exchange.usage = converted["usage"]
         // An Anthropic-format body the conversion left alone goes back as the
         // upstream wrote it, byte for byte.
@@ -92,7 +93,8 @@ struct UpstreamCall: Sendable {
             exchange.recordUpstreamChunk(chunk)
             if collected.readableBytes + chunk.readableBytes > limit {
                 if truncate { return collected }
-                throw APIError(status: 502, type: "api_error", message: "upstream answer is larger than \(limit >> 20) MiB")
+                throw APIError(
+                    status: 502, type: "api_error", message: "upstream answer is larger than \(limit >> 20) MiB")
             }
             collected.writeBuffer(&chunk)
         }
