@@ -1,0 +1,112 @@
+import Foundation
+
+/// Where `models.yaml` lives when `--config` is not given, and the commented
+/// starting config written there on the first run.
+public enum DefaultConfig {
+    /// `$XDG_CONFIG_HOME/switchboard/models.yaml`, else
+    /// `$HOME/.config/switchboard/models.yaml`.
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let configHome: String
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            configHome = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            configHome = (home as NSString).appendingPathComponent(".config")
+        }
+        return (configHome as NSString).appendingPathComponent("switchboard/models.yaml")
+    }
+
+    /// Writes ``text`` to `path` unless a file is already there.
+    /// - Returns: true when the file was created.
+    @discardableResult
+    public static func writeIfMissing(at path: String) throws(ConfigError) -> Bool {
+        let files = FileManager.default
+        guard !files.fileExists(atPath: path) else { return false }
+        do {
+            try files.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+            return true
+        } catch {
+            throw ConfigError(
+                file: path, problem: "cannot write the default config (\(error.localizedDescription))",
+                fix: "Create the directory yourself, or pass --config PATH to a config you wrote.")
+        }
+    }
+
+    /// A config that works with no edits: every model goes to Anthropic with
+    /// the client's own key. The comments are the reference for each field.
+    public static let text = """
+        # Switchboard model routes. `proxy serve` reads this file at start-up.
+        #
+        # A client asks for a `model`; the proxy picks an entry by, in order:
+        #   1. the entry whose `model_id` equals it exactly;
+        #   2. the most specific glob alias that matches it, the one with the
+        #      most literal characters (`claude-*haiku*` beats `claude-*`); ties
+        #      go to the first in the file, entries' own `aliases` before the
+        #      top-level `aliases` map (`*` is any run of characters, `?` one);
+        #   3. the top-level `default`, when set.
+        # Anything else is a 404 that lists the configured ids.
+        #
+        # Fields of an entry:
+        #   model_id          the name clients send as `model` (required)
+        #   model_name        the upstream's own name for the model (required);
+        #                     "*" sends the client's model name unchanged
+        #   api_base          the upstream's base URL (required). The proxy calls
+        #                     {api_base}/chat/completions for `openai`, and
+        #                     {api_base}/v1/messages for `anthropic` (or
+        #                     {api_base}/messages when api_base ends in /v1)
+        #   format            openai (Chat Completions) | anthropic (Messages) (required)
+        #   api_key           a literal key or ${ENV_VAR}; when absent, the client's
+        #                     own x-api-key or bearer token is passed on
+        #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
+        #   context           the context window, same sizes (Ki/Mi for 1024-based)
+        #   extra_headers     headers sent upstream; values may use ${ENV_VAR}
+        #   extra_body        fields merged into every upstream request body
+        #   reasoning_effort  low | medium | high: overrides the client's thinking
+        #   temperature       overrides the client's temperature
+        #   timeout           how long the upstream may stay silent (before its
+        #                     answer starts, and between two chunks): 600, 30s, 10m
+        #                     (default 600 seconds)
+        #   aliases           glob patterns of client model names this entry serves
+
+        default: claude
+
+        models:
+          # Everything not matched below goes to Anthropic as asked for:
+          - model_id: claude
+            model_name: "*"
+            api_base: https://api.anthropic.com
+            format: anthropic
+
+          # An OpenAI-compatible provider for Claude Code's small, fast model:
+          # - model_id: fast
+          #   model_name: gpt-4o-mini
+          #   api_base: https://api.openai.com/v1
+          #   format: openai
+          #   api_key: ${OPENAI_API_KEY}
+          #   max_tokens: 16K
+          #   aliases: ["claude-*haiku*"]
+
+          # DeepSeek (reasoning_content becomes thinking blocks):
+          # - model_id: deepseek
+          #   model_name: deepseek-chat
+          #   api_base: https://api.deepseek.com/v1
+          #   format: openai
+          #   api_key: ${DEEPSEEK_API_KEY}
+          #   max_tokens: 8K
+          #   context: 64K
+
+          # A local server (Ollama, llama.cpp, vLLM):
+          # - model_id: local
+          #   model_name: qwen2.5-coder:7b
+          #   api_base: http://127.0.0.1:11434/v1
+          #   format: openai
+          #   timeout: 20m
+
+        # Top-level aliases, tried after the entries' own:
+        # aliases:
+        #   "claude-*haiku*": fast
+
+        """
+}

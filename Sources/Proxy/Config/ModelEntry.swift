@@ -1,0 +1,78 @@
+import Convert
+import Wire
+
+/// One `models:` entry of `models.yaml`: a model id clients can ask for, and
+/// the upstream that serves it.
+public struct ModelEntry: Sendable {
+    /// The id clients send as `model` (`model_id`).
+    public var modelID: String
+    /// The upstream's own name for the model (`model_name`); ``passThroughModelName``
+    /// sends the client's model name unchanged.
+    public var modelName: String
+    /// The upstream's base URL without a trailing slash (`api_base`).
+    public var apiBase: String
+    /// The upstream's API shape (`format`).
+    public var format: Dialect
+    /// Wins over the client's key when set (`api_key`, `${ENV}` expanded).
+    public var apiKey: Secret?
+    /// Caps the client's `max_tokens` (`max_tokens`).
+    public var maxTokens: Int?
+    /// The context window in tokens (`context`).
+    public var contextWindow: Int?
+    /// Sent upstream on every request (`extra_headers`), after the proxy's own.
+    public var extraHeaders: [(name: String, value: String)]
+    /// Merged into every upstream body (`extra_body`).
+    public var extraBody: JSONObject?
+    /// Overrides the effort derived from the client's thinking settings.
+    public var reasoningEffort: String?
+    /// Overrides the client's temperature.
+    public var temperature: Double?
+    /// How long the upstream may stay silent: before its response head, and
+    /// between two chunks of its body (`timeout`).
+    public var timeout: Duration
+    /// Glob patterns of client model names this entry also serves (`aliases`).
+    public var aliases: [String]
+    /// The line of the entry in the config, for messages that point at it.
+    public var line: Int?
+
+    /// The `model_name` that means "the client's model name, unchanged", for
+    /// routes to Anthropic itself.
+    public static let passThroughModelName = "*"
+
+    /// The conversion settings Convert needs for a request that asked for
+    /// `requestedModel`; nothing secret.
+    public func routeOptions(requestedModel: String) -> RouteOptions {
+        RouteOptions(
+            modelID: modelID, upstreamDialect: format,
+            upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
+            maxTokensCap: maxTokens,
+            contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
+            extraBody: extraBody)
+    }
+
+    /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
+    /// a non-streaming answer, and long generations need that much.
+    public static let defaultTimeout: Duration = .seconds(600)
+
+    public init(
+        modelID: String, modelName: String, apiBase: String, format: Dialect, apiKey: Secret? = nil,
+        maxTokens: Int? = nil, contextWindow: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
+        extraBody: JSONObject? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
+        timeout: Duration = ModelEntry.defaultTimeout, aliases: [String] = [], line: Int? = nil
+    ) {
+        self.modelID = modelID
+        self.modelName = modelName
+        self.apiBase = apiBase
+        self.format = format
+        self.apiKey = apiKey
+        self.maxTokens = maxTokens
+        self.contextWindow = contextWindow
+        self.extraHeaders = extraHeaders
+        self.extraBody = extraBody
+        self.reasoningEffort = reasoningEffort
+        self.temperature = temperature
+        self.timeout = timeout
+        self.aliases = aliases
+        self.line = line
+    }
+}

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Cassette
+import Convert
+import Foundation
+import HTTPTypes
+import NIOCore
+import SSE
+import Wire
+
+/// The cassette lines of an exchange. Each takes its time now and builds its
+/// line on the recorder's writer thread (JSON parsing of bodies, base64,
+/// redaction), so a request pays for little more than a queue push.
+extension Exchange {
+    /// The client's request, once per exchange (see ``claimClientRequest()``).
+    func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer) {
+        guard recording != nil, claimClientRequest() else { return }
+        recordClientRequestUnclaimed(method: method, path: path, query: query, headers: headers, body: body)
+    }
+
+    /// The client's request, for a caller that has claimed it already.
+    func recordClientRequestUnclaimed(
+        method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer
+    ) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        recording.recorder.record {
+            .clientRequest(
+                exchange: id, timeMicros: time, method: method, path: path,
+                query: query.map { Self.redactedQuery($0, recording.redactor) },
+                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
+                body: Array(body.readableBytesView))
+        }
+    }
+
+    func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        recording.recorder.record {
+            let encoded = (try? JSONEncoder().encode(options)).flatMap { try? JSONValue(parsing: Array($0)) }
+            return .route(
+                exchange: id, timeMicros: time, modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase),
+                options: encoded ?? .null, requestedModel: requestedModel)
+        }
+    }
+
+    func recordDiagnostics(_ diagnostics: [ConversionDiagnostic]) {
+        guard let recording, !diagnostics.isEmpty else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        for diagnostic in diagnostics {
+            recording.recorder.record(
+                .diagnostic(
+                    exchange: id, timeMicros: time, severity: diagnostic.severity, path: diagnostic.path,
+                    message: diagnostic.message))
+        }
+    }
+
+    func recordUpstreamRequest(_ request: HTTPClientRequest, body: [UInt8]) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        let (method, url, headers) = (request.method.rawValue, request.url, request.headers)
+        recording.recorder.record {
+            .upstreamRequest(
+                exchange: id, timeMicros: time, method: method, url: recording.redactor.url(url),
+                headers: recording.redactor.headers(headers.map { ($0.name, $0.value) }), body: body)
+        }
+    }
+
+    func recordUpstreamResponse(_ response: HTTPClientResponse) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        let (status, headers) = (Int(response.status.code), response.headers)
+        recording.recorder.record {
+            .upstreamResponse(
+                exchange: id, timeMicros: time, status: status,
+                headers: recording.redactor.headers(headers.map { ($0.name, $0.value) }))
+        }
+    }
+
+    func recordUpstreamChunk(_ chunk: ByteBuffer) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        recording.recorder.record {
+            .upstreamChunk(exchange: id, timeMicros: time, bytes: Array(chunk.readableBytesView))
+        }
+    }
+
+    /// The head sent to the client, with the body when it is not a stream.
+    func recordClientResponse(status: Int, headers: HTTPFields, body: ByteBuffer?) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        recording.recorder.record {
+            .clientResponse(
+                exchange: id, timeMicros: time, status: status,
+                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
+                body: body.map { Array($0.readableBytesView) })
+        }
+    }
+
+    func recordClientEvents(_ events: [SSEEvent]) {
+        guard let recording else { return }
+        let (id, time) = (self.id, elapsedMicros)
+        for event in events {
+            recording.recorder.record { .clientEvent(exchange: id, timeMicros: time, event: event) }
+        }
+    }
+
+    func recordError(_ error: APIError, stage: Stage) {
+        guard let recording else { return }
+        recording.recorder.record(
+            .error(
+                exchange: id, timeMicros: elapsedMicros, stage: stage.rawValue, type: error.type,
+                message: error.message, status: error.status))
+    }
+
+    /// The `end` line, once per exchange.
+    func recordEnd(outcome: String, status: Int?, usage: JSONValue?) {
+        guard let recording, claimEnd() else { return }
+        let now = elapsedMicros
+        recording.recorder.record(
+            .end(
+                exchange: id, timeMicros: now, outcome: outcome, status: status, durationMicros: now,
+                ttfbMicros: firstByteMicros, usage: usage, droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
+    }
+
+    /// A query string with secret parameters (`key=...`) fingerprinted.
+    private static func redactedQuery(_ query: String, _ redactor: Redactor) -> String {
+        let redacted = redactor.url("/?" + query)
+        return String(redacted.dropFirst(2))
+    }
+}

@@ -1,0 +1,44 @@
+import Convert
+import HTTPTypes
+import Hummingbird
+import Wire
+
+/// Every response the proxy sends is made here, so each carries
+/// `request-id`, notes the time of the first byte, and is recorded.
+extension Exchange {
+    /// A complete response.
+    func response(status: Int = 200, headers: HTTPFields, body: ByteBuffer) -> Response {
+        var headers = headers
+        headers[.requestID] = id
+        markFirstByte()
+        recordClientResponse(status: status, headers: headers, body: body)
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// A JSON response.
+    func json(_ value: JSONValue, status: Int = 200) -> Response {
+        response(
+            status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: value.serialized()))
+    }
+
+    /// An error in Anthropic's shape, with `retry-after` passed on when the
+    /// upstream sent one.
+    func errorResponse(_ error: APIError) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
+        return response(
+            status: error.status, headers: headers, body: ByteBuffer(bytes: error.rendered(in: .anthropic).serialized())
+        )
+    }
+
+    /// A streamed response: its head now, its body (and the exchange's
+    /// `end`) written by `body`.
+    func streamingResponse(headers: HTTPFields, body: ResponseBody) -> Response {
+        var headers = headers
+        headers[.requestID] = id
+        isStreaming = true
+        recordClientResponse(status: 200, headers: headers, body: nil)
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

@@ -1,0 +1,98 @@
+import Synchronization
+import Wire
+
+/// One request through the proxy, from the request head to the last byte of
+/// the answer: its id, its clock, where it has got to, and (when recording)
+/// the cassette it is written to.
+final class Exchange: Sendable {
+    /// Where an exchange is; an error is recorded with the stage it
+    /// happened in.
+    enum Stage: String, Sendable {
+        case clientRequest = "client_request"
+        case route
+        case conversion
+        case upstreamConnect = "upstream_connect"
+        case upstreamResponse = "upstream_response"
+        /// The connection to the upstream failed mid-stream.
+        case upstreamStream = "upstream_stream"
+        /// The upstream ended its stream cleanly but before the message was
+        /// complete. Kept apart from ``upstreamStream`` because a replay
+        /// must then finish the stream with no transport error, as the proxy did.
+        case upstreamStreamEnd = "upstream_stream_end"
+        case client
+    }
+
+    private struct State {
+        var stage = Stage.clientRequest
+        var clientRequestRecorded = false
+        var firstByteMicros: Int64?
+        var streaming = false
+        var ended = false
+        var usage: JSONValue?
+    }
+
+    /// Sent as `request-id`, recorded as the cassette's `x`.
+    let id: String
+    let startedAt: ContinuousClock.Instant
+    /// Nil when the proxy is not recording: every `record...` is then a no-op.
+    let recording: ExchangeRecording?
+    private let state = Mutex(State())
+
+    init(id: String, startedAt: ContinuousClock.Instant = .now, recording: ExchangeRecording? = nil) {
+        self.id = id
+        self.startedAt = startedAt
+        self.recording = recording
+    }
+
+    /// Microseconds since the exchange began (`t_us`).
+    var elapsedMicros: Int64 {
+        let elapsed = ContinuousClock.now - startedAt
+        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+    }
+
+    var stage: Stage {
+        get { state.withLock { $0.stage } }
+        set { state.withLock { $0.stage = newValue } }
+    }
+
+    /// Whether the answer is a stream, whose end is recorded when the stream
+    /// ends rather than when the response is returned.
+    var isStreaming: Bool {
+        get { state.withLock { $0.streaming } }
+        set { state.withLock { $0.streaming = newValue } }
+    }
+
+    /// The answer's Anthropic usage, for the `end` line, when known.
+    var usage: JSONValue? {
+        get { state.withLock { $0.usage } }
+        set { state.withLock { $0.usage = newValue } }
+    }
+
+    /// Notes the first byte of the answer, once.
+    func markFirstByte() {
+        let now = elapsedMicros
+        state.withLock { state in
+            if state.firstByteMicros == nil { state.firstByteMicros = now }
+        }
+    }
+
+    var firstByteMicros: Int64? { state.withLock { $0.firstByteMicros } }
+
+    /// True the first time only: the client request is recorded once, by
+    /// whoever gets to it first (the endpoint that read the body, or the
+    /// middleware for requests no endpoint read).
+    func claimClientRequest() -> Bool {
+        state.withLock { state in
+            defer { state.clientRequestRecorded = true }
+            return !state.clientRequestRecorded
+        }
+    }
+
+    /// True the first time only, so an exchange has one `end` line.
+    func claimEnd() -> Bool {
+        state.withLock { state in
+            defer { state.ended = true }
+            return !state.ended
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// One client TCP connection, as far as a running exchange cares: whether
+/// the client has gone away.
+///
+/// A client that hangs up must not leave its upstream request running (and
+/// billing). Hummingbird runs a connection's requests, response bodies
+/// included, in one task, so cancelling that task while an exchange runs
+/// cancels the upstream request through AsyncHTTPClient's own cancellation,
+/// wherever the exchange is waiting: for the upstream's head, or for its next
+/// chunk.
+final class ClientConnection: Sendable {
+    /// The task running the current exchange. It is only touched under the
+    /// lock, and removed under the lock before `cancellingOnHangup` returns,
+    /// so it is never used after that task has moved on.
+    private struct RunningTask: @unchecked Sendable {
+        let task: UnsafeCurrentTask
+    }
+
+    private struct State {
+        var hungUp = false
+        var running: RunningTask?
+    }
+
+    private let state = Mutex(State())
+
+    /// Whether the client has closed its side of the connection.
+    var hasHungUp: Bool { state.withLock { $0.hungUp } }
+
+    /// Runs `operation`; if the client hangs up meanwhile (or already has),
+    /// the task running it is cancelled.
+    func cancellingOnHangup<T>(_ operation: () async throws -> T) async rethrows -> T {
+        withUnsafeCurrentTask { task in
+            guard let task else { return }
+            state.withLock { state in
+                if state.hungUp {
+                    task.cancel()
+                } else {
+                    state.running = RunningTask(task: task)
+                }
+            }
+        }
+        defer { state.withLock { $0.running = nil } }
+        return try await operation()
+    }
+
+    /// Called from the channel when the client closes (EOF or reset).
+    func clientHungUp() {
+        state.withLock { state in
+            state.hungUp = true
+            state.running?.task.cancel()
+            state.running = nil
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Convert
+import Hummingbird
+import Wire
+
+/// Reading a client's request body: bounded in size, parsed as JSON, with
+/// errors that say what is wrong and where.
+enum ClientRequestBody {
+    /// The whole body; 413 as soon as it passes `limit` bytes.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.requestTooLarge(limit: limit)
+        }
+        var collected = ByteBuffer()
+        for try await var part in request.body {
+            guard collected.readableBytes + part.readableBytes <= limit else {
+                throw APIError.requestTooLarge(limit: limit)
+            }
+            collected.writeBuffer(&part)
+        }
+        return collected
+    }
+
+    /// The body as JSON; 400 with the line and column of the first error.
+    static func json(_ bytes: ByteBuffer) throws(APIError) -> JSONValue {
+        guard bytes.readableBytes > 0 else {
+            throw .invalidRequest("request body is empty; send a JSON object")
+        }
+        do {
+            return try JSONValue(parsing: bytes.readableBytesView)
+        } catch {
+            throw .invalidRequest(
+                "request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Convert
+import Hummingbird
+import Wire
+
+/// `POST /v1/messages/count_tokens`. Anthropic-format upstreams count for
+/// themselves, so the request is forwarded (model name replaced). Other
+/// upstreams have no such endpoint: the answer is ``TokenEstimator``'s local
+/// estimate from the text the request carries, good enough for a client
+/// deciding when to compact, and never a call that costs money.
+struct CountTokensEndpoint: Sendable {
+    let router: ModelRouter
+    let upstream: UpstreamClient
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let exchange = context.exchange
+        let bytes = try await ClientRequestBody.collect(request, limit: maxBodyBytes)
+        exchange.recordClientRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
+            body: bytes)
+        var body = try ClientRequestBody.json(bytes)
+        guard case .object = body else { throw APIError.invalidRequest("request body must be a JSON object") }
+        guard let model = body["model"]?.stringValue, !model.isEmpty else {
+            throw APIError.invalidRequest("model: field required (a string)")
+        }
+        guard case .array = body["messages"] else {
+            throw APIError.invalidRequest("messages: field required (an array of messages)")
+        }
+        exchange.stage = .route
+        let route = try router.requireRoute(model: model)
+        let options = route.entry.routeOptions(requestedModel: model)
+        exchange.recordRoute(entry: route.entry, options: options, requestedModel: model)
+        guard route.entry.format == .anthropic else {
+            let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: body)
+            return exchange.json(["input_tokens": .int(Int64(estimate))])
+        }
+        body["model"] = .string(options.upstreamModel)
+        let call = UpstreamCall(
+            entry: route.entry, options: options, requestedModel: model, client: upstream, exchange: exchange,
+            logger: context.logger)
+        let upstreamBody = body.serialized()
+        let upstreamRequest = UpstreamRequest.make(
+            url: UpstreamRequest.countTokensURL(for: route.entry, clientQuery: request.uri.query), entry: route.entry,
+            clientHeaders: request.headers, body: upstreamBody, streaming: false)
+        return try await context.cancellingOnHangup {
+            let response = try await call.send(upstreamRequest, body: upstreamBody)
+            return try await call.bufferedResponse(response)
+        }
+    }
+}

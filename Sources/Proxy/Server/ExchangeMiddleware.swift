@@ -1,0 +1,82 @@
+import Convert
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Wraps every request: finds the client's connection (for hang-up
+/// cancellation), attaches the recorder, turns every error into Anthropic's
+/// error shape, logs requests for endpoints the proxy does not have, and
+/// ends the exchange for answers that are not streams.
+struct ExchangeMiddleware: RouterMiddleware {
+    typealias Context = ProxyRequestContext
+
+    let connections: ClientConnections
+    let recording: ExchangeRecording?
+    let maxBodyBytes: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.clientConnection = connections.connection(for: context.channel)
+        if let recording {
+            context.exchange = Exchange(
+                id: context.exchange.id, startedAt: context.exchange.startedAt, recording: recording)
+        }
+        let exchange = context.exchange
+        if ![.post, .put, .patch].contains(request.method) {
+            exchange.recordClientRequest(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                headers: request.headers, body: ByteBuffer())
+        }
+        do {
+            var response = try await next(request, context)
+            response.headers[.requestID] = exchange.id
+            if !exchange.isStreaming {
+                let status = Int(response.status.code)
+                exchange.recordEnd(outcome: status < 400 ? "ok" : "error", status: status, usage: exchange.usage)
+            }
+            return response
+        } catch {
+            let cancelled = error is CancellationError || context.clientConnection?.hasHungUp == true
+            let apiError = cancelled ? Self.clientGone : apiError(for: error, request: request, logger: context.logger)
+            if exchange.recording != nil, exchange.claimClientRequest() {
+                // The endpoint never read this body (unknown path, or a body
+                // over the limit); record what can be read of it.
+                let body = (try? await ClientRequestBody.collect(request, limit: maxBodyBytes)) ?? ByteBuffer()
+                exchange.recordClientRequestUnclaimed(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                    headers: request.headers, body: body)
+            }
+            exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
+            let response = exchange.errorResponse(apiError)
+            exchange.recordEnd(outcome: cancelled ? "client_cancelled" : "error", status: apiError.status, usage: nil)
+            return response
+        }
+    }
+
+    /// What is "sent" to a client that has gone (nothing reaches it).
+    static let clientGone = APIError(status: 499, type: "api_error", message: "client closed the connection")
+
+    private func apiError(for error: any Error, request: Request, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            let level: Logger.Level = error.status >= 500 ? .warning : .info
+            logger.log(
+                level: level, "\(request.method) \(request.uri.path) -> \(error.status) \(error.type): \(error.message)"
+            )
+            return error
+        case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
+            // A client calling an endpoint we lack is worth seeing at once.
+            logger.warning("unknown endpoint: \(request.method) \(request.uri.path)")
+            return .notFound("unknown endpoint: \(request.method) \(request.uri.path)")
+        case let error as HTTPError:
+            return APIError(
+                status: error.status.code, type: APIError.anthropicType(forStatus: error.status.code),
+                message: error.body ?? error.status.reasonPhrase)
+        default:
+            logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            return .internalError("the proxy failed: \(error)")
+        }
+    }
+}

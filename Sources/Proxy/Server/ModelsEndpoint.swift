@@ -1,0 +1,36 @@
+import Convert
+import Hummingbird
+import Wire
+
+/// `GET /v1/models` and `GET /v1/models/{id}` in Anthropic's list format,
+/// from the config: one model per `model_id`. A single model may be asked
+/// for by any name the router accepts (an alias, or anything with a
+/// default), since that is what a client will send.
+struct ModelsEndpoint: Sendable {
+    let router: ModelRouter
+
+    /// Configured models have no release date; a fixed one keeps answers
+    /// identical across runs (and replays).
+    static let createdAt = "1970-01-01T00:00:00Z"
+
+    func list(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let models = router.modelIDs.map { Self.model(id: $0, displayName: $0) }
+        let answer: JSONValue = [
+            "data": .array(models), "has_more": false,
+            "first_id": router.modelIDs.first.map(JSONValue.string) ?? .null,
+            "last_id": router.modelIDs.last.map(JSONValue.string) ?? .null,
+        ]
+        return context.exchange.json(answer)
+    }
+
+    func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let id = context.parameters.getCatchAll().joined(separator: "/")
+        let route = try router.requireRoute(model: id)
+        let name = route.entry.modelID == id ? id : "\(id) (served by \(route.entry.modelID))"
+        return context.exchange.json(Self.model(id: id, displayName: name))
+    }
+
+    private static func model(id: String, displayName: String) -> JSONValue {
+        ["type": "model", "id": .string(id), "display_name": .string(displayName), "created_at": .string(createdAt)]
+    }
+}

@@ -1,0 +1,29 @@
+import Hummingbird
+import NIOCore
+
+/// Per-request state shared by the middleware and the endpoints.
+public struct ProxyRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's channel, to find its ``ClientConnection``.
+    let channel: any Channel
+    /// Made with the context; ``ExchangeMiddleware`` replaces it with one
+    /// that records when the proxy is recording.
+    var exchange: Exchange
+    /// Set by ``ExchangeMiddleware``; nil only if the channel was never seen.
+    var clientConnection: ClientConnection?
+
+    public init(source: ApplicationRequestContextSource) {
+        let exchange = Exchange(id: ExchangeID.make())
+        var logger = source.logger
+        logger[metadataKey: "request_id"] = .string(exchange.id)
+        coreContext = .init(source: ApplicationRequestContextSource(channel: source.channel, logger: logger))
+        channel = source.channel
+        self.exchange = exchange
+    }
+
+    /// Runs `operation`, cancelling it if the client hangs up meanwhile.
+    func cancellingOnHangup<T>(_ operation: () async throws -> T) async rethrows -> T {
+        guard let clientConnection else { return try await operation() }
+        return try await clientConnection.cancellingOnHangup(operation)
+    }
+}

@@ -1,0 +1,124 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The proxy as a Hummingbird application, built from a config.
+///
+/// `proxy serve` runs it until SIGINT or SIGTERM; tests and `--demo` run it
+/// in-process on port 0 with ``withRunning(_:)``:
+/// ```swift
+/// let server = ProxyServer(config: config, options: .init(port: 0))
+/// try await server.withRunning { port in
+///     // talk to http://127.0.0.1:\(port)
+/// }
+/// ```
+public struct ProxyServer: Sendable {
+    /// Where and how the server listens.
+    public struct Options: Sendable {
+        public var host: String
+        /// 0 picks a free port; ``withRunning(_:)`` and `onListening` report it.
+        public var port: Int
+        /// Larger client bodies get 413 `request_too_large`.
+        public var maxBodyBytes: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    public let config: ProxyConfig
+    public let options: Options
+    /// When set, every exchange is recorded to its cassette.
+    public let recording: ExchangeRecording?
+    public let logger: Logger
+
+    public init(
+        config: ProxyConfig, options: Options = Options(), recording: ExchangeRecording? = nil,
+        logger: Logger = Logger(label: "switchboard.proxy")
+    ) {
+        self.config = config
+        self.options = options
+        self.recording = recording
+        self.logger = logger
+    }
+
+    /// The application, ready to run (`runService()`, or as a service in a
+    /// `ServiceGroup`). It owns its upstream HTTP clients and shuts them down
+    /// after the server stops, then closes the recorder, if any.
+    /// `onListening` gets the bound port.
+    public func makeApplication(
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let connections = ClientConnections()
+        let upstream = UpstreamClient(logger: logger)
+        let router = Router(context: ProxyRequestContext.self)
+        router.add(
+            middleware: ExchangeMiddleware(
+                connections: connections, recording: recording, maxBodyBytes: options.maxBodyBytes))
+        addRoutes(to: router, upstream: upstream)
+        return Application(
+            router: router,
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? []),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs until SIGINT or SIGTERM, then stops accepting, lets running
+    /// exchanges finish, and shuts down.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [.sigint, .sigterm])
+    }
+
+    /// Starts the server, runs `body` with the bound port, then shuts the
+    /// server down gracefully, whether `body` returned or threw.
+    public func withRunning<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let application = makeApplication { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { portContinuation.finish() }
+                try await group.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await tasks.waitForAll()
+                throw CancellationError()
+            }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(port))
+            } catch {
+                result = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+
+    private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
+        let modelRouter = ModelRouter(config: config)
+        let messages = MessagesEndpoint(router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let countTokens = CountTokensEndpoint(
+            router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let models = ModelsEndpoint(router: modelRouter)
+        // Clients configured with an `/anthropic` base URL (as for providers
+        // that host several APIs) find the same endpoints there.
+        for prefix in ["/v1", "/anthropic/v1"] {
+            router.post(RouterPath("\(prefix)/messages"), use: messages.handle)
+            router.post(RouterPath("\(prefix)/messages/count_tokens"), use: countTokens.handle)
+            router.get(RouterPath("\(prefix)/models"), use: models.list)
+            router.get(RouterPath("\(prefix)/models/**"), use: models.get)
+        }
+        router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
+    }
+}

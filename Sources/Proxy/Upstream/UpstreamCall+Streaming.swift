@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Convert
+import Hummingbird
+import NIOCore
+import SSE
+import Wire
+
+extension UpstreamCall {
+    /// A client write failed: the client is gone, so the stream stops and the
+    /// upstream request is dropped with it.
+    private struct ClientWriteFailed: Error {
+        var underlying: any Error
+    }
+
+    /// The streaming answer: the head goes out now, then each upstream chunk
+    /// is converted and written as soon as it arrives (the events it
+    /// completes; a partial event waits for its end). Anthropic-format
+    /// streams go through the same converter, which passes every event on
+    /// unchanged but for the contract's exceptions (the client's model name
+    /// in `message_start`, a repeated `message_start` dropped), so a replay
+    /// through `log-replay verify` reproduces what the client got.
+    func streamingResponse(_ response: HTTPClientResponse, connection: ClientConnection?) -> Response {
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        let call = self
+        return exchange.streamingResponse(
+            headers: headers,
+            body: ResponseBody { writer in
+                do {
+                    if let connection {
+                        try await connection.cancellingOnHangup { try await call.relay(response.body, to: &writer) }
+                    } else {
+                        try await call.relay(response.body, to: &writer)
+                    }
+                } catch {
+                    // The client is gone (a write failed); `end` is written
+                    // once, so this is a no-op when relay got to it first.
+                    call.exchange.recordEnd(outcome: "client_cancelled", status: 200, usage: nil)
+                    throw error
+                }
+            })
+    }
+
+    private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
+        var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
+        var failure: APIError?
+        exchange.stage = .upstreamStream
+        do {
+            for try await chunk in body {
+                exchange.recordUpstreamChunk(chunk)
+                let events = converter.receive(chunk.readableBytesView)
+                guard !events.isEmpty else { continue }
+                try await write(Self.encode(events), to: &writer)
+                exchange.recordClientEvents(events)
+            }
+        } catch let error as ClientWriteFailed {
+            logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
+            endStream(outcome: "client_cancelled", usage: converter.usage)
+            throw error.underlying
+        } catch {
+            if Task.isCancelled {
+                endStream(outcome: "client_cancelled", usage: converter.usage)
+                throw CancellationError()
+            }
+            failure = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+            logger.warning("\(failure?.message ?? "")")
+        }
+        let tail = converter.finish(error: failure)
+        if !tail.isEmpty {
+            try await writer.write(Self.encode(tail))
+            exchange.recordClientEvents(tail)
+        }
+        try await writer.finish(nil)
+        if let failure {
+            exchange.recordError(failure, stage: .upstreamStream)
+        } else if let frame = tail.first(where: { $0.event == "error" }) {
+            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
+        }
+        let failed = failure != nil || tail.contains { $0.event == "error" }
+        endStream(outcome: failed ? "error" : "ok", usage: converter.usage)
+    }
+
+    /// The error an `error` frame reports, for the cassette.
+    private static func error(in frame: SSEEvent) -> APIError {
+        let body = try? JSONValue(parsing: frame.data)
+        return APIError(
+            status: 502, type: body?["error"]?["type"]?.stringValue ?? "api_error",
+            message: body?["error"]?["message"]?.stringValue ?? frame.data)
+    }
+
+    private func endStream(outcome: String, usage: JSONValue?) {
+        exchange.recordEnd(outcome: outcome, status: 200, usage: usage)
+    }
+
+    private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
+        do {
+            try await writer.write(buffer)
+        } catch {
+            throw ClientWriteFailed(underlying: error)
+        }
+        exchange.markFirstByte()
+    }
+
+    static func encode(_ events: [SSEEvent]) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        for event in events { event.encode(into: &bytes) }
+        return ByteBuffer(bytes: bytes)
+    }
+}

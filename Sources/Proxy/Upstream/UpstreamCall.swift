@@ -1,0 +1,109 @@
+import AsyncHTTPClient
+import Convert
+import Hummingbird
+import Logging
+import NIOCore
+import SSE
+import Wire
+
+/// One request to an upstream and the turning of its answer into the
+/// client's response: an error in Anthropic's shape, a converted or passed-on
+/// body, or a stream written to the client chunk by chunk. Every leg is
+/// recorded on the exchange.
+struct UpstreamCall: Sendable {
+    let entry: ModelEntry
+    let options: RouteOptions
+    let requestedModel: String
+    let client: UpstreamClient
+    let exchange: Exchange
+    let logger: Logger
+
+    /// The largest upstream body read whole (non-streaming answers, errors).
+    static let maxBufferedBody = 64 << 20
+    /// Enough of an error body to keep the upstream's message.
+    static let maxErrorBody = 1 << 20
+
+    /// What the upstream is called in messages: the route and its host,
+    /// never a key.
+    var upstreamName: String { "\(entry.modelID) (\(entry.apiBase))" }
+
+    /// Sends the request and checks the answer's status: transport failures
+    /// become 502/504, upstream HTTP errors their own status in Anthropic's
+    /// shape.
+    func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
+        exchange.stage = .upstreamConnect
+        exchange.recordUpstreamRequest(request, body: body)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.client(timeout: entry.timeout).execute(
+                request, deadline: .now() + .nanoseconds(entry.timeout.totalNanoseconds), logger: logger)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)
+        }
+        exchange.stage = .upstreamResponse
+        exchange.recordUpstreamResponse(response)
+        guard (200..<300).contains(response.status.code) else {
+            let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+            throw UpstreamErrorMapper.map(
+                status: Int(response.status.code), body: Array(body.readableBytesView),
+                retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName, dialect: entry.format)
+        }
+        return response
+    }
+
+    /// A non-streaming answer, converted (for Anthropic-format upstreams:
+    /// only the model name, per the contract).
+    func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+        }
+        exchange.stage = .conversion
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body.readableBytesView)
+        } catch {
+            throw APIError(
+                status: 502, type: "api_error",
+                message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
+        }
+        let converted = try ResponseConverter.convert(
+            upstreamBody: json, route: options, requestedModel: requestedModel)
+        exchange.usage = converted["usage"]
+        // An Anthropic-format body the conversion left alone goes back as the
+        // upstream wrote it, byte for byte.
+        if entry.format == .anthropic, converted == json {
+            let contentType = response.headers.first(name: "content-type") ?? "application/json"
+            return exchange.response(headers: [.contentType: contentType], body: body)
+        }
+        return exchange.json(converted)
+    }
+
+    /// Reads a whole body, recording each chunk. Past `limit`, either stops
+    /// (`truncate`) or fails with 502.
+    func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await var chunk in body {
+            exchange.recordUpstreamChunk(chunk)
+            if collected.readableBytes + chunk.readableBytes > limit {
+                if truncate { return collected }
+                throw APIError(
+                    status: 502, type: "api_error", message: "upstream answer is larger than \(limit >> 20) MiB")
+            }
+            collected.writeBuffer(&chunk)
+        }
+        return collected
+    }
+}
+
+extension Duration {
+    var totalNanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

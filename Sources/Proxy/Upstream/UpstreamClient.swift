@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The HTTP clients that call upstreams, one per distinct route `timeout`.
+///
+/// A route's timeout is AsyncHTTPClient's read timeout: how long the upstream
+/// may stay silent, both before its response head and between two chunks of
+/// its body. That is the right limit for LLM streams, which can run for many
+/// minutes but should never pause that long. AsyncHTTPClient sets it per
+/// client, hence a small pool of clients keyed by timeout.
+///
+/// As a `Service`, it shuts its clients down after the server has stopped.
+public final class UpstreamClient: Service, Sendable {
+    private let clients = Mutex<[Duration: HTTPClient]>([:])
+    private let logger: Logger
+
+    public init(logger: Logger = Logger(label: "switchboard.upstream")) {
+        self.logger = logger
+    }
+
+    /// The client for upstreams with this `timeout`.
+    func client(timeout: Duration) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[timeout] { return client }
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration(timeout))
+            clients[timeout] = client
+            return client
+        }
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Shuts every client down; requests still running fail.
+    public func shutdown() async throws {
+        let all = clients.withLock { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in all {
+            do {
+                try await client.shutdown()
+            } catch {
+                logger.warning("upstream client did not shut down cleanly: \(error)")
+            }
+        }
+    }
+
+    private static func configuration(_ timeout: Duration) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.timeout = .init(connect: .seconds(10), read: .milliseconds(milliseconds))
+        // A refused connection fails the request at once (a 502 the client
+        // sees now), instead of retrying until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        // Claude Code runs requests in parallel; the default of 8 connections
+        // per host would queue them behind each other.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        // The client's request is the one to decide about redirects; an API
+        // upstream that redirects is misconfigured, and the error says so.
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return configuration
+    }
+}

@@ -1,0 +1,270 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A scriptable fake upstream for server tests, on 127.0.0.1 port 0.
+///
+/// Each test sets the reply (status, headers, body parts with delays, a cut
+/// connection, or no answer at all) and afterwards reads what the stub saw:
+/// the requests, and how many connections the caller dropped before the
+/// reply was complete.
+/// ```swift
+/// try await StubHTTPServer.withRunning { stub in
+///     stub.reply = .json(429, #"{"error":{"message":"slow down"}}"#, headers: [("retry-after", "7")])
+///     // point the proxy at stub.baseURL
+/// }
+/// ```
+public final class StubHTTPServer: Sendable {
+    /// One part of a reply's body.
+    public enum Step: Sendable {
+        /// Bytes, written as one chunk.
+        case bytes([UInt8])
+        /// A pause before the next step.
+        case delay(Duration)
+        /// Close the connection here, mid-body.
+        case cut
+        /// Stop sending data and wait until the caller hangs up, sending an
+        /// SSE comment line (`:` then a newline, which every SSE reader skips)
+        /// every 20 ms to notice it.
+        case stall
+    }
+
+    /// What the stub answers.
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var steps: [Step]
+        /// Never send even the head; wait until the caller hangs up.
+        public var hangsBeforeHead: Bool
+
+        public init(
+            status: Int = 200, headers: [(name: String, value: String)] = [], steps: [Step] = [],
+            hangsBeforeHead: Bool = false
+        ) {
+            self.status = status
+            self.headers = headers
+            self.steps = steps
+            self.hangsBeforeHead = hangsBeforeHead
+        }
+
+        /// A JSON body in one piece.
+        public static func json(
+            _ status: Int = 200, _ body: String, headers: [(name: String, value: String)] = []
+        ) -> Reply {
+            Reply(
+                status: status, headers: [("content-type", "application/json")] + headers,
+                steps: [.bytes(Array(body.utf8))])
+        }
+
+        /// An event stream, one chunk per element of `chunks`, `delay` apart.
+        public static func eventStream(_ chunks: [String], delay: Duration? = nil) -> Reply {
+            var steps: [Step] = []
+            for chunk in chunks {
+                if let delay, !steps.isEmpty { steps.append(.delay(delay)) }
+                steps.append(.bytes(Array(chunk.utf8)))
+            }
+            return Reply(status: 200, headers: [("content-type", "text/event-stream")], steps: steps)
+        }
+
+        /// An event stream sent in pieces of 1, 2, ... `maxPiece` bytes in
+        /// turn, so every kind of split occurs, inside UTF-8 sequences too.
+        public static func eventStream(splitting bytes: [UInt8], maxPiece: Int = 7) -> Reply {
+            var steps: [Step] = []
+            var start = 0
+            var size = 1
+            while start < bytes.count {
+                let end = min(bytes.count, start + size)
+                steps.append(.bytes(Array(bytes[start..<end])))
+                start = end
+                size = size % maxPiece + 1
+            }
+            return Reply(status: 200, headers: [("content-type", "text/event-stream")], steps: steps)
+        }
+
+        /// No answer at all.
+        public static let never = Reply(hangsBeforeHead: true)
+    }
+
+    /// A request as the stub received it.
+    public struct ReceivedRequest: Sendable {
+        public var method: String
+        public var path: String
+        public var query: String?
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+
+        /// The first value of header `name` (case-insensitive).
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    private struct State {
+        var reply = Reply.json(404, #"{"error":{"message":"no reply scripted"}}"#)
+        var requests: [ReceivedRequest] = []
+        var hangUps = 0
+    }
+
+    private let state = Mutex(State())
+    /// The bound port, once running.
+    public let port: Int
+
+    private init(port: Int) {
+        self.port = port
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The reply to every following request.
+    public var reply: Reply {
+        get { state.withLock { $0.reply } }
+        set { state.withLock { $0.reply = newValue } }
+    }
+
+    /// The requests received so far, in order.
+    public var requests: [ReceivedRequest] { state.withLock { $0.requests } }
+
+    /// How many callers hung up before their reply was complete.
+    public var hangUps: Int { state.withLock { $0.hangUps } }
+
+    /// Waits (up to `limit`) until at least `count` callers have hung up.
+    /// - Returns: whether they did.
+    public func waitForHangUps(_ count: Int, limit: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while hangUps < count {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    /// Waits (up to `limit`) until at least `count` requests have arrived.
+    public func waitForRequests(_ count: Int, limit: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while requests.count < count {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    private func record(_ request: Request, body: ByteBuffer) {
+        let received = ReceivedRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(body.readableBytesView))
+        state.withLock { $0.requests.append(received) }
+    }
+
+    private func noteHangUp() {
+        state.withLock { $0.hangUps += 1 }
+    }
+
+    /// Starts a stub, runs `body`, and stops the stub.
+    public static func withRunning<T>(_ body: (StubHTTPServer) async throws -> T) async throws -> T {
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let box = Mutex<StubHTTPServer?>(nil)
+        let router = Router()
+        router.add(middleware: StubResponder { box.withLock { $0 } })
+        var logger = Logger(label: "stub-upstream")
+        logger.logLevel = .warning
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { portContinuation.finish() }
+                try await group.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await tasks.waitForAll()
+                throw CancellationError()
+            }
+            let stub = StubHTTPServer(port: port)
+            box.withLock { $0 = stub }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(stub))
+            } catch {
+                result = .failure(error)
+            }
+            // Not graceful: a reply still sleeping or stalling is cut off.
+            tasks.cancelAll()
+            try? await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+
+    /// Answers every request with the scripted reply.
+    private struct StubResponder: RouterMiddleware {
+        typealias Context = BasicRequestContext
+        let stub: @Sendable () -> StubHTTPServer?
+
+        func handle(
+            _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        ) async throws -> Response {
+            guard let stub = stub() else { return Response(status: .serviceUnavailable) }
+            let reply = stub.reply
+            if reply.hangsBeforeHead {
+                // Hummingbird cancels the operation when the caller closes
+                // its side; the body is read inside, as that API requires.
+                do {
+                    try await request.body.consumeWithCancellationOnInboundClose { body in
+                        stub.record(request, body: try await body.collect(upTo: 256 << 20))
+                        try await Task.sleep(for: .seconds(3600))
+                    }
+                } catch {
+                    stub.noteHangUp()
+                }
+                throw CancellationError()
+            }
+            stub.record(request, body: try await request.body.collect(upTo: 256 << 20))
+            var headers = HTTPFields()
+            for header in reply.headers {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+            }
+            // One request per connection: a test never races a reused
+            // connection that the stub is about to close.
+            headers[.connection] = "close"
+            let steps = reply.steps
+            return Response(
+                status: HTTPResponse.Status(code: reply.status), headers: headers,
+                body: ResponseBody { writer in
+                    do {
+                        for step in steps {
+                            switch step {
+                            case .bytes(let bytes): try await writer.write(ByteBuffer(bytes: bytes))
+                            case .delay(let duration): try await Task.sleep(for: duration)
+                            case .cut: throw StubCut()
+                            case .stall: try await stall(writer: &writer)
+                            }
+                        }
+                        try await writer.finish(nil)
+                    } catch is StubCut {
+                        throw StubCut()
+                    } catch {
+                        stub.noteHangUp()
+                        throw error
+                    }
+                })
+        }
+
+        private func stall(writer: inout any ResponseBodyWriter) async throws {
+            while true {
+                try await Task.sleep(for: .milliseconds(20))
+                try await writer.write(ByteBuffer(string: ":\n"))
+            }
+        }
+    }
+
+    private struct StubCut: Error {}
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `proxy`: Switchboard's command line.
+@main
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "Switchboard: use any provider from Claude Code and other Anthropic API clients.",
+        discussion: """
+            Run `proxy serve`, then point the client at it:
+
+              ANTHROPIC_BASE_URL=http://127.0.0.1:8082 claude
+
+            Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
+            """,
+        subcommands: [ServeCommand.self])
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Proxy
+
+/// `proxy serve`: the proxy, until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Anthropic Messages API, routed by model to the providers in models.yaml.",
+        discussion: """
+            Each request's `model` picks an entry of the config (exact model_id, then glob aliases, then the \
+            default); the request is converted to that provider's API (OpenAI Chat Completions or Anthropic \
+            Messages), and the answer, streamed or not, is converted back. Errors come back in Anthropic's \
+            shape with the upstream's status and message.
+
+            Connect Claude Code:
+
+              proxy serve
+              ANTHROPIC_BASE_URL=http://127.0.0.1:8082 claude
+
+            Keys: an entry's api_key (literal or ${ENV_VAR}) is used when set; otherwise the client's own \
+            x-api-key or bearer token is passed on. Keys are never logged or recorded.
+
+            Recording: --record DIR writes every request, response, chunk and SSE frame, on both sides, to \
+            DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
+            headers are replaced by a short fingerprint.
+            """)
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8082
+
+    @Option(
+        help: ArgumentHelp(
+            "The routes file. Default: $XDG_CONFIG_HOME/switchboard/models.yaml or "
+                + "~/.config/switchboard/models.yaml, written with comments if missing.",
+            valueName: "path"))
+    var config: String?
+
+    @Option(help: "Reject request bodies larger than this many MiB with 413 request_too_large.")
+    var maxBodyMB = 32
+
+    @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))
+    var record: String?
+
+    @Option(help: "Start a new cassette file when the current one reaches this many MiB.")
+    var recordMaxMB = 256
+
+    @Option(
+        help: ArgumentHelp(
+            "Also redact this header in cassettes (repeatable). Authorization, x-api-key, x-goog-api-key, "
+                + "api-key, cookie and set-cookie always are.", valueName: "name"))
+    var redactHeader: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
+        guard recordMaxMB > 0 else { throw ValidationError("--record-max-mb must be at least 1.") }
+        guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
+            throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")
+        }
+    }
+
+    func run() async throws {
+        ProxyLogging.bootstrap(level: logLevel)
+        let proxyConfig = loadConfig()
+        var recording: ExchangeRecording?
+        if let record {
+            do {
+                recording = try ExchangeRecording(
+                    directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
+            } catch {
+                Self.fail("cannot record to \(record): \(error)", code: 1)
+            }
+        }
+        let server = ProxyServer(
+            config: proxyConfig, options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20),
+            recording: recording)
+        let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
+        do {
+            try await server.run { boundPort in banner.print(port: boundPort) }
+        } catch {
+            Self.fail("cannot serve on \(host):\(port): \(error)", code: 1)
+        }
+    }
+
+    private func loadConfig() -> ProxyConfig {
+        let path = config ?? DefaultConfig.path()
+        do {
+            if config == nil, try DefaultConfig.writeIfMissing(at: path) {
+                FileHandle.standardOutput.write(
+                    Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
+            }
+            return try ProxyConfig.load(path: path)
+        } catch {
+            // EX_CONFIG: the configuration is wrong, and the message says where.
+            Self.fail(error.description, code: 78)
+        }
+    }
+
+    private static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}
+
+/// What `serve` prints once it listens: where, from which config, and the
+/// line to give Claude Code.
+struct Banner: Sendable {
+    let host: String
+    let modelCount: Int
+    let configFile: String
+    let recordingTo: String?
+
+    init(host: String, config: ProxyConfig, recordingTo: String?) {
+        self.host = host
+        modelCount = config.models.count
+        configFile = config.file
+        self.recordingTo = recordingTo
+    }
+
+    func print(port: Int) {
+        // A wildcard address is reached through loopback.
+        let reachable = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
+        let url = "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+        let models = "\(modelCount) model\(modelCount == 1 ? "" : "s")"
+        var lines = ["Switchboard proxy listening on \(url) (\(models) from \(configFile))"]
+        if let recordingTo { lines.append("Recording to \(recordingTo)") }
+        lines += ["Connect Claude Code with:", "ANTHROPIC_BASE_URL=\(url)"]
+        // Written at once and unbuffered, so a script waiting for the line
+        // sees it even when stdout is a pipe.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+
+@testable import Proxy
+
+/// Every config error names the file and the line, and says what to do.
+@Suite struct ConfigErrorTests {
+    private func error(_ yaml: String, environment: [String: String] = [:]) -> ConfigError? {
+        do {
+            _ = try ProxyConfig.parse(yaml: yaml, file: "conf/models.yaml", environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private static let entry = """
+        models:
+          - model_id: a
+            model_name: m
+            api_base: https://example.com/v1
+            format: openai
+
+        """
+
+    @Test func badYAMLPointsAtTheLine() throws {
+        let failure = try #require(error("models:\n  - model_id: a\n    model_name: [unclosed\n"))
+        #expect(failure.file == "conf/models.yaml")
+        #expect(failure.line == 4)
+        #expect(failure.problem.hasPrefix("invalid YAML"))
+        #expect(failure.description.hasPrefix("conf/models.yaml:4:"))
+    }
+
+    @Test func missingFieldNamesTheEntryAndField() throws {
+        let failure = try #require(error("models:\n  - model_id: a\n    model_name: m\n    format: openai\n"))
+        #expect(failure.line == 2)
+        #expect(failure.problem == "model entry `a` has no `api_base`")
+        #expect(failure.fix.contains("https://api.openai.com/v1"))
+    }
+
+    @Test func unknownFormatListsTheKnownOnes() throws {
+        let failure = try #require(error(Self.entry.replacingOccurrences(of: "format: openai", with: "format: opena")))
+        #expect(failure.line == 5)
+        #expect(failure.problem == "unknown format `opena`")
+        #expect(failure.fix.contains("openai or anthropic"))
+    }
+
+    @Test func undefinedEnvironmentVariableNamesIt() throws {
+        let failure = try #require(error(Self.entry + "    api_key: ${NOT_SET_ANYWHERE}\n"))
+        #expect(failure.line == 6)
+        #expect(failure.problem == "environment variable `NOT_SET_ANYWHERE` is not set")
+        #expect(failure.fix.contains("export NOT_SET_ANYWHERE="))
+    }
+
+    @Test func typoInAFieldNameSuggestsTheRightOne() throws {
+        let failure = try #require(error(Self.entry + "    api-key: k\n"))
+        #expect(failure.line == 6)
+        #expect(failure.problem == "unknown model entry field `api-key`")
+        #expect(failure.fix.hasPrefix("Did you mean `api_key`?"))
+    }
+
+    @Test func badSizeAndTimeoutAndURL() throws {
+        let size = try #require(error(Self.entry + "    max_tokens: lots\n"))
+        #expect(size.line == 6 && size.problem == "`max_tokens` is not a token count")
+        let timeout = try #require(error(Self.entry + "    timeout: forever\n"))
+        #expect(timeout.line == 6 && timeout.problem == "`timeout` is not a duration")
+        let url = try #require(error(Self.entry.replacingOccurrences(of: "https://example.com/v1", with: "example")))
+        #expect(url.line == 4 && url.problem.contains("is not an http(s) URL"))
+    }
+
+    @Test func aliasesAndDefaultMustNameAnEntry() throws {
+        let alias = try #require(error(Self.entry + "aliases:\n  \"claude-*\": nope\n"))
+        #expect(alias.line == 7)
+        #expect(alias.problem == "`aliases.claude-*` names model_id `nope`, which no entry defines")
+        #expect(alias.fix == "Use one of: a.")
+        let fallback = try #require(error(Self.entry + "default: nope\n"))
+        #expect(fallback.line == 6)
+    }
+
+    @Test func duplicateIDsAndEmptyModels() throws {
+        let duplicate = try #require(error(Self.entry + Self.entry.replacingOccurrences(of: "models:\n", with: "")))
+        #expect(duplicate.line == 6)
+        #expect(duplicate.problem == "model_id `a` is defined twice")
+        let empty = try #require(error("models: []\n"))
+        #expect(empty.line == 1 && empty.problem == "`models` must be a non-empty list")
+        let none = try #require(error("default: a\n"))
+        #expect(none.problem == "there is no `models:` list")
+    }
+
+    @Test func missingFileIsAConfigErrorToo() throws {
+        #expect(throws: ConfigError.self) { try ProxyConfig.load(path: "/nonexistent/models.yaml") }
+    }
+}

@@ -1,0 +1,182 @@
+import Cassette
+import Foundation
+import Proxy
+import SSE
+import TestSupport
+import Testing
+import Wire
+
+/// `--record`: every leg of every exchange, rejected requests included,
+/// linked by the id the client got as `request-id`.
+@Suite struct RecordingTests {
+    private static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sb-record-\(UUID())").path
+    }
+
+    /// The events of each exchange, in file order.
+    private static func exchanges(in directory: String) throws -> [String: [CassetteEvent]] {
+        var byID: [String: [CassetteEvent]] = [:]
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            let contents = try CassetteReader.read(path: file)
+            #expect(contents.tornTail == nil)
+            for event in contents.events {
+                byID[event.exchange ?? "", default: []].append(event)
+            }
+        }
+        return byID
+    }
+
+    private func kinds(_ events: [CassetteEvent]?) -> [String] { events?.map(\.kind) ?? [] }
+
+    private func only(_ kind: CassetteEvent.Kind, in events: [CassetteEvent]?) -> [CassetteEvent] {
+        events?.filter { $0.kind == kind.rawValue } ?? []
+    }
+
+    @Test func everyLegOfEveryExchangeIsRecorded() async throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = try CassetteRecorder(directory: directory)
+        var id: [String: String] = [:]
+        var bodies: [String: String] = [:]
+        try await ProxyHarness.run(timeout: "3s", recording: ExchangeRecording(recorder: recorder)) { proxy in
+            func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
+                let response = try await reply()
+                id[label] = response.headers.first(name: "request-id")
+                bodies[label] = response.text
+            }
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream)
+            try await send("stream") { try await proxy.post(json: ProxyHarness.messages(stream: true)) }
+            proxy.stub.reply = .eventStream(UpstreamBodies.anthropicStream)
+            try await send("relay") { try await proxy.post(json: ProxyHarness.messages(model: "claude", stream: true)) }
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try await send("plain") { try await proxy.post(json: ProxyHarness.messages()) }
+            proxy.stub.reply = .json(429, UpstreamBodies.openAIError("slow down"), headers: [("retry-after", "3")])
+            try await send("429") { try await proxy.post(json: ProxyHarness.messages()) }
+            try await send("refused") { try await proxy.post(json: ProxyHarness.messages(model: "down")) }
+            var cut = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(3)))
+            cut.steps.append(.cut)
+            proxy.stub.reply = cut
+            try await send("cut") { try await proxy.post(json: ProxyHarness.messages(stream: true)) }
+            try await send("badJSON") { try await proxy.post(text: "{\"model\": ") }
+            try await send("unknownModel") { try await proxy.post(json: ProxyHarness.messages(model: "nope")) }
+            try await send("unknownPath") { try await proxy.post("/v2/nope", json: ["hello": "world"]) }
+            try await send("health") { try await proxy.send(.GET, "/health") }
+        }
+        // The server's shutdown closed the recorder; the cassette is complete.
+        let recorded = try Self.exchanges(in: directory)
+        #expect(Set(recorded.keys) == Set(id.values))
+        for (label, exchange) in id {
+            let events = try #require(recorded[exchange], "\(label)")
+            #expect(events.first?.kind == "client_request", "\(label)")
+            #expect(events.last?.kind == "end", "\(label)")
+            #expect(only(.end, in: events).count == 1, "\(label)")
+            #expect(only(.end, in: events).first?["dropped_events"] == 0, "\(label)")
+            #expect(events.allSatisfy { $0.timeMicros != nil }, "\(label)")
+        }
+
+        let stream = recorded[id["stream"]!]
+        #expect(
+            kinds(stream).prefix(6) == [
+                "client_request", "route", "upstream_request", "upstream_response", "client_response",
+                "upstream_chunk",
+            ])
+        #expect(only(.route, in: stream).first?["model_id"] == "gpt")
+        #expect(only(.route, in: stream).first?["options"]?["model_name"] == "upstream-gpt")
+        let chunks = only(.upstreamChunk, in: stream).compactMap(\.chunkBytes)
+        #expect(chunks.map { String(decoding: $0, as: UTF8.self) } == UpstreamBodies.openAIStream)
+        let sent = only(.clientEvent, in: stream).compactMap(\.sseEvent).flatMap { $0.encoded() }
+        #expect(String(decoding: sent, as: UTF8.self) == bodies["stream"])
+        #expect(only(.clientResponse, in: stream).first?["body"] == nil)
+        let streamEnd = only(.end, in: stream).first
+        #expect(streamEnd?["outcome"] == "ok")
+        #expect(streamEnd?["usage"]?["output_tokens"] == 2)
+        #expect(streamEnd?["ttfb_us"]?.intValue != nil)
+
+        let relay = recorded[id["relay"]!]
+        let relayed = only(.clientEvent, in: relay).compactMap(\.sseEvent)
+        #expect(relayed.map(\.event) == sseFrames(bodies["relay"]!).map(\.event))
+        #expect(relayed.map(\.data) == sseFrames(bodies["relay"]!).map(\.data))
+        #expect(only(.upstreamChunk, in: relay).compactMap(\.chunkBytes).flatMap { $0 } == Array(bodies["relay"]!.utf8))
+
+        let plain = recorded[id["plain"]!]
+        #expect(
+            only(.clientResponse, in: plain).first?.bodyBytes.flatMap { try? JSONValue(parsing: $0) }
+                == (try JSONValue(parsing: bodies["plain"]!)))
+        #expect(only(.end, in: plain).first?["usage"]?["input_tokens"] == 5)
+
+        func expectError(_ label: String, stage: String, status: Int64, outcome: String = "error") {
+            let events = recorded[id[label]!]
+            let error = only(.error, in: events).first
+            #expect(error?["stage"] == .string(stage), "\(label)")
+            #expect(error?["status"] == .int(status), "\(label)")
+            #expect(only(.end, in: events).first?["outcome"] == .string(outcome), "\(label)")
+        }
+        expectError("429", stage: "upstream_response", status: 429)
+        #expect(only(.upstreamResponse, in: recorded[id["429"]!]).first?["status"] == 429)
+        let headers429 = only(.clientResponse, in: recorded[id["429"]!]).first?["headers"]?.objectValue
+        #expect(headers429?.first { $0.key.lowercased() == "retry-after" }?.value == "3")
+        expectError("refused", stage: "upstream_connect", status: 502)
+        expectError("cut", stage: "upstream_stream", status: 502)
+        #expect(only(.clientEvent, in: recorded[id["cut"]!]).last?["event"] == "error")
+        expectError("badJSON", stage: "client_request", status: 400)
+        #expect(only(.clientRequest, in: recorded[id["badJSON"]!]).first?.bodyBytes == Array("{\"model\": ".utf8))
+        expectError("unknownModel", stage: "route", status: 404)
+        expectError("unknownPath", stage: "client_request", status: 404)
+        let unknownPath = only(.clientRequest, in: recorded[id["unknownPath"]!]).first
+        #expect(unknownPath?["path"] == "/v2/nope")
+        #expect(unknownPath?["body"] == ["hello": "world"])
+        #expect(kinds(recorded[id["health"]!]) == ["client_request", "client_response", "end"])
+    }
+
+    @Test func knownKeysAppearNowhereInTheCassette() async throws {
+        let clientKey = "sk-ant-client-7f3e9a1c5b2d4e6f"
+        let routeKey = "sk-route-0a1b2c3d4e5f6a7b"
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = try CassetteRecorder(directory: directory)
+        try await ProxyHarness.run(apiKey: routeKey, recording: ExchangeRecording(recorder: recorder)) { proxy in
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream)
+            _ = try await proxy.post(json: ProxyHarness.messages(stream: true), headers: [("x-api-key", clientKey)])
+            proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
+            _ = try await proxy.post(
+                "/v1/messages?key=\(clientKey)", json: ProxyHarness.messages(model: "claude"),
+                headers: [("authorization", "Bearer \(clientKey)"), ("cookie", "session=\(clientKey)")])
+            _ = try await proxy.post("/v2/unknown", json: ProxyHarness.messages(), headers: [("x-api-key", clientKey)])
+            // The upstream really got the route's key: there was one to leak.
+            #expect(proxy.stub.requests.first?.header("authorization") == "Bearer \(routeKey)")
+        }
+        var texts: [String] = []
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            for event in try CassetteReader.read(path: file).events {
+                texts.append(event.json.serializedString())
+                for bytes in [event.bodyBytes, event.chunkBytes].compactMap({ $0 }) {
+                    texts.append(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/lz4") {
+                texts.append(try Self.decompressedWithLZ4Tool(file))
+            }
+        }
+        let everything = texts.joined(separator: "\n")
+        #expect(everything.contains("\"request-id\""))
+        for key in [clientKey, routeKey] {
+            #expect(!everything.contains(key))
+            #expect(!everything.contains(Data(key.utf8).base64EncodedString()))
+        }
+        #expect(everything.contains(Redactor.fingerprint(clientKey)))
+        #expect(everything.contains(Redactor.fingerprint(routeKey)))
+    }
+
+    private static func decompressedWithLZ4Tool(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/lz4")
+        process.arguments = ["-dc", path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

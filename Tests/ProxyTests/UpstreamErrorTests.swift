@@ -1,0 +1,106 @@
+import TestSupport
+import Testing
+import Wire
+
+/// Upstream failures reach the client in Anthropic's shape, and the proxy
+/// keeps serving after each.
+@Suite struct UpstreamErrorTests {
+    @Test(arguments: [
+        (400, "invalid_request_error"), (401, "authentication_error"), (403, "permission_error"),
+        (404, "not_found_error"), (413, "request_too_large"), (429, "rate_limit_error"), (500, "api_error"),
+        (503, "overloaded_error"), (529, "overloaded_error"),
+    ])
+    func httpErrorKeepsStatusTypeAndMessage(status: Int, type: String) async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(status, UpstreamBodies.openAIError("upstream says \(status)"))
+            for stream in [false, true] {
+                let reply = try await proxy.post(json: ProxyHarness.messages(stream: stream))
+                #expect(reply.status == status)
+                #expect(reply.json?["type"] == "error")
+                #expect(reply.errorType == type)
+                #expect(reply.errorMessage?.contains("upstream says \(status)") == true)
+                #expect(reply.headers.first(name: "request-id")?.hasPrefix("req_") == true)
+            }
+            try await expectStillServing(proxy)
+        }
+    }
+
+    @Test func rateLimitPassesRetryAfterOn() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(429, UpstreamBodies.openAIError("slow down"), headers: [("retry-after", "17")])
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "claude"))
+            #expect(reply.status == 429)
+            #expect(reply.errorType == "rate_limit_error")
+            #expect(reply.headers.first(name: "retry-after") == "17")
+        }
+    }
+
+    @Test func connectionRefusedIs502NamingTheUpstream() async throws {
+        try await ProxyHarness.run(upstreamBase: "http://127.0.0.1:1") { proxy in
+            for model in ["gpt", "claude"] {
+                let reply = try await proxy.post(json: ProxyHarness.messages(model: model, stream: true))
+                #expect(reply.status == 502)
+                #expect(reply.errorType == "api_error")
+                #expect(reply.errorMessage?.contains("127.0.0.1:1") == true)
+                #expect(reply.errorMessage?.contains(model) == true)
+            }
+        }
+    }
+
+    @Test func silentUpstreamIs504AndTheUpstreamConnectionIsDropped() async throws {
+        // Long enough that a loaded machine still connects in time, so the
+        // request reaches the stub before the proxy gives up on it.
+        try await ProxyHarness.run(timeout: "3s") { proxy in
+            proxy.stub.reply = .never
+            let reply = try await proxy.post(json: ProxyHarness.messages())
+            #expect(reply.status == 504)
+            #expect(reply.errorType == "api_error")
+            #expect(reply.errorMessage?.contains("timed out: no answer within 3 s") == true)
+            #expect(await proxy.stub.waitForHangUps(1))
+            try await expectStillServing(proxy)
+        }
+    }
+
+    @Test(arguments: ["gpt", "claude"])
+    func cutMidStreamEndsWithAnErrorFrame(model: String) async throws {
+        try await ProxyHarness.run { proxy in
+            let chunks = model == "gpt" ? UpstreamBodies.openAIStream : UpstreamBodies.anthropicStream
+            // Both cut mid-event, after a complete message_start.
+            var stub = StubHTTPServer.Reply.eventStream(Array(chunks.prefix(model == "gpt" ? 3 : 4)))
+            stub.steps.append(.cut)
+            proxy.stub.reply = stub
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: model, stream: true))
+            #expect(reply.status == 200)
+            let frames = sseFrames(reply.text)
+            #expect(frames.first?.event == "message_start")
+            let last = try #require(frames.last)
+            #expect(last.event == "error")
+            let error = try JSONValue(parsing: last.data)
+            #expect(error["type"] == "error")
+            #expect(error["error"]?["type"] == "api_error")
+            #expect(!frames.contains { $0.event == "message_stop" })
+            try await expectStillServing(proxy)
+        }
+    }
+
+    @Test func silenceMidStreamEndsWithAnErrorFrame() async throws {
+        try await ProxyHarness.run(timeout: "3s") { proxy in
+            var stub = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
+            stub.steps += [.delay(.seconds(30)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
+            proxy.stub.reply = stub
+            let reply = try await proxy.post(json: ProxyHarness.messages(stream: true))
+            #expect(reply.status == 200)
+            let last = try #require(sseFrames(reply.text).last)
+            #expect(last.event == "error")
+            #expect(last.data.contains("mid-stream"))
+        }
+    }
+}
+
+/// A normal request after a failure: the process keeps serving.
+func expectStillServing(_ proxy: ProxyHarness) async throws {
+    proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+    let reply = try await proxy.post(json: ProxyHarness.messages())
+    #expect(reply.status == 200)
+    #expect(reply.json?["type"] == "message")
+}
