@@ -12,9 +12,14 @@ import Wire
 /// The constructors in `CassetteEvent+Constructors.swift` write exactly these:
 /// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
 /// - `client_request`: `method`, `path`, `query` (or null), `headers`
-///   (object of name to value, secrets redacted), `body`.
+///   (object of name to value, secrets redacted), `body`, then `started`:
+///   when the exchange began, ISO 8601 UTC with milliseconds
+///   (`2026-11-21T08:30:00.123Z`; the proxy adds it, and `log-replay --since`
+///   and HAR exports read it, falling back to the header's `started`).
 /// - `route`: `model_id`, `upstream` (the api_base, no secrets), `options`
-///   (a `RouteOptions` record), `requested_model`.
+///   (a `RouteOptions` record), `requested_model`, then `upstream_name`:
+///   the name the proxy gave the upstream in error messages (the `upstream`
+///   argument of `UpstreamErrorMapper`), so a replay need not rebuild it.
 /// - `upstream_request`: `method`, `url` (`key=` redacted), `headers`, `body`.
 /// - `upstream_response`: `status`, `headers`.
 /// - `upstream_chunk`: `text` (the bytes, when UTF-8) or `b64`; boundaries

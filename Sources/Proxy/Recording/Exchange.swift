@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Wire
 
@@ -34,13 +35,20 @@ final class Exchange: Sendable {
     /// Sent as `request-id`, recorded as the cassette's `x`.
     let id: String
     let startedAt: ContinuousClock.Instant
+    /// The wall-clock time at ``startedAt``, recorded as the request's
+    /// `started` (what `log-replay --since` and HAR exports read).
+    let startedAtDate: Date
     /// Nil when the proxy is not recording: every `record...` is then a no-op.
     let recording: ExchangeRecording?
     private let state = Mutex(State())
 
-    init(id: String, startedAt: ContinuousClock.Instant = .now, recording: ExchangeRecording? = nil) {
+    init(
+        id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
+        recording: ExchangeRecording? = nil
+    ) {
         self.id = id
         self.startedAt = startedAt
+        self.startedAtDate = startedAtDate
         self.recording = recording
     }
 

@@ -23,9 +23,7 @@ struct UpstreamCall: Sendable {
     /// Enough of an error body to keep the upstream's message.
     static let maxErrorBody = 1 << 20
 
-    /// What the upstream is called in messages: the route and its host,
-    /// never a key.
-    var upstreamName: String { "\(entry.modelID) (\(entry.apiBase))" }
+    var upstreamName: String { entry.upstreamName }
 
     /// Sends the request and checks the answer's status: transport failures
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
