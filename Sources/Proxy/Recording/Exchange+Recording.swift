@@ -119,9 +119,22 @@ extension Exchange {
                 message: error.message, status: error.status))
     }
 
+    /// The client went away mid-answer: a `client` error and the `end`
+    /// (`client_cancelled`), unless the exchange has ended already.
+    func recordClientGone(status: Int, usage: JSONValue?) {
+        guard recording != nil, claimEnd() else { return }
+        recordError(ExchangeMiddleware.clientGone, stage: .client)
+        writeEnd(outcome: "client_cancelled", status: status, usage: usage)
+    }
+
     /// The `end` line, once per exchange.
     func recordEnd(outcome: String, status: Int?, usage: JSONValue?) {
-        guard let recording, claimEnd() else { return }
+        guard recording != nil, claimEnd() else { return }
+        writeEnd(outcome: outcome, status: status, usage: usage)
+    }
+
+    private func writeEnd(outcome: String, status: Int?, usage: JSONValue?) {
+        guard let recording else { return }
         let now = elapsedMicros
         recording.recorder.record(
             .end(

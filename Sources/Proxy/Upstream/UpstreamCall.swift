@@ -62,15 +62,16 @@ struct UpstreamCall: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
-        exchange.stage = .conversion
         let json: JSONValue
         do {
             json = try JSONValue(parsing: body.readableBytesView)
         } catch {
+            // Still the upstream_response stage: the upstream is at fault.
             throw APIError(
                 status: 502, type: "api_error",
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
+        exchange.stage = .conversion
         let converted = try ResponseConverter.convert(
             upstreamBody: json, route: options, requestedModel: requestedModel)
         exchange.usage = converted["usage"]
