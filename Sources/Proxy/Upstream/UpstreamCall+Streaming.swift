@@ -53,12 +53,12 @@ extension UpstreamCall {
                 exchange.recordUpstreamChunk(chunk)
                 let events = converter.receive(chunk.readableBytesView)
                 guard !events.isEmpty else { continue }
-                try await write(Self.encode(events), to: &writer)
-                exchange.recordClientEvents(events)
                 if reported == nil, let frame = events.first(where: { $0.event == "error" }) {
                     reported = Self.error(in: frame)
                     exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEvent)
                 }
+                try await write(Self.encode(events), to: &writer)
+                exchange.recordClientEvents(events)
             }
         } catch let error as ClientWriteFailed {
             logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
@@ -69,22 +69,26 @@ extension UpstreamCall {
                 exchange.recordClientGone(status: 200, usage: converter.usage)
                 throw CancellationError()
             }
-            failure = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
-            logger.warning("\(failure?.message ?? "")")
+            let streamError = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+            logger.warning("\(streamError.message)")
+            exchange.recordError(streamError, stage: .upstreamStream)
+            failure = streamError
         }
         let tail = converter.finish(error: failure)
+        if failure == nil, let frame = tail.first(where: { $0.event == "error" }) {
+            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
+        }
+        // Error lines go in before the client sees the error frame, and the
+        // end before the client sees the end of the stream: whoever reads
+        // the cassette once their answer is complete finds all of it (after
+        // the next flush) rather than a failed stream with no error line.
         if !tail.isEmpty {
             try await writer.write(Self.encode(tail))
             exchange.recordClientEvents(tail)
         }
-        try await writer.finish(nil)
-        if let failure {
-            exchange.recordError(failure, stage: .upstreamStream)
-        } else if let frame = tail.first(where: { $0.event == "error" }) {
-            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
-        }
         let failed = failure != nil || reported != nil || tail.contains { $0.event == "error" }
         exchange.recordEnd(outcome: failed ? "error" : "ok", status: 200, usage: converter.usage)
+        try await writer.finish(nil)
     }
 
     /// The error an `error` frame reports, for the cassette. The client got
