@@ -454,8 +454,9 @@ class Server:
             self.log(record)
             await self.send_json(writer, 200, {"input_tokens": max(1, len(raw) // 4)})
             return
-        accepted = ("/v1/chat/completions", "/chat/completions") if cfg.fmt == "openai" else ("/v1/messages",)
-        if path not in accepted:
+        # Suffix match: whether a route's api_base ends in /v1 or not, the proxy's path is accepted.
+        accepted = "/chat/completions" if cfg.fmt == "openai" else "/messages"
+        if not path.endswith(accepted):
             record["answer"] = "404"
             self.log(record)
             await self.send_json(writer, 404, not_found(cfg.fmt, method, path))
