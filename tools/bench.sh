@@ -85,20 +85,9 @@ proxy_bin() {
 }
 
 write_config() { # path, upstream port
-    cat >"$1" <<EOF
-# Written by tools/bench.sh: both routes go to the local stub upstream.
-models:
-  - model_id: bench-anthropic
-    model_name: bench-upstream
-    api_base: http://127.0.0.1:$2
-    format: anthropic
-    api_key: sk-bench-upstream-not-real
-  - model_id: bench-openai
-    model_name: bench-upstream
-    api_base: http://127.0.0.1:$2/v1
-    format: openai
-    api_key: sk-bench-upstream-not-real
-EOF
+    "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/bench.sh." \
+        --route "bench-anthropic,anthropic,http://127.0.0.1:$2,bench-upstream,sk-bench-upstream-not-real" \
+        --route "bench-openai,openai,http://127.0.0.1:$2/v1,bench-upstream,sk-bench-upstream-not-real" >"$1"
 }
 
 start_proxy() { # name, extra args...; sets PROXY_PORT and PROXY_PID

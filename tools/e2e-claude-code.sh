@@ -114,15 +114,8 @@ wait_for_health() { # port, pid, seconds
 write_models_yaml() { # path, format, upstream port
     local base="http://127.0.0.1:$3"
     [[ "$2" == openai ]] && base="$base/v1"
-    cat >"$1" <<EOF
-# Written by tools/e2e-claude-code.sh: every Claude model name goes to the local fake upstream.
-models:
-  - model_id: claude-*
-    model_name: $UPSTREAM_MODEL
-    api_base: $base
-    format: $2
-    api_key: \${SWITCHBOARD_E2E_UPSTREAM_KEY}
-EOF
+    "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/e2e-claude-code.sh." \
+        --route "claude-*,$2,$base,$UPSTREAM_MODEL,\${SWITCHBOARD_E2E_UPSTREAM_KEY}" >"$1"
 }
 
 show_logs() { # scratch
