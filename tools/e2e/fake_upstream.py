@@ -438,6 +438,13 @@ class Server:
             auth=bool(headers.get("authorization") or headers.get("x-api-key")),
         )
 
+        if method == "HEAD":
+            # Claude Code's connectivity check (HEAD /api/hello) when nonessential traffic is on.
+            record["answer"] = "head"
+            self.log(record)
+            writer.write(response_head(200, "application/json", 0))
+            await writer.drain()
+            return
         if method == "GET" and path.endswith("/models"):
             record["answer"] = "models"
             self.log(record)
