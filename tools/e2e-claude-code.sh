@@ -8,7 +8,10 @@
 #   SWITCHBOARD_PROXY_BIN   use this proxy binary instead of `swift build --product proxy`
 #   SWITCHBOARD_E2E_DIRECT  =1: no proxy; Claude Code talks to the fake upstream directly
 #                           (anthropic format only; proves the Claude Code side of this script)
-#   E2E_FORMATS             upstream formats to run (default: "openai anthropic")
+#   E2E_FORMATS             upstream formats to run (default: "openai anthropic openai+thinking
+#                           anthropic+thinking"; +thinking: the tool call turn starts with a thinking
+#                           block, or reasoning_content for openai, and for anthropic the signature
+#                           must come back intact on the next turn)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
 #   E2E_KEEP                =1: keep the scratch directories
 #   CLAUDE_BIN              use this Claude Code binary instead of claude-agent-sdk's bundled one
@@ -19,7 +22,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 SDK_VERSION="0.2.184"
-FORMATS="${E2E_FORMATS:-openai anthropic}"
+FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking}"
 TIMEOUT="${E2E_TIMEOUT:-180}"
 DIRECT="${SWITCHBOARD_E2E_DIRECT:-0}"
 FAKE="$ROOT/tools/e2e/fake_upstream.py"
@@ -131,8 +134,9 @@ show_logs() { # scratch
 }
 
 # Returns 0 on pass. Prints the reason on failure.
-run_format() { # format
-    local fmt="$1" scratch t0
+run_format() { # variant: openai | anthropic, optionally +thinking
+    local variant="$1" fmt="${1%%+*}" thinking=0 scratch t0
+    [[ "$variant" == *+thinking ]] && thinking=1
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
@@ -141,7 +145,7 @@ run_format() { # format
     "$PYTHON" "$FAKE" --format "$fmt" --workdir "$scratch/work" --file-name "$FILE_NAME" \
         --content "$FILE_CONTENT" --final-text "$FINAL_TEXT" \
         --port-file "$scratch/upstream.port" --log "$scratch/upstream.log" --dump-dir "$scratch/requests" \
-        ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
+        $( ((thinking)) && echo --thinking) ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
     local upstream_pid=$!
     PIDS+=("$upstream_pid")
     if ! wait_for_file "$scratch/upstream.port" 10; then
@@ -197,9 +201,11 @@ run_format() { # format
     # The upstream must have seen the tool call's turn and the final turn, with the route's model
     # name when the proxy is in between (proves the request really went through the route).
     local check
-    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" <<'EOF'
+    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" <<'EOF'
 import json, sys
-log, direct, model = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
+log, direct, model, thinking, fmt = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+sys.path.insert(0, sys.argv[6])
+from fake_upstream import THINKING_SIGNATURE
 try:
     rows = [json.loads(line) for line in open(log, encoding="utf-8")]
 except OSError:
@@ -214,6 +220,11 @@ if not direct:
     wrong = sorted({str(r.get("model")) for r in main if r.get("model") != model})
     if wrong:
         problems.append(f"the upstream saw model(s) {wrong}, not the route's {model!r}")
+if thinking and fmt == "anthropic":
+    # The thinking block must come back on the next turn with its signature byte for byte.
+    for r in rows:
+        if r.get("answer") == "final" and r.get("thinking_returned") != [THINKING_SIGNATURE]:
+            problems.append(f"thinking signature not returned intact: {r.get('thinking_returned')}")
 print("\n".join(problems))
 EOF
 )"
@@ -224,11 +235,11 @@ EOF
     if ((${#problems[@]})); then
         printf '  - %s\n' "${problems[@]}"
         show_logs "$scratch"
-        log "$fmt: failed after $took s"
+        log "$variant: failed after $took s"
         return 1
     fi
-    log "$fmt: $(wc -l <"$scratch/upstream.log") upstream requests, Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-120)"
-    log "$fmt: passed in $took s"
+    log "$variant: $(wc -l <"$scratch/upstream.log") upstream requests, Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-120)"
+    log "$variant: passed in $took s"
     return 0
 }
 
@@ -246,7 +257,7 @@ main() {
         log "proxy at $PROXY"
     fi
     for fmt in $FORMATS; do
-        if [[ "$DIRECT" == 1 && "$fmt" != anthropic ]]; then
+        if [[ "$DIRECT" == 1 && "$fmt" != anthropic* ]]; then
             echo "SKIP e2e claude-code ($fmt upstream): direct mode speaks Anthropic only"
             continue
         fi

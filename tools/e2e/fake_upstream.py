@@ -36,6 +36,9 @@ WRITE_TOOL_NAME = "Write"
 ANTHROPIC_TOOL_ID = "toolu_sb_e2e_write_01"
 OPENAI_TOOL_ID = "call_sb_e2e_write_01"
 FIRST_TURN_TEXT = "I'll write the file now."
+THINKING_TEXT = "The user wants a file; the Write tool does that."
+# Claude Code must send this back untouched with the thinking block on the next turn.
+THINKING_SIGNATURE = "c2lnbmF0dXJlLWZyb20tdGhlLWZha2UtdXBzdHJlYW0tMDE="
 DEFAULT_FINAL_TEXT = "Done: wrote the file."
 SIDE_REPLY_TEXT = "Write a file"
 
@@ -53,6 +56,7 @@ class Reply:
     input_tokens: int = 0
     output_tokens: int = 0
     fragmented: bool = False
+    thinking: str = ""  # streamed first as a thinking block (anthropic) or reasoning_content (openai)
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Config:
     fragment_delay: float
     log_path: str | None
     dump_dir: str | None
+    thinking: bool = False
     counter: int = 0
     log_lines: list = field(default_factory=list)
 
@@ -106,6 +111,15 @@ def flatten_text(content) -> str:
     return "" if content is None else json.dumps(content)
 
 
+def returned_signatures(messages: list) -> list[str]:
+    """Signatures of the thinking blocks the client sent back in assistant turns."""
+    found = []
+    for message in messages if isinstance(messages, list) else []:
+        if isinstance(message, dict) and message.get("role") == "assistant" and isinstance(message.get("content"), list):
+            found += [b.get("signature", "") for b in message["content"] if isinstance(b, dict) and b.get("type") == "thinking"]
+    return found
+
+
 def offers_write_tool(body: dict) -> bool:
     for tool in body.get("tools") or []:
         if not isinstance(tool, dict):
@@ -133,6 +147,7 @@ def plan_reply(cfg: Config, body: dict) -> Reply:
             input_tokens=approx_in,
             output_tokens=42,
             fragmented=True,
+            thinking=THINKING_TEXT if cfg.thinking else "",
         )
     last = results[-1]
     if last["is_error"] or not last["content"]:
@@ -177,6 +192,8 @@ def sse(event: str | None, data: dict | str) -> bytes:
 
 def anthropic_message(reply: Reply, model: str, msg_id: str) -> dict:
     content = []
+    if reply.thinking:
+        content.append({"type": "thinking", "thinking": reply.thinking, "signature": THINKING_SIGNATURE})
     if reply.text:
         content.append({"type": "text", "text": reply.text})
     if reply.tool_input is not None:
@@ -200,6 +217,16 @@ def anthropic_events(reply: Reply, model: str, msg_id: str) -> list[bytes]:
     start["usage"] = {"input_tokens": reply.input_tokens, "output_tokens": 1}
     out = [sse("message_start", {"type": "message_start", "message": start}), sse("ping", {"type": "ping"})]
     index = 0
+    if reply.thinking:
+        block = {"type": "thinking", "thinking": "", "signature": ""}
+        out.append(sse("content_block_start", {"type": "content_block_start", "index": index, "content_block": block}))
+        for piece in cut(reply.thinking, TEXT_SIZES):
+            delta = {"type": "thinking_delta", "thinking": piece}
+            out.append(sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+        delta = {"type": "signature_delta", "signature": THINKING_SIGNATURE}
+        out.append(sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+        out.append(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
     if reply.text:
         out.append(
             sse(
@@ -245,6 +272,8 @@ FINISH = {"tool_use": "tool_calls", "end_turn": "stop", "max_tokens": "length"}
 
 def openai_completion(reply: Reply, model: str, cmpl_id: str) -> dict:
     message: dict = {"role": "assistant", "content": reply.text or None}
+    if reply.thinking:
+        message["reasoning_content"] = reply.thinking
     if reply.tool_input is not None:
         message["tool_calls"] = [
             {
@@ -276,6 +305,8 @@ def openai_events(reply: Reply, model: str, cmpl_id: str) -> list[bytes]:
         return sse(None, body)
 
     out = [chunk({"role": "assistant", "content": ""})]
+    for piece in cut(reply.thinking, TEXT_SIZES):
+        out.append(chunk({"reasoning_content": piece}))
     if reply.text:
         for piece in cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text]:
             out.append(chunk({"content": piece}))
@@ -477,6 +508,8 @@ class Server:
         record["answer"] = reply.kind
         if reply.kind in ("final", "error_result", "tool_call"):
             record["tool_results"] = tool_results(body.get("messages") or [])
+        if cfg.thinking and reply.kind != "tool_call" and cfg.fmt == "anthropic":
+            record["thinking_returned"] = returned_signatures(body.get("messages") or [])
         self.log(record)
         model = body.get("model") or "fake-model"
         if body.get("stream"):
@@ -537,6 +570,7 @@ async def main_async(args) -> None:
         fragment_delay=args.fragment_delay_ms / 1000.0,
         log_path=args.log,
         dump_dir=args.dump_dir,
+        thinking=args.thinking,
     )
     server = Server(cfg)
     srv = await asyncio.start_server(server.handle, args.host, args.port, limit=64 << 20, backlog=1024)
@@ -564,6 +598,7 @@ def parse_args(argv=None):
     parser.add_argument("--content", default="hello from switchboard ✓\n")
     parser.add_argument("--final-text", default=DEFAULT_FINAL_TEXT)
     parser.add_argument("--fragment-delay-ms", type=float, default=2.0, help="pause between streamed fragments")
+    parser.add_argument("--thinking", action="store_true", help="the tool call turn starts with a thinking block")
     parser.add_argument("--log", help="append one JSON line per request here")
     parser.add_argument("--dump-dir", help="save each request body here as NNN.json")
     return parser.parse_args(argv)
