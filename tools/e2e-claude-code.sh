@@ -118,7 +118,7 @@ write_models_yaml() { # path, format, upstream port
     local base="http://127.0.0.1:$3"
     [[ "$2" == openai ]] && base="$base/v1"
     "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/e2e-claude-code.sh." \
-        --route "claude-*,$2,$base,$UPSTREAM_MODEL,\${SWITCHBOARD_E2E_UPSTREAM_KEY}" >"$1"
+        --route "e2e-fake,$2,$base,$UPSTREAM_MODEL,\${SWITCHBOARD_E2E_UPSTREAM_KEY},claude-*" >"$1"
 }
 
 show_logs() { # scratch

@@ -27,6 +27,7 @@ def free_port() -> int:
 
 class TestStack:
     def __init__(self, fmt: str, proxy_bin: str | None, scratch: str, route_glob: str = "claude-*"):
+        # One entry, "e2e-fake", serving every model name the glob matches.
         self.fmt = fmt
         self.proxy_bin = proxy_bin
         self.scratch = scratch
@@ -61,7 +62,9 @@ class TestStack:
             return
         api_base = f"http://127.0.0.1:{self.upstream_port}" + ("/v1" if self.fmt == "openai" else "")
         with open(self.path("models.yaml"), "w", encoding="utf-8") as handle:
-            handle.write(models_yaml([(self.route_glob, self.fmt, api_base, UPSTREAM_MODEL, "sk-upstream-e2e")]))
+            handle.write(
+                models_yaml([("e2e-fake", self.fmt, api_base, UPSTREAM_MODEL, "sk-upstream-e2e", [self.route_glob])])
+            )
         port = free_port()
         proxy = self._spawn(
             [self.proxy_bin, "serve", "--host", "127.0.0.1", "--port", str(port), "--config", self.path("models.yaml")],
