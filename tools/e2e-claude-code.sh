@@ -14,6 +14,9 @@
 #                           must come back intact on the next turn)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
 #   E2E_KEEP                =1: keep the scratch directories
+#   E2E_WORKDIR             fixed parent of the working directories (default: in the scratch dir), so
+#                           the Write path and the traffic are the same on every run
+#   E2E_RECORD_DIR          pass `--record DIR/<variant>` to the proxy (cassettes for the corpus)
 #   CLAUDE_BIN              use this Claude Code binary instead of claude-agent-sdk's bundled one
 #   E2E_FAKE_ARGS           extra fake_upstream.py arguments (e.g. "--content wrong" to see a failure)
 #   PYTHON                  interpreter for pip and the fake upstream (default python3)
@@ -130,7 +133,7 @@ show_logs() { # scratch
         fi
     done
     printf -- '----- files in the working directory -----\n'
-    ls -la "$1/work"
+    ls -la "$1/workdir/"
 }
 
 # Returns 0 on pass. Prints the reason on failure.
@@ -140,9 +143,15 @@ run_format() { # variant: openai | anthropic, optionally +thinking
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
-    mkdir -p "$scratch/home" "$scratch/work"
+    # A fixed working directory (E2E_WORKDIR) makes the Write path, and so the recorded traffic,
+    # the same on every run: what record/replay needs.
+    local work="$scratch/work"
+    [[ -n "${E2E_WORKDIR:-}" ]] && work="$E2E_WORKDIR/$variant"
+    rm -rf "$work"
+    mkdir -p "$scratch/home" "$work"
+    ln -s "$work" "$scratch/workdir" 2>/dev/null
 
-    "$PYTHON" "$FAKE" --format "$fmt" --workdir "$scratch/work" --file-name "$FILE_NAME" \
+    "$PYTHON" "$FAKE" --format "$fmt" --workdir "$work" --file-name "$FILE_NAME" \
         --content "$FILE_CONTENT" --final-text "$FINAL_TEXT" \
         --port-file "$scratch/upstream.port" --log "$scratch/upstream.log" --dump-dir "$scratch/requests" \
         $( ((thinking)) && echo --thinking) ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
@@ -162,8 +171,10 @@ run_format() { # variant: openai | anthropic, optionally +thinking
         local proxy_port
         proxy_port="$(free_port)"
         write_models_yaml "$scratch/models.yaml" "$fmt" "$upstream_port"
+        local record=()
+        [[ -n "${E2E_RECORD_DIR:-}" ]] && record=(--record "$E2E_RECORD_DIR/$variant")
         SWITCHBOARD_E2E_UPSTREAM_KEY="sk-upstream-e2e-$fmt" \
-            "$PROXY" serve --host 127.0.0.1 --port "$proxy_port" --config "$scratch/models.yaml" \
+            "$PROXY" serve --host 127.0.0.1 --port "$proxy_port" --config "$scratch/models.yaml" "${record[@]}" \
             >"$scratch/proxy.log" 2>&1 &
         local proxy_pid=$!
         PIDS+=("$proxy_pid")
@@ -177,7 +188,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking
 
     # A clean environment: only what Claude Code needs, nothing from the caller's shell or client.
     local rc=0
-    (cd "$scratch/work" && env -i \
+    (cd "$work" && env -i \
         PATH="/usr/local/bin:/usr/bin:/bin" \
         HOME="$scratch/home" \
         TMPDIR="$scratch" \
@@ -192,10 +203,10 @@ run_format() { # variant: openai | anthropic, optionally +thinking
     local problems=()
     ((rc == 124)) && problems+=("Claude Code timed out after ${TIMEOUT}s")
     ((rc != 0 && rc != 124)) && problems+=("Claude Code exited with status $rc")
-    if [[ ! -f "$scratch/work/$FILE_NAME" ]]; then
+    if [[ ! -f "$work/$FILE_NAME" ]]; then
         problems+=("$FILE_NAME was not created")
-    elif ! cmp -s "$scratch/work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
-        problems+=("$FILE_NAME has the wrong content: $(od -c "$scratch/work/$FILE_NAME" | head -3 | tr '\n' ' ')")
+    elif ! cmp -s "$work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
+        problems+=("$FILE_NAME has the wrong content: $(od -c "$work/$FILE_NAME" | head -3 | tr '\n' ' ')")
     fi
     grep -qF "$FINAL_TEXT" "$scratch/claude.stdout" || problems+=("Claude Code's output lacks \"$FINAL_TEXT\"")
     # The upstream must have seen the tool call's turn and the final turn, with the route's model
