@@ -11,7 +11,8 @@
 #   E2E_FORMATS             upstream formats to run (default: "openai anthropic openai+thinking
 #                           anthropic+thinking"; +thinking: the tool call turn starts with a thinking
 #                           block, or reasoning_content for openai, and for anthropic the signature
-#                           must come back intact on the next turn)
+#                           must come back intact on the next turn; +multi: then a Read of the file
+#                           and a Bash `wc -c`, whose output must reach Claude Code's final text)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
 #   E2E_KEEP                =1: keep the scratch directories
 #   E2E_WORKDIR             fixed parent of the working directories (default: in the scratch dir), so
@@ -25,7 +26,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 SDK_VERSION="0.2.184"
-FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking}"
+FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi}"
 TIMEOUT="${E2E_TIMEOUT:-180}"
 DIRECT="${SWITCHBOARD_E2E_DIRECT:-0}"
 FAKE="$ROOT/tools/e2e/fake_upstream.py"
@@ -137,9 +138,17 @@ show_logs() { # scratch
 }
 
 # Returns 0 on pass. Prints the reason on failure.
-run_format() { # variant: openai | anthropic, optionally +thinking
-    local variant="$1" fmt="${1%%+*}" thinking=0 scratch t0
-    [[ "$variant" == *+thinking ]] && thinking=1
+run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
+    local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 scratch t0
+    [[ "$variant" == *+thinking* ]] && thinking=1
+    [[ "$variant" == *+multi* ]] && multi=1
+    local fake_args=() tools="Write" expected_text="$FINAL_TEXT"
+    ((thinking)) && fake_args+=(--thinking)
+    if ((multi)); then
+        fake_args+=(--scenario multi)
+        tools="Write Read Bash"
+        expected_text="$FINAL_TEXT Bash said: $(printf '%s' "$FILE_CONTENT" | wc -c) $FILE_NAME"
+    fi
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
@@ -154,7 +163,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking
     "$PYTHON" "$FAKE" --format "$fmt" --workdir "$work" --file-name "$FILE_NAME" \
         --content "$FILE_CONTENT" --final-text "$FINAL_TEXT" \
         --port-file "$scratch/upstream.port" --log "$scratch/upstream.log" --dump-dir "$scratch/requests" \
-        $( ((thinking)) && echo --thinking) ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
+        "${fake_args[@]}" ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
     local upstream_pid=$!
     PIDS+=("$upstream_pid")
     if ! wait_for_file "$scratch/upstream.port" 10; then
@@ -197,7 +206,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking
         ANTHROPIC_API_KEY="sk-test-switchboard-e2e" \
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
         DISABLE_AUTOUPDATER=1 \
-        timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools Write --permission-mode acceptEdits \
+        timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools "$tools" --permission-mode acceptEdits \
         </dev/null >"$scratch/claude.stdout" 2>"$scratch/claude.stderr") || rc=$?
 
     local problems=()
@@ -208,13 +217,15 @@ run_format() { # variant: openai | anthropic, optionally +thinking
     elif ! cmp -s "$work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
         problems+=("$FILE_NAME has the wrong content: $(od -c "$work/$FILE_NAME" | head -3 | tr '\n' ' ')")
     fi
-    grep -qF "$FINAL_TEXT" "$scratch/claude.stdout" || problems+=("Claude Code's output lacks \"$FINAL_TEXT\"")
+    grep -qF "$expected_text" "$scratch/claude.stdout" || problems+=("Claude Code's output lacks \"$expected_text\"")
     # The upstream must have seen the tool call's turn and the final turn, with the route's model
     # name when the proxy is in between (proves the request really went through the route).
     local check
-    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" <<'EOF'
+    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" \
+        "$multi" "$FILE_CONTENT" <<'EOF'
 import json, sys
 log, direct, model, thinking, fmt = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+multi, content = sys.argv[7] == "1", sys.argv[8]
 sys.path.insert(0, sys.argv[6])
 from fake_upstream import THINKING_SIGNATURE
 try:
@@ -231,6 +242,16 @@ if not direct:
     wrong = sorted({str(r.get("model")) for r in main if r.get("model") != model})
     if wrong:
         problems.append(f"the upstream saw model(s) {wrong}, not the route's {model!r}")
+tools = [r.get("tool") for r in rows if r.get("answer") == "tool_call"]
+wanted_tools = ["Write", "Read", "Bash"] if multi else ["Write"]
+if tools != wanted_tools:
+    problems.append(f"tool calls answered {tools}, want {wanted_tools} (each exactly once)")
+if multi:
+    # The Read result must carry the file, multi-byte character included, back through the proxy.
+    finals = [r for r in rows if r.get("answer") == "final"]
+    results = finals[-1].get("tool_results", []) if finals else []
+    if len(results) < 2 or content.strip() not in results[1].get("content", ""):
+        problems.append(f"the Read result did not carry the file's content: {results[1:2]}")
 if thinking and fmt == "anthropic":
     # The thinking block must come back on the next turn with its signature byte for byte.
     for r in rows:

@@ -15,6 +15,8 @@ Scenarios:
                       mid-JSON, mid-UTF-8 on the wire); once a tool result comes back it
                       streams the final text. Side requests (titles, quota checks, haiku
                       models, count_tokens) get a short, sensible reply.
+  --scenario multi    As `write`, then a Read of the file and a Bash `wc -c hello.txt`; the final
+                      text ends with "Bash said: <the command's output>".
   --scenario bench    Canned replies written in one piece with no delays, for wrk; the dialect
                       follows the request path (/chat/completions: openai, else anthropic).
 
@@ -33,8 +35,7 @@ import time
 from dataclasses import dataclass, field
 
 WRITE_TOOL_NAME = "Write"
-ANTHROPIC_TOOL_ID = "toolu_sb_e2e_write_01"
-OPENAI_TOOL_ID = "call_sb_e2e_write_01"
+BASH_COMMAND = "wc -c hello.txt"
 FIRST_TURN_TEXT = "I'll write the file now."
 THINKING_TEXT = "The user wants a file; the Write tool does that."
 # Claude Code must send this back untouched with the thinking block on the next turn.
@@ -52,11 +53,16 @@ class Reply:
     kind: str  # "tool_call" | "final" | "side" | "error_result" | "bench"
     text: str = ""
     tool_input: dict | None = None
+    tool_name: str = WRITE_TOOL_NAME
+    step: int = 1  # the tool call's number in the conversation, part of its id
     stop: str = "end_turn"  # Anthropic stop_reason; mapped for OpenAI
     input_tokens: int = 0
     output_tokens: int = 0
     fragmented: bool = False
     thinking: str = ""  # streamed first as a thinking block (anthropic) or reasoning_content (openai)
+
+    def tool_id(self, fmt: str) -> str:
+        return f"toolu_sb_e2e_{self.step:02d}" if fmt == "anthropic" else f"call_sb_e2e_{self.step:02d}"
 
 
 @dataclass
@@ -138,22 +144,34 @@ def plan_reply(cfg: Config, body: dict) -> Reply:
         # Title generation, quota checks and the like: a short text keeps Claude Code happy.
         return Reply("side", text=SIDE_REPLY_TEXT, input_tokens=approx_in, output_tokens=3)
     results = tool_results(body.get("messages") or [])
-    if not results:
+    if results and (results[-1]["is_error"] or not results[-1]["content"]):
+        # Make a failed tool run visible in Claude Code's output instead of a generic reply.
+        text = "Tool failed: " + results[-1]["content"][:300]
+        return Reply("error_result", text=text, input_tokens=approx_in, output_tokens=9)
+    # The tool calls of the scenario, in order: `write` is one Write; `multi` then Reads the file
+    # back and runs a Bash command on it, so tool results carry real data through the proxy.
+    steps = [(WRITE_TOOL_NAME, {"file_path": cfg.file_path, "content": cfg.file_content})]
+    if cfg.scenario == "multi":
+        steps.append(("Read", {"file_path": cfg.file_path}))
+        steps.append(("Bash", {"command": BASH_COMMAND, "description": "Count the bytes of hello.txt"}))
+    if len(results) < len(steps):
+        name, tool_input = steps[len(results)]
         return Reply(
             "tool_call",
-            text=FIRST_TURN_TEXT,
-            tool_input={"file_path": cfg.file_path, "content": cfg.file_content},
+            text=FIRST_TURN_TEXT if not results else f"Next: {name}.",
+            tool_input=tool_input,
+            tool_name=name,
+            step=len(results) + 1,
             stop="tool_use",
             input_tokens=approx_in,
             output_tokens=42,
             fragmented=True,
-            thinking=THINKING_TEXT if cfg.thinking else "",
+            thinking=THINKING_TEXT if cfg.thinking and not results else "",
         )
-    last = results[-1]
-    if last["is_error"] or not last["content"]:
-        # Make a failed tool run visible in Claude Code's output instead of a generic reply.
-        return Reply("error_result", text="Tool failed: " + last["content"][:300], input_tokens=approx_in, output_tokens=9)
-    return Reply("final", text=cfg.final_text, input_tokens=approx_in, output_tokens=7, fragmented=True)
+    text = cfg.final_text
+    if cfg.scenario == "multi":
+        text += " Bash said: " + results[-1]["content"].strip()
+    return Reply("final", text=text, input_tokens=approx_in, output_tokens=7, fragmented=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,7 +215,8 @@ def anthropic_message(reply: Reply, model: str, msg_id: str) -> dict:
     if reply.text:
         content.append({"type": "text", "text": reply.text})
     if reply.tool_input is not None:
-        content.append({"type": "tool_use", "id": ANTHROPIC_TOOL_ID, "name": WRITE_TOOL_NAME, "input": reply.tool_input})
+        tool_use = {"type": "tool_use", "id": reply.tool_id("anthropic"), "name": reply.tool_name}
+        content.append(dict(tool_use, input=reply.tool_input))
     return {
         "id": msg_id,
         "type": "message",
@@ -244,7 +263,7 @@ def anthropic_events(reply: Reply, model: str, msg_id: str) -> list[bytes]:
         out.append(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
         index += 1
     if reply.tool_input is not None:
-        block = {"type": "tool_use", "id": ANTHROPIC_TOOL_ID, "name": WRITE_TOOL_NAME, "input": {}}
+        block = {"type": "tool_use", "id": reply.tool_id("anthropic"), "name": reply.tool_name, "input": {}}
         out.append(sse("content_block_start", {"type": "content_block_start", "index": index, "content_block": block}))
         for piece in cut(tool_arguments_json(reply.tool_input), ARG_SIZES):
             delta = {"type": "input_json_delta", "partial_json": piece}
@@ -277,9 +296,9 @@ def openai_completion(reply: Reply, model: str, cmpl_id: str) -> dict:
     if reply.tool_input is not None:
         message["tool_calls"] = [
             {
-                "id": OPENAI_TOOL_ID,
+                "id": reply.tool_id("openai"),
                 "type": "function",
-                "function": {"name": WRITE_TOOL_NAME, "arguments": tool_arguments_json(reply.tool_input)},
+                "function": {"name": reply.tool_name, "arguments": tool_arguments_json(reply.tool_input)},
             }
         ]
     return {
@@ -311,7 +330,8 @@ def openai_events(reply: Reply, model: str, cmpl_id: str) -> list[bytes]:
         for piece in cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text]:
             out.append(chunk({"content": piece}))
     if reply.tool_input is not None:
-        head = {"index": 0, "id": OPENAI_TOOL_ID, "type": "function", "function": {"name": WRITE_TOOL_NAME, "arguments": ""}}
+        function = {"name": reply.tool_name, "arguments": ""}
+        head = {"index": 0, "id": reply.tool_id("openai"), "type": "function", "function": function}
         out.append(chunk({"tool_calls": [head]}))
         for piece in cut(tool_arguments_json(reply.tool_input), ARG_SIZES):
             out.append(chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
@@ -506,6 +526,8 @@ class Server:
 
         reply = plan_reply(cfg, body)
         record["answer"] = reply.kind
+        if reply.kind == "tool_call":
+            record["tool"] = reply.tool_name
         if reply.kind in ("final", "error_result", "tool_call"):
             record["tool_results"] = tool_results(body.get("messages") or [])
         if cfg.thinking and reply.kind != "tool_call" and cfg.fmt == "anthropic":
@@ -589,7 +611,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--format", choices=["openai", "anthropic"], default="anthropic",
                         help="dialect served (in --scenario bench, the request path decides)")
-    parser.add_argument("--scenario", choices=["write", "bench"], default="write")
+    parser.add_argument("--scenario", choices=["write", "multi", "bench"], default="write")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file")
