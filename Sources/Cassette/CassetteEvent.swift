@@ -8,7 +8,8 @@ import Wire
 /// so a reader never loses what a newer writer added.
 ///
 /// Fields by kind (JSON bodies are stored as JSON values; a body that is not
-/// JSON is `body_text` when UTF-8, else `body_b64`):
+/// JSON is `body_text` when UTF-8, else `body_b64`; see ``CassetteBody``).
+/// The constructors in `CassetteEvent+Constructors.swift` write exactly these:
 /// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
 /// - `client_request`: `method`, `path`, `query` (or null), `headers`
 ///   (object of name to value, secrets redacted), `body`.
@@ -20,7 +21,8 @@ import Wire
 ///   are the ones the network gave.
 /// - `client_response`: `status`, `headers`, and `body` when not streamed.
 /// - `client_event`: `event` (name or null), `data` (JSON value) or
-///   `data_text` when the data is not JSON.
+///   `data_text` when the data is not JSON (or would not re-serialize to the
+///   same text), then `id` and `retry` only when the frame had them.
 /// - `diagnostic`: `severity`, `path`, `message`.
 /// - `error`: `stage`, `type`, `message`, `status`.
 /// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
@@ -80,6 +82,28 @@ public struct CassetteEvent: Sendable, Hashable {
             object.append(key: member.key, value: member.value)
         }
         return .object(object)
+    }
+
+    /// Appends the line's JSON (exactly ``json``'s compact text) and a
+    /// newline, without building the intermediate object.
+    public func writeLine(to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeString(kind, to: &output)
+        if let exchange {
+            output.append(contentsOf: #","x":"#.utf8)
+            JSONValue.writeString(exchange, to: &output)
+        }
+        if let timeMicros {
+            output.append(contentsOf: #","t_us":"#.utf8)
+            output.append(contentsOf: String(timeMicros).utf8)
+        }
+        for member in fields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
+            output.append(UInt8(ascii: ","))
+            JSONValue.writeString(member.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            member.value.write(to: &output)
+        }
+        output.append(contentsOf: "}\n".utf8)
     }
 
     /// Reads a line's JSON object; nil when it has no string `kind`.

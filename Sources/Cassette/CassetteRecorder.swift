@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Records cassette events from any thread without ever blocking the caller.
+///
+/// Events go through a bounded queue to one writer thread, which serializes
+/// each as a JSON line into a ``CassetteWriter``. The writer flushes a
+/// complete LZ4 block after every batch holding an `end` line, on
+/// ``flush()``, and at least every `flushInterval` while there is unflushed
+/// data; so after `kill -9` everything up to ~`flushInterval` ago can be read.
+/// When the queue is full, events are dropped and counted; the proxy writes
+/// ``takeDroppedSinceLastEnd()`` into its next `end` line.
+///
+/// Call ``close()`` on shutdown (SIGINT, SIGTERM): it drains the queue and
+/// ends the LZ4 frame so the file is complete. Dropping the last reference
+/// closes it too.
+public final class CassetteRecorder: Sendable {
+    private let core: CassetteRecorderCore
+
+    /// The directory the cassettes go to.
+    public let directory: String
+
+    /// Creates `directory` if missing, opens the first cassette file (so an
+    /// unwritable directory fails here, with a clear message) and starts the
+    /// writer thread.
+    /// - Parameters:
+    ///   - maxFileBytes: a file is rotated when its compressed size reaches this.
+    ///   - queueCapacity: events waiting for the writer beyond this are dropped.
+    ///   - flushInterval: the longest unflushed data waits for a flush.
+    public init(
+        directory: String, maxFileBytes: Int = 256 << 20, queueCapacity: Int = 65_536,
+        flushInterval: Duration = .milliseconds(100)
+    ) throws {
+        let writer = try CassetteWriter(directory: directory, maxFileBytes: maxFileBytes)
+        self.directory = directory
+        core = CassetteRecorderCore(
+            writer: writer, capacity: max(1, queueCapacity), flushInterval: flushInterval)
+        let core = core
+        let thread = Thread { core.run() }
+        thread.name = "cassette-writer"
+        thread.start()
+    }
+
+    deinit { core.close() }
+
+    /// Queues `event` for the writer; drops and counts it when the queue is
+    /// full or the recorder is closed. Never blocks on the disk, never throws.
+    public func record(_ event: CassetteEvent) {
+        core.record(.event(event))
+    }
+
+    /// Queues a closure that makes the event on the writer thread, so the
+    /// costly part of building a line (parsing a JSON body, base64) is not
+    /// paid on the caller's thread. Capture the values (bytes, times) when
+    /// calling: the closure runs later. Dropped and counted like an event.
+    public func record(_ makeEvent: @escaping @Sendable () -> CassetteEvent) {
+        core.record(.deferred(makeEvent))
+    }
+
+    /// Events dropped since the recorder started.
+    public var droppedEvents: Int { core.state.withLock { $0.dropped } }
+
+    /// Events dropped since the last call, resetting the count; the proxy
+    /// puts it in the `end` line it writes next.
+    public func takeDroppedSinceLastEnd() -> Int {
+        core.state.withLock { state in
+            defer { state.droppedSinceEnd = 0 }
+            return state.droppedSinceEnd
+        }
+    }
+
+    /// Asks the writer to flush a complete block soon; does not wait.
+    public func flush() {
+        core.state.withLock { $0.flushRequested = true }
+        core.wakeUp.signal()
+    }
+
+    /// Drains the queue, ends the LZ4 frame and closes the file, waiting for
+    /// the writer thread to finish. Later events are dropped and counted.
+    /// Safe to call more than once, from any thread.
+    public func close() {
+        core.close()
+    }
+
+    /// The cassette files written so far, in order; the last is current.
+    public var files: [String] { core.state.withLock { $0.files } }
+
+    /// The first write error, after which nothing more is written (every
+    /// later event is counted as dropped); nil while all is well.
+    public var writeError: CassetteWriteError? { core.state.withLock { $0.writeError } }
+
+    /// Tests hold the writer to fill the queue deterministically.
+    func holdWriter() { core.state.withLock { $0.held = true } }
+
+    func releaseWriter() {
+        core.state.withLock { $0.held = false }
+        core.wakeUp.signal()
+    }
+}

@@ -1,0 +1,180 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The state shared by a ``CassetteRecorder`` and its writer thread. It does
+/// not refer back to the recorder, so the recorder's deinit can close it.
+final class CassetteRecorderCore: Sendable {
+    /// A queued event, or the closure that makes it on the writer thread.
+    enum Pending: Sendable {
+        case event(CassetteEvent)
+        case deferred(@Sendable () -> CassetteEvent)
+
+        var event: CassetteEvent {
+            switch self {
+            case .event(let event): event
+            case .deferred(let makeEvent): makeEvent()
+            }
+        }
+    }
+
+    struct State {
+        var queue: [Pending] = []
+        var dropped = 0
+        var droppedSinceEnd = 0
+        var flushRequested = false
+        var closing = false
+        var held = false
+        var files: [String] = []
+        var writeError: CassetteWriteError?
+    }
+
+    let state: Mutex<State>
+    /// Signalled when the queue goes from empty to not empty, on flush and on
+    /// close, so the writer sleeps while there is nothing to do.
+    let wakeUp = DispatchSemaphore(value: 0)
+    /// Signalled once when the writer thread has closed the file; each
+    /// waiter passes the signal on, so every close() returns.
+    private let finished = DispatchSemaphore(value: 0)
+    /// Only the writer thread locks this (uncontended), which is how the
+    /// non-Sendable writer is handed to it safely.
+    private let writer: Mutex<CassetteWriter>
+    private let capacity: Int
+    private let flushIntervalNanos: UInt64
+
+    init(writer: consuming sending CassetteWriter, capacity: Int, flushInterval: Duration) {
+        let files = writer.files
+        self.writer = Mutex(writer)
+        self.capacity = capacity
+        let (seconds, attoseconds) = flushInterval.components
+        flushIntervalNanos = UInt64(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        state = Mutex(State(files: files))
+    }
+
+    func record(_ event: Pending) {
+        let wasEmpty = state.withLock { state -> Bool in
+            guard !state.closing, state.writeError == nil, state.queue.count < capacity else {
+                state.dropped += 1
+                state.droppedSinceEnd += 1
+                return false
+            }
+            state.queue.append(event)
+            return state.queue.count == 1
+        }
+        if wasEmpty { wakeUp.signal() }
+    }
+
+    func close() {
+        let alreadyClosing = state.withLock { state in
+            defer { state.closing = true }
+            return state.closing
+        }
+        if !alreadyClosing { wakeUp.signal() }
+        finished.wait()
+        finished.signal()
+    }
+
+    /// The writer thread's loop: take everything queued, write it, flush when
+    /// due, sleep until woken or the next flush is due.
+    func run() {
+        // The batch and the queue swap buffers, each uniquely owned, so
+        // neither side copies or reallocates in the steady state.
+        var batch: [Pending] = []
+        var unflushed = false
+        var lastFlush = DispatchTime.now().uptimeNanoseconds
+        while true {
+            batch.removeAll(keepingCapacity: true)
+            let (flushRequested, closing) = state.withLock { state in
+                if !state.held || state.closing { swap(&batch, &state.queue) }
+                defer { state.flushRequested = false }
+                return (state.flushRequested, state.closing)
+            }
+            var holdsEnd = false
+            if !batch.isEmpty {
+                holdsEnd = write(batch)
+                unflushed = true
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if unflushed && (holdsEnd || flushRequested || closing || now &- lastFlush >= flushIntervalNanos) {
+                flushWriter()
+                unflushed = false
+                lastFlush = now
+            }
+            if closing && batch.isEmpty { break }
+            if batch.isEmpty {
+                if unflushed {
+                    _ = wakeUp.wait(timeout: DispatchTime(uptimeNanoseconds: lastFlush &+ flushIntervalNanos))
+                } else {
+                    wakeUp.wait()
+                }
+            }
+        }
+        let error = writer.withLock { writer -> CassetteWriteError? in
+            do throws(CassetteWriteError) {
+                try writer.close()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        state.withLock { state in
+            if state.writeError == nil { state.writeError = error }
+        }
+        finished.signal()
+    }
+
+    /// Writes a batch; true when it held an `end` line. After a write error
+    /// nothing more is written, and the lost events count as dropped.
+    private func write(_ batch: [Pending]) -> Bool {
+        let failed = state.withLock { state in
+            if state.writeError != nil {
+                state.dropped += batch.count
+                state.droppedSinceEnd += batch.count
+            }
+            return state.writeError != nil
+        }
+        if failed { return false }
+        let outcome = writer.withLock {
+            writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
+            let fileCount = writer.files.count
+            var holdsEnd = false
+            for (index, pending) in batch.enumerated() {
+                let event = pending.event
+                do throws(CassetteWriteError) {
+                    try writer.write(event)
+                } catch {
+                    return (holdsEnd, writer.files, error, batch.count - index)
+                }
+                if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
+            }
+            return (holdsEnd, writer.files.count == fileCount ? nil : writer.files, nil, 0)
+        }
+        if outcome.files != nil || outcome.error != nil {
+            state.withLock { state in
+                if let files = outcome.files { state.files = files }
+                if let error = outcome.error, state.writeError == nil {
+                    state.writeError = error
+                    state.dropped += outcome.lost
+                    state.droppedSinceEnd += outcome.lost
+                }
+            }
+        }
+        return outcome.holdsEnd
+    }
+
+    private func flushWriter() {
+        let error = writer.withLock { writer -> CassetteWriteError? in
+            do throws(CassetteWriteError) {
+                try writer.flush()
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error {
+            state.withLock { state in
+                if state.writeError == nil { state.writeError = error }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Wire
+
+/// Removes secrets from what is recorded, keeping a short fingerprint so two
+/// different keys can still be told apart in a cassette.
+///
+/// A fingerprint is `[redacted:<first 8 hex digits of the SHA-256 of the
+/// secret>]`. For `authorization` values with a scheme (`Bearer sk-...`) the
+/// scheme is kept and only the credential is fingerprinted, so the same key
+/// sent as `x-api-key` and as a bearer token gets the same fingerprint.
+public struct Redactor: Sendable {
+    /// Header names always redacted, lowercased.
+    public static let defaultSecretHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie", "set-cookie",
+    ]
+
+    /// Query parameter names whose values are secrets. Gemini sends its key
+    /// as `key=`; the others are common enough elsewhere to be worth it.
+    public static let secretQueryParameters: Set<String> = ["key", "api_key", "apikey", "access_token"]
+
+    /// Lowercased names of the headers this redactor replaces.
+    public let secretHeaders: Set<String>
+
+    /// - Parameter extraHeaders: more header names to redact (any case),
+    ///   from `--redact-header`.
+    public init(extraHeaders: [String] = []) {
+        secretHeaders = Self.defaultSecretHeaders.union(extraHeaders.map { $0.lowercased() })
+    }
+
+    /// The headers as a JSON object of name to value, in order, with secret
+    /// values replaced by fingerprints. A repeated name keeps its first
+    /// spelling and its values are joined with ", " as HTTP does.
+    public func headers(_ headers: [(name: String, value: String)]) -> JSONObject {
+        var object = JSONObject()
+        var seen: Set<String> = []
+        for (name, value) in headers {
+            let lowered = name.lowercased()
+            let recorded = secretHeaders.contains(lowered) ? redactedValue(of: lowered, value) : value
+            if seen.insert(lowered).inserted {
+                object.append(key: name, value: .string(recorded))
+            } else if let existing = object.first(where: { $0.key.lowercased() == lowered }) {
+                object[existing.key] = .string((existing.value.stringValue ?? "") + ", " + recorded)
+            }
+        }
+        return object
+    }
+
+    /// Whether a header with this name is redacted.
+    public func isSecret(_ headerName: String) -> Bool {
+        secretHeaders.contains(headerName.lowercased())
+    }
+
+    /// The URL with secret query parameter values (`key=...`) and any
+    /// password in the authority replaced by fingerprints.
+    public func url(_ url: String) -> String {
+        var text = Substring(url)
+        var fragment: Substring = ""
+        if let hash = text.firstIndex(of: "#") {
+            fragment = text[hash...]
+            text = text[..<hash]
+        }
+        guard let question = text.firstIndex(of: "?") else { return Self.redactingUserInfo(text) + fragment }
+        let base = Self.redactingUserInfo(text[..<question])
+        let parameters = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
+        let redacted = parameters.map { parameter -> String in
+            guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
+            let name = Self.percentDecoded(parameter[..<equals]).lowercased()
+            guard Self.secretQueryParameters.contains(name) else { return String(parameter) }
+            let value = Self.percentDecoded(parameter[parameter.index(after: equals)...])
+            return parameter[..<equals] + "=" + Self.fingerprint(value)
+        }
+        return base + "?" + redacted.joined(separator: "&") + fragment
+    }
+
+    /// `"[redacted:1a2b3c4d]"`: the first 8 hex digits of the secret's SHA-256.
+    public static func fingerprint(_ secret: String) -> String {
+        "[redacted:" + SHA256.hexDigest(secret.utf8).prefix(8) + "]"
+    }
+
+    private func redactedValue(of lowered: String, _ value: String) -> String {
+        if lowered == "authorization" || lowered == "proxy-authorization",
+            let space = value.firstIndex(of: " "),
+            value[..<space].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
+        {
+            let credential = value[value.index(after: space)...].drop(while: { $0 == " " })
+            return value[...space] + Self.fingerprint(String(credential))
+        }
+        return Self.fingerprint(value)
+    }
+
+    /// `scheme://user:password@host/...` keeps the user, fingerprints the password.
+    private static func redactingUserInfo(_ text: Substring) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return String(text) }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = text[authorityStart...].firstIndex(of: "/") ?? text.endIndex
+        guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@"),
+            let colon = text[authorityStart..<at].firstIndex(of: ":")
+        else { return String(text) }
+        let password = percentDecoded(text[text.index(after: colon)..<at])
+        return text[...colon] + fingerprint(password) + text[at...]
+    }
+
+    /// Decodes `%XX` escapes and `+` as space; invalid escapes stay as they are.
+    private static func percentDecoded(_ text: Substring) -> String {
+        guard text.contains("%") || text.contains("+") else { return String(text) }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%"), index + 2 < utf8.count,
+                let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

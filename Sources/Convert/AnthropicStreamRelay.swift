@@ -1,0 +1,77 @@
+import SSE
+import Wire
+
+/// Relays an Anthropic-format upstream's stream to the client, event by
+/// event, as a pure state machine.
+///
+/// Events go out as they came, with three deliberate exceptions:
+/// - `message_start.message.model` becomes the client's requested model, as
+///   in every response the proxy returns;
+/// - a second `message_start` (some Anthropic-compatible servers repeat it,
+///   see fixtures `duplicate-message-start`) is dropped: it carries nothing
+///   new, and a client that sees two may reset the message it is building;
+/// - an event with no `event:` name gets its payload's `type` as the name,
+///   since Anthropic SDKs dispatch on the name.
+/// Usage is tracked from `message_start` and every `message_delta`. After
+/// `message_stop` or `error` nothing more is sent; a stream that ends before
+/// either becomes an `error` event.
+public struct AnthropicStreamRelay: Sendable {
+    let requestedModel: String
+    let upstreamName: String
+    private var started = false
+    private var ended = false
+
+    /// Anthropic usage so far: `message_start`'s, updated by `message_delta`s.
+    public private(set) var usage: JSONObject?
+
+    public init(requestedModel: String, upstreamName: String) {
+        self.requestedModel = requestedModel
+        self.upstreamName = upstreamName
+    }
+
+    public mutating func receive(_ event: SSEEvent) -> [SSEEvent] {
+        guard !ended else { return [] }
+        var event = event
+        var payload: JSONValue?
+        if event.event == nil {
+            payload = try? JSONValue(parsing: event.data)
+            event.event = payload?["type"]?.stringValue
+        }
+        switch event.event {
+        case "message_start":
+            if started { return [] }
+            started = true
+            guard case .object(var object)? = payload ?? (try? JSONValue(parsing: event.data)),
+                case .object(var message)? = object["message"]
+            else { return [event] }
+            usage = message["usage"]?.objectValue
+            if let model = message["model"]?.stringValue, model != requestedModel {
+                message["model"] = .string(requestedModel)
+                object["message"] = .object(message)
+                event.data = JSONValue.object(object).serializedString()
+            }
+        case "message_delta":
+            if let deltaUsage = (payload ?? (try? JSONValue(parsing: event.data)))?["usage"]?.objectValue {
+                var merged = usage ?? [:]
+                for member in deltaUsage { merged[member.key] = member.value }
+                usage = merged
+            }
+        case "message_stop", "error":
+            ended = true
+        default:
+            break
+        }
+        return [event]
+    }
+
+    public mutating func finish(error: APIError?) -> [SSEEvent] {
+        guard !ended else { return [] }
+        ended = true
+        let failure =
+            error
+            ?? APIError(
+                status: 502, type: "api_error",
+                message: "upstream \(upstreamName) stream ended early, before message_stop")
+        return [SSEEvent(event: "error", data: failure.rendered(in: .anthropic).serializedString())]
+    }
+}

@@ -1,0 +1,70 @@
+import Wire
+
+/// OpenAI `chat.completion` -> Anthropic `message`.
+enum OpenAIChatResponseConversion {
+    static func convert(
+        _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
+    ) throws(APIError) -> ConvertedResponse {
+        guard case .object = upstreamBody else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
+        }
+        if upstreamBody["error"].map({ !$0.isNull }) ?? false {
+            throw UpstreamErrorMapper.map(
+                status: 502, body: upstreamBody.serialized(), retryAfter: nil, upstream: route.modelID,
+                dialect: .openai)
+        }
+        guard let choice = upstreamBody["choices"]?[0], let message = choice["message"] else {
+            throw ResponseConverter.unexpectedBody(route: route, reason: "no choices[0].message")
+        }
+        var diagnostics: [ConversionDiagnostic] = []
+        var content: [JSONValue] = []
+        if let reasoning = OpenAIChatResultMapping.reasoningText(message), !reasoning.isEmpty {
+            let signature = OpenAIChatResultMapping.reasoningSignature(message) ?? ""
+            content.append(["type": "thinking", "thinking": .string(reasoning), "signature": .string(signature)])
+        }
+        if let text = OpenAIChatResultMapping.contentText(message["content"]), !text.isEmpty {
+            content.append(["type": "text", "text": .string(text)])
+        }
+        if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
+            content.append(["type": "text", "text": .string(refusal)])
+        }
+        let messageID = OpenAIChatResultMapping.messageID(
+            upstreamID: upstreamBody["id"]?.stringValue, fallbackSeed: upstreamBody)
+        var hasToolUse = false
+        for (index, call) in (message["tool_calls"]?.arrayValue ?? []).enumerated() {
+            let function = call["function"]
+            let arguments = function?["arguments"]?.stringValue ?? ""
+            let (input, wrapped) = ToolArguments.input(from: arguments)
+            if wrapped {
+                diagnostics.append(
+                    .warning(
+                        "/choices/0/message/tool_calls/\(index)/function/arguments",
+                        "not a JSON object; kept as a string under \(ToolArguments.unparsedKey)"))
+            }
+            let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "toolu_\(messageID)_\(index)"
+            content.append([
+                "type": "tool_use", "id": .string(id), "name": function?["name"] ?? "", "input": input,
+            ])
+            hasToolUse = true
+        }
+        let finishReason = choice["finish_reason"]?.stringValue
+        let matchedStop = OpenAIChatResultMapping.matchedStopSequence(choice: choice)
+        var stopReason = OpenAIChatResultMapping.stopReason(
+            finishReason: finishReason, matchedStop: matchedStop, hasToolUse: hasToolUse)
+        if message["refusal"]?.stringValue.map({ !$0.isEmpty }) ?? false { stopReason = "refusal" }
+        let usage =
+            upstreamBody["usage"].flatMap(OpenAIChatResultMapping.anthropicUsage)
+            ?? ["input_tokens": 0, "output_tokens": 0]
+        let body: JSONValue = [
+            "id": .string(messageID),
+            "type": "message",
+            "role": "assistant",
+            "model": .string(requestedModel),
+            "content": .array(content),
+            "stop_reason": .string(stopReason),
+            "stop_sequence": stopReason == "stop_sequence" ? .string(matchedStop ?? "") : .null,
+            "usage": .object(usage),
+        ]
+        return ConvertedResponse(body: body, diagnostics: diagnostics)
+    }
+}

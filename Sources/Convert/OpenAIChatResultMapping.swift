@@ -1,0 +1,79 @@
+import Wire
+
+/// The parts of an OpenAI Chat Completions result that non-streaming and
+/// streaming conversion share: usage, stop reason, message id.
+enum OpenAIChatResultMapping {
+    /// OpenAI usage -> Anthropic usage. OpenAI's `prompt_tokens` include the
+    /// cached ones; Anthropic counts them apart, so `input_tokens` is the
+    /// uncached remainder and the cached ones are `cache_read_input_tokens`.
+    /// DeepSeek's `prompt_cache_hit_tokens` is read when the standard
+    /// `prompt_tokens_details.cached_tokens` is absent.
+    static func anthropicUsage(_ usage: JSONValue) -> JSONObject? {
+        guard case .object = usage else { return nil }
+        let prompt = usage["prompt_tokens"]?.intValue ?? 0
+        let cached =
+            usage["prompt_tokens_details"]?["cached_tokens"]?.intValue
+            ?? usage["prompt_cache_hit_tokens"]?.intValue ?? 0
+        let completion = usage["completion_tokens"]?.intValue ?? 0
+        return [
+            "input_tokens": .int(Int64(max(prompt - cached, 0))),
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": .int(Int64(cached)),
+            "output_tokens": .int(Int64(completion)),
+        ]
+    }
+
+    /// `finish_reason` -> `stop_reason`. A provider that says `stop` after
+    /// emitting tool calls (some do) still gets `tool_use`, or Claude Code
+    /// would not run the tools.
+    static func stopReason(finishReason: String?, matchedStop: String?, hasToolUse: Bool) -> String {
+        switch finishReason {
+        case "length": return "max_tokens"
+        case "tool_calls", "function_call": return "tool_use"
+        case "content_filter": return "refusal"
+        default:
+            if hasToolUse { return "tool_use" }
+            return matchedStop == nil ? "end_turn" : "stop_sequence"
+        }
+    }
+
+    /// The stop sequence that ended the output, when the provider names it:
+    /// vLLM's `stop_reason` and SGLang's `matched_stop` (strings; an integer
+    /// there is a stop token id, not one of the client's sequences).
+    static func matchedStopSequence(choice: JSONValue) -> String? {
+        guard choice["finish_reason"]?.stringValue == "stop" else { return nil }
+        return choice["stop_reason"]?.stringValue ?? choice["matched_stop"]?.stringValue
+    }
+
+    /// `msg_` + the upstream's id, so replays compare cleanly; when there is
+    /// none, a hash of `fallbackSeed` (never random, for the same reason).
+    static func messageID(upstreamID: String?, fallbackSeed: JSONValue) -> String {
+        if let upstreamID, !upstreamID.isEmpty { return "msg_" + upstreamID }
+        return "msg_" + StableHash.hex(fallbackSeed.serialized())
+    }
+
+    /// Reasoning text under the names providers use: `reasoning_content`
+    /// (DeepSeek, Qwen, vLLM) and `reasoning` (OpenRouter, newer vLLM).
+    static func reasoningText(_ message: JSONValue) -> String? {
+        message["reasoning_content"]?.stringValue ?? message["reasoning"]?.stringValue
+    }
+
+    /// A thinking signature only when the provider really sent one
+    /// (OpenRouter's `reasoning_details`); none is ever made up.
+    static func reasoningSignature(_ message: JSONValue) -> String? {
+        for detail in message["reasoning_details"]?.arrayValue ?? [] {
+            if let signature = detail["signature"]?.stringValue, !signature.isEmpty { return signature }
+        }
+        return nil
+    }
+
+    /// Text content: a string, or (some providers) an array of text parts.
+    static func contentText(_ content: JSONValue?) -> String? {
+        switch content {
+        case .string(let text)?: return text
+        case .array(let parts)?:
+            return parts.compactMap { $0["text"]?.stringValue }.joined()
+        default: return nil
+        }
+    }
+}

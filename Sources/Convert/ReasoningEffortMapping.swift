@@ -1,0 +1,44 @@
+import Wire
+
+/// How Anthropic's thinking settings become OpenAI's `reasoning_effort`.
+///
+/// Precedence: the route's own `reasoning_effort`; else the client's
+/// `output_config.effort`; else `thinking.budget_tokens` when thinking is
+/// `enabled`. `thinking.type: disabled`, and `adaptive` with no effort, send
+/// nothing, leaving the upstream its default.
+///
+/// Budget to effort, chosen so Claude Code's own presets land apart
+/// ("think" 4 000, "think hard" 10 000, "ultrathink" 31 999 tokens):
+///
+/// | budget_tokens    | reasoning_effort |
+/// |------------------|------------------|
+/// | up to 4 096      | low              |
+/// | 4 097 to 16 384  | medium           |
+/// | above 16 384     | high             |
+///
+/// `output_config.effort` values pass through, except `max`, which OpenAI
+/// does not accept and becomes `high`.
+///
+/// A model that rejects `reasoning_effort` (non-reasoning models on some
+/// providers) can drop it with `extra_body: {reasoning_effort: null}`.
+enum ReasoningEffortMapping {
+    static let lowBudgetLimit = 4_096
+    static let mediumBudgetLimit = 16_384
+
+    static func effort(route: RouteOptions, thinking: JSONValue?, outputConfig: JSONValue?) -> String? {
+        if let routeEffort = route.reasoningEffort { return routeEffort }
+        let thinkingType = thinking?["type"]?.stringValue
+        if thinkingType == "disabled" { return nil }
+        if let effort = outputConfig?["effort"]?.stringValue {
+            return effort == "max" ? "high" : effort
+        }
+        guard thinkingType == "enabled", let budget = thinking?["budget_tokens"]?.intValue else { return nil }
+        return effort(forBudget: budget)
+    }
+
+    static func effort(forBudget budget: Int) -> String {
+        if budget <= lowBudgetLimit { return "low" }
+        if budget <= mediumBudgetLimit { return "medium" }
+        return "high"
+    }
+}

@@ -1,0 +1,86 @@
+import Wire
+
+/// Turns an upstream's HTTP error into the error the client gets.
+public enum UpstreamErrorMapper {
+    /// The longest raw (non-JSON) body text kept in a message.
+    static let rawTextLimit = 500
+
+    /// Upstream HTTP error -> APIError, status kept, Anthropic type by status
+    /// (400 invalid_request_error, 401 authentication_error, 403
+    /// permission_error, 404 not_found_error, 413 request_too_large, 429
+    /// rate_limit_error, 500 api_error, 503/529 overloaded_error), upstream
+    /// message kept in text.
+    ///
+    /// The message names the upstream and keeps the upstream's own words,
+    /// read from OpenAI's `{"error":{"message"}}`, Anthropic's
+    /// `{"type":"error","error":{"message"}}`, Gemini's
+    /// `{"error":{"code","message","status"}}` (also inside an array),
+    /// `{"message"}`, `{"detail"}` or `{"error":"text"}`, else the raw body
+    /// text, whitespace collapsed and truncated. `retryAfter` is kept.
+    public static func map(
+        status: Int, body: [UInt8], retryAfter: String?, upstream: String, dialect: Dialect
+    ) -> APIError {
+        let detail = upstreamMessage(body: body)
+        return APIError(
+            status: status, type: APIError.anthropicType(forStatus: status),
+            message: "upstream \(upstream) returned HTTP \(status): \(detail)", retryAfter: retryAfter)
+    }
+
+    /// The human-readable message in an upstream error body.
+    static func upstreamMessage(body: [UInt8]) -> String {
+        if let json = try? JSONValue(parsing: body), let message = message(in: json) {
+            return message
+        }
+        return rawText(body)
+    }
+
+    /// The upstream's message in any of the error shapes providers use.
+    static func message(in json: JSONValue) -> String? {
+        if case .array(let items) = json, let first = items.first { return message(in: first) }
+        if let error = json["error"] {
+            if let text = error.stringValue, !text.isEmpty { return text }
+            if let text = error["message"]?.stringValue, !text.isEmpty {
+                let kind = error["type"]?.stringValue ?? error["status"]?.stringValue
+                return kind.map { "\(text) (\($0))" } ?? text
+            }
+        }
+        for key in ["message", "detail"] {
+            if let text = json[key]?.stringValue, !text.isEmpty { return text }
+        }
+        if let detail = json["detail"], !detail.isNull { return detail.serializedString() }
+        return nil
+    }
+
+    private static func rawText(_ body: [UInt8]) -> String {
+        let text = String(decoding: body, as: UTF8.self)
+        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if collapsed.isEmpty { return "(empty body)" }
+        guard collapsed.count > rawTextLimit else { return collapsed }
+        return String(collapsed.prefix(rawTextLimit)) + "…"
+    }
+
+    /// The error frame for an `{"error":...}` payload an upstream sends
+    /// inside a stream, where there is no HTTP status to go by: a numeric
+    /// `code` is taken as the status, otherwise the error type decides.
+    static func streamError(_ payload: JSONValue, upstream: String) -> APIError {
+        let error = payload["error"] ?? payload
+        let status =
+            error["code"]?.intValue.flatMap { (400..<600).contains($0) ? $0 : nil }
+            ?? status(forErrorType: error["type"]?.stringValue ?? error["status"]?.stringValue)
+        let detail = message(in: payload) ?? payload.serializedString()
+        return APIError(
+            status: status, type: APIError.anthropicType(forStatus: status),
+            message: "upstream \(upstream) failed mid-stream: \(detail)")
+    }
+
+    private static func status(forErrorType type: String?) -> Int {
+        switch type?.lowercased() {
+        case let type? where type.contains("rate_limit") || type == "resource_exhausted": 429
+        case let type? where type.contains("overloaded") || type == "unavailable": 529
+        case "invalid_request_error"?, "invalid_argument"?: 400
+        case "authentication_error"?: 401
+        case "permission_error"?: 403
+        default: 500
+        }
+    }
+}

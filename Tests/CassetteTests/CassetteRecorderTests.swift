@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+import Wire
+
+@testable import Cassette
+
+@Suite struct CassetteRecorderTests {
+    @Test func concurrentExchangesStayLinkedAndInOrder() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path)
+        let exchanges = 50
+        let eventsPerExchange = 40
+        await withTaskGroup(of: Void.self) { group in
+            for exchange in 0..<exchanges {
+                group.addTask {
+                    let id = "ex-\(exchange)"
+                    for step in 0..<eventsPerExchange {
+                        if step == eventsPerExchange - 1 {
+                            recorder.record(
+                                .end(
+                                    exchange: id, timeMicros: Int64(step), outcome: "ok", status: 200,
+                                    durationMicros: Int64(step), ttfbMicros: 1, usage: nil,
+                                    droppedEvents: recorder.takeDroppedSinceLastEnd()))
+                        } else if step.isMultiple(of: 2) {
+                            recorder.record(
+                                .upstreamChunk(
+                                    exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8)))
+                        } else {
+                            // Built on the writer thread; order must still be the order of the calls.
+                            recorder.record {
+                                .upstreamChunk(
+                                    exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        recorder.close()
+        #expect(recorder.droppedEvents == 0)
+        #expect(recorder.writeError == nil)
+
+        let files = try CassetteReader.cassetteFiles(in: [directory.path])
+        #expect(files == recorder.files)
+        let contents = try CassetteReader.read(path: try #require(files.first))
+        #expect(contents.tornTail == nil)
+        #expect(contents.events.count == exchanges * eventsPerExchange)
+        let byExchange = Dictionary(grouping: contents.events) { $0.exchange ?? "" }
+        #expect(byExchange.count == exchanges)
+        for (id, events) in byExchange {
+            #expect(events.map(\.timeMicros) == (0..<eventsPerExchange).map { Int64($0) }, "\(id)")
+            for event in events.dropLast() {
+                #expect(event.chunkBytes == Array("\(id)/\(event.timeMicros!)".utf8))
+            }
+            #expect(events.last?.knownKind == .end)
+        }
+    }
+
+    @Test func aFullQueueDropsAndCounts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path, queueCapacity: 4)
+        recorder.holdWriter()
+        for step in 0..<10 {
+            recorder.record(.upstreamChunk(exchange: "d", timeMicros: Int64(step), bytes: [UInt8(step)]))
+        }
+        #expect(recorder.droppedEvents == 6)
+        #expect(recorder.takeDroppedSinceLastEnd() == 6)
+        #expect(recorder.takeDroppedSinceLastEnd() == 0)
+        recorder.releaseWriter()
+        recorder.close()
+        recorder.record(.upstreamChunk(exchange: "d", timeMicros: 99, bytes: []))
+        #expect(recorder.droppedEvents == 7)
+        #expect(recorder.takeDroppedSinceLastEnd() == 1)
+
+        let contents = try CassetteReader.read(path: try #require(recorder.files.first))
+        #expect(contents.events.map(\.timeMicros) == [0, 1, 2, 3])
+    }
+
+    /// An `end` line is flushed without waiting for close(): poll the file
+    /// (not timing-sensitive: it only has to happen, the deadline is generous).
+    @Test func anEndLineIsFlushedWithoutClosing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path, flushInterval: .seconds(3600))
+        defer { recorder.close() }
+        let path = try #require(recorder.files.first)
+        for event in sampleExchange(id: "f") { recorder.record(event) }
+        let deadline = Date().addingTimeInterval(30)
+        var contents = try CassetteReader.read(path: path)
+        while contents.events.last?.knownKind != .end && Date() < deadline {
+            usleep(5_000)
+            contents = try CassetteReader.read(path: path)
+        }
+        #expect(contents.events == sampleExchange(id: "f"))
+        #expect(contents.tornTail?.contains("no end mark") == true)
+    }
+
+    @Test func closeEndsTheFrameAndCanBeRepeated() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path)
+        recorder.record(.upstreamChunk(exchange: "c", timeMicros: 0, bytes: Array("x".utf8)))
+        recorder.close()
+        recorder.close()
+        let contents = try CassetteReader.read(path: try #require(recorder.files.first))
+        #expect(contents.tornTail == nil)
+        #expect(contents.events.count == 1)
+    }
+
+    @Test func anUnwritableDirectoryFailsClearly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let blocker = directory.file("file")
+        try writeFile(blocker, [])
+        do {
+            _ = try CassetteRecorder(directory: blocker + "/cassettes")
+            Issue.record("expected an error")
+        } catch let error as CassetteWriteError {
+            #expect(error.path == blocker + "/cassettes")
+            #expect(error.description.hasPrefix("cassette \(blocker)/cassettes: cannot create the directory"))
+        }
+    }
+
+    /// The secrets a client and a route send appear nowhere in the
+    /// decompressed cassette, only their fingerprints.
+    @Test func secretsNeverReachTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clientKey = "sk-ant-api03-CLIENTSECRET-abcdef"
+        let upstreamKey = "sk-proj-UPSTREAMSECRET-123456"
+        let geminiKey = "AIzaSyGEMINISECRET-xyz"
+        let redactor = Redactor(extraHeaders: ["x-custom-auth"])
+        let recorder = try CassetteRecorder(directory: directory.path)
+        recorder.record(
+            .clientRequest(
+                exchange: "s", timeMicros: 0, method: "POST", path: "/v1/messages", query: nil,
+                headers: redactor.headers([
+                    (name: "X-Api-Key", value: clientKey), (name: "Authorization", value: "Bearer \(clientKey)"),
+                    (name: "Cookie", value: "sid=\(clientKey)"), (name: "x-custom-auth", value: upstreamKey),
+                ]),
+                body: Array(#"{"model":"m"}"#.utf8)))
+        recorder.record(
+            .upstreamRequest(
+                exchange: "s", timeMicros: 1, method: "POST",
+                url: redactor.url("https://example.test/v1beta/models/g:generateContent?key=\(geminiKey)&alt=sse"),
+                headers: redactor.headers([
+                    (name: "authorization", value: "Bearer \(upstreamKey)"), (name: "x-goog-api-key", value: geminiKey),
+                    (name: "api-key", value: upstreamKey),
+                ]),
+                body: []))
+        recorder.record(
+            .upstreamResponse(
+                exchange: "s", timeMicros: 2, status: 200,
+                headers: redactor.headers([(name: "set-cookie", value: "token=\(upstreamKey)")])))
+        recorder.close()
+
+        let path = try #require(recorder.files.first)
+        let text: String
+        if let tool = try decompressWithLZ4Tool(path) {
+            #expect(tool.status == 0)
+            text = String(decoding: tool.output, as: UTF8.self)
+        } else {
+            print("note: /usr/bin/lz4 is not installed; decompressing with the library instead")
+            var content: [UInt8] = []
+            #expect(LZ4FrameDecoder.decode(try fileBytes(path), into: &content) == nil)
+            text = String(decoding: content, as: UTF8.self)
+        }
+        for secret in ["CLIENTSECRET", "UPSTREAMSECRET", "GEMINISECRET"] {
+            #expect(!text.contains(secret), "\(secret) reached the cassette")
+        }
+        #expect(text.contains(Redactor.fingerprint(clientKey)))
+        #expect(text.contains("Bearer " + Redactor.fingerprint(upstreamKey)))
+        #expect(text.contains("key=" + Redactor.fingerprint(geminiKey) + "&alt=sse"))
+    }
+}

@@ -1,0 +1,68 @@
+import Testing
+import Wire
+
+@testable import Cassette
+
+@Suite struct RedactorTests {
+    @Test func fingerprintIsEightHexOfSHA256() {
+        // sha256("abc") = ba7816bf...
+        #expect(Redactor.fingerprint("abc") == "[redacted:ba7816bf]")
+        #expect(Redactor.fingerprint("sk-one") != Redactor.fingerprint("sk-two"))
+    }
+
+    @Test func secretHeadersAreRedactedWhateverTheirCase() {
+        let headers = Redactor().headers([
+            (name: "Authorization", value: "Bearer sk-secret-1"),
+            (name: "X-Api-Key", value: "sk-secret-1"),
+            (name: "x-goog-api-key", value: "AIza-secret"),
+            (name: "api-key", value: "azure-secret"),
+            (name: "Cookie", value: "session=abc"),
+            (name: "set-cookie", value: "a=1"),
+            (name: "Set-Cookie", value: "b=2"),
+            (name: "content-type", value: "application/json"),
+        ])
+        let expected: JSONObject = [
+            "Authorization": .string("Bearer " + Redactor.fingerprint("sk-secret-1")),
+            "X-Api-Key": .string(Redactor.fingerprint("sk-secret-1")),
+            "x-goog-api-key": .string(Redactor.fingerprint("AIza-secret")),
+            "api-key": .string(Redactor.fingerprint("azure-secret")),
+            "Cookie": .string(Redactor.fingerprint("session=abc")),
+            "set-cookie": .string(Redactor.fingerprint("a=1") + ", " + Redactor.fingerprint("b=2")),
+            "content-type": "application/json",
+        ]
+        #expect(headers == expected)
+        #expect(headers.keys == expected.keys)
+    }
+
+    @Test func extraHeadersAreRedacted() {
+        let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
+        let headers = redactor.headers([(name: "x-custom-token", value: "t0k3n"), (name: "x-other", value: "plain")])
+        #expect(headers["x-custom-token"] == .string(Redactor.fingerprint("t0k3n")))
+        #expect(headers["x-other"] == "plain")
+    }
+
+    @Test func authorizationWithoutSchemeIsRedactedWhole() {
+        let headers = Redactor().headers([(name: "authorization", value: "rawsecret")])
+        #expect(headers["authorization"] == .string(Redactor.fingerprint("rawsecret")))
+    }
+
+    @Test func keyQueryParametersAreRedacted() {
+        let redactor = Redactor()
+        let key = "AIzaSyD-secret"
+        #expect(
+            redactor.url(
+                "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key=\(key)")
+                == "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key="
+                + Redactor.fingerprint(key))
+        #expect(redactor.url("http://h/p?key=\(key)#frag") == "http://h/p?key=\(Redactor.fingerprint(key))#frag")
+        #expect(redactor.url("http://h/p?KEY=a%2Bb") == "http://h/p?KEY=\(Redactor.fingerprint("a+b"))")
+        #expect(redactor.url("http://h/p?monkey=1&key") == "http://h/p?monkey=1&key")
+        #expect(redactor.url("http://h/p") == "http://h/p")
+    }
+
+    @Test func passwordsInURLsAreRedacted() {
+        #expect(
+            Redactor().url("https://user:hunter2@example.com/v1?x=1")
+                == "https://user:\(Redactor.fingerprint("hunter2"))@example.com/v1?x=1")
+    }
+}
