@@ -18,10 +18,10 @@ struct DemoBanner: Sendable {
             + #""messages":[{"role":"user","content":"\#(Self.prompt)"}]}"#
         var lines = [
             "Switchboard demo: no config, no keys, no network.",
-            "Every model is routed as OpenAI Chat Completions to a built-in stub upstream "
-                + "(http://127.0.0.1:\(upstreamPort)) that replays a recorded answer at its recorded pace,",
-            "so requests and streamed replies go through the real Anthropic <-> OpenAI conversion. "
-                + "Whatever you ask, the answer is the recorded one.",
+            "Every model name goes, as OpenAI Chat Completions, to a built-in stub upstream on "
+                + "http://127.0.0.1:\(upstreamPort)",
+            "that replays a recorded answer at its recorded pace, through the real Anthropic <-> OpenAI conversion.",
+            "Whatever you ask, the answer is the recorded one.",
             "Switchboard proxy listening on \(url)",
         ]
         if let recordingTo { lines.append("Recording to \(recordingTo)") }

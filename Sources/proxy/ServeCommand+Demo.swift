@@ -41,8 +41,10 @@ extension ServeCommand {
         }
         let proxy = DemoProxyService(upstreamPorts: upstreamPorts) { upstreamPort in
             let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record)
-            return ProxyServer(config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording)
-                .makeApplication { banner.print(port: $0) }
+            return ProxyServer(
+                config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording
+            )
+            .makeApplication { banner.print(port: $0) }
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -39,7 +39,8 @@ import Testing
         var matcher = StubMatcher(recordings: stub.recordings, ignoring: stub.options.ignore, onMiss: .nearest)
         for exchange in try DemoCassette.exchanges() {
             let body = try #require(exchange.upstreamRequest?.bodyBytes)
-            guard case .hit(let recording, _, _) = matcher.match(method: "POST", path: "/v1/chat/completions", body: body)
+            guard
+                case .hit(let recording, _, _) = matcher.match(method: "POST", path: "/v1/chat/completions", body: body)
             else {
                 Issue.record("the recorded request \(exchange.id) must hit")
                 continue

@@ -18,7 +18,8 @@ import Testing
         }
         candidates.append(try DemoSupport.repositoryRoot().appending(path: ".build/debug/proxy"))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw DemoTestError("no proxy executable in \(candidates.map(\.path)); run `swift build --build-tests` first")
+            throw DemoTestError(
+                "no proxy executable in \(candidates.map(\.path)); run `swift build --build-tests` first")
         }
         return found
     }

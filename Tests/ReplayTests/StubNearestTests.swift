@@ -80,8 +80,10 @@ import Wire
     @Test func exactMatchesAreStillHits() throws {
         var matcher = try Self.matcher(.nearest)
         let body = #"{"messages":[{"content":"hi","role":"user"}],"model":"m"}"#
-        guard case .hit(let recording, _, _) = matcher.match(method: "POST", path: "/v1/chat/completions",
-            body: Array(body.utf8))
+        guard
+            case .hit(let recording, _, _) = matcher.match(
+                method: "POST", path: "/v1/chat/completions",
+                body: Array(body.utf8))
         else {
             Issue.record("expected a hit")
             return

@@ -95,7 +95,8 @@ public struct StubMatcher: Sendable {
             return .hit(expected, copy: 1, copies: 1)
         }
         if onMiss == .nearest,
-            let nearest = nearestServable(method: method, path: path, canonical: canonical, among: cursor..<(cursor + 1))
+            let nearest = nearestServable(
+                method: method, path: path, canonical: canonical, among: cursor..<(cursor + 1))
         {
             cursor += 1
             return nearest

@@ -39,7 +39,8 @@ struct StubResponder: HTTPResponder {
             return try await serve(recording.reply, context: context)
         case .miss(let miss):
             let nearest = miss.nearest.map { " nearest x=\($0.exchangeID) file=\($0.file)" } ?? ""
-            stub.logger.info("MISS \(method) \(path) -> \(miss.status)\(nearest)\(Self.differingPaths(miss.differences))")
+            stub.logger.info(
+                "MISS \(method) \(path) -> \(miss.status)\(nearest)\(Self.differingPaths(miss.differences))")
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(

@@ -38,8 +38,9 @@ enum DemoSupport {
 
     /// The text of the demo's recorded non-streaming message.
     static func recordedMessageText() throws -> String {
-        guard let text = try recordedExchange(streaming: false).clientResponse?["body"]?["content"]?[0]?["text"]?
-            .stringValue
+        guard
+            let text = try recordedExchange(streaming: false).clientResponse?["body"]?["content"]?[0]?["text"]?
+                .stringValue
         else { throw DemoTestError("the non-streaming demo exchange has no recorded text") }
         return text
     }
