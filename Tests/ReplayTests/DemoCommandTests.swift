@@ -3,6 +3,7 @@ import Foundation
 import Replay
 import TestSupport
 import Testing
+import Wire
 
 /// `proxy serve --demo` as a user runs it: the real executable, with an
 /// empty home, no config and no key.
@@ -105,6 +106,11 @@ import Testing
         #expect(banner.contains("curl -N \(baseURL)/v1/messages"))
         #expect(banner.contains("ANTHROPIC_BASE_URL=\(baseURL) ANTHROPIC_API_KEY=demo claude -p"))
         #expect(banner.contains("Recording to \(cassettes.path)"))
+        // The banner's curl example is the recorded request, so it is served exactly (a HIT).
+        let curl = try #require(banner.split(separator: "\n").first { $0.contains("curl -N") })
+        let curlBody = try #require(curl.split(separator: "-d '").last?.dropLast())
+        let recorded = try DemoSupport.recordedExchange(streaming: true).clientRequest?["body"]
+        #expect(try JSONValue(parsing: Array(curlBody.utf8)) == recorded)
         #expect(proxy.errors.contains("NEAR POST /v1/chat/completions -> 200"))
         // No config was read or written: the home stays empty.
         #expect(try FileManager.default.subpathsOfDirectory(atPath: home.path) == [])
