@@ -1,7 +1,47 @@
 #!/usr/bin/env bash
-# The whole test suite: unit and server tests, then the end-to-end runs with
-# real clients. This is what CI runs.
+# The whole test suite, as CI runs it (`bash .ci/run` calls this):
+#   1. machine set-up (liblz4-dev, lz4, jq, wrk from Debian; idempotent);
+#   2. the Swift build, with warnings as errors, and every Swift test;
+#   3. the conversion regression run: `log-replay verify` over cassettes/;
+#   4. cassettes are standard LZ4: Debian's `lz4 -dc` piped to `jq`;
+#   5. real clients, no network: the Claude Code CLI and the anthropic SDK
+#      through `proxy serve` to local fake upstreams, and Claude Code again
+#      through the proxy to `stub-upstream` replaying the corpus.
+# Stops at the first failing step; prints `N passed, N failed` per step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+bash tools/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "swift build --build-tests"
 swift build --build-tests
+step "swift test"
 swift test --skip-build
+
+BIN="$(swift build --show-bin-path)"
+export SWITCHBOARD_PROXY_BIN="$BIN/proxy"
+
+step "conversion regression run: log-replay verify cassettes/"
+"$BIN/log-replay" verify cassettes/
+
+step "lz4 -dc | jq over every compressed cassette"
+checked=0
+while IFS= read -r -d '' file; do
+    lz4 -dc "$file" | jq -c . >/dev/null
+    checked=$((checked + 1))
+done < <(find cassettes -name '*.jsonl.lz4' -print0)
+echo "$checked passed, 0 failed"
+
+step "Claude Code CLI through the proxy (openai and anthropic upstreams)"
+bash tools/e2e-claude-code.sh
+
+step "anthropic Python SDK through the proxy"
+python3 tools/e2e/sdk_clients.py
+
+if [[ -x tools/e2e-claude-code-replay.sh ]]; then
+    step "Claude Code CLI through the proxy to stub-upstream replaying the corpus"
+    bash tools/e2e-claude-code-replay.sh
+fi

@@ -1,3 +1,4 @@
+import Cassette
 import Convert
 import Wire
 
@@ -9,7 +10,9 @@ public struct ModelEntry: Sendable {
     /// The upstream's own name for the model (`model_name`); ``passThroughModelName``
     /// sends the client's model name unchanged.
     public var modelName: String
-    /// The upstream's base URL without a trailing slash (`api_base`).
+    /// The upstream's base URL without a trailing slash (`api_base`); a
+    /// query it had (never `key=`) is kept after the path, and goes after the
+    /// endpoint's path in calls.
     public var apiBase: String
     /// The upstream's API shape (`format`).
     public var format: Dialect
@@ -34,6 +37,12 @@ public struct ModelEntry: Sendable {
     public var aliases: [String]
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
+
+    /// What the upstream is called in error messages (and recorded as the
+    /// route's `upstream_name`): `model_id (api_base)`, with anything secret
+    /// in the URL (a password, a `key=`) fingerprinted, since the client and
+    /// the cassette both see it.
+    public var upstreamName: String { "\(modelID) (\(Redactor().url(apiBase)))" }
 
     /// The `model_name` that means "the client's model name, unchanged", for
     /// routes to Anthropic itself.

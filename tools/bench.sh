@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Throughput and added latency of `proxy serve` against direct calls to the same local stub
+# upstream, with wrk, for non-streaming and streaming requests, on an anthropic route
+# (pass-through) and an openai route (converted). Prints a Markdown table for the README.
+#
+#   tools/bench.sh [--quick]
+#
+# Environment:
+#   SWITCHBOARD_PROXY_BIN  proxy binary (default: `swift build -c release --product proxy`)
+#   BENCH_UPSTREAM_CMD     the stub upstream; `{port}` is replaced by a free port. Default: the
+#                          asyncio stub `tools/e2e/fake_upstream.py --scenario bench`. With
+#                          stub-upstream: 'stub-upstream --cassettes DIR --speed 0 --port {port}'
+#                          (it must answer the bench bodies; see tools/bench/bodies.py).
+#   BENCH_DURATION=10 BENCH_LATENCY_DURATION=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16
+#   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
+#   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
+#   BENCH_OUT=FILE         also write the Markdown table to FILE
+# Loopback only; every run is bounded by its duration.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+DURATION="${BENCH_DURATION:-10}"
+LATENCY_DURATION="${BENCH_LATENCY_DURATION:-5}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+if [[ "${1:-}" == --quick ]]; then
+    DURATION=3
+    LATENCY_DURATION=2
+fi
+UPSTREAM_CMD="${BENCH_UPSTREAM_CMD:-$PYTHON $ROOT/tools/e2e/fake_upstream.py --scenario bench --port {port}}"
+FIXTURES="${SWITCHBOARD_FIXTURES:-$ROOT/../shared/fixtures}"
+LUA="$ROOT/tools/bench/post.lua"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")"
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    [[ "${BENCH_KEEP:-0}" == 1 ]] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 1
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_port() { # port, pid, seconds
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+ensure_wrk() {
+    command -v wrk >/dev/null && return
+    log "installing wrk (apt-get)"
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >&2 ||
+        die "could not install wrk"
+}
+
+proxy_bin() {
+    if [[ -n "${SWITCHBOARD_PROXY_BIN:-}" ]]; then
+        echo "$SWITCHBOARD_PROXY_BIN"
+        return
+    fi
+    log "building the proxy in release mode (swift build -c release --product proxy)"
+    (cd "$ROOT" && swift build -c release --product proxy >&2) || return 1
+    echo "$(cd "$ROOT" && swift build -c release --show-bin-path)/proxy"
+}
+
+write_config() { # path, upstream port
+    "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/bench.sh." \
+        --route "bench-anthropic,anthropic,http://127.0.0.1:$2,bench-upstream,sk-bench-upstream-not-real" \
+        --route "bench-openai,openai,http://127.0.0.1:$2/v1,bench-upstream,sk-bench-upstream-not-real" >"$1"
+}
+
+start_proxy() { # name, extra args...; sets PROXY_PORT and PROXY_PID
+    local name="$1"
+    shift
+    PROXY_PORT="$(free_port)"
+    "$PROXY" serve --host 127.0.0.1 --port "$PROXY_PORT" --config "$WORK/models.yaml" "$@" \
+        >"$WORK/$name.log" 2>&1 &
+    PROXY_PID=$!
+    PIDS+=("$PROXY_PID")
+    wait_for_port "$PROXY_PORT" "$PROXY_PID" 30 || {
+        tail -n 40 "$WORK/$name.log" >&2
+        die "$name did not start"
+    }
+}
+
+# One request first: a benchmark of error responses would be meaningless.
+check_once() { # url, body, expected text
+    local status
+    status="$(curl -sS -o "$WORK/check.out" -w '%{http_code}' -H 'content-type: application/json' \
+        -H 'anthropic-version: 2023-06-01' -H 'x-api-key: sk-bench-not-a-real-key' \
+        --max-time 10 --data-binary "@$2" "$1")" || status="curl failed"
+    if [[ "$status" != 200 ]] || ! grep -qF "$3" "$WORK/check.out"; then
+        log "check failed for $1 (status $status):"
+        head -c 600 "$WORK/check.out" >&2
+        echo >&2
+        return 1
+    fi
+}
+
+FAILURES=0
+run_wrk() { # scenario, target, phase, url, body
+    local threads="$THREADS" connections="$CONNECTIONS" duration="$DURATION" line
+    if [[ "$3" == latency ]]; then
+        threads=1 connections=1 duration="$LATENCY_DURATION"
+    elif [[ "$3" == warmup ]]; then
+        duration=1
+    fi
+    wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s -s "$LUA" "$4" -- "$5" \
+        >"$WORK/wrk.out" 2>&1
+    [[ "$3" == warmup ]] && return
+    line="$(sed -n 's/^BENCH_JSON //p' "$WORK/wrk.out")"
+    if [[ -z "$line" ]]; then
+        cat "$WORK/wrk.out" >&2
+        log "wrk gave no result for $1 $2 $3"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    "$PYTHON" - "$1" "$2" "$3" "$line" >>"$WORK/results.jsonl" <<'EOF'
+import json, sys
+row = {"scenario": sys.argv[1], "target": sys.argv[2], "phase": sys.argv[3]}
+row.update(json.loads(sys.argv[4]))
+print(json.dumps(row))
+EOF
+    local errors
+    errors="$("$PYTHON" -c 'import json, sys
+r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))' "$line")"
+    log "$(printf '%-32s %-13s %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s' "$1" "$2" "$3" \
+        "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$line")" \
+        "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["p50_us"]/1000)' "$line")" \
+        "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["p99_us"]/1000)' "$line")" \
+        "$errors")"
+    if ((errors > 0)); then
+        log "$1 $2 $3: $errors errors (non-2xx, timeouts or socket errors)"
+        FAILURES=$((FAILURES + 1))
+    fi
+}
+
+# Targets are interleaved per scenario and phase (direct, proxy, proxy+record, then the next
+# phase), so a change in background load hits every column alike instead of skewing one.
+TARGETS=()      # "name url-base" pairs, filled by main
+bench_all() {
+    local name path direct_body proxy_body expected target base body url phase ok
+    while IFS=$'\t' read -r name path direct_body proxy_body expected; do
+        if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
+        ok=()
+        for target in "${TARGETS[@]}"; do
+            read -r target base <<<"$target"
+            if [[ "$target" == direct ]]; then
+                body="$direct_body" url="$base$path"
+            else
+                body="$proxy_body" url="$base/v1/messages"
+            fi
+            if check_once "$url" "$body" "$expected"; then
+                run_wrk "$name" "$target" warmup "$url" "$body"
+                ok+=("$target $url $body")
+            else
+                FAILURES=$((FAILURES + 1))
+            fi
+        done
+        for phase in load latency; do
+            for target in "${ok[@]}"; do
+                read -r target url body <<<"$target"
+                # Recording's cost is a throughput question: its latency run is skipped.
+                [[ "$target" == proxy+record && "$phase" == latency ]] && continue
+                run_wrk "$name" "$target" "$phase" "$url" "$body"
+            done
+        done
+    done <"$WORK/scenarios.tsv"
+}
+
+main() {
+    ensure_wrk
+    command -v curl >/dev/null || die "curl is needed"
+    PROXY="$(proxy_bin)" || die "could not build the proxy"
+    [[ -x "$PROXY" ]] || die "no proxy binary at $PROXY"
+    "$PYTHON" "$ROOT/tools/bench/bodies.py" "$WORK/bodies" "$FIXTURES" >"$WORK/scenarios.tsv" ||
+        die "could not write the request bodies"
+
+    local upstream_port loadavg
+    loadavg="$(cut -d' ' -f1-3 /proc/loadavg)"
+    upstream_port="$(free_port)"
+    log "upstream: ${UPSTREAM_CMD//\{port\}/$upstream_port}"
+    # Word splitting of the command template is intended: it is a command line.
+    # shellcheck disable=SC2086
+    ${UPSTREAM_CMD//\{port\}/$upstream_port} >"$WORK/upstream.log" 2>&1 &
+    local upstream_pid=$!
+    PIDS+=("$upstream_pid")
+    wait_for_port "$upstream_port" "$upstream_pid" 15 || {
+        cat "$WORK/upstream.log" >&2
+        die "the stub upstream did not start"
+    }
+    write_config "$WORK/models.yaml" "$upstream_port"
+
+    TARGETS=("direct http://127.0.0.1:$upstream_port")
+    start_proxy proxy
+    local proxy_pid="$PROXY_PID"
+    TARGETS+=("proxy http://127.0.0.1:$PROXY_PORT")
+    if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
+        mkdir -p "$WORK/cassettes"
+        start_proxy proxy-record --record "$WORK/cassettes"
+        TARGETS+=("proxy+record http://127.0.0.1:$PROXY_PORT")
+    fi
+    local record_pid="$PROXY_PID"
+
+    bench_all
+
+    local rss
+    rss="$(ps -o rss= -p "$proxy_pid" | tr -d ' ')"
+    log "proxy RSS after the runs: $((${rss:-0} / 1024)) MiB"
+    local per_exchange="null"
+    if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
+        kill "$record_pid" 2>/dev/null && wait "$record_pid" 2>/dev/null # a clean stop closes the LZ4 frame
+        local bytes requests
+        bytes="$(find "$WORK/cassettes" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
+        requests="$("$PYTHON" -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(r["requests"] for r in rows if r["target"] == "proxy+record"))' "$WORK/results.jsonl")"
+        ((requests > 0)) && per_exchange="$(awk -v b="$bytes" -v r="$requests" 'BEGIN { printf "%.1f", b / r }')"
+        log "recorded $bytes bytes for ~$requests exchanges (+ warm-ups and checks)"
+    fi
+
+    local meta
+    meta="$("$PYTHON" -c 'import json, os, sys
+a = sys.argv
+print(json.dumps({"threads": a[1], "connections": a[2], "duration": a[3], "latency_duration": a[4],
+    "upstream": a[5], "cpus": os.cpu_count(), "loadavg": a[6], "proxy": a[7],
+    "cassette_bytes_per_exchange": None if a[8] == "null" else float(a[8])}))' \
+        "$THREADS" "$CONNECTIONS" "$DURATION" "$LATENCY_DURATION" "${UPSTREAM_CMD%% --port*}" "$loadavg" \
+        "$(basename "$PROXY")" "$per_exchange")"
+    echo
+    "$PYTHON" "$ROOT/tools/bench/report.py" "$WORK/results.jsonl" "$meta" | tee "${BENCH_OUT:-/dev/null}"
+    if ((FAILURES > 0)); then
+        log "$FAILURES run(s) failed or had errors; the table is not trustworthy"
+        exit 1
+    fi
+}
+
+main "$@"

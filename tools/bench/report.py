@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Turns tools/bench.sh's results (JSON lines) into a Markdown table for the README.
+
+Each line: {"scenario", "target": "direct"|"proxy"|"proxy+record", "phase": "load"|"latency", ...wrk fields}.
+Throughput comes from the load phase (many connections); latency from the latency phase
+(one connection, one request at a time), where the median is the real per-request cost rather
+than queueing.
+"""
+
+import json
+import sys
+
+
+def ms(us):
+    return "n/a" if us is None else f"{us / 1000:.2f} ms"
+
+
+def main():
+    results_path, meta = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    rows = {}
+    order = []
+    with open(results_path, encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            if r["scenario"] not in order:
+                order.append(r["scenario"])
+            rows[(r["scenario"], r["target"], r["phase"])] = r
+
+    def get(scenario, target, phase, field):
+        r = rows.get((scenario, target, phase))
+        return None if r is None else r.get(field)
+
+    record = any(k[1] == "proxy+record" for k in rows)
+    head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct"]
+    if record:
+        head += ["proxy+record req/s", "record cost"]
+    head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+    for s in order:
+        d_rps, p_rps = get(s, "direct", "load", "rps"), get(s, "proxy", "load", "rps")
+        cells = [f"`{s}`", f"{d_rps:,.0f}" if d_rps else "n/a", f"{p_rps:,.0f}" if p_rps else "n/a"]
+        cells.append(f"{100 * p_rps / d_rps:.0f}%" if d_rps and p_rps else "n/a")
+        if record:
+            r_rps = get(s, "proxy+record", "load", "rps")
+            cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
+            cells.append(f"{100 * (1 - r_rps / p_rps):.1f}%" if r_rps and p_rps else "n/a")
+        d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
+        p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
+        cells.append(f"{ms(d50)} / {ms(d99)}")
+        cells.append(f"{ms(p50)} / {ms(p99)}")
+        cells.append(ms(p50 - d50) if p50 is not None and d50 is not None else "n/a")
+        print("| " + " | ".join(cells) + " |")
+    if meta:
+        print()
+        print(
+            f"Load: wrk {meta.get('threads')} threads, {meta.get('connections')} connections, "
+            f"{meta.get('duration')} s per run; latency: 1 connection, {meta.get('latency_duration')} s. "
+            f"Upstream: {meta.get('upstream')}. Machine: {meta.get('cpus')} CPUs, "
+            f"load average {meta.get('loadavg')} at start. Proxy: {meta.get('proxy')}."
+        )
+        if meta.get("cassette_bytes_per_exchange") is not None:
+            print(f"Recording: {meta['cassette_bytes_per_exchange']:.0f} bytes on disk per exchange (LZ4).")
+
+
+if __name__ == "__main__":
+    main()

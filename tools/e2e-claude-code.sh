@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# End to end with the real Claude Code CLI, no network:
+#   claude -p ... --> proxy serve --> tools/e2e/fake_upstream.py (openai, then anthropic format)
+# The fake upstream streams, in fragments, a Write tool call creating a file, then final text once
+# the tool result comes back. Asserts the file's exact bytes and Claude Code's final text.
+#
+# Environment:
+#   SWITCHBOARD_PROXY_BIN   use this proxy binary instead of `swift build --product proxy`
+#   SWITCHBOARD_E2E_DIRECT  =1: no proxy; Claude Code talks to the fake upstream directly
+#                           (anthropic format only; proves the Claude Code side of this script)
+#   E2E_FORMATS             upstream formats to run (default: "openai anthropic openai+thinking
+#                           anthropic+thinking"; +thinking: the tool call turn starts with a thinking
+#                           block, or reasoning_content for openai, and for anthropic the signature
+#                           must come back intact on the next turn; +multi: then a Read of the file
+#                           and a Bash `wc -c`, whose output must reach Claude Code's final text)
+#   E2E_TIMEOUT             seconds per Claude Code run (default 180)
+#   E2E_KEEP                =1: keep the scratch directories
+#   E2E_WORKDIR             fixed parent of the working directories (default: in the scratch dir), so
+#                           the Write path and the traffic are the same on every run
+#   E2E_RECORD_DIR          pass `--record DIR/<variant>` to the proxy (cassettes for the corpus)
+#   CLAUDE_BIN              use this Claude Code binary instead of claude-agent-sdk's bundled one
+#   E2E_FAKE_ARGS           extra fake_upstream.py arguments (e.g. "--content wrong" to see a failure)
+#   PYTHON                  interpreter for pip and the fake upstream (default python3)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+SDK_VERSION="0.2.184"
+FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi}"
+TIMEOUT="${E2E_TIMEOUT:-180}"
+DIRECT="${SWITCHBOARD_E2E_DIRECT:-0}"
+FAKE="$ROOT/tools/e2e/fake_upstream.py"
+FILE_NAME="hello.txt"
+FILE_CONTENT=$'hello from switchboard \u2713\n'
+FINAL_TEXT="Done: wrote the file."
+UPSTREAM_MODEL="fake-e2e-model"
+PROMPT="Create the file $FILE_NAME in the current directory containing the line: hello from switchboard ✓"
+
+PIDS=()
+SCRATCHES=()
+stop_started() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    PIDS=()
+}
+cleanup() {
+    stop_started
+    if [[ "${E2E_KEEP:-0}" != 1 ]]; then
+        local dir
+        for dir in "${SCRATCHES[@]}"; do rm -rf "$dir"; done
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[e2e] %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# --- Claude Code -----------------------------------------------------------------------------------
+claude_bin() {
+    if [[ -n "${CLAUDE_BIN:-}" ]]; then
+        echo "$CLAUDE_BIN"
+        return
+    fi
+    local have
+    have="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("claude-agent-sdk"))' 2>/dev/null || true)"
+    if [[ "$have" != "$SDK_VERSION" ]]; then
+        local t0
+        t0="$(now)"
+        log "installing claude-agent-sdk==$SDK_VERSION with pip (have: ${have:-none})"
+        "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+            "claude-agent-sdk==$SDK_VERSION" >&2 || return 1
+        log "pip install took $(elapsed "$t0") s"
+    fi
+    "$PYTHON" -c 'import claude_agent_sdk, os
+print(os.path.join(os.path.dirname(claude_agent_sdk.__file__), "_bundled", "claude"))'
+}
+
+# --- The proxy -------------------------------------------------------------------------------------
+proxy_bin() {
+    if [[ -n "${SWITCHBOARD_PROXY_BIN:-}" ]]; then
+        echo "$SWITCHBOARD_PROXY_BIN"
+        return
+    fi
+    local t0
+    t0="$(now)"
+    log "building the proxy (swift build --product proxy)"
+    (cd "$ROOT" && swift build --product proxy >&2) || return 1
+    log "build took $(elapsed "$t0") s"
+    echo "$(cd "$ROOT" && swift build --show-bin-path)/proxy"
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_file() { # path, seconds
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        [[ -s "$1" ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+wait_for_health() { # port, pid, seconds
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        kill -0 "$2" 2>/dev/null || return 1
+        curl -fsS -o /dev/null "http://127.0.0.1:$1/health" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# The route: Claude Code's own model names (claude-*, haiku included) go to the fake upstream.
+write_models_yaml() { # path, format, upstream port
+    local base="http://127.0.0.1:$3"
+    [[ "$2" == openai ]] && base="$base/v1"
+    "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/e2e-claude-code.sh." \
+        --route "e2e-fake,$2,$base,$UPSTREAM_MODEL,\${SWITCHBOARD_E2E_UPSTREAM_KEY},claude-*" >"$1"
+}
+
+show_logs() { # scratch
+    local name
+    for name in claude.stdout claude.stderr proxy.log models.yaml upstream.log upstream.out; do
+        if [[ -s "$1/$name" ]]; then
+            printf -- '----- %s -----\n' "$name"
+            tail -n 60 "$1/$name"
+        fi
+    done
+    printf -- '----- files in the working directory -----\n'
+    ls -la "$1/workdir/"
+}
+
+# Returns 0 on pass. Prints the reason on failure.
+run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
+    local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 scratch t0
+    [[ "$variant" == *+thinking* ]] && thinking=1
+    [[ "$variant" == *+multi* ]] && multi=1
+    local fake_args=() tools="Write" expected_text="$FINAL_TEXT"
+    ((thinking)) && fake_args+=(--thinking)
+    if ((multi)); then
+        fake_args+=(--scenario multi)
+        tools="Write Read Bash"
+        expected_text="$FINAL_TEXT Bash said: $(printf '%s' "$FILE_CONTENT" | wc -c) $FILE_NAME"
+    fi
+    t0="$(now)"
+    scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
+    SCRATCHES+=("$scratch")
+    # A fixed working directory (E2E_WORKDIR) makes the Write path, and so the recorded traffic,
+    # the same on every run: what record/replay needs.
+    local work="$scratch/work"
+    [[ -n "${E2E_WORKDIR:-}" ]] && work="$E2E_WORKDIR/$variant"
+    rm -rf "$work"
+    mkdir -p "$scratch/home" "$work"
+    ln -s "$work" "$scratch/workdir" 2>/dev/null
+
+    "$PYTHON" "$FAKE" --format "$fmt" --workdir "$work" --file-name "$FILE_NAME" \
+        --content "$FILE_CONTENT" --final-text "$FINAL_TEXT" \
+        --port-file "$scratch/upstream.port" --log "$scratch/upstream.log" --dump-dir "$scratch/requests" \
+        "${fake_args[@]}" ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
+    local upstream_pid=$!
+    PIDS+=("$upstream_pid")
+    if ! wait_for_file "$scratch/upstream.port" 10; then
+        echo "fake upstream did not start"
+        show_logs "$scratch"
+        return 1
+    fi
+    local upstream_port base_url
+    upstream_port="$(cat "$scratch/upstream.port")"
+
+    if [[ "$DIRECT" == 1 ]]; then
+        base_url="http://127.0.0.1:$upstream_port"
+    else
+        local proxy_port
+        proxy_port="$(free_port)"
+        write_models_yaml "$scratch/models.yaml" "$fmt" "$upstream_port"
+        local record=()
+        [[ -n "${E2E_RECORD_DIR:-}" ]] && record=(--record "$E2E_RECORD_DIR/$variant")
+        SWITCHBOARD_E2E_UPSTREAM_KEY="sk-upstream-e2e-$fmt" \
+            "$PROXY" serve --host 127.0.0.1 --port "$proxy_port" --config "$scratch/models.yaml" "${record[@]}" \
+            >"$scratch/proxy.log" 2>&1 &
+        local proxy_pid=$!
+        PIDS+=("$proxy_pid")
+        if ! wait_for_health "$proxy_port" "$proxy_pid" 30; then
+            echo "proxy did not become healthy on port $proxy_port"
+            show_logs "$scratch"
+            return 1
+        fi
+        base_url="http://127.0.0.1:$proxy_port"
+    fi
+
+    # A clean environment: only what Claude Code needs, nothing from the caller's shell or client.
+    local rc=0
+    (cd "$work" && env -i \
+        PATH="/usr/local/bin:/usr/bin:/bin" \
+        HOME="$scratch/home" \
+        TMPDIR="$scratch" \
+        LANG=C.UTF-8 \
+        ANTHROPIC_BASE_URL="$base_url" \
+        ANTHROPIC_API_KEY="sk-test-switchboard-e2e" \
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+        DISABLE_AUTOUPDATER=1 \
+        timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools "$tools" --permission-mode acceptEdits \
+        </dev/null >"$scratch/claude.stdout" 2>"$scratch/claude.stderr") || rc=$?
+
+    local problems=()
+    ((rc == 124)) && problems+=("Claude Code timed out after ${TIMEOUT}s")
+    ((rc != 0 && rc != 124)) && problems+=("Claude Code exited with status $rc")
+    if [[ ! -f "$work/$FILE_NAME" ]]; then
+        problems+=("$FILE_NAME was not created")
+    elif ! cmp -s "$work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
+        problems+=("$FILE_NAME has the wrong content: $(od -c "$work/$FILE_NAME" | head -3 | tr '\n' ' ')")
+    fi
+    grep -qF "$expected_text" "$scratch/claude.stdout" || problems+=("Claude Code's output lacks \"$expected_text\"")
+    # The upstream must have seen the tool call's turn and the final turn, with the route's model
+    # name when the proxy is in between (proves the request really went through the route).
+    local check
+    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" \
+        "$multi" "$FILE_CONTENT" <<'EOF'
+import json, sys
+log, direct, model, thinking, fmt = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+multi, content = sys.argv[7] == "1", sys.argv[8]
+sys.path.insert(0, sys.argv[6])
+from fake_upstream import THINKING_SIGNATURE
+try:
+    rows = [json.loads(line) for line in open(log, encoding="utf-8")]
+except OSError:
+    rows = []
+answers = [r.get("answer") for r in rows]
+problems = []
+for wanted in ("tool_call", "final"):
+    if wanted not in answers:
+        problems.append(f"the upstream never answered a '{wanted}' turn (answers: {answers})")
+if not direct:
+    main = [r for r in rows if r.get("answer") in ("tool_call", "final", "error_result")]
+    wrong = sorted({str(r.get("model")) for r in main if r.get("model") != model})
+    if wrong:
+        problems.append(f"the upstream saw model(s) {wrong}, not the route's {model!r}")
+tools = [r.get("tool") for r in rows if r.get("answer") == "tool_call"]
+wanted_tools = ["Write", "Read", "Bash"] if multi else ["Write"]
+if tools != wanted_tools:
+    problems.append(f"tool calls answered {tools}, want {wanted_tools} (each exactly once)")
+if multi:
+    # The Read result must carry the file, multi-byte character included, back through the proxy.
+    finals = [r for r in rows if r.get("answer") == "final"]
+    results = finals[-1].get("tool_results", []) if finals else []
+    if len(results) < 2 or content.strip() not in results[1].get("content", ""):
+        problems.append(f"the Read result did not carry the file's content: {results[1:2]}")
+if thinking and fmt == "anthropic":
+    # The thinking block must come back on the next turn with its signature byte for byte.
+    for r in rows:
+        if r.get("answer") == "final" and r.get("thinking_returned") != [THINKING_SIGNATURE]:
+            problems.append(f"thinking signature not returned intact: {r.get('thinking_returned')}")
+print("\n".join(problems))
+EOF
+)"
+    [[ -n "$check" ]] && while IFS= read -r line; do problems+=("$line"); done <<<"$check"
+
+    local took
+    took="$(elapsed "$t0")"
+    if ((${#problems[@]})); then
+        printf '  - %s\n' "${problems[@]}"
+        show_logs "$scratch"
+        log "$variant: failed after $took s"
+        return 1
+    fi
+    log "$variant: $(wc -l <"$scratch/upstream.log") upstream requests, Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-120)"
+    log "$variant: passed in $took s"
+    return 0
+}
+
+main() {
+    local t0 passed=0 failed=0 fmt
+    t0="$(now)"
+    CLAUDE="$(claude_bin)" || { echo "FAIL: could not install claude-agent-sdk==$SDK_VERSION"; echo "0 passed, 1 failed"; exit 1; }
+    [[ -x "$CLAUDE" ]] || { echo "FAIL: no Claude Code binary at $CLAUDE"; echo "0 passed, 1 failed"; exit 1; }
+    log "Claude Code $("$CLAUDE" --version 2>/dev/null) at $CLAUDE"
+    if [[ "$DIRECT" == 1 ]]; then
+        log "DIRECT mode: Claude Code talks to the fake upstream with no proxy in between"
+    else
+        PROXY="$(proxy_bin)" || { echo "FAIL: could not build the proxy"; echo "0 passed, 1 failed"; exit 1; }
+        [[ -x "$PROXY" ]] || { echo "FAIL: no proxy binary at $PROXY"; echo "0 passed, 1 failed"; exit 1; }
+        log "proxy at $PROXY"
+    fi
+    for fmt in $FORMATS; do
+        if [[ "$DIRECT" == 1 && "$fmt" != anthropic* ]]; then
+            echo "SKIP e2e claude-code ($fmt upstream): direct mode speaks Anthropic only"
+            continue
+        fi
+        # Not in a $(...) subshell: the started processes must stay visible to the traps.
+        local report rc=0
+        report="$(mktemp "${TMPDIR:-/tmp}/switchboard-e2e-report.XXXXXX")"
+        run_format "$fmt" >"$report" || rc=$?
+        stop_started
+        if ((rc == 0)); then
+            echo "PASS e2e claude-code ($fmt upstream)"
+            passed=$((passed + 1))
+        else
+            echo "FAIL e2e claude-code ($fmt upstream)"
+            cat "$report"
+            failed=$((failed + 1))
+        fi
+        rm -f "$report"
+    done
+    log "total $(elapsed "$t0") s"
+    echo "$passed passed, $failed failed"
+    ((failed == 0))
+}
+
+main "$@"
