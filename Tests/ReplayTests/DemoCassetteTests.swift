@@ -1,7 +1,9 @@
 import Foundation
 import Proxy
 import Replay
+import SSE
 import Testing
+import Wire
 
 /// The demo cassette built into the binary.
 @Suite struct DemoCassetteTests {
@@ -26,8 +28,12 @@ import Testing
         let streamed = try DemoSupport.recordedExchange(streaming: true)
         // Small chunks, so streaming is visible, and usage in a final chunk.
         #expect(streamed.upstreamChunks.count > 50)
-        let lastPayload = try #require(streamed.upstreamChunks.dropLast().last?["text"]?.stringValue)
-        #expect(lastPayload.contains(#""choices":[]"#) && lastPayload.contains(#""usage":{"#))
+        var parser = SSEParser()
+        let upstreamEvents = parser.parse(streamed.upstreamChunks.flatMap { $0.chunkBytes ?? [] }) + parser.finish()
+        #expect(upstreamEvents.last?.data == "[DONE]")
+        let usageChunk = try JSONValue(parsing: Array(try #require(upstreamEvents.dropLast().last).data.utf8))
+        #expect(usageChunk["choices"] == [])
+        #expect(usageChunk["usage"]?["completion_tokens"]?.intValue ?? 0 > 50)
         #expect(try DemoSupport.recordedStreamedText().contains("Switchboard is a native proxy"))
         #expect(try DemoSupport.recordedMessageText().contains("Switchboard"))
     }
