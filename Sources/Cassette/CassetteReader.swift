@@ -12,7 +12,13 @@ public enum CassetteReader {
     /// unreadable file, a file that is not a cassette, a newer format
     /// version, or a damaged line before the last.
     public static func read(path: String) throws(CassetteReadError) -> CassetteContents {
-        let bytes = try readFile(path)
+        try read(bytes: try readFile(path), path: path)
+    }
+
+    /// Reads a cassette already in memory (one built into a binary, say);
+    /// `path` names it in errors and in the result. Throws as
+    /// ``read(path:)`` does, except for file errors.
+    public static func read(bytes: [UInt8], path: String) throws(CassetteReadError) -> CassetteContents {
         guard !bytes.isEmpty else {
             return CassetteContents(path: path, header: nil, events: [], tornTail: "the file is empty")
         }

@@ -12,6 +12,7 @@ struct ProxyCommand: AsyncParsableCommand {
               ANTHROPIC_BASE_URL=http://127.0.0.1:8082 claude
 
             Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
+            `proxy serve --demo` needs none: it answers every model from a built-in recording, offline.
             """,
         subcommands: [ServeCommand.self])
 }

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
             Recording: --record DIR writes every request, response, chunk and SSE frame, on both sides, to \
             DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
             headers are replaced by a short fingerprint.
+
+            Demo: --demo needs no config, key or network. Every model is served, through the real conversion to \
+            OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
             """)
 
     @Option(help: "The address to listen on.")
@@ -57,6 +60,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(help: "Serve the built-in demo: no config is read or written; no key or network is needed.")
+    var demo = false
+
+    @Option(help: "With --demo: 1 streams at the recorded pace, N times faster, 0 as fast as possible.")
+    var demoSpeed = 1.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
@@ -64,20 +73,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")
         }
+        try validateDemo()
     }
 
     func run() async throws {
         ProxyLogging.bootstrap(level: logLevel)
+        if demo { return try await runDemo() }
         let proxyConfig = loadConfig()
-        var recording: ExchangeRecording?
-        if let record {
-            do {
-                recording = try ExchangeRecording(
-                    directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
-            } catch {
-                Self.fail("cannot record to \(record): \(error)", code: 1)
-            }
-        }
+        let recording = openRecording()
         let server = ProxyServer(
             config: proxyConfig, options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20),
             recording: recording)
@@ -103,7 +106,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private static func fail(_ message: String, code: Int32) -> Never {
+    /// The recording `--record` asks for; exits when it cannot be opened.
+    func openRecording() -> ExchangeRecording? {
+        guard let record else { return nil }
+        do {
+            return try ExchangeRecording(directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
+        } catch {
+            Self.fail("cannot record to \(record): \(error)", code: 1)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(code)
     }
@@ -124,10 +137,15 @@ struct Banner: Sendable {
         self.recordingTo = recordingTo
     }
 
-    func print(port: Int) {
-        // A wildcard address is reached through loopback.
+    /// The URL clients use for a server listening on `host`: a wildcard
+    /// address is reached through loopback.
+    static func baseURL(host: String, port: Int) -> String {
         let reachable = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
-        let url = "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+        return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+    }
+
+    func print(port: Int) {
+        let url = Self.baseURL(host: host, port: port)
         let models = "\(modelCount) model\(modelCount == 1 ? "" : "s")"
         var lines = ["Switchboard proxy listening on \(url) (\(models) from \(configFile))"]
         if let recordingTo { lines.append("Recording to \(recordingTo)") }

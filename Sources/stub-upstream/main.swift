@@ -11,7 +11,9 @@ import Replay
             Requests match recorded upstream requests by method, path (or a path that ends with it) and JSON body, \
             keys sorted and volatile fields ignored. Identical requests get their recorded copies in order, then the \
             last again. A miss is a 404, or a 409 when the nearest recording differs only in body, naming it and the \
-            JSON pointers that differ. One HIT or MISS line per request goes to stderr.
+            JSON pointers that differ; with --on-miss nearest, it is served the nearest recording with the same \
+            method, path and `stream` flag instead (a demo answers any question). One HIT, NEAR or MISS line per \
+            request goes to stderr.
             """)
 
     @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
@@ -25,12 +27,18 @@ import Replay
             "A request JSON pointer to ignore when matching, added to the defaults.",
             discussion: "Ignored by default: \(VolatileFields.requests.map(\.description).joined(separator: " "))."))
     var ignore: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "What a request no recording matches gets: reject (404/409 naming the nearest recording) or nearest "
+                + "(that recording served, when it has the same method, path and stream flag).",
+            valueName: "reject|nearest"))
+    var onMiss: StubMissPolicy = .reject
 
     func run() async throws {
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
         let options = StubUpstream.Options(
             host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
-            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init))
+            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init), onMiss: onMiss)
         let stub: StubUpstream
         do {
             stub = try StubUpstream(cassettes: cassettes, options: options)
@@ -45,3 +53,5 @@ import Replay
         }
     }
 }
+
+extension StubMissPolicy: ExpressibleByArgument {}

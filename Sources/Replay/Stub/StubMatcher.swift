@@ -5,28 +5,39 @@ import Wire
 ///
 /// Identical requests (same method, path and canonical body) are answered
 /// by their recorded copies in order, then by the last copy again. With
-/// `strictOrder`, only the next recording in sequence can match.
+/// `strictOrder`, only the next recording in sequence can match. A request
+/// nothing matches is rejected, or, with ``StubMissPolicy/nearest``, served
+/// the closest recording that answers the same kind of request.
 public struct StubMatcher: Sendable {
     /// What to answer.
     public enum Decision: Sendable {
         /// Serve `recording`, the `copy`-th (1-based) of `copies` identical ones.
         case hit(StubRecording, copy: Int, copies: Int)
+        /// Nothing matched; under ``StubMissPolicy/nearest`` serve `recording`
+        /// anyway, the closest one with the same method, path and `stream`
+        /// flag. `differences` are where the request's body differs from it.
+        case nearest(StubRecording, differences: [JSONDifference])
         case miss(StubMiss)
     }
 
     public let recordings: [StubRecording]
     public let ignoring: [JSONPointerPattern]
     public let strictOrder: Bool
+    public let onMiss: StubMissPolicy
     /// Recording indices with the same method, path and body.
     private var groups: [[Int]]
     private var groupsByKey: [String: [Int]]
     private var served: [Int]
     private var cursor = 0
 
-    public init(recordings: [StubRecording], ignoring: [JSONPointerPattern], strictOrder: Bool = false) {
+    public init(
+        recordings: [StubRecording], ignoring: [JSONPointerPattern], strictOrder: Bool = false,
+        onMiss: StubMissPolicy = .reject
+    ) {
         self.recordings = recordings
         self.ignoring = ignoring
         self.strictOrder = strictOrder
+        self.onMiss = onMiss
         var groups: [[Int]] = []
         var groupsByKey: [String: [Int]] = [:]
         for (index, recording) in recordings.enumerated() {
@@ -60,6 +71,11 @@ public struct StubMatcher: Sendable {
             served[group] += 1
             return .hit(recordings[groups[group][copy]], copy: copy + 1, copies: copies)
         }
+        if onMiss == .nearest,
+            let nearest = nearestServable(method: method, path: path, canonical: canonical, among: recordings.indices)
+        {
+            return nearest
+        }
         return .miss(nearestMiss(method: method, path: path, canonical: canonical, among: recordings.indices))
     }
 
@@ -78,6 +94,13 @@ public struct StubMatcher: Sendable {
             cursor += 1
             return .hit(expected, copy: 1, copies: 1)
         }
+        if onMiss == .nearest,
+            let nearest = nearestServable(
+                method: method, path: path, canonical: canonical, among: cursor..<(cursor + 1))
+        {
+            cursor += 1
+            return nearest
+        }
         return .miss(nearestMiss(method: method, path: path, canonical: canonical, among: cursor..<(cursor + 1)))
     }
 
@@ -86,36 +109,73 @@ public struct StubMatcher: Sendable {
     private func nearestMiss(
         method: String, path: String, canonical: JSONValue?, among candidates: Range<Int>
     ) -> StubMiss {
+        let sameRoute = { (recording: StubRecording) in
+            recording.method == method && StubRecording.pathsMatch(recording.path, path)
+        }
+        if let best = closest(to: canonical, among: candidates, where: sameRoute) {
+            return StubMiss(
+                status: 409, method: method, path: path, reason: "the body differs from the nearest recorded request",
+                nearest: recordings[best.index], differences: best.differences)
+        }
+        if let best = closest(to: canonical, among: candidates, where: { _ in true }) {
+            return StubMiss(
+                status: 404, method: method, path: path, reason: "no recorded request for \(method) \(path)",
+                nearest: recordings[best.index], differences: [])
+        }
+        return StubMiss(
+            status: 404, method: method, path: path, reason: "no recorded upstream requests", nearest: nil,
+            differences: [])
+    }
+
+    /// What ``StubMissPolicy/nearest`` serves: the closest recording with the
+    /// same method, path and `stream` flag, so a streaming client never gets
+    /// a JSON body or the other way round. Nil when there is none.
+    private func nearestServable(
+        method: String, path: String, canonical: JSONValue?, among candidates: Range<Int>
+    ) -> Decision? {
+        let streaming = Self.isStreaming(canonical)
+        let best = closest(to: canonical, among: candidates) { recording in
+            recording.method == method && StubRecording.pathsMatch(recording.path, path)
+                && Self.isStreaming(recording.canonicalBody) == streaming
+        }
+        return best.map { .nearest(recordings[$0.index], differences: $0.differences) }
+    }
+
+    /// The recording among `candidates` that `admits` accepts and whose body
+    /// differs from `canonical` at the fewest paths; the earliest on a tie.
+    private func closest(
+        to canonical: JSONValue?, among candidates: Range<Int>, where admits: (StubRecording) -> Bool
+    ) -> (index: Int, differences: [JSONDifference])? {
         let diff = JSONDiff()
-        var best: (index: Int, sameRoute: Bool, differences: [JSONDifference])?
+        var best: (index: Int, differences: [JSONDifference])?
         var seenGroups = Set<String>()
         for index in candidates {
             let recording = recordings[index]
+            guard admits(recording) else { continue }
             // Identical copies would give the same answer; look at one.
             guard seenGroups.insert(recording.method + " " + recording.path + " " + recording.matchKey).inserted
             else { continue }
-            let sameRoute = recording.method == method && StubRecording.pathsMatch(recording.path, path)
-            if let current = best, current.sameRoute, !sameRoute { continue }
             let differences = diff.differences(expected: recording.canonicalBody, actual: canonical)
-            if let current = best, current.sameRoute == sameRoute, current.differences.count <= differences.count {
-                continue
-            }
-            best = (index, sameRoute, differences)
+            if let current = best, current.differences.count <= differences.count { continue }
+            best = (index, differences)
         }
-        guard let best else {
-            return StubMiss(
-                status: 404, method: method, path: path, reason: "no recorded upstream requests", nearest: nil,
-                differences: [])
-        }
-        let nearest = recordings[best.index]
-        let reason =
-            best.sameRoute
-            ? "the body differs from the nearest recorded request"
-            : "no recorded request for \(method) \(path)"
-        return StubMiss(
-            status: best.sameRoute ? 409 : 404, method: method, path: path, reason: reason, nearest: nearest,
-            differences: best.sameRoute ? best.differences : [])
+        return best
     }
+
+    /// Whether a request body asks for a stream (`"stream": true`, as OpenAI
+    /// and Anthropic bodies do).
+    static func isStreaming(_ body: JSONValue?) -> Bool { body?["stream"]?.boolValue ?? false }
+}
+
+/// What the stub does with a request no recording matches.
+public enum StubMissPolicy: String, Sendable, CaseIterable {
+    /// Answer 404, or 409 when only the body differs, naming the nearest
+    /// recording: the right thing for tests, where a miss is a bug.
+    case reject
+    /// Serve the nearest recording with the same method, path and `stream`
+    /// flag, and log it as NEAR: for demos, where any question gets the
+    /// recorded answer. Without such a recording, reject.
+    case nearest
 }
 
 /// A request no recording answers, with the nearest one and how it differs.

@@ -31,26 +31,37 @@ struct StubResponder: HTTPResponder {
         let decision = stub.matcher.withLock { $0.match(method: method, path: path, body: body) }
         switch decision {
         case .hit(let recording, let copy, let copies):
-            let reply = recording.reply
             let copyNote = copies > 1 ? " copy \(copy)/\(copies)" : ""
-            let outcome =
-                reply.status.map { "\($0)\(reply.cutAfterChunks ? " cut after \(reply.chunks.count) chunks" : "")" }
-                ?? "connection dropped"
-            stub.logger.info(
-                "HIT \(method) \(path) -> \(outcome) x=\(recording.exchangeID) file=\(recording.file)\(copyNote)")
-            return try await serve(reply, context: context)
+            stub.logger.info("HIT \(method) \(path) -> \(Self.served(recording))\(copyNote)")
+            return try await serve(recording.reply, context: context)
+        case .nearest(let recording, let differences):
+            stub.logger.info("NEAR \(method) \(path) -> \(Self.served(recording))\(Self.differingPaths(differences))")
+            return try await serve(recording.reply, context: context)
         case .miss(let miss):
             let nearest = miss.nearest.map { " nearest x=\($0.exchangeID) file=\($0.file)" } ?? ""
-            let paths =
-                miss.differences.isEmpty
-                ? "" : " differs at " + miss.differences.prefix(3).map(\.pointer).joined(separator: ",")
-            stub.logger.info("MISS \(method) \(path) -> \(miss.status)\(nearest)\(paths)")
+            stub.logger.info(
+                "MISS \(method) \(path) -> \(miss.status)\(nearest)\(Self.differingPaths(miss.differences))")
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(
                 status: .init(code: miss.status), headers: headers,
                 body: .init(byteBuffer: ByteBuffer(bytes: miss.body.serialized())))
         }
+    }
+
+    /// What was served, for the log line: how the reply ends, and where it
+    /// was recorded.
+    private static func served(_ recording: StubRecording) -> String {
+        let reply = recording.reply
+        let outcome =
+            reply.status.map { "\($0)\(reply.cutAfterChunks ? " cut after \(reply.chunks.count) chunks" : "")" }
+            ?? "connection dropped"
+        return "\(outcome) x=\(recording.exchangeID) file=\(recording.file)"
+    }
+
+    /// The first few paths where a request differs from a recording.
+    private static func differingPaths(_ differences: [JSONDifference]) -> String {
+        differences.isEmpty ? "" : " differs at " + differences.prefix(3).map(\.pointer).joined(separator: ",")
     }
 
     private func serve(_ reply: StubReply, context: StubRequestContext) async throws -> Response {

@@ -29,10 +29,14 @@ public final class StubUpstream: Sendable {
         /// Request fields matching skips; the default is
         /// ``VolatileFields/requests``.
         public var ignore: [JSONPointerPattern]
+        /// What a request no recording matches gets: a 404/409 naming the
+        /// nearest recording (the default), or that recording served.
+        public var onMiss: StubMissPolicy
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, speed: Double = 1, maxGap: Duration? = nil,
-            strictOrder: Bool = false, ignore: [JSONPointerPattern] = VolatileFields.requests
+            strictOrder: Bool = false, ignore: [JSONPointerPattern] = VolatileFields.requests,
+            onMiss: StubMissPolicy = .reject
         ) {
             self.host = host
             self.port = port
@@ -40,6 +44,7 @@ public final class StubUpstream: Sendable {
             self.maxGap = maxGap
             self.strictOrder = strictOrder
             self.ignore = ignore
+            self.onMiss = onMiss
         }
     }
 
@@ -52,7 +57,10 @@ public final class StubUpstream: Sendable {
         self.options = options
         self.logger = logger ?? Logger(label: "stub-upstream")
         let recordings = exchanges.compactMap { StubRecording(exchange: $0, ignoring: options.ignore) }
-        matcher = Mutex(StubMatcher(recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder))
+        matcher = Mutex(
+            StubMatcher(
+                recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder,
+                onMiss: options.onMiss))
     }
 
     /// A stub answering from the cassettes at `paths` (files or directories).

@@ -7,13 +7,13 @@ import Glibc
 
 /// A built executable of this package run as a child process, its output
 /// collected as it comes, for tests of the command line itself.
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     /// How a child ended.
-    enum Ending: Equatable, CustomStringConvertible {
+    public enum Ending: Equatable, CustomStringConvertible, Sendable {
         case exited(Int32)
         case signalled(Int32)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .exited(let status): "exit status \(status)"
             case .signalled(let signal): "killed by signal \(signal)"
@@ -21,8 +21,8 @@ final class ChildProcess: Sendable {
         }
     }
 
-    struct NotFound: Error, CustomStringConvertible {
-        var description: String
+    public struct NotFound: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// State the pipe readers and the termination handler write to.
@@ -34,11 +34,11 @@ final class ChildProcess: Sendable {
     private let output: Shared<[UInt8]>
     private let errors: Shared<[UInt8]>
     private let ended: Shared<Ending?>
-    let pid: Int32
+    public let pid: Int32
 
     /// The executable `name` from this package's build directory: next to
     /// the running test bundle, else `.build/debug` of the checkout.
-    static func builtExecutable(_ name: String) throws -> URL {
+    public static func builtExecutable(_ name: String) throws -> URL {
         var directories: [URL] = []
         if let runner = Bundle.main.executableURL { directories.append(runner.deletingLastPathComponent()) }
         directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -59,7 +59,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`.
-    init(_ executable: URL, arguments: [String], environment: [String: String]? = nil) throws {
+    public init(_ executable: URL, arguments: [String], environment: [String: String]? = nil) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -97,15 +97,15 @@ final class ChildProcess: Sendable {
         }
     }
 
-    var standardOutput: String { output.value.withLock { String(decoding: $0, as: UTF8.self) } }
-    var standardError: String { errors.value.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var standardOutput: String { output.value.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var standardError: String { errors.value.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// How the child ended; nil while it runs.
-    var ending: Ending? { ended.value.withLock { $0 } }
+    public var ending: Ending? { ended.value.withLock { $0 } }
 
     /// The first whole line of standard output starting with `prefix`, once
     /// it has been printed; nil if the child ends or `limit` passes first.
-    func outputLine(startingWith prefix: String, limit: Duration = .seconds(60)) async -> String? {
+    public func outputLine(startingWith prefix: String, limit: Duration = .seconds(60)) async -> String? {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let lines = standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -116,12 +116,12 @@ final class ChildProcess: Sendable {
         return nil
     }
 
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         _ = kill(pid, signal)
     }
 
     /// Waits for the child to end; nil if it still runs after `limit`.
-    func waitForEnding(limit: Duration = .seconds(60)) async -> Ending? {
+    public func waitForEnding(limit: Duration = .seconds(60)) async -> Ending? {
         let deadline = ContinuousClock.now + limit
         while ending == nil, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -130,7 +130,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Kills the child if it still runs (a failed test must not leave it).
-    func killIfRunning() {
+    public func killIfRunning() {
         if ending == nil { send(SIGKILL) }
     }
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Logging
+import Proxy
+import Replay
+import ServiceLifecycle
+
+/// `proxy serve --demo`: the proxy with built-in routes to an in-process
+/// stub upstream replaying the embedded demo cassette. Nothing is read from
+/// or written to the config directory, and no key or network is needed.
+extension ServeCommand {
+    func validateDemo() throws {
+        guard demo else {
+            guard demoSpeed == 1 else { throw ValidationError("--demo-speed needs --demo.") }
+            return
+        }
+        guard config == nil else {
+            throw ValidationError("--demo uses its own routes and reads no config; drop --config or --demo.")
+        }
+        guard demoSpeed >= 0 else { throw ValidationError("--demo-speed must be 0 or more.") }
+    }
+
+    /// Runs the stub and the proxy in one service group until SIGINT or
+    /// SIGTERM. The group stops them in reverse order: the proxy first, so
+    /// exchanges still streaming from the stub finish, then the stub.
+    func runDemo() async throws {
+        let stub: StubUpstream
+        do {
+            stub = try StubUpstream.demo(speed: demoSpeed, logger: Logger(label: "switchboard.demo-upstream"))
+        } catch {
+            // EX_SOFTWARE: the cassette is part of the binary.
+            Self.fail("the built-in demo cassette is unreadable: \(error)", code: 70)
+        }
+        let recording = openRecording()
+        let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20)
+        let host = self.host
+        let record = self.record
+        let (upstreamPorts, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let upstream = stub.application { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let proxy = DemoProxyService(upstreamPorts: upstreamPorts) { upstreamPort in
+            let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record)
+            return ProxyServer(
+                config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording
+            )
+            .makeApplication { banner.print(port: $0) }
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [upstream, proxy], gracefulShutdownSignals: [.sigint, .sigterm],
+                logger: Logger(label: "switchboard.demo")))
+        do {
+            try await group.run()
+        } catch {
+            Self.fail("cannot serve the demo on \(host):\(port): \(error)", code: 1)
+        }
+    }
+}
