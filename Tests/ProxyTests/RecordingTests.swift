@@ -40,7 +40,7 @@ import Wire
         var bodies: [String: String] = [:]
         var stubBase = ""
         let before = Date()
-        try await ProxyHarness.run(timeout: "3s", recording: ExchangeRecording(recorder: recorder)) { proxy in
+        try await ProxyHarness.run(timeout: "10s", recording: ExchangeRecording(recorder: recorder)) { proxy in
             stubBase = proxy.stub.baseURL
             func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
                 let response = try await reply()

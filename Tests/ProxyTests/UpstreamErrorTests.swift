@@ -84,7 +84,7 @@ import Wire
     }
 
     @Test func silenceMidStreamEndsWithAnErrorFrame() async throws {
-        try await ProxyHarness.run(timeout: "3s") { proxy in
+        try await ProxyHarness.run(timeout: "8s") { proxy in
             var stub = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
             stub.steps += [.delay(.seconds(30)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
             proxy.stub.reply = stub
