@@ -58,7 +58,7 @@ import Wire
             #expect(reply.status == 404)
             #expect(reply.errorType == "not_found_error")
             #expect(reply.errorMessage?.contains("mystery-model") == true)
-            #expect(reply.errorMessage?.contains("gpt, claude, down") == true)
+            #expect(reply.errorMessage?.contains("gpt, claude, gemini, responses, down") == true)
             #expect(proxy.stub.requests.isEmpty)
             try await expectStillServing(proxy)
         }

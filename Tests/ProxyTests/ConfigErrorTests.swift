@@ -41,7 +41,35 @@ import Testing
         let failure = try #require(error(Self.entry.replacingOccurrences(of: "format: openai", with: "format: opena")))
         #expect(failure.line == 5)
         #expect(failure.problem == "unknown format `opena`")
-        #expect(failure.fix.contains("openai or anthropic"))
+        #expect(failure.fix.hasPrefix("Did you mean `openai`? Use one of `openai` ("))
+        for format in ["openai-responses", "gemini", "anthropic"] { #expect(failure.fix.contains("`\(format)`")) }
+    }
+
+    @Test func otherNamesForAFormatSuggestIt() throws {
+        let suggestions = [
+            "responses": "openai-responses", "openai_responses": "openai-responses", "google": "gemini",
+            "Vertex-AI": "gemini", "claude": "anthropic", "chat-completions": "openai", "geminii": "gemini",
+        ]
+        for (written, meant) in suggestions {
+            let failure = try #require(
+                error(Self.entry.replacingOccurrences(of: "format: openai", with: "format: \(written)")))
+            #expect(failure.problem == "unknown format `\(written)`")
+            #expect(failure.fix.hasPrefix("Did you mean `\(meant)`?"), "\(written)")
+        }
+        let nothingLike = try #require(
+            error(Self.entry.replacingOccurrences(of: "format: openai", with: "format: xml")))
+        #expect(nothingLike.fix.hasPrefix("Use one of "))
+    }
+
+    @Test func aKeyInTheBaseURLIsRefused() throws {
+        let failure = try #require(
+            error(
+                Self.entry.replacingOccurrences(of: "https://example.com/v1", with: "https://example.com/v1?key=s3cret")
+            ))
+        #expect(failure.line == 4)
+        #expect(failure.problem == "`api_base` carries a key in its query (`key=`)")
+        #expect(!failure.description.contains("s3cret"))
+        #expect(failure.fix.contains("api_key"))
     }
 
     @Test func undefinedEnvironmentVariableNamesIt() throws {

@@ -125,6 +125,38 @@ import Wire
         #expect(route.entry.routeOptions(requestedModel: "claude-opus-4-1").upstreamModel == "claude-opus-4-1")
     }
 
+    /// The commented examples are the reference users copy: uncommented,
+    /// each parses, and together they cover every format.
+    @Test func defaultConfigExamplesParseWhenUncommented() throws {
+        let uncommented = DefaultConfig.text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("  # - ") || line.hasPrefix("  #   ") ? "  " + line.dropFirst(4) : line
+        }.joined(separator: "\n")
+        let environment = ["OPENAI_API_KEY": "k1", "DEEPSEEK_API_KEY": "k2", "GEMINI_API_KEY": "k3"]
+        let config = try ProxyConfig.parse(yaml: uncommented, file: "default", environment: environment)
+        #expect(config.models.count > 4)
+        #expect(Set(config.models.map(\.format)) == Set(Dialect.allCases))
+    }
+
+    @Test func everyFormatIsAccepted() throws {
+        for (written, dialect) in [
+            ("openai", Dialect.openai), ("openai-responses", .openaiResponses), ("gemini", .gemini),
+            ("anthropic", .anthropic), ("Gemini", .gemini),
+        ] {
+            let config = try ProxyConfig.parse(
+                yaml: "models:\n  - {model_id: a, model_name: m, api_base: \"http://h/v1\", format: \(written)}\n",
+                file: "m.yaml")
+            #expect(config.models.first?.format == dialect)
+        }
+    }
+
+    @Test func aQueryInTheBaseIsKeptWithoutItsSlash() throws {
+        let config = try ProxyConfig.parse(
+            yaml:
+                "models:\n  - {model_id: a, model_name: m, api_base: \"https://h/openai/?api-version=2\", format: openai}\n",
+            file: "m.yaml")
+        #expect(config.models.first?.apiBase == "https://h/openai?api-version=2")
+    }
+
     @Test func defaultPathFollowsXDGThenHome() {
         #expect(
             DefaultConfig.path(environment: ["XDG_CONFIG_HOME": "/x/cfg", "HOME": "/home/u"])

@@ -28,7 +28,7 @@ struct ProxyHarness {
         var errorMessage: String? { json?["error"]?["message"]?.stringValue }
     }
 
-    /// Two routes to the stub, one per upstream format, plus an alias, and a
+    /// Routes to the stub, one per upstream format, plus an alias, and a
     /// route to a port nothing listens on.
     static func config(
         stub: StubHTTPServer, timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil
@@ -47,6 +47,16 @@ struct ProxyHarness {
                 model_name: upstream-claude
                 api_base: \(base)
                 format: anthropic
+                timeout: \(timeout)\(key)
+              - model_id: gemini
+                model_name: gemini-2.5-flash
+                api_base: \(base)/v1beta
+                format: gemini
+                timeout: \(timeout)\(key)
+              - model_id: responses
+                model_name: gpt-5-mini
+                api_base: \(base)/v1
+                format: openai-responses
                 timeout: \(timeout)\(key)
               - model_id: down
                 model_name: nothing

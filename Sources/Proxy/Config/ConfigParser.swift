@@ -14,7 +14,6 @@ struct ConfigParser {
         "model_id", "model_name", "api_base", "format", "api_key", "max_tokens", "context", "extra_headers",
         "extra_body", "reasoning_effort", "temperature", "timeout", "aliases",
     ]
-    static let supportedFormats: [Dialect] = [.openai, .anthropic]
 
     func parse(_ text: String) throws(ConfigError) -> ProxyConfig {
         let root: Node?
@@ -137,19 +136,27 @@ struct ConfigParser {
                 at: node, "`api_base` \"\(base)\" is not an http(s) URL",
                 fix: "Write the upstream's base URL, e.g. https://api.openai.com/v1 or https://api.anthropic.com.")
         }
+        // Keys go in the dialect's key header (see UpstreamEndpoint), never
+        // in a URL, which ends up in logs. Other parameters (Azure's
+        // api-version) are kept and sent after the path.
+        let parameters = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+        if parameters.contains(where: { $0.name.lowercased() == "key" }) {
+            throw failure(
+                at: node, "`api_base` carries a key in its query (`key=`)",
+                fix: "Remove `key=...` from the URL and write the key as `api_key:`; it is sent in a header.")
+        }
+        let query = base.firstIndex(of: "?").map { String(base[$0...]) } ?? ""
+        base.removeLast(query.count)
         while base.hasSuffix("/") { base.removeLast() }
-        return base
+        return base + query
     }
 
     private func format(_ node: Node) throws(ConfigError) -> Dialect {
         let text = try nonEmptyString(node, field: "format")
-        let names = Self.supportedFormats.map(\.rawValue).joined(separator: " or ")
-        guard let dialect = Dialect(rawValue: text.lowercased()), Self.supportedFormats.contains(dialect) else {
-            throw failure(
-                at: node, "unknown format `\(text)`",
-                fix: "Use \(names): `openai` for Chat Completions APIs, `anthropic` for Messages APIs.")
-        }
-        return dialect
+        if let dialect = FormatName.dialect(text) { return dialect }
+        let likely = FormatName.suggestion(for: text) ?? FormatName.all.first { Self.looksAlike($0.rawValue, text) }
+        let guess = likely.map { "Did you mean `\($0.rawValue)`? " } ?? ""
+        throw failure(at: node, "unknown format `\(text)`", fix: "\(guess)Use one of \(FormatName.reference).")
     }
 
     private func tokenCount(_ node: Node, field: String) throws(ConfigError) -> Int {
@@ -297,7 +304,7 @@ struct ConfigParser {
         case "model_id": "It is the name clients send as `model`."
         case "model_name": "It is the upstream's own name for the model, e.g. gpt-4o-mini."
         case "api_base": "It is the upstream's base URL, e.g. https://api.openai.com/v1."
-        case "format": "Use `openai` (Chat Completions) or `anthropic` (Messages)."
+        case "format": "Use one of \(FormatName.reference)."
         default: ""
         }
     }

@@ -53,12 +53,22 @@ public enum DefaultConfig {
         #   model_name        the upstream's own name for the model (required);
         #                     "*" sends the client's model name unchanged
         #   api_base          the upstream's base URL (required). The proxy calls
-        #                     {api_base}/chat/completions for `openai`, and
-        #                     {api_base}/v1/messages for `anthropic` (or
-        #                     {api_base}/messages when api_base ends in /v1)
-        #   format            openai (Chat Completions) | anthropic (Messages) (required)
+        #                       openai            {api_base}/chat/completions
+        #                       openai-responses  {api_base}/responses
+        #                       gemini            {api_base}/models/{model_name}:generateContent,
+        #                                         or :streamGenerateContent?alt=sse when
+        #                                         the client streams
+        #                       anthropic         {api_base}/v1/messages ({api_base}/messages
+        #                                         when api_base ends in /v1)
+        #                     A query (Azure's ?api-version=...) is kept; a key is not
+        #                     allowed there: use api_key
+        #   format            the upstream's API (required): openai (Chat Completions
+        #                     and compatible APIs) | openai-responses (Responses) |
+        #                     gemini (generateContent) | anthropic (Messages)
         #   api_key           a literal key or ${ENV_VAR}; when absent, the client's
-        #                     own x-api-key or bearer token is passed on
+        #                     own x-api-key or bearer token is passed on. Sent as
+        #                     Authorization: Bearer (openai, openai-responses),
+        #                     x-goog-api-key (gemini) or x-api-key (anthropic)
         #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
         #   context           the context window, same sizes (Ki/Mi for 1024-based)
         #   extra_headers     headers sent upstream; values may use ${ENV_VAR}
@@ -96,6 +106,22 @@ public enum DefaultConfig {
           #   api_key: ${DEEPSEEK_API_KEY}
           #   max_tokens: 8K
           #   context: 64K
+
+          # OpenAI's Responses API (reasoning models keep their encrypted
+          # reasoning across turns):
+          # - model_id: gpt5
+          #   model_name: gpt-5-mini
+          #   api_base: https://api.openai.com/v1
+          #   format: openai-responses
+          #   api_key: ${OPENAI_API_KEY}
+
+          # Gemini (thought signatures kept across turns):
+          # - model_id: gemini
+          #   model_name: gemini-2.5-flash
+          #   api_base: https://generativelanguage.googleapis.com/v1beta
+          #   format: gemini
+          #   api_key: ${GEMINI_API_KEY}
+          #   max_tokens: 64K
 
           # A local server (Ollama, llama.cpp, vLLM):
           # - model_id: local

@@ -9,7 +9,9 @@ public struct ModelEntry: Sendable {
     /// The upstream's own name for the model (`model_name`); ``passThroughModelName``
     /// sends the client's model name unchanged.
     public var modelName: String
-    /// The upstream's base URL without a trailing slash (`api_base`).
+    /// The upstream's base URL without a trailing slash (`api_base`); a
+    /// query it had (never `key=`) is kept after the path, and goes after the
+    /// endpoint's path in calls.
     public var apiBase: String
     /// The upstream's API shape (`format`).
     public var format: Dialect

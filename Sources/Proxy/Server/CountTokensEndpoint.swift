@@ -40,8 +40,8 @@ struct CountTokensEndpoint: Sendable {
             logger: context.logger)
         let upstreamBody = body.serialized()
         let upstreamRequest = UpstreamRequest.make(
-            url: UpstreamRequest.countTokensURL(for: route.entry, clientQuery: request.uri.query), entry: route.entry,
-            clientHeaders: request.headers, body: upstreamBody, streaming: false)
+            url: UpstreamRequest.countTokensURL(for: route.entry, route: options, clientQuery: request.uri.query),
+            entry: route.entry, clientHeaders: request.headers, body: upstreamBody, streaming: false)
         return try await context.cancellingOnHangup {
             let response = try await call.send(upstreamRequest, body: upstreamBody)
             return try await call.bufferedResponse(response)

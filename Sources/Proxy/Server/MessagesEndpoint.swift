@@ -36,8 +36,9 @@ struct MessagesEndpoint: Sendable {
             logger: context.logger)
         let upstreamBody = converted.body.serialized()
         let upstreamRequest = UpstreamRequest.make(
-            url: UpstreamRequest.messagesURL(for: route.entry, clientQuery: request.uri.query), entry: route.entry,
-            clientHeaders: request.headers, body: upstreamBody, streaming: streaming)
+            url: UpstreamRequest.messagesURL(
+                for: route.entry, route: options, stream: streaming, clientQuery: request.uri.query),
+            entry: route.entry, clientHeaders: request.headers, body: upstreamBody, streaming: streaming)
         context.logger.debug("\(model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(streaming)")
 
         return try await context.cancellingOnHangup {

@@ -5,32 +5,45 @@ import NIOCore
 
 /// Builds the HTTP request to an upstream: its URL, its headers (with the
 /// right key in the right header for its dialect) and its body.
+///
+/// Paths and key headers come from Convert's ``UpstreamEndpoint``, the one
+/// place that knows them, so the proxy, `stub-upstream` and the tests cannot
+/// disagree.
 enum UpstreamRequest {
-    /// The Messages or Chat Completions URL for `entry`, with the client's
-    /// query passed on to Anthropic-format upstreams (Claude Code sends
-    /// `?beta=true`).
-    static func messagesURL(for entry: ModelEntry, clientQuery: String?) -> String {
-        switch entry.format {
-        case .anthropic:
-            let url = anthropicURL(entry.apiBase, path: "messages")
-            guard let clientQuery, !clientQuery.isEmpty else { return url }
-            return url + "?" + clientQuery
-        default:
-            return entry.apiBase + "/chat/completions"
-        }
+    /// The URL of the route's generate call: Messages, Chat Completions,
+    /// Responses, or Gemini's `generateContent` / `streamGenerateContent`
+    /// (chosen by `stream`, since a Gemini body does not say).
+    ///
+    /// The client's query goes to Anthropic-format upstreams only (Claude
+    /// Code sends `?beta=true`, which means something to Anthropic alone).
+    ///
+    /// A query in `api_base` (Azure's `api-version=...`; never a key, the
+    /// config refuses `key=`) goes after the path.
+    static func messagesURL(
+        for entry: ModelEntry, route: RouteOptions, stream: Bool, clientQuery: String?
+    ) -> String {
+        let (base, baseQuery) = split(entry.apiBase)
+        let url = appending(baseQuery, to: UpstreamEndpoint.url(apiBase: base, route: route, stream: stream))
+        return entry.format == .anthropic ? appending(clientQuery, to: url) : url
     }
 
-    /// `{api_base}/v1/messages/count_tokens` for Anthropic-format upstreams.
-    static func countTokensURL(for entry: ModelEntry, clientQuery: String?) -> String {
-        let url = anthropicURL(entry.apiBase, path: "messages/count_tokens")
-        guard let clientQuery, !clientQuery.isEmpty else { return url }
-        return url + "?" + clientQuery
+    /// `{Messages URL}/count_tokens`, for Anthropic-format upstreams (the
+    /// only ones with such an endpoint), with the client's query.
+    static func countTokensURL(for entry: ModelEntry, route: RouteOptions, clientQuery: String?) -> String {
+        let (base, baseQuery) = split(entry.apiBase)
+        let messages = UpstreamEndpoint.url(apiBase: base, route: route, stream: false)
+        return appending(clientQuery, to: appending(baseQuery, to: messages + "/count_tokens"))
     }
 
-    /// Anthropic bases are written without `/v1` by convention
-    /// (https://api.anthropic.com); accept them with it too.
-    private static func anthropicURL(_ base: String, path: String) -> String {
-        base.hasSuffix("/v1") ? "\(base)/\(path)" : "\(base)/v1/\(path)"
+    /// `api_base` as the part a path is appended to, and its query.
+    private static func split(_ apiBase: String) -> (base: String, query: String?) {
+        guard let mark = apiBase.firstIndex(of: "?") else { return (apiBase, nil) }
+        return (String(apiBase[..<mark]), String(apiBase[apiBase.index(after: mark)...]))
+    }
+
+    private static func appending(_ query: String?, to url: String) -> String {
+        guard let query, !query.isEmpty else { return url }
+        return url + (url.contains("?") ? "&" : "?") + query
     }
 
     /// Headers the client sent that an Anthropic-format upstream needs to
@@ -39,6 +52,9 @@ enum UpstreamRequest {
         HTTPField.Name("anthropic-version")!, HTTPField.Name("anthropic-beta")!,
     ]
 
+    /// The request. The key goes in the header ``UpstreamEndpoint`` names for
+    /// the route's dialect, never in the URL: a URL ends up in logs and proxies
+    /// that headers do not.
     static func make(
         url: String, entry: ModelEntry, clientHeaders: HTTPFields, body: [UInt8], streaming: Bool
     ) -> HTTPClientRequest {
@@ -56,10 +72,8 @@ enum UpstreamRequest {
             }
         }
         if let key = apiKey(entry: entry, clientHeaders: clientHeaders) {
-            switch entry.format {
-            case .anthropic: request.headers.add(name: "x-api-key", value: key)
-            default: request.headers.add(name: "authorization", value: "Bearer \(key)")
-            }
+            let header = UpstreamEndpoint.keyHeader(dialect: entry.format, key: key)
+            request.headers.add(name: header.name, value: header.value)
         }
         for header in entry.extraHeaders {
             request.headers.replaceOrAdd(name: header.name, value: header.value)

@@ -1,0 +1,76 @@
+import Convert
+import HTTPTypes
+import Testing
+
+@testable import Proxy
+
+/// URLs and key headers for each format, as Convert's UpstreamEndpoint
+/// defines them, with the client's query passed to Anthropic only.
+@Suite struct UpstreamRequestTests {
+    private func entry(_ format: Dialect, base: String, key: String? = "k-1") -> ModelEntry {
+        ModelEntry(
+            modelID: "m", modelName: "up-model", apiBase: base, format: format, apiKey: key.map(Secret.init))
+    }
+
+    private func url(_ entry: ModelEntry, stream: Bool, query: String? = "beta=true") -> String {
+        UpstreamRequest.messagesURL(
+            for: entry, route: entry.routeOptions(requestedModel: "claude-x"), stream: stream, clientQuery: query)
+    }
+
+    @Test func urlsPerFormat() {
+        let openAI = entry(.openai, base: "https://api.openai.com/v1")
+        #expect(url(openAI, stream: true) == "https://api.openai.com/v1/chat/completions")
+        let responses = entry(.openaiResponses, base: "https://api.openai.com/v1")
+        #expect(url(responses, stream: false) == "https://api.openai.com/v1/responses")
+        let gemini = entry(.gemini, base: "https://generativelanguage.googleapis.com/v1beta")
+        #expect(
+            url(gemini, stream: true)
+                == "https://generativelanguage.googleapis.com/v1beta/models/up-model:streamGenerateContent?alt=sse")
+        #expect(
+            url(gemini, stream: false)
+                == "https://generativelanguage.googleapis.com/v1beta/models/up-model:generateContent")
+        let anthropic = entry(.anthropic, base: "https://api.anthropic.com")
+        #expect(url(anthropic, stream: true) == "https://api.anthropic.com/v1/messages?beta=true")
+        #expect(url(anthropic, stream: true, query: nil) == "https://api.anthropic.com/v1/messages")
+        #expect(
+            UpstreamRequest.countTokensURL(
+                for: anthropic, route: anthropic.routeOptions(requestedModel: "c"), clientQuery: "beta=true")
+                == "https://api.anthropic.com/v1/messages/count_tokens?beta=true")
+    }
+
+    @Test func aBaseQueryGoesAfterThePath() {
+        let azure = entry(.openai, base: "https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21")
+        #expect(
+            url(azure, stream: true)
+                == "https://x.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21")
+        let gemini = entry(.gemini, base: "https://g.example/v1beta?trace=1")
+        #expect(
+            url(gemini, stream: true)
+                == "https://g.example/v1beta/models/up-model:streamGenerateContent?alt=sse&trace=1")
+    }
+
+    @Test func keyHeaderPerFormatAndNeverInTheURL() {
+        let cases: [(Dialect, String, String)] = [
+            (.openai, "authorization", "Bearer k-1"), (.openaiResponses, "authorization", "Bearer k-1"),
+            (.gemini, "x-goog-api-key", "k-1"), (.anthropic, "x-api-key", "k-1"),
+        ]
+        for (format, header, value) in cases {
+            let route = entry(format, base: "https://h/v1")
+            let target = url(route, stream: true)
+            let request = UpstreamRequest.make(
+                url: target, entry: route, clientHeaders: [:], body: [], streaming: true)
+            #expect(request.headers[header] == [value], "\(format)")
+            #expect(!request.url.contains("k-1"))
+            #expect(request.headers["anthropic-version"].isEmpty == (format != .anthropic), "\(format)")
+        }
+    }
+
+    @Test func theClientsKeyIsPassedOnInTheUpstreamsHeader() {
+        let gemini = entry(.gemini, base: "https://h/v1beta", key: nil)
+        let request = UpstreamRequest.make(
+            url: url(gemini, stream: false), entry: gemini,
+            clientHeaders: [HTTPField.Name("x-api-key")!: "client-key"], body: [], streaming: false)
+        #expect(request.headers["x-goog-api-key"] == ["client-key"])
+        #expect(request.headers["x-api-key"].isEmpty)
+    }
+}
