@@ -236,9 +236,11 @@ def expect(answer: client.Answer, status: int, what: str) -> list[str]:
     return [f"{what}: status {answer.status}, want {status}: {answer.body[:300]!r}"]
 
 
-def conversation(model: str, turns: int, stream: bool, status: int = 200, **request) -> object:
+def conversation(model: str, turns: int, stream: bool, status: int = 200, stream_error: bool = False,
+                 **request) -> object:
     """An agent loop: each answer's tool calls get a result and the next request goes out, until the
-    upstream has been asked `turns` times or stops calling tools."""
+    upstream has been asked `turns` times or stops calling tools. `stream_error`: the (first) stream
+    must end in an `error` event, as the provider reported an error inside it."""
 
     def drive(base_url: str) -> list[str]:
         messages = [{"role": "user", "content": "What is the weather in Berlin? Use a tool if you have one."}]
@@ -248,6 +250,8 @@ def conversation(model: str, turns: int, stream: bool, status: int = 200, **requ
             if problems or status != 200:
                 return problems
             message = answer.message()
+            if stream_error:
+                return [] if "error" in message else [f"turn {turn + 1}: the stream did not end with an error"]
             if "error" in message:
                 return [f"turn {turn + 1}: the stream ended with an error: {message['error']}"]
             messages = client.next_turn(messages, message)
@@ -306,8 +310,8 @@ def provider_scenarios(fixtures: str) -> list[Scenario]:
             upstream = ["--fixture", path] + (["--status", str(status)] if status != 200 else [])
             model_id = f"corpus-{folder}"
             turns = stream_count(path) if streaming else 1
-            drive = conversation(model_id, turns, streaming, status, tools=fixture_tools(path),
-                                 thinking="reasoning" in stem)
+            drive = conversation(model_id, turns, streaming, status, stream_error=streaming and "error" in stem,
+                                 tools=fixture_tools(path), thinking="reasoning" in stem)
             kind = "stream" if streaming else "body"
             scenarios.append(Scenario(f"providers/{folder}/{stem}.{kind}", [Route(model_id, fmt, upstream,
                                                                                    fixture_model(path))], drive))
