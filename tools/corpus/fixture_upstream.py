@@ -8,7 +8,8 @@ Every POST, whatever its path, gets the next reply in order (the last one again 
 - a `*.chunks.txt` fixture is one streamed reply, framed as its folder's README says (openai-chat:
   `data: ` lines and a final `data: [DONE]`; anthropic and openai-responses: `event: <type>` too;
   gemini: `data: ` lines only), one HTTP chunk per frame, `--gap-ms` apart. A file holding several
-  responses in a row (openai-responses, one `response.created` each) is one reply per response;
+  responses in a row (openai-responses, one `response.created` each; or, in hand-written files,
+  separated by a `--- next response ---` line) is one reply per response;
 - a `*.json` fixture is one JSON body, with `--status` (default 200);
 - `--body TEXT` is one reply with that body, `--status` and `--header`s, for error answers;
 - `--cut-after N` closes the connection after N frames of a stream, without ending the body (an
@@ -31,20 +32,28 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+# In a hand-written chunks file (tools/corpus/streams/), a line between two responses.
+NEXT_RESPONSE = "--- next response ---"
+
+
 def frames(path: str) -> list[list[bytes]]:
     """A chunks file as replies, each a list of SSE frames."""
     folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
     with open(path, encoding="utf-8") as handle:
         payloads = [line.strip() for line in handle if line.strip()]
-    replies: list[list[bytes]] = []
+    replies: list[list[bytes]] = [[]]
     for payload in payloads:
         kind = event_type(payload)
-        if not replies or (folder == "openai-responses" and kind == "response.created" and replies[-1]):
-            replies.append([])
+        if payload == NEXT_RESPONSE or (folder == "openai-responses" and kind == "response.created"):
+            if replies[-1]:
+                replies.append([])
+            if payload == NEXT_RESPONSE:
+                continue
         head = f"event: {kind}\n" if folder in ("anthropic", "openai-responses") and kind else ""
         replies[-1].append(f"{head}data: {payload}\n\n".encode("utf-8"))
     if folder == "openai-chat":
-        replies[-1].append(b"data: [DONE]\n\n")
+        for reply in replies:
+            reply.append(b"data: [DONE]\n\n")
     return replies
 
 

@@ -11,6 +11,8 @@ Groups (cassettes/README.md says what each cassette holds):
   sdk/          the official anthropic Python SDK (tools/e2e/sdk_clients.py --record-dir)
   providers/    every stream and body in shared/fixtures/providers/, replayed by
                 tools/corpus/fixture_upstream.py behind a route of the fixture's format
+  synthetic/    the same for the hand-written streams in tools/corpus/streams/ (shapes the real
+                fixtures lack, such as OpenAI Chat parallel tool calls)
   errors/       upstream 429/529, connection refused, a stream cut or ended early, bad client requests
 
 Everything is recorded into a scratch folder first and checked with `log-replay verify`; cassettes/
@@ -39,6 +41,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools", "e2e"))
 
 import anthropic_client as client  # noqa: E402
+import fixture_upstream  # noqa: E402
 from models_yaml import models_yaml  # noqa: E402
 
 CASSETTES = os.path.join(ROOT, "cassettes")
@@ -291,16 +294,12 @@ def fixture_tools(path: str) -> list[str]:
     return sorted({name for name in names if name != "parallel"})
 
 
-def stream_count(path: str) -> int:
-    """Responses in a chunks file (openai-responses files can hold several, one per `response.created`)."""
-    with open(path, encoding="utf-8") as handle:
-        return max(1, sum('"type":"response.created"' in line.replace(" ", "") for line in handle))
-
-
-def provider_scenarios(fixtures: str) -> list[Scenario]:
+def provider_scenarios(streams: str, group: str) -> list[Scenario]:
+    """A scenario per `*.chunks.txt` and `*.json` file under `streams`/<folder>, recorded as
+    `group`/<folder>/<stem>.stream or .body."""
     scenarios = []
     for folder, fmt in FOLDER_FORMATS.items():
-        for path in sorted(glob.glob(os.path.join(fixtures, "providers", folder, "*"))):
+        for path in sorted(glob.glob(os.path.join(streams, folder, "*"))):
             name = os.path.basename(path)
             streaming = name.endswith(".chunks.txt")
             if not streaming and not name.endswith(".json"):
@@ -309,12 +308,12 @@ def provider_scenarios(fixtures: str) -> list[Scenario]:
             status = ERROR_BODY_STATUS.get(name, 200)
             upstream = ["--fixture", path] + (["--status", str(status)] if status != 200 else [])
             model_id = f"corpus-{folder}"
-            turns = stream_count(path) if streaming else 1
+            turns = len(fixture_upstream.frames(path)) if streaming else 1
             drive = conversation(model_id, turns, streaming, status, stream_error=streaming and "error" in stem,
                                  tools=fixture_tools(path), thinking="reasoning" in stem)
             kind = "stream" if streaming else "body"
-            scenarios.append(Scenario(f"providers/{folder}/{stem}.{kind}", [Route(model_id, fmt, upstream,
-                                                                                   fixture_model(path))], drive))
+            route = Route(model_id, fmt, upstream, fixture_model(path))
+            scenarios.append(Scenario(f"{group}/{folder}/{stem}.{kind}", [route], drive))
     return scenarios
 
 
@@ -463,7 +462,8 @@ def main() -> int:
     args = parser.parse_args()
     proxy_bin = os.path.abspath(args.proxy_bin)
     fixtures = fixtures_root()
-    scenarios = provider_scenarios(fixtures) + error_scenarios(fixtures)
+    scenarios = (provider_scenarios(os.path.join(fixtures, "providers"), "providers")
+                 + provider_scenarios(os.path.join(HERE, "streams"), "synthetic") + error_scenarios(fixtures))
     variants = [v for v, cassette in CLAUDE_CODE_VARIANTS.items() if selected(cassette, args.only)]
     sdk_formats = [f for f, cassette in SDK_FORMATS.items() if selected(cassette, args.only)]
     scenarios = [s for s in scenarios if selected(s.cassette, args.only)]
