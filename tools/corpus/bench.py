@@ -22,6 +22,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -117,6 +118,7 @@ def stub_rate(bin_dir: str, threads: int, connections: int, seconds: int) -> Non
     finally:
         stub.terminate()
         stub.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
