@@ -8,9 +8,9 @@
 # Environment:
 #   SWITCHBOARD_PROXY_BIN  proxy binary (default: `swift build -c release --product proxy`)
 #   BENCH_UPSTREAM_CMD     the stub upstream; `{port}` is replaced by a free port. Default: the
-#                          asyncio stub `tools/e2e/fake_upstream.py --scenario bench`. With
-#                          stub-upstream: 'stub-upstream --cassettes DIR --speed 0 --port {port}'
-#                          (it must answer the bench bodies; see tools/bench/bodies.py).
+#                          asyncio stub `tools/e2e/fake_upstream.py --scenario bench`.
+#   BENCH_STUB_UPSTREAM    path to `stub-upstream`: record the scenarios once through the proxy,
+#                          then benchmark against stub-upstream --speed 0 serving that recording
 #   BENCH_DURATION=10 BENCH_LATENCY_DURATION=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
 #   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
@@ -189,6 +189,42 @@ bench_all() {
     done <"$WORK/scenarios.tsv"
 }
 
+start_upstream() { # sets UPSTREAM_PORT and UPSTREAM_PID
+    UPSTREAM_PORT="$(free_port)"
+    log "upstream: ${UPSTREAM_CMD//\{port\}/$UPSTREAM_PORT}"
+    # Word splitting of the command template is intended: it is a command line.
+    # shellcheck disable=SC2086
+    ${UPSTREAM_CMD//\{port\}/$UPSTREAM_PORT} >>"$WORK/upstream.log" 2>&1 &
+    UPSTREAM_PID=$!
+    PIDS+=("$UPSTREAM_PID")
+    wait_for_port "$UPSTREAM_PORT" "$UPSTREAM_PID" 15 || {
+        tail -n 40 "$WORK/upstream.log" >&2
+        die "the stub upstream did not start"
+    }
+}
+
+# BENCH_STUB_UPSTREAM=PATH: benchmark against stub-upstream --speed 0. It serves recordings only,
+# so first each scenario goes once through `proxy serve --record` to the Python stub; then the
+# direct requests become exactly the upstream requests the proxy sent, and stub-upstream serves
+# that cassette.
+record_for_stub_upstream() {
+    start_upstream
+    write_config "$WORK/models.yaml" "$UPSTREAM_PORT"
+    mkdir -p "$WORK/stub-cassettes"
+    start_proxy proxy-recording-for-stub --record "$WORK/stub-cassettes"
+    local name path direct_body proxy_body expected
+    while IFS=$'\t' read -r name path direct_body proxy_body expected; do
+        check_once "http://127.0.0.1:$PROXY_PORT/v1/messages" "$proxy_body" "$expected" ||
+            die "recording $name for stub-upstream failed"
+    done <"$WORK/scenarios.tsv"
+    kill "$PROXY_PID" "$UPSTREAM_PID" 2>/dev/null
+    wait "$PROXY_PID" "$UPSTREAM_PID" 2>/dev/null # a clean stop closes the LZ4 frame
+    "$PYTHON" "$ROOT/tools/bench/stub_bodies.py" "$WORK/stub-cassettes" "$WORK/scenarios.tsv" "$WORK/bodies" \
+        >"$WORK/scenarios-stub.tsv" || die "could not match the recorded upstream requests to the scenarios"
+    mv "$WORK/scenarios-stub.tsv" "$WORK/scenarios.tsv"
+    UPSTREAM_CMD="$BENCH_STUB_UPSTREAM --cassettes $WORK/stub-cassettes --speed 0 --port {port}"
+}
+
 main() {
     ensure_wrk
     command -v curl >/dev/null || die "curl is needed"
@@ -197,19 +233,11 @@ main() {
     "$PYTHON" "$ROOT/tools/bench/bodies.py" "$WORK/bodies" "$FIXTURES" >"$WORK/scenarios.tsv" ||
         die "could not write the request bodies"
 
-    local upstream_port loadavg
+    local loadavg
     loadavg="$(cut -d' ' -f1-3 /proc/loadavg)"
-    upstream_port="$(free_port)"
-    log "upstream: ${UPSTREAM_CMD//\{port\}/$upstream_port}"
-    # Word splitting of the command template is intended: it is a command line.
-    # shellcheck disable=SC2086
-    ${UPSTREAM_CMD//\{port\}/$upstream_port} >"$WORK/upstream.log" 2>&1 &
-    local upstream_pid=$!
-    PIDS+=("$upstream_pid")
-    wait_for_port "$upstream_port" "$upstream_pid" 15 || {
-        cat "$WORK/upstream.log" >&2
-        die "the stub upstream did not start"
-    }
+    [[ -n "${BENCH_STUB_UPSTREAM:-}" ]] && record_for_stub_upstream
+    start_upstream
+    local upstream_port="$UPSTREAM_PORT"
     write_config "$WORK/models.yaml" "$upstream_port"
 
     TARGETS=("direct http://127.0.0.1:$upstream_port")

@@ -12,9 +12,14 @@ import Wire
 /// The constructors in `CassetteEvent+Constructors.swift` write exactly these:
 /// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
 /// - `client_request`: `method`, `path`, `query` (or null), `headers`
-///   (object of name to value, secrets redacted), `body`.
+///   (object of name to value, secrets redacted), `body`, then `started`:
+///   when the exchange began, ISO 8601 UTC with milliseconds
+///   (`2026-11-21T08:30:00.123Z`; the proxy adds it, and `log-replay --since`
+///   and HAR exports read it, falling back to the header's `started`).
 /// - `route`: `model_id`, `upstream` (the api_base, no secrets), `options`
-///   (a `RouteOptions` record), `requested_model`.
+///   (a `RouteOptions` record), `requested_model`, then `upstream_name`:
+///   the name the proxy gave the upstream in error messages (the `upstream`
+///   argument of `UpstreamErrorMapper`), so a replay need not rebuild it.
 /// - `upstream_request`: `method`, `url` (`key=` redacted), `headers`, `body`.
 /// - `upstream_response`: `status`, `headers`.
 /// - `upstream_chunk`: `text` (the bytes, when UTF-8) or `b64`; boundaries
@@ -24,7 +29,30 @@ import Wire
 ///   `data_text` when the data is not JSON (or would not re-serialize to the
 ///   same text), then `id` and `retry` only when the frame had them.
 /// - `diagnostic`: `severity`, `path`, `message`.
-/// - `error`: `stage`, `type`, `message`, `status`.
+/// - `error`: `stage`, `type` (the Anthropic error type), `message`,
+///   `status` (the HTTP status the client got; for an error inside a stream,
+///   whose head was a 200, the status its type stands for). `stage` says
+///   where the exchange was, and is one of:
+///   - `client_request`: reading and checking the client's request
+///     (malformed JSON, a missing or mistyped field, a body over the limit,
+///     an unknown endpoint);
+///   - `route`: no config entry serves the requested model;
+///   - `conversion`: the request, or the upstream's answer, could not be
+///     converted;
+///   - `upstream_connect`: no response head from the upstream: refused,
+///     unreachable, or silent past the route's timeout (502/504);
+///   - `upstream_response`: the upstream answered with an HTTP error status,
+///     or a non-streamed body that could not be read or is not JSON;
+///   - `upstream_stream`: the connection failed after the stream began (a
+///     cut, silence between chunks); `log-replay verify` hands it to the
+///     stream converter's `finish(error:)`, as the proxy did;
+///   - `upstream_stream_event`: the upstream reported an error inside its
+///     stream (an error event, or data that is not JSON), which became the
+///     client's `error` frame;
+///   - `upstream_stream_end`: the stream ended cleanly, but before the
+///     message was complete;
+///   - `client`: the client went away before its answer was complete (the
+///     `end` outcome is then `client_cancelled`).
 /// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
 ///   `dropped_events`.
 public struct CassetteEvent: Sendable, Hashable {

@@ -38,7 +38,10 @@ import Wire
         let recorder = try CassetteRecorder(directory: directory)
         var id: [String: String] = [:]
         var bodies: [String: String] = [:]
+        var stubBase = ""
+        let before = Date()
         try await ProxyHarness.run(timeout: "3s", recording: ExchangeRecording(recorder: recorder)) { proxy in
+            stubBase = proxy.stub.baseURL
             func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
                 let response = try await reply()
                 id[label] = response.headers.first(name: "request-id")
@@ -72,7 +75,14 @@ import Wire
             #expect(only(.end, in: events).count == 1, "\(label)")
             #expect(only(.end, in: events).first?["dropped_events"] == 0, "\(label)")
             #expect(events.allSatisfy { $0.timeMicros != nil }, "\(label)")
+            let started = try #require(events.first?["started"]?.stringValue, "\(label)")
+            #expect(started.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "\(started)")
+            let date = try #require(
+                try? Date(started, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            #expect(date >= before.addingTimeInterval(-0.001) && date <= Date(), "\(label): \(started)")
         }
+        let starts = id.values.sorted().compactMap { recorded[$0]?.first?["started"]?.stringValue }
+        #expect(starts == starts.sorted(), "ids and start times sort alike")
 
         let stream = recorded[id["stream"]!]
         #expect(
@@ -116,6 +126,16 @@ import Wire
         let headers429 = only(.clientResponse, in: recorded[id["429"]!]).first?["headers"]?.objectValue
         #expect(headers429?.first { $0.key.lowercased() == "retry-after" }?.value == "3")
         expectError("refused", stage: "upstream_connect", status: 502)
+        // upstream_name is exactly the name in the proxy's error messages.
+        let refusedName = only(.route, in: recorded[id["refused"]!]).first?["upstream_name"]?.stringValue
+        #expect(refusedName == "down (http://127.0.0.1:1)")
+        let refusedMessage = only(.error, in: recorded[id["refused"]!]).first?["message"]?.stringValue ?? ""
+        #expect(refusedMessage.hasPrefix("could not reach upstream down (http://127.0.0.1:1): "))
+        let name429 = only(.route, in: recorded[id["429"]!]).first?["upstream_name"]?.stringValue
+        #expect(name429 == "gpt (\(stubBase)/v1)")
+        #expect(
+            only(.error, in: recorded[id["429"]!]).first?["message"]?.stringValue?.hasPrefix(
+                "upstream gpt (\(stubBase)/v1) returned HTTP 429") == true)
         expectError("cut", stage: "upstream_stream", status: 502)
         #expect(only(.clientEvent, in: recorded[id["cut"]!]).last?["event"] == "error")
         expectError("badJSON", stage: "client_request", status: 400)

@@ -1,3 +1,4 @@
+import Cassette
 import Convert
 import Foundation
 import Wire
@@ -140,10 +141,11 @@ struct ConfigParser {
         // in a URL, which ends up in logs. Other parameters (Azure's
         // api-version) are kept and sent after the path.
         let parameters = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
-        if parameters.contains(where: { $0.name.lowercased() == "key" }) {
+        if let secret = parameters.first(where: { Redactor.secretQueryParameters.contains($0.name.lowercased()) }) {
             throw failure(
-                at: node, "`api_base` carries a key in its query (`key=`)",
-                fix: "Remove `key=...` from the URL and write the key as `api_key:`; it is sent in a header.")
+                at: node, "`api_base` carries a key in its query (`\(secret.name)=`)",
+                fix: "Remove `\(secret.name)=...` from the URL and write the key as `api_key:`; it is sent in a header."
+            )
         }
         let query = base.firstIndex(of: "?").map { String(base[$0...]) } ?? ""
         base.removeLast(query.count)

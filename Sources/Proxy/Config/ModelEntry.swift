@@ -1,3 +1,4 @@
+import Cassette
 import Convert
 import Wire
 
@@ -36,6 +37,12 @@ public struct ModelEntry: Sendable {
     public var aliases: [String]
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
+
+    /// What the upstream is called in error messages (and recorded as the
+    /// route's `upstream_name`): `model_id (api_base)`, with anything secret
+    /// in the URL (a password, a `key=`) fingerprinted, since the client and
+    /// the cassette both see it.
+    public var upstreamName: String { "\(modelID) (\(Redactor().url(apiBase)))" }
 
     /// The `model_name` that means "the client's model name, unchanged", for
     /// routes to Anthropic itself.

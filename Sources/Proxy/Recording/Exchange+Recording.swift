@@ -22,24 +22,31 @@ extension Exchange {
         method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer
     ) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
+        let (id, time, started) = (self.id, elapsedMicros, startedAtDate)
         recording.recorder.record {
-            .clientRequest(
+            var event = CassetteEvent.clientRequest(
                 exchange: id, timeMicros: time, method: method, path: path,
                 query: query.map { Self.redactedQuery($0, recording.redactor) },
                 headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
                 body: Array(body.readableBytesView))
+            event["started"] = .string(Self.iso8601(started))
+            return event
         }
     }
 
+    /// The route line, with `upstream_name`: the very name the proxy gives
+    /// ``UpstreamErrorMapper`` (see ``ModelEntry/upstreamName``), so a replay
+    /// reproduces its error messages without rebuilding it.
     func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
         recording.recorder.record {
             let encoded = (try? JSONEncoder().encode(options)).flatMap { try? JSONValue(parsing: Array($0)) }
-            return .route(
+            var event = CassetteEvent.route(
                 exchange: id, timeMicros: time, modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase),
                 options: encoded ?? .null, requestedModel: requestedModel)
+            event["upstream_name"] = .string(entry.upstreamName)
+            return event
         }
     }
 
@@ -112,14 +119,32 @@ extension Exchange {
                 message: error.message, status: error.status))
     }
 
+    /// The client went away mid-answer: a `client` error and the `end`
+    /// (`client_cancelled`), unless the exchange has ended already.
+    func recordClientGone(status: Int, usage: JSONValue?) {
+        guard recording != nil, claimEnd() else { return }
+        recordError(ExchangeMiddleware.clientGone, stage: .client)
+        writeEnd(outcome: "client_cancelled", status: status, usage: usage)
+    }
+
     /// The `end` line, once per exchange.
     func recordEnd(outcome: String, status: Int?, usage: JSONValue?) {
-        guard let recording, claimEnd() else { return }
+        guard recording != nil, claimEnd() else { return }
+        writeEnd(outcome: outcome, status: status, usage: usage)
+    }
+
+    private func writeEnd(outcome: String, status: Int?, usage: JSONValue?) {
+        guard let recording else { return }
         let now = elapsedMicros
         recording.recorder.record(
             .end(
                 exchange: id, timeMicros: now, outcome: outcome, status: status, durationMicros: now,
                 ttfbMicros: firstByteMicros, usage: usage, droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
+    }
+
+    /// `2026-11-21T08:30:00.123Z`: UTC, milliseconds.
+    private static func iso8601(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// A query string with secret parameters (`key=...`) fingerprinted.

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Wire
 
@@ -6,19 +7,32 @@ import Wire
 /// the cassette it is written to.
 final class Exchange: Sendable {
     /// Where an exchange is; an error is recorded with the stage it
-    /// happened in.
-    enum Stage: String, Sendable {
+    /// happened in, as the `error` line's `stage`. These are the only
+    /// stages; Sources/Cassette/CassetteEvent.swift documents each (a test
+    /// keeps that list and this one alike).
+    enum Stage: String, Sendable, CaseIterable {
+        /// Reading and checking the client's request (malformed JSON, a
+        /// missing field, a body over the limit, an unknown endpoint).
         case clientRequest = "client_request"
+        /// No config entry serves the requested model.
         case route
+        /// The request or the upstream's answer could not be converted.
         case conversion
+        /// No response head from the upstream: refused, unreachable, or too slow.
         case upstreamConnect = "upstream_connect"
+        /// The upstream's HTTP error status, or a non-streamed body that
+        /// could not be read or is not JSON.
         case upstreamResponse = "upstream_response"
         /// The connection to the upstream failed mid-stream.
         case upstreamStream = "upstream_stream"
+        /// The upstream reported an error inside its stream (an error
+        /// event, or data that is not JSON); the stream itself went on.
+        case upstreamStreamEvent = "upstream_stream_event"
         /// The upstream ended its stream cleanly but before the message was
         /// complete. Kept apart from ``upstreamStream`` because a replay
         /// must then finish the stream with no transport error, as the proxy did.
         case upstreamStreamEnd = "upstream_stream_end"
+        /// The client went away before its answer was complete.
         case client
     }
 
@@ -34,13 +48,20 @@ final class Exchange: Sendable {
     /// Sent as `request-id`, recorded as the cassette's `x`.
     let id: String
     let startedAt: ContinuousClock.Instant
+    /// The wall-clock time at ``startedAt``, recorded as the request's
+    /// `started` (what `log-replay --since` and HAR exports read).
+    let startedAtDate: Date
     /// Nil when the proxy is not recording: every `record...` is then a no-op.
     let recording: ExchangeRecording?
     private let state = Mutex(State())
 
-    init(id: String, startedAt: ContinuousClock.Instant = .now, recording: ExchangeRecording? = nil) {
+    init(
+        id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
+        recording: ExchangeRecording? = nil
+    ) {
         self.id = id
         self.startedAt = startedAt
+        self.startedAtDate = startedAtDate
         self.recording = recording
     }
 

@@ -21,7 +21,8 @@ struct ExchangeMiddleware: RouterMiddleware {
         context.clientConnection = connections.connection(for: context.channel)
         if let recording {
             context.exchange = Exchange(
-                id: context.exchange.id, startedAt: context.exchange.startedAt, recording: recording)
+                id: context.exchange.id, startedAt: context.exchange.startedAt,
+                startedAtDate: context.exchange.startedAtDate, recording: recording)
         }
         let exchange = context.exchange
         if ![.post, .put, .patch].contains(request.method) {

@@ -25,6 +25,7 @@ struct ModelsEndpoint: Sendable {
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let id = context.parameters.getCatchAll().joined(separator: "/")
+        context.exchange.stage = .route
         let route = try router.requireRoute(model: id)
         let name = route.entry.modelID == id ? id : "\(id) (served by \(route.entry.modelID))"
         return context.exchange.json(Self.model(id: id, displayName: name))

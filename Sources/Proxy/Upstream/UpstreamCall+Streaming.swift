@@ -32,9 +32,9 @@ extension UpstreamCall {
                         try await call.relay(response.body, to: &writer)
                     }
                 } catch {
-                    // The client is gone (a write failed); `end` is written
-                    // once, so this is a no-op when relay got to it first.
-                    call.exchange.recordEnd(outcome: "client_cancelled", status: 200, usage: nil)
+                    // The client is gone (a write failed); a no-op when
+                    // relay recorded it first.
+                    call.exchange.recordClientGone(status: 200, usage: nil)
                     throw error
                 }
             })
@@ -43,52 +43,78 @@ extension UpstreamCall {
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
         var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
         var failure: APIError?
+        // An error the upstream reported inside its stream (an error event,
+        // or data that is not JSON), which the converter turned into the
+        // client's error frame.
+        var reported: APIError?
         exchange.stage = .upstreamStream
         do {
             for try await chunk in body {
                 exchange.recordUpstreamChunk(chunk)
                 let events = converter.receive(chunk.readableBytesView)
                 guard !events.isEmpty else { continue }
+                if reported == nil, let frame = events.first(where: { $0.event == "error" }) {
+                    reported = Self.error(in: frame)
+                    exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEvent)
+                }
                 try await write(Self.encode(events), to: &writer)
                 exchange.recordClientEvents(events)
             }
         } catch let error as ClientWriteFailed {
             logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
-            endStream(outcome: "client_cancelled", usage: converter.usage)
+            exchange.recordClientGone(status: 200, usage: converter.usage)
             throw error.underlying
         } catch {
             if Task.isCancelled {
-                endStream(outcome: "client_cancelled", usage: converter.usage)
+                exchange.recordClientGone(status: 200, usage: converter.usage)
                 throw CancellationError()
             }
-            failure = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
-            logger.warning("\(failure?.message ?? "")")
+            let streamError = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+            logger.warning("\(streamError.message)")
+            exchange.recordError(streamError, stage: .upstreamStream)
+            failure = streamError
         }
         let tail = converter.finish(error: failure)
+        if failure == nil, let frame = tail.first(where: { $0.event == "error" }) {
+            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
+        }
+        // Error lines go in before the client sees the error frame, and the
+        // end before the client sees the end of the stream: whoever reads
+        // the cassette once their answer is complete finds all of it (after
+        // the next flush) rather than a failed stream with no error line.
         if !tail.isEmpty {
             try await writer.write(Self.encode(tail))
             exchange.recordClientEvents(tail)
         }
+        let failed = failure != nil || reported != nil || tail.contains { $0.event == "error" }
+        exchange.recordEnd(outcome: failed ? "error" : "ok", status: 200, usage: converter.usage)
         try await writer.finish(nil)
-        if let failure {
-            exchange.recordError(failure, stage: .upstreamStream)
-        } else if let frame = tail.first(where: { $0.event == "error" }) {
-            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
-        }
-        let failed = failure != nil || tail.contains { $0.event == "error" }
-        endStream(outcome: failed ? "error" : "ok", usage: converter.usage)
     }
 
-    /// The error an `error` frame reports, for the cassette.
+    /// The error an `error` frame reports, for the cassette. The client got
+    /// a 200 head before it; `status` is the one the error's type stands
+    /// for, as a non-streamed answer would have had it.
     private static func error(in frame: SSEEvent) -> APIError {
         let body = try? JSONValue(parsing: frame.data)
+        let type = body?["error"]?["type"]?.stringValue ?? "api_error"
         return APIError(
-            status: 502, type: body?["error"]?["type"]?.stringValue ?? "api_error",
+            status: status(forErrorType: type), type: type,
             message: body?["error"]?["message"]?.stringValue ?? frame.data)
     }
 
-    private func endStream(outcome: String, usage: JSONValue?) {
-        exchange.recordEnd(outcome: outcome, status: 200, usage: usage)
+    private static func status(forErrorType type: String) -> Int {
+        switch type {
+        case "invalid_request_error": 400
+        case "authentication_error": 401
+        case "billing_error": 402
+        case "permission_error": 403
+        case "not_found_error": 404
+        case "request_too_large": 413
+        case "rate_limit_error": 429
+        case "timeout_error": 504
+        case "overloaded_error": 529
+        default: 502
+        }
     }
 
     private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {

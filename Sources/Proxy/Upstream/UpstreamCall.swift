@@ -23,9 +23,7 @@ struct UpstreamCall: Sendable {
     /// Enough of an error body to keep the upstream's message.
     static let maxErrorBody = 1 << 20
 
-    /// What the upstream is called in messages: the route and its host,
-    /// never a key.
-    var upstreamName: String { "\(entry.modelID) (\(entry.apiBase))" }
+    var upstreamName: String { entry.upstreamName }
 
     /// Sends the request and checks the answer's status: transport failures
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
@@ -64,15 +62,16 @@ struct UpstreamCall: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
-        exchange.stage = .conversion
         let json: JSONValue
         do {
             json = try JSONValue(parsing: body.readableBytesView)
         } catch {
+            // Still the upstream_response stage: the upstream is at fault.
             throw APIError(
                 status: 502, type: "api_error",
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
+        exchange.stage = .conversion
         let converted = try ResponseConverter.convert(
             upstreamBody: json, route: options, requestedModel: requestedModel)
         exchange.usage = converted["usage"]

@@ -32,7 +32,10 @@ public struct CassetteSummary: Sendable, Equatable {
     public var byModel: [Count]
     public var byUpstream: [Count]
     public var byStatus: [Count]
-    /// `stage / type` of every error line.
+    /// `stage / type` of every error line. A failed exchange without one (a
+    /// cassette cut before its error line was flushed, or written by an
+    /// older proxy) counts as `- / type`, with the type of the error its
+    /// client got, so every failure `--errors-only` lists is counted here.
     public var errorsByStageAndType: [Count]
     public var duration: Percentiles?
     public var timeToFirstByte: Percentiles?
@@ -51,15 +54,24 @@ public struct CassetteSummary: Sendable, Equatable {
         byModel = Self.tally(exchanges.map { $0.model ?? "-" })
         byUpstream = Self.tally(exchanges.map { $0.upstream ?? "-" })
         byStatus = Self.tally(exchanges.map { $0.status.map(String.init) ?? "-" })
-        errorsByStageAndType = Self.tally(
-            exchanges.flatMap { exchange in
-                exchange.errors.map { "\($0["stage"]?.stringValue ?? "-") / \($0["type"]?.stringValue ?? "-")" }
-            })
+        errorsByStageAndType = Self.tally(exchanges.flatMap(Self.errorLabels))
         duration = Self.percentiles(exchanges.compactMap(\.durationMicros))
         timeToFirstByte = Self.percentiles(exchanges.compactMap(\.timeToFirstByteMicros))
         tokenTotals = Self.sumUsage(exchanges.compactMap(\.usage))
         tornTails = set.tornTails
         droppedEvents = set.droppedEvents
+    }
+
+    /// `stage / type` per error line, or the one `- / type` of a failure
+    /// that has none.
+    static func errorLabels(_ exchange: Exchange) -> [String] {
+        guard exchange.errors.isEmpty else {
+            return exchange.errors.map { "\($0["stage"]?.stringValue ?? "-") / \($0["type"]?.stringValue ?? "-")" }
+        }
+        guard exchange.isFailure else { return [] }
+        let streamed = exchange.clientEvents.last { $0["event"]?.stringValue == "error" }?["data"]?["error"]?["type"]
+        let answered = exchange.clientResponse?["body"]?["error"]?["type"]
+        return ["- / \((streamed ?? answered)?.stringValue ?? "-")"]
     }
 
     /// Counts labels, most frequent first, then by label.

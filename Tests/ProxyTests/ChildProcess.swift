@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A built executable of this package run as a child process, its output
+/// collected as it comes, for tests of the command line itself.
+final class ChildProcess: Sendable {
+    /// How a child ended.
+    enum Ending: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        var description: String {
+            switch self {
+            case .exited(let status): "exit status \(status)"
+            case .signalled(let signal): "killed by signal \(signal)"
+            }
+        }
+    }
+
+    struct NotFound: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// State the pipe readers and the termination handler write to.
+    private final class Shared<Value: Sendable>: Sendable {
+        let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
+    }
+
+    private let output: Shared<[UInt8]>
+    private let errors: Shared<[UInt8]>
+    private let ended: Shared<Ending?>
+    let pid: Int32
+
+    /// The executable `name` from this package's build directory: next to
+    /// the running test bundle, else `.build/debug` of the checkout.
+    static func builtExecutable(_ name: String) throws -> URL {
+        var directories: [URL] = []
+        if let runner = Bundle.main.executableURL { directories.append(runner.deletingLastPathComponent()) }
+        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        var root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while root.path != "/",
+            !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path)
+        {
+            root.deleteLastPathComponent()
+        }
+        directories.append(root.appendingPathComponent(".build/debug"))
+        for directory in directories {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw NotFound(
+            description:
+                "no `\(name)` executable in \(directories.map(\.path)); build it first (swift build --build-tests)")
+    }
+
+    /// Starts `executable` with `arguments`.
+    init(_ executable: URL, arguments: [String], environment: [String: String]? = nil) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        let ended = Shared<Ending?>(nil)
+        process.terminationHandler = { process in
+            let ending: Ending =
+                process.terminationReason == .exit
+                ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
+            ended.value.withLock { $0 = ending }
+        }
+        try process.run()
+        pid = process.processIdentifier
+        self.ended = ended
+        output = Shared([])
+        errors = Shared([])
+        Self.collect(stdout, into: output)
+        Self.collect(stderr, into: errors)
+    }
+
+    /// Reads `pipe` on a thread of its own until it closes.
+    private static func collect(_ pipe: Pipe, into buffer: Shared<[UInt8]>) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                buffer.value.withLock { $0.append(contentsOf: data) }
+            }
+        }
+    }
+
+    var standardOutput: String { output.value.withLock { String(decoding: $0, as: UTF8.self) } }
+    var standardError: String { errors.value.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// How the child ended; nil while it runs.
+    var ending: Ending? { ended.value.withLock { $0 } }
+
+    /// The first whole line of standard output starting with `prefix`, once
+    /// it has been printed; nil if the child ends or `limit` passes first.
+    func outputLine(startingWith prefix: String, limit: Duration = .seconds(60)) async -> String? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let lines = standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return String(line) }
+            if ending != nil { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    func send(_ signal: Int32) {
+        _ = kill(pid, signal)
+    }
+
+    /// Waits for the child to end; nil if it still runs after `limit`.
+    func waitForEnding(limit: Duration = .seconds(60)) async -> Ending? {
+        let deadline = ContinuousClock.now + limit
+        while ending == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return ending
+    }
+
+    /// Kills the child if it still runs (a failed test must not leave it).
+    func killIfRunning() {
+        if ending == nil { send(SIGKILL) }
+    }
+}

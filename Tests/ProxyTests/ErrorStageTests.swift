@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Cassette
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+
+@testable import Proxy
+
+/// The stages the proxy records on `error` lines are exactly the ones the
+/// cassette format documents.
+@Suite struct ErrorStageTests {
+    /// The stage names listed under `error` in CassetteEvent.swift's doc
+    /// comment (`///   - \`name\`: ...` lines).
+    static func documentedStages() throws -> [String] {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Cassette/CassetteEvent.swift")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("/// - `error`:") })
+        var stages: [String] = []
+        for line in lines[(start + 1)...] {
+            if line.hasPrefix("/// - ") || !line.hasPrefix("///") { break }
+            if let match = line.wholeMatch(of: /\/\/\/   - `([a-z_]+)`:.*/) { stages.append(String(match.1)) }
+        }
+        return stages
+    }
+
+    @Test func everyStageIsDocumentedAndNothingElse() throws {
+        let documented = try Self.documentedStages()
+        #expect(!documented.isEmpty)
+        #expect(documented == Exchange.Stage.allCases.map(\.rawValue))
+    }
+}
+
+/// Each stage, reached through the running proxy, is the one recorded.
+@Suite struct RecordedErrorStageTests {
+    private struct Recorded {
+        var stages: [String]
+        var outcome: String?
+    }
+
+    @Test func everyStageIsRecordedWhereItHappens() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-stages-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recording = try ExchangeRecording(directory: directory)
+        var ids: [String: String] = [:]
+        try await ProxyHarness.run(timeout: "3s", recording: recording) { proxy in
+            func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
+                ids[label] = try await reply().headers.first(name: "request-id")
+            }
+            try await send("client_request") { try await proxy.post(text: "[1, 2") }
+            try await send("route") { try await proxy.send(.GET, "/v1/models/nope") }
+            proxy.stub.reply = .json(200, #"{"object":"chat.completion"}"#)
+            try await send("conversion") { try await proxy.post(json: ProxyHarness.messages(model: "gpt")) }
+            try await send("upstream_connect") { try await proxy.post(json: ProxyHarness.messages(model: "down")) }
+            proxy.stub.reply = .json(200, "<html>busy</html>")
+            try await send("upstream_response") { try await proxy.post(json: ProxyHarness.messages(model: "gpt")) }
+            var cut = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
+            cut.steps.append(.cut)
+            proxy.stub.reply = cut
+            try await send("upstream_stream") {
+                try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            }
+            proxy.stub.reply = .eventStream([
+                UpstreamBodies.openAIStream[0], UpstreamBodies.openAIStream[1],
+                #"data: {"error":{"message":"overloaded, try later","type":"overloaded_error"}}"# + "\n\n",
+            ])
+            try await send("upstream_stream_event") {
+                try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            }
+            proxy.stub.reply = .eventStream(Array(UpstreamBodies.openAIStream.prefix(3)))
+            try await send("upstream_stream_end") {
+                try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            }
+            var stall = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
+            stall.steps.append(.stall)
+            proxy.stub.reply = stall
+            ids["client"] = try await Self.hangUpAfterFirstBytes(proxy)
+            #expect(await proxy.stub.waitForHangUps(1))
+        }
+        var recorded: [String: Recorded] = [:]
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            for event in try CassetteReader.read(path: file).events {
+                let id = event.exchange ?? ""
+                if event.kind == "error" {
+                    recorded[id, default: Recorded(stages: [])].stages.append(event["stage"]?.stringValue ?? "?")
+                }
+                if event.kind == "end" {
+                    recorded[id, default: Recorded(stages: [])].outcome = event["outcome"]?.stringValue
+                }
+            }
+        }
+        #expect(Set(ids.keys) == Set(Exchange.Stage.allCases.map(\.rawValue)), "every stage is reached")
+        for (stage, id) in ids {
+            #expect(recorded[id]?.stages == [stage], "\(stage)")
+            #expect(recorded[id]?.outcome == (stage == "client" ? "client_cancelled" : "error"), "\(stage)")
+        }
+    }
+
+    /// Reads a streamed answer until its first bytes, then hangs up; the
+    /// exchange id came in the head.
+    private static func hangUpAfterFirstBytes(_ proxy: ProxyHarness) async throws -> String? {
+        let (heads, signal) = AsyncStream<String?>.makeStream()
+        let client = Task {
+            var request = HTTPClientRequest(url: proxy.baseURL + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            for try await _ in response.body {
+                signal.yield(response.headers.first(name: "request-id"))
+            }
+        }
+        var iterator = heads.makeAsyncIterator()
+        let id = await iterator.next() ?? nil
+        client.cancel()
+        _ = await client.result
+        return id
+    }
+}

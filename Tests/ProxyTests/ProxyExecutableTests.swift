@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import Cassette
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `proxy` executable itself: started as a user starts it, on port 0,
+/// stopped with SIGTERM.
+@Suite(.serialized) struct ProxyExecutableTests {
+    private static func scratchDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sb-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The environment for the child: no config of the user's, no keys.
+    private static func environment(home: URL) -> [String: String] {
+        ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+    }
+
+    @Test func servesRecordsAndStopsCleanlyOnSIGTERM() async throws {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let cassettes = scratch.appendingPathComponent("cassettes")
+        let configFile = scratch.appendingPathComponent("models.yaml")
+
+        var requestID: String?
+        try await StubHTTPServer.withRunning { stub in
+            try Data(
+                """
+                models:
+                  - model_id: gpt
+                    model_name: upstream-gpt
+                    api_base: \(stub.baseURL)/v1
+                    format: openai
+                    api_key: sk-cli-route-key
+                """.utf8
+            ).write(to: configFile)
+            stub.reply = .eventStream(UpstreamBodies.openAIStream)
+            let child = try ChildProcess(
+                executable,
+                arguments: [
+                    "serve", "--config", configFile.path, "--port", "0", "--record", cassettes.path,
+                    "--log-level", "warning",
+                ], environment: Self.environment(home: scratch))
+            defer { child.killIfRunning() }
+
+            let line = try #require(
+                await child.outputLine(startingWith: "ANTHROPIC_BASE_URL="),
+                "no ANTHROPIC_BASE_URL line; stdout: \(child.standardOutput) stderr: \(child.standardError)")
+            let base = String(line.dropFirst("ANTHROPIC_BASE_URL=".count))
+            #expect(base.wholeMatch(of: /http:\/\/127\.0\.0\.1:[1-9][0-9]*/) != nil, "\(base)")
+            #expect(child.standardOutput.contains("Recording to \(cassettes.path)"))
+
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status.code == 200)
+            requestID = response.headers.first(name: "request-id")
+            #expect(AnthropicStreamChecker.violations(inBytes: Array(body.readableBytesView)).isEmpty)
+            #expect(String(buffer: body).contains(#""text":"lo""#))
+            #expect(stub.requests.first?.header("authorization") == "Bearer sk-cli-route-key")
+
+            child.send(SIGTERM)
+            let ending = await child.waitForEnding()
+            #expect(ending == .exited(0), "stderr: \(child.standardError)")
+        }
+
+        let files = try CassetteReader.cassetteFiles(in: [cassettes.path])
+        #expect(files.count == 1)
+        let file = try #require(files.first)
+        #expect(file.hasSuffix(".jsonl.lz4"))
+        let contents = try CassetteReader.read(path: file)
+        #expect(contents.tornTail == nil, "the LZ4 frame was closed on SIGTERM")
+        #expect(contents.header?.kind == "cassette")
+        let id = try #require(requestID)
+        let kinds = contents.events.filter { $0.exchange == id }.map(\.kind)
+        #expect(kinds.first == "client_request")
+        #expect(kinds.last == "end")
+        #expect(kinds.contains("upstream_chunk") && kinds.contains("client_event"))
+        let text = contents.events.map { $0.json.serializedString() }.joined(separator: "\n")
+        #expect(!text.contains("sk-cli-route-key"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/lz4") {
+            let check = try ChildProcess(URL(fileURLWithPath: "/usr/bin/lz4"), arguments: ["-t", file])
+            #expect(await check.waitForEnding() == .exited(0), "lz4 -t: \(check.standardError)")
+        }
+    }
+
+    @Test func aConfigErrorExitsNonZeroNamingTheFileAndLine() async throws {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let configFile = scratch.appendingPathComponent("broken.yaml")
+        try Data(
+            """
+            models:
+              - model_id: g
+                model_name: gemini-2.5-flash
+                api_base: https://generativelanguage.googleapis.com/v1beta
+                format: gemeni
+            """.utf8
+        ).write(to: configFile)
+        let child = try ChildProcess(
+            executable, arguments: ["serve", "--config", configFile.path, "--port", "0"],
+            environment: Self.environment(home: scratch))
+        defer { child.killIfRunning() }
+        let ending = try #require(await child.waitForEnding())
+        #expect(ending == .exited(78))
+        let errors = child.standardError
+        #expect(errors.contains("\(configFile.path):5:"), "\(errors)")
+        #expect(errors.contains("unknown format `gemeni`"))
+        #expect(errors.contains("Did you mean `gemini`?"))
+        #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""For benchmarking against `stub-upstream`: rewrites the scenario list so that each scenario's
+direct request is exactly the upstream request the proxy sent for it, as recorded in a cassette
+(stub-upstream only answers requests it has a recording of).
+
+    stub_bodies.py CASSETTE_DIR SCENARIOS.tsv OUT_DIR > SCENARIOS-for-stub.tsv
+
+A client request is matched to its scenario by its JSON body; the proxy body file is unchanged.
+"""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+
+def events(directory):
+    for path in sorted(glob.glob(os.path.join(directory, "**", "*.jsonl*"), recursive=True)):
+        if path.endswith(".lz4"):
+            # A cassette is one standard LZ4 frame; Debian's lz4 reads it (and a torn tail is fine here).
+            text = subprocess.run(["lz4", "-dc", path], capture_output=True, check=False).stdout.decode("utf-8")
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        for line in text.splitlines():
+            try:
+                yield json.loads(line)
+            except ValueError:
+                continue
+
+
+def main():
+    cassettes, scenarios_path, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(out, exist_ok=True)
+    client_bodies, upstream = {}, {}
+    for event in events(cassettes):
+        if event.get("kind") == "client_request" and "body" in event:
+            client_bodies.setdefault(event["x"], event["body"])
+        elif event.get("kind") == "upstream_request" and "body" in event:
+            upstream.setdefault(event["x"], (urlsplit(event.get("url", "")).path, event["body"]))
+    missing = 0
+    with open(scenarios_path, encoding="utf-8") as handle:
+        for line in handle:
+            name, _path, _direct_body, proxy_body, expected = line.rstrip("\n").split("\t")
+            with open(proxy_body, encoding="utf-8") as body_file:
+                wanted = json.load(body_file)
+            found = next((x for x, body in client_bodies.items() if body == wanted and x in upstream), None)
+            if found is None:
+                print(f"stub_bodies: no recorded upstream request for scenario {name}", file=sys.stderr)
+                missing += 1
+                continue
+            path, body = upstream[found]
+            direct_body = os.path.join(out, f"{name}.direct-stub.json")
+            with open(direct_body, "w", encoding="utf-8") as body_file:
+                json.dump(body, body_file, ensure_ascii=False, separators=(",", ":"))
+            print("\t".join([name, path, direct_body, proxy_body, expected]))
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
