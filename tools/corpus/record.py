@@ -33,7 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -105,8 +106,7 @@ class Scenario:
     cassette: str  # path under cassettes/, without .jsonl.lz4
     routes: list[Route]
     # Sends the requests; gets the proxy's base URL, returns problems (empty: passed).
-    drive: object
-    description: str = ""
+    drive: Callable[[str], list[str]]
 
 
 def api_base(fmt: str, port: int) -> str:
@@ -240,7 +240,7 @@ def expect(answer: client.Answer, status: int, what: str) -> list[str]:
 
 
 def conversation(model: str, turns: int, stream: bool, status: int = 200, stream_error: bool = False,
-                 **request) -> object:
+                 **request) -> Callable[[str], list[str]]:
     """An agent loop: each answer's tool calls get a result and the next request goes out, until the
     upstream has been asked `turns` times or stops calling tools. `stream_error`: the (first) stream
     must end in an `error` event, as the provider reported an error inside it."""
@@ -265,7 +265,7 @@ def conversation(model: str, turns: int, stream: bool, status: int = 200, stream
     return drive
 
 
-def requests(*calls: tuple[dict | bytes, int]) -> object:
+def requests(*calls: tuple[dict | bytes, int]) -> Callable[[str], list[str]]:
     """Sends each body in turn and expects its status."""
 
     def drive(base_url: str) -> list[str]:
