@@ -15,15 +15,16 @@
 #                           and a Bash `wc -c`, whose output must reach Claude Code's final text)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
 #   E2E_KEEP                =1: keep the scratch directories
-#   E2E_WORKDIR             fixed parent of the working directories (default: in the scratch dir), so
-#                           the Write path and the traffic are the same on every run
+#   E2E_WORKDIR             fixed parent of the working directories and of Claude Code's HOME
+#                           (default: in the scratch dir), so the Write path and the traffic are the
+#                           same on every run
 #   E2E_RECORD_DIR          pass `--record DIR/<variant>` to the proxy (cassettes for the corpus)
 #   CLAUDE_BIN              use this Claude Code binary instead of claude-agent-sdk's bundled one
 #   E2E_FAKE_ARGS           extra fake_upstream.py arguments (e.g. "--content wrong" to see a failure)
 #   PYTHON                  interpreter for pip and the fake upstream (default python3)
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 SDK_VERSION="0.2.184"
 FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi}"
@@ -137,28 +138,87 @@ show_logs() { # scratch
     ls -la "$1/workdir/"
 }
 
+# The working directory and HOME of a variant, made empty: `work` and `home` in the caller's scope.
+# Under E2E_WORKDIR both are fixed paths, so Claude Code's requests (its Write path, the memory
+# folder under HOME in its system prompt) are the same on every run; scratch/workdir links to it.
+work_and_home() { # scratch, variant
+    work="$1/work" home="$1/home"
+    if [[ -n "${E2E_WORKDIR:-}" ]]; then
+        work="$E2E_WORKDIR/$2" home="$E2E_WORKDIR/$2.home"
+    fi
+    rm -rf "$work" "$home"
+    mkdir -p "$work" "$home"
+    ln -s "$work" "$1/workdir" 2>/dev/null
+}
+
+# What a variant asks of Claude Code: the `tools` it may use and the `expected_text` of its answer.
+variant_expectations() { # variant
+    tools="Write" expected_text="$FINAL_TEXT"
+    if [[ "$1" == *+multi* ]]; then
+        tools="Write Read Bash"
+        expected_text="$FINAL_TEXT Bash said: $(printf '%s' "$FILE_CONTENT" | wc -c) $FILE_NAME"
+    fi
+}
+
+# Starts `proxy serve` with the one route (write_models_yaml) to the upstream at upstream_port, and
+# sets the caller's `base_url` to it.
+start_proxy() { # scratch, format, upstream port, extra `proxy serve` arguments...
+    local scratch="$1" fmt="$2" upstream_port="$3" proxy_port proxy_pid
+    shift 3
+    proxy_port="$(free_port)"
+    write_models_yaml "$scratch/models.yaml" "$fmt" "$upstream_port"
+    SWITCHBOARD_E2E_UPSTREAM_KEY="sk-upstream-e2e-$fmt" \
+        "$PROXY" serve --host 127.0.0.1 --port "$proxy_port" --config "$scratch/models.yaml" "$@" \
+        >"$scratch/proxy.log" 2>&1 &
+    proxy_pid=$!
+    PIDS+=("$proxy_pid")
+    if ! wait_for_health "$proxy_port" "$proxy_pid" 30; then
+        echo "proxy did not become healthy on port $proxy_port"
+        return 1
+    fi
+    base_url="http://127.0.0.1:$proxy_port"
+}
+
+# Runs Claude Code in `work` against base_url and checks what it did: appends to the caller's
+# `problems` when the file is missing or wrong, it failed, or its output lacks expected_text.
+run_claude() { # scratch, base_url, allowed tools, expected text
+    # A clean environment: only what Claude Code needs, nothing from the caller's shell or client.
+    local rc=0
+    (cd "$work" && env -i \
+        PATH="/usr/local/bin:/usr/bin:/bin" \
+        HOME="$home" \
+        TMPDIR="$1" \
+        LANG=C.UTF-8 \
+        ANTHROPIC_BASE_URL="$2" \
+        ANTHROPIC_API_KEY="sk-test-switchboard-e2e" \
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+        DISABLE_AUTOUPDATER=1 \
+        timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools "$3" --permission-mode acceptEdits \
+        </dev/null >"$1/claude.stdout" 2>"$1/claude.stderr") || rc=$?
+    ((rc == 124)) && problems+=("Claude Code timed out after ${TIMEOUT}s")
+    ((rc != 0 && rc != 124)) && problems+=("Claude Code exited with status $rc")
+    if [[ ! -f "$work/$FILE_NAME" ]]; then
+        problems+=("$FILE_NAME was not created")
+    elif ! cmp -s "$work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
+        problems+=("$FILE_NAME has the wrong content: $(od -c "$work/$FILE_NAME" | head -3 | tr '\n' ' ')")
+    fi
+    grep -qF "$4" "$1/claude.stdout" || problems+=("Claude Code's output lacks \"$4\"")
+}
+
 # Returns 0 on pass. Prints the reason on failure.
 run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
     local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 scratch t0
     [[ "$variant" == *+thinking* ]] && thinking=1
     [[ "$variant" == *+multi* ]] && multi=1
-    local fake_args=() tools="Write" expected_text="$FINAL_TEXT"
+    local fake_args=() tools expected_text
+    variant_expectations "$variant"
     ((thinking)) && fake_args+=(--thinking)
-    if ((multi)); then
-        fake_args+=(--scenario multi)
-        tools="Write Read Bash"
-        expected_text="$FINAL_TEXT Bash said: $(printf '%s' "$FILE_CONTENT" | wc -c) $FILE_NAME"
-    fi
+    ((multi)) && fake_args+=(--scenario multi)
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
-    # A fixed working directory (E2E_WORKDIR) makes the Write path, and so the recorded traffic,
-    # the same on every run: what record/replay needs.
-    local work="$scratch/work"
-    [[ -n "${E2E_WORKDIR:-}" ]] && work="$E2E_WORKDIR/$variant"
-    rm -rf "$work"
-    mkdir -p "$scratch/home" "$work"
-    ln -s "$work" "$scratch/workdir" 2>/dev/null
+    local work home
+    work_and_home "$scratch" "$variant"
 
     "$PYTHON" "$FAKE" --format "$fmt" --workdir "$work" --file-name "$FILE_NAME" \
         --content "$FILE_CONTENT" --final-text "$FINAL_TEXT" \
@@ -177,47 +237,16 @@ run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
     if [[ "$DIRECT" == 1 ]]; then
         base_url="http://127.0.0.1:$upstream_port"
     else
-        local proxy_port
-        proxy_port="$(free_port)"
-        write_models_yaml "$scratch/models.yaml" "$fmt" "$upstream_port"
         local record=()
         [[ -n "${E2E_RECORD_DIR:-}" ]] && record=(--record "$E2E_RECORD_DIR/$variant")
-        SWITCHBOARD_E2E_UPSTREAM_KEY="sk-upstream-e2e-$fmt" \
-            "$PROXY" serve --host 127.0.0.1 --port "$proxy_port" --config "$scratch/models.yaml" "${record[@]}" \
-            >"$scratch/proxy.log" 2>&1 &
-        local proxy_pid=$!
-        PIDS+=("$proxy_pid")
-        if ! wait_for_health "$proxy_port" "$proxy_pid" 30; then
-            echo "proxy did not become healthy on port $proxy_port"
+        if ! start_proxy "$scratch" "$fmt" "$upstream_port" "${record[@]}"; then
             show_logs "$scratch"
             return 1
         fi
-        base_url="http://127.0.0.1:$proxy_port"
     fi
-
-    # A clean environment: only what Claude Code needs, nothing from the caller's shell or client.
-    local rc=0
-    (cd "$work" && env -i \
-        PATH="/usr/local/bin:/usr/bin:/bin" \
-        HOME="$scratch/home" \
-        TMPDIR="$scratch" \
-        LANG=C.UTF-8 \
-        ANTHROPIC_BASE_URL="$base_url" \
-        ANTHROPIC_API_KEY="sk-test-switchboard-e2e" \
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
-        DISABLE_AUTOUPDATER=1 \
-        timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools "$tools" --permission-mode acceptEdits \
-        </dev/null >"$scratch/claude.stdout" 2>"$scratch/claude.stderr") || rc=$?
 
     local problems=()
-    ((rc == 124)) && problems+=("Claude Code timed out after ${TIMEOUT}s")
-    ((rc != 0 && rc != 124)) && problems+=("Claude Code exited with status $rc")
-    if [[ ! -f "$work/$FILE_NAME" ]]; then
-        problems+=("$FILE_NAME was not created")
-    elif ! cmp -s "$work/$FILE_NAME" <(printf '%s' "$FILE_CONTENT"); then
-        problems+=("$FILE_NAME has the wrong content: $(od -c "$work/$FILE_NAME" | head -3 | tr '\n' ' ')")
-    fi
-    grep -qF "$expected_text" "$scratch/claude.stdout" || problems+=("Claude Code's output lacks \"$expected_text\"")
+    run_claude "$scratch" "$base_url" "$tools" "$expected_text"
     # The upstream must have seen the tool call's turn and the final turn, with the route's model
     # name when the proxy is in between (proves the request really went through the route).
     local check
@@ -313,4 +342,7 @@ main() {
     ((failed == 0))
 }
 
-main "$@"
+# Sourced (tools/e2e-claude-code-replay.sh uses the functions above): define, don't run.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi

@@ -178,11 +178,12 @@ class Checks:
         ]
 
 
-def run_format(anthropic, fmt: str, proxy_bin: str | None, keep: bool) -> tuple[int, int, int]:
+def run_format(anthropic, fmt: str, proxy_bin: str | None, keep: bool,
+               record_dir: str | None = None) -> tuple[int, int, int]:
     scratch = tempfile.mkdtemp(prefix=f"switchboard-sdk-{fmt}.")
     passed = failed = skipped = 0
     try:
-        with TestStack(fmt, proxy_bin, scratch) as stack:
+        with TestStack(fmt, proxy_bin, scratch, record_dir=record_dir and os.path.join(record_dir, fmt)) as stack:
             client = anthropic.Anthropic(api_key="sk-test-switchboard-sdk", base_url=stack.base_url, max_retries=0,
                                          timeout=30)
             checks = Checks(anthropic, client, stack, direct=proxy_bin is None)
@@ -221,6 +222,7 @@ def main() -> int:
     parser.add_argument("--direct", action="store_true", help="no proxy: the SDK talks to the fake upstream")
     parser.add_argument("--formats", default="openai,anthropic")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument("--record-dir", help="the proxy records a cassette per format in DIR/<format> (the corpus)")
     args = parser.parse_args()
     if not args.direct and not args.proxy_bin:
         parser.error("give --proxy-bin (or SWITCHBOARD_PROXY_BIN), or --direct")
@@ -230,7 +232,8 @@ def main() -> int:
         if args.direct and fmt != "anthropic":
             print(f"SKIP sdk anthropic-python {fmt}-upstream: direct mode speaks Anthropic only")
             continue
-        passed, failed, skipped = run_format(anthropic, fmt, None if args.direct else args.proxy_bin, args.keep)
+        passed, failed, skipped = run_format(anthropic, fmt, None if args.direct else args.proxy_bin, args.keep,
+                                             args.record_dir)
         total_passed += passed
         total_failed += failed
         total_skipped += skipped

@@ -26,9 +26,12 @@ def free_port() -> int:
 
 
 class TestStack:
-    def __init__(self, fmt: str, proxy_bin: str | None, scratch: str, route_glob: str = "claude-*"):
-        # One entry, "e2e-fake", serving every model name the glob matches.
+    def __init__(self, fmt: str, proxy_bin: str | None, scratch: str, route_glob: str = "claude-*",
+                 record_dir: str | None = None):
+        # One entry, "e2e-fake", serving every model name the glob matches; `record_dir`: the proxy
+        # records there (`--record`).
         self.fmt = fmt
+        self.record_dir = record_dir
         self.proxy_bin = proxy_bin
         self.scratch = scratch
         self.route_glob = route_glob
@@ -66,8 +69,10 @@ class TestStack:
                 models_yaml([("e2e-fake", self.fmt, api_base, UPSTREAM_MODEL, "sk-upstream-e2e", [self.route_glob])])
             )
         port = free_port()
+        record = ["--record", self.record_dir] if self.record_dir else []
         proxy = self._spawn(
-            [self.proxy_bin, "serve", "--host", "127.0.0.1", "--port", str(port), "--config", self.path("models.yaml")],
+            [self.proxy_bin, "serve", "--host", "127.0.0.1", "--port", str(port), "--config", self.path("models.yaml"),
+             *record],
             "proxy.log",
         )
         self._wait_for_health(port, proxy, 30)

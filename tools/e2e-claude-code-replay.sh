@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The Claude Code end-to-end run again, with no fake upstream: the upstream is the corpus.
+#   claude -p ... --> proxy serve --> stub-upstream --speed 0 --cassettes cassettes/claude-code/<variant>
+# Same prompt, same route (format and model names as recorded), same working directory and HOME as
+# tools/corpus/record.py used; asserts the file's exact bytes, Claude Code's final text, and that
+# the stub answered every request from the recording (no MISS) and served each recorded one.
+#
+# Environment (and those of tools/e2e-claude-code.sh: E2E_FORMATS, E2E_TIMEOUT, E2E_KEEP, CLAUDE_BIN,
+# SWITCHBOARD_PROXY_BIN):
+#   SWITCHBOARD_STUB_BIN    use this stub-upstream binary instead of `swift build --product stub-upstream`
+#   E2E_CORPUS              folder of the Claude Code cassettes (default cassettes/claude-code)
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/e2e-claude-code.sh"
+
+CORPUS="${E2E_CORPUS:-$ROOT/cassettes/claude-code}"
+# The recorded answers name files under this folder (the Write path), so the replay must run there;
+# tools/corpus/record.py records with the same value.
+export E2E_WORKDIR="/tmp/switchboard-corpus-work"
+# e2e-claude-code.sh variant -> cassette name (tools/corpus/record.py has the same table).
+declare -A CASSETTES=(
+    [openai]=openai-write [anthropic]=anthropic-write
+    [openai+thinking]=openai-thinking-write [anthropic+thinking]=anthropic-thinking-write
+    [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
+)
+
+# What matching ignores besides stub-upstream's defaults (/metadata/user_id, /user): the one part
+# of Claude Code's requests that differs between days and machines, its environment block (today's
+# date, OS version; cwd and HOME are fixed). Anthropic upstreams get it as a `system` turn at
+# /messages/1; the OpenAI conversion folds it into the system message, /messages/0.
+ignore_arguments() { # format
+    case "$1" in
+        openai) echo "--ignore /messages/0/content" ;;
+        anthropic) echo "--ignore /messages/1/content" ;;
+    esac
+}
+
+stub_bin() {
+    if [[ -n "${SWITCHBOARD_STUB_BIN:-}" ]]; then
+        echo "$SWITCHBOARD_STUB_BIN"
+        return
+    fi
+    log "building stub-upstream (swift build --product stub-upstream)"
+    (cd "$ROOT" && swift build --product stub-upstream >&2) || return 1
+    echo "$(cd "$ROOT" && swift build --show-bin-path)/stub-upstream"
+}
+
+# Returns 0 on pass. Prints the reason on failure.
+replay_variant() { # variant
+    local variant="$1" fmt="${1%%+*}" scratch t0 cassette
+    cassette="$CORPUS/${CASSETTES[$variant]:-?}.jsonl.lz4"
+    if [[ ! -f "$cassette" ]]; then
+        echo "no cassette for $variant: $cassette (re-record with tools/record-corpus.sh)"
+        return 1
+    fi
+    t0="$(now)"
+    scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-replay-$fmt.XXXXXX")"
+    SCRATCHES+=("$scratch")
+    local work home tools expected_text base_url
+    work_and_home "$scratch" "$variant"
+    variant_expectations "$variant"
+
+    # shellcheck disable=SC2046 # the ignore arguments are words on purpose
+    "$STUB" --cassettes "$cassette" --speed 0 --port 0 $(ignore_arguments "$fmt") \
+        >"$scratch/upstream.out" 2>"$scratch/upstream.log" &
+    PIDS+=("$!")
+    local i stub_port=""
+    for ((i = 0; i < 100; i++)); do
+        stub_port="$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$scratch/upstream.out" 2>/dev/null)"
+        [[ -n "$stub_port" ]] && break
+        sleep 0.1
+    done
+    if [[ -z "$stub_port" ]]; then
+        echo "stub-upstream did not start"
+        show_logs "$scratch"
+        return 1
+    fi
+    if ! start_proxy "$scratch" "$fmt" "$stub_port"; then
+        show_logs "$scratch"
+        return 1
+    fi
+
+    local problems=()
+    run_claude "$scratch" "$base_url" "$tools" "$expected_text"
+    # Every request must have been answered from the recording, and every recorded request asked.
+    local recorded hits misses
+    recorded="$(sed -n 's|^stub-upstream: \([0-9]*\) recorded.*|\1|p' "$scratch/upstream.out")"
+    hits="$(grep -c ' HIT ' "$scratch/upstream.log")"
+    misses="$(grep -c ' MISS ' "$scratch/upstream.log")"
+    ((misses > 0)) && problems+=("stub-upstream missed $misses request(s): $(grep ' MISS ' "$scratch/upstream.log" | head -3)")
+    [[ "$hits" == "$recorded" ]] || problems+=("stub-upstream served $hits request(s), the cassette has $recorded")
+
+    local took
+    took="$(elapsed "$t0")"
+    if ((${#problems[@]})); then
+        printf '  - %s\n' "${problems[@]}"
+        show_logs "$scratch"
+        log "$variant: failed after $took s"
+        return 1
+    fi
+    log "$variant: $hits requests replayed from $(basename "$cassette"), Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-100)"
+    log "$variant: passed in $took s"
+    return 0
+}
+
+replay_main() {
+    local t0 passed=0 failed=0 variant
+    t0="$(now)"
+    CLAUDE="$(claude_bin)" || { echo "FAIL: could not install claude-agent-sdk==$SDK_VERSION"; echo "0 passed, 1 failed"; exit 1; }
+    PROXY="$(proxy_bin)" || { echo "FAIL: could not build the proxy"; echo "0 passed, 1 failed"; exit 1; }
+    STUB="$(stub_bin)" || { echo "FAIL: could not build stub-upstream"; echo "0 passed, 1 failed"; exit 1; }
+    log "Claude Code $("$CLAUDE" --version 2>/dev/null), proxy $PROXY, stub $STUB, corpus $CORPUS"
+    for variant in $FORMATS; do
+        local report rc=0
+        report="$(mktemp "${TMPDIR:-/tmp}/switchboard-e2e-report.XXXXXX")"
+        replay_variant "$variant" >"$report" || rc=$?
+        stop_started
+        if ((rc == 0)); then
+            echo "PASS e2e claude-code replay ($variant cassette)"
+            passed=$((passed + 1))
+        else
+            echo "FAIL e2e claude-code replay ($variant cassette)"
+            cat "$report"
+            failed=$((failed + 1))
+        fi
+        rm -f "$report"
+    done
+    log "total $(elapsed "$t0") s"
+    echo "$passed passed, $failed failed"
+    ((failed == 0))
+}
+
+replay_main "$@"
