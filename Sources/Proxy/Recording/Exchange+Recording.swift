@@ -41,10 +41,9 @@ extension Exchange {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
         recording.recorder.record {
-            let encoded = (try? JSONEncoder().encode(options)).flatMap { try? JSONValue(parsing: Array($0)) }
             var event = CassetteEvent.route(
                 exchange: id, timeMicros: time, modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase),
-                options: encoded ?? .null, requestedModel: requestedModel)
+                options: options.json, requestedModel: requestedModel)
             event["upstream_name"] = .string(entry.upstreamName)
             return event
         }

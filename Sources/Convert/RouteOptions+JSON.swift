@@ -1,0 +1,22 @@
+import Wire
+
+extension RouteOptions {
+    /// The record as JSON in a fixed key order, with `extra_body` in the
+    /// config's own order.
+    ///
+    /// Cassettes store this rather than `JSONEncoder` output, whose key order
+    /// changes from process to process, so identical traffic records identical
+    /// bytes. It decodes back with `Codable` like any other encoding.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["model_id"] = .string(modelID)
+        object["format"] = .string(upstreamDialect.rawValue)
+        object["model_name"] = .string(upstreamModel)
+        if let maxTokensCap { object["max_tokens"] = .int(Int64(maxTokensCap)) }
+        if let contextWindow { object["context"] = .int(Int64(contextWindow)) }
+        if let reasoningEffort { object["reasoning_effort"] = .string(reasoningEffort) }
+        if let temperature { object["temperature"] = .double(temperature) }
+        if let extraBody { object["extra_body"] = .object(extraBody) }
+        return .object(object)
+    }
+}
