@@ -23,6 +23,7 @@ swift test --skip-build
 
 BIN="$(swift build --show-bin-path)"
 export SWITCHBOARD_PROXY_BIN="$BIN/proxy"
+export SWITCHBOARD_STUB_BIN="$BIN/stub-upstream"
 
 step "conversion regression run: log-replay verify cassettes/"
 "$BIN/log-replay" verify cassettes/
