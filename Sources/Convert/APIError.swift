@@ -65,7 +65,9 @@ extension APIError {
         case .openai, .openaiResponses:
             return ["error": ["message": .string(message), "type": .string(type), "code": .int(Int64(status))]]
         case .gemini:
-            return ["error": ["code": .int(Int64(status)), "message": .string(message), "status": .string(geminiStatus)]]
+            return [
+                "error": ["code": .int(Int64(status)), "message": .string(message), "status": .string(geminiStatus)]
+            ]
         }
     }
 

@@ -9,7 +9,8 @@ import Wire
         #expect(value["z"] == .int(1))
         #expect(value["a"] == .double(2.5))
         #expect(value["s"] == .string("hé\n\"x\""))
-        #expect(value.serializedString() == #"{"z":1,"a":2.5,"m":[true,false,null],"s":"hé\n\"x\"","big":12345678901234}"#)
+        #expect(
+            value.serializedString() == #"{"z":1,"a":2.5,"m":[true,false,null],"s":"hé\n\"x\"","big":12345678901234}"#)
     }
 
     @Test func equalityIgnoresKeyOrderButNotType() throws {
