@@ -40,4 +40,12 @@ extension AnthropicRequestTranslating {
         }
         return (text, media)
     }
+
+    /// The user text standing in for a `tool_result` whose call the upstream
+    /// would not recognise (it rejects an output without its call), with a
+    /// warning saying so; `unanswered` says what it answers none of.
+    mutating func unmatchedToolResultText(id: String, text: String, path: String, unanswered: String) -> String {
+        diagnostics.append(.warning(path, "tool_result for \(id) answers \(unanswered); sent as text"))
+        return "Result of tool call \(id):\n\(text)"
+    }
 }

@@ -137,9 +137,9 @@ extension GeminiRequestBuilder {
                     let key = block["is_error"]?.boolValue == true ? "error" : "output"
                     responses.append(["functionResponse": ["name": .string(name), "response": [key: .string(text)]]])
                 } else {
-                    diagnostics.append(
-                        .warning(blockPath, "tool_result for \(id) answers no earlier tool_use; sent as text"))
-                    parts.append(["text": .string("Result of tool call \(id):\n\(text)")])
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
+                    parts.append(["text": .string(standIn)])
                 }
                 parts += media
             default:

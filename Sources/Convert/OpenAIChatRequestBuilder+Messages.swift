@@ -109,10 +109,9 @@ extension OpenAIChatRequestBuilder {
                     openToolCallIDs.remove(at: open)
                     toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
                 } else {
-                    diagnostics.append(
-                        .warning(
-                            blockPath, "tool_result for \(id) answers no tool call of the previous turn; sent as text"))
-                    parts.append(.text("Result of tool call \(id):\n\(text)"))
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no tool call of the previous turn")
+                    parts.append(.text(standIn))
                 }
                 if !images.isEmpty {
                     diagnostics.append(

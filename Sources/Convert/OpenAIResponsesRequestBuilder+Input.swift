@@ -100,9 +100,9 @@ extension OpenAIResponsesRequestBuilder {
                 if callIDs.contains(id) {
                     outputs.append(["type": "function_call_output", "call_id": .string(id), "output": .string(text)])
                 } else {
-                    diagnostics.append(
-                        .warning(blockPath, "tool_result for \(id) answers no earlier tool_use; sent as text"))
-                    parts.append(["type": "input_text", "text": .string("Result of tool call \(id):\n\(text)")])
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
+                    parts.append(["type": "input_text", "text": .string(standIn)])
                 }
                 if !media.isEmpty {
                     parts.append(["type": "input_text", "text": .string("Returned by tool call \(id):")])
