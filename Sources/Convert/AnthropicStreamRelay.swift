@@ -69,9 +69,7 @@ public struct AnthropicStreamRelay: Sendable {
         ended = true
         let failure =
             error
-            ?? APIError(
-                status: 502, type: "api_error",
-                message: "upstream \(upstreamName) stream ended early, before message_stop")
+            ?? APIError.streamEndedEarly(upstream: upstreamName, before: "message_stop")
         return [SSEEvent(event: "error", data: failure.rendered(in: .anthropic).serializedString())]
     }
 }

@@ -128,15 +128,18 @@ extension GeminiRequestBuilder {
             case "image", "document":
                 if let part = mediaPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
-                let (text, media) = toolResultContent(block, path: blockPath)
+                // Gemini flags errors itself, by the `error` key of the functionResponse.
+                let (text, media) = toolResultContent(
+                    block, path: blockPath, markingErrors: false, mediaTypes: ["image", "document"]
+                ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 if let name = toolNames[id] {
                     let key = block["is_error"]?.boolValue == true ? "error" : "output"
                     responses.append(["functionResponse": ["name": .string(name), "response": [key: .string(text)]]])
                 } else {
-                    diagnostics.append(
-                        .warning(blockPath, "tool_result for \(id) answers no earlier tool_use; sent as text"))
-                    parts.append(["text": .string("Result of tool call \(id):\n\(text)")])
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
+                    parts.append(["text": .string(standIn)])
                 }
                 parts += media
             default:
@@ -144,24 +147,6 @@ extension GeminiRequestBuilder {
             }
         }
         return responses + parts
-    }
-
-    /// A tool result's text, and its images and documents as parts.
-    private mutating func toolResultContent(_ block: JSONValue, path: String) -> (String, [JSONValue]) {
-        let content = block["content"] ?? ""
-        if let text = content.stringValue { return (text, []) }
-        var texts: [String] = []
-        var media: [JSONValue] = []
-        for (index, part) in (content.arrayValue ?? []).enumerated() {
-            let partPath = "\(path)/content/\(index)"
-            reportDroppedBlockFields(part, path: partPath)
-            switch part["type"]?.stringValue {
-            case "text": texts.append(part["text"]?.stringValue ?? "")
-            case "image", "document": if let converted = mediaPart(part, path: partPath) { media.append(converted) }
-            default: reportUnsupportedBlock(part, path: partPath)
-            }
-        }
-        return (texts.joined(separator: "\n"), media)
     }
 
     /// Images and documents: base64 -> `inlineData`, URL -> `fileData`,

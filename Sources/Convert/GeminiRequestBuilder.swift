@@ -34,23 +34,20 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
 
     mutating func build() -> ConvertedRequest {
         var body = JSONObject()
-        let systemTexts = allSystemTexts()
-        if !systemTexts.isEmpty {
-            body["systemInstruction"] = ["parts": [["text": .string(systemTexts.joined(separator: "\n\n"))]]]
+        if let systemText = joinedSystemText() {
+            body["systemInstruction"] = ["parts": [["text": .string(systemText)]]]
         }
         body["contents"] = .array(convertContents())
         addTools(to: &body)
         body["generationConfig"] = .object(generationConfig())
-        reportUntranslatedFields()
-        if let extraBody = route.extraBody { body.merge(extraBody) }
-        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+        return finishedRequest(body)
     }
 
     private mutating func generationConfig() -> JSONObject {
         var config = JSONObject()
         config["maxOutputTokens"] = .int(Int64(cappedMaxTokens()))
         if let temperature { config["temperature"] = temperature }
-        if let topP = request["top_p"], !topP.isNull { config["topP"] = topP }
+        if let topP { config["topP"] = topP }
         if let topK = request["top_k"], !topK.isNull { config["topK"] = topK }
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
             if stop.count > Self.maxStopSequences {

@@ -11,14 +11,7 @@ enum GeminiResponseConversion {
     static func convert(
         _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
     ) throws(APIError) -> ConvertedResponse {
-        guard case .object = upstreamBody else {
-            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
-        }
-        if upstreamBody["error"].map({ !$0.isNull }) ?? false {
-            throw UpstreamErrorMapper.map(
-                status: 502, body: upstreamBody.serialized(), retryAfter: nil, upstream: route.modelID,
-                dialect: .gemini)
-        }
+        try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: .gemini) { _ in upstreamBody }
         let candidate = upstreamBody["candidates"]?[0]
         let blocked = upstreamBody["promptFeedback"]?["blockReason"]?.stringValue != nil
         guard candidate != nil || blocked else {
@@ -62,16 +55,9 @@ enum GeminiResponseConversion {
         let usage =
             GeminiResultMapping.anthropicUsage(upstreamBody["usageMetadata"])
             ?? ["input_tokens": 0, "output_tokens": 0]
-        let body: JSONValue = [
-            "id": .string(messageID),
-            "type": "message",
-            "role": "assistant",
-            "model": .string(requestedModel),
-            "content": .array(content),
-            "stop_reason": .string(stopReason),
-            "stop_sequence": .null,
-            "usage": .object(usage),
-        ]
+        let body = ResponseConverter.messageBody(
+            id: messageID, model: requestedModel, content: content, stopReason: stopReason, stopSequence: nil,
+            usage: usage)
         return ConvertedResponse(body: body, diagnostics: diagnostics)
     }
 

@@ -84,9 +84,7 @@ public struct GeminiStreamTranscoder: Sendable {
         if let error { return fail(error) }
         guard let finishReason else {
             return fail(
-                APIError(
-                    status: 502, type: "api_error",
-                    message: "upstream \(upstreamName) stream ended early, before a finishReason"))
+                APIError.streamEndedEarly(upstream: upstreamName, before: "a finishReason"))
         }
         var output: [JSONValue] = []
         closeContent(into: &output)

@@ -100,16 +100,18 @@ extension OpenAIChatRequestBuilder {
             case "image":
                 if let url = imageURL(block, path: blockPath) { parts.append(.imageURL(url)) }
             case "tool_result":
-                let (text, images) = toolResultContent(block, path: blockPath)
+                // OpenAI's tool message has no error flag, so `is_error` is marked in the text.
+                let (text, images) = toolResultContent(
+                    block, path: blockPath, markingErrors: true, mediaTypes: ["image"]
+                ) { builder, part, partPath in builder.imageURL(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 if let open = openToolCallIDs.firstIndex(of: id) {
                     openToolCallIDs.remove(at: open)
                     toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
                 } else {
-                    diagnostics.append(
-                        .warning(
-                            blockPath, "tool_result for \(id) answers no tool call of the previous turn; sent as text"))
-                    parts.append(.text("Result of tool call \(id):\n\(text)"))
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no tool call of the previous turn")
+                    parts.append(.text(standIn))
                 }
                 if !images.isEmpty {
                     diagnostics.append(
@@ -149,32 +151,6 @@ extension OpenAIChatRequestBuilder {
             texts.append(text)
         }
         return .string(texts.joined(separator: "\n\n"))
-    }
-
-    /// A tool result's text, marked when `is_error` is set (OpenAI's tool
-    /// message has no error flag), and the URLs of its images.
-    private mutating func toolResultContent(_ block: JSONValue, path: String) -> (String, [String]) {
-        var texts: [String] = []
-        var images: [String] = []
-        let content = block["content"] ?? ""
-        if let text = content.stringValue {
-            texts.append(text)
-        } else {
-            for (index, part) in (content.arrayValue ?? []).enumerated() {
-                let partPath = "\(path)/content/\(index)"
-                reportDroppedBlockFields(part, path: partPath)
-                switch part["type"]?.stringValue {
-                case "text": texts.append(part["text"]?.stringValue ?? "")
-                case "image": if let url = imageURL(part, path: partPath) { images.append(url) }
-                default: reportUnsupportedBlock(part, path: partPath)
-                }
-            }
-        }
-        var text = texts.joined(separator: "\n")
-        if block["is_error"]?.boolValue == true {
-            text = text.isEmpty ? "Error" : "Error: " + text
-        }
-        return (text, images)
     }
 
     /// `data:` URL for base64 sources, the URL itself for url sources.

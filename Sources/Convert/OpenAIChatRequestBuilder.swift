@@ -37,7 +37,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         body["messages"] = .array(convertMessages())
         body["max_tokens"] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
-        if let topP = request["top_p"], !topP.isNull { body["top_p"] = topP }
+        if let topP { body["top_p"] = topP }
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty { body["stop"] = .array(stop) }
         addTools(to: &body)
         if let effort = ReasoningEffortMapping.effort(
@@ -50,8 +50,6 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]
         }
-        reportUntranslatedFields()
-        if let extraBody = route.extraBody { body.merge(extraBody) }
-        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+        return finishedRequest(body)
     }
 }

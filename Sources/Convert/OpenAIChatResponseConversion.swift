@@ -5,14 +5,7 @@ enum OpenAIChatResponseConversion {
     static func convert(
         _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
     ) throws(APIError) -> ConvertedResponse {
-        guard case .object = upstreamBody else {
-            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
-        }
-        if upstreamBody["error"].map({ !$0.isNull }) ?? false {
-            throw UpstreamErrorMapper.map(
-                status: 502, body: upstreamBody.serialized(), retryAfter: nil, upstream: route.modelID,
-                dialect: .openai)
-        }
+        try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: .openai) { _ in upstreamBody }
         guard let choice = upstreamBody["choices"]?[0], let message = choice["message"] else {
             throw ResponseConverter.unexpectedBody(route: route, reason: "no choices[0].message")
         }
@@ -55,16 +48,9 @@ enum OpenAIChatResponseConversion {
         let usage =
             upstreamBody["usage"].flatMap(OpenAIChatResultMapping.anthropicUsage)
             ?? ["input_tokens": 0, "output_tokens": 0]
-        let body: JSONValue = [
-            "id": .string(messageID),
-            "type": "message",
-            "role": "assistant",
-            "model": .string(requestedModel),
-            "content": .array(content),
-            "stop_reason": .string(stopReason),
-            "stop_sequence": stopReason == "stop_sequence" ? .string(matchedStop ?? "") : .null,
-            "usage": .object(usage),
-        ]
+        let body = ResponseConverter.messageBody(
+            id: messageID, model: requestedModel, content: content, stopReason: stopReason,
+            stopSequence: stopReason == "stop_sequence" ? matchedStop ?? "" : nil, usage: usage)
         return ConvertedResponse(body: body, diagnostics: diagnostics)
     }
 }

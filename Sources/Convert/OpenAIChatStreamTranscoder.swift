@@ -107,9 +107,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         if let error { return fail(error) }
         guard let finishReason else {
             return fail(
-                APIError(
-                    status: 502, type: "api_error",
-                    message: "upstream \(upstreamName) stream ended early, before the message was finished"))
+                APIError.streamEndedEarly(upstream: upstreamName, before: "the message was finished"))
         }
         var output: [JSONValue] = []
         if !emitter.hasStarted { start(chunk: [:], into: &output) }

@@ -92,14 +92,17 @@ extension OpenAIResponsesRequestBuilder {
             case "image", "document":
                 if let part = inputPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
-                let (text, media) = toolResultContent(block, path: blockPath)
+                // Responses has no error flag on a function_call_output, so `is_error` is marked in the text.
+                let (text, media) = toolResultContent(
+                    block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
+                ) { builder, part, partPath in builder.inputPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 if callIDs.contains(id) {
                     outputs.append(["type": "function_call_output", "call_id": .string(id), "output": .string(text)])
                 } else {
-                    diagnostics.append(
-                        .warning(blockPath, "tool_result for \(id) answers no earlier tool_use; sent as text"))
-                    parts.append(["type": "input_text", "text": .string("Result of tool call \(id):\n\(text)")])
+                    let standIn = unmatchedToolResultText(
+                        id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
+                    parts.append(["type": "input_text", "text": .string(standIn)])
                 }
                 if !media.isEmpty {
                     parts.append(["type": "input_text", "text": .string("Returned by tool call \(id):")])
@@ -111,30 +114,6 @@ extension OpenAIResponsesRequestBuilder {
         }
         guard !parts.isEmpty else { return outputs }
         return outputs + [["role": "user", "content": .array(parts)]]
-    }
-
-    /// A tool result's text (marked when `is_error`, which Responses has no
-    /// flag for) and its images and documents as input parts.
-    private mutating func toolResultContent(_ block: JSONValue, path: String) -> (String, [JSONValue]) {
-        var texts: [String] = []
-        var media: [JSONValue] = []
-        let content = block["content"] ?? ""
-        if let text = content.stringValue {
-            texts.append(text)
-        } else {
-            for (index, part) in (content.arrayValue ?? []).enumerated() {
-                let partPath = "\(path)/content/\(index)"
-                reportDroppedBlockFields(part, path: partPath)
-                switch part["type"]?.stringValue {
-                case "text": texts.append(part["text"]?.stringValue ?? "")
-                case "image", "document": if let converted = inputPart(part, path: partPath) { media.append(converted) }
-                default: reportUnsupportedBlock(part, path: partPath)
-                }
-            }
-        }
-        var text = texts.joined(separator: "\n")
-        if block["is_error"]?.boolValue == true { text = text.isEmpty ? "Error" : "Error: " + text }
-        return (text, media)
     }
 
     /// Images -> `input_image` (data URL or URL); PDFs -> `input_file`;

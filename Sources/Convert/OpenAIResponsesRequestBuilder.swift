@@ -37,12 +37,11 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     mutating func build() -> ConvertedRequest {
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
-        let systemTexts = allSystemTexts()
-        if !systemTexts.isEmpty { body["instructions"] = .string(systemTexts.joined(separator: "\n\n")) }
+        if let systemText = joinedSystemText() { body["instructions"] = .string(systemText) }
         body["input"] = .array(convertInput())
         body["max_output_tokens"] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
-        if let topP = request["top_p"], !topP.isNull { body["top_p"] = topP }
+        if let topP { body["top_p"] = topP }
         addTools(to: &body)
         let thinking = request["thinking"]
         if let effort = ReasoningEffortMapping.effort(
@@ -60,9 +59,7 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         for key in ["stop_sequences", "top_k"] where request[key] != nil {
             diagnostics.append(.warning("/\(key)", "no OpenAI Responses equivalent; dropped"))
         }
-        reportUntranslatedFields()
-        if let extraBody = route.extraBody { body.merge(extraBody) }
-        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+        return finishedRequest(body)
     }
 
     private mutating func addTools(to body: inout JSONObject) {

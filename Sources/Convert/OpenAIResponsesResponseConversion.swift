@@ -12,14 +12,9 @@ enum OpenAIResponsesResponseConversion {
     static func convert(
         _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
     ) throws(APIError) -> ConvertedResponse {
-        guard case .object = upstreamBody else {
-            throw ResponseConverter.unexpectedBody(route: route, reason: "not a JSON object")
-        }
-        if let error = upstreamBody["error"], !error.isNull {
-            throw UpstreamErrorMapper.map(
-                status: 502, body: JSONValue.object(["error": error]).serialized(), retryAfter: nil,
-                upstream: route.modelID,
-                dialect: .openaiResponses)
+        // A Responses body carries much besides a failed call's `error`; the mapper reads only that.
+        try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: .openaiResponses) { error in
+            ["error": error]
         }
         guard let output = upstreamBody["output"]?.arrayValue else {
             throw ResponseConverter.unexpectedBody(route: route, reason: "no output")
@@ -72,16 +67,9 @@ enum OpenAIResponsesResponseConversion {
             OpenAIResponsesResultMapping.anthropicUsage(upstreamBody["usage"]) ?? [
                 "input_tokens": 0, "output_tokens": 0,
             ]
-        let body: JSONValue = [
-            "id": .string(OpenAIResponsesResultMapping.messageID(upstreamBody)),
-            "type": "message",
-            "role": "assistant",
-            "model": .string(requestedModel),
-            "content": .array(content),
-            "stop_reason": .string(stopReason),
-            "stop_sequence": .null,
-            "usage": .object(usage),
-        ]
+        let body = ResponseConverter.messageBody(
+            id: OpenAIResponsesResultMapping.messageID(upstreamBody), model: requestedModel, content: content,
+            stopReason: stopReason, stopSequence: nil, usage: usage)
         return ConvertedResponse(body: body, diagnostics: diagnostics)
     }
 }

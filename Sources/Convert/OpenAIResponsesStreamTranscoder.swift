@@ -118,9 +118,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         guard !emitter.isEnded else { return [] }
         return fail(
             error
-                ?? APIError(
-                    status: 502, type: "api_error",
-                    message: "upstream \(upstreamName) stream ended early, before response.completed"))
+                ?? APIError.streamEndedEarly(upstream: upstreamName, before: "response.completed"))
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.

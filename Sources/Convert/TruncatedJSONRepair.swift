@@ -12,29 +12,18 @@ import Wire
 enum TruncatedJSONRepair {
     static func parse(_ text: Substring) -> JSONValue? {
         var closers: [UInt8] = []
-        var inString = false
-        var escaped = false
+        var scanner = JSONBracketScanner()
         for byte in text.utf8 {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"): closers.append(UInt8(ascii: "}"))
-            case UInt8(ascii: "["): closers.append(UInt8(ascii: "]"))
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+            switch scanner.scan(byte) {
+            case .open(let closer):
+                closers.append(closer)
+            case .close(let byte):
                 guard closers.popLast() == byte else { return nil }
-            default: break
+            case nil:
+                break
             }
         }
-        guard !inString, !closers.isEmpty else { return nil }
+        guard !scanner.inString, !closers.isEmpty else { return nil }
         return try? JSONValue(parsing: Array(text.utf8) + closers.reversed())
     }
 }
