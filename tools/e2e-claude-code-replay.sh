@@ -110,19 +110,7 @@ replay_main() {
     STUB="$(stub_bin)" || { echo "FAIL: could not build stub-upstream"; echo "0 passed, 1 failed"; exit 1; }
     log "Claude Code $("$CLAUDE" --version 2>/dev/null), proxy $PROXY, stub $STUB, corpus $CORPUS"
     for variant in $FORMATS; do
-        local report rc=0
-        report="$(mktemp "${TMPDIR:-/tmp}/switchboard-e2e-report.XXXXXX")"
-        replay_variant "$variant" >"$report" || rc=$?
-        stop_started
-        if ((rc == 0)); then
-            echo "PASS e2e claude-code replay ($variant cassette)"
-            passed=$((passed + 1))
-        else
-            echo "FAIL e2e claude-code replay ($variant cassette)"
-            cat "$report"
-            failed=$((failed + 1))
-        fi
-        rm -f "$report"
+        run_reported "e2e claude-code replay ($variant cassette)" replay_variant "$variant"
     done
     log "total $(elapsed "$t0") s"
     echo "$passed passed, $failed failed"

@@ -322,24 +322,32 @@ main() {
             echo "SKIP e2e claude-code ($fmt upstream): direct mode speaks Anthropic only"
             continue
         fi
-        # Not in a $(...) subshell: the started processes must stay visible to the traps.
-        local report rc=0
-        report="$(mktemp "${TMPDIR:-/tmp}/switchboard-e2e-report.XXXXXX")"
-        run_format "$fmt" >"$report" || rc=$?
-        stop_started
-        if ((rc == 0)); then
-            echo "PASS e2e claude-code ($fmt upstream)"
-            passed=$((passed + 1))
-        else
-            echo "FAIL e2e claude-code ($fmt upstream)"
-            cat "$report"
-            failed=$((failed + 1))
-        fi
-        rm -f "$report"
+        run_reported "e2e claude-code ($fmt upstream)" run_format "$fmt"
     done
     log "total $(elapsed "$t0") s"
     echo "$passed passed, $failed failed"
     ((failed == 0))
+}
+
+# Runs one variant (the command and its arguments) with its output held back,
+# then prints PASS, or FAIL and that output, counting into the caller's
+# `passed` and `failed` (bash locals are visible to the functions called).
+# Not in a $(...) subshell: the started processes must stay visible to the traps.
+run_reported() {
+    local label="$1" report rc=0
+    shift
+    report="$(mktemp "${TMPDIR:-/tmp}/switchboard-e2e-report.XXXXXX")"
+    "$@" >"$report" || rc=$?
+    stop_started
+    if ((rc == 0)); then
+        echo "PASS $label"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $label"
+        cat "$report"
+        failed=$((failed + 1))
+    fi
+    rm -f "$report"
 }
 
 # Sourced (tools/e2e-claude-code-replay.sh uses the functions above): define, don't run.
