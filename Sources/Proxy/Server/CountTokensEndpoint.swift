@@ -14,11 +14,7 @@ struct CountTokensEndpoint: Sendable {
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let exchange = context.exchange
-        let bytes = try await ClientRequestBody.collect(request, limit: maxBodyBytes)
-        exchange.recordClientRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
-            body: bytes)
-        var body = try ClientRequestBody.json(bytes)
+        var body = try await exchange.readClientBody(request, limit: maxBodyBytes)
         guard case .object = body else { throw APIError.invalidRequest("request body must be a JSON object") }
         guard let model = body["model"]?.stringValue, !model.isEmpty else {
             throw APIError.invalidRequest("model: field required (a string)")
@@ -26,10 +22,7 @@ struct CountTokensEndpoint: Sendable {
         guard case .array = body["messages"] else {
             throw APIError.invalidRequest("messages: field required (an array of messages)")
         }
-        exchange.stage = .route
-        let route = try router.requireRoute(model: model)
-        let options = route.entry.routeOptions(requestedModel: model)
-        exchange.recordRoute(entry: route.entry, options: options, requestedModel: model)
+        let (route, options) = try exchange.route(model: model, with: router)
         guard route.entry.format == .anthropic else {
             let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: body)
             return exchange.json(["input_tokens": .int(Int64(estimate))])

@@ -12,17 +12,10 @@ struct MessagesEndpoint: Sendable {
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let exchange = context.exchange
-        let bytes = try await ClientRequestBody.collect(request, limit: maxBodyBytes)
-        exchange.recordClientRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
-            body: bytes)
-        let body = try ClientRequestBody.json(bytes)
+        let body = try await exchange.readClientBody(request, limit: maxBodyBytes)
         try RequestConverter.validate(anthropicRequest: body)
         let model = body["model"]?.stringValue ?? ""
-        exchange.stage = .route
-        let route = try router.requireRoute(model: model)
-        let options = route.entry.routeOptions(requestedModel: model)
-        exchange.recordRoute(entry: route.entry, options: options, requestedModel: model)
+        let (route, options) = try exchange.route(model: model, with: router)
         exchange.stage = .conversion
         let converted = try RequestConverter.convert(anthropicRequest: body, route: options)
         for diagnostic in converted.diagnostics {
