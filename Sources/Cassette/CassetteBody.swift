@@ -56,3 +56,30 @@ public enum CassetteBody {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 }
+
+/// The body and chunk fields as the recorder appends them: JSON already in
+/// serialized form, and chunk text escaped straight from its bytes, are kept
+/// as JSON text rather than built into values only to be written out again.
+/// The line reads back exactly as with ``CassetteBody/fields(for:)`` and
+/// ``CassetteBody/chunkFields(for:)``.
+extension CassetteEvent {
+    mutating func appendBody(_ bytes: [UInt8]) {
+        if let first = bytes.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+            JSONValue.isSerializedForm(bytes)
+        {
+            appendSerialized(key: "body", text: bytes)
+            return
+        }
+        for member in CassetteBody.fields(for: bytes) { append(key: member.key, value: member.value) }
+    }
+
+    mutating func appendChunk(_ bytes: [UInt8]) {
+        var literal: [UInt8] = []
+        literal.reserveCapacity(bytes.count + bytes.count / 4 + 2)
+        if bytes.withUnsafeBufferPointer({ JSONValue.writeString(utf8: $0, to: &literal) }) {
+            appendSerialized(key: "text", text: literal)
+        } else {
+            for member in CassetteBody.chunkFields(for: bytes) { append(key: member.key, value: member.value) }
+        }
+    }
+}

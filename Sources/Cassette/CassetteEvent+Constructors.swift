@@ -13,12 +13,14 @@ extension CassetteEvent {
         exchange: String, timeMicros: Int64, method: String, path: String, query: String?, headers: JSONObject,
         body: [UInt8]
     ) -> CassetteEvent {
-        var fields: JSONObject = [
-            "method": .string(method), "path": .string(path), "query": query.map(JSONValue.string) ?? .null,
-            "headers": .object(headers),
-        ]
-        fields.append(contentsOf: CassetteBody.fields(for: body))
-        return CassetteEvent(.clientRequest, exchange: exchange, timeMicros: timeMicros, fields: fields)
+        var event = CassetteEvent(
+            .clientRequest, exchange: exchange, timeMicros: timeMicros,
+            fields: [
+                "method": .string(method), "path": .string(path), "query": query.map(JSONValue.string) ?? .null,
+                "headers": .object(headers),
+            ])
+        event.appendBody(body)
+        return event
     }
 
     /// The route chosen: the config entry's id, the upstream base URL (no
@@ -40,9 +42,11 @@ extension CassetteEvent {
     public static func upstreamRequest(
         exchange: String, timeMicros: Int64, method: String, url: String, headers: JSONObject, body: [UInt8]
     ) -> CassetteEvent {
-        var fields: JSONObject = ["method": .string(method), "url": .string(url), "headers": .object(headers)]
-        fields.append(contentsOf: CassetteBody.fields(for: body))
-        return CassetteEvent(.upstreamRequest, exchange: exchange, timeMicros: timeMicros, fields: fields)
+        var event = CassetteEvent(
+            .upstreamRequest, exchange: exchange, timeMicros: timeMicros,
+            fields: ["method": .string(method), "url": .string(url), "headers": .object(headers)])
+        event.appendBody(body)
+        return event
     }
 
     /// The upstream's response head.
@@ -57,8 +61,9 @@ extension CassetteEvent {
     /// One upstream chunk, byte-exact, with its arrival time (see
     /// ``CassetteBody/chunkFields(for:)``).
     public static func upstreamChunk(exchange: String, timeMicros: Int64, bytes: [UInt8]) -> CassetteEvent {
-        CassetteEvent(
-            .upstreamChunk, exchange: exchange, timeMicros: timeMicros, fields: CassetteBody.chunkFields(for: bytes))
+        var event = CassetteEvent(.upstreamChunk, exchange: exchange, timeMicros: timeMicros)
+        event.appendChunk(bytes)
+        return event
     }
 
     /// The response head sent to the client, with the body when it was not
@@ -66,9 +71,11 @@ extension CassetteEvent {
     public static func clientResponse(
         exchange: String, timeMicros: Int64, status: Int, headers: JSONObject, body: [UInt8]?
     ) -> CassetteEvent {
-        var fields: JSONObject = ["status": .int(Int64(status)), "headers": .object(headers)]
-        if let body { fields.append(contentsOf: CassetteBody.fields(for: body)) }
-        return CassetteEvent(.clientResponse, exchange: exchange, timeMicros: timeMicros, fields: fields)
+        var event = CassetteEvent(
+            .clientResponse, exchange: exchange, timeMicros: timeMicros,
+            fields: ["status": .int(Int64(status)), "headers": .object(headers)])
+        if let body { event.appendBody(body) }
+        return event
     }
 
     /// One SSE frame sent to the client: `event` (name or null), then `data`
@@ -77,15 +84,20 @@ extension CassetteEvent {
     /// ``sseEvent`` gives back the frame byte for byte. `id` and `retry`
     /// are added only when the frame had them.
     public static func clientEvent(exchange: String, timeMicros: Int64, event: SSEEvent) -> CassetteEvent {
-        var fields: JSONObject = ["event": event.event.map(JSONValue.string) ?? .null]
-        if let value = exactJSON(event.data) {
-            fields.append(key: "data", value: value)
+        var line = CassetteEvent(
+            .clientEvent, exchange: exchange, timeMicros: timeMicros,
+            fields: ["event": event.event.map(JSONValue.string) ?? .null])
+        let data = Array(event.data.utf8)
+        if let first = data.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+            JSONValue.isSerializedForm(data)
+        {
+            line.appendSerialized(key: "data", text: data)
         } else {
-            fields.append(key: "data_text", value: .string(event.data))
+            line.append(key: "data_text", value: .string(event.data))
         }
-        if let id = event.id { fields.append(key: "id", value: .string(id)) }
-        if let retry = event.retry { fields.append(key: "retry", value: .int(Int64(retry))) }
-        return CassetteEvent(.clientEvent, exchange: exchange, timeMicros: timeMicros, fields: fields)
+        if let id = event.id { line.append(key: "id", value: .string(id)) }
+        if let retry = event.retry { line.append(key: "retry", value: .int(Int64(retry))) }
+        return line
     }
 
     /// A field dropped or changed on purpose during conversion.
@@ -126,13 +138,6 @@ extension CassetteEvent {
                 "usage": usage ?? .null, "dropped_events": .int(Int64(droppedEvents)),
             ])
     }
-
-    private static func exactJSON(_ text: String) -> JSONValue? {
-        guard let first = text.utf8.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
-            let value = try? JSONValue(parsing: text), value.serialized().elementsEqual(text.utf8)
-        else { return nil }
-        return value
-    }
 }
 
 /// Reading the stored bytes back out of a line.
@@ -157,11 +162,5 @@ extension CassetteEvent {
         return SSEEvent(
             event: fields["event"]?.stringValue, data: data, id: fields["id"]?.stringValue,
             retry: fields["retry"]?.intValue)
-    }
-}
-
-extension JSONObject {
-    fileprivate mutating func append(contentsOf other: JSONObject) {
-        for member in other.members { append(key: member.key, value: member.value) }
     }
 }

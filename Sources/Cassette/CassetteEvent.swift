@@ -71,6 +71,17 @@ public struct CassetteEvent: Sendable, Hashable {
         case end
     }
 
+    /// A field whose value is kept as its JSON text, which
+    /// `JSONValue.isSerializedForm` has accepted: the recorder writes it as
+    /// it is rather than parsing and re-serializing a 50 KB body or every
+    /// frame of a stream. Its place in ``storedFields`` holds `null`.
+    struct SerializedField: Sendable {
+        var key: String
+        var text: [UInt8]
+
+        var value: JSONValue { (try? JSONValue(parsing: text)) ?? .null }
+    }
+
     /// The line's `kind` as written; an unknown kind from a newer writer is
     /// kept as text rather than failing the read.
     public var kind: String
@@ -78,26 +89,69 @@ public struct CassetteEvent: Sendable, Hashable {
     public var exchange: String?
     /// Microseconds since the exchange began (`t_us`).
     public var timeMicros: Int64?
+    private var storedFields: JSONObject
+    private var serializedField: SerializedField?
+
     /// Every other field, in order.
-    public var fields: JSONObject
+    public var fields: JSONObject {
+        get {
+            guard let serializedField else { return storedFields }
+            var fields = storedFields
+            fields[serializedField.key] = serializedField.value
+            return fields
+        }
+        set {
+            storedFields = newValue
+            serializedField = nil
+        }
+    }
 
     public init(kind: String, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
         self.kind = kind
         self.exchange = exchange
         self.timeMicros = timeMicros
-        self.fields = fields
+        self.storedFields = fields
     }
 
     public init(_ kind: Kind, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
         self.init(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, fields: fields)
     }
 
+    /// Appends a field without checking for an existing key.
+    mutating func append(key: String, value: JSONValue) {
+        storedFields.append(key: key, value: value)
+    }
+
+    /// Appends a field whose value is the JSON `text`, which must be in
+    /// `JSONValue.isSerializedForm`; at most one per line.
+    mutating func appendSerialized(key: String, text: [UInt8]) {
+        if serializedField != nil { fields = fields }
+        storedFields.append(key: key, value: .null)
+        serializedField = SerializedField(key: key, text: text)
+    }
+
+    /// Equal when the lines hold the same fields, however they are kept.
+    public static func == (lhs: CassetteEvent, rhs: CassetteEvent) -> Bool {
+        lhs.kind == rhs.kind && lhs.exchange == rhs.exchange && lhs.timeMicros == rhs.timeMicros
+            && lhs.fields == rhs.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(exchange)
+        hasher.combine(timeMicros)
+        hasher.combine(fields)
+    }
+
     /// The known kind, or nil for a kind this reader does not know.
     public var knownKind: Kind? { Kind(rawValue: kind) }
 
     public subscript(field: String) -> JSONValue? {
-        get { fields[field] }
-        set { fields[field] = newValue }
+        get { field == serializedField?.key ? serializedField?.value : storedFields[field] }
+        set {
+            if field == serializedField?.key { fields = fields }
+            storedFields[field] = newValue
+        }
     }
 
     /// The line as a JSON object: `kind`, `x`, `t_us`, then the fields.
@@ -125,11 +179,17 @@ public struct CassetteEvent: Sendable, Hashable {
             output.append(contentsOf: #","t_us":"#.utf8)
             output.append(contentsOf: String(timeMicros).utf8)
         }
-        for member in fields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
+        var serializedField = serializedField
+        for member in storedFields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
             output.append(UInt8(ascii: ","))
             JSONValue.writeString(member.key, to: &output)
             output.append(UInt8(ascii: ":"))
-            member.value.write(to: &output)
+            if let serialized = serializedField, serialized.key == member.key {
+                output.append(contentsOf: serialized.text)
+                serializedField = nil
+            } else {
+                member.value.write(to: &output)
+            }
         }
         output.append(contentsOf: "}\n".utf8)
     }
@@ -143,6 +203,6 @@ public struct CassetteEvent: Sendable, Hashable {
         object.removeValue(forKey: "kind")
         object.removeValue(forKey: "x")
         object.removeValue(forKey: "t_us")
-        fields = object
+        storedFields = object
     }
 }

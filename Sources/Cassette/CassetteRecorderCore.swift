@@ -41,13 +41,16 @@ final class CassetteRecorderCore: Sendable {
     private let writer: Mutex<CassetteWriter>
     private let capacity: Int
     private let flushIntervalNanos: UInt64
+    private let batchDelayMicros: UInt32
 
-    init(writer: consuming sending CassetteWriter, capacity: Int, flushInterval: Duration) {
+    init(writer: consuming sending CassetteWriter, capacity: Int, flushInterval: Duration, batchDelay: Duration) {
         let files = writer.files
         self.writer = Mutex(writer)
         self.capacity = capacity
         let (seconds, attoseconds) = flushInterval.components
         flushIntervalNanos = UInt64(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        let delay = batchDelay.components
+        batchDelayMicros = UInt32(clamping: max(0, delay.seconds * 1_000_000 + delay.attoseconds / 1_000_000_000_000))
         state = Mutex(State(files: files))
     }
 
@@ -83,6 +86,11 @@ final class CassetteRecorderCore: Sendable {
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         while true {
+            // Woken for new events, let more arrive first: while the queue
+            // is not empty no caller signals, so a stream of events costs a
+            // wake-up (a futex call and a context switch on both sides) per
+            // batch instead of nearly one per event.
+            if batchDelayMicros > 0 { usleep(batchDelayMicros) }
             batch.removeAll(keepingCapacity: true)
             let (flushRequested, closing) = state.withLock { state in
                 if !state.held || state.closing { swap(&batch, &state.queue) }

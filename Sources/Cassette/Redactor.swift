@@ -1,3 +1,4 @@
+import Synchronization
 import Wire
 
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
@@ -31,14 +32,16 @@ public struct Redactor: Sendable {
     /// spelling and its values are joined with ", " as HTTP does.
     public func headers(_ headers: [(name: String, value: String)]) -> JSONObject {
         var object = JSONObject()
-        var seen: Set<String> = []
         for (name, value) in headers {
-            let lowered = name.lowercased()
+            // Most names arrive lowercased already; lowercasing costs an
+            // allocation per header on every recorded exchange.
+            let lowered = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
             let recorded = secretHeaders.contains(lowered) ? redactedValue(of: lowered, value) : value
-            if seen.insert(lowered).inserted {
-                object.append(key: name, value: .string(recorded))
-            } else if let existing = object.first(where: { $0.key.lowercased() == lowered }) {
+            // Few headers: a scan beats hashing every name into a set.
+            if let existing = object.first(where: { Self.equalIgnoringASCIICase($0.key, lowered) }) {
                 object[existing.key] = .string((existing.value.stringValue ?? "") + ", " + recorded)
+            } else {
+                object.append(key: name, value: .string(recorded))
             }
         }
         return object
@@ -52,6 +55,9 @@ public struct Redactor: Sendable {
     /// The URL with secret query parameter values (`key=...`) and any
     /// password in the authority replaced by fingerprints.
     public func url(_ url: String) -> String {
+        // Nothing to redact without a query or a user part: the usual case,
+        // on every recorded exchange.
+        guard url.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") }) else { return url }
         var text = Substring(url)
         var fragment: Substring = ""
         if let hash = text.firstIndex(of: "#") {
@@ -73,7 +79,24 @@ public struct Redactor: Sendable {
 
     /// `"[redacted:1a2b3c4d]"`: the first 8 hex digits of the secret's SHA-256.
     public static func fingerprint(_ secret: String) -> String {
-        "[redacted:" + SHA256.hexDigest(secret.utf8).prefix(8) + "]"
+        if let known = fingerprints.withLock({ $0[secret] }) { return known }
+        let fingerprint = "[redacted:" + SHA256.hexDigest(secret.utf8).prefix(8) + "]"
+        fingerprints.withLock { cache in
+            if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
+            cache[secret] = fingerprint
+        }
+        return fingerprint
+    }
+
+    /// The same few keys come on every request; hashing each again showed
+    /// in the recorder's profile.
+    private static let fingerprints = Mutex<[String: String]>([:])
+
+    /// `lowered` must be lowercase already.
+    private static func equalIgnoringASCIICase(_ name: String, _ lowered: String) -> Bool {
+        name.utf8.elementsEqual(lowered.utf8) { byte, other in
+            (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == other
+        }
     }
 
     private func redactedValue(of lowered: String, _ value: String) -> String {

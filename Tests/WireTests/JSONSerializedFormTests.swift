@@ -1,0 +1,180 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+/// `isSerializedForm` must say yes exactly when parsing and re-serializing
+/// gives the same bytes back: a yes on anything else would let a cassette
+/// store JSON that does not replay byte for byte.
+@Suite struct JSONSerializedFormTests {
+    /// What the check must agree with.
+    static func roundTrips(_ bytes: [UInt8]) -> Bool {
+        guard let value = try? JSONValue(parsing: bytes) else { return false }
+        return value.serialized() == bytes
+    }
+
+    @Test(arguments: [
+        (#"{"a":1,"b":[true,false,null],"c":"x"}"#, true),
+        (#"{"a": 1}"#, false),
+        (#" {"a":1}"#, false),
+        (#"{"a":1} "#, false),
+        (#"{"a":1,"a":2}"#, true),
+        (#"[]"#, true),
+        (#"{}"#, true),
+        (#""plain""#, true),
+        (#"-12"#, true),
+        (#"-0"#, false),
+        (#"-0.0"#, true),
+        (#"007"#, false),
+        (#"1.0"#, true),
+        (#"1.50"#, false),
+        (#"1e5"#, false),
+        (#"1e+20"#, true),
+        (#"1E+20"#, false),
+        (#"1e999"#, false),
+        (#"9223372036854775807"#, true),
+        (#"9223372036854775808"#, false),
+        (#"-9223372036854775808"#, true),
+        (#""a\/b""#, false),
+        (#""a\"b\\c\n\r\t\b\f""#, true),
+        (#""\u0001\u001f""#, true),
+        (#""\u001F""#, false),
+        (#""\u000a""#, false),
+        (#""\u0008""#, false),
+        (#""\u000c""#, false),
+        (#""\u00e9""#, false),
+        (#""é😀""#, true),
+        (#"{"a":1"#, false),
+        (#"[1,]"#, false),
+        (#"tru"#, false),
+        ("", false),
+    ])
+    func knownCases(text: String, expected: Bool) {
+        #expect(JSONValue.isSerializedForm(text) == expected)
+        #expect(Self.roundTrips(Array(text.utf8)) == expected)
+    }
+
+    @Test func invalidUTF8AndRawControlCharactersAreRefused() {
+        for bytes: [UInt8] in [
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
+            [0x22, 0x0A, 0x22], [0x22, 0xFF, 0x22],
+        ] {
+            #expect(!JSONValue.isSerializedForm(bytes))
+            #expect(!Self.roundTrips(bytes))
+        }
+    }
+
+    @Test func nestingBeyondTheParsersLimitIsRefused() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(!JSONValue.isSerializedForm(deep))
+        #expect(!Self.roundTrips(Array(deep.utf8)))
+        let allowed = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(JSONValue.isSerializedForm(allowed))
+    }
+
+    /// Every serialized value passes, and every small edit of one gets the
+    /// same answer as a parse and re-serialize.
+    @Test func agreesWithARoundTripOnGeneratedValuesAndTheirEdits() {
+        var random = SeededRandom(seed: 0x5EED)
+        let edits: [[UInt8]] = [
+            Array(" ".utf8), Array("\\/".utf8), Array("\\u00E9".utf8), Array("\\u0041".utf8), Array("\\u001f".utf8), Array("\\u0008".utf8), Array("\\u000d".utf8),
+            Array("1.0".utf8), Array("1.25e3".utf8), Array("-0".utf8), Array("0".utf8), Array(",".utf8),
+            Array("\"".utf8), Array("\\".utf8), [0xC3, 0xA9], [0xE9], [0x0A], Array("}".utf8), Array("]".utf8),
+        ]
+        for _ in 0..<3_000 {
+            let value = Self.randomValue(&random, depth: 0)
+            let bytes = value.serialized()
+            #expect(JSONValue.isSerializedForm(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+            var edited = bytes
+            let at = Int(random.next() % UInt64(edited.count + 1))
+            switch random.next() % 3 {
+            case 0: edited.insert(contentsOf: edits[Int(random.next() % UInt64(edits.count))], at: at)
+            case 1: if at < edited.count { edited.remove(at: at) }
+            default:
+                if at < edited.count {
+                    edited.replaceSubrange(at...at, with: edits[Int(random.next() % UInt64(edits.count))])
+                }
+            }
+            #expect(
+                JSONValue.isSerializedForm(edited) == Self.roundTrips(edited),
+                "\(String(decoding: edited, as: UTF8.self))")
+        }
+    }
+
+    /// Real provider payloads and Claude Code's request bodies.
+    @Test func agreesWithARoundTripOnEveryFixture() throws {
+        var texts: [[UInt8]] = []
+        for folder in ["anthropic", "openai-chat", "openai-responses", "gemini"] {
+            for file in try Fixtures.files(in: "providers/" + folder, suffix: ".chunks.txt") {
+                texts += try Fixtures.chunkPayloads(atPath: file).map { Array($0.utf8) }
+            }
+            for file in try Fixtures.files(in: "providers/" + folder, suffix: ".json") {
+                texts.append(try Fixtures.bytes(atPath: file))
+            }
+        }
+        let session = try Fixtures.bytes(atPath: try Fixtures.path("claude-code/write-tool-session.requests.jsonl"))
+        texts += session.split(separator: 0x0A).map(Array.init)
+        #expect(texts.count > 50)
+        var accepted = 0
+        for text in texts {
+            let expected = Self.roundTrips(text)
+            #expect(JSONValue.isSerializedForm(text) == expected, "\(String(decoding: text.prefix(200), as: UTF8.self))")
+            if expected { accepted += 1 }
+        }
+        // Most real payloads are already in this form; that is the point.
+        #expect(accepted > texts.count / 2)
+    }
+
+    @Test func writesAStringFromUTF8BytesAsFromTheString() throws {
+        for text in ["", "plain", "quote \" backslash \\ slash /", "lines\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}", "é 😀 中文"] {
+            var fromString: [UInt8] = []
+            JSONValue.writeString(text, to: &fromString)
+            var fromBytes: [UInt8] = [1]
+            let written = Array(text.utf8).withUnsafeBufferPointer { JSONValue.writeString(utf8: $0, to: &fromBytes) }
+            #expect(written)
+            #expect(Array(fromBytes.dropFirst()) == fromString)
+            #expect(try JSONValue(parsing: fromString) == .string(text))
+        }
+        var output: [UInt8] = []
+        let invalid: [UInt8] = [0x61, 0xE2, 0x82]
+        #expect(!invalid.withUnsafeBufferPointer { JSONValue.writeString(utf8: $0, to: &output) })
+        #expect(output.isEmpty)
+    }
+
+    private static func randomValue(_ random: inout SeededRandom, depth: Int) -> JSONValue {
+        let choice = random.next() % (depth > 3 ? 6 : 8)
+        switch choice {
+        case 0: return .null
+        case 1: return .bool(random.next() % 2 == 0)
+        case 2: return .int(Int64(bitPattern: random.next()) >> Int64(random.next() % 64))
+        case 3: return .double(Double(Int64(bitPattern: random.next()) >> 20) / Double(1 << (random.next() % 30)))
+        case 4, 5: return .string(randomString(&random))
+        case 6:
+            return .array((0..<Int(random.next() % 4)).map { _ in randomValue(&random, depth: depth + 1) })
+        default:
+            var object = JSONObject()
+            for _ in 0..<Int(random.next() % 4) {
+                object.append(key: randomString(&random), value: randomValue(&random, depth: depth + 1))
+            }
+            return .object(object)
+        }
+    }
+
+    private static func randomString(_ random: inout SeededRandom) -> String {
+        let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "😀", "\u{7F}", "0"]
+        return (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+    }
+}
+
+/// splitmix64: the same values on every run.
+struct SeededRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
