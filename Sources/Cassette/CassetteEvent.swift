@@ -55,6 +55,9 @@ import Wire
 ///     `end` outcome is then `client_cancelled`).
 /// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
 ///   `dropped_events`.
+/// - `blob` (no `x`, no `t_us`): `id`, `value`: a large part of a request
+///   body, stored once per file; the bodies hold `{"$ref":"<id>"}` in its
+///   place and ``CassetteReader`` puts it back (see ``CassetteBlobs``).
 public struct CassetteEvent: Sendable, Hashable {
     /// What a line records.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -69,6 +72,8 @@ public struct CassetteEvent: Sendable, Hashable {
         case diagnostic
         case error
         case end
+        /// A large part of a request body, stored once per file (see ``CassetteBlobs``).
+        case blob
     }
 
     /// A field whose value is kept as its JSON text, which
@@ -128,6 +133,22 @@ public struct CassetteEvent: Sendable, Hashable {
         if serializedField != nil { fields = fields }
         storedFields.append(key: key, value: .null)
         serializedField = SerializedField(key: key, text: text)
+    }
+
+    /// The `body` as serialized JSON text, when it is a JSON object.
+    var serializedBody: [UInt8]? {
+        if let serializedField, serializedField.key == "body" {
+            return serializedField.text.first == UInt8(ascii: "{") ? serializedField.text : nil
+        }
+        guard case .object? = storedFields["body"] else { return nil }
+        return storedFields["body"]?.serialized()
+    }
+
+    /// Replaces the `body` with JSON `text` in serialized form.
+    mutating func replaceBody(serialized text: [UInt8]) {
+        if let serializedField, serializedField.key != "body" { fields = fields }
+        storedFields["body"] = .null
+        serializedField = SerializedField(key: "body", text: text)
     }
 
     /// Equal when the lines hold the same fields, however they are kept.

@@ -49,6 +49,7 @@ public enum CassetteReader {
     ) throws(CassetteReadError) -> String? {
         let path = contents.path
         var lineNumber = 0
+        var blobs: [String: JSONValue] = [:]
         var start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < text.count {
             lineNumber += 1
@@ -58,7 +59,7 @@ public enum CassetteReader {
             let line = text[start..<end]
             start = (newline ?? text.count) + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let event: CassetteEvent
+            var event: CassetteEvent
             do {
                 let value = try JSONValue(parsing: line)
                 guard let parsed = CassetteEvent(json: value) else {
@@ -74,6 +75,11 @@ public enum CassetteReader {
                 if case let error as CassetteReadError = error { throw error }
                 throw .invalidLine(path: path, line: lineNumber, reason: "\(error)")
             }
+            if event.knownKind == .blob {
+                if let id = event["id"]?.stringValue, let value = event["value"] { blobs[id] = value }
+                continue
+            }
+            if !blobs.isEmpty { event.resolveBlobReferences(blobs) }
             if contents.header == nil && contents.events.isEmpty {
                 try checkHeader(event, path: path)
                 contents.header = event

@@ -28,6 +28,7 @@ public final class CassetteWriter {
     private var nextPart = 0
     private var linesInFile = 0
     private var line: [UInt8] = []
+    private var blobs = CassetteBlobs()
 
     /// Opens the first file in `directory`, creating the directory if it is
     /// missing, and writes the header line (flushed at once, so the file is
@@ -93,6 +94,13 @@ public final class CassetteWriter {
     private func writeLine(_ event: CassetteEvent) throws(CassetteWriteError) {
         guard let sink else { throw closedError() }
         line.removeAll(keepingCapacity: true)
+        var event = event
+        if event.kind == CassetteEvent.Kind.clientRequest.rawValue
+            || event.kind == CassetteEvent.Kind.upstreamRequest.rawValue,
+            let body = event.serializedBody, let rewritten = blobs.rewrite(body: body, blobLines: &line)
+        {
+            event.replaceBody(serialized: rewritten)
+        }
         event.writeLine(to: &line)
         try sink.write(line)
         linesInFile += 1
@@ -111,6 +119,7 @@ public final class CassetteWriter {
         sink = opened
         files.append(opened.path)
         linesInFile = 0
+        blobs.reset()
         try writeLine(header)
         try opened.flush()
     }

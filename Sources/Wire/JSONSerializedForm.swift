@@ -12,6 +12,18 @@ extension JSONValue {
         return scanner.scanDocument()
     }
 
+    /// Where the members of a top-level object in serialized form lie, and
+    /// the elements of those members that are arrays; nil when `bytes` are
+    /// not in serialized form or not an object. A cassette writer uses it to
+    /// store large repeated parts of a body once.
+    public static func serializedFormLayout(_ bytes: UnsafeBufferPointer<UInt8>) -> SerializedFormLayout? {
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        var scanner = SerializedFormScanner(bytes: bytes)
+        scanner.recordsLayout = true
+        guard scanner.scanDocument() else { return nil }
+        return scanner.layout
+    }
+
     /// ``isSerializedForm(_:)-(UnsafeBufferPointer<UInt8>)`` for an array.
     public static func isSerializedForm(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { isSerializedForm($0) }
@@ -24,6 +36,20 @@ extension JSONValue {
     }
 }
 
+/// The byte ranges of a top-level object's members (see
+/// ``JSONValue/serializedFormLayout(_:)``).
+public struct SerializedFormLayout: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        /// The key, quotes included.
+        public var key: Range<Int>
+        public var value: Range<Int>
+        /// The value's elements when it is an array.
+        public var elements: [Range<Int>]?
+    }
+
+    public var members: [Member]
+}
+
 /// The check behind ``JSONValue/isSerializedForm(_:)-(UnsafeBufferPointer<UInt8>)``.
 /// It accepts exactly the texts for which `JSONValue(parsing:)` succeeds and
 /// `serialized()` gives the same bytes back; a test holds it to that on
@@ -32,6 +58,9 @@ private struct SerializedFormScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
     var depth = 0
+    /// Filled in when `recordsLayout`.
+    var layout = SerializedFormLayout(members: [])
+    var recordsLayout = false
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -73,12 +102,27 @@ private struct SerializedFormScanner {
             position += 1
             return true
         }
+        // Depth 1 is the top-level object; depth 2 an array that is one of its values.
+        let recording = recordsLayout && (depth == 1 ? keyed : depth == 2 && !keyed)
+        if recording, !keyed { layout.members[layout.members.count - 1].elements = [] }
         while true {
+            let keyStart = position
             if keyed {
                 guard current == UInt8(ascii: "\""), scanString(), current == UInt8(ascii: ":") else { return false }
                 position += 1
             }
+            let valueStart = position
+            if recording, keyed {
+                layout.members.append(.init(key: keyStart..<valueStart - 1, value: valueStart..<valueStart))
+            }
             guard scanValue() else { return false }
+            if recording {
+                if keyed {
+                    layout.members[layout.members.count - 1].value = valueStart..<position
+                } else {
+                    layout.members[layout.members.count - 1].elements?.append(valueStart..<position)
+                }
+            }
             switch current {
             case UInt8(ascii: ","): position += 1
             case closing:

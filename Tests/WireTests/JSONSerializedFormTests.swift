@@ -56,7 +56,8 @@ import Wire
 
     @Test func invalidUTF8AndRawControlCharactersAreRefused() {
         for bytes: [UInt8] in [
-            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22],
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],
             [0x22, 0x0A, 0x22], [0x22, 0xFF, 0x22],
         ] {
             #expect(!JSONValue.isSerializedForm(bytes))
@@ -77,7 +78,8 @@ import Wire
     @Test func agreesWithARoundTripOnGeneratedValuesAndTheirEdits() {
         var random = SeededRandom(seed: 0x5EED)
         let edits: [[UInt8]] = [
-            Array(" ".utf8), Array("\\/".utf8), Array("\\u00E9".utf8), Array("\\u0041".utf8), Array("\\u001f".utf8), Array("\\u0008".utf8), Array("\\u000d".utf8),
+            Array(" ".utf8), Array("\\/".utf8), Array("\\u00E9".utf8), Array("\\u0041".utf8), Array("\\u001f".utf8),
+            Array("\\u0008".utf8), Array("\\u000d".utf8),
             Array("1.0".utf8), Array("1.25e3".utf8), Array("-0".utf8), Array("0".utf8), Array(",".utf8),
             Array("\"".utf8), Array("\\".utf8), [0xC3, 0xA9], [0xE9], [0x0A], Array("}".utf8), Array("]".utf8),
         ]
@@ -118,7 +120,8 @@ import Wire
         var accepted = 0
         for text in texts {
             let expected = Self.roundTrips(text)
-            #expect(JSONValue.isSerializedForm(text) == expected, "\(String(decoding: text.prefix(200), as: UTF8.self))")
+            #expect(
+                JSONValue.isSerializedForm(text) == expected, "\(String(decoding: text.prefix(200), as: UTF8.self))")
             if expected { accepted += 1 }
         }
         // Most real payloads are already in this form; that is the point.
@@ -126,7 +129,9 @@ import Wire
     }
 
     @Test func writesAStringFromUTF8BytesAsFromTheString() throws {
-        for text in ["", "plain", "quote \" backslash \\ slash /", "lines\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}", "é 😀 中文"] {
+        for text in [
+            "", "plain", "quote \" backslash \\ slash /", "lines\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}", "é 😀 中文",
+        ] {
             var fromString: [UInt8] = []
             JSONValue.writeString(text, to: &fromString)
             var fromBytes: [UInt8] = [1]

@@ -54,7 +54,7 @@ public struct Exchange: Sendable, Hashable {
         case .diagnostic: diagnostics.append(event)
         case .error: errors.append(event)
         case .end: if end == nil { end = event }
-        case .cassette, nil: break
+        case .cassette, .blob, nil: break
         }
     }
 }

@@ -1,0 +1,156 @@
+import Wire
+
+/// The large parts of request bodies a cassette file already holds.
+///
+/// Claude Code resends ~50 KB of tools, system prompt and earlier messages on
+/// every turn, and the proxy records it twice (the client's request and the
+/// one sent upstream). Compressing it all again was most of the cost of
+/// recording such a session. So in a `client_request` or `upstream_request`
+/// body, each top-level value of at least ``minimumBytes`` (or, for a value
+/// that is an array, each such element) goes into a `blob` line the first
+/// time the file sees it, and the body holds `{"$ref":"<id>"}` in its place:
+///
+///     {"kind":"blob","id":"b3","value":{...}}
+///
+/// A `blob` line comes before the first line that refers to it, in the same
+/// file (a rotated file starts with no blobs), and ``CassetteReader`` puts
+/// the values back, so every reader sees the bodies as they were sent. A
+/// value in those places that itself starts with `{"$ref":` always goes into
+/// a blob, so a reference is never mistaken for the client's own JSON.
+struct CassetteBlobs {
+    static let minimumBytes = 1024
+    /// Beyond this many bytes of blobs a file stops adding new ones (and
+    /// writes large parts inline again), so memory stays bounded.
+    static let maximumStoredBytes = 64 << 20
+
+    /// Blobs by length and a sample of their bytes; equal keys are told
+    /// apart by comparing the bytes, which is far cheaper than hashing
+    /// or compressing them all.
+    private struct Key: Hashable {
+        var count: Int
+        var sample: Int
+    }
+
+    private var blobs: [Key: [(id: String, text: [UInt8])]] = [:]
+    private var nextID = 1
+    private var storedBytes = 0
+
+    /// Forgets every blob: a new file must define its own.
+    mutating func reset() {
+        blobs.removeAll()
+        nextID = 1
+        storedBytes = 0
+    }
+
+    /// `body`, a JSON object in serialized form, with its large parts
+    /// replaced by references; the `blob` lines of parts new to this file
+    /// are appended to `blobLines`. Nil when nothing was replaced.
+    mutating func rewrite(body: [UInt8], blobLines: inout [UInt8]) -> [UInt8]? {
+        guard body.count >= Self.minimumBytes else { return nil }
+        return body.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            guard let layout = JSONValue.serializedFormLayout(buffer) else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(1024)
+            var replaced = false
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in layout.members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[member.key]))
+                output.append(UInt8(ascii: ":"))
+                if let elements = member.elements {
+                    output.append(UInt8(ascii: "["))
+                    for (position, element) in elements.enumerated() {
+                        if position > 0 { output.append(UInt8(ascii: ",")) }
+                        replaced = append(buffer[element], to: &output, blobLines: &blobLines) || replaced
+                    }
+                    output.append(UInt8(ascii: "]"))
+                } else {
+                    replaced = append(buffer[member.value], to: &output, blobLines: &blobLines) || replaced
+                }
+            }
+            output.append(UInt8(ascii: "}"))
+            return replaced ? output : nil
+        }
+    }
+
+    /// Appends `part`, or a reference to it; true when it was a reference.
+    private mutating func append(
+        _ part: Slice<UnsafeBufferPointer<UInt8>>, to output: inout [UInt8], blobLines: inout [UInt8]
+    ) -> Bool {
+        let text = UnsafeBufferPointer(rebasing: part)
+        let looksLikeReference = text.starts(with: Self.referencePrefix)
+        guard text.count >= Self.minimumBytes || looksLikeReference, let id = id(for: text, blobLines: &blobLines)
+        else {
+            output.append(contentsOf: text)
+            return false
+        }
+        output.append(contentsOf: Self.referencePrefix)
+        JSONValue.writeString(id, to: &output)
+        output.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// The id of the blob holding `text`, writing its line if it is new;
+    /// nil when the file holds too many blob bytes to add it.
+    private mutating func id(for text: UnsafeBufferPointer<UInt8>, blobLines: inout [UInt8]) -> String? {
+        let key = Key(count: text.count, sample: Self.sample(text))
+        if let known = blobs[key]?.first(where: { $0.text.elementsEqual(text) }) { return known.id }
+        guard storedBytes + text.count <= Self.maximumStoredBytes else { return nil }
+        let id = "b\(nextID)"
+        nextID += 1
+        storedBytes += text.count
+        blobs[key, default: []].append((id, Array(text)))
+        blobLines.append(contentsOf: #"{"kind":"blob","id":"#.utf8)
+        JSONValue.writeString(id, to: &blobLines)
+        blobLines.append(contentsOf: #","value":"#.utf8)
+        blobLines.append(contentsOf: text)
+        blobLines.append(contentsOf: "}\n".utf8)
+        return id
+    }
+
+    private static let referencePrefix = Array(#"{"$ref":"#.utf8)
+
+    /// A hash of up to 64 bytes from each end and the middle.
+    private static func sample(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        let width = min(64, text.count)
+        let middle = (text.count - width) / 2
+        for start in [0, middle, text.count - width] {
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[start..<start + width])))
+        }
+        return hasher.finalize()
+    }
+}
+
+extension CassetteEvent {
+    /// Puts back the values of a request body's blob references (see
+    /// ``CassetteBlobs``); a reference to a blob the file lacks stays as is.
+    mutating func resolveBlobReferences(_ blobs: [String: JSONValue]) {
+        guard knownKind == .clientRequest || knownKind == .upstreamRequest, case .object(let body)? = self["body"]
+        else { return }
+        func resolved(_ value: JSONValue) -> JSONValue? {
+            guard case .object(let object) = value, object.count == 1, object.members[0].key == "$ref",
+                let id = object.members[0].value.stringValue
+            else { return nil }
+            return blobs[id]
+        }
+        var changed = false
+        let members = body.members.map { member -> JSONObject.Member in
+            if let value = resolved(member.value) {
+                changed = true
+                return JSONObject.Member(key: member.key, value: value)
+            }
+            guard case .array(let elements) = member.value else { return member }
+            var elementsChanged = false
+            let newElements = elements.map { element -> JSONValue in
+                guard let value = resolved(element) else { return element }
+                elementsChanged = true
+                return value
+            }
+            guard elementsChanged else { return member }
+            changed = true
+            return JSONObject.Member(key: member.key, value: .array(newElements))
+        }
+        if changed { self["body"] = .object(JSONObject(members)) }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+@testable import Cassette
+
+/// Large repeated parts of request bodies are stored once per file, and
+/// every reader gets the bodies back exactly as they were recorded.
+@Suite struct CassetteBlobsTests {
+    /// The two request bodies of a real Claude Code session (they share the
+    /// tools, the system prompt and the first messages).
+    static func sessionBodies() throws -> [JSONValue] {
+        let text = try Fixtures.bytes(atPath: try Fixtures.path("claude-code/write-tool-session.requests.jsonl"))
+        return try text.split(separator: 0x0A).map { line in
+            guard let body = try JSONValue(parsing: Array(line))["body"] else { throw Missing() }
+            return body
+        }
+    }
+
+    struct Missing: Error {}
+
+    static func request(_ id: String, body: [UInt8], kind: CassetteEvent.Kind = .clientRequest) -> CassetteEvent {
+        kind == .clientRequest
+            ? .clientRequest(
+                exchange: id, timeMicros: 1, method: "POST", path: "/v1/messages", query: nil, headers: [:], body: body)
+            : .upstreamRequest(
+                exchange: id, timeMicros: 2, method: "POST", url: "http://127.0.0.1/v1", headers: [:], body: body)
+    }
+
+    /// Writes `events` to a plain cassette and returns its lines and what a reader gets.
+    static func roundTrip(_ events: [CassetteEvent]) throws -> (lines: [JSONValue], read: [CassetteEvent]) {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("blobs.jsonl")
+        let writer = try CassetteWriter(file: path)
+        for event in events { try writer.write(event) }
+        try writer.close()
+        let text = try Fixtures.bytes(atPath: path)
+        let lines = try text.split(separator: 0x0A).map { try JSONValue(parsing: Array($0)) }
+        return (lines, try CassetteReader.read(path: path).events)
+    }
+
+    @Test func aSessionsRepeatedPartsAreStoredOnceAndReadBackWhole() throws {
+        let bodies = try Self.sessionBodies()
+        #expect(bodies.count == 2)
+        var events: [CassetteEvent] = []
+        for (index, body) in bodies.enumerated() {
+            events.append(Self.request("x\(index)", body: body.serialized()))
+            events.append(Self.request("x\(index)", body: body.serialized(), kind: .upstreamRequest))
+        }
+        let (lines, read) = try Self.roundTrip(events)
+        #expect(read == events)
+        #expect(read.map { $0.bodyBytes } == events.map { $0.bodyBytes })
+
+        let blobIDs = lines.filter { $0["kind"] == "blob" }.compactMap { $0["id"]?.stringValue }
+        #expect(!blobIDs.isEmpty)
+        #expect(Set(blobIDs).count == blobIDs.count, "each blob is written once")
+        // Every line after the first request refers to the first one's blobs
+        // for the parts they share: it is a fraction of the body's size.
+        let requestLines = lines.filter { $0["kind"] != "blob" && $0["kind"] != "cassette" }
+        let sizes = requestLines.map { $0.serialized().count }
+        let bodySize = bodies[0].serialized().count
+        #expect(sizes[1] < bodySize / 10, "\(sizes) against a body of \(bodySize)")
+        #expect(sizes[2] < bodies[1].serialized().count / 2, "\(sizes)")
+        #expect(sizes[3] < bodySize / 10, "\(sizes)")
+        // Blob lines come before the first line that uses them.
+        var defined: Set<String> = []
+        for line in lines {
+            if line["kind"] == "blob", let id = line["id"]?.stringValue { defined.insert(id) }
+            for id in Self.references(in: line["body"]) { #expect(defined.contains(id)) }
+        }
+    }
+
+    /// A body that holds `{"$ref":...}` of its own (JSON Schema does) comes
+    /// back unchanged, wherever it is.
+    @Test func aBodysOwnReferencesAreNotMistakenForBlobs() throws {
+        let large = String(repeating: "x", count: 2_000)
+        let body: JSONValue = [
+            "top": ["$ref": "b1"],
+            "list": [["$ref": "b1"], "small", ["$ref": "#/definitions/a"]],
+            "tools": [["input_schema": ["$ref": "#/definitions/a"], "description": .string(large)]],
+            "again": [["$ref": "b2"]],
+        ]
+        let events = [Self.request("x1", body: body.serialized()), Self.request("x2", body: body.serialized())]
+        let (lines, read) = try Self.roundTrip(events)
+        #expect(read == events)
+        #expect(read.map { $0.bodyBytes } == events.map { $0.bodyBytes })
+        #expect(lines.contains { $0["kind"] == "blob" })
+    }
+
+    /// A body that is not in serialized form (spaces, a client's own
+    /// escapes) is stored as a JSON value, and shares its parts the same way.
+    @Test func aBodyNotInSerializedFormSharesItsPartsToo() throws {
+        let bodies = try Self.sessionBodies()
+        let spaced = Array("{ ".utf8) + bodies[0].serialized().dropFirst() + Array("\n".utf8)
+        #expect(!JSONValue.isSerializedForm(spaced))
+        let events = [Self.request("x1", body: spaced), Self.request("x2", body: spaced)]
+        let (lines, read) = try Self.roundTrip(events)
+        #expect(read == events)
+        #expect(lines.filter { $0["kind"] == "blob" }.count > 0)
+        #expect(lines.last!.serialized().count < spaced.count / 10)
+    }
+
+    /// Each file defines its own blobs: a rotated file reads on its own.
+    @Test func aRotatedFileDefinesItsOwnBlobs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let body = try Self.sessionBodies()[0].serialized()
+        let writer = try CassetteWriter(directory: directory.path, maxFileBytes: 1)
+        for index in 0..<3 { try writer.write(Self.request("x\(index)", body: body)) }
+        try writer.close()
+        #expect(writer.files.count == 3)
+        for (index, file) in writer.files.enumerated() {
+            let events = try CassetteReader.read(path: file).events
+            #expect(events.count == 1)
+            #expect(events.first?.bodyBytes == body, "file \(index)")
+        }
+    }
+
+    @Test func smallBodiesAndOtherLinesAreLeftAlone() throws {
+        let small: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
+        let response = CassetteEvent.clientResponse(
+            exchange: "x1", timeMicros: 3, status: 200, headers: [:],
+            body: (try Self.sessionBodies()[0]).serialized())
+        let events = [Self.request("x1", body: small.serialized()), response, response]
+        let (lines, read) = try Self.roundTrip(events)
+        #expect(read == events)
+        #expect(!lines.contains { $0["kind"] == "blob" })
+    }
+
+    private static func references(in body: JSONValue?) -> [String] {
+        guard case .object(let object)? = body else { return [] }
+        var ids: [String] = []
+        for member in object.members {
+            let candidates: [JSONValue] =
+                if case .array(let elements) = member.value { elements } else { [member.value] }
+            for candidate in candidates {
+                if case .object(let reference) = candidate, reference.count == 1,
+                    let id = reference["$ref"]?.stringValue, id.hasPrefix("b")
+                {
+                    ids.append(id)
+                }
+            }
+        }
+        return ids
+    }
+}
