@@ -1,3 +1,4 @@
+import Foundation
 import Wire
 
 /// The large parts of request bodies a cassette file already holds.
@@ -44,11 +45,14 @@ struct CassetteBlobs {
 
     /// `body`, a JSON object in serialized form, with its large parts
     /// replaced by references; the `blob` lines of parts new to this file
-    /// are appended to `blobLines`. Nil when nothing was replaced.
-    mutating func rewrite(body: [UInt8], blobLines: inout [UInt8]) -> [UInt8]? {
+    /// are appended to `blobLines`. Nil when nothing was replaced. Pass
+    /// `layout` when it is known already.
+    mutating func rewrite(
+        body: [UInt8], layout knownLayout: SerializedFormLayout? = nil, blobLines: inout [UInt8]
+    ) -> [UInt8]? {
         guard body.count >= Self.minimumBytes else { return nil }
         return body.withUnsafeBufferPointer { buffer -> [UInt8]? in
-            guard let layout = JSONValue.serializedFormLayout(buffer) else { return nil }
+            guard let layout = knownLayout ?? JSONValue.serializedFormLayout(buffer) else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(1024)
             var replaced = false
@@ -94,7 +98,7 @@ struct CassetteBlobs {
     /// nil when the file holds too many blob bytes to add it.
     private mutating func id(for text: UnsafeBufferPointer<UInt8>, blobLines: inout [UInt8]) -> String? {
         let key = Key(count: text.count, sample: Self.sample(text))
-        if let known = blobs[key]?.first(where: { $0.text.elementsEqual(text) }) { return known.id }
+        if let known = blobs[key]?.first(where: { Self.equal($0.text, text) }) { return known.id }
         guard storedBytes + text.count <= Self.maximumStoredBytes else { return nil }
         let id = "b\(nextID)"
         nextID += 1
@@ -106,6 +110,13 @@ struct CassetteBlobs {
         blobLines.append(contentsOf: text)
         blobLines.append(contentsOf: "}\n".utf8)
         return id
+    }
+
+    /// memcmp: a generic byte-by-byte comparison was most of the writer's time.
+    private static func equal(_ stored: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == text.count else { return false }
+        guard let base = text.baseAddress else { return true }
+        return stored.withUnsafeBytes { memcmp($0.baseAddress!, base, text.count) == 0 }
     }
 
     private static let referencePrefix = Array(#"{"$ref":"#.utf8)

@@ -64,9 +64,15 @@ public enum CassetteBody {
 /// ``CassetteBody/chunkFields(for:)``.
 extension CassetteEvent {
     mutating func appendBody(_ bytes: [UInt8]) {
-        if let first = bytes.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
-            JSONValue.isSerializedForm(bytes)
+        // An object's layout comes with the check, and spares the writer a
+        // second pass when it looks for parts to store once (CassetteBlobs).
+        if bytes.first == UInt8(ascii: "{"),
+            let layout = bytes.withUnsafeBufferPointer({ JSONValue.serializedFormLayout($0) })
         {
+            appendSerialized(key: "body", text: bytes, layout: layout)
+            return
+        }
+        if bytes.first == UInt8(ascii: "["), JSONValue.isSerializedForm(bytes) {
             appendSerialized(key: "body", text: bytes)
             return
         }

@@ -83,6 +83,8 @@ public struct CassetteEvent: Sendable, Hashable {
     struct SerializedField: Sendable {
         var key: String
         var text: [UInt8]
+        /// Where the members of an object `text` lie, when already known.
+        var layout: SerializedFormLayout?
 
         var value: JSONValue { (try? JSONValue(parsing: text)) ?? .null }
     }
@@ -129,19 +131,21 @@ public struct CassetteEvent: Sendable, Hashable {
 
     /// Appends a field whose value is the JSON `text`, which must be in
     /// `JSONValue.isSerializedForm`; at most one per line.
-    mutating func appendSerialized(key: String, text: [UInt8]) {
+    mutating func appendSerialized(key: String, text: [UInt8], layout: SerializedFormLayout? = nil) {
         if serializedField != nil { fields = fields }
         storedFields.append(key: key, value: .null)
-        serializedField = SerializedField(key: key, text: text)
+        serializedField = SerializedField(key: key, text: text, layout: layout)
     }
 
-    /// The `body` as serialized JSON text, when it is a JSON object.
-    var serializedBody: [UInt8]? {
+    /// The `body` as serialized JSON text, when it is a JSON object, with
+    /// its layout when known.
+    var serializedBody: (text: [UInt8], layout: SerializedFormLayout?)? {
         if let serializedField, serializedField.key == "body" {
-            return serializedField.text.first == UInt8(ascii: "{") ? serializedField.text : nil
+            guard serializedField.text.first == UInt8(ascii: "{") else { return nil }
+            return (serializedField.text, serializedField.layout)
         }
-        guard case .object? = storedFields["body"] else { return nil }
-        return storedFields["body"]?.serialized()
+        guard case .object(let body)? = storedFields["body"] else { return nil }
+        return (JSONValue.object(body).serialized(), nil)
     }
 
     /// Replaces the `body` with JSON `text` in serialized form.

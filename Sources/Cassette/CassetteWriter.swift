@@ -97,7 +97,8 @@ public final class CassetteWriter {
         var event = event
         if event.kind == CassetteEvent.Kind.clientRequest.rawValue
             || event.kind == CassetteEvent.Kind.upstreamRequest.rawValue,
-            let body = event.serializedBody, let rewritten = blobs.rewrite(body: body, blobLines: &line)
+            let body = event.serializedBody,
+            let rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
         {
             event.replaceBody(serialized: rewritten)
         }
