@@ -28,8 +28,10 @@ public enum CassetteFormat {
             ])
     }
 
-    /// `2026-11-20T08:23:14.123Z`.
-    static func iso8601(_ date: Date) -> String {
+    /// `2026-11-20T08:23:14.123Z`: UTC, milliseconds; the form of every
+    /// time in a cassette. (Foundation's ISO 8601 style took several
+    /// microseconds a call, on every recorded exchange.)
+    public static func iso8601(_ date: Date) -> String {
         let (time, millisecond) = utc(date)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", time.tm_year + 1900, time.tm_mon + 1, time.tm_mday,

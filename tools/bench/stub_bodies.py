@@ -24,11 +24,33 @@ def events(directory):
         else:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
+        blobs = {}  # each file defines its own
         for line in text.splitlines():
             try:
-                yield json.loads(line)
+                event = json.loads(line)
             except ValueError:
                 continue
+            if event.get("kind") == "blob":
+                blobs[event.get("id")] = event.get("value")
+                continue
+            if isinstance(event.get("body"), dict):
+                event["body"] = resolve_blobs(event["body"], blobs)
+            yield event
+
+
+def resolve_blobs(body, blobs):
+    """Puts back the large parts the writer stored once per file as `blob` lines: a top-level value
+    or an element of a top-level array that is {"$ref": id} (see Sources/Cassette/CassetteBlobs.swift)."""
+
+    def resolved(value):
+        if isinstance(value, dict) and len(value) == 1 and value.get("$ref") in blobs:
+            return blobs[value["$ref"]]
+        return value
+
+    return {
+        key: [resolved(item) for item in value] if isinstance(value, list) else resolved(value)
+        for key, value in body.items()
+    }
 
 
 def main():

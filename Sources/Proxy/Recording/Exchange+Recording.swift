@@ -29,7 +29,7 @@ extension Exchange {
                 query: query.map { Self.redactedQuery($0, recording.redactor) },
                 headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
                 body: Array(body.readableBytesView))
-            event["started"] = .string(Self.iso8601(started))
+            event["started"] = .string(CassetteFormat.iso8601(started))
             return event
         }
     }
@@ -139,11 +139,6 @@ extension Exchange {
             .end(
                 exchange: id, timeMicros: now, outcome: outcome, status: status, durationMicros: now,
                 ttfbMicros: firstByteMicros, usage: usage, droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
-    }
-
-    /// `2026-11-21T08:30:00.123Z`: UTC, milliseconds.
-    private static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// A query string with secret parameters (`key=...`) fingerprinted.

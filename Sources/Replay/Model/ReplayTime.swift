@@ -1,3 +1,4 @@
+import Cassette
 import Foundation
 
 /// Times as cassettes and the command line write them.
@@ -28,6 +29,6 @@ public enum ReplayTime {
 
     /// `2026-11-21T08:30:00.123Z`.
     public static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        CassetteFormat.iso8601(date)
     }
 }
