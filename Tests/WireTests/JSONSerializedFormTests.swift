@@ -76,7 +76,7 @@ import Wire
     /// Every serialized value passes, and every small edit of one gets the
     /// same answer as a parse and re-serialize.
     @Test func agreesWithARoundTripOnGeneratedValuesAndTheirEdits() {
-        var random = SeededRandom(seed: 0x5EED)
+        var random = SplitMix(seed: 0x5EED)
         let edits: [[UInt8]] = [
             Array(" ".utf8), Array("\\/".utf8), Array("\\u00E9".utf8), Array("\\u0041".utf8), Array("\\u001f".utf8),
             Array("\\u0008".utf8), Array("\\u000d".utf8),
@@ -146,7 +146,7 @@ import Wire
         #expect(output.isEmpty)
     }
 
-    private static func randomValue(_ random: inout SeededRandom, depth: Int) -> JSONValue {
+    private static func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
         let choice = random.next() % (depth > 3 ? 6 : 8)
         switch choice {
         case 0: return .null
@@ -165,21 +165,8 @@ import Wire
         }
     }
 
-    private static func randomString(_ random: inout SeededRandom) -> String {
+    private static func randomString(_ random: inout SplitMix) -> String {
         let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "😀", "\u{7F}", "0"]
         return (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
-    }
-}
-
-/// splitmix64: the same values on every run.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
