@@ -66,17 +66,26 @@ extension CassetteEvent {
     mutating func appendBody(_ bytes: [UInt8]) {
         // An object's layout comes with the check, and spares the writer a
         // second pass when it looks for parts to store once (CassetteBlobs).
-        if bytes.first == UInt8(ascii: "{"),
-            let layout = bytes.withUnsafeBufferPointer({ JSONValue.serializedFormLayout($0) })
-        {
-            appendSerialized(key: "body", text: bytes, layout: layout)
-            return
-        }
-        if bytes.first == UInt8(ascii: "["), JSONValue.isSerializedForm(bytes) {
-            appendSerialized(key: "body", text: bytes)
-            return
-        }
+        guard !appendIfSerialized(key: "body", text: bytes, keepingLayout: true) else { return }
         for member in CassetteBody.fields(for: bytes) { append(key: member.key, value: member.value) }
+    }
+
+    /// Appends `text` as the JSON value of `key` when it is an object or an
+    /// array in serialized form; false, and nothing appended, otherwise.
+    mutating func appendIfSerialized(key: String, text: [UInt8], keepingLayout: Bool = false) -> Bool {
+        switch text.first {
+        case UInt8(ascii: "{") where keepingLayout:
+            guard let layout = text.withUnsafeBufferPointer({ JSONValue.serializedFormLayout($0) }) else {
+                return false
+            }
+            appendSerialized(key: key, text: text, layout: layout)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard JSONValue.isSerializedForm(text) else { return false }
+            appendSerialized(key: key, text: text)
+        default:
+            return false
+        }
+        return true
     }
 
     mutating func appendChunk(_ bytes: [UInt8]) {

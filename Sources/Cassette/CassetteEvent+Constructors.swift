@@ -87,12 +87,7 @@ extension CassetteEvent {
         var line = CassetteEvent(
             .clientEvent, exchange: exchange, timeMicros: timeMicros,
             fields: ["event": event.event.map(JSONValue.string) ?? .null])
-        let data = Array(event.data.utf8)
-        if let first = data.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
-            JSONValue.isSerializedForm(data)
-        {
-            line.appendSerialized(key: "data", text: data)
-        } else {
+        if !line.appendIfSerialized(key: "data", text: Array(event.data.utf8)) {
             line.append(key: "data_text", value: .string(event.data))
         }
         if let id = event.id { line.append(key: "id", value: .string(id)) }

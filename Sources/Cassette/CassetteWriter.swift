@@ -97,10 +97,12 @@ public final class CassetteWriter {
         var event = event
         if event.kind == CassetteEvent.Kind.clientRequest.rawValue
             || event.kind == CassetteEvent.Kind.upstreamRequest.rawValue,
-            let body = event.serializedBody,
-            let rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            let body = event.serializedBody
         {
-            event.replaceBody(serialized: rewritten)
+            // Kept as text either way: a body held as a value was just
+            // serialized, and writing the line must not do it again.
+            event.replaceBody(
+                serialized: blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line) ?? body.text)
         }
         event.writeLine(to: &line)
         try sink.write(line)

@@ -1,3 +1,4 @@
+import Cassette
 import Foundation
 import Wire
 
@@ -19,7 +20,7 @@ public enum HARExport {
     static func entry(for exchange: Exchange, baseURL: String?) -> JSONValue {
         let total = milliseconds(exchange.durationMicros ?? 0)
         let wait = milliseconds(exchange.timeToFirstByteMicros ?? exchange.durationMicros ?? 0)
-        let started = exchange.startDate.map(ReplayTime.iso8601) ?? "1970-01-01T00:00:00.000Z"
+        let started = exchange.startDate.map(CassetteFormat.iso8601) ?? "1970-01-01T00:00:00.000Z"
         return [
             "startedDateTime": .string(started),
             "time": .double(total),

@@ -1,4 +1,3 @@
-import Cassette
 import Foundation
 
 /// Times as cassettes and the command line write them.
@@ -25,10 +24,5 @@ public enum ReplayTime {
             return now.addingTimeInterval(-amount * seconds)
         }
         return parseISO8601(text)
-    }
-
-    /// `2026-11-21T08:30:00.123Z`.
-    public static func iso8601(_ date: Date) -> String {
-        CassetteFormat.iso8601(date)
     }
 }
