@@ -1,81 +1,88 @@
+import Foundation
 import SSE
 import Wire
 
 /// One constructor per kind, so every writer spells the fields the same way.
 /// Headers are passed already redacted (see ``Redactor``); optional fields
 /// that are nil are written as JSON null so every line of a kind has the
-/// same keys.
+/// same keys. The lines are written straight to JSON text (see
+/// ``RenderedFields``); a body goes last.
 extension CassetteEvent {
     /// The request as the client sent it. `query` is the raw query string
-    /// without `?` (nil when there was none); `body` is stored per
-    /// ``CassetteBody``.
+    /// without `?` (nil when there was none); `started`, when given, is
+    /// when the exchange began; `body` is stored per ``CassetteBody``.
     public static func clientRequest(
-        exchange: String, timeMicros: Int64, method: String, path: String, query: String?, headers: JSONObject,
-        body: [UInt8]
+        exchange: String, timeMicros: Int64, method: String, path: String, query: String?,
+        headers: RecordedHeaders, started: Date? = nil, body: [UInt8]
     ) -> CassetteEvent {
-        var event = CassetteEvent(
-            .clientRequest, exchange: exchange, timeMicros: timeMicros,
-            fields: [
-                "method": .string(method), "path": .string(path), "query": query.map(JSONValue.string) ?? .null,
-                "headers": .object(headers),
-            ])
-        event.appendBody(body)
-        return event
+        var fields = RenderedFields()
+        fields.append("method", method)
+        fields.append("path", path)
+        fields.append("query", query)
+        fields.append("headers", serialized: headers.json)
+        if let started { fields.append("started", CassetteFormat.iso8601(started)) }
+        fields.appendBody(body)
+        return CassetteEvent(.clientRequest, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// The route chosen: the config entry's id, the upstream base URL (no
     /// secrets), the route's options as recorded by the proxy (a
-    /// `RouteOptions` encoded as JSON) and the model the client asked for.
+    /// `RouteOptions` encoded as JSON), the model the client asked for and,
+    /// when given, the name the proxy calls the upstream in its error
+    /// messages (`upstream_name`).
     public static func route(
         exchange: String, timeMicros: Int64, modelID: String, upstream: String, options: JSONValue,
-        requestedModel: String
+        requestedModel: String, upstreamName: String? = nil
     ) -> CassetteEvent {
-        CassetteEvent(
-            .route, exchange: exchange, timeMicros: timeMicros,
-            fields: [
-                "model_id": .string(modelID), "upstream": .string(upstream), "options": options,
-                "requested_model": .string(requestedModel),
-            ])
+        var fields = RenderedFields()
+        fields.append("model_id", modelID)
+        fields.append("upstream", upstream)
+        fields.append("options", options)
+        fields.append("requested_model", requestedModel)
+        if let upstreamName { fields.append("upstream_name", upstreamName) }
+        return CassetteEvent(.route, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// The request sent upstream; pass `url` through ``Redactor/url(_:)``.
     public static func upstreamRequest(
-        exchange: String, timeMicros: Int64, method: String, url: String, headers: JSONObject, body: [UInt8]
+        exchange: String, timeMicros: Int64, method: String, url: String, headers: RecordedHeaders, body: [UInt8]
     ) -> CassetteEvent {
-        var event = CassetteEvent(
-            .upstreamRequest, exchange: exchange, timeMicros: timeMicros,
-            fields: ["method": .string(method), "url": .string(url), "headers": .object(headers)])
-        event.appendBody(body)
-        return event
+        var fields = RenderedFields()
+        fields.append("method", method)
+        fields.append("url", url)
+        fields.append("headers", serialized: headers.json)
+        fields.appendBody(body)
+        return CassetteEvent(.upstreamRequest, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// The upstream's response head.
     public static func upstreamResponse(
-        exchange: String, timeMicros: Int64, status: Int, headers: JSONObject
+        exchange: String, timeMicros: Int64, status: Int, headers: RecordedHeaders
     ) -> CassetteEvent {
-        CassetteEvent(
-            .upstreamResponse, exchange: exchange, timeMicros: timeMicros,
-            fields: ["status": .int(Int64(status)), "headers": .object(headers)])
+        var fields = RenderedFields()
+        fields.append("status", Int64(status))
+        fields.append("headers", serialized: headers.json)
+        return CassetteEvent(.upstreamResponse, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// One upstream chunk, byte-exact, with its arrival time (see
     /// ``CassetteBody/chunkFields(for:)``).
     public static func upstreamChunk(exchange: String, timeMicros: Int64, bytes: [UInt8]) -> CassetteEvent {
-        var event = CassetteEvent(.upstreamChunk, exchange: exchange, timeMicros: timeMicros)
-        event.appendChunk(bytes)
-        return event
+        var fields = RenderedFields()
+        fields.appendChunk(bytes)
+        return CassetteEvent(.upstreamChunk, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// The response head sent to the client, with the body when it was not
     /// streamed (`body` nil for a stream).
     public static func clientResponse(
-        exchange: String, timeMicros: Int64, status: Int, headers: JSONObject, body: [UInt8]?
+        exchange: String, timeMicros: Int64, status: Int, headers: RecordedHeaders, body: [UInt8]?
     ) -> CassetteEvent {
-        var event = CassetteEvent(
-            .clientResponse, exchange: exchange, timeMicros: timeMicros,
-            fields: ["status": .int(Int64(status)), "headers": .object(headers)])
-        if let body { event.appendBody(body) }
-        return event
+        var fields = RenderedFields()
+        fields.append("status", Int64(status))
+        fields.append("headers", serialized: headers.json)
+        if let body { fields.appendBody(body) }
+        return CassetteEvent(.clientResponse, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// One SSE frame sent to the client: `event` (name or null), then `data`
@@ -84,24 +91,25 @@ extension CassetteEvent {
     /// ``sseEvent`` gives back the frame byte for byte. `id` and `retry`
     /// are added only when the frame had them.
     public static func clientEvent(exchange: String, timeMicros: Int64, event: SSEEvent) -> CassetteEvent {
-        var line = CassetteEvent(
-            .clientEvent, exchange: exchange, timeMicros: timeMicros,
-            fields: ["event": event.event.map(JSONValue.string) ?? .null])
-        if !line.appendIfSerialized(key: "data", text: Array(event.data.utf8)) {
-            line.append(key: "data_text", value: .string(event.data))
+        var fields = RenderedFields()
+        fields.append("event", event.event)
+        if !fields.appendIfSerialized("data", Array(event.data.utf8)) {
+            fields.append("data_text", event.data)
         }
-        if let id = event.id { line.append(key: "id", value: .string(id)) }
-        if let retry = event.retry { line.append(key: "retry", value: .int(Int64(retry))) }
-        return line
+        if let id = event.id { fields.append("id", id) }
+        if let retry = event.retry { fields.append("retry", Int64(retry)) }
+        return CassetteEvent(.clientEvent, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// A field dropped or changed on purpose during conversion.
     public static func diagnostic(
         exchange: String, timeMicros: Int64, severity: String, path: String, message: String
     ) -> CassetteEvent {
-        CassetteEvent(
-            .diagnostic, exchange: exchange, timeMicros: timeMicros,
-            fields: ["severity": .string(severity), "path": .string(path), "message": .string(message)])
+        var fields = RenderedFields()
+        fields.append("severity", severity)
+        fields.append("path", path)
+        fields.append("message", message)
+        return CassetteEvent(.diagnostic, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// An error and the stage it happened in (e.g. `client_request`,
@@ -110,12 +118,12 @@ extension CassetteEvent {
     public static func error(
         exchange: String, timeMicros: Int64, stage: String, type: String, message: String, status: Int?
     ) -> CassetteEvent {
-        CassetteEvent(
-            .error, exchange: exchange, timeMicros: timeMicros,
-            fields: [
-                "stage": .string(stage), "type": .string(type), "message": .string(message),
-                "status": status.map { .int(Int64($0)) } ?? .null,
-            ])
+        var fields = RenderedFields()
+        fields.append("stage", stage)
+        fields.append("type", type)
+        fields.append("message", message)
+        fields.append("status", status.map(Int64.init))
+        return CassetteEvent(.error, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 
     /// The last line of an exchange. `outcome` is e.g. `ok`, `error`,
@@ -125,13 +133,14 @@ extension CassetteEvent {
         exchange: String, timeMicros: Int64, outcome: String, status: Int?, durationMicros: Int64,
         ttfbMicros: Int64?, usage: JSONValue?, droppedEvents: Int
     ) -> CassetteEvent {
-        CassetteEvent(
-            .end, exchange: exchange, timeMicros: timeMicros,
-            fields: [
-                "outcome": .string(outcome), "status": status.map { .int(Int64($0)) } ?? .null,
-                "duration_us": .int(durationMicros), "ttfb_us": ttfbMicros.map(JSONValue.int) ?? .null,
-                "usage": usage ?? .null, "dropped_events": .int(Int64(droppedEvents)),
-            ])
+        var fields = RenderedFields()
+        fields.append("outcome", outcome)
+        fields.append("status", status.map(Int64.init))
+        fields.append("duration_us", durationMicros)
+        fields.append("ttfb_us", ttfbMicros)
+        fields.append("usage", usage ?? .null)
+        fields.append("dropped_events", Int64(droppedEvents))
+        return CassetteEvent(.end, exchange: exchange, timeMicros: timeMicros, rendered: fields)
     }
 }
 

@@ -76,17 +76,12 @@ public struct CassetteEvent: Sendable, Hashable {
         case blob
     }
 
-    /// A field whose value is kept as its JSON text, which
-    /// `JSONValue.isSerializedForm` has accepted: the recorder writes it as
-    /// it is rather than parsing and re-serializing a 50 KB body or every
-    /// frame of a stream. Its place in ``storedFields`` holds `null`.
-    struct SerializedField: Sendable {
-        var key: String
-        var text: [UInt8]
-        /// Where the members of an object `text` lie, when already known.
-        var layout: SerializedFormLayout?
-
-        var value: JSONValue { (try? JSONValue(parsing: text)) ?? .null }
+    /// How the fields are held: as values (a line read from a file, or
+    /// built by hand), or as the JSON text the constructors the recorder
+    /// uses write straight away (see ``RenderedFields``).
+    private enum Storage: Sendable {
+        case values(JSONObject)
+        case rendered(RenderedFields)
     }
 
     /// The line's `kind` as written; an unknown kind from a newer writer is
@@ -96,63 +91,62 @@ public struct CassetteEvent: Sendable, Hashable {
     public var exchange: String?
     /// Microseconds since the exchange began (`t_us`).
     public var timeMicros: Int64?
-    private var storedFields: JSONObject
-    private var serializedField: SerializedField?
+    private var storage: Storage
 
     /// Every other field, in order.
     public var fields: JSONObject {
         get {
-            guard let serializedField else { return storedFields }
-            var fields = storedFields
-            fields[serializedField.key] = serializedField.value
-            return fields
+            switch storage {
+            case .values(let fields): fields
+            case .rendered(let rendered): rendered.object
+            }
         }
-        set {
-            storedFields = newValue
-            serializedField = nil
-        }
+        set { storage = .values(newValue) }
     }
 
     public init(kind: String, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
         self.kind = kind
         self.exchange = exchange
         self.timeMicros = timeMicros
-        self.storedFields = fields
+        storage = .values(fields)
     }
 
     public init(_ kind: Kind, exchange: String?, timeMicros: Int64?, fields: JSONObject = [:]) {
         self.init(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, fields: fields)
     }
 
-    /// Appends a field without checking for an existing key.
-    mutating func append(key: String, value: JSONValue) {
-        storedFields.append(key: key, value: value)
+    init(_ kind: Kind, exchange: String, timeMicros: Int64, rendered: RenderedFields) {
+        self.kind = kind.rawValue
+        self.exchange = exchange
+        self.timeMicros = timeMicros
+        storage = .rendered(rendered)
     }
 
-    /// Appends a field whose value is the JSON `text`, which must be in
-    /// `JSONValue.isSerializedForm`; at most one per line.
-    mutating func appendSerialized(key: String, text: [UInt8], layout: SerializedFormLayout? = nil) {
-        if serializedField != nil { fields = fields }
-        storedFields.append(key: key, value: .null)
-        serializedField = SerializedField(key: key, text: text, layout: layout)
-    }
-
-    /// The `body` as serialized JSON text, when it is a JSON object, with
-    /// its layout when known.
-    var serializedBody: (text: [UInt8], layout: SerializedFormLayout?)? {
-        if let serializedField, serializedField.key == "body" {
-            guard serializedField.text.first == UInt8(ascii: "{") else { return nil }
-            return (serializedField.text, serializedField.layout)
+    /// The `body` of a request line as serialized JSON text, when it is a
+    /// JSON object, with its layout when known: what ``CassetteBlobs``
+    /// looks into.
+    var serializedRequestBody: (text: [UInt8], layout: SerializedFormLayout?)? {
+        guard kind == Kind.clientRequest.rawValue || kind == Kind.upstreamRequest.rawValue else { return nil }
+        switch storage {
+        case .rendered(let rendered):
+            guard let body = rendered.body, body.text.first == UInt8(ascii: "{") else { return nil }
+            return (body.text, body.layout)
+        case .values(let fields):
+            guard case .object(let body)? = fields["body"] else { return nil }
+            return (JSONValue.object(body).serialized(), nil)
         }
-        guard case .object(let body)? = storedFields["body"] else { return nil }
-        return (JSONValue.object(body).serialized(), nil)
     }
 
-    /// Replaces the `body` with JSON `text` in serialized form.
+    /// Replaces the `body` with `text`, a JSON object in serialized form.
     mutating func replaceBody(serialized text: [UInt8]) {
-        if let serializedField, serializedField.key != "body" { fields = fields }
-        storedFields["body"] = .null
-        serializedField = SerializedField(key: "body", text: text)
+        switch storage {
+        case .rendered(var rendered):
+            rendered.replaceBody(with: text)
+            storage = .rendered(rendered)
+        case .values(var fields):
+            fields["body"] = (try? JSONValue(parsing: text)) ?? .null
+            storage = .values(fields)
+        }
     }
 
     /// Equal when the lines hold the same fields, however they are kept.
@@ -172,11 +166,8 @@ public struct CassetteEvent: Sendable, Hashable {
     public var knownKind: Kind? { Kind(rawValue: kind) }
 
     public subscript(field: String) -> JSONValue? {
-        get { field == serializedField?.key ? serializedField?.value : storedFields[field] }
-        set {
-            if field == serializedField?.key { fields = fields }
-            storedFields[field] = newValue
-        }
+        get { fields[field] }
+        set { fields[field] = newValue }
     }
 
     /// The line as a JSON object: `kind`, `x`, `t_us`, then the fields.
@@ -204,15 +195,14 @@ public struct CassetteEvent: Sendable, Hashable {
             output.append(contentsOf: #","t_us":"#.utf8)
             output.append(contentsOf: String(timeMicros).utf8)
         }
-        var serializedField = serializedField
-        for member in storedFields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
-            output.append(UInt8(ascii: ","))
-            JSONValue.writeString(member.key, to: &output)
-            output.append(UInt8(ascii: ":"))
-            if let serialized = serializedField, serialized.key == member.key {
-                output.append(contentsOf: serialized.text)
-                serializedField = nil
-            } else {
+        switch storage {
+        case .rendered(let rendered):
+            rendered.write(to: &output)
+        case .values(let fields):
+            for member in fields.members where member.key != "kind" && member.key != "x" && member.key != "t_us" {
+                output.append(UInt8(ascii: ","))
+                JSONValue.writeString(member.key, to: &output)
+                output.append(UInt8(ascii: ":"))
                 member.value.write(to: &output)
             }
         }
@@ -228,6 +218,6 @@ public struct CassetteEvent: Sendable, Hashable {
         object.removeValue(forKey: "kind")
         object.removeValue(forKey: "x")
         object.removeValue(forKey: "t_us")
-        storedFields = object
+        storage = .values(object)
     }
 }

@@ -29,21 +29,64 @@ public enum CassetteFormat {
     }
 
     /// `2026-11-20T08:23:14.123Z`: UTC, milliseconds; the form of every
-    /// time in a cassette. (Foundation's ISO 8601 style took several
-    /// microseconds a call, on every recorded exchange.)
+    /// time in a cassette. Written digit by digit: Foundation's ISO 8601
+    /// style took several microseconds a call, and `String(format:)` was
+    /// still a tenth of the writer thread's time on small exchanges.
     public static func iso8601(_ date: Date) -> String {
         let (time, millisecond) = utc(date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", time.tm_year + 1900, time.tm_mon + 1, time.tm_mday,
-            time.tm_hour, time.tm_min, time.tm_sec, millisecond)
+        var text = calendarDate(time, separator: UInt8(ascii: "-"))
+        text.append(UInt8(ascii: "T"))
+        appendClock(time, separator: UInt8(ascii: ":"), to: &text)
+        text.append(UInt8(ascii: "."))
+        appendDigits(Int(millisecond), count: 3, to: &text)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `20261120-082314`, the start-time part of a cassette file name.
     static func fileStamp(_ date: Date) -> String {
         let (time, _) = utc(date)
-        return String(
-            format: "%04d%02d%02d-%02d%02d%02d", time.tm_year + 1900, time.tm_mon + 1, time.tm_mday, time.tm_hour,
-            time.tm_min, time.tm_sec)
+        var text = calendarDate(time, separator: nil)
+        text.append(UInt8(ascii: "-"))
+        appendClock(time, separator: nil, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func calendarDate(_ time: tm, separator: UInt8?) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        appendDigits(Int(time.tm_year) + 1900, count: 4, to: &text)
+        if let separator { text.append(separator) }
+        appendDigits(Int(time.tm_mon) + 1, count: 2, to: &text)
+        if let separator { text.append(separator) }
+        appendDigits(Int(time.tm_mday), count: 2, to: &text)
+        return text
+    }
+
+    private static func appendClock(_ time: tm, separator: UInt8?, to text: inout [UInt8]) {
+        appendDigits(Int(time.tm_hour), count: 2, to: &text)
+        if let separator { text.append(separator) }
+        appendDigits(Int(time.tm_min), count: 2, to: &text)
+        if let separator { text.append(separator) }
+        appendDigits(Int(time.tm_sec), count: 2, to: &text)
+    }
+
+    /// `value` (not negative) in decimal, zero-padded to `count` digits
+    /// (`%0Nd`); a value with more digits keeps them all.
+    private static func appendDigits(_ value: Int, count: Int, to text: inout [UInt8]) {
+        let value = max(0, value)
+        var divisor = 1
+        var width = 1
+        while width < count || value / divisor >= 10 {
+            divisor *= 10
+            width += 1
+        }
+        var rest = value
+        while divisor > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     private static func utc(_ date: Date) -> (time: tm, millisecond: Int32) {

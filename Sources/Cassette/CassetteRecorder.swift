@@ -41,12 +41,24 @@ public final class CassetteRecorder: Sendable {
         core = CassetteRecorderCore(
             writer: writer, capacity: max(1, queueCapacity), flushInterval: flushInterval, batchDelay: batchDelay)
         let core = core
-        let thread = Thread { core.run() }
-        thread.name = "cassette-writer"
+        let thread = Thread {
+            Self.nameThreadForTheKernel("cassette-writer")
+            core.run()
+        }
         thread.start()
     }
 
     deinit { core.close() }
+
+    /// Foundation's `Thread.name` does not reach the kernel on Linux, and
+    /// `pthread_setname_np` is not visible to Swift there; the kernel's name
+    /// is what `top -H` and per-thread CPU figures show. Best effort.
+    private static func nameThreadForTheKernel(_ name: String) {
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+        guard descriptor >= 0 else { return }
+        _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        _ = Foundation.close(descriptor)
+    }
 
     /// Queues `event` for the writer; drops and counts it when the queue is
     /// full or the recorder is closed. Never blocks on the disk, never throws.

@@ -94,17 +94,15 @@ public final class CassetteWriter {
     private func writeLine(_ event: CassetteEvent) throws(CassetteWriteError) {
         guard let sink else { throw closedError() }
         line.removeAll(keepingCapacity: true)
-        var event = event
-        if event.kind == CassetteEvent.Kind.clientRequest.rawValue
-            || event.kind == CassetteEvent.Kind.upstreamRequest.rawValue,
-            let body = event.serializedBody
+        if let body = event.serializedRequestBody,
+            let rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
         {
-            // Kept as text either way: a body held as a value was just
-            // serialized, and writing the line must not do it again.
-            event.replaceBody(
-                serialized: blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line) ?? body.text)
+            var event = event
+            event.replaceBody(serialized: rewritten)
+            event.writeLine(to: &line)
+        } else {
+            event.writeLine(to: &line)
         }
-        event.writeLine(to: &line)
         try sink.write(line)
         linesInFile += 1
     }

@@ -25,26 +25,59 @@ public struct Redactor: Sendable {
     ///   from `--redact-header`.
     public init(extraHeaders: [String] = []) {
         secretHeaders = Self.defaultSecretHeaders.union(extraHeaders.map { $0.lowercased() })
+        secretHeaderNames = secretHeaders.sorted()
     }
+
+    /// ``secretHeaders`` as a list: a few length checks are cheaper than
+    /// hashing every header name.
+    private let secretHeaderNames: [String]
 
     /// The headers as a JSON object of name to value, in order, with secret
     /// values replaced by fingerprints. A repeated name keeps its first
     /// spelling and its values are joined with ", " as HTTP does.
-    public func headers(_ headers: [(name: String, value: String)]) -> JSONObject {
+    public func headers(_ headers: [(name: String, value: String)]) -> RecordedHeaders {
+        // Four header sets go into every recorded exchange: written straight
+        // to JSON text, with no hashing or lowercasing of names that are
+        // not secrets, unless a name repeats (rare: cookies, `via`).
+        guard !Self.hasRepeatedName(headers) else { return RecordedHeaders(merged(headers)) }
+        var json: [UInt8] = [UInt8(ascii: "{")]
+        json.reserveCapacity(48 * headers.count + 2)
+        for (index, header) in headers.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(header.name, to: &json)
+            json.append(UInt8(ascii: ":"))
+            JSONValue.writeString(recordedValue(header.name, header.value), to: &json)
+        }
+        json.append(UInt8(ascii: "}"))
+        return RecordedHeaders(json: json)
+    }
+
+    private func merged(_ headers: [(name: String, value: String)]) -> JSONObject {
         var object = JSONObject()
         for (name, value) in headers {
-            // Most names arrive lowercased already; lowercasing costs an
-            // allocation per header on every recorded exchange.
-            let lowered = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-            let recorded = secretHeaders.contains(lowered) ? redactedValue(of: lowered, value) : value
-            // Few headers: a scan beats hashing every name into a set.
-            if let existing = object.first(where: { Self.equalIgnoringASCIICase($0.key, lowered) }) {
+            let recorded = recordedValue(name, value)
+            if let existing = object.first(where: { Self.sameName($0.key, name) }) {
                 object[existing.key] = .string((existing.value.stringValue ?? "") + ", " + recorded)
             } else {
                 object.append(key: name, value: .string(recorded))
             }
         }
         return object
+    }
+
+    private static func hasRepeatedName(_ headers: [(name: String, value: String)]) -> Bool {
+        for index in headers.indices.dropFirst() {
+            for earlier in 0..<index where sameName(headers[earlier].name, headers[index].name) { return true }
+        }
+        return false
+    }
+
+    /// `value`, or its fingerprint when `name` is a secret header's.
+    private func recordedValue(_ name: String, _ value: String) -> String {
+        for secret in secretHeaderNames where Self.sameName(secret, name) {
+            return redactedValue(of: secret, value)
+        }
+        return value
     }
 
     /// Whether a header with this name is redacted.
@@ -92,11 +125,12 @@ public struct Redactor: Sendable {
     /// in the recorder's profile.
     private static let fingerprints = Mutex<[String: String]>([:])
 
-    /// `lowered` must be lowercase already.
-    private static func equalIgnoringASCIICase(_ name: String, _ lowered: String) -> Bool {
-        name.utf8.elementsEqual(lowered.utf8) { byte, other in
-            (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == other
-        }
+    /// Header names are ASCII and compared without regard to case.
+    private static func sameName(_ name: String, _ other: String) -> Bool {
+        name.utf8.count == other.utf8.count
+            && name.utf8.elementsEqual(other.utf8) { byte, otherByte in
+                byte == otherByte || (byte | 0x20 == otherByte | 0x20 && (byte | 0x20) &- 0x61 < 26)
+            }
     }
 
     private func redactedValue(of lowered: String, _ value: String) -> String {

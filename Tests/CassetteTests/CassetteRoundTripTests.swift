@@ -39,6 +39,74 @@ import Wire
         }
     }
 
+    /// The recorder's lines are written straight to text (RenderedFields):
+    /// this pins that text, field order included, for every way a body, a
+    /// chunk or a frame can be stored.
+    @Test func constructorsWriteTheDocumentedLines() {
+        let started = Date(timeIntervalSince1970: 1_795_000_000.25)
+        let lines: [(CassetteEvent, String)] = [
+            (
+                .clientRequest(
+                    exchange: "e", timeMicros: 1, method: "POST", path: "/v1/messages", query: nil,
+                    headers: ["x-api-key": "[redacted:0]"], started: started, body: Array(#"{ "a": [1, 2.50] }"#.utf8)),
+                #"{"kind":"client_request","x":"e","t_us":1,"method":"POST","path":"/v1/messages","query":null,"#
+                    + #""headers":{"x-api-key":"[redacted:0]"},"started":"2026-11-18T11:06:40.250Z","body":{"a":[1,2.5]}}"#
+            ),
+            (
+                .upstreamRequest(
+                    exchange: "e", timeMicros: 2, method: "GET", url: "http://h/p?q=1", headers: [:],
+                    body: Array("not json".utf8)),
+                #"{"kind":"upstream_request","x":"e","t_us":2,"method":"GET","url":"http://h/p?q=1","headers":{},"#
+                    + #""body_text":"not json"}"#
+            ),
+            (
+                .clientResponse(exchange: "e", timeMicros: 3, status: 400, headers: [:], body: [0xFF]),
+                #"{"kind":"client_response","x":"e","t_us":3,"status":400,"headers":{},"body_b64":"/w=="}"#
+            ),
+            (
+                .clientResponse(exchange: "e", timeMicros: 3, status: 200, headers: [:], body: Array("[1]".utf8)),
+                #"{"kind":"client_response","x":"e","t_us":3,"status":200,"headers":{},"body":[1]}"#
+            ),
+            (
+                .upstreamChunk(exchange: "e", timeMicros: 4, bytes: Array("a\"\n".utf8)),
+                #"{"kind":"upstream_chunk","x":"e","t_us":4,"text":"a\"\n"}"#
+            ),
+            (
+                .upstreamChunk(exchange: "e", timeMicros: 5, bytes: [0xE2, 0x82]),
+                #"{"kind":"upstream_chunk","x":"e","t_us":5,"b64":"4oI="}"#
+            ),
+            (
+                .clientEvent(exchange: "e", timeMicros: 6, event: SSEEvent(event: nil, data: #"{"b": 1}"#, retry: 9)),
+                #"{"kind":"client_event","x":"e","t_us":6,"event":null,"data_text":"{\"b\": 1}","retry":9}"#
+            ),
+            (
+                .route(
+                    exchange: "e", timeMicros: 7, modelID: "m", upstream: "u", options: ["k": true],
+                    requestedModel: "r", upstreamName: "m (u)"),
+                #"{"kind":"route","x":"e","t_us":7,"model_id":"m","upstream":"u","options":{"k":true},"#
+                    + #""requested_model":"r","upstream_name":"m (u)"}"#
+            ),
+            (
+                .error(
+                    exchange: "e", timeMicros: 8, stage: "route", type: "not_found_error", message: "m", status: nil),
+                #"{"kind":"error","x":"e","t_us":8,"stage":"route","type":"not_found_error","message":"m","status":null}"#
+            ),
+            (
+                .end(
+                    exchange: "e", timeMicros: 9, outcome: "ok", status: 200, durationMicros: 9, ttfbMicros: nil,
+                    usage: nil, droppedEvents: 2),
+                #"{"kind":"end","x":"e","t_us":9,"outcome":"ok","status":200,"duration_us":9,"ttfb_us":null,"#
+                    + #""usage":null,"dropped_events":2}"#
+            ),
+        ]
+        for (event, expected) in lines {
+            var line: [UInt8] = []
+            event.writeLine(to: &line)
+            #expect(String(decoding: line, as: UTF8.self) == expected + "\n")
+            #expect(line == event.json.serialized() + [0x0A])
+        }
+    }
+
     @Test func storedBytesComeBackExactly() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -30,20 +30,36 @@ import Wire
             "set-cookie": .string(Redactor.fingerprint("a=1") + ", " + Redactor.fingerprint("b=2")),
             "content-type": "application/json",
         ]
-        #expect(headers == expected)
-        #expect(headers.keys == expected.keys)
+        #expect(headers.object == expected)
+        #expect(headers.object.keys == expected.keys)
+    }
+
+    @Test func onlySecretNamesAreRedactedHoweverCloseOthersLook() {
+        let headers = Redactor().headers([
+            (name: "content-length", value: "12"),  // as long as x-goog-api-key
+            (name: "api_key", value: "not-a-header-secret"),  // as long as api-key
+            (name: "x-api-kez", value: "plain"),
+            (name: "X-API-KEY", value: "sk-upper"),
+            (name: "x-note", value: "a \"quoted\"\nline\u{1}é"),
+        ])
+        #expect(
+            headers.object.members.map { [$0.key, $0.value.stringValue ?? ""] } == [
+                ["content-length", "12"], ["api_key", "not-a-header-secret"], ["x-api-kez", "plain"],
+                ["X-API-KEY", Redactor.fingerprint("sk-upper")], ["x-note", "a \"quoted\"\nline\u{1}é"],
+            ])
+        #expect(JSONValue.isSerializedForm(headers.json))
     }
 
     @Test func extraHeadersAreRedacted() {
         let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
         let headers = redactor.headers([(name: "x-custom-token", value: "t0k3n"), (name: "x-other", value: "plain")])
-        #expect(headers["x-custom-token"] == .string(Redactor.fingerprint("t0k3n")))
+        #expect(headers["x-custom-token"] == Redactor.fingerprint("t0k3n"))
         #expect(headers["x-other"] == "plain")
     }
 
     @Test func authorizationWithoutSchemeIsRedactedWhole() {
         let headers = Redactor().headers([(name: "authorization", value: "rawsecret")])
-        #expect(headers["authorization"] == .string(Redactor.fingerprint("rawsecret")))
+        #expect(headers["authorization"] == Redactor.fingerprint("rawsecret"))
     }
 
     @Test func keyQueryParametersAreRedacted() {

@@ -22,7 +22,7 @@ func sampleExchange(id: String) -> [CassetteEvent] {
         .upstreamRequest(
             exchange: id, timeMicros: 30, method: "POST",
             url: redactor.url("http://127.0.0.1:9/v1/chat/completions?key=abc"),
-            headers: ["authorization": .string(Redactor.fingerprint("sk-upstream"))],
+            headers: ["authorization": Redactor.fingerprint("sk-upstream")],
             body: Array(#"{"model":"gpt","stream":true}"#.utf8)),
         .upstreamResponse(
             exchange: id, timeMicros: 400, status: 200, headers: ["content-type": "text/event-stream"]),

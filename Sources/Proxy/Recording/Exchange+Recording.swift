@@ -24,13 +24,11 @@ extension Exchange {
         guard let recording else { return }
         let (id, time, started) = (self.id, elapsedMicros, startedAtDate)
         recording.recorder.record {
-            var event = CassetteEvent.clientRequest(
+            .clientRequest(
                 exchange: id, timeMicros: time, method: method, path: path,
                 query: query.map { Self.redactedQuery($0, recording.redactor) },
-                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
+                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }), started: started,
                 body: Array(body.readableBytesView))
-            event["started"] = .string(CassetteFormat.iso8601(started))
-            return event
         }
     }
 
@@ -41,11 +39,9 @@ extension Exchange {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
         recording.recorder.record {
-            var event = CassetteEvent.route(
+            .route(
                 exchange: id, timeMicros: time, modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase),
-                options: options.json, requestedModel: requestedModel)
-            event["upstream_name"] = .string(entry.upstreamName)
-            return event
+                options: options.json, requestedModel: requestedModel, upstreamName: entry.upstreamName)
         }
     }
 
