@@ -12,6 +12,10 @@
 #   BENCH_STUB_UPSTREAM    path to `stub-upstream`: record the scenarios once through the proxy,
 #                          then benchmark against stub-upstream --speed 0 serving that recording
 #   BENCH_DURATION=10 BENCH_LATENCY_DURATION=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16
+#   BENCH_ROUNDS=1         load runs per target, interleaved (direct, proxy, proxy+record, then
+#                          again); the table shows medians, and the record cost is the median of
+#                          each round's proxy vs proxy+record pair, which a shared machine's drift
+#                          skews far less than one run
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
 #   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
 #   BENCH_OUT=FILE         also write the Markdown table to FILE
@@ -24,6 +28,7 @@ DURATION="${BENCH_DURATION:-10}"
 LATENCY_DURATION="${BENCH_LATENCY_DURATION:-5}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+ROUNDS="${BENCH_ROUNDS:-1}"
 if [[ "${1:-}" == --quick ]]; then
     DURATION=3
     LATENCY_DURATION=2
@@ -179,11 +184,15 @@ bench_all() {
             fi
         done
         for phase in load latency; do
-            for target in "${ok[@]}"; do
-                read -r target url body <<<"$target"
-                # Recording's cost is a throughput question: its latency run is skipped.
-                [[ "$target" == proxy+record && "$phase" == latency ]] && continue
-                run_wrk "$name" "$target" "$phase" "$url" "$body"
+            local rounds=1 round
+            [[ "$phase" == load ]] && rounds="$ROUNDS"
+            for ((round = 1; round <= rounds; round++)); do
+                for target in "${ok[@]}"; do
+                    read -r target url body <<<"$target"
+                    # Recording's cost is a throughput question: its latency run is skipped.
+                    [[ "$target" == proxy+record && "$phase" == latency ]] && continue
+                    run_wrk "$name" "$target" "$phase" "$url" "$body"
+                done
             done
         done
     done <"$WORK/scenarios.tsv"
@@ -273,9 +282,9 @@ print(sum(r["requests"] for r in rows if r["target"] == "proxy+record"))' "$WORK
 a = sys.argv
 print(json.dumps({"threads": a[1], "connections": a[2], "duration": a[3], "latency_duration": a[4],
     "upstream": a[5], "cpus": os.cpu_count(), "loadavg": a[6], "proxy": a[7],
-    "cassette_bytes_per_exchange": None if a[8] == "null" else float(a[8])}))' \
+    "cassette_bytes_per_exchange": None if a[8] == "null" else float(a[8]), "rounds": int(a[9])}))' \
         "$THREADS" "$CONNECTIONS" "$DURATION" "$LATENCY_DURATION" "${UPSTREAM_CMD%% --port*}" "$loadavg" \
-        "$(basename "$PROXY")" "$per_exchange")"
+        "$(basename "$PROXY")" "$per_exchange" "$ROUNDS")"
     echo
     "$PYTHON" "$ROOT/tools/bench/report.py" "$WORK/results.jsonl" "$meta" | tee "${BENCH_OUT:-/dev/null}"
     if ((FAILURES > 0)); then

@@ -134,14 +134,21 @@ public struct Redactor: Sendable {
     }
 
     private func redactedValue(of lowered: String, _ value: String) -> String {
+        // The scheme is checked byte by byte: Character properties showed in
+        // the writer's profile, for a header on every exchange.
         if lowered == "authorization" || lowered == "proxy-authorization",
             let space = value.firstIndex(of: " "),
-            value[..<space].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
+            value[..<space].utf8.allSatisfy({ Self.isSchemeByte($0) })
         {
             let credential = value[value.index(after: space)...].drop(while: { $0 == " " })
             return value[...space] + Self.fingerprint(String(credential))
         }
         return Self.fingerprint(value)
+    }
+
+    /// An ASCII letter or digit, or `-`; a scheme (`Bearer`, `Basic`) is made of these.
+    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "-")
     }
 
     /// `scheme://user:password@host/...` keeps the user, fingerprints the password.

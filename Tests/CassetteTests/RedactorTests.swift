@@ -60,6 +60,11 @@ import Wire
     @Test func authorizationWithoutSchemeIsRedactedWhole() {
         let headers = Redactor().headers([(name: "authorization", value: "rawsecret")])
         #expect(headers["authorization"] == Redactor.fingerprint("rawsecret"))
+        // Not a scheme before the space: the whole value is the secret.
+        let odd = Redactor().headers([(name: "proxy-authorization", value: "tok:en secret")])
+        #expect(odd["proxy-authorization"] == Redactor.fingerprint("tok:en secret"))
+        let basic = Redactor().headers([(name: "Proxy-Authorization", value: "Basic-2  dXNlcg==")])
+        #expect(basic["Proxy-Authorization"] == "Basic-2 " + Redactor.fingerprint("dXNlcg=="))
     }
 
     @Test func keyQueryParametersAreRedacted() {

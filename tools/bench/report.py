@@ -4,10 +4,12 @@
 Each line: {"scenario", "target": "direct"|"proxy"|"proxy+record", "phase": "load"|"latency", ...wrk fields}.
 Throughput comes from the load phase (many connections); latency from the latency phase
 (one connection, one request at a time), where the median is the real per-request cost rather
-than queueing.
+than queueing. With several load rounds (BENCH_ROUNDS) each figure is the median of the rounds,
+and the record cost is the median of each round's proxy+record vs proxy pair.
 """
 
 import json
+import statistics
 import sys
 
 
@@ -24,11 +26,17 @@ def main():
             r = json.loads(line)
             if r["scenario"] not in order:
                 order.append(r["scenario"])
-            rows[(r["scenario"], r["target"], r["phase"])] = r
+            rows.setdefault((r["scenario"], r["target"], r["phase"]), []).append(r)
 
     def get(scenario, target, phase, field):
-        r = rows.get((scenario, target, phase))
-        return None if r is None else r.get(field)
+        values = [r[field] for r in rows.get((scenario, target, phase), []) if r.get(field) is not None]
+        return statistics.median(values) if values else None
+
+    def record_cost(scenario):
+        """The median of the rounds' costs: each round ran proxy and proxy+record back to back."""
+        pairs = zip(rows.get((scenario, "proxy", "load"), []), rows.get((scenario, "proxy+record", "load"), []))
+        costs = [1 - r["rps"] / p["rps"] for p, r in pairs if p.get("rps") and r.get("rps")]
+        return statistics.median(costs) if costs else None
 
     record = any(k[1] == "proxy+record" for k in rows)
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct"]
@@ -44,7 +52,8 @@ def main():
         if record:
             r_rps = get(s, "proxy+record", "load", "rps")
             cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
-            cells.append(f"{100 * (1 - r_rps / p_rps):.1f}%" if r_rps and p_rps else "n/a")
+            cost = record_cost(s)
+            cells.append("n/a" if cost is None else f"{100 * cost:.1f}%")
         d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
         p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
         cells.append(f"{ms(d50)} / {ms(d99)}")
@@ -55,7 +64,9 @@ def main():
         print()
         print(
             f"Load: wrk {meta.get('threads')} threads, {meta.get('connections')} connections, "
-            f"{meta.get('duration')} s per run; latency: 1 connection, {meta.get('latency_duration')} s. "
+            f"{meta.get('duration')} s per run"
+            + (f", median of {meta['rounds']} interleaved rounds" if meta.get("rounds", 1) > 1 else "")
+            + f"; latency: 1 connection, {meta.get('latency_duration')} s. "
             f"Upstream: {meta.get('upstream')}. Machine: {meta.get('cpus')} CPUs, "
             f"load average {meta.get('loadavg')} at start. Proxy: {meta.get('proxy')}."
         )

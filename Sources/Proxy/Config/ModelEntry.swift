@@ -42,7 +42,10 @@ public struct ModelEntry: Sendable {
     /// route's `upstream_name`): `model_id (api_base)`, with anything secret
     /// in the URL (a password, a `key=`) fingerprinted, since the client and
     /// the cassette both see it.
-    public var upstreamName: String { "\(modelID) (\(Redactor().url(apiBase)))" }
+    public var upstreamName: String { "\(modelID) (\(Self.urlRedactor.url(apiBase)))" }
+
+    /// Making a redactor builds its name lists; this is read per request.
+    private static let urlRedactor = Redactor()
 
     /// The `model_name` that means "the client's model name, unchanged", for
     /// routes to Anthropic itself.
