@@ -72,22 +72,29 @@ def verify_rate(bin_dir: str, runs: int, copies: int) -> None:
           f"{exchanges / cpu:,.0f} exchanges/s and {plain / 1e6 / cpu:.1f} MB/s by CPU time")
 
 
-def sizes() -> None:
-    total_disk = total_plain = total_exchanges = 0
+def sizes(bin_dir: str) -> None:
+    """Bytes on disk against two plain JSONL forms: the file decompressed (repeated request-body parts
+    already stored once, as blob lines) and `log-replay -o jsonl` (every body whole again, which is what a
+    recorder without blobs or compression writes)."""
+    total_disk = total_plain = total_whole = total_exchanges = 0
     for path in corpus_files():
         data = jsonl(path)
+        whole = subprocess.run([os.path.join(bin_dir, "log-replay"), "-o", "jsonl", path], check=True,
+                               capture_output=True).stdout
         lines = [json.loads(line) for line in data.splitlines()]
         exchanges = {line["x"] for line in lines if "x" in line}
         turns = {line["x"] for line in lines
                  if line["kind"] == "client_request" and line.get("path", "").endswith("/v1/messages")}
         disk = os.path.getsize(path)
-        total_disk, total_plain, total_exchanges = total_disk + disk, total_plain + len(data), total_exchanges + len(
-            exchanges)
+        total_disk, total_plain, total_whole = total_disk + disk, total_plain + len(data), total_whole + len(whole)
+        total_exchanges += len(exchanges)
         if "/claude-code/" in path:
-            print(f"  {os.path.relpath(path, CASSETTES):45s} {disk:7,d} B on disk, {len(data):7,d} B JSONL "
-                  f"(x{len(data) / disk:.2f}), {len(turns)} /v1/messages turns: {disk / len(turns):,.0f} B per turn")
-    print(f"  corpus: {total_disk:,d} B on disk, {total_plain:,d} B JSONL (x{total_plain / total_disk:.2f}), "
-          f"{total_exchanges} exchanges, {total_disk / total_exchanges:,.0f} B per exchange")
+            print(f"  {os.path.relpath(path, CASSETTES):45s} {disk:7,d} B on disk; JSONL {len(data):7,d} B with blobs "
+                  f"(x{len(data) / disk:.2f}), {len(whole):7,d} B whole (x{len(whole) / disk:.2f}); "
+                  f"{len(turns)} /v1/messages turns: {disk / len(turns):,.0f} B per turn")
+    print(f"  corpus: {total_disk:,d} B on disk; JSONL {total_plain:,d} B with blobs (x{total_plain / total_disk:.2f}), "
+          f"{total_whole:,d} B whole (x{total_whole / total_disk:.2f}); {total_exchanges} exchanges, "
+          f"{total_disk / total_exchanges:,.0f} B per exchange")
 
 
 def stub_rate(bin_dir: str, threads: int, connections: int, seconds: int) -> None:
@@ -139,7 +146,7 @@ def main() -> int:
     args = parser.parse_args()
     verify_rate(args.bin, args.runs, args.copies)
     print("sizes:")
-    sizes()
+    sizes(args.bin)
     stub_rate(args.bin, args.threads, args.connections, args.seconds)
     return 0
 
