@@ -13,7 +13,7 @@
 #                          then benchmark against stub-upstream --speed 0 serving that recording
 #   BENCH_DURATION=10 BENCH_LATENCY_DURATION=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16
 #   BENCH_ROUNDS=1         load runs per target, interleaved (direct, proxy, proxy+record, then
-#                          again); the table shows medians, and the record cost is the median of
+#                          the reverse order, and so on); the table shows medians, and the record cost is the median of
 #                          each round's proxy vs proxy+record pair, which a shared machine's drift
 #                          skews far less than one run
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
@@ -123,16 +123,29 @@ check_once() { # url, body, expected text
     fi
 }
 
+# CPU time (user + system, in clock ticks) of a process so far; 0 when unknown.
+process_ticks() { # pid or -
+    [[ "$1" != - && -r "/proc/$1/stat" ]] || {
+        echo 0
+        return
+    }
+    # Fields 14 and 15, counted after the command name, which may hold spaces.
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
+
 FAILURES=0
-run_wrk() { # scenario, target, phase, url, body
-    local threads="$THREADS" connections="$CONNECTIONS" duration="$DURATION" line
+run_wrk() { # scenario, target, phase, url, body, pid (whose CPU time per request is noted; - for none)
+    local threads="$THREADS" connections="$CONNECTIONS" duration="$DURATION" line ticks_before ticks_after
     if [[ "$3" == latency ]]; then
         threads=1 connections=1 duration="$LATENCY_DURATION"
     elif [[ "$3" == warmup ]]; then
         duration=1
     fi
+    ticks_before="$(process_ticks "${6:--}")"
     wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s -s "$LUA" "$4" -- "$5" \
         >"$WORK/wrk.out" 2>&1
+    ticks_after="$(process_ticks "${6:--}")"
     [[ "$3" == warmup ]] && return
     line="$(sed -n 's/^BENCH_JSON //p' "$WORK/wrk.out")"
     if [[ -z "$line" ]]; then
@@ -141,10 +154,14 @@ run_wrk() { # scenario, target, phase, url, body
         FAILURES=$((FAILURES + 1))
         return
     fi
-    "$PYTHON" - "$1" "$2" "$3" "$line" >>"$WORK/results.jsonl" <<'EOF'
+    "$PYTHON" - "$1" "$2" "$3" "$line" "$((ticks_after - ticks_before))" "$TICKS_PER_SECOND" \
+        >>"$WORK/results.jsonl" <<'EOF'
 import json, sys
 row = {"scenario": sys.argv[1], "target": sys.argv[2], "phase": sys.argv[3]}
 row.update(json.loads(sys.argv[4]))
+ticks, per_second = int(sys.argv[5]), int(sys.argv[6])
+if ticks > 0 and row.get("requests"):
+    row["cpu_us_per_request"] = ticks * 1e6 / per_second / row["requests"]
 print(json.dumps(row))
 EOF
     local errors
@@ -163,14 +180,14 @@ r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))
 
 # Targets are interleaved per scenario and phase (direct, proxy, proxy+record, then the next
 # phase), so a change in background load hits every column alike instead of skewing one.
-TARGETS=()      # "name url-base" pairs, filled by main
+TARGETS=()      # "name url-base pid" triples, filled by main; pid is "-" for direct
 bench_all() {
-    local name path direct_body proxy_body expected target base body url phase ok
+    local name path direct_body proxy_body expected target base body url phase ok pid
     while IFS=$'\t' read -r name path direct_body proxy_body expected; do
         if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
         ok=()
         for target in "${TARGETS[@]}"; do
-            read -r target base <<<"$target"
+            read -r target base pid <<<"$target"
             if [[ "$target" == direct ]]; then
                 body="$direct_body" url="$base$path"
             else
@@ -178,7 +195,7 @@ bench_all() {
             fi
             if check_once "$url" "$body" "$expected"; then
                 run_wrk "$name" "$target" warmup "$url" "$body"
-                ok+=("$target $url $body")
+                ok+=("$target $url $body $pid")
             else
                 FAILURES=$((FAILURES + 1))
             fi
@@ -187,11 +204,18 @@ bench_all() {
             local rounds=1 round
             [[ "$phase" == load ]] && rounds="$ROUNDS"
             for ((round = 1; round <= rounds; round++)); do
-                for target in "${ok[@]}"; do
-                    read -r target url body <<<"$target"
+                # Every other round runs the targets in reverse order, so a machine that
+                # speeds up or slows down over a round favours neither of a pair.
+                local order=("${ok[@]}") index
+                if ((round % 2 == 0)); then
+                    order=()
+                    for ((index = ${#ok[@]} - 1; index >= 0; index--)); do order+=("${ok[index]}"); done
+                fi
+                for target in "${order[@]}"; do
+                    read -r target url body pid <<<"$target"
                     # Recording's cost is a throughput question: its latency run is skipped.
                     [[ "$target" == proxy+record && "$phase" == latency ]] && continue
-                    run_wrk "$name" "$target" "$phase" "$url" "$body"
+                    run_wrk "$name" "$target" "$phase" "$url" "$body" "$pid"
                 done
             done
         done
@@ -249,14 +273,14 @@ main() {
     local upstream_port="$UPSTREAM_PORT"
     write_config "$WORK/models.yaml" "$upstream_port"
 
-    TARGETS=("direct http://127.0.0.1:$upstream_port")
+    TARGETS=("direct http://127.0.0.1:$upstream_port -")
     start_proxy proxy
     local proxy_pid="$PROXY_PID"
-    TARGETS+=("proxy http://127.0.0.1:$PROXY_PORT")
+    TARGETS+=("proxy http://127.0.0.1:$PROXY_PORT $PROXY_PID")
     if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
         mkdir -p "$WORK/cassettes"
         start_proxy proxy-record --record "$WORK/cassettes"
-        TARGETS+=("proxy+record http://127.0.0.1:$PROXY_PORT")
+        TARGETS+=("proxy+record http://127.0.0.1:$PROXY_PORT $PROXY_PID")
     fi
     local record_pid="$PROXY_PID"
 

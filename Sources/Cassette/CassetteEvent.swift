@@ -8,14 +8,18 @@ import Wire
 /// so a reader never loses what a newer writer added.
 ///
 /// Fields by kind (JSON bodies are stored as JSON values; a body that is not
-/// JSON is `body_text` when UTF-8, else `body_b64`; see ``CassetteBody``).
+/// JSON is `body_text` when UTF-8, else `body_b64`; see ``CassetteBody``;
+/// the recorder writes `body` last, kept apart, so the writer can store its
+/// large parts once without cutting it out of the line).
 /// The constructors in `CassetteEvent+Constructors.swift` write exactly these:
 /// - `cassette`: `version`, `writer`, `started` (ISO 8601), `pid`.
 /// - `client_request`: `method`, `path`, `query` (or null), `headers`
-///   (object of name to value, secrets redacted), `body`, then `started`:
-///   when the exchange began, ISO 8601 UTC with milliseconds
-///   (`2026-11-21T08:30:00.123Z`; the proxy adds it, and `log-replay --since`
-///   and HAR exports read it, falling back to the header's `started`).
+///   (object of name to value, secrets redacted), `started`: when the
+///   exchange began, ISO 8601 UTC with milliseconds
+///   (`2026-11-21T08:30:00.123Z`; the proxy writes it, and `log-replay
+///   --since` and HAR exports read it, falling back to the header's
+///   `started`), then `body`. (Older files have `started` after the body;
+///   no reader depends on the order of fields.)
 /// - `route`: `model_id`, `upstream` (the api_base, no secrets), `options`
 ///   (a `RouteOptions` record), `requested_model`, then `upstream_name`:
 ///   the name the proxy gave the upstream in error messages (the `upstream`

@@ -5,7 +5,9 @@ Each line: {"scenario", "target": "direct"|"proxy"|"proxy+record", "phase": "loa
 Throughput comes from the load phase (many connections); latency from the latency phase
 (one connection, one request at a time), where the median is the real per-request cost rather
 than queueing. With several load rounds (BENCH_ROUNDS) each figure is the median of the rounds,
-and the record cost is the median of each round's proxy+record vs proxy pair.
+and the record cost is the median of each round's proxy+record vs proxy pair. The proxy's CPU time
+per request (user + system, all threads, from /proc) is steadier than throughput on a shared machine:
+"recording's CPU" is the median with --record minus the median without.
 """
 
 import json
@@ -41,7 +43,7 @@ def main():
     record = any(k[1] == "proxy+record" for k in rows)
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct"]
     if record:
-        head += ["proxy+record req/s", "record cost"]
+        head += ["proxy+record req/s", "record cost", "proxy CPU / request", "recording's CPU"]
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -54,6 +56,10 @@ def main():
             cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
             cost = record_cost(s)
             cells.append("n/a" if cost is None else f"{100 * cost:.1f}%")
+            p_cpu = get(s, "proxy", "load", "cpu_us_per_request")
+            r_cpu = get(s, "proxy+record", "load", "cpu_us_per_request")
+            cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
+            cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
         d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
         p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
         cells.append(f"{ms(d50)} / {ms(d99)}")
