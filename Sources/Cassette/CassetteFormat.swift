@@ -15,6 +15,12 @@ public enum CassetteFormat {
     /// The extension of plain cassettes.
     public static let plainExtension = ".jsonl"
 
+    /// How deeply a line may nest: one level more than the proxy accepts in a
+    /// request, since a line wraps the body (or an SSE frame's data) in its
+    /// own object. With the same limit, one client request nested 512 deep
+    /// made the whole file unreadable.
+    public static let lineNestingDepth = JSONValue.maximumNestingDepth + 1
+
     /// The first line of a cassette: `{"kind":"cassette","version":1,
     /// "writer":...,"started":<ISO 8601 UTC>,"pid":N}`.
     public static func header(started: Date, pid: Int32, writer: String = writer) -> CassetteEvent {

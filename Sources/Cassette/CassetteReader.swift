@@ -61,7 +61,7 @@ public enum CassetteReader {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             var event: CassetteEvent
             do {
-                let value = try JSONValue(parsing: line)
+                let value = try JSONValue(parsing: line, maximumDepth: CassetteFormat.lineNestingDepth)
                 guard let parsed = CassetteEvent(json: value) else {
                     throw CassetteReadError.invalidLine(path: path, line: lineNumber, reason: "no string `kind`")
                 }

@@ -39,7 +39,8 @@ struct RenderedFields: Sendable {
             json.append(contentsOf: body.text)
         }
         json.append(UInt8(ascii: "}"))
-        guard case .object(let object)? = try? JSONValue(parsing: json) else {
+        guard case .object(let object)? = try? JSONValue(parsing: json, maximumDepth: CassetteFormat.lineNestingDepth)
+        else {
             preconditionFailure("RenderedFields wrote text that is not a JSON object")
         }
         return object

@@ -11,11 +11,19 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension JSONValue {
+    /// How deeply arrays and objects may nest in what ``init(parsing:maximumDepth:)``
+    /// reads by default; deeper input is refused rather than risking the stack.
+    public static let maximumNestingDepth = 512
+
     /// Parses one JSON value from UTF-8 bytes; whitespace may surround it,
-    /// nothing else may follow it.
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+    /// nothing else may follow it. A container that wraps values read with
+    /// the default limit (a cassette line around a request body) needs a
+    /// deeper `maximumDepth`.
+    public init(
+        parsing bytes: some Collection<UInt8>, maximumDepth: Int = JSONValue.maximumNestingDepth
+    ) throws(JSONParseError) {
         let array = Array(bytes)
-        var parser = JSONParser(bytes: array)
+        var parser = JSONParser(bytes: array, maximumDepth: maximumDepth)
         self = try parser.parseDocument()
     }
 
@@ -33,9 +41,12 @@ struct JSONParser {
     var depth = 0
 
     /// Deeper nesting than this is refused rather than risking the stack.
-    static let maximumDepth = 512
+    let maximumDepth: Int
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], maximumDepth: Int = JSONValue.maximumNestingDepth) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
@@ -91,7 +102,7 @@ struct JSONParser {
 
     private mutating func enter() throws(JSONParseError) {
         depth += 1
-        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+        if depth > maximumDepth { throw error("nesting deeper than \(maximumDepth) levels") }
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {

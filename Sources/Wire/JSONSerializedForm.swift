@@ -96,7 +96,7 @@ private struct SerializedFormScanner {
     private mutating func scanContainer(closing: UInt8, keyed: Bool) -> Bool {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= JSONParser.maximumDepth else { return false }
+        guard depth <= JSONValue.maximumNestingDepth else { return false }
         position += 1
         if current == closing {
             position += 1

@@ -143,6 +143,33 @@ import Wire
         #expect(try CassetteReader.read(path: path).events == events)
     }
 
+    /// The proxy accepts a body nested as deep as its parser allows; the
+    /// line around it is one level deeper and must still read back.
+    @Test func theDeepestAcceptedBodyAndFrameReadBack() throws {
+        let depth = JSONValue.maximumNestingDepth
+        let deepest = Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8)
+        #expect((try? JSONValue(parsing: deepest)) != nil)
+        #expect((try? JSONValue(parsing: [UInt8(ascii: "[")] + deepest + [UInt8(ascii: "]")])) == nil)
+        let request = CassetteEvent.clientRequest(
+            exchange: "d", timeMicros: 1, method: "POST", path: "/v1/messages", query: nil, headers: [:],
+            body: deepest)
+        let frame = CassetteEvent.clientEvent(
+            exchange: "d", timeMicros: 2, event: SSEEvent(event: nil, data: String(decoding: deepest, as: UTF8.self)))
+        #expect(request.bodyBytes == deepest)
+        #expect(frame.sseEvent?.data == String(decoding: deepest, as: UTF8.self))
+
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("deep.jsonl.lz4")
+        let writer = try CassetteWriter(file: path)
+        try writer.write(request)
+        try writer.write(frame)
+        try writer.close()
+        let events = try CassetteReader.read(path: path).events
+        #expect(events == [request, frame])
+        #expect(events.first?.bodyBytes == deepest)
+    }
+
     @Test func handWrittenFilesMayHaveBlankLinesAndCRLF() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
