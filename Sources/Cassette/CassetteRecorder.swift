@@ -54,7 +54,7 @@ public final class CassetteRecorder: Sendable {
     /// `pthread_setname_np` is not visible to Swift there; the kernel's name
     /// is what `top -H` and per-thread CPU figures show. Best effort.
     private static func nameThreadForTheKernel(_ name: String) {
-        let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = Array(name.utf8.prefix(15)).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         _ = Foundation.close(descriptor)

@@ -80,9 +80,10 @@ public struct Redactor: Sendable {
         return value
     }
 
-    /// Whether a header with this name is redacted.
+    /// Whether a header with this name is redacted: the same ASCII-only,
+    /// case-blind compare ``headers(_:)`` makes.
     public func isSecret(_ headerName: String) -> Bool {
-        secretHeaders.contains(headerName.lowercased())
+        secretHeaderNames.contains { Self.sameName($0, headerName) }
     }
 
     /// The URL with secret query parameter values (`key=...`) and any

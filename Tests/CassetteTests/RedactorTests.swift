@@ -50,6 +50,18 @@ import Wire
         #expect(JSONValue.isSerializedForm(headers.json))
     }
 
+    @Test func isSecretAgreesWithWhatHeadersRedacts() {
+        let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
+        // The Kelvin sign lowercases to "k" under Unicode rules, but no
+        // HTTP stack sends such a name as x-api-key, and `headers` keeps it.
+        let names = ["X-API-KEY", "authorization", "x-custom-token", "x-api-kez", "x-api-\u{212A}ey", "content-length"]
+        for name in names {
+            let redacted = redactor.headers([(name: name, value: "v")])[name] != "v"
+            #expect(redactor.isSecret(name) == redacted, "\(name)")
+        }
+        #expect(names.map(redactor.isSecret) == [true, true, true, false, false, false])
+    }
+
     @Test func extraHeadersAreRedacted() {
         let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
         let headers = redactor.headers([(name: "x-custom-token", value: "t0k3n"), (name: "x-other", value: "plain")])

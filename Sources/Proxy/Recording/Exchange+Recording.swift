@@ -8,8 +8,15 @@ import SSE
 import Wire
 
 /// The cassette lines of an exchange. Each takes its time now and builds its
-/// line on the recorder's writer thread (JSON parsing of bodies, base64,
-/// redaction), so a request pays for little more than a queue push.
+/// line on the recorder's writer thread (checking and escaping bodies,
+/// base64, blobs), so a request pays for little more than a queue push.
+///
+/// Headers are redacted, and bodies and chunks copied out of their NIO
+/// buffers, here on the caller's thread, though: a closure holding an
+/// `HTTPFields` or a `ByteBuffer` made the writer thread the one to free
+/// their storage (many small allocations made on an event loop), and that
+/// cost more CPU per exchange than doing the work here (measured with
+/// `tools/bench.sh`'s CPU column and per-thread CPU time).
 extension Exchange {
     /// The client's request, once per exchange (see ``claimClientRequest()``).
     func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer) {
@@ -23,12 +30,13 @@ extension Exchange {
     ) {
         guard let recording else { return }
         let (id, time, started) = (self.id, elapsedMicros, startedAtDate)
+        let headers = recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) })
+        let body = Array(body.readableBytesView)
         recording.recorder.record {
             .clientRequest(
                 exchange: id, timeMicros: time, method: method, path: path,
                 query: query.map { Self.redactedQuery($0, recording.redactor) },
-                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }), started: started,
-                body: Array(body.readableBytesView))
+                headers: headers, started: started, body: body)
         }
     }
 
@@ -59,30 +67,31 @@ extension Exchange {
     func recordUpstreamRequest(_ request: HTTPClientRequest, body: [UInt8]) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
-        let (method, url, headers) = (request.method.rawValue, request.url, request.headers)
+        let (method, url) = (request.method.rawValue, request.url)
+        let headers = recording.redactor.headers(request.headers.map { ($0.name, $0.value) })
         recording.recorder.record {
             .upstreamRequest(
-                exchange: id, timeMicros: time, method: method, url: recording.redactor.url(url),
-                headers: recording.redactor.headers(headers.map { ($0.name, $0.value) }), body: body)
+                exchange: id, timeMicros: time, method: method, url: recording.redactor.url(url), headers: headers,
+                body: body)
         }
     }
 
     func recordUpstreamResponse(_ response: HTTPClientResponse) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
-        let (status, headers) = (Int(response.status.code), response.headers)
+        let status = Int(response.status.code)
+        let headers = recording.redactor.headers(response.headers.map { ($0.name, $0.value) })
         recording.recorder.record {
-            .upstreamResponse(
-                exchange: id, timeMicros: time, status: status,
-                headers: recording.redactor.headers(headers.map { ($0.name, $0.value) }))
+            .upstreamResponse(exchange: id, timeMicros: time, status: status, headers: headers)
         }
     }
 
     func recordUpstreamChunk(_ chunk: ByteBuffer) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
+        let bytes = Array(chunk.readableBytesView)
         recording.recorder.record {
-            .upstreamChunk(exchange: id, timeMicros: time, bytes: Array(chunk.readableBytesView))
+            .upstreamChunk(exchange: id, timeMicros: time, bytes: bytes)
         }
     }
 
@@ -90,11 +99,10 @@ extension Exchange {
     func recordClientResponse(status: Int, headers: HTTPFields, body: ByteBuffer?) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
+        let body = body.map { Array($0.readableBytesView) }
+        let headers = recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) })
         recording.recorder.record {
-            .clientResponse(
-                exchange: id, timeMicros: time, status: status,
-                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
-                body: body.map { Array($0.readableBytesView) })
+            .clientResponse(exchange: id, timeMicros: time, status: status, headers: headers, body: body)
         }
     }
 
