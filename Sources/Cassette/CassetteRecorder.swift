@@ -5,8 +5,9 @@ import Synchronization
 /// Records cassette events from any thread without ever blocking the caller.
 ///
 /// Events go through a bounded queue to one writer thread, which serializes
-/// each as a JSON line into a ``CassetteWriter``; once woken it waits
-/// `batchDelay` for more, so it writes batches. The writer flushes a
+/// each as a JSON line into a ``CassetteWriter``; once woken, and after each
+/// batch, it waits `batchDelay` for more, so it writes batches, and blocks
+/// only when it finds nothing to write. The writer flushes a
 /// complete LZ4 block after every batch holding an `end` line, on
 /// ``flush()``, and at least every `flushInterval` while there is unflushed
 /// data; so after `kill -9` everything up to ~`flushInterval` ago can be read.
@@ -29,9 +30,9 @@ public final class CassetteRecorder: Sendable {
     ///   - maxFileBytes: a file is rotated when its compressed size reaches this.
     ///   - queueCapacity: events waiting for the writer beyond this are dropped.
     ///   - flushInterval: the longest unflushed data waits for a flush.
-    ///   - batchDelay: how long the writer, once woken, waits for more
-    ///     events before writing; it bounds how late an `end` line is
-    ///     flushed, and saves a wake-up per event under load.
+    ///   - batchDelay: how long the writer, once woken or done with a
+    ///     batch, waits for more events before writing; it bounds how late
+    ///     an `end` line is flushed, and saves a wake-up per event under load.
     public init(
         directory: String, maxFileBytes: Int = 256 << 20, queueCapacity: Int = 65_536,
         flushInterval: Duration = .milliseconds(100), batchDelay: Duration = .milliseconds(2)

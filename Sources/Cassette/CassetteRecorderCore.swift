@@ -25,13 +25,17 @@ final class CassetteRecorderCore: Sendable {
         var flushRequested = false
         var closing = false
         var held = false
+        /// The writer found nothing to write and blocks on ``wakeUp``:
+        /// the next event must signal it. While events keep coming the
+        /// writer only sleeps between batches, and callers signal nothing.
+        var writerIdle = false
         var files: [String] = []
         var writeError: CassetteWriteError?
     }
 
     let state: Mutex<State>
-    /// Signalled when the queue goes from empty to not empty, on flush and on
-    /// close, so the writer sleeps while there is nothing to do.
+    /// Signalled for the first event after the writer went idle, on flush
+    /// and on close, so the writer sleeps while there is nothing to do.
     let wakeUp = DispatchSemaphore(value: 0)
     /// Signalled once when the writer thread has closed the file; each
     /// waiter passes the signal on, so every close() returns.
@@ -55,16 +59,17 @@ final class CassetteRecorderCore: Sendable {
     }
 
     func record(_ event: Pending) {
-        let wasEmpty = state.withLock { state -> Bool in
+        let wakeWriter = state.withLock { state -> Bool in
             guard !state.closing, state.writeError == nil, state.queue.count < capacity else {
                 state.dropped += 1
                 state.droppedSinceEnd += 1
                 return false
             }
             state.queue.append(event)
-            return state.queue.count == 1
+            defer { state.writerIdle = false }
+            return state.writerIdle
         }
-        if wasEmpty { wakeUp.signal() }
+        if wakeWriter { wakeUp.signal() }
     }
 
     func close() {
@@ -86,14 +91,17 @@ final class CassetteRecorderCore: Sendable {
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         while true {
-            // Woken for new events, let more arrive first: while the queue
-            // is not empty no caller signals, so a stream of events costs a
-            // wake-up (a futex call and a context switch on both sides) per
-            // batch instead of nearly one per event.
+            // Woken for new events, or just done with a batch: let more
+            // arrive first. Under load the writer goes from batch to batch
+            // with one sleep each and never blocks, so callers make no
+            // futex call and the writer switches context once per batch;
+            // it blocks, to be woken by the next event, only once a look
+            // finds the queue empty.
             if batchDelayMicros > 0 { usleep(batchDelayMicros) }
             batch.removeAll(keepingCapacity: true)
             let (flushRequested, closing) = state.withLock { state in
                 if !state.held || state.closing { swap(&batch, &state.queue) }
+                state.writerIdle = batch.isEmpty
                 defer { state.flushRequested = false }
                 return (state.flushRequested, state.closing)
             }

@@ -87,14 +87,26 @@ import Wire
         defer { recorder.close() }
         let path = try #require(recorder.files.first)
         for event in sampleExchange(id: "f") { recorder.record(event) }
+        var contents = try Self.read(path, until: { $0.events.count == sampleExchange(id: "f").count })
+        #expect(contents.events == sampleExchange(id: "f"))
+        #expect(contents.tornTail?.contains("no end mark") == true)
+        // By now the writer has found the queue empty and blocks: the next
+        // exchange must wake it, though nothing else will for an hour.
+        usleep(50_000)
+        for event in sampleExchange(id: "g") { recorder.record(event) }
+        contents = try Self.read(path, until: { $0.events.count == 2 * sampleExchange(id: "f").count })
+        #expect(contents.events == sampleExchange(id: "f") + sampleExchange(id: "g"))
+    }
+
+    /// Reads `path` until `done` holds or 30 s pass; the last read.
+    private static func read(_ path: String, until done: (CassetteContents) -> Bool) throws -> CassetteContents {
         let deadline = Date().addingTimeInterval(30)
         var contents = try CassetteReader.read(path: path)
-        while contents.events.last?.knownKind != .end && Date() < deadline {
+        while !done(contents) && Date() < deadline {
             usleep(5_000)
             contents = try CassetteReader.read(path: path)
         }
-        #expect(contents.events == sampleExchange(id: "f"))
-        #expect(contents.tornTail?.contains("no end mark") == true)
+        return contents
     }
 
     @Test func closeEndsTheFrameAndCanBeRepeated() throws {
