@@ -71,32 +71,74 @@ extension JSONValue {
     }
 
     private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        var runStart = 0
-        while runStart < bytes.count {
-            let index = PlainByteRun.end(in: bytes, from: runStart, nonASCII: true)
-            if runStart < index {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            }
-            guard index < bytes.count else { break }
-            let byte = bytes[index]
-            runStart = index + 1
-            output.append(UInt8(ascii: "\\"))
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
-            case 0x0A: output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(UInt8(ascii: "t"))
-            case 0x08: output.append(UInt8(ascii: "b"))
-            case 0x0C: output.append(UInt8(ascii: "f"))
-            default:
-                output.append(UInt8(ascii: "u"))
-                output.append(UInt8(ascii: "0"))
-                output.append(UInt8(ascii: "0"))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
-            }
+        guard let source = bytes.baseAddress, !bytes.isEmpty else {
+            output.append(contentsOf: #""""#.utf8)
+            return
         }
-        output.append(UInt8(ascii: "\""))
+        // Two passes: measure, then write through a pointer into the array
+        // grown once. Appending run by run and escape by escape checked the
+        // array's uniqueness and capacity several times per escaped byte,
+        // and SSE chunk text (JSON inside, a quote every few bytes) is
+        // mostly short runs.
+        var length = bytes.count + 2
+        var index = PlainByteRun.end(in: bytes, from: 0, nonASCII: true)
+        while index < bytes.count {
+            length += escapeLength(bytes[index]) - 1
+            index = PlainByteRun.end(in: bytes, from: index + 1, nonASCII: true)
+        }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: length))
+        output.withUnsafeMutableBufferPointer { buffer in
+            var out = buffer.baseAddress! + start
+            out.pointee = UInt8(ascii: "\"")
+            out += 1
+            var runStart = 0
+            while true {
+                let runEnd = PlainByteRun.end(in: bytes, from: runStart, nonASCII: true)
+                out.update(from: source + runStart, count: runEnd - runStart)
+                out += runEnd - runStart
+                guard runEnd < bytes.count else { break }
+                out = writeEscape(of: bytes[runEnd], at: out)
+                runStart = runEnd + 1
+            }
+            out.pointee = UInt8(ascii: "\"")
+        }
+    }
+
+    /// How many bytes ``writeEscape(of:at:)`` writes for `byte`.
+    @inline(__always)
+    private static func escapeLength(_ byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: 2
+        default: 6
+        }
+    }
+
+    /// Writes the escape of `byte` (a control character, `"` or `\`) at
+    /// `out`; returns the position after it.
+    @inline(__always)
+    private static func writeEscape(of byte: UInt8, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>
+    {
+        out[0] = UInt8(ascii: "\\")
+        let short: UInt8? =
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+            case 0x0A: UInt8(ascii: "n")
+            case 0x0D: UInt8(ascii: "r")
+            case 0x09: UInt8(ascii: "t")
+            case 0x08: UInt8(ascii: "b")
+            case 0x0C: UInt8(ascii: "f")
+            default: nil
+            }
+        if let short {
+            out[1] = short
+            return out + 2
+        }
+        out[1] = UInt8(ascii: "u")
+        out[2] = UInt8(ascii: "0")
+        out[3] = UInt8(ascii: "0")
+        out[4] = hexDigits[Int(byte >> 4)]
+        out[5] = hexDigits[Int(byte & 0x0F)]
+        return out + 6
     }
 }

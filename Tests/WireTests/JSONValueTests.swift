@@ -56,6 +56,37 @@ import Wire
         #expect(try JSONValue(parsing: serialized) == .string(text))
     }
 
+    /// Every ASCII character, alone and among plain runs of every length
+    /// around the 8-byte scan, against a per-character reference.
+    @Test func everyASCIICharacterIsWrittenAsTheReferenceWritesIt() {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                case let scalar where scalar.value < 0x20:
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        for code in 0..<0x80 {
+            let character = String(UnicodeScalar(UInt8(code)))
+            for padding in [0, 1, 7, 8, 9, 17] {
+                let plain = String(repeating: "é", count: padding)
+                let text = plain + character + plain + character + character + "x"
+                #expect(JSONValue.string(text).serializedString() == reference(text), "code \(code) padding \(padding)")
+            }
+        }
+    }
+
     @Test func escapesOnlyWhatJSONRequires() {
         #expect(JSONValue.string("a/b é \"q\" \\ \n").serializedString() == #""a/b é \"q\" \\ \n""#)
     }
