@@ -132,20 +132,38 @@ process_ticks() { # pid or -
     # Fields 14 and 15, counted after the command name, which may hold spaces.
     sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
+# CPU time of the proxy's cassette writer thread (named `cassette-writer`); 0 when there is none.
+writer_ticks() { # pid or -
+    local task
+    [[ "$1" != - ]] || {
+        echo 0
+        return
+    }
+    for task in /proc/"$1"/task/*; do
+        if [[ "$(cat "$task/comm" 2>/dev/null)" == cassette-writer ]]; then
+            sed 's/^.*) //' "$task/stat" | awk '{ print $12 + $13 }'
+            return
+        fi
+    done
+    echo 0
+}
 TICKS_PER_SECOND="$(getconf CLK_TCK)"
 
 FAILURES=0
 run_wrk() { # scenario, target, phase, url, body, pid (whose CPU time per request is noted; - for none)
     local threads="$THREADS" connections="$CONNECTIONS" duration="$DURATION" line ticks_before ticks_after
+    local writer_before writer_after
     if [[ "$3" == latency ]]; then
         threads=1 connections=1 duration="$LATENCY_DURATION"
     elif [[ "$3" == warmup ]]; then
         duration=1
     fi
     ticks_before="$(process_ticks "${6:--}")"
+    writer_before="$(writer_ticks "${6:--}")"
     wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s -s "$LUA" "$4" -- "$5" \
         >"$WORK/wrk.out" 2>&1
     ticks_after="$(process_ticks "${6:--}")"
+    writer_after="$(writer_ticks "${6:--}")"
     [[ "$3" == warmup ]] && return
     line="$(sed -n 's/^BENCH_JSON //p' "$WORK/wrk.out")"
     if [[ -z "$line" ]]; then
@@ -155,13 +173,15 @@ run_wrk() { # scenario, target, phase, url, body, pid (whose CPU time per reques
         return
     fi
     "$PYTHON" - "$1" "$2" "$3" "$line" "$((ticks_after - ticks_before))" "$TICKS_PER_SECOND" \
-        >>"$WORK/results.jsonl" <<'EOF'
+        "$((writer_after - writer_before))" >>"$WORK/results.jsonl" <<'EOF'
 import json, sys
 row = {"scenario": sys.argv[1], "target": sys.argv[2], "phase": sys.argv[3]}
 row.update(json.loads(sys.argv[4]))
-ticks, per_second = int(sys.argv[5]), int(sys.argv[6])
+ticks, per_second, writer = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 if ticks > 0 and row.get("requests"):
     row["cpu_us_per_request"] = ticks * 1e6 / per_second / row["requests"]
+if writer > 0 and row.get("requests"):
+    row["writer_cpu_us_per_request"] = writer * 1e6 / per_second / row["requests"]
 print(json.dumps(row))
 EOF
     local errors

@@ -197,7 +197,7 @@ public struct CassetteEvent: Sendable, Hashable {
         }
         if let timeMicros {
             output.append(contentsOf: #","t_us":"#.utf8)
-            output.append(contentsOf: String(timeMicros).utf8)
+            JSONValue.writeInteger(timeMicros, to: &output)
         }
         switch storage {
         case .rendered(let rendered):

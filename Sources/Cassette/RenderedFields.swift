@@ -75,7 +75,7 @@ struct RenderedFields: Sendable {
     mutating func append(_ key: String, _ value: Int64?) {
         appendKey(key)
         if let value {
-            text.append(contentsOf: String(value).utf8)
+            JSONValue.writeInteger(value, to: &text)
         } else {
             text.append(contentsOf: "null".utf8)
         }

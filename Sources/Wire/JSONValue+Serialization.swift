@@ -19,7 +19,7 @@ extension JSONValue {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let b): output.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): output.append(contentsOf: String(i).utf8)
+        case .int(let i): Self.writeInteger(i, to: &output)
         case .double(let d): Self.writeDouble(d, to: &output)
         case .string(let s): Self.writeString(s, to: &output)
         case .array(let array):
@@ -51,6 +51,22 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends `value` in decimal, as JSON writes an integer, without making
+    /// a `String` first (every cassette line has a time).
+    public static func writeInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
 
     /// Writes `string` as a JSON string literal.
     ///
@@ -85,6 +101,14 @@ extension JSONValue {
         while index < bytes.count {
             length += escapeLength(bytes[index]) - 1
             index = PlainByteRun.end(in: bytes, from: index + 1, nonASCII: true)
+        }
+        if length == bytes.count + 2 {
+            // Nothing to escape (ids, kinds, most header values).
+            output.reserveCapacity(output.count + length)
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+            return
         }
         let start = output.count
         output.append(contentsOf: repeatElement(0, count: length))

@@ -44,6 +44,14 @@ import Wire
         #expect(value.serializedString() == #"{"model":"b","stream":true}"#)
     }
 
+    @Test(arguments: [0, 7, -7, 10, 1_000_000, -1_000_000, Int64.max, Int64.min] as [Int64])
+    func integersAreWrittenInDecimal(value: Int64) {
+        var output: [UInt8] = Array("x".utf8)
+        JSONValue.writeInteger(value, to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == "x\(value)")
+        #expect(JSONValue.int(value).serializedString() == "\(value)")
+    }
+
     @Test func controlCharactersAreEscaped() {
         #expect(JSONValue.string("\u{01}\t").serializedString() == #""\u0001\t""#)
     }

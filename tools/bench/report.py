@@ -7,7 +7,9 @@ Throughput comes from the load phase (many connections); latency from the latenc
 than queueing. With several load rounds (BENCH_ROUNDS) each figure is the median of the rounds,
 and the record cost is the median of each round's proxy+record vs proxy pair. The proxy's CPU time
 per request (user + system, all threads, from /proc) is steadier than throughput on a shared machine:
-"recording's CPU" is the median with --record minus the median without.
+"recording's CPU" is the median with --record minus the median without, and "writer thread" the
+cassette writer's own CPU per request (the part of recording's cost that does not drift with the
+machine; the rest is the callers' share plus the noise of two medians).
 """
 
 import json
@@ -43,7 +45,7 @@ def main():
     record = any(k[1] == "proxy+record" for k in rows)
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct"]
     if record:
-        head += ["proxy+record req/s", "record cost", "proxy CPU / request", "recording's CPU"]
+        head += ["proxy+record req/s", "record cost", "proxy CPU / request", "recording's CPU", "writer thread"]
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -60,6 +62,8 @@ def main():
             r_cpu = get(s, "proxy+record", "load", "cpu_us_per_request")
             cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
             cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
+            w_cpu = get(s, "proxy+record", "load", "writer_cpu_us_per_request")
+            cells.append("n/a" if w_cpu is None else f"{w_cpu:.0f} µs")
         d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
         p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
         cells.append(f"{ms(d50)} / {ms(d99)}")
