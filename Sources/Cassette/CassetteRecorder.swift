@@ -75,6 +75,15 @@ public final class CassetteRecorder: Sendable {
         core.record(.deferred(makeEvent))
     }
 
+    /// Queues a closure that makes `count` events on the writer thread, as
+    /// one queue entry: cheaper than one closure each when a caller has
+    /// several at once (the SSE frames of one upstream chunk). When the
+    /// queue has no room for `count` more, all are dropped and counted.
+    public func record(lines count: Int, _ makeEvents: @escaping @Sendable () -> [CassetteEvent]) {
+        guard count > 0 else { return }
+        core.record(.deferredLines(count: count, makeEvents))
+    }
+
     /// Events dropped since the recorder started.
     public var droppedEvents: Int { core.state.withLock { $0.dropped } }
 

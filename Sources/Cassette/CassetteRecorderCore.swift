@@ -5,21 +5,34 @@ import Synchronization
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
 /// not refer back to the recorder, so the recorder's deinit can close it.
 final class CassetteRecorderCore: Sendable {
-    /// A queued event, or the closure that makes it on the writer thread.
+    /// A queued event, or the closure that makes it, or them, on the writer
+    /// thread.
     enum Pending: Sendable {
         case event(CassetteEvent)
         case deferred(@Sendable () -> CassetteEvent)
+        /// `count` lines from one closure: the SSE frames of one upstream
+        /// chunk cost one queue entry and one closure, not one each.
+        case deferredLines(count: Int, @Sendable () -> [CassetteEvent])
 
-        var event: CassetteEvent {
+        /// The lines this entry makes, counted when it is dropped.
+        var lineCount: Int {
+            if case .deferredLines(let count, _) = self { return count }
+            return 1
+        }
+
+        var events: [CassetteEvent] {
             switch self {
-            case .event(let event): event
-            case .deferred(let makeEvent): makeEvent()
+            case .event(let event): [event]
+            case .deferred(let makeEvent): [makeEvent()]
+            case .deferredLines(_, let makeEvents): makeEvents()
             }
         }
     }
 
     struct State {
         var queue: [Pending] = []
+        /// The lines ``queue`` makes, which the capacity bounds.
+        var queuedLines = 0
         var dropped = 0
         var droppedSinceEnd = 0
         var flushRequested = false
@@ -59,13 +72,15 @@ final class CassetteRecorderCore: Sendable {
     }
 
     func record(_ event: Pending) {
+        let lines = event.lineCount
         let wakeWriter = state.withLock { state -> Bool in
-            guard !state.closing, state.writeError == nil, state.queue.count < capacity else {
-                state.dropped += 1
-                state.droppedSinceEnd += 1
+            guard !state.closing, state.writeError == nil, state.queuedLines + lines <= capacity else {
+                state.dropped += lines
+                state.droppedSinceEnd += lines
                 return false
             }
             state.queue.append(event)
+            state.queuedLines += lines
             defer { state.writerIdle = false }
             return state.writerIdle
         }
@@ -100,7 +115,10 @@ final class CassetteRecorderCore: Sendable {
             if batchDelayMicros > 0 { usleep(batchDelayMicros) }
             batch.removeAll(keepingCapacity: true)
             let (flushRequested, closing) = state.withLock { state in
-                if !state.held || state.closing { swap(&batch, &state.queue) }
+                if !state.held || state.closing {
+                    swap(&batch, &state.queue)
+                    state.queuedLines = 0
+                }
                 state.writerIdle = batch.isEmpty
                 defer { state.flushRequested = false }
                 return (state.flushRequested, state.closing)
@@ -142,10 +160,11 @@ final class CassetteRecorderCore: Sendable {
     /// Writes a batch; true when it held an `end` line. After a write error
     /// nothing more is written, and the lost events count as dropped.
     private func write(_ batch: [Pending]) -> Bool {
+        let lines = batch.reduce(0) { $0 + $1.lineCount }
         let failed = state.withLock { state in
             if state.writeError != nil {
-                state.dropped += batch.count
-                state.droppedSinceEnd += batch.count
+                state.dropped += lines
+                state.droppedSinceEnd += lines
             }
             return state.writeError != nil
         }
@@ -154,14 +173,17 @@ final class CassetteRecorderCore: Sendable {
             writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
             let fileCount = writer.files.count
             var holdsEnd = false
-            for (index, pending) in batch.enumerated() {
-                let event = pending.event
-                do throws(CassetteWriteError) {
-                    try writer.write(event)
-                } catch {
-                    return (holdsEnd, writer.files, error, batch.count - index)
+            var written = 0
+            for pending in batch {
+                for event in pending.events {
+                    do throws(CassetteWriteError) {
+                        try writer.write(event)
+                    } catch {
+                        return (holdsEnd, writer.files, error, max(0, lines - written))
+                    }
+                    written += 1
+                    if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
                 }
-                if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
             }
             return (holdsEnd, writer.files.count == fileCount ? nil : writer.files, nil, 0)
         }

@@ -23,7 +23,8 @@ public final class StubHTTPServer: Sendable {
         case bytes([UInt8])
         /// A pause before the next step.
         case delay(Duration)
-        /// Close the connection here, mid-body.
+        /// Close the connection here, mid-body, 100 ms after the steps
+        /// before it, so their bytes reach the peer first.
         case cut
         /// Stop sending data and wait until the caller hangs up, sending an
         /// SSE comment line (`:` then a newline, which every SSE reader skips)
@@ -244,7 +245,14 @@ public final class StubHTTPServer: Sendable {
                             switch step {
                             case .bytes(let bytes): try await writer.write(ByteBuffer(bytes: bytes))
                             case .delay(let duration): try await Task.sleep(for: duration)
-                            case .cut: throw StubCut()
+                            case .cut:
+                                // Closing the channel discards writes still
+                                // queued in it, and a cut means "after the
+                                // bytes before it": let them reach the
+                                // socket first (on a loaded machine the
+                                // proxy once saw the reset and no data).
+                                try await Task.sleep(for: .milliseconds(100))
+                                throw StubCut()
                             case .stall: try await stall(writer: &writer)
                             }
                         }

@@ -78,6 +78,28 @@ import Wire
         #expect(contents.events.map(\.timeMicros) == [0, 1, 2, 3])
     }
 
+    /// Several lines from one closure take as many places in the queue,
+    /// are dropped whole when they do not fit, and are written in order.
+    @Test func linesFromOneClosureAreQueuedCountedAndWrittenTogether() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path, queueCapacity: 4)
+        recorder.holdWriter()
+        func chunks(_ times: [Int64]) -> @Sendable () -> [CassetteEvent] {
+            { times.map { .upstreamChunk(exchange: "m", timeMicros: $0, bytes: [UInt8($0)]) } }
+        }
+        recorder.record(.upstreamChunk(exchange: "m", timeMicros: 0, bytes: [0]))
+        recorder.record(lines: 2, chunks([1, 2]))
+        recorder.record(lines: 2, chunks([3, 4]))  // 3 queued + 2 > 4: both dropped
+        recorder.record(lines: 0, chunks([5]))  // nothing to record
+        recorder.record(lines: 1, chunks([6]))
+        #expect(recorder.takeDroppedSinceLastEnd() == 2)
+        recorder.releaseWriter()
+        recorder.close()
+        let contents = try CassetteReader.read(path: try #require(recorder.files.first))
+        #expect(contents.events.map(\.timeMicros) == [0, 1, 2, 6])
+    }
+
     /// An `end` line is flushed without waiting for close(): poll the file
     /// (not timing-sensitive: it only has to happen, the deadline is generous).
     @Test func anEndLineIsFlushedWithoutClosing() throws {

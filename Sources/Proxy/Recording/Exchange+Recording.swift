@@ -109,8 +109,8 @@ extension Exchange {
     func recordClientEvents(_ events: [SSEEvent]) {
         guard let recording else { return }
         let (id, time) = (self.id, elapsedMicros)
-        for event in events {
-            recording.recorder.record { .clientEvent(exchange: id, timeMicros: time, event: event) }
+        recording.recorder.record(lines: events.count) {
+            events.map { .clientEvent(exchange: id, timeMicros: time, event: $0) }
         }
     }
 
