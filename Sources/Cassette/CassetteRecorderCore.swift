@@ -20,11 +20,15 @@ final class CassetteRecorderCore: Sendable {
             return 1
         }
 
-        var events: [CassetteEvent] {
+        /// Makes the lines and hands each to `body`, with no array for a
+        /// single one.
+        func forEachEvent(
+            _ body: (CassetteEvent) throws(CassetteWriteError) -> Void
+        ) throws(CassetteWriteError) {
             switch self {
-            case .event(let event): [event]
-            case .deferred(let makeEvent): [makeEvent()]
-            case .deferredLines(_, let makeEvents): makeEvents()
+            case .event(let event): try body(event)
+            case .deferred(let makeEvent): try body(makeEvent())
+            case .deferredLines(_, let makeEvents): for event in makeEvents() { try body(event) }
             }
         }
     }
@@ -174,16 +178,16 @@ final class CassetteRecorderCore: Sendable {
             let fileCount = writer.files.count
             var holdsEnd = false
             var written = 0
-            for pending in batch {
-                for event in pending.events {
-                    do throws(CassetteWriteError) {
+            do throws(CassetteWriteError) {
+                for pending in batch {
+                    try pending.forEachEvent { event throws(CassetteWriteError) in
                         try writer.write(event)
-                    } catch {
-                        return (holdsEnd, writer.files, error, max(0, lines - written))
+                        written += 1
+                        if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
                     }
-                    written += 1
-                    if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
                 }
+            } catch {
+                return (holdsEnd, writer.files, error, max(0, lines - written))
             }
             return (holdsEnd, writer.files.count == fileCount ? nil : writer.files, nil, 0)
         }
