@@ -103,8 +103,9 @@ extension JSONValue {
             index = PlainByteRun.end(in: bytes, from: index + 1, nonASCII: true)
         }
         if length == bytes.count + 2 {
-            // Nothing to escape (ids, kinds, most header values).
-            output.reserveCapacity(output.count + length)
+            // Nothing to escape (ids, kinds, most header values). No
+            // reserveCapacity: it grows to the exact size asked, so calling
+            // it per string would copy a long output once per string.
             output.append(UInt8(ascii: "\""))
             output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
