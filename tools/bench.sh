@@ -123,14 +123,19 @@ check_once() { # url, body, expected text
     fi
 }
 
-# CPU time (user + system, in clock ticks) of a process so far; 0 when unknown.
+# User + system CPU time, in clock ticks, from a /proc stat file: fields 14 and 15, counted
+# after the command name, which may hold spaces.
+stat_ticks() { # /proc/.../stat
+    sed 's/^.*) //' "$1" | awk '{ print $12 + $13 }'
+}
+
+# CPU time of a process so far; 0 when unknown.
 process_ticks() { # pid or -
     [[ "$1" != - && -r "/proc/$1/stat" ]] || {
         echo 0
         return
     }
-    # Fields 14 and 15, counted after the command name, which may hold spaces.
-    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+    stat_ticks "/proc/$1/stat"
 }
 # CPU time of the proxy's cassette writer thread (named `cassette-writer`); 0 when there is none.
 writer_ticks() { # pid or -
@@ -141,7 +146,7 @@ writer_ticks() { # pid or -
     }
     for task in /proc/"$1"/task/*; do
         if [[ "$(cat "$task/comm" 2>/dev/null)" == cassette-writer ]]; then
-            sed 's/^.*) //' "$task/stat" | awk '{ print $12 + $13 }'
+            stat_ticks "$task/stat"
             return
         fi
     done

@@ -130,13 +130,25 @@ extension JSONValue {
         }
     }
 
+    /// The letter of `byte`'s two-byte escape (`\n`, `\"`, ...); nil when it
+    /// takes the six-byte `\u00XX` form. The one table both passes read.
+    @inline(__always)
+    private static func shortEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
+    }
+
     /// How many bytes ``writeEscape(of:at:)`` writes for `byte`.
     @inline(__always)
     private static func escapeLength(_ byte: UInt8) -> Int {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: 2
-        default: 6
-        }
+        shortEscape(byte) == nil ? 6 : 2
     }
 
     /// Writes the escape of `byte` (a control character, `"` or `\`) at
@@ -145,17 +157,7 @@ extension JSONValue {
     private static func writeEscape(of byte: UInt8, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>
     {
         out[0] = UInt8(ascii: "\\")
-        let short: UInt8? =
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
-            case 0x0A: UInt8(ascii: "n")
-            case 0x0D: UInt8(ascii: "r")
-            case 0x09: UInt8(ascii: "t")
-            case 0x08: UInt8(ascii: "b")
-            case 0x0C: UInt8(ascii: "f")
-            default: nil
-            }
-        if let short {
+        if let short = shortEscape(byte) {
             out[1] = short
             return out + 2
         }
