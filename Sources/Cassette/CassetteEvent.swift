@@ -78,6 +78,9 @@ public struct CassetteEvent: Sendable, Hashable {
         case end
         /// A large part of a request body, stored once per file (see ``CassetteBlobs``).
         case blob
+
+        /// Lines whose body ``CassetteBlobs`` stores large parts of.
+        var holdsRequestBody: Bool { self == .clientRequest || self == .upstreamRequest }
     }
 
     /// How the fields are held: as values (a line read from a file, or
@@ -119,18 +122,21 @@ public struct CassetteEvent: Sendable, Hashable {
         self.init(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, fields: fields)
     }
 
-    init(_ kind: Kind, exchange: String, timeMicros: Int64, rendered: RenderedFields) {
-        self.kind = kind.rawValue
+    /// The line `line` of exchange `exchange`, rendered at once.
+    public init(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
+        var fields = RenderedFields()
+        line.writeFields(to: &fields)
+        kind = line.kind.rawValue
         self.exchange = exchange
         self.timeMicros = timeMicros
-        storage = .rendered(rendered)
+        storage = .rendered(fields)
     }
 
     /// The `body` of a request line as serialized JSON text, when it is a
     /// JSON object, with its layout when known: what ``CassetteBlobs``
     /// looks into.
     var serializedRequestBody: (text: [UInt8], layout: SerializedFormLayout?)? {
-        guard kind == Kind.clientRequest.rawValue || kind == Kind.upstreamRequest.rawValue else { return nil }
+        guard knownKind?.holdsRequestBody == true else { return nil }
         switch storage {
         case .rendered(let rendered):
             guard let body = rendered.body, body.text.first == UInt8(ascii: "{") else { return nil }
@@ -189,15 +195,10 @@ public struct CassetteEvent: Sendable, Hashable {
     /// Appends the line's JSON (exactly ``json``'s compact text) and a
     /// newline, without building the intermediate object.
     public func writeLine(to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"kind":"#.utf8)
-        JSONValue.writeString(kind, to: &output)
-        if let exchange {
-            output.append(contentsOf: #","x":"#.utf8)
-            JSONValue.writeString(exchange, to: &output)
-        }
-        if let timeMicros {
-            output.append(contentsOf: #","t_us":"#.utf8)
-            JSONValue.writeInteger(timeMicros, to: &output)
+        if var exchange {
+            exchange.withUTF8 { Self.writeLineStart(kind: kind, exchange: $0, timeMicros: timeMicros, to: &output) }
+        } else {
+            Self.writeLineStart(kind: kind, exchange: nil, timeMicros: timeMicros, to: &output)
         }
         switch storage {
         case .rendered(let rendered):
@@ -211,6 +212,23 @@ public struct CassetteEvent: Sendable, Hashable {
             }
         }
         output.append(contentsOf: "}\n".utf8)
+    }
+
+    /// `{"kind":...,"x":...,"t_us":...`: what every line starts with;
+    /// `exchange` is the id's UTF-8.
+    static func writeLineStart(
+        kind: String, exchange: UnsafeBufferPointer<UInt8>?, timeMicros: Int64?, to output: inout [UInt8]
+    ) {
+        output.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeString(kind, to: &output)
+        if let exchange {
+            output.append(contentsOf: #","x":"#.utf8)
+            JSONValue.writeString(validUTF8: exchange, to: &output)
+        }
+        if let timeMicros {
+            output.append(contentsOf: #","t_us":"#.utf8)
+            JSONValue.writeInteger(timeMicros, to: &output)
+        }
     }
 
     /// Reads a line's JSON object; nil when it has no string `kind`.

@@ -29,18 +29,22 @@ public final class CassetteRecorder: Sendable {
     /// - Parameters:
     ///   - maxFileBytes: a file is rotated when its compressed size reaches this.
     ///   - queueCapacity: events waiting for the writer beyond this are dropped.
+    ///   - queueByteCapacity: once the events waiting hold this many bytes
+    ///     (bodies, chunks), further events are dropped, so a stalled disk
+    ///     cannot take the proxy's memory.
     ///   - flushInterval: the longest unflushed data waits for a flush.
     ///   - batchDelay: how long the writer, once woken or done with a
     ///     batch, waits for more events before writing; it bounds how late
     ///     an `end` line is flushed, and saves a wake-up per event under load.
     public init(
         directory: String, maxFileBytes: Int = 256 << 20, queueCapacity: Int = 65_536,
-        flushInterval: Duration = .milliseconds(100), batchDelay: Duration = .milliseconds(2)
+        queueByteCapacity: Int = 256 << 20, flushInterval: Duration = .milliseconds(100), batchDelay: Duration = .milliseconds(2)
     ) throws {
         let writer = try CassetteWriter(directory: directory, maxFileBytes: maxFileBytes)
         self.directory = directory
         core = CassetteRecorderCore(
-            writer: writer, capacity: max(1, queueCapacity), flushInterval: flushInterval, batchDelay: batchDelay)
+            writer: writer, capacity: max(1, queueCapacity), byteCapacity: max(1, queueByteCapacity),
+            flushInterval: flushInterval, batchDelay: batchDelay)
         let core = core
         let thread = Thread {
             Self.nameThreadForTheKernel("cassette-writer")
@@ -61,27 +65,27 @@ public final class CassetteRecorder: Sendable {
         _ = Foundation.close(descriptor)
     }
 
-    /// Queues `event` for the writer; drops and counts it when the queue is
-    /// full or the recorder is closed. Never blocks on the disk, never throws.
+    /// Queues `line` of exchange `exchange` for the writer: its values are
+    /// copied into the queue, and the line is written (bodies checked and
+    /// escaped, blobs found) on the writer thread. Drops and counts it when
+    /// the queue is full or the recorder is closed. Never blocks on the
+    /// disk, never throws.
+    public func record(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
+        core.record(exchange: exchange, timeMicros: timeMicros, CollectionOfOne(line))
+    }
+
+    /// Queues several lines of one exchange at once (the SSE frames of one
+    /// upstream chunk), for one lock instead of one each. When the queue
+    /// has no room for them all, all are dropped and counted.
+    public func record(exchange: String, timeMicros: Int64, lines: some Collection<CassetteLine>) {
+        core.record(exchange: exchange, timeMicros: timeMicros, lines)
+    }
+
+    /// Queues a whole event (tests and tools; the proxy queues
+    /// ``CassetteLine``s, which cost the caller less), dropped and counted
+    /// like a line.
     public func record(_ event: CassetteEvent) {
-        core.record(.event(event))
-    }
-
-    /// Queues a closure that makes the event on the writer thread, so the
-    /// costly part of building a line (parsing a JSON body, base64) is not
-    /// paid on the caller's thread. Capture the values (bytes, times) when
-    /// calling: the closure runs later. Dropped and counted like an event.
-    public func record(_ makeEvent: @escaping @Sendable () -> CassetteEvent) {
-        core.record(.deferred(makeEvent))
-    }
-
-    /// Queues a closure that makes `count` events on the writer thread, as
-    /// one queue entry: cheaper than one closure each when a caller has
-    /// several at once (the SSE frames of one upstream chunk). When the
-    /// queue has no room for `count` more, all are dropped and counted.
-    public func record(lines count: Int, _ makeEvents: @escaping @Sendable () -> [CassetteEvent]) {
-        guard count > 0 else { return }
-        core.record(.deferredLines(count: count, makeEvents))
+        core.record(event)
     }
 
     /// Events dropped since the recorder started.

@@ -5,38 +5,8 @@ import Synchronization
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
 /// not refer back to the recorder, so the recorder's deinit can close it.
 final class CassetteRecorderCore: Sendable {
-    /// A queued event, or the closure that makes it, or them, on the writer
-    /// thread.
-    enum Pending: Sendable {
-        case event(CassetteEvent)
-        case deferred(@Sendable () -> CassetteEvent)
-        /// `count` lines from one closure: the SSE frames of one upstream
-        /// chunk cost one queue entry and one closure, not one each.
-        case deferredLines(count: Int, @Sendable () -> [CassetteEvent])
-
-        /// The lines this entry makes, counted when it is dropped.
-        var lineCount: Int {
-            if case .deferredLines(let count, _) = self { return count }
-            return 1
-        }
-
-        /// Makes the lines and hands each to `body`, with no array for a
-        /// single one.
-        func forEachEvent(
-            _ body: (CassetteEvent) throws(CassetteWriteError) -> Void
-        ) throws(CassetteWriteError) {
-            switch self {
-            case .event(let event): try body(event)
-            case .deferred(let makeEvent): try body(makeEvent())
-            case .deferredLines(_, let makeEvents): for event in makeEvents() { try body(event) }
-            }
-        }
-    }
-
     struct State {
-        var queue: [Pending] = []
-        /// The lines ``queue`` makes, which the capacity bounds.
-        var queuedLines = 0
+        var queue = QueuedLines()
         var dropped = 0
         var droppedSinceEnd = 0
         var flushRequested = false
@@ -61,13 +31,18 @@ final class CassetteRecorderCore: Sendable {
     /// non-Sendable writer is handed to it safely.
     private let writer: Mutex<CassetteWriter>
     private let capacity: Int
+    private let byteCapacity: Int
     private let flushIntervalNanos: UInt64
     private let batchDelayMicros: UInt32
 
-    init(writer: consuming sending CassetteWriter, capacity: Int, flushInterval: Duration, batchDelay: Duration) {
+    init(
+        writer: consuming sending CassetteWriter, capacity: Int, byteCapacity: Int, flushInterval: Duration,
+        batchDelay: Duration
+    ) {
         let files = writer.files
         self.writer = Mutex(writer)
         self.capacity = capacity
+        self.byteCapacity = byteCapacity
         let (seconds, attoseconds) = flushInterval.components
         flushIntervalNanos = UInt64(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let delay = batchDelay.components
@@ -75,16 +50,31 @@ final class CassetteRecorderCore: Sendable {
         state = Mutex(State(files: files))
     }
 
-    func record(_ event: Pending) {
-        let lines = event.lineCount
+    /// Queues `lines` of one exchange under one lock.
+    func record(exchange: String, timeMicros: Int64, _ lines: some Collection<CassetteLine>) {
+        enqueue(lineCount: lines.count) { queue in
+            for line in lines { queue.append(exchange: exchange, timeMicros: timeMicros, line) }
+        }
+    }
+
+    func record(_ event: CassetteEvent) {
+        enqueue(lineCount: 1) { $0.append(event) }
+    }
+
+    /// Appends `lineCount` lines to the queue, or drops and counts them all
+    /// when they do not fit (in lines, or in bytes once the queue holds
+    /// `byteCapacity`); signals the writer only when it went idle.
+    private func enqueue(lineCount: Int, _ append: (inout QueuedLines) -> Void) {
+        guard lineCount > 0 else { return }
         let wakeWriter = state.withLock { state -> Bool in
-            guard !state.closing, state.writeError == nil, state.queuedLines + lines <= capacity else {
-                state.dropped += lines
-                state.droppedSinceEnd += lines
+            guard !state.closing, state.writeError == nil, state.queue.count + lineCount <= capacity,
+                state.queue.byteCount < byteCapacity
+            else {
+                state.dropped += lineCount
+                state.droppedSinceEnd += lineCount
                 return false
             }
-            state.queue.append(event)
-            state.queuedLines += lines
+            append(&state.queue)
             defer { state.writerIdle = false }
             return state.writerIdle
         }
@@ -106,7 +96,9 @@ final class CassetteRecorderCore: Sendable {
     func run() {
         // The batch and the queue swap buffers, each uniquely owned, so
         // neither side copies or reallocates in the steady state.
-        var batch: [Pending] = []
+        var batch = QueuedLines()
+        // Every queued line is rendered into this one, on this thread.
+        var fields = RenderedFields()
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         while true {
@@ -117,19 +109,16 @@ final class CassetteRecorderCore: Sendable {
             // it blocks, to be woken by the next event, only once a look
             // finds the queue empty.
             if batchDelayMicros > 0 { usleep(batchDelayMicros) }
-            batch.removeAll(keepingCapacity: true)
+            batch.removeAll()
             let (flushRequested, closing) = state.withLock { state in
-                if !state.held || state.closing {
-                    swap(&batch, &state.queue)
-                    state.queuedLines = 0
-                }
+                if !state.held || state.closing { swap(&batch, &state.queue) }
                 state.writerIdle = batch.isEmpty
                 defer { state.flushRequested = false }
                 return (state.flushRequested, state.closing)
             }
             var holdsEnd = false
             if !batch.isEmpty {
-                holdsEnd = write(batch)
+                holdsEnd = write(batch, rendering: &fields)
                 unflushed = true
             }
             let now = DispatchTime.now().uptimeNanoseconds
@@ -162,9 +151,9 @@ final class CassetteRecorderCore: Sendable {
     }
 
     /// Writes a batch; true when it held an `end` line. After a write error
-    /// nothing more is written, and the lost events count as dropped.
-    private func write(_ batch: [Pending]) -> Bool {
-        let lines = batch.reduce(0) { $0 + $1.lineCount }
+    /// nothing more is written, and the lost lines count as dropped.
+    private func write(_ batch: QueuedLines, rendering fields: inout RenderedFields) -> Bool {
+        let lines = batch.count
         let failed = state.withLock { state in
             if state.writeError != nil {
                 state.dropped += lines
@@ -179,12 +168,16 @@ final class CassetteRecorderCore: Sendable {
             var holdsEnd = false
             var written = 0
             do throws(CassetteWriteError) {
-                for pending in batch {
-                    try pending.forEachEvent { event throws(CassetteWriteError) in
+                try batch.forEach(rendering: &fields) { line, fields throws(CassetteWriteError) in
+                    switch line {
+                    case .event(let event):
                         try writer.write(event)
-                        written += 1
                         if event.kind == CassetteEvent.Kind.end.rawValue { holdsEnd = true }
+                    case .rendered(let kind, let exchange, let timeMicros):
+                        try writer.write(kind, exchange: exchange, timeMicros: timeMicros, fields: fields)
+                        if kind == .end { holdsEnd = true }
                     }
+                    written += 1
                 }
             } catch {
                 return (holdsEnd, writer.files, error, max(0, lines - written))

@@ -66,6 +66,31 @@ public final class CassetteWriter {
 
     /// Appends one line. Rotates first when the current file is full.
     public func write(_ event: CassetteEvent) throws(CassetteWriteError) {
+        try rotateIfFull()
+        try writeLine(event)
+    }
+
+    /// Appends a line the recorder's writer thread rendered into `fields`
+    /// (see ``QueuedLines``), as ``write(_:)`` would write the event.
+    func write(
+        _ kind: CassetteEvent.Kind, exchange: UnsafeBufferPointer<UInt8>, timeMicros: Int64,
+        fields: RenderedFields
+    ) throws(CassetteWriteError) {
+        try rotateIfFull()
+        guard let sink else { throw closedError() }
+        line.removeAll(keepingCapacity: true)
+        var rewritten: [UInt8]?
+        if kind.holdsRequestBody, let body = fields.body, body.text.first == UInt8(ascii: "{") {
+            rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+        }
+        CassetteEvent.writeLineStart(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, to: &line)
+        fields.write(to: &line, body: rewritten)
+        line.append(contentsOf: "}\n".utf8)
+        try sink.write(line)
+        linesInFile += 1
+    }
+
+    private func rotateIfFull() throws(CassetteWriteError) {
         guard let current = sink else { throw closedError() }
         if case .directory(_, _, let maxFileBytes) = target, linesInFile > 1,
             current.bytesOnDisk + current.pendingBytes >= maxFileBytes
@@ -74,7 +99,6 @@ public final class CassetteWriter {
             sink = nil
             try openNextFile()
         }
-        try writeLine(event)
     }
 
     /// Puts every line written so far in the file as complete LZ4 blocks, so

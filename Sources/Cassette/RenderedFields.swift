@@ -2,7 +2,7 @@ import Foundation
 import Wire
 
 /// The fields of a cassette line being recorded, written straight to JSON
-/// text by the constructors in `CassetteEvent+Constructors.swift`.
+/// text (see ``CassetteLine/writeFields(to:)``).
 ///
 /// A small exchange is six lines or more, and building each as a
 /// ``JSONObject`` (an array, boxed values, header objects) only to
@@ -13,7 +13,11 @@ import Wire
 /// The body of a request or response goes last, kept apart, so the writer
 /// can store its large parts once per file (see ``CassetteBlobs``) without
 /// cutting it out of the line first.
-struct RenderedFields: Sendable {
+///
+/// Each member has a form taking the bytes of its value, which the
+/// recorder's writer thread uses to render the values ``QueuedLines``
+/// copied, with no `String` or array made per line.
+struct RenderedFields: Sendable, CassetteFieldWriter {
     /// A JSON object or array body in serialized form.
     struct Body: Sendable {
         var text: [UInt8]
@@ -29,6 +33,13 @@ struct RenderedFields: Sendable {
     private(set) var body: Body?
 
     init() { text.reserveCapacity(256) }
+
+    /// Empties the fields for the next line, keeping the text's capacity
+    /// (the writer thread renders every line into one).
+    mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        body = nil
+    }
 
     /// The members as an object (parsing the text back).
     var object: JSONObject {
@@ -46,12 +57,13 @@ struct RenderedFields: Sendable {
         return object
     }
 
-    /// Appends the whole line's members: ``text``, then the body.
-    func write(to output: inout [UInt8]) {
+    /// Appends the whole line's members: ``text``, then the body, or
+    /// `body` in its place (the body with its large parts stored apart).
+    func write(to output: inout [UInt8], body replacement: [UInt8]? = nil) {
         output.append(contentsOf: text)
-        if let body {
+        if let body = replacement ?? body?.text {
             output.append(contentsOf: #","body":"#.utf8)
-            output.append(contentsOf: body.text)
+            output.append(contentsOf: body)
         }
     }
 
@@ -60,90 +72,117 @@ struct RenderedFields: Sendable {
         body = Body(text: text, layout: nil)
     }
 
-    mutating func append(_ key: String, _ value: String) {
+    mutating func append(_ key: StaticString, _ value: String) {
+        var value = value
+        value.withUTF8 { append(key, utf8: $0) }
+    }
+
+    /// `value` must be valid UTF-8 (copied from a `String`).
+    mutating func append(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
         appendKey(key)
-        JSONValue.writeString(value, to: &text)
+        JSONValue.writeString(validUTF8: value, to: &text)
     }
 
-    /// `null` when `value` is nil.
-    mutating func append(_ key: String, _ value: String?) {
-        guard let value else { return append(key, JSONValue.null) }
-        append(key, value)
-    }
-
-    /// `null` when `value` is nil.
-    mutating func append(_ key: String, _ value: Int64?) {
+    mutating func appendNull(_ key: StaticString) {
         appendKey(key)
-        if let value {
-            JSONValue.writeInteger(value, to: &text)
-        } else {
-            text.append(contentsOf: "null".utf8)
-        }
+        text.append(contentsOf: "null".utf8)
     }
 
-    mutating func append(_ key: String, _ value: JSONValue) {
+    mutating func append(_ key: StaticString, _ value: Int64) {
+        appendKey(key)
+        JSONValue.writeInteger(value, to: &text)
+    }
+
+    mutating func append(_ key: StaticString, _ value: JSONValue) {
         appendKey(key)
         value.write(to: &text)
     }
 
+    mutating func append(_ key: StaticString, serialized json: [UInt8]) {
+        json.withUnsafeBufferPointer { append(key, serialized: $0) }
+    }
+
     /// `json` must be JSON text in `JSONValue.isSerializedForm`.
-    mutating func append(_ key: String, serialized json: [UInt8]) {
+    mutating func append(_ key: StaticString, serialized json: UnsafeBufferPointer<UInt8>) {
         appendKey(key)
         text.append(contentsOf: json)
     }
 
-    /// Appends `json` as the value of `key` when it is an object or an
-    /// array in serialized form; false, and nothing appended, otherwise.
-    mutating func appendIfSerialized(_ key: String, _ json: [UInt8]) -> Bool {
-        guard json.first == UInt8(ascii: "{") || json.first == UInt8(ascii: "["), JSONValue.isSerializedForm(json)
-        else { return false }
-        append(key, serialized: json)
-        return true
+    mutating func append(_ key: StaticString, date: Date) {
+        append(key, CassetteFormat.iso8601(date))
     }
 
-    /// The body as ``CassetteBody/fields(for:)`` stores it; it must be the
-    /// last member appended. JSON in serialized form is kept as it is,
-    /// with an object's layout (which spares the writer a second pass when
-    /// it looks for parts to store once); other JSON is re-serialized.
     mutating func appendBody(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendBody($0) }
+    }
+
+    /// JSON in serialized form is kept as it is, with an object's layout
+    /// (which spares the writer a second pass when it looks for parts to
+    /// store once); other JSON is re-serialized.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch bytes.first {
         case UInt8(ascii: "{"):
-            if let layout = bytes.withUnsafeBufferPointer({ JSONValue.serializedFormLayout($0) }) {
-                body = Body(text: bytes, layout: layout)
+            if let layout = JSONValue.serializedFormLayout(bytes) {
+                body = Body(text: Array(bytes), layout: layout)
                 return
             }
         case UInt8(ascii: "["):
             if JSONValue.isSerializedForm(bytes) {
-                body = Body(text: bytes, layout: nil)
+                body = Body(text: Array(bytes), layout: nil)
                 return
             }
         default: break
         }
-        for member in CassetteBody.fields(for: bytes) {
+        for member in CassetteBody.fields(for: Array(bytes)) {
             if member.key == "body" {
                 body = Body(text: member.value.serialized(), layout: nil)
             } else {
-                append(member.key, member.value)
+                appendMember(member)
             }
         }
     }
 
-    /// An upstream chunk as ``CassetteBody/chunkFields(for:)`` stores it,
-    /// its text escaped straight from its bytes.
     mutating func appendChunk(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendChunk($0) }
+    }
+
+    /// The chunk's text is escaped straight from its bytes.
+    mutating func appendChunk(_ bytes: UnsafeBufferPointer<UInt8>) {
         let keyStart = text.count
         appendKey("text")
         // Nothing is written when the bytes are not UTF-8 (they go to `b64`).
-        guard bytes.withUnsafeBufferPointer({ JSONValue.writeString(utf8: $0, to: &text) }) else {
+        guard JSONValue.writeString(utf8: bytes, to: &text) else {
             text.removeSubrange(keyStart...)
-            for member in CassetteBody.chunkFields(for: bytes) { append(member.key, member.value) }
+            for member in CassetteBody.chunkFields(for: Array(bytes)) { appendMember(member) }
             return
         }
     }
 
-    private mutating func appendKey(_ key: String) {
+    mutating func appendEventData(_ data: String) {
+        var data = data
+        data.withUTF8 { appendEventData($0) }
+    }
+
+    /// `data` must be valid UTF-8 (copied from a `String`).
+    mutating func appendEventData(_ data: UnsafeBufferPointer<UInt8>) {
+        if data.first == UInt8(ascii: "{") || data.first == UInt8(ascii: "["), JSONValue.isSerializedForm(data) {
+            append("data", serialized: data)
+        } else {
+            append("data_text", utf8: data)
+        }
+    }
+
+    /// A member ``CassetteBody`` chose the key of.
+    private mutating func appendMember(_ member: JSONObject.Member) {
         text.append(UInt8(ascii: ","))
-        JSONValue.writeString(key, to: &text)
+        JSONValue.writeString(member.key, to: &text)
         text.append(UInt8(ascii: ":"))
+        member.value.write(to: &text)
+    }
+
+    private mutating func appendKey(_ key: StaticString) {
+        text.append(contentsOf: #",""#.utf8)
+        key.withUTF8Buffer { text.append(contentsOf: $0) }
+        text.append(contentsOf: #"":"#.utf8)
     }
 }

@@ -77,6 +77,13 @@ extension JSONValue {
         string.withUTF8 { writeEscaped($0, to: &output) }
     }
 
+    /// Writes `bytes` as a JSON string literal without checking that they
+    /// are UTF-8: they must be (the bytes of a `String` are), or the JSON
+    /// written is not valid. For text copied out of a `String` earlier.
+    public static func writeString(validUTF8 bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        writeEscaped(bytes, to: &output)
+    }
+
     /// Writes UTF-8 `bytes` as a JSON string literal, as ``writeString(_:to:)``
     /// writes the same text, without making a `String` first; false (and
     /// nothing written) when the bytes are not valid UTF-8.

@@ -27,11 +27,11 @@ import Wire
                                 .upstreamChunk(
                                     exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8)))
                         } else {
-                            // Built on the writer thread; order must still be the order of the calls.
-                            recorder.record {
-                                .upstreamChunk(
-                                    exchange: id, timeMicros: Int64(step), bytes: Array("\(id)/\(step)".utf8))
-                            }
+                            // Queued as values, rendered on the writer thread; interleaved with
+                            // whole events, the order must still be the order of the calls.
+                            recorder.record(
+                                exchange: id, timeMicros: Int64(step),
+                                .upstreamChunk(bytes: Array("\(id)/\(step)".utf8)))
                         }
                     }
                 }
@@ -78,26 +78,88 @@ import Wire
         #expect(contents.events.map(\.timeMicros) == [0, 1, 2, 3])
     }
 
-    /// Several lines from one closure take as many places in the queue,
-    /// are dropped whole when they do not fit, and are written in order.
-    @Test func linesFromOneClosureAreQueuedCountedAndWrittenTogether() throws {
+    /// Lines queued together take as many places in the queue, are
+    /// dropped whole when they do not fit, and are written in order.
+    @Test func linesQueuedTogetherAreCountedAndWrittenTogether() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path, queueCapacity: 4)
         recorder.holdWriter()
-        func chunks(_ times: [Int64]) -> @Sendable () -> [CassetteEvent] {
-            { times.map { .upstreamChunk(exchange: "m", timeMicros: $0, bytes: [UInt8($0)]) } }
-        }
+        func chunks(_ bytes: [UInt8]) -> [CassetteLine] { bytes.map { .upstreamChunk(bytes: [$0]) } }
         recorder.record(.upstreamChunk(exchange: "m", timeMicros: 0, bytes: [0]))
-        recorder.record(lines: 2, chunks([1, 2]))
-        recorder.record(lines: 2, chunks([3, 4]))  // 3 queued + 2 > 4: both dropped
-        recorder.record(lines: 0, chunks([5]))  // nothing to record
-        recorder.record(lines: 1, chunks([6]))
+        recorder.record(exchange: "m", timeMicros: 1, lines: chunks([1, 2]))
+        recorder.record(exchange: "m", timeMicros: 3, lines: chunks([3, 4]))  // 3 queued + 2 > 4: both dropped
+        recorder.record(exchange: "m", timeMicros: 5, lines: chunks([]))  // nothing to record
+        recorder.record(exchange: "m", timeMicros: 6, .upstreamChunk(bytes: [6]))
         #expect(recorder.takeDroppedSinceLastEnd() == 2)
         recorder.releaseWriter()
         recorder.close()
         let contents = try CassetteReader.read(path: try #require(recorder.files.first))
-        #expect(contents.events.map(\.timeMicros) == [0, 1, 2, 6])
+        #expect(contents.events.map(\.timeMicros) == [0, 1, 1, 6])
+        #expect(contents.events.map(\.chunkBytes) == [[0], [1], [2], [6]])
+    }
+
+    /// Once the queue holds its byte capacity, lines are dropped however
+    /// few there are: a stalled disk must not take the proxy's memory.
+    @Test func aQueueHoldingItsByteCapacityDropsAndCounts() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path, queueByteCapacity: 1000)
+        recorder.holdWriter()
+        let large = [UInt8](repeating: UInt8(ascii: "a"), count: 1500)
+        recorder.record(exchange: "b", timeMicros: 0, .upstreamChunk(bytes: large))  // the queue was empty
+        recorder.record(exchange: "b", timeMicros: 1, .upstreamChunk(bytes: [1]))
+        recorder.record(exchange: "b", timeMicros: 2, .upstreamChunk(bytes: [2]))
+        #expect(recorder.takeDroppedSinceLastEnd() == 2)
+        recorder.releaseWriter()
+        recorder.flush()
+        // Written out, the queue has room again.
+        let path = try #require(recorder.files.first)
+        _ = try Self.read(path, until: { $0.events.count == 1 })
+        recorder.record(exchange: "b", timeMicros: 3, .upstreamChunk(bytes: [3]))
+        recorder.close()
+        let contents = try CassetteReader.read(path: path)
+        #expect(contents.events.map(\.timeMicros) == [0, 3])
+        #expect(contents.events.first?.chunkBytes == large)
+        #expect(recorder.droppedEvents == 2)
+    }
+
+    /// The queue copies a line's values and the writer thread renders them:
+    /// the file must hold the very bytes the same lines give when rendered
+    /// at once, for every kind and every field (a `started` time, an SSE
+    /// frame's id and retry, bodies that are not JSON, a chunk split inside
+    /// a UTF-8 sequence, and request bodies whose parts go to blobs).
+    @Test func queuedLinesAreWrittenAsTheirEventsWouldBe() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let prompt = String(repeating: "a long system prompt, ", count: 80)
+        let largeBody = Array(#"{"model":"m","system":"\#(prompt)","messages":[]}"#.utf8)
+        let lines =
+            sampleLines() + [
+                (
+                    500,
+                    .clientRequest(
+                        method: "POST", path: "/v1/messages", query: nil, headers: [:], started: nil, body: largeBody)
+                ),
+                (501, .upstreamRequest(method: "POST", url: "http://u/v1", headers: [:], body: largeBody)),
+            ]
+        func record(_ name: String, _ queue: (CassetteRecorder) -> Void) throws -> [Substring] {
+            let recorder = try CassetteRecorder(directory: directory.file(name))
+            queue(recorder)
+            recorder.close()
+            var bytes: [UInt8] = []
+            #expect(LZ4FrameDecoder.decode(try fileBytes(try #require(recorder.files.first)), into: &bytes) == nil)
+            return String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst().map { $0 }
+        }
+        let queued = try record("queued") { recorder in
+            for (time, line) in lines { recorder.record(exchange: "q", timeMicros: time, line) }
+        }
+        let rendered = try record("rendered") { recorder in
+            for (time, line) in lines { recorder.record(CassetteEvent(exchange: "q", timeMicros: time, line)) }
+        }
+        #expect(queued.count == lines.count + 1)  // one blob line
+        #expect(queued.contains { $0.hasPrefix(#"{"kind":"blob""#) })
+        #expect(queued == rendered)
     }
 
     /// An `end` line is flushed without waiting for close(): poll the file

@@ -7,16 +7,11 @@ import NIOCore
 import SSE
 import Wire
 
-/// The cassette lines of an exchange. Each takes its time now and builds its
-/// line on the recorder's writer thread (checking and escaping bodies,
-/// base64, blobs), so a request pays for little more than a queue push.
-///
-/// Headers are redacted, and bodies and chunks copied out of their NIO
-/// buffers, here on the caller's thread, though: a closure holding an
-/// `HTTPFields` or a `ByteBuffer` made the writer thread the one to free
-/// their storage (many small allocations made on an event loop), and that
-/// cost more CPU per exchange than doing the work here (measured with
-/// `tools/bench.sh`'s CPU column and per-thread CPU time).
+/// The cassette lines of an exchange. Each takes its time now and queues
+/// its values (see ``CassetteRecorder/record(exchange:timeMicros:_:)``);
+/// the recorder's writer thread writes the line (checking and escaping
+/// bodies, base64, blobs), so a request pays for little more than copying
+/// its values into the queue. Headers are redacted here.
 extension Exchange {
     /// The client's request, once per exchange (see ``claimClientRequest()``).
     func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer) {
@@ -29,15 +24,11 @@ extension Exchange {
         method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer
     ) {
         guard let recording else { return }
-        let (id, time, started) = (self.id, elapsedMicros, startedAtDate)
-        let headers = recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) })
-        let body = Array(body.readableBytesView)
-        recording.recorder.record {
+        record(
             .clientRequest(
-                exchange: id, timeMicros: time, method: method, path: path,
-                query: query.map { Self.redactedQuery($0, recording.redactor) },
-                headers: headers, started: started, body: body)
-        }
+                method: method, path: path, query: query.map { Self.redactedQuery($0, recording.redactor) },
+                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
+                started: startedAtDate, body: Array(body.readableBytesView)))
     }
 
     /// The route line, with `upstream_name`: the very name the proxy gives
@@ -45,81 +36,58 @@ extension Exchange {
     /// reproduces its error messages without rebuilding it.
     func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        recording.recorder.record {
+        record(
             .route(
-                exchange: id, timeMicros: time, modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase),
-                options: options.json, requestedModel: requestedModel, upstreamName: entry.upstreamName)
-        }
+                modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase), options: options.json,
+                requestedModel: requestedModel, upstreamName: entry.upstreamName))
     }
 
     func recordDiagnostics(_ diagnostics: [ConversionDiagnostic]) {
         guard let recording, !diagnostics.isEmpty else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        for diagnostic in diagnostics {
-            recording.recorder.record(
-                .diagnostic(
-                    exchange: id, timeMicros: time, severity: diagnostic.severity, path: diagnostic.path,
-                    message: diagnostic.message))
-        }
+        recording.recorder.record(
+            exchange: id, timeMicros: elapsedMicros,
+            lines: diagnostics.lazy.map {
+                .diagnostic(severity: $0.severity, path: $0.path, message: $0.message)
+            })
     }
 
     func recordUpstreamRequest(_ request: HTTPClientRequest, body: [UInt8]) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        let (method, url) = (request.method.rawValue, request.url)
-        let headers = recording.redactor.headers(request.headers.map { ($0.name, $0.value) })
-        recording.recorder.record {
+        record(
             .upstreamRequest(
-                exchange: id, timeMicros: time, method: method, url: recording.redactor.url(url), headers: headers,
-                body: body)
-        }
+                method: request.method.rawValue, url: recording.redactor.url(request.url),
+                headers: recording.redactor.headers(request.headers.map { ($0.name, $0.value) }), body: body))
     }
 
     func recordUpstreamResponse(_ response: HTTPClientResponse) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        let status = Int(response.status.code)
-        let headers = recording.redactor.headers(response.headers.map { ($0.name, $0.value) })
-        recording.recorder.record {
-            .upstreamResponse(exchange: id, timeMicros: time, status: status, headers: headers)
-        }
+        record(
+            .upstreamResponse(
+                status: Int(response.status.code),
+                headers: recording.redactor.headers(response.headers.map { ($0.name, $0.value) })))
     }
 
     func recordUpstreamChunk(_ chunk: ByteBuffer) {
-        guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        let bytes = Array(chunk.readableBytesView)
-        recording.recorder.record {
-            .upstreamChunk(exchange: id, timeMicros: time, bytes: bytes)
-        }
+        guard recording != nil else { return }
+        record(.upstreamChunk(bytes: Array(chunk.readableBytesView)))
     }
 
     /// The head sent to the client, with the body when it is not a stream.
     func recordClientResponse(status: Int, headers: HTTPFields, body: ByteBuffer?) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        let body = body.map { Array($0.readableBytesView) }
-        let headers = recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) })
-        recording.recorder.record {
-            .clientResponse(exchange: id, timeMicros: time, status: status, headers: headers, body: body)
-        }
+        record(
+            .clientResponse(
+                status: status, headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
+                body: body.map { Array($0.readableBytesView) }))
     }
 
     func recordClientEvents(_ events: [SSEEvent]) {
         guard let recording else { return }
-        let (id, time) = (self.id, elapsedMicros)
-        recording.recorder.record(lines: events.count) {
-            events.map { .clientEvent(exchange: id, timeMicros: time, event: $0) }
-        }
+        recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.lazy.map { .clientEvent($0) })
     }
 
     func recordError(_ error: APIError, stage: Stage) {
-        guard let recording else { return }
-        recording.recorder.record(
-            .error(
-                exchange: id, timeMicros: elapsedMicros, stage: stage.rawValue, type: error.type,
-                message: error.message, status: error.status))
+        record(.error(stage: stage.rawValue, type: error.type, message: error.message, status: error.status))
     }
 
     /// The client went away mid-answer: a `client` error and the `end`
@@ -140,9 +108,17 @@ extension Exchange {
         guard let recording else { return }
         let now = elapsedMicros
         recording.recorder.record(
+            exchange: id, timeMicros: now,
             .end(
-                exchange: id, timeMicros: now, outcome: outcome, status: status, durationMicros: now,
-                ttfbMicros: firstByteMicros, usage: usage, droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
+                outcome: outcome, status: status, durationMicros: now, ttfbMicros: firstByteMicros, usage: usage,
+                droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
+    }
+
+    /// Queues `line` at the time now; nothing when not recording.
+    private func record(_ line: @autoclosure () -> CassetteLine) {
+        guard let recording else { return }
+        let time = elapsedMicros
+        recording.recorder.record(exchange: id, timeMicros: time, line())
     }
 
     /// A query string with secret parameters (`key=...`) fingerprinted.

@@ -1,0 +1,235 @@
+import Foundation
+import Wire
+
+/// The lines waiting for the recorder's writer thread, their values copied
+/// into one growing byte buffer.
+///
+/// A queued closure per line (capturing its bytes, headers and strings)
+/// cost the caller an allocation or more per line and the writer thread the
+/// frees, the retains and releases, and an event and a text array per line:
+/// a third of the writer's time on a streamed exchange of 14 lines. Here a
+/// line is appended as plain bytes (kind, exchange id, time, then each
+/// field's key and value, see ``CassetteFieldWriter``), and the writer
+/// replays them into one reused ``RenderedFields``, which does the costly
+/// part (escaping, checking JSON, finding a body's parts) off the caller's
+/// thread. The buffer and the writer's batch swap, so neither side
+/// allocates in the steady state.
+///
+/// Whole ``CassetteEvent``s (tests, tools) are kept aside, in order, and
+/// the buffer refers to them.
+struct QueuedLines: Sendable {
+    /// What follows a line's start or one of its fields.
+    private enum Tag: UInt8 {
+        /// The line ends.
+        case end
+        /// A whole event: its index in ``events``.
+        case event
+        /// A line: the kind's index in `Kind.allCases`, the exchange id,
+        /// the time, then its fields up to ``end``.
+        case line
+        case string, null, integer, serialized, date, body, chunk, eventData
+    }
+
+    static let keptCapacity = 4 << 20
+
+    private var bytes: [UInt8] = []
+    private var events: [CassetteEvent] = []
+    /// The lines queued.
+    private(set) var count = 0
+
+    /// The bytes held, which bound the queue's memory.
+    var byteCount: Int { bytes.count }
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
+        appendTag(.line)
+        bytes.append(UInt8(CassetteEvent.Kind.allCases.firstIndex(of: line.kind)!))
+        appendText(exchange)
+        appendWord(UInt64(bitPattern: timeMicros))
+        var fields = Encoder(lines: self)
+        self = QueuedLines()
+        line.writeFields(to: &fields)
+        self = fields.lines
+        appendTag(.end)
+        count += 1
+    }
+
+    mutating func append(_ event: CassetteEvent) {
+        appendTag(.event)
+        appendWord(UInt64(events.count))
+        events.append(event)
+        count += 1
+    }
+
+    /// Empties the queue, keeping its capacity unless a burst grew it
+    /// past ``keptCapacity``: the queue and the writer's batch would each
+    /// hold their largest size for good.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: bytes.capacity <= Self.keptCapacity)
+        events.removeAll(keepingCapacity: true)
+        count = 0
+    }
+
+    /// A queued line as the writer gets it back.
+    enum Line {
+        case event(CassetteEvent)
+        /// A line rendered into the `RenderedFields` passed along; the
+        /// exchange id's bytes are valid during the call only.
+        case rendered(CassetteEvent.Kind, exchange: UnsafeBufferPointer<UInt8>, timeMicros: Int64)
+    }
+
+    /// Hands each line to `body`, in order, rendering its fields into
+    /// `fields` (emptied first).
+    func forEach(
+        rendering fields: inout RenderedFields,
+        _ body: (Line, RenderedFields) throws(CassetteWriteError) -> Void
+    ) throws(CassetteWriteError) {
+        try bytes.withUnsafeBufferPointer { buffer throws(CassetteWriteError) in
+            var reader = Reader(buffer: buffer)
+            while reader.offset < buffer.count {
+                switch reader.tag() {
+                case .event:
+                    try body(.event(events[Int(reader.word())]), fields)
+                case .line:
+                    let kind = CassetteEvent.Kind.allCases[Int(reader.byte())]
+                    let exchange = reader.text()
+                    let time = Int64(bitPattern: reader.word())
+                    fields.removeAll()
+                    reader.replayFields(into: &fields)
+                    try body(.rendered(kind, exchange: exchange, timeMicros: time), fields)
+                default:
+                    preconditionFailure("QueuedLines: a line does not start where expected")
+                }
+            }
+        }
+    }
+
+    private mutating func appendTag(_ tag: Tag) { bytes.append(tag.rawValue) }
+
+    private mutating func appendWord(_ word: UInt64) {
+        withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func appendText(_ text: String) {
+        var text = text
+        text.withUTF8 { appendBytes($0) }
+    }
+
+    private mutating func appendBytes(_ value: UnsafeBufferPointer<UInt8>) {
+        appendWord(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    private mutating func appendKey(_ tag: Tag, _ key: StaticString) {
+        appendTag(tag)
+        // A StaticString is plain bits pointing at text that lives as long
+        // as the program, so it is stored as it is.
+        withUnsafeBytes(of: key) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Copies a line's field values into the queue.
+    private struct Encoder: CassetteFieldWriter {
+        var lines: QueuedLines
+
+        mutating func append(_ key: StaticString, _ value: String) {
+            lines.appendKey(.string, key)
+            lines.appendText(value)
+        }
+
+        mutating func appendNull(_ key: StaticString) {
+            lines.appendKey(.null, key)
+        }
+
+        mutating func append(_ key: StaticString, _ value: Int64) {
+            lines.appendKey(.integer, key)
+            lines.appendWord(UInt64(bitPattern: value))
+        }
+
+        /// Serialized here, into the queue: the values are small (route
+        /// options, usage).
+        mutating func append(_ key: StaticString, _ value: JSONValue) {
+            lines.appendKey(.serialized, key)
+            let lengthAt = lines.bytes.count
+            lines.appendWord(0)
+            value.write(to: &lines.bytes)
+            let length = UInt64(lines.bytes.count - lengthAt - 8)
+            lines.bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthAt, as: UInt64.self) }
+        }
+
+        mutating func append(_ key: StaticString, serialized json: [UInt8]) {
+            lines.appendKey(.serialized, key)
+            json.withUnsafeBufferPointer { lines.appendBytes($0) }
+        }
+
+        mutating func append(_ key: StaticString, date: Date) {
+            lines.appendKey(.date, key)
+            lines.appendWord(date.timeIntervalSinceReferenceDate.bitPattern)
+        }
+
+        mutating func appendBody(_ bytes: [UInt8]) {
+            lines.appendTag(.body)
+            bytes.withUnsafeBufferPointer { lines.appendBytes($0) }
+        }
+
+        mutating func appendChunk(_ bytes: [UInt8]) {
+            lines.appendTag(.chunk)
+            bytes.withUnsafeBufferPointer { lines.appendBytes($0) }
+        }
+
+        mutating func appendEventData(_ data: String) {
+            lines.appendTag(.eventData)
+            lines.appendText(data)
+        }
+    }
+
+    /// Reads the queue back, from the one writer thread.
+    private struct Reader {
+        let buffer: UnsafeBufferPointer<UInt8>
+        var offset = 0
+
+        mutating func byte() -> UInt8 {
+            defer { offset += 1 }
+            return buffer[offset]
+        }
+
+        mutating func tag() -> Tag {
+            guard let tag = Tag(rawValue: byte()) else { preconditionFailure("QueuedLines: unknown tag") }
+            return tag
+        }
+
+        mutating func word() -> UInt64 {
+            defer { offset += 8 }
+            return UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
+
+        mutating func text() -> UnsafeBufferPointer<UInt8> {
+            let count = Int(word())
+            defer { offset += count }
+            return UnsafeBufferPointer(rebasing: buffer[offset..<offset + count])
+        }
+
+        mutating func key() -> StaticString {
+            defer { offset += MemoryLayout<StaticString>.size }
+            return UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: offset, as: StaticString.self)
+        }
+
+        /// Replays one line's fields, up to its ``Tag/end``.
+        mutating func replayFields(into fields: inout RenderedFields) {
+            while true {
+                switch tag() {
+                case .end: return
+                case .string: fields.append(key(), utf8: text())
+                case .null: fields.appendNull(key())
+                case .integer: fields.append(key(), Int64(bitPattern: word()))
+                case .serialized: fields.append(key(), serialized: text())
+                case .date: fields.append(key(), date: Date(timeIntervalSinceReferenceDate: Double(bitPattern: word())))
+                case .body: fields.appendBody(text())
+                case .chunk: fields.appendChunk(text())
+                case .eventData: fields.appendEventData(text())
+                case .event, .line: preconditionFailure("QueuedLines: a line's fields run into the next line")
+                }
+            }
+        }
+    }
+}
