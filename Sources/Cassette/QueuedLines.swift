@@ -19,7 +19,7 @@ import Wire
 /// the buffer refers to them.
 struct QueuedLines: Sendable {
     /// What follows a line's start or one of its fields.
-    private enum Tag: UInt8 {
+    fileprivate enum Tag: UInt8 {
         /// The line ends.
         case end
         /// A whole event: its index in ``events``.
@@ -32,7 +32,7 @@ struct QueuedLines: Sendable {
 
     static let keptCapacity = 4 << 20
 
-    private var bytes: [UInt8] = []
+    fileprivate var bytes: [UInt8] = []
     private var events: [CassetteEvent] = []
     /// The lines queued.
     private(set) var count = 0
@@ -47,10 +47,7 @@ struct QueuedLines: Sendable {
         bytes.append(UInt8(CassetteEvent.Kind.allCases.firstIndex(of: line.kind)!))
         appendText(exchange)
         appendWord(UInt64(bitPattern: timeMicros))
-        var fields = Encoder(lines: self)
-        self = QueuedLines()
-        line.writeFields(to: &fields)
-        self = fields.lines
+        line.writeFields(to: &self)
         appendTag(.end)
         count += 1
     }
@@ -105,82 +102,27 @@ struct QueuedLines: Sendable {
         }
     }
 
-    private mutating func appendTag(_ tag: Tag) { bytes.append(tag.rawValue) }
+    fileprivate mutating func appendTag(_ tag: Tag) { bytes.append(tag.rawValue) }
 
-    private mutating func appendWord(_ word: UInt64) {
+    fileprivate mutating func appendWord(_ word: UInt64) {
         withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func appendText(_ text: String) {
+    fileprivate mutating func appendText(_ text: String) {
         var text = text
         text.withUTF8 { appendBytes($0) }
     }
 
-    private mutating func appendBytes(_ value: UnsafeBufferPointer<UInt8>) {
+    fileprivate mutating func appendBytes(_ value: UnsafeBufferPointer<UInt8>) {
         appendWord(UInt64(value.count))
         bytes.append(contentsOf: value)
     }
 
-    private mutating func appendKey(_ tag: Tag, _ key: StaticString) {
+    fileprivate mutating func appendKey(_ tag: Tag, _ key: StaticString) {
         appendTag(tag)
         // A StaticString is plain bits pointing at text that lives as long
         // as the program, so it is stored as it is.
         withUnsafeBytes(of: key) { bytes.append(contentsOf: $0) }
-    }
-
-    /// Copies a line's field values into the queue.
-    private struct Encoder: CassetteFieldWriter {
-        var lines: QueuedLines
-
-        mutating func append(_ key: StaticString, _ value: String) {
-            lines.appendKey(.string, key)
-            lines.appendText(value)
-        }
-
-        mutating func appendNull(_ key: StaticString) {
-            lines.appendKey(.null, key)
-        }
-
-        mutating func append(_ key: StaticString, _ value: Int64) {
-            lines.appendKey(.integer, key)
-            lines.appendWord(UInt64(bitPattern: value))
-        }
-
-        /// Serialized here, into the queue: the values are small (route
-        /// options, usage).
-        mutating func append(_ key: StaticString, _ value: JSONValue) {
-            lines.appendKey(.serialized, key)
-            let lengthAt = lines.bytes.count
-            lines.appendWord(0)
-            value.write(to: &lines.bytes)
-            let length = UInt64(lines.bytes.count - lengthAt - 8)
-            lines.bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthAt, as: UInt64.self) }
-        }
-
-        mutating func append(_ key: StaticString, serialized json: [UInt8]) {
-            lines.appendKey(.serialized, key)
-            json.withUnsafeBufferPointer { lines.appendBytes($0) }
-        }
-
-        mutating func append(_ key: StaticString, date: Date) {
-            lines.appendKey(.date, key)
-            lines.appendWord(date.timeIntervalSinceReferenceDate.bitPattern)
-        }
-
-        mutating func appendBody(_ bytes: [UInt8]) {
-            lines.appendTag(.body)
-            bytes.withUnsafeBufferPointer { lines.appendBytes($0) }
-        }
-
-        mutating func appendChunk(_ bytes: [UInt8]) {
-            lines.appendTag(.chunk)
-            bytes.withUnsafeBufferPointer { lines.appendBytes($0) }
-        }
-
-        mutating func appendEventData(_ data: String) {
-            lines.appendTag(.eventData)
-            lines.appendText(data)
-        }
     }
 
     /// Reads the queue back, from the one writer thread.
@@ -231,5 +173,58 @@ struct QueuedLines: Sendable {
                 }
             }
         }
+    }
+}
+
+/// Copies a line's field values into the queue.
+extension QueuedLines: CassetteFieldWriter {
+    mutating func append(_ key: StaticString, _ value: String) {
+        appendKey(.string, key)
+        appendText(value)
+    }
+
+    mutating func appendNull(_ key: StaticString) {
+        appendKey(.null, key)
+    }
+
+    mutating func append(_ key: StaticString, _ value: Int64) {
+        appendKey(.integer, key)
+        appendWord(UInt64(bitPattern: value))
+    }
+
+    /// Serialized here, into the queue: the values are small (route
+    /// options, usage).
+    mutating func append(_ key: StaticString, _ value: JSONValue) {
+        appendKey(.serialized, key)
+        let lengthAt = bytes.count
+        appendWord(0)
+        value.write(to: &bytes)
+        let length = UInt64(bytes.count - lengthAt - 8)
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthAt, as: UInt64.self) }
+    }
+
+    mutating func append(_ key: StaticString, serialized json: [UInt8]) {
+        appendKey(.serialized, key)
+        json.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
+    mutating func append(_ key: StaticString, date: Date) {
+        appendKey(.date, key)
+        appendWord(date.timeIntervalSinceReferenceDate.bitPattern)
+    }
+
+    mutating func appendBody(_ body: [UInt8]) {
+        appendTag(.body)
+        body.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
+    mutating func appendChunk(_ chunk: [UInt8]) {
+        appendTag(.chunk)
+        chunk.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
+    mutating func appendEventData(_ data: String) {
+        appendTag(.eventData)
+        appendText(data)
     }
 }
