@@ -80,8 +80,11 @@ public final class CassetteRecorder: Sendable {
 
     /// Queues several lines of one exchange at once (the SSE frames of one
     /// upstream chunk), for one lock instead of one each. When the queue
-    /// has no room for them all, all are dropped and counted.
-    public func record(exchange: String, timeMicros: Int64, lines: some Collection<CassetteLine>) {
+    /// has no room for them all, all are dropped and counted. (An array, not
+    /// any collection: a generic call from another module is not
+    /// specialized, and its per-element metadata lookups showed in the
+    /// proxy's profile.)
+    public func record(exchange: String, timeMicros: Int64, lines: [CassetteLine]) {
         core.record(exchange: exchange, timeMicros: timeMicros, lines)
     }
 

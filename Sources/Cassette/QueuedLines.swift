@@ -7,9 +7,9 @@ import Wire
 /// A queued closure per line (capturing its bytes, headers and strings)
 /// cost the caller an allocation or more per line and the writer thread the
 /// frees, the retains and releases, and an event and a text array per line:
-/// a third of the writer's time on a streamed exchange of 14 lines. Here a
-/// line is appended as plain bytes (kind, exchange id, time, then each
-/// field's key and value, see ``CassetteFieldWriter``), and the writer
+/// about a third of the writer's CPU on a streamed exchange of 14 lines.
+/// Here a line is appended as plain bytes (kind, exchange id, time, then
+/// each field's key and value, see ``CassetteFieldWriter``), and the writer
 /// replays them into one reused ``RenderedFields``, which does the costly
 /// part (escaping, checking JSON, finding a body's parts) off the caller's
 /// thread. The buffer and the writer's batch swap, so neither side
@@ -30,7 +30,11 @@ struct QueuedLines: Sendable {
         case string, null, integer, serialized, date, body, chunk, eventData
     }
 
+    /// The most capacity an emptied queue keeps.
     static let keptCapacity = 4 << 20
+
+    /// Kinds by the code a line starts with (`allCases` makes an array per call).
+    private static let kinds = CassetteEvent.Kind.allCases
 
     fileprivate var bytes: [UInt8] = []
     private var events: [CassetteEvent] = []
@@ -44,7 +48,7 @@ struct QueuedLines: Sendable {
 
     mutating func append(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
         appendTag(.line)
-        bytes.append(UInt8(CassetteEvent.Kind.allCases.firstIndex(of: line.kind)!))
+        bytes.append(UInt8(Self.kinds.firstIndex(of: line.kind)!))
         appendText(exchange)
         appendWord(UInt64(bitPattern: timeMicros))
         line.writeFields(to: &self)
@@ -89,7 +93,7 @@ struct QueuedLines: Sendable {
                 case .event:
                     try body(.event(events[Int(reader.word())]), fields)
                 case .line:
-                    let kind = CassetteEvent.Kind.allCases[Int(reader.byte())]
+                    let kind = Self.kinds[Int(reader.byte())]
                     let exchange = reader.text()
                     let time = Int64(bitPattern: reader.word())
                     fields.removeAll()

@@ -137,12 +137,15 @@ public struct Redactor: Sendable {
     private func redactedValue(of lowered: String, _ value: String) -> String {
         // The scheme is checked byte by byte: Character properties showed in
         // the writer's profile, for a header on every exchange.
+        // On the UTF-8 view: finding a space by Character (grapheme
+        // breaking) showed in the proxy's profile, twice per exchange.
+        let utf8 = value.utf8
         if lowered == "authorization" || lowered == "proxy-authorization",
-            let space = value.firstIndex(of: " "),
-            value[..<space].utf8.allSatisfy({ Self.isSchemeByte($0) })
+            let space = utf8.firstIndex(of: UInt8(ascii: " ")),
+            utf8[..<space].allSatisfy({ Self.isSchemeByte($0) })
         {
-            let credential = value[value.index(after: space)...].drop(while: { $0 == " " })
-            return value[...space] + Self.fingerprint(String(credential))
+            let credential = utf8[utf8.index(after: space)...].drop(while: { $0 == UInt8(ascii: " ") })
+            return String(value[...space]) + Self.fingerprint(String(Substring(credential)))
         }
         return Self.fingerprint(value)
     }

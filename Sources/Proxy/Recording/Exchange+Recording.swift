@@ -46,7 +46,7 @@ extension Exchange {
         guard let recording, !diagnostics.isEmpty else { return }
         recording.recorder.record(
             exchange: id, timeMicros: elapsedMicros,
-            lines: diagnostics.lazy.map {
+            lines: diagnostics.map {
                 .diagnostic(severity: $0.severity, path: $0.path, message: $0.message)
             })
     }
@@ -83,7 +83,7 @@ extension Exchange {
 
     func recordClientEvents(_ events: [SSEEvent]) {
         guard let recording else { return }
-        recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.lazy.map { .clientEvent($0) })
+        recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
     }
 
     func recordError(_ error: APIError, stage: Stage) {
