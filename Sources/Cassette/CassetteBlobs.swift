@@ -104,11 +104,11 @@ struct CassetteBlobs {
         nextID += 1
         storedBytes += text.count
         blobs[key, default: []].append((id, Array(text)))
-        blobLines.append(contentsOf: #"{"kind":"blob","id":"#.utf8)
+        JSONValue.writeVerbatim(#"{"kind":"blob","id":"#, to: &blobLines)
         JSONValue.writeString(id, to: &blobLines)
-        blobLines.append(contentsOf: #","value":"#.utf8)
+        JSONValue.writeVerbatim(#","value":"#, to: &blobLines)
         blobLines.append(contentsOf: text)
-        blobLines.append(contentsOf: "}\n".utf8)
+        JSONValue.writeVerbatim("}\n", to: &blobLines)
         return id
     }
 

@@ -211,7 +211,7 @@ public struct CassetteEvent: Sendable, Hashable {
                 member.value.write(to: &output)
             }
         }
-        output.append(contentsOf: "}\n".utf8)
+        JSONValue.writeVerbatim("}\n", to: &output)
     }
 
     /// `{"kind":...,"x":...,"t_us":...`: what every line starts with;
@@ -219,14 +219,14 @@ public struct CassetteEvent: Sendable, Hashable {
     static func writeLineStart(
         kind: String, exchange: UnsafeBufferPointer<UInt8>?, timeMicros: Int64?, to output: inout [UInt8]
     ) {
-        output.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeVerbatim(#"{"kind":"#, to: &output)
         JSONValue.writeString(kind, to: &output)
         if let exchange {
-            output.append(contentsOf: #","x":"#.utf8)
+            JSONValue.writeVerbatim(#","x":"#, to: &output)
             JSONValue.writeString(validUTF8: exchange, to: &output)
         }
         if let timeMicros {
-            output.append(contentsOf: #","t_us":"#.utf8)
+            JSONValue.writeVerbatim(#","t_us":"#, to: &output)
             JSONValue.writeInteger(timeMicros, to: &output)
         }
     }

@@ -85,7 +85,7 @@ public final class CassetteWriter {
         }
         CassetteEvent.writeLineStart(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, to: &line)
         fields.write(to: &line, body: rewritten)
-        line.append(contentsOf: "}\n".utf8)
+        JSONValue.writeVerbatim("}\n", to: &line)
         try sink.write(line)
         linesInFile += 1
     }

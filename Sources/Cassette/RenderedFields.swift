@@ -62,7 +62,7 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
     func write(to output: inout [UInt8], body replacement: [UInt8]? = nil) {
         output.append(contentsOf: text)
         if let body = replacement ?? body?.text {
-            output.append(contentsOf: #","body":"#.utf8)
+            JSONValue.writeVerbatim(#","body":"#, to: &output)
             output.append(contentsOf: body)
         }
     }
@@ -85,7 +85,7 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
 
     mutating func appendNull(_ key: StaticString) {
         appendKey(key)
-        text.append(contentsOf: "null".utf8)
+        JSONValue.writeVerbatim("null", to: &text)
     }
 
     mutating func append(_ key: StaticString, _ value: Int64) {
@@ -121,6 +121,12 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
     /// store once); other JSON is re-serialized.
     mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch bytes.first {
+        case UInt8(ascii: "{") where bytes.count < CassetteBlobs.minimumBytes:
+            // Too small for any part to be stored apart: no layout needed.
+            if JSONValue.isSerializedForm(bytes) {
+                body = Body(text: Array(bytes), layout: nil)
+                return
+            }
         case UInt8(ascii: "{"):
             if let layout = JSONValue.serializedFormLayout(bytes) {
                 body = Body(text: Array(bytes), layout: layout)
@@ -181,8 +187,8 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
     }
 
     private mutating func appendKey(_ key: StaticString) {
-        text.append(contentsOf: #",""#.utf8)
+        JSONValue.writeVerbatim(#",""#, to: &text)
         key.withUTF8Buffer { text.append(contentsOf: $0) }
-        text.append(contentsOf: #"":"#.utf8)
+        JSONValue.writeVerbatim(#"":"#, to: &text)
     }
 }

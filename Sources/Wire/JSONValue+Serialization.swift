@@ -77,6 +77,13 @@ extension JSONValue {
         string.withUTF8 { writeEscaped($0, to: &output) }
     }
 
+    /// Appends `text`, JSON text spelled in the source (`,"body":`), as it
+    /// is: twice as fast as appending a `String`'s UTF-8 view, which showed
+    /// in the cassette writer's profile at a few of these per line.
+    public static func writeVerbatim(_ text: StaticString, to output: inout [UInt8]) {
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
     /// Writes `bytes` as a JSON string literal without checking that they
     /// are UTF-8: they must be (the bytes of a `String` are), or the JSON
     /// written is not valid. For text copied out of a `String` earlier.
