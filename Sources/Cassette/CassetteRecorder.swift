@@ -75,7 +75,7 @@ public final class CassetteRecorder: Sendable {
     /// the queue is full or the recorder is closed. Never blocks on the
     /// disk, never throws.
     public func record(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
-        core.record(exchange: exchange, timeMicros: timeMicros, CollectionOfOne(line))
+        core.record(exchange: exchange, timeMicros: timeMicros, line)
     }
 
     /// Queues several lines of one exchange at once (the SSE frames of one
@@ -85,7 +85,7 @@ public final class CassetteRecorder: Sendable {
     /// specialized, and its per-element metadata lookups showed in the
     /// proxy's profile.)
     public func record(exchange: String, timeMicros: Int64, lines: [CassetteLine]) {
-        core.record(exchange: exchange, timeMicros: timeMicros, lines)
+        core.record(exchange: exchange, timeMicros: timeMicros, lines: lines)
     }
 
     /// Queues a whole event (tests and tools; the proxy queues

@@ -50,8 +50,12 @@ final class CassetteRecorderCore: Sendable {
         state = Mutex(State(files: files))
     }
 
+    func record(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
+        enqueue(lineCount: 1) { $0.append(exchange: exchange, timeMicros: timeMicros, line) }
+    }
+
     /// Queues `lines` of one exchange under one lock.
-    func record(exchange: String, timeMicros: Int64, _ lines: some Collection<CassetteLine>) {
+    func record(exchange: String, timeMicros: Int64, lines: [CassetteLine]) {
         enqueue(lineCount: lines.count) { queue in
             for line in lines { queue.append(exchange: exchange, timeMicros: timeMicros, line) }
         }
