@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Records cassette events from any thread without ever blocking the caller.
+/// Records cassette events from any thread without making the caller wait on the disk.
 ///
 /// Events go through a bounded queue to one writer thread, which serializes
 /// each as a JSON line into a ``CassetteWriter``; once woken, and after each
@@ -29,9 +29,11 @@ public final class CassetteRecorder: Sendable {
     /// - Parameters:
     ///   - maxFileBytes: a file is rotated when its compressed size reaches this.
     ///   - queueCapacity: events waiting for the writer beyond this are dropped.
-    ///   - queueByteCapacity: once the events waiting hold this many bytes
-    ///     (bodies, chunks), further events are dropped, so a stalled disk
-    ///     cannot take the proxy's memory.
+    ///   - queueByteCapacity: once the lines waiting hold this many bytes
+    ///     (bodies, chunks), further lines are dropped, so a stalled disk
+    ///     cannot take all of the proxy's memory. The bound is about twice
+    ///     this (the queue, and the batch the writer is writing), plus one
+    ///     line of any size; whole ``CassetteEvent``s are not counted.
     ///   - flushInterval: the longest unflushed data waits for a flush.
     ///   - batchDelay: how long the writer, once woken or done with a
     ///     batch, waits for more events before writing; it bounds how late

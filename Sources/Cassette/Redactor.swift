@@ -145,7 +145,9 @@ public struct Redactor: Sendable {
             utf8[..<space].allSatisfy({ Self.isSchemeByte($0) })
         {
             let credential = utf8[utf8.index(after: space)...].drop(while: { $0 == UInt8(ascii: " ") })
-            return String(value[...space]) + Self.fingerprint(String(Substring(credential)))
+            // The prefix by bytes too: `value[...space]` would extend to the
+            // whole Character, taking a combining mark after the space.
+            return String(Substring(utf8[...space])) + Self.fingerprint(String(Substring(credential)))
         }
         return Self.fingerprint(value)
     }

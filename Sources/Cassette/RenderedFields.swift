@@ -16,7 +16,8 @@ import Wire
 ///
 /// Each member has a form taking the bytes of its value, which the
 /// recorder's writer thread uses to render the values ``QueuedLines``
-/// copied, with no `String` or array made per line.
+/// copied without making a `String` of them (a body is still copied into
+/// its own array).
 struct RenderedFields: Sendable, CassetteFieldWriter {
     /// A JSON object or array body in serialized form.
     struct Body: Sendable {
@@ -35,9 +36,10 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
     init() { text.reserveCapacity(256) }
 
     /// Empties the fields for the next line, keeping the text's capacity
-    /// (the writer thread renders every line into one).
+    /// (the writer thread renders every line into one) unless one large
+    /// line grew it past 1 MB.
     mutating func removeAll() {
-        text.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: text.capacity <= 1 << 20)
         body = nil
     }
 
