@@ -118,13 +118,23 @@ import Wire
         #expect(!rewritten.events.contains { $0["data"]?["delta"]?["text"] == "MUTATED" })
     }
 
-    @Test func upstreamRequestDifferencesArePointerPaths() throws {
+    /// An edited line of exchange `x_plain` shows up as a difference at a
+    /// pointer into the converted upstream request: the recorded request
+    /// itself, or a changed mapping (the route's max_tokens cap) that the
+    /// converter now applies.
+    @Test(arguments: [
+        (CassetteEvent.Kind.upstreamRequest, "body", 9999, "upstream_request /max_tokens: expected 9999, actual"),
+        (CassetteEvent.Kind.route, "options", 100, "upstream_request /max_tokens: expected 256, actual 100"),
+    ])
+    func anEditedLineIsReportedAtItsPointer(
+        kind: CassetteEvent.Kind, member: String, maxTokens: Int64, expected: String
+    ) throws {
         let path = try Self.freshCassette()
         let contents = try CassetteReader.read(path: path)
         let events = contents.events.map { line -> CassetteEvent in
-            guard line.knownKind == .upstreamRequest, line.exchange == "x_plain" else { return line }
+            guard line.knownKind == kind, line.exchange == "x_plain" else { return line }
             var changed = line
-            changed["body"]?["max_tokens"] = 9999
+            changed[member]?["max_tokens"] = .int(maxTokens)
             return changed
         }
         try FileManager.default.removeItem(atPath: path)
@@ -132,25 +142,7 @@ import Wire
         let result = Self.verify([path])
         #expect(result.status == 1)
         #expect(result.output.contains("DIFF x_plain"))
-        #expect(result.output.contains("upstream_request /max_tokens: expected 9999, actual"))
-    }
-
-    /// A changed mapping (here the route's max_tokens cap) shows up as a
-    /// difference in the converted upstream request.
-    @Test func aChangedRouteMappingIsCaught() throws {
-        let path = try Self.freshCassette()
-        let contents = try CassetteReader.read(path: path)
-        let events = contents.events.map { line -> CassetteEvent in
-            guard line.knownKind == .route, line.exchange == "x_plain" else { return line }
-            var changed = line
-            changed["options"]?["max_tokens"] = 100
-            return changed
-        }
-        try FileManager.default.removeItem(atPath: path)
-        try ConvertedExchange.write(events, to: path)
-        let result = Self.verify([path])
-        #expect(result.status == 1)
-        #expect(result.output.contains("upstream_request /max_tokens: expected 256, actual 100"))
+        #expect(result.output.contains(expected))
     }
 
     @Test func unreadableInputExitsTwo() {
