@@ -17,8 +17,8 @@ extension JSONValue {
     /// Appends the compact JSON text of this value to `output`.
     public func write(to output: inout [UInt8]) {
         switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let b): output.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: Self.writeVerbatim("null", to: &output)
+        case .bool(let b): Self.writeVerbatim(b ? "true" : "false", to: &output)
         case .int(let i): Self.writeInteger(i, to: &output)
         case .double(let d): Self.writeDouble(d, to: &output)
         case .string(let s): Self.writeString(s, to: &output)
@@ -44,7 +44,7 @@ extension JSONValue {
     private static func writeDouble(_ value: Double, to output: inout [UInt8]) {
         // JSON has no NaN or infinity.
         guard value.isFinite else {
-            output.append(contentsOf: "null".utf8)
+            writeVerbatim("null", to: &output)
             return
         }
         output.append(contentsOf: value.description.utf8)
@@ -102,7 +102,7 @@ extension JSONValue {
 
     private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else {
-            output.append(contentsOf: #""""#.utf8)
+            writeVerbatim(#""""#, to: &output)
             return
         }
         // Two passes: measure, then write through a pointer into the array

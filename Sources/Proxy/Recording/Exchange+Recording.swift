@@ -68,7 +68,6 @@ extension Exchange {
     }
 
     func recordUpstreamChunk(_ chunk: ByteBuffer) {
-        guard recording != nil else { return }
         record(.upstreamChunk(bytes: Array(chunk.readableBytesView)))
     }
 
@@ -114,7 +113,8 @@ extension Exchange {
                 droppedEvents: recording.recorder.takeDroppedSinceLastEnd()))
     }
 
-    /// Queues `line` at the time now; nothing when not recording.
+    /// Queues `line` at the time now; nothing, and `line` not even built
+    /// (no copy of a body), when not recording.
     private func record(_ line: @autoclosure () -> CassetteLine) {
         guard let recording else { return }
         let time = elapsedMicros
