@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Wire", swiftSettings: strict),
         .target(name: "SSE", swiftSettings: strict),
         .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
-        .target(name: "Cassette", dependencies: ["Wire", "SSE", "CLZ4"], swiftSettings: strict),
+        .target(name: "Cassette", dependencies: ["Wire", "SSE", "Convert", "CLZ4"], swiftSettings: strict),
         .target(
             name: "Proxy",
             dependencies: [

@@ -1,3 +1,4 @@
+import Convert
 import Foundation
 import SSE
 import Wire
@@ -56,14 +57,14 @@ extension CassetteEvent {
     }
 
     public static func diagnostic(
-        exchange: String, timeMicros: Int64, severity: String, path: String, message: String
+        exchange: String, timeMicros: Int64, severity: DiagnosticSeverity, path: String, message: String
     ) -> CassetteEvent {
         CassetteEvent(
             exchange: exchange, timeMicros: timeMicros, .diagnostic(severity: severity, path: path, message: message))
     }
 
     public static func error(
-        exchange: String, timeMicros: Int64, stage: String, type: String, message: String, status: Int?
+        exchange: String, timeMicros: Int64, stage: CassetteStage, type: String, message: String, status: Int?
     ) -> CassetteEvent {
         CassetteEvent(
             exchange: exchange, timeMicros: timeMicros,
@@ -71,7 +72,7 @@ extension CassetteEvent {
     }
 
     public static func end(
-        exchange: String, timeMicros: Int64, outcome: String, status: Int?, durationMicros: Int64,
+        exchange: String, timeMicros: Int64, outcome: CassetteOutcome, status: Int?, durationMicros: Int64,
         ttfbMicros: Int64?, usage: JSONValue?, droppedEvents: Int
     ) -> CassetteEvent {
         CassetteEvent(

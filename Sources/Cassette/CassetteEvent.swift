@@ -32,32 +32,12 @@ import Wire
 /// - `client_event`: `event` (name or null), `data` (JSON value) or
 ///   `data_text` when the data is not JSON (or would not re-serialize to the
 ///   same text), then `id` and `retry` only when the frame had them.
-/// - `diagnostic`: `severity`, `path`, `message`.
-/// - `error`: `stage`, `type` (the Anthropic error type), `message`,
-///   `status` (the HTTP status the client got; for an error inside a stream,
-///   whose head was a 200, the status its type stands for). `stage` says
-///   where the exchange was, and is one of:
-///   - `client_request`: reading and checking the client's request
-///     (malformed JSON, a missing or mistyped field, a body over the limit,
-///     an unknown endpoint);
-///   - `route`: no config entry serves the requested model;
-///   - `conversion`: the request, or the upstream's answer, could not be
-///     converted;
-///   - `upstream_connect`: no response head from the upstream: refused,
-///     unreachable, or silent past the route's timeout (502/504);
-///   - `upstream_response`: the upstream answered with an HTTP error status,
-///     or a non-streamed body that could not be read or is not JSON;
-///   - `upstream_stream`: the connection failed after the stream began (a
-///     cut, silence between chunks); `log-replay verify` hands it to the
-///     stream converter's `finish(error:)`, as the proxy did;
-///   - `upstream_stream_event`: the upstream reported an error inside its
-///     stream (an error event, or data that is not JSON), which became the
-///     client's `error` frame;
-///   - `upstream_stream_end`: the stream ended cleanly, but before the
-///     message was complete;
-///   - `client`: the client went away before its answer was complete (the
-///     `end` outcome is then `client_cancelled`).
-/// - `end`: `outcome`, `status`, `duration_us`, `ttfb_us`, `usage`,
+/// - `diagnostic`: `severity` (a ``DiagnosticSeverity``), `path`, `message`.
+/// - `error`: `stage` (a ``CassetteStage``: where the exchange was), `type`
+///   (the Anthropic error type), `message`, `status` (the HTTP status the
+///   client got; for an error inside a stream, whose head was a 200, the
+///   status its type stands for).
+/// - `end`: `outcome` (a ``CassetteOutcome``), `status`, `duration_us`, `ttfb_us`, `usage`,
 ///   `dropped_events`.
 /// - `blob` (no `x`, no `t_us`): `id`, `value`: a large part of a request
 ///   body, stored once per file; the bodies hold `{"$ref":"<id>"}` in its

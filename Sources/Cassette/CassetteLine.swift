@@ -1,3 +1,4 @@
+import Convert
 import Foundation
 import SSE
 import Wire
@@ -40,16 +41,14 @@ public enum CassetteLine: Sendable {
     /// and `retry` are added only when the frame had them.
     case clientEvent(SSEEvent)
     /// A field dropped or changed on purpose during conversion.
-    case diagnostic(severity: String, path: String, message: String)
-    /// An error and the stage it happened in (e.g. `client_request`,
-    /// `route`, `upstream_connect`, `upstream_stream`); `type` is the
-    /// Anthropic error type and `status` the HTTP status given to the client.
-    case error(stage: String, type: String, message: String, status: Int?)
-    /// The last line of an exchange. `outcome` is e.g. `ok`, `error`,
-    /// `client_cancelled`; `droppedEvents` is
+    case diagnostic(severity: DiagnosticSeverity, path: String, message: String)
+    /// An error and the stage it happened in; `type` is the Anthropic error
+    /// type and `status` the HTTP status given to the client.
+    case error(stage: CassetteStage, type: String, message: String, status: Int?)
+    /// The last line of an exchange; `droppedEvents` is
     /// ``CassetteRecorder/takeDroppedSinceLastEnd()``.
     case end(
-        outcome: String, status: Int?, durationMicros: Int64, ttfbMicros: Int64?, usage: JSONValue?,
+        outcome: CassetteOutcome, status: Int?, durationMicros: Int64, ttfbMicros: Int64?, usage: JSONValue?,
         droppedEvents: Int)
 
     /// The line's kind.
@@ -104,16 +103,16 @@ public enum CassetteLine: Sendable {
             if let id = event.id { fields.append("id", id) }
             if let retry = event.retry { fields.append("retry", Int64(retry)) }
         case .diagnostic(let severity, let path, let message):
-            fields.append("severity", severity)
+            fields.append("severity", severity.rawValue)
             fields.append("path", path)
             fields.append("message", message)
         case .error(let stage, let type, let message, let status):
-            fields.append("stage", stage)
+            fields.append("stage", stage.rawValue)
             fields.append("type", type)
             fields.append("message", message)
             fields.append("status", status.map(Int64.init))
         case .end(let outcome, let status, let durationMicros, let ttfbMicros, let usage, let droppedEvents):
-            fields.append("outcome", outcome)
+            fields.append("outcome", outcome.rawValue)
             fields.append("status", status.map(Int64.init))
             fields.append("duration_us", durationMicros)
             fields.append("ttfb_us", ttfbMicros)

@@ -35,6 +35,33 @@ public struct APIError: Error, Sendable, Hashable {
         APIError(status: 500, type: "api_error", message: message)
     }
 
+    /// An error an Anthropic stream reports,
+    /// `{"type":"error","error":{"type","message"}}`, with the status its type
+    /// stands for (a stream's error arrives after a 200 head).
+    public init(anthropicErrorBody body: JSONValue) {
+        let type = body["error"]?["type"]?.stringValue ?? "api_error"
+        self.init(
+            status: Self.status(forAnthropicType: type), type: type,
+            message: body["error"]?["message"]?.stringValue ?? body.serializedString())
+    }
+
+    /// The HTTP status an Anthropic error type stands for; 502 for types
+    /// that name no client-side cause.
+    public static func status(forAnthropicType type: String) -> Int {
+        switch type {
+        case "invalid_request_error": 400
+        case "authentication_error": 401
+        case "billing_error": 402
+        case "permission_error": 403
+        case "not_found_error": 404
+        case "request_too_large": 413
+        case "rate_limit_error": 429
+        case "timeout_error": 504
+        case "overloaded_error": 529
+        default: 502
+        }
+    }
+
     /// The Anthropic error type that goes with an HTTP status.
     public static func anthropicType(forStatus status: Int) -> String {
         switch status {

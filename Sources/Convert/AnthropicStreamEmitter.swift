@@ -39,7 +39,7 @@ struct AnthropicStreamEmitter: Sendable {
 
     /// `message_start` (output tokens 0; input tokens from `usage` when the
     /// upstream already reported them) and `ping`.
-    mutating func start(messageID: String, usage: JSONObject?, into output: inout [JSONValue]) {
+    mutating func start(messageID: String, usage: JSONObject?, into output: inout [AnthropicStreamEvent]) {
         guard phase == .waitingForFirstChunk else { return }
         phase = .streaming
         self.messageID = messageID
@@ -48,22 +48,16 @@ struct AnthropicStreamEmitter: Sendable {
             startUsage = usage
             startUsage["output_tokens"] = 0
         }
-        output.append([
-            "type": "message_start",
-            "message": [
-                "id": .string(messageID), "type": "message", "role": "assistant", "model": .string(requestedModel),
-                "content": [], "stop_reason": nil, "stop_sequence": nil, "usage": .object(startUsage),
-            ],
-        ])
-        output.append(["type": "ping"])
+        output.append(.messageStart(.init(id: messageID, model: requestedModel, usage: startUsage)))
+        output.append(.ping)
     }
 
     /// Opens a text or thinking block (use ``startToolUse`` for tools).
-    mutating func startBlock(_ kind: BlockKind, into output: inout [JSONValue]) {
-        let block: JSONValue
+    mutating func startBlock(_ kind: BlockKind, into output: inout [AnthropicStreamEvent]) {
+        let block: ContentBlock
         switch kind {
-        case .text: block = ["type": "text", "text": ""]
-        case .thinking: block = ["type": "thinking", "thinking": "", "signature": ""]
+        case .text: block = .text("")
+        case .thinking: block = .thinking(thinking: "", signature: "")
         case .tool(let key):
             startToolUse(key: key, id: "toolu_\(messageID)_\(key)", name: "unnamed_tool_call", into: &output)
             return
@@ -71,15 +65,14 @@ struct AnthropicStreamEmitter: Sendable {
         open(kind, block: block, into: &output)
     }
 
-    mutating func startToolUse(key: Int, id: String, name: String, into output: inout [JSONValue]) {
+    mutating func startToolUse(key: Int, id: String, name: String, into output: inout [AnthropicStreamEvent]) {
         startedToolUse = true
         open(
-            .tool(key), block: ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]],
-            into: &output)
+            .tool(key), block: .toolUse(id: id, name: name, input: [:]), into: &output)
     }
 
-    private mutating func open(_ kind: BlockKind, block: JSONValue, into output: inout [JSONValue]) {
-        output.append(["type": "content_block_start", "index": .int(Int64(nextBlockIndex)), "content_block": block])
+    private mutating func open(_ kind: BlockKind, block: ContentBlock, into output: inout [AnthropicStreamEvent]) {
+        output.append(.contentBlockStart(index: nextBlockIndex, block: block))
         open = (kind, nextBlockIndex)
         nextBlockIndex += 1
     }
@@ -87,7 +80,7 @@ struct AnthropicStreamEmitter: Sendable {
     /// Text or thinking into the open block of that kind, else into a new
     /// block after closing the open one. Empty text writes nothing, so no
     /// empty text block is ever opened.
-    mutating func stream(_ text: String, as kind: BlockKind, into output: inout [JSONValue]) {
+    mutating func stream(_ text: String, as kind: BlockKind, into output: inout [AnthropicStreamEvent]) {
         guard !text.isEmpty else { return }
         if open?.kind != kind {
             closeOpenBlock(into: &output)
@@ -97,25 +90,23 @@ struct AnthropicStreamEmitter: Sendable {
     }
 
     /// A `text_delta` or `thinking_delta`, by the open block's kind.
-    mutating func appendText(_ text: String, into output: inout [JSONValue]) {
+    mutating func appendText(_ text: String, into output: inout [AnthropicStreamEvent]) {
         guard let open else { return }
-        let delta: JSONValue =
-            open.kind == .thinking
-            ? ["type": "thinking_delta", "thinking": .string(text)]
-            : ["type": "text_delta", "text": .string(text)]
-        output.append(Self.deltaEvent(index: open.index, delta: delta))
+        output.append(
+            .contentBlockDelta(index: open.index, delta: open.kind == .thinking ? .thinking(text) : .text(text)))
     }
 
     /// An `input_json_delta` into the open tool block.
-    mutating func appendJSON(_ fragment: String, into output: inout [JSONValue]) {
+    mutating func appendJSON(_ fragment: String, into output: inout [AnthropicStreamEvent]) {
         guard let open, !fragment.isEmpty else { return }
-        output.append(
-            Self.deltaEvent(index: open.index, delta: ["type": "input_json_delta", "partial_json": .string(fragment)]))
+        output.append(.contentBlockDelta(index: open.index, delta: .inputJSON(fragment)))
     }
 
     /// A whole tool call at once: start, its input as one `input_json_delta`
     /// (none for an empty input), stop.
-    mutating func emitToolUse(key: Int, id: String, name: String, input: JSONValue, into output: inout [JSONValue]) {
+    mutating func emitToolUse(
+        key: Int, id: String, name: String, input: JSONValue, into output: inout [AnthropicStreamEvent]
+    ) {
         closeOpenBlock(into: &output)
         startToolUse(key: key, id: id, name: name, into: &output)
         if input.objectValue?.isEmpty != true { appendJSON(input.serializedString(), into: &output) }
@@ -124,7 +115,7 @@ struct AnthropicStreamEmitter: Sendable {
 
     /// A thinking block that carries only a signature (the upstream sent one
     /// with no thought text to show), so the client keeps and returns it.
-    mutating func emitSignatureOnlyThinking(_ signature: String, into output: inout [JSONValue]) {
+    mutating func emitSignatureOnlyThinking(_ signature: String, into output: inout [AnthropicStreamEvent]) {
         closeOpenBlock(into: &output)
         startBlock(.thinking, into: &output)
         thinkingSignature = signature
@@ -134,14 +125,13 @@ struct AnthropicStreamEmitter: Sendable {
     /// Closes the open block (a thinking block first gets its signature) and
     /// says what it was.
     @discardableResult
-    mutating func closeOpenBlock(into output: inout [JSONValue]) -> BlockKind? {
+    mutating func closeOpenBlock(into output: inout [AnthropicStreamEvent]) -> BlockKind? {
         guard let open else { return nil }
         if open.kind == .thinking, let signature = thinkingSignature {
-            output.append(
-                Self.deltaEvent(index: open.index, delta: ["type": "signature_delta", "signature": .string(signature)]))
+            output.append(.contentBlockDelta(index: open.index, delta: .signature(signature)))
             thinkingSignature = nil
         }
-        output.append(["type": "content_block_stop", "index": .int(Int64(open.index))])
+        output.append(.contentBlockStop(index: open.index))
         self.open = nil
         return open.kind
     }
@@ -149,30 +139,23 @@ struct AnthropicStreamEmitter: Sendable {
     /// Closes what is open, then `message_delta` with the stop reason and
     /// usage, and `message_stop`. The stream is over afterwards.
     mutating func finish(
-        stopReason: String, stopSequence: String?, usage: JSONObject?, into output: inout [JSONValue]
+        stopReason: String, stopSequence: String?, usage: JSONObject?, into output: inout [AnthropicStreamEvent]
     ) {
         guard phase != .ended else { return }
         closeOpenBlock(into: &output)
-        output.append([
-            "type": "message_delta",
-            "delta": [
-                "stop_reason": .string(stopReason),
-                "stop_sequence": stopReason == "stop_sequence" ? .string(stopSequence ?? "") : .null,
-            ],
-            "usage": .object(usage ?? ["output_tokens": 0]),
-        ])
-        output.append(["type": "message_stop"])
+        output.append(
+            .messageDelta(
+                .init(
+                    stopReason: stopReason, stopSequence: stopReason == "stop_sequence" ? stopSequence ?? "" : nil,
+                    usage: usage ?? ["output_tokens": 0])))
+        output.append(.messageStop)
         phase = .ended
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.
-    mutating func fail(_ error: APIError) -> [JSONValue] {
+    mutating func fail(_ error: APIError) -> [AnthropicStreamEvent] {
         guard phase != .ended else { return [] }
         phase = .ended
-        return [error.rendered(in: .anthropic)]
-    }
-
-    static func deltaEvent(index: Int, delta: JSONValue) -> JSONValue {
-        ["type": "content_block_delta", "index": .int(Int64(index)), "delta": delta]
+        return [.error(error)]
     }
 }

@@ -23,6 +23,9 @@ public struct AnthropicStreamRelay: Sendable {
 
     /// Anthropic usage so far: `message_start`'s, updated by `message_delta`s.
     public private(set) var usage: JSONObject?
+    /// The error that ended the stream: the upstream's `error` event, read
+    /// once here where it arrives, or the early end ``finish(error:)`` found.
+    public private(set) var error: APIError?
 
     public init(requestedModel: String, upstreamName: String) {
         self.requestedModel = requestedModel
@@ -56,8 +59,15 @@ public struct AnthropicStreamRelay: Sendable {
                 for member in deltaUsage { merged[member.key] = member.value }
                 usage = merged
             }
-        case "message_stop", "error":
+        case "message_stop":
             ended = true
+        case "error":
+            ended = true
+            let body = payload ?? (try? JSONValue(parsing: event.data))
+            let type = body?["error"]?["type"]?.stringValue ?? "api_error"
+            error = APIError(
+                status: APIError.status(forAnthropicType: type), type: type,
+                message: body?["error"]?["message"]?.stringValue ?? event.data)
         default:
             break
         }
@@ -70,6 +80,7 @@ public struct AnthropicStreamRelay: Sendable {
         let failure =
             error
             ?? APIError.streamEndedEarly(upstream: upstreamName, before: "message_stop")
+        self.error = failure
         return [SSEEvent(event: "error", data: failure.rendered(in: .anthropic).serializedString())]
     }
 }

@@ -1,17 +1,26 @@
 import Wire
 
+/// How much a ``ConversionDiagnostic`` matters; the `severity` of a
+/// cassette's `diagnostic` line.
+public enum DiagnosticSeverity: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Expected and harmless, e.g. a dropped `cache_control`.
+    case debug
+    /// Moved or rewritten; the upstream still sees the content.
+    case info
+    /// Content the upstream will not see, or a repair of what it sent.
+    case warning
+}
+
 /// Something a conversion dropped or changed on purpose because the target
 /// dialect cannot express it. The proxy logs these and records them in the
 /// cassette, so a lossy conversion is visible instead of silent.
 public struct ConversionDiagnostic: Sendable, Hashable, Codable {
-    /// `debug` (expected and harmless, e.g. `cache_control`), `info` (moved or
-    /// rewritten), or `warning` (content the upstream will not see).
-    public var severity: String
+    public var severity: DiagnosticSeverity
     /// A JSON pointer into the input, e.g. `/tools/3/defer_loading`.
     public var path: String
     public var message: String
 
-    public init(severity: String, path: String, message: String) {
+    public init(severity: DiagnosticSeverity, path: String, message: String) {
         self.severity = severity
         self.path = path
         self.message = message
@@ -31,15 +40,15 @@ public struct ConversionDiagnostic: Sendable, Hashable, Codable {
     }
 
     static func debug(_ path: String, _ message: String) -> ConversionDiagnostic {
-        ConversionDiagnostic(severity: "debug", path: path, message: message)
+        ConversionDiagnostic(severity: .debug, path: path, message: message)
     }
 
     static func info(_ path: String, _ message: String) -> ConversionDiagnostic {
-        ConversionDiagnostic(severity: "info", path: path, message: message)
+        ConversionDiagnostic(severity: .info, path: path, message: message)
     }
 
     static func warning(_ path: String, _ message: String) -> ConversionDiagnostic {
-        ConversionDiagnostic(severity: "warning", path: path, message: message)
+        ConversionDiagnostic(severity: .warning, path: path, message: message)
     }
 }
 

@@ -48,7 +48,7 @@ public struct GeminiStreamTranscoder: Sendable {
     }
 
     /// One parsed `data:` payload.
-    public mutating func receive(chunk: JSONValue) -> [JSONValue] {
+    public mutating func receive(chunk: JSONValue) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         if case .array(let items) = chunk {
             // Some gateways send the non-SSE streaming form, an array of responses.
@@ -57,7 +57,7 @@ public struct GeminiStreamTranscoder: Sendable {
         if let error = chunk["error"], !error.isNull {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
         }
-        var output: [JSONValue] = []
+        var output: [AnthropicStreamEvent] = []
         if let mapped = GeminiResultMapping.anthropicUsage(chunk["usageMetadata"]) { usage = mapped }
         if !emitter.hasStarted {
             emitter.start(messageID: GeminiResultMapping.messageID(chunk), usage: usage, into: &output)
@@ -79,14 +79,14 @@ public struct GeminiStreamTranscoder: Sendable {
     /// The upstream ended. With `error`, or without a finish reason ever
     /// seen, the output is an `error` event; otherwise the content closes,
     /// then `message_delta` and `message_stop`.
-    public mutating func finish(error: APIError?) -> [JSONValue] {
+    public mutating func finish(error: APIError?) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         if let error { return fail(error) }
         guard let finishReason else {
             return fail(
                 APIError.streamEndedEarly(upstream: upstreamName, before: "a finishReason"))
         }
-        var output: [JSONValue] = []
+        var output: [AnthropicStreamEvent] = []
         closeContent(into: &output)
         let stopReason = GeminiResultMapping.stopReason(
             finishReason: finishReason, hasToolUse: emitter.startedToolUse)
@@ -95,11 +95,11 @@ public struct GeminiStreamTranscoder: Sendable {
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.
-    public mutating func fail(_ error: APIError) -> [JSONValue] {
+    public mutating func fail(_ error: APIError) -> [AnthropicStreamEvent] {
         emitter.fail(error)
     }
 
-    private mutating func receive(part: JSONValue, into output: inout [JSONValue]) {
+    private mutating func receive(part: JSONValue, into output: inout [AnthropicStreamEvent]) {
         let signature = GeminiResultMapping.signature(of: part)
         if let call = part["functionCall"] {
             receive(functionCall: call, signature: signature, into: &output)
@@ -124,7 +124,9 @@ public struct GeminiStreamTranscoder: Sendable {
     /// A call whose `willContinue` is not true is complete: sent at once, or,
     /// when it ends a call streamed in pieces, that call is sent. A part with
     /// a `name` while a call is pending starts the next call.
-    private mutating func receive(functionCall call: JSONValue, signature: String?, into output: inout [JSONValue]) {
+    private mutating func receive(
+        functionCall call: JSONValue, signature: String?, into output: inout [AnthropicStreamEvent]
+    ) {
         let name = call["name"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         if name != nil { emitPendingCall(into: &output) }
         if pendingCall == nil {
@@ -139,7 +141,7 @@ public struct GeminiStreamTranscoder: Sendable {
         if call["willContinue"]?.boolValue != true { emitPendingCall(into: &output) }
     }
 
-    private mutating func emitPendingCall(into output: inout [JSONValue]) {
+    private mutating func emitPendingCall(into output: inout [AnthropicStreamEvent]) {
         guard let pending = pendingCall else { return }
         pendingCall = nil
         let id = GeminiResultMapping.toolUseID(
@@ -149,7 +151,7 @@ public struct GeminiStreamTranscoder: Sendable {
         emittedCalls += 1
     }
 
-    private mutating func closeContent(into output: inout [JSONValue]) {
+    private mutating func closeContent(into output: inout [AnthropicStreamEvent]) {
         emitPendingCall(into: &output)
         emitter.closeOpenBlock(into: &output)
     }

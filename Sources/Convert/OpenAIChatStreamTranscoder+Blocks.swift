@@ -9,7 +9,7 @@ extension OpenAIChatStreamTranscoder {
 
     /// Text or thinking: streamed into the open block of its kind, or a new
     /// block when nothing is waiting, else queued behind what waits.
-    mutating func receive(_ segment: Segment, into output: inout [JSONValue]) {
+    mutating func receive(_ segment: Segment, into output: inout [AnthropicStreamEvent]) {
         let kind: BlockKind
         let text: String
         switch segment {
@@ -27,7 +27,7 @@ extension OpenAIChatStreamTranscoder {
     /// Where calls go whose upstream reused an `index` for a new call.
     static let reusedIndexSlots = 1 << 32
 
-    mutating func receiveToolCall(_ call: JSONValue, index: Int, into output: inout [JSONValue]) {
+    mutating func receiveToolCall(_ call: JSONValue, index: Int, into output: inout [AnthropicStreamEvent]) {
         let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         var slot = slotByIndex[index] ?? index
         // Some providers send each parallel call whole, all at index 0: a
@@ -66,14 +66,14 @@ extension OpenAIChatStreamTranscoder {
 
     /// At `finish_reason` and at the end: everything waiting goes out in
     /// order, whether or not the open call's arguments look complete.
-    mutating func flushAll(includingUnnamed: Bool, into output: inout [JSONValue]) {
+    mutating func flushAll(includingUnnamed: Bool, into output: inout [AnthropicStreamEvent]) {
         drainWaiting(force: true, includingUnnamed: includingUnnamed, into: &output)
         if waiting.isEmpty { closeOpenBlock(into: &output) }
     }
 
     /// Starts waiting segments while the open block may close. `force`
     /// closes an open tool call even if its arguments are incomplete.
-    private mutating func drainWaiting(force: Bool, includingUnnamed: Bool, into output: inout [JSONValue]) {
+    private mutating func drainWaiting(force: Bool, includingUnnamed: Bool, into output: inout [AnthropicStreamEvent]) {
         while let head = waiting.first {
             if emitter.open != nil && !force && !openBlockCanClose { return }
             switch head {
@@ -115,12 +115,12 @@ extension OpenAIChatStreamTranscoder {
     }
 
     /// Through this type's `closeOpenBlock`, so a tool call it closes is marked closed.
-    private mutating func stream(_ text: String, as kind: BlockKind, into output: inout [JSONValue]) {
+    private mutating func stream(_ text: String, as kind: BlockKind, into output: inout [AnthropicStreamEvent]) {
         if emitter.open?.kind != kind { closeOpenBlock(into: &output) }
         emitter.stream(text, as: kind, into: &output)
     }
 
-    private mutating func closeOpenBlock(into output: inout [JSONValue]) {
+    private mutating func closeOpenBlock(into output: inout [AnthropicStreamEvent]) {
         if case .tool(let callIndex)? = emitter.closeOpenBlock(into: &output) {
             toolCalls[callIndex]?.status = .closed
         }

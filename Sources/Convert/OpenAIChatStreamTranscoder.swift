@@ -71,9 +71,9 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     }
 
     /// One parsed `data:` payload (not `[DONE]`).
-    public mutating func receive(chunk: JSONValue) -> [JSONValue] {
+    public mutating func receive(chunk: JSONValue) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
-        var output: [JSONValue] = []
+        var output: [AnthropicStreamEvent] = []
         if let error = chunk["error"], !error.isNull {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
         }
@@ -91,7 +91,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     }
 
     /// The upstream's `data: [DONE]`: the stream is over.
-    public mutating func receiveDone() -> [JSONValue] {
+    public mutating func receiveDone() -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         // [DONE] is the upstream saying it finished, so a missing
         // finish_reason is inferred rather than reported as a cut stream.
@@ -102,14 +102,14 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     /// The upstream ended. With `error`, or without a `finish_reason` ever
     /// seen, the output is an `error` event; otherwise the remaining blocks
     /// close, then `message_delta` and `message_stop`.
-    public mutating func finish(error: APIError?) -> [JSONValue] {
+    public mutating func finish(error: APIError?) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         if let error { return fail(error) }
         guard let finishReason else {
             return fail(
                 APIError.streamEndedEarly(upstream: upstreamName, before: "the message was finished"))
         }
-        var output: [JSONValue] = []
+        var output: [AnthropicStreamEvent] = []
         if !emitter.hasStarted { start(chunk: [:], into: &output) }
         flushAll(includingUnnamed: true, into: &output)
         var stopReason = OpenAIChatResultMapping.stopReason(
@@ -120,16 +120,16 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.
-    public mutating func fail(_ error: APIError) -> [JSONValue] {
+    public mutating func fail(_ error: APIError) -> [AnthropicStreamEvent] {
         emitter.fail(error)
     }
 
-    private mutating func start(chunk: JSONValue, into output: inout [JSONValue]) {
+    private mutating func start(chunk: JSONValue, into output: inout [AnthropicStreamEvent]) {
         let messageID = OpenAIChatResultMapping.messageID(upstreamID: chunk["id"]?.stringValue, fallbackSeed: chunk)
         emitter.start(messageID: messageID, usage: usage, into: &output)
     }
 
-    private mutating func receive(choice: JSONValue, into output: inout [JSONValue]) {
+    private mutating func receive(choice: JSONValue, into output: inout [AnthropicStreamEvent]) {
         let delta = choice["delta"] ?? [:]
         if let reasoning = OpenAIChatResultMapping.reasoningText(delta), !reasoning.isEmpty {
             receive(.thinking(reasoning), into: &output)

@@ -65,13 +65,13 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     /// One parsed event payload; its `type` says what it is, else `name`
     /// (the SSE `event:` field).
-    public mutating func receive(event: JSONValue, name: String? = nil) -> [JSONValue] {
+    public mutating func receive(event: JSONValue, name: String? = nil) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         let type = event["type"]?.stringValue ?? name ?? ""
         if type == "error" {
             return fail(UpstreamErrorMapper.streamError(event, upstream: upstreamName))
         }
-        var output: [JSONValue] = []
+        var output: [AnthropicStreamEvent] = []
         if let mapped = OpenAIResponsesResultMapping.anthropicUsage(event["response"]?["usage"]) { usage = mapped }
         if !emitter.hasStarted {
             emitter.start(
@@ -114,7 +114,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     /// The upstream ended. Unless the response already completed, that is an
     /// `error` event (`error`, or "ended early").
-    public mutating func finish(error: APIError?) -> [JSONValue] {
+    public mutating func finish(error: APIError?) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         return fail(
             error
@@ -122,13 +122,13 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
     }
 
     /// Ends the stream with an `error` event, whatever state it was in.
-    public mutating func fail(_ error: APIError) -> [JSONValue] {
+    public mutating func fail(_ error: APIError) -> [AnthropicStreamEvent] {
         emitter.fail(error)
     }
 
     // MARK: Items
 
-    private mutating func receiveDone(item: JSONValue, itemID: String, into output: inout [JSONValue]) {
+    private mutating func receiveDone(item: JSONValue, itemID: String, into output: inout [AnthropicStreamEvent]) {
         switch item["type"]?.stringValue {
         case "function_call":
             completeCall(itemID: itemID, arguments: item["arguments"]?.stringValue, into: &output)
@@ -149,7 +149,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         }
     }
 
-    private mutating func end(response: JSONValue?, into output: inout [JSONValue]) {
+    private mutating func end(response: JSONValue?, into output: inout [AnthropicStreamEvent]) {
         while activeCall != nil || !waiting.isEmpty {
             if activeCall != nil {
                 finishActiveCall(into: &output)
@@ -164,7 +164,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     // MARK: Text, thinking, signatures
 
-    private mutating func receive(_ segment: Waiting, into output: inout [JSONValue]) {
+    private mutating func receive(_ segment: Waiting, into output: inout [AnthropicStreamEvent]) {
         if activeCall != nil || !waiting.isEmpty {
             waiting.append(segment)
         } else {
@@ -172,7 +172,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         }
     }
 
-    private mutating func emit(_ segment: Waiting, into output: inout [JSONValue]) {
+    private mutating func emit(_ segment: Waiting, into output: inout [AnthropicStreamEvent]) {
         switch segment {
         case .text(let text):
             emitter.stream(text, as: .text, into: &output)
@@ -193,7 +193,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     // MARK: Calls
 
-    private mutating func addCall(_ item: JSONValue, into output: inout [JSONValue]) {
+    private mutating func addCall(_ item: JSONValue, into output: inout [AnthropicStreamEvent]) {
         let itemID = item["id"]?.stringValue ?? "item_\(calls.count)"
         let name = item["name"]?.stringValue ?? ""
         var call = Call(
@@ -204,7 +204,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         receive(.call(itemID), into: &output)
     }
 
-    private mutating func activate(_ itemID: String, into output: inout [JSONValue]) {
+    private mutating func activate(_ itemID: String, into output: inout [AnthropicStreamEvent]) {
         guard var call = calls[itemID] else { return }
         activeCall = itemID
         guard !call.whole else { return }
@@ -217,7 +217,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         if call.done { finishActiveCall(into: &output) }
     }
 
-    private mutating func receiveArguments(_ delta: String, itemID: String, into output: inout [JSONValue]) {
+    private mutating func receiveArguments(_ delta: String, itemID: String, into output: inout [AnthropicStreamEvent]) {
         guard var call = calls[itemID], !call.done else { return }
         call.arguments += delta
         if activeCall == itemID && !call.whole {
@@ -227,7 +227,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         calls[itemID] = call
     }
 
-    private mutating func completeCall(itemID: String, arguments: String?, into output: inout [JSONValue]) {
+    private mutating func completeCall(itemID: String, arguments: String?, into output: inout [AnthropicStreamEvent]) {
         guard var call = calls[itemID], !call.done else { return }
         call.done = true
         if call.arguments.isEmpty, let arguments { call.arguments = arguments }
@@ -237,7 +237,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     /// Closes the active call (sending any arguments not yet sent), then
     /// starts what waited behind it.
-    private mutating func finishActiveCall(into output: inout [JSONValue]) {
+    private mutating func finishActiveCall(into output: inout [AnthropicStreamEvent]) {
         guard let itemID = activeCall, let call = calls[itemID] else { return }
         activeCall = nil
         if call.whole {
@@ -254,7 +254,7 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         while activeCall == nil, !waiting.isEmpty { startNextWaiting(into: &output) }
     }
 
-    private mutating func startNextWaiting(into output: inout [JSONValue]) {
+    private mutating func startNextWaiting(into output: inout [AnthropicStreamEvent]) {
         guard !waiting.isEmpty else { return }
         emit(waiting.removeFirst(), into: &output)
     }

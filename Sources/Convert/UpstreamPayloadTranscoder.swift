@@ -4,16 +4,16 @@ import Wire
 /// it: each SSE event's parsed JSON payload in, Anthropic event payloads out.
 protocol UpstreamPayloadTranscoder: Sendable {
     /// One parsed `data:` payload, with its `event:` name when it had one.
-    mutating func receive(payload: JSONValue, eventName: String?) -> [JSONValue]
+    mutating func receive(payload: JSONValue, eventName: String?) -> [AnthropicStreamEvent]
     /// `data: [DONE]`: the upstream says the stream is over.
-    mutating func receiveDone() -> [JSONValue]
-    mutating func finish(error: APIError?) -> [JSONValue]
-    mutating func fail(_ error: APIError) -> [JSONValue]
+    mutating func receiveDone() -> [AnthropicStreamEvent]
+    mutating func finish(error: APIError?) -> [AnthropicStreamEvent]
+    mutating func fail(_ error: APIError) -> [AnthropicStreamEvent]
     var usage: JSONObject? { get }
 }
 
 extension OpenAIChatStreamTranscoder: UpstreamPayloadTranscoder {
-    mutating func receive(payload: JSONValue, eventName: String?) -> [JSONValue] {
+    mutating func receive(payload: JSONValue, eventName: String?) -> [AnthropicStreamEvent] {
         // Some providers name an error event and send the bare error object.
         if eventName == "error", payload["error"] == nil { return receive(chunk: ["error": payload]) }
         return receive(chunk: payload)
@@ -21,23 +21,23 @@ extension OpenAIChatStreamTranscoder: UpstreamPayloadTranscoder {
 }
 
 extension GeminiStreamTranscoder: UpstreamPayloadTranscoder {
-    mutating func receive(payload: JSONValue, eventName: String?) -> [JSONValue] {
+    mutating func receive(payload: JSONValue, eventName: String?) -> [AnthropicStreamEvent] {
         receive(chunk: payload)
     }
 
     /// Gemini sends no `[DONE]`; a gateway that adds one means the end.
-    mutating func receiveDone() -> [JSONValue] {
+    mutating func receiveDone() -> [AnthropicStreamEvent] {
         finish(error: nil)
     }
 }
 
 extension OpenAIResponsesStreamTranscoder: UpstreamPayloadTranscoder {
-    mutating func receive(payload: JSONValue, eventName: String?) -> [JSONValue] {
+    mutating func receive(payload: JSONValue, eventName: String?) -> [AnthropicStreamEvent] {
         receive(event: payload, name: eventName)
     }
 
     /// Responses sends no `[DONE]`; one before `response.completed` is an early end.
-    mutating func receiveDone() -> [JSONValue] {
+    mutating func receiveDone() -> [AnthropicStreamEvent] {
         finish(error: nil)
     }
 }

@@ -1,10 +1,16 @@
 import SSE
 import Wire
 
-/// Raw upstream bytes (as the network gave them) -> Anthropic SSE events for
-/// the client. Wraps SSEParser and the dialect's pure transcoder. The proxy
-/// and `log-replay verify` both use exactly this, so a replay reproduces the
-/// proxy byte for byte.
+/// Raw upstream bytes (as the network gave them) -> the SSE frames the
+/// client gets, in the client's dialect. Wraps SSEParser, the upstream
+/// dialect's pure transcoder (bytes -> pivot events) and the client
+/// dialect's encoder (pivot events -> frames). The proxy and `log-replay
+/// verify` both use exactly this, so a replay reproduces the proxy byte for
+/// byte.
+///
+/// An Anthropic upstream's events are relayed to an Anthropic client as
+/// they came (``AnthropicStreamRelay``); for any other client they are read
+/// into pivot events first.
 public struct UpstreamStreamConverter: Sendable {
     private enum Transcoder: Sendable {
         case payloads(any UpstreamPayloadTranscoder)
@@ -16,10 +22,20 @@ public struct UpstreamStreamConverter: Sendable {
 
     private var parser = SSEParser()
     private var transcoder: Transcoder
+    /// Nil for an Anthropic client: pivot events are written as they are.
+    private var encoder: (any ClientStreamEncoder)?
     private let upstreamName: String
 
-    public init(route: RouteOptions, requestedModel: String) {
+    /// The first error the client's stream reports, as it arose: an
+    /// upstream's error event, data that is not JSON, an early end, or the
+    /// failure handed to ``finish(error:)``.
+    public private(set) var reportedError: APIError?
+
+    /// - Parameter encoder: the client dialect's encoder; nil (the default)
+    ///   for an Anthropic client.
+    public init(route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)? = nil) {
         upstreamName = route.modelID
+        self.encoder = encoder
         switch route.upstreamDialect {
         case .openai:
             transcoder = .payloads(
@@ -50,11 +66,11 @@ public struct UpstreamStreamConverter: Sendable {
         switch transcoder {
         case .payloads(var machine):
             transcoder = .vacant
-            output += Self.frames(machine.finish(error: error))
+            write(machine.finish(error: error), into: &output)
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            output += relay.finish(error: error)
+            relayed(relay.finish(error: error), error: relay.error, into: &output)
             transcoder = .anthropic(relay)
         case .vacant:
             break
@@ -75,20 +91,52 @@ public struct UpstreamStreamConverter: Sendable {
         switch transcoder {
         case .payloads(var machine):
             transcoder = .vacant
-            output += Self.frames(Self.feed(event, to: &machine, upstreamName: upstreamName))
+            write(Self.feed(event, to: &machine, upstreamName: upstreamName), into: &output)
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            output += relay.receive(event)
+            relayed(relay.receive(event), error: relay.error, into: &output)
             transcoder = .anthropic(relay)
         case .vacant:
             break
         }
     }
 
+    private mutating func write(_ events: [AnthropicStreamEvent], into output: inout [SSEEvent]) {
+        for event in events {
+            if reportedError == nil, case .error(let error) = event { reportedError = error }
+            if encoder == nil {
+                output.append(event.sseEvent)
+            } else {
+                encoder!.encode(event, into: &output)
+            }
+        }
+    }
+
+    /// An Anthropic upstream's frames: as they are for an Anthropic client,
+    /// else read into pivot events for the client's encoder.
+    private mutating func relayed(_ frames: [SSEEvent], error: APIError?, into output: inout [SSEEvent]) {
+        if reportedError == nil, let error { reportedError = error }
+        guard encoder != nil else {
+            output += frames
+            return
+        }
+        for frame in frames {
+            let event: AnthropicStreamEvent
+            if frame.event == "error", let error {
+                event = .error(error)
+            } else if let payload = try? JSONValue(parsing: frame.data) {
+                event = AnthropicStreamEvent(payload: payload)
+            } else {
+                continue
+            }
+            encoder!.encode(event, into: &output)
+        }
+    }
+
     private static func feed(
         _ event: SSEEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
-    ) -> [JSONValue] {
+    ) -> [AnthropicStreamEvent] {
         let data = event.data.trimmingWhitespace()
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
@@ -100,10 +148,6 @@ public struct UpstreamStreamConverter: Sendable {
                     message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
         }
         return machine.receive(payload: chunk, eventName: event.event)
-    }
-
-    private static func frames(_ payloads: [JSONValue]) -> [SSEEvent] {
-        payloads.map { SSEEvent(event: $0["type"]?.stringValue, data: $0.serializedString()) }
     }
 }
 

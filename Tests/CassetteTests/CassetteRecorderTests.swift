@@ -19,7 +19,7 @@ import Wire
                         if step == eventsPerExchange - 1 {
                             recorder.record(
                                 .end(
-                                    exchange: id, timeMicros: Int64(step), outcome: "ok", status: 200,
+                                    exchange: id, timeMicros: Int64(step), outcome: .ok, status: 200,
                                     durationMicros: Int64(step), ttfbMicros: 1, usage: nil,
                                     droppedEvents: recorder.takeDroppedSinceLastEnd()))
                         } else if step.isMultiple(of: 2) {

@@ -88,12 +88,12 @@ import Wire
             ),
             (
                 .error(
-                    exchange: "e", timeMicros: 8, stage: "route", type: "not_found_error", message: "m", status: nil),
+                    exchange: "e", timeMicros: 8, stage: .route, type: "not_found_error", message: "m", status: nil),
                 #"{"kind":"error","x":"e","t_us":8,"stage":"route","type":"not_found_error","message":"m","status":null}"#
             ),
             (
                 .end(
-                    exchange: "e", timeMicros: 9, outcome: "ok", status: 200, durationMicros: 9, ttfbMicros: nil,
+                    exchange: "e", timeMicros: 9, outcome: .ok, status: 200, durationMicros: 9, ttfbMicros: nil,
                     usage: nil, droppedEvents: 2),
                 #"{"kind":"end","x":"e","t_us":9,"outcome":"ok","status":200,"duration_us":9,"ttfb_us":null,"#
                     + #""usage":null,"dropped_events":2}"#

@@ -17,7 +17,7 @@ import Wire
         let events = (0..<400).map { index in
             let noise = (0..<6).map { _ in String(generator.next(), radix: 16) }.joined()
             return CassetteEvent.diagnostic(
-                exchange: "r\(index % 7)", timeMicros: Int64(index), severity: "info", path: "/\(index)",
+                exchange: "r\(index % 7)", timeMicros: Int64(index), severity: .info, path: "/\(index)",
                 message: noise)
         }
         var largestLine = 0

@@ -32,7 +32,7 @@ func sampleLines() -> [(time: Int64, line: CassetteLine)] {
                 options: ["model_id": "claude-x", "upstream_dialect": "openai"], requestedModel: "claude-x",
                 upstreamName: "openai at 127.0.0.1:9")
         ),
-        (20, .diagnostic(severity: "debug", path: "/tools/0/cache_control", message: "dropped")),
+        (20, .diagnostic(severity: .debug, path: "/tools/0/cache_control", message: "dropped")),
         (
             30,
             .upstreamRequest(
@@ -46,12 +46,12 @@ func sampleLines() -> [(time: Int64, line: CassetteLine)] {
         (405, .clientResponse(status: 200, headers: ["content-type": "text/event-stream"], body: nil)),
         (415, .clientEvent(SSEEvent(event: "message_start", data: #"{"type":"message_start","n":1.5}"#))),
         (416, .clientEvent(SSEEvent(event: nil, data: "not json\nsecond line", id: "7", retry: 3000))),
-        (430, .error(stage: "upstream_stream", type: "api_error", message: "cut", status: nil)),
+        (430, .error(stage: .upstreamStream, type: "api_error", message: "cut", status: nil)),
         (431, .clientResponse(status: 400, headers: [:], body: [0xFF, 0x00, 0x80])),
         (
             440,
             .end(
-                outcome: "error", status: 200, durationMicros: 440, ttfbMicros: 405,
+                outcome: .error, status: 200, durationMicros: 440, ttfbMicros: 405,
                 usage: ["input_tokens": 3, "output_tokens": 5], droppedEvents: 0)
         ),
     ]

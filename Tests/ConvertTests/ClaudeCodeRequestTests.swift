@@ -36,9 +36,9 @@ import Wire
             #expect(system.hasPrefix("x-anthropic-billing-header"))
             #expect(system.contains("# Environment"), "the system-role message is merged in")
 
-            #expect(converted.diagnostics.contains { $0.path.hasSuffix("/defer_loading") && $0.severity == "debug" })
+            #expect(converted.diagnostics.contains { $0.path.hasSuffix("/defer_loading") && $0.severity == .debug })
             #expect(converted.diagnostics.contains { $0.path == "/context_management" })
-            #expect(converted.diagnostics.allSatisfy { $0.severity != "warning" }, "\(converted.diagnostics)")
+            #expect(converted.diagnostics.allSatisfy { $0.severity != .warning }, "\(converted.diagnostics)")
         }
     }
 

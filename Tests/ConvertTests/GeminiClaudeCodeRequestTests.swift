@@ -24,8 +24,8 @@ import Wire
             #expect(body["generationConfig"]?["maxOutputTokens"] == 128000)
             #expect(body["generationConfig"]?["thinkingConfig"] == ["thinkingBudget": 8192, "includeThoughts": false])
             #expect(body["contents"]?[0]?["role"] == "user")
-            #expect(converted.diagnostics.contains { $0.path == "/context_management" && $0.severity == "debug" })
-            let warnings = converted.diagnostics.filter { $0.severity == "warning" }
+            #expect(converted.diagnostics.contains { $0.path == "/context_management" && $0.severity == .debug })
+            let warnings = converted.diagnostics.filter { $0.severity == .warning }
             #expect(warnings.isEmpty, "\(warnings)")
         }
     }

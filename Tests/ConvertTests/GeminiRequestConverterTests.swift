@@ -123,8 +123,8 @@ import Wire
                     ["text": "Also this"],
                     ["text": "Result of tool call t9:\norphan"],
                 ])
-        #expect(converted.diagnostics.contains { $0.path == "/messages/2/content/3" && $0.severity == "warning" })
-        #expect(converted.diagnostics.contains { $0.path == "/messages/1" && $0.severity == "info" })
+        #expect(converted.diagnostics.contains { $0.path == "/messages/2/content/3" && $0.severity == .warning })
+        #expect(converted.diagnostics.contains { $0.path == "/messages/1" && $0.severity == .info })
     }
 
     @Test func thinkingSignaturesGoBackToTheirParts() throws {
@@ -208,11 +208,11 @@ import Wire
             converted.body["toolConfig"]
                 == ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["Write"]]])
         let diagnostics = converted.diagnostics
-        let debug = Set(diagnostics.filter { $0.severity == "debug" }.map(\.path))
+        let debug = Set(diagnostics.filter { $0.severity == .debug }.map(\.path))
         #expect(debug.isSuperset(of: ["/tools/0/input_schema/$schema", "/tools/0/input_schema/additionalProperties"]))
         #expect(debug.contains("/tools/0/cache_control"))
         #expect(debug.contains("/tools/0/input_schema/properties/path/format"))
-        let warnings = Set(diagnostics.filter { $0.severity == "warning" }.map(\.path))
+        let warnings = Set(diagnostics.filter { $0.severity == .warning }.map(\.path))
         #expect(
             warnings == [
                 "/tools/2", "/tools/0/input_schema/properties/level/enum",

@@ -8,7 +8,7 @@ import Wire
     static func run(_ chunks: [JSONValue], error: APIError? = nil) -> [JSONValue] {
         var machine = GeminiStreamTranscoder(requestedModel: "claude-test", upstreamName: "gemini")
         let output = chunks.flatMap { machine.receive(chunk: $0) }
-        return output + machine.finish(error: error)
+        return (output + machine.finish(error: error)).map(\.payload)
     }
 
     static func chunk(_ parts: [JSONValue], finish: String? = nil, usage: JSONValue? = nil) -> JSONValue {

@@ -98,8 +98,8 @@ import Wire
         #expect(body["parallel_tool_calls"] == false)
         #expect(body["reasoning"] == ["effort": "medium", "summary": "auto"])
         #expect(body["include"] == ["reasoning.encrypted_content"])
-        #expect(converted.diagnostics.contains { $0.path == "/stop_sequences" && $0.severity == "warning" })
-        #expect(converted.diagnostics.contains { $0.path == "/messages/1/content/1" && $0.severity == "info" })
+        #expect(converted.diagnostics.contains { $0.path == "/stop_sequences" && $0.severity == .warning })
+        #expect(converted.diagnostics.contains { $0.path == "/messages/1/content/1" && $0.severity == .info })
     }
 
     @Test func streamedReasoningSignatureGoesBackAsEncryptedContent() throws {
@@ -150,7 +150,7 @@ import Wire
             #expect(body["reasoning"] == ["effort": "medium"], "display: omitted asks for no summary")
             #expect(body["store"] == false)
             #expect((body["user"]?.stringValue?.count ?? 100) <= 64)
-            let warnings = converted.diagnostics.filter { $0.severity == "warning" }
+            let warnings = converted.diagnostics.filter { $0.severity == .warning }
             #expect(warnings.isEmpty, "\(warnings)")
         }
         let second = try Self.convert(try ClaudeCodeRequestTests.requests()[1]).body["input"]?.arrayValue ?? []

@@ -8,7 +8,7 @@ import Wire
     static func run(_ events: [JSONValue], error: APIError? = nil) -> [JSONValue] {
         var machine = OpenAIResponsesStreamTranscoder(requestedModel: "claude-test", upstreamName: "gpt")
         let output = events.flatMap { machine.receive(event: $0) }
-        return output + machine.finish(error: error)
+        return (output + machine.finish(error: error)).map(\.payload)
     }
 
     static let created: JSONValue = ["type": "response.created", "response": ["id": "resp_1", "usage": nil]]

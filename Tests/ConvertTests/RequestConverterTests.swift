@@ -39,8 +39,8 @@ import Wire
                 ]))
         let messages = try #require(converted.body["messages"]?.arrayValue)
         #expect(messages == [["role": "system", "content": "A\n\nB\n\nC\n\nD"], ["role": "user", "content": "Hi"]])
-        #expect(converted.diagnostics.contains { $0.path == "/system/1/cache_control" && $0.severity == "debug" })
-        #expect(converted.diagnostics.contains { $0.path == "/messages/1" && $0.severity == "info" })
+        #expect(converted.diagnostics.contains { $0.path == "/system/1/cache_control" && $0.severity == .debug })
+        #expect(converted.diagnostics.contains { $0.path == "/messages/1" && $0.severity == .info })
         let stringSystem = try Self.convert(Self.request(["system": "S"]))
         #expect(stringSystem.body["messages"]?[0] == ["role": "system", "content": "S"])
     }
@@ -94,9 +94,9 @@ import Wire
                 ])
         #expect(converted.body["tool_choice"] == "required")
         #expect(converted.body["parallel_tool_calls"] == false)
-        let debug = converted.diagnostics.filter { $0.severity == "debug" }.map(\.path)
+        let debug = converted.diagnostics.filter { $0.severity == .debug }.map(\.path)
         #expect(debug == ["/tools/0/cache_control", "/tools/1/defer_loading"])
-        #expect(converted.diagnostics.contains { $0.path == "/tools/2" && $0.severity == "warning" })
+        #expect(converted.diagnostics.contains { $0.path == "/tools/2" && $0.severity == .warning })
     }
 
     @Test func toolChoiceVariants() throws {
@@ -212,7 +212,7 @@ import Wire
                 ["role": "user", "content": [["type": "tool_result", "tool_use_id": "gone", "content": "r"]]]
             ]))
         #expect(converted.body["messages"]?[0] == ["role": "user", "content": "Result of tool call gone:\nr"])
-        #expect(converted.diagnostics.map(\.severity) == ["warning"])
+        #expect(converted.diagnostics.map(\.severity) == [.warning])
     }
 
     @Test func samplingStopAndUserFields() throws {
@@ -233,7 +233,7 @@ import Wire
     @Test func droppedFieldPathsAreJSONPointers() throws {
         let converted = try Self.convert(Self.request(["context_management": [:], "a/b~c": 1]))
         #expect(converted.diagnostics.map(\.path) == ["/context_management", "/a~1b~0c"])
-        #expect(converted.diagnostics.allSatisfy { $0.severity == "debug" })
+        #expect(converted.diagnostics.allSatisfy { $0.severity == .debug })
     }
 
     @Test func longUserIDsAreHashedStably() throws {

@@ -31,7 +31,16 @@ func transcode(_ chunks: [JSONValue], done: Bool = true, error: APIError? = nil)
     var machine = OpenAIChatStreamTranscoder(requestedModel: "claude-test", upstreamName: "test")
     var output = chunks.flatMap { machine.receive(chunk: $0) }
     if done { output += machine.receiveDone() }
-    return output + machine.finish(error: error)
+    return (output + machine.finish(error: error)).map(\.payload)
+}
+
+/// Tests read a pivot event by its Anthropic payload's members.
+extension AnthropicStreamEvent {
+    subscript(key: String) -> JSONValue? { payload[key] }
+}
+
+func violations(_ events: [AnthropicStreamEvent]) -> [String] {
+    violations(events.map(\.sseEvent))
 }
 
 /// Payloads as the SSE events the converter would send.
@@ -122,6 +131,10 @@ struct AssembledMessage {
                 break
             }
         }
+    }
+
+    init(_ events: [AnthropicStreamEvent]) {
+        self.init(events.map(\.payload))
     }
 
     init(_ events: [SSEEvent]) {

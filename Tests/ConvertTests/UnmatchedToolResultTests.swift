@@ -24,7 +24,7 @@ import Wire
         let converted = try RequestConverter.convert(anthropicRequest: Self.request, route: route)
         #expect(
             converted.diagnostics.contains {
-                $0.path == "/messages/0/content/0" && $0.severity == "warning"
+                $0.path == "/messages/0/content/0" && $0.severity == .warning
                     && $0.message == "tool_result for t9 answers \(unanswered); sent as text"
             })
         #expect(converted.body.serializedString().contains(JSONValue.string(text).serializedString()))

@@ -7,31 +7,6 @@ import Testing
 
 @testable import Proxy
 
-/// The stages the proxy records on `error` lines are exactly the ones the
-/// cassette format documents.
-@Suite struct ErrorStageTests {
-    /// The stage names listed under `error` in CassetteEvent.swift's doc
-    /// comment (`///   - \`name\`: ...` lines).
-    static func documentedStages() throws -> [String] {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/Cassette/CassetteEvent.swift")
-        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n")
-        let start = try #require(lines.firstIndex { $0.hasPrefix("/// - `error`:") })
-        var stages: [String] = []
-        for line in lines[(start + 1)...] {
-            if line.hasPrefix("/// - ") || !line.hasPrefix("///") { break }
-            if let match = line.wholeMatch(of: /\/\/\/   - `([a-z_]+)`:.*/) { stages.append(String(match.1)) }
-        }
-        return stages
-    }
-
-    @Test func everyStageIsDocumentedAndNothingElse() throws {
-        let documented = try Self.documentedStages()
-        #expect(!documented.isEmpty)
-        #expect(documented == Exchange.Stage.allCases.map(\.rawValue))
-    }
-}
-
 /// Each stage, reached through the running proxy, is the one recorded.
 @Suite struct RecordedErrorStageTests {
     private struct Recorded {
@@ -90,7 +65,7 @@ import Testing
                 }
             }
         }
-        #expect(Set(ids.keys) == Set(Exchange.Stage.allCases.map(\.rawValue)), "every stage is reached")
+        #expect(Set(ids.keys) == Set(CassetteStage.allCases.map(\.rawValue)), "every stage is reached")
         for (stage, id) in ids {
             #expect(recorded[id]?.stages == [stage], "\(stage)")
             #expect(recorded[id]?.outcome == (stage == "client" ? "client_cancelled" : "error"), "\(stage)")

@@ -114,18 +114,20 @@ import Wire
                 == (try JSONValue(parsing: bodies["plain"]!)))
         #expect(only(.end, in: plain).first?["usage"]?["input_tokens"] == 5)
 
-        func expectError(_ label: String, stage: String, status: Int64, outcome: String = "error") {
+        func expectError(
+            _ label: String, stage: CassetteStage, status: Int64, outcome: CassetteOutcome = .error
+        ) {
             let events = recorded[id[label]!]
             let error = only(.error, in: events).first
-            #expect(error?["stage"] == .string(stage), "\(label)")
+            #expect(error?["stage"] == .string(stage.rawValue), "\(label)")
             #expect(error?["status"] == .int(status), "\(label)")
-            #expect(only(.end, in: events).first?["outcome"] == .string(outcome), "\(label)")
+            #expect(only(.end, in: events).first?["outcome"] == .string(outcome.rawValue), "\(label)")
         }
-        expectError("429", stage: "upstream_response", status: 429)
+        expectError("429", stage: .upstreamResponse, status: 429)
         #expect(only(.upstreamResponse, in: recorded[id["429"]!]).first?["status"] == 429)
         let headers429 = only(.clientResponse, in: recorded[id["429"]!]).first?["headers"]?.objectValue
         #expect(headers429?.first { $0.key.lowercased() == "retry-after" }?.value == "3")
-        expectError("refused", stage: "upstream_connect", status: 502)
+        expectError("refused", stage: .upstreamConnect, status: 502)
         // upstream_name is exactly the name in the proxy's error messages.
         let refusedName = only(.route, in: recorded[id["refused"]!]).first?["upstream_name"]?.stringValue
         #expect(refusedName == "down (http://127.0.0.1:1)")
@@ -136,12 +138,12 @@ import Wire
         #expect(
             only(.error, in: recorded[id["429"]!]).first?["message"]?.stringValue?.hasPrefix(
                 "upstream gpt (\(stubBase)/v1) returned HTTP 429") == true)
-        expectError("cut", stage: "upstream_stream", status: 502)
+        expectError("cut", stage: .upstreamStream, status: 502)
         #expect(only(.clientEvent, in: recorded[id["cut"]!]).last?["event"] == "error")
-        expectError("badJSON", stage: "client_request", status: 400)
+        expectError("badJSON", stage: .clientRequest, status: 400)
         #expect(only(.clientRequest, in: recorded[id["badJSON"]!]).first?.bodyBytes == Array("{\"model\": ".utf8))
-        expectError("unknownModel", stage: "route", status: 404)
-        expectError("unknownPath", stage: "client_request", status: 404)
+        expectError("unknownModel", stage: .route, status: 404)
+        expectError("unknownPath", stage: .clientRequest, status: 404)
         let unknownPath = only(.clientRequest, in: recorded[id["unknownPath"]!]).first
         #expect(unknownPath?["path"] == "/v2/nope")
         #expect(unknownPath?["body"] == ["hello": "world"])

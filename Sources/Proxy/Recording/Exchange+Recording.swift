@@ -85,8 +85,8 @@ extension Exchange {
         recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
     }
 
-    func recordError(_ error: APIError, stage: Stage) {
-        record(.error(stage: stage.rawValue, type: error.type, message: error.message, status: error.status))
+    func recordError(_ error: APIError, stage: CassetteStage) {
+        record(.error(stage: stage, type: error.type, message: error.message, status: error.status))
     }
 
     /// The client went away mid-answer: a `client` error and the `end`
@@ -94,16 +94,16 @@ extension Exchange {
     func recordClientGone(status: Int, usage: JSONValue?) {
         guard recording != nil, claimEnd() else { return }
         recordError(ExchangeMiddleware.clientGone, stage: .client)
-        writeEnd(outcome: "client_cancelled", status: status, usage: usage)
+        writeEnd(outcome: .clientCancelled, status: status, usage: usage)
     }
 
     /// The `end` line, once per exchange.
-    func recordEnd(outcome: String, status: Int?, usage: JSONValue?) {
+    func recordEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
         guard recording != nil, claimEnd() else { return }
         writeEnd(outcome: outcome, status: status, usage: usage)
     }
 
-    private func writeEnd(outcome: String, status: Int?, usage: JSONValue?) {
+    private func writeEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
         guard let recording else { return }
         let now = elapsedMicros
         recording.recorder.record(

@@ -1,3 +1,4 @@
+import Cassette
 import Foundation
 import Synchronization
 import Wire
@@ -6,38 +7,8 @@ import Wire
 /// the answer: its id, its clock, where it has got to, and (when recording)
 /// the cassette it is written to.
 final class Exchange: Sendable {
-    /// Where an exchange is; an error is recorded with the stage it
-    /// happened in, as the `error` line's `stage`. These are the only
-    /// stages; Sources/Cassette/CassetteEvent.swift documents each (a test
-    /// keeps that list and this one alike).
-    enum Stage: String, Sendable, CaseIterable {
-        /// Reading and checking the client's request (malformed JSON, a
-        /// missing field, a body over the limit, an unknown endpoint).
-        case clientRequest = "client_request"
-        /// No config entry serves the requested model.
-        case route
-        /// The request or the upstream's answer could not be converted.
-        case conversion
-        /// No response head from the upstream: refused, unreachable, or too slow.
-        case upstreamConnect = "upstream_connect"
-        /// The upstream's HTTP error status, or a non-streamed body that
-        /// could not be read or is not JSON.
-        case upstreamResponse = "upstream_response"
-        /// The connection to the upstream failed mid-stream.
-        case upstreamStream = "upstream_stream"
-        /// The upstream reported an error inside its stream (an error
-        /// event, or data that is not JSON); the stream itself went on.
-        case upstreamStreamEvent = "upstream_stream_event"
-        /// The upstream ended its stream cleanly but before the message was
-        /// complete. Kept apart from ``upstreamStream`` because a replay
-        /// must then finish the stream with no transport error, as the proxy did.
-        case upstreamStreamEnd = "upstream_stream_end"
-        /// The client went away before its answer was complete.
-        case client
-    }
-
     private struct State {
-        var stage = Stage.clientRequest
+        var stage = CassetteStage.clientRequest
         var clientRequestRecorded = false
         var firstByteMicros: Int64?
         var streaming = false
@@ -71,7 +42,9 @@ final class Exchange: Sendable {
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
     }
 
-    var stage: Stage {
+    /// Where the exchange is; an error is recorded with the stage it
+    /// happened in, as the `error` line's `stage`.
+    var stage: CassetteStage {
         get { state.withLock { $0.stage } }
         set { state.withLock { $0.stage = newValue } }
     }

@@ -35,7 +35,7 @@ struct ExchangeMiddleware: RouterMiddleware {
             response.headers[.requestID] = exchange.id
             if !exchange.isStreaming {
                 let status = Int(response.status.code)
-                exchange.recordEnd(outcome: status < 400 ? "ok" : "error", status: status, usage: exchange.usage)
+                exchange.recordEnd(outcome: status < 400 ? .ok : .error, status: status, usage: exchange.usage)
             }
             return response
         } catch {
@@ -51,7 +51,7 @@ struct ExchangeMiddleware: RouterMiddleware {
             }
             exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
             let response = exchange.errorResponse(apiError)
-            exchange.recordEnd(outcome: cancelled ? "client_cancelled" : "error", status: apiError.status, usage: nil)
+            exchange.recordEnd(outcome: cancelled ? .clientCancelled : .error, status: apiError.status, usage: nil)
             return response
         }
     }

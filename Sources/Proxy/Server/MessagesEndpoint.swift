@@ -19,7 +19,7 @@ struct MessagesEndpoint: Sendable {
         exchange.stage = .conversion
         let converted = try RequestConverter.convert(anthropicRequest: body, route: options)
         for diagnostic in converted.diagnostics {
-            let level: Logger.Level = diagnostic.severity == "warning" ? .warning : .debug
+            let level: Logger.Level = diagnostic.severity == .warning ? .warning : .debug
             context.logger.log(level: level, "conversion: \(diagnostic.path): \(diagnostic.message)")
         }
         exchange.recordDiagnostics(converted.diagnostics)

@@ -43,19 +43,18 @@ extension UpstreamCall {
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
         var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
         var failure: APIError?
-        // An error the upstream reported inside its stream (an error event,
-        // or data that is not JSON), which the converter turned into the
-        // client's error frame.
-        var reported: APIError?
         exchange.stage = .upstreamStream
         do {
             for try await chunk in body {
                 exchange.recordUpstreamChunk(chunk)
+                let hadError = converter.reportedError != nil
                 let events = converter.receive(chunk.readableBytesView)
                 guard !events.isEmpty else { continue }
-                if reported == nil, let frame = events.first(where: { $0.event == "error" }) {
-                    reported = Self.error(in: frame)
-                    exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEvent)
+                // An error the upstream reported inside its stream (an error
+                // event, or data that is not JSON), which the converter
+                // turned into the client's error frame.
+                if !hadError, let error = converter.reportedError {
+                    exchange.recordError(error, stage: .upstreamStreamEvent)
                 }
                 try await write(Self.encode(events), to: &writer)
                 exchange.recordClientEvents(events)
@@ -74,9 +73,10 @@ extension UpstreamCall {
             exchange.recordError(streamError, stage: .upstreamStream)
             failure = streamError
         }
+        let reportedBefore = converter.reportedError != nil
         let tail = converter.finish(error: failure)
-        if failure == nil, let frame = tail.first(where: { $0.event == "error" }) {
-            exchange.recordError(Self.error(in: frame), stage: .upstreamStreamEnd)
+        if failure == nil, !reportedBefore, let error = converter.reportedError {
+            exchange.recordError(error, stage: .upstreamStreamEnd)
         }
         // Error lines go in before the client sees the error frame, and the
         // end before the client sees the end of the stream: whoever reads
@@ -86,35 +86,9 @@ extension UpstreamCall {
             try await writer.write(Self.encode(tail))
             exchange.recordClientEvents(tail)
         }
-        let failed = failure != nil || reported != nil || tail.contains { $0.event == "error" }
-        exchange.recordEnd(outcome: failed ? "error" : "ok", status: 200, usage: converter.usage)
+        let failed = failure != nil || converter.reportedError != nil
+        exchange.recordEnd(outcome: failed ? .error : .ok, status: 200, usage: converter.usage)
         try await writer.finish(nil)
-    }
-
-    /// The error an `error` frame reports, for the cassette. The client got
-    /// a 200 head before it; `status` is the one the error's type stands
-    /// for, as a non-streamed answer would have had it.
-    private static func error(in frame: SSEEvent) -> APIError {
-        let body = try? JSONValue(parsing: frame.data)
-        let type = body?["error"]?["type"]?.stringValue ?? "api_error"
-        return APIError(
-            status: status(forErrorType: type), type: type,
-            message: body?["error"]?["message"]?.stringValue ?? frame.data)
-    }
-
-    private static func status(forErrorType type: String) -> Int {
-        switch type {
-        case "invalid_request_error": 400
-        case "authentication_error": 401
-        case "billing_error": 402
-        case "permission_error": 403
-        case "not_found_error": 404
-        case "request_too_large": 413
-        case "rate_limit_error": 429
-        case "timeout_error": 504
-        case "overloaded_error": 529
-        default: 502
-        }
     }
 
     private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {

@@ -52,7 +52,7 @@ public struct StubReply: Sendable, Hashable {
     public init?(exchange: Exchange) {
         guard let request = exchange.upstreamRequest else { return nil }
         let start = request.timeMicros ?? 0
-        let upstreamErrors = exchange.errors.filter { $0["stage"]?.stringValue?.hasPrefix("upstream") == true }
+        let upstreamErrors = exchange.errors.filter { $0.stage?.isUpstream == true }
         guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
             guard let failure = upstreamErrors.first else { return nil }
             self.status = nil

@@ -80,7 +80,7 @@ public struct ExchangeVerifier: Sendable {
             events += converter.finish(error: Self.streamFailure(exchange))
             let recorded = exchange.clientEvents.compactMap(\.sseEvent)
             // A client that hung up saw only a prefix of the stream.
-            if exchange.end?["outcome"]?.stringValue == "client_cancelled", events.count > recorded.count {
+            if exchange.end?.outcome == .clientCancelled, events.count > recorded.count {
                 events.removeLast(events.count - recorded.count)
             }
             result.replayed.clientEvents = events
@@ -157,7 +157,7 @@ public struct ExchangeVerifier: Sendable {
 
     /// The failure that cut a recorded stream, as the proxy reported it.
     static func streamFailure(_ exchange: Exchange) -> APIError? {
-        guard let line = exchange.errors.first(where: { $0["stage"]?.stringValue == "upstream_stream" }) else {
+        guard let line = exchange.errors.first(where: { $0.stage == .upstreamStream }) else {
             return nil
         }
         return APIError(

@@ -72,7 +72,7 @@ enum ConvertedExchange {
         }
         lines.append(
             .end(
-                exchange: id, timeMicros: time + 3, outcome: "ok", status: 200, durationMicros: time + 3,
+                exchange: id, timeMicros: time + 3, outcome: .ok, status: 200, durationMicros: time + 3,
                 ttfbMicros: 1001,
                 usage: converter.usage, droppedEvents: 0))
         return lines

@@ -1,0 +1,39 @@
+import Wire
+
+/// What a `content_block_delta` adds to the open block.
+public enum BlockDelta: Sendable, Hashable {
+    case text(String)
+    case thinking(String)
+    /// The signature of the open thinking block, sent just before it closes.
+    case signature(String)
+    /// A fragment of a tool call's input, JSON text that may be cut anywhere.
+    case inputJSON(String)
+    /// Citations and anything newer, kept whole.
+    case unknown(JSONValue)
+
+    public init(json: JSONValue) {
+        switch (json["type"]?.stringValue, json) {
+        case ("text_delta", let delta) where delta["text"]?.stringValue != nil:
+            self = .text(delta["text"]!.stringValue!)
+        case ("thinking_delta", let delta) where delta["thinking"]?.stringValue != nil:
+            self = .thinking(delta["thinking"]!.stringValue!)
+        case ("signature_delta", let delta) where delta["signature"]?.stringValue != nil:
+            self = .signature(delta["signature"]!.stringValue!)
+        case ("input_json_delta", let delta) where delta["partial_json"]?.stringValue != nil:
+            self = .inputJSON(delta["partial_json"]!.stringValue!)
+        default:
+            self = .unknown(json)
+        }
+    }
+
+    /// The delta as Anthropic writes it.
+    public var json: JSONValue {
+        switch self {
+        case .text(let text): ["type": "text_delta", "text": .string(text)]
+        case .thinking(let text): ["type": "thinking_delta", "thinking": .string(text)]
+        case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
+        case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
+        case .unknown(let json): json
+        }
+    }
+}
