@@ -42,24 +42,71 @@ public enum RequestConverter {
     }
 
     private static func anthropicPassthrough(_ request: JSONObject, route: RouteOptions) -> ConvertedRequest {
+        passthrough(request, dialect: .anthropic, route: route)
+    }
+
+    /// A client's body for an upstream of its own dialect, key order kept:
+    /// only the model (in the body, for all but Gemini, whose model is in
+    /// the URL) replaced, the output cap applied, the route's `temperature`
+    /// set and its `extra_body` merged.
+    public static func passthrough(_ request: JSONObject, dialect: Dialect, route: RouteOptions) -> ConvertedRequest {
         var body = request
         var diagnostics: [ConversionDiagnostic] = []
-        body["model"] = .string(route.upstreamModel)
-        if let cap = route.maxTokensCap, let requested = body["max_tokens"]?.intValue, requested > cap {
-            body["max_tokens"] = .int(Int64(cap))
-            diagnostics.append(.info("/max_tokens", "max_tokens \(requested) capped to the route's \(cap)"))
+        if dialect != .gemini { body["model"] = .string(route.upstreamModel) }
+        if let cap = route.maxTokensCap {
+            for path in Self.outputCapPaths(dialect) {
+                guard let requested = body[path: path]?.intValue, requested > cap else { continue }
+                body[path: path] = .int(Int64(cap))
+                let pointer = "/" + path.joined(separator: "/")
+                diagnostics.append(.info(pointer, "\(path.last ?? "") \(requested) capped to the route's \(cap)"))
+            }
         }
         if let temperature = route.temperature {
-            body["temperature"] = .double(temperature)
+            body[path: dialect == .gemini ? ["generationConfig", "temperature"] : ["temperature"]] = .double(
+                temperature)
         }
         if route.reasoningEffort != nil {
-            diagnostics.append(
-                .info("/", "the route's reasoning_effort has no Anthropic field and is not applied"))
+            let message =
+                dialect == .anthropic
+                ? "the route's reasoning_effort has no Anthropic field and is not applied"
+                : "the route's reasoning_effort is not applied to a request passed through unconverted"
+            diagnostics.append(.info("/", message))
         }
         if let extraBody = route.extraBody {
             body.merge(extraBody)
         }
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    /// Where each dialect's request caps its output tokens.
+    private static func outputCapPaths(_ dialect: Dialect) -> [[String]] {
+        switch dialect {
+        case .anthropic: [["max_tokens"]]
+        case .openai: [["max_tokens"], ["max_completion_tokens"]]
+        case .openaiResponses: [["max_output_tokens"]]
+        case .gemini: [["generationConfig", "maxOutputTokens"]]
+        }
+    }
+}
+
+extension JSONObject {
+    /// The member at a path of keys; setting creates the objects on the way.
+    subscript(path path: [String]) -> JSONValue? {
+        get {
+            guard let first = path.first else { return nil }
+            guard path.count > 1 else { return self[first] }
+            return self[first]?.objectValue?[path: Array(path.dropFirst())]
+        }
+        set {
+            guard let first = path.first else { return }
+            guard path.count > 1 else {
+                self[first] = newValue
+                return
+            }
+            var nested = self[first]?.objectValue ?? [:]
+            nested[path: Array(path.dropFirst())] = newValue
+            self[first] = .object(nested)
+        }
     }
 }
 

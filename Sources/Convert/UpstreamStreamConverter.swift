@@ -15,6 +15,9 @@ public struct UpstreamStreamConverter: Sendable {
     private enum Transcoder: Sendable {
         case payloads(any UpstreamPayloadTranscoder)
         case anthropic(AnthropicStreamRelay)
+        /// A client of the upstream's own (non-Anthropic) dialect: frames go
+        /// out as they came.
+        case passthrough
         /// Held only while a transcoder is taken out to be mutated, so it is
         /// uniquely referenced and its buffers are not copied on write.
         case vacant
@@ -50,6 +53,16 @@ public struct UpstreamStreamConverter: Sendable {
         }
     }
 
+    /// For a client that speaks the route's own dialect: each upstream
+    /// frame is relayed as it came (parsed and written again, so a frame cut
+    /// across chunks goes out whole); an error the upstream reports in its
+    /// stream is noted as ``reportedError``.
+    public init(passthroughFor route: RouteOptions) {
+        upstreamName = route.modelID
+        encoder = nil
+        transcoder = .passthrough
+    }
+
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var output: [SSEEvent] = []
         for event in parser.parse(bytes) { handle(event, into: &output) }
@@ -72,6 +85,11 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .vacant
             relayed(relay.finish(error: error), error: relay.error, into: &output)
             transcoder = .anthropic(relay)
+        case .passthrough:
+            if let error {
+                if reportedError == nil { reportedError = error }
+                output.append(SSEEvent(event: nil, data: error.rendered(in: .openai).serializedString()))
+            }
         case .vacant:
             break
         }
@@ -83,7 +101,7 @@ public struct UpstreamStreamConverter: Sendable {
         switch transcoder {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
-        case .vacant: nil
+        case .passthrough, .vacant: nil
         }
     }
 
@@ -97,9 +115,30 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .vacant
             relayed(relay.receive(event), error: relay.error, into: &output)
             transcoder = .anthropic(relay)
+        case .passthrough:
+            if reportedError == nil, event.event == "error" || event.data.contains("\"error\"") {
+                reportedError = Self.passedThroughError(event, upstreamName: upstreamName)
+            }
+            output.append(event)
         case .vacant:
             break
         }
+    }
+
+    /// The error a passed-through frame reports, if it is one: an `error`
+    /// member (OpenAI, Gemini) or an `error` event (Responses).
+    private static func passedThroughError(_ event: SSEEvent, upstreamName: String) -> APIError? {
+        guard let payload = try? JSONValue(parsing: event.data) else { return nil }
+        let error: JSONValue
+        if let member = payload["error"], !member.isNull {
+            error = member
+        } else if event.event == "error" {
+            error = payload
+        } else {
+            return nil
+        }
+        let message = error["message"]?.stringValue ?? error.serializedString()
+        return APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) reported: \(message)")
     }
 
     private mutating func write(_ events: [AnthropicStreamEvent], into output: inout [SSEEvent]) {

@@ -22,13 +22,14 @@ extension Exchange {
             status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: value.serialized()))
     }
 
-    /// An error in Anthropic's shape, with `retry-after` passed on when the
+    /// An error in the client's dialect's shape, with `retry-after` passed on when the
     /// upstream sent one.
     func errorResponse(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
         return response(
-            status: error.status, headers: headers, body: ByteBuffer(bytes: error.rendered(in: .anthropic).serialized())
+            status: error.status, headers: headers,
+            body: ByteBuffer(bytes: error.rendered(in: clientDialect).serialized())
         )
     }
 

@@ -1,4 +1,5 @@
 import Cassette
+import Convert
 import Foundation
 import Synchronization
 import Wire
@@ -14,6 +15,7 @@ final class Exchange: Sendable {
         var streaming = false
         var ended = false
         var usage: JSONValue?
+        var clientDialect = Dialect.anthropic
     }
 
     /// Sent as `request-id`, recorded as the cassette's `x`.
@@ -60,6 +62,12 @@ final class Exchange: Sendable {
     var usage: JSONValue? {
         get { state.withLock { $0.usage } }
         set { state.withLock { $0.usage = newValue } }
+    }
+
+    /// The dialect the client speaks, whose shape its errors take.
+    var clientDialect: Dialect {
+        get { state.withLock { $0.clientDialect } }
+        set { state.withLock { $0.clientDialect = newValue } }
     }
 
     /// Notes the first byte of the answer, once.

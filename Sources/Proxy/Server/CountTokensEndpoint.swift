@@ -29,7 +29,10 @@ struct CountTokensEndpoint: Sendable {
         }
         body["model"] = .string(options.upstreamModel)
         let call = UpstreamCall(
-            entry: route.entry, options: options, requestedModel: model, client: upstream, exchange: exchange,
+            entry: route.entry, options: options,
+            request: try ClientRequest(
+                endpoint: ClientEndpoint(dialect: .anthropic, operation: .countTokens), body: body),
+            client: upstream, exchange: exchange,
             logger: context.logger)
         let upstreamBody = body.serialized()
         let upstreamRequest = UpstreamRequest.make(

@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 
 /// Wraps every request: finds the client's connection (for hang-up
-/// cancellation), attaches the recorder, turns every error into Anthropic's
-/// error shape, logs requests for endpoints the proxy does not have, and
+/// cancellation), attaches the recorder, turns every error into the client
+/// dialect's error shape, logs requests for endpoints the proxy does not have, and
 /// ends the exchange for answers that are not streams.
 struct ExchangeMiddleware: RouterMiddleware {
     typealias Context = ProxyRequestContext
@@ -25,6 +25,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 startedAtDate: context.exchange.startedAtDate, recording: recording)
         }
         let exchange = context.exchange
+        exchange.clientDialect = Dialect(clientPath: request.uri.path)
         if ![.post, .put, .patch].contains(request.method) {
             exchange.recordClientRequest(
                 method: request.method.rawValue, path: request.uri.path, query: request.uri.query,

@@ -16,7 +16,7 @@ struct ModelsEndpoint: Sendable {
     func list(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let models = router.modelIDs.map { Self.model(id: $0, displayName: $0) }
         let answer: JSONValue = [
-            "data": .array(models), "has_more": false,
+            "object": "list", "data": .array(models), "has_more": false,
             "first_id": router.modelIDs.first.map(JSONValue.string) ?? .null,
             "last_id": router.modelIDs.last.map(JSONValue.string) ?? .null,
         ]
@@ -31,7 +31,32 @@ struct ModelsEndpoint: Sendable {
         return context.exchange.json(Self.model(id: id, displayName: name))
     }
 
+    /// `GET /openai/v1/models`: OpenAI's list shape.
+    func openAIList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let models: [JSONValue] = router.modelIDs.map {
+            ["id": .string($0), "object": "model", "created": 0, "owned_by": "switchboard"]
+        }
+        return context.exchange.json(["object": "list", "data": .array(models)])
+    }
+
+    /// `GET /v1beta/models`: Gemini's list shape, each model named
+    /// `models/{id}` with the methods the proxy serves for it.
+    func geminiList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let models: [JSONValue] = router.modelIDs.map {
+            [
+                "name": .string("models/" + $0), "displayName": .string($0),
+                "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
+            ]
+        }
+        return context.exchange.json(["models": .array(models)])
+    }
+
+    /// An Anthropic model entry that also carries OpenAI's fields, so both
+    /// SDKs' `models.list()` parse the same answer.
     private static func model(id: String, displayName: String) -> JSONValue {
-        ["type": "model", "id": .string(id), "display_name": .string(displayName), "created_at": .string(createdAt)]
+        [
+            "type": "model", "id": .string(id), "display_name": .string(displayName), "created_at": .string(createdAt),
+            "object": "model", "created": 0, "owned_by": "switchboard",
+        ]
     }
 }

@@ -107,17 +107,31 @@ public struct ProxyServer: Sendable {
 
     private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
         let modelRouter = ModelRouter(config: config)
-        let messages = MessagesEndpoint(router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let generate = GenerateEndpoint(router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let countTokens = CountTokensEndpoint(
             router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(router: modelRouter)
-        // Clients configured with an `/anthropic` base URL (as for providers
-        // that host several APIs) find the same endpoints there.
+        // Clients configured with a prefixed base URL (`/anthropic`,
+        // `/openai`, `/gemini`, as tizee/anthropic-proxy serves them) find
+        // the same endpoints there.
         for prefix in ["/v1", "/anthropic/v1"] {
-            router.post(RouterPath("\(prefix)/messages"), use: messages.handle)
+            router.post(RouterPath("\(prefix)/messages"), use: generate.handle)
             router.post(RouterPath("\(prefix)/messages/count_tokens"), use: countTokens.handle)
             router.get(RouterPath("\(prefix)/models"), use: models.list)
             router.get(RouterPath("\(prefix)/models/**"), use: models.get)
+        }
+        for prefix in ["/v1", "/openai/v1"] {
+            router.post(RouterPath("\(prefix)/chat/completions"), use: generate.handle)
+            router.post(RouterPath("\(prefix)/responses"), use: generate.handle)
+        }
+        router.get("/openai/v1/models", use: models.openAIList)
+        // Gemini's `models/{model}:method`; `/v1/models/...` is google-genai's
+        // path when it is given a base URL.
+        for prefix in ["/v1beta", "/gemini/v1beta", "/v1", "/gemini/v1"] {
+            router.post(RouterPath("\(prefix)/models/**"), use: generate.handle)
+        }
+        for prefix in ["/v1beta", "/gemini/v1beta", "/gemini/v1"] {
+            router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
         }
         router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
     }

@@ -20,7 +20,11 @@ extension UpstreamCall {
     /// in `message_start`, a repeated `message_start` dropped), so a replay
     /// through `log-replay verify` reproduces what the client got.
     func streamingResponse(_ response: HTTPClientResponse, connection: ClientConnection?) -> Response {
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        let jsonArray = request.endpoint.jsonArrayStream
+        let headers: HTTPFields = [
+            .contentType: jsonArray ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8",
+            .cacheControl: "no-cache",
+        ]
         let call = self
         return exchange.streamingResponse(
             headers: headers,
@@ -41,7 +45,8 @@ extension UpstreamCall {
     }
 
     private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
-        var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
+        var converter = request.streamConverter(route: options)
+        var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream
         do {
@@ -56,7 +61,7 @@ extension UpstreamCall {
                 if !hadError, let error = converter.reportedError {
                     exchange.recordError(error, stage: .upstreamStreamEvent)
                 }
-                try await write(Self.encode(events), to: &writer)
+                try await write(framing.encode(events), to: &writer)
                 exchange.recordClientEvents(events)
             }
         } catch let error as ClientWriteFailed {
@@ -82,10 +87,9 @@ extension UpstreamCall {
         // end before the client sees the end of the stream: whoever reads
         // the cassette once their answer is complete finds all of it (after
         // the next flush) rather than a failed stream with no error line.
-        if !tail.isEmpty {
-            try await writer.write(Self.encode(tail))
-            exchange.recordClientEvents(tail)
-        }
+        let closing = framing.encode(tail, final: true)
+        if closing.readableBytes > 0 { try await writer.write(closing) }
+        if !tail.isEmpty { exchange.recordClientEvents(tail) }
         let failed = failure != nil || converter.reportedError != nil
         exchange.recordEnd(outcome: failed ? .error : .ok, status: 200, usage: converter.usage)
         try await writer.finish(nil)
@@ -98,11 +102,5 @@ extension UpstreamCall {
             throw ClientWriteFailed(underlying: error)
         }
         exchange.markFirstByte()
-    }
-
-    static func encode(_ events: [SSEEvent]) -> ByteBuffer {
-        var bytes: [UInt8] = []
-        for event in events { event.encode(into: &bytes) }
-        return ByteBuffer(bytes: bytes)
     }
 }

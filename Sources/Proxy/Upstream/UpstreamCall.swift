@@ -13,7 +13,8 @@ import Wire
 struct UpstreamCall: Sendable {
     let entry: ModelEntry
     let options: RouteOptions
-    let requestedModel: String
+    /// The client's request, which knows how to turn the answer into its dialect.
+    let request: ClientRequest
     let client: UpstreamClient
     let exchange: Exchange
     let logger: Logger
@@ -24,6 +25,7 @@ struct UpstreamCall: Sendable {
     static let maxErrorBody = 1 << 20
 
     var upstreamName: String { entry.upstreamName }
+    var requestedModel: String { request.model }
 
     /// Sends the request and checks the answer's status: transport failures
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
@@ -50,8 +52,9 @@ struct UpstreamCall: Sendable {
         return response
     }
 
-    /// A non-streaming answer, converted (for Anthropic-format upstreams:
-    /// only the model name, per the contract).
+    /// A non-streaming answer, converted into the client's dialect (for a
+    /// route of the client's own dialect: relayed, an Anthropic answer with
+    /// the client's model name, per the contract).
     func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
         let body: ByteBuffer
         do {
@@ -72,12 +75,11 @@ struct UpstreamCall: Sendable {
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
         exchange.stage = .conversion
-        let converted = try ResponseConverter.convert(
-            upstreamBody: json, route: options, requestedModel: requestedModel)
-        exchange.usage = converted["usage"]
-        // An Anthropic-format body the conversion left alone goes back as the
-        // upstream wrote it, byte for byte.
-        if entry.format == .anthropic, converted == json {
+        let converted = try request.clientResponse(upstreamBody: json, route: options).body
+        if request.dialect == .anthropic { exchange.usage = converted["usage"] }
+        // A body the conversion left alone goes back as the upstream wrote
+        // it, byte for byte.
+        if request.isPassthrough(options), converted == json {
             let contentType = response.headers.first(name: "content-type") ?? "application/json"
             return exchange.response(headers: [.contentType: contentType], body: body)
         }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Convert
+import Foundation
 import HTTPTypes
 import NIOCore
 
@@ -56,7 +57,8 @@ enum UpstreamRequest {
     /// the route's dialect, never in the URL: a URL ends up in logs and proxies
     /// that headers do not.
     static func make(
-        url: String, entry: ModelEntry, clientHeaders: HTTPFields, body: [UInt8], streaming: Bool
+        url: String, entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil, body: [UInt8],
+        streaming: Bool
     ) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -71,7 +73,7 @@ enum UpstreamRequest {
                 request.headers.add(name: "anthropic-version", value: "2023-06-01")
             }
         }
-        if let key = apiKey(entry: entry, clientHeaders: clientHeaders) {
+        if let key = apiKey(entry: entry, clientHeaders: clientHeaders, clientQuery: clientQuery) {
             let header = UpstreamEndpoint.keyHeader(dialect: entry.format, key: key)
             request.headers.add(name: header.name, value: header.value)
         }
@@ -82,15 +84,24 @@ enum UpstreamRequest {
         return request
     }
 
-    /// The route's key when it has one, else the client's `x-api-key`, else
-    /// the client's bearer token.
-    static func apiKey(entry: ModelEntry, clientHeaders: HTTPFields) -> String? {
+    /// The route's key when it has one, else the client's own: `x-api-key`,
+    /// `x-goog-api-key`, its bearer token, or a Gemini client's `key=` query
+    /// parameter (which goes on in a header, never a URL).
+    static func apiKey(entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil) -> String? {
         if let key = entry.apiKey { return key.value }
-        if let key = clientHeaders[HTTPField.Name("x-api-key")!], !key.isEmpty { return key }
+        for name in clientKeyHeaders {
+            if let key = clientHeaders[name], !key.isEmpty { return key }
+        }
         if let authorization = clientHeaders[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty { return String(parts[1]) }
         }
+        for parameter in (clientQuery ?? "").split(separator: "&") where parameter.hasPrefix("key=") {
+            let key = parameter.dropFirst(4)
+            if !key.isEmpty { return String(key).removingPercentEncoding ?? String(key) }
+        }
         return nil
     }
+
+    private static let clientKeyHeaders = [HTTPField.Name("x-api-key")!, HTTPField.Name("x-goog-api-key")!]
 }

@@ -34,7 +34,9 @@ public struct ExchangeVerifier: Sendable {
             result.skipped = "the route line has no readable options record"
             return result
         }
-        guard let endpoint = exchange.endpoint, endpoint.hasSuffix("/v1/messages") else {
+        guard let path = exchange.endpoint,
+            let endpoint = ClientEndpoint.parse(path: path, query: exchange.query), endpoint.operation == .generate
+        else {
             result.skipped = "\(exchange.endpoint ?? "no path") is not a converted endpoint"
             return result
         }
@@ -42,11 +44,12 @@ public struct ExchangeVerifier: Sendable {
             result.skipped = "the client request has no JSON body"
             return result
         }
-        let requestedModel = route["requested_model"]?.stringValue ?? clientBody["model"]?.stringValue ?? ""
         let comparison = OutputComparison(level: level, ignoring: ignoring)
-
+        let dialect = endpoint.dialect
+        let client: ClientRequest
         do {
-            let converted = try RequestConverter.convert(anthropicRequest: clientBody, route: options)
+            client = try ClientRequest(endpoint: endpoint, body: clientBody)
+            let converted = try client.upstreamBody(route: options)
             result.replayed.upstreamRequestBody = converted.body
             result.differences += comparison.compare(body: exchange.upstreamRequest?["body"], converted.body)
                 .map { VerifyDifference(leg: "upstream_request", $0) }
@@ -57,9 +60,9 @@ public struct ExchangeVerifier: Sendable {
                 result.differences.append(
                     VerifyDifference(
                         leg: "upstream_request", pointer: "", expected: recorded,
-                        actual: error.rendered(in: .anthropic)))
+                        actual: error.rendered(in: dialect)))
             }
-            compareError(error, with: exchange, comparison: comparison, into: &result)
+            compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
             return result
         }
 
@@ -72,9 +75,9 @@ public struct ExchangeVerifier: Sendable {
             let error = UpstreamErrorMapper.map(
                 status: status, body: Array(chunks.joined()), retryAfter: retryAfter,
                 upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
-            compareError(error, with: exchange, comparison: comparison, into: &result)
-        } else if !exchange.clientEvents.isEmpty || clientBody["stream"]?.boolValue == true {
-            var converter = UpstreamStreamConverter(route: options, requestedModel: requestedModel)
+            compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
+        } else if !exchange.clientEvents.isEmpty || client.stream {
+            var converter = client.streamConverter(route: options)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
             events += converter.finish(error: Self.streamFailure(exchange))
@@ -98,29 +101,30 @@ public struct ExchangeVerifier: Sendable {
                         message:
                             "upstream \(Self.upstreamName(route)) sent a body that is not JSON (\(error.description))")
                 }
-                let converted = try ResponseConverter.convert(
-                    upstreamBody: upstreamBody, route: options, requestedModel: requestedModel)
+                let converted = try client.clientResponse(upstreamBody: upstreamBody, route: options).body
                 result.replayed.clientStatus = status
                 result.replayed.clientResponseBody = converted
                 compareStatus(status, with: exchange, into: &result)
                 result.differences += comparison.compare(body: exchange.clientResponse?["body"], converted)
                     .map { VerifyDifference(leg: "client_response", $0) }
             } catch let error as APIError {
-                compareError(error, with: exchange, comparison: comparison, into: &result)
+                compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
             } catch {
-                compareError(.internalError("\(error)"), with: exchange, comparison: comparison, into: &result)
+                compareError(
+                    .internalError("\(error)"), dialect: dialect, with: exchange, comparison: comparison,
+                    into: &result)
             }
         }
         return result
     }
 
-    /// An error answer: its status and its Anthropic-shaped body against the
-    /// recorded client response.
+    /// An error answer: its status and its body, in the client's dialect,
+    /// against the recorded client response.
     private func compareError(
-        _ error: APIError, with exchange: Exchange, comparison: OutputComparison,
+        _ error: APIError, dialect: Dialect, with exchange: Exchange, comparison: OutputComparison,
         into result: inout ExchangeVerification
     ) {
-        let body = error.rendered(in: .anthropic)
+        let body = error.rendered(in: dialect)
         result.replayed.clientStatus = error.status
         result.replayed.clientResponseBody = body
         compareStatus(error.status, with: exchange, into: &result)

@@ -1,0 +1,85 @@
+import Wire
+
+/// A client's request in its own dialect, and every conversion its exchange
+/// needs: the upstream body for a route, the client's answer from the
+/// upstream's, and the stream converter. The proxy and `log-replay verify`
+/// both go through it, so a replay converts exactly as the proxy did.
+///
+/// A route whose format is the client's dialect is a pass-through: the body
+/// goes up with only the model, the output cap, temperature and `extra_body`
+/// changed, and the answer comes back as the upstream wrote it (an Anthropic
+/// answer with the client's model name, as before). Any other route goes
+/// through the pivot: client dialect -> Anthropic request -> route format,
+/// and back.
+public struct ClientRequest: Sendable {
+    public let endpoint: ClientEndpoint
+    public let body: JSONValue
+    /// The model the client asked for: the body's `model`, or Gemini's path.
+    public let model: String
+    public let stream: Bool
+
+    /// Reads the model and streaming; an Anthropic request is validated
+    /// whole here, as before; other dialects' bodies are checked when they
+    /// are converted.
+    public init(endpoint: ClientEndpoint, body: JSONValue) throws(APIError) {
+        guard case .object = body else { throw .invalidRequest("the request body must be a JSON object") }
+        if endpoint.dialect == .anthropic, endpoint.operation == .generate {
+            try RequestConverter.validate(anthropicRequest: body)
+        }
+        self.endpoint = endpoint
+        self.body = body
+        if let pathModel = endpoint.pathModel {
+            model = pathModel
+        } else if let model = body["model"]?.stringValue, !model.isEmpty {
+            self.model = model
+        } else {
+            throw .invalidRequest("model: field required (a string)")
+        }
+        stream = endpoint.pathStream ?? (body["stream"]?.boolValue == true)
+    }
+
+    public var dialect: Dialect { endpoint.dialect }
+
+    /// True when the route speaks the client's dialect.
+    public func isPassthrough(_ route: RouteOptions) -> Bool {
+        route.upstreamDialect == dialect
+    }
+
+    /// The client's request as an Anthropic Messages request, with what
+    /// reading it dropped.
+    public func pivotRequest() throws(APIError) -> ConvertedRequest {
+        try ClientCodec.pivotRequest(body, dialect: dialect, model: model, stream: stream)
+    }
+
+    /// The body for the route's upstream, with every diagnostic on the way.
+    public func upstreamBody(route: RouteOptions) throws(APIError) -> ConvertedRequest {
+        if isPassthrough(route), dialect != .anthropic, case .object(let object) = body {
+            return RequestConverter.passthrough(object, dialect: dialect, route: route)
+        }
+        let pivot = try pivotRequest()
+        var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
+        converted.diagnostics = pivot.diagnostics + converted.diagnostics
+        return converted
+    }
+
+    /// The client's answer from the upstream's non-streamed success body.
+    public func clientResponse(upstreamBody: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedResponse {
+        if isPassthrough(route), dialect != .anthropic {
+            return ConvertedResponse(body: upstreamBody, diagnostics: [])
+        }
+        var converted = try ResponseConverter.convertWithDiagnostics(
+            upstreamBody: upstreamBody, route: route, requestedModel: model)
+        converted.body = ClientCodec.response(converted.body, dialect: dialect, requestedModel: model)
+        return converted
+    }
+
+    /// The converter for the upstream's stream, writing the client's frames.
+    public func streamConverter(route: RouteOptions) -> UpstreamStreamConverter {
+        if isPassthrough(route), dialect != .anthropic {
+            return UpstreamStreamConverter(passthroughFor: route)
+        }
+        return UpstreamStreamConverter(
+            route: route, requestedModel: model,
+            encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body))
+    }
+}

@@ -1,0 +1,81 @@
+import Convert
+import Hummingbird
+import Logging
+import Wire
+
+/// Every generate endpoint, in every client dialect: Anthropic Messages,
+/// OpenAI Chat Completions and Responses, Gemini `generateContent` and
+/// `streamGenerateContent` (and Gemini's `countTokens`). Read the request in
+/// its dialect, route its model, convert (or pass through), call the
+/// upstream, and answer in the client's dialect.
+struct GenerateEndpoint: Sendable {
+    let router: ModelRouter
+    let upstream: UpstreamClient
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        guard let endpoint = ClientEndpoint.parse(path: request.uri.path, query: request.uri.query) else {
+            throw HTTPError(.notFound)
+        }
+        let exchange = context.exchange
+        let body = try await exchange.readClientBody(request, limit: maxBodyBytes)
+        let client = try ClientRequest(endpoint: endpoint, body: body)
+        if endpoint.operation == .countTokens { return try countTokensLocally(client, exchange: exchange) }
+        let (route, options) = try exchange.route(model: client.model, with: router)
+        exchange.stage = .conversion
+        let converted = try client.upstreamBody(route: options)
+        for diagnostic in converted.diagnostics {
+            let level: Logger.Level = diagnostic.severity == .warning ? .warning : .debug
+            context.logger.log(level: level, "conversion: \(diagnostic.path): \(diagnostic.message)")
+        }
+        exchange.recordDiagnostics(converted.diagnostics)
+        let call = UpstreamCall(
+            entry: route.entry, options: options, request: client, client: upstream, exchange: exchange,
+            logger: context.logger)
+        let upstreamBody = converted.body.serialized()
+        // The client's query means something only to an Anthropic upstream
+        // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
+        let upstreamRequest = UpstreamRequest.make(
+            url: UpstreamRequest.messagesURL(
+                for: route.entry, route: options, stream: client.stream,
+                clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
+            entry: route.entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
+            streaming: client.stream)
+        context.logger.debug(
+            "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
+
+        return try await context.cancellingOnHangup {
+            let response = try await call.send(upstreamRequest, body: upstreamBody)
+            if client.stream { return call.streamingResponse(response, connection: context.clientConnection) }
+            return try await call.bufferedResponse(response)
+        }
+    }
+
+    /// Gemini's `countTokens`: a local estimate over the request's text, as
+    /// for Anthropic clients of non-Anthropic routes, never a paid call. The
+    /// model must still be one the config routes.
+    private func countTokensLocally(_ client: ClientRequest, exchange: Exchange) throws -> Response {
+        _ = try exchange.route(model: client.model, with: router)
+        exchange.stage = .conversion
+        // countTokens may wrap the request as `generateContentRequest`.
+        var request = client
+        if let inner = client.body["generateContentRequest"], case .object = inner {
+            request = try ClientRequest(endpoint: client.endpoint, body: inner)
+        }
+        let pivot = try request.pivotRequest()
+        let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: pivot.body)
+        return exchange.json(ClientCodec.countTokensResponse(inputTokens: estimate, dialect: client.dialect))
+    }
+}
+
+extension ModelRouter {
+    /// The route for `model`, or 404 `not_found_error` listing what exists.
+    func requireRoute(model: String) throws(APIError) -> Route {
+        guard let route = route(model: model) else {
+            throw .notFound(
+                "model `\(model)` is not configured; configured models: \(modelIDs.joined(separator: ", ")) "
+                    + "(add an alias or a default in models.yaml to route other names)")
+        }
+        return route
+    }
+}

@@ -1,0 +1,31 @@
+import NIOCore
+import SSE
+
+/// How a stream's frames are written on the wire: as server-sent events, or
+/// (Gemini's `streamGenerateContent` without `alt=sse`) as the elements of
+/// one JSON array that a client parses as it grows: `[` before the first,
+/// `,` between, `]` at the end.
+struct StreamFraming {
+    let jsonArray: Bool
+    private var opened = false
+
+    init(jsonArray: Bool) {
+        self.jsonArray = jsonArray
+    }
+
+    /// `events` as bytes; with `final`, whatever closes the stream too.
+    mutating func encode(_ events: [SSEEvent], final: Bool = false) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        if !jsonArray {
+            for event in events { event.encode(into: &bytes) }
+            return ByteBuffer(bytes: bytes)
+        }
+        for event in events {
+            bytes.append(contentsOf: opened ? ",\r\n".utf8 : "[".utf8)
+            opened = true
+            bytes.append(contentsOf: event.data.utf8)
+        }
+        if final { bytes.append(contentsOf: opened ? "]".utf8 : "[]".utf8) }
+        return ByteBuffer(bytes: bytes)
+    }
+}
