@@ -1,0 +1,144 @@
+import Convert
+import TestSupport
+import Testing
+import Wire
+
+/// OpenAI, Responses and Gemini clients on routes of their own format: the
+/// body goes up with only the model and caps changed, the answer comes back
+/// as the upstream wrote it, keys go up in the route's header, and errors
+/// reach each client in its own shape.
+@Suite struct ClientDialectPassthroughTests {
+    private static let clientKey = "sk-client-passthrough"
+
+    @Test func openAIClientOnAnOpenAIRouteIsPassedThroughBothWays() async throws {
+        try await ProxyHarness.run { proxy in
+            let upstreamBody = try Fixtures.bytes(atPath: try Fixtures.path("providers/openai-chat/deepseek-text.json"))
+            proxy.stub.reply = .json(200, String(decoding: upstreamBody, as: UTF8.self))
+            let request: JSONValue = [
+                "model": "gpt", "max_completion_tokens": 50, "n": 2, "logit_bias": ["50256": -100],
+                "messages": [["role": "user", "content": "Hi"]],
+            ]
+            let reply = try await proxy.post(
+                "/openai/v1/chat/completions", json: request, headers: [("authorization", "Bearer \(Self.clientKey)")])
+            #expect(reply.status == 200)
+            #expect(reply.body == upstreamBody)
+            let sent = try #require(proxy.stub.requests.last)
+            #expect(sent.path == "/v1/chat/completions")
+            #expect(sent.header("authorization") == "Bearer \(Self.clientKey)")
+            // Key order and every field the client sent are kept; only the model changes.
+            #expect(
+                sent.bodyText
+                    == #"{"model":"upstream-gpt","max_completion_tokens":50,"n":2,"logit_bias":{"50256":-100},"#
+                    + #""messages":[{"role":"user","content":"Hi"}]}"#)
+        }
+    }
+
+    @Test func openAIStreamIsRelayedFrameForFrame() async throws {
+        try await ProxyHarness.run { proxy in
+            let bytes = try Fixtures.sseBytes(
+                chunksFile: try Fixtures.path("providers/openai-chat/deepseek-tool-call.chunks.txt"))
+            proxy.stub.reply = .eventStream(splitting: bytes)
+            let request: JSONValue = [
+                "model": "gpt", "stream": true, "messages": [["role": "user", "content": "Weather?"]],
+            ]
+            let reply = try await proxy.post("/v1/chat/completions", json: request)
+            #expect(reply.status == 200)
+            #expect(reply.text == String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    @Test func geminiClientKeyFromTheQueryGoesUpInAHeaderAndTheModelFromThePath() async throws {
+        try await ProxyHarness.run { proxy in
+            let upstreamBody = try Fixtures.bytes(atPath: try Fixtures.path("providers/gemini/google-text.json"))
+            proxy.stub.reply = .json(200, String(decoding: upstreamBody, as: UTF8.self))
+            let request: JSONValue = [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["maxOutputTokens": 30],
+            ]
+            let reply = try await proxy.post(
+                "/v1beta/models/gemini:generateContent?key=\(Self.clientKey)", json: request)
+            #expect(reply.status == 200)
+            #expect(reply.body == upstreamBody)
+            let sent = try #require(proxy.stub.requests.last)
+            #expect(sent.path == "/v1beta/models/gemini-2.5-flash:generateContent")
+            #expect(sent.query == nil)
+            #expect(sent.header("x-goog-api-key") == Self.clientKey)
+            #expect(sent.bodyText == request.serializedString())
+        }
+    }
+
+    @Test func geminiDefaultStreamIsOneJSONArrayOfTheUpstreamChunks() async throws {
+        try await ProxyHarness.run { proxy in
+            let file = try Fixtures.path("providers/gemini/google-tool-call.chunks.txt")
+            proxy.stub.reply = .eventStream(splitting: try Fixtures.sseBytes(chunksFile: file))
+            let request: JSONValue = ["contents": [["role": "user", "parts": [["text": "Weather?"]]]]]
+            let reply = try await proxy.post(
+                "/gemini/v1beta/models/gemini:streamGenerateContent", json: request,
+                headers: [("x-goog-api-key", Self.clientKey)])
+            #expect(reply.status == 200)
+            #expect(reply.headers.first(name: "content-type")?.hasPrefix("application/json") == true)
+            let sent = try #require(proxy.stub.requests.last)
+            #expect(sent.path == "/v1beta/models/gemini-2.5-flash:streamGenerateContent")
+            #expect(sent.query == "alt=sse")
+            let expected = try Fixtures.chunkPayloads(atPath: file).map { try JSONValue(parsing: $0) }
+            #expect(reply.json == .array(expected))
+        }
+    }
+
+    @Test func responsesClientOnAResponsesRouteIsPassedThrough() async throws {
+        try await ProxyHarness.run { proxy in
+            let upstreamBody = try Fixtures.bytes(
+                atPath: try Fixtures.path("providers/openai-responses/parallel-tool-call-wrapper.1.json"))
+            proxy.stub.reply = .json(200, String(decoding: upstreamBody, as: UTF8.self))
+            let reply = try await proxy.post(
+                "/v1/responses", json: ["model": "responses", "input": "Hi", "max_output_tokens": 99999])
+            #expect(reply.status == 200)
+            #expect(reply.body == upstreamBody)
+            #expect(proxy.stub.requests.last?.path == "/v1/responses")
+            #expect(
+                proxy.stub.requests.last?.bodyText == #"{"model":"gpt-5-mini","input":"Hi","max_output_tokens":99999}"#)
+        }
+    }
+
+    @Test func errorsReachEachClientInItsOwnShape() async throws {
+        try await ProxyHarness.run { proxy in
+            let openAI = try await proxy.post(
+                "/v1/chat/completions", json: ["model": "nope", "messages": [["role": "user", "content": "Hi"]]])
+            #expect(openAI.status == 404)
+            #expect(openAI.json?["error"]?["type"] == "not_found_error")
+            #expect(openAI.json?["error"]?["code"] == 404)
+            #expect(openAI.json?["type"] == nil)
+
+            let gemini = try await proxy.post(
+                "/v1beta/models/nope:generateContent", json: ["contents": [["parts": [["text": "Hi"]]]]])
+            #expect(gemini.status == 404)
+            #expect(gemini.json?["error"]?["status"] == "NOT_FOUND")
+            #expect(gemini.json?["error"]?["code"] == 404)
+
+            let upstreamError = UpstreamBodies.openAIError("bad things")
+            proxy.stub.reply = .json(400, upstreamError)
+            let relayed = try await proxy.post(
+                "/openai/v1/chat/completions", json: ["model": "gpt", "messages": [["role": "user", "content": "Hi"]]])
+            #expect(relayed.status == 400)
+            #expect(relayed.json?["error"]?["message"]?.stringValue?.contains("bad things") == true)
+
+            let missingModel = try await proxy.post("/v1/responses", json: ["input": "Hi"])
+            #expect(missingModel.status == 400)
+            #expect(missingModel.json?["error"]?["message"] == "model: field required (a string)")
+        }
+    }
+
+    @Test func modelListsComeInEachSDKsShape() async throws {
+        try await ProxyHarness.run { proxy in
+            let anthropic = try await proxy.send(.GET, "/v1/models")
+            #expect(anthropic.json?["object"] == "list")
+            #expect(anthropic.json?["data"]?[0]?["type"] == "model")
+            #expect(anthropic.json?["data"]?[0]?["object"] == "model")
+            let openAI = try await proxy.send(.GET, "/openai/v1/models")
+            #expect(
+                openAI.json?["data"]?[0] == ["id": "gpt", "object": "model", "created": 0, "owned_by": "switchboard"])
+            let gemini = try await proxy.send(.GET, "/v1beta/models")
+            #expect(gemini.json?["models"]?[0]?["name"] == "models/gpt")
+        }
+    }
+}
