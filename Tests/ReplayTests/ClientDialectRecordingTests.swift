@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Cassette
+import Foundation
+import Logging
+import NIOCore
+import Proxy
+import Replay
+import TestSupport
+import Testing
+import Wire
+
+/// Exchanges of every client dialect, recorded through the real proxy, are
+/// verified (not skipped) by `log-replay verify`, and a Gemini client's
+/// `?key=` never reaches the cassette.
+@Suite struct ClientDialectRecordingTests {
+    static let secret = "AIzaSy-client-secret-in-the-query"
+
+    /// One request of a client dialect and what the stub answers it with.
+    struct Case: Sendable {
+        var path: String
+        var body: JSONValue
+        var reply: StubHTTPServer.Reply
+    }
+
+    static func cases() throws -> [Case] {
+        let openAIStream = try Fixtures.sseBytes(
+            chunksFile: try Fixtures.path("providers/openai-chat/deepseek-tool-call.chunks.txt"))
+        let geminiStream = try Fixtures.sseBytes(
+            chunksFile: try Fixtures.path("providers/gemini/google-tool-call.chunks.txt"))
+        let geminiBody = String(
+            decoding: try Fixtures.bytes(atPath: try Fixtures.path("providers/gemini/google-tool-call.json")),
+            as: UTF8.self)
+        let responsesBody = String(
+            decoding: try Fixtures.bytes(
+                atPath: try Fixtures.path("providers/openai-responses/parallel-tool-call-wrapper.1.json")),
+            as: UTF8.self)
+        let chat: JSONValue = ["role": "user", "content": "Weather in Paris?"]
+        let geminiRequest: JSONValue = ["contents": [["role": "user", "parts": [["text": "Weather in Paris?"]]]]]
+        return [
+            Case(
+                path: "/v1/chat/completions", body: ["model": "gpt", "stream": true, "messages": [chat]],
+                reply: .eventStream(splitting: openAIStream, maxPiece: 23)),
+            Case(
+                path: "/v1beta/models/gemini:generateContent?key=\(secret)", body: geminiRequest,
+                reply: .json(200, geminiBody)),
+            Case(
+                path: "/gemini/v1beta/models/gemini:streamGenerateContent?key=\(secret)", body: geminiRequest,
+                reply: .eventStream(splitting: geminiStream, maxPiece: 19)),
+            Case(
+                path: "/openai/v1/responses", body: ["model": "responses", "input": "Weather in Paris?"],
+                reply: .json(200, responsesBody)),
+        ]
+    }
+
+    static func record(_ cases: [Case], into directory: String) async throws {
+        try await StubHTTPServer.withRunning { stub in
+            let yaml = """
+                models:
+                  - model_id: gpt
+                    model_name: up
+                    api_base: \(stub.baseURL)/v1
+                    format: openai
+                  - model_id: gemini
+                    model_name: gemini-2.5-flash
+                    api_base: \(stub.baseURL)/v1beta
+                    format: gemini
+                  - model_id: responses
+                    model_name: gpt-5-mini
+                    api_base: \(stub.baseURL)/v1
+                    format: openai-responses
+                """
+            var logger = Logger(label: "dialect-recording")
+            logger.logLevel = .critical
+            let server = ProxyServer(
+                config: try ProxyConfig.parse(yaml: yaml, file: "dialects.yaml"),
+                options: .init(host: "127.0.0.1", port: 0),
+                recording: try ExchangeRecording(directory: directory), logger: logger)
+            try await server.withRunning { port in
+                for testCase in cases {
+                    stub.reply = testCase.reply
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(testCase.path)")
+                    request.method = .POST
+                    request.headers.add(name: "content-type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: testCase.body.serialized()))
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    let body = try await response.body.collect(upTo: 16 << 20)
+                    #expect(response.status.code == 200, "\(testCase.path): \(String(buffer: body))")
+                }
+            }
+        }
+    }
+
+    @Test func everyDialectIsRecordedAndVerifiedWithoutTheQueryKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-dialects-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cases = try Self.cases()
+        try await Self.record(cases, into: directory)
+
+        let set = try CassetteLoader.load(paths: [directory])
+        let report = VerifyReport(set: set, verifier: ExchangeVerifier())
+        #expect(report.differingCount == 0, "\(report.text(verbose: true))")
+        #expect(report.matchedCount == cases.count, "\(report.text(verbose: true))")
+        #expect(report.skippedCount == 0, "\(report.text(verbose: true))")
+
+        var text = ""
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            for event in try CassetteReader.read(path: file).events {
+                text += JSONValue.object(event.fields).serializedString() + "\n"
+            }
+        }
+        #expect(text.contains("/v1beta/models/gemini:generateContent"))
+        #expect(!text.contains(Self.secret))
+    }
+}
