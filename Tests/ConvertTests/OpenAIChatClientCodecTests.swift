@@ -71,7 +71,10 @@ import Wire
                 [
                     "role": "assistant", "content": nil, "reasoning_content": "Look it up.",
                     "tool_calls": [
-                        ["id": "c1", "type": "function", "function": ["name": "weather", "arguments": "{\"city\":\"Oslo\"}"]],
+                        [
+                            "id": "c1", "type": "function",
+                            "function": ["name": "weather", "arguments": "{\"city\":\"Oslo\"}"],
+                        ],
                         ["id": "c2", "type": "function", "function": ["name": "weather", "arguments": "{broken"]],
                     ],
                 ],

@@ -121,7 +121,8 @@ import Wire
         let events: [AnthropicStreamEvent] =
             [
                 .messageStart(.init(id: "msg_9", model: "m", usage: ["input_tokens": 1])),
-                .contentBlockStart(index: 0, block: .text("")), .contentBlockDelta(index: 0, delta: .text("Let me look.")),
+                .contentBlockStart(index: 0, block: .text("")),
+                .contentBlockDelta(index: 0, delta: .text("Let me look.")),
                 .contentBlockStop(index: 0),
                 .contentBlockStart(index: 1, block: .toolUse(id: "t1", name: "weather", input: [:])),
             ] + fragments.map { .contentBlockDelta(index: 1, delta: .inputJSON($0)) } + [
