@@ -88,6 +88,7 @@ import Wire
         #expect(
             assembled.toolArguments.map { $0.isEmpty ? [:] : try? JSONValue(parsing: $0) }
                 == tools.map { $0.text.isEmpty ? [:] : try? JSONValue(parsing: $0.text) }, "\(path)")
+        #expect((anthropic.error != nil) == path.hasSuffix("openai-error.1.chunks.txt"), "\(path)")
         if let error = anthropic.error {
             #expect(whole.last?.data != "[DONE]")
             #expect(assembled.error?["message"] == error["message"], "\(path)")

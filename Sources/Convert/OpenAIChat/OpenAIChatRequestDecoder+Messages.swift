@@ -17,21 +17,21 @@ extension OpenAIChatRequestDecoder {
             guard let role = object["role"]?.stringValue else {
                 throw .invalidRequest("\(field).role is required and must be a string")
             }
-            let role_blocks: (String, [JSONValue])
+            let turn: (String, [JSONValue])
             switch role {
             case "system", "developer":
                 systemTexts += try texts(of: object["content"], field: "\(field).content", path: "/messages/\(index)")
                 continue
             case "user":
-                role_blocks = ("user", try userBlocks(object["content"], field: "\(field).content", index: index))
+                turn = ("user", try userBlocks(object["content"], field: "\(field).content", index: index))
             case "assistant":
-                role_blocks = ("assistant", try assistantBlocks(object, field: field, index: index))
+                turn = ("assistant", try assistantBlocks(object, field: field, index: index))
             case "tool":
-                role_blocks = ("user", [try toolResult(object, field: field, index: index)])
+                turn = ("user", [try toolResult(object, field: field, index: index)])
             default:
                 throw .invalidRequest("\(field).role \(role) is not one of system, developer, user, assistant, tool")
             }
-            let (anthropicRole, blocks) = role_blocks
+            let (anthropicRole, blocks) = turn
             guard !blocks.isEmpty else {
                 diagnostics.append(.info("/messages/\(index)", "message with no content; left out"))
                 continue
