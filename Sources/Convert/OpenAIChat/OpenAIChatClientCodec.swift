@@ -1,0 +1,112 @@
+import Wire
+
+/// The OpenAI Chat Completions client dialect: a client's
+/// `chat.completions` request into the Anthropic Messages pivot, and the
+/// pivot's non-streaming answer back into a `chat.completion` object.
+/// Streams are encoded by ``OpenAIChatStreamEncoder``.
+///
+/// Pure functions of their input, so the proxy and replays produce the same
+/// bytes.
+public enum OpenAIChatClientCodec {
+    /// `created` of every completion and chunk. OpenAI sends the Unix time;
+    /// a clock reading would make every replay differ from its recording, and
+    /// nothing in the Anthropic message carries a time, so a fixed, plausible
+    /// timestamp (2023-11-14) is used instead. Clients only display it.
+    public static let created: Int64 = 1_700_000_000
+
+    /// `max_tokens` when the client sets neither `max_completion_tokens` nor
+    /// `max_tokens`: OpenAI has no required cap, Anthropic does.
+    public static let defaultMaxTokens = 4_096
+
+    /// Reads an OpenAI `chat.completions` request into an Anthropic Messages
+    /// request body, with a diagnostic for every field dropped or rewritten.
+    ///
+    /// - Throws: 400 `invalid_request_error` naming the field when `model`
+    ///   or `messages` is missing, a field has the wrong JSON type, or `n`
+    ///   asks for more than one choice (the pivot has one answer per request).
+    public static func decodeRequest(_ body: JSONValue) throws(APIError) -> ConvertedRequest {
+        guard let object = body.objectValue else {
+            throw .invalidRequest("the request body must be a JSON object, got \(body.typeName)")
+        }
+        var decoder = OpenAIChatRequestDecoder(request: object)
+        return try decoder.decode()
+    }
+
+    /// An Anthropic Messages response body -> an OpenAI `chat.completion`.
+    ///
+    /// Text blocks are concatenated with nothing between them, the way a
+    /// streaming client concatenates `delta.content`, so the streamed and
+    /// non-streamed answers read the same.
+    public static func encodeResponse(_ message: JSONValue, requestedModel: String) -> JSONValue {
+        var texts: [String] = []
+        var reasoning: [String] = []
+        var toolCalls: [JSONValue] = []
+        for block in message["content"]?.arrayValue ?? [] {
+            switch ContentBlock(json: block) {
+            case .text(let text): texts.append(text)
+            case .thinking(let thinking, _): reasoning.append(thinking)
+            case .toolUse(let id, let name, let input):
+                toolCalls.append(toolCall(id: id, name: name, arguments: input.serializedString()))
+            // Encrypted reasoning and provider-run tools have no OpenAI form.
+            case .redactedThinking, .serverToolUse, .unknown: break
+            }
+        }
+        var reply: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined())]
+        if !reasoning.isEmpty { reply["reasoning_content"] = .string(reasoning.joined()) }
+        if !toolCalls.isEmpty { reply["tool_calls"] = .array(toolCalls) }
+        let finish = finishReason(stopReason: message["stop_reason"]?.stringValue)
+        return [
+            "id": .string(completionID(messageID: message["id"]?.stringValue, fallbackSeed: message)),
+            "object": "chat.completion",
+            "created": .int(created),
+            "model": .string(requestedModel),
+            "choices": [
+                [
+                    "index": 0, "message": .object(reply), "logprobs": nil,
+                    "finish_reason": finish.map(JSONValue.string) ?? nil,
+                ]
+            ],
+            "usage": usage(message["usage"]?.objectValue ?? [:]),
+        ]
+    }
+
+    /// `chatcmpl-` + the message id; a hash of the message when it has none
+    /// (never random, so replays compare cleanly).
+    static func completionID(messageID: String?, fallbackSeed: JSONValue) -> String {
+        if let messageID, !messageID.isEmpty { return "chatcmpl-" + messageID }
+        return "chatcmpl-" + StableHash.hex(fallbackSeed.serialized())
+    }
+
+    static func toolCall(id: String, name: String, arguments: String) -> JSONValue {
+        ["id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)]]
+    }
+
+    /// Anthropic `stop_reason` -> OpenAI `finish_reason`. `pause_turn` (a
+    /// server tool paused the turn) has no OpenAI word and reads as a stop.
+    static func finishReason(stopReason: String?) -> String? {
+        switch stopReason {
+        case "end_turn", "stop_sequence", "pause_turn": "stop"
+        case "max_tokens", "model_context_window_exceeded": "length"
+        case "tool_use": "tool_calls"
+        case "refusal": "content_filter"
+        case nil: nil
+        default: "stop"
+        }
+    }
+
+    /// Anthropic usage -> OpenAI usage. Anthropic counts cached input apart
+    /// from `input_tokens`; OpenAI's `prompt_tokens` include it, with the
+    /// cache reads repeated in `prompt_tokens_details.cached_tokens`.
+    static func usage(_ usage: JSONObject) -> JSONValue {
+        let cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
+        let prompt =
+            (usage["input_tokens"]?.intValue ?? 0) + cacheRead + (usage["cache_creation_input_tokens"]?.intValue ?? 0)
+        let completion = usage["output_tokens"]?.intValue ?? 0
+        return [
+            "prompt_tokens": .int(Int64(prompt)),
+            "completion_tokens": .int(Int64(completion)),
+            "total_tokens": .int(Int64(prompt + completion)),
+            "prompt_tokens_details": ["cached_tokens": .int(Int64(cacheRead))],
+        ]
+    }
+}

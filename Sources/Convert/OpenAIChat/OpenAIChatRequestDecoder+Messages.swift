@@ -1,0 +1,182 @@
+import Wire
+
+/// Messages: OpenAI's role messages to Anthropic's alternating turns.
+extension OpenAIChatRequestDecoder {
+    /// The joined system text and the Anthropic messages. Consecutive
+    /// messages of one Anthropic role become one turn: `tool` messages and a
+    /// following user message all become the single user turn Anthropic
+    /// wants after the assistant's tool calls.
+    mutating func decodeMessages() throws(APIError) -> (system: String?, messages: [JSONValue]) {
+        guard let value = request["messages"], !value.isNull else { throw .invalidRequest("messages is required") }
+        guard let messages = value.arrayValue else { throw Self.wrongType("messages", "an array", value) }
+        var systemTexts: [String] = []
+        var turns: [(role: String, blocks: [JSONValue])] = []
+        for (index, message) in messages.enumerated() {
+            let field = "messages[\(index)]"
+            guard let object = message.objectValue else { throw Self.wrongType(field, "an object", message) }
+            guard let role = object["role"]?.stringValue else {
+                throw .invalidRequest("\(field).role is required and must be a string")
+            }
+            let turn: (String, [JSONValue])
+            switch role {
+            case "system", "developer":
+                systemTexts += try texts(of: object["content"], field: "\(field).content", path: "/messages/\(index)")
+                continue
+            case "user":
+                turn = ("user", try userBlocks(object["content"], field: "\(field).content", index: index))
+            case "assistant":
+                turn = ("assistant", try assistantBlocks(object, field: field, index: index))
+            case "tool":
+                turn = ("user", [try toolResult(object, field: field, index: index)])
+            default:
+                throw .invalidRequest("\(field).role \(role) is not one of system, developer, user, assistant, tool")
+            }
+            let (anthropicRole, blocks) = turn
+            guard !blocks.isEmpty else {
+                diagnostics.append(.info("/messages/\(index)", "message with no content; left out"))
+                continue
+            }
+            if let last = turns.last, last.role == anthropicRole {
+                turns[turns.count - 1].blocks += blocks
+            } else {
+                turns.append((anthropicRole, blocks))
+            }
+        }
+        let system = systemTexts.isEmpty ? nil : systemTexts.joined(separator: "\n\n")
+        return (system, turns.map { ["role": .string($0.role), "content": .array($0.blocks)] })
+    }
+
+    /// Text of a string or an array of `text` parts (system, tool content).
+    private mutating func texts(of content: JSONValue?, field: String, path: String) throws(APIError) -> [String] {
+        switch content {
+        case nil, .null?: return []
+        case .string(let text)?: return text.isEmpty ? [] : [text]
+        case .array(let parts)?:
+            var texts: [String] = []
+            for (index, part) in parts.enumerated() {
+                if part["type"]?.stringValue == "text", let text = part["text"]?.stringValue {
+                    texts.append(text)
+                } else {
+                    diagnostics.append(.warning("\(path)/content/\(index)", "only text parts can go here; dropped"))
+                }
+            }
+            return texts
+        case let other?: throw Self.wrongType(field, "a string or an array of content parts", other)
+        }
+    }
+
+    private mutating func userBlocks(_ content: JSONValue?, field: String, index: Int) throws(APIError) -> [JSONValue] {
+        switch content {
+        case nil, .null?: return []
+        case .string(let text)?: return text.isEmpty ? [] : [["type": "text", "text": .string(text)]]
+        case .array(let parts)?:
+            var blocks: [JSONValue] = []
+            for (partIndex, part) in parts.enumerated() {
+                let partField = "\(field)[\(partIndex)]"
+                let path = "/messages/\(index)/content/\(partIndex)"
+                switch part["type"]?.stringValue {
+                case "text":
+                    guard let text = part["text"]?.stringValue else {
+                        throw .invalidRequest("\(partField).text is required and must be a string")
+                    }
+                    if !text.isEmpty { blocks.append(["type": "text", "text": .string(text)]) }
+                case "image_url":
+                    guard let url = part["image_url"]?["url"]?.stringValue ?? part["image_url"]?.stringValue else {
+                        throw .invalidRequest("\(partField).image_url.url is required and must be a string")
+                    }
+                    if let image = imageBlock(url: url, path: path) { blocks.append(image) }
+                default:
+                    diagnostics.append(
+                        .warning(path, "content part \(part["type"]?.stringValue ?? "?") cannot be sent; dropped"))
+                }
+            }
+            return blocks
+        case let other?: throw Self.wrongType(field, "a string or an array of content parts", other)
+        }
+    }
+
+    /// A `data:` URL becomes a base64 source, anything else a url source.
+    private mutating func imageBlock(url: String, path: String) -> JSONValue? {
+        guard url.hasPrefix("data:") else {
+            return ["type": "image", "source": ["type": "url", "url": .string(url)]]
+        }
+        // data:<media type>;base64,<data>
+        let header = url.dropFirst("data:".count).prefix { $0 != "," }
+        guard header.hasSuffix(";base64"), url.count > "data:".count + header.count + 1 else {
+            diagnostics.append(.warning(path, "image data URL is not base64; dropped"))
+            return nil
+        }
+        let mediaType = header.dropLast(";base64".count)
+        let data = url.dropFirst("data:".count + header.count + 1)
+        return [
+            "type": "image",
+            "source": ["type": "base64", "media_type": .string(String(mediaType)), "data": .string(String(data))],
+        ]
+    }
+
+    /// Reasoning first (Anthropic puts thinking before what it led to), then
+    /// text, then the tool calls.
+    private mutating func assistantBlocks(
+        _ message: JSONObject, field: String, index: Int
+    ) throws(APIError)
+        -> [JSONValue]
+    {
+        var blocks: [JSONValue] = []
+        if let reasoning = message["reasoning_content"]?.stringValue, !reasoning.isEmpty {
+            // OpenAI-style reasoning comes with no signature; an empty one
+            // marks it as unsigned for the upstream encoder to decide on.
+            blocks.append(ContentBlock.thinking(thinking: reasoning, signature: "").json)
+        }
+        let path = "/messages/\(index)"
+        for text in try texts(of: message["content"], field: "\(field).content", path: path) {
+            blocks.append(["type": "text", "text": .string(text)])
+        }
+        if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
+            blocks.append(["type": "text", "text": .string(refusal)])
+        }
+        switch message["tool_calls"] {
+        case nil, .null?: break
+        case .array(let calls)?:
+            for (callIndex, call) in calls.enumerated() {
+                blocks.append(
+                    try toolUse(
+                        call, field: "\(field).tool_calls[\(callIndex)]", path: "\(path)/tool_calls/\(callIndex)"))
+            }
+        case let other?: throw Self.wrongType("\(field).tool_calls", "an array", other)
+        }
+        return blocks
+    }
+
+    private mutating func toolUse(_ call: JSONValue, field: String, path: String) throws(APIError) -> JSONValue {
+        guard let id = call["id"]?.stringValue else {
+            throw .invalidRequest("\(field).id is required and must be a string")
+        }
+        guard let name = call["function"]?["name"]?.stringValue else {
+            throw .invalidRequest("\(field).function.name is required and must be a string")
+        }
+        let arguments = call["function"]?["arguments"]?.stringValue ?? ""
+        var input: JSONValue = [:]
+        if let parsed = try? JSONValue(parsing: arguments), case .object = parsed {
+            input = parsed
+        } else if !arguments.trimmingSpaces().isEmpty {
+            // Anthropic's input must be an object; the call is kept so its
+            // result still has a call to answer.
+            diagnostics.append(.warning("\(path)/function/arguments", "arguments are not a JSON object; sent as {}"))
+        }
+        return ContentBlock.toolUse(id: id, name: name, input: input).json
+    }
+
+    private mutating func toolResult(_ message: JSONObject, field: String, index: Int) throws(APIError) -> JSONValue {
+        guard let id = message["tool_call_id"]?.stringValue else {
+            throw .invalidRequest("\(field).tool_call_id is required and must be a string")
+        }
+        let texts = try texts(of: message["content"], field: "\(field).content", path: "/messages/\(index)")
+        return ["type": "tool_result", "tool_use_id": .string(id), "content": .string(texts.joined(separator: "\n\n"))]
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> Substring {
+        drop { $0.isWhitespace }
+    }
+}

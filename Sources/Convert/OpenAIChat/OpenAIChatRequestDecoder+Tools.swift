@@ -1,0 +1,76 @@
+import Wire
+
+/// Tools: OpenAI function definitions and tool choice to Anthropic's.
+extension OpenAIChatRequestDecoder {
+    mutating func addTools(to body: inout JSONObject) throws(APIError) {
+        var tools: [JSONValue] = []
+        switch request["tools"] {
+        case nil, .null?: break
+        case .array(let definitions)?:
+            for (index, definition) in definitions.enumerated() {
+                if let tool = try tool(definition, field: "tools[\(index)]", path: "/tools/\(index)") {
+                    tools.append(tool)
+                }
+            }
+        case let other?: throw Self.wrongType("tools", "an array", other)
+        }
+        if !tools.isEmpty { body["tools"] = .array(tools) }
+        var choice = try toolChoice()
+        if request["parallel_tool_calls"]?.boolValue == false {
+            // Anthropic puts the flag on tool_choice; `none` takes no flag.
+            var object = choice?.objectValue ?? ["type": "auto"]
+            if object["type"]?.stringValue != "none" {
+                object["disable_parallel_tool_use"] = true
+                choice = .object(object)
+            }
+        }
+        if let choice {
+            if tools.isEmpty {
+                diagnostics.append(.debug("/tool_choice", "no tools to choose from; dropped"))
+            } else {
+                body["tool_choice"] = choice
+            }
+        }
+    }
+
+    private mutating func tool(_ definition: JSONValue, field: String, path: String) throws(APIError) -> JSONValue? {
+        guard definition.objectValue != nil else { throw Self.wrongType(field, "an object", definition) }
+        guard definition["type"]?.stringValue ?? "function" == "function" else {
+            diagnostics.append(
+                .warning(path, "tool type \(definition["type"]?.stringValue ?? "?") has no Anthropic form; dropped"))
+            return nil
+        }
+        guard let function = definition["function"]?.objectValue else {
+            throw .invalidRequest("\(field).function is required and must be an object")
+        }
+        guard let name = function["name"]?.stringValue else {
+            throw .invalidRequest("\(field).function.name is required and must be a string")
+        }
+        var tool: JSONObject = ["name": .string(name)]
+        if let description = function["description"]?.stringValue { tool["description"] = .string(description) }
+        tool["input_schema"] = function["parameters"] ?? ["type": "object", "properties": [:]]
+        if function["strict"] != nil {
+            diagnostics.append(.debug("\(path)/function/strict", "strict has no Anthropic equivalent; dropped"))
+        }
+        return .object(tool)
+    }
+
+    /// `auto`, `none`, `required` (Anthropic's `any`) or one named function.
+    private func toolChoice() throws(APIError) -> JSONValue? {
+        switch request["tool_choice"] {
+        case nil, .null?: return nil
+        case .string("auto")?: return ["type": "auto"]
+        case .string("none")?: return ["type": "none"]
+        case .string("required")?: return ["type": "any"]
+        case .object(let object)?:
+            guard let name = object["function"]?["name"]?.stringValue else {
+                throw .invalidRequest("tool_choice.function.name is required and must be a string")
+            }
+            return ["type": "tool", "name": .string(name)]
+        case let other?:
+            throw .invalidRequest(
+                "tool_choice must be auto, none, required or {type: function, function: {name}}, got \(other.serializedString())"
+            )
+        }
+    }
+}

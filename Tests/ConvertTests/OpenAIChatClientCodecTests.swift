@@ -1,0 +1,209 @@
+import Convert
+import Testing
+import Wire
+
+/// OpenAI Chat Completions requests into the pivot, answers back out.
+@Suite struct OpenAIChatClientCodecTests {
+    @Test func textAndSystemMessages() throws {
+        let converted = try OpenAIChatClientCodec.decodeRequest([
+            "model": "gpt-test", "max_completion_tokens": 100, "temperature": 0.5, "stop": "END", "user": "u1",
+            "stream": true, "seed": 7,
+            "messages": [
+                ["role": "system", "content": "Be brief."], ["role": "developer", "content": "Use English."],
+                ["role": "user", "content": "Hi"],
+            ],
+        ])
+        let body = converted.body
+        #expect(body["model"] == "gpt-test")
+        #expect(body["max_tokens"] == 100)
+        #expect(body["system"] == "Be brief.\n\nUse English.")
+        #expect(body["messages"] == [["role": "user", "content": [["type": "text", "text": "Hi"]]]])
+        #expect(body["temperature"] == 0.5)
+        #expect(body["stop_sequences"] == ["END"])
+        #expect(body["metadata"] == ["user_id": "u1"])
+        #expect(body["stream"] == true)
+        #expect(converted.diagnostics.map(\.path) == ["/seed"])
+    }
+
+    @Test func maxTokensDefaultsAndReasoningEffortBecomesABudget() throws {
+        let body = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m", "reasoning_effort": "medium", "messages": [["role": "user", "content": "Hi"]],
+        ]).body
+        #expect(body["max_tokens"] == 4096)
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 4095])
+    }
+
+    @Test func images() throws {
+        let body = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m",
+            "messages": [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "text", "text": "What is this?"],
+                        ["type": "image_url", "image_url": ["url": "data:image/png;base64,AAAA"]],
+                        ["type": "image_url", "image_url": ["url": "https://example.com/a.jpg"]],
+                    ],
+                ]
+            ],
+        ]).body
+        #expect(
+            body["messages"]?[0]?["content"]
+                == [
+                    ["type": "text", "text": "What is this?"],
+                    ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "AAAA"]],
+                    ["type": "image", "source": ["type": "url", "url": "https://example.com/a.jpg"]],
+                ])
+    }
+
+    @Test func toolsToolChoiceAndMergedToolResults() throws {
+        let converted = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m", "parallel_tool_calls": false,
+            "tools": [
+                [
+                    "type": "function",
+                    "function": ["name": "weather", "description": "Weather", "parameters": ["type": "object"]],
+                ]
+            ],
+            "tool_choice": ["type": "function", "function": ["name": "weather"]],
+            "messages": [
+                ["role": "user", "content": "Weather?"],
+                [
+                    "role": "assistant", "content": nil, "reasoning_content": "Look it up.",
+                    "tool_calls": [
+                        [
+                            "id": "c1", "type": "function",
+                            "function": ["name": "weather", "arguments": "{\"city\":\"Oslo\"}"],
+                        ],
+                        ["id": "c2", "type": "function", "function": ["name": "weather", "arguments": "{broken"]],
+                    ],
+                ],
+                ["role": "tool", "tool_call_id": "c1", "content": "sunny"],
+                ["role": "tool", "tool_call_id": "c2", "content": "rain"],
+            ],
+        ])
+        let body = converted.body
+        #expect(body["tools"] == [["name": "weather", "description": "Weather", "input_schema": ["type": "object"]]])
+        #expect(body["tool_choice"] == ["type": "tool", "name": "weather", "disable_parallel_tool_use": true])
+        let messages = body["messages"]?.arrayValue ?? []
+        #expect(messages.count == 3)
+        #expect(
+            messages[1]
+                == [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "Look it up.", "signature": ""],
+                        ["type": "tool_use", "id": "c1", "name": "weather", "input": ["city": "Oslo"]],
+                        ["type": "tool_use", "id": "c2", "name": "weather", "input": [:]],
+                    ],
+                ])
+        #expect(
+            messages[2]
+                == [
+                    "role": "user",
+                    "content": [
+                        ["type": "tool_result", "tool_use_id": "c1", "content": "sunny"],
+                        ["type": "tool_result", "tool_use_id": "c2", "content": "rain"],
+                    ],
+                ])
+        #expect(converted.diagnostics.contains { $0.path == "/messages/1/tool_calls/1/function/arguments" })
+    }
+
+    @Test func toolChoiceWords() throws {
+        for (word, type) in [("auto", "auto"), ("none", "none"), ("required", "any")] {
+            let body = try OpenAIChatClientCodec.decodeRequest([
+                "model": "m", "tool_choice": .string(word), "messages": [["role": "user", "content": "x"]],
+                "tools": [["type": "function", "function": ["name": "f"]]],
+            ]).body
+            #expect(body["tool_choice"] == ["type": .string(type)])
+        }
+    }
+
+    @Test func moreThanOneChoiceIsRefused() {
+        #expect {
+            try OpenAIChatClientCodec.decodeRequest(["model": "m", "n": 2, "messages": []])
+        } throws: { error in
+            let apiError = error as? APIError
+            return apiError?.status == 400 && apiError?.message.contains("n: 2") == true
+        }
+    }
+
+    static let badRequests: [(JSONValue, String)] = [
+        (["messages": []], "model"),
+        (["model": "m"], "messages"),
+        (["model": 3, "messages": []], "model"),
+        (["model": "m", "messages": "hi"], "messages"),
+        (["model": "m", "messages": [["role": "user", "content": 5]]], "messages[0].content"),
+        (["model": "m", "max_tokens": "many", "messages": []], "max_tokens"),
+        (["model": "m", "temperature": "hot", "messages": []], "temperature"),
+    ]
+
+    @Test(arguments: badRequests)
+    func wrongTypesAreA400NamingTheField(body: JSONValue, field: String) {
+        do {
+            _ = try OpenAIChatClientCodec.decodeRequest(body)
+            Issue.record("accepted \(body)")
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.type == "invalid_request_error")
+            #expect(error.message.hasPrefix(field + " "), "\(error.message)")
+        }
+    }
+
+    @Test func textResponse() {
+        let completion = OpenAIChatClientCodec.encodeResponse(
+            [
+                "id": "msg_1", "type": "message", "role": "assistant", "model": "claude",
+                "content": [["type": "text", "text": "Hello"], ["type": "text", "text": " there"]],
+                "stop_reason": "end_turn", "usage": ["input_tokens": 10, "output_tokens": 3],
+            ], requestedModel: "gpt-test")
+        #expect(completion["id"] == "chatcmpl-msg_1")
+        #expect(completion["object"] == "chat.completion")
+        #expect(completion["created"] == 1_700_000_000)
+        #expect(completion["model"] == "gpt-test")
+        #expect(completion["choices"]?[0]?["message"] == ["role": "assistant", "content": "Hello there"])
+        #expect(completion["choices"]?[0]?["finish_reason"] == "stop")
+    }
+
+    @Test func toolCallReasoningAndCachedUsage() {
+        let completion = OpenAIChatClientCodec.encodeResponse(
+            [
+                "id": "msg_2",
+                "content": [
+                    ["type": "thinking", "thinking": "Need weather.", "signature": "sig"],
+                    ["type": "tool_use", "id": "t1", "name": "weather", "input": ["city": "Oslo"]],
+                ],
+                "stop_reason": "tool_use",
+                "usage": [
+                    "input_tokens": 5, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 20,
+                    "output_tokens": 7,
+                ],
+            ], requestedModel: "gpt-test")
+        let message = completion["choices"]?[0]?["message"]
+        #expect(message?["content"] == nil as JSONValue)
+        #expect(message?["reasoning_content"] == "Need weather.")
+        #expect(
+            message?["tool_calls"]
+                == [
+                    [
+                        "id": "t1", "type": "function",
+                        "function": ["name": "weather", "arguments": "{\"city\":\"Oslo\"}"],
+                    ]
+                ])
+        #expect(completion["choices"]?[0]?["finish_reason"] == "tool_calls")
+        #expect(
+            completion["usage"]
+                == [
+                    "prompt_tokens": 125, "completion_tokens": 7, "total_tokens": 132,
+                    "prompt_tokens_details": ["cached_tokens": 100],
+                ])
+    }
+
+    @Test func stopReasonsMapToFinishReasons() {
+        for (stop, finish) in [("max_tokens", "length"), ("refusal", "content_filter"), ("stop_sequence", "stop")] {
+            let completion = OpenAIChatClientCodec.encodeResponse(
+                ["id": "m", "content": [], "stop_reason": .string(stop)], requestedModel: "g")
+            #expect(completion["choices"]?[0]?["finish_reason"] == .string(finish))
+        }
+    }
+}
