@@ -13,14 +13,16 @@ public enum ClientCodec {
     ) throws(APIError) -> ConvertedRequest {
         switch dialect {
         case .anthropic: return ConvertedRequest(body: body, diagnostics: [])
-        case .openai, .openaiResponses, .gemini: throw notYet(dialect)
+        case .openai: return try OpenAIChatClientCodec.decodeRequest(body)
+        case .openaiResponses, .gemini: throw notYet(dialect)
         }
     }
 
     /// An Anthropic Messages response body as the client's response body.
     static func response(_ message: JSONValue, dialect: Dialect, requestedModel: String) -> JSONValue {
         switch dialect {
-        case .anthropic, .openai, .openaiResponses, .gemini: message
+        case .openai: OpenAIChatClientCodec.encodeResponse(message, requestedModel: requestedModel)
+        case .anthropic, .openaiResponses, .gemini: message
         }
     }
 
@@ -30,7 +32,11 @@ public enum ClientCodec {
         dialect: Dialect, requestedModel: String, clientBody: JSONValue
     ) -> (any ClientStreamEncoder)? {
         switch dialect {
-        case .anthropic, .openai, .openaiResponses, .gemini: nil
+        case .openai:
+            OpenAIChatStreamEncoder(
+                requestedModel: requestedModel,
+                includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true)
+        case .anthropic, .openaiResponses, .gemini: nil
         }
     }
 
