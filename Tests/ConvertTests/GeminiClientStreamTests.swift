@@ -110,6 +110,17 @@ struct AssembledGeminiResponse {
         #expect(response.usage?["promptTokenCount"] == 26)
     }
 
+    @Test func upstreamThoughtSignatureReachesTheClientAsGeminiSentIt() throws {
+        let path = try Fixtures.path("providers/gemini/google-reasoning.chunks.txt")
+        let upstreamSignatures = try Fixtures.chunkPayloads(atPath: path).flatMap { payload in
+            let parts = (try? JSONValue(parsing: payload))?["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []
+            return parts.compactMap { $0["thoughtSignature"]?.stringValue }
+        }
+        let events = Self.geminiStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini)
+        #expect(!upstreamSignatures.isEmpty)
+        #expect(AssembledGeminiResponse(events).thoughtSignatures == upstreamSignatures)
+    }
+
     @Test func cutStreamEndsInAGeminiErrorFrame() throws {
         let path = try Fixtures.path("providers/gemini/google-text.chunks.txt")
         let payloads = try Fixtures.chunkPayloads(atPath: path)
