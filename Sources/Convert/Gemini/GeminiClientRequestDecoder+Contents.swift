@@ -1,0 +1,178 @@
+import Wire
+
+/// Contents: Gemini turns and parts to Anthropic messages and content blocks.
+extension GeminiClientRequestDecoder {
+    mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
+        var messages: [JSONValue] = []
+        for (index, content) in contents.enumerated() {
+            let path = "/contents/\(index)"
+            guard let parts = content[gemini: "parts"]?.arrayValue else {
+                throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
+            }
+            let isModel = content["role"]?.stringValue == "model"
+            let blocks = isModel ? modelBlocks(parts, path: path) : userBlocks(parts, path: path)
+            if blocks.isEmpty {
+                diagnostics.append(.info(path, "turn with nothing Anthropic can take; left out"))
+                continue
+            }
+            messages.append(["role": isModel ? "assistant" : "user", "content": .array(blocks)])
+        }
+        return messages
+    }
+
+    // MARK: Model turns
+
+    private mutating func modelBlocks(_ parts: [JSONValue], path: String) -> [JSONValue] {
+        var blocks: [JSONObject] = []
+        for (index, part) in parts.enumerated() {
+            let partPath = "\(path)/parts/\(index)"
+            let signature = part[gemini: "thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            if let call = part[gemini: "functionCall"] {
+                blocks.append(toolUse(call, signature: signature))
+            } else if let text = part["text"]?.stringValue {
+                let carried = signature.map(GeminiClientMapping.thinkingSignature(fromThought:))
+                if part["thought"]?.boolValue == true {
+                    appendThinking(text, signature: carried, to: &blocks)
+                    continue
+                }
+                if !text.isEmpty { blocks.append(["type": "text", "text": .string(text)]) }
+                // As the upstream direction does (see GeminiThoughtSignature):
+                // a text part's signature rides in a text-less thinking block after it.
+                if let carried { blocks.append(["type": "thinking", "thinking": "", "signature": .string(carried)]) }
+            } else {
+                reportUnsupportedPart(part, path: partPath)
+            }
+        }
+        return blocks.map(JSONValue.object)
+    }
+
+    /// Consecutive thought parts (a stream's pieces) are one thinking block,
+    /// closed by the part that carries the signature.
+    private func appendThinking(_ text: String, signature: String?, to blocks: inout [JSONObject]) {
+        if let last = blocks.indices.last, blocks[last]["type"] == "thinking", blocks[last]["signature"] == "" {
+            blocks[last]["thinking"] = .string((blocks[last]["thinking"]?.stringValue ?? "") + text)
+            if let signature { blocks[last]["signature"] = .string(signature) }
+            return
+        }
+        guard !text.isEmpty || signature != nil else { return }
+        blocks.append(["type": "thinking", "thinking": .string(text), "signature": .string(signature ?? "")])
+    }
+
+    /// A `functionCall` -> `tool_use`. The client's id is kept; without one
+    /// the id is made from the name and the call's ordinal, so the same
+    /// history always gives the same ids. A signature not already in the id
+    /// is added to it, where the Gemini upstream looks for it.
+    private mutating func toolUse(_ call: JSONValue, signature: String?) -> JSONObject {
+        let name = call["name"]?.stringValue ?? ""
+        let clientID = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        var id = clientID ?? "toolu_\(Self.idSafe(name))_\(calls.count)"
+        if let signature, GeminiThoughtSignature.signature(fromToolUseID: id) != signature {
+            id = GeminiThoughtSignature.toolUseID(base: id, signature: signature)
+        }
+        calls.append(Call(clientID: clientID, name: name, id: id))
+        let args = call["args"]?.objectValue.map(JSONValue.object) ?? [:]
+        return ["type": "tool_use", "id": .string(id), "name": .string(name), "input": args]
+    }
+
+    /// Anthropic ids allow only `[A-Za-z0-9_-]`; Gemini names also allow `.` and `:`.
+    private static func idSafe(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+    }
+
+    // MARK: User turns
+
+    /// A user turn: tool results first (Anthropic wants them leading the
+    /// turn that answers the calls), then the other blocks in order.
+    private mutating func userBlocks(_ parts: [JSONValue], path: String) -> [JSONValue] {
+        var results: [JSONValue] = []
+        var blocks: [JSONValue] = []
+        for (index, part) in parts.enumerated() {
+            let partPath = "\(path)/parts/\(index)"
+            if let response = part[gemini: "functionResponse"] {
+                if let result = toolResult(response, path: partPath) {
+                    results.append(result)
+                } else {
+                    let text = "[result of \(response["name"]?.stringValue ?? "?")]: \(Self.resultText(response))"
+                    blocks.append(["type": "text", "text": .string(text)])
+                }
+            } else if let text = part["text"]?.stringValue {
+                if !text.isEmpty { blocks.append(["type": "text", "text": .string(text)]) }
+            } else if let inline = part[gemini: "inlineData"] {
+                if let block = inlineBlock(inline, path: partPath) { blocks.append(block) }
+            } else if let file = part[gemini: "fileData"] {
+                if let block = fileBlock(file, path: partPath) { blocks.append(block) }
+            } else {
+                reportUnsupportedPart(part, path: partPath)
+            }
+        }
+        return results + blocks
+    }
+
+    /// The `tool_result` for the earliest unanswered call this response
+    /// answers (by id when both have one, else by name), or nil with a
+    /// warning when there is no such call.
+    private mutating func toolResult(_ response: JSONValue, path: String) -> JSONValue? {
+        let name = response["name"]?.stringValue ?? ""
+        let responseID = response["id"]?.stringValue
+        let match =
+            calls.firstIndex { !$0.answered && responseID != nil && $0.clientID == responseID }
+            ?? calls.firstIndex { !$0.answered && $0.name == name }
+        guard let match else {
+            diagnostics.append(
+                .warning(path, "functionResponse for \(name) answers no earlier functionCall; sent as text"))
+            return nil
+        }
+        calls[match].answered = true
+        var result: JSONObject = [
+            "type": "tool_result", "tool_use_id": .string(calls[match].id),
+            "content": .string(Self.resultText(response)),
+        ]
+        if let payload = response["response"]?.objectValue, payload.count == 1, payload["error"] != nil {
+            result["is_error"] = true
+        }
+        if response["parts"] != nil {
+            diagnostics.append(
+                .warning("\(path)/functionResponse/parts", "multimodal function results are not converted; dropped"))
+        }
+        return .object(result)
+    }
+
+    /// A function's `response` as text: a lone `output`/`result`/`error`
+    /// string as it is, anything else as its JSON.
+    private static func resultText(_ response: JSONValue) -> String {
+        guard let payload = response["response"] else { return "" }
+        if let object = payload.objectValue, object.count == 1, let text = object[0].value.stringValue,
+            ["output", "result", "content", "error"].contains(object[0].key)
+        {
+            return text
+        }
+        return payload.stringValue ?? payload.serializedString()
+    }
+
+    private mutating func inlineBlock(_ inline: JSONValue, path: String) -> JSONValue? {
+        let mimeType = inline[gemini: "mimeType"]?.stringValue ?? ""
+        let source: JSONValue = ["type": "base64", "media_type": .string(mimeType), "data": inline["data"] ?? ""]
+        if mimeType.hasPrefix("image/") { return ["type": "image", "source": source] }
+        if mimeType == "application/pdf" { return ["type": "document", "source": source] }
+        diagnostics.append(.warning(path, "inline data of type \(mimeType) cannot be sent to Anthropic; dropped"))
+        return nil
+    }
+
+    private mutating func fileBlock(_ file: JSONValue, path: String) -> JSONValue? {
+        guard let uri = file[gemini: "fileUri"]?.stringValue else {
+            diagnostics.append(.warning(path, "fileData without a fileUri; dropped"))
+            return nil
+        }
+        let mimeType = file[gemini: "mimeType"]?.stringValue ?? GeminiRequestBuilder.mimeType(forURL: uri) ?? ""
+        let source: JSONValue = ["type": "url", "url": .string(uri)]
+        if mimeType.hasPrefix("image/") { return ["type": "image", "source": source] }
+        if mimeType == "application/pdf" { return ["type": "document", "source": source] }
+        diagnostics.append(.warning(path, "file of type \(mimeType) cannot be sent to Anthropic; dropped"))
+        return nil
+    }
+
+    private mutating func reportUnsupportedPart(_ part: JSONValue, path: String) {
+        let kind = part.objectValue?.keys.first { $0 != "thoughtSignature" && $0 != "thought_signature" } ?? "empty"
+        diagnostics.append(.warning(path, "\(kind) part has no Anthropic equivalent here; dropped"))
+    }
+}

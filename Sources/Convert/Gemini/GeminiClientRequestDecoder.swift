@@ -1,0 +1,131 @@
+import Wire
+
+/// A Gemini `generateContent` request -> an Anthropic Messages request,
+/// with a diagnostic for everything dropped or rewritten on the way.
+///
+/// The model and streaming are not in a Gemini body but in the URL, so the
+/// caller passes them. Field names are read in both of Gemini's spellings
+/// (camelCase and snake_case).
+struct GeminiClientRequestDecoder {
+    let request: JSONValue
+    let model: String
+    let stream: Bool
+    var diagnostics: [ConversionDiagnostic] = []
+    /// Function calls seen so far, so each `functionResponse` finds its call's
+    /// `tool_use` id (Gemini pairs them by name and order, Anthropic by id).
+    var calls: [Call] = []
+
+    struct Call {
+        /// The id the client gave the call, if any.
+        var clientID: String?
+        var name: String
+        /// The `tool_use` id in the pivot.
+        var id: String
+        var answered = false
+    }
+
+    /// The default when `generationConfig.maxOutputTokens` is absent:
+    /// Anthropic requires `max_tokens`, Gemini does not.
+    static let defaultMaxTokens = 8192
+
+    static let knownFields: Set<String> = [
+        "contents", "systemInstruction", "generationConfig", "tools", "toolConfig", "model",
+    ]
+    static let knownConfigFields: Set<String> = [
+        "maxOutputTokens", "temperature", "topP", "topK", "stopSequences", "candidateCount", "thinkingConfig",
+    ]
+
+    init(request: JSONValue, model: String, stream: Bool) {
+        self.request = request
+        self.model = model
+        self.stream = stream
+    }
+
+    mutating func decode() throws(APIError) -> ConvertedRequest {
+        guard request.objectValue != nil else {
+            throw .invalidRequest("the request body must be a JSON object")
+        }
+        guard let contents = request[gemini: "contents"]?.arrayValue else {
+            throw .invalidRequest(
+                request[gemini: "contents"] == nil
+                    ? "contents: field is required" : "contents: must be an array of Content objects")
+        }
+        let config = request[gemini: "generationConfig"]
+        if let count = config?[gemini: "candidateCount"]?.intValue, count > 1 {
+            throw .invalidRequest(
+                "generationConfig.candidateCount: only 1 candidate is supported through this proxy, got \(count)")
+        }
+        var body: JSONObject = ["model": .string(model)]
+        if stream { body["stream"] = true }
+        let maxTokens = config?[gemini: "maxOutputTokens"]?.intValue ?? Self.defaultMaxTokens
+        body["max_tokens"] = .int(Int64(maxTokens))
+        if let system = systemText() { body["system"] = .string(system) }
+        body["messages"] = .array(try messages(contents))
+        addTools(to: &body)
+        if let config { addGenerationConfig(config, to: &body) }
+        reportUnknownFields(request, known: Self.knownFields, path: "")
+        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    /// `systemInstruction`'s text parts, joined; other parts are dropped.
+    private mutating func systemText() -> String? {
+        guard let instruction = request[gemini: "systemInstruction"] else { return nil }
+        let path = "/\(Self.spelling(of: "systemInstruction", in: request))"
+        var texts: [String] = []
+        for (index, part) in (instruction[gemini: "parts"]?.arrayValue ?? []).enumerated() {
+            if let text = part["text"]?.stringValue {
+                if !text.isEmpty { texts.append(text) }
+            } else {
+                diagnostics.append(
+                    .warning("\(path)/parts/\(index)", "only text parts can be a system prompt; dropped"))
+            }
+        }
+        return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
+    }
+
+    private mutating func addGenerationConfig(_ config: JSONValue, to body: inout JSONObject) {
+        let path = "/\(Self.spelling(of: "generationConfig", in: request))"
+        if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
+        if let topP = config[gemini: "topP"], !topP.isNull { body["top_p"] = topP }
+        if let topK = config[gemini: "topK"], !topK.isNull { body["top_k"] = topK }
+        if let stop = config[gemini: "stopSequences"]?.arrayValue, !stop.isEmpty {
+            body["stop_sequences"] = .array(stop)
+        }
+        if let thinking = config[gemini: "thinkingConfig"] {
+            // -1 is Gemini's dynamic budget; Anthropic's adaptive thinking is the same idea.
+            switch thinking[gemini: "thinkingBudget"]?.intValue {
+            case nil, 0:
+                break
+            case -1:
+                body["thinking"] = ["type": "adaptive"]
+            case let budget?:
+                body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
+            }
+            if thinking[gemini: "thinkingLevel"] != nil {
+                diagnostics.append(
+                    .info(
+                        "\(path)/thinkingConfig/thinkingLevel", "no Anthropic equivalent; the model's default is used"))
+            }
+        }
+        reportUnknownFields(config, known: Self.knownConfigFields, path: path)
+    }
+
+    /// Diagnoses members of `object` that are not in `known` (by either
+    /// spelling): info for generation settings the upstream will not honour,
+    /// debug for anything else.
+    mutating func reportUnknownFields(_ object: JSONValue, known: Set<String>, path: String) {
+        for key in object.objectValue?.keys ?? [] where !known.contains(GeminiClientMapping.camelCase(key)) {
+            let pointer = "\(path)/\(ConversionDiagnostic.pointerToken(key))"
+            diagnostics.append(
+                path.isEmpty
+                    ? .debug(pointer, "no Anthropic equivalent; dropped")
+                    : .info(pointer, "generation setting with no Anthropic equivalent; dropped"))
+        }
+    }
+
+    /// The key under which `object` holds the field `camelName`, for pointers.
+    static func spelling(of camelName: String, in object: JSONValue?) -> String {
+        object?[camelName] == nil && object?[GeminiClientMapping.snakeCase(camelName)] != nil
+            ? GeminiClientMapping.snakeCase(camelName) : camelName
+    }
+}

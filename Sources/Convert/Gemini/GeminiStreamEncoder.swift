@@ -1,0 +1,135 @@
+import SSE
+import Wire
+
+/// Pivot stream events -> the `alt=sse` frames a Gemini
+/// `streamGenerateContent` client reads: one `GenerateContentResponse`
+/// chunk per piece of content, and a last chunk with the `finishReason` and
+/// the full `usageMetadata`. Gemini has no end marker (no `[DONE]`), so
+/// `message_stop` writes nothing more.
+///
+/// Text and thinking are passed on as they come, except that the latest
+/// thinking delta is held back one step so the block's signature, which
+/// Anthropic sends just before the block closes, can ride on a real thought
+/// part. A function call is sent whole when its block closes: Gemini clients
+/// read `args` as an object, not as JSON text in pieces.
+public struct GeminiStreamEncoder: ClientStreamEncoder {
+    private struct PendingCall {
+        var id: String
+        var name: String
+        var input: JSONValue
+        var json = ""
+    }
+
+    private let requestedModel: String
+    private var responseID = ""
+    private var usage: JSONObject = [:]
+    private var calls: [Int: PendingCall] = [:]
+    private var heldThought: String?
+    private var finishSent = false
+    private var ended = false
+
+    public init(requestedModel: String) {
+        self.requestedModel = requestedModel
+    }
+
+    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+        guard !ended else { return }
+        switch event {
+        case .messageStart(let start):
+            responseID = start.id
+            usage = start.usage
+        case .contentBlockStart(let index, let block):
+            start(block, at: index, into: &frames)
+        case .contentBlockDelta(let index, let delta):
+            add(delta, at: index, into: &frames)
+        case .contentBlockStop(let index):
+            flushThought(signature: nil, into: &frames)
+            if let call = calls.removeValue(forKey: index) {
+                let args = call.json.isEmpty ? call.input : ((try? JSONValue(parsing: call.json)) ?? [:])
+                frames.append(
+                    chunk(parts: [GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)]))
+            }
+        case .messageDelta(let delta):
+            flushThought(signature: nil, into: &frames)
+            for member in delta.usage { usage[member.key] = member.value }
+            sendFinish(stopReason: delta.stopReason, into: &frames)
+        case .messageStop:
+            flushThought(signature: nil, into: &frames)
+            sendFinish(stopReason: nil, into: &frames)
+            ended = true
+        case .error(let error):
+            flushThought(signature: nil, into: &frames)
+            frames.append(SSEEvent(data: error.rendered(in: .gemini).serializedString()))
+            ended = true
+        case .ping, .unknown:
+            break
+        }
+    }
+
+    private mutating func start(_ block: ContentBlock, at index: Int, into frames: inout [SSEEvent]) {
+        flushThought(signature: nil, into: &frames)
+        switch block {
+        case .text(let text):
+            if !text.isEmpty { frames.append(chunk(parts: [["text": .string(text)]])) }
+        case .thinking(let thinking, let signature):
+            if !thinking.isEmpty { heldThought = thinking }
+            if !signature.isEmpty { flushThought(signature: signature, into: &frames) }
+        case .toolUse(let id, let name, let input):
+            calls[index] = PendingCall(id: id, name: name, input: input)
+        case .redactedThinking, .serverToolUse, .unknown:
+            break
+        }
+    }
+
+    private mutating func add(_ delta: BlockDelta, at index: Int, into frames: inout [SSEEvent]) {
+        switch delta {
+        case .text(let text):
+            flushThought(signature: nil, into: &frames)
+            if !text.isEmpty { frames.append(chunk(parts: [["text": .string(text)]])) }
+        case .thinking(let text):
+            guard !text.isEmpty else { return }
+            flushThought(signature: nil, into: &frames)
+            heldThought = text
+        case .signature(let signature):
+            flushThought(signature: signature, into: &frames)
+        case .inputJSON(let fragment):
+            calls[index]?.json += fragment
+        case .unknown:
+            break
+        }
+    }
+
+    /// Sends the held thought, with `signature` when given; a signature with
+    /// no thought text to ride on goes in an empty thought part.
+    private mutating func flushThought(signature: String?, into frames: inout [SSEEvent]) {
+        let signature = signature.flatMap(GeminiClientMapping.thoughtSignature(fromThinking:))
+        guard heldThought != nil || signature != nil else { return }
+        var part: JSONObject = ["text": .string(heldThought ?? ""), "thought": true]
+        if let signature { part["thoughtSignature"] = .string(signature) }
+        heldThought = nil
+        frames.append(chunk(parts: [part]))
+    }
+
+    private mutating func sendFinish(stopReason: String?, into frames: inout [SSEEvent]) {
+        guard !finishSent else { return }
+        finishSent = true
+        let candidate: JSONObject = [
+            "finishReason": .string(GeminiClientMapping.finishReason(stopReason: stopReason)), "index": 0,
+        ]
+        frames.append(frame(candidate: candidate, usage: GeminiClientMapping.usageMetadata(usage)))
+    }
+
+    private func chunk(parts: [JSONObject]) -> SSEEvent {
+        frame(
+            candidate: ["content": ["role": "model", "parts": .array(parts.map(JSONValue.object))], "index": 0],
+            usage: nil)
+    }
+
+    private func frame(candidate: JSONObject, usage: JSONObject?) -> SSEEvent {
+        var body: JSONObject = ["candidates": [.object(candidate)]]
+        if let usage { body["usageMetadata"] = .object(usage) }
+        body["modelVersion"] = .string(requestedModel)
+        body["responseId"] = .string(responseID)
+        return SSEEvent(data: JSONValue.object(body).serializedString())
+    }
+}

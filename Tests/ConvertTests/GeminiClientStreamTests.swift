@@ -1,0 +1,205 @@
+import Convert
+import Foundation
+import SSE
+import TestSupport
+import Testing
+import Wire
+
+/// What a Gemini client rebuilds from the chunks of a stream.
+struct AssembledGeminiResponse {
+    var text = ""
+    var thoughts = ""
+    var thoughtSignatures: [String] = []
+    var calls: [JSONValue] = []
+    var finishReason: String?
+    var usage: JSONValue?
+    var error: JSONValue?
+
+    init(_ events: [SSEEvent]) {
+        for event in events {
+            guard let chunk = try? JSONValue(parsing: event.data) else { continue }
+            if let error = chunk["error"] { self.error = error }
+            let candidate = chunk["candidates"]?[0]
+            for part in candidate?["content"]?["parts"]?.arrayValue ?? [] {
+                if let call = part["functionCall"] { calls.append(call) }
+                if let signature = part["thoughtSignature"]?.stringValue { thoughtSignatures.append(signature) }
+                guard let text = part["text"]?.stringValue else { continue }
+                if part["thought"] == true { thoughts += text } else { self.text += text }
+            }
+            if let reason = candidate?["finishReason"]?.stringValue { finishReason = reason }
+            if let usage = chunk["usageMetadata"] { self.usage = usage }
+        }
+    }
+}
+
+@Suite struct GeminiClientStreamTests {
+    static let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
+    static let chunkFiles: [String] = folders.flatMap {
+        (try? Fixtures.files(in: "providers/\($0)", suffix: ".chunks.txt")) ?? []
+    }
+
+    static func route(forFixture path: String) -> RouteOptions {
+        switch URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent {
+        case "openai-chat": TestRoutes.openAI
+        case "anthropic": TestRoutes.anthropic
+        case "openai-responses": TestRoutes.responses
+        default: TestRoutes.gemini
+        }
+    }
+
+    /// Upstream bytes through the proxy's converter, for a Gemini client.
+    static func geminiStream(
+        _ bytes: [UInt8], route: RouteOptions, sliceSize: Int? = nil, error: APIError? = nil
+    ) -> [SSEEvent] {
+        var converter = UpstreamStreamConverter(
+            route: route, requestedModel: "gemini-test", encoder: GeminiStreamEncoder(requestedModel: "gemini-test"))
+        var events: [SSEEvent] = []
+        let size = sliceSize ?? max(bytes.count, 1)
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + size, bytes.count)
+            events += converter.receive(bytes[start..<end])
+            start = end
+        }
+        return events + converter.finish(error: error)
+    }
+
+    static func encode(_ events: [AnthropicStreamEvent]) -> [SSEEvent] {
+        var encoder = GeminiStreamEncoder(requestedModel: "gemini-test")
+        var frames: [SSEEvent] = []
+        for event in events { encoder.encode(event, into: &frames) }
+        return frames
+    }
+
+    @Test func fixturesAreFound() {
+        #expect(Self.chunkFiles.count >= 20, "found \(Self.chunkFiles)")
+    }
+
+    @Test(arguments: chunkFiles)
+    func everyFixtureIsAValidGeminiStreamWithTheSameContent(path: String) throws {
+        let bytes = try Fixtures.sseBytes(chunksFile: path)
+        let route = Self.route(forFixture: path)
+        let whole = Self.geminiStream(bytes, route: route)
+        #expect(GeminiStreamChecker.violations(in: whole) == [], "\(path)")
+        #expect(Self.geminiStream(bytes, route: route, sliceSize: 7) == whole, "\(path) in slices of 7")
+
+        let anthropic = AssembledMessage(convertStream(bytes, route: route))
+        let gemini = AssembledGeminiResponse(whole)
+        let text = anthropic.blocks.filter { $0.type == "text" }.map(\.text).joined()
+        let thinking = anthropic.blocks.filter { $0.type == "thinking" }.map(\.text).joined()
+        #expect(gemini.text == text, "\(path)")
+        #expect(gemini.thoughts == thinking, "\(path)")
+        #expect(
+            gemini.calls.map { $0["name"]?.stringValue }
+                == anthropic.blocks.filter { $0.type == "tool_use" }.map(\.name),
+            "\(path)")
+        #expect((gemini.error != nil) == (anthropic.error != nil), "\(path)")
+        if anthropic.error == nil {
+            #expect(gemini.finishReason != nil)
+            #expect(gemini.usage?["candidatesTokenCount"] == anthropic.usage?["output_tokens"], "\(path)")
+        }
+    }
+
+    @Test func geminiToolCallArgumentsArriveWhole() throws {
+        let path = try Fixtures.path("providers/gemini/google-stream-tool-call-arguments.chunks.txt")
+        let events = Self.geminiStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini)
+        let response = AssembledGeminiResponse(events)
+        #expect(response.calls.map { $0["args"] } == [["location": "Boston"], ["location": "San Francisco"]])
+        #expect(response.calls.allSatisfy { $0["id"]?.stringValue?.hasPrefix("toolu_") == true })
+        #expect(response.finishReason == "STOP")
+        #expect(response.usage?["promptTokenCount"] == 26)
+    }
+
+    @Test func upstreamThoughtSignatureReachesTheClientAsGeminiSentIt() throws {
+        let path = try Fixtures.path("providers/gemini/google-reasoning.chunks.txt")
+        let upstreamSignatures = try Fixtures.chunkPayloads(atPath: path).flatMap { payload in
+            let parts = (try? JSONValue(parsing: payload))?["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []
+            return parts.compactMap { $0["thoughtSignature"]?.stringValue }
+        }
+        let events = Self.geminiStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini)
+        #expect(!upstreamSignatures.isEmpty)
+        #expect(AssembledGeminiResponse(events).thoughtSignatures == upstreamSignatures)
+    }
+
+    @Test func cutStreamEndsInAGeminiErrorFrame() throws {
+        let path = try Fixtures.path("providers/gemini/google-text.chunks.txt")
+        let payloads = try Fixtures.chunkPayloads(atPath: path)
+        let events = Self.geminiStream(
+            Fixtures.sseBytes(payloads: Array(payloads.prefix(2)), framing: .dataOnly), route: TestRoutes.gemini)
+        #expect(GeminiStreamChecker.violations(in: events) == [])
+        let last = try JSONValue(parsing: try #require(events.last).data)
+        #expect(last["error"]?["code"] == 502)
+        #expect(last["error"]?["status"] == "INTERNAL")
+        #expect(AssembledGeminiResponse(events).text.hasPrefix("There are"))
+    }
+
+    @Test func connectionFailureIsAGeminiErrorFrame() throws {
+        let events = Self.geminiStream(
+            [], route: TestRoutes.gemini, error: APIError(status: 429, type: "rate_limit_error", message: "slow down"))
+        #expect(
+            events.map(\.data) == [#"{"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED"}}"#])
+        #expect(GeminiStreamChecker.violations(in: events) == [])
+    }
+
+    @Test func thinkingSignatureRidesOnTheLastThoughtPart() throws {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_1", model: "m", usage: ["input_tokens": 3, "output_tokens": 0])),
+            .contentBlockStart(index: 0, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 0, delta: .thinking("A")),
+            .contentBlockDelta(index: 0, delta: .thinking("B")),
+            .contentBlockDelta(index: 0, delta: .signature("gemini:c2ln")),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .text("")),
+            .contentBlockDelta(index: 1, delta: .text("Hi")),
+            .contentBlockStop(index: 1),
+            .contentBlockStart(index: 2, block: .toolUse(id: "toolu_1", name: "f", input: [:])),
+            .contentBlockDelta(index: 2, delta: .inputJSON(#"{"a":"#)),
+            .contentBlockDelta(index: 2, delta: .inputJSON("1}")),
+            .contentBlockStop(index: 2),
+            .messageDelta(.init(stopReason: "tool_use", stopSequence: nil, usage: ["output_tokens": 7])),
+            .messageStop,
+        ])
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"A","thought":true}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"B","thought":true,"thoughtSignature":"c2ln"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":1},"id":"toolu_1"}}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":7,"totalTokenCount":10},"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+            ])
+        #expect(frames.allSatisfy { $0.event == nil })
+    }
+
+    @Test func invalidToolInputIsAnEmptyObjectAndSignatureAloneIsAnEmptyThought() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_2", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 0, delta: .signature("sig")),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .toolUse(id: "toolu_2", name: "g", input: [:])),
+            .contentBlockDelta(index: 1, delta: .inputJSON(#"{"a":"#)),
+            .contentBlockStop(index: 1),
+            .messageDelta(.init(stopReason: "max_tokens", stopSequence: nil, usage: ["output_tokens": 1])),
+            .messageStop,
+        ])
+        let response = AssembledGeminiResponse(frames)
+        #expect(response.thoughtSignatures == ["pivot:sig"])
+        #expect(response.calls == [["name": "g", "args": [:], "id": "toolu_2"]])
+        #expect(response.finishReason == "MAX_TOKENS")
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+    }
+
+    @Test func checkerCatchesBrokenStreams() {
+        let good =
+            #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"m","responseId":"r"}"#
+        let emptyParts =
+            #"{"candidates":[{"content":{"role":"model","parts":[]},"index":0}],"modelVersion":"m","responseId":"r"}"#
+        #expect(GeminiStreamChecker.violations(in: [SSEEvent(data: good)]) == [])
+        #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: emptyParts), SSEEvent(data: good)]).isEmpty)
+        #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: good), SSEEvent(data: good)]).isEmpty)
+        #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: emptyParts)]).isEmpty)
+        let error = #"{"error":{"code":500,"message":"x","status":"INTERNAL"}}"#
+        #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: error), SSEEvent(data: good)]).isEmpty)
+    }
+}
