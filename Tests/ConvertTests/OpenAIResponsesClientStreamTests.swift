@@ -63,7 +63,7 @@ import Wire
         let assembled = AssembledResponse(events)
         #expect(assembled.error?["code"] == "rate_limit_exceeded")
         #expect(assembled.error?["param"] == .null)
-        #expect(assembled.error?["message"]?.stringValue?.hasPrefix("You exceeded your current quota") == true)
+        #expect(assembled.error?["message"]?.stringValue?.contains("You exceeded your current quota") == true)
         #expect(assembled.terminal?["status"] == "failed")
         #expect(assembled.terminal?["error"]?["code"] == "rate_limit_exceeded")
     }
