@@ -1,0 +1,104 @@
+import Wire
+
+/// The pieces of a Responses `response` object that ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:)``
+/// and ``OpenAIResponsesStreamEncoder`` both build, so a streamed response's
+/// final object has exactly the shape of a non-streamed one.
+enum OpenAIResponsesClientItems {
+    /// `created_at` of every response. The proxy answers from an Anthropic
+    /// message, which has no creation time, and the clock would make two
+    /// replays of one cassette differ; clients only display the field.
+    static let createdAt: JSONValue = 0
+
+    /// The response id: `resp_` + the Anthropic message id.
+    static func responseID(messageID: String) -> String {
+        "resp_" + messageID
+    }
+
+    /// An output item's id: its kind's prefix (`msg`, `rs`, `fc`), the
+    /// message id without its `msg_`, and the output index. Derived rather
+    /// than random, so an item keeps its id across replays and between the
+    /// streamed and the final response object.
+    static func itemID(prefix: String, messageID: String, outputIndex: Int) -> String {
+        let base = messageID.hasPrefix("msg_") ? String(messageID.dropFirst(4)) : messageID
+        return "\(prefix)_\(base)_\(outputIndex)"
+    }
+
+    static func outputTextPart(_ text: String) -> JSONValue {
+        ["type": "output_text", "text": .string(text), "annotations": []]
+    }
+
+    static func summaryPart(_ text: String) -> JSONValue {
+        ["type": "summary_text", "text": .string(text)]
+    }
+
+    /// An assistant `message` item; `text` nil while it is still open and empty.
+    static func messageItem(id: String, text: String?, status: String) -> JSONValue {
+        [
+            "id": .string(id), "type": "message", "status": .string(status), "role": "assistant",
+            "content": .array(text.map { [outputTextPart($0)] } ?? []),
+        ]
+    }
+
+    /// A `reasoning` item. The thinking text is its summary; a signature that
+    /// carries OpenAI encrypted content (``OpenAIResponsesReasoningSignature``)
+    /// gives it back as `encrypted_content`, so the client can return it.
+    static func reasoningItem(id: String, text: String, signature: String?) -> JSONValue {
+        var item: JSONObject = [
+            "id": .string(id), "type": "reasoning",
+            "summary": .array(text.isEmpty ? [] : [summaryPart(text)]),
+        ]
+        if let signature,
+            let encrypted = OpenAIResponsesReasoningSignature.encryptedContent(fromSignature: signature)
+        {
+            item["encrypted_content"] = .string(encrypted)
+        }
+        return .object(item)
+    }
+
+    /// A `function_call` item; its `call_id` is the Anthropic `tool_use` id,
+    /// which the client's `function_call_output` then answers.
+    static func functionCallItem(
+        id: String, callID: String, name: String, arguments: String, status: String
+    )
+        -> JSONValue
+    {
+        [
+            "id": .string(id), "type": "function_call", "status": .string(status), "arguments": .string(arguments),
+            "call_id": .string(callID), "name": .string(name),
+        ]
+    }
+
+    /// Anthropic usage -> Responses usage. Responses counts cached input
+    /// inside `input_tokens`; Anthropic counts cache reads and writes apart.
+    /// Anthropic does not report reasoning tokens separately, so they are 0.
+    static func usage(_ anthropic: JSONObject) -> JSONValue {
+        let cacheRead = anthropic["cache_read_input_tokens"]?.intValue ?? 0
+        let input =
+            (anthropic["input_tokens"]?.intValue ?? 0) + cacheRead
+            + (anthropic["cache_creation_input_tokens"]?.intValue ?? 0)
+        let output = anthropic["output_tokens"]?.intValue ?? 0
+        return [
+            "input_tokens": .int(Int64(input)), "input_tokens_details": ["cached_tokens": .int(Int64(cacheRead))],
+            "output_tokens": .int(Int64(output)), "output_tokens_details": ["reasoning_tokens": 0],
+            "total_tokens": .int(Int64(input + output)),
+        ]
+    }
+
+    /// `incomplete` when the message hit its token limit, else `completed`.
+    static func status(stopReason: String?) -> String {
+        stopReason == "max_tokens" ? "incomplete" : "completed"
+    }
+
+    /// The `response` object. `usage` is null while in progress; `error` is
+    /// set only when the response failed.
+    static func response(
+        id: String, model: String, status: String, output: [JSONValue], usage: JSONValue, error: JSONValue = .null
+    ) -> JSONValue {
+        [
+            "id": .string(id), "object": "response", "created_at": createdAt, "status": .string(status),
+            "error": error,
+            "incomplete_details": status == "incomplete" ? ["reason": "max_output_tokens"] : .null,
+            "model": .string(model), "output": .array(output), "usage": usage,
+        ]
+    }
+}

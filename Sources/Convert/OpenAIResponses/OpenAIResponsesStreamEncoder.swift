@@ -1,0 +1,164 @@
+import SSE
+import Wire
+
+/// Pivot (Anthropic) stream events -> OpenAI Responses streaming events, as
+/// a pure state machine.
+///
+/// Every frame is `event: <type>` with a compact JSON payload that starts
+/// with `type` and `sequence_number` (0, 1, 2, ...). The order is the one
+/// OpenAI documents and sends:
+/// - `response.created`, `response.in_progress` (at `message_start`, or
+///   before whatever comes first);
+/// - per text block, one `message` item: `response.output_item.added`,
+///   `response.content_part.added`, `response.output_text.delta`*,
+///   `response.output_text.done`, `response.content_part.done`,
+///   `response.output_item.done`;
+/// - per thinking block, one `reasoning` item: `output_item.added`, then,
+///   once there is summary text, `response.reasoning_summary_part.added`,
+///   `response.reasoning_summary_text.delta`*, `..._text.done`,
+///   `..._part.done`; then `output_item.done`, carrying `encrypted_content`
+///   when the signature holds some (a reasoning item with no summary has no
+///   summary part, as at OpenAI);
+/// - per tool_use block, one `function_call` item: `output_item.added`
+///   (`arguments: ""`), `response.function_call_arguments.delta`*,
+///   `..._arguments.done`, `output_item.done`;
+/// - at `message_stop`, `response.completed` (or `response.incomplete` after
+///   a `max_tokens` stop) with the whole response, shaped as
+///   ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:)`` shapes it;
+/// - at an `error`, an `error` event and then `response.failed`.
+///
+/// Blocks Responses has no item for (redacted thinking, server tools,
+/// unknown blocks), `ping` and unknown events write nothing.
+public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
+    /// The output item being streamed: one per Anthropic block.
+    struct OpenItem: Sendable {
+        enum Kind: Sendable {
+            case message
+            case reasoning
+            case functionCall(callID: String, name: String)
+        }
+
+        var kind: Kind
+        var id: String
+        var outputIndex: Int
+        /// The Anthropic block index it comes from.
+        var blockIndex: Int
+        /// The text, the summary text or the arguments so far.
+        var text = ""
+        var signature: String?
+        /// Whether a reasoning item's summary part has been added.
+        var summaryOpen = false
+    }
+
+    let requestedModel: String
+    var sequenceNumber = 0
+    var messageID = "msg_proxy"
+    var started = false
+    var finished = false
+    var open: OpenItem?
+    /// Finished output items, in order, for the final response object.
+    var output: [JSONValue] = []
+    var addedItems = 0
+    /// Anthropic usage: `message_start`'s, updated by `message_delta`'s.
+    var usage: JSONObject = [:]
+    var stopReason: String?
+
+    public init(requestedModel: String) {
+        self.requestedModel = requestedModel
+    }
+
+    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+        guard !finished else { return }
+        switch event {
+        case .messageStart(let start):
+            // A repeated message_start (some upstreams send two) changes nothing.
+            guard !started else { return }
+            if !start.id.isEmpty { messageID = start.id }
+            mergeUsage(start.usage)
+            begin(into: &frames)
+        case .contentBlockStart(let index, let block):
+            begin(into: &frames)
+            closeItem(into: &frames)
+            openItem(block, index: index, into: &frames)
+        case .contentBlockDelta(let index, let delta):
+            guard open?.blockIndex == index else { return }
+            receive(delta, into: &frames)
+        case .contentBlockStop(let index):
+            guard open?.blockIndex == index else { return }
+            closeItem(into: &frames)
+        case .messageDelta(let delta):
+            if let reason = delta.stopReason { stopReason = reason }
+            mergeUsage(delta.usage)
+        case .messageStop:
+            begin(into: &frames)
+            closeItem(into: &frames)
+            complete(into: &frames)
+        case .error(let error):
+            begin(into: &frames)
+            fail(error, into: &frames)
+        case .ping, .unknown:
+            break
+        }
+    }
+
+    // MARK: Frames
+
+    /// Writes one event: `type` and `sequence_number` first, then `fields`.
+    mutating func emit(_ type: String, _ fields: JSONObject, into frames: inout [SSEEvent]) {
+        var payload: JSONObject = ["type": .string(type), "sequence_number": .int(Int64(sequenceNumber))]
+        for member in fields { payload.append(key: member.key, value: member.value) }
+        sequenceNumber += 1
+        frames.append(SSEEvent(event: type, data: JSONValue.object(payload).serializedString()))
+    }
+
+    private var responseID: String { OpenAIResponsesClientItems.responseID(messageID: messageID) }
+
+    private mutating func begin(into frames: inout [SSEEvent]) {
+        guard !started else { return }
+        started = true
+        let response = OpenAIResponsesClientItems.response(
+            id: responseID, model: requestedModel, status: "in_progress", output: [], usage: .null)
+        emit("response.created", ["response": response], into: &frames)
+        emit("response.in_progress", ["response": response], into: &frames)
+    }
+
+    /// Null values (a `message_delta` that does not know the input count)
+    /// leave what `message_start` said.
+    private mutating func mergeUsage(_ update: JSONObject) {
+        for member in update where !member.value.isNull { usage[member.key] = member.value }
+    }
+
+    private mutating func complete(into frames: inout [SSEEvent]) {
+        finished = true
+        let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
+        let response = OpenAIResponsesClientItems.response(
+            id: responseID, model: requestedModel, status: status, output: output,
+            usage: OpenAIResponsesClientItems.usage(usage))
+        emit("response.\(status)", ["response": response], into: &frames)
+    }
+
+    /// `error` then `response.failed`. Items still open stay unfinished, as
+    /// at OpenAI; the failed response lists the finished ones.
+    private mutating func fail(_ error: APIError, into frames: inout [SSEEvent]) {
+        finished = true
+        let code = JSONValue.string(Self.errorCode(error))
+        emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)
+        let response = OpenAIResponsesClientItems.response(
+            id: responseID, model: requestedModel, status: "failed", output: output,
+            usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
+            error: ["code": code, "message": .string(error.message)])
+        emit("response.failed", ["response": response], into: &frames)
+    }
+
+    /// OpenAI's stream error codes: `rate_limit_exceeded` for 429,
+    /// `server_error` for 5xx and statuses with no client-side cause, and
+    /// the Anthropic error type (`invalid_request_error`,
+    /// `authentication_error`...) for other 4xx, which names the cause.
+    static func errorCode(_ error: APIError) -> String {
+        switch error.status {
+        case 429: "rate_limit_exceeded"
+        case 400..<500: error.type
+        default: "server_error"
+        }
+    }
+}
