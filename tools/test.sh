@@ -4,8 +4,8 @@
 #   2. the Swift build, with warnings as errors, and every Swift test;
 #   3. the conversion regression run: `log-replay verify` over cassettes/;
 #   4. cassettes are standard LZ4: Debian's `lz4 -dc` piped to `jq`;
-#   5. real clients, no network: the Claude Code CLI and the anthropic SDK
-#      through `proxy serve` to local fake upstreams, and Claude Code again
+#   5. real clients, no network: the Claude Code CLI and the anthropic,
+#      openai and google-genai SDKs through `proxy serve` to local fake upstreams, and Claude Code again
 #      through the proxy to `stub-upstream` replaying the corpus.
 # Stops at the first failing step; prints `N passed, N failed` per step.
 set -euo pipefail
@@ -41,6 +41,9 @@ bash tools/e2e-claude-code.sh
 
 step "anthropic Python SDK through the proxy"
 python3 tools/e2e/sdk_clients.py
+
+step "openai (chat, responses) and google-genai Python SDKs through the proxy"
+python3 tools/e2e/sdk_dialects.py
 
 if [[ -x tools/e2e-claude-code-replay.sh ]]; then
     step "Claude Code CLI through the proxy to stub-upstream replaying the corpus"

@@ -14,15 +14,18 @@ public enum ClientCodec {
         switch dialect {
         case .anthropic: return ConvertedRequest(body: body, diagnostics: [])
         case .openai: return try OpenAIChatClientCodec.decodeRequest(body)
-        case .openaiResponses, .gemini: throw notYet(dialect)
+        case .openaiResponses: return try OpenAIResponsesClientCodec.decodeRequest(body)
+        case .gemini: return try GeminiClientCodec.decodeRequest(body, model: model, stream: stream)
         }
     }
 
     /// An Anthropic Messages response body as the client's response body.
     static func response(_ message: JSONValue, dialect: Dialect, requestedModel: String) -> JSONValue {
         switch dialect {
+        case .anthropic: message
         case .openai: OpenAIChatClientCodec.encodeResponse(message, requestedModel: requestedModel)
-        case .anthropic, .openaiResponses, .gemini: message
+        case .openaiResponses: OpenAIResponsesClientCodec.encodeResponse(message, requestedModel: requestedModel)
+        case .gemini: GeminiClientCodec.encodeResponse(message, requestedModel: requestedModel)
         }
     }
 
@@ -36,19 +39,17 @@ public enum ClientCodec {
             OpenAIChatStreamEncoder(
                 requestedModel: requestedModel,
                 includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true)
-        case .anthropic, .openaiResponses, .gemini: nil
+        case .openaiResponses: OpenAIResponsesStreamEncoder(requestedModel: requestedModel)
+        case .gemini: GeminiStreamEncoder(requestedModel: requestedModel)
+        case .anthropic: nil
         }
     }
 
     /// What a Gemini client's `countTokens` answers.
     public static func countTokensResponse(inputTokens: Int, dialect: Dialect) -> JSONValue {
         switch dialect {
-        case .gemini: ["totalTokens": .int(Int64(inputTokens))]
+        case .gemini: GeminiClientCodec.countTokensResponse(totalTokens: inputTokens)
         case .anthropic, .openai, .openaiResponses: ["input_tokens": .int(Int64(inputTokens))]
         }
-    }
-
-    private static func notYet(_ dialect: Dialect) -> APIError {
-        APIError(status: 501, type: "api_error", message: "\(dialect.rawValue) clients are not supported yet")
     }
 }
