@@ -49,6 +49,28 @@ import Wire
             Case(
                 path: "/openai/v1/responses", body: ["model": "responses", "input": "Weather in Paris?"],
                 reply: .json(200, responsesBody)),
+            // Converted through the pivot, both ways.
+            Case(
+                path: "/v1/chat/completions",
+                body: [
+                    "model": "gemini", "stream": true, "stream_options": ["include_usage": true], "messages": [chat],
+                ],
+                reply: .eventStream(splitting: geminiStream, maxPiece: 11)),
+            Case(
+                path: "/v1beta/models/gpt:streamGenerateContent?alt=sse&key=\(secret)", body: geminiRequest,
+                reply: .eventStream(splitting: openAIStream, maxPiece: 29)),
+            Case(
+                path: "/v1/responses", body: ["model": "gpt", "stream": true, "input": "Weather in Paris?"],
+                reply: .eventStream(splitting: openAIStream, maxPiece: 17)),
+            Case(
+                path: "/v1/models/responses:generateContent", body: geminiRequest, reply: .json(200, responsesBody)),
+            Case(
+                path: "/v1/chat/completions", body: ["model": "responses", "messages": [chat]],
+                reply: .json(200, responsesBody)),
+            Case(
+                path: "/v1/messages",
+                body: ["model": "gemini", "max_tokens": 100, "messages": [chat]],
+                reply: .json(200, geminiBody)),
         ]
     }
 
