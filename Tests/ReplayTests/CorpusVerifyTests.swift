@@ -13,7 +13,7 @@ import Testing
     static let acceptedSkips = ["no route line", "is not a converted endpoint", "has no JSON body"]
 
     /// The corpus's groups (cassettes/README.md).
-    static let groups: Set<String> = ["claude-code", "sdk", "providers", "synthetic", "errors"]
+    static let groups: Set<String> = ["claude-code", "sdk", "providers", "synthetic", "dialects", "errors"]
 
     @Test(arguments: VerifyLevel.allCases)
     func everyCorpusCassetteVerifies(level: VerifyLevel) throws {

@@ -13,6 +13,8 @@ Groups (cassettes/README.md says what each cassette holds):
                 tools/corpus/fixture_upstream.py behind a route of the fixture's format
   synthetic/    the same for the hand-written streams in tools/corpus/streams/ (shapes the real
                 fixtures lack, such as OpenAI Chat parallel tool calls)
+  dialects/     OpenAI Chat, Responses and Gemini clients against every upstream format, streamed
+                and not, each upstream answering with its recorded tool call
   errors/       upstream 429/529, connection refused, a stream cut or ended early, bad client requests
 
 Everything is recorded into a scratch folder first and checked with `log-replay verify`; cassettes/
@@ -317,6 +319,56 @@ def provider_scenarios(streams: str, group: str) -> list[Scenario]:
     return scenarios
 
 
+# For dialects/: each upstream format's recorded tool call, streamed (.chunks.txt) and whole (.json).
+TOOL_CALL_FIXTURES = {"openai-chat": "deepseek-tool-call", "anthropic": "anthropic-tool-no-args",
+                      "gemini": "google-tool-call", "openai-responses": "parallel-tool-call-wrapper.1"}
+# Client dialects other than Anthropic (whose clients the providers/ group records).
+CLIENT_DIALECTS = ("openai", "openai-responses", "gemini")
+
+
+def dialect_request(dialect: str, model: str, stream: bool, tools: list[str]) -> tuple[str, dict]:
+    """The path and body an OpenAI Chat, Responses or Gemini client sends, offering `tools`."""
+    ask = "What is the weather in Berlin? Use a tool if you have one."
+    schema = {"type": "object", "properties": {"input": {"type": "string"}}}
+    if dialect == "openai":
+        body = {"model": model, "messages": [{"role": "user", "content": ask}],
+                "tools": [{"type": "function", "function": {"name": n, "parameters": schema}} for n in tools]}
+        if stream:
+            body.update(stream=True, stream_options={"include_usage": True})
+        return "/v1/chat/completions", body
+    if dialect == "openai-responses":
+        body = {"model": model, "input": ask,
+                "tools": [{"type": "function", "name": n, "parameters": schema} for n in tools]}
+        if stream:
+            body["stream"] = True
+        return "/v1/responses", body
+    method = "streamGenerateContent?alt=sse" if stream else "generateContent"
+    return f"/v1beta/models/{model}:{method}", {
+        "contents": [{"role": "user", "parts": [{"text": ask}]}],
+        "tools": [{"functionDeclarations": [{"name": n, "parameters": schema} for n in tools]}]}
+
+
+def dialect_scenarios(fixtures: str) -> list[Scenario]:
+    """Every client dialect against every upstream format, streamed and not, each upstream answering
+    with its recorded tool call: `dialects/<client>-to-<format>.stream` and `.body`."""
+    scenarios = []
+    for dialect in CLIENT_DIALECTS:
+        for folder, fmt in FOLDER_FORMATS.items():
+            for streaming in (True, False):
+                path = os.path.join(fixtures, "providers", folder,
+                                    TOOL_CALL_FIXTURES[folder] + (".chunks.txt" if streaming else ".json"))
+                model_id = f"corpus-{fmt}"
+                route = Route(model_id, fmt, ["--fixture", path], fixture_model(path))
+                request = dialect_request(dialect, model_id, streaming, fixture_tools(path))
+
+                def drive(base_url: str, request=request) -> list[str]:
+                    return expect(client.post(base_url, request[1], path=request[0]), 200, request[0])
+
+                kind = "stream" if streaming else "body"
+                scenarios.append(Scenario(f"dialects/{dialect}-to-{fmt}.{kind}", [route], drive))
+    return scenarios
+
+
 OPENAI_429 = {"error": {"message": "Rate limit reached for requests per minute. Please try again in 20s.",
                         "type": "requests", "param": None, "code": "rate_limit_exceeded"}}
 ANTHROPIC_429 = {"type": "error", "error": {"type": "rate_limit_error",
@@ -463,7 +515,8 @@ def main() -> int:
     proxy_bin = os.path.abspath(args.proxy_bin)
     fixtures = fixtures_root()
     scenarios = (provider_scenarios(os.path.join(fixtures, "providers"), "providers")
-                 + provider_scenarios(os.path.join(HERE, "streams"), "synthetic") + error_scenarios(fixtures))
+                 + provider_scenarios(os.path.join(HERE, "streams"), "synthetic") + error_scenarios(fixtures)
+                 + dialect_scenarios(fixtures))
     variants = [v for v, cassette in CLAUDE_CODE_VARIANTS.items() if selected(cassette, args.only)]
     sdk_formats = [f for f, cassette in SDK_FORMATS.items() if selected(cassette, args.only)]
     scenarios = [s for s in scenarios if selected(s.cassette, args.only)]
