@@ -207,8 +207,8 @@ r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))
 # phase), so a change in background load hits every column alike instead of skewing one.
 TARGETS=()      # "name url-base pid" triples, filled by main; pid is "-" for direct
 bench_all() {
-    local name path direct_body proxy_body expected target base body url phase ok pid
-    while IFS=$'\t' read -r name path direct_body proxy_body expected; do
+    local name path direct_body proxy_body expected proxy_path target base body url phase ok pid
+    while IFS=$'\t' read -r name path direct_body proxy_body expected proxy_path; do
         if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
         ok=()
         for target in "${TARGETS[@]}"; do
@@ -216,7 +216,7 @@ bench_all() {
             if [[ "$target" == direct ]]; then
                 body="$direct_body" url="$base$path"
             else
-                body="$proxy_body" url="$base/v1/messages"
+                body="$proxy_body" url="$base$proxy_path"
             fi
             if check_once "$url" "$body" "$expected"; then
                 run_wrk "$name" "$target" warmup "$url" "$body"
@@ -270,9 +270,9 @@ record_for_stub_upstream() {
     write_config "$WORK/models.yaml" "$UPSTREAM_PORT"
     mkdir -p "$WORK/stub-cassettes"
     start_proxy proxy-recording-for-stub --record "$WORK/stub-cassettes"
-    local name path direct_body proxy_body expected
-    while IFS=$'\t' read -r name path direct_body proxy_body expected; do
-        check_once "http://127.0.0.1:$PROXY_PORT/v1/messages" "$proxy_body" "$expected" ||
+    local name path direct_body proxy_body expected proxy_path
+    while IFS=$'\t' read -r name path direct_body proxy_body expected proxy_path; do
+        check_once "http://127.0.0.1:$PROXY_PORT$proxy_path" "$proxy_body" "$expected" ||
             die "recording $name for stub-upstream failed"
     done <"$WORK/scenarios.tsv"
     kill "$PROXY_PID" "$UPSTREAM_PID" 2>/dev/null

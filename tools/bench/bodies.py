@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the request bodies tools/bench.sh sends, one JSON file per (scenario, side), and prints
-the scenario list as TSV: name, direct path, direct body, proxy body, expected text.
+the scenario list as TSV: name, direct path, direct body, proxy body, expected text, proxy path.
 
 A scenario sends the same work to the stub directly and through the proxy: for an anthropic
 route the very same bytes; for an openai route the OpenAI form direct and the Anthropic form
@@ -23,8 +23,8 @@ def anthropic(model, stream, messages=PROMPT, **extra):
     return body
 
 
-def openai(stream):
-    body = {"model": "bench-upstream", "max_tokens": 256, "messages": PROMPT}
+def openai(stream, model="bench-upstream"):
+    body = {"model": model, "max_tokens": 256, "messages": PROMPT}
     if stream:
         body["stream"] = True
         body["stream_options"] = {"include_usage": True}
@@ -46,19 +46,28 @@ def main():
     os.makedirs(out, exist_ok=True)
     scenarios = []
 
-    def add(name, direct_path, direct_body, proxy_body):
+    def add(name, direct_path, direct_body, proxy_body, proxy_path="/v1/messages"):
         paths = []
         for side, body in (("direct", direct_body), ("proxy", proxy_body)):
             path = os.path.join(out, f"{name}.{side}.json")
             with open(path, "w", encoding="utf-8") as handle:
                 json.dump(body, handle, ensure_ascii=False, separators=(",", ":"))
             paths.append(path)
-        scenarios.append((name, direct_path, paths[0], paths[1], EXPECTED))
+        scenarios.append((name, direct_path, paths[0], paths[1], EXPECTED, proxy_path))
 
     add("anthropic-small", "/v1/messages", anthropic("bench-anthropic", False), anthropic("bench-anthropic", False))
     add("anthropic-stream", "/v1/messages", anthropic("bench-anthropic", True), anthropic("bench-anthropic", True))
     add("openai-small", "/v1/chat/completions", openai(False), anthropic("bench-openai", False))
     add("openai-stream", "/v1/chat/completions", openai(True), anthropic("bench-openai", True))
+    # OpenAI Chat clients: converted to an anthropic route (against an Anthropic client on the same
+    # route, the converted request should cost at most 10% more), and passed through to an openai one.
+    chat = "/v1/chat/completions"
+    add("openai-client-to-anthropic-small", "/v1/messages", anthropic("bench-anthropic", False),
+        openai(False, "bench-anthropic"), chat)
+    add("openai-client-to-anthropic-stream", "/v1/messages", anthropic("bench-anthropic", True),
+        openai(True, "bench-anthropic"), chat)
+    add("openai-client-passthrough-small", chat, openai(False), openai(False, "bench-openai"), chat)
+    add("openai-client-passthrough-stream", chat, openai(True), openai(True, "bench-openai"), chat)
     real = claude_code_body(fixtures)
     if real is not None:
         # The direct side sends the same 47 KB to the stub, so the difference is the proxy's

@@ -65,7 +65,7 @@ def main():
     missing = 0
     with open(scenarios_path, encoding="utf-8") as handle:
         for line in handle:
-            name, _path, _direct_body, proxy_body, expected = line.rstrip("\n").split("\t")
+            name, _path, _direct_body, proxy_body, expected, proxy_path = line.rstrip("\n").split("\t")
             with open(proxy_body, encoding="utf-8") as body_file:
                 wanted = json.load(body_file)
             found = next((x for x, body in client_bodies.items() if body == wanted and x in upstream), None)
@@ -77,7 +77,7 @@ def main():
             direct_body = os.path.join(out, f"{name}.direct-stub.json")
             with open(direct_body, "w", encoding="utf-8") as body_file:
                 json.dump(body, body_file, ensure_ascii=False, separators=(",", ":"))
-            print("\t".join([name, path, direct_body, proxy_body, expected]))
+            print("\t".join([name, path, direct_body, proxy_body, expected, proxy_path]))
     return 1 if missing else 0
 
 
