@@ -56,7 +56,10 @@ public struct ClientRequest: Sendable {
         if isPassthrough(route), dialect != .anthropic, case .object(let object) = body {
             return RequestConverter.passthrough(object, dialect: dialect, route: route)
         }
-        let pivot = try pivotRequest()
+        var pivot = try pivotRequest()
+        if dialect != .anthropic, route.upstreamDialect == .anthropic {
+            pivot = UnverifiableThinking.dropped(from: pivot)
+        }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
         converted.diagnostics = pivot.diagnostics + converted.diagnostics
         return converted
