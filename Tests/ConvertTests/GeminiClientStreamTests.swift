@@ -51,17 +51,9 @@ struct AssembledGeminiResponse {
     static func geminiStream(
         _ bytes: [UInt8], route: RouteOptions, sliceSize: Int? = nil, error: APIError? = nil
     ) -> [SSEEvent] {
-        var converter = UpstreamStreamConverter(
-            route: route, requestedModel: "gemini-test", encoder: GeminiStreamEncoder(requestedModel: "gemini-test"))
-        var events: [SSEEvent] = []
-        let size = sliceSize ?? max(bytes.count, 1)
-        var start = 0
-        while start < bytes.count {
-            let end = min(start + size, bytes.count)
-            events += converter.receive(bytes[start..<end])
-            start = end
-        }
-        return events + converter.finish(error: error)
+        convertStream(
+            bytes, route: route, sliceSize: sliceSize, error: error, requestedModel: "gemini-test",
+            encoder: GeminiStreamEncoder(requestedModel: "gemini-test"))
     }
 
     static func encode(_ events: [AnthropicStreamEvent]) -> [SSEEvent] {

@@ -24,17 +24,9 @@ import Wire
     static func openAIFrames(
         _ bytes: [UInt8], route: RouteOptions, includeUsage: Bool = true, sliceSize: Int? = nil
     ) -> [SSEEvent] {
-        var converter = UpstreamStreamConverter(
-            route: route, requestedModel: "gpt-test",
+        convertStream(
+            bytes, route: route, sliceSize: sliceSize, requestedModel: "gpt-test",
             encoder: OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: includeUsage))
-        var frames: [SSEEvent] = []
-        let size = sliceSize ?? max(bytes.count, 1)
-        var start = 0
-        while start < bytes.count {
-            frames += converter.receive(bytes[start..<min(start + size, bytes.count)])
-            start += size
-        }
-        return frames + converter.finish(error: nil)
     }
 
     /// What an OpenAI client rebuilds from the frames.

@@ -8,17 +8,9 @@ import Wire
 func convertStreamForResponsesClient(
     _ bytes: [UInt8], route: RouteOptions, sliceSize: Int? = nil, error: APIError? = nil
 ) -> [SSEEvent] {
-    var converter = UpstreamStreamConverter(
-        route: route, requestedModel: "gpt-test", encoder: OpenAIResponsesStreamEncoder(requestedModel: "gpt-test"))
-    var events: [SSEEvent] = []
-    let size = sliceSize ?? max(bytes.count, 1)
-    var start = 0
-    while start < bytes.count {
-        let end = min(start + size, bytes.count)
-        events += converter.receive(bytes[start..<end])
-        start = end
-    }
-    return events + converter.finish(error: error)
+    convertStream(
+        bytes, route: route, sliceSize: sliceSize, error: error, requestedModel: "gpt-test",
+        encoder: OpenAIResponsesStreamEncoder(requestedModel: "gpt-test"))
 }
 
 /// Pivot events straight through the encoder.

@@ -10,11 +10,13 @@ enum TestRoutes {
 }
 
 /// Runs raw upstream bytes through `UpstreamStreamConverter`, whole or in
-/// slices of `sliceSize` bytes.
+/// slices of `sliceSize` bytes, for an Anthropic client unless `encoder`
+/// names another dialect's.
 func convertStream(
-    _ bytes: [UInt8], route: RouteOptions = TestRoutes.openAI, sliceSize: Int? = nil, error: APIError? = nil
+    _ bytes: [UInt8], route: RouteOptions = TestRoutes.openAI, sliceSize: Int? = nil, error: APIError? = nil,
+    requestedModel: String = "claude-test", encoder: (any ClientStreamEncoder)? = nil
 ) -> [SSEEvent] {
-    var converter = UpstreamStreamConverter(route: route, requestedModel: "claude-test")
+    var converter = UpstreamStreamConverter(route: route, requestedModel: requestedModel, encoder: encoder)
     var events: [SSEEvent] = []
     let size = sliceSize ?? max(bytes.count, 1)
     var start = 0
