@@ -12,6 +12,8 @@ import Testing
     private struct Recorded {
         var stages: [String]
         var outcome: String?
+        /// The error lines' messages, to say why a stage was not the expected one.
+        var messages: [String] = []
     }
 
     @Test func everyStageIsRecordedWhereItHappens() async throws {
@@ -19,7 +21,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recording = try ExchangeRecording(directory: directory)
         var ids: [String: String] = [:]
-        try await ProxyHarness.run(timeout: "3s", recording: recording) { proxy in
+        // No stage here waits for the route's timeout, so it only has to be
+        // long enough for a loaded CI machine: 3 s was seen to expire there.
+        try await ProxyHarness.run(timeout: "20s", recording: recording) { proxy in
             func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
                 ids[label] = try await reply().headers.first(name: "request-id")
             }
@@ -59,6 +63,7 @@ import Testing
                 let id = event.exchange ?? ""
                 if event.kind == "error" {
                     recorded[id, default: Recorded(stages: [])].stages.append(event["stage"]?.stringValue ?? "?")
+                    recorded[id, default: Recorded(stages: [])].messages.append(event["message"]?.stringValue ?? "?")
                 }
                 if event.kind == "end" {
                     recorded[id, default: Recorded(stages: [])].outcome = event["outcome"]?.stringValue
@@ -67,7 +72,7 @@ import Testing
         }
         #expect(Set(ids.keys) == Set(CassetteStage.allCases.map(\.rawValue)), "every stage is reached")
         for (stage, id) in ids {
-            #expect(recorded[id]?.stages == [stage], "\(stage)")
+            #expect(recorded[id]?.stages == [stage], "\(stage): \(recorded[id]?.messages ?? [])")
             #expect(recorded[id]?.outcome == (stage == "client" ? "client_cancelled" : "error"), "\(stage)")
         }
     }
