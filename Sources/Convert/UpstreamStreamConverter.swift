@@ -27,6 +27,9 @@ public struct UpstreamStreamConverter: Sendable {
     private var transcoder: Transcoder
     /// Nil for an Anthropic client: pivot events are written as they are.
     private var encoder: (any ClientStreamEncoder)?
+    /// Checks converted tool calls' arguments; nil where the upstream's own
+    /// API checked them (Anthropic) or the frames are relayed untouched.
+    private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
 
     /// The first error the client's stream reports, as it arose: an
@@ -34,11 +37,21 @@ public struct UpstreamStreamConverter: Sendable {
     /// failure handed to ``finish(error:)``.
     public private(set) var reportedError: APIError?
 
-    /// - Parameter encoder: the client dialect's encoder; nil (the default)
-    ///   for an Anthropic client.
-    public init(route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)? = nil) {
+    /// - Parameters:
+    ///   - encoder: the client dialect's encoder; nil (the default) for an
+    ///     Anthropic client.
+    ///   - tools: the client request's `tools` in Anthropic form, asked for
+    ///     when the first tool call starts, to check its arguments against
+    ///     the tool's `input_schema` (none: only that they are a JSON object).
+    public init(
+        route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)? = nil,
+        tools: @escaping @Sendable () -> JSONValue? = { nil }
+    ) {
         upstreamName = route.modelID
         self.encoder = encoder
+        if route.upstreamDialect != .anthropic {
+            toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
+        }
         switch route.upstreamDialect {
         case .openai:
             transcoder = .payloads(
@@ -96,6 +109,13 @@ public struct UpstreamStreamConverter: Sendable {
         return output
     }
 
+    /// Repairs and rejections of tool arguments since the last call, for
+    /// the log and the cassette.
+    public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
+        guard toolGuard?.hasDiagnostics == true else { return [] }
+        return toolGuard!.takeDiagnostics()
+    }
+
     /// Anthropic usage so far (input_tokens, output_tokens, cache_read_input_tokens...).
     public var usage: JSONValue? {
         switch transcoder {
@@ -143,12 +163,20 @@ public struct UpstreamStreamConverter: Sendable {
 
     private mutating func write(_ events: [AnthropicStreamEvent], into output: inout [SSEEvent]) {
         for event in events {
-            if reportedError == nil, case .error(let error) = event { reportedError = error }
-            if encoder == nil {
-                output.append(event.sseEvent)
-            } else {
-                encoder!.encode(event, into: &output)
+            switch toolGuard?.check(event) ?? .pass {
+            case .pass: emit(event, into: &output)
+            case .drop: continue
+            case .replace(let replacements): for replacement in replacements { emit(replacement, into: &output) }
             }
+        }
+    }
+
+    private mutating func emit(_ event: AnthropicStreamEvent, into output: inout [SSEEvent]) {
+        if reportedError == nil, case .error(let error) = event { reportedError = error }
+        if encoder == nil {
+            output.append(event.sseEvent)
+        } else {
+            encoder!.encode(event, into: &output)
         }
     }
 

@@ -17,6 +17,14 @@ func convertStream(
     requestedModel: String = "claude-test", encoder: (any ClientStreamEncoder)? = nil
 ) -> [SSEEvent] {
     var converter = UpstreamStreamConverter(route: route, requestedModel: requestedModel, encoder: encoder)
+    return feed(bytes, to: &converter, sliceSize: sliceSize, error: error)
+}
+
+/// Feeds raw upstream bytes to `converter`, whole or in slices of
+/// `sliceSize` bytes, then finishes it with `error`.
+func feed(
+    _ bytes: [UInt8], to converter: inout UpstreamStreamConverter, sliceSize: Int? = nil, error: APIError? = nil
+) -> [SSEEvent] {
     var events: [SSEEvent] = []
     let size = sliceSize ?? max(bytes.count, 1)
     var start = 0

@@ -76,13 +76,20 @@ public struct ClientRequest: Sendable {
         return converted
     }
 
-    /// The converter for the upstream's stream, writing the client's frames.
+    /// The converter for the upstream's stream, writing the client's frames
+    /// and checking converted tool calls against this request's tools.
     public func streamConverter(route: RouteOptions) -> UpstreamStreamConverter {
         if isPassthrough(route), dialect != .anthropic {
             return UpstreamStreamConverter(passthroughFor: route)
         }
+        let tools: @Sendable () -> JSONValue?
+        if dialect == .anthropic {
+            tools = { [body] in body["tools"] }
+        } else {
+            tools = { [self] in (try? pivotRequest())?.body["tools"] }
+        }
         return UpstreamStreamConverter(
             route: route, requestedModel: model,
-            encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body))
+            encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body), tools: tools)
     }
 }

@@ -3,6 +3,7 @@ import Cassette
 import Convert
 import Foundation
 import HTTPTypes
+import Logging
 import NIOCore
 import SSE
 import Wire
@@ -42,7 +43,13 @@ extension Exchange {
                 requestedModel: requestedModel, upstreamName: entry.upstreamName))
     }
 
-    func recordDiagnostics(_ diagnostics: [ConversionDiagnostic]) {
+    /// Logs what a conversion dropped or repaired (warnings as warnings,
+    /// the rest at debug) and records it as `diagnostic` lines.
+    func report(_ diagnostics: [ConversionDiagnostic], logger: Logger) {
+        for diagnostic in diagnostics {
+            let level: Logger.Level = diagnostic.severity == .warning ? .warning : .debug
+            logger.log(level: level, "conversion: \(diagnostic.path): \(diagnostic.message)")
+        }
         guard let recording, !diagnostics.isEmpty else { return }
         recording.recorder.record(
             exchange: id, timeMicros: elapsedMicros,

@@ -1,6 +1,5 @@
 import Convert
 import Hummingbird
-import Logging
 import Wire
 
 /// Every generate endpoint, in every client dialect: Anthropic Messages,
@@ -24,11 +23,7 @@ struct GenerateEndpoint: Sendable {
         let (route, options) = try exchange.route(model: client.model, with: router)
         exchange.stage = .conversion
         let converted = try client.upstreamBody(route: options)
-        for diagnostic in converted.diagnostics {
-            let level: Logger.Level = diagnostic.severity == .warning ? .warning : .debug
-            context.logger.log(level: level, "conversion: \(diagnostic.path): \(diagnostic.message)")
-        }
-        exchange.recordDiagnostics(converted.diagnostics)
+        exchange.report(converted.diagnostics, logger: context.logger)
         let call = UpstreamCall(
             entry: route.entry, options: options, request: client, client: upstream, exchange: exchange,
             logger: context.logger)

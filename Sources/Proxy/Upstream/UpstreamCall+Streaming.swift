@@ -55,6 +55,7 @@ extension UpstreamCall {
                 let hadError = converter.reportedError != nil
                 let events = converter.receive(chunk.readableBytesView)
                 guard !events.isEmpty else { continue }
+                exchange.report(converter.takeDiagnostics(), logger: logger)
                 // An error the upstream reported inside its stream (an error
                 // event, or data that is not JSON), which the converter
                 // turned into the client's error frame.
@@ -80,6 +81,7 @@ extension UpstreamCall {
         }
         let reportedBefore = converter.reportedError != nil
         let tail = converter.finish(error: failure)
+        exchange.report(converter.takeDiagnostics(), logger: logger)
         if failure == nil, !reportedBefore, let error = converter.reportedError {
             exchange.recordError(error, stage: .upstreamStreamEnd)
         }

@@ -75,7 +75,9 @@ struct UpstreamCall: Sendable {
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
         exchange.stage = .conversion
-        let converted = try request.clientResponse(upstreamBody: json, route: options).body
+        let conversion = try request.clientResponse(upstreamBody: json, route: options)
+        exchange.report(conversion.diagnostics, logger: logger)
+        let converted = conversion.body
         if request.dialect == .anthropic { exchange.usage = converted["usage"] }
         // A body the conversion left alone goes back as the upstream wrote
         // it, byte for byte.

@@ -1,0 +1,87 @@
+import Wire
+
+/// One tool call's arguments as they stream to the client, with the two
+/// repairs that are certain made on the way.
+///
+/// A comma outside a string is held back until the next byte that is not
+/// whitespace: before `}` or `]` it was a trailing comma and is dropped,
+/// before anything else it goes out. Everything else is passed on at once,
+/// so the client still sees the arguments as they are written. At the end,
+/// ``finish()`` reads what went out and, when only closing brackets are
+/// missing, says which.
+struct ToolArgumentText: Sendable {
+    /// How the finished arguments read.
+    enum Outcome: Sendable, Equatable {
+        /// Valid JSON as sent (an empty text is the empty object).
+        case complete(JSONValue)
+        /// Valid once `suffix` (closing brackets) is appended.
+        case closed(JSONValue, suffix: String)
+        /// Not JSON, and no certain repair makes it so.
+        case invalid(String)
+    }
+
+    /// Everything passed on so far.
+    private(set) var sent = ""
+    /// True once a trailing comma was dropped.
+    private(set) var droppedTrailingComma = false
+    private var repair = TruncatedJSONRepair()
+    /// A held-back comma and the whitespace after it.
+    private var held: [UInt8] = []
+
+    /// Takes a fragment as the upstream sent it; returns what the client
+    /// gets now (the fragment itself when nothing was held back or dropped).
+    mutating func pass(_ fragment: String) -> String {
+        var rewritten: [UInt8]?
+        var position = 0
+        for byte in fragment.utf8 {
+            if repair.inString || held.isEmpty && byte != UInt8(ascii: ",") {
+                repair.scan(byte)
+                rewritten?.append(byte)
+            } else if held.isEmpty {
+                // A comma outside a string: hold it.
+                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
+                held.append(byte)
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
+                || byte == UInt8(ascii: "\r")
+            {
+                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
+                held.append(byte)
+            } else {
+                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                    droppedTrailingComma = true
+                    held.removeFirst()
+                }
+                rewritten! += held
+                held.removeAll(keepingCapacity: true)
+                if byte == UInt8(ascii: ",") {
+                    held.append(byte)
+                } else {
+                    repair.scan(byte)
+                    rewritten!.append(byte)
+                }
+            }
+            position += 1
+        }
+        let out = rewritten.map { String(decoding: $0, as: UTF8.self) } ?? fragment
+        sent += out
+        return out
+    }
+
+    /// Reads the arguments once the call is over. A comma still held back
+    /// at the end is a trailing comma, and stays dropped.
+    mutating func finish() -> Outcome {
+        if !held.isEmpty {
+            droppedTrailingComma = true
+            held.removeAll()
+        }
+        if sent.allSatisfy(\.isWhitespace) { return .complete(.object([:])) }
+        if let value = try? JSONValue(parsing: sent) { return .complete(value) }
+        if repair.inString { return .invalid("they end inside a string") }
+        guard repair.missingClosers != nil else { return .invalid("they are malformed") }
+        guard let (value, suffix) = repair.repaired(sent) else {
+            return .invalid("they end before a value is complete")
+        }
+        return .closed(value, suffix: suffix)
+    }
+}
