@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Throughput and added latency of `proxy serve` against direct calls to the same local stub
-# upstream, with wrk, for non-streaming and streaming requests, on an anthropic route
-# (pass-through) and an openai route (converted). Prints a Markdown table for the README.
+# upstream, with wrk, for non-streaming and streaming requests: Anthropic clients on an anthropic
+# route (pass-through) and an openai one (converted), and OpenAI Chat, OpenAI Responses and Gemini
+# clients converted to the anthropic route and passed through to a route of their own format.
+# Prints a Markdown table for the README.
 #
 #   tools/bench.sh [--quick]
 #
@@ -92,7 +94,10 @@ proxy_bin() {
 write_config() { # path, upstream port
     "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/bench.sh." \
         --route "bench-anthropic,anthropic,http://127.0.0.1:$2,bench-upstream,sk-bench-upstream-not-real" \
-        --route "bench-openai,openai,http://127.0.0.1:$2/v1,bench-upstream,sk-bench-upstream-not-real" >"$1"
+        --route "bench-openai,openai,http://127.0.0.1:$2/v1,bench-upstream,sk-bench-upstream-not-real" \
+        --route "bench-gemini,gemini,http://127.0.0.1:$2/v1beta,bench-upstream,sk-bench-upstream-not-real" \
+        --route "bench-responses,openai-responses,http://127.0.0.1:$2/v1,bench-upstream,sk-bench-upstream-not-real" \
+        >"$1"
 }
 
 start_proxy() { # name, extra args...; sets PROXY_PORT and PROXY_PID

@@ -31,6 +31,23 @@ def openai(stream, model="bench-upstream"):
     return body
 
 
+def gemini(stream):
+    del stream  # a Gemini client streams by its path, not its body
+    return {"contents": [{"role": "user", "parts": [{"text": PROMPT[0]["content"]}]}],
+            "generationConfig": {"maxOutputTokens": 256}}
+
+
+def gemini_path(model, stream):
+    return f"/v1beta/models/{model}:" + ("streamGenerateContent?alt=sse" if stream else "generateContent")
+
+
+def responses(stream, model="bench-upstream"):
+    body = {"model": model, "max_output_tokens": 256, "input": PROMPT}
+    if stream:
+        body["stream"] = True
+    return body
+
+
 def claude_code_body(fixtures):
     """Claude Code's real first-turn request (~47 KB: system prompt, 12 tools), or None."""
     path = os.path.join(fixtures, "claude-code", "write-tool-session.requests.jsonl")
@@ -68,6 +85,17 @@ def main():
         openai(True, "bench-anthropic"), chat)
     add("openai-client-passthrough-small", chat, openai(False), openai(False, "bench-openai"), chat)
     add("openai-client-passthrough-stream", chat, openai(True), openai(True, "bench-openai"), chat)
+    # Gemini and OpenAI Responses clients, the same two ways.
+    for stream, kind in ((False, "small"), (True, "stream")):
+        add(f"gemini-client-to-anthropic-{kind}", "/v1/messages", anthropic("bench-anthropic", stream),
+            gemini(stream), gemini_path("bench-anthropic", stream))
+        add(f"gemini-client-passthrough-{kind}", gemini_path("bench-upstream", stream), gemini(stream),
+            gemini(stream), gemini_path("bench-gemini", stream))
+    for stream, kind in ((False, "small"), (True, "stream")):
+        add(f"responses-client-to-anthropic-{kind}", "/v1/messages", anthropic("bench-anthropic", stream),
+            responses(stream, "bench-anthropic"), "/v1/responses")
+        add(f"responses-client-passthrough-{kind}", "/v1/responses", responses(stream),
+            responses(stream, "bench-responses"), "/v1/responses")
     real = claude_code_body(fixtures)
     if real is not None:
         # The direct side sends the same 47 KB to the stub, so the difference is the proxy's

@@ -11,6 +11,7 @@ function init(args)
     wrk.headers["anthropic-version"] = "2023-06-01"
     wrk.headers["x-api-key"] = "sk-bench-not-a-real-key"
     wrk.headers["Authorization"] = "Bearer sk-bench-not-a-real-key"
+    wrk.headers["x-goog-api-key"] = "sk-bench-not-a-real-key"
 end
 
 function done(summary, latency, requests)

@@ -5,7 +5,7 @@ direct request is exactly the upstream request the proxy sent for it, as recorde
 
     stub_bodies.py CASSETTE_DIR SCENARIOS.tsv OUT_DIR > SCENARIOS-for-stub.tsv
 
-A client request is matched to its scenario by its JSON body; the proxy body file is unchanged.
+A client request is matched to its scenario by its path and JSON body; the proxy body file is unchanged.
 """
 
 import glob
@@ -59,7 +59,7 @@ def main():
     client_bodies, upstream = {}, {}
     for event in events(cassettes):
         if event.get("kind") == "client_request" and "body" in event:
-            client_bodies.setdefault(event["x"], event["body"])
+            client_bodies.setdefault(event["x"], (urlsplit(event.get("path", "")).path, event["body"]))
         elif event.get("kind") == "upstream_request" and "body" in event:
             upstream.setdefault(event["x"], (urlsplit(event.get("url", "")).path, event["body"]))
     missing = 0
@@ -68,7 +68,12 @@ def main():
             name, _path, _direct_body, proxy_body, expected, proxy_path = line.rstrip("\n").split("\t")
             with open(proxy_body, encoding="utf-8") as body_file:
                 wanted = json.load(body_file)
-            found = next((x for x, body in client_bodies.items() if body == wanted and x in upstream), None)
+            # By path too: a Gemini client's streamed and plain requests have the same body.
+            wanted_path = urlsplit(proxy_path).path
+            found = next(
+                (x for x, (path, body) in client_bodies.items() if (path, body) == (wanted_path, wanted) and x in upstream),
+                None,
+            )
             if found is None:
                 print(f"stub_bodies: no recorded upstream request for scenario {name}", file=sys.stderr)
                 missing += 1

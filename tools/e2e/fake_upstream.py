@@ -347,6 +347,68 @@ def openai_events(reply: Reply, model: str, cmpl_id: str) -> list[bytes]:
 
 
 # ---------------------------------------------------------------------------------------
+# Gemini and OpenAI Responses rendering: text replies only, for `--scenario bench`'s
+# pass-through scenarios (a client of those dialects on a route of the same format).
+
+
+def gemini_response(reply: Reply, model: str, text: str | None = None, final: bool = True) -> dict:
+    candidate: dict = {"content": {"role": "model", "parts": [{"text": reply.text if text is None else text}]},
+                       "index": 0}
+    body: dict = {"candidates": [candidate], "modelVersion": model, "responseId": "bench_1"}
+    if final:
+        candidate["finishReason"] = "STOP"
+        body["usageMetadata"] = {
+            "promptTokenCount": reply.input_tokens,
+            "candidatesTokenCount": reply.output_tokens,
+            "totalTokenCount": reply.input_tokens + reply.output_tokens,
+        }
+    return body
+
+
+def gemini_events(reply: Reply, model: str) -> list[bytes]:
+    pieces = cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text]
+    return [sse(None, gemini_response(reply, model, piece, final=i == len(pieces) - 1)) for i, piece in enumerate(pieces)]
+
+
+def responses_response(reply: Reply, model: str, status: str = "completed") -> dict:
+    done = status == "completed"
+    message = {
+        "type": "message", "id": "msg_bench_1", "status": "completed", "role": "assistant",
+        "content": [{"type": "output_text", "text": reply.text, "annotations": []}],
+    }
+    return {
+        "id": "resp_bench_1", "object": "response", "created_at": 1700000000, "status": status, "model": model,
+        "output": [message] if done else [],
+        "usage": {"input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens,
+                  "total_tokens": reply.input_tokens + reply.output_tokens} if done else None,
+    }
+
+
+def responses_events(reply: Reply, model: str) -> list[bytes]:
+    item = {"type": "message", "id": "msg_bench_1", "status": "in_progress", "role": "assistant", "content": []}
+    part = {"type": "output_text", "text": "", "annotations": []}
+    events = [
+        ("response.created", {"response": responses_response(reply, model, "in_progress")}),
+        ("response.output_item.added", {"output_index": 0, "item": item}),
+        ("response.content_part.added", {"item_id": "msg_bench_1", "output_index": 0, "content_index": 0, "part": part}),
+    ]
+    for piece in cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text]:
+        events.append(("response.output_text.delta",
+                       {"item_id": "msg_bench_1", "output_index": 0, "content_index": 0, "delta": piece}))
+    whole = responses_response(reply, model)
+    events += [
+        ("response.output_text.done",
+         {"item_id": "msg_bench_1", "output_index": 0, "content_index": 0, "text": reply.text}),
+        ("response.content_part.done", {"item_id": "msg_bench_1", "output_index": 0, "content_index": 0,
+                                        "part": whole["output"][0]["content"][0]}),
+        ("response.output_item.done", {"output_index": 0, "item": whole["output"][0]}),
+        ("response.completed", {"response": whole}),
+    ]
+    return [sse(name, dict({"type": name, "sequence_number": number}, **data))
+            for number, (name, data) in enumerate(events)]
+
+
+# ---------------------------------------------------------------------------------------
 # Wire-level fragmentation: the stream's bytes, re-cut so writes split events, JSON and UTF-8.
 
 
@@ -551,14 +613,23 @@ class Server:
 
     async def bench(self, writer, path: str, raw: bytes):
         # Canned bytes per (path, stream) so the stub costs as little as possible per request. The
-        # dialect follows the path, so one stub serves both an openai and an anthropic route.
+        # dialect follows the path, so one stub serves every route format.
         streaming = b'"stream":true' in raw or b'"stream": true' in raw
         key = (path, streaming)
         response = self.bench_cache.get(key)
         if response is None:
             reply = plan_reply(self.cfg, {})
             anthropic = not path.endswith("/chat/completions")
-            if path.endswith("/count_tokens"):
+            gemini = path.split("?")[0].endswith(("generateContent", "streamGenerateContent"))
+            if gemini or path.endswith("/responses"):
+                events, render = (gemini_events, gemini_response) if gemini else (responses_events, responses_response)
+                if streaming or ":streamGenerateContent" in path:
+                    data = b"".join(events(reply, "bench"))
+                    response = response_head(200, "text/event-stream; charset=utf-8", len(data)) + data
+                else:
+                    data = json.dumps(render(reply, "bench")).encode()
+                    response = response_head(200, "application/json", len(data)) + data
+            elif path.endswith("/count_tokens"):
                 data = b'{"input_tokens":12}'
                 response = response_head(200, "application/json", len(data)) + data
             elif streaming:

@@ -4,14 +4,17 @@ knows the config's shape, so the scripts follow it when it changes.
 
     models_yaml.py --route 'e2e,openai,http://127.0.0.1:PORT/v1,fake-model,${KEY_VAR},claude-*' [--route ...]
 
-Each route: model_id, format (openai|anthropic), api_base, the upstream's model_name, api_key (a
+Each route: model_id, format (openai|anthropic|gemini|openai-responses), api_base, the upstream's model_name, api_key (a
 literal or `${ENV_VAR}`; empty: none, the client's key is passed on), then optional glob aliases
-(`claude-*`; several separated by `;`). The proxy calls {api_base}/chat/completions for openai and
-{api_base}/v1/messages for anthropic.
+(`claude-*`; several separated by `;`). The proxy calls {api_base}/chat/completions for openai,
+{api_base}/v1/messages for anthropic, {api_base}/models/MODEL:generateContent (or
+:streamGenerateContent) for gemini and {api_base}/responses for openai-responses.
 """
 
 import argparse
 import sys
+
+FORMATS = ("openai", "anthropic", "gemini", "openai-responses")
 
 
 def models_yaml(routes: list[tuple], comment: str = "") -> str:
@@ -48,8 +51,8 @@ def main() -> int:
     routes = []
     for spec in args.route:
         parts = spec.split(",")
-        if len(parts) not in (5, 6) or parts[1] not in ("openai", "anthropic"):
-            parser.error(f"bad --route {spec!r}: want model_id,openai|anthropic,api_base,model_name,api_key[,globs]")
+        if len(parts) not in (5, 6) or parts[1] not in FORMATS:
+            parser.error(f"bad --route {spec!r}: want model_id,{'|'.join(FORMATS)},api_base,model_name,api_key[,globs]")
         aliases = [alias for alias in parts[5].split(";") if alias] if len(parts) == 6 else []
         routes.append((*parts[:5], aliases))
     sys.stdout.write(models_yaml(routes, args.comment))
