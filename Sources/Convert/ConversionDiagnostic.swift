@@ -67,9 +67,18 @@ public struct ConvertedRequest: Sendable {
 public struct ConvertedResponse: Sendable {
     public var body: JSONValue
     public var diagnostics: [ConversionDiagnostic]
+    /// The answer's token usage in Anthropic's shape, whatever the client's
+    /// dialect (for the cassette's `end` line); nil when the upstream gave none.
+    public var usage: JSONObject?
 
+    /// An Anthropic body: the usage is its own.
     public init(body: JSONValue, diagnostics: [ConversionDiagnostic]) {
+        self.init(body: body, diagnostics: diagnostics, usage: body["usage"]?.objectValue)
+    }
+
+    public init(body: JSONValue, diagnostics: [ConversionDiagnostic], usage: JSONObject?) {
         self.body = body
         self.diagnostics = diagnostics
+        self.usage = usage
     }
 }

@@ -31,6 +31,10 @@ public struct UpstreamStreamConverter: Sendable {
     /// API checked them (Anthropic) or the frames are relayed untouched.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
+    /// The upstream's (and so the client's) dialect, for a pass-through.
+    private var passthroughDialect = Dialect.anthropic
+    /// The last usage a passed-through frame reported, in Anthropic's shape.
+    private var passedThroughUsage: JSONObject?
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -74,6 +78,7 @@ public struct UpstreamStreamConverter: Sendable {
         upstreamName = route.modelID
         encoder = nil
         transcoder = .passthrough
+        passthroughDialect = route.upstreamDialect
     }
 
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
@@ -121,7 +126,8 @@ public struct UpstreamStreamConverter: Sendable {
         switch transcoder {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
-        case .passthrough, .vacant: nil
+        case .passthrough: passedThroughUsage.map(JSONValue.object)
+        case .vacant: nil
         }
     }
 
@@ -136,8 +142,17 @@ public struct UpstreamStreamConverter: Sendable {
             relayed(relay.receive(event), error: relay.error, into: &output)
             transcoder = .anthropic(relay)
         case .passthrough:
-            if reportedError == nil, event.event == "error" || event.data.contains("\"error\"") {
-                reportedError = Self.passedThroughError(event, upstreamName: upstreamName)
+            // Only frames that may hold an error or usage are parsed.
+            let mayReportError = reportedError == nil && (event.event == "error" || event.data.contains("\"error\""))
+            if mayReportError || event.data.contains("usage"),
+                let payload = try? JSONValue(parsing: event.data)
+            {
+                if mayReportError {
+                    reportedError = Self.passedThroughError(event, payload, upstreamName: upstreamName)
+                }
+                if let usage = PassthroughUsage.anthropicUsage(in: payload, dialect: passthroughDialect) {
+                    passedThroughUsage = usage
+                }
             }
             output.append(event)
         case .vacant:
@@ -147,8 +162,7 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// The error a passed-through frame reports, if it is one: an `error`
     /// member (OpenAI, Gemini) or an `error` event (Responses).
-    private static func passedThroughError(_ event: SSEEvent, upstreamName: String) -> APIError? {
-        guard let payload = try? JSONValue(parsing: event.data) else { return nil }
+    private static func passedThroughError(_ event: SSEEvent, _ payload: JSONValue, upstreamName: String) -> APIError? {
         let error: JSONValue
         if let member = payload["error"], !member.isNull {
             error = member

@@ -125,10 +125,18 @@ import Wire
         #expect(report.skippedCount == 0, "\(report.text(verbose: true))")
 
         var text = ""
+        var ends: [CassetteEvent] = []
         for file in try CassetteReader.cassetteFiles(in: [directory]) {
             for event in try CassetteReader.read(path: file).events {
                 text += JSONValue.object(event.fields).serializedString() + "\n"
+                if event.kind == "end" { ends.append(event) }
             }
+        }
+        // Passed through or converted, streamed or not: the end line has
+        // the answer's usage in Anthropic's shape.
+        #expect(ends.count == cases.count)
+        for end in ends {
+            #expect(end["usage"]?["output_tokens"]?.intValue ?? 0 > 0, "\(JSONValue.object(end.fields))")
         }
         #expect(text.contains("/v1beta/models/gemini:generateContent"))
         #expect(!text.contains(Self.secret))

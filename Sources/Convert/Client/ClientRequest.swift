@@ -68,10 +68,13 @@ public struct ClientRequest: Sendable {
     /// The client's answer from the upstream's non-streamed success body.
     public func clientResponse(upstreamBody: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedResponse {
         if isPassthrough(route), dialect != .anthropic {
-            return ConvertedResponse(body: upstreamBody, diagnostics: [])
+            return ConvertedResponse(
+                body: upstreamBody, diagnostics: [],
+                usage: PassthroughUsage.anthropicUsage(in: upstreamBody, dialect: dialect))
         }
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)
+        // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(converted.body, dialect: dialect, requestedModel: model)
         return converted
     }

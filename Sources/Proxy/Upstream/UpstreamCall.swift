@@ -78,7 +78,7 @@ struct UpstreamCall: Sendable {
         let conversion = try request.clientResponse(upstreamBody: json, route: options)
         exchange.report(conversion.diagnostics, logger: logger)
         let converted = conversion.body
-        if request.dialect == .anthropic { exchange.usage = converted["usage"] }
+        exchange.usage = conversion.usage.map(JSONValue.object)
         // A body the conversion left alone goes back as the upstream wrote
         // it, byte for byte.
         if request.isPassthrough(options), converted == json {
