@@ -33,19 +33,7 @@ struct AssembledGeminiResponse {
 }
 
 @Suite struct GeminiClientStreamTests {
-    static let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
-    static let chunkFiles: [String] = folders.flatMap {
-        (try? Fixtures.files(in: "providers/\($0)", suffix: ".chunks.txt")) ?? []
-    }
-
-    static func route(forFixture path: String) -> RouteOptions {
-        switch URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent {
-        case "openai-chat": TestRoutes.openAI
-        case "anthropic": TestRoutes.anthropic
-        case "openai-responses": TestRoutes.responses
-        default: TestRoutes.gemini
-        }
-    }
+    static let chunkFiles = ProviderStreams.chunkFiles
 
     /// Upstream bytes through the proxy's converter, for a Gemini client.
     static func geminiStream(
@@ -70,7 +58,7 @@ struct AssembledGeminiResponse {
     @Test(arguments: chunkFiles)
     func everyFixtureIsAValidGeminiStreamWithTheSameContent(path: String) throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
-        let route = Self.route(forFixture: path)
+        let route = ProviderStreams.route(forFile: path)
         let whole = Self.geminiStream(bytes, route: route)
         #expect(GeminiStreamChecker.violations(in: whole) == [], "\(path)")
         #expect(Self.geminiStream(bytes, route: route, sliceSize: 7) == whole, "\(path) in slices of 7")

@@ -7,18 +7,7 @@ import Wire
 
 /// Every recorded provider stream, encoded for an OpenAI Chat client.
 @Suite struct OpenAIChatClientStreamTests {
-    static let folders: [(String, RouteOptions)] = [
-        ("openai-chat", TestRoutes.openAI), ("anthropic", TestRoutes.anthropic), ("gemini", TestRoutes.gemini),
-        ("openai-responses", TestRoutes.responses),
-    ]
-    static let chunkFiles: [String] = folders.flatMap { folder, _ in
-        (try? Fixtures.files(in: "providers/\(folder)", suffix: ".chunks.txt")) ?? []
-    }
-
-    static func route(forFile path: String) -> RouteOptions {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
-        return folders.first { $0.0 == folder }?.1 ?? TestRoutes.openAI
-    }
+    static let chunkFiles = ProviderStreams.chunkFiles
 
     /// Upstream bytes through the proxy's converter with the OpenAI Chat encoder.
     static func openAIFrames(
@@ -63,7 +52,7 @@ import Wire
     @Test(arguments: chunkFiles)
     func everyStreamIsValidAndHoldsWhatTheAnthropicStreamHolds(path: String) throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
-        let route = Self.route(forFile: path)
+        let route = ProviderStreams.route(forFile: path)
         let whole = Self.openAIFrames(bytes, route: route)
         #expect(OpenAIChatStreamChecker.violations(in: whole, expectUsage: true) == [], "\(path)")
         #expect(Self.openAIFrames(bytes, route: route, sliceSize: 7) == whole, "\(path) in slices of 7")

@@ -7,18 +7,7 @@ import Wire
 
 /// Every recorded provider stream, converted for a Responses client.
 @Suite struct OpenAIResponsesClientStreamTests {
-    static let routes: [String: RouteOptions] = [
-        "openai-chat": TestRoutes.openAI, "anthropic": TestRoutes.anthropic, "gemini": TestRoutes.gemini,
-        "openai-responses": TestRoutes.responses,
-    ]
-
-    static let chunkFiles: [String] = routes.keys.sorted().flatMap { folder in
-        (try? Fixtures.files(in: "providers/\(folder)", suffix: ".chunks.txt")) ?? []
-    }
-
-    static func route(forFile path: String) -> RouteOptions {
-        routes[URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent]!
-    }
+    static let chunkFiles = ProviderStreams.chunkFiles
 
     @Test func fixturesAreFound() {
         #expect(Self.chunkFiles.count >= 20, "found \(Self.chunkFiles)")
@@ -27,7 +16,7 @@ import Wire
     @Test(arguments: chunkFiles)
     func everyFixtureIsAValidResponsesStream(path: String) throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
-        let route = Self.route(forFile: path)
+        let route = ProviderStreams.route(forFile: path)
         let whole = convertStreamForResponsesClient(bytes, route: route)
         #expect(OpenAIResponsesStreamChecker.violations(in: whole) == [], "\(path)")
         #expect(convertStreamForResponsesClient(bytes, route: route, sliceSize: 7) == whole, "\(path) in 7s")

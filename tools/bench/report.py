@@ -43,9 +43,9 @@ def main():
         return statistics.median(costs) if costs else None
 
     record = any(k[1] == "proxy+record" for k in rows)
-    head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct"]
+    head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct", "proxy CPU / request"]
     if record:
-        head += ["proxy+record req/s", "record cost", "proxy CPU / request", "recording's CPU", "writer thread"]
+        head += ["proxy+record req/s", "record cost", "recording's CPU", "writer thread"]
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -53,14 +53,14 @@ def main():
         d_rps, p_rps = get(s, "direct", "load", "rps"), get(s, "proxy", "load", "rps")
         cells = [f"`{s}`", f"{d_rps:,.0f}" if d_rps else "n/a", f"{p_rps:,.0f}" if p_rps else "n/a"]
         cells.append(f"{100 * p_rps / d_rps:.0f}%" if d_rps and p_rps else "n/a")
+        p_cpu = get(s, "proxy", "load", "cpu_us_per_request")
+        cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
         if record:
             r_rps = get(s, "proxy+record", "load", "rps")
             cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
             cost = record_cost(s)
             cells.append("n/a" if cost is None else f"{100 * cost:.1f}%")
-            p_cpu = get(s, "proxy", "load", "cpu_us_per_request")
             r_cpu = get(s, "proxy+record", "load", "cpu_us_per_request")
-            cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
             cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
             w_cpu = get(s, "proxy+record", "load", "writer_cpu_us_per_request")
             cells.append("n/a" if w_cpu is None else f"{w_cpu:.0f} µs")

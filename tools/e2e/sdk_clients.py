@@ -18,12 +18,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fake_upstream as fake  # noqa: E402
-from stack import TestStack  # noqa: E402
+from stack import SkipCheck, TestStack, run_checks  # noqa: E402
 
 SDK_VERSION = "2.11.0"
 MODEL = "claude-opus-5-5"  # what Claude Code 2.1.327 sends (shared/fixtures/claude-code)
@@ -52,10 +51,6 @@ def ensure_sdk():
              f"anthropic=={SDK_VERSION}"]
         )
         return importlib.import_module("anthropic")
-
-
-class SkipCheck(Exception):
-    pass
 
 
 class Checks:
@@ -187,24 +182,8 @@ def run_format(anthropic, fmt: str, proxy_bin: str | None, keep: bool,
             client = anthropic.Anthropic(api_key="sk-test-switchboard-sdk", base_url=stack.base_url, max_retries=0,
                                          timeout=30)
             checks = Checks(anthropic, client, stack, direct=proxy_bin is None)
-            for check in checks.all():
-                name = f"sdk anthropic-python {fmt}-upstream {check.__name__}"
-                try:
-                    check()
-                except SkipCheck as why:
-                    skipped += 1
-                    print(f"SKIP {name}: {why}")
-                    continue
-                except Exception as error:  # noqa: BLE001 -- every failure is reported, then the next check runs
-                    failed += 1
-                    print(f"FAIL {name}: {type(error).__name__}: {error}")
-                    if not isinstance(error, AssertionError):
-                        traceback.print_exc(limit=3)
-                    continue
-                passed += 1
-                print(f"PASS {name}")
-            if failed:
-                print(stack.logs())
+            passed, failed, skipped = run_checks(
+                checks.all(), lambda check: f"sdk anthropic-python {fmt}-upstream {check.__name__}", stack)
     except RuntimeError as error:
         failed += 1
         print(f"FAIL sdk anthropic-python {fmt}-upstream: {error}")

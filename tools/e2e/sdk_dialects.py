@@ -21,12 +21,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fake_upstream as fake  # noqa: E402
-from stack import TestStack  # noqa: E402
+from stack import TestStack, run_checks  # noqa: E402
 
 PINNED = {"openai": "openai==3.57.0", "google.genai": "google-genai==3.6.1"}
 MODEL = "gpt-test"
@@ -208,20 +207,8 @@ def run_format(fmt: str, proxy_bin: str, keep: bool) -> tuple[int, int]:
     try:
         with TestStack(fmt, proxy_bin, scratch, route_glob="*") as stack:
             checks = Checks(stack)
-            for check in checks.all():
-                name = f"sdk {check.__name__} {fmt}-upstream"
-                try:
-                    check()
-                except Exception as error:  # noqa: BLE001 -- every failure is reported, then the next runs
-                    failed += 1
-                    print(f"FAIL {name}: {type(error).__name__}: {error}")
-                    if not isinstance(error, AssertionError):
-                        traceback.print_exc(limit=3)
-                    continue
-                passed += 1
-                print(f"PASS {name}")
-            if failed:
-                print(stack.logs())
+            passed, failed, _ = run_checks(
+                checks.all(), lambda check: f"sdk {check.__name__} {fmt}-upstream", stack)
     except RuntimeError as error:
         failed += 1
         print(f"FAIL sdk dialects {fmt}-upstream: {error}")

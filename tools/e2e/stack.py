@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.request
 
 from models_yaml import models_yaml
@@ -134,3 +135,33 @@ class TestStack:
                 out.append(f"----- {name} -----")
                 out.extend(lines)
         return "\n".join(out)
+
+
+class SkipCheck(Exception):
+    """A check that cannot run in this setup; reported as SKIP with its reason, never silently."""
+
+
+def run_checks(checks, name, stack) -> tuple[int, int, int]:
+    """Runs each check in turn, printing PASS, FAIL (with the error) or SKIP under `name(check)`; a
+    failure does not stop the next check. Prints the stack's logs when any failed. Returns
+    (passed, failed, skipped)."""
+    passed = failed = skipped = 0
+    for check in checks:
+        label = name(check)
+        try:
+            check()
+        except SkipCheck as why:
+            skipped += 1
+            print(f"SKIP {label}: {why}")
+            continue
+        except Exception as error:  # noqa: BLE001 -- every failure is reported, then the next check runs
+            failed += 1
+            print(f"FAIL {label}: {type(error).__name__}: {error}")
+            if not isinstance(error, AssertionError):
+                traceback.print_exc(limit=3)
+            continue
+        passed += 1
+        print(f"PASS {label}")
+    if failed:
+        print(stack.logs())
+    return passed, failed, skipped

@@ -134,8 +134,7 @@ struct OpenAIChatRequestDecoder {
     }
 
     private func requiredString(_ key: String) throws(APIError) -> String {
-        guard let value = request[key], !value.isNull else { throw .invalidRequest("\(key) is required") }
-        guard let text = value.stringValue else { throw Self.wrongType(key, "a string", value) }
+        guard let text = try optionalString(key) else { throw .invalidRequest("\(key) is required") }
         return text
     }
 
