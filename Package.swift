@@ -84,6 +84,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The conversion work of one request per client dialect, in process (tools/convert-bench.sh).
+        .executableTarget(
+            name: "convert-bench", dependencies: ["Convert", "Wire", "SSE"], path: "tools/convert-bench",
+            swiftSettings: strict,
+            // Nothing in it imports Foundation, which would bring libm (rounding) along.
+            linkerSettings: [.linkedLibrary("m")]),
         .target(
             name: "TestSupport",
             dependencies: [
