@@ -143,8 +143,8 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
         case .passthrough:
             // Only frames that may hold an error or usage are parsed.
-            let mayReportError = reportedError == nil && (event.event == "error" || event.data.contains("\"error\""))
-            if mayReportError || event.data.contains("usage"),
+            let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
+            if mayReportError || Self.mayReportUsage(event),
                 let payload = try? JSONValue(parsing: event.data)
             {
                 if mayReportError {
@@ -158,6 +158,14 @@ public struct UpstreamStreamConverter: Sendable {
         case .vacant:
             break
         }
+    }
+
+    /// Whether a passed-through frame may carry token counts: a `usage`
+    /// object (OpenAI, Responses; compact or spaced JSON) or Gemini's
+    /// `usageMetadata`. Frames with `"usage":null` (OpenAI's chunks before
+    /// the last, Responses' `response.created`) are not parsed for nothing.
+    private static func mayReportUsage(_ event: SSEEvent) -> Bool {
+        event.dataMentions("\"usage\":{") || event.dataMentions("\"usage\": {") || event.dataMentions("usageMetadata")
     }
 
     /// The error a passed-through frame reports, if it is one: an `error`

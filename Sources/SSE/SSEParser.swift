@@ -21,22 +21,33 @@ public struct SSEParser: Sendable, Equatable {
     public init() {}
 
     /// Consumes `bytes` and returns the events they complete.
+    ///
+    /// Contiguous bytes (an array, a NIO buffer's view, a string's UTF-8)
+    /// are read through one pointer: a generic per-byte loop is not
+    /// specialized across modules and paid a protocol witness call per byte.
     public mutating func parse(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
+        if let events = bytes.withContiguousStorageIfAvailable({ parse(buffer: $0) }) { return events }
+        return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    private mutating func parse(buffer: UnsafeBufferPointer<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        for byte in bytes {
+        var start = 0
+        while start < buffer.count {
             if lastWasCR {
                 lastWasCR = false
-                if byte == 0x0A { continue }
+                if buffer[start] == 0x0A {
+                    start += 1
+                    continue
+                }
             }
-            switch byte {
-            case 0x0A:
-                endLine(into: &events)
-            case 0x0D:
-                lastWasCR = true
-                endLine(into: &events)
-            default:
-                line.append(byte)
-            }
+            var end = start
+            while end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+            if end > start { line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+            guard end < buffer.count else { break }
+            lastWasCR = buffer[end] == 0x0D
+            endLine(into: &events)
+            start = end + 1
         }
         return events
     }
