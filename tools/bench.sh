@@ -14,8 +14,9 @@
 #   BENCH_STUB_UPSTREAM    path to `stub-upstream`: record the scenarios once through the proxy,
 #                          then benchmark against stub-upstream --speed 0 serving that recording
 #   BENCH_DURATION=10 BENCH_LATENCY_DURATION=5 BENCH_THREADS=2 BENCH_CONNECTIONS=16
-#   BENCH_ROUNDS=1         load runs per target, interleaved (direct, proxy, proxy+record, then
-#                          the reverse order, and so on); the table shows medians, and the record cost is the median of
+#   BENCH_ROUNDS=1         load runs per target; a round runs every scenario's targets (direct,
+#                          proxy, proxy+record), the next round all of them in reverse order, and
+#                          so on; the table shows medians, and the record cost is the median of
 #                          each round's proxy vs proxy+record pair, which a shared machine's drift
 #                          skews far less than one run
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
@@ -208,14 +209,15 @@ r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))
     fi
 }
 
-# Targets are interleaved per scenario and phase (direct, proxy, proxy+record, then the next
-# phase), so a change in background load hits every column alike instead of skewing one.
+# Every round runs every scenario's targets (direct, proxy, proxy+record), and every other round
+# runs them all in reverse order, so a machine that speeds up or slows down over the minutes of a
+# run favours neither a scenario nor a target: columns and rows of one table compare.
 TARGETS=()      # "name url-base pid" triples, filled by main; pid is "-" for direct
 bench_all() {
-    local name path direct_body proxy_body expected proxy_path target base body url phase ok pid
+    local name path direct_body proxy_body expected proxy_path target base body url phase pid
+    local runs=() # "scenario target url body pid", one per checked and warmed-up target
     while IFS=$'\t' read -r name path direct_body proxy_body expected proxy_path; do
         if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
-        ok=()
         for target in "${TARGETS[@]}"; do
             read -r target base pid <<<"$target"
             if [[ "$target" == direct ]]; then
@@ -225,31 +227,29 @@ bench_all() {
             fi
             if check_once "$url" "$body" "$expected"; then
                 run_wrk "$name" "$target" warmup "$url" "$body"
-                ok+=("$target $url $body $pid")
+                runs+=("$name $target $url $body $pid")
             else
                 FAILURES=$((FAILURES + 1))
             fi
         done
-        for phase in load latency; do
-            local rounds=1 round
-            [[ "$phase" == load ]] && rounds="$ROUNDS"
-            for ((round = 1; round <= rounds; round++)); do
-                # Every other round runs the targets in reverse order, so a machine that
-                # speeds up or slows down over a round favours neither of a pair.
-                local order=("${ok[@]}") index
-                if ((round % 2 == 0)); then
-                    order=()
-                    for ((index = ${#ok[@]} - 1; index >= 0; index--)); do order+=("${ok[index]}"); done
-                fi
-                for target in "${order[@]}"; do
-                    read -r target url body pid <<<"$target"
-                    # Recording's cost is a throughput question: its latency run is skipped.
-                    [[ "$target" == proxy+record && "$phase" == latency ]] && continue
-                    run_wrk "$name" "$target" "$phase" "$url" "$body" "$pid"
-                done
+    done <"$WORK/scenarios.tsv"
+    for phase in load latency; do
+        local rounds=1 round order index run
+        [[ "$phase" == load ]] && rounds="$ROUNDS"
+        for ((round = 1; round <= rounds; round++)); do
+            order=("${runs[@]}")
+            if ((round % 2 == 0)); then
+                order=()
+                for ((index = ${#runs[@]} - 1; index >= 0; index--)); do order+=("${runs[index]}"); done
+            fi
+            for run in "${order[@]}"; do
+                read -r name target url body pid <<<"$run"
+                # Recording's cost is a throughput question: its latency run is skipped.
+                [[ "$target" == proxy+record && "$phase" == latency ]] && continue
+                run_wrk "$name" "$target" "$phase" "$url" "$body" "$pid"
             done
         done
-    done <"$WORK/scenarios.tsv"
+    done
 }
 
 start_upstream() { # sets UPSTREAM_PORT and UPSTREAM_PID

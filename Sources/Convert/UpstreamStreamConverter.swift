@@ -99,6 +99,7 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .vacant
             write(machine.finish(error: error), into: &output)
             transcoder = .payloads(machine)
+            if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .anthropic(var relay):
             transcoder = .vacant
             relayed(relay.finish(error: error), error: relay.error, into: &output)
@@ -161,11 +162,13 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     /// Whether a passed-through frame may carry token counts: a `usage`
-    /// object (OpenAI, Responses; compact or spaced JSON) or Gemini's
-    /// `usageMetadata`. Frames with `"usage":null` (OpenAI's chunks before
-    /// the last, Responses' `response.created`) are not parsed for nothing.
+    /// member (OpenAI, Responses) or Gemini's `usageMetadata`. Frames whose
+    /// usage is `null` in compact or spaced JSON (OpenAI's chunks before the
+    /// last, Responses' `response.created`) are not parsed for nothing.
     private static func mayReportUsage(_ event: SSEEvent) -> Bool {
-        event.dataMentions("\"usage\":{") || event.dataMentions("\"usage\": {") || event.dataMentions("usageMetadata")
+        if event.dataMentions("usageMetadata") { return true }
+        return event.dataMentions("\"usage\"") && !event.dataMentions("\"usage\":null")
+            && !event.dataMentions("\"usage\": null")
     }
 
     /// The error a passed-through frame reports, if it is one: an `error`

@@ -70,7 +70,7 @@ extension SSEEvent {
     }
 
     private static func append(_ field: StaticString, _ value: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        output.append(contentsOf: UnsafeBufferPointer(start: field.utf8Start, count: field.utf8CodeUnitCount))
+        field.withUTF8Buffer { output.append(contentsOf: $0) }
         output.append(contentsOf: value)
         output.append(0x0A)
     }
@@ -82,7 +82,12 @@ extension SSEEvent {
     /// `String.contains` compares characters (grapheme by grapheme) and
     /// costs tens of times more on the proxy's hot path.
     public func dataMentions(_ word: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        // withUTF8Buffer, not utf8Start: a one-character literal may be
+        // stored as a scalar, with no pointer to its bytes.
+        word.withUTF8Buffer { dataMentions($0) }
+    }
+
+    private func dataMentions(_ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = needle.first else { return true }
         var data = data
         return data.withUTF8 { haystack in

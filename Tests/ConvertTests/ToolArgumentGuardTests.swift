@@ -37,11 +37,12 @@ import Wire
     /// An OpenAI upstream streaming one `Write` call whose arguments arrive
     /// in `fragments`, then `finish_reason: tool_calls`.
     static func run(
-        _ fragments: [String], name: String = "Write", tools: JSONValue? = tools, sliceSize: Int? = nil
+        _ fragments: [String], name: String = "Write", tools: JSONValue? = tools, sliceSize: Int? = nil,
+        finish: String = "tool_calls"
     ) -> Run {
         var payloads = [chunk(toolCalls: [toolFragment(0, id: "call_1", name: name, arguments: "")])]
         payloads += fragments.map { chunk(toolCalls: [toolFragment(0, arguments: $0)]) }
-        payloads.append(chunk(finish: "tool_calls"))
+        payloads.append(chunk(finish: finish))
         let bytes = Fixtures.sseBytes(payloads: payloads.map { $0.serializedString() }, framing: .openAIChat)
         var converter = UpstreamStreamConverter(route: TestRoutes.openAI, requestedModel: "claude-test") { tools }
         let events = feed(bytes, to: &converter, sliceSize: sliceSize)
@@ -106,6 +107,10 @@ import Wire
             #"its arguments are not valid JSON, they end before a value is complete: {"file_path":"a","content":"#
         ),
         (#"{"file_path":"a"]"#, #"its arguments are not valid JSON, they are malformed: {"file_path":"a"]"#),
+        (
+            #"{"file_path":"a","content":"x","mode":12"#,
+            #"its arguments are not valid JSON, they end inside a number: {"file_path":"a","content":"x","mode":12"#
+        ),
     ])
     func aWrongCallEndsTheStreamNamingTheField(arguments: String, problem: String) {
         let run = Self.run([arguments])
@@ -113,6 +118,26 @@ import Wire
         #expect(run.events.last?.event == "error")
         #expect(
             run.message.error?["message"]?.stringValue == "upstream deepseek called tool \"Write\" wrongly: \(problem)")
+    }
+
+    @Test func aNumberFollowedByACommaWasComplete() {
+        let run = Self.run([#"{"file_path":"a","content":"x","mode":12,"#])
+        #expect(run.reportedError == nil)
+        #expect(run.message.input(ofBlock: 0) == ["file_path": "a", "content": "x", "mode": 12])
+    }
+
+    /// Cut by the output cap, a call goes on as it is, as Anthropic sends
+    /// one: the client is told the answer hit max_tokens.
+    @Test func aCallCutByMaxTokensIsPassedOnUnrefused() {
+        let run = Self.run([#"{"file_path":"a.t"#], finish: "length")
+        // The strict checker flags the cut input, and nothing else.
+        #expect(violations(run.events) == [#"event 4: tool_use block 0 input is not a JSON object: {"file_path":"a.t"#])
+        #expect(run.reportedError == nil)
+        #expect(run.message.stopReason == "max_tokens")
+        #expect(run.message.blocks.map(\.text) == [#"{"file_path":"a.t"#])
+        #expect(run.message.eventNames.suffix(3) == ["content_block_stop", "message_delta", "message_stop"])
+        #expect(run.diagnostics.map(\.severity) == [.info])
+        #expect(run.diagnostics.first?.message.hasPrefix("not refused, the answer hit max_tokens: ") == true)
     }
 
     @Test func aWholeNumberWrittenAsADoubleIsAnInteger() {

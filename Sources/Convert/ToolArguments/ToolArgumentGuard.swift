@@ -12,6 +12,11 @@ import Wire
 /// handing the client a call it would reject or run wrongly. Each repair or
 /// rejection is a diagnostic.
 ///
+/// A call cut short by the output cap is the exception: when the block's
+/// stop is followed by `stop_reason: max_tokens`, the arguments go on as
+/// they are, as Anthropic's own API sends them, and the client, told the
+/// answer was cut, decides. So a refusal waits for the event after the stop.
+///
 /// It sits between a transcoder and the client's encoder, on pivot events,
 /// so every client dialect gets the same check. Arguments still stream as
 /// they arrive: only a comma waits, for the next byte after it.
@@ -30,6 +35,9 @@ struct ToolArgumentGuard: Sendable {
     private let upstreamName: String
     private var open: (index: Int, name: String, text: ToolArgumentText)?
     private var failed = false
+    /// A refusal decided at a block's stop, held until the next event shows
+    /// whether the answer hit `max_tokens`.
+    private var pendingRefusal: (message: String, path: String, stop: AnthropicStreamEvent)?
     /// Repairs and rejections not yet taken by ``takeDiagnostics()``.
     private var diagnostics: [ConversionDiagnostic] = []
 
@@ -48,6 +56,15 @@ struct ToolArgumentGuard: Sendable {
 
     mutating func check(_ event: AnthropicStreamEvent) -> Verdict {
         if failed { return .drop }
+        if let refusal = pendingRefusal {
+            pendingRefusal = nil
+            if case .messageDelta(let delta) = event, delta.stopReason == "max_tokens" {
+                diagnostics.append(
+                    .info(refusal.path, "not refused, the answer hit max_tokens: \(refusal.message)"))
+                return .replace([refusal.stop, event])
+            }
+            return refuse(refusal.message, path: refusal.path)
+        }
         switch event {
         case .contentBlockStart(let index, .toolUse(_, let name, _)):
             open = (index, name, ToolArgumentText())
@@ -85,28 +102,47 @@ struct ToolArgumentGuard: Sendable {
                 .warning(path, "tool \"\(name)\": arguments were cut short; closed them with \(suffix)"))
         case .invalid(let why):
             let excerpt = text.sent.count > 120 ? text.sent.prefix(120) + "..." : text.sent[...]
-            return reject(name, path: path, "its arguments are not valid JSON, \(why): \(excerpt)")
+            return reject(name, path: path, "its arguments are not valid JSON, \(why): \(excerpt)", stop: stop)
         }
         if text.droppedTrailingComma {
             diagnostics.append(.warning(path, "tool \"\(name)\": dropped a trailing comma from its arguments"))
         }
         guard case .object = arguments else {
-            return reject(name, path: path, "its arguments must be a JSON object, not \(arguments.typeName)")
+            return reject(
+                name, path: path, "its arguments must be a JSON object, not \(arguments.typeName)", stop: stop)
         }
         if let violation = schema(for: name)?.firstViolation(in: arguments) {
             let field = violation.field.isEmpty ? "its arguments" : "field \"\(violation.field)\""
-            return reject(name, path: path, "\(field) \(violation.problem)")
+            return reject(name, path: path, "\(field) \(violation.problem)", stop: stop)
         }
         if events.isEmpty { return .pass }
         events.append(stop)
         return .replace(events)
     }
 
-    private mutating func reject(_ name: String, path: String, _ problem: String) -> Verdict {
-        failed = true
+    /// Holds the refusal (and the block's stop) for the next event.
+    private mutating func reject(
+        _ name: String, path: String, _ problem: String, stop: AnthropicStreamEvent
+    )
+        -> Verdict
+    {
         let message = "upstream \(upstreamName) called tool \"\(name)\" wrongly: \(problem)"
+        pendingRefusal = (message, path, stop)
+        return .drop
+    }
+
+    private mutating func refuse(_ message: String, path: String) -> Verdict {
+        failed = true
         diagnostics.append(.warning(path, "rejected: \(message)"))
         return .replace([.error(APIError(status: 502, type: "api_error", message: message))])
+    }
+
+    /// The stream is over: a refusal still held goes out.
+    mutating func finish() -> [AnthropicStreamEvent] {
+        guard let refusal = pendingRefusal else { return [] }
+        pendingRefusal = nil
+        if case .replace(let events) = refuse(refusal.message, path: refusal.path) { return events }
+        return []
     }
 
     private mutating func schema(for name: String) -> ToolInputSchema? {

@@ -41,9 +41,7 @@ struct ToolArgumentText: Sendable {
                 // A comma outside a string: hold it.
                 if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
                 held.append(byte)
-            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
-                || byte == UInt8(ascii: "\r")
-            {
+            } else if Self.isJSONWhitespace(byte) {
                 if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
                 held.append(byte)
             } else {
@@ -71,17 +69,35 @@ struct ToolArgumentText: Sendable {
     /// Reads the arguments once the call is over. A comma still held back
     /// at the end is a trailing comma, and stays dropped.
     mutating func finish() -> Outcome {
+        // A comma after the last value shows that value was complete.
+        let endedWithComma = !held.isEmpty
         if !held.isEmpty {
             droppedTrailingComma = true
             held.removeAll()
         }
-        if sent.allSatisfy(\.isWhitespace) { return .complete(.object([:])) }
+        if sent.utf8.allSatisfy(Self.isJSONWhitespace) { return .complete(.object([:])) }
         if let value = try? JSONValue(parsing: sent) { return .complete(value) }
         if repair.inString { return .invalid("they end inside a string") }
         guard repair.missingClosers != nil else { return .invalid("they are malformed") }
+        // `{"n":12` may have been cut from `123`: closing it is no longer certain.
+        if !endedWithComma, let last = sent.utf8.last(where: { !Self.isJSONWhitespace($0) }),
+            Self.mayContinueANumber(last)
+        {
+            return .invalid("they end inside a number")
+        }
         guard let (value, suffix) = repair.repaired(sent) else {
             return .invalid("they end before a value is complete")
         }
         return .closed(value, suffix: suffix)
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    private static func mayContinueANumber(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "+")
     }
 }
