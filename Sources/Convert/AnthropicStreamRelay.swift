@@ -26,6 +26,10 @@ public struct AnthropicStreamRelay: Sendable {
     /// The error that ended the stream: the upstream's `error` event, read
     /// once here where it arrives, or the early end ``finish(error:)`` found.
     public private(set) var error: APIError?
+    /// The payload of the event the last ``receive(_:)`` returned, when it
+    /// was parsed on the way (as sent: `message_start` with the client's
+    /// model), so a caller that needs it parsed does not parse it again.
+    public private(set) var lastPayload: JSONValue?
 
     public init(requestedModel: String, upstreamName: String) {
         self.requestedModel = requestedModel
@@ -33,9 +37,11 @@ public struct AnthropicStreamRelay: Sendable {
     }
 
     public mutating func receive(_ event: SSEEvent) -> [SSEEvent] {
+        lastPayload = nil
         guard !ended else { return [] }
         var event = event
         var payload: JSONValue?
+        defer { lastPayload = payload }
         if event.event == nil {
             payload = try? JSONValue(parsing: event.data)
             event.event = payload?["type"]?.stringValue
@@ -44,17 +50,20 @@ public struct AnthropicStreamRelay: Sendable {
         case "message_start":
             if started { return [] }
             started = true
-            guard case .object(var object)? = payload ?? (try? JSONValue(parsing: event.data)),
-                case .object(var message)? = object["message"]
-            else { return [event] }
+            if payload == nil { payload = try? JSONValue(parsing: event.data) }
+            guard case .object(var object)? = payload, case .object(var message)? = object["message"] else {
+                return [event]
+            }
             usage = message["usage"]?.objectValue
             if let model = message["model"]?.stringValue, model != requestedModel {
                 message["model"] = .string(requestedModel)
                 object["message"] = .object(message)
+                payload = .object(object)
                 event.data = JSONValue.object(object).serializedString()
             }
         case "message_delta":
-            if let deltaUsage = (payload ?? (try? JSONValue(parsing: event.data)))?["usage"]?.objectValue {
+            if payload == nil { payload = try? JSONValue(parsing: event.data) }
+            if let deltaUsage = payload?["usage"]?.objectValue {
                 var merged = usage ?? [:]
                 for member in deltaUsage { merged[member.key] = member.value }
                 usage = merged
@@ -63,7 +72,8 @@ public struct AnthropicStreamRelay: Sendable {
             ended = true
         case "error":
             ended = true
-            let body = payload ?? (try? JSONValue(parsing: event.data))
+            if payload == nil { payload = try? JSONValue(parsing: event.data) }
+            let body = payload
             let type = body?["error"]?["type"]?.stringValue ?? "api_error"
             error = APIError(
                 status: APIError.status(forAnthropicType: type), type: type,

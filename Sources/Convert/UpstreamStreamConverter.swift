@@ -140,7 +140,7 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            relayed(relay.receive(event), error: relay.error, into: &output)
+            relayed(relay.receive(event), error: relay.error, payload: relay.lastPayload, into: &output)
             transcoder = .anthropic(relay)
         case .passthrough:
             // Only frames that may hold an error or usage are parsed.
@@ -207,7 +207,11 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// An Anthropic upstream's frames: as they are for an Anthropic client,
     /// else read into pivot events for the client's encoder.
-    private mutating func relayed(_ frames: [SSEEvent], error: APIError?, into output: inout [SSEEvent]) {
+    /// - Parameter payload: the single frame's payload when the relay
+    ///   already parsed it.
+    private mutating func relayed(
+        _ frames: [SSEEvent], error: APIError?, payload: JSONValue? = nil, into output: inout [SSEEvent]
+    ) {
         if reportedError == nil, let error { reportedError = error }
         guard encoder != nil else {
             output += frames
@@ -217,8 +221,8 @@ public struct UpstreamStreamConverter: Sendable {
             let event: AnthropicStreamEvent
             if frame.event == "error", let error {
                 event = .error(error)
-            } else if let payload = try? JSONValue(parsing: frame.data) {
-                event = AnthropicStreamEvent(payload: payload)
+            } else if let parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
+                event = AnthropicStreamEvent(payload: parsed)
             } else {
                 continue
             }
