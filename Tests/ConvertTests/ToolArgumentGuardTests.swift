@@ -120,6 +120,12 @@ import Wire
             run.message.error?["message"]?.stringValue == "upstream deepseek called tool \"Write\" wrongly: \(problem)")
     }
 
+    @Test func aCutAfterALiteralIsClosed() {
+        let run = Self.run([#"{"file_path":"a","content":"x","append":true"#])
+        #expect(run.reportedError == nil)
+        #expect(run.message.input(ofBlock: 0) == ["file_path": "a", "content": "x", "append": true])
+    }
+
     @Test func aNumberFollowedByACommaWasComplete() {
         let run = Self.run([#"{"file_path":"a","content":"x","mode":12,"#])
         #expect(run.reportedError == nil)

@@ -80,11 +80,7 @@ struct ToolArgumentText: Sendable {
         if repair.inString { return .invalid("they end inside a string") }
         guard repair.missingClosers != nil else { return .invalid("they are malformed") }
         // `{"n":12` may have been cut from `123`: closing it is no longer certain.
-        if !endedWithComma, let last = sent.utf8.last(where: { !Self.isJSONWhitespace($0) }),
-            Self.mayContinueANumber(last)
-        {
-            return .invalid("they end inside a number")
-        }
+        if !endedWithComma, Self.endsWithANumber(sent) { return .invalid("they end inside a number") }
         guard let (value, suffix) = repair.repaired(sent) else {
             return .invalid("they end before a value is complete")
         }
@@ -95,9 +91,19 @@ struct ToolArgumentText: Sendable {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
-    private static func mayContinueANumber(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
-            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "-")
-            || byte == UInt8(ascii: "+")
+    /// True when the text's last token is a number: its trailing run of
+    /// number bytes starts with a digit or `-` (the `e` of `true` does not).
+    private static func endsWithANumber(_ text: String) -> Bool {
+        let trimmed = text.utf8.reversed().drop(while: isJSONWhitespace)
+        let run = trimmed.prefix(while: isNumberByte)
+        guard let first = run.last else { return false }
+        return isDigit(first) || first == UInt8(ascii: "-")
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
     }
 }
