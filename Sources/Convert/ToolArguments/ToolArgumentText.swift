@@ -34,32 +34,30 @@ struct ToolArgumentText: Sendable {
         var rewritten: [UInt8]?
         var position = 0
         for byte in fragment.utf8 {
+            defer { position += 1 }
             if repair.inString || held.isEmpty && byte != UInt8(ascii: ",") {
                 repair.scan(byte)
                 rewritten?.append(byte)
-            } else if held.isEmpty {
-                // A comma outside a string: hold it.
-                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
-                held.append(byte)
-            } else if Self.isJSONWhitespace(byte) {
-                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
+                continue
+            }
+            // From here on the output differs from the fragment.
+            if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
+            if held.isEmpty || Self.isJSONWhitespace(byte) {
+                held.append(byte)  // a comma outside a string, or the whitespace after it
+                continue
+            }
+            if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                droppedTrailingComma = true
+                held.removeFirst()
+            }
+            rewritten! += held
+            held.removeAll(keepingCapacity: true)
+            if byte == UInt8(ascii: ",") {
                 held.append(byte)
             } else {
-                if rewritten == nil { rewritten = Array(fragment.utf8.prefix(position)) }
-                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                    droppedTrailingComma = true
-                    held.removeFirst()
-                }
-                rewritten! += held
-                held.removeAll(keepingCapacity: true)
-                if byte == UInt8(ascii: ",") {
-                    held.append(byte)
-                } else {
-                    repair.scan(byte)
-                    rewritten!.append(byte)
-                }
+                repair.scan(byte)
+                rewritten!.append(byte)
             }
-            position += 1
         }
         let out = rewritten.map { String(decoding: $0, as: UTF8.self) } ?? fragment
         sent += out
