@@ -108,6 +108,10 @@ public final class StubHTTPServer: Sendable {
         var reply = Reply.json(404, #"{"error":{"message":"no reply scripted"}}"#)
         var requests: [ReceivedRequest] = []
         var hangUps = 0
+        /// Set when the test is over: sleeping and stalling replies end, so
+        /// the server can shut down gracefully instead of being cancelled
+        /// (which Hummingbird reports at `error` level).
+        var stopping = false
     }
 
     private let state = Mutex(State())
@@ -165,6 +169,18 @@ public final class StubHTTPServer: Sendable {
         state.withLock { $0.hangUps += 1 }
     }
 
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Sleeps for `duration`, or until the stub stops (then throws
+    /// `StubStopped`), in steps short enough to notice either.
+    fileprivate func pause(for duration: Duration) async throws {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            if isStopping { throw StubStopped() }
+            try await Task.sleep(for: min(.milliseconds(20), deadline - ContinuousClock.now))
+        }
+    }
+
     /// Starts a stub, runs `body`, and stops the stub.
     public static func withRunning<T>(_ body: (StubHTTPServer) async throws -> T) async throws -> T {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
@@ -198,7 +214,13 @@ public final class StubHTTPServer: Sendable {
             } catch {
                 result = .failure(error)
             }
-            // Not graceful: a reply still sleeping or stalling is cut off.
+            // Replies still sleeping or stalling end at once; the server then
+            // shuts down gracefully. Cancelling is the fallback for a reply
+            // stuck writing to a caller that does not read.
+            stub.state.withLock { $0.stopping = true }
+            await group.triggerGracefulShutdown()
+            tasks.addTask { try await Task.sleep(for: .seconds(10)) }
+            _ = try? await tasks.next()
             tasks.cancelAll()
             try? await tasks.waitForAll()
             return try result.get()
@@ -221,8 +243,9 @@ public final class StubHTTPServer: Sendable {
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { body in
                         stub.record(request, body: try await body.collect(upTo: 256 << 20))
-                        try await Task.sleep(for: .seconds(3600))
+                        try await stub.pause(for: .seconds(3600))
                     }
+                } catch is StubStopped {
                 } catch {
                     stub.noteHangUp()
                 }
@@ -244,7 +267,7 @@ public final class StubHTTPServer: Sendable {
                         for step in steps {
                             switch step {
                             case .bytes(let bytes): try await writer.write(ByteBuffer(bytes: bytes))
-                            case .delay(let duration): try await Task.sleep(for: duration)
+                            case .delay(let duration): try await stub.pause(for: duration)
                             case .cut:
                                 // Closing the channel discards writes still
                                 // queued in it, and a cut means "after the
@@ -253,12 +276,14 @@ public final class StubHTTPServer: Sendable {
                                 // proxy once saw the reset and no data).
                                 try await Task.sleep(for: .milliseconds(100))
                                 throw StubCut()
-                            case .stall: try await stall(writer: &writer)
+                            case .stall: try await stall(writer: &writer, stub: stub)
                             }
                         }
                         try await writer.finish(nil)
                     } catch is StubCut {
                         throw StubCut()
+                    } catch is StubStopped {
+                        throw StubStopped()
                     } catch {
                         stub.noteHangUp()
                         throw error
@@ -266,13 +291,16 @@ public final class StubHTTPServer: Sendable {
                 })
         }
 
-        private func stall(writer: inout any ResponseBodyWriter) async throws {
+        private func stall(writer: inout any ResponseBodyWriter, stub: StubHTTPServer) async throws {
             while true {
-                try await Task.sleep(for: .milliseconds(20))
+                try await stub.pause(for: .milliseconds(20))
                 try await writer.write(ByteBuffer(string: ":\n"))
             }
         }
     }
 
     private struct StubCut: Error {}
+    /// The test is over; a reply in progress ends without counting as a
+    /// hang-up.
+    private struct StubStopped: Error {}
 }
