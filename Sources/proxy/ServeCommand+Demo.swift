@@ -53,7 +53,7 @@ extension ServeCommand {
         do {
             try await group.run()
         } catch {
-            Self.fail("cannot serve the demo on \(host):\(port): \(error)", code: 1)
+            Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }
     }
 }

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.run { boundPort in banner.print(port: boundPort) }
         } catch {
-            Self.fail("cannot serve on \(host):\(port): \(error)", code: 1)
+            Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }
     }
 

@@ -122,4 +122,22 @@ import Glibc
         #expect(errors.contains("Did you mean `gemini`?"))
         #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
     }
+
+    @Test func aPortInUseSaysWhichAndHowToPickAnother() async throws {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try await StubHTTPServer.withRunning { stub in
+            let child = try ChildProcess(
+                executable, arguments: ["serve", "--demo", "--port", "\(stub.port)"],
+                environment: Self.environment(home: scratch))
+            defer { child.killIfRunning() }
+            #expect(await child.waitForEnding() == .exited(1))
+            let errors = child.standardError
+            #expect(
+                errors.contains("port \(stub.port) on 127.0.0.1 is already in use")
+                    && errors.contains("--port 0 for a free one"), "\(errors)")
+            #expect(!errors.contains("errno"), "\(errors)")
+        }
+    }
 }

@@ -43,6 +43,8 @@ import Wire
                 #expect(reply.errorType == "api_error")
                 #expect(reply.errorMessage?.contains("127.0.0.1:1") == true)
                 #expect(reply.errorMessage?.contains(model) == true)
+                #expect(reply.errorMessage?.contains("connection refused (nothing listens") == true, "\(reply.text)")
+                #expect(reply.errorMessage?.contains("errno") == false)
             }
         }
     }

@@ -33,7 +33,7 @@ enum UpstreamFailure {
         if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
             return "the connection was closed"
         }
-        return String(describing: error)
+        return NetworkErrorText.connectionFailure(error) ?? String(describing: error)
     }
 
     private static func describe(_ duration: Duration) -> String {
