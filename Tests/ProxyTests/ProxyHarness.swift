@@ -69,12 +69,13 @@ struct ProxyHarness {
     /// Runs `body` against a proxy routed to a fresh stub.
     static func run<T>(
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
-        recording: ExchangeRecording? = nil, _ body: (ProxyHarness) async throws -> T
+        recording: ExchangeRecording? = nil, logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config = try config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
-            var logger = Logger(label: "proxy-test")
-            logger.logLevel = .critical
+            var quiet = Logger(label: "proxy-test")
+            quiet.logLevel = .critical
+            let logger = logger ?? quiet
             let server = ProxyServer(
                 config: config, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
                 recording: recording, logger: logger)

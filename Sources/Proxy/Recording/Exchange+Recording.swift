@@ -36,6 +36,7 @@ extension Exchange {
     /// ``UpstreamErrorMapper`` (see ``ModelEntry/upstreamName``), so a replay
     /// reproduces its error messages without rebuilding it.
     func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
+        noteRoute(requestedModel: requestedModel, routeID: entry.modelID)
         guard let recording else { return }
         record(
             .route(
@@ -93,26 +94,29 @@ extension Exchange {
     }
 
     func recordError(_ error: APIError, stage: CassetteStage) {
+        noteError(error)
         record(.error(stage: stage, type: error.type, message: error.message, status: error.status))
     }
 
     /// The client went away mid-answer: a `client` error and the `end`
     /// (`client_cancelled`), unless the exchange has ended already.
     func recordClientGone(status: Int, usage: JSONValue?) {
-        guard recording != nil, claimEnd() else { return }
+        guard claimEnd() else { return }
         recordError(ExchangeMiddleware.clientGone, stage: .client)
         writeEnd(outcome: .clientCancelled, status: status, usage: usage)
     }
 
-    /// The `end` line, once per exchange.
+    /// The end of the exchange, once: its access line, and its `end` line
+    /// when recording.
     func recordEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
-        guard recording != nil, claimEnd() else { return }
+        guard claimEnd() else { return }
         writeEnd(outcome: outcome, status: status, usage: usage)
     }
 
     private func writeEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
-        guard let recording else { return }
         let now = elapsedMicros
+        accessLog?.log(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
+        guard let recording else { return }
         recording.recorder.record(
             exchange: id, timeMicros: now,
             .end(

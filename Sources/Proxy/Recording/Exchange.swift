@@ -16,6 +16,11 @@ final class Exchange: Sendable {
         var ended = false
         var usage: JSONValue?
         var clientDialect = Dialect.anthropic
+        /// The client's `model` and the entry it went to, once routed.
+        var requestedModel: String?
+        var routeID: String?
+        /// The first error of the exchange, for the access line.
+        var error: APIError?
     }
 
     /// Sent as `request-id`, recorded as the cassette's `x`.
@@ -26,16 +31,20 @@ final class Exchange: Sendable {
     let startedAtDate: Date
     /// Nil when the proxy is not recording: every `record...` is then a no-op.
     let recording: ExchangeRecording?
+    /// Where the access line goes when the exchange ends (see
+    /// ``ExchangeAccessLog``); nil until the middleware has the request.
+    let accessLog: ExchangeAccessLog?
     private let state = Mutex(State())
 
     init(
         id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
-        recording: ExchangeRecording? = nil
+        recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil
     ) {
         self.id = id
         self.startedAt = startedAt
         self.startedAtDate = startedAtDate
         self.recording = recording
+        self.accessLog = accessLog
     }
 
     /// Microseconds since the exchange began (`t_us`).
@@ -68,6 +77,28 @@ final class Exchange: Sendable {
     var clientDialect: Dialect {
         get { state.withLock { $0.clientDialect } }
         set { state.withLock { $0.clientDialect = newValue } }
+    }
+
+    /// Notes where the client's `model` went, for the access line.
+    func noteRoute(requestedModel: String, routeID: String?) {
+        state.withLock { state in
+            state.requestedModel = requestedModel
+            state.routeID = routeID
+        }
+    }
+
+    /// The client's `model` and the entry it went to, once routed.
+    var route: (requestedModel: String?, routeID: String?) {
+        state.withLock { ($0.requestedModel, $0.routeID) }
+    }
+
+    /// The first error the exchange met (see ``recordError(_:stage:)``).
+    var firstError: APIError? { state.withLock { $0.error } }
+
+    func noteError(_ error: APIError) {
+        state.withLock { state in
+            if state.error == nil { state.error = error }
+        }
     }
 
     /// Notes the first byte of the answer, once.

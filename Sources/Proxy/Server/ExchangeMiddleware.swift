@@ -19,11 +19,11 @@ struct ExchangeMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         context.clientConnection = connections.connection(for: context.channel)
-        if let recording {
-            context.exchange = Exchange(
-                id: context.exchange.id, startedAt: context.exchange.startedAt,
-                startedAtDate: context.exchange.startedAtDate, recording: recording)
-        }
+        context.exchange = Exchange(
+            id: context.exchange.id, startedAt: context.exchange.startedAt,
+            startedAtDate: context.exchange.startedAtDate, recording: recording,
+            accessLog: ExchangeAccessLog(
+                method: request.method.rawValue, path: request.uri.path, logger: context.logger))
         let exchange = context.exchange
         exchange.clientDialect = Dialect(clientPath: request.uri.path)
         if ![.post, .put, .patch].contains(request.method) {
@@ -63,10 +63,7 @@ struct ExchangeMiddleware: RouterMiddleware {
     private func apiError(for error: any Error, request: Request, logger: Logger) -> APIError {
         switch error {
         case let error as APIError:
-            let level: Logger.Level = error.status >= 500 ? .warning : .info
-            logger.log(
-                level: level, "\(request.method) \(request.uri.path) -> \(error.status) \(error.type): \(error.message)"
-            )
+            // Logged on the exchange's access line.
             return error
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
             // A client calling an endpoint we lack is worth seeing at once.

@@ -66,7 +66,8 @@ extension UpstreamCall {
                 exchange.recordClientEvents(events)
             }
         } catch let error as ClientWriteFailed {
-            logger.info("client went away mid-stream (\(error.underlying)); upstream request dropped")
+            // The access line says "client gone"; this says how.
+            logger.debug("client went away mid-stream (\(error.underlying)); upstream request dropped")
             exchange.recordClientGone(status: 200, usage: converter.usage)
             throw error.underlying
         } catch {
@@ -75,7 +76,6 @@ extension UpstreamCall {
                 throw CancellationError()
             }
             let streamError = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
-            logger.warning("\(streamError.message)")
             exchange.recordError(streamError, stage: .upstreamStream)
             failure = streamError
         }
