@@ -6,12 +6,19 @@ import Proxy
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the Anthropic Messages API, routed by model to the providers in models.yaml.",
+        abstract:
+            "Serve the Anthropic Messages, OpenAI Chat Completions, OpenAI Responses and Gemini APIs, routed by "
+            + "model to the providers in models.yaml.",
         discussion: """
             Each request's `model` picks an entry of the config (exact model_id, then glob aliases, then the \
-            default); the request is converted to that provider's API (OpenAI Chat Completions or Anthropic \
-            Messages), and the answer, streamed or not, is converted back. Errors come back in Anthropic's \
-            shape with the upstream's status and message.
+            default); the request is converted to that entry's `format` (openai: Chat Completions and its many \
+            compatibles; openai-responses; gemini; anthropic), and the answer, streamed or not, is converted \
+            back to the client's own API. A client whose API is the entry's format is passed through. Errors \
+            come back in the client's own error shape with the upstream's status and message.
+
+            Clients: Anthropic on /v1/messages; OpenAI on /v1/chat/completions and /v1/responses; Gemini on \
+            /v1beta/models/MODEL:generateContent and :streamGenerateContent (each also under /anthropic, \
+            /openai and /gemini prefixes).
 
             Connect Claude Code:
 
@@ -24,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
             Recording: --record DIR writes every request, response, chunk and SSE frame, on both sides, to \
             DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
             headers are replaced by a short fingerprint.
+
+            Logging: one line per exchange at info (request id, client API, model, route, status, duration, \
+            first byte, tokens) to standard error; failures say why, at warning when upstream or proxy failed.
 
             Demo: --demo needs no config, key or network. Every model is served, through the real conversion to \
             OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
