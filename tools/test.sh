@@ -45,6 +45,9 @@ python3 tools/e2e/sdk_clients.py
 step "openai (chat, responses) and google-genai Python SDKs through the proxy"
 python3 tools/e2e/sdk_dialects.py
 
+step "/metrics and /v1/stats after traffic, read by prometheus_client's parser"
+python3 tools/e2e/metrics_scrape.py
+
 if [[ -x tools/e2e-claude-code-replay.sh ]]; then
     step "Claude Code CLI through the proxy to stub-upstream replaying the corpus"
     bash tools/e2e-claude-code-replay.sh

@@ -100,6 +100,25 @@ public final class CassetteRecorder: Sendable {
     /// Events dropped since the recorder started.
     public var droppedEvents: Int { core.state.withLock { $0.dropped } }
 
+    /// What the recorder has done so far, for metrics.
+    public struct Statistics: Sendable, Equatable {
+        /// Lines waiting for the writer thread.
+        public var queuedLines: Int
+        /// Events dropped since the recorder started (queue full, or after
+        /// a write error).
+        public var droppedEvents: Int
+        /// Compressed bytes written to disk, in every file, as of the
+        /// writer's last batch.
+        public var bytesWritten: Int
+    }
+
+    /// The queue depth, drops and bytes written, read at once.
+    public var statistics: Statistics {
+        core.state.withLock {
+            Statistics(queuedLines: $0.queue.count, droppedEvents: $0.dropped, bytesWritten: $0.bytesWritten)
+        }
+    }
+
     /// Events dropped since the last call, resetting the count; the proxy
     /// puts it in the `end` line it writes next.
     public func takeDroppedSinceLastEnd() -> Int {

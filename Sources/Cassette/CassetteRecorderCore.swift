@@ -18,6 +18,8 @@ final class CassetteRecorderCore: Sendable {
         var writerIdle = false
         var files: [String] = []
         var writeError: CassetteWriteError?
+        /// Compressed bytes on disk, as of the writer's last batch.
+        var bytesWritten = 0
     }
 
     let state: Mutex<State>
@@ -157,6 +159,10 @@ final class CassetteRecorderCore: Sendable {
     /// Writes a batch; true when it held an `end` line. After a write error
     /// nothing more is written, and the lost lines count as dropped.
     private func write(_ batch: QueuedLines, rendering fields: inout RenderedFields) -> Bool {
+        defer {
+            let bytes = writer.withLock { $0.bytesOnDisk }
+            state.withLock { $0.bytesWritten = bytes }
+        }
         let lines = batch.count
         let failed = state.withLock { state in
             if state.writeError != nil {

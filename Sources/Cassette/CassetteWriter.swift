@@ -64,6 +64,12 @@ public final class CassetteWriter {
     /// Compressed bytes in the current file so far.
     public var currentFileBytes: Int { sink?.bytesOnDisk ?? 0 }
 
+    /// Compressed bytes in every file this writer wrote, the current one
+    /// included.
+    public var bytesOnDisk: Int { bytesInFinishedFiles + currentFileBytes }
+
+    private var bytesInFinishedFiles = 0
+
     /// Appends one line. Rotates first when the current file is full.
     public func write(_ event: CassetteEvent) throws(CassetteWriteError) {
         try rotateIfFull()
@@ -96,6 +102,7 @@ public final class CassetteWriter {
             current.bytesOnDisk + current.pendingBytes >= maxFileBytes
         {
             try current.finish()
+            bytesInFinishedFiles += current.bytesOnDisk
             sink = nil
             try openNextFile()
         }
@@ -113,6 +120,7 @@ public final class CassetteWriter {
         guard let current = sink else { return }
         sink = nil
         try current.finish()
+        bytesInFinishedFiles += current.bytesOnDisk
     }
 
     private func writeLine(_ event: CassetteEvent) throws(CassetteWriteError) {

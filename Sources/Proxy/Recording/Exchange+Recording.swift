@@ -36,7 +36,7 @@ extension Exchange {
     /// ``UpstreamErrorMapper`` (see ``ModelEntry/upstreamName``), so a replay
     /// reproduces its error messages without rebuilding it.
     func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
-        noteRoute(requestedModel: requestedModel, routeID: entry.modelID)
+        noteRoute(requestedModel: requestedModel, routeID: entry.modelID, format: entry.format)
         guard let recording else { return }
         record(
             .route(
@@ -116,6 +116,7 @@ extension Exchange {
     private func writeEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
         let now = elapsedMicros
         accessLog?.log(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
+        reportEnd(failed: outcome != .ok, status: status, usage: usage)
         guard let recording else { return }
         recording.recorder.record(
             exchange: id, timeMicros: now,

@@ -19,6 +19,9 @@ final class Exchange: Sendable {
         /// The client's `model` and the entry it went to, once routed.
         var requestedModel: String?
         var routeID: String?
+        var upstreamFormat: Dialect?
+        /// When the upstream request went out, for its metrics.
+        var upstreamStartedAt: ContinuousClock.Instant?
         /// The first error of the exchange, for the access line.
         var error: APIError?
     }
@@ -34,17 +37,22 @@ final class Exchange: Sendable {
     /// Where the access line goes when the exchange ends (see
     /// ``ExchangeAccessLog``); nil until the middleware has the request.
     let accessLog: ExchangeAccessLog?
+    /// The server's metrics, which the exchange reports to; nil for
+    /// exchanges that are not counted (`/metrics`, `/health`).
+    let metrics: ProxyMetrics?
     private let state = Mutex(State())
 
     init(
         id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
-        recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil
+        recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil, metrics: ProxyMetrics? = nil
     ) {
         self.id = id
         self.startedAt = startedAt
         self.startedAtDate = startedAtDate
         self.recording = recording
         self.accessLog = accessLog
+        self.metrics = metrics
+        metrics?.exchangeStarted()
     }
 
     /// Microseconds since the exchange began (`t_us`).
@@ -64,7 +72,13 @@ final class Exchange: Sendable {
     /// ends rather than when the response is returned.
     var isStreaming: Bool {
         get { state.withLock { $0.streaming } }
-        set { state.withLock { $0.streaming = newValue } }
+        set {
+            let started = state.withLock { state in
+                defer { state.streaming = newValue }
+                return newValue && !state.streaming
+            }
+            if started { metrics?.streamStarted() }
+        }
     }
 
     /// The answer's Anthropic usage, for the `end` line, when known.
@@ -80,16 +94,35 @@ final class Exchange: Sendable {
     }
 
     /// Notes where the client's `model` went, for the access line.
-    func noteRoute(requestedModel: String, routeID: String?) {
+    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?) {
         state.withLock { state in
             state.requestedModel = requestedModel
             state.routeID = routeID
+            state.upstreamFormat = format
         }
     }
 
-    /// The client's `model` and the entry it went to, once routed.
-    var route: (requestedModel: String?, routeID: String?) {
-        state.withLock { ($0.requestedModel, $0.routeID) }
+    /// The client's `model`, and the entry it went to and its format, once
+    /// routed.
+    var route: (requestedModel: String?, routeID: String?, format: Dialect?) {
+        state.withLock { ($0.requestedModel, $0.routeID, $0.upstreamFormat) }
+    }
+
+    /// The upstream request goes out now.
+    func noteUpstreamStart() {
+        let now = ContinuousClock.now
+        state.withLock { $0.upstreamStartedAt = now }
+    }
+
+    /// When the upstream request went out, if it did.
+    var upstreamStartedAt: ContinuousClock.Instant? { state.withLock { $0.upstreamStartedAt } }
+
+    /// The upstream's response head arrived: its time to first byte.
+    func noteUpstreamHead() {
+        guard let metrics else { return }
+        let (start, route, format) = state.withLock { ($0.upstreamStartedAt, $0.routeID, $0.upstreamFormat) }
+        guard let start, let route, let format else { return }
+        metrics.upstreamAnswered(route: route, format: format.rawValue, after: .now - start)
     }
 
     /// The first error the exchange met (see ``recordError(_:stage:)``).

@@ -19,7 +19,7 @@ extension Exchange {
     /// 404 listing the configured ids when nothing matches.
     func route(model: String, with router: ModelRouter) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
         stage = .route
-        noteRoute(requestedModel: model, routeID: nil)
+        noteRoute(requestedModel: model, routeID: nil, format: nil)
         let route = try router.requireRoute(model: model)
         let options = route.entry.routeOptions(requestedModel: model)
         recordRoute(entry: route.entry, options: options, requestedModel: model)

@@ -12,18 +12,26 @@ struct ExchangeMiddleware: RouterMiddleware {
 
     let connections: ClientConnections
     let recording: ExchangeRecording?
+    let metrics: ProxyMetrics
     let maxBodyBytes: Int
+
+    /// Monitoring paths, which a scraper polls all day: no access line, not
+    /// counted in the metrics or the stats they serve, not recorded.
+    private static let unobserved: Set<String> = ["/metrics", "/health", "/v1/stats", "/anthropic/v1/stats"]
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.clientConnection = connections.connection(for: context.channel)
-        context.exchange = Exchange(
-            id: context.exchange.id, startedAt: context.exchange.startedAt,
-            startedAtDate: context.exchange.startedAtDate, recording: recording,
-            accessLog: ExchangeAccessLog(
-                method: request.method.rawValue, path: request.uri.path, logger: context.logger))
+        if !Self.unobserved.contains(request.uri.path) {
+            context.exchange = Exchange(
+                id: context.exchange.id, startedAt: context.exchange.startedAt,
+                startedAtDate: context.exchange.startedAtDate, recording: recording,
+                accessLog: ExchangeAccessLog(
+                    method: request.method.rawValue, path: request.uri.path, logger: context.logger),
+                metrics: metrics)
+        }
         let exchange = context.exchange
         exchange.clientDialect = Dialect(clientPath: request.uri.path)
         if ![.post, .put, .patch].contains(request.method) {

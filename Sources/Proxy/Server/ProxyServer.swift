@@ -33,6 +33,8 @@ public struct ProxyServer: Sendable {
     /// When set, every exchange is recorded to its cassette.
     public let recording: ExchangeRecording?
     public let logger: Logger
+    /// Served at `GET /metrics` and `GET /v1/stats`.
+    public let metrics: ProxyMetrics
 
     public init(
         config: ProxyConfig, options: Options = Options(), recording: ExchangeRecording? = nil,
@@ -42,6 +44,7 @@ public struct ProxyServer: Sendable {
         self.options = options
         self.recording = recording
         self.logger = logger
+        metrics = ProxyMetrics(recorder: recording?.recorder)
     }
 
     /// The application, ready to run (`runService()`, or as a service in a
@@ -56,7 +59,7 @@ public struct ProxyServer: Sendable {
         let router = Router(context: ProxyRequestContext.self)
         router.add(
             middleware: ExchangeMiddleware(
-                connections: connections, recording: recording, maxBodyBytes: options.maxBodyBytes))
+                connections: connections, recording: recording, metrics: metrics, maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
         return Application(
             router: router,
@@ -134,5 +137,10 @@ public struct ProxyServer: Sendable {
             router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
         }
         router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
+        let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
+        router.get("/metrics", use: observability.metrics)
+        for prefix in ["/v1", "/anthropic/v1"] {
+            router.get(RouterPath("\(prefix)/stats"), use: observability.stats)
+        }
     }
 }

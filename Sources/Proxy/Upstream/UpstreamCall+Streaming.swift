@@ -49,8 +49,15 @@ extension UpstreamCall {
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream
+        let metrics = exchange.metrics
+        var lastChunk = ContinuousClock.now
         do {
             for try await chunk in body {
+                if let metrics {
+                    let now = ContinuousClock.now
+                    metrics.streamChunk(route: entry.modelID, after: now - lastChunk)
+                    lastChunk = now
+                }
                 exchange.recordUpstreamChunk(chunk)
                 let hadError = converter.reportedError != nil
                 let events = converter.receive(chunk.readableBytesView)

@@ -33,6 +33,7 @@ struct UpstreamCall: Sendable {
     func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
         exchange.stage = .upstreamConnect
         exchange.recordUpstreamRequest(request, body: body)
+        exchange.noteUpstreamStart()
         let response: HTTPClientResponse
         do {
             response = try await client.client(timeout: entry.timeout).execute(
@@ -42,6 +43,7 @@ struct UpstreamCall: Sendable {
             throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
         exchange.stage = .upstreamResponse
+        exchange.noteUpstreamHead()
         exchange.recordUpstreamResponse(response)
         guard (200..<300).contains(response.status.code) else {
             let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()

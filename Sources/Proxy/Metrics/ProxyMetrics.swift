@@ -1,0 +1,160 @@
+import Cassette
+import CoreMetrics
+import Prometheus
+import Synchronization
+import Wire
+
+/// The proxy's metrics, in the Prometheus text format at `GET /metrics`, and
+/// its usage since start at `GET /v1/stats`.
+///
+/// Exchanges report through swift-metrics objects made with this server's
+/// own ``PrometheusMetricsFactory`` (not the process-wide bootstrap), so two
+/// servers in one process (tests, `--demo`) count apart. Cassette figures
+/// are read from the recorder when scraped. Every name is listed, with its
+/// labels, in the README's Observability section.
+public final class ProxyMetrics: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let requests: LabelledMetrics<CoreMetrics.Counter>
+    private let firstByte: LabelledMetrics<CoreMetrics.Timer>
+    private let upstreamDuration: LabelledMetrics<CoreMetrics.Timer>
+    private let chunkInterval: LabelledMetrics<CoreMetrics.Timer>
+    private let tokens: LabelledMetrics<CoreMetrics.Counter>
+    private let reloads: LabelledMetrics<CoreMetrics.Counter>
+    private let exchangesInFlight: Meter
+    private let streamsInFlight: Meter
+    private let cassette: CassetteGauges?
+    /// What `GET /v1/stats` reports.
+    let usage = UsageStats()
+
+    /// Metrics for a server recording with `recorder`, if any.
+    public init(recorder: CassetteRecorder? = nil) {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var configured = PrometheusMetricsFactory(registry: registry)
+        configured.durationHistogramBuckets = [
+            "switchboard_upstream_first_byte_seconds": Self.seconds([0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60]),
+            "switchboard_upstream_duration_seconds": Self.seconds([0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600]),
+            "switchboard_stream_chunk_interval_seconds": Self.seconds([
+                0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30,
+            ]),
+        ]
+        let factory = configured
+        requests = LabelledMetrics(labels: ["client_dialect", "route", "upstream_format", "status"]) {
+            Counter(label: "switchboard_requests_total", dimensions: $0, factory: factory)
+        }
+        firstByte = LabelledMetrics(labels: ["route", "upstream_format"]) {
+            Timer(label: "switchboard_upstream_first_byte_seconds", dimensions: $0, factory: factory)
+        }
+        upstreamDuration = LabelledMetrics(labels: ["route", "upstream_format"]) {
+            Timer(label: "switchboard_upstream_duration_seconds", dimensions: $0, factory: factory)
+        }
+        chunkInterval = LabelledMetrics(labels: ["route"]) {
+            Timer(label: "switchboard_stream_chunk_interval_seconds", dimensions: $0, factory: factory)
+        }
+        tokens = LabelledMetrics(labels: ["route", "kind"]) {
+            Counter(label: "switchboard_tokens_total", dimensions: $0, factory: factory)
+        }
+        reloads = LabelledMetrics(labels: ["result"]) {
+            Counter(label: "switchboard_config_reloads_total", dimensions: $0, factory: factory)
+        }
+        exchangesInFlight = Meter(label: "switchboard_exchanges_in_flight", factory: factory)
+        streamsInFlight = Meter(label: "switchboard_streams_in_flight", factory: factory)
+        cassette = recorder.map { CassetteGauges(recorder: $0, registry: registry) }
+    }
+
+    private static func seconds(_ values: [Double]) -> [Duration] {
+        values.map { .nanoseconds(Int64($0 * 1e9)) }
+    }
+
+    /// The text exposition (format 0.0.4) of every metric.
+    public func exposition() -> [UInt8] {
+        cassette?.update()
+        return registry.emitToBuffer()
+    }
+
+    // MARK: What exchanges report
+
+    func exchangeStarted() { exchangesInFlight.increment() }
+
+    func streamStarted() { streamsInFlight.increment() }
+
+    /// One exchange ended; `route` and `format` are nil when it never got
+    /// to a route (a bad request, an unknown model).
+    func exchangeEnded(
+        dialect: String, route: String?, format: String?, status: Int?, failed: Bool, streamed: Bool,
+        usage: JSONValue?
+    ) {
+        exchangesInFlight.decrement()
+        if streamed { streamsInFlight.decrement() }
+        let route = route ?? "none"
+        requests(dialect, route, format ?? "none", status.map(String.init) ?? "none").increment()
+        let counts = TokenUsage(usage)
+        for (kind, count) in [
+            ("input", counts.input), ("output", counts.output), ("cache_read", counts.cacheRead),
+            ("cache_creation", counts.cacheCreation),
+        ] where count > 0 {
+            tokens(route, kind).increment(by: count)
+        }
+        self.usage.add(route: route, failed: failed, usage: counts)
+    }
+
+    func upstreamAnswered(route: String, format: String, after elapsed: Duration) {
+        firstByte(route, format).recordNanoseconds(Self.nanoseconds(elapsed))
+    }
+
+    func upstreamFinished(route: String, format: String, after elapsed: Duration) {
+        upstreamDuration(route, format).recordNanoseconds(Self.nanoseconds(elapsed))
+    }
+
+    func streamChunk(route: String, after gap: Duration) {
+        chunkInterval(route).recordNanoseconds(Self.nanoseconds(gap))
+    }
+
+    /// A config reload, applied or refused.
+    public func configReloaded(ok: Bool) {
+        reloads(ok ? "ok" : "error").increment()
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}
+
+/// The recorder's queue depth, bytes written and dropped events, read when
+/// scraped (the counters advance by what changed since the last scrape).
+private final class CassetteGauges: Sendable {
+    private let recorder: CassetteRecorder
+    private let queued: Prometheus.Gauge
+    private let bytes: Prometheus.Counter
+    private let dropped: Prometheus.Counter
+    private let reported = Mutex((droppedEvents: 0, bytesWritten: 0))
+
+    init(recorder: CassetteRecorder, registry: PrometheusCollectorRegistry) {
+        self.recorder = recorder
+        queued = registry.makeGauge(
+            descriptor: .init(
+                metricName: "switchboard_cassette_queue", unitName: "lines",
+                helpText: "Cassette lines waiting for the writer thread."))
+        bytes = registry.makeCounter(
+            descriptor: .init(
+                metricName: "switchboard_cassette_bytes_written", unitName: "total",
+                helpText: "Compressed cassette bytes written to disk."))
+        dropped = registry.makeCounter(
+            descriptor: .init(
+                metricName: "switchboard_cassette_dropped_events", unitName: "total",
+                helpText: "Cassette events dropped (queue full, or the disk failed)."))
+    }
+
+    func update() {
+        let now = recorder.statistics
+        let before = reported.withLock { reported in
+            defer { reported = (now.droppedEvents, now.bytesWritten) }
+            return reported
+        }
+        queued.set(Double(now.queuedLines))
+        if now.bytesWritten > before.bytesWritten { bytes.increment(by: Int64(now.bytesWritten - before.bytesWritten)) }
+        if now.droppedEvents > before.droppedEvents {
+            dropped.increment(by: Int64(now.droppedEvents - before.droppedEvents))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Synchronization
+import Wire
+
+/// Requests, failures and tokens per route since the proxy started, for
+/// `GET /v1/stats`.
+final class UsageStats: Sendable {
+    private struct Route {
+        var requests = 0
+        var errors = 0
+        var inputTokens = 0
+        var outputTokens = 0
+        var cacheReadTokens = 0
+        var cacheCreationTokens = 0
+
+        mutating func add(_ other: Route) {
+            requests += other.requests
+            errors += other.errors
+            inputTokens += other.inputTokens
+            outputTokens += other.outputTokens
+            cacheReadTokens += other.cacheReadTokens
+            cacheCreationTokens += other.cacheCreationTokens
+        }
+
+        var json: JSONValue {
+            [
+                "requests": .int(Int64(requests)), "errors": .int(Int64(errors)),
+                "input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(outputTokens)),
+                "cache_read_input_tokens": .int(Int64(cacheReadTokens)),
+                "cache_creation_input_tokens": .int(Int64(cacheCreationTokens)),
+            ]
+        }
+    }
+
+    private let routes = Mutex<[String: Route]>([:])
+
+    /// Counts one ended exchange of `route`, with its Anthropic usage.
+    func add(route: String, failed: Bool, usage: TokenUsage) {
+        routes.withLock { routes in
+            routes[route, default: Route()].add(
+                Route(
+                    requests: 1, errors: failed ? 1 : 0, inputTokens: usage.input, outputTokens: usage.output,
+                    cacheReadTokens: usage.cacheRead, cacheCreationTokens: usage.cacheCreation))
+        }
+    }
+
+    /// `{"routes": {id: counts}, "total": counts}`.
+    var json: JSONValue {
+        let routes = routes.withLock { $0 }
+        var total = Route()
+        var byRoute = JSONObject()
+        for (id, route) in routes.sorted(by: { $0.key < $1.key }) {
+            byRoute.append(key: id, value: route.json)
+            total.add(route)
+        }
+        return ["routes": .object(byRoute), "total": total.json]
+    }
+}
+
+/// The token counts of an Anthropic `usage` object.
+struct TokenUsage: Sendable {
+    var input = 0
+    var output = 0
+    var cacheRead = 0
+    var cacheCreation = 0
+
+    init(_ usage: JSONValue?) {
+        guard let usage else { return }
+        input = usage["input_tokens"]?.intValue ?? 0
+        output = usage["output_tokens"]?.intValue ?? 0
+        cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
+        cacheCreation = usage["cache_creation_input_tokens"]?.intValue ?? 0
+    }
+}
