@@ -14,5 +14,5 @@ struct ProxyCommand: AsyncParsableCommand {
             Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
             `proxy serve --demo` needs none: it answers every model from a built-in recording, offline.
             """,
-        subcommands: [ServeCommand.self])
+        subcommands: [ServeCommand.self, CheckCommand.self])
 }

@@ -140,4 +140,40 @@ import Glibc
             #expect(!errors.contains("errno"), "\(errors)")
         }
     }
+
+    @Test func checkPrintsATableAndFailsWhenAnUpstreamIsDown() async throws {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let configFile = scratch.appendingPathComponent("models.yaml")
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, #"{"object":"list","data":[{"id":"gpt-live"}]}"#)
+            try Data(
+                """
+                models:
+                  - model_id: live
+                    model_name: gpt-live
+                    api_base: \(stub.baseURL)/v1
+                    format: openai
+                  - model_id: dead
+                    model_name: gpt-dead
+                    api_base: http://127.0.0.1:1/v1
+                    format: openai
+                """.utf8
+            ).write(to: configFile)
+            let child = try ChildProcess(
+                executable, arguments: ["check", "--config", configFile.path, "--api-key", "sk-cli-check-key"],
+                environment: Self.environment(home: scratch))
+            defer { child.killIfRunning() }
+            #expect(await child.waitForEnding() == .exited(1))
+            let lines = child.standardOutput.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("route") == true, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("live ") && $0.contains(" ok ") }, "\(lines)")
+            #expect(
+                lines.contains { $0.hasPrefix("dead ") && $0.contains("FAILED") && $0.contains("connection refused") })
+            #expect(lines.last == "1 of 2 routes failed.")
+            #expect(!child.standardOutput.contains("sk-cli-check-key"))
+            #expect(stub.requests.first?.header("authorization") == "Bearer sk-cli-check-key")
+        }
+    }
 }

@@ -45,7 +45,7 @@ public struct ModelEntry: Sendable {
     public var upstreamName: String { "\(modelID) (\(Self.urlRedactor.url(apiBase)))" }
 
     /// Making a redactor builds its name lists; this is read per request.
-    private static let urlRedactor = Redactor()
+    static let urlRedactor = Redactor()
 
     /// The `model_name` that means "the client's model name, unchanged", for
     /// routes to Anthropic itself.

@@ -36,6 +36,14 @@ enum UpstreamRequest {
         return appending(clientQuery, to: appending(baseQuery, to: messages + "/count_tokens"))
     }
 
+    /// The route's models list (`GET`): `{api_base}/models`, or
+    /// `{api_base}/v1/models` for Anthropic, whose base has no version.
+    static func modelsURL(for entry: ModelEntry) -> String {
+        let (base, baseQuery) = split(entry.apiBase)
+        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return appending(baseQuery, to: trimmed + (entry.format == .anthropic ? "/v1/models" : "/models"))
+    }
+
     /// `api_base` as the part a path is appended to, and its query.
     private static func split(_ apiBase: String) -> (base: String, query: String?) {
         guard let mark = apiBase.firstIndex(of: "?") else { return (apiBase, nil) }

@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import Convert
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import Wire
+
+/// `proxy check`: every configured route's upstream called once, in
+/// parallel, so a user learns which key, URL or model name is wrong before
+/// a client does.
+///
+/// Each route's models list is asked first (no tokens spent). An upstream
+/// without one (404 or 405) gets a one-token Messages request instead,
+/// through an in-process proxy on a loopback port, so it takes the very
+/// path (conversion, key, headers) a client's request would.
+public struct UpstreamCheck: Sendable {
+    /// One route's answer.
+    public struct Result: Sendable {
+        public var route: String
+        public var format: Dialect
+        /// `api_base` as logs show it.
+        public var upstream: String
+        public var ok: Bool
+        public var latency: Duration
+        /// What was asked and what came back; for a failure, what to fix.
+        public var detail: String
+    }
+
+    public let config: ProxyConfig
+    /// The key for routes without an `api_key` (they pass on the client's).
+    public let clientKey: String?
+    /// How long each call may take.
+    public let timeout: Duration
+
+    public init(config: ProxyConfig, clientKey: String?, timeout: Duration = .seconds(20)) {
+        self.config = config
+        self.clientKey = clientKey
+        self.timeout = timeout
+    }
+
+    /// Every route's result, in config order.
+    public func run() async -> [Result] {
+        var configuration = HTTPClient.Configuration()
+        // A refused connection is an answer: report it now, not after
+        // retrying until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let results = await withTaskGroup(of: (Int, Result).self) { group in
+            for (index, entry) in config.models.enumerated() {
+                group.addTask { (index, await check(entry, client: client)) }
+            }
+            var results: [(Int, Result)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        try? await client.shutdown()
+        return results
+    }
+
+    private func check(_ entry: ModelEntry, client: HTTPClient) async -> Result {
+        let started = ContinuousClock.now
+        var result = Result(
+            route: entry.modelID, format: entry.format, upstream: ModelEntry.urlRedactor.url(entry.apiBase), ok: false,
+            latency: .zero, detail: "")
+        guard entry.apiKey != nil || clientKey != nil else {
+            result.detail =
+                "no key: the route passes on the client's key; give one with --api-key or ANTHROPIC_API_KEY"
+            return result
+        }
+        do {
+            let (status, body) = try await get(UpstreamRequest.modelsURL(for: entry), entry: entry, client: client)
+            result.latency = .now - started
+            if (200..<300).contains(status) {
+                result.ok = true
+                result.detail = "models list: " + Self.modelCount(body)
+            } else if status == 404 || status == 405 {
+                return await oneTokenRequest(entry, client: client, result: result, started: started)
+            } else {
+                result.detail = Self.failure(status: status, body: body, entry: entry)
+            }
+        } catch {
+            result.latency = .now - started
+            result.detail = Self.unreachable(error)
+        }
+        return result
+    }
+
+    private func get(_ url: String, entry: ModelEntry, client: HTTPClient) async throws -> (Int, [UInt8]) {
+        var request = UpstreamRequest.make(
+            url: url, entry: entry, clientHeaders: clientHeaders, body: [], streaming: false)
+        request.method = .GET
+        request.headers.remove(name: "content-type")
+        request.body = nil
+        let response = try await client.execute(request, timeout: .init(timeout))
+        let body = try await response.body.collect(upTo: 4 << 20)
+        return (Int(response.status.code), Array(body.readableBytesView))
+    }
+
+    private var clientHeaders: HTTPFields {
+        var headers = HTTPFields()
+        if let clientKey { headers[HTTPField.Name("x-api-key")!] = clientKey }
+        return headers
+    }
+
+    /// The fallback: `max_tokens: 1` through an in-process proxy serving
+    /// only this route.
+    private func oneTokenRequest(
+        _ entry: ModelEntry, client: HTTPClient, result: Result, started: ContinuousClock.Instant
+    ) async -> Result {
+        var result = result
+        guard entry.modelName != ModelEntry.passThroughModelName else {
+            result.detail = "no models list (404), and model_name \"*\" names no model to send one token to"
+            return result
+        }
+        var only = config
+        only.models = [entry]
+        only.defaultModelID = nil
+        only.aliases = []
+        var logger = Logger(label: "switchboard.check")
+        logger.logLevel = .critical
+        let server = ProxyServer(config: only, options: .init(host: "127.0.0.1", port: 0), logger: logger)
+        do {
+            let (status, body) = try await server.withRunning { port in
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
+                request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
+                if let clientKey { request.headers.add(name: "x-api-key", value: clientKey) }
+                let body: JSONValue = [
+                    "model": .string(entry.modelID), "max_tokens": 1,
+                    "messages": [["role": "user", "content": "Reply with one word."]],
+                ]
+                request.body = .bytes(ByteBuffer(bytes: body.serialized()))
+                let response = try await client.execute(request, timeout: .init(timeout))
+                let collected = try await response.body.collect(upTo: 4 << 20)
+                return (Int(response.status.code), Array(collected.readableBytesView))
+            }
+            result.latency = .now - started
+            if (200..<300).contains(status) {
+                result.ok = true
+                result.detail = "no models list (404); a one-token request answered"
+            } else {
+                let message = (try? JSONValue(parsing: body))?["error"]?["message"]?.stringValue ?? "status \(status)"
+                result.detail = "no models list (404); a one-token request failed: \(status) \(message)"
+            }
+        } catch {
+            result.latency = .now - started
+            result.detail = Self.unreachable(error)
+        }
+        return result
+    }
+
+    private static func modelCount(_ body: [UInt8]) -> String {
+        guard let json = try? JSONValue(parsing: body) else { return "answered (not JSON)" }
+        let list = json["data"]?.arrayValue ?? json["models"]?.arrayValue
+        return list.map { "\($0.count) model\($0.count == 1 ? "" : "s")" } ?? "answered"
+    }
+
+    /// An HTTP error, with the upstream's message and what it usually means.
+    private static func failure(status: Int, body: [UInt8], entry: ModelEntry) -> String {
+        let message = UpstreamErrorMapper.map(
+            status: status, body: body, retryAfter: nil, upstream: entry.upstreamName, dialect: entry.format
+        ).message
+        let hint: String
+        switch status {
+        case 401, 403:
+            hint = entry.apiKey == nil ? "check the key you passed" : "check the route's api_key"
+        case 429: hint = "rate limited or out of quota"
+        default: hint = "check api_base and format"
+        }
+        return "\(status): \(message) (\(hint))"
+    }
+
+    private static func unreachable(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError, [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            return "no answer in time; is api_base reachable from here?"
+        }
+        let text = NetworkErrorText.connectionFailure(error) ?? String(describing: error)
+        return "\(text); is the upstream up, and api_base right?"
+    }
+
+    /// The results as a table for a terminal.
+    public static func table(_ results: [Result]) -> String {
+        let header = ["route", "format", "upstream", "result", "latency", "detail"]
+        let rows = results.map { result in
+            [
+                result.route, result.format.rawValue, result.upstream, result.ok ? "ok" : "FAILED",
+                "\(result.latency.components.seconds * 1000 + result.latency.components.attoseconds / 1_000_000_000_000_000) ms",
+                result.detail,
+            ]
+        }
+        let widths = (0..<header.count - 1).map { column in
+            ([header] + rows).map { $0[column].count }.max() ?? 0
+        }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column < widths.count ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,79 @@
+import Convert
+import Proxy
+import TestSupport
+import Testing
+import Wire
+
+/// `proxy check`'s work: each route's upstream called once.
+struct UpstreamCheckTests {
+    private static func config(live: String) throws -> ProxyConfig {
+        try ProxyConfig.parse(
+            yaml: """
+                models:
+                  - model_id: live
+                    model_name: gpt-live
+                    api_base: \(live)/v1
+                    format: openai
+                    api_key: sk-route-key
+                  - model_id: dead
+                    model_name: gpt-dead
+                    api_base: http://127.0.0.1:1/v1
+                    format: openai
+                    api_key: sk-route-key
+                """, file: "check.yaml")
+    }
+
+    @Test func aLiveAndADeadUpstream() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, #"{"object":"list","data":[{"id":"gpt-live"},{"id":"gpt-other"}]}"#)
+            let results = await UpstreamCheck(config: try Self.config(live: stub.baseURL), clientKey: nil).run()
+            try #require(results.count == 2)
+            #expect(results[0].route == "live" && results[0].ok && results[0].detail == "models list: 2 models")
+            #expect(results[1].route == "dead" && !results[1].ok)
+            #expect(results[1].detail.hasPrefix("connection refused"), "\(results[1].detail)")
+            let asked = try #require(stub.requests.first)
+            #expect(asked.method == "GET" && asked.path == "/v1/models")
+            #expect(asked.header("authorization") == "Bearer sk-route-key")
+            let table = UpstreamCheck.table(results)
+            #expect(table.contains("live ") && table.contains(" ok ") && table.contains("FAILED"), "\(table)")
+            #expect(!table.contains("sk-route-key"))
+        }
+    }
+
+    @Test func withoutAModelsListItSendsOneTokenThroughTheConversion() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(404, #"{"error":{"message":"no such path"}}"#)
+            let config = try ProxyConfig.parse(
+                yaml: """
+                    models:
+                      - model_id: live
+                        model_name: gpt-live
+                        api_base: \(stub.baseURL)/v1
+                        format: openai
+                    """, file: "check.yaml")
+            let results = await UpstreamCheck(config: config, clientKey: "sk-client").run()
+            #expect(results.first?.ok == false)
+            #expect(results.first?.detail.hasPrefix("no models list (404); a one-token request failed: 404") == true)
+            let paths = stub.requests.map { "\($0.method) \($0.path)" }
+            #expect(paths == ["GET /v1/models", "POST /v1/chat/completions"])
+            let body = try JSONValue(parsing: try #require(stub.requests.last).body)
+            #expect(body["model"] == "gpt-live")
+            #expect(body["max_tokens"] == 1 || body["max_completion_tokens"] == 1, "\(body)")
+            #expect(stub.requests.allSatisfy { $0.header("authorization") == "Bearer sk-client" })
+        }
+    }
+
+    @Test func aRouteWithoutAnyKeySaysHowToGiveOne() async throws {
+        let config = try ProxyConfig.parse(
+            yaml: """
+                models:
+                  - model_id: nokey
+                    model_name: m
+                    api_base: http://127.0.0.1:1
+                    format: anthropic
+                """, file: "check.yaml")
+        let results = await UpstreamCheck(config: config, clientKey: nil).run()
+        #expect(results.first?.ok == false)
+        #expect(results.first?.detail.contains("--api-key") == true)
+    }
+}
