@@ -24,11 +24,15 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     public var temperature: Double?
     /// Merged into the upstream body last, so it overrides converted fields.
     public var extraBody: JSONObject?
+    /// Edits of the client's request (as the pivot sees it) before it is
+    /// converted; nil when there are none, so the route line of a route
+    /// without rules is unchanged.
+    public var rules: [RequestRule]?
 
     public init(
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
-        extraBody: JSONObject? = nil
+        extraBody: JSONObject? = nil, rules: [RequestRule]? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -38,6 +42,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.reasoningEffort = reasoningEffort
         self.temperature = temperature
         self.extraBody = extraBody
+        self.rules = rules?.isEmpty == true ? nil : rules
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +54,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case reasoningEffort = "reasoning_effort"
         case temperature
         case extraBody = "extra_body"
+        case rules
     }
 }
 

@@ -1,3 +1,4 @@
+import Convert
 import Testing
 
 @testable import Proxy

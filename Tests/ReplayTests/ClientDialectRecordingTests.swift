@@ -74,7 +74,10 @@ import Wire
         ]
     }
 
-    static func record(_ cases: [Case], into directory: String) async throws {
+    /// `extraYAML` goes after the entries, at the top level (e.g. `rules:`).
+    static func record(
+        _ cases: [Case], into directory: String, extraYAML: String = ""
+    ) async throws -> [StubHTTPServer.ReceivedRequest] {
         try await StubHTTPServer.withRunning { stub in
             let yaml = """
                 models:
@@ -90,7 +93,7 @@ import Wire
                     model_name: gpt-5-mini
                     api_base: \(stub.baseURL)/v1
                     format: openai-responses
-                """
+                """ + extraYAML
             var logger = Logger(label: "dialect-recording")
             logger.logLevel = .critical
             let server = ProxyServer(
@@ -109,6 +112,7 @@ import Wire
                     #expect(response.status.code == 200, "\(testCase.path): \(String(buffer: body))")
                 }
             }
+            return stub.requests
         }
     }
 
@@ -116,7 +120,7 @@ import Wire
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-dialects-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cases = try Self.cases()
-        try await Self.record(cases, into: directory)
+        _ = try await Self.record(cases, into: directory)
 
         let set = try CassetteLoader.load(paths: [directory])
         let report = VerifyReport(set: set, verifier: ExchangeVerifier())

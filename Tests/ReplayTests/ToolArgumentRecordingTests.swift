@@ -41,7 +41,7 @@ import Wire
             "model": "gemini", "stream": true, "messages": [["role": "user", "content": "write a.txt"]],
             "tools": [["type": "function", "function": ["name": "Write", "parameters": Self.schema]]],
         ]
-        try await ClientDialectRecordingTests.record(
+        _ = try await ClientDialectRecordingTests.record(
             [
                 .init(
                     path: "/v1/messages", body: anthropicRequest,

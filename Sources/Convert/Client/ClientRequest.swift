@@ -40,9 +40,11 @@ public struct ClientRequest: Sendable {
 
     public var dialect: Dialect { endpoint.dialect }
 
-    /// True when the route speaks the client's dialect.
+    /// True when the route speaks the client's dialect. A route with rules
+    /// takes other dialects' requests through the pivot, where the rules
+    /// apply (they are written against Anthropic Messages).
     public func isPassthrough(_ route: RouteOptions) -> Bool {
-        route.upstreamDialect == dialect
+        route.upstreamDialect == dialect && (dialect == .anthropic || route.rules == nil)
     }
 
     /// The client's request as an Anthropic Messages request, with what
@@ -59,6 +61,9 @@ public struct ClientRequest: Sendable {
         var pivot = try pivotRequest()
         if dialect != .anthropic, route.upstreamDialect == .anthropic {
             pivot = UnverifiableThinking.dropped(from: pivot)
+        }
+        if let rules = route.rules {
+            pivot.diagnostics += RequestRule.apply(rules, to: &pivot.body)
         }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
         converted.diagnostics = pivot.diagnostics + converted.diagnostics

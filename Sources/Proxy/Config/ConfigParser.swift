@@ -10,10 +10,10 @@ struct ConfigParser {
     let file: String
     let environment: [String: String]
 
-    static let topLevelFields = ["models", "aliases", "default"]
+    static let topLevelFields = ["models", "aliases", "default", "rules"]
     static let entryFields = [
         "model_id", "model_name", "api_base", "format", "api_key", "max_tokens", "context", "extra_headers",
-        "extra_body", "reasoning_effort", "temperature", "timeout", "aliases",
+        "extra_body", "reasoning_effort", "temperature", "timeout", "aliases", "rules",
     ]
 
     func parse(_ text: String) throws(ConfigError) -> ProxyConfig {
@@ -40,9 +40,11 @@ struct ConfigParser {
                 at: modelsNode, "`models` must be a non-empty list",
                 fix: "Write each entry as a list item starting with `- model_id: ...`.")
         }
+        let globalRules = try top["rules"].map { node throws(ConfigError) in try rules(node) } ?? ConfiguredRules()
         var models: [ModelEntry] = []
         for entryNode in entries {
-            let entry = try modelEntry(entryNode)
+            var entry = try modelEntry(entryNode)
+            entry.rules = globalRules.followed(by: entry.rules)
             if models.contains(where: { $0.modelID == entry.modelID }) {
                 throw failure(
                     at: entryNode, "model_id `\(entry.modelID)` is defined twice",
@@ -123,6 +125,7 @@ struct ConfigParser {
             entry.timeout = timeout
         }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
+        if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }
         return entry
     }
 
@@ -170,7 +173,7 @@ struct ConfigParser {
         return count
     }
 
-    private func headers(_ node: Node) throws(ConfigError) -> [(name: String, value: String)] {
+    func headers(_ node: Node) throws(ConfigError) -> [(name: String, value: String)] {
         guard case .mapping(let mapping) = node else {
             throw failure(
                 at: node, "`extra_headers` must be a mapping of header name to value",
@@ -185,7 +188,7 @@ struct ConfigParser {
         return result
     }
 
-    private func stringList(_ node: Node, field: String) throws(ConfigError) -> [String] {
+    func stringList(_ node: Node, field: String) throws(ConfigError) -> [String] {
         switch node {
         case .scalar: return [try nonEmptyString(node, field: field)]
         case .sequence(let items):
@@ -210,7 +213,7 @@ struct ConfigParser {
         return value
     }
 
-    private func nonEmptyString(_ node: Node, field: String) throws(ConfigError) -> String {
+    func nonEmptyString(_ node: Node, field: String) throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue else {
             throw failure(
                 at: node, "`\(field)` must be a single value", fix: "Write it on one line: `\(field): VALUE`.")
@@ -234,7 +237,7 @@ struct ConfigParser {
         }
     }
 
-    private func json(_ node: Node) throws(ConfigError) -> JSONValue {
+    func json(_ node: Node) throws(ConfigError) -> JSONValue {
         switch node {
         case .scalar(let scalar):
             let tag = node.tag.rawValue
@@ -256,7 +259,7 @@ struct ConfigParser {
         }
     }
 
-    private func checkFields(of mapping: Node.Mapping, allowed: [String], what: String) throws(ConfigError) {
+    func checkFields(of mapping: Node.Mapping, allowed: [String], what: String) throws(ConfigError) {
         for key in mapping.keys {
             let name = key.string ?? ""
             guard !allowed.contains(name) else { continue }
@@ -276,7 +279,7 @@ struct ConfigParser {
 
     // MARK: Errors
 
-    private func failure(at node: Node?, _ problem: String, fix: String) -> ConfigError {
+    func failure(at node: Node?, _ problem: String, fix: String) -> ConfigError {
         // libyaml can place a block mapping's start mark on the blank line
         // before it; its first key is where a reader looks.
         var mark = node?.mark

@@ -37,6 +37,8 @@ public struct ModelEntry: Sendable {
     public var aliases: [String]
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
+    /// The top-level `rules:` then the entry's own.
+    public var rules = ConfiguredRules()
 
     /// What the upstream is called in error messages (and recorded as the
     /// route's `upstream_name`): `model_id (api_base)`, with anything secret
@@ -59,7 +61,7 @@ public struct ModelEntry: Sendable {
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
-            extraBody: extraBody)
+            extraBody: extraBody, rules: rules.body)
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for

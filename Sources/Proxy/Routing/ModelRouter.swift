@@ -1,3 +1,4 @@
+import Convert
 /// Picks the config entry for a client's model name: the exact `model_id`,
 /// else the most specific matching glob alias, else the `default`.
 public struct ModelRouter: Sendable {

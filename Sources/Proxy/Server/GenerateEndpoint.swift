@@ -35,7 +35,7 @@ struct GenerateEndpoint: Sendable {
                 for: route.entry, route: options, stream: client.stream,
                 clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
             entry: route.entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
-            streaming: client.stream)
+            streaming: client.stream, onRule: { exchange.report($0, logger: context.logger) })
         context.logger.debug(
             "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
 

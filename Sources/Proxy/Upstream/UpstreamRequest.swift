@@ -64,9 +64,11 @@ enum UpstreamRequest {
     /// The request. The key goes in the header ``UpstreamEndpoint`` names for
     /// the route's dialect, never in the URL: a URL ends up in logs and proxies
     /// that headers do not.
+    ///
+    /// The route's header rules go last; `onRule` hears what each changed.
     static func make(
         url: String, entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil, body: [UInt8],
-        streaming: Bool
+        streaming: Bool, onRule: ([ConversionDiagnostic]) -> Void = { _ in }
     ) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -88,6 +90,7 @@ enum UpstreamRequest {
         for header in entry.extraHeaders {
             request.headers.replaceOrAdd(name: header.name, value: header.value)
         }
+        if !entry.rules.headers.isEmpty { onRule(HeaderRule.apply(entry.rules.headers, to: &request.headers)) }
         request.body = .bytes(ByteBuffer(bytes: body))
         return request
     }
