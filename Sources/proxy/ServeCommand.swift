@@ -99,10 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(
                     Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
             }
-            return try ProxyConfig.load(path: path)
+            let loaded = try ProxyConfig.load(path: path)
+            Terminal.printWarnings(loaded)
+            return loaded
         } catch {
-            // EX_CONFIG: the configuration is wrong, and the message says where.
-            Self.fail(error.description, code: 78)
+            Self.fail(error.description, code: Terminal.configErrorStatus)
         }
     }
 
@@ -117,8 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        Foundation.exit(code)
+        Terminal.fail(message, code: code)
     }
 }
 

@@ -16,17 +16,46 @@ public enum DefaultConfig {
         return (configHome as NSString).appendingPathComponent("switchboard/models.yaml")
     }
 
+    /// The error for a config file that is not there: how to make one.
+    /// - Parameter given: whether the path was given (`--config`, or a
+    ///   command's argument) rather than the default.
+    public static func missing(at path: String, given: Bool) -> ConfigError {
+        ConfigError(
+            file: path, problem: "there is no config file here",
+            fix: given
+                ? "Check the path, or run `proxy config init --config \(path)` to write the commented default there."
+                : "Run `proxy config init` to write the commented default (`proxy serve` also writes it on first run).")
+    }
+
+    /// What ``write(to:force:)`` did.
+    public enum WriteOutcome: Sendable, Hashable {
+        /// There was no file; there is now.
+        case created
+        /// A file was there and `force` replaced it.
+        case replaced
+        /// A file was there and was left alone.
+        case keptExisting
+    }
+
     /// Writes ``text`` to `path` unless a file is already there.
     /// - Returns: true when the file was created.
     @discardableResult
     public static func writeIfMissing(at path: String) throws(ConfigError) -> Bool {
+        try write(to: path, force: false) == .created
+    }
+
+    /// Writes ``text`` to `path`, creating its directory; an existing file is
+    /// replaced only when `force` is set.
+    public static func write(to path: String, force: Bool) throws(ConfigError) -> WriteOutcome {
         let files = FileManager.default
-        guard !files.fileExists(atPath: path) else { return false }
+        let existed = files.fileExists(atPath: path)
+        guard !existed || force else { return .keptExisting }
         do {
             try files.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
-            return true
+            try Data(text.utf8).write(
+                to: URL(fileURLWithPath: path), options: existed ? .atomic : .withoutOverwriting)
+            return existed ? .replaced : .created
         } catch {
             throw ConfigError(
                 file: path, problem: "cannot write the default config (\(error.localizedDescription))",

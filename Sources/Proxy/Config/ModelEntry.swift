@@ -35,6 +35,14 @@ public struct ModelEntry: Sendable {
     public var timeout: Duration
     /// Glob patterns of client model names this entry also serves (`aliases`).
     public var aliases: [String]
+    /// False when the upstream must be called without streaming
+    /// (`can_stream: false`): a streaming client still gets a stream, made
+    /// from the whole answer.
+    public var canStream: Bool = true
+    /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
+    /// e.g. `codex`): kept, but no subscription login is supported yet, so
+    /// requests routed here fail with a message saying so.
+    public var provider: String?
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
 
