@@ -52,16 +52,25 @@ public struct ClientRequest: Sendable {
     }
 
     /// The body for the route's upstream, with every diagnostic on the way.
-    public func upstreamBody(route: RouteOptions) throws(APIError) -> ConvertedRequest {
-        if isPassthrough(route), dialect != .anthropic, case .object(let object) = body {
-            return RequestConverter.passthrough(object, dialect: dialect, route: route)
+    /// With a context window on the route, the output cap is fitted to it
+    /// first, or the request refused (see ``ContextBudget``).
+    public func upstreamBody(route configured: RouteOptions) throws(APIError) -> ConvertedRequest {
+        if isPassthrough(configured), dialect != .anthropic, case .object(let object) = body {
+            // Read into the pivot only to estimate the input, and only when a window asks for it.
+            let (route, budget) =
+                configured.contextWindow == nil
+                ? (configured, []) : try ContextBudget.fit(anthropicRequest: try pivotRequest().body, route: configured)
+            var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
+            converted.diagnostics = budget + converted.diagnostics
+            return converted
         }
         var pivot = try pivotRequest()
-        if dialect != .anthropic, route.upstreamDialect == .anthropic {
+        if dialect != .anthropic, configured.upstreamDialect == .anthropic {
             pivot = UnverifiableThinking.dropped(from: pivot)
         }
+        let (route, budget) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
-        converted.diagnostics = pivot.diagnostics + converted.diagnostics
+        converted.diagnostics = pivot.diagnostics + budget + converted.diagnostics
         return converted
     }
 

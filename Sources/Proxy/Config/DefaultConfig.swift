@@ -99,7 +99,10 @@ public enum DefaultConfig {
         #                     Authorization: Bearer (openai, openai-responses),
         #                     x-goog-api-key (gemini) or x-api-key (anthropic)
         #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
-        #   context           the context window, same sizes (Ki/Mi for 1024-based)
+        #   context           the context window, same sizes (Ki/Mi for 1024-based);
+        #                     max_tokens is lowered so the input estimate plus the
+        #                     output fits, and an input that alone does not fit gets
+        #                     413 request_too_large (Claude Code then compacts)
         #   extra_headers     headers sent upstream; values may use ${ENV_VAR}
         #   extra_body        fields merged into every upstream request body
         #   reasoning_effort  low | medium | high: overrides the client's thinking
