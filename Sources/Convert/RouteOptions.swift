@@ -24,11 +24,19 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     public var temperature: Double?
     /// Merged into the upstream body last, so it overrides converted fields.
     public var extraBody: JSONObject?
+    /// False when the upstream is called without streaming (`can_stream:
+    /// false`) and a streaming client's stream is made from the whole
+    /// answer; nil (the usual case, left out of the record) or true when it
+    /// streams.
+    public var canStream: Bool?
+
+    /// Whether a streaming client's request goes up streaming.
+    public var upstreamStreams: Bool { canStream != false }
 
     public init(
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
-        extraBody: JSONObject? = nil
+        extraBody: JSONObject? = nil, canStream: Bool? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -38,6 +46,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.reasoningEffort = reasoningEffort
         self.temperature = temperature
         self.extraBody = extraBody
+        self.canStream = canStream
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +58,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case reasoningEffort = "reasoning_effort"
         case temperature
         case extraBody = "extra_body"
+        case canStream = "can_stream"
     }
 }
 

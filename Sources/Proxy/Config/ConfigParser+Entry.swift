@@ -33,6 +33,13 @@ extension ConfigParser {
             format: try entryFormat(fields, at: node, layout: layout, subscription: provider != nil),
             line: mapping.first?.key.mark?.line ?? node.mark?.line)
         entry.provider = provider
+        if let provider, let providerNode = fields["provider"] {
+            warnings.append(
+                ConfigWarning(
+                    file: file, line: providerNode.mark?.line, column: providerNode.mark?.column,
+                    message: "provider `\(provider)` of `\(modelID)` is a subscription login; subscriptions are not "
+                        + "supported yet, so requests routed to `\(modelID)` get 501"))
+        }
         if let keyNode = fields["api_key"] {
             entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
         }

@@ -10,7 +10,7 @@ struct ConfigParser {
     let file: String
     let environment: [String: String]
     /// What was noticed on the way and does not stop start-up.
-    private(set) var warnings: [ConfigWarning] = []
+    var warnings: [ConfigWarning] = []
 
     init(file: String, environment: [String: String]) {
         self.file = file

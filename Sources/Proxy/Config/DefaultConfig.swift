@@ -105,12 +105,18 @@ public enum DefaultConfig {
         #                     413 request_too_large (Claude Code then compacts)
         #   extra_headers     headers sent upstream; values may use ${ENV_VAR}
         #   extra_body        fields merged into every upstream request body
-        #   reasoning_effort  low | medium | high: overrides the client's thinking
+        #   reasoning_effort  low | medium | high: overrides the client's thinking;
+        #                     minimal: no thinking (the client's settings are removed)
         #   temperature       overrides the client's temperature
         #   timeout           how long the upstream may stay silent (before its
         #                     answer starts, and between two chunks): 600, 30s, 10m
         #                     (default 600 seconds)
         #   aliases           glob patterns of client model names this entry serves
+        #   can_stream        false: the upstream is called without streaming; a
+        #                     streaming client gets a stream made from the whole answer
+        #   max_input_tokens, direct (true: format anthropic), provider: read as in
+        #                     tizee/anthropic-proxy's models.yaml, which loads as it is
+        #                     (a top-level list; format defaults to openai there)
 
         default: claude
 

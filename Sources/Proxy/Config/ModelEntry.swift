@@ -67,7 +67,7 @@ public struct ModelEntry: Sendable {
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
-            extraBody: extraBody)
+            extraBody: extraBody, canStream: canStream ? nil : false)
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
