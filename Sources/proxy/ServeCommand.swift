@@ -21,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
             Keys: an entry's api_key (literal or ${ENV_VAR}) is used when set; otherwise the client's own \
             x-api-key or bearer token is passed on. Keys are never logged or recorded.
 
+            Config: an error stops start-up with exit 78 and FILE:LINE:COLUMN: problem. What to do.; an unknown \
+            field is a warning on stderr (FILE:LINE:COLUMN: warning: ...) and is ignored. `proxy config check` \
+            checks a file without serving; `proxy route MODEL` says where a model name goes.
+
             Recording: --record DIR writes every request, response, chunk and SSE frame, on both sides, to \
             DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
             headers are replaced by a short fingerprint.

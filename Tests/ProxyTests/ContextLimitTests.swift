@@ -131,3 +131,35 @@ import Wire
         }
     }
 }
+
+/// Anthropic refuses a thinking budget at or above `max_tokens`: when the
+/// window lowers `max_tokens`, the budget follows.
+@Suite struct ContextLimitThinkingTests {
+    @Test func thinkingBudgetIsLoweredBelowTheFittedMaxTokensOrRemoved() async throws {
+        try await ContextLimitTests.run { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
+            var request = ProxyHarness.messages(model: "claude", maxTokens: 32000)
+            request["thinking"] = ["type": "enabled", "budget_tokens": 31999]
+            #expect(try await proxy.post(json: request).status == 200)
+            var sent = try JSONValue(parsing: try #require(proxy.stub.requests.last).body)
+            let maxTokens = try #require(sent["max_tokens"]?.intValue)
+            #expect(maxTokens < 1000)
+            // 1000-token window: not even Anthropic's smallest budget (1,024) fits.
+            #expect(sent["thinking"] == nil, "\(sent)")
+
+            try await ProxyHarness.run(
+                configYAML: { base in
+                    "- {model_id: big, model_name: up, api_base: \"\(base)\", direct: true, context: 20000}\n"
+                }
+            ) { roomy in
+                roomy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
+                request["model"] = "big"
+                #expect(try await roomy.post(json: request).status == 200)
+                sent = try JSONValue(parsing: try #require(roomy.stub.requests.last).body)
+                let fitted = try #require(sent["max_tokens"]?.intValue)
+                #expect(fitted < 20000 && fitted > 19000)
+                #expect(sent["thinking"]?["budget_tokens"]?.intValue == fitted - 1, "\(sent)")
+            }
+        }
+    }
+}
