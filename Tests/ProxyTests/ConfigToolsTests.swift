@@ -83,6 +83,24 @@ import Testing
         #expect(again.warnings.isEmpty)
     }
 
+    @Test func tizeeLayoutPrintsInOursAndLoadsBackTheSame() throws {
+        let config = try ProxyConfig.parse(yaml: TizeeModelsFixture.yaml, file: "tizee.yaml")
+        let text = EffectiveConfigPrinter().render(config)
+        #expect(text.contains("    can_stream: false  # the upstream is called without streaming"))
+        #expect(text.contains("    provider: codex"))
+        let again = try ProxyConfig.parse(yaml: text, file: "printed.yaml")
+        #expect(again.models.map(\.modelID) == config.models.map(\.modelID))
+        #expect(again.models.map(\.format) == config.models.map(\.format))
+        #expect(again.models.map(\.modelName) == config.models.map(\.modelName))
+        #expect(again.models.map(\.canStream) == config.models.map(\.canStream))
+        #expect(again.models.map(\.provider) == config.models.map(\.provider))
+        #expect(again.models.map(\.contextWindow) == config.models.map(\.contextWindow))
+        #expect(again.models.map(\.reasoningEffort) == config.models.map(\.reasoningEffort))
+        let table = RoutingTable(config: config).render()
+        #expect(table.contains("provider codex (not supported yet)"))
+        #expect(table.contains("no (synthesized)"))
+    }
+
     @Test func redactedPrintLoadsBackToo() throws {
         let text = EffectiveConfigPrinter().render(try Self.config())
         let again = try ProxyConfig.parse(yaml: text, file: "printed.yaml")

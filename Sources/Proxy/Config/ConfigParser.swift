@@ -103,7 +103,7 @@ struct ConfigParser {
         }
 
         var defaultModelID: String?
-        if let defaultNode = top["default"] {
+        if let defaultNode = top["default"], defaultNode.tag.rawValue != Tag.Name.null.rawValue {
             let target = try nonEmptyString(defaultNode, field: "default")
             try requireKnown(target, in: known, at: defaultNode, field: "default")
             defaultModelID = target
