@@ -59,6 +59,7 @@ public enum RequestConverter {
                 body[path: path] = .int(Int64(cap))
                 let pointer = "/" + path.joined(separator: "/")
                 diagnostics.append(.info(pointer, "\(path.last ?? "") \(requested) capped to the route's \(cap)"))
+                if dialect == .anthropic { fitThinkingBudget(&body, below: cap, diagnostics: &diagnostics) }
             }
         }
         if let temperature = route.temperature {
@@ -76,6 +77,31 @@ public enum RequestConverter {
             body.merge(extraBody)
         }
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    /// Anthropic's smallest thinking budget.
+    static let minimumThinkingBudget = 1_024
+
+    /// Anthropic refuses a thinking budget that is not below `max_tokens`;
+    /// after the route lowered `max_tokens` (its cap, or what the context
+    /// window leaves), the budget is lowered with it, or thinking turned off
+    /// when not even the smallest budget fits.
+    private static func fitThinkingBudget(
+        _ body: inout JSONObject, below maxTokens: Int, diagnostics: inout [ConversionDiagnostic]
+    ) {
+        guard var thinking = body["thinking"]?.objectValue, let budget = thinking["budget_tokens"]?.intValue,
+            budget >= maxTokens
+        else { return }
+        guard maxTokens - 1 >= minimumThinkingBudget else {
+            body.removeValue(forKey: "thinking")
+            diagnostics.append(
+                .info("/thinking", "removed: max_tokens \(maxTokens) leaves no room for a thinking budget"))
+            return
+        }
+        thinking["budget_tokens"] = .int(Int64(maxTokens - 1))
+        body["thinking"] = .object(thinking)
+        diagnostics.append(
+            .info("/thinking/budget_tokens", "budget_tokens \(budget) lowered to \(maxTokens - 1), below max_tokens"))
     }
 
     /// Where each dialect's request caps its output tokens.

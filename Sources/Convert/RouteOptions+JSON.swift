@@ -17,6 +17,7 @@ extension RouteOptions {
         if let reasoningEffort { object["reasoning_effort"] = .string(reasoningEffort) }
         if let temperature { object["temperature"] = .double(temperature) }
         if let extraBody { object["extra_body"] = .object(extraBody) }
+        if let canStream { object["can_stream"] = .bool(canStream) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         return .object(object)
     }

@@ -28,11 +28,19 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// converted; nil when there are none, so the route line of a route
     /// without rules is unchanged.
     public var rules: [RequestRule]?
+    /// False when the upstream is called without streaming (`can_stream:
+    /// false`) and a streaming client's stream is made from the whole
+    /// answer; nil (the usual case, left out of the record) or true when it
+    /// streams.
+    public var canStream: Bool?
+
+    /// Whether a streaming client's request goes up streaming.
+    public var upstreamStreams: Bool { canStream != false }
 
     public init(
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
-        extraBody: JSONObject? = nil, rules: [RequestRule]? = nil
+        extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -43,6 +51,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.temperature = temperature
         self.extraBody = extraBody
         self.rules = rules?.isEmpty == true ? nil : rules
+        self.canStream = canStream
     }
 
     enum CodingKeys: String, CodingKey {
@@ -55,6 +64,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case temperature
         case extraBody = "extra_body"
         case rules
+        case canStream = "can_stream"
     }
 }
 

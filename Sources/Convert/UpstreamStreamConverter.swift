@@ -18,6 +18,9 @@ public struct UpstreamStreamConverter: Sendable {
         /// A client of the upstream's own (non-Anthropic) dialect: frames go
         /// out as they came.
         case passthrough
+        /// An upstream called without streaming: its whole answer becomes
+        /// the client's stream at the end.
+        case wholeAnswer(WholeAnswerStream)
         /// Held only while a transcoder is taken out to be mutated, so it is
         /// uniquely referenced and its buffers are not copied on write.
         case vacant
@@ -81,7 +84,24 @@ public struct UpstreamStreamConverter: Sendable {
         passthroughDialect = route.upstreamDialect
     }
 
+    /// For a route whose upstream is called without streaming (`can_stream:
+    /// false`): the upstream's body is collected, and ``finish(error:)``
+    /// writes the whole answer as the client's stream.
+    /// - Parameter encoder: the client dialect's encoder; nil for an
+    ///   Anthropic client.
+    public init(wholeMessageFor route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)?) {
+        upstreamName = route.modelID
+        self.encoder = encoder
+        transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
+    }
+
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
+        if case .wholeAnswer(var whole) = transcoder {
+            transcoder = .vacant
+            whole.append(bytes)
+            transcoder = .wholeAnswer(whole)
+            return []
+        }
         var output: [SSEEvent] = []
         for event in parser.parse(bytes) { handle(event, into: &output) }
         return output
@@ -91,7 +111,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// is emitted. An upstream that ends without finishing the message is also an error frame.
     public mutating func finish(error: APIError?) -> [SSEEvent] {
         var output: [SSEEvent] = []
-        if error == nil {
+        if error == nil, !isWholeAnswer {
             for event in parser.finish() { handle(event, into: &output) }
         }
         switch transcoder {
@@ -109,15 +129,29 @@ public struct UpstreamStreamConverter: Sendable {
                 if reportedError == nil { reportedError = error }
                 output.append(SSEEvent(event: nil, data: error.rendered(in: .openai).serializedString()))
             }
+        case .wholeAnswer(var whole):
+            transcoder = .vacant
+            for event in whole.finish(error: error) { emit(event, into: &output) }
+            transcoder = .wholeAnswer(whole)
         case .vacant:
             break
         }
         return output
     }
 
+    private var isWholeAnswer: Bool {
+        if case .wholeAnswer = transcoder { return true }
+        return false
+    }
+
     /// Repairs and rejections of tool arguments since the last call, for
     /// the log and the cassette.
     public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
+        if case .wholeAnswer(var whole) = transcoder {
+            transcoder = .vacant
+            defer { transcoder = .wholeAnswer(whole) }
+            return whole.takeDiagnostics()
+        }
         guard toolGuard?.hasDiagnostics == true else { return [] }
         return toolGuard!.takeDiagnostics()
     }
@@ -128,6 +162,7 @@ public struct UpstreamStreamConverter: Sendable {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
         case .passthrough: passedThroughUsage.map(JSONValue.object)
+        case .wholeAnswer(let whole): whole.usage.map(JSONValue.object)
         case .vacant: nil
         }
     }
@@ -142,6 +177,8 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .vacant
             relayed(relay.receive(event), error: relay.error, payload: relay.lastPayload, into: &output)
             transcoder = .anthropic(relay)
+        case .wholeAnswer:
+            break
         case .passthrough:
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))

@@ -13,6 +13,10 @@ struct ProxyCommand: AsyncParsableCommand {
 
             Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
             `proxy serve --demo` needs none: it answers every model from a built-in recording, offline.
+
+            `proxy config print|init|check`, `proxy route MODEL` and `proxy models` show what the config does.
             """,
-        subcommands: [ServeCommand.self, CheckCommand.self])
+        subcommands: [
+            ServeCommand.self, ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self,
+        ])
 }

@@ -28,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
             Keys: an entry's api_key (literal or ${ENV_VAR}) is used when set; otherwise the client's own \
             x-api-key or bearer token is passed on. Keys are never logged or recorded.
 
+            Config: an error stops start-up with exit 78 and FILE:LINE:COLUMN: problem. What to do.; an unknown \
+            field is a warning on stderr (FILE:LINE:COLUMN: warning: ...) and is ignored. `proxy config check` \
+            checks a file without serving; `proxy route MODEL` says where a model name goes.
+
             Recording: --record DIR writes every request, response, chunk and SSE frame, on both sides, to \
             DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
             headers are replaced by a short fingerprint.
@@ -109,10 +113,11 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(
                     Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
             }
-            return try ProxyConfig.load(path: path)
+            let loaded = try ProxyConfig.load(path: path)
+            Terminal.printWarnings(loaded)
+            return loaded
         } catch {
-            // EX_CONFIG: the configuration is wrong, and the message says where.
-            Self.fail(error.description, code: 78)
+            Self.fail(error.description, code: Terminal.configErrorStatus)
         }
     }
 
@@ -127,8 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        Foundation.exit(code)
+        Terminal.fail(message, code: code)
     }
 }
 

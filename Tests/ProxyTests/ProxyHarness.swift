@@ -69,10 +69,13 @@ struct ProxyHarness {
     /// Runs `body` against a proxy routed to a fresh stub.
     static func run<T>(
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
-        recording: ExchangeRecording? = nil, logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
+        recording: ExchangeRecording? = nil, configYAML: ((_ stubBase: String) -> String)? = nil,
+        logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
-            let config = try config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
+            let config =
+                try configYAML.map { try ProxyConfig.parse(yaml: $0(stub.baseURL), file: "test.yaml") }
+                ?? config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical
             let logger = logger ?? quiet

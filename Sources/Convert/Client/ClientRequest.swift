@@ -54,20 +54,61 @@ public struct ClientRequest: Sendable {
     }
 
     /// The body for the route's upstream, with every diagnostic on the way.
-    public func upstreamBody(route: RouteOptions) throws(APIError) -> ConvertedRequest {
-        if isPassthrough(route), dialect != .anthropic, case .object(let object) = body {
-            return RequestConverter.passthrough(object, dialect: dialect, route: route)
+    /// With a context window on the route, the output cap is fitted to it
+    /// first, or the request refused (see ``ContextBudget``); then the
+    /// route's request settings are applied (see ``applyRouteSettings``).
+    public func upstreamBody(route configured: RouteOptions) throws(APIError) -> ConvertedRequest {
+        if isPassthrough(configured), dialect != .anthropic, case .object(var object) = body {
+            // Read into the pivot only to estimate the input, and only when a window asks for it.
+            var (route, diagnostics) =
+                configured.contextWindow == nil
+                ? (configured, []) : try ContextBudget.fit(anthropicRequest: try pivotRequest().body, route: configured)
+            Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
+            var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
+            converted.diagnostics = diagnostics + converted.diagnostics
+            return converted
         }
         var pivot = try pivotRequest()
-        if dialect != .anthropic, route.upstreamDialect == .anthropic {
+        if dialect != .anthropic, configured.upstreamDialect == .anthropic {
             pivot = UnverifiableThinking.dropped(from: pivot)
         }
-        if let rules = route.rules {
+        if let rules = configured.rules {
             pivot.diagnostics += RequestRule.apply(rules, to: &pivot.body)
         }
+        // After the rules: a dropped tool no longer counts against the window.
+        var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
+        if case .object(var object) = pivot.body {
+            Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
+            pivot.body = .object(object)
+        }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
-        converted.diagnostics = pivot.diagnostics + converted.diagnostics
+        converted.diagnostics = pivot.diagnostics + diagnostics + converted.diagnostics
         return converted
+    }
+
+    /// What a route changes in the request (in `dialect`) before it is
+    /// converted or passed on: `reasoning_effort: minimal` takes the
+    /// thinking settings out and sends no effort; an upstream that cannot
+    /// stream (`can_stream: false`) is asked for the whole answer.
+    private static func applyRouteSettings(
+        to request: inout JSONObject, dialect: Dialect, route: inout RouteOptions,
+        diagnostics: inout [ConversionDiagnostic]
+    ) {
+        if MinimalReasoning.applies(to: route) {
+            let (stripped, removed) = MinimalReasoning.stripped(request, dialect: dialect)
+            request = stripped
+            diagnostics += removed
+            route.reasoningEffort = nil
+        }
+        if !route.upstreamStreams, request["stream"]?.boolValue == true {
+            request["stream"] = .bool(false)
+            request.removeValue(forKey: "stream_options")
+            diagnostics.append(
+                .info(
+                    "/stream",
+                    "the route's upstream is called without streaming (can_stream: false); the client's stream "
+                        + "is made from the whole answer"))
+        }
     }
 
     /// The client's answer from the upstream's non-streamed success body.
@@ -87,6 +128,12 @@ public struct ClientRequest: Sendable {
     /// The converter for the upstream's stream, writing the client's frames
     /// and checking converted tool calls against this request's tools.
     public func streamConverter(route: RouteOptions) -> UpstreamStreamConverter {
+        // The answer comes whole; through the pivot to the client's own stream encoder.
+        if !route.upstreamStreams {
+            return UpstreamStreamConverter(
+                wholeMessageFor: route, requestedModel: model,
+                encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body))
+        }
         if isPassthrough(route), dialect != .anthropic {
             return UpstreamStreamConverter(passthroughFor: route)
         }

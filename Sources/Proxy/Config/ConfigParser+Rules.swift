@@ -30,9 +30,16 @@ extension ConfigParser {
                     at: item, "a rule is not a mapping",
                     fix: "Write a rule as `- NAME: VALUE`, NAME one of \(Self.ruleNames.joined(separator: ", ")).")
             }
-            try checkFields(of: mapping, allowed: Self.ruleNames, what: "rule")
             for (keyNode, value) in mapping {
-                try add(keyNode.string ?? "", value, to: &rules)
+                // Unlike an unknown field, an unknown rule is an error: a
+                // rule that silently does nothing is worse than none.
+                let name = keyNode.string ?? ""
+                guard Self.ruleNames.contains(name) else {
+                    throw failure(
+                        at: keyNode, "unknown rule `\(name)`",
+                        fix: "Rules are: \(Self.ruleNames.joined(separator: ", ")).")
+                }
+                try add(name, value, to: &rules)
             }
         }
         return rules
@@ -57,7 +64,7 @@ extension ConfigParser {
             rules.body.append(.systemPrepend(try nonEmptyString(value, field: "system_prepend")))
         case "set_headers":
             rules.headers += try headers(value).map { HeaderRule.set(name: $0.name, value: $0.value) }
-        default:  // remove_headers; checkFields allowed nothing else
+        default:  // remove_headers, the only name left
             rules.headers += try stringList(value, field: "remove_headers").map { HeaderRule.remove(name: $0) }
         }
     }

@@ -9,41 +9,76 @@ import Yams
 struct ConfigParser {
     let file: String
     let environment: [String: String]
+    /// What was noticed on the way and does not stop start-up.
+    var warnings: [ConfigWarning] = []
+
+    init(file: String, environment: [String: String]) {
+        self.file = file
+        self.environment = environment
+    }
 
     static let topLevelFields = ["models", "aliases", "default", "rules"]
     static let entryFields = [
         "model_id", "model_name", "api_base", "format", "api_key", "max_tokens", "context", "extra_headers",
         "extra_body", "reasoning_effort", "temperature", "timeout", "aliases", "rules",
+        // tizee/anthropic-proxy's own fields, read as they mean there.
+        "max_input_tokens", "can_stream", "direct", "provider",
     ]
 
-    func parse(_ text: String) throws(ConfigError) -> ProxyConfig {
+    /// How the file is laid out: ours (a mapping with `models:`), or
+    /// tizee/anthropic-proxy's (the file is the list of entries), where
+    /// `model_name` and `format` may be left out as they may there.
+    enum EntryLayout {
+        case mapping
+        case list
+    }
+
+    mutating func parse(_ text: String) throws(ConfigError) -> ProxyConfig {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch {
             throw yamlSyntaxError(error)
         }
-        guard let root, case .mapping(let top) = root else {
+        guard let root else {
+            throw failure(
+                at: nil, "the config is empty",
+                fix: "Start the file with `models:` followed by a list of entries (see `proxy config init`).")
+        }
+        // tizee/anthropic-proxy's layout: the file is the list of entries,
+        // with no aliases or default.
+        let layout: EntryLayout
+        let top: Node.Mapping
+        let entries: [Node]
+        switch root {
+        case .sequence(let items):
+            guard !items.isEmpty else {
+                throw failure(
+                    at: root, "the list of models is empty", fix: "Add an entry starting with `- model_id: ...`.")
+            }
+            (layout, top, entries) = (.list, Node.Mapping([]), Array(items))
+        case .mapping(let mapping):
+            try checkFields(of: mapping, allowed: Self.topLevelFields, what: "top-level")
+            guard let modelsNode = mapping["models"] else {
+                throw failure(
+                    at: root, "there is no `models:` list",
+                    fix: "Add `models:` with at least one entry (model_id, model_name, api_base, format).")
+            }
+            guard case .sequence(let items) = modelsNode, !items.isEmpty else {
+                throw failure(
+                    at: modelsNode, "`models` must be a non-empty list",
+                    fix: "Write each entry as a list item starting with `- model_id: ...`.")
+            }
+            (layout, top, entries) = (.mapping, mapping, Array(items))
+        default:
             throw failure(
                 at: root, "the config is not a mapping",
                 fix: "Start the file with `models:` followed by a list of entries (see the default config).")
         }
-        try checkFields(of: top, allowed: Self.topLevelFields, what: "top-level")
-
-        guard let modelsNode = top["models"] else {
-            throw failure(
-                at: root, "there is no `models:` list",
-                fix: "Add `models:` with at least one entry (model_id, model_name, api_base, format).")
-        }
-        guard case .sequence(let entries) = modelsNode, !entries.isEmpty else {
-            throw failure(
-                at: modelsNode, "`models` must be a non-empty list",
-                fix: "Write each entry as a list item starting with `- model_id: ...`.")
-        }
         let globalRules = try top["rules"].map { node throws(ConfigError) in try rules(node) } ?? ConfiguredRules()
         var models: [ModelEntry] = []
         for entryNode in entries {
-            var entry = try modelEntry(entryNode)
+            var entry = try modelEntry(entryNode, layout: layout)
             entry.rules = globalRules.followed(by: entry.rules)
             if models.contains(where: { $0.modelID == entry.modelID }) {
                 throw failure(
@@ -70,68 +105,19 @@ struct ConfigParser {
         }
 
         var defaultModelID: String?
-        if let defaultNode = top["default"] {
+        if let defaultNode = top["default"], defaultNode.tag.rawValue != Tag.Name.null.rawValue {
             let target = try nonEmptyString(defaultNode, field: "default")
             try requireKnown(target, in: known, at: defaultNode, field: "default")
             defaultModelID = target
         }
-        return ProxyConfig(models: models, aliases: aliases, defaultModelID: defaultModelID, file: file)
-    }
-
-    private func modelEntry(_ node: Node) throws(ConfigError) -> ModelEntry {
-        guard case .mapping(let fields) = node else {
-            throw failure(
-                at: node, "a `models` item is not a mapping",
-                fix: "Write each entry as `- model_id: NAME` followed by its other fields, indented alike.")
-        }
-        try checkFields(of: fields, allowed: Self.entryFields, what: "model entry")
-        let modelID = try nonEmptyString(try required("model_id", in: fields, at: node), field: "model_id")
-        let modelName = try nonEmptyString(try required("model_name", in: fields, at: node), field: "model_name")
-        let apiBase = try apiBase(try required("api_base", in: fields, at: node))
-        let format = try format(try required("format", in: fields, at: node))
-
-        var entry = ModelEntry(
-            modelID: modelID, modelName: modelName, apiBase: apiBase, format: format,
-            line: fields.first?.key.mark?.line ?? node.mark?.line)
-        if let keyNode = fields["api_key"] {
-            entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
-        }
-        if let capNode = fields["max_tokens"] { entry.maxTokens = try tokenCount(capNode, field: "max_tokens") }
-        if let contextNode = fields["context"] { entry.contextWindow = try tokenCount(contextNode, field: "context") }
-        if let headersNode = fields["extra_headers"] { entry.extraHeaders = try headers(headersNode) }
-        if let bodyNode = fields["extra_body"] {
-            guard case .object(let object) = try json(bodyNode) else {
-                throw failure(
-                    at: bodyNode, "`extra_body` must be a mapping",
-                    fix: "Write the fields to merge into the upstream body, e.g. `extra_body: {top_k: 40}`.")
-            }
-            entry.extraBody = object
-        }
-        if let effortNode = fields["reasoning_effort"] {
-            entry.reasoningEffort = try nonEmptyString(effortNode, field: "reasoning_effort")
-        }
-        if let temperatureNode = fields["temperature"] {
-            guard let temperature = Double(try nonEmptyString(temperatureNode, field: "temperature")) else {
-                throw failure(at: temperatureNode, "`temperature` is not a number", fix: "Write a number such as 0.7.")
-            }
-            entry.temperature = temperature
-        }
-        if let timeoutNode = fields["timeout"] {
-            guard let timeout = DurationLiteral.parse(try nonEmptyString(timeoutNode, field: "timeout")) else {
-                throw failure(
-                    at: timeoutNode, "`timeout` is not a duration",
-                    fix: "Write seconds (600) or a number with a unit: 500ms, 30s, 10m.")
-            }
-            entry.timeout = timeout
-        }
-        if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
-        if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }
-        return entry
+        var config = ProxyConfig(models: models, aliases: aliases, defaultModelID: defaultModelID, file: file)
+        config.warnings = warnings
+        return config
     }
 
     // MARK: Fields
 
-    private func apiBase(_ node: Node) throws(ConfigError) -> String {
+    func apiBase(_ node: Node) throws(ConfigError) -> String {
         var base = try expanded(try nonEmptyString(node, field: "api_base"), at: node)
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host != nil
@@ -156,7 +142,7 @@ struct ConfigParser {
         return base + query
     }
 
-    private func format(_ node: Node) throws(ConfigError) -> Dialect {
+    func format(_ node: Node) throws(ConfigError) -> Dialect {
         let text = try nonEmptyString(node, field: "format")
         if let dialect = FormatName.dialect(text) { return dialect }
         let likely = FormatName.suggestion(for: text) ?? FormatName.all.first { Self.looksAlike($0.rawValue, text) }
@@ -164,7 +150,7 @@ struct ConfigParser {
         throw failure(at: node, "unknown format `\(text)`", fix: "\(guess)Use one of \(FormatName.reference).")
     }
 
-    private func tokenCount(_ node: Node, field: String) throws(ConfigError) -> Int {
+    func tokenCount(_ node: Node, field: String) throws(ConfigError) -> Int {
         guard let count = TokenCountLiteral.parse(try nonEmptyString(node, field: field)), count > 0 else {
             throw failure(
                 at: node, "`\(field)` is not a token count",
@@ -203,7 +189,7 @@ struct ConfigParser {
 
     // MARK: Nodes
 
-    private func required(_ field: String, in mapping: Node.Mapping, at node: Node) throws(ConfigError) -> Node {
+    func required(_ field: String, in mapping: Node.Mapping, at node: Node) throws(ConfigError) -> Node {
         guard let value = mapping[field] else {
             let id = mapping["model_id"]?.string.map { " `\($0)`" } ?? ""
             throw failure(
@@ -225,7 +211,7 @@ struct ConfigParser {
         return text
     }
 
-    private func expanded(_ text: String, at node: Node) throws(ConfigError) -> String {
+    func expanded(_ text: String, at node: Node) throws(ConfigError) -> String {
         do {
             return try EnvironmentInterpolation.expand(text, environment: environment)
         } catch let error as EnvironmentInterpolation.UndefinedVariable {
@@ -259,18 +245,30 @@ struct ConfigParser {
         }
     }
 
-    func checkFields(of mapping: Node.Mapping, allowed: [String], what: String) throws(ConfigError) {
+    /// A field that looks like a known one misspelt (`api-key`) is an
+    /// error: ignoring it would quietly change what the route does (the
+    /// client's key sent instead of the route's). Any other unknown field
+    /// (another proxy's, a newer version's) is a warning naming its line.
+    mutating func checkFields(
+        of mapping: Node.Mapping, allowed: [String], what: String
+    ) throws(ConfigError) {
         for key in mapping.keys {
             let name = key.string ?? ""
             guard !allowed.contains(name) else { continue }
-            let suggestion = allowed.first { Self.looksAlike($0, name) }.map { "Did you mean `\($0)`? " } ?? ""
-            throw failure(
-                at: key, "unknown \(what) field `\(name)`",
-                fix: "\(suggestion)Known fields: \(allowed.joined(separator: ", ")).")
+            if let meant = allowed.first(where: { Self.looksAlike($0, name) }) {
+                throw failure(
+                    at: key, "unknown \(what) field `\(name)`",
+                    fix: "Did you mean `\(meant)`? Known fields: \(allowed.joined(separator: ", ")).")
+            }
+            warnings.append(
+                ConfigWarning(
+                    file: file, line: key.mark?.line, column: key.mark?.column,
+                    message: "unknown \(what) field `\(name)` is ignored (known fields: "
+                        + "\(allowed.joined(separator: ", ")))"))
         }
     }
 
-    private func requireKnown(_ id: String, in known: [String], at node: Node, field: String) throws(ConfigError) {
+    func requireKnown(_ id: String, in known: [String], at node: Node, field: String) throws(ConfigError) {
         guard !known.contains(id) else { return }
         throw failure(
             at: node, "`\(field)` names model_id `\(id)`, which no entry defines",
@@ -287,7 +285,7 @@ struct ConfigParser {
         return ConfigError(file: file, line: mark?.line, column: mark?.column, problem: problem, fix: fix)
     }
 
-    private func yamlSyntaxError(_ error: any Error) -> ConfigError {
+    func yamlSyntaxError(_ error: any Error) -> ConfigError {
         let fix = "Fix the YAML syntax there (indentation, a missing `:`, or an unclosed quote or bracket)."
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -304,7 +302,7 @@ struct ConfigParser {
         }
     }
 
-    private static func hint(for field: String) -> String {
+    static func hint(for field: String) -> String {
         switch field {
         case "model_id": "It is the name clients send as `model`."
         case "model_name": "It is the upstream's own name for the model, e.g. gpt-4o-mini."
@@ -316,7 +314,7 @@ struct ConfigParser {
 
     /// Same letters give or take one edit, or the same word with `-` for `_`:
     /// enough to catch `api-key` and `modelname`.
-    private static func looksAlike(_ known: String, _ typed: String) -> Bool {
+    static func looksAlike(_ known: String, _ typed: String) -> Bool {
         let a = Array(known), b = Array(typed.lowercased().replacingOccurrences(of: "-", with: "_"))
         if a == b { return true }
         guard abs(a.count - b.count) <= 1 else { return false }

@@ -16,17 +16,46 @@ public enum DefaultConfig {
         return (configHome as NSString).appendingPathComponent("switchboard/models.yaml")
     }
 
+    /// The error for a config file that is not there: how to make one.
+    /// - Parameter given: whether the path was given (`--config`, or a
+    ///   command's argument) rather than the default.
+    public static func missing(at path: String, given: Bool) -> ConfigError {
+        ConfigError(
+            file: path, problem: "there is no config file here",
+            fix: given
+                ? "Check the path, or run `proxy config init --config \(path)` to write the commented default there."
+                : "Run `proxy config init` to write the commented default (`proxy serve` also writes it on first run).")
+    }
+
+    /// What ``write(to:force:)`` did.
+    public enum WriteOutcome: Sendable, Hashable {
+        /// There was no file; there is now.
+        case created
+        /// A file was there and `force` replaced it.
+        case replaced
+        /// A file was there and was left alone.
+        case keptExisting
+    }
+
     /// Writes ``text`` to `path` unless a file is already there.
     /// - Returns: true when the file was created.
     @discardableResult
     public static func writeIfMissing(at path: String) throws(ConfigError) -> Bool {
+        try write(to: path, force: false) == .created
+    }
+
+    /// Writes ``text`` to `path`, creating its directory; an existing file is
+    /// replaced only when `force` is set.
+    public static func write(to path: String, force: Bool) throws(ConfigError) -> WriteOutcome {
         let files = FileManager.default
-        guard !files.fileExists(atPath: path) else { return false }
+        let existed = files.fileExists(atPath: path)
+        guard !existed || force else { return .keptExisting }
         do {
             try files.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
-            return true
+            try Data(text.utf8).write(
+                to: URL(fileURLWithPath: path), options: existed ? .atomic : .withoutOverwriting)
+            return existed ? .replaced : .created
         } catch {
             throw ConfigError(
                 file: path, problem: "cannot write the default config (\(error.localizedDescription))",
@@ -70,15 +99,24 @@ public enum DefaultConfig {
         #                     Authorization: Bearer (openai, openai-responses),
         #                     x-goog-api-key (gemini) or x-api-key (anthropic)
         #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
-        #   context           the context window, same sizes (Ki/Mi for 1024-based)
+        #   context           the context window, same sizes (Ki/Mi for 1024-based);
+        #                     max_tokens is lowered so the input estimate plus the
+        #                     output fits, and an input that alone does not fit gets
+        #                     413 request_too_large (Claude Code then compacts)
         #   extra_headers     headers sent upstream; values may use ${ENV_VAR}
         #   extra_body        fields merged into every upstream request body
-        #   reasoning_effort  low | medium | high: overrides the client's thinking
+        #   reasoning_effort  low | medium | high: overrides the client's thinking;
+        #                     minimal: no thinking (the client's settings are removed)
         #   temperature       overrides the client's temperature
         #   timeout           how long the upstream may stay silent (before its
         #                     answer starts, and between two chunks): 600, 30s, 10m
         #                     (default 600 seconds)
         #   aliases           glob patterns of client model names this entry serves
+        #   can_stream        false: the upstream is called without streaming; a
+        #                     streaming client gets a stream made from the whole answer
+        #   max_input_tokens, direct (true: format anthropic), provider: read as in
+        #                     tizee/anthropic-proxy's models.yaml, which loads as it is
+        #                     (a top-level list; format defaults to openai there)
 
         default: claude
 

@@ -12,6 +12,15 @@ enum DurationLiteral {
         return duration(trimmed, unitSeconds: 1)
     }
 
+    /// The shortest literal ``parse(_:)`` reads back as `duration`:
+    /// `10m`, `30s`, `1500ms`.
+    static func text(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(milliseconds)ms"
+    }
+
     private static func duration(_ digits: String, unitSeconds: Double) -> Duration? {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isNumber || $0 == "." }),
             let number = Double(digits), number > 0

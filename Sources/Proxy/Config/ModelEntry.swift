@@ -35,6 +35,14 @@ public struct ModelEntry: Sendable {
     public var timeout: Duration
     /// Glob patterns of client model names this entry also serves (`aliases`).
     public var aliases: [String]
+    /// False when the upstream must be called without streaming
+    /// (`can_stream: false`): a streaming client still gets a stream, made
+    /// from the whole answer.
+    public var canStream: Bool = true
+    /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
+    /// e.g. `codex`): kept, but no subscription login is supported yet, so
+    /// requests routed here fail with a message saying so.
+    public var provider: String?
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
     /// The top-level `rules:` then the entry's own.
@@ -61,7 +69,7 @@ public struct ModelEntry: Sendable {
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
-            extraBody: extraBody, rules: rules.body)
+            extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body)
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for

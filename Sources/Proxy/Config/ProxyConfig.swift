@@ -24,6 +24,9 @@ public struct ProxyConfig: Sendable {
     public var defaultModelID: String?
     /// Where the config was read from (for messages).
     public var file: String
+    /// What the file holds that does not stop start-up (unknown fields,
+    /// settings kept but not acted on), to show the user.
+    public var warnings: [ConfigWarning] = []
 
     public init(models: [ModelEntry], aliases: [ModelAlias] = [], defaultModelID: String? = nil, file: String = "") {
         self.models = models
@@ -52,7 +55,8 @@ public struct ProxyConfig: Sendable {
     public static func parse(
         yaml: String, file: String, environment: [String: String] = [:]
     ) throws(ConfigError) -> ProxyConfig {
-        try ConfigParser(file: file, environment: environment).parse(yaml)
+        var parser = ConfigParser(file: file, environment: environment)
+        return try parser.parse(yaml)
     }
 
     /// The entry with exactly this `model_id`.

@@ -61,4 +61,10 @@ public struct ModelRouter: Sendable {
 
     /// The configured model ids, in file order, for "unknown model" errors.
     public var modelIDs: [String] { config.models.map(\.modelID) }
+
+    /// Every alias, entries' own and the top-level map's, in the order they
+    /// are tried: most literal characters first, ties in file order.
+    public var aliasesInMatchOrder: [ModelAlias] {
+        aliases.map { ModelAlias(pattern: $0.pattern.text, modelID: config.models[$0.entryIndex].modelID) }
+    }
 }

@@ -9,6 +9,16 @@ extension APIError {
             message: "request body is larger than the proxy's limit of \(limit >> 20) MiB (raise it with --max-body-mb)"
         )
     }
+
+    /// 501 for a model whose entry names a subscription `provider`
+    /// (tizee/anthropic-proxy's `codex`, `gemini`...): kept in the config,
+    /// not served yet.
+    static func subscriptionUnsupported(provider: String, modelID: String) -> APIError {
+        APIError(
+            status: 501, type: "api_error",
+            message: "model `\(modelID)` is served by provider `\(provider)`, a subscription login, and subscriptions "
+                + "are not supported yet; give the entry an api_base and api_key (and no provider) to use an API key")
+    }
 }
 
 extension HTTPField.Name {

@@ -16,11 +16,15 @@ extension Exchange {
     }
 
     /// The route for `model` and its options, recorded as the `route` line;
-    /// 404 listing the configured ids when nothing matches.
+    /// 404 listing the configured ids when nothing matches, 501 when the
+    /// entry is a subscription (`provider`), which is not supported yet.
     func route(model: String, with router: ModelRouter) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
         stage = .route
         noteRoute(requestedModel: model, routeID: nil, format: nil)
         let route = try router.requireRoute(model: model)
+        if let provider = route.entry.provider {
+            throw APIError.subscriptionUnsupported(provider: provider, modelID: route.entry.modelID)
+        }
         let options = route.entry.routeOptions(requestedModel: model)
         recordRoute(entry: route.entry, options: options, requestedModel: model)
         return (route, options)

@@ -30,12 +30,15 @@ struct GenerateEndpoint: Sendable {
         let upstreamBody = converted.body.serialized()
         // The client's query means something only to an Anthropic upstream
         // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
+        // A route that cannot stream (`can_stream: false`) is asked for the
+        // whole answer; the client still gets a stream, made from it.
+        let upstreamStreams = client.stream && options.upstreamStreams
         let upstreamRequest = UpstreamRequest.make(
             url: UpstreamRequest.messagesURL(
-                for: route.entry, route: options, stream: client.stream,
+                for: route.entry, route: options, stream: upstreamStreams,
                 clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
             entry: route.entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
-            streaming: client.stream, onRule: { exchange.report($0, logger: context.logger) })
+            streaming: upstreamStreams, onRule: { exchange.report($0, logger: context.logger) })
         context.logger.debug(
             "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
 

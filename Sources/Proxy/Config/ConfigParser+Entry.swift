@@ -1,0 +1,115 @@
+import Convert
+import Yams
+
+/// One `models` entry, in either layout: ours, and tizee/anthropic-proxy's
+/// (`direct`, `max_input_tokens`, `can_stream`, `provider`, and `model_name`
+/// and `format` left to their defaults).
+extension ConfigParser {
+    mutating func modelEntry(_ node: Node, layout: EntryLayout) throws(ConfigError) -> ModelEntry {
+        guard case .mapping(let mapping) = node else {
+            throw failure(
+                at: node, "a `models` item is not a mapping",
+                fix: "Write each entry as `- model_id: NAME` followed by its other fields, indented alike.")
+        }
+        try checkFields(of: mapping, allowed: Self.entryFields, what: "model entry")
+        // `field: null` (or `~`) is the field left out, as YAML means it.
+        var fields = Node.Mapping([])
+        for (key, value) in mapping where value.tag.rawValue != Tag.Name.null.rawValue { fields[key] = value }
+
+        let modelID = try nonEmptyString(try required("model_id", in: fields, at: node), field: "model_id")
+        let provider = try fields["provider"].map { (node) throws(ConfigError) in
+            try nonEmptyString(node, field: "provider")
+        }
+        // tizee/anthropic-proxy's layout defaults the upstream's name to the
+        // id, and a subscription entry names no URL.
+        let modelName =
+            layout == .list && fields["model_name"] == nil
+            ? modelID : try nonEmptyString(try required("model_name", in: fields, at: node), field: "model_name")
+        let apiBase =
+            provider != nil && fields["api_base"] == nil
+            ? "" : try apiBase(try required("api_base", in: fields, at: node))
+        var entry = ModelEntry(
+            modelID: modelID, modelName: modelName, apiBase: apiBase,
+            format: try entryFormat(fields, at: node, layout: layout, subscription: provider != nil),
+            line: mapping.first?.key.mark?.line ?? node.mark?.line)
+        entry.provider = provider
+        if let provider, let providerNode = fields["provider"] {
+            warnings.append(
+                ConfigWarning(
+                    file: file, line: providerNode.mark?.line, column: providerNode.mark?.column,
+                    message: "provider `\(provider)` of `\(modelID)` is a subscription login; subscriptions are not "
+                        + "supported yet, so requests routed to `\(modelID)` get 501"))
+        }
+        if let keyNode = fields["api_key"] {
+            entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
+        }
+        if let capNode = fields["max_tokens"] { entry.maxTokens = try tokenCount(capNode, field: "max_tokens") }
+        entry.contextWindow = try contextWindow(fields)
+        if let headersNode = fields["extra_headers"] { entry.extraHeaders = try headers(headersNode) }
+        if let bodyNode = fields["extra_body"] {
+            guard case .object(let object) = try json(bodyNode) else {
+                throw failure(
+                    at: bodyNode, "`extra_body` must be a mapping",
+                    fix: "Write the fields to merge into the upstream body, e.g. `extra_body: {top_k: 40}`.")
+            }
+            // `{}` (as `config print` writes it) merges nothing.
+            entry.extraBody = object.isEmpty ? nil : object
+        }
+        if let effortNode = fields["reasoning_effort"] {
+            entry.reasoningEffort = try nonEmptyString(effortNode, field: "reasoning_effort")
+        }
+        if let temperatureNode = fields["temperature"] {
+            guard let temperature = Double(try nonEmptyString(temperatureNode, field: "temperature")) else {
+                throw failure(at: temperatureNode, "`temperature` is not a number", fix: "Write a number such as 0.7.")
+            }
+            entry.temperature = temperature
+        }
+        if let timeoutNode = fields["timeout"] {
+            guard let timeout = DurationLiteral.parse(try nonEmptyString(timeoutNode, field: "timeout")) else {
+                throw failure(
+                    at: timeoutNode, "`timeout` is not a duration",
+                    fix: "Write seconds (600) or a number with a unit: 500ms, 30s, 10m.")
+            }
+            entry.timeout = timeout
+        }
+        if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
+        if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
+        if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }
+        return entry
+    }
+
+    /// `format`, else tizee/anthropic-proxy's `direct` (true: anthropic,
+    /// false: openai); in its layout, or for a subscription entry, openai
+    /// when neither is given, as there. `format` wins over `direct`, as there.
+    private func entryFormat(
+        _ fields: Node.Mapping, at node: Node, layout: EntryLayout, subscription: Bool
+    ) throws(ConfigError) -> Dialect {
+        if let formatNode = fields["format"] { return try format(formatNode) }
+        if let directNode = fields["direct"] { return try bool(directNode, field: "direct") ? .anthropic : .openai }
+        if layout == .list || subscription { return .openai }
+        return try format(try required("format", in: fields, at: node))
+    }
+
+    /// `context`, or its other name `max_input_tokens`; both may be given
+    /// only when they agree.
+    private func contextWindow(_ fields: Node.Mapping) throws(ConfigError) -> Int? {
+        let context = try fields["context"].map { (node) throws(ConfigError) in
+            try tokenCount(node, field: "context")
+        }
+        guard let inputNode = fields["max_input_tokens"] else { return context }
+        let input = try tokenCount(inputNode, field: "max_input_tokens")
+        if let context, context != input {
+            throw failure(
+                at: inputNode, "`max_input_tokens` (\(input)) and `context` (\(context)) disagree",
+                fix: "They name the same limit, the context window; keep one of them.")
+        }
+        return input
+    }
+
+    func bool(_ node: Node, field: String) throws(ConfigError) -> Bool {
+        guard case .scalar = node, node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
+            throw failure(at: node, "`\(field)` must be true or false", fix: "Write `\(field): true` or `false`.")
+        }
+        return value
+    }
+}

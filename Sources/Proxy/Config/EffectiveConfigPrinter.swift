@@ -1,0 +1,104 @@
+import Cassette
+import Wire
+
+/// `proxy config print`: the config as the proxy uses it, as YAML that
+/// loads back: every field of every entry, defaults filled in, `${ENV}`
+/// values resolved, and keys shown as the fingerprint cassettes show
+/// (`[redacted:<first 8 hex of their SHA-256>]`) unless asked for.
+public struct EffectiveConfigPrinter: Sendable {
+    /// Print keys (and secret header values) as they are.
+    public var showAPIKeys: Bool
+
+    public init(showAPIKeys: Bool = false) {
+        self.showAPIKeys = showAPIKeys
+    }
+
+    /// The whole file's text.
+    public func render(_ config: ProxyConfig) -> String {
+        var lines = [
+            "# The effective config of \(config.file): defaults filled in, ${ENV} values resolved.",
+            showAPIKeys
+                ? "# Keys are shown as they are."
+                : "# Keys are shown as [redacted:<first 8 hex of their SHA-256>], as cassettes show them;"
+                    + " --show-api-keys shows them.",
+        ]
+        lines.append(
+            "default: "
+                + (config.defaultModelID.map(Self.scalar) ?? "null  # a model nothing matches gets 404 not_found_error")
+        )
+        if config.aliases.isEmpty {
+            lines.append("aliases: {}")
+        } else {
+            lines.append("aliases:")
+            for alias in config.aliases {
+                lines.append("  \(Self.scalar(alias.pattern)): \(Self.scalar(alias.modelID))")
+            }
+        }
+        lines.append("models:")
+        for entry in config.models { lines += self.entry(entry) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func entry(_ entry: ModelEntry) -> [String] {
+        var fields: [(String, String)] = [
+            ("model_id", Self.scalar(entry.modelID)),
+            (
+                "model_name",
+                Self.scalar(entry.modelName)
+                    + (entry.modelName == ModelEntry.passThroughModelName
+                        ? "  # the client's model name, unchanged" : "")
+            ),
+            ("api_base", entry.apiBase.isEmpty ? "null" : Self.scalar(Self.redactor.url(entry.apiBase))),
+            ("format", entry.format.rawValue),
+            (
+                "api_key",
+                entry.apiKey.map { Self.scalar(secret($0.value)) } ?? "null  # the client's own key is passed on"
+            ),
+            ("max_tokens", entry.maxTokens.map(String.init) ?? "null  # the client's max_tokens, uncapped"),
+            ("context", entry.contextWindow.map(String.init) ?? "null  # no context window check"),
+        ]
+        if entry.extraHeaders.isEmpty {
+            fields.append(("extra_headers", "{}"))
+        } else {
+            let headers = entry.extraHeaders.map { header in
+                "\(Self.scalar(header.name)): "
+                    + Self.scalar(Self.redactor.isSecret(header.name) ? secret(header.value) : header.value)
+            }
+            fields.append(("extra_headers", "{" + headers.joined(separator: ", ") + "}"))
+        }
+        fields += [
+            ("extra_body", JSONValue.object(entry.extraBody ?? [:]).serializedString()),
+            (
+                "reasoning_effort",
+                entry.reasoningEffort.map(Self.scalar) ?? "null  # from the client's thinking settings"
+            ),
+            ("temperature", entry.temperature.map { "\($0)" } ?? "null  # the client's"),
+            ("timeout", DurationLiteral.text(entry.timeout)),
+            ("can_stream", entry.canStream ? "true" : "false  # the upstream is called without streaming"),
+            ("provider", entry.provider.map(Self.scalar) ?? "null"),
+            ("aliases", "[" + entry.aliases.map(Self.scalar).joined(separator: ", ") + "]"),
+        ]
+        return fields.enumerated().map { index, field in "\(index == 0 ? "  - " : "    ")\(field.0): \(field.1)" }
+    }
+
+    private func secret(_ value: String) -> String {
+        showAPIKeys ? value : Redactor.fingerprint(value)
+    }
+
+    private static let redactor = Redactor()
+
+    /// `text` as a YAML scalar: plain when it cannot be read as anything
+    /// else, else double-quoted with JSON's escapes (which YAML shares).
+    static func scalar(_ text: String) -> String {
+        let plain = text.unicodeScalars.allSatisfy { plainCharacters.contains($0) }
+        let reserved = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"]
+        guard plain, let first = text.unicodeScalars.first,
+            first.properties.isAlphabetic || first == "/" || ("0"..."9").contains(first),
+            !reserved.contains(text.lowercased()), Double(text) == nil, !text.hasSuffix(":")
+        else { return JSONValue.string(text).serializedString() }
+        return text
+    }
+
+    private static let plainCharacters = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@+=?&%".unicodeScalars)
+}

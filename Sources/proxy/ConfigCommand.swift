@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `proxy config`: print, write and check models.yaml.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show, write or check the routes file (models.yaml).",
+        discussion: """
+            proxy config print            the effective config, keys redacted
+            proxy config init [--force]   write the commented default config
+            proxy config check [FILE]     validate a config and print its routing table
+
+            Each takes --config PATH; without it, the file `proxy serve` reads: \
+            $XDG_CONFIG_HOME/switchboard/models.yaml, else ~/.config/switchboard/models.yaml.
+            """,
+        subcommands: [ConfigPrintCommand.self, ConfigInitCommand.self, ConfigCheckCommand.self])
+}
