@@ -13,6 +13,10 @@ struct ProxyCommand: AsyncParsableCommand {
 
             Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
             `proxy serve --demo` needs none: it answers every model from a built-in recording, offline.
+
+            In the background: `proxy start` (the options of serve), `proxy status`, `proxy stop`, `proxy restart`.
             """,
-        subcommands: [ServeCommand.self])
+        subcommands: [
+            ServeCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, StatusCommand.self,
+        ])
 }

@@ -66,6 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --demo: 1 streams at the recorded pace, N times faster, 0 as fast as possible.")
     var demoSpeed = 1.0
 
+    /// Set by `proxy start` on the server it spawns: the state directory.
+    @Option(help: .hidden)
+    var daemonState: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
@@ -85,8 +89,13 @@ struct ServeCommand: AsyncParsableCommand {
             config: proxyConfig, options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20),
             recording: recording)
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
+        let writeState = stateWriter(configFile: proxyConfig.file)
+        defer { removeDaemonState() }
         do {
-            try await server.run { boundPort in banner.print(port: boundPort) }
+            try await server.run { boundPort in
+                banner.print(port: boundPort)
+                writeState(boundPort)
+            }
         } catch {
             Self.fail("cannot serve on \(host):\(port): \(error)", code: 1)
         }

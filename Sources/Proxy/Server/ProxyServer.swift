@@ -69,9 +69,15 @@ public struct ProxyServer: Sendable {
     }
 
     /// Runs until SIGINT or SIGTERM, then stops accepting, lets running
-    /// exchanges finish, and shuts down.
+    /// exchanges finish, and shuts down. SIGQUIT cancels the exchanges still
+    /// running instead (`proxy stop` sends it when draining takes too long);
+    /// the cassette is still closed cleanly.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [.sigint, .sigterm])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [makeApplication(onListening: onListening)], gracefulShutdownSignals: [.sigint, .sigterm],
+                cancellationSignals: [.sigquit], logger: logger))
+        try await group.run()
     }
 
     /// Starts the server, runs `body` with the bound port, then shuts the
