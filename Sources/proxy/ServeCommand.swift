@@ -25,6 +25,10 @@ struct ServeCommand: AsyncParsableCommand {
             DIR/<start>-<pid>.jsonl.lz4 (read it with `log-replay DIR`, or `lz4 -dc FILE | jq`). Secret \
             headers are replaced by a short fingerprint.
 
+            Reload: the config is read again on SIGHUP and when its file changes (looked at every second). \
+            A config with errors is refused, with the message start-up would give, and the one in force stays; \
+            running exchanges finish with the config they started with. Each reload is logged.
+
             Demo: --demo needs no config, key or network. Every model is served, through the real conversion to \
             OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
             """)
@@ -86,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
         let proxyConfig = loadConfig()
         let recording = openRecording()
         let server = ProxyServer(
-            config: proxyConfig, options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20),
+            config: proxyConfig,
+            options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1)),
             recording: recording)
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)

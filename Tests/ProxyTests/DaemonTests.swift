@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import TestSupport
 import Testing
+import Wire
 
 #if canImport(Glibc)
 import Glibc
@@ -136,6 +137,50 @@ import Glibc
             #expect(bodyDone <= stopDone, "stop returned only after the stream had finished")
             #expect(!DaemonScratch.isAlive(pid))
             #expect(try await scratch.run(["status"]).ending == .exited(3))
+        }
+    }
+
+    @Test func aChangedFileAndSIGHUPReloadTheConfigAndErrorsAreLogged() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-1")
+            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            let pid = try #require(scratch.pid)
+            func ask() async throws -> (status: UInt, upstreamModel: String?) {
+                var request = HTTPClientRequest(url: base + "/v1/messages")
+                request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 1 << 20)
+                let upstream = try stub.requests.last.map { try JSONValue(parsing: $0.body) }
+                return (response.status.code, upstream?["model"]?.stringValue)
+            }
+            func logEventually(contains text: String) async -> Bool {
+                await ConfigReloadTests.eventually { scratch.log.contains(text) }
+            }
+            #expect(try await ask() == (200, "up-1"))
+
+            try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-2")
+            #expect(await logEventually(contains: "config reloaded (the file changed): 1 model from"), "\(scratch.log)")
+            #expect(try await ask() == (200, "up-2"))
+
+            kill(pid, SIGHUP)
+            #expect(await logEventually(contains: "config reloaded (SIGHUP)"), "\(scratch.log)")
+
+            try Data("models:\n  - model_id: gpt\n    format: gemeni\n".utf8).write(
+                to: URL(fileURLWithPath: scratch.configFile))
+            #expect(
+                await logEventually(contains: "refused, the previous config stays in force: \(scratch.configFile):"))
+            kill(pid, SIGHUP)
+            #expect(await logEventually(contains: "config reload (SIGHUP) refused"), "\(scratch.log)")
+            #expect(try await ask() == (200, "up-2"), "the previous config is still in force")
+            #expect(DaemonScratch.isAlive(pid))
+            #expect(try await scratch.run(["stop"]).ending == .exited(0))
         }
     }
 

@@ -7,13 +7,14 @@ import Wire
 /// for by any name the router accepts (an alias, or anything with a
 /// default), since that is what a client will send.
 struct ModelsEndpoint: Sendable {
-    let router: ModelRouter
+    let routes: LiveRouter
 
     /// Configured models have no release date; a fixed one keeps answers
     /// identical across runs (and replays).
     static let createdAt = "1970-01-01T00:00:00Z"
 
     func list(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models = router.modelIDs.map { Self.model(id: $0, displayName: $0) }
         let answer: JSONValue = [
             "object": "list", "data": .array(models), "has_more": false,
@@ -24,6 +25,7 @@ struct ModelsEndpoint: Sendable {
     }
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let id = context.parameters.getCatchAll().joined(separator: "/")
         context.exchange.stage = .route
         let route = try router.requireRoute(model: id)
@@ -33,6 +35,7 @@ struct ModelsEndpoint: Sendable {
 
     /// `GET /openai/v1/models`: OpenAI's list shape.
     func openAIList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models: [JSONValue] = router.modelIDs.map {
             ["id": .string($0), "object": "model", "created": 0, "owned_by": "switchboard"]
         }
@@ -42,6 +45,7 @@ struct ModelsEndpoint: Sendable {
     /// `GET /v1beta/models`: Gemini's list shape, each model named
     /// `models/{id}` with the methods the proxy serves for it.
     func geminiList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models: [JSONValue] = router.modelIDs.map {
             [
                 "name": .string("models/" + $0), "displayName": .string($0),
