@@ -140,6 +140,36 @@ import Glibc
         }
     }
 
+    @Test func stopCancelsWhatIsStillRunningAtTheTimeout() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            // A stream that never ends.
+            stub.reply = StubHTTPServer.Reply(
+                headers: [("content-type", "text/event-stream")],
+                steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+            try scratch.writeConfig(upstream: stub.baseURL)
+            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            let pid = try #require(scratch.pid)
+
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            #expect(response.status.code == 200)
+
+            let stop = try await scratch.run(["stop", "--timeout", "1"])
+            #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")
+            #expect(stop.standardOutput.contains("exchanges still running were cancelled"), "\(stop.standardOutput)")
+            #expect(stop.standardError.contains("still running after 1.0 seconds"), "\(stop.standardError)")
+            #expect(!DaemonScratch.isAlive(pid))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+        }
+    }
+
     @Test func aChangedFileAndSIGHUPReloadTheConfigAndErrorsAreLogged() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }

@@ -128,7 +128,7 @@ public struct ProxyDaemon: Sendable {
         defer { DaemonState.remove(at: paths.stateFile, ifOwnedBy: state.pid) }
         kill(state.pid, SIGTERM)
         if await ProcessProbe.waitForExit(state.pid, limit: drainLimit) { return .drained(state) }
-        note("exchanges still running after \(drainLimit.components.seconds) s; cancelling them")
+        note("exchanges still running after \(drainLimit); cancelling them")
         kill(state.pid, SIGQUIT)
         if await ProcessProbe.waitForExit(state.pid, limit: .seconds(10)) { return .cancelled(state) }
         kill(state.pid, SIGKILL)
