@@ -60,11 +60,14 @@ public final class ChildProcess: Sendable {
                 "no `\(name)` executable in \(directories.map(\.path)); build it first (swift build --build-tests)")
     }
 
-    /// Starts `executable` with `arguments`.
-    public init(_ executable: URL, arguments: [String], environment: [String: String]? = nil) throws {
+    /// Starts `executable` with `arguments`, in `directory` when given.
+    public init(
+        _ executable: URL, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+    ) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         let stdout = Pipe()
         let stderr = Pipe()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Proxy
 
 /// `proxy restart [serve options]`: stop, then start.
@@ -7,8 +8,9 @@ struct RestartCommand: AsyncParsableCommand {
         commandName: "restart",
         abstract: "Stop the background proxy (as `proxy stop` does), then start it again.",
         discussion: """
-            With no `proxy serve` options, it starts with the options it ran with; with some, with those \
-            instead. Put --timeout before them. Starts one when none was running.
+            With no `proxy serve` options, it starts with the options it ran with (relative paths read from \
+            the directory it was started in); with some, with those instead. Put --timeout before them. \
+            Starts one when none was running.
             """)
 
     @Option(help: "Seconds to let running exchanges finish before cancelling them.")
@@ -26,7 +28,13 @@ struct RestartCommand: AsyncParsableCommand {
     func run() async throws {
         let daemon = ProxyDaemon(paths: DaemonPaths())
         let previous = try await StopCommand.stop(daemon, timeout: timeout)
-        let options = serveOptions.isEmpty ? previous?.arguments ?? [] : serveOptions
-        try await StartCommand.start(daemon, serveOptions: options)
+        guard serveOptions.isEmpty, let previous else {
+            return try await StartCommand.start(daemon, serveOptions: serveOptions)
+        }
+        // The previous options' relative paths mean what they meant then.
+        if let directory = previous.workingDirectory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+            StartCommand.printError("note: cannot enter \(directory); relative paths are read from here")
+        }
+        try await StartCommand.start(daemon, serveOptions: previous.arguments)
     }
 }

@@ -51,9 +51,9 @@ struct DaemonScratch {
         ).write(to: URL(fileURLWithPath: configFile))
     }
 
-    /// Runs `proxy ARGUMENTS` to its end.
-    func run(_ arguments: [String]) async throws -> Run {
-        let child = try ChildProcess(executable, arguments: arguments, environment: environment)
+    /// Runs `proxy ARGUMENTS` to its end, in `directory` when given.
+    func run(_ arguments: [String], in directory: URL? = nil) async throws -> Run {
+        let child = try ChildProcess(executable, arguments: arguments, environment: environment, directory: directory)
         defer { child.killIfRunning() }
         let ending = await child.waitForEnding(limit: .seconds(90))
         return Run(ending: ending, standardOutput: child.standardOutput, standardError: child.standardError)

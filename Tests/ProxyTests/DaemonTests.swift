@@ -218,11 +218,13 @@ import Glibc
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }
         try scratch.writeConfig(upstream: "http://127.0.0.1:1")
-        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        // A relative config path, from the scratch directory.
+        let start = try await scratch.run(["start", "--config", "models.yaml", "--port", "0"], in: scratch.root)
         #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
         let first = try #require(scratch.pid)
 
-        let restart = try await scratch.run(["restart", "--timeout", "20"])
+        // From elsewhere: the relative path still means the same file.
+        let restart = try await scratch.run(["restart", "--timeout", "20"], in: URL(fileURLWithPath: "/"))
         #expect(restart.ending == .exited(0), "stderr: \(restart.standardError)\nlog: \(scratch.log)")
         let second = try #require(scratch.pid)
         #expect(second != first)

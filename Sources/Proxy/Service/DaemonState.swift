@@ -24,10 +24,13 @@ public struct DaemonState: Codable, Sendable, Hashable {
     public var version: String
     /// The `proxy serve` options it was started with, for `proxy restart`.
     public var arguments: [String]
+    /// The directory it was started in, where relative paths in
+    /// ``arguments`` are read from.
+    public var workingDirectory: String?
 
     public init(
         pid: Int32, host: String, port: Int, address: String, startedAt: Date, configFile: String?, logFile: String,
-        recordDirectory: String?, version: String, arguments: [String]
+        recordDirectory: String?, version: String, arguments: [String], workingDirectory: String? = nil
     ) {
         self.pid = pid
         self.host = host
@@ -39,6 +42,7 @@ public struct DaemonState: Codable, Sendable, Hashable {
         self.recordDirectory = recordDirectory
         self.version = version
         self.arguments = arguments
+        self.workingDirectory = workingDirectory
     }
 
     /// The option `proxy start` adds to the `serve` it spawns, naming the
@@ -122,6 +126,7 @@ extension DaemonState {
             pid: getpid(), host: host, port: port, address: address, startedAt: Date(),
             configFile: configFile.map(absolute), logFile: paths.logFile,
             recordDirectory: recordDirectory.map(absolute),
-            version: CassetteFormat.softwareVersion, arguments: userArguments(serveArguments))
+            version: CassetteFormat.softwareVersion, arguments: userArguments(serveArguments),
+            workingDirectory: FileManager.default.currentDirectoryPath)
     }
 }
