@@ -3,10 +3,6 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Reloads the config file into a ``LiveRouter`` on SIGHUP and whenever the
 /// file changes (its size, modification time or inode, polled), until the
 /// server shuts down. A config with errors is refused with the usual
@@ -50,7 +46,8 @@ public struct ConfigReloader: Service {
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         // Taken before the first wait, so a change made while the server
-        // starts is not missed.
+        // starts is not missed (one made between start-up's read and this
+        // moment waits for the next change, or a SIGHUP).
         let initial = FileStamp(path: file)
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -72,27 +69,5 @@ public struct ConfigReloader: Service {
             last = now
             reload(reason: "the file changed")
         }
-    }
-}
-
-/// What tells one version of a file from the next without reading it: an
-/// editor that replaces the file changes its inode, one that rewrites it in
-/// place its size or modification time (to the nanosecond).
-struct FileStamp: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
-
-    /// The file's stamp; nil when it cannot be looked at (missing, for one).
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        modifiedSeconds = info.st_mtim.tv_sec
-        modifiedNanoseconds = info.st_mtim.tv_nsec
     }
 }
