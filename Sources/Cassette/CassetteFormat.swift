@@ -6,8 +6,11 @@ public enum CassetteFormat {
     /// The format version this library writes and the newest it reads.
     public static let version = 1
 
+    /// Switchboard's version, as `proxy status` reports it.
+    public static let softwareVersion = "0.1.0"
+
     /// The `writer` named in the header line of new cassettes.
-    public static let writer = "switchboard 0.1.0"
+    public static let writer = "switchboard \(softwareVersion)"
 
     /// The extension of compressed cassettes.
     public static let compressedExtension = ".jsonl.lz4"

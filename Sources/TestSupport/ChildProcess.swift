@@ -34,6 +34,8 @@ public final class ChildProcess: Sendable {
     private let output: Shared<[UInt8]>
     private let errors: Shared<[UInt8]>
     private let ended: Shared<Ending?>
+    /// How many of the two output pipes have reached their end.
+    private let closedPipes: Shared<Int>
     public let pid: Int32
 
     /// The executable `name` from this package's build directory: next to
@@ -58,11 +60,14 @@ public final class ChildProcess: Sendable {
                 "no `\(name)` executable in \(directories.map(\.path)); build it first (swift build --build-tests)")
     }
 
-    /// Starts `executable` with `arguments`.
-    public init(_ executable: URL, arguments: [String], environment: [String: String]? = nil) throws {
+    /// Starts `executable` with `arguments`, in `directory` when given.
+    public init(
+        _ executable: URL, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+    ) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         let stdout = Pipe()
         let stderr = Pipe()
@@ -81,12 +86,13 @@ public final class ChildProcess: Sendable {
         self.ended = ended
         output = Shared([])
         errors = Shared([])
-        Self.collect(stdout, into: output)
-        Self.collect(stderr, into: errors)
+        closedPipes = Shared(0)
+        Self.collect(stdout, into: output, closed: closedPipes)
+        Self.collect(stderr, into: errors, closed: closedPipes)
     }
 
     /// Reads `pipe` on a thread of its own until it closes.
-    private static func collect(_ pipe: Pipe, into buffer: Shared<[UInt8]>) {
+    private static func collect(_ pipe: Pipe, into buffer: Shared<[UInt8]>, closed: Shared<Int>) {
         let handle = pipe.fileHandleForReading
         Thread.detachNewThread {
             while true {
@@ -94,6 +100,7 @@ public final class ChildProcess: Sendable {
                 if data.isEmpty { break }
                 buffer.value.withLock { $0.append(contentsOf: data) }
             }
+            closed.value.withLock { $0 += 1 }
         }
     }
 
@@ -121,10 +128,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the child to end; nil if it still runs after `limit`.
+    /// Once it has ended, waits a little longer for the last of its output
+    /// to be read (unless something it started holds the pipes open).
     public func waitForEnding(limit: Duration = .seconds(60)) async -> Ending? {
         let deadline = ContinuousClock.now + limit
         while ending == nil, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
+        }
+        let outputDeadline = ContinuousClock.now + .seconds(5)
+        while ending != nil, closedPipes.value.withLock({ $0 }) < 2, ContinuousClock.now < outputDeadline {
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return ending
     }

@@ -14,9 +14,13 @@ struct ProxyCommand: AsyncParsableCommand {
             Routes live in ~/.config/switchboard/models.yaml (written, with comments, on the first run).
             `proxy serve --demo` needs none: it answers every model from a built-in recording, offline.
 
-            `proxy config print|init|check`, `proxy route MODEL` and `proxy models` show what the config does.
+            `proxy config print|init|check`, `proxy route MODEL` and `proxy models` show what the config does; \
+            `proxy check` calls every upstream once.
+
+            In the background: `proxy start` (the options of serve), `proxy status`, `proxy stop`, `proxy restart`.
             """,
         subcommands: [
-            ServeCommand.self, ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self,
+            ServeCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, StatusCommand.self,
+            ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self,
         ])
 }

@@ -39,17 +39,23 @@ extension ServeCommand {
             portContinuation.yield(port)
             portContinuation.finish()
         }
+        let writeState = stateWriter(configFile: nil)
         let proxy = DemoProxyService(upstreamPorts: upstreamPorts) { upstreamPort in
             let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record)
             return ProxyServer(
                 config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording
             )
-            .makeApplication { banner.print(port: $0) }
+            .makeApplication {
+                banner.print(port: $0)
+                writeState($0)
+            }
         }
         let group = ServiceGroup(
             configuration: .init(
                 services: [upstream, proxy], gracefulShutdownSignals: [.sigint, .sigterm],
+                cancellationSignals: [.sigquit],
                 logger: Logger(label: "switchboard.demo")))
+        defer { removeDaemonState() }
         do {
             try await group.run()
         } catch {

@@ -39,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
             Logging: one line per exchange at info (request id, client API, model, route, status, duration, \
             first byte, tokens) to standard error; failures say why, at warning when upstream or proxy failed.
 
+            Reload: the config is read again on SIGHUP and when its file changes (looked at every second). \
+            A config with errors is refused, with the message start-up would give, and the one in force stays; \
+            running exchanges finish with the config they started with. Each reload is logged.
+
             Demo: --demo needs no config, key or network. Every model is served, through the real conversion to \
             OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
             """)
@@ -80,6 +84,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --demo: 1 streams at the recorded pace, N times faster, 0 as fast as possible.")
     var demoSpeed = 1.0
 
+    /// Set by `proxy start` on the server it spawns: the state directory.
+    @Option(help: .hidden)
+    var daemonState: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
@@ -96,11 +104,17 @@ struct ServeCommand: AsyncParsableCommand {
         let proxyConfig = loadConfig()
         let recording = openRecording()
         let server = ProxyServer(
-            config: proxyConfig, options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20),
+            config: proxyConfig,
+            options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1)),
             recording: recording)
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
+        let writeState = stateWriter(configFile: proxyConfig.file)
+        defer { removeDaemonState() }
         do {
-            try await server.run { boundPort in banner.print(port: boundPort) }
+            try await server.run { boundPort in
+                banner.print(port: boundPort)
+                writeState(boundPort)
+            }
         } catch {
             Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }

@@ -8,7 +8,7 @@ import Wire
 /// estimate from the text the request carries, good enough for a client
 /// deciding when to compact, and never a call that costs money.
 struct CountTokensEndpoint: Sendable {
-    let router: ModelRouter
+    let routes: LiveRouter
     let upstream: UpstreamClient
     let maxBodyBytes: Int
 
@@ -22,7 +22,7 @@ struct CountTokensEndpoint: Sendable {
         guard case .array = body["messages"] else {
             throw APIError.invalidRequest("messages: field required (an array of messages)")
         }
-        let (route, options) = try exchange.route(model: model, with: router)
+        let (route, options) = try exchange.route(model: model, with: routes.router)
         guard route.entry.format == .anthropic else {
             let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: body)
             return exchange.json(["input_tokens": .int(Int64(estimate))])

@@ -8,7 +8,7 @@ import Wire
 /// its dialect, route its model, convert (or pass through), call the
 /// upstream, and answer in the client's dialect.
 struct GenerateEndpoint: Sendable {
-    let router: ModelRouter
+    let routes: LiveRouter
     let upstream: UpstreamClient
     let maxBodyBytes: Int
 
@@ -16,10 +16,15 @@ struct GenerateEndpoint: Sendable {
         guard let endpoint = ClientEndpoint.parse(path: request.uri.path, query: request.uri.query) else {
             throw HTTPError(.notFound)
         }
+        // Read once: the whole exchange uses this config, even if a reload
+        // puts another in force meanwhile.
+        let router = routes.router
         let exchange = context.exchange
         let body = try await exchange.readClientBody(request, limit: maxBodyBytes)
         let client = try ClientRequest(endpoint: endpoint, body: body)
-        if endpoint.operation == .countTokens { return try countTokensLocally(client, exchange: exchange) }
+        if endpoint.operation == .countTokens {
+            return try countTokensLocally(client, router: router, exchange: exchange)
+        }
         let (route, options) = try exchange.route(model: client.model, with: router)
         exchange.stage = .conversion
         let converted = try client.upstreamBody(route: options)
@@ -52,7 +57,9 @@ struct GenerateEndpoint: Sendable {
     /// Gemini's `countTokens`: a local estimate over the request's text, as
     /// for Anthropic clients of non-Anthropic routes, never a paid call. The
     /// model must still be one the config routes.
-    private func countTokensLocally(_ client: ClientRequest, exchange: Exchange) throws -> Response {
+    private func countTokensLocally(
+        _ client: ClientRequest, router: ModelRouter, exchange: Exchange
+    ) throws -> Response {
         _ = try exchange.route(model: client.model, with: router)
         exchange.stage = .conversion
         // countTokens may wrap the request as `generateContentRequest`.

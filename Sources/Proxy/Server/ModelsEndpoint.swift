@@ -13,13 +13,14 @@ import Wire
 /// SDK keeps unknown fields), and Gemini's `inputTokenLimit` and
 /// `outputTokenLimit`.
 struct ModelsEndpoint: Sendable {
-    let router: ModelRouter
+    let routes: LiveRouter
 
     /// Configured models have no release date; a fixed one keeps answers
     /// identical across runs (and replays).
     static let createdAt = "1970-01-01T00:00:00Z"
 
     func list(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models = router.config.models.map { Self.model(id: $0.modelID, displayName: $0.modelID, entry: $0) }
         let answer: JSONValue = [
             "object": "list", "data": .array(models), "has_more": false,
@@ -30,6 +31,7 @@ struct ModelsEndpoint: Sendable {
     }
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let id = context.parameters.getCatchAll().joined(separator: "/")
         context.exchange.stage = .route
         let route = try router.requireRoute(model: id)
@@ -39,6 +41,7 @@ struct ModelsEndpoint: Sendable {
 
     /// `GET /openai/v1/models`: OpenAI's list shape.
     func openAIList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models: [JSONValue] = router.config.models.map { entry in
             var model: JSONValue = [
                 "id": .string(entry.modelID), "object": "model", "created": 0, "owned_by": "switchboard",
@@ -52,6 +55,7 @@ struct ModelsEndpoint: Sendable {
     /// `GET /v1beta/models`: Gemini's list shape, each model named
     /// `models/{id}` with the methods the proxy serves for it.
     func geminiList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let router = routes.router
         let models: [JSONValue] = router.config.models.map { entry in
             var model: JSONValue = [
                 "name": .string("models/" + entry.modelID), "displayName": .string(entry.modelID),

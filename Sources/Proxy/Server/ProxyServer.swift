@@ -20,15 +20,26 @@ public struct ProxyServer: Sendable {
         public var port: Int
         /// Larger client bodies get 413 `request_too_large`.
         public var maxBodyBytes: Int
+        /// How often to look at the config file for changes, which are then
+        /// loaded (as on SIGHUP); nil: never, and SIGHUP does nothing. Needs
+        /// the config's `file`.
+        public var configPollInterval: Duration?
 
-        public init(host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
+            configPollInterval: Duration? = nil
+        ) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
+            self.configPollInterval = configPollInterval
         }
     }
 
+    /// The config the server started with.
     public let config: ProxyConfig
+    /// The routes in force: those of ``config`` until a reload replaces them.
+    public let routes: LiveRouter
     public let options: Options
     /// When set, every exchange is recorded to its cassette.
     public let recording: ExchangeRecording?
@@ -41,6 +52,7 @@ public struct ProxyServer: Sendable {
         logger: Logger = Logger(label: "switchboard.proxy")
     ) {
         self.config = config
+        routes = LiveRouter(ModelRouter(config: config))
         self.options = options
         self.recording = recording
         self.logger = logger
@@ -66,15 +78,22 @@ public struct ProxyServer: Sendable {
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
-            services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? []),
+            services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
+                + (configReloader.map { [$0] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
 
     /// Runs until SIGINT or SIGTERM, then stops accepting, lets running
-    /// exchanges finish, and shuts down.
+    /// exchanges finish, and shuts down. SIGQUIT cancels the exchanges still
+    /// running instead (`proxy stop` sends it when draining takes too long);
+    /// the cassette is still closed cleanly.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [.sigint, .sigterm])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [makeApplication(onListening: onListening)], gracefulShutdownSignals: [.sigint, .sigterm],
+                cancellationSignals: [.sigquit], logger: logger))
+        try await group.run()
     }
 
     /// Starts the server, runs `body` with the bound port, then shuts the
@@ -108,12 +127,17 @@ public struct ProxyServer: Sendable {
         }
     }
 
+    /// Reloads the config on SIGHUP and when its file changes, when asked to.
+    public var configReloader: ConfigReloader? {
+        guard let interval = options.configPollInterval, !config.file.isEmpty else { return nil }
+        return ConfigReloader(
+            file: config.file, routes: routes, pollInterval: interval, logger: logger, metrics: metrics)
+    }
+
     private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
-        let modelRouter = ModelRouter(config: config)
-        let generate = GenerateEndpoint(router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
-        let countTokens = CountTokensEndpoint(
-            router: modelRouter, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
-        let models = ModelsEndpoint(router: modelRouter)
+        let generate = GenerateEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let models = ModelsEndpoint(routes: routes)
         // Clients configured with a prefixed base URL (`/anthropic`,
         // `/openai`, `/gemini`, as tizee/anthropic-proxy serves them) find
         // the same endpoints there.

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the config file into a ``LiveRouter`` on SIGHUP and whenever the
+/// file changes (its size, modification time or inode, polled), until the
+/// server shuts down. A config with errors is refused with the usual
+/// message, logged, and the one in force stays.
+public struct ConfigReloader: Service {
+    /// What a reload did.
+    public enum Outcome: Sendable {
+        case reloaded(ProxyConfig)
+        case refused(ConfigError)
+    }
+
+    public let file: String
+    public let routes: LiveRouter
+    /// How often the file is looked at.
+    public let pollInterval: Duration
+    public let logger: Logger
+    /// Counts each reload, applied or refused.
+    public let metrics: ProxyMetrics?
+
+    public init(
+        file: String, routes: LiveRouter, pollInterval: Duration = .seconds(1), logger: Logger,
+        metrics: ProxyMetrics? = nil
+    ) {
+        self.file = file
+        self.routes = routes
+        self.pollInterval = pollInterval
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Reads the file now and puts it in force if it is valid; `reason` is
+    /// for the log line.
+    @discardableResult
+    public func reload(reason: String) -> Outcome {
+        do {
+            let config = try ProxyConfig.load(path: file)
+            routes.replace(with: ModelRouter(config: config))
+            let count = config.models.count
+            logger.info("config reloaded (\(reason)): \(count) model\(count == 1 ? "" : "s") from \(file)")
+            metrics?.configReloaded(ok: true)
+            return .reloaded(config)
+        } catch {
+            logger.error("config reload (\(reason)) refused, the previous config stays in force: \(error)")
+            metrics?.configReloaded(ok: false)
+            return .refused(error)
+        }
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        // Taken before the first wait, so a change made while the server
+        // starts is not missed (one made between start-up's read and this
+        // moment waits for the next change, or a SIGHUP).
+        let initial = FileStamp(path: file)
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await _ in signals { reload(reason: "SIGHUP") }
+                }
+                group.addTask { await watch(from: initial) }
+            }
+        }
+    }
+
+    /// Polls the file until cancelled, reloading when it changed.
+    private func watch(from initial: FileStamp?) async {
+        var last = initial
+        while !Task.isCancelled {
+            try? await Task.sleep(for: pollInterval)
+            let now = FileStamp(path: file)
+            guard now != last else { continue }
+            last = now
+            reload(reason: "the file changed")
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `proxy start`, `status`, `stop` and `restart`, run as a user runs them
+/// against the built `proxy`, with a scratch state directory and port 0.
+@Suite(.serialized) struct DaemonTests {
+    @Test func startsAnswersReportsRefusesASecondAndStops() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+
+        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let base = try #require(DaemonScratch.baseURL(in: start.standardOutput), "\(start.standardOutput)")
+        #expect(base.wholeMatch(of: /http:\/\/127\.0\.0\.1:[1-9][0-9]*/) != nil, "\(base)")
+        let pid = try #require(scratch.pid)
+        #expect(start.standardOutput.contains("(pid \(pid))"))
+        #expect(DaemonScratch.isAlive(pid))
+
+        let health = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: base + "/health"), timeout: .seconds(30))
+        #expect(health.status.code == 200)
+        #expect(String(buffer: try await health.body.collect(upTo: 1 << 16)).contains("ok"))
+
+        let status = try await scratch.run(["status"])
+        #expect(status.ending == .exited(0), "\(status.standardError)")
+        for expected in [
+            "is running", "pid:        \(pid)", "address:    \(base)", "version:    0.",
+            "config:     \(scratch.configFile)",
+            "log:        \(scratch.logFile)", "recording:  off", "uptime:",
+        ] {
+            #expect(status.standardOutput.contains(expected), "\(expected) in \(status.standardOutput)")
+        }
+
+        let second = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(second.ending == .exited(1))
+        #expect(second.standardError.contains("already running: pid \(pid), \(base)"), "\(second.standardError)")
+        #expect(scratch.pid == pid, "the running proxy's state is untouched")
+
+        let stop = try await scratch.run(["stop"])
+        #expect(stop.ending == .exited(0), "\(stop.standardError)")
+        #expect(stop.standardOutput.contains("Stopped the Switchboard proxy (pid \(pid))"), "\(stop.standardOutput)")
+        #expect(!DaemonScratch.isAlive(pid), "stop returns once the process has exited")
+        #expect(!FileManager.default.fileExists(atPath: scratch.stateFile))
+
+        let after = try await scratch.run(["status"])
+        #expect(after.ending == .exited(3))
+        #expect(after.standardOutput.contains("not running"))
+        let again = try await scratch.run(["stop"])
+        #expect(again.ending == .exited(0), "stopping what is not running is no error")
+        #expect(scratch.log.contains("Switchboard proxy listening on \(base)"), "the banner went to the log")
+    }
+
+    @Test func aStaleStateFileIsCleanedUp() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+        // The pid of a process that has come and gone.
+        let gone = try ChildProcess(URL(fileURLWithPath: "/bin/true"), arguments: [])
+        #expect(await gone.waitForEnding() == .exited(0))
+        let stale = """
+            {"pid":\(gone.pid),"host":"127.0.0.1","port":9,"address":"http://127.0.0.1:9",\
+            "startedAt":"2026-01-01T00:00:00Z","logFile":"\(scratch.logFile)","version":"0.1.0","arguments":[]}
+            """
+        try FileManager.default.createDirectory(atPath: scratch.stateDirectory, withIntermediateDirectories: true)
+        try Data(stale.utf8).write(to: URL(fileURLWithPath: scratch.stateFile))
+
+        let status = try await scratch.run(["status"])
+        #expect(status.ending == .exited(3))
+        #expect(status.standardError.contains("removed a stale state file: pid \(gone.pid)"), "\(status.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.stateFile))
+
+        try Data(stale.utf8).write(to: URL(fileURLWithPath: scratch.stateFile))
+        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        #expect(start.standardError.contains("removed a stale state file: pid \(gone.pid)"), "\(start.standardError)")
+        let pid = try #require(scratch.pid)
+        #expect(pid != gone.pid)
+        #expect(try await scratch.run(["stop"]).ending == .exited(0))
+    }
+
+    @Test func aServerThatCannotStartShowsWhy() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try Data("models:\n  - model_id: x\n    format: gemeni\n".utf8).write(
+            to: URL(fileURLWithPath: scratch.configFile))
+        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(start.ending == .exited(1))
+        #expect(start.standardError.contains("exited while starting (exit status 78)"), "\(start.standardError)")
+        #expect(start.standardError.contains(scratch.configFile + ":"), "the config error, from the log")
+        #expect(!FileManager.default.fileExists(atPath: scratch.stateFile))
+
+        let typo = try await scratch.run(["start", "--prot", "0"])
+        #expect(typo.ending == .exited(64), "serve's options are checked before anything starts")
+        #expect(typo.standardError.contains("--prot"), "\(typo.standardError)")
+    }
+
+    @Test func stopLetsAStreamInFlightFinish() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            // Five frames 600 ms apart: the stream runs for 2.4 s after its head.
+            stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(600))
+            try scratch.writeConfig(upstream: stub.baseURL)
+            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            let pid = try #require(scratch.pid)
+
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            #expect(response.status.code == 200)
+
+            // The head is here and the stream is under way: stop now.
+            async let stopping = scratch.run(["stop", "--timeout", "60"])
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let bodyDone = ContinuousClock.now
+            let stop = try await stopping
+            let stopDone = ContinuousClock.now
+
+            #expect(AnthropicStreamChecker.violations(inBytes: Array(body.readableBytesView)).isEmpty)
+            #expect(String(buffer: body).contains(#""text":"lo""#), "the whole stream arrived")
+            #expect(String(buffer: body).contains("message_stop"))
+            #expect(stop.ending == .exited(0), "\(stop.standardError)")
+            #expect(stop.standardOutput.contains("every running exchange finished"), "\(stop.standardOutput)")
+            #expect(bodyDone <= stopDone, "stop returned only after the stream had finished")
+            #expect(!DaemonScratch.isAlive(pid))
+            #expect(try await scratch.run(["status"]).ending == .exited(3))
+        }
+    }
+
+    @Test func stopCancelsWhatIsStillRunningAtTheTimeout() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            // A stream that never ends.
+            stub.reply = StubHTTPServer.Reply(
+                headers: [("content-type", "text/event-stream")],
+                steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+            try scratch.writeConfig(upstream: stub.baseURL)
+            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            let pid = try #require(scratch.pid)
+
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            #expect(response.status.code == 200)
+
+            let stop = try await scratch.run(["stop", "--timeout", "1"])
+            #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")
+            #expect(stop.standardOutput.contains("exchanges still running were cancelled"), "\(stop.standardOutput)")
+            #expect(stop.standardError.contains("still running after 1.0 seconds"), "\(stop.standardError)")
+            #expect(!DaemonScratch.isAlive(pid))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+        }
+    }
+
+    @Test func aChangedFileAndSIGHUPReloadTheConfigAndErrorsAreLogged() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-1")
+            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            let pid = try #require(scratch.pid)
+            func ask() async throws -> (status: UInt, upstreamModel: String?) {
+                var request = HTTPClientRequest(url: base + "/v1/messages")
+                request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 1 << 20)
+                let upstream = try stub.requests.last.map { try JSONValue(parsing: $0.body) }
+                return (response.status.code, upstream?["model"]?.stringValue)
+            }
+            func logEventually(contains text: String) async -> Bool {
+                await ConfigReloadTests.eventually { scratch.log.contains(text) }
+            }
+            #expect(try await ask() == (200, "up-1"))
+
+            try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-2")
+            #expect(await logEventually(contains: "config reloaded (the file changed): 1 model from"), "\(scratch.log)")
+            #expect(try await ask() == (200, "up-2"))
+
+            kill(pid, SIGHUP)
+            #expect(await logEventually(contains: "config reloaded (SIGHUP)"), "\(scratch.log)")
+
+            try Data("models:\n  - model_id: gpt\n    format: gemeni\n".utf8).write(
+                to: URL(fileURLWithPath: scratch.configFile))
+            #expect(
+                await logEventually(contains: "refused, the previous config stays in force: \(scratch.configFile):"))
+            kill(pid, SIGHUP)
+            #expect(await logEventually(contains: "config reload (SIGHUP) refused"), "\(scratch.log)")
+            #expect(try await ask() == (200, "up-2"), "the previous config is still in force")
+            #expect(DaemonScratch.isAlive(pid))
+            #expect(try await scratch.run(["stop"]).ending == .exited(0))
+        }
+    }
+
+    @Test func restartKeepsTheOptionsItRanWith() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+        // A relative config path, from the scratch directory.
+        let start = try await scratch.run(["start", "--config", "models.yaml", "--port", "0"], in: scratch.root)
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let first = try #require(scratch.pid)
+
+        // From elsewhere: the relative path still means the same file.
+        let restart = try await scratch.run(["restart", "--timeout", "20"], in: URL(fileURLWithPath: "/"))
+        #expect(restart.ending == .exited(0), "stderr: \(restart.standardError)\nlog: \(scratch.log)")
+        let second = try #require(scratch.pid)
+        #expect(second != first)
+        #expect(!DaemonScratch.isAlive(first))
+        let status = try await scratch.run(["status"])
+        #expect(status.standardOutput.contains("config:     \(scratch.configFile)"), "\(status.standardOutput)")
+        #expect(try await scratch.run(["stop"]).ending == .exited(0))
+    }
+}
