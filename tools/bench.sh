@@ -21,6 +21,7 @@
 #                          skews far less than one run
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
 #   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
+#   BENCH_METRICS=1        also run the proxy with --no-metrics (cost of /metrics and /v1/stats)
 #   BENCH_OUT=FILE         also write the Markdown table to FILE
 # Loopback only; every run is bounded by its duration.
 set -uo pipefail
@@ -244,8 +245,8 @@ bench_all() {
             fi
             for run in "${order[@]}"; do
                 read -r name target url body pid <<<"$run"
-                # Recording's cost is a throughput question: its latency run is skipped.
-                [[ "$target" == proxy+record && "$phase" == latency ]] && continue
+                # Recording's and metrics' costs are throughput questions: their latency runs are skipped.
+                [[ "$target" != direct && "$target" != proxy && "$phase" == latency ]] && continue
                 run_wrk "$name" "$target" "$phase" "$url" "$body" "$pid"
             done
         done
@@ -313,6 +314,10 @@ main() {
         TARGETS+=("proxy+record http://127.0.0.1:$PROXY_PORT $PROXY_PID")
     fi
     local record_pid="$PROXY_PID"
+    if [[ "${BENCH_METRICS:-0}" == 1 ]]; then
+        start_proxy proxy-metrics-off --no-metrics
+        TARGETS+=("proxy-metrics-off http://127.0.0.1:$PROXY_PORT $PROXY_PID")
+    fi
 
     bench_all
 

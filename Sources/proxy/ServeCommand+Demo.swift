@@ -31,7 +31,7 @@ extension ServeCommand {
             Self.fail("the built-in demo cassette is unreadable: \(error)", code: 70)
         }
         let recording = openRecording()
-        let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20)
+        let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics)
         let host = self.host
         let record = self.record
         let (upstreamPorts, portContinuation) = AsyncStream.makeStream(of: Int.self)

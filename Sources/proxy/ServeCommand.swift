@@ -78,6 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(
+        name: .customLong("no-metrics"),
+        help: "Do not serve /metrics and /v1/stats, nor count exchanges for them.")
+    var noMetrics = false
+
     @Flag(help: "Serve the built-in demo: no config is read or written; no key or network is needed.")
     var demo = false
 
@@ -105,7 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
         let recording = openRecording()
         let server = ProxyServer(
             config: proxyConfig,
-            options: .init(host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1)),
+            options: .init(
+                host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
+                metrics: !noMetrics),
             recording: recording)
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)

@@ -5,7 +5,8 @@ Each line: {"scenario", "target": "direct"|"proxy"|"proxy+record", "phase": "loa
 Throughput comes from the load phase (many connections); latency from the latency phase
 (one connection, one request at a time), where the median is the real per-request cost rather
 than queueing. With several load rounds (BENCH_ROUNDS) each figure is the median of the rounds,
-and the record cost is the median of each round's proxy+record vs proxy pair. The proxy's CPU time
+and the record cost is the median of each round's proxy+record vs proxy pair (the metrics cost
+likewise: proxy vs proxy-metrics-off, run with --no-metrics). The proxy's CPU time
 per request (user + system, all threads, from /proc) is steadier than throughput on a shared machine:
 "recording's CPU" is the median with --record minus the median without, and "writer thread" the
 cassette writer's own CPU per request (the part of recording's cost that does not drift with the
@@ -36,14 +37,17 @@ def main():
         values = [r[field] for r in rows.get((scenario, target, phase), []) if r.get(field) is not None]
         return statistics.median(values) if values else None
 
-    def record_cost(scenario):
-        """The median of the rounds' costs: each round ran proxy and proxy+record back to back."""
-        pairs = zip(rows.get((scenario, "proxy", "load"), []), rows.get((scenario, "proxy+record", "load"), []))
-        costs = [1 - r["rps"] / p["rps"] for p, r in pairs if p.get("rps") and r.get("rps")]
+    def cost(scenario, without, with_):
+        """The median of the rounds' costs of `with_` over `without`: each round ran both back to back."""
+        pairs = zip(rows.get((scenario, without, "load"), []), rows.get((scenario, with_, "load"), []))
+        costs = [1 - w["rps"] / b["rps"] for b, w in pairs if b.get("rps") and w.get("rps")]
         return statistics.median(costs) if costs else None
 
     record = any(k[1] == "proxy+record" for k in rows)
+    metrics = any(k[1] == "proxy-metrics-off" for k in rows)
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct", "proxy CPU / request"]
+    if metrics:
+        head += ["metrics off req/s", "metrics cost", "metrics' CPU"]
     if record:
         head += ["proxy+record req/s", "record cost", "recording's CPU", "writer thread"]
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
@@ -55,11 +59,18 @@ def main():
         cells.append(f"{100 * p_rps / d_rps:.0f}%" if d_rps and p_rps else "n/a")
         p_cpu = get(s, "proxy", "load", "cpu_us_per_request")
         cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
+        if metrics:
+            m_rps = get(s, "proxy-metrics-off", "load", "rps")
+            cells.append(f"{m_rps:,.0f}" if m_rps else "n/a")
+            metrics_cost = cost(s, "proxy-metrics-off", "proxy")
+            cells.append("n/a" if metrics_cost is None else f"{100 * metrics_cost:.1f}%")
+            m_cpu = get(s, "proxy-metrics-off", "load", "cpu_us_per_request")
+            cells.append("n/a" if p_cpu is None or m_cpu is None else f"{p_cpu - m_cpu:+.0f} µs")
         if record:
             r_rps = get(s, "proxy+record", "load", "rps")
             cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
-            cost = record_cost(s)
-            cells.append("n/a" if cost is None else f"{100 * cost:.1f}%")
+            record_cost = cost(s, "proxy", "proxy+record")
+            cells.append("n/a" if record_cost is None else f"{100 * record_cost:.1f}%")
             r_cpu = get(s, "proxy+record", "load", "cpu_us_per_request")
             cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
             w_cpu = get(s, "proxy+record", "load", "writer_cpu_us_per_request")

@@ -12,7 +12,8 @@ struct ExchangeMiddleware: RouterMiddleware {
 
     let connections: ClientConnections
     let recording: ExchangeRecording?
-    let metrics: ProxyMetrics
+    /// Nil with `--no-metrics`.
+    let metrics: ProxyMetrics?
     let maxBodyBytes: Int
 
     /// Monitoring paths, which a scraper polls all day: no access line, not

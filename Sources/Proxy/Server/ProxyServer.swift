@@ -24,15 +24,19 @@ public struct ProxyServer: Sendable {
         /// loaded (as on SIGHUP); nil: never, and SIGHUP does nothing. Needs
         /// the config's `file`.
         public var configPollInterval: Duration?
+        /// Serve `/metrics` and `/v1/stats`, and count every exchange for
+        /// them; off, neither route exists and exchanges report nothing.
+        public var metrics: Bool
 
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
-            configPollInterval: Duration? = nil
+            configPollInterval: Duration? = nil, metrics: Bool = true
         ) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.configPollInterval = configPollInterval
+            self.metrics = metrics
         }
     }
 
@@ -71,7 +75,8 @@ public struct ProxyServer: Sendable {
         let router = Router(context: ProxyRequestContext.self)
         router.add(
             middleware: ExchangeMiddleware(
-                connections: connections, recording: recording, metrics: metrics, maxBodyBytes: options.maxBodyBytes))
+                connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
+                maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
         return Application(
             router: router,
@@ -161,10 +166,12 @@ public struct ProxyServer: Sendable {
             router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
         }
         router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
-        let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
-        router.get("/metrics", use: observability.metrics)
-        for prefix in ["/v1", "/anthropic/v1"] {
-            router.get(RouterPath("\(prefix)/stats"), use: observability.stats)
+        if options.metrics {
+            let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
+            router.get("/metrics", use: observability.metrics)
+            for prefix in ["/v1", "/anthropic/v1"] {
+                router.get(RouterPath("\(prefix)/stats"), use: observability.stats)
+            }
         }
     }
 }

@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+import Logging
+import Proxy
+import TestSupport
+import Testing
+
+/// `--no-metrics`: no `/metrics`, no `/v1/stats`, and the rest serves as before.
+struct MetricsSwitchTests {
+    @Test func withMetricsOffTheirRoutesAreNotThere() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            var logger = Logger(label: "metrics-off")
+            logger.logLevel = .critical
+            let server = ProxyServer(
+                config: try ProxyHarness.config(stub: stub), options: .init(port: 0, metrics: false), logger: logger)
+            try await server.withRunning { port in
+                let proxy = ProxyHarness(port: port, stub: stub)
+                let metrics = try await proxy.send(.GET, "/metrics")
+                let stats = try await proxy.send(.GET, "/v1/stats")
+                stub.reply = .json(200, UpstreamBodies.openAICompletion)
+                let answer = try await proxy.post(json: ProxyHarness.messages())
+                #expect(metrics.status == 404)
+                #expect(stats.status == 404)
+                #expect(answer.status == 200)
+                #expect(
+                    String(decoding: server.metrics.exposition(), as: UTF8.self).contains("requests_total") == false)
+            }
+        }
+    }
+}
