@@ -103,6 +103,17 @@ import Glibc
         #expect(typo.standardError.contains("--prot"), "\(typo.standardError)")
     }
 
+    /// A streamed request whose head has arrived; its body is still coming.
+    private static func startStream(base: String) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: base + "/v1/messages")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        #expect(response.status.code == 200)
+        return response
+    }
+
     @Test func stopLetsAStreamInFlightFinish() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }
@@ -115,12 +126,7 @@ import Glibc
             let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
             let pid = try #require(scratch.pid)
 
-            var request = HTTPClientRequest(url: base + "/v1/messages")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            #expect(response.status.code == 200)
+            let response = try await Self.startStream(base: base)
 
             // The head is here and the stream is under way: stop now.
             async let stopping = scratch.run(["stop", "--timeout", "60"])
@@ -154,12 +160,7 @@ import Glibc
             let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
             let pid = try #require(scratch.pid)
 
-            var request = HTTPClientRequest(url: base + "/v1/messages")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            #expect(response.status.code == 200)
+            let response = try await Self.startStream(base: base)
 
             let stop = try await scratch.run(["stop", "--timeout", "1"])
             #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")

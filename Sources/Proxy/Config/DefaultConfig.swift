@@ -6,13 +6,7 @@ public enum DefaultConfig {
     /// `$XDG_CONFIG_HOME/switchboard/models.yaml`, else
     /// `$HOME/.config/switchboard/models.yaml`.
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let configHome: String
-        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
-            configHome = xdg
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            configHome = (home as NSString).appendingPathComponent(".config")
-        }
+        let configHome = XDGBaseDirectory.path("XDG_CONFIG_HOME", fallback: ".config", environment: environment)
         return (configHome as NSString).appendingPathComponent("switchboard/models.yaml")
     }
 

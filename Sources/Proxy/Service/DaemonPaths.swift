@@ -13,13 +13,7 @@ public struct DaemonPaths: Sendable, Hashable {
     /// The directory the environment names (`XDG_STATE_HOME` when it is an
     /// absolute path, as the XDG spec requires, else `HOME`'s).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let stateHome: String
-        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
-            stateHome = xdg
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            stateHome = (home as NSString).appendingPathComponent(".local/state")
-        }
+        let stateHome = XDGBaseDirectory.path("XDG_STATE_HOME", fallback: ".local/state", environment: environment)
         directory = (stateHome as NSString).appendingPathComponent("switchboard")
     }
 

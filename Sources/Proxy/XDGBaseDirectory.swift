@@ -1,0 +1,12 @@
+import Foundation
+
+/// The XDG base directories the proxy keeps files in: config and state.
+enum XDGBaseDirectory {
+    /// `$VARIABLE` when it is an absolute path (as the XDG spec requires),
+    /// else `$HOME/` + `fallback`.
+    static func path(_ variable: String, fallback: String, environment: [String: String]) -> String {
+        if let xdg = environment[variable], xdg.hasPrefix("/") { return xdg }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(fallback)
+    }
+}
