@@ -137,7 +137,10 @@ struct ConfigReloadTests {
                 try await Self.withProxy(file, stub: plain) { proxy, _ in
                     let tally = Tally()
                     try await withThrowingTaskGroup(of: Void.self) { clients in
-                        for client in 0..<8 {
+                        // Four clients, each pausing between requests: load enough to
+                        // race a reload, not so much that the shared event loops
+                        // starve the tests running beside this one on 2 cores.
+                        for client in 0..<4 {
                             let stream = client % 2 == 1
                             clients.addTask {
                                 while tally.isRunning {
@@ -159,7 +162,7 @@ struct ConfigReloadTests {
                                     }
                                     // A breath between requests, so the load does not starve the
                                     // timing-sensitive tests that run beside this one.
-                                    try? await Task.sleep(for: .milliseconds(20))
+                                    try? await Task.sleep(for: .milliseconds(50))
                                 }
                             }
                         }
@@ -178,7 +181,7 @@ struct ConfigReloadTests {
                     }
                     let (passed, failures) = tally.counts.withLock { ($0.passed, $0.failures) }
                     #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.prefix(3))")
-                    #expect(passed >= 8 * 3, "\(passed) requests passed")
+                    #expect(passed >= 4 * 3, "\(passed) requests passed")
                 }
             }
         }
