@@ -132,6 +132,10 @@ import Wire
                 endpoint: "http://127.0.0.1:1", environment: ["OTEL_TRACES_EXPORTER": "none"], logger: logger) == nil)
         #expect(
             try ProxyTracing.fromEnvironment(endpoint: "http://127.0.0.1:1", environment: [:], logger: logger) != nil)
+        #expect(throws: ProxyTracing.UnsupportedProtocol.self) {
+            try ProxyTracing.fromEnvironment(
+                endpoint: "http://127.0.0.1:1", environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], logger: logger)
+        }
         #expect(
             try ProxyTracing.fromEnvironment(
                 endpoint: nil, environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:1/v1/traces"],

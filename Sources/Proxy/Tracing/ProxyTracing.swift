@@ -45,13 +45,32 @@ public struct ProxyTracing: Sendable {
         endpoint: String?, environment: [String: String], logger: Logger
     ) throws -> ProxyTracing? {
         guard isRequested(endpoint: endpoint, environment: environment) else { return nil }
+        let protocolName =
+            environment["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? environment["OTEL_EXPORTER_OTLP_PROTOCOL"]
+        if protocolName?.lowercased() == "grpc" {
+            // swift-otel would stop the process: its gRPC exporter is not built in.
+            throw UnsupportedProtocol()
+        }
         var configuration = OTel.Configuration.default
         configuration.serviceName = defaultServiceName
+        // swift-otel says each variable it applies at info; only its
+        // warnings (a bad value, a failed export) are worth a line
+        // (OTEL_LOG_LEVEL can ask for more).
         configuration.diagnosticLogger = .custom(logger)
+        configuration.diagnosticLogLevel = .warning
         if let endpoint {
             configuration.traces.otlpExporter.endpoint = tracesURL(base: endpoint)
         }
         return try ProxyTracing(configuration: configuration)
+    }
+
+    /// OTLP/gRPC asked for: only OTLP/HTTP is built in (gRPC would cost
+    /// every build minutes).
+    public struct UnsupportedProtocol: Error, CustomStringConvertible {
+        public var description: String {
+            "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; use http/protobuf (the default) or http/json, "
+                + "with the collector's OTLP/HTTP port (4318)"
+        }
     }
 
     static func isRequested(endpoint: String?, environment: [String: String]) -> Bool {
