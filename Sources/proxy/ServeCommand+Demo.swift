@@ -31,6 +31,7 @@ extension ServeCommand {
             Self.fail("the built-in demo cassette is unreadable: \(error)", code: 70)
         }
         let recording = openRecording()
+        let tracing = makeTracing()
         let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics)
         let host = self.host
         let record = self.record
@@ -43,7 +44,8 @@ extension ServeCommand {
         let proxy = DemoProxyService(upstreamPorts: upstreamPorts) { upstreamPort in
             let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record)
             return ProxyServer(
-                config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording
+                config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording,
+                tracing: tracing
             )
             .makeApplication {
                 banner.print(port: $0)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Proxy
 
 /// `proxy serve`: the proxy, until SIGINT or SIGTERM.
@@ -43,6 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
             A config with errors is refused, with the message start-up would give, and the one in force stays; \
             running exchanges finish with the config they started with. Each reload is logged.
 
+            Traces: --otlp-endpoint URL (or the standard OTEL_EXPORTER_OTLP_ENDPOINT, \
+            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_TRACES_EXPORTER=otlp) exports one OpenTelemetry span per \
+            exchange over OTLP/HTTP (http/protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=http/json for JSON), with the \
+            GenAI conventions: model asked for and used, tokens, finish reasons. Off otherwise, and with \
+            OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none. OTEL_SERVICE_NAME names the service \
+            (default switchboard).
+
             Demo: --demo needs no config, key or network. Every model is served, through the real conversion to \
             OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
             """)
@@ -75,6 +83,13 @@ struct ServeCommand: AsyncParsableCommand {
                 + "api-key, cookie and set-cookie always are.", valueName: "name"))
     var redactHeader: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Export a span per exchange to this OpenTelemetry collector (OTLP/HTTP base URL, /v1/traces is "
+                + "appended), e.g. http://localhost:4318. The OTEL_EXPORTER_OTLP_* variables win when set.",
+            valueName: "url"))
+    var otlpEndpoint: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -100,6 +115,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")
         }
+        if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
+            throw ValidationError("--otlp-endpoint must be an http:// or https:// URL, e.g. http://localhost:4318.")
+        }
         try validateDemo()
     }
 
@@ -113,7 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
                 metrics: !noMetrics),
-            recording: recording)
+            recording: recording, tracing: makeTracing())
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)
         defer { removeDaemonState() }
@@ -149,6 +167,18 @@ struct ServeCommand: AsyncParsableCommand {
             return try ExchangeRecording(directory: record, maxFileMB: recordMaxMB, redactHeaders: redactHeader)
         } catch {
             Self.fail("cannot record to \(record): \(error)", code: 1)
+        }
+    }
+
+    /// The tracing `--otlp-endpoint` and the OTEL_* variables ask for, if
+    /// any; exits when it cannot be set up (a bad variable).
+    func makeTracing() -> ProxyTracing? {
+        do {
+            return try ProxyTracing.fromEnvironment(
+                endpoint: otlpEndpoint, environment: ProcessInfo.processInfo.environment,
+                logger: Logger(label: "switchboard.otel"))
+        } catch {
+            Self.fail("cannot export traces: \(error)", code: 1)
         }
     }
 

@@ -69,8 +69,9 @@ struct ProxyHarness {
     /// Runs `body` against a proxy routed to a fresh stub.
     static func run<T>(
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
-        recording: ExchangeRecording? = nil, configYAML: ((_ stubBase: String) -> String)? = nil,
-        logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
+        recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
+        configYAML: ((_ stubBase: String) -> String)? = nil, logger: Logger? = nil,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config =
@@ -81,7 +82,7 @@ struct ProxyHarness {
             let logger = logger ?? quiet
             let server = ProxyServer(
                 config: config, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
-                recording: recording, logger: logger)
+                recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))
             }

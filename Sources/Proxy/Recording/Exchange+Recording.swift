@@ -36,7 +36,9 @@ extension Exchange {
     /// ``UpstreamErrorMapper`` (see ``ModelEntry/upstreamName``), so a replay
     /// reproduces its error messages without rebuilding it.
     func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
-        noteRoute(requestedModel: requestedModel, routeID: entry.modelID, format: entry.format)
+        noteRoute(
+            requestedModel: requestedModel, routeID: entry.modelID, format: entry.format,
+            upstreamModel: options.upstreamModel)
         guard let recording else { return }
         record(
             .route(
@@ -89,6 +91,7 @@ extension Exchange {
     }
 
     func recordClientEvents(_ events: [SSEEvent]) {
+        noteFinishReasons { FinishReasons.find(in: events) }
         guard let recording else { return }
         recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
     }
@@ -106,8 +109,8 @@ extension Exchange {
         writeEnd(outcome: .clientCancelled, status: status, usage: usage)
     }
 
-    /// The end of the exchange, once: its access line, and its `end` line
-    /// when recording.
+    /// The end of the exchange, once: its access line, metrics, span when
+    /// traced, and its `end` line when recording.
     func recordEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
         guard claimEnd() else { return }
         writeEnd(outcome: outcome, status: status, usage: usage)
@@ -117,6 +120,7 @@ extension Exchange {
         let now = elapsedMicros
         accessLog?.log(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
         reportEnd(failed: outcome != .ok, status: status, usage: usage)
+        trace?.end(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
         guard let recording else { return }
         recording.recorder.record(
             exchange: id, timeMicros: now,

@@ -20,6 +20,10 @@ final class Exchange: Sendable {
         var requestedModel: String?
         var routeID: String?
         var upstreamFormat: Dialect?
+        /// The model name the upstream was asked for.
+        var upstreamModel: String?
+        /// Why the answer stopped, when traced (see ``FinishReasons``).
+        var finishReasons: [String] = []
         /// When the upstream request went out, for its metrics.
         var upstreamStartedAt: ContinuousClock.Instant?
         /// The first error of the exchange, for the access line.
@@ -40,11 +44,14 @@ final class Exchange: Sendable {
     /// The server's metrics, which the exchange reports to; nil for
     /// exchanges that are not counted (`/metrics`, `/health`).
     let metrics: ProxyMetrics?
+    /// The exchange's span, made at its end; nil when not tracing.
+    let trace: ExchangeTrace?
     private let state = Mutex(State())
 
     init(
         id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
-        recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil, metrics: ProxyMetrics? = nil
+        recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil, metrics: ProxyMetrics? = nil,
+        trace: ExchangeTrace? = nil
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -52,6 +59,7 @@ final class Exchange: Sendable {
         self.recording = recording
         self.accessLog = accessLog
         self.metrics = metrics
+        self.trace = trace
         metrics?.exchangeStarted()
     }
 
@@ -94,19 +102,31 @@ final class Exchange: Sendable {
     }
 
     /// Notes where the client's `model` went, for the access line.
-    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?) {
+    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?, upstreamModel: String? = nil) {
         state.withLock { state in
             state.requestedModel = requestedModel
+            state.upstreamModel = upstreamModel
             state.routeID = routeID
             state.upstreamFormat = format
         }
     }
 
-    /// The client's `model`, and the entry it went to and its format, once
-    /// routed.
-    var route: (requestedModel: String?, routeID: String?, format: Dialect?) {
-        state.withLock { ($0.requestedModel, $0.routeID, $0.upstreamFormat) }
+    /// The client's `model`, and the entry it went to, its format and the
+    /// model name it was asked for, once routed.
+    var route: (requestedModel: String?, routeID: String?, format: Dialect?, upstreamModel: String?) {
+        state.withLock { ($0.requestedModel, $0.routeID, $0.upstreamFormat, $0.upstreamModel) }
     }
+
+    /// Notes why the answer stopped, from a body or frames sent to the
+    /// client; only when traced, so untraced exchanges never parse for it.
+    func noteFinishReasons(_ find: () -> [String]) {
+        guard trace != nil else { return }
+        let reasons = find()
+        guard !reasons.isEmpty else { return }
+        state.withLock { $0.finishReasons += reasons }
+    }
+
+    var finishReasons: [String] { state.withLock { $0.finishReasons } }
 
     /// The upstream request goes out now.
     func noteUpstreamStart() {

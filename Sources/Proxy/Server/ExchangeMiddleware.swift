@@ -14,6 +14,7 @@ struct ExchangeMiddleware: RouterMiddleware {
     let recording: ExchangeRecording?
     /// Nil with `--no-metrics`.
     let metrics: ProxyMetrics?
+    let tracing: ProxyTracing?
     let maxBodyBytes: Int
 
     /// Monitoring paths, which a scraper polls all day: no access line, not
@@ -31,7 +32,9 @@ struct ExchangeMiddleware: RouterMiddleware {
                 startedAtDate: context.exchange.startedAtDate, recording: recording,
                 accessLog: ExchangeAccessLog(
                     method: request.method.rawValue, path: request.uri.path, logger: context.logger),
-                metrics: metrics)
+                metrics: metrics,
+                trace: tracing?.trace(
+                    method: request.method.rawValue, path: request.uri.path, headers: request.headers))
         }
         let exchange = context.exchange
         exchange.clientDialect = Dialect(clientPath: request.uri.path)

@@ -50,22 +50,26 @@ public struct ProxyServer: Sendable {
     public let logger: Logger
     /// Served at `GET /metrics` and `GET /v1/stats`.
     public let metrics: ProxyMetrics
+    /// When set, every exchange is a span, exported over OTLP.
+    public let tracing: ProxyTracing?
 
     public init(
         config: ProxyConfig, options: Options = Options(), recording: ExchangeRecording? = nil,
-        logger: Logger = Logger(label: "switchboard.proxy")
+        tracing: ProxyTracing? = nil, logger: Logger = Logger(label: "switchboard.proxy")
     ) {
         self.config = config
         routes = LiveRouter(ModelRouter(config: config))
         self.options = options
         self.recording = recording
+        self.tracing = tracing
         self.logger = logger
         metrics = ProxyMetrics(recorder: recording?.recorder)
     }
 
     /// The application, ready to run (`runService()`, or as a service in a
     /// `ServiceGroup`). It owns its upstream HTTP clients and shuts them down
-    /// after the server stops, then closes the recorder, if any.
+    /// after the server stops, then closes the recorder, if any, and
+    /// exports the last spans, if tracing.
     /// `onListening` gets the bound port.
     public func makeApplication(
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -76,6 +80,7 @@ public struct ProxyServer: Sendable {
         router.add(
             middleware: ExchangeMiddleware(
                 connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
+                tracing: tracing,
                 maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
         return Application(
@@ -84,7 +89,7 @@ public struct ProxyServer: Sendable {
                 configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
-                + (configReloader.map { [$0] } ?? []),
+                + (configReloader.map { [$0] } ?? []) + (tracing.map { [$0.service] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

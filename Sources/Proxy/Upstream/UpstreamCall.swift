@@ -81,6 +81,7 @@ struct UpstreamCall: Sendable {
         exchange.report(conversion.diagnostics, logger: logger)
         let converted = conversion.body
         exchange.usage = conversion.usage.map(JSONValue.object)
+        exchange.noteFinishReasons { FinishReasons.find(in: converted) }
         // A body the conversion left alone goes back as the upstream wrote
         // it, byte for byte.
         if request.isPassthrough(options), converted == json {
