@@ -20,8 +20,14 @@ final class Exchange: Sendable {
         var requestedModel: String?
         var routeID: String?
         var upstreamFormat: Dialect?
+        /// How the route was chosen, when not by model name alone: the
+        /// scenario, the fallback taken.
+        var routeNote: String?
         /// When the upstream request went out, for its metrics.
         var upstreamStartedAt: ContinuousClock.Instant?
+        /// The status of the current attempt's upstream answer, once its
+        /// head arrived; nil while none has (a connect failure).
+        var upstreamStatus: Int?
         /// The first error of the exchange, for the access line.
         var error: APIError?
     }
@@ -94,31 +100,43 @@ final class Exchange: Sendable {
     }
 
     /// Notes where the client's `model` went, for the access line.
-    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?) {
+    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?, note: String? = nil) {
         state.withLock { state in
             state.requestedModel = requestedModel
             state.routeID = routeID
             state.upstreamFormat = format
+            state.routeNote = note
         }
     }
 
-    /// The client's `model`, and the entry it went to and its format, once
-    /// routed.
+    /// The client's `model`, and the entry it went to (the last attempt's,
+    /// after fallbacks) and its format, once routed.
     var route: (requestedModel: String?, routeID: String?, format: Dialect?) {
         state.withLock { ($0.requestedModel, $0.routeID, $0.upstreamFormat) }
     }
 
+    /// The scenario and fallback that chose the route, for the access line.
+    var routeNote: String? { state.withLock { $0.routeNote } }
+
     /// The upstream request goes out now.
     func noteUpstreamStart() {
         let now = ContinuousClock.now
-        state.withLock { $0.upstreamStartedAt = now }
+        state.withLock {
+            $0.upstreamStartedAt = now
+            $0.upstreamStatus = nil
+        }
     }
+
+    /// The status of the last upstream answer's head, nil when the last
+    /// upstream request got none.
+    var upstreamStatus: Int? { state.withLock { $0.upstreamStatus } }
 
     /// When the upstream request went out, if it did.
     var upstreamStartedAt: ContinuousClock.Instant? { state.withLock { $0.upstreamStartedAt } }
 
     /// The upstream's response head arrived: its time to first byte.
-    func noteUpstreamHead() {
+    func noteUpstreamHead(status: Int) {
+        state.withLock { $0.upstreamStatus = status }
         guard let metrics else { return }
         let (start, route, format) = state.withLock { ($0.upstreamStartedAt, $0.routeID, $0.upstreamFormat) }
         guard let start, let route, let format else { return }

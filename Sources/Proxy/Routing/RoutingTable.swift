@@ -42,6 +42,14 @@ public struct RoutingTable: Sendable {
             for alias in aliases { aliasTable.append([alias.pattern, alias.modelID]) }
             lines += aliasTable.lines.map { "  " + $0 }
         }
+        if !config.scenarios.isEmpty {
+            lines.append(
+                "Scenarios (router:), tried before the model name, first that applies "
+                    + "(long_context: input above \(config.scenarios.longContextThreshold) tokens):")
+            var scenarioTable = TextTable(header: ["SCENARIO", "MODEL ID"])
+            for item in config.scenarios.inOrder { scenarioTable.append([item.scenario.rawValue, item.modelID]) }
+            lines += scenarioTable.lines.map { "  " + $0 }
+        }
         if let defaultID = config.defaultModelID {
             lines.append("Any other model name goes to `\(defaultID)` (the default).")
         } else {

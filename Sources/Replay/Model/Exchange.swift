@@ -19,6 +19,7 @@ public struct Exchange: Sendable, Hashable {
     public var events: [CassetteEvent]
 
     public var clientRequest: CassetteEvent?
+    /// The first leg's lines (see ``legs`` for every attempt's).
     public var route: CassetteEvent?
     public var upstreamRequest: CassetteEvent?
     public var upstreamResponse: CassetteEvent?
@@ -28,6 +29,9 @@ public struct Exchange: Sendable, Hashable {
     public var diagnostics: [CassetteEvent] = []
     public var errors: [CassetteEvent] = []
     public var end: CassetteEvent?
+    /// Every upstream attempt in order, each from its `route` line; more
+    /// than one when a `fallback:` entry was tried. The last answered.
+    public var legs: [UpstreamLeg] = []
 
     /// An exchange built from its lines; lines of other exchanges are the
     /// caller's mistake and are kept as they are.
@@ -39,16 +43,29 @@ public struct Exchange: Sendable, Hashable {
         for event in events { append(event) }
     }
 
-    /// Adds one line to its leg. A repeated single leg (two `route` lines)
-    /// keeps the first, the one the exchange acted on.
+    /// Adds one line to its leg. Each `route` line starts an upstream leg
+    /// (see ``legs``); the single fields keep the first leg's lines.
     public mutating func append(_ event: CassetteEvent) {
         events.append(event)
-        switch event.knownKind {
+        let kind = event.knownKind
+        if kind == .route {
+            legs.append(UpstreamLeg(route: event))
+        } else if legs.isEmpty, kind == .upstreamRequest || kind == .upstreamResponse || kind == .upstreamChunk {
+            legs.append(UpstreamLeg())
+        }
+        let firstLeg = legs.count <= 1
+        switch kind {
         case .clientRequest: if clientRequest == nil { clientRequest = event }
         case .route: if route == nil { route = event }
-        case .upstreamRequest: if upstreamRequest == nil { upstreamRequest = event }
-        case .upstreamResponse: if upstreamResponse == nil { upstreamResponse = event }
-        case .upstreamChunk: upstreamChunks.append(event)
+        case .upstreamRequest:
+            if upstreamRequest == nil { upstreamRequest = event }
+            if legs[legs.count - 1].upstreamRequest == nil { legs[legs.count - 1].upstreamRequest = event }
+        case .upstreamResponse:
+            if upstreamResponse == nil { upstreamResponse = event }
+            if legs[legs.count - 1].upstreamResponse == nil { legs[legs.count - 1].upstreamResponse = event }
+        case .upstreamChunk:
+            if firstLeg { upstreamChunks.append(event) }
+            legs[legs.count - 1].upstreamChunks.append(event)
         case .clientResponse: if clientResponse == nil { clientResponse = event }
         case .clientEvent: clientEvents.append(event)
         case .diagnostic: diagnostics.append(event)
