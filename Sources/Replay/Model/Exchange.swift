@@ -19,11 +19,6 @@ public struct Exchange: Sendable, Hashable {
     public var events: [CassetteEvent]
 
     public var clientRequest: CassetteEvent?
-    /// The first leg's lines (see ``legs`` for every attempt's).
-    public var route: CassetteEvent?
-    public var upstreamRequest: CassetteEvent?
-    public var upstreamResponse: CassetteEvent?
-    public var upstreamChunks: [CassetteEvent] = []
     public var clientResponse: CassetteEvent?
     public var clientEvents: [CassetteEvent] = []
     public var diagnostics: [CassetteEvent] = []
@@ -53,18 +48,14 @@ public struct Exchange: Sendable, Hashable {
         } else if legs.isEmpty, kind == .upstreamRequest || kind == .upstreamResponse || kind == .upstreamChunk {
             legs.append(UpstreamLeg())
         }
-        let firstLeg = legs.count <= 1
         switch kind {
         case .clientRequest: if clientRequest == nil { clientRequest = event }
-        case .route: if route == nil { route = event }
+        case .route: break
         case .upstreamRequest:
-            if upstreamRequest == nil { upstreamRequest = event }
             if legs[legs.count - 1].upstreamRequest == nil { legs[legs.count - 1].upstreamRequest = event }
         case .upstreamResponse:
-            if upstreamResponse == nil { upstreamResponse = event }
             if legs[legs.count - 1].upstreamResponse == nil { legs[legs.count - 1].upstreamResponse = event }
         case .upstreamChunk:
-            if firstLeg { upstreamChunks.append(event) }
             legs[legs.count - 1].upstreamChunks.append(event)
         case .clientResponse: if clientResponse == nil { clientResponse = event }
         case .clientEvent: clientEvents.append(event)
@@ -73,6 +64,35 @@ public struct Exchange: Sendable, Hashable {
         case .end: if end == nil { end = event }
         case .cassette, .blob, nil: break
         }
+    }
+}
+
+/// The first leg's lines, which is every upstream line of an exchange
+/// that used no fallback (see ``Exchange/legs`` for every attempt's).
+extension Exchange {
+    public var route: CassetteEvent? {
+        get { legs.first?.route }
+        set { firstLeg { $0.route = newValue } }
+    }
+
+    public var upstreamRequest: CassetteEvent? {
+        get { legs.first?.upstreamRequest }
+        set { firstLeg { $0.upstreamRequest = newValue } }
+    }
+
+    public var upstreamResponse: CassetteEvent? {
+        get { legs.first?.upstreamResponse }
+        set { firstLeg { $0.upstreamResponse = newValue } }
+    }
+
+    public var upstreamChunks: [CassetteEvent] {
+        get { legs.first?.upstreamChunks ?? [] }
+        set { firstLeg { $0.upstreamChunks = newValue } }
+    }
+
+    private mutating func firstLeg(_ change: (inout UpstreamLeg) -> Void) {
+        if legs.isEmpty { legs.append(UpstreamLeg()) }
+        change(&legs[0])
     }
 }
 
