@@ -145,6 +145,17 @@ struct FallbackTests {
         #expect(itself.description.contains("names the entry itself"), "\(itself)")
     }
 
+    @Test func configCheckAndRouteNameTheFallbacks() throws {
+        let router = ModelRouter(config: try ProxyConfig.parse(yaml: Self.yaml("http://127.0.0.1:1"), file: "m.yaml"))
+        let table = RoutingTable(config: router.config).render()
+        #expect(table.contains("  main -> second, backup"), "\(table)")
+        let text = router.explain(model: "main").description
+        #expect(text.contains("Fallbacks: `second`, `backup`, in turn"), "\(text)")
+        let printed = EffectiveConfigPrinter().render(router.config)
+        #expect(
+            try ProxyConfig.parse(yaml: printed, file: "p.yaml").model(id: "main")?.fallback == ["second", "backup"])
+    }
+
     static func configError(_ yaml: String) -> ConfigError? {
         do {
             _ = try ProxyConfig.parse(yaml: yaml, file: "models.yaml")

@@ -54,6 +54,11 @@ public struct RouteExplanation: Sendable {
         case .scenario(let scenario):
             lines.append("Why: the request is `\(scenario.rawValue)`, which `router:` sends to `\(entry.modelID)`.")
         }
+        if !entry.fallback.isEmpty {
+            lines.append(
+                "Fallbacks: \(entry.fallback.map { "`\($0)`" }.joined(separator: ", ")), in turn, when `\(entry.modelID)` "
+                    + "answers 429 or 5xx or cannot be reached before the answer starts.")
+        }
         lines += scenarioNotes
         if let provider = entry.provider {
             lines.append(
