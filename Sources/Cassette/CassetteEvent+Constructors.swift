@@ -18,13 +18,13 @@ extension CassetteEvent {
 
     public static func route(
         exchange: String, timeMicros: Int64, modelID: String, upstream: String, options: JSONValue,
-        requestedModel: String, upstreamName: String? = nil
+        requestedModel: String, upstreamName: String? = nil, scenario: String? = nil, fallback: JSONValue? = nil
     ) -> CassetteEvent {
         CassetteEvent(
             exchange: exchange, timeMicros: timeMicros,
             .route(
                 modelID: modelID, upstream: upstream, options: options, requestedModel: requestedModel,
-                upstreamName: upstreamName))
+                upstreamName: upstreamName, scenario: scenario, fallback: fallback))
     }
 
     public static func upstreamRequest(

@@ -23,7 +23,15 @@ import Wire
 /// - `route`: `model_id`, `upstream` (the api_base, no secrets), `options`
 ///   (a `RouteOptions` record), `requested_model`, then `upstream_name`:
 ///   the name the proxy gave the upstream in error messages (the `upstream`
-///   argument of `UpstreamErrorMapper`), so a replay need not rebuild it.
+///   argument of `UpstreamErrorMapper`), so a replay need not rebuild it;
+///   then, only when they apply: `scenario`, the `router:` scenario that
+///   chose the entry (`background`, `think`, `long_context`, `web_search`,
+///   `image`), and `fallback` on a line that starts a fallback attempt:
+///   `{"from": model_id given up, "status": its status or null for a
+///   connect failure, "reason": its error message, "waited_ms": the
+///   retry-after waited}`. An exchange with fallbacks has one `route` line
+///   per attempt, each followed by that attempt's `upstream_request`,
+///   `upstream_response` and `upstream_chunk` lines (its leg).
 /// - `upstream_request`: `method`, `url` (`key=` redacted), `headers`, `body`.
 /// - `upstream_response`: `status`, `headers`.
 /// - `upstream_chunk`: `text` (the bytes, when UTF-8) or `b64`; boundaries

@@ -23,8 +23,13 @@ public enum CassetteLine: Sendable {
     /// secrets), the route's options as recorded by the proxy (a
     /// `RouteOptions` encoded as JSON), the model the client asked for and,
     /// when given, the name the proxy calls the upstream in its error
-    /// messages (`upstream_name`).
-    case route(modelID: String, upstream: String, options: JSONValue, requestedModel: String, upstreamName: String?)
+    /// messages (`upstream_name`); then, only when they apply, the
+    /// `router:` scenario that chose the entry (`scenario`) and, on a
+    /// fallback attempt, why the previous attempt was given up (`fallback`:
+    /// `from`, `status`, `reason`, `waited_ms`).
+    case route(
+        modelID: String, upstream: String, options: JSONValue, requestedModel: String, upstreamName: String?,
+        scenario: String? = nil, fallback: JSONValue? = nil)
     /// The request sent upstream; pass `url` through ``Redactor/url(_:)``.
     case upstreamRequest(method: String, url: String, headers: RecordedHeaders, body: [UInt8])
     /// The upstream's response head.
@@ -77,12 +82,15 @@ public enum CassetteLine: Sendable {
             fields.append("headers", serialized: headers.json)
             if let started { fields.append("started", date: started) }
             fields.appendBody(body)
-        case .route(let modelID, let upstream, let options, let requestedModel, let upstreamName):
+        case .route(
+            let modelID, let upstream, let options, let requestedModel, let upstreamName, let scenario, let fallback):
             fields.append("model_id", modelID)
             fields.append("upstream", upstream)
             fields.append("options", options)
             fields.append("requested_model", requestedModel)
             if let upstreamName { fields.append("upstream_name", upstreamName) }
+            if let scenario { fields.append("scenario", scenario) }
+            if let fallback { fields.append("fallback", fallback) }
         case .upstreamRequest(let method, let url, let headers, let body):
             fields.append("method", method)
             fields.append("url", url)

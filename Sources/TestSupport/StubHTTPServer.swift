@@ -106,6 +106,7 @@ public final class StubHTTPServer: Sendable {
 
     private struct State {
         var reply = Reply.json(404, #"{"error":{"message":"no reply scripted"}}"#)
+        var replyFor: (@Sendable (ReceivedRequest) -> Reply)?
         var requests: [ReceivedRequest] = []
         var hangUps = 0
         /// Set when the test is over: sleeping and stalling replies end, so
@@ -129,6 +130,15 @@ public final class StubHTTPServer: Sendable {
     public var reply: Reply {
         get { state.withLock { $0.reply } }
         set { state.withLock { $0.reply = newValue } }
+    }
+
+    /// When set, the reply to each following request is chosen by its
+    /// content (path, body), e.g. a 429 for one upstream model and an answer
+    /// for another; ``reply`` is then not used. Replies that hang before
+    /// the head are not supported this way.
+    public var replyFor: (@Sendable (ReceivedRequest) -> Reply)? {
+        get { state.withLock { $0.replyFor } }
+        set { state.withLock { $0.replyFor = newValue } }
     }
 
     /// The requests received so far, in order.
@@ -158,11 +168,13 @@ public final class StubHTTPServer: Sendable {
         return true
     }
 
-    private func record(_ request: Request, body: ByteBuffer) {
+    @discardableResult
+    private func record(_ request: Request, body: ByteBuffer) -> ReceivedRequest {
         let received = ReceivedRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(body.readableBytesView))
         state.withLock { $0.requests.append(received) }
+        return received
     }
 
     private func noteHangUp() {
@@ -236,8 +248,9 @@ public final class StubHTTPServer: Sendable {
             _ request: Request, context: Context, next: (Request, Context) async throws -> Response
         ) async throws -> Response {
             guard let stub = stub() else { return Response(status: .serviceUnavailable) }
-            let reply = stub.reply
-            if reply.hangsBeforeHead {
+            var reply = stub.reply
+            let chooser = stub.replyFor
+            if chooser == nil, reply.hangsBeforeHead {
                 // Hummingbird cancels the operation when the caller closes
                 // its side; the body is read inside, as that API requires.
                 do {
@@ -251,7 +264,8 @@ public final class StubHTTPServer: Sendable {
                 }
                 throw CancellationError()
             }
-            stub.record(request, body: try await request.body.collect(upTo: 256 << 20))
+            let received = stub.record(request, body: try await request.body.collect(upTo: 256 << 20))
+            if let chooser { reply = chooser(received) }
             var headers = HTTPFields()
             for header in reply.headers {
                 if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }

@@ -17,10 +17,10 @@ struct ConfigParser {
         self.environment = environment
     }
 
-    static let topLevelFields = ["models", "aliases", "default", "rules"]
+    static let topLevelFields = ["models", "aliases", "default", "rules", "router"]
     static let entryFields = [
         "model_id", "model_name", "api_base", "format", "api_key", "max_tokens", "context", "extra_headers",
-        "extra_body", "reasoning_effort", "temperature", "timeout", "aliases", "rules",
+        "extra_body", "reasoning_effort", "temperature", "timeout", "aliases", "rules", "fallback",
         // tizee/anthropic-proxy's own fields, read as they mean there.
         "max_input_tokens", "can_stream", "direct", "provider",
     ]
@@ -88,6 +88,9 @@ struct ConfigParser {
             models.append(entry)
         }
         let known = models.map(\.modelID)
+        for (index, entryNode) in entries.enumerated() {
+            models[index].fallback = try fallbackList(entryNode, of: models[index].modelID, known: known)
+        }
 
         var aliases: [ModelAlias] = []
         if let aliasesNode = top["aliases"] {
@@ -111,6 +114,7 @@ struct ConfigParser {
             defaultModelID = target
         }
         var config = ProxyConfig(models: models, aliases: aliases, defaultModelID: defaultModelID, file: file)
+        if let routerNode = top["router"] { config.scenarios = try scenarioRoutes(routerNode, known: known) }
         config.warnings = warnings
         return config
     }

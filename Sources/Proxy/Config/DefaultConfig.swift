@@ -106,6 +106,9 @@ public enum DefaultConfig {
         #                     answer starts, and between two chunks): 600, 30s, 10m
         #                     (default 600 seconds)
         #   aliases           glob patterns of client model names this entry serves
+        #   fallback          model ids tried in turn when this entry answers 429 or
+        #                     5xx or cannot be reached, before the answer starts
+        #                     (a retry-after up to 2 s is waited first)
         #   can_stream        false: the upstream is called without streaming; a
         #                     streaming client gets a stream made from the whole answer
         #   max_input_tokens, direct (true: format anthropic), provider: read as in
@@ -165,6 +168,15 @@ public enum DefaultConfig {
         # Top-level aliases, tried after the entries' own:
         # aliases:
         #   "claude-*haiku*": fast
+
+        # Scenario routing, before the model name (the first that applies):
+        # router:
+        #   long_context: gemini         # input estimate above the threshold
+        #   long_context_threshold: 60K
+        #   image: gemini                # an image in the last user turn
+        #   web_search: claude           # a web search tool in the request
+        #   think: deepseek              # thinking enabled
+        #   background: fast             # Claude Code's small-model calls (`haiku` names)
 
         """
 }

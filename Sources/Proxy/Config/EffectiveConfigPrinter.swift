@@ -34,6 +34,13 @@ public struct EffectiveConfigPrinter: Sendable {
                 lines.append("  \(Self.scalar(alias.pattern)): \(Self.scalar(alias.modelID))")
             }
         }
+        if !config.scenarios.isEmpty {
+            lines.append("router:")
+            for item in config.scenarios.inOrder {
+                lines.append("  \(item.scenario.rawValue): \(Self.scalar(item.modelID))")
+            }
+            lines.append("  long_context_threshold: \(config.scenarios.longContextThreshold)")
+        }
         lines.append("models:")
         for entry in config.models { lines += self.entry(entry) }
         return lines.joined(separator: "\n") + "\n"
@@ -77,6 +84,7 @@ public struct EffectiveConfigPrinter: Sendable {
             ("can_stream", entry.canStream ? "true" : "false  # the upstream is called without streaming"),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", "[" + entry.aliases.map(Self.scalar).joined(separator: ", ") + "]"),
+            ("fallback", "[" + entry.fallback.map(Self.scalar).joined(separator: ", ") + "]"),
         ]
         return fields.enumerated().map { index, field in "\(index == 0 ? "  - " : "    ")\(field.0): \(field.1)" }
     }

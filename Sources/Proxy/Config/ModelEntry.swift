@@ -43,6 +43,9 @@ public struct ModelEntry: Sendable {
     /// e.g. `codex`): kept, but no subscription login is supported yet, so
     /// requests routed here fail with a message saying so.
     public var provider: String?
+    /// Model ids tried in turn when this entry's upstream fails before
+    /// answering (`fallback`): 429, 5xx, or no connection.
+    public var fallback: [String] = []
     /// The line of the entry in the config, for messages that point at it.
     public var line: Int?
     /// The top-level `rules:` then the entry's own.

@@ -22,6 +22,8 @@ public struct ProxyConfig: Sendable {
     public var aliases: [ModelAlias]
     /// The `default:` model id.
     public var defaultModelID: String?
+    /// The `router:` section: entries chosen by what a request is.
+    public var scenarios = ScenarioRoutes()
     /// Where the config was read from (for messages).
     public var file: String
     /// What the file holds that does not stop start-up (unknown fields,

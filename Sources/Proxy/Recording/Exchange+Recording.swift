@@ -35,15 +35,25 @@ extension Exchange {
     /// The route line, with `upstream_name`: the very name the proxy gives
     /// ``UpstreamErrorMapper`` (see ``ModelEntry/upstreamName``), so a replay
     /// reproduces its error messages without rebuilding it.
-    func recordRoute(entry: ModelEntry, options: RouteOptions, requestedModel: String) {
+    ///
+    /// Each attempt of a `fallback:` list has its own route line, saying
+    /// why the one before was given up; the access line names the last.
+    func recordRoute(
+        entry: ModelEntry, options: RouteOptions, requestedModel: String, scenario: RequestScenario? = nil,
+        fallback: UpstreamFallback? = nil
+    ) {
+        var notes: [String] = []
+        if let scenario { notes.append(scenario.rawValue) }
+        if let fallback { notes.append(fallback.summary) }
         noteRoute(
             requestedModel: requestedModel, routeID: entry.modelID, format: entry.format,
-            upstreamModel: options.upstreamModel)
+            upstreamModel: options.upstreamModel, note: notes.isEmpty ? nil : notes.joined(separator: ", "))
         guard let recording else { return }
         record(
             .route(
                 modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase), options: options.json,
-                requestedModel: requestedModel, upstreamName: entry.upstreamName))
+                requestedModel: requestedModel, upstreamName: entry.upstreamName, scenario: scenario?.rawValue,
+                fallback: fallback?.json))
     }
 
     /// Logs what a conversion dropped or repaired (warnings as warnings,

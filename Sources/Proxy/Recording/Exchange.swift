@@ -24,8 +24,14 @@ final class Exchange: Sendable {
         var upstreamModel: String?
         /// Why the answer stopped, when traced (see ``FinishReasons``).
         var finishReasons: [String] = []
+        /// How the route was chosen, when not by model name alone: the
+        /// scenario, the fallback taken.
+        var routeNote: String?
         /// When the upstream request went out, for its metrics.
         var upstreamStartedAt: ContinuousClock.Instant?
+        /// The status of the current attempt's upstream answer, once its
+        /// head arrived; nil while none has (a connect failure).
+        var upstreamStatus: Int?
         /// The first error of the exchange, for the access line.
         var error: APIError?
     }
@@ -102,12 +108,15 @@ final class Exchange: Sendable {
     }
 
     /// Notes where the client's `model` went, for the access line.
-    func noteRoute(requestedModel: String, routeID: String?, format: Dialect?, upstreamModel: String? = nil) {
+    func noteRoute(
+        requestedModel: String, routeID: String?, format: Dialect?, upstreamModel: String? = nil, note: String? = nil
+    ) {
         state.withLock { state in
             state.requestedModel = requestedModel
             state.upstreamModel = upstreamModel
             state.routeID = routeID
             state.upstreamFormat = format
+            state.routeNote = note
         }
     }
 
@@ -128,17 +137,28 @@ final class Exchange: Sendable {
 
     var finishReasons: [String] { state.withLock { $0.finishReasons } }
 
+    /// The scenario and fallback that chose the route, for the access line.
+    var routeNote: String? { state.withLock { $0.routeNote } }
+
     /// The upstream request goes out now.
     func noteUpstreamStart() {
         let now = ContinuousClock.now
-        state.withLock { $0.upstreamStartedAt = now }
+        state.withLock {
+            $0.upstreamStartedAt = now
+            $0.upstreamStatus = nil
+        }
     }
+
+    /// The status of the last upstream answer's head, nil when the last
+    /// upstream request got none.
+    var upstreamStatus: Int? { state.withLock { $0.upstreamStatus } }
 
     /// When the upstream request went out, if it did.
     var upstreamStartedAt: ContinuousClock.Instant? { state.withLock { $0.upstreamStartedAt } }
 
     /// The upstream's response head arrived: its time to first byte.
-    func noteUpstreamHead() {
+    func noteUpstreamHead(status: Int) {
+        state.withLock { $0.upstreamStatus = status }
         guard let metrics else { return }
         let (start, route, format) = state.withLock { ($0.upstreamStartedAt, $0.routeID, $0.upstreamFormat) }
         guard let start, let route, let format else { return }

@@ -7,6 +7,9 @@ import Wire
 ///
 ///     POST /v1/chat/completions openai claude-sonnet-4-5 -> main 200 in 1843 ms (first byte 212 ms), tokens in 5120 out 310 cached 4096
 ///
+/// The route is the entry that answered, with how it was chosen when not
+/// by model name alone: `-> backup (think, after main 429)`.
+///
 /// An exchange that failed says why at the end of its line (`: type:
 /// message`), at `warning` when the proxy or the upstream failed (5xx, or an
 /// error inside a stream). The logger carries the request id as metadata.
@@ -31,6 +34,7 @@ struct ExchangeAccessLog: Sendable {
         let route = exchange.route
         if let model = route.requestedModel { line += " \(model)" }
         if let routeID = route.routeID { line += " -> \(routeID)" }
+        if let note = exchange.routeNote { line += " (\(note))" }
         switch outcome {
         case .clientCancelled: line += " client gone"
         default: line += status.map { " \($0)" } ?? ""

@@ -1,18 +1,29 @@
 import Convert
-/// Picks the config entry for a client's model name: the exact `model_id`,
-/// else the most specific matching glob alias, else the `default`.
+
+/// Picks the config entry for a request: the entry of the first configured
+/// scenario the request is (see ``RequestScenario``), else by its model
+/// name: the exact `model_id`, else the most specific matching glob alias,
+/// else the `default`.
 public struct ModelRouter: Sendable {
     /// How a request found its entry, for logs and the cassette.
     public enum Match: Sendable, Hashable {
         case exact
         case alias(String)
         case fallback
+        /// The `router:` section's entry for what the request is.
+        case scenario(RequestScenario)
     }
 
     /// An entry chosen for a request.
     public struct Route: Sendable {
         public var entry: ModelEntry
         public var match: Match
+
+        /// The `router:` scenario that chose the entry, if one did.
+        public var scenario: RequestScenario? {
+            if case .scenario(let scenario) = match { return scenario }
+            return nil
+        }
     }
 
     private struct CompiledAlias: Sendable {
@@ -57,6 +68,31 @@ public struct ModelRouter: Sendable {
         }
         if let defaultIndex { return Route(entry: config.models[defaultIndex], match: .fallback) }
         return nil
+    }
+
+    /// The entry for `request`: a configured scenario's when the request is
+    /// one, else by its model name (``route(model:)``).
+    public func route(for request: ClientRequest) -> Route? {
+        if let scenario = scenario(of: request), let modelID = config.scenarios.modelIDs[scenario],
+            let index = entryIndexByID[modelID]
+        {
+            return Route(entry: config.models[index], match: .scenario(scenario))
+        }
+        return route(model: request.model)
+    }
+
+    /// The first configured scenario `request` is, if any. The request is
+    /// read into the pivot only when a scenario needs its content.
+    public func scenario(of request: ClientRequest) -> RequestScenario? {
+        let scenarios = config.scenarios
+        guard !scenarios.isEmpty else { return nil }
+        let needsContent = scenarios.modelIDs.keys.contains { $0 != .background }
+        // A request that cannot be read is refused later, by its conversion,
+        // with the reason; here it is routed by its model name.
+        let pivot = needsContent ? try? request.pivotRequest().body : nil
+        return scenarios.inOrder.first {
+            $0.scenario.applies(model: request.model, pivot: pivot, threshold: scenarios.longContextThreshold)
+        }?.scenario
     }
 
     /// The configured model ids, in file order, for "unknown model" errors.

@@ -51,12 +51,39 @@ public struct RouteExplanation: Sendable {
             lines.append(why)
         case .fallback:
             lines.append("Why: no model_id equals it and no alias matches; `\(entry.modelID)` is the `default`.")
+        case .scenario(let scenario):
+            lines.append("Why: the request is `\(scenario.rawValue)`, which `router:` sends to `\(entry.modelID)`.")
         }
+        if !entry.fallback.isEmpty {
+            lines.append(
+                "Fallbacks: \(entry.fallback.map { "`\($0)`" }.joined(separator: ", ")), in turn, when `\(entry.modelID)` "
+                    + "answers 429 or 5xx or cannot be reached before the answer starts.")
+        }
+        lines += scenarioNotes
         if let provider = entry.provider {
             lines.append(
                 "Note: provider `\(provider)` is a subscription login, which is not supported yet; requests fail.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The `router:` scenarios, which decide by what a request holds
+    /// before its model name is looked at.
+    private var scenarioNotes: [String] {
+        let scenarios = router.config.scenarios
+        guard !scenarios.isEmpty else { return [] }
+        let listed = scenarios.inOrder.map { item in
+            var text = "\(item.scenario.rawValue) -> `\(item.modelID)`"
+            if item.scenario == .longContext { text += " (input above \(scenarios.longContextThreshold) tokens)" }
+            if item.scenario == .background, RequestScenario.isBackgroundModel(model) {
+                text += " (this name is a background name: it contains `haiku`)"
+            }
+            return text
+        }
+        return [
+            "Scenarios may override this by request content (router:, first that applies): "
+                + listed.joined(separator: ", ") + "."
+        ]
     }
 
     private static let redactor = Redactor()

@@ -42,6 +42,21 @@ public struct RoutingTable: Sendable {
             for alias in aliases { aliasTable.append([alias.pattern, alias.modelID]) }
             lines += aliasTable.lines.map { "  " + $0 }
         }
+        let withFallbacks = config.models.filter { !$0.fallback.isEmpty }
+        if !withFallbacks.isEmpty {
+            lines.append("Fallbacks, tried in turn on 429, 5xx or no connection before the answer starts:")
+            for entry in withFallbacks {
+                lines.append("  \(entry.modelID) -> \(entry.fallback.joined(separator: ", "))")
+            }
+        }
+        if !config.scenarios.isEmpty {
+            lines.append(
+                "Scenarios (router:), tried before the model name, first that applies "
+                    + "(long_context: input above \(config.scenarios.longContextThreshold) tokens):")
+            var scenarioTable = TextTable(header: ["SCENARIO", "MODEL ID"])
+            for item in config.scenarios.inOrder { scenarioTable.append([item.scenario.rawValue, item.modelID]) }
+            lines += scenarioTable.lines.map { "  " + $0 }
+        }
         if let defaultID = config.defaultModelID {
             lines.append("Any other model name goes to `\(defaultID)` (the default).")
         } else {

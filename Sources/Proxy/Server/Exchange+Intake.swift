@@ -19,14 +19,35 @@ extension Exchange {
     /// 404 listing the configured ids when nothing matches, 501 when the
     /// entry is a subscription (`provider`), which is not supported yet.
     func route(model: String, with router: ModelRouter) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
+        try route(model: model, router: router, choosing: router.route(model: model))
+    }
+
+    /// The route for a generate request: by scenario (`router:`), else by
+    /// its model name; the route line names the scenario.
+    func route(
+        _ request: ClientRequest, with router: ModelRouter
+    ) throws(APIError) -> (
+        ModelRouter.Route, RouteOptions
+    ) {
+        try route(model: request.model, router: router, choosing: router.route(for: request))
+    }
+
+    private func route(
+        model: String, router: ModelRouter, choosing chosen: @autoclosure () -> ModelRouter.Route?
+    ) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
         stage = .route
         noteRoute(requestedModel: model, routeID: nil, format: nil)
-        let route = try router.requireRoute(model: model)
-        if let provider = route.entry.provider {
-            throw APIError.subscriptionUnsupported(provider: provider, modelID: route.entry.modelID)
-        }
+        guard let route = chosen() else { throw router.unknownModel(model) }
+        try checkServable(route.entry)
         let options = route.entry.routeOptions(requestedModel: model)
-        recordRoute(entry: route.entry, options: options, requestedModel: model)
+        recordRoute(entry: route.entry, options: options, requestedModel: model, scenario: route.scenario)
         return (route, options)
+    }
+
+    /// 501 for a subscription entry (`provider`), which is not supported yet.
+    func checkServable(_ entry: ModelEntry) throws(APIError) {
+        if let provider = entry.provider {
+            throw APIError.subscriptionUnsupported(provider: provider, modelID: entry.modelID)
+        }
     }
 }

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Convert
 import Hummingbird
+import Logging
 import Wire
 
 /// Every generate endpoint, in every client dialect: Anthropic Messages,
@@ -25,32 +27,74 @@ struct GenerateEndpoint: Sendable {
         if endpoint.operation == .countTokens {
             return try countTokensLocally(client, router: router, exchange: exchange)
         }
-        let (route, options) = try exchange.route(model: client.model, with: router)
-        exchange.stage = .conversion
-        let converted = try client.upstreamBody(route: options)
-        exchange.report(converted.diagnostics, logger: context.logger)
-        let call = UpstreamCall(
-            entry: route.entry, options: options, request: client, client: upstream, exchange: exchange,
-            logger: context.logger)
-        let upstreamBody = converted.body.serialized()
-        // The client's query means something only to an Anthropic upstream
-        // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
-        // A route that cannot stream (`can_stream: false`) is asked for the
-        // whole answer; the client still gets a stream, made from it.
-        let upstreamStreams = client.stream && options.upstreamStreams
-        let upstreamRequest = UpstreamRequest.make(
-            url: UpstreamRequest.messagesURL(
-                for: route.entry, route: options, stream: upstreamStreams,
-                clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
-            entry: route.entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
-            streaming: upstreamStreams, onRule: { exchange.report($0, logger: context.logger) })
-        context.logger.debug(
-            "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
+        let (route, options) = try exchange.route(client, with: router)
+        let fallbacks = route.entry.fallback.compactMap { router.config.model(id: $0) }
+        let attempt = Attempt(request: request, client: client, upstream: upstream, context: context)
 
         return try await context.cancellingOnHangup {
-            let response = try await call.send(upstreamRequest, body: upstreamBody)
-            if client.stream { return call.streamingResponse(response, connection: context.clientConnection) }
-            return try await call.bufferedResponse(response)
+            var (entry, entryOptions) = (route.entry, options)
+            var next = fallbacks[...]
+            while true {
+                let (call, upstreamRequest, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
+                let response: HTTPClientResponse
+                do {
+                    response = try await call.send(upstreamRequest, body: upstreamBody)
+                } catch let error as APIError where UpstreamFallbackPolicy.triggers(error) && !next.isEmpty {
+                    // Nothing has reached the client yet: the next entry of
+                    // the list gets the request, once each.
+                    let fallback = try await UpstreamFallbackPolicy.giveUp(
+                        entry, error: error, upstreamStatus: exchange.upstreamStatus, next: next.first!.modelID,
+                        exchange: exchange, logger: context.logger)
+                    entry = next.removeFirst()
+                    try exchange.checkServable(entry)
+                    entryOptions = entry.routeOptions(requestedModel: client.model)
+                    exchange.recordRoute(
+                        entry: entry, options: entryOptions, requestedModel: client.model, scenario: route.scenario,
+                        fallback: fallback)
+                    continue
+                }
+                // Past here the answer is the client's: a stream has begun,
+                // or a body is being read; nothing is retried.
+                if client.stream { return call.streamingResponse(response, connection: context.clientConnection) }
+                return try await call.bufferedResponse(response)
+            }
+        }
+    }
+
+    /// One attempt's conversion and upstream request, for the route chosen
+    /// or a fallback.
+    private struct Attempt {
+        let request: Request
+        let client: ClientRequest
+        let upstream: UpstreamClient
+        let context: ProxyRequestContext
+
+        func prepare(
+            entry: ModelEntry, options: RouteOptions
+        ) throws -> (UpstreamCall, HTTPClientRequest, [UInt8]) {
+            let exchange = context.exchange
+            exchange.stage = .conversion
+            let converted = try client.upstreamBody(route: options)
+            exchange.report(converted.diagnostics, logger: context.logger)
+            let call = UpstreamCall(
+                entry: entry, options: options, request: client, client: upstream, exchange: exchange,
+                logger: context.logger)
+            let upstreamBody = converted.body.serialized()
+            // The client's query means something only to an Anthropic upstream
+            // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
+            // A route that cannot stream (`can_stream: false`) is asked for the
+            // whole answer; the client still gets a stream, made from it.
+            let upstreamStreams = client.stream && options.upstreamStreams
+            let endpoint = client.endpoint
+            let upstreamRequest = UpstreamRequest.make(
+                url: UpstreamRequest.messagesURL(
+                    for: entry, route: options, stream: upstreamStreams,
+                    clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
+                entry: entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
+                streaming: upstreamStreams, onRule: { exchange.report($0, logger: context.logger) })
+            context.logger.debug(
+                "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
+            return (call, upstreamRequest, upstreamBody)
         }
     }
 
@@ -76,11 +120,14 @@ struct GenerateEndpoint: Sendable {
 extension ModelRouter {
     /// The route for `model`, or 404 `not_found_error` listing what exists.
     func requireRoute(model: String) throws(APIError) -> Route {
-        guard let route = route(model: model) else {
-            throw .notFound(
-                "model `\(model)` is not configured; configured models: \(modelIDs.joined(separator: ", ")) "
-                    + "(add an alias or a default in models.yaml to route other names)")
-        }
+        guard let route = route(model: model) else { throw unknownModel(model) }
         return route
+    }
+
+    /// 404 for a model name nothing routes, listing what exists.
+    func unknownModel(_ model: String) -> APIError {
+        .notFound(
+            "model `\(model)` is not configured; configured models: \(modelIDs.joined(separator: ", ")) "
+                + "(add an alias or a default in models.yaml to route other names)")
     }
 }

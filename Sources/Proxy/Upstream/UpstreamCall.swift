@@ -43,7 +43,7 @@ struct UpstreamCall: Sendable {
             throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
         exchange.stage = .upstreamResponse
-        exchange.noteUpstreamHead()
+        exchange.noteUpstreamHead(status: Int(response.status.code))
         exchange.recordUpstreamResponse(response)
         guard (200..<300).contains(response.status.code) else {
             let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()

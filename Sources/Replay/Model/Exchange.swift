@@ -19,15 +19,14 @@ public struct Exchange: Sendable, Hashable {
     public var events: [CassetteEvent]
 
     public var clientRequest: CassetteEvent?
-    public var route: CassetteEvent?
-    public var upstreamRequest: CassetteEvent?
-    public var upstreamResponse: CassetteEvent?
-    public var upstreamChunks: [CassetteEvent] = []
     public var clientResponse: CassetteEvent?
     public var clientEvents: [CassetteEvent] = []
     public var diagnostics: [CassetteEvent] = []
     public var errors: [CassetteEvent] = []
     public var end: CassetteEvent?
+    /// Every upstream attempt in order, each from its `route` line; more
+    /// than one when a `fallback:` entry was tried. The last answered.
+    public var legs: [UpstreamLeg] = []
 
     /// An exchange built from its lines; lines of other exchanges are the
     /// caller's mistake and are kept as they are.
@@ -39,16 +38,25 @@ public struct Exchange: Sendable, Hashable {
         for event in events { append(event) }
     }
 
-    /// Adds one line to its leg. A repeated single leg (two `route` lines)
-    /// keeps the first, the one the exchange acted on.
+    /// Adds one line to its leg. Each `route` line starts an upstream leg
+    /// (see ``legs``); the single fields keep the first leg's lines.
     public mutating func append(_ event: CassetteEvent) {
         events.append(event)
-        switch event.knownKind {
+        let kind = event.knownKind
+        if kind == .route {
+            legs.append(UpstreamLeg(route: event))
+        } else if legs.isEmpty, kind == .upstreamRequest || kind == .upstreamResponse || kind == .upstreamChunk {
+            legs.append(UpstreamLeg())
+        }
+        switch kind {
         case .clientRequest: if clientRequest == nil { clientRequest = event }
-        case .route: if route == nil { route = event }
-        case .upstreamRequest: if upstreamRequest == nil { upstreamRequest = event }
-        case .upstreamResponse: if upstreamResponse == nil { upstreamResponse = event }
-        case .upstreamChunk: upstreamChunks.append(event)
+        case .route: break
+        case .upstreamRequest:
+            if legs[legs.count - 1].upstreamRequest == nil { legs[legs.count - 1].upstreamRequest = event }
+        case .upstreamResponse:
+            if legs[legs.count - 1].upstreamResponse == nil { legs[legs.count - 1].upstreamResponse = event }
+        case .upstreamChunk:
+            legs[legs.count - 1].upstreamChunks.append(event)
         case .clientResponse: if clientResponse == nil { clientResponse = event }
         case .clientEvent: clientEvents.append(event)
         case .diagnostic: diagnostics.append(event)
@@ -56,6 +64,35 @@ public struct Exchange: Sendable, Hashable {
         case .end: if end == nil { end = event }
         case .cassette, .blob, nil: break
         }
+    }
+}
+
+/// The first leg's lines, which is every upstream line of an exchange
+/// that used no fallback (see ``Exchange/legs`` for every attempt's).
+extension Exchange {
+    public var route: CassetteEvent? {
+        get { legs.first?.route }
+        set { firstLeg { $0.route = newValue } }
+    }
+
+    public var upstreamRequest: CassetteEvent? {
+        get { legs.first?.upstreamRequest }
+        set { firstLeg { $0.upstreamRequest = newValue } }
+    }
+
+    public var upstreamResponse: CassetteEvent? {
+        get { legs.first?.upstreamResponse }
+        set { firstLeg { $0.upstreamResponse = newValue } }
+    }
+
+    public var upstreamChunks: [CassetteEvent] {
+        get { legs.first?.upstreamChunks ?? [] }
+        set { firstLeg { $0.upstreamChunks = newValue } }
+    }
+
+    private mutating func firstLeg(_ change: (inout UpstreamLeg) -> Void) {
+        if legs.isEmpty { legs.append(UpstreamLeg()) }
+        change(&legs[0])
     }
 }
 

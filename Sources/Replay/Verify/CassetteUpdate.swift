@@ -25,6 +25,7 @@ public enum CassetteUpdate {
             if let id = event.exchange { oldFrameTimes[id, default: []].append(event.timeMicros ?? 0) }
         }
         var framesWritten = Set<String>()
+        var requestLinesSeen: [String: Int] = [:]
         func writeFrames(of id: String, fallbackTime: Int64) {
             guard let frames = replayed[id]?.clientEvents, framesWritten.insert(id).inserted else { return }
             let times = oldFrameTimes[id] ?? []
@@ -40,7 +41,15 @@ public enum CassetteUpdate {
             }
             switch event.knownKind {
             case .upstreamRequest:
-                if let body = today.upstreamRequestBody { replaceBody(of: &event, with: body) }
+                // One line per attempt: the earlier ones are the fallbacks
+                // given up, the last the one that answered.
+                let leg = requestLinesSeen[id, default: 0]
+                requestLinesSeen[id] = leg + 1
+                if leg < today.earlierLegRequestBodies.count {
+                    replaceBody(of: &event, with: today.earlierLegRequestBodies[leg])
+                } else if let body = today.upstreamRequestBody {
+                    replaceBody(of: &event, with: body)
+                }
                 output.append(event)
             case .clientResponse:
                 if let status = today.clientStatus { event["status"] = .int(Int64(status)) }

@@ -16,6 +16,9 @@ public struct ExchangeVerification: Sendable {
     /// Today's output for the recorded expectations.
     public struct Replayed: Sendable {
         public var upstreamRequestBody: JSONValue?
+        /// The upstream request bodies of the attempts given up before the
+        /// one that answered (a `fallback:` list's), in order.
+        public var earlierLegRequestBodies: [JSONValue] = []
         public var clientStatus: Int?
         public var clientResponseBody: JSONValue?
         public var clientEvents: [SSEEvent]?

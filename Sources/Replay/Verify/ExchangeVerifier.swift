@@ -26,7 +26,9 @@ public struct ExchangeVerifier: Sendable {
     public func verify(_ exchange: Exchange) -> ExchangeVerification {
         var result = ExchangeVerification(
             exchangeID: exchange.id, file: exchange.file, skipped: nil, differences: [], replayed: .init())
-        guard let route = exchange.route else {
+        // The leg that answered is the last; the ones before it (fallback
+        // attempts given up) are checked for their upstream request only.
+        guard let leg = exchange.legs.last, let route = leg.route else {
             result.skipped = "no route line: the proxy answered it before routing"
             return result
         }
@@ -46,17 +48,26 @@ public struct ExchangeVerifier: Sendable {
         }
         let comparison = OutputComparison(level: level, ignoring: ignoring)
         let dialect = endpoint.dialect
+        for (index, earlier) in exchange.legs.dropLast().enumerated() {
+            guard let earlierRoute = earlier.route, let earlierOptions = Self.routeOptions(earlierRoute),
+                let client = try? ClientRequest(endpoint: endpoint, body: clientBody),
+                let converted = try? client.upstreamBody(route: earlierOptions)
+            else { continue }
+            result.replayed.earlierLegRequestBodies.append(converted.body)
+            result.differences += comparison.compare(body: earlier.upstreamRequest?["body"], converted.body)
+                .map { VerifyDifference(leg: "upstream_request[\(index)]", $0) }
+        }
         let client: ClientRequest
         do {
             client = try ClientRequest(endpoint: endpoint, body: clientBody)
             let converted = try client.upstreamBody(route: options)
             result.replayed.upstreamRequestBody = converted.body
-            result.differences += comparison.compare(body: exchange.upstreamRequest?["body"], converted.body)
+            result.differences += comparison.compare(body: leg.upstreamRequest?["body"], converted.body)
                 .map { VerifyDifference(leg: "upstream_request", $0) }
         } catch {
             // Today's converter refuses the request: the recording must show a
             // refusal too, with the same error.
-            if let recorded = exchange.upstreamRequest?["body"] {
+            if let recorded = leg.upstreamRequest?["body"] {
                 result.differences.append(
                     VerifyDifference(
                         leg: "upstream_request", pointer: "", expected: recorded,
@@ -66,10 +77,10 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
 
-        guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
+        guard let response = leg.upstreamResponse, let status = response["status"]?.intValue else {
             return result
         }
-        let chunks = exchange.upstreamChunks.map { $0.chunkBytes ?? [] }
+        let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
         if status >= 400 {
             let retryAfter = response.headerPairs.first { $0.name.lowercased() == "retry-after" }?.value
             let error = UpstreamErrorMapper.map(
