@@ -94,23 +94,11 @@ import Wire
                     api_base: \(stub.baseURL)/v1
                     format: openai-responses
                 """ + extraYAML
-            var logger = Logger(label: "dialect-recording")
-            logger.logLevel = .critical
-            let server = ProxyServer(
-                config: try ProxyConfig.parse(yaml: yaml, file: "dialects.yaml"),
-                options: .init(host: "127.0.0.1", port: 0),
-                recording: try ExchangeRecording(directory: directory), logger: logger)
-            try await server.withRunning { port in
-                for testCase in cases {
-                    stub.reply = testCase.reply
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(testCase.path)")
-                    request.method = .POST
-                    request.headers.add(name: "content-type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: testCase.body.serialized()))
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    let body = try await response.body.collect(upTo: 16 << 20)
-                    #expect(response.status.code == 200, "\(testCase.path): \(String(buffer: body))")
-                }
+            let answers = try await RecordingProxy.send(
+                cases.map { ($0.path, $0.body) }, yaml: yaml, file: "dialects.yaml", recordingTo: directory,
+                before: { stub.reply = cases[$0].reply })
+            for (testCase, answer) in zip(cases, answers) {
+                #expect(answer.status == 200, "\(testCase.path): \(answer.text)")
             }
             return stub.requests
         }

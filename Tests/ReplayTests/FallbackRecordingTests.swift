@@ -72,23 +72,11 @@ import Wire
                   - {model_id: dead, model_name: up-dead, api_base: "http://127.0.0.1:1/v1", format: openai,
                      fallback: [backup]}
                 """
-            var logger = Logger(label: "fallback-recording")
-            logger.logLevel = .critical
-            let server = ProxyServer(
-                config: try ProxyConfig.parse(yaml: yaml, file: "fallback.yaml"),
-                options: .init(host: "127.0.0.1", port: 0),
-                recording: try ExchangeRecording(directory: directory), logger: logger)
-            try await server.withRunning { port in
-                for (path, body) in requests {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-                    request.method = .POST
-                    request.headers.add(name: "content-type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-                    #expect(response.status.code == 200, "\(path): \(text)")
-                    #expect(text.contains("Hel"), "\(path): \(text)")
-                }
+            let answers = try await RecordingProxy.send(
+                requests, yaml: yaml, file: "fallback.yaml", recordingTo: directory)
+            for ((path, _), answer) in zip(requests, answers) {
+                #expect(answer.status == 200, "\(path): \(answer.text)")
+                #expect(answer.text.contains("Hel"), "\(path): \(answer.text)")
             }
         }
         let set = try CassetteLoader.load(paths: [directory])

@@ -40,23 +40,11 @@ import Wire
         try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, openAIAnswer)
             let yaml = "- {model_id: whole, model_name: up, api_base: \"\(stub.baseURL)/v1\", can_stream: false}\n"
-            var logger = Logger(label: "whole-answer-recording")
-            logger.logLevel = .critical
-            let server = ProxyServer(
-                config: try ProxyConfig.parse(yaml: yaml, file: "whole.yaml"),
-                options: .init(host: "127.0.0.1", port: 0),
-                recording: try ExchangeRecording(directory: directory), logger: logger)
-            try await server.withRunning { port in
-                for (path, body) in requests {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-                    request.method = .POST
-                    request.headers.add(name: "content-type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-                    #expect(response.status.code == 200, "\(path): \(text)")
-                    #expect(text.contains("Sunny.") && text.contains("weather"), "\(path): \(text)")
-                }
+            let answers = try await RecordingProxy.send(
+                requests, yaml: yaml, file: "whole.yaml", recordingTo: directory)
+            for ((path, _), answer) in zip(requests, answers) {
+                #expect(answer.status == 200, "\(path): \(answer.text)")
+                #expect(answer.text.contains("Sunny.") && answer.text.contains("weather"), "\(path): \(answer.text)")
             }
         }
         let report = VerifyReport(set: try CassetteLoader.load(paths: [directory]), verifier: ExchangeVerifier())
