@@ -106,8 +106,19 @@ public final class ProxyMetrics: Sendable {
         upstreamDuration(route, format).recordNanoseconds(Self.nanoseconds(elapsed))
     }
 
-    func streamChunk(route: String, after gap: Duration) {
-        chunkInterval(route).recordNanoseconds(Self.nanoseconds(gap))
+    /// The recorder of a stream's chunk gaps on `route`, looked up once per
+    /// stream rather than once per chunk.
+    func chunkIntervals(route: String) -> ChunkIntervals {
+        ChunkIntervals(timer: chunkInterval(route))
+    }
+
+    /// Records the gaps between one stream's upstream chunks.
+    struct ChunkIntervals {
+        fileprivate let timer: CoreMetrics.Timer
+
+        func record(_ gap: Duration) {
+            timer.recordNanoseconds(ProxyMetrics.nanoseconds(gap))
+        }
     }
 
     /// A config reload, applied or refused.
@@ -115,7 +126,7 @@ public final class ProxyMetrics: Sendable {
         reloads(ok ? "ok" : "error").increment()
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
+    fileprivate static func nanoseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }

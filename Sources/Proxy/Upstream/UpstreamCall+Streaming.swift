@@ -49,13 +49,13 @@ extension UpstreamCall {
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream
-        let metrics = exchange.metrics
+        let chunkIntervals = exchange.metrics?.chunkIntervals(route: entry.modelID)
         var lastChunk = ContinuousClock.now
         do {
             for try await chunk in body {
-                if let metrics {
+                if let chunkIntervals {
                     let now = ContinuousClock.now
-                    metrics.streamChunk(route: entry.modelID, after: now - lastChunk)
+                    chunkIntervals.record(now - lastChunk)
                     lastChunk = now
                 }
                 exchange.recordUpstreamChunk(chunk)
