@@ -103,6 +103,15 @@ import Glibc
         #expect(typo.standardError.contains("--prot"), "\(typo.standardError)")
     }
 
+    /// `proxy start` on port 0, which must succeed: the base URL it printed
+    /// and the server's pid.
+    private static func startDaemon(_ scratch: DaemonScratch) async throws -> (base: String, pid: Int32) {
+        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+        return (base, try #require(scratch.pid))
+    }
+
     /// A streamed request whose head has arrived; its body is still coming.
     private static func startStream(base: String) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: base + "/v1/messages")
@@ -121,10 +130,7 @@ import Glibc
             // Five frames 600 ms apart: the stream runs for 2.4 s after its head.
             stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(600))
             try scratch.writeConfig(upstream: stub.baseURL)
-            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
-            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
-            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
-            let pid = try #require(scratch.pid)
+            let (base, pid) = try await Self.startDaemon(scratch)
 
             let response = try await Self.startStream(base: base)
 
@@ -155,10 +161,7 @@ import Glibc
                 headers: [("content-type", "text/event-stream")],
                 steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
             try scratch.writeConfig(upstream: stub.baseURL)
-            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
-            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
-            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
-            let pid = try #require(scratch.pid)
+            let (base, pid) = try await Self.startDaemon(scratch)
 
             let response = try await Self.startStream(base: base)
 
@@ -177,10 +180,7 @@ import Glibc
         try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, UpstreamBodies.openAICompletion)
             try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-1")
-            let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
-            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
-            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
-            let pid = try #require(scratch.pid)
+            let (base, pid) = try await Self.startDaemon(scratch)
             func ask() async throws -> (status: UInt, upstreamModel: String?) {
                 var request = HTTPClientRequest(url: base + "/v1/messages")
                 request.method = .POST
