@@ -23,6 +23,10 @@
 #   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
 #   BENCH_METRICS=1        also run the proxy with --no-metrics (cost of /metrics and /v1/stats)
 #   BENCH_OUT=FILE         also write the Markdown table to FILE
+#   BENCH_INSTRUCTIONS=1   count the proxy's instructions per request (callgrind; 0 skips it): every
+#                          proxy target runs again under valgrind, and each scenario sends
+#                          BENCH_INSTRUCTION_REQUESTS (100) requests on one connection after 20
+#                          to warm up; unlike time, the count does not move with the machine's load
 # Loopback only; every run is bounded by its duration.
 set -uo pipefail
 
@@ -33,6 +37,8 @@ LATENCY_DURATION="${BENCH_LATENCY_DURATION:-5}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 ROUNDS="${BENCH_ROUNDS:-1}"
+INSTRUCTIONS="${BENCH_INSTRUCTIONS:-1}"
+INSTRUCTION_REQUESTS="${BENCH_INSTRUCTION_REQUESTS:-100}"
 if [[ "${1:-}" == --quick ]]; then
     DURATION=3
     LATENCY_DURATION=2
@@ -74,13 +80,13 @@ wait_for_port() { # port, pid, seconds
     return 1
 }
 
-ensure_wrk() {
-    command -v wrk >/dev/null && return
-    log "installing wrk (apt-get)"
+ensure_tool() { # command, Debian package
+    command -v "$1" >/dev/null && return
+    log "installing $2 (apt-get)"
     local sudo=""
     [[ $(id -u) == 0 ]] || sudo=sudo
-    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >&2 ||
-        die "could not install wrk"
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >&2 ||
+        die "could not install $2"
 }
 
 proxy_bin() {
@@ -102,15 +108,17 @@ write_config() { # path, upstream port
         >"$1"
 }
 
+PROXY_LAUNCH=() # what start_proxy runs: the proxy binary, or valgrind and its arguments before it
 start_proxy() { # name, extra args...; sets PROXY_PORT and PROXY_PID
     local name="$1"
     shift
     PROXY_PORT="$(free_port)"
-    "$PROXY" serve --host 127.0.0.1 --port "$PROXY_PORT" --config "$WORK/models.yaml" "$@" \
+    "${PROXY_LAUNCH[@]}" serve --host 127.0.0.1 --port "$PROXY_PORT" --config "$WORK/models.yaml" "$@" \
         >"$WORK/$name.log" 2>&1 &
     PROXY_PID=$!
     PIDS+=("$PROXY_PID")
-    wait_for_port "$PROXY_PORT" "$PROXY_PID" 30 || {
+    # Under valgrind the proxy takes seconds to start, more on a loaded machine.
+    wait_for_port "$PROXY_PORT" "$PROXY_PID" 180 || {
         tail -n 40 "$WORK/$name.log" >&2
         die "$name did not start"
     }
@@ -289,11 +297,67 @@ record_for_stub_upstream() {
     UPSTREAM_CMD="$BENCH_STUB_UPSTREAM --cassettes $WORK/stub-cassettes --speed 0 --port {port}"
 }
 
+# Instructions per request, counted by callgrind: the one figure a shared machine's load does not
+# move, so a change can be judged by it alone. Each proxy target runs once more, under valgrind;
+# per scenario, 20 requests warm it up, the counters are zeroed, BENCH_INSTRUCTION_REQUESTS go
+# over one keep-alive connection, and the counters are dumped. The count covers every thread of
+# the proxy (event loops, the cassette writer) between the zero and the dump, idle ticks
+# included (about 0.1 M instructions a second, under 1% of a run).
+prepare_valgrind() {
+    ensure_tool valgrind valgrind
+    ensure_tool objcopy binutils
+    local cc
+    cc="$(command -v cc || command -v clang || command -v gcc)" || die "a C compiler is needed for the valgrind shim"
+    "$cc" -O2 -shared -fPIC -o "$WORK/valgrind_sigsuspend.so" "$ROOT/tools/bench/valgrind_sigsuspend.c" ||
+        die "could not build tools/bench/valgrind_sigsuspend.c"
+    # valgrind 3.19 cannot read the DWARF 5 that Swift writes and gives up; symbols stay, so
+    # callgrind's profile still names functions.
+    objcopy --strip-debug "$PROXY" "$WORK/proxy-for-valgrind" || die "could not strip $PROXY for valgrind"
+}
+
+count_instructions() { # target name, extra serve args...
+    local target="$1" name path direct_body proxy_body expected proxy_path out summary dumps=0
+    shift
+    mkdir -p "$WORK/callgrind"
+    out="$WORK/callgrind/$target.out"
+    PROXY_LAUNCH=(env LD_PRELOAD="$WORK/valgrind_sigsuspend.so" valgrind --tool=callgrind
+        --callgrind-out-file="$out" "$WORK/proxy-for-valgrind")
+    log "counting instructions: $target under callgrind"
+    start_proxy "$target-callgrind" "$@"
+    PROXY_LAUNCH=("$PROXY")
+    while IFS=$'\t' read -r name path direct_body proxy_body expected proxy_path; do
+        if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
+        local url="http://127.0.0.1:$PROXY_PORT$proxy_path"
+        if ! "$PYTHON" "$ROOT/tools/bench/send.py" "$url" "$proxy_body" 20 "$expected" ||
+            ! callgrind_control --zero "$PROXY_PID" >/dev/null 2>&1 ||
+            ! "$PYTHON" "$ROOT/tools/bench/send.py" "$url" "$proxy_body" "$INSTRUCTION_REQUESTS" "$expected" ||
+            ! callgrind_control --dump="$name" "$PROXY_PID" >/dev/null 2>&1; then
+            log "counting instructions failed for $name $target"
+            FAILURES=$((FAILURES + 1))
+            continue
+        fi
+        dumps=$((dumps + 1))
+        summary="$(sed -n 's/^summary: //p' "$out.$dumps")"
+        if [[ -z "$summary" ]]; then
+            log "callgrind wrote no summary for $name $target ($out.$dumps)"
+            FAILURES=$((FAILURES + 1))
+            continue
+        fi
+        printf '{"scenario": "%s", "target": "%s", "phase": "instructions", "instructions_per_request": %s}\n' \
+            "$name" "$target" "$((summary / INSTRUCTION_REQUESTS))" >>"$WORK/results.jsonl"
+        log "$(printf '%-32s %-17s %12d instructions per request' "$name" "$target" \
+            "$((summary / INSTRUCTION_REQUESTS))")"
+    done <"$WORK/scenarios.tsv"
+    kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
+}
+
 main() {
-    ensure_wrk
+    ensure_tool wrk wrk
     command -v curl >/dev/null || die "curl is needed"
     PROXY="$(proxy_bin)" || die "could not build the proxy"
     [[ -x "$PROXY" ]] || die "no proxy binary at $PROXY"
+    PROXY_LAUNCH=("$PROXY")
+    [[ "$INSTRUCTIONS" == 1 ]] && prepare_valgrind
     "$PYTHON" "$ROOT/tools/bench/bodies.py" "$WORK/bodies" "$FIXTURES" >"$WORK/scenarios.tsv" ||
         die "could not write the request bodies"
 
@@ -320,6 +384,14 @@ main() {
     fi
 
     bench_all
+    if [[ "$INSTRUCTIONS" == 1 ]]; then
+        count_instructions proxy
+        if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
+            mkdir -p "$WORK/callgrind/cassettes"
+            count_instructions proxy+record --record "$WORK/callgrind/cassettes"
+        fi
+        [[ "${BENCH_METRICS:-0}" == 1 ]] && count_instructions proxy-metrics-off --no-metrics
+    fi
 
     local rss
     rss="$(ps -o rss= -p "$proxy_pid" | tr -d ' ')"

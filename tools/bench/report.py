@@ -11,6 +11,9 @@ per request (user + system, all threads, from /proc) is steadier than throughput
 "recording's CPU" is the median with --record minus the median without, and "writer thread" the
 cassette writer's own CPU per request (the part of recording's cost that does not drift with the
 machine; the rest is the callers' share plus the noise of two medians).
+Rows with phase "instructions" (BENCH_INSTRUCTIONS) carry callgrind's instructions per request for
+a proxy target: the proxy's own column, and what recording and metrics add in instructions, which
+unlike the timings do not drift with the machine's load.
 """
 
 import json
@@ -45,11 +48,22 @@ def main():
 
     record = any(k[1] == "proxy+record" for k in rows)
     metrics = any(k[1] == "proxy-metrics-off" for k in rows)
+    instructions = any(k[2] == "instructions" for k in rows)
+
+    def instructions_cost(scenario, without, with_):
+        """What `with_` adds over `without` in instructions per request, as a percentage."""
+        base = get(scenario, without, "instructions", "instructions_per_request")
+        more = get(scenario, with_, "instructions", "instructions_per_request")
+        return "n/a" if not base or more is None else f"{100 * (more - base) / base:+.1f}%"
+
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct", "proxy CPU / request"]
+    if instructions:
+        head += ["instructions / request"]
     if metrics:
-        head += ["metrics off req/s", "metrics cost", "metrics' CPU"]
+        head += ["metrics off req/s", "metrics cost", "metrics' CPU"] + (["metrics' instructions"] if instructions else [])
     if record:
         head += ["proxy+record req/s", "record cost", "recording's CPU", "writer thread"]
+        head += ["recording's instructions"] if instructions else []
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -59,6 +73,9 @@ def main():
         cells.append(f"{100 * p_rps / d_rps:.0f}%" if d_rps and p_rps else "n/a")
         p_cpu = get(s, "proxy", "load", "cpu_us_per_request")
         cells.append("n/a" if p_cpu is None else f"{p_cpu:.0f} µs")
+        if instructions:
+            count = get(s, "proxy", "instructions", "instructions_per_request")
+            cells.append("n/a" if count is None else f"{count / 1e6:.2f} M")
         if metrics:
             m_rps = get(s, "proxy-metrics-off", "load", "rps")
             cells.append(f"{m_rps:,.0f}" if m_rps else "n/a")
@@ -66,6 +83,8 @@ def main():
             cells.append("n/a" if metrics_cost is None else f"{100 * metrics_cost:.1f}%")
             m_cpu = get(s, "proxy-metrics-off", "load", "cpu_us_per_request")
             cells.append("n/a" if p_cpu is None or m_cpu is None else f"{p_cpu - m_cpu:+.0f} µs")
+            if instructions:
+                cells.append(instructions_cost(s, "proxy-metrics-off", "proxy"))
         if record:
             r_rps = get(s, "proxy+record", "load", "rps")
             cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
@@ -75,6 +94,8 @@ def main():
             cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
             w_cpu = get(s, "proxy+record", "load", "writer_cpu_us_per_request")
             cells.append("n/a" if w_cpu is None else f"{w_cpu:.0f} µs")
+            if instructions:
+                cells.append(instructions_cost(s, "proxy", "proxy+record"))
         d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
         p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
         cells.append(f"{ms(d50)} / {ms(d99)}")
