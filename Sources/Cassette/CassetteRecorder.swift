@@ -59,7 +59,10 @@ public final class CassetteRecorder: Sendable {
         thread.start()
     }
 
-    deinit { core.close() }
+    /// Closing is asked for, not waited for: a deinit may run on a thread of
+    /// the shared pool, which must not block. The writer thread still
+    /// drains the queue and ends the LZ4 frame.
+    deinit { core.requestClose() }
 
     /// Foundation's `Thread.name` does not reach the kernel on Linux, and
     /// `pthread_setname_np` is not visible to Swift there; the kernel's name
@@ -134,11 +137,12 @@ public final class CassetteRecorder: Sendable {
         core.wakeUp.signal()
     }
 
-    /// Drains the queue, ends the LZ4 frame and closes the file, waiting for
-    /// the writer thread to finish. Later events are dropped and counted.
-    /// Safe to call more than once, from any thread.
-    public func close() {
-        core.close()
+    /// Drains the queue, ends the LZ4 frame and closes the file, returning
+    /// when the writer thread has finished; the caller is suspended, no
+    /// thread is blocked. Later events are dropped and counted. Safe to
+    /// call more than once, from any task.
+    public func close() async {
+        await core.close()
     }
 
     /// The cassette files written so far, in order; the last is current.

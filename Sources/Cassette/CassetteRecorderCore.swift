@@ -20,15 +20,16 @@ final class CassetteRecorderCore: Sendable {
         var writeError: CassetteWriteError?
         /// Compressed bytes on disk, as of the writer's last batch.
         var bytesWritten = 0
+        /// The writer thread has closed the file and ended.
+        var finished = false
+        /// Callers of ``close()`` waiting for the writer to finish.
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     let state: Mutex<State>
     /// Signalled for the first event after the writer went idle, on flush
     /// and on close, so the writer sleeps while there is nothing to do.
     let wakeUp = DispatchSemaphore(value: 0)
-    /// Signalled once when the writer thread has closed the file; each
-    /// waiter passes the signal on, so every close() returns.
-    private let finished = DispatchSemaphore(value: 0)
     /// Only the writer thread locks this (uncontended), which is how the
     /// non-Sendable writer is handed to it safely.
     private let writer: Mutex<CassetteWriter>
@@ -87,14 +88,27 @@ final class CassetteRecorderCore: Sendable {
         if wakeWriter { wakeUp.signal() }
     }
 
-    func close() {
+    /// Tells the writer to drain the queue and close the file, without
+    /// waiting: the writer thread keeps the core alive until it has.
+    func requestClose() {
         let alreadyClosing = state.withLock { state in
             defer { state.closing = true }
             return state.closing
         }
         if !alreadyClosing { wakeUp.signal() }
-        finished.wait()
-        finished.signal()
+    }
+
+    /// Requests the close and suspends, holding no thread, until the writer
+    /// has closed the file.
+    func close() async {
+        requestClose()
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let finished = state.withLock { state in
+                if !state.finished { state.closeWaiters.append(waiter) }
+                return state.finished
+            }
+            if finished { waiter.resume() }
+        }
     }
 
     /// The writer thread's loop: take everything queued, write it, flush when
@@ -150,10 +164,13 @@ final class CassetteRecorderCore: Sendable {
                 return error
             }
         }
-        state.withLock { state in
+        let waiters = state.withLock { state in
             if state.writeError == nil { state.writeError = error }
+            state.finished = true
+            defer { state.closeWaiters = [] }
+            return state.closeWaiters
         }
-        finished.signal()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Writes a batch; true when it held an `end` line. After a write error

@@ -30,8 +30,10 @@ extension ServeCommand {
             // EX_SOFTWARE: the cassette is part of the binary.
             Self.fail("the built-in demo cassette is unreadable: \(error)", code: 70)
         }
-        let recording = openRecording()
+        // As in `run()`: nothing exits between opening the recorder and the
+        // group, and a failed group closes it.
         let tracing = makeTracing()
+        let recording = openRecording()
         let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics)
         let host = self.host
         let record = self.record
@@ -61,6 +63,7 @@ extension ServeCommand {
         do {
             try await group.run()
         } catch {
+            await recording?.recorder.close()
             Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }
     }

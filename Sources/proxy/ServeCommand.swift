@@ -125,13 +125,16 @@ struct ServeCommand: AsyncParsableCommand {
         ProxyLogging.bootstrap(level: logLevel)
         if demo { return try await runDemo() }
         let proxyConfig = loadConfig()
+        // Everything that can end start-up comes before the recorder opens,
+        // and every exit after it closes the cassette (its LZ4 frame ended).
+        let tracing = makeTracing()
         let recording = openRecording()
         let server = ProxyServer(
             config: proxyConfig,
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
                 metrics: !noMetrics),
-            recording: recording, tracing: makeTracing())
+            recording: recording, tracing: tracing)
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)
         defer { removeDaemonState() }
@@ -141,6 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
                 writeState(boundPort)
             }
         } catch {
+            await recording?.recorder.close()
             Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }
     }

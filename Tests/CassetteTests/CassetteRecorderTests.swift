@@ -37,7 +37,7 @@ import Wire
                 }
             }
         }
-        recorder.close()
+        await recorder.close()
         #expect(recorder.droppedEvents == 0)
         #expect(recorder.writeError == nil)
 
@@ -57,7 +57,7 @@ import Wire
         }
     }
 
-    @Test func aFullQueueDropsAndCounts() throws {
+    @Test func aFullQueueDropsAndCounts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path, queueCapacity: 4)
@@ -69,7 +69,7 @@ import Wire
         #expect(recorder.takeDroppedSinceLastEnd() == 6)
         #expect(recorder.takeDroppedSinceLastEnd() == 0)
         recorder.releaseWriter()
-        recorder.close()
+        await recorder.close()
         recorder.record(.upstreamChunk(exchange: "d", timeMicros: 99, bytes: []))
         #expect(recorder.droppedEvents == 7)
         #expect(recorder.takeDroppedSinceLastEnd() == 1)
@@ -80,7 +80,7 @@ import Wire
 
     /// Lines queued together take as many places in the queue, are
     /// dropped whole when they do not fit, and are written in order.
-    @Test func linesQueuedTogetherAreCountedAndWrittenTogether() throws {
+    @Test func linesQueuedTogetherAreCountedAndWrittenTogether() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path, queueCapacity: 4)
@@ -93,7 +93,7 @@ import Wire
         recorder.record(exchange: "m", timeMicros: 6, .upstreamChunk(bytes: [6]))
         #expect(recorder.takeDroppedSinceLastEnd() == 2)
         recorder.releaseWriter()
-        recorder.close()
+        await recorder.close()
         let contents = try CassetteReader.read(path: try #require(recorder.files.first))
         #expect(contents.events.map(\.timeMicros) == [0, 1, 1, 6])
         #expect(contents.events.map(\.chunkBytes) == [[0], [1], [2], [6]])
@@ -101,7 +101,7 @@ import Wire
 
     /// Once the queue holds its byte capacity, lines are dropped however
     /// few there are: a stalled disk must not take the proxy's memory.
-    @Test func aQueueHoldingItsByteCapacityDropsAndCounts() throws {
+    @Test func aQueueHoldingItsByteCapacityDropsAndCounts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path, queueByteCapacity: 1000)
@@ -117,7 +117,7 @@ import Wire
         let path = try #require(recorder.files.first)
         _ = try Self.read(path, until: { $0.events.count == 1 })
         recorder.record(exchange: "b", timeMicros: 3, .upstreamChunk(bytes: [3]))
-        recorder.close()
+        await recorder.close()
         let contents = try CassetteReader.read(path: path)
         #expect(contents.events.map(\.timeMicros) == [0, 3])
         #expect(contents.events.first?.chunkBytes == large)
@@ -129,7 +129,7 @@ import Wire
     /// at once, for every kind and every field (a `started` time, an SSE
     /// frame's id and retry, bodies that are not JSON, a chunk split inside
     /// a UTF-8 sequence, and request bodies whose parts go to blobs).
-    @Test func queuedLinesAreWrittenAsTheirEventsWouldBe() throws {
+    @Test func queuedLinesAreWrittenAsTheirEventsWouldBe() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let prompt = String(repeating: "a long system prompt, ", count: 80)
@@ -143,18 +143,18 @@ import Wire
                 ),
                 (501, .upstreamRequest(method: "POST", url: "http://u/v1", headers: [:], body: largeBody)),
             ]
-        func record(_ name: String, _ queue: (CassetteRecorder) -> Void) throws -> [Substring] {
+        func record(_ name: String, _ queue: (CassetteRecorder) -> Void) async throws -> [Substring] {
             let recorder = try CassetteRecorder(directory: directory.file(name))
             queue(recorder)
-            recorder.close()
+            await recorder.close()
             var bytes: [UInt8] = []
             #expect(LZ4FrameDecoder.decode(try fileBytes(try #require(recorder.files.first)), into: &bytes) == nil)
             return String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst().map { $0 }
         }
-        let queued = try record("queued") { recorder in
+        let queued = try await record("queued") { recorder in
             for (time, line) in lines { recorder.record(exchange: "q", timeMicros: time, line) }
         }
-        let rendered = try record("rendered") { recorder in
+        let rendered = try await record("rendered") { recorder in
             for (time, line) in lines { recorder.record(CassetteEvent(exchange: "q", timeMicros: time, line)) }
         }
         #expect(queued.count == lines.count + 1)  // one blob line
@@ -164,11 +164,10 @@ import Wire
 
     /// An `end` line is flushed without waiting for close(): poll the file
     /// (not timing-sensitive: it only has to happen, the deadline is generous).
-    @Test func anEndLineIsFlushedWithoutClosing() throws {
+    @Test func anEndLineIsFlushedWithoutClosing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path, flushInterval: .seconds(3600))
-        defer { recorder.close() }
         let path = try #require(recorder.files.first)
         for event in sampleExchange(id: "f") { recorder.record(event) }
         var contents = try Self.read(path, until: { $0.events.count == sampleExchange(id: "f").count })
@@ -180,6 +179,7 @@ import Wire
         for event in sampleExchange(id: "g") { recorder.record(event) }
         contents = try Self.read(path, until: { $0.events.count == 2 * sampleExchange(id: "f").count })
         #expect(contents.events == sampleExchange(id: "f") + sampleExchange(id: "g"))
+        await recorder.close()
     }
 
     /// Reads `path` until `done` holds or 30 s pass; the last read.
@@ -193,16 +193,32 @@ import Wire
         return contents
     }
 
-    @Test func closeEndsTheFrameAndCanBeRepeated() throws {
+    @Test func closeEndsTheFrameAndCanBeRepeated() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let recorder = try CassetteRecorder(directory: directory.path)
         recorder.record(.upstreamChunk(exchange: "c", timeMicros: 0, bytes: Array("x".utf8)))
-        recorder.close()
-        recorder.close()
+        await recorder.close()
+        await recorder.close()
         let contents = try CassetteReader.read(path: try #require(recorder.files.first))
         #expect(contents.tornTail == nil)
         #expect(contents.events.count == 1)
+    }
+
+    /// close() suspends rather than blocking a thread: many callers at once,
+    /// more than the shared pool has threads, all get through, and the
+    /// frame is ended once.
+    @Test func concurrentClosersAllReturn() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path)
+        for event in sampleExchange(id: "k") { recorder.record(event) }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<32 { group.addTask { await recorder.close() } }
+        }
+        let contents = try CassetteReader.read(path: try #require(recorder.files.first))
+        #expect(contents.tornTail == nil)
+        #expect(contents.events == sampleExchange(id: "k"))
     }
 
     @Test func anUnwritableDirectoryFailsClearly() throws {
@@ -221,7 +237,7 @@ import Wire
 
     /// The secrets a client and a route send appear nowhere in the
     /// decompressed cassette, only their fingerprints.
-    @Test func secretsNeverReachTheFile() throws {
+    @Test func secretsNeverReachTheFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clientKey = "sk-ant-api03-CLIENTSECRET-abcdef"
@@ -250,7 +266,7 @@ import Wire
             .upstreamResponse(
                 exchange: "s", timeMicros: 2, status: 200,
                 headers: redactor.headers([(name: "set-cookie", value: "token=\(upstreamKey)")])))
-        recorder.close()
+        await recorder.close()
 
         let path = try #require(recorder.files.first)
         let text: String

@@ -123,13 +123,23 @@ import Glibc
         #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
     }
 
-    @Test func aPortInUseSaysWhichAndHowToPickAnother() async throws {
+    /// Also: the recorder was open when listening failed, and the exit
+    /// closes it, so the cassette ends with a complete LZ4 frame.
+    @Test(arguments: [true, false]) func aPortInUseSaysWhichAndHowToPickAnother(demo: Bool) async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
         let scratch = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
+        let cassettes = scratch.appendingPathComponent("cassettes").path
+        let configFile = scratch.appendingPathComponent("models.yaml").path
+        try Data(
+            "models:\n  - model_id: m\n    model_name: m\n    api_base: http://127.0.0.1:1\n    format: openai\n".utf8
+        )
+        .write(to: URL(fileURLWithPath: configFile))
         try await StubHTTPServer.withRunning { stub in
             let child = try ChildProcess(
-                executable, arguments: ["serve", "--demo", "--port", "\(stub.port)"],
+                executable,
+                arguments: ["serve"] + (demo ? ["--demo"] : ["--config", configFile])
+                    + ["--port", "\(stub.port)", "--record", cassettes],
                 environment: Self.environment(home: scratch))
             defer { child.killIfRunning() }
             #expect(await child.waitForEnding() == .exited(1))
@@ -138,6 +148,12 @@ import Glibc
                 errors.contains("port \(stub.port) on 127.0.0.1 is already in use")
                     && errors.contains("--port 0 for a free one"), "\(errors)")
             #expect(!errors.contains("errno"), "\(errors)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: cassettes)
+        #expect(files.count == 1, "\(files)")
+        for file in files {
+            let contents = try CassetteReader.read(path: cassettes + "/" + file)
+            #expect(contents.tornTail == nil, "the cassette was left unfinished: \(contents.tornTail ?? "")")
         }
     }
 

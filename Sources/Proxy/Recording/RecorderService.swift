@@ -9,6 +9,6 @@ struct RecorderService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        recorder.close()
+        await recorder.close()
     }
 }
