@@ -31,6 +31,9 @@ let package = Package(
         // OTLP/HTTP only: the default traits would build gRPC too, minutes more on CI.
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // Hummingbird and AsyncHTTPClient bring these; we import them directly, so they are named.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,6 +60,10 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 // SIGHUP reloads the config.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
@@ -68,6 +75,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
@@ -76,6 +86,9 @@ let package = Package(
             dependencies: [
                 "Proxy", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -104,28 +117,44 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Wire", "SSE", "Convert", "Cassette",
+                "Wire", "SSE",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SSETests", dependencies: ["SSE", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CassetteTests", dependencies: ["Cassette", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ConvertTests", dependencies: ["Convert", "Wire", "SSE", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CassetteTests", dependencies: ["Cassette", "Wire", "SSE", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Proxy", "TestSupport"],
+            dependencies: [
+                "Replay", "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
     ]

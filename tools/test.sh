@@ -16,6 +16,9 @@ bash tools/setup.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "every module a target imports is its declared dependency (Package.swift)"
+swift package dump-package | python3 tools/check-imports.py
+
 step "swift build --build-tests"
 swift build --build-tests
 step "swift test"
