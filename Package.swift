@@ -45,10 +45,19 @@ let package = Package(
         .target(name: "SSE", swiftSettings: strict),
         .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
         .target(name: "Cassette", dependencies: ["Wire", "SSE", "Convert", "CLZ4"], swiftSettings: strict),
+        // Starting a server until its port is known, for the proxy, the stub upstream and the tests.
+        .target(
+            name: "ServiceRunning",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Proxy",
             dependencies: [
-                "Wire", "SSE", "Convert", "Cassette",
+                "Wire", "SSE", "Convert", "Cassette", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,7 +79,7 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "Wire", "SSE", "Convert", "Cassette",
+                "Wire", "SSE", "Convert", "Cassette", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,11 +126,10 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Wire", "SSE",
+                "Wire", "SSE", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -147,13 +155,12 @@ let package = Package(
         .testTarget(
             name: "ReplayTests",
             dependencies: [
-                "Replay", "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
+                "Replay", "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport", "ServiceRunning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

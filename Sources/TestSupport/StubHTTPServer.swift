@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
-import ServiceLifecycle
+import ServiceRunning
 import Synchronization
 
 /// A scriptable fake upstream for server tests, on 127.0.0.1 port 0.
@@ -195,48 +195,29 @@ public final class StubHTTPServer: Sendable {
 
     /// Starts a stub, runs `body`, and stops the stub.
     public static func withRunning<T>(_ body: (StubHTTPServer) async throws -> T) async throws -> T {
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let box = Mutex<StubHTTPServer?>(nil)
         let router = Router()
         router.add(middleware: StubResponder { box.withLock { $0 } })
         var logger = Logger(label: "stub-upstream")
         logger.logLevel = .warning
-        let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { portContinuation.finish() }
-                try await group.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                try await tasks.waitForAll()
-                throw CancellationError()
-            }
-            let stub = StubHTTPServer(port: port)
-            box.withLock { $0 = stub }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body(stub))
-            } catch {
-                result = .failure(error)
-            }
-            // Replies still sleeping or stalling end at once; the server then
-            // shuts down gracefully. Cancelling is the fallback for a reply
-            // stuck writing to a caller that does not read.
-            stub.state.withLock { $0.stopping = true }
-            await group.triggerGracefulShutdown()
-            tasks.addTask { try await Task.sleep(for: .seconds(10)) }
-            _ = try? await tasks.next()
-            tasks.cancelAll()
-            try? await tasks.waitForAll()
-            return try result.get()
-        }
+        // Cancelling after 10 s is the fallback for a reply stuck writing to
+        // a caller that does not read.
+        let runner = ListeningServiceRunner(logger: logger, shutdownGrace: .seconds(10))
+        return try await runner.withRunning(
+            { onListening in
+                Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+                    onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+                    logger: logger)
+            },
+            { port in
+                let stub = StubHTTPServer(port: port)
+                box.withLock { $0 = stub }
+                // Replies still sleeping or stalling end at once; the server
+                // then shuts down gracefully.
+                defer { stub.state.withLock { $0.stopping = true } }
+                return try await body(stub)
+            })
     }
 
     /// Answers every request with the scripted reply.

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Hummingbird
+import Logging
 import Replay
-import ServiceLifecycle
+import ServiceRunning
 import Synchronization
 import Testing
 
@@ -37,23 +38,21 @@ import Testing
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let group = ServiceGroup(services: [app], logger: app.logger)
-        let lines = try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let sender = ReplaySender(target: "http://127.0.0.1:\(port)", environment: ["ANTHROPIC_API_KEY": "sk-env"])
-            var lines: [String] = []
-            for id in [RecordedSession.okStream, RecordedSession.rateLimited, RecordedSession.models] {
-                if let result = await sender.send(try RecordedSession.exchange(id)) { lines.append(result.line) }
-            }
-            await group.triggerGracefulShutdown()
-            return lines
-        }
+        let lines = try await ListeningServiceRunner(logger: Logger(label: "replay-sender-test")).withRunning(
+            { onListening in
+                Application(
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { await onListening($0.localAddress?.port ?? 0) })
+            },
+            { port in
+                let sender = ReplaySender(
+                    target: "http://127.0.0.1:\(port)", environment: ["ANTHROPIC_API_KEY": "sk-env"])
+                var lines: [String] = []
+                for id in [RecordedSession.okStream, RecordedSession.rateLimited, RecordedSession.models] {
+                    if let result = await sender.send(try RecordedSession.exchange(id)) { lines.append(result.line) }
+                }
+                return lines
+            })
         #expect(
             lines == [
                 "req_ok_stream  POST /v1/messages  recorded 200  now 200",

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import ServiceRunning
 
 /// The proxy as a Hummingbird application, built from a config.
 ///
@@ -109,32 +110,7 @@ public struct ProxyServer: Sendable {
     /// Starts the server, runs `body` with the bound port, then shuts the
     /// server down gracefully, whether `body` returned or threw.
     public func withRunning<T>(_ body: (Int) async throws -> T) async throws -> T {
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let application = makeApplication { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { portContinuation.finish() }
-                try await group.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                try await tasks.waitForAll()
-                throw CancellationError()
-            }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await body(port))
-            } catch {
-                result = .failure(error)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
-        }
+        try await ListeningServiceRunner(logger: logger).withRunning({ makeApplication(onListening: $0) }, body)
     }
 
     /// Reloads the config on SIGHUP and when its file changes, when asked to.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import ServiceRunning
 import Synchronization
 
 /// A fake provider that serves the upstream side of recorded exchanges over
@@ -102,28 +103,11 @@ public final class StubUpstream: Sendable {
     /// Starts the server, runs `body` with the bound port, then shuts the
     /// server down gracefully (open responses finish first).
     public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(
-            services: [application { continuation.yield($0) }], gracefulShutdownSignals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await group.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                try await tasks.waitForAll()
-                throw StubUpstreamError.notListening
-            }
-            do {
-                let result = try await body(port)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
+        do {
+            return try await ListeningServiceRunner(logger: logger).withRunning(
+                { application(onListening: $0) }, body)
+        } catch is ListeningServiceRunner.NotListening {
+            throw StubUpstreamError.notListening
         }
     }
 
