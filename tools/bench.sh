@@ -403,7 +403,8 @@ main() {
         bytes="$(find "$WORK/cassettes" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
         requests="$("$PYTHON" -c 'import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print(sum(r["requests"] for r in rows if r["target"] == "proxy+record"))' "$WORK/results.jsonl")"
+print(sum(r["requests"] for r in rows if r["target"] == "proxy+record" and r["phase"] != "instructions"))' \
+            "$WORK/results.jsonl")"
         ((requests > 0)) && per_exchange="$(awk -v b="$bytes" -v r="$requests" 'BEGIN { printf "%.1f", b / r }')"
         log "recorded $bytes bytes for ~$requests exchanges (+ warm-ups and checks)"
     fi

@@ -14,11 +14,9 @@ import Wire
 /// labels, in the README's Observability section.
 public final class ProxyMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
-    private let requests: LabelledMetrics<CoreMetrics.Counter>
-    private let firstByte: LabelledMetrics<CoreMetrics.Timer>
-    private let upstreamDuration: LabelledMetrics<CoreMetrics.Timer>
-    private let chunkInterval: LabelledMetrics<CoreMetrics.Timer>
-    private let tokens: LabelledMetrics<CoreMetrics.Counter>
+    private let factory: PrometheusMetricsFactory
+    /// Each route's metrics, by route and upstream format.
+    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
     private let reloads: LabelledMetrics<CoreMetrics.Counter>
     private let exchangesInFlight: Meter
     private let streamsInFlight: Meter
@@ -39,27 +37,30 @@ public final class ProxyMetrics: Sendable {
             ]),
         ]
         let factory = configured
-        requests = LabelledMetrics(labels: ["client_dialect", "route", "upstream_format", "status"]) {
-            Counter(label: "switchboard_requests_total", dimensions: $0, factory: factory)
-        }
-        firstByte = LabelledMetrics(labels: ["route", "upstream_format"]) {
-            Timer(label: "switchboard_upstream_first_byte_seconds", dimensions: $0, factory: factory)
-        }
-        upstreamDuration = LabelledMetrics(labels: ["route", "upstream_format"]) {
-            Timer(label: "switchboard_upstream_duration_seconds", dimensions: $0, factory: factory)
-        }
-        chunkInterval = LabelledMetrics(labels: ["route"]) {
-            Timer(label: "switchboard_stream_chunk_interval_seconds", dimensions: $0, factory: factory)
-        }
-        tokens = LabelledMetrics(labels: ["route", "kind"]) {
-            Counter(label: "switchboard_tokens_total", dimensions: $0, factory: factory)
-        }
+        self.factory = factory
         reloads = LabelledMetrics(labels: ["result"]) {
             Counter(label: "switchboard_config_reloads_total", dimensions: $0, factory: factory)
         }
         exchangesInFlight = Meter(label: "switchboard_exchanges_in_flight", factory: factory)
         streamsInFlight = Meter(label: "switchboard_streams_in_flight", factory: factory)
         cassette = recorder.map { CassetteGauges(recorder: $0, registry: registry) }
+    }
+
+    private struct RouteKey: Hashable {
+        var route: String
+        var format: String
+    }
+
+    /// The metrics of `route` at `format`, made on first use; "none" for an
+    /// exchange that never got to a route.
+    func routeMetrics(route: String?, format: String?) -> RouteMetrics {
+        let key = RouteKey(route: route ?? "none", format: format ?? "none")
+        return routes.withLock { routes in
+            if let metrics = routes[key] { return metrics }
+            let metrics = RouteMetrics(route: key.route, format: key.format, factory: factory)
+            routes[key] = metrics
+            return metrics
+        }
     }
 
     private static func seconds(_ values: [Double]) -> [Duration] {
@@ -78,43 +79,32 @@ public final class ProxyMetrics: Sendable {
 
     func streamStarted() { streamsInFlight.increment() }
 
-    /// One exchange ended; `route` and `format` are nil when it never got
-    /// to a route (a bad request, an unknown model).
+    /// One exchange ended, on the route whose metrics are `route`.
     func exchangeEnded(
-        dialect: String, route: String?, format: String?, status: Int?, failed: Bool, streamed: Bool,
-        usage: JSONValue?
+        dialect: String, route: RouteMetrics, status: Int?, failed: Bool, streamed: Bool, usage: JSONValue?
     ) {
         exchangesInFlight.decrement()
         if streamed { streamsInFlight.decrement() }
-        let route = route ?? "none"
-        requests(dialect, route, format ?? "none", status.map(String.init) ?? "none").increment()
+        route.requests(dialect: dialect, status: status).increment()
         let counts = TokenUsage(usage)
-        for (kind, count) in [
-            ("input", counts.input), ("output", counts.output), ("cache_read", counts.cacheRead),
-            ("cache_creation", counts.cacheCreation),
-        ] where count > 0 {
-            tokens(route, kind).increment(by: count)
-        }
-        self.usage.add(route: route, failed: failed, usage: counts)
+        route.count(counts)
+        self.usage.add(route: route.route, failed: failed, usage: counts)
     }
 
-    func upstreamAnswered(route: String, format: String, after elapsed: Duration) {
-        firstByte(route, format).recordNanoseconds(Self.nanoseconds(elapsed))
+    func upstreamAnswered(route: RouteMetrics, after elapsed: Duration) {
+        route.firstByte.recordNanoseconds(Self.nanoseconds(elapsed))
     }
 
-    func upstreamFinished(route: String, format: String, after elapsed: Duration) {
-        upstreamDuration(route, format).recordNanoseconds(Self.nanoseconds(elapsed))
-    }
-
-    /// The recorder of a stream's chunk gaps on `route`, looked up once per
-    /// stream rather than once per chunk.
-    func chunkIntervals(route: String) -> ChunkIntervals {
-        ChunkIntervals(timer: chunkInterval(route))
+    func upstreamFinished(route: RouteMetrics, after elapsed: Duration) {
+        route.upstreamDuration.recordNanoseconds(Self.nanoseconds(elapsed))
     }
 
     /// Records the gaps between one stream's upstream chunks.
     struct ChunkIntervals {
         fileprivate let timer: CoreMetrics.Timer
+
+        /// The recorder of the gaps on `route`.
+        init(route: RouteMetrics) { timer = route.chunkInterval }
 
         func record(_ gap: Duration) {
             timer.recordNanoseconds(ProxyMetrics.nanoseconds(gap))

@@ -27,6 +27,8 @@ final class Exchange: Sendable {
         /// How the route was chosen, when not by model name alone: the
         /// scenario, the fallback taken.
         var routeNote: String?
+        /// The metrics of the route it went to, looked up once routed.
+        var routeMetrics: RouteMetrics?
         /// When the upstream request went out, for its metrics.
         var upstreamStartedAt: ContinuousClock.Instant?
         /// The status of the current attempt's upstream answer, once its
@@ -111,13 +113,22 @@ final class Exchange: Sendable {
     func noteRoute(
         requestedModel: String, routeID: String?, format: Dialect?, upstreamModel: String? = nil, note: String? = nil
     ) {
+        let routeMetrics = metrics?.routeMetrics(route: routeID, format: format?.rawValue)
         state.withLock { state in
             state.requestedModel = requestedModel
             state.upstreamModel = upstreamModel
             state.routeID = routeID
             state.upstreamFormat = format
             state.routeNote = note
+            state.routeMetrics = routeMetrics
         }
+    }
+
+    /// The metrics of the route the exchange went to (those of no route
+    /// before it is routed); nil when the exchange is not counted.
+    var routeMetrics: RouteMetrics? {
+        guard let metrics else { return nil }
+        return state.withLock { $0.routeMetrics } ?? metrics.routeMetrics(route: nil, format: nil)
     }
 
     /// The client's `model`, and the entry it went to, its format and the
@@ -160,9 +171,9 @@ final class Exchange: Sendable {
     func noteUpstreamHead(status: Int) {
         state.withLock { $0.upstreamStatus = status }
         guard let metrics else { return }
-        let (start, route, format) = state.withLock { ($0.upstreamStartedAt, $0.routeID, $0.upstreamFormat) }
-        guard let start, let route, let format else { return }
-        metrics.upstreamAnswered(route: route, format: format.rawValue, after: .now - start)
+        let (start, route) = state.withLock { ($0.upstreamStartedAt, $0.routeMetrics) }
+        guard let start, let route else { return }
+        metrics.upstreamAnswered(route: route, after: .now - start)
     }
 
     /// The first error the exchange met (see ``recordError(_:stage:)``).

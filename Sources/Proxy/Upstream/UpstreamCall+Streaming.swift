@@ -49,7 +49,7 @@ extension UpstreamCall {
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream
-        let chunkIntervals = exchange.metrics?.chunkIntervals(route: entry.modelID)
+        let chunkIntervals = exchange.routeMetrics.map(ProxyMetrics.ChunkIntervals.init(route:))
         var lastChunk = ContinuousClock.now
         do {
             for try await chunk in body {
