@@ -82,10 +82,22 @@ import Wire
         #expect(try Self.normalized(try JSONValue(parsing: Array(wrote.utf8))) != Self.normalized(request))
     }
 
+    @Test func aRequestWithoutTheEnvironmentBlockStillNamesHomeAndProjectFolder() throws {
+        let body = try JSONValue(
+            parsing: Array(
+                #"{"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1.327.17f;"},{"type":"text","text":"Memory at `/home/dev/.claude/projects/-home-dev-project/memory/`."}]}"#
+                    .utf8))
+        let environment = try #require(ClaudeCodeEnvironment(request: body))
+        #expect(environment.workingDirectory == nil)
+        #expect(environment.home == "/home/dev")
+        #expect(environment.projectFolder == "-home-dev-project")
+    }
+
     @Test func otherClientsAreNotClaudeCode() throws {
         let body = try JSONValue(
             parsing: Array(
-                #"{"model":"m","system":"Working directory: /home/a\nToday's date is 2026-01-01.","messages":[]}"#.utf8))
+                #"{"model":"m","system":"Working directory: /home/a\nToday's date is 2026-01-01.","messages":[]}"#.utf8)
+        )
         #expect(ClaudeCodeEnvironment(request: body) == nil)
     }
 

@@ -28,7 +28,8 @@ import Wire
         let work = "/tmp/switchboard-corpus-work/\(format)"
         var text = body
         for (from, to) in [
-            (work + ".home", newHome), (work, newDirectory), ("-tmp-switchboard-corpus-work-\(format)", "-var-tmp-elsewhere-proj"),
+            (work + ".home", newHome), (work, newDirectory),
+            ("-tmp-switchboard-corpus-work-\(format)", "-var-tmp-elsewhere-proj"),
             ("2026-11-21", "2027-02-03"),
         ] {
             text = text.replacing(from, with: to)

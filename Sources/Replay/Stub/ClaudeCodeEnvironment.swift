@@ -50,17 +50,19 @@ public struct ClaudeCodeEnvironment: Sendable, Hashable {
     public init?(request body: JSONValue) {
         var recognised = false
         var workingDirectory: String?
-        var home: String?
+        var memory: (home: String, projectFolder: String)?
         body.forEachString { text in
             if text.contains(Self.billingHeader) { recognised = true }
             if Self.environmentBlockMarkers.contains(where: { text.contains($0) }) {
                 recognised = true
                 if workingDirectory == nil { workingDirectory = Self.workingDirectory(in: text) }
             }
-            if home == nil { home = Self.home(in: text) }
+            if memory == nil { memory = Self.memoryFolder(in: text) }
         }
         guard recognised else { return nil }
-        self.init(workingDirectory: workingDirectory, home: home)
+        self.init(workingDirectory: workingDirectory, home: memory?.home)
+        // A request without the environment block still names the project folder in its memory path.
+        if projectFolder == nil { projectFolder = memory?.projectFolder }
     }
 
     /// `body` with this environment's paths, the date, the machine lines,
@@ -132,9 +134,10 @@ public struct ClaudeCodeEnvironment: Sendable, Hashable {
         return nil
     }
 
-    /// HOME, from the first memory folder path (`<HOME>/.claude/projects/`):
-    /// the characters before it back to a space, quote, backtick or bracket.
-    static func home(in text: String) -> String? {
+    /// HOME and the project folder, from the first memory folder path
+    /// (`<HOME>/.claude/projects/<folder>/`): HOME is the characters before
+    /// it back to a space, quote, backtick or bracket.
+    static func memoryFolder(in text: String) -> (home: String, projectFolder: String)? {
         guard let marker = text.firstRange(of: "/.claude/projects/") else { return nil }
         let delimiters: Set<Character> = [" ", "\n", "\t", "`", "\"", "'", "(", ")", "<", ">", "[", "]", "="]
         var start = marker.lowerBound
@@ -142,7 +145,9 @@ public struct ClaudeCodeEnvironment: Sendable, Hashable {
             start = text.index(before: start)
         }
         let home = text[start..<marker.lowerBound]
-        return home.hasPrefix("/") && home.count > 1 ? String(home) : nil
+        let folder = text[marker.upperBound...].prefix { $0 != "/" && !delimiters.contains($0) }
+        guard home.hasPrefix("/"), home.count > 1, folder.count > 1 else { return nil }
+        return (String(home), String(folder))
     }
 
     /// A line without its list marker (` - `) and leading spaces.

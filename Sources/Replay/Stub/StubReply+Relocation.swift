@@ -101,7 +101,9 @@ extension StubReply {
             newOffset += new.count
         }
         func map(_ offset: Int) -> Int {
-            guard offset < oldOffset, let event = oldStarts.lastIndex(where: { $0 <= offset }) else { return body.count }
+            guard offset < oldOffset, let event = oldStarts.lastIndex(where: { $0 <= offset }) else {
+                return body.count
+            }
             return newStarts[event] + min(offset - oldStarts[event], relocated[event].count)
         }
         var result: [Chunk] = []
