@@ -32,6 +32,8 @@ public struct ClaudeCodeEnvironment: Sendable, Hashable {
     /// `~/.claude/projects/`.
     public var projectFolder: String?
 
+    /// An environment with these paths; ``projectFolder`` follows from the
+    /// working directory.
     public init(workingDirectory: String?, home: String?) {
         self.workingDirectory = workingDirectory
         self.home = home

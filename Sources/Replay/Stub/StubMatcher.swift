@@ -84,7 +84,10 @@ public struct StubMatcher: Sendable {
         }
     }
 
-    /// `recording` with its reply rewritten for a request made in `environment`.
+    /// `recording` with its reply rewritten for a request made in
+    /// `environment`. It runs under the stub's lock, but only for a Claude
+    /// Code recording served to another folder or HOME, and costs one pass
+    /// over the reply's bytes.
     private static func moving(_ recording: StubRecording, to environment: ClaudeCodeEnvironment) -> StubRecording {
         guard let recorded = recording.environment, recorded != environment else { return recording }
         var moved = recording
