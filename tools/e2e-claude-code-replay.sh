@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # The Claude Code end-to-end run again, with no fake upstream: the upstream is the corpus.
 #   claude -p ... --> proxy serve --> stub-upstream --speed 0 --cassettes cassettes/claude-code/<variant>
-# Same prompt, same route (format and model names as recorded), same working directory and HOME as
-# tools/corpus/record.py used; asserts the file's exact bytes, Claude Code's final text, and that
-# the stub answered every request from the recording (no MISS) and served each recorded one.
+# Same prompt, same route (format and model names as recorded), but another machine as far as Claude
+# Code can tell: a fresh working directory and HOME in the scratch folder (the recording used
+# /tmp/switchboard-corpus-work/<variant> and <variant>.home, see tools/corpus/record.py), today's
+# date, this machine's kernel. stub-upstream's default matching normalises Claude Code's environment
+# out of both sides and moves the recorded replies' paths to the new working directory, so the Write
+# lands here. Asserts the file's exact bytes, Claude Code's final text, that the stub answered every
+# request from the recording (no MISS) and served each recorded one, and that the replay really ran
+# elsewhere (its HOME and working directory are not the recorded ones).
 #
 # Environment (and those of tools/e2e-claude-code.sh: E2E_FORMATS, E2E_TIMEOUT, E2E_KEEP, CLAUDE_BIN,
 # SWITCHBOARD_PROXY_BIN):
@@ -13,26 +18,15 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/e2e-claude-code.sh"
 
 CORPUS="${E2E_CORPUS:-$ROOT/cassettes/claude-code}"
-# The recorded answers name files under this folder (the Write path), so the replay must run there;
-# tools/corpus/record.py records with the same value.
-export E2E_WORKDIR="/tmp/switchboard-corpus-work"
+# Where tools/corpus/record.py recorded; the replay must run anywhere else.
+RECORDED_WORKDIR="/tmp/switchboard-corpus-work"
+unset E2E_WORKDIR
 # e2e-claude-code.sh variant -> cassette name (tools/corpus/record.py has the same table).
 declare -A CASSETTES=(
     [openai]=openai-write [anthropic]=anthropic-write
     [openai+thinking]=openai-thinking-write [anthropic+thinking]=anthropic-thinking-write
     [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
 )
-
-# What matching ignores besides stub-upstream's defaults (/metadata/user_id, /user): the one part
-# of Claude Code's requests that differs between days and machines, its environment block (today's
-# date, OS version; cwd and HOME are fixed). Anthropic upstreams get it as a `system` turn at
-# /messages/1; the OpenAI conversion folds it into the system message, /messages/0.
-ignore_arguments() { # format
-    case "$1" in
-        openai) echo "--ignore /messages/0/content" ;;
-        anthropic) echo "--ignore /messages/1/content" ;;
-    esac
-}
 
 stub_bin() {
     if [[ -n "${SWITCHBOARD_STUB_BIN:-}" ]]; then
@@ -59,8 +53,11 @@ replay_variant() { # variant
     work_and_home "$scratch" "$variant"
     variant_expectations "$variant"
 
-    # shellcheck disable=SC2046 # the ignore arguments are words on purpose
-    "$STUB" --cassettes "$cassette" --speed 0 --port 0 $(ignore_arguments "$fmt") \
+    if [[ "$work" == "$RECORDED_WORKDIR"* || "$home" == "$RECORDED_WORKDIR"* ]]; then
+        echo "the replay must not run in the recorded folder $RECORDED_WORKDIR (work $work, home $home)"
+        return 1
+    fi
+    "$STUB" --cassettes "$cassette" --speed 0 --port 0 \
         >"$scratch/upstream.out" 2>"$scratch/upstream.log" &
     PIDS+=("$!")
     local i stub_port=""
@@ -97,7 +94,7 @@ replay_variant() { # variant
         log "$variant: failed after $took s"
         return 1
     fi
-    log "$variant: $hits requests replayed from $(basename "$cassette"), Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-100)"
+    log "$variant: $hits requests replayed from $(basename "$cassette") in $work (HOME $home), Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-100)"
     log "$variant: passed in $took s"
     return 0
 }

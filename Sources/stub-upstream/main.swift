@@ -14,6 +14,13 @@ import Replay
             JSON pointers that differ; with --on-miss nearest, it is served the nearest recording with the same \
             method, path and `stream` flag instead (a demo answers any question). One HIT, NEAR or MISS line per \
             request goes to stderr.
+
+            Claude Code's requests (recognised by its billing header or environment block in the body) are matched \
+            with their environment normalised: the working directory and HOME paths, today's date, the platform, \
+            shell, OS version and git-repository lines, a gitStatus snapshot and metadata.user_id's device and session \
+            ids become placeholders in the recorded and the incoming request alike; the rest is compared as usual. A \
+            served reply has the recorded working directory and HOME replaced by the request's, so a session recorded \
+            on one machine replays on another. --exact-environment turns this off.
             """)
 
     @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
@@ -33,12 +40,18 @@ import Replay
                 + "(that recording served, when it has the same method, path and stream flag).",
             valueName: "reject|nearest"))
     var onMiss: StubMissPolicy = .reject
+    @Flag(
+        help: ArgumentHelp(
+            "Match Claude Code's requests with their environment as recorded: a session then replays only with the "
+                + "recorded working directory, HOME, date and machine."))
+    var exactEnvironment = false
 
     func run() async throws {
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
         let options = StubUpstream.Options(
             host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
-            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init), onMiss: onMiss)
+            ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init), onMiss: onMiss,
+            exactEnvironment: exactEnvironment)
         let stub: StubUpstream
         do {
             stub = try StubUpstream(cassettes: cassettes, options: options)

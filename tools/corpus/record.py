@@ -49,7 +49,8 @@ from models_yaml import models_yaml  # noqa: E402
 
 CASSETTES = os.path.join(ROOT, "cassettes")
 # Claude Code's traffic names its working directory (the Write path, the system prompt) and HOME;
-# fixed paths make it the same on every run, so stub-upstream can replay it (see the README).
+# fixed paths make it the same on every recording (stub-upstream replays it from any other folder,
+# see the README).
 CLAUDE_CODE_WORKDIR = "/tmp/switchboard-corpus-work"
 # e2e-claude-code.sh variant -> cassette. tools/e2e-claude-code-replay.sh reads the same names.
 CLAUDE_CODE_VARIANTS = {

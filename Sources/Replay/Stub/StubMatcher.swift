@@ -8,6 +8,12 @@ import Wire
 /// `strictOrder`, only the next recording in sequence can match. A request
 /// nothing matches is rejected, or, with ``StubMissPolicy/nearest``, served
 /// the closest recording that answers the same kind of request.
+///
+/// Unless `exactEnvironment` is set, Claude Code's requests are compared
+/// with their environment (paths, date, machine, ids) normalised out, and
+/// a recording served to a request from another working directory or HOME
+/// has its reply moved to that request's paths (see
+/// ``ClaudeCodeEnvironment``), so a session replays on any machine.
 public struct StubMatcher: Sendable {
     /// What to answer.
     public enum Decision: Sendable {
@@ -24,6 +30,9 @@ public struct StubMatcher: Sendable {
     public let ignoring: [JSONPointerPattern]
     public let strictOrder: Bool
     public let onMiss: StubMissPolicy
+    /// Compare Claude Code's environment as recorded, byte for byte; the
+    /// recordings must have been made with the same setting.
+    public let exactEnvironment: Bool
     /// Recording indices with the same method, path and body.
     private var groups: [[Int]]
     private var groupsByKey: [String: [Int]]
@@ -32,12 +41,13 @@ public struct StubMatcher: Sendable {
 
     public init(
         recordings: [StubRecording], ignoring: [JSONPointerPattern], strictOrder: Bool = false,
-        onMiss: StubMissPolicy = .reject
+        onMiss: StubMissPolicy = .reject, exactEnvironment: Bool = false
     ) {
         self.recordings = recordings
         self.ignoring = ignoring
         self.strictOrder = strictOrder
         self.onMiss = onMiss
+        self.exactEnvironment = exactEnvironment
         var groups: [[Int]] = []
         var groupsByKey: [String: [Int]] = [:]
         for (index, recording) in recordings.enumerated() {
@@ -57,10 +67,35 @@ public struct StubMatcher: Sendable {
         served = Array(repeating: 0, count: groups.count)
     }
 
-    /// Matches one request and advances the served counts on a hit.
+    /// Matches one request and advances the served counts on a hit. The
+    /// recording in a hit or nearest decision has its reply moved to the
+    /// request's working directory and HOME when they differ from the
+    /// recorded ones.
     public mutating func match(method: String, path: String, body: [UInt8]) -> Decision {
-        let method = method.uppercased()
-        let canonical = StubRecording.canonical(body, ignoring: ignoring)
+        let request = StubRecording.canonical(body, ignoring: ignoring, normalizingEnvironment: !exactEnvironment)
+        let decision = match(method: method.uppercased(), path: path, canonical: request.canonical)
+        guard let environment = request.environment else { return decision }
+        switch decision {
+        case .hit(let recording, let copy, let copies):
+            return .hit(Self.moving(recording, to: environment), copy: copy, copies: copies)
+        case .nearest(let recording, let differences):
+            return .nearest(Self.moving(recording, to: environment), differences: differences)
+        case .miss: return decision
+        }
+    }
+
+    /// `recording` with its reply rewritten for a request made in
+    /// `environment`. It runs under the stub's lock, but only for a Claude
+    /// Code recording served to another folder or HOME, and costs one pass
+    /// over the reply's bytes.
+    private static func moving(_ recording: StubRecording, to environment: ClaudeCodeEnvironment) -> StubRecording {
+        guard let recorded = recording.environment, recorded != environment else { return recording }
+        var moved = recording
+        moved.reply = recording.reply.relocated(by: recorded.relocation(to: environment))
+        return moved
+    }
+
+    private mutating func match(method: String, path: String, canonical: JSONValue?) -> Decision {
         if strictOrder { return matchInOrder(method: method, path: path, canonical: canonical) }
         let key = StubRecording.key(canonical)
         for group in groupsByKey[key] ?? [] {

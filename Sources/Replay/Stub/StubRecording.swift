@@ -12,26 +12,46 @@ public struct StubRecording: Sendable {
     public var canonicalBody: JSONValue?
     /// ``canonicalBody`` as text, the hash key for identical requests.
     public var matchKey: String
+    /// The machine a Claude Code request was recorded on; nil for other
+    /// clients, and when matching compares the environment exactly.
+    public var environment: ClaudeCodeEnvironment?
     public var reply: StubReply
 
-    /// Nil when the exchange never reached the upstream.
-    init?(exchange: Exchange, ignoring: [JSONPointerPattern]) {
+    /// Nil when the exchange never reached the upstream. With
+    /// `normalizingEnvironment`, a Claude Code request's environment is
+    /// normalised out of ``canonicalBody`` (see ``ClaudeCodeEnvironment``).
+    init?(exchange: Exchange, ignoring: [JSONPointerPattern], normalizingEnvironment: Bool = true) {
         guard let request = exchange.upstreamRequest, let reply = StubReply(exchange: exchange) else { return nil }
         exchangeID = exchange.id
         file = exchange.file
         method = request["method"]?.stringValue?.uppercased() ?? "POST"
         path = Self.path(ofURL: request["url"]?.stringValue ?? request["path"]?.stringValue ?? "/")
-        canonicalBody = request.bodyBytes.flatMap { Self.canonical($0, ignoring: ignoring) }
+        let body = Self.canonical(
+            request.bodyBytes ?? [], ignoring: ignoring, normalizingEnvironment: normalizingEnvironment)
+        canonicalBody = body.canonical
+        environment = body.environment
         matchKey = Self.key(canonicalBody)
         self.reply = reply
     }
 
     /// A body as matching sees it: JSON with volatile fields removed and keys
-    /// sorted, or the text itself when it is not JSON.
-    static func canonical(_ bytes: [UInt8], ignoring: [JSONPointerPattern]) -> JSONValue? {
-        if bytes.isEmpty { return nil }
-        if let json = try? JSONValue(parsing: bytes) { return json.removing(ignoring).sortedKeys() }
-        return .string(String(decoding: bytes, as: UTF8.self))
+    /// sorted, or the text itself when it is not JSON. With
+    /// `normalizingEnvironment`, a Claude Code request also has its
+    /// environment replaced by placeholders, and `environment` says what
+    /// it was.
+    static func canonical(
+        _ bytes: [UInt8], ignoring: [JSONPointerPattern], normalizingEnvironment: Bool
+    ) -> (canonical: JSONValue?, environment: ClaudeCodeEnvironment?) {
+        if bytes.isEmpty { return (nil, nil) }
+        guard var json = try? JSONValue(parsing: bytes) else {
+            return (.string(String(decoding: bytes, as: UTF8.self)), nil)
+        }
+        var environment: ClaudeCodeEnvironment?
+        if normalizingEnvironment, let found = ClaudeCodeEnvironment(request: json) {
+            environment = found
+            json = found.normalized(json)
+        }
+        return (json.removing(ignoring).sortedKeys(), environment)
     }
 
     static func key(_ canonical: JSONValue?) -> String { canonical?.serializedString() ?? "" }

@@ -44,6 +44,18 @@ public struct StubReply: Sendable, Hashable {
         "content-length",
     ]
 
+    /// A reply made by hand (tests, tools); the stub frames the body itself.
+    public init(
+        status: Int?, headers: [Header] = [], headGapMicros: Int64 = 0, chunks: [Chunk] = [],
+        cutAfterChunks: Bool = false
+    ) {
+        self.status = status
+        self.headers = headers
+        self.headGapMicros = headGapMicros
+        self.chunks = chunks
+        self.cutAfterChunks = cutAfterChunks
+    }
+
     /// The reply an exchange recorded; nil when it never reached the upstream.
     ///
     /// A failure counts as the upstream's when its error line's `stage`

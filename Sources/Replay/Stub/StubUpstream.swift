@@ -33,11 +33,15 @@ public final class StubUpstream: Sendable {
         /// What a request no recording matches gets: a 404/409 naming the
         /// nearest recording (the default), or that recording served.
         public var onMiss: StubMissPolicy
+        /// Match Claude Code's requests with their environment (working
+        /// directory, HOME, date, machine, ids) as recorded, instead of
+        /// normalised (see ``ClaudeCodeEnvironment``).
+        public var exactEnvironment: Bool
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, speed: Double = 1, maxGap: Duration? = nil,
             strictOrder: Bool = false, ignore: [JSONPointerPattern] = VolatileFields.requests,
-            onMiss: StubMissPolicy = .reject
+            onMiss: StubMissPolicy = .reject, exactEnvironment: Bool = false
         ) {
             self.host = host
             self.port = port
@@ -46,6 +50,7 @@ public final class StubUpstream: Sendable {
             self.strictOrder = strictOrder
             self.ignore = ignore
             self.onMiss = onMiss
+            self.exactEnvironment = exactEnvironment
         }
     }
 
@@ -57,11 +62,13 @@ public final class StubUpstream: Sendable {
     public init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
         self.options = options
         self.logger = logger ?? Logger(label: "stub-upstream")
-        let recordings = exchanges.compactMap { StubRecording(exchange: $0, ignoring: options.ignore) }
+        let recordings = exchanges.compactMap {
+            StubRecording(exchange: $0, ignoring: options.ignore, normalizingEnvironment: !options.exactEnvironment)
+        }
         matcher = Mutex(
             StubMatcher(
                 recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder,
-                onMiss: options.onMiss))
+                onMiss: options.onMiss, exactEnvironment: options.exactEnvironment))
     }
 
     /// A stub answering from the cassettes at `paths` (files or directories).
