@@ -10,9 +10,9 @@ public enum LZ4Tool {
         public var description: String
     }
 
-    /// The first executable `lz4` on `PATH`.
-    public static func path() throws -> String {
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    /// The first executable `lz4` in `searchPath` (a `PATH` value; the
+    /// process's own by default).
+    public static func path(searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "") throws -> String {
         let directories = searchPath.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         for directory in directories {
             let candidate = directory + "/lz4"
