@@ -86,7 +86,8 @@ import Wire
             try maxFileMB.map { try ExchangeRecording(directory: directory, maxFileMB: $0) }
             ?? ExchangeRecording(directory: directory)
         var ids: [String] = []
-        try await ProxyHarness.run(recording: recording) { proxy in
+        // A generous upstream timeout: megabytes cross a loaded machine.
+        try await ProxyHarness.run(timeout: "120s", recording: recording) { proxy in
             proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
             for index in 0..<exchanges {
                 let reply = try await proxy.post(json: incompressibleRequest(index))
