@@ -192,7 +192,8 @@ run_wrk() { # scenario, target, phase, url, body, pid (whose CPU time per reques
         FAILURES=$((FAILURES + 1))
         return
     fi
-    "$PYTHON" - "$1" "$2" "$3" "$line" "$((ticks_after - ticks_before))" "$TICKS_PER_SECOND" \
+    # Every Python step's status is read: a crash must fail the run, not count as a result.
+    if ! "$PYTHON" - "$1" "$2" "$3" "$line" "$((ticks_after - ticks_before))" "$TICKS_PER_SECOND" \
         "$((writer_after - writer_before))" >>"$WORK/results.jsonl" <<'EOF'
 import json, sys
 row = {"scenario": sys.argv[1], "target": sys.argv[2], "phase": sys.argv[3]}
@@ -204,9 +205,18 @@ if writer > 0 and row.get("requests"):
     row["writer_cpu_us_per_request"] = writer * 1e6 / per_second / row["requests"]
 print(json.dumps(row))
 EOF
+    then
+        log "could not store the result of $1 $2 $3 (the Python step above failed)"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
     local errors
-    errors="$("$PYTHON" -c 'import json, sys
-r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))' "$line")"
+    if ! errors="$("$PYTHON" -c 'import json, sys
+r = json.loads(sys.argv[1]); print(sum(r[k] for k in r if k.startswith("err_")))' "$line")"; then
+        log "could not count the errors of $1 $2 $3 in: $line"
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
     log "$(printf '%-32s %-13s %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s' "$1" "$2" "$3" \
         "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["rps"])' "$line")" \
         "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["p50_us"]/1000)' "$line")" \
@@ -424,7 +434,7 @@ main() {
         requests="$("$PYTHON" -c 'import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print(sum(r["requests"] for r in rows if r["target"] == "proxy+record" and r["phase"] != "instructions"))' \
-            "$WORK/results.jsonl")"
+            "$WORK/results.jsonl")" || die "could not count the recorded requests in $WORK/results.jsonl"
         ((requests > 0)) && per_exchange="$(awk -v b="$bytes" -v r="$requests" 'BEGIN { printf "%.1f", b / r }')"
         log "recorded $bytes bytes for ~$requests exchanges (+ warm-ups and checks)"
     fi
@@ -436,9 +446,10 @@ print(json.dumps({"threads": a[1], "connections": a[2], "duration": a[3], "laten
     "upstream": a[5], "cpus": os.cpu_count(), "loadavg": a[6], "proxy": a[7],
     "cassette_bytes_per_exchange": None if a[8] == "null" else float(a[8]), "rounds": int(a[9])}))' \
         "$THREADS" "$CONNECTIONS" "$DURATION" "$LATENCY_DURATION" "${UPSTREAM_CMD%% --port*}" "$loadavg" \
-        "$(basename "$PROXY")" "$per_exchange" "$ROUNDS")"
+        "$(basename "$PROXY")" "$per_exchange" "$ROUNDS")" || die "could not describe the run (the Python step above failed)"
     echo
-    "$PYTHON" "$ROOT/tools/bench/report.py" "$WORK/results.jsonl" "$meta" | tee "${BENCH_OUT:-/dev/null}"
+    "$PYTHON" "$ROOT/tools/bench/report.py" "$WORK/results.jsonl" "$meta" | tee "${BENCH_OUT:-/dev/null}" ||
+        die "tools/bench/report.py failed: no table"
     if ((FAILURES > 0)); then
         log "$FAILURES run(s) failed or had errors; the table is not trustworthy"
         exit 1

@@ -8,6 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The demo itself needs only liblz4 from it; an offline machine that already
 # has that can still build.
-bash tools/setup.sh || echo "demo: tools/setup.sh failed; building anyway" >&2
+bash tools/setup.sh --no-venv || echo "demo: tools/setup.sh failed; building anyway" >&2
 swift build --product proxy
 exec "$(swift build --show-bin-path)/proxy" serve --demo "$@"

@@ -21,11 +21,15 @@
 #   E2E_RECORD_DIR          pass `--record DIR/<variant>` to the proxy (cassettes for the corpus)
 #   CLAUDE_BIN              use this Claude Code binary instead of claude-agent-sdk's bundled one
 #   E2E_FAKE_ARGS           extra fake_upstream.py arguments (e.g. "--content wrong" to see a failure)
-#   PYTHON                  interpreter for pip and the fake upstream (default python3)
+#   PYTHON                  interpreter for pip and the fake upstream (default: .venv/bin/python,
+#                           the environment tools/setup.sh makes, else python3)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-python3}"
+if [[ -z "${PYTHON:-}" ]]; then
+    PYTHON=python3
+    [[ -x "$ROOT/.venv/bin/python" ]] && PYTHON="$ROOT/.venv/bin/python"
+fi
 SDK_VERSION="0.2.184"
 FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi}"
 TIMEOUT="${E2E_TIMEOUT:-180}"
@@ -249,9 +253,10 @@ run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
     run_claude "$scratch" "$base_url" "$tools" "$expected_text"
     # The upstream must have seen the tool call's turn and the final turn, with the route's model
     # name when the proxy is in between (proves the request really went through the route).
-    local check
+    # Its exit status is read: a checker that crashes must fail the variant, not pass it unchecked.
+    local check check_rc=0
     check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" \
-        "$multi" "$FILE_CONTENT" <<'EOF'
+        "$multi" "$FILE_CONTENT" 2>"$scratch/checker.err" <<'EOF'
 import json, sys
 log, direct, model, thinking, fmt = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1", sys.argv[5]
 multi, content = sys.argv[7] == "1", sys.argv[8]
@@ -288,7 +293,11 @@ if thinking and fmt == "anthropic":
             problems.append(f"thinking signature not returned intact: {r.get('thinking_returned')}")
 print("\n".join(problems))
 EOF
-)"
+)" || check_rc=$?
+    if ((check_rc != 0)); then
+        problems+=("the upstream-log checker exited with status $check_rc, so nothing it checks is known:")
+        while IFS= read -r line; do problems+=("  $line"); done < <(tail -n 15 "$scratch/checker.err")
+    fi
     [[ -n "$check" ]] && while IFS= read -r line; do problems+=("$line"); done <<<"$check"
 
     local took

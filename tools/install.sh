@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:-${PREFIX:+$PREFIX/bin}}"
 target="${target:-$HOME/.local/bin}"
-bash tools/setup.sh || echo "install: tools/setup.sh failed; building anyway" >&2
+bash tools/setup.sh --no-venv || echo "install: tools/setup.sh failed; building anyway" >&2
 products=(proxy log-replay stub-upstream)
 for product in "${products[@]}"; do
     swift build -c release --product "$product"

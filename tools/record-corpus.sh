@@ -10,12 +10,14 @@
 #   tools/record-corpus.sh --list                           # what it records
 #
 # Needs the shared fixtures (shared/fixtures next to the repository, or SWITCHBOARD_FIXTURES), and
-# pip access the first time (claude-agent-sdk and anthropic, as the end-to-end scripts install them).
+# pip access the first time (claude-agent-sdk and anthropic, as the end-to-end scripts install them,
+# into .venv, which tools/setup.sh makes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash tools/setup.sh >&2
 if [[ -z "${SWITCHBOARD_PROXY_BIN:-}" ]]; then
     swift build >&2
 fi
 BIN="$(swift build --show-bin-path)"
-exec python3 tools/corpus/record.py --proxy-bin "${SWITCHBOARD_PROXY_BIN:-$BIN/proxy}" \
+exec .venv/bin/python tools/corpus/record.py --proxy-bin "${SWITCHBOARD_PROXY_BIN:-$BIN/proxy}" \
     --log-replay-bin "$BIN/log-replay" --stub-bin "$BIN/stub-upstream" "$@"

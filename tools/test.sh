@@ -7,14 +7,21 @@
 #   5. real clients, no network: the Claude Code CLI and the anthropic,
 #      openai and google-genai SDKs through `proxy serve` to local fake upstreams, and Claude Code again
 #      through the proxy to `stub-upstream` replaying the corpus.
-# Stops at the first failing step; prints `N passed, N failed` per step.
+# Stops at the first failing step; prints `N passed, N failed` per step. Every step runs: a
+# missing script fails the run, saying so (scripts are run with `bash`, so mode bits do not matter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 bash tools/setup.sh
+# The test clients' interpreter: the virtual environment setup.sh made.
+export PYTHON="$ROOT/.venv/bin/python"
 
 step() { printf '\n==> %s\n' "$*"; }
+run() { # interpreter, script, arguments...
+    [[ -f "$2" ]] || { echo "FAIL: $2 is missing, so its step cannot run"; exit 1; }
+    "$@"
+}
 
 step "every module a target imports is its declared dependency (Package.swift)"
 swift package dump-package | python3 tools/check-imports.py
@@ -32,26 +39,30 @@ step "conversion regression run: log-replay verify cassettes/"
 "$BIN/log-replay" verify cassettes/
 
 step "lz4 -dc | jq over every compressed cassette"
-checked=0
+passed=0 failed=0
 while IFS= read -r -d '' file; do
-    lz4 -dc "$file" | jq -c . >/dev/null
-    checked=$((checked + 1))
+    if lz4 -dc "$file" | jq -c . >/dev/null; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL $file: lz4 -dc | jq failed"
+        failed=$((failed + 1))
+    fi
 done < <(find cassettes -name '*.jsonl.lz4' -print0)
-echo "$checked passed, 0 failed"
+echo "$passed passed, $failed failed"
+((passed + failed > 0)) || { echo "FAIL: no *.jsonl.lz4 file under cassettes/, so nothing was checked"; exit 1; }
+((failed == 0))
 
 step "Claude Code CLI through the proxy (openai and anthropic upstreams)"
-bash tools/e2e-claude-code.sh
+run bash tools/e2e-claude-code.sh
 
 step "anthropic Python SDK through the proxy"
-python3 tools/e2e/sdk_clients.py
+run "$PYTHON" tools/e2e/sdk_clients.py
 
 step "openai (chat, responses) and google-genai Python SDKs through the proxy"
-python3 tools/e2e/sdk_dialects.py
+run "$PYTHON" tools/e2e/sdk_dialects.py
 
 step "/metrics and /v1/stats after traffic, read by prometheus_client's parser"
-python3 tools/e2e/metrics_scrape.py
+run "$PYTHON" tools/e2e/metrics_scrape.py
 
-if [[ -x tools/e2e-claude-code-replay.sh ]]; then
-    step "Claude Code CLI through the proxy to stub-upstream replaying the corpus"
-    bash tools/e2e-claude-code-replay.sh
-fi
+step "Claude Code CLI through the proxy to stub-upstream replaying the corpus"
+run bash tools/e2e-claude-code-replay.sh

@@ -50,7 +50,7 @@ public enum Fixtures {
             return candidate
         }
         throw NotFound(
-            description: "fixtures not found; looked in \(candidates); set SWITCHBOARD_FIXTURES to the folder")
+            description: "fixtures not found; looked in \(candidates); \(hint)")
     }
 
     /// The absolute path of `relative` inside the fixtures folder.
@@ -59,12 +59,47 @@ public enum Fixtures {
     }
 
     /// Files directly in the fixtures subfolder `folder` whose names end with
-    /// `suffix`, as absolute paths, sorted.
+    /// `suffix`, as absolute paths, sorted; an error naming the folder and
+    /// `SWITCHBOARD_FIXTURES` when there is none.
     public static func files(in folder: String, suffix: String) throws -> [String] {
         let directory = try path(folder)
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        return names.filter { $0.hasSuffix(suffix) }.sorted().map { directory + "/" + $0 }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw NotFound(description: "cannot list the fixtures folder \(directory): \(error); \(hint)")
+        }
+        let files = names.filter { $0.hasSuffix(suffix) }.sorted().map { directory + "/" + $0 }
+        guard !files.isEmpty else {
+            throw NotFound(description: "no *\(suffix) fixture in \(directory); \(hint)")
+        }
+        return files
     }
+
+    /// `files(in:suffix:)` for `@Test(arguments:)`, which cannot throw: no
+    /// files when the fixtures are missing. A suite using it must also call
+    /// `requireFound` in a test of its own, or missing fixtures would run
+    /// zero cases and pass.
+    public static func argumentFiles(in folder: String, suffix: String) -> [String] {
+        (try? files(in: folder, suffix: suffix)) ?? []
+    }
+
+    /// Fails with where the fixtures were looked for, and how to point at
+    /// them, unless `argumentFiles` found at least `minimum` files.
+    public static func requireFound(
+        _ found: [String], in folder: String, suffix: String, atLeast minimum: Int = 1
+    )
+        throws
+    {
+        let listed = try files(in: folder, suffix: suffix)
+        guard found.count >= minimum, listed.count >= minimum else {
+            throw NotFound(
+                description:
+                    "\(listed.count) *\(suffix) fixtures in \(try path(folder)), at least \(minimum) expected; \(hint)")
+        }
+    }
+
+    private static let hint = "set SWITCHBOARD_FIXTURES to the folder holding providers/ (shared/fixtures)"
 
     public static func bytes(atPath path: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: path)))

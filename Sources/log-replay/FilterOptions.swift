@@ -21,6 +21,10 @@ struct FilterOptions: ParsableArguments {
             }
             return date
         }
+        if let status, !ExchangeFilter.isStatusPattern(status) {
+            throw ValidationError(
+                "--status: cannot read '\(status)'; give a status such as 429, or a class such as 5xx")
+        }
         return ExchangeFilter(
             errorsOnly: errorsOnly, requestID: requestId, endpoint: endpoint, model: model, status: status,
             since: sinceDate)

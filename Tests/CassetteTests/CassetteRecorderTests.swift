@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Wire
 
@@ -269,16 +270,9 @@ import Wire
         await recorder.close()
 
         let path = try #require(recorder.files.first)
-        let text: String
-        if let tool = try decompressWithLZ4Tool(path) {
-            #expect(tool.status == 0)
-            text = String(decoding: tool.output, as: UTF8.self)
-        } else {
-            print("note: /usr/bin/lz4 is not installed; decompressing with the library instead")
-            var content: [UInt8] = []
-            #expect(LZ4FrameDecoder.decode(try fileBytes(path), into: &content) == nil)
-            text = String(decoding: content, as: UTF8.self)
-        }
+        let tool = try LZ4Tool.decompress(path)
+        #expect(tool.status == 0)
+        let text = String(decoding: tool.output, as: UTF8.self)
         for secret in ["CLIENTSECRET", "UPSTREAMSECRET", "GEMINISECRET"] {
             #expect(!text.contains(secret), "\(secret) reached the cassette")
         }

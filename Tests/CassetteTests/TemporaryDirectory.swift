@@ -15,22 +15,6 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Runs `/usr/bin/lz4 -dc FILE`; nil when lz4 is not installed.
-func decompressWithLZ4Tool(_ path: String) throws -> (output: [UInt8], status: Int32)? {
-    let tool = "/usr/bin/lz4"
-    guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = ["-dc", path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (Array(data), process.terminationStatus)
-}
-
 func fileBytes(_ path: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }

@@ -5,7 +5,11 @@ import Testing
 import Wire
 
 @Suite struct AnthropicStreamRelayTests {
-    static let chunkFiles: [String] = (try? Fixtures.files(in: "providers/anthropic", suffix: ".chunks.txt")) ?? []
+    static let chunkFiles: [String] = Fixtures.argumentFiles(in: "providers/anthropic", suffix: ".chunks.txt")
+
+    @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.chunkFiles, in: "providers/anthropic", suffix: ".chunks.txt", atLeast: 5)
+    }
 
     @Test(arguments: chunkFiles)
     func everyAnthropicStreamPassesThroughValidly(path: String) throws {

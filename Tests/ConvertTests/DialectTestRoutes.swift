@@ -18,7 +18,16 @@ enum ProviderStreams {
     ]
 
     static let chunkFiles: [String] = routes.keys.sorted().flatMap { folder in
-        (try? Fixtures.files(in: "providers/\(folder)", suffix: ".chunks.txt")) ?? []
+        Fixtures.argumentFiles(in: "providers/\(folder)", suffix: ".chunks.txt")
+    }
+
+    /// Fails unless every folder's streams were found (the suites taking
+    /// `chunkFiles` as arguments would otherwise run no case).
+    static func requireFound() throws {
+        for folder in routes.keys.sorted() {
+            try Fixtures.requireFound(
+                chunkFiles.filter { $0.contains("/\(folder)/") }, in: "providers/\(folder)", suffix: ".chunks.txt")
+        }
     }
 
     /// The route of a chunks file's folder.

@@ -51,7 +51,8 @@ struct AssembledGeminiResponse {
         return frames
     }
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try ProviderStreams.requireFound()
         #expect(Self.chunkFiles.count >= 20, "found \(Self.chunkFiles)")
     }
 

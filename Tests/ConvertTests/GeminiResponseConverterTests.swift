@@ -5,7 +5,7 @@ import Wire
 
 @Suite struct GeminiResponseConverterTests {
     static let bodyFiles: [String] =
-        ((try? Fixtures.files(in: "providers/gemini", suffix: ".json")) ?? []).filter { !$0.contains("429") }
+        Fixtures.argumentFiles(in: "providers/gemini", suffix: ".json").filter { !$0.contains("429") }
 
     static func fixture(_ name: String) throws -> JSONValue {
         try JSONValue(parsing: Fixtures.bytes(atPath: Fixtures.path("providers/gemini/\(name).json")))
@@ -15,7 +15,8 @@ import Wire
         try ResponseConverter.convert(upstreamBody: body, route: TestRoutes.gemini, requestedModel: "claude-test")
     }
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.bodyFiles, in: "providers/gemini", suffix: ".json", atLeast: 3)
         #expect(Self.bodyFiles.count == 3, "\(Self.bodyFiles)")
     }
 

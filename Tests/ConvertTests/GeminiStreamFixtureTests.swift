@@ -6,7 +6,7 @@ import Wire
 
 /// Every recorded Gemini stream, through the converter the proxy uses.
 @Suite struct GeminiStreamFixtureTests {
-    static let chunkFiles: [String] = (try? Fixtures.files(in: "providers/gemini", suffix: ".chunks.txt")) ?? []
+    static let chunkFiles: [String] = Fixtures.argumentFiles(in: "providers/gemini", suffix: ".chunks.txt")
 
     static func events(_ name: String, sliceSize: Int? = nil) throws -> [SSEEvent] {
         let bytes = try Fixtures.sseBytes(chunksFile: try Fixtures.path("providers/gemini/\(name).chunks.txt"))
@@ -18,7 +18,8 @@ import Wire
         return try JSONValue(parsing: try #require(payloads.last))
     }
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.chunkFiles, in: "providers/gemini", suffix: ".chunks.txt", atLeast: 4)
         #expect(Self.chunkFiles.count == 4, "found \(Self.chunkFiles)")
     }
 

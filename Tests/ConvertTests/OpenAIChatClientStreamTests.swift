@@ -45,7 +45,8 @@ import Wire
         }
     }
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try ProviderStreams.requireFound()
         #expect(Self.chunkFiles.count >= 20, "found \(Self.chunkFiles)")
     }
 

@@ -7,7 +7,7 @@ import Wire
 
 /// Every recorded OpenAI-compatible stream, through the converter the proxy uses.
 @Suite struct OpenAIChatStreamFixtureTests {
-    static let chunkFiles: [String] = (try? Fixtures.files(in: "providers/openai-chat", suffix: ".chunks.txt")) ?? []
+    static let chunkFiles: [String] = Fixtures.argumentFiles(in: "providers/openai-chat", suffix: ".chunks.txt")
 
     static func events(_ name: String, sliceSize: Int? = nil) throws -> [SSEEvent] {
         let bytes = try Fixtures.sseBytes(chunksFile: try Fixtures.path("providers/openai-chat/\(name).chunks.txt"))
@@ -15,6 +15,7 @@ import Wire
     }
 
     @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.chunkFiles, in: "providers/openai-chat", suffix: ".chunks.txt", atLeast: 8)
         #expect(Self.chunkFiles.count >= 8, "found \(Self.chunkFiles)")
     }
 

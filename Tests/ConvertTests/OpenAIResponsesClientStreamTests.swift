@@ -9,7 +9,8 @@ import Wire
 @Suite struct OpenAIResponsesClientStreamTests {
     static let chunkFiles = ProviderStreams.chunkFiles
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try ProviderStreams.requireFound()
         #expect(Self.chunkFiles.count >= 20, "found \(Self.chunkFiles)")
     }
 

@@ -7,7 +7,7 @@ import Wire
 /// Every recorded OpenAI Responses stream, through the converter the proxy uses.
 @Suite struct OpenAIResponsesStreamFixtureTests {
     static let chunkFiles: [String] =
-        (try? Fixtures.files(in: "providers/openai-responses", suffix: ".chunks.txt")) ?? []
+        Fixtures.argumentFiles(in: "providers/openai-responses", suffix: ".chunks.txt")
 
     /// The responses in a chunks file: `openai-reasoning-encrypted-content.1`
     /// holds an agent loop, four responses one after another, each of which
@@ -29,7 +29,8 @@ import Wire
         }
     }
 
-    @Test func fixturesAreFound() {
+    @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.chunkFiles, in: "providers/openai-responses", suffix: ".chunks.txt", atLeast: 3)
         #expect(Self.chunkFiles.count == 3, "found \(Self.chunkFiles)")
     }
 

@@ -4,7 +4,7 @@ import Testing
 import Wire
 
 @Suite struct ResponseConverterTests {
-    static let bodyFiles: [String] = (try? Fixtures.files(in: "providers/openai-chat", suffix: ".json")) ?? []
+    static let bodyFiles: [String] = Fixtures.argumentFiles(in: "providers/openai-chat", suffix: ".json")
 
     static func convert(_ body: JSONValue, route: RouteOptions = TestRoutes.openAI) throws -> JSONValue {
         try ResponseConverter.convert(upstreamBody: body, route: route, requestedModel: "claude-test")
@@ -12,6 +12,10 @@ import Wire
 
     static func fixture(_ name: String) throws -> JSONValue {
         try JSONValue(parsing: Fixtures.bytes(atPath: Fixtures.path("providers/openai-chat/\(name).json")))
+    }
+
+    @Test func fixturesAreFound() throws {
+        try Fixtures.requireFound(Self.bodyFiles, in: "providers/openai-chat", suffix: ".json", atLeast: 5)
     }
 
     @Test(arguments: bodyFiles)

@@ -7,12 +7,12 @@ import Wire
 /// Real provider streams and real Claude Code requests through the running
 /// proxy, with the real converters.
 @Suite struct FixtureTrafficTests {
-    static let openAIStreams = (try? Fixtures.files(in: "providers/openai-chat", suffix: ".chunks.txt")) ?? []
-    static let anthropicStreams = (try? Fixtures.files(in: "providers/anthropic", suffix: ".chunks.txt")) ?? []
+    static let openAIStreams = Fixtures.argumentFiles(in: "providers/openai-chat", suffix: ".chunks.txt")
+    static let anthropicStreams = Fixtures.argumentFiles(in: "providers/anthropic", suffix: ".chunks.txt")
 
-    @Test func fixturesArePresent() {
-        #expect(!Self.openAIStreams.isEmpty)
-        #expect(!Self.anthropicStreams.isEmpty)
+    @Test func fixturesArePresent() throws {
+        try Fixtures.requireFound(Self.openAIStreams, in: "providers/openai-chat", suffix: ".chunks.txt")
+        try Fixtures.requireFound(Self.anthropicStreams, in: "providers/anthropic", suffix: ".chunks.txt")
     }
 
     /// Each provider stream, sent in small uneven chunks, comes out as a

@@ -90,10 +90,8 @@ import Glibc
         #expect(kinds.contains("upstream_chunk") && kinds.contains("client_event"))
         let text = contents.events.map { $0.json.serializedString() }.joined(separator: "\n")
         #expect(!text.contains("sk-cli-route-key"))
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/lz4") {
-            let check = try ChildProcess(URL(fileURLWithPath: "/usr/bin/lz4"), arguments: ["-t", file])
-            #expect(await check.waitForEnding() == .exited(0), "lz4 -t: \(check.standardError)")
-        }
+        let check = try ChildProcess(URL(fileURLWithPath: try LZ4Tool.path()), arguments: ["-t", file])
+        #expect(await check.waitForEnding() == .exited(0), "lz4 -t: \(check.standardError)")
     }
 
     @Test func aConfigErrorExitsNonZeroNamingTheFileAndLine() async throws {

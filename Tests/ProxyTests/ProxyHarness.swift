@@ -70,12 +70,14 @@ struct ProxyHarness {
     static func run<T>(
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
-        configYAML: ((_ stubBase: String) -> String)? = nil, logger: Logger? = nil,
-        _ body: (ProxyHarness) async throws -> T
+        configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
+        logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config =
-                try configYAML.map { try ProxyConfig.parse(yaml: $0(stub.baseURL), file: "test.yaml") }
+                try configYAML.map {
+                    try ProxyConfig.parse(yaml: $0(stub.baseURL), file: "test.yaml", environment: environment)
+                }
                 ?? config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical

@@ -180,9 +180,9 @@ import Wire
                     texts.append(String(decoding: bytes, as: UTF8.self))
                 }
             }
-            if FileManager.default.isExecutableFile(atPath: "/usr/bin/lz4") {
-                texts.append(try Self.decompressedWithLZ4Tool(file))
-            }
+            let tool = try LZ4Tool.decompress(file)
+            #expect(tool.status == 0)
+            texts.append(String(decoding: tool.output, as: UTF8.self))
         }
         let everything = texts.joined(separator: "\n")
         #expect(everything.contains("\"request-id\""))
@@ -192,18 +192,5 @@ import Wire
         }
         #expect(everything.contains(Redactor.fingerprint(clientKey)))
         #expect(everything.contains(Redactor.fingerprint(routeKey)))
-    }
-
-    private static func decompressedWithLZ4Tool(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/lz4")
-        process.arguments = ["-dc", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }

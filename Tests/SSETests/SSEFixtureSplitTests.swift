@@ -13,12 +13,16 @@ import Testing
 /// frame's end equal the unsplit parse's, the rest of the stream cannot
 /// differ, because the parser is deterministic from its state.
 @Suite struct SSEFixtureSplitTests {
-    static let streams: [String] = {
-        let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
-        return folders.flatMap { (try? Fixtures.files(in: "providers/\($0)", suffix: ".chunks.txt")) ?? [] }
-    }()
+    static let folders = ["openai-chat", "anthropic", "gemini", "openai-responses"]
+    static let streams: [String] = folders.flatMap {
+        Fixtures.argumentFiles(in: "providers/\($0)", suffix: ".chunks.txt")
+    }
 
-    @Test func allProviderStreamsAreFound() {
+    @Test func allProviderStreamsAreFound() throws {
+        for folder in Self.folders {
+            try Fixtures.requireFound(
+                Self.streams.filter { $0.contains("/\(folder)/") }, in: "providers/\(folder)", suffix: ".chunks.txt")
+        }
         #expect(Self.streams.count >= 19, "\(Self.streams)")
     }
 

@@ -43,6 +43,17 @@ public struct ExchangeFilter: Sendable, Equatable {
         return true
     }
 
+    /// Whether `pattern` is a status `--status` can match: three digits
+    /// (`429`) or a class (`5xx`). Anything else would match nothing, and
+    /// a filter that silently shows nothing hides the user's typo.
+    public static func isStatusPattern(_ pattern: String) -> Bool {
+        let lowered = pattern.lowercased()
+        guard lowered.count == 3, let first = lowered.first?.wholeNumberValue, (1...5).contains(first) else {
+            return false
+        }
+        return lowered.hasSuffix("xx") || lowered.allSatisfy(\.isNumber)
+    }
+
     static func status(_ pattern: String, matches status: Int?) -> Bool {
         guard let status else { return false }
         let lowered = pattern.lowercased()

@@ -1,0 +1,58 @@
+import TestSupport
+import Testing
+import Wire
+
+/// A route's `extra_headers` (README: "sent upstream on every request;
+/// values may use `${ENV_VAR}`") reach the upstream, for converted and
+/// passed-through formats, streamed or not.
+@Suite struct ExtraHeadersTests {
+    private static let environment = ["TEAM_TOKEN": "team-7d41"]
+
+    private static func config(stubBase: String) -> String {
+        """
+        models:
+          - model_id: gpt
+            model_name: upstream-gpt
+            api_base: \(stubBase)/v1
+            format: openai
+            extra_headers: {X-Title: switchboard, X-Team: "${TEAM_TOKEN}"}
+          - model_id: claude
+            model_name: upstream-claude
+            api_base: \(stubBase)
+            format: anthropic
+            extra_headers: {X-Title: switchboard-anthropic, X-Team: "${TEAM_TOKEN}"}
+        """
+    }
+
+    @Test func everyUpstreamRequestCarriesTheRoutesExtraHeaders() async throws {
+        try await ProxyHarness.run(configYAML: Self.config, environment: Self.environment) { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            let plain = try await proxy.post(json: ProxyHarness.messages(model: "gpt"))
+            #expect(plain.status == 200)
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream)
+            let streamed = try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            #expect(streamed.status == 200)
+            proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
+            let anthropic = try await proxy.post(json: ProxyHarness.messages(model: "claude"))
+            #expect(anthropic.status == 200)
+            proxy.stub.reply = .json(200, #"{"input_tokens":7}"#)
+            let count = try await proxy.post(
+                "/v1/messages/count_tokens",
+                json: ["model": "claude", "messages": [["role": "user", "content": "hi"]]])
+            #expect(count.status == 200, "\(count.text)")
+
+            let requests = proxy.stub.requests
+            try #require(requests.count == 4, "\(requests.map(\.path))")
+            for request in requests.prefix(2) {
+                #expect(request.path.hasSuffix("/chat/completions"), "\(request.path)")
+                #expect(request.header("x-title") == "switchboard")
+                #expect(request.header("x-team") == "team-7d41")
+            }
+            for request in requests.suffix(2) {
+                #expect(request.header("x-title") == "switchboard-anthropic", "\(request.path)")
+                #expect(request.header("x-team") == "team-7d41", "\(request.path)")
+            }
+            #expect(requests.last?.path.hasSuffix("/count_tokens") == true)
+        }
+    }
+}

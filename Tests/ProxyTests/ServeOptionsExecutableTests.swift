@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import Cassette
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `proxy serve --log-level`, `--redact-header` and `--record-max-mb` as a
+/// user types them: parsed by the executable, and doing what the README says.
+@Suite(.serialized) struct ServeOptionsExecutableTests {
+    private static let clientKey = "sk-ant-api03-CLICANARY-51c0ffee"
+
+    private static func scratchDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sb-serve-options-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// No config of the user's, no keys.
+    private static func environment(home: URL) -> [String: String] {
+        ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+    }
+
+    private static func writeConfig(to file: URL, stub: StubHTTPServer) throws {
+        try Data(
+            """
+            models:
+              - model_id: gpt
+                model_name: upstream-gpt
+                api_base: \(stub.baseURL)/v1
+                format: openai
+            """.utf8
+        ).write(to: file)
+    }
+
+    private static func post(
+        _ base: String, _ path: String = "/v1/messages", json: JSONValue, headers: [(String, String)] = []
+    ) async throws -> Int {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: json.serialized()))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
+    /// Starts `proxy serve` with `arguments` against a stub answering every
+    /// request, runs `body` with its base URL, then stops it with SIGTERM
+    /// and returns its standard error.
+    private static func serve(
+        _ arguments: [String], scratch: URL, _ body: (_ base: String) async throws -> Void
+    ) async throws -> String {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let configFile = scratch.appendingPathComponent("models.yaml")
+        return try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try writeConfig(to: configFile, stub: stub)
+            let child = try ChildProcess(
+                executable, arguments: ["serve", "--config", configFile.path, "--port", "0"] + arguments,
+                environment: environment(home: scratch))
+            defer { child.killIfRunning() }
+            let line = try #require(
+                await child.outputLine(startingWith: "ANTHROPIC_BASE_URL="),
+                "no ANTHROPIC_BASE_URL line; stderr: \(child.standardError)")
+            try await body(String(line.dropFirst("ANTHROPIC_BASE_URL=".count)))
+            child.send(SIGTERM)
+            #expect(await child.waitForEnding() == .exited(0), "stderr: \(child.standardError)")
+            return child.standardError
+        }
+    }
+
+    @Test(arguments: [
+        (["--log-level", "loud"], "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
+        (["--record-max-mb", "0"], "--record-max-mb must be at least 1"),
+    ])
+    func aBadValueIsRefusedWithExit64SayingWhatIsAccepted(arguments: [String], message: String) async throws {
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let child = try ChildProcess(
+            try ChildProcess.builtExecutable("proxy"), arguments: ["serve", "--port", "0"] + arguments,
+            environment: Self.environment(home: scratch))
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding() == .exited(64))
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
+    }
+
+    /// `warning` keeps failures only: no access line for a 200, but the
+    /// unknown path's warning. `INFO` (any case) adds the access lines.
+    @Test func theLevelDecidesWhichLinesAreWritten() async throws {
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let exchange: (String) async throws -> Void = { base in
+            let ok = try await Self.post(base, json: ProxyHarness.messages())
+            #expect(ok == 200)
+            let notFound = try await Self.post(base, "/v2/nowhere", json: ProxyHarness.messages())
+            #expect(notFound == 404)
+        }
+        let atWarning = try await Self.serve(["--log-level", "warning"], scratch: scratch, exchange)
+        #expect(atWarning.contains("unknown endpoint: POST /v2/nowhere"), "\(atWarning)")
+        #expect(!atWarning.contains("POST /v1/messages anthropic gpt -> gpt 200"), "\(atWarning)")
+
+        let atInfo = try await Self.serve(["--log-level", "INFO"], scratch: scratch, exchange)
+        #expect(atInfo.contains("POST /v1/messages anthropic gpt -> gpt 200 in "), "\(atInfo)")
+        #expect(atInfo.contains("unknown endpoint: POST /v2/nowhere"), "\(atInfo)")
+        #expect(!atInfo.contains(" debug "), "\(atInfo)")
+    }
+
+    /// At `trace` the most is written, and still no key; the recording
+    /// options reach the recorder: the named header is redacted, and files
+    /// rotate at 1 MB.
+    @Test func atTraceNoKeyIsLoggedAndTheRecordingOptionsApply() async throws {
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let cassettes = scratch.appendingPathComponent("cassettes")
+        let errors = try await Self.serve(
+            [
+                "--log-level", "trace", "--record", cassettes.path, "--redact-header", "X-Team-Token",
+                "--record-max-mb", "1",
+            ], scratch: scratch
+        ) { base in
+            for index in 0..<4 {
+                // ~300 KB LZ4 cannot shrink, twice an exchange (client and upstream request).
+                let noise = Data((0..<225_000).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+                var request = ProxyHarness.messages()
+                request["messages"] = [["role": "user", "content": .string("\(index) \(noise)")]]
+                let status = try await Self.post(
+                    base, json: request,
+                    headers: [("x-api-key", Self.clientKey), ("x-team-token", "TEAMCANARY-\(index)")])
+                #expect(status == 200)
+            }
+        }
+        #expect(errors.contains("trace") || errors.contains("debug"), "nothing below info was logged: \(errors)")
+        #expect(!errors.contains("CLICANARY"), "a key reached the log")
+        #expect(!errors.contains("TEAMCANARY"))
+
+        let files = try CassetteReader.cassetteFiles(in: [cassettes.path])
+        #expect(files.count >= 2, "--record-max-mb 1 did not rotate: \(files)")
+        var recorded = ""
+        for file in files {
+            let tool = try LZ4Tool.decompress(file)
+            #expect(tool.status == 0)
+            recorded += String(decoding: tool.output, as: UTF8.self)
+        }
+        #expect(recorded.contains("x-team-token"))
+        #expect(!recorded.contains("TEAMCANARY"), "--redact-header did not redact")
+        #expect(recorded.contains(Redactor.fingerprint("TEAMCANARY-0")))
+        #expect(!recorded.contains("CLICANARY"))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+/// The `log-replay` executable as a user runs it (README, Reading
+/// cassettes): its options, and "a missing file, a file that is not a
+/// cassette ... is a one-line error and a non-zero exit" (1; 2 for
+/// `verify`), while a file cut short is read up to its last whole block.
+@Suite struct LogReplayCommandLineTests {
+    private static func logReplay(_ arguments: [String]) async throws -> ChildProcess {
+        let child = try ChildProcess(
+            ChildProcess.builtExecutable("log-replay"), arguments: arguments,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
+        let ending = await child.waitForEnding()
+        child.killIfRunning()
+        #expect(ending != nil, "log-replay \(arguments) did not finish")
+        return child
+    }
+
+    private static func errorLines(_ child: ChildProcess) -> [Substring] {
+        child.standardError.split(separator: "\n")
+    }
+
+    @Test(arguments: [[], ["verify"]])
+    func unreadableInputIsAOneLineErrorAndANonZeroExit(subcommand: [String]) async throws {
+        let files = try BadCassettes()
+        defer { files.remove() }
+        let expectedStatus: Int32 = subcommand.isEmpty ? 1 : 2
+        for path in [files.missing, files.plainText, files.randomBytes] {
+            let child = try await Self.logReplay(subcommand + [path])
+            #expect(child.ending == .exited(expectedStatus), "\(subcommand) \(path): \(child.standardError)")
+            let lines = Self.errorLines(child)
+            #expect(lines.count == 1, "\(path): \(child.standardError)")
+            #expect(lines.first?.contains(URL(filePath: path).lastPathComponent) == true, "\(lines)")
+            #expect(child.standardOutput.isEmpty, "\(child.standardOutput)")
+        }
+    }
+
+    @Test func aCassetteCutShortIsReadUpToItsLastWholeBlock() async throws {
+        let files = try BadCassettes()
+        defer { files.remove() }
+        let whole = try await Self.logReplay([files.whole, "-o", "jsonl"])
+        #expect(whole.ending == .exited(0))
+        let cut = try await Self.logReplay([files.truncated, "-o", "jsonl"])
+        #expect(cut.ending == .exited(0), "\(cut.standardError)")
+        let wholeLines = whole.standardOutput.split(separator: "\n")
+        let cutLines = cut.standardOutput.split(separator: "\n")
+        #expect(!cutLines.isEmpty && cutLines.count < wholeLines.count, "\(cutLines.count) of \(wholeLines.count)")
+        #expect(Array(wholeLines.prefix(cutLines.count)) == cutLines)
+        let summary = try await Self.logReplay([files.truncated])
+        #expect(summary.ending == .exited(0))
+        #expect(summary.standardOutput.lowercased().contains("torn tails:"), "\(summary.standardOutput)")
+        #expect(summary.standardOutput.contains("incomplete LZ4 block"), "\(summary.standardOutput)")
+    }
+
+    @Test func filtersAndOutputsDoWhatTheirNamesSay() async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let jsonl = try await Self.logReplay([corpus, "-o", "jsonl"])
+        #expect(jsonl.ending == .exited(0))
+        let lines = try jsonl.standardOutput.split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
+        let ids = Set(lines.compactMap { $0["x"]?.stringValue })
+        #expect(ids.count >= 2, "\(ids)")
+        let id = try #require(ids.sorted().first)
+
+        let one = try await Self.logReplay([corpus, "--request-id", id, "-o", "json"])
+        #expect(one.ending == .exited(0))
+        #expect(one.standardOutput.contains(id))
+        #expect(!ids.subtracting([id]).contains { one.standardOutput.contains($0) })
+
+        let har = try await Self.logReplay([corpus, "-o", "har"])
+        let harJSON = try JSONValue(parsing: Array(har.standardOutput.utf8))
+        #expect(harJSON["log"]?["version"] == "1.2")
+        #expect(harJSON["log"]?["entries"]?.arrayValue?.count == ids.count)
+
+        let curl = try await Self.logReplay([corpus, "-o", "curl"])
+        #expect(curl.standardOutput.contains("curl "))
+        #expect(curl.standardOutput.contains("$ANTHROPIC_API_KEY"))
+
+        // The corpus session has no errors and every status is 200.
+        let errorsOnly = try await Self.logReplay([corpus, "--errors-only", "-o", "jsonl"])
+        #expect(errorsOnly.ending == .exited(0))
+        #expect(errorsOnly.standardOutput.isEmpty, "\(errorsOnly.standardOutput)")
+        let serverErrors = try await Self.logReplay([corpus, "--status", "5xx", "-o", "jsonl"])
+        #expect(serverErrors.standardOutput.isEmpty)
+        let ok = try await Self.logReplay([corpus, "--status", "200", "-o", "jsonl"])
+        #expect(ok.standardOutput == jsonl.standardOutput)
+
+        let verify = try await Self.logReplay(["verify", corpus, "--level", "semantic", "-o", "json"])
+        #expect(verify.ending == .exited(0), "\(verify.standardError)")
+        #expect(try JSONValue(parsing: Array(verify.standardOutput.utf8)).objectValue != nil)
+    }
+
+    @Test(arguments: [
+        ["-o", "xml"], ["--status", "abc"], ["--status", "4x"], ["--status", "999"], ["--since", "yesterday-ish"],
+        ["verify", "--level", "vibes"],
+        ["--no-such-option"],
+    ])
+    func aMistypedOptionIsRefusedWithExit64(arguments: [String]) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await Self.logReplay(arguments + [corpus])
+        #expect(child.ending == .exited(64), "\(arguments): \(child.standardError)")
+        #expect(!child.standardError.isEmpty)
+    }
+}
