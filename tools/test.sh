@@ -24,7 +24,7 @@ run() { # interpreter, script, arguments...
 }
 
 step "every module a target imports is its declared dependency (Package.swift)"
-swift package dump-package | python3 tools/check-imports.py
+swift package dump-package | run "$PYTHON" tools/check-imports.py
 
 step "swift build --build-tests"
 swift build --build-tests
