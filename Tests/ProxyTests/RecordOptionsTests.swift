@@ -50,7 +50,7 @@ import Wire
             #expect(reply.status == 200)
             #expect(proxy.stub.requests.first?.header("x-team-token") == "up-TEAMCANARY-2")
         }
-        recording.recorder.close()
+        await recording.recorder.close()
         return try recordedText(directory)
     }
 
@@ -95,7 +95,7 @@ import Wire
                 ids.append(try #require(reply.headers.first(name: "request-id")))
             }
         }
-        recording.recorder.close()
+        await recording.recorder.close()
         return (try CassetteReader.cassetteFiles(in: [directory]), ids)
     }
 
