@@ -47,7 +47,8 @@ final class CassetteBlobStore {
         case .spilled(let offset, let length):
             var line = [UInt8](repeating: 0, count: length)
             let read = line.withUnsafeMutableBytes { pread(spill, $0.baseAddress, length, off_t(offset)) }
-            guard read == length, let value = try? JSONValue(parsing: line, maximumDepth: CassetteFormat.lineNestingDepth)
+            guard read == length,
+                let value = try? JSONValue(parsing: line, maximumDepth: CassetteFormat.lineNestingDepth)
             else { return nil }
             return value["value"]
         }
