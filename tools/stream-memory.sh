@@ -4,10 +4,10 @@
 # `log-replay verify` on it under GNU time and fails when either one's
 # maximum resident set size passes the README's bound, or when either does
 # not read every exchange.
-#   usage: tools/stream-memory.sh [MEGABYTES]   (default: $STREAM_MEMORY_MB or 300)
+#   usage: tools/stream-memory.sh [MEGABYTES]   (default: $STREAM_MEMORY_MB or 128)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-megabytes="${1:-${STREAM_MEMORY_MB:-300}}"
+megabytes="${1:-${STREAM_MEMORY_MB:-128}}"
 limit_kb=$((100 * 1024))
 command -v lz4 >/dev/null || { echo "lz4 is not installed (tools/setup.sh installs it)"; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is not installed (tools/setup.sh installs it)"; exit 1; }

@@ -9,10 +9,15 @@ import Wire
 /// ``CassetteBlobs/maximumStoredBytes`` of them. The first
 /// ``memoryBudget`` bytes are kept parsed in memory; the rest go to an
 /// unlinked temporary file and are read back and parsed when referenced,
-/// so a long session's blobs do not decide the reader's memory.
+/// so a long session's blobs do not decide the reader's memory. The last
+/// ``recentBudget`` bytes of spilled blobs also stay parsed: a blob is most
+/// often referenced by the lines right after it (the client's request and
+/// the one sent upstream).
 final class CassetteBlobStore {
     /// Bytes of blob lines kept in memory before they go to the spill file.
     static let memoryBudget = 4 << 20
+    /// Bytes of the most recently spilled blobs kept parsed as well.
+    static let recentBudget = 1 << 20
 
     private enum Stored {
         case value(JSONValue)
@@ -24,6 +29,11 @@ final class CassetteBlobStore {
     private var bytesInMemory = 0
     private var spill: Int32 = -1
     private var spillLength: Int64 = 0
+    /// Recently spilled blobs, oldest first from `recentOrder[recentHead]`.
+    private var recent: [String: (value: JSONValue, bytes: Int)] = [:]
+    private var recentOrder: [String] = []
+    private var recentHead = 0
+    private var recentBytes = 0
 
     init() {}
 
@@ -36,6 +46,8 @@ final class CassetteBlobStore {
         if bytesInMemory + line.count <= Self.memoryBudget || !spillLine(id: id, line) {
             blobs[id] = .value(value)
             bytesInMemory += line.count
+        } else {
+            remember(id: id, value: value, bytes: line.count)
         }
     }
 
@@ -45,12 +57,28 @@ final class CassetteBlobStore {
         case nil: return nil
         case .value(let value): return value
         case .spilled(let offset, let length):
+            if let known = recent[id] { return known.value }
             var line = [UInt8](repeating: 0, count: length)
             let read = line.withUnsafeMutableBytes { pread(spill, $0.baseAddress, length, off_t(offset)) }
             guard read == length,
                 let value = try? JSONValue(parsing: line, maximumDepth: CassetteFormat.lineNestingDepth)
             else { return nil }
             return value["value"]
+        }
+    }
+
+    /// Keeps a spilled blob's value parsed until newer ones push it out.
+    private func remember(id: String, value: JSONValue, bytes: Int) {
+        recent[id] = (value, bytes)
+        recentOrder.append(id)
+        recentBytes += bytes
+        while recentBytes > Self.recentBudget, recentHead < recentOrder.count - 1 {
+            recentBytes -= recent.removeValue(forKey: recentOrder[recentHead])?.bytes ?? 0
+            recentHead += 1
+        }
+        if recentHead > 1024 {
+            recentOrder.removeFirst(recentHead)
+            recentHead = 0
         }
     }
 
