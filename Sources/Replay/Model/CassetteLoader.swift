@@ -40,6 +40,10 @@ public enum CassetteLoader {
                 assembler?.add(event) { exchange in
                     exchanges += 1
                     body(exchange)
+                    // A large file shows its progress while it is read, not only at its end.
+                    if exchanges % 1000 == 0 {
+                        progress?.update(filesRead: index, of: files.count, exchanges: exchanges)
+                    }
                 }
             }.tornTail
             assembler?.finish { exchange in
