@@ -32,6 +32,8 @@ command -v lz4 >/dev/null 2>&1 || need+=(lz4)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 ((WANT_VENV)) && ! command -v "$BASE_PYTHON" >/dev/null 2>&1 && need+=(python3 python3-venv)
+# GNU time: `time -v` reports the maximum RSS for the streaming-memory step.
+[[ -x /usr/bin/time ]] || need+=(time)
 if ((${#need[@]})); then
     apt_install "${need[@]}"
 fi

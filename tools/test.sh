@@ -4,6 +4,8 @@
 #   2. the Swift build, with warnings as errors, and every Swift test;
 #   3. the conversion regression run: `log-replay verify` over cassettes/;
 #   4. cassettes are standard LZ4: Debian's `lz4 -dc` piped to `jq`;
+#      streaming memory: `log-replay` and `verify` of a large cassette within
+#      the README's RSS bound (tools/stream-memory.sh);
 #   5. real clients, no network: the Claude Code CLI and the anthropic,
 #      openai and google-genai SDKs through `proxy serve` to local fake upstreams, and Claude Code again
 #      through the proxy to `stub-upstream` replaying the corpus.
@@ -51,6 +53,9 @@ done < <(find cassettes -name '*.jsonl.lz4' -print0)
 echo "$passed passed, $failed failed"
 ((passed + failed > 0)) || { echo "FAIL: no *.jsonl.lz4 file under cassettes/, so nothing was checked"; exit 1; }
 ((failed == 0))
+
+step "streaming memory: log-replay summary and verify of a large cassette in at most 100 MB RSS"
+bash tools/stream-memory.sh
 
 step "Claude Code CLI through the proxy (openai and anthropic upstreams)"
 run bash tools/e2e-claude-code.sh

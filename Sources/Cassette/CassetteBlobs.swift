@@ -136,14 +136,14 @@ struct CassetteBlobs {
 extension CassetteEvent {
     /// Puts back the values of a request body's blob references (see
     /// ``CassetteBlobs``); a reference to a blob the file lacks stays as is.
-    mutating func resolveBlobReferences(_ blobs: [String: JSONValue]) {
+    mutating func resolveBlobReferences(_ blobs: CassetteBlobStore) {
         guard knownKind == .clientRequest || knownKind == .upstreamRequest, case .object(let body)? = self["body"]
         else { return }
         func resolved(_ value: JSONValue) -> JSONValue? {
             guard case .object(let object) = value, object.count == 1, object.members[0].key == "$ref",
                 let id = object.members[0].value.stringValue
             else { return nil }
-            return blobs[id]
+            return blobs.value(of: id)
         }
         var changed = false
         let members = body.members.map { member -> JSONObject.Member in

@@ -1,60 +1,16 @@
 import CLZ4
 
-/// Decodes LZ4 frames block by block, keeping everything up to the last
-/// complete block of a file that was cut short.
+/// Decodes LZ4 frames fed in pieces of any size, block by block, keeping
+/// everything up to the last complete block of a file that was cut short.
 ///
 /// The frame layout is walked here (header, block sizes, end mark) so only
 /// whole blocks are handed to liblz4: a torn block is never half-decoded, and
 /// the tail can be described exactly. Several frames in a row (files joined
-/// with `cat`) and skippable frames are accepted.
-enum LZ4FrameDecoder {
+/// with `cat`) and skippable frames are accepted. Input is held only until
+/// its block is complete, so memory stays at about one block (64 KiB as the
+/// proxy writes them, 4 MiB at most) whatever the file's size.
+final class LZ4FrameDecoder {
     static let frameMagic: UInt32 = 0x184D_2204
-
-    /// Whether `bytes` begin with an LZ4 frame or skippable-frame magic
-    /// number, or are a cut-short beginning of one.
-    static func looksLikeLZ4(_ bytes: [UInt8]) -> Bool {
-        let magicBytes: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
-        if bytes.count < 4 { return !bytes.isEmpty && magicBytes.starts(with: bytes) }
-        let magic = readLittleEndian32(bytes, at: 0)
-        return magic == frameMagic || isSkippable(magic)
-    }
-
-    /// Appends the decompressed content of every complete block to
-    /// `content`. Returns nil when every frame ended properly, else a
-    /// one-line description of what was left unread at the end.
-    static func decode(_ bytes: [UInt8], into content: inout [UInt8]) -> String? {
-        var offset = 0
-        var frames = 0
-        while offset < bytes.count {
-            guard bytes.count - offset >= 4 else {
-                return "\(bytes.count - offset) bytes after byte \(offset) are too short for an LZ4 frame"
-            }
-            let magic = readLittleEndian32(bytes, at: offset)
-            if isSkippable(magic) {
-                guard bytes.count - offset >= 8 else { return "a skippable LZ4 frame at byte \(offset) is incomplete" }
-                let end = offset + 8 + Int(readLittleEndian32(bytes, at: offset + 4))
-                guard end <= bytes.count else { return "a skippable LZ4 frame at byte \(offset) is incomplete" }
-                offset = end
-                continue
-            }
-            guard magic == frameMagic else {
-                return "\(bytes.count - offset) bytes after byte \(offset) are not an LZ4 frame"
-            }
-            switch decodeFrame(bytes, at: offset, into: &content) {
-            case .ended(let end):
-                offset = end
-                frames += 1
-            case .torn(let description):
-                return description
-            }
-        }
-        return frames == 0 ? "the file holds no LZ4 frame" : nil
-    }
-
-    private enum FrameOutcome {
-        case ended(at: Int)
-        case torn(String)
-    }
 
     private struct FrameHeader {
         var length: Int
@@ -63,58 +19,173 @@ enum LZ4FrameDecoder {
         var hasContentChecksum: Bool
     }
 
-    private static func decodeFrame(_ bytes: [UInt8], at start: Int, into content: inout [UInt8]) -> FrameOutcome {
-        let header: FrameHeader
-        switch parseHeader(bytes, at: start) {
-        case .success(let parsed): header = parsed
-        case .failure(let problem): return .torn(problem.description)
-        }
-        var created: OpaquePointer?
-        guard LZ4F_isError(LZ4F_createDecompressionContext(&created, UInt32(LZ4F_VERSION))) == 0, let context = created
-        else { return .torn("liblz4 could not create a decompression context") }
-        defer { LZ4F_freeDecompressionContext(context) }
+    private enum Phase {
+        /// At a frame boundary (or the file's start).
+        case betweenFrames
+        /// Inside a skippable frame that began at `start`; `remaining` bytes
+        /// of it are still to come.
+        case skipping(start: Int, remaining: Int)
+        /// Inside a data frame, after `blocks` complete blocks.
+        case inFrame(FrameHeader, blocks: Int)
+        /// Decoding stopped for good; the description needs the file's
+        /// total length, known only at ``finish()``.
+        case stopped(describe: (_ total: Int) -> String)
+    }
 
-        var scratch = [UInt8](repeating: 0, count: max(256 * 1024, header.blockMaxSize))
-        if let error = feed(context, bytes, start..<(start + header.length), &scratch, into: &content) {
-            return .torn("the LZ4 frame header at byte \(start) is invalid (\(error))")
+    private var phase = Phase.betweenFrames
+    /// Input not yet consumed, from `pending[cursor]`, which is byte
+    /// `pendingStart + cursor` of the file.
+    private var pending: [UInt8] = []
+    private var cursor = 0
+    private var pendingStart = 0
+    private var frames = 0
+    private var context: OpaquePointer?
+    private var scratch: [UInt8] = []
+    private var blockOutput: [UInt8] = []
+
+    init() {}
+
+    deinit { freeContext() }
+
+    /// Whether `bytes` begin with an LZ4 frame or skippable-frame magic
+    /// number, or are a cut-short beginning of one.
+    static func looksLikeLZ4(_ bytes: some Collection<UInt8>) -> Bool {
+        let magicBytes: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
+        if bytes.count < 4 { return !bytes.isEmpty && magicBytes.starts(with: bytes) }
+        let first = Array(bytes.prefix(4))
+        let magic = readLittleEndian32(first, at: 0)
+        return magic == frameMagic || isSkippable(magic)
+    }
+
+    /// Decodes a whole file at once: appends the decompressed content of
+    /// every complete block to `content`. Returns nil when every frame
+    /// ended properly, else a one-line description of what was left unread
+    /// at the end.
+    static func decode(_ bytes: [UInt8], into content: inout [UInt8]) -> String? {
+        let decoder = LZ4FrameDecoder()
+        decoder.decode(bytes[...], into: &content)
+        return decoder.finish()
+    }
+
+    /// Takes the next piece of the file and appends the content of every
+    /// block it completes to `content`.
+    func decode(_ bytes: ArraySlice<UInt8>, into content: inout [UInt8]) {
+        if case .stopped = phase {
+            pendingStart += bytes.count
+            return
         }
-        var position = start + header.length
-        var blocks = 0
+        pending.append(contentsOf: bytes)
+        advance(into: &content)
+        if cursor > 0 {
+            pending.removeFirst(cursor)
+            pendingStart += cursor
+            cursor = 0
+        }
+    }
+
+    /// Called once the whole file was fed: nil when every frame ended
+    /// properly, else what was left unread, as ``decode(_:into:)`` says.
+    func finish() -> String? {
+        let total = pendingStart + pending.count
+        let position = pendingStart + cursor
+        let available = pending.count - cursor
+        switch phase {
+        case .stopped(let describe):
+            return describe(total)
+        case .skipping(let start, _):
+            return "a skippable LZ4 frame at byte \(start) is incomplete"
+        case .betweenFrames:
+            if available == 0 { return frames == 0 ? "the file holds no LZ4 frame" : nil }
+            if available < 4 { return "\(available) bytes after byte \(position) are too short for an LZ4 frame" }
+            if Self.isSkippable(word(at: cursor)) { return "a skippable LZ4 frame at byte \(position) is incomplete" }
+            return "the LZ4 frame header at byte \(position) is incomplete"
+        case .inFrame(_, let blocks):
+            if available == 0 {
+                return "the LZ4 frame has no end mark after \(blocks) complete blocks"
+                    + " (the writer was killed or is still writing)"
+            }
+            if available >= 4 && word(at: cursor) == 0 {
+                return "the end of the LZ4 frame at byte \(position) is incomplete"
+            }
+            return Self.incompleteBlock(at: position, of: total)
+        }
+    }
+
+    /// Consumes every whole unit (frame header, block, end mark, skippable
+    /// frame) that `pending` holds.
+    private func advance(into content: inout [UInt8]) {
         while true {
-            guard bytes.count - position >= 4 else {
-                if position == bytes.count {
-                    return .torn(
-                        "the LZ4 frame has no end mark after \(blocks) complete blocks"
-                            + " (the writer was killed or is still writing)")
+            let available = pending.count - cursor
+            let position = pendingStart + cursor
+            switch phase {
+            case .stopped:
+                cursor = pending.count
+                return
+            case .skipping(let start, let remaining):
+                let taken = min(remaining, available)
+                cursor += taken
+                phase = taken == remaining ? .betweenFrames : .skipping(start: start, remaining: remaining - taken)
+                if taken < remaining { return }
+            case .betweenFrames:
+                guard available >= 4 else { return }
+                let magic = word(at: cursor)
+                if Self.isSkippable(magic) {
+                    guard available >= 8 else { return }
+                    phase = .skipping(start: position, remaining: 8 + Int(word(at: cursor + 4)))
+                    continue
                 }
-                return .torn(incompleteBlock(at: position, of: bytes.count))
-            }
-            let word = readLittleEndian32(bytes, at: position)
-            if word == 0 {
-                let end = position + 4 + (header.hasContentChecksum ? 4 : 0)
-                guard end <= bytes.count else {
-                    return .torn("the end of the LZ4 frame at byte \(position) is incomplete")
+                guard magic == Self.frameMagic else {
+                    phase = .stopped { "\($0 - position) bytes after byte \(position) are not an LZ4 frame" }
+                    continue
                 }
-                if let error = feed(context, bytes, position..<end, &scratch, into: &content) {
-                    return .torn("the LZ4 frame ending at byte \(position) failed its check (\(error))")
+                guard available >= 7 else { return }
+                guard let header = parseHeader(at: cursor) else {
+                    phase = .stopped { _ in "the LZ4 frame header at byte \(position) is invalid" }
+                    continue
                 }
-                return .ended(at: end)
+                guard available >= header.length else { return }
+                if let error = startFrame(header, at: cursor) {
+                    phase = .stopped { _ in "the LZ4 frame header at byte \(position) is invalid (\(error))" }
+                    continue
+                }
+                cursor += header.length
+                phase = .inFrame(header, blocks: 0)
+            case .inFrame(let header, let blocks):
+                guard available >= 4 else { return }
+                let blockWord = word(at: cursor)
+                if blockWord == 0 {
+                    let length = 4 + (header.hasContentChecksum ? 4 : 0)
+                    guard available >= length else { return }
+                    if let error = feed(cursor..<(cursor + length), into: &blockOutput) {
+                        phase = .stopped { _ in "the LZ4 frame ending at byte \(position) failed its check (\(error))" }
+                        continue
+                    }
+                    content.append(contentsOf: blockOutput)
+                    cursor += length
+                    freeContext()
+                    frames += 1
+                    phase = .betweenFrames
+                    continue
+                }
+                let size = Int(blockWord & 0x7FFF_FFFF)
+                guard size <= header.blockMaxSize else {
+                    phase = .stopped {
+                        "the LZ4 block at byte \(position) has an invalid size; \($0 - position) bytes unread"
+                    }
+                    continue
+                }
+                let length = 4 + size + (header.hasBlockChecksum ? 4 : 0)
+                guard available >= length else { return }
+                if let error = feed(cursor..<(cursor + length), into: &blockOutput) {
+                    phase = .stopped {
+                        "the LZ4 block at byte \(position) is damaged (\(error)); \($0 - position) bytes unread"
+                    }
+                    continue
+                }
+                content.append(contentsOf: blockOutput)
+                cursor += length
+                phase = .inFrame(header, blocks: blocks + 1)
             }
-            let size = Int(word & 0x7FFF_FFFF)
-            guard size <= header.blockMaxSize else {
-                return .torn(
-                    "the LZ4 block at byte \(position) has an invalid size; \(bytes.count - position) bytes unread")
-            }
-            let end = position + 4 + size + (header.hasBlockChecksum ? 4 : 0)
-            guard end <= bytes.count else { return .torn(incompleteBlock(at: position, of: bytes.count)) }
-            let contentBefore = content.count
-            if let error = feed(context, bytes, position..<end, &scratch, into: &content) {
-                content.removeSubrange(contentBefore...)
-                return .torn(
-                    "the LZ4 block at byte \(position) is damaged (\(error)); \(bytes.count - position) bytes unread")
-            }
-            position = end
-            blocks += 1
         }
     }
 
@@ -123,37 +194,44 @@ enum LZ4FrameDecoder {
             + " (the writer was killed mid-block or is still writing)"
     }
 
-    private struct HeaderProblem: Error {
-        var description: String
-    }
-
-    private static func parseHeader(_ bytes: [UInt8], at start: Int) -> Result<FrameHeader, HeaderProblem> {
-        guard bytes.count - start >= 7 else {
-            return .failure(HeaderProblem(description: "the LZ4 frame header at byte \(start) is incomplete"))
-        }
-        let flags = bytes[start + 4]
-        let blockDescriptor = bytes[start + 5]
+    /// The header at `pending[start...]` (at least 7 bytes there); nil when
+    /// its flags are not an LZ4 frame's that this reader can decode.
+    private func parseHeader(at start: Int) -> FrameHeader? {
+        let flags = pending[start + 4]
+        let blockDescriptor = pending[start + 5]
         let blockSizeID = Int((blockDescriptor >> 4) & 0x07)
-        guard flags >> 6 == 1, flags & 0x02 == 0, blockDescriptor & 0x8F == 0, blockSizeID >= 4 else {
-            return .failure(HeaderProblem(description: "the LZ4 frame header at byte \(start) is invalid"))
-        }
-        let length = 7 + (flags & 0x08 != 0 ? 8 : 0) + (flags & 0x01 != 0 ? 4 : 0)
-        guard bytes.count - start >= length else {
-            return .failure(HeaderProblem(description: "the LZ4 frame header at byte \(start) is incomplete"))
-        }
-        return .success(
-            FrameHeader(
-                length: length, blockMaxSize: 1 << (8 + 2 * blockSizeID), hasBlockChecksum: flags & 0x10 != 0,
-                hasContentChecksum: flags & 0x04 != 0))
+        guard flags >> 6 == 1, flags & 0x02 == 0, blockDescriptor & 0x8F == 0, blockSizeID >= 4 else { return nil }
+        return FrameHeader(
+            length: 7 + (flags & 0x08 != 0 ? 8 : 0) + (flags & 0x01 != 0 ? 4 : 0),
+            blockMaxSize: 1 << (8 + 2 * blockSizeID), hasBlockChecksum: flags & 0x10 != 0,
+            hasContentChecksum: flags & 0x04 != 0)
     }
 
-    /// Runs `range` of `bytes` through the decompressor, appending what
-    /// comes out; returns liblz4's error name on failure.
-    private static func feed(
-        _ context: OpaquePointer, _ bytes: [UInt8], _ range: Range<Int>, _ scratch: inout [UInt8],
-        into content: inout [UInt8]
-    ) -> String? {
-        bytes.withUnsafeBytes { source in
+    /// A fresh decompression context fed the frame's header; liblz4's
+    /// error name on failure.
+    private func startFrame(_ header: FrameHeader, at start: Int) -> String? {
+        freeContext()
+        var created: OpaquePointer?
+        guard LZ4F_isError(LZ4F_createDecompressionContext(&created, UInt32(LZ4F_VERSION))) == 0, created != nil else {
+            return "liblz4 could not create a decompression context"
+        }
+        context = created
+        let size = max(256 * 1024, header.blockMaxSize)
+        if scratch.count < size { scratch = [UInt8](repeating: 0, count: size) }
+        return feed(start..<(start + header.length), into: &blockOutput)
+    }
+
+    private func freeContext() {
+        if let context { LZ4F_freeDecompressionContext(context) }
+        context = nil
+    }
+
+    /// Runs `range` of `pending` through the decompressor, replacing
+    /// `output` with what comes out; returns liblz4's error name on failure.
+    private func feed(_ range: Range<Int>, into output: inout [UInt8]) -> String? {
+        output.removeAll(keepingCapacity: true)
+        guard let context else { return "no decompression context" }
+        return pending.withUnsafeBytes { source in
             var position = range.lowerBound
             while true {
                 var consumed = range.upperBound - position
@@ -163,7 +241,7 @@ enum LZ4FrameDecoder {
                         context, destination.baseAddress, &produced, source.baseAddress! + position, &consumed, nil)
                 }
                 if LZ4F_isError(status) != 0 { return String(cString: LZ4F_getErrorName(status)) }
-                content.append(contentsOf: scratch[0..<produced])
+                output.append(contentsOf: scratch[0..<produced])
                 position += consumed
                 // A full scratch buffer may mean more output is waiting.
                 if position >= range.upperBound && produced < scratch.count { return nil }
@@ -171,6 +249,8 @@ enum LZ4FrameDecoder {
             }
         }
     }
+
+    private func word(at offset: Int) -> UInt32 { Self.readLittleEndian32(pending, at: offset) }
 
     private static func isSkippable(_ magic: UInt32) -> Bool { magic & 0xFFFF_FFF0 == 0x184D_2A50 }
 

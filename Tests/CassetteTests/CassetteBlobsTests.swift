@@ -118,6 +118,30 @@ import Wire
         }
     }
 
+    /// Blobs past the reader's memory budget go to its spill file and come
+    /// back from it: every body reads back whole, including ones that
+    /// refer to an early (in memory) and a late (spilled) blob at once.
+    @Test func blobsPastTheReadersMemoryBudgetReadBackWhole() throws {
+        let part = 2_048
+        let count = CassetteBlobStore.memoryBudget / part + 200
+        let shared = String(repeating: "s", count: part)
+        var events: [CassetteEvent] = []
+        for index in 0..<count {
+            let unique = String(repeating: String(index % 10), count: part - 8) + String(format: "%08d", index)
+            let body: JSONValue = ["shared": .string(shared), "messages": [.string(unique)]]
+            events.append(Self.request("x\(index)", body: body.serialized()))
+            if index % 500 == 499 {
+                // A later request that also repeats the first exchange's part.
+                let first = String(repeating: "0", count: part - 8) + String(format: "%08d", 0)
+                let again: JSONValue = ["shared": .string(shared), "messages": [.string(first), .string(unique)]]
+                events.append(Self.request("y\(index)", body: again.serialized()))
+            }
+        }
+        let (lines, read) = try Self.roundTrip(events)
+        #expect(lines.filter { $0["kind"] == "blob" }.count == count + 1)
+        #expect(read == events)
+    }
+
     @Test func smallBodiesAndOtherLinesAreLeftAlone() throws {
         let small: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
         let response = CassetteEvent.clientResponse(

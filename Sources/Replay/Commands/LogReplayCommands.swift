@@ -4,15 +4,16 @@ import Foundation
 /// What the `log-replay` subcommands do, given parsed options; the
 /// executable only parses arguments and exits with the returned status.
 public enum LogReplayCommands {
-    /// The default subcommand: summary or export of the filtered exchanges.
-    /// Exit 0, or 1 when input cannot be read (one line on `errors`).
+    /// The default subcommand: summary or export of the filtered exchanges,
+    /// read as a stream (see ``InspectReport``). Exit 0, or 1 when input
+    /// cannot be read (one line on `errors`).
     public static func inspect(
         paths: [String], filter: ExchangeFilter, format: InspectFormat, baseURL: String?,
         output: inout some TextOutputStream, errors: inout some TextOutputStream
     ) -> Int32 {
         do {
-            let set = try CassetteLoader.load(paths: paths, progress: ReadProgress())
-            InspectReport.write(set, filter: filter, format: format, baseURL: baseURL, to: &output)
+            try InspectReport.write(
+                paths: paths, filter: filter, format: format, baseURL: baseURL, progress: ReadProgress(), to: &output)
             return 0
         } catch {
             errors.write("log-replay: \(error)\n")
@@ -22,15 +23,16 @@ public enum LogReplayCommands {
 
     /// `verify`: exit 0 when everything matches, 1 on any difference, 2 when
     /// input cannot be read. With `update`, differing expectations are
-    /// rewritten from today's output and listed as `UPDATE`.
+    /// rewritten from today's output and listed as `UPDATE`. The cassettes
+    /// are read as a stream, each exchange verified as it is read, and only
+    /// the results shown are kept (every one for `json`).
     public static func verify(
         paths: [String], verifier: ExchangeVerifier, update: Bool, json: Bool, verbose: Bool,
         output: inout some TextOutputStream, errors: inout some TextOutputStream
     ) -> Int32 {
-        let report: VerifyReport
+        var report = VerifyReport(keeping: VerifyReport.Keeping(matched: json, todaysOutput: update))
         do {
-            report = VerifyReport(
-                set: try CassetteLoader.load(paths: paths, progress: ReadProgress()), verifier: verifier)
+            try CassetteLoader.stream(paths: paths, progress: ReadProgress()) { report.add(verifier.verify($0)) }
         } catch {
             errors.write("log-replay verify: \(error)\n")
             return 2

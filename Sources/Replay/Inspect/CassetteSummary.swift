@@ -47,19 +47,31 @@ public struct CassetteSummary: Sendable, Equatable {
     /// Summarises `exchanges`, which may be a filtered part of `set`; file,
     /// torn-tail and dropped-event counts come from the whole set.
     public init(exchanges: [Exchange], set: CassetteSet) {
-        fileCount = set.files.count
-        exchangeCount = exchanges.count
-        unfinishedCount = exchanges.count { $0.end == nil }
-        byEndpoint = Self.tally(exchanges.map { "\($0.method) \($0.endpoint ?? "-")" })
-        byModel = Self.tally(exchanges.map { $0.model ?? "-" })
-        byUpstream = Self.tally(exchanges.map { $0.upstream ?? "-" })
-        byStatus = Self.tally(exchanges.map { $0.status.map(String.init) ?? "-" })
-        errorsByStageAndType = Self.tally(exchanges.flatMap(Self.errorLabels))
-        duration = Self.percentiles(exchanges.compactMap(\.durationMicros))
-        timeToFirstByte = Self.percentiles(exchanges.compactMap(\.timeToFirstByteMicros))
-        tokenTotals = Self.sumUsage(exchanges.compactMap(\.usage))
-        tornTails = set.tornTails
+        var tally = CassetteSummaryTally()
+        for exchange in exchanges { tally.add(exchange) }
+        self = tally.summary(fileCount: set.files.count, tornTails: set.tornTails)
         droppedEvents = set.droppedEvents
+    }
+
+    /// Every count as given (see ``CassetteSummaryTally``).
+    public init(
+        fileCount: Int, exchangeCount: Int, unfinishedCount: Int, byEndpoint: [Count], byModel: [Count],
+        byUpstream: [Count], byStatus: [Count], errorsByStageAndType: [Count], duration: Percentiles?,
+        timeToFirstByte: Percentiles?, tokenTotals: [Count], tornTails: [CassetteSet.TornTail], droppedEvents: Int
+    ) {
+        self.fileCount = fileCount
+        self.exchangeCount = exchangeCount
+        self.unfinishedCount = unfinishedCount
+        self.byEndpoint = byEndpoint
+        self.byModel = byModel
+        self.byUpstream = byUpstream
+        self.byStatus = byStatus
+        self.errorsByStageAndType = errorsByStageAndType
+        self.duration = duration
+        self.timeToFirstByte = timeToFirstByte
+        self.tokenTotals = tokenTotals
+        self.tornTails = tornTails
+        self.droppedEvents = droppedEvents
     }
 
     /// `stage / type` per error line, or the one `- / type` of a failure
@@ -74,14 +86,6 @@ public struct CassetteSummary: Sendable, Equatable {
         return ["- / \((streamed ?? answered)?.stringValue ?? "-")"]
     }
 
-    /// Counts labels, most frequent first, then by label.
-    static func tally(_ labels: [String]) -> [Count] {
-        var counts: [String: Int] = [:]
-        for label in labels { counts[label, default: 0] += 1 }
-        return counts.map { Count(label: $0.key, count: $0.value) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label }
-    }
-
     /// Nearest-rank: the p-th percentile is the smallest value with at least
     /// p% of the values at or below it.
     static func percentiles(_ values: [Int64]) -> Percentiles? {
@@ -92,25 +96,5 @@ public struct CassetteSummary: Sendable, Equatable {
             return sorted[max(0, min(sorted.count - 1, index))]
         }
         return Percentiles(count: sorted.count, p50: rank(50), p95: rank(95))
-    }
-
-    /// Sums every integer field of the usage objects (nested objects such as
-    /// `server_tool_use` are summed by their own integer fields).
-    static func sumUsage(_ usages: [JSONObject]) -> [Count] {
-        var order: [String] = []
-        var totals: [String: Int] = [:]
-        func add(_ object: JSONObject, prefix: String) {
-            for member in object.members {
-                let key = prefix + member.key
-                if let object = member.value.objectValue {
-                    add(object, prefix: key + ".")
-                } else if case .int(let value) = member.value {
-                    if totals[key] == nil { order.append(key) }
-                    totals[key, default: 0] += Int(value)
-                }
-            }
-        }
-        for usage in usages { add(usage, prefix: "") }
-        return order.map { Count(label: $0, count: totals[$0] ?? 0) }
     }
 }

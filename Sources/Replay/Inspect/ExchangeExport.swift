@@ -5,12 +5,28 @@ public enum ExchangeExport {
     /// `-o json`: a JSON array, one exchange object per line, each with the
     /// facts read off it and all its lines under `events`.
     public static func json(_ exchanges: [Exchange], to output: inout some TextOutputStream) {
-        output.write("[\n")
-        for (index, exchange) in exchanges.enumerated() {
+        var array = JSONArray()
+        for exchange in exchanges { array.add(exchange, to: &output) }
+        array.finish(to: &output)
+    }
+
+    /// `-o json` written one exchange at a time, for a stream of them.
+    public struct JSONArray {
+        private var count = 0
+
+        public init() {}
+
+        /// Writes the array's start, when this is the first exchange, then the exchange.
+        public mutating func add(_ exchange: Exchange, to output: inout some TextOutputStream) {
+            output.write(count == 0 ? "[\n" : ",\n")
             output.write(exchange.exportObject.serializedString())
-            output.write(index == exchanges.count - 1 ? "\n" : ",\n")
+            count += 1
         }
-        output.write("]\n")
+
+        /// Ends the array (an empty one when nothing was added).
+        public func finish(to output: inout some TextOutputStream) {
+            output.write(count == 0 ? "[\n]\n" : "\n]\n")
+        }
     }
 
     /// `-o jsonl`: the lines themselves, one per line, grouped by exchange.

@@ -1,3 +1,5 @@
+import Cassette
+
 /// The `log-replay -o` formats.
 public enum InspectFormat: String, Sendable, CaseIterable {
     case summary, json, jsonl, curl, har
@@ -5,20 +7,44 @@ public enum InspectFormat: String, Sendable, CaseIterable {
 
 /// `log-replay [FILE|DIR ...]`: the filtered exchanges in the chosen format.
 public enum InspectReport {
-    /// Writes the report for the exchanges of `set` that pass `filter`.
+    /// Reads `paths` as a stream (see ``CassetteLoader/stream(paths:release:progress:_:)``)
+    /// and writes the report for the exchanges that pass `filter`. The
+    /// summary keeps only counters, and json, jsonl and curl write each
+    /// exchange as it is read, so any size of cassette is read in bounded
+    /// memory; `har` is one JSON document and holds the exchanges it lists.
     /// `baseURL` is where curl and HAR requests point (default: the
-    /// recorded `Host`).
+    /// recorded `Host`). Throws the first read error; what was written
+    /// before it stays written.
     public static func write(
-        _ set: CassetteSet, filter: ExchangeFilter, format: InspectFormat, baseURL: String? = nil,
-        to output: inout some TextOutputStream
-    ) {
-        let exchanges = filter.isEmpty ? set.exchanges : set.exchanges.filter(filter.matches)
+        paths: [String], filter: ExchangeFilter, format: InspectFormat, baseURL: String? = nil,
+        progress: ReadProgress? = nil, to output: inout some TextOutputStream
+    ) throws(CassetteReadError) {
         switch format {
-        case .summary: output.write(CassetteSummary(exchanges: exchanges, set: set).text)
-        case .json: ExchangeExport.json(exchanges, to: &output)
-        case .jsonl: ExchangeExport.jsonl(exchanges, to: &output)
-        case .curl: CurlExport.write(exchanges, baseURL: baseURL, to: &output)
+        case .summary:
+            var tally = CassetteSummaryTally()
+            let set = try CassetteLoader.stream(paths: paths, progress: progress) {
+                tally.add($0, summarised: filter.matches($0))
+            }
+            output.write(tally.summary(fileCount: set.files.count, tornTails: set.tornTails).text)
+        case .json:
+            var array = ExchangeExport.JSONArray()
+            try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+                if filter.matches(exchange) { array.add(exchange, to: &output) }
+            }
+            array.finish(to: &output)
+        case .jsonl:
+            try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+                if filter.matches(exchange) { ExchangeExport.jsonl([exchange], to: &output) }
+            }
+        case .curl:
+            try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+                if filter.matches(exchange) { CurlExport.write([exchange], baseURL: baseURL, to: &output) }
+            }
         case .har:
+            var exchanges: [Exchange] = []
+            try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+                if filter.matches(exchange) { exchanges.append(exchange) }
+            }
             output.write(HARExport.document(exchanges, baseURL: baseURL).serializedString())
             output.write("\n")
         }

@@ -1,17 +1,57 @@
 import Cassette
 
-/// Reads the cassettes named on a command line into one ``CassetteSet``.
+/// Reads the cassettes named on a command line, whole or as a stream.
 public enum CassetteLoader {
     /// Files and directories (read recursively, sorted) as one set. The first
     /// unreadable file stops the load with its one-line error.
     public static func load(
         paths: [String], progress: ReadProgress? = nil
     ) throws(CassetteReadError) -> CassetteSet {
+        var exchanges: [Exchange] = []
+        var set = try stream(paths: paths, release: .atEnd, progress: progress) { exchanges.append($0) }
+        set.exchanges = exchanges
+        return set
+    }
+
+    /// Reads files and directories (recursively, sorted) one file at a time,
+    /// a chunk at a time, handing each exchange to `body` as
+    /// ``ExchangeAssembler`` lets it go: with the default `release`, at its
+    /// `end` line, so memory holds only the exchanges still open. Returns
+    /// the files read and their torn tails, as a set with no exchanges. The
+    /// first unreadable file stops the read with its one-line error (the
+    /// exchanges handed on before it stay handed on).
+    @discardableResult
+    public static func stream(
+        paths: [String], release: ExchangeAssembler.Release = .streaming, progress: ReadProgress? = nil,
+        _ body: (Exchange) -> Void
+    ) throws(CassetteReadError) -> CassetteSet {
         let files = try CassetteReader.cassetteFiles(in: paths)
         var set = CassetteSet()
+        var exchanges = 0
         for (index, file) in files.enumerated() {
-            set.add(try CassetteReader.read(path: file))
-            progress?.update(filesRead: index + 1, of: files.count, exchanges: set.exchanges.count)
+            var started: String?
+            var assembler: ExchangeAssembler?
+            let tornTail = try CassetteReader.stream(path: file, header: { started = $0["started"]?.stringValue }) {
+                event in
+                // The header, when there is one, comes before every other line.
+                if assembler == nil {
+                    assembler = ExchangeAssembler(file: file, cassetteStarted: started, release: release)
+                }
+                assembler?.add(event) { exchange in
+                    exchanges += 1
+                    body(exchange)
+                    // A large file shows its progress while it is read, not only at its end.
+                    if exchanges % 1000 == 0 {
+                        progress?.update(filesRead: index, of: files.count, exchanges: exchanges)
+                    }
+                }
+            }.tornTail
+            assembler?.finish { exchange in
+                exchanges += 1
+                body(exchange)
+            }
+            set.add(file: file, header: nil, events: [], tornTail: tornTail)
+            progress?.update(filesRead: index + 1, of: files.count, exchanges: exchanges)
         }
         progress?.finish()
         return set

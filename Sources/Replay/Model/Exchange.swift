@@ -101,16 +101,10 @@ extension Exchange {
     /// exchange first appears. Lines without an exchange id (the header, or a
     /// damaged line) are skipped.
     public static func group(_ events: [CassetteEvent], file: String, cassetteStarted: String? = nil) -> [Exchange] {
-        var order: [String] = []
-        var byID: [String: Exchange] = [:]
-        for event in events {
-            guard let id = event.exchange, event.knownKind != .cassette else { continue }
-            if byID[id] == nil {
-                order.append(id)
-                byID[id] = Exchange(id: id, file: file, cassetteStarted: cassetteStarted)
-            }
-            byID[id]?.append(event)
-        }
-        return order.compactMap { byID[$0] }
+        var assembler = ExchangeAssembler(file: file, cassetteStarted: cassetteStarted, release: .atEnd)
+        var exchanges: [Exchange] = []
+        for event in events { assembler.add(event) { exchanges.append($0) } }
+        assembler.finish { exchanges.append($0) }
+        return exchanges
     }
 }

@@ -36,6 +36,13 @@ public struct ExchangeVerification: Sendable {
 
     public var matched: Bool { skipped == nil && differences.isEmpty }
 
+    /// The verdict without today's output, which only `--update` needs.
+    var withoutReplayed: ExchangeVerification {
+        var result = self
+        result.replayed = .init()
+        return result
+    }
+
     /// `{"x","file","status":"matched|differs|skipped","reason"?,"differences":[...]}`.
     public var json: JSONValue {
         var object: JSONObject = [

@@ -3,25 +3,66 @@ import Wire
 /// The results of `log-replay verify` over a set of cassettes, and how they
 /// are shown.
 public struct VerifyReport: Sendable {
-    public var results: [ExchangeVerification]
+    /// The results kept (see ``Keeping``), in reading order.
+    public private(set) var results: [ExchangeVerification] = []
+    public private(set) var exchangeCount = 0
+    public private(set) var matchedCount = 0
+    public private(set) var differingCount = 0
+    public private(set) var skippedCount = 0
 
-    public init(results: [ExchangeVerification]) { self.results = results }
+    /// Which results a report keeps beyond its counts: a stream of exchanges
+    /// is verified in bounded memory when the matched ones and today's
+    /// output go.
+    public struct Keeping: Sendable {
+        /// Keep matched results too (`-o json` lists them); differing and
+        /// skipped ones are always kept.
+        public var matched: Bool
+        /// Keep today's output with each result kept (what `--update`
+        /// writes back).
+        public var todaysOutput: Bool
 
-    /// Verifies every exchange of `set`.
-    public init(set: CassetteSet, verifier: ExchangeVerifier) {
-        results = set.exchanges.map(verifier.verify)
+        public init(matched: Bool, todaysOutput: Bool) {
+            self.matched = matched
+            self.todaysOutput = todaysOutput
+        }
+
+        /// Every result, whole.
+        public static let everything = Keeping(matched: true, todaysOutput: true)
     }
 
-    public var matchedCount: Int { results.count(where: \.matched) }
-    public var differingCount: Int { results.count { $0.skipped == nil && !$0.differences.isEmpty } }
-    public var skippedCount: Int { results.count { $0.skipped != nil } }
+    public let keeping: Keeping
+
+    public init(results: [ExchangeVerification]) {
+        keeping = .everything
+        for result in results { add(result) }
+    }
+
+    /// An empty report, for results to be added one by one.
+    public init(keeping: Keeping) { self.keeping = keeping }
+
+    /// Verifies every exchange of `set`, keeping every result.
+    public init(set: CassetteSet, verifier: ExchangeVerifier) {
+        self.init(keeping: .everything)
+        for exchange in set.exchanges { add(verifier.verify(exchange)) }
+    }
+
+    /// Counts `result` and keeps it as ``keeping`` says.
+    public mutating func add(_ result: ExchangeVerification) {
+        exchangeCount += 1
+        if result.matched { matchedCount += 1 }
+        if result.skipped != nil { skippedCount += 1 }
+        let differs = result.skipped == nil && !result.differences.isEmpty
+        if differs { differingCount += 1 }
+        guard !result.matched || keeping.matched else { return }
+        results.append(keeping.todaysOutput ? result : result.withoutReplayed)
+    }
 
     /// 0 when everything compared matched, 1 on any difference.
     public var exitCode: Int32 { differingCount == 0 ? 0 : 1 }
 
     /// `N exchanges, N matched, N differ` (and `, N skipped` when some were).
     public var summaryLine: String {
-        "\(results.count) exchanges, \(matchedCount) matched, \(differingCount) differ"
+        "\(exchangeCount) exchanges, \(matchedCount) matched, \(differingCount) differ"
             + (skippedCount > 0 ? ", \(skippedCount) skipped" : "")
     }
 
@@ -59,7 +100,7 @@ public struct VerifyReport: Sendable {
     /// `-o json`: every result with every difference, and the counts.
     public var json: JSONValue {
         [
-            "exchanges": .int(Int64(results.count)),
+            "exchanges": .int(Int64(exchangeCount)),
             "matched": .int(Int64(matchedCount)),
             "differ": .int(Int64(differingCount)),
             "skipped": .int(Int64(skippedCount)),

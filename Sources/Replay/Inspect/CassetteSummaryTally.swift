@@ -1,0 +1,72 @@
+import Wire
+
+/// The summary's counters, fed one exchange at a time, so `log-replay` can
+/// summarise cassettes of any size: it keeps counts per label and two
+/// numbers per exchange (duration and time to first byte, for the
+/// percentiles), never the exchanges.
+public struct CassetteSummaryTally: Sendable {
+    private var exchangeCount = 0
+    private var unfinishedCount = 0
+    private var endpoints: [String: Int] = [:]
+    private var models: [String: Int] = [:]
+    private var upstreams: [String: Int] = [:]
+    private var statuses: [String: Int] = [:]
+    private var errors: [String: Int] = [:]
+    private var durations: [Int64] = []
+    private var timesToFirstByte: [Int64] = []
+    private var usageOrder: [String] = []
+    private var usageTotals: [String: Int] = [:]
+    private var droppedEvents = 0
+
+    public init() {}
+
+    /// Counts `exchange`; one left out by a filter still counts its dropped
+    /// events (`summarised` false), which are the whole set's.
+    public mutating func add(_ exchange: Exchange, summarised: Bool = true) {
+        droppedEvents += exchange.droppedEvents
+        guard summarised else { return }
+        exchangeCount += 1
+        if exchange.end == nil { unfinishedCount += 1 }
+        endpoints["\(exchange.method) \(exchange.endpoint ?? "-")", default: 0] += 1
+        models[exchange.model ?? "-", default: 0] += 1
+        upstreams[exchange.upstream ?? "-", default: 0] += 1
+        statuses[exchange.status.map(String.init) ?? "-", default: 0] += 1
+        for label in CassetteSummary.errorLabels(exchange) { errors[label, default: 0] += 1 }
+        if let duration = exchange.durationMicros { durations.append(duration) }
+        if let ttfb = exchange.timeToFirstByteMicros { timesToFirstByte.append(ttfb) }
+        if let usage = exchange.usage { addUsage(usage, prefix: "") }
+    }
+
+    /// The summary of what was added; `fileCount` and `tornTails` are the
+    /// files read's.
+    public func summary(fileCount: Int, tornTails: [CassetteSet.TornTail]) -> CassetteSummary {
+        CassetteSummary(
+            fileCount: fileCount, exchangeCount: exchangeCount, unfinishedCount: unfinishedCount,
+            byEndpoint: Self.sorted(endpoints), byModel: Self.sorted(models), byUpstream: Self.sorted(upstreams),
+            byStatus: Self.sorted(statuses), errorsByStageAndType: Self.sorted(errors),
+            duration: CassetteSummary.percentiles(durations),
+            timeToFirstByte: CassetteSummary.percentiles(timesToFirstByte),
+            tokenTotals: usageOrder.map { CassetteSummary.Count(label: $0, count: usageTotals[$0] ?? 0) },
+            tornTails: tornTails, droppedEvents: droppedEvents)
+    }
+
+    /// Sums every integer field (nested objects such as `server_tool_use`
+    /// by their own integer fields), keeping the order fields were first seen.
+    private mutating func addUsage(_ object: JSONObject, prefix: String) {
+        for member in object.members {
+            let key = prefix + member.key
+            if let object = member.value.objectValue {
+                addUsage(object, prefix: key + ".")
+            } else if case .int(let value) = member.value {
+                if usageTotals[key] == nil { usageOrder.append(key) }
+                usageTotals[key, default: 0] += Int(value)
+            }
+        }
+    }
+
+    /// Most frequent first, then by label.
+    static func sorted(_ counts: [String: Int]) -> [CassetteSummary.Count] {
+        counts.map { CassetteSummary.Count(label: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label }
+    }
+}
