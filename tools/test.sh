@@ -55,7 +55,7 @@ echo "$passed passed, $failed failed"
 ((failed == 0))
 
 step "streaming memory: log-replay summary and verify of a large cassette in at most 100 MB RSS"
-bash tools/stream-memory.sh
+run bash tools/stream-memory.sh
 
 step "Claude Code CLI through the proxy (openai and anthropic upstreams)"
 run bash tools/e2e-claude-code.sh
