@@ -312,7 +312,7 @@ record_for_stub_upstream() {
 # per scenario, 20 requests warm it up, the counters are zeroed, BENCH_INSTRUCTION_REQUESTS go
 # over one keep-alive connection, and the counters are dumped. The count covers every thread of
 # the proxy (event loops, the cassette writer) between the zero and the dump, idle ticks
-# excluded (measured idle for 3 s first: about 0.1 M instructions a second).
+# excluded (measured idle for 3 s at the end: under 0.1 M instructions a second).
 prepare_valgrind() {
     ensure_tool valgrind valgrind
     ensure_tool objcopy binutils
@@ -342,13 +342,7 @@ count_instructions() { # target name, extra serve args...
     log "counting instructions: $target under callgrind"
     start_proxy "$target-callgrind" "$@"
     PROXY_LAUNCH=("$PROXY")
-    # What the idle proxy runs (timers, the config file's poll) is taken out of each count, in
-    # proportion to the run's time, which a loaded machine stretches.
-    callgrind_control --zero "$PROXY_PID" >/dev/null 2>&1 && sleep 3 &&
-        callgrind_control --dump=idle "$PROXY_PID" >/dev/null 2>&1 || die "callgrind_control failed on $target"
-    dumps=$((dumps + 1))
-    idle_per_second="$(( $(dumped_instructions "$out" "$dumps") / 3 ))"
-    log "$target idles at $idle_per_second instructions a second (taken out of the counts below)"
+    local measured=() # "scenario instructions milliseconds", one per scenario counted
     while IFS=$'\t' read -r name path direct_body proxy_body expected proxy_path; do
         if [[ -n "${BENCH_SCENARIOS:-}" && " $BENCH_SCENARIOS " != *" $name "* ]]; then continue; fi
         local url="http://127.0.0.1:$PROXY_PORT$proxy_path"
@@ -373,11 +367,24 @@ count_instructions() { # target name, extra serve args...
             FAILURES=$((FAILURES + 1))
             continue
         fi
-        count="$(( (summary - idle_per_second * elapsed / 1000) / INSTRUCTION_REQUESTS ))"
+        measured+=("$name $summary $elapsed")
+    done <"$WORK/scenarios.tsv"
+    # What the idle proxy runs (timers, the config file's poll) is taken out of each count, in
+    # proportion to the run's time, which a loaded machine stretches. Measured last, once the
+    # proxy has settled: the seconds after start-up still run start-up's tail.
+    callgrind_control --zero "$PROXY_PID" >/dev/null 2>&1 && sleep 3 &&
+        callgrind_control --dump=idle "$PROXY_PID" >/dev/null 2>&1 || die "callgrind_control failed on $target"
+    dumps=$((dumps + 1))
+    idle_per_second="$(($(dumped_instructions "$out" "$dumps") / 3))"
+    log "$target idles at $idle_per_second instructions a second (taken out of the counts)"
+    local row
+    for row in "${measured[@]}"; do
+        read -r name summary elapsed <<<"$row"
+        count="$(((summary - idle_per_second * elapsed / 1000) / INSTRUCTION_REQUESTS))"
         printf '{"scenario": "%s", "target": "%s", "phase": "instructions", "instructions_per_request": %s}\n' \
             "$name" "$target" "$count" >>"$WORK/results.jsonl"
         log "$(printf '%-32s %-17s %12d instructions per request (%d ms)' "$name" "$target" "$count" "$elapsed")"
-    done <"$WORK/scenarios.tsv"
+    done
     kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
 }
 
