@@ -16,12 +16,6 @@ import Glibc
         var errors: String
     }
 
-    private static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sb-config-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     private static func run(_ arguments: [String], home: URL, environment: [String: String] = [:]) async throws -> Run {
         let child = try ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: arguments,
@@ -58,7 +52,7 @@ import Glibc
     }
 
     @Test func configPrintShowsNoKeyUnlessAsked() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = try Self.writeConfig(in: scratch)
         let environment = ["TEST_ROUTE_KEY": Self.key]
@@ -77,7 +71,7 @@ import Glibc
     }
 
     @Test func configInitWritesTheDefaultOnceUnlessForced() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let path = scratch.appendingPathComponent(".config/switchboard/models.yaml").path
 
@@ -103,7 +97,7 @@ import Glibc
     }
 
     @Test func configCheckPrintsTheTableOrTheErrorWithExit78() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = try Self.writeConfig(in: scratch, extra: "\n    colour: blue")
         let environment = ["TEST_ROUTE_KEY": Self.key]
@@ -126,7 +120,7 @@ import Glibc
     }
 
     @Test func routeNamesTheEntryAndWhyOrExitsOne() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = try Self.writeConfig(in: scratch)
         let environment = ["TEST_ROUTE_KEY": Self.key]
@@ -146,7 +140,7 @@ import Glibc
     }
 
     @Test func serveReportsConfigWarningsAtStart() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = try Self.writeConfig(in: scratch, extra: "\n    colour: blue")
         let child = try ChildProcess(

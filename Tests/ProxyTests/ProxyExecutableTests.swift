@@ -13,20 +13,10 @@ import Glibc
 /// The `proxy` executable itself: started as a user starts it, on port 0,
 /// stopped with SIGTERM.
 @Suite(.serialized) struct ProxyExecutableTests {
-    private static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sb-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// The environment for the child: no config of the user's, no keys.
-    private static func environment(home: URL) -> [String: String] {
-        ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-    }
 
     @Test func servesRecordsAndStopsCleanlyOnSIGTERM() async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-cli")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let cassettes = scratch.appendingPathComponent("cassettes")
         let configFile = scratch.appendingPathComponent("models.yaml")
@@ -49,7 +39,7 @@ import Glibc
                 arguments: [
                     "serve", "--config", configFile.path, "--port", "0", "--record", cassettes.path,
                     "--log-level", "warning",
-                ], environment: Self.environment(home: scratch))
+                ], environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }
 
             let line = try #require(
@@ -96,7 +86,7 @@ import Glibc
 
     @Test func aConfigErrorExitsNonZeroNamingTheFileAndLine() async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-cli")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let configFile = scratch.appendingPathComponent("broken.yaml")
         try Data(
@@ -110,7 +100,7 @@ import Glibc
         ).write(to: configFile)
         let child = try ChildProcess(
             executable, arguments: ["serve", "--config", configFile.path, "--port", "0"],
-            environment: Self.environment(home: scratch))
+            environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
         let ending = try #require(await child.waitForEnding())
         #expect(ending == .exited(78))
@@ -125,7 +115,7 @@ import Glibc
     /// closes it, so the cassette ends with a complete LZ4 frame.
     @Test(arguments: [true, false]) func aPortInUseSaysWhichAndHowToPickAnother(demo: Bool) async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-cli")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let cassettes = scratch.appendingPathComponent("cassettes").path
         let configFile = scratch.appendingPathComponent("models.yaml").path
@@ -138,7 +128,7 @@ import Glibc
                 executable,
                 arguments: ["serve"] + (demo ? ["--demo"] : ["--config", configFile])
                     + ["--port", "\(stub.port)", "--record", cassettes],
-                environment: Self.environment(home: scratch))
+                environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }
             #expect(await child.waitForEnding() == .exited(1))
             let errors = child.standardError
@@ -157,7 +147,7 @@ import Glibc
 
     @Test func checkPrintsATableAndFailsWhenAnUpstreamIsDown() async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-cli")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let configFile = scratch.appendingPathComponent("models.yaml")
         try await StubHTTPServer.withRunning { stub in
@@ -177,7 +167,7 @@ import Glibc
             ).write(to: configFile)
             let child = try ChildProcess(
                 executable, arguments: ["check", "--config", configFile.path, "--api-key", "sk-cli-check-key"],
-                environment: Self.environment(home: scratch))
+                environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }
             #expect(await child.waitForEnding() == .exited(1))
             let lines = child.standardOutput.split(separator: "\n").map(String.init)

@@ -15,17 +15,6 @@ import Glibc
 @Suite(.serialized) struct ServeOptionsExecutableTests {
     private static let clientKey = "sk-ant-api03-CLICANARY-51c0ffee"
 
-    private static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sb-serve-options-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// No config of the user's, no keys.
-    private static func environment(home: URL) -> [String: String] {
-        ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-    }
-
     private static func writeConfig(to file: URL, stub: StubHTTPServer) throws {
         try Data(
             """
@@ -64,7 +53,7 @@ import Glibc
             try writeConfig(to: configFile, stub: stub)
             let child = try ChildProcess(
                 executable, arguments: ["serve", "--config", configFile.path, "--port", "0"] + arguments,
-                environment: environment(home: scratch))
+                environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }
             let line = try #require(
                 await child.outputLine(startingWith: "ANTHROPIC_BASE_URL="),
@@ -81,11 +70,11 @@ import Glibc
         (["--record-max-mb", "0"], "--record-max-mb must be at least 1"),
     ])
     func aBadValueIsRefusedWithExit64SayingWhatIsAccepted(arguments: [String], message: String) async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-serve-options")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let child = try ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: ["serve", "--port", "0"] + arguments,
-            environment: Self.environment(home: scratch))
+            environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
         #expect(await child.waitForEnding() == .exited(64))
         #expect(child.standardError.contains(message), "\(child.standardError)")
@@ -95,7 +84,7 @@ import Glibc
     /// `warning` keeps failures only: no access line for a 200, but the
     /// unknown path's warning. `INFO` (any case) adds the access lines.
     @Test func theLevelDecidesWhichLinesAreWritten() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-serve-options")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let exchange: (String) async throws -> Void = { base in
             let ok = try await Self.post(base, json: ProxyHarness.messages())
@@ -117,7 +106,7 @@ import Glibc
     /// options reach the recorder: the named header is redacted, and files
     /// rotate at 1 MB.
     @Test func atTraceNoKeyIsLoggedAndTheRecordingOptionsApply() async throws {
-        let scratch = try Self.scratchDirectory()
+        let scratch = try ExecutableScratch.directory("sb-serve-options")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let cassettes = scratch.appendingPathComponent("cassettes")
         let errors = try await Self.serve(
