@@ -34,7 +34,9 @@ extension ServeCommand {
         // group, and a failed group closes it.
         let tracing = makeTracing()
         let recording = openRecording()
-        let options = ProxyServer.Options(host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics)
+        let options = ProxyServer.Options(
+            host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics, maxConnections: maxConnections)
+        raiseOpenFileLimit()
         let host = self.host
         let record = self.record
         let (upstreamPorts, portContinuation) = AsyncStream.makeStream(of: Int.self)

@@ -71,6 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Reject request bodies larger than this many MiB with 413 request_too_large.")
     var maxBodyMB = 32
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve at most this many client connections at once; a request on one more gets 503 "
+                + "overloaded_error in its API's shape and may retry. The open-file limit is raised to fit "
+                + "at start, with a warning when the system's hard limit is too low.", valueName: "n"))
+    var maxConnections = 4096
+
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))
     var record: String?
 
@@ -112,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
         guard recordMaxMB > 0 else { throw ValidationError("--record-max-mb must be at least 1.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
         guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")
         }
@@ -133,8 +141,9 @@ struct ServeCommand: AsyncParsableCommand {
             config: proxyConfig,
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
-                metrics: !noMetrics),
+                metrics: !noMetrics, maxConnections: maxConnections),
             recording: recording, tracing: tracing)
+        raiseOpenFileLimit()
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)
         defer { removeDaemonState() }
@@ -161,6 +170,19 @@ struct ServeCommand: AsyncParsableCommand {
             return loaded
         } catch {
             Self.fail(error.description, code: Terminal.configErrorStatus)
+        }
+    }
+
+    /// Raises the open-file limit for `--max-connections`, and says so on
+    /// stderr when even the system's hard limit is too low.
+    func raiseOpenFileLimit() {
+        let outcome = FileDescriptorLimit.raise(maxConnections: maxConnections)
+        let logger = Logger(label: "switchboard.serve")
+        if outcome.after > outcome.before {
+            logger.debug("open-file limit raised from \(outcome.before) to \(outcome.after)")
+        }
+        if let warning = outcome.warning {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
     }
 

@@ -71,7 +71,7 @@ struct ProxyHarness {
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
-        logger: Logger? = nil, _ body: (ProxyHarness) async throws -> T
+        logger: Logger? = nil, maxConnections: Int? = nil, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config =
@@ -83,7 +83,8 @@ struct ProxyHarness {
             quiet.logLevel = .critical
             let logger = logger ?? quiet
             let server = ProxyServer(
-                config: config, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
+                config: config,
+                options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections),
                 recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))

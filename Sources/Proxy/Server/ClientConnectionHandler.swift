@@ -39,19 +39,65 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 }
 
 /// The live client connections of one server, by channel, so a request
-/// (which knows its channel) finds its ``ClientConnection``.
+/// (which knows its channel) finds its ``ClientConnection``; and how many of
+/// them are admitted, for `--max-connections`.
+///
+/// A connection is admitted when its first request comes while fewer than
+/// the maximum are; one that is not gets 503 `overloaded_error` for that
+/// request and is looked at again on its next, so a client that waits and
+/// retries gets in once another has gone. An admitted connection stays
+/// admitted until it closes.
 final class ClientConnections: Sendable {
-    private let byChannel = Mutex<[ObjectIdentifier: ClientConnection]>([:])
+    private struct Entry {
+        let connection: ClientConnection
+        var admitted = false
+    }
+
+    private struct State {
+        var byChannel: [ObjectIdentifier: Entry] = [:]
+        var admitted = 0
+    }
+
+    /// The most connections served at once; nil: no limit.
+    let maxConnections: Int?
+    private let state = Mutex(State())
+
+    init(maxConnections: Int? = nil) {
+        self.maxConnections = maxConnections
+    }
 
     func insert(_ connection: ClientConnection, for channel: any Channel) {
-        byChannel.withLock { $0[ObjectIdentifier(channel)] = connection }
+        state.withLock { $0.byChannel[ObjectIdentifier(channel)] = Entry(connection: connection) }
     }
 
     func remove(_ channel: any Channel) {
-        _ = byChannel.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        state.withLock { state in
+            if state.byChannel.removeValue(forKey: ObjectIdentifier(channel))?.admitted == true {
+                state.admitted -= 1
+            }
+        }
     }
 
     func connection(for channel: any Channel) -> ClientConnection? {
-        byChannel.withLock { $0[ObjectIdentifier(channel)] }
+        state.withLock { $0.byChannel[ObjectIdentifier(channel)]?.connection }
     }
+
+    /// Whether `channel`'s request may be served: it is admitted already, or
+    /// is now because there is room. A channel never seen (not through
+    /// ``ClientConnectionHandler``) is served.
+    func admit(_ channel: any Channel) -> Bool {
+        guard let maxConnections else { return true }
+        return state.withLock { state in
+            let id = ObjectIdentifier(channel)
+            guard let entry = state.byChannel[id] else { return true }
+            if entry.admitted { return true }
+            guard state.admitted < maxConnections else { return false }
+            state.byChannel[id]?.admitted = true
+            state.admitted += 1
+            return true
+        }
+    }
+
+    /// Connections admitted now.
+    var admittedCount: Int { state.withLock { $0.admitted } }
 }

@@ -15,7 +15,7 @@ struct GenerateEndpoint: Sendable {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        guard let endpoint = ClientEndpoint.parse(path: request.uri.path, query: request.uri.query) else {
+        guard let endpoint = context.clientEndpoint else {
             throw HTTPError(.notFound)
         }
         // Read once: the whole exchange uses this config, even if a reload

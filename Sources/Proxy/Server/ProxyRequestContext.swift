@@ -1,3 +1,4 @@
+import Convert
 import Hummingbird
 import NIOCore
 
@@ -11,6 +12,9 @@ public struct ProxyRequestContext: RequestContext {
     var exchange: Exchange
     /// Set by ``ExchangeMiddleware``; nil only if the channel was never seen.
     var clientConnection: ClientConnection?
+    /// The endpoint the request's path names, parsed once by
+    /// ``ExchangeMiddleware``; nil for a path the proxy does not serve.
+    var clientEndpoint: ClientEndpoint?
 
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())

@@ -28,16 +28,21 @@ public struct ProxyServer: Sendable {
         /// Serve `/metrics` and `/v1/stats`, and count every exchange for
         /// them; off, neither route exists and exchanges report nothing.
         public var metrics: Bool
+        /// The most client connections served at once; a request on a
+        /// connection over it gets 503 `overloaded_error` in its client's
+        /// shape (and may retry). nil: no limit.
+        public var maxConnections: Int?
 
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
-            configPollInterval: Duration? = nil, metrics: Bool = true
+            configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil
         ) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.configPollInterval = configPollInterval
             self.metrics = metrics
+            self.maxConnections = maxConnections
         }
     }
 
@@ -75,7 +80,7 @@ public struct ProxyServer: Sendable {
     public func makeApplication(
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let connections = ClientConnections()
+        let connections = ClientConnections(maxConnections: options.maxConnections)
         let upstream = UpstreamClient(logger: logger)
         let router = Router(context: ProxyRequestContext.self)
         router.add(
