@@ -56,6 +56,26 @@ def main():
         more = get(scenario, with_, "instructions", "instructions_per_request")
         return "n/a" if not base or more is None else f"{100 * (more - base) / base:+.1f}%"
 
+    def comparison(scenario, without, with_, shown, writer=False):
+        """The cells of one cost comparison: `shown`'s req/s, the throughput cost of `with_` over
+        `without`, the CPU per request it adds, the writer thread's CPU (recording), and the
+        instructions it adds."""
+        rps = get(scenario, shown, "load", "rps")
+        throughput_cost = cost(scenario, without, with_)
+        base_cpu = get(scenario, without, "load", "cpu_us_per_request")
+        more_cpu = get(scenario, with_, "load", "cpu_us_per_request")
+        cells = [
+            f"{rps:,.0f}" if rps else "n/a",
+            "n/a" if throughput_cost is None else f"{100 * throughput_cost:.1f}%",
+            "n/a" if base_cpu is None or more_cpu is None else f"{more_cpu - base_cpu:+.0f} µs",
+        ]
+        if writer:
+            w_cpu = get(scenario, with_, "load", "writer_cpu_us_per_request")
+            cells.append("n/a" if w_cpu is None else f"{w_cpu:.0f} µs")
+        if instructions:
+            cells.append(instructions_cost(scenario, without, with_))
+        return cells
+
     head = ["scenario", "direct req/s", "proxy req/s", "proxy/direct", "proxy CPU / request"]
     if instructions:
         head += ["instructions / request"]
@@ -77,25 +97,9 @@ def main():
             count = get(s, "proxy", "instructions", "instructions_per_request")
             cells.append("n/a" if count is None else f"{count / 1e6:.2f} M")
         if metrics:
-            m_rps = get(s, "proxy-metrics-off", "load", "rps")
-            cells.append(f"{m_rps:,.0f}" if m_rps else "n/a")
-            metrics_cost = cost(s, "proxy-metrics-off", "proxy")
-            cells.append("n/a" if metrics_cost is None else f"{100 * metrics_cost:.1f}%")
-            m_cpu = get(s, "proxy-metrics-off", "load", "cpu_us_per_request")
-            cells.append("n/a" if p_cpu is None or m_cpu is None else f"{p_cpu - m_cpu:+.0f} µs")
-            if instructions:
-                cells.append(instructions_cost(s, "proxy-metrics-off", "proxy"))
+            cells += comparison(s, "proxy-metrics-off", "proxy", shown="proxy-metrics-off")
         if record:
-            r_rps = get(s, "proxy+record", "load", "rps")
-            cells.append(f"{r_rps:,.0f}" if r_rps else "n/a")
-            record_cost = cost(s, "proxy", "proxy+record")
-            cells.append("n/a" if record_cost is None else f"{100 * record_cost:.1f}%")
-            r_cpu = get(s, "proxy+record", "load", "cpu_us_per_request")
-            cells.append("n/a" if p_cpu is None or r_cpu is None else f"{r_cpu - p_cpu:+.0f} µs")
-            w_cpu = get(s, "proxy+record", "load", "writer_cpu_us_per_request")
-            cells.append("n/a" if w_cpu is None else f"{w_cpu:.0f} µs")
-            if instructions:
-                cells.append(instructions_cost(s, "proxy", "proxy+record"))
+            cells += comparison(s, "proxy", "proxy+record", shown="proxy+record", writer=True)
         d50, d99 = get(s, "direct", "latency", "p50_us"), get(s, "direct", "latency", "p99_us")
         p50, p99 = get(s, "proxy", "latency", "p50_us"), get(s, "proxy", "latency", "p99_us")
         cells.append(f"{ms(d50)} / {ms(d99)}")

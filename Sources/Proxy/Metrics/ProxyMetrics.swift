@@ -17,7 +17,8 @@ public final class ProxyMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     /// Each route's metrics, by route and upstream format.
     private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
-    private let reloads: LabelledMetrics<CoreMetrics.Counter>
+    private let reloadsApplied: CoreMetrics.Counter
+    private let reloadsRefused: CoreMetrics.Counter
     private let exchangesInFlight: Meter
     private let streamsInFlight: Meter
     private let cassette: CassetteGauges?
@@ -38,9 +39,10 @@ public final class ProxyMetrics: Sendable {
         ]
         let factory = configured
         self.factory = factory
-        reloads = LabelledMetrics(labels: ["result"]) {
-            Counter(label: "switchboard_config_reloads_total", dimensions: $0, factory: factory)
-        }
+        reloadsApplied = Counter(
+            label: "switchboard_config_reloads_total", dimensions: [("result", "ok")], factory: factory)
+        reloadsRefused = Counter(
+            label: "switchboard_config_reloads_total", dimensions: [("result", "error")], factory: factory)
         exchangesInFlight = Meter(label: "switchboard_exchanges_in_flight", factory: factory)
         streamsInFlight = Meter(label: "switchboard_streams_in_flight", factory: factory)
         cassette = recorder.map { CassetteGauges(recorder: $0, registry: registry) }
@@ -113,7 +115,7 @@ public final class ProxyMetrics: Sendable {
 
     /// A config reload, applied or refused.
     public func configReloaded(ok: Bool) {
-        reloads(ok ? "ok" : "error").increment()
+        (ok ? reloadsApplied : reloadsRefused).increment()
     }
 
     fileprivate static func nanoseconds(_ duration: Duration) -> Int64 {
