@@ -6,7 +6,8 @@
 #   4. cassettes are standard LZ4: Debian's `lz4 -dc` piped to `jq`;
 #      streaming memory: `log-replay` and `verify` of a large cassette within
 #      the README's RSS bound (tools/stream-memory.sh);
-#   5. real clients, no network: the Claude Code CLI and the anthropic,
+#   5. load and faults against the proxy binary (tools/e2e/endurance.py);
+#      real clients, no network: the Claude Code CLI and the anthropic,
 #      openai and google-genai SDKs through `proxy serve` to local fake upstreams, and Claude Code again
 #      through the proxy to `stub-upstream` replaying the corpus.
 # Stops at the first failing step; prints `N passed, N failed` per step. Every step runs: a
@@ -65,6 +66,9 @@ run "$PYTHON" tools/e2e/sdk_clients.py
 
 step "openai (chat, responses) and google-genai Python SDKs through the proxy"
 run "$PYTHON" tools/e2e/sdk_dialects.py
+
+step "load and faults: 1,000 streams through serve --record, a 1 KB/s reader, SIGTERM with 100 streams, a full disk"
+run "$PYTHON" tools/e2e/endurance.py
 
 step "/metrics and /v1/stats after traffic, read by prometheus_client's parser"
 run "$PYTHON" tools/e2e/metrics_scrape.py

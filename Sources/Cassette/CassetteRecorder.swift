@@ -12,7 +12,9 @@ import Synchronization
 /// ``flush()``, and at least every `flushInterval` while there is unflushed
 /// data; so after `kill -9` everything up to ~`flushInterval` ago can be read.
 /// When the queue is full, events are dropped and counted; the proxy writes
-/// ``takeDroppedSinceLastEnd()`` into its next `end` line.
+/// ``takeDroppedSinceLastEnd()`` into its next `end` line. A write error
+/// (a full disk) stops writing, with every event dropped and counted, until
+/// a new file can be written, tried every `retryInterval`.
 ///
 /// Call ``close()`` on shutdown (SIGINT, SIGTERM): it drains the queue and
 /// ends the LZ4 frame so the file is complete. Dropping the last reference
@@ -41,16 +43,27 @@ public final class CassetteRecorder: Sendable {
     ///     Each batch costs a sleep and a flush (an LZ4 block, a `write`):
     ///     10 ms rather than 2 cut the writer's CPU per streamed exchange
     ///     by a fifth under load (`tools/bench.sh`'s writer-thread column).
+    ///   - retryInterval: after a write error (a full disk, a file-size
+    ///     limit, a directory gone), how often the writer tries a new file;
+    ///     lines are dropped and counted meanwhile.
+    ///   - onWriteStatus: told, on the writer thread, when writing stops on
+    ///     an error (once per stop, not per retry) and when it resumes.
     public init(
         directory: String, maxFileBytes: Int = 256 << 20, queueCapacity: Int = 65_536,
         queueByteCapacity: Int = 256 << 20, flushInterval: Duration = .milliseconds(100),
-        batchDelay: Duration = .milliseconds(10)
+        batchDelay: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
+        onWriteStatus: @escaping @Sendable (WriteStatus) -> Void = { _ in }
     ) throws {
+        // Over a file-size limit (RLIMIT_FSIZE) the kernel's default for
+        // SIGXFSZ ends the process; ignored, the write fails with EFBIG
+        // and recording stops and resumes like on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         let writer = try CassetteWriter(directory: directory, maxFileBytes: maxFileBytes)
         self.directory = directory
         core = CassetteRecorderCore(
             writer: writer, capacity: max(1, queueCapacity), byteCapacity: max(1, queueByteCapacity),
-            flushInterval: flushInterval, batchDelay: batchDelay)
+            flushInterval: flushInterval, batchDelay: batchDelay, retryInterval: retryInterval,
+            onWriteStatus: onWriteStatus)
         let core = core
         let thread = Thread {
             Self.nameThreadForTheKernel("cassette-writer")
@@ -148,8 +161,18 @@ public final class CassetteRecorder: Sendable {
     /// The cassette files written so far, in order; the last is current.
     public var files: [String] { core.state.withLock { $0.files } }
 
-    /// The first write error, after which nothing more is written (every
-    /// later event is counted as dropped); nil while all is well.
+    /// What the writer thread reports about the disk.
+    public enum WriteStatus: Sendable, Equatable {
+        /// Writing stopped: `error` says why. Every event from here on is
+        /// dropped and counted until ``resumed(file:droppedEvents:)``.
+        case failed(CassetteWriteError)
+        /// A new file was opened and writing goes on; `droppedEvents` were
+        /// lost while it was stopped.
+        case resumed(file: String, droppedEvents: Int)
+    }
+
+    /// Why writing is stopped, while it is (events are dropped and counted,
+    /// and a new file is tried every `retryInterval`); nil while writing.
     public var writeError: CassetteWriteError? { core.state.withLock { $0.writeError } }
 
     /// Tests hold the writer to fill the queue deterministically.

@@ -17,7 +17,12 @@ final class CassetteRecorderCore: Sendable {
         /// writer only sleeps between batches, and callers signal nothing.
         var writerIdle = false
         var files: [String] = []
+        /// Why writing stopped, while it is stopped: lines are dropped and
+        /// counted until the writer has opened a new file.
         var writeError: CassetteWriteError?
+        /// ``dropped`` when writing stopped, so a resume can say how many
+        /// events the stop cost.
+        var droppedBeforeFailure = 0
         /// Compressed bytes on disk, as of the writer's last batch.
         var bytesWritten = 0
         /// The writer thread has closed the file and ended.
@@ -37,10 +42,13 @@ final class CassetteRecorderCore: Sendable {
     private let byteCapacity: Int
     private let flushIntervalNanos: UInt64
     private let batchDelayMicros: UInt32
+    private let retryIntervalNanos: UInt64
+    private let onWriteStatus: @Sendable (CassetteRecorder.WriteStatus) -> Void
 
     init(
         writer: consuming sending CassetteWriter, capacity: Int, byteCapacity: Int, flushInterval: Duration,
-        batchDelay: Duration
+        batchDelay: Duration, retryInterval: Duration,
+        onWriteStatus: @escaping @Sendable (CassetteRecorder.WriteStatus) -> Void
     ) {
         let files = writer.files
         self.writer = Mutex(writer)
@@ -50,6 +58,9 @@ final class CassetteRecorderCore: Sendable {
         flushIntervalNanos = UInt64(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let delay = batchDelay.components
         batchDelayMicros = UInt32(clamping: max(0, delay.seconds * 1_000_000 + delay.attoseconds / 1_000_000_000_000))
+        let retry = retryInterval.components
+        retryIntervalNanos = UInt64(max(1_000_000, retry.seconds * 1_000_000_000 + retry.attoseconds / 1_000_000_000))
+        self.onWriteStatus = onWriteStatus
         state = Mutex(State(files: files))
     }
 
@@ -121,7 +132,25 @@ final class CassetteRecorderCore: Sendable {
         var fields = RenderedFields()
         var unflushed = false
         var lastFlush = DispatchTime.now().uptimeNanoseconds
+        var nextRetry: UInt64 = 0
         while true {
+            // Stopped by a write error: nothing is queued meanwhile (lines
+            // are dropped and counted); try a new file every retry interval
+            // until the disk takes bytes again, or until closed.
+            if let stopped = state.withLock({ $0.writeError == nil ? nil : $0.closing }) {
+                if stopped { break }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now >= nextRetry {
+                    if resume() {
+                        unflushed = false
+                        lastFlush = now
+                        continue
+                    }
+                    nextRetry = now &+ retryIntervalNanos
+                }
+                _ = wakeUp.wait(timeout: DispatchTime(uptimeNanoseconds: nextRetry))
+                continue
+            }
             // Woken for new events, or just done with a batch: let more
             // arrive first. Under load the writer goes from batch to batch
             // with one sleep each and never blocks, so callers make no
@@ -140,6 +169,11 @@ final class CassetteRecorderCore: Sendable {
             if !batch.isEmpty {
                 holdsEnd = write(batch, rendering: &fields)
                 unflushed = true
+                // The batch stopped writing: nothing is left to flush.
+                if state.withLock({ $0.writeError != nil }) {
+                    unflushed = false
+                    continue
+                }
             }
             let now = DispatchTime.now().uptimeNanoseconds
             if unflushed && (holdsEnd || flushRequested || closing || now &- lastFlush >= flushIntervalNanos) {
@@ -181,14 +215,6 @@ final class CassetteRecorderCore: Sendable {
             state.withLock { $0.bytesWritten = bytes }
         }
         let lines = batch.count
-        let failed = state.withLock { state in
-            if state.writeError != nil {
-                state.dropped += lines
-                state.droppedSinceEnd += lines
-            }
-            return state.writeError != nil
-        }
-        if failed { return false }
         let outcome = writer.withLock {
             writer -> (holdsEnd: Bool, files: [String]?, error: CassetteWriteError?, lost: Int) in
             let fileCount = writer.files.count
@@ -207,36 +233,61 @@ final class CassetteRecorderCore: Sendable {
                     written += 1
                 }
             } catch {
-                return (holdsEnd, writer.files, error, max(0, lines - written))
+                // The lines not yet flushed went down with the file.
+                return (holdsEnd, writer.files, error, max(0, lines - written) + writer.linesNotFlushed)
             }
             return (holdsEnd, writer.files.count == fileCount ? nil : writer.files, nil, 0)
         }
-        if outcome.files != nil || outcome.error != nil {
-            state.withLock { state in
-                if let files = outcome.files { state.files = files }
-                if let error = outcome.error, state.writeError == nil {
-                    state.writeError = error
-                    state.dropped += outcome.lost
-                    state.droppedSinceEnd += outcome.lost
-                }
-            }
-        }
+        if let files = outcome.files { state.withLock { $0.files = files } }
+        if let error = outcome.error { stop(error, lost: outcome.lost) }
         return outcome.holdsEnd
     }
 
+    /// Writing failed: the file is let go (its frame cannot be ended on a
+    /// disk that refuses bytes), the lines not written count as dropped,
+    /// and so does every line until ``resume()`` succeeds. Reported once.
+    private func stop(_ error: CassetteWriteError, lost: Int) {
+        writer.withLock { $0.abandonCurrentFile() }
+        state.withLock { state in
+            state.writeError = error
+            state.dropped += lost
+            state.droppedSinceEnd += lost
+            state.droppedBeforeFailure = state.dropped - lost
+        }
+        onWriteStatus(.failed(error))
+    }
+
+    /// Opens a new file after a write error; true (and reported) when it
+    /// worked and writing goes on.
+    private func resume() -> Bool {
+        let opened = writer.withLock { writer -> (files: [String], bytes: Int)? in
+            do throws(CassetteWriteError) {
+                try writer.reopen()
+                return (writer.files, writer.bytesOnDisk)
+            } catch {
+                return nil
+            }
+        }
+        guard let opened else { return false }
+        let dropped = state.withLock { state in
+            state.writeError = nil
+            state.files = opened.files
+            state.bytesWritten = opened.bytes
+            return state.dropped - state.droppedBeforeFailure
+        }
+        onWriteStatus(.resumed(file: opened.files.last ?? "", droppedEvents: dropped))
+        return true
+    }
+
     private func flushWriter() {
-        let error = writer.withLock { writer -> CassetteWriteError? in
+        let failure = writer.withLock { writer -> (error: CassetteWriteError, lost: Int)? in
             do throws(CassetteWriteError) {
                 try writer.flush()
                 return nil
             } catch {
-                return error
+                return (error, writer.linesNotFlushed)
             }
         }
-        if let error {
-            state.withLock { state in
-                if state.writeError == nil { state.writeError = error }
-            }
-        }
+        if let failure { stop(failure.error, lost: failure.lost) }
     }
 }

@@ -27,6 +27,9 @@ public final class CassetteWriter {
     private var sink: (any CassetteSink)?
     private var nextPart = 0
     private var linesInFile = 0
+    /// Lines given to the sink since its last complete flush: what a write
+    /// error loses (at most; some may sit in blocks already on disk).
+    private(set) var linesNotFlushed = 0
     private var line: [UInt8] = []
     private var blobs = CassetteBlobs()
 
@@ -94,6 +97,7 @@ public final class CassetteWriter {
         JSONValue.writeVerbatim("}\n", to: &line)
         try sink.write(line)
         linesInFile += 1
+        linesNotFlushed += 1
     }
 
     private func rotateIfFull() throws(CassetteWriteError) {
@@ -104,6 +108,7 @@ public final class CassetteWriter {
             try current.finish()
             bytesInFinishedFiles += current.bytesOnDisk
             sink = nil
+            linesNotFlushed = 0
             try openNextFile()
         }
     }
@@ -113,6 +118,7 @@ public final class CassetteWriter {
     public func flush() throws(CassetteWriteError) {
         guard let sink else { throw closedError() }
         try sink.flush()
+        linesNotFlushed = 0
     }
 
     /// Ends the LZ4 frame and closes the file. Later writes throw.
@@ -137,6 +143,24 @@ public final class CassetteWriter {
         }
         try sink.write(line)
         linesInFile += 1
+        linesNotFlushed += 1
+    }
+
+    /// After a write error: lets go of the current file without ending its
+    /// frame (the disk refused the bytes; a reader reports its torn tail
+    /// and reads every block before it), so ``reopen()`` can start anew.
+    public func abandonCurrentFile() {
+        guard let current = sink else { return }
+        sink = nil
+        bytesInFinishedFiles += current.bytesOnDisk
+    }
+
+    /// Starts the next file (a new part, with its header), after
+    /// ``abandonCurrentFile()``: how recording resumes once the disk takes
+    /// bytes again. A file that cannot take even its header is removed.
+    public func reopen() throws(CassetteWriteError) {
+        abandonCurrentFile()
+        try openNextFile()
     }
 
     private func openNextFile() throws(CassetteWriteError) {
@@ -150,11 +174,20 @@ public final class CassetteWriter {
         let opened: any CassetteSink =
             file.path.hasSuffix(".lz4") ? try LZ4FrameSink(file: file) : PlainSink(file: file)
         sink = opened
-        files.append(opened.path)
         linesInFile = 0
         blobs.reset()
-        try writeLine(header)
-        try opened.flush()
+        do throws(CassetteWriteError) {
+            try writeLine(header)
+            try opened.flush()
+            linesNotFlushed = 0
+        } catch {
+            // Retried every second while the disk is full: leave no trail
+            // of empty files behind.
+            sink = nil
+            unlink(opened.path)
+            throw error
+        }
+        files.append(opened.path)
     }
 
     /// The first free name from `part` on; a name taken by another writer

@@ -93,7 +93,13 @@ public struct ProxyServer: Sendable {
             router: router,
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            // A burst of new connections waits in the kernel's accept queue;
+            // Hummingbird's default of 256 made the kernel drop (or, with
+            // tcp_abort_on_overflow, reset) the rest of a 1,000-client burst.
+            // The kernel caps this at net.core.somaxconn.
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: nil,
+                backlog: max(256, options.maxConnections ?? 4096)),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
                 + (configReloader.map { [$0] } ?? []) + (tracing.map { [$0.service] } ?? []),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Cassette
+
+/// A disk that refuses bytes (here: the cassette directory gone when the
+/// next file is due) stops recording without stopping its callers; lines are
+/// dropped and counted, the cause is reported once, and writing resumes in a
+/// new file once the directory is back. (The real "disk full", a file-size
+/// limit, is run against the proxy binary by tools/e2e/endurance.py.)
+@Suite struct RecorderWriteFailureTests {
+    private static func chunk(_ step: Int) -> CassetteEvent {
+        .upstreamChunk(exchange: "w", timeMicros: Int64(step), bytes: Array("chunk \(step)".utf8))
+    }
+
+    private static func waitFor(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(what)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test func aStoppedDiskDropsCountsReportsOnceAndResumesInANewFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let statuses = Mutex<[CassetteRecorder.WriteStatus]>([])
+        // A 1-byte limit rotates before every line after the first, so each
+        // line needs a new file: the directory's absence fails the next one.
+        let recorder = try CassetteRecorder(
+            directory: directory.path, maxFileBytes: 1, flushInterval: .milliseconds(1), batchDelay: .zero,
+            retryInterval: .milliseconds(20), onWriteStatus: { status in statuses.withLock { $0.append(status) } })
+        recorder.record(Self.chunk(0))
+        recorder.record(Self.chunk(1))
+        try await Self.waitFor("two files") { recorder.files.count == 2 }
+
+        try FileManager.default.removeItem(atPath: directory.path)
+        recorder.record(Self.chunk(2))
+        try await Self.waitFor("the write error") { recorder.writeError != nil }
+        let error = try #require(recorder.writeError)
+        #expect(error.code == ENOENT, "\(error)")
+        // Stopped: later lines are dropped and counted at once, nobody waits.
+        for step in 3..<8 { recorder.record(Self.chunk(step)) }
+        #expect(recorder.droppedEvents == 6)
+        // Retries (every 20 ms) report nothing more while they fail.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(statuses.withLock { $0 } == [.failed(error)])
+
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        try await Self.waitFor("the resume") { recorder.writeError == nil }
+        recorder.record(Self.chunk(8))
+        await recorder.close()
+
+        let resumedFile = try #require(recorder.files.last)
+        #expect(statuses.withLock { $0 } == [.failed(error), .resumed(file: recorder.files[2], droppedEvents: 6)])
+        #expect(recorder.droppedEvents == 6)
+        #expect(recorder.files.count == 3, "\(recorder.files)")
+        // What was written after the resume is a whole cassette again.
+        let contents = try CassetteReader.read(path: resumedFile)
+        #expect(contents.tornTail == nil)
+        #expect(contents.events.map(\.timeMicros) == [8])
+    }
+}
