@@ -42,15 +42,38 @@ public enum UpstreamEndpoint {
         return base + path
     }
 
+    /// How a key is sent upstream when a route says so (`auth:`), instead
+    /// of its dialect's usual header.
+    public enum KeyAuth: String, Sendable, CaseIterable {
+        /// `Authorization: Bearer KEY`.
+        case bearer
+        /// `x-api-key: KEY`.
+        case xAPIKey = "x-api-key"
+    }
+
     /// The header that carries an API key to an upstream of `dialect`, and
-    /// its value for `key`.
-    public static func keyHeader(dialect: Dialect, key: String) -> (name: String, value: String) {
+    /// its value for `key`: `auth` when given; else the dialect's own,
+    /// except that an Anthropic OAuth token (`sk-ant-oat...`, from a Claude
+    /// subscription) goes as a bearer token, as Anthropic accepts it only so.
+    public static func keyHeader(dialect: Dialect, key: String, auth: KeyAuth? = nil) -> (name: String, value: String) {
+        switch auth ?? (dialect == .anthropic && isAnthropicOAuthToken(key) ? .bearer : nil) {
+        case .bearer: return ("authorization", "Bearer " + key)
+        case .xAPIKey: return ("x-api-key", key)
+        case nil: break
+        }
         switch dialect {
-        case .openai, .openaiResponses: ("authorization", "Bearer " + key)
-        case .anthropic: ("x-api-key", key)
-        case .gemini: ("x-goog-api-key", key)
+        case .openai, .openaiResponses: return ("authorization", "Bearer " + key)
+        case .anthropic: return ("x-api-key", key)
+        case .gemini: return ("x-goog-api-key", key)
         }
     }
+
+    /// A Claude subscription's OAuth token (`claude setup-token` prints one)
+    /// rather than an API key.
+    public static func isAnthropicOAuthToken(_ key: String) -> Bool { key.hasPrefix("sk-ant-oat") }
+
+    /// The `anthropic-beta` value Anthropic requires beside a bearer token.
+    public static let anthropicOAuthBeta = "oauth-2025-04-20"
 
     private static func geminiModelResource(_ model: String) -> String {
         let resource = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model

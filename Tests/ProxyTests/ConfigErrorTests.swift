@@ -72,6 +72,15 @@ import Testing
         #expect(failure.fix.contains("api_key"))
     }
 
+    @Test func authIsBearerOrXAPIKey() throws {
+        let failure = try #require(error(Self.entry + "    auth: basic\n"))
+        #expect(failure.line == 6)
+        #expect(failure.problem == "`auth` is `basic`, which is not a way to send a key")
+        #expect(failure.fix.contains("`auth: bearer`") && failure.fix.contains("`auth: x-api-key`"))
+        let parsed = try ProxyConfig.parse(yaml: Self.entry + "    auth: Bearer\n", file: "conf/models.yaml")
+        #expect(parsed.models.first?.keyAuth == .bearer)
+    }
+
     @Test func undefinedEnvironmentVariableNamesIt() throws {
         let failure = try #require(error(Self.entry + "    api_key: ${NOT_SET_ANYWHERE}\n"))
         #expect(failure.line == 6)

@@ -57,6 +57,7 @@ import Testing
         #expect(text.contains("    context: 64000"))
         #expect(text.components(separatedBy: "    can_stream: true").count == 4)
         #expect(text.contains("api_key: null  # the client's own key is passed on"))
+        #expect(text.contains("    auth: null  # the format's own key header (an sk-ant-oat token: bearer)"))
         #expect(text.contains(#"model_name: "*"  # the client's model name, unchanged"#))
         #expect(text.contains(#"extra_body: {"service_tier":"flex"}"#))
         #expect(text.contains(#"aliases: [claude-*haiku*, claude-3-*]"#) || text.contains(#""claude-*haiku*""#))

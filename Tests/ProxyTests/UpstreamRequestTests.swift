@@ -73,4 +73,52 @@ import Testing
         #expect(request.headers["x-goog-api-key"] == ["client-key"])
         #expect(request.headers["x-api-key"].isEmpty)
     }
+
+    @Test func aClaudeSubscriptionTokenGoesAsBearerWithTheOAuthBeta() {
+        let anthropic = entry(.anthropic, base: "https://api.anthropic.com", key: nil)
+        let request = UpstreamRequest.make(
+            url: url(anthropic, stream: true), entry: anthropic,
+            clientHeaders: [
+                .authorization: "Bearer sk-ant-oat01-abc",
+                HTTPField.Name("anthropic-beta")!: "claude-code-20250219,fine-grained-tool-streaming-2025-05-14",
+            ], body: [], streaming: true)
+        #expect(request.headers["authorization"] == ["Bearer sk-ant-oat01-abc"])
+        #expect(request.headers["x-api-key"].isEmpty)
+        #expect(
+            request.headers["anthropic-beta"] == [
+                "claude-code-20250219,fine-grained-tool-streaming-2025-05-14,oauth-2025-04-20"
+            ])
+        // Claude Code logged in with its subscription names the beta itself: not twice.
+        let named = UpstreamRequest.make(
+            url: url(anthropic, stream: true), entry: anthropic,
+            clientHeaders: [
+                .authorization: "Bearer sk-ant-oat01-abc", HTTPField.Name("anthropic-beta")!: "oauth-2025-04-20",
+            ],
+            body: [], streaming: true)
+        #expect(named.headers["anthropic-beta"] == ["oauth-2025-04-20"])
+        // An API key given as a bearer token still goes as x-api-key.
+        let apiKey = UpstreamRequest.make(
+            url: url(anthropic, stream: true), entry: anthropic,
+            clientHeaders: [.authorization: "Bearer sk-ant-api03-xyz"], body: [], streaming: true)
+        #expect(apiKey.headers["x-api-key"] == ["sk-ant-api03-xyz"])
+        #expect(apiKey.headers["authorization"].isEmpty)
+        #expect(apiKey.headers["anthropic-beta"].isEmpty)
+    }
+
+    @Test(arguments: [
+        (Dialect.anthropic, UpstreamEndpoint.KeyAuth.bearer, "authorization", "Bearer k-1"),
+        (.openai, .xAPIKey, "x-api-key", "k-1"),
+        (.gemini, .bearer, "authorization", "Bearer k-1"),
+    ])
+    func anEntrysAuthPicksTheHeader(format: Dialect, auth: UpstreamEndpoint.KeyAuth, header: String, value: String) {
+        var route = entry(format, base: "https://h/v1")
+        route.keyAuth = auth
+        let request = UpstreamRequest.make(
+            url: url(route, stream: true), entry: route, clientHeaders: [:], body: [], streaming: true)
+        #expect(request.headers[header] == [value])
+        for other in ["authorization", "x-api-key", "x-goog-api-key"] where other != header {
+            #expect(request.headers[other].isEmpty, "\(other)")
+        }
+        #expect(request.headers["anthropic-beta"] == (format == .anthropic ? ["oauth-2025-04-20"] : []))
+    }
 }

@@ -43,6 +43,15 @@ extension ConfigParser {
         if let keyNode = fields["api_key"] {
             entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
         }
+        if let authNode = fields["auth"] {
+            let name = try nonEmptyString(authNode, field: "auth")
+            guard let auth = UpstreamEndpoint.KeyAuth(rawValue: name.lowercased()) else {
+                throw failure(
+                    at: authNode, "`auth` is `\(name)`, which is not a way to send a key",
+                    fix: "Write `auth: bearer` (Authorization: Bearer) or `auth: x-api-key`.")
+            }
+            entry.keyAuth = auth
+        }
         if let capNode = fields["max_tokens"] { entry.maxTokens = try tokenCount(capNode, field: "max_tokens") }
         entry.contextWindow = try contextWindow(fields)
         if let headersNode = fields["extra_headers"] { entry.extraHeaders = try headers(headersNode) }

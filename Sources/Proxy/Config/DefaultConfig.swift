@@ -91,7 +91,10 @@ public enum DefaultConfig {
         #   api_key           a literal key or ${ENV_VAR}; when absent, the client's
         #                     own x-api-key or bearer token is passed on. Sent as
         #                     Authorization: Bearer (openai, openai-responses),
-        #                     x-goog-api-key (gemini) or x-api-key (anthropic)
+        #                     x-goog-api-key (gemini) or x-api-key (anthropic); a
+        #                     Claude subscription token (sk-ant-oat...) to anthropic
+        #                     goes as Authorization: Bearer with its OAuth beta
+        #   auth              bearer | x-api-key: send the key so instead
         #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
         #   context           the context window, same sizes (Ki/Mi for 1024-based);
         #                     max_tokens is lowered so the input estimate plus the

@@ -61,6 +61,10 @@ public struct EffectiveConfigPrinter: Sendable {
                 "api_key",
                 entry.apiKey.map { Self.scalar(secret($0.value)) } ?? "null  # the client's own key is passed on"
             ),
+            (
+                "auth",
+                entry.keyAuth?.rawValue ?? "null  # the format's own key header (an sk-ant-oat token: bearer)"
+            ),
             ("max_tokens", entry.maxTokens.map(String.init) ?? "null  # the client's max_tokens, uncapped"),
             ("context", entry.contextWindow.map(String.init) ?? "null  # no context window check"),
         ]

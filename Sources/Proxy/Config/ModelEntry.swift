@@ -18,6 +18,9 @@ public struct ModelEntry: Sendable {
     public var format: Dialect
     /// Wins over the client's key when set (`api_key`, `${ENV}` expanded).
     public var apiKey: Secret?
+    /// The header the key goes in (`auth: bearer | x-api-key`), when not
+    /// the format's own.
+    public var keyAuth: UpstreamEndpoint.KeyAuth?
     /// Caps the client's `max_tokens` (`max_tokens`).
     public var maxTokens: Int?
     /// The context window in tokens (`context`).

@@ -3,6 +3,7 @@ import Convert
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// Builds the HTTP request to an upstream: its URL, its headers (with the
 /// right key in the right header for its dialect) and its body.
@@ -84,8 +85,11 @@ enum UpstreamRequest {
             }
         }
         if let key = apiKey(entry: entry, clientHeaders: clientHeaders, clientQuery: clientQuery) {
-            let header = UpstreamEndpoint.keyHeader(dialect: entry.format, key: key)
+            let header = UpstreamEndpoint.keyHeader(dialect: entry.format, key: key, auth: entry.keyAuth)
             request.headers.add(name: header.name, value: header.value)
+            if entry.format == .anthropic && header.name == "authorization" {
+                addAnthropicOAuthBeta(to: &request.headers)
+            }
         }
         for header in entry.extraHeaders {
             request.headers.replaceOrAdd(name: header.name, value: header.value)
@@ -93,6 +97,15 @@ enum UpstreamRequest {
         if !entry.rules.headers.isEmpty { onRule(HeaderRule.apply(entry.rules.headers, to: &request.headers)) }
         request.body = .bytes(ByteBuffer(bytes: body))
         return request
+    }
+
+    /// Anthropic takes a bearer token only with its OAuth beta named in
+    /// `anthropic-beta`, beside any betas the client asked for.
+    private static func addAnthropicOAuthBeta(to headers: inout HTTPHeaders) {
+        let beta = UpstreamEndpoint.anthropicOAuthBeta
+        let asked = headers[canonicalForm: "anthropic-beta"]
+        guard !asked.contains(where: { $0 == beta }) else { return }
+        headers.replaceOrAdd(name: "anthropic-beta", value: (asked.map(String.init) + [beta]).joined(separator: ","))
     }
 
     /// The route's key when it has one, else the client's own: `x-api-key`,
