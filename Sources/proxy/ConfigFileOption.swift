@@ -24,7 +24,8 @@ struct ConfigFileOption: ParsableArguments {
                 DefaultConfig.missing(at: path, given: override != nil || config != nil).description, code: 78)
         }
         do {
-            let loaded = try ProxyConfig.load(path: path)
+            let loaded = try ProxyConfig.load(path: path).applyingSubscriptions(
+                from: AuthStore(path: AuthStore.defaultPath()))
             Terminal.printWarnings(loaded)
             return loaded
         } catch {

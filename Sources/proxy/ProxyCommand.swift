@@ -21,6 +21,7 @@ struct ProxyCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, StatusCommand.self,
-            ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self,
+            ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self, LoginCommand.self,
+            LogoutCommand.self, ProvidersCommand.self,
         ])
 }

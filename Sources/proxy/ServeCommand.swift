@@ -141,7 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             config: proxyConfig,
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
-                metrics: !noMetrics, maxConnections: maxConnections),
+                metrics: !noMetrics, maxConnections: maxConnections, authStore: authStore),
             recording: recording, tracing: tracing)
         raiseOpenFileLimit()
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
@@ -165,7 +165,7 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(
                     Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
             }
-            let loaded = try ProxyConfig.load(path: path)
+            let loaded = try ProxyConfig.load(path: path).applyingSubscriptions(from: authStore)
             Terminal.printWarnings(loaded)
             return loaded
         } catch {
@@ -207,6 +207,9 @@ struct ServeCommand: AsyncParsableCommand {
             Self.fail("cannot export traces: \(error)", code: 1)
         }
     }
+
+    /// Where `proxy login` keeps subscription logins.
+    var authStore: AuthStore { AuthStore(path: AuthStore.defaultPath()) }
 
     static func fail(_ message: String, code: Int32) -> Never {
         Terminal.fail(message, code: code)

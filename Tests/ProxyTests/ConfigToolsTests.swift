@@ -98,7 +98,7 @@ import Testing
         #expect(again.models.map(\.contextWindow) == config.models.map(\.contextWindow))
         #expect(again.models.map(\.reasoningEffort) == config.models.map(\.reasoningEffort))
         let table = RoutingTable(config: config).render()
-        #expect(table.contains("provider codex (not supported yet)"))
+        #expect(table.contains("provider codex (no login)"))
         #expect(table.contains("no (synthesized)"))
     }
 

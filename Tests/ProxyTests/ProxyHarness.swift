@@ -71,14 +71,20 @@ struct ProxyHarness {
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
-        logger: Logger? = nil, maxConnections: Int? = nil, _ body: (ProxyHarness) async throws -> T
+        logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
-            let config =
+            var config =
                 try configYAML.map {
                     try ProxyConfig.parse(yaml: $0(stub.baseURL), file: "test.yaml", environment: environment)
                 }
                 ?? config(stub: stub, timeout: timeout, apiKey: apiKey, upstreamBase: upstreamBase)
+            // Subscription backends are the stub too.
+            if let logins {
+                config = config.applyingSubscriptions(
+                    from: logins, environment: ["SWITCHBOARD_CLAUDE_CODE_API_BASE": stub.baseURL])
+            }
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical
             let logger = logger ?? quiet

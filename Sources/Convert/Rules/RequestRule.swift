@@ -19,6 +19,10 @@ public enum RequestRule: Sendable, Hashable {
     case remove(JSONPointer)
     /// Text put before the system prompt.
     case systemPrepend(String)
+    /// Text the system prompt must start with: put before it, as its own
+    /// block, unless it starts so already (a subscription backend's
+    /// required prompt; Claude Code's own requests carry it).
+    case systemPrefix(String)
 
     /// `request` with the rule applied, and the diagnostic when it changed
     /// something; `index` is the rule's place in the route's list.
@@ -47,6 +51,22 @@ public enum RequestRule: Sendable, Hashable {
                 request["system"] = .string(text)
             }
             return .info(path, "rule system_prepend added \(text.count) characters")
+        case .systemPrefix(let text):
+            let first: String? =
+                switch request["system"] {
+                case .string(let system)?: system
+                case .array(let blocks)?: blocks.first?["text"]?.stringValue
+                default: nil
+                }
+            if first?.hasPrefix(text) == true { return nil }
+            var blocks: [JSONValue] = [["type": "text", "text": .string(text)]]
+            switch request["system"] {
+            case .string(let system)?: blocks.append(["type": "text", "text": .string(system)])
+            case .array(let given)?: blocks += given
+            default: break
+            }
+            request["system"] = .array(blocks)
+            return .info(path, "the system prompt now starts with what the backend requires")
         }
     }
 
@@ -105,6 +125,8 @@ extension RequestRule: Codable {
             self = .remove(pointer)
         case ("system_prepend", .string(let text)):
             self = .systemPrepend(text)
+        case ("system_prefix", .string(let text)):
+            self = .systemPrefix(text)
         default:
             throw Self.decodingError(decoder, "unknown rule \(member.key)")
         }
@@ -121,6 +143,7 @@ extension RequestRule: Codable {
         case .set(let pointer, let value): ["set": .object(JSONObject([.init(key: pointer.text, value: value)]))]
         case .remove(let pointer): ["remove": .string(pointer.text)]
         case .systemPrepend(let text): ["system_prepend": .string(text)]
+        case .systemPrefix(let text): ["system_prefix": .string(text)]
         }
     }
 

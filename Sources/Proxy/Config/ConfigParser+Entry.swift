@@ -30,10 +30,12 @@ extension ConfigParser {
             ? "" : try apiBase(try required("api_base", in: fields, at: node))
         var entry = ModelEntry(
             modelID: modelID, modelName: modelName, apiBase: apiBase,
-            format: try entryFormat(fields, at: node, layout: layout, subscription: provider != nil),
+            format: try entryFormat(fields, at: node, layout: layout, subscription: provider),
             line: mapping.first?.key.mark?.line ?? node.mark?.line)
         entry.provider = provider
-        if let provider, let providerNode = fields["provider"] {
+        if let provider, let providerNode = fields["provider"],
+            SubscriptionProvider(rawValue: provider)?.isSupported != true
+        {
             warnings.append(
                 ConfigWarning(
                     file: file, line: providerNode.mark?.line, column: providerNode.mark?.column,
@@ -91,11 +93,13 @@ extension ConfigParser {
     /// false: openai); in its layout, or for a subscription entry, openai
     /// when neither is given, as there. `format` wins over `direct`, as there.
     private func entryFormat(
-        _ fields: Node.Mapping, at node: Node, layout: EntryLayout, subscription: Bool
+        _ fields: Node.Mapping, at node: Node, layout: EntryLayout, subscription: String?
     ) throws(ConfigError) -> Dialect {
         if let formatNode = fields["format"] { return try format(formatNode) }
         if let directNode = fields["direct"] { return try bool(directNode, field: "direct") ? .anthropic : .openai }
-        if layout == .list || subscription { return .openai }
+        // A subscription's backend speaks one API.
+        if let subscription { return SubscriptionProvider(rawValue: subscription)?.format ?? .openai }
+        if layout == .list { return .openai }
         return try format(try required("format", in: fields, at: node))
     }
 

@@ -21,11 +21,15 @@ public struct ConfigReloader: Service {
     public let logger: Logger
     /// Counts each reload, applied or refused.
     public let metrics: ProxyMetrics?
+    /// Subscription logins applied to each config read (a login made since
+    /// start takes effect at the next reload).
+    public let authStore: AuthStore?
 
     public init(
         file: String, routes: LiveRouter, pollInterval: Duration = .seconds(1), logger: Logger,
-        metrics: ProxyMetrics? = nil
+        metrics: ProxyMetrics? = nil, authStore: AuthStore? = nil
     ) {
+        self.authStore = authStore
         self.file = file
         self.routes = routes
         self.pollInterval = pollInterval
@@ -38,7 +42,9 @@ public struct ConfigReloader: Service {
     @discardableResult
     public func reload(reason: String) -> Outcome {
         do {
-            let config = try ProxyConfig.load(path: file)
+            var config = try ProxyConfig.load(path: file)
+            if let authStore { config = config.applyingSubscriptions(from: authStore) }
+            for warning in config.warnings { logger.warning("\(warning)") }
             routes.replace(with: ModelRouter(config: config))
             let count = config.models.count
             logger.info("config reloaded (\(reason)): \(count) model\(count == 1 ? "" : "s") from \(file)")

@@ -46,6 +46,10 @@ public struct ModelEntry: Sendable {
     /// e.g. `codex`): kept, but no subscription login is supported yet, so
     /// requests routed here fail with a message saying so.
     public var provider: String?
+    /// A subscription entry whose login was found and applied
+    /// (``ProxyConfig/applyingSubscriptions(from:environment:)``): it can be
+    /// served.
+    public var subscriptionReady = false
     /// Model ids tried in turn when this entry's upstream fails before
     /// answering (`fallback`): 429, 5xx, or no connection.
     public var fallback: [String] = []

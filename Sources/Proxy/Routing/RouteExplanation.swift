@@ -34,7 +34,9 @@ public struct RouteExplanation: Sendable {
         }
         let entry = route.entry
         let upstreamModel = entry.modelName == ModelEntry.passThroughModelName ? model : entry.modelName
-        let upstream = entry.provider.map { "provider \($0)" } ?? Self.redactor.url(entry.apiBase)
+        let upstream =
+            entry.provider.map { "provider \($0) (\(Self.redactor.url(entry.apiBase)))" }
+            ?? Self.redactor.url(entry.apiBase)
         var lines = [
             "`\(model)` -> entry `\(entry.modelID)`: \(entry.format.rawValue) at \(upstream) as `\(upstreamModel)`"
         ]
@@ -60,9 +62,13 @@ public struct RouteExplanation: Sendable {
                     + "answers 429 or 5xx or cannot be reached before the answer starts.")
         }
         lines += scenarioNotes
-        if let provider = entry.provider {
+        if let provider = entry.provider, !entry.subscriptionReady {
+            let supported = SubscriptionProvider(rawValue: provider)?.isSupported == true
             lines.append(
-                "Note: provider `\(provider)` is a subscription login, which is not supported yet; requests fail.")
+                supported
+                    ? "Note: provider `\(provider)` has no login; requests fail until `proxy login --\(provider)`."
+                    : "Note: provider `\(provider)` is a subscription login, which is not supported yet; requests fail."
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -26,8 +26,9 @@ public struct RoutingTable: Sendable {
             table.append([
                 entry.modelID, entry.format.rawValue,
                 entry.modelName == ModelEntry.passThroughModelName ? "(as asked)" : entry.modelName,
-                entry.provider.map { "provider \($0) (not supported yet)" } ?? Self.redactor.url(entry.apiBase),
-                entry.apiKey == nil ? "client's" : "api_key",
+                entry.provider.map { entry.subscriptionReady ? "\($0) login" : "provider \($0) (no login)" }
+                    ?? Self.redactor.url(entry.apiBase),
+                entry.provider != nil ? "login" : entry.apiKey == nil ? "client's" : "api_key",
                 entry.maxTokens.map(String.init) ?? "-", entry.contextWindow.map(String.init) ?? "-",
                 entry.canStream ? "yes" : "no (synthesized)",
             ])

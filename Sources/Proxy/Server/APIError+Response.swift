@@ -21,6 +21,16 @@ extension APIError {
     }
 }
 
+extension APIError {
+    /// 401 for a subscription model whose provider is not logged in.
+    static func subscriptionNotLoggedIn(provider: SubscriptionProvider, modelID: String) -> APIError {
+        APIError(
+            status: 401, type: "authentication_error",
+            message: "model `\(modelID)` is served by your \(provider.displayName) login, and there is none; run "
+                + "`proxy login --\(provider.rawValue)`, then restart the proxy or send it SIGHUP")
+    }
+}
+
 extension HTTPField.Name {
     /// The exchange id, on every response.
     static let requestID = HTTPField.Name("request-id")!

@@ -44,10 +44,14 @@ extension Exchange {
         return (route, options)
     }
 
-    /// 501 for a subscription entry (`provider`), which is not supported yet.
+    /// A subscription entry (`provider`) is served once its login is
+    /// applied: 401 naming the login command when there is none, 501 for a
+    /// provider this build cannot serve yet.
     func checkServable(_ entry: ModelEntry) throws(APIError) {
-        if let provider = entry.provider {
-            throw APIError.subscriptionUnsupported(provider: provider, modelID: entry.modelID)
+        guard let provider = entry.provider, !entry.subscriptionReady else { return }
+        if let known = SubscriptionProvider(rawValue: provider), known.isSupported {
+            throw APIError.subscriptionNotLoggedIn(provider: known, modelID: entry.modelID)
         }
+        throw APIError.subscriptionUnsupported(provider: provider, modelID: entry.modelID)
     }
 }

@@ -32,11 +32,16 @@ public struct ProxyServer: Sendable {
         /// connection over it gets 503 `overloaded_error` in its client's
         /// shape (and may retry). nil: no limit.
         public var maxConnections: Int?
+        /// Where subscription logins are read from, at start (by the
+        /// caller) and at every reload; nil: none are served.
+        public var authStore: AuthStore?
 
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
-            configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil
+            configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil,
+            authStore: AuthStore? = nil
         ) {
+            self.authStore = authStore
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
@@ -128,7 +133,8 @@ public struct ProxyServer: Sendable {
     public var configReloader: ConfigReloader? {
         guard let interval = options.configPollInterval, !config.file.isEmpty else { return nil }
         return ConfigReloader(
-            file: config.file, routes: routes, pollInterval: interval, logger: logger, metrics: metrics)
+            file: config.file, routes: routes, pollInterval: interval, logger: logger, metrics: metrics,
+            authStore: options.authStore)
     }
 
     private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {

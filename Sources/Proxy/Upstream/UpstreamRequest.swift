@@ -88,7 +88,9 @@ enum UpstreamRequest {
             let header = UpstreamEndpoint.keyHeader(dialect: entry.format, key: key, auth: entry.keyAuth)
             request.headers.add(name: header.name, value: header.value)
             if entry.format == .anthropic && header.name == "authorization" {
-                addAnthropicOAuthBeta(to: &request.headers)
+                var betas = [UpstreamEndpoint.anthropicOAuthBeta]
+                if entry.provider == SubscriptionProvider.claudeCode.rawValue { betas.insert(claudeCodeBeta, at: 0) }
+                addAnthropicBetas(betas, to: &request.headers)
             }
         }
         for header in entry.extraHeaders {
@@ -99,13 +101,17 @@ enum UpstreamRequest {
         return request
     }
 
+    /// The beta a Claude Code subscription's requests name.
+    static let claudeCodeBeta = "claude-code-20250219"
+
     /// Anthropic takes a bearer token only with its OAuth beta named in
-    /// `anthropic-beta`, beside any betas the client asked for.
-    private static func addAnthropicOAuthBeta(to headers: inout HTTPHeaders) {
-        let beta = UpstreamEndpoint.anthropicOAuthBeta
-        let asked = headers[canonicalForm: "anthropic-beta"]
-        guard !asked.contains(where: { $0 == beta }) else { return }
-        headers.replaceOrAdd(name: "anthropic-beta", value: (asked.map(String.init) + [beta]).joined(separator: ","))
+    /// `anthropic-beta` (and a Claude Code subscription's requests with
+    /// Claude Code's), beside any betas the client asked for.
+    private static func addAnthropicBetas(_ betas: [String], to headers: inout HTTPHeaders) {
+        let asked = headers[canonicalForm: "anthropic-beta"].map(String.init)
+        let missing = betas.filter { !asked.contains($0) }
+        guard !missing.isEmpty else { return }
+        headers.replaceOrAdd(name: "anthropic-beta", value: (asked + missing).joined(separator: ","))
     }
 
     /// The route's key when it has one, else the client's own: `x-api-key`,

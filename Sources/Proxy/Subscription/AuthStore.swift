@@ -1,0 +1,123 @@
+import Foundation
+
+/// The subscription logins on disk: `$XDG_CONFIG_HOME/switchboard/auth.json`
+/// (or `~/.config/switchboard/auth.json`), one JSON object keyed by
+/// provider name.
+///
+/// Tokens are secrets, so the file is created with mode 0600 in a directory
+/// the proxy creates with mode 0700, is refused (with the `chmod` that
+/// mends it) when its mode lets anyone but its owner read it, and is
+/// replaced atomically (a temporary file in the same directory, flushed,
+/// then renamed), so a crash never leaves half a file.
+public struct AuthStore: Sendable {
+    /// The file's path.
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The default location, from the environment.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let config = XDGBaseDirectory.path("XDG_CONFIG_HOME", fallback: ".config", environment: environment)
+        return (config as NSString).appendingPathComponent("switchboard/auth.json")
+    }
+
+    /// Why the file could not be read or written; never holds a token.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// Every login in the file; none when it does not exist.
+    public func load() throws(Failure) -> [String: ProviderCredentials] {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return [:] }
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let mode = status.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw Failure(
+                description: "\(path) holds login tokens but its mode is \(String(mode, radix: 8)), so others may "
+                    + "read it; run `chmod 600 \(path)` (it must be readable by its owner only)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "cannot read \(path)")
+        }
+        do {
+            return try JSONDecoder().decode([String: ProviderCredentials].self, from: data)
+        } catch {
+            throw Failure(
+                description: "\(path) is not a valid auth file (\(Self.shortReason(error))); "
+                    + "`proxy logout PROVIDER` or deleting the file and logging in again mends it")
+        }
+    }
+
+    /// The login for `provider`, if any.
+    public func credentials(for provider: SubscriptionProvider) throws(Failure) -> ProviderCredentials? {
+        try load()[provider.rawValue]
+    }
+
+    /// Stores `credentials` for `provider`, keeping the other logins.
+    public func save(_ credentials: ProviderCredentials, for provider: SubscriptionProvider) throws(Failure) {
+        var all = try load()
+        all[provider.rawValue] = credentials
+        try write(all)
+    }
+
+    /// Removes `provider`'s login; true when there was one.
+    @discardableResult
+    public func remove(_ provider: SubscriptionProvider) throws(Failure) -> Bool {
+        var all = try load()
+        guard all.removeValue(forKey: provider.rawValue) != nil else { return false }
+        try write(all)
+        return true
+    }
+
+    private func write(_ all: [String: ProviderCredentials]) throws(Failure) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(all)
+        } catch {
+            throw Failure(description: "cannot encode the logins: \(Self.shortReason(error))")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw Failure(description: "cannot create \(directory): \(Self.shortReason(error))")
+            }
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
+        // O_CREAT's mode is filtered by the umask, and an old temporary file
+        // keeps its mode: set it outright.
+        fchmod(descriptor, 0o600)
+        var bytes = [UInt8](data)
+        bytes.append(0x0A)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw Failure(description: "cannot write \(path): \(reason)")
+        }
+    }
+
+    private static func shortReason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+        if case DecodingError.keyNotFound(let key, _) = error { return "`\(key.stringValue)` is missing" }
+        if case DecodingError.typeMismatch(_, let context) = error {
+            return "`\(context.codingPath.map(\.stringValue).joined(separator: "."))` has the wrong type"
+        }
+        return (error as NSError).localizedDescription
+    }
+}

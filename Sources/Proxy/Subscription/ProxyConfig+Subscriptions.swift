@@ -1,0 +1,79 @@
+import Convert
+import Foundation
+
+extension ProxyConfig {
+    /// The Anthropic backend a Claude Code login's requests go to;
+    /// `SWITCHBOARD_CLAUDE_CODE_API_BASE` points it elsewhere (tests, a
+    /// gateway).
+    static func claudeCodeAPIBase(environment: [String: String]) -> String {
+        environment["SWITCHBOARD_CLAUDE_CODE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.anthropic.com"
+    }
+
+    /// The system prompt Anthropic expects first from a Claude Code
+    /// subscription token (Claude Code's own prompt starts so).
+    static let claudeCodeSystemPrefix = "You are Claude Code, Anthropic's official CLI for Claude."
+
+    /// What Claude Code's requests carry besides the token, which the
+    /// backend checks for a subscription token.
+    static let claudeCodeHeaders: [(name: String, value: String)] = [
+        ("user-agent", "claude-cli/2.1.2 (external, cli)"), ("x-app", "cli"),
+        ("anthropic-dangerous-direct-browser-access", "true"),
+    ]
+
+    /// This config with the subscription logins in `store` applied: each
+    /// logged-in provider's built-in models (`claude-code/claude-sonnet-4-5`)
+    /// are added unless the file has an entry of that id (whose fields
+    /// win), and every entry with that `provider:` gets the login's token
+    /// and what the backend requires. A store that cannot be read is a
+    /// warning, and no subscription model is served.
+    public func applyingSubscriptions(
+        from store: AuthStore, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> ProxyConfig {
+        var config = self
+        let logins: [String: ProviderCredentials]
+        do {
+            logins = try store.load()
+        } catch {
+            config.warnings.append(
+                ConfigWarning(file: store.path, message: "\(error); subscription models are not served"))
+            return config
+        }
+        let existing = Set(models.map(\.modelID))
+        for provider in SubscriptionProvider.allCases where provider.isSupported && logins[provider.rawValue] != nil {
+            for model in provider.builtInModels where !existing.contains("\(provider.rawValue)/\(model)") {
+                var entry = ModelEntry(
+                    modelID: "\(provider.rawValue)/\(model)", modelName: model, apiBase: "", format: provider.format)
+                entry.provider = provider.rawValue
+                config.models.append(entry)
+            }
+        }
+        for index in config.models.indices {
+            guard let name = config.models[index].provider, let provider = SubscriptionProvider(rawValue: name),
+                provider.isSupported, let login = logins[name]
+            else { continue }
+            config.models[index].useLogin(login, of: provider, environment: environment)
+        }
+        return config
+    }
+}
+
+extension ModelEntry {
+    /// Fills in what a subscription entry needs from its login; fields the
+    /// config gave keep their values (but the key is always the login's).
+    mutating func useLogin(
+        _ login: ProviderCredentials, of provider: SubscriptionProvider, environment: [String: String]
+    ) {
+        switch provider {
+        case .claudeCode:
+            if apiBase.isEmpty { apiBase = ProxyConfig.claudeCodeAPIBase(environment: environment) }
+            apiKey = Secret(login.accessToken)
+            keyAuth = .bearer
+            let given = Set(extraHeaders.map { $0.name.lowercased() })
+            extraHeaders = ProxyConfig.claudeCodeHeaders.filter { !given.contains($0.name) } + extraHeaders
+            rules.body.insert(.systemPrefix(ProxyConfig.claudeCodeSystemPrefix), at: 0)
+        case .codex, .gemini, .antigravity:
+            break
+        }
+        subscriptionReady = true
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What `proxy login`, `proxy logout` and `proxy providers` do, over an
+/// ``AuthStore``; the commands only read arguments and print.
+public struct SubscriptionLogins: Sendable {
+    public let store: AuthStore
+
+    public init(store: AuthStore) {
+        self.store = store
+    }
+
+    /// A login that cannot be done, said so that the user knows what to do.
+    public struct Refusal: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// Stores Claude Code's setup token (what `claude setup-token` prints),
+    /// pasted by the user. Surrounding whitespace is dropped; anything that
+    /// is not an Anthropic token is refused without echoing it.
+    public func loginClaudeCode(token pasted: String) throws -> ProviderCredentials {
+        let token = pasted.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else {
+            throw Refusal(description: "no token was given; run `claude setup-token` and paste what it prints")
+        }
+        guard token.hasPrefix("sk-ant-"), !token.contains(where: \.isWhitespace) else {
+            throw Refusal(
+                description: "that is not a Claude token (it should start with sk-ant-oat, as `claude setup-token` "
+                    + "prints it, on one line)")
+        }
+        let credentials = ProviderCredentials(accessToken: token)
+        do {
+            try store.save(credentials, for: .claudeCode)
+        } catch {
+            throw Refusal(description: error.description)
+        }
+        return credentials
+    }
+
+    /// Refuses a provider whose login this build cannot do yet.
+    public func checkSupported(_ provider: SubscriptionProvider) throws {
+        guard provider.isSupported else {
+            throw Refusal(
+                description: "logging in to \(provider.displayName) is not supported yet; only --claude-code is "
+                    + "(its OAuth login comes with a later version)")
+        }
+    }
+
+    /// Removes a login; says whether there was one.
+    public func logout(_ provider: SubscriptionProvider) throws -> Bool {
+        do {
+            return try store.remove(provider)
+        } catch {
+            throw Refusal(description: error.description)
+        }
+    }
+
+    /// `proxy providers`: each provider, logged in or not, its account, its
+    /// token's expiry and its models. Never a token.
+    public func report(now: Date = Date()) throws -> String {
+        let logins: [String: ProviderCredentials]
+        do {
+            logins = try store.load()
+        } catch {
+            throw Refusal(description: error.description)
+        }
+        var lines: [String] = []
+        for provider in SubscriptionProvider.allCases {
+            lines.append("\(provider.rawValue): \(provider.displayName)")
+            if let login = logins[provider.rawValue] {
+                lines.append("  logged in" + (login.account.map { " as \($0)" } ?? ""))
+                lines.append("  token: " + Self.expiry(login.expiresAt, now: now))
+                if let project = login.project { lines.append("  project: \(project)") }
+            } else {
+                let how = provider.isSupported ? "`proxy login --\(provider.rawValue)`" : "not supported yet"
+                lines.append("  not logged in (\(how))")
+            }
+            let models = provider.builtInModels.map { "\(provider.rawValue)/\($0)" }.joined(separator: ", ")
+            lines.append("  models: \(models)")
+        }
+        lines.append("Logins are kept in \(store.path) (mode 0600).")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func expiry(_ date: Date?, now: Date) -> String {
+        guard let date else { return "does not expire" }
+        let seconds = Int(date.timeIntervalSince(now))
+        let stamp = ISO8601DateFormatter().string(from: date)
+        if seconds <= 0 { return "expired at \(stamp) (refreshed on the next request)" }
+        return "expires at \(stamp) (in \(seconds / 60) min)"
+    }
+}

@@ -1,0 +1,44 @@
+import Convert
+
+/// The subscription plans a user can log in to and route to
+/// (`proxy login --codex | --gemini | --antigravity | --claude-code`).
+public enum SubscriptionProvider: String, Sendable, CaseIterable {
+    case codex
+    case gemini
+    case antigravity
+    case claudeCode = "claude-code"
+
+    /// The name users see.
+    public var displayName: String {
+        switch self {
+        case .codex: "Codex (ChatGPT plan)"
+        case .gemini: "Gemini Code Assist (Google account)"
+        case .antigravity: "Antigravity (Google account)"
+        case .claudeCode: "Claude Code (Claude plan)"
+        }
+    }
+
+    /// Whether this build can route requests to it; the others can be
+    /// listed, not yet logged in to.
+    public var isSupported: Bool { self == .claudeCode }
+
+    /// The models it offers, without the `provider/` prefix clients use.
+    public var builtInModels: [String] {
+        switch self {
+        case .codex: ["gpt-5.2-codex", "gpt-5.2", "gpt-5.1-codex-mini"]
+        case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash"]
+        case .antigravity: ["claude-sonnet-4-5", "gemini-3-pro"]
+        case .claudeCode:
+            ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
+        }
+    }
+
+    /// The API its backend speaks.
+    public var format: Dialect {
+        switch self {
+        case .codex: .openaiResponses
+        case .gemini, .antigravity: .gemini
+        case .claudeCode: .anthropic
+        }
+    }
+}
