@@ -11,7 +11,10 @@
 #   E2E_FORMATS             upstream formats to run (default: "openai anthropic openai+thinking
 #                           anthropic+thinking"; +thinking: the tool call turn starts with a thinking
 #                           block, or reasoning_content for openai, and for anthropic the signature
-#                           must come back intact on the next turn; +multi: then a Read of the file
+#                           must come back intact on the next turn; +subscription: Claude Code asks
+#                           for claude-code/ models, served through a `proxy login --claude-code`
+#                           login to an upstream that checks what Anthropic checks of such a token;
+#                           +multi: then a Read of the file
 #                           and a Bash `wc -c`, whose output must reach Claude Code's final text)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
 #   E2E_KEEP                =1: keep the scratch directories
@@ -31,7 +34,10 @@ if [[ -z "${PYTHON:-}" ]]; then
     [[ -x "$ROOT/.venv/bin/python" ]] && PYTHON="$ROOT/.venv/bin/python"
 fi
 SDK_VERSION="0.2.184"
-FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi}"
+FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi anthropic+subscription}"
+# The Claude subscription token of the +subscription variant (a made-up one; the fake upstream
+# checks it arrives as Anthropic requires).
+SUBSCRIPTION_TOKEN="sk-ant-oat01-switchboard-e2e-subscription"
 TIMEOUT="${E2E_TIMEOUT:-180}"
 DIRECT="${SWITCHBOARD_E2E_DIRECT:-0}"
 FAKE="$ROOT/tools/e2e/fake_upstream.py"
@@ -195,6 +201,7 @@ run_claude() { # scratch, base_url, allowed tools, expected text
         LANG=C.UTF-8 \
         ANTHROPIC_BASE_URL="$2" \
         ANTHROPIC_API_KEY="sk-test-switchboard-e2e" \
+        "${claude_env[@]}" \
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
         DISABLE_AUTOUPDATER=1 \
         timeout -k 5 "$TIMEOUT" "$CLAUDE" -p "$PROMPT" --allowedTools "$3" --permission-mode acceptEdits \
@@ -210,14 +217,23 @@ run_claude() { # scratch, base_url, allowed tools, expected text
 }
 
 # Returns 0 on pass. Prints the reason on failure.
-run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
-    local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 scratch t0
+run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/or +subscription
+    local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 subscription=0 scratch t0
     [[ "$variant" == *+thinking* ]] && thinking=1
     [[ "$variant" == *+multi* ]] && multi=1
-    local fake_args=() tools expected_text
+    [[ "$variant" == *+subscription* ]] && subscription=1
+    local fake_args=() tools expected_text claude_env=() route_model="$UPSTREAM_MODEL"
     variant_expectations "$variant"
     ((thinking)) && fake_args+=(--thinking)
     ((multi)) && fake_args+=(--scenario multi)
+    # +subscription: Claude Code asks for the claude-code/ models, served by a `proxy login
+    # --claude-code` login; the upstream refuses what Anthropic refuses from a subscription token.
+    if ((subscription)); then
+        fake_args+=(--require-subscription "$SUBSCRIPTION_TOKEN")
+        claude_env=(ANTHROPIC_MODEL=claude-code/claude-sonnet-4-5
+            ANTHROPIC_SMALL_FAST_MODEL=claude-code/claude-haiku-4-5)
+        route_model=claude-sonnet-4-5
+    fi
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
@@ -237,6 +253,17 @@ run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
     fi
     local upstream_port base_url
     upstream_port="$(cat "$scratch/upstream.port")"
+    if ((subscription)); then
+        local -x XDG_CONFIG_HOME="$scratch/xdg" SWITCHBOARD_CLAUDE_CODE_API_BASE="http://127.0.0.1:$upstream_port"
+        if ! printf '%s\n' "$SUBSCRIPTION_TOKEN" | "$PROXY" login --claude-code >"$scratch/login.out" 2>&1; then
+            echo "proxy login --claude-code failed: $(cat "$scratch/login.out")"
+            return 1
+        fi
+        [[ "$(stat -c %a "$scratch/xdg/switchboard/auth.json")" == 600 ]] || {
+            echo "auth.json is not mode 600"
+            return 1
+        }
+    fi
 
     if [[ "$DIRECT" == 1 ]]; then
         base_url="http://127.0.0.1:$upstream_port"
@@ -255,7 +282,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking and/or +multi
     # name when the proxy is in between (proves the request really went through the route).
     # Its exit status is read: a checker that crashes must fail the variant, not pass it unchecked.
     local check check_rc=0
-    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$UPSTREAM_MODEL" "$thinking" "$fmt" "$ROOT/tools/e2e" \
+    check="$("$PYTHON" - "$scratch/upstream.log" "$DIRECT" "$route_model" "$thinking" "$fmt" "$ROOT/tools/e2e" \
         "$multi" "$FILE_CONTENT" 2>"$scratch/checker.err" <<'EOF'
 import json, sys
 log, direct, model, thinking, fmt = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4] == "1", sys.argv[5]
@@ -299,6 +326,9 @@ EOF
         while IFS= read -r line; do problems+=("  $line"); done < <(tail -n 15 "$scratch/checker.err")
     fi
     [[ -n "$check" ]] && while IFS= read -r line; do problems+=("$line"); done <<<"$check"
+    if ((subscription)) && grep -qF "$SUBSCRIPTION_TOKEN" "$scratch/proxy.log" "$scratch/login.out"; then
+        problems+=("the subscription token reached the proxy's output")
+    fi
 
     local took
     took="$(elapsed "$t0")"
@@ -327,7 +357,7 @@ main() {
         log "proxy at $PROXY"
     fi
     for fmt in $FORMATS; do
-        if [[ "$DIRECT" == 1 && "$fmt" != anthropic* ]]; then
+        if [[ "$DIRECT" == 1 && ("$fmt" != anthropic* || "$fmt" == *+subscription*) ]]; then
             echo "SKIP e2e claude-code ($fmt upstream): direct mode speaks Anthropic only"
             continue
         fi

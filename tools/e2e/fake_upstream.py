@@ -77,6 +77,8 @@ class Config:
     log_path: str | None
     dump_dir: str | None
     thinking: bool = False
+    # A Claude subscription token: requests must carry it as Anthropic's backend takes one.
+    subscription_token: str | None = None
     counter: int = 0
     log_lines: list = field(default_factory=list)
 
@@ -573,6 +575,14 @@ class Server:
             self.log(record)
             await self.send_json(writer, 404, not_found(cfg.fmt, method, path))
             return
+        refusal = subscription_refusal(cfg.subscription_token, headers, body)
+        if refusal:
+            record["answer"] = "401"
+            record["refused"] = refusal
+            self.log(record)
+            await self.send_json(writer, 401, {"type": "error", "error": {"type": "authentication_error",
+                                                                          "message": refusal}})
+            return
         if path.endswith("/count_tokens"):
             record["answer"] = "count_tokens"
             self.log(record)
@@ -645,6 +655,25 @@ class Server:
         await writer.drain()
 
 
+def subscription_refusal(token: str | None, headers: dict, body: dict) -> str | None:
+    """Why Anthropic's backend would refuse this request from a subscription token; None when it would not."""
+    if token is None:
+        return None
+    if headers.get("authorization") != f"Bearer {token}" or "x-api-key" in headers:
+        return "the subscription token must come as Authorization: Bearer, alone"
+    betas = headers.get("anthropic-beta", "").split(",")
+    for beta in ("oauth-2025-04-20", "claude-code-20250219"):
+        if beta not in betas:
+            return f"anthropic-beta lacks {beta}"
+    if headers.get("x-app") != "cli":
+        return "x-app: cli is missing"
+    system = body.get("system")
+    first = system if isinstance(system, str) else (system or [{}])[0].get("text", "")
+    if not first.startswith("You are Claude Code, Anthropic's official CLI for Claude."):
+        return "the system prompt does not start with Claude Code's line"
+    return None
+
+
 def not_found(fmt: str, method: str, path: str) -> dict:
     message = f"fake upstream ({fmt}): no route for {method} {path}"
     if fmt == "anthropic":
@@ -664,6 +693,7 @@ async def main_async(args) -> None:
         log_path=args.log,
         dump_dir=args.dump_dir,
         thinking=args.thinking,
+        subscription_token=args.require_subscription,
     )
     server = Server(cfg)
     srv = await asyncio.start_server(server.handle, args.host, args.port, limit=64 << 20, backlog=1024)
@@ -694,6 +724,10 @@ def parse_args(argv=None):
     parser.add_argument("--thinking", action="store_true", help="the tool call turn starts with a thinking block")
     parser.add_argument("--log", help="append one JSON line per request here")
     parser.add_argument("--dump-dir", help="save each request body here as NNN.json")
+    parser.add_argument("--require-subscription", metavar="TOKEN",
+                        help="answer 401 to a POST that does not carry this Claude subscription token as Anthropic "
+                             "requires it: Authorization: Bearer, the oauth and claude-code betas, Claude Code's "
+                             "x-app header, and Claude Code's system prompt line first")
     return parser.parse_args(argv)
 
 
