@@ -34,6 +34,9 @@ let package = Package(
         // Hummingbird and AsyncHTTPClient bring these; we import them directly, so they are named.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // SHA-256 for the redactor's fingerprints (already in the graph, through
+        // async-http-client's swift-certificates).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +47,10 @@ let package = Package(
         .target(name: "Wire", swiftSettings: strict),
         .target(name: "SSE", swiftSettings: strict),
         .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
-        .target(name: "Cassette", dependencies: ["Wire", "SSE", "Convert", "CLZ4"], swiftSettings: strict),
+        .target(
+            name: "Cassette",
+            dependencies: ["Wire", "SSE", "Convert", "CLZ4", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Starting a server until its port is known, for the proxy, the stub upstream and the tests.
         .target(
             name: "ServiceRunning",

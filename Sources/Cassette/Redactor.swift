@@ -1,4 +1,4 @@
-import Synchronization
+import Crypto
 import Wire
 
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
@@ -111,20 +111,20 @@ public struct Redactor: Sendable {
         return base + "?" + redacted.joined(separator: "&") + fragment
     }
 
-    /// `"[redacted:1a2b3c4d]"`: the first 8 hex digits of the secret's SHA-256.
+    /// `"[redacted:1a2b3c4d]"`: the first 8 hex digits of the secret's
+    /// SHA-256. swift-crypto's SHA-256 is fast enough to hash every key
+    /// every time, so no secret is kept in memory beyond its request.
     public static func fingerprint(_ secret: String) -> String {
-        if let known = fingerprints.withLock({ $0[secret] }) { return known }
-        let fingerprint = "[redacted:" + SHA256.hexDigest(secret.utf8).prefix(8) + "]"
-        fingerprints.withLock { cache in
-            if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
-            cache[secret] = fingerprint
+        let digest = SHA256.hash(data: Array(secret.utf8))
+        var text = "[redacted:"
+        for byte in digest.prefix(4) {
+            text.unicodeScalars.append(hexDigits[Int(byte >> 4)])
+            text.unicodeScalars.append(hexDigits[Int(byte & 0x0F)])
         }
-        return fingerprint
+        return text + "]"
     }
 
-    /// The same few keys come on every request; hashing each again showed
-    /// in the recorder's profile.
-    private static let fingerprints = Mutex<[String: String]>([:])
+    private static let hexDigits = Array("0123456789abcdef".unicodeScalars)
 
     /// Header names are ASCII and compared without regard to case.
     private static func sameName(_ name: String, _ other: String) -> Bool {

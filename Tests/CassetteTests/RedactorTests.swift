@@ -8,6 +8,10 @@ import Wire
         // sha256("abc") = ba7816bf...
         #expect(Redactor.fingerprint("abc") == "[redacted:ba7816bf]")
         #expect(Redactor.fingerprint("sk-one") != Redactor.fingerprint("sk-two"))
+        // The FIPS 180-2 vectors, across SHA-256's padding edges.
+        #expect(Redactor.fingerprint("") == "[redacted:e3b0c442]")
+        #expect(
+            Redactor.fingerprint("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "[redacted:248d6a61]")
     }
 
     @Test func secretHeadersAreRedactedWhateverTheirCase() {
