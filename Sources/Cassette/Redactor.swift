@@ -115,16 +115,29 @@ public struct Redactor: Sendable {
     /// SHA-256. swift-crypto's SHA-256 is fast enough to hash every key
     /// every time, so no secret is kept in memory beyond its request.
     public static func fingerprint(_ secret: String) -> String {
-        let digest = SHA256.hash(data: Array(secret.utf8))
-        var text = "[redacted:"
-        for byte in digest.prefix(4) {
-            text.unicodeScalars.append(hexDigits[Int(byte >> 4)])
-            text.unicodeScalars.append(hexDigits[Int(byte & 0x0F)])
+        // Straight from the string's bytes into the text: no array, and no
+        // iterating the digest as a generic sequence.
+        var secret = secret
+        let digest = secret.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 19) { text in
+                var at = 0
+                for byte in "[redacted:".utf8 {
+                    text[at] = byte
+                    at += 1
+                }
+                for byte in bytes.prefix(4) {
+                    text[at] = hexDigits[Int(byte >> 4)]
+                    text[at + 1] = hexDigits[Int(byte & 0x0F)]
+                    at += 2
+                }
+                text[at] = UInt8(ascii: "]")
+                return at + 1
+            }
         }
-        return text + "]"
     }
 
-    private static let hexDigits = Array("0123456789abcdef".unicodeScalars)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Header names are ASCII and compared without regard to case.
     private static func sameName(_ name: String, _ other: String) -> Bool {
