@@ -71,7 +71,8 @@ struct ProxyHarness {
         timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
-        logger: Logger? = nil, maxConnections: Int? = nil, _ body: (ProxyHarness) async throws -> T
+        logger: Logger? = nil, maxConnections: Int? = nil,
+        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config =
@@ -84,7 +85,9 @@ struct ProxyHarness {
             let logger = logger ?? quiet
             let server = ProxyServer(
                 config: config,
-                options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections),
+                options: .init(
+                    host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                    headerTimeout: headerTimeout),
                 recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))
@@ -187,6 +190,13 @@ enum UpstreamBodies {
         }
         return pieces
     }()
+
+    /// ``anthropicStream`` up to (not including) the first `event: name`
+    /// line: whole events only.
+    static func anthropicStream(before name: String) -> String {
+        let whole = anthropicStream.joined()
+        return whole.range(of: "event: \(name)\n").map { String(whole[..<$0.lowerBound]) } ?? whole
+    }
 
     static let anthropicMessage = """
         {"id":"msg_1","type":"message","role":"assistant","model":"claude",\

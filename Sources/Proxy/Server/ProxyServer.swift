@@ -32,10 +32,18 @@ public struct ProxyServer: Sendable {
         /// connection over it gets 503 `overloaded_error` in its client's
         /// shape (and may retry). nil: no limit.
         public var maxConnections: Int?
+        /// How long a client has to send a request head in full, from the
+        /// connection's start or the end of its previous answer; then the
+        /// connection is closed (slowloris, and idle kept-alive connections).
+        public var headerTimeout: Duration
+
+        /// The default ``headerTimeout``.
+        public static let defaultHeaderTimeout: Duration = .seconds(60)
 
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
-            configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil
+            configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil,
+            headerTimeout: Duration = Options.defaultHeaderTimeout
         ) {
             self.host = host
             self.port = port
@@ -43,6 +51,7 @@ public struct ProxyServer: Sendable {
             self.configPollInterval = configPollInterval
             self.metrics = metrics
             self.maxConnections = maxConnections
+            self.headerTimeout = headerTimeout
         }
     }
 
@@ -89,10 +98,14 @@ public struct ProxyServer: Sendable {
                 tracing: tracing,
                 maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
+        let headerTimeout = options.headerTimeout
         return Application(
             router: router,
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
+                configuration: .init(additionalChannelHandlers: [
+                    ClientConnectionHandler(connections: connections),
+                    RequestHeadTimeoutHandler(timeout: headerTimeout), ExpectContinueHandler(),
+                ])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
                 + (configReloader.map { [$0] } ?? []) + (tracing.map { [$0.service] } ?? []),
