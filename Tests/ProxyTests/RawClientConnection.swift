@@ -49,6 +49,13 @@ final class RawClientConnection {
         }
     }
 
+    /// An HTTP/1.1 request's bytes: `body` as JSON, with its length.
+    static func request(_ method: String, _ path: String, body: String? = nil, headers: [String] = []) -> String {
+        var lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1"] + headers
+        if let body { lines += ["Content-Type: application/json", "Content-Length: \(body.utf8.count)"] }
+        return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
+    }
+
     func write(_ text: String) async throws {
         try await write(Array(text.utf8))
     }
