@@ -12,7 +12,7 @@ import Wire
             let client = Task {
                 try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
             }
-            #expect(await proxy.stub.waitForRequests(1))
+            #expect(await proxy.stub.waitForRequests(1, limit: .seconds(60)))
             client.cancel()
             _ = await client.result
             #expect(await proxy.stub.waitForHangUps(1))

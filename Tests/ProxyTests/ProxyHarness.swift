@@ -72,7 +72,8 @@ struct ProxyHarness {
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil,
-        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, _ body: (ProxyHarness) async throws -> T
+        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int = 32 << 20,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
             let config =
@@ -83,11 +84,13 @@ struct ProxyHarness {
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical
             let logger = logger ?? quiet
+            var options = ProxyServer.Options(
+                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                headerTimeout: headerTimeout)
+            options.maxStreamEventBytes = maxStreamEventBytes
             let server = ProxyServer(
                 config: config,
-                options: .init(
-                    host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
-                    headerTimeout: headerTimeout),
+                options: options,
                 recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))

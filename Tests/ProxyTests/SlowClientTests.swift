@@ -37,8 +37,8 @@ import Wire
     @Test func aKeptAliveConnectionOutlivesTheHeaderTimeoutWhileAnswered() async throws {
         // A stream longer than the header timeout is not cut: the timer runs
         // only between an answer's end and the next head.
-        try await ProxyHarness.run(headerTimeout: .seconds(1)) { proxy in
-            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(600))
+        try await ProxyHarness.run(headerTimeout: .seconds(3)) { proxy in
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(1500))
             try await RawClientConnection.with(port: proxy.port) { connection in
                 let body = ProxyHarness.messages(stream: true).serializedString()
                 try await connection.write(RawClientConnection.request("POST", "/v1/messages", body: body))

@@ -37,6 +37,11 @@ public struct ProxyServer: Sendable {
         /// connection is closed (slowloris, and idle kept-alive connections).
         public var headerTimeout: Duration
 
+        /// The most bytes of an upstream stream that complete no event (one
+        /// event's size, in effect); past it the stream ends with an error.
+        /// Not a `serve` option: tests lower it.
+        public var maxStreamEventBytes = 32 << 20
+
         /// The default ``headerTimeout``.
         public static let defaultHeaderTimeout: Duration = .seconds(60)
 
@@ -139,7 +144,9 @@ public struct ProxyServer: Sendable {
     }
 
     private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
-        let generate = GenerateEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let generate = GenerateEndpoint(
+            routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
+            maxStreamEventBytes: options.maxStreamEventBytes)
         let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(routes: routes)
         // Clients configured with a prefixed base URL (`/anthropic`,

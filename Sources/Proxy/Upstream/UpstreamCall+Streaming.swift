@@ -52,7 +52,7 @@ extension UpstreamCall {
         let chunkIntervals = exchange.routeMetrics.map(ProxyMetrics.ChunkIntervals.init(route:))
         var lastChunk = ContinuousClock.now
         var limits = StreamLimits(
-            upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: Self.maxStreamEventBytes)
+            upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
         do {
             for try await chunk in body {
                 if let chunkIntervals {

@@ -18,15 +18,17 @@ struct UpstreamCall: Sendable {
     let client: UpstreamClient
     let exchange: Exchange
     let logger: Logger
+    /// The most bytes of a stream that complete no event: one event larger
+    /// than this (or a run of bytes with no event end) ends the stream with
+    /// an error, so an upstream cannot make the proxy hold unbounded memory.
+    var maxStreamEventBytes = UpstreamCall.defaultMaxStreamEventBytes
 
     /// The largest upstream body read whole (non-streaming answers, errors).
     static let maxBufferedBody = 64 << 20
     /// Enough of an error body to keep the upstream's message.
     static let maxErrorBody = 1 << 20
-    /// The most bytes of a stream that complete no event: one event larger
-    /// than this (or a run of bytes with no event end) ends the stream with
-    /// an error, so an upstream cannot make the proxy hold unbounded memory.
-    static let maxStreamEventBytes = 32 << 20
+    /// The default ``maxStreamEventBytes``: 32 MiB.
+    static let defaultMaxStreamEventBytes = 32 << 20
 
     var upstreamName: String { entry.upstreamName }
     var requestedModel: String { request.model }
