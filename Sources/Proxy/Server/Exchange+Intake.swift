@@ -20,7 +20,11 @@ extension Exchange {
             recordClientRequest(
                 method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                 headers: request.headers, body: ByteBuffer())
-            throw error
+            // Anything but the limit is the client's connection failing
+            // midway (its close can reach the body before the connection
+            // hears of it): the client is gone, and recorded so.
+            if error is APIError { throw error }
+            throw CancellationError()
         }
         recordClientRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
