@@ -118,16 +118,23 @@ import Wire
     @Test func silenceMidStreamEndsWithAnErrorFrame() async throws {
         // The head must come within the timeout even on a loaded machine
         // (8 s once did not, with the suite and two builds on 2 cores).
-        try await ProxyHarness.run(timeout: "12s") { proxy in
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        var id: String?
+        try await ProxyHarness.run(timeout: "12s", recording: cassette.recording) { proxy in
             var stub = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
             stub.steps += [.delay(.seconds(120)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
             proxy.stub.reply = stub
             let reply = try await proxy.post(json: ProxyHarness.messages(stream: true))
+            id = reply.headers.first(name: "request-id")
             #expect(reply.status == 200)
             let last = try #require(sseFrames(reply.text).last)
             #expect(last.event == "error")
             #expect(last.data.contains("mid-stream"))
+            try await expectStillServing(proxy)
         }
+        #expect(try cassette.errors(of: id).stages == ["upstream_stream"])
+        #expect(try cassette.errors(of: id).outcome == "error")
     }
 }
 
