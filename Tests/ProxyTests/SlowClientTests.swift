@@ -78,4 +78,21 @@ import Wire
             try await expectStillServing(proxy)
         }
     }
+
+    @Test func expectContinueWithABodyOverTheLimitGets413AtOnce() async throws {
+        try await ProxyHarness.run(maxBodyBytes: 1 << 20) { proxy in
+            try await RawClientConnection.with(port: proxy.port) { connection in
+                try await connection.write(
+                    [
+                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                        "Content-Length: \(100 << 20)", "Expect: 100-continue", "", "",
+                    ].joined(separator: "\r\n"))
+                // No go-ahead: the refusal, with no body sent.
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 413)
+                #expect(try JSONValue(parsing: answer.body)["error"]?["type"] == "request_too_large")
+            }
+            #expect(proxy.stub.requests.isEmpty)
+        }
+    }
 }

@@ -103,13 +103,14 @@ public struct ProxyServer: Sendable {
                 tracing: tracing,
                 maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
-        let headerTimeout = options.headerTimeout
+        let (headerTimeout, maxBodyBytes) = (options.headerTimeout, options.maxBodyBytes)
         return Application(
             router: router,
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [
                     ClientConnectionHandler(connections: connections),
-                    RequestHeadTimeoutHandler(timeout: headerTimeout), ExpectContinueHandler(),
+                    RequestHeadTimeoutHandler(timeout: headerTimeout),
+                    ExpectContinueHandler(maxBodyBytes: maxBodyBytes),
                 ])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
