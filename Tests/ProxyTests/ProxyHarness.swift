@@ -72,6 +72,7 @@ struct ProxyHarness {
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
+        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int = 32 << 20,
         _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
@@ -88,9 +89,13 @@ struct ProxyHarness {
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical
             let logger = logger ?? quiet
+            var options = ProxyServer.Options(
+                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                headerTimeout: headerTimeout)
+            options.maxStreamEventBytes = maxStreamEventBytes
             let server = ProxyServer(
                 config: config,
-                options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections),
+                options: options,
                 recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))
@@ -193,6 +198,13 @@ enum UpstreamBodies {
         }
         return pieces
     }()
+
+    /// ``anthropicStream`` up to (not including) the first `event: name`
+    /// line: whole events only.
+    static func anthropicStream(before name: String) -> String {
+        let whole = anthropicStream.joined()
+        return whole.range(of: "event: \(name)\n").map { String(whole[..<$0.lowerBound]) } ?? whole
+    }
 
     static let anthropicMessage = """
         {"id":"msg_1","type":"message","role":"assistant","model":"claude",\
