@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Wire", "SSE", "StreamCheckers", "ServiceRunning",
+                "StreamCheckers", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

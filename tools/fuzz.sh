@@ -21,9 +21,12 @@ WORK="${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/switchboard-fuzz.XXXXXX")}"
 targets=("$@")
 ((${#targets[@]} > 0)) || targets=(sse json cassette request stream)
 export SWITCHBOARD_FUZZ=1
+# The Swift runtime's crash backtracer reads the stack in a way AddressSanitizer reports, and can hang
+# the run; libFuzzer prints the stack of a failure itself.
+export SWIFT_BACKTRACE=enable=no
 
 echo "==> every module the fuzz target imports is its declared dependency"
-swift package dump-package | "$PYTHON" tools/check-imports.py
+swift package --scratch-path .build-fuzz dump-package | "$PYTHON" tools/check-imports.py
 
 echo "==> building the fuzz targets (.build-fuzz, -sanitize=fuzzer,address)"
 start=$SECONDS
