@@ -122,7 +122,8 @@ public struct UpstreamStreamConverter: Sendable {
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .anthropic(var relay):
             transcoder = .vacant
-            relayed(relay.finish(error: error), error: relay.error, into: &output)
+            let frames = relay.finish(error: error)
+            relayed(frames, from: &relay, into: &output)
             transcoder = .anthropic(relay)
         case .passthrough:
             if let error {
@@ -175,7 +176,8 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            relayed(relay.receive(event), error: relay.error, payload: relay.lastPayload, into: &output)
+            let frames = relay.receive(event)
+            relayed(frames, from: &relay, payload: relay.lastPayload, into: &output)
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
@@ -243,25 +245,35 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     /// An Anthropic upstream's frames: as they are for an Anthropic client,
-    /// else read into pivot events for the client's encoder.
+    /// else read into pivot events for the client's encoder. A frame that
+    /// is not JSON ends the stream with an error there, as it does for the
+    /// other upstream formats: skipping it could cut a tool call's
+    /// arguments short in a stream that then finishes as if whole.
     /// - Parameter payload: the single frame's payload when the relay
     ///   already parsed it.
     private mutating func relayed(
-        _ frames: [SSEEvent], error: APIError?, payload: JSONValue? = nil, into output: inout [SSEEvent]
+        _ frames: [SSEEvent], from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
+        into output: inout [SSEEvent]
     ) {
-        if reportedError == nil, let error { reportedError = error }
+        if reportedError == nil, let error = relay.error { reportedError = error }
         guard encoder != nil else {
             output += frames
             return
         }
         for frame in frames {
             let event: AnthropicStreamEvent
-            if frame.event == "error", let error {
+            if frame.event == "error", let error = relay.error {
                 event = .error(error)
             } else if let parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
                 event = AnthropicStreamEvent(payload: parsed)
-            } else {
+            } else if frame.data.trimmingWhitespace().isEmpty {
                 continue
+            } else {
+                let failure = Self.invalidJSON(frame.data, upstreamName: upstreamName)
+                _ = relay.finish(error: failure)
+                if reportedError == nil { reportedError = failure }
+                encoder!.encode(.error(failure), into: &output)
+                return
             }
             encoder!.encode(event, into: &output)
         }
@@ -274,13 +286,16 @@ public struct UpstreamStreamConverter: Sendable {
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
         guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {
-            let excerpt = String(data.prefix(200))
-            return machine.fail(
-                APIError(
-                    status: 502, type: "api_error",
-                    message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
+            return machine.fail(invalidJSON(data, upstreamName: upstreamName))
         }
         return machine.receive(payload: chunk, eventName: event.event)
+    }
+
+    /// The error for a stream frame whose data is not JSON, quoting its start.
+    private static func invalidJSON(_ data: some StringProtocol, upstreamName: String) -> APIError {
+        APIError(
+            status: 502, type: "api_error",
+            message: "upstream \(upstreamName) sent invalid JSON in its stream: \(String(data.prefix(200)))")
     }
 }
 
