@@ -30,8 +30,12 @@ public struct UpstreamStreamConverter: Sendable {
     private var transcoder: Transcoder
     /// Nil for an Anthropic client: pivot events are written as they are.
     private var encoder: (any ClientStreamEncoder)?
-    /// Checks converted tool calls' arguments; nil where the upstream's own
-    /// API checked them (Anthropic) or the frames are relayed untouched.
+    /// Checks converted tool calls' arguments; nil where the frames reach
+    /// the client as they came (an Anthropic upstream's to an Anthropic
+    /// client, or a pass-through). An Anthropic upstream's calls are checked
+    /// too when they are converted for another dialect: a compatible server
+    /// can send arguments that are not JSON, and the client's stream must
+    /// still be valid.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
     /// The upstream's (and so the client's) dialect, for a pass-through.
@@ -56,7 +60,7 @@ public struct UpstreamStreamConverter: Sendable {
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
-        if route.upstreamDialect != .anthropic {
+        if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
         switch route.upstreamDialect {
@@ -125,6 +129,7 @@ public struct UpstreamStreamConverter: Sendable {
             let frames = relay.finish(error: error)
             relayed(frames, from: &relay, into: &output)
             transcoder = .anthropic(relay)
+            if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
             if let error {
                 if reportedError == nil { reportedError = error }
@@ -272,10 +277,10 @@ public struct UpstreamStreamConverter: Sendable {
                 let failure = Self.invalidJSON(frame.data, upstreamName: upstreamName)
                 _ = relay.finish(error: failure)
                 if reportedError == nil { reportedError = failure }
-                encoder!.encode(.error(failure), into: &output)
+                write([.error(failure)], into: &output)
                 return
             }
-            encoder!.encode(event, into: &output)
+            write([event], into: &output)
         }
     }
 

@@ -76,6 +76,24 @@ import Wire
         }
     }
 
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's
+    /// tool call went to a client of another dialect unchecked, so arguments
+    /// that are not JSON (`{"path \"a"}`) reached it as a finished call.
+    @Test func anAnthropicToolCallWhoseArgumentsAreNotJSONIsRefusedForAnotherDialect() {
+        let bytes = Self.anthropicStream(toolArguments: [#"{\"path "#, #"\"a\"}"#])
+        for dialect in Dialect.allCases {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(bytes)
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            if dialect == .anthropic {
+                #expect(converter.reportedError == nil, "an Anthropic client gets the frames as they came")
+            } else {
+                #expect(converter.reportedError?.message.contains("write") == true, "\(dialect): names the tool")
+            }
+        }
+    }
+
     /// An Anthropic upstream's stream with one `write` tool call whose
     /// arguments come in `toolArguments` fragments (JSON string contents);
     /// `broken` adds, after the fragments, a frame that is not JSON.
