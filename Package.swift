@@ -134,10 +134,12 @@ let package = Package(
             swiftSettings: strict,
             // Nothing in it imports Foundation, which would bring libm (rounding) along.
             linkerSettings: [.linkedLibrary("m")]),
+        // The stream checkers, apart from TestSupport so the fuzzer links them without an HTTP server.
+        .target(name: "StreamCheckers", dependencies: ["Wire", "SSE", "Convert"], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: [
-                "Wire", "SSE", "ServiceRunning",
+                "StreamCheckers", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,3 +181,13 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (tools/fuzz.sh) exist only when SWITCHBOARD_FUZZ=1: libFuzzer supplies their
+// `main`, so they link only with `-sanitize=fuzzer`, which the normal build does not use.
+if Context.environment["SWITCHBOARD_FUZZ"] == "1" {
+    package.products.append(.executable(name: "fuzz", targets: ["fuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "fuzz", dependencies: ["Wire", "SSE", "Convert", "Cassette", "StreamCheckers"], path: "tools/fuzz",
+            exclude: ["seeds", "make-seeds.py"], swiftSettings: strict))
+}
