@@ -31,7 +31,7 @@ struct ProxyHarness {
     /// Routes to the stub, one per upstream format, plus an alias, and a
     /// route to a port nothing listens on.
     static func config(
-        stub: StubHTTPServer, timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil
+        stub: StubHTTPServer, timeout: String = "25s", apiKey: String? = nil, upstreamBase: String? = nil
     ) throws -> ProxyConfig {
         let base = upstreamBase ?? stub.baseURL
         let key = apiKey.map { "\n    api_key: \($0)" } ?? ""
@@ -66,9 +66,12 @@ struct ProxyHarness {
         return try ProxyConfig.parse(yaml: yaml, file: "test.yaml")
     }
 
-    /// Runs `body` against a proxy routed to a fresh stub.
+    /// Runs `body` against a proxy routed to a fresh stub. The routes'
+    /// default `timeout` (25 s) is long because a CI machine's 2 cores, with
+    /// the suite in parallel and other work beside it, were seen to leave a
+    /// stub unanswered for over 10 s; it stays under the client's 30 s.
     static func run<T>(
-        timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
+        timeout: String = "25s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
