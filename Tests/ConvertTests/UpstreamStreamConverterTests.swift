@@ -153,4 +153,20 @@ import Wire
         #expect(ClientStreamChecker.violations(in: events, dialect: .openai, expectUsage: false) == [])
         #expect(events.first.flatMap { try? JSONValue(parsing: $0.data) }?["id"]?.stringValue?.isEmpty == false)
     }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's
+    /// `message_stop` whose payload lost its `type` ended the relay (which
+    /// goes by the event name) but not the client's encoder (which went by
+    /// the payload), so a Responses client got no `response.completed`.
+    @Test func theEventNameDecidesWhatAnAnthropicFrameIs() {
+        let text = String(decoding: Self.anthropicStream(toolArguments: ["{}"]), as: UTF8.self)
+        let bytes = Array(text.replacingOccurrences(of: #"{"type":"message_stop"}"#, with: #"{"t}pe":"x"}"#).utf8)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(bytes)
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            #expect(converter.reportedError == nil, "\(dialect)")
+        }
+    }
 }
