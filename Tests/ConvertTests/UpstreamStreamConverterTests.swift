@@ -169,4 +169,20 @@ import Wire
             #expect(converter.reportedError == nil, "\(dialect)")
         }
     }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): a tool call the upstream
+    /// never stopped (no `content_block_stop` before `message_stop`) reached
+    /// the client's encoder unchecked, arguments cut short (`{"path": "a`).
+    @Test func aToolCallThatIsNeverStoppedIsCheckedAtTheMessagesEnd() {
+        let text = String(decoding: Self.anthropicStream(toolArguments: [#"{\"path\": \"a"#]), as: UTF8.self)
+        let unstopped = text.replacingOccurrences(
+            of: "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n", with: "")
+        #expect(unstopped != text)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(Array(unstopped.utf8))
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+        }
+    }
 }
