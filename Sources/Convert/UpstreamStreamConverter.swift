@@ -269,7 +269,13 @@ public struct UpstreamStreamConverter: Sendable {
             let event: AnthropicStreamEvent
             if frame.event == "error", let error = relay.error {
                 event = .error(error)
-            } else if let parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
+            } else if var parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
+                // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
+                // lost its `type` still ends the stream; the client's terminator must follow).
+                if let name = frame.event, parsed["type"]?.stringValue != name, case .object(var object) = parsed {
+                    object["type"] = .string(name)
+                    parsed = .object(object)
+                }
                 event = AnthropicStreamEvent(payload: parsed)
             } else if frame.data.trimmingWhitespace().isEmpty {
                 continue
