@@ -37,6 +37,9 @@ let package = Package(
         // SHA-256 for the redactor's fingerprints (already in the graph, through
         // async-http-client's swift-certificates).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Already in the graph through Hummingbird; the proxy's own channel
+        // handlers read its HTTP types parts.
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(
@@ -78,6 +81,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
@@ -92,6 +96,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
@@ -129,13 +134,17 @@ let package = Package(
             swiftSettings: strict,
             // Nothing in it imports Foundation, which would bring libm (rounding) along.
             linkerSettings: [.linkedLibrary("m")]),
+        // The stream checkers, apart from TestSupport so the fuzzer links them without an HTTP server.
+        .target(name: "StreamCheckers", dependencies: ["Wire", "SSE", "Convert"], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: [
-                "Wire", "SSE", "ServiceRunning",
+                "StreamCheckers", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -172,3 +181,13 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (tools/fuzz.sh) exist only when SWITCHBOARD_FUZZ=1: libFuzzer supplies their
+// `main`, so they link only with `-sanitize=fuzzer`, which the normal build does not use.
+if Context.environment["SWITCHBOARD_FUZZ"] == "1" {
+    package.products.append(.executable(name: "fuzz", targets: ["fuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "fuzz", dependencies: ["Wire", "SSE", "Convert", "Cassette", "StreamCheckers"], path: "tools/fuzz",
+            exclude: ["seeds", "make-seeds.py"], swiftSettings: strict))
+}

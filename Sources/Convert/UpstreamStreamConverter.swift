@@ -30,8 +30,12 @@ public struct UpstreamStreamConverter: Sendable {
     private var transcoder: Transcoder
     /// Nil for an Anthropic client: pivot events are written as they are.
     private var encoder: (any ClientStreamEncoder)?
-    /// Checks converted tool calls' arguments; nil where the upstream's own
-    /// API checked them (Anthropic) or the frames are relayed untouched.
+    /// Checks converted tool calls' arguments; nil where the frames reach
+    /// the client as they came (an Anthropic upstream's to an Anthropic
+    /// client, or a pass-through). An Anthropic upstream's calls are checked
+    /// too when they are converted for another dialect: a compatible server
+    /// can send arguments that are not JSON, and the client's stream must
+    /// still be valid.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
     /// The upstream's (and so the client's) dialect, for a pass-through.
@@ -56,7 +60,7 @@ public struct UpstreamStreamConverter: Sendable {
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
-        if route.upstreamDialect != .anthropic {
+        if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
         switch route.upstreamDialect {
@@ -122,8 +126,10 @@ public struct UpstreamStreamConverter: Sendable {
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .anthropic(var relay):
             transcoder = .vacant
-            relayed(relay.finish(error: error), error: relay.error, into: &output)
+            let frames = relay.finish(error: error)
+            relayed(frames, from: &relay, into: &output)
             transcoder = .anthropic(relay)
+            if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
             if let error {
                 if reportedError == nil { reportedError = error }
@@ -175,7 +181,8 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            relayed(relay.receive(event), error: relay.error, payload: relay.lastPayload, into: &output)
+            let frames = relay.receive(event)
+            relayed(frames, from: &relay, payload: relay.lastPayload, into: &output)
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
@@ -243,27 +250,43 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     /// An Anthropic upstream's frames: as they are for an Anthropic client,
-    /// else read into pivot events for the client's encoder.
+    /// else read into pivot events for the client's encoder. A frame that
+    /// is not JSON ends the stream with an error there, as it does for the
+    /// other upstream formats: skipping it could cut a tool call's
+    /// arguments short in a stream that then finishes as if whole.
     /// - Parameter payload: the single frame's payload when the relay
     ///   already parsed it.
     private mutating func relayed(
-        _ frames: [SSEEvent], error: APIError?, payload: JSONValue? = nil, into output: inout [SSEEvent]
+        _ frames: [SSEEvent], from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
+        into output: inout [SSEEvent]
     ) {
-        if reportedError == nil, let error { reportedError = error }
+        if reportedError == nil, let error = relay.error { reportedError = error }
         guard encoder != nil else {
             output += frames
             return
         }
         for frame in frames {
             let event: AnthropicStreamEvent
-            if frame.event == "error", let error {
+            if frame.event == "error", let error = relay.error {
                 event = .error(error)
-            } else if let parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
+            } else if var parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
+                // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
+                // lost its `type` still ends the stream; the client's terminator must follow).
+                if let name = frame.event, parsed["type"]?.stringValue != name, case .object(var object) = parsed {
+                    object["type"] = .string(name)
+                    parsed = .object(object)
+                }
                 event = AnthropicStreamEvent(payload: parsed)
-            } else {
+            } else if frame.data.trimmingWhitespace().isEmpty {
                 continue
+            } else {
+                let failure = Self.invalidJSON(frame.data, upstreamName: upstreamName)
+                _ = relay.finish(error: failure)
+                if reportedError == nil { reportedError = failure }
+                write([.error(failure)], into: &output)
+                return
             }
-            encoder!.encode(event, into: &output)
+            write([event], into: &output)
         }
     }
 
@@ -274,13 +297,16 @@ public struct UpstreamStreamConverter: Sendable {
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
         guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {
-            let excerpt = String(data.prefix(200))
-            return machine.fail(
-                APIError(
-                    status: 502, type: "api_error",
-                    message: "upstream \(upstreamName) sent invalid JSON in its stream: \(excerpt)"))
+            return machine.fail(invalidJSON(data, upstreamName: upstreamName))
         }
         return machine.receive(payload: chunk, eventName: event.event)
+    }
+
+    /// The error for a stream frame whose data is not JSON, quoting its start.
+    private static func invalidJSON(_ data: some StringProtocol, upstreamName: String) -> APIError {
+        APIError(
+            status: 502, type: "api_error",
+            message: "upstream \(upstreamName) sent invalid JSON in its stream: \(String(data.prefix(200)))")
     }
 }
 

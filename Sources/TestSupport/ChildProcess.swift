@@ -114,13 +114,14 @@ public final class ChildProcess: Sendable {
     /// it has been printed; nil if the child ends or `limit` passes first.
     public func outputLine(startingWith prefix: String, limit: Duration = .seconds(60)) async -> String? {
         let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
+        // The output is looked at once more after the deadline: on a loaded
+        // machine the sleep can outlast it while the line came long before.
+        while true {
             let lines = standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             if let line = lines.first(where: { $0.hasPrefix(prefix) }) { return String(line) }
-            if ending != nil { return nil }
+            if ending != nil || ContinuousClock.now >= deadline { return nil }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return nil
     }
 
     public func send(_ signal: Int32) {

@@ -35,7 +35,8 @@ extension ServeCommand {
         let tracing = makeTracing()
         let recording = openRecording()
         let options = ProxyServer.Options(
-            host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics, maxConnections: maxConnections)
+            host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics, maxConnections: maxConnections,
+            headerTimeout: .seconds(headerTimeout))
         raiseOpenFileLimit()
         let host = self.host
         let record = self.record

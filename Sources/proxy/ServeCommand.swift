@@ -78,6 +78,12 @@ struct ServeCommand: AsyncParsableCommand {
                 + "at start, with a warning when the system's hard limit is too low.", valueName: "n"))
     var maxConnections = 4096
 
+    @Option(
+        help: ArgumentHelp(
+            "Close a client connection that has not sent a whole request head this many seconds after it "
+                + "opened or after its last answer ended (slow or idle clients).", valueName: "seconds"))
+    var headerTimeout = 60
+
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))
     var record: String?
 
@@ -120,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
         guard recordMaxMB > 0 else { throw ValidationError("--record-max-mb must be at least 1.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard headerTimeout > 0 else { throw ValidationError("--header-timeout must be at least 1.") }
         guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")
         }
@@ -141,7 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
             config: proxyConfig,
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
-                metrics: !noMetrics, maxConnections: maxConnections, authStore: authStore),
+                metrics: !noMetrics, maxConnections: maxConnections, authStore: authStore,
+                headerTimeout: .seconds(headerTimeout)),
             recording: recording, tracing: tracing)
         raiseOpenFileLimit()
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)

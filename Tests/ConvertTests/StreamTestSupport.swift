@@ -25,15 +25,7 @@ func convertStream(
 func feed(
     _ bytes: [UInt8], to converter: inout UpstreamStreamConverter, sliceSize: Int? = nil, error: APIError? = nil
 ) -> [SSEEvent] {
-    var events: [SSEEvent] = []
-    let size = sliceSize ?? max(bytes.count, 1)
-    var start = 0
-    while start < bytes.count {
-        let end = min(start + size, bytes.count)
-        events += converter.receive(bytes[start..<end])
-        start = end
-    }
-    return events + converter.finish(error: error)
+    converter.convert(bytes, sliceSizes: sliceSize.map { [$0] } ?? [], error: error)
 }
 
 /// Feeds chunk payloads to the pure transcoder, then `[DONE]` unless told not to.

@@ -1,5 +1,6 @@
 import Convert
 import SSE
+import TestSupport
 import Testing
 import Wire
 
@@ -72,6 +73,116 @@ import Wire
             let events = convertStream(Self.bytes("data: {}\n\n"), route: route)
             #expect(events.last?.event == "error", "\(dialect)")
             #expect(violations(events) == [], "\(dialect)")
+        }
+    }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's
+    /// tool call went to a client of another dialect unchecked, so arguments
+    /// that are not JSON (`{"path \"a"}`) reached it as a finished call.
+    @Test func anAnthropicToolCallWhoseArgumentsAreNotJSONIsRefusedForAnotherDialect() {
+        let bytes = Self.anthropicStream(toolArguments: [#"{\"path "#, #"\"a\"}"#])
+        var relayed = Self.streamConverter(client: .anthropic)
+        _ = relayed.convert(bytes)
+        #expect(relayed.reportedError == nil, "an Anthropic client gets the frames as they came")
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(bytes)
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            #expect(converter.reportedError?.message.contains("write") == true, "\(dialect): names the tool")
+        }
+    }
+
+    /// An Anthropic upstream's stream with one `write` tool call whose
+    /// arguments come in `toolArguments` fragments (JSON string contents);
+    /// `broken` adds, after the fragments, a frame that is not JSON;
+    /// `messageStart: false` leaves out the first frame.
+    static func anthropicStream(toolArguments: [String], broken: Bool = false, messageStart: Bool = true) -> [UInt8] {
+        var frames = [
+            #"{"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"u","content":[],"usage":{"input_tokens":1,"output_tokens":0}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t","name":"write","input":{}}}"#,
+        ]
+        for fragment in toolArguments {
+            frames.append(
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""#
+                    + fragment + #""}}"#)
+        }
+        if broken {
+            frames.append(#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_jso:{"#)
+        }
+        if !messageStart { frames.removeFirst() }
+        frames += [
+            #"{"type":"content_block_stop","index":0}"#,
+            #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":5}}"#,
+            #"{"type":"message_stop"}"#,
+        ]
+        // Each frame named by its type, as Anthropic sends it.
+        let named = frames.map { frame in "event: \(frame.split(separator: "\"")[3])\ndata: \(frame)\n\n" }
+        return Array(named.joined().utf8)
+    }
+
+    /// The proxy's converter for a streaming client of `client`'s dialect on an Anthropic route.
+    static func streamConverter(client: Dialect) -> UpstreamStreamConverter {
+        let request = try? ClientRequest(
+            endpoint: ClientEndpoint(dialect: client, pathModel: "m", pathStream: true),
+            body: ["model": "m", "max_tokens": 10, "stream": true, "messages": [["role": "user", "content": "hi"]]])
+        return request!.streamConverter(route: TestRoutes.anthropic)
+    }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's
+    /// frame that is not JSON was skipped for a client of another dialect,
+    /// so a tool call went out with its arguments cut short (`{"path": "a`)
+    /// in a stream that then finished as if whole.
+    @Test func anAnthropicFrameThatIsNotJSONEndsAConvertedStreamWithAnError() {
+        let bytes = Self.anthropicStream(toolArguments: [#"{\"path\": \"a"#], broken: true)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(bytes)
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            #expect(converter.reportedError?.message.contains("invalid JSON") == true, "\(dialect)")
+        }
+    }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream
+    /// that sent no `message_start` gave an OpenAI client chunks with an
+    /// empty `id`.
+    @Test func anOpenAIClientGetsANonEmptyIDWithoutAMessageStart() {
+        var converter = Self.streamConverter(client: .openai)
+        let events = converter.convert(Self.anthropicStream(toolArguments: ["{}"], messageStart: false))
+        #expect(ClientStreamChecker.violations(in: events, dialect: .openai, expectUsage: false) == [])
+        #expect(events.first.flatMap { try? JSONValue(parsing: $0.data) }?["id"]?.stringValue?.isEmpty == false)
+    }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's
+    /// `message_stop` whose payload lost its `type` ended the relay (which
+    /// goes by the event name) but not the client's encoder (which went by
+    /// the payload), so a Responses client got no `response.completed`.
+    @Test func theEventNameDecidesWhatAnAnthropicFrameIs() {
+        let text = String(decoding: Self.anthropicStream(toolArguments: ["{}"]), as: UTF8.self)
+        let bytes = Array(text.replacingOccurrences(of: #"{"type":"message_stop"}"#, with: #"{"t}pe":"x"}"#).utf8)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(bytes)
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            #expect(converter.reportedError == nil, "\(dialect)")
+        }
+    }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): a tool call the upstream
+    /// never stopped (no `content_block_stop` before `message_stop`) reached
+    /// the client's encoder unchecked, arguments cut short (`{"path": "a`).
+    @Test func aToolCallThatIsNeverStoppedIsCheckedAtTheMessagesEnd() {
+        let text = String(decoding: Self.anthropicStream(toolArguments: [#"{\"path\": \"a"#]), as: UTF8.self)
+        let unstopped = text.replacingOccurrences(
+            of: "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n", with: "")
+        #expect(unstopped != text)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(Array(unstopped.utf8))
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
         }
     }
 }

@@ -52,6 +52,28 @@ import Wire
         }
     }
 
+    @Test func anOversizedChunkedBodyIs413AndRecordedWhileRecording() async throws {
+        // No content-length: the limit is found while the body is read,
+        // and the recording must not read it a second time.
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        try await ProxyHarness.run(maxBodyBytes: 1024, recording: cassette.recording) { proxy in
+            try await RawClientConnection.with(port: proxy.port) { connection in
+                let part = String(repeating: "x", count: 2000)
+                try await connection.write(
+                    "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + String(part.utf8.count, radix: 16) + "\r\n" + part
+                        + "\r\n0\r\n\r\n")
+                let reply = try #require(try await connection.readResponse())
+                #expect(reply.status == 413)
+                #expect(try JSONValue(parsing: reply.body)["error"]?["type"] == "request_too_large")
+            }
+            try await expectStillServing(proxy)
+        }
+        let outcomes = try cassette.exchanges().values.map { $0.last?["outcome"]?.stringValue }
+        #expect(outcomes.sorted { ($0 ?? "") < ($1 ?? "") } == ["error", "ok"])
+    }
+
     @Test func unknownModelIs404ListingTheConfiguredIDs() async throws {
         try await ProxyHarness.run { proxy in
             let reply = try await proxy.post(json: ProxyHarness.messages(model: "mystery-model"))

@@ -12,7 +12,7 @@ import Wire
             let client = Task {
                 try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
             }
-            #expect(await proxy.stub.waitForRequests(1))
+            #expect(await proxy.stub.waitForRequests(1, limit: .seconds(60)))
             client.cancel()
             _ = await client.result
             #expect(await proxy.stub.waitForHangUps(1))
@@ -46,5 +46,41 @@ import Wire
             #expect(await proxy.stub.waitForHangUps(1))
             try await expectStillServing(proxy)
         }
+    }
+
+    @Test func hangUpBeforeTheHeadIsCompleteLeavesNoTrace() async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        try await ProxyHarness.run(recording: cassette.recording) { proxy in
+            try await RawClientConnection.with(port: proxy.port) { connection in
+                try await connection.write("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+            }
+            try await expectStillServing(proxy)
+            #expect(proxy.stub.requests.count == 1)
+        }
+        // Only the request that came whole is in the cassette.
+        let exchanges = try cassette.exchanges()
+        #expect(exchanges.count == 1)
+        #expect(exchanges.values.first?.last?["outcome"] == "ok")
+    }
+
+    @Test func hangUpBeforeTheBodyEndsIsRecordedAsTheClientGone() async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        try await ProxyHarness.run(recording: cassette.recording) { proxy in
+            try await RawClientConnection.with(port: proxy.port) { connection in
+                let body = ProxyHarness.messages().serializedString()
+                let request = RawClientConnection.request(
+                    "POST", "/v1/messages", body: body + String(repeating: " ", count: 100_000))
+                try await connection.write(String(request.utf8.prefix(request.utf8.count - 90_000))!)
+                // Until the proxy has the head, so the exchange has begun.
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            try await expectStillServing(proxy)
+            #expect(proxy.stub.requests.count == 1, "the cut request never went upstream")
+        }
+        let exchanges = try cassette.exchanges()
+        let outcomes = exchanges.values.compactMap { $0.last { $0.kind == "end" }?["outcome"]?.stringValue }
+        #expect(outcomes.sorted() == ["client_cancelled", "ok"], "\(exchanges.values.map { $0.map(\.kind) })")
     }
 }

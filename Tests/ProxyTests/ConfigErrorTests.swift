@@ -100,6 +100,8 @@ import Testing
         #expect(size.line == 6 && size.problem == "`max_tokens` is not a token count")
         let timeout = try #require(error(Self.entry + "    timeout: forever\n"))
         #expect(timeout.line == 6 && timeout.problem == "`timeout` is not a duration")
+        let limit = try #require(error(Self.entry + "    max_stream_duration: 0\n"))
+        #expect(limit.line == 6 && limit.problem == "`max_stream_duration` is not a positive duration")
         let url = try #require(error(Self.entry.replacingOccurrences(of: "https://example.com/v1", with: "example")))
         #expect(url.line == 4 && url.problem.contains("is not an http(s) URL"))
     }

@@ -27,6 +27,7 @@ import Wire
             reasoning_effort: high
             temperature: 0.25
             timeout: 30s
+            max_stream_duration: 2h
             aliases: ["claude-*haiku*", "small"]
           - model_id: fast
             model_name: claude-haiku
@@ -55,12 +56,14 @@ import Wire
         #expect(main.reasoningEffort == "high")
         #expect(main.temperature == 0.25)
         #expect(main.timeout == .seconds(30))
+        #expect(main.maxStreamDuration == .seconds(7200))
         #expect(main.aliases == ["claude-*haiku*", "small"])
         #expect(main.line == 5)
         let fast = try #require(config.model(id: "fast"))
         #expect(fast.format == .anthropic)
         #expect(fast.apiKey == nil)
         #expect(fast.timeout == ModelEntry.defaultTimeout)
+        #expect(fast.maxStreamDuration == ModelEntry.defaultMaxStreamDuration)
     }
 
     @Test func routeOptionsCarryTheConversionSettings() throws {

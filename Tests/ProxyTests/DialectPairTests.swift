@@ -100,9 +100,9 @@ import Wire
     static func check(_ text: String, client: Dialect) -> (violations: [String], tools: [String]) {
         let frames: [SSEEvent] = sseFrames(text).map { SSEEvent(event: $0.event, data: $0.data) }
         let payloads: [JSONValue] = frames.compactMap { try? JSONValue(parsing: $0.data) }
+        let violations = ClientStreamChecker.violations(in: frames, dialect: client, expectUsage: true)
         switch client {
         case .anthropic:
-            let violations = AnthropicStreamChecker.violations(in: frames).map(\.description)
             let blocks: [JSONValue] = payloads.compactMap { $0["content_block"] }
             let tools: [String] = blocks.filter { $0["type"] == "tool_use" }.compactMap { $0["name"]?.stringValue }
             return (violations, tools)
@@ -111,18 +111,18 @@ import Wire
                 payload["choices"]?[0]?["delta"]?["tool_calls"]?.arrayValue ?? []
             }
             let tools: [String] = calls.compactMap { $0["function"]?["name"]?.stringValue }
-            return (OpenAIChatStreamChecker.violations(in: frames, expectUsage: true), tools)
+            return (violations, tools)
         case .openaiResponses:
             let items: [JSONValue] = payloads.filter { $0["type"] == "response.output_item.done" }
                 .compactMap { $0["item"] }
             let tools: [String] = items.filter { $0["type"] == "function_call" }.compactMap { $0["name"]?.stringValue }
-            return (OpenAIResponsesStreamChecker.violations(in: frames), tools)
+            return (violations, tools)
         case .gemini:
             let parts: [JSONValue] = payloads.flatMap { (payload: JSONValue) -> [JSONValue] in
                 payload["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []
             }
             let tools: [String] = parts.compactMap { $0["functionCall"]?["name"]?.stringValue }
-            return (GeminiStreamChecker.violations(in: frames), tools)
+            return (violations, tools)
         }
     }
 

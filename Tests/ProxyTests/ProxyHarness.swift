@@ -31,7 +31,7 @@ struct ProxyHarness {
     /// Routes to the stub, one per upstream format, plus an alias, and a
     /// route to a port nothing listens on.
     static func config(
-        stub: StubHTTPServer, timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil
+        stub: StubHTTPServer, timeout: String = "25s", apiKey: String? = nil, upstreamBase: String? = nil
     ) throws -> ProxyConfig {
         let base = upstreamBase ?? stub.baseURL
         let key = apiKey.map { "\n    api_key: \($0)" } ?? ""
@@ -66,12 +66,16 @@ struct ProxyHarness {
         return try ProxyConfig.parse(yaml: yaml, file: "test.yaml")
     }
 
-    /// Runs `body` against a proxy routed to a fresh stub.
+    /// Runs `body` against a proxy routed to a fresh stub. The routes'
+    /// default `timeout` (25 s) is long because a CI machine's 2 cores, with
+    /// the suite in parallel and other work beside it, were seen to leave a
+    /// stub unanswered for over 10 s; it stays under the client's 30 s.
     static func run<T>(
-        timeout: String = "10s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
+        timeout: String = "25s", apiKey: String? = nil, upstreamBase: String? = nil, maxBodyBytes: Int = 32 << 20,
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
+        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int = 32 << 20,
         _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
@@ -88,9 +92,13 @@ struct ProxyHarness {
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical
             let logger = logger ?? quiet
+            var options = ProxyServer.Options(
+                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                headerTimeout: headerTimeout)
+            options.maxStreamEventBytes = maxStreamEventBytes
             let server = ProxyServer(
                 config: config,
-                options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections),
+                options: options,
                 recording: recording, tracing: tracing, logger: logger)
             return try await server.withRunning { port in
                 try await body(ProxyHarness(port: port, stub: stub))
@@ -193,6 +201,13 @@ enum UpstreamBodies {
         }
         return pieces
     }()
+
+    /// ``anthropicStream`` up to (not including) the first `event: name`
+    /// line: whole events only.
+    static func anthropicStream(before name: String) -> String {
+        let whole = anthropicStream.joined()
+        return whole.range(of: "event: \(name)\n").map { String(whole[..<$0.lowerBound]) } ?? whole
+    }
 
     static let anthropicMessage = """
         {"id":"msg_1","type":"message","role":"assistant","model":"claude",\

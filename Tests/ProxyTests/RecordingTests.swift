@@ -41,7 +41,7 @@ import Wire
         var stubBase = ""
         var healthID: String?
         let before = Date()
-        try await ProxyHarness.run(timeout: "10s", recording: ExchangeRecording(recorder: recorder)) { proxy in
+        try await ProxyHarness.run(recording: ExchangeRecording(recorder: recorder)) { proxy in
             stubBase = proxy.stub.baseURL
             func send(_ label: String, _ reply: () async throws -> ProxyHarness.Reply) async throws {
                 let response = try await reply()

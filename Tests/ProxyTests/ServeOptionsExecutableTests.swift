@@ -68,6 +68,7 @@ import Glibc
     @Test(arguments: [
         (["--log-level", "loud"], "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
         (["--record-max-mb", "0"], "--record-max-mb must be at least 1"),
+        (["--header-timeout", "0"], "--header-timeout must be at least 1"),
     ])
     func aBadValueIsRefusedWithExit64SayingWhatIsAccepted(arguments: [String], message: String) async throws {
         let scratch = try ExecutableScratch.directory("sb-serve-options")

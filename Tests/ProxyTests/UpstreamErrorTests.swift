@@ -35,6 +35,34 @@ import Wire
         }
     }
 
+    @Test func anHTMLErrorPageIs502InTheClientsShape() async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        var id: String?
+        try await ProxyHarness.run(recording: cassette.recording) { proxy in
+            let page = "<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1></body></html>"
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 502, headers: [("content-type", "text/html")], steps: [.bytes(Array(page.utf8))])
+            for stream in [false, true] {
+                let reply = try await proxy.post(json: ProxyHarness.messages(stream: stream))
+                id = id ?? reply.headers.first(name: "request-id")
+                #expect(reply.status == 502)
+                #expect(reply.json?["type"] == "error")
+                #expect(reply.errorType == "api_error")
+                #expect(reply.errorMessage?.contains("returned HTTP 502") == true, "\(reply.text)")
+                #expect(reply.errorMessage?.contains("502 Bad Gateway") == true)
+                #expect(reply.errorMessage?.contains("not JSON") == false)
+            }
+            let openAI = try await proxy.post(
+                "/v1/chat/completions", json: ["model": "gpt", "messages": [["role": "user", "content": "hi"]]])
+            #expect(openAI.status == 502)
+            #expect(openAI.json?["error"]?["message"]?.stringValue?.contains("502 Bad Gateway") == true)
+            try await expectStillServing(proxy)
+        }
+        #expect(try cassette.errors(of: id).stages == ["upstream_response"])
+        #expect(try cassette.errors(of: id).outcome == "error")
+    }
+
     @Test func connectionRefusedIs502NamingTheUpstream() async throws {
         try await ProxyHarness.run(upstreamBase: "http://127.0.0.1:1") { proxy in
             for model in ["gpt", "claude"] {
@@ -90,16 +118,23 @@ import Wire
     @Test func silenceMidStreamEndsWithAnErrorFrame() async throws {
         // The head must come within the timeout even on a loaded machine
         // (8 s once did not, with the suite and two builds on 2 cores).
-        try await ProxyHarness.run(timeout: "12s") { proxy in
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        var id: String?
+        try await ProxyHarness.run(timeout: "12s", recording: cassette.recording) { proxy in
             var stub = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.openAIStream.prefix(2)))
             stub.steps += [.delay(.seconds(120)), .bytes(Array(UpstreamBodies.openAIStream[2].utf8))]
             proxy.stub.reply = stub
             let reply = try await proxy.post(json: ProxyHarness.messages(stream: true))
+            id = reply.headers.first(name: "request-id")
             #expect(reply.status == 200)
             let last = try #require(sseFrames(reply.text).last)
             #expect(last.event == "error")
             #expect(last.data.contains("mid-stream"))
+            try await expectStillServing(proxy)
         }
+        #expect(try cassette.errors(of: id).stages == ["upstream_stream"])
+        #expect(try cassette.errors(of: id).outcome == "error")
     }
 }
 

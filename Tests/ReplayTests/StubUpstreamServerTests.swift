@@ -48,6 +48,26 @@ import Wire
         #expect(reply.headers["x-request-id"] == "up-1")
     }
 
+    @Test func aRecordedContentEncodingIsNotReplayed() async throws {
+        // The proxy records bodies gzip-decoded, under the head's
+        // `content-encoding: gzip`: replayed with it, the body would not inflate.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-gzip-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = RecordedSession.text.replacingOccurrences(
+            of: #""x-request-id":"up-1""#, with: #""x-request-id":"up-1","content-encoding":"gzip""#)
+        #expect(text != RecordedSession.text)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let exchanges = try CassetteLoader.load(paths: [path]).exchanges
+        let body = try Self.recordedRequest(RecordedSession.okStream)
+        let reply = try await StubUpstream(exchanges: exchanges, options: .init(speed: 0)).withRunning { port in
+            try await Self.post(port: port, path: "/v1/chat/completions", body: body)
+        }
+        #expect(reply.status == 200)
+        #expect(reply.headers["content-encoding"] == nil)
+        #expect(reply.headers["x-request-id"] == "up-1")
+        #expect(reply.body.hasPrefix("data: "))
+    }
+
     @Test func keyOrderDoesNotMatter() async throws {
         let reply = try await Self.stub().withRunning { port in
             try await Self.post(

@@ -35,7 +35,11 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         guard !finished else { return }
         switch event {
         case .messageStart(let start):
-            id = OpenAIChatClientCodec.completionID(messageID: start.id, fallbackSeed: .object(start.message))
+            // Every chunk carries the same id: one made before this (a stream that did not start with
+            // message_start) stays.
+            if !started {
+                id = OpenAIChatClientCodec.completionID(messageID: start.id, fallbackSeed: .object(start.message))
+            }
             merge(start.usage)
             startIfNeeded(into: &frames)
         case .contentBlockStart(let index, let block):
@@ -111,6 +115,10 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private mutating func startIfNeeded(into frames: inout [SSEEvent]) {
         guard !started else { return }
         started = true
+        if id.isEmpty {
+            // An upstream that sent no message_start gave no id; clients need a non-empty one.
+            id = OpenAIChatClientCodec.completionID(messageID: nil, fallbackSeed: .string(requestedModel))
+        }
         frames.append(chunk(delta: ["role": "assistant", "content": ""]))
     }
 

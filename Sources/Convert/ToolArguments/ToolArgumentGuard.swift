@@ -78,6 +78,17 @@ struct ToolArgumentGuard: Sendable {
             guard let call = open, call.index == index else { return .pass }
             open = nil
             return close(call.name, index: index, text: call.text, stop: event)
+        case .messageDelta, .messageStop:
+            // A call the upstream never stopped ends here: it is stopped and checked as at its own stop,
+            // so its arguments never reach the client unchecked.
+            guard let call = open else { return .pass }
+            open = nil
+            let stop = AnthropicStreamEvent.contentBlockStop(index: call.index)
+            switch close(call.name, index: call.index, text: call.text, stop: stop) {
+            case .pass: return .replace([stop, event])
+            case .replace(let events): return .replace(events + [event])
+            case .drop: return check(event)  // the held refusal meets this event
+            }
         default:
             return .pass
         }

@@ -83,6 +83,16 @@ extension ConfigParser {
             }
             entry.timeout = timeout
         }
+        if let limitNode = fields["max_stream_duration"] {
+            guard let limit = DurationLiteral.parse(try nonEmptyString(limitNode, field: "max_stream_duration")),
+                limit > .zero
+            else {
+                throw failure(
+                    at: limitNode, "`max_stream_duration` is not a positive duration",
+                    fix: "Write seconds (3600) or a number with a unit: 90s, 30m, 2h.")
+            }
+            entry.maxStreamDuration = limit
+        }
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
         if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }

@@ -20,7 +20,8 @@ struct ConfigParser {
     static let topLevelFields = ["models", "aliases", "default", "rules", "router"]
     static let entryFields = [
         "model_id", "model_name", "api_base", "format", "api_key", "auth", "max_tokens", "context", "extra_headers",
-        "extra_body", "reasoning_effort", "temperature", "timeout", "aliases", "rules", "fallback",
+        "extra_body", "reasoning_effort", "temperature", "timeout", "max_stream_duration", "aliases", "rules",
+        "fallback",
         // tizee/anthropic-proxy's own fields, read as they mean there.
         "max_input_tokens", "can_stream", "direct", "provider",
     ]

@@ -108,6 +108,8 @@ public enum DefaultConfig {
         #   timeout           how long the upstream may stay silent (before its
         #                     answer starts, and between two chunks): 600, 30s, 10m
         #                     (default 600 seconds)
+        #   max_stream_duration  how long a streamed answer may run in all before
+        #                     the proxy ends it with an error event (default 1h)
         #   aliases           glob patterns of client model names this entry serves
         #   fallback          model ids tried in turn when this entry answers 429 or
         #                     5xx or cannot be reached, before the answer starts

@@ -85,6 +85,7 @@ public struct EffectiveConfigPrinter: Sendable {
             ),
             ("temperature", entry.temperature.map { "\($0)" } ?? "null  # the client's"),
             ("timeout", DurationLiteral.text(entry.timeout)),
+            ("max_stream_duration", DurationLiteral.text(entry.maxStreamDuration)),
             ("can_stream", entry.canStream ? "true" : "false  # the upstream is called without streaming"),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", "[" + entry.aliases.map(Self.scalar).joined(separator: ", ") + "]"),

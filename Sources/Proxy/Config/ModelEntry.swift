@@ -36,6 +36,10 @@ public struct ModelEntry: Sendable {
     /// How long the upstream may stay silent: before its response head, and
     /// between two chunks of its body (`timeout`).
     public var timeout: Duration
+    /// How long a streamed answer may run in all before the proxy ends it
+    /// with an `error` event (`max_stream_duration`), so an upstream stream
+    /// that never ends cannot hold a client and a connection forever.
+    public var maxStreamDuration: Duration = ModelEntry.defaultMaxStreamDuration
     /// Glob patterns of client model names this entry also serves (`aliases`).
     public var aliases: [String]
     /// False when the upstream must be called without streaming
@@ -85,6 +89,10 @@ public struct ModelEntry: Sendable {
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
     /// a non-streaming answer, and long generations need that much.
     public static let defaultTimeout: Duration = .seconds(600)
+
+    /// The default for `max_stream_duration`: far longer than any real
+    /// answer (a long generation with thinking takes minutes).
+    public static let defaultMaxStreamDuration: Duration = .seconds(3600)
 
     public init(
         modelID: String, modelName: String, apiBase: String, format: Dialect, apiKey: Secret? = nil,

@@ -1,5 +1,6 @@
 import Convert
 import Hummingbird
+import NIOCore
 import Wire
 
 /// The opening every Messages-shaped endpoint shares: read the body, record
@@ -8,7 +9,23 @@ extension Exchange {
     /// The client's body as JSON. It is recorded before it is parsed, so a
     /// malformed request is in the cassette too: that is the one a user debugs.
     func readClientBody(_ request: Request, limit: Int) async throws -> JSONValue {
-        let bytes = try await ClientRequestBody.collect(request, limit: limit)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await ClientRequestBody.collect(request, limit: limit)
+        } catch {
+            // A body can be read once (a second read traps in a debug build
+            // of Hummingbird): it is recorded now, without its bytes, so the
+            // middleware does not read it again (the client hung up midway,
+            // or it passed the limit).
+            recordClientRequest(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                headers: request.headers, body: ByteBuffer())
+            // Anything but the limit is the client's connection failing
+            // midway (its close can reach the body before the connection
+            // hears of it): the client is gone, and recorded so.
+            if error is APIError { throw error }
+            throw CancellationError()
+        }
         recordClientRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
             body: bytes)

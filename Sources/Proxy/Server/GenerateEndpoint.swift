@@ -13,6 +13,7 @@ struct GenerateEndpoint: Sendable {
     let routes: LiveRouter
     let upstream: UpstreamClient
     let maxBodyBytes: Int
+    let maxStreamEventBytes: Int
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         guard let endpoint = context.clientEndpoint else {
@@ -29,7 +30,9 @@ struct GenerateEndpoint: Sendable {
         }
         let (route, options) = try exchange.route(client, with: router)
         let fallbacks = route.entry.fallback.compactMap { router.config.model(id: $0) }
-        let attempt = Attempt(request: request, client: client, upstream: upstream, context: context)
+        let attempt = Attempt(
+            request: request, client: client, upstream: upstream, context: context,
+            maxStreamEventBytes: maxStreamEventBytes)
 
         return try await context.cancellingOnHangup {
             var (entry, entryOptions) = (route.entry, options)
@@ -68,6 +71,7 @@ struct GenerateEndpoint: Sendable {
         let client: ClientRequest
         let upstream: UpstreamClient
         let context: ProxyRequestContext
+        let maxStreamEventBytes: Int
 
         func prepare(
             entry: ModelEntry, options: RouteOptions
@@ -78,7 +82,7 @@ struct GenerateEndpoint: Sendable {
             exchange.report(converted.diagnostics, logger: context.logger)
             let call = UpstreamCall(
                 entry: entry, options: options, request: client, client: upstream, exchange: exchange,
-                logger: context.logger)
+                logger: context.logger, maxStreamEventBytes: maxStreamEventBytes)
             let upstreamBody = converted.body.serialized()
             // The client's query means something only to an Anthropic upstream
             // (Claude Code's `?beta=true`); a Gemini client's may hold its key.

@@ -35,11 +35,23 @@ public struct ProxyServer: Sendable {
         /// Where subscription logins are read from, at start (by the
         /// caller) and at every reload; nil: none are served.
         public var authStore: AuthStore?
+        /// How long a client has to send a request head in full, from the
+        /// connection's start or the end of its previous answer; then the
+        /// connection is closed (slowloris, and idle kept-alive connections).
+        public var headerTimeout: Duration
+
+        /// The most bytes of an upstream stream that complete no event (one
+        /// event's size, in effect); past it the stream ends with an error.
+        /// Not a `serve` option: tests lower it.
+        public var maxStreamEventBytes = 32 << 20
+
+        /// The default ``headerTimeout``.
+        public static let defaultHeaderTimeout: Duration = .seconds(60)
 
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
             configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil,
-            authStore: AuthStore? = nil
+            authStore: AuthStore? = nil, headerTimeout: Duration = Options.defaultHeaderTimeout
         ) {
             self.authStore = authStore
             self.host = host
@@ -48,6 +60,7 @@ public struct ProxyServer: Sendable {
             self.configPollInterval = configPollInterval
             self.metrics = metrics
             self.maxConnections = maxConnections
+            self.headerTimeout = headerTimeout
         }
     }
 
@@ -94,10 +107,15 @@ public struct ProxyServer: Sendable {
                 tracing: tracing,
                 maxBodyBytes: options.maxBodyBytes))
         addRoutes(to: router, upstream: upstream)
+        let (headerTimeout, maxBodyBytes) = (options.headerTimeout, options.maxBodyBytes)
         return Application(
             router: router,
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [ClientConnectionHandler(connections: connections)])),
+                configuration: .init(additionalChannelHandlers: [
+                    ClientConnectionHandler(connections: connections),
+                    RequestHeadTimeoutHandler(timeout: headerTimeout),
+                    ExpectContinueHandler(maxBodyBytes: maxBodyBytes),
+                ])),
             // A burst of new connections waits in the kernel's accept queue;
             // Hummingbird's default of 256 made the kernel drop (or, with
             // tcp_abort_on_overflow, reset) the rest of a 1,000-client burst.
@@ -138,7 +156,9 @@ public struct ProxyServer: Sendable {
     }
 
     private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
-        let generate = GenerateEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
+        let generate = GenerateEndpoint(
+            routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
+            maxStreamEventBytes: options.maxStreamEventBytes)
         let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(routes: routes)
         // Clients configured with a prefixed base URL (`/anthropic`,

@@ -51,6 +51,8 @@ extension UpstreamCall {
         exchange.stage = .upstreamStream
         let chunkIntervals = exchange.routeMetrics.map(ProxyMetrics.ChunkIntervals.init(route:))
         var lastChunk = ContinuousClock.now
+        var limits = StreamLimits(
+            upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
         do {
             for try await chunk in body {
                 if let chunkIntervals {
@@ -59,9 +61,16 @@ extension UpstreamCall {
                     lastChunk = now
                 }
                 exchange.recordUpstreamChunk(chunk)
+                if let exceeded = limits.check(chunkBytes: chunk.readableBytes) {
+                    // Leaving the loop drops the upstream request.
+                    exchange.recordError(exceeded, stage: .upstreamStream)
+                    failure = exceeded
+                    break
+                }
                 let hadError = converter.reportedError != nil
                 let events = converter.receive(chunk.readableBytesView)
                 guard !events.isEmpty else { continue }
+                limits.eventsCompleted()
                 exchange.report(converter.takeDiagnostics(), logger: logger)
                 // An error the upstream reported inside its stream (an error
                 // event, or data that is not JSON), which the converter

@@ -18,19 +18,53 @@ struct UpstreamCall: Sendable {
     let client: UpstreamClient
     let exchange: Exchange
     let logger: Logger
+    /// The most bytes of a stream that complete no event: one event larger
+    /// than this (or a run of bytes with no event end) ends the stream with
+    /// an error, so an upstream cannot make the proxy hold unbounded memory.
+    var maxStreamEventBytes = UpstreamCall.defaultMaxStreamEventBytes
 
     /// The largest upstream body read whole (non-streaming answers, errors).
     static let maxBufferedBody = 64 << 20
     /// Enough of an error body to keep the upstream's message.
     static let maxErrorBody = 1 << 20
+    /// The default ``maxStreamEventBytes``: 32 MiB.
+    static let defaultMaxStreamEventBytes = 32 << 20
 
     var upstreamName: String { entry.upstreamName }
     var requestedModel: String { request.model }
 
     /// Sends the request and checks the answer's status: transport failures
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
-    /// shape.
+    /// shape. A 307 or 308 to the same host is followed (see
+    /// ``UpstreamRedirect``); an encoding the proxy cannot read is 502.
     func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
+        var request = request
+        var hops = 0
+        while true {
+            let response = try await execute(request, body: body)
+            if let target = try UpstreamRedirect.target(
+                of: response, for: request, hops: hops, upstream: upstreamName)
+            {
+                // Read off, so the connection can carry the next request.
+                _ = try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)
+                request.url = target
+                hops += 1
+                continue
+            }
+            try UpstreamContentEncoding.check(response, upstream: upstreamName)
+            guard (200..<300).contains(response.status.code) else {
+                let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+                throw UpstreamErrorMapper.map(
+                    status: Int(response.status.code), body: Array(body.readableBytesView),
+                    retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName,
+                    dialect: entry.format)
+            }
+            return response
+        }
+    }
+
+    /// One request and its response head, recorded.
+    private func execute(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
         exchange.stage = .upstreamConnect
         exchange.recordUpstreamRequest(request, body: body)
         exchange.noteUpstreamStart()
@@ -45,12 +79,6 @@ struct UpstreamCall: Sendable {
         exchange.stage = .upstreamResponse
         exchange.noteUpstreamHead(status: Int(response.status.code))
         exchange.recordUpstreamResponse(response)
-        guard (200..<300).contains(response.status.code) else {
-            let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
-            throw UpstreamErrorMapper.map(
-                status: Int(response.status.code), body: Array(body.readableBytesView),
-                retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName, dialect: entry.format)
-        }
         return response
     }
 

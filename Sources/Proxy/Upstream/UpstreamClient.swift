@@ -61,10 +61,15 @@ public final class UpstreamClient: Service, Sendable {
         // Claude Code runs requests in parallel; the default of 8 connections
         // per host would queue them behind each other.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
-        // The client's request is the one to decide about redirects; an API
-        // upstream that redirects is misconfigured, and the error says so.
+        // Redirects are followed by ``UpstreamCall``, which follows 307 and
+        // 308 on the configured host only: AsyncHTTPClient's own following
+        // would send the key to wherever the `location` points.
         configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
+        // Asks for gzip and deflate (`accept-encoding: deflate, gzip`) and
+        // decodes them; a body that inflates more than 100 times is refused
+        // as a decompression bomb. Other encodings (br) are not asked for,
+        // and refused when sent anyway (see ``UpstreamContentEncoding``).
+        configuration.decompression = .enabled(limit: .ratio(100))
         return configuration
     }
 }

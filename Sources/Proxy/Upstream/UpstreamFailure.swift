@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Convert
+import NIOHTTP1
 
 /// Errors from talking to an upstream (not its HTTP error answers) as the
 /// client sees them: 504 when the upstream was too slow, 502 for everything
@@ -32,6 +33,10 @@ enum UpstreamFailure {
     private static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
             return "the connection was closed"
+        }
+        if let error = error as? HTTPParserError {
+            // Malformed chunked encoding, a bad header: the framing broke.
+            return "its HTTP framing was malformed (\(error))"
         }
         return NetworkErrorText.connectionFailure(error) ?? String(describing: error)
     }

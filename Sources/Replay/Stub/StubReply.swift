@@ -38,10 +38,12 @@ public struct StubReply: Sendable, Hashable {
     /// the chunks, then closes the connection without ending the body.
     public var cutAfterChunks: Bool
 
-    /// Headers that belong to one connection, or that the stub recomputes.
+    /// Headers that belong to one connection, or that the stub recomputes;
+    /// and `content-encoding`, since the proxy records chunks as it read
+    /// them, gzip or deflate already decoded.
     static let droppedHeaders: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
-        "content-length",
+        "content-length", "content-encoding",
     ]
 
     /// A reply made by hand (tests, tools); the stub frames the body itself.

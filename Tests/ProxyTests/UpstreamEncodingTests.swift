@@ -1,0 +1,63 @@
+import TestSupport
+import Testing
+import Wire
+
+/// Compressed upstream answers: gzip (and deflate) is asked for and
+/// decoded, streams included; br is not asked for, and an answer in it
+/// anyway is a clear 502 naming the encoding.
+@Suite struct UpstreamEncodingTests {
+    @Test func gzipAnswersAreDecoded() async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        var ids: [String?] = []
+        try await ProxyHarness.run(recording: cassette.recording) { proxy in
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "application/json"), ("content-encoding", "gzip")],
+                steps: [.bytes(GzipStored.member(Array(UpstreamBodies.openAICompletion.utf8)))])
+            let whole = try await proxy.post(json: ProxyHarness.messages())
+            ids.append(whole.headers.first(name: "request-id"))
+            #expect(whole.status == 200, "\(whole.text)")
+            #expect(whole.json?["content"]?[0]?["text"] == "Hello there")
+            // A stream, one gzip block per chunk, decoded as it arrives.
+            let blocks = GzipStored.blocks(UpstreamBodies.anthropicStream.map { Array($0.utf8) })
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "text/event-stream"), ("content-encoding", "gzip")],
+                steps: blocks.map { .bytes($0) })
+            let streamed = try await proxy.post(json: ProxyHarness.messages(model: "claude", stream: true))
+            ids.append(streamed.headers.first(name: "request-id"))
+            #expect(sseFrames(streamed.text).last?.event == "message_stop", "\(streamed.text)")
+            #expect(AnthropicStreamChecker.violations(inBytes: streamed.body).isEmpty)
+            // Asked for: gzip and deflate, never br.
+            let asked = proxy.stub.requests.map { $0.header("accept-encoding") }
+            #expect(asked.allSatisfy { $0 == "deflate, gzip" }, "\(asked)")
+        }
+        for id in ids {
+            #expect(try cassette.errors(of: id).stages == [])
+            #expect(try cassette.errors(of: id).outcome == "ok")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func brotliIsRefusedNamingTheEncoding(stream: Bool) async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        var id: String?
+        try await ProxyHarness.run(recording: cassette.recording) { proxy in
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "application/json"), ("content-encoding", "br")],
+                steps: [.bytes([0x8B, 0x02, 0x80, 0x7B, 0x7D, 0x03])])
+            let reply = try await proxy.post(json: ProxyHarness.messages(stream: stream))
+            id = reply.headers.first(name: "request-id")
+            #expect(reply.status == 502)
+            #expect(reply.errorType == "api_error")
+            #expect(reply.errorMessage?.contains("content-encoding `br`") == true, "\(reply.text)")
+            let openAI = try await proxy.post(
+                "/v1/chat/completions", json: ["model": "gpt", "messages": [["role": "user", "content": "hi"]]])
+            #expect(openAI.status == 502)
+            #expect(openAI.json?["error"]?["message"]?.stringValue?.contains("`br`") == true, "\(openAI.text)")
+            try await expectStillServing(proxy)
+        }
+        #expect(try cassette.errors(of: id).stages == ["upstream_response"])
+        #expect(try cassette.errors(of: id).outcome == "error")
+    }
+}
