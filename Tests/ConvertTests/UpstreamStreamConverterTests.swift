@@ -185,4 +185,22 @@ import Wire
                 ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
         }
     }
+
+    /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream that
+    /// sends content after its finishing `message_delta` gave Gemini and
+    /// OpenAI clients content after their finish. The late content is dropped.
+    @Test func contentAfterTheFinishingDeltaIsNotSentAfterGeminisFinish() {
+        let text = String(decoding: Self.anthropicStream(toolArguments: ["{}"]), as: UTF8.self)
+        let late =
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,"
+            + "\"content_block\":{\"type\":\"text\",\"text\":\"late\"}}\n\n"
+        let reordered = text.replacingOccurrences(of: "event: message_stop", with: late + "event: message_stop")
+        #expect(reordered != text)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(Array(reordered.utf8))
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+        }
+    }
 }

@@ -33,7 +33,10 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
-        guard !ended else { return }
+        // Content after the finishing message_delta (an upstream breaking
+        // Anthropic's order) cannot follow Gemini's finish candidate, which
+        // must be the last: it is dropped (found by the stream fuzzer).
+        guard !ended, !(finishSent && event.isContentBlockEvent) else { return }
         switch event {
         case .messageStart(let start):
             responseID = start.id

@@ -32,7 +32,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     }
 
     public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
-        guard !finished else { return }
+        // Content after the finishing message_delta (an upstream breaking
+        // Anthropic's order) cannot follow the finish chunk: it is dropped.
+        guard !finished, !(finishSent && event.isContentBlockEvent) else { return }
         switch event {
         case .messageStart(let start):
             // Every chunk carries the same id: one made before this (a stream that did not start with

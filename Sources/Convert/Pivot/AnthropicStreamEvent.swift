@@ -103,6 +103,16 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
     }
 
     /// The frame an Anthropic client gets.
+    /// A `content_block_*` event: content, which a client dialect whose
+    /// finish must come last (OpenAI's finish chunk, Gemini's finish
+    /// candidate) cannot take once the finish is out.
+    public var isContentBlockEvent: Bool {
+        switch self {
+        case .contentBlockStart, .contentBlockDelta, .contentBlockStop: true
+        default: false
+        }
+    }
+
     public var sseEvent: SSEEvent {
         SSEEvent(event: name, data: payload.serializedString())
     }
