@@ -27,6 +27,9 @@ declare -A CASSETTES=(
     [openai+thinking]=openai-thinking-write [anthropic+thinking]=anthropic-thinking-write
     [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
 )
+# By default the variants the corpus holds; +subscription has no recording (its replay would need a
+# `proxy login` beside the stub), and tools/e2e-claude-code.sh runs it against its fake upstream.
+[[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi"
 
 stub_bin() {
     if [[ -n "${SWITCHBOARD_STUB_BIN:-}" ]]; then

@@ -18,6 +18,8 @@ struct ProxyCommand: AsyncParsableCommand {
             `proxy check` calls every upstream once.
 
             In the background: `proxy start` (the options of serve), `proxy status`, `proxy stop`, `proxy restart`.
+
+            Subscription plans: `proxy login --claude-code`, `proxy providers`, `proxy logout PROVIDER`.
             """,
         subcommands: [
             ServeCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, StatusCommand.self,
