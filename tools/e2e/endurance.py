@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -284,13 +285,23 @@ def check_recorded(record_dir: str, streams: int) -> None:
 # ---------------------------------------------------------------- the checks
 
 
-async def check_load(scratch: str, streams: int, max_rss_mb: int) -> None:
+@contextlib.asynccontextmanager
+async def running(scratch: str, record_dir: str | None, **proxy_options):
+    """The paced upstream and a healthy proxy routed to it; both stopped afterwards."""
     upstream = PacedUpstream()
     await upstream.start()
-    record_dir = os.path.join(scratch, "cassettes")
-    proxy = Proxy(scratch, upstream.port, record_dir)
+    proxy = Proxy(scratch, upstream.port, record_dir, **proxy_options)
     try:
         await proxy.wait_healthy()
+        yield upstream, proxy
+    finally:
+        proxy.stop()
+        await upstream.close()
+
+
+async def check_load(scratch: str, streams: int, max_rss_mb: int) -> None:
+    record_dir = os.path.join(scratch, "cassettes")
+    async with running(scratch, record_dir) as (_, proxy):
         started = time.monotonic()
         results = await asyncio.gather(*(one_stream(proxy.port, "paced") for _ in range(streams)),
                                        return_exceptions=True)
@@ -305,17 +316,10 @@ async def check_load(scratch: str, streams: int, max_rss_mb: int) -> None:
         assert peak_mb <= max_rss_mb, f"proxy peak RSS {peak_mb:.0f} MB is over {max_rss_mb} MB"
         assert proxy.stop() == 0, f"exit status {proxy.process.returncode}"
         check_recorded(record_dir, streams)
-    finally:
-        proxy.stop()
-        await upstream.close()
 
 
 async def check_slow_reader(scratch: str) -> None:
-    upstream = PacedUpstream()
-    await upstream.start()
-    proxy = Proxy(scratch, upstream.port, None)
-    try:
-        await proxy.wait_healthy()
+    async with running(scratch, None) as (upstream, proxy):
         rss_before = proxy.status_field("VmRSS")
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 10)
@@ -340,18 +344,11 @@ async def check_slow_reader(scratch: str) -> None:
         assert rss_growth_mb < 24, f"the proxy's RSS grew {rss_growth_mb:.1f} MB"
         # The proxy still serves, and the held-back upstream stream was dropped with the client.
         await one_stream(proxy.port, "quick")
-    finally:
-        proxy.stop()
-        await upstream.close()
 
 
 async def check_sigterm(scratch: str) -> None:
-    upstream = PacedUpstream()
-    await upstream.start()
     record_dir = os.path.join(scratch, "cassettes")
-    proxy = Proxy(scratch, upstream.port, record_dir)
-    try:
-        await proxy.wait_healthy()
+    async with running(scratch, record_dir) as (upstream, proxy):
         streams = [asyncio.create_task(one_stream(proxy.port, "paced")) for _ in range(100)]
         while upstream.requests < 100:
             await asyncio.sleep(0.05)
@@ -377,19 +374,12 @@ async def check_sigterm(scratch: str) -> None:
         assert not failures, f"{len(failures)} of 100 streams failed, e.g. {failures[0]!r}"
         assert status == 0, f"exit status {status}"
         check_recorded(record_dir, 100)
-    finally:
-        proxy.stop()
-        await upstream.close()
 
 
 async def check_disk_full(scratch: str) -> None:
-    upstream = PacedUpstream()
-    await upstream.start()
     record_dir = os.path.join(scratch, "cassettes")
     limit = 32 << 10
-    proxy = Proxy(scratch, upstream.port, record_dir, fsize_limit=limit, log_level="notice")
-    try:
-        await proxy.wait_healthy()
+    async with running(scratch, record_dir, fsize_limit=limit, log_level="notice") as (_, proxy):
         for _ in range(300):
             await one_stream(proxy.port, "quick")
         assert proxy.stop() == 0, f"exit status {proxy.process.returncode}"
@@ -412,9 +402,6 @@ async def check_disk_full(scratch: str) -> None:
         lost = sum(int(line.split("; ")[-1].split()[0]) for line in resumed_lines)
         assert lost >= 300 - len(ends), f"{300 - len(ends)} end lines missing, but only {lost} events said lost"
         assert len(ends) >= 200, f"only {len(ends)} of 300 exchanges recorded"
-    finally:
-        proxy.stop()
-        await upstream.close()
 
 
 def main() -> int:
