@@ -75,7 +75,7 @@ struct ProxyHarness {
         recording: ExchangeRecording? = nil, tracing: ProxyTracing? = nil,
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
-        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int = 32 << 20,
+        headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int? = nil,
         _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
@@ -95,7 +95,7 @@ struct ProxyHarness {
             var options = ProxyServer.Options(
                 host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
                 headerTimeout: headerTimeout)
-            options.maxStreamEventBytes = maxStreamEventBytes
+            if let maxStreamEventBytes { options.maxStreamEventBytes = maxStreamEventBytes }
             let server = ProxyServer(
                 config: config,
                 options: options,

@@ -30,7 +30,10 @@ struct ExchangeMiddleware: RouterMiddleware {
         // parsed here once for the whole exchange (a Gemini path, long and
         // parsed twice, cost about 2.4% of such a request's instructions).
         let path = request.uri.path
-        if !Self.unobserved.contains(path) {
+        // Monitors (`/health`, `/metrics`) are not exchanges, and are
+        // answered whatever the load.
+        let observed = !Self.unobserved.contains(path)
+        if observed {
             context.exchange = Exchange(
                 id: context.exchange.id, startedAt: context.exchange.startedAt,
                 startedAtDate: context.exchange.startedAtDate, recording: recording,
@@ -48,8 +51,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 body: ByteBuffer())
         }
         do {
-            // Monitors (`/health`, `/metrics`) are answered whatever the load.
-            if !Self.unobserved.contains(path), !connections.admit(context.channel) { throw overloaded }
+            if observed, !connections.admit(context.channel) { throw overloaded }
             var response = try await next(request, context)
             response.headers[.requestID] = exchange.id
             if !exchange.isStreaming {

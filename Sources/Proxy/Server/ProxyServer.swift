@@ -43,7 +43,7 @@ public struct ProxyServer: Sendable {
         /// The most bytes of an upstream stream that complete no event (one
         /// event's size, in effect); past it the stream ends with an error.
         /// Not a `serve` option: tests lower it.
-        public var maxStreamEventBytes = 32 << 20
+        public var maxStreamEventBytes = UpstreamCall.defaultMaxStreamEventBytes
 
         /// The default ``headerTimeout``.
         public static let defaultHeaderTimeout: Duration = .seconds(60)
