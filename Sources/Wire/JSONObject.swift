@@ -67,13 +67,22 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     }
 
     /// Order-blind: two objects are equal when they hold the same keys with
-    /// equal values.
+    /// equal values. A key the object holds more than once (the parser keeps
+    /// every member it reads) must have the same values in the same order on
+    /// both sides; comparing by lookup alone made `{"a":1,"a":2}` unequal to
+    /// itself, which the cassette fuzz target found.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        for member in lhs.members {
-            guard let other = rhs[member.key], other == member.value else { return false }
-        }
-        return true
+        // Most comparisons are of objects in the same order: one pass settles them.
+        if lhs.members == rhs.members { return true }
+        return lhs.valuesByKey() == rhs.valuesByKey()
+    }
+
+    /// Each key's values in the order they appear.
+    private func valuesByKey() -> [String: [JSONValue]] {
+        var values: [String: [JSONValue]] = [:]
+        for member in members { values[member.key, default: []].append(member.value) }
+        return values
     }
 
     public func hash(into hasher: inout Hasher) {

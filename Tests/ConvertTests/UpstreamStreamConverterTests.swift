@@ -186,6 +186,27 @@ import Wire
         }
     }
 
+    /// Found by the stream fuzzer (tools/fuzz.sh, a 10-minute run): a tool
+    /// call the upstream never stopped, followed by another block's start
+    /// (here the same tool_use block started again), reached a Responses
+    /// client as a finished call with its arguments cut short.
+    @Test func aToolCallThatIsNeverStoppedIsCheckedWhereTheNextBlockStarts() throws {
+        let text = String(decoding: Self.anthropicStream(toolArguments: [#"{\"path\": \"a"#]), as: UTF8.self)
+        let start = try #require(text.range(of: "event: content_block_start\n")?.lowerBound)
+        let block = text[start...].prefix { $0 != "}" } + "}}}\n\n"  // the tool_use block's start frame
+        let restarted = text.replacingOccurrences(
+            of: "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+            with: block + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n")
+        #expect(restarted != text)
+        for dialect in Dialect.allCases where dialect != .anthropic {
+            var converter = Self.streamConverter(client: dialect)
+            let events = converter.convert(Array(restarted.utf8))
+            #expect(
+                ClientStreamChecker.violations(in: events, dialect: dialect, expectUsage: false) == [], "\(dialect)")
+            #expect(converter.reportedError?.message.contains("not valid JSON") == true, "\(dialect)")
+        }
+    }
+
     /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream that
     /// sends content after its finishing `message_delta` gave Gemini and
     /// OpenAI clients content after their finish. The late content is dropped.

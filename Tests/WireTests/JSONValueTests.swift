@@ -18,6 +18,15 @@ import Wire
         #expect(try JSONValue(parsing: "1") != JSONValue(parsing: "1.0"))
     }
 
+    /// Found by the cassette fuzz target: a key read twice made an object unequal to itself.
+    @Test func anObjectWithARepeatedKeyEqualsItself() throws {
+        let text = #"{"a":1,"b":true,"a":2}"#
+        #expect(try JSONValue(parsing: text) == JSONValue(parsing: text))
+        #expect(try JSONValue(parsing: text) == JSONValue(parsing: #"{"b":true,"a":1,"a":2}"#))
+        #expect(try JSONValue(parsing: text) != JSONValue(parsing: #"{"a":2,"b":true,"a":1}"#))
+        #expect(try JSONValue(parsing: text) != JSONValue(parsing: #"{"a":1,"b":true,"c":2}"#))
+    }
+
     @Test func surrogatePairsAndLoneSurrogates() throws {
         #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == .string("😀"))
         #expect(try JSONValue(parsing: #""\ud83d x""#) == .string("\u{FFFD} x"))

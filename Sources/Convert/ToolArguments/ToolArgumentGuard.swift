@@ -66,8 +66,11 @@ struct ToolArgumentGuard: Sendable {
             return refuse(refusal.message, path: refusal.path)
         }
         switch event {
-        case .contentBlockStart(let index, .toolUse(_, let name, _)):
-            open = (index, name, ToolArgumentText())
+        case .contentBlockStart(let index, let block):
+            // A call the upstream never stopped ends where the next block starts (the fuzz target found
+            // a repeated start of the same tool_use block handing the client half an argument object).
+            if open != nil { return closeUnstopped(before: event) }
+            if case .toolUse(_, let name, _) = block { open = (index, name, ToolArgumentText()) }
             return .pass
         case .contentBlockDelta(let index, .inputJSON(let fragment)):
             guard open?.index == index else { return .pass }
@@ -79,18 +82,29 @@ struct ToolArgumentGuard: Sendable {
             open = nil
             return close(call.name, index: index, text: call.text, stop: event)
         case .messageDelta, .messageStop:
-            // A call the upstream never stopped ends here: it is stopped and checked as at its own stop,
-            // so its arguments never reach the client unchecked.
-            guard let call = open else { return .pass }
-            open = nil
-            let stop = AnthropicStreamEvent.contentBlockStop(index: call.index)
-            switch close(call.name, index: call.index, text: call.text, stop: stop) {
-            case .pass: return .replace([stop, event])
-            case .replace(let events): return .replace(events + [event])
-            case .drop: return check(event)  // the held refusal meets this event
-            }
+            guard open != nil else { return .pass }
+            return closeUnstopped(before: event)
         default:
             return .pass
+        }
+    }
+
+    /// A call the upstream never stopped is stopped and checked as at its own stop before `event`, so its
+    /// arguments never reach the client unchecked; then `event` gets its own check.
+    private mutating func closeUnstopped(before event: AnthropicStreamEvent) -> Verdict {
+        guard let call = open else { return check(event) }
+        open = nil
+        let stop = AnthropicStreamEvent.contentBlockStop(index: call.index)
+        let closing: [AnthropicStreamEvent]
+        switch close(call.name, index: call.index, text: call.text, stop: stop) {
+        case .pass: closing = [stop]
+        case .replace(let events): closing = events
+        case .drop: return check(event)  // the held refusal meets this event
+        }
+        switch check(event) {
+        case .pass: return .replace(closing + [event])
+        case .replace(let events): return .replace(closing + events)
+        case .drop: return .replace(closing)
         }
     }
 
