@@ -23,6 +23,9 @@ struct LoginCommand: AsyncParsableCommand {
             Logins are stored in $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode \
             0600; tokens are never printed or logged. `proxy providers` shows what is logged in; `proxy logout \
             PROVIDER` removes a login. --gemini and --antigravity are not supported yet.
+
+            Once logged in, codex/gpt-5.2-codex etc. are served by the Codex backend \
+            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere).
             """)
 
     @Flag(help: "Which plan to log in to.")
