@@ -68,6 +68,8 @@ let package = Package(
             dependencies: [
                 "Wire", "SSE", "Convert", "Cassette", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // PKCE's code challenge is the SHA-256 of the verifier.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -157,6 +159,8 @@ let package = Package(
             name: "ProxyTests",
             dependencies: [
                 "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
+                // The stub OAuth server checks the PKCE verifier as a provider does.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,23 +2,37 @@ import ArgumentParser
 import Foundation
 import Proxy
 
-/// `proxy login --claude-code`: store a subscription login.
-struct LoginCommand: ParsableCommand {
+/// `proxy login --codex | --claude-code`: store a subscription login.
+struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Log in to a subscription plan, to route models to it.",
         discussion: """
+            --codex (a ChatGPT plan): an OAuth login, as the Codex CLI does it. The proxy listens on \
+            http://localhost:1455/auth/callback (the address OpenAI sends the browser back to), prints the address \
+            to log in at and opens a browser when there is one (--no-browser: only prints it). On a machine without \
+            a browser, open the address elsewhere, log in, and paste here the address the browser was sent back to \
+            (it fails to load there; copy it from the address bar). The tokens are refreshed by the proxy as they \
+            expire. SWITCHBOARD_CODEX_AUTH_BASE (default https://auth.openai.com) and \
+            SWITCHBOARD_CODEX_REDIRECT_URI point the login elsewhere (tests, gateways).
+
             --claude-code: run `claude setup-token` (Claude Code's own command, with a Claude Pro or Max plan), \
             then paste the token it prints when asked (it is not echoed), or pipe it: \
-            `claude setup-token | proxy login --claude-code`. The token is checked for its shape and stored in \
-            $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode 0600; it is never \
-            printed or logged. `proxy providers` shows what is logged in; `proxy logout claude-code` removes it.
+            `claude setup-token | proxy login --claude-code`. The token is checked for its shape.
 
-            --codex, --gemini and --antigravity (OAuth logins) are not supported yet.
+            Logins are stored in $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode \
+            0600; tokens are never printed or logged. `proxy providers` shows what is logged in; `proxy logout \
+            PROVIDER` removes a login. --gemini and --antigravity are not supported yet.
+
+            Once logged in, codex/gpt-5.2-codex etc. are served by the Codex backend \
+            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere).
             """)
 
     @Flag(help: "Which plan to log in to.")
     var provider: ProviderFlag
+
+    @Flag(help: "OAuth logins: print the address to log in at, do not open a browser.")
+    var noBrowser = false
 
     @Option(help: ArgumentHelp("The auth file (default: ~/.config/switchboard/auth.json).", valueName: "path"))
     var authFile: String?
@@ -30,19 +44,83 @@ struct LoginCommand: ParsableCommand {
         static func name(for value: ProviderFlag) -> NameSpecification { .customLong(value.rawValue) }
     }
 
-    func run() throws {
-        let logins = SubscriptionLogins(store: AuthStore(path: authFile ?? AuthStore.defaultPath()))
+    func run() async throws {
+        let store = AuthStore(path: authFile ?? AuthStore.defaultPath())
+        let logins = SubscriptionLogins(store: store)
         let chosen = SubscriptionProvider(rawValue: provider.rawValue)!
         do {
-            try logins.checkSupported(chosen)
-            let token = readToken()
-            _ = try logins.loginClaudeCode(token: token)
-            print(
-                "Logged in to \(chosen.displayName); its models: "
-                    + chosen.builtInModels.map { "\(chosen.rawValue)/\($0)" }.joined(separator: ", "))
+            if let settings = OAuthProviderSettings.of(chosen) {
+                let openBrowser = !noBrowser
+                let login = try await OAuthLogin(settings: settings, store: store).run(
+                    present: { prompt in Self.present(prompt, provider: chosen, openBrowser: openBrowser) },
+                    pastedLines: Self.standardInputLines())
+                print("Logged in to \(chosen.displayName)" + (login.account.map { " (account \($0))" } ?? "") + ".")
+            } else {
+                try logins.checkSupported(chosen)
+                _ = try logins.loginClaudeCode(token: readToken())
+                print("Logged in to \(chosen.displayName).")
+            }
+            print("Its models: " + chosen.builtInModels.map { "\(chosen.rawValue)/\($0)" }.joined(separator: ", "))
         } catch let refusal as SubscriptionLogins.Refusal {
             Terminal.fail(refusal.description, code: 1)
         }
+    }
+
+    /// Prints where to log in, and opens it in a browser when asked and one
+    /// is at hand.
+    private static func present(_ prompt: OAuthLogin.Prompt, provider: SubscriptionProvider, openBrowser: Bool) {
+        let opened = openBrowser && Self.openBrowser(prompt.authorizationURL)
+        // Written at once, unbuffered: the user (or a script) reads it while
+        // the login waits.
+        let text =
+            """
+            Log in to \(provider.displayName) at:
+
+              \(prompt.authorizationURL)
+
+            \(opened ? "A browser was opened there. " : "")Waiting for the login to come back to \
+            \(prompt.redirectURI) ...
+            (Logging in on another machine? Paste here the address the browser was sent back to, then Enter.)
+
+            """
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Runs the desktop's opener; false when there is no display to open a
+    /// browser on, or no opener.
+    private static func openBrowser(_ url: String) -> Bool {
+        #if os(macOS)
+        let opener = "/usr/bin/open"
+        #else
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else { return false }
+        guard
+            let opener = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map({ "\($0)/xdg-open" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return false }
+        #endif
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: opener)
+        process.arguments = [url]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Standard input's lines, read on a thread of their own (a read
+    /// blocks), for a pasted redirect address.
+    private static func standardInputLines() -> AsyncStream<String> {
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        Thread.detachNewThread {
+            while let line = readLine() { continuation.yield(line) }
+            continuation.finish()
+        }
+        return lines
     }
 
     /// The pasted token: without echo at a terminal, else standard input's

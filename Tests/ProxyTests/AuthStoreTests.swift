@@ -64,7 +64,8 @@ import Testing
         #expect(!report.contains(Self.token) && !"\(credentials)".contains(Self.token))
         #expect(report.contains("claude-code: Claude Code (Claude plan)\n  logged in\n  token: does not expire"))
         #expect(report.contains("claude-code/claude-sonnet-4-5"))
-        #expect(report.contains("codex: Codex (ChatGPT plan)\n  not logged in (not supported yet)"))
+        #expect(report.contains("codex: Codex (ChatGPT plan)\n  not logged in (`proxy login --codex`)"))
+        #expect(report.contains("gemini: Gemini Code Assist (Google account)\n  not logged in (not supported yet)"))
         // A refused paste is not echoed back.
         #expect(throws: SubscriptionLogins.Refusal.self) { try logins.loginClaudeCode(token: "sk-live-not-claude") }
         do {
@@ -72,7 +73,7 @@ import Testing
         } catch {
             #expect(!"\(error)".contains("sk-live-not-claude"))
         }
-        #expect(throws: SubscriptionLogins.Refusal.self) { try logins.checkSupported(.codex) }
+        #expect(throws: SubscriptionLogins.Refusal.self) { try logins.checkSupported(.gemini) }
     }
 
     @Test func aBrokenFileSaysHowToMendIt() throws {

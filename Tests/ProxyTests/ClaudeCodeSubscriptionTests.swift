@@ -82,9 +82,9 @@ import Wire
               - model_id: mine
                 provider: claude-code
                 model_name: claude-sonnet-4-5
-              - model_id: chatgpt
-                provider: codex
-                model_name: gpt-5.2-codex
+              - model_id: google
+                provider: gemini
+                model_name: gemini-2.5-pro
             """
         try await ProxyHarness.run(configYAML: { _ in yaml }, logins: AuthStore(path: directory + "/auth.json")) {
             proxy in
@@ -92,8 +92,8 @@ import Wire
             #expect(mine.status == 401)
             #expect(mine.errorType == "authentication_error")
             #expect(mine.errorMessage?.contains("`proxy login --claude-code`") == true, "\(mine.text)")
-            let codex = try await proxy.post(json: ProxyHarness.messages(model: "chatgpt"))
-            #expect(codex.status == 501)
+            let gemini = try await proxy.post(json: ProxyHarness.messages(model: "google"))
+            #expect(gemini.status == 501)
             // No built-in models without a login.
             let models = try await proxy.send(.GET, "/v1/models")
             #expect(!models.text.contains("claude-code/"))

@@ -87,7 +87,13 @@ struct ProxyHarness {
             // Subscription backends are the stub too.
             if let logins {
                 config = config.applyingSubscriptions(
-                    from: logins, environment: ["SWITCHBOARD_CLAUDE_CODE_API_BASE": stub.baseURL])
+                    from: logins,
+                    environment: [
+                        "SWITCHBOARD_CLAUDE_CODE_API_BASE": stub.baseURL,
+                        "SWITCHBOARD_CODEX_API_BASE": stub.baseURL + "/backend-api",
+                        "SWITCHBOARD_CODEX_AUTH_BASE": stub.baseURL,
+                        "SWITCHBOARD_CODEX_REDIRECT_URI": "http://localhost:1455/auth/callback",
+                    ])
             }
             var quiet = Logger(label: "proxy-test")
             quiet.logLevel = .critical

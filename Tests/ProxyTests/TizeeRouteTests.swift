@@ -131,13 +131,12 @@ import Wire
         }
     }
 
-    @Test func aSubscriptionProviderSaysItIsNotSupportedYet() async throws {
+    @Test func aSubscriptionProviderWithoutALoginSaysToLogIn() async throws {
         try await Self.run { proxy in
             let reply = try await proxy.post(json: ProxyHarness.messages(model: "codex/gpt-5.2-codex"))
-            #expect(reply.status == 501)
-            #expect(reply.errorType == "api_error")
-            #expect(reply.errorMessage?.contains("provider `codex`") == true)
-            #expect(reply.errorMessage?.contains("subscriptions are not supported yet") == true)
+            #expect(reply.status == 401)
+            #expect(reply.errorType == "authentication_error")
+            #expect(reply.errorMessage?.contains("`proxy login --codex`") == true, "\(reply.text)")
             #expect(proxy.stub.requests.isEmpty)
             // It is still listed, as configured.
             let list = try await proxy.send(.GET, "/v1/models")

@@ -47,13 +47,16 @@ public struct ModelEntry: Sendable {
     /// from the whole answer.
     public var canStream: Bool = true
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
-    /// e.g. `codex`): kept, but no subscription login is supported yet, so
-    /// requests routed here fail with a message saying so.
+    /// e.g. `codex`): served with its login's token once
+    /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
     public var provider: String?
     /// A subscription entry whose login was found and applied
     /// (``ProxyConfig/applyingSubscriptions(from:environment:)``): it can be
     /// served.
     public var subscriptionReady = false
+    /// The OAuth login a subscription entry's token comes from, refreshed
+    /// as it expires (Codex); nil for every other entry.
+    public var oauthSession: OAuthSession?
     /// Model ids tried in turn when this entry's upstream fails before
     /// answering (`fallback`): 429, 5xx, or no connection.
     public var fallback: [String] = []

@@ -37,11 +37,21 @@ struct GenerateEndpoint: Sendable {
         return try await context.cancellingOnHangup {
             var (entry, entryOptions) = (route.entry, options)
             var next = fallbacks[...]
+            var refreshedLogin = false
             while true {
+                entry = try await entry.withCurrentLogin()
                 let (call, upstreamRequest, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
                 let response: HTTPClientResponse
                 do {
                     response = try await call.send(upstreamRequest, body: upstreamBody)
+                } catch let error as APIError where error.status == 401 && entry.oauthSession != nil && !refreshedLogin
+                {
+                    // The backend refused the login's token before it
+                    // expired (revoked, or a clock off): refreshed once, and
+                    // the request sent once more.
+                    refreshedLogin = true
+                    entry = try await entry.withLoginRefreshed()
+                    continue
                 } catch let error as APIError where UpstreamFallbackPolicy.triggers(error) && !next.isEmpty {
                     // Nothing has reached the client yet: the next entry of
                     // the list gets the request, once each.
@@ -59,6 +69,7 @@ struct GenerateEndpoint: Sendable {
                 // Past here the answer is the client's: a stream has begun,
                 // or a body is being read; nothing is retried.
                 if client.stream { return call.streamingResponse(response, connection: context.clientConnection) }
+                if entry.streamsUpstreamAlways { return try await call.collectedResponse(response) }
                 return try await call.bufferedResponse(response)
             }
         }
@@ -83,12 +94,13 @@ struct GenerateEndpoint: Sendable {
             let call = UpstreamCall(
                 entry: entry, options: options, request: client, client: upstream, exchange: exchange,
                 logger: context.logger, maxStreamEventBytes: maxStreamEventBytes)
-            let upstreamBody = converted.body.serialized()
+            let upstreamBody =
+                (entry.streamsUpstreamAlways ? CodexBackend.requestBody(converted.body) : converted.body).serialized()
             // The client's query means something only to an Anthropic upstream
             // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
             // A route that cannot stream (`can_stream: false`) is asked for the
             // whole answer; the client still gets a stream, made from it.
-            let upstreamStreams = client.stream && options.upstreamStreams
+            let upstreamStreams = (client.stream && options.upstreamStreams) || entry.streamsUpstreamAlways
             let endpoint = client.endpoint
             let upstreamRequest = UpstreamRequest.make(
                 url: UpstreamRequest.messagesURL(

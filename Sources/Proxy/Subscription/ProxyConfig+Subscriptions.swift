@@ -51,7 +51,7 @@ extension ProxyConfig {
             guard let name = config.models[index].provider, let provider = SubscriptionProvider(rawValue: name),
                 provider.isSupported, let login = logins[name]
             else { continue }
-            config.models[index].useLogin(login, of: provider, environment: environment)
+            config.models[index].useLogin(login, of: provider, store: store, environment: environment)
         }
         return config
     }
@@ -61,7 +61,8 @@ extension ModelEntry {
     /// Fills in what a subscription entry needs from its login; fields the
     /// config gave keep their values (but the key is always the login's).
     mutating func useLogin(
-        _ login: ProviderCredentials, of provider: SubscriptionProvider, environment: [String: String]
+        _ login: ProviderCredentials, of provider: SubscriptionProvider, store: AuthStore,
+        environment: [String: String]
     ) {
         switch provider {
         case .claudeCode:
@@ -71,7 +72,17 @@ extension ModelEntry {
             let given = Set(extraHeaders.map { $0.name.lowercased() })
             extraHeaders = ProxyConfig.claudeCodeHeaders.filter { !given.contains($0.name) } + extraHeaders
             rules.body.insert(.systemPrefix(ProxyConfig.claudeCodeSystemPrefix), at: 0)
-        case .codex, .gemini, .antigravity:
+        case .codex:
+            if apiBase.isEmpty { apiBase = CodexBackend.apiBase(environment: environment) }
+            apiKey = Secret(login.accessToken)
+            keyAuth = .bearer
+            let given = Set(extraHeaders.map { $0.name.lowercased() })
+            extraHeaders = CodexBackend.headers.filter { !given.contains($0.name) } + extraHeaders
+            // The token in use (refreshed as it expires) is the session's,
+            // put in at each request.
+            oauthSession = OAuthSession.shared(
+                settings: .codex(environment: environment), store: store, login: login)
+        case .gemini, .antigravity:
             break
         }
         subscriptionReady = true

@@ -40,8 +40,8 @@ public struct SubscriptionLogins: Sendable {
     public func checkSupported(_ provider: SubscriptionProvider) throws {
         guard provider.isSupported else {
             throw Refusal(
-                description: "logging in to \(provider.displayName) is not supported yet; only --claude-code is "
-                    + "(its OAuth login comes with a later version)")
+                description: "logging in to \(provider.displayName) is not supported yet; --codex and --claude-code are"
+            )
         }
     }
 

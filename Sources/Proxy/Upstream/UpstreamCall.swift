@@ -54,6 +54,12 @@ struct UpstreamCall: Sendable {
             try UpstreamContentEncoding.check(response, upstream: upstreamName)
             guard (200..<300).contains(response.status.code) else {
                 let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+                if entry.provider == SubscriptionProvider.codex.rawValue,
+                    let limit = CodexBackend.usageLimitError(
+                        status: Int(response.status.code), body: Array(body.readableBytesView))
+                {
+                    throw limit
+                }
                 throw UpstreamErrorMapper.map(
                     status: Int(response.status.code), body: Array(body.readableBytesView),
                     retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName,
@@ -104,6 +110,12 @@ struct UpstreamCall: Sendable {
                 status: 502, type: "api_error",
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
+        return try convertedResponse(json, body: body, contentType: response.headers.first(name: "content-type"))
+    }
+
+    /// A whole upstream answer (`body` as it came, when it came whole)
+    /// converted into the client's dialect.
+    func convertedResponse(_ json: JSONValue, body: ByteBuffer?, contentType: String?) throws -> Response {
         exchange.stage = .conversion
         let conversion = try request.clientResponse(upstreamBody: json, route: options)
         exchange.report(conversion.diagnostics, logger: logger)
@@ -112,9 +124,8 @@ struct UpstreamCall: Sendable {
         exchange.noteFinishReasons { FinishReasons.find(in: converted) }
         // A body the conversion left alone goes back as the upstream wrote
         // it, byte for byte.
-        if request.isPassthrough(options), converted == json {
-            let contentType = response.headers.first(name: "content-type") ?? "application/json"
-            return exchange.response(headers: [.contentType: contentType], body: body)
+        if let body, request.isPassthrough(options), converted == json {
+            return exchange.response(headers: [.contentType: contentType ?? "application/json"], body: body)
         }
         return exchange.json(converted)
     }

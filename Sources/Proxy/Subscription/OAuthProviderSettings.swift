@@ -1,0 +1,78 @@
+import Foundation
+
+/// What an OAuth 2 provider's login needs to know: its client id, where it
+/// authorizes and issues tokens, the redirect URI it has registered for the
+/// client, and what else its authorize and refresh requests carry. One
+/// value per provider (``codex(environment:)``); ``OAuthLogin`` and
+/// ``OAuthSession`` are written once for all of them.
+public struct OAuthProviderSettings: Sendable {
+    /// Which provider's login this is.
+    public var provider: SubscriptionProvider
+    /// The OAuth client id of the provider's own CLI.
+    public var clientID: String
+    /// Where the user is sent to log in.
+    public var authorizeURL: String
+    /// Where a code (and later a refresh token) is exchanged for tokens.
+    public var tokenURL: String
+    /// Where the provider sends the browser back: a loopback address the
+    /// login's callback server listens on. Port 0 (tests) takes a free port,
+    /// put into the URI once bound.
+    public var redirectURI: String
+    /// The `scope` asked for.
+    public var scope: String
+    /// Further query parameters of the authorize URL, in order.
+    public var extraAuthorizeParameters: [(name: String, value: String)]
+    /// Whether a refresh request names the redirect URI too (Codex's does).
+    public var redirectURIOnRefresh: Bool
+    /// The account a token response belongs to, as the provider names it;
+    /// nil when the response does not say.
+    public var account: @Sendable (_ grant: OAuthTokenGrant) -> String?
+
+    /// An access token is refreshed when it has less than this left, so a
+    /// request never starts with a token about to lapse.
+    public static let refreshMargin: TimeInterval = 300
+
+    /// Codex (a ChatGPT plan), as the Codex CLI logs in.
+    /// `SWITCHBOARD_CODEX_AUTH_BASE` replaces `https://auth.openai.com` (both
+    /// `/oauth/authorize` and `/oauth/token` go under it) and
+    /// `SWITCHBOARD_CODEX_REDIRECT_URI` the registered redirect URI, for
+    /// tests and gateways.
+    public static func codex(environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+        let base = value("SWITCHBOARD_CODEX_AUTH_BASE", environment) ?? "https://auth.openai.com"
+        return OAuthProviderSettings(
+            provider: .codex, clientID: "app_EMoamEEZ73f0CkXaXp7hrann", authorizeURL: base + "/oauth/authorize",
+            tokenURL: base + "/oauth/token",
+            redirectURI: value("SWITCHBOARD_CODEX_REDIRECT_URI", environment) ?? "http://localhost:1455/auth/callback",
+            scope: "openid profile email offline_access",
+            extraAuthorizeParameters: [
+                ("id_token_add_organizations", "true"), ("codex_cli_simplified_flow", "true"),
+                ("originator", CodexBackend.originator),
+            ],
+            redirectURIOnRefresh: true,
+            account: { grant in
+                // The ChatGPT account the backend bills, a claim of the
+                // id token (and of the access token, which a refresh
+                // answer may carry alone).
+                for token in [grant.idToken, grant.accessToken].compactMap({ $0 }) {
+                    let claims = JWTClaims.payload(of: token)?["https://api.openai.com/auth"]
+                    if let account = claims?["chatgpt_account_id"]?.stringValue { return account }
+                }
+                return nil
+            })
+    }
+
+    /// The settings of `provider`'s OAuth login; nil for a provider that
+    /// does not log in with OAuth here.
+    public static func of(
+        _ provider: SubscriptionProvider, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Self? {
+        switch provider {
+        case .codex: codex(environment: environment)
+        case .gemini, .antigravity, .claudeCode: nil
+        }
+    }
+
+    private static func value(_ name: String, _ environment: [String: String]) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

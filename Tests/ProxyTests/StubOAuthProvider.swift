@@ -1,0 +1,188 @@
+import Crypto
+import Foundation
+import Synchronization
+import TestSupport
+
+@testable import Proxy
+
+/// An OAuth 2 provider as Codex's (auth.openai.com) behaves, for a
+/// ``StubHTTPServer``'s `replyFor`: `GET /oauth/authorize` checks the client,
+/// the registered redirect URI, PKCE (S256) and scope, then redirects to the
+/// callback with a one-time code and the `state`; `POST /oauth/token`
+/// exchanges the code only with the verifier whose SHA-256 is the challenge,
+/// for the same client and redirect URI, and refreshes only with the latest
+/// refresh token (rotation: a used one is refused, as a provider that
+/// detects reuse does). Tokens are JWT-shaped with the ChatGPT account claim.
+final class StubOAuthProvider: Sendable {
+    static let clientID = "app_EMoamEEZ73f0CkXaXp7hrann"
+    static let account = "acct-stub-1234"
+
+    struct State {
+        var codes: [String: (challenge: String, redirectURI: String)] = [:]
+        var refreshToken: String?
+        var serial = 0
+        var exchanges = 0
+        var refreshes = 0
+        /// Problems found in requests, which a test expects to be none.
+        var rejections: [String] = []
+        var accessTokens: [String] = []
+        var refreshTokens: [String] = []
+    }
+
+    let state = Mutex(State())
+    /// `expires_in` of the tokens issued.
+    let lifetime: Int
+    /// Refused refreshes (a revoked login).
+    let refusesRefresh: Bool
+
+    init(lifetime: Int = 3600, refusesRefresh: Bool = false) {
+        self.lifetime = lifetime
+        self.refusesRefresh = refusesRefresh
+    }
+
+    var refreshes: Int { state.withLock { $0.refreshes } }
+    var exchanges: Int { state.withLock { $0.exchanges } }
+    var rejections: [String] { state.withLock { $0.rejections } }
+    /// Every token issued, to look for in logs and files.
+    var issuedTokens: [String] { state.withLock { $0.accessTokens + $0.refreshTokens } }
+
+    /// The reply for an OAuth path; nil for any other.
+    func reply(_ request: StubHTTPServer.ReceivedRequest) -> StubHTTPServer.Reply? {
+        switch (request.method, request.path) {
+        case ("GET", "/oauth/authorize"): authorize(Self.form(request.query ?? ""))
+        case ("POST", "/oauth/token"): token(Self.form(request.bodyText), contentType: request.header("content-type"))
+        default: nil
+        }
+    }
+
+    private func authorize(_ query: [String: String]) -> StubHTTPServer.Reply {
+        let checks: [(Bool, String)] = [
+            (query["response_type"] == "code", "response_type is not code"),
+            (query["client_id"] == Self.clientID, "unknown client_id"),
+            (Self.isRegistered(query["redirect_uri"]), "redirect_uri is not registered"),
+            (query["code_challenge_method"] == "S256", "code_challenge_method is not S256"),
+            ((query["code_challenge"] ?? "").count == 43, "no S256 code_challenge"),
+            ((query["state"] ?? "").count >= 16, "no state"),
+            (query["scope"] == "openid profile email offline_access", "wrong scope"),
+            (query["id_token_add_organizations"] == "true", "no id_token_add_organizations"),
+            (query["codex_cli_simplified_flow"] == "true", "no codex_cli_simplified_flow"),
+            (query["originator"] == "codex_cli_rs", "no originator"),
+        ]
+        if let failed = checks.first(where: { !$0.0 }) { return reject(400, "invalid_request", failed.1) }
+        let code = state.withLock { state in
+            state.serial += 1
+            let code = "code-\(state.serial)-\(UUID().uuidString)"
+            state.codes[code] = (query["code_challenge"]!, query["redirect_uri"]!)
+            return code
+        }
+        let location = query["redirect_uri"]! + "?code=\(code)&scope=openid&state=" + Self.encoded(query["state"]!)
+        return StubHTTPServer.Reply(status: 302, headers: [("location", location)])
+    }
+
+    private func token(_ form: [String: String], contentType: String?) -> StubHTTPServer.Reply {
+        guard contentType?.hasPrefix("application/x-www-form-urlencoded") == true else {
+            return reject(400, "invalid_request", "not a form")
+        }
+        guard form["client_id"] == Self.clientID else { return reject(401, "invalid_client", "unknown client_id") }
+        switch form["grant_type"] {
+        case "authorization_code":
+            let pending = state.withLock { $0.codes.removeValue(forKey: form["code"] ?? "") }
+            guard let pending else { return reject(400, "invalid_grant", "unknown or used code") }
+            guard form["redirect_uri"] == pending.redirectURI else {
+                return reject(400, "invalid_grant", "redirect_uri differs from the authorization's")
+            }
+            let digest = Data(SHA256.hash(data: Data((form["code_verifier"] ?? "").utf8)))
+            let challenge = digest.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            guard challenge == pending.challenge else {
+                return reject(400, "invalid_grant", "code_verifier does not match the challenge")
+            }
+            state.withLock { $0.exchanges += 1 }
+            return issue()
+        case "refresh_token":
+            guard Self.isRegistered(form["redirect_uri"]) else {
+                return reject(400, "invalid_request", "refresh without the redirect_uri")
+            }
+            let current = state.withLock { $0.refreshToken }
+            guard !refusesRefresh, let current, form["refresh_token"] == current else {
+                return reject(400, "invalid_grant", "refresh token is invalid, revoked or already used")
+            }
+            state.withLock { $0.refreshes += 1 }
+            return issue()
+        default:
+            return reject(400, "unsupported_grant_type", "unknown grant_type")
+        }
+    }
+
+    /// A login as if made earlier, expiring at `expiresAt`: tokens this
+    /// provider issued (so its refresh token is the one it accepts).
+    func earlierLogin(expiresAt: Date) -> ProviderCredentials {
+        _ = issue()
+        return state.withLock { state in
+            ProviderCredentials(
+                accessToken: state.accessTokens.last!, refreshToken: state.refreshToken, expiresAt: expiresAt,
+                account: Self.account)
+        }
+    }
+
+    /// New tokens; the refresh token rotates.
+    private func issue() -> StubHTTPServer.Reply {
+        let (access, refresh, id) = state.withLock { state in
+            state.serial += 1
+            let access = Self.jwt(
+                ["https://api.openai.com/auth": ["chatgpt_account_id": Self.account]], serial: state.serial)
+            let refresh = "rt-stub-\(state.serial)-\(UUID().uuidString)"
+            state.refreshToken = refresh
+            state.accessTokens.append(access)
+            state.refreshTokens.append(refresh)
+            let id = Self.jwt(
+                ["email": "user@example.com", "https://api.openai.com/auth": ["chatgpt_account_id": Self.account]],
+                serial: state.serial)
+            return (access, refresh, id)
+        }
+        let body: [String: Any] = [
+            "access_token": access, "refresh_token": refresh, "id_token": id, "expires_in": lifetime,
+            "token_type": "Bearer",
+        ]
+        return .json(200, String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+    }
+
+    private func reject(_ status: Int, _ error: String, _ description: String) -> StubHTTPServer.Reply {
+        state.withLock { $0.rejections.append(description) }
+        return .json(status, #"{"error":"\#(error)","error_description":"\#(description)"}"#)
+    }
+
+    /// Codex's registered redirect: `http://localhost:PORT/auth/callback`
+    /// (the port is the real one's, 1455, or a test's).
+    static func isRegistered(_ uri: String?) -> Bool {
+        guard let uri, let parts = URLComponents(string: uri) else { return false }
+        return parts.scheme == "http" && parts.host == "localhost" && parts.path == "/auth/callback"
+    }
+
+    static func jwt(_ claims: [String: Any], serial: Int) -> String {
+        var payload = claims
+        payload["exp"] = Int(Date().timeIntervalSince1970) + 3600
+        payload["jti"] = "token-\(serial)-\(UUID().uuidString)"
+        let encode = { (object: [String: Any]) in
+            (try! JSONSerialization.data(withJSONObject: object)).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        return encode(["alg": "RS256", "typ": "JWT"]) + "." + encode(payload) + ".c2lnbmF0dXJl"
+    }
+
+    static func form(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return fields
+    }
+
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+}
