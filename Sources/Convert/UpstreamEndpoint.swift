@@ -75,20 +75,24 @@ public enum UpstreamEndpoint {
     /// The `anthropic-beta` value Anthropic requires beside a bearer token.
     public static let anthropicOAuthBeta = "oauth-2025-04-20"
 
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     private static func geminiModelResource(_ model: String) -> String {
         let resource = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model
-        var encoded = ""
+        // Bytes, made into a string once: appending to a String scalar by
+        // scalar cost more than the rest of the URL.
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(resource.utf8.count)
         for byte in resource.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
                 UInt8(ascii: "~"), UInt8(ascii: "/"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+                encoded.append(byte)
             default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
+                encoded += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
             }
         }
-        return encoded
+        return String(decoding: encoded, as: UTF8.self)
     }
 }

@@ -50,36 +50,42 @@ public struct ClientEndpoint: Sendable, Hashable {
 
     /// `[/gemini]/v1beta/models/{model}:{method}` or the same under `/v1`
     /// (google-genai's path when given a base URL).
+    ///
+    /// Read as bytes: `Substring`'s character-by-character prefixes and
+    /// comparisons cost a Gemini request ~20 K instructions.
     private static func gemini(path: String, query: String?) -> ClientEndpoint? {
-        var rest = Substring(path)
-        if rest.hasPrefix("/gemini/") { rest = rest.dropFirst("/gemini".count) }
-        if rest.hasPrefix("/v1beta/models/") {
-            rest = rest.dropFirst("/v1beta/models/".count)
-        } else if rest.hasPrefix("/v1/models/") {
-            rest = rest.dropFirst("/v1/models/".count)
+        var rest = path.utf8[...]
+        if rest.starts(with: "/gemini/".utf8) { rest = rest.dropFirst("/gemini".utf8.count) }
+        if rest.starts(with: "/v1beta/models/".utf8) {
+            rest = rest.dropFirst("/v1beta/models/".utf8.count)
+        } else if rest.starts(with: "/v1/models/".utf8) {
+            rest = rest.dropFirst("/v1/models/".utf8.count)
         } else {
             return nil
         }
-        guard let colon = rest.lastIndex(of: ":") else { return nil }
-        let model = String(rest[..<colon]).removingPercentEncoding ?? String(rest[..<colon])
+        guard let colon = rest.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let encodedModel = String(path[rest.startIndex..<colon])
+        let model = encodedModel.removingPercentEncoding ?? encodedModel
         guard !model.isEmpty else { return nil }
-        switch rest[rest.index(after: colon)...] {
-        case "generateContent":
+        let method = rest[rest.index(after: colon)...]
+        if method.elementsEqual("generateContent".utf8) {
             return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: false)
-        case "streamGenerateContent":
-            let sse = (query ?? "").split(separator: "&").contains("alt=sse")
+        } else if method.elementsEqual("streamGenerateContent".utf8) {
+            let sse = (query ?? "").utf8.split(separator: UInt8(ascii: "&")).contains {
+                $0.elementsEqual("alt=sse".utf8)
+            }
             return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: true, jsonArrayStream: !sse)
-        case "countTokens":
+        } else if method.elementsEqual("countTokens".utf8) {
             return ClientEndpoint(dialect: .gemini, operation: .countTokens, pathModel: model, pathStream: false)
-        default:
-            return nil
         }
+        return nil
     }
 }
 
 extension String {
     /// `%XX` escapes decoded; nil when one is malformed or the result is not UTF-8.
     fileprivate var removingPercentEncoding: String? {
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
         var bytes: [UInt8] = []
         var iterator = utf8.makeIterator()
         while let byte = iterator.next() {

@@ -85,27 +85,50 @@ enum GeminiClientMapping {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `snake_case` -> `lowerCamelCase`.
+    /// `snake_case` -> `lowerCamelCase`. Bytes, as in ``snakeCase(_:)``:
+    /// it runs for every member of a request's top level and config.
     static func camelCase(_ name: String) -> String {
-        var result = ""
+        guard name.utf8.contains(UInt8(ascii: "_")) else { return name }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
         var upperNext = false
-        for character in name {
-            if character == "_" {
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "_") {
                 upperNext = true
             } else {
-                result += upperNext ? character.uppercased() : String(character)
+                bytes.append(upperNext && (0x61...0x7A).contains(byte) ? byte - 0x20 : byte)
                 upperNext = false
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `key` is `camelName` spelled in snake_case, compared byte by
+    /// byte without making the snake_case string.
+    static func isSnakeSpelling(_ key: String, of camelName: String) -> Bool {
+        var keyBytes = key.utf8.makeIterator()
+        for byte in camelName.utf8 {
+            if (0x41...0x5A).contains(byte) {
+                guard keyBytes.next() == UInt8(ascii: "_"), keyBytes.next() == byte + 0x20 else { return false }
+            } else if keyBytes.next() != byte {
+                return false
+            }
+        }
+        return keyBytes.next() == nil
     }
 }
 
 extension JSONValue {
     /// A Gemini field by its camelCase name, also found under its snake_case
     /// spelling (`system_instruction`, `inline_data`, as Google's own curl
-    /// examples write them).
+    /// examples write them); the camelCase one wins when both are there.
     subscript(gemini name: String) -> JSONValue? {
-        self[name] ?? self[GeminiClientMapping.snakeCase(name)]
+        guard case .object(let object) = self else { return nil }
+        var snake: JSONValue?
+        for member in object {
+            if member.key == name { return member.value }
+            if snake == nil, GeminiClientMapping.isSnakeSpelling(member.key, of: name) { snake = member.value }
+        }
+        return snake
     }
 }

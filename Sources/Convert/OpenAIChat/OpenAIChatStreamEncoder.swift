@@ -11,6 +11,10 @@ import Wire
 /// `message_delta` gives the `finish_reason` chunk, `message_stop` the
 /// optional usage chunk and `[DONE]`. An error is written as OpenAI's error
 /// object and ends the stream without `[DONE]`, as OpenAI does.
+///
+/// Chunks are written straight to JSON bytes, not built as ``JSONValue``
+/// trees and serialized: a stream is mostly chunks of one short delta, and
+/// the trees cost more than the rest of the conversion.
 public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private let requestedModel: String
     private let includeUsage: Bool
@@ -23,6 +27,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     /// Open tool_use blocks: pivot block index -> OpenAI tool call index.
     private var toolCallIndexes: [Int: Int] = [:]
     private var toolCallCount = 0
+    /// The start of every chunk, up to `"choices":[`, written once the id
+    /// is known: only the choice differs from one chunk to the next.
+    private var chunkHead: [UInt8] = []
 
     /// - Parameter includeUsage: the client's `stream_options.include_usage`:
     ///   send a last chunk with `usage` and no choices.
@@ -62,7 +69,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // still needs the finish chunk every OpenAI client waits for.
             sendFinish("stop", into: &frames)
             if includeUsage {
-                frames.append(frame(choices: [], usage: OpenAIChatClientCodec.usage(usage)))
+                frames.append(frame(usage: OpenAIChatClientCodec.usage(usage)))
             }
             frames.append(SSEEvent(data: "[DONE]"))
             finished = true
@@ -77,9 +84,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private mutating func blockStarted(index: Int, block: ContentBlock, into frames: inout [SSEEvent]) {
         switch block {
         case .text(let text) where !text.isEmpty:
-            frames.append(chunk(delta: ["content": .string(text)]))
+            frames.append(textChunk(#"{"content":"#, text))
         case .thinking(let thinking, _) where !thinking.isEmpty:
-            frames.append(chunk(delta: ["reasoning_content": .string(thinking)]))
+            frames.append(textChunk(#"{"reasoning_content":"#, thinking))
         case .toolUse(let toolID, let name, let input):
             let callIndex = toolCallCount
             toolCallCount += 1
@@ -91,7 +98,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
                 "index": .int(Int64(callIndex)), "id": .string(toolID), "type": "function",
                 "function": ["name": .string(name), "arguments": .string(arguments)],
             ]
-            frames.append(chunk(delta: ["tool_calls": [call]]))
+            frames.append(toolCallChunk(call))
         default:
             // Redacted thinking and provider-run tools have no OpenAI form.
             break
@@ -101,14 +108,14 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private mutating func blockDelta(index: Int, delta: BlockDelta, into frames: inout [SSEEvent]) {
         switch delta {
         case .text(let text) where !text.isEmpty:
-            frames.append(chunk(delta: ["content": .string(text)]))
+            frames.append(textChunk(#"{"content":"#, text))
         case .thinking(let thinking) where !thinking.isEmpty:
-            frames.append(chunk(delta: ["reasoning_content": .string(thinking)]))
+            frames.append(textChunk(#"{"reasoning_content":"#, thinking))
         case .inputJSON(let fragment) where !fragment.isEmpty:
             // Only client tool calls: a server tool's input is not the client's to run.
             guard let callIndex = toolCallIndexes[index] else { return }
             let call: JSONValue = ["index": .int(Int64(callIndex)), "function": ["arguments": .string(fragment)]]
-            frames.append(chunk(delta: ["tool_calls": [call]]))
+            frames.append(toolCallChunk(call))
         default:
             break
         }
@@ -121,13 +128,19 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // An upstream that sent no message_start gave no id; clients need a non-empty one.
             id = OpenAIChatClientCodec.completionID(messageID: nil, fallbackSeed: .string(requestedModel))
         }
-        frames.append(chunk(delta: ["role": "assistant", "content": ""]))
+        let head: JSONValue = [
+            "id": .string(id), "object": "chat.completion.chunk", "created": .int(OpenAIChatClientCodec.created),
+            "model": .string(requestedModel), "choices": [],
+        ]
+        // The object's text without the closing `]}` of its last member, `choices`.
+        chunkHead = Array(head.serialized().dropLast(2))
+        frames.append(chunk { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) })
     }
 
     private mutating func sendFinish(_ reason: String, into frames: inout [SSEEvent]) {
         guard !finishSent else { return }
         finishSent = true
-        frames.append(chunk(delta: [:], finishReason: reason))
+        frames.append(chunk(finishReason: reason) { JSONValue.writeVerbatim("{}", to: &$0) })
     }
 
     /// Later counts replace earlier ones; message_delta's are the final ones.
@@ -135,20 +148,56 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         for member in update { usage[member.key] = member.value }
     }
 
-    private func chunk(delta: JSONObject, finishReason: String? = nil) -> SSEEvent {
-        let choice: JSONValue = [
-            "index": 0, "delta": .object(delta), "logprobs": nil,
-            "finish_reason": finishReason.map(JSONValue.string) ?? nil,
-        ]
-        return frame(choices: [choice], usage: nil)
+    /// A chunk whose delta has one text member; `opening` is `{"key":`.
+    private func textChunk(_ opening: StaticString, _ text: String) -> SSEEvent {
+        chunk(reserving: text.utf8.count) {
+            JSONValue.writeVerbatim(opening, to: &$0)
+            JSONValue.writeString(text, to: &$0)
+            $0.append(UInt8(ascii: "}"))
+        }
     }
 
-    private func frame(choices: [JSONValue], usage: JSONValue?) -> SSEEvent {
-        var object: JSONObject = [
-            "id": .string(id), "object": "chat.completion.chunk", "created": .int(OpenAIChatClientCodec.created),
-            "model": .string(requestedModel), "choices": .array(choices),
-        ]
-        if let usage { object["usage"] = usage }
-        return SSEEvent(data: JSONValue.object(object).serializedString())
+    private func toolCallChunk(_ call: JSONValue) -> SSEEvent {
+        chunk {
+            JSONValue.writeVerbatim(#"{"tool_calls":["#, to: &$0)
+            call.write(to: &$0)
+            JSONValue.writeVerbatim("]}", to: &$0)
+        }
+    }
+
+    /// A chunk with one choice, whose delta `writeDelta` writes.
+    private func chunk(
+        finishReason: String? = nil, reserving deltaSize: Int = 0, delta writeDelta: (inout [UInt8]) -> Void
+    ) -> SSEEvent {
+        frame(reserving: deltaSize) { bytes in
+            JSONValue.writeVerbatim(#"{"index":0,"delta":"#, to: &bytes)
+            writeDelta(&bytes)
+            JSONValue.writeVerbatim(#","logprobs":null,"finish_reason":"#, to: &bytes)
+            if let finishReason {
+                JSONValue.writeString(finishReason, to: &bytes)
+            } else {
+                JSONValue.writeVerbatim("null", to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `chunkHead`, the choices `writeChoices` writes, then `usage` when
+    /// given. `choicesSize`: the size of the choices' variable text, if known.
+    private func frame(
+        usage: JSONValue? = nil, reserving choicesSize: Int = 0,
+        choices writeChoices: (inout [UInt8]) -> Void = { _ in }
+    ) -> SSEEvent {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunkHead.count + choicesSize + 128)
+        bytes += chunkHead
+        writeChoices(&bytes)
+        bytes.append(UInt8(ascii: "]"))
+        if let usage {
+            JSONValue.writeVerbatim(#","usage":"#, to: &bytes)
+            usage.write(to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return SSEEvent(data: String(decoding: bytes, as: UTF8.self))
     }
 }

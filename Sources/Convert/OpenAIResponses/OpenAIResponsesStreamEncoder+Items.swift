@@ -13,11 +13,8 @@ extension OpenAIResponsesStreamEncoder {
             let item = OpenItem(kind: .message, id: itemID("msg"), outputIndex: outputIndex, blockIndex: index)
             added(item, OpenAIResponsesClientItems.messageItem(id: item.id, text: nil, status: "in_progress"), &frames)
             emit(
-                "response.content_part.added",
-                [
-                    "item_id": .string(item.id), "output_index": .int(Int64(outputIndex)), "content_index": 0,
-                    "part": OpenAIResponsesClientItems.outputTextPart(""),
-                ], into: &frames)
+                "response.content_part.added", at: item,
+                ["content_index": 0, "part": OpenAIResponsesClientItems.outputTextPart("")], into: &frames)
             receive(.text(text), into: &frames)
         case .thinking(let thinking, let signature):
             var item = OpenItem(kind: .reasoning, id: itemID("rs"), outputIndex: outputIndex, blockIndex: index)
@@ -48,27 +45,26 @@ extension OpenAIResponsesStreamEncoder {
     /// A delta that fits the open item; others (a citation) write nothing.
     mutating func receive(_ delta: BlockDelta, into frames: inout [SSEEvent]) {
         guard var item = open else { return }
-        let location: JSONObject = ["item_id": .string(item.id), "output_index": .int(Int64(item.outputIndex))]
         switch (item.kind, delta) {
         case (.message, .text(let text)) where !text.isEmpty:
             item.text += text
-            emit("response.output_text.delta", location + ["content_index": 0, "delta": .string(text)], into: &frames)
+            emitText("response.output_text.delta", at: item, #","content_index":0,"delta":"#, text, into: &frames)
         case (.reasoning, .thinking(let text)) where !text.isEmpty:
             if !item.summaryOpen {
                 item.summaryOpen = true
                 emit(
-                    "response.reasoning_summary_part.added",
-                    location + ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart("")], into: &frames)
+                    "response.reasoning_summary_part.added", at: item,
+                    ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart("")], into: &frames)
             }
             item.text += text
-            emit(
-                "response.reasoning_summary_text.delta", location + ["summary_index": 0, "delta": .string(text)],
+            emitText(
+                "response.reasoning_summary_text.delta", at: item, #","summary_index":0,"delta":"#, text,
                 into: &frames)
         case (.reasoning, .signature(let signature)):
             item.signature = signature
         case (.functionCall, .inputJSON(let fragment)) where !fragment.isEmpty:
             item.text += fragment
-            emit("response.function_call_arguments.delta", location + ["delta": .string(fragment)], into: &frames)
+            emitText("response.function_call_arguments.delta", at: item, #","delta":"#, fragment, into: &frames)
         default:
             break
         }
@@ -78,48 +74,75 @@ extension OpenAIResponsesStreamEncoder {
     /// Finishes the open item, if any, and adds it to the response's output.
     mutating func closeItem(into frames: inout [SSEEvent]) {
         guard var item = open else { return }
-        let location: JSONObject = ["item_id": .string(item.id), "output_index": .int(Int64(item.outputIndex))]
         let done: JSONValue
         switch item.kind {
         case .message:
             let part = OpenAIResponsesClientItems.outputTextPart(item.text)
-            emit(
-                "response.output_text.done", location + ["content_index": 0, "text": .string(item.text)], into: &frames)
-            emit("response.content_part.done", location + ["content_index": 0, "part": part], into: &frames)
+            emitText("response.output_text.done", at: item, #","content_index":0,"text":"#, item.text, into: &frames)
+            emit("response.content_part.done", at: item, ["content_index": 0, "part": part], into: &frames)
             done = OpenAIResponsesClientItems.messageItem(id: item.id, text: item.text, status: "completed")
         case .reasoning:
             if item.summaryOpen {
-                let text = JSONValue.string(item.text)
-                emit(
-                    "response.reasoning_summary_text.done", location + ["summary_index": 0, "text": text], into: &frames
-                )
-                emit(
-                    "response.reasoning_summary_part.done",
-                    location + ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart(item.text)],
+                emitText(
+                    "response.reasoning_summary_text.done", at: item, #","summary_index":0,"text":"#, item.text,
                     into: &frames)
+                emit(
+                    "response.reasoning_summary_part.done", at: item,
+                    ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart(item.text)], into: &frames)
             }
             done = OpenAIResponsesClientItems.reasoningItem(id: item.id, text: item.text, signature: item.signature)
         case .functionCall(let callID, let name):
             // A call with no arguments still has to give the client JSON to parse.
             if item.text.isEmpty {
                 item.text = "{}"
-                emit("response.function_call_arguments.delta", location + ["delta": "{}"], into: &frames)
+                emitText("response.function_call_arguments.delta", at: item, #","delta":"#, "{}", into: &frames)
             }
-            emit("response.function_call_arguments.done", location + ["arguments": .string(item.text)], into: &frames)
+            emitText(
+                "response.function_call_arguments.done", at: item, #","arguments":"#, item.text, into: &frames)
             done = OpenAIResponsesClientItems.functionCallItem(
                 id: item.id, callID: callID, name: name, arguments: item.text, status: "completed")
         }
-        emit("response.output_item.done", ["output_index": .int(Int64(item.outputIndex)), "item": done], into: &frames)
+        emit("response.output_item.done", into: &frames) { bytes in
+            JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
+            JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)
+            JSONValue.writeVerbatim(#","item":"#, to: &bytes)
+            done.write(to: &bytes)
+        }
         output.append(done)
         open = nil
     }
 }
 
-extension JSONObject {
-    /// `lhs`'s members, then `rhs`'s: event fields in OpenAI's order.
-    fileprivate static func + (lhs: JSONObject, rhs: JSONObject) -> JSONObject {
-        var result = lhs
-        for member in rhs { result.append(key: member.key, value: member.value) }
-        return result
+extension OpenAIResponsesStreamEncoder {
+    /// An event about `item`: `item_id` and `output_index`, then `fields`.
+    fileprivate mutating func emit(
+        _ type: String, at item: OpenItem, _ fields: JSONObject, into frames: inout [SSEEvent]
+    ) {
+        emit(type, reserving: item.id.utf8.count, into: &frames) { bytes in
+            Self.writeLocation(of: item, to: &bytes)
+            Self.writeMembers(fields, to: &bytes)
+        }
+    }
+
+    /// An event about `item` whose last field is `text`: the delta and
+    /// done events, most of a stream, written with no ``JSONObject``.
+    /// - Parameter label: the fields between the location and the text,
+    ///   from the comma up to the text's key and colon.
+    fileprivate mutating func emitText(
+        _ type: String, at item: OpenItem, _ label: StaticString, _ text: String, into frames: inout [SSEEvent]
+    ) {
+        emit(type, reserving: item.id.utf8.count + text.utf8.count, into: &frames) { bytes in
+            Self.writeLocation(of: item, to: &bytes)
+            JSONValue.writeVerbatim(label, to: &bytes)
+            JSONValue.writeString(text, to: &bytes)
+        }
+    }
+
+    /// `,"item_id":…,"output_index":…`.
+    private static func writeLocation(of item: OpenItem, to bytes: inout [UInt8]) {
+        JSONValue.writeVerbatim(#","item_id":"#, to: &bytes)
+        JSONValue.writeString(item.id, to: &bytes)
+        JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
+        JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)
     }
 }

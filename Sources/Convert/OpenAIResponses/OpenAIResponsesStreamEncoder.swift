@@ -105,10 +105,38 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
 
     /// Writes one event: `type` and `sequence_number` first, then `fields`.
     mutating func emit(_ type: String, _ fields: JSONObject, into frames: inout [SSEEvent]) {
-        var payload: JSONObject = ["type": .string(type), "sequence_number": .int(Int64(sequenceNumber))]
-        for member in fields { payload.append(key: member.key, value: member.value) }
+        emit(type, into: &frames) { Self.writeMembers(fields, to: &$0) }
+    }
+
+    /// Writes one event: `type` and `sequence_number` first, then the
+    /// members `writeFields` writes, each after a comma. Written straight
+    /// to bytes: building each event as a ``JSONValue`` tree and serializing
+    /// it was the larger part of a converted stream's cost.
+    /// - Parameter size: the size of the fields' variable text, if known.
+    mutating func emit(
+        _ type: String, reserving size: Int = 0, into frames: inout [SSEEvent],
+        fields writeFields: (inout [UInt8]) -> Void
+    ) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(type.utf8.count + size + 96)
+        JSONValue.writeVerbatim(#"{"type":"#, to: &bytes)
+        JSONValue.writeString(type, to: &bytes)
+        JSONValue.writeVerbatim(#","sequence_number":"#, to: &bytes)
+        JSONValue.writeInteger(Int64(sequenceNumber), to: &bytes)
+        writeFields(&bytes)
+        bytes.append(UInt8(ascii: "}"))
         sequenceNumber += 1
-        frames.append(SSEEvent(event: type, data: JSONValue.object(payload).serializedString()))
+        frames.append(SSEEvent(event: type, data: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// `,"key":value` for each member of `fields`.
+    static func writeMembers(_ fields: JSONObject, to bytes: inout [UInt8]) {
+        for member in fields {
+            bytes.append(UInt8(ascii: ","))
+            JSONValue.writeString(member.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            member.value.write(to: &bytes)
+        }
     }
 
     private var responseID: String { OpenAIResponsesClientItems.responseID(messageID: messageID) }
@@ -116,10 +144,16 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func begin(into frames: inout [SSEEvent]) {
         guard !started else { return }
         started = true
+        // Both events carry the same object: it is serialized once.
         let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "in_progress", output: [], usage: .null)
-        emit("response.created", ["response": response], into: &frames)
-        emit("response.in_progress", ["response": response], into: &frames)
+            id: responseID, model: requestedModel, status: "in_progress", output: [], usage: .null
+        ).serialized()
+        for type in ["response.created", "response.in_progress"] {
+            emit(type, reserving: response.count, into: &frames) { bytes in
+                JSONValue.writeVerbatim(#","response":"#, to: &bytes)
+                bytes += response
+            }
+        }
     }
 
     /// Null values (a `message_delta` that does not know the input count)
@@ -134,7 +168,10 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         let response = OpenAIResponsesClientItems.response(
             id: responseID, model: requestedModel, status: status, output: output,
             usage: OpenAIResponsesClientItems.usage(usage))
-        emit("response.\(status)", ["response": response], into: &frames)
+        emit("response.\(status)", reserving: 512, into: &frames) { bytes in
+            JSONValue.writeVerbatim(#","response":"#, to: &bytes)
+            response.write(to: &bytes)
+        }
     }
 
     /// `error` then `response.failed`. Items still open stay unfinished, as
