@@ -129,6 +129,26 @@ import Wire
         }
     }
 
+    @Test func aGeminiClientGetsThePublicAPIsShapeUnwrapped() async throws {
+        let yaml = "models:\n  - {model_id: gpro, provider: gemini, model_name: gemini-2.5-pro}\n"
+        try await Self.withLogin(configYAML: { _ in yaml }) { setup in
+            let request: JSONValue = ["contents": [["role": "user", "parts": [["text": "Hi"]]]]]
+            let whole = try await setup.proxy.post("/v1beta/models/gpro:generateContent", json: request)
+            #expect(whole.status == 200, "\(whole.text)")
+            let expected = try JSONValue(
+                parsing: try Fixtures.bytes(atPath: try Fixtures.path("providers/gemini/google-text.json")))
+            #expect(whole.json == expected)
+            let streamed = try await setup.proxy.post("/v1beta/models/gpro:streamGenerateContent", json: request)
+            #expect(streamed.status == 200, "\(streamed.text)")
+            let chunks = try Fixtures.chunkPayloads(
+                atPath: try Fixtures.path("providers/gemini/google-text.chunks.txt"))
+            #expect(streamed.json == .array(try chunks.map { try JSONValue(parsing: $0) }))
+            let sent = try JSONValue(parsing: try #require(setup.proxy.stub.requests.last).body)
+            #expect(sent["request"]?["contents"] == request["contents"])
+            #expect(setup.backend.rejections == [])
+        }
+    }
+
     @Test func theModelsAreListedAndAConfigEntryKeepsItsFields() async throws {
         let yaml = """
             models:
