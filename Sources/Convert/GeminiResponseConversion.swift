@@ -9,8 +9,9 @@ import Wire
 /// blocked gives an empty message with stop reason `refusal`.
 enum GeminiResponseConversion {
     static func convert(
-        _ upstreamBody: JSONValue, route: RouteOptions, requestedModel: String
+        _ answer: JSONValue, route: RouteOptions, requestedModel: String
     ) throws(APIError) -> ConvertedResponse {
+        let upstreamBody = CodeAssistEnvelope.unwrapped(answer)
         try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: .gemini) { _ in upstreamBody }
         let candidate = upstreamBody["candidates"]?[0]
         let blocked = upstreamBody["promptFeedback"]?["blockReason"]?.stringValue != nil

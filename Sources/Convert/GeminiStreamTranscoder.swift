@@ -48,12 +48,13 @@ public struct GeminiStreamTranscoder: Sendable {
     }
 
     /// One parsed `data:` payload.
-    public mutating func receive(chunk: JSONValue) -> [AnthropicStreamEvent] {
+    public mutating func receive(chunk payload: JSONValue) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
-        if case .array(let items) = chunk {
+        if case .array(let items) = payload {
             // Some gateways send the non-SSE streaming form, an array of responses.
             return items.flatMap { receive(chunk: $0) }
         }
+        let chunk = CodeAssistEnvelope.unwrapped(payload)
         if let error = chunk["error"], !error.isNull {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
         }

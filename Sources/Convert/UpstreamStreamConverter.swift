@@ -187,6 +187,7 @@ public struct UpstreamStreamConverter: Sendable {
         case .wholeAnswer:
             break
         case .passthrough:
+            let event = passthroughDialect == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
             if mayReportError || Self.mayReportUsage(event),
@@ -203,6 +204,19 @@ public struct UpstreamStreamConverter: Sendable {
         case .vacant:
             break
         }
+    }
+
+    /// A Gemini Code Assist event (`{"response": ...}`) as the public
+    /// API's, which a Gemini client reads; any other event unchanged.
+    private static func unwrappingCodeAssist(_ event: SSEEvent) -> SSEEvent {
+        guard event.data.hasPrefix(#"{"response""#), let payload = try? JSONValue(parsing: event.data) else {
+            return event
+        }
+        let inner = CodeAssistEnvelope.unwrapped(payload)
+        guard inner != payload else { return event }
+        var unwrapped = event
+        unwrapped.data = inner.serializedString()
+        return unwrapped
     }
 
     /// Whether a passed-through frame may carry token counts: a `usage`

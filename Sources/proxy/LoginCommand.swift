@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Proxy
 
-/// `proxy login --codex | --claude-code`: store a subscription login.
+/// `proxy login --codex | --gemini | --claude-code`: store a subscription login.
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
@@ -16,16 +16,25 @@ struct LoginCommand: AsyncParsableCommand {
             expire. SWITCHBOARD_CODEX_AUTH_BASE (default https://auth.openai.com) and \
             SWITCHBOARD_CODEX_REDIRECT_URI point the login elsewhere (tests, gateways).
 
+            --gemini (a Google account's Gemini Code Assist quota, free tier included): an OAuth login as the \
+            Gemini CLI does it, on http://localhost:8085/oauth2callback, the same way as --codex. Then the Google \
+            Cloud project Code Assist bills is found (loadCodeAssist) or, for an account without one, made by \
+            onboarding to the free tier (onboardUser), and stored with the login. SWITCHBOARD_GEMINI_AUTH_BASE \
+            (replacing https://accounts.google.com and https://oauth2.googleapis.com), \
+            SWITCHBOARD_GEMINI_REDIRECT_URI and SWITCHBOARD_GEMINI_API_BASE (default \
+            https://cloudcode-pa.googleapis.com, also where requests go) point it elsewhere.
+
             --claude-code: run `claude setup-token` (Claude Code's own command, with a Claude Pro or Max plan), \
             then paste the token it prints when asked (it is not echoed), or pipe it: \
             `claude setup-token | proxy login --claude-code`. The token is checked for its shape.
 
             Logins are stored in $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode \
             0600; tokens are never printed or logged. `proxy providers` shows what is logged in; `proxy logout \
-            PROVIDER` removes a login. --gemini and --antigravity are not supported yet.
+            PROVIDER` removes a login. --antigravity is not supported yet.
 
             Once logged in, codex/gpt-5.2-codex etc. are served by the Codex backend \
-            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere).
+            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere), and \
+            gemini/gemini-2.5-pro etc. by Gemini Code Assist.
             """)
 
     @Flag(help: "Which plan to log in to.")
@@ -51,9 +60,14 @@ struct LoginCommand: AsyncParsableCommand {
         do {
             if let settings = OAuthProviderSettings.of(chosen) {
                 let openBrowser = !noBrowser
-                let login = try await OAuthLogin(settings: settings, store: store).run(
+                var login = try await OAuthLogin(settings: settings, store: store).run(
                     present: { prompt in Self.present(prompt, provider: chosen, openBrowser: openBrowser) },
                     pastedLines: Self.standardInputLines())
+                if chosen == .gemini {
+                    print("Finding the Google Cloud project Gemini Code Assist bills ...")
+                    login = try await logins.resolveGeminiProject(for: login)
+                    print("Project: \(login.project ?? "")")
+                }
                 print("Logged in to \(chosen.displayName)" + (login.account.map { " (account \($0))" } ?? "") + ".")
             } else {
                 try logins.checkSupported(chosen)

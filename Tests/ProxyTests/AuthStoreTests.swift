@@ -65,7 +65,9 @@ import Testing
         #expect(report.contains("claude-code: Claude Code (Claude plan)\n  logged in\n  token: does not expire"))
         #expect(report.contains("claude-code/claude-sonnet-4-5"))
         #expect(report.contains("codex: Codex (ChatGPT plan)\n  not logged in (`proxy login --codex`)"))
-        #expect(report.contains("gemini: Gemini Code Assist (Google account)\n  not logged in (not supported yet)"))
+        #expect(
+            report.contains("gemini: Gemini Code Assist (Google account)\n  not logged in (`proxy login --gemini`)"))
+        #expect(report.contains("antigravity: Antigravity (Google account)\n  not logged in (not supported yet)"))
         // A refused paste is not echoed back.
         #expect(throws: SubscriptionLogins.Refusal.self) { try logins.loginClaudeCode(token: "sk-live-not-claude") }
         do {
@@ -73,7 +75,7 @@ import Testing
         } catch {
             #expect(!"\(error)".contains("sk-live-not-claude"))
         }
-        #expect(throws: SubscriptionLogins.Refusal.self) { try logins.checkSupported(.gemini) }
+        #expect(throws: SubscriptionLogins.Refusal.self) { try logins.checkSupported(.antigravity) }
     }
 
     @Test func aBrokenFileSaysHowToMendIt() throws {

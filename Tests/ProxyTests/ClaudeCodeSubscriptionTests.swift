@@ -83,8 +83,8 @@ import Wire
                 provider: claude-code
                 model_name: claude-sonnet-4-5
               - model_id: google
-                provider: gemini
-                model_name: gemini-2.5-pro
+                provider: antigravity
+                model_name: gemini-3-pro
             """
         try await ProxyHarness.run(configYAML: { _ in yaml }, logins: AuthStore(path: directory + "/auth.json")) {
             proxy in

@@ -92,6 +92,9 @@ struct ProxyHarness {
                         "SWITCHBOARD_CLAUDE_CODE_API_BASE": stub.baseURL,
                         "SWITCHBOARD_CODEX_API_BASE": stub.baseURL + "/backend-api",
                         "SWITCHBOARD_CODEX_AUTH_BASE": stub.baseURL,
+                        "SWITCHBOARD_GEMINI_API_BASE": stub.baseURL,
+                        "SWITCHBOARD_GEMINI_AUTH_BASE": stub.baseURL,
+                        "SWITCHBOARD_GEMINI_REDIRECT_URI": "http://localhost:8085/oauth2callback",
                         "SWITCHBOARD_CODEX_REDIRECT_URI": "http://localhost:1455/auth/callback",
                     ])
             }

@@ -13,9 +13,42 @@ import TestSupport
 /// for the same client and redirect URI, and refreshes only with the latest
 /// refresh token (rotation: a used one is refused, as a provider that
 /// detects reuse does). Tokens are JWT-shaped with the ChatGPT account claim.
+/// With the ``Profile/google`` profile it is Google's (accounts.google.com
+/// and oauth2.googleapis.com) as the Gemini CLI's installed-app client
+/// meets it: its client secret on every token request, an offline grant
+/// asked with consent, no redirect URI on refresh.
 final class StubOAuthProvider: Sendable {
     static let clientID = "app_EMoamEEZ73f0CkXaXp7hrann"
     static let account = "acct-stub-1234"
+    static let email = "user@example.com"
+
+    /// What one provider's endpoints check.
+    struct Profile: Sendable {
+        var clientID: String
+        var clientSecret: String?
+        var authorizePath: String
+        var tokenPath: String
+        var callbackPath: String
+        var scope: String
+        var authorizeParameters: [String: String]
+        var redirectURIOnRefresh: Bool
+
+        static let codex = Profile(
+            clientID: StubOAuthProvider.clientID, clientSecret: nil, authorizePath: "/oauth/authorize",
+            tokenPath: "/oauth/token", callbackPath: "/auth/callback", scope: "openid profile email offline_access",
+            authorizeParameters: [
+                "id_token_add_organizations": "true", "codex_cli_simplified_flow": "true", "originator": "codex_cli_rs",
+            ], redirectURIOnRefresh: true)
+
+        /// Google's, for the Gemini CLI's client (public in its source).
+        static let google = Profile(
+            clientID: "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
+            clientSecret: "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", authorizePath: "/o/oauth2/v2/auth",
+            tokenPath: "/token", callbackPath: "/oauth2callback",
+            scope: "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email "
+                + "https://www.googleapis.com/auth/userinfo.profile",
+            authorizeParameters: ["access_type": "offline", "prompt": "consent"], redirectURIOnRefresh: false)
+    }
 
     struct State {
         var codes: [String: (challenge: String, redirectURI: String)] = [:]
@@ -34,10 +67,12 @@ final class StubOAuthProvider: Sendable {
     let lifetime: Int
     /// Refused refreshes (a revoked login).
     let refusesRefresh: Bool
+    let profile: Profile
 
-    init(lifetime: Int = 3600, refusesRefresh: Bool = false) {
+    init(lifetime: Int = 3600, refusesRefresh: Bool = false, profile: Profile = .codex) {
         self.lifetime = lifetime
         self.refusesRefresh = refusesRefresh
+        self.profile = profile
     }
 
     var refreshes: Int { state.withLock { $0.refreshes } }
@@ -49,25 +84,25 @@ final class StubOAuthProvider: Sendable {
     /// The reply for an OAuth path; nil for any other.
     func reply(_ request: StubHTTPServer.ReceivedRequest) -> StubHTTPServer.Reply? {
         switch (request.method, request.path) {
-        case ("GET", "/oauth/authorize"): authorize(Self.form(request.query ?? ""))
-        case ("POST", "/oauth/token"): token(Self.form(request.bodyText), contentType: request.header("content-type"))
+        case ("GET", profile.authorizePath): authorize(Self.form(request.query ?? ""))
+        case ("POST", profile.tokenPath):
+            token(Self.form(request.bodyText), contentType: request.header("content-type"))
         default: nil
         }
     }
 
     private func authorize(_ query: [String: String]) -> StubHTTPServer.Reply {
-        let checks: [(Bool, String)] = [
-            (query["response_type"] == "code", "response_type is not code"),
-            (query["client_id"] == Self.clientID, "unknown client_id"),
-            (Self.isRegistered(query["redirect_uri"]), "redirect_uri is not registered"),
-            (query["code_challenge_method"] == "S256", "code_challenge_method is not S256"),
-            ((query["code_challenge"] ?? "").count == 43, "no S256 code_challenge"),
-            ((query["state"] ?? "").count >= 16, "no state"),
-            (query["scope"] == "openid profile email offline_access", "wrong scope"),
-            (query["id_token_add_organizations"] == "true", "no id_token_add_organizations"),
-            (query["codex_cli_simplified_flow"] == "true", "no codex_cli_simplified_flow"),
-            (query["originator"] == "codex_cli_rs", "no originator"),
-        ]
+        let checks: [(Bool, String)] =
+            [
+                (query["response_type"] == "code", "response_type is not code"),
+                (query["client_id"] == profile.clientID, "unknown client_id"),
+                (isRegistered(query["redirect_uri"]), "redirect_uri is not registered"),
+                (query["code_challenge_method"] == "S256", "code_challenge_method is not S256"),
+                ((query["code_challenge"] ?? "").count == 43, "no S256 code_challenge"),
+                ((query["state"] ?? "").count >= 16, "no state"),
+                (query["scope"] == profile.scope, "wrong scope"),
+            ]
+            + profile.authorizeParameters.sorted { $0.key < $1.key }.map { (query[$0.key] == $0.value, "no \($0.key)") }
         if let failed = checks.first(where: { !$0.0 }) { return reject(400, "invalid_request", failed.1) }
         let code = state.withLock { state in
             state.serial += 1
@@ -83,7 +118,9 @@ final class StubOAuthProvider: Sendable {
         guard contentType?.hasPrefix("application/x-www-form-urlencoded") == true else {
             return reject(400, "invalid_request", "not a form")
         }
-        guard form["client_id"] == Self.clientID else { return reject(401, "invalid_client", "unknown client_id") }
+        guard form["client_id"] == profile.clientID, form["client_secret"] == profile.clientSecret else {
+            return reject(401, "invalid_client", "unknown client_id or wrong client_secret")
+        }
         switch form["grant_type"] {
         case "authorization_code":
             let pending = state.withLock { $0.codes.removeValue(forKey: form["code"] ?? "") }
@@ -100,7 +137,7 @@ final class StubOAuthProvider: Sendable {
             state.withLock { $0.exchanges += 1 }
             return issue()
         case "refresh_token":
-            guard Self.isRegistered(form["redirect_uri"]) else {
+            guard !profile.redirectURIOnRefresh || isRegistered(form["redirect_uri"]) else {
                 return reject(400, "invalid_request", "refresh without the redirect_uri")
             }
             let current = state.withLock { $0.refreshToken }
@@ -136,7 +173,7 @@ final class StubOAuthProvider: Sendable {
             state.accessTokens.append(access)
             state.refreshTokens.append(refresh)
             let id = Self.jwt(
-                ["email": "user@example.com", "https://api.openai.com/auth": ["chatgpt_account_id": Self.account]],
+                ["email": Self.email, "https://api.openai.com/auth": ["chatgpt_account_id": Self.account]],
                 serial: state.serial)
             return (access, refresh, id)
         }
@@ -152,11 +189,12 @@ final class StubOAuthProvider: Sendable {
         return .json(status, #"{"error":"\#(error)","error_description":"\#(description)"}"#)
     }
 
-    /// Codex's registered redirect: `http://localhost:PORT/auth/callback`
-    /// (the port is the real one's, 1455, or a test's).
-    static func isRegistered(_ uri: String?) -> Bool {
+    /// The registered redirect: `http://localhost:PORT/auth/callback`
+    /// for Codex, `/oauth2callback` for Google (the port is the real one's
+    /// or a test's).
+    func isRegistered(_ uri: String?) -> Bool {
         guard let uri, let parts = URLComponents(string: uri) else { return false }
-        return parts.scheme == "http" && parts.host == "localhost" && parts.path == "/auth/callback"
+        return parts.scheme == "http" && parts.host == "localhost" && parts.path == profile.callbackPath
     }
 
     static func jwt(_ claims: [String: Any], serial: Int) -> String {

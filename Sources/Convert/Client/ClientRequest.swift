@@ -114,9 +114,10 @@ public struct ClientRequest: Sendable {
     /// The client's answer from the upstream's non-streamed success body.
     public func clientResponse(upstreamBody: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedResponse {
         if isPassthrough(route), dialect != .anthropic {
+            // A Gemini client of Code Assist gets the public API's answer.
+            let body = dialect == .gemini ? CodeAssistEnvelope.unwrapped(upstreamBody) : upstreamBody
             return ConvertedResponse(
-                body: upstreamBody, diagnostics: [],
-                usage: PassthroughUsage.anthropicUsage(in: upstreamBody, dialect: dialect))
+                body: body, diagnostics: [], usage: PassthroughUsage.anthropicUsage(in: body, dialect: dialect))
         }
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)

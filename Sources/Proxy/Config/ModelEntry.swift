@@ -55,8 +55,11 @@ public struct ModelEntry: Sendable {
     /// served.
     public var subscriptionReady = false
     /// The OAuth login a subscription entry's token comes from, refreshed
-    /// as it expires (Codex); nil for every other entry.
+    /// as it expires (Codex, Gemini); nil for every other entry.
     public var oauthSession: OAuthSession?
+    /// The Google Cloud project a Gemini Code Assist login bills, put in
+    /// each request's envelope; nil for every other entry.
+    public var codeAssistProject: String?
     /// Model ids tried in turn when this entry's upstream fails before
     /// answering (`fallback`): 429, 5xx, or no connection.
     public var fallback: [String] = []

@@ -94,8 +94,7 @@ struct GenerateEndpoint: Sendable {
             let call = UpstreamCall(
                 entry: entry, options: options, request: client, client: upstream, exchange: exchange,
                 logger: context.logger, maxStreamEventBytes: maxStreamEventBytes)
-            let upstreamBody =
-                (entry.streamsUpstreamAlways ? CodexBackend.requestBody(converted.body) : converted.body).serialized()
+            let upstreamBody = try Self.backendBody(converted.body, entry: entry, route: options).serialized()
             // The client's query means something only to an Anthropic upstream
             // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
             // A route that cannot stream (`can_stream: false`) is asked for the
@@ -103,14 +102,31 @@ struct GenerateEndpoint: Sendable {
             let upstreamStreams = (client.stream && options.upstreamStreams) || entry.streamsUpstreamAlways
             let endpoint = client.endpoint
             let upstreamRequest = UpstreamRequest.make(
-                url: UpstreamRequest.messagesURL(
-                    for: entry, route: options, stream: upstreamStreams,
-                    clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
+                url: entry.isCodeAssist
+                    ? CodeAssistBackend.generateURL(base: entry.apiBase, stream: upstreamStreams)
+                    : UpstreamRequest.messagesURL(
+                        for: entry, route: options, stream: upstreamStreams,
+                        clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
                 entry: entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
                 streaming: upstreamStreams, onRule: { exchange.report($0, logger: context.logger) })
             context.logger.debug(
                 "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")
             return (call, upstreamRequest, upstreamBody)
+        }
+
+        /// The converted body as a subscription backend takes it: Codex's
+        /// settings, or Code Assist's envelope with the login's project.
+        private static func backendBody(
+            _ body: JSONValue, entry: ModelEntry, route: RouteOptions
+        ) throws(APIError) -> JSONValue {
+            if entry.streamsUpstreamAlways { return CodexBackend.requestBody(body) }
+            guard entry.isCodeAssist else { return body }
+            guard let project = entry.codeAssistProject else {
+                throw APIError(
+                    status: 401, type: "authentication_error",
+                    message: "the Gemini login has no Google Cloud project; run `proxy login --gemini` again")
+            }
+            return CodeAssistEnvelope.wrapped(body, model: route.upstreamModel, project: project)
         }
     }
 

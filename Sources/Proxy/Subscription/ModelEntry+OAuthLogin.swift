@@ -5,6 +5,9 @@ extension ModelEntry {
     /// (Codex answers only so; a non-streaming client gets it collected).
     var streamsUpstreamAlways: Bool { provider == SubscriptionProvider.codex.rawValue && oauthSession != nil }
 
+    /// Whether requests go to Gemini Code Assist, in its envelope.
+    var isCodeAssist: Bool { provider == SubscriptionProvider.gemini.rawValue && oauthSession != nil }
+
     /// This entry carrying its OAuth login's current token, refreshed first
     /// when it is about to expire; an entry without one, unchanged. A failed
     /// refresh is 401 saying to log in again.
@@ -37,6 +40,7 @@ extension ModelEntry {
             entry.extraHeaders.removeAll { $0.name.lowercased() == CodexBackend.accountHeader }
             entry.extraHeaders.insert((CodexBackend.accountHeader, account), at: 0)
         }
+        if isCodeAssist { entry.codeAssistProject = login.project }
         return entry
     }
 

@@ -3,13 +3,17 @@ import Foundation
 /// What an OAuth 2 provider's login needs to know: its client id, where it
 /// authorizes and issues tokens, the redirect URI it has registered for the
 /// client, and what else its authorize and refresh requests carry. One
-/// value per provider (``codex(environment:)``); ``OAuthLogin`` and
+/// value per provider (``codex(environment:)``, ``gemini(environment:)``); ``OAuthLogin`` and
 /// ``OAuthSession`` are written once for all of them.
 public struct OAuthProviderSettings: Sendable {
     /// Which provider's login this is.
     public var provider: SubscriptionProvider
     /// The OAuth client id of the provider's own CLI.
     public var clientID: String
+    /// The client secret of an installed-app client (Google's), which is
+    /// no secret (it ships in the CLI) but its token endpoint requires;
+    /// nil when the client has none (Codex's).
+    public var clientSecret: String? = nil
     /// Where the user is sent to log in.
     public var authorizeURL: String
     /// Where a code (and later a refresh token) is exchanged for tokens.
@@ -61,6 +65,34 @@ public struct OAuthProviderSettings: Sendable {
             })
     }
 
+    /// Gemini Code Assist (a Google account), as the Gemini CLI logs in:
+    /// Google's installed-app client with an offline grant (a refresh
+    /// token) and consent asked each time (so one is issued).
+    /// `SWITCHBOARD_GEMINI_AUTH_BASE` replaces both Google hosts
+    /// (`/o/oauth2/v2/auth` and `/token` go under it) and
+    /// `SWITCHBOARD_GEMINI_REDIRECT_URI` the registered redirect URI.
+    public static func gemini(environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+        let base = value("SWITCHBOARD_GEMINI_AUTH_BASE", environment)
+        return OAuthProviderSettings(
+            provider: .gemini, clientID: "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
+            clientSecret: "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",
+            authorizeURL: (base ?? "https://accounts.google.com") + "/o/oauth2/v2/auth",
+            tokenURL: (base ?? "https://oauth2.googleapis.com") + "/token",
+            redirectURI: value("SWITCHBOARD_GEMINI_REDIRECT_URI", environment)
+                ?? "http://localhost:8085/oauth2callback",
+            scope: [
+                "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/userinfo.email",
+                "https://www.googleapis.com/auth/userinfo.profile",
+            ].joined(separator: " "),
+            extraAuthorizeParameters: [("access_type", "offline"), ("prompt", "consent")],
+            redirectURIOnRefresh: false,
+            account: { grant in
+                // The Google account's address, a claim of the id token
+                // Google issues with the userinfo scopes.
+                grant.idToken.flatMap { JWTClaims.payload(of: $0)?["email"]?.stringValue }
+            })
+    }
+
     /// The settings of `provider`'s OAuth login; nil for a provider that
     /// does not log in with OAuth here.
     public static func of(
@@ -68,7 +100,8 @@ public struct OAuthProviderSettings: Sendable {
     ) -> Self? {
         switch provider {
         case .codex: codex(environment: environment)
-        case .gemini, .antigravity, .claudeCode: nil
+        case .gemini: gemini(environment: environment)
+        case .antigravity, .claudeCode: nil
         }
     }
 

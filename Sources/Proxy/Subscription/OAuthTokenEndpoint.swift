@@ -21,10 +21,11 @@ struct OAuthTokenEndpoint: Sendable {
     /// Exchanges the authorization `code` (sent to `redirectURI`) with the
     /// PKCE verifier that started the login.
     func exchange(code: String, verifier: String, redirectURI: String) async throws(Failure) -> OAuthTokenGrant {
-        try await post([
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-            ("client_id", settings.clientID), ("code_verifier", verifier),
-        ])
+        try await post(
+            [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+                ("client_id", settings.clientID), ("code_verifier", verifier),
+            ] + clientSecret)
     }
 
     /// A new access token (and, when the provider rotates them, a new
@@ -34,8 +35,11 @@ struct OAuthTokenEndpoint: Sendable {
             ("client_id", settings.clientID), ("grant_type", "refresh_token"), ("refresh_token", refreshToken),
         ]
         if settings.redirectURIOnRefresh { form.append(("redirect_uri", settings.redirectURI)) }
-        return try await post(form)
+        return try await post(form + clientSecret)
     }
+
+    /// The client secret's field, for a client that has one.
+    private var clientSecret: [(String, String)] { settings.clientSecret.map { [("client_secret", $0)] } ?? [] }
 
     private func post(_ form: [(String, String)]) async throws(Failure) -> OAuthTokenGrant {
         var request = HTTPClientRequest(url: settings.tokenURL)

@@ -82,7 +82,16 @@ extension ModelEntry {
             // put in at each request.
             oauthSession = OAuthSession.shared(
                 settings: .codex(environment: environment), store: store, login: login)
-        case .gemini, .antigravity:
+        case .gemini:
+            if apiBase.isEmpty { apiBase = CodeAssistBackend.apiBase(environment: environment) }
+            apiKey = Secret(login.accessToken)
+            keyAuth = .bearer
+            codeAssistProject = login.project
+            let given = Set(extraHeaders.map { $0.name.lowercased() })
+            extraHeaders = CodeAssistBackend.headers.filter { !given.contains($0.name) } + extraHeaders
+            oauthSession = OAuthSession.shared(
+                settings: .gemini(environment: environment), store: store, login: login)
+        case .antigravity:
             break
         }
         subscriptionReady = true

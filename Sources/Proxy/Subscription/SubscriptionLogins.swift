@@ -36,11 +36,32 @@ public struct SubscriptionLogins: Sendable {
         return credentials
     }
 
+    /// Finds the Google Cloud project a Gemini Code Assist login bills
+    /// (onboarding the user to the free tier when they have none), at
+    /// `SWITCHBOARD_GEMINI_API_BASE` (see ``CodeAssistBackend``), and
+    /// stores it with the login.
+    public func resolveGeminiProject(
+        for login: ProviderCredentials, environment: [String: String] = ProcessInfo.processInfo.environment,
+        pollInterval: Duration = .seconds(3)
+    ) async throws -> ProviderCredentials {
+        var resolved = login
+        resolved.project = try await CodeAssistProject(
+            base: CodeAssistBackend.apiBase(environment: environment), pollInterval: pollInterval
+        ).resolve(accessToken: login.accessToken)
+        do {
+            try store.save(resolved, for: .gemini)
+        } catch {
+            throw Refusal(description: error.description)
+        }
+        return resolved
+    }
+
     /// Refuses a provider whose login this build cannot do yet.
     public func checkSupported(_ provider: SubscriptionProvider) throws {
         guard provider.isSupported else {
             throw Refusal(
-                description: "logging in to \(provider.displayName) is not supported yet; --codex and --claude-code are"
+                description:
+                    "logging in to \(provider.displayName) is not supported yet; --codex, --gemini and --claude-code are"
             )
         }
     }

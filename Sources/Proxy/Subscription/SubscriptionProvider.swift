@@ -20,13 +20,17 @@ public enum SubscriptionProvider: String, Sendable, CaseIterable {
 
     /// Whether this build can route requests to it; the others can be
     /// listed, not yet logged in to.
-    public var isSupported: Bool { self == .claudeCode || self == .codex }
+    public var isSupported: Bool { self != .antigravity }
 
     /// The models it offers, without the `provider/` prefix clients use.
     public var builtInModels: [String] {
         switch self {
         case .codex: ["gpt-5.2-codex", "gpt-5.2", "gpt-5.1-codex-max", "gpt-5.1-codex-mini"]
-        case .gemini: ["gemini-2.5-pro", "gemini-2.5-flash"]
+        case .gemini:
+            [
+                "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3-pro-preview",
+                "gemini-3-flash-preview",
+            ]
         case .antigravity: ["claude-sonnet-4-5", "gemini-3-pro"]
         case .claudeCode:
             ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]

@@ -60,6 +60,12 @@ struct UpstreamCall: Sendable {
                 {
                     throw limit
                 }
+                if entry.isCodeAssist,
+                    let quota = CodeAssistBackend.quotaError(
+                        status: Int(response.status.code), body: Array(body.readableBytesView))
+                {
+                    throw quota
+                }
                 throw UpstreamErrorMapper.map(
                     status: Int(response.status.code), body: Array(body.readableBytesView),
                     retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName,
