@@ -69,15 +69,13 @@ extension ModelEntry {
             if apiBase.isEmpty { apiBase = ProxyConfig.claudeCodeAPIBase(environment: environment) }
             apiKey = Secret(login.accessToken)
             keyAuth = .bearer
-            let given = Set(extraHeaders.map { $0.name.lowercased() })
-            extraHeaders = ProxyConfig.claudeCodeHeaders.filter { !given.contains($0.name) } + extraHeaders
+            addBackendHeaders(ProxyConfig.claudeCodeHeaders)
             rules.body.insert(.systemPrefix(ProxyConfig.claudeCodeSystemPrefix), at: 0)
         case .codex:
             if apiBase.isEmpty { apiBase = CodexBackend.apiBase(environment: environment) }
             apiKey = Secret(login.accessToken)
             keyAuth = .bearer
-            let given = Set(extraHeaders.map { $0.name.lowercased() })
-            extraHeaders = CodexBackend.headers.filter { !given.contains($0.name) } + extraHeaders
+            addBackendHeaders(CodexBackend.headers)
             // The token in use (refreshed as it expires) is the session's,
             // put in at each request.
             oauthSession = OAuthSession.shared(
@@ -87,13 +85,19 @@ extension ModelEntry {
             apiKey = Secret(login.accessToken)
             keyAuth = .bearer
             codeAssistProject = login.project
-            let given = Set(extraHeaders.map { $0.name.lowercased() })
-            extraHeaders = CodeAssistBackend.headers.filter { !given.contains($0.name) } + extraHeaders
+            addBackendHeaders(CodeAssistBackend.headers)
             oauthSession = OAuthSession.shared(
                 settings: .gemini(environment: environment), store: store, login: login)
         case .antigravity:
             break
         }
         subscriptionReady = true
+    }
+
+    /// The backend's required headers first, each unless the entry's own
+    /// `extra_headers` already names it (the config wins).
+    private mutating func addBackendHeaders(_ headers: [(name: String, value: String)]) {
+        let given = Set(extraHeaders.map { $0.name.lowercased() })
+        extraHeaders = headers.filter { !given.contains($0.name) } + extraHeaders
     }
 }
