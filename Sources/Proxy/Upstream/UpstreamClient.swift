@@ -59,8 +59,12 @@ public final class UpstreamClient: Service, Sendable {
         // sees now), instead of retrying until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         // Claude Code runs requests in parallel; the default of 8 connections
-        // per host would queue them behind each other.
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        // per host would queue them behind each other. A request queued for a
+        // connection fails at the connect timeout (10 s), so the limit must
+        // cover every stream the proxy admits to one upstream: with 256 per
+        // event loop, the 1,000-stream load test lost half its streams to 504s
+        // once the paced upstream's streams outlasted the wait.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 4096
         // Redirects are followed by ``UpstreamCall``, which follows 307 and
         // 308 on the configured host only: AsyncHTTPClient's own following
         // would send the key to wherever the `location` points.
