@@ -22,6 +22,9 @@
 #   BENCH_SCENARIOS        names to run (default: all that tools/bench/bodies.py writes)
 #   BENCH_RECORD=1         also run the proxy with --record (cost of recording, bytes per exchange)
 #   BENCH_METRICS=1        also run the proxy with --no-metrics (cost of /metrics and /v1/stats)
+#   BENCH_BASELINE_BIN     another proxy binary (say, a build of main before a change) run as the
+#                          target "baseline" beside "proxy" in every round, latency run and
+#                          instruction count, so a change is judged side by side in one run
 #   BENCH_OUT=FILE         also write the Markdown table to FILE
 #   BENCH_INSTRUCTIONS=1   count the proxy's instructions per request (callgrind; 0 skips it): every
 #                          proxy target runs again under valgrind, and each scenario sends
@@ -264,7 +267,8 @@ bench_all() {
             for run in "${order[@]}"; do
                 read -r name target url body pid <<<"$run"
                 # Recording's and metrics' costs are throughput questions: their latency runs are skipped.
-                [[ "$target" != direct && "$target" != proxy && "$phase" == latency ]] && continue
+                [[ "$target" != direct && "$target" != proxy && "$target" != baseline && "$phase" == latency ]] &&
+                    continue
                 run_wrk "$name" "$target" "$phase" "$url" "$body" "$pid"
             done
         done
@@ -323,6 +327,10 @@ prepare_valgrind() {
     # valgrind 3.19 cannot read the DWARF 5 that Swift writes and gives up; symbols stay, so
     # callgrind's profile still names functions.
     objcopy --strip-debug "$PROXY" "$WORK/proxy-for-valgrind" || die "could not strip $PROXY for valgrind"
+    if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
+        objcopy --strip-debug "$BENCH_BASELINE_BIN" "$WORK/baseline-for-valgrind" ||
+            die "could not strip $BENCH_BASELINE_BIN for valgrind"
+    fi
 }
 
 # The dump counter's latest file's total of instructions.
@@ -330,15 +338,15 @@ dumped_instructions() { # callgrind output base, dump number
     sed -n 's/^summary: //p' "$1.$2"
 }
 
-count_instructions() { # target name, extra serve args...
-    local target="$1" name path direct_body proxy_body expected proxy_path out summary dumps=0
+count_instructions() { # target name, stripped binary, extra serve args...
+    local target="$1" binary="$2" name path direct_body proxy_body expected proxy_path out summary dumps=0
     local idle_per_second started elapsed count
-    shift
+    shift 2
     mkdir -p "$WORK/callgrind"
     out="$WORK/callgrind/$target.out"
     # Deterministic hashing: a dictionary's probing then costs the same in every run.
     PROXY_LAUNCH=(env LD_PRELOAD="$WORK/valgrind_sigsuspend.so" SWIFT_DETERMINISTIC_HASHING=1
-        valgrind --tool=callgrind --callgrind-out-file="$out" "$WORK/proxy-for-valgrind")
+        valgrind --tool=callgrind --callgrind-out-file="$out" "$binary")
     log "counting instructions: $target under callgrind"
     start_proxy "$target-callgrind" "$@"
     PROXY_LAUNCH=("$PROXY")
@@ -420,14 +428,24 @@ main() {
         TARGETS+=("proxy-metrics-off http://127.0.0.1:$PROXY_PORT $PROXY_PID")
     fi
 
+    if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
+        [[ -x "$BENCH_BASELINE_BIN" ]] || die "no baseline proxy binary at $BENCH_BASELINE_BIN"
+        PROXY_LAUNCH=("$BENCH_BASELINE_BIN")
+        start_proxy baseline
+        PROXY_LAUNCH=("$PROXY")
+        TARGETS+=("baseline http://127.0.0.1:$PROXY_PORT $PROXY_PID")
+    fi
+
     bench_all
     if [[ "$INSTRUCTIONS" == 1 ]]; then
-        count_instructions proxy
+        local stripped="$WORK/proxy-for-valgrind"
+        count_instructions proxy "$stripped"
+        [[ -n "${BENCH_BASELINE_BIN:-}" ]] && count_instructions baseline "$WORK/baseline-for-valgrind"
         if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
             mkdir -p "$WORK/callgrind/cassettes"
-            count_instructions proxy+record --record "$WORK/callgrind/cassettes"
+            count_instructions proxy+record "$stripped" --record "$WORK/callgrind/cassettes"
         fi
-        [[ "${BENCH_METRICS:-0}" == 1 ]] && count_instructions proxy-metrics-off --no-metrics
+        [[ "${BENCH_METRICS:-0}" == 1 ]] && count_instructions proxy-metrics-off "$stripped" --no-metrics
     fi
 
     local rss

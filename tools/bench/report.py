@@ -14,6 +14,9 @@ machine; the rest is the callers' share plus the noise of two medians).
 Rows with phase "instructions" (BENCH_INSTRUCTIONS) carry callgrind's instructions per request for
 a proxy target: the proxy's own column, and what recording and metrics add in instructions, which
 unlike the timings do not drift with the machine's load.
+With BENCH_BASELINE_BIN, the target "baseline" is another proxy binary run beside "proxy" in the same
+rounds: its req/s, CPU and instructions per request, the change from it to "proxy" in instructions,
+and its added p50, so a change is judged side by side in one run.
 """
 
 import json
@@ -49,6 +52,7 @@ def main():
     record = any(k[1] == "proxy+record" for k in rows)
     metrics = any(k[1] == "proxy-metrics-off" for k in rows)
     instructions = any(k[2] == "instructions" for k in rows)
+    baseline = any(k[1] == "baseline" for k in rows)
 
     def instructions_cost(scenario, without, with_):
         """What `with_` adds over `without` in instructions per request, as a percentage."""
@@ -85,6 +89,9 @@ def main():
         head += ["proxy+record req/s", "record cost", "recording's CPU", "writer thread"]
         head += ["recording's instructions"] if instructions else []
     head += ["direct p50 / p99", "proxy p50 / p99", "added p50"]
+    if baseline:
+        head += ["baseline req/s", "baseline CPU / request", "baseline added p50"]
+        head += ["baseline instructions / request", "instructions vs baseline"] if instructions else []
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
     for s in order:
@@ -105,6 +112,16 @@ def main():
         cells.append(f"{ms(d50)} / {ms(d99)}")
         cells.append(f"{ms(p50)} / {ms(p99)}")
         cells.append(ms(p50 - d50) if p50 is not None and d50 is not None else "n/a")
+        if baseline:
+            b_rps, b_cpu = get(s, "baseline", "load", "rps"), get(s, "baseline", "load", "cpu_us_per_request")
+            b50 = get(s, "baseline", "latency", "p50_us")
+            cells.append(f"{b_rps:,.0f}" if b_rps else "n/a")
+            cells.append("n/a" if b_cpu is None else f"{b_cpu:.0f} µs")
+            cells.append(ms(b50 - d50) if b50 is not None and d50 is not None else "n/a")
+            if instructions:
+                count = get(s, "baseline", "instructions", "instructions_per_request")
+                cells.append("n/a" if count is None else f"{count / 1e6:.3f} M")
+                cells.append(instructions_cost(s, "baseline", "proxy"))
         print("| " + " | ".join(cells) + " |")
     if meta:
         print()

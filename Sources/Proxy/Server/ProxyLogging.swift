@@ -12,11 +12,7 @@ public enum ProxyLogging {
     @discardableResult
     public static func bootstrap(level: String) -> Bool {
         guard let level = Logger.Level(rawValue: level.lowercased()) else { return false }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in ProxyLogHandler(label: label, level: level) }
         return true
     }
 }

@@ -1,0 +1,54 @@
+import Logging
+import Testing
+
+@testable import Proxy
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `proxy serve`'s log lines: `StreamLogHandler`'s format, metadata rendered
+/// when a line is written.
+struct ProxyLogHandlerTests {
+    /// What the handler writes, read back from a pipe.
+    private static func written(_ body: (Int32) -> Void) throws -> String {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        body(ends[1])
+        close(ends[1])
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(ends[0], &chunk, chunk.count)
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        close(ends[0])
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func aLineCarriesTimeLevelLabelSortedMetadataSourceAndMessage() throws {
+        let text = try Self.written { descriptor in
+            var logger = Logger(label: "switchboard.proxy") {
+                ProxyLogHandler(label: $0, level: .info, fileDescriptor: descriptor)
+            }
+            logger[metadataKey: "request_id"] = "req_1"
+            logger[metadataKey: "hb.request.id"] = "42"
+            logger.info("POST /v1/messages 200", metadata: ["extra": "yes"])
+            logger.debug("below the level: not written")
+        }
+        let pattern =
+            /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info switchboard\.proxy: extra=yes hb\.request\.id=42 request_id=req_1 \[ProxyTests\] POST \/v1\/messages 200\n/
+        #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
+    }
+
+    @Test func anErrorIsNamedInTheMetadata() throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
+        let text = try Self.written { descriptor in
+            let logger = Logger(label: "") { ProxyLogHandler(label: $0, level: .trace, fileDescriptor: descriptor) }
+            logger.error("failed", error: Broken())
+        }
+        #expect(text.contains(" error: error.message=broken pipe error.type=ProxyTests."), "\(text)")
+        #expect(text.hasSuffix("Broken [ProxyTests] failed\n"), "\(text)")
+    }
+}
