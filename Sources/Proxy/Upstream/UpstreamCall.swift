@@ -62,7 +62,9 @@ struct UpstreamCall: Sendable {
                 }
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
-                        status: Int(response.status.code), body: Array(body.readableBytesView))
+                        status: Int(response.status.code), body: Array(body.readableBytesView),
+                        product: entry.provider == SubscriptionProvider.antigravity.rawValue
+                            ? "Antigravity" : "Gemini Code Assist")
                 {
                     throw quota
                 }
