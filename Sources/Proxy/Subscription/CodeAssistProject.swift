@@ -15,7 +15,7 @@ struct CodeAssistProject: Sendable {
     /// The client headers the backend is called with.
     var headers = CodeAssistBackend.headers
     /// Whose login it is, in messages.
-    var product = "Gemini Code Assist"
+    var product = SubscriptionProvider.gemini.backendName
     /// How long to wait between asking whether onboarding is done.
     var pollInterval: Duration = .seconds(3)
     /// How many times to ask before giving up.

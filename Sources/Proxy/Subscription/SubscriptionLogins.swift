@@ -53,7 +53,7 @@ public struct SubscriptionLogins: Sendable {
         case .gemini: break
         case .antigravity:
             project.headers = AntigravityBackend.headers
-            project.product = "Antigravity"
+            project.product = provider.backendName
         case .codex, .claudeCode: return login
         }
         var resolved = login

@@ -40,6 +40,16 @@ public enum SubscriptionProvider: String, Sendable, CaseIterable {
         }
     }
 
+    /// Its backend's name, in messages about its quota or project.
+    var backendName: String {
+        switch self {
+        case .codex: "Codex"
+        case .gemini: "Gemini Code Assist"
+        case .antigravity: "Antigravity"
+        case .claudeCode: "Claude Code"
+        }
+    }
+
     /// The name of its `SWITCHBOARD_<NAME>_...` settings (`CLAUDE_CODE`).
     var environmentName: String { rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 

@@ -63,8 +63,7 @@ struct UpstreamCall: Sendable {
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
                         status: Int(response.status.code), body: Array(body.readableBytesView),
-                        product: entry.provider == SubscriptionProvider.antigravity.rawValue
-                            ? "Antigravity" : "Gemini Code Assist")
+                        product: SubscriptionProvider(rawValue: entry.provider ?? "")?.backendName ?? "Code Assist")
                 {
                     throw quota
                 }
