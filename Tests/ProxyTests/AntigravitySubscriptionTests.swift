@@ -1,4 +1,5 @@
 import Cassette
+import Convert
 import Foundation
 import TestSupport
 import Testing
@@ -84,7 +85,7 @@ import Wire
             #expect(body["model"]?.stringValue == "gemini-3-pro-preview")
             #expect(body["project"]?.stringValue == Self.project)
             let system = body["request"]?["systemInstruction"]?["parts"]
-            #expect(system?[0]?["text"]?.stringValue == AntigravityBackend.identity)
+            #expect(system?[0]?["text"]?.stringValue == SubscriptionBackendBody.identity)
             #expect(system?[1]?["text"]?.stringValue == "Be brief.")
             #expect(body["request"]?["contents"]?[0]?["parts"]?[0]?["text"] == "Say hello")
         }

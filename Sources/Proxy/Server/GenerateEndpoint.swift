@@ -120,7 +120,7 @@ struct GenerateEndpoint: Sendable {
         private static func backendBody(
             _ body: JSONValue, entry: ModelEntry, route: RouteOptions
         ) throws(APIError) -> JSONValue {
-            if entry.streamsUpstreamAlways { return CodexBackend.requestBody(body) }
+            if entry.streamsUpstreamAlways { return SubscriptionBackendBody.codex(body) }
             guard entry.isCodeAssist else { return body }
             let provider = entry.provider ?? ""
             guard let project = entry.codeAssistProject else {
@@ -131,7 +131,7 @@ struct GenerateEndpoint: Sendable {
                 )
             }
             if provider == SubscriptionProvider.antigravity.rawValue {
-                return AntigravityBackend.requestBody(body, model: route.upstreamModel, project: project)
+                return SubscriptionBackendBody.antigravity(body, model: route.upstreamModel, project: project)
             }
             return CodeAssistEnvelope.wrapped(body, model: route.upstreamModel, project: project)
         }

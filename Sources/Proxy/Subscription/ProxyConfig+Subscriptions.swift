@@ -89,7 +89,7 @@ extension ModelEntry {
             if provider == .antigravity {
                 addBackendHeaders(
                     AntigravityBackend.headers
-                        + (AntigravityBackend.isClaudeThinking(modelName)
+                        + (SubscriptionBackendBody.isClaudeThinking(modelName)
                             ? [AntigravityBackend.thinkingBeta] : []))
             } else {
                 addBackendHeaders(CodeAssistBackend.headers)
