@@ -14,6 +14,12 @@
 #                           must come back intact on the next turn; +subscription: Claude Code asks
 #                           for claude-code/ models, served through a `proxy login --claude-code`
 #                           login to an upstream that checks what Anthropic checks of such a token;
+#                           codex+subscription, gemini+subscription, antigravity+subscription: Claude
+#                           Code asks for that provider's models, logged in with `proxy login
+#                           --PROVIDER --no-browser` (curl as the browser) against the fake upstream
+#                           as the provider's OAuth server and backend, which refuses a request
+#                           without the token, headers and envelope fields the real one requires
+#                           (+multi composes with them: codex+subscription+multi);
 #                           +multi: then a Read of the file
 #                           and a Bash `wc -c`, whose output must reach Claude Code's final text)
 #   E2E_TIMEOUT             seconds per Claude Code run (default 180)
@@ -34,10 +40,12 @@ if [[ -z "${PYTHON:-}" ]]; then
     [[ -x "$ROOT/.venv/bin/python" ]] && PYTHON="$ROOT/.venv/bin/python"
 fi
 SDK_VERSION="0.2.184"
-FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi anthropic+subscription}"
+FORMATS="${E2E_FORMATS:-openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi anthropic+subscription codex+subscription gemini+subscription antigravity+subscription}"
 # The Claude subscription token of the +subscription variant (a made-up one; the fake upstream
 # checks it arrives as Anthropic requires).
 SUBSCRIPTION_TOKEN="sk-ant-oat01-switchboard-e2e-subscription"
+# The access token the fake upstream issues (and then requires) as an OAuth subscription's provider.
+BACKEND_TOKEN="ya29.switchboard-e2e-oauth-access-token"
 TIMEOUT="${E2E_TIMEOUT:-180}"
 DIRECT="${SWITCHBOARD_E2E_DIRECT:-0}"
 FAKE="$ROOT/tools/e2e/fake_upstream.py"
@@ -128,8 +136,14 @@ wait_for_health() { # port, pid, seconds
     return 1
 }
 
-# The route: Claude Code's own model names (claude-*, haiku included) go to the fake upstream.
+# The route: Claude Code's own model names (claude-*, haiku included) go to the fake upstream; for
+# an OAuth subscription (format codex, gemini, antigravity) to its login's backend.
 write_models_yaml() { # path, format, upstream port
+    if [[ -n "${SUBSCRIPTION_MAIN:-}" ]]; then
+        "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/e2e-claude-code.sh." \
+            --route "e2e-subscription,provider:$2,,$SUBSCRIPTION_MAIN,,claude-*" >"$1"
+        return
+    fi
     local base="http://127.0.0.1:$3"
     [[ "$2" == openai ]] && base="$base/v1"
     "$PYTHON" "$ROOT/tools/e2e/models_yaml.py" --comment "Written by tools/e2e-claude-code.sh." \
@@ -138,7 +152,7 @@ write_models_yaml() { # path, format, upstream port
 
 show_logs() { # scratch
     local name
-    for name in claude.stdout claude.stderr proxy.log models.yaml upstream.log upstream.out; do
+    for name in claude.stdout claude.stderr proxy.log models.yaml upstream.log upstream.out login.out; do
         if [[ -s "$1/$name" ]]; then
             printf -- '----- %s -----\n' "$name"
             tail -n 60 "$1/$name"
@@ -228,11 +242,25 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
     ((multi)) && fake_args+=(--scenario multi)
     # +subscription: Claude Code asks for the claude-code/ models, served by a `proxy login
     # --claude-code` login; the upstream refuses what Anthropic refuses from a subscription token.
-    if ((subscription)); then
+    if ((subscription)) && [[ "$fmt" == anthropic ]]; then
         fake_args+=(--require-subscription "$SUBSCRIPTION_TOKEN")
         claude_env=(ANTHROPIC_MODEL=claude-code/claude-sonnet-4-5
             ANTHROPIC_SMALL_FAST_MODEL=claude-code/claude-haiku-4-5)
         route_model=claude-sonnet-4-5
+    fi
+    # codex/gemini/antigravity+subscription: an OAuth login to the fake upstream as that provider's
+    # OAuth server and backend; Claude Code asks for the provider's models.
+    local oauth=0 callback small
+    local -x SUBSCRIPTION_MAIN=""
+    case "$fmt" in
+    codex) oauth=1 SUBSCRIPTION_MAIN=gpt-5.2-codex small=gpt-5.1-codex-mini callback=/auth/callback ;;
+    gemini) oauth=1 SUBSCRIPTION_MAIN=gemini-2.5-pro small=gemini-2.5-flash callback=/oauth2callback ;;
+    antigravity) oauth=1 SUBSCRIPTION_MAIN=claude-sonnet-4-5 small=gemini-3-flash callback=/oauth-callback ;;
+    esac
+    if ((oauth)); then
+        fake_args+=(--require-token "$BACKEND_TOKEN")
+        claude_env=(ANTHROPIC_MODEL="$fmt/$SUBSCRIPTION_MAIN" ANTHROPIC_SMALL_FAST_MODEL="$fmt/$small")
+        route_model="$SUBSCRIPTION_MAIN"
     fi
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-$fmt.XXXXXX")"
@@ -253,7 +281,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
     fi
     local upstream_port base_url
     upstream_port="$(cat "$scratch/upstream.port")"
-    if ((subscription)); then
+    if ((subscription)) && [[ "$fmt" == anthropic ]]; then
         local -x XDG_CONFIG_HOME="$scratch/xdg" SWITCHBOARD_CLAUDE_CODE_API_BASE="http://127.0.0.1:$upstream_port"
         if ! printf '%s\n' "$SUBSCRIPTION_TOKEN" | "$PROXY" login --claude-code >"$scratch/login.out" 2>&1; then
             echo "proxy login --claude-code failed: $(cat "$scratch/login.out")"
@@ -263,6 +291,18 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
             echo "auth.json is not mode 600"
             return 1
         }
+    fi
+
+    if ((oauth)); then
+        local name="${fmt^^}"
+        local -x XDG_CONFIG_HOME="$scratch/xdg"
+        local -x "SWITCHBOARD_${name}_AUTH_BASE=http://127.0.0.1:$upstream_port" \
+            "SWITCHBOARD_${name}_REDIRECT_URI=http://localhost:0$callback" \
+            "SWITCHBOARD_${name}_API_BASE=http://127.0.0.1:$upstream_port$([[ $fmt == codex ]] && echo /backend-api)"
+        if ! oauth_login "$scratch" "$fmt" "$upstream_port"; then
+            show_logs "$scratch"
+            return 1
+        fi
     fi
 
     if [[ "$DIRECT" == 1 ]]; then
@@ -326,7 +366,8 @@ EOF
         while IFS= read -r line; do problems+=("  $line"); done < <(tail -n 15 "$scratch/checker.err")
     fi
     [[ -n "$check" ]] && while IFS= read -r line; do problems+=("$line"); done <<<"$check"
-    if ((subscription)) && grep -qF "$SUBSCRIPTION_TOKEN" "$scratch/proxy.log" "$scratch/login.out"; then
+    if ((subscription)) && grep -qF -e "$SUBSCRIPTION_TOKEN" -e "$BACKEND_TOKEN" -e rt-fake-e2e \
+        "$scratch/proxy.log" "$scratch/login.out"; then
         problems+=("the subscription token reached the proxy's output")
     fi
 
@@ -341,6 +382,36 @@ EOF
     log "$variant: $(wc -l <"$scratch/upstream.log") upstream requests, Claude Code said: $(tr '\n' ' ' <"$scratch/claude.stdout" | cut -c1-120)"
     log "$variant: passed in $took s"
     return 0
+}
+
+# `proxy login --PROVIDER --no-browser` with curl as the browser: it follows the printed address to
+# the fake upstream's authorize endpoint, which sends it back to the login's callback server.
+oauth_login() { # scratch, provider, upstream port
+    local out="$1/login.out" url="" i
+    "$PROXY" login "--$2" --no-browser </dev/null >"$out" 2>&1 &
+    local login_pid=$!
+    PIDS+=("$login_pid")
+    for ((i = 0; i < 100; i++)); do
+        url="$(grep -m1 -o "^  http://127.0.0.1:$3/[^ ]*" "$out" 2>/dev/null | tr -d ' ')"
+        [[ -n "$url" ]] && break
+        sleep 0.1
+    done
+    if [[ -z "$url" ]]; then
+        echo "proxy login --$2 printed no address to log in at"
+        return 1
+    fi
+    curl -fsSL --max-redirs 2 -o "$1/callback.html" "$url" || {
+        echo "the browser step of proxy login --$2 failed (curl $?)"
+        return 1
+    }
+    if ! wait "$login_pid"; then
+        echo "proxy login --$2 failed: $(cat "$out")"
+        return 1
+    fi
+    [[ "$(stat -c %a "$1/xdg/switchboard/auth.json")" == 600 ]] || {
+        echo "auth.json is not mode 600"
+        return 1
+    }
 }
 
 main() {

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Proxy
 
-/// `proxy login --codex | --gemini | --claude-code`: store a subscription login.
+/// `proxy login --codex | --gemini | --antigravity | --claude-code`: store a
+/// subscription login.
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
@@ -24,17 +25,24 @@ struct LoginCommand: AsyncParsableCommand {
             SWITCHBOARD_GEMINI_REDIRECT_URI and SWITCHBOARD_GEMINI_API_BASE (default \
             https://cloudcode-pa.googleapis.com, also where requests go) point it elsewhere.
 
+            --antigravity (a Google account's Antigravity quota: Gemini 3 and Claude models): an OAuth login as \
+            the Antigravity IDE does it, on http://localhost:51121/oauth-callback, the same way as --codex, then \
+            the project found or onboarded as for --gemini. SWITCHBOARD_ANTIGRAVITY_AUTH_BASE, \
+            SWITCHBOARD_ANTIGRAVITY_REDIRECT_URI and SWITCHBOARD_ANTIGRAVITY_API_BASE (default \
+            https://cloudcode-pa.googleapis.com) point it elsewhere.
+
             --claude-code: run `claude setup-token` (Claude Code's own command, with a Claude Pro or Max plan), \
             then paste the token it prints when asked (it is not echoed), or pipe it: \
             `claude setup-token | proxy login --claude-code`. The token is checked for its shape.
 
             Logins are stored in $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode \
             0600; tokens are never printed or logged. `proxy providers` shows what is logged in; `proxy logout \
-            PROVIDER` removes a login. --antigravity is not supported yet.
+            PROVIDER` removes a login.
 
             Once logged in, codex/gpt-5.2-codex etc. are served by the Codex backend \
-            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere), and \
-            gemini/gemini-2.5-pro etc. by Gemini Code Assist.
+            (SWITCHBOARD_CODEX_API_BASE, default https://chatgpt.com/backend-api, points it elsewhere), \
+            gemini/gemini-2.5-pro etc. by Gemini Code Assist, and antigravity/claude-sonnet-4-5, \
+            antigravity/gemini-3-pro-preview etc. by Antigravity.
             """)
 
     @Flag(help: "Which plan to log in to.")
@@ -63,14 +71,13 @@ struct LoginCommand: AsyncParsableCommand {
                 var login = try await OAuthLogin(settings: settings, store: store).run(
                     present: { prompt in Self.present(prompt, provider: chosen, openBrowser: openBrowser) },
                     pastedLines: Self.standardInputLines())
-                if chosen == .gemini {
-                    print("Finding the Google Cloud project Gemini Code Assist bills ...")
-                    login = try await logins.resolveGeminiProject(for: login)
+                if chosen == .gemini || chosen == .antigravity {
+                    print("Finding the Google Cloud project the login bills ...")
+                    login = try await logins.resolveProject(of: chosen, for: login)
                     print("Project: \(login.project ?? "")")
                 }
                 print("Logged in to \(chosen.displayName)" + (login.account.map { " (account \($0))" } ?? "") + ".")
             } else {
-                try logins.checkSupported(chosen)
                 _ = try logins.loginClaudeCode(token: readToken())
                 print("Logged in to \(chosen.displayName).")
             }

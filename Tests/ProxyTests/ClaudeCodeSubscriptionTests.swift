@@ -84,7 +84,10 @@ import Wire
                 model_name: claude-sonnet-4-5
               - model_id: google
                 provider: antigravity
-                model_name: gemini-3-pro
+                model_name: gemini-3-pro-preview
+              - model_id: elsewhere
+                provider: not-a-plan
+                model_name: m
             """
         try await ProxyHarness.run(configYAML: { _ in yaml }, logins: AuthStore(path: directory + "/auth.json")) {
             proxy in
@@ -92,8 +95,15 @@ import Wire
             #expect(mine.status == 401)
             #expect(mine.errorType == "authentication_error")
             #expect(mine.errorMessage?.contains("`proxy login --claude-code`") == true, "\(mine.text)")
-            let gemini = try await proxy.post(json: ProxyHarness.messages(model: "google"))
-            #expect(gemini.status == 501)
+            let google = try await proxy.post(json: ProxyHarness.messages(model: "google"))
+            #expect(google.status == 401)
+            #expect(
+                google.errorMessage?.contains("`proxy login --antigravity`") == true, "\(google.text)")
+            let unknown = try await proxy.post(json: ProxyHarness.messages(model: "elsewhere"))
+            #expect(unknown.status == 501)
+            #expect(
+                unknown.errorMessage?.contains("not a subscription this build knows") == true,
+                "\(unknown.text)")
             // No built-in models without a login.
             let models = try await proxy.send(.GET, "/v1/models")
             #expect(!models.text.contains("claude-code/"))

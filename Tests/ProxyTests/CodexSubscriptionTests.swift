@@ -24,39 +24,20 @@ import Wire
             ? .eventStream([String(decoding: bytes, as: UTF8.self)]) : .eventStream(splitting: bytes, maxPiece: 61)
     }
 
-    struct Setup {
-        let proxy: ProxyHarness
-        let provider: StubOAuthProvider
-        let backend: StubCodexBackend
-        let store: AuthStore
-        let login: ProviderCredentials
-    }
+    typealias Setup = SubscriptionSetup<StubCodexBackend>
 
     /// A proxy with a Codex login expiring at `expiresAt`, the provider and
     /// the backend on its stub.
     static func withLogin<T>(
         expiresAt: Date = .distantFuture, refusesRefresh: Bool = false,
-        configYAML: @escaping (String) -> String = {
-            "models:\n  - {model_id: other, model_name: o, api_base: \"\($0)/v1\", format: openai}\n"
-        },
-        recording: ExchangeRecording? = nil, log: CapturedLog? = nil,
-        _ body: (Setup) async throws -> T
+        configYAML: @escaping (String) -> String = ProxyHarness.plainConfig,
+        recording: ExchangeRecording? = nil,
+        log: CapturedLog? = nil, _ body: (Setup) async throws -> T
     ) async throws -> T {
-        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("codex-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = AuthStore(path: directory + "/auth.json")
-        let provider = StubOAuthProvider(refusesRefresh: refusesRefresh)
-        let login = provider.earlierLogin(expiresAt: expiresAt)
-        try store.save(login, for: .codex)
-        let backend = StubCodexBackend(provider: provider, answer: try stream())
-        return try await ProxyHarness.run(
-            recording: recording, configYAML: configYAML, logger: log?.logger(level: .trace), logins: store
-        ) { proxy in
-            proxy.stub.replyFor = {
-                provider.reply($0) ?? backend.reply($0) ?? .json(404, #"{"error":"nothing here"}"#)
-            }
-            return try await body(Setup(proxy: proxy, provider: provider, backend: backend, store: store, login: login))
-        }
+        try await ProxyHarness.withSubscriptionLogin(
+            .codex, profile: .codex, expiresAt: expiresAt, refusesRefresh: refusesRefresh,
+            backend: { StubCodexBackend(provider: $0, answer: try stream()) }, configYAML: configYAML,
+            recording: recording, log: log, body)
     }
 
     @Test func aStreamingClientGetsTheBackendsStreamConverted() async throws {
@@ -177,7 +158,9 @@ import Wire
             #expect(reply.status == 401)
             #expect(reply.errorType == "authentication_error")
             #expect(reply.errorMessage?.contains("`proxy login --codex` again") == true, "\(reply.text)")
-            let chat: JSONValue = ["model": "codex/gpt-5.2", "messages": [["role": "user", "content": "hi"]]]
+            let chat: JSONValue = [
+                "model": "codex/gpt-5.2", "messages": [["role": "user", "content": "hi"]],
+            ]
             let chatReply = try await setup.proxy.post("/v1/chat/completions", json: chat)
             #expect(chatReply.status == 401)
             #expect(chatReply.json?["error"]?["message"]?.stringValue?.contains("proxy login --codex") == true)

@@ -37,8 +37,8 @@ import Wire
             let login = try await OAuthLogin(settings: .gemini(environment: environment), store: store).run(
                 present: { prompt in _ = try? await ScriptedBrowser.open(prompt.authorizationURL) })
             #expect(login.account == StubOAuthProvider.email)
-            let resolved = try await SubscriptionLogins(store: store).resolveGeminiProject(
-                for: login, environment: environment, pollInterval: .zero)
+            let resolved = try await SubscriptionLogins(store: store).resolveProject(
+                of: .gemini, for: login, environment: environment, pollInterval: .zero)
             #expect(try store.credentials(for: .gemini) == resolved)
             #expect(provider.rejections == [])
             #expect(backend.rejections == [])
@@ -60,37 +60,19 @@ import Wire
         #expect(backend.state.withLock { $0.onboardAsks } == 3)
     }
 
-    struct Setup {
-        let proxy: ProxyHarness
-        let provider: StubOAuthProvider
-        let backend: StubCodeAssistBackend
-        let store: AuthStore
-        let login: ProviderCredentials
-    }
+    typealias Setup = SubscriptionSetup<StubCodeAssistBackend>
 
     static func withLogin<T>(
         expiresAt: Date = .distantFuture,
-        configYAML: @escaping (String) -> String = {
-            "models:\n  - {model_id: other, model_name: o, api_base: \"\($0)/v1\", format: openai}\n"
-        }, recording: ExchangeRecording? = nil, log: CapturedLog? = nil, _ body: (Setup) async throws -> T
+        configYAML: @escaping (String) -> String = ProxyHarness.plainConfig,
+        recording: ExchangeRecording? = nil, log: CapturedLog? = nil, _ body: (Setup) async throws -> T
     ) async throws -> T {
-        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("gemini-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = AuthStore(path: directory + "/auth.json")
-        let provider = StubOAuthProvider(profile: .google)
-        var login = provider.earlierLogin(expiresAt: expiresAt)
-        login.account = StubOAuthProvider.email
-        login.project = Self.existingProject
-        try store.save(login, for: .gemini)
-        let backend = try StubCodeAssistBackend(provider: provider, project: Self.existingProject)
-        return try await ProxyHarness.run(
-            recording: recording, configYAML: configYAML, logger: log?.logger(level: .trace), logins: store
-        ) { proxy in
-            proxy.stub.replyFor = {
-                provider.reply($0) ?? backend.reply($0) ?? .json(404, #"{"error":"nothing here"}"#)
-            }
-            return try await body(Setup(proxy: proxy, provider: provider, backend: backend, store: store, login: login))
-        }
+        try await ProxyHarness.withSubscriptionLogin(
+            .gemini, profile: .google, expiresAt: expiresAt, account: StubOAuthProvider.email,
+            project: Self.existingProject,
+            backend: { try StubCodeAssistBackend(provider: $0, project: Self.existingProject) },
+            configYAML: configYAML,
+            recording: recording, log: log, body)
     }
 
     @Test func aStreamingClientGetsTheWrappedStreamConverted() async throws {

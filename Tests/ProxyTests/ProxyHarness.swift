@@ -96,6 +96,9 @@ struct ProxyHarness {
                         "SWITCHBOARD_GEMINI_AUTH_BASE": stub.baseURL,
                         "SWITCHBOARD_GEMINI_REDIRECT_URI": "http://localhost:8085/oauth2callback",
                         "SWITCHBOARD_CODEX_REDIRECT_URI": "http://localhost:1455/auth/callback",
+                        "SWITCHBOARD_ANTIGRAVITY_API_BASE": stub.baseURL,
+                        "SWITCHBOARD_ANTIGRAVITY_AUTH_BASE": stub.baseURL,
+                        "SWITCHBOARD_ANTIGRAVITY_REDIRECT_URI": "http://localhost:51121/oauth-callback",
                     ])
             }
             var quiet = Logger(label: "proxy-test")

@@ -10,8 +10,44 @@ import Wire
 /// done after a few asks; generate calls only in the envelope with a
 /// `model`, the user's `project` and a `request` with contents, streamed
 /// only with `alt=sse`. Answers come wrapped as the backend wraps them.
-final class StubCodeAssistBackend: Sendable {
+/// As Antigravity's backend (``Variant/antigravity``) it also checks the
+/// IDE's headers, the envelope's further fields and Antigravity's system
+/// instruction, and Claude models' tool and thinking settings.
+final class StubCodeAssistBackend: StubSubscriptionBackend {
     static let onboardedProject = "managed-free-tier-4242"
+
+    /// What a Code Assist-style backend requires besides the token, the
+    /// project and the envelope's `model` and `request`.
+    struct Variant: Sendable {
+        /// Headers every call carries, with their values.
+        var headers: [String: String]
+        /// Fields of a generate call's envelope, with what each must be.
+        var envelope: [String: @Sendable (JSONValue?) -> Bool] = [:]
+        /// What the system instruction's first part starts with, said as a
+        /// user turn.
+        var identity: String?
+        /// Whether Claude models are checked as Antigravity serves them:
+        /// tools only in `VALIDATED` mode, a `-thinking` model's budget
+        /// below its output limit.
+        var checksClaude = false
+
+        static let gemini = Variant(headers: [
+            "client-metadata": "ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI"
+        ])
+
+        static let antigravity = Variant(
+            headers: [
+                "user-agent": "antigravity/1.11.5 windows/amd64",
+                "x-goog-api-client": "google-cloud-sdk vscode_cloudshelleditor/0.1",
+                "client-metadata":
+                    #"{"ideType":"IDE_UNSPECIFIED","platform":"PLATFORM_UNSPECIFIED","pluginType":"GEMINI"}"#,
+            ],
+            envelope: [
+                "userAgent": { $0 == "antigravity" }, "requestType": { $0 == "agent" },
+                "requestId": { $0?.stringValue?.hasPrefix("agent-") == true },
+            ], identity: "You are Antigravity, a powerful agentic AI coding assistant", checksClaude: true
+        )
+    }
 
     struct State {
         /// The user's project; nil until onboarding made one.
@@ -29,10 +65,15 @@ final class StubCodeAssistBackend: Sendable {
     let state: Mutex<State>
     /// How many `onboardUser` asks answer `done: false` first.
     let onboardingAsks: Int
+    let variant: Variant
 
-    init(provider: StubOAuthProvider, project: String?, onboardingAsks: Int = 2) throws {
+    init(
+        provider: StubOAuthProvider, project: String?, onboardingAsks: Int = 2,
+        variant: Variant = .gemini
+    ) throws {
         self.provider = provider
         self.onboardingAsks = onboardingAsks
+        self.variant = variant
         state = Mutex(State(project: project, stream: try Self.stream(), whole: try Self.whole()))
     }
 
@@ -69,6 +110,10 @@ final class StubCodeAssistBackend: Sendable {
         guard request.method == "POST", let body = try? JSONValue(parsing: request.body) else {
             return reject("not a POST of JSON")
         }
+        for (name, value) in variant.headers.sorted(by: { $0.key < $1.key })
+        where request.header(name) != value {
+            return reject("no \(name): \(value)")
+        }
         switch request.path {
         case "/v1internal:loadCodeAssist":
             guard body["metadata"]?["pluginType"] == "GEMINI" else { return reject("no metadata") }
@@ -100,12 +145,43 @@ final class StubCodeAssistBackend: Sendable {
                     403,
                     #"{"error":{"code":403,"message":"Permission denied on project","status":"PERMISSION_DENIED"}}"#)
             }
-            guard body["request"]?["contents"]?.arrayValue?.isEmpty == false else { return reject("no request") }
+            guard body["request"]?["contents"]?.arrayValue?.isEmpty == false else {
+                return reject("no request")
+            }
+            for (field, isValid) in variant.envelope.sorted(by: { $0.key < $1.key })
+            where !isValid(body[field]) {
+                return reject("no valid \(field)")
+            }
+            if let problem = problem(in: body["request"]!, model: model) { return reject(problem) }
             if let quota = state.withLock({ $0.quotaExhausted }) { return quota }
             return state.withLock { streams ? $0.stream : $0.whole }
         default:
             return .json(404, #"{"error":{"code":404,"message":"not found","status":"NOT_FOUND"}}"#)
         }
+    }
+
+    /// What the variant finds wrong with a generate call's request.
+    private func problem(in request: JSONValue, model: String) -> String? {
+        if let identity = variant.identity {
+            let system = request["systemInstruction"]
+            guard system?["parts"]?[0]?["text"]?.stringValue?.hasPrefix(identity) == true else {
+                return "the system instruction does not start with the identity"
+            }
+            guard system?["role"] == "user" else { return "the system instruction is not a user turn" }
+        }
+        guard variant.checksClaude, model.contains("claude") else { return nil }
+        if request["tools"] != nil,
+            request["toolConfig"]?["functionCallingConfig"]?["mode"] != "VALIDATED"
+        {
+            return "Claude tools without VALIDATED function calling"
+        }
+        if model.contains("thinking") {
+            let generation = request["generationConfig"]
+            guard let budget = generation?["thinkingConfig"]?["thinkingBudget"]?.intValue,
+                let limit = generation?["maxOutputTokens"]?.intValue, limit > budget
+            else { return "a thinking model needs a thinkingBudget below maxOutputTokens" }
+        }
+        return nil
     }
 
     private func reject(_ problem: String) -> StubHTTPServer.Reply {

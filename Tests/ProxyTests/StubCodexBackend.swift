@@ -8,7 +8,7 @@ import Wire
 /// revoked) as a bearer token, the ChatGPT account, the Codex CLI's
 /// headers, and a streamed, unstored Responses body with instructions.
 /// It answers in the backend's shape: a Responses event stream.
-final class StubCodexBackend: Sendable {
+final class StubCodexBackend: StubSubscriptionBackend {
     struct State {
         var requests = 0
         var rejections: [String] = []

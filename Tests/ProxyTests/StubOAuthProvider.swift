@@ -16,7 +16,8 @@ import TestSupport
 /// With the ``Profile/google`` profile it is Google's (accounts.google.com
 /// and oauth2.googleapis.com) as the Gemini CLI's installed-app client
 /// meets it: its client secret on every token request, an offline grant
-/// asked with consent, no redirect URI on refresh.
+/// asked with consent, no redirect URI on refresh; ``Profile/antigravity``
+/// is Google's for the Antigravity IDE's client.
 final class StubOAuthProvider: Sendable {
     static let clientID = "app_EMoamEEZ73f0CkXaXp7hrann"
     static let account = "acct-stub-1234"
@@ -47,7 +48,18 @@ final class StubOAuthProvider: Sendable {
             tokenPath: "/token", callbackPath: "/oauth2callback",
             scope: "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email "
                 + "https://www.googleapis.com/auth/userinfo.profile",
-            authorizeParameters: ["access_type": "offline", "prompt": "consent"], redirectURIOnRefresh: false)
+            authorizeParameters: ["access_type": "offline", "prompt": "consent"],
+            redirectURIOnRefresh: false)
+
+        /// Google's, for the Antigravity IDE's client: its own client, its
+        /// callback path and two further scopes.
+        static let antigravity = Profile(
+            clientID: "1071006060591-tmhssin2h21lcre235vtolojh4g403ep.apps.googleusercontent.com",
+            clientSecret: "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", authorizePath: google.authorizePath,
+            tokenPath: google.tokenPath, callbackPath: "/oauth-callback",
+            scope: google.scope + " https://www.googleapis.com/auth/cclog "
+                + "https://www.googleapis.com/auth/experimentsandconfigs",
+            authorizeParameters: google.authorizeParameters, redirectURIOnRefresh: false)
     }
 
     struct State {

@@ -8,6 +8,17 @@ Dependency-free (stdlib asyncio; ~25k small requests/s on one core, enough to be
 Formats:
   --format openai     Chat Completions at /v1/chat/completions (and /chat/completions)
   --format anthropic  Messages at /v1/messages (and /v1/messages/count_tokens)
+  --format codex      the ChatGPT Codex backend: the Responses API at /backend-api/codex/responses,
+                      always streamed, refusing (400/401) a request without the login's token, the
+                      ChatGPT account, Codex's headers, `store: false` or instructions
+  --format gemini     Gemini Code Assist: /v1internal:streamGenerateContent?alt=sse (and
+                      :generateContent, :loadCodeAssist) in its envelope with the login's project,
+                      answers wrapped in {"response": ...}
+  --format antigravity  Antigravity's backend: as gemini, also refusing a request without the IDE's
+                      headers, the envelope's userAgent/requestType/requestId, Antigravity's system
+                      instruction, or (Claude models) VALIDATED tool calling
+  The last three also act as their OAuth provider (authorize redirect, token endpoint) for `proxy
+  login --codex | --gemini | --antigravity`, issuing --require-token as the access token.
 
 Scenarios:
   --scenario write    (default) Claude Code's Write-tool session: the first turn streams a
@@ -27,11 +38,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import socket
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 
 WRITE_TOOL_NAME = "Write"
@@ -79,6 +92,10 @@ class Config:
     thinking: bool = False
     # A Claude subscription token: requests must carry it as Anthropic's backend takes one.
     subscription_token: str | None = None
+    # A subscription backend's (--format codex | gemini | antigravity) token, account and project.
+    backend_token: str = "fake-e2e-access-token"
+    account: str = "acct-fake-e2e"
+    project: str = "fake-e2e-project"
     counter: int = 0
     log_lines: list = field(default_factory=list)
 
@@ -87,12 +104,34 @@ class Config:
         return os.path.join(self.workdir, self.file_name)
 
 
+def conversation(body: dict) -> list:
+    """The turns of a request: Anthropic's or OpenAI's `messages`, Responses' `input` items, or the
+    `contents` of a Gemini request (in Code Assist's envelope or not)."""
+    inner = body.get("request") if isinstance(body.get("request"), dict) else body
+    for key in ("messages", "input", "contents"):
+        if isinstance(inner.get(key), list):
+            return inner[key]
+    return []
+
+
 def tool_results(messages: list) -> list[dict]:
-    """Every tool result in the conversation, in Anthropic form or OpenAI form."""
+    """Every tool result in the conversation, in Anthropic, OpenAI, Responses or Gemini form."""
     found = []
     for message in messages if isinstance(messages, list) else []:
         if not isinstance(message, dict):
             continue
+        if message.get("type") == "function_call_output":
+            found.append({"id": message.get("call_id"), "is_error": False, "content": flatten_text(message.get("output"))})
+            continue
+        for part in message.get("parts") or []:
+            response = part.get("functionResponse") if isinstance(part, dict) else None
+            if isinstance(response, dict):
+                # The tool's output, as the proxy's converter wraps it ({"output": ...} or {"content": ...}).
+                result = response.get("response")
+                if isinstance(result, dict) and len(result) == 1 and ("output" in result or "content" in result):
+                    result = next(iter(result.values()))
+                found.append({"id": response.get("id") or response.get("name"), "is_error": False,
+                              "content": flatten_text(result)})
         if message.get("role") == "tool":
             content = message.get("content")
             found.append({"id": message.get("tool_call_id"), "is_error": False, "content": flatten_text(content)})
@@ -116,7 +155,7 @@ def flatten_text(content) -> str:
         return content
     if isinstance(content, list):
         return "".join(flatten_text(part.get("text", "")) for part in content if isinstance(part, dict))
-    return "" if content is None else json.dumps(content)
+    return "" if content is None else json.dumps(content, ensure_ascii=False)
 
 
 def returned_signatures(messages: list) -> list[str]:
@@ -129,11 +168,13 @@ def returned_signatures(messages: list) -> list[str]:
 
 
 def offers_write_tool(body: dict) -> bool:
-    for tool in body.get("tools") or []:
+    inner = body.get("request") if isinstance(body.get("request"), dict) else body
+    for tool in inner.get("tools") or []:
         if not isinstance(tool, dict):
             continue
-        name = tool.get("name") or (tool.get("function") or {}).get("name")
-        if name == WRITE_TOOL_NAME:
+        names = [tool.get("name") or (tool.get("function") or {}).get("name")]
+        names += [d.get("name") for d in tool.get("functionDeclarations") or [] if isinstance(d, dict)]
+        if WRITE_TOOL_NAME in names:
             return True
     return False
 
@@ -145,7 +186,7 @@ def plan_reply(cfg: Config, body: dict) -> Reply:
     if not offers_write_tool(body):
         # Title generation, quota checks and the like: a short text keeps Claude Code happy.
         return Reply("side", text=SIDE_REPLY_TEXT, input_tokens=approx_in, output_tokens=3)
-    results = tool_results(body.get("messages") or [])
+    results = tool_results(conversation(body))
     if results and (results[-1]["is_error"] or not results[-1]["content"]):
         # Make a failed tool run visible in Claude Code's output instead of a generic reply.
         text = "Tool failed: " + results[-1]["content"][:300]
@@ -353,10 +394,12 @@ def openai_events(reply: Reply, model: str, cmpl_id: str) -> list[bytes]:
 # pass-through scenarios (a client of those dialects on a route of the same format).
 
 
-def gemini_response(reply: Reply, model: str, text: str | None = None, final: bool = True) -> dict:
+def gemini_response(reply: Reply, model: str, text: str | None = None, final: bool = True,
+                    response_id: str = "bench_1") -> dict:
     candidate: dict = {"content": {"role": "model", "parts": [{"text": reply.text if text is None else text}]},
                        "index": 0}
-    body: dict = {"candidates": [candidate], "modelVersion": model, "responseId": "bench_1"}
+    # Gemini names each response; tool_use ids are made from the name, so it must differ per turn.
+    body: dict = {"candidates": [candidate], "modelVersion": model, "responseId": response_id}
     if final:
         candidate["finishReason"] = "STOP"
         body["usageMetadata"] = {
@@ -408,6 +451,63 @@ def responses_events(reply: Reply, model: str) -> list[bytes]:
     ]
     return [sse(name, dict({"type": name, "sequence_number": number}, **data))
             for number, (name, data) in enumerate(events)]
+
+
+def responses_tool_events(reply: Reply, model: str, resp_id: str) -> list[bytes]:
+    """The Responses stream of a whole reply (text, then a function call), as the Codex backend
+    streams it."""
+    output: list[dict] = []
+    events: list[tuple[str, dict]] = [("response.created", {"response": dict(
+        responses_response(reply, model, "in_progress"), id=resp_id)})]
+    if reply.text:
+        msg_id = f"msg_{resp_id}"
+        item = {"type": "message", "id": msg_id, "status": "in_progress", "role": "assistant", "content": []}
+        events.append(("response.output_item.added", {"output_index": 0, "item": item}))
+        events.append(("response.content_part.added", {"item_id": msg_id, "output_index": 0, "content_index": 0,
+                                                       "part": {"type": "output_text", "text": "", "annotations": []}}))
+        for piece in cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text]:
+            events.append(("response.output_text.delta",
+                           {"item_id": msg_id, "output_index": 0, "content_index": 0, "delta": piece}))
+        part = {"type": "output_text", "text": reply.text, "annotations": []}
+        events.append(("response.output_text.done",
+                       {"item_id": msg_id, "output_index": 0, "content_index": 0, "text": reply.text}))
+        events.append(("response.content_part.done",
+                       {"item_id": msg_id, "output_index": 0, "content_index": 0, "part": part}))
+        done = dict(item, status="completed", content=[part])
+        events.append(("response.output_item.done", {"output_index": 0, "item": done}))
+        output.append(done)
+    if reply.tool_input is not None:
+        index, fc_id, arguments = len(output), f"fc_{resp_id}", tool_arguments_json(reply.tool_input)
+        item = {"type": "function_call", "id": fc_id, "status": "in_progress", "call_id": reply.tool_id("openai"),
+                "name": reply.tool_name, "arguments": ""}
+        events.append(("response.output_item.added", {"output_index": index, "item": item}))
+        for piece in cut(arguments, ARG_SIZES):
+            events.append(("response.function_call_arguments.delta",
+                           {"item_id": fc_id, "output_index": index, "delta": piece}))
+        events.append(("response.function_call_arguments.done",
+                       {"item_id": fc_id, "output_index": index, "arguments": arguments}))
+        done = dict(item, status="completed", arguments=arguments)
+        events.append(("response.output_item.done", {"output_index": index, "item": done}))
+        output.append(done)
+    whole = dict(responses_response(reply, model), id=resp_id, output=output)
+    events.append(("response.completed", {"response": whole}))
+    return [sse(name, dict({"type": name, "sequence_number": number}, **data))
+            for number, (name, data) in enumerate(events)]
+
+
+def code_assist_events(reply: Reply, model: str, trace: str) -> list[bytes]:
+    """A Gemini stream of a whole reply (text pieces, then the function call in one part), each
+    chunk wrapped as Code Assist wraps it."""
+    chunks = [[{"text": piece}] for piece in (cut(reply.text, TEXT_SIZES) if reply.fragmented else [reply.text])
+              if piece]
+    if reply.tool_input is not None:
+        chunks.append([{"functionCall": {"name": reply.tool_name, "args": reply.tool_input}}])
+    out = []
+    for number, parts in enumerate(chunks):
+        body = gemini_response(reply, model, final=number == len(chunks) - 1, response_id=trace)
+        body["candidates"][0]["content"]["parts"] = parts
+        out.append(sse(None, {"response": body, "traceId": trace}))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -476,7 +576,8 @@ async def read_request(reader: asyncio.StreamReader):
 
 
 def response_head(status: int, content_type: str, length: int | None, extra: str = "") -> bytes:
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "OK")
+    reason = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+              405: "Method Not Allowed"}.get(status, "OK")
     lines = [f"HTTP/1.1 {status} {reason}", f"content-type: {content_type}", "connection: keep-alive"]
     lines.append(f"content-length: {length}" if length is not None else "transfer-encoding: chunked")
     if content_type.startswith("text/event-stream"):
@@ -553,6 +654,9 @@ class Server:
             auth=bool(headers.get("authorization") or headers.get("x-api-key")),
         )
 
+        if cfg.fmt in BACKENDS:
+            await self.backend(writer, record, method, target, headers, body, raw)
+            return
         if method == "HEAD":
             # Claude Code's connectivity check (HEAD /api/hello) when nonessential traffic is on.
             record["answer"] = "head"
@@ -621,6 +725,72 @@ class Server:
             render = anthropic_message if cfg.fmt == "anthropic" else openai_completion
             await self.send_json(writer, 200, render(reply, model, f"fake_{number:04d}"))
 
+    async def backend(self, writer, record: dict, method: str, target: str, headers: dict, body: dict, raw: bytes):
+        """A subscription backend (--format codex | gemini | antigravity) and its OAuth provider."""
+        cfg = self.cfg
+        path, _, query = target.partition("?")
+        if path in ("/oauth/authorize", "/o/oauth2/v2/auth"):
+            # The login's browser step: straight back to its callback with a code and the state.
+            form = dict(urllib.parse.parse_qsl(query))
+            record["answer"] = "authorize"
+            self.log(record)
+            location = form.get("redirect_uri", "") + "?" + urllib.parse.urlencode(
+                {"code": "fake-code-1", "state": form.get("state", "")})
+            writer.write(response_head(302, "text/plain", 0, f"location: {location}\r\n"))
+            await writer.drain()
+            return
+        if path in ("/oauth/token", "/token"):
+            record["answer"] = "token"
+            self.log(record)
+            claims = {"email": "e2e@example.com", "https://api.openai.com/auth": {"chatgpt_account_id": cfg.account}}
+            await self.send_json(writer, 200, {
+                "access_token": cfg.backend_token, "refresh_token": "rt-fake-e2e", "expires_in": 3600,
+                "token_type": "Bearer", "id_token": fake_jwt(claims)})
+            return
+        refusal = backend_refusal(cfg, path, query, headers, body)
+        if refusal:
+            record["answer"] = str(refusal[0])
+            record["refused"] = refusal[1]
+            self.log(record)
+            await self.send_json(writer, refusal[0], {"error": {"code": refusal[0], "message": refusal[1]}})
+            return
+        if path.endswith(":loadCodeAssist"):
+            record["answer"] = "loadCodeAssist"
+            self.log(record)
+            await self.send_json(writer, 200, {"currentTier": {"id": "free-tier"},
+                                               "cloudaicompanionProject": cfg.project})
+            return
+        reply = plan_reply(cfg, body)
+        record["answer"] = reply.kind
+        record["stream"] = cfg.fmt == "codex" or path.endswith(":streamGenerateContent")
+        if reply.kind == "tool_call":
+            record["tool"] = reply.tool_name
+        if reply.kind in ("final", "error_result", "tool_call"):
+            record["tool_results"] = tool_results(conversation(body))
+        self.log(record)
+        model = body.get("model") or "fake-model"
+        if cfg.fmt == "codex":
+            events = responses_tool_events(reply, model, f"resp_fake_{record['n']:04d}")
+        elif record["stream"]:
+            events = code_assist_events(reply, model, f"trace-{record['n']}")
+        else:
+            whole = gemini_response(reply, model, response_id=f"trace-{record['n']}")
+            if reply.tool_input is not None:
+                whole["candidates"][0]["content"]["parts"] = (
+                    [{"text": reply.text}] if reply.text else []) + [
+                    {"functionCall": {"name": reply.tool_name, "args": reply.tool_input}}]
+            await self.send_json(writer, 200, {"response": whole, "traceId": f"trace-{record['n']}"})
+            return
+        pieces = wire_pieces(events) if reply.fragmented else events
+        writer.write(response_head(200, "text/event-stream; charset=utf-8", None))
+        for piece in pieces:
+            writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            await writer.drain()
+            if reply.fragmented and cfg.fragment_delay > 0:
+                await asyncio.sleep(cfg.fragment_delay)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+
     async def bench(self, writer, path: str, raw: bytes):
         # Canned bytes per (path, stream) so the stub costs as little as possible per request. The
         # dialect follows the path, so one stub serves every route format.
@@ -653,6 +823,73 @@ class Server:
             self.bench_cache[key] = response
         writer.write(response)
         await writer.drain()
+
+
+BACKENDS = ("codex", "gemini", "antigravity")
+ANTIGRAVITY_HEADERS = {
+    "user-agent": "antigravity/1.11.5 windows/amd64",
+    "x-goog-api-client": "google-cloud-sdk vscode_cloudshelleditor/0.1",
+    "client-metadata": '{"ideType":"IDE_UNSPECIFIED","platform":"PLATFORM_UNSPECIFIED","pluginType":"GEMINI"}',
+}
+GEMINI_HEADERS = {"client-metadata": "ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI"}
+
+
+def backend_refusal(cfg: "Config", path: str, query: str, headers: dict, body: dict) -> tuple[int, str] | None:
+    """(status, why) when the subscription backend would refuse this request; None when it would not."""
+    if headers.get("authorization") != f"Bearer {cfg.backend_token}":
+        return 401, "the login's access token must come as Authorization: Bearer"
+    if cfg.fmt == "codex":
+        if not path.endswith("/codex/responses"):
+            return 404, f"no route for {path}"
+        wanted = {"chatgpt-account-id": cfg.account, "originator": "codex_cli_rs",
+                  "openai-beta": "responses=experimental"}
+        for name, value in wanted.items():
+            if headers.get(name) != value:
+                return 400, f"{name}: {value} is missing"
+        if body.get("stream") is not True or body.get("store") is not False:
+            return 400, "the backend answers only stream: true, store: false"
+        if not body.get("instructions"):
+            return 400, "instructions are required"
+        if "max_output_tokens" in body:
+            return 400, "unsupported parameter: max_output_tokens"
+        return None
+    method = path.rpartition(":")[2]
+    if not path.startswith("/v1internal:") or method not in (
+            "loadCodeAssist", "streamGenerateContent", "generateContent"):
+        return 404, f"no route for {path}"
+    for name, value in (ANTIGRAVITY_HEADERS if cfg.fmt == "antigravity" else GEMINI_HEADERS).items():
+        if headers.get(name) != value:
+            return 400, f"{name}: {value} is missing"
+    if method == "loadCodeAssist":
+        return None if (body.get("metadata") or {}).get("pluginType") == "GEMINI" else (400, "no metadata")
+    if method == "streamGenerateContent" and query != "alt=sse":
+        return 400, "streamGenerateContent without alt=sse"
+    if not body.get("model"):
+        return 400, "the envelope has no model"
+    if body.get("project") != cfg.project:
+        return 403, f"permission denied on project {body.get('project')!r}"
+    request = body.get("request")
+    if not isinstance(request, dict) or not request.get("contents"):
+        return 400, "the envelope has no request with contents"
+    if cfg.fmt == "antigravity":
+        if body.get("userAgent") != "antigravity" or body.get("requestType") != "agent":
+            return 400, "the envelope lacks userAgent: antigravity and requestType: agent"
+        if not str(body.get("requestId", "")).startswith("agent-"):
+            return 400, "the envelope lacks a requestId"
+        system = request.get("systemInstruction") or {}
+        first = ((system.get("parts") or [{}])[0] or {}).get("text", "")
+        if system.get("role") != "user" or not first.startswith("You are Antigravity"):
+            return 400, "the system instruction does not start with Antigravity's identity"
+        calling = ((request.get("toolConfig") or {}).get("functionCallingConfig") or {}).get("mode")
+        if "claude" in body["model"] and request.get("tools") and calling != "VALIDATED":
+            return 400, "Claude models take tools only in VALIDATED mode"
+    return None
+
+
+def fake_jwt(claims: dict) -> str:
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    return part({"alg": "none"}) + "." + part(dict(claims, exp=int(time.time()) + 3600)) + ".c2ln"
 
 
 def subscription_refusal(token: str | None, headers: dict, body: dict) -> str | None:
@@ -694,6 +931,9 @@ async def main_async(args) -> None:
         dump_dir=args.dump_dir,
         thinking=args.thinking,
         subscription_token=args.require_subscription,
+        backend_token=args.require_token,
+        account=args.account,
+        project=args.project,
     )
     server = Server(cfg)
     srv = await asyncio.start_server(server.handle, args.host, args.port, limit=64 << 20, backlog=1024)
@@ -710,7 +950,7 @@ async def main_async(args) -> None:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--format", choices=["openai", "anthropic"], default="anthropic",
+    parser.add_argument("--format", choices=["openai", "anthropic", *BACKENDS], default="anthropic",
                         help="dialect served (in --scenario bench, the request path decides)")
     parser.add_argument("--scenario", choices=["write", "multi", "bench"], default="write")
     parser.add_argument("--host", default="127.0.0.1")
@@ -728,6 +968,10 @@ def parse_args(argv=None):
                         help="answer 401 to a POST that does not carry this Claude subscription token as Anthropic "
                              "requires it: Authorization: Bearer, the oauth and claude-code betas, Claude Code's "
                              "x-app header, and Claude Code's system prompt line first")
+    parser.add_argument("--require-token", default="fake-e2e-access-token",
+                        help="codex/gemini/antigravity: the access token the fake issues and requires")
+    parser.add_argument("--account", default="acct-fake-e2e", help="codex: the ChatGPT account required")
+    parser.add_argument("--project", default="fake-e2e-project", help="gemini/antigravity: the project")
     return parser.parse_args(argv)
 
 

@@ -34,13 +34,15 @@ extension ConfigParser {
             line: mapping.first?.key.mark?.line ?? node.mark?.line)
         entry.provider = provider
         if let provider, let providerNode = fields["provider"],
-            SubscriptionProvider(rawValue: provider)?.isSupported != true
+            SubscriptionProvider(rawValue: provider) == nil
         {
+            let known = SubscriptionProvider.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
             warnings.append(
                 ConfigWarning(
                     file: file, line: providerNode.mark?.line, column: providerNode.mark?.column,
-                    message: "provider `\(provider)` of `\(modelID)` is a subscription login; subscriptions are not "
-                        + "supported yet, so requests routed to `\(modelID)` get 501"))
+                    message:
+                        "provider `\(provider)` of `\(modelID)` is not a subscription this build knows (\(known)), "
+                        + "so requests routed to `\(modelID)` get 501"))
         }
         if let keyNode = fields["api_key"] {
             entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))

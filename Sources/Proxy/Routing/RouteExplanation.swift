@@ -63,11 +63,11 @@ public struct RouteExplanation: Sendable {
         }
         lines += scenarioNotes
         if let provider = entry.provider, !entry.subscriptionReady {
-            let supported = SubscriptionProvider(rawValue: provider)?.isSupported == true
+            let supported = SubscriptionProvider(rawValue: provider) != nil
             lines.append(
                 supported
                     ? "Note: provider `\(provider)` has no login; requests fail until `proxy login --\(provider)`."
-                    : "Note: provider `\(provider)` is a subscription login, which is not supported yet; requests fail."
+                    : "Note: provider `\(provider)` is not a subscription this build knows; requests fail."
             )
         }
         return lines.joined(separator: "\n")

@@ -10,14 +10,16 @@ extension APIError {
         )
     }
 
-    /// 501 for a model whose entry names a subscription `provider`
-    /// (tizee/anthropic-proxy's `codex`, `gemini`...): kept in the config,
-    /// not served yet.
+    /// 501 for a model whose entry names a `provider` that is none of the
+    /// subscriptions (``SubscriptionProvider``): kept in the config, not
+    /// served.
     static func subscriptionUnsupported(provider: String, modelID: String) -> APIError {
         APIError(
             status: 501, type: "api_error",
-            message: "model `\(modelID)` is served by provider `\(provider)`, a subscription login, and subscriptions "
-                + "are not supported yet; give the entry an api_base and api_key (and no provider) to use an API key")
+            message:
+                "model `\(modelID)` is served by provider `\(provider)`, which is not a subscription this build "
+                + "knows (\(SubscriptionProvider.allCases.map(\.rawValue).joined(separator: ", "))); give the entry an "
+                + "api_base and api_key (and no provider) to use an API key")
     }
 }
 

@@ -33,8 +33,8 @@ extension Exchange {
     }
 
     /// The route for `model` and its options, recorded as the `route` line;
-    /// 404 listing the configured ids when nothing matches, 501 when the
-    /// entry is a subscription (`provider`), which is not supported yet.
+    /// 404 listing the configured ids when nothing matches, and what
+    /// ``checkServable(_:)`` says of a subscription entry.
     func route(model: String, with router: ModelRouter) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
         try route(model: model, router: router, choosing: router.route(model: model))
     }
@@ -63,10 +63,10 @@ extension Exchange {
 
     /// A subscription entry (`provider`) is served once its login is
     /// applied: 401 naming the login command when there is none, 501 for a
-    /// provider this build cannot serve yet.
+    /// provider this build does not know.
     func checkServable(_ entry: ModelEntry) throws(APIError) {
         guard let provider = entry.provider, !entry.subscriptionReady else { return }
-        if let known = SubscriptionProvider(rawValue: provider), known.isSupported {
+        if let known = SubscriptionProvider(rawValue: provider) {
             throw APIError.subscriptionNotLoggedIn(provider: known, modelID: entry.modelID)
         }
         throw APIError.subscriptionUnsupported(provider: provider, modelID: entry.modelID)

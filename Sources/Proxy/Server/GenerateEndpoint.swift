@@ -115,16 +115,23 @@ struct GenerateEndpoint: Sendable {
         }
 
         /// The converted body as a subscription backend takes it: Codex's
-        /// settings, or Code Assist's envelope with the login's project.
+        /// settings, or Code Assist's (or Antigravity's) envelope with the
+        /// login's project.
         private static func backendBody(
             _ body: JSONValue, entry: ModelEntry, route: RouteOptions
         ) throws(APIError) -> JSONValue {
-            if entry.streamsUpstreamAlways { return CodexBackend.requestBody(body) }
+            if entry.streamsUpstreamAlways { return SubscriptionBackendBody.codex(body) }
             guard entry.isCodeAssist else { return body }
+            let provider = entry.provider ?? ""
             guard let project = entry.codeAssistProject else {
                 throw APIError(
                     status: 401, type: "authentication_error",
-                    message: "the Gemini login has no Google Cloud project; run `proxy login --gemini` again")
+                    message:
+                        "the \(provider) login has no Google Cloud project; run `proxy login --\(provider)` again"
+                )
+            }
+            if provider == SubscriptionProvider.antigravity.rawValue {
+                return SubscriptionBackendBody.antigravity(body, model: route.upstreamModel, project: project)
             }
             return CodeAssistEnvelope.wrapped(body, model: route.upstreamModel, project: project)
         }

@@ -7,13 +7,21 @@ import Wire
 /// `generateContent` body in the ``CodeAssistEnvelope`` with the model and
 /// the login's Google Cloud project, POSTed to
 /// `{base}/v1internal:streamGenerateContent?alt=sse` (or
-/// `:generateContent`) with the token as a bearer token.
+/// `:generateContent`) with the token as a bearer token. Antigravity's
+/// backend is the same service, asked differently (``AntigravityBackend``).
 enum CodeAssistBackend {
-    /// `SWITCHBOARD_GEMINI_API_BASE`, default
-    /// `https://cloudcode-pa.googleapis.com`, without a trailing `/`.
-    static func apiBase(environment: [String: String]) -> String {
+    /// The backend `provider` (Gemini or Antigravity) calls:
+    /// `SWITCHBOARD_GEMINI_API_BASE` or `SWITCHBOARD_ANTIGRAVITY_API_BASE`,
+    /// default `https://cloudcode-pa.googleapis.com`, without a trailing `/`.
+    static func apiBase(
+        _ provider: SubscriptionProvider = .gemini, environment: [String: String]
+    )
+        -> String
+    {
         var base =
-            environment["SWITCHBOARD_GEMINI_API_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+            environment["SWITCHBOARD_\(provider.environmentName)_API_BASE"].flatMap {
+                $0.isEmpty ? nil : $0
+            }
             ?? "https://cloudcode-pa.googleapis.com"
         while base.hasSuffix("/") { base.removeLast() }
         return base
@@ -44,8 +52,11 @@ enum CodeAssistBackend {
     /// A quota answer (429 `RESOURCE_EXHAUSTED`) as a 429 `rate_limit_error`
     /// saying when to try again, when the backend says (`RetryInfo`'s
     /// `retryDelay`, or `ErrorInfo`'s `quotaResetDelay` /
-    /// `quotaResetTimeStamp`); nil for any other answer.
-    static func quotaError(status: Int, body: [UInt8], now: Date = Date()) -> APIError? {
+    /// `quotaResetTimeStamp`); nil for any other answer. `product` names
+    /// whose quota it is.
+    static func quotaError(
+        status: Int, body: [UInt8], product: String = "Gemini Code Assist", now: Date = Date()
+    ) -> APIError? {
         guard status == 429 else { return nil }
         let error = (try? JSONValue(parsing: body))?["error"]
         let message = error?["message"]?.stringValue
@@ -60,7 +71,7 @@ enum CodeAssistBackend {
             }
         }
         if resets == nil, let seconds { resets = now.addingTimeInterval(seconds) }
-        let what = "Gemini Code Assist quota exhausted" + (message.map { " (\($0))" } ?? "")
+        let what = product + " quota exhausted" + (message.map { " (\($0))" } ?? "")
         guard let resets else {
             return APIError(status: 429, type: "rate_limit_error", message: what + "; try again later")
         }

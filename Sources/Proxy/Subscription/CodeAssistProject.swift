@@ -3,15 +3,19 @@ import Foundation
 import NIOCore
 import Wire
 
-/// The Google Cloud project a Gemini Code Assist login bills, found as the
-/// Gemini CLI finds it: `loadCodeAssist` names the project of a user who
+/// The Google Cloud project a Gemini Code Assist (or Antigravity) login
+/// bills, found as the Gemini CLI finds it: `loadCodeAssist` names the project of a user who
 /// already has one (a Workspace project, or the free tier's managed one);
 /// a user without one is onboarded to the default tier (the free tier)
 /// with `onboardUser`, a long-running operation asked again until it is
 /// done, whose answer names the project.
 struct CodeAssistProject: Sendable {
-    /// The Code Assist base (``CodeAssistBackend/apiBase(environment:)``).
+    /// The Code Assist base (``CodeAssistBackend/apiBase(_:environment:)``).
     let base: String
+    /// The client headers the backend is called with.
+    var headers = CodeAssistBackend.headers
+    /// Whose login it is, in messages.
+    var product = SubscriptionProvider.gemini.backendName
     /// How long to wait between asking whether onboarding is done.
     var pollInterval: Duration = .seconds(3)
     /// How many times to ask before giving up.
@@ -23,8 +27,9 @@ struct CodeAssistProject: Sendable {
         if let project = Self.projectID(loaded["cloudaicompanionProject"]) { return project }
         if let tier = loaded["currentTier"]?["id"]?.stringValue {
             throw SubscriptionLogins.Refusal(
-                description: "Gemini Code Assist says this account is on the \(tier) tier but names no Google Cloud "
-                    + "project; set one up for Gemini Code Assist, then log in again")
+                description:
+                    "\(product) says this account is on the \(tier) tier but names no Google Cloud "
+                    + "project; set one up for \(product), then log in again")
         }
         let tiers = loaded["allowedTiers"]?.arrayValue ?? []
         let tier = tiers.first { $0["isDefault"]?.boolValue == true }?["id"]?.stringValue ?? "free-tier"
@@ -41,11 +46,11 @@ struct CodeAssistProject: Sendable {
             guard operation["done"]?.boolValue == true else { continue }
             if let project = Self.projectID(operation["response"]?["cloudaicompanionProject"]) { return project }
             throw SubscriptionLogins.Refusal(
-                description: "onboarding to Gemini Code Assist's \(tier) tier finished without a project"
+                description: "onboarding to \(product)'s \(tier) tier finished without a project"
                     + (operation["error"]?["message"]?.stringValue.map { ": \($0)" } ?? ""))
         }
         throw SubscriptionLogins.Refusal(
-            description: "onboarding to Gemini Code Assist's \(tier) tier did not finish; log in again later")
+            description: "onboarding to \(product)'s \(tier) tier did not finish; log in again later")
     }
 
     /// A project as the backend names it: its id, or an object with one.
@@ -64,7 +69,7 @@ struct CodeAssistProject: Sendable {
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "authorization", value: "Bearer " + accessToken)
-        for header in CodeAssistBackend.headers { request.headers.add(name: header.name, value: header.value) }
+        for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         let status: UInt
         let answer: ByteBuffer

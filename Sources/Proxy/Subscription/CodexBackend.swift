@@ -29,25 +29,6 @@ enum CodexBackend {
         ("openai-beta", "responses=experimental"), ("originator", originator),
     ]
 
-    /// Used when a request has no system prompt: the backend refuses a
-    /// request without instructions.
-    static let defaultInstructions = "You are a helpful coding assistant."
-
-    /// The converted Responses body as the backend takes it: streamed
-    /// (whatever the client asked; a non-streaming client gets the stream
-    /// collected), not stored, with instructions, and without
-    /// `max_output_tokens`, which the backend refuses.
-    static func requestBody(_ body: JSONValue) -> JSONValue {
-        guard case .object(var object) = body else { return body }
-        object["stream"] = true
-        object["store"] = false
-        if (object["instructions"]?.stringValue ?? "").isEmpty {
-            object["instructions"] = .string(defaultInstructions)
-        }
-        object.removeValue(forKey: "max_output_tokens")
-        return .object(object)
-    }
-
     /// A usage-limit answer (404 or 429 naming `usage_limit_reached`) as a
     /// 429 `rate_limit_error` with the time the limit resets; nil for any
     /// other answer.

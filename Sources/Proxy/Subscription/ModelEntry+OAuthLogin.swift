@@ -5,8 +5,13 @@ extension ModelEntry {
     /// (Codex answers only so; a non-streaming client gets it collected).
     var streamsUpstreamAlways: Bool { provider == SubscriptionProvider.codex.rawValue && oauthSession != nil }
 
-    /// Whether requests go to Gemini Code Assist, in its envelope.
-    var isCodeAssist: Bool { provider == SubscriptionProvider.gemini.rawValue && oauthSession != nil }
+    /// Whether requests go to Gemini Code Assist or Antigravity, in their
+    /// envelope.
+    var isCodeAssist: Bool {
+        oauthSession != nil
+            && (provider == SubscriptionProvider.gemini.rawValue
+                || provider == SubscriptionProvider.antigravity.rawValue)
+    }
 
     /// This entry carrying its OAuth login's current token, refreshed first
     /// when it is about to expire; an entry without one, unchanged. A failed

@@ -3,7 +3,8 @@ import Foundation
 /// What an OAuth 2 provider's login needs to know: its client id, where it
 /// authorizes and issues tokens, the redirect URI it has registered for the
 /// client, and what else its authorize and refresh requests carry. One
-/// value per provider (``codex(environment:)``, ``gemini(environment:)``); ``OAuthLogin`` and
+/// value per provider (``codex(environment:)``, ``gemini(environment:)``,
+/// ``antigravity(environment:)``); ``OAuthLogin`` and
 /// ``OAuthSession`` are written once for all of them.
 public struct OAuthProviderSettings: Sendable {
     /// Which provider's login this is.
@@ -72,18 +73,49 @@ public struct OAuthProviderSettings: Sendable {
     /// (`/o/oauth2/v2/auth` and `/token` go under it) and
     /// `SWITCHBOARD_GEMINI_REDIRECT_URI` the registered redirect URI.
     public static func gemini(environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
-        let base = value("SWITCHBOARD_GEMINI_AUTH_BASE", environment)
-        return OAuthProviderSettings(
-            provider: .gemini, clientID: "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
+        google(
+            .gemini, clientID: "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com",
             clientSecret: "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",
+            redirectURI: "http://localhost:8085/oauth2callback",
+            extraScopes: [], environment: environment)
+    }
+
+    /// Antigravity (a Google account), as the Antigravity IDE logs in:
+    /// Google's login like ``gemini(environment:)``, with the IDE's
+    /// installed-app client, its redirect URI and its further scopes.
+    /// `SWITCHBOARD_ANTIGRAVITY_AUTH_BASE` and
+    /// `SWITCHBOARD_ANTIGRAVITY_REDIRECT_URI` point it elsewhere.
+    public static func antigravity(environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+        google(
+            .antigravity,
+            clientID: "1071006060591-tmhssin2h21lcre235vtolojh4g403ep.apps.googleusercontent.com",
+            clientSecret: "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",
+            redirectURI: "http://localhost:51121/oauth-callback",
+            extraScopes: [
+                "https://www.googleapis.com/auth/cclog",
+                "https://www.googleapis.com/auth/experimentsandconfigs",
+            ], environment: environment)
+    }
+
+    /// A login with Google for `provider`: `SWITCHBOARD_<PROVIDER>_AUTH_BASE`
+    /// replaces both Google hosts and `SWITCHBOARD_<PROVIDER>_REDIRECT_URI`
+    /// the registered redirect URI.
+    private static func google(
+        _ provider: SubscriptionProvider, clientID: String, clientSecret: String, redirectURI: String,
+        extraScopes: [String], environment: [String: String]
+    ) -> Self {
+        let base = value("SWITCHBOARD_\(provider.environmentName)_AUTH_BASE", environment)
+        return OAuthProviderSettings(
+            provider: provider, clientID: clientID, clientSecret: clientSecret,
             authorizeURL: (base ?? "https://accounts.google.com") + "/o/oauth2/v2/auth",
             tokenURL: (base ?? "https://oauth2.googleapis.com") + "/token",
-            redirectURI: value("SWITCHBOARD_GEMINI_REDIRECT_URI", environment)
-                ?? "http://localhost:8085/oauth2callback",
-            scope: [
-                "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/userinfo.email",
+            redirectURI: value("SWITCHBOARD_\(provider.environmentName)_REDIRECT_URI", environment)
+                ?? redirectURI,
+            scope: ([
+                "https://www.googleapis.com/auth/cloud-platform",
+                "https://www.googleapis.com/auth/userinfo.email",
                 "https://www.googleapis.com/auth/userinfo.profile",
-            ].joined(separator: " "),
+            ] + extraScopes).joined(separator: " "),
             extraAuthorizeParameters: [("access_type", "offline"), ("prompt", "consent")],
             redirectURIOnRefresh: false,
             account: { grant in
@@ -101,7 +133,8 @@ public struct OAuthProviderSettings: Sendable {
         switch provider {
         case .codex: codex(environment: environment)
         case .gemini: gemini(environment: environment)
-        case .antigravity, .claudeCode: nil
+        case .antigravity: antigravity(environment: environment)
+        case .claudeCode: nil
         }
     }
 

@@ -39,7 +39,7 @@ extension ProxyConfig {
             return config
         }
         let existing = Set(models.map(\.modelID))
-        for provider in SubscriptionProvider.allCases where provider.isSupported && logins[provider.rawValue] != nil {
+        for provider in SubscriptionProvider.allCases where logins[provider.rawValue] != nil {
             for model in provider.builtInModels where !existing.contains("\(provider.rawValue)/\(model)") {
                 var entry = ModelEntry(
                     modelID: "\(provider.rawValue)/\(model)", modelName: model, apiBase: "", format: provider.format)
@@ -48,8 +48,9 @@ extension ProxyConfig {
             }
         }
         for index in config.models.indices {
-            guard let name = config.models[index].provider, let provider = SubscriptionProvider(rawValue: name),
-                provider.isSupported, let login = logins[name]
+            guard let name = config.models[index].provider,
+                let provider = SubscriptionProvider(rawValue: name),
+                let login = logins[name]
             else { continue }
             config.models[index].useLogin(login, of: provider, store: store, environment: environment)
         }
@@ -80,16 +81,22 @@ extension ModelEntry {
             // put in at each request.
             oauthSession = OAuthSession.shared(
                 settings: .codex(environment: environment), store: store, login: login)
-        case .gemini:
-            if apiBase.isEmpty { apiBase = CodeAssistBackend.apiBase(environment: environment) }
+        case .gemini, .antigravity:
+            if apiBase.isEmpty { apiBase = CodeAssistBackend.apiBase(provider, environment: environment) }
             apiKey = Secret(login.accessToken)
             keyAuth = .bearer
             codeAssistProject = login.project
-            addBackendHeaders(CodeAssistBackend.headers)
-            oauthSession = OAuthSession.shared(
-                settings: .gemini(environment: environment), store: store, login: login)
-        case .antigravity:
-            break
+            if provider == .antigravity {
+                addBackendHeaders(
+                    AntigravityBackend.headers
+                        + (SubscriptionBackendBody.isClaudeThinking(modelName)
+                            ? [AntigravityBackend.thinkingBeta] : []))
+            } else {
+                addBackendHeaders(CodeAssistBackend.headers)
+            }
+            if let settings = OAuthProviderSettings.of(provider, environment: environment) {
+                oauthSession = OAuthSession.shared(settings: settings, store: store, login: login)
+            }
         }
         subscriptionReady = true
     }

@@ -36,34 +36,34 @@ public struct SubscriptionLogins: Sendable {
         return credentials
     }
 
-    /// Finds the Google Cloud project a Gemini Code Assist login bills
-    /// (onboarding the user to the free tier when they have none), at
-    /// `SWITCHBOARD_GEMINI_API_BASE` (see ``CodeAssistBackend``), and
-    /// stores it with the login.
-    public func resolveGeminiProject(
-        for login: ProviderCredentials, environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// Finds the Google Cloud project a Gemini Code Assist or Antigravity
+    /// login bills (onboarding the user to the free tier when they have
+    /// none), at `SWITCHBOARD_GEMINI_API_BASE` or
+    /// `SWITCHBOARD_ANTIGRAVITY_API_BASE` (see ``CodeAssistBackend``), and
+    /// stores it with the login. Other providers' logins have no project.
+    public func resolveProject(
+        of provider: SubscriptionProvider, for login: ProviderCredentials,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         pollInterval: Duration = .seconds(3)
     ) async throws -> ProviderCredentials {
+        var project = CodeAssistProject(
+            base: CodeAssistBackend.apiBase(provider, environment: environment),
+            pollInterval: pollInterval)
+        switch provider {
+        case .gemini: break
+        case .antigravity:
+            project.headers = AntigravityBackend.headers
+            project.product = provider.backendName
+        case .codex, .claudeCode: return login
+        }
         var resolved = login
-        resolved.project = try await CodeAssistProject(
-            base: CodeAssistBackend.apiBase(environment: environment), pollInterval: pollInterval
-        ).resolve(accessToken: login.accessToken)
+        resolved.project = try await project.resolve(accessToken: login.accessToken)
         do {
-            try store.save(resolved, for: .gemini)
+            try store.save(resolved, for: provider)
         } catch {
             throw Refusal(description: error.description)
         }
         return resolved
-    }
-
-    /// Refuses a provider whose login this build cannot do yet.
-    public func checkSupported(_ provider: SubscriptionProvider) throws {
-        guard provider.isSupported else {
-            throw Refusal(
-                description:
-                    "logging in to \(provider.displayName) is not supported yet; --codex, --gemini and --claude-code are"
-            )
-        }
     }
 
     /// Removes a login; says whether there was one.
@@ -92,8 +92,7 @@ public struct SubscriptionLogins: Sendable {
                 lines.append("  token: " + Self.expiry(login.expiresAt, now: now))
                 if let project = login.project { lines.append("  project: \(project)") }
             } else {
-                let how = provider.isSupported ? "`proxy login --\(provider.rawValue)`" : "not supported yet"
-                lines.append("  not logged in (\(how))")
+                lines.append("  not logged in (`proxy login --\(provider.rawValue)`)")
             }
             let models = provider.builtInModels.map { "\(provider.rawValue)/\($0)" }.joined(separator: ", ")
             lines.append("  models: \(models)")

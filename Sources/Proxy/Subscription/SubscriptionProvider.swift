@@ -18,10 +18,6 @@ public enum SubscriptionProvider: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether this build can route requests to it; the others can be
-    /// listed, not yet logged in to.
-    public var isSupported: Bool { self != .antigravity }
-
     /// The models it offers, without the `provider/` prefix clients use.
     public var builtInModels: [String] {
         switch self {
@@ -31,11 +27,31 @@ public enum SubscriptionProvider: String, Sendable, CaseIterable {
                 "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-3-pro-preview",
                 "gemini-3-flash-preview",
             ]
-        case .antigravity: ["claude-sonnet-4-5", "gemini-3-pro"]
+        case .antigravity:
+            // As tizee/anthropic-proxy lists them; the backend's own names.
+            [
+                "claude-sonnet-4-5", "claude-sonnet-4-5-thinking", "claude-opus-4-5-thinking",
+                "gemini-3-pro-preview",
+                "gemini-3-pro-high", "gemini-3-pro-low", "gemini-3-flash", "gemini-2.5-pro",
+                "gemini-2.5-flash",
+            ]
         case .claudeCode:
             ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5"]
         }
     }
+
+    /// Its backend's name, in messages about its quota or project.
+    var backendName: String {
+        switch self {
+        case .codex: "Codex"
+        case .gemini: "Gemini Code Assist"
+        case .antigravity: "Antigravity"
+        case .claudeCode: "Claude Code"
+        }
+    }
+
+    /// The name of its `SWITCHBOARD_<NAME>_...` settings (`CLAUDE_CODE`).
+    var environmentName: String { rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 
     /// The API its backend speaks.
     public var format: Dialect {

@@ -62,7 +62,8 @@ struct UpstreamCall: Sendable {
                 }
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
-                        status: Int(response.status.code), body: Array(body.readableBytesView))
+                        status: Int(response.status.code), body: Array(body.readableBytesView),
+                        product: SubscriptionProvider(rawValue: entry.provider ?? "")?.backendName ?? "Code Assist")
                 {
                     throw quota
                 }

@@ -53,16 +53,20 @@ public struct ExchangeVerifier: Sendable {
                 let client = try? ClientRequest(endpoint: endpoint, body: clientBody),
                 let converted = try? client.upstreamBody(route: earlierOptions)
             else { continue }
-            result.replayed.earlierLegRequestBodies.append(converted.body)
-            result.differences += comparison.compare(body: earlier.upstreamRequest?["body"], converted.body)
+            let shaped = Self.shapedLikeRecording(
+                converted.body, recorded: earlier.upstreamRequest, model: earlierOptions.upstreamModel)
+            result.replayed.earlierLegRequestBodies.append(shaped)
+            result.differences += comparison.compare(body: earlier.upstreamRequest?["body"], shaped)
                 .map { VerifyDifference(leg: "upstream_request[\(index)]", $0) }
         }
         let client: ClientRequest
         do {
             client = try ClientRequest(endpoint: endpoint, body: clientBody)
             let converted = try client.upstreamBody(route: options)
-            result.replayed.upstreamRequestBody = converted.body
-            result.differences += comparison.compare(body: leg.upstreamRequest?["body"], converted.body)
+            let shaped = Self.shapedLikeRecording(
+                converted.body, recorded: leg.upstreamRequest, model: options.upstreamModel)
+            result.replayed.upstreamRequestBody = shaped
+            result.differences += comparison.compare(body: leg.upstreamRequest?["body"], shaped)
                 .map { VerifyDifference(leg: "upstream_request", $0) }
         } catch {
             // Today's converter refuses the request: the recording must show a
