@@ -33,9 +33,12 @@ struct ProxyLogHandler: LogHandler {
         logLevel = level
         self.metadataProvider = metadataProvider
         self.fileDescriptor = fileDescriptor
-        // `localtime_r` reads the time zone only after `tzset`.
-        tzset()
+        Self.timeZoneRead
     }
+
+    /// `localtime_r` reads the time zone only after `tzset`; once is enough
+    /// (a logger is made per label, and some per exchange).
+    private static let timeZoneRead: Void = tzset()
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
