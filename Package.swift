@@ -5,6 +5,18 @@ import PackageDescription
 /// dependencies are unaffected.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+/// SWITCHBOARD_WITHOUT_OTEL=1 (set by `tools/sanitizers.sh thread`) leaves the
+/// OTLP exporter out: swift-otel 1.6.0 does not compile under
+/// `-sanitize=thread` with Swift 6.3.1 (OTelBatchLogRecordProcessor.swift:149,
+/// "sending 'logger' risks causing data races"), and no trait or per-module
+/// flag avoids it. That build compiles with the condition of the same name,
+/// under which `--otlp-endpoint` fails saying the exporter is not built in.
+let withoutOTel = Context.environment["SWITCHBOARD_WITHOUT_OTEL"] == "1"
+/// The OTel product, for the targets that export spans, unless left out.
+let otel: [Target.Dependency] = withoutOTel ? [] : [.product(name: "OTel", package: "swift-otel")]
+/// Our strict settings, plus the condition that compiles the exporter out.
+let strictOTel: [SwiftSetting] = strict + (withoutOTel ? [.define("SWITCHBOARD_WITHOUT_OTEL")] : [])
+
 let package = Package(
     name: "Switchboard",
     platforms: [.macOS(.v15)],
@@ -76,7 +88,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 // SIGHUP reloads the config.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -85,8 +96,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: strict
+            ] + otel,
+            swiftSettings: strictOTel
         ),
         .target(
             name: "Replay",
@@ -161,15 +172,14 @@ let package = Package(
                 "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
                 // The stub OAuth server checks the PKCE verifier as a provider does.
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "OTel", package: "swift-otel"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: strict
+            ] + otel,
+            swiftSettings: strictOTel
         ),
         .testTarget(
             name: "ReplayTests",

@@ -68,7 +68,14 @@ public final class ChildProcess: Sendable {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        if let environment { process.environment = environment }
+        if var environment {
+            // A child built with a sanitizer reads its options (TSan's
+            // suppressions) as the test runner does (tools/sanitizers.sh).
+            for name in ["TSAN_OPTIONS", "ASAN_OPTIONS"] where environment[name] == nil {
+                environment[name] = ProcessInfo.processInfo.environment[name]
+            }
+            process.environment = environment
+        }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

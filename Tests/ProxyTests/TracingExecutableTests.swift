@@ -63,6 +63,34 @@ import Glibc
         }
     }
 
+    #if SWITCHBOARD_WITHOUT_OTEL
+    /// The ThreadSanitizer build leaves the exporter out: asking for
+    /// traces stops the proxy saying why, not serving without them.
+    @Test func otlpEndpointFailsClearlyWhenTheExporterIsLeftOut() async throws {
+        let executable = try ChildProcess.builtExecutable("proxy")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sb-otel-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let configFile = scratch.appendingPathComponent("models.yaml")
+        try Data(
+            """
+            models:
+              - model_id: gpt
+                model_name: upstream-gpt
+                api_base: http://127.0.0.1:1/v1
+                format: openai
+            """.utf8
+        ).write(to: configFile)
+        let child = try ChildProcess(
+            executable,
+            arguments: ["serve", "--config", configFile.path, "--port", "0", "--otlp-endpoint", "http://127.0.0.1:1"],
+            environment: ["HOME": scratch.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        defer { child.killIfRunning() }
+        let ending = await child.waitForEnding()
+        #expect(ending == .exited(1), "stderr: \(child.standardError)")
+        #expect(child.standardError.contains("leaves out the OTLP exporter"), "stderr: \(child.standardError)")
+    }
+    #else
     @Test func otlpEndpointExportsTheExchangeAsProtobufOnShutdown() async throws {
         let received = try await Self.serveOneRequest(extraArguments: { ["--otlp-endpoint", $0] })
         let export = try #require(received.first)
@@ -74,6 +102,7 @@ import Glibc
             #expect(export.bodyText.contains(text), "\(text) not in the export")
         }
     }
+    #endif
 
     @Test func nothingIsSentWhenTracingIsDisabled() async throws {
         let received = try await Self.serveOneRequest(

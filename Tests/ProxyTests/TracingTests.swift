@@ -1,10 +1,13 @@
 import Foundation
 import Logging
-import OTel
 import Proxy
 import TestSupport
 import Testing
 import Wire
+
+#if !SWITCHBOARD_WITHOUT_OTEL
+import OTel
+#endif
 
 /// One OpenTelemetry span per exchange, exported over OTLP/HTTP (JSON here,
 /// so the test reads it) to a stub collector, with the GenAI attributes.
@@ -13,6 +16,7 @@ import Wire
     static let clientTraceID = "0af7651916cd43dd8448eb211c80319c"
     static let traceparent = "00-\(clientTraceID)-b7ad6b7169203331-01"
 
+    #if !SWITCHBOARD_WITHOUT_OTEL
     /// Tracing to `collector`, whose batches go out only on shutdown (a
     /// minute's delay), so a span that arrives shows the server's service
     /// group flushed it.
@@ -27,6 +31,7 @@ import Wire
         configuration.diagnosticLogger = .custom(quiet)
         return try ProxyTracing(configuration: configuration)
     }
+    #endif
 
     /// The spans of every OTLP/JSON request `collector` received.
     static func spans(_ collector: StubHTTPServer) throws -> [JSONValue] {
@@ -60,6 +65,7 @@ import Wire
         return bytes.map { String(format: "%02x", $0) }.joined()
     }
 
+    #if !SWITCHBOARD_WITHOUT_OTEL
     @Test func aStreamedAndABufferedExchangeEachExportASpanWithGenAIAttributes() async throws {
         try await StubHTTPServer.withRunning { collector in
             collector.reply = .json(200, "{}")
@@ -117,6 +123,7 @@ import Wire
             #expect(limited["status"]?["code"]?.intValue == 2)
         }
     }
+    #endif
 
     @Test func tracingIsOffUnlessAnEndpointOrTheEnvironmentAsksForIt() throws {
         let logger = Logger(label: "otel-test")
@@ -130,15 +137,31 @@ import Wire
         #expect(
             try ProxyTracing.fromEnvironment(
                 endpoint: "http://127.0.0.1:1", environment: ["OTEL_TRACES_EXPORTER": "none"], logger: logger) == nil)
-        #expect(
-            try ProxyTracing.fromEnvironment(endpoint: "http://127.0.0.1:1", environment: [:], logger: logger) != nil)
+        try Self.expectOn(endpoint: "http://127.0.0.1:1", environment: [:], logger: logger)
         #expect(throws: ProxyTracing.UnsupportedProtocol.self) {
             try ProxyTracing.fromEnvironment(
                 endpoint: "http://127.0.0.1:1", environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], logger: logger)
         }
+        try Self.expectOn(
+            endpoint: nil, environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:1/v1/traces"],
+            logger: logger)
+    }
+
+    /// Tracing is on for `endpoint` and `environment`: a tracer, or, in a
+    /// build without the exporter (`SWITCHBOARD_WITHOUT_OTEL`), the error
+    /// saying so rather than traces silently not sent.
+    static func expectOn(
+        endpoint: String?, environment: [String: String], logger: Logger,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        #if SWITCHBOARD_WITHOUT_OTEL
+        #expect(throws: ProxyTracing.ExporterNotBuilt.self, sourceLocation: sourceLocation) {
+            try ProxyTracing.fromEnvironment(endpoint: endpoint, environment: environment, logger: logger)
+        }
+        #else
         #expect(
-            try ProxyTracing.fromEnvironment(
-                endpoint: nil, environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:1/v1/traces"],
-                logger: logger) != nil)
+            try ProxyTracing.fromEnvironment(endpoint: endpoint, environment: environment, logger: logger) != nil,
+            sourceLocation: sourceLocation)
+        #endif
     }
 }

@@ -1,8 +1,11 @@
 import HTTPTypes
 import Logging
-import OTel
 import ServiceLifecycle
 import Tracing
+
+#if !SWITCHBOARD_WITHOUT_OTEL
+import OTel
+#endif
 
 /// OpenTelemetry traces of the proxy's exchanges, exported over OTLP/HTTP:
 /// one span per exchange (see ``ExchangeTrace``).
@@ -18,6 +21,7 @@ public struct ProxyTracing: Sendable {
     /// Batches and exports the spans; runs with the server.
     public let service: any Service
 
+    #if !SWITCHBOARD_WITHOUT_OTEL
     /// Tracing with `configuration`, to which swift-otel applies the standard
     /// `OTEL_*` variables (they win over what is set in code).
     public init(configuration: OTel.Configuration) throws {
@@ -29,6 +33,7 @@ public struct ProxyTracing: Sendable {
         tracer = backend.factory
         service = backend.service
     }
+    #endif
 
     /// The service name spans carry unless `OTEL_SERVICE_NAME` says otherwise.
     public static let defaultServiceName = "switchboard"
@@ -51,6 +56,9 @@ public struct ProxyTracing: Sendable {
             // swift-otel would stop the process: its gRPC exporter is not built in.
             throw UnsupportedProtocol()
         }
+        #if SWITCHBOARD_WITHOUT_OTEL
+        throw ExporterNotBuilt()
+        #else
         var configuration = OTel.Configuration.default
         configuration.serviceName = defaultServiceName
         // swift-otel says each variable it applies at info; only its
@@ -62,6 +70,17 @@ public struct ProxyTracing: Sendable {
             configuration.traces.otlpExporter.endpoint = tracesURL(base: endpoint)
         }
         return try ProxyTracing(configuration: configuration)
+        #endif
+    }
+
+    /// Traces asked for from a build that leaves the OTLP exporter out
+    /// (`SWITCHBOARD_WITHOUT_OTEL=1`, the ThreadSanitizer build of
+    /// `tools/sanitizers.sh`, where swift-otel does not compile).
+    public struct ExporterNotBuilt: Error, CustomStringConvertible {
+        public var description: String {
+            "this build leaves out the OTLP exporter (built with SWITCHBOARD_WITHOUT_OTEL=1, as the ThreadSanitizer "
+                + "run does); build without that variable to export traces"
+        }
     }
 
     /// OTLP/gRPC asked for: only OTLP/HTTP is built in (gRPC would cost
