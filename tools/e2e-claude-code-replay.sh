@@ -26,10 +26,17 @@ declare -A CASSETTES=(
     [openai]=openai-write [anthropic]=anthropic-write
     [openai+thinking]=openai-thinking-write [anthropic+thinking]=anthropic-thinking-write
     [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
+    [codex+subscription]=codex-subscription-write [gemini+subscription]=gemini-subscription-write
+    [antigravity+subscription]=antigravity-subscription-write
 )
-# By default the variants the corpus holds; +subscription has no recording (its replay would need a
-# `proxy login` beside the stub), and tools/e2e-claude-code.sh runs it against its fake upstream.
-[[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi"
+# By default the variants the corpus holds. anthropic+subscription has no recording yet;
+# tools/e2e-claude-code.sh runs it against its fake upstream.
+[[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi
+    codex+subscription gemini+subscription antigravity+subscription"
+# The login an OAuth subscription's replay writes beside the stub: the account and project
+# tools/e2e/fake_upstream.py issued when the recording logged in (they are in the recorded requests).
+REPLAY_ACCOUNT="acct-fake-e2e"
+REPLAY_PROJECT="fake-e2e-project"
 
 stub_bin() {
     if [[ -n "${SWITCHBOARD_STUB_BIN:-}" ]]; then
@@ -52,9 +59,11 @@ replay_variant() { # variant
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-replay-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
-    local work home tools expected_text base_url
+    local work home tools expected_text base_url claude_env=() oauth=0 callback
+    local -x SUBSCRIPTION_MAIN=""
     work_and_home "$scratch" "$variant"
     variant_expectations "$variant"
+    oauth_subscription "$fmt"
 
     if [[ "$work" == "$RECORDED_WORKDIR"* || "$home" == "$RECORDED_WORKDIR"* ]]; then
         echo "the replay must not run in the recorded folder $RECORDED_WORKDIR (work $work, home $home)"
@@ -74,6 +83,15 @@ replay_variant() { # variant
         show_logs "$scratch"
         return 1
     fi
+    # An OAuth subscription: a login as `proxy login` leaves it (auth.json, mode 0600, in a scratch
+    # XDG_CONFIG_HOME), for the backend at the stub. No expiry, so the proxy never refreshes it.
+    if ((oauth)); then
+        local -x XDG_CONFIG_HOME="$scratch/xdg"
+        local -x "SWITCHBOARD_${fmt^^}_API_BASE=$(oauth_api_base "$fmt" "$stub_port")"
+        mkdir -p -m 700 "$XDG_CONFIG_HOME/switchboard"
+        (umask 077 && printf '{"%s": {"access_token": "%s", "account": "%s", "project": "%s"}}\n' \
+            "$fmt" "$BACKEND_TOKEN" "$REPLAY_ACCOUNT" "$REPLAY_PROJECT" >"$XDG_CONFIG_HOME/switchboard/auth.json")
+    fi
     if ! start_proxy "$scratch" "$fmt" "$stub_port"; then
         show_logs "$scratch"
         return 1
@@ -88,6 +106,9 @@ replay_variant() { # variant
     misses="$(grep -c ' MISS ' "$scratch/upstream.log")"
     ((misses > 0)) && problems+=("stub-upstream missed $misses request(s): $(grep ' MISS ' "$scratch/upstream.log" | head -3)")
     [[ "$hits" == "$recorded" ]] || problems+=("stub-upstream served $hits request(s), the cassette has $recorded")
+    if ((oauth)) && grep -qF -e "$BACKEND_TOKEN" "$scratch/proxy.log" "$scratch/upstream.log" "$scratch/upstream.out"; then
+        problems+=("the login's token reached the proxy's or the stub's output")
+    fi
 
     local took
     took="$(elapsed "$t0")"
