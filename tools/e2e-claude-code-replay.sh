@@ -8,7 +8,10 @@
 # out of both sides and moves the recorded replies' paths to the new working directory, so the Write
 # lands here. Asserts the file's exact bytes, Claude Code's final text, that the stub answered every
 # request from the recording (no MISS) and served each recorded one, and that the replay really ran
-# elsewhere (its HOME and working directory are not the recorded ones).
+# elsewhere (its HOME and working directory are not the recorded ones). The subscription variants
+# (codex, gemini, antigravity) get the login `proxy login` would have left, written beside the stub
+# (auth.json, mode 0600, in a scratch XDG_CONFIG_HOME) with SWITCHBOARD_<PROVIDER>_API_BASE at the
+# stub, and must not print the login's token.
 #
 # Environment (and those of tools/e2e-claude-code.sh: E2E_FORMATS, E2E_TIMEOUT, E2E_KEEP, CLAUDE_BIN,
 # SWITCHBOARD_PROXY_BIN):
@@ -69,7 +72,11 @@ replay_variant() { # variant
         echo "the replay must not run in the recorded folder $RECORDED_WORKDIR (work $work, home $home)"
         return 1
     fi
-    "$STUB" --cassettes "$cassette" --speed 0 --port 0 \
+    # Antigravity's envelope carries a fresh requestId on every request (the proxy makes one, as its
+    # client does), so the replay cannot send the recorded one.
+    local stub_args=()
+    [[ "$fmt" == antigravity ]] && stub_args+=(--ignore /requestId)
+    "$STUB" --cassettes "$cassette" --speed 0 --port 0 "${stub_args[@]}" \
         >"$scratch/upstream.out" 2>"$scratch/upstream.log" &
     PIDS+=("$!")
     local i stub_port=""
