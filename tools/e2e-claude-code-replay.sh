@@ -8,7 +8,10 @@
 # out of both sides and moves the recorded replies' paths to the new working directory, so the Write
 # lands here. Asserts the file's exact bytes, Claude Code's final text, that the stub answered every
 # request from the recording (no MISS) and served each recorded one, and that the replay really ran
-# elsewhere (its HOME and working directory are not the recorded ones).
+# elsewhere (its HOME and working directory are not the recorded ones). The subscription variants
+# (codex, gemini, antigravity) get the login `proxy login` would have left, written beside the stub
+# (auth.json, mode 0600, in a scratch XDG_CONFIG_HOME) with SWITCHBOARD_<PROVIDER>_API_BASE at the
+# stub, and must not print the login's token.
 #
 # Environment (and those of tools/e2e-claude-code.sh: E2E_FORMATS, E2E_TIMEOUT, E2E_KEEP, CLAUDE_BIN,
 # SWITCHBOARD_PROXY_BIN):
@@ -26,10 +29,17 @@ declare -A CASSETTES=(
     [openai]=openai-write [anthropic]=anthropic-write
     [openai+thinking]=openai-thinking-write [anthropic+thinking]=anthropic-thinking-write
     [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
+    [codex+subscription]=codex-subscription-write [gemini+subscription]=gemini-subscription-write
+    [antigravity+subscription]=antigravity-subscription-write
 )
-# By default the variants the corpus holds; +subscription has no recording (its replay would need a
-# `proxy login` beside the stub), and tools/e2e-claude-code.sh runs it against its fake upstream.
-[[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi"
+# By default the variants the corpus holds. anthropic+subscription has no recording yet;
+# tools/e2e-claude-code.sh runs it against its fake upstream.
+[[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi
+    codex+subscription gemini+subscription antigravity+subscription"
+# The login an OAuth subscription's replay writes beside the stub: the account and project
+# tools/e2e/fake_upstream.py issued when the recording logged in (they are in the recorded requests).
+REPLAY_ACCOUNT="acct-fake-e2e"
+REPLAY_PROJECT="fake-e2e-project"
 
 stub_bin() {
     if [[ -n "${SWITCHBOARD_STUB_BIN:-}" ]]; then
@@ -52,15 +62,21 @@ replay_variant() { # variant
     t0="$(now)"
     scratch="$(mktemp -d "${TMPDIR:-/tmp}/switchboard-e2e-replay-$fmt.XXXXXX")"
     SCRATCHES+=("$scratch")
-    local work home tools expected_text base_url
+    local work home tools expected_text base_url claude_env=() oauth=0 callback
+    local -x SUBSCRIPTION_MAIN=""
     work_and_home "$scratch" "$variant"
     variant_expectations "$variant"
+    oauth_subscription "$fmt"
 
     if [[ "$work" == "$RECORDED_WORKDIR"* || "$home" == "$RECORDED_WORKDIR"* ]]; then
         echo "the replay must not run in the recorded folder $RECORDED_WORKDIR (work $work, home $home)"
         return 1
     fi
-    "$STUB" --cassettes "$cassette" --speed 0 --port 0 \
+    # Antigravity's envelope carries a fresh requestId on every request (the proxy makes one, as its
+    # client does), so the replay cannot send the recorded one.
+    local stub_args=()
+    [[ "$fmt" == antigravity ]] && stub_args+=(--ignore /requestId)
+    "$STUB" --cassettes "$cassette" --speed 0 --port 0 "${stub_args[@]}" \
         >"$scratch/upstream.out" 2>"$scratch/upstream.log" &
     PIDS+=("$!")
     local i stub_port=""
@@ -73,6 +89,15 @@ replay_variant() { # variant
         echo "stub-upstream did not start"
         show_logs "$scratch"
         return 1
+    fi
+    # An OAuth subscription: a login as `proxy login` leaves it (auth.json, mode 0600, in a scratch
+    # XDG_CONFIG_HOME), for the backend at the stub. No expiry, so the proxy never refreshes it.
+    if ((oauth)); then
+        local -x XDG_CONFIG_HOME="$scratch/xdg"
+        local -x "SWITCHBOARD_${fmt^^}_API_BASE=$(oauth_api_base "$fmt" "$stub_port")"
+        mkdir -p -m 700 "$XDG_CONFIG_HOME/switchboard"
+        (umask 077 && printf '{"%s": {"access_token": "%s", "account": "%s", "project": "%s"}}\n' \
+            "$fmt" "$BACKEND_TOKEN" "$REPLAY_ACCOUNT" "$REPLAY_PROJECT" >"$XDG_CONFIG_HOME/switchboard/auth.json")
     fi
     if ! start_proxy "$scratch" "$fmt" "$stub_port"; then
         show_logs "$scratch"
@@ -88,6 +113,9 @@ replay_variant() { # variant
     misses="$(grep -c ' MISS ' "$scratch/upstream.log")"
     ((misses > 0)) && problems+=("stub-upstream missed $misses request(s): $(grep ' MISS ' "$scratch/upstream.log" | head -3)")
     [[ "$hits" == "$recorded" ]] || problems+=("stub-upstream served $hits request(s), the cassette has $recorded")
+    if ((oauth)) && grep -qF -e "$BACKEND_TOKEN" "$scratch/proxy.log" "$scratch/upstream.log" "$scratch/upstream.out"; then
+        problems+=("the login's token reached the proxy's or the stub's output")
+    fi
 
     local took
     took="$(elapsed "$t0")"

@@ -230,6 +230,26 @@ run_claude() { # scratch, base_url, allowed tools, expected text
     grep -qF "$4" "$1/claude.stdout" || problems+=("Claude Code's output lacks \"$4\"")
 }
 
+# An OAuth subscription's settings (format codex, gemini or antigravity), in the caller's scope:
+# `oauth` 1, SUBSCRIPTION_MAIN (the route's model), the login's `callback` path and `claude_env`, the
+# provider's models for Claude Code. Leaves them alone for any other format.
+oauth_subscription() { # format
+    local small
+    case "$1" in
+    codex) oauth=1 SUBSCRIPTION_MAIN=gpt-5.2-codex small=gpt-5.1-codex-mini callback=/auth/callback ;;
+    gemini) oauth=1 SUBSCRIPTION_MAIN=gemini-2.5-pro small=gemini-2.5-flash callback=/oauth2callback ;;
+    antigravity) oauth=1 SUBSCRIPTION_MAIN=claude-sonnet-4-5 small=gemini-3-flash callback=/oauth-callback ;;
+    *) return 0 ;;
+    esac
+    claude_env=(ANTHROPIC_MODEL="$1/$SUBSCRIPTION_MAIN" ANTHROPIC_SMALL_FAST_MODEL="$1/$small")
+}
+
+# The backend address `proxy login --PROVIDER` and `proxy serve` use for an OAuth subscription whose
+# backend listens on port: SWITCHBOARD_<PROVIDER>_API_BASE.
+oauth_api_base() { # format, port
+    echo "http://127.0.0.1:$2$([[ $1 == codex ]] && echo /backend-api)"
+}
+
 # Returns 0 on pass. Prints the reason on failure.
 run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/or +subscription
     local variant="$1" fmt="${1%%+*}" thinking=0 multi=0 subscription=0 scratch t0
@@ -250,16 +270,11 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
     fi
     # codex/gemini/antigravity+subscription: an OAuth login to the fake upstream as that provider's
     # OAuth server and backend; Claude Code asks for the provider's models.
-    local oauth=0 callback small
+    local oauth=0 callback
     local -x SUBSCRIPTION_MAIN=""
-    case "$fmt" in
-    codex) oauth=1 SUBSCRIPTION_MAIN=gpt-5.2-codex small=gpt-5.1-codex-mini callback=/auth/callback ;;
-    gemini) oauth=1 SUBSCRIPTION_MAIN=gemini-2.5-pro small=gemini-2.5-flash callback=/oauth2callback ;;
-    antigravity) oauth=1 SUBSCRIPTION_MAIN=claude-sonnet-4-5 small=gemini-3-flash callback=/oauth-callback ;;
-    esac
+    oauth_subscription "$fmt"
     if ((oauth)); then
         fake_args+=(--require-token "$BACKEND_TOKEN")
-        claude_env=(ANTHROPIC_MODEL="$fmt/$SUBSCRIPTION_MAIN" ANTHROPIC_SMALL_FAST_MODEL="$fmt/$small")
         route_model="$SUBSCRIPTION_MAIN"
     fi
     t0="$(now)"
@@ -298,7 +313,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
         local -x XDG_CONFIG_HOME="$scratch/xdg"
         local -x "SWITCHBOARD_${name}_AUTH_BASE=http://127.0.0.1:$upstream_port" \
             "SWITCHBOARD_${name}_REDIRECT_URI=http://localhost:0$callback" \
-            "SWITCHBOARD_${name}_API_BASE=http://127.0.0.1:$upstream_port$([[ $fmt == codex ]] && echo /backend-api)"
+            "SWITCHBOARD_${name}_API_BASE=$(oauth_api_base "$fmt" "$upstream_port")"
         if ! oauth_login "$scratch" "$fmt" "$upstream_port"; then
             show_logs "$scratch"
             return 1

@@ -60,6 +60,11 @@ CLAUDE_CODE_VARIANTS = {
     "anthropic+thinking": "claude-code/anthropic-thinking-write",
     "openai+multi": "claude-code/openai-write-read-bash",
     "anthropic+multi": "claude-code/anthropic-write-read-bash",
+    # Subscriptions, logged in with `proxy login --PROVIDER` to the fake upstream as the provider's
+    # OAuth server and backend (the token is redacted in the cassette; the replay writes a login).
+    "codex+subscription": "claude-code/codex-subscription-write",
+    "gemini+subscription": "claude-code/gemini-subscription-write",
+    "antigravity+subscription": "claude-code/antigravity-subscription-write",
 }
 SDK_FORMATS = {"openai": "sdk/anthropic-python-openai-upstream", "anthropic": "sdk/anthropic-python-anthropic-upstream"}
 # providers/ folder -> the route `format` that speaks it.
