@@ -9,9 +9,9 @@
 # lands here. Asserts the file's exact bytes, Claude Code's final text, that the stub answered every
 # request from the recording (no MISS) and served each recorded one, and that the replay really ran
 # elsewhere (its HOME and working directory are not the recorded ones). The subscription variants
-# (codex, gemini, antigravity) get the login `proxy login` would have left, written beside the stub
-# (auth.json, mode 0600, in a scratch XDG_CONFIG_HOME) with SWITCHBOARD_<PROVIDER>_API_BASE at the
-# stub, and must not print the login's token.
+# (anthropic = claude-code, codex, gemini, antigravity) get the login `proxy login` would have left,
+# written beside the stub (auth.json, mode 0600, in a scratch XDG_CONFIG_HOME) with
+# SWITCHBOARD_<PROVIDER>_API_BASE at the stub, and must not print the login's token.
 #
 # Environment (and those of tools/e2e-claude-code.sh: E2E_FORMATS, E2E_TIMEOUT, E2E_KEEP, CLAUDE_BIN,
 # SWITCHBOARD_PROXY_BIN):
@@ -31,11 +31,11 @@ declare -A CASSETTES=(
     [openai+multi]=openai-write-read-bash [anthropic+multi]=anthropic-write-read-bash
     [codex+subscription]=codex-subscription-write [gemini+subscription]=gemini-subscription-write
     [antigravity+subscription]=antigravity-subscription-write
+    [anthropic+subscription]=claude-code-subscription-write
 )
-# By default the variants the corpus holds. anthropic+subscription has no recording yet;
-# tools/e2e-claude-code.sh runs it against its fake upstream.
+# By default every variant the corpus holds.
 [[ -n "${E2E_FORMATS:-}" ]] || FORMATS="openai anthropic openai+thinking anthropic+thinking openai+multi anthropic+multi
-    codex+subscription gemini+subscription antigravity+subscription"
+    anthropic+subscription codex+subscription gemini+subscription antigravity+subscription"
 # The login an OAuth subscription's replay writes beside the stub: the account and project
 # tools/e2e/fake_upstream.py issued when the recording logged in (they are in the recorded requests).
 REPLAY_ACCOUNT="acct-fake-e2e"
@@ -67,6 +67,14 @@ replay_variant() { # variant
     work_and_home "$scratch" "$variant"
     variant_expectations "$variant"
     oauth_subscription "$fmt"
+    # anthropic+subscription: Claude Code asks for the claude-code/ models, which the pasted Claude
+    # token's login serves (as tools/e2e-claude-code.sh's run_format has it).
+    local claude_subscription=0
+    if [[ "$variant" == anthropic+subscription* ]]; then
+        claude_subscription=1
+        claude_env=(ANTHROPIC_MODEL=claude-code/claude-sonnet-4-5
+            ANTHROPIC_SMALL_FAST_MODEL=claude-code/claude-haiku-4-5)
+    fi
 
     if [[ "$work" == "$RECORDED_WORKDIR"* || "$home" == "$RECORDED_WORKDIR"* ]]; then
         echo "the replay must not run in the recorded folder $RECORDED_WORKDIR (work $work, home $home)"
@@ -99,6 +107,13 @@ replay_variant() { # variant
         (umask 077 && printf '{"%s": {"access_token": "%s", "account": "%s", "project": "%s"}}\n' \
             "$fmt" "$BACKEND_TOKEN" "$REPLAY_ACCOUNT" "$REPLAY_PROJECT" >"$XDG_CONFIG_HOME/switchboard/auth.json")
     fi
+    # The Claude subscription: the pasted token, as `proxy login --claude-code` stores it.
+    if ((claude_subscription)); then
+        local -x XDG_CONFIG_HOME="$scratch/xdg" SWITCHBOARD_CLAUDE_CODE_API_BASE="http://127.0.0.1:$stub_port"
+        mkdir -p -m 700 "$XDG_CONFIG_HOME/switchboard"
+        (umask 077 && printf '{"claude-code": {"access_token": "%s"}}\n' \
+            "$SUBSCRIPTION_TOKEN" >"$XDG_CONFIG_HOME/switchboard/auth.json")
+    fi
     if ! start_proxy "$scratch" "$fmt" "$stub_port"; then
         show_logs "$scratch"
         return 1
@@ -113,7 +128,8 @@ replay_variant() { # variant
     misses="$(grep -c ' MISS ' "$scratch/upstream.log")"
     ((misses > 0)) && problems+=("stub-upstream missed $misses request(s): $(grep ' MISS ' "$scratch/upstream.log" | head -3)")
     [[ "$hits" == "$recorded" ]] || problems+=("stub-upstream served $hits request(s), the cassette has $recorded")
-    if ((oauth)) && grep -qF -e "$BACKEND_TOKEN" "$scratch/proxy.log" "$scratch/upstream.log" "$scratch/upstream.out"; then
+    if ((oauth || claude_subscription)) && grep -qF -e "$BACKEND_TOKEN" -e "$SUBSCRIPTION_TOKEN" \
+        "$scratch/proxy.log" "$scratch/upstream.log" "$scratch/upstream.out"; then
         problems+=("the login's token reached the proxy's or the stub's output")
     fi
 

@@ -60,8 +60,10 @@ CLAUDE_CODE_VARIANTS = {
     "anthropic+thinking": "claude-code/anthropic-thinking-write",
     "openai+multi": "claude-code/openai-write-read-bash",
     "anthropic+multi": "claude-code/anthropic-write-read-bash",
-    # Subscriptions, logged in with `proxy login --PROVIDER` to the fake upstream as the provider's
-    # OAuth server and backend (the token is redacted in the cassette; the replay writes a login).
+    # Subscriptions: a pasted Claude token (`proxy login --claude-code`), or logged in with
+    # `proxy login --PROVIDER` to the fake upstream as the provider's OAuth server and backend (the
+    # token is redacted in the cassette; the replay writes a login).
+    "anthropic+subscription": "claude-code/claude-code-subscription-write",
     "codex+subscription": "claude-code/codex-subscription-write",
     "gemini+subscription": "claude-code/gemini-subscription-write",
     "antigravity+subscription": "claude-code/antigravity-subscription-write",
