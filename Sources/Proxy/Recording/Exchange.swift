@@ -126,9 +126,16 @@ final class Exchange: Sendable {
 
     /// The metrics of the route the exchange went to (those of no route
     /// before it is routed); nil when the exchange is not counted.
-    var routeMetrics: RouteMetrics? {
+    var routeMetrics: RouteMetrics? { metricsAtEnd?.route }
+
+    /// What the exchange's end reports to the metrics, read under one lock:
+    /// the route's metrics (those of no route before it is routed), and when
+    /// the upstream request went out, if the exchange was routed and it did;
+    /// nil when the exchange is not counted.
+    var metricsAtEnd: (route: RouteMetrics, upstreamStartedAt: ContinuousClock.Instant?)? {
         guard let metrics else { return nil }
-        return state.withLock { $0.routeMetrics } ?? metrics.routeMetrics(route: nil, format: nil)
+        let (route, start) = state.withLock { ($0.routeMetrics, $0.routeID == nil ? nil : $0.upstreamStartedAt) }
+        return (route ?? metrics.routeMetrics(route: nil, format: nil), start)
     }
 
     /// The client's `model`, and the entry it went to, its format and the

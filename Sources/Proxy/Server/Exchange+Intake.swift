@@ -8,7 +8,8 @@ import Wire
 extension Exchange {
     /// The client's body as JSON. It is recorded before it is parsed, so a
     /// malformed request is in the cassette too: that is the one a user debugs.
-    func readClientBody(_ request: Request, limit: Int) async throws -> JSONValue {
+    /// `path` is the request's, as the middleware read it.
+    func readClientBody(_ request: Request, path: String, limit: Int) async throws -> JSONValue {
         let bytes: ByteBuffer
         do {
             bytes = try await ClientRequestBody.collect(request, limit: limit)
@@ -18,7 +19,7 @@ extension Exchange {
             // middleware does not read it again (the client hung up midway,
             // or it passed the limit).
             recordClientRequest(
-                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                method: request.method.rawValue, path: path, query: request.uri.query,
                 headers: request.headers, body: ByteBuffer())
             // Anything but the limit is the client's connection failing
             // midway (its close can reach the body before the connection
@@ -27,7 +28,7 @@ extension Exchange {
             throw CancellationError()
         }
         recordClientRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: request.headers,
+            method: request.method.rawValue, path: path, query: request.uri.query, headers: request.headers,
             body: bytes)
         return try ClientRequestBody.json(bytes)
     }

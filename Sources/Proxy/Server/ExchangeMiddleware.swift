@@ -30,6 +30,7 @@ struct ExchangeMiddleware: RouterMiddleware {
         // parsed here once for the whole exchange (a Gemini path, long and
         // parsed twice, cost about 2.4% of such a request's instructions).
         let path = request.uri.path
+        context.path = path
         // Monitors (`/health`, `/metrics`) are not exchanges, and are
         // answered whatever the load.
         let observed = !Self.unobserved.contains(path)
@@ -67,7 +68,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 // over the limit); record what can be read of it.
                 let body = (try? await ClientRequestBody.collect(request, limit: maxBodyBytes)) ?? ByteBuffer()
                 exchange.recordClientRequestUnclaimed(
-                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                    method: request.method.rawValue, path: path, query: request.uri.query,
                     headers: request.headers, body: body)
             }
             exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)

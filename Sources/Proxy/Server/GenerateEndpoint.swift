@@ -23,7 +23,7 @@ struct GenerateEndpoint: Sendable {
         // puts another in force meanwhile.
         let router = routes.router
         let exchange = context.exchange
-        let body = try await exchange.readClientBody(request, limit: maxBodyBytes)
+        let body = try await exchange.readClientBody(request, path: context.path, limit: maxBodyBytes)
         let client = try ClientRequest(endpoint: endpoint, body: body)
         if endpoint.operation == .countTokens {
             return try countTokensLocally(client, router: router, exchange: exchange)

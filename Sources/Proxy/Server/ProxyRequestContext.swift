@@ -15,6 +15,9 @@ public struct ProxyRequestContext: RequestContext {
     /// The endpoint the request's path names, parsed once by
     /// ``ExchangeMiddleware``; nil for a path the proxy does not serve.
     var clientEndpoint: ClientEndpoint?
+    /// The request's path, read once by ``ExchangeMiddleware`` (Hummingbird
+    /// makes a new String at each `uri.path`).
+    var path = ""
 
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())
