@@ -402,6 +402,9 @@ main() {
     PROXY="$(proxy_bin)" || die "could not build the proxy"
     [[ -x "$PROXY" ]] || die "no proxy binary at $PROXY"
     PROXY_LAUNCH=("$PROXY")
+    if [[ -n "${BENCH_BASELINE_BIN:-}" && ! -x "$BENCH_BASELINE_BIN" ]]; then
+        die "no baseline proxy binary at $BENCH_BASELINE_BIN"
+    fi
     [[ "$INSTRUCTIONS" == 1 ]] && prepare_valgrind
     "$PYTHON" "$ROOT/tools/bench/bodies.py" "$WORK/bodies" "$FIXTURES" >"$WORK/scenarios.tsv" ||
         die "could not write the request bodies"
@@ -429,7 +432,6 @@ main() {
     fi
 
     if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
-        [[ -x "$BENCH_BASELINE_BIN" ]] || die "no baseline proxy binary at $BENCH_BASELINE_BIN"
         PROXY_LAUNCH=("$BENCH_BASELINE_BIN")
         start_proxy baseline
         PROXY_LAUNCH=("$PROXY")

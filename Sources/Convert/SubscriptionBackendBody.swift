@@ -31,8 +31,10 @@ public enum SubscriptionBackendBody {
         + "Advanced Agentic Coding.\nYou are pair programming with a USER to solve their coding task.\n"
 
     /// The thinking budget a `-thinking` Claude model is given when the
-    /// client asked for none.
+    /// client asked for none and set no output cap below it.
     public static let defaultThinkingBudget = 16384
+    /// The smallest budget Claude takes.
+    public static let minimumThinkingBudget = 1024
 
     /// Whether `model` is one of the backend's Claude models that think.
     public static func isClaudeThinking(_ model: String) -> Bool {
@@ -47,7 +49,7 @@ public enum SubscriptionBackendBody {
         requestID: String = "agent-" + UUID().uuidString.lowercased()
     ) -> JSONValue {
         guard case .object(var request) = body else { return body }
-        request["systemInstruction"] = withIdentity(request["systemInstruction"])
+        request["systemInstruction"] = withIdentity(take("systemInstruction", from: &request))
         if model.lowercased().contains("claude") {
             validateToolCalls(&request)
             if isClaudeThinking(model) { addThinkingBudget(&request) }
@@ -73,30 +75,54 @@ public enum SubscriptionBackendBody {
     }
 
     /// Claude models behind the backend call tools only in `VALIDATED`
-    /// mode; a request that forbids calls (`NONE`) keeps that.
+    /// mode; a request that forbids calls (`NONE`) keeps that. A forced call
+    /// (`ANY`: Anthropic's `tool_choice` `any` or a named tool) becomes
+    /// `VALIDATED` too, so the model may answer without calling.
     private static func validateToolCalls(_ request: inout JSONObject) {
         guard request["tools"] != nil else { return }
-        let configured = request["toolConfig"]?["functionCallingConfig"]
-        guard configured?["mode"]?.stringValue != "NONE" else { return }
-        var calling: JSONObject = ["mode": "VALIDATED"]
-        if let allowed = configured?["allowedFunctionNames"] {
-            calling["allowedFunctionNames"] = allowed
+        let configured = take("toolConfig", from: &request)
+        let calling = configured?[gemini: "functionCallingConfig"]
+        guard calling?["mode"]?.stringValue != "NONE" else {
+            request["toolConfig"] = configured
+            return
         }
-        request["toolConfig"] = ["functionCallingConfig": .object(calling)]
+        var validated: JSONObject = ["mode": "VALIDATED"]
+        if let allowed = calling?[gemini: "allowedFunctionNames"] {
+            validated["allowedFunctionNames"] = allowed
+        }
+        request["toolConfig"] = ["functionCallingConfig": .object(validated)]
     }
 
-    /// A thinking budget when the client gave none, and an output limit
-    /// above it, which the backend requires.
+    /// Thinking on, with a budget under the output cap, which the backend
+    /// requires: the client's budget (at least the minimum), else the
+    /// default fitted under the client's cap. The cap is raised only when no
+    /// budget fits under it (a cap at or under the minimum, or a client
+    /// budget above its own cap), by the budget; without a cap it is the
+    /// budget and 8,192 more.
     private static func addThinkingBudget(_ request: inout JSONObject) {
-        var generation = request["generationConfig"]?.objectValue ?? [:]
-        var thinking = generation["thinkingConfig"]?.objectValue ?? [:]
-        let budget = thinking["thinkingBudget"]?.intValue ?? defaultThinkingBudget
+        var generation = take("generationConfig", from: &request)?.objectValue ?? [:]
+        var thinking = take("thinkingConfig", from: &generation)?.objectValue ?? [:]
+        let asked = take("thinkingBudget", from: &thinking)?.intValue
+        _ = take("includeThoughts", from: &thinking)
+        let cap = take("maxOutputTokens", from: &generation)?.intValue
+        var budget = asked ?? defaultThinkingBudget
+        if asked == nil, let cap { budget = min(budget, cap - 1) }
+        budget = max(budget, minimumThinkingBudget)
         thinking["includeThoughts"] = true
         thinking["thinkingBudget"] = .int(Int64(budget))
         generation["thinkingConfig"] = .object(thinking)
-        if (generation["maxOutputTokens"]?.intValue ?? 0) <= budget {
-            generation["maxOutputTokens"] = .int(Int64(budget + 8192))
-        }
+        // Raised, the cap leaves the client's own room for the answer above the budget.
+        generation["maxOutputTokens"] = .int(Int64(cap.map { $0 > budget ? $0 : budget + max($0, 1) } ?? budget + 8192))
         request["generationConfig"] = .object(generation)
+    }
+
+    /// A field by its camelCase name, whichever spelling the request used,
+    /// with its snake_case member removed: a Gemini client passed through
+    /// may write `system_instruction` or `generation_config` (Gemini takes
+    /// both), and the camelCase one written back must be the only one.
+    private static func take(_ camelName: String, from object: inout JSONObject) -> JSONValue? {
+        let snakeName = GeminiClientMapping.snakeCase(camelName)
+        let snake = snakeName == camelName ? nil : object.removeValue(forKey: snakeName)
+        return object[camelName] ?? snake
     }
 }

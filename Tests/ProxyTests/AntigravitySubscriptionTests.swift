@@ -111,8 +111,9 @@ import Wire
             #expect(sent.header("anthropic-beta") == AntigravityBackend.thinkingBeta.value)
             let inner = try JSONValue(parsing: sent.body)["request"]
             #expect(inner?["toolConfig"]?["functionCallingConfig"]?["mode"] == "VALIDATED")
-            #expect(inner?["generationConfig"]?["thinkingConfig"]?["thinkingBudget"]?.intValue == 16384)
-            #expect(inner?["generationConfig"]?["maxOutputTokens"]?.intValue == 16384 + 8192)
+            // max_tokens 100: the smallest budget, and the client's 100 tokens of answer above it.
+            #expect(inner?["generationConfig"]?["thinkingConfig"]?["thinkingBudget"]?.intValue == 1024)
+            #expect(inner?["generationConfig"]?["maxOutputTokens"]?.intValue == 1024 + 100)
         }
     }
 
