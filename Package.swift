@@ -52,6 +52,12 @@ let package = Package(
         // Already in the graph through Hummingbird; the proxy's own channel
         // handlers read its HTTP types parts.
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Child processes (the tests' ChildProcess, the login's browser): Foundation's
+        // Process.run in Swift 6.3.1 over-reads /proc/self/fd entries and crashes now and
+        // then (swift-corelibs-foundation#5472). Its Foundation trait is not needed.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        // FilePath, in Subprocess's API.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -121,6 +127,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -157,6 +165,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,7 @@
 import Foundation
+import Subprocess
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -34,8 +36,6 @@ public final class ChildProcess: Sendable {
     private let output: Shared<[UInt8]>
     private let errors: Shared<[UInt8]>
     private let ended: Shared<Ending?>
-    /// How many of the two output pipes have reached their end.
-    private let closedPipes: Shared<Int>
     public let pid: Int32
 
     /// The executable `name` from this package's build directory: next to
@@ -60,57 +60,80 @@ public final class ChildProcess: Sendable {
                 "no `\(name)` executable in \(directories.map(\.path)); build it first (swift build --build-tests)")
     }
 
-    /// Starts `executable` with `arguments`, in `directory` when given.
+    /// Starts `executable` with `arguments`, in `directory` when given, and
+    /// returns once it runs (or throws if it cannot start).
+    ///
+    /// This is swift-subprocess, not Foundation's `Process`: the latter's
+    /// `run()` in Swift 6.3.1 reads past a `dirent` while listing
+    /// /proc/self/fd and crashed the whole test run now and then
+    /// (swift-corelibs-foundation#5472).
     public init(
         _ executable: URL, arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
-    ) throws {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
+    ) async throws {
+        var childEnvironment = Environment.inherit
         if var environment {
             // A child built with a sanitizer reads its options (TSan's
             // suppressions) as the test runner does (tools/sanitizers.sh).
             for name in ["TSAN_OPTIONS", "ASAN_OPTIONS"] where environment[name] == nil {
                 environment[name] = ProcessInfo.processInfo.environment[name]
             }
-            process.environment = environment
+            childEnvironment = .custom(
+                Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })
+            )
         }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+        let configuration = Configuration(
+            executable: .path(FilePath(executable.path)), arguments: Arguments(arguments),
+            environment: childEnvironment, workingDirectory: directory.map { FilePath($0.path) })
+        let output = Shared<[UInt8]>([])
+        let errors = Shared<[UInt8]>([])
         let ended = Shared<Ending?>(nil)
-        process.terminationHandler = { process in
-            let ending: Ending =
-                process.terminationReason == .exit
-                ? .exited(process.terminationStatus) : .signalled(process.terminationStatus)
-            ended.value.withLock { $0 = ending }
-        }
-        try process.run()
-        pid = process.processIdentifier
-        self.ended = ended
-        output = Shared([])
-        errors = Shared([])
-        closedPipes = Shared(0)
-        Self.collect(stdout, into: output, closed: closedPipes)
-        Self.collect(stderr, into: errors, closed: closedPipes)
-    }
-
-    /// Reads `pipe` on a thread of its own until it closes.
-    private static func collect(_ pipe: Pipe, into buffer: Shared<[UInt8]>, closed: Shared<Int>) {
-        let handle = pipe.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                buffer.value.withLock { $0.append(contentsOf: data) }
+        let (started, reportStart) = AsyncThrowingStream.makeStream(of: Int32.self)
+        // The child is awaited on a task of its own: `run` returns only once
+        // it has ended and both of its output pipes have closed.
+        Task.detached {
+            do {
+                let result = try await Subprocess.run(
+                    configuration, input: .none, output: .sequence, error: .sequence
+                ) { execution in
+                    reportStart.yield(execution.processIdentifier.value)
+                    async let outputRead: Void = Self.collect(execution.standardOutput, into: output)
+                    await Self.collect(execution.standardError, into: errors)
+                    await outputRead
+                }
+                let ending: Ending =
+                    switch result.terminationStatus {
+                    case .exited(let status): .exited(status)
+                    case .signaled(let signal): .signalled(signal)
+                    }
+                ended.value.withLock { $0 = ending }
+                reportStart.finish()
+            } catch {
+                reportStart.finish(throwing: error)
             }
-            closed.value.withLock { $0 += 1 }
+        }
+        var iterator = started.makeAsyncIterator()
+        guard let pid = try await iterator.next() else {
+            throw NotFound(description: "\(executable.path) did not start")
+        }
+        self.pid = pid
+        self.output = output
+        self.errors = errors
+        self.ended = ended
+    }
+
+    /// Appends what a pipe brings to `buffer` until the pipe closes.
+    private static func collect(_ pipe: SubprocessOutputSequence, into buffer: Shared<[UInt8]>) async {
+        do {
+            for try await chunk in pipe {
+                chunk.withUnsafeBytes { bytes in buffer.value.withLock { $0.append(contentsOf: bytes) } }
+            }
+        } catch {
+            // A read error ends the collection as the pipe's end would.
         }
     }
 
+    /// Standard output so far, as bytes.
+    public var standardOutputBytes: [UInt8] { output.value.withLock { $0 } }
     public var standardOutput: String { output.value.withLock { String(decoding: $0, as: UTF8.self) } }
     public var standardError: String { errors.value.withLock { String(decoding: $0, as: UTF8.self) } }
 
@@ -135,17 +158,13 @@ public final class ChildProcess: Sendable {
         _ = kill(pid, signal)
     }
 
-    /// Waits for the child to end; nil if it still runs after `limit`.
-    /// Once it has ended, waits a little longer for the last of its output
-    /// to be read (unless something it started holds the pipes open).
+    /// Waits for the child to end and its output to be read to the end; nil
+    /// if it (or something it started, holding its pipes) still runs after
+    /// `limit`.
     public func waitForEnding(limit: Duration = .seconds(60)) async -> Ending? {
         let deadline = ContinuousClock.now + limit
         while ending == nil, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
-        }
-        let outputDeadline = ContinuousClock.now + .seconds(5)
-        while ending != nil, closedPipes.value.withLock({ $0 }) < 2, ContinuousClock.now < outputDeadline {
-            try? await Task.sleep(for: .milliseconds(10))
         }
         return ending
     }

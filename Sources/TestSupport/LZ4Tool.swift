@@ -23,17 +23,16 @@ public enum LZ4Tool {
                 + "or bash tools/setup.sh), since this test checks that cassettes are standard LZ4")
     }
 
-    /// `lz4 -dc FILE`: the decompressed bytes and the exit status.
-    public static func decompress(_ file: String) throws -> (output: [UInt8], status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
-        process.arguments = ["-dc", file]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (Array(data), process.terminationStatus)
+    /// `lz4 -dc FILE`: the decompressed bytes and the exit status (a
+    /// signal counts as status 128 + its number, as a shell reports it).
+    public static func decompress(_ file: String) async throws -> (output: [UInt8], status: Int32) {
+        let child = try await ChildProcess(URL(fileURLWithPath: try path()), arguments: ["-dc", file])
+        let status: Int32 =
+            switch await child.waitForEnding() {
+            case .exited(let code)?: code
+            case .signalled(let signal)?: 128 + signal
+            case nil: -1
+            }
+        return (child.standardOutputBytes, status)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Proxy
+import Subprocess
+import SystemPackage
 
 /// `proxy login --codex | --gemini | --antigravity | --claude-code`: store a
 /// subscription login.
@@ -107,8 +109,13 @@ struct LoginCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    /// Runs the desktop's opener; false when there is no display to open a
-    /// browser on, or no opener.
+    /// Starts the desktop's opener; false when there is no display to open a
+    /// browser on, or no opener. The opener is awaited (and reaped) on a task
+    /// of its own; if it cannot start, that is said on standard error and the
+    /// printed address still works.
+    ///
+    /// swift-subprocess, not Foundation's `Process`, whose `run()` in Swift
+    /// 6.3.1 can crash listing /proc/self/fd (swift-corelibs-foundation#5472).
     private static func openBrowser(_ url: String) -> Bool {
         #if os(macOS)
         let opener = "/usr/bin/open"
@@ -120,17 +127,15 @@ struct LoginCommand: AsyncParsableCommand {
                 .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else { return false }
         #endif
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: opener)
-        process.arguments = [url]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-            return true
-        } catch {
-            return false
+        Task.detached {
+            do {
+                _ = try await Subprocess.run(
+                    .path(FilePath(opener)), arguments: [url], input: .none, output: .discarded, error: .discarded)
+            } catch {
+                FileHandle.standardError.write(Data("cannot start \(opener): \(error)\n".utf8))
+            }
         }
+        return true
     }
 
     /// Standard input's lines, read on a thread of their own (a read

@@ -270,7 +270,7 @@ import Wire
         await recorder.close()
 
         let path = try #require(recorder.files.first)
-        let tool = try LZ4Tool.decompress(path)
+        let tool = try await LZ4Tool.decompress(path)
         #expect(tool.status == 0)
         let text = String(decoding: tool.output, as: UTF8.self)
         for secret in ["CLIENTSECRET", "UPSTREAMSECRET", "GEMINISECRET"] {

@@ -185,7 +185,7 @@ import Wire
 
     /// Debian's `lz4` must decompress a cassette both while it is being
     /// written (up to the last flush) and once it is closed.
-    @Test func theLZ4ToolReadsOpenAndClosedCassettes() throws {
+    @Test func theLZ4ToolReadsOpenAndClosedCassettes() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let writer = try CassetteWriter(directory: directory.path)
@@ -196,13 +196,13 @@ import Wire
         let header = try #require(try CassetteReader.read(path: path).header)
         let flushedText = ([header] + first).map { lineText($0) + "\n" }.joined()
 
-        let whileOpen = try LZ4Tool.decompress(path)
+        let whileOpen = try await LZ4Tool.decompress(path)
         #expect(String(decoding: whileOpen.output, as: UTF8.self) == flushedText)
 
         let second = sampleExchange(id: "closed")
         for event in second { try writer.write(event) }
         try writer.close()
-        let closed = try LZ4Tool.decompress(path)
+        let closed = try await LZ4Tool.decompress(path)
         #expect(closed.status == 0)
         #expect(
             String(decoding: closed.output, as: UTF8.self)

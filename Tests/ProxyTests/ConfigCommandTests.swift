@@ -17,7 +17,7 @@ import Glibc
     }
 
     private static func run(_ arguments: [String], home: URL, environment: [String: String] = [:]) async throws -> Run {
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: arguments,
             environment: ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
                 .merging(environment) { $1 })
@@ -143,7 +143,7 @@ import Glibc
         let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = try Self.writeConfig(in: scratch, extra: "\n    colour: blue")
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: ["serve", "--config", file.path, "--port", "0"],
             environment: [
                 "HOME": scratch.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",

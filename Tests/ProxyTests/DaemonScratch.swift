@@ -53,7 +53,8 @@ struct DaemonScratch {
 
     /// Runs `proxy ARGUMENTS` to its end, in `directory` when given.
     func run(_ arguments: [String], in directory: URL? = nil) async throws -> Run {
-        let child = try ChildProcess(executable, arguments: arguments, environment: environment, directory: directory)
+        let child = try await ChildProcess(
+            executable, arguments: arguments, environment: environment, directory: directory)
         defer { child.killIfRunning() }
         let ending = await child.waitForEnding(limit: .seconds(90))
         return Run(ending: ending, standardOutput: child.standardOutput, standardError: child.standardError)

@@ -64,7 +64,7 @@ import Glibc
         defer { scratch.cleanUp() }
         try scratch.writeConfig(upstream: "http://127.0.0.1:1")
         // The pid of a process that has come and gone.
-        let gone = try ChildProcess(URL(fileURLWithPath: "/bin/true"), arguments: [])
+        let gone = try await ChildProcess(URL(fileURLWithPath: "/bin/true"), arguments: [])
         #expect(await gone.waitForEnding() == .exited(0))
         let stale = """
             {"pid":\(gone.pid),"host":"127.0.0.1","port":9,"address":"http://127.0.0.1:9",\

@@ -35,7 +35,7 @@ import Testing
             environment["SWITCHBOARD_\(name)_REDIRECT_URI"] =
                 "http://localhost:0" + oauth.profile.callbackPath
             let authFile = home.appendingPathComponent("auth.json").path
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 try ChildProcess.builtExecutable("proxy"),
                 arguments: [
                     "login", "--\(subscription.rawValue)", "--no-browser", "--auth-file", authFile,

@@ -34,7 +34,7 @@ import Glibc
                 """.utf8
             ).write(to: configFile)
             stub.reply = .eventStream(UpstreamBodies.openAIStream)
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 executable,
                 arguments: [
                     "serve", "--config", configFile.path, "--port", "0", "--record", cassettes.path,
@@ -80,7 +80,7 @@ import Glibc
         #expect(kinds.contains("upstream_chunk") && kinds.contains("client_event"))
         let text = contents.events.map { $0.json.serializedString() }.joined(separator: "\n")
         #expect(!text.contains("sk-cli-route-key"))
-        let check = try ChildProcess(URL(fileURLWithPath: try LZ4Tool.path()), arguments: ["-t", file])
+        let check = try await ChildProcess(URL(fileURLWithPath: try LZ4Tool.path()), arguments: ["-t", file])
         #expect(await check.waitForEnding() == .exited(0), "lz4 -t: \(check.standardError)")
     }
 
@@ -98,7 +98,7 @@ import Glibc
                 format: gemeni
             """.utf8
         ).write(to: configFile)
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             executable, arguments: ["serve", "--config", configFile.path, "--port", "0"],
             environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
@@ -124,7 +124,7 @@ import Glibc
         )
         .write(to: URL(fileURLWithPath: configFile))
         try await StubHTTPServer.withRunning { stub in
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 executable,
                 arguments: ["serve"] + (demo ? ["--demo"] : ["--config", configFile])
                     + ["--port", "\(stub.port)", "--record", cassettes],
@@ -165,7 +165,7 @@ import Glibc
                     format: openai
                 """.utf8
             ).write(to: configFile)
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 executable, arguments: ["check", "--config", configFile.path, "--api-key", "sk-cli-check-key"],
                 environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }

@@ -14,10 +14,10 @@ import Wire
 
     /// Every file's JSON lines, the decompressed bytes as `lz4 -dc` prints
     /// them (references to blobs included).
-    private static func recordedText(_ directory: String) throws -> String {
+    private static func recordedText(_ directory: String) async throws -> String {
         var texts: [String] = []
         for file in try CassetteReader.cassetteFiles(in: [directory]) {
-            let tool = try LZ4Tool.decompress(file)
+            let tool = try await LZ4Tool.decompress(file)
             #expect(tool.status == 0, "\(file) is not a closed LZ4 frame")
             texts.append(String(decoding: tool.output, as: UTF8.self))
         }
@@ -51,7 +51,7 @@ import Wire
             #expect(proxy.stub.requests.first?.header("x-team-token") == "up-TEAMCANARY-2")
         }
         await recording.recorder.close()
-        return try recordedText(directory)
+        return try await recordedText(directory)
     }
 
     @Test func aRedactedHeadersValueIsNotInTheCassetteButItsFingerprintIs() async throws {
@@ -117,7 +117,7 @@ import Wire
             // only the last one may be smaller.
             #expect(size < (1 << 20) + (512 << 10), "\(file): \(size) bytes")
             if index < files.count - 1 { #expect(size >= 900 << 10, "\(file) closed early: \(size) bytes") }
-            #expect(try LZ4Tool.decompress(file).status == 0, "\(file) is not a closed LZ4 frame")
+            #expect(try await LZ4Tool.decompress(file).status == 0, "\(file) is not a closed LZ4 frame")
             let contents = try CassetteReader.read(path: file)
             #expect(contents.header != nil, "\(file) has no header line")
             #expect(contents.tornTail == nil)

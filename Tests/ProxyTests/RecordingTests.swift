@@ -180,7 +180,7 @@ import Wire
                     texts.append(String(decoding: bytes, as: UTF8.self))
                 }
             }
-            let tool = try LZ4Tool.decompress(file)
+            let tool = try await LZ4Tool.decompress(file)
             #expect(tool.status == 0)
             texts.append(String(decoding: tool.output, as: UTF8.self))
         }

@@ -51,7 +51,7 @@ import Glibc
         return try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, UpstreamBodies.openAICompletion)
             try writeConfig(to: configFile, stub: stub)
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 executable, arguments: ["serve", "--config", configFile.path, "--port", "0"] + arguments,
                 environment: ExecutableScratch.environment(home: scratch))
             defer { child.killIfRunning() }
@@ -73,7 +73,7 @@ import Glibc
     func aBadValueIsRefusedWithExit64SayingWhatIsAccepted(arguments: [String], message: String) async throws {
         let scratch = try ExecutableScratch.directory("sb-serve-options")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: ["serve", "--port", "0"] + arguments,
             environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
@@ -135,7 +135,7 @@ import Glibc
         #expect(files.count >= 2, "--record-max-mb 1 did not rotate: \(files)")
         var recorded = ""
         for file in files {
-            let tool = try LZ4Tool.decompress(file)
+            let tool = try await LZ4Tool.decompress(file)
             #expect(tool.status == 0)
             recorded += String(decoding: tool.output, as: UTF8.self)
         }

@@ -36,7 +36,7 @@ import Glibc
                     """.utf8
                 ).write(to: configFile)
                 stub.reply = .eventStream(UpstreamBodies.openAIStream)
-                let child = try ChildProcess(
+                let child = try await ChildProcess(
                     executable,
                     arguments: ["serve", "--config", configFile.path, "--port", "0", "--log-level", "warning"]
                         + extraArguments(collector.baseURL),
@@ -81,7 +81,7 @@ import Glibc
                 format: openai
             """.utf8
         ).write(to: configFile)
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             executable,
             arguments: ["serve", "--config", configFile.path, "--port", "0", "--otlp-endpoint", "http://127.0.0.1:1"],
             environment: ["HOME": scratch.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])

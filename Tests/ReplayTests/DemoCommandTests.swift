@@ -20,8 +20,8 @@ import Glibc
 
     /// `proxy ARGUMENTS` with `home` as HOME and its `.config` as
     /// XDG_CONFIG_HOME, so anything it read or wrote there would show.
-    static func proxy(_ arguments: [String], home: URL) throws -> ChildProcess {
-        try ChildProcess(
+    static func proxy(_ arguments: [String], home: URL) async throws -> ChildProcess {
+        try await ChildProcess(
             ChildProcess.builtExecutable("proxy"), arguments: arguments,
             environment: [
                 "HOME": home.path, "XDG_CONFIG_HOME": home.appending(path: ".config").path, "PATH": "/usr/bin:/bin",
@@ -34,7 +34,7 @@ import Glibc
         defer {
             for url in [home, cassettes] { try? FileManager.default.removeItem(at: url) }
         }
-        let proxy = try Self.proxy(
+        let proxy = try await Self.proxy(
             ["serve", "--demo", "--port", "0", "--demo-speed", "0", "--record", cassettes.path], home: home)
         defer { proxy.killIfRunning() }
 
@@ -72,7 +72,7 @@ import Glibc
     @Test func demoRefusesAConfig() async throws {
         let home = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
-        let proxy = try Self.proxy(["serve", "--demo", "--config", "/nonexistent.yaml"], home: home)
+        let proxy = try await Self.proxy(["serve", "--demo", "--config", "/nonexistent.yaml"], home: home)
         defer { proxy.killIfRunning() }
         #expect(await proxy.waitForEnding() == .exited(64))
         #expect(proxy.standardError.contains("--demo uses its own routes"))

@@ -9,7 +9,7 @@ import Wire
 /// `verify`), while a file cut short is read up to its last whole block.
 @Suite struct LogReplayCommandLineTests {
     private static func logReplay(_ arguments: [String]) async throws -> ChildProcess {
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             ChildProcess.builtExecutable("log-replay"), arguments: arguments,
             environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
         let ending = await child.waitForEnding()

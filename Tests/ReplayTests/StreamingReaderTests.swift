@@ -1,5 +1,6 @@
 import Cassette
 import Foundation
+import TestSupport
 import Testing
 import Wire
 
@@ -14,13 +15,8 @@ import Wire
     /// `lz4 -d` (an independent decoder, run once for all of them on copies)
     /// for LZ4 files, the bytes themselves otherwise. A missing `lz4` fails
     /// the test.
-    static func texts(of files: [String]) throws -> [String: [UInt8]] {
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard
-            let tool = searchPath.split(separator: ":").map({ "\($0)/lz4" }).first(where: {
-                FileManager.default.isExecutableFile(atPath: $0)
-            })
-        else { throw ToolMissing(description: "lz4 is not on PATH (tools/setup.sh installs it)") }
+    static func texts(of files: [String]) async throws -> [String: [UInt8]] {
+        let tool = try LZ4Tool.path()
         let scratch = FileManager.default.temporaryDirectory.appending(path: "stream-reader-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -30,12 +26,13 @@ import Wire
             try FileManager.default.copyItem(at: URL(filePath: file), to: copy)
             copies[file] = copy
         }
-        let process = Process()
-        process.executableURL = URL(filePath: tool)
-        process.arguments = ["-d", "-m", "-q"] + copies.values.map(\.path)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ToolMissing(description: "lz4 -d failed") }
+        let lz4 = try await ChildProcess(
+            URL(filePath: tool), arguments: ["-d", "-m", "-q"] + copies.values.map(\.path))
+        let ending = await lz4.waitForEnding()
+        guard ending == .exited(0) else {
+            throw ToolMissing(
+                description: "lz4 -d failed (\(ending.map(\.description) ?? "still running")): \(lz4.standardError)")
+        }
         var texts: [String: [UInt8]] = [:]
         for file in files {
             let source = copies[file].map { $0.deletingPathExtension() } ?? URL(filePath: file)
@@ -95,10 +92,10 @@ import Wire
         return CassetteContents(path: path, header: reader.header, events: events, tornTail: tornTail)
     }
 
-    @Test func everyCorpusCassetteReadsAsItsWholeText() throws {
+    @Test func everyCorpusCassetteReadsAsItsWholeText() async throws {
         let files = try Corpus.files()
         #expect(files.count >= 50, "the corpus has its cassettes")
-        let texts = try Self.texts(of: files)
+        let texts = try await Self.texts(of: files)
         for file in files {
             let expected = try Self.wholeTextLines(try #require(texts[file]))
             let streamed = try CassetteReader.read(path: file)

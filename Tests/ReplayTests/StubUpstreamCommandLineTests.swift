@@ -13,8 +13,8 @@ import Glibc
 /// its options, and a clear error and a non-zero exit for files it cannot
 /// serve.
 @Suite struct StubUpstreamCommandLineTests {
-    private static func stub(_ arguments: [String]) throws -> ChildProcess {
-        try ChildProcess(
+    private static func stub(_ arguments: [String]) async throws -> ChildProcess {
+        try await ChildProcess(
             ChildProcess.builtExecutable("stub-upstream"), arguments: arguments,
             environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
     }
@@ -33,7 +33,7 @@ import Glibc
         let files = try BadCassettes()
         defer { files.remove() }
         for path in [files.missing, files.plainText, files.randomBytes] {
-            let child = try Self.stub(["--cassettes", path, "--port", "0"])
+            let child = try await Self.stub(["--cassettes", path, "--port", "0"])
             defer { child.killIfRunning() }
             let ending = await child.waitForEnding(limit: .seconds(30))
             #expect(ending != nil && ending != .exited(0), "\(path): \(String(describing: ending))")
@@ -45,12 +45,12 @@ import Glibc
     @Test func aCassetteCutShortServesWhatWasFlushed() async throws {
         let files = try BadCassettes()
         defer { files.remove() }
-        let whole = try Self.stub(["--cassettes", files.whole, "--port", "0", "--speed", "0"])
+        let whole = try await Self.stub(["--cassettes", files.whole, "--port", "0", "--speed", "0"])
         defer { whole.killIfRunning() }
         let wholeCount = try await Self.started(whole).recorded
         whole.send(SIGTERM)
         _ = await whole.waitForEnding()
-        let cut = try Self.stub(["--cassettes", files.truncated, "--port", "0", "--speed", "0"])
+        let cut = try await Self.stub(["--cassettes", files.truncated, "--port", "0", "--speed", "0"])
         defer { cut.killIfRunning() }
         let cutCount = try await Self.started(cut).recorded
         #expect(cutCount > 0 && cutCount <= wholeCount, "\(cutCount) of \(wholeCount)")
@@ -61,7 +61,7 @@ import Glibc
     @Test(arguments: [["--speed", "-1"], ["--on-miss", "maybe"], ["--port", "http"], ["--no-such-option"]])
     func aMistypedOptionIsRefusedWithExit64(arguments: [String]) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try Self.stub(["--cassettes", corpus, "--port", "0"] + arguments)
+        let child = try await Self.stub(["--cassettes", corpus, "--port", "0"] + arguments)
         defer { child.killIfRunning() }
         #expect(await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)")
         #expect(!child.standardError.isEmpty)
@@ -96,7 +96,7 @@ import Glibc
             "model": "fake-e2e-model", "stream": true, "messages": [["role": "user", "content": "something new"]],
         ]
         for (policy, expected) in [("reject", [404, 409]), ("nearest", [200])] {
-            let child = try Self.stub(["--cassettes", corpus, "--port", "0", "--speed", "0", "--on-miss", policy])
+            let child = try await Self.stub(["--cassettes", corpus, "--port", "0", "--speed", "0", "--on-miss", policy])
             defer { child.killIfRunning() }
             let (port, recorded) = try await Self.started(child)
             #expect(recorded > 0)
