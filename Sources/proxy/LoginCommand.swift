@@ -73,7 +73,7 @@ struct LoginCommand: AsyncParsableCommand {
                 var login = try await OAuthLogin(settings: settings, store: store).run(
                     present: { prompt in Self.present(prompt, provider: chosen, openBrowser: openBrowser) },
                     pastedLines: Self.standardInputLines())
-                if chosen == .gemini || chosen == .antigravity {
+                if chosen.usesCodeAssist {
                     print("Finding the Google Cloud project the login bills ...")
                     login = try await logins.resolveProject(of: chosen, for: login)
                     print("Project: \(login.project ?? "")")

@@ -130,7 +130,7 @@ struct GenerateEndpoint: Sendable {
                         "the \(provider) login has no Google Cloud project; run `proxy login --\(provider)` again"
                 )
             }
-            if provider == SubscriptionProvider.antigravity.rawValue {
+            if entry.subscription == .antigravity {
                 return SubscriptionBackendBody.antigravity(body, model: route.upstreamModel, project: project)
             }
             return CodeAssistEnvelope.wrapped(body, model: route.upstreamModel, project: project)

@@ -3,15 +3,15 @@ import Convert
 extension ModelEntry {
     /// Whether the backend is asked for a stream whatever the client asked
     /// (Codex answers only so; a non-streaming client gets it collected).
-    var streamsUpstreamAlways: Bool { provider == SubscriptionProvider.codex.rawValue && oauthSession != nil }
+    var streamsUpstreamAlways: Bool { subscription == .codex && oauthSession != nil }
+
+    /// The subscription its `provider:` names; nil for an API-key entry's
+    /// provider name or none.
+    var subscription: SubscriptionProvider? { provider.flatMap(SubscriptionProvider.init(rawValue:)) }
 
     /// Whether requests go to Gemini Code Assist or Antigravity, in their
     /// envelope.
-    var isCodeAssist: Bool {
-        oauthSession != nil
-            && (provider == SubscriptionProvider.gemini.rawValue
-                || provider == SubscriptionProvider.antigravity.rawValue)
-    }
+    var isCodeAssist: Bool { oauthSession != nil && subscription?.usesCodeAssist == true }
 
     /// This entry carrying its OAuth login's current token, refreshed first
     /// when it is about to expire; an entry without one, unchanged. A failed
@@ -41,7 +41,7 @@ extension ModelEntry {
     private func carrying(_ login: ProviderCredentials) -> ModelEntry {
         var entry = self
         entry.apiKey = Secret(login.accessToken)
-        if provider == SubscriptionProvider.codex.rawValue, let account = login.account {
+        if subscription == .codex, let account = login.account {
             entry.extraHeaders.removeAll { $0.name.lowercased() == CodexBackend.accountHeader }
             entry.extraHeaders.insert((CodexBackend.accountHeader, account), at: 0)
         }

@@ -50,6 +50,16 @@ public enum SubscriptionProvider: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether its backend is Google's Code Assist service (Gemini's plan and
+    /// Antigravity): requests go in its envelope, to a Google Cloud project
+    /// the login finds or onboards.
+    public var usesCodeAssist: Bool {
+        switch self {
+        case .gemini, .antigravity: true
+        case .codex, .claudeCode: false
+        }
+    }
+
     /// The name of its `SWITCHBOARD_<NAME>_...` settings (`CLAUDE_CODE`).
     var environmentName: String { rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 

@@ -54,7 +54,7 @@ struct UpstreamCall: Sendable {
             try UpstreamContentEncoding.check(response, upstream: upstreamName)
             guard (200..<300).contains(response.status.code) else {
                 let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
-                if entry.provider == SubscriptionProvider.codex.rawValue,
+                if entry.subscription == .codex,
                     let limit = CodexBackend.usageLimitError(
                         status: Int(response.status.code), body: Array(body.readableBytesView))
                 {
@@ -63,7 +63,7 @@ struct UpstreamCall: Sendable {
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
                         status: Int(response.status.code), body: Array(body.readableBytesView),
-                        product: SubscriptionProvider(rawValue: entry.provider ?? "")?.backendName ?? "Code Assist")
+                        product: entry.subscription?.backendName ?? "Code Assist")
                 {
                     throw quota
                 }

@@ -89,7 +89,7 @@ enum UpstreamRequest {
             request.headers.add(name: header.name, value: header.value)
             if entry.format == .anthropic && header.name == "authorization" {
                 var betas = [UpstreamEndpoint.anthropicOAuthBeta]
-                if entry.provider == SubscriptionProvider.claudeCode.rawValue { betas.insert(claudeCodeBeta, at: 0) }
+                if entry.subscription == .claudeCode { betas.insert(claudeCodeBeta, at: 0) }
                 addAnthropicBetas(betas, to: &request.headers)
             }
         }
