@@ -64,6 +64,15 @@ stop_started() {
     done
     PIDS=()
 }
+# Drops a pid already waited for from PIDS: once reaped, the number may be reused by another
+# process, which stop_started would then kill.
+forget_pid() {
+    local kept=() pid
+    for pid in "${PIDS[@]}"; do
+        [[ "$pid" == "$1" ]] || kept+=("$pid")
+    done
+    PIDS=("${kept[@]}")
+}
 cleanup() {
     stop_started
     if [[ "${E2E_KEEP:-0}" != 1 ]]; then
@@ -419,7 +428,10 @@ oauth_login() { # scratch, provider, upstream port
         echo "the browser step of proxy login --$2 failed (curl $?)"
         return 1
     }
-    if ! wait "$login_pid"; then
+    local status=0
+    wait "$login_pid" || status=$?
+    forget_pid "$login_pid"
+    if ((status != 0)); then
         echo "proxy login --$2 failed: $(cat "$out")"
         return 1
     fi
