@@ -13,6 +13,15 @@ enum RecordingProxy {
         var text: String
     }
 
+    /// One request of a sequence did not get its answer.
+    struct RequestFailed: Error, CustomStringConvertible {
+        var index: Int
+        var path: String
+        var after: Duration
+        var error: any Error
+        var description: String { "request \(index) (\(path)) failed after \(after): \(error)" }
+    }
+
     /// Serves `yaml` (named `file` in messages), recording to `directory`,
     /// and sends each request in turn; `before` runs before each (to script
     /// the stub for it).
@@ -33,9 +42,16 @@ enum RecordingProxy {
                 request.method = .POST
                 request.headers.add(name: "content-type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
-                answers.append(Answer(status: Int(response.status.code), text: text))
+                let sent = ContinuousClock.now
+                do {
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+                    answers.append(Answer(status: Int(response.status.code), text: text))
+                } catch {
+                    // Which of the requests failed, and after how long, is
+                    // what a flaky run needs told.
+                    throw RequestFailed(index: index, path: path, after: ContinuousClock.now - sent, error: error)
+                }
             }
             return answers
         }
