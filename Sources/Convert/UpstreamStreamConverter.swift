@@ -70,7 +70,9 @@ public struct UpstreamStreamConverter: Sendable {
         case .gemini:
             transcoder = .payloads(GeminiStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         case .anthropic:
-            transcoder = .anthropic(AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID))
+            transcoder = .anthropic(
+                AnthropicStreamRelay(
+                    requestedModel: requestedModel, upstreamName: route.modelID, sendsData: encoder == nil))
         case .openaiResponses:
             transcoder = .payloads(
                 OpenAIResponsesStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
@@ -280,6 +282,8 @@ public struct UpstreamStreamConverter: Sendable {
             return
         }
         for frame in frames {
+            // No client encoder writes anything for a ping; it is not read.
+            if frame.event == "ping" { continue }
             let event: AnthropicStreamEvent
             if frame.event == "error", let error = relay.error {
                 event = .error(error)
