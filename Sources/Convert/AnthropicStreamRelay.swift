@@ -18,6 +18,10 @@ import Wire
 public struct AnthropicStreamRelay: Sendable {
     let requestedModel: String
     let upstreamName: String
+    /// False when the caller reads each event's ``lastPayload`` rather than
+    /// sending its data (a client of another dialect): `message_start` with
+    /// the client's model is then not written out again.
+    let sendsData: Bool
     private var started = false
     private var ended = false
 
@@ -31,9 +35,10 @@ public struct AnthropicStreamRelay: Sendable {
     /// model), so a caller that needs it parsed does not parse it again.
     public private(set) var lastPayload: JSONValue?
 
-    public init(requestedModel: String, upstreamName: String) {
+    public init(requestedModel: String, upstreamName: String, sendsData: Bool = true) {
         self.requestedModel = requestedModel
         self.upstreamName = upstreamName
+        self.sendsData = sendsData
     }
 
     public mutating func receive(_ event: SSEEvent) -> [SSEEvent] {
@@ -59,7 +64,7 @@ public struct AnthropicStreamRelay: Sendable {
                 message["model"] = .string(requestedModel)
                 object["message"] = .object(message)
                 payload = .object(object)
-                event.data = JSONValue.object(object).serializedString()
+                if sendsData { event.data = JSONValue.object(object).serializedString() }
             }
         case "message_delta":
             if payload == nil { payload = try? JSONValue(parsing: event.data) }

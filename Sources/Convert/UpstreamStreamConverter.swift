@@ -70,7 +70,9 @@ public struct UpstreamStreamConverter: Sendable {
         case .gemini:
             transcoder = .payloads(GeminiStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         case .anthropic:
-            transcoder = .anthropic(AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID))
+            transcoder = .anthropic(
+                AnthropicStreamRelay(
+                    requestedModel: requestedModel, upstreamName: route.modelID, sendsData: encoder == nil))
         case .openaiResponses:
             transcoder = .payloads(
                 OpenAIResponsesStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
@@ -280,9 +282,15 @@ public struct UpstreamStreamConverter: Sendable {
             return
         }
         for frame in frames {
+            // No client encoder writes anything for a ping, and a stop has
+            // nothing to read: neither is parsed (nor is either for an
+            // Anthropic client, which gets them as they came).
+            if frame.event == "ping" { continue }
             let event: AnthropicStreamEvent
             if frame.event == "error", let error = relay.error {
                 event = .error(error)
+            } else if frame.event == "message_stop" {
+                event = .messageStop
             } else if var parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
                 // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
                 // lost its `type` still ends the stream; the client's terminator must follow).

@@ -51,34 +51,76 @@ public struct ClientEndpoint: Sendable, Hashable {
     /// `[/gemini]/v1beta/models/{model}:{method}` or the same under `/v1`
     /// (google-genai's path when given a base URL).
     ///
-    /// Read as bytes: `Substring`'s character-by-character prefixes and
-    /// comparisons cost a Gemini request ~20 K instructions.
+    /// Read as bytes through the strings' buffers: `Substring`'s character
+    /// by character prefixes and comparisons cost a Gemini request ~20 K
+    /// instructions, and generic comparisons of UTF-8 views ~8 K more.
     private static func gemini(path: String, query: String?) -> ClientEndpoint? {
-        var rest = path.utf8[...]
-        if rest.starts(with: "/gemini/".utf8) { rest = rest.dropFirst("/gemini".utf8.count) }
-        if rest.starts(with: "/v1beta/models/".utf8) {
-            rest = rest.dropFirst("/v1beta/models/".utf8.count)
-        } else if rest.starts(with: "/v1/models/".utf8) {
-            rest = rest.dropFirst("/v1/models/".utf8.count)
+        var path = path
+        guard let (model, method) = path.withUTF8({ modelAndMethod(inPath: $0) }) else { return nil }
+        switch method {
+        case .generate:
+            return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: false)
+        case .streamGenerate:
+            var query = query ?? ""
+            let sse = query.withUTF8 { hasComponent("alt=sse", inQuery: $0) }
+            return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: true, jsonArrayStream: !sse)
+        case .countTokens:
+            return ClientEndpoint(dialect: .gemini, operation: .countTokens, pathModel: model, pathStream: false)
+        }
+    }
+
+    private enum GeminiMethod {
+        case generate, streamGenerate, countTokens
+    }
+
+    /// The model (percent-decoded) and method of a Gemini path, or nil.
+    private static func modelAndMethod(inPath path: UnsafeBufferPointer<UInt8>) -> (String, GeminiMethod)? {
+        var start = 0
+        if matches("/gemini/", in: path, at: 0) { start = "/gemini".utf8.count }
+        if matches("/v1beta/models/", in: path, at: start) {
+            start += "/v1beta/models/".utf8.count
+        } else if matches("/v1/models/", in: path, at: start) {
+            start += "/v1/models/".utf8.count
         } else {
             return nil
         }
-        guard let colon = rest.lastIndex(of: UInt8(ascii: ":")) else { return nil }
-        let encodedModel = String(path[rest.startIndex..<colon])
-        let model = encodedModel.removingPercentEncoding ?? encodedModel
-        guard !model.isEmpty else { return nil }
-        let method = rest[rest.index(after: colon)...]
-        if method.elementsEqual("generateContent".utf8) {
-            return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: false)
-        } else if method.elementsEqual("streamGenerateContent".utf8) {
-            let sse = (query ?? "").utf8.split(separator: UInt8(ascii: "&")).contains {
-                $0.elementsEqual("alt=sse".utf8)
-            }
-            return ClientEndpoint(dialect: .gemini, pathModel: model, pathStream: true, jsonArrayStream: !sse)
-        } else if method.elementsEqual("countTokens".utf8) {
-            return ClientEndpoint(dialect: .gemini, operation: .countTokens, pathModel: model, pathStream: false)
+        guard let colon = path[start...].lastIndex(of: UInt8(ascii: ":")), colon > start else { return nil }
+        let methodLength = path.count - colon - 1
+        let method: GeminiMethod
+        if methodLength == "generateContent".utf8.count, matches("generateContent", in: path, at: colon + 1) {
+            method = .generate
+        } else if methodLength == "streamGenerateContent".utf8.count,
+            matches("streamGenerateContent", in: path, at: colon + 1)
+        {
+            method = .streamGenerate
+        } else if methodLength == "countTokens".utf8.count, matches("countTokens", in: path, at: colon + 1) {
+            method = .countTokens
+        } else {
+            return nil
         }
-        return nil
+        let encodedModel = String(decoding: UnsafeBufferPointer(rebasing: path[start..<colon]), as: UTF8.self)
+        guard let model = encodedModel.removingPercentEncoding, !model.isEmpty else { return nil }
+        return (model, method)
+    }
+
+    /// Whether `bytes` holds `literal` at `offset`.
+    private static func matches(_ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset + literal.utf8CodeUnitCount <= bytes.count else { return false }
+        return literal.withUTF8Buffer { expected in
+            for index in expected.indices where bytes[offset + index] != expected[index] { return false }
+            return true
+        }
+    }
+
+    /// Whether a query string has `component` between its `&`s.
+    private static func hasComponent(_ component: StaticString, inQuery query: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while start <= query.count {
+            let end = query[start...].firstIndex(of: UInt8(ascii: "&")) ?? query.count
+            if end - start == component.utf8CodeUnitCount, matches(component, in: query, at: start) { return true }
+            start = end + 1
+        }
+        return false
     }
 }
 

@@ -5,14 +5,13 @@ extension GeminiClientRequestDecoder {
     mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
         var messages: [JSONValue] = []
         for (index, content) in contents.enumerated() {
-            let path = "/contents/\(index)"
             guard let parts = content[gemini: "parts"]?.arrayValue else {
                 throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
             }
             let isModel = content["role"]?.stringValue == "model"
-            let blocks = isModel ? modelBlocks(parts, path: path) : userBlocks(parts, path: path)
+            let blocks = isModel ? modelBlocks(parts, content: index) : userBlocks(parts, content: index)
             if blocks.isEmpty {
-                diagnostics.append(.info(path, "turn with nothing Anthropic can take; left out"))
+                diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
                 continue
             }
             messages.append(["role": isModel ? "assistant" : "user", "content": .array(blocks)])
@@ -22,10 +21,16 @@ extension GeminiClientRequestDecoder {
 
     // MARK: Model turns
 
-    private mutating func modelBlocks(_ parts: [JSONValue], path: String) -> [JSONValue] {
+    /// The JSON pointer of a part, for diagnostics: made only when one is
+    /// reported (string interpolation was a tenth of a small request's
+    /// conversion).
+    static func pointer(content: Int, part: Int) -> String {
+        "/contents/\(content)/parts/\(part)"
+    }
+
+    private mutating func modelBlocks(_ parts: [JSONValue], content: Int) -> [JSONValue] {
         var blocks: [JSONObject] = []
         for (index, part) in parts.enumerated() {
-            let partPath = "\(path)/parts/\(index)"
             let signature = part[gemini: "thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             if let call = part[gemini: "functionCall"] {
                 blocks.append(toolUse(call, signature: signature))
@@ -40,7 +45,7 @@ extension GeminiClientRequestDecoder {
                 // a text part's signature rides in a text-less thinking block after it.
                 if let carried { blocks.append(["type": "thinking", "thinking": "", "signature": .string(carried)]) }
             } else {
-                reportUnsupportedPart(part, path: partPath)
+                reportUnsupportedPart(part, path: Self.pointer(content: content, part: index))
             }
         }
         return blocks.map(JSONValue.object)
@@ -83,13 +88,13 @@ extension GeminiClientRequestDecoder {
 
     /// A user turn: tool results first (Anthropic wants them leading the
     /// turn that answers the calls), then the other blocks in order.
-    private mutating func userBlocks(_ parts: [JSONValue], path: String) -> [JSONValue] {
+    private mutating func userBlocks(_ parts: [JSONValue], content: Int) -> [JSONValue] {
         var results: [JSONValue] = []
         var blocks: [JSONValue] = []
         for (index, part) in parts.enumerated() {
-            let partPath = "\(path)/parts/\(index)"
+            let partPath = { Self.pointer(content: content, part: index) }
             if let response = part[gemini: "functionResponse"] {
-                if let result = toolResult(response, path: partPath) {
+                if let result = toolResult(response, path: partPath()) {
                     results.append(result)
                 } else {
                     let text = "[result of \(response["name"]?.stringValue ?? "?")]: \(Self.resultText(response))"
@@ -98,14 +103,14 @@ extension GeminiClientRequestDecoder {
             } else if let text = part["text"]?.stringValue {
                 if !text.isEmpty { blocks.append(["type": "text", "text": .string(text)]) }
             } else if let inline = part[gemini: "inlineData"] {
-                if let block = inlineBlock(inline, path: partPath) { blocks.append(block) }
+                if let block = inlineBlock(inline, path: partPath()) { blocks.append(block) }
             } else if let file = part[gemini: "fileData"] {
-                if let block = fileBlock(file, path: partPath) { blocks.append(block) }
+                if let block = fileBlock(file, path: partPath()) { blocks.append(block) }
             } else {
-                reportUnsupportedPart(part, path: partPath)
+                reportUnsupportedPart(part, path: partPath())
             }
         }
-        return results + blocks
+        return results.isEmpty ? blocks : results + blocks
     }
 
     /// The `tool_result` for the earliest unanswered call this response

@@ -28,10 +28,11 @@ struct GeminiClientRequestDecoder {
     /// Anthropic requires `max_tokens`, Gemini does not.
     static let defaultMaxTokens = 8192
 
-    static let knownFields: Set<String> = [
+    // Arrays, not sets: a handful of short names compare faster than they hash.
+    static let knownFields = [
         "contents", "systemInstruction", "generationConfig", "tools", "toolConfig", "model",
     ]
-    static let knownConfigFields: Set<String> = [
+    static let knownConfigFields = [
         "maxOutputTokens", "temperature", "topP", "topK", "stopSequences", "candidateCount", "thinkingConfig",
     ]
 
@@ -84,7 +85,8 @@ struct GeminiClientRequestDecoder {
     }
 
     private mutating func addGenerationConfig(_ config: JSONValue, to body: inout JSONObject) {
-        let path = "/\(Self.spelling(of: "generationConfig", in: request))"
+        // Made only for a diagnostic: interpolation costs more than the rest.
+        let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
         if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
         if let topP = config[gemini: "topP"], !topP.isNull { body["top_p"] = topP }
         if let topK = config[gemini: "topK"], !topK.isNull { body["top_k"] = topK }
@@ -102,19 +104,21 @@ struct GeminiClientRequestDecoder {
                 body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
             }
             if thinking[gemini: "thinkingLevel"] != nil {
-                diagnostics.append(
-                    .info(
-                        "\(path)/thinkingConfig/thinkingLevel", "no Anthropic equivalent; the model's default is used"))
+                let pointer = "\(path())/thinkingConfig/thinkingLevel"
+                diagnostics.append(.info(pointer, "no Anthropic equivalent; the model's default is used"))
             }
         }
-        reportUnknownFields(config, known: Self.knownConfigFields, path: path)
+        reportUnknownFields(config, known: Self.knownConfigFields, path: path())
     }
 
     /// Diagnoses members of `object` that are not in `known` (by either
     /// spelling): info for generation settings the upstream will not honour,
     /// debug for anything else.
-    mutating func reportUnknownFields(_ object: JSONValue, known: Set<String>, path: String) {
+    /// - Parameter path: the object's pointer, "" for the request itself;
+    ///   asked for only when a member is unknown.
+    mutating func reportUnknownFields(_ object: JSONValue, known: [String], path: @autoclosure () -> String) {
         for key in object.objectValue?.keys ?? [] where !known.contains(GeminiClientMapping.camelCase(key)) {
+            let path = path()
             let pointer = "\(path)/\(ConversionDiagnostic.pointerToken(key))"
             diagnostics.append(
                 path.isEmpty

@@ -21,7 +21,12 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     private let requestedModel: String
-    private var responseID = ""
+    private var responseID = "" {
+        didSet { frameTail = [] }
+    }
+    /// Every frame's last members, `,"modelVersion":...,"responseId":...}`,
+    /// written once per response id.
+    private var frameTail: [UInt8] = []
     private var usage: JSONObject = [:]
     private var calls: [Int: PendingCall] = [:]
     private var heldThought: String?
@@ -73,7 +78,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         flushThought(signature: nil, into: &frames)
         switch block {
         case .text(let text):
-            if !text.isEmpty { frames.append(chunk(parts: [["text": .string(text)]])) }
+            if !text.isEmpty { frames.append(textChunk(text)) }
         case .thinking(let thinking, let signature):
             if !thinking.isEmpty { heldThought = thinking }
             if !signature.isEmpty { flushThought(signature: signature, into: &frames) }
@@ -88,7 +93,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         switch delta {
         case .text(let text):
             flushThought(signature: nil, into: &frames)
-            if !text.isEmpty { frames.append(chunk(parts: [["text": .string(text)]])) }
+            if !text.isEmpty { frames.append(textChunk(text)) }
         case .thinking(let text):
             guard !text.isEmpty else { return }
             flushThought(signature: nil, into: &frames)
@@ -116,23 +121,67 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     private mutating func sendFinish(stopReason: String?, into frames: inout [SSEEvent]) {
         guard !finishSent else { return }
         finishSent = true
-        let candidate: JSONObject = [
-            "finishReason": .string(GeminiClientMapping.finishReason(stopReason: stopReason)), "index": 0,
-        ]
-        frames.append(frame(candidate: candidate, usage: GeminiClientMapping.usageMetadata(usage)))
+        let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage))
+        frames.append(
+            frame(usage: usage) { bytes in
+                JSONValue.writeVerbatim(#"{"finishReason":"#, to: &bytes)
+                JSONValue.writeString(GeminiClientMapping.finishReason(stopReason: stopReason), to: &bytes)
+                JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
+            })
     }
 
-    private func chunk(parts: [JSONObject]) -> SSEEvent {
-        frame(
-            candidate: ["content": ["role": "model", "parts": .array(parts.map(JSONValue.object))], "index": 0],
-            usage: nil)
+    /// A chunk whose one candidate holds `parts`.
+    private mutating func chunk(parts: [JSONObject]) -> SSEEvent {
+        chunk { bytes in
+            for (index, part) in parts.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONValue.object(part).write(to: &bytes)
+            }
+        }
     }
 
-    private func frame(candidate: JSONObject, usage: JSONObject?) -> SSEEvent {
-        var body: JSONObject = ["candidates": [.object(candidate)]]
-        if let usage { body["usageMetadata"] = .object(usage) }
-        body["modelVersion"] = .string(requestedModel)
-        body["responseId"] = .string(responseID)
-        return SSEEvent(data: JSONValue.object(body).serializedString())
+    /// A chunk with one text part: the common case, written without a tree.
+    private mutating func textChunk(_ text: String) -> SSEEvent {
+        chunk(reserving: text.utf8.count) { bytes in
+            JSONValue.writeVerbatim(#"{"text":"#, to: &bytes)
+            JSONValue.writeString(text, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A chunk whose one candidate's parts `writeParts` writes.
+    private mutating func chunk(reserving size: Int = 0, parts writeParts: (inout [UInt8]) -> Void) -> SSEEvent {
+        frame(reserving: size) { bytes in
+            JSONValue.writeVerbatim(#"{"content":{"role":"model","parts":["#, to: &bytes)
+            writeParts(&bytes)
+            JSONValue.writeVerbatim(#"]},"index":0}"#, to: &bytes)
+        }
+    }
+
+    /// `{"candidates":[` the candidate `writeCandidate` writes `]`, then
+    /// `usageMetadata` when given, the model and the response id: the
+    /// members a `GenerateContentResponse` chunk has, in Gemini's order.
+    /// Written as bytes, not a tree serialized per frame.
+    private mutating func frame(
+        usage: JSONValue? = nil, reserving size: Int = 0, candidate writeCandidate: (inout [UInt8]) -> Void
+    ) -> SSEEvent {
+        if frameTail.isEmpty {
+            JSONValue.writeVerbatim(#","modelVersion":"#, to: &frameTail)
+            JSONValue.writeString(requestedModel, to: &frameTail)
+            JSONValue.writeVerbatim(#","responseId":"#, to: &frameTail)
+            JSONValue.writeString(responseID, to: &frameTail)
+            frameTail.append(UInt8(ascii: "}"))
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size + frameTail.count + 96)
+        JSONValue.writeVerbatim(#"{"candidates":["#, to: &bytes)
+        writeCandidate(&bytes)
+        bytes.append(UInt8(ascii: "]"))
+        if let usage {
+            JSONValue.writeVerbatim(#","usageMetadata":"#, to: &bytes)
+            usage.write(to: &bytes)
+        }
+        bytes += frameTail
+        return SSEEvent(data: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -27,10 +27,10 @@ struct ExchangeMiddleware: RouterMiddleware {
         var context = context
         context.clientConnection = connections.connection(for: context.channel)
         // Hummingbird makes a new String at each `uri.path`; and the path is
-        // parsed here once for the whole exchange (a Gemini path, long and
+        // parsed once for the whole exchange (a Gemini path, long and
         // parsed twice, cost about 2.4% of such a request's instructions).
-        let path = request.uri.path
-        context.path = path
+        context.readPath(of: request)
+        let path = context.path
         // Monitors (`/health`, `/metrics`) are not exchanges, and are
         // answered whatever the load.
         let observed = !Self.unobserved.contains(path)
@@ -43,8 +43,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 trace: tracing?.trace(method: request.method.rawValue, path: path, headers: request.headers))
         }
         let exchange = context.exchange
-        let endpoint = ClientEndpoint.parse(path: path, query: request.uri.query)
-        context.clientEndpoint = endpoint
+        let endpoint = context.clientEndpoint
         exchange.clientDialect = endpoint?.dialect ?? Dialect(clientPath: path)
         if ![.post, .put, .patch].contains(request.method) {
             exchange.recordClientRequest(

@@ -13,11 +13,13 @@ public struct ProxyRequestContext: RequestContext {
     /// Set by ``ExchangeMiddleware``; nil only if the channel was never seen.
     var clientConnection: ClientConnection?
     /// The endpoint the request's path names, parsed once by
-    /// ``ExchangeMiddleware``; nil for a path the proxy does not serve.
+    /// ``readPath(of:)``; nil for a path the proxy does not serve.
     var clientEndpoint: ClientEndpoint?
-    /// The request's path, read once by ``ExchangeMiddleware`` (Hummingbird
+    /// The request's path, read once by ``readPath(of:)`` (Hummingbird
     /// makes a new String at each `uri.path`).
     var path = ""
+    /// Whether ``readPath(of:)`` has run.
+    private var pathRead = false
 
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())
@@ -26,6 +28,16 @@ public struct ProxyRequestContext: RequestContext {
         coreContext = .init(source: ApplicationRequestContextSource(channel: source.channel, logger: logger))
         channel = source.channel
         self.exchange = exchange
+    }
+
+    /// Sets ``path`` and ``clientEndpoint`` from the request, once: the
+    /// ``ProxyResponder`` reads them for a `POST`, ``ExchangeMiddleware``
+    /// for any other request.
+    mutating func readPath(of request: Request) {
+        guard !pathRead else { return }
+        pathRead = true
+        path = request.uri.path
+        clientEndpoint = ClientEndpoint.parse(path: path, query: request.uri.query)
     }
 
     /// Runs `operation`, cancelling it if the client hangs up meanwhile.

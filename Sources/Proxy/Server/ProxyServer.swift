@@ -101,15 +101,18 @@ public struct ProxyServer: Sendable {
         let connections = ClientConnections(maxConnections: options.maxConnections)
         let upstream = UpstreamClient(logger: logger)
         let router = Router(context: ProxyRequestContext.self)
-        router.add(
-            middleware: ExchangeMiddleware(
-                connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
-                tracing: tracing,
-                maxBodyBytes: options.maxBodyBytes))
-        addRoutes(to: router, upstream: upstream)
+        let middleware = ExchangeMiddleware(
+            connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
+            tracing: tracing,
+            maxBodyBytes: options.maxBodyBytes)
+        router.add(middleware: middleware)
+        let generate = GenerateEndpoint(
+            routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
+            maxStreamEventBytes: options.maxStreamEventBytes)
+        addRoutes(to: router, upstream: upstream, generate: generate)
         let (headerTimeout, maxBodyBytes) = (options.headerTimeout, options.maxBodyBytes)
         return Application(
-            router: router,
+            router: ProxyResponderBuilder(router: router, middleware: middleware, generate: generate),
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [
                     ClientConnectionHandler(connections: connections),
@@ -155,10 +158,12 @@ public struct ProxyServer: Sendable {
             authStore: options.authStore)
     }
 
-    private func addRoutes(to router: Router<ProxyRequestContext>, upstream: UpstreamClient) {
-        let generate = GenerateEndpoint(
-            routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
-            maxStreamEventBytes: options.maxStreamEventBytes)
+    /// The routes. ``ProxyResponder`` takes generate requests to `generate`
+    /// before the router; the router keeps their routes for the paths it
+    /// also matches (a trailing slash), which the endpoint then refuses.
+    private func addRoutes(
+        to router: Router<ProxyRequestContext>, upstream: UpstreamClient, generate: GenerateEndpoint
+    ) {
         let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(routes: routes)
         // Clients configured with a prefixed base URL (`/anthropic`,
