@@ -128,12 +128,16 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // An upstream that sent no message_start gave no id; clients need a non-empty one.
             id = OpenAIChatClientCodec.completionID(messageID: nil, fallbackSeed: .string(requestedModel))
         }
-        let head: JSONValue = [
-            "id": .string(id), "object": "chat.completion.chunk", "created": .int(OpenAIChatClientCodec.created),
-            "model": .string(requestedModel), "choices": [],
-        ]
-        // The object's text without the closing `]}` of its last member, `choices`.
-        chunkHead = Array(head.serialized().dropLast(2))
+        // Written as bytes, not built as a JSONValue tree and serialized: the
+        // tree cost a tenth of the encoder's work.
+        chunkHead.reserveCapacity(id.utf8.count + requestedModel.utf8.count + 80)
+        JSONValue.writeVerbatim(#"{"id":"#, to: &chunkHead)
+        JSONValue.writeString(id, to: &chunkHead)
+        JSONValue.writeVerbatim(#","object":"chat.completion.chunk","created":"#, to: &chunkHead)
+        JSONValue.writeInteger(OpenAIChatClientCodec.created, to: &chunkHead)
+        JSONValue.writeVerbatim(#","model":"#, to: &chunkHead)
+        JSONValue.writeString(requestedModel, to: &chunkHead)
+        JSONValue.writeVerbatim(#","choices":["#, to: &chunkHead)
         frames.append(chunk { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) })
     }
 

@@ -56,8 +56,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     var started = false
     var finished = false
     var open: OpenItem?
-    /// Finished output items, in order, for the final response object.
-    var output: [JSONValue] = []
+    /// Finished output items' JSON, in order, for the final response object.
+    var output: [[UInt8]] = []
     var addedItems = 0
     /// Anthropic usage: `message_start`'s, updated by `message_delta`'s.
     var usage: JSONObject = [:]
@@ -166,11 +166,11 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         finished = true
         let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
         let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: status, output: output,
+            id: responseID, model: requestedModel, status: status, output: [],
             usage: OpenAIResponsesClientItems.usage(usage))
-        emit("response.\(status)", reserving: 512, into: &frames) { bytes in
+        emit("response.\(status)", reserving: 512, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)
-            response.write(to: &bytes)
+            Self.write(response, output: output, to: &bytes)
         }
     }
 
@@ -181,10 +181,38 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         let code = JSONValue.string(Self.errorCode(error))
         emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)
         let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "failed", output: output,
+            id: responseID, model: requestedModel, status: "failed", output: [],
             usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
             error: ["code": code, "message": .string(error.message)])
-        emit("response.failed", ["response": response], into: &frames)
+        emit("response.failed", reserving: 512, into: &frames) { [output] bytes in
+            JSONValue.writeVerbatim(#","response":"#, to: &bytes)
+            Self.write(response, output: output, to: &bytes)
+        }
+    }
+
+    /// `response`, built with an empty `output`, with the finished items'
+    /// JSON as its output: they were serialized for their
+    /// `output_item.done` events, and serializing them again as part of the
+    /// whole response was a fifth of the encoder's work.
+    static func write(_ response: JSONValue, output: [[UInt8]], to bytes: inout [UInt8]) {
+        guard case .object(let object) = response else { return response.write(to: &bytes) }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in object.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(member.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            guard member.key == "output" else {
+                member.value.write(to: &bytes)
+                continue
+            }
+            bytes.append(UInt8(ascii: "["))
+            for (itemIndex, item) in output.enumerated() {
+                if itemIndex > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += item
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// OpenAI's stream error codes: `rate_limit_exceeded` for 429,
