@@ -11,7 +11,9 @@ extension OpenAIResponsesStreamEncoder {
         switch block {
         case .text(let text):
             let item = OpenItem(kind: .message, id: itemID("msg"), outputIndex: outputIndex, blockIndex: index)
-            added(item, OpenAIResponsesClientItems.messageItem(id: item.id, text: nil, status: "in_progress"), &frames)
+            var json: [UInt8] = []
+            OpenAIResponsesStreamTemplates.openMessage.write(to: &json) { JSONValue.writeString(item.id, to: &$1) }
+            added(item, json, &frames)
             emit("response.content_part.added", at: item, #","content_index":0,"part":"#, into: &frames) {
                 $0 += Self.emptyTextPart
             }
@@ -19,7 +21,9 @@ extension OpenAIResponsesStreamEncoder {
         case .thinking(let thinking, let signature):
             var item = OpenItem(kind: .reasoning, id: itemID("rs"), outputIndex: outputIndex, blockIndex: index)
             item.signature = signature.isEmpty ? nil : signature
-            added(item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", signature: nil), &frames)
+            added(
+                item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", signature: nil).serialized(),
+                &frames)
             receive(.thinking(thinking), into: &frames)
         case .toolUse(let callID, let name, let input):
             let item = OpenItem(
@@ -27,7 +31,7 @@ extension OpenAIResponsesStreamEncoder {
                 blockIndex: index)
             let json = OpenAIResponsesClientItems.functionCallItem(
                 id: item.id, callID: callID, name: name, arguments: "", status: "in_progress")
-            added(item, json, &frames)
+            added(item, json.serialized(), &frames)
             // Anthropic starts a call with `{}`; a block that opens with its input already given streams it as one delta.
             if input.objectValue?.isEmpty == false { receive(.inputJSON(input.serializedString()), into: &frames) }
         case .redactedThinking, .serverToolUse, .unknown:
@@ -35,14 +39,15 @@ extension OpenAIResponsesStreamEncoder {
         }
     }
 
-    private mutating func added(_ item: OpenItem, _ json: JSONValue, _ frames: inout [SSEEvent]) {
+    /// `output_item.added` with the item's JSON.
+    private mutating func added(_ item: OpenItem, _ json: [UInt8], _ frames: inout [SSEEvent]) {
         open = item
         addedItems += 1
         emit("response.output_item.added", into: &frames) { bytes in
             JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
             JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)
             JSONValue.writeVerbatim(#","item":"#, to: &bytes)
-            json.write(to: &bytes)
+            bytes += json
         }
     }
 
@@ -78,15 +83,22 @@ extension OpenAIResponsesStreamEncoder {
     /// Finishes the open item, if any, and adds it to the response's output.
     mutating func closeItem(into frames: inout [SSEEvent]) {
         guard var item = open else { return }
-        let done: JSONValue
+        // The item's JSON, serialized once: the final response lists the same bytes.
+        var doneBytes: [UInt8] = []
         switch item.kind {
         case .message:
-            let part = OpenAIResponsesClientItems.outputTextPart(item.text)
-            emitText("response.output_text.done", at: item, #","content_index":0,"text":"#, item.text, into: &frames)
-            emit("response.content_part.done", at: item, #","content_index":0,"part":"#, into: &frames) {
-                part.write(to: &$0)
+            let text = item.text
+            emitText("response.output_text.done", at: item, #","content_index":0,"text":"#, text, into: &frames)
+            emit(
+                "response.content_part.done", at: item, #","content_index":0,"part":"#, reserving: text.utf8.count,
+                into: &frames
+            ) { bytes in
+                OpenAIResponsesStreamTemplates.textPart.write(to: &bytes) { JSONValue.writeString(text, to: &$1) }
             }
-            done = OpenAIResponsesClientItems.messageItem(id: item.id, text: item.text, status: "completed")
+            doneBytes.reserveCapacity(item.id.utf8.count + text.utf8.count + 128)
+            OpenAIResponsesStreamTemplates.finishedMessage.write(to: &doneBytes) { hole, bytes in
+                JSONValue.writeString(hole == 0 ? item.id : text, to: &bytes)
+            }
         case .reasoning:
             if item.summaryOpen {
                 emitText(
@@ -97,7 +109,9 @@ extension OpenAIResponsesStreamEncoder {
                     part.write(to: &$0)
                 }
             }
-            done = OpenAIResponsesClientItems.reasoningItem(id: item.id, text: item.text, signature: item.signature)
+            doneBytes = OpenAIResponsesClientItems.reasoningItem(
+                id: item.id, text: item.text, signature: item.signature
+            ).serialized()
         case .functionCall(let callID, let name):
             // A call with no arguments still has to give the client JSON to parse.
             if item.text.isEmpty {
@@ -106,11 +120,10 @@ extension OpenAIResponsesStreamEncoder {
             }
             emitText(
                 "response.function_call_arguments.done", at: item, #","arguments":"#, item.text, into: &frames)
-            done = OpenAIResponsesClientItems.functionCallItem(
-                id: item.id, callID: callID, name: name, arguments: item.text, status: "completed")
+            doneBytes = OpenAIResponsesClientItems.functionCallItem(
+                id: item.id, callID: callID, name: name, arguments: item.text, status: "completed"
+            ).serialized()
         }
-        // Serialized once: the final response lists the same bytes.
-        let doneBytes = done.serialized()
         emit("response.output_item.done", reserving: doneBytes.count, into: &frames) { bytes in
             JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
             JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)

@@ -144,10 +144,14 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func begin(into frames: inout [SSEEvent]) {
         guard !started else { return }
         started = true
-        // Both events carry the same object: it is serialized once.
-        let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "in_progress", output: [], usage: .null
-        ).serialized()
+        // Both events carry the same object: it is written once.
+        let id = responseID
+        let model = requestedModel
+        var response: [UInt8] = []
+        response.reserveCapacity(id.utf8.count + model.utf8.count + 192)
+        OpenAIResponsesStreamTemplates.inProgressResponse.write(to: &response) { hole, bytes in
+            JSONValue.writeString(hole == 0 ? id : model, to: &bytes)
+        }
         for type in ["response.created", "response.in_progress"] {
             emit(type, reserving: response.count, into: &frames) { bytes in
                 JSONValue.writeVerbatim(#","response":"#, to: &bytes)
@@ -165,12 +169,23 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func complete(into frames: inout [SSEEvent]) {
         finished = true
         let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
-        let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: status, output: [],
-            usage: OpenAIResponsesClientItems.usage(usage))
-        emit("response.\(status)", reserving: 512, into: &frames) { [output] bytes in
+        let template =
+            status == "incomplete"
+            ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
+        let id = responseID
+        let model = requestedModel
+        let usageJSON = OpenAIResponsesClientItems.usage(usage)
+        let size = output.reduce(512) { $0 + $1.count }
+        emit("response.\(status)", reserving: size, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)
-            Self.write(response, output: output, to: &bytes)
+            template.write(to: &bytes) { hole, bytes in
+                switch hole {
+                case 0: JSONValue.writeString(id, to: &bytes)
+                case 1: JSONValue.writeString(model, to: &bytes)
+                case 2: Self.writeItems(output, to: &bytes)
+                default: usageJSON.write(to: &bytes)
+                }
+            }
         }
     }
 
@@ -206,13 +221,18 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
                 continue
             }
             bytes.append(UInt8(ascii: "["))
-            for (itemIndex, item) in output.enumerated() {
-                if itemIndex > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += item
-            }
+            writeItems(output, to: &bytes)
             bytes.append(UInt8(ascii: "]"))
         }
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// The items' JSON, comma-separated.
+    private static func writeItems(_ items: [[UInt8]], to bytes: inout [UInt8]) {
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += item
+        }
     }
 
     /// OpenAI's stream error codes: `rate_limit_exceeded` for 429,
