@@ -107,6 +107,9 @@ public struct UpstreamStreamConverter: Sendable {
             return []
         }
         var output: [SSEEvent] = []
+        // A chunk often completes several events, each one or more frames:
+        // growing the array from empty reallocated it three or four times.
+        output.reserveCapacity(8)
         for event in parser.parse(bytes) { handle(event, into: &output) }
         return output
     }

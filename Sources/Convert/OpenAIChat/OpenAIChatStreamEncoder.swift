@@ -69,7 +69,12 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // still needs the finish chunk every OpenAI client waits for.
             sendFinish("stop", into: &frames)
             if includeUsage {
-                frames.append(frame(usage: OpenAIChatClientCodec.usage(usage)))
+                let counts = OpenAIChatClientCodec.usageCounts(usage)
+                let values = [counts.prompt, counts.completion, counts.prompt + counts.completion, counts.cached]
+                frames.append(
+                    frame(usage: { bytes in
+                        Self.usageTemplate.write(to: &bytes) { JSONValue.writeInteger(values[$0], to: &$1) }
+                    }))
             }
             frames.append(SSEEvent(data: "[DONE]"))
             finished = true
@@ -186,20 +191,30 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    /// `chunkHead`, the choices `writeChoices` writes, then `usage` when
-    /// given. `choicesSize`: the size of the choices' variable text, if known.
+    /// The usage chunk's `usage`: holes 0 to 3 the prompt, completion and
+    /// total tokens and the cache reads. A template: the usage chunk ends
+    /// every stream, and building and serializing its tree cost a tenth of
+    /// the encoder's work.
+    private static let usageTemplate = JSONTemplate(
+        OpenAIChatClientCodec.usageObject(
+            prompt: .string(JSONTemplate.hole(0)), completion: .string(JSONTemplate.hole(1)),
+            total: .string(JSONTemplate.hole(2)), cached: .string(JSONTemplate.hole(3))))
+
+    /// `chunkHead`, the choices `writeChoices` writes, then the `usage` that
+    /// `writeUsage` writes, when given. `choicesSize`: the size of the
+    /// choices' variable text, if known.
     private func frame(
-        usage: JSONValue? = nil, reserving choicesSize: Int = 0,
-        choices writeChoices: (inout [UInt8]) -> Void = { _ in }
+        reserving choicesSize: Int = 0, choices writeChoices: (inout [UInt8]) -> Void = { _ in },
+        usage writeUsage: ((inout [UInt8]) -> Void)? = nil
     ) -> SSEEvent {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(chunkHead.count + choicesSize + 128)
         bytes += chunkHead
         writeChoices(&bytes)
         bytes.append(UInt8(ascii: "]"))
-        if let usage {
+        if let writeUsage {
             JSONValue.writeVerbatim(#","usage":"#, to: &bytes)
-            usage.write(to: &bytes)
+            writeUsage(&bytes)
         }
         bytes.append(UInt8(ascii: "}"))
         return SSEEvent(data: String(decoding: bytes, as: UTF8.self))
