@@ -30,6 +30,11 @@ public struct AnthropicStreamRelay: Sendable {
     /// was parsed on the way (as sent: `message_start` with the client's
     /// model), so a caller that needs it parsed does not parse it again.
     public private(set) var lastPayload: JSONValue?
+    /// Whether an event whose payload changes (`message_start`'s model) has
+    /// its data serialized again. Off for a caller that reads only
+    /// ``lastPayload`` (one converting for another client dialect), for
+    /// which serializing `message_start` was a tenth of the conversion.
+    var rewritesData = true
 
     public init(requestedModel: String, upstreamName: String) {
         self.requestedModel = requestedModel
@@ -59,7 +64,7 @@ public struct AnthropicStreamRelay: Sendable {
                 message["model"] = .string(requestedModel)
                 object["message"] = .object(message)
                 payload = .object(object)
-                event.data = JSONValue.object(object).serializedString()
+                if rewritesData { event.data = JSONValue.object(object).serializedString() }
             }
         case "message_delta":
             if payload == nil { payload = try? JSONValue(parsing: event.data) }

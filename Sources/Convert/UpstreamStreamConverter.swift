@@ -70,7 +70,10 @@ public struct UpstreamStreamConverter: Sendable {
         case .gemini:
             transcoder = .payloads(GeminiStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
         case .anthropic:
-            transcoder = .anthropic(AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID))
+            var relay = AnthropicStreamRelay(requestedModel: requestedModel, upstreamName: route.modelID)
+            // A client encoder reads the relay's parsed payloads, never its frames' data.
+            relay.rewritesData = encoder == nil
+            transcoder = .anthropic(relay)
         case .openaiResponses:
             transcoder = .payloads(
                 OpenAIResponsesStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
