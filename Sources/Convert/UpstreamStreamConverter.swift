@@ -109,6 +109,9 @@ public struct UpstreamStreamConverter: Sendable {
             return []
         }
         var output: [SSEEvent] = []
+        // A chunk often completes several events, each one or more frames:
+        // growing the array from empty reallocated it three or four times.
+        output.reserveCapacity(8)
         for event in parser.parse(bytes) { handle(event, into: &output) }
         return output
     }
@@ -192,7 +195,7 @@ public struct UpstreamStreamConverter: Sendable {
             let event = passthroughDialect == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
-            if mayReportError || Self.mayReportUsage(event),
+            if mayReportError || Self.mayReportUsage(event, dialect: passthroughDialect),
                 let payload = try? JSONValue(parsing: event.data)
             {
                 if mayReportError {
@@ -225,8 +228,10 @@ public struct UpstreamStreamConverter: Sendable {
     /// member (OpenAI, Responses) or Gemini's `usageMetadata`. Frames whose
     /// usage is `null` in compact or spaced JSON (OpenAI's chunks before the
     /// last, Responses' `response.created`) are not parsed for nothing.
-    private static func mayReportUsage(_ event: SSEEvent) -> Bool {
-        if event.dataMentions("usageMetadata") { return true }
+    /// Only the dialect's own member is looked for: each look scans the
+    /// whole frame.
+    private static func mayReportUsage(_ event: SSEEvent, dialect: Dialect) -> Bool {
+        if dialect == .gemini { return event.dataMentions("usageMetadata") }
         return event.dataMentions("\"usage\"") && !event.dataMentions("\"usage\":null")
             && !event.dataMentions("\"usage\": null")
     }

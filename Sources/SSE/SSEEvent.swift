@@ -47,17 +47,14 @@ extension SSEEvent {
         var data = data
         data.withUTF8 { bytes in
             var lineStart = 0
-            var index = 0
+            var index = ByteSearch.lineEnd(in: bytes, from: 0)
             while index < bytes.count {
                 let byte = bytes[index]
-                guard byte == 0x0A || byte == 0x0D else {
-                    index += 1
-                    continue
-                }
                 Self.append("data: ", UnsafeBufferPointer(rebasing: bytes[lineStart..<index]), into: &output)
                 index += 1
                 if byte == 0x0D, index < bytes.count, bytes[index] == 0x0A { index += 1 }
                 lineStart = index
+                index = ByteSearch.lineEnd(in: bytes, from: index)
             }
             Self.append("data: ", UnsafeBufferPointer(rebasing: bytes[lineStart...]), into: &output)
         }
@@ -88,26 +85,7 @@ extension SSEEvent {
     }
 
     private func dataMentions(_ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first else { return true }
         var data = data
-        return data.withUTF8 { haystack in
-            guard haystack.count >= needle.count else { return false }
-            var start = 0
-            let last = haystack.count - needle.count
-            while start <= last {
-                if haystack[start] == first, memoryEqual(haystack, at: start, needle) { return true }
-                start += 1
-            }
-            return false
-        }
+        return data.withUTF8 { ByteSearch.contains(needle, in: $0) }
     }
-}
-
-private func memoryEqual(
-    _ haystack: UnsafeBufferPointer<UInt8>, at start: Int, _ needle: UnsafeBufferPointer<UInt8>
-)
-    -> Bool
-{
-    for offset in 1..<needle.count where haystack[start + offset] != needle[offset] { return false }
-    return true
 }

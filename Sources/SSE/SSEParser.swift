@@ -41,8 +41,7 @@ public struct SSEParser: Sendable, Equatable {
                     continue
                 }
             }
-            var end = start
-            while end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+            let end = ByteSearch.lineEnd(in: buffer, from: start)
             if end > start { line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end])) }
             guard end < buffer.count else { break }
             lastWasCR = buffer[end] == 0x0D
@@ -118,6 +117,8 @@ public struct SSEParser: Sendable, Equatable {
             hasFields = false
         }
         guard hasData else { return }
-        events.append(SSEEvent(event: eventName, data: dataLines.joined(separator: "\n"), id: id, retry: retry))
+        // Most frames have one data line: joining would copy it.
+        let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
+        events.append(SSEEvent(event: eventName, data: data, id: id, retry: retry))
     }
 }

@@ -98,15 +98,29 @@ public enum OpenAIChatClientCodec {
     /// from `input_tokens`; OpenAI's `prompt_tokens` include it, with the
     /// cache reads repeated in `prompt_tokens_details.cached_tokens`.
     static func usage(_ usage: JSONObject) -> JSONValue {
+        let counts = usageCounts(usage)
+        return usageObject(
+            prompt: .int(counts.prompt), completion: .int(counts.completion),
+            total: .int(counts.prompt + counts.completion), cached: .int(counts.cached))
+    }
+
+    /// The counts of ``usage(_:)``: prompt tokens with the cache's, completion
+    /// tokens, and cache reads.
+    static func usageCounts(_ usage: JSONObject) -> (prompt: Int64, completion: Int64, cached: Int64) {
         let cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
         let prompt =
             (usage["input_tokens"]?.intValue ?? 0) + cacheRead + (usage["cache_creation_input_tokens"]?.intValue ?? 0)
         let completion = usage["output_tokens"]?.intValue ?? 0
-        return [
-            "prompt_tokens": .int(Int64(prompt)),
-            "completion_tokens": .int(Int64(completion)),
-            "total_tokens": .int(Int64(prompt + completion)),
-            "prompt_tokens_details": ["cached_tokens": .int(Int64(cacheRead))],
+        return (Int64(prompt), Int64(completion), Int64(cacheRead))
+    }
+
+    /// The usage object of ``usage(_:)``, its counts given as JSON values so
+    /// that a ``JSONTemplate`` can be made of it.
+    static func usageObject(prompt: JSONValue, completion: JSONValue, total: JSONValue, cached: JSONValue) -> JSONValue
+    {
+        [
+            "prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total,
+            "prompt_tokens_details": ["cached_tokens": cached],
         ]
     }
 }

@@ -69,7 +69,12 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // still needs the finish chunk every OpenAI client waits for.
             sendFinish("stop", into: &frames)
             if includeUsage {
-                frames.append(frame(usage: OpenAIChatClientCodec.usage(usage)))
+                let counts = OpenAIChatClientCodec.usageCounts(usage)
+                let values = [counts.prompt, counts.completion, counts.prompt + counts.completion, counts.cached]
+                frames.append(
+                    frame(usage: { bytes in
+                        Self.usageTemplate.write(to: &bytes) { JSONValue.writeInteger(values[$0], to: &$1) }
+                    }))
             }
             frames.append(SSEEvent(data: "[DONE]"))
             finished = true
@@ -128,12 +133,16 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // An upstream that sent no message_start gave no id; clients need a non-empty one.
             id = OpenAIChatClientCodec.completionID(messageID: nil, fallbackSeed: .string(requestedModel))
         }
-        let head: JSONValue = [
-            "id": .string(id), "object": "chat.completion.chunk", "created": .int(OpenAIChatClientCodec.created),
-            "model": .string(requestedModel), "choices": [],
-        ]
-        // The object's text without the closing `]}` of its last member, `choices`.
-        chunkHead = Array(head.serialized().dropLast(2))
+        // Written as bytes, not built as a JSONValue tree and serialized: the
+        // tree cost a tenth of the encoder's work.
+        chunkHead.reserveCapacity(id.utf8.count + requestedModel.utf8.count + 80)
+        JSONValue.writeVerbatim(#"{"id":"#, to: &chunkHead)
+        JSONValue.writeString(id, to: &chunkHead)
+        JSONValue.writeVerbatim(#","object":"chat.completion.chunk","created":"#, to: &chunkHead)
+        JSONValue.writeInteger(OpenAIChatClientCodec.created, to: &chunkHead)
+        JSONValue.writeVerbatim(#","model":"#, to: &chunkHead)
+        JSONValue.writeString(requestedModel, to: &chunkHead)
+        JSONValue.writeVerbatim(#","choices":["#, to: &chunkHead)
         frames.append(chunk { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) })
     }
 
@@ -182,20 +191,30 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    /// `chunkHead`, the choices `writeChoices` writes, then `usage` when
-    /// given. `choicesSize`: the size of the choices' variable text, if known.
+    /// The usage chunk's `usage`: holes 0 to 3 the prompt, completion and
+    /// total tokens and the cache reads. A template: the usage chunk ends
+    /// every stream, and building and serializing its tree cost a tenth of
+    /// the encoder's work.
+    private static let usageTemplate = JSONTemplate(
+        OpenAIChatClientCodec.usageObject(
+            prompt: .string(JSONTemplate.hole(0)), completion: .string(JSONTemplate.hole(1)),
+            total: .string(JSONTemplate.hole(2)), cached: .string(JSONTemplate.hole(3))))
+
+    /// `chunkHead`, the choices `writeChoices` writes, then the `usage` that
+    /// `writeUsage` writes, when given. `choicesSize`: the size of the
+    /// choices' variable text, if known.
     private func frame(
-        usage: JSONValue? = nil, reserving choicesSize: Int = 0,
-        choices writeChoices: (inout [UInt8]) -> Void = { _ in }
+        reserving choicesSize: Int = 0, choices writeChoices: (inout [UInt8]) -> Void = { _ in },
+        usage writeUsage: ((inout [UInt8]) -> Void)? = nil
     ) -> SSEEvent {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(chunkHead.count + choicesSize + 128)
         bytes += chunkHead
         writeChoices(&bytes)
         bytes.append(UInt8(ascii: "]"))
-        if let usage {
+        if let writeUsage {
             JSONValue.writeVerbatim(#","usage":"#, to: &bytes)
-            usage.write(to: &bytes)
+            writeUsage(&bytes)
         }
         bytes.append(UInt8(ascii: "}"))
         return SSEEvent(data: String(decoding: bytes, as: UTF8.self))

@@ -11,15 +11,19 @@ extension OpenAIResponsesStreamEncoder {
         switch block {
         case .text(let text):
             let item = OpenItem(kind: .message, id: itemID("msg"), outputIndex: outputIndex, blockIndex: index)
-            added(item, OpenAIResponsesClientItems.messageItem(id: item.id, text: nil, status: "in_progress"), &frames)
-            emit(
-                "response.content_part.added", at: item,
-                ["content_index": 0, "part": OpenAIResponsesClientItems.outputTextPart("")], into: &frames)
+            var json: [UInt8] = []
+            OpenAIResponsesStreamTemplates.openMessage.write(to: &json) { JSONValue.writeString(item.id, to: &$1) }
+            added(item, json, &frames)
+            emit("response.content_part.added", at: item, #","content_index":0,"part":"#, into: &frames) {
+                $0 += Self.emptyTextPart
+            }
             receive(.text(text), into: &frames)
         case .thinking(let thinking, let signature):
             var item = OpenItem(kind: .reasoning, id: itemID("rs"), outputIndex: outputIndex, blockIndex: index)
             item.signature = signature.isEmpty ? nil : signature
-            added(item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", signature: nil), &frames)
+            added(
+                item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", signature: nil).serialized(),
+                &frames)
             receive(.thinking(thinking), into: &frames)
         case .toolUse(let callID, let name, let input):
             let item = OpenItem(
@@ -27,7 +31,7 @@ extension OpenAIResponsesStreamEncoder {
                 blockIndex: index)
             let json = OpenAIResponsesClientItems.functionCallItem(
                 id: item.id, callID: callID, name: name, arguments: "", status: "in_progress")
-            added(item, json, &frames)
+            added(item, json.serialized(), &frames)
             // Anthropic starts a call with `{}`; a block that opens with its input already given streams it as one delta.
             if input.objectValue?.isEmpty == false { receive(.inputJSON(input.serializedString()), into: &frames) }
         case .redactedThinking, .serverToolUse, .unknown:
@@ -35,11 +39,16 @@ extension OpenAIResponsesStreamEncoder {
         }
     }
 
-    private mutating func added(_ item: OpenItem, _ json: JSONValue, _ frames: inout [SSEEvent]) {
+    /// `output_item.added` with the item's JSON.
+    private mutating func added(_ item: OpenItem, _ json: [UInt8], _ frames: inout [SSEEvent]) {
         open = item
         addedItems += 1
-        emit(
-            "response.output_item.added", ["output_index": .int(Int64(item.outputIndex)), "item": json], into: &frames)
+        emit("response.output_item.added", into: &frames) { bytes in
+            JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
+            JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)
+            JSONValue.writeVerbatim(#","item":"#, to: &bytes)
+            bytes += json
+        }
     }
 
     /// A delta that fits the open item; others (a citation) write nothing.
@@ -52,9 +61,9 @@ extension OpenAIResponsesStreamEncoder {
         case (.reasoning, .thinking(let text)) where !text.isEmpty:
             if !item.summaryOpen {
                 item.summaryOpen = true
-                emit(
-                    "response.reasoning_summary_part.added", at: item,
-                    ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart("")], into: &frames)
+                emit("response.reasoning_summary_part.added", at: item, #","summary_index":0,"part":"#, into: &frames) {
+                    $0 += Self.emptySummaryPart
+                }
             }
             item.text += text
             emitText(
@@ -74,23 +83,35 @@ extension OpenAIResponsesStreamEncoder {
     /// Finishes the open item, if any, and adds it to the response's output.
     mutating func closeItem(into frames: inout [SSEEvent]) {
         guard var item = open else { return }
-        let done: JSONValue
+        // The item's JSON, serialized once: the final response lists the same bytes.
+        var doneBytes: [UInt8] = []
         switch item.kind {
         case .message:
-            let part = OpenAIResponsesClientItems.outputTextPart(item.text)
-            emitText("response.output_text.done", at: item, #","content_index":0,"text":"#, item.text, into: &frames)
-            emit("response.content_part.done", at: item, ["content_index": 0, "part": part], into: &frames)
-            done = OpenAIResponsesClientItems.messageItem(id: item.id, text: item.text, status: "completed")
+            let text = item.text
+            emitText("response.output_text.done", at: item, #","content_index":0,"text":"#, text, into: &frames)
+            emit(
+                "response.content_part.done", at: item, #","content_index":0,"part":"#, reserving: text.utf8.count,
+                into: &frames
+            ) { bytes in
+                OpenAIResponsesStreamTemplates.textPart.write(to: &bytes) { JSONValue.writeString(text, to: &$1) }
+            }
+            doneBytes.reserveCapacity(item.id.utf8.count + text.utf8.count + 128)
+            OpenAIResponsesStreamTemplates.finishedMessage.write(to: &doneBytes) { hole, bytes in
+                JSONValue.writeString(hole == 0 ? item.id : text, to: &bytes)
+            }
         case .reasoning:
             if item.summaryOpen {
                 emitText(
                     "response.reasoning_summary_text.done", at: item, #","summary_index":0,"text":"#, item.text,
                     into: &frames)
-                emit(
-                    "response.reasoning_summary_part.done", at: item,
-                    ["summary_index": 0, "part": OpenAIResponsesClientItems.summaryPart(item.text)], into: &frames)
+                let part = OpenAIResponsesClientItems.summaryPart(item.text)
+                emit("response.reasoning_summary_part.done", at: item, #","summary_index":0,"part":"#, into: &frames) {
+                    part.write(to: &$0)
+                }
             }
-            done = OpenAIResponsesClientItems.reasoningItem(id: item.id, text: item.text, signature: item.signature)
+            doneBytes = OpenAIResponsesClientItems.reasoningItem(
+                id: item.id, text: item.text, signature: item.signature
+            ).serialized()
         case .functionCall(let callID, let name):
             // A call with no arguments still has to give the client JSON to parse.
             if item.text.isEmpty {
@@ -99,28 +120,37 @@ extension OpenAIResponsesStreamEncoder {
             }
             emitText(
                 "response.function_call_arguments.done", at: item, #","arguments":"#, item.text, into: &frames)
-            done = OpenAIResponsesClientItems.functionCallItem(
-                id: item.id, callID: callID, name: name, arguments: item.text, status: "completed")
+            doneBytes = OpenAIResponsesClientItems.functionCallItem(
+                id: item.id, callID: callID, name: name, arguments: item.text, status: "completed"
+            ).serialized()
         }
-        emit("response.output_item.done", into: &frames) { bytes in
+        emit("response.output_item.done", reserving: doneBytes.count, into: &frames) { bytes in
             JSONValue.writeVerbatim(#","output_index":"#, to: &bytes)
             JSONValue.writeInteger(Int64(item.outputIndex), to: &bytes)
             JSONValue.writeVerbatim(#","item":"#, to: &bytes)
-            done.write(to: &bytes)
+            bytes += doneBytes
         }
-        output.append(done)
+        output.append(doneBytes)
         open = nil
     }
 }
 
 extension OpenAIResponsesStreamEncoder {
-    /// An event about `item`: `item_id` and `output_index`, then `fields`.
+    /// The `part` of a text or summary part just added, the same in every stream.
+    fileprivate static let emptyTextPart = OpenAIResponsesClientItems.outputTextPart("").serialized()
+    fileprivate static let emptySummaryPart = OpenAIResponsesClientItems.summaryPart("").serialized()
+
+    /// An event about `item`: `item_id` and `output_index`, then `label`
+    /// (the fields up to the last one's key and colon) and the last field's
+    /// value, which `writeValue` writes.
     fileprivate mutating func emit(
-        _ type: String, at item: OpenItem, _ fields: JSONObject, into frames: inout [SSEEvent]
+        _ type: String, at item: OpenItem, _ label: StaticString, reserving size: Int = 0,
+        into frames: inout [SSEEvent], value writeValue: (inout [UInt8]) -> Void
     ) {
-        emit(type, reserving: item.id.utf8.count, into: &frames) { bytes in
+        emit(type, reserving: item.id.utf8.count + size, into: &frames) { bytes in
             Self.writeLocation(of: item, to: &bytes)
-            Self.writeMembers(fields, to: &bytes)
+            JSONValue.writeVerbatim(label, to: &bytes)
+            writeValue(&bytes)
         }
     }
 
@@ -131,10 +161,8 @@ extension OpenAIResponsesStreamEncoder {
     fileprivate mutating func emitText(
         _ type: String, at item: OpenItem, _ label: StaticString, _ text: String, into frames: inout [SSEEvent]
     ) {
-        emit(type, reserving: item.id.utf8.count + text.utf8.count, into: &frames) { bytes in
-            Self.writeLocation(of: item, to: &bytes)
-            JSONValue.writeVerbatim(label, to: &bytes)
-            JSONValue.writeString(text, to: &bytes)
+        emit(type, at: item, label, reserving: text.utf8.count, into: &frames) {
+            JSONValue.writeString(text, to: &$0)
         }
     }
 

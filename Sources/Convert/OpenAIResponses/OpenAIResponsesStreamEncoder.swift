@@ -56,8 +56,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     var started = false
     var finished = false
     var open: OpenItem?
-    /// Finished output items, in order, for the final response object.
-    var output: [JSONValue] = []
+    /// Finished output items' JSON, in order, for the final response object.
+    var output: [[UInt8]] = []
     var addedItems = 0
     /// Anthropic usage: `message_start`'s, updated by `message_delta`'s.
     var usage: JSONObject = [:]
@@ -144,10 +144,14 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func begin(into frames: inout [SSEEvent]) {
         guard !started else { return }
         started = true
-        // Both events carry the same object: it is serialized once.
-        let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "in_progress", output: [], usage: .null
-        ).serialized()
+        // Both events carry the same object: it is written once.
+        let id = responseID
+        let model = requestedModel
+        var response: [UInt8] = []
+        response.reserveCapacity(id.utf8.count + model.utf8.count + 192)
+        OpenAIResponsesStreamTemplates.inProgressResponse.write(to: &response) { hole, bytes in
+            JSONValue.writeString(hole == 0 ? id : model, to: &bytes)
+        }
         for type in ["response.created", "response.in_progress"] {
             emit(type, reserving: response.count, into: &frames) { bytes in
                 JSONValue.writeVerbatim(#","response":"#, to: &bytes)
@@ -165,12 +169,23 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func complete(into frames: inout [SSEEvent]) {
         finished = true
         let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
-        let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: status, output: output,
-            usage: OpenAIResponsesClientItems.usage(usage))
-        emit("response.\(status)", reserving: 512, into: &frames) { bytes in
+        let template =
+            status == "incomplete"
+            ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
+        let id = responseID
+        let model = requestedModel
+        let usageJSON = OpenAIResponsesClientItems.usage(usage)
+        let size = output.reduce(512) { $0 + $1.count }
+        emit("response.\(status)", reserving: size, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)
-            response.write(to: &bytes)
+            template.write(to: &bytes) { hole, bytes in
+                switch hole {
+                case 0: JSONValue.writeString(id, to: &bytes)
+                case 1: JSONValue.writeString(model, to: &bytes)
+                case 2: Self.writeItems(output, to: &bytes)
+                default: usageJSON.write(to: &bytes)
+                }
+            }
         }
     }
 
@@ -181,10 +196,43 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         let code = JSONValue.string(Self.errorCode(error))
         emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)
         let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "failed", output: output,
+            id: responseID, model: requestedModel, status: "failed", output: [],
             usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
             error: ["code": code, "message": .string(error.message)])
-        emit("response.failed", ["response": response], into: &frames)
+        emit("response.failed", reserving: 512, into: &frames) { [output] bytes in
+            JSONValue.writeVerbatim(#","response":"#, to: &bytes)
+            Self.write(response, output: output, to: &bytes)
+        }
+    }
+
+    /// `response`, built with an empty `output`, with the finished items'
+    /// JSON as its output: they were serialized for their
+    /// `output_item.done` events, and serializing them again as part of the
+    /// whole response was a fifth of the encoder's work.
+    static func write(_ response: JSONValue, output: [[UInt8]], to bytes: inout [UInt8]) {
+        guard case .object(let object) = response else { return response.write(to: &bytes) }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in object.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(member.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            guard member.key == "output" else {
+                member.value.write(to: &bytes)
+                continue
+            }
+            bytes.append(UInt8(ascii: "["))
+            writeItems(output, to: &bytes)
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// The items' JSON, comma-separated.
+    private static func writeItems(_ items: [[UInt8]], to bytes: inout [UInt8]) {
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += item
+        }
     }
 
     /// OpenAI's stream error codes: `rate_limit_exceeded` for 429,

@@ -1,0 +1,36 @@
+import Wire
+
+/// The objects a Responses stream writes in every answer, built once by
+/// ``OpenAIResponsesClientItems`` (so they keep its shapes) and kept as
+/// ``JSONTemplate``s: a stream writes only the values that change.
+enum OpenAIResponsesStreamTemplates {
+    /// `response` while in progress: holes 0 the id, 1 the model.
+    static let inProgressResponse = JSONTemplate(
+        OpenAIResponsesClientItems.response(
+            id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), status: "in_progress", output: [], usage: .null))
+
+    /// The final `response` of a `completed` stream: holes 0 the id, 1 the
+    /// model, 2 the output items (inside the array's brackets), 3 the usage.
+    static let completedResponse = finalResponse(status: "completed")
+    /// The same for an `incomplete` stream.
+    static let incompleteResponse = finalResponse(status: "incomplete")
+
+    /// An open `message` item: hole 0 its id.
+    static let openMessage = JSONTemplate(
+        OpenAIResponsesClientItems.messageItem(id: JSONTemplate.hole(0), text: nil, status: "in_progress"))
+
+    /// A finished `message` item: holes 0 its id, 1 its text.
+    static let finishedMessage = JSONTemplate(
+        OpenAIResponsesClientItems.messageItem(
+            id: JSONTemplate.hole(0), text: JSONTemplate.hole(1), status: "completed"))
+
+    /// An `output_text` part: hole 0 its text.
+    static let textPart = JSONTemplate(OpenAIResponsesClientItems.outputTextPart(JSONTemplate.hole(0)))
+
+    private static func finalResponse(status: String) -> JSONTemplate {
+        JSONTemplate(
+            OpenAIResponsesClientItems.response(
+                id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), status: status,
+                output: [.string(JSONTemplate.hole(2))], usage: .string(JSONTemplate.hole(3))))
+    }
+}
