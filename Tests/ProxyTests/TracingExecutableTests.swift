@@ -19,8 +19,7 @@ import Glibc
         extraArguments: (_ collectorBase: String) -> [String], environment: [String: String] = [:]
     ) async throws -> [StubHTTPServer.ReceivedRequest] {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sb-otel-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try ExecutableScratch.directory("sb-otel")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let configFile = scratch.appendingPathComponent("models.yaml")
         return try await StubHTTPServer.withRunning { collector in
@@ -40,9 +39,7 @@ import Glibc
                     executable,
                     arguments: ["serve", "--config", configFile.path, "--port", "0", "--log-level", "warning"]
                         + extraArguments(collector.baseURL),
-                    environment: [
-                        "HOME": scratch.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                    ].merging(environment) { $1 })
+                    environment: ExecutableScratch.environment(home: scratch).merging(environment) { $1 })
                 defer { child.killIfRunning() }
                 let line = try #require(
                     await child.outputLine(startingWith: "ANTHROPIC_BASE_URL="),
@@ -68,8 +65,7 @@ import Glibc
     /// traces stops the proxy saying why, not serving without them.
     @Test func otlpEndpointFailsClearlyWhenTheExporterIsLeftOut() async throws {
         let executable = try ChildProcess.builtExecutable("proxy")
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sb-otel-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try ExecutableScratch.directory("sb-otel")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let configFile = scratch.appendingPathComponent("models.yaml")
         try Data(
@@ -84,7 +80,7 @@ import Glibc
         let child = try await ChildProcess(
             executable,
             arguments: ["serve", "--config", configFile.path, "--port", "0", "--otlp-endpoint", "http://127.0.0.1:1"],
-            environment: ["HOME": scratch.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+            environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
         let ending = await child.waitForEnding()
         #expect(ending == .exited(1), "stderr: \(child.standardError)")

@@ -16,10 +16,8 @@ public struct ProxyRequestContext: RequestContext {
     /// ``readPath(of:)``; nil for a path the proxy does not serve.
     var clientEndpoint: ClientEndpoint?
     /// The request's path, read once by ``readPath(of:)`` (Hummingbird
-    /// makes a new String at each `uri.path`).
+    /// makes a new String at each `uri.path`); empty until then.
     var path = ""
-    /// Whether ``readPath(of:)`` has run.
-    private var pathRead = false
 
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())
@@ -34,8 +32,9 @@ public struct ProxyRequestContext: RequestContext {
     /// ``ProxyResponder`` reads them for a `POST`, ``ExchangeMiddleware``
     /// for any other request.
     mutating func readPath(of request: Request) {
-        guard !pathRead else { return }
-        pathRead = true
+        // An HTTP path is never empty ("/" at least); were one, reading it
+        // again would give the same.
+        guard path.isEmpty else { return }
         path = request.uri.path
         clientEndpoint = ClientEndpoint.parse(path: path, query: request.uri.query)
     }
