@@ -7,7 +7,7 @@ import Wire
 
 /// Large repeated parts of request bodies are stored once per file, and
 /// every reader gets the bodies back exactly as they were recorded.
-@Suite struct CassetteBlobsTests {
+@Suite(.cpuBound) struct CassetteBlobsTests {
     /// The two request bodies of a real Claude Code session (they share the
     /// tools, the system prompt and the first messages).
     static func sessionBodies() throws -> [JSONValue] {
@@ -41,7 +41,7 @@ import Wire
         return (lines, try CassetteReader.read(path: path).events)
     }
 
-    @Test func aSessionsRepeatedPartsAreStoredOnceAndReadBackWhole() throws {
+    @Test func aSessionsRepeatedPartsAreStoredOnceAndReadBackWhole() async throws {
         let bodies = try Self.sessionBodies()
         #expect(bodies.count == 2)
         var events: [CassetteEvent] = []
@@ -74,7 +74,7 @@ import Wire
 
     /// A body that holds `{"$ref":...}` of its own (JSON Schema does) comes
     /// back unchanged, wherever it is.
-    @Test func aBodysOwnReferencesAreNotMistakenForBlobs() throws {
+    @Test func aBodysOwnReferencesAreNotMistakenForBlobs() async throws {
         let large = String(repeating: "x", count: 2_000)
         let body: JSONValue = [
             "top": ["$ref": "b1"],
@@ -91,7 +91,7 @@ import Wire
 
     /// A body that is not in serialized form (spaces, a client's own
     /// escapes) is stored as a JSON value, and shares its parts the same way.
-    @Test func aBodyNotInSerializedFormSharesItsPartsToo() throws {
+    @Test func aBodyNotInSerializedFormSharesItsPartsToo() async throws {
         let bodies = try Self.sessionBodies()
         let spaced = Array("{ ".utf8) + bodies[0].serialized().dropFirst() + Array("\n".utf8)
         #expect(!JSONValue.isSerializedForm(spaced))
@@ -103,7 +103,7 @@ import Wire
     }
 
     /// Each file defines its own blobs: a rotated file reads on its own.
-    @Test func aRotatedFileDefinesItsOwnBlobs() throws {
+    @Test func aRotatedFileDefinesItsOwnBlobs() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let body = try Self.sessionBodies()[0].serialized()
@@ -121,7 +121,7 @@ import Wire
     /// Blobs past the reader's memory budget go to its spill file and come
     /// back from it: every body reads back whole, including ones that
     /// refer to an early (in memory) and a late (spilled) blob at once.
-    @Test func blobsPastTheReadersMemoryBudgetReadBackWhole() throws {
+    @Test func blobsPastTheReadersMemoryBudgetReadBackWhole() async throws {
         let part = 2_048
         let count = CassetteBlobStore.memoryBudget / part + 200
         let shared = String(repeating: "s", count: part)
@@ -142,7 +142,7 @@ import Wire
         #expect(read == events)
     }
 
-    @Test func smallBodiesAndOtherLinesAreLeftAlone() throws {
+    @Test func smallBodiesAndOtherLinesAreLeftAlone() async throws {
         let small: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
         let response = CassetteEvent.clientResponse(
             exchange: "x1", timeMicros: 3, status: 200, headers: [:],

@@ -7,7 +7,7 @@ import Wire
 
 /// A cassette cut anywhere (what `kill -9` leaves) reads up to its last
 /// complete LZ4 block and reports the rest.
-@Suite struct TornTailTests {
+@Suite(.cpuBound) struct TornTailTests {
     /// A cassette flushed after every line, and the file size after each
     /// flush: `boundaries[k]` is where the k-th line's block ends.
     struct FlushedCassette {
@@ -43,7 +43,7 @@ import Wire
         return try CassetteReader.read(path: path)
     }
 
-    @Test func cutAtEveryByteReadsUpToTheLastCompleteBlock() throws {
+    @Test func cutAtEveryByteReadsUpToTheLastCompleteBlock() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let cassette = try flushedCassette(events: sampleExchange(id: "t"), in: directory)
@@ -61,7 +61,7 @@ import Wire
         #expect(whole.events == cassette.events)
     }
 
-    @Test func tornTailsSayWhatWasLeft() throws {
+    @Test func tornTailsSayWhatWasLeft() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let cassette = try flushedCassette(events: sampleExchange(id: "t"), in: directory)
@@ -75,7 +75,7 @@ import Wire
 
     /// A line bigger than a 64 KiB block spans blocks: a cut at a block
     /// boundary inside it leaves a partial line, reported as torn.
-    @Test func cutsInsideMultiBlockLinesAreTorn() throws {
+    @Test func cutsInsideMultiBlockLinesAreTorn() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var generator = SplitMix(seed: 7)
@@ -106,7 +106,7 @@ import Wire
         #expect(try read(cassette.bytes, in: directory).events.map(\.chunkBytes) == events.map(\.chunkBytes))
     }
 
-    @Test func aDamagedLastBlockIsTornNotGarbage() throws {
+    @Test func aDamagedLastBlockIsTornNotGarbage() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let cassette = try flushedCassette(events: sampleExchange(id: "d"), in: directory)
@@ -117,7 +117,7 @@ import Wire
         #expect(contents.tornTail?.contains("damaged") == true)
     }
 
-    @Test func plainFilesReportAPartialLastLine() throws {
+    @Test func plainFilesReportAPartialLastLine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("torn.jsonl")

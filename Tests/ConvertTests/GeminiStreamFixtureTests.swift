@@ -23,8 +23,8 @@ import Wire
         #expect(Self.chunkFiles.count == 4, "found \(Self.chunkFiles)")
     }
 
-    @Test(arguments: chunkFiles)
-    func everyStreamIsValidWholeAndInSlices(path: String) throws {
+    @Test(.cpuBound, arguments: chunkFiles)
+    func everyStreamIsValidWholeAndInSlices(path: String) async throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
         let whole = convertStream(bytes, route: TestRoutes.gemini)
         #expect(violations(whole) == [], "\(path)")

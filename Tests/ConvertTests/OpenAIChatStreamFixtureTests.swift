@@ -19,8 +19,8 @@ import Wire
         #expect(Self.chunkFiles.count >= 8, "found \(Self.chunkFiles)")
     }
 
-    @Test(arguments: chunkFiles)
-    func everyStreamIsValidWholeAndInSlices(path: String) throws {
+    @Test(.cpuBound, arguments: chunkFiles)
+    func everyStreamIsValidWholeAndInSlices(path: String) async throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
         let whole = convertStream(bytes)
         #expect(violations(whole) == [], "\(path)")

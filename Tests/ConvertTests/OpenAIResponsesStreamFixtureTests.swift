@@ -34,8 +34,8 @@ import Wire
         #expect(Self.chunkFiles.count == 3, "found \(Self.chunkFiles)")
     }
 
-    @Test(arguments: chunkFiles)
-    func everyStreamIsValidWholeAndInSlices(path: String) throws {
+    @Test(.cpuBound, arguments: chunkFiles)
+    func everyStreamIsValidWholeAndInSlices(path: String) async throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
         let whole = convertStream(bytes, route: TestRoutes.responses)
         #expect(violations(whole) == [], "\(path)")

@@ -1,11 +1,12 @@
 import Cassette
 import Foundation
 import Replay
+import TestSupport
 import Testing
 
 /// The CI conversion regression run: every cassette in `cassettes/` must
 /// still verify against today's converters, at every level.
-@Suite struct CorpusVerifyTests {
+@Suite(.cpuBound) struct CorpusVerifyTests {
     /// Why an exchange may go uncompared: the proxy answered it before
     /// routing (bad JSON, a failed validation, an unknown model, `/health`),
     /// or its endpoint is not converted (`count_tokens`). Anything else (a
@@ -16,7 +17,7 @@ import Testing
     static let groups: Set<String> = ["claude-code", "sdk", "providers", "synthetic", "dialects", "errors"]
 
     @Test(arguments: VerifyLevel.allCases)
-    func everyCorpusCassetteVerifies(level: VerifyLevel) throws {
+    func everyCorpusCassetteVerifies(level: VerifyLevel) async throws {
         let corpus = try Corpus.directory()
         let files = try Corpus.files()
         let present = Set(

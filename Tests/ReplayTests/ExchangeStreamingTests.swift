@@ -1,5 +1,6 @@
 import Cassette
 import Foundation
+import TestSupport
 import Testing
 import Wire
 
@@ -7,7 +8,7 @@ import Wire
 
 /// Exchanges handed on as they complete are the whole-file grouping's, and
 /// the streamed `log-replay` reports are the whole-file ones.
-@Suite struct ExchangeStreamingTests {
+@Suite(.cpuBound) struct ExchangeStreamingTests {
     static func line(_ kind: CassetteEvent.Kind, _ id: String, _ time: Int64 = 1) -> CassetteEvent {
         CassetteEvent(kind, exchange: id, timeMicros: time)
     }
@@ -26,7 +27,7 @@ import Wire
         return handedOn
     }
 
-    @Test func aFinishedExchangeIsHandedOnAtItsEndInTheOrderExchangesBegan() {
+    @Test func aFinishedExchangeIsHandedOnAtItsEndInTheOrderExchangesBegan() async {
         let events = [
             Self.line(.clientRequest, "a"), Self.line(.clientRequest, "b"), Self.line(.end, "b"),
             Self.line(.upstreamChunk, "a"), Self.line(.end, "a"), Self.line(.clientRequest, "c"),
@@ -38,7 +39,7 @@ import Wire
         #expect(handedOn.flatMap { $0 } == Exchange.group(events, file: "f").map(\.id))
     }
 
-    @Test func anExchangeThatNeverEndsHoldsBackOnlyUpToTheLimit() {
+    @Test func anExchangeThatNeverEndsHoldsBackOnlyUpToTheLimit() async {
         var events = [Self.line(.clientRequest, "open")]
         for index in 0..<5 { events += [Self.line(.clientRequest, "x\(index)"), Self.line(.end, "x\(index)")] }
         let handedOn = Self.assemble(events, release: .whenComplete(maximumHeld: 5))
@@ -48,7 +49,7 @@ import Wire
         #expect(handedOn.flatMap { $0 }.count == 6)
     }
 
-    @Test func theWholeFileGroupingHandsOnNothingBeforeTheEnd() {
+    @Test func theWholeFileGroupingHandsOnNothingBeforeTheEnd() async {
         let events = [Self.line(.clientRequest, "a"), Self.line(.end, "a"), Self.line(.diagnostic, "a")]
         let handedOn = Self.assemble(events, release: .atEnd)
         #expect(handedOn.dropLast().allSatisfy { $0.isEmpty })
@@ -56,7 +57,7 @@ import Wire
         #expect(group.count == 1 && group[0].events.count == 3, "a line after `end` still joins its exchange")
     }
 
-    @Test func theStreamedExchangesOfTheCorpusAreTheWholeSets() throws {
+    @Test func theStreamedExchangesOfTheCorpusAreTheWholeSets() async throws {
         let corpus = try Corpus.directory()
         let set = try CassetteLoader.load(paths: [corpus])
         var streamed: [Exchange] = []
@@ -67,7 +68,7 @@ import Wire
         #expect(streamed == set.exchanges)
     }
 
-    @Test func theStreamedSummaryIsTheWholeSetsWithAndWithoutAFilter() throws {
+    @Test func theStreamedSummaryIsTheWholeSetsWithAndWithoutAFilter() async throws {
         let corpus = try Corpus.directory()
         let set = try CassetteLoader.load(paths: [corpus])
         for filter in [ExchangeFilter(), ExchangeFilter(errorsOnly: true)] {
@@ -79,7 +80,7 @@ import Wire
     }
 
     @Test(arguments: [InspectFormat.json, .jsonl, .curl, .har])
-    func theStreamedExportsAreTheWholeSets(format: InspectFormat) throws {
+    func theStreamedExportsAreTheWholeSets(format: InspectFormat) async throws {
         let corpus = try Corpus.directory()
         let exchanges = try CassetteLoader.load(paths: [corpus]).exchanges
         var output = ""
@@ -95,7 +96,7 @@ import Wire
         #expect(output.count > 10_000)
     }
 
-    @Test func theStreamedVerificationIsTheWholeSets() throws {
+    @Test func theStreamedVerificationIsTheWholeSets() async throws {
         let corpus = try Corpus.directory()
         let whole = VerifyReport(set: try CassetteLoader.load(paths: [corpus]), verifier: ExchangeVerifier())
         for json in [false, true] {

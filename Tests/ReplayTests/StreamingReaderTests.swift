@@ -6,7 +6,7 @@ import Wire
 
 /// The streaming reader gives every corpus cassette's lines exactly as a
 /// whole-file read does, whatever the size of the pieces it is fed.
-@Suite struct StreamingReaderTests {
+@Suite(.cpuBound) struct StreamingReaderTests {
     struct ToolMissing: Error, CustomStringConvertible {
         var description: String
     }
@@ -107,7 +107,7 @@ import Wire
     }
 
     @Test(arguments: [1, 7, 64 * 1024])
-    func piecesOfAnySizeGiveTheSameLines(size: Int) throws {
+    func piecesOfAnySizeGiveTheSameLines(size: Int) async throws {
         for file in try Corpus.files() {
             let bytes = Array(try Data(contentsOf: URL(filePath: file)))
             let whole = try CassetteReader.read(path: file)
@@ -121,7 +121,7 @@ import Wire
     /// The file reader itself, in small reads (one byte at a time is the
     /// in-memory test's: a system call per byte would be slow).
     @Test(arguments: [7, 4096])
-    func theFileReaderGivesTheSameLinesInChunksOfAnySize(size: Int) throws {
+    func theFileReaderGivesTheSameLinesInChunksOfAnySize(size: Int) async throws {
         for file in try Corpus.files() {
             var events: [CassetteEvent] = []
             let (header, tornTail) = try CassetteReader.stream(path: file, chunkSize: size) { events.append($0) }
@@ -133,7 +133,7 @@ import Wire
 
     /// A cassette cut anywhere (a writer still writing, or killed) reads the
     /// same, with the same torn tail, in pieces as in one.
-    @Test func aCutCassetteReadsTheSameInPieces() throws {
+    @Test func aCutCassetteReadsTheSameInPieces() async throws {
         let file = try Corpus.directory() + "/claude-code/openai-write-read-bash.jsonl.lz4"
         let bytes = Array(try Data(contentsOf: URL(filePath: file)))
         var cuts = Array(stride(from: 0, to: bytes.count, by: 997))

@@ -34,8 +34,8 @@ import Testing
         var state: SSEParser
     }
 
-    @Test(arguments: streams)
-    func splittingAtEveryByteGivesTheSameEvents(path: String) throws {
+    @Test(.cpuBound, arguments: streams)
+    func splittingAtEveryByteGivesTheSameEvents(path: String) async throws {
         let bytes = try Fixtures.sseBytes(chunksFile: path)
         var whole = SSEParser()
         let expected = whole.parse(bytes) + whole.finish()
