@@ -85,15 +85,12 @@ public struct ClientEndpoint: Sendable, Hashable {
             return nil
         }
         guard let colon = path[start...].lastIndex(of: UInt8(ascii: ":")), colon > start else { return nil }
-        let methodLength = path.count - colon - 1
         let method: GeminiMethod
-        if methodLength == "generateContent".utf8.count, matches("generateContent", in: path, at: colon + 1) {
+        if isExactly("generateContent", in: path, from: colon + 1, to: path.count) {
             method = .generate
-        } else if methodLength == "streamGenerateContent".utf8.count,
-            matches("streamGenerateContent", in: path, at: colon + 1)
-        {
+        } else if isExactly("streamGenerateContent", in: path, from: colon + 1, to: path.count) {
             method = .streamGenerate
-        } else if methodLength == "countTokens".utf8.count, matches("countTokens", in: path, at: colon + 1) {
+        } else if isExactly("countTokens", in: path, from: colon + 1, to: path.count) {
             method = .countTokens
         } else {
             return nil
@@ -112,12 +109,19 @@ public struct ClientEndpoint: Sendable, Hashable {
         }
     }
 
+    /// Whether `bytes[start..<end]` is `literal`, no more and no less.
+    private static func isExactly(
+        _ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int
+    ) -> Bool {
+        end - start == literal.utf8CodeUnitCount && matches(literal, in: bytes, at: start)
+    }
+
     /// Whether a query string has `component` between its `&`s.
     private static func hasComponent(_ component: StaticString, inQuery query: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0
         while start <= query.count {
             let end = query[start...].firstIndex(of: UInt8(ascii: "&")) ?? query.count
-            if end - start == component.utf8CodeUnitCount, matches(component, in: query, at: start) { return true }
+            if isExactly(component, in: query, from: start, to: end) { return true }
             start = end + 1
         }
         return false
