@@ -70,7 +70,11 @@ let package = Package(
         .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
         .target(
             name: "Cassette",
-            dependencies: ["Wire", "SSE", "Convert", "CLZ4", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Wire", "SSE", "Convert", "CLZ4", .product(name: "Crypto", package: "swift-crypto"),
+                // Locks ThreadSanitizer sees (pthread mutexes; see tools/sanitizers.sh).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         // Starting a server until its port is known, for the proxy, the stub upstream and the tests.
         .target(
@@ -98,6 +102,7 @@ let package = Package(
                 // SIGHUP reloads the config.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -114,6 +119,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -164,6 +170,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -175,7 +182,11 @@ let package = Package(
         .testTarget(
             name: "ConvertTests", dependencies: ["Convert", "Wire", "SSE", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "CassetteTests", dependencies: ["Cassette", "Wire", "SSE", "TestSupport"], swiftSettings: strict),
+            name: "CassetteTests",
+            dependencies: [
+                "Cassette", "Wire", "SSE", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
@@ -185,6 +196,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -199,6 +211,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Records cassette events from any thread without making the caller wait on the disk.
 ///
@@ -114,7 +114,7 @@ public final class CassetteRecorder: Sendable {
     }
 
     /// Events dropped since the recorder started.
-    public var droppedEvents: Int { core.state.withLock { $0.dropped } }
+    public var droppedEvents: Int { core.state.withLockedValue { $0.dropped } }
 
     /// What the recorder has done so far, for metrics.
     public struct Statistics: Sendable, Equatable {
@@ -130,7 +130,7 @@ public final class CassetteRecorder: Sendable {
 
     /// The queue depth, drops and bytes written, read at once.
     public var statistics: Statistics {
-        core.state.withLock {
+        core.state.withLockedValue {
             Statistics(queuedLines: $0.queue.count, droppedEvents: $0.dropped, bytesWritten: $0.bytesWritten)
         }
     }
@@ -138,7 +138,7 @@ public final class CassetteRecorder: Sendable {
     /// Events dropped since the last call, resetting the count; the proxy
     /// puts it in the `end` line it writes next.
     public func takeDroppedSinceLastEnd() -> Int {
-        core.state.withLock { state in
+        core.state.withLockedValue { state in
             defer { state.droppedSinceEnd = 0 }
             return state.droppedSinceEnd
         }
@@ -146,7 +146,7 @@ public final class CassetteRecorder: Sendable {
 
     /// Asks the writer to flush a complete block soon; does not wait.
     public func flush() {
-        core.state.withLock { $0.flushRequested = true }
+        core.state.withLockedValue { $0.flushRequested = true }
         core.wakeUp.signal()
     }
 
@@ -159,7 +159,7 @@ public final class CassetteRecorder: Sendable {
     }
 
     /// The cassette files written so far, in order; the last is current.
-    public var files: [String] { core.state.withLock { $0.files } }
+    public var files: [String] { core.state.withLockedValue { $0.files } }
 
     /// What the writer thread reports about the disk.
     public enum WriteStatus: Sendable, Equatable {
@@ -173,13 +173,13 @@ public final class CassetteRecorder: Sendable {
 
     /// Why writing is stopped, while it is (events are dropped and counted,
     /// and a new file is tried every `retryInterval`); nil while writing.
-    public var writeError: CassetteWriteError? { core.state.withLock { $0.writeError } }
+    public var writeError: CassetteWriteError? { core.state.withLockedValue { $0.writeError } }
 
     /// Tests hold the writer to fill the queue deterministically.
-    func holdWriter() { core.state.withLock { $0.held = true } }
+    func holdWriter() { core.state.withLockedValue { $0.held = true } }
 
     func releaseWriter() {
-        core.state.withLock { $0.held = false }
+        core.state.withLockedValue { $0.held = false }
         core.wakeUp.signal()
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
@@ -31,12 +32,15 @@ final class CassetteRecorderCore: Sendable {
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    let state: Mutex<State>
+    let state: NIOLockedValueBox<State>
     /// Signalled for the first event after the writer went idle, on flush
     /// and on close, so the writer sleeps while there is nothing to do.
     let wakeUp = DispatchSemaphore(value: 0)
     /// Only the writer thread locks this (uncontended), which is how the
-    /// non-Sendable writer is handed to it safely.
+    /// non-Sendable writer is handed to it safely: a `Mutex` takes a value
+    /// that is only `sending`. (The shared `state` is in a pthread-based box
+    /// instead, which ThreadSanitizer sees when contended; never contended,
+    /// this one needs no such care.)
     private let writer: Mutex<CassetteWriter>
     private let capacity: Int
     private let byteCapacity: Int
@@ -61,7 +65,7 @@ final class CassetteRecorderCore: Sendable {
         let retry = retryInterval.components
         retryIntervalNanos = UInt64(max(1_000_000, retry.seconds * 1_000_000_000 + retry.attoseconds / 1_000_000_000))
         self.onWriteStatus = onWriteStatus
-        state = Mutex(State(files: files))
+        state = NIOLockedValueBox(State(files: files))
     }
 
     func record(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
@@ -84,7 +88,7 @@ final class CassetteRecorderCore: Sendable {
     /// `byteCapacity`); signals the writer only when it went idle.
     private func enqueue(lineCount: Int, _ append: (inout QueuedLines) -> Void) {
         guard lineCount > 0 else { return }
-        let wakeWriter = state.withLock { state -> Bool in
+        let wakeWriter = state.withLockedValue { state -> Bool in
             guard !state.closing, state.writeError == nil, state.queue.count + lineCount <= capacity,
                 state.queue.byteCount < byteCapacity
             else {
@@ -102,7 +106,7 @@ final class CassetteRecorderCore: Sendable {
     /// Tells the writer to drain the queue and close the file, without
     /// waiting: the writer thread keeps the core alive until it has.
     func requestClose() {
-        let alreadyClosing = state.withLock { state in
+        let alreadyClosing = state.withLockedValue { state in
             defer { state.closing = true }
             return state.closing
         }
@@ -114,7 +118,7 @@ final class CassetteRecorderCore: Sendable {
     func close() async {
         requestClose()
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let finished = state.withLock { state in
+            let finished = state.withLockedValue { state in
                 if !state.finished { state.closeWaiters.append(waiter) }
                 return state.finished
             }
@@ -137,7 +141,7 @@ final class CassetteRecorderCore: Sendable {
             // Stopped by a write error: nothing is queued meanwhile (lines
             // are dropped and counted); try a new file every retry interval
             // until the disk takes bytes again, or until closed.
-            if let stopped = state.withLock({ $0.writeError == nil ? nil : $0.closing }) {
+            if let stopped = state.withLockedValue({ $0.writeError == nil ? nil : $0.closing }) {
                 if stopped { break }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now >= nextRetry {
@@ -159,7 +163,7 @@ final class CassetteRecorderCore: Sendable {
             // finds the queue empty.
             if batchDelayMicros > 0 { usleep(batchDelayMicros) }
             batch.removeAll()
-            let (flushRequested, closing) = state.withLock { state in
+            let (flushRequested, closing) = state.withLockedValue { state in
                 if !state.held || state.closing { swap(&batch, &state.queue) }
                 state.writerIdle = batch.isEmpty
                 defer { state.flushRequested = false }
@@ -170,7 +174,7 @@ final class CassetteRecorderCore: Sendable {
                 holdsEnd = write(batch, rendering: &fields)
                 unflushed = true
                 // The batch stopped writing: nothing is left to flush.
-                if state.withLock({ $0.writeError != nil }) {
+                if state.withLockedValue({ $0.writeError != nil }) {
                     unflushed = false
                     continue
                 }
@@ -198,7 +202,7 @@ final class CassetteRecorderCore: Sendable {
                 return error
             }
         }
-        let waiters = state.withLock { state in
+        let waiters = state.withLockedValue { state in
             if state.writeError == nil { state.writeError = error }
             state.finished = true
             defer { state.closeWaiters = [] }
@@ -212,7 +216,7 @@ final class CassetteRecorderCore: Sendable {
     private func write(_ batch: QueuedLines, rendering fields: inout RenderedFields) -> Bool {
         defer {
             let bytes = writer.withLock { $0.bytesOnDisk }
-            state.withLock { $0.bytesWritten = bytes }
+            state.withLockedValue { $0.bytesWritten = bytes }
         }
         let lines = batch.count
         let outcome = writer.withLock {
@@ -238,7 +242,7 @@ final class CassetteRecorderCore: Sendable {
             }
             return (holdsEnd, writer.files.count == fileCount ? nil : writer.files, nil, 0)
         }
-        if let files = outcome.files { state.withLock { $0.files = files } }
+        if let files = outcome.files { state.withLockedValue { $0.files = files } }
         if let error = outcome.error { stop(error, lost: outcome.lost) }
         return outcome.holdsEnd
     }
@@ -248,7 +252,7 @@ final class CassetteRecorderCore: Sendable {
     /// and so does every line until ``resume()`` succeeds. Reported once.
     private func stop(_ error: CassetteWriteError, lost: Int) {
         writer.withLock { $0.abandonCurrentFile() }
-        state.withLock { state in
+        state.withLockedValue { state in
             state.writeError = error
             state.dropped += lost
             state.droppedSinceEnd += lost
@@ -269,7 +273,7 @@ final class CassetteRecorderCore: Sendable {
             }
         }
         guard let opened else { return false }
-        let dropped = state.withLock { state in
+        let dropped = state.withLockedValue { state in
             state.writeError = nil
             state.files = opened.files
             state.bytesWritten = opened.bytes

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A logger whose messages a test reads back: each with its level and
 /// metadata, at every level from `level` up.
@@ -11,12 +11,12 @@ public final class CapturedLog: Sendable {
         public var metadata: [String: String]
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = NIOLockedValueBox<[Entry]>([])
 
     public init() {}
 
     /// Everything logged so far, in order.
-    public var messages: [Entry] { entries.withLock { $0 } }
+    public var messages: [Entry] { entries.withLockedValue { $0 } }
 
     /// A logger writing here.
     public func logger(label: String = "captured", level: Logger.Level = .info) -> Logger {
@@ -26,7 +26,7 @@ public final class CapturedLog: Sendable {
     }
 
     fileprivate func append(_ entry: Entry) {
-        entries.withLock { $0.append(entry) }
+        entries.withLockedValue { $0.append(entry) }
     }
 
     private struct Handler: LogHandler {

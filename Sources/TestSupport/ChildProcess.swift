@@ -1,6 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Subprocess
-import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -29,8 +29,8 @@ public final class ChildProcess: Sendable {
 
     /// State the pipe readers and the termination handler write to.
     private final class Shared<Value: Sendable>: Sendable {
-        let value: Mutex<Value>
-        init(_ value: Value) { self.value = Mutex(value) }
+        let value: NIOLockedValueBox<Value>
+        init(_ value: Value) { self.value = NIOLockedValueBox(value) }
     }
 
     private let output: Shared<[UInt8]>
@@ -105,7 +105,7 @@ public final class ChildProcess: Sendable {
                     case .exited(let status): .exited(status)
                     case .signaled(let signal): .signalled(signal)
                     }
-                ended.value.withLock { $0 = ending }
+                ended.value.withLockedValue { $0 = ending }
                 reportStart.finish()
             } catch {
                 reportStart.finish(throwing: error)
@@ -125,7 +125,7 @@ public final class ChildProcess: Sendable {
     private static func collect(_ pipe: SubprocessOutputSequence, into buffer: Shared<[UInt8]>) async {
         do {
             for try await chunk in pipe {
-                chunk.withUnsafeBytes { bytes in buffer.value.withLock { $0.append(contentsOf: bytes) } }
+                chunk.withUnsafeBytes { bytes in buffer.value.withLockedValue { $0.append(contentsOf: bytes) } }
             }
         } catch {
             // A read error ends the collection as the pipe's end would.
@@ -133,12 +133,12 @@ public final class ChildProcess: Sendable {
     }
 
     /// Standard output so far, as bytes.
-    public var standardOutputBytes: [UInt8] { output.value.withLock { $0 } }
-    public var standardOutput: String { output.value.withLock { String(decoding: $0, as: UTF8.self) } }
-    public var standardError: String { errors.value.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var standardOutputBytes: [UInt8] { output.value.withLockedValue { $0 } }
+    public var standardOutput: String { output.value.withLockedValue { String(decoding: $0, as: UTF8.self) } }
+    public var standardError: String { errors.value.withLockedValue { String(decoding: $0, as: UTF8.self) } }
 
     /// How the child ended; nil while it runs.
-    public var ending: Ending? { ended.value.withLock { $0 } }
+    public var ending: Ending? { ended.value.withLockedValue { $0 } }
 
     /// The first whole line of standard output starting with `prefix`, once
     /// it has been printed; nil if the child ends or `limit` passes first.

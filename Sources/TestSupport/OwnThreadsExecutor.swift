@@ -1,6 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// A task executor with threads of its own, outside Swift concurrency's
 /// shared pool, for the suite's CPU-bound tests (see ``CPUBoundTrait``).
@@ -20,7 +20,7 @@ public final class OwnThreadsExecutor: TaskExecutor, @unchecked Sendable {
         threads: ProcessInfo.processInfo.activeProcessorCount, name: "cpu-bound")
 
     /// The executor's threads, as they registered themselves.
-    private let threadIDs = Mutex<Set<pthread_t>>([])
+    private let threadIDs = NIOLockedValueBox<Set<pthread_t>>([])
     /// Guards `jobs`; its condition wakes an idle thread.
     private let condition = NSCondition()
     /// Jobs waiting for a thread, oldest first. Touched only under `condition`.
@@ -31,7 +31,7 @@ public final class OwnThreadsExecutor: TaskExecutor, @unchecked Sendable {
     public init(threads: Int, name: String) {
         for number in 0..<max(threads, 1) {
             let thread = Thread { [self] in
-                threadIDs.withLock { _ = $0.insert(pthread_self()) }
+                threadIDs.withLockedValue { _ = $0.insert(pthread_self()) }
                 work()
             }
             thread.name = name + "-" + String(number)
@@ -42,7 +42,7 @@ public final class OwnThreadsExecutor: TaskExecutor, @unchecked Sendable {
     /// True when the caller runs on one of this executor's threads: for
     /// tests that check the preference reaches where it should. (By thread
     /// id: Foundation's thread names were seen not to stick on Linux.)
-    public var isCurrent: Bool { threadIDs.withLock { $0.contains(pthread_self()) } }
+    public var isCurrent: Bool { threadIDs.withLockedValue { $0.contains(pthread_self()) } }
 
     /// Runs `body` preferring this executor's threads; so do the child
     /// tasks it starts (not unstructured `Task {}`s).

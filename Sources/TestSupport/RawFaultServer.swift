@@ -1,7 +1,7 @@
 import Glibc
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A fake upstream below HTTP, on 127.0.0.1 port 0, for faults that
 /// ``StubHTTPServer`` cannot make: a connection reset (RST, not FIN) before
@@ -34,7 +34,7 @@ public final class RawFaultServer: Sendable {
         var requests: [[UInt8]] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     /// The bound port.
     public let port: Int
 
@@ -48,12 +48,12 @@ public final class RawFaultServer: Sendable {
     /// What every following connection gets after its request. Without a
     /// closing step, the connection is closed (FIN) after the last one.
     public var script: [Step] {
-        get { state.withLock { $0.script } }
-        set { state.withLock { $0.script = newValue } }
+        get { state.withLockedValue { $0.script } }
+        set { state.withLockedValue { $0.script = newValue } }
     }
 
     /// The requests received so far, as raw bytes (head and body).
-    public var requests: [[UInt8]] { state.withLock { $0.requests } }
+    public var requests: [[UInt8]] { state.withLockedValue { $0.requests } }
 
     /// A response head: status line, `headers`, blank line.
     public static func head(_ headers: [String], status: String = "200 OK", version: String = "HTTP/1.1") -> Step {
@@ -104,7 +104,7 @@ public final class RawFaultServer: Sendable {
                     guard let buffer = try await iterator.next() else { return }
                     received += buffer.readableBytesView
                 }
-                state.withLock { $0.requests.append(received) }
+                state.withLockedValue { $0.requests.append(received) }
                 for step in script {
                     switch step {
                     case .bytes(let bytes): try await outbound.write(ByteBuffer(bytes: bytes))

@@ -1,8 +1,8 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceRunning
-import Synchronization
 
 /// A scriptable fake upstream for server tests, on 127.0.0.1 port 0.
 ///
@@ -115,7 +115,7 @@ public final class StubHTTPServer: Sendable {
         var stopping = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     /// The bound port, once running.
     public let port: Int
 
@@ -128,8 +128,8 @@ public final class StubHTTPServer: Sendable {
 
     /// The reply to every following request.
     public var reply: Reply {
-        get { state.withLock { $0.reply } }
-        set { state.withLock { $0.reply = newValue } }
+        get { state.withLockedValue { $0.reply } }
+        set { state.withLockedValue { $0.reply = newValue } }
     }
 
     /// When set, the reply to each following request is chosen by its
@@ -137,15 +137,15 @@ public final class StubHTTPServer: Sendable {
     /// for another; ``reply`` is then not used. Replies that hang before
     /// the head are not supported this way.
     public var replyFor: (@Sendable (ReceivedRequest) -> Reply)? {
-        get { state.withLock { $0.replyFor } }
-        set { state.withLock { $0.replyFor = newValue } }
+        get { state.withLockedValue { $0.replyFor } }
+        set { state.withLockedValue { $0.replyFor = newValue } }
     }
 
     /// The requests received so far, in order.
-    public var requests: [ReceivedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedRequest] { state.withLockedValue { $0.requests } }
 
     /// How many callers hung up before their reply was complete.
-    public var hangUps: Int { state.withLock { $0.hangUps } }
+    public var hangUps: Int { state.withLockedValue { $0.hangUps } }
 
     /// Waits (up to `limit`) until at least `count` callers have hung up.
     /// - Returns: whether they did.
@@ -173,15 +173,15 @@ public final class StubHTTPServer: Sendable {
         let received = ReceivedRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(body.readableBytesView))
-        state.withLock { $0.requests.append(received) }
+        state.withLockedValue { $0.requests.append(received) }
         return received
     }
 
     private func noteHangUp() {
-        state.withLock { $0.hangUps += 1 }
+        state.withLockedValue { $0.hangUps += 1 }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
+    private var isStopping: Bool { state.withLockedValue { $0.stopping } }
 
     /// Sleeps for `duration`, or until the stub stops (then throws
     /// `StubStopped`), in steps short enough to notice either.
@@ -195,9 +195,9 @@ public final class StubHTTPServer: Sendable {
 
     /// Starts a stub, runs `body`, and stops the stub.
     public static func withRunning<T>(_ body: (StubHTTPServer) async throws -> T) async throws -> T {
-        let box = Mutex<StubHTTPServer?>(nil)
+        let box = NIOLockedValueBox<StubHTTPServer?>(nil)
         let router = Router()
-        router.add(middleware: StubResponder { box.withLock { $0 } })
+        router.add(middleware: StubResponder { box.withLockedValue { $0 } })
         var logger = Logger(label: "stub-upstream")
         logger.logLevel = .warning
         // Cancelling after 10 s is the fallback for a reply stuck writing to
@@ -212,10 +212,10 @@ public final class StubHTTPServer: Sendable {
             },
             { port in
                 let stub = StubHTTPServer(port: port)
-                box.withLock { $0 = stub }
+                box.withLockedValue { $0 = stub }
                 // Replies still sleeping or stalling end at once; the server
                 // then shuts down gracefully.
-                defer { stub.state.withLock { $0.stopping = true } }
+                defer { stub.state.withLockedValue { $0.stopping = true } }
                 return try await body(stub)
             })
     }

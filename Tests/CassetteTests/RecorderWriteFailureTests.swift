@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import Cassette
@@ -28,12 +28,13 @@ import Testing
     @Test func aStoppedDiskDropsCountsReportsOnceAndResumesInANewFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let statuses = Mutex<[CassetteRecorder.WriteStatus]>([])
+        let statuses = NIOLockedValueBox<[CassetteRecorder.WriteStatus]>([])
         // A 1-byte limit rotates before every line after the first, so each
         // line needs a new file: the directory's absence fails the next one.
         let recorder = try CassetteRecorder(
             directory: directory.path, maxFileBytes: 1, flushInterval: .milliseconds(1), batchDelay: .zero,
-            retryInterval: .milliseconds(20), onWriteStatus: { status in statuses.withLock { $0.append(status) } })
+            retryInterval: .milliseconds(20),
+            onWriteStatus: { status in statuses.withLockedValue { $0.append(status) } })
         recorder.record(Self.chunk(0))
         recorder.record(Self.chunk(1))
         try await Self.waitFor("two files") { recorder.files.count == 2 }
@@ -48,7 +49,7 @@ import Testing
         #expect(recorder.droppedEvents == 6)
         // Retries (every 20 ms) report nothing more while they fail.
         try await Task.sleep(for: .milliseconds(200))
-        #expect(statuses.withLock { $0 } == [.failed(error)])
+        #expect(statuses.withLockedValue { $0 } == [.failed(error)])
 
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         try await Self.waitFor("the resume") { recorder.writeError == nil }
@@ -56,7 +57,8 @@ import Testing
         await recorder.close()
 
         let resumedFile = try #require(recorder.files.last)
-        #expect(statuses.withLock { $0 } == [.failed(error), .resumed(file: recorder.files[2], droppedEvents: 6)])
+        #expect(
+            statuses.withLockedValue { $0 } == [.failed(error), .resumed(file: recorder.files[2], droppedEvents: 6)])
         #expect(recorder.droppedEvents == 6)
         #expect(recorder.files.count == 3, "\(recorder.files)")
         // What was written after the resume is a whole cassette again.

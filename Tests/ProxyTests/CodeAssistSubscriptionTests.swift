@@ -84,7 +84,7 @@ import Wire
                 of: subscription.provider, for: login, environment: environment, pollInterval: .zero)
             #expect(resolved.project == (hasProject ? subscription.project : StubCodeAssistBackend.onboardedProject))
             // Without a project, onboarding is asked until its operation is done.
-            #expect(backend.state.withLock { $0.onboardAsks } == (hasProject ? 0 : 3))
+            #expect(backend.state.withLockedValue { $0.onboardAsks } == (hasProject ? 0 : 3))
             #expect(try store.credentials(for: subscription.provider) == resolved)
             #expect(provider.rejections == [])
             #expect(backend.rejections == [])
@@ -141,7 +141,7 @@ import Wire
             #expect(
                 reply.errorMessage?.contains("`proxy login --\(subscription.provider.rawValue)` again") == true,
                 "\(reply.text)")
-            #expect(setup.backend.state.withLock { $0.generateRequests } == 0)
+            #expect(setup.backend.state.withLockedValue { $0.generateRequests } == 0)
         }
     }
 
@@ -151,7 +151,7 @@ import Wire
             let quota = String(
                 decoding: try Fixtures.bytes(atPath: try Fixtures.path("providers/gemini/google-429-retry-info.json")),
                 as: UTF8.self)
-            setup.backend.state.withLock { $0.quotaExhausted = .json(429, quota) }
+            setup.backend.state.withLockedValue { $0.quotaExhausted = .json(429, quota) }
             let reply = try await setup.proxy.post(json: ProxyHarness.messages(model: subscription.modelID))
             #expect(reply.status == 429)
             #expect(reply.errorType == "rate_limit_error")

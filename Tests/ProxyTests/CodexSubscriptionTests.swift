@@ -123,7 +123,7 @@ import Wire
             #expect(setup.backend.requests == 2)
             // Refused again after the refresh: no second refresh, no third
             // request; the client hears the 401.
-            setup.backend.state.withLock { $0.refusesEveryToken = true }
+            setup.backend.state.withLockedValue { $0.refusesEveryToken = true }
             let refused = try await setup.proxy.post(json: ProxyHarness.messages(model: "codex/gpt-5.2-codex"))
             #expect(refused.status == 401)
             #expect(setup.backend.requests == 4)
@@ -134,7 +134,7 @@ import Wire
     @Test func fiftyRequestsWithAnExpiredTokenCauseOneRefresh() async throws {
         try await Self.withLogin(expiresAt: .distantPast) { setup in
             let whole = try Self.stream(whole: true)
-            setup.backend.state.withLock { $0.answer = whole }
+            setup.backend.state.withLockedValue { $0.answer = whole }
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<50 {
                     group.addTask {
@@ -173,7 +173,7 @@ import Wire
 
     @Test func aUsageLimitIsA429WithTheResetTime() async throws {
         try await Self.withLogin { setup in
-            setup.backend.state.withLock {
+            setup.backend.state.withLockedValue {
                 $0.answer = .json(
                     404,
                     #"{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":1800}}"#

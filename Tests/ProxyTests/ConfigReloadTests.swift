@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Proxy
-import Synchronization
 import TestSupport
 import Testing
 import Wire
@@ -115,11 +115,11 @@ struct ConfigReloadTests {
 
     /// What the clients of the load test saw.
     final class Tally: Sendable {
-        let counts = Mutex((passed: 0, failures: [String]()))
-        let running = Mutex(true)
-        var isRunning: Bool { running.withLock { $0 } }
-        func pass() { counts.withLock { $0.passed += 1 } }
-        func fail(_ why: String) { counts.withLock { $0.failures.append(why) } }
+        let counts = NIOLockedValueBox((passed: 0, failures: [String]()))
+        let running = NIOLockedValueBox(true)
+        var isRunning: Bool { running.withLockedValue { $0 } }
+        func pass() { counts.withLockedValue { $0.passed += 1 } }
+        func fail(_ why: String) { counts.withLockedValue { $0.failures.append(why) } }
     }
 
     @Test func reloadsUnderLoadFailNoRequest() async throws {
@@ -176,10 +176,10 @@ struct ConfigReloadTests {
                             // Let it serve a while before the next rewrite.
                             try await Task.sleep(for: .milliseconds(200))
                         }
-                        tally.running.withLock { $0 = false }
+                        tally.running.withLockedValue { $0 = false }
                         try await clients.waitForAll()
                     }
-                    let (passed, failures) = tally.counts.withLock { ($0.passed, $0.failures) }
+                    let (passed, failures) = tally.counts.withLockedValue { ($0.passed, $0.failures) }
                     #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.prefix(3))")
                     #expect(passed >= 4 * 3, "\(passed) requests passed")
                 }

@@ -53,7 +53,7 @@ import Testing
                 #expect(!child.standardOutput.contains(token) && !child.standardError.contains(token))
             }
             let stored = try AuthStore(path: authFile).credentials(for: subscription)
-            #expect(stored?.accessToken == oauth.state.withLock { $0.accessTokens.last })
+            #expect(stored?.accessToken == oauth.state.withLockedValue { $0.accessTokens.last })
             return Outcome(output: child.standardOutput, stored: stored)
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
@@ -31,21 +31,21 @@ import Testing
     @Test func theBrowserStepEndsInStoredTokens() async throws {
         let provider = StubOAuthProvider(lifetime: 864_000)
         try await Self.withProvider(provider) { stub, store in
-            let callbackStatus = Mutex<UInt?>(nil)
+            let callbackStatus = NIOLockedValueBox<UInt?>(nil)
             let started = Date()
             let login = try await OAuthLogin(settings: Self.settings(stub), store: store).run(present: { prompt in
                 #expect(prompt.redirectURI.hasPrefix("http://localhost:"))
                 #expect(!prompt.redirectURI.hasPrefix("http://localhost:0/"))
                 let visit = try? await ScriptedBrowser.open(prompt.authorizationURL)
-                callbackStatus.withLock { $0 = visit?.callbackStatus }
+                callbackStatus.withLockedValue { $0 = visit?.callbackStatus }
             })
             #expect(provider.rejections == [])
-            #expect(callbackStatus.withLock { $0 } == 200)
+            #expect(callbackStatus.withLockedValue { $0 } == 200)
             #expect(provider.exchanges == 1)
             let stored = try #require(try store.credentials(for: .codex))
             #expect(stored == login)
-            #expect(stored.accessToken == provider.state.withLock { $0.accessTokens.last })
-            #expect(stored.refreshToken == provider.state.withLock { $0.refreshToken })
+            #expect(stored.accessToken == provider.state.withLockedValue { $0.accessTokens.last })
+            #expect(stored.refreshToken == provider.state.withLockedValue { $0.refreshToken })
             #expect(stored.account == StubOAuthProvider.account)
             let lifetime = try #require(stored.expiresAt).timeIntervalSince(started)
             #expect(lifetime > 864_000 - 60 && lifetime < 864_000 + 60)

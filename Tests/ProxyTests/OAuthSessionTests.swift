@@ -27,7 +27,7 @@ import Testing
             #expect(provider.refreshes == 1)
             #expect(fresh.accessToken != old.accessToken)
             #expect(fresh.refreshToken != old.refreshToken)
-            #expect(fresh.refreshToken == provider.state.withLock { $0.refreshToken })
+            #expect(fresh.refreshToken == provider.state.withLockedValue { $0.refreshToken })
             #expect(fresh.account == StubOAuthProvider.account)
             #expect(try #require(fresh.expiresAt) > Date().addingTimeInterval(3000))
             #expect(try store.credentials(for: .codex) == fresh)

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Wire
 
@@ -62,7 +62,7 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
     }
 
     let provider: StubOAuthProvider
-    let state: Mutex<State>
+    let state: NIOLockedValueBox<State>
     /// How many `onboardUser` asks answer `done: false` first.
     let onboardingAsks: Int
     let variant: Variant
@@ -74,13 +74,13 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
         self.provider = provider
         self.onboardingAsks = onboardingAsks
         self.variant = variant
-        state = Mutex(State(project: project, stream: try Self.stream(), whole: try Self.whole()))
+        state = NIOLockedValueBox(State(project: project, stream: try Self.stream(), whole: try Self.whole()))
     }
 
-    var rejections: [String] { state.withLock { $0.rejections } }
+    var rejections: [String] { state.withLockedValue { $0.rejections } }
 
     /// Makes the backend refuse `token` (as after a revocation).
-    func revoke(_ token: String) { state.withLock { _ = $0.revoked.insert(token) } }
+    func revoke(_ token: String) { state.withLockedValue { _ = $0.revoked.insert(token) } }
 
     /// A real Gemini stream (google-text) as Code Assist sends it: each
     /// `GenerateContentResponse` in `{"response": ..., "traceId": ...}`.
@@ -101,8 +101,8 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
     /// The reply for a `v1internal` path; nil for any other.
     func reply(_ request: StubHTTPServer.ReceivedRequest) -> StubHTTPServer.Reply? {
         guard request.path.hasPrefix("/v1internal:") else { return nil }
-        let current = provider.state.withLock { $0.accessTokens.last }
-        let revoked = state.withLock { $0.revoked }
+        let current = provider.state.withLockedValue { $0.accessTokens.last }
+        let revoked = state.withLockedValue { $0.revoked }
         guard let current, request.header("authorization") == "Bearer \(current)", !revoked.contains(current) else {
             return .json(
                 401, #"{"error":{"code":401,"message":"Request had invalid credentials.","status":"UNAUTHENTICATED"}}"#)
@@ -117,7 +117,7 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
         switch request.path {
         case "/v1internal:loadCodeAssist":
             guard body["metadata"]?["pluginType"] == "GEMINI" else { return reject("no metadata") }
-            guard let project = state.withLock({ $0.project }) else {
+            guard let project = state.withLockedValue({ $0.project }) else {
                 return .json(200, #"{"allowedTiers":[{"id":"free-tier","isDefault":true},{"id":"standard-tier"}]}"#)
             }
             return .json(200, #"{"currentTier":{"id":"free-tier"},"cloudaicompanionProject":"\#(project)"}"#)
@@ -125,22 +125,22 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
             guard body["tierId"] == "free-tier", body["metadata"]?["pluginType"] == "GEMINI" else {
                 return reject("no tierId or metadata")
             }
-            let asks = state.withLock { state in
+            let asks = state.withLockedValue { state in
                 state.onboardAsks += 1
                 return state.onboardAsks
             }
             guard asks > onboardingAsks else { return .json(200, #"{"name":"operations/onboard-1","done":false}"#) }
-            state.withLock { $0.project = Self.onboardedProject }
+            state.withLockedValue { $0.project = Self.onboardedProject }
             return .json(
                 200,
                 #"{"name":"operations/onboard-1","done":true,"response":{"cloudaicompanionProject":{"id":"\#(Self.onboardedProject)","name":"Free tier"}}}"#
             )
         case "/v1internal:streamGenerateContent", "/v1internal:generateContent":
-            state.withLock { $0.generateRequests += 1 }
+            state.withLockedValue { $0.generateRequests += 1 }
             let streams = request.path.hasSuffix(":streamGenerateContent")
             if streams && request.query != "alt=sse" { return reject("streamGenerateContent without alt=sse") }
             guard let model = body["model"]?.stringValue, !model.isEmpty else { return reject("no model") }
-            guard let project = body["project"]?.stringValue, project == state.withLock({ $0.project }) else {
+            guard let project = body["project"]?.stringValue, project == state.withLockedValue({ $0.project }) else {
                 return .json(
                     403,
                     #"{"error":{"code":403,"message":"Permission denied on project","status":"PERMISSION_DENIED"}}"#)
@@ -153,8 +153,8 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
                 return reject("no valid \(field)")
             }
             if let problem = problem(in: body["request"]!, model: model) { return reject(problem) }
-            if let quota = state.withLock({ $0.quotaExhausted }) { return quota }
-            return state.withLock { streams ? $0.stream : $0.whole }
+            if let quota = state.withLockedValue({ $0.quotaExhausted }) { return quota }
+            return state.withLockedValue { streams ? $0.stream : $0.whole }
         default:
             return .json(404, #"{"error":{"code":404,"message":"not found","status":"NOT_FOUND"}}"#)
         }
@@ -185,7 +185,7 @@ final class StubCodeAssistBackend: StubSubscriptionBackend {
     }
 
     private func reject(_ problem: String) -> StubHTTPServer.Reply {
-        state.withLock { $0.rejections.append(problem) }
+        state.withLockedValue { $0.rejections.append(problem) }
         return .json(400, #"{"error":{"code":400,"message":"\#(problem)","status":"INVALID_ARGUMENT"}}"#)
     }
 }

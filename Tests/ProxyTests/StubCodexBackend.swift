@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Wire
 
@@ -19,35 +19,35 @@ final class StubCodexBackend: StubSubscriptionBackend {
     }
 
     let provider: StubOAuthProvider
-    let state: Mutex<State>
+    let state: NIOLockedValueBox<State>
 
     init(provider: StubOAuthProvider, answer: StubHTTPServer.Reply) {
         self.provider = provider
-        state = Mutex(State(answer: answer))
+        state = NIOLockedValueBox(State(answer: answer))
     }
 
-    var requests: Int { state.withLock { $0.requests } }
-    var rejections: [String] { state.withLock { $0.rejections } }
+    var requests: Int { state.withLockedValue { $0.requests } }
+    var rejections: [String] { state.withLockedValue { $0.rejections } }
 
     /// Makes the backend refuse `token` (as after a revocation).
-    func revoke(_ token: String) { state.withLock { _ = $0.revoked.insert(token) } }
+    func revoke(_ token: String) { state.withLockedValue { _ = $0.revoked.insert(token) } }
 
     /// The reply for the backend's path; nil for any other.
     func reply(_ request: StubHTTPServer.ReceivedRequest) -> StubHTTPServer.Reply? {
         guard request.path == "/backend-api/codex/responses" else { return nil }
-        state.withLock { $0.requests += 1 }
-        let current = provider.state.withLock { $0.accessTokens.last }
-        let (revoked, refusesEveryToken) = state.withLock { ($0.revoked, $0.refusesEveryToken) }
+        state.withLockedValue { $0.requests += 1 }
+        let current = provider.state.withLockedValue { $0.accessTokens.last }
+        let (revoked, refusesEveryToken) = state.withLockedValue { ($0.revoked, $0.refusesEveryToken) }
         guard let current, request.header("authorization") == "Bearer \(current)", !revoked.contains(current),
             !refusesEveryToken
         else {
             return .json(401, #"{"error":{"message":"Your authentication token has expired.","code":"token_expired"}}"#)
         }
         if let problem = Self.problem(request) {
-            state.withLock { $0.rejections.append(problem) }
+            state.withLockedValue { $0.rejections.append(problem) }
             return .json(400, #"{"detail":"\#(problem)"}"#)
         }
-        return state.withLock { $0.answer }
+        return state.withLockedValue { $0.answer }
     }
 
     private static func problem(_ request: StubHTTPServer.ReceivedRequest) -> String? {

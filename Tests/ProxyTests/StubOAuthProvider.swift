@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 
 @testable import Proxy
@@ -74,7 +74,7 @@ final class StubOAuthProvider: Sendable {
         var refreshTokens: [String] = []
     }
 
-    let state = Mutex(State())
+    let state = NIOLockedValueBox(State())
     /// `expires_in` of the tokens issued.
     let lifetime: Int
     /// Refused refreshes (a revoked login).
@@ -87,11 +87,11 @@ final class StubOAuthProvider: Sendable {
         self.profile = profile
     }
 
-    var refreshes: Int { state.withLock { $0.refreshes } }
-    var exchanges: Int { state.withLock { $0.exchanges } }
-    var rejections: [String] { state.withLock { $0.rejections } }
+    var refreshes: Int { state.withLockedValue { $0.refreshes } }
+    var exchanges: Int { state.withLockedValue { $0.exchanges } }
+    var rejections: [String] { state.withLockedValue { $0.rejections } }
     /// Every token issued, to look for in logs and files.
-    var issuedTokens: [String] { state.withLock { $0.accessTokens + $0.refreshTokens } }
+    var issuedTokens: [String] { state.withLockedValue { $0.accessTokens + $0.refreshTokens } }
 
     /// The reply for an OAuth path; nil for any other.
     func reply(_ request: StubHTTPServer.ReceivedRequest) -> StubHTTPServer.Reply? {
@@ -116,7 +116,7 @@ final class StubOAuthProvider: Sendable {
             ]
             + profile.authorizeParameters.sorted { $0.key < $1.key }.map { (query[$0.key] == $0.value, "no \($0.key)") }
         if let failed = checks.first(where: { !$0.0 }) { return reject(400, "invalid_request", failed.1) }
-        let code = state.withLock { state in
+        let code = state.withLockedValue { state in
             state.serial += 1
             let code = "code-\(state.serial)-\(UUID().uuidString)"
             state.codes[code] = (query["code_challenge"]!, query["redirect_uri"]!)
@@ -135,7 +135,7 @@ final class StubOAuthProvider: Sendable {
         }
         switch form["grant_type"] {
         case "authorization_code":
-            let pending = state.withLock { $0.codes.removeValue(forKey: form["code"] ?? "") }
+            let pending = state.withLockedValue { $0.codes.removeValue(forKey: form["code"] ?? "") }
             guard let pending else { return reject(400, "invalid_grant", "unknown or used code") }
             guard form["redirect_uri"] == pending.redirectURI else {
                 return reject(400, "invalid_grant", "redirect_uri differs from the authorization's")
@@ -146,17 +146,17 @@ final class StubOAuthProvider: Sendable {
             guard challenge == pending.challenge else {
                 return reject(400, "invalid_grant", "code_verifier does not match the challenge")
             }
-            state.withLock { $0.exchanges += 1 }
+            state.withLockedValue { $0.exchanges += 1 }
             return issue()
         case "refresh_token":
             guard !profile.redirectURIOnRefresh || isRegistered(form["redirect_uri"]) else {
                 return reject(400, "invalid_request", "refresh without the redirect_uri")
             }
-            let current = state.withLock { $0.refreshToken }
+            let current = state.withLockedValue { $0.refreshToken }
             guard !refusesRefresh, let current, form["refresh_token"] == current else {
                 return reject(400, "invalid_grant", "refresh token is invalid, revoked or already used")
             }
-            state.withLock { $0.refreshes += 1 }
+            state.withLockedValue { $0.refreshes += 1 }
             return issue()
         default:
             return reject(400, "unsupported_grant_type", "unknown grant_type")
@@ -167,7 +167,7 @@ final class StubOAuthProvider: Sendable {
     /// provider issued (so its refresh token is the one it accepts).
     func earlierLogin(expiresAt: Date) -> ProviderCredentials {
         _ = issue()
-        return state.withLock { state in
+        return state.withLockedValue { state in
             ProviderCredentials(
                 accessToken: state.accessTokens.last!, refreshToken: state.refreshToken, expiresAt: expiresAt,
                 account: Self.account)
@@ -176,7 +176,7 @@ final class StubOAuthProvider: Sendable {
 
     /// New tokens; the refresh token rotates.
     private func issue() -> StubHTTPServer.Reply {
-        let (access, refresh, id) = state.withLock { state in
+        let (access, refresh, id) = state.withLockedValue { state in
             state.serial += 1
             let access = Self.jwt(
                 ["https://api.openai.com/auth": ["chatgpt_account_id": Self.account]], serial: state.serial)
@@ -197,7 +197,7 @@ final class StubOAuthProvider: Sendable {
     }
 
     private func reject(_ status: Int, _ error: String, _ description: String) -> StubHTTPServer.Reply {
-        state.withLock { $0.rejections.append(description) }
+        state.withLockedValue { $0.rejections.append(description) }
         return .json(status, #"{"error":"\#(error)","error_description":"\#(description)"}"#)
     }
 

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import Replay
 import ServiceRunning
-import Synchronization
 import Testing
 
 @Suite struct ReplaySenderTests {
@@ -28,10 +28,10 @@ import Testing
     }
 
     @Test func sendPrintsNewStatusNextToRecorded() async throws {
-        let seen = Mutex<[String]>([])
+        let seen = NIOLockedValueBox<[String]>([])
         let router = Router()
         router.post("/v1/messages") { request, _ -> Response in
-            seen.withLock {
+            seen.withLockedValue {
                 $0.append(
                     request.headers[values: .init("x-api-key")!].joined()
                         + request.headers[values: .authorization].joined())
@@ -59,6 +59,6 @@ import Testing
                 "req_429  POST /v1/messages  recorded 429  now 200  <- differs",
                 "req_models  GET /v1/models  recorded 200  now 404  <- differs",
             ])
-        #expect(seen.withLock { $0 } == ["sk-env", "sk-env"])
+        #expect(seen.withLockedValue { $0 } == ["sk-env", "sk-env"])
     }
 }

@@ -1,7 +1,7 @@
 import Cassette
 import CoreMetrics
+import NIOConcurrencyHelpers
 import Prometheus
-import Synchronization
 import Wire
 
 /// The proxy's metrics, in the Prometheus text format at `GET /metrics`, and
@@ -16,7 +16,7 @@ public final class ProxyMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     /// Each route's metrics, by route and upstream format.
-    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
+    private let routes = NIOLockedValueBox<[RouteKey: RouteMetrics]>([:])
     private let reloadsApplied: CoreMetrics.Counter
     private let reloadsRefused: CoreMetrics.Counter
     private let exchangesInFlight: Meter
@@ -57,7 +57,7 @@ public final class ProxyMetrics: Sendable {
     /// exchange that never got to a route.
     func routeMetrics(route: String?, format: String?) -> RouteMetrics {
         let key = RouteKey(route: route ?? "none", format: format ?? "none")
-        return routes.withLock { routes in
+        return routes.withLockedValue { routes in
             if let metrics = routes[key] { return metrics }
             let metrics = RouteMetrics(route: key.route, format: key.format, factory: factory)
             routes[key] = metrics
@@ -130,7 +130,7 @@ private final class CassetteGauges: Sendable {
     private let queued: Prometheus.Gauge
     private let bytes: Prometheus.Counter
     private let dropped: Prometheus.Counter
-    private let reported = Mutex((droppedEvents: 0, bytesWritten: 0))
+    private let reported = NIOLockedValueBox((droppedEvents: 0, bytesWritten: 0))
 
     init(recorder: CassetteRecorder, registry: PrometheusCollectorRegistry) {
         self.recorder = recorder
@@ -150,7 +150,7 @@ private final class CassetteGauges: Sendable {
 
     func update() {
         let now = recorder.statistics
-        let before = reported.withLock { reported in
+        let before = reported.withLockedValue { reported in
             defer { reported = (now.droppedEvents, now.bytesWritten) }
             return reported
         }

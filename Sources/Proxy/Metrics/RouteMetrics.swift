@@ -1,6 +1,6 @@
 import CoreMetrics
+import NIOConcurrencyHelpers
 import Prometheus
-import Synchronization
 
 /// The metrics one route (at one upstream format) reports to, made the first
 /// time the route is used and kept. An exchange looks its route's up once,
@@ -20,7 +20,7 @@ final class RouteMetrics: Sendable {
     let cacheReadTokens: CoreMetrics.Counter
     let cacheCreationTokens: CoreMetrics.Counter
     private let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
+    private let requests = NIOLockedValueBox<[RequestKey: CoreMetrics.Counter]>([:])
 
     private struct RequestKey: Hashable {
         var dialect: String
@@ -52,7 +52,7 @@ final class RouteMetrics: Sendable {
     /// sent, the client went away first).
     func requests(dialect: String, status: Int?) -> CoreMetrics.Counter {
         let key = RequestKey(dialect: dialect, status: status ?? -1)
-        return requests.withLock { made in
+        return requests.withLockedValue { made in
             if let counter = made[key] { return counter }
             let counter = Counter(
                 label: "switchboard_requests_total",

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Wire
 
 /// Requests, failures and tokens per route since the proxy started, for
@@ -31,11 +31,11 @@ final class UsageStats: Sendable {
         }
     }
 
-    private let routes = Mutex<[String: Route]>([:])
+    private let routes = NIOLockedValueBox<[String: Route]>([:])
 
     /// Counts one ended exchange of `route`, with its Anthropic usage.
     func add(route: String, failed: Bool, usage: TokenUsage) {
-        routes.withLock { routes in
+        routes.withLockedValue { routes in
             routes[route, default: Route()].add(
                 Route(
                     requests: 1, errors: failed ? 1 : 0, inputTokens: usage.input, outputTokens: usage.output,
@@ -45,7 +45,7 @@ final class UsageStats: Sendable {
 
     /// `{"routes": {id: counts}, "total": counts}`.
     var json: JSONValue {
-        let routes = routes.withLock { $0 }
+        let routes = routes.withLockedValue { $0 }
         var total = Route()
         var byRoute = JSONObject()
         for (id, route) in routes.sorted(by: { $0.key < $1.key }) {

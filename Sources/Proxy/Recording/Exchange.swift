@@ -1,7 +1,7 @@
 import Cassette
 import Convert
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Wire
 
 /// One request through the proxy, from the request head to the last byte of
@@ -54,7 +54,7 @@ final class Exchange: Sendable {
     let metrics: ProxyMetrics?
     /// The exchange's span, made at its end; nil when not tracing.
     let trace: ExchangeTrace?
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(
         id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
@@ -80,16 +80,16 @@ final class Exchange: Sendable {
     /// Where the exchange is; an error is recorded with the stage it
     /// happened in, as the `error` line's `stage`.
     var stage: CassetteStage {
-        get { state.withLock { $0.stage } }
-        set { state.withLock { $0.stage = newValue } }
+        get { state.withLockedValue { $0.stage } }
+        set { state.withLockedValue { $0.stage = newValue } }
     }
 
     /// Whether the answer is a stream, whose end is recorded when the stream
     /// ends rather than when the response is returned.
     var isStreaming: Bool {
-        get { state.withLock { $0.streaming } }
+        get { state.withLockedValue { $0.streaming } }
         set {
-            let started = state.withLock { state in
+            let started = state.withLockedValue { state in
                 defer { state.streaming = newValue }
                 return newValue && !state.streaming
             }
@@ -99,14 +99,14 @@ final class Exchange: Sendable {
 
     /// The answer's Anthropic usage, for the `end` line, when known.
     var usage: JSONValue? {
-        get { state.withLock { $0.usage } }
-        set { state.withLock { $0.usage = newValue } }
+        get { state.withLockedValue { $0.usage } }
+        set { state.withLockedValue { $0.usage = newValue } }
     }
 
     /// The dialect the client speaks, whose shape its errors take.
     var clientDialect: Dialect {
-        get { state.withLock { $0.clientDialect } }
-        set { state.withLock { $0.clientDialect = newValue } }
+        get { state.withLockedValue { $0.clientDialect } }
+        set { state.withLockedValue { $0.clientDialect = newValue } }
     }
 
     /// Notes where the client's `model` went, for the access line.
@@ -114,7 +114,7 @@ final class Exchange: Sendable {
         requestedModel: String, routeID: String?, format: Dialect?, upstreamModel: String? = nil, note: String? = nil
     ) {
         let routeMetrics = metrics?.routeMetrics(route: routeID, format: format?.rawValue)
-        state.withLock { state in
+        state.withLockedValue { state in
             state.requestedModel = requestedModel
             state.upstreamModel = upstreamModel
             state.routeID = routeID
@@ -134,14 +134,14 @@ final class Exchange: Sendable {
     /// nil when the exchange is not counted.
     var metricsAtEnd: (route: RouteMetrics, upstreamStartedAt: ContinuousClock.Instant?)? {
         guard let metrics else { return nil }
-        let (route, start) = state.withLock { ($0.routeMetrics, $0.routeID == nil ? nil : $0.upstreamStartedAt) }
+        let (route, start) = state.withLockedValue { ($0.routeMetrics, $0.routeID == nil ? nil : $0.upstreamStartedAt) }
         return (route ?? metrics.routeMetrics(route: nil, format: nil), start)
     }
 
     /// The client's `model`, and the entry it went to, its format and the
     /// model name it was asked for, once routed.
     var route: (requestedModel: String?, routeID: String?, format: Dialect?, upstreamModel: String?) {
-        state.withLock { ($0.requestedModel, $0.routeID, $0.upstreamFormat, $0.upstreamModel) }
+        state.withLockedValue { ($0.requestedModel, $0.routeID, $0.upstreamFormat, $0.upstreamModel) }
     }
 
     /// Notes why the answer stopped, from a body or frames sent to the
@@ -150,18 +150,18 @@ final class Exchange: Sendable {
         guard trace != nil else { return }
         let reasons = find()
         guard !reasons.isEmpty else { return }
-        state.withLock { $0.finishReasons += reasons }
+        state.withLockedValue { $0.finishReasons += reasons }
     }
 
-    var finishReasons: [String] { state.withLock { $0.finishReasons } }
+    var finishReasons: [String] { state.withLockedValue { $0.finishReasons } }
 
     /// The scenario and fallback that chose the route, for the access line.
-    var routeNote: String? { state.withLock { $0.routeNote } }
+    var routeNote: String? { state.withLockedValue { $0.routeNote } }
 
     /// The upstream request goes out now.
     func noteUpstreamStart() {
         let now = ContinuousClock.now
-        state.withLock {
+        state.withLockedValue {
             $0.upstreamStartedAt = now
             $0.upstreamStatus = nil
         }
@@ -169,25 +169,25 @@ final class Exchange: Sendable {
 
     /// The status of the last upstream answer's head, nil when the last
     /// upstream request got none.
-    var upstreamStatus: Int? { state.withLock { $0.upstreamStatus } }
+    var upstreamStatus: Int? { state.withLockedValue { $0.upstreamStatus } }
 
     /// When the upstream request went out, if it did.
-    var upstreamStartedAt: ContinuousClock.Instant? { state.withLock { $0.upstreamStartedAt } }
+    var upstreamStartedAt: ContinuousClock.Instant? { state.withLockedValue { $0.upstreamStartedAt } }
 
     /// The upstream's response head arrived: its time to first byte.
     func noteUpstreamHead(status: Int) {
-        state.withLock { $0.upstreamStatus = status }
+        state.withLockedValue { $0.upstreamStatus = status }
         guard let metrics else { return }
-        let (start, route) = state.withLock { ($0.upstreamStartedAt, $0.routeMetrics) }
+        let (start, route) = state.withLockedValue { ($0.upstreamStartedAt, $0.routeMetrics) }
         guard let start, let route else { return }
         metrics.upstreamAnswered(route: route, after: .now - start)
     }
 
     /// The first error the exchange met (see ``recordError(_:stage:)``).
-    var firstError: APIError? { state.withLock { $0.error } }
+    var firstError: APIError? { state.withLockedValue { $0.error } }
 
     func noteError(_ error: APIError) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.error == nil { state.error = error }
         }
     }
@@ -195,18 +195,18 @@ final class Exchange: Sendable {
     /// Notes the first byte of the answer, once.
     func markFirstByte() {
         let now = elapsedMicros
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.firstByteMicros == nil { state.firstByteMicros = now }
         }
     }
 
-    var firstByteMicros: Int64? { state.withLock { $0.firstByteMicros } }
+    var firstByteMicros: Int64? { state.withLockedValue { $0.firstByteMicros } }
 
     /// True the first time only: the client request is recorded once, by
     /// whoever gets to it first (the endpoint that read the body, or the
     /// middleware for requests no endpoint read).
     func claimClientRequest() -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             defer { state.clientRequestRecorded = true }
             return !state.clientRequestRecorded
         }
@@ -214,7 +214,7 @@ final class Exchange: Sendable {
 
     /// True the first time only, so an exchange has one `end` line.
     func claimEnd() -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             defer { state.ended = true }
             return !state.ended
         }

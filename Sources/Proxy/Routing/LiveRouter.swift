@@ -1,20 +1,20 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The ``ModelRouter`` in force, replaced whole when the config is reloaded.
 /// Each request reads it once, so an exchange routes, converts and calls
 /// with one config from start to end, while the next one may use a newer.
 public final class LiveRouter: Sendable {
-    private let current: Mutex<ModelRouter>
+    private let current: NIOLockedValueBox<ModelRouter>
 
     public init(_ router: ModelRouter) {
-        current = Mutex(router)
+        current = NIOLockedValueBox(router)
     }
 
     /// The router now in force.
-    public var router: ModelRouter { current.withLock { $0 } }
+    public var router: ModelRouter { current.withLockedValue { $0 } }
 
     /// Puts `router` in force for the requests that start from now on.
     public func replace(with router: ModelRouter) {
-        current.withLock { $0 = router }
+        current.withLockedValue { $0 = router }
     }
 }

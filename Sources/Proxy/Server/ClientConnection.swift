@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One client TCP connection, as far as a running exchange cares: whether
 /// the client has gone away.
@@ -22,17 +22,17 @@ final class ClientConnection: Sendable {
         var running: RunningTask?
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Whether the client has closed its side of the connection.
-    var hasHungUp: Bool { state.withLock { $0.hungUp } }
+    var hasHungUp: Bool { state.withLockedValue { $0.hungUp } }
 
     /// Runs `operation`; if the client hangs up meanwhile (or already has),
     /// the task running it is cancelled.
     func cancellingOnHangup<T>(_ operation: () async throws -> T) async rethrows -> T {
         withUnsafeCurrentTask { task in
             guard let task else { return }
-            state.withLock { state in
+            state.withLockedValue { state in
                 if state.hungUp {
                     task.cancel()
                 } else {
@@ -40,13 +40,13 @@ final class ClientConnection: Sendable {
                 }
             }
         }
-        defer { state.withLock { $0.running = nil } }
+        defer { state.withLockedValue { $0.running = nil } }
         return try await operation()
     }
 
     /// Called from the channel when the client closes (EOF or reset).
     func clientHungUp() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.hungUp = true
             state.running?.task.cancel()
             state.running = nil

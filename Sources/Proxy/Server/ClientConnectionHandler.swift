@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Sits in each client channel's pipeline and tells the connection's
 /// ``ClientConnection`` when the client closes its side. Hummingbird allows
@@ -60,18 +60,18 @@ final class ClientConnections: Sendable {
 
     /// The most connections served at once; nil: no limit.
     let maxConnections: Int?
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(maxConnections: Int? = nil) {
         self.maxConnections = maxConnections
     }
 
     func insert(_ connection: ClientConnection, for channel: any Channel) {
-        state.withLock { $0.byChannel[ObjectIdentifier(channel)] = Entry(connection: connection) }
+        state.withLockedValue { $0.byChannel[ObjectIdentifier(channel)] = Entry(connection: connection) }
     }
 
     func remove(_ channel: any Channel) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.byChannel.removeValue(forKey: ObjectIdentifier(channel))?.admitted == true {
                 state.admitted -= 1
             }
@@ -79,7 +79,7 @@ final class ClientConnections: Sendable {
     }
 
     func connection(for channel: any Channel) -> ClientConnection? {
-        state.withLock { $0.byChannel[ObjectIdentifier(channel)]?.connection }
+        state.withLockedValue { $0.byChannel[ObjectIdentifier(channel)]?.connection }
     }
 
     /// Whether `channel`'s request may be served: it is admitted already, or
@@ -87,7 +87,7 @@ final class ClientConnections: Sendable {
     /// ``ClientConnectionHandler``) is served.
     func admit(_ channel: any Channel) -> Bool {
         guard let maxConnections else { return true }
-        return state.withLock { state in
+        return state.withLockedValue { state in
             let id = ObjectIdentifier(channel)
             guard let entry = state.byChannel[id] else { return true }
             if entry.admitted { return true }
@@ -99,5 +99,5 @@ final class ClientConnections: Sendable {
     }
 
     /// Connections admitted now.
-    var admittedCount: Int { state.withLock { $0.admitted } }
+    var admittedCount: Int { state.withLockedValue { $0.admitted } }
 }

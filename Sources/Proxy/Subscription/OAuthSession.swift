@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One OAuth login in use by the proxy: the access token requests carry,
 /// refreshed before it expires (``OAuthProviderSettings/refreshMargin``)
@@ -116,7 +116,7 @@ public actor OAuthSession {
         settings: OAuthProviderSettings, store: AuthStore, login: ProviderCredentials
     ) -> OAuthSession {
         let key = "\(settings.provider.rawValue)\u{0}\(store.path)\u{0}\(settings.tokenURL)"
-        return registry.withLock { sessions in
+        return registry.withLockedValue { sessions in
             if let session = sessions[key] { return session }
             let session = OAuthSession(settings: settings, store: store, credentials: login)
             sessions[key] = session
@@ -124,5 +124,5 @@ public actor OAuthSession {
         }
     }
 
-    private static let registry = Mutex<[String: OAuthSession]>([:])
+    private static let registry = NIOLockedValueBox<[String: OAuthSession]>([:])
 }

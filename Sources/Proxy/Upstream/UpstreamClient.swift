@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// The HTTP clients that call upstreams, one per distinct route `timeout`.
 ///
@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// As a `Service`, it shuts its clients down after the server has stopped.
 public final class UpstreamClient: Service, Sendable {
-    private let clients = Mutex<[Duration: HTTPClient]>([:])
+    private let clients = NIOLockedValueBox<[Duration: HTTPClient]>([:])
     private let logger: Logger
 
     public init(logger: Logger = Logger(label: "switchboard.upstream")) {
@@ -23,7 +23,7 @@ public final class UpstreamClient: Service, Sendable {
 
     /// The client for upstreams with this `timeout`.
     func client(timeout: Duration) -> HTTPClient {
-        clients.withLock { clients in
+        clients.withLockedValue { clients in
             if let client = clients[timeout] { return client }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration(timeout))
             clients[timeout] = client
@@ -38,7 +38,7 @@ public final class UpstreamClient: Service, Sendable {
 
     /// Shuts every client down; requests still running fail.
     public func shutdown() async throws {
-        let all = clients.withLock { clients in
+        let all = clients.withLockedValue { clients in
             defer { clients.removeAll() }
             return Array(clients.values)
         }
@@ -51,10 +51,15 @@ public final class UpstreamClient: Service, Sendable {
         }
     }
 
+    /// How long connecting to an upstream may take, a wait for a pooled
+    /// connection included.
+    static let connectTimeout = Duration.seconds(10)
+
     private static func configuration(_ timeout: Duration) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        configuration.timeout = .init(connect: .seconds(10), read: .milliseconds(milliseconds))
+        let connect = connectTimeout.components.seconds
+        configuration.timeout = .init(connect: .seconds(connect), read: .milliseconds(milliseconds))
         // A refused connection fails the request at once (a 502 the client
         // sees now), instead of retrying until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -9,7 +9,22 @@ enum UpstreamFailure {
     static func apiError(for error: any Error, upstream: String, timeout: Duration) -> APIError {
         UpstreamErrorMapper.unreachable(
             upstream: upstream, timedOut: isTimeout(error),
-            detail: isTimeout(error) ? "no answer within \(describe(timeout)) (the route's timeout)" : describe(error))
+            detail: timeoutDetail(error, timeout: timeout) ?? describe(error))
+    }
+
+    /// What timed out: the connection (AsyncHTTPClient's connect timeout,
+    /// which a request waiting for a pooled connection also meets) or the
+    /// answer (the route's timeout); nil for any other error.
+    private static func timeoutDetail(_ error: any Error, timeout: Duration) -> String? {
+        guard let error = error as? HTTPClientError else { return nil }
+        switch error {
+        case .connectTimeout, .getConnectionFromPoolTimeout:
+            return "no connection within \(describe(UpstreamClient.connectTimeout))"
+        case .readTimeout, .deadlineExceeded, .writeTimeout:
+            return "no answer within \(describe(timeout)) (the route's timeout)"
+        default:
+            return nil
+        }
     }
 
     /// The same failure after the stream began: it goes into the `error`

@@ -28,7 +28,7 @@ struct StubResponder: HTTPResponder {
         let body = Array(buffer: try await request.body.collect(upTo: .max))
         let method = request.method.rawValue
         let path = request.uri.path
-        let decision = stub.matcher.withLock { $0.match(method: method, path: path, body: body) }
+        let decision = stub.matcher.withLockedValue { $0.match(method: method, path: path, body: body) }
         switch decision {
         case .hit(let recording, let copy, let copies):
             let copyNote = copies > 1 ? " copy \(copy)/\(copies)" : ""

@@ -1,10 +1,10 @@
 import Cassette
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 import ServiceRunning
-import Synchronization
 
 /// A fake provider that serves the upstream side of recorded exchanges over
 /// HTTP: recorded status, headers and body chunks, at recorded timing scaled
@@ -56,7 +56,7 @@ public final class StubUpstream: Sendable {
 
     public let options: Options
     public let logger: Logger
-    let matcher: Mutex<StubMatcher>
+    let matcher: NIOLockedValueBox<StubMatcher>
 
     /// A stub answering with the exchanges that reached an upstream.
     public init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
@@ -65,7 +65,7 @@ public final class StubUpstream: Sendable {
         let recordings = exchanges.compactMap {
             StubRecording(exchange: $0, ignoring: options.ignore, normalizingEnvironment: !options.exactEnvironment)
         }
-        matcher = Mutex(
+        matcher = NIOLockedValueBox(
             StubMatcher(
                 recordings: recordings, ignoring: options.ignore, strictOrder: options.strictOrder,
                 onMiss: options.onMiss, exactEnvironment: options.exactEnvironment))
@@ -79,7 +79,7 @@ public final class StubUpstream: Sendable {
     }
 
     /// The recorded upstream requests it can answer, in recorded order.
-    public var recordings: [StubRecording] { matcher.withLock { $0.recordings } }
+    public var recordings: [StubRecording] { matcher.withLockedValue { $0.recordings } }
 
     /// The Hummingbird application, a `Service` to run in a `ServiceGroup`
     /// next to other services (as `proxy serve --demo` does).
