@@ -305,20 +305,23 @@ public struct UpstreamStreamConverter: Sendable {
             return
         }
         for frame in frames {
-            // No client encoder writes anything for a ping, and a stop has
-            // nothing to read: neither is parsed (nor is either for an
-            // Anthropic client, which gets them as they came).
-            if frame.event == "ping" { continue }
+            // Most frames are content, read from their bytes with no JSON
+            // tree and so tried first (a frame whose name is not the type
+            // read is left to the rest). No client encoder writes anything
+            // for a ping, and a stop has nothing to read: neither is parsed
+            // (nor is either for an Anthropic client, which gets them as
+            // they came).
             let event: AnthropicStreamEvent
-            if frame.event == "error", let error = relay.error {
+            if frames.count != 1 || payload == nil, let read = AnthropicFrameReader.event(frame.data),
+                frame.event == read.name
+            {
+                event = read
+            } else if frame.event == "ping" {
+                continue
+            } else if frame.event == "error", let error = relay.error {
                 event = .error(error)
             } else if frame.event == "message_stop" {
                 event = .messageStop
-            } else if frames.count != 1 || payload == nil, let read = AnthropicFrameReader.event(frame.data),
-                frame.event == read.name
-            {
-                // Most frames: content read from the bytes, with no JSON tree (the reader's shapes name their type).
-                event = read
             } else if var parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
                 // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
                 // lost its `type` still ends the stream; the client's terminator must follow).

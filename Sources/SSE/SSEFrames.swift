@@ -11,9 +11,14 @@ public struct SSEFrames: Sendable {
     /// The frames as the client reads them, in order.
     public private(set) var bytes: [UInt8] = []
     private var frames: [Frame] = []
+    /// The frames appended as events, which ``Frame/event(_:)`` indexes.
+    /// Apart, so that a `Frame` holds no reference and an array of them
+    /// is freed without visiting each one.
+    private var appended: [SSEEvent] = []
 
     private enum Frame: Sendable {
-        case event(SSEEvent)
+        /// Appended as an event: its index in `appended`.
+        case event(Int)
         /// Written as bytes: the event name, and where the data is in `bytes`.
         case written(name: StaticString, data: Range<Int>)
     }
@@ -34,7 +39,8 @@ public struct SSEFrames: Sendable {
     /// Appends `event`, encoded.
     public mutating func append(_ event: SSEEvent) {
         event.encode(into: &bytes)
-        frames.append(.event(event))
+        frames.append(.event(appended.count))
+        appended.append(event)
     }
 
     /// Appends `events`, encoded. An array, not any sequence: a generic
@@ -75,7 +81,7 @@ public struct SSEFrames: Sendable {
     public var events: [SSEEvent] {
         frames.map { frame in
             switch frame {
-            case .event(let event): event
+            case .event(let index): appended[index]
             case .written(let name, let data):
                 SSEEvent(event: name.description, data: String(decoding: bytes[data], as: UTF8.self))
             }
