@@ -60,9 +60,11 @@ enum AnthropicFrameReader {
         /// bytes at a time: byte by byte, the few prefixes of each frame cost
         /// more than the rest of reading it.
         mutating func skip(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard count > 0, bytes.count - position >= count, let start = bytes.baseAddress else { return false }
+            guard let start = bytes.baseAddress else { return false }
             let here = UnsafeRawPointer(start + position)
+            // Counted in withUTF8Buffer, not utf8CodeUnitCount: a one-character literal may be stored as a scalar.
+            let count = text.withUTF8Buffer { $0.count }
+            guard count > 0, bytes.count - position >= count else { return false }
             let matches = text.withUTF8Buffer { expected in
                 let wanted = UnsafeRawPointer(expected.baseAddress!)
                 var offset = 0

@@ -40,6 +40,9 @@ public struct SSEFrames: Sendable {
     public mutating func append(_ event: SSEEvent) {
         event.encode(into: &bytes)
         frames.append(.event(appended.count))
+        // Room for as many events as frames were reserved for, once: grown
+        // from empty, the array was reallocated three or four times a chunk.
+        if appended.capacity == 0 { appended.reserveCapacity(frames.capacity) }
         appended.append(event)
     }
 
@@ -63,7 +66,9 @@ public struct SSEFrames: Sendable {
     public mutating func append(
         event name: StaticString, reserving size: Int = 0, data writeData: (inout [UInt8]) -> Void
     ) {
-        let needed = bytes.count + name.utf8CodeUnitCount + size + 16
+        // Room for the name too (an event name is short; its length is not
+        // read, which a one-character literal stored as a scalar lacks).
+        let needed = bytes.count + size + 64
         if bytes.capacity < needed { bytes.reserveCapacity(max(needed, bytes.capacity + bytes.capacity / 2)) }
         Self.write("event: ", to: &bytes)
         Self.write(name, to: &bytes)

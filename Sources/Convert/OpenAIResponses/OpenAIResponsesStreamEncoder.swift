@@ -121,7 +121,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         _ type: StaticString, reserving size: Int = 0, into frames: inout SSEFrames,
         fields writeFields: (inout [UInt8]) -> Void
     ) {
-        frames.append(event: type, reserving: type.utf8CodeUnitCount + size + 96) { [sequenceNumber] bytes in
+        frames.append(event: type, reserving: size + 128) { [sequenceNumber] bytes in
             JSONValue.writeVerbatim(#"{"type":""#, to: &bytes)
             JSONValue.writeVerbatim(type, to: &bytes)
             JSONValue.writeVerbatim(#"","sequence_number":"#, to: &bytes)
