@@ -101,25 +101,39 @@ public struct UpstreamStreamConverter: Sendable {
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
     }
 
+    /// The frames the client gets for `bytes`, the upstream's next chunk, as events.
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
+        var frames = SSEFrames()
+        receive(bytes, into: &frames)
+        return frames.events
+    }
+
+    /// Appends the frames the client gets for `bytes`, the upstream's next
+    /// chunk, to `output`: what the proxy writes as it is.
+    public mutating func receive(_ bytes: some Sequence<UInt8>, into output: inout SSEFrames) {
         if case .wholeAnswer(var whole) = transcoder {
             transcoder = .vacant
             whole.append(bytes)
             transcoder = .wholeAnswer(whole)
-            return []
+            return
         }
-        var output: [SSEEvent] = []
-        // A chunk often completes several events, each one or more frames:
-        // growing the array from empty reallocated it three or four times.
-        output.reserveCapacity(8)
+        // A chunk often completes several events, each one or more frames,
+        // and a converted stream's frames are larger than the upstream's:
+        // growing the buffers from empty reallocated them several times.
+        output.reserveCapacity(bytes: 3 * bytes.underestimatedCount + 1024, frames: 8)
         for event in parser.parse(bytes) { handle(event, into: &output) }
-        return output
     }
 
     /// The upstream ended. `error` non-nil when the connection failed mid-stream: an `event: error` frame
     /// is emitted. An upstream that ends without finishing the message is also an error frame.
     public mutating func finish(error: APIError?) -> [SSEEvent] {
-        var output: [SSEEvent] = []
+        var frames = SSEFrames()
+        finish(error: error, into: &frames)
+        return frames.events
+    }
+
+    /// ``finish(error:)``, its frames appended to `output`.
+    public mutating func finish(error: APIError?, into output: inout SSEFrames) {
         if error == nil, !isWholeAnswer {
             for event in parser.finish() { handle(event, into: &output) }
         }
@@ -147,7 +161,6 @@ public struct UpstreamStreamConverter: Sendable {
         case .vacant:
             break
         }
-        return output
     }
 
     private var isWholeAnswer: Bool {
@@ -178,7 +191,7 @@ public struct UpstreamStreamConverter: Sendable {
         }
     }
 
-    private mutating func handle(_ event: SSEEvent, into output: inout [SSEEvent]) {
+    private mutating func handle(_ event: SSEEvent, into output: inout SSEFrames) {
         switch transcoder {
         case .payloads(var machine):
             transcoder = .vacant
@@ -251,22 +264,27 @@ public struct UpstreamStreamConverter: Sendable {
         return APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) reported: \(message)")
     }
 
-    private mutating func write(_ events: [AnthropicStreamEvent], into output: inout [SSEEvent]) {
-        for event in events {
-            switch toolGuard?.check(event) ?? .pass {
-            case .pass: emit(event, into: &output)
-            case .drop: continue
-            case .replace(let replacements): for replacement in replacements { emit(replacement, into: &output) }
-            }
+    private mutating func write(_ events: [AnthropicStreamEvent], into output: inout SSEFrames) {
+        for event in events { write(event, into: &output) }
+    }
+
+    /// One event, past the tool-call guard. Not an array of one: an Anthropic
+    /// upstream's events come one at a time, and an array each was an
+    /// allocation per frame.
+    private mutating func write(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
+        switch toolGuard?.check(event) ?? .pass {
+        case .pass: emit(event, into: &output)
+        case .drop: break
+        case .replace(let replacements): for replacement in replacements { emit(replacement, into: &output) }
         }
     }
 
-    private mutating func emit(_ event: AnthropicStreamEvent, into output: inout [SSEEvent]) {
+    private mutating func emit(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         if reportedError == nil, case .error(let error) = event { reportedError = error }
-        if encoder == nil {
-            output.append(event.sseEvent)
-        } else {
+        if encoder != nil {
             encoder!.encode(event, into: &output)
+        } else {
+            output.append(event.sseEvent)
         }
     }
 
@@ -279,20 +297,28 @@ public struct UpstreamStreamConverter: Sendable {
     ///   already parsed it.
     private mutating func relayed(
         _ frames: [SSEEvent], from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
-        into output: inout [SSEEvent]
+        into output: inout SSEFrames
     ) {
         if reportedError == nil, let error = relay.error { reportedError = error }
         guard encoder != nil else {
-            output += frames
+            output.append(contentsOf: frames)
             return
         }
         for frame in frames {
-            // No client encoder writes anything for a ping, and a stop has
-            // nothing to read: neither is parsed (nor is either for an
-            // Anthropic client, which gets them as they came).
-            if frame.event == "ping" { continue }
+            // Most frames are content, read from their bytes with no JSON
+            // tree and so tried first (a frame whose name is not the type
+            // read is left to the rest). No client encoder writes anything
+            // for a ping, and a stop has nothing to read: neither is parsed
+            // (nor is either for an Anthropic client, which gets them as
+            // they came).
             let event: AnthropicStreamEvent
-            if frame.event == "error", let error = relay.error {
+            if frames.count != 1 || payload == nil, let read = AnthropicFrameReader.event(frame.data),
+                frame.event == read.name
+            {
+                event = read
+            } else if frame.event == "ping" {
+                continue
+            } else if frame.event == "error", let error = relay.error {
                 event = .error(error)
             } else if frame.event == "message_stop" {
                 event = .messageStop
@@ -310,10 +336,10 @@ public struct UpstreamStreamConverter: Sendable {
                 let failure = Self.invalidJSON(frame.data, upstreamName: upstreamName)
                 _ = relay.finish(error: failure)
                 if reportedError == nil { reportedError = failure }
-                write([.error(failure)], into: &output)
+                write(.error(failure), into: &output)
                 return
             }
-            write([event], into: &output)
+            write(event, into: &output)
         }
     }
 

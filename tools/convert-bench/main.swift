@@ -28,11 +28,10 @@ func convert(_ scenario: BenchScenario) throws -> Int {
     var bytes = try client.upstreamBody(route: scenario.route).body.serialized().count
     if scenario.stream {
         var converter = client.streamConverter(route: scenario.route)
-        var output: [UInt8] = []
-        for event in converter.receive(scenario.upstreamReply.utf8) + converter.finish(error: nil) {
-            event.encode(into: &output)
-        }
-        bytes += output.count
+        var frames = SSEFrames()
+        converter.receive(scenario.upstreamReply.utf8, into: &frames)
+        converter.finish(error: nil, into: &frames)
+        bytes += frames.bytes.count
     } else {
         let reply = try JSONValue(parsing: scenario.upstreamReply)
         bytes += try client.clientResponse(upstreamBody: reply, route: scenario.route).body.serialized().count

@@ -37,7 +37,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         self.requestedModel = requestedModel
     }
 
-    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
         // Content after the finishing message_delta (an upstream breaking
         // Anthropic's order) cannot follow Gemini's finish candidate, which
         // must be the last: it is dropped (found by the stream fuzzer).
@@ -74,7 +74,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    private mutating func start(_ block: ContentBlock, at index: Int, into frames: inout [SSEEvent]) {
+    private mutating func start(_ block: ContentBlock, at index: Int, into frames: inout SSEFrames) {
         flushThought(signature: nil, into: &frames)
         switch block {
         case .text(let text):
@@ -89,7 +89,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    private mutating func add(_ delta: BlockDelta, at index: Int, into frames: inout [SSEEvent]) {
+    private mutating func add(_ delta: BlockDelta, at index: Int, into frames: inout SSEFrames) {
         switch delta {
         case .text(let text):
             flushThought(signature: nil, into: &frames)
@@ -109,7 +109,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
 
     /// Sends the held thought, with `signature` when given; a signature with
     /// no thought text to ride on goes in an empty thought part.
-    private mutating func flushThought(signature: String?, into frames: inout [SSEEvent]) {
+    private mutating func flushThought(signature: String?, into frames: inout SSEFrames) {
         let signature = signature.flatMap(GeminiClientMapping.thoughtSignature(fromThinking:))
         guard heldThought != nil || signature != nil else { return }
         var part: JSONObject = ["text": .string(heldThought ?? ""), "thought": true]
@@ -118,7 +118,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         frames.append(chunk(parts: [part]))
     }
 
-    private mutating func sendFinish(stopReason: String?, into frames: inout [SSEEvent]) {
+    private mutating func sendFinish(stopReason: String?, into frames: inout SSEFrames) {
         guard !finishSent else { return }
         finishSent = true
         let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage))

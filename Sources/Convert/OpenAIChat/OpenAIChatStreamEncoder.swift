@@ -38,7 +38,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         self.includeUsage = includeUsage
     }
 
-    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
         // Content after the finishing message_delta (an upstream breaking
         // Anthropic's order) cannot follow the finish chunk: it is dropped.
         guard !finished, !(finishSent && event.isContentBlockEvent) else { return }
@@ -86,7 +86,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    private mutating func blockStarted(index: Int, block: ContentBlock, into frames: inout [SSEEvent]) {
+    private mutating func blockStarted(index: Int, block: ContentBlock, into frames: inout SSEFrames) {
         switch block {
         case .text(let text) where !text.isEmpty:
             frames.append(textChunk(#"{"content":"#, text))
@@ -110,7 +110,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    private mutating func blockDelta(index: Int, delta: BlockDelta, into frames: inout [SSEEvent]) {
+    private mutating func blockDelta(index: Int, delta: BlockDelta, into frames: inout SSEFrames) {
         switch delta {
         case .text(let text) where !text.isEmpty:
             frames.append(textChunk(#"{"content":"#, text))
@@ -126,7 +126,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    private mutating func startIfNeeded(into frames: inout [SSEEvent]) {
+    private mutating func startIfNeeded(into frames: inout SSEFrames) {
         guard !started else { return }
         started = true
         if id.isEmpty {
@@ -146,7 +146,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         frames.append(chunk { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) })
     }
 
-    private mutating func sendFinish(_ reason: String, into frames: inout [SSEEvent]) {
+    private mutating func sendFinish(_ reason: String, into frames: inout SSEFrames) {
         guard !finishSent else { return }
         finishSent = true
         frames.append(chunk(finishReason: reason) { JSONValue.writeVerbatim("{}", to: &$0) })

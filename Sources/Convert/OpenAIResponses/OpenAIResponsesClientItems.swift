@@ -72,15 +72,28 @@ enum OpenAIResponsesClientItems {
     /// inside `input_tokens`; Anthropic counts cache reads and writes apart.
     /// Anthropic does not report reasoning tokens separately, so they are 0.
     static func usage(_ anthropic: JSONObject) -> JSONValue {
+        let counts = usageCounts(anthropic)
+        return usageObject(
+            input: .int(counts.input), cached: .int(counts.cached), output: .int(counts.output),
+            total: .int(counts.input + counts.output))
+    }
+
+    /// The counts of ``usage(_:)``: input tokens with the cache's, cache
+    /// reads, and output tokens.
+    static func usageCounts(_ anthropic: JSONObject) -> (input: Int64, cached: Int64, output: Int64) {
         let cacheRead = anthropic["cache_read_input_tokens"]?.intValue ?? 0
         let input =
             (anthropic["input_tokens"]?.intValue ?? 0) + cacheRead
             + (anthropic["cache_creation_input_tokens"]?.intValue ?? 0)
-        let output = anthropic["output_tokens"]?.intValue ?? 0
-        return [
-            "input_tokens": .int(Int64(input)), "input_tokens_details": ["cached_tokens": .int(Int64(cacheRead))],
-            "output_tokens": .int(Int64(output)), "output_tokens_details": ["reasoning_tokens": 0],
-            "total_tokens": .int(Int64(input + output)),
+        return (Int64(input), Int64(cacheRead), Int64(anthropic["output_tokens"]?.intValue ?? 0))
+    }
+
+    /// The usage object of ``usage(_:)``, its counts given as JSON values so
+    /// that a ``JSONTemplate`` can be made of it.
+    static func usageObject(input: JSONValue, cached: JSONValue, output: JSONValue, total: JSONValue) -> JSONValue {
+        [
+            "input_tokens": input, "input_tokens_details": ["cached_tokens": cached],
+            "output_tokens": output, "output_tokens_details": ["reasoning_tokens": 0], "total_tokens": total,
         ]
     }
 

@@ -3,7 +3,7 @@ import Wire
 
 /// Output items: opening one per block, streaming into it, closing it.
 extension OpenAIResponsesStreamEncoder {
-    mutating func openItem(_ block: ContentBlock, index: Int, into frames: inout [SSEEvent]) {
+    mutating func openItem(_ block: ContentBlock, index: Int, into frames: inout SSEFrames) {
         let outputIndex = addedItems
         func itemID(_ prefix: String) -> String {
             OpenAIResponsesClientItems.itemID(prefix: prefix, messageID: messageID, outputIndex: outputIndex)
@@ -40,7 +40,7 @@ extension OpenAIResponsesStreamEncoder {
     }
 
     /// `output_item.added` with the item's JSON.
-    private mutating func added(_ item: OpenItem, _ json: [UInt8], _ frames: inout [SSEEvent]) {
+    private mutating func added(_ item: OpenItem, _ json: [UInt8], _ frames: inout SSEFrames) {
         open = item
         addedItems += 1
         emit("response.output_item.added", into: &frames) { bytes in
@@ -52,8 +52,10 @@ extension OpenAIResponsesStreamEncoder {
     }
 
     /// A delta that fits the open item; others (a citation) write nothing.
-    mutating func receive(_ delta: BlockDelta, into frames: inout [SSEEvent]) {
-        guard var item = open else { return }
+    mutating func receive(_ delta: BlockDelta, into frames: inout SSEFrames) {
+        // Taken, not copied: with a second reference left in `open`, each
+        // `item.text +=` copied all the text so far.
+        guard var item = open.take() else { return }
         switch (item.kind, delta) {
         case (.message, .text(let text)) where !text.isEmpty:
             item.text += text
@@ -81,8 +83,8 @@ extension OpenAIResponsesStreamEncoder {
     }
 
     /// Finishes the open item, if any, and adds it to the response's output.
-    mutating func closeItem(into frames: inout [SSEEvent]) {
-        guard var item = open else { return }
+    mutating func closeItem(into frames: inout SSEFrames) {
+        guard var item = open.take() else { return }
         // The item's JSON, serialized once: the final response lists the same bytes.
         var doneBytes: [UInt8] = []
         switch item.kind {
@@ -131,7 +133,6 @@ extension OpenAIResponsesStreamEncoder {
             bytes += doneBytes
         }
         output.append(doneBytes)
-        open = nil
     }
 }
 
@@ -144,8 +145,8 @@ extension OpenAIResponsesStreamEncoder {
     /// (the fields up to the last one's key and colon) and the last field's
     /// value, which `writeValue` writes.
     fileprivate mutating func emit(
-        _ type: String, at item: OpenItem, _ label: StaticString, reserving size: Int = 0,
-        into frames: inout [SSEEvent], value writeValue: (inout [UInt8]) -> Void
+        _ type: StaticString, at item: OpenItem, _ label: StaticString, reserving size: Int = 0,
+        into frames: inout SSEFrames, value writeValue: (inout [UInt8]) -> Void
     ) {
         emit(type, reserving: item.id.utf8.count + size, into: &frames) { bytes in
             Self.writeLocation(of: item, to: &bytes)
@@ -159,7 +160,7 @@ extension OpenAIResponsesStreamEncoder {
     /// - Parameter label: the fields between the location and the text,
     ///   from the comma up to the text's key and colon.
     fileprivate mutating func emitText(
-        _ type: String, at item: OpenItem, _ label: StaticString, _ text: String, into frames: inout [SSEEvent]
+        _ type: StaticString, at item: OpenItem, _ label: StaticString, _ text: String, into frames: inout SSEFrames
     ) {
         emit(type, at: item, label, reserving: text.utf8.count, into: &frames) {
             JSONValue.writeString(text, to: &$0)

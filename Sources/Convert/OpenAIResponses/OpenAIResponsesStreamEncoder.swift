@@ -67,7 +67,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         self.requestedModel = requestedModel
     }
 
-    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+    public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
         guard !finished else { return }
         switch event {
         case .messageStart(let start):
@@ -104,29 +104,32 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     // MARK: Frames
 
     /// Writes one event: `type` and `sequence_number` first, then `fields`.
-    mutating func emit(_ type: String, _ fields: JSONObject, into frames: inout [SSEEvent]) {
+    mutating func emit(_ type: StaticString, _ fields: JSONObject, into frames: inout SSEFrames) {
         emit(type, into: &frames) { Self.writeMembers(fields, to: &$0) }
     }
 
     /// Writes one event: `type` and `sequence_number` first, then the
     /// members `writeFields` writes, each after a comma. Written straight
-    /// to bytes: building each event as a ``JSONValue`` tree and serializing
-    /// it was the larger part of a converted stream's cost.
-    /// - Parameter size: the size of the fields' variable text, if known.
+    /// into the frames' bytes: building each event as a ``JSONValue`` tree
+    /// and serializing it was the larger part of a converted stream's cost,
+    /// and an ``SSEEvent`` per frame copied its text twice more.
+    /// - Parameters:
+    ///   - type: the event's type, a name with nothing to escape (written
+    ///     as it is).
+    ///   - size: the size of the fields' variable text, if known.
     mutating func emit(
-        _ type: String, reserving size: Int = 0, into frames: inout [SSEEvent],
+        _ type: StaticString, reserving size: Int = 0, into frames: inout SSEFrames,
         fields writeFields: (inout [UInt8]) -> Void
     ) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(type.utf8.count + size + 96)
-        JSONValue.writeVerbatim(#"{"type":"#, to: &bytes)
-        JSONValue.writeString(type, to: &bytes)
-        JSONValue.writeVerbatim(#","sequence_number":"#, to: &bytes)
-        JSONValue.writeInteger(Int64(sequenceNumber), to: &bytes)
-        writeFields(&bytes)
-        bytes.append(UInt8(ascii: "}"))
+        frames.append(event: type, reserving: size + 128) { [sequenceNumber] bytes in
+            JSONValue.writeVerbatim(#"{"type":""#, to: &bytes)
+            JSONValue.writeVerbatim(type, to: &bytes)
+            JSONValue.writeVerbatim(#"","sequence_number":"#, to: &bytes)
+            JSONValue.writeInteger(Int64(sequenceNumber), to: &bytes)
+            writeFields(&bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
         sequenceNumber += 1
-        frames.append(SSEEvent(event: type, data: String(decoding: bytes, as: UTF8.self)))
     }
 
     /// `,"key":value` for each member of `fields`.
@@ -141,7 +144,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
 
     private var responseID: String { OpenAIResponsesClientItems.responseID(messageID: messageID) }
 
-    private mutating func begin(into frames: inout [SSEEvent]) {
+    private mutating func begin(into frames: inout SSEFrames) {
         guard !started else { return }
         started = true
         // Both events carry the same object: it is written once.
@@ -152,7 +155,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         OpenAIResponsesStreamTemplates.inProgressResponse.write(to: &response) { hole, bytes in
             JSONValue.writeString(hole == 0 ? id : model, to: &bytes)
         }
-        for type in ["response.created", "response.in_progress"] {
+        for type: StaticString in ["response.created", "response.in_progress"] {
             emit(type, reserving: response.count, into: &frames) { bytes in
                 JSONValue.writeVerbatim(#","response":"#, to: &bytes)
                 bytes += response
@@ -166,7 +169,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         for member in update where !member.value.isNull { usage[member.key] = member.value }
     }
 
-    private mutating func complete(into frames: inout [SSEEvent]) {
+    private mutating func complete(into frames: inout SSEFrames) {
         finished = true
         let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
         let template =
@@ -174,16 +177,21 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
         let id = responseID
         let model = requestedModel
-        let usageJSON = OpenAIResponsesClientItems.usage(usage)
+        let counts = OpenAIResponsesClientItems.usageCounts(usage)
+        let usageValues = [counts.input, counts.cached, counts.output, counts.input + counts.output]
         let size = output.reduce(512) { $0 + $1.count }
-        emit("response.\(status)", reserving: size, into: &frames) { [output] bytes in
+        let type: StaticString = status == "incomplete" ? "response.incomplete" : "response.completed"
+        emit(type, reserving: size, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)
             template.write(to: &bytes) { hole, bytes in
                 switch hole {
                 case 0: JSONValue.writeString(id, to: &bytes)
                 case 1: JSONValue.writeString(model, to: &bytes)
                 case 2: Self.writeItems(output, to: &bytes)
-                default: usageJSON.write(to: &bytes)
+                default:
+                    OpenAIResponsesStreamTemplates.usage.write(to: &bytes) {
+                        JSONValue.writeInteger(usageValues[$0], to: &$1)
+                    }
                 }
             }
         }
@@ -191,7 +199,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
 
     /// `error` then `response.failed`. Items still open stay unfinished, as
     /// at OpenAI; the failed response lists the finished ones.
-    private mutating func fail(_ error: APIError, into frames: inout [SSEEvent]) {
+    private mutating func fail(_ error: APIError, into frames: inout SSEFrames) {
         finished = true
         let code = JSONValue.string(Self.errorCode(error))
         emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)

@@ -6,14 +6,25 @@ import SSE
 /// writes its dialect's terminator (`[DONE]`, `response.completed`) when it
 /// sees either; it needs no separate end call.
 public protocol ClientStreamEncoder: Sendable {
-    mutating func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent])
+    /// Appends the frames `event` makes to `frames`.
+    mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames)
+}
+
+extension ClientStreamEncoder {
+    /// Appends the frames `event` makes to `events`, as events: for tests
+    /// and tools that read frames one by one.
+    public mutating func encode(_ event: AnthropicStreamEvent, into events: inout [SSEEvent]) {
+        var frames = SSEFrames()
+        encode(event, into: &frames)
+        events += frames.events
+    }
 }
 
 /// The Anthropic client's encoder: each event as Anthropic writes it.
 public struct AnthropicStreamEncoder: ClientStreamEncoder {
     public init() {}
 
-    public func encode(_ event: AnthropicStreamEvent, into frames: inout [SSEEvent]) {
+    public func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
         frames.append(event.sseEvent)
     }
 }

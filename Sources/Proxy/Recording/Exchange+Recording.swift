@@ -100,10 +100,11 @@ extension Exchange {
                 body: body.map { Array($0.readableBytesView) }))
     }
 
-    func recordClientEvents(_ events: [SSEEvent]) {
-        noteFinishReasons { FinishReasons.find(in: events) }
+    func recordClientEvents(_ frames: SSEFrames) {
+        noteFinishReasons { FinishReasons.find(in: frames.events) }
         guard let recording else { return }
-        recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
+        recording.recorder.record(
+            exchange: id, timeMicros: elapsedMicros, lines: frames.events.map { .clientEvent($0) })
     }
 
     func recordError(_ error: APIError, stage: CassetteStage) {

@@ -13,14 +13,11 @@ struct StreamFraming {
         self.jsonArray = jsonArray
     }
 
-    /// `events` as bytes; with `final`, whatever closes the stream too.
-    mutating func encode(_ events: [SSEEvent], final: Bool = false) -> ByteBuffer {
+    /// `frames` as bytes; with `final`, whatever closes the stream too.
+    mutating func encode(_ frames: SSEFrames, final: Bool = false) -> ByteBuffer {
+        if !jsonArray { return ByteBuffer(bytes: frames.bytes) }
         var bytes: [UInt8] = []
-        if !jsonArray {
-            for event in events { event.encode(into: &bytes) }
-            return ByteBuffer(bytes: bytes)
-        }
-        for event in events {
+        for event in frames.events {
             bytes.append(contentsOf: opened ? ",\r\n".utf8 : "[".utf8)
             opened = true
             bytes.append(contentsOf: event.data.utf8)

@@ -68,8 +68,9 @@ extension UpstreamCall {
                     break
                 }
                 let hadError = converter.reportedError != nil
-                let events = converter.receive(chunk.readableBytesView)
-                guard !events.isEmpty else { continue }
+                var frames = SSEFrames()
+                converter.receive(chunk.readableBytesView, into: &frames)
+                guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
                 exchange.report(converter.takeDiagnostics(), logger: logger)
                 // An error the upstream reported inside its stream (an error
@@ -78,8 +79,8 @@ extension UpstreamCall {
                 if !hadError, let error = converter.reportedError {
                     exchange.recordError(error, stage: .upstreamStreamEvent)
                 }
-                try await write(framing.encode(events), to: &writer)
-                exchange.recordClientEvents(events)
+                try await write(framing.encode(frames), to: &writer)
+                exchange.recordClientEvents(frames)
             }
         } catch let error as ClientWriteFailed {
             // The access line says "client gone"; this says how.
@@ -96,7 +97,8 @@ extension UpstreamCall {
             failure = streamError
         }
         let reportedBefore = converter.reportedError != nil
-        let tail = converter.finish(error: failure)
+        var tail = SSEFrames()
+        converter.finish(error: failure, into: &tail)
         exchange.report(converter.takeDiagnostics(), logger: logger)
         if failure == nil, !reportedBefore, let error = converter.reportedError {
             exchange.recordError(error, stage: .upstreamStreamEnd)
