@@ -8,7 +8,11 @@ import Wire
 /// (`Expect: 100-continue`) is told to go ahead at once.
 @Suite struct SlowClientTests {
     @Test func aHeadSentByteByByteIsDroppedAfterTheHeaderTimeout() async throws {
-        try await ProxyHarness.run(headerTimeout: .seconds(2)) { proxy in
+        // 5 s, not less: the check that the proxy still serves afterwards
+        // is held to the same timeout, from its connection's accept to its
+        // head read, and a 2 s one was missed once on a loaded machine
+        // (remoteConnectionClosed).
+        try await ProxyHarness.run(headerTimeout: .seconds(5)) { proxy in
             let started = ContinuousClock.now
             let dropped = try await RawClientConnection.with(port: proxy.port) { connection in
                 let head = Array(
@@ -29,7 +33,7 @@ import Wire
             let elapsed = ContinuousClock.now - started
             #expect(dropped, "the whole head went out: nothing cut the connection")
             // Not before the timeout; well before the 60 s the whole head takes.
-            #expect(elapsed >= .seconds(2) && elapsed < .seconds(40), "\(elapsed)")
+            #expect(elapsed >= .seconds(5) && elapsed < .seconds(40), "\(elapsed)")
             try await expectStillServing(proxy)
         }
     }
