@@ -101,10 +101,13 @@ extension Exchange {
     }
 
     func recordClientEvents(_ frames: SSEFrames) {
-        noteFinishReasons { FinishReasons.find(in: frames.events) }
+        // Read back from the bytes once, and only when something keeps them:
+        // written frames become events only here.
+        guard trace != nil || recording != nil else { return }
+        let events = frames.events
+        noteFinishReasons { FinishReasons.find(in: events) }
         guard let recording else { return }
-        recording.recorder.record(
-            exchange: id, timeMicros: elapsedMicros, lines: frames.events.map { .clientEvent($0) })
+        recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
     }
 
     func recordError(_ error: APIError, stage: CassetteStage) {
