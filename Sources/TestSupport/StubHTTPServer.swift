@@ -177,6 +177,22 @@ public final class StubHTTPServer: Sendable {
         return received
     }
 
+    /// Records a request on arrival, before its body, and returns its
+    /// index for ``setBody(_:ofRequestAt:)``.
+    private func recordArrival(_ request: Request) -> Int {
+        let received = ReceivedRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: [])
+        return state.withLockedValue {
+            $0.requests.append(received)
+            return $0.requests.count - 1
+        }
+    }
+
+    private func setBody(_ body: ByteBuffer, ofRequestAt index: Int) {
+        state.withLockedValue { $0.requests[index].body = Array(body.readableBytesView) }
+    }
+
     private func noteHangUp() {
         state.withLockedValue { $0.hangUps += 1 }
     }
@@ -234,9 +250,13 @@ public final class StubHTTPServer: Sendable {
             if chooser == nil, reply.hangsBeforeHead {
                 // Hummingbird cancels the operation when the caller closes
                 // its side; the body is read inside, as that API requires.
+                // Recorded on arrival: on a loaded machine the caller may
+                // give up and hang up before this handler runs, and the body
+                // can then no longer be read, but the request did arrive.
+                let index = stub.recordArrival(request)
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { body in
-                        stub.record(request, body: try await body.collect(upTo: 256 << 20))
+                        stub.setBody(try await body.collect(upTo: 256 << 20), ofRequestAt: index)
                         try await stub.pause(for: .seconds(3600))
                     }
                 } catch is StubStopped {
