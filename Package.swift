@@ -160,6 +160,19 @@ let package = Package(
             swiftSettings: strict,
             // Nothing in it imports Foundation, which would bring libm (rounding) along.
             linkerSettings: [.linkedLibrary("m")]),
+        // The same pass-through relay built three ways, the floor under the proxy's cost (tools/bench.sh's
+        // BENCH_BASELINE_BIN; tools/relay-floor/main.swift says how).
+        .executableTarget(
+            name: "relay-floor",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "tools/relay-floor", swiftSettings: strict),
         // The stream checkers, apart from TestSupport so the fuzzer links them without an HTTP server.
         .target(name: "StreamCheckers", dependencies: ["Wire", "SSE", "Convert"], swiftSettings: strict),
         .target(
