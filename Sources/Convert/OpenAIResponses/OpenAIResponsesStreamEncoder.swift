@@ -171,16 +171,16 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
 
     private mutating func complete(into frames: inout SSEFrames) {
         finished = true
-        let status = OpenAIResponsesClientItems.status(stopReason: stopReason)
+        let incomplete = OpenAIResponsesClientItems.status(stopReason: stopReason) == "incomplete"
         let template =
-            status == "incomplete"
+            incomplete
             ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
         let id = responseID
         let model = requestedModel
         let counts = OpenAIResponsesClientItems.usageCounts(usage)
         let usageValues = [counts.input, counts.cached, counts.output, counts.input + counts.output]
         let size = output.reduce(512) { $0 + $1.count }
-        let type: StaticString = status == "incomplete" ? "response.incomplete" : "response.completed"
+        let type: StaticString = incomplete ? "response.incomplete" : "response.completed"
         emit(type, reserving: size, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)
             template.write(to: &bytes) { hole, bytes in

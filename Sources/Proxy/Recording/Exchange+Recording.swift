@@ -100,11 +100,13 @@ extension Exchange {
                 body: body.map { Array($0.readableBytesView) }))
     }
 
-    func recordClientEvents(_ frames: SSEFrames) {
+    /// - Parameter events: `frames` read back as events already (a JSON-array
+    ///   stream's framing reads them), or nil to read them here.
+    func recordClientEvents(_ frames: SSEFrames, readAs events: [SSEEvent]? = nil) {
         // Read back from the bytes once, and only when something keeps them:
-        // written frames become events only here.
+        // written frames become events only here or in the framing.
         guard trace != nil || recording != nil else { return }
-        let events = frames.events
+        let events = events ?? frames.events
         noteFinishReasons { FinishReasons.find(in: events) }
         guard let recording else { return }
         recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })

@@ -79,8 +79,9 @@ extension UpstreamCall {
                 if !hadError, let error = converter.reportedError {
                     exchange.recordError(error, stage: .upstreamStreamEvent)
                 }
-                try await write(framing.encode(frames), to: &writer)
-                exchange.recordClientEvents(frames)
+                let encoded = framing.encode(frames)
+                try await write(encoded.bytes, to: &writer)
+                exchange.recordClientEvents(frames, readAs: encoded.events)
             }
         } catch let error as ClientWriteFailed {
             // The access line says "client gone"; this says how.
@@ -108,8 +109,8 @@ extension UpstreamCall {
         // the cassette once their answer is complete finds all of it (after
         // the next flush) rather than a failed stream with no error line.
         let closing = framing.encode(tail, final: true)
-        if closing.readableBytes > 0 { try await writer.write(closing) }
-        if !tail.isEmpty { exchange.recordClientEvents(tail) }
+        if closing.bytes.readableBytes > 0 { try await writer.write(closing.bytes) }
+        if !tail.isEmpty { exchange.recordClientEvents(tail, readAs: closing.events) }
         let failed = failure != nil || converter.reportedError != nil
         exchange.recordEnd(outcome: failed ? .error : .ok, status: 200, usage: converter.usage)
         try await writer.finish(nil)
