@@ -19,8 +19,9 @@ public struct SSEFrames: Sendable {
     private enum Frame: Sendable {
         /// Appended as an event: its index in `appended`.
         case event(Int)
-        /// Written as bytes: the event name, and where the data is in `bytes`.
-        case written(name: StaticString, data: Range<Int>)
+        /// Written as bytes: the event name (nil: none), and where the data
+        /// is in `bytes`.
+        case written(name: StaticString?, data: Range<Int>)
     }
 
     public init() {}
@@ -59,20 +60,24 @@ public struct SSEFrames: Sendable {
     /// - Parameters:
     ///   - name: the event's name, one of the dialect's (a constant: the
     ///     frame keeps it, and makes a `String` of it only when read as an
-    ///     event).
+    ///     event); nil for a frame with no `event:` line (OpenAI Chat's and
+    ///     Gemini's).
     ///   - size: about how many bytes `writeData` writes; the buffer grows by
     ///     at least half its size when they do not fit, not to the exact size
     ///     (which would copy it once per frame).
     public mutating func append(
-        event name: StaticString, reserving size: Int = 0, data writeData: (inout [UInt8]) -> Void
+        event name: StaticString?, reserving size: Int = 0, data writeData: (inout [UInt8]) -> Void
     ) {
         // Room for the name too (an event name is short; its length is not
         // read, which a one-character literal stored as a scalar lacks).
         let needed = bytes.count + size + 64
         if bytes.capacity < needed { bytes.reserveCapacity(max(needed, bytes.capacity + bytes.capacity / 2)) }
-        Self.write("event: ", to: &bytes)
-        Self.write(name, to: &bytes)
-        Self.write("\ndata: ", to: &bytes)
+        if let name {
+            Self.write("event: ", to: &bytes)
+            Self.write(name, to: &bytes)
+            bytes.append(0x0A)
+        }
+        Self.write("data: ", to: &bytes)
         let start = bytes.count
         writeData(&bytes)
         let data = start..<bytes.count
@@ -88,7 +93,7 @@ public struct SSEFrames: Sendable {
             switch frame {
             case .event(let index): appended[index]
             case .written(let name, let data):
-                SSEEvent(event: name.description, data: String(decoding: bytes[data], as: UTF8.self))
+                SSEEvent(event: name?.description, data: String(decoding: bytes[data], as: UTF8.self))
             }
         }
     }

@@ -13,6 +13,15 @@ import Testing
         #expect(frames.count == 1)
     }
 
+    @Test func aFrameWrittenWithoutANameHasNoEventLine() {
+        var frames = SSEFrames()
+        frames.append(event: nil) { $0 += Array(#"{"choices":[]}"#.utf8) }
+        let event = SSEEvent(data: #"{"choices":[]}"#)
+        #expect(frames.bytes == Array("data: {\"choices\":[]}\n\n".utf8))
+        #expect(frames.bytes == event.encoded())
+        #expect(frames.events == [event])
+    }
+
     @Test func writtenAndAppendedFramesKeepTheirOrder() {
         let events = [
             SSEEvent(event: "ping", data: "{}"),

@@ -54,8 +54,9 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
             flushThought(signature: nil, into: &frames)
             if let call = calls.removeValue(forKey: index) {
                 let args = call.json.isEmpty ? call.input : ((try? JSONValue(parsing: call.json)) ?? [:])
-                frames.append(
-                    chunk(parts: [GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)]))
+                chunk(
+                    parts: [GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)],
+                    into: &frames)
             }
         case .messageDelta(let delta):
             flushThought(signature: nil, into: &frames)
@@ -78,7 +79,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         flushThought(signature: nil, into: &frames)
         switch block {
         case .text(let text):
-            if !text.isEmpty { frames.append(textChunk(text)) }
+            if !text.isEmpty { textChunk(text, into: &frames) }
         case .thinking(let thinking, let signature):
             if !thinking.isEmpty { heldThought = thinking }
             if !signature.isEmpty { flushThought(signature: signature, into: &frames) }
@@ -93,7 +94,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         switch delta {
         case .text(let text):
             flushThought(signature: nil, into: &frames)
-            if !text.isEmpty { frames.append(textChunk(text)) }
+            if !text.isEmpty { textChunk(text, into: &frames) }
         case .thinking(let text):
             guard !text.isEmpty else { return }
             flushThought(signature: nil, into: &frames)
@@ -115,24 +116,23 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         var part: JSONObject = ["text": .string(heldThought ?? ""), "thought": true]
         if let signature { part["thoughtSignature"] = .string(signature) }
         heldThought = nil
-        frames.append(chunk(parts: [part]))
+        chunk(parts: [part], into: &frames)
     }
 
     private mutating func sendFinish(stopReason: String?, into frames: inout SSEFrames) {
         guard !finishSent else { return }
         finishSent = true
         let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage))
-        frames.append(
-            frame(usage: usage) { bytes in
-                JSONValue.writeVerbatim(#"{"finishReason":"#, to: &bytes)
-                JSONValue.writeString(GeminiClientMapping.finishReason(stopReason: stopReason), to: &bytes)
-                JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
-            })
+        frame(usage: usage, into: &frames) { bytes in
+            JSONValue.writeVerbatim(#"{"finishReason":"#, to: &bytes)
+            JSONValue.writeString(GeminiClientMapping.finishReason(stopReason: stopReason), to: &bytes)
+            JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
+        }
     }
 
     /// A chunk whose one candidate holds `parts`.
-    private mutating func chunk(parts: [JSONObject]) -> SSEEvent {
-        chunk { bytes in
+    private mutating func chunk(parts: [JSONObject], into frames: inout SSEFrames) {
+        chunk(into: &frames) { bytes in
             for (index, part) in parts.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 JSONValue.object(part).write(to: &bytes)
@@ -141,8 +141,8 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     /// A chunk with one text part: the common case, written without a tree.
-    private mutating func textChunk(_ text: String) -> SSEEvent {
-        chunk(reserving: text.utf8.count) { bytes in
+    private mutating func textChunk(_ text: String, into frames: inout SSEFrames) {
+        chunk(reserving: text.utf8.count, into: &frames) { bytes in
             JSONValue.writeVerbatim(#"{"text":"#, to: &bytes)
             JSONValue.writeString(text, to: &bytes)
             bytes.append(UInt8(ascii: "}"))
@@ -150,8 +150,10 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     /// A chunk whose one candidate's parts `writeParts` writes.
-    private mutating func chunk(reserving size: Int = 0, parts writeParts: (inout [UInt8]) -> Void) -> SSEEvent {
-        frame(reserving: size) { bytes in
+    private mutating func chunk(
+        reserving size: Int = 0, into frames: inout SSEFrames, parts writeParts: (inout [UInt8]) -> Void
+    ) {
+        frame(reserving: size, into: &frames) { bytes in
             JSONValue.writeVerbatim(#"{"content":{"role":"model","parts":["#, to: &bytes)
             writeParts(&bytes)
             JSONValue.writeVerbatim(#"]},"index":0}"#, to: &bytes)
@@ -161,10 +163,13 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     /// `{"candidates":[` the candidate `writeCandidate` writes `]`, then
     /// `usageMetadata` when given, the model and the response id: the
     /// members a `GenerateContentResponse` chunk has, in Gemini's order.
-    /// Written as bytes, not a tree serialized per frame.
+    /// Written as bytes straight into `frames`, not a tree serialized per
+    /// frame, nor an ``SSEEvent`` (which copied and validated the text twice
+    /// more).
     private mutating func frame(
-        usage: JSONValue? = nil, reserving size: Int = 0, candidate writeCandidate: (inout [UInt8]) -> Void
-    ) -> SSEEvent {
+        usage: JSONValue? = nil, reserving size: Int = 0, into frames: inout SSEFrames,
+        candidate writeCandidate: (inout [UInt8]) -> Void
+    ) {
         if frameTail.isEmpty {
             JSONValue.writeVerbatim(#","modelVersion":"#, to: &frameTail)
             JSONValue.writeString(requestedModel, to: &frameTail)
@@ -172,16 +177,16 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
             JSONValue.writeString(responseID, to: &frameTail)
             frameTail.append(UInt8(ascii: "}"))
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size + frameTail.count + 96)
-        JSONValue.writeVerbatim(#"{"candidates":["#, to: &bytes)
-        writeCandidate(&bytes)
-        bytes.append(UInt8(ascii: "]"))
-        if let usage {
-            JSONValue.writeVerbatim(#","usageMetadata":"#, to: &bytes)
-            usage.write(to: &bytes)
+        let tail = frameTail
+        frames.append(event: nil, reserving: size + tail.count + 64) { bytes in
+            JSONValue.writeVerbatim(#"{"candidates":["#, to: &bytes)
+            writeCandidate(&bytes)
+            bytes.append(UInt8(ascii: "]"))
+            if let usage {
+                JSONValue.writeVerbatim(#","usageMetadata":"#, to: &bytes)
+                usage.write(to: &bytes)
+            }
+            bytes += tail
         }
-        bytes += frameTail
-        return SSEEvent(data: String(decoding: bytes, as: UTF8.self))
     }
 }

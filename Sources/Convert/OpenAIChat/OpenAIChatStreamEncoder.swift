@@ -71,12 +71,13 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             if includeUsage {
                 let counts = OpenAIChatClientCodec.usageCounts(usage)
                 let values = [counts.prompt, counts.completion, counts.prompt + counts.completion, counts.cached]
-                frames.append(
-                    frame(usage: { bytes in
+                frame(
+                    into: &frames,
+                    usage: { bytes in
                         Self.usageTemplate.write(to: &bytes) { JSONValue.writeInteger(values[$0], to: &$1) }
-                    }))
+                    })
             }
-            frames.append(SSEEvent(data: "[DONE]"))
+            frames.append(event: nil) { JSONValue.writeVerbatim("[DONE]", to: &$0) }
             finished = true
         case .error(let error):
             frames.append(SSEEvent(data: error.rendered(in: .openai).serializedString()))
@@ -89,9 +90,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private mutating func blockStarted(index: Int, block: ContentBlock, into frames: inout SSEFrames) {
         switch block {
         case .text(let text) where !text.isEmpty:
-            frames.append(textChunk(#"{"content":"#, text))
+            textChunk(#"{"content":"#, text, into: &frames)
         case .thinking(let thinking, _) where !thinking.isEmpty:
-            frames.append(textChunk(#"{"reasoning_content":"#, thinking))
+            textChunk(#"{"reasoning_content":"#, thinking, into: &frames)
         case .toolUse(let toolID, let name, let input):
             let callIndex = toolCallCount
             toolCallCount += 1
@@ -103,7 +104,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
                 "index": .int(Int64(callIndex)), "id": .string(toolID), "type": "function",
                 "function": ["name": .string(name), "arguments": .string(arguments)],
             ]
-            frames.append(toolCallChunk(call))
+            toolCallChunk(call, into: &frames)
         default:
             // Redacted thinking and provider-run tools have no OpenAI form.
             break
@@ -113,14 +114,14 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private mutating func blockDelta(index: Int, delta: BlockDelta, into frames: inout SSEFrames) {
         switch delta {
         case .text(let text) where !text.isEmpty:
-            frames.append(textChunk(#"{"content":"#, text))
+            textChunk(#"{"content":"#, text, into: &frames)
         case .thinking(let thinking) where !thinking.isEmpty:
-            frames.append(textChunk(#"{"reasoning_content":"#, thinking))
+            textChunk(#"{"reasoning_content":"#, thinking, into: &frames)
         case .inputJSON(let fragment) where !fragment.isEmpty:
             // Only client tool calls: a server tool's input is not the client's to run.
             guard let callIndex = toolCallIndexes[index] else { return }
             let call: JSONValue = ["index": .int(Int64(callIndex)), "function": ["arguments": .string(fragment)]]
-            frames.append(toolCallChunk(call))
+            toolCallChunk(call, into: &frames)
         default:
             break
         }
@@ -143,13 +144,13 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         JSONValue.writeVerbatim(#","model":"#, to: &chunkHead)
         JSONValue.writeString(requestedModel, to: &chunkHead)
         JSONValue.writeVerbatim(#","choices":["#, to: &chunkHead)
-        frames.append(chunk { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) })
+        chunk(into: &frames) { JSONValue.writeVerbatim(#"{"role":"assistant","content":""}"#, to: &$0) }
     }
 
     private mutating func sendFinish(_ reason: String, into frames: inout SSEFrames) {
         guard !finishSent else { return }
         finishSent = true
-        frames.append(chunk(finishReason: reason) { JSONValue.writeVerbatim("{}", to: &$0) })
+        chunk(finishReason: reason, into: &frames) { JSONValue.writeVerbatim("{}", to: &$0) }
     }
 
     /// Later counts replace earlier ones; message_delta's are the final ones.
@@ -158,16 +159,16 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     }
 
     /// A chunk whose delta has one text member; `opening` is `{"key":`.
-    private func textChunk(_ opening: StaticString, _ text: String) -> SSEEvent {
-        chunk(reserving: text.utf8.count) {
+    private func textChunk(_ opening: StaticString, _ text: String, into frames: inout SSEFrames) {
+        chunk(reserving: text.utf8.count, into: &frames) {
             JSONValue.writeVerbatim(opening, to: &$0)
             JSONValue.writeString(text, to: &$0)
             $0.append(UInt8(ascii: "}"))
         }
     }
 
-    private func toolCallChunk(_ call: JSONValue) -> SSEEvent {
-        chunk {
+    private func toolCallChunk(_ call: JSONValue, into frames: inout SSEFrames) {
+        chunk(into: &frames) {
             JSONValue.writeVerbatim(#"{"tool_calls":["#, to: &$0)
             call.write(to: &$0)
             JSONValue.writeVerbatim("]}", to: &$0)
@@ -176,9 +177,10 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
 
     /// A chunk with one choice, whose delta `writeDelta` writes.
     private func chunk(
-        finishReason: String? = nil, reserving deltaSize: Int = 0, delta writeDelta: (inout [UInt8]) -> Void
-    ) -> SSEEvent {
-        frame(reserving: deltaSize) { bytes in
+        finishReason: String? = nil, reserving deltaSize: Int = 0, into frames: inout SSEFrames,
+        delta writeDelta: (inout [UInt8]) -> Void
+    ) {
+        frame(reserving: deltaSize, into: &frames) { bytes in
             JSONValue.writeVerbatim(#"{"index":0,"delta":"#, to: &bytes)
             writeDelta(&bytes)
             JSONValue.writeVerbatim(#","logprobs":null,"finish_reason":"#, to: &bytes)
@@ -200,23 +202,24 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             prompt: .string(JSONTemplate.hole(0)), completion: .string(JSONTemplate.hole(1)),
             total: .string(JSONTemplate.hole(2)), cached: .string(JSONTemplate.hole(3))))
 
-    /// `chunkHead`, the choices `writeChoices` writes, then the `usage` that
-    /// `writeUsage` writes, when given. `choicesSize`: the size of the
-    /// choices' variable text, if known.
+    /// A frame of `chunkHead`, the choices `writeChoices` writes, then the
+    /// `usage` that `writeUsage` writes, when given, written straight into
+    /// `frames` (an ``SSEEvent`` per frame copied and validated its text
+    /// twice more). `choicesSize`: the size of the choices' variable text,
+    /// if known.
     private func frame(
-        reserving choicesSize: Int = 0, choices writeChoices: (inout [UInt8]) -> Void = { _ in },
-        usage writeUsage: ((inout [UInt8]) -> Void)? = nil
-    ) -> SSEEvent {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(chunkHead.count + choicesSize + 128)
-        bytes += chunkHead
-        writeChoices(&bytes)
-        bytes.append(UInt8(ascii: "]"))
-        if let writeUsage {
-            JSONValue.writeVerbatim(#","usage":"#, to: &bytes)
-            writeUsage(&bytes)
+        reserving choicesSize: Int = 0, into frames: inout SSEFrames,
+        choices writeChoices: (inout [UInt8]) -> Void = { _ in }, usage writeUsage: ((inout [UInt8]) -> Void)? = nil
+    ) {
+        frames.append(event: nil, reserving: chunkHead.count + choicesSize + 64) { bytes in
+            bytes += chunkHead
+            writeChoices(&bytes)
+            bytes.append(UInt8(ascii: "]"))
+            if let writeUsage {
+                JSONValue.writeVerbatim(#","usage":"#, to: &bytes)
+                writeUsage(&bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
         }
-        bytes.append(UInt8(ascii: "}"))
-        return SSEEvent(data: String(decoding: bytes, as: UTF8.self))
     }
 }
