@@ -8,7 +8,8 @@
 #   tools/bench.sh [--quick]
 #
 # Environment:
-#   SWITCHBOARD_PROXY_BIN  proxy binary (default: `swift build -c release --product proxy`)
+#   SWITCHBOARD_PROXY_BIN  proxy binary (default: `swift build -c release --static-swift-stdlib
+#                          --product proxy`, as tools/install.sh builds it)
 #   BENCH_UPSTREAM_CMD     the stub upstream; `{port}` is replaced by a free port. Default: the
 #                          asyncio stub `tools/e2e/fake_upstream.py --scenario bench`.
 #   BENCH_STUB_UPSTREAM    path to `stub-upstream`: record the scenarios once through the proxy,
@@ -97,8 +98,9 @@ proxy_bin() {
         echo "$SWITCHBOARD_PROXY_BIN"
         return
     fi
-    log "building the proxy in release mode (swift build -c release --product proxy)"
-    (cd "$ROOT" && swift build -c release --product proxy >&2) || return 1
+    # Built as tools/install.sh builds it: what users run is what is measured.
+    log "building the proxy in release mode (swift build -c release --static-swift-stdlib --product proxy)"
+    (cd "$ROOT" && swift build -c release --static-swift-stdlib --product proxy >&2) || return 1
     echo "$(cd "$ROOT" && swift build -c release --show-bin-path)/proxy"
 }
 
