@@ -454,7 +454,10 @@ main() {
 
     local rss
     rss="$(ps -o rss= -p "$proxy_pid" | tr -d ' ')"
-    log "proxy RSS after the runs: $((${rss:-0} / 1024)) MiB"
+    # The peak too: with BENCH_CONNECTIONS=64 on a streamed scenario, the most 64 streams held.
+    local peak
+    peak="$(awk '/^VmHWM:/ { print $2 }' "/proc/$proxy_pid/status" 2>/dev/null)"
+    log "proxy RSS after the runs: $((${rss:-0} / 1024)) MiB (peak $((${peak:-0} / 1024)) MiB)"
     local per_exchange="null"
     if [[ "${BENCH_RECORD:-0}" == 1 ]]; then
         kill "$record_pid" 2>/dev/null && wait "$record_pid" 2>/dev/null # a clean stop closes the LZ4 frame
