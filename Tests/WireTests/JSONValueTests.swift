@@ -108,3 +108,63 @@ import Wire
         #expect(JSONValue.string("a/b é \"q\" \\ \n").serializedString() == #""a/b é \"q\" \\ \n""#)
     }
 }
+
+/// The parser reads strings run by run, eight bytes at a time; these check
+/// every kind of byte at every offset around that scan, with and without
+/// escapes before it.
+@Suite struct JSONStringParsingTests {
+    @Test func everyCharacterAtEveryOffsetReadsBack() throws {
+        let specials = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) } + ["é", "😀", "\u{2028}"]
+        for special in specials {
+            for padding in [0, 1, 7, 8, 9, 17] {
+                for pad in ["a", "é"] {
+                    let plain = String(repeating: pad, count: padding)
+                    let text = plain + special + plain + "\n" + special + plain
+                    let serialized = JSONValue.string(text).serializedString()
+                    #expect(try JSONValue(parsing: serialized) == .string(text), "\(serialized)")
+                }
+            }
+        }
+    }
+
+    @Test func escapedNonASCIIAfterPlainASCIIIsKept() throws {
+        #expect(try JSONValue(parsing: #""abcdefghij\u00e9klmnopqrstu\n""#) == .string("abcdefghijéklmnopqrstu\n"))
+        #expect(try JSONValue(parsing: #""abcdefghij\nklmnopqrstu é""#) == .string("abcdefghij\nklmnopqrstu é"))
+    }
+
+    @Test func invalidUTF8AfterAnEscapeIsRefused() {
+        let bytes = Array(#""abcdefghij\n"#.utf8) + [0xFF, 0x41] + Array(#"""#.utf8)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: bytes) }
+        do {
+            _ = try JSONValue(parsing: bytes)
+        } catch {
+            #expect(error.reason == "string is not valid UTF-8")
+            #expect(error.column == 2)
+        }
+    }
+
+    @Test(arguments: [0, 5, 8, 13])
+    func aControlCharacterIsNamedWhereItIs(offset: Int) {
+        let plain = String(repeating: "x", count: offset)
+        for text in ["\"\(plain)\u{01}\"", "\"a\\n\(plain)\u{01}\""] {
+            do {
+                _ = try JSONValue(parsing: text)
+                Issue.record("\(text.debugDescription) parsed")
+            } catch {
+                #expect(error.reason == "control character in string")
+                #expect(error.column == text.utf8.count - 1, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test func anUnterminatedStringIsNamedAtItsQuote() {
+        for text in [#""abcdefghijklmnop"#, #""abc\ndefghijklmnop"#, #""abc\"#] {
+            do {
+                _ = try JSONValue(parsing: text)
+                Issue.record("\(text) parsed")
+            } catch {
+                #expect(error.column == 1 || error.reason == "unexpected end of input in string", "\(text): \(error)")
+            }
+        }
+    }
+}
