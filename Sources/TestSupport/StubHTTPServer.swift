@@ -168,13 +168,8 @@ public final class StubHTTPServer: Sendable {
         return true
     }
 
-    @discardableResult
     private func record(_ request: Request, body: ByteBuffer) -> ReceivedRequest {
-        let received = ReceivedRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
-            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(body.readableBytesView))
-        state.withLockedValue { $0.requests.append(received) }
-        return received
+        setBody(body, ofRequestAt: recordArrival(request))
     }
 
     /// Records a request on arrival, before its body, and returns its
@@ -189,8 +184,12 @@ public final class StubHTTPServer: Sendable {
         }
     }
 
-    private func setBody(_ body: ByteBuffer, ofRequestAt index: Int) {
-        state.withLockedValue { $0.requests[index].body = Array(body.readableBytesView) }
+    @discardableResult
+    private func setBody(_ body: ByteBuffer, ofRequestAt index: Int) -> ReceivedRequest {
+        state.withLockedValue {
+            $0.requests[index].body = Array(body.readableBytesView)
+            return $0.requests[index]
+        }
     }
 
     private func noteHangUp() {
