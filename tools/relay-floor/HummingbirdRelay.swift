@@ -61,6 +61,7 @@ struct HummingbirdRelay {
                     headers.add(name: field.name.rawName, value: field.value)
                 }
                 headers.add(name: "content-length", value: String(body.readableBytes))
+                headers.replaceOrAdd(name: "accept-encoding", value: "deflate, gzip")
                 let (head, stream) = try await lean.send(
                     HTTPRequestHead(version: .http1_1, method: .POST, uri: request.uri.description, headers: headers),
                     body: body, on: context.channel.eventLoop)
