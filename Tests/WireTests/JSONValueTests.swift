@@ -157,14 +157,46 @@ import Wire
         }
     }
 
-    @Test func anUnterminatedStringIsNamedAtItsQuote() {
-        for text in [#""abcdefghijklmnop"#, #""abc\ndefghijklmnop"#, #""abc\"#] {
+    @Test(arguments: [
+        (#""abcdefghijklmnop"#, "unterminated string", 0), (#""abc\ndefghijklmnop"#, "unterminated string", 0),
+        (#""abc\"#, "unexpected end of input in string", 5), (#"""#, "unterminated string", 0),
+    ])
+    func anUnterminatedStringIsNamedWhereItEnds(text: String, reason: String, offset: Int) {
+        do {
+            _ = try JSONValue(parsing: text)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect(error.reason == reason, "\(text)")
+            #expect(error.offset == offset, "\(text)")
+        }
+    }
+
+    /// Raw bytes that are not UTF-8 are refused wherever they stand: alone,
+    /// after a run the 8-byte scan reads as ASCII, before or after an escape
+    /// (an ASCII `\u0041` too), and the error names the string's start.
+    @Test func invalidUTF8IsRefusedWhereverItStands() {
+        let cases: [[UInt8]] = [
+            Array(#""\u0041"#.utf8) + [0xFF] + Array(#"""#.utf8),
+            Array(#""\u0041abcdefghij"#.utf8) + [0xFF] + Array(#"""#.utf8),
+            Array(#"""#.utf8) + [0xFF] + Array(#"\n""#.utf8),
+            Array(#"""#.utf8) + [0xFF] + Array(#"""#.utf8),
+            Array(#""abcdefghijklmnop"#.utf8) + [0xC3] + Array(#"""#.utf8),
+        ]
+        for bytes in cases {
             do {
-                _ = try JSONValue(parsing: text)
-                Issue.record("\(text) parsed")
+                _ = try JSONValue(parsing: bytes)
+                Issue.record("\(bytes) parsed")
             } catch {
-                #expect(error.column == 1 || error.reason == "unexpected end of input in string", "\(text): \(error)")
+                #expect(error.reason == "string is not valid UTF-8", "\(bytes)")
+                #expect(error.offset == 1, "\(bytes)")
             }
         }
+    }
+
+    @Test func unicodeEscapesAmongRuns() throws {
+        #expect(try JSONValue(parsing: #""\uD800""#) == .string("\u{FFFD}"))
+        #expect(try JSONValue(parsing: #""\uD83D\uDE00""#) == .string("😀"))
+        #expect(try JSONValue(parsing: #""\uD800\u0041x""#) == .string("\u{FFFD}Ax"))
+        #expect(try JSONValue(parsing: #""abcdefghij\u0041é\u00e9klmnopqrs""#) == .string("abcdefghijAééklmnopqrs"))
     }
 }
