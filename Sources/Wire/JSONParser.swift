@@ -39,6 +39,9 @@ struct JSONParser {
     let bytes: [UInt8]
     var position = 0
     var depth = 0
+    /// When set, where the value of each member of the top-level object is
+    /// in `bytes`, in order (``JSONDocument``).
+    var memberSpans: [Range<Int>]?
 
     /// Deeper nesting than this is refused rather than risking the stack.
     let maximumDepth: Int
@@ -126,7 +129,9 @@ struct JSONParser {
             }
             position += 1
             skipWhitespace()
+            let valueStart = position
             object.append(key: key, value: try parseValue())
+            if depth == 1, memberSpans != nil { memberSpans?.append(valueStart..<position) }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[position] == UInt8(ascii: ",") {

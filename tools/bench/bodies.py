@@ -100,8 +100,11 @@ def main():
     if real is not None:
         # The direct side sends the same 47 KB to the stub, so the difference is the proxy's
         # parse + convert + re-encode of a Claude Code-sized request.
-        real = dict(real, model="bench-openai", stream=True)
-        add("claude-code-47k-openai-stream", "/v1/messages", real, real)
+        converted = dict(real, model="bench-openai", stream=True)
+        add("claude-code-47k-openai-stream", "/v1/messages", converted, converted)
+        # And passed through to an Anthropic route, as most Claude Code users run it.
+        passed = dict(real, model="bench-anthropic", stream=True)
+        add("claude-code-47k-anthropic-stream", "/v1/messages", passed, passed)
     for row in scenarios:
         print("\t".join(row))
 

@@ -20,13 +20,14 @@ enum ClientRequestBody {
         return collected
     }
 
-    /// The body as JSON; 400 with the line and column of the first error.
-    static func json(_ bytes: ByteBuffer) throws(APIError) -> JSONValue {
+    /// The body as JSON, its text kept to be copied where it goes on
+    /// unchanged; 400 with the line and column of the first error.
+    static func json(_ bytes: ByteBuffer) throws(APIError) -> JSONDocument {
         guard bytes.readableBytes > 0 else {
             throw .invalidRequest("request body is empty; send a JSON object")
         }
         do {
-            return try JSONValue(parsing: bytes.readableBytesView)
+            return try JSONDocument(parsing: bytes.readableBytesView)
         } catch {
             throw .invalidRequest(
                 "request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")

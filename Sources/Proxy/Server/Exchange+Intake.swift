@@ -9,7 +9,7 @@ extension Exchange {
     /// The client's body as JSON. It is recorded before it is parsed, so a
     /// malformed request is in the cassette too: that is the one a user debugs.
     /// `path` is the request's, as the middleware read it.
-    func readClientBody(_ request: Request, path: String, limit: Int) async throws -> JSONValue {
+    func readClientBody(_ request: Request, path: String, limit: Int) async throws -> JSONDocument {
         let bytes: ByteBuffer
         do {
             bytes = try await ClientRequestBody.collect(request, limit: limit)

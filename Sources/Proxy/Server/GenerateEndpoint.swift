@@ -23,15 +23,15 @@ struct GenerateEndpoint: Sendable {
         // puts another in force meanwhile.
         let router = routes.router
         let exchange = context.exchange
-        let body = try await exchange.readClientBody(request, path: context.path, limit: maxBodyBytes)
-        let client = try ClientRequest(endpoint: endpoint, body: body)
+        let document = try await exchange.readClientBody(request, path: context.path, limit: maxBodyBytes)
+        let client = try ClientRequest(endpoint: endpoint, body: document.value)
         if endpoint.operation == .countTokens {
             return try countTokensLocally(client, router: router, exchange: exchange)
         }
         let (route, options) = try exchange.route(client, with: router)
         let fallbacks = route.entry.fallback.compactMap { router.config.model(id: $0) }
         let attempt = Attempt(
-            request: request, client: client, upstream: upstream, context: context,
+            request: request, client: client, clientBody: document, upstream: upstream, context: context,
             maxStreamEventBytes: maxStreamEventBytes)
 
         return try await context.cancellingOnHangup {
@@ -80,6 +80,9 @@ struct GenerateEndpoint: Sendable {
     private struct Attempt {
         let request: Request
         let client: ClientRequest
+        /// The client's body as read: what the upstream body keeps of it is
+        /// copied, not serialized again.
+        let clientBody: JSONDocument
         let upstream: UpstreamClient
         let context: ProxyRequestContext
         let maxStreamEventBytes: Int
@@ -94,7 +97,8 @@ struct GenerateEndpoint: Sendable {
             let call = UpstreamCall(
                 entry: entry, options: options, request: client, client: upstream, exchange: exchange,
                 logger: context.logger, maxStreamEventBytes: maxStreamEventBytes)
-            let upstreamBody = try Self.backendBody(converted.body, entry: entry, route: options).serialized()
+            let upstreamBody = try Self.backendBody(converted.body, entry: entry, route: options).serialized(
+                reusingMembersOf: clientBody)
             // The client's query means something only to an Anthropic upstream
             // (Claude Code's `?beta=true`); a Gemini client's may hold its key.
             // A route that cannot stream (`can_stream: false`) is asked for the
