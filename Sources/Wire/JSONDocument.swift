@@ -9,9 +9,11 @@ public struct JSONDocument: Sendable {
     public let value: JSONValue
     /// The text, as read.
     let bytes: [UInt8]
-    /// Where the value of each member of a top-level object is in `bytes`,
-    /// in the object's order; empty for any other value.
-    let memberSpans: [Range<Int>]
+    /// The top-level object, when the value is one.
+    private let object: JSONObject?
+    /// Where the value of each member of `object` is in `bytes`, in its
+    /// order; empty for any other value.
+    private let memberSpans: [Range<Int>]
 
     /// Parses one JSON value from UTF-8 bytes, as ``JSONValue/init(parsing:maximumDepth:)``
     /// does.
@@ -22,13 +24,14 @@ public struct JSONDocument: Sendable {
         value = try parser.parseDocument()
         self.bytes = array
         memberSpans = parser.memberSpans ?? []
+        if case .object(let object) = value { self.object = object } else { object = nil }
     }
 
     /// The member of the top-level object named `key` and where its value
     /// is; the one at `index` when its key is `key` (a body passed on keeps
     /// its order), else the first so named.
     func member(_ key: String, near index: Int) -> (value: JSONValue, span: Range<Int>)? {
-        guard case .object(let object) = value, object.count == memberSpans.count else { return nil }
+        guard let object else { return nil }
         if index < object.count, object[index].key == key { return (object[index].value, memberSpans[index]) }
         guard let found = object.firstIndex(where: { $0.key == key }) else { return nil }
         return (object[found].value, memberSpans[found])

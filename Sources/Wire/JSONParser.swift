@@ -131,7 +131,7 @@ struct JSONParser {
             skipWhitespace()
             let valueStart = position
             object.append(key: key, value: try parseValue())
-            if depth == 1, memberSpans != nil { memberSpans?.append(valueStart..<position) }
+            if depth == 1 { memberSpans?.append(valueStart..<position) }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[position] == UInt8(ascii: ",") {

@@ -14,16 +14,26 @@ enum UpstreamFailure {
 
     /// What timed out: the connection (AsyncHTTPClient's connect timeout,
     /// which a request waiting for a pooled connection also meets) or the
-    /// answer (the route's timeout); nil for any other error.
+    /// answer (the route's timeout).
+    private enum TimedOut {
+        case connection, answer
+
+        init?(_ error: any Error) {
+            guard let error = error as? HTTPClientError else { return nil }
+            switch error {
+            case .connectTimeout, .getConnectionFromPoolTimeout: self = .connection
+            case .readTimeout, .deadlineExceeded, .writeTimeout: self = .answer
+            default: return nil
+            }
+        }
+    }
+
+    /// What timed out in words; nil for any other error.
     private static func timeoutDetail(_ error: any Error, timeout: Duration) -> String? {
-        guard let error = error as? HTTPClientError else { return nil }
-        switch error {
-        case .connectTimeout, .getConnectionFromPoolTimeout:
-            return "no connection within \(describe(UpstreamClient.connectTimeout))"
-        case .readTimeout, .deadlineExceeded, .writeTimeout:
-            return "no answer within \(describe(timeout)) (the route's timeout)"
-        default:
-            return nil
+        switch TimedOut(error) {
+        case .connection: "no connection within \(describe(UpstreamClient.connectTimeout))"
+        case .answer: "no answer within \(describe(timeout)) (the route's timeout)"
+        case nil: nil
         }
     }
 
@@ -40,9 +50,7 @@ enum UpstreamFailure {
     }
 
     static func isTimeout(_ error: any Error) -> Bool {
-        guard let error = error as? HTTPClientError else { return false }
-        return [.readTimeout, .deadlineExceeded, .connectTimeout, .writeTimeout, .getConnectionFromPoolTimeout]
-            .contains(error)
+        TimedOut(error) != nil
     }
 
     private static func describe(_ error: any Error) -> String {
