@@ -52,6 +52,11 @@ let package = Package(
         // Already in the graph through Hummingbird; the proxy's own channel
         // handlers read its HTTP types parts.
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // TLS for the proxy's own upstream client (already in the graph through
+        // async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Certificates made in tests for a TLS upstream (in the graph through async-http-client).
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         // Child processes (the tests' ChildProcess, the login's browser): Foundation's
         // Process.run in Swift 6.3.1 over-reads /proc/self/fd entries and crashes now and
         // then (swift-corelibs-foundation#5472). Its Foundation trait is not needed.
@@ -106,6 +111,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // The upstream client decodes gzip and deflate, and speaks TLS.
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ] + otel,
             swiftSettings: strictOTel
@@ -214,6 +222,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // An HTTPS upstream with a certificate made in the test.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
             ] + otel,
             swiftSettings: strictOTel
         ),

@@ -32,7 +32,7 @@ struct CountTokensEndpoint: Sendable {
             entry: route.entry, options: options,
             request: try ClientRequest(
                 endpoint: ClientEndpoint(dialect: .anthropic, operation: .countTokens), body: body),
-            client: upstream, exchange: exchange,
+            client: upstream, eventLoop: context.channel.eventLoop, exchange: exchange,
             logger: context.logger)
         let upstreamBody = body.serialized()
         let upstreamRequest = UpstreamRequest.make(

@@ -95,7 +95,8 @@ struct GenerateEndpoint: Sendable {
             let converted = try client.upstreamBody(route: options)
             exchange.report(converted.diagnostics, logger: context.logger)
             let call = UpstreamCall(
-                entry: entry, options: options, request: client, client: upstream, exchange: exchange,
+                entry: entry, options: options, request: client, client: upstream, eventLoop: context.channel.eventLoop,
+                exchange: exchange,
                 logger: context.logger, maxStreamEventBytes: maxStreamEventBytes)
             let upstreamBody = try Self.backendBody(converted.body, entry: entry, route: options).serialized(
                 reusingMembersOf: clientBody)

@@ -16,6 +16,9 @@ struct UpstreamCall: Sendable {
     /// The client's request, which knows how to turn the answer into its dialect.
     let request: ClientRequest
     let client: UpstreamClient
+    /// The event loop of the client's connection: the upstream request runs
+    /// on it, so the answer reaches the client without a thread hop.
+    let eventLoop: any EventLoop
     let exchange: Exchange
     let logger: Logger
     /// The most bytes of a stream that complete no event: one event larger
@@ -83,8 +86,8 @@ struct UpstreamCall: Sendable {
         exchange.noteUpstreamStart()
         let response: HTTPClientResponse
         do {
-            response = try await client.client(timeout: entry.timeout).execute(
-                request, deadline: .now() + .nanoseconds(entry.timeout.totalNanoseconds), logger: logger)
+            response = try await client.execute(
+                request, body: ByteBuffer(bytes: body), timeout: entry.timeout, on: eventLoop)
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.apiError(for: error, upstream: upstreamName, timeout: entry.timeout)

@@ -2,83 +2,202 @@ import AsyncHTTPClient
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
-/// The HTTP clients that call upstreams, one per distinct route `timeout`.
+/// The HTTP/1.1 client that calls upstreams: keep-alive connections pooled
+/// per event loop and origin, each request sent on the event loop of the
+/// client's own connection.
 ///
-/// A route's timeout is AsyncHTTPClient's read timeout: how long the upstream
-/// may stay silent, both before its response head and between two chunks of
-/// its body. That is the right limit for LLM streams, which can run for many
-/// minutes but should never pause that long. AsyncHTTPClient sets it per
-/// client, hence a small pool of clients keyed by timeout.
+/// Our own rather than AsyncHTTPClient (which stays for logins and
+/// `proxy check`): measured with `tools/relay-floor`, AsyncHTTPClient costs
+/// ~0.31 M instructions a request, a client like this ~0.2 M, and running
+/// on the client's event loop saves the thread hops between the server's
+/// loop, the client's pool and back. What it keeps of AsyncHTTPClient's
+/// behaviour: TLS with the system's trust roots and SNI; a connect timeout
+/// (``connectTimeout``); the route's timeout as a read timeout, for the
+/// head and between two chunks of the body (LLM streams run for minutes
+/// but should never pause that long); gzip and deflate asked for and
+/// decoded, a body inflating more than 100 times refused as a bomb;
+/// redirects not followed (``UpstreamCall`` follows 307 and 308 on the same
+/// host only); a connection whose response was not read to its end is
+/// closed, never reused; and the same errors.
 ///
-/// As a `Service`, it shuts its clients down after the server has stopped.
+/// There is no limit on connections to one upstream: every stream the proxy
+/// admits gets its own at once (AsyncHTTPClient's queue for a connection
+/// made streams wait out the connect timeout under load).
+///
+/// As a `Service`, it closes its idle connections after the server has
+/// stopped.
 public final class UpstreamClient: Service, Sendable {
-    private let clients = NIOLockedValueBox<[Duration: HTTPClient]>([:])
+    private struct PoolKey: Hashable {
+        let eventLoop: ObjectIdentifier
+        let origin: UpstreamOrigin
+    }
+
+    private struct Connection: Sendable {
+        let channel: any Channel
+        let handler: NIOLoopBound<UpstreamConnectionHandler>
+    }
+
+    private let idle = NIOLockedValueBox<[PoolKey: [Connection]]>([:])
+    private let tls: NIOLockedValueBox<Result<NIOSSLContext, any Error>?>
+    private let tlsConfiguration: TLSConfiguration
     private let logger: Logger
 
-    public init(logger: Logger = Logger(label: "switchboard.upstream")) {
+    /// How long connecting to an upstream may take (TCP only: the TLS
+    /// handshake counts toward the route's timeout).
+    static let connectTimeout = Duration.seconds(10)
+    /// The most idle connections kept for one origin on one event loop.
+    static let maxIdlePerOrigin = 1024
+
+    /// - Parameter tlsConfiguration: For `https` upstreams; the default
+    ///   trusts the system's roots. Tests pass one trusting their own.
+    public init(
+        logger: Logger = Logger(label: "switchboard.upstream"),
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+    ) {
+        var configuration = tlsConfiguration
+        configuration.applicationProtocols = ["http/1.1"]
+        self.tlsConfiguration = configuration
+        self.tls = NIOLockedValueBox(nil)
         self.logger = logger
     }
 
-    /// The client for upstreams with this `timeout`.
-    func client(timeout: Duration) -> HTTPClient {
-        clients.withLockedValue { clients in
-            if let client = clients[timeout] { return client }
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration(timeout))
-            clients[timeout] = client
-            return client
-        }
-    }
-
-    public func run() async throws {
-        try? await gracefulShutdown()
-        try await shutdown()
-    }
-
-    /// Shuts every client down; requests still running fail.
-    public func shutdown() async throws {
-        let all = clients.withLockedValue { clients in
-            defer { clients.removeAll() }
-            return Array(clients.values)
-        }
-        for client in all {
+    /// Sends `request` with `body` on `eventLoop` and returns the response
+    /// once its head has come; its body streams. `timeout` is the longest
+    /// the upstream may stay silent.
+    func execute(
+        _ request: HTTPClientRequest, body: ByteBuffer, timeout: Duration, on eventLoop: any EventLoop
+    ) async throws -> HTTPClientResponse {
+        let (origin, target) = try UpstreamOrigin.parse(request.url)
+        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: request.headers)
+        if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: origin.hostHeader) }
+        head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        let readTimeout = TimeAmount.nanoseconds(timeout.totalNanoseconds)
+        let key = PoolKey(eventLoop: ObjectIdentifier(eventLoop), origin: origin)
+        while true {
+            let (connection, reused) = try await connection(for: key, on: eventLoop)
             do {
-                try await client.shutdown()
-            } catch {
-                logger.warning("upstream client did not shut down cleanly: \(error)")
+                return try await send(head, body: body, on: connection, key: key, readTimeout: readTimeout)
+            } catch let error as HTTPClientError where error == .remoteConnectionClosed && reused && !Task.isCancelled {
+                // The upstream closed the pooled connection as the request
+                // went out (its keep-alive ran out): a new one gets it.
+                logger.debug("pooled connection to \(origin.hostHeader) was closed; sending on a new one")
+                continue
             }
         }
     }
 
-    /// How long connecting to an upstream may take, a wait for a pooled
-    /// connection included.
-    static let connectTimeout = Duration.seconds(10)
+    private func send(
+        _ head: HTTPRequestHead, body: ByteBuffer, on connection: Connection, key: PoolKey, readTimeout: TimeAmount
+    ) async throws -> HTTPClientResponse {
+        let request = UpstreamConnectionHandler.Request()
+        let handler = connection.handler
+        let producer = UpstreamBody.makeSequence(
+            backPressureStrategy: .init(
+                lowWatermark: UpstreamBodyDemand.lowWatermark, highWatermark: UpstreamBodyDemand.highWatermark),
+            finishOnDeinit: true, delegate: UpstreamBodyDemand(handler: handler, request: request))
+        let source = producer.source
+        let responseHead = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<HTTPResponseHead, any Error>) in
+                handler.eventLoop.execute {
+                    handler.value.send(
+                        head, body: body, request: request, readTimeout: readTimeout, headContinuation: continuation,
+                        body: source
+                    ) { [self] in
+                        release(connection, key: key)
+                    }
+                }
+            }
+        } onCancel: {
+            handler.eventLoop.execute { handler.value.readerGone(request) }
+        }
+        return HTTPClientResponse(
+            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
+            body: .stream(producer.sequence))
+    }
 
-    private static func configuration(_ timeout: Duration) -> HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        let connect = connectTimeout.components.seconds
-        configuration.timeout = .init(connect: .seconds(connect), read: .milliseconds(milliseconds))
-        // A refused connection fails the request at once (a 502 the client
-        // sees now), instead of retrying until the connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        // Claude Code runs requests in parallel; the default of 8 connections
-        // per host would queue them behind each other. A request queued for a
-        // connection fails at the connect timeout (10 s), so the limit must
-        // cover every stream the proxy admits to one upstream: with 256 per
-        // event loop, the 1,000-stream load test lost half its streams to 504s
-        // once the paced upstream's streams outlasted the wait.
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 4096
-        // Redirects are followed by ``UpstreamCall``, which follows 307 and
-        // 308 on the configured host only: AsyncHTTPClient's own following
-        // would send the key to wherever the `location` points.
-        configuration.redirectConfiguration = .disallow
-        // Asks for gzip and deflate (`accept-encoding: deflate, gzip`) and
-        // decodes them; a body that inflates more than 100 times is refused
-        // as a decompression bomb. Other encodings (br) are not asked for,
-        // and refused when sent anyway (see ``UpstreamContentEncoding``).
-        configuration.decompression = .enabled(limit: .ratio(100))
-        return configuration
+    /// An idle connection to the key's origin on `eventLoop`, else a new one.
+    private func connection(for key: PoolKey, on eventLoop: any EventLoop) async throws -> (Connection, reused: Bool) {
+        while let connection = idle.withLockedValue({ $0[key]?.popLast() }) {
+            if connection.channel.isActive { return (connection, true) }
+        }
+        let origin = key.origin
+        let sslContext = try origin.tls ? self.sslContext() : nil
+        do {
+            let connection = try await ClientBootstrap(group: eventLoop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.autoRead, value: false)
+                .connectTimeout(.seconds(Self.connectTimeout.components.seconds))
+                .connect(host: origin.host, port: origin.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        if let sslContext {
+                            let name = Self.isIPAddress(origin.host) ? nil : origin.host
+                            try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: name))
+                        }
+                        try pipeline.addHTTPClientHandlers()
+                        try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(100)))
+                        let handler = UpstreamConnectionHandler()
+                        try pipeline.addHandler(handler)
+                        return Connection(
+                            channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    }
+                }
+            // A connection the upstream (or the idle timeout) closes
+            // leaves the pool at once, not when next picked.
+            connection.channel.closeFuture.whenComplete { [self] _ in
+                idle.withLockedValue { idle in
+                    idle[key]?.removeAll { $0.channel === connection.channel }
+                    if idle[key]?.isEmpty == true { idle[key] = nil }
+                }
+            }
+            return (connection, false)
+        } catch ChannelError.connectTimeout {
+            throw HTTPClientError.connectTimeout
+        }
+    }
+
+    private func release(_ connection: Connection, key: PoolKey) {
+        let kept = idle.withLockedValue { idle in
+            guard idle[key, default: []].count < Self.maxIdlePerOrigin else { return false }
+            idle[key, default: []].append(connection)
+            return true
+        }
+        if !kept { connection.channel.close(promise: nil) }
+    }
+
+    /// The TLS context, made once: loading the trust roots takes a while.
+    private func sslContext() throws -> NIOSSLContext {
+        try tls.withLockedValue { tls in
+            if let made = tls { return try made.get() }
+            let made = Result { try NIOSSLContext(configuration: tlsConfiguration) }
+            tls = made
+            return try made.get()
+        }
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        shutdown()
+    }
+
+    /// Closes the idle connections; requests still running go on until
+    /// they end or their client goes.
+    public func shutdown() {
+        let all = idle.withLockedValue { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
+        for connection in all { connection.channel.close(promise: nil) }
     }
 }

@@ -1,0 +1,228 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// One upstream connection's exchanges, a response at a time: the head
+/// handed to the waiting request, the body to its reader with backpressure,
+/// and the connection back to the pool once a response has ended cleanly.
+///
+/// Automatic reading is off: the connection reads while a response's reader
+/// wants more (``UpstreamBody``'s demand), and while it idles in the pool,
+/// so that an upstream closing it is noticed before it is reused.
+///
+/// Errors are AsyncHTTPClient's where it had one (`readTimeout`,
+/// `remoteConnectionClosed`), so ``UpstreamFailure`` words them as before.
+final class UpstreamConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    /// One request's side of the connection: a token to tell its late
+    /// callbacks (a reader that stops after the response ended) from the
+    /// next request's.
+    final class Request: Sendable {}
+
+    private enum State {
+        /// In the pool, or new.
+        case idle
+        case awaitingHead(Request, CheckedContinuation<HTTPResponseHead, any Error>, UpstreamBody.Source)
+        case streaming(Request, UpstreamBody.Source)
+        case closed
+    }
+
+    /// How long an unused connection stays in the pool.
+    static let idleTimeout = TimeAmount.seconds(60)
+
+    private var state = State.idle
+    private var context: ChannelHandlerContext?
+    private var timer: Scheduled<Void>?
+    private var readTimeout = TimeAmount.seconds(60)
+    /// Whether the body's reader wants more: reading stops when it does not.
+    private var wantsMore = true
+    /// Whether the whole request has been written; a connection whose
+    /// request is unfinished when its response ends is not reused.
+    private var requestWritten = false
+    /// Whether the response allows the connection to carry another request.
+    private var keepAlive = false
+    /// A `1xx` head was read: its end is not the response's.
+    private var informational = false
+    private var release: (() -> Void)?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    /// Whether the connection can take a request now: it is idle and open.
+    var isUsable: Bool {
+        guard case .idle = state, let context else { return false }
+        return context.channel.isActive
+    }
+
+    /// Sends `head` and `body` and waits for the response head, which
+    /// resumes `headContinuation`; the body goes to `body`. Once the
+    /// response has ended and the connection can be reused, `release` puts
+    /// it back in the pool.
+    func send(
+        _ head: HTTPRequestHead, body: ByteBuffer, request: Request, readTimeout: TimeAmount,
+        headContinuation: CheckedContinuation<HTTPResponseHead, any Error>, body bodySource: UpstreamBody.Source,
+        release: @escaping () -> Void
+    ) {
+        guard isUsable, let context else {
+            headContinuation.resume(throwing: HTTPClientError.remoteConnectionClosed)
+            bodySource.finish(HTTPClientError.remoteConnectionClosed)
+            return
+        }
+        state = .awaitingHead(request, headContinuation, bodySource)
+        self.readTimeout = readTimeout
+        self.release = release
+        wantsMore = true
+        requestWritten = false
+        keepAlive = false
+        informational = false
+        armTimer(readTimeout)
+        context.write(NIOAny(HTTPClientRequestPart.head(head)), promise: nil)
+        context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success: if self.current === request { requestWritten = true }
+            case .failure(let error): if self.current === request { fail(error) }
+            }
+        }
+        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: written)
+        context.read()
+    }
+
+    private var current: Request? {
+        switch state {
+        case .awaitingHead(let request, _, _), .streaming(let request, _): request
+        case .idle, .closed: nil
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch state {
+        case .idle:
+            // An idle connection has nothing to read: the upstream broke
+            // the protocol, so the connection is not reused.
+            close()
+        case .closed:
+            return
+        case .awaitingHead(let request, let headContinuation, let body):
+            armTimer(readTimeout)
+            switch part {
+            case .head(let head) where head.status.code < 200 && head.status != .switchingProtocols:
+                informational = true
+            case .head(let head):
+                keepAlive = head.isKeepAlive
+                state = .streaming(request, body)
+                headContinuation.resume(returning: head)
+            case .body:
+                break
+            case .end:
+                if informational { informational = false }
+            }
+        case .streaming(_, let body):
+            armTimer(readTimeout)
+            switch part {
+            case .head:
+                break
+            case .body(let buffer):
+                switch body.yield(buffer) {
+                case .produceMore: break
+                case .stopProducing: wantsMore = false
+                case .dropped: close()
+                }
+            case .end:
+                body.finish()
+                ended()
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        switch state {
+        case .idle: context.read()
+        case .awaitingHead, .streaming: if wantsMore { context.read() }
+        case .closed: break
+        }
+        context.fireChannelReadComplete()
+    }
+
+    /// The reader wants more of the body.
+    func readMore(_ request: Request) {
+        guard current === request, !wantsMore else { return }
+        wantsMore = true
+        context?.read()
+    }
+
+    /// The reader of `request`'s response stopped (cancelled, or done with
+    /// the body before its end): a response still coming closes the
+    /// connection, which is the only way to stop an upstream request.
+    func readerGone(_ request: Request, error: any Error = CancellationError()) {
+        guard current === request else { return }
+        fail(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(HTTPClientError.remoteConnectionClosed)
+        state = .closed
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+    }
+
+    /// The response ended: the connection goes back to the pool when it
+    /// can carry another request, else it is closed.
+    private func ended() {
+        guard requestWritten, keepAlive, let release else {
+            close()
+            return
+        }
+        state = .idle
+        self.release = nil
+        armTimer(Self.idleTimeout)
+        release()
+        context?.read()
+    }
+
+    private func armTimer(_ amount: TimeAmount) {
+        timer?.cancel()
+        guard let context else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [self] in
+            if case .idle = state {
+                close()
+            } else {
+                fail(HTTPClientError.readTimeout)
+            }
+        }
+    }
+
+    /// Fails whatever waits on the connection, and closes it.
+    private func fail(_ error: any Error) {
+        switch state {
+        case .awaitingHead(_, let headContinuation, let body):
+            state = .closed
+            headContinuation.resume(throwing: error)
+            body.finish(error)
+        case .streaming(_, let body):
+            state = .closed
+            body.finish(error)
+        case .idle, .closed:
+            break
+        }
+        close()
+    }
+
+    private func close() {
+        timer?.cancel()
+        timer = nil
+        release = nil
+        switch state {
+        case .closed: break
+        default: state = .closed
+        }
+        context?.close(promise: nil)
+    }
+}
