@@ -133,8 +133,10 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
                 case .dropped: close()
                 }
             case .end:
-                body.finish()
+                // Back in the pool before the reader hears of the end: a
+                // reader that sends its next request at once finds it there.
                 ended()
+                body.finish()
             }
         }
     }

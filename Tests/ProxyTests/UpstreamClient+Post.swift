@@ -1,0 +1,25 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOPosix
+
+@testable import Proxy
+
+extension UpstreamClient {
+    /// One event loop for the tests' requests: connections are pooled per loop.
+    static let testEventLoop = MultiThreadedEventLoopGroup.singleton.next()
+
+    /// POSTs `{"n":1}` to `url` and returns the response; its body is left
+    /// to the caller.
+    func post(to url: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        return try await execute(
+            request, body: ByteBuffer(string: "{\"n\":1}"), timeout: timeout, on: Self.testEventLoop)
+    }
+
+    /// POSTs `{"n":1}` to `url` and returns the whole answer as text.
+    func post(to url: String) async throws -> String {
+        let response: HTTPClientResponse = try await post(to: url)
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
+    }
+}
