@@ -16,7 +16,8 @@ import Testing
             defer { client.shutdown() }
             for index in 0..<3 {
                 let body = try await client.post(to: "https://localhost:\(server.port)/v1/messages?beta=true")
-                #expect(body == EchoUpstream.echo(target: "/v1/messages?beta=true", body: "{\"n\":1}"), "request \(index)")
+                #expect(
+                    body == EchoUpstream.echo(target: "/v1/messages?beta=true", body: "{\"n\":1}"), "request \(index)")
             }
             #expect(server.connections == 1)
             #expect(server.serverNames == ["localhost"], "one handshake, the host name sent for SNI")

@@ -81,6 +81,12 @@ public final class UpstreamClient: Service, Sendable {
         let key = PoolKey(eventLoop: ObjectIdentifier(eventLoop), origin: origin)
         while true {
             let (connection, reused) = try await connection(for: key, on: eventLoop)
+            // A client gone while the connection was made: nothing is sent
+            // (cancellation from here on closes the connection too).
+            if Task.isCancelled {
+                connection.channel.close(promise: nil)
+                throw CancellationError()
+            }
             do {
                 return try await send(head, body: body, on: connection, key: key, readTimeout: readTimeout)
             } catch let error as HTTPClientError where error == .remoteConnectionClosed && reused && !Task.isCancelled {
