@@ -15,7 +15,7 @@ struct UpstreamOrigin: Hashable, Sendable {
     /// The `host` header's value: the host, and the port when it is not the
     /// scheme's default.
     var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return port == (tls ? 443 : 80) ? name : "\(name):\(port)"
     }
 
@@ -23,48 +23,64 @@ struct UpstreamOrigin: Hashable, Sendable {
     /// "/" when the URL has no path). Throws AsyncHTTPClient's errors for a
     /// URL it would have refused, so failures read as before.
     static func parse(_ url: String) throws -> (origin: UpstreamOrigin, target: String) {
-        let tls: Bool
-        var rest: Substring
-        if let range = url.range(of: "://") {
-            switch url[..<range.lowerBound].lowercased() {
-            case "http": tls = false
-            case "https": tls = true
-            default: throw HTTPClientError.unsupportedScheme(String(url[..<range.lowerBound]))
-            }
-            rest = url[range.upperBound...]
-        } else {
+        // Bytes, not `String.range(of:)`: Foundation's string search cost
+        // 16 K instructions a request here, 2.6% of a small one.
+        let bytes = Array(url.utf8)
+        guard let schemeEnd = firstIndex(of: Array("://".utf8), in: bytes[...]) else {
             throw HTTPClientError.invalidURL
         }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let tls: Bool
+        switch String(decoding: bytes[..<schemeEnd], as: UTF8.self).lowercased() {
+        case "http": tls = false
+        case "https": tls = true
+        case let scheme: throw HTTPClientError.unsupportedScheme(scheme)
+        }
+        var rest = bytes[(schemeEnd + 3)...]
+        let authorityEnd =
+            rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         rest = rest[authorityEnd...]
-        if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
-        guard !authority.isEmpty, !authority.contains("@") else { throw HTTPClientError.invalidURL }
-        let host: Substring
-        var portText: Substring?
-        if authority.first == "[" {
-            guard let close = authority.firstIndex(of: "]") else { throw HTTPClientError.invalidURL }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
+        if let fragment = rest.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<fragment] }
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")) else { throw HTTPClientError.invalidURL }
+        let host: ArraySlice<UInt8>
+        var portText: ArraySlice<UInt8>?
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { throw HTTPClientError.invalidURL }
+            host = authority[(authority.startIndex + 1)..<close]
+            let after = authority[(close + 1)...]
             if !after.isEmpty {
-                guard after.first == ":" else { throw HTTPClientError.invalidURL }
+                guard after.first == UInt8(ascii: ":") else { throw HTTPClientError.invalidURL }
                 portText = after.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
             host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
+            portText = authority[(colon + 1)...]
         } else {
             host = authority
         }
         let port: Int
         if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else { throw HTTPClientError.invalidURL }
+            guard let number = Int(String(decoding: portText, as: UTF8.self)), (1...65535).contains(number) else {
+                throw HTTPClientError.invalidURL
+            }
             port = number
         } else {
             port = tls ? 443 : 80
         }
         guard !host.isEmpty else { throw HTTPClientError.emptyHost }
-        let target = rest.isEmpty ? "/" : rest.first == "?" ? "/" + rest : String(rest)
-        return (UpstreamOrigin(tls: tls, host: String(host), port: port), target)
+        let path = String(decoding: rest, as: UTF8.self)
+        let target = rest.isEmpty ? "/" : rest.first == UInt8(ascii: "?") ? "/" + path : path
+        return (UpstreamOrigin(tls: tls, host: String(decoding: host, as: UTF8.self), port: port), target)
+    }
+
+    /// Where `needle` first occurs in `haystack`.
+    private static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in haystack.startIndex...(haystack.endIndex - needle.count)
+        where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+            return start
+        }
+        return nil
     }
 }
