@@ -18,6 +18,27 @@ import Wire
         #expect(try JSONValue(parsing: "1") != JSONValue(parsing: "1.0"))
     }
 
+    /// Keys in the same order settle equality value by value, at every depth;
+    /// an object reordered below still compares order-blind.
+    @Test func equalityOfSameOrderedObjectsLooksAtEveryValue() throws {
+        let answer = #"{"id":"m","model":"a","content":[{"type":"text","text":"hi"}],"usage":{"in":1,"out":2}}"#
+        #expect(
+            try JSONValue(parsing: answer)
+                != JSONValue(parsing: answer.replacingOccurrences(of: #""model":"a""#, with: #""model":"b""#)))
+        #expect(
+            try JSONValue(parsing: answer)
+                != JSONValue(parsing: answer.replacingOccurrences(of: #""out":2"#, with: #""out":3"#)))
+        #expect(
+            try JSONValue(parsing: answer)
+                == JSONValue(parsing: answer.replacingOccurrences(of: #"{"in":1,"out":2}"#, with: #"{"out":2,"in":1}"#))
+        )
+        #expect(
+            try JSONValue(parsing: answer)
+                == JSONValue(
+                    parsing: answer.replacingOccurrences(
+                        of: #"{"type":"text","text":"hi"}"#, with: #"{"text":"hi","type":"text"}"#)))
+    }
+
     /// Found by the cassette fuzz target: a key read twice made an object unequal to itself.
     @Test func anObjectWithARepeatedKeyEqualsItself() throws {
         let text = #"{"a":1,"b":true,"a":2}"#
