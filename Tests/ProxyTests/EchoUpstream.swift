@@ -19,6 +19,15 @@ final class EchoUpstream: Sendable {
         var padding = 0
         /// Reads requests and never answers.
         var silent = false
+        /// Closes a connection, unanswered, at its second request (the
+        /// keep-alive race: the upstream gave up on it as it was reused).
+        var dropReusedRequests = false
+        /// Answers this many requests in all, then closes each connection
+        /// at its next request, unanswered.
+        var answerFirst = Int.max
+        /// Sends no `content-length`: the answer ends when the connection
+        /// closes.
+        var framedByClose = false
     }
 
     private struct Seen {
@@ -90,6 +99,8 @@ final class EchoUpstream: Sendable {
         private var head: HTTPRequestHead?
         private var body = ByteBuffer()
         private var idleClose: Scheduled<Void>?
+        /// Requests read on this connection.
+        private var requests = 0
 
         init(seen: NIOLockedValueBox<Seen>, behaviour: Behaviour) {
             self.seen = seen
@@ -106,15 +117,25 @@ final class EchoUpstream: Sendable {
                 body.writeBuffer(&chunk)
             case .end:
                 guard let head else { return }
-                seen.withLockedValue { $0.hostHeaders.append(head.headers.first(name: "host") ?? "") }
-                if !behaviour.silent { answer(head, context: context) }
+                requests += 1
+                let count = seen.withLockedValue { seen in
+                    seen.hostHeaders.append(head.headers.first(name: "host") ?? "")
+                    return seen.hostHeaders.count
+                }
+                if (behaviour.dropReusedRequests && requests > 1) || count > behaviour.answerFirst {
+                    context.close(promise: nil)
+                } else if !behaviour.silent {
+                    answer(head, context: context)
+                }
             }
         }
 
         private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
             let answer = ByteBuffer(string: EchoUpstream.echo(target: head.uri, body: String(buffer: body)))
             var headers = HTTPHeaders([("content-type", "application/json")])
-            headers.add(name: "content-length", value: String(answer.readableBytes + behaviour.padding))
+            if !behaviour.framedByClose {
+                headers.add(name: "content-length", value: String(answer.readableBytes + behaviour.padding))
+            }
             if behaviour.closeAfterEachResponse { headers.add(name: "connection", value: "close") }
             context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
@@ -127,7 +148,7 @@ final class EchoUpstream: Sendable {
                 left -= size
             }
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if behaviour.closeAfterEachResponse {
+            if behaviour.closeAfterEachResponse || behaviour.framedByClose {
                 let channel = context.channel
                 done.whenComplete { _ in channel.close(promise: nil) }
             } else if let after = behaviour.closeIdleAfter {

@@ -87,4 +87,56 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
+
+    @Test func aPooledConnectionClosedAsTheRequestGoesOutIsRetriedOnANewOne() async throws {
+        var behaviour = EchoUpstream.Behaviour()
+        behaviour.dropReusedRequests = true
+        try await EchoUpstream.with(behaviour: behaviour) { server in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            for index in 0..<2 {
+                let body: String = try await client.post(to: "http://127.0.0.1:\(server.port)/v1/messages")
+                #expect(body == Self.answer, "request \(index)")
+            }
+            #expect(server.requestCount == 3, "the second request went out twice")
+            #expect(server.connections == 2)
+        }
+    }
+
+    @Test func aRequestIsRetriedOnceOnlyWhenPooledConnectionsKeepClosing() async throws {
+        var behaviour = EchoUpstream.Behaviour()
+        behaviour.answerFirst = 2
+        try await EchoUpstream.with(behaviour: behaviour) { server in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            let url = "http://127.0.0.1:\(server.port)/v1/messages"
+            // Two at once: two connections end up in the pool.
+            async let first: String = client.post(to: url)
+            async let second: String = client.post(to: url)
+            let answers = try await [first, second]
+            #expect(answers == [Self.answer, Self.answer])
+            #expect(server.connections == 2)
+            await #expect(throws: HTTPClientError.remoteConnectionClosed) {
+                let _: String = try await client.post(to: url)
+            }
+            #expect(server.requestCount == 4, "sent on one pooled connection, then once more on the other")
+        }
+    }
+
+    @Test func anAnswerFramedByTheCloseIsReadWholeAndItsConnectionNotReused() async throws {
+        var behaviour = EchoUpstream.Behaviour()
+        behaviour.framedByClose = true
+        behaviour.padding = 100_000
+        try await EchoUpstream.with(behaviour: behaviour) { server in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            for index in 0..<2 {
+                let response: HTTPClientResponse = try await client.post(
+                    to: "http://127.0.0.1:\(server.port)/v1/messages")
+                let body = try await response.body.collect(upTo: 1 << 20)
+                #expect(body.readableBytes == Self.answer.utf8.count + 100_000, "request \(index)")
+            }
+            #expect(server.connections == 2)
+        }
+    }
 }

@@ -14,6 +14,9 @@ import Testing
         ("HTTP://Host:80", false, "Host", 80, "/", "Host"),
         ("https://h.example?q=1#frag", true, "h.example", 443, "/?q=1", "h.example"),
         ("http://[::1]:9000/a#f", false, "::1", 9000, "/a", "[::1]:9000"),
+        // User information is not sent; an empty port is the scheme's.
+        ("https://user:pw@h.example:8443/v1", true, "h.example", 8443, "/v1", "h.example:8443"),
+        ("http://h.example:/v1", false, "h.example", 80, "/v1", "h.example"),
         ("https://[2001:db8::1]/p", true, "2001:db8::1", 443, "/p", "[2001:db8::1]"),
     ])
     func aURLIsSplit(
@@ -26,7 +29,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "api.anthropic.com/v1/messages", "http://", "http://user:pw@host/", "http://host:0/", "http://host:65536/",
+        "api.anthropic.com/v1/messages", "http://", "http://user:pw@/", "http://host:0/", "http://host:65536/",
         "http://host:x/", "http://[::1/", "http://[::1]x/", "http://:80/",
     ])
     func aURLThatNamesNoUsableOriginIsRefused(url: String) {

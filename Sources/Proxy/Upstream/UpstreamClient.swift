@@ -79,6 +79,7 @@ public final class UpstreamClient: Service, Sendable {
         head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
         let readTimeout = TimeAmount.nanoseconds(timeout.totalNanoseconds)
         let key = PoolKey(eventLoop: ObjectIdentifier(eventLoop), origin: origin)
+        var retried = false
         while true {
             let (connection, reused) = try await connection(for: key, on: eventLoop)
             // A client gone while the connection was made: nothing is sent
@@ -88,18 +89,21 @@ public final class UpstreamClient: Service, Sendable {
                 throw CancellationError()
             }
             do {
-                return try await send(head, body: body, on: connection, key: key, readTimeout: readTimeout)
-            } catch let error as HTTPClientError where error == .remoteConnectionClosed && reused && !Task.isCancelled {
+                return try await send(
+                    head, body: body, on: connection, reused: reused, key: key, readTimeout: readTimeout)
+            } catch is UpstreamConnectionHandler.StaleConnection {
                 // The upstream closed the pooled connection as the request
-                // went out (its keep-alive ran out): a new one gets it.
+                // went out (its keep-alive ran out): a new one gets it, once.
+                if retried || Task.isCancelled { throw HTTPClientError.remoteConnectionClosed }
+                retried = true
                 logger.debug("pooled connection to \(origin.hostHeader) was closed; sending on a new one")
-                continue
             }
         }
     }
 
     private func send(
-        _ head: HTTPRequestHead, body: ByteBuffer, on connection: Connection, key: PoolKey, readTimeout: TimeAmount
+        _ head: HTTPRequestHead, body: ByteBuffer, on connection: Connection, reused: Bool, key: PoolKey,
+        readTimeout: TimeAmount
     ) async throws -> HTTPClientResponse {
         let request = UpstreamConnectionHandler.Request()
         let handler = connection.handler
@@ -113,7 +117,8 @@ public final class UpstreamClient: Service, Sendable {
                 (continuation: CheckedContinuation<HTTPResponseHead, any Error>) in
                 handler.eventLoop.execute {
                     handler.value.send(
-                        head, body: body, request: request, readTimeout: readTimeout, headContinuation: continuation,
+                        head, body: body, request: request, reused: reused, readTimeout: readTimeout,
+                        headContinuation: continuation,
                         body: source
                     ) { [self] in
                         release(connection, key: key)
@@ -121,6 +126,9 @@ public final class UpstreamClient: Service, Sendable {
                 }
             }
         } onCancel: {
+            // Marked here as well: a task cancelled before the send reaches
+            // the event loop must find it marked there.
+            request.markGone()
             handler.eventLoop.execute { handler.value.readerGone(request) }
         }
         return HTTPClientResponse(

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
+import Glibc
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One upstream connection's exchanges, a response at a time: the head
 /// handed to the waiting request, the body to its reader with backpressure,
@@ -17,8 +20,24 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
 
     /// One request's side of the connection: a token to tell its late
     /// callbacks (a reader that stops after the response ended) from the
-    /// next request's.
-    final class Request: Sendable {}
+    /// next request's, and whether its reader is gone, which may be known
+    /// before the request is sent (a task cancelled as it sends).
+    final class Request: Sendable {
+        private let gone = NIOLockedValueBox(false)
+
+        var isGone: Bool { gone.withLockedValue { $0 } }
+        func markGone() { gone.withLockedValue { $0 = true } }
+    }
+
+    /// The upstream closed a pooled connection as a request went out on it
+    /// (its keep-alive ran out): no byte of an answer came, and the request
+    /// may go once more on a new connection.
+    struct StaleConnection: Error {}
+
+    /// How soon after sending a lost connection counts as stale: a
+    /// keep-alive race shows at once, while a loss after the upstream has
+    /// had the request a while may mean it acted on it.
+    static let staleWindow = TimeAmount.seconds(1)
 
     private enum State {
         /// In the pool, or new.
@@ -50,8 +69,9 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private var requestWritten = false
     /// Whether the response allows the connection to carry another request.
     private var keepAlive = false
-    /// A `1xx` head was read: its end is not the response's.
-    private var informational = false
+    /// Whether the connection came from the pool for this request.
+    private var reused = false
+    private var sentAt = NIODeadline.distantPast
     private var release: (() -> Void)?
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -69,13 +89,19 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     /// response has ended and the connection can be reused, `release` puts
     /// it back in the pool.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer, request: Request, readTimeout: TimeAmount,
+        _ head: HTTPRequestHead, body: ByteBuffer, request: Request, reused: Bool, readTimeout: TimeAmount,
         headContinuation: CheckedContinuation<HTTPResponseHead, any Error>, body bodySource: UpstreamBody.Source,
         release: @escaping () -> Void
     ) {
+        if request.isGone {
+            headContinuation.resume(throwing: CancellationError())
+            bodySource.finish(CancellationError())
+            return
+        }
         guard isUsable, let context else {
-            headContinuation.resume(throwing: HTTPClientError.remoteConnectionClosed)
-            bodySource.finish(HTTPClientError.remoteConnectionClosed)
+            let error: any Error = reused ? StaleConnection() : HTTPClientError.remoteConnectionClosed
+            headContinuation.resume(throwing: error)
+            bodySource.finish(error)
             return
         }
         state = .awaitingHead(request, headContinuation, bodySource)
@@ -84,7 +110,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         wantsMore = true
         requestWritten = false
         keepAlive = false
-        informational = false
+        self.reused = reused
+        sentAt = .now()
         armTimer(readTimeout)
         context.write(NIOAny(HTTPClientRequestPart.head(head)), promise: nil)
         context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil)
@@ -92,7 +119,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         written.futureResult.assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success: if self.current === request { requestWritten = true }
-            case .failure(let error): if self.current === request { fail(error) }
+            case .failure(let error): if self.current === request { fail(lost(error)) }
             }
         }
         context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: written)
@@ -117,17 +144,14 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
             return
         case .awaitingHead(let request, let headContinuation, let body):
             deadline = .now() + readTimeout
+            // (The decoder drops `1xx` heads: the first head is the answer's.)
             switch part {
-            case .head(let head) where head.status.code < 200 && head.status != .switchingProtocols:
-                informational = true
             case .head(let head):
-                keepAlive = head.isKeepAlive
+                keepAlive = Self.canCarryAnother(after: head)
                 state = .streaming(request, body)
                 headContinuation.resume(returning: head)
-            case .body:
+            case .body, .end:
                 break
-            case .end:
-                if informational { informational = false }
             }
         case .streaming(_, let body):
             deadline = .now() + readTimeout
@@ -169,18 +193,48 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     /// the body before its end): a response still coming closes the
     /// connection, which is the only way to stop an upstream request.
     func readerGone(_ request: Request, error: any Error = CancellationError()) {
+        request.markGone()
         guard current === request else { return }
         fail(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(HTTPClientError.remoteConnectionClosed)
+        fail(lost(HTTPClientError.remoteConnectionClosed))
         state = .closed
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(error)
+        // A TLS peer that closes without `close_notify` (many do): the
+        // close itself follows as `channelInactive`, which ends a body
+        // framed by the close, or fails whatever else waits.
+        if let error = error as? NIOSSLError, case .uncleanShutdown = error { return }
+        fail(lost(error))
+    }
+
+    /// `error`, or ``StaleConnection`` when it is the connection's loss
+    /// right after a request went out on a pooled connection.
+    private func lost(_ error: any Error) -> any Error {
+        guard case .awaitingHead = state, reused, .now() - sentAt < Self.staleWindow, Self.isConnectionLoss(error)
+        else { return error }
+        return StaleConnection()
+    }
+
+    private static func isConnectionLoss(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof }
+        return false
+    }
+
+    /// Whether the connection can carry another request once this answer
+    /// has ended: not when it says `connection: close` (or is HTTP/1.0
+    /// without keep-alive), switches protocols, or is framed by the close.
+    private static func canCarryAnother(after head: HTTPResponseHead) -> Bool {
+        guard head.isKeepAlive, head.status != .switchingProtocols else { return false }
+        if head.status == .noContent || head.status == .notModified { return true }
+        return head.headers.contains(name: "content-length")
+            || head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
     }
 
     /// The response ended: the connection goes back to the pool when it

@@ -39,10 +39,13 @@ struct UpstreamOrigin: Hashable, Sendable {
         let authorityEnd =
             rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
             ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
+        var authority = rest[..<authorityEnd]
         rest = rest[authorityEnd...]
         if let fragment = rest.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<fragment] }
-        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")) else { throw HTTPClientError.invalidURL }
+        // User information (`user:password@`) is not sent: keys go in
+        // headers. Skipped, as AsyncHTTPClient did.
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
+        guard !authority.isEmpty else { throw HTTPClientError.invalidURL }
         let host: ArraySlice<UInt8>
         var portText: ArraySlice<UInt8>?
         if authority.first == UInt8(ascii: "[") {
@@ -60,7 +63,7 @@ struct UpstreamOrigin: Hashable, Sendable {
             host = authority
         }
         let port: Int
-        if let portText {
+        if let portText, !portText.isEmpty {
             guard let number = Int(String(decoding: portText, as: UTF8.self)), (1...65535).contains(number) else {
                 throw HTTPClientError.invalidURL
             }
