@@ -11,25 +11,15 @@ import Testing
     private static let answer = EchoUpstream.echo(target: "/v1/messages", body: "{\"n\":1}")
 
     @Test func keptAliveOneConnectionCarriesRequestAfterRequest() async throws {
-        try await EchoUpstream.with { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            for index in 0..<20 {
-                let body: String = try await client.post(to: "http://127.0.0.1:\(server.port)/v1/messages")
-                #expect(body == Self.answer, "request \(index)")
-            }
+        try await Self.withUpstream { server, client, url in
+            try await Self.post(20, with: client, to: url)
             #expect(server.connections == 1)
             #expect(server.hostHeaders == Array(repeating: "127.0.0.1:\(server.port)", count: 20))
         }
     }
 
     @Test func aResponseLeftUnreadClosesItsConnection() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.padding = 4 << 20
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            let url = "http://127.0.0.1:\(server.port)/v1/messages"
+        try await Self.withUpstream({ $0.padding = 4 << 20 }) { server, client, url in
             do {
                 let response: HTTPClientResponse = try await client.post(to: url)
                 var chunks = response.body.makeAsyncIterator()
@@ -45,71 +35,39 @@ import Testing
     }
 
     @Test func anUpstreamThatSaysConnectionCloseGetsANewConnectionEachTime() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.closeAfterEachResponse = true
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            for index in 0..<3 {
-                let body: String = try await client.post(to: "http://127.0.0.1:\(server.port)/v1/messages")
-                #expect(body == Self.answer, "request \(index)")
-            }
+        try await Self.withUpstream({ $0.closeAfterEachResponse = true }) { server, client, url in
+            try await Self.post(3, with: client, to: url)
             #expect(server.connections == 3)
         }
     }
 
     @Test func anIdleConnectionTheUpstreamClosedIsNotUsedAgain() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.closeIdleAfter = .milliseconds(20)
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            for index in 0..<3 {
-                let body: String = try await client.post(to: "http://127.0.0.1:\(server.port)/v1/messages")
-                #expect(body == Self.answer, "request \(index)")
-                try await Task.sleep(for: .milliseconds(200))
-            }
+        try await Self.withUpstream({ $0.closeIdleAfter = .milliseconds(20) }) { server, client, url in
+            try await Self.post(3, with: client, to: url, pausing: .milliseconds(200))
             #expect(server.connections == 3)
         }
     }
 
     @Test func anUpstreamSilentPastTheTimeoutIsAReadTimeout() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.silent = true
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
+        try await Self.withUpstream({ $0.silent = true }) { _, client, url in
             let started = ContinuousClock.now
             await #expect(throws: HTTPClientError.readTimeout) {
-                let _: HTTPClientResponse = try await client.post(
-                    to: "http://127.0.0.1:\(server.port)/v1/messages", timeout: .milliseconds(300))
+                let _: HTTPClientResponse = try await client.post(to: url, timeout: .milliseconds(300))
             }
             #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 
     @Test func aPooledConnectionClosedAsTheRequestGoesOutIsRetriedOnANewOne() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.dropReusedRequests = true
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            for index in 0..<2 {
-                let body: String = try await client.post(to: "http://127.0.0.1:\(server.port)/v1/messages")
-                #expect(body == Self.answer, "request \(index)")
-            }
+        try await Self.withUpstream({ $0.dropReusedRequests = true }) { server, client, url in
+            try await Self.post(2, with: client, to: url)
             #expect(server.requestCount == 3, "the second request went out twice")
             #expect(server.connections == 2)
         }
     }
 
     @Test func aRequestIsRetriedOnceOnlyWhenPooledConnectionsKeepClosing() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.answerFirst = 2
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
-            let url = "http://127.0.0.1:\(server.port)/v1/messages"
+        try await Self.withUpstream({ $0.answerFirst = 2 }) { server, client, url in
             // Two at once: two connections end up in the pool.
             async let first: String = client.post(to: url)
             async let second: String = client.post(to: url)
@@ -124,19 +82,43 @@ import Testing
     }
 
     @Test func anAnswerFramedByTheCloseIsReadWholeAndItsConnectionNotReused() async throws {
-        var behaviour = EchoUpstream.Behaviour()
-        behaviour.framedByClose = true
-        behaviour.padding = 100_000
-        try await EchoUpstream.with(behaviour: behaviour) { server in
-            let client = UpstreamClient()
-            defer { client.shutdown() }
+        let configure: (inout EchoUpstream.Behaviour) -> Void = {
+            $0.framedByClose = true
+            $0.padding = 100_000
+        }
+        try await Self.withUpstream(configure) { server, client, url in
             for index in 0..<2 {
-                let response: HTTPClientResponse = try await client.post(
-                    to: "http://127.0.0.1:\(server.port)/v1/messages")
+                let response: HTTPClientResponse = try await client.post(to: url)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 #expect(body.readableBytes == Self.answer.utf8.count + 100_000, "request \(index)")
             }
             #expect(server.connections == 2)
+        }
+    }
+
+    /// Runs `body` with an upstream behaving as `configure` says, a new
+    /// client, and the URL to post to.
+    private static func withUpstream(
+        _ configure: (inout EchoUpstream.Behaviour) -> Void = { _ in },
+        _ body: (EchoUpstream, UpstreamClient, String) async throws -> Void
+    ) async throws {
+        var behaviour = EchoUpstream.Behaviour()
+        configure(&behaviour)
+        try await EchoUpstream.with(behaviour: behaviour) { server in
+            let client = UpstreamClient()
+            defer { client.shutdown() }
+            try await body(server, client, "http://127.0.0.1:\(server.port)/v1/messages")
+        }
+    }
+
+    /// Posts `count` requests one after another, each answered in full.
+    private static func post(
+        _ count: Int, with client: UpstreamClient, to url: String, pausing pause: Duration? = nil
+    ) async throws {
+        for index in 0..<count {
+            let body: String = try await client.post(to: url)
+            #expect(body == answer, "request \(index)")
+            if let pause { try await Task.sleep(for: pause) }
         }
     }
 }
