@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// A client that hangs up must not leave its upstream request running (and
 /// billing). Hummingbird runs a connection's requests, response bodies
 /// included, in one task, so cancelling that task while an exchange runs
-/// cancels the upstream request through AsyncHTTPClient's own cancellation,
+/// cancels the upstream request through ``UpstreamClient``'s cancellation,
 /// wherever the exchange is waiting: for the upstream's head, or for its next
 /// chunk.
 final class ClientConnection: Sendable {

@@ -12,9 +12,9 @@ enum UpstreamFailure {
             detail: timeoutDetail(error, timeout: timeout) ?? describe(error))
     }
 
-    /// What timed out: the connection (AsyncHTTPClient's connect timeout,
-    /// which a request waiting for a pooled connection also meets) or the
-    /// answer (the route's timeout).
+    /// What timed out: the connection (the connect timeout) or the answer
+    /// (the route's timeout). ``UpstreamClient`` throws AsyncHTTPClient's
+    /// errors for them, as AsyncHTTPClient itself did.
     private enum TimedOut {
         case connection, answer
 
