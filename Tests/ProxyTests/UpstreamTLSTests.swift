@@ -25,6 +25,32 @@ import Testing
         }
     }
 
+    /// Reading is driven by the body's reader (automatic reading off);
+    /// through TLS a large body must still come whole, and the connection
+    /// serve again.
+    @Test func aLargeBodyComesWholeOverTLSAndTheConnectionServesAgain() async throws {
+        let identity = try TLSIdentity.make(name: "localhost")
+        var behaviour = EchoUpstream.Behaviour()
+        behaviour.padding = 8 << 20
+        try await EchoUpstream.with(tls: identity, behaviour: behaviour) { server in
+            let client = UpstreamClient(tlsConfiguration: identity.trustingClientConfiguration)
+            defer { client.shutdown() }
+            let expected = EchoUpstream.echo(target: "/v1/messages", body: "{\"n\":1}").utf8.count + (8 << 20)
+            for index in 0..<2 {
+                let response: HTTPClientResponse = try await client.post(
+                    to: "https://localhost:\(server.port)/v1/messages")
+                var received = 0
+                for try await chunk in response.body {
+                    received += chunk.readableBytes
+                    // A slow reader: the connection waits for it.
+                    if received < (1 << 20) { try await Task.sleep(for: .milliseconds(1)) }
+                }
+                #expect(received == expected, "request \(index)")
+            }
+            #expect(server.connections == 1)
+        }
+    }
+
     @Test func aCertificateTheTrustRootsDoNotVouchForFailsTheRequest() async throws {
         let identity = try TLSIdentity.make(name: "localhost")
         try await EchoUpstream.with(tls: identity) { server in
