@@ -57,33 +57,50 @@ struct ProxyLogHandler: LogHandler {
             all["error.message"] = "\(error)"
             all["error.type"] = "\(String(reflecting: type(of: error)))"
         }
-        var line = Self.timestamp()
-        line += " \(event.level)"
-        if !label.isEmpty { line += " \(label)" }
-        line += ":"
-        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(value)"
+        // Bytes, not a String: each `String.append` cost ~440 instructions,
+        // and a line took 18 of them (the access line, every request).
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        Self.appendTimestamp(to: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: event.level.rawValue.utf8)
+        if !label.isEmpty {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: label.utf8)
         }
-        line += " [\(event.source)] \(event.message)\n"
+        line.append(UInt8(ascii: ":"))
+        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: key.utf8)
+            line.append(UInt8(ascii: "="))
+            line.append(contentsOf: value.description.utf8)
+        }
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: event.source.utf8)
+        line.append(contentsOf: "] ".utf8)
+        line.append(contentsOf: event.message.description.utf8)
+        line.append(UInt8(ascii: "\n"))
         Self.emit(line, to: fileDescriptor)
     }
 
     /// The local time to the second, as `StreamLogHandler` writes it.
-    private static func timestamp() -> String {
+    private static func appendTimestamp(to line: inout [UInt8]) {
         var now = time(nil)
         var parts = tm()
-        guard localtime_r(&now, &parts) != nil else { return "<unknown>" }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        guard localtime_r(&now, &parts) != nil else {
+            line.append(contentsOf: "<unknown>".utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             let length = strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length), as: UTF8.self)
+            line.append(contentsOf: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
         }
     }
 
     /// One `write` per line: standard error is unbuffered, and a line
     /// written whole is not interleaved with another thread's.
-    private static func emit(_ line: String, to fileDescriptor: Int32) {
-        var line = line
-        line.withUTF8 { bytes in
+    private static func emit(_ line: [UInt8], to fileDescriptor: Int32) {
+        line.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
