@@ -58,7 +58,7 @@ import Testing
             let route = entry(format, base: "https://h/v1")
             let target = url(route, stream: true)
             let request = UpstreamRequest.make(
-                url: target, entry: route, clientHeaders: [:], body: [], streaming: true)
+                url: target, entry: route, clientHeaders: [:], streaming: true)
             #expect(request.headers[header] == [value], "\(format)")
             #expect(!request.url.contains("k-1"))
             #expect(request.headers["anthropic-version"].isEmpty == (format != .anthropic), "\(format)")
@@ -69,7 +69,7 @@ import Testing
         let gemini = entry(.gemini, base: "https://h/v1beta", key: nil)
         let request = UpstreamRequest.make(
             url: url(gemini, stream: false), entry: gemini,
-            clientHeaders: [HTTPField.Name("x-api-key")!: "client-key"], body: [], streaming: false)
+            clientHeaders: [HTTPField.Name("x-api-key")!: "client-key"], streaming: false)
         #expect(request.headers["x-goog-api-key"] == ["client-key"])
         #expect(request.headers["x-api-key"].isEmpty)
     }
@@ -81,7 +81,7 @@ import Testing
             clientHeaders: [
                 .authorization: "Bearer sk-ant-oat01-abc",
                 HTTPField.Name("anthropic-beta")!: "claude-code-20250219,fine-grained-tool-streaming-2025-05-14",
-            ], body: [], streaming: true)
+            ], streaming: true)
         #expect(request.headers["authorization"] == ["Bearer sk-ant-oat01-abc"])
         #expect(request.headers["x-api-key"].isEmpty)
         #expect(
@@ -94,12 +94,12 @@ import Testing
             clientHeaders: [
                 .authorization: "Bearer sk-ant-oat01-abc", HTTPField.Name("anthropic-beta")!: "oauth-2025-04-20",
             ],
-            body: [], streaming: true)
+            streaming: true)
         #expect(named.headers["anthropic-beta"] == ["oauth-2025-04-20"])
         // An API key given as a bearer token still goes as x-api-key.
         let apiKey = UpstreamRequest.make(
             url: url(anthropic, stream: true), entry: anthropic,
-            clientHeaders: [.authorization: "Bearer sk-ant-api03-xyz"], body: [], streaming: true)
+            clientHeaders: [.authorization: "Bearer sk-ant-api03-xyz"], streaming: true)
         #expect(apiKey.headers["x-api-key"] == ["sk-ant-api03-xyz"])
         #expect(apiKey.headers["authorization"].isEmpty)
         #expect(apiKey.headers["anthropic-beta"].isEmpty)
@@ -114,7 +114,7 @@ import Testing
         var route = entry(format, base: "https://h/v1")
         route.keyAuth = auth
         let request = UpstreamRequest.make(
-            url: url(route, stream: true), entry: route, clientHeaders: [:], body: [], streaming: true)
+            url: url(route, stream: true), entry: route, clientHeaders: [:], streaming: true)
         #expect(request.headers[header] == [value])
         for other in ["authorization", "x-api-key", "x-goog-api-key"] where other != header {
             #expect(request.headers[other].isEmpty, "\(other)")

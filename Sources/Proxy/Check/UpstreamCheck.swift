@@ -89,10 +89,9 @@ public struct UpstreamCheck: Sendable {
 
     private func get(_ url: String, entry: ModelEntry, client: HTTPClient) async throws -> (Int, [UInt8]) {
         var request = UpstreamRequest.make(
-            url: url, entry: entry, clientHeaders: clientHeaders, body: [], streaming: false)
+            url: url, entry: entry, clientHeaders: clientHeaders, streaming: false)
         request.method = .GET
         request.headers.remove(name: "content-type")
-        request.body = nil
         let response = try await client.execute(request, timeout: .init(timeout))
         let body = try await response.body.collect(upTo: 4 << 20)
         return (Int(response.status.code), Array(body.readableBytesView))

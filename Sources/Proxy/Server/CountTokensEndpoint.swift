@@ -37,7 +37,7 @@ struct CountTokensEndpoint: Sendable {
         let upstreamBody = body.serialized()
         let upstreamRequest = UpstreamRequest.make(
             url: UpstreamRequest.countTokensURL(for: route.entry, route: options, clientQuery: request.uri.query),
-            entry: route.entry, clientHeaders: request.headers, body: upstreamBody, streaming: false)
+            entry: route.entry, clientHeaders: request.headers, streaming: false)
         return try await context.cancellingOnHangup {
             let response = try await call.send(upstreamRequest, body: upstreamBody)
             return try await call.bufferedResponse(response)

@@ -112,7 +112,7 @@ struct GenerateEndpoint: Sendable {
                     : UpstreamRequest.messagesURL(
                         for: entry, route: options, stream: upstreamStreams,
                         clientQuery: endpoint.dialect == .anthropic ? request.uri.query : nil),
-                entry: entry, clientHeaders: request.headers, clientQuery: request.uri.query, body: upstreamBody,
+                entry: entry, clientHeaders: request.headers, clientQuery: request.uri.query,
                 streaming: upstreamStreams, onRule: { exchange.report($0, logger: context.logger) })
             context.logger.debug(
                 "\(client.model) -> \(call.upstreamName) as \(options.upstreamModel), stream: \(client.stream)")

@@ -68,8 +68,8 @@ enum UpstreamRequest {
     ///
     /// The route's header rules go last; `onRule` hears what each changed.
     static func make(
-        url: String, entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil, body: [UInt8],
-        streaming: Bool, onRule: ([ConversionDiagnostic]) -> Void = { _ in }
+        url: String, entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil, streaming: Bool,
+        onRule: ([ConversionDiagnostic]) -> Void = { _ in }
     ) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -97,7 +97,6 @@ enum UpstreamRequest {
             request.headers.replaceOrAdd(name: header.name, value: header.value)
         }
         if !entry.rules.headers.isEmpty { onRule(HeaderRule.apply(entry.rules.headers, to: &request.headers)) }
-        request.body = .bytes(ByteBuffer(bytes: body))
         return request
     }
 
