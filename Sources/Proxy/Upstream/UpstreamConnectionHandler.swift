@@ -192,15 +192,14 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     /// The reader of `request`'s response stopped (cancelled, or done with
     /// the body before its end): a response still coming closes the
     /// connection, which is the only way to stop an upstream request.
-    func readerGone(_ request: Request, error: any Error = CancellationError()) {
+    func readerGone(_ request: Request) {
         request.markGone()
         guard current === request else { return }
-        fail(error)
+        fail(CancellationError())
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         fail(lost(HTTPClientError.remoteConnectionClosed))
-        state = .closed
         context.fireChannelInactive()
     }
 
@@ -277,7 +276,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private func fail(_ error: any Error) {
         switch state {
         case .awaitingHead(_, let headContinuation, let body):
-            state = .closed
+            state = .closed  // before resuming: nothing may fail it twice
             headContinuation.resume(throwing: error)
             body.finish(error)
         case .streaming(_, let body):
@@ -293,10 +292,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         timer?.cancel()
         timer = nil
         release = nil
-        switch state {
-        case .closed: break
-        default: state = .closed
-        }
+        state = .closed
         context?.close(promise: nil)
     }
 }

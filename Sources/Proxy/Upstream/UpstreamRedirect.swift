@@ -45,13 +45,13 @@ enum UpstreamRedirect {
         return to.absoluteString
     }
 
+    /// The same scheme, host (in any case) and port, read as the upstream
+    /// client reads them; a URL it cannot send to is no origin.
     private static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
-        a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased()
-            && port(a) == port(b)
-    }
-
-    private static func port(_ url: URL) -> Int? {
-        url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil)
+        guard let from = try? UpstreamOrigin.parse(a.absoluteString).origin,
+            let to = try? UpstreamOrigin.parse(b.absoluteString).origin
+        else { return false }
+        return from.tls == to.tls && from.port == to.port && from.host.lowercased() == to.host.lowercased()
     }
 
     private static func refusal(_ upstream: String, _ what: String) -> APIError {
