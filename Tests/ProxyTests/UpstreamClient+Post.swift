@@ -18,7 +18,7 @@ extension UpstreamClient {
     }
 
     /// POSTs `{"n":1}` to `url` and returns the whole answer as text.
-    func post(to url: String) async throws -> String {
+    func postedAnswer(to url: String) async throws -> String {
         let response: HTTPClientResponse = try await post(to: url)
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }

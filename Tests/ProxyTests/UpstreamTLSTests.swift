@@ -15,7 +15,7 @@ import Testing
             let client = UpstreamClient(tlsConfiguration: identity.trustingClientConfiguration)
             defer { client.shutdown() }
             for index in 0..<3 {
-                let body = try await client.post(to: "https://localhost:\(server.port)/v1/messages?beta=true")
+                let body = try await client.postedAnswer(to: "https://localhost:\(server.port)/v1/messages?beta=true")
                 #expect(
                     body == EchoUpstream.echo(target: "/v1/messages?beta=true", body: "{\"n\":1}"), "request \(index)")
             }
@@ -58,7 +58,7 @@ import Testing
             let client = UpstreamClient()
             defer { client.shutdown() }
             await #expect(throws: NIOSSLError.self) {
-                _ = try await client.post(to: "https://localhost:\(server.port)/v1/messages")
+                _ = try await client.postedAnswer(to: "https://localhost:\(server.port)/v1/messages")
             }
             #expect(server.requestCount == 0)
         }
@@ -70,7 +70,7 @@ import Testing
             let client = UpstreamClient(tlsConfiguration: identity.trustingClientConfiguration)
             defer { client.shutdown() }
             await #expect(throws: NIOSSLExtraError.self) {
-                _ = try await client.post(to: "https://localhost:\(server.port)/v1/messages")
+                _ = try await client.postedAnswer(to: "https://localhost:\(server.port)/v1/messages")
             }
             #expect(server.requestCount == 0)
         }
