@@ -125,22 +125,24 @@ extension JSONValue {
             output.append(UInt8(ascii: "\""))
             return
         }
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: length))
-        output.withUnsafeMutableBufferPointer { buffer in
-            var out = buffer.baseAddress! + start
+        // Written into scratch space (on the stack when small), then
+        // appended whole: growing the array by a repeated zero first was a
+        // loop over every byte.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            var out = buffer.baseAddress!
             out.pointee = UInt8(ascii: "\"")
             out += 1
             var runStart = 0
             while true {
                 let runEnd = PlainByteRun.end(in: bytes, from: runStart, nonASCII: true)
-                out.update(from: source + runStart, count: runEnd - runStart)
+                out.initialize(from: source + runStart, count: runEnd - runStart)
                 out += runEnd - runStart
                 guard runEnd < bytes.count else { break }
                 out = writeEscape(of: bytes[runEnd], at: out)
                 runStart = runEnd + 1
             }
             out.pointee = UInt8(ascii: "\"")
+            output.append(contentsOf: UnsafeBufferPointer(buffer))
         }
     }
 

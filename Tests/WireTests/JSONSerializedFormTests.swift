@@ -146,6 +146,47 @@ import Wire
         #expect(output.isEmpty)
     }
 
+    /// The escaper, the parser and the serialized-form check look for special
+    /// bytes sixteen at a time: one at every position of a block, and of the
+    /// tail after the last whole block, must be found.
+    @Test(arguments: ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀"])
+    func findsASpecialByteAtEveryPositionOfABlock(special: String) throws {
+        for length in 1..<50 {
+            for position in 0..<length {
+                let text =
+                    String(repeating: "a", count: position) + special
+                    + String(repeating: "b", count: length - position - 1)
+                var written: [UInt8] = []
+                JSONValue.writeString(text, to: &written)
+                #expect(written == Self.referenceEscaped(text), "\(length) \(position)")
+                #expect(try JSONValue(parsing: written) == .string(text), "\(length) \(position)")
+                #expect(JSONValue.isSerializedForm(written), "\(length) \(position)")
+            }
+        }
+    }
+
+    /// JSON escaping one scalar at a time: the short escapes, `\u00XX` for
+    /// the other control characters, everything else as it is.
+    private static func referenceEscaped(_ text: String) -> [UInt8] {
+        var output = Array("\"".utf8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += Array("\\\"".utf8)
+            case "\\": output += Array("\\\\".utf8)
+            case "\n": output += Array("\\n".utf8)
+            case "\r": output += Array("\\r".utf8)
+            case "\t": output += Array("\\t".utf8)
+            case "\u{08}": output += Array("\\b".utf8)
+            case "\u{0C}": output += Array("\\f".utf8)
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default: output += Array(String(scalar).utf8)
+            }
+        }
+        return output + Array("\"".utf8)
+    }
+
     private static func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
         let choice = random.next() % (depth > 3 ? 6 : 8)
         switch choice {
