@@ -95,6 +95,8 @@ let package = Package(
             dependencies: [
                 "Wire", "SSE", "Convert", "Cassette", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1.1 child channel, wrapped to run on its event loop.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 // PKCE's code challenge is the SHA-256 of the verifier.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -113,7 +113,7 @@ public struct ProxyServer: Sendable {
         let (headerTimeout, maxBodyBytes) = (options.headerTimeout, options.maxBodyBytes)
         return Application(
             router: ProxyResponderBuilder(router: router, middleware: middleware, generate: generate),
-            server: .http1(
+            server: .http1OnEventLoops(
                 configuration: .init(additionalChannelHandlers: [
                     ClientConnectionHandler(connections: connections),
                     RequestHeadTimeoutHandler(timeout: headerTimeout),
