@@ -213,7 +213,9 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport",
+                "Proxy", "Cassette", "Convert", "Wire", "SSE", "TestSupport", "ServiceRunning",
+                // A route of the test's own on the server's event-loop connections.
+                .product(name: "Hummingbird", package: "hummingbird"),
                 // The stub OAuth server checks the PKCE verifier as a provider does.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

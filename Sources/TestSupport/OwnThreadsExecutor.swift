@@ -12,7 +12,8 @@ import NIOCore
 /// they finished: a client's 30 s deadline passed with nothing slow in the
 /// proxy (issue 14's flaky `FallbackRecordingTests`). On threads of their
 /// own, the operating system shares the cores between them and the pool,
-/// and the servers, which run on the pool as in production, keep answering.
+/// and the servers, which start each connection's task on the pool (as in
+/// production, before it moves to its event loop), keep answering.
 public final class OwnThreadsExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor the CPU-bound tests share: a thread per core, so that
     /// they do not slow each other down more than the cores do.

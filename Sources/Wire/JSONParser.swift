@@ -207,7 +207,7 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
-        // Runs of bytes that stand for themselves are found eight at a time
+        // Runs of bytes that stand for themselves are found sixteen at a time
         // and copied whole: Claude Code's 47 KB request is mostly long
         // strings full of `\n`, and a byte-by-byte copy through its escapes
         // was a third of the proxy's work on it.

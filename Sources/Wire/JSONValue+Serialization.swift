@@ -142,6 +142,7 @@ extension JSONValue {
                 runStart = runEnd + 1
             }
             out.pointee = UInt8(ascii: "\"")
+            assert(out == buffer.baseAddress! + length - 1, "the two passes disagree on the escaped length")
             output.append(contentsOf: UnsafeBufferPointer(buffer))
         }
     }

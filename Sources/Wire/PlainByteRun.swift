@@ -20,9 +20,12 @@ enum PlainByteRun {
                 let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
                 let special = specialBytes(block, nonASCII: nonASCII)
                 // Each special byte's lane is 0xFF: the first one's index is
-                // the trailing zero bits over eight, in the first word or the second.
-                if special.low != 0 { return index + special.low.trailingZeroBitCount >> 3 }
-                if special.high != 0 { return index + 8 + special.high.trailingZeroBitCount >> 3 }
+                // the trailing zero bits over eight, in the first word or the
+                // second (lane 0 is the word's lowest byte once little-endian).
+                let low = special.low.littleEndian
+                if low != 0 { return index + low.trailingZeroBitCount >> 3 }
+                let high = special.high.littleEndian
+                if high != 0 { return index + 8 + high.trailingZeroBitCount >> 3 }
                 index += 16
             }
         }

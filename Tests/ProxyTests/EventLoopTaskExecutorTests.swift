@@ -1,5 +1,9 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
 import NIOCore
 import NIOPosix
+import ServiceRunning
 import Testing
 
 @testable import Proxy
@@ -26,5 +30,31 @@ import Testing
         #expect(onLoop == [true, true, true, true])
         #expect(!loop.inEventLoop)
         try await group.shutdownGracefully()
+    }
+}
+
+/// The server's connections (`http1OnEventLoops`, which `ProxyServer`
+/// serves with) handle requests on their channel's event loop.
+@Suite struct EventLoopHTTP1ChannelTests {
+    @Test func aRequestIsHandledOnItsConnectionsLoop() async throws {
+        let router = Router(context: ProxyRequestContext.self)
+        router.get("/loop") { _, context in
+            context.channel.eventLoop.inEventLoop ? "on its loop" : "elsewhere"
+        }
+        let answers = try await ListeningServiceRunner(logger: Logger(label: "test")).withRunning({ onListening in
+            Application(
+                router: router, server: .http1OnEventLoops(configuration: .init()),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await onListening($0.localAddress?.port ?? 0) })
+        }) { port in
+            var answers: [String] = []
+            for _ in 0..<3 {
+                let response = try await HTTPClient.shared.execute(
+                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/loop"), timeout: .seconds(30))
+                answers.append(String(buffer: try await response.body.collect(upTo: 1024)))
+            }
+            return answers
+        }
+        #expect(answers == ["on its loop", "on its loop", "on its loop"])
     }
 }

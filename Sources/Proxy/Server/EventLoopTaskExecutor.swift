@@ -17,6 +17,9 @@ final class EventLoopTaskExecutor: TaskExecutor {
         self.eventLoop = eventLoop
     }
 
+    /// The loop must outlive the task: a job handed to a loop that has shut
+    /// down is dropped and the task never resumes. The server's loops are
+    /// NIO's singleton group, which is never shut down.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }

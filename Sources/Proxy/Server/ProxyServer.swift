@@ -99,7 +99,9 @@ public struct ProxyServer: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ClientConnections(maxConnections: options.maxConnections)
-        let upstream = UpstreamClient(logger: logger)
+        // Subscription entries (no api_base) call their providers over https.
+        let upstream = UpstreamClient(
+            logger: logger, preparesTLS: config.models.contains { !$0.apiBase.lowercased().hasPrefix("http://") })
         let router = Router(context: ProxyRequestContext.self)
         let middleware = ExchangeMiddleware(
             connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,

@@ -46,6 +46,7 @@ public final class UpstreamClient: Service, Sendable {
     private let idle = NIOLockedValueBox<[PoolKey: [Connection]]>([:])
     private let tls: NIOLockedValueBox<Result<NIOSSLContext, any Error>?>
     private let tlsConfiguration: TLSConfiguration
+    private let preparesTLS: Bool
     private let logger: Logger
 
     /// How long connecting to an upstream may take (TCP only: the TLS
@@ -54,15 +55,22 @@ public final class UpstreamClient: Service, Sendable {
     /// The most idle connections kept for one origin on one event loop.
     static let maxIdlePerOrigin = 1024
 
-    /// - Parameter tlsConfiguration: For `https` upstreams; the default
-    ///   trusts the system's roots. Tests pass one trusting their own.
+    /// - Parameters:
+    ///   - tlsConfiguration: For `https` upstreams; the default trusts the
+    ///     system's roots. Tests pass one trusting their own.
+    ///   - preparesTLS: Make the TLS context when the service starts, on
+    ///     Swift's pool, rather than on the first `https` request: loading
+    ///     the trust roots takes tens of milliseconds, which would hold up
+    ///     every connection on that request's event loop.
     public init(
         logger: Logger = Logger(label: "switchboard.upstream"),
-        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
+        preparesTLS: Bool = false
     ) {
         var configuration = tlsConfiguration
         configuration.applicationProtocols = ["http/1.1"]
         self.tlsConfiguration = configuration
+        self.preparesTLS = preparesTLS
         self.tls = NIOLockedValueBox(nil)
         self.logger = logger
     }
@@ -201,6 +209,9 @@ public final class UpstreamClient: Service, Sendable {
     }
 
     public func run() async throws {
+        // A context that fails to load is kept as the failure, and each
+        // https request reports it, as when it is made on first use.
+        if preparesTLS { _ = try? sslContext() }
         try? await gracefulShutdown()
         shutdown()
     }
