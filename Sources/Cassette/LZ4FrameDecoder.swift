@@ -50,8 +50,16 @@ final class LZ4FrameDecoder {
     /// Whether `bytes` begin with an LZ4 frame or skippable-frame magic
     /// number, or are a cut-short beginning of one.
     static func looksLikeLZ4(_ bytes: some Collection<UInt8>) -> Bool {
-        let magicBytes: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
-        if bytes.count < 4 { return !bytes.isEmpty && magicBytes.starts(with: bytes) }
+        if bytes.count < 4 {
+            // A skippable frame's magic is any of 0x50...0x5F, then 2A 4D 18:
+            // a reader fed three bytes of one must wait for the fourth, as it
+            // does for a frame's, or it tells a different story than a reader
+            // fed the whole file (the fuzz target found it).
+            guard let first = bytes.first else { return false }
+            let frame: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
+            let skippable: [UInt8] = [first, 0x2A, 0x4D, 0x18]
+            return frame.starts(with: bytes) || (first & 0xF0 == 0x50 && skippable.starts(with: bytes))
+        }
         let first = Array(bytes.prefix(4))
         let magic = readLittleEndian32(first, at: 0)
         return magic == frameMagic || isSkippable(magic)

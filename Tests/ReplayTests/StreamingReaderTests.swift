@@ -131,6 +131,31 @@ import Wire
         }
     }
 
+    /// A file that begins with a skippable LZ4 frame (which `lz4` and the
+    /// reader skip) reads the same in pieces of any size, whole or cut short:
+    /// a reader fed three bytes of the skippable magic once called the file
+    /// neither LZ4 nor JSON Lines.
+    @Test func aSkippableFrameFirstReadsTheSameInPieces() async throws {
+        let file = try Corpus.directory() + "/claude-code/openai-write-read-bash.jsonl.lz4"
+        let cassette = Array(try Data(contentsOf: URL(filePath: file)))
+        let skippable: [UInt8] = [0x5A, 0x2A, 0x4D, 0x18, 5, 0, 0, 0, 1, 2, 3, 4, 5]
+        let bytes = skippable + cassette
+        let whole = try CassetteReader.read(bytes: bytes, path: file)
+        #expect(whole.events == (try CassetteReader.read(bytes: cassette, path: file)).events)
+        for size in [1, 2, 3, 7] {
+            let pieces = try Self.readInPieces(bytes, size: size, path: file)
+            #expect(pieces.events == whole.events && pieces.tornTail == whole.tornTail, "pieces of \(size)")
+        }
+        for cut in [2, 3, 6, 12] {
+            let part = Array(bytes.prefix(cut))
+            let whole = Result { try CassetteReader.read(bytes: part, path: file) }
+            for size in [1, 2, 3] {
+                let pieces = Result { try Self.readInPieces(part, size: size, path: file) }
+                #expect("\(pieces)" == "\(whole)", "cut at \(cut), pieces of \(size)")
+            }
+        }
+    }
+
     /// A cassette cut anywhere (a writer still writing, or killed) reads the
     /// same, with the same torn tail, in pieces as in one.
     @Test func aCutCassetteReadsTheSameInPieces() async throws {
