@@ -50,19 +50,16 @@ final class LZ4FrameDecoder {
     /// Whether `bytes` begin with an LZ4 frame or skippable-frame magic
     /// number, or are a cut-short beginning of one.
     static func looksLikeLZ4(_ bytes: some Collection<UInt8>) -> Bool {
-        if bytes.count < 4 {
-            // A skippable frame's magic is any of 0x50...0x5F, then 2A 4D 18:
-            // a reader fed three bytes of one must wait for the fourth, as it
-            // does for a frame's, or it tells a different story than a reader
-            // fed the whole file (the fuzz target found it).
-            guard let first = bytes.first else { return false }
-            let frame: [UInt8] = [0x04, 0x22, 0x4D, 0x18]
-            let skippable: [UInt8] = [first, 0x2A, 0x4D, 0x18]
-            return frame.starts(with: bytes) || (first & 0xF0 == 0x50 && skippable.starts(with: bytes))
+        guard let first = bytes.first else { return false }
+        // Compared with the magics the bytes could begin, as far as they go:
+        // a reader fed three bytes of one waits for the fourth (once it did
+        // only for a frame's, and told a skippable frame's start from a
+        // whole file's differently: the fuzz target found it). A skippable
+        // magic's low nibble is free: the first byte's says which one.
+        let prefix = Array(bytes.prefix(4))
+        return [frameMagic, skippableMagic | UInt32(first & 0x0F)].contains { magic in
+            withUnsafeBytes(of: magic.littleEndian) { $0.starts(with: prefix) }
         }
-        let first = Array(bytes.prefix(4))
-        let magic = readLittleEndian32(first, at: 0)
-        return magic == frameMagic || isSkippable(magic)
     }
 
     /// Decodes a whole file at once: appends the decompressed content of
@@ -260,7 +257,10 @@ final class LZ4FrameDecoder {
 
     private func word(at offset: Int) -> UInt32 { Self.readLittleEndian32(pending, at: offset) }
 
-    private static func isSkippable(_ magic: UInt32) -> Bool { magic & 0xFFFF_FFF0 == 0x184D_2A50 }
+    /// The skippable frames' magic numbers: this, with any low nibble.
+    private static let skippableMagic: UInt32 = 0x184D_2A50
+
+    private static func isSkippable(_ magic: UInt32) -> Bool { magic & 0xFFFF_FFF0 == skippableMagic }
 
     private static func readLittleEndian32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16

@@ -25,10 +25,11 @@ struct UpstreamOrigin: Hashable, Sendable {
     static func parse(_ url: String) throws -> (origin: UpstreamOrigin, target: String) {
         // Bytes, not `String.range(of:)`: Foundation's string search cost
         // 16 K instructions a request here, 2.6% of a small one.
+        // A scheme holds no `:`, so the first one ends it, and `//` follows.
         let bytes = Array(url.utf8)
-        guard let schemeEnd = firstIndex(of: Array("://".utf8), in: bytes[...]) else {
-            throw HTTPClientError.invalidURL
-        }
+        guard let schemeEnd = bytes.firstIndex(of: UInt8(ascii: ":")),
+            bytes[(schemeEnd + 1)...].starts(with: "//".utf8)
+        else { throw HTTPClientError.invalidURL }
         let tls: Bool
         switch String(decoding: bytes[..<schemeEnd], as: UTF8.self).lowercased() {
         case "http": tls = false
@@ -75,15 +76,5 @@ struct UpstreamOrigin: Hashable, Sendable {
         let path = String(decoding: rest, as: UTF8.self)
         let target = rest.isEmpty ? "/" : rest.first == UInt8(ascii: "?") ? "/" + path : path
         return (UpstreamOrigin(tls: tls, host: String(decoding: host, as: UTF8.self), port: port), target)
-    }
-
-    /// Where `needle` first occurs in `haystack`.
-    private static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for start in haystack.startIndex...(haystack.endIndex - needle.count)
-        where haystack[start..<(start + needle.count)].elementsEqual(needle) {
-            return start
-        }
-        return nil
     }
 }
