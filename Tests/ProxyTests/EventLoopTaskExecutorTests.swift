@@ -34,12 +34,15 @@ import Testing
 }
 
 /// The server's connections (`http1OnEventLoops`, which `ProxyServer`
-/// serves with) handle requests on their channel's event loop.
+/// serves with) handle requests on their channel's event loop, their
+/// flushes held by a ``FlushCoalescingHandler``.
 @Suite struct EventLoopHTTP1ChannelTests {
     @Test func aRequestIsHandledOnItsConnectionsLoop() async throws {
         let router = Router(context: ProxyRequestContext.self)
         router.get("/loop") { _, context in
-            context.channel.eventLoop.inEventLoop ? "on its loop" : "elsewhere"
+            guard context.channel.eventLoop.inEventLoop else { return "elsewhere" }
+            let coalesced = try? context.channel.pipeline.syncOperations.handler(type: FlushCoalescingHandler.self)
+            return coalesced == nil ? "on its loop, flushing each write" : "on its loop"
         }
         let answers = try await ListeningServiceRunner(logger: Logger(label: "test")).withRunning({ onListening in
             Application(
