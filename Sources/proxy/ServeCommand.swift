@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
             headers are replaced by a short fingerprint.
 
             Logging: one line per exchange at info (request id, client API, model, route, status, duration, \
-            first byte, tokens) to standard error; failures say why, at warning when upstream or proxy failed.
+            first byte, tokens) to standard error; failures say why, at warning when upstream or proxy failed. \
+            A standard error nobody reads never stops an exchange: past 4 MB held, lines are dropped and counted.
 
             Reload: the config is read again on SIGHUP and when its file changes (looked at every second). \
             A config with errors is refused, with the message start-up would give, and the one in force stays; \

@@ -11,10 +11,12 @@ import Glibc
 /// when a line is written.
 struct ProxyLogHandlerTests {
     /// What the handler writes, read back from a pipe.
-    private static func written(_ body: (Int32) -> Void) throws -> String {
+    private static func written(_ body: (LogLineWriter) -> Void) throws -> String {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
-        body(ends[1])
+        let writer = LogLineWriter(fileDescriptor: ends[1])
+        body(writer)
+        writer.close()
         close(ends[1])
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -28,9 +30,9 @@ struct ProxyLogHandlerTests {
     }
 
     @Test func aLineCarriesTimeLevelLabelSortedMetadataSourceAndMessage() throws {
-        let text = try Self.written { descriptor in
+        let text = try Self.written { output in
             var logger = Logger(label: "switchboard.proxy") {
-                ProxyLogHandler(label: $0, level: .info, fileDescriptor: descriptor)
+                ProxyLogHandler(label: $0, level: .info, output: output)
             }
             logger[metadataKey: "request_id"] = "req_1"
             logger[metadataKey: "hb.request.id"] = "42"
@@ -44,8 +46,8 @@ struct ProxyLogHandlerTests {
 
     @Test func anErrorIsNamedInTheMetadata() throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
-        let text = try Self.written { descriptor in
-            let logger = Logger(label: "") { ProxyLogHandler(label: $0, level: .trace, fileDescriptor: descriptor) }
+        let text = try Self.written { output in
+            let logger = Logger(label: "") { ProxyLogHandler(label: $0, level: .trace, output: output) }
             logger.error("failed", error: Broken())
         }
         #expect(text.contains(" error: error.message=broken pipe error.type=ProxyTests."), "\(text)")

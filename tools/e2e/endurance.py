@@ -1,6 +1,6 @@
 """Load, backpressure, shutdown and disk-full checks against the real `proxy serve --record` binary.
 
-    python tools/e2e/endurance.py [--streams 1000] [--only load,slow-reader,sigterm,disk-full]
+    python tools/e2e/endurance.py [--streams 1000] [--only load,slow-reader,sigterm,disk-full,stalled-log]
 
 Needs SWITCHBOARD_PROXY_BIN (tools/test.sh sets it) and Debian's `lz4` on PATH. Every check runs its
 own proxy, routed (format openai, so every chunk is converted to Anthropic events) to a paced
@@ -15,6 +15,9 @@ upstream in this process, and prints PASS or FAIL with what it measured:
                cassette's LZ4 frame is ended, exit status 0.
   disk-full    the proxy under a file-size limit (RLIMIT_FSIZE, as a full disk): it keeps serving,
                logs the cause once, counts the dropped events and writes again in a new file.
+  stalled-log  the proxy's standard error a pipe nobody reads (a paused pager, a stalled journal):
+               it keeps serving at `info`, one line per exchange, four times what the pipe holds,
+               and once the log is read again every line is there (or counted as dropped).
 """
 
 from __future__ import annotations
@@ -135,7 +138,7 @@ class Proxy:
     """`proxy serve` on a free port, routed to the upstream, recording to `record_dir`."""
 
     def __init__(self, scratch: str, upstream_port: int, record_dir: str | None, fsize_limit: int | None = None,
-                 log_level: str = "warning") -> None:
+                 log_level: str = "warning", stderr_pipe: bool = False) -> None:
         self.scratch = scratch
         self.log_path = os.path.join(scratch, "proxy.log")
         config = os.path.join(scratch, "models.yaml")
@@ -153,8 +156,10 @@ class Proxy:
                 resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_limit, fsize_limit))
 
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            preexec_fn=limit)
+            # A pipe for standard error only when a check reads it (or, on purpose, does not).
+            self.process = subprocess.Popen(argv, stdout=log,
+                                            stderr=subprocess.PIPE if stderr_pipe else subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, preexec_fn=limit)
 
     async def wait_healthy(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
@@ -404,11 +409,34 @@ async def check_disk_full(scratch: str) -> None:
         assert len(ends) >= 200, f"only {len(ends)} of 300 exchanges recorded"
 
 
+async def check_stalled_log(scratch: str) -> None:
+    requests = 1000  # about 250 KB of access lines: four times what the pipe holds
+    async with running(scratch, None, log_level="info", stderr_pipe=True) as (_, proxy):
+        started = time.monotonic()
+        for number in range(requests):
+            try:
+                await asyncio.wait_for(one_stream(proxy.port, "quick"), 10)
+            except asyncio.TimeoutError:
+                raise AssertionError(f"request {number + 1} of {requests} hung with the log unread") from None
+        took = time.monotonic() - started
+        # Read the log now: the proxy writes what it held, and the count of what it dropped.
+        loop = asyncio.get_running_loop()
+        reading = loop.run_in_executor(None, proxy.process.stderr.read)
+        assert proxy.stop() == 0, f"exit status {proxy.process.returncode}"
+        log = (await reading).decode("utf-8", "replace").splitlines()
+    access = [line for line in log if " info switchboard.proxy: " in line and "POST /v1/messages" in line]
+    notes = [line for line in log if "log line(s) dropped" in line]
+    dropped = sum(int(line.split("switchboard: ")[1].split()[0]) for line in notes)
+    print(f"  {requests} requests served in {took:.1f} s with standard error unread; {len(access)} access lines "
+          f"written, {dropped} dropped and said so")
+    assert len(access) + dropped == requests, f"{requests - len(access) - dropped} access lines missing, unsaid"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--max-rss-mb", type=int, default=150)
-    parser.add_argument("--only", default="load,slow-reader,sigterm,disk-full")
+    parser.add_argument("--only", default="load,slow-reader,sigterm,disk-full,stalled-log")
     args = parser.parse_args()
     if "SWITCHBOARD_PROXY_BIN" not in os.environ:
         print("FAIL: SWITCHBOARD_PROXY_BIN is not set (the proxy binary to test)")
@@ -421,6 +449,7 @@ def main() -> int:
         "slow-reader": check_slow_reader,
         "sigterm": check_sigterm,
         "disk-full": check_disk_full,
+        "stalled-log": check_stalled_log,
     }
     wanted = args.only.split(",")
     unknown = [name for name in wanted if name not in checks]

@@ -10,7 +10,8 @@ import Darwin
 
 /// Writes log lines to standard error in swift-log's `StreamLogHandler`
 /// format (`2026-12-04T06:43:13+0000 info switchboard.proxy: request_id=... [Proxy] message`),
-/// rendering the metadata only when a line is written.
+/// rendering the metadata only when a line is written, through a
+/// ``LogLineWriter`` so that no caller waits on standard error.
 ///
 /// `StreamLogHandler` sorts and formats all of its metadata each time a key
 /// is set. Every request sets two (Hummingbird's `hb.request.id`, then the
@@ -22,17 +23,17 @@ struct ProxyLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
-    /// Standard error, but for tests.
-    let fileDescriptor: Int32
+    /// Standard error's writer, but for tests.
+    let output: LogLineWriter
 
     init(
         label: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil,
-        fileDescriptor: Int32 = STDERR_FILENO
+        output: LogLineWriter = .standardError
     ) {
         self.label = label
         logLevel = level
         self.metadataProvider = metadataProvider
-        self.fileDescriptor = fileDescriptor
+        self.output = output
         Self.timeZoneRead
     }
 
@@ -80,7 +81,7 @@ struct ProxyLogHandler: LogHandler {
         line.append(contentsOf: "] ".utf8)
         line.append(contentsOf: event.message.description.utf8)
         line.append(UInt8(ascii: "\n"))
-        Self.emit(line, to: fileDescriptor)
+        output.write(line)
     }
 
     /// The local time to the second, as `StreamLogHandler` writes it.
@@ -94,24 +95,6 @@ struct ProxyLogHandler: LogHandler {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             let length = strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
             line.append(contentsOf: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
-        }
-    }
-
-    /// One `write` per line: standard error is unbuffered, and a line
-    /// written whole is not interleaved with another thread's.
-    private static func emit(_ line: [UInt8], to fileDescriptor: Int32) {
-        line.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
         }
     }
 }

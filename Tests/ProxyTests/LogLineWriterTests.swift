@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Proxy
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Log lines leave whole and in order from a thread of their own; a log
+/// nobody reads drops lines, says how many, and never stops the caller.
+@Suite struct LogLineWriterTests {
+    /// A pipe whose read end is drained on another thread until the write
+    /// end closes; `body` gets the writer.
+    private static func drained(
+        byteCapacity: Int, readAfter: Bool = false, _ body: (LogLineWriter) -> Void
+    ) throws
+        -> String
+    {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let readEnd = ends[0]
+        let writer = LogLineWriter(fileDescriptor: ends[1], byteCapacity: byteCapacity, batchDelayMicros: 200)
+        let reading = DispatchSemaphore(value: 0)
+        let text = NIOLockedText()
+        let reader = { @Sendable in
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(readEnd, &chunk, chunk.count)
+                guard count > 0 else { break }
+                bytes += chunk[..<count]
+            }
+            text.set(String(decoding: bytes, as: UTF8.self))
+            reading.signal()
+        }
+        if !readAfter { Thread(block: reader).start() }
+        body(writer)
+        if readAfter { Thread(block: reader).start() }
+        writer.close()
+        close(ends[1])
+        reading.wait()
+        close(readEnd)
+        return text.get()
+    }
+
+    @Test func linesFromManyThreadsLeaveWholeAndInEachThreadsOrder() throws {
+        let text = try Self.drained(byteCapacity: 4 << 20) { writer in
+            DispatchQueue.concurrentPerform(iterations: 8) { thread in
+                for number in 0..<2_000 { writer.write(Array("thread \(thread) line \(number)\n".utf8)) }
+            }
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 16_000)
+        var next = [Int](repeating: 0, count: 8)
+        for line in lines {
+            let words = line.split(separator: " ")
+            guard words.count == 4, let thread = Int(words[1]), let number = Int(words[3]), thread < 8 else {
+                Issue.record("a line came out broken: \(line)")
+                return
+            }
+            #expect(number == next[thread], "thread \(thread)'s lines out of order")
+            next[thread] = number + 1
+        }
+        #expect(next == [Int](repeating: 2_000, count: 8))
+    }
+
+    @Test func aLogNobodyReadsDropsLinesAndSaysHowMany() throws {
+        let sent = 20_000
+        let text = try Self.drained(byteCapacity: 4_096, readAfter: true) { writer in
+            // Nothing reads the pipe yet: once its 64 KB are full the writer
+            // blocks, the queue fills, and the rest are dropped, without
+            // this loop ever waiting.
+            for number in 0..<sent { writer.write(Array("line \(number)\n".utf8)) }
+        }
+        var kept: [Int] = []
+        var dropped = 0
+        for line in text.split(separator: "\n") {
+            if let note = line.wholeMatch(of: /switchboard: (\d+) log line\(s\) dropped: .*/) {
+                dropped += Int(note.output.1)!
+            } else if let kept1 = line.wholeMatch(of: /line (\d+)/) {
+                kept.append(Int(kept1.output.1)!)
+            } else {
+                Issue.record("a line came out broken: \(line)")
+            }
+        }
+        #expect(dropped > 0)
+        #expect(kept.count + dropped == sent)
+        // The kept lines are whole and in order, with the dropped ones' gaps.
+        #expect(kept.first == 0 && zip(kept, kept.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    @Test func flushWritesWhatIsQueuedAtOnce() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        // A batch delay longer than the test: only the flush can write it.
+        let writer = LogLineWriter(fileDescriptor: ends[1], batchDelayMicros: 60_000_000)
+        writer.write(Array("now\n".utf8))
+        writer.flush()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let count = read(ends[0], &bytes, bytes.count)
+        #expect(count == 4 && bytes.prefix(4).elementsEqual("now\n".utf8))
+        writer.close()
+        close(ends[1])
+    }
+}
+
+/// A string handed from the reader thread to the test.
+private final class NIOLockedText: Sendable {
+    private let box = NIOLockedValueBox("")
+    func set(_ text: String) { box.withLockedValue { $0 = text } }
+    func get() -> String { box.withLockedValue { $0 } }
+}
