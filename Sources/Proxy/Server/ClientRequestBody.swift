@@ -7,7 +7,7 @@ import Wire
 enum ClientRequestBody {
     /// The whole body; 413 as soon as it passes `limit` bytes.
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.joinedValue(.contentLength).flatMap(Int.init), length > limit {
             throw APIError.requestTooLarge(limit: limit)
         }
         var collected = ByteBuffer()

@@ -78,9 +78,9 @@ enum UpstreamRequest {
         request.headers.add(name: "user-agent", value: "switchboard-proxy")
         if entry.format == .anthropic {
             for name in forwardedAnthropicHeaders {
-                if let value = clientHeaders[name] { request.headers.add(name: name.rawName, value: value) }
+                if let value = clientHeaders.joinedValue(name) { request.headers.add(name: name.rawName, value: value) }
             }
-            if clientHeaders[forwardedAnthropicHeaders[0]] == nil {
+            if clientHeaders.joinedValue(forwardedAnthropicHeaders[0]) == nil {
                 request.headers.add(name: "anthropic-version", value: "2023-06-01")
             }
         }
@@ -119,9 +119,9 @@ enum UpstreamRequest {
     static func apiKey(entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil) -> String? {
         if let key = entry.apiKey { return key.value }
         for name in clientKeyHeaders {
-            if let key = clientHeaders[name], !key.isEmpty { return key }
+            if let key = clientHeaders.joinedValue(name), !key.isEmpty { return key }
         }
-        if let authorization = clientHeaders[.authorization] {
+        if let authorization = clientHeaders.joinedValue(.authorization) {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty { return String(parts[1]) }
         }
