@@ -53,6 +53,11 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         members.append(Member(key: key, value: value))
     }
 
+    /// Room for `count` members without growing.
+    public mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
+
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
         guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
