@@ -36,11 +36,13 @@ struct ProxyLogHandlerTests {
             }
             logger[metadataKey: "request_id"] = "req_1"
             logger[metadataKey: "hb.request.id"] = "42"
+            logger[metadataKey: "attempt"] = .stringConvertible(2)
+            logger[metadataKey: "tags"] = ["a", "b"]
             logger.info("POST /v1/messages 200", metadata: ["extra": "yes"])
             logger.debug("below the level: not written")
         }
         let pattern =
-            /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info switchboard\.proxy: extra=yes hb\.request\.id=42 request_id=req_1 \[ProxyTests\] POST \/v1\/messages 200\n/
+            /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info switchboard\.proxy: attempt=2 extra=yes hb\.request\.id=42 request_id=req_1 tags=\["a", "b"\] \[ProxyTests\] POST \/v1\/messages 200\n/
         #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
     }
 
