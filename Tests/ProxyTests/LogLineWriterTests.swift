@@ -15,14 +15,14 @@ import Glibc
     /// A pipe whose read end is drained on another thread until the write
     /// end closes; `body` gets the writer.
     private static func drained(
-        byteCapacity: Int, readAfter: Bool = false, _ body: (LogLineWriter) -> Void
-    ) throws
-        -> String
-    {
+        byteCapacity: Int, batchDelayMicros: UInt32 = 200, readAfter: Bool = false,
+        _ body: (LogLineWriter) -> Void
+    ) throws -> String {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
         let readEnd = ends[0]
-        let writer = LogLineWriter(fileDescriptor: ends[1], byteCapacity: byteCapacity, batchDelayMicros: 200)
+        let writer = LogLineWriter(
+            fileDescriptor: ends[1], byteCapacity: byteCapacity, batchDelayMicros: batchDelayMicros)
         let reading = DispatchSemaphore(value: 0)
         let text = NIOLockedText()
         let reader = { @Sendable in
@@ -90,6 +90,30 @@ import Glibc
         #expect(kept.count + dropped == sent)
         // The kept lines are whole and in order, with the dropped ones' gaps.
         #expect(kept.first == 0 && zip(kept, kept.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    /// With the writer thread stuck in a write (a short batch delay) and
+    /// with the flush the one to find the pipe full (the writer asleep).
+    @Test(arguments: [UInt32(200), 60_000_000])
+    func aFlushWithALimitGivesUpOnALogNobodyReads(batchDelayMicros: UInt32) throws {
+        var returned = DispatchTimeoutResult.timedOut
+        let text = try Self.drained(byteCapacity: 1 << 20, batchDelayMicros: batchDelayMicros, readAfter: true) {
+            writer in
+            // Four times what the pipe holds, as at exit with standard error
+            // stalled.
+            for number in 0..<25_000 { writer.write(Array("line \(number)\n".utf8)) }
+            // On a thread of its own, so that a flush that waits for the
+            // reader fails the test instead of hanging it.
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                writer.flush(within: .milliseconds(200))
+                done.signal()
+            }.start()
+            returned = done.wait(timeout: .now() + 3)
+        }
+        #expect(returned == .success, "the flush waited for a log nobody reads")
+        // Read at last, nothing was lost.
+        #expect(text.split(separator: "\n").count == 25_000)
     }
 
     @Test func flushWritesWhatIsQueuedAtOnce() throws {

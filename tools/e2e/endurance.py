@@ -17,7 +17,8 @@ upstream in this process, and prints PASS or FAIL with what it measured:
                logs the cause once, counts the dropped events and writes again in a new file.
   stalled-log  the proxy's standard error a pipe nobody reads (a paused pager, a stalled journal):
                it keeps serving at `info`, one line per exchange, four times what the pipe holds,
-               and once the log is read again every line is there (or counted as dropped).
+               and once the log is read again every line is there (or counted as dropped); and
+               stopped with the log still unread, it exits at once rather than wait for a reader.
 """
 
 from __future__ import annotations
@@ -430,6 +431,16 @@ async def check_stalled_log(scratch: str) -> None:
     print(f"  {requests} requests served in {took:.1f} s with standard error unread; {len(access)} access lines "
           f"written, {dropped} dropped and said so")
     assert len(access) + dropped == requests, f"{requests - len(access) - dropped} access lines missing, unsaid"
+    # Stopped with its log still unread, the proxy exits (it gives the lines
+    # it holds a second at exit) rather than wait for a reader forever.
+    async with running(scratch, None, log_level="info", stderr_pipe=True) as (_, proxy):
+        for _ in range(requests):
+            await asyncio.wait_for(one_stream(proxy.port, "quick"), 10)
+        stopping = time.monotonic()
+        status = proxy.stop()
+        stop_took = time.monotonic() - stopping
+    print(f"  SIGTERM with standard error unread: exit status {status} after {stop_took:.1f} s")
+    assert status == 0 and stop_took < 10, f"exit status {status} after {stop_took:.1f} s (killed after 30 s?)"
 
 
 def main() -> int:

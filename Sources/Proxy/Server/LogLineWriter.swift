@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -38,13 +39,15 @@ final class LogLineWriter: Sendable {
     private let state = NIOLockedValueBox(State())
     /// Held by whoever writes to the descriptor, taking lines from `state`
     /// and writing them in one go, so lines leave in the order they came.
-    private let output = NIOLock()
+    private let output = Mutex(())
     private let wakeUp = DispatchSemaphore(value: 0)
 
-    /// Standard error's writer, flushed when the process exits.
+    /// Standard error's writer, flushed when the process exits: for at
+    /// most a second, so that a standard error nobody reads cannot keep a
+    /// stopped proxy from exiting.
     static let standardError: LogLineWriter = {
         let writer = LogLineWriter(fileDescriptor: STDERR_FILENO)
-        atexit { LogLineWriter.standardError.flush() }
+        atexit { LogLineWriter.standardError.flush(within: .seconds(1)) }
         return writer
     }()
 
@@ -75,7 +78,17 @@ final class LogLineWriter: Sendable {
     /// Writes every queued line now, on the calling thread, after any batch
     /// the writer is in the middle of.
     func flush() {
-        _ = output.withLock { writeQueued() }
+        _ = output.withLock { _ in writeQueued(until: nil) }
+    }
+
+    /// ``flush()``, giving up after `limit`: waiting for a writer stuck on a
+    /// descriptor nobody reads, or for the descriptor to take more.
+    func flush(within limit: Duration) {
+        let deadline = ContinuousClock.now + limit
+        while output.withLockIfAvailable({ _ in writeQueued(until: deadline) }) == nil {
+            guard ContinuousClock.now < deadline else { return }
+            usleep(10_000)
+        }
     }
 
     /// Writes what is queued and ends the writer thread; later lines are
@@ -92,7 +105,7 @@ final class LogLineWriter: Sendable {
     private func run() {
         while true {
             usleep(batchDelayMicros)
-            let wrote = output.withLock { writeQueued() }
+            let wrote = output.withLock { _ in writeQueued(until: nil) }
             guard !wrote else { continue }
             // Idle only once a look under the lock found nothing, so a line
             // queued after that look signals.
@@ -105,9 +118,11 @@ final class LogLineWriter: Sendable {
         }
     }
 
-    /// Takes the queued lines (and a note of any dropped) and writes them;
-    /// false when there was nothing. Called holding `output`.
-    private func writeQueued() -> Bool {
+    /// Takes the queued lines (and a note of any dropped) and writes them,
+    /// until `deadline` when there is one (what is left then goes back at
+    /// the head of the queue); false when there was nothing. Called holding
+    /// `output`.
+    private func writeQueued(until deadline: ContinuousClock.Instant?) -> Bool {
         var (lines, dropped) = state.withLockedValue { state -> ([UInt8], Int) in
             defer {
                 state.pending = []
@@ -119,25 +134,49 @@ final class LogLineWriter: Sendable {
         if dropped > 0 {
             lines += Array("switchboard: \(dropped) log line(s) dropped: the log was not taken fast enough\n".utf8)
         }
-        Self.writeAll(lines, to: fileDescriptor)
+        let written = Self.writeAll(lines, to: fileDescriptor, until: deadline)
+        if deadline != nil, written < lines.count {
+            state.withLockedValue { $0.pending.insert(contentsOf: lines[written...], at: 0) }
+        }
         return true
     }
 
     /// Writes all of `bytes`, retrying a short or interrupted write; gives
-    /// up on an error (a closed descriptor: there is nowhere to say so).
-    private static func writeAll(_ bytes: [UInt8], to fileDescriptor: Int32) {
+    /// up on an error (a closed descriptor: there is nowhere to say so), and
+    /// at `deadline` when the descriptor will not take more by then. The
+    /// count written, or all of them after an error.
+    private static func writeAll(
+        _ bytes: [UInt8], to fileDescriptor: Int32, until deadline: ContinuousClock.Instant?
+    ) -> Int {
         bytes.withUnsafeBufferPointer { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = Glibc.write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                var count = bytes.count - offset
+                if let deadline {
+                    guard writable(fileDescriptor, before: deadline) else { return offset }
+                    // A pipe that polls writable takes PIPE_BUF bytes without
+                    // blocking; a larger write waits until it has taken all.
+                    count = min(count, Int(PIPE_BUF))
+                }
+                let written = Glibc.write(fileDescriptor, bytes.baseAddress! + offset, count)
                 if written > 0 {
                     offset += written
                 } else if written < 0, errno == EINTR {
                     continue
                 } else {
-                    return
+                    return bytes.count
                 }
             }
+            return bytes.count
         }
+    }
+
+    /// Whether `fileDescriptor` takes a write before `deadline` (a file
+    /// always does; a pipe when its reader has made room).
+    private static func writable(_ fileDescriptor: Int32, before deadline: ContinuousClock.Instant) -> Bool {
+        let left = ContinuousClock.now.duration(to: deadline)
+        let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+        var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+        return poll(&entry, 1, Int32(clamping: milliseconds)) == 1
     }
 }
