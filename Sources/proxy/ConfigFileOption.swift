@@ -40,17 +40,21 @@ enum Terminal {
     static let configErrorStatus: Int32 = 78
 
     static func fail(_ message: String, code: Int32) -> Never {
+        // Log lines still held go first, in the order things happened.
+        ProxyLogging.flush()
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(code)
     }
 
     static func printWarnings(_ config: ProxyConfig) {
         guard !config.warnings.isEmpty else { return }
+        ProxyLogging.flush()
         FileHandle.standardError.write(Data(config.warnings.map { "\($0)\n" }.joined().utf8))
     }
 
     /// Written at once and unbuffered, so a pipe sees it whole.
     static func print(_ text: String) {
+        ProxyLogging.flush()
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 }

@@ -41,7 +41,8 @@ import Glibc
         if readAfter { Thread(block: reader).start() }
         writer.close()
         close(ends[1])
-        reading.wait()
+        // A writer that never lets go of the pipe fails the test, not hangs it.
+        try #require(reading.wait(timeout: .now() + 30) == .success, "the pipe was never closed")
         close(readEnd)
         return text.get()
     }
@@ -125,6 +126,8 @@ import Glibc
         writer.write(Array("now\n".utf8))
         writer.flush()
         var bytes = [UInt8](repeating: 0, count: 16)
+        var entry = pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)
+        try #require(poll(&entry, 1, 5_000) == 1, "nothing was written")
         let count = read(ends[0], &bytes, bytes.count)
         #expect(count == 4 && bytes.prefix(4).elementsEqual("now\n".utf8))
         writer.close()

@@ -46,6 +46,21 @@ struct ProxyLogHandlerTests {
         #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
     }
 
+    @Test func anErrorLineIsWrittenAtOnceOffTheEventLoops() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        // A batch delay longer than the test: only the error's own flush
+        // can write it in time.
+        let output = LogLineWriter(fileDescriptor: ends[1], batchDelayMicros: 60_000_000)
+        let logger = Logger(label: "t") { ProxyLogHandler(label: $0, level: .info, output: output) }
+        logger.error("about to stop")
+        var entry = pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)
+        #expect(poll(&entry, 1, 2_000) == 1, "the error line waited for the batch")
+        output.close()
+        close(ends[1])
+    }
+
     @Test func anErrorIsNamedInTheMetadata() throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
         let text = try Self.written { output in

@@ -64,12 +64,14 @@ final class LogLineWriter: Sendable {
     /// the descriptor.
     func write(_ line: [UInt8]) {
         let wakeWriter = state.withLockedValue { state -> Bool in
-            guard !state.closing, state.pending.count + line.count <= byteCapacity else {
+            guard !state.closing else { return false }
+            defer { state.writerIdle = false }
+            // A line longer than the capacity still goes when nothing waits.
+            guard state.pending.isEmpty || state.pending.count + line.count <= byteCapacity else {
                 state.dropped += 1
-                return false
+                return state.writerIdle
             }
             state.pending.append(contentsOf: line)
-            defer { state.writerIdle = false }
             return state.writerIdle
         }
         if wakeWriter { wakeUp.signal() }
@@ -136,7 +138,12 @@ final class LogLineWriter: Sendable {
         }
         let written = Self.writeAll(lines, to: fileDescriptor, until: deadline)
         if deadline != nil, written < lines.count {
-            state.withLockedValue { $0.pending.insert(contentsOf: lines[written...], at: 0) }
+            let wakeWriter = state.withLockedValue { state -> Bool in
+                state.pending.insert(contentsOf: lines[written...], at: 0)
+                defer { state.writerIdle = false }
+                return state.writerIdle
+            }
+            if wakeWriter { wakeUp.signal() }
         }
         return true
     }
@@ -163,6 +170,12 @@ final class LogLineWriter: Sendable {
                     offset += written
                 } else if written < 0, errno == EINTR {
                     continue
+                } else if written < 0, errno == EAGAIN, deadline == nil {
+                    // Standard error inherited non-blocking: wait for room.
+                    var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&entry, 1, -1)
+                } else if written < 0, errno == EAGAIN {
+                    continue  // polled again, until the deadline
                 } else {
                     return bytes.count
                 }
@@ -177,6 +190,9 @@ final class LogLineWriter: Sendable {
         let left = ContinuousClock.now.duration(to: deadline)
         let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
         var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-        return poll(&entry, 1, Int32(clamping: milliseconds)) == 1
+        let ready = poll(&entry, 1, Int32(clamping: milliseconds))
+        // Interrupted by a signal (a second SIGTERM): look again.
+        if ready < 0, errno == EINTR { return writable(fileDescriptor, before: deadline) }
+        return ready == 1
     }
 }

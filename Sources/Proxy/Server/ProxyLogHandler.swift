@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
@@ -83,6 +84,12 @@ struct ProxyLogHandler: LogHandler {
         line.append(contentsOf: event.message.description.utf8)
         line.append(UInt8(ascii: "\n"))
         output.write(line)
+        // An error may be the last thing the process says before it stops
+        // (a crash skips the exit's flush): written now, for at most a
+        // moment, except on an event loop, which never waits on the log.
+        if event.level >= .error, MultiThreadedEventLoopGroup.currentEventLoop == nil {
+            output.flush(within: .milliseconds(250))
+        }
     }
 
     /// A metadata value as `description` writes it; a string's own bytes
