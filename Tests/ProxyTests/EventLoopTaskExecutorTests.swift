@@ -15,7 +15,22 @@ import Testing
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
         let (loop, other) = (loops[0], loops[1])
-        let onLoop = try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: loop)) {
+        // The group is shut down whatever happens: a failure in between must
+        // not leave its two threads running for the rest of the tests.
+        let outcome: Result<[Bool], any Error>
+        do {
+            outcome = .success(try await Self.seenOnLoop(loop, other: other))
+        } catch {
+            outcome = .failure(error)
+        }
+        try await group.shutdownGracefully()
+        #expect(try outcome.get() == [true, true, true, true])
+        #expect(!loop.inEventLoop)
+    }
+
+    /// Whether the task is on `loop` after each kind of resumption.
+    private static func seenOnLoop(_ loop: any EventLoop, other: any EventLoop) async throws -> [Bool] {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: loop)) {
             var seen = [loop.inEventLoop]
             // Resumed by a timer on Swift's own threads.
             try await Task.sleep(for: .milliseconds(2))
@@ -27,9 +42,6 @@ import Testing
             seen.append(await child)
             return seen
         }
-        #expect(onLoop == [true, true, true, true])
-        #expect(!loop.inEventLoop)
-        try await group.shutdownGracefully()
     }
 }
 
