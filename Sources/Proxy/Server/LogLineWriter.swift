@@ -170,12 +170,9 @@ final class LogLineWriter: Sendable {
                     offset += written
                 } else if written < 0, errno == EINTR {
                     continue
-                } else if written < 0, errno == EAGAIN, deadline == nil {
-                    // Standard error inherited non-blocking: wait for room.
-                    var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&entry, 1, -1)
                 } else if written < 0, errno == EAGAIN {
-                    continue  // polled again, until the deadline
+                    // Standard error inherited non-blocking: wait for room.
+                    guard writable(fileDescriptor, before: deadline) else { return offset }
                 } else {
                     return bytes.count
                 }
@@ -185,10 +182,15 @@ final class LogLineWriter: Sendable {
     }
 
     /// Whether `fileDescriptor` takes a write before `deadline` (a file
-    /// always does; a pipe when its reader has made room).
-    private static func writable(_ fileDescriptor: Int32, before deadline: ContinuousClock.Instant) -> Bool {
-        let left = ContinuousClock.now.duration(to: deadline)
-        let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+    /// always does; a pipe when its reader has made room); with no deadline,
+    /// once it does.
+    private static func writable(_ fileDescriptor: Int32, before deadline: ContinuousClock.Instant?) -> Bool {
+        var milliseconds = -1
+        if let deadline {
+            let left = ContinuousClock.now.duration(to: deadline)
+            milliseconds = max(
+                0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+        }
         var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
         let ready = poll(&entry, 1, Int32(clamping: milliseconds))
         // Interrupted by a signal (a second SIGTERM): look again.

@@ -101,7 +101,8 @@ public struct ProxyServer: Sendable {
         let connections = ClientConnections(maxConnections: options.maxConnections)
         // Subscription entries (no api_base) call their providers over https.
         let upstream = UpstreamClient(
-            logger: logger, preparesTLS: config.models.contains { !$0.apiBase.lowercased().hasPrefix("http://") })
+            logger: logger,
+            preparesTLS: config.models.contains { (try? UpstreamOrigin.parse($0.apiBase))?.origin.tls ?? true })
         let router = Router(context: ProxyRequestContext.self)
         let middleware = ExchangeMiddleware(
             connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
