@@ -115,11 +115,8 @@ public final class UpstreamClient: Service, Sendable {
     ) async throws -> HTTPClientResponse {
         let request = UpstreamConnectionHandler.Request()
         let handler = connection.handler
-        let producer = UpstreamBody.makeSequence(
-            backPressureStrategy: .init(
-                lowWatermark: UpstreamBodyDemand.lowWatermark, highWatermark: UpstreamBodyDemand.highWatermark),
-            finishOnDeinit: true, delegate: UpstreamBodyDemand(handler: handler, request: request))
-        let source = producer.source
+        let responseBody = UpstreamBody(demand: UpstreamConnectionDemand(handler: handler, request: request))
+        let source = responseBody.source
         let responseHead = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<HTTPResponseHead, any Error>) in
@@ -141,7 +138,7 @@ public final class UpstreamClient: Service, Sendable {
         }
         return HTTPClientResponse(
             version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
-            body: .stream(producer.sequence))
+            body: .stream(responseBody))
     }
 
     /// An idle connection to the key's origin on `eventLoop`, else a new one.
