@@ -282,7 +282,7 @@ struct JSONParser {
     }
 
     private func validatedString(_ slice: ArraySlice<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        guard let string = String(validating: slice, as: UTF8.self) else {
+        guard let string = slice.withUnsafeBufferPointer({ UTF8Validation.string(validating: $0) }) else {
             throw error("string is not valid UTF-8", at: offset)
         }
         return string
