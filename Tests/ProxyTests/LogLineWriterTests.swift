@@ -12,43 +12,8 @@ import Glibc
 /// Log lines leave whole and in order from a thread of their own; a log
 /// nobody reads drops lines, says how many, and never stops the caller.
 @Suite struct LogLineWriterTests {
-    /// A pipe whose read end is drained on another thread until the write
-    /// end closes; `body` gets the writer.
-    private static func drained(
-        byteCapacity: Int, batchDelayMicros: UInt32 = 200, readAfter: Bool = false,
-        _ body: (LogLineWriter) -> Void
-    ) throws -> String {
-        var ends: [Int32] = [0, 0]
-        try #require(pipe(&ends) == 0)
-        let readEnd = ends[0]
-        let writer = LogLineWriter(
-            fileDescriptor: ends[1], byteCapacity: byteCapacity, batchDelayMicros: batchDelayMicros)
-        let reading = DispatchSemaphore(value: 0)
-        let text = NIOLockedText()
-        let reader = { @Sendable in
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = read(readEnd, &chunk, chunk.count)
-                guard count > 0 else { break }
-                bytes += chunk[..<count]
-            }
-            text.set(String(decoding: bytes, as: UTF8.self))
-            reading.signal()
-        }
-        if !readAfter { Thread(block: reader).start() }
-        body(writer)
-        if readAfter { Thread(block: reader).start() }
-        writer.close()
-        close(ends[1])
-        // A writer that never lets go of the pipe fails the test, not hangs it.
-        try #require(reading.wait(timeout: .now() + 30) == .success, "the pipe was never closed")
-        close(readEnd)
-        return text.get()
-    }
-
     @Test func linesFromManyThreadsLeaveWholeAndInEachThreadsOrder() throws {
-        let text = try Self.drained(byteCapacity: 4 << 20) { writer in
+        let text = try LogPipe.drained(byteCapacity: 4 << 20) { writer in
             DispatchQueue.concurrentPerform(iterations: 8) { thread in
                 for number in 0..<2_000 { writer.write(Array("thread \(thread) line \(number)\n".utf8)) }
             }
@@ -70,7 +35,7 @@ import Glibc
 
     @Test func aLogNobodyReadsDropsLinesAndSaysHowMany() throws {
         let sent = 20_000
-        let text = try Self.drained(byteCapacity: 4_096, readAfter: true) { writer in
+        let text = try LogPipe.drained(byteCapacity: 4_096, readAfter: true) { writer in
             // Nothing reads the pipe yet: once its 64 KB are full the writer
             // blocks, the queue fills, and the rest are dropped, without
             // this loop ever waiting.
@@ -98,7 +63,7 @@ import Glibc
     @Test(arguments: [UInt32(200), 60_000_000])
     func aFlushWithALimitGivesUpOnALogNobodyReads(batchDelayMicros: UInt32) throws {
         var returned = DispatchTimeoutResult.timedOut
-        let text = try Self.drained(byteCapacity: 1 << 20, batchDelayMicros: batchDelayMicros, readAfter: true) {
+        let text = try LogPipe.drained(byteCapacity: 1 << 20, batchDelayMicros: batchDelayMicros, readAfter: true) {
             writer in
             // Four times what the pipe holds, as at exit with standard error
             // stalled.
@@ -136,8 +101,3 @@ import Glibc
 }
 
 /// A string handed from the reader thread to the test.
-private final class NIOLockedText: Sendable {
-    private let box = NIOLockedValueBox("")
-    func set(_ text: String) { box.withLockedValue { $0 = text } }
-    func get() -> String { box.withLockedValue { $0 } }
-}

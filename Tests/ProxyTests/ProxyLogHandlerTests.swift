@@ -10,27 +10,8 @@ import Glibc
 /// `proxy serve`'s log lines: `StreamLogHandler`'s format, metadata rendered
 /// when a line is written.
 struct ProxyLogHandlerTests {
-    /// What the handler writes, read back from a pipe.
-    private static func written(_ body: (LogLineWriter) -> Void) throws -> String {
-        var ends: [Int32] = [0, 0]
-        try #require(pipe(&ends) == 0)
-        let writer = LogLineWriter(fileDescriptor: ends[1])
-        body(writer)
-        writer.close()
-        close(ends[1])
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(ends[0], &chunk, chunk.count)
-            guard count > 0 else { break }
-            bytes += chunk[..<count]
-        }
-        close(ends[0])
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     @Test func aLineCarriesTimeLevelLabelSortedMetadataSourceAndMessage() throws {
-        let text = try Self.written { output in
+        let text = try LogPipe.drained { output in
             var logger = Logger(label: "switchboard.proxy") {
                 ProxyLogHandler(label: $0, level: .info, output: output)
             }
@@ -63,7 +44,7 @@ struct ProxyLogHandlerTests {
 
     @Test func anErrorIsNamedInTheMetadata() throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
-        let text = try Self.written { output in
+        let text = try LogPipe.drained { output in
             let logger = Logger(label: "") { ProxyLogHandler(label: $0, level: .trace, output: output) }
             logger.error("failed", error: Broken())
         }
