@@ -8,7 +8,7 @@ import Testing
 /// to stop reading at the high watermark and to read again under the low
 /// one, failures after what was buffered, and the connection told when the
 /// reader stops before the end (and only then).
-@Suite struct UpstreamBodyTests {
+@Suite(.timeLimit(.minutes(1))) struct UpstreamBodyTests {
     /// Counts what the body tells the connection.
     final class Signals: UpstreamBodyDemand {
         private let counts = Mutex((produceMore: 0, didTerminate: 0))
@@ -19,6 +19,12 @@ import Testing
     }
 
     private static func chunk(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+    /// Until the reader has suspended in `next()`, so the test takes the
+    /// waiting path whatever the machine's load.
+    private static func untilWaiting(_ body: UpstreamBody) async {
+        while !body.hasWaitingReader { await Task.yield() }
+    }
 
     @Test func chunksYieldedBeforeReadingAreReadInOrderThenTheEnd() async throws {
         let signals = Signals()
@@ -41,10 +47,9 @@ import Testing
             for try await chunk in body { read.append(String(buffer: chunk)) }
             return read
         }
-        // Given time to suspend first; the outcome is the same either way.
-        try await Task.sleep(for: .milliseconds(20))
+        await Self.untilWaiting(body)
         #expect(source.yield(Self.chunk("x")) == .produceMore)
-        try await Task.sleep(for: .milliseconds(20))
+        await Self.untilWaiting(body)
         #expect(source.yield(Self.chunk("y")) == .produceMore)
         source.finish()
         #expect(try await reader.value == ["x", "y"])
@@ -70,16 +75,26 @@ import Testing
         #expect(signals.askedForMore == 1, "asked once until stopped again")
     }
 
-    @Test func aReaderWaitingOnAStoppedConnectionAsksForMore() async throws {
+    @Test func aReaderLeavingItsLoopEarlyTellsTheConnectionWhileTheBodyIsStillHeld() async throws {
         let signals = Signals()
         let body = UpstreamBody(demand: signals)
-        let source = body.source
-        for index in 1...UpstreamBody.highWatermark { _ = source.yield(Self.chunk("\(index)")) }
-        source.finish()
-        var count = 0
-        for try await _ in body { count += 1 }
-        #expect(count == UpstreamBody.highWatermark)
-        #expect(signals.askedForMore == 1)
+        _ = body.source.yield(Self.chunk("a"))
+        _ = body.source.yield(Self.chunk("b"))
+        for try await _ in body { break }
+        #expect(signals.terminated == 1, "told when the loop is left, not when the body goes")
+        #expect(body.source.yield(Self.chunk("c")) == .dropped)
+    }
+
+    @Test func aCancelledReaderGetsNoBufferedChunk() async throws {
+        let signals = Signals()
+        let body = UpstreamBody(demand: signals)
+        _ = body.source.yield(Self.chunk("buffered"))
+        let reader = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await body.makeAsyncIterator().next()
+        }
+        await #expect(throws: CancellationError.self) { try await reader.value }
+        #expect(signals.terminated == 1)
     }
 
     struct UpstreamBroke: Error {}
@@ -98,7 +113,7 @@ import Testing
         let body = UpstreamBody(demand: Signals())
         let source = body.source
         let reader = Task { try await body.makeAsyncIterator().next() }
-        try await Task.sleep(for: .milliseconds(20))
+        await Self.untilWaiting(body)
         source.finish(UpstreamBroke())
         await #expect(throws: UpstreamBroke.self) { try await reader.value }
     }
@@ -108,7 +123,7 @@ import Testing
         let body = UpstreamBody(demand: signals)
         let source = body.source
         let reader = Task { try await body.makeAsyncIterator().next() }
-        try await Task.sleep(for: .milliseconds(20))
+        await Self.untilWaiting(body)
         reader.cancel()
         await #expect(throws: CancellationError.self) { try await reader.value }
         #expect(signals.terminated == 1)

@@ -33,22 +33,34 @@ final class UpstreamBody: AsyncSequence, Sendable {
     /// The connection handler's side.
     var source: Source { Source(storage: storage) }
 
-    /// Neither the body nor an iterator of it is left: a body not yet at
-    /// its end is given up.
+    /// The body dropped unread: a body not yet at its end is given up.
     deinit { storage.stop(cancelling: false) }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: self) }
+    /// Whether a reader waits in `next()` for the connection (for tests).
+    var hasWaitingReader: Bool { storage.hasWaitingReader }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reading: Reading(storage: storage)) }
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        /// Keeps the body, and so its end-of-reading signal, alive while
-        /// iterated.
-        let body: UpstreamBody
+        fileprivate let reading: Reading
 
         /// The next chunk; nil at the end. Throws the connection's error,
         /// or `CancellationError` once the reader's task is cancelled.
         func next() async throws -> ByteBuffer? {
-            try await body.storage.next()
+            try await reading.storage.next()
         }
+    }
+
+    /// One iteration: a reader that leaves its loop before the end (a
+    /// `break`) gives the body up then, as NIO's sequence did, not when the
+    /// response holding the body goes (a stream cut at its limit would
+    /// otherwise keep the upstream generating while the tail is written).
+    fileprivate final class Reading: Sendable {
+        let storage: Storage
+
+        init(storage: Storage) { self.storage = storage }
+
+        deinit { storage.stop(cancelling: false) }
     }
 
     /// Where the connection's handler puts what it reads.
@@ -101,11 +113,6 @@ extension UpstreamBody {
             case end(Result<ByteBuffer?, any Error>)
         }
 
-        private enum Step {
-            case taken(Take)
-            case wait(askForMore: Bool)
-        }
-
         private let demand: any UpstreamBodyDemand
         private let state = Mutex(State())
 
@@ -113,26 +120,28 @@ extension UpstreamBody {
             self.demand = demand
         }
 
+        var hasWaitingReader: Bool { state.withLock { $0.waiter != nil } }
+
         func next() async throws -> ByteBuffer? {
+            // A task cancelled before it asks gets no more chunks, buffered
+            // or not (the connection is given up at once).
+            if Task.isCancelled { stop(cancelling: true) }
             // Most calls find a chunk or the end at once: no continuation,
             // no cancellation handler.
             if let taken = state.withLock({ Self.take(&$0) }) { return try deliver(taken) }
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { continuation in
-                    let step = state.withLock { state -> Step in
-                        if let taken = Self.take(&state) { return .taken(taken) }
+                    let taken = state.withLock { state -> Take? in
+                        if let taken = Self.take(&state) { return taken }
+                        precondition(state.waiter == nil, "an UpstreamBody is read by one reader at a time")
+                        // The buffer empties only through `take`, which asks
+                        // for more under the low watermark: the connection
+                        // reads whenever a reader waits.
+                        assert(state.reading, "a reader waits on a connection told to stop")
                         state.waiter = continuation
-                        // An empty buffer and a stopped connection: read again.
-                        let askForMore = !state.reading
-                        state.reading = true
-                        return .wait(askForMore: askForMore)
+                        return nil
                     }
-                    switch step {
-                    case .wait(let askForMore):
-                        if askForMore { demand.produceMore() }
-                    case .taken(let taken):
-                        continuation.resume(with: Result { try deliver(taken) })
-                    }
+                    if let taken { continuation.resume(with: Result { try deliver(taken) }) }
                 }
             } onCancel: {
                 stop(cancelling: true)
