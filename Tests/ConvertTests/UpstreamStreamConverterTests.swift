@@ -45,6 +45,20 @@ import Wire
         #expect(AssembledMessage(events).blocks.map(\.text) == ["ok"])
     }
 
+    /// Frames padded with whitespace, ASCII or not, read as the same frames
+    /// unpadded (the trim skips its Unicode search only when both ends are
+    /// ASCII that is not whitespace).
+    @Test(arguments: [" ", "\t", "\u{00A0}", "\u{3000}", " \u{2028}"])
+    func framesPaddedWithWhitespaceReadAsTheSameFrames(_ padding: String) {
+        let frame =
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}"
+        let events = convertStream(
+            Self.bytes("data: \(padding)\(frame)\(padding)\n\ndata: \(padding)[DONE]\(padding)\n\n"))
+        #expect(violations(events) == [])
+        #expect(AssembledMessage(events).blocks.map(\.text) == ["ok"])
+        #expect(!events.map(\.event).contains("error"))
+    }
+
     @Test func usageIsReportedForTheProxysEndLine() {
         var converter = UpstreamStreamConverter(route: TestRoutes.openAI, requestedModel: "m")
         #expect(converter.usage == nil)
