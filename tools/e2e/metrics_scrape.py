@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 
@@ -106,13 +107,17 @@ class Checks:
     def __init__(self, stack: TestStack, parser):
         self.base = stack.base_url
         self.traffic = Traffic(self.base)
+        self.parser = parser
         get(self.base, "/metrics")  # a scrape before the one read: scrapes are not counted
+        self.scrape()
+        self.stats = json.loads(get(self.base, "/v1/stats"))
+
+    def scrape(self):
         self.text = get(self.base, "/metrics").decode()
         self.samples = {}
-        for family in parser.text_string_to_metric_families(self.text):
+        for family in self.parser.text_string_to_metric_families(self.text):
             for sample in family.samples:
                 self.samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-        self.stats = json.loads(get(self.base, "/v1/stats"))
 
     def value(self, name: str, **labels) -> float:
         key = (name, tuple(sorted(labels.items())))
@@ -152,6 +157,13 @@ class Checks:
         assert self.value("switchboard_streams_in_flight") == 0
 
     def cassette_figures(self):
+        # Bytes written are counted as of the cassette writer's last batch
+        # (it waits 10 ms for more lines, on a thread of its own): on a busy
+        # machine the scrape can come first, so wait for it a while.
+        deadline = time.monotonic() + 5
+        while self.value("switchboard_cassette_bytes_written_total") == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            self.scrape()
         assert self.value("switchboard_cassette_bytes_written_total") > 0
         assert self.value("switchboard_cassette_dropped_events_total") == 0
         assert self.value("switchboard_cassette_queue_lines") >= 0
