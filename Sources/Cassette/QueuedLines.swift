@@ -9,7 +9,9 @@ import Wire
 /// frees, the retains and releases, and an event and a text array per line:
 /// about a third of the writer's CPU on a streamed exchange of 14 lines.
 /// Here a line is appended as plain bytes (kind, exchange id, time, then
-/// each field's key and value, see ``CassetteFieldWriter``), and the writer
+/// each field's key and value, see ``CassetteFieldWriter``), except that a
+/// body is kept by reference: its array is retained, not copied (Claude
+/// Code's requests are ~50 KB, two of them an exchange). The writer
 /// replays them into one reused ``RenderedFields``, which does the costly
 /// part (escaping, checking JSON, finding a body's parts) off the caller's
 /// thread. The buffer and the writer's batch swap, so neither side
@@ -38,11 +40,15 @@ struct QueuedLines: Sendable {
 
     fileprivate var bytes: [UInt8] = []
     private var events: [CassetteEvent] = []
+    /// The bodies queued, which a ``Tag/body`` field refers to by index.
+    fileprivate var bodies: [[UInt8]] = []
+    /// The bytes of ``bodies``.
+    private var bodyBytes = 0
     /// The lines queued.
     private(set) var count = 0
 
-    /// The bytes held, which bound the queue's memory.
-    var byteCount: Int { bytes.count }
+    /// The bytes held, bodies included, which bound the queue's memory.
+    var byteCount: Int { bytes.count + bodyBytes }
 
     var isEmpty: Bool { count == 0 }
 
@@ -69,6 +75,8 @@ struct QueuedLines: Sendable {
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: bytes.capacity <= Self.keptCapacity)
         events.removeAll(keepingCapacity: true)
+        bodies.removeAll(keepingCapacity: true)
+        bodyBytes = 0
         count = 0
     }
 
@@ -87,7 +95,7 @@ struct QueuedLines: Sendable {
         _ body: (Line, RenderedFields) throws(CassetteWriteError) -> Void
     ) throws(CassetteWriteError) {
         try bytes.withUnsafeBufferPointer { buffer throws(CassetteWriteError) in
-            var reader = Reader(buffer: buffer)
+            var reader = Reader(buffer: buffer, bodies: bodies)
             while reader.offset < buffer.count {
                 switch reader.tag() {
                 case .event:
@@ -132,6 +140,7 @@ struct QueuedLines: Sendable {
     /// Reads the queue back, from the one writer thread.
     private struct Reader {
         let buffer: UnsafeBufferPointer<UInt8>
+        let bodies: [[UInt8]]
         var offset = 0
 
         mutating func byte() -> UInt8 {
@@ -170,7 +179,7 @@ struct QueuedLines: Sendable {
                 case .integer: fields.append(key(), Int64(bitPattern: word()))
                 case .serialized: fields.append(key(), serialized: text())
                 case .date: fields.append(key(), date: Date(timeIntervalSinceReferenceDate: Double(bitPattern: word())))
-                case .body: fields.appendBody(text())
+                case .body: fields.appendBody(bodies[Int(word())])
                 case .chunk: fields.appendChunk(text())
                 case .eventData: fields.appendEventData(text())
                 case .event, .line: preconditionFailure("QueuedLines: a line's fields run into the next line")
@@ -217,9 +226,12 @@ extension QueuedLines: CassetteFieldWriter {
         appendWord(date.timeIntervalSinceReferenceDate.bitPattern)
     }
 
+    /// By reference (see the type's comment).
     mutating func appendBody(_ body: [UInt8]) {
         appendTag(.body)
-        body.withUnsafeBufferPointer { appendBytes($0) }
+        appendWord(UInt64(bodies.count))
+        bodies.append(body)
+        bodyBytes += body.count
     }
 
     mutating func appendChunk(_ chunk: [UInt8]) {

@@ -114,34 +114,29 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
         append(key, CassetteFormat.iso8601(date))
     }
 
+    /// JSON in serialized form is kept as it is (the array itself, not a
+    /// copy), with an object's layout (which spares the writer a second
+    /// pass when it looks for parts to store once); other JSON is
+    /// re-serialized.
     mutating func appendBody(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { appendBody($0) }
-    }
-
-    /// JSON in serialized form is kept as it is, with an object's layout
-    /// (which spares the writer a second pass when it looks for parts to
-    /// store once); other JSON is re-serialized.
-    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>) {
-        switch bytes.first {
-        case UInt8(ascii: "{") where bytes.count < CassetteBlobs.minimumBytes:
-            // Too small for any part to be stored apart: no layout needed.
-            if JSONValue.isSerializedForm(bytes) {
-                body = Body(text: Array(bytes), layout: nil)
-                return
+        let kept = bytes.withUnsafeBufferPointer { buffer -> Body? in
+            switch buffer.first {
+            case UInt8(ascii: "{") where buffer.count < CassetteBlobs.minimumBytes:
+                // Too small for any part to be stored apart: no layout needed.
+                if JSONValue.isSerializedForm(buffer) { return Body(text: bytes, layout: nil) }
+            case UInt8(ascii: "{"):
+                if let layout = JSONValue.serializedFormLayout(buffer) { return Body(text: bytes, layout: layout) }
+            case UInt8(ascii: "["):
+                if JSONValue.isSerializedForm(buffer) { return Body(text: bytes, layout: nil) }
+            default: break
             }
-        case UInt8(ascii: "{"):
-            if let layout = JSONValue.serializedFormLayout(bytes) {
-                body = Body(text: Array(bytes), layout: layout)
-                return
-            }
-        case UInt8(ascii: "["):
-            if JSONValue.isSerializedForm(bytes) {
-                body = Body(text: Array(bytes), layout: nil)
-                return
-            }
-        default: break
+            return nil
         }
-        for member in CassetteBody.fields(for: Array(bytes)) {
+        if let kept {
+            body = kept
+            return
+        }
+        for member in CassetteBody.fields(for: bytes) {
             if member.key == "body" {
                 body = Body(text: member.value.serialized(), layout: nil)
             } else {

@@ -125,6 +125,24 @@ import Wire
         #expect(recorder.droppedEvents == 2)
     }
 
+    /// A body is queued by reference, not copied: its bytes still count
+    /// toward the queue's byte capacity.
+    @Test func aQueuedBodyCountsTowardTheByteCapacity() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let recorder = try CassetteRecorder(directory: directory.path, queueByteCapacity: 1000)
+        recorder.holdWriter()
+        let large = Array(#"{"text":"\#(String(repeating: "b", count: 1500))"}"#.utf8)
+        recorder.record(exchange: "c", timeMicros: 0, .clientResponse(status: 200, headers: [:], body: large))
+        recorder.record(exchange: "c", timeMicros: 1, .upstreamChunk(bytes: [1]))
+        #expect(recorder.takeDroppedSinceLastEnd() == 1)
+        recorder.releaseWriter()
+        await recorder.close()
+        let contents = try CassetteReader.read(path: try #require(recorder.files.first))
+        #expect(contents.events.map(\.timeMicros) == [0])
+        #expect(contents.events.first?["body"]?.serialized() == large)
+    }
+
     /// The queue copies a line's values and the writer thread renders them:
     /// the file must hold the very bytes the same lines give when rendered
     /// at once, for every kind and every field (a `started` time, an SSE

@@ -15,21 +15,23 @@ import Wire
 /// its values into the queue. Headers are redacted here.
 extension Exchange {
     /// The client's request, once per exchange (see ``claimClientRequest()``).
-    func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer) {
+    func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: [UInt8]) {
         guard recording != nil, claimClientRequest() else { return }
         recordClientRequestUnclaimed(method: method, path: path, query: query, headers: headers, body: body)
     }
 
     /// The client's request, for a caller that has claimed it already.
+    /// `body` is the array the request is parsed from, where there is one:
+    /// the recorder keeps it without a copy.
     func recordClientRequestUnclaimed(
-        method: String, path: String, query: String?, headers: HTTPFields, body: ByteBuffer
+        method: String, path: String, query: String?, headers: HTTPFields, body: [UInt8]
     ) {
         guard let recording else { return }
         record(
             .clientRequest(
                 method: method, path: path, query: query.map { Self.redactedQuery($0, recording.redactor) },
                 headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
-                started: startedAtDate, body: Array(body.readableBytesView)))
+                started: startedAtDate, body: body))
     }
 
     /// The route line, with `upstream_name`: the very name the proxy gives

@@ -22,12 +22,13 @@ enum ClientRequestBody {
 
     /// The body as JSON, its text kept to be copied where it goes on
     /// unchanged; 400 with the line and column of the first error.
-    static func json(_ bytes: ByteBuffer) throws(APIError) -> JSONDocument {
-        guard bytes.readableBytes > 0 else {
+    static func json(_ bytes: [UInt8]) throws(APIError) -> JSONDocument {
+        guard !bytes.isEmpty else {
             throw .invalidRequest("request body is empty; send a JSON object")
         }
         do {
-            return try JSONDocument(parsing: bytes.readableBytesView)
+            // The document keeps this array as it is (no copy).
+            return try JSONDocument(parsing: bytes)
         } catch {
             throw .invalidRequest(
                 "request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")

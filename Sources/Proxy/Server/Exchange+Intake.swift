@@ -20,17 +20,20 @@ extension Exchange {
             // or it passed the limit).
             recordClientRequest(
                 method: request.method.rawValue, path: path, query: request.uri.query,
-                headers: request.headers, body: ByteBuffer())
+                headers: request.headers, body: [])
             // Anything but the limit is the client's connection failing
             // midway (its close can reach the body before the connection
             // hears of it): the client is gone, and recorded so.
             if error is APIError { throw error }
             throw CancellationError()
         }
+        // One copy out of the buffer, which the recording and the parsed
+        // document share.
+        let body = Array(bytes.readableBytesView)
         recordClientRequest(
             method: request.method.rawValue, path: path, query: request.uri.query, headers: request.headers,
-            body: bytes)
-        return try ClientRequestBody.json(bytes)
+            body: body)
+        return try ClientRequestBody.json(body)
     }
 
     /// The route for `model` and its options, recorded as the `route` line;

@@ -48,7 +48,7 @@ struct ExchangeMiddleware: RouterMiddleware {
         if ![.post, .put, .patch].contains(request.method) {
             exchange.recordClientRequest(
                 method: request.method.rawValue, path: path, query: request.uri.query, headers: request.headers,
-                body: ByteBuffer())
+                body: [])
         }
         do {
             if observed, !connections.admit(context.channel) { throw overloaded }
@@ -68,7 +68,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 let body = (try? await ClientRequestBody.collect(request, limit: maxBodyBytes)) ?? ByteBuffer()
                 exchange.recordClientRequestUnclaimed(
                     method: request.method.rawValue, path: path, query: request.uri.query,
-                    headers: request.headers, body: body)
+                    headers: request.headers, body: Array(body.readableBytesView))
             }
             exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
             let response = exchange.errorResponse(apiError)
