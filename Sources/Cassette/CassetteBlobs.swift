@@ -33,12 +33,19 @@ struct CassetteBlobs {
     }
 
     private var blobs: [Key: [(id: String, text: [UInt8])]] = [:]
+    /// The same blobs (sharing their arrays) by a hash of their first
+    /// ``prefixBytes`` bytes, with the depth they were found at (1 for a
+    /// member, 2 for an element): how ``storedPartLength(at:depth:)`` finds
+    /// one where a body's part starts, before anything knows where it ends.
+    private var byPrefix: [Int: [(text: [UInt8], depth: Int)]] = [:]
     private var nextID = 1
     private var storedBytes = 0
+    static let prefixBytes = 64
 
     /// Forgets every blob: a new file must define its own.
     mutating func reset() {
         blobs.removeAll()
+        byPrefix.removeAll()
         nextID = 1
         storedBytes = 0
     }
@@ -65,11 +72,11 @@ struct CassetteBlobs {
                     output.append(UInt8(ascii: "["))
                     for (position, element) in elements.enumerated() {
                         if position > 0 { output.append(UInt8(ascii: ",")) }
-                        replaced = append(buffer[element], to: &output, blobLines: &blobLines) || replaced
+                        replaced = append(buffer[element], depth: 2, to: &output, blobLines: &blobLines) || replaced
                     }
                     output.append(UInt8(ascii: "]"))
                 } else {
-                    replaced = append(buffer[member.value], to: &output, blobLines: &blobLines) || replaced
+                    replaced = append(buffer[member.value], depth: 1, to: &output, blobLines: &blobLines) || replaced
                 }
             }
             output.append(UInt8(ascii: "}"))
@@ -78,12 +85,14 @@ struct CassetteBlobs {
     }
 
     /// Appends `part`, or a reference to it; true when it was a reference.
+    /// `depth` is 1 for a member's value, 2 for an element of one.
     private mutating func append(
-        _ part: Slice<UnsafeBufferPointer<UInt8>>, to output: inout [UInt8], blobLines: inout [UInt8]
+        _ part: Slice<UnsafeBufferPointer<UInt8>>, depth: Int, to output: inout [UInt8], blobLines: inout [UInt8]
     ) -> Bool {
         let text = UnsafeBufferPointer(rebasing: part)
         let looksLikeReference = text.starts(with: Self.referencePrefix)
-        guard text.count >= Self.minimumBytes || looksLikeReference, let id = id(for: text, blobLines: &blobLines)
+        guard text.count >= Self.minimumBytes || looksLikeReference,
+            let id = id(for: text, depth: depth, blobLines: &blobLines)
         else {
             output.append(contentsOf: text)
             return false
@@ -94,16 +103,40 @@ struct CassetteBlobs {
         return true
     }
 
+    /// The length of a blob that `text` (a body from where one of its parts
+    /// starts) begins with, found at `depth` or deeper; nil when there is
+    /// none. A blob is an object, array or string, which ends where its
+    /// text does, so the part is that blob: checked in serialized form when
+    /// it was stored, with room for its nesting at that depth (see
+    /// ``RenderedFields/appendBody(_:knownPart:)``).
+    func storedPartLength(at text: UnsafeBufferPointer<UInt8>, depth: Int) -> Int? {
+        guard text.count >= Self.minimumBytes, let base = text.baseAddress,
+            let candidates = byPrefix[Self.prefixHash(text)]
+        else { return nil }
+        for candidate in candidates where candidate.depth >= depth && candidate.text.count <= text.count {
+            if candidate.text.withUnsafeBytes({ memcmp($0.baseAddress!, base, $0.count) == 0 }) {
+                return candidate.text.count
+            }
+        }
+        return nil
+    }
+
     /// The id of the blob holding `text`, writing its line if it is new;
     /// nil when the file holds too many blob bytes to add it.
-    private mutating func id(for text: UnsafeBufferPointer<UInt8>, blobLines: inout [UInt8]) -> String? {
+    private mutating func id(for text: UnsafeBufferPointer<UInt8>, depth: Int, blobLines: inout [UInt8]) -> String? {
         let key = Key(count: text.count, sample: Self.sample(text))
         if let known = blobs[key]?.first(where: { Self.equal($0.text, text) }) { return known.id }
         guard storedBytes + text.count <= Self.maximumStoredBytes else { return nil }
         let id = "b\(nextID)"
         nextID += 1
         storedBytes += text.count
-        blobs[key, default: []].append((id, Array(text)))
+        let stored = Array(text)
+        blobs[key, default: []].append((id, stored))
+        if text.count >= Self.minimumBytes, let first = text.first,
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"")
+        {
+            byPrefix[Self.prefixHash(text), default: []].append((stored, depth))
+        }
         JSONValue.writeVerbatim(#"{"kind":"blob","id":"#, to: &blobLines)
         JSONValue.writeString(id, to: &blobLines)
         JSONValue.writeVerbatim(#","value":"#, to: &blobLines)
@@ -120,6 +153,14 @@ struct CassetteBlobs {
     }
 
     private static let referencePrefix = Array(#"{"$ref":"#.utf8)
+
+    /// A hash of the first ``prefixBytes`` bytes (`text` holds at least
+    /// ``minimumBytes``).
+    private static func prefixHash(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text.prefix(prefixBytes))))
+        return hasher.finalize()
+    }
 
     /// A hash of up to 64 bytes from each end and the middle.
     private static func sample(_ text: UnsafeBufferPointer<UInt8>) -> Int {

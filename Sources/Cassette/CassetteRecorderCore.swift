@@ -225,7 +225,11 @@ final class CassetteRecorderCore: Sendable {
             var holdsEnd = false
             var written = 0
             do throws(CassetteWriteError) {
-                try batch.forEach(rendering: &fields) { line, fields throws(CassetteWriteError) in
+                // A request body's parts this file stored already need no
+                // check: Claude Code resends most of its request each turn.
+                let blobWriter = writer
+                try batch.forEach(rendering: &fields, knownPart: { blobWriter.storedPartLength(at: $0, depth: $1) }) {
+                    line, fields throws(CassetteWriteError) in
                     switch line {
                     case .event(let event):
                         try writer.write(event)

@@ -100,6 +100,12 @@ public final class CassetteWriter {
         linesNotFlushed += 1
     }
 
+    /// The length of a blob of this file that `text`, a body from where one
+    /// of its parts starts, begins with (see ``CassetteBlobs/storedPartLength(at:depth:)``).
+    func storedPartLength(at text: UnsafeBufferPointer<UInt8>, depth: Int) -> Int? {
+        blobs.storedPartLength(at: text, depth: depth)
+    }
+
     private func rotateIfFull() throws(CassetteWriteError) {
         guard let current = sink else { throw closedError() }
         if case .directory(_, _, let maxFileBytes) = target, linesInFile > 1,

@@ -89,9 +89,11 @@ struct QueuedLines: Sendable {
     }
 
     /// Hands each line to `body`, in order, rendering its fields into
-    /// `fields` (emptied first).
+    /// `fields` (emptied first); `knownPart` vouches for parts of bodies
+    /// (see ``RenderedFields/appendBody(_:knownPart:)``).
     func forEach(
         rendering fields: inout RenderedFields,
+        knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int? = { _, _ in nil },
         _ body: (Line, RenderedFields) throws(CassetteWriteError) -> Void
     ) throws(CassetteWriteError) {
         try bytes.withUnsafeBufferPointer { buffer throws(CassetteWriteError) in
@@ -105,7 +107,7 @@ struct QueuedLines: Sendable {
                     let exchange = reader.text()
                     let time = Int64(bitPattern: reader.word())
                     fields.removeAll()
-                    reader.replayFields(into: &fields)
+                    reader.replayFields(into: &fields, knownPart: knownPart)
                     try body(.rendered(kind, exchange: exchange, timeMicros: time), fields)
                 default:
                     preconditionFailure("QueuedLines: a line does not start where expected")
@@ -170,7 +172,9 @@ struct QueuedLines: Sendable {
         }
 
         /// Replays one line's fields, up to its ``Tag/end``.
-        mutating func replayFields(into fields: inout RenderedFields) {
+        mutating func replayFields(
+            into fields: inout RenderedFields, knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int?
+        ) {
             while true {
                 switch tag() {
                 case .end: return
@@ -179,7 +183,7 @@ struct QueuedLines: Sendable {
                 case .integer: fields.append(key(), Int64(bitPattern: word()))
                 case .serialized: fields.append(key(), serialized: text())
                 case .date: fields.append(key(), date: Date(timeIntervalSinceReferenceDate: Double(bitPattern: word())))
-                case .body: fields.appendBody(bodies[Int(word())])
+                case .body: fields.appendBody(bodies[Int(word())], knownPart: knownPart)
                 case .chunk: fields.appendChunk(text())
                 case .eventData: fields.appendEventData(text())
                 case .event, .line: preconditionFailure("QueuedLines: a line's fields run into the next line")

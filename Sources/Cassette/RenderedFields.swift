@@ -114,18 +114,28 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
         append(key, CassetteFormat.iso8601(date))
     }
 
+    mutating func appendBody(_ bytes: [UInt8]) {
+        appendBody(bytes, knownPart: { _, _ in nil })
+    }
+
     /// JSON in serialized form is kept as it is (the array itself, not a
     /// copy), with an object's layout (which spares the writer a second
     /// pass when it looks for parts to store once); other JSON is
-    /// re-serialized.
-    mutating func appendBody(_ bytes: [UInt8]) {
+    /// re-serialized. `knownPart` vouches for parts of an object body
+    /// that need no check (see ``JSONValue/serializedFormLayout(_:knownPartMinimum:knownPart:)``):
+    /// the writer's blobs.
+    mutating func appendBody(_ bytes: [UInt8], knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int?) {
         let kept = bytes.withUnsafeBufferPointer { buffer -> Body? in
             switch buffer.first {
             case UInt8(ascii: "{") where buffer.count < CassetteBlobs.minimumBytes:
                 // Too small for any part to be stored apart: no layout needed.
                 if JSONValue.isSerializedForm(buffer) { return Body(text: bytes, layout: nil) }
             case UInt8(ascii: "{"):
-                if let layout = JSONValue.serializedFormLayout(buffer) { return Body(text: bytes, layout: layout) }
+                if let layout = JSONValue.serializedFormLayout(
+                    buffer, knownPartMinimum: CassetteBlobs.minimumBytes, knownPart: knownPart)
+                {
+                    return Body(text: bytes, layout: layout)
+                }
             case UInt8(ascii: "["):
                 if JSONValue.isSerializedForm(buffer) { return Body(text: bytes, layout: nil) }
             default: break

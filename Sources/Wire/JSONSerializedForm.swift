@@ -16,12 +16,30 @@ extension JSONValue {
     /// the elements of those members that are arrays; nil when `bytes` are
     /// not in serialized form or not an object. A cassette writer uses it to
     /// store large repeated parts of a body once.
-    public static func serializedFormLayout(_ bytes: UnsafeBufferPointer<UInt8>) -> SerializedFormLayout? {
+    ///
+    /// `knownPart` may vouch for parts (a member's value, or an element of
+    /// one that is an array) at least `knownPartMinimum` bytes long: given
+    /// the text from where a part starts to the end, and the part's depth
+    /// (1 for a member, 2 for an element), it returns the length of a value
+    /// it knows to be in serialized form that the text starts with, and the
+    /// scanner goes on after it without looking inside. A cassette writer
+    /// vouches for the parts it stored earlier (checked then): Claude Code
+    /// resends most of a 50 KB request every turn, and checking it again was
+    /// most of what recording it cost. The caller answers for the nesting
+    /// within a part it vouches for, which the scanner does not count.
+    public static func serializedFormLayout(
+        _ bytes: UnsafeBufferPointer<UInt8>, knownPartMinimum: Int = .max,
+        knownPart: (_ text: UnsafeBufferPointer<UInt8>, _ depth: Int) -> Int? = { _, _ in nil }
+    ) -> SerializedFormLayout? {
         guard bytes.first == UInt8(ascii: "{") else { return nil }
-        var scanner = SerializedFormScanner(bytes: bytes)
-        scanner.recordsLayout = true
-        guard scanner.scanDocument() else { return nil }
-        return scanner.layout
+        return withoutActuallyEscaping(knownPart) { knownPart in
+            var scanner = SerializedFormScanner(bytes: bytes)
+            scanner.recordsLayout = true
+            scanner.knownPartMinimum = knownPartMinimum
+            scanner.knownPart = knownPart
+            guard scanner.scanDocument() else { return nil }
+            return scanner.layout
+        }
     }
 
     /// ``isSerializedForm(_:)-(UnsafeBufferPointer<UInt8>)`` for an array.
@@ -61,6 +79,10 @@ private struct SerializedFormScanner {
     /// Filled in when `recordsLayout`.
     var layout = SerializedFormLayout(members: [])
     var recordsLayout = false
+    /// See ``JSONValue/serializedFormLayout(_:knownPartMinimum:knownPart:)``;
+    /// asked only while recording the layout.
+    var knownPartMinimum = Int.max
+    var knownPart: ((UnsafeBufferPointer<UInt8>, Int) -> Int?)?
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -115,7 +137,7 @@ private struct SerializedFormScanner {
             if recording, keyed {
                 layout.members.append(.init(key: keyStart..<valueStart - 1, value: valueStart..<valueStart))
             }
-            guard scanValue() else { return false }
+            guard recording ? scanPart() : scanValue() else { return false }
             if recording {
                 if keyed {
                     layout.members[layout.members.count - 1].value = valueStart..<position
@@ -131,6 +153,20 @@ private struct SerializedFormScanner {
             default: return false
             }
         }
+    }
+
+    /// A part of the layout: gone over at once when ``knownPart`` vouches
+    /// for it, else checked. A member that is an array is not a part (its
+    /// elements are), so it is not offered.
+    private mutating func scanPart() -> Bool {
+        if let knownPart, bytes.count - position >= knownPartMinimum, depth > 1 || current != UInt8(ascii: "["),
+            let length = knownPart(UnsafeBufferPointer(rebasing: bytes[position...]), depth)
+        {
+            precondition(length > 0 && length <= bytes.count - position, "a vouched part lies outside the text")
+            position += length
+            return true
+        }
+        return scanValue()
     }
 
     /// A string whose only escapes are those the serializer writes: `\"`,

@@ -169,4 +169,25 @@ import Wire
         }
         return ids
     }
+
+    /// A part this file stored is found where a later body's part starts,
+    /// at its depth or a shallower one, and nothing else is.
+    @Test func aStoredPartIsFoundWhereALaterPartStarts() {
+        let prompt = #""\#(String(repeating: "a system prompt, ", count: 80))""#
+        let message = #"{"role":"user","content":"\#(String(repeating: "hello ", count: 200))"}"#
+        var blobs = CassetteBlobs()
+        var blobLines: [UInt8] = []
+        let first = Array(#"{"system":\#(prompt),"messages":[\#(message)]}"#.utf8)
+        #expect(blobs.rewrite(body: first, blobLines: &blobLines) != nil)
+        func length(_ text: String, depth: Int) -> Int? {
+            Array(text.utf8).withUnsafeBufferPointer { blobs.storedPartLength(at: $0, depth: depth) }
+        }
+        #expect(length(prompt + #","messages":[]}"#, depth: 1) == prompt.utf8.count)
+        #expect(length(prompt + #","messages":[]}"#, depth: 2) == nil)
+        #expect(length(message + "]}", depth: 2) == message.utf8.count)
+        #expect(length(message + "]}", depth: 1) == message.utf8.count)
+        #expect(length(String(prompt.dropLast(2)) + #"!","messages":[]}"#, depth: 1) == nil)
+        blobs.reset()
+        #expect(length(message + "]}", depth: 2) == nil)
+    }
 }

@@ -153,6 +153,7 @@ import Wire
         defer { directory.remove() }
         let prompt = String(repeating: "a long system prompt, ", count: 80)
         let largeBody = Array(#"{"model":"m","system":"\#(prompt)","messages":[]}"#.utf8)
+        let oddBody = Array(#"{"system":"\#(prompt)","max_tokens":1.50}"#.utf8)
         let lines =
             sampleLines() + [
                 (
@@ -161,6 +162,9 @@ import Wire
                         method: "POST", path: "/v1/messages", query: nil, headers: [:], started: nil, body: largeBody)
                 ),
                 (501, .upstreamRequest(method: "POST", url: "http://u/v1", headers: [:], body: largeBody)),
+                // The same part, now stored, beside a member that is not in
+                // serialized form: the body is still re-serialized.
+                (502, .upstreamRequest(method: "POST", url: "http://u/v1", headers: [:], body: oddBody)),
             ]
         func record(_ name: String, _ queue: (CassetteRecorder) -> Void) async throws -> [Substring] {
             let recorder = try CassetteRecorder(directory: directory.file(name))
@@ -178,6 +182,7 @@ import Wire
         }
         #expect(queued.count == lines.count + 1)  // one blob line
         #expect(queued.contains { $0.hasPrefix(#"{"kind":"blob""#) })
+        #expect(queued.last?.contains(#""max_tokens":1.5}"#) == true)
         #expect(queued == rendered)
     }
 
