@@ -14,15 +14,16 @@ enum UpstreamFailure {
 
     /// What timed out: the connection (the connect timeout) or the answer
     /// (the route's timeout). ``UpstreamClient`` throws AsyncHTTPClient's
-    /// errors for them, as AsyncHTTPClient itself did.
+    /// errors for them, as AsyncHTTPClient itself did: these two, and none
+    /// of its pool, deadline or write timeouts (it has no such waits).
     private enum TimedOut {
         case connection, answer
 
         init?(_ error: any Error) {
             guard let error = error as? HTTPClientError else { return nil }
             switch error {
-            case .connectTimeout, .getConnectionFromPoolTimeout: self = .connection
-            case .readTimeout, .deadlineExceeded, .writeTimeout: self = .answer
+            case .connectTimeout: self = .connection
+            case .readTimeout: self = .answer
             default: return nil
             }
         }
