@@ -24,20 +24,20 @@ struct CassetteBlobs {
     /// writes large parts inline again), so memory stays bounded.
     static let maximumStoredBytes = 64 << 20
 
-    /// Blobs by length and a sample of their bytes; equal keys are told
-    /// apart by comparing the bytes, which is far cheaper than hashing
-    /// or compressing them all.
-    private struct Key: Hashable {
-        var count: Int
-        var sample: Int
+    /// A blob, with the depth its part was found at (1 for a member's
+    /// value, 2 for an element of one).
+    private struct Blob {
+        var id: String
+        var text: [UInt8]
+        var depth: Int
     }
 
-    private var blobs: [Key: [(id: String, text: [UInt8])]] = [:]
-    /// The same blobs (sharing their arrays) by a hash of their first
-    /// ``prefixBytes`` bytes, with the depth they were found at (1 for a
-    /// member, 2 for an element): how ``storedPartLength(at:depth:)`` finds
-    /// one where a body's part starts, before anything knows where it ends.
-    private var byPrefix: [Int: [(text: [UInt8], depth: Int)]] = [:]
+    /// Blobs by a hash of their first ``prefixBytes`` bytes (all of them
+    /// when shorter), told apart by comparing the bytes: far cheaper than
+    /// hashing or compressing them all. By their start, not their length,
+    /// so ``storedPartLength(at:depth:)`` finds one where a body's part
+    /// starts, before anything knows where it ends.
+    private var blobs: [Int: [Blob]] = [:]
     private var nextID = 1
     private var storedBytes = 0
     static let prefixBytes = 64
@@ -45,7 +45,6 @@ struct CassetteBlobs {
     /// Forgets every blob: a new file must define its own.
     mutating func reset() {
         blobs.removeAll()
-        byPrefix.removeAll()
         nextID = 1
         storedBytes = 0
     }
@@ -110,33 +109,32 @@ struct CassetteBlobs {
     /// it was stored, with room for its nesting at that depth (see
     /// ``RenderedFields/appendBody(_:knownPart:)``).
     func storedPartLength(at text: UnsafeBufferPointer<UInt8>, depth: Int) -> Int? {
-        guard text.count >= Self.minimumBytes, let base = text.baseAddress,
-            let candidates = byPrefix[Self.prefixHash(text)]
-        else { return nil }
-        for candidate in candidates where candidate.depth >= depth && candidate.text.count <= text.count {
-            if candidate.text.withUnsafeBytes({ memcmp($0.baseAddress!, base, $0.count) == 0 }) {
-                return candidate.text.count
-            }
+        guard text.count >= Self.minimumBytes, let candidates = blobs[Self.prefixHash(text)] else { return nil }
+        for candidate in candidates
+        where candidate.depth >= depth && candidate.text.count <= text.count && Self.isDelimited(candidate.text) {
+            let start = UnsafeBufferPointer(rebasing: text.prefix(candidate.text.count))
+            if Self.equal(candidate.text, start) { return candidate.text.count }
         }
         return nil
+    }
+
+    /// An object, array or string: a value whose text ends where the value
+    /// does (a number could go on).
+    private static func isDelimited(_ text: [UInt8]) -> Bool {
+        guard let first = text.first else { return false }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"")
     }
 
     /// The id of the blob holding `text`, writing its line if it is new;
     /// nil when the file holds too many blob bytes to add it.
     private mutating func id(for text: UnsafeBufferPointer<UInt8>, depth: Int, blobLines: inout [UInt8]) -> String? {
-        let key = Key(count: text.count, sample: Self.sample(text))
+        let key = Self.prefixHash(text)
         if let known = blobs[key]?.first(where: { Self.equal($0.text, text) }) { return known.id }
         guard storedBytes + text.count <= Self.maximumStoredBytes else { return nil }
         let id = "b\(nextID)"
         nextID += 1
         storedBytes += text.count
-        let stored = Array(text)
-        blobs[key, default: []].append((id, stored))
-        if text.count >= Self.minimumBytes, let first = text.first,
-            first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"")
-        {
-            byPrefix[Self.prefixHash(text), default: []].append((stored, depth))
-        }
+        blobs[key, default: []].append(Blob(id: id, text: Array(text), depth: depth))
         JSONValue.writeVerbatim(#"{"kind":"blob","id":"#, to: &blobLines)
         JSONValue.writeString(id, to: &blobLines)
         JSONValue.writeVerbatim(#","value":"#, to: &blobLines)
@@ -154,22 +152,10 @@ struct CassetteBlobs {
 
     private static let referencePrefix = Array(#"{"$ref":"#.utf8)
 
-    /// A hash of the first ``prefixBytes`` bytes (`text` holds at least
-    /// ``minimumBytes``).
+    /// A hash of the first ``prefixBytes`` bytes, or all when fewer.
     private static func prefixHash(_ text: UnsafeBufferPointer<UInt8>) -> Int {
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text.prefix(prefixBytes))))
-        return hasher.finalize()
-    }
-
-    /// A hash of up to 64 bytes from each end and the middle.
-    private static func sample(_ text: UnsafeBufferPointer<UInt8>) -> Int {
-        var hasher = Hasher()
-        let width = min(64, text.count)
-        let middle = (text.count - width) / 2
-        for start in [0, middle, text.count - width] {
-            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[start..<start + width])))
-        }
         return hasher.finalize()
     }
 }

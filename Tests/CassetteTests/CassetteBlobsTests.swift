@@ -187,6 +187,13 @@ import Wire
         #expect(length(message + "]}", depth: 2) == message.utf8.count)
         #expect(length(message + "]}", depth: 1) == message.utf8.count)
         #expect(length(String(prompt.dropLast(2)) + #"!","messages":[]}"#, depth: 1) == nil)
+        // Two parts with the same first 64 bytes and more: told apart.
+        let longer = String(message.dropLast(2)) + #"and more"}"#
+        #expect(length(longer + "]}", depth: 2) == nil)
+        #expect(
+            blobs.rewrite(body: Array(#"{"messages":[\#(message),\#(longer)]}"#.utf8), blobLines: &blobLines) != nil)
+        #expect(length(longer + "]}", depth: 2) == longer.utf8.count)
+        #expect(length(message + "]}", depth: 2) == message.utf8.count)
         blobs.reset()
         #expect(length(message + "]}", depth: 2) == nil)
     }
