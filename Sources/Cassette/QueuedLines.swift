@@ -93,7 +93,7 @@ struct QueuedLines: Sendable {
     /// (see ``RenderedFields/appendBody(_:knownPart:)``).
     func forEach(
         rendering fields: inout RenderedFields,
-        knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int? = { _, _ in nil },
+        knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int?,
         _ body: (Line, RenderedFields) throws(CassetteWriteError) -> Void
     ) throws(CassetteWriteError) {
         try bytes.withUnsafeBufferPointer { buffer throws(CassetteWriteError) in

@@ -55,7 +55,7 @@ extension JSONValue {
 }
 
 /// The byte ranges of a top-level object's members (see
-/// ``JSONValue/serializedFormLayout(_:)``).
+/// ``JSONValue/serializedFormLayout(_:knownPartMinimum:knownPart:)``).
 public struct SerializedFormLayout: Sendable, Equatable {
     public struct Member: Sendable, Equatable {
         /// The key, quotes included.

@@ -25,21 +25,11 @@ enum UTF8Validation {
     }
 
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
+        // ASCII runs a word at a time: most chunks are nothing else.
+        var index = asciiRunEnd(in: bytes, from: 0)
         while index < bytes.count {
-            // ASCII eight bytes at a time: most chunks are nothing else.
-            if index + 8 <= bytes.count, let base = bytes.baseAddress,
-                UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    & 0x8080_8080_8080_8080 == 0
-            {
-                index += 8
-            } else if bytes[index] < 0x80 {
-                index += 1
-            } else if let length = sequenceLength(in: bytes, at: index) {
-                index += length
-            } else {
-                return false
-            }
+            guard let length = sequenceLength(in: bytes, at: index) else { return false }
+            index = asciiRunEnd(in: bytes, from: index + length)
         }
         return true
     }
