@@ -38,7 +38,10 @@ struct QueuedLines: Sendable {
     /// Kinds by the code a line starts with (`allCases` makes an array per call).
     private static let kinds = CassetteEvent.Kind.allCases
 
-    fileprivate var bytes: [UInt8] = []
+    fileprivate var bytes = QueuedBytes()
+    /// Where a ``JSONValue`` is serialized before it is queued (its
+    /// writer takes an array), reused.
+    private var scratch: [UInt8] = []
     private var events: [CassetteEvent] = []
     /// The bodies queued, which a ``Tag/body`` field refers to by index.
     fileprivate var bodies: [[UInt8]] = []
@@ -74,6 +77,7 @@ struct QueuedLines: Sendable {
     /// hold their largest size for good.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: bytes.capacity <= Self.keptCapacity)
+        scratch.removeAll(keepingCapacity: true)
         events.removeAll(keepingCapacity: true)
         bodies.removeAll(keepingCapacity: true)
         bodyBytes = 0
@@ -119,7 +123,7 @@ struct QueuedLines: Sendable {
     fileprivate mutating func appendTag(_ tag: Tag) { bytes.append(tag.rawValue) }
 
     fileprivate mutating func appendWord(_ word: UInt64) {
-        withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
+        bytes.append(bitsOf: word)
     }
 
     fileprivate mutating func appendText(_ text: String) {
@@ -129,14 +133,14 @@ struct QueuedLines: Sendable {
 
     fileprivate mutating func appendBytes(_ value: UnsafeBufferPointer<UInt8>) {
         appendWord(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        bytes.append(value)
     }
 
     fileprivate mutating func appendKey(_ tag: Tag, _ key: StaticString) {
         appendTag(tag)
         // A StaticString is plain bits pointing at text that lives as long
         // as the program, so it is stored as it is.
-        withUnsafeBytes(of: key) { bytes.append(contentsOf: $0) }
+        bytes.append(bitsOf: key)
     }
 
     /// Reads the queue back, from the one writer thread.
@@ -212,12 +216,10 @@ extension QueuedLines: CassetteFieldWriter {
     /// Serialized here, into the queue: the values are small (route
     /// options, usage).
     mutating func append(_ key: StaticString, _ value: JSONValue) {
+        scratch.removeAll(keepingCapacity: true)
+        value.write(to: &scratch)
         appendKey(.serialized, key)
-        let lengthAt = bytes.count
-        appendWord(0)
-        value.write(to: &bytes)
-        let length = UInt64(bytes.count - lengthAt - 8)
-        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: lengthAt, as: UInt64.self) }
+        scratch.withUnsafeBufferPointer { appendBytes($0) }
     }
 
     mutating func append(_ key: StaticString, serialized json: [UInt8]) {
