@@ -35,11 +35,15 @@ public enum UpstreamEndpoint {
     /// `apiBase` joined with ``path(route:stream:)``, without a doubled `/`
     /// or, for Anthropic, a doubled `/v1`.
     public static func url(apiBase: String, route: RouteOptions, stream: Bool) -> String {
-        var base = Substring(apiBase)
-        while base.hasSuffix("/") { base = base.dropLast() }
+        // By byte, on every request: `hasSuffix` and `dropLast` on the
+        // string compare and drop whole Characters (grapheme breaking).
+        var base = apiBase.utf8[...]
+        while base.last == UInt8(ascii: "/") { base = base.dropLast() }
         var path = self.path(route: route, stream: stream)
-        if route.upstreamDialect == .anthropic && base.hasSuffix("/v1") { path = String(path.dropFirst(3)) }
-        return base + path
+        if route.upstreamDialect == .anthropic && base.count >= 3 && base.suffix(3).elementsEqual("/v1".utf8) {
+            path = String(Substring(path.utf8.dropFirst(3)))
+        }
+        return String(Substring(base)) + path
     }
 
     /// How a key is sent upstream when a route says so (`auth:`), instead

@@ -37,6 +37,13 @@ import Testing
             UpstreamEndpoint.url(
                 apiBase: "https://api.openai.com/v1", route: Self.route(.openaiResponses), stream: true)
                 == "https://api.openai.com/v1/responses")
+        // Trailing slashes are bytes dropped, not Characters: non-ASCII text before them stays.
+        #expect(
+            UpstreamEndpoint.url(apiBase: "http://127.0.0.1:9/v1//", route: Self.route(.anthropic), stream: true)
+                == "http://127.0.0.1:9/v1/messages")
+        #expect(
+            UpstreamEndpoint.url(apiBase: "https://ü.example/é/", route: Self.route(.openai), stream: true)
+                == "https://ü.example/é/chat/completions")
     }
 
     @Test func keyHeaders() {

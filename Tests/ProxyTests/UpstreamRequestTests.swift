@@ -47,6 +47,8 @@ import Testing
         #expect(
             url(gemini, stream: true)
                 == "https://g.example/v1beta/models/up-model:streamGenerateContent?alt=sse&trace=1")
+        let accented = entry(.openai, base: "https://ü.example/é?v=ü")
+        #expect(url(accented, stream: true) == "https://ü.example/é/chat/completions?v=ü")
     }
 
     @Test func keyHeaderPerFormatAndNeverInTheURL() {

@@ -174,6 +174,29 @@ import Wire
         }
     }
 
+    /// Text dense with escapes, as SSE chunks and JSON held in a string are:
+    /// several in a block, whole blocks of them, runs of every length
+    /// between, near the end (where a short run is not copied sixteen
+    /// bytes at a time), written as the scalar-by-scalar reference writes.
+    @Test func escapesTextDenseWithSpecialBytes() throws {
+        let pieces = ["\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "a", "bc", "é", "😀", "{\"k\":", "0123456789abcdefg"]
+        var state: UInt64 = 42
+        for _ in 0..<2000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let count = Int(state >> 58)
+            for _ in 0..<count {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            var written: [UInt8] = []
+            JSONValue.writeString(text, to: &written)
+            #expect(written == Self.referenceEscaped(text), "\(text.debugDescription)")
+            #expect(try JSONValue(parsing: written) == .string(text))
+            if written != Self.referenceEscaped(text) { return }
+        }
+    }
+
     /// JSON escaping one scalar at a time: the short escapes, `\u00XX` for
     /// the other control characters, everything else as it is.
     private static func referenceEscaped(_ text: String) -> [UInt8] {

@@ -46,14 +46,19 @@ enum UpstreamRequest {
     }
 
     /// `api_base` as the part a path is appended to, and its query.
+    ///
+    /// Searched by byte: `firstIndex(of: "?")` on the `String` walked it a
+    /// Character (grapheme break) at a time, ~380 instructions a character
+    /// of the base URL, 1.8% of a small request.
     private static func split(_ apiBase: String) -> (base: String, query: String?) {
-        guard let mark = apiBase.firstIndex(of: "?") else { return (apiBase, nil) }
-        return (String(apiBase[..<mark]), String(apiBase[apiBase.index(after: mark)...]))
+        let utf8 = apiBase.utf8
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (apiBase, nil) }
+        return (String(Substring(utf8[..<mark])), String(Substring(utf8[utf8.index(after: mark)...])))
     }
 
     private static func appending(_ query: String?, to url: String) -> String {
         guard let query, !query.isEmpty else { return url }
-        return url + (url.contains("?") ? "&" : "?") + query
+        return url + (url.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
     }
 
     /// Headers the client sent that an Anthropic-format upstream needs to
