@@ -90,8 +90,11 @@ public struct Redactor: Sendable {
     /// password in the authority replaced by fingerprints.
     public func url(_ url: String) -> String {
         // Nothing to redact without a query or a user part: the usual case,
-        // on every recorded exchange.
-        guard url.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") }) else { return url }
+        // three times an exchange. Looked for in the contiguous bytes: on
+        // the UTF-8 view the generic search took ~12 instructions a byte.
+        var bytes = url
+        let redactable = bytes.withUTF8 { $0.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") } }
+        guard redactable else { return url }
         var text = Substring(url)
         var fragment: Substring = ""
         if let hash = text.firstIndex(of: "#") {
