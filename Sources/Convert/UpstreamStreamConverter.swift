@@ -284,7 +284,7 @@ public struct UpstreamStreamConverter: Sendable {
         if encoder != nil {
             encoder!.encode(event, into: &output)
         } else {
-            output.append(event.sseEvent)
+            event.appendFrame(to: &output)
         }
     }
 

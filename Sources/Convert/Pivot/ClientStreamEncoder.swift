@@ -25,6 +25,6 @@ public struct AnthropicStreamEncoder: ClientStreamEncoder {
     public init() {}
 
     public func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
-        frames.append(event.sseEvent)
+        event.appendFrame(to: &frames)
     }
 }

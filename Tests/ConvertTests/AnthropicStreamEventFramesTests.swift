@@ -1,0 +1,56 @@
+import Convert
+import SSE
+import Testing
+import Wire
+
+/// `appendFrame(to:)` writes the deltas and block stops straight to bytes:
+/// they must be the bytes `sseEvent` encodes, and read back as the same
+/// events (recordings and replays read them so), for every kind of delta
+/// and text that needs escaping.
+@Suite struct AnthropicStreamEventFramesTests {
+    static let texts = [
+        "", "Hello", "a \"quoted\" \\ path\nnext line\r\n\ttab", "é 😀 \u{01}\u{1F}\u{7F}", #"{"path":"/tmp/x"}"#,
+        String(repeating: "long text ", count: 300),
+    ]
+
+    static var events: [AnthropicStreamEvent] {
+        var events: [AnthropicStreamEvent] = []
+        for (number, text) in texts.enumerated() {
+            let index = [0, 1, 9, 10, 12_345, Int(Int32.max)][number]
+            events += [
+                .contentBlockDelta(index: index, delta: .text(text)),
+                .contentBlockDelta(index: index, delta: .thinking(text)),
+                .contentBlockDelta(index: index, delta: .signature(text)),
+                .contentBlockDelta(index: index, delta: .inputJSON(text)),
+                .contentBlockStop(index: index),
+            ]
+        }
+        events += [
+            .contentBlockDelta(index: 2, delta: .unknown(["type": "citations_delta", "citation": ["n": 1]])),
+            .contentBlockStart(index: 0, block: ContentBlock(json: ["type": "text", "text": ""])),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 3])),
+            .messageStop, .ping, .error(.internalError("busy")),
+        ]
+        return events
+    }
+
+    @Test func framesAreTheBytesAndEventsOfTheSSEEvent() {
+        for event in Self.events {
+            var frames = SSEFrames()
+            event.appendFrame(to: &frames)
+            var expected: [UInt8] = []
+            event.sseEvent.encode(into: &expected)
+            #expect(frames.bytes == expected, "\(event)")
+            #expect(frames.events == [event.sseEvent], "\(event)")
+        }
+        // One after another in the same frames, as a stream writes them.
+        var frames = SSEFrames()
+        var expected: [UInt8] = []
+        for event in Self.events {
+            event.appendFrame(to: &frames)
+            event.sseEvent.encode(into: &expected)
+        }
+        #expect(frames.bytes == expected)
+        #expect(frames.events == Self.events.map(\.sseEvent))
+    }
+}
