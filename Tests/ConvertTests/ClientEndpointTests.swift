@@ -48,4 +48,17 @@ import Testing
             #expect(ClientEndpoint.parse(path: path, query: nil) == nil, "\(path)")
         }
     }
+
+    @Test func aServedGeminiPathWithAnUnreadableModelIsTold() {
+        #expect(ClientEndpoint.malformedGeminiModel(inPath: "/v1beta/models/m%zz:generateContent") == "m%zz")
+        #expect(ClientEndpoint.malformedGeminiModel(inPath: "/v1beta/models/%FF:countTokens") == "%FF")
+        #expect(ClientEndpoint.malformedGeminiModel(inPath: "/gemini/v1/models/a%2:streamGenerateContent") == "a%2")
+        for path in [
+            "/v1beta/models/gemini-2.5-pro:generateContent", "/v1beta/models/caf%C3%A9:generateContent",
+            "/v1beta/models/m%zz:generate", "/v1beta/models/:generateContent", "/v1/messages",
+            "/v2/models/%FF:countTokens",
+        ] {
+            #expect(ClientEndpoint.malformedGeminiModel(inPath: path) == nil, "\(path)")
+        }
+    }
 }

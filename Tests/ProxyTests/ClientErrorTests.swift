@@ -103,4 +103,39 @@ import Wire
             try await expectStillServing(proxy)
         }
     }
+
+    /// A Gemini endpoint the proxy serves, but a model name that is not
+    /// valid percent-encoding: 400 in Gemini's shape, naming the model as
+    /// sent; an unknown method there is still an unknown endpoint. Sent raw:
+    /// an HTTP client library escapes a stray `%` in the URL it is given.
+    @Test func aGeminiModelThatIsNotPercentEncodingIs400() async throws {
+        try await ProxyHarness.run { proxy in
+            let body = #"{"contents":[{"parts":[{"text":"Hi"}]}]}"#
+            let cases = [
+                ("/v1beta/models/gem%ZZini:generateContent", 400, "gem%ZZini"),
+                ("/gemini/v1/models/%FF:streamGenerateContent", 400, "%FF"),
+                ("/v1beta/models/gem%ZZini:fooContent", 404, nil),
+            ]
+            for (path, status, model) in cases {
+                let reply = try await RawClientConnection.with(port: proxy.port) { connection in
+                    try await connection.write(RawClientConnection.request("POST", path, body: body))
+                    return try #require(try await connection.readResponse())
+                }
+                #expect(reply.status == status, "\(path)")
+                let error = try JSONValue(parsing: reply.body)["error"]
+                #expect(error?["code"] == .int(Int64(status)), "\(path)")
+                if let model {
+                    #expect(error?["status"] == "INVALID_ARGUMENT", "\(path)")
+                    #expect(
+                        error?["message"]?.stringValue
+                            == "the model in the path, \"\(model)\", is not valid percent-encoding (%XX escapes of UTF-8)"
+                    )
+                } else {
+                    #expect(error?["status"] == "NOT_FOUND", "\(path)")
+                }
+            }
+            #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
 }

@@ -73,8 +73,32 @@ public struct ClientEndpoint: Sendable, Hashable {
         case generate, streamGenerate, countTokens
     }
 
+    /// The model segment of a Gemini path whose method the proxy serves but
+    /// whose model is not valid percent-encoding, as sent; nil
+    /// for any other path. Such a request is answered 400 saying so, not
+    /// 404 as an unknown endpoint.
+    public static func malformedGeminiModel(inPath path: String) -> String? {
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            guard let (encoded, _) = encodedModelAndMethod(inPath: bytes) else { return nil }
+            let model = String(decoding: UnsafeBufferPointer(rebasing: bytes[encoded]), as: UTF8.self)
+            guard let decoded = model.removingPercentEncoding, !decoded.isEmpty else { return model }
+            return nil
+        }
+    }
+
     /// The model (percent-decoded) and method of a Gemini path, or nil.
     private static func modelAndMethod(inPath path: UnsafeBufferPointer<UInt8>) -> (String, GeminiMethod)? {
+        guard let (encoded, method) = encodedModelAndMethod(inPath: path) else { return nil }
+        let encodedModel = String(decoding: UnsafeBufferPointer(rebasing: path[encoded]), as: UTF8.self)
+        guard let model = encodedModel.removingPercentEncoding, !model.isEmpty else { return nil }
+        return (model, method)
+    }
+
+    /// Where the (still encoded) model lies in a Gemini path, and its method.
+    private static func encodedModelAndMethod(
+        inPath path: UnsafeBufferPointer<UInt8>
+    ) -> (Range<Int>, GeminiMethod)? {
         var start = 0
         if matches("/gemini/", in: path, at: 0) { start = "/gemini".utf8.count }
         if matches("/v1beta/models/", in: path, at: start) {
@@ -95,9 +119,7 @@ public struct ClientEndpoint: Sendable, Hashable {
         } else {
             return nil
         }
-        let encodedModel = String(decoding: UnsafeBufferPointer(rebasing: path[start..<colon]), as: UTF8.self)
-        guard let model = encodedModel.removingPercentEncoding, !model.isEmpty else { return nil }
-        return (model, method)
+        return (start..<colon, method)
     }
 
     /// Whether `bytes` holds `literal` at `offset`.

@@ -94,6 +94,12 @@ struct ExchangeMiddleware: RouterMiddleware {
             // Logged on the exchange's access line.
             return error
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
+            if request.method == .post, let model = ClientEndpoint.malformedGeminiModel(inPath: request.uri.path) {
+                // A Gemini endpoint we serve, with a model name that cannot be
+                // read: the client's mistake, said as such.
+                return .invalidRequest(
+                    "the model in the path, \"\(model)\", is not valid percent-encoding (%XX escapes of UTF-8)")
+            }
             // A client calling an endpoint we lack is worth seeing at once.
             logger.warning("unknown endpoint: \(request.method) \(request.uri.path)")
             return .notFound("unknown endpoint: \(request.method) \(request.uri.path)")
