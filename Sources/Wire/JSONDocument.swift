@@ -32,8 +32,10 @@ public struct JSONDocument: Sendable {
     /// its order), else the first so named.
     func member(_ key: String, near index: Int) -> (value: JSONValue, span: Range<Int>)? {
         guard let object else { return nil }
-        if index < object.count, object[index].key == key { return (object[index].value, memberSpans[index]) }
-        guard let found = object.firstIndex(where: { $0.key == key }) else { return nil }
+        if index < object.count, JSONObject.sameKey(object[index].key, key) {
+            return (object[index].value, memberSpans[index])
+        }
+        guard let found = object.firstIndex(where: { JSONObject.sameKey($0.key, key) }) else { return nil }
         return (object[found].value, memberSpans[found])
     }
 }
