@@ -171,6 +171,34 @@ struct AssembledGeminiResponse {
         #expect(GeminiStreamChecker.violations(in: frames) == [])
     }
 
+    /// Content before the message_start (an upstream out of order), then
+    /// one or two message_starts: every frame keeps the responseId the
+    /// first frame carried.
+    @Test func aLateMessageStartKeepsTheResponseID() {
+        let frames = Self.encode([
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockDelta(index: 0, delta: .text("Hi")),
+            .messageStart(.init(id: "msg_late", model: "m", usage: [:])),
+            .contentBlockDelta(index: 0, delta: .text(" there")),
+            .messageStart(.init(id: "msg_later", model: "m", usage: [:])),
+            .contentBlockStop(index: 0),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 2])),
+            .messageStop,
+        ])
+        let ids = Set(frames.compactMap { try? JSONValue(parsing: Array($0.data.utf8))["responseId"] })
+        #expect(ids.count == 1)
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        // Before any frame, the message_start's id is the one used.
+        let started = Self.encode([
+            .messageStart(.init(id: "msg_1", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockDelta(index: 0, delta: .text("Hi")),
+            .contentBlockStop(index: 0),
+            .messageStop,
+        ])
+        #expect(Set(started.compactMap { try? JSONValue(parsing: Array($0.data.utf8))["responseId"] }) == ["msg_1"])
+    }
+
     @Test func checkerCatchesBrokenStreams() {
         let good =
             #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"m","responseId":"r"}"#

@@ -44,7 +44,11 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         guard !ended, !(finishSent && event.isContentBlockEvent) else { return }
         switch event {
         case .messageStart(let start):
-            responseID = start.id
+            // A Gemini stream has one responseId. Once a frame has carried
+            // one (content before any message_start, from an upstream
+            // breaking Anthropic's order), a late message_start keeps it
+            // (found by the stream fuzzer).
+            if frameTail.isEmpty { responseID = start.id }
             usage = start.usage
         case .contentBlockStart(let index, let block):
             start(block, at: index, into: &frames)
