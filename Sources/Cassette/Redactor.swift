@@ -92,8 +92,8 @@ public struct Redactor: Sendable {
         // Nothing to redact without a query or a user part: the usual case,
         // three times an exchange. Looked for in the contiguous bytes: on
         // the UTF-8 view the generic search took ~12 instructions a byte.
-        var bytes = url
-        let redactable = bytes.withUTF8 { $0.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") } }
+        var contiguous = url
+        let redactable = contiguous.withUTF8 { $0.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") } }
         guard redactable else { return url }
         var text = Substring(url)
         var fragment: Substring = ""

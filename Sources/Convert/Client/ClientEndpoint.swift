@@ -82,17 +82,22 @@ public struct ClientEndpoint: Sendable, Hashable {
         return path.withUTF8 { bytes -> String? in
             guard let (encoded, _) = encodedModelAndMethod(inPath: bytes) else { return nil }
             let model = String(decoding: UnsafeBufferPointer(rebasing: bytes[encoded]), as: UTF8.self)
-            guard let decoded = model.removingPercentEncoding, !decoded.isEmpty else { return model }
-            return nil
+            return decodedModel(model) == nil ? model : nil
         }
     }
 
     /// The model (percent-decoded) and method of a Gemini path, or nil.
     private static func modelAndMethod(inPath path: UnsafeBufferPointer<UInt8>) -> (String, GeminiMethod)? {
-        guard let (encoded, method) = encodedModelAndMethod(inPath: path) else { return nil }
-        let encodedModel = String(decoding: UnsafeBufferPointer(rebasing: path[encoded]), as: UTF8.self)
-        guard let model = encodedModel.removingPercentEncoding, !model.isEmpty else { return nil }
+        guard let (encoded, method) = encodedModelAndMethod(inPath: path),
+            let model = decodedModel(String(decoding: UnsafeBufferPointer(rebasing: path[encoded]), as: UTF8.self))
+        else { return nil }
         return (model, method)
+    }
+
+    /// A path's model percent-decoded; nil when it cannot be (or is empty).
+    private static func decodedModel(_ encoded: String) -> String? {
+        guard let model = encoded.removingPercentEncoding, !model.isEmpty else { return nil }
+        return model
     }
 
     /// Where the (still encoded) model lies in a Gemini path, and its method.

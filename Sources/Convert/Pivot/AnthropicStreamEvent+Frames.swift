@@ -14,13 +14,7 @@ extension AnthropicStreamEvent {
     public func appendFrame(to frames: inout SSEFrames) {
         switch self {
         case .contentBlockDelta(let index, let delta):
-            let member: (type: StaticString, key: StaticString, value: String)
-            switch delta {
-            case .text(let text): member = ("text_delta", "text", text)
-            case .thinking(let text): member = ("thinking_delta", "thinking", text)
-            case .signature(let signature): member = ("signature_delta", "signature", signature)
-            case .inputJSON(let fragment): member = ("input_json_delta", "partial_json", fragment)
-            case .unknown:
+            guard let member = delta.textMember else {
                 frames.append(sseEvent)
                 return
             }

@@ -26,14 +26,23 @@ public enum BlockDelta: Sendable, Hashable {
         }
     }
 
+    /// A known delta as Anthropic writes it, `{"type":TYPE,KEY:"VALUE"}`;
+    /// nil for ``unknown(_:)``. The one table ``json`` and the frame writer
+    /// (``AnthropicStreamEvent/appendFrame(to:)``) read.
+    var textMember: (type: StaticString, key: StaticString, value: String)? {
+        switch self {
+        case .text(let text): ("text_delta", "text", text)
+        case .thinking(let text): ("thinking_delta", "thinking", text)
+        case .signature(let signature): ("signature_delta", "signature", signature)
+        case .inputJSON(let fragment): ("input_json_delta", "partial_json", fragment)
+        case .unknown: nil
+        }
+    }
+
     /// The delta as Anthropic writes it.
     public var json: JSONValue {
-        switch self {
-        case .text(let text): ["type": "text_delta", "text": .string(text)]
-        case .thinking(let text): ["type": "thinking_delta", "thinking": .string(text)]
-        case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
-        case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
-        case .unknown(let json): json
-        }
+        if case .unknown(let json) = self { return json }
+        let member = textMember!
+        return ["type": .string(member.type.description), member.key.description: .string(member.value)]
     }
 }
