@@ -13,8 +13,8 @@ extension ConfigParser {
         }
         try checkFields(of: mapping, allowed: Self.entryFields, what: "model entry")
         // `field: null` (or `~`) is the field left out, as YAML means it.
-        var fields = Node.Mapping([])
-        for (key, value) in mapping where value.tag.rawValue != Tag.Name.null.rawValue { fields[key] = value }
+        var fields = Node.Mapping([], mapping.tag)
+        for (key, value) in mapping where !value.isNull { fields[key] = value }
 
         let modelID = try nonEmptyString(try required("model_id", in: fields, at: node), field: "model_id")
         let provider = try fields["provider"].map { (node) throws(ConfigError) in
@@ -132,7 +132,9 @@ extension ConfigParser {
     }
 
     func bool(_ node: Node, field: String) throws(ConfigError) -> Bool {
-        guard case .scalar = node, node.tag.rawValue == Tag.Name.bool.rawValue, let value = node.bool else {
+        guard case .scalar(let scalar) = node, node.coreSchemaTag == .bool,
+            let value = YAMLCoreSchema.bool(scalar.string)
+        else {
             throw failure(at: node, "`\(field)` must be true or false", fix: "Write `\(field): true` or `false`.")
         }
         return value

@@ -15,7 +15,7 @@ extension ConfigParser {
         try checkFields(of: mapping, allowed: Self.routerFields, what: "router")
         var routes = ScenarioRoutes()
         for scenario in RequestScenario.allCases {
-            guard let target = mapping[scenario.rawValue], target.tag.rawValue != Tag.Name.null.rawValue else {
+            guard let target = mapping[scenario.rawValue], !target.isNull else {
                 continue
             }
             let modelID = try nonEmptyString(target, field: "router.\(scenario.rawValue)")
@@ -31,7 +31,7 @@ extension ConfigParser {
     /// An entry's `fallback:` list: known ids, not the entry itself, each once.
     func fallbackList(_ entryNode: Node, of modelID: String, known: [String]) throws(ConfigError) -> [String] {
         guard case .mapping(let mapping) = entryNode, let node = mapping["fallback"],
-            node.tag.rawValue != Tag.Name.null.rawValue
+            !node.isNull
         else { return [] }
         let items: [Node]
         switch node {

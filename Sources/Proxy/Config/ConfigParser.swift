@@ -37,7 +37,7 @@ struct ConfigParser {
     mutating func parse(_ text: String) throws(ConfigError) -> ProxyConfig {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw yamlSyntaxError(error)
         }
@@ -57,7 +57,7 @@ struct ConfigParser {
                 throw failure(
                     at: root, "the list of models is empty", fix: "Add an entry starting with `- model_id: ...`.")
             }
-            (layout, top, entries) = (.list, Node.Mapping([]), Array(items))
+            (layout, top, entries) = (.list, Node.Mapping([], Tag(.map, .basic, .default)), Array(items))
         case .mapping(let mapping):
             try checkFields(of: mapping, allowed: Self.topLevelFields, what: "top-level")
             guard let modelsNode = mapping["models"] else {
@@ -109,7 +109,7 @@ struct ConfigParser {
         }
 
         var defaultModelID: String?
-        if let defaultNode = top["default"], defaultNode.tag.rawValue != Tag.Name.null.rawValue {
+        if let defaultNode = top["default"], !defaultNode.isNull {
             let target = try nonEmptyString(defaultNode, field: "default")
             try requireKnown(target, in: known, at: defaultNode, field: "default")
             defaultModelID = target
@@ -205,7 +205,7 @@ struct ConfigParser {
     }
 
     func nonEmptyString(_ node: Node, field: String) throws(ConfigError) -> String {
-        guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue else {
+        guard case .scalar(let scalar) = node, !node.isNull else {
             throw failure(
                 at: node, "`\(field)` must be a single value", fix: "Write it on one line: `\(field): VALUE`.")
         }
@@ -231,11 +231,13 @@ struct ConfigParser {
     func json(_ node: Node) throws(ConfigError) -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            let tag = node.tag.rawValue
-            if tag == Tag.Name.null.rawValue { return .null }
-            if tag == Tag.Name.bool.rawValue, let bool = node.bool { return .bool(bool) }
-            if tag == Tag.Name.int.rawValue, let int = node.int { return .int(Int64(int)) }
-            if tag == Tag.Name.float.rawValue, let double = node.float { return .double(double) }
+            switch node.coreSchemaTag {
+            case .null: return .null
+            case .bool: if let bool = YAMLCoreSchema.bool(scalar.string) { return .bool(bool) }
+            case .int: if let int = node.int { return .int(Int64(int)) }
+            case .float: if let double = node.float { return .double(double) }
+            default: break
+            }
             return .string(scalar.string)
         case .sequence(let items):
             var array: [JSONValue] = []
