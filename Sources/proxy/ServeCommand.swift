@@ -138,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ServingTimeZone.useUTC()
         ProxyLogging.bootstrap(level: logLevel)
         if demo { return try await runDemo() }
         let proxyConfig = loadConfig()
