@@ -238,6 +238,8 @@ let package = Package(
             name: "CassetteTests",
             dependencies: [
                 "Cassette", "Wire", "SSE", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // An independent SHA-256 to check the redactor's remembered fingerprints against.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .testTarget(

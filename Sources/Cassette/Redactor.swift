@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import Wire
 
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
@@ -115,14 +116,41 @@ public struct Redactor: Sendable {
     }
 
     /// `"[redacted:1a2b3c4d]"`: the first 8 hex digits of the secret's
-    /// SHA-256. swift-crypto's SHA-256 is fast enough to hash every key
-    /// every time, so no secret is kept in memory beyond its request.
+    /// SHA-256.
+    ///
+    /// The same few keys come with every exchange, each fingerprinted in two
+    /// or more of its header sets (~4 K instructions a time, most of it
+    /// around the hash), so recent fingerprints are remembered by a keyed
+    /// hash of the secret's bytes: `Hasher`, seeded at random per process.
+    /// No secret, nor an unkeyed digest of one, is kept beyond its request.
+    /// Two secrets sharing a 64-bit key is far less likely than two sharing
+    /// the 32-bit fingerprint itself.
     public static func fingerprint(_ secret: String) -> String {
-        // Straight from the string's bytes into the text: no array, and no
-        // iterating the digest as a generic sequence.
         var secret = secret
-        let digest = secret.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return digest.withUnsafeBytes { bytes in
+        return secret.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var hasher = Hasher()
+            hasher.combine(bytes: raw)
+            let key = hasher.finalize()
+            if let known = recentFingerprints.withLock({ $0[key] }) { return known }
+            let computed = computeFingerprint(raw)
+            recentFingerprints.withLock { known in
+                if known.count >= maxRecentFingerprints { known.removeAll(keepingCapacity: true) }
+                known[key] = computed
+            }
+            return computed
+        }
+    }
+
+    /// How many fingerprints ``fingerprint(_:)`` remembers before it starts
+    /// over: more distinct keys than a proxy sees in a while.
+    static let maxRecentFingerprints = 256
+    private static let recentFingerprints = Mutex<[Int: String]>([:])
+
+    private static func computeFingerprint(_ secret: UnsafeRawBufferPointer) -> String {
+        // Straight from the bytes into the text: no array, and no iterating
+        // the digest as a generic sequence.
+        SHA256.hash(data: secret).withUnsafeBytes { bytes in
             String(unsafeUninitializedCapacity: 19) { text in
                 var at = 0
                 for byte in "[redacted:".utf8 {

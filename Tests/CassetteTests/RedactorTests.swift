@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 import Wire
 
@@ -12,6 +14,26 @@ import Wire
         #expect(Redactor.fingerprint("") == "[redacted:e3b0c442]")
         #expect(
             Redactor.fingerprint("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "[redacted:248d6a61]")
+    }
+
+    /// Remembered fingerprints are each secret's own, by its bytes: asked
+    /// again, past the memory's size, and for two spellings of one text
+    /// (precomposed and combining) that `String` calls equal.
+    @Test func rememberedFingerprintsAreEachSecretsOwn() {
+        func sha256Fingerprint(_ secret: String) -> String {
+            let digest = SHA256.hash(data: Array(secret.utf8))
+            return "[redacted:" + digest.prefix(4).map { String(format: "%02x", $0) }.joined() + "]"
+        }
+        let secrets = (0..<(Redactor.maxRecentFingerprints + 44)).map { "sk-remembered-\($0)" }
+        for _ in 0..<2 {
+            for secret in secrets { #expect(Redactor.fingerprint(secret) == sha256Fingerprint(secret)) }
+        }
+        let precomposed = "cl\u{E9}"
+        let combining = "cle\u{301}"
+        #expect(precomposed == combining)
+        #expect(Redactor.fingerprint(precomposed) == sha256Fingerprint(precomposed))
+        #expect(Redactor.fingerprint(combining) == sha256Fingerprint(combining))
+        #expect(Redactor.fingerprint(precomposed) != Redactor.fingerprint(combining))
     }
 
     @Test func secretHeadersAreRedactedWhateverTheirCase() {
