@@ -1,5 +1,5 @@
 import Crypto
-import Synchronization
+import NIOConcurrencyHelpers
 import Wire
 
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
@@ -132,9 +132,9 @@ public struct Redactor: Sendable {
             var hasher = Hasher()
             hasher.combine(bytes: raw)
             let key = hasher.finalize()
-            if let known = recentFingerprints.withLock({ $0[key] }) { return known }
+            if let known = recentFingerprints.withLockedValue({ $0[key] }) { return known }
             let computed = computeFingerprint(raw)
-            recentFingerprints.withLock { known in
+            recentFingerprints.withLockedValue { known in
                 if known.count >= maxRecentFingerprints { known.removeAll(keepingCapacity: true) }
                 known[key] = computed
             }
@@ -145,7 +145,9 @@ public struct Redactor: Sendable {
     /// How many fingerprints ``fingerprint(_:)`` remembers before it starts
     /// over: more distinct keys than a proxy sees in a while.
     static let maxRecentFingerprints = 256
-    private static let recentFingerprints = Mutex<[Int: String]>([:])
+    /// A lock ThreadSanitizer sees (see tools/sanitizers.sh): every event
+    /// loop and the cassette writer ask.
+    private static let recentFingerprints = NIOLockedValueBox<[Int: String]>([:])
 
     private static func computeFingerprint(_ secret: UnsafeRawBufferPointer) -> String {
         // Straight from the bytes into the text: no array, and no iterating

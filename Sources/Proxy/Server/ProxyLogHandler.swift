@@ -1,6 +1,6 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -105,12 +105,14 @@ struct ProxyLogHandler: LogHandler {
 
     /// The last second written and its text: `localtime_r` and `strftime`
     /// cost 1.8 K instructions a line, and lines come many to a second.
-    private static let lastTimestamp = Mutex<(second: time_t, text: [UInt8])>((-1, []))
+    /// A lock ThreadSanitizer sees (see tools/sanitizers.sh): every event
+    /// loop logs.
+    private static let lastTimestamp = NIOLockedValueBox<(second: time_t, text: [UInt8])>((-1, []))
 
     /// The local time to the second, as `StreamLogHandler` writes it.
     private static func appendTimestamp(to line: inout [UInt8]) {
         var now = time(nil)
-        let cached = lastTimestamp.withLock { $0.second == now ? $0.text : nil }
+        let cached = lastTimestamp.withLockedValue { $0.second == now ? $0.text : nil }
         if let cached {
             line.append(contentsOf: cached)
             return
@@ -124,7 +126,7 @@ struct ProxyLogHandler: LogHandler {
             let length = strftime(buffer.baseAddress!, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
             return [UInt8](UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
         }
-        lastTimestamp.withLock { $0 = (now, text) }
+        lastTimestamp.withLockedValue { $0 = (now, text) }
         line.append(contentsOf: text)
     }
 }

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// An upstream response's body as its reader sees it: chunks as they come,
 /// with backpressure. The connection reads from the socket only while the
@@ -114,13 +114,15 @@ extension UpstreamBody {
         }
 
         private let demand: any UpstreamBodyDemand
-        private let state = Mutex(State())
+        /// A lock ThreadSanitizer sees (see tools/sanitizers.sh): the event
+        /// loop and the reader's task contend for it.
+        private let state = NIOLockedValueBox(State())
 
         init(demand: any UpstreamBodyDemand) {
             self.demand = demand
         }
 
-        var hasWaitingReader: Bool { state.withLock { $0.waiter != nil } }
+        var hasWaitingReader: Bool { state.withLockedValue { $0.waiter != nil } }
 
         func next() async throws -> ByteBuffer? {
             // A task cancelled before it asks gets no more chunks, buffered
@@ -128,10 +130,10 @@ extension UpstreamBody {
             if Task.isCancelled { stop(cancelling: true) }
             // Most calls find a chunk or the end at once: no continuation,
             // no cancellation handler.
-            if let taken = state.withLock({ Self.take(&$0) }) { return try deliver(taken) }
+            if let taken = state.withLockedValue({ Self.take(&$0) }) { return try deliver(taken) }
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { continuation in
-                    let taken = state.withLock { state -> Take? in
+                    let taken = state.withLockedValue { state -> Take? in
                         if let taken = Self.take(&state) { return taken }
                         precondition(state.waiter == nil, "an UpstreamBody is read by one reader at a time")
                         // The buffer empties only through `take`, which asks
@@ -181,7 +183,7 @@ extension UpstreamBody {
         }
 
         func yield(_ chunk: ByteBuffer) -> Source.YieldResult {
-            let (waiter, result) = state.withLock {
+            let (waiter, result) = state.withLockedValue {
                 state -> (UnsafeContinuation<ByteBuffer?, any Error>?, Source.YieldResult) in
                 guard case .open = state.end else { return (nil, .dropped) }
                 if let waiter = state.waiter {
@@ -199,7 +201,7 @@ extension UpstreamBody {
         }
 
         func finish(_ error: (any Error)?) {
-            let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
+            let waiter = state.withLockedValue { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
                 guard case .open = state.end else { return nil }
                 state.end = error.map { .failed($0) } ?? .finished
                 guard let waiter = state.waiter else { return nil }
@@ -216,7 +218,8 @@ extension UpstreamBody {
         /// throws `CancellationError`), or the body is gone. A body still
         /// coming closes the connection.
         func stop(cancelling: Bool) {
-            let (waiter, wasOpen) = state.withLock { state -> (UnsafeContinuation<ByteBuffer?, any Error>?, Bool) in
+            let (waiter, wasOpen) = state.withLockedValue {
+                state -> (UnsafeContinuation<ByteBuffer?, any Error>?, Bool) in
                 let wasOpen: Bool
                 switch state.end {
                 case .open: wasOpen = true
