@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 extension CassetteReader {
     /// The cassette files named by `paths`: a file is taken as given,
@@ -61,7 +62,7 @@ extension CassetteReader {
         var i = 0
         var j = 0
         while i < left.count && j < right.count {
-            if isDigit(left[i]) && isDigit(right[j]) {
+            if left[i].isASCIIDigit && right[j].isASCIIDigit {
                 let leftRun = digitRun(left, from: i)
                 let rightRun = digitRun(right, from: j)
                 let leftDigits = left[leftRun].drop { $0 == UInt8(ascii: "0") }
@@ -85,9 +86,8 @@ extension CassetteReader {
 
     private static func digitRun(_ bytes: [UInt8], from start: Int) -> Range<Int> {
         var end = start
-        while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+        while end < bytes.count && bytes[end].isASCIIDigit { end += 1 }
         return start..<end
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }

@@ -2,6 +2,14 @@ import Crypto
 import NIOConcurrencyHelpers
 import Wire
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
 /// different keys can still be told apart in a cassette.
 ///
@@ -122,13 +130,15 @@ public struct Redactor: Sendable {
     /// or more of its header sets (~4 K instructions a time, most of it
     /// around the hash), so recent fingerprints are remembered by a keyed
     /// hash of the secret's bytes: `Hasher`, seeded at random per process.
-    /// No secret, nor an unkeyed digest of one, is kept beyond its request.
-    /// Two secrets sharing a 64-bit key is far less likely than two sharing
-    /// the 32-bit fingerprint itself.
+    /// No secret, nor an unkeyed digest of one, is kept beyond its request:
+    /// with `SWIFT_DETERMINISTIC_HASHING` set (a fixed seed) nothing is
+    /// remembered. Two secrets sharing a 64-bit key is far less likely than
+    /// two sharing the 32-bit fingerprint itself.
     public static func fingerprint(_ secret: String) -> String {
         var secret = secret
         return secret.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
+            guard hashSeedIsRandom else { return computeFingerprint(raw) }
             var hasher = Hasher()
             hasher.combine(bytes: raw)
             let key = hasher.finalize()
@@ -145,6 +155,7 @@ public struct Redactor: Sendable {
     /// How many fingerprints ``fingerprint(_:)`` remembers before it starts
     /// over: more distinct keys than a proxy sees in a while.
     static let maxRecentFingerprints = 256
+    private static let hashSeedIsRandom = getenv("SWIFT_DETERMINISTIC_HASHING") == nil
     /// A lock ThreadSanitizer sees (see tools/sanitizers.sh): every event
     /// loop and the cassette writer ask.
     private static let recentFingerprints = NIOLockedValueBox<[Int: String]>([:])

@@ -183,17 +183,17 @@ struct JSONParser {
         let start = position
         var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
+        guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
         } else {
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
-            guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
+            while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             isInteger = false
@@ -201,16 +201,14 @@ struct JSONParser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
+            while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { throw error("invalid number", at: start) }
         return .double(double)
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1

@@ -36,7 +36,7 @@ public struct JSONTemplate: Sendable {
             // string that starts with U+0001 is text.
             var end = index + marker.count
             var number = 0
-            while end < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end]) {
+            while end < text.count, text[end].isASCIIDigit {
                 number = number * 10 + Int(text[end] - UInt8(ascii: "0"))
                 end += 1
             }

@@ -10,6 +10,7 @@ import Glibc
 /// `proxy serve`'s log lines: `StreamLogHandler`'s format, metadata rendered
 /// when a line is written.
 struct ProxyLogHandlerTests {
+    /// Hummingbird's `hb.request.id` is left out: `request_id` names the request.
     @Test func aLineCarriesTimeLevelLabelSortedMetadataSourceAndMessage() throws {
         let text = try LogPipe.drained { output in
             var logger = Logger(label: "switchboard.proxy") {
@@ -23,7 +24,7 @@ struct ProxyLogHandlerTests {
             logger.debug("below the level: not written")
         }
         let pattern =
-            /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info switchboard\.proxy: attempt=2 extra=yes hb\.request\.id=42 request_id=req_1 tags=\["a", "b"\] \[ProxyTests\] POST \/v1\/messages 200\n/
+            /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info switchboard\.proxy: attempt=2 extra=yes request_id=req_1 tags=\["a", "b"\] \[ProxyTests\] POST \/v1\/messages 200\n/
         #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
     }
 

@@ -26,8 +26,22 @@ import Yams
         #expect(YAMLCoreSchema.tag(ofPlain: text).rawValue == yamsTag(text), "\(text.debugDescription)")
     }
 
-    /// Many strings over the patterns' alphabet, from a fixed seed, so a
-    /// case the list above misses is still caught (and reproducible).
+    /// Every string of up to four bytes over the patterns' own alphabet.
+    @Test func resolvesEveryShortScalarAsYamsDoes() {
+        let alphabet = Array("0159_:.eE+-box")
+        var texts = [""]
+        var mismatches: [String] = []
+        for _ in 1...4 {
+            texts = texts.flatMap { text in alphabet.map { text + String($0) } }
+            for text in texts where YAMLCoreSchema.tag(ofPlain: text).rawValue != yamsTag(text) {
+                mismatches.append(text)
+            }
+        }
+        #expect(mismatches.isEmpty, "resolved differently from Yams: \(mismatches.prefix(20))")
+    }
+
+    /// Many longer strings over a wider alphabet, from a fixed seed, so a
+    /// case the lists above miss is still caught (and reproducible).
     @Test func resolvesGeneratedScalarsAsYamsDoes() {
         let alphabet = Array("0123456789_:.eE+-boxXaf~nNuUlLiItTrRyYsS<= ")
         var state: UInt64 = 0x5EED
@@ -45,28 +59,31 @@ import Yams
         #expect(mismatches.isEmpty, "resolved differently from Yams: \(mismatches.prefix(20))")
     }
 
-    @Test func boolValues() {
+    /// A plain scalar is a bool in three cases of each word only; its value
+    /// (an explicit `!!bool`'s too) is read in any case, as Yams reads it.
+    @Test func boolSpellingsAndValues() {
+        #expect(YAMLCoreSchema.tag(ofPlain: "Yes") == .bool)
+        #expect(YAMLCoreSchema.tag(ofPlain: "yES") == .str)
         #expect(YAMLCoreSchema.bool("Yes") == true)
         #expect(YAMLCoreSchema.bool("OFF") == false)
-        #expect(YAMLCoreSchema.bool("yES") == nil)
+        #expect(YAMLCoreSchema.bool("tRUE") == true)
+        #expect(YAMLCoreSchema.bool("1") == nil)
     }
 
-    /// Only plain scalars are resolved: quoted and block ones are text, and
-    /// an explicit tag other than `!!str` is kept.
-    @Test func onlyPlainScalarsAreResolved() throws {
-        let yaml = """
-            plain: yes
-            quoted: "yes"
-            single: 'null'
-            block: |
-              12
-            tagged: !!float 3
-            empty:
-            """
-        let root = try #require(try Yams.compose(yaml: yaml, .basic))
-        let tags = ["plain", "quoted", "single", "block", "tagged", "empty"].map { root[$0]?.coreSchemaTag.rawValue }
-        #expect(
-            tags == [Tag.Name.bool, .str, .str, .str, .float, .null].map(\.rawValue),
-            "\(tags)")
+    /// Only untagged plain scalars are resolved: quoted and block ones are
+    /// text, and a scalar's own tag (`!!str`, `!`, `!!float`) is kept.
+    @Test func onlyUntaggedPlainScalarsAreResolved() throws {
+        let fields: [(String, Yams.Tag.Name)] = [
+            ("plain: yes", .bool), ("quoted: \"yes\"", .str), ("single: 'null'", .str), ("block: |\n  12", .str),
+            ("float: !!float 3", .float), ("empty:", .null), ("str: !!str yes", .str), ("bang: ! yes", .str),
+            ("emptyStr: !!str", .str), ("bool: !!bool tRUE", .bool),
+        ]
+        let root = try #require(try Yams.compose(yaml: fields.map(\.0).joined(separator: "\n"), .basic))
+        for (field, tag) in fields {
+            let name = String(field.prefix { $0 != ":" })
+            #expect(root[name]?.coreSchemaTag.rawValue == tag.rawValue, "\(field)")
+        }
+        // Keys are compared as text: `1` and `"1"` are the same key.
+        #expect(throws: (any Error).self) { try Yams.compose(yaml: "1: a\n\"1\": b", .basic) }
     }
 }

@@ -95,13 +95,11 @@ struct ToolArgumentText: Sendable {
         let trimmed = text.utf8.reversed().drop(while: isJSONWhitespace)
         let run = trimmed.prefix(while: isNumberByte)
         guard let first = run.last else { return false }
-        return isDigit(first) || first == UInt8(ascii: "-")
+        return first.isASCIIDigit || first == UInt8(ascii: "-")
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-
     private static func isNumberByte(_ byte: UInt8) -> Bool {
-        isDigit(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        byte.isASCIIDigit || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
     }
 }

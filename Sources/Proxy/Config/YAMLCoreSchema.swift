@@ -1,3 +1,4 @@
+import Wire
 import Yams
 
 /// What a plain YAML scalar means under the core schema (bool, int, float,
@@ -12,14 +13,16 @@ import Yams
 /// asks this type what a plain scalar means. Quoted and block scalars are
 /// always text, as YAML has it.
 ///
-/// An explicit `!!str` on a plain scalar cannot be told apart from no tag
-/// once Yams has resolved it with `Resolver.basic`; quoting the value is the
-/// way to keep `yes` or `null` as text.
+/// A scalar with a tag of its own (`!!str yes`, `!!bool true`, `! yes`)
+/// keeps it, as with Yams's default resolver: only an untagged plain scalar
+/// is resolved here.
 enum YAMLCoreSchema {
     /// The tag `text`, a plain scalar, resolves to. Merge keys (`<<`),
     /// timestamps and `=` are text here: the config reads them as text.
+    /// (ICU's `$` also matches before a final line break, so Yams's rules
+    /// take `1\n` for an int; no plain scalar ends with one.)
     static func tag(ofPlain text: String) -> Tag.Name {
-        if bool(text) != nil { return .bool }
+        if boolSpellings.contains(text) { return .bool }
         let bytes = Array(text.utf8)
         if isInt(bytes) { return .int }
         if isFloat(bytes) { return .float }
@@ -27,15 +30,21 @@ enum YAMLCoreSchema {
         return .str
     }
 
-    /// The value of a plain scalar that resolves to bool, or nil.
+    /// The value of a bool scalar, in any case as Yams's constructor reads
+    /// it (an explicit `!!bool tRUE` too), or nil.
     static func bool(_ text: String) -> Bool? {
-        if trueSpellings.contains(text) { return true }
-        if falseSpellings.contains(text) { return false }
-        return nil
+        switch text.lowercased() {
+        case "true", "yes", "on": true
+        case "false", "no", "off": false
+        default: nil
+        }
     }
 
-    private static let trueSpellings: Set<String> = ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
-    private static let falseSpellings: Set<String> = ["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
+    /// The spellings a plain scalar is a bool by: these cases only.
+    private static let boolSpellings: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
     private static let nullSpellings: Set<String> = ["~", "null", "Null", "NULL", ""]
 
     /// `[-+]?` then one of: `0b[0-1_]+`, `0o?[0-7_]+`, `0`, `[1-9][0-9_]*`,
@@ -51,7 +60,7 @@ enum YAMLCoreSchema {
                     $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") || $0 == UInt8(ascii: "_")
                 })
             }
-            if scan.take("x") { return scan.takeAll(where: { $0.isHexDigit || $0 == UInt8(ascii: "_") }) }
+            if scan.take("x") { return scan.takeAll(where: { $0.isASCIIHexDigit || $0 == UInt8(ascii: "_") }) }
             _ = scan.take("o")
             return scan.takeAll(where: {
                 (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) || $0 == UInt8(ascii: "_")
@@ -59,7 +68,7 @@ enum YAMLCoreSchema {
         }
         scan = start
         guard scan.take(where: { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) }) else { return false }
-        scan.skip(where: { $0.isDigit || $0 == UInt8(ascii: "_") })
+        scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
         if scan.atEnd { return true }
         return scan.takeSexagesimalGroups() && scan.atEnd
     }
@@ -77,7 +86,7 @@ enum YAMLCoreSchema {
             // `\.[0-9_]+([eE][-+][0-9]+)?`, which takes no sign.
             guard !signed,
                 scan.takeAll(
-                    where: { $0.isDigit || $0 == UInt8(ascii: "_") },
+                    where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") },
                     stoppingAt: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
             else {
                 return false
@@ -85,21 +94,21 @@ enum YAMLCoreSchema {
             if scan.atEnd { return true }
             _ = scan.take(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
             guard scan.take(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) else { return false }
-            return scan.takeAll(where: \.isDigit)
+            return scan.takeAll(where: \.isASCIIDigit)
         }
-        guard scan.take(where: \.isDigit) else { return false }
-        scan.skip(where: { $0.isDigit || $0 == UInt8(ascii: "_") })
+        guard scan.take(where: \.isASCIIDigit) else { return false }
+        scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
         if scan.atEnd { return true }
         if scan.peek == UInt8(ascii: ":") {
             guard scan.takeSexagesimalGroups(), scan.take(".") else { return false }
-            scan.skip(where: { $0.isDigit || $0 == UInt8(ascii: "_") })
+            scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
             return scan.atEnd
         }
-        if scan.take(".") { scan.skip(where: { $0.isDigit || $0 == UInt8(ascii: "_") }) }
+        if scan.take(".") { scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") }) }
         if scan.atEnd { return true }
         guard scan.take(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else { return false }
         _ = scan.take(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
-        return scan.takeAll(where: \.isDigit)
+        return scan.takeAll(where: \.isASCIIDigit)
     }
 }
 
@@ -148,9 +157,9 @@ private struct ByteScan {
     mutating func takeSexagesimalGroups() -> Bool {
         var groups = 0
         while take(":") {
-            guard let first = peek, first.isDigit else { return false }
+            guard let first = peek, first.isASCIIDigit else { return false }
             index += 1
-            if let second = peek, second.isDigit {
+            if let second = peek, second.isASCIIDigit {
                 guard first <= UInt8(ascii: "5") else { return false }
                 index += 1
             }
@@ -160,22 +169,21 @@ private struct ByteScan {
     }
 }
 
-extension UInt8 {
-    fileprivate var isDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
-    fileprivate var isHexDigit: Bool {
-        isDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
-    }
-}
-
 extension Node {
     /// This node's tag, with a plain scalar resolved by ``YAMLCoreSchema``:
     /// what Yams's default resolver would have made it.
     var coreSchemaTag: Tag.Name {
-        guard case .scalar(let scalar) = self, scalar.style == .plain, tag.rawValue == Tag.Name.str.rawValue else {
-            return Tag.Name(rawValue: tag.rawValue)
+        guard case .scalar(let scalar) = self else { return Tag.Name(rawValue: tag.rawValue) }
+        // The scalar's own tag, not `Node.tag`: reading that resolves it (to
+        // `str`, with `Resolver.basic`) in the Tag object the node shares.
+        switch scalar.tag.rawValue {
+        case Tag.Name.implicit.rawValue:
+            return scalar.style == .plain ? YAMLCoreSchema.tag(ofPlain: scalar.string) : .str
+        case Tag.Name.nonSpecific.rawValue:
+            return .str
+        case let explicit:
+            return Tag.Name(rawValue: explicit)
         }
-        return YAMLCoreSchema.tag(ofPlain: scalar.string)
     }
 
     /// Whether this node is YAML's null (`~`, `null`, nothing), plain or

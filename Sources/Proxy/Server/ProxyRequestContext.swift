@@ -22,11 +22,6 @@ public struct ProxyRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())
         var logger = source.logger
-        // The id the client gets as `request-id` and the cassette as `x`;
-        // Hummingbird's own (`hb.request.id`) would repeat it on every line
-        // under another name, and cost ~2.5 K instructions a request to
-        // render (its description) and sort.
-        logger[metadataKey: "hb.request.id"] = nil
         logger[metadataKey: "request_id"] = .string(exchange.id)
         coreContext = .init(source: ApplicationRequestContextSource(channel: source.channel, logger: logger))
         channel = source.channel

@@ -13,7 +13,6 @@ public enum ServingTimeZone {
     /// and its log lines take the local time from C's `localtime_r`, which
     /// this does not change.
     public static func useUTC() {
-        guard let utc = TimeZone(secondsFromGMT: 0) else { return }
-        NSTimeZone.default = utc
+        NSTimeZone.default = .gmt
     }
 }
