@@ -250,6 +250,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The stub OAuth server checks the PKCE verifier as a provider does.
                 .product(name: "Crypto", package: "swift-crypto"),
+                // YAMLCoreSchema is checked against Yams's own resolver.
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
