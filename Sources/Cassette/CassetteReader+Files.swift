@@ -89,5 +89,4 @@ extension CassetteReader {
         while end < bytes.count && bytes[end].isASCIIDigit { end += 1 }
         return start..<end
     }
-
 }

@@ -68,7 +68,7 @@ enum YAMLCoreSchema {
         }
         scan = start
         guard scan.take(where: { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) }) else { return false }
-        scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
+        scan.skip(where: \.isDigitOrUnderscore)
         if scan.atEnd { return true }
         return scan.takeSexagesimalGroups() && scan.atEnd
     }
@@ -85,29 +85,27 @@ enum YAMLCoreSchema {
             if !signed, ["nan", "NaN", "NAN"].contains(rest) { return true }
             // `\.[0-9_]+([eE][-+][0-9]+)?`, which takes no sign.
             guard !signed,
-                scan.takeAll(
-                    where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") },
-                    stoppingAt: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+                scan.takeAll(where: \.isDigitOrUnderscore, stoppingAt: \.isExponentMark)
             else {
                 return false
             }
             if scan.atEnd { return true }
-            _ = scan.take(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
-            guard scan.take(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) else { return false }
+            _ = scan.take(where: \.isExponentMark)
+            guard scan.skipSign() else { return false }
             return scan.takeAll(where: \.isASCIIDigit)
         }
         guard scan.take(where: \.isASCIIDigit) else { return false }
-        scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
+        scan.skip(where: \.isDigitOrUnderscore)
         if scan.atEnd { return true }
         if scan.peek == UInt8(ascii: ":") {
             guard scan.takeSexagesimalGroups(), scan.take(".") else { return false }
-            scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") })
+            scan.skip(where: \.isDigitOrUnderscore)
             return scan.atEnd
         }
-        if scan.take(".") { scan.skip(where: { $0.isASCIIDigit || $0 == UInt8(ascii: "_") }) }
+        if scan.take(".") { scan.skip(where: \.isDigitOrUnderscore) }
         if scan.atEnd { return true }
-        guard scan.take(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else { return false }
-        _ = scan.take(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
+        guard scan.take(where: \.isExponentMark) else { return false }
+        scan.skipSign()
         return scan.takeAll(where: \.isASCIIDigit)
     }
 }
@@ -167,6 +165,11 @@ private struct ByteScan {
         }
         return groups > 0
     }
+}
+
+extension UInt8 {
+    fileprivate var isDigitOrUnderscore: Bool { isASCIIDigit || self == UInt8(ascii: "_") }
+    fileprivate var isExponentMark: Bool { self == UInt8(ascii: "e") || self == UInt8(ascii: "E") }
 }
 
 extension Node {
