@@ -45,10 +45,10 @@ import Testing
     }
 }
 
-/// The server's connections (`http1OnEventLoops`, which `ProxyServer`
+/// The server's connections (``ExchangeChannel``, which `ProxyServer`
 /// serves with) handle requests on their channel's event loop, their
 /// flushes held by a ``FlushCoalescingHandler``.
-@Suite struct EventLoopHTTP1ChannelTests {
+@Suite struct ExchangeChannelLoopTests {
     @Test func aRequestIsHandledOnItsConnectionsLoop() async throws {
         let router = Router(context: ProxyRequestContext.self)
         router.get("/loop") { _, context in
@@ -58,7 +58,8 @@ import Testing
         }
         let answers = try await ListeningServiceRunner(logger: Logger(label: "test")).withRunning({ onListening in
             Application(
-                router: router, server: .http1OnEventLoops(configuration: .init()),
+                router: router,
+                server: .exchanges(router.buildResponder(), configuration: .init()),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { await onListening($0.localAddress?.port ?? 0) })
         }) { port in

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Runs a task's jobs on one event loop: the loop of the client connection
-/// the task serves (see ``EventLoopHTTP1Channel``).
+/// the task serves (see ``ExchangeChannel``).
 ///
 /// Hummingbird runs each connection in a task on Swift's global pool, so
 /// every await on NIO (the request's parts, the upstream's answer on a

@@ -10,17 +10,6 @@ import Hummingbird
 /// ~80 instructions a character, 8 K for `/v1/messages` and 29 K for a
 /// Gemini path (`/v1beta/models/{model}:generateContent`, its model matched
 /// by a wildcard), on requests whose endpoint the path already names.
-struct ProxyResponderBuilder: HTTPResponderBuilder {
-    let router: Router<ProxyRequestContext>
-    let middleware: ExchangeMiddleware
-    let generate: GenerateEndpoint
-
-    func buildResponder() -> ProxyResponder {
-        ProxyResponder(router: router.buildResponder(), middleware: middleware, generate: generate)
-    }
-}
-
-/// See ``ProxyResponderBuilder``.
 struct ProxyResponder: HTTPResponder {
     let router: RouterResponder<ProxyRequestContext>
     let middleware: ExchangeMiddleware

@@ -114,9 +114,11 @@ public struct ProxyServer: Sendable {
             maxStreamEventBytes: options.maxStreamEventBytes)
         addRoutes(to: router, upstream: upstream, generate: generate)
         let (headerTimeout, maxBodyBytes) = (options.headerTimeout, options.maxBodyBytes)
+        let responder = ProxyResponder(router: router.buildResponder(), middleware: middleware, generate: generate)
         return Application(
-            router: ProxyResponderBuilder(router: router, middleware: middleware, generate: generate),
-            server: .http1OnEventLoops(
+            responder: responder,
+            server: .exchanges(
+                responder,
                 configuration: .init(additionalChannelHandlers: [
                     ClientConnectionHandler(connections: connections),
                     RequestHeadTimeoutHandler(timeout: headerTimeout),

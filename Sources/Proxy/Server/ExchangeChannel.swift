@@ -1,0 +1,126 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// A client's HTTP/1.1 connection: Hummingbird's pipeline (NIO's HTTP codec,
+/// HTTPTypes' conversion, the additional handlers, Hummingbird's
+/// connection-state handler for idle timeouts and graceful shutdown) ending
+/// in a ``RequestIntakeHandler`` instead of `NIOAsyncChannel`, and a task
+/// that answers its requests one after the other with `responder`.
+///
+/// The task and its children run on the connection's own event loop
+/// (``EventLoopTaskExecutor``), where the upstream client pools its
+/// connections, so handing a request over and writing the answer are calls
+/// on the loop, not hops between threads; the flushes of one loop turn are
+/// one (``FlushCoalescingHandler``).
+///
+/// What Hummingbird's `Application` does for each request is done here:
+/// the request context, a 500 for an error the responder lets through, the
+/// `Date` header; `Application`'s own per-request closure (which writes
+/// through `NIOAsyncChannel`) is not used. A request saying `Connection:
+/// close` gets its answer, then the connection closes; input that is not
+/// HTTP gets 400 and a close, as in Hummingbird.
+struct ExchangeChannel<Responder: HTTPResponder>: ServerChildChannel
+where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    /// The channel and the handler its task takes requests from.
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let intake: NIOLoopBound<RequestIntakeHandler>
+    }
+
+    let responder: Responder
+    let configuration: HTTP1Channel.Configuration
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            // Nearest the socket: it holds the flushes of every handler above.
+            try pipeline.addHandler(FlushCoalescingHandler(), position: .first)
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
+            limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
+            limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false,
+                // HTTPTypes validates the response's fields already.
+                withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: limits)
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandlers(configuration.additionalChannelHandlers())
+            try pipeline.addHandler(
+                HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            let intake = RequestIntakeHandler()
+            try pipeline.addHandler(intake)
+            return Value(channel: channel, intake: NIOLoopBound(intake, eventLoop: channel.eventLoop))
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        let connection = ExchangeConnection(channel: value.channel, intake: value.intake)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
+            await withTaskCancellationHandler {
+                await serve(connection, logger: logger)
+            } onCancel: {
+                // Later, not inside the canceller's call: a hang-up cancels
+                // this task from the channel's own close, under a lock.
+                value.channel.eventLoop.execute { value.channel.close(promise: nil) }
+            }
+        }
+        value.channel.close(promise: nil)
+    }
+
+    private func serve(_ connection: ExchangeConnection, logger: Logger) async {
+        let dates = HTTPDateHeader.shared
+        while true {
+            switch await connection.nextEvent() {
+            case .ended:
+                return
+            case .malformed:
+                logger.debug("HTTP parse error, closing connection")
+                try? await connection.write(
+                    response: HTTPResponse(
+                        status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"]),
+                    body: ResponseBody())
+                return
+            case .request(let request, let body):
+                let context = Responder.Context(
+                    source: ApplicationRequestContextSource(channel: connection.channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
+                    response = Response(status: .internalServerError, body: ResponseBody())
+                }
+                response.headers[.date] = dates.value()
+                do {
+                    try await connection.write(response: response.head, body: response.body)
+                } catch {
+                    logger.trace("Failed to write to the client's channel: \(error)")
+                    return
+                }
+                // What the responder left of the body is read and dropped.
+                connection.answered(body)
+                if request.headers[.connection] == "close" { return }
+            }
+        }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// ``ExchangeChannel`` connections answered by `responder`. The
+    /// responder `Application` hands a server builder is not used (see
+    /// ``ExchangeChannel``): pass `Application` the same responder.
+    static func exchanges<Responder: HTTPResponder>(
+        _ responder: Responder, configuration: HTTP1Channel.Configuration
+    ) -> HTTPServerBuilder where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        .init { _ in
+            ExchangeChannel(responder: responder, configuration: configuration)
+        }
+    }
+}

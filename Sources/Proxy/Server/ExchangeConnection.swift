@@ -1,0 +1,78 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// What an ``ExchangeChannel``'s task calls on its connection: the next
+/// request, and the parts of each answer. On the channel's event loop (the
+/// task's preferred executor) each is a call on the
+/// ``RequestIntakeHandler``; from anywhere else it hops there first.
+struct ExchangeConnection: Sendable {
+    let channel: any Channel
+    let intake: NIOLoopBound<RequestIntakeHandler>
+
+    /// The next request, or why there is none.
+    func nextEvent() async -> RequestIntakeHandler.Event {
+        if channel.eventLoop.inEventLoop, let event = intake.value.takeEvent() {
+            return event
+        }
+        return await withCheckedContinuation { continuation in
+            onLoop {
+                let intake = intake.value
+                if let event = intake.takeEvent() {
+                    continuation.resume(returning: event)
+                } else {
+                    intake.awaitEvent(continuation)
+                }
+            }
+        }
+    }
+
+    /// The request whose body this is has its answer: the rest of the body
+    /// is read and dropped.
+    func answered(_ body: NIOLoopBound<IntakeBody>) {
+        onLoop { body.value.discard() }
+    }
+
+    /// Writes `head` at once (a stream's client sees it before the first
+    /// event), then `body` as it comes; returns when the last part is
+    /// handed to the channel. Throws when the channel closed.
+    func write(response head: HTTPResponse, body: consuming ResponseBody) async throws {
+        try await write(.head(head))
+        try await body.write(BodyWriter(connection: self))
+    }
+
+    /// Writes one part, then waits while the channel has no room for more.
+    fileprivate func write(_ part: HTTPResponsePart) async throws {
+        if channel.eventLoop.inEventLoop {
+            guard try !intake.value.write(part) else { return }
+        } else {
+            let writable = try await channel.eventLoop.submit { try intake.value.write(part) }.get()
+            guard !writable else { return }
+        }
+        try await withCheckedThrowingContinuation { continuation in
+            onLoop { intake.value.awaitWritable(continuation) }
+        }
+    }
+
+    /// Runs `body` on the loop: at once when already there.
+    private func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if channel.eventLoop.inEventLoop {
+            body()
+        } else {
+            channel.eventLoop.execute(body)
+        }
+    }
+
+    private struct BodyWriter: ResponseBodyWriter {
+        let connection: ExchangeConnection
+
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            try await connection.write(.body(buffer))
+        }
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+            try await connection.write(.end(trailingHeaders))
+        }
+    }
+}
