@@ -124,7 +124,7 @@ let package = Package(
             dependencies: [
                 "Wire", "SSE", "Convert", "Cassette", "ServiceRunning",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                // The HTTP/1.1 child channel, wrapped to run on its event loop.
+                // The server's child channel and its connection-state handler.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // PKCE's code challenge is the SHA-256 of the verifier.
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -142,6 +142,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // HTTP/1.1 parts as HTTPTypes' on client connections (ExchangeChannel).
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 // The upstream client decodes gzip and deflate, and speaks TLS.
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
