@@ -59,7 +59,7 @@ import Testing
         let answers = try await ListeningServiceRunner(logger: Logger(label: "test")).withRunning({ onListening in
             Application(
                 router: router,
-                server: .exchanges(router.buildResponder(), configuration: .init()),
+                server: .exchanges(router.buildResponder(), maxBodyBytes: 1 << 20, headTimeout: .seconds(60)),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { await onListening($0.localAddress?.port ?? 0) })
         }) { port in

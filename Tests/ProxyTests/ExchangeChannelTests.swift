@@ -76,6 +76,39 @@ import Wire
         }
     }
 
+    @Test func aGracefulShutdownFinishesTheAnswerOwedThenCloses() async throws {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        var client: Task<(RawClientConnection.Response?, [UInt8]), any Error>?
+        let began = ContinuousClock.now
+        try await ProxyHarness.run { proxy in
+            // The stream's events come over a second.
+            var reply = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.anthropicStream.prefix(2)))
+            reply.steps.append(.delay(.seconds(1)))
+            reply.steps += UpstreamBodies.anthropicStream.dropFirst(2).map { .bytes(Array($0.utf8)) }
+            proxy.stub.reply = reply
+            let port = proxy.port
+            client = Task {
+                try await RawClientConnection.with(port: port) { connection in
+                    let body = ProxyHarness.messages(model: "claude", stream: true).serializedString()
+                    try await connection.write(RawClientConnection.request("POST", "/v1/messages", body: body))
+                    signal.yield()
+                    return (try await connection.readResponse(), try await connection.readToEnd())
+                }
+            }
+            var iterator = started.makeAsyncIterator()
+            await iterator.next()
+            try await Task.sleep(for: .milliseconds(300))
+            // Leaving the body shuts the server down, the stream still running.
+        }
+        let (response, after) = try await #require(client).value
+        let answer = try #require(response)
+        #expect(answer.status == 200)
+        #expect(sseFrames(answer.text).last?.event == "message_stop", "\(answer.text)")
+        #expect(after == [], "the connection closed after the answer")
+        // Closed by the server once answered, not by the client's 60 s limit.
+        #expect(ContinuousClock.now - began < .seconds(20))
+    }
+
     @Test func everyAnswerCarriesTodaysDate() async throws {
         try await ProxyHarness.run { proxy in
             try await RawClientConnection.with(port: proxy.port) { connection in

@@ -7,11 +7,11 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// A client's HTTP/1.1 connection: Hummingbird's pipeline (NIO's HTTP codec,
-/// HTTPTypes' conversion, the additional handlers, Hummingbird's
-/// connection-state handler for idle timeouts and graceful shutdown) ending
-/// in a ``RequestIntakeHandler`` instead of `NIOAsyncChannel`, and a task
-/// that answers its requests one after the other with `responder`.
+/// A client's HTTP/1.1 connection: NIO's HTTP codec, HTTPTypes' conversion
+/// and the additional handlers, as in Hummingbird's `HTTP1Channel`, ending
+/// in a ``RequestIntakeHandler`` instead of `NIOAsyncChannel` and
+/// Hummingbird's connection-state handler; and a task that answers its
+/// requests one after the other with `responder`.
 ///
 /// The task and its children run on the connection's own event loop
 /// (``EventLoopTaskExecutor``), where the upstream client pools its
@@ -34,27 +34,32 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     }
 
     let responder: Responder
-    let configuration: HTTP1Channel.Configuration
+    /// Between HTTPTypes' conversion and the intake, made for each connection.
+    let additionalHandlers: @Sendable () -> [any RemovableChannelHandler]
+    /// Decides `100 Continue` (see ``RequestIntakeHandler``).
+    let maxBodyBytes: Int
+    /// How long a client has to send a request head in full.
+    let headTimeout: Duration
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             // Nearest the socket: it holds the flushes of every handler above.
             try pipeline.addHandler(FlushCoalescingHandler(), position: .first)
+            // Hummingbird's limits.
+            let decoder = HTTP1Channel.Configuration.DecoderConfiguration()
             var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
-            limits.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
-            limits.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            limits.maxHeaderFieldSize = decoder.maxHeaderFieldSize
+            limits.maxHeaderListSize = decoder.maxHeaderListSize
+            limits.maxHeaderFieldCount = decoder.maxHeaderFieldCount
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false,
                 // HTTPTypes validates the response's fields already.
                 withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: limits)
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try pipeline.addHandlers(configuration.additionalChannelHandlers())
-            try pipeline.addHandler(
-                HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
-            let intake = RequestIntakeHandler()
+            try pipeline.addHandlers(additionalHandlers())
+            let intake = RequestIntakeHandler(maxBodyBytes: maxBodyBytes, headTimeout: headTimeout)
             try pipeline.addHandler(intake)
             return Value(channel: channel, intake: NIOLoopBound(intake, eventLoop: channel.eventLoop))
         }
@@ -117,10 +122,13 @@ extension HTTPServerBuilder {
     /// responder `Application` hands a server builder is not used (see
     /// ``ExchangeChannel``): pass `Application` the same responder.
     static func exchanges<Responder: HTTPResponder>(
-        _ responder: Responder, configuration: HTTP1Channel.Configuration
+        _ responder: Responder, maxBodyBytes: Int, headTimeout: Duration,
+        additionalHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
     ) -> HTTPServerBuilder where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         .init { _ in
-            ExchangeChannel(responder: responder, configuration: configuration)
+            ExchangeChannel(
+                responder: responder, additionalHandlers: additionalHandlers, maxBodyBytes: maxBodyBytes,
+                headTimeout: headTimeout)
         }
     }
 }

@@ -118,12 +118,8 @@ public struct ProxyServer: Sendable {
         return Application(
             responder: responder,
             server: .exchanges(
-                responder,
-                configuration: .init(additionalChannelHandlers: [
-                    ClientConnectionHandler(connections: connections),
-                    RequestHeadTimeoutHandler(timeout: headerTimeout),
-                    ExpectContinueHandler(maxBodyBytes: maxBodyBytes),
-                ])),
+                responder, maxBodyBytes: maxBodyBytes, headTimeout: headerTimeout,
+                additionalHandlers: { [ClientConnectionHandler(connections: connections)] }),
             // A burst of new connections waits in the kernel's accept queue;
             // Hummingbird's default of 256 made the kernel drop (or, with
             // tcp_abort_on_overflow, reset) the rest of a 1,000-client burst.
