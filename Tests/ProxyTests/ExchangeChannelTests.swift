@@ -77,7 +77,6 @@ import Wire
     }
 
     @Test func aGracefulShutdownFinishesTheAnswerOwedThenCloses() async throws {
-        let (started, signal) = AsyncStream<Void>.makeStream()
         var client: Task<(RawClientConnection.Response?, [UInt8]), any Error>?
         let began = ContinuousClock.now
         try await ProxyHarness.run { proxy in
@@ -91,13 +90,11 @@ import Wire
                 try await RawClientConnection.with(port: port) { connection in
                     let body = ProxyHarness.messages(model: "claude", stream: true).serializedString()
                     try await connection.write(RawClientConnection.request("POST", "/v1/messages", body: body))
-                    signal.yield()
                     return (try await connection.readResponse(), try await connection.readToEnd())
                 }
             }
-            var iterator = started.makeAsyncIterator()
-            await iterator.next()
-            try await Task.sleep(for: .milliseconds(300))
+            // The proxy has the request (it went upstream), and owes its answer.
+            #expect(await proxy.stub.waitForRequests(1, limit: .seconds(30)))
             // Leaving the body shuts the server down, the stream still running.
         }
         let (response, after) = try await #require(client).value
