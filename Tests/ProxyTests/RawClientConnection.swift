@@ -29,10 +29,19 @@ final class RawClientConnection {
     /// Connects to 127.0.0.1:`port` and runs `body`; the connection is
     /// closed after it, or when `limit` runs out (so a test that waits for
     /// bytes that never come fails instead of hanging).
+    /// `receiveBuffer`, when given, is the socket's `SO_RCVBUF`: a small one
+    /// keeps loopback's large buffers from taking a whole answer the client
+    /// has not read.
     static func with<T>(
-        port: Int, limit: Duration = .seconds(60), _ body: (RawClientConnection) async throws -> T
+        port: Int, limit: Duration = .seconds(60), receiveBuffer: Int? = nil,
+        _ body: (RawClientConnection) async throws -> T
     ) async throws -> T {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let receiveBuffer {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: receiveBuffer)
+        }
+        let channel =
+            try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -71,12 +71,12 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
             await withTaskCancellationHandler {
                 await serve(connection, logger: logger)
             } onCancel: {
-                // Later, not inside the canceller's call: a hang-up cancels
-                // this task from the channel's own close, under a lock.
-                value.channel.eventLoop.execute { value.channel.close(promise: nil) }
+                connection.cancel()
             }
         }
-        value.channel.close(promise: nil)
+        // Not at once: what the kernel has not taken of the last answer would
+        // be dropped.
+        connection.closeWhenWritten()
     }
 
     private func serve(_ connection: ExchangeConnection, logger: Logger) async {

@@ -28,6 +28,18 @@ struct ExchangeConnection: Sendable {
         }
     }
 
+    /// See ``RequestIntakeHandler/cancel()``. Later, not inside the
+    /// canceller's call: a hang-up cancels the connection's task from the
+    /// channel's own close, under a lock.
+    func cancel() {
+        channel.eventLoop.execute { intake.value.cancel() }
+    }
+
+    /// Closes the connection once the last answer is written.
+    func closeWhenWritten() {
+        onLoop { intake.value.closeWhenWritten() }
+    }
+
     /// The request whose body this is has its answer: the rest of the body
     /// is read and dropped.
     func answered(_ body: NIOLoopBound<IntakeBody>) {

@@ -43,11 +43,12 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         /// A request, and its body as the handler reads it: ``IntakeBody/discard()``
         /// it once the request is answered.
         case request(Request, NIOLoopBound<IntakeBody>)
-        /// The client sent something that is not HTTP/1.1: answer 400 and
-        /// close.
+        /// The client sent something that is not HTTP/1.1 where a request
+        /// head should be: answer 400 and close.
         case malformed
-        /// No more requests: the client closed or half-closed, or the
-        /// channel failed.
+        /// No more requests: the client closed or half-closed, the channel
+        /// failed, or a body was not HTTP (its request gets its answer, then
+        /// the connection closes). Every later call gets it again.
         case ended
     }
 
@@ -58,6 +59,14 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var writabilityWaiter: CheckedContinuation<Void, any Error>?
     private var readHeld = false
     private var ended = false
+    /// Input that is not HTTP came: later errors (NIO's decoder reports any
+    /// more input as one) are ignored, and reads are held.
+    private var malformed = false
+    /// The last answer's end, written when the future completes: a close
+    /// waits for it, or the kernel's send buffer would lose the answer's tail.
+    private var lastEnd: EventLoopFuture<Void>?
+    /// Closing (``closeWhenWritten()``): input is read and dropped.
+    private var lingering = false
     private var context: ChannelHandlerContext?
 
     private static let expect = HTTPField.Name("expect")!
@@ -97,7 +106,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The next event at once, if one waits; nil when the caller must wait
     /// with ``awaitEvent(_:)``.
     func takeEvent() -> Event? {
-        guard let event = waiting.popFirst() else { return nil }
+        guard let event = waiting.popFirst() else { return ended ? .ended : nil }
         releaseHeldRead()
         return event
     }
@@ -114,10 +123,44 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// channel takes more writes now; if not, ``awaitWritable(_:)``.
     func write(_ part: HTTPResponsePart) throws -> Bool {
         guard let context, context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
-        context.write(wrapOutboundOut(part), promise: nil)
-        context.flush()
-        if case .end = part { answered(context) }
+        if case .end = part {
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.write(wrapOutboundOut(part), promise: written)
+            lastEnd = written.futureResult
+            context.flush()
+            answered(context)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+            context.flush()
+        }
         return context.channel.isWritable
+    }
+
+    /// The connection's task was cancelled (the client hung up, or the
+    /// server stops without waiting): no more requests are read, and a
+    /// write waiting for room fails rather than wait for a client that may
+    /// never read. The answer being written may still go out.
+    func cancel() {
+        context?.close(mode: .input, promise: nil)
+        if let waiter = writabilityWaiter {
+            writabilityWaiter = nil
+            waiter.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Closes the connection once the last answer is written (at once if
+    /// there was none), lingering: the output is closed (the client gets
+    /// the answer, then an end of stream), and what the client still sends
+    /// is read and dropped until it closes too, or the head timeout ends it.
+    /// A full close with unread input would reset the connection, and the
+    /// client could lose the answer (a 413 or a 400 while it is still
+    /// sending); one before the kernel took the whole answer would cut it.
+    func closeWhenWritten() {
+        guard let lastEnd else {
+            linger()
+            return
+        }
+        lastEnd.assumeIsolated().whenComplete { _ in self.linger() }
     }
 
     /// Resumes `continuation` when the channel takes writes again, or
@@ -138,6 +181,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !lingering else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             owed += 1
@@ -161,7 +205,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func read(context: ChannelHandlerContext) {
-        guard waiting.isEmpty, body?.isFull != true else {
+        guard lingering || (waiting.isEmpty && body?.isFull != true && !malformed) else {
             readHeld = true
             return
         }
@@ -169,12 +213,22 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError {
-            body?.finish(failing: error)
-            body = nil
-            deliver(.malformed)
-        } else {
+        guard !malformed else { return }
+        guard error is HTTPParserError else {
             context.close(promise: nil)
+            return
+        }
+        // Closing already: the input is dropped anyway.
+        guard !lingering else { return }
+        malformed = true
+        if let body {
+            // In a body: its request (handed over at its head) gets the
+            // error from its body and is answered; no 400 follows it.
+            body.finish(failing: error)
+            self.body = nil
+            end(failingWritesWith: nil)
+        } else {
+            deliver(.malformed)
         }
     }
 
@@ -183,7 +237,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             end(failingWritesWith: nil)
         } else if event is ChannelShouldQuiesceEvent {
             if owed == 0 {
-                context.close(promise: nil)
+                closeWhenWritten()
             } else {
                 closeWhenAnswered = true
             }
@@ -211,17 +265,28 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     // MARK: Private
 
+    private func linger() {
+        guard let context, !lingering else { return }
+        lingering = true
+        waiting.removeAll()
+        // Escalated by NIO to a full close when the input is closed already.
+        context.close(mode: .output, promise: nil)
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
     /// An answer ended: once none is owed, the connection closes if the
     /// server is shutting down, or the next head is timed.
     private func answered(_ context: ChannelHandlerContext) {
         // Not below zero: a 400 for input that was not HTTP answers no head.
         owed = max(owed - 1, 0)
         guard owed == 0 else { return }
-        if closeWhenAnswered {
-            context.close(promise: nil)
-        } else {
-            startHeadDeadline(context)
-        }
+        if closeWhenAnswered { closeWhenWritten() }
+        // Also when closing: a client that does not read the answer's end
+        // is cut off after the timeout.
+        startHeadDeadline(context)
     }
 
     private func startHeadDeadline(_ context: ChannelHandlerContext) {
@@ -253,8 +318,13 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// No event follows ``Event/ended``; a body still coming and a write
     /// waiting for room fail with `error`, if given.
     private func end(failingWritesWith error: (any Error)?) {
-        deliver(.ended)
-        ended = true
+        if !ended {
+            ended = true
+            if let taker {
+                self.taker = nil
+                taker.resume(returning: .ended)
+            }
+        }
         body?.finish(failing: error ?? ChannelError.inputClosed)
         body = nil
         if let error, let waiter = writabilityWaiter {
