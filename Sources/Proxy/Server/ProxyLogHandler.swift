@@ -16,7 +16,7 @@ import Darwin
 /// ``LogLineWriter`` so that no caller waits on standard error.
 ///
 /// `StreamLogHandler` sorts and formats all of its metadata each time a key
-/// is set. Every request sets two (Hummingbird's `hb.request.id`, then the
+/// is set. Every request set two (Hummingbird's `hb.request.id`, then the
 /// exchange's `request_id`), so a request paid for two renderings, about 11%
 /// of a small request's instructions, for the one access line it writes at
 /// `info` (or none above it).
@@ -24,8 +24,10 @@ import Darwin
 /// Hummingbird's `hb.request.id` is not written: `request_id`, the id the
 /// client gets as `request-id` and the cassette as `x`, names the same
 /// request, and rendering Hummingbird's (its `description`) cost ~2.5 K
-/// instructions an access line. It stays in the metadata, where
-/// Hummingbird's `RequestContext.id` reads it.
+/// instructions an access line. The proxy's own connections
+/// (``ExchangeChannel``) no longer set it; the other servers built on
+/// Hummingbird's `Application` (the stub upstream, a login's callback
+/// server) still do.
 struct ProxyLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
