@@ -120,7 +120,7 @@ import Wire
 
     @Test func aGracefulShutdownFinishesTheAnswerOwedThenCloses() async throws {
         var client: Task<(RawClientConnection.Response?, [UInt8]), any Error>?
-        let began = ContinuousClock.now
+        var owedSince = ContinuousClock.now
         try await ProxyHarness.run { proxy in
             // The stream's events come over a second.
             var reply = StubHTTPServer.Reply.eventStream(Array(UpstreamBodies.anthropicStream.prefix(2)))
@@ -137,6 +137,7 @@ import Wire
             }
             // The proxy has the request (it went upstream), and owes its answer.
             #expect(await proxy.stub.waitForRequests(1, limit: .seconds(30)))
+            owedSince = .now
             // Leaving the body shuts the server down, the stream still running.
         }
         let (response, after) = try await #require(client).value
@@ -144,8 +145,9 @@ import Wire
         #expect(answer.status == 200)
         #expect(sseFrames(answer.text).last?.event == "message_stop", "\(answer.text)")
         #expect(after == [], "the connection closed after the answer")
-        // Closed by the server once answered, not by the client's 60 s limit.
-        #expect(ContinuousClock.now - began < .seconds(20))
+        // Closed by the server once answered, not by the client's 60 s limit
+        // (the stream takes a second; a loaded test run, several).
+        #expect(ContinuousClock.now - owedSince < .seconds(40))
     }
 
     @Test func everyAnswerCarriesTodaysDate() async throws {

@@ -149,18 +149,23 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     /// Closes the connection once the last answer is written (at once if
-    /// there was none), lingering: the output is closed (the client gets
-    /// the answer, then an end of stream), and what the client still sends
-    /// is read and dropped until it closes too, or the head timeout ends it.
-    /// A full close with unread input would reset the connection, and the
-    /// client could lose the answer (a 413 or a 400 while it is still
-    /// sending); one before the kernel took the whole answer would cut it.
+    /// there was none): a close before the kernel took the whole answer
+    /// would cut it. Where the client may still be sending (a body not read
+    /// to its end, input that was not HTTP, a request read ahead, reads
+    /// held), it lingers: the output is closed (the client gets the answer,
+    /// then an end of stream) and what the client still sends is read and
+    /// dropped until it closes too, or the head timeout ends it; a full
+    /// close with unread input would reset the connection, and the client
+    /// could lose the answer (a 413 or a 400 while it is still sending).
+    /// Otherwise the close is a full one, so that an idle kept-alive client
+    /// that does not notice an end of stream does not hold a graceful
+    /// shutdown for the head timeout.
     func closeWhenWritten() {
         guard let lastEnd else {
-            linger()
+            close()
             return
         }
-        lastEnd.assumeIsolated().whenComplete { _ in self.linger() }
+        lastEnd.assumeIsolated().whenComplete { _ in self.close() }
     }
 
     /// Resumes `continuation` when the channel takes writes again, or
@@ -265,8 +270,12 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     // MARK: Private
 
-    private func linger() {
+    private func close() {
         guard let context, !lingering else { return }
+        guard malformed || body != nil || !waiting.isEmpty || readHeld else {
+            context.close(promise: nil)
+            return
+        }
         lingering = true
         waiting.removeAll()
         // Escalated by NIO to a full close when the input is closed already.
