@@ -28,10 +28,7 @@ import NIOHTTPTypesHTTP1
 struct ExchangeChannel<Responder: HTTPResponder>: ServerChildChannel
 where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
     /// The channel and the handler its task takes requests from.
-    struct Value: ServerChildChannelValue {
-        let channel: any Channel
-        let intake: NIOLoopBound<RequestIntakeHandler>
-    }
+    typealias Value = ExchangeConnection
 
     let responder: Responder
     /// Between HTTPTypes' conversion and the intake, made for each connection.
@@ -61,13 +58,12 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
             try pipeline.addHandlers(additionalHandlers())
             let intake = RequestIntakeHandler(maxBodyBytes: maxBodyBytes, headTimeout: headTimeout)
             try pipeline.addHandler(intake)
-            return Value(channel: channel, intake: NIOLoopBound(intake, eventLoop: channel.eventLoop))
+            return ExchangeConnection(channel: channel, intake: NIOLoopBound(intake, eventLoop: channel.eventLoop))
         }
     }
 
-    func handle(value: Value, logger: Logger) async {
-        let connection = ExchangeConnection(channel: value.channel, intake: value.intake)
-        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
+    func handle(value connection: ExchangeConnection, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: connection.channel.eventLoop)) {
             await withTaskCancellationHandler {
                 await serve(connection, logger: logger)
             } onCancel: {
@@ -111,7 +107,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
                 }
                 // What the responder left of the body is read and dropped.
                 connection.answered(body)
-                if request.headers[.connection] == "close" { return }
+                if request.headers.joinedValue(.connection) == "close" { return }
             }
         }
     }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
 
@@ -7,7 +8,9 @@ import NIOHTTPTypes
 /// request, and the parts of each answer. On the channel's event loop (the
 /// task's preferred executor) each is a call on the
 /// ``RequestIntakeHandler``; from anywhere else it hops there first.
-struct ExchangeConnection: Sendable {
+/// It is also the channel's value for Hummingbird's server
+/// (``ExchangeChannel/setup(channel:logger:)`` makes it).
+struct ExchangeConnection: ServerChildChannelValue {
     let channel: any Channel
     let intake: NIOLoopBound<RequestIntakeHandler>
 
@@ -17,7 +20,7 @@ struct ExchangeConnection: Sendable {
             return event
         }
         return await withCheckedContinuation { continuation in
-            onLoop {
+            channel.eventLoop.runOnLoop {
                 let intake = intake.value
                 if let event = intake.takeEvent() {
                     continuation.resume(returning: event)
@@ -37,13 +40,13 @@ struct ExchangeConnection: Sendable {
 
     /// Closes the connection once the last answer is written.
     func closeWhenWritten() {
-        onLoop { intake.value.closeWhenWritten() }
+        channel.eventLoop.runOnLoop { intake.value.closeWhenWritten() }
     }
 
     /// The request whose body this is has its answer: the rest of the body
     /// is read and dropped.
     func answered(_ body: NIOLoopBound<IntakeBody>) {
-        onLoop { body.value.discard() }
+        channel.eventLoop.runOnLoop { body.value.discard() }
     }
 
     /// Writes `head` at once (a stream's client sees it before the first
@@ -63,16 +66,7 @@ struct ExchangeConnection: Sendable {
             guard !writable else { return }
         }
         try await withCheckedThrowingContinuation { continuation in
-            onLoop { intake.value.awaitWritable(continuation) }
-        }
-    }
-
-    /// Runs `body` on the loop: at once when already there.
-    private func onLoop(_ body: @escaping @Sendable () -> Void) {
-        if channel.eventLoop.inEventLoop {
-            body()
-        } else {
-            channel.eventLoop.execute(body)
+            channel.eventLoop.runOnLoop { intake.value.awaitWritable(continuation) }
         }
     }
 

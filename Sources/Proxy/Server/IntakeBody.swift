@@ -65,7 +65,7 @@ final class IntakeBody {
     func discard() {
         isDiscarded = true
         buffered = nil
-        intake.bodyTaken()
+        intake.readIfHeld()
     }
 
     /// The next bytes now, if any are buffered or the body is over;
@@ -73,7 +73,7 @@ final class IntakeBody {
     func takeNext() throws -> ByteBuffer?? {
         if let bytes = buffered {
             buffered = nil
-            intake.bodyTaken()
+            intake.readIfHeld()
             return .some(bytes)
         }
         guard isFinished else { return .none }
@@ -103,7 +103,7 @@ final class IntakeBody {
                 }
                 let body = self.body
                 return try await withCheckedThrowingContinuation { continuation in
-                    loop.execute {
+                    loop.runOnLoop {
                         do {
                             if let bytes = try body.value.takeNext() {
                                 continuation.resume(returning: bytes)

@@ -31,8 +31,7 @@ struct RequestHeadDeadline {
     private var timerScheduled = false
 
     init(timeout: Duration) {
-        self.timeout = .nanoseconds(
-            timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = TimeAmount(timeout)
     }
 
     /// A head arrived: untimed until its answer ends.

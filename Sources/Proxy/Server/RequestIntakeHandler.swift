@@ -107,7 +107,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// with ``awaitEvent(_:)``.
     func takeEvent() -> Event? {
         guard let event = waiting.popFirst() else { return ended ? .ended : nil }
-        releaseHeldRead()
+        readIfHeld()
         return event
     }
 
@@ -123,16 +123,14 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// channel takes more writes now; if not, ``awaitWritable(_:)``.
     func write(_ part: HTTPResponsePart) throws -> Bool {
         guard let context, context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
-        if case .end = part {
-            let written = context.eventLoop.makePromise(of: Void.self)
-            context.write(wrapOutboundOut(part), promise: written)
-            lastEnd = written.futureResult
-            context.flush()
-            answered(context)
-        } else {
-            context.write(wrapOutboundOut(part), promise: nil)
-            context.flush()
+        guard case .end = part else {
+            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
+            return context.channel.isWritable
         }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(part), promise: written)
+        lastEnd = written.futureResult
+        answered(context)
         return context.channel.isWritable
     }
 
@@ -142,10 +140,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// never read. The answer being written may still go out.
     func cancel() {
         context?.close(mode: .input, promise: nil)
-        if let waiter = writabilityWaiter {
-            writabilityWaiter = nil
-            waiter.resume(throwing: CancellationError())
-        }
+        failWritabilityWait(CancellationError())
     }
 
     /// Closes the connection once the last answer is written (at once if
@@ -210,7 +205,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func read(context: ChannelHandlerContext) {
-        guard lingering || (waiting.isEmpty && body?.isFull != true && !malformed) else {
+        guard mayRead else {
             readHeld = true
             return
         }
@@ -280,10 +275,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         waiting.removeAll()
         // Escalated by NIO to a full close when the input is closed already.
         context.close(mode: .output, promise: nil)
-        if readHeld {
-            readHeld = false
-            context.read()
-        }
+        readIfHeld()
     }
 
     /// An answer ended: once none is owed, the connection closes if the
@@ -336,20 +328,26 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         body?.finish(failing: error ?? ChannelError.inputClosed)
         body = nil
-        if let error, let waiter = writabilityWaiter {
-            writabilityWaiter = nil
-            waiter.resume(throwing: error)
-        }
+        if let error { failWritabilityWait(error) }
     }
 
-    /// An ``IntakeBody``'s bytes were taken or dropped: read again, if
-    /// reads were held for them.
-    func bodyTaken() {
-        releaseHeldRead()
+    private func failWritabilityWait(_ error: any Error) {
+        guard let waiter = writabilityWaiter else { return }
+        writabilityWaiter = nil
+        waiter.resume(throwing: error)
     }
 
-    private func releaseHeldRead() {
-        guard readHeld, waiting.isEmpty, body?.isFull != true, let context else { return }
+    /// Whether the socket is read now: always while lingering; otherwise
+    /// not while a request waits for the task, a body holds ``IntakeBody/highWater``
+    /// bytes not taken, or input was not HTTP.
+    private var mayRead: Bool {
+        lingering || (waiting.isEmpty && body?.isFull != true && !malformed)
+    }
+
+    /// Reads again if reads were held and may go on now: an event or an
+    /// ``IntakeBody``'s bytes were taken, or a body was dropped.
+    func readIfHeld() {
+        guard readHeld, mayRead, let context else { return }
         readHeld = false
         context.read()
     }
