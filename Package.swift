@@ -100,7 +100,7 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
         .target(name: "Wire", swiftSettings: strict),
-        .target(name: "SSE", swiftSettings: strict),
+        .target(name: "SSE", dependencies: ["Wire"], swiftSettings: strict),
         .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
         .target(
             name: "Cassette",

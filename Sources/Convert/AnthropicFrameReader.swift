@@ -20,6 +20,12 @@ enum AnthropicFrameReader {
         return data.withUTF8 { event(in: $0) }
     }
 
+    /// ``event(_:)-(String)`` for data still bytes (valid UTF-8, as an
+    /// ``SSERawEvent``'s are).
+    static func event(_ data: [UInt8]) -> AnthropicStreamEvent? {
+        data.withUnsafeBufferPointer { event(in: $0) }
+    }
+
     private static func event(in bytes: UnsafeBufferPointer<UInt8>) -> AnthropicStreamEvent? {
         var reader = Reader(bytes: bytes)
         if reader.skip(#"{"type":"content_block_delta","index":"#) {

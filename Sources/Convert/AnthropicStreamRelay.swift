@@ -2,7 +2,8 @@ import SSE
 import Wire
 
 /// Relays an Anthropic-format upstream's stream to the client, event by
-/// event, as a pure state machine.
+/// event, as a pure state machine. Events stay bytes: only the few read
+/// here are parsed, from their bytes.
 ///
 /// Events go out as they came, with three deliberate exceptions:
 /// - `message_start.message.model` becomes the client's requested model, as
@@ -25,6 +26,10 @@ public struct AnthropicStreamRelay: Sendable {
     private var started = false
     private var ended = false
 
+    /// Whether `message_stop`, an `error` or ``finish(error:)`` has ended
+    /// the stream: ``error`` is set, if ever, by then.
+    public var hasEnded: Bool { ended }
+
     /// Anthropic usage so far: `message_start`'s, updated by `message_delta`s.
     public private(set) var usage: JSONObject?
     /// The error that ended the stream: the upstream's `error` event, read
@@ -41,9 +46,11 @@ public struct AnthropicStreamRelay: Sendable {
         self.sendsData = sendsData
     }
 
-    public mutating func receive(_ event: SSEEvent) -> [SSEEvent] {
+    /// The event the client gets for `event`, if any: one at most, not an
+    /// array (an allocation an event).
+    public mutating func receive(_ event: SSERawEvent) -> SSERawEvent? {
         lastPayload = nil
-        guard !ended else { return [] }
+        guard !ended else { return nil }
         var event = event
         var payload: JSONValue?
         defer { lastPayload = payload }
@@ -53,18 +60,21 @@ public struct AnthropicStreamRelay: Sendable {
         }
         switch event.event {
         case "message_start":
-            if started { return [] }
+            if started { return nil }
             started = true
             if payload == nil { payload = try? JSONValue(parsing: event.data) }
             guard case .object(var object)? = payload, case .object(var message)? = object["message"] else {
-                return [event]
+                return event
             }
             usage = message["usage"]?.objectValue
             if let model = message["model"]?.stringValue, model != requestedModel {
                 message["model"] = .string(requestedModel)
                 object["message"] = .object(message)
                 payload = .object(object)
-                if sendsData { event.data = JSONValue.object(object).serializedString() }
+                if sendsData {
+                    event.data =
+                        Self.renamingModel(in: event.data, to: requestedModel) ?? JSONValue.object(object).serialized()
+                }
             }
         case "message_delta":
             if payload == nil { payload = try? JSONValue(parsing: event.data) }
@@ -82,20 +92,52 @@ public struct AnthropicStreamRelay: Sendable {
             let type = body?["error"]?["type"]?.stringValue ?? "api_error"
             error = APIError(
                 status: APIError.status(forAnthropicType: type), type: type,
-                message: body?["error"]?["message"]?.stringValue ?? event.data)
+                message: body?["error"]?["message"]?.stringValue ?? String(decoding: event.data, as: UTF8.self))
         default:
             break
         }
-        return [event]
+        return event
     }
 
-    public mutating func finish(error: APIError?) -> [SSEEvent] {
-        guard !ended else { return [] }
+    /// `message_start`'s data with `message.model`'s value replaced by
+    /// `model`, when the data is in the serializer's own form (as
+    /// Anthropic's is): then serializing the renamed payload writes these
+    /// bytes, and the ones around the name are copied instead. Nil for data
+    /// in any other form, which is serialized again.
+    static func renamingModel(in data: [UInt8], to model: String) -> [UInt8]? {
+        data.withUnsafeBufferPointer { bytes -> [UInt8]? in
+            guard let top = JSONValue.serializedFormLayout(bytes),
+                let message = top.members.first(where: { key(bytes[$0.key], is: #""message""#) })
+            else { return nil }
+            let messageBytes = UnsafeBufferPointer(rebasing: bytes[message.value])
+            guard let inner = JSONValue.serializedFormLayout(messageBytes),
+                let name = inner.members.first(where: { key(messageBytes[$0.key], is: #""model""#) }),
+                messageBytes[name.value.lowerBound] == UInt8(ascii: "\"")
+            else { return nil }
+            let value =
+                (message.value.lowerBound + name.value.lowerBound)..<(message.value.lowerBound + name.value.upperBound)
+            var renamed: [UInt8] = []
+            renamed.reserveCapacity(bytes.count + model.utf8.count)
+            renamed.append(contentsOf: bytes[..<value.lowerBound])
+            JSONValue.writeString(model, to: &renamed)
+            renamed.append(contentsOf: bytes[value.upperBound...])
+            return renamed
+        }
+    }
+
+    /// Whether a key's text, quotes included, is `quoted`: in serialized
+    /// form a key is written one way only.
+    private static func key(_ text: Slice<UnsafeBufferPointer<UInt8>>, is quoted: StaticString) -> Bool {
+        quoted.withUTF8Buffer { text.elementsEqual($0) }
+    }
+
+    public mutating func finish(error: APIError?) -> SSERawEvent? {
+        guard !ended else { return nil }
         ended = true
         let failure =
             error
             ?? APIError.streamEndedEarly(upstream: upstreamName, before: "message_stop")
         self.error = failure
-        return [SSEEvent(event: "error", data: failure.rendered(in: .anthropic).serializedString())]
+        return SSERawEvent(event: "error", data: failure.rendered(in: .anthropic).serialized())
     }
 }

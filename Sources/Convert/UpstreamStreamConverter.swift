@@ -30,6 +30,9 @@ public struct UpstreamStreamConverter: Sendable {
     private var transcoder: Transcoder
     /// Nil for an Anthropic client: pivot events are written as they are.
     private var encoder: (any ClientStreamEncoder)?
+    /// `encoder == nil`, kept: asked for every event, the comparison copied
+    /// the optional existential out and back (~150 instructions a time).
+    private let writesAnthropic: Bool
     /// Checks converted tool calls' arguments; nil where the frames reach
     /// the client as they came (an Anthropic upstream's to an Anthropic
     /// client, or a pass-through). An Anthropic upstream's calls are checked
@@ -60,6 +63,7 @@ public struct UpstreamStreamConverter: Sendable {
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
+        writesAnthropic = encoder == nil
         if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
@@ -86,6 +90,7 @@ public struct UpstreamStreamConverter: Sendable {
     public init(passthroughFor route: RouteOptions) {
         upstreamName = route.modelID
         encoder = nil
+        writesAnthropic = true
         transcoder = .passthrough
         passthroughDialect = route.upstreamDialect
     }
@@ -98,6 +103,7 @@ public struct UpstreamStreamConverter: Sendable {
     public init(wholeMessageFor route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)?) {
         upstreamName = route.modelID
         self.encoder = encoder
+        writesAnthropic = encoder == nil
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
     }
 
@@ -121,7 +127,7 @@ public struct UpstreamStreamConverter: Sendable {
         // and a converted stream's frames are larger than the upstream's:
         // growing the buffers from empty reallocated them several times.
         output.reserveCapacity(bytes: 3 * bytes.underestimatedCount + 1024, frames: 8)
-        for event in parser.parse(bytes) { handle(event, into: &output) }
+        for event in parser.parseRaw(bytes) { handle(event, into: &output) }
     }
 
     /// The upstream ended. `error` non-nil when the connection failed mid-stream: an `event: error` frame
@@ -135,7 +141,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
         if error == nil, !isWholeAnswer {
-            for event in parser.finish() { handle(event, into: &output) }
+            for event in parser.finishRaw() { handle(event, into: &output) }
         }
         switch transcoder {
         case .payloads(var machine):
@@ -145,8 +151,7 @@ public struct UpstreamStreamConverter: Sendable {
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .anthropic(var relay):
             transcoder = .vacant
-            let frames = relay.finish(error: error)
-            relayed(frames, from: &relay, into: &output)
+            if let frame = relay.finish(error: error) { relayed(frame, from: &relay, into: &output) }
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
@@ -191,7 +196,7 @@ public struct UpstreamStreamConverter: Sendable {
         }
     }
 
-    private mutating func handle(_ event: SSEEvent, into output: inout SSEFrames) {
+    private mutating func handle(_ event: SSERawEvent, into output: inout SSEFrames) {
         switch transcoder {
         case .payloads(var machine):
             transcoder = .vacant
@@ -199,8 +204,9 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            let frames = relay.receive(event)
-            relayed(frames, from: &relay, payload: relay.lastPayload, into: &output)
+            if let frame = relay.receive(event) {
+                relayed(frame, from: &relay, payload: relay.lastPayload, into: &output)
+            }
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
@@ -226,14 +232,14 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// A Gemini Code Assist event (`{"response": ...}`) as the public
     /// API's, which a Gemini client reads; any other event unchanged.
-    private static func unwrappingCodeAssist(_ event: SSEEvent) -> SSEEvent {
-        guard event.data.hasPrefix(#"{"response""#), let payload = try? JSONValue(parsing: event.data) else {
+    private static func unwrappingCodeAssist(_ event: SSERawEvent) -> SSERawEvent {
+        guard event.data.starts(with: #"{"response""#.utf8), let payload = try? JSONValue(parsing: event.data) else {
             return event
         }
         let inner = CodeAssistEnvelope.unwrapped(payload)
         guard inner != payload else { return event }
         var unwrapped = event
-        unwrapped.data = inner.serializedString()
+        unwrapped.data = inner.serialized()
         return unwrapped
     }
 
@@ -243,7 +249,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// last, Responses' `response.created`) are not parsed for nothing.
     /// Only the dialect's own member is looked for: each look scans the
     /// whole frame.
-    private static func mayReportUsage(_ event: SSEEvent, dialect: Dialect) -> Bool {
+    private static func mayReportUsage(_ event: SSERawEvent, dialect: Dialect) -> Bool {
         if dialect == .gemini { return event.dataMentions("usageMetadata") }
         return event.dataMentions("\"usage\"") && !event.dataMentions("\"usage\":null")
             && !event.dataMentions("\"usage\": null")
@@ -251,7 +257,9 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// The error a passed-through frame reports, if it is one: an `error`
     /// member (OpenAI, Gemini) or an `error` event (Responses).
-    private static func passedThroughError(_ event: SSEEvent, _ payload: JSONValue, upstreamName: String) -> APIError? {
+    private static func passedThroughError(
+        _ event: SSERawEvent, _ payload: JSONValue, upstreamName: String
+    ) -> APIError? {
         let error: JSONValue
         if let member = payload["error"], !member.isNull {
             error = member
@@ -281,7 +289,7 @@ public struct UpstreamStreamConverter: Sendable {
 
     private mutating func emit(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         if reportedError == nil, case .error(let error) = event { reportedError = error }
-        if encoder != nil {
+        if !writesAnthropic {
             encoder!.encode(event, into: &output)
         } else {
             event.appendFrame(to: &output)
@@ -296,57 +304,58 @@ public struct UpstreamStreamConverter: Sendable {
     /// - Parameter payload: the single frame's payload when the relay
     ///   already parsed it.
     private mutating func relayed(
-        _ frames: [SSEEvent], from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
+        _ frame: SSERawEvent, from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
         into output: inout SSEFrames
     ) {
-        if reportedError == nil, let error = relay.error { reportedError = error }
-        guard encoder != nil else {
-            output.append(contentsOf: frames)
+        // The relay's error is set only as it ends: not copied out before.
+        if relay.hasEnded, reportedError == nil, let error = relay.error { reportedError = error }
+        guard !writesAnthropic else { return output.append(frame) }
+        // Most frames are content, read from their bytes with no JSON tree
+        // and so tried first (a frame whose name is not the type read is
+        // left to the rest). No client encoder writes anything for a ping,
+        // and a stop has nothing to read: neither is parsed (nor is either
+        // for an Anthropic client, which gets them as they came).
+        let event: AnthropicStreamEvent
+        if payload == nil, let read = AnthropicFrameReader.event(frame.data), frame.event == read.name {
+            event = read
+        } else if frame.event == "ping" {
             return
-        }
-        for frame in frames {
-            // Most frames are content, read from their bytes with no JSON
-            // tree and so tried first (a frame whose name is not the type
-            // read is left to the rest). No client encoder writes anything
-            // for a ping, and a stop has nothing to read: neither is parsed
-            // (nor is either for an Anthropic client, which gets them as
-            // they came).
-            let event: AnthropicStreamEvent
-            if frames.count != 1 || payload == nil, let read = AnthropicFrameReader.event(frame.data),
-                frame.event == read.name
-            {
-                event = read
-            } else if frame.event == "ping" {
-                continue
-            } else if frame.event == "error", let error = relay.error {
-                event = .error(error)
-            } else if frame.event == "message_stop" {
-                event = .messageStop
-            } else if var parsed = (frames.count == 1 ? payload : nil) ?? (try? JSONValue(parsing: frame.data)) {
-                // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
-                // lost its `type` still ends the stream; the client's terminator must follow).
-                if let name = frame.event, parsed["type"]?.stringValue != name, case .object(var object) = parsed {
-                    object["type"] = .string(name)
-                    parsed = .object(object)
-                }
-                event = AnthropicStreamEvent(payload: parsed)
-            } else if frame.data.trimmingWhitespace().isEmpty {
-                continue
-            } else {
-                let failure = Self.invalidJSON(frame.data, upstreamName: upstreamName)
-                _ = relay.finish(error: failure)
-                if reportedError == nil { reportedError = failure }
-                write(.error(failure), into: &output)
-                return
+        } else if frame.event == "error", let error = relay.error {
+            event = .error(error)
+        } else if frame.event == "message_stop" {
+            event = .messageStop
+        } else if var parsed = payload ?? (try? JSONValue(parsing: frame.data)) {
+            // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
+            // lost its `type` still ends the stream; the client's terminator must follow).
+            if let name = frame.event, parsed["type"]?.stringValue != name, case .object(var object) = parsed {
+                object["type"] = .string(name)
+                parsed = .object(object)
             }
-            write(event, into: &output)
+            event = AnthropicStreamEvent(payload: parsed)
+        } else if String(decoding: frame.data, as: UTF8.self).trimmingWhitespace().isEmpty {
+            return
+        } else {
+            let failure = Self.invalidJSON(String(decoding: frame.data, as: UTF8.self), upstreamName: upstreamName)
+            _ = relay.finish(error: failure)
+            if reportedError == nil { reportedError = failure }
+            return write(.error(failure), into: &output)
         }
+        write(event, into: &output)
     }
 
     private static func feed(
-        _ event: SSEEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
+        _ event: SSERawEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
     ) -> [AnthropicStreamEvent] {
-        let data = event.data.trimmingWhitespace()
+        // Nearly every chunk is a JSON object with nothing around it: read
+        // from its bytes, with no text made of them. Anything else (`[DONE]`,
+        // spaces around, JSON cut short) is read as text, below; an object
+        // that does not parse gets there too and fails or is repaired there.
+        if event.data.first == UInt8(ascii: "{"), event.data.last == UInt8(ascii: "}"),
+            let chunk = try? JSONValue(parsing: event.data)
+        {
+            return machine.receive(payload: chunk, eventName: event.event)
+        }
+        let data = String(decoding: event.data, as: UTF8.self).trimmingWhitespace()
         if data.isEmpty { return [] }
         if data == "[DONE]" { return machine.receiveDone() }
         guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {

@@ -22,6 +22,9 @@ public struct SSEFrames: Sendable {
         /// Written as bytes: the event name (nil: none), and where the data
         /// is in `bytes`.
         case written(name: StaticString?, data: Range<Int>)
+        /// Relayed as it came: where its name (nil: none) and its data are
+        /// in `bytes`.
+        case relayed(name: Range<Int>?, data: Range<Int>)
     }
 
     public init() {}
@@ -52,6 +55,30 @@ public struct SSEFrames: Sendable {
     /// the protocol cost the Anthropic relay 2 K instructions a stream.
     public mutating func append(contentsOf events: [SSEEvent]) {
         for event in events { append(event) }
+    }
+
+    /// Appends `event`, as ``append(_:)-(SSEEvent)`` would append it decoded,
+    /// with no text made of its data (nor of its name, until it is read as
+    /// an event). One with an `id` or `retry`, or data of several lines, is
+    /// appended decoded.
+    public mutating func append(_ event: SSERawEvent) {
+        let oneLine = event.data.withUnsafeBufferPointer { ByteSearch.lineEnd(in: $0, from: 0) == $0.count }
+        guard oneLine, event.id == nil, event.retry == nil else { return append(event.decoded) }
+        var name: Range<Int>?
+        if event.event != nil {
+            Self.write("event: ", to: &bytes)
+            let start = bytes.count
+            bytes.append(contentsOf: event.event!.utf8)
+            name = start..<bytes.count
+            bytes.append(0x0A)
+        }
+        Self.write("data: ", to: &bytes)
+        let start = bytes.count
+        bytes.append(contentsOf: event.data)
+        let data = start..<bytes.count
+        bytes.append(0x0A)
+        bytes.append(0x0A)
+        frames.append(.relayed(name: name, data: data))
     }
 
     /// Appends the frame `event: <name>`, its data what `writeData` writes:
@@ -94,6 +121,10 @@ public struct SSEFrames: Sendable {
             case .event(let index): appended[index]
             case .written(let name, let data):
                 SSEEvent(event: name?.description, data: String(decoding: bytes[data], as: UTF8.self))
+            case .relayed(let name, let data):
+                SSEEvent(
+                    event: name.map { String(decoding: bytes[$0], as: UTF8.self) },
+                    data: String(decoding: bytes[data], as: UTF8.self))
             }
         }
     }

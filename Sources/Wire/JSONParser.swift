@@ -25,7 +25,13 @@ extension JSONValue {
         // A string's UTF-8 view (a stream frame's data) copied byte by byte
         // through the generic path cost ~7 K instructions a frame.
         let array = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
-        var parser = JSONParser(bytes: array, maximumDepth: maximumDepth)
+        try self.init(parsing: array, maximumDepth: maximumDepth)
+    }
+
+    /// ``init(parsing:maximumDepth:)-(some Collection<UInt8>,_)`` for an
+    /// array, read where it is rather than copied.
+    public init(parsing bytes: [UInt8], maximumDepth: Int = JSONValue.maximumNestingDepth) throws(JSONParseError) {
+        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
         self = try parser.parseDocument()
     }
 

@@ -1,6 +1,6 @@
 /// UTF-8 checked as `String(validating:as:)` checks it (no overlong forms,
 /// no surrogates, nothing past U+10FFFF), in place and without allocating.
-enum UTF8Validation {
+public enum UTF8Validation {
     /// The length of the valid sequence that starts at `index` with a byte
     /// of 0x80 or more, or nil when it is not valid UTF-8.
     static func sequenceLength(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
@@ -24,7 +24,9 @@ enum UTF8Validation {
         return length
     }
 
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `bytes` are valid UTF-8: `String(decoding:as:)` would keep
+    /// them as they are.
+    public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // ASCII runs a word at a time: most chunks are nothing else.
         var index = asciiRunEnd(in: bytes, from: 0)
         while index < bytes.count {

@@ -52,6 +52,28 @@ import Testing
         #expect(parser.parse(frames.bytes) == expected)
     }
 
+    /// A raw event appended is on the wire what it is decoded, and reads
+    /// back as that: relayed as bytes when it is one line with no `id` or
+    /// `retry`, decoded otherwise.
+    @Test(arguments: [
+        SSERawEvent(event: "content_block_delta", data: Array(#"{"delta":"héllo ✓"}"#.utf8)),
+        SSERawEvent(data: Array(#"{"choices":[]}"#.utf8)),
+        SSERawEvent(event: "", data: []),
+        SSERawEvent(event: "a\nb", data: Array("x".utf8)),
+        SSERawEvent(event: "e", data: Array("line one\nline two".utf8)),
+        SSERawEvent(data: Array("x".utf8), id: "7"),
+        SSERawEvent(event: "e", data: Array("x".utf8), retry: 10),
+    ])
+    func aRelayedFrameIsTheEventItStandsFor(event: SSERawEvent) {
+        var frames = SSEFrames()
+        frames.append(SSEEvent(event: "before", data: "1"))
+        frames.append(event)
+        frames.append(event: "after") { $0 += Array("2".utf8) }
+        let expected = [SSEEvent(event: "before", data: "1"), event.decoded, SSEEvent(event: "after", data: "2")]
+        #expect(frames.bytes == expected.flatMap { $0.encoded() })
+        #expect(frames.events == expected)
+    }
+
     @Test func emptyFramesAreEmpty() {
         var frames = SSEFrames()
         #expect(frames.isEmpty)

@@ -38,6 +38,35 @@ import Testing
         #expect(parser.finish() == [SSEEvent(data: "[DONE]")])
     }
 
+    @Test func rawEventsAreTheEventsWithTheirDataStillBytes() {
+        for split in 0...Self.stream.count {
+            var parser = SSEParser()
+            let raw =
+                parser.parseRaw(Self.stream[..<split]) + parser.parseRaw(Self.stream[split...]) + parser.finishRaw()
+            #expect(raw.map(\.decoded) == Self.expected, "split at \(split)")
+            #expect(raw.map(\.data) == Self.expected.map { Array($0.data.utf8) })
+        }
+    }
+
+    /// Invalid UTF-8 is replaced as `String(decoding:as:)` replaces it, line
+    /// by line, and the raw event's bytes are the replaced text's.
+    @Test func invalidUTF8IsRepairedInTheRawEventToo() {
+        let stream: [UInt8] = Array("data: a".utf8) + [0xFF] + Array("b\ndata: ".utf8) + [0xE2, 0x82] + [0x0A, 0x0A]
+        var parser = SSEParser()
+        let raw = parser.parseRaw(stream)
+        #expect(raw.map(\.decoded) == [SSEEvent(data: "a\u{FFFD}b\n\u{FFFD}")])
+        #expect(raw.map(\.data) == [Array("a\u{FFFD}b\n\u{FFFD}".utf8)])
+    }
+
+    /// Field names are compared byte for byte and whole: another case, a
+    /// longer name or an unknown one is ignored; a line with no colon is a
+    /// field with an empty value.
+    @Test func fieldNamesAreMatchedExactly() {
+        let stream = Array("Data: a\ndataa: b\nevent2: c\ndata\nretry: +5\nid: 7\nevent: e\n\n".utf8)
+        var parser = SSEParser()
+        #expect(parser.parse(stream) == [SSEEvent(event: "e", data: "", id: "7", retry: 5)])
+    }
+
     @Test func encodingRoundTrips() {
         let events = [SSEEvent(event: "e", data: "a\nb"), SSEEvent(data: "", id: "7", retry: 10)]
         var parser = SSEParser()
