@@ -3,8 +3,8 @@ import SSE
 import Testing
 import Wire
 
-/// `appendFrame(to:)` writes the deltas and block stops straight to bytes:
-/// they must be the bytes `sseEvent` encodes, and read back as the same
+/// `appendFrame(to:)` writes every event but an unknown one straight to
+/// bytes: they must be the bytes `sseEvent` encodes, and read back as the same
 /// events (recordings and replays read them so), for every kind of delta
 /// and text that needs escaping.
 @Suite struct AnthropicStreamEventFramesTests {
@@ -29,7 +29,9 @@ import Wire
             .contentBlockDelta(index: 2, delta: .unknown(["type": "citations_delta", "citation": ["n": 1]])),
             .contentBlockStart(index: 0, block: ContentBlock(json: ["type": "text", "text": ""])),
             .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 3])),
-            .messageStop, .ping, .error(.internalError("busy")),
+            .messageStart(.init(message: ["id": "m", "model": "é \"x\"", "usage": ["input_tokens": 1]])),
+            .messageStop, .ping, .error(.internalError("busy\nagain")),
+            .unknown(["type": "custom_event", "text": "a\nb"]), .unknown(["no_type": true]),
         ]
         return events
     }

@@ -10,7 +10,10 @@ extension AnthropicStreamEvent {
     /// ``payload`` tree, serialized, made a `String` and encoded, a delta
     /// cost ~4.6 K instructions, most of a converted stream's frames for
     /// Claude Code (an OpenAI upstream's text to an Anthropic client). The
-    /// other events, a few a stream, go the long way.
+    /// other events, a few a stream, have their payload tree written
+    /// straight into the frames' bytes (compact JSON is one line): made a
+    /// `String` first and encoded, they cost as much as all the deltas of a
+    /// short stream.
     public func appendFrame(to frames: inout SSEFrames) {
         switch self {
         case .contentBlockDelta(let index, let delta):
@@ -35,8 +38,11 @@ extension AnthropicStreamEvent {
                 JSONValue.writeInteger(Int64(index), to: &bytes)
                 bytes.append(UInt8(ascii: "}"))
             }
-        default:
+        case .unknown:
             frames.append(sseEvent)
+        case .messageStart, .contentBlockStart, .messageDelta, .messageStop, .ping, .error:
+            let payload = payload
+            frames.append(event: frameName, reserving: 256) { payload.write(to: &$0) }
         }
     }
 }

@@ -62,6 +62,13 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
 
     /// The SSE event name, which Anthropic SDKs dispatch on.
     public var name: String {
+        if case .unknown(let payload) = self { return payload["type"]?.stringValue ?? "message" }
+        return frameName.description
+    }
+
+    /// ``name`` as a constant (an ``unknown(_:)`` event's: "message"), for
+    /// a frame written straight into its bytes.
+    var frameName: StaticString {
         switch self {
         case .messageStart: "message_start"
         case .contentBlockStart: "content_block_start"
@@ -71,7 +78,7 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
         case .messageStop: "message_stop"
         case .ping: "ping"
         case .error: "error"
-        case .unknown(let payload): payload["type"]?.stringValue ?? "message"
+        case .unknown: "message"
         }
     }
 
