@@ -110,7 +110,10 @@ public struct SSEParser: Sendable, Equatable {
                 hasFields = true
             }
         case Self.retry:
-            if let milliseconds = Int(String(decoding: value, as: UTF8.self)), milliseconds >= 0 {
+            // Only ASCII digits, as the standard says: `+5` or `-0` is ignored.
+            if !value.isEmpty, value.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
+                let milliseconds = Int(String(decoding: value, as: UTF8.self))
+            {
                 retry = milliseconds
                 hasFields = true
             }

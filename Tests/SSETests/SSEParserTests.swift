@@ -62,9 +62,19 @@ import Testing
     /// longer name or an unknown one is ignored; a line with no colon is a
     /// field with an empty value.
     @Test func fieldNamesAreMatchedExactly() {
-        let stream = Array("Data: a\ndataa: b\nevent2: c\ndata\nretry: +5\nid: 7\nevent: e\n\n".utf8)
+        let stream = Array("Data: a\ndataa: b\nevent2: c\ndata\nretry: 5\nid: 7\nevent: e\n\n".utf8)
         var parser = SSEParser()
         #expect(parser.parse(stream) == [SSEEvent(event: "e", data: "", id: "7", retry: 5)])
+    }
+
+    /// `retry` is taken only when it is ASCII digits; anything else leaves
+    /// the field out (and alone does not make an event).
+    @Test func retryIsOnlyDigits() {
+        var parser = SSEParser()
+        for value in ["+5", "-0", "", " 5", "5 ", "5x", "99999999999999999999999"] {
+            #expect(parser.parse(Array("retry: \(value)\ndata: x\n\n".utf8)) == [SSEEvent(data: "x")], "\(value)")
+        }
+        #expect(parser.parse(Array("retry:0\ndata: x\n\n".utf8)) == [SSEEvent(data: "x", retry: 0)])
     }
 
     @Test func encodingRoundTrips() {

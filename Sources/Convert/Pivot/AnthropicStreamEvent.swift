@@ -62,7 +62,9 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
 
     /// The SSE event name, which Anthropic SDKs dispatch on.
     public var name: String {
-        if case .unknown(let payload) = self { return payload["type"]?.stringValue ?? "message" }
+        if case .unknown(let payload) = self {
+            return AnthropicStreamRelay.eventName(forType: payload["type"]?.stringValue) ?? "message"
+        }
         return frameName.description
     }
 
