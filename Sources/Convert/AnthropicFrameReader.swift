@@ -15,13 +15,7 @@ import Wire
 enum AnthropicFrameReader {
     /// The event `data` holds, or nil when it is not in one of the shapes
     /// read here.
-    static func event(_ data: String) -> AnthropicStreamEvent? {
-        var data = data
-        return data.withUTF8 { event(in: $0) }
-    }
-
-    /// ``event(_:)-(String)`` for data still bytes (valid UTF-8, as an
-    /// ``SSERawEvent``'s are).
+    /// - Parameter data: valid UTF-8, as an ``SSERawEvent``'s is.
     static func event(_ data: [UInt8]) -> AnthropicStreamEvent? {
         data.withUnsafeBufferPointer { event(in: $0) }
     }

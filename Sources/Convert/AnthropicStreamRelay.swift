@@ -56,7 +56,7 @@ public struct AnthropicStreamRelay: Sendable {
         defer { lastPayload = payload }
         if event.event == nil {
             payload = try? JSONValue(parsing: event.data)
-            event.event = Self.eventName(forType: payload?["type"]?.stringValue)
+            event.event = SSEEvent.lineSafeName(payload?["type"]?.stringValue)
         }
         switch event.event {
         case "message_start":
@@ -97,14 +97,6 @@ public struct AnthropicStreamRelay: Sendable {
             break
         }
         return event
-    }
-
-    /// A payload's `type` as its event's name, unless it holds a line break,
-    /// which would end the `event:` line early and let an upstream write
-    /// fields of its own into the client's stream.
-    static func eventName(forType type: String?) -> String? {
-        guard let type, !type.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
-        return type
     }
 
     /// `message_start`'s data with `message.model`'s value replaced by

@@ -46,6 +46,13 @@ enum ByteSearch {
         return false
     }
 
+    /// ``contains(_:in:)-(UnsafeBufferPointer<UInt8>,_)`` for a word spelled in the source.
+    static func contains(_ word: StaticString, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        // withUTF8Buffer, not utf8Start: a one-character literal may be
+        // stored as a scalar, with no pointer to its bytes.
+        word.withUTF8Buffer { contains($0, in: haystack) }
+    }
+
     @inline(__always)
     private static func repeatedByte(_ byte: UInt8) -> UInt64 {
         UInt64(byte) &* 0x0101_0101_0101_0101

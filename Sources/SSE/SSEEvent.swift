@@ -74,18 +74,21 @@ extension SSEEvent {
 }
 
 extension SSEEvent {
+    /// `name` when it can stand on an `event:` line: nil when it holds a
+    /// line break, which would end the line early and let whoever chose the
+    /// name (an upstream, in a payload's `type`) add fields of its own to
+    /// the stream.
+    public static func lineSafeName(_ name: String?) -> String? {
+        guard let name, !name.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        return name
+    }
+
     /// Whether `data` holds `word`'s bytes anywhere: a cheap test before
     /// parsing the data as JSON to look for a member. A byte scan, where
     /// `String.contains` compares characters (grapheme by grapheme) and
     /// costs tens of times more on the proxy's hot path.
     public func dataMentions(_ word: StaticString) -> Bool {
-        // withUTF8Buffer, not utf8Start: a one-character literal may be
-        // stored as a scalar, with no pointer to its bytes.
-        word.withUTF8Buffer { dataMentions($0) }
-    }
-
-    private func dataMentions(_ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         var data = data
-        return data.withUTF8 { ByteSearch.contains(needle, in: $0) }
+        return data.withUTF8 { ByteSearch.contains(word, in: $0) }
     }
 }

@@ -65,18 +65,8 @@ public struct SSEFrames: Sendable {
         let oneLine = event.data.withUnsafeBufferPointer { ByteSearch.lineEnd(in: $0, from: 0) == $0.count }
         guard oneLine, event.id == nil, event.retry == nil else { return append(event.decoded) }
         var name: Range<Int>?
-        if event.event != nil {
-            Self.write("event: ", to: &bytes)
-            let start = bytes.count
-            bytes.append(contentsOf: event.event!.utf8)
-            name = start..<bytes.count
-            bytes.append(0x0A)
-        }
-        Self.write("data: ", to: &bytes)
-        let start = bytes.count
-        bytes.append(contentsOf: event.data)
-        let data = start..<bytes.count
-        bytes.append(0x0A)
+        if event.event != nil { name = writeLine("event: ") { $0.append(contentsOf: event.event!.utf8) } }
+        let data = writeLine("data: ") { $0.append(contentsOf: event.data) }
         bytes.append(0x0A)
         frames.append(.relayed(name: name, data: data))
     }
@@ -99,19 +89,23 @@ public struct SSEFrames: Sendable {
         // read, which a one-character literal stored as a scalar lacks).
         let needed = bytes.count + size + 64
         if bytes.capacity < needed { bytes.reserveCapacity(max(needed, bytes.capacity + bytes.capacity / 2)) }
-        if let name {
-            Self.write("event: ", to: &bytes)
-            Self.write(name, to: &bytes)
-            bytes.append(0x0A)
-        }
-        Self.write("data: ", to: &bytes)
-        let start = bytes.count
-        writeData(&bytes)
-        let data = start..<bytes.count
+        if let name { _ = writeLine("event: ") { Self.write(name, to: &$0) } }
+        let data = writeLine("data: ", writeData)
         assert(!bytes[data].contains(0x0A) && !bytes[data].contains(0x0D), "a frame's data must be one line")
         bytes.append(0x0A)
-        bytes.append(0x0A)
         frames.append(.written(name: name, data: data))
+    }
+
+    /// Writes `field` (`event: ` or `data: `), the value `writeValue`
+    /// writes and a line feed; returns where the value is. A frame ends
+    /// with one more line feed after its data line.
+    private mutating func writeLine(_ field: StaticString, _ writeValue: (inout [UInt8]) -> Void) -> Range<Int> {
+        Self.write(field, to: &bytes)
+        let start = bytes.count
+        writeValue(&bytes)
+        let value = start..<bytes.count
+        bytes.append(0x0A)
+        return value
     }
 
     /// The frames as events, as a client's parser reads them.

@@ -36,6 +36,6 @@ public struct SSERawEvent: Sendable, Equatable {
 
     /// Whether `data` holds `word`'s bytes anywhere (see ``SSEEvent/dataMentions(_:)``).
     public func dataMentions(_ word: StaticString) -> Bool {
-        word.withUTF8Buffer { needle in data.withUnsafeBufferPointer { ByteSearch.contains(needle, in: $0) } }
+        data.withUnsafeBufferPointer { ByteSearch.contains(word, in: $0) }
     }
 }

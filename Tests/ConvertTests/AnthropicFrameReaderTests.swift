@@ -16,7 +16,7 @@ import Wire
         var parser = SSEParser()
         let frames = parser.parse(try Fixtures.sseBytes(chunksFile: path)) + parser.finish()
         for frame in frames {
-            guard let read = AnthropicFrameReader.event(frame.data) else { continue }
+            guard let read = AnthropicFrameReader.event(Array(frame.data.utf8)) else { continue }
             #expect(read == (try general(frame.data)), "\(path): \(frame.data)")
         }
     }
@@ -27,7 +27,7 @@ import Wire
         let frames = parser.parse(try Fixtures.sseBytes(chunksFile: path)) + parser.finish()
         let content = frames.filter { $0.event?.hasPrefix("content_block_") == true }
         #expect(!content.isEmpty)
-        for frame in content { #expect(AnthropicFrameReader.event(frame.data) != nil, "\(frame.data)") }
+        for frame in content { #expect(AnthropicFrameReader.event(Array(frame.data.utf8)) != nil, "\(frame.data)") }
     }
 
     @Test(arguments: [
@@ -41,7 +41,7 @@ import Wire
         #"{"type":"content_block_stop","index":3}"#,
     ])
     func canonicalShapesAreRead(data: String) throws {
-        let read = try #require(AnthropicFrameReader.event(data))
+        let read = try #require(AnthropicFrameReader.event(Array(data.utf8)))
         #expect(read == (try general(data)))
     }
 
@@ -71,6 +71,6 @@ import Wire
         "",
     ])
     func otherShapesAreLeftToTheGeneralWay(data: String) {
-        #expect(AnthropicFrameReader.event(data) == nil)
+        #expect(AnthropicFrameReader.event(Array(data.utf8)) == nil)
     }
 }

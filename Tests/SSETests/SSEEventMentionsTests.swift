@@ -17,4 +17,13 @@ import Testing
         #expect(SSEEvent(data: "usage").dataMentions("usage"))
         #expect(!SSEEvent(event: "usage", data: "x").dataMentions("usage"))
     }
+
+    /// A raw event answers as its decoded event does.
+    @Test(arguments: ["usage", #""usage":{"#, "{", "✓", "} ✓", #""usage": {"#, "error", "✓✓", ""] as [StaticString])
+    func aRawEventFindsWhatItsTextHolds(word: StaticString) {
+        for data in [#"{"choices":[],"usage":{"prompt_tokens":1}} ✓"#, "", "us", "usage"] {
+            let raw = SSERawEvent(event: "usage", data: Array(data.utf8))
+            #expect(raw.dataMentions(word) == raw.decoded.dataMentions(word), "\(word) in \(data)")
+        }
+    }
 }

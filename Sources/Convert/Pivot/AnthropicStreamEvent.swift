@@ -63,7 +63,7 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
     /// The SSE event name, which Anthropic SDKs dispatch on.
     public var name: String {
         if case .unknown(let payload) = self {
-            return AnthropicStreamRelay.eventName(forType: payload["type"]?.stringValue) ?? "message"
+            return SSEEvent.lineSafeName(payload["type"]?.stringValue) ?? "message"
         }
         return frameName.description
     }

@@ -91,8 +91,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         end(failingWritesWith: ChannelError.ioOnClosedChannel)
-        headTimer?.cancel()
-        headTimer = nil
+        stopHeadTimer()
         self.context = nil
     }
 
@@ -258,8 +257,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         // Requests read but not begun are dropped: nobody is left to answer.
         waiting.removeAll()
         end(failingWritesWith: ChannelError.ioOnClosedChannel)
-        headTimer?.cancel()
-        headTimer = nil
+        stopHeadTimer()
         context.fireChannelInactive()
     }
 
@@ -293,6 +291,11 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func startHeadDeadline(_ context: ChannelHandlerContext) {
         guard let due = headDeadline.start(now: .now()) else { return }
         scheduleHeadTimer(context, at: due)
+    }
+
+    private func stopHeadTimer() {
+        headTimer?.cancel()
+        headTimer = nil
     }
 
     private func scheduleHeadTimer(_ context: ChannelHandlerContext, at due: NIODeadline) {
