@@ -2,14 +2,6 @@ import Crypto
 import NIOConcurrencyHelpers
 import Wire
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Removes secrets from what is recorded, keeping a short fingerprint so two
 /// different keys can still be told apart in a cassette.
 ///
@@ -129,17 +121,19 @@ public struct Redactor: Sendable {
     /// The same few keys come with every exchange, each fingerprinted in two
     /// or more of its header sets (~4 K instructions a time, most of it
     /// around the hash), so recent fingerprints are remembered by a keyed
-    /// hash of the secret's bytes: `Hasher`, seeded at random per process.
-    /// No secret, nor an unkeyed digest of one, is kept beyond its request:
-    /// with `SWIFT_DETERMINISTIC_HASHING` set (a fixed seed) nothing is
-    /// remembered. Two secrets sharing a 64-bit key is far less likely than
+    /// hash of the secret's bytes: `Hasher` over a random 128-bit key of
+    /// this process's, then the secret. No secret, nor an unkeyed digest of
+    /// one, is kept beyond its request, even with `SWIFT_DETERMINISTIC_HASHING`
+    /// set (which fixes `Hasher`'s own seed: the key still differs per
+    /// process). Two secrets sharing a 64-bit key is far less likely than
     /// two sharing the 32-bit fingerprint itself.
     public static func fingerprint(_ secret: String) -> String {
         var secret = secret
         return secret.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
-            guard hashSeedIsRandom else { return computeFingerprint(raw) }
             var hasher = Hasher()
+            hasher.combine(memoryKey.0)
+            hasher.combine(memoryKey.1)
             hasher.combine(bytes: raw)
             let key = hasher.finalize()
             if let known = recentFingerprints.withLockedValue({ $0[key] }) { return known }
@@ -155,7 +149,11 @@ public struct Redactor: Sendable {
     /// How many fingerprints ``fingerprint(_:)`` remembers before it starts
     /// over: more distinct keys than a proxy sees in a while.
     static let maxRecentFingerprints = 256
-    private static let hashSeedIsRandom = getenv("SWIFT_DETERMINISTIC_HASHING") == nil
+    /// The key of ``recentFingerprints``' hash, drawn once per process.
+    private static let memoryKey: (UInt64, UInt64) = {
+        var generator = SystemRandomNumberGenerator()
+        return (generator.next(), generator.next())
+    }()
     /// A lock ThreadSanitizer sees (see tools/sanitizers.sh): every event
     /// loop and the cassette writer ask.
     private static let recentFingerprints = NIOLockedValueBox<[Int: String]>([:])
