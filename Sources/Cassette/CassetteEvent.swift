@@ -207,6 +207,24 @@ public struct CassetteEvent: Sendable, Hashable {
     static func writeLineStart(
         kind: String, exchange: UnsafeBufferPointer<UInt8>?, timeMicros: Int64?, to output: inout [UInt8]
     ) {
+        // The recorder's lines: a kind and an id with nothing to escape
+        // (`req_` and hex digits), written as one piece.
+        var kind = kind
+        let written = kind.withUTF8 { kind in
+            guard let exchange, let timeMicros, kind.count + exchange.count <= 128,
+                JSONValue.needsNoEscape(kind), JSONValue.needsNoEscape(exchange)
+            else { return false }
+            ScratchText.append(to: &output, capacity: 160 + ScratchText.integerCapacity) { text in
+                text.write(#"{"kind":""#)
+                text.write(kind)
+                text.write(#"","x":""#)
+                text.write(exchange)
+                text.write(#"","t_us":"#)
+                text.write(integer: timeMicros)
+            }
+            return true
+        }
+        guard !written else { return }
         JSONValue.writeVerbatim(#"{"kind":"#, to: &output)
         JSONValue.writeString(kind, to: &output)
         if let exchange {

@@ -7,6 +7,9 @@ import Wire
 /// literals; they need no escaping.
 protocol CassetteFieldWriter {
     mutating func append(_ key: StaticString, _ value: String)
+    /// `value` must be valid UTF-8 (the bytes of a `String`, or of frames
+    /// written as SSE).
+    mutating func append(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>)
     mutating func appendNull(_ key: StaticString)
     mutating func append(_ key: StaticString, _ value: Int64)
     mutating func append(_ key: StaticString, _ value: JSONValue)
@@ -19,9 +22,9 @@ protocol CassetteFieldWriter {
     mutating func appendBody(_ bytes: [UInt8])
     /// An upstream chunk as ``CassetteBody/chunkFields(for:)`` stores it.
     mutating func appendChunk(_ bytes: [UInt8])
-    /// An SSE frame's data: `data` when it is a JSON object or array in
-    /// serialized form, else `data_text`.
-    mutating func appendEventData(_ data: String)
+    /// An SSE frame's data, valid UTF-8: `data` when it is a JSON object or
+    /// array in serialized form, else `data_text`.
+    mutating func appendEventData(_ data: UnsafeBufferPointer<UInt8>)
 }
 
 extension CassetteFieldWriter {

@@ -106,10 +106,7 @@ public enum CassetteLine: Sendable {
             fields.append("headers", serialized: headers.json)
             if let body { fields.appendBody(body) }
         case .clientEvent(let event):
-            fields.append("event", event.event)
-            fields.appendEventData(event.data)
-            if let id = event.id { fields.append("id", id) }
-            if let retry = event.retry { fields.append("retry", Int64(retry)) }
+            event.withFields { Self.writeClientEventFields($0, to: &fields) }
         case .diagnostic(let severity, let path, let message):
             fields.append("severity", severity.rawValue)
             fields.append("path", path)
@@ -127,5 +124,17 @@ public enum CassetteLine: Sendable {
             fields.append("usage", usage ?? .null)
             fields.append("dropped_events", Int64(droppedEvents))
         }
+    }
+
+    /// A `client_event` line's fields, from the frame's bytes: for an
+    /// ``SSEEvent`` and for each frame the recorder's writer thread reads
+    /// out of queued ``SSEFrames``.
+    static func writeClientEventFields<Fields: CassetteFieldWriter>(
+        _ frame: SSEFrameFields, to fields: inout Fields
+    ) {
+        if let name = frame.name { fields.append("event", utf8: name) } else { fields.appendNull("event") }
+        fields.appendEventData(frame.data)
+        if let id = frame.id { fields.append("id", id) }
+        if let retry = frame.retry { fields.append("retry", Int64(retry)) }
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
+import SSE
 
 /// Records cassette events from any thread without making the caller wait on the disk.
 ///
@@ -104,6 +105,15 @@ public final class CassetteRecorder: Sendable {
     /// proxy's profile.)
     public func record(exchange: String, timeMicros: Int64, lines: [CassetteLine]) {
         core.record(exchange: exchange, timeMicros: timeMicros, lines: lines)
+    }
+
+    /// Queues a `client_event` line for each of `frames`, the frames of a
+    /// stream sent to the client, at one time. The frames are kept as they
+    /// are (their bytes are not copied) and read on the writer thread, so
+    /// the caller makes no event of them. Dropped and counted together,
+    /// like ``record(exchange:timeMicros:lines:)``.
+    public func record(exchange: String, timeMicros: Int64, clientEvents frames: SSEFrames) {
+        core.record(exchange: exchange, timeMicros: timeMicros, clientEvents: frames)
     }
 
     /// Queues a whole event (tests and tools; the proxy queues

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
+import SSE
 import Synchronization
 
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
@@ -77,6 +78,10 @@ final class CassetteRecorderCore: Sendable {
         enqueue(lineCount: lines.count) { queue in
             for line in lines { queue.append(exchange: exchange, timeMicros: timeMicros, line) }
         }
+    }
+
+    func record(exchange: String, timeMicros: Int64, clientEvents frames: SSEFrames) {
+        enqueue(lineCount: frames.count) { $0.append(exchange: exchange, timeMicros: timeMicros, clientEvents: frames) }
     }
 
     func record(_ event: CassetteEvent) {

@@ -1,4 +1,5 @@
 import Foundation
+import SSE
 import Wire
 
 /// The lines waiting for the recorder's writer thread, their values copied
@@ -17,6 +18,11 @@ import Wire
 /// thread. The buffer and the writer's batch swap, so neither side
 /// allocates in the steady state.
 ///
+/// A stream's frames to the client are kept by reference too, as the
+/// ``SSEFrames`` written to the client: the writer makes their
+/// `client_event` lines from the frames' bytes, so a stream's events are
+/// not read back into `String`s (nor their values copied) on the way.
+///
 /// Whole ``CassetteEvent``s (tests, tools) are kept aside, in order, and
 /// the buffer refers to them.
 struct QueuedLines: Sendable {
@@ -29,6 +35,9 @@ struct QueuedLines: Sendable {
         /// A line: the kind's index in `Kind.allCases`, the exchange id,
         /// the time, then its fields up to ``end``.
         case line
+        /// A `client_event` line per frame of queued ``SSEFrames``: their
+        /// index in ``frames``, the exchange id, the time.
+        case clientEvents
         case string, null, integer, serialized, date, body, chunk, eventData
     }
 
@@ -45,7 +54,9 @@ struct QueuedLines: Sendable {
     private var events: [CassetteEvent] = []
     /// The bodies queued, which a ``Tag/body`` field refers to by index.
     fileprivate var bodies: [[UInt8]] = []
-    /// The bytes of ``bodies``.
+    /// The frames queued, which a ``Tag/clientEvents`` entry refers to by index.
+    fileprivate var frames: [SSEFrames] = []
+    /// The bytes of ``bodies`` and ``frames``.
     private var bodyBytes = 0
     /// The lines queued.
     private(set) var count = 0
@@ -65,6 +76,19 @@ struct QueuedLines: Sendable {
         count += 1
     }
 
+    /// A `client_event` line for each of `frames` (by reference, see the
+    /// type's comment).
+    mutating func append(exchange: String, timeMicros: Int64, clientEvents frames: SSEFrames) {
+        guard !frames.isEmpty else { return }
+        appendTag(.clientEvents)
+        appendWord(UInt64(self.frames.count))
+        appendText(exchange)
+        appendWord(UInt64(bitPattern: timeMicros))
+        self.frames.append(frames)
+        bodyBytes += frames.bytes.count
+        count += frames.count
+    }
+
     mutating func append(_ event: CassetteEvent) {
         appendTag(.event)
         appendWord(UInt64(events.count))
@@ -80,6 +104,7 @@ struct QueuedLines: Sendable {
         scratch.removeAll(keepingCapacity: true)
         events.removeAll(keepingCapacity: true)
         bodies.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
         bodyBytes = 0
         count = 0
     }
@@ -113,6 +138,22 @@ struct QueuedLines: Sendable {
                     fields.removeAll()
                     reader.replayFields(into: &fields, knownPart: knownPart)
                     try body(.rendered(kind, exchange: exchange, timeMicros: time), fields)
+                case .clientEvents:
+                    let queued = frames[Int(reader.word())]
+                    let exchange = reader.text()
+                    let time = Int64(bitPattern: reader.word())
+                    var failure: CassetteWriteError?
+                    queued.forEachFrame { frame in
+                        guard failure == nil else { return }
+                        fields.removeAll()
+                        CassetteLine.writeClientEventFields(frame, to: &fields)
+                        do throws(CassetteWriteError) {
+                            try body(.rendered(.clientEvent, exchange: exchange, timeMicros: time), fields)
+                        } catch {
+                            failure = error
+                        }
+                    }
+                    if let failure { throw failure }
                 default:
                     preconditionFailure("QueuedLines: a line does not start where expected")
                 }
@@ -190,7 +231,8 @@ struct QueuedLines: Sendable {
                 case .body: fields.appendBody(bodies[Int(word())], knownPart: knownPart)
                 case .chunk: fields.appendChunk(text())
                 case .eventData: fields.appendEventData(text())
-                case .event, .line: preconditionFailure("QueuedLines: a line's fields run into the next line")
+                case .event, .line, .clientEvents:
+                    preconditionFailure("QueuedLines: a line's fields run into the next line")
                 }
             }
         }
@@ -202,6 +244,11 @@ extension QueuedLines: CassetteFieldWriter {
     mutating func append(_ key: StaticString, _ value: String) {
         appendKey(.string, key)
         appendText(value)
+    }
+
+    mutating func append(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
+        appendKey(.string, key)
+        appendBytes(value)
     }
 
     mutating func appendNull(_ key: StaticString) {
@@ -245,8 +292,8 @@ extension QueuedLines: CassetteFieldWriter {
         chunk.withUnsafeBufferPointer { appendBytes($0) }
     }
 
-    mutating func appendEventData(_ data: String) {
+    mutating func appendEventData(_ data: UnsafeBufferPointer<UInt8>) {
         appendTag(.eventData)
-        appendText(data)
+        appendBytes(data)
     }
 }

@@ -79,7 +79,7 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
         value.withUTF8 { append(key, utf8: $0) }
     }
 
-    /// `value` must be valid UTF-8 (copied from a `String`).
+    /// `value` must be valid UTF-8.
     mutating func append(_ key: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) {
         appendKey(key)
         JSONValue.writeString(validUTF8: value, to: &text)
@@ -171,12 +171,7 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
         }
     }
 
-    mutating func appendEventData(_ data: String) {
-        var data = data
-        data.withUTF8 { appendEventData($0) }
-    }
-
-    /// `data` must be valid UTF-8 (copied from a `String`).
+    /// `data` must be valid UTF-8.
     mutating func appendEventData(_ data: UnsafeBufferPointer<UInt8>) {
         if data.first == UInt8(ascii: "{") || data.first == UInt8(ascii: "["), JSONValue.isSerializedForm(data) {
             append("data", serialized: data)
@@ -193,18 +188,15 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
         member.value.write(to: &text)
     }
 
-    /// `,"key":`, put together first and appended once: each append to
-    /// the array costs ~100 instructions, and every member has a key.
+    /// `,"key":`, put together first and appended once (see `ScratchText`).
     private mutating func appendKey(_ key: StaticString) {
-        key.withUTF8Buffer { name in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count + 4) { member in
-                member[0] = UInt8(ascii: ",")
-                member[1] = UInt8(ascii: "\"")
-                _ = member[2...].initialize(fromContentsOf: name)
-                member[name.count + 2] = UInt8(ascii: "\"")
-                member[name.count + 3] = UInt8(ascii: ":")
-                text.append(contentsOf: member)
-            }
+        // The length through the buffer: a one-character literal may be
+        // stored as a scalar, which has no `utf8CodeUnitCount`.
+        let length = key.withUTF8Buffer { $0.count }
+        ScratchText.append(to: &text, capacity: length + 4) { member in
+            member.write(#",""#)
+            member.write(key)
+            member.write(#"":"#)
         }
     }
 }

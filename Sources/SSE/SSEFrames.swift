@@ -123,6 +123,33 @@ public struct SSEFrames: Sendable {
         }
     }
 
+    /// Calls `body` with each frame's fields, in order, as ``events`` reads
+    /// them but in bytes: a frame written or relayed as bytes is handed
+    /// over from ``bytes``, with no `String` made of it (how a recording
+    /// takes a stream's frames).
+    public func forEachFrame(_ body: (SSEFrameFields) -> Void) {
+        bytes.withUnsafeBufferPointer { buffer in
+            for frame in frames {
+                switch frame {
+                case .event(let index):
+                    appended[index].withFields(body)
+                case .written(let name, let data):
+                    let data = UnsafeBufferPointer(rebasing: buffer[data])
+                    guard let name else {
+                        body(SSEFrameFields(name: nil, data: data, id: nil, retry: nil))
+                        continue
+                    }
+                    name.withUTF8Buffer { body(SSEFrameFields(name: $0, data: data, id: nil, retry: nil)) }
+                case .relayed(let name, let data):
+                    body(
+                        SSEFrameFields(
+                            name: name.map { UnsafeBufferPointer(rebasing: buffer[$0]) },
+                            data: UnsafeBufferPointer(rebasing: buffer[data]), id: nil, retry: nil))
+                }
+            }
+        }
+    }
+
     private static func write(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

@@ -55,17 +55,13 @@ extension JSONValue {
     /// Appends `value` in decimal, as JSON writes an integer, without making
     /// a `String` first (every cassette line has a time).
     public static func writeInteger(_ value: Int64, to output: inout [UInt8]) {
-        if value < 0 { output.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        ScratchText.append(to: &output, capacity: ScratchText.integerCapacity) { $0.write(integer: value) }
+    }
+
+    /// Whether `bytes` go into a JSON string literal as they are: no quote,
+    /// backslash or control character to escape.
+    public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        PlainByteRun.end(in: bytes, from: 0, nonASCII: true) == bytes.count
     }
 
     /// Writes `string` as a JSON string literal.

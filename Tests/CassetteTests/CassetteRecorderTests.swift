@@ -1,4 +1,5 @@
 import Foundation
+import SSE
 import TestSupport
 import Testing
 import Wire
@@ -184,6 +185,57 @@ import Wire
         #expect(queued.contains { $0.hasPrefix(#"{"kind":"blob""#) })
         #expect(queued.last?.contains(#""max_tokens":1.5}"#) == true)
         #expect(queued == rendered)
+    }
+
+    /// A stream's frames queued as they are become the very `client_event`
+    /// lines their events give, whichever way each frame was made: appended
+    /// as an event (id, retry, data of two lines), written as bytes (named
+    /// or not, JSON or not), relayed as it came (JSON with spaces stays
+    /// text); and they take a place each in the queue.
+    @Test func queuedFramesAreWrittenAsTheirEventsWouldBe() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var frames = SSEFrames()
+        frames.append(SSEEvent(event: "e", data: "first\nsecond", id: "7", retry: 10))
+        frames.append(SSEEvent(data: #"{"a":"\u00e9"}"#))
+        frames.append(event: "message_start") { $0.append(contentsOf: #"{"type":"message_start","x":"é"}"#.utf8) }
+        frames.append(event: nil) { $0.append(contentsOf: "plain text \"quoted\"".utf8) }
+        frames.append(SSERawEvent(event: "content_block_delta", data: Array(#"{"a": 1}"#.utf8)))
+        frames.append(SSERawEvent(data: Array(#"[1,2]"#.utf8)))
+        #expect(frames.count == 6)
+        func record(_ name: String, _ queue: (CassetteRecorder) -> Void) async throws -> (String, [Substring]) {
+            let recorder = try CassetteRecorder(directory: directory.file(name))
+            queue(recorder)
+            await recorder.close()
+            let path = try #require(recorder.files.first)
+            var bytes: [UInt8] = []
+            #expect(LZ4FrameDecoder.decode(try fileBytes(path), into: &bytes) == nil)
+            return (path, String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst().map { $0 })
+        }
+        let (path, queued) = try await record("frames") {
+            $0.record(exchange: "f", timeMicros: 9, clientEvents: frames)
+        }
+        let (_, rendered) = try await record("events") { recorder in
+            for event in frames.events { recorder.record(.clientEvent(exchange: "f", timeMicros: 9, event: event)) }
+        }
+        #expect(queued.count == 6)
+        #expect(queued == rendered)
+        let readBack = try CassetteReader.read(path: path)
+        #expect(readBack.events.compactMap(\.sseEvent) == frames.events)
+        #expect(queued[2].contains(#""data":{"type":"message_start","x":"é"}"#))
+        #expect(queued[4].contains(#""event":"content_block_delta","data_text":"{\"a\": 1}""#))
+
+        let full = try CassetteRecorder(directory: directory.file("full"), queueCapacity: 7)
+        full.holdWriter()
+        full.record(exchange: "f", timeMicros: 0, .upstreamChunk(bytes: [1]))
+        full.record(exchange: "f", timeMicros: 1, clientEvents: frames)
+        full.record(exchange: "f", timeMicros: 2, clientEvents: frames)  // 7 queued + 6 > 7: all dropped
+        #expect(full.takeDroppedSinceLastEnd() == 6)
+        full.releaseWriter()
+        await full.close()
+        #expect(
+            try CassetteReader.read(path: try #require(full.files.first)).events.map(\.timeMicros) == [0]
+                + Array(repeating: 1, count: 6))
     }
 
     /// An `end` line is flushed without waiting for close(): poll the file

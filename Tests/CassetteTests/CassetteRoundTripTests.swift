@@ -33,7 +33,18 @@ import Wire
     @Test func writeLineIsTheCompactJSONPlusANewline() {
         var shadowed = CassetteEvent(.diagnostic, exchange: "a\"b", timeMicros: -3, fields: ["message": "m"])
         shadowed.fields.append(key: "kind", value: "ignored")
-        for event in sampleExchange(id: "w") + [shadowed, CassetteFormat.header(started: .now, pid: 1)] {
+        // A line's start is written as one piece when nothing in it needs
+        // escaping and it is short; these take the general way, or sit at
+        // the edges of the short one.
+        let starts = [
+            CassetteEvent(.diagnostic, exchange: String(repeating: "x", count: 118), timeMicros: .min, fields: [:]),
+            CassetteEvent(.diagnostic, exchange: String(repeating: "x", count: 119), timeMicros: .max, fields: [:]),
+            CassetteEvent(.diagnostic, exchange: "tab\there", timeMicros: 0, fields: [:]),
+            CassetteEvent(.diagnostic, exchange: "é", timeMicros: 10, fields: [:]),
+            CassetteEvent(.diagnostic, exchange: nil, timeMicros: 10, fields: [:]),
+            CassetteEvent(.diagnostic, exchange: "e", timeMicros: nil, fields: [:]),
+        ]
+        for event in sampleExchange(id: "w") + starts + [shadowed, CassetteFormat.header(started: .now, pid: 1)] {
             var line: [UInt8] = []
             event.writeLine(to: &line)
             #expect(line == event.json.serialized() + [0x0A])

@@ -82,6 +82,32 @@ import Wire
         #expect(JSONValue.int(value).serializedString() == "\(value)")
     }
 
+    /// Pieces written into scratch space come out whole and in order, up
+    /// to exactly the capacity asked for.
+    @Test func scratchTextAppendsItsPiecesAtOnce() {
+        var output: [UInt8] = Array("a".utf8)
+        let middle: [UInt8] = Array("mid".utf8)
+        ScratchText.append(to: &output, capacity: 9 + ScratchText.integerCapacity) { text in
+            text.write(#",""#)
+            middle.withUnsafeBufferPointer { text.write($0) }
+            text.write(UInt8(ascii: "\""))
+            text.write("=")
+            text.write(integer: Int64.min)
+            text.write(#"":"#)
+        }
+        #expect(String(decoding: output, as: UTF8.self) == #"a,"mid"=-9223372036854775808":"#)
+        #expect(JSONValue.needsNoEscape(UnsafeBufferPointer(start: nil, count: 0)))
+    }
+
+    @Test(arguments: ["plain é", "quote\"", "back\\slash", "line\n", "\u{1F}"])
+    func needsNoEscapeAgreesWithTheWriter(text: String) {
+        var escaped: [UInt8] = []
+        JSONValue.writeString(text, to: &escaped)
+        var text = text
+        let plain = text.withUTF8 { JSONValue.needsNoEscape($0) }
+        #expect(plain == (escaped.count == text.utf8.count + 2))
+    }
+
     @Test func controlCharactersAreEscaped() {
         #expect(JSONValue.string("\u{01}\t").serializedString() == #""\u0001\t""#)
     }

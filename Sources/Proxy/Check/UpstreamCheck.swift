@@ -185,7 +185,7 @@ public struct UpstreamCheck: Sendable {
         let rows = results.map { result in
             [
                 result.route, result.format.rawValue, result.upstream, result.ok ? "ok" : "FAILED",
-                "\(result.latency.components.seconds * 1000 + result.latency.components.attoseconds / 1_000_000_000_000_000) ms",
+                "\(result.latency.totalMilliseconds) ms",
                 result.detail,
             ]
         }

@@ -15,7 +15,7 @@ enum DurationLiteral {
     /// The shortest literal ``parse(_:)`` reads back as `duration`:
     /// `10m`, `30s`, `1500ms`.
     static func text(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = duration.totalMilliseconds
         if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
         return "\(milliseconds)ms"

@@ -94,11 +94,11 @@ public final class ProxyMetrics: Sendable {
     }
 
     func upstreamAnswered(route: RouteMetrics, after elapsed: Duration) {
-        route.firstByte.recordNanoseconds(Self.nanoseconds(elapsed))
+        route.firstByte.recordNanoseconds(elapsed.totalNanoseconds)
     }
 
     func upstreamFinished(route: RouteMetrics, after elapsed: Duration) {
-        route.upstreamDuration.recordNanoseconds(Self.nanoseconds(elapsed))
+        route.upstreamDuration.recordNanoseconds(elapsed.totalNanoseconds)
     }
 
     /// Records the gaps between one stream's upstream chunks.
@@ -109,17 +109,13 @@ public final class ProxyMetrics: Sendable {
         init(route: RouteMetrics) { timer = route.chunkInterval }
 
         func record(_ gap: Duration) {
-            timer.recordNanoseconds(ProxyMetrics.nanoseconds(gap))
+            timer.recordNanoseconds(gap.totalNanoseconds)
         }
     }
 
     /// A config reload, applied or refused.
     public func configReloaded(ok: Bool) {
         (ok ? reloadsApplied : reloadsRefused).increment()
-    }
-
-    fileprivate static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }
 

@@ -105,12 +105,15 @@ extension Exchange {
     /// - Parameter events: `frames` read back as events already (a JSON-array
     ///   stream's framing reads them), or nil to read them here.
     func recordClientEvents(_ frames: SSEFrames, readAs events: [SSEEvent]? = nil) {
-        // Read back from the bytes once, and only when something keeps them:
-        // written frames become events only here or in the framing.
-        guard trace != nil || recording != nil else { return }
-        let events = events ?? frames.events
-        noteFinishReasons { FinishReasons.find(in: events) }
+        // Read back as events only for a trace's finish reasons: written
+        // frames become events only there or in the framing.
+        noteFinishReasons { FinishReasons.find(in: events ?? frames.events) }
         guard let recording else { return }
+        guard let events else {
+            // Written from the frames' bytes on the recorder's thread.
+            recording.recorder.record(exchange: id, timeMicros: elapsedMicros, clientEvents: frames)
+            return
+        }
         recording.recorder.record(exchange: id, timeMicros: elapsedMicros, lines: events.map { .clientEvent($0) })
     }
 

@@ -73,8 +73,7 @@ final class Exchange: Sendable {
 
     /// Microseconds since the exchange began (`t_us`).
     var elapsedMicros: Int64 {
-        let elapsed = ContinuousClock.now - startedAt
-        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        (ContinuousClock.now - startedAt).totalMicroseconds
     }
 
     /// Where the exchange is; an error is recorded with the stage it

@@ -188,8 +188,7 @@ final class LogLineWriter: Sendable {
         var milliseconds = -1
         if let deadline {
             let left = ContinuousClock.now.duration(to: deadline)
-            milliseconds = max(
-                0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            milliseconds = max(0, Int(left.totalMilliseconds))
         }
         var entry = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
         let ready = poll(&entry, 1, Int32(clamping: milliseconds))

@@ -156,9 +156,3 @@ struct UpstreamCall: Sendable {
         return collected
     }
 }
-
-extension Duration {
-    var totalNanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}

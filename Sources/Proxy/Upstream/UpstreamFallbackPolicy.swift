@@ -36,7 +36,7 @@ enum UpstreamFallbackPolicy {
     ) async throws -> UpstreamFallback {
         let wait = wait(retryAfter: error.retryAfter)
         if wait > .zero { try await Task.sleep(for: wait) }
-        let waitedMillis = Int(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)
+        let waitedMillis = Int(wait.totalMilliseconds)
         var message = "\(error.message); falling back to `\(next)`"
         if waitedMillis > 0 { message += " after waiting \(waitedMillis) ms (retry-after)" }
         exchange.report([ConversionDiagnostic(severity: .warning, path: "fallback", message: message)], logger: logger)
