@@ -18,7 +18,7 @@ enum PlainByteRun {
             let raw = UnsafeRawPointer(base)
             while index + 16 <= bytes.count {
                 let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                let special = specialBytes(block, nonASCII: nonASCII)
+                let special = specialLanes(block, nonASCII: nonASCII)
                 // Each special byte's lane is 0xFF: the first one's index is
                 // the trailing zero bits over eight, in the first word or the
                 // second (lane 0 is the word's lowest byte once little-endian).
@@ -40,7 +40,7 @@ enum PlainByteRun {
 
     /// The lanes of `block` that are not plain, 0xFF each, as two words.
     @inline(__always)
-    private static func specialBytes(_ block: SIMD16<UInt8>, nonASCII: Bool) -> (low: UInt64, high: UInt64) {
+    static func specialLanes(_ block: SIMD16<UInt8>, nonASCII: Bool) -> (low: UInt64, high: UInt64) {
         var mask =
             (block .< SIMD16<UInt8>(repeating: 0x20)) .| (block .== SIMD16<UInt8>(repeating: UInt8(ascii: "\"")))
             .| (block .== SIMD16<UInt8>(repeating: UInt8(ascii: "\\")))

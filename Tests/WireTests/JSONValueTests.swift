@@ -120,33 +120,55 @@ import Wire
         #expect(try JSONValue(parsing: serialized) == .string(text))
     }
 
-    /// Every ASCII character, alone and among plain runs of every length
-    /// around the 8-byte scan, against a per-character reference.
-    @Test func everyASCIICharacterIsWrittenAsTheReferenceWritesIt() {
-        func reference(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                case let scalar where scalar.value < 0x20:
-                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                default: out.unicodeScalars.append(scalar)
-                }
+    /// A JSON string literal of `text`, written a scalar at a time.
+    private static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case let scalar where scalar.value < 0x20:
+                out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
             }
-            return out + "\""
         }
+        return out + "\""
+    }
+
+    /// Every ASCII character, alone and among plain runs of every length
+    /// around the 16-byte scan, against a per-character reference.
+    @Test func everyASCIICharacterIsWrittenAsTheReferenceWritesIt() {
+        let reference = Self.reference
         for code in 0..<0x80 {
             let character = String(UnicodeScalar(UInt8(code)))
             for padding in [0, 1, 7, 8, 9, 17] {
                 let plain = String(repeating: "é", count: padding)
                 let text = plain + character + plain + character + character + "x"
                 #expect(JSONValue.string(text).serializedString() == reference(text), "code \(code) padding \(padding)")
+            }
+        }
+    }
+
+    /// Text dense with escapes (the writer goes sixteen bytes at a time,
+    /// from just after each escape), every length from 0 to 99, from a
+    /// fixed seed: quotes, backslashes, short and long control characters,
+    /// plain ASCII and two-byte UTF-8.
+    @Test func textDenseWithEscapesIsWrittenAsTheReferenceWritesIt() {
+        let alphabet = ["\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "a", "b", "é", " ", "{"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<100 {
+            for _ in 0..<20 {
+                var text = ""
+                for _ in 0..<length {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    text += alphabet[Int(state >> 33) % alphabet.count]
+                }
+                #expect(JSONValue.string(text).serializedString() == Self.reference(text), "\(Array(text.utf8))")
             }
         }
     }
