@@ -76,6 +76,27 @@ import Wire
         #expect(JSONValue.isSerializedForm(headers.json))
     }
 
+    /// The JSON text itself: no headers, members written whole or escaped,
+    /// a value too long to be written whole, and a secret header's name
+    /// longer than the lengths the redactor tells apart one by one.
+    @Test func headersAreWrittenAsCompactJSON() {
+        let longName = "x-" + String(repeating: "n", count: 70)
+        let longValue = String(repeating: "v", count: 600)
+        let redactor = Redactor(extraHeaders: [longName])
+        #expect(redactor.headers([]).json == Array("{}".utf8))
+        let headers = redactor.headers([
+            (name: "a", value: ""), (name: "q\"", value: "\\"), (name: "long", value: longValue),
+            (name: longName.uppercased(), value: "secret"),
+            (name: "x-" + String(repeating: "n", count: 71), value: "kept"),
+        ])
+        let expected =
+            #"{"a":"","q\"":"\\","long":"\#(longValue)","\#(longName.uppercased())":"\#(Redactor.fingerprint("secret"))","#
+            + #""x-\#(String(repeating: "n", count: 71))":"kept"}"#
+        #expect(String(decoding: headers.json, as: UTF8.self) == expected)
+        #expect(redactor.isSecret(longName.uppercased()))
+        #expect(!redactor.isSecret("x-" + String(repeating: "n", count: 71)))
+    }
+
     @Test func isSecretAgreesWithWhatHeadersRedacts() {
         let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
         // The Kelvin sign lowercases to "k" under Unicode rules, but no
