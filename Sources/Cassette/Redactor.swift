@@ -104,7 +104,9 @@ public struct Redactor: Sendable {
     /// (most sets have few that match), then each pair's bytes.
     private static func hasRepeatedName(_ headers: [(name: String, value: String)]) -> Bool {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: headers.count) { lengths in
-            for index in headers.indices { (lengths.baseAddress! + index).initialize(to: headers[index].name.utf8.count) }
+            for index in headers.indices {
+                (lengths.baseAddress! + index).initialize(to: headers[index].name.utf8.count)
+            }
             for index in headers.indices.dropFirst() {
                 for earlier in 0..<index
                 where lengths[earlier] == lengths[index] && sameName(headers[earlier].name, headers[index].name) {
