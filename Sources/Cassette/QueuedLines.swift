@@ -85,7 +85,7 @@ struct QueuedLines: Sendable {
         appendText(exchange)
         appendWord(UInt64(bitPattern: timeMicros))
         self.frames.append(frames)
-        bodyBytes += frames.bytes.count
+        bodyBytes += frames.heldByteCount
         count += frames.count
     }
 

@@ -33,6 +33,13 @@ public struct SSEFrames: Sendable {
     public var count: Int { frames.count }
     public var isEmpty: Bool { frames.isEmpty }
 
+    /// About how many bytes the frames keep: their wire bytes, and the data
+    /// of frames appended as events, which are kept as events too (what a
+    /// recording's queue counts against its bound).
+    public var heldByteCount: Int {
+        appended.reduce(bytes.count) { $0 + $1.data.utf8.count }
+    }
+
     /// Room for `byteCount` more bytes and `frameCount` more frames, so a
     /// chunk's frames grow the buffers once.
     public mutating func reserveCapacity(bytes byteCount: Int, frames frameCount: Int) {

@@ -146,13 +146,7 @@ extension JSONValue {
             while index + 16 <= count {
                 let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
                 UnsafeMutableRawPointer(out).storeBytes(of: block, as: SIMD16<UInt8>.self)
-                let special = PlainByteRun.specialLanes(block, nonASCII: true)
-                let lane: Int
-                if special.low != 0 {
-                    lane = special.low.trailingZeroBitCount >> 3
-                } else if special.high != 0 {
-                    lane = 8 + special.high.trailingZeroBitCount >> 3
-                } else {
+                guard let lane = PlainByteRun.firstSpecialLane(block, nonASCII: true) else {
                     out += 16
                     index += 16
                     continue

@@ -18,14 +18,7 @@ enum PlainByteRun {
             let raw = UnsafeRawPointer(base)
             while index + 16 <= bytes.count {
                 let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                let special = specialLanes(block, nonASCII: nonASCII)
-                // Each special byte's lane is 0xFF: the first one's index is
-                // the trailing zero bits over eight, in the first word or the
-                // second (lane 0 is the word's lowest byte once little-endian).
-                let low = special.low.littleEndian
-                if low != 0 { return index + low.trailingZeroBitCount >> 3 }
-                let high = special.high.littleEndian
-                if high != 0 { return index + 8 + high.trailingZeroBitCount >> 3 }
+                if let lane = firstSpecialLane(block, nonASCII: nonASCII) { return index + lane }
                 index += 16
             }
         }
@@ -36,6 +29,20 @@ enum PlainByteRun {
     @inline(__always)
     static func isPlain(_ byte: UInt8, nonASCII: Bool) -> Bool {
         byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && (nonASCII || byte < 0x80)
+    }
+
+    /// The first lane of `block` that is not plain; nil when all are.
+    @inline(__always)
+    static func firstSpecialLane(_ block: SIMD16<UInt8>, nonASCII: Bool) -> Int? {
+        let special = specialLanes(block, nonASCII: nonASCII)
+        // Each special byte's lane is 0xFF: the first one's index is the
+        // trailing zero bits over eight, in the first word or the second
+        // (lane 0 is the word's lowest byte once little-endian).
+        let low = special.low.littleEndian
+        if low != 0 { return low.trailingZeroBitCount >> 3 }
+        let high = special.high.littleEndian
+        if high != 0 { return 8 + high.trailingZeroBitCount >> 3 }
+        return nil
     }
 
     /// The lanes of `block` that are not plain, 0xFF each, as two words.

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import SSE
 import Testing
 
 @testable import Cassette
@@ -65,5 +66,40 @@ import Testing
         let contents = try CassetteReader.read(path: resumedFile)
         #expect(contents.tornTail == nil)
         #expect(contents.events.map(\.timeMicros) == [8])
+    }
+
+    /// A stream's frames queued together and refused by the disk at their
+    /// first line: all of them count as dropped, none is written, and the
+    /// resume reports them.
+    @Test func framesRefusedByTheDiskAreAllCounted() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let statuses = NIOLockedValueBox<[CassetteRecorder.WriteStatus]>([])
+        let recorder = try CassetteRecorder(
+            directory: directory.path, maxFileBytes: 1, flushInterval: .milliseconds(1), batchDelay: .zero,
+            retryInterval: .milliseconds(20),
+            onWriteStatus: { status in statuses.withLockedValue { $0.append(status) } })
+        recorder.record(Self.chunk(0))
+        recorder.record(Self.chunk(1))
+        try await Self.waitFor("two files") { recorder.files.count == 2 }
+
+        try FileManager.default.removeItem(atPath: directory.path)
+        var frames = SSEFrames()
+        for index in 0..<3 { frames.append(event: "e") { $0.append(contentsOf: "{\"n\":\(index)}".utf8) } }
+        recorder.record(exchange: "w", timeMicros: 2, clientEvents: frames)
+        try await Self.waitFor("the write error") { recorder.writeError != nil }
+        #expect(recorder.droppedEvents == 3)
+
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        try await Self.waitFor("the resume") { recorder.writeError == nil }
+        recorder.record(exchange: "w", timeMicros: 3, clientEvents: frames)
+        await recorder.close()
+        let error = try #require(statuses.withLockedValue { $0 }.first)
+        #expect(statuses.withLockedValue { $0 } == [error, .resumed(file: recorder.files[2], droppedEvents: 3)])
+        // Each line after a file's first rotates (the 1-byte limit).
+        let written = try recorder.files.dropFirst(2).flatMap {
+            try CassetteReader.read(path: $0).events.compactMap(\.sseEvent)
+        }
+        #expect(written == frames.events)
     }
 }
