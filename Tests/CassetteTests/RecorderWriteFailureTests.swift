@@ -26,12 +26,12 @@ import Testing
         }
     }
 
-    @Test func aStoppedDiskDropsCountsReportsOnceAndResumesInANewFile() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let statuses = NIOLockedValueBox<[CassetteRecorder.WriteStatus]>([])
-        // A 1-byte limit rotates before every line after the first, so each
-        // line needs a new file: the directory's absence fails the next one.
+    /// A recorder that has written two files, in a directory then removed.
+    /// A 1-byte limit rotates before every line after the first, so each
+    /// line needs a new file: the directory's absence fails the next one.
+    private static func recorderOnAVanishingDirectory(
+        _ directory: TemporaryDirectory, reportingTo statuses: NIOLockedValueBox<[CassetteRecorder.WriteStatus]>
+    ) async throws -> CassetteRecorder {
         let recorder = try CassetteRecorder(
             directory: directory.path, maxFileBytes: 1, flushInterval: .milliseconds(1), batchDelay: .zero,
             retryInterval: .milliseconds(20),
@@ -39,8 +39,15 @@ import Testing
         recorder.record(Self.chunk(0))
         recorder.record(Self.chunk(1))
         try await Self.waitFor("two files") { recorder.files.count == 2 }
-
         try FileManager.default.removeItem(atPath: directory.path)
+        return recorder
+    }
+
+    @Test func aStoppedDiskDropsCountsReportsOnceAndResumesInANewFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let statuses = NIOLockedValueBox<[CassetteRecorder.WriteStatus]>([])
+        let recorder = try await Self.recorderOnAVanishingDirectory(directory, reportingTo: statuses)
         recorder.record(Self.chunk(2))
         try await Self.waitFor("the write error") { recorder.writeError != nil }
         let error = try #require(recorder.writeError)
@@ -75,15 +82,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let statuses = NIOLockedValueBox<[CassetteRecorder.WriteStatus]>([])
-        let recorder = try CassetteRecorder(
-            directory: directory.path, maxFileBytes: 1, flushInterval: .milliseconds(1), batchDelay: .zero,
-            retryInterval: .milliseconds(20),
-            onWriteStatus: { status in statuses.withLockedValue { $0.append(status) } })
-        recorder.record(Self.chunk(0))
-        recorder.record(Self.chunk(1))
-        try await Self.waitFor("two files") { recorder.files.count == 2 }
-
-        try FileManager.default.removeItem(atPath: directory.path)
+        let recorder = try await Self.recorderOnAVanishingDirectory(directory, reportingTo: statuses)
         var frames = SSEFrames()
         for index in 0..<3 { frames.append(event: "e") { $0.append(contentsOf: "{\"n\":\(index)}".utf8) } }
         recorder.record(exchange: "w", timeMicros: 2, clientEvents: frames)
