@@ -135,10 +135,11 @@ extension JSONValue {
             output.append(UInt8(ascii: "\""))
             return
         }
-        // Sixteen bytes of room past the end: a block is stored whole
-        // before its first escape overwrites the rest, which the next
-        // block, loaded from just after the escaped byte, stores again.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 16) { buffer in
+        // A block is stored whole before its first escape overwrites the
+        // rest, which the next block, loaded from just after the escaped
+        // byte, stores again. A store stays inside the text: its sixteen
+        // input bytes are still to be written, each as one byte or more.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
             var out = buffer.baseAddress!
             out.pointee = UInt8(ascii: "\"")
             out += 1
@@ -166,7 +167,7 @@ extension JSONValue {
             }
             out.pointee = UInt8(ascii: "\"")
             assert(out == buffer.baseAddress! + length - 1, "the two passes disagree on the escaped length")
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<length]))
+            output.append(contentsOf: UnsafeBufferPointer(buffer))
         }
     }
 
