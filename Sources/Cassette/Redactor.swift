@@ -119,18 +119,20 @@ public struct Redactor: Sendable {
 
     /// `value`, or its fingerprint when `name` is a secret header's.
     private func recordedValue(_ name: String, _ value: String) -> String {
-        guard secretNameLengths & Self.lengthBit(name.utf8.count) != 0 else { return value }
-        for secret in secretHeaderNames where Self.sameName(secret, name) {
-            return redactedValue(of: secret, value)
-        }
-        return value
+        guard let secret = secretName(matching: name) else { return value }
+        return redactedValue(of: secret, value)
     }
 
     /// Whether a header with this name is redacted: the same ASCII-only,
     /// case-blind compare ``headers(_:)`` makes.
     public func isSecret(_ headerName: String) -> Bool {
-        guard secretNameLengths & Self.lengthBit(headerName.utf8.count) != 0 else { return false }
-        return secretHeaderNames.contains { Self.sameName($0, headerName) }
+        secretName(matching: headerName) != nil
+    }
+
+    /// The secret header name (lowercased) that `name` is, whatever its case.
+    private func secretName(matching name: String) -> String? {
+        guard secretNameLengths & Self.lengthBit(name.utf8.count) != 0 else { return nil }
+        return secretHeaderNames.first { Self.sameName($0, name) }
     }
 
     /// The URL with secret query parameter values (`key=...`) and any
