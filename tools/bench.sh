@@ -8,8 +8,8 @@
 #   tools/bench.sh [--quick]
 #
 # Environment:
-#   SWITCHBOARD_PROXY_BIN  proxy binary (default: `swift build -c release --static-swift-stdlib
-#                          --product proxy`, as tools/install.sh builds it)
+#   SWITCHBOARD_PROXY_BIN  proxy binary (default: `tools/release-build.sh proxy`, as
+#                          tools/install.sh builds it)
 #   BENCH_UPSTREAM_CMD     the stub upstream; `{port}` is replaced by a free port. Default: the
 #                          asyncio stub `tools/e2e/fake_upstream.py --scenario bench`.
 #   BENCH_STUB_UPSTREAM    path to `stub-upstream`: record the scenarios once through the proxy,
@@ -99,9 +99,10 @@ proxy_bin() {
         return
     fi
     # Built as tools/install.sh builds it: what users run is what is measured.
-    log "building the proxy in release mode (swift build -c release --static-swift-stdlib --product proxy)"
-    (cd "$ROOT" && swift build -c release --static-swift-stdlib --product proxy >&2) || return 1
-    echo "$(cd "$ROOT" && swift build -c release --show-bin-path)/proxy"
+    log "building the proxy in release mode (tools/release-build.sh proxy)"
+    local bin
+    bin="$(bash "$ROOT/tools/release-build.sh" proxy)" || return 1
+    echo "$bin/proxy"
 }
 
 write_config() { # path, upstream port

@@ -10,14 +10,8 @@ target="${1:-${PREFIX:+$PREFIX/bin}}"
 target="${target:-$HOME/.local/bin}"
 bash tools/setup.sh --no-venv || echo "install: tools/setup.sh failed; building anyway" >&2
 products=(proxy log-replay stub-upstream)
-# The Swift runtime and Foundation linked in: the commands run on a machine
-# without the Swift toolchain, and the proxy spends 2.6 to 3.0% fewer
-# instructions a request (no calls through the dynamic loader's tables for
-# the runtime's thread-locals and functions) and idles in 3 MB less memory.
-for product in "${products[@]}"; do
-    swift build -c release --static-swift-stdlib --product "$product"
-done
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+# Built as tools/release-build.sh says why: static, no run-time exclusivity checks.
+bin="$(bash tools/release-build.sh "${products[@]}")"
 mkdir -p "$target"
 for product in "${products[@]}"; do
     install -m 0755 "$bin/$product" "$target/$product"
