@@ -11,7 +11,7 @@ target="${target:-$HOME/.local/bin}"
 bash tools/setup.sh --no-venv || echo "install: tools/setup.sh failed; building anyway" >&2
 products=(proxy log-replay stub-upstream)
 # Built as tools/release-build.sh says why: static, no run-time exclusivity checks.
-bin="$(bash tools/release-build.sh "${products[@]}")"
+bin="$(bash tools/release-build.sh "${products[@]}")" || { echo "install: the release build failed" >&2; exit 1; }
 mkdir -p "$target"
 for product in "${products[@]}"; do
     install -m 0755 "$bin/$product" "$target/$product"

@@ -7,7 +7,7 @@
 - `stub-upstream --speed 0`: requests per second with wrk (--threads, --connections, --seconds)
   replaying one recorded non-streaming exchange on loopback.
 
-    python3 tools/corpus/bench.py --bin .build/release        # after swift build -c release
+    python3 tools/corpus/bench.py --bin "$(tools/release-build.sh log-replay stub-upstream)"
     python3 tools/corpus/bench.py --bin .build/debug --runs 3
 
 Standard library, plus Debian's `lz4` and `wrk`. Two shared cores run wrk and the stub together:
