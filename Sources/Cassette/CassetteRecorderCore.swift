@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import SSE
 import Synchronization
+import Wire
 
 /// The state shared by a ``CassetteRecorder`` and its writer thread. It does
 /// not refer back to the recorder, so the recorder's deinit can close it.
@@ -59,12 +60,9 @@ final class CassetteRecorderCore: Sendable {
         self.writer = Mutex(writer)
         self.capacity = capacity
         self.byteCapacity = byteCapacity
-        let (seconds, attoseconds) = flushInterval.components
-        flushIntervalNanos = UInt64(max(1_000_000, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
-        let delay = batchDelay.components
-        batchDelayMicros = UInt32(clamping: max(0, delay.seconds * 1_000_000 + delay.attoseconds / 1_000_000_000_000))
-        let retry = retryInterval.components
-        retryIntervalNanos = UInt64(max(1_000_000, retry.seconds * 1_000_000_000 + retry.attoseconds / 1_000_000_000))
+        flushIntervalNanos = UInt64(max(1_000_000, flushInterval.totalNanoseconds))
+        batchDelayMicros = UInt32(clamping: max(0, batchDelay.totalMicroseconds))
+        retryIntervalNanos = UInt64(max(1_000_000, retryInterval.totalNanoseconds))
         self.onWriteStatus = onWriteStatus
         state = NIOLockedValueBox(State(files: files))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// Timeouts in the config: a number of seconds (`600`, `2.5`) or a number
 /// with a unit (`500ms`, `30s`, `10m`).

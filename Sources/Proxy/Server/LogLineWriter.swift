@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
 import Synchronization
+import Wire
 
 #if canImport(Glibc)
 import Glibc

@@ -7,6 +7,7 @@ import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import Wire
 
 /// The HTTP/1.1 client that calls upstreams: keep-alive connections pooled
 /// per event loop and origin, each request sent on the event loop of the

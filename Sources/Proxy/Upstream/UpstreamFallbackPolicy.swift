@@ -1,6 +1,7 @@
 import Convert
 import Foundation
 import Logging
+import Wire
 
 /// When an entry's `fallback:` list is used, and what giving up an attempt
 /// does: the upstream answered 429 or 5xx (529 included), or could not be
