@@ -55,4 +55,20 @@ import Wire
             #expect(requests.last?.path.hasSuffix("/count_tokens") == true)
         }
     }
+
+    /// A value that would split the request's head (a token read from a file
+    /// with its line feed) is never sent: the client gets a 502 naming the
+    /// header, not its value, and the proxy goes on serving.
+    @Test func aValueWithALineBreakIsRefusedNamingTheHeaderOnly() async throws {
+        let environment = ["TEAM_TOKEN": "team-7d41\r\nX-Injected: 1"]
+        try await ProxyHarness.run(configYAML: Self.config, environment: environment) { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.anthropicMessage)
+            let refused = try await proxy.post(json: ProxyHarness.messages(model: "claude"))
+            #expect(refused.status == 502, "\(refused.text)")
+            #expect(
+                refused.errorMessage?.contains("header `X-Team` has a control character") == true, "\(refused.text)")
+            #expect(!refused.text.contains("team-7d41") && !refused.text.contains("Injected"), "\(refused.text)")
+            #expect(proxy.stub.requests.isEmpty)
+        }
+    }
 }

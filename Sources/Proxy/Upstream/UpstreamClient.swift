@@ -83,9 +83,11 @@ public final class UpstreamClient: Service, Sendable {
         _ request: HTTPClientRequest, body: ByteBuffer, timeout: Duration, on eventLoop: any EventLoop
     ) async throws -> HTTPClientResponse {
         let (origin, target) = try UpstreamOrigin.parse(request.url)
-        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: request.headers)
-        if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: origin.hostHeader) }
-        head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        let head = UpstreamConnectionHandler.Head(
+            method: request.method,
+            bytes: try UpstreamRequestHead.encode(
+                method: request.method, target: target, headers: request.headers, host: origin.hostHeader,
+                contentLength: body.readableBytes))
         let readTimeout = TimeAmount.nanoseconds(timeout.totalNanoseconds)
         let key = PoolKey(eventLoop: ObjectIdentifier(eventLoop), origin: origin)
         var retried = false
@@ -111,7 +113,7 @@ public final class UpstreamClient: Service, Sendable {
     }
 
     private func send(
-        _ head: HTTPRequestHead, body: ByteBuffer, on connection: Connection, reused: Bool, key: PoolKey,
+        _ head: UpstreamConnectionHandler.Head, body: ByteBuffer, on connection: Connection, reused: Bool, key: PoolKey,
         readTimeout: TimeAmount
     ) async throws -> HTTPClientResponse {
         let request = UpstreamConnectionHandler.Request()
@@ -161,9 +163,16 @@ public final class UpstreamClient: Service, Sendable {
                             let name = Self.isIPAddress(origin.host) ? nil : origin.host
                             try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: name))
                         }
-                        try pipeline.addHTTPClientHandlers()
+                        // Requests are written as bytes from the wire's context,
+                        // past the decoder and the decompressor (see
+                        // `UpstreamRequestHead`); responses go up through them.
+                        let wire = UpstreamConnectionHandler.Wire()
+                        try pipeline.addHandler(wire)
+                        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                        try pipeline.addHandler(ByteToMessageHandler(decoder))
                         try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(100)))
-                        let handler = UpstreamConnectionHandler()
+                        let handler = UpstreamConnectionHandler(
+                            wire: try pipeline.context(handler: wire), decoder: decoder)
                         try pipeline.addHandler(handler)
                         return Connection(
                             channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))

@@ -29,6 +29,20 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         func markGone() { gone.withLockedValue { $0 = true } }
     }
 
+    /// A request's head as bytes (``UpstreamRequestHead``), and its method,
+    /// which the response decoder needs (a `HEAD` answer has no body).
+    struct Head: Sendable {
+        let method: HTTPMethod
+        let bytes: ByteBuffer
+    }
+
+    /// The handler nearest the socket (after TLS): requests are written
+    /// from its context, so they pass no handler of the response's. It
+    /// does nothing itself (NIO takes only inbound or outbound handlers).
+    final class Wire: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+    }
+
     /// The upstream closed a pooled connection as a request went out on it
     /// (its keep-alive ran out): no byte of an answer came, and the request
     /// may go once more on a new connection.
@@ -52,6 +66,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
 
     private var state = State.idle
     private var context: ChannelHandlerContext?
+    private let wire: ChannelHandlerContext
+    private let decoder: HTTPResponseDecoder
     /// The one timer: it fires at `timerFiresAt`, and then acts only if
     /// `deadline` has passed, else waits again until it. A read moves the
     /// deadline and leaves the timer alone: rescheduling a task on every
@@ -74,6 +90,15 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private var sentAt = NIODeadline.distantPast
     private var release: (() -> Void)?
 
+    /// - Parameters:
+    ///   - wire: The context of the connection's ``Wire``.
+    ///   - decoder: The pipeline's response decoder, told each request's
+    ///     method as it goes out.
+    init(wire: ChannelHandlerContext, decoder: HTTPResponseDecoder) {
+        self.wire = wire
+        self.decoder = decoder
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
@@ -89,7 +114,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     /// response has ended and the connection can be reused, `release` puts
     /// it back in the pool.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer, request: Request, reused: Bool, readTimeout: TimeAmount,
+        _ head: Head, body: ByteBuffer, request: Request, reused: Bool, readTimeout: TimeAmount,
         headContinuation: CheckedContinuation<HTTPResponseHead, any Error>, body bodySource: UpstreamBody.Source,
         release: @escaping () -> Void
     ) {
@@ -113,8 +138,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         self.reused = reused
         sentAt = .now()
         armTimer(readTimeout)
-        context.write(NIOAny(HTTPClientRequestPart.head(head)), promise: nil)
-        context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil)
+        // The decoder reads only the method (a `HEAD` answer has no body).
+        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: head.method, uri: "")))
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenComplete { [self] result in
             switch result {
@@ -122,7 +147,12 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
             case .failure(let error): if self.current === request { fail(lost(error)) }
             }
         }
-        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: written)
+        if body.readableBytes == 0 {
+            wire.writeAndFlush(NIOAny(head.bytes), promise: written)
+        } else {
+            wire.write(NIOAny(head.bytes), promise: nil)
+            wire.writeAndFlush(NIOAny(body), promise: written)
+        }
         context.read()
     }
 

@@ -1,0 +1,147 @@
+import NIOCore
+import NIOHTTP1
+
+/// The bytes of a request head to an upstream, written in one pass from the
+/// route's headers, and checked on the way as NIO's header validator checks
+/// a head (so an upstream cannot be sent a header split by a line break
+/// from a configured value, a client's header or a key).
+///
+/// NIO's client pipeline wrote the same head through three handlers: its
+/// validator, its encoder (which first removes and adds framing headers in
+/// an `HTTPHeaders` copy) and the decompressor (which adds
+/// `Accept-Encoding` the same way), each a hop with its own unwrapping.
+/// That was ~33 K instructions of a small request (9%); this is ~10 K.
+/// What goes out is what went out then: the headers in their order without
+/// `content-length` and `transfer-encoding`, then `host` when the headers
+/// have none, the body's `content-length`, and `Accept-Encoding: deflate,
+/// gzip` when the headers ask for no encoding.
+enum UpstreamRequestHead {
+    /// What makes a head unsendable. Its text names the header, never the
+    /// value, which may be a key.
+    struct Unsendable: Error, CustomStringConvertible, Equatable {
+        let description: String
+    }
+
+    /// The head of a request with a body of `contentLength` bytes (0 for
+    /// none), as bytes on the wire.
+    /// - Throws: ``Unsendable`` for a header name that is not a token, a
+    ///   value with a control character (a line break, a NUL), a target with
+    ///   a character a request line cannot carry, or a method that is not a
+    ///   token.
+    static func encode(
+        method: HTTPMethod, target: String, headers: HTTPHeaders, host: String, contentLength: Int
+    ) throws(Unsendable) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: 512 + target.utf8.count)
+        guard write(method.rawValue, to: &buffer, checking: isTokenByte) else {
+            throw Unsendable(description: "the request's method is not a token")
+        }
+        buffer.writeInteger(UInt8(ascii: " "))
+        guard write(target, to: &buffer, checking: isTargetByte) else {
+            throw Unsendable(description: "the request's target has a character a request line cannot carry")
+        }
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        var hasHost = false
+        var hasAcceptEncoding = false
+        for (name, value) in headers {
+            switch FramingName(name) {
+            case .contentLength, .transferEncoding: continue
+            case .host: hasHost = true
+            case .acceptEncoding: hasAcceptEncoding = true
+            case .other: break
+            }
+            try writeField(name, value, to: &buffer)
+        }
+        if !hasHost { try writeField("host", host, to: &buffer) }
+        buffer.writeStaticString("content-length: ")
+        buffer.writeString(String(contentLength))
+        buffer.writeStaticString("\r\n")
+        if !hasAcceptEncoding { buffer.writeStaticString("Accept-Encoding: deflate, gzip\r\n") }
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    private static func writeField(_ name: String, _ value: String, to buffer: inout ByteBuffer) throws(Unsendable) {
+        guard write(name, to: &buffer, checking: isTokenByte) else {
+            throw Unsendable(
+                description:
+                    "the request's header name `\(name.debugDescription.dropFirst().dropLast())` is not a token")
+        }
+        buffer.writeStaticString(": ")
+        guard write(value, to: &buffer, checking: isValueByte) else {
+            throw Unsendable(
+                description: "the request's header `\(name)` has a control character (a line break?) in its value")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes `text`'s bytes when every one passes `allowed`.
+    private static func write(_ text: String, to buffer: inout ByteBuffer, checking allowed: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.allSatisfy(allowed) else { return false }
+            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+            return true
+        }
+    }
+
+    /// The headers the head writes itself, or leaves out.
+    private enum FramingName {
+        case contentLength, transferEncoding, host, acceptEncoding, other
+
+        /// Compared by length first: nearly every name is none of these,
+        /// and most have another length.
+        init(_ name: String) {
+            switch name.utf8.count {
+            case 4: self = Self.matches(name, "host") ? .host : .other
+            case 14: self = Self.matches(name, "content-length") ? .contentLength : .other
+            case 15: self = Self.matches(name, "accept-encoding") ? .acceptEncoding : .other
+            case 17: self = Self.matches(name, "transfer-encoding") ? .transferEncoding : .other
+            default: self = .other
+            }
+        }
+
+        /// Whether `name` is `lowercase`, ignoring ASCII case.
+        private static func matches(_ name: String, _ lowercase: StaticString) -> Bool {
+            lowercase.withUTF8Buffer { expected in
+                name.utf8.count == expected.count
+                    && zip(name.utf8, expected).allSatisfy { byte, lower in
+                        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == lower : byte == lower
+                    }
+            }
+        }
+    }
+
+    /// A `tchar` (RFC 9110 5.6.2), as NIO's validator has it.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// Any byte but a control character other than a tab, as NIO's
+    /// validator has it (obs-text, bytes of UTF-8, passes).
+    private static func isValueByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    /// A character of a request target as NIO's validator allows it
+    /// (RFC 3986's unreserved, reserved and `%`).
+    private static func isTargetByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+            UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
+            UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: "%"):
+            true
+        default: false
+        }
+    }
+}
