@@ -7,11 +7,13 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// A client's HTTP/1.1 connection: NIO's HTTP codec, HTTPTypes' conversion
-/// and the additional handlers, as in Hummingbird's `HTTP1Channel`, ending
-/// in a ``RequestIntakeHandler`` instead of `NIOAsyncChannel` and
-/// Hummingbird's connection-state handler; and a task that answers its
-/// requests one after the other with `responder`.
+/// A client's HTTP/1.1 connection: NIO's request decoder and the additional
+/// handlers, as in Hummingbird's `HTTP1Channel`, ending in a
+/// ``RequestIntakeHandler`` instead of HTTPTypes' codec, `NIOAsyncChannel`
+/// and Hummingbird's connection-state handler (the intake converts request
+/// heads itself, and writes answers as bytes with a ``ResponseEncoder``);
+/// and a task that answers its requests one after the other with
+/// `responder`.
 ///
 /// The task and its children run on the connection's own event loop
 /// (``EventLoopTaskExecutor``), where the upstream client pools its
@@ -31,7 +33,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     typealias Value = ExchangeConnection
 
     let responder: Responder
-    /// Between HTTPTypes' conversion and the intake, made for each connection.
+    /// Between NIO's request decoder and the intake, made for each connection.
     let additionalHandlers: @Sendable () -> [any RemovableChannelHandler]
     /// Decides `100 Continue` (see ``RequestIntakeHandler``).
     let maxBodyBytes: Int
@@ -49,14 +51,16 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
             limits.maxHeaderFieldSize = decoder.maxHeaderFieldSize
             limits.maxHeaderListSize = decoder.maxHeaderListSize
             limits.maxHeaderFieldCount = decoder.maxHeaderFieldCount
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: false,
-                // HTTPTypes validates the response's fields already.
-                withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: limits)
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            // Answers are written as bytes from here (`ResponseEncoder`),
+            // past the request's decoder, which only reads; the intake
+            // converts request heads to HTTPTypes' itself.
+            let wire = RequestIntakeHandler.ResponseWire()
+            try pipeline.addHandler(wire)
+            try pipeline.addHandler(
+                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
             try pipeline.addHandlers(additionalHandlers())
-            let intake = RequestIntakeHandler(maxBodyBytes: maxBodyBytes, headTimeout: headTimeout)
+            let intake = RequestIntakeHandler(
+                maxBodyBytes: maxBodyBytes, headTimeout: headTimeout, wire: try pipeline.context(handler: wire))
             try pipeline.addHandler(intake)
             return ExchangeConnection(channel: channel, intake: NIOLoopBound(intake, eventLoop: channel.eventLoop))
         }

@@ -34,7 +34,7 @@ import NIOHTTPTypes
 /// instructions in passes through them and a timer scheduled and cancelled
 /// for each request. Every method runs on the event loop.
 final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
+    typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
@@ -68,6 +68,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Closing (``closeWhenWritten()``): input is read and dropped.
     private var lingering = false
     private var context: ChannelHandlerContext?
+    /// Where answers are written, as bytes: the context of the handler
+    /// next to the socket's side (``ResponseEncoder``).
+    private let wire: ChannelHandlerContext
+    private var encoder = ResponseEncoder()
 
     private static let expect = HTTPField.Name("expect")!
     private let maxBodyBytes: Int
@@ -79,8 +83,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// `maxBodyBytes` decides whether a head expecting `100 Continue` gets
     /// it; `headTimeout` is how long a client has to send a head in full.
-    init(maxBodyBytes: Int, headTimeout: Duration) {
+    /// `wire` is where the answers go out (see ``ResponseWire``).
+    init(maxBodyBytes: Int, headTimeout: Duration, wire: ChannelHandlerContext) {
         self.maxBodyBytes = maxBodyBytes
+        self.wire = wire
         headDeadline = RequestHeadDeadline(timeout: headTimeout)
     }
 
@@ -123,11 +129,13 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func write(_ part: HTTPResponsePart) throws -> Bool {
         guard let context, context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
         guard case .end = part else {
-            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
+            encoder.write(part, on: wire, promise: nil)
+            wire.flush()
             return context.channel.isWritable
         }
         let written = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(part), promise: written)
+        encoder.write(part, on: wire, promise: written)
+        wire.flush()
         lastEnd = written.futureResult
         answered(context)
         return context.channel.isWritable
@@ -182,13 +190,22 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !lingering else { return }
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(let nioHead):
+            let head: HTTPRequest
+            do {
+                head = try HTTPRequest(serverHead: nioHead)
+            } catch {
+                // As when HTTPTypes' codec refused it: the connection closes.
+                return errorCaught(context: context, error: error)
+            }
             owed += 1
+            encoder.requestRead(head.method)
             headDeadline.clear()
             if head.headerFields.joinedValue(Self.expect)?.lowercased() == "100-continue",
                 (head.headerFields.joinedValue(.contentLength).flatMap { Int($0) } ?? 0) <= maxBodyBytes
             {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+                encoder.write(.head(HTTPResponse(status: .continue)), on: wire, promise: nil)
+                wire.flush()
             }
             let body = IntakeBody(intake: self)
             self.body = body
@@ -201,6 +218,12 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             body?.finish()
             body = nil
         }
+    }
+
+    /// A part written through the pipeline rather than ``write(_:)`` (none
+    /// is): encoded all the same, as nothing nearer the socket takes parts.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        encoder.write(unwrapOutboundIn(data), on: wire, promise: promise)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -353,5 +376,15 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         guard readHeld, mayRead, let context else { return }
         readHeld = false
         context.read()
+    }
+}
+
+extension RequestIntakeHandler {
+    /// The handler next to the socket's side (after the flush coalescing):
+    /// answers are written from its context, so they pass no handler of
+    /// the request's. It does nothing itself (NIO takes only inbound or
+    /// outbound handlers).
+    final class ResponseWire: ChannelOutboundHandler, RemovableChannelHandler {
+        typealias OutboundIn = ByteBuffer
     }
 }

@@ -31,14 +31,20 @@ enum UpstreamRequestHead {
     static func encode(
         method: HTTPMethod, target: String, headers: HTTPHeaders, host: String, contentLength: Int
     ) throws(Unsendable) -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: 512 + target.utf8.count)
-        guard write(method.rawValue, to: &buffer, checking: isTokenByte) else {
+        guard all(of: method.rawValue, are: isTokenByte) else {
             throw Unsendable(description: "the request's method is not a token")
         }
-        buffer.writeInteger(UInt8(ascii: " "))
-        guard write(target, to: &buffer, checking: isTargetByte) else {
+        guard all(of: target, are: isTargetByte) else {
             throw Unsendable(description: "the request's target has a character a request line cannot carry")
         }
+        // Sized in full, so the buffer never grows (the framing headers
+        // left out are counted too: the size is a bound).
+        var size = method.rawValue.utf8.count + target.utf8.count + ByteBuffer.headerLineLength("host", host) + 96
+        for (name, value) in headers { size += ByteBuffer.headerLineLength(name, value) }
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
+        buffer.writeString(method.rawValue)
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeString(target)
         buffer.writeStaticString(" HTTP/1.1\r\n")
         var hasHost = false
         var hasAcceptEncoding = false
@@ -52,36 +58,29 @@ enum UpstreamRequestHead {
             try writeField(name, value, to: &buffer)
         }
         if !hasHost { try writeField("host", host, to: &buffer) }
-        buffer.writeStaticString("content-length: ")
-        buffer.writeString(String(contentLength))
-        buffer.writeStaticString("\r\n")
+        buffer.writeHeaderLine("content-length", String(contentLength))
         if !hasAcceptEncoding { buffer.writeStaticString("Accept-Encoding: deflate, gzip\r\n") }
         buffer.writeStaticString("\r\n")
         return buffer
     }
 
     private static func writeField(_ name: String, _ value: String, to buffer: inout ByteBuffer) throws(Unsendable) {
-        guard write(name, to: &buffer, checking: isTokenByte) else {
+        guard all(of: name, are: isTokenByte) else {
             throw Unsendable(
                 description:
                     "the request's header name `\(name.debugDescription.dropFirst().dropLast())` is not a token")
         }
-        buffer.writeStaticString(": ")
-        guard write(value, to: &buffer, checking: isValueByte) else {
+        guard all(of: value, are: isValueByte) else {
             throw Unsendable(
                 description: "the request's header `\(name)` has a control character (a line break?) in its value")
         }
-        buffer.writeStaticString("\r\n")
+        buffer.writeHeaderLine(name, value)
     }
 
-    /// Writes `text`'s bytes when every one passes `allowed`.
-    private static func write(_ text: String, to buffer: inout ByteBuffer, checking allowed: (UInt8) -> Bool) -> Bool {
+    /// Whether every byte of `text` passes `allowed`.
+    private static func all(of text: String, are allowed: (UInt8) -> Bool) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.allSatisfy(allowed) else { return false }
-            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
-            return true
-        }
+        return text.withUTF8 { $0.allSatisfy(allowed) }
     }
 
     /// The headers the head writes itself, or leaves out.
