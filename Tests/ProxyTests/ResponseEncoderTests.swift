@@ -88,6 +88,33 @@ import Testing
             ]
         ),
         (
+            "statuses made from a bare code, and HTTPTypes' names for 413 and 422",
+            [
+                ("POST", [.head(response(.init(code: 200), [("content-length", "31")])), .body(json), .end(nil)]),
+                ("POST", [.head(response(.init(code: 413), [("content-length", "31")])), .body(json), .end(nil)]),
+                ("POST", [.head(response(.contentTooLarge, [("content-length", "31")])), .body(json), .end(nil)]),
+                ("POST", [.head(response(.unprocessableContent, [])), .body(json), .end(nil)]),
+                ("POST", [.head(response(.init(code: 404), [("content-length", "31")])), .body(json), .end(nil)]),
+            ]
+        ),
+        (
+            "CONNECT's answer has no framing; 101 neither; trailers of an answer with a length are dropped",
+            [
+                ("CONNECT", [.head(response(.ok, [("content-length", "31"), ("x-a", "1")])), .end(nil)]),
+                (
+                    "GET",
+                    [.head(response(.switchingProtocols, [("upgrade", "x"), ("content-length", "0")])), .end(nil)]
+                ),
+                (
+                    "POST",
+                    [
+                        .head(response(.ok, [("content-length", "31")])), .body(json),
+                        .end([HTTPField.Name("x-checksum")!: "abc"]),
+                    ]
+                ),
+            ]
+        ),
+        (
             "a status of Anthropic's own and a 500",
             [
                 ("POST", [.head(response(.init(code: 529), [("content-length", "31")])), .body(json), .end(nil)]),

@@ -19,6 +19,7 @@ import Testing
         ("a host of its own", routeHeaders + [("Host", "other.example")], "/v1/messages", 5),
         ("an encoding asked for", routeHeaders + [("accept-encoding", "identity")], "/v1/chat/completions", 7),
         ("framing headers from a rule", [("Content-Length", "99"), ("transfer-encoding", "chunked")], "/", 3),
+        ("a length of a rule's with a line break, replaced", [("Content-Length", "1\r\nx: y")], "/", 3),
         ("no body", [("authorization", "Bearer t")], "/v1/models", 0),
         ("repeated names", [("anthropic-beta", "a"), ("anthropic-beta", "b"), ("x-e", "é\tv")], "/p", 1),
     ]
@@ -30,6 +31,15 @@ import Testing
                 contentLength: length)
             let nio = try #require(try Self.nioHead(.POST, target, headers, host: "up.example:8443", length: length))
             #expect(String(buffer: ours) == String(buffer: nio), "\(name)")
+        }
+    }
+
+    @Test func otherMethodsFramedAsNIOFramedThem() throws {
+        for method in [HTTPMethod.GET, .TRACE, .PUT, .DELETE] {
+            let ours = try UpstreamRequestHead.encode(
+                method: method, target: "/p", headers: HTTPHeaders(Self.routeHeaders), host: "h", contentLength: 0)
+            let nio = try #require(try Self.nioHead(method, "/p", Self.routeHeaders, host: "h", length: 0))
+            #expect(String(buffer: ours) == String(buffer: nio), "\(method)")
         }
     }
 
@@ -51,6 +61,7 @@ import Testing
             ([("x-api-key", "sk-1\nx-injected: 1")], "/", "`x-api-key` has a control character"),
             ([("x-k", "a\u{0}b")], "/", "`x-k` has a control character"),
             ([("x-k", "a\u{7F}")], "/", "`x-k` has a control character"),
+            ([("transfer-encoding", "x\r\ny")], "/", "`transfer-encoding` has a control character"),
             ([("bad name", "v")], "/", "name `bad name` is not a token"),
             ([("x:y", "v")], "/", "name `x:y` is not a token"),
             ([("x\r\ny", "v")], "/", #"name `x\r\ny` is not a token"#),

@@ -33,7 +33,10 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     typealias Value = ExchangeConnection
 
     let responder: Responder
-    /// Between NIO's request decoder and the intake, made for each connection.
+    /// Between NIO's request decoder and the intake, made for each
+    /// connection. They see NIO's request parts (`HTTPServerRequestPart`)
+    /// inbound, and must not write: nothing between them and the socket
+    /// encodes a response part (answers go out from the intake, as bytes).
     let additionalHandlers: @Sendable () -> [any RemovableChannelHandler]
     /// Decides `100 Continue` (see ``RequestIntakeHandler``).
     let maxBodyBytes: Int

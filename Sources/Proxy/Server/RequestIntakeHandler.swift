@@ -16,7 +16,8 @@ import NIOHTTPTypes
 /// connection's task runs on this channel's event loop
 /// (``ExchangeChannel``), so a request is handed over by resuming one
 /// continuation, a body that came with its head is taken whole without
-/// waiting, and a response part is a pipeline write.
+/// waiting, and a response part is written as bytes (``ResponseEncoder``)
+/// from the context of the ``ResponseWire`` next to the socket's side.
 ///
 /// Reads are held (the socket is left unread, so TCP pushes back) while a
 /// request waits for the task, and while a body has more bytes buffered
@@ -36,7 +37,6 @@ import NIOHTTPTypes
 final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
 
     /// What the connection's task gets next.
     enum Event {
@@ -68,8 +68,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Closing (``closeWhenWritten()``): input is read and dropped.
     private var lingering = false
     private var context: ChannelHandlerContext?
-    /// Where answers are written, as bytes: the context of the handler
-    /// next to the socket's side (``ResponseEncoder``).
+    /// Where answers are written, as bytes: the context of the
+    /// ``ResponseWire``, next to the socket's side.
     private let wire: ChannelHandlerContext
     private var encoder = ResponseEncoder()
 

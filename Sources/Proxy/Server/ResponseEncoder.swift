@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// A client connection's responses as bytes, written from HTTPTypes' parts
@@ -82,7 +83,10 @@ struct ResponseEncoder {
             respondingToConnect = request == .connect
         }
         let mayHaveBody = !respondingToConnect && !(100..<200).contains(code) && code != 204 && code != 304
-        let reason = response.status.reasonPhrase
+        // NIO's phrase for a code it knows, else the response's own (as
+        // HTTPTypes' codec passed it on): a status made from a bare code
+        // (`HTTPResponse.Status(code: 413)`) has none of its own.
+        let reason = HTTPResponseStatus(statusCode: code, reasonPhrase: response.status.reasonPhrase).reasonPhrase
         // One pass to size the buffer and find the framing headers; their
         // names are told apart by length first (HTTPTypes keeps names
         // lowercased), as nearly every other name has another.
