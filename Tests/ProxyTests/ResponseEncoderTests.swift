@@ -130,9 +130,9 @@ import Testing
     }
 
     @Test func aBodyForHEADIsRefusedAndNotWritten() throws {
-        let channel = EmbeddedChannel(handler: RequestIntakeHandler.ResponseWire())
+        let channel = EmbeddedChannel(handler: SocketEndHandler())
         defer { _ = try? channel.finish() }
-        let context = try channel.pipeline.syncOperations.context(handlerType: RequestIntakeHandler.ResponseWire.self)
+        let context = try channel.pipeline.syncOperations.context(handlerType: SocketEndHandler.self)
         var encoder = ResponseEncoder()
         encoder.requestRead(.head)
         encoder.write(.head(Self.response(.ok, [("content-length", "31")])), on: context, promise: nil)
@@ -145,9 +145,9 @@ import Testing
     }
 
     private static func ours(_ exchanges: [Exchange]) throws -> String {
-        let channel = EmbeddedChannel(handler: RequestIntakeHandler.ResponseWire())
+        let channel = EmbeddedChannel(handler: SocketEndHandler())
         defer { _ = try? channel.finish() }
-        let context = try channel.pipeline.syncOperations.context(handlerType: RequestIntakeHandler.ResponseWire.self)
+        let context = try channel.pipeline.syncOperations.context(handlerType: SocketEndHandler.self)
         var encoder = ResponseEncoder()
         for exchange in exchanges { encoder.requestRead(HTTPRequest.Method(exchange.method)!) }
         for exchange in exchanges {

@@ -57,7 +57,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
             // Answers are written as bytes from here (`ResponseEncoder`),
             // past the request's decoder, which only reads; the intake
             // converts request heads to HTTPTypes' itself.
-            let wire = RequestIntakeHandler.ResponseWire()
+            let wire = SocketEndHandler()
             try pipeline.addHandler(wire)
             try pipeline.addHandler(
                 ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))

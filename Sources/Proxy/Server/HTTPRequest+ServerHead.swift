@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Wire
 
 extension HTTPRequest {
     /// A request head as NIO's decoder read it, as HTTPTypes has it: what
@@ -24,7 +25,7 @@ extension HTTPRequest {
         var authority: String?
         var firstHost = true
         for (name, value) in head.headers {
-            if firstHost, Self.isHost(name) {
+            if firstHost, name.equalsIgnoringASCIICase("host") {
                 firstHost = false
                 authority = value
                 continue
@@ -37,8 +38,4 @@ extension HTTPRequest {
             headerFields: fields)
     }
 
-    /// Whether `name` is `host` in any case, without making a lowercased copy.
-    private static func isHost(_ name: String) -> Bool {
-        name.utf8.count == 4 && name.utf8.elementsEqual("host".utf8) { $0 | 0x20 == $1 }
-    }
 }

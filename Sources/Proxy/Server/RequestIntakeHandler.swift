@@ -17,7 +17,7 @@ import NIOHTTPTypes
 /// (``ExchangeChannel``), so a request is handed over by resuming one
 /// continuation, a body that came with its head is taken whole without
 /// waiting, and a response part is written as bytes (``ResponseEncoder``)
-/// from the context of the ``ResponseWire`` next to the socket's side.
+/// from the context of the ``SocketEndHandler`` next to the socket's side.
 ///
 /// Reads are held (the socket is left unread, so TCP pushes back) while a
 /// request waits for the task, and while a body has more bytes buffered
@@ -69,7 +69,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var lingering = false
     private var context: ChannelHandlerContext?
     /// Where answers are written, as bytes: the context of the
-    /// ``ResponseWire``, next to the socket's side.
+    /// ``SocketEndHandler``, next to the socket's side.
     private let wire: ChannelHandlerContext
     private var encoder = ResponseEncoder()
 
@@ -83,7 +83,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// `maxBodyBytes` decides whether a head expecting `100 Continue` gets
     /// it; `headTimeout` is how long a client has to send a head in full.
-    /// `wire` is where the answers go out (see ``ResponseWire``).
+    /// `wire` is the context of the ``SocketEndHandler`` the answers go out from.
     init(maxBodyBytes: Int, headTimeout: Duration, wire: ChannelHandlerContext) {
         self.maxBodyBytes = maxBodyBytes
         self.wire = wire
@@ -376,15 +376,5 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         guard readHeld, mayRead, let context else { return }
         readHeld = false
         context.read()
-    }
-}
-
-extension RequestIntakeHandler {
-    /// The handler next to the socket's side (after the flush coalescing):
-    /// answers are written from its context, so they pass no handler of
-    /// the request's. It does nothing itself (NIO takes only inbound or
-    /// outbound handlers).
-    final class ResponseWire: ChannelOutboundHandler, RemovableChannelHandler {
-        typealias OutboundIn = ByteBuffer
     }
 }

@@ -166,7 +166,7 @@ public final class UpstreamClient: Service, Sendable {
                         // Requests are written as bytes from the wire's context,
                         // past the decoder and the decompressor (see
                         // `UpstreamRequestHead`); responses go up through them.
-                        let wire = UpstreamConnectionHandler.Wire()
+                        let wire = SocketEndHandler()
                         try pipeline.addHandler(wire)
                         let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
                         try pipeline.addHandler(ByteToMessageHandler(decoder))

@@ -36,13 +36,6 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         let bytes: ByteBuffer
     }
 
-    /// The handler nearest the socket (after TLS): requests are written
-    /// from its context, so they pass no handler of the response's. It
-    /// does nothing itself (NIO takes only inbound or outbound handlers).
-    final class Wire: ChannelOutboundHandler {
-        typealias OutboundIn = ByteBuffer
-    }
-
     /// The upstream closed a pooled connection as a request went out on it
     /// (its keep-alive ran out): no byte of an answer came, and the request
     /// may go once more on a new connection.
@@ -91,7 +84,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private var release: (() -> Void)?
 
     /// - Parameters:
-    ///   - wire: The context of the connection's ``Wire``.
+    ///   - wire: The context of the connection's ``SocketEndHandler``.
     ///   - decoder: The pipeline's response decoder, told each request's
     ///     method as it goes out.
     init(wire: ChannelHandlerContext, decoder: HTTPResponseDecoder) {

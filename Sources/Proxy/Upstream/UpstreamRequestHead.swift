@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// The bytes of a request head to an upstream, written in one pass from the
 /// route's headers, and checked on the way as NIO's header validator checks
@@ -105,21 +106,11 @@ enum UpstreamRequestHead {
         /// and most have another length.
         init(_ name: String) {
             switch name.utf8.count {
-            case 4: self = Self.matches(name, "host") ? .host : .other
-            case 14: self = Self.matches(name, "content-length") ? .contentLength : .other
-            case 15: self = Self.matches(name, "accept-encoding") ? .acceptEncoding : .other
-            case 17: self = Self.matches(name, "transfer-encoding") ? .transferEncoding : .other
+            case 4: self = name.equalsIgnoringASCIICase("host") ? .host : .other
+            case 14: self = name.equalsIgnoringASCIICase("content-length") ? .contentLength : .other
+            case 15: self = name.equalsIgnoringASCIICase("accept-encoding") ? .acceptEncoding : .other
+            case 17: self = name.equalsIgnoringASCIICase("transfer-encoding") ? .transferEncoding : .other
             default: self = .other
-            }
-        }
-
-        /// Whether `name` is `lowercase`, ignoring ASCII case.
-        private static func matches(_ name: String, _ lowercase: StaticString) -> Bool {
-            lowercase.withUTF8Buffer { expected in
-                name.utf8.count == expected.count
-                    && zip(name.utf8, expected).allSatisfy { byte, lower in
-                        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == lower : byte == lower
-                    }
             }
         }
     }
