@@ -7,7 +7,18 @@ import Glibc
 
 /// Our own targets build in Swift 6 mode with every warning an error;
 /// dependencies are unaffected.
-let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+///
+/// Nonisolated `async` functions run on their caller's executor
+/// (`NonisolatedNonsendingByDefault`, SE-0461): without it each one began
+/// with a switch to the generic executor, which in a request's task (the
+/// connection's event loop its preferred executor) looked the preference up
+/// under the task's status-record lock every time, ~260 instructions, ~52
+/// times a request. Where our code meets an API compiled without the
+/// feature (Hummingbird's middleware and body writer, Swift Testing's
+/// traits), its witnesses and closures are marked `@concurrent`.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error), .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
 
 /// SWITCHBOARD_WITHOUT_OTEL=1 (set by `tools/sanitizers.sh thread`) leaves the
 /// OTLP exporter out: swift-otel 1.6.0 does not compile under

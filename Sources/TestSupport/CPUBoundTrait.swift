@@ -12,7 +12,7 @@ public struct CPUBoundTrait: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 
     public func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+        for test: Test, testCase: Test.Case?, performing function: @concurrent @Sendable () async throws -> Void
     ) async throws {
         // A suite gets no scope of its own; its test cases do.
         guard testCase != nil else { return try await function() }

@@ -241,7 +241,7 @@ public final class StubHTTPServer: Sendable {
         let stub: @Sendable () -> StubHTTPServer?
 
         func handle(
-            _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+            _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
         ) async throws -> Response {
             guard let stub = stub() else { return Response(status: .serviceUnavailable) }
             var reply = stub.reply
@@ -305,7 +305,7 @@ public final class StubHTTPServer: Sendable {
                 })
         }
 
-        private func stall(writer: inout any ResponseBodyWriter, stub: StubHTTPServer) async throws {
+        @concurrent private func stall(writer: inout any ResponseBodyWriter, stub: StubHTTPServer) async throws {
             while true {
                 try await stub.pause(for: .milliseconds(20))
                 try await writer.write(ByteBuffer(string: ":\n"))

@@ -128,7 +128,7 @@ final class RawClientConnection {
     private func receive() async throws -> Bool {
         guard !closed else { return false }
         do {
-            guard let chunk = try await inbound.next() else {
+            guard let chunk = try await inbound.next(isolation: #isolation) else {
                 closed = true
                 return false
             }

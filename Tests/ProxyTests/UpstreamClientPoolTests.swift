@@ -21,13 +21,13 @@ import Testing
     @Test func aResponseLeftUnreadClosesItsConnection() async throws {
         try await Self.withUpstream({ $0.padding = 4 << 20 }) { server, client, url in
             do {
-                let response: HTTPClientResponse = try await client.post(to: url)
-                var chunks = response.body.makeAsyncIterator()
+                let response: UpstreamResponse = try await client.post(to: url)
+                let chunks = response.body.makeAsyncIterator()
                 let first = try await chunks.next()
                 #expect(first.map { String(buffer: $0).hasPrefix("{\"echo\"") } == true)
                 // The rest of the 4 MB is never read.
             }
-            let response: HTTPClientResponse = try await client.post(to: url)
+            let response: UpstreamResponse = try await client.post(to: url)
             let body = try await response.body.collect(upTo: 8 << 20)
             #expect(body.readableBytes == Self.answer.utf8.count + (4 << 20))
             #expect(server.connections == 2, "the unfinished response's connection is not reused")
@@ -52,7 +52,7 @@ import Testing
         try await Self.withUpstream({ $0.silent = true }) { _, client, url in
             let started = ContinuousClock.now
             await #expect(throws: HTTPClientError.readTimeout) {
-                let _: HTTPClientResponse = try await client.post(to: url, timeout: .milliseconds(300))
+                let _: UpstreamResponse = try await client.post(to: url, timeout: .milliseconds(300))
             }
             // Not before the 300 ms; the upper bound only catches a hang:
             // the suite shares two cores and its event loops with CPU-heavy
@@ -92,7 +92,7 @@ import Testing
         }
         try await Self.withUpstream(configure) { server, client, url in
             for index in 0..<2 {
-                let response: HTTPClientResponse = try await client.post(to: url)
+                let response: UpstreamResponse = try await client.post(to: url)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 #expect(body.readableBytes == Self.answer.utf8.count + 100_000, "request \(index)")
             }

@@ -37,7 +37,7 @@ import Testing
             defer { client.shutdown() }
             let expected = EchoUpstream.echo(target: "/v1/messages", body: "{\"n\":1}").utf8.count + (8 << 20)
             for index in 0..<2 {
-                let response: HTTPClientResponse = try await client.post(
+                let response: UpstreamResponse = try await client.post(
                     to: "https://localhost:\(server.port)/v1/messages")
                 var received = 0
                 for try await chunk in response.body {

@@ -81,7 +81,7 @@ extension Exchange {
                 headers: recording.redactor.headers(request.headers.map { ($0.name, $0.value) }), body: body))
     }
 
-    func recordUpstreamResponse(_ response: HTTPClientResponse) {
+    func recordUpstreamResponse(_ response: UpstreamResponse) {
         guard let recording else { return }
         record(
             .upstreamResponse(

@@ -29,7 +29,13 @@ final class ClientConnection: Sendable {
 
     /// Runs `operation`; if the client hangs up meanwhile (or already has),
     /// the task running it is cancelled.
-    func cancellingOnHangup<T>(_ operation: () async throws -> T) async rethrows -> T {
+    ///
+    /// `@concurrent`, as `async` functions were before our targets ran
+    /// nonisolated ones on their caller's executor: the streamed answer's
+    /// operation takes Hummingbird's body writer `inout`, which may only
+    /// be handed to the writer's (concurrent) methods from a concurrent
+    /// function.
+    @concurrent func cancellingOnHangup<T>(_ operation: @concurrent () async throws -> T) async rethrows -> T {
         withUnsafeCurrentTask { task in
             guard let task else { return }
             state.withLockedValue { state in

@@ -5,13 +5,20 @@ import Wire
 /// Reading a client's request body: bounded in size, parsed as JSON, with
 /// errors that say what is wrong and where.
 enum ClientRequestBody {
-    /// The whole body; 413 as soon as it passes `limit` bytes.
-    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+    /// The whole body, read from `intake` when the request came through an
+    /// ``ExchangeChannel`` (the same bytes its `RequestBody` wraps); 413 as
+    /// soon as it passes `limit` bytes.
+    static func collect(_ request: Request, intake: IntakeBody.Sequence?, limit: Int) async throws -> ByteBuffer {
         if let length = request.headers.joinedValue(.contentLength).flatMap(Int.init), length > limit {
             throw APIError.requestTooLarge(limit: limit)
         }
+        if let intake { return try await collect(intake.makeAsyncIterator(), limit: limit) }
+        return try await collect(request.body.makeAsyncIterator(), limit: limit)
+    }
+
+    private static func collect(_ parts: consuming some PartIterator, limit: Int) async throws -> ByteBuffer {
         var collected = ByteBuffer()
-        for try await var part in request.body {
+        while var part = try await parts.nextPart() {
             guard collected.readableBytes + part.readableBytes <= limit else {
                 throw APIError.requestTooLarge(limit: limit)
             }
@@ -34,4 +41,10 @@ enum ClientRequestBody {
                 "request body is not valid JSON: \(error.reason) at line \(error.line), column \(error.column)")
         }
     }
+}
+
+/// Hummingbird's own body, for a request that did not come through an
+/// ``ExchangeChannel``: it cannot tell without waiting.
+extension RequestBody.AsyncIterator: PartIterator {
+    func nextNow() -> ByteBuffer?? { nil }
 }

@@ -14,7 +14,9 @@ struct CountTokensEndpoint: Sendable {
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let exchange = context.exchange
-        var body = try await exchange.readClientBody(request, path: context.path, limit: maxBodyBytes).value
+        var body = try await exchange.readClientBody(
+            request, intake: context.intakeBody, path: context.path, limit: maxBodyBytes
+        ).value
         guard case .object = body else { throw APIError.invalidRequest("request body must be a JSON object") }
         guard let model = body["model"]?.stringValue, !model.isEmpty else {
             throw APIError.invalidRequest("model: field required (a string)")

@@ -8,11 +8,14 @@ import Wire
 extension Exchange {
     /// The client's body as JSON. It is recorded before it is parsed, so a
     /// malformed request is in the cassette too: that is the one a user debugs.
-    /// `path` is the request's, as the middleware read it.
-    func readClientBody(_ request: Request, path: String, limit: Int) async throws -> JSONDocument {
+    /// `path` is the request's, as the middleware read it; `intake`, its
+    /// body as the intake reads it (``ProxyRequestContext/intakeBody``).
+    func readClientBody(
+        _ request: Request, intake: IntakeBody.Sequence?, path: String, limit: Int
+    ) async throws -> JSONDocument {
         let bytes: ByteBuffer
         do {
-            bytes = try await ClientRequestBody.collect(request, limit: limit)
+            bytes = try await ClientRequestBody.collect(request, intake: intake, limit: limit)
         } catch {
             // A body can be read once (a second read traps in a debug build
             // of Hummingbird): it is recorded now, without its bytes, so the

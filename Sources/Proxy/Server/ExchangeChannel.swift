@@ -28,7 +28,7 @@ import NIOHTTPTypesHTTP1
 /// close` gets its answer, then the connection closes; input that is not
 /// HTTP gets 400 and a close, as in Hummingbird.
 struct ExchangeChannel<Responder: HTTPResponder>: ServerChildChannel
-where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+where Responder.Context: ExchangeRequestContext {
     /// The channel and the handler its task takes requests from.
     typealias Value = ExchangeConnection
 
@@ -96,8 +96,9 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
                     body: ResponseBody())
                 return
             case .request(let request, let body):
-                let context = Responder.Context(
+                var context = Responder.Context(
                     source: ApplicationRequestContextSource(channel: connection.channel, logger: logger))
+                context.intakeBody = IntakeBody.Sequence(body: body)
                 var response: Response
                 do {
                     response = try await responder.respond(to: request, context: context)
@@ -127,11 +128,17 @@ extension HTTPServerBuilder {
     static func exchanges<Responder: HTTPResponder>(
         _ responder: Responder, maxBodyBytes: Int, headTimeout: Duration,
         additionalHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
-    ) -> HTTPServerBuilder where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    ) -> HTTPServerBuilder where Responder.Context: ExchangeRequestContext {
         .init { _ in
             ExchangeChannel(
                 responder: responder, additionalHandlers: additionalHandlers, maxBodyBytes: maxBodyBytes,
                 headTimeout: headTimeout)
         }
     }
+}
+
+/// A request context an ``ExchangeChannel`` can make: from Hummingbird's
+/// source, with the request's body as the intake reads it.
+protocol ExchangeRequestContext: InitializableFromSource<ApplicationRequestContextSource> {
+    var intakeBody: IntakeBody.Sequence? { get set }
 }

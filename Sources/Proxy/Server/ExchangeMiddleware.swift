@@ -22,7 +22,7 @@ struct ExchangeMiddleware: RouterMiddleware {
     private static let unobserved: Set<String> = ["/metrics", "/health", "/v1/stats", "/anthropic/v1/stats"]
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.clientConnection = connections.connection(for: context.channel)
@@ -65,7 +65,9 @@ struct ExchangeMiddleware: RouterMiddleware {
             if exchange.recording != nil, exchange.claimClientRequest() {
                 // The endpoint never read this body (unknown path, or a body
                 // over the limit); record what can be read of it.
-                let body = (try? await ClientRequestBody.collect(request, limit: maxBodyBytes)) ?? ByteBuffer()
+                let body =
+                    (try? await ClientRequestBody.collect(request, intake: context.intakeBody, limit: maxBodyBytes))
+                    ?? ByteBuffer()
                 exchange.recordClientRequestUnclaimed(
                     method: request.method.rawValue, path: path, query: request.uri.query,
                     headers: request.headers, body: Array(body.readableBytesView))

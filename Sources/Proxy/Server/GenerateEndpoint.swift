@@ -23,7 +23,8 @@ struct GenerateEndpoint: Sendable {
         // puts another in force meanwhile.
         let router = routes.router
         let exchange = context.exchange
-        let document = try await exchange.readClientBody(request, path: context.path, limit: maxBodyBytes)
+        let document = try await exchange.readClientBody(
+            request, intake: context.intakeBody, path: context.path, limit: maxBodyBytes)
         let client = try ClientRequest(endpoint: endpoint, body: document.value)
         if endpoint.operation == .countTokens {
             return try countTokensLocally(client, router: router, exchange: exchange)
@@ -41,7 +42,7 @@ struct GenerateEndpoint: Sendable {
             while true {
                 entry = try await entry.withCurrentLogin()
                 let (call, upstreamRequest, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
-                let response: HTTPClientResponse
+                let response: UpstreamResponse
                 do {
                     response = try await call.send(upstreamRequest, body: upstreamBody)
                 } catch let error as APIError where error.status == 401 && entry.oauthSession != nil && !refreshedLogin

@@ -93,14 +93,24 @@ final class IntakeBody {
 
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: body) }
 
-        struct AsyncIterator: AsyncIteratorProtocol {
+        struct AsyncIterator: PartIterator {
             let body: NIOLoopBound<IntakeBody>
 
+            func nextNow() throws -> ByteBuffer?? {
+                guard body.eventLoop.inEventLoop else { return nil }
+                return try body.value.takeNext()
+            }
+
+            /// What `for try await` calls: the standard library's default
+            /// calls ``next()`` from another isolation, two executor switches
+            /// a part.
+            mutating func next(isolation actor: isolated (any Actor)?) async throws -> ByteBuffer? {
+                try await next()
+            }
+
             mutating func next() async throws -> ByteBuffer? {
+                if let now = try nextNow() { return now }
                 let loop = body.eventLoop
-                if loop.inEventLoop, let bytes = try body.value.takeNext() {
-                    return bytes
-                }
                 let body = self.body
                 return try await withCheckedThrowingContinuation { continuation in
                     loop.runOnLoop {

@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 
 /// Per-request state shared by the middleware and the endpoints.
-public struct ProxyRequestContext: RequestContext {
+public struct ProxyRequestContext: RequestContext, ExchangeRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's channel, to find its ``ClientConnection``.
     let channel: any Channel
@@ -18,6 +18,11 @@ public struct ProxyRequestContext: RequestContext {
     /// The request's path, read once by ``readPath(of:)`` (Hummingbird
     /// makes a new String at each `uri.path`); empty until then.
     var path = ""
+    /// The request's body as the intake reads it, set by ``ExchangeChannel``:
+    /// ``ClientRequestBody`` reads it here rather than through the request's
+    /// `RequestBody`, which wraps it in a type-erasing sequence (a closure
+    /// and executor switches a part).
+    var intakeBody: IntakeBody.Sequence?
 
     public init(source: ApplicationRequestContextSource) {
         let exchange = Exchange(id: ExchangeID.make())
@@ -39,8 +44,9 @@ public struct ProxyRequestContext: RequestContext {
         clientEndpoint = ClientEndpoint.parse(path: path, query: request.uri.query)
     }
 
-    /// Runs `operation`, cancelling it if the client hangs up meanwhile.
-    func cancellingOnHangup<T>(_ operation: () async throws -> T) async rethrows -> T {
+    /// Runs `operation`, cancelling it if the client hangs up meanwhile
+    /// (`@concurrent`: see ``ClientConnection/cancellingOnHangup(_:)``).
+    @concurrent func cancellingOnHangup<T>(_ operation: @concurrent () async throws -> T) async rethrows -> T {
         guard let clientConnection else { return try await operation() }
         return try await clientConnection.cancellingOnHangup(operation)
     }

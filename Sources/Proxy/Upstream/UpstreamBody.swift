@@ -41,12 +41,23 @@ final class UpstreamBody: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reading: Reading(storage: storage)) }
 
-    struct AsyncIterator: AsyncIteratorProtocol {
+    struct AsyncIterator: PartIterator {
         fileprivate let reading: Reading
+
+        func nextNow() throws -> ByteBuffer?? {
+            try reading.storage.nextNow()
+        }
 
         /// The next chunk; nil at the end. Throws the connection's error,
         /// or `CancellationError` once the reader's task is cancelled.
         func next() async throws -> ByteBuffer? {
+            try await reading.storage.next()
+        }
+
+        /// What `for try await` calls: the standard library's default
+        /// calls ``next()`` from another isolation, two hops between
+        /// executors a chunk.
+        func next(isolation actor: isolated (any Actor)?) async throws -> ByteBuffer? {
             try await reading.storage.next()
         }
     }
@@ -124,13 +135,19 @@ extension UpstreamBody {
 
         var hasWaitingReader: Bool { state.withLockedValue { $0.waiter != nil } }
 
-        func next() async throws -> ByteBuffer? {
+        /// A chunk or the end when one is there, without waiting.
+        func nextNow() throws -> ByteBuffer?? {
             // A task cancelled before it asks gets no more chunks, buffered
             // or not (the connection is given up at once).
             if Task.isCancelled { stop(cancelling: true) }
+            guard let taken = state.withLockedValue({ Self.take(&$0) }) else { return nil }
+            return .some(try deliver(taken))
+        }
+
+        func next() async throws -> ByteBuffer? {
             // Most calls find a chunk or the end at once: no continuation,
             // no cancellation handler.
-            if let taken = state.withLockedValue({ Self.take(&$0) }) { return try deliver(taken) }
+            if let now = try nextNow() { return now }
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { continuation in
                     let taken = state.withLockedValue { state -> Take? in

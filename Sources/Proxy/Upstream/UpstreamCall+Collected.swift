@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Convert
 import Hummingbird
 import SSE
@@ -7,7 +6,7 @@ extension UpstreamCall {
     /// A streamed Responses answer collected into one response and
     /// converted, for a non-streaming client of an upstream that only
     /// streams (Codex). Every chunk is recorded as it comes.
-    func collectedResponse(_ response: HTTPClientResponse) async throws -> Response {
+    func collectedResponse(_ response: UpstreamResponse) async throws -> Response {
         var parser = SSEParser()
         var collector = ResponsesStreamCollector(upstreamName: upstreamName)
         var size = 0

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Convert
 import Hummingbird
 import NIOCore
@@ -19,7 +18,7 @@ extension UpstreamCall {
     /// unchanged but for the contract's exceptions (the client's model name
     /// in `message_start`, a repeated `message_start` dropped), so a replay
     /// through `log-replay verify` reproduces what the client got.
-    func streamingResponse(_ response: HTTPClientResponse, connection: ClientConnection?) -> Response {
+    func streamingResponse(_ response: UpstreamResponse, connection: ClientConnection?) -> Response {
         let jsonArray = request.endpoint.jsonArrayStream
         let headers: HTTPFields = [
             .contentType: jsonArray ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8",
@@ -44,7 +43,9 @@ extension UpstreamCall {
             })
     }
 
-    private func relay(_ body: HTTPClientResponse.Body, to writer: inout any ResponseBodyWriter) async throws {
+    /// `@concurrent` (with ``write(_:to:)``): Hummingbird's writer, taken
+    /// `inout`, goes only to its own methods, which are concurrent.
+    @concurrent private func relay(_ body: UpstreamBody, to writer: inout any ResponseBodyWriter) async throws {
         var converter = request.streamConverter(route: options)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
@@ -116,7 +117,7 @@ extension UpstreamCall {
         try await writer.finish(nil)
     }
 
-    private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
+    @concurrent private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
         do {
             try await writer.write(buffer)
         } catch {

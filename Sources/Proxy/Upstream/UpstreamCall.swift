@@ -40,7 +40,7 @@ struct UpstreamCall: Sendable {
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
     /// shape. A 307 or 308 to the same host is followed (see
     /// ``UpstreamRedirect``); an encoding the proxy cannot read is 502.
-    func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
+    func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> UpstreamResponse {
         var request = request
         var hops = 0
         while true {
@@ -80,11 +80,11 @@ struct UpstreamCall: Sendable {
     }
 
     /// One request and its response head, recorded.
-    private func execute(_ request: HTTPClientRequest, body: [UInt8]) async throws -> HTTPClientResponse {
+    private func execute(_ request: HTTPClientRequest, body: [UInt8]) async throws -> UpstreamResponse {
         exchange.stage = .upstreamConnect
         exchange.recordUpstreamRequest(request, body: body)
         exchange.noteUpstreamStart()
-        let response: HTTPClientResponse
+        let response: UpstreamResponse
         do {
             response = try await client.execute(
                 request, body: ByteBuffer(bytes: body), timeout: entry.timeout, on: eventLoop)
@@ -101,7 +101,7 @@ struct UpstreamCall: Sendable {
     /// A non-streaming answer, converted into the client's dialect (for a
     /// route of the client's own dialect: relayed, an Anthropic answer with
     /// the client's model name, per the contract).
-    func bufferedResponse(_ response: HTTPClientResponse) async throws -> Response {
+    func bufferedResponse(_ response: UpstreamResponse) async throws -> Response {
         let body: ByteBuffer
         do {
             body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false)
@@ -142,9 +142,10 @@ struct UpstreamCall: Sendable {
 
     /// Reads a whole body, recording each chunk. Past `limit`, either stops
     /// (`truncate`) or fails with 502.
-    func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool) async throws -> ByteBuffer {
+    func collect(_ body: UpstreamBody, limit: Int, truncate: Bool) async throws -> ByteBuffer {
         var collected = ByteBuffer()
-        for try await var chunk in body {
+        var chunks = body.makeAsyncIterator()
+        while var chunk = try await chunks.nextPart() {
             exchange.recordUpstreamChunk(chunk)
             if collected.readableBytes + chunk.readableBytes > limit {
                 if truncate { return collected }

@@ -81,7 +81,7 @@ public final class UpstreamClient: Service, Sendable {
     /// the upstream may stay silent.
     func execute(
         _ request: HTTPClientRequest, body: ByteBuffer, timeout: Duration, on eventLoop: any EventLoop
-    ) async throws -> HTTPClientResponse {
+    ) async throws -> UpstreamResponse {
         let (origin, target) = try UpstreamOrigin.parse(request.url)
         let head = UpstreamConnectionHandler.Head(
             method: request.method,
@@ -115,7 +115,7 @@ public final class UpstreamClient: Service, Sendable {
     private func send(
         _ head: UpstreamConnectionHandler.Head, body: ByteBuffer, on connection: Connection, reused: Bool, key: PoolKey,
         readTimeout: TimeAmount
-    ) async throws -> HTTPClientResponse {
+    ) async throws -> UpstreamResponse {
         let request = UpstreamConnectionHandler.Request()
         let handler = connection.handler
         let responseBody = UpstreamBody(demand: UpstreamConnectionDemand(handler: handler, request: request))
@@ -139,9 +139,7 @@ public final class UpstreamClient: Service, Sendable {
             request.markGone()
             handler.eventLoop.execute { handler.value.readerGone(request) }
         }
-        return HTTPClientResponse(
-            version: responseHead.version, status: responseHead.status, headers: responseHead.headers,
-            body: .stream(responseBody))
+        return UpstreamResponse(status: responseHead.status, headers: responseHead.headers, body: responseBody)
     }
 
     /// An idle connection to the key's origin on `eventLoop`, else a new one.

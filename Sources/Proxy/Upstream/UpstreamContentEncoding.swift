@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Convert
 
 /// The `content-encoding` of an upstream answer that the proxy can read.
@@ -13,7 +12,7 @@ enum UpstreamContentEncoding {
     static let readable: Set<String> = ["gzip", "deflate", "identity"]
 
     /// Throws 502 when `response` is encoded in a way the proxy cannot read.
-    static func check(_ response: HTTPClientResponse, upstream: String) throws(APIError) {
+    static func check(_ response: UpstreamResponse, upstream: String) throws(APIError) {
         let encodings = response.headers["content-encoding"]
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

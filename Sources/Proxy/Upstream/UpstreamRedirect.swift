@@ -17,7 +17,7 @@ enum UpstreamRedirect {
     /// The URL to send `request` to next when `response` is a redirect that
     /// may be followed; nil when it is no redirect; 502 when it may not be.
     static func target(
-        of response: HTTPClientResponse, for request: HTTPClientRequest, hops: Int, upstream: String
+        of response: UpstreamResponse, for request: HTTPClientRequest, hops: Int, upstream: String
     ) throws(APIError) -> String? {
         let status = Int(response.status.code)
         guard (300..<400).contains(status), status != 304 else { return nil }
