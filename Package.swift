@@ -14,8 +14,9 @@ import Glibc
 /// connection's event loop its preferred executor) looked the preference up
 /// under the task's status-record lock every time, ~260 instructions, ~52
 /// times a request. Where our code meets an API compiled without the
-/// feature (Hummingbird's middleware and body writer, Swift Testing's
-/// traits), its witnesses and closures are marked `@concurrent`.
+/// feature (the closures Hummingbird's middleware and Swift Testing's traits
+/// are handed, code that passes Hummingbird's body writer on), they are
+/// marked `@concurrent`.
 let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error), .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]

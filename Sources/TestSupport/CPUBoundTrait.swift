@@ -6,8 +6,9 @@ import Testing
 ///
 /// The test must be `async`: a synchronous test body is entered without a
 /// hop and stays on the pool thread that started it (seen: it ran on
-/// `com.apple.root.default-qos`); an `async` one moves to the preferred
-/// executor as it starts.
+/// `com.apple.root.default-qos`); an `async` one, called through the
+/// scope's `@concurrent` closure, moves to the preferred executor as it
+/// starts.
 public struct CPUBoundTrait: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 

@@ -46,8 +46,11 @@ public final class OwnThreadsExecutor: TaskExecutor, @unchecked Sendable {
     public var isCurrent: Bool { threadIDs.withLockedValue { $0.contains(pthread_self()) } }
 
     /// Runs `body` preferring this executor's threads; so do the child
-    /// tasks it starts (not unstructured `Task {}`s).
-    public func run<T>(_ body: () async throws -> T) async rethrows -> T {
+    /// tasks it starts (not unstructured `Task {}`s). `body` is
+    /// `@concurrent` so that it moves there as it starts, rather than at
+    /// its first suspension as a function running on its caller's executor
+    /// would.
+    public func run<T>(_ body: @concurrent () async throws -> T) async rethrows -> T {
         try await withTaskExecutorPreference(self) { try await body() }
     }
 

@@ -85,16 +85,35 @@ import Testing
         #expect(body.source.yield(Self.chunk("c")) == .dropped)
     }
 
-    @Test func aCancelledReaderGetsNoBufferedChunk() async throws {
+    /// Through `next()`, and through `nextPart()`, which takes a buffered
+    /// chunk without waiting.
+    @Test(arguments: [false, true])
+    func aCancelledReaderGetsNoBufferedChunk(withoutWaiting: Bool) async throws {
         let signals = Signals()
         let body = UpstreamBody(demand: signals)
         _ = body.source.yield(Self.chunk("buffered"))
         let reader = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await body.makeAsyncIterator().next()
+            var chunks = body.makeAsyncIterator()
+            return try await withoutWaiting ? chunks.nextPart() : chunks.next()
         }
         await #expect(throws: CancellationError.self) { try await reader.value }
         #expect(signals.terminated == 1)
+    }
+
+    /// What is there is taken without waiting: chunks, then a failure once,
+    /// then the end; before anything comes, nothing (and no reader waits).
+    @Test func nextNowTakesWhatIsThereAndWaitsForNothing() throws {
+        let body = UpstreamBody(demand: Signals())
+        let chunks = body.makeAsyncIterator()
+        #expect(try chunks.nextNow() == nil)
+        #expect(!body.hasWaitingReader)
+        _ = body.source.yield(Self.chunk("a"))
+        #expect(try chunks.nextNow().map { $0.map { String(buffer: $0) } } == .some("a"))
+        #expect(try chunks.nextNow() == nil, "open, with nothing buffered")
+        body.source.finish(UpstreamBroke())
+        #expect(throws: UpstreamBroke.self) { try chunks.nextNow() }
+        #expect(try chunks.nextNow() == .some(nil))
     }
 
     struct UpstreamBroke: Error {}

@@ -25,8 +25,8 @@ extension UpstreamClient {
 }
 
 extension UpstreamBody {
-    /// The whole body; fails past `limit` bytes (as AsyncHTTPClient's
-    /// `collect(upTo:)`, which the tests used before the client had a body
+    /// The whole body; fails past `limit` bytes (what the tests used
+    /// AsyncHTTPClient's `collect(upTo:)` for before the client had a body
     /// type of its own).
     func collect(upTo limit: Int) async throws -> ByteBuffer {
         var collected = ByteBuffer()

@@ -17,10 +17,10 @@ extension Exchange {
         do {
             bytes = try await ClientRequestBody.collect(request, intake: intake, limit: limit)
         } catch {
-            // A body can be read once (a second read traps in a debug build
-            // of Hummingbird): it is recorded now, without its bytes, so the
-            // middleware does not read it again (the client hung up midway,
-            // or it passed the limit).
+            // A body can be read once (a second read finds nothing left):
+            // it is recorded now, without its bytes, so the middleware does
+            // not read it again (the client hung up midway, or it passed the
+            // limit).
             recordClientRequest(
                 method: request.method.rawValue, path: path, query: request.uri.query,
                 headers: request.headers, body: [])

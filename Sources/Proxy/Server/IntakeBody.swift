@@ -86,7 +86,8 @@ final class IntakeBody {
         reader = continuation
     }
 
-    /// The body for Hummingbird's `RequestBody`.
+    /// The body for Hummingbird's `RequestBody`, and as
+    /// ``ProxyRequestContext/intakeBody``, which ``ClientRequestBody`` reads.
     struct Sequence: AsyncSequence, Sendable {
         typealias Element = ByteBuffer
         let body: NIOLoopBound<IntakeBody>

@@ -79,8 +79,10 @@ public actor OAuthSession {
         }
     }
 
-    /// The refresh itself, saved to the store.
-    private static func refreshed(
+    /// The refresh itself, saved to the store: off the actor (`@concurrent`),
+    /// as its network call and the store's blocking write must be whoever
+    /// starts it.
+    @concurrent private static func refreshed(
         _ login: ProviderCredentials, settings: OAuthProviderSettings, store: AuthStore
     ) async throws(Failure) -> ProviderCredentials {
         let again = "run `proxy login --\(settings.provider.rawValue)` again"
