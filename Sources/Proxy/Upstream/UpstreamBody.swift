@@ -58,7 +58,7 @@ final class UpstreamBody: AsyncSequence, Sendable {
         /// calls ``next()`` from another isolation, two hops between
         /// executors a chunk.
         func next(isolation actor: isolated (any Actor)?) async throws -> ByteBuffer? {
-            try await reading.storage.next()
+            try await next()
         }
     }
 
