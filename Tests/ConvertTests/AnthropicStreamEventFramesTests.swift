@@ -28,8 +28,16 @@ import Wire
         events += [
             .contentBlockDelta(index: 2, delta: .unknown(["type": "citations_delta", "citation": ["n": 1]])),
             .contentBlockStart(index: 0, block: ContentBlock(json: ["type": "text", "text": ""])),
+            .contentBlockStart(
+                index: 12_345,
+                block: ContentBlock(json: ["type": "tool_use", "id": "t\n1", "name": "Write", "input": [:]])),
+            .contentBlockStart(
+                index: 1, block: ContentBlock(json: ["type": "thinking", "thinking": "", "signature": ""])),
             .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 3])),
+            .messageDelta(.init(stopReason: "stop_sequence", stopSequence: "\"END\"\n", usage: [:])),
+            .messageDelta(.init(stopReason: nil, stopSequence: nil, usage: ["output_tokens": 0, "input_tokens": 9])),
             .messageStart(.init(message: ["id": "m", "model": "é \"x\"", "usage": ["input_tokens": 1]])),
+            .messageStart(.init(id: "msg_1", model: "gpt-4o", usage: ["input_tokens": 12, "output_tokens": 1])),
             .messageStop, .ping, .error(.internalError("busy\nagain")),
             .unknown(["type": "custom_event", "text": "a\nb"]), .unknown(["no_type": true]),
         ]
