@@ -82,6 +82,25 @@ import Wire
         #expect(JSONValue.int(value).serializedString() == "\(value)")
     }
 
+    /// Integers of every length read as `Int64` while they fit (the
+    /// extremes, both sides of 18 digits, a negative zero), and as doubles
+    /// past that; a faster parse of integers must keep these.
+    @Test(
+        arguments: [
+            ("0", .int(0)), ("-0", .int(0)), ("7", .int(7)), ("-7", .int(-7)), ("1700000000", .int(1_700_000_000)),
+            ("999999999999999999", .int(999_999_999_999_999_999)),
+            ("-999999999999999999", .int(-999_999_999_999_999_999)),
+            ("1000000000000000000", .int(1_000_000_000_000_000_000)),
+            ("9223372036854775807", .int(Int64.max)), ("-9223372036854775808", .int(Int64.min)),
+            ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+            ("-92233720368547758080", .double(-92_233_720_368_547_758_080)),
+            ("1.5", .double(1.5)), ("-2e3", .double(-2000)),
+        ] as [(String, JSONValue)])
+    func integersAreReadWhateverTheirLength(text: String, value: JSONValue) throws {
+        #expect(try JSONValue(parsing: Array(text.utf8)) == value)
+        #expect(try JSONValue(parsing: Array("[\(text),1]".utf8)) == [value, 1])
+    }
+
     /// Pieces written into scratch space come out whole and in order, up
     /// to exactly the capacity asked for.
     @Test func scratchTextAppendsItsPiecesAtOnce() {
