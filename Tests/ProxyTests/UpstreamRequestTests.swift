@@ -123,4 +123,42 @@ import Testing
         }
         #expect(request.headers["anthropic-beta"] == (format == .anthropic ? ["oauth-2025-04-20"] : []))
     }
+
+    /// The whole header list, in order: the fixed headers, the client's
+    /// Anthropic version and betas (or the default version), the key, then
+    /// what the key's kind adds.
+    @Test func theHeadersGoInOneOrder() {
+        func headers(_ route: ModelEntry, client: HTTPFields, streaming: Bool) -> [String] {
+            UpstreamRequest.make(
+                url: url(route, stream: streaming), entry: route, clientHeaders: client, streaming: streaming
+            )
+            .headers.map { "\($0.name): \($0.value)" }
+        }
+        let anthropic = entry(.anthropic, base: "https://api.anthropic.com")
+        #expect(
+            headers(
+                anthropic,
+                client: [
+                    HTTPField.Name("anthropic-beta")!: "b-1", HTTPField.Name("anthropic-version")!: "2023-01-01",
+                ], streaming: true) == [
+                    "content-type: application/json", "accept: text/event-stream", "user-agent: switchboard-proxy",
+                    "anthropic-version: 2023-01-01", "anthropic-beta: b-1", "x-api-key: k-1",
+                ])
+        #expect(
+            headers(anthropic, client: [:], streaming: false) == [
+                "content-type: application/json", "accept: application/json", "user-agent: switchboard-proxy",
+                "anthropic-version: 2023-06-01", "x-api-key: k-1",
+            ])
+        let subscription = entry(.anthropic, base: "https://api.anthropic.com", key: nil)
+        #expect(
+            headers(subscription, client: [.authorization: "Bearer sk-ant-oat01-abc"], streaming: true) == [
+                "content-type: application/json", "accept: text/event-stream", "user-agent: switchboard-proxy",
+                "anthropic-version: 2023-06-01", "authorization: Bearer sk-ant-oat01-abc",
+                "anthropic-beta: oauth-2025-04-20",
+            ])
+        #expect(
+            headers(entry(.openai, base: "https://h/v1", key: nil), client: [:], streaming: true) == [
+                "content-type: application/json", "accept: text/event-stream", "user-agent: switchboard-proxy",
+            ])
+    }
 }
