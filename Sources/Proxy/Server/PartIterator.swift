@@ -8,6 +8,11 @@ import NIOCore
 /// in a request's task costs an executor switch (~260 instructions with the
 /// connection's event loop as the task's preferred executor) even when
 /// nothing waits, and a small body is there in full by the time it is read.
+///
+/// Each conformer also answers `next(isolation:)` by calling its own
+/// `next()`: a default here could only call the standard library's
+/// requirement, which runs off the caller's executor (it would send the
+/// iterator, and switch twice a part, as the standard library's default does).
 protocol PartIterator: AsyncIteratorProtocol<ByteBuffer, any Error> {
     /// `.some(part)`, or `.some(nil)` at the end, when known now; `nil`
     /// when the caller must wait in `next()`.

@@ -95,8 +95,9 @@ enum UpstreamRequest {
                 fields.append(("anthropic-version", "2023-06-01"))
             }
         }
-        let key = apiKey(entry: entry, clientHeaders: clientHeaders, clientQuery: clientQuery)
-        let keyHeader = key.map { UpstreamEndpoint.keyHeader(dialect: entry.format, key: $0, auth: entry.keyAuth) }
+        let keyHeader = apiKey(entry: entry, clientHeaders: clientHeaders, clientQuery: clientQuery).map {
+            UpstreamEndpoint.keyHeader(dialect: entry.format, key: $0, auth: entry.keyAuth)
+        }
         if let keyHeader { fields.append(keyHeader) }
         request.headers = HTTPHeaders(fields)
         if let header = keyHeader {
