@@ -10,11 +10,19 @@ enum OpenAIChatResultMapping {
     /// `prompt_tokens_details.cached_tokens` is absent.
     static func anthropicUsage(_ usage: JSONValue) -> JSONObject? {
         guard case .object = usage else { return nil }
-        let prompt = usage["prompt_tokens"]?.intValue ?? 0
-        let cached =
-            usage["prompt_tokens_details"]?["cached_tokens"]?.intValue
-            ?? usage["prompt_cache_hit_tokens"]?.intValue ?? 0
-        let completion = usage["completion_tokens"]?.intValue ?? 0
+        return anthropicUsage(
+            prompt: usage["prompt_tokens"]?.intValue, completion: usage["completion_tokens"]?.intValue,
+            cached: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue,
+            cacheHit: usage["prompt_cache_hit_tokens"]?.intValue)
+    }
+
+    /// ``anthropicUsage(_:)`` from the members' integer values: `cached`
+    /// is `prompt_tokens_details.cached_tokens`, `cacheHit` DeepSeek's
+    /// `prompt_cache_hit_tokens`.
+    static func anthropicUsage(prompt: Int?, completion: Int?, cached: Int?, cacheHit: Int?) -> JSONObject {
+        let prompt = prompt ?? 0
+        let cached = cached ?? cacheHit ?? 0
+        let completion = completion ?? 0
         return [
             "input_tokens": .int(Int64(max(prompt - cached, 0))),
             "cache_creation_input_tokens": 0,
@@ -41,8 +49,15 @@ enum OpenAIChatResultMapping {
     /// vLLM's `stop_reason` and SGLang's `matched_stop` (strings; an integer
     /// there is a stop token id, not one of the client's sequences).
     static func matchedStopSequence(choice: JSONValue) -> String? {
-        guard choice["finish_reason"]?.stringValue == "stop" else { return nil }
-        return choice["stop_reason"]?.stringValue ?? choice["matched_stop"]?.stringValue
+        matchedStopSequence(
+            finishReason: choice["finish_reason"]?.stringValue, stopReason: choice["stop_reason"]?.stringValue,
+            matchedStop: choice["matched_stop"]?.stringValue)
+    }
+
+    /// ``matchedStopSequence(choice:)`` from those members' string values.
+    static func matchedStopSequence(finishReason: String?, stopReason: String?, matchedStop: String?) -> String? {
+        guard finishReason == "stop" else { return nil }
+        return stopReason ?? matchedStop
     }
 
     /// `msg_` + the upstream's id, so replays compare cleanly; when there is
@@ -61,7 +76,12 @@ enum OpenAIChatResultMapping {
     /// A thinking signature only when the provider really sent one
     /// (OpenRouter's `reasoning_details`); none is ever made up.
     static func reasoningSignature(_ message: JSONValue) -> String? {
-        for detail in message["reasoning_details"]?.arrayValue ?? [] {
+        reasoningSignature(details: message["reasoning_details"])
+    }
+
+    /// ``reasoningSignature(_:)`` from the `reasoning_details` member.
+    static func reasoningSignature(details: JSONValue?) -> String? {
+        for detail in details?.arrayValue ?? [] {
             if let signature = detail["signature"]?.stringValue, !signature.isEmpty { return signature }
         }
         return nil

@@ -27,24 +27,19 @@ extension OpenAIChatStreamTranscoder {
     /// Where calls go whose upstream reused an `index` for a new call.
     static let reusedIndexSlots = 1 << 32
 
-    mutating func receiveToolCall(_ call: JSONValue, index: Int, into output: inout [AnthropicStreamEvent]) {
-        let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        var slot = slotByIndex[index] ?? index
+    mutating func receiveToolCall(_ call: OpenAIChatChunk.ToolCallDelta, into output: inout [AnthropicStreamEvent]) {
+        let id = call.id.flatMap { $0.isEmpty ? nil : $0 }
+        var slot = slotByIndex[call.index] ?? call.index
         // Some providers send each parallel call whole, all at index 0: a
         // different id at a known index is a new call, not more arguments.
         if let id, let known = toolCalls[slot]?.id, known != id {
             slot = Self.reusedIndexSlots + toolCalls.count
-            slotByIndex[index] = slot
+            slotByIndex[call.index] = slot
         }
         var state = toolCalls[slot] ?? ToolCall()
         if state.id == nil, let id { state.id = id }
-        if state.name == nil, let name = call["function"]?["name"]?.stringValue, !name.isEmpty { state.name = name }
-        let fragment: String
-        switch call["function"]?["arguments"] {
-        case .string(let text)?: fragment = text
-        case .object(let object)?: fragment = JSONValue.object(object).serializedString()
-        default: fragment = ""
-        }
+        if state.name == nil, let name = call.name, !name.isEmpty { state.name = name }
+        let fragment = call.arguments
         state.arguments.consume(fragment)
         switch state.status {
         case .open:

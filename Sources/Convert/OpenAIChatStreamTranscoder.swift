@@ -73,20 +73,21 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     /// One parsed `data:` payload (not `[DONE]`).
     public mutating func receive(chunk: JSONValue) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
-        var output: [AnthropicStreamEvent] = []
         if let error = chunk["error"], !error.isNull {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
         }
-        if let upstreamUsage = chunk["usage"], let mapped = OpenAIChatResultMapping.anthropicUsage(upstreamUsage) {
-            usage = mapped
+        return receive(OpenAIChatChunk(chunk))
+    }
+
+    /// A chunk that is not an error, as its tree or its bytes gave it.
+    mutating func receive(_ chunk: OpenAIChatChunk) -> [AnthropicStreamEvent] {
+        guard !emitter.isEnded else { return [] }
+        var output: [AnthropicStreamEvent] = []
+        if let mapped = chunk.usage { usage = mapped }
+        if !emitter.hasStarted && (chunk.hasChoices || usage != nil) {
+            start(upstreamID: chunk.id, fallbackSeed: chunk.fallbackSeed ?? [:], into: &output)
         }
-        let choices = chunk["choices"]?.arrayValue ?? []
-        if !emitter.hasStarted && (!choices.isEmpty || usage != nil) {
-            start(chunk: chunk, into: &output)
-        }
-        for choice in choices where (choice["index"]?.intValue ?? 0) == 0 {
-            receive(choice: choice, into: &output)
-        }
+        for choice in chunk.choices { receive(choice: choice, into: &output) }
         return output
     }
 
@@ -110,7 +111,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
                 APIError.streamEndedEarly(upstream: upstreamName, before: "the message was finished"))
         }
         var output: [AnthropicStreamEvent] = []
-        if !emitter.hasStarted { start(chunk: [:], into: &output) }
+        if !emitter.hasStarted { start(upstreamID: nil, fallbackSeed: [:], into: &output) }
         flushAll(includingUnnamed: true, into: &output)
         var stopReason = OpenAIChatResultMapping.stopReason(
             finishReason: finishReason, matchedStop: matchedStop, hasToolUse: emitter.startedToolUse)
@@ -124,31 +125,29 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         emitter.fail(error)
     }
 
-    private mutating func start(chunk: JSONValue, into output: inout [AnthropicStreamEvent]) {
-        let messageID = OpenAIChatResultMapping.messageID(upstreamID: chunk["id"]?.stringValue, fallbackSeed: chunk)
+    private mutating func start(upstreamID: String?, fallbackSeed: JSONValue, into output: inout [AnthropicStreamEvent])
+    {
+        let messageID = OpenAIChatResultMapping.messageID(upstreamID: upstreamID, fallbackSeed: fallbackSeed)
         emitter.start(messageID: messageID, usage: usage, into: &output)
     }
 
-    private mutating func receive(choice: JSONValue, into output: inout [AnthropicStreamEvent]) {
-        let delta = choice["delta"] ?? [:]
-        if let reasoning = OpenAIChatResultMapping.reasoningText(delta), !reasoning.isEmpty {
+    private mutating func receive(choice: OpenAIChatChunk.Choice, into output: inout [AnthropicStreamEvent]) {
+        let delta = choice.delta
+        if let reasoning = delta.reasoning, !reasoning.isEmpty {
             receive(.thinking(reasoning), into: &output)
         }
-        if let signature = OpenAIChatResultMapping.reasoningSignature(delta) { emitter.thinkingSignature = signature }
-        if let text = OpenAIChatResultMapping.contentText(delta["content"]), !text.isEmpty {
+        if let signature = delta.signature { emitter.thinkingSignature = signature }
+        if let text = delta.content, !text.isEmpty {
             receive(.text(text), into: &output)
         }
-        if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty {
+        if let refusal = delta.refusal, !refusal.isEmpty {
             sawRefusal = true
             receive(.text(refusal), into: &output)
         }
-        for (position, call) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
-            // Mistral omits `index` when it sends whole calls at once.
-            receiveToolCall(call, index: call["index"]?.intValue ?? position, into: &output)
-        }
-        if finishReason == nil, let reason = choice["finish_reason"]?.stringValue {
+        for call in delta.toolCalls { receiveToolCall(call, into: &output) }
+        if finishReason == nil, let reason = choice.finishReason {
             finishReason = reason
-            matchedStop = OpenAIChatResultMapping.matchedStopSequence(choice: choice)
+            matchedStop = choice.matchedStop
             flushAll(includingUnnamed: false, into: &output)
         }
     }

@@ -10,6 +10,13 @@ protocol UpstreamPayloadTranscoder: Sendable {
     mutating func finish(error: APIError?) -> [AnthropicStreamEvent]
     mutating func fail(_ error: APIError) -> [AnthropicStreamEvent]
     var usage: JSONObject? { get }
+    /// One `data:` payload read straight from its bytes, or nil to have it
+    /// parsed and given to ``receive(payload:eventName:)``.
+    mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]?
+}
+
+extension UpstreamPayloadTranscoder {
+    mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]? { nil }
 }
 
 extension OpenAIChatStreamTranscoder: UpstreamPayloadTranscoder {
@@ -17,6 +24,12 @@ extension OpenAIChatStreamTranscoder: UpstreamPayloadTranscoder {
         // Some providers name an error event and send the bare error object.
         if eventName == "error", payload["error"] == nil { return receive(chunk: ["error": payload]) }
         return receive(chunk: payload)
+    }
+
+    /// Chunks with no event name, in the shapes ``OpenAIChatChunk`` reads.
+    mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]? {
+        guard eventName == nil, let chunk = OpenAIChatChunk(reading: data) else { return nil }
+        return receive(chunk)
     }
 }
 

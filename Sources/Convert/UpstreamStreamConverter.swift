@@ -347,13 +347,15 @@ public struct UpstreamStreamConverter: Sendable {
         _ event: SSERawEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
     ) -> [AnthropicStreamEvent] {
         // Nearly every chunk is a JSON object with nothing around it: read
-        // from its bytes, with no text made of them. Anything else (`[DONE]`,
+        // from its bytes, with no text made of them (by the transcoder
+        // itself where it reads that shape, else as a tree). Anything else (`[DONE]`,
         // spaces around, JSON cut short) is read as text, below; an object
         // that does not parse gets there too and fails or is repaired there.
-        if event.data.first == UInt8(ascii: "{"), event.data.last == UInt8(ascii: "}"),
-            let chunk = try? JSONValue(parsing: event.data)
-        {
-            return machine.receive(payload: chunk, eventName: event.event)
+        if event.data.first == UInt8(ascii: "{"), event.data.last == UInt8(ascii: "}") {
+            if let events = machine.receive(data: event.data, eventName: event.event) { return events }
+            if let chunk = try? JSONValue(parsing: event.data) {
+                return machine.receive(payload: chunk, eventName: event.event)
+            }
         }
         let data = String(decoding: event.data, as: UTF8.self).trimmingWhitespace()
         if data.isEmpty { return [] }

@@ -67,7 +67,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -76,7 +76,7 @@ struct JSONParser {
         }
     }
 
-    private func error(_ reason: String, at offset: Int? = nil) -> JSONParseError {
+    func error(_ reason: String, at offset: Int? = nil) -> JSONParseError {
         let offset = min(offset ?? position, bytes.count)
         var line = 1
         var lineStart = 0
@@ -87,7 +87,7 @@ struct JSONParser {
         return JSONParseError(offset: offset, line: line, column: offset - lineStart + 1, reason: reason)
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -101,7 +101,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw error("unexpected end of input") }
         let start = literal.utf8Start
@@ -111,7 +111,7 @@ struct JSONParser {
         position += count
     }
 
-    private mutating func enter() throws(JSONParseError) {
+    mutating func enter() throws(JSONParseError) {
         depth += 1
         if depth > maximumDepth { throw error("nesting deeper than \(maximumDepth) levels") }
     }
@@ -187,6 +187,17 @@ struct JSONParser {
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = position
+        let isInteger = try scanNumber()
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if isInteger, let integer = Int64(text) { return .int(integer) }
+        guard let double = Double(text) else { throw error("invalid number", at: start) }
+        return .double(double)
+    }
+
+    /// Moves past a number that follows JSON's grammar, and says whether it
+    /// is an integer (no fraction, no exponent). Any such text converts, to
+    /// an integer or a `Double`: skipping a number checks no more.
+    mutating func scanNumber() throws(JSONParseError) -> Bool {
         var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
@@ -210,13 +221,10 @@ struct JSONParser {
             guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
             while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if isInteger, let integer = Int64(text) { return .int(integer) }
-        guard let double = Double(text) else { throw error("invalid number", at: start) }
-        return .double(double)
+        return isInteger
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         position += 1
         let start = position
         // Runs of bytes that stand for themselves are found sixteen at a time
@@ -277,7 +285,7 @@ struct JSONParser {
     /// Where the run of bytes from `start` on that a JSON string holds as
     /// they are ends (see ``PlainByteRun``); clears `ascii` when the run
     /// holds a byte of 0x80 or above.
-    private func plainRunEnd(from start: Int, ascii: inout Bool) -> Int {
+    func plainRunEnd(from start: Int, ascii: inout Bool) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
             if !ascii { return PlainByteRun.end(in: buffer, from: start, nonASCII: true) }
             let end = PlainByteRun.end(in: buffer, from: start, nonASCII: false)
