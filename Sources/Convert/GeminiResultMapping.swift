@@ -19,10 +19,10 @@ enum GeminiResultMapping {
         let candidates = metadata["candidatesTokenCount"]?.intValue ?? 0
         let thoughts = metadata["thoughtsTokenCount"]?.intValue ?? 0
         return [
-            "input_tokens": .int(Int64(max(prompt - cached, 0) + toolPrompt)),
+            "input_tokens": .int(Int64(TokenCount.sum(TokenCount.uncached(prompt, cached: cached), toolPrompt))),
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": .int(Int64(cached)),
-            "output_tokens": .int(Int64(candidates + thoughts)),
+            "output_tokens": .int(Int64(TokenCount.sum(candidates, thoughts))),
         ]
     }
 

@@ -24,7 +24,7 @@ enum OpenAIChatResultMapping {
         let cached = cached ?? cacheHit ?? 0
         let completion = completion ?? 0
         return [
-            "input_tokens": .int(Int64(max(prompt - cached, 0))),
+            "input_tokens": .int(Int64(TokenCount.uncached(prompt, cached: cached))),
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": .int(Int64(cached)),
             "output_tokens": .int(Int64(completion)),

@@ -11,7 +11,7 @@ enum OpenAIResponsesResultMapping {
         guard let usage, let input = usage["input_tokens"]?.intValue else { return nil }
         let cached = usage["input_tokens_details"]?["cached_tokens"]?.intValue ?? 0
         return [
-            "input_tokens": .int(Int64(max(input - cached, 0))),
+            "input_tokens": .int(Int64(TokenCount.uncached(input, cached: cached))),
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": .int(Int64(cached)),
             "output_tokens": .int(Int64(usage["output_tokens"]?.intValue ?? 0)),

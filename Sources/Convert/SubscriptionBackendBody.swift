@@ -112,7 +112,9 @@ public enum SubscriptionBackendBody {
         thinking["thinkingBudget"] = .int(Int64(budget))
         generation["thinkingConfig"] = .object(thinking)
         // Raised, the cap leaves the client's own room for the answer above the budget.
-        generation["maxOutputTokens"] = .int(Int64(cap.map { $0 > budget ? $0 : budget + max($0, 1) } ?? budget + 8192))
+        // Held at Int's limit: the budget is the client's number.
+        let raised = cap.map { $0 > budget ? $0 : TokenCount.sum(budget, max($0, 1)) } ?? TokenCount.sum(budget, 8192)
+        generation["maxOutputTokens"] = .int(Int64(raised))
         request["generationConfig"] = .object(generation)
     }
 

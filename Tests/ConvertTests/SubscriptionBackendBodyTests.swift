@@ -13,6 +13,16 @@ import Wire
 
     static let contents: JSONValue = [["role": "user", "parts": [["text": "Hi"]]]]
 
+    @Test func aBudgetAtIntsLimitRaisesTheCapToTheLimitWithoutTrapping() {
+        for generation: JSONValue in [
+            ["thinkingConfig": ["thinkingBudget": .int(.max)]],
+            ["thinkingConfig": ["thinkingBudget": .int(.max)], "maxOutputTokens": 100],
+        ] {
+            let sent = Self.request(["contents": Self.contents, "generationConfig": generation])
+            #expect(sent["generationConfig"]?["maxOutputTokens"] == .int(.max), "\(generation)")
+        }
+    }
+
     @Test func aSnakeCaseSystemInstructionGetsTheIdentityAndOneSpelling() {
         let sent = Self.request(
             ["contents": Self.contents, "system_instruction": ["parts": [["text": "Be brief."]]]], model: "gemini-3-pro"

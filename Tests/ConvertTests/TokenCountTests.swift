@@ -1,0 +1,34 @@
+import Testing
+import Wire
+
+@testable import Convert
+
+/// Token counts are the upstream's numbers: at `Int`'s limits they are held
+/// there, and the process keeps serving.
+@Suite struct TokenCountTests {
+    @Test func countsAtIntsLimitsAreHeldThere() {
+        #expect(TokenCount.uncached(10, cached: 4) == 6)
+        #expect(TokenCount.uncached(4, cached: 10) == 0)
+        #expect(TokenCount.uncached(0, cached: .min) == .max)
+        #expect(TokenCount.uncached(.min, cached: 1) == 0)
+        #expect(TokenCount.sum(.max, 1) == .max)
+        #expect(TokenCount.sum(.min, -1) == .min)
+        #expect(TokenCount.sum(2, 3) == 5)
+    }
+
+    @Test func everyDialectsUsageMapsAbsurdCountsWithoutTrapping() {
+        let chat = OpenAIChatResultMapping.anthropicUsage(
+            ["prompt_tokens": 0, "completion_tokens": 1, "prompt_tokens_details": ["cached_tokens": .int(.min)]])
+        #expect(chat?["input_tokens"] == .int(.max))
+        let responses = OpenAIResponsesResultMapping.anthropicUsage(
+            ["input_tokens": .int(.min), "output_tokens": 1, "input_tokens_details": ["cached_tokens": 1]])
+        #expect(responses?["input_tokens"] == 0)
+        let gemini = GeminiResultMapping.anthropicUsage(
+            [
+                "promptTokenCount": .int(.max), "toolUsePromptTokenCount": .int(.max),
+                "candidatesTokenCount": .int(.max), "thoughtsTokenCount": 1,
+            ])
+        #expect(gemini?["input_tokens"] == .int(.max))
+        #expect(gemini?["output_tokens"] == .int(.max))
+    }
+}
