@@ -7,7 +7,9 @@ import Wire
 ///
 /// Events go out as they came, with three deliberate exceptions:
 /// - `message_start.message.model` becomes the client's requested model, as
-///   in every response the proxy returns;
+///   in every response the proxy returns (its string replaced in the bytes,
+///   every other byte as it came, unless the event is one the tree must
+///   read: then it is written again from its tree);
 /// - a second `message_start` (some Anthropic-compatible servers repeat it,
 ///   see fixtures `duplicate-message-start`) is dropped: it carries nothing
 ///   new, and a client that sees two may reset the message it is building;
@@ -62,6 +64,14 @@ public struct AnthropicStreamRelay: Sendable {
         case "message_start":
             if started { return nil }
             started = true
+            // For an Anthropic client the event is only renamed: read, not parsed.
+            if sendsData, payload == nil, let members = Self.readMessageStart(event.data) {
+                usage = members.usage
+                if let model = members.model, model.text != requestedModel {
+                    event.data = Self.renaming(event.data, literal: model.literal, to: requestedModel)
+                }
+                return event
+            }
             if payload == nil { payload = try? JSONValue(parsing: event.data) }
             guard case .object(var object)? = payload, case .object(var message)? = object["message"] else {
                 return event
@@ -71,14 +81,17 @@ public struct AnthropicStreamRelay: Sendable {
                 message["model"] = .string(requestedModel)
                 object["message"] = .object(message)
                 payload = .object(object)
-                if sendsData {
-                    event.data =
-                        Self.renamingModel(in: event.data, to: requestedModel) ?? JSONValue.object(object).serialized()
-                }
+                if sendsData { event.data = JSONValue.object(object).serialized() }
             }
         case "message_delta":
-            if payload == nil { payload = try? JSONValue(parsing: event.data) }
-            if let deltaUsage = payload?["usage"]?.objectValue {
+            var deltaUsage: JSONObject?
+            if sendsData, payload == nil, let read = Self.readDeltaUsage(event.data) {
+                deltaUsage = read
+            } else {
+                if payload == nil { payload = try? JSONValue(parsing: event.data) }
+                deltaUsage = payload?["usage"]?.objectValue
+            }
+            if let deltaUsage {
                 var merged = usage ?? [:]
                 for member in deltaUsage { merged[member.key] = member.value }
                 usage = merged
@@ -97,38 +110,6 @@ public struct AnthropicStreamRelay: Sendable {
             break
         }
         return event
-    }
-
-    /// `message_start`'s data with `message.model`'s value replaced by
-    /// `model`, when the data is in the serializer's own form (as
-    /// Anthropic's is): then serializing the renamed payload writes these
-    /// bytes, and the ones around the name are copied instead. Nil for data
-    /// in any other form, which is serialized again.
-    static func renamingModel(in data: [UInt8], to model: String) -> [UInt8]? {
-        data.withUnsafeBufferPointer { bytes -> [UInt8]? in
-            guard let top = JSONValue.serializedFormLayout(bytes),
-                let message = top.members.first(where: { key(bytes[$0.key], is: #""message""#) })
-            else { return nil }
-            let messageBytes = UnsafeBufferPointer(rebasing: bytes[message.value])
-            guard let inner = JSONValue.serializedFormLayout(messageBytes),
-                let name = inner.members.first(where: { key(messageBytes[$0.key], is: #""model""#) }),
-                messageBytes[name.value.lowerBound] == UInt8(ascii: "\"")
-            else { return nil }
-            let value =
-                (message.value.lowerBound + name.value.lowerBound)..<(message.value.lowerBound + name.value.upperBound)
-            var renamed: [UInt8] = []
-            renamed.reserveCapacity(bytes.count + model.utf8.count)
-            renamed.append(contentsOf: bytes[..<value.lowerBound])
-            JSONValue.writeString(model, to: &renamed)
-            renamed.append(contentsOf: bytes[value.upperBound...])
-            return renamed
-        }
-    }
-
-    /// Whether a key's text, quotes included, is `quoted`: in serialized
-    /// form a key is written one way only.
-    private static func key(_ text: Slice<UnsafeBufferPointer<UInt8>>, is quoted: StaticString) -> Bool {
-        quoted.withUTF8Buffer { text.elementsEqual($0) }
     }
 
     public mutating func finish(error: APIError?) -> SSERawEvent? {

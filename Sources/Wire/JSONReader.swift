@@ -99,6 +99,10 @@ public struct JSONReader {
         parser.skipWhitespace()
     }
 
+    /// Where in the text the reader stands: at the next value's first byte
+    /// once a key or an array element is given, just past a value read.
+    public var offset: Int { parser.position }
+
     /// What the next value is; nil at the end of the text or at a byte no
     /// value starts with.
     @inline(__always)
