@@ -67,8 +67,9 @@ public struct AnthropicStreamRelay: Sendable {
             // For an Anthropic client the event is only renamed: read, not parsed.
             if sendsData, payload == nil, let members = Self.readMessageStart(event.data) {
                 usage = members.usage
-                if let model = members.model, model.text != requestedModel {
-                    event.data = Self.renaming(event.data, literal: model.literal, to: requestedModel)
+                // Only a model that is a string is renamed, as below.
+                if let model = members.model?.text, model != requestedModel {
+                    event.data = members.renaming(event.data, to: requestedModel)
                 }
                 return event
             }

@@ -45,7 +45,7 @@ import Wire
         #expect(try JSONValue(parsing: sent) == JSONValue(parsing: try serializedRename(data, to: "claude-test")))
         let model = try #require(AnthropicStreamRelay.readMessageStart(Array(data.utf8))?.model)
         var expected = Array(data.utf8)
-        expected.replaceSubrange(model.literal, with: Array(#""claude-test""#.utf8))
+        expected.replaceSubrange(model.value, with: Array(#""claude-test""#.utf8))
         #expect(sent == expected)
     }
 

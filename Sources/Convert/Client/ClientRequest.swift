@@ -126,6 +126,24 @@ public struct ClientRequest: Sendable {
         return converted
     }
 
+    /// The client's answer straight from the upstream's success body, when
+    /// both speak Anthropic: the body with its `model` (whatever its value)
+    /// replaced by the one the client asked for (`renamed`; nil when the
+    /// body goes as it came, its model already that one or absent), and its
+    /// usage; what ``clientResponse(upstreamBody:route:)`` gives, with no
+    /// tree made. Nil for any other pair of dialects, and for a body that
+    /// must be read as a tree (not one JSON object, a repeated `model` or
+    /// `usage`).
+    public func anthropicAnswer(
+        upstreamBody: [UInt8], route: RouteOptions
+    ) -> (renamed: [UInt8]?, usage: JSONObject?)? {
+        guard dialect == .anthropic, route.upstreamDialect == .anthropic,
+            let members = AnthropicMessageMembers.read(answer: upstreamBody)
+        else { return nil }
+        guard let model = members.model, model.text != self.model else { return (nil, members.usage) }
+        return (members.renaming(upstreamBody, to: self.model), members.usage)
+    }
+
     /// The converter for the upstream's stream, writing the client's frames
     /// and checking converted tool calls against this request's tools.
     public func streamConverter(route: RouteOptions) -> UpstreamStreamConverter {

@@ -111,9 +111,24 @@ struct UpstreamCall: Sendable {
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
+        let bytes = Array(body.readableBytesView)
+        // Anthropic to Anthropic: the answer is read, not parsed, and goes
+        // out as it came but for its model (see `anthropicAnswer`).
+        if let answer = request.anthropicAnswer(upstreamBody: bytes, route: options) {
+            exchange.stage = .conversion
+            exchange.usage = answer.usage.map(JSONValue.object)
+            exchange.noteFinishReasons {
+                FinishReasons.find(in: (try? JSONValue(parsing: answer.renamed ?? bytes)) ?? .null)
+            }
+            guard let renamed = answer.renamed else {
+                let contentType = response.headers.first(name: "content-type") ?? "application/json"
+                return exchange.response(headers: [.contentType: contentType], body: body)
+            }
+            return exchange.response(headers: [.contentType: "application/json"], body: ByteBuffer(bytes: renamed))
+        }
         let json: JSONValue
         do {
-            json = try JSONValue(parsing: body.readableBytesView)
+            json = try JSONValue(parsing: bytes)
         } catch {
             // Still the upstream_response stage: the upstream is at fault.
             throw APIError(
