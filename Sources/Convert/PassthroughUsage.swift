@@ -22,4 +22,36 @@ enum PassthroughUsage {
             return (payload["usage"] ?? payload["message"]?["usage"])?.objectValue
         }
     }
+
+    /// ``anthropicUsage(in:dialect:)`` of a whole OpenAI Chat or Responses
+    /// answer, read from its bytes with no tree: `.some(nil)` when it
+    /// reports none; nil when the answer must be read as a tree (not JSON, a
+    /// repeated `usage`, a Responses `response` member, another dialect).
+    static func read(answer data: [UInt8], dialect: Dialect) -> JSONObject?? {
+        guard dialect == .openai || dialect == .openaiResponses else { return nil }
+        var reader = JSONReader(data)
+        var usage: JSONValue?
+        do {
+            if reader.nextKind == .object {
+                var members = try reader.readObject()
+                while let key = try members.next(&reader) {
+                    if key.matches("usage") {
+                        guard usage == nil else { return nil }
+                        usage = try reader.readValue()
+                    } else if dialect == .openaiResponses, key.matches("response") {
+                        return nil
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            } else {
+                try reader.skipValue()
+            }
+            try reader.finish()
+        } catch {
+            return nil
+        }
+        guard let usage else { return .some(nil) }
+        return .some(anthropicUsage(in: ["usage": usage], dialect: dialect))
+    }
 }

@@ -126,22 +126,31 @@ public struct ClientRequest: Sendable {
         return converted
     }
 
-    /// The client's answer straight from the upstream's success body, when
-    /// both speak Anthropic: the body with its `model` (whatever its value)
-    /// replaced by the one the client asked for (`renamed`; nil when the
-    /// body goes as it came, its model already that one or absent), and its
-    /// usage; what ``clientResponse(upstreamBody:route:)`` gives, with no
-    /// tree made. Nil for any other pair of dialects, and for a body that
-    /// must be read as a tree (not one JSON object, a repeated `model` or
-    /// `usage`).
-    public func anthropicAnswer(
+    /// The client's answer straight from the upstream's success body, with
+    /// no tree made, where the answer goes out as it came: what
+    /// ``clientResponse(upstreamBody:route:)`` gives, and its usage in
+    /// Anthropic's shape.
+    /// - When both speak Anthropic, the body with its `model` (whatever its
+    ///   value) replaced by the one the client asked for (`renamed`; nil
+    ///   when the body goes as it came, its model already that one or
+    ///   absent).
+    /// - A pass-through of OpenAI Chat or Responses: the body as it came.
+    ///
+    /// Nil for any other pair of dialects, and for a body that must be read
+    /// as a tree (not JSON, not one object where a member is renamed, a
+    /// repeated member read).
+    public func answerAsItCame(
         upstreamBody: [UInt8], route: RouteOptions
     ) -> (renamed: [UInt8]?, usage: JSONObject?)? {
-        guard dialect == .anthropic, route.upstreamDialect == .anthropic,
-            let members = AnthropicMessageMembers.read(answer: upstreamBody)
-        else { return nil }
-        guard let model = members.model, model.text != self.model else { return (nil, members.usage) }
-        return (members.renaming(upstreamBody, to: self.model), members.usage)
+        if dialect == .anthropic, route.upstreamDialect == .anthropic {
+            guard let members = AnthropicMessageMembers.read(answer: upstreamBody) else { return nil }
+            guard let model = members.model, model.text != self.model else { return (nil, members.usage) }
+            return (members.renaming(upstreamBody, to: self.model), members.usage)
+        }
+        guard isPassthrough(route), let usage = PassthroughUsage.read(answer: upstreamBody, dialect: dialect) else {
+            return nil
+        }
+        return (nil, usage)
     }
 
     /// The converter for the upstream's stream, writing the client's frames

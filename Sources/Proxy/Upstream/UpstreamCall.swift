@@ -112,9 +112,9 @@ struct UpstreamCall: Sendable {
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
         let bytes = Array(body.readableBytesView)
-        // Anthropic to Anthropic: the answer is read, not parsed, and goes
-        // out as it came but for its model (see `anthropicAnswer`).
-        if let answer = request.anthropicAnswer(upstreamBody: bytes, route: options) {
+        // Anthropic to Anthropic, or a pass-through: the answer is read, not
+        // parsed, and goes out as it came (an Anthropic one's model renamed).
+        if let answer = request.answerAsItCame(upstreamBody: bytes, route: options) {
             exchange.stage = .conversion
             exchange.usage = answer.usage.map(JSONValue.object)
             exchange.noteFinishReasons {
