@@ -18,22 +18,25 @@ struct AnthropicMessageMembers {
     /// `model`: its text when a string, and where its value lies in the data.
     var model: (text: String?, value: Range<Int>)?
 
+    /// Thrown for a message the tree must read: a repeated `model` or `usage`.
+    struct Repeated: Error {}
+
     /// The members of the object the reader stands at, which it reads to
-    /// its end; nil for a repeated `model` or `usage`.
-    static func read(_ reader: inout JSONReader) throws -> AnthropicMessageMembers? {
+    /// its end; throws when it is not an object, or repeats a member read.
+    static func read(_ reader: inout JSONReader) throws -> AnthropicMessageMembers {
         var members = AnthropicMessageMembers()
         var sawUsage = false
         var object = try reader.readObject()
         while let key = try object.next(&reader) {
             switch key {
             case "model":
-                guard members.model == nil else { return nil }
+                guard members.model == nil else { throw Repeated() }
                 let start = reader.offset
                 let text = reader.nextKind == .string ? try reader.readString() : nil
                 if text == nil { try reader.skipValue() }
                 members.model = (text, start..<reader.offset)
             case "usage":
-                guard !sawUsage else { return nil }
+                guard !sawUsage else { throw Repeated() }
                 sawUsage = true
                 members.usage = try reader.readValue().objectValue
             default:
@@ -47,9 +50,7 @@ struct AnthropicMessageMembers {
     /// repeats a member read.
     static func read(answer data: [UInt8]) -> AnthropicMessageMembers? {
         var reader = JSONReader(data)
-        guard reader.nextKind == .object, let members = try? read(&reader), (try? reader.finish()) != nil else {
-            return nil
-        }
+        guard let members = try? read(&reader), (try? reader.finish()) != nil else { return nil }
         return members
     }
 

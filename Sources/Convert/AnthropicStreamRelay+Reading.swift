@@ -6,51 +6,17 @@ import Wire
 /// differently (a repeated member it reads, a `message` that is not an
 /// object) or the data is not JSON: the event then goes the tree's way.
 extension AnthropicStreamRelay {
-    /// `message_start`'s message members.
+    /// `message_start`'s message members; nil too when it has no `message`.
     static func readMessageStart(_ data: [UInt8]) -> AnthropicMessageMembers? {
-        var reader = JSONReader(data)
-        var members: AnthropicMessageMembers?
-        do {
-            var sawMessage = false
-            var top = try reader.readObject()
-            while let key = try top.next(&reader) {
-                guard key.matches("message") else {
-                    try reader.skipValue()
-                    continue
-                }
-                guard !sawMessage, reader.nextKind == .object else { return nil }
-                sawMessage = true
-                guard let read = try AnthropicMessageMembers.read(&reader) else { return nil }
-                members = read
-            }
-            try reader.finish()
-            return members
-        } catch {
-            return nil
+        let members = JSONReader.member("message", of: data) { reader in
+            try AnthropicMessageMembers.read(&reader)
         }
+        return members ?? nil
     }
 
     /// `message_delta`'s `usage`: `.some(nil)` when it has none that is an
     /// object; nil when the event is left to the tree.
     static func readDeltaUsage(_ data: [UInt8]) -> JSONObject?? {
-        var reader = JSONReader(data)
-        var usage: JSONObject?
-        do {
-            var sawUsage = false
-            var top = try reader.readObject()
-            while let key = try top.next(&reader) {
-                guard key.matches("usage") else {
-                    try reader.skipValue()
-                    continue
-                }
-                guard !sawUsage else { return nil }
-                sawUsage = true
-                usage = try reader.readValue().objectValue
-            }
-            try reader.finish()
-            return .some(usage)
-        } catch {
-            return nil
-        }
+        JSONReader.member("usage", of: data) { try $0.readValue().objectValue }.map { $0 ?? nil }
     }
 }

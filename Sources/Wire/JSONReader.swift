@@ -160,6 +160,34 @@ public struct JSONReader {
         }
     }
 
+    /// The value of member `name` of the object `data` holds, as `read`
+    /// takes it from the reader standing at it; `.some(nil)` when the object
+    /// has no such member. The rest of the text is checked as it is skipped.
+    /// Nil when `data` is not one JSON object, has `name` more than once
+    /// (the tree's lookup takes the first), or `read` throws. Inlinable, so
+    /// that it is specialized for `Value` where it is called.
+    @inlinable public static func member<Value>(
+        _ name: StaticString, of data: [UInt8], _ read: (inout JSONReader) throws -> Value
+    ) -> Value?? {
+        var reader = JSONReader(data)
+        var value: Value?
+        do {
+            var members = try reader.readObject()
+            while let key = try members.next(&reader) {
+                guard key.matches(name) else {
+                    try reader.skipValue()
+                    continue
+                }
+                guard value == nil else { return nil }
+                value = try read(&reader)
+            }
+            try reader.finish()
+        } catch {
+            return nil
+        }
+        return .some(value)
+    }
+
     /// Throws unless only whitespace is left: the text was one value.
     public mutating func finish() throws(JSONParseError) {
         parser.skipWhitespace()
