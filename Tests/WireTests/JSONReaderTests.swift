@@ -101,6 +101,19 @@ import Testing
         #expect(keys[3].matches("é") && !keys[3].matches("e"))
     }
 
+    @Test func oneTopLevelMemberIsReadAndTheRestChecked() {
+        func usage(_ text: String) -> Int??? {
+            JSONReader.member("usage", of: Array(text.utf8)) { try $0.readValue().intValue }
+        }
+        #expect(usage(#"{"a":[1,{"usage":2}],"usage":3}"#) == .some(.some(3)))
+        #expect(usage(#"{"usage":"x"}"#) == .some(.some(nil)))
+        #expect(usage(#"{"a":1}"#) == .some(nil))
+        #expect(usage(#"{"usage":1,"usage":2}"#) == nil)
+        #expect(usage(#"{"usage":1,"b":tru}"#) == nil)
+        #expect(usage(#"[{"usage":1}]"#) == nil)
+        #expect(usage(#"{"usage":1} {}"#) == nil)
+    }
+
     @Test func readingTheWrongKindThrows() {
         var reader = JSONReader(Array("[1]".utf8))
         #expect(throws: JSONParseError.self) { _ = try reader.readObject() }
