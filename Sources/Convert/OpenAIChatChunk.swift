@@ -107,7 +107,7 @@ struct OpenAIChatChunk: Sendable, Equatable {
                     chunk.id = try reader.optionalString()
                 case "usage":
                     try seen.first(1)
-                    chunk.usage = try Self.readUsage(&reader)
+                    chunk.usage = OpenAIChatResultMapping.anthropicUsage(try reader.readValue())
                 case "choices":
                     try seen.first(2)
                     try chunk.readChoices(&reader)
@@ -165,53 +165,6 @@ struct OpenAIChatChunk: Sendable, Equatable {
                 finishReason: choice.finishReason, stopReason: stopReason, matchedStop: matchedStop)
             choices.append(choice)
         }
-    }
-
-    /// `usage` in Anthropic's shape; nil when it is not an object.
-    private static func readUsage(_ reader: inout JSONReader) throws -> JSONObject? {
-        guard reader.nextKind == .object else {
-            try reader.skipValue()
-            return nil
-        }
-        var seen = SeenMembers()
-        var prompt: Int?
-        var completion: Int?
-        var cached: Int?
-        var cacheHit: Int?
-        var members = try reader.readObject()
-        while let key = try members.next(&reader) {
-            switch key {
-            case "prompt_tokens":
-                try seen.first(0)
-                prompt = try reader.readValue().intValue
-            case "completion_tokens":
-                try seen.first(1)
-                completion = try reader.readValue().intValue
-            case "prompt_cache_hit_tokens":
-                try seen.first(2)
-                cacheHit = try reader.readValue().intValue
-            case "prompt_tokens_details":
-                try seen.first(3)
-                guard reader.nextKind == .object else {
-                    try reader.skipValue()
-                    continue
-                }
-                var seenInDetails = SeenMembers()
-                var details = try reader.readObject()
-                while let key = try details.next(&reader) {
-                    guard key.matches("cached_tokens") else {
-                        try reader.skipValue()
-                        continue
-                    }
-                    try seenInDetails.first(0)
-                    cached = try reader.readValue().intValue
-                }
-            default:
-                try reader.skipValue()
-            }
-        }
-        return OpenAIChatResultMapping.anthropicUsage(
-            prompt: prompt, completion: completion, cached: cached, cacheHit: cacheHit)
     }
 
     /// A choice's `delta`; a value that is not an object is an empty one.

@@ -10,19 +10,11 @@ enum OpenAIChatResultMapping {
     /// `prompt_tokens_details.cached_tokens` is absent.
     static func anthropicUsage(_ usage: JSONValue) -> JSONObject? {
         guard case .object = usage else { return nil }
-        return anthropicUsage(
-            prompt: usage["prompt_tokens"]?.intValue, completion: usage["completion_tokens"]?.intValue,
-            cached: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue,
-            cacheHit: usage["prompt_cache_hit_tokens"]?.intValue)
-    }
-
-    /// ``anthropicUsage(_:)`` from the members' integer values: `cached`
-    /// is `prompt_tokens_details.cached_tokens`, `cacheHit` DeepSeek's
-    /// `prompt_cache_hit_tokens`.
-    static func anthropicUsage(prompt: Int?, completion: Int?, cached: Int?, cacheHit: Int?) -> JSONObject {
-        let prompt = prompt ?? 0
-        let cached = cached ?? cacheHit ?? 0
-        let completion = completion ?? 0
+        let prompt = usage["prompt_tokens"]?.intValue ?? 0
+        let cached =
+            usage["prompt_tokens_details"]?["cached_tokens"]?.intValue
+            ?? usage["prompt_cache_hit_tokens"]?.intValue ?? 0
+        let completion = usage["completion_tokens"]?.intValue ?? 0
         return [
             "input_tokens": .int(Int64(TokenCount.uncached(prompt, cached: cached))),
             "cache_creation_input_tokens": 0,
