@@ -25,33 +25,17 @@ enum PassthroughUsage {
 
     /// ``anthropicUsage(in:dialect:)`` of a whole OpenAI Chat or Responses
     /// answer, read from its bytes with no tree: `.some(nil)` when it
-    /// reports none; nil when the answer must be read as a tree (not JSON, a
-    /// repeated `usage`, a Responses `response` member, another dialect).
+    /// reports none; nil when the answer must be read as a tree (not one
+    /// JSON object, a repeated `usage`, a Responses body with no top-level
+    /// `usage`, another dialect).
     static func read(answer data: [UInt8], dialect: Dialect) -> JSONObject?? {
-        guard dialect == .openai || dialect == .openaiResponses else { return nil }
-        var reader = JSONReader(data)
-        var usage: JSONValue?
-        do {
-            if reader.nextKind == .object {
-                var members = try reader.readObject()
-                while let key = try members.next(&reader) {
-                    if key.matches("usage") {
-                        guard usage == nil else { return nil }
-                        usage = try reader.readValue()
-                    } else if dialect == .openaiResponses, key.matches("response") {
-                        return nil
-                    } else {
-                        try reader.skipValue()
-                    }
-                }
-            } else {
-                try reader.skipValue()
-            }
-            try reader.finish()
-        } catch {
-            return nil
+        guard dialect == .openai || dialect == .openaiResponses,
+            let found = JSONReader.member("usage", of: data, { try $0.readValue() })
+        else { return nil }
+        guard let usage = found else {
+            // A Responses body with no usage of its own may hold its `response`'s, which the tree reads.
+            return dialect == .openai ? .some(nil) : nil
         }
-        guard let usage else { return .some(nil) }
         return .some(anthropicUsage(in: ["usage": usage], dialect: dialect))
     }
 }

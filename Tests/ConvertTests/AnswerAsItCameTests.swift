@@ -92,7 +92,6 @@ import Wire
         ),
         (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"{"id":"c","usage":null}"#),
         (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"{"id":"c"}"#),
-        (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"[1, {"usage": {"prompt_tokens": 1}}]"#),
         (
             ClientEndpoint(dialect: .openaiResponses), TestRoutes.responses,
             #"{"status":"completed","output":[],"usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":2},"output_tokens":5}}"#
@@ -110,6 +109,8 @@ import Wire
     @Test(arguments: [
         (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"{"usage":{},"usage":null}"#),
         (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"{"usage":{}"#),
+        (ClientEndpoint(dialect: .openai), TestRoutes.openAI, #"[1, {"usage": {"prompt_tokens": 1}}]"#),
+        (ClientEndpoint(dialect: .openaiResponses), TestRoutes.responses, #"{"status":"completed","output":[]}"#),
         (
             ClientEndpoint(dialect: .openaiResponses), TestRoutes.responses,
             #"{"response":{"usage":{"input_tokens":1}}}"#
