@@ -55,9 +55,15 @@ for target in "${targets[@]}"; do
     else
         echo "FAIL $target: (log $log)"
         grep -E 'ERROR|Fatal error|SUMMARY|Test unit written' "$log" | head -20 || tail -30 "$log"
+        # The stack and the input itself: on CI the findings folder is gone with the machine, so
+        # the log must carry what reproduces and places the failure.
+        grep -E '^ +#[0-9]+ ' "$log" | head -40 || true
         for finding in "$findings"*; do
             [[ -e "$finding" ]] || continue
             echo "reproduce: SWITCHBOARD_FUZZ_TARGET=$target SWITCHBOARD_FUZZ=1 $FUZZ $finding"
+            echo "the input, base64 (base64 -d > finding):"
+            base64 -w 0 "$finding"
+            echo
         done
         failed+=("$target")
     fi

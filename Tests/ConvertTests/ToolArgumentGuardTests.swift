@@ -71,6 +71,19 @@ import Wire
         }
     }
 
+    @Test func argumentsOfWhitespaceAloneAreFollowedByTheEmptyObject() {
+        let run = Self.run([" ", "\n"], name: "Ping")
+        #expect(violations(run.events) == [])
+        #expect(run.message.blocks.map(\.text) == [" \n{}"])
+        #expect(run.message.input(ofBlock: 0) == [:])
+        #expect(run.warnings == [#"tool "Ping": arguments were only whitespace; sent {} after them"#])
+        #expect(run.reportedError == nil)
+
+        let none = Self.run([], name: "Ping")
+        #expect(none.message.blocks.map(\.text) == [""])
+        #expect(none.diagnostics == [])
+    }
+
     @Test func aTrailingCommaIsDropped() {
         let run = Self.run(["{\"file_path\":\"a.txt\",\"content\":\"hi\",", " \n", "}"])
         #expect(violations(run.events) == [])

@@ -125,6 +125,12 @@ struct ToolArgumentGuard: Sendable {
             events.append(.contentBlockDelta(index: index, delta: .inputJSON(suffix)))
             diagnostics.append(
                 .warning(path, "tool \"\(name)\": arguments were cut short; closed them with \(suffix)"))
+        case .blank:
+            // Empty arguments are the empty object to every client, but " " parses as nothing (the fuzz
+            // target found a call of whitespace alone reaching the client as it came).
+            arguments = [:]
+            events.append(.contentBlockDelta(index: index, delta: .inputJSON("{}")))
+            diagnostics.append(.warning(path, "tool \"\(name)\": arguments were only whitespace; sent {} after them"))
         case .invalid(let why):
             let excerpt = text.sent.count > 120 ? text.sent.prefix(120) + "..." : text.sent[...]
             return reject(name, path: path, "its arguments are not valid JSON, \(why): \(excerpt)", stop: stop)

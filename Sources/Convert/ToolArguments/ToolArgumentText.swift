@@ -16,6 +16,8 @@ struct ToolArgumentText: Sendable {
         case complete(JSONValue)
         /// Valid once `suffix` (closing brackets) is appended.
         case closed(JSONValue, suffix: String)
+        /// Only whitespace, which no client parses: `{}` must follow it.
+        case blank
         /// Not JSON, and no certain repair makes it so.
         case invalid(String)
     }
@@ -73,7 +75,7 @@ struct ToolArgumentText: Sendable {
             droppedTrailingComma = true
             held.removeAll()
         }
-        if sent.utf8.allSatisfy(Self.isJSONWhitespace) { return .complete(.object([:])) }
+        if sent.utf8.allSatisfy(Self.isJSONWhitespace) { return sent.isEmpty ? .complete(.object([:])) : .blank }
         if let value = try? JSONValue(parsing: sent) { return .complete(value) }
         if repair.inString { return .invalid("they end inside a string") }
         guard repair.missingClosers != nil else { return .invalid("they are malformed") }
