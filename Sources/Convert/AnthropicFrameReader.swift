@@ -91,11 +91,13 @@ enum AnthropicFrameReader {
             var value = 0
             let start = position
             while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+                // Counted before adding: twenty digits would overflow (the fuzz target found it).
+                guard position - start < 9 else { return nil }
                 value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
                 position += 1
             }
             let digits = position - start
-            guard digits > 0, digits <= 9, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+            guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
             return value
         }
 

@@ -39,6 +39,7 @@ import Wire
         #"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me see."}}"#,
         #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
         #"{"type":"content_block_stop","index":3}"#,
+        #"{"type":"content_block_stop","index":999999999}"#,
     ])
     func canonicalShapesAreRead(data: String) throws {
         let read = try #require(AnthropicFrameReader.event(Array(data.utf8)))
@@ -65,6 +66,8 @@ import Wire
         #"{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"a"}}"#,
         #"{"type":"content_block_delta","index":1.5,"delta":{"type":"text_delta","text":"a"}}"#,
         #"{"type":"content_block_delta","index":99999999999,"delta":{"type":"text_delta","text":"a"}}"#,
+        // Digits past what an Int holds: refused, not overflowed.
+        #"{"type":"content_block_stop","index":99999999999999999999999}"#,
         #"{"type":"content_block_stop","index":}"#,
         #"{"type":"content_block_stop","index":0"#,
         #"{"type":"content_block_delta""#,
