@@ -49,13 +49,20 @@ struct GeminiPartialArguments: Sendable {
     /// Bounds the array an upstream can make us allocate with one path.
     static let maxArrayIndex = 100_000
 
-    /// `$.a.b[0]['c d']` -> [a, b, 0, c d]; nil for anything else.
+    /// Bounds how deep one path can nest: the path is a string, so the JSON
+    /// parser's depth limit does not hold it, and setting or reading a value
+    /// recurses once per component (a path of a million overflowed the stack).
+    static let maxPathDepth = 64
+
+    /// `$.a.b[0]['c d']` -> [a, b, 0, c d]; nil for anything else, or a path
+    /// deeper than ``maxPathDepth``.
     static func components(of jsonPath: String) -> [PathComponent]? {
         var characters = Substring(jsonPath)
         guard characters.first == "$" else { return nil }
         characters = characters.dropFirst()
         var components: [PathComponent] = []
         while let first = characters.first {
+            guard components.count < maxPathDepth else { return nil }
             if first == "." {
                 characters = characters.dropFirst()
                 let name = characters.prefix { $0 != "." && $0 != "[" }

@@ -16,8 +16,14 @@ import Wire
 ///   and `date-time`, number formats other than `float double int32 int64`,
 ///   empty `properties`, `required` names with no property;
 /// - dropped (warning): non-string `enum`s and `const`s, and a recursive
-///   `$ref`, cut to `{type: object}`: the constraint is lost, not the tool.
+///   `$ref`, cut to `{type: object}`: the constraint is lost, not the tool;
+///   so is every `$ref` past the first ``maxInlinedReferences``.
 struct GeminiSchemaCleaner {
+    /// How many `$ref`s one schema may have inlined. A chain of definitions
+    /// each naming the next recursed once per link (thousands overflowed the
+    /// stack), and one naming the next twice doubled the work per link.
+    static let maxInlinedReferences = 256
+
     static let keptKeys: Set<String> = [
         "type", "format", "title", "description", "nullable", "enum", "items", "properties", "required", "anyOf",
         "default", "example", "minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength",
@@ -29,6 +35,7 @@ struct GeminiSchemaCleaner {
 
     private let definitions: JSONObject
     private(set) var diagnostics: [ConversionDiagnostic] = []
+    private var inlinedReferences = 0
 
     init(root: JSONValue) {
         var definitions = root["definitions"]?.objectValue ?? [:]
@@ -111,6 +118,14 @@ struct GeminiSchemaCleaner {
             diagnostics.append(.warning("\(path)/$ref", "recursive $ref \(text) cut; sent as a plain object"))
             return nil
         }
+        guard inlinedReferences < Self.maxInlinedReferences else {
+            diagnostics.append(
+                .warning(
+                    "\(path)/$ref",
+                    "more than \(Self.maxInlinedReferences) $refs inlined; \(text) sent as a plain object"))
+            return nil
+        }
+        inlinedReferences += 1
         expanding.append(name)
         diagnostics.append(.info("\(path)/$ref", "Gemini has no $ref; \(text) inlined"))
         return definition

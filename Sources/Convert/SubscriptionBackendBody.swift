@@ -106,7 +106,8 @@ public enum SubscriptionBackendBody {
         _ = take("includeThoughts", from: &thinking)
         let cap = take("maxOutputTokens", from: &generation)?.intValue
         var budget = asked ?? defaultThinkingBudget
-        if asked == nil, let cap { budget = min(budget, cap - 1) }
+        // `max(cap, 1)`: the cap is the client's number, and Int.min less one trapped.
+        if asked == nil, let cap { budget = min(budget, max(cap, 1) - 1) }
         budget = max(budget, minimumThinkingBudget)
         thinking["includeThoughts"] = true
         thinking["thinkingBudget"] = .int(Int64(budget))

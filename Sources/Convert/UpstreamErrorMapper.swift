@@ -36,7 +36,9 @@ public enum UpstreamErrorMapper {
         for detail in error?["details"]?.arrayValue ?? [] {
             guard detail["@type"]?.stringValue?.hasSuffix("google.rpc.RetryInfo") == true,
                 let delay = detail["retryDelay"]?.stringValue, delay.hasSuffix("s"),
-                let seconds = Double(delay.dropLast()), seconds.isFinite, seconds >= 0
+                let seconds = Double(delay.dropLast()), seconds.isFinite, seconds >= 0,
+                // A delay past 68 years is no delay a client can wait out, and past Int's range it trapped.
+                seconds <= Double(Int32.max)
             else { continue }
             return String(Int(seconds.rounded(.up)))
         }

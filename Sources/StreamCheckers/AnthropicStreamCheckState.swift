@@ -90,7 +90,8 @@ struct AnthropicStreamCheckState {
         let blockIndex = payload["index"]?.intValue ?? -1
         if let open { report(index, "block \(blockIndex) starts while block \(open.index) is open") }
         if blockIndex != nextIndex { report(index, "block index \(blockIndex), expected \(nextIndex)") }
-        nextIndex = max(nextIndex, blockIndex + 1)
+        // An index at Int's limit (a garbled stream's) is reported above; one more trapped.
+        if blockIndex < .max { nextIndex = max(nextIndex, blockIndex + 1) }
         let block = payload["content_block"]
         let type = block?["type"]?.stringValue ?? ""
         var opened = OpenBlock(index: blockIndex, type: type)

@@ -16,6 +16,21 @@ import Wire
         try RequestConverter.convert(anthropicRequest: request, route: route)
     }
 
+    @Test func aLongChainOfDefinitionsIsCutNotRecursedThrough() throws {
+        // Each definition names the next twice: inlined whole, 3,000 links recursed past the stack and doubled
+        // the work with each one.
+        var definitions = JSONObject()
+        for link in 0..<3000 {
+            let next: JSONValue = ["$ref": .string("#/$defs/d\(link + 1)")]
+            definitions["d\(link)"] = ["type": "object", "properties": ["x": next, "y": next]]
+        }
+        let schema: JSONValue = ["$ref": "#/$defs/d0", "$defs": .object(definitions)]
+        let converted = try Self.convert(Self.request(["tools": [["name": "Chain", "input_schema": schema]]]))
+        let cut = converted.diagnostics.filter { $0.message.hasPrefix("more than 256 $refs inlined") }
+        #expect(!cut.isEmpty)
+        #expect(converted.diagnostics.filter { $0.message.hasSuffix("inlined") }.count == 256)
+    }
+
     @Test func minimalRequestIsExact() throws {
         let converted = try Self.convert(Self.request(["stream": true]))
         #expect(

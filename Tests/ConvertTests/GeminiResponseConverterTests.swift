@@ -137,6 +137,15 @@ import Wire
             error.message
                 == "upstream gemini returned HTTP 429: You exceeded your current quota, please check your plan. (RESOURCE_EXHAUSTED)"
         )
+        // A delay no client can wait out is dropped; past Int's range it trapped.
+        for delay in ["1e19s", "3000000000s"] {
+            let absurd = Array(
+                #"{"error":{"code":429,"message":"m","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"\#(delay)"}]}}"#
+                    .utf8)
+            let mapped = UpstreamErrorMapper.map(
+                status: 429, body: absurd, retryAfter: nil, upstream: "gemini", dialect: .gemini)
+            #expect(mapped.status == 429 && mapped.retryAfter == nil, "\(delay)")
+        }
         let withHeader = UpstreamErrorMapper.map(
             status: 429, body: body, retryAfter: "3", upstream: "g", dialect: .gemini)
         #expect(withHeader.retryAfter == "3", "the header wins")

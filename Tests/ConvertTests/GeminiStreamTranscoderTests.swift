@@ -1,6 +1,7 @@
-import Convert
 import Testing
 import Wire
+
+@testable import Convert
 
 /// The Gemini state machine fed hand-made chunks, for the cases the recorded
 /// fixtures do not show.
@@ -135,6 +136,17 @@ import Wire
         #expect(message.input(ofBlock: 2) == ["items": [nil, ["name": "nest"]], "count": 2, "odd key": true])
         #expect(message.blocks[0].id?.hasSuffix("_gsig_c2lnMQ") == true)
         #expect(message.stopReason == "tool_use")
+    }
+
+    @Test func aPathDeeperThanTheLimitIsSkipped() {
+        let deepest = "$" + String(repeating: ".a", count: GeminiPartialArguments.maxPathDepth)
+        #expect(GeminiPartialArguments.components(of: deepest)?.count == GeminiPartialArguments.maxPathDepth)
+        #expect(GeminiPartialArguments.components(of: deepest + ".a") == nil)
+        // A million components overflowed the stack; now the entry is skipped.
+        var arguments = GeminiPartialArguments()
+        arguments.apply(["jsonPath": .string("$" + String(repeating: ".a", count: 1_000_000)), "boolValue": true])
+        arguments.apply(["jsonPath": "$.b", "boolValue": true])
+        #expect(arguments.value == ["b": true])
     }
 
     @Test func arrayFormOfTheStreamIsAccepted() {

@@ -189,6 +189,16 @@ import Wire
         #expect(none.body["thinking"] == nil)
     }
 
+    @Test func aCapBelowOneIsRefused() {
+        for cap in [0, -5, Int64.min] {
+            let error = Self.refusal([
+                "model": "gpt-5", "input": "Think", "reasoning": ["effort": "high"], "max_output_tokens": .int(cap),
+            ])
+            #expect(error?.status == 400)
+            #expect(error?.message == "max_output_tokens must be at least 1, got \(cap)")
+        }
+    }
+
     @Test func previousResponseIDIsRefused() {
         let error = Self.refusal(["model": "gpt-5", "input": "And then?", "previous_response_id": "resp_123"])
         #expect(error?.status == 400)

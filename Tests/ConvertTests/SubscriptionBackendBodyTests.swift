@@ -72,6 +72,8 @@ import Wire
             (2000, 4000, 4000, 6000),
             // A budget under Claude's minimum is raised to it.
             (8000, 0, 1024, 8000),
+            // A cap at Int's limit, below any budget: the minimum, and room for one more (it trapped).
+            (Int.min, nil, 1024, 1025),
         ] as [(Int?, Int?, Int, Int)])
     func theBudgetAndCapFollowTheClient(cap: Int?, budget: Int?, sentBudget: Int, sentCap: Int) {
         var generation: JSONObject = [:]

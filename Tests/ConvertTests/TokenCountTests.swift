@@ -31,4 +31,19 @@ import Wire
         #expect(gemini?["input_tokens"] == .int(.max))
         #expect(gemini?["output_tokens"] == .int(.max))
     }
+
+    @Test func anAnthropicUsageGoesToEveryClientWithoutTrapping() {
+        let usage: JSONObject = [
+            "input_tokens": .int(.max), "cache_read_input_tokens": 1, "cache_creation_input_tokens": 2,
+            "output_tokens": 1,
+        ]
+        let counts = TokenCount.Inclusive(usage)
+        #expect(counts == TokenCount.Inclusive(input: .max, cached: 1, output: 1, total: .max))
+        #expect(
+            TokenCount.Inclusive(["input_tokens": 5, "cache_read_input_tokens": 3, "output_tokens": 2])
+                == TokenCount.Inclusive(input: 8, cached: 3, output: 2, total: 10))
+        #expect(OpenAIChatClientCodec.usage(usage)["total_tokens"] == .int(.max))
+        #expect(OpenAIResponsesClientItems.usage(usage)["total_tokens"] == .int(.max))
+        #expect(GeminiClientMapping.usageMetadata(usage)["totalTokenCount"] == .int(.max))
+    }
 }

@@ -79,6 +79,31 @@ import Wire
         #expect(CodeAssistBackend.quotaError(status: 400, body: Array("{}".utf8)) == nil)
         let plain = try #require(CodeAssistBackend.quotaError(status: 429, body: Array("{}".utf8)))
         #expect(plain.message.hasSuffix("try again later"))
+        // A reset no client can wait for is no reset time; as an Int it trapped.
+        let absurd = Array(
+            #"{"error":{"message":"m","details":[{"retryDelay":"10000000000000000000000s"}]}}"#.utf8)
+        let unknown = try #require(CodeAssistBackend.quotaError(status: 429, body: absurd))
+        #expect(unknown.message.hasSuffix("try again later") && unknown.retryAfter == nil)
+        let soon = try #require(
+            CodeAssistBackend.quotaError(
+                status: 429, body: Array(#"{"error":{"details":[{"retryDelay":"90s"}]}}"#.utf8)))
+        #expect(soon.retryAfter == "90")
+    }
+
+    @Test func theCodexLimitMessageIgnoresAnAbsurdReset() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for body in [
+            #"{"error":{"type":"usage_limit_reached","resets_at":1e300}}"#,
+            #"{"error":{"type":"usage_limit_reached","resets_at":-1e300}}"#,
+            #"{"error":{"type":"usage_limit_reached","resets_in_seconds":1e20}}"#,
+        ] {
+            let error = try #require(CodexBackend.usageLimitError(status: 429, body: Array(body.utf8), now: now))
+            #expect(error.message.hasSuffix("try again later") && error.retryAfter == nil, "\(body)")
+        }
+        let past = try #require(
+            CodexBackend.usageLimitError(
+                status: 429, body: Array(#"{"error":{"type":"usage_limit_reached","resets_at":1}}"#.utf8), now: now))
+        #expect(past.retryAfter == "0")
     }
 
 }

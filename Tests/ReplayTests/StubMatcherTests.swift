@@ -133,5 +133,29 @@ import Wire
         let capped = StubUpstream(exchanges: [], options: .init(speed: 0.5, maxGap: .milliseconds(40)))
         #expect(capped.delay(forMicros: 30_000) == .milliseconds(40))
         #expect(capped.delay(forMicros: 10_000) == .milliseconds(20))
+        // A gap near Int64's limit (a cassette's number) trapped when scaled back.
+        #expect(StubUpstream(exchanges: [], options: .init(speed: 1)).delay(forMicros: .max) == .microseconds(9e18))
+    }
+
+    @Test func timesFarApartAndStatusesHTTPCannotCarryDoNotTrap() throws {
+        func exchange(status: Int64, times: [Int64]) -> Exchange {
+            Exchange(
+                id: "x", file: "odd.jsonl",
+                events: [
+                    CassetteEvent(
+                        .upstreamRequest, exchange: "x", timeMicros: times[0],
+                        fields: ["method": "POST", "url": "http://127.0.0.1:9/v1/messages", "body": [:]]),
+                    CassetteEvent(
+                        .upstreamResponse, exchange: "x", timeMicros: times[1],
+                        fields: ["status": .int(status), "headers": [:]]),
+                    .upstreamChunk(exchange: "x", timeMicros: times[2], bytes: Array("a".utf8)),
+                    .upstreamChunk(exchange: "x", timeMicros: times[3], bytes: Array("b".utf8)),
+                ])
+        }
+        let far = try #require(StubReply(exchange: exchange(status: 200, times: [.min, 1, .max, .min])))
+        #expect(far.headGapMicros == .max)
+        #expect(far.chunks.map(\.gapMicros) == [.max - 1, 0])
+        #expect(StubReply(exchange: exchange(status: 1000, times: [0, 1, 2, 3])) == nil)
+        #expect(StubReply(exchange: exchange(status: 42, times: [0, 1, 2, 3])) == nil)
     }
 }

@@ -35,17 +35,13 @@ enum GeminiClientMapping {
     /// Anthropic usage -> `usageMetadata`. Gemini's prompt count includes
     /// cached tokens, Anthropic counts them apart, so they are added back.
     static func usageMetadata(_ usage: JSONObject) -> JSONObject {
-        let input = usage["input_tokens"]?.intValue ?? 0
-        let cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
-        let cacheCreation = usage["cache_creation_input_tokens"]?.intValue ?? 0
-        let output = usage["output_tokens"]?.intValue ?? 0
-        let prompt = input + cacheRead + cacheCreation
+        let counts = TokenCount.Inclusive(usage)
         var metadata: JSONObject = [
-            "promptTokenCount": .int(Int64(prompt)),
-            "candidatesTokenCount": .int(Int64(output)),
-            "totalTokenCount": .int(Int64(prompt + output)),
+            "promptTokenCount": .int(Int64(counts.input)),
+            "candidatesTokenCount": .int(Int64(counts.output)),
+            "totalTokenCount": .int(Int64(counts.total)),
         ]
-        if cacheRead > 0 { metadata["cachedContentTokenCount"] = .int(Int64(cacheRead)) }
+        if counts.cached > 0 { metadata["cachedContentTokenCount"] = .int(Int64(counts.cached)) }
         return metadata
     }
 

@@ -98,20 +98,10 @@ public enum OpenAIChatClientCodec {
     /// from `input_tokens`; OpenAI's `prompt_tokens` include it, with the
     /// cache reads repeated in `prompt_tokens_details.cached_tokens`.
     static func usage(_ usage: JSONObject) -> JSONValue {
-        let counts = usageCounts(usage)
+        let counts = TokenCount.Inclusive(usage)
         return usageObject(
-            prompt: .int(counts.prompt), completion: .int(counts.completion),
-            total: .int(counts.prompt + counts.completion), cached: .int(counts.cached))
-    }
-
-    /// The counts of ``usage(_:)``: prompt tokens with the cache's, completion
-    /// tokens, and cache reads.
-    static func usageCounts(_ usage: JSONObject) -> (prompt: Int64, completion: Int64, cached: Int64) {
-        let cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
-        let prompt =
-            (usage["input_tokens"]?.intValue ?? 0) + cacheRead + (usage["cache_creation_input_tokens"]?.intValue ?? 0)
-        let completion = usage["output_tokens"]?.intValue ?? 0
-        return (Int64(prompt), Int64(completion), Int64(cacheRead))
+            prompt: .int(Int64(counts.input)), completion: .int(Int64(counts.output)),
+            total: .int(Int64(counts.total)), cached: .int(Int64(counts.cached)))
     }
 
     /// The usage object of ``usage(_:)``, its counts given as JSON values so

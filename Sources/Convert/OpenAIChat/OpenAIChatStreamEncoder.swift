@@ -69,8 +69,8 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // still needs the finish chunk every OpenAI client waits for.
             sendFinish("stop", into: &frames)
             if includeUsage {
-                let counts = OpenAIChatClientCodec.usageCounts(usage)
-                let values = [counts.prompt, counts.completion, counts.prompt + counts.completion, counts.cached]
+                let counts = TokenCount.Inclusive(usage)
+                let values = [counts.input, counts.output, counts.total, counts.cached].map(Int64.init)
                 frame(
                     into: &frames,
                     usage: { bytes in

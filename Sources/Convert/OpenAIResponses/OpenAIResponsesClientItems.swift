@@ -72,20 +72,10 @@ enum OpenAIResponsesClientItems {
     /// inside `input_tokens`; Anthropic counts cache reads and writes apart.
     /// Anthropic does not report reasoning tokens separately, so they are 0.
     static func usage(_ anthropic: JSONObject) -> JSONValue {
-        let counts = usageCounts(anthropic)
+        let counts = TokenCount.Inclusive(anthropic)
         return usageObject(
-            input: .int(counts.input), cached: .int(counts.cached), output: .int(counts.output),
-            total: .int(counts.input + counts.output))
-    }
-
-    /// The counts of ``usage(_:)``: input tokens with the cache's, cache
-    /// reads, and output tokens.
-    static func usageCounts(_ anthropic: JSONObject) -> (input: Int64, cached: Int64, output: Int64) {
-        let cacheRead = anthropic["cache_read_input_tokens"]?.intValue ?? 0
-        let input =
-            (anthropic["input_tokens"]?.intValue ?? 0) + cacheRead
-            + (anthropic["cache_creation_input_tokens"]?.intValue ?? 0)
-        return (Int64(input), Int64(cacheRead), Int64(anthropic["output_tokens"]?.intValue ?? 0))
+            input: .int(Int64(counts.input)), cached: .int(Int64(counts.cached)), output: .int(Int64(counts.output)),
+            total: .int(Int64(counts.total)))
     }
 
     /// The usage object of ``usage(_:)``, its counts given as JSON values so

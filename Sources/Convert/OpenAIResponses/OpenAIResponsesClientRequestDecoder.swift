@@ -77,6 +77,9 @@ struct OpenAIResponsesClientRequestDecoder {
 
         var thinking = thinkingBudget()
         var maxTokens = request["max_output_tokens"]?.intValue ?? Self.defaultMaxTokens
+        // As the Chat decoder: a cap below 1 is no request Anthropic takes, and fitting a budget under
+        // Int.min trapped.
+        guard maxTokens >= 1 else { throw .invalidRequest("max_output_tokens must be at least 1, got \(maxTokens)") }
         if request["max_output_tokens"]?.intValue == nil, let budget = thinking {
             // max_output_tokens counts reasoning too; unset, it leaves room for an answer after thinking.
             maxTokens = budget + Self.defaultMaxTokens

@@ -177,8 +177,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
         let id = responseID
         let model = requestedModel
-        let counts = OpenAIResponsesClientItems.usageCounts(usage)
-        let usageValues = [counts.input, counts.cached, counts.output, counts.input + counts.output]
+        let counts = TokenCount.Inclusive(usage)
+        let usageValues = [counts.input, counts.cached, counts.output, counts.total].map(Int64.init)
         let size = output.reduce(512) { $0 + $1.count }
         let type: StaticString = incomplete ? "response.incomplete" : "response.completed"
         emit(type, reserving: size, into: &frames) { [output] bytes in

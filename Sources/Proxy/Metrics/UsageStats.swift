@@ -1,3 +1,4 @@
+import Convert
 import NIOConcurrencyHelpers
 import Wire
 
@@ -12,13 +13,14 @@ final class UsageStats: Sendable {
         var cacheReadTokens = 0
         var cacheCreationTokens = 0
 
+        /// Held at `Int`'s limits: the token counts are the upstreams' numbers (an absurd one trapped).
         mutating func add(_ other: Route) {
-            requests += other.requests
-            errors += other.errors
-            inputTokens += other.inputTokens
-            outputTokens += other.outputTokens
-            cacheReadTokens += other.cacheReadTokens
-            cacheCreationTokens += other.cacheCreationTokens
+            requests = TokenCount.sum(requests, other.requests)
+            errors = TokenCount.sum(errors, other.errors)
+            inputTokens = TokenCount.sum(inputTokens, other.inputTokens)
+            outputTokens = TokenCount.sum(outputTokens, other.outputTokens)
+            cacheReadTokens = TokenCount.sum(cacheReadTokens, other.cacheReadTokens)
+            cacheCreationTokens = TokenCount.sum(cacheCreationTokens, other.cacheCreationTokens)
         }
 
         var json: JSONValue {

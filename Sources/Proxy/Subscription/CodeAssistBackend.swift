@@ -72,10 +72,9 @@ enum CodeAssistBackend {
         }
         if resets == nil, let seconds { resets = now.addingTimeInterval(seconds) }
         let what = product + " quota exhausted" + (message.map { " (\($0))" } ?? "")
-        guard let resets else {
+        guard let resets, let wait = UsageLimitReset.wait(until: resets, from: now) else {
             return APIError(status: 429, type: "rate_limit_error", message: what + "; try again later")
         }
-        let wait = max(0, Int(resets.timeIntervalSince(now).rounded(.up)))
         return APIError(
             status: 429, type: "rate_limit_error",
             message: what + "; it resets at \(ISO8601DateFormatter().string(from: resets)) (in \(wait) s)",

@@ -45,11 +45,10 @@ enum CodexBackend {
             resets = now.addingTimeInterval(seconds)
         }
         let plan = error?["plan_type"]?.stringValue.map { " (\($0) plan)" } ?? ""
-        guard let resets else {
+        guard let resets, let seconds = UsageLimitReset.wait(until: resets, from: now) else {
             return APIError(
                 status: 429, type: "rate_limit_error", message: "Codex usage limit reached\(plan); try again later")
         }
-        let seconds = max(0, Int(resets.timeIntervalSince(now).rounded(.up)))
         let stamp = ISO8601DateFormatter().string(from: resets)
         let wait = seconds >= 3600 ? "\(seconds / 3600) h \(seconds % 3600 / 60) min" : "\((seconds + 59) / 60) min"
         return APIError(

@@ -112,7 +112,9 @@ extension StubReply {
         for chunk in chunks {
             let end = start + chunk.bytes.count
             let (from, to) = (map(start), map(end))
-            carriedGap += chunk.gapMicros
+            // Held at the limit: the gaps are a cassette's numbers.
+            let (carried, overflow) = carriedGap.addingReportingOverflow(chunk.gapMicros)
+            carriedGap = overflow ? .max : carried
             if from < to {
                 result.append(Chunk(gapMicros: carriedGap, bytes: Array(body[from..<to])))
                 carriedGap = 0

@@ -67,11 +67,14 @@ public struct StubReply: Sendable, Hashable {
         guard let request = exchange.upstreamRequest else { return nil }
         let start = request.timeMicros ?? 0
         let upstreamErrors = exchange.errors.filter { $0.stage?.isUpstream == true }
-        guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue else {
+        // A status HTTP cannot carry (only an edited cassette has one) is served as no answer.
+        guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue,
+            (100...999).contains(status)
+        else {
             guard let failure = upstreamErrors.first else { return nil }
             self.status = nil
             headers = []
-            headGapMicros = max(0, (failure.timeMicros ?? start) - start)
+            headGapMicros = Self.gap(from: start, to: failure.timeMicros ?? start)
             chunks = []
             cutAfterChunks = false
             return
@@ -81,16 +84,25 @@ public struct StubReply: Sendable, Hashable {
             .filter { !Self.droppedHeaders.contains($0.name.lowercased()) }
             .map { Header(name: $0.name, value: $0.value) }
         let headTime = response.timeMicros ?? start
-        headGapMicros = max(0, headTime - start)
+        headGapMicros = Self.gap(from: start, to: headTime)
         var previous = headTime
         chunks = exchange.upstreamChunks.map { chunk in
             let time = chunk.timeMicros ?? previous
             defer { previous = max(previous, time) }
-            return Chunk(gapMicros: max(0, time - previous), bytes: chunk.chunkBytes ?? [])
+            return Chunk(gapMicros: Self.gap(from: previous, to: time), bytes: chunk.chunkBytes ?? [])
         }
         if chunks.isEmpty, let body = response.bodyBytes {
             chunks = [Chunk(gapMicros: 0, bytes: body)]
         }
         cutAfterChunks = status < 400 && upstreamErrors.contains { ($0.timeMicros ?? headTime) >= headTime }
+    }
+
+    /// The microseconds from `earlier` to `later`, 0 when `later` is not
+    /// later; held at `Int64`'s limit: the times are a cassette's numbers,
+    /// and far-apart ones trapped.
+    static func gap(from earlier: Int64, to later: Int64) -> Int64 {
+        let (difference, overflow) = later.subtractingReportingOverflow(earlier)
+        if overflow { return later > earlier ? .max : 0 }
+        return max(0, difference)
     }
 }

@@ -121,7 +121,8 @@ public final class StubUpstream: Sendable {
     /// Scales a recorded gap by ``Options/speed`` and caps it.
     public func delay(forMicros micros: Int64) -> Duration? {
         guard options.speed > 0, micros > 0 else { return nil }
-        var delay = Duration.microseconds(Int64((Double(micros) / options.speed).rounded()))
+        // Held under Int64's limit: a gap near it (a cassette's number) trapped when made one again.
+        var delay = Duration.microseconds(Int64(min((Double(micros) / options.speed).rounded(), 9e18)))
         if let maxGap = options.maxGap, delay > maxGap { delay = maxGap }
         return delay > .zero ? delay : nil
     }
