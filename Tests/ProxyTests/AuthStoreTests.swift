@@ -54,6 +54,21 @@ import Testing
         #expect(config.warnings.contains { $0.message.contains("chmod 600") })
     }
 
+    @Test func anExpiryNoClockReachesIsReportedWithoutTrapping() throws {
+        let directory = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = AuthStore(path: directory + "/auth.json")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.save(
+            ProviderCredentials(accessToken: Self.token, expiresAt: now.addingTimeInterval(1e300)), for: .claudeCode)
+        let far = try SubscriptionLogins(store: store).report(now: now)
+        #expect(far.contains("token: expires at "))
+        #expect(far.contains("(in 16666666666666 min)"))
+        try store.save(
+            ProviderCredentials(accessToken: Self.token, expiresAt: now.addingTimeInterval(-90)), for: .claudeCode)
+        #expect(try SubscriptionLogins(store: store).report(now: now).contains("(refreshed on the next request)"))
+    }
+
     @Test func nothingShownHoldsTheToken() throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }

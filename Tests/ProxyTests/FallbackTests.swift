@@ -115,6 +115,9 @@ struct FallbackTests {
         #expect(UpstreamFallbackPolicy.wait(retryAfter: "1") == .seconds(1))
         #expect(UpstreamFallbackPolicy.wait(retryAfter: "0.5") == .milliseconds(500))
         #expect(UpstreamFallbackPolicy.wait(retryAfter: "3600") == .zero)
+        // An upstream's absurd header is no wait; made a count, it trapped the whole proxy.
+        #expect(UpstreamFallbackPolicy.wait(retryAfter: "99999999999999999999") == .zero)
+        #expect(UpstreamFallbackPolicy.wait(retryAfter: "1e300") == .zero)
         #expect(UpstreamFallbackPolicy.wait(retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .zero)
     }
 

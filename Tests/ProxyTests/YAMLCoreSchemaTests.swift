@@ -59,6 +59,22 @@ import Yams
         #expect(mismatches.isEmpty, "resolved differently from Yams: \(mismatches.prefix(20))")
     }
 
+    /// A sexagesimal int reads as Yams reads it, and one past `Int` is no
+    /// int (Yams's own reading trapped on it).
+    @Test(arguments: ["1:30", "-1:30", "+1_0:0_5", "12:34:56", "1:05:30", "0x1F", "1_000", "-12", "0b101", "0o17"])
+    func intValuesAreYamsOwn(text: String) {
+        #expect(YAMLCoreSchema.int(Node(text)) == Node(text).int, "\(text)")
+        #expect(YAMLCoreSchema.int(Node(text)) != nil, "\(text)")
+    }
+
+    @Test func aSexagesimalIntPastIntsLimitIsNone() {
+        // Eleven groups: 60^10, which Yams computed the next power of, and trapped.
+        #expect(YAMLCoreSchema.tag(ofPlain: "1:0:0:0:0:0:0:0:0:0:0") == .int)
+        #expect(YAMLCoreSchema.int(Node("1:0:0:0:0:0:0:0:0:0:0")) == 604_661_760_000_000_000)
+        #expect(YAMLCoreSchema.int(Node("1:0:0:0:0:0:0:0:0:0:0:0")) == nil)
+        #expect(YAMLCoreSchema.int(Node("-1:0:0:0:0:0:0:0:0:0:0:0")) == nil)
+    }
+
     /// A plain scalar is a bool in three cases of each word only; its value
     /// (an explicit `!!bool`'s too) is read in any case, as Yams reads it.
     @Test func boolSpellingsAndValues() {

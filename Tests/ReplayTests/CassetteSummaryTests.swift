@@ -1,6 +1,7 @@
 import Cassette
 import Replay
 import Testing
+import Wire
 
 @Suite struct CassetteSummaryTests {
     @Test func sessionNumbers() throws {
@@ -33,6 +34,22 @@ import Testing
                 .init(label: "upstream_stream / api_error", count: 1),
             ])
         #expect(summary.byUpstream.first == .init(label: "https://api.deepseek.com/v1", count: 3))
+    }
+
+    @Test func countsAtIntsLimitAreHeldThere() {
+        // Two end lines with counts at Int's limit trapped the summary.
+        let exchanges = ["x1", "x2"].map { id in
+            Exchange(
+                id: id, file: "f",
+                events: [
+                    .init(
+                        .end, exchange: id, timeMicros: 1,
+                        fields: ["usage": ["input_tokens": .int(.max)], "dropped_events": .int(.max)])
+                ])
+        }
+        let summary = CassetteSummary(exchanges: exchanges, set: CassetteSet(exchanges: exchanges))
+        #expect(summary.tokenTotals == [.init(label: "input_tokens", count: .max)])
+        #expect(summary.droppedEvents == .max)
     }
 
     @Test func percentilesAreNearestRank() {

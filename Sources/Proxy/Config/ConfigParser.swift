@@ -234,7 +234,7 @@ struct ConfigParser {
             switch node.coreSchemaTag {
             case .null: return .null
             case .bool: if let bool = YAMLCoreSchema.bool(scalar.string) { return .bool(bool) }
-            case .int: if let int = node.int { return .int(Int64(int)) }
+            case .int: if let int = YAMLCoreSchema.int(node) { return .int(Int64(int)) }
             case .float: if let double = node.float { return .double(double) }
             default: break
             }

@@ -24,7 +24,9 @@ enum DurationLiteral {
 
     private static func duration(_ digits: String, unitSeconds: Double) -> Duration? {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isNumber || $0 == "." }),
-            let number = Double(digits), number > 0
+            let number = Double(digits), number > 0,
+            // Past Int64's milliseconds (292 million years) it is no duration: made one, it trapped.
+            number * unitSeconds * 1000 < 9e18
         else { return nil }
         return .milliseconds(Int64((number * unitSeconds * 1000).rounded()))
     }

@@ -73,6 +73,26 @@ enum YAMLCoreSchema {
         return scan.takeSexagesimalGroups() && scan.atEnd
     }
 
+    /// The value of a node that ``isInt(_:)``, as Yams's constructor reads
+    /// it, or nil when it does not fit an `Int`. A sexagesimal one (`1:30`
+    /// is 90) is read here: Yams multiplies its groups unchecked, and
+    /// `1:0:0:0:0:0:0:0:0:0:0` in a config trapped.
+    static func int(_ node: Node) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.string.contains(":") else { return node.int }
+        var text = Substring(scalar.string)
+        let negative = text.first == "-"
+        if negative || text.first == "+" { text = text.dropFirst() }
+        var value = 0
+        for group in text.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let part = Int(group.filter { $0 != "_" }) else { return nil }
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, carry) = scaled.addingReportingOverflow(part)
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+
     /// One of: `[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?`,
     /// `\.[0-9_]+([eE][-+][0-9]+)?`, `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`,
     /// `[-+]?\.(inf|Inf|INF)`, `\.(nan|NaN|NAN)`.

@@ -103,9 +103,11 @@ public struct SubscriptionLogins: Sendable {
 
     private static func expiry(_ date: Date?, now: Date) -> String {
         guard let date else { return "does not expire" }
-        let seconds = Int(date.timeIntervalSince(now))
+        let seconds = date.timeIntervalSince(now)
         let stamp = ISO8601DateFormatter().string(from: date)
         if seconds <= 0 { return "expired at \(stamp) (refreshed on the next request)" }
-        return "expires at \(stamp) (in \(seconds / 60) min)"
+        // Held under a bound before it is made an Int: the expiry is the auth file's (or a token
+        // endpoint's) number, and 1e300 seconds trapped.
+        return "expires at \(stamp) (in \(Int(min(seconds, 1e15)) / 60) min)"
     }
 }

@@ -22,10 +22,12 @@ enum UpstreamFallbackPolicy {
     /// when it is at most ``longestWait``, else not at all.
     static func wait(retryAfter: String?) -> Duration {
         guard let text = retryAfter?.trimmingCharacters(in: .whitespaces), let seconds = Double(text),
-            seconds.isFinite, seconds > 0
+            seconds.isFinite, seconds > 0,
+            // Compared before it is made a count: an upstream's `retry-after: 1e23` trapped, taking the
+            // whole proxy down.
+            seconds * 1000 <= Double(longestWait.totalMilliseconds)
         else { return .zero }
-        let wait = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))
-        return wait <= longestWait ? wait : .zero
+        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     /// Gives up the attempt on `entry`: waits a short `retry-after`, logs

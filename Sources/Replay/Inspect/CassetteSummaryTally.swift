@@ -1,3 +1,4 @@
+import Convert
 import Wire
 
 /// The summary's counters, fed one exchange at a time, so `log-replay` can
@@ -23,7 +24,8 @@ public struct CassetteSummaryTally: Sendable {
     /// Counts `exchange`; one left out by a filter still counts its dropped
     /// events (`summarised` false), which are the whole set's.
     public mutating func add(_ exchange: Exchange, summarised: Bool = true) {
-        droppedEvents += exchange.droppedEvents
+        // Sums held at Int's limit, here and below: the numbers are the cassette's.
+        droppedEvents = TokenCount.sum(droppedEvents, exchange.droppedEvents)
         guard summarised else { return }
         exchangeCount += 1
         if exchange.end == nil { unfinishedCount += 1 }
@@ -59,7 +61,7 @@ public struct CassetteSummaryTally: Sendable {
                 addUsage(object, prefix: key + ".")
             } else if case .int(let value) = member.value {
                 if usageTotals[key] == nil { usageOrder.append(key) }
-                usageTotals[key, default: 0] += Int(value)
+                usageTotals[key] = TokenCount.sum(usageTotals[key] ?? 0, Int(value))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Cassette
+import Convert
 import Wire
 
 /// The exchanges of one or more cassettes, with what went wrong reading them.
@@ -33,5 +34,6 @@ public struct CassetteSet: Sendable {
     }
 
     /// Events the recorder dropped, from every `end` line.
-    public var droppedEvents: Int { exchanges.reduce(0) { $0 + $1.droppedEvents } }
+    /// Held at Int's limit: the numbers are the cassette's.
+    public var droppedEvents: Int { exchanges.reduce(0) { TokenCount.sum($0, $1.droppedEvents) } }
 }

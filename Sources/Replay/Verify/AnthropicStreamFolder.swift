@@ -28,6 +28,10 @@ struct AnthropicStreamFolder {
         return .object(folded)
     }
 
+    /// How far past the blocks seen a start may open one (the gap filled
+    /// with empty blocks).
+    static let maxIndexGap = 1024
+
     mutating func receive(_ event: SSEEvent) {
         let data = (try? JSONValue(parsing: event.data)) ?? .string(event.data)
         let index = data["index"]?.intValue
@@ -36,14 +40,18 @@ struct AnthropicStreamFolder {
             message = data["message"]?.objectValue ?? [:]
             content = message["content"]?.arrayValue?.compactMap(\.objectValue) ?? []
         case "content_block_start":
-            guard let index, let block = data["content_block"]?.objectValue else { break }
+            // The index is the cassette's number: -1 trapped, and 1e9 padded until memory ran out.
+            guard let index, (0...content.count + Self.maxIndexGap).contains(index),
+                let block = data["content_block"]?.objectValue
+            else { break }
             while content.count <= index { content.append([:]) }
             content[index] = block
         case "content_block_delta":
-            guard let index, index < content.count, let delta = data["delta"] else { break }
+            guard let index, content.indices.contains(index), let delta = data["delta"] else { break }
             applyDelta(delta, at: index)
         case "content_block_stop":
-            guard let index, index < content.count, let partial = partialJSON.removeValue(forKey: index) else { break }
+            guard let index, content.indices.contains(index), let partial = partialJSON.removeValue(forKey: index)
+            else { break }
             content[index]["input"] = (try? JSONValue(parsing: partial)) ?? .string(partial)
         case "message_delta":
             for member in data["delta"]?.objectValue?.members ?? [] { message[member.key] = member.value }
