@@ -146,20 +146,28 @@ public struct Redactor: Sendable {
         var contiguous = url
         let redactable = contiguous.withUTF8 { $0.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "@") } }
         guard redactable else { return url }
+        // Every delimiter is found by byte, and stepped over by byte: a
+        // combining mark after `?`, `&` or `=` makes one Character of the
+        // two, which a search by Character passes over, and the query (a
+        // `key=` among it) went to the cassette as it came.
         var text = Substring(url)
         var fragment: Substring = ""
-        if let hash = text.firstIndex(of: "#") {
+        if let hash = text.utf8.firstIndex(of: UInt8(ascii: "#")) {
             fragment = text[hash...]
             text = text[..<hash]
         }
-        guard let question = text.firstIndex(of: "?") else { return Self.redactingUserInfo(text) + fragment }
+        guard let question = text.utf8.firstIndex(of: UInt8(ascii: "?")) else {
+            return Self.redactingUserInfo(text) + fragment
+        }
         let base = Self.redactingUserInfo(text[..<question])
-        let parameters = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
-        let redacted = parameters.map { parameter -> String in
-            guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
+        let query = text[text.utf8.index(after: question)...]
+        let parameters = query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
+        let redacted = parameters.map { bytes -> String in
+            let parameter = Substring(bytes)
+            guard let equals = parameter.utf8.firstIndex(of: UInt8(ascii: "=")) else { return String(parameter) }
             let name = Self.percentDecoded(parameter[..<equals]).lowercased()
             guard Self.secretQueryParameters.contains(name) else { return String(parameter) }
-            let value = Self.percentDecoded(parameter[parameter.index(after: equals)...])
+            let value = Self.percentDecoded(parameter[parameter.utf8.index(after: equals)...])
             return parameter[..<equals] + "=" + Self.fingerprint(value)
         }
         return base + "?" + redacted.joined(separator: "&") + fragment
@@ -255,20 +263,29 @@ public struct Redactor: Sendable {
     }
 
     /// `scheme://user:password@host/...` keeps the user, fingerprints the password.
+    /// By byte, as ``url(_:)`` (a combining mark after `@` or `:` hid them
+    /// from a search by Character).
     private static func redactingUserInfo(_ text: Substring) -> String {
-        guard let schemeEnd = text.range(of: "://") else { return String(text) }
-        let authorityStart = schemeEnd.upperBound
-        let authorityEnd = text[authorityStart...].firstIndex(of: "/") ?? text.endIndex
-        guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@"),
-            let colon = text[authorityStart..<at].firstIndex(of: ":")
+        let utf8 = text.utf8
+        guard
+            let slash = utf8.indices.first(where: { index in
+                utf8[index] == UInt8(ascii: ":") && utf8[index...].starts(with: "://".utf8)
+            })
         else { return String(text) }
-        let password = percentDecoded(text[text.index(after: colon)..<at])
-        return text[...colon] + fingerprint(password) + text[at...]
+        let authorityStart = utf8.index(slash, offsetBy: 3)
+        let authorityEnd = utf8[authorityStart...].firstIndex(of: UInt8(ascii: "/")) ?? text.endIndex
+        guard let at = utf8[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
+            let colon = utf8[authorityStart..<at].firstIndex(of: UInt8(ascii: ":"))
+        else { return String(text) }
+        let password = percentDecoded(text[utf8.index(after: colon)..<at])
+        return text[..<utf8.index(after: colon)] + fingerprint(password) + text[at...]
     }
 
     /// Decodes `%XX` escapes and `+` as space; invalid escapes stay as they are.
     private static func percentDecoded(_ text: Substring) -> String {
-        guard text.contains("%") || text.contains("+") else { return String(text) }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         let utf8 = Array(text.utf8)
         var index = 0

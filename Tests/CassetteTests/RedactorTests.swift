@@ -148,5 +148,21 @@ import Wire
         #expect(
             Redactor().url("https://user:hunter2@example.com/v1?x=1")
                 == "https://user:\(Redactor.fingerprint("hunter2"))@example.com/v1?x=1")
+        #expect(
+            Redactor().url("https://user:\u{301}pw@example.com/v1")
+                == "https://user:\(Redactor.fingerprint("\u{301}pw"))@example.com/v1")
+    }
+
+    /// A combining mark after a delimiter makes one Character of the two:
+    /// found by Character, the delimiter was missed and the key recorded.
+    @Test func aCombiningMarkAfterADelimiterHidesNoKey() {
+        let redactor = Redactor()
+        let key = "AIzaSyD-secret"
+        let hidden = Redactor.fingerprint(key)
+        #expect(redactor.url("http://h/p?\u{301}&key=\(key)") == "http://h/p?\u{301}&key=\(hidden)")
+        #expect(redactor.url("http://h/p?a=1&\u{301}x=2&key=\(key)") == "http://h/p?a=1&\u{301}x=2&key=\(hidden)")
+        #expect(
+            redactor.url("http://h/p?key=\u{301}\(key)") == "http://h/p?key=\(Redactor.fingerprint("\u{301}" + key))")
+        #expect(redactor.url("http://h/p#\u{301}?key=\(key)") == "http://h/p#\u{301}?key=\(key)", "a fragment's text")
     }
 }
