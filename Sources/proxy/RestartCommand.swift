@@ -21,7 +21,7 @@ struct RestartCommand: AsyncParsableCommand {
 
     func validate() throws {
         if StartCommand.asksForHelp(serveOptions) { throw CleanExit.helpRequest(self) }
-        guard timeout >= 0 else { throw ValidationError("--timeout must be 0 or more.") }
+        try StopCommand.validate(timeout: timeout)
         try StartCommand.validateServeOptions(serveOptions)
     }
 

@@ -122,11 +122,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var daemonState: String?
 
+    /// The largest `--max-body-mb` and `--record-max-mb`: 1 TiB.
+    static let mostMiB = 1 << 20
+    /// The largest `--max-connections`.
+    static let mostConnections = 1_000_000
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-        guard maxBodyMB > 0 else { throw ValidationError("--max-body-mb must be at least 1.") }
-        guard recordMaxMB > 0 else { throw ValidationError("--record-max-mb must be at least 1.") }
-        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1.") }
+        // Upper bounds too: past them the counts wrapped as bytes (a MiB is << 20) or trapped as a
+        // listen backlog (an Int32) and in the open-file arithmetic.
+        guard (1...Self.mostMiB).contains(maxBodyMB) else {
+            throw ValidationError("--max-body-mb must be between 1 and \(Self.mostMiB) (1 TiB).")
+        }
+        guard (1...Self.mostMiB).contains(recordMaxMB) else {
+            throw ValidationError("--record-max-mb must be between 1 and \(Self.mostMiB) (1 TiB).")
+        }
+        guard (1...Self.mostConnections).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be between 1 and \(Self.mostConnections).")
+        }
         guard headerTimeout > 0 else { throw ValidationError("--header-timeout must be at least 1.") }
         guard ProxyLogging.levelNames.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of \(ProxyLogging.levelNames.joined(separator: ", ")).")

@@ -18,7 +18,13 @@ struct StopCommand: AsyncParsableCommand {
     var timeout: Double = 30
 
     func validate() throws {
-        guard timeout >= 0 else { throw ValidationError("--timeout must be 0 or more.") }
+        try Self.validate(timeout: timeout)
+    }
+
+    /// `--timeout` of `stop` and `restart`: at most a day (a larger one
+    /// trapped made milliseconds, and `inf` passed a check of `>= 0`).
+    static func validate(timeout: Double) throws {
+        guard (0...86_400).contains(timeout) else { throw ValidationError("--timeout must be 0 to 86400 seconds.") }
     }
 
     func run() async throws {

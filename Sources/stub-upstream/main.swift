@@ -46,8 +46,14 @@ import Replay
                 + "recorded working directory, HOME, date and machine."))
     var exactEnvironment = false
 
-    func run() async throws {
+    func validate() throws {
+        // Out of range, the system took a port modulo 65536 (70000 bound 4464).
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
+        if let maxGap, maxGap < 0 { throw ValidationError("--max-gap must be 0 or more.") }
+    }
+
+    func run() async throws {
         let options = StubUpstream.Options(
             host: host, port: port, speed: speed, maxGap: maxGap.map { .milliseconds($0) }, strictOrder: strictOrder,
             ignore: VolatileFields.requests + ignore.map(JSONPointerPattern.init), onMiss: onMiss,

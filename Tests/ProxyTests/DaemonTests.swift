@@ -87,6 +87,19 @@ import Glibc
         #expect(try await scratch.run(["stop"]).ending == .exited(0))
     }
 
+    @Test func aTimeoutPastADayIsRefused() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        // 1e17 s trapped made milliseconds; inf passed a check of >= 0.
+        for command in ["stop", "restart"] {
+            for timeout in ["1e17", "inf", "-1"] {
+                let run = try await scratch.run([command, "--timeout=\(timeout)"])
+                #expect(run.ending == .exited(64), "\(command) \(timeout): \(run.standardError)")
+                #expect(run.standardError.contains("--timeout must be 0 to 86400 seconds."), "\(run.standardError)")
+            }
+        }
+    }
+
     @Test func aServerThatCannotStartShowsWhy() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }

@@ -67,8 +67,11 @@ import Glibc
 
     @Test(arguments: [
         (["--log-level", "loud"], "--log-level must be one of trace, debug, info, notice, warning, error, critical"),
-        (["--record-max-mb", "0"], "--record-max-mb must be at least 1"),
+        (["--record-max-mb", "0"], "--record-max-mb must be between 1 and 1048576 (1 TiB)"),
         (["--header-timeout", "0"], "--header-timeout must be at least 1"),
+        // Past these, the values wrapped as bytes or trapped as a listen backlog.
+        (["--max-body-mb", "9000000000000"], "--max-body-mb must be between 1 and 1048576 (1 TiB)"),
+        (["--max-connections", "3000000000"], "--max-connections must be between 1 and 1000000"),
     ])
     func aBadValueIsRefusedWithExit64SayingWhatIsAccepted(arguments: [String], message: String) async throws {
         let scratch = try ExecutableScratch.directory("sb-serve-options")

@@ -61,6 +61,11 @@ import Wire
         #expect(!JSONPointerPattern("/**/id").matches(["x", "idx"]))
         #expect(JSONPointerPattern("/a~1b/c~0d").segments == ["a/b", "c~d"])
         #expect(JSONPointerPattern("/a~1b/c~0d").description == "/a~1b/c~0d")
+        // A run of ** is one (forty thousand recursed past the stack).
+        #expect(JSONPointerPattern("/**/**/a/**/**/**").segments == ["**", "a", "**"])
+        let long = JSONPointerPattern(String(repeating: "/**", count: 40000) + "/id")
+        #expect(long.segments == ["**", "id"])
+        #expect(long.matches(["x", "id"]))
     }
 
     @Test func removingDropsMatchedMembersForMatching() throws {

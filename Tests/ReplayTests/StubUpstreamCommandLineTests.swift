@@ -58,7 +58,10 @@ import Glibc
         _ = await cut.waitForEnding()
     }
 
-    @Test(arguments: [["--speed", "-1"], ["--on-miss", "maybe"], ["--port", "http"], ["--no-such-option"]])
+    @Test(arguments: [
+        ["--speed", "-1"], ["--on-miss", "maybe"], ["--port", "http"], ["--no-such-option"], ["--port", "70000"],
+        ["--max-gap", "-5"],
+    ])
     func aMistypedOptionIsRefusedWithExit64(arguments: [String]) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
         let child = try await Self.stub(["--cassettes", corpus, "--port", "0"] + arguments)

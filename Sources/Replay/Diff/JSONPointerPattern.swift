@@ -6,9 +6,14 @@ public struct JSONPointerPattern: Sendable, Hashable, CustomStringConvertible {
     /// Unescaped segments; `*` and `**` are wildcards.
     public var segments: [String]
 
-    /// Reads `/a/b~1c/*`; the empty string is the whole document.
+    /// Reads `/a/b~1c/*`; the empty string is the whole document. A run of
+    /// `**` is one: it matches the same paths, and matching recursed once
+    /// per `**` (forty thousand of them overflowed the stack).
     public init(_ text: String) {
-        segments = JSONPointer.segments(of: text)
+        segments = []
+        for segment in JSONPointer.segments(of: text) where segment != "**" || segments.last != "**" {
+            segments.append(segment)
+        }
     }
 
     public var description: String { JSONPointer.string(segments) }
