@@ -68,7 +68,7 @@ for target in "${targets[@]}"; do
         grep -E '^ +#[0-9]+ ' "$log" | head -40 || true
         for finding in "$findings"*; do
             [[ -e "$finding" ]] || continue
-            echo "reproduce: SWITCHBOARD_FUZZ_TARGET=$target SWITCHBOARD_FUZZ=1 $FUZZ $finding"
+            echo "reproduce: SWIFT_DETERMINISTIC_HASHING=1 SWITCHBOARD_FUZZ_TARGET=$target SWITCHBOARD_FUZZ=1 $FUZZ $finding"
             echo "the input, base64 (base64 -d > finding):"
             base64 -w 0 "$finding"
             echo

@@ -17,12 +17,17 @@ import Wire
 ///   empty `properties`, `required` names with no property;
 /// - dropped (warning): non-string `enum`s and `const`s, and a recursive
 ///   `$ref`, cut to `{type: object}`: the constraint is lost, not the tool;
-///   so is every `$ref` past the first ``maxInlinedReferences``.
+///   so is a `$ref` inside more than ``maxReferenceDepth`` others being
+///   inlined, and every one past the first ``maxInlinedReferences``.
 struct GeminiSchemaCleaner {
-    /// How many `$ref`s one schema may have inlined. A chain of definitions
-    /// each naming the next recursed once per link (thousands overflowed the
-    /// stack), and one naming the next twice doubled the work per link.
-    static let maxInlinedReferences = 256
+    /// How deep `$ref`s may be inlined within each other: a chain of
+    /// definitions each naming the next recursed once per link (thousands
+    /// overflowed the stack).
+    static let maxReferenceDepth = 64
+    /// How many `$ref`s one schema may have inlined: a chain whose links
+    /// each name the next twice doubled the work per link. Generous, for a
+    /// large schema that names a few definitions many times.
+    static let maxInlinedReferences = 4096
 
     static let keptKeys: Set<String> = [
         "type", "format", "title", "description", "nullable", "enum", "items", "properties", "required", "anyOf",
@@ -116,6 +121,13 @@ struct GeminiSchemaCleaner {
         }
         if expanding.contains(name) {
             diagnostics.append(.warning("\(path)/$ref", "recursive $ref \(text) cut; sent as a plain object"))
+            return nil
+        }
+        guard expanding.count < Self.maxReferenceDepth else {
+            diagnostics.append(
+                .warning(
+                    "\(path)/$ref",
+                    "$refs inlined more than \(Self.maxReferenceDepth) deep; \(text) sent as a plain object"))
             return nil
         }
         guard inlinedReferences < Self.maxInlinedReferences else {

@@ -26,9 +26,23 @@ import Wire
         }
         let schema: JSONValue = ["$ref": "#/$defs/d0", "$defs": .object(definitions)]
         let converted = try Self.convert(Self.request(["tools": [["name": "Chain", "input_schema": schema]]]))
-        let cut = converted.diagnostics.filter { $0.message.hasPrefix("more than 256 $refs inlined") }
-        #expect(!cut.isEmpty)
-        #expect(converted.diagnostics.filter { $0.message.hasSuffix("inlined") }.count == 256)
+        let messages = converted.diagnostics.map(\.message)
+        #expect(messages.contains { $0.hasPrefix("$refs inlined more than 64 deep") })
+        #expect(messages.contains { $0.hasPrefix("more than 4096 $refs inlined") })
+        #expect(messages.filter { $0.hasSuffix("inlined") }.count == 4096)
+    }
+
+    @Test func aDefinitionNamedManyTimesIsInlinedEachTime() throws {
+        let properties = JSONObject(
+            (0..<300).map { JSONObject.Member(key: "p\($0)", value: ["$ref": "#/$defs/Place"]) })
+        let schema: JSONValue = [
+            "type": "object", "properties": .object(properties),
+            "$defs": ["Place": ["type": "object", "properties": ["city": ["type": "string"]]]],
+        ]
+        let converted = try Self.convert(Self.request(["tools": [["name": "Many", "input_schema": schema]]]))
+        #expect(converted.diagnostics.allSatisfy { $0.severity != .warning })
+        let parameters = converted.body["tools"]?[0]?["functionDeclarations"]?[0]?["parameters"]
+        #expect(parameters?["properties"]?["p299"] == ["type": "object", "properties": ["city": ["type": "string"]]])
     }
 
     @Test func minimalRequestIsExact() throws {

@@ -84,7 +84,10 @@ enum YAMLCoreSchema {
         if negative || text.first == "+" { text = text.dropFirst() }
         var value = 0
         for group in text.split(separator: ":", omittingEmptySubsequences: false) {
-            guard let part = Int(group.filter { $0 != "_" }) else { return nil }
+            // Digits only: a sign inside (an explicit `!!int 1:-5`) is no sexagesimal, and
+            // `-0:-9223372036854775808` reached -Int.min.
+            let digits = group.filter { $0 != "_" }
+            guard !digits.isEmpty, digits.utf8.allSatisfy(\.isASCIIDigit), let part = Int(digits) else { return nil }
             let (scaled, overflow) = value.multipliedReportingOverflow(by: 60)
             let (sum, carry) = scaled.addingReportingOverflow(part)
             guard !overflow, !carry else { return nil }
