@@ -15,6 +15,8 @@ struct GeminiPartialArguments: Sendable {
     private(set) var value: JSONValue = [:]
     /// Paths whose string value is still being streamed.
     private var continuingStrings: Set<String> = []
+    /// The nulls arrays were padded with so far (see ``maxPaddedElements``).
+    private var paddedElements = 0
 
     /// Whole `args` sent at once: merged over what is there.
     mutating func merge(_ arguments: JSONObject) {
@@ -43,11 +45,34 @@ struct GeminiPartialArguments: Sendable {
         } else {
             return
         }
+        let padding = padding(before: path)
+        guard padding <= Self.maxPaddedElements - paddedElements else { return }
+        paddedElements += padding
         value = Self.setting(newValue, at: path[...], in: value)
     }
 
     /// Bounds the array an upstream can make us allocate with one path.
     static let maxArrayIndex = 100_000
+    /// Bounds the nulls one call's entries may pad arrays with, all paths
+    /// together: each may reach ``maxArrayIndex`` of a new array, and a
+    /// stream of such entries (at other keys, or nested) grew without end.
+    /// An entry past it is skipped.
+    static let maxPaddedElements = 100_000
+
+    /// The nulls setting a value at `path` would add before its indexes.
+    private func padding(before path: [PathComponent]) -> Int {
+        var container: JSONValue? = value
+        var padding = 0
+        for component in path {
+            switch component {
+            case .key(let key): container = container?[key]
+            case .index(let index):
+                padding += max(0, index - (container?.arrayValue?.count ?? 0))
+                container = container?[index]
+            }
+        }
+        return padding
+    }
 
     /// Bounds how deep one path can nest: the path is a string, so the JSON
     /// parser's depth limit does not hold it, and setting or reading a value

@@ -149,6 +149,19 @@ import Wire
         #expect(arguments.value == ["b": true])
     }
 
+    @Test func arraysArePaddedWithinOneBudgetForAllPaths() {
+        var arguments = GeminiPartialArguments()
+        arguments.apply(["jsonPath": "$.a[99999]", "boolValue": true])
+        arguments.apply(["jsonPath": "$.b[2]", "boolValue": true])
+        #expect(arguments.value["a"]?.arrayValue?.count == 100_000)
+        #expect(arguments.value["b"] == nil, "past the budget: skipped")
+        arguments.apply(["jsonPath": "$.a[100000]", "boolValue": false])
+        #expect(arguments.value["a"]?[100_000] == false, "appending pads nothing")
+        var nested = GeminiPartialArguments()
+        nested.apply(["jsonPath": "$[50000][50000][50000]", "boolValue": true])
+        #expect(nested.value == [:], "one entry past it is skipped whole")
+    }
+
     @Test func arrayFormOfTheStreamIsAccepted() {
         let output = Self.run([[Self.chunk([["text": "a"]]), Self.chunk([["text": "b"]], finish: "STOP")]])
         #expect(violations(output) == [])
