@@ -1,4 +1,3 @@
-import Convert
 import NIOConcurrencyHelpers
 import Wire
 
@@ -15,12 +14,12 @@ final class UsageStats: Sendable {
 
         /// Held at `Int`'s limits: the token counts are the upstreams' numbers (an absurd one trapped).
         mutating func add(_ other: Route) {
-            requests = TokenCount.sum(requests, other.requests)
-            errors = TokenCount.sum(errors, other.errors)
-            inputTokens = TokenCount.sum(inputTokens, other.inputTokens)
-            outputTokens = TokenCount.sum(outputTokens, other.outputTokens)
-            cacheReadTokens = TokenCount.sum(cacheReadTokens, other.cacheReadTokens)
-            cacheCreationTokens = TokenCount.sum(cacheCreationTokens, other.cacheCreationTokens)
+            requests = requests.addingSaturated(other.requests)
+            errors = errors.addingSaturated(other.errors)
+            inputTokens = inputTokens.addingSaturated(other.inputTokens)
+            outputTokens = outputTokens.addingSaturated(other.outputTokens)
+            cacheReadTokens = cacheReadTokens.addingSaturated(other.cacheReadTokens)
+            cacheCreationTokens = cacheCreationTokens.addingSaturated(other.cacheCreationTokens)
         }
 
         var json: JSONValue {

@@ -1,4 +1,3 @@
-import Convert
 import Wire
 
 /// The summary's counters, fed one exchange at a time, so `log-replay` can
@@ -25,7 +24,7 @@ public struct CassetteSummaryTally: Sendable {
     /// events (`summarised` false), which are the whole set's.
     public mutating func add(_ exchange: Exchange, summarised: Bool = true) {
         // Sums held at Int's limit, here and below: the numbers are the cassette's.
-        droppedEvents = TokenCount.sum(droppedEvents, exchange.droppedEvents)
+        droppedEvents = droppedEvents.addingSaturated(exchange.droppedEvents)
         guard summarised else { return }
         exchangeCount += 1
         if exchange.end == nil { unfinishedCount += 1 }
@@ -61,7 +60,7 @@ public struct CassetteSummaryTally: Sendable {
                 addUsage(object, prefix: key + ".")
             } else if case .int(let value) = member.value {
                 if usageTotals[key] == nil { usageOrder.append(key) }
-                usageTotals[key] = TokenCount.sum(usageTotals[key] ?? 0, Int(value))
+                usageTotals[key] = (usageTotals[key] ?? 0).addingSaturated(Int(value))
             }
         }
     }

@@ -1,5 +1,4 @@
 import Cassette
-import Convert
 import Wire
 
 /// The exchanges of one or more cassettes, with what went wrong reading them.
@@ -35,5 +34,5 @@ public struct CassetteSet: Sendable {
 
     /// Events the recorder dropped, from every `end` line.
     /// Held at Int's limit: the numbers are the cassette's.
-    public var droppedEvents: Int { exchanges.reduce(0) { TokenCount.sum($0, $1.droppedEvents) } }
+    public var droppedEvents: Int { exchanges.reduce(0) { $0.addingSaturated($1.droppedEvents) } }
 }

@@ -113,8 +113,7 @@ extension StubReply {
             let end = start + chunk.bytes.count
             let (from, to) = (map(start), map(end))
             // Held at the limit: the gaps are a cassette's numbers.
-            let (carried, overflow) = carriedGap.addingReportingOverflow(chunk.gapMicros)
-            carriedGap = overflow ? .max : carried
+            carriedGap = carriedGap.addingSaturated(chunk.gapMicros)
             if from < to {
                 result.append(Chunk(gapMicros: carriedGap, bytes: Array(body[from..<to])))
                 carriedGap = 0

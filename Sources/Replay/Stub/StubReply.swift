@@ -69,7 +69,7 @@ public struct StubReply: Sendable, Hashable {
         let upstreamErrors = exchange.errors.filter { $0.stage?.isUpstream == true }
         // A status HTTP cannot carry (only an edited cassette has one) is served as no answer.
         guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue,
-            (100...999).contains(status)
+            Self.sendableStatuses.contains(status)
         else {
             guard let failure = upstreamErrors.first else { return nil }
             self.status = nil
@@ -97,12 +97,13 @@ public struct StubReply: Sendable, Hashable {
         cutAfterChunks = status < 400 && upstreamErrors.contains { ($0.timeMicros ?? headTime) >= headTime }
     }
 
+    /// The statuses a reply can be sent with (HTTPTypes traps on any other).
+    static let sendableStatuses = 100...999
+
     /// The microseconds from `earlier` to `later`, 0 when `later` is not
     /// later; held at `Int64`'s limit: the times are a cassette's numbers,
     /// and far-apart ones trapped.
     static func gap(from earlier: Int64, to later: Int64) -> Int64 {
-        let (difference, overflow) = later.subtractingReportingOverflow(earlier)
-        if overflow { return later > earlier ? .max : 0 }
-        return max(0, difference)
+        max(0, later.subtractingSaturated(earlier))
     }
 }

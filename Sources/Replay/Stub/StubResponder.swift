@@ -66,7 +66,7 @@ struct StubResponder: HTTPResponder {
 
     private func serve(_ reply: StubReply, context: StubRequestContext) async throws -> Response {
         if let delay = stub.delay(forMicros: reply.headGapMicros) { try await Task.sleep(for: delay) }
-        guard let status = reply.status, (100...999).contains(status) else {
+        guard let status = reply.status, StubReply.sendableStatuses.contains(status) else {
             // The upstream never answered (or with a status HTTP cannot carry): the proxy must see the
             // connection go.
             try await context.channel.close()
