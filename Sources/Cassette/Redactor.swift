@@ -160,15 +160,11 @@ public struct Redactor: Sendable {
             return Self.redactingUserInfo(text) + fragment
         }
         let base = Self.redactingUserInfo(text[..<question])
-        let query = text[text.utf8.index(after: question)...]
-        let parameters = query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
-        let redacted = parameters.map { bytes -> String in
-            let parameter = Substring(bytes)
-            guard let equals = parameter.utf8.firstIndex(of: UInt8(ascii: "=")) else { return String(parameter) }
-            let name = Self.percentDecoded(parameter[..<equals]).lowercased()
-            guard Self.secretQueryParameters.contains(name) else { return String(parameter) }
-            let value = Self.percentDecoded(parameter[parameter.utf8.index(after: equals)...])
-            return parameter[..<equals] + "=" + Self.fingerprint(value)
+        let query = URLQuery(text[text.utf8.index(after: question)...])
+        let redacted = query.parameters.map { parameter -> String in
+            guard let value = parameter.encodedValue, Self.secretQueryParameters.contains(parameter.name.lowercased())
+            else { return String(parameter.text) }
+            return parameter.encodedName + "=" + Self.fingerprint(URLQuery.decoded(value))
         }
         return base + "?" + redacted.joined(separator: "&") + fragment
     }
@@ -277,39 +273,7 @@ public struct Redactor: Sendable {
         guard let at = utf8[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
             let colon = utf8[authorityStart..<at].firstIndex(of: UInt8(ascii: ":"))
         else { return String(text) }
-        let password = percentDecoded(text[utf8.index(after: colon)..<at])
+        let password = URLQuery.decoded(text[utf8.index(after: colon)..<at])
         return text[..<utf8.index(after: colon)] + fingerprint(password) + text[at...]
-    }
-
-    /// Decodes `%XX` escapes and `+` as space; invalid escapes stay as they are.
-    private static func percentDecoded(_ text: Substring) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
-            return String(text)
-        }
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%"), index + 2 < utf8.count,
-                let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
-            {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -162,3 +162,26 @@ import Testing
             ])
     }
 }
+
+/// A Gemini client's `key=` query parameter, when the route has no key.
+@Suite struct ClientQueryKeyTests {
+    private let keyless = ModelEntry(
+        modelID: "m", modelName: "up", apiBase: "https://example.invalid/v1beta", format: .gemini, apiKey: nil)
+
+    private func key(_ query: String) -> String? {
+        UpstreamRequest.apiKey(entry: keyless, clientHeaders: HTTPFields(), clientQuery: query)
+    }
+
+    @Test func theFirstKeyWithAValueIsDecodedAsTheRedactorDecodesIt() {
+        #expect(key("alt=sse&key=AIza%2Bx+y") == "AIza+x y")
+        #expect(key("key=&key=second") == "second")
+        #expect(key("keys=no&alt=sse") == nil)
+        #expect(key("key") == nil)
+    }
+
+    /// `=` and U+0301 make one `Character`: a search by `Character` for
+    /// `key=` missed it.
+    @Test func aCombiningMarkAfterTheEqualsSignDoesNotHideTheKey() {
+        #expect(key("alt=sse&key=\u{301}k") == "\u{301}k")
+    }
+}

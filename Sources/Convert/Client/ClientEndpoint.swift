@@ -1,3 +1,5 @@
+import Wire
+
 /// What a client asked for, read from its request path: the dialect it
 /// speaks, the operation, and for Gemini the model and streaming, which its
 /// API puts in the path rather than the body.
@@ -96,7 +98,7 @@ public struct ClientEndpoint: Sendable, Hashable {
 
     /// A path's model percent-decoded; nil when it cannot be (or is empty).
     private static func decodedModel(_ encoded: String) -> String? {
-        guard let model = encoded.removingPercentEncoding, !model.isEmpty else { return nil }
+        guard let model = URLQuery.strictlyDecoded(Substring(encoded)), !model.isEmpty else { return nil }
         return model
     }
 
@@ -152,26 +154,6 @@ public struct ClientEndpoint: Sendable, Hashable {
             start = end + 1
         }
         return false
-    }
-}
-
-extension String {
-    /// `%XX` escapes decoded; nil when one is malformed or the result is not UTF-8.
-    fileprivate var removingPercentEncoding: String? {
-        guard utf8.contains(UInt8(ascii: "%")) else { return self }
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceRunning
+import Wire
 
 /// An OAuth 2 authorization-code login with PKCE (RFC 6749 §4.1, RFC 7636),
 /// the same for every provider that logs in so: a loopback server listens
@@ -164,13 +165,8 @@ public struct OAuthLogin: Sendable {
     /// A query's parameters, percent-decoded; the first of a repeated name.
     static func parameters(_ query: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-            }
-            let name = decode(parts[0])
-            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        for parameter in URLQuery(query).nonEmptyParameters where fields[parameter.name] == nil {
+            fields[parameter.name] = parameter.value
         }
         return fields
     }

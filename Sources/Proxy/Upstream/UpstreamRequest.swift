@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// Builds the HTTP request to an upstream: its URL, its headers (with the
 /// right key in the right header for its dialect) and its body.
@@ -139,11 +140,10 @@ enum UpstreamRequest {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty { return String(parts[1]) }
         }
-        for parameter in (clientQuery ?? "").split(separator: "&") where parameter.hasPrefix("key=") {
-            let key = parameter.dropFirst(4)
-            if !key.isEmpty { return String(key).removingPercentEncoding ?? String(key) }
-        }
-        return nil
+        // The first `key=` that has a value, decoded as the redactor decodes it (so both agree on
+        // the key's fingerprint).
+        return URLQuery(clientQuery ?? "").parameters.lazy.filter { $0.encodedName == "key" }
+            .map(\.value).first { !$0.isEmpty }
     }
 
     private static let clientKeyHeaders = [HTTPField.Name("x-api-key")!, HTTPField.Name("x-goog-api-key")!]

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// `-o curl`: one runnable shell command per client request.
 ///
@@ -42,8 +43,9 @@ public enum CurlExport {
 
     /// The query with a `key=` parameter (Gemini's) pointing at the variable.
     static func placeholderQuery(_ query: String) -> String {
-        query.split(separator: "&", omittingEmptySubsequences: false).map { item in
-            item.hasPrefix("key=") ? "key=$GEMINI_API_KEY" : String(item)
+        URLQuery(query).parameters.map { parameter in
+            parameter.encodedName == "key" && parameter.encodedValue != nil
+                ? "key=$GEMINI_API_KEY" : String(parameter.text)
         }.joined(separator: "&")
     }
 

@@ -91,12 +91,7 @@ public enum HARExport {
 
     static func queryItems(_ query: String?) -> [JSONValue] {
         guard let query else { return [] }
-        return query.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
-            return ["name": .string(name), "value": .string(value)]
-        }
+        return URLQuery(query).nonEmptyParameters.map { ["name": .string($0.name), "value": .string($0.value)] }
     }
 
     static func contentType(_ pairs: [(name: String, value: String)]) -> String? {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// `log-replay send`: re-sends recorded client requests to a live proxy.
 ///
@@ -73,8 +74,10 @@ public struct ReplaySender: Sendable {
         var missing: [String] = []
         var url = target + path
         if let query = exchange.query {
-            let items = query.split(separator: "&").compactMap { item -> String? in
-                guard item.hasPrefix("key=") else { return String(item) }
+            let items = URLQuery(query).nonEmptyParameters.compactMap { parameter -> String? in
+                guard parameter.encodedName == "key", parameter.encodedValue != nil else {
+                    return String(parameter.text)
+                }
                 guard let key = environment["GEMINI_API_KEY"] else {
                     missing.append("GEMINI_API_KEY")
                     return nil
