@@ -1,6 +1,7 @@
 import Convert
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Wire
 
 /// The opening every Messages-shaped endpoint shares: read the body, record
@@ -24,10 +25,14 @@ extension Exchange {
             recordClientRequest(
                 method: request.method.rawValue, path: path, query: request.uri.query,
                 headers: request.headers, body: [])
-            // Anything but the limit is the client's connection failing
-            // midway (its close can reach the body before the connection
-            // hears of it): the client is gone, and recorded so.
+            // Anything but the limit and a body that is not HTTP is the
+            // client's connection failing midway (its close can reach the
+            // body before the connection hears of it): the client is gone,
+            // and recorded so.
             if error is APIError { throw error }
+            if error is HTTPParserError {
+                throw APIError.invalidRequest("the request body's HTTP/1.1 framing is malformed (\(error))")
+            }
             throw CancellationError()
         }
         // One copy out of the buffer, which the recording and the parsed

@@ -25,8 +25,9 @@ import NIOHTTPTypesHTTP1
 /// the request context, a 500 for an error the responder lets through, the
 /// `Date` header; `Application`'s own per-request closure (which writes
 /// through `NIOAsyncChannel`) is not used. A request saying `Connection:
-/// close` gets its answer, then the connection closes; input that is not
-/// HTTP gets 400 and a close, as in Hummingbird.
+/// close`, an HTTP/1.0 one or one asking to upgrade gets its answer, then the
+/// connection closes (``RequestIntakeHandler/closesConnection(_:)``); input
+/// that is not HTTP gets 400 and a close, as in Hummingbird.
 struct ExchangeChannel<Responder: HTTPResponder>: ServerChildChannel
 where Responder.Context: ExchangeRequestContext {
     /// The channel and the handler its task takes requests from.
@@ -42,6 +43,13 @@ where Responder.Context: ExchangeRequestContext {
     let maxBodyBytes: Int
     /// How long a client has to send a request head in full.
     let headTimeout: Duration
+
+    /// The most input NIO's decoder may hold unparsed: the field of a head
+    /// being read (a header is at most 80 KB, a request target this), or
+    /// whatever follows a request asking to upgrade, which it never parses
+    /// (a client streaming after one grew the buffer by gigabytes). Past it
+    /// the client gets 400 and the connection closes.
+    static var maxUnparsedBytes: Int { 256 * 1024 }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -60,7 +68,9 @@ where Responder.Context: ExchangeRequestContext {
             let wire = SocketEndHandler()
             try pipeline.addHandler(wire)
             try pipeline.addHandler(
-                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+                ByteToMessageHandler(
+                    HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits),
+                    maximumBufferSize: Self.maxUnparsedBytes))
             try pipeline.addHandlers(additionalHandlers())
             let intake = RequestIntakeHandler(
                 maxBodyBytes: maxBodyBytes, headTimeout: headTimeout, wire: try pipeline.context(handler: wire))
@@ -95,7 +105,7 @@ where Responder.Context: ExchangeRequestContext {
                         status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"]),
                     body: ResponseBody())
                 return
-            case .request(let request, let body):
+            case .request(let request, let body, let closesConnection):
                 var context = Responder.Context(
                     source: ApplicationRequestContextSource(channel: connection.channel, logger: logger))
                 context.intakeBody = IntakeBody.Sequence(body: body)
@@ -107,6 +117,7 @@ where Responder.Context: ExchangeRequestContext {
                     response = Response(status: .internalServerError, body: ResponseBody())
                 }
                 response.headers[.date] = dates.value()
+                if closesConnection { response.headers[.connection] = "close" }
                 do {
                     try await connection.write(response: response.head, body: response.body)
                 } catch {
@@ -115,7 +126,7 @@ where Responder.Context: ExchangeRequestContext {
                 }
                 // What the responder left of the body is read and dropped.
                 connection.answered(body)
-                if request.headers.joinedValue(.connection) == "close" { return }
+                if closesConnection { return }
             }
         }
     }

@@ -3,11 +3,14 @@ import NIOCore
 /// By when a client connection's next request head must have arrived in
 /// full, or the connection is closed: counted from the connection's start,
 /// and from the end of the last answer owed (for the next request on a
-/// kept-alive connection). Nothing is timed while a request is owed an
-/// answer, so a long stream or a slow request body is not cut.
+/// kept-alive connection). While a request body comes, the same timeout
+/// bounds each silence in it (the ``RequestIntakeHandler`` moves the
+/// deadline at every part). Nothing else is timed while a request is owed
+/// an answer, so a long stream is not cut.
 ///
-/// An idle timeout would not do: a client sending its headers one byte a
-/// second (slowloris) is never idle, yet holds its connection for ever.
+/// An idle timeout alone would not do for heads: a client sending its
+/// headers one byte a second (slowloris) is never idle, yet holds its
+/// connection for ever.
 ///
 /// One timer a connection, moved by deadline: a head clears the deadline,
 /// an answer's end sets it again, and the timer, when it fires, closes the
@@ -49,12 +52,13 @@ struct RequestHeadDeadline {
         return due
     }
 
-    /// The timer fired at `now`.
+    /// The timer fired at `now`. After ``Expiry/close`` and ``Expiry/lapse``
+    /// no timer is scheduled: the next ``start(now:)`` schedules one.
     mutating func timerFired(now: NIODeadline) -> Expiry {
-        guard let deadline else {
+        guard let deadline, now < deadline else {
             timerScheduled = false
-            return .lapse
+            return deadline == nil ? .lapse : .close
         }
-        return now >= deadline ? .close : .reschedule(deadline)
+        return .reschedule(deadline)
     }
 }

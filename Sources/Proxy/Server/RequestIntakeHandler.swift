@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import Wire
 
 /// The last handler of a client connection's pipeline, where Hummingbird
 /// puts `NIOAsyncChannel`: it hands each request to the connection's task
@@ -41,8 +42,9 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// What the connection's task gets next.
     enum Event {
         /// A request, and its body as the handler reads it: ``IntakeBody/discard()``
-        /// it once the request is answered.
-        case request(Request, NIOLoopBound<IntakeBody>)
+        /// it once the request is answered. `closesConnection`: the
+        /// connection closes after its answer (see ``closesConnection(_:)``).
+        case request(Request, NIOLoopBound<IntakeBody>, closesConnection: Bool)
         /// The client sent something that is not HTTP/1.1 where a request
         /// head should be: answer 400 and close.
         case malformed
@@ -77,6 +79,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private let maxBodyBytes: Int
     /// Heads read less answers ended.
     private var owed = 0
+    /// For each request owed an answer, in order, whether it still waits
+    /// for `100 Continue`: sent only once the answers before it ended, or
+    /// it would land inside one (a stream being written).
+    private var continueOwed = CircularBuffer<Bool>(initialCapacity: 2)
     private var closeWhenAnswered = false
     private var headDeadline: RequestHeadDeadline
     private var headTimer: Scheduled<Void>?
@@ -199,25 +205,42 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 return errorCaught(context: context, error: error)
             }
             owed += 1
-            encoder.requestRead(head.method)
-            headDeadline.clear()
-            if head.headerFields.joinedValue(Self.expect)?.lowercased() == "100-continue",
-                (head.headerFields.joinedValue(.contentLength).flatMap { Int($0) } ?? 0) <= maxBodyBytes
-            {
-                encoder.write(.head(HTTPResponse(status: .continue)), on: wire, promise: nil)
-                wire.flush()
-            }
+            // HTTP/1.0 has no chunked framing: a body of unknown length ends
+            // with the connection (and a 1.0 client ignores `100 Continue`).
+            let isHTTP10 = nioHead.version.minor == 0
+            encoder.requestRead(head.method, closeDelimited: isHTTP10)
+            continueOwed.append(
+                !isHTTP10 && head.headerFields.joinedValue(Self.expect)?.lowercased() == "100-continue"
+                    && (head.headerFields.joinedValue(.contentLength).flatMap { Int($0) } ?? 0) <= maxBodyBytes)
+            if owed == 1 { sendContinueIfOwed() }
             let body = IntakeBody(intake: self)
             self.body = body
+            retime(context)
             let bound = NIOLoopBound(body, eventLoop: context.eventLoop)
             let request = Request(head: head, body: RequestBody(asyncSequence: IntakeBody.Sequence(body: bound)))
-            deliver(.request(request, bound))
+            deliver(.request(request, bound, closesConnection: Self.closesConnection(nioHead)))
         case .body(let part):
             body?.append(part)
+            retime(context)
         case .end:
             body?.finish()
             body = nil
+            retime(context)
         }
+    }
+
+    /// Whether the connection closes once `head`'s request is answered: the
+    /// client said so (`Connection: close`, any case, among other tokens),
+    /// it speaks HTTP/1.0 (whose keep-alive is not offered), or it asked to
+    /// upgrade the connection (`Connection: upgrade` with `Upgrade:`, as
+    /// Java's HTTP client and `curl --http2` ask for h2c, or `CONNECT`). NIO's
+    /// decoder parses nothing after an upgrade request, so its connection
+    /// can carry no other: the request gets its answer in HTTP/1.1, and a
+    /// `connection: close` the client can act on.
+    static func closesConnection(_ head: HTTPRequestHead) -> Bool {
+        guard head.version.minor >= 1, head.isKeepAlive, head.method != .CONNECT else { return true }
+        return head.headers.contains(name: "upgrade")
+            && head.headers[canonicalForm: "connection"].contains { String($0).equalsIgnoringASCIICase("upgrade") }
     }
 
     /// A part written through the pipeline rather than ``write(_:)`` (none
@@ -236,7 +259,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard !malformed else { return }
-        guard error is HTTPParserError else {
+        guard error is HTTPParserError || error is ByteToMessageDecoderError.PayloadTooLargeError else {
             context.close(promise: nil)
             return
         }
@@ -299,16 +322,40 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         readIfHeld()
     }
 
-    /// An answer ended: once none is owed, the connection closes if the
-    /// server is shutting down, or the next head is timed.
+    /// An answer ended: the next request gets its `100 Continue` if it
+    /// waits for one; once none is owed, the connection closes if the
+    /// server is shutting down, and the next head is timed.
     private func answered(_ context: ChannelHandlerContext) {
         // Not below zero: a 400 for input that was not HTTP answers no head.
         owed = max(owed - 1, 0)
-        guard owed == 0 else { return }
-        if closeWhenAnswered { closeWhenWritten() }
+        _ = continueOwed.popFirst()
+        sendContinueIfOwed()
+        if owed == 0, closeWhenAnswered { closeWhenWritten() }
         // Also when closing: a client that does not read the answer's end
         // is cut off after the timeout.
-        startHeadDeadline(context)
+        retime(context)
+    }
+
+    /// Writes `100 Continue` for the first request owed an answer if it
+    /// waits for one; the answers before it have all ended.
+    private func sendContinueIfOwed() {
+        guard continueOwed.first == true else { return }
+        continueOwed[continueOwed.startIndex] = false
+        encoder.write(.head(HTTPResponse(status: .continue)), on: wire, promise: nil)
+        wire.flush()
+    }
+
+    /// Times the client while it owes input the connection waits for: a
+    /// request head when no answer is owed, or the rest of a body, its
+    /// silences each up to the timeout (a body sent a byte a minute, or
+    /// never finished, held its connection for good); untimed otherwise,
+    /// so a long answer is never cut.
+    private func retime(_ context: ChannelHandlerContext) {
+        if owed == 0 || body != nil {
+            startHeadDeadline(context)
+        } else {
+            headDeadline.clear()
+        }
     }
 
     private func startHeadDeadline(_ context: ChannelHandlerContext) {
@@ -325,6 +372,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
             self.headTimer = nil
             switch self.headDeadline.timerFired(now: .now()) {
+            case .close where self.readHeld && !self.lingering:
+                // The proxy holds the reads (the request waits for the
+                // task, or its body for room), not the client.
+                self.startHeadDeadline(context)
             case .close: context.close(promise: nil)
             case .reschedule(let due): self.scheduleHeadTimer(context, at: due)
             case .lapse: break
@@ -375,6 +426,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func readIfHeld() {
         guard readHeld, mayRead, let context else { return }
         readHeld = false
+        // The client's time starts again once it is read again.
+        if !lingering { retime(context) }
         context.read()
     }
 }

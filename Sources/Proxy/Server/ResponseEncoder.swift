@@ -6,8 +6,10 @@ import NIOHTTPTypes
 /// A client connection's responses as bytes, written from HTTPTypes' parts
 /// straight into buffers, with the framing NIO's `HTTPResponseEncoder` gives
 /// them: `content-length` kept when set (and `transfer-encoding` dropped),
-/// else the body chunked; no body and neither header for a 1xx, 204 or 304
-/// answer; no body for an answer to `HEAD` or `CONNECT`.
+/// else the body chunked (to an HTTP/1.0 request, which has no chunked
+/// framing, sent as it is, ended by the connection's close); no body and
+/// neither header for a 1xx, 204 or 304 answer; no body for an answer to
+/// `HEAD` or `CONNECT`.
 ///
 /// Before, a response part went through HTTPTypes' conversion to NIO's types
 /// (an `HTTPHeaders` built field by field) and NIO's encoder (its framing
@@ -23,17 +25,28 @@ struct ResponseEncoder {
     struct BodyNotAllowed: Error {}
 
     /// A request as its answer's framing depends on it.
-    private enum Request {
-        case other
-        /// The answer's head is framed as a `GET`'s would be, and it has no body.
-        case head
-        /// The answer has no body and no framing header.
-        case connect
+    private struct Request {
+        enum Method {
+            case other
+            /// The answer's head is framed as a `GET`'s would be, and it has no body.
+            case head
+            /// The answer has no body and no framing header.
+            case connect
+        }
+
+        var method: Method
+        /// A body of unknown length is not chunked: the connection's close ends it.
+        var closeDelimited: Bool
     }
 
     /// Notes a request as it is read: answers are written in its order.
-    mutating func requestRead(_ method: HTTPRequest.Method) {
-        owed.append(method == .head ? .head : method == .connect ? .connect : .other)
+    /// `closeDelimited` for an HTTP/1.0 request, whose connection closes
+    /// after its answer (see ``RequestIntakeHandler/closesConnection(_:)``).
+    mutating func requestRead(_ method: HTTPRequest.Method, closeDelimited: Bool = false) {
+        owed.append(
+            Request(
+                method: method == .head ? .head : method == .connect ? .connect : .other, closeDelimited: closeDelimited
+            ))
     }
 
     /// Writes `part` on `context` (the next handler toward the socket gets
@@ -78,9 +91,11 @@ struct ResponseEncoder {
         // no request.
         let informational = (100..<200).contains(code) && code != 101
         var respondingToConnect = false
+        var closeDelimited = false
         if !informational, let request = owed.popFirst() {
-            suppressesBody = request != .other
-            respondingToConnect = request == .connect
+            suppressesBody = request.method != .other
+            respondingToConnect = request.method == .connect
+            closeDelimited = request.closeDelimited
         }
         let mayHaveBody = !respondingToConnect && !(100..<200).contains(code) && code != 204 && code != 304
         // NIO's phrase for a code it knows, else the response's own (as
@@ -109,7 +124,7 @@ struct ResponseEncoder {
             default: buffer.writeHeaderLine(field.name.rawName, field.value)
             }
         }
-        let chunked = mayHaveBody && !hasLength
+        let chunked = mayHaveBody && !hasLength && !closeDelimited
         if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         buffer.writeStaticString("\r\n")
         isChunked = chunked && !suppressesBody

@@ -1,0 +1,151 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+/// What real clients do to a connection that the proxy's own server side
+/// must answer in HTTP/1.1's terms: ask to upgrade it (Java's HTTP client,
+/// `curl --http2`), speak HTTP/1.0, spell `Connection: close` their way,
+/// pipeline an `Expect: 100-continue` behind a stream, go silent inside a
+/// body, or send a chunked body that is not.
+@Suite struct ClientConnectionFramingTests {
+    private static let streamRequest = ProxyHarness.messages(stream: true).serializedString()
+
+    /// NIO's decoder parses nothing after a request asking to upgrade: the
+    /// next request on the connection hung, and what the client sent grew
+    /// the proxy's memory without bound.
+    @Test func anUpgradeRequestIsAnsweredThenItsConnectionCloses() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                try await connection.write(
+                    RawClientConnection.request(
+                        "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(),
+                        headers: [
+                            "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
+                            "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA",
+                        ]))
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 200)
+                #expect(answer.head.lowercased().contains("connection: close"), "\(answer.head)")
+                // More input, as a client ignoring the close might send: not kept.
+                let junk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                for _ in 0..<64 {
+                    do { try await connection.write(junk) } catch { break }
+                }
+                _ = try await connection.readToEnd()
+                #expect(connection.closed)
+            }
+            try await expectStillServing(proxy)
+        }
+    }
+
+    @Test func connectionCloseIsReadAsATokenInAnyCase() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                try await connection.write(
+                    RawClientConnection.request(
+                        "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(),
+                        headers: ["Connection: Close, TE"]))
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 200)
+                let answered = ContinuousClock.now
+                #expect(try await connection.readToEnd().isEmpty)
+                #expect(connection.closed)
+                // Closed by the proxy, not by the test's own time limit.
+                #expect(ContinuousClock.now - answered < .seconds(10))
+            }
+        }
+    }
+
+    /// HTTP/1.0 has no chunked encoding: a stream goes as it is, ended by the close.
+    @Test func anHTTP10StreamIsNotChunkedAndEndsWithTheConnection() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(20))
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                let request = RawClientConnection.request("POST", "/v1/messages", body: Self.streamRequest)
+                try await connection.write(request.replacingOccurrences(of: "HTTP/1.1\r\n", with: "HTTP/1.0\r\n"))
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 200)
+                let head = answer.head.lowercased()
+                #expect(!head.contains("transfer-encoding"), "\(answer.head)")
+                #expect(head.contains("connection: close"), "\(answer.head)")
+                #expect(sseFrames(answer.text).last?.event == "message_stop", "\(answer.text)")
+                #expect(connection.closed)
+            }
+        }
+    }
+
+    /// The go-ahead for a pipelined request waits for the answer before it:
+    /// written at once, it landed between two chunks of a stream.
+    @Test func aPipelinedExpectContinueWaitsForTheStreamBeforeIt() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .eventStream(UpstreamBodies.openAIStream, delay: .milliseconds(100))
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                let second = ProxyHarness.messages().serializedString()
+                try await connection.write(
+                    RawClientConnection.request("POST", "/v1/messages", body: Self.streamRequest))
+                // Once the stream has begun.
+                try await Task.sleep(for: .milliseconds(150))
+                try await connection.write(
+                    [
+                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                        "Content-Length: \(second.utf8.count)", "Expect: 100-continue", "", "",
+                    ].joined(separator: "\r\n"))
+                let stream = try #require(try await connection.readResponse())
+                #expect(stream.status == 200)
+                #expect(!stream.text.contains("HTTP/1.1 100"), "\(stream.text)")
+                #expect(sseFrames(stream.text).last?.event == "message_stop", "\(stream.text)")
+                let goAhead = try #require(try await connection.readResponse())
+                #expect(goAhead.status == 100)
+                proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+                try await connection.write(second)
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 200, "\(answer.text)")
+            }
+        }
+    }
+
+    /// A body that stops halfway held its connection (and a
+    /// `--max-connections` place) for good: its silences are timed too.
+    @Test func aBodyThatGoesSilentIsDroppedAfterTheHeaderTimeout() async throws {
+        try await ProxyHarness.run(headerTimeout: .seconds(3)) { proxy in
+            let started = ContinuousClock.now
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(40)) { connection in
+                try await connection.write(
+                    [
+                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                        "Content-Length: 100", "", "{\"model\":",
+                    ].joined(separator: "\r\n"))
+                _ = try await connection.readToEnd()
+                #expect(connection.closed)
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed >= .seconds(3) && elapsed < .seconds(30), "\(elapsed)")
+            #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
+
+    /// Not "client closed the connection" (499): the client is there, and
+    /// its body was not HTTP.
+    @Test func aMalformedChunkedBodyGets400() async throws {
+        try await ProxyHarness.run { proxy in
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                try await connection.write(
+                    [
+                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                        "Transfer-Encoding: chunked", "", "zz", "{}", "",
+                    ].joined(separator: "\r\n"))
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 400, "\(answer.text)")
+                let error = try JSONValue(parsing: answer.body)["error"]
+                #expect(error?["type"] == "invalid_request_error")
+                #expect(error?["message"]?.stringValue?.contains("framing is malformed") == true, "\(answer.text)")
+            }
+            #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
+}
