@@ -22,6 +22,9 @@ final class EchoUpstream: Sendable {
         /// Closes a connection, unanswered, at its second request (the
         /// keep-alive race: the upstream gave up on it as it was reused).
         var dropReusedRequests = false
+        /// Sends `103 Early Hints` at a connection's second request, then
+        /// closes it unanswered: the upstream had that request.
+        var hintsThenCloseOnReuse = false
         /// Answers this many requests in all, then closes each connection
         /// at its next request, unanswered.
         var answerFirst = Int.max
@@ -122,7 +125,14 @@ final class EchoUpstream: Sendable {
                     seen.hostHeaders.append(head.headers.first(name: "host") ?? "")
                     return seen.hostHeaders.count
                 }
-                if (behaviour.dropReusedRequests && requests > 1) || count > behaviour.answerFirst {
+                if behaviour.hintsThenCloseOnReuse && requests > 1 {
+                    let hints = HTTPResponseHead(
+                        version: .http1_1, status: .custom(code: 103, reasonPhrase: "Early Hints"))
+                    let channel = context.channel
+                    context.writeAndFlush(wrapOutboundOut(.head(hints))).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
+                } else if (behaviour.dropReusedRequests && requests > 1) || count > behaviour.answerFirst {
                     context.close(promise: nil)
                 } else if !behaviour.silent {
                     answer(head, context: context)

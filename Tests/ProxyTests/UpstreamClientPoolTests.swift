@@ -70,6 +70,19 @@ import Testing
         }
     }
 
+    /// A `1xx` (or part of a head) before the close shows the upstream had
+    /// the request: sending it again could have it generate (and bill) twice.
+    @Test func aPooledConnectionLostAfterBytesCameBackIsNotRetried() async throws {
+        try await Self.withUpstream({ $0.hintsThenCloseOnReuse = true }) { server, client, url in
+            try await Self.post(1, with: client, to: url)
+            await #expect(throws: HTTPClientError.remoteConnectionClosed) {
+                _ = try await client.postedAnswer(to: url)
+            }
+            #expect(server.requestCount == 2, "the second request went out twice")
+            #expect(server.connections == 1)
+        }
+    }
+
     @Test func aRequestIsRetriedOnceOnlyWhenPooledConnectionsKeepClosing() async throws {
         try await Self.withUpstream({ $0.answerFirst = 2 }) { server, client, url in
             // Two at once: two connections end up in the pool.

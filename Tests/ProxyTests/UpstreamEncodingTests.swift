@@ -80,4 +80,25 @@ import Wire
         #expect(try cassette.errors(of: id).stages == ["upstream_response"])
         #expect(try cassette.errors(of: id).outcome == "error")
     }
+
+    /// NIO decodes the first coding listed only: `identity, gzip` passed gzip
+    /// bytes on as JSON, `gzip, gzip` was decoded once.
+    @Test(arguments: ["identity, gzip", "gzip, gzip", "deflate, gzip"])
+    func aListOfCodingsItCannotDecodeIsRefused(encoding: String) async throws {
+        try await ProxyHarness.run { proxy in
+            let gzip = GzipStored.member(Array(UpstreamBodies.openAICompletion.utf8))
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "application/json"), ("content-encoding", encoding)],
+                steps: [.bytes(GzipStored.member(gzip))])
+            let reply = try await proxy.post(json: ProxyHarness.messages())
+            #expect(reply.status == 502, "\(reply.text)")
+            #expect(reply.errorMessage?.contains("content-encoding `\(encoding)`") == true, "\(reply.text)")
+            // One coding, or one and identity after it, is read.
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "application/json"), ("content-encoding", "gzip, identity")],
+                steps: [.bytes(gzip)])
+            let read = try await proxy.post(json: ProxyHarness.messages())
+            #expect(read.json?["content"]?[0]?["text"] == "Hello there", "\(read.text)")
+        }
+    }
 }

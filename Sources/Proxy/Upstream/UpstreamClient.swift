@@ -166,11 +166,13 @@ public final class UpstreamClient: Service, Sendable {
                         // `UpstreamRequestHead`); responses go up through them.
                         let wire = SocketEndHandler()
                         try pipeline.addHandler(wire)
+                        let watch = InboundByteWatch()
+                        try pipeline.addHandler(watch)
                         let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
                         try pipeline.addHandler(ByteToMessageHandler(decoder))
                         try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(100)))
                         let handler = UpstreamConnectionHandler(
-                            wire: try pipeline.context(handler: wire), decoder: decoder)
+                            wire: try pipeline.context(handler: wire), decoder: decoder, watch: watch)
                         try pipeline.addHandler(handler)
                         return Connection(
                             channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))

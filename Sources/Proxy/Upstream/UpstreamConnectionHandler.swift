@@ -37,8 +37,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     }
 
     /// The upstream closed a pooled connection as a request went out on it
-    /// (its keep-alive ran out): no byte of an answer came, and the request
-    /// may go once more on a new connection.
+    /// (its keep-alive ran out): no byte came back (``InboundByteWatch``),
+    /// and the request may go once more on a new connection.
     struct StaleConnection: Error {}
 
     /// How soon after sending a lost connection counts as stale: a
@@ -61,6 +61,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private let wire: ChannelHandlerContext
     private let decoder: HTTPResponseDecoder
+    private let watch: InboundByteWatch
     /// The one timer: it fires at `timerFiresAt`, and then acts only if
     /// `deadline` has passed, else waits again until it. A read moves the
     /// deadline and leaves the timer alone: rescheduling a task on every
@@ -87,9 +88,11 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     ///   - wire: The context of the connection's ``SocketEndHandler``.
     ///   - decoder: The pipeline's response decoder, told each request's
     ///     method as it goes out.
-    init(wire: ChannelHandlerContext, decoder: HTTPResponseDecoder) {
+    ///   - watch: The pipeline's ``InboundByteWatch``, below the decoder.
+    init(wire: ChannelHandlerContext, decoder: HTTPResponseDecoder, watch: InboundByteWatch) {
         self.wire = wire
         self.decoder = decoder
+        self.watch = watch
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -112,6 +115,11 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         release: @escaping () -> Void
     ) {
         if request.isGone {
+            // Cancelled between taking the connection and this call: nothing
+            // was sent, and the connection, in no pool now, is closed as a
+            // later cancellation closes it (it stayed open until the
+            // upstream dropped it).
+            context?.close(promise: nil)
             headContinuation.resume(throwing: CancellationError())
             bodySource.finish(CancellationError())
             return
@@ -130,6 +138,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         keepAlive = false
         self.reused = reused
         sentAt = .now()
+        watch.clear()
         armTimer(readTimeout)
         // The decoder reads only the method (a `HEAD` answer has no body).
         decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: head.method, uri: "")))
@@ -235,9 +244,12 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     }
 
     /// `error`, or ``StaleConnection`` when it is the connection's loss
-    /// right after a request went out on a pooled connection.
+    /// right after a request went out on a pooled connection, with not a
+    /// byte back: a partial head, or a `1xx`, shows the upstream had the
+    /// request, which must not be sent (and paid for) twice.
     private func lost(_ error: any Error) -> any Error {
-        guard case .awaitingHead = state, reused, .now() - sentAt < Self.staleWindow, Self.isConnectionLoss(error)
+        guard case .awaitingHead = state, reused, !watch.sawBytes, .now() - sentAt < Self.staleWindow,
+            Self.isConnectionLoss(error)
         else { return error }
         return StaleConnection()
     }
