@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    /// The proxy holding the upstream back (its client reads slowly) is not
+    /// the upstream going silent: it timed out as "sent nothing".
+    @Test func aReaderPausedPastTheTimeoutIsNotAReadTimeout() async throws {
+        let padding = 16 << 20
+        try await Self.withUpstream({ $0.padding = padding }) { _, client, url in
+            // 2 s, not less: on a loaded machine the upstream itself (on the
+            // suite's shared event loops) was seen silent for 300 ms.
+            let response = try await client.post(to: url, timeout: .seconds(2))
+            var read = 0
+            for try await chunk in response.body {
+                if read == 0 { try await Task.sleep(for: .seconds(5)) }
+                read += chunk.readableBytes
+            }
+            #expect(read == Self.answer.utf8.count + padding)
+        }
+    }
+
     @Test func aPooledConnectionClosedAsTheRequestGoesOutIsRetriedOnANewOne() async throws {
         try await Self.withUpstream({ $0.dropReusedRequests = true }) { server, client, url in
             try await Self.post(2, with: client, to: url)

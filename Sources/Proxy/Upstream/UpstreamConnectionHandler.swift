@@ -69,7 +69,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     private var timer: Scheduled<Void>?
     private var timerFiresAt = NIODeadline.distantFuture
     /// When the connection times out: the read timeout after the last
-    /// read while a request runs, the idle timeout while idle.
+    /// read while a request runs (and the proxy reads: not while its
+    /// reader holds it back, see ``wantsMore``), the idle timeout while idle.
     private var deadline = NIODeadline.distantFuture
     private var readTimeout = TimeAmount.seconds(60)
     /// Whether the body's reader wants more: reading stops when it does not.
@@ -218,6 +219,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     func readMore(_ request: Request) {
         guard current === request, !wantsMore else { return }
         wantsMore = true
+        // The upstream's time starts again once it is read again.
+        deadline = .now() + readTimeout
         context?.read()
     }
 
@@ -298,6 +301,11 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) { [self] in
             timer = nil
             if NIODeadline.now() < deadline {
+                schedule(at: deadline)
+            } else if case .streaming = state, !wantsMore {
+                // The proxy stopped reading (its client reads slowly): the
+                // upstream is not silent, only unread.
+                deadline = .now() + readTimeout
                 schedule(at: deadline)
             } else if case .idle = state {
                 close()
