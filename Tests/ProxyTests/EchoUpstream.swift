@@ -25,6 +25,9 @@ final class EchoUpstream: Sendable {
         /// Sends `103 Early Hints` at a connection's second request, then
         /// closes it unanswered: the upstream had that request.
         var hintsThenCloseOnReuse = false
+        /// Answers a connection's second request `408 Request Timeout` with
+        /// `connection: close` (an idle timeout's answer crossing it).
+        var requestTimeoutOnReuse = false
         /// Answers this many requests in all, then closes each connection
         /// at its next request, unanswered.
         var answerFirst = Int.max
@@ -132,6 +135,12 @@ final class EchoUpstream: Sendable {
                     context.writeAndFlush(wrapOutboundOut(.head(hints))).whenComplete { _ in
                         channel.close(promise: nil)
                     }
+                } else if behaviour.requestTimeoutOnReuse && requests > 1 {
+                    let headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
+                    let timeout = HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers)
+                    context.write(wrapOutboundOut(.head(timeout)), promise: nil)
+                    let channel = context.channel
+                    context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
                 } else if (behaviour.dropReusedRequests && requests > 1) || count > behaviour.answerFirst {
                     context.close(promise: nil)
                 } else if !behaviour.silent {

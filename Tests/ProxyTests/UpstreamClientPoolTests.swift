@@ -100,6 +100,15 @@ import Testing
         }
     }
 
+    /// `408` with a close on a reused connection says the request was not
+    /// read: it goes on a new connection rather than back to the client.
+    @Test func aRequestTimeoutOnAPooledConnectionIsRetriedOnANewOne() async throws {
+        try await Self.withUpstream({ $0.requestTimeoutOnReuse = true }) { server, client, url in
+            try await Self.post(2, with: client, to: url)
+            #expect(server.connections == 2)
+        }
+    }
+
     @Test func aRequestIsRetriedOnceOnlyWhenPooledConnectionsKeepClosing() async throws {
         try await Self.withUpstream({ $0.answerFirst = 2 }) { server, client, url in
             // Two at once: two connections end up in the pool.

@@ -38,7 +38,8 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
 
     /// The upstream closed a pooled connection as a request went out on it
     /// (its keep-alive ran out): no byte came back (``InboundByteWatch``),
-    /// and the request may go once more on a new connection.
+    /// or only a `408` closing the connection, which says the request was
+    /// not read; the request may go once more on a new connection.
     struct StaleConnection: Error {}
 
     /// How soon after sending a lost connection counts as stale: a
@@ -179,6 +180,12 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
             deadline = .now() + readTimeout
             // (The decoder drops `1xx` heads: the first head is the answer's.)
             switch part {
+            case .head(let head) where reused && head.status == .requestTimeout && !head.isKeepAlive:
+                // The upstream gave up on the idle connection (`408` and a
+                // close) as the request went out on it: by its own word it
+                // did not read the request, which may go on a new connection.
+                fail(StaleConnection())
+                close()
             case .head(let head):
                 keepAlive = Self.canCarryAnother(after: head)
                 state = .streaming(request, body)
