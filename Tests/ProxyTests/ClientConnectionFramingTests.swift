@@ -16,17 +16,11 @@ import Wire
     /// the proxy's memory without bound.
     @Test func anUpgradeRequestIsAnsweredThenItsConnectionCloses() async throws {
         try await ProxyHarness.run { proxy in
-            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
-            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
-                try await connection.write(
-                    RawClientConnection.request(
-                        "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(),
-                        headers: [
-                            "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c",
-                            "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA",
-                        ]))
-                let answer = try #require(try await connection.readResponse())
-                #expect(answer.status == 200)
+            try await Self.withAnswer(
+                to: [
+                    "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA",
+                ], from: proxy
+            ) { connection, answer in
                 #expect(answer.head.lowercased().contains("connection: close"), "\(answer.head)")
                 // More input, as a client ignoring the close might send: not kept.
                 let junk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
@@ -42,16 +36,10 @@ import Wire
 
     @Test func connectionCloseIsReadAsATokenInAnyCase() async throws {
         try await ProxyHarness.run { proxy in
-            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
-            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
-                try await connection.write(
-                    RawClientConnection.request(
-                        "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(),
-                        headers: ["Connection: Close, TE"]))
-                let answer = try #require(try await connection.readResponse())
-                #expect(answer.status == 200)
+            try await Self.withAnswer(to: ["Connection: Close, TE"], from: proxy) { connection, _ in
                 let answered = ContinuousClock.now
-                #expect(try await connection.readToEnd().isEmpty)
+                let rest = try await connection.readToEnd()
+                #expect(rest.isEmpty)
                 #expect(connection.closed)
                 // Closed by the proxy, not by the test's own time limit.
                 #expect(ContinuousClock.now - answered < .seconds(10))
@@ -146,6 +134,23 @@ import Wire
             }
             #expect(proxy.stub.requests.isEmpty)
             try await expectStillServing(proxy)
+        }
+    }
+
+    /// Posts a small request with `headers` on a new connection and hands
+    /// `body` the connection and the answer, once it is read as a 200.
+    private static func withAnswer(
+        to headers: [String], from proxy: ProxyHarness,
+        _ body: (RawClientConnection, RawClientConnection.Response) async throws -> Void
+    ) async throws {
+        proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+        try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+            try await connection.write(
+                RawClientConnection.request(
+                    "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(), headers: headers))
+            let answer = try #require(try await connection.readResponse())
+            #expect(answer.status == 200)
+            try await body(connection, answer)
         }
     }
 }
