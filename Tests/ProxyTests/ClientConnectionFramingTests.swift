@@ -27,8 +27,11 @@ import Wire
                 for _ in 0..<64 {
                     do { try await connection.write(junk) } catch { break }
                 }
+                let answered = ContinuousClock.now
                 _ = try await connection.readToEnd()
                 #expect(connection.closed)
+                // Closed by the proxy, not by the test's own time limit.
+                #expect(ContinuousClock.now - answered < .seconds(10))
             }
             try await expectStillServing(proxy)
         }
@@ -54,7 +57,10 @@ import Wire
             try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
                 let request = RawClientConnection.request("POST", "/v1/messages", body: Self.streamRequest)
                 try await connection.write(request.replacingOccurrences(of: "HTTP/1.1\r\n", with: "HTTP/1.0\r\n"))
+                let sent = ContinuousClock.now
+                // Read to the close: the proxy's, not the test's time limit.
                 let answer = try #require(try await connection.readResponse())
+                #expect(ContinuousClock.now - sent < .seconds(10))
                 #expect(answer.status == 200)
                 let head = answer.head.lowercased()
                 #expect(!head.contains("transfer-encoding"), "\(answer.head)")
@@ -128,11 +134,26 @@ import Wire
                     ].joined(separator: "\r\n"))
                 let answer = try #require(try await connection.readResponse())
                 #expect(answer.status == 400, "\(answer.text)")
+                #expect(answer.head.lowercased().contains("connection: close"), "\(answer.head)")
                 let error = try JSONValue(parsing: answer.body)["error"]
                 #expect(error?["type"] == "invalid_request_error")
                 #expect(error?["message"]?.stringValue?.contains("framing is malformed") == true, "\(answer.text)")
             }
             #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
+
+    /// A request target longer than NIO's decoder may hold unparsed
+    /// (``ExchangeChannel/maxUnparsedBytes``) gets 400, not the memory it asks for.
+    @Test func aRequestTargetPastTheUnparsedLimitGets400() async throws {
+        try await ProxyHarness.run { proxy in
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                let target = "/v1/models?" + String(repeating: "a", count: 300 * 1024)
+                try await connection.write(RawClientConnection.request("GET", target))
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 400, "\(answer.head)")
+            }
             try await expectStillServing(proxy)
         }
     }

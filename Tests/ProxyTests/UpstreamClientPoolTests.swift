@@ -65,14 +65,16 @@ import Testing
     /// The proxy holding the upstream back (its client reads slowly) is not
     /// the upstream going silent: it timed out as "sent nothing".
     @Test func aReaderPausedPastTheTimeoutIsNotAReadTimeout() async throws {
-        let padding = 16 << 20
+        // Enough for the body's eight buffered chunks to stop the reads, and
+        // no more. The timeout is long, and the pause longer: in the full
+        // suite on two cores the upstream and the client's event loops were
+        // seen starved for 2 s and more (a real silence, timed out rightly).
+        let padding = 1 << 20
         try await Self.withUpstream({ $0.padding = padding }) { _, client, url in
-            // 2 s, not less: on a loaded machine the upstream itself (on the
-            // suite's shared event loops) was seen silent for 300 ms.
-            let response = try await client.post(to: url, timeout: .seconds(2))
+            let response = try await client.post(to: url, timeout: .seconds(8))
             var read = 0
             for try await chunk in response.body {
-                if read == 0 { try await Task.sleep(for: .seconds(5)) }
+                if read == 0 { try await Task.sleep(for: .seconds(16)) }
                 read += chunk.readableBytes
             }
             #expect(read == Self.answer.utf8.count + padding)

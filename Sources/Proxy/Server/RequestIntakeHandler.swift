@@ -134,6 +134,15 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// channel takes more writes now; if not, ``awaitWritable(_:)``.
     func write(_ part: HTTPResponsePart) throws -> Bool {
         guard let context, context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+        if case .head(var response) = part, ended, response.status.kind != .informational {
+            // No request follows (a body that was not HTTP, the input
+            // closed): the connection closes after this answer, and says so,
+            // so a pooling client does not send the next request into it.
+            response.headerFields[.connection] = "close"
+            encoder.write(.head(response), on: wire, promise: nil)
+            wire.flush()
+            return context.channel.isWritable
+        }
         guard case .end = part else {
             encoder.write(part, on: wire, promise: nil)
             wire.flush()
@@ -372,7 +381,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
             self.headTimer = nil
             switch self.headDeadline.timerFired(now: .now()) {
-            case .close where self.readHeld && !self.lingering:
+            case .close where self.readHeld && !self.lingering && !self.malformed:
                 // The proxy holds the reads (the request waits for the
                 // task, or its body for room), not the client.
                 self.startHeadDeadline(context)

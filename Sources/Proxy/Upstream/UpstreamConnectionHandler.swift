@@ -180,10 +180,13 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
             deadline = .now() + readTimeout
             // (The decoder drops `1xx` heads: the first head is the answer's.)
             switch part {
-            case .head(let head) where reused && head.status == .requestTimeout && !head.isKeepAlive:
+            case .head(let head)
+            where reused && head.status == .requestTimeout && !head.isKeepAlive && .now() - sentAt < Self.staleWindow:
                 // The upstream gave up on the idle connection (`408` and a
                 // close) as the request went out on it: by its own word it
                 // did not read the request, which may go on a new connection.
+                // Only right after the send, as for a lost connection: a
+                // gateway's 408 after a while may follow work done upstream.
                 fail(StaleConnection())
                 close()
             case .head(let head):
