@@ -158,6 +158,20 @@ import Wire
         }
     }
 
+    /// A monitor's `HEAD /health`: the answer's head, its length, no body.
+    @Test func headHealthGetsTheHeadAlone() async throws {
+        try await ProxyHarness.run { proxy in
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
+                try await connection.write(
+                    RawClientConnection.request("HEAD", "/health", headers: ["Connection: close"]))
+                let text = String(decoding: try await connection.readToEnd(), as: UTF8.self)
+                #expect(text.hasPrefix("HTTP/1.1 200 "), "\(text)")
+                #expect(text.lowercased().contains("content-length: 15"), "\(text)")
+                #expect(text.hasSuffix("\r\n\r\n"), "a body followed the head: \(text)")
+            }
+        }
+    }
+
     /// Posts a small request with `headers` on a new connection and hands
     /// `body` the connection and the answer, once it is read as a 200.
     private static func withAnswer(

@@ -189,7 +189,12 @@ public struct ProxyServer: Sendable {
         for prefix in ["/v1beta", "/gemini/v1beta", "/gemini/v1"] {
             router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
         }
-        router.get("/health") { _, context in context.exchange.json(["status": "ok"]) }
+        // HEAD too: monitors and `curl -I` ask so (the answer's head, no body).
+        let health: @Sendable (Request, ProxyRequestContext) -> Response = { _, context in
+            context.exchange.json(["status": "ok"])
+        }
+        router.get("/health", use: health)
+        router.head("/health", use: health)
         if options.metrics {
             let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
             router.get("/metrics", use: observability.metrics)
