@@ -83,10 +83,7 @@ import Wire
                 // Once the stream has begun.
                 try await Task.sleep(for: .milliseconds(150))
                 try await connection.write(
-                    [
-                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-                        "Content-Length: \(second.utf8.count)", "Expect: 100-continue", "", "",
-                    ].joined(separator: "\r\n"))
+                    RawClientConnection.messagesHead(["Content-Length: \(second.utf8.count)", "Expect: 100-continue"]))
                 let stream = try #require(try await connection.readResponse())
                 #expect(stream.status == 200)
                 #expect(!stream.text.contains("HTTP/1.1 100"), "\(stream.text)")
@@ -107,11 +104,7 @@ import Wire
         try await ProxyHarness.run(headerTimeout: .seconds(3)) { proxy in
             let started = ContinuousClock.now
             try await RawClientConnection.with(port: proxy.port, limit: .seconds(40)) { connection in
-                try await connection.write(
-                    [
-                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-                        "Content-Length: 100", "", "{\"model\":",
-                    ].joined(separator: "\r\n"))
+                try await connection.write(RawClientConnection.messagesHead(["Content-Length: 100"]) + "{\"model\":")
                 _ = try await connection.readToEnd()
                 #expect(connection.closed)
             }
@@ -128,10 +121,7 @@ import Wire
         try await ProxyHarness.run { proxy in
             try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
                 try await connection.write(
-                    [
-                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-                        "Transfer-Encoding: chunked", "", "zz", "{}", "",
-                    ].joined(separator: "\r\n"))
+                    RawClientConnection.messagesHead(["Transfer-Encoding: chunked"]) + "zz\r\n{}\r\n")
                 let answer = try #require(try await connection.readResponse())
                 #expect(answer.status == 400, "\(answer.text)")
                 #expect(answer.head.lowercased().contains("connection: close"), "\(answer.head)")

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import TestSupport
 import Testing
+import Wire
 
 @testable import Proxy
 
@@ -123,7 +124,7 @@ import Testing
             let url = login.authorizationURL(
                 redirectURI: redirect, state: "state-0123456789abcdef", challenge: PKCE().challenge)
             let visit = try await ScriptedBrowser.open(url, followRedirect: false)
-            let code = try #require(OAuthLogin.parameters(String(visit.redirectedTo.split(separator: "?")[1]))["code"])
+            let code = try #require(URLQuery(String(visit.redirectedTo.split(separator: "?")[1])).value(named: "code"))
             let error = await #expect(throws: OAuthTokenEndpoint.Failure.self) {
                 try await OAuthTokenEndpoint(settings: settings).exchange(
                     code: code, verifier: PKCE().verifier, redirectURI: redirect)

@@ -60,9 +60,20 @@ final class RawClientConnection {
 
     /// An HTTP/1.1 request's bytes: `body` as JSON, with its length.
     static func request(_ method: String, _ path: String, body: String? = nil, headers: [String] = []) -> String {
-        var lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1"] + headers
+        var lines = headers
         if let body { lines += ["Content-Type: application/json", "Content-Length: \(body.utf8.count)"] }
-        return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
+        return head(method, path, headers: lines) + (body ?? "")
+    }
+
+    /// An HTTP/1.1 request head, its blank line included: for a body the
+    /// test frames (or breaks) itself, after `headers`.
+    static func head(_ method: String, _ path: String, headers: [String]) -> String {
+        (["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+    }
+
+    /// The head of a JSON `POST /v1/messages` with `headers` (its framing).
+    static func messagesHead(_ headers: [String]) -> String {
+        head("POST", "/v1/messages", headers: ["Content-Type: application/json"] + headers)
     }
 
     func write(_ text: String) async throws {

@@ -67,10 +67,7 @@ import Wire
             #expect(body.count > 5_000_000)
             try await RawClientConnection.with(port: proxy.port) { connection in
                 try await connection.write(
-                    [
-                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-                        "Content-Length: \(body.count)", "Expect: 100-continue", "", "",
-                    ].joined(separator: "\r\n"))
+                    RawClientConnection.messagesHead(["Content-Length: \(body.count)", "Expect: 100-continue"]))
                 let goAhead = try #require(try await connection.readResponse())
                 #expect(goAhead.status == 100)
                 try await connection.write(body)
@@ -87,10 +84,7 @@ import Wire
         try await ProxyHarness.run(maxBodyBytes: 1 << 20) { proxy in
             try await RawClientConnection.with(port: proxy.port) { connection in
                 try await connection.write(
-                    [
-                        "POST /v1/messages HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
-                        "Content-Length: \(100 << 20)", "Expect: 100-continue", "", "",
-                    ].joined(separator: "\r\n"))
+                    RawClientConnection.messagesHead(["Content-Length: \(100 << 20)", "Expect: 100-continue"]))
                 // No go-ahead: the refusal, with no body sent.
                 let answer = try #require(try await connection.readResponse())
                 #expect(answer.status == 413)

@@ -134,14 +134,13 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// channel takes more writes now; if not, ``awaitWritable(_:)``.
     func write(_ part: HTTPResponsePart) throws -> Bool {
         guard let context, context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+        var part = part
         if case .head(var response) = part, ended, response.status.kind != .informational {
             // No request follows (a body that was not HTTP, the input
             // closed): the connection closes after this answer, and says so,
             // so a pooling client does not send the next request into it.
             response.headerFields[.connection] = "close"
-            encoder.write(.head(response), on: wire, promise: nil)
-            wire.flush()
-            return context.channel.isWritable
+            part = .head(response)
         }
         guard case .end = part else {
             encoder.write(part, on: wire, promise: nil)

@@ -84,24 +84,25 @@ public struct OAuthLogin: Sendable {
                     + "(\(NetworkErrorText.connectionFailure(error) ?? String(describing: error))); "
                     + "another login may be running")
         }
-        let answer = Self.parameters(query)
-        if let error = answer["error"] {
+        let answer = URLQuery(query)
+        if let error = answer.value(named: "error") {
             throw SubscriptionLogins.Refusal(
                 description: "\(settings.provider.displayName) refused the login: \(error)"
-                    + (answer["error_description"].map { " (\($0))" } ?? ""))
+                    + (answer.value(named: "error_description").map { " (\($0))" } ?? ""))
         }
-        guard answer["state"] == state else {
+        guard answer.value(named: "state") == state else {
             throw SubscriptionLogins.Refusal(
                 description: "the login's answer does not carry the state this login sent (an answer to another "
                     + "login, or a forged one); run the login again")
         }
-        guard let code = answer["code"], !code.isEmpty else {
+        guard let code = answer.value(named: "code"), !code.isEmpty else {
             throw SubscriptionLogins.Refusal(description: "the login's answer has no code; run the login again")
         }
         let grant: OAuthTokenGrant
         do {
             grant = try await OAuthTokenEndpoint(settings: settings).exchange(
-                code: code, verifier: pkce.verifier, redirectURI: answer["redirect_uri"] ?? settings.redirectURI)
+                code: code, verifier: pkce.verifier,
+                redirectURI: answer.value(named: "redirect_uri") ?? settings.redirectURI)
         } catch {
             throw SubscriptionLogins.Refusal(description: "the code exchange failed: \(error.description)")
         }
@@ -158,17 +159,12 @@ public struct OAuthLogin: Sendable {
     static func pastedQuery(_ line: String) -> String? {
         let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
         let query = text.firstIndex(of: "?").map { String(text[text.index(after: $0)...]) } ?? text
-        let fields = parameters(query)
-        return fields["code"] != nil || fields["error"] != nil ? query : nil
+        return isAnswer(URLQuery(query)) ? query : nil
     }
 
-    /// A query's parameters, percent-decoded; the first of a repeated name.
-    static func parameters(_ query: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for parameter in URLQuery(query).nonEmptyParameters where fields[parameter.name] == nil {
-            fields[parameter.name] = parameter.value
-        }
-        return fields
+    /// Whether a callback's query answers the login: a code, or an error.
+    private static func isAnswer(_ query: URLQuery) -> Bool {
+        query.value(named: "code") != nil || query.value(named: "error") != nil
     }
 
     /// The loopback server: a request to the redirect path hands its query
@@ -184,12 +180,12 @@ public struct OAuthLogin: Sendable {
         let router = Router()
         router.get(RouterPath(path)) { request, _ -> Response in
             let query = request.uri.query ?? ""
-            let fields = parameters(query)
-            guard fields["code"] != nil || fields["error"] != nil else {
+            let fields = URLQuery(query)
+            guard isAnswer(fields) else {
                 return page(.badRequest, "No login answer here.")
             }
             callbacks.yield(query)
-            if fields["error"] != nil { return page(.ok, "The login was refused; the terminal says why.") }
+            if fields.value(named: "error") != nil { return page(.ok, "The login was refused; the terminal says why.") }
             return page(.ok, "Logged in. You can close this window and go back to the terminal.")
         }
         return Application(

@@ -180,8 +180,7 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
             deadline = .now() + readTimeout
             // (The decoder drops `1xx` heads: the first head is the answer's.)
             switch part {
-            case .head(let head)
-            where reused && head.status == .requestTimeout && !head.isKeepAlive && .now() - sentAt < Self.staleWindow:
+            case .head(let head) where mayBeStale && head.status == .requestTimeout && !head.isKeepAlive:
                 // The upstream gave up on the idle connection (`408` and a
                 // close) as the request went out on it: by its own word it
                 // did not read the request, which may go on a new connection.
@@ -261,11 +260,15 @@ final class UpstreamConnectionHandler: ChannelInboundHandler {
     /// byte back: a partial head, or a `1xx`, shows the upstream had the
     /// request, which must not be sent (and paid for) twice.
     private func lost(_ error: any Error) -> any Error {
-        guard case .awaitingHead = state, reused, !watch.sawBytes, .now() - sentAt < Self.staleWindow,
-            Self.isConnectionLoss(error)
-        else { return error }
+        guard case .awaitingHead = state, mayBeStale, !watch.sawBytes, Self.isConnectionLoss(error) else {
+            return error
+        }
         return StaleConnection()
     }
+
+    /// Whether the request went out on a pooled connection within
+    /// ``staleWindow``: only such a request may be sent again.
+    private var mayBeStale: Bool { reused && .now() - sentAt < Self.staleWindow }
 
     private static func isConnectionLoss(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
