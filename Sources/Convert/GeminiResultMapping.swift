@@ -19,10 +19,10 @@ enum GeminiResultMapping {
         let candidates = metadata["candidatesTokenCount"]?.intValue ?? 0
         let thoughts = metadata["thoughtsTokenCount"]?.intValue ?? 0
         return [
-            "input_tokens": .int(Int64(TokenCount.sum(TokenCount.uncached(prompt, cached: cached), toolPrompt))),
+            "input_tokens": .int(Int64(TokenCount.uncached(prompt, cached: cached).addingSaturated(toolPrompt))),
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": .int(Int64(cached)),
-            "output_tokens": .int(Int64(TokenCount.sum(candidates, thoughts))),
+            "output_tokens": .int(Int64(candidates.addingSaturated(thoughts))),
         ]
     }
 

@@ -114,7 +114,7 @@ public enum SubscriptionBackendBody {
         generation["thinkingConfig"] = .object(thinking)
         // Raised, the cap leaves the client's own room for the answer above the budget.
         // Held at Int's limit: the budget is the client's number.
-        let raised = cap.map { $0 > budget ? $0 : TokenCount.sum(budget, max($0, 1)) } ?? TokenCount.sum(budget, 8192)
+        let raised = cap.map { $0 > budget ? $0 : budget.addingSaturated(max($0, 1)) } ?? budget.addingSaturated(8192)
         generation["maxOutputTokens"] = .int(Int64(raised))
         request["generationConfig"] = .object(generation)
     }

@@ -8,11 +8,6 @@ enum TokenCount {
     static func uncached(_ total: Int, cached: Int) -> Int {
         max(total.subtractingSaturated(cached), 0)
     }
-
-    /// `first + second`.
-    static func sum(_ first: Int, _ second: Int) -> Int {
-        first.addingSaturated(second)
-    }
 }
 
 extension TokenCount {
@@ -31,10 +26,9 @@ extension TokenCount {
 extension TokenCount.Inclusive {
     init(_ usage: JSONObject) {
         cached = usage["cache_read_input_tokens"]?.intValue ?? 0
-        input = TokenCount.sum(
-            TokenCount.sum(usage["input_tokens"]?.intValue ?? 0, cached),
-            usage["cache_creation_input_tokens"]?.intValue ?? 0)
+        input = (usage["input_tokens"]?.intValue ?? 0).addingSaturated(cached)
+            .addingSaturated(usage["cache_creation_input_tokens"]?.intValue ?? 0)
         output = usage["output_tokens"]?.intValue ?? 0
-        total = TokenCount.sum(input, output)
+        total = input.addingSaturated(output)
     }
 }

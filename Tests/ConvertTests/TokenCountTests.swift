@@ -11,9 +11,9 @@ import Wire
         #expect(TokenCount.uncached(4, cached: 10) == 0)
         #expect(TokenCount.uncached(0, cached: .min) == .max)
         #expect(TokenCount.uncached(.min, cached: 1) == 0)
-        #expect(TokenCount.sum(.max, 1) == .max)
-        #expect(TokenCount.sum(.min, -1) == .min)
-        #expect(TokenCount.sum(2, 3) == 5)
+        #expect(Int.max.addingSaturated(1) == .max)
+        #expect(Int.min.addingSaturated(-1) == .min)
+        #expect(2.addingSaturated(3) == 5)
     }
 
     @Test func everyDialectsUsageMapsAbsurdCountsWithoutTrapping() {
