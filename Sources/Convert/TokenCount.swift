@@ -32,3 +32,13 @@ extension TokenCount.Inclusive {
         total = input.addingSaturated(output)
     }
 }
+
+extension TokenCount {
+    /// `message_start`'s usage updated by a `message_delta`'s: its counts
+    /// replace the earlier ones (they are the final ones), but a `null`
+    /// replaces nothing. Anthropic's deltas may give `"input_tokens": null`
+    /// (claude-opus-4-6 does), which is "not said again", not zero.
+    static func merge(_ update: JSONObject, into usage: inout JSONObject) {
+        for member in update where !member.value.isNull { usage[member.key] = member.value }
+    }
+}

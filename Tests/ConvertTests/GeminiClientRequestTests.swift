@@ -220,6 +220,33 @@ import Wire
         #expect(parts[2] == ["text": "Done.", "thoughtSignature": "c2lnMw=="])
     }
 
+    /// google-genai decodes a `thoughtSignature` (a `bytes` field) and sends
+    /// it back in base64's URL-safe alphabet, unpadded: an Anthropic
+    /// signature comes back as it was, and a Gemini one in Gemini's own
+    /// alphabet, carried once in the call's id.
+    @Test func signaturesTheClientReencodedComeBackAsTheyWere() throws {
+        let converted = try Self.decode([
+            "contents": [
+                ["role": "user", "parts": [["text": "Think"]]],
+                [
+                    "role": "model",
+                    "parts": [
+                        // base64url of "pivot:Eq~~>>??"
+                        ["text": "Hmm.", "thought": true, "thoughtSignature": "cGl2b3Q6RXF-fj4-Pz8"],
+                        ["functionCall": ["name": "look", "args": [:], "id": "c1"], "thoughtSignature": "-_-_Pg"],
+                    ],
+                ],
+            ]
+        ])
+        let blocks = try #require(converted.body["messages"]?[1]?["content"]?.arrayValue)
+        #expect(blocks[0] == ["type": "thinking", "thinking": "Hmm.", "signature": "Eq~~>>??"])
+        let id = try #require(blocks[1]["id"]?.stringValue)
+        #expect(id.ranges(of: "_gsig_").count == 1)
+        let upstream = try RequestConverter.convert(anthropicRequest: converted.body, route: TestRoutes.gemini).body
+        let call = upstream["contents"]?[1]?["parts"]?.arrayValue?.first { $0["functionCall"] != nil }
+        #expect(call?["thoughtSignature"] == "+/+/Pg==")
+    }
+
     @Test func moreThanOneCandidateIsRefused() {
         #expect(throws: APIError.self) {
             try Self.decode(["contents": [], "generationConfig": ["candidateCount": 2]])

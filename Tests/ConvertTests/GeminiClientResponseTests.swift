@@ -60,7 +60,8 @@ import Wire
         let parts = try #require(response["candidates"]?[0]?["content"]?["parts"]?.arrayValue)
         #expect(
             parts == [
-                ["text": "Hmm.", "thought": true, "thoughtSignature": "pivot:anthropic-sig"],
+                // base64 of "pivot:anthropic-sig": a `bytes` field to clients.
+                ["text": "Hmm.", "thought": true, "thoughtSignature": "cGl2b3Q6YW50aHJvcGljLXNpZw=="],
                 ["text": "Answer.", "thoughtSignature": "c2lnMw=="],
             ])
         // Sent back by the client, the history is the pivot's again.

@@ -152,7 +152,10 @@ struct AssembledGeminiResponse {
         #expect(frames.allSatisfy { $0.event == nil })
     }
 
-    @Test func invalidToolInputIsAnEmptyObjectAndSignatureAloneIsAnEmptyThought() {
+    /// Arguments cut by the output limit are not a call to run (`{}` in
+    /// their place ran it without them): the call is left out, as Gemini
+    /// sends a call whole or not at all. A signature alone is an empty thought.
+    @Test func cutToolInputIsLeftOutAndSignatureAloneIsAnEmptyThought() {
         let frames = Self.encode([
             .messageStart(.init(id: "msg_2", model: "m", usage: [:])),
             .contentBlockStart(index: 0, block: .thinking(thinking: "", signature: "")),
@@ -165,10 +168,28 @@ struct AssembledGeminiResponse {
             .messageStop,
         ])
         let response = AssembledGeminiResponse(frames)
-        #expect(response.thoughtSignatures == ["pivot:sig"])
-        #expect(response.calls == [["name": "g", "args": [:], "id": "toolu_2"]])
+        #expect(response.thoughtSignatures == ["cGl2b3Q6c2ln"])
+        #expect(response.calls == [])
         #expect(response.finishReason == "MAX_TOKENS")
         #expect(GeminiStreamChecker.violations(in: frames) == [])
+    }
+
+    /// Arguments that are not JSON without the limit to blame: Gemini's
+    /// finish for it. A call without arguments is `{}`.
+    @Test func brokenToolInputEndsAsAMalformedCall() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_3", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .toolUse(id: "toolu_3", name: "g", input: [:])),
+            .contentBlockDelta(index: 0, delta: .inputJSON(#"{"a":1}}"#)),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .toolUse(id: "toolu_4", name: "h", input: [:])),
+            .contentBlockStop(index: 1),
+            .messageDelta(.init(stopReason: "tool_use", stopSequence: nil, usage: ["output_tokens": 1])),
+            .messageStop,
+        ])
+        let response = AssembledGeminiResponse(frames)
+        #expect(response.calls == [["name": "h", "args": [:], "id": "toolu_4"]])
+        #expect(response.finishReason == "MALFORMED_FUNCTION_CALL")
     }
 
     /// Content before the message_start (an upstream out of order), then

@@ -68,7 +68,8 @@ import Wire
         let tools = blocks.filter { $0.type == "tool_use" }
         #expect(assembled.toolNames == tools.map { $0.name ?? "" }, "\(path)")
         #expect(
-            assembled.toolArguments.map { $0.isEmpty ? [:] : try? JSONValue(parsing: $0) }
+            // A call without arguments is "{}" to a client, as OpenAI sends it, never "".
+            assembled.toolArguments.map { try? JSONValue(parsing: $0) }
                 == tools.map { $0.text.isEmpty ? [:] : try? JSONValue(parsing: $0.text) }, "\(path)")
         #expect((anthropic.error != nil) == path.hasSuffix("openai-error.1.chunks.txt"), "\(path)")
         if let error = anthropic.error {
@@ -126,6 +127,28 @@ import Wire
         }
         #expect(finish == ["tool_calls"])
         #expect(frames.last?.data == "[DONE]")
+    }
+
+    /// Anthropic's `message_delta` may say `"input_tokens": null` (not
+    /// said again); the counts of `message_start` stand, as in the other
+    /// clients' encoders.
+    @Test func nullCountsInTheFinalUsageKeepTheEarlierOnes() throws {
+        var encoder = OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: true)
+        var frames: [SSEEvent] = []
+        let events: [AnthropicStreamEvent] = [
+            .messageStart(.init(id: "msg_n", model: "m", usage: ["input_tokens": 100, "cache_read_input_tokens": 50])),
+            .messageDelta(
+                .init(
+                    stopReason: "end_turn", stopSequence: nil,
+                    usage: ["input_tokens": nil, "cache_read_input_tokens": nil, "output_tokens": 20])),
+            .messageStop,
+        ]
+        for event in events { encoder.encode(event, into: &frames) }
+        let usage = try #require(frames.compactMap { try? JSONValue(parsing: $0.data) }.last?["usage"])
+        #expect(usage["prompt_tokens"] == 150)
+        #expect(usage["completion_tokens"] == 20)
+        #expect(usage["total_tokens"] == 170)
+        #expect(usage["prompt_tokens_details"]?["cached_tokens"] == 50)
     }
 
     @Test func aStreamEndingInAnErrorEndsWithTheOpenAIErrorFrame() throws {

@@ -4,24 +4,48 @@ import Wire
 /// encoding share: finish reasons, usage, signatures, field names.
 enum GeminiClientMapping {
     /// A signature that did not come from Gemini (an Anthropic or OpenAI one)
-    /// goes to a Gemini client with this prefix, so that when the client sends
-    /// it back it returns to the pivot unchanged rather than being taken for
-    /// a Gemini signature (which carry `gemini:` in the pivot).
+    /// goes to a Gemini client behind this prefix, so that when the client
+    /// sends it back it returns to the pivot unchanged rather than being
+    /// taken for a Gemini signature (which carry `gemini:` in the pivot).
     static let pivotPrefix = "pivot:"
 
     /// A pivot thinking signature -> the `thoughtSignature` a Gemini client
-    /// gets; nil when there is none.
+    /// gets; nil when there is none. `thoughtSignature` is a protobuf `bytes`
+    /// field: clients decode it as base64 (google-genai refuses the whole
+    /// answer when it is not), so another provider's signature goes out as
+    /// the base64 of the prefix and the signature.
     static func thoughtSignature(fromThinking signature: String) -> String? {
         guard !signature.isEmpty else { return nil }
-        return GeminiThoughtSignature.signature(fromThinking: signature) ?? pivotPrefix + signature
+        return GeminiThoughtSignature.signature(fromThinking: signature)
+            ?? Base64.encode(Array((pivotPrefix + signature).utf8))
     }
 
     /// The inverse of ``thoughtSignature(fromThinking:)``: a client's
-    /// `thoughtSignature` -> a pivot thinking signature.
+    /// `thoughtSignature` -> a pivot thinking signature. Clients that
+    /// decoded it send it back re-encoded, in either base64 alphabet; a
+    /// Gemini signature is given in the standard one, as Gemini wrote it.
+    /// (The prefix in plain text is what this proxy wrote before.)
     static func thinkingSignature(fromThought signature: String) -> String {
         if signature.hasPrefix(pivotPrefix) { return String(signature.dropFirst(pivotPrefix.count)) }
-        return GeminiThoughtSignature.thinkingSignature(signature)
+        if let bytes = Base64.decode(signature), bytes.starts(with: pivotPrefix.utf8) {
+            return String(decoding: bytes.dropFirst(pivotPrefix.utf8.count), as: UTF8.self)
+        }
+        return GeminiThoughtSignature.thinkingSignature(geminiSignature(fromClient: signature))
     }
+
+    /// A Gemini signature a client sent back, in the standard base64
+    /// alphabet Gemini writes it in (clients may re-encode it URL-safe), so
+    /// it compares equal to the one carried in a `tool_use` id; as it came
+    /// when it is not base64.
+    static func geminiSignature(fromClient signature: String) -> String {
+        let reencoded = signature.utf8.contains { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+        guard reencoded || signature.utf8.count % 4 != 0, let bytes = Base64.decode(signature) else { return signature }
+        return Base64.encode(bytes)
+    }
+
+    /// Gemini's finish when the model made a function call that could not
+    /// be read.
+    static let malformedCallFinishReason = "MALFORMED_FUNCTION_CALL"
 
     /// Anthropic `stop_reason` -> Gemini `finishReason`.
     static func finishReason(stopReason: String?) -> String {

@@ -71,6 +71,7 @@ extension GeminiClientRequestDecoder {
         let name = call["name"]?.stringValue ?? ""
         let clientID = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         var id = clientID ?? "toolu_\(Self.idSafe(name))_\(calls.count)"
+        let signature = signature.map(GeminiClientMapping.geminiSignature(fromClient:))
         if let signature, GeminiThoughtSignature.signature(fromToolUseID: id) != signature {
             id = GeminiThoughtSignature.toolUseID(base: id, signature: signature)
         }

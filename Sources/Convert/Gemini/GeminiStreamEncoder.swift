@@ -31,6 +31,9 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     private var calls: [Int: PendingCall] = [:]
     private var heldThought: String?
     private var finishSent = false
+    /// A call was left out for its arguments: unless the output limit cut
+    /// it, the finish says so (``GeminiClientMapping/malformedCallFinishReason``).
+    private var droppedCall = false
     private var ended = false
 
     public init(requestedModel: String) {
@@ -57,14 +60,21 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         case .contentBlockStop(let index):
             flushThought(signature: nil, into: &frames)
             if let call = calls.removeValue(forKey: index) {
-                let args = call.json.isEmpty ? call.input : ((try? JSONValue(parsing: call.json)) ?? [:])
+                // Gemini sends a call whole or not at all: arguments cut
+                // short (the output limit) or broken are not a call to run,
+                // and `{}` in their place would run it without them.
+                let args = call.json.isEmpty ? call.input : try? JSONValue(parsing: call.json)
+                guard let args, args.objectValue != nil else {
+                    droppedCall = true
+                    return
+                }
                 chunk(
                     parts: [GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)],
                     into: &frames)
             }
         case .messageDelta(let delta):
             flushThought(signature: nil, into: &frames)
-            for member in delta.usage { usage[member.key] = member.value }
+            TokenCount.merge(delta.usage, into: &usage)
             sendFinish(stopReason: delta.stopReason, into: &frames)
         case .messageStop:
             flushThought(signature: nil, into: &frames)
@@ -127,9 +137,11 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         guard !finishSent else { return }
         finishSent = true
         let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage))
+        var reason = GeminiClientMapping.finishReason(stopReason: stopReason)
+        if droppedCall && reason != "MAX_TOKENS" { reason = GeminiClientMapping.malformedCallFinishReason }
         frame(usage: usage, into: &frames) { bytes in
             JSONValue.writeVerbatim(#"{"finishReason":"#, to: &bytes)
-            JSONValue.writeString(GeminiClientMapping.finishReason(stopReason: stopReason), to: &bytes)
+            JSONValue.writeString(reason, to: &bytes)
             JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
         }
     }

@@ -24,8 +24,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private var finishSent = false
     /// Anthropic usage: message_start's, updated by message_delta's.
     private var usage = JSONObject()
-    /// Open tool_use blocks: pivot block index -> OpenAI tool call index.
-    private var toolCallIndexes: [Int: Int] = [:]
+    /// Open tool_use blocks: pivot block index -> OpenAI tool call index,
+    /// and whether any of its arguments went out.
+    private var openCalls: [Int: (call: Int, hasArguments: Bool)] = [:]
     private var toolCallCount = 0
     /// The start of every chunk, up to `"choices":[`, written once the id
     /// is known: only the choice differs from one chunk to the next.
@@ -49,7 +50,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             if !started {
                 id = OpenAIChatClientCodec.completionID(messageID: start.id, fallbackSeed: .object(start.message))
             }
-            merge(start.usage)
+            TokenCount.merge(start.usage, into: &usage)
             startIfNeeded(into: &frames)
         case .contentBlockStart(let index, let block):
             startIfNeeded(into: &frames)
@@ -58,9 +59,13 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             startIfNeeded(into: &frames)
             blockDelta(index: index, delta: delta, into: &frames)
         case .contentBlockStop(let index):
-            toolCallIndexes[index] = nil
+            // A call without arguments still gives the client JSON to
+            // parse, as OpenAI does: `{}`, not "".
+            if let open = openCalls.removeValue(forKey: index), !open.hasArguments {
+                argumentsChunk("{}", call: open.call, into: &frames)
+            }
         case .messageDelta(let delta):
-            merge(delta.usage)
+            TokenCount.merge(delta.usage, into: &usage)
             startIfNeeded(into: &frames)
             sendFinish(OpenAIChatClientCodec.finishReason(stopReason: delta.stopReason) ?? "stop", into: &frames)
         case .messageStop:
@@ -96,10 +101,10 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         case .toolUse(let toolID, let name, let input):
             let callIndex = toolCallCount
             toolCallCount += 1
-            toolCallIndexes[index] = callIndex
             // Streams start tool input as {} and send it in deltas; a block
             // that starts with its input already holds all of it.
             let arguments = input == [:] ? "" : input.serializedString()
+            openCalls[index] = (callIndex, !arguments.isEmpty)
             let call: JSONValue = [
                 "index": .int(Int64(callIndex)), "id": .string(toolID), "type": "function",
                 "function": ["name": .string(name), "arguments": .string(arguments)],
@@ -119,9 +124,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             textChunk(#"{"reasoning_content":"#, thinking, into: &frames)
         case .inputJSON(let fragment) where !fragment.isEmpty:
             // Only client tool calls: a server tool's input is not the client's to run.
-            guard let callIndex = toolCallIndexes[index] else { return }
-            let call: JSONValue = ["index": .int(Int64(callIndex)), "function": ["arguments": .string(fragment)]]
-            toolCallChunk(call, into: &frames)
+            guard let callIndex = openCalls[index]?.call else { return }
+            openCalls[index]?.hasArguments = true
+            argumentsChunk(fragment, call: callIndex, into: &frames)
         default:
             break
         }
@@ -153,9 +158,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         chunk(finishReason: reason, into: &frames) { JSONValue.writeVerbatim("{}", to: &$0) }
     }
 
-    /// Later counts replace earlier ones; message_delta's are the final ones.
-    private mutating func merge(_ update: JSONObject) {
-        for member in update { usage[member.key] = member.value }
+    /// A `tool_calls` delta carrying a piece of call `call`'s arguments.
+    private func argumentsChunk(_ arguments: String, call: Int, into frames: inout SSEFrames) {
+        toolCallChunk(["index": .int(Int64(call)), "function": ["arguments": .string(arguments)]], into: &frames)
     }
 
     /// A chunk whose delta has one text member; `opening` is `{"key":`.

@@ -74,7 +74,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             // A repeated message_start (some upstreams send two) changes nothing.
             guard !started else { return }
             if !start.id.isEmpty { messageID = start.id }
-            mergeUsage(start.usage)
+            TokenCount.merge(start.usage, into: &usage)
             begin(into: &frames)
         case .contentBlockStart(let index, let block):
             begin(into: &frames)
@@ -88,7 +88,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             closeItem(into: &frames)
         case .messageDelta(let delta):
             if let reason = delta.stopReason { stopReason = reason }
-            mergeUsage(delta.usage)
+            TokenCount.merge(delta.usage, into: &usage)
         case .messageStop:
             begin(into: &frames)
             closeItem(into: &frames)
@@ -165,10 +165,6 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
 
     /// Null values (a `message_delta` that does not know the input count)
     /// leave what `message_start` said.
-    private mutating func mergeUsage(_ update: JSONObject) {
-        for member in update where !member.value.isNull { usage[member.key] = member.value }
-    }
-
     private mutating func complete(into frames: inout SSEFrames) {
         finished = true
         let incomplete = OpenAIResponsesClientItems.status(stopReason: stopReason) == "incomplete"
