@@ -86,7 +86,7 @@ public enum RequestConverter {
     /// after the route lowered `max_tokens` (its cap, or what the context
     /// window leaves), the budget is lowered with it, or thinking turned off
     /// when not even the smallest budget fits.
-    private static func fitThinkingBudget(
+    static func fitThinkingBudget(
         _ body: inout JSONObject, below maxTokens: Int, diagnostics: inout [ConversionDiagnostic]
     ) {
         guard var thinking = body["thinking"]?.objectValue, let budget = thinking["budget_tokens"]?.intValue,

@@ -25,12 +25,25 @@ import Wire
         #expect(converted.diagnostics.map(\.path) == ["/seed"])
     }
 
-    @Test func maxTokensDefaultsAndReasoningEffortBecomesABudget() throws {
+    /// Unset, the cap leaves the default's room for the answer after the
+    /// budget (4,096 with a budget of 4,095 left none); a cap the client
+    /// set fits the budget below it.
+    @Test func reasoningEffortBecomesABudgetWithRoomForTheAnswer() throws {
         let body = try OpenAIChatClientCodec.decodeRequest([
             "model": "m", "reasoning_effort": "medium", "messages": [["role": "user", "content": "Hi"]],
         ]).body
-        #expect(body["max_tokens"] == 4096)
-        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 4095])
+        #expect(body["max_tokens"] == 12288)
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 8192])
+        let capped = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m", "reasoning_effort": "medium", "max_completion_tokens": 4096,
+            "messages": [["role": "user", "content": "Hi"]],
+        ]).body
+        #expect(capped["max_tokens"] == 4096)
+        #expect(capped["thinking"] == ["type": "enabled", "budget_tokens": 4095])
+        let plain = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m", "messages": [["role": "user", "content": "Hi"]],
+        ]).body
+        #expect(plain["max_tokens"] == 4096)
     }
 
     @Test func images() throws {

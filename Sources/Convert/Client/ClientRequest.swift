@@ -83,6 +83,11 @@ public struct ClientRequest: Sendable {
         }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
         converted.diagnostics = pivot.diagnostics + diagnostics + converted.diagnostics
+        // Last, on what goes out: the route's own settings (its cap, its
+        // temperature) count too.
+        if dialect != .anthropic, route.upstreamDialect == .anthropic {
+            converted = AnthropicUpstreamFit.fitted(converted)
+        }
         return converted
     }
 

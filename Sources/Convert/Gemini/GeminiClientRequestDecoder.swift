@@ -58,7 +58,10 @@ struct GeminiClientRequestDecoder {
         }
         var body: JSONObject = ["model": .string(model)]
         if stream { body["stream"] = true }
-        let maxTokens = config?[gemini: "maxOutputTokens"]?.intValue ?? Self.defaultMaxTokens
+        // Unset, the cap leaves room for an answer after a thinking budget
+        // (which Gemini counts in its cap too), as the OpenAI decoders do.
+        let budget = max(config?[gemini: "thinkingConfig"]?[gemini: "thinkingBudget"]?.intValue ?? 0, 0)
+        let maxTokens = config?[gemini: "maxOutputTokens"]?.intValue ?? Self.defaultMaxTokens.addingSaturated(budget)
         body["max_tokens"] = .int(Int64(maxTokens))
         if let system = systemText() { body["system"] = .string(system) }
         body["messages"] = .array(try messages(contents))

@@ -9,16 +9,16 @@ import Wire
 ///   Each lands inside the band ``ReasoningEffortMapping`` reads back, so
 ///   OpenAI -> Anthropic -> OpenAI keeps the effort. The budget stays below
 ///   `max_tokens`, which in both APIs caps reasoning and answer together.
-/// - With thinking on, Anthropic accepts no `temperature` other than 1 and
-///   no `top_p` below 0.95, so such values are dropped with a diagnostic.
-/// - OpenAI's `temperature` runs to 2, Anthropic's to 1: higher is capped.
+/// - With no cap asked for, `max_tokens` leaves the default's room for the
+///   answer after the thinking budget, as the Responses decoder does.
+/// - What an Anthropic upstream refuses of OpenAI's sampling settings is
+///   fitted on the way out (``AnthropicUpstreamFit``), not here: another
+///   upstream takes them.
 struct OpenAIChatRequestDecoder {
     let request: JSONObject
     var diagnostics: [ConversionDiagnostic] = []
 
     static let thinkingBudgets: [String: Int] = ["minimal": 1_024, "low": 1_024, "medium": 8_192, "high": 24_576]
-    /// Anthropic's smallest thinking budget.
-    static let minimumThinkingBudget = 1_024
 
     /// Fields read here; any other is dropped with a diagnostic.
     static let translatedFields: Set<String> = [
@@ -43,7 +43,10 @@ struct OpenAIChatRequestDecoder {
         // `max_tokens` is the deprecated name; the newer one wins when both are set.
         let newCap = try optionalInt("max_completion_tokens")
         let oldCap = try optionalInt("max_tokens")
-        let maxTokens = newCap ?? oldCap ?? OpenAIChatClientCodec.defaultMaxTokens
+        let effortBudget = try requestedBudget()
+        // Unset, the cap leaves room for an answer after the thinking.
+        let maxTokens =
+            newCap ?? oldCap ?? OpenAIChatClientCodec.defaultMaxTokens.addingSaturated(effortBudget ?? 0)
         guard maxTokens >= 1 else {
             throw .invalidRequest("max_completion_tokens must be at least 1, got \(maxTokens)")
         }
@@ -51,8 +54,8 @@ struct OpenAIChatRequestDecoder {
         let (system, messages) = try decodeMessages()
         if let system { body["system"] = .string(system) }
         body["messages"] = .array(messages)
-        let thinking = try thinkingBudget(maxTokens: maxTokens)
-        try addSampling(to: &body, thinking: thinking != nil)
+        let thinking = effortBudget.flatMap { fitted($0, below: maxTokens) }
+        try addSampling(to: &body)
         if let stop = try stopSequences() { body["stop_sequences"] = .array(stop.map(JSONValue.string)) }
         try addTools(to: &body)
         if let thinking { body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(thinking))] }
@@ -65,36 +68,26 @@ struct OpenAIChatRequestDecoder {
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
     }
 
-    private mutating func addSampling(to body: inout JSONObject, thinking: Bool) throws(APIError) {
-        if let temperature = try optionalNumber("temperature") {
-            if thinking && temperature != 1 {
-                diagnostics.append(.info("/temperature", "Anthropic takes no temperature but 1 with thinking; dropped"))
-            } else if temperature > 1 {
-                diagnostics.append(.info("/temperature", "Anthropic's temperature runs to 1; \(temperature) capped"))
-                body["temperature"] = 1
-            } else {
-                body["temperature"] = request["temperature"]
-            }
-        }
-        if let topP = try optionalNumber("top_p") {
-            if thinking && topP < 0.95 {
-                diagnostics.append(.info("/top_p", "Anthropic takes no top_p below 0.95 with thinking; dropped"))
-            } else {
-                body["top_p"] = request["top_p"]
-            }
-        }
+    private mutating func addSampling(to body: inout JSONObject) throws(APIError) {
+        if try optionalNumber("temperature") != nil { body["temperature"] = request["temperature"] }
+        if try optionalNumber("top_p") != nil { body["top_p"] = request["top_p"] }
     }
 
     /// The thinking budget `reasoning_effort` asks for; nil for none.
-    private mutating func thinkingBudget(maxTokens: Int) throws(APIError) -> Int? {
+    private mutating func requestedBudget() throws(APIError) -> Int? {
         guard let effort = try optionalString("reasoning_effort"), effort != "none" else { return nil }
         guard let budget = Self.thinkingBudgets[effort] else {
             diagnostics.append(.warning("/reasoning_effort", "unknown reasoning_effort \(effort); dropped"))
             return nil
         }
-        // Anthropic wants the budget below max_tokens, which caps both.
+        return budget
+    }
+
+    /// `budget` fitted below `maxTokens`, which caps thinking and answer
+    /// together in both APIs; nil (thinking off) when the least does not fit.
+    private mutating func fitted(_ budget: Int, below maxTokens: Int) -> Int? {
         let fitted = min(budget, maxTokens - 1)
-        guard fitted >= Self.minimumThinkingBudget else {
+        guard fitted >= RequestConverter.minimumThinkingBudget else {
             diagnostics.append(
                 .warning(
                     "/reasoning_effort",

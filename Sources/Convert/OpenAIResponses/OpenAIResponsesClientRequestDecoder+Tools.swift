@@ -2,9 +2,6 @@ import Wire
 
 /// Tools, tool choice and reasoning effort.
 extension OpenAIResponsesClientRequestDecoder {
-    /// Anthropic's smallest thinking budget.
-    static let minimumBudget = 1_024
-
     /// `reasoning.effort` -> `thinking.budget_tokens`:
     ///
     /// | effort          | budget_tokens        |
@@ -20,7 +17,7 @@ extension OpenAIResponsesClientRequestDecoder {
     /// gets the effort it asked for.
     static func budget(forEffort effort: String) -> Int? {
         switch effort {
-        case "minimal": minimumBudget
+        case "minimal": RequestConverter.minimumThinkingBudget
         case "low": ReasoningEffortMapping.lowBudgetLimit
         case "medium": ReasoningEffortMapping.mediumBudgetLimit
         case "high", "xhigh": 32_000
@@ -42,7 +39,7 @@ extension OpenAIResponsesClientRequestDecoder {
     /// Anthropic wants the budget below `max_tokens`; shrinks it to fit, or
     /// turns thinking off when even the minimum does not fit.
     mutating func fitBudget(below maxTokens: Int) -> Int? {
-        guard maxTokens - 1 >= Self.minimumBudget else {
+        guard maxTokens - 1 >= RequestConverter.minimumThinkingBudget else {
             diagnostics.append(
                 .warning(
                     "/reasoning/effort",

@@ -102,15 +102,11 @@ struct OpenAIResponsesClientRequestDecoder {
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
     }
 
-    /// Temperature and top_p. OpenAI's temperature runs to 2, Anthropic's to 1.
+    /// Temperature and top_p, as sent: what an Anthropic upstream refuses of
+    /// them is fitted on the way out (``AnthropicUpstreamFit``).
     private mutating func addSampling(to body: inout JSONObject) {
-        if let temperature = request["temperature"], let value = temperature.doubleValue {
-            if value > 1 {
-                diagnostics.append(.info("/temperature", "Anthropic's temperature is at most 1; \(value) sent as 1"))
-                body["temperature"] = 1
-            } else {
-                body["temperature"] = temperature
-            }
+        if let temperature = request["temperature"], temperature.doubleValue != nil {
+            body["temperature"] = temperature
         }
         if let topP = request["top_p"], topP.doubleValue != nil { body["top_p"] = topP }
     }

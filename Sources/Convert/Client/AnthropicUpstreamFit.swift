@@ -1,0 +1,122 @@
+import Wire
+
+/// What Anthropic refuses, with a 400, in a request converted from another
+/// client's dialect, fitted so the request goes through.
+///
+/// OpenAI and Gemini clients send settings their own APIs take and
+/// Anthropic does not; each rule below is an Anthropic 400 seen in the wild
+/// (an OpenAI agent with reasoning and tools failed on its second turn), and
+/// each change is reported as a diagnostic:
+/// - with thinking on: no `temperature` but 1, no `top_p` below 0.95, no
+///   `top_k`; a budget of at least 1,024 and below `max_tokens` (fitted, or
+///   thinking off when even the least does not fit); no forced tool use
+///   (thinking off); and the last assistant turn, when it called tools, must
+///   start with a thinking block: one whose reasoning came from another
+///   provider was dropped (``UnverifiableThinking``) or never had one, so
+///   thinking is off for that request (the model thinks again on the next
+///   turn of its own);
+/// - `temperature` at most 1 (OpenAI's and Gemini's run to 2);
+/// - not both `temperature` and `top_p` (Claude 4.5 and later refuse it;
+///   Anthropic advises one or the other): `top_p` goes;
+/// - no stop sequence that is empty or only whitespace (`"\n"` is a common
+///   OpenAI one).
+///
+/// Anthropic clients' requests are theirs and go as sent.
+enum AnthropicUpstreamFit {
+    static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
+        guard case .object(var body) = request.body else { return request }
+        var diagnostics = request.diagnostics
+        fitStopSequences(&body, &diagnostics)
+        fitThinking(&body, &diagnostics)
+        fitSampling(&body, &diagnostics)
+        return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    private static func fitStopSequences(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
+        guard let stops = body["stop_sequences"]?.arrayValue else { return }
+        let kept = stops.filter { stop in
+            guard let text = stop.stringValue else { return true }
+            return text.unicodeScalars.contains { !$0.properties.isWhitespace }
+        }
+        guard kept.count != stops.count else { return }
+        body["stop_sequences"] = kept.isEmpty ? nil : .array(kept)
+        diagnostics.append(
+            .info(
+                "/stop_sequences",
+                "Anthropic refuses stop sequences of only whitespace; \(stops.count - kept.count) dropped"))
+    }
+
+    private static func fitThinking(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
+        guard let type = body["thinking"]?["type"]?.stringValue, type == "enabled" || type == "adaptive" else { return }
+        if let forced = body["tool_choice"]?["type"]?.stringValue, forced == "any" || forced == "tool" {
+            turnThinkingOff(
+                &body, &diagnostics, "Anthropic refuses forced tool use (tool_choice \(forced)) with thinking")
+            return
+        }
+        if let turn = lastAssistantTurn(body), turn.callsTools, !turn.startsWithThinking {
+            turnThinkingOff(
+                &body, &diagnostics,
+                "the last assistant turn called tools without a thinking block Anthropic can verify, "
+                    + "which Anthropic refuses with thinking on")
+            return
+        }
+        if type == "enabled", let budget = body["thinking"]?["budget_tokens"]?.intValue,
+            budget < RequestConverter.minimumThinkingBudget
+        {
+            body["thinking"] = [
+                "type": "enabled", "budget_tokens": .int(Int64(RequestConverter.minimumThinkingBudget)),
+            ]
+            diagnostics.append(
+                .info(
+                    "/thinking/budget_tokens",
+                    "Anthropic's least thinking budget is \(RequestConverter.minimumThinkingBudget); \(budget) raised"))
+        }
+        if let maxTokens = body["max_tokens"]?.intValue {
+            RequestConverter.fitThinkingBudget(&body, below: maxTokens, diagnostics: &diagnostics)
+            guard body["thinking"] != nil else { return }
+        }
+        if let temperature = body["temperature"]?.doubleValue, temperature != 1 {
+            body["temperature"] = nil
+            diagnostics.append(.info("/temperature", "Anthropic takes no temperature but 1 with thinking; dropped"))
+        }
+        if let topP = body["top_p"]?.doubleValue, topP < 0.95 {
+            body["top_p"] = nil
+            diagnostics.append(.info("/top_p", "Anthropic takes no top_p below 0.95 with thinking; dropped"))
+        }
+        if body["top_k"] != nil {
+            body["top_k"] = nil
+            diagnostics.append(.info("/top_k", "Anthropic takes no top_k with thinking; dropped"))
+        }
+    }
+
+    private static func fitSampling(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
+        if let temperature = body["temperature"]?.doubleValue, temperature > 1 {
+            body["temperature"] = 1
+            diagnostics.append(.info("/temperature", "Anthropic's temperature runs to 1; \(temperature) sent as 1"))
+        }
+        if body["temperature"] != nil, body["top_p"] != nil {
+            body["top_p"] = nil
+            diagnostics.append(
+                .info("/top_p", "Anthropic's current models take temperature or top_p, not both; top_p dropped"))
+        }
+    }
+
+    private static func turnThinkingOff(
+        _ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic], _ reason: String
+    ) {
+        body["thinking"] = nil
+        diagnostics.append(.warning("/thinking", "\(reason); thinking off for this request"))
+    }
+
+    /// The blocks of the last assistant message, if any.
+    private static func lastAssistantTurn(_ body: JSONObject) -> (callsTools: Bool, startsWithThinking: Bool)? {
+        guard let message = body["messages"]?.arrayValue?.last(where: { $0["role"] == "assistant" }) else {
+            return nil
+        }
+        let blocks = message["content"]?.arrayValue ?? []
+        let first = blocks.first?["type"]?.stringValue
+        return (
+            blocks.contains { $0["type"] == "tool_use" }, first == "thinking" || first == "redacted_thinking"
+        )
+    }
+}

@@ -1,0 +1,122 @@
+import Convert
+import Testing
+import Wire
+
+/// OpenAI and Gemini clients' settings that Anthropic answers with a 400
+/// are fitted on the way to an Anthropic upstream, and only there.
+@Suite struct AnthropicUpstreamFitTests {
+    static func upstream(
+        _ body: JSONValue, client: ClientEndpoint = ClientEndpoint(dialect: .openai), to format: Dialect = .anthropic
+    ) throws -> ConvertedRequest {
+        try ClientRequest(endpoint: client, body: body).upstreamBody(
+            route: RouteOptions(modelID: "r", upstreamDialect: format, upstreamModel: "up"))
+    }
+
+    static let gemini = ClientEndpoint(dialect: .gemini, pathModel: "m", pathStream: false)
+
+    /// An OpenAI agent with reasoning and tools: on its second turn the
+    /// assistant's tool calls carry no signed thinking (OpenAI reasoning is
+    /// not Anthropic's to verify), which Anthropic refuses with thinking on.
+    @Test func aToolTurnWithoutVerifiableThinkingTurnsThinkingOff() throws {
+        let body: JSONValue = [
+            "model": "m", "reasoning_effort": "medium",
+            "tools": [["type": "function", "function": ["name": "weather", "parameters": ["type": "object"]]]],
+            "messages": [
+                ["role": "user", "content": "Weather?"],
+                [
+                    "role": "assistant", "content": nil, "reasoning_content": "I should call the tool.",
+                    "tool_calls": [
+                        ["id": "c1", "type": "function", "function": ["name": "weather", "arguments": "{}"]]
+                    ],
+                ],
+                ["role": "tool", "tool_call_id": "c1", "content": "Sunny"],
+            ],
+        ]
+        let converted = try Self.upstream(body)
+        #expect(converted.body["thinking"] == nil)
+        #expect(converted.diagnostics.contains { $0.path == "/thinking" && $0.severity == .warning })
+        // The first turn, and any upstream but Anthropic, keep thinking.
+        let firstTurn = try Self.upstream(
+            ["model": "m", "reasoning_effort": "medium", "messages": [["role": "user", "content": "Weather?"]]])
+        #expect(firstTurn.body["thinking"] == ["type": "enabled", "budget_tokens": 8192])
+        #expect(try Self.upstream(body, to: .openaiResponses).body["reasoning"] != nil)
+    }
+
+    @Test func samplingWithThinkingIsWhatAnthropicTakes() throws {
+        let converted = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": [
+                    "temperature": 0, "topP": 0.5, "topK": 40, "thinkingConfig": ["thinkingBudget": 512],
+                ],
+            ], client: Self.gemini)
+        #expect(converted.body["thinking"] == ["type": "enabled", "budget_tokens": 1024])
+        #expect(converted.body["max_tokens"] == 8704)
+        #expect(converted.body["temperature"] == nil)
+        #expect(converted.body["top_p"] == nil)
+        #expect(converted.body["top_k"] == nil)
+    }
+
+    /// A budget over the client's own cap is fitted below it; with no cap,
+    /// the cap makes room for the budget and an answer.
+    @Test func aBudgetGoesBelowTheCap() throws {
+        let capped = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["maxOutputTokens": 8192, "thinkingConfig": ["thinkingBudget": 20000]],
+            ], client: Self.gemini)
+        #expect(capped.body["thinking"] == ["type": "enabled", "budget_tokens": 8191])
+        let uncapped = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingBudget": 20000]],
+            ], client: Self.gemini)
+        #expect(uncapped.body["thinking"] == ["type": "enabled", "budget_tokens": 20000])
+        #expect(uncapped.body["max_tokens"] == 28192)
+    }
+
+    @Test func forcedToolUseTurnsThinkingOff() throws {
+        let converted = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "tools": [["functionDeclarations": [["name": "f", "parameters": ["type": "OBJECT"]]]]],
+                "toolConfig": ["functionCallingConfig": ["mode": "ANY"]],
+                "generationConfig": ["thinkingConfig": ["thinkingBudget": 2048]],
+            ], client: Self.gemini)
+        #expect(converted.body["tool_choice"]?["type"] == "any")
+        #expect(converted.body["thinking"] == nil)
+    }
+
+    @Test func whitespaceStopSequencesGoOnlyWhereAnthropicRefusesThem() throws {
+        let body: JSONValue = [
+            "model": "m", "stop": ["\n\n", "END", " "], "messages": [["role": "user", "content": "Hi"]],
+        ]
+        #expect(try Self.upstream(body).body["stop_sequences"] == ["END"])
+        let onlyNewline: JSONValue = ["model": "m", "stop": "\n", "messages": [["role": "user", "content": "Hi"]]]
+        let converted = try Self.upstream(onlyNewline)
+        #expect(converted.body.objectValue?.keys.contains("stop_sequences") == false)
+        #expect(converted.diagnostics.contains { $0.path == "/stop_sequences" })
+        #expect(try Self.upstream(onlyNewline, to: .gemini).body["generationConfig"]?["stopSequences"] == ["\n"])
+    }
+
+    @Test func temperatureIsCappedAndNotSentWithTopP() throws {
+        let converted = try Self.upstream(
+            ["model": "m", "temperature": 1.5, "top_p": 0.9, "messages": [["role": "user", "content": "Hi"]]])
+        #expect(converted.body["temperature"] == 1)
+        #expect(converted.body["top_p"] == nil)
+        let gemini = try Self.upstream(
+            ["model": "m", "temperature": 1.5, "messages": [["role": "user", "content": "Hi"]]], to: .gemini)
+        #expect(gemini.body["generationConfig"]?["temperature"] == 1.5)
+    }
+
+    /// An Anthropic client's request is its own: nothing is fitted.
+    @Test func anAnthropicClientsRequestGoesAsSent() throws {
+        let body: JSONValue = [
+            "model": "m", "max_tokens": 100, "temperature": 0.5, "top_p": 0.9, "stop_sequences": ["\n"],
+            "messages": [["role": "user", "content": "Hi"]],
+        ]
+        let converted = try Self.upstream(body, client: ClientEndpoint(dialect: .anthropic))
+        #expect(converted.body["top_p"] == 0.9)
+        #expect(converted.body["stop_sequences"] == ["\n"])
+    }
+}
