@@ -30,7 +30,8 @@ import Wire
             #expect(proxy.stub.requests.first?.header("authorization") == "Bearer \(Self.clientKey)")
         }
         try await ProxyHarness.run(apiKey: Self.routeKey, logger: log.logger(level: .trace)) { proxy in
-            proxy.stub.reply = .json(500, UpstreamBodies.openAIError("boom"))
+            // Quoted back by the upstream, the key is still no log's.
+            proxy.stub.reply = .json(500, UpstreamBodies.openAIError("boom with key \(Self.routeKey)"))
             _ = try await proxy.post(json: ProxyHarness.messages())
             #expect(proxy.stub.requests.first?.header("authorization") == "Bearer \(Self.routeKey)")
         }

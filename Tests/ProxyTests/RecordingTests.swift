@@ -169,6 +169,14 @@ import Wire
                 "/v1/messages?key=\(clientKey)", json: ProxyHarness.messages(model: "claude"),
                 headers: [("authorization", "Bearer \(clientKey)"), ("cookie", "session=\(clientKey)")])
             _ = try await proxy.post("/v2/unknown", json: ProxyHarness.messages(), headers: [("x-api-key", clientKey)])
+            // An upstream quoting back the key it got ("Incorrect API key
+            // provided: ..."): not to the client, nor to the cassette.
+            proxy.stub.reply = .json(
+                401, UpstreamBodies.openAIError("Incorrect API key provided: \(routeKey); sent Bearer \(routeKey)"))
+            let rejected = try await proxy.post(json: ProxyHarness.messages(), headers: [("x-api-key", clientKey)])
+            #expect(rejected.status == 401)
+            #expect(!rejected.text.contains(routeKey), "\(rejected.text)")
+            #expect(rejected.text.contains("Incorrect API key provided: \(Redactor.fingerprint(routeKey))"))
             // The upstream really got the route's key: there was one to leak.
             #expect(proxy.stub.requests.first?.header("authorization") == "Bearer \(routeKey)")
         }

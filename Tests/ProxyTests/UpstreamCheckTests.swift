@@ -1,3 +1,4 @@
+import Cassette
 import Convert
 import Proxy
 import TestSupport
@@ -60,6 +61,17 @@ struct UpstreamCheckTests {
             #expect(body["model"] == "gpt-live")
             #expect(body["max_tokens"] == 1 || body["max_completion_tokens"] == 1, "\(body)")
             #expect(stub.requests.allSatisfy { $0.header("authorization") == "Bearer sk-client" })
+        }
+    }
+
+    /// "Keys are never printed": not even when the upstream quotes one.
+    @Test func aKeyTheUpstreamQuotesBackIsNotPrinted() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(401, #"{"error":{"message":"Incorrect API key provided: sk-route-key."}}"#)
+            let results = await UpstreamCheck(config: try Self.config(live: stub.baseURL), clientKey: nil).run()
+            let detail = try #require(results.first?.detail)
+            #expect(detail.contains("Incorrect API key provided: \(Redactor.fingerprint("sk-route-key"))"), "\(detail)")
+            #expect(!UpstreamCheck.table(results).contains("sk-route-key"))
         }
     }
 

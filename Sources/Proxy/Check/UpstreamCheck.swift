@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Cassette
 import Convert
 import Foundation
 import HTTPTypes
@@ -94,7 +95,9 @@ public struct UpstreamCheck: Sendable {
         request.headers.remove(name: "content-type")
         let response = try await client.execute(request, timeout: .init(timeout))
         let body = try await response.body.collect(upTo: 4 << 20)
-        return (Int(response.status.code), Array(body.readableBytesView))
+        // A key the upstream quotes back is not printed (see Redactor.credentials).
+        let sent = Redactor().credentials(headers: request.headers.map { ($0.name, $0.value) }, url: request.url)
+        return (Int(response.status.code), Redactor.scrubbing(Array(body.readableBytesView), of: sent))
     }
 
     private var clientHeaders: HTTPFields {

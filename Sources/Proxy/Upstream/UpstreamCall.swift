@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Cassette
 import Convert
 import Hummingbird
 import Logging
@@ -56,7 +57,14 @@ struct UpstreamCall: Sendable {
             }
             try UpstreamContentEncoding.check(response, upstream: upstreamName)
             guard (200..<300).contains(response.status.code) else {
-                let body = (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)) ?? ByteBuffer()
+                // Read whole before it is recorded: a key the upstream
+                // quotes back is replaced first, wherever it fell in the chunks.
+                let raw =
+                    (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true, recording: false))
+                    ?? ByteBuffer()
+                let body = ByteBuffer(
+                    bytes: Redactor.scrubbing(Array(raw.readableBytesView), of: credentials(of: request)))
+                if body.readableBytes > 0 { exchange.recordUpstreamChunk(body) }
                 if entry.subscription == .codex,
                     let limit = CodexBackend.usageLimitError(
                         status: Int(response.status.code), body: Array(body.readableBytesView))
@@ -77,6 +85,13 @@ struct UpstreamCall: Sendable {
             }
             return response
         }
+    }
+
+    /// The credentials `request` carries, which an upstream's error text
+    /// must not pass on (``Redactor/credentials(headers:url:)``).
+    private func credentials(of request: HTTPClientRequest) -> [String] {
+        (exchange.recording?.redactor ?? Redactor())
+            .credentials(headers: request.headers.map { ($0.name, $0.value) }, url: request.url)
     }
 
     /// One request and its response head, recorded.
@@ -157,11 +172,11 @@ struct UpstreamCall: Sendable {
 
     /// Reads a whole body, recording each chunk. Past `limit`, either stops
     /// (`truncate`) or fails with 502.
-    func collect(_ body: UpstreamBody, limit: Int, truncate: Bool) async throws -> ByteBuffer {
+    func collect(_ body: UpstreamBody, limit: Int, truncate: Bool, recording: Bool = true) async throws -> ByteBuffer {
         var collected = ByteBuffer()
         var chunks = body.makeAsyncIterator()
         while var chunk = try await chunks.nextPart() {
-            exchange.recordUpstreamChunk(chunk)
+            if recording { exchange.recordUpstreamChunk(chunk) }
             if collected.readableBytes + chunk.readableBytes > limit {
                 if truncate { return collected }
                 throw APIError(

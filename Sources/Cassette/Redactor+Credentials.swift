@@ -1,0 +1,65 @@
+import Wire
+
+/// Credentials an upstream quotes back.
+///
+/// Some upstreams answer a bad key by quoting it ("Incorrect API key
+/// provided: sk-..."), and that text becomes the client's error message, a
+/// log line and a cassette's lines: the route's own key went to any client
+/// that asked. The proxy knows what it sent, so it replaces exactly that
+/// with its fingerprint before the text goes anywhere.
+extension Redactor {
+    /// Credentials shorter than this are not looked for: text holds short
+    /// strings by chance, and a key that short is no key.
+    public static let minimumScrubbedLength = 8
+
+    /// The credentials a request carries, as an upstream would quote them:
+    /// each secret header's value, an `Authorization` credential without its
+    /// scheme too, and the values of secret query parameters (decoded).
+    public func credentials(headers: [(name: String, value: String)], url: String) -> [String] {
+        var found: [String] = []
+        for header in headers where isSecret(header.name) {
+            found.append(header.value)
+            let utf8 = header.value.utf8
+            if let space = utf8.firstIndex(of: UInt8(ascii: " ")) {
+                found.append(String(Substring(utf8[utf8.index(after: space)...])))
+            }
+        }
+        if let question = url.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            let query = Substring(url.utf8[url.utf8.index(after: question)...])
+            for parameter in URLQuery(query).parameters
+            where Self.secretQueryParameters.contains(parameter.name.lowercased()) {
+                guard let value = parameter.encodedValue else { continue }
+                found.append(String(value))
+                found.append(URLQuery.decoded(value))
+            }
+        }
+        // Longest first: a credential inside another (the bare token in
+        // "Bearer <token>") is replaced after the whole.
+        return Array(Set(found.filter { $0.utf8.count >= Self.minimumScrubbedLength }))
+            .sorted { $0.utf8.count > $1.utf8.count }
+    }
+
+    /// `bytes` with every occurrence of each of `credentials` replaced by
+    /// its fingerprint (``fingerprint(_:)``).
+    public static func scrubbing(_ bytes: [UInt8], of credentials: [String]) -> [UInt8] {
+        var text = bytes
+        for credential in credentials where credential.utf8.count >= minimumScrubbedLength {
+            let needle = Array(credential.utf8)
+            guard let first = text.firstRange(of: needle) else { continue }
+            let replacement = Array(fingerprint(credential).utf8)
+            var scrubbed: [UInt8] = []
+            scrubbed.reserveCapacity(text.count)
+            var rest = text[...]
+            var next: Range<Int>? = first
+            while let range = next {
+                scrubbed += rest[rest.startIndex..<range.lowerBound]
+                scrubbed += replacement
+                rest = rest[range.upperBound...]
+                next = rest.firstRange(of: needle)
+            }
+            scrubbed += rest
+            text = scrubbed
+        }
+        return text
+    }
+}
