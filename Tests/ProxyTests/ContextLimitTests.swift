@@ -128,6 +128,9 @@ import Wire
             let gemini = try #require(try await proxy.send(.GET, "/v1beta/models").json?["models"]?.arrayValue)
             #expect(gemini.map { $0["inputTokenLimit"]?.intValue } == [1000, 1000, 1000, nil])
             #expect(gemini.map { $0["outputTokenLimit"]?.intValue } == [nil, 300, nil, nil])
+
+            let geminiOne = try #require(try await proxy.send(.GET, "/v1beta/models/capped").json)
+            #expect(geminiOne["inputTokenLimit"]?.intValue == 1000 && geminiOne["outputTokenLimit"]?.intValue == 300)
         }
     }
 }

@@ -174,6 +174,46 @@ import Wire
         }
     }
 
+    /// google-genai given a base URL asks `/v1/models` with its own key;
+    /// with `v1beta` (or a `/gemini` prefix) the path says Gemini.
+    @Test func geminiClientsGetGeminiModels() async throws {
+        try await ProxyHarness.run { proxy in
+            let googKey = [("x-goog-api-key", "k")]
+            for (path, headers) in [("/v1/models", googKey), ("/v1/models?key=k", []), ("/gemini/v1/models", [])] {
+                let list = try await proxy.send(.GET, path, headers: headers)
+                #expect(list.status == 200)
+                let names = list.json?["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+                #expect(names == ["models/gpt", "models/claude", "models/gemini", "models/responses", "models/down"])
+            }
+            // An Anthropic client on the same path still gets Anthropic's list.
+            let anthropic = try await proxy.send(.GET, "/v1/models", headers: [("x-api-key", "k")])
+            #expect(anthropic.json?["data"]?[0]?["type"] == "model" && anthropic.json?["models"] == nil)
+
+            for (path, headers) in [
+                ("/v1/models/gemini", googKey), ("/v1/models/gemini?key=k", []), ("/v1beta/models/gemini", []),
+                ("/gemini/v1beta/models/gemini", []), ("/gemini/v1/models/gemini", []),
+            ] {
+                let one = try await proxy.send(.GET, path, headers: headers)
+                #expect(one.status == 200, "\(path): \(one.text)")
+                #expect(
+                    one.json
+                        == [
+                            "name": "models/gemini", "displayName": "gemini",
+                            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
+                        ], "\(path)")
+            }
+            let alias = try await proxy.send(.GET, "/v1beta/models/claude-haiku-4-5")
+            #expect(alias.json?["name"] == "models/claude-haiku-4-5")
+            #expect(alias.json?["displayName"] == "claude-haiku-4-5 (served by gpt)")
+
+            for (path, headers) in [("/v1beta/models/nope", []), ("/v1/models/nope", googKey)] {
+                let missing = try await proxy.send(.GET, path, headers: headers)
+                #expect(missing.status == 404)
+                #expect(missing.json?["error"]?["status"] == "NOT_FOUND", "\(path): \(missing.text)")
+            }
+        }
+    }
+
     @Test func healthAnswers() async throws {
         try await ProxyHarness.run { proxy in
             let reply = try await proxy.send(.GET, "/health")

@@ -1,4 +1,5 @@
 import Convert
+import HTTPTypes
 import Hummingbird
 import Wire
 
@@ -6,6 +7,10 @@ import Wire
 /// from the config: one model per `model_id`. A single model may be asked
 /// for by any name the router accepts (an alias, or anything with a
 /// default), since that is what a client will send.
+///
+/// google-genai given a base URL asks the same `/v1/models` paths; it is
+/// told apart by its key (`x-goog-api-key`, or `key=` in the query), which
+/// no Anthropic client sends, and answered in Gemini's shape.
 ///
 /// Each model carries the entry's limits when configured, under each
 /// dialect's own names: Anthropic's `max_input_tokens` (the `context`
@@ -20,6 +25,7 @@ struct ModelsEndpoint: Sendable {
     static let createdAt = "1970-01-01T00:00:00Z"
 
     func list(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        if Self.isGeminiClient(request) { return try await geminiList(request, context: context) }
         let router = routes.router
         let models = router.config.models.map { Self.model(id: $0.modelID, displayName: $0.modelID, entry: $0) }
         let answer: JSONValue = [
@@ -31,12 +37,19 @@ struct ModelsEndpoint: Sendable {
     }
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        let router = routes.router
-        let id = context.parameters.getCatchAll().joined(separator: "/")
-        context.exchange.stage = .route
-        let route = try router.requireRoute(model: id)
-        let name = route.entry.modelID == id ? id : "\(id) (served by \(route.entry.modelID))"
-        return context.exchange.json(Self.model(id: id, displayName: name, entry: route.entry))
+        if Self.isGeminiClient(request) { return try await geminiGet(request, context: context) }
+        let (id, name, entry) = try requestedModel(context: context)
+        return context.exchange.json(Self.model(id: id, displayName: name, entry: entry))
+    }
+
+    /// `GET /v1beta/models/{id}` (and the other Gemini prefixes): one
+    /// Gemini model, as `models.get()` reads it.
+    func geminiGet(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        // On `/v1/models/{id}` the path alone says Anthropic; an unknown
+        // model's 404 should still come in the Gemini client's shape.
+        context.exchange.clientDialect = .gemini
+        let (id, name, entry) = try requestedModel(context: context)
+        return context.exchange.json(Self.geminiModel(id: id, displayName: name, entry: entry))
     }
 
     /// `GET /openai/v1/models`: OpenAI's list shape.
@@ -55,16 +68,32 @@ struct ModelsEndpoint: Sendable {
     /// `GET /v1beta/models`: Gemini's list shape, each model named
     /// `models/{id}` with the methods the proxy serves for it.
     func geminiList(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        let router = routes.router
-        let models: [JSONValue] = router.config.models.map { entry in
-            var model: JSONValue = [
-                "name": .string("models/" + entry.modelID), "displayName": .string(entry.modelID),
-                "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
-            ]
-            Self.addLimits(of: entry, to: &model, input: "inputTokenLimit", output: "outputTokenLimit")
-            return model
+        context.exchange.clientDialect = .gemini
+        let models = routes.router.config.models.map {
+            Self.geminiModel(id: $0.modelID, displayName: $0.modelID, entry: $0)
         }
         return context.exchange.json(["models": .array(models)])
+    }
+
+    /// The model the path names after `models/`, by any name the router
+    /// takes, and the name to show for it: the entry's own, or the asked
+    /// name saying which entry serves it.
+    private func requestedModel(
+        context: ProxyRequestContext
+    ) throws -> (id: String, displayName: String, entry: ModelEntry) {
+        let id = context.parameters.getCatchAll().joined(separator: "/")
+        context.exchange.stage = .route
+        let route = try routes.router.requireRoute(model: id)
+        let name = route.entry.modelID == id ? id : "\(id) (served by \(route.entry.modelID))"
+        return (id, name, route.entry)
+    }
+
+    private static let geminiKeyHeader = HTTPField.Name("x-goog-api-key")!
+
+    /// Whether the request carries a Gemini key, the way google-genai sends
+    /// one (Anthropic's SDKs send `x-api-key` or `authorization`).
+    private static func isGeminiClient(_ request: Request) -> Bool {
+        request.headers[geminiKeyHeader] != nil || URLQuery(request.uri.query ?? "").value(named: "key") != nil
     }
 
     /// An Anthropic model entry that also carries OpenAI's fields, so both
@@ -75,6 +104,17 @@ struct ModelsEndpoint: Sendable {
             "object": "model", "created": 0, "owned_by": "switchboard",
         ]
         addLimits(of: entry, to: &model, input: "max_input_tokens", output: "max_tokens")
+        return model
+    }
+
+    /// A Gemini `Model` named `models/{id}`, with the methods the proxy
+    /// serves for every route.
+    private static func geminiModel(id: String, displayName: String, entry: ModelEntry) -> JSONValue {
+        var model: JSONValue = [
+            "name": .string("models/" + id), "displayName": .string(displayName),
+            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
+        ]
+        addLimits(of: entry, to: &model, input: "inputTokenLimit", output: "outputTokenLimit")
         return model
     }
 

@@ -186,8 +186,11 @@ public struct ProxyServer: Sendable {
         for prefix in ["/v1beta", "/gemini/v1beta", "/v1", "/gemini/v1"] {
             router.post(RouterPath("\(prefix)/models/**"), use: generate.handle)
         }
+        // `/v1/models` is shared with Anthropic's: `models.list` and
+        // `models.get` answer google-genai there by its key.
         for prefix in ["/v1beta", "/gemini/v1beta", "/gemini/v1"] {
             router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
+            router.get(RouterPath("\(prefix)/models/**"), use: models.geminiGet)
         }
         // HEAD too: monitors and `curl -I` ask so (the answer's head, no body).
         let health: @Sendable (Request, ProxyRequestContext) -> Response = { _, context in
