@@ -47,7 +47,7 @@ import Wire
     }
 
     @Test func images() throws {
-        let body = try OpenAIChatClientCodec.decodeRequest([
+        let converted = try OpenAIChatClientCodec.decodeRequest([
             "model": "m",
             "messages": [
                 [
@@ -56,17 +56,78 @@ import Wire
                         ["type": "text", "text": "What is this?"],
                         ["type": "image_url", "image_url": ["url": "data:image/png;base64,AAAA"]],
                         ["type": "image_url", "image_url": ["url": "https://example.com/a.jpg"]],
+                        ["type": "image_url", "image_url": ["url": "data:image/png,not-base64"]],
                     ],
                 ]
             ],
-        ]).body
+        ])
         #expect(
-            body["messages"]?[0]?["content"]
+            converted.body["messages"]?[0]?["content"]
                 == [
                     ["type": "text", "text": "What is this?"],
                     ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "AAAA"]],
                     ["type": "image", "source": ["type": "url", "url": "https://example.com/a.jpg"]],
                 ])
+        #expect(converted.diagnostics.map(\.path) == ["/messages/0/content/3"])
+    }
+
+    @Test func filePartsBecomeDocumentBlocks() throws {
+        let converted = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m",
+            "messages": [
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "text", "text": "Summarize these."],
+                        [
+                            "type": "file",
+                            "file": ["filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBE"],
+                        ],
+                        ["type": "file", "file": ["file_data": "JVBF"]],
+                    ],
+                ]
+            ],
+        ])
+        #expect(
+            converted.body["messages"]?[0]?["content"]
+                == [
+                    ["type": "text", "text": "Summarize these."],
+                    [
+                        "type": "document", "title": "a.pdf",
+                        "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBE"],
+                    ],
+                    [
+                        "type": "document",
+                        "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBF"],
+                    ],
+                ])
+        #expect(converted.diagnostics.isEmpty)
+    }
+
+    /// An upload id names OpenAI's storage, which no other upstream reads:
+    /// a 400 saying what to send, not an answer that never saw the file.
+    @Test func fileIDOrAFileWithoutDataIsA400() {
+        for (file, expected) in [
+            (["file_id": "file-abc"], "messages[0].content[1].file.file_id names a file in OpenAI's file storage"),
+            (["filename": "a.pdf"], "messages[0].content[1].file.file_data is required"),
+            ("a.pdf", "messages[0].content[1].file is required and must be an object"),
+        ] as [(JSONValue, String)] {
+            do {
+                _ = try OpenAIChatClientCodec.decodeRequest([
+                    "model": "m",
+                    "messages": [
+                        [
+                            "role": "user",
+                            "content": [["type": "text", "text": "Read it."], ["type": "file", "file": file]],
+                        ]
+                    ],
+                ])
+                Issue.record("accepted \(file)")
+            } catch {
+                #expect(error.status == 400)
+                #expect(error.message.hasPrefix(expected), "\(error.message)")
+            }
+        }
     }
 
     @Test func toolsToolChoiceAndMergedToolResults() throws {

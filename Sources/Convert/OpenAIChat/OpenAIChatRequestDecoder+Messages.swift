@@ -85,6 +85,8 @@ extension OpenAIChatRequestDecoder {
                         throw .invalidRequest("\(partField).image_url.url is required and must be a string")
                     }
                     if let image = imageBlock(url: url, path: path) { blocks.append(image) }
+                case "file":
+                    blocks.append(try document(part["file"], field: "\(partField).file"))
                 default:
                     diagnostics.append(
                         .warning(path, "content part \(part["type"]?.stringValue ?? "?") cannot be sent; dropped"))
@@ -97,21 +99,32 @@ extension OpenAIChatRequestDecoder {
 
     /// A `data:` URL becomes a base64 source, anything else a url source.
     private mutating func imageBlock(url: String, path: String) -> JSONValue? {
-        guard url.hasPrefix("data:") else {
-            return ["type": "image", "source": ["type": "url", "url": .string(url)]]
-        }
-        // data:<media type>;base64,<data>
-        let header = url.dropFirst("data:".count).prefix { $0 != "," }
-        guard header.hasSuffix(";base64"), url.count > "data:".count + header.count + 1 else {
+        let source = OpenAIFilePart.source(url: url, defaultMediaType: "image/png")
+        // A data URL that is not base64 comes back as a url source, which
+        // Anthropic refuses: the request is sent without it instead.
+        guard !url.hasPrefix("data:") || source["type"] == "base64" else {
             diagnostics.append(.warning(path, "image data URL is not base64; dropped"))
             return nil
         }
-        let mediaType = header.dropLast(";base64".count)
-        let data = url.dropFirst("data:".count + header.count + 1)
-        return [
-            "type": "image",
-            "source": ["type": "base64", "media_type": .string(String(mediaType)), "data": .string(String(data))],
-        ]
+        return ["type": "image", "source": source]
+    }
+
+    /// A `file` part (a PDF, usually) as a document block. A `file_id`
+    /// names a file in OpenAI's storage, which this request's upstream
+    /// cannot read: refused, since answering without the document would
+    /// look like an answer about it.
+    private func document(_ file: JSONValue?, field: String) throws(APIError) -> JSONValue {
+        guard let file, file.objectValue != nil else {
+            throw .invalidRequest("\(field) is required and must be an object")
+        }
+        if let document = OpenAIFilePart.document(file) { return document }
+        guard file["file_id"] == nil else {
+            throw .invalidRequest(
+                "\(field).file_id names a file in OpenAI's file storage, which the proxy can pass on only to a "
+                    + "route of format openai; send the file's content inline as file_data "
+                    + "(a data:application/pdf;base64,... URL)")
+        }
+        throw .invalidRequest("\(field).file_data is required and must be a string")
     }
 
     /// Reasoning first (Anthropic puts thinking before what it led to), then
