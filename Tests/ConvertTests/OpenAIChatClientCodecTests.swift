@@ -130,6 +130,21 @@ import Wire
         }
     }
 
+    /// OpenAI answers a conversation of system messages alone; Anthropic
+    /// needs a message, so their text becomes it, said once.
+    @Test func systemMessagesAloneBecomeTheUserMessage() throws {
+        let converted = try OpenAIChatClientCodec.decodeRequest([
+            "model": "m",
+            "messages": [["role": "system", "content": "Say hi"], ["role": "developer", "content": "In French."]],
+        ])
+        #expect(converted.body["system"] == nil)
+        #expect(
+            converted.body["messages"]
+                == [["role": "user", "content": [["type": "text", "text": "Say hi\n\nIn French."]]]])
+        #expect(converted.diagnostics.map(\.path) == ["/messages"])
+        try RequestConverter.validate(anthropicRequest: converted.body)
+    }
+
     @Test func toolsToolChoiceAndMergedToolResults() throws {
         let converted = try OpenAIChatClientCodec.decodeRequest([
             "model": "m", "parallel_tool_calls": false,

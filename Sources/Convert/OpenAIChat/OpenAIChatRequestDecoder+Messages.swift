@@ -2,7 +2,8 @@ import Wire
 
 /// Messages: OpenAI's role messages to Anthropic's alternating turns.
 extension OpenAIChatRequestDecoder {
-    /// The joined system text and the Anthropic messages. Consecutive
+    /// The joined system text and the Anthropic messages (the system text
+    /// as the one user message when there is nothing else). Consecutive
     /// messages of one Anthropic role become one turn: `tool` messages and a
     /// following user message all become the single user turn Anthropic
     /// wants after the assistant's tool calls.
@@ -43,6 +44,13 @@ extension OpenAIChatRequestDecoder {
             }
         }
         let system = systemTexts.isEmpty ? nil : systemTexts.joined(separator: "\n\n")
+        if turns.isEmpty, let system {
+            // OpenAI answers system messages alone; Anthropic wants a
+            // message. The text moves to one user message (as LiteLLM does)
+            // rather than being both system and user, which says it twice.
+            diagnostics.append(.info("/messages", "only system messages; their text sent as the user message"))
+            return (nil, [["role": "user", "content": [["type": "text", "text": .string(system)]]]])
+        }
         return (system, turns.map { ["role": .string($0.role), "content": .array($0.blocks)] })
     }
 
