@@ -12,13 +12,21 @@ public struct APIError: Error, Sendable, Hashable {
     public var message: String
     /// Seconds, passed on from an upstream's `retry-after` on 429 and 529.
     public var retryAfter: String?
+    /// OpenAI's machine-readable `code`, where one names the cause (clients
+    /// match on `context_length_exceeded` to shorten a conversation); nil
+    /// for most errors, as for most of OpenAI's.
+    public var code: String?
 
-    public init(status: Int, type: String, message: String, retryAfter: String? = nil) {
+    public init(status: Int, type: String, message: String, retryAfter: String? = nil, code: String? = nil) {
         self.status = status
         self.type = type
         self.message = message
         self.retryAfter = retryAfter
+        self.code = code
     }
+
+    /// The ``code`` of a prompt longer than the context window.
+    public static let contextLengthExceeded = "context_length_exceeded"
 
     /// 400 `invalid_request_error`.
     public static func invalidRequest(_ message: String) -> APIError {
@@ -81,32 +89,71 @@ public struct APIError: Error, Sendable, Hashable {
 }
 
 extension APIError {
+    /// The HTTP status a client of `dialect` gets. Only Anthropic has 529
+    /// (OpenAI's and Gemini's overloaded is 503, which their SDKs retry),
+    /// and only Anthropic refuses an overlong prompt with 413: OpenAI and
+    /// Gemini say 400.
+    public func status(in dialect: Dialect) -> Int {
+        guard dialect != .anthropic else { return status }
+        if status == 529 { return 503 }
+        if code == Self.contextLengthExceeded { return 400 }
+        return status
+    }
+
+    /// OpenAI's `code` for this error: ``code`` when set, else
+    /// `rate_limit_exceeded` for 429, `server_error` for 5xx and statuses
+    /// with no client-side cause, and the Anthropic error type
+    /// (`invalid_request_error`, `authentication_error`...) for other 4xx,
+    /// which names the cause.
+    public var openAICode: String {
+        if let code { return code }
+        switch status {
+        case 429: return "rate_limit_exceeded"
+        case 400..<500: return type
+        default: return "server_error"
+        }
+    }
+
     /// The error body in `dialect`'s shape:
     /// Anthropic `{"type":"error","error":{"type","message"}}`,
-    /// OpenAI `{"error":{"message","type","code"}}`,
+    /// OpenAI `{"error":{"message","type","param","code"}}` (`code` a
+    /// string, as OpenAI's SDKs type it: ``openAICode``),
     /// Gemini `{"error":{"code","message","status"}}`.
     public func rendered(in dialect: Dialect) -> JSONValue {
         switch dialect {
         case .anthropic:
             return ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         case .openai, .openaiResponses:
-            return ["error": ["message": .string(message), "type": .string(type), "code": .int(Int64(status))]]
-        case .gemini:
             return [
-                "error": ["code": .int(Int64(status)), "message": .string(message), "status": .string(geminiStatus)]
+                "error": [
+                    "message": .string(message), "type": .string(type), "param": nil,
+                    "code": .string(openAICode),
+                ]
+            ]
+        case .gemini:
+            let status = status(in: .gemini)
+            return [
+                "error": [
+                    "code": .int(Int64(status)), "message": .string(message),
+                    "status": .string(Self.geminiStatus(status)),
+                ]
             ]
         }
     }
 
-    private var geminiStatus: String {
+    /// google.rpc.Code's name for an HTTP status, as Gemini pairs them.
+    private static func geminiStatus(_ status: Int) -> String {
         switch status {
-        case 400: "INVALID_ARGUMENT"
+        case 400, 413, 422: "INVALID_ARGUMENT"
         case 401: "UNAUTHENTICATED"
+        case 402, 412: "FAILED_PRECONDITION"
         case 403: "PERMISSION_DENIED"
         case 404: "NOT_FOUND"
+        case 408, 504: "DEADLINE_EXCEEDED"
+        case 409: "ABORTED"
         case 429: "RESOURCE_EXHAUSTED"
-        case 503, 529: "UNAVAILABLE"
-        case 504: "DEADLINE_EXCEEDED"
+        case 501: "UNIMPLEMENTED"
+        case 502, 503, 529: "UNAVAILABLE"
         default: "INTERNAL"
         }
     }

@@ -26,7 +26,7 @@ public enum ContextBudget {
                 status: 413, type: "request_too_large",
                 message: "prompt is too long: about \(input) tokens (estimated) > \(window) maximum, the context "
                     + "window of route `\(route.modelID)`; shorten the conversation (Claude Code: /compact) or "
-                    + "route to a model with a larger `context`")
+                    + "route to a model with a larger `context`", code: APIError.contextLengthExceeded)
         }
         let room = window - input
         guard room < route.maxTokensCap ?? Int.max else { return (route, []) }

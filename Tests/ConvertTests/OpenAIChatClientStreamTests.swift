@@ -159,7 +159,8 @@ import Wire
         #expect(OpenAIChatStreamChecker.violations(in: frames, expectUsage: true) == [])
         let last = try JSONValue(parsing: frames.last?.data ?? "")
         #expect(last["error"]?["type"]?.stringValue != nil)
-        #expect(last["error"]?["code"]?.intValue != nil)
+        #expect(last["error"]?["code"] == "server_error")
+        #expect(last["error"]?.objectValue?.keys.contains("param") == true)
         #expect(!frames.contains { $0.data == "[DONE]" })
     }
 }

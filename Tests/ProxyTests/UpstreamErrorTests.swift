@@ -25,6 +25,26 @@ import Wire
         }
     }
 
+    /// Only Anthropic has 529: OpenAI and Gemini clients get 503, which
+    /// their SDKs retry (openai's and google-genai's leave 529 out).
+    @Test func anOverloadedUpstreamIs503ToOpenAIAndGeminiClients() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(529, UpstreamBodies.openAIError("busy"), headers: [("retry-after", "3")])
+            let anthropic = try await proxy.post(json: ProxyHarness.messages())
+            #expect(anthropic.status == 529)
+            let openAI = try await proxy.post(
+                "/v1/chat/completions", json: ["model": "gpt", "messages": [["role": "user", "content": "Hi"]]])
+            #expect(openAI.status == 503)
+            #expect(openAI.json?["error"]?["code"] == "server_error")
+            #expect(openAI.headers.first(name: "retry-after") == "3")
+            let gemini = try await proxy.post(
+                "/v1beta/models/gpt:generateContent", json: ["contents": [["role": "user", "parts": [["text": "Hi"]]]]])
+            #expect(gemini.status == 503)
+            #expect(gemini.json?["error"]?["code"] == 503)
+            #expect(gemini.json?["error"]?["status"] == "UNAVAILABLE")
+        }
+    }
+
     @Test func rateLimitPassesRetryAfterOn() async throws {
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .json(429, UpstreamBodies.openAIError("slow down"), headers: [("retry-after", "17")])

@@ -197,7 +197,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     /// at OpenAI; the failed response lists the finished ones.
     private mutating func fail(_ error: APIError, into frames: inout SSEFrames) {
         finished = true
-        let code = JSONValue.string(Self.errorCode(error))
+        let code = JSONValue.string(error.openAICode)
         emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)
         let response = OpenAIResponsesClientItems.response(
             id: responseID, model: requestedModel, status: "failed", output: [],
@@ -236,18 +236,6 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         for (index, item) in items.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes += item
-        }
-    }
-
-    /// OpenAI's stream error codes: `rate_limit_exceeded` for 429,
-    /// `server_error` for 5xx and statuses with no client-side cause, and
-    /// the Anthropic error type (`invalid_request_error`,
-    /// `authentication_error`...) for other 4xx, which names the cause.
-    static func errorCode(_ error: APIError) -> String {
-        switch error.status {
-        case 429: "rate_limit_exceeded"
-        case 400..<500: error.type
-        default: "server_error"
         }
     }
 }

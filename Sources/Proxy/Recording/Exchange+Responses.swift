@@ -28,7 +28,7 @@ extension Exchange {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
         return response(
-            status: error.status, headers: headers,
+            status: error.status(in: clientDialect), headers: headers,
             body: ByteBuffer(bytes: error.rendered(in: clientDialect).serialized())
         )
     }

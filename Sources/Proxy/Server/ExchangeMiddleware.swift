@@ -74,7 +74,9 @@ struct ExchangeMiddleware: RouterMiddleware {
             }
             exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
             let response = exchange.errorResponse(apiError)
-            exchange.recordEnd(outcome: cancelled ? .clientCancelled : .error, status: apiError.status, usage: nil)
+            exchange.recordEnd(
+                outcome: cancelled ? .clientCancelled : .error, status: apiError.status(in: exchange.clientDialect),
+                usage: nil)
             return response
         }
     }

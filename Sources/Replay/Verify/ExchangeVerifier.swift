@@ -140,9 +140,9 @@ public struct ExchangeVerifier: Sendable {
         into result: inout ExchangeVerification
     ) {
         let body = error.rendered(in: dialect)
-        result.replayed.clientStatus = error.status
+        result.replayed.clientStatus = error.status(in: dialect)
         result.replayed.clientResponseBody = body
-        compareStatus(error.status, with: exchange, into: &result)
+        compareStatus(error.status(in: dialect), with: exchange, into: &result)
         result.differences += comparison.compare(body: exchange.clientResponse?["body"], body)
             .map { VerifyDifference(leg: "client_response", $0) }
     }
