@@ -247,6 +247,38 @@ import Wire
         #expect(call?["thoughtSignature"] == "+/+/Pg==")
     }
 
+    /// Each function response in a turn of its own (the old `function`
+    /// role): one user message of both results, which an OpenAI upstream
+    /// gets as two tool messages right after the calls.
+    @Test func consecutiveTurnsOfOneRoleAreOneMessage() throws {
+        let converted = try Self.decode([
+            "contents": [
+                ["role": "user", "parts": [["text": "Both?"]]],
+                [
+                    "role": "model",
+                    "parts": [
+                        ["functionCall": ["name": "a", "args": [:], "id": "ca"]],
+                        ["functionCall": ["name": "b", "args": [:], "id": "cb"]],
+                    ],
+                ],
+                [
+                    "role": "function",
+                    "parts": [["functionResponse": ["name": "a", "id": "ca", "response": ["x": 1]]]],
+                ],
+                [
+                    "role": "function",
+                    "parts": [["functionResponse": ["name": "b", "id": "cb", "response": ["y": 2]]]],
+                ],
+            ]
+        ])
+        let messages = try #require(converted.body["messages"]?.arrayValue)
+        #expect(messages.map { $0["role"] } == ["user", "assistant", "user"])
+        #expect(messages[2]["content"]?.arrayValue?.map { $0["tool_use_id"] } == ["ca", "cb"])
+        let upstream = try RequestConverter.convert(anthropicRequest: converted.body, route: TestRoutes.openAI).body
+        let roles = upstream["messages"]?.arrayValue?.map { $0["role"]?.stringValue ?? "" }
+        #expect(roles == ["user", "assistant", "tool", "tool"])
+    }
+
     @Test func moreThanOneCandidateIsRefused() {
         #expect(throws: APIError.self) {
             try Self.decode(["contents": [], "generationConfig": ["candidateCount": 2]])

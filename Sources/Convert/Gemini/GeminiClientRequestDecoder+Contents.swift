@@ -2,8 +2,12 @@ import Wire
 
 /// Contents: Gemini turns and parts to Anthropic messages and content blocks.
 extension GeminiClientRequestDecoder {
+    /// Gemini takes consecutive turns of one role (each function response
+    /// in a turn of its own, as some clients send them); here they are one
+    /// message: an OpenAI upstream wants every tool result right after its
+    /// calls, and an Anthropic one each call's result in the next message.
     mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
-        var messages: [JSONValue] = []
+        var turns: [(isModel: Bool, blocks: [JSONValue])] = []
         for (index, content) in contents.enumerated() {
             guard let parts = content[gemini: "parts"]?.arrayValue else {
                 throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
@@ -14,9 +18,13 @@ extension GeminiClientRequestDecoder {
                 diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
                 continue
             }
-            messages.append(["role": isModel ? "assistant" : "user", "content": .array(blocks)])
+            if let last = turns.indices.last, turns[last].isModel == isModel {
+                turns[last].blocks += blocks
+            } else {
+                turns.append((isModel, blocks))
+            }
         }
-        return messages
+        return turns.map { ["role": $0.isModel ? "assistant" : "user", "content": .array($0.blocks)] }
     }
 
     // MARK: Model turns
