@@ -45,6 +45,9 @@ public struct UpstreamStreamConverter: Sendable {
     private var passthroughDialect = Dialect.anthropic
     /// The last usage a passed-through frame reported, in Anthropic's shape.
     private var passedThroughUsage: JSONObject?
+    /// A passed-through frame finished the stream (see ``finishes(_:dialect:)``):
+    /// one that ends without it was cut, and the client is told so.
+    private var passthroughFinished = false
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -155,9 +158,13 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
+            var error = error
+            if error == nil, reportedError == nil, !passthroughFinished {
+                error = .streamEndedEarly(upstream: upstreamName, before: Self.finishMilestone(passthroughDialect))
+            }
             if let error {
                 if reportedError == nil { reportedError = error }
-                output.append(SSEEvent(event: nil, data: error.rendered(in: .openai).serializedString()))
+                output.append(Self.errorFrame(error, dialect: passthroughDialect))
             }
         case .wholeAnswer(var whole):
             transcoder = .vacant
@@ -224,9 +231,53 @@ public struct UpstreamStreamConverter: Sendable {
                     passedThroughUsage = usage
                 }
             }
+            if !passthroughFinished { passthroughFinished = Self.finishes(event, dialect: passthroughDialect) }
             output.append(event)
         case .vacant:
             break
+        }
+    }
+
+    /// Whether a passed-through frame finishes its stream: Chat's `[DONE]`
+    /// or a chunk with a `finish_reason`, a Responses terminal event,
+    /// Gemini's `finishReason`.
+    private static func finishes(_ event: SSERawEvent, dialect: Dialect) -> Bool {
+        switch dialect {
+        case .openai:
+            return event.data.elementsEqual("[DONE]".utf8) || event.dataMentions("\"finish_reason\":\"")
+                || event.dataMentions("\"finish_reason\": \"")
+        case .openaiResponses:
+            return event.dataMentions("response.completed") || event.dataMentions("response.incomplete")
+                || event.dataMentions("response.failed")
+        case .gemini:
+            return event.dataMentions("\"finishReason\"")
+        case .anthropic:
+            return true
+        }
+    }
+
+    /// What a cut pass-through stream never reached, for its error.
+    private static func finishMilestone(_ dialect: Dialect) -> String {
+        switch dialect {
+        case .openai: "a finish_reason"
+        case .openaiResponses: "response.completed"
+        case .gemini: "a finishReason"
+        case .anthropic: "message_stop"
+        }
+    }
+
+    /// An error ending a passed-through stream, as the dialect's own
+    /// streams report one: Chat and Gemini an error object as data,
+    /// Responses an `error` event.
+    private static func errorFrame(_ error: APIError, dialect: Dialect) -> SSEEvent {
+        switch dialect {
+        case .openaiResponses:
+            let payload: JSONValue = [
+                "type": "error", "code": .string(error.openAICode), "message": .string(error.message), "param": nil,
+            ]
+            return SSEEvent(event: "error", data: payload.serializedString())
+        default:
+            return SSEEvent(event: nil, data: error.rendered(in: dialect).serializedString())
         }
     }
 
