@@ -185,3 +185,22 @@ import Testing
         #expect(key("alt=sse&key=\u{301}k") == "\u{301}k")
     }
 }
+
+/// A client's key header given twice: the first value with one, not the
+/// two joined into a key no upstream takes.
+@Suite struct RepeatedKeyHeaderTests {
+    private let keyless = ModelEntry(
+        modelID: "m", modelName: "up", apiBase: "https://example.invalid/v1", format: .openai, apiKey: nil)
+
+    private func key(_ fields: [(String, String)]) -> String? {
+        var headers = HTTPFields()
+        for (name, value) in fields { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return UpstreamRequest.apiKey(entry: keyless, clientHeaders: headers)
+    }
+
+    @Test func theFirstValueIsTheKey() {
+        #expect(key([("x-api-key", "sk-first"), ("X-API-KEY", "sk-second")]) == "sk-first")
+        #expect(key([("x-api-key", ""), ("x-api-key", "sk-second")]) == "sk-second")
+        #expect(key([("authorization", "Basic abc"), ("authorization", "Bearer sk-bearer")]) == "sk-bearer")
+    }
+}

@@ -131,13 +131,16 @@ enum UpstreamRequest {
     /// The route's key when it has one, else the client's own: `x-api-key`,
     /// `x-goog-api-key`, its bearer token, or a Gemini client's `key=` query
     /// parameter (which goes on in a header, never a URL).
+    /// A header given twice gives its first value with one: joined, as HTTP
+    /// joins repeated fields, two keys were one key no upstream takes
+    /// (`sk-a, sk-b`), as the query's first `key=` is taken.
     static func apiKey(entry: ModelEntry, clientHeaders: HTTPFields, clientQuery: String? = nil) -> String? {
         if let key = entry.apiKey { return key.value }
         for name in clientKeyHeaders {
-            if let key = clientHeaders.joinedValue(name), !key.isEmpty { return key }
+            if let key = clientHeaders.first(where: { $0.name == name && !$0.value.isEmpty }) { return key.value }
         }
-        if let authorization = clientHeaders.joinedValue(.authorization) {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
+        for field in clientHeaders where field.name == .authorization {
+            let parts = field.value.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty { return String(parts[1]) }
         }
         // The first `key=` that has a value, decoded as the redactor decodes it (so both agree on
