@@ -16,6 +16,21 @@ public struct APIError: Error, Sendable, Hashable {
     /// match on `context_length_exceeded` to shorten a conversation); nil
     /// for most errors, as for most of OpenAI's.
     public var code: String?
+    /// The upstream's own error body and the dialect it is in, when it
+    /// answered with one: a client of that dialect gets it as it came
+    /// (``clientBody(in:)``).
+    public var upstreamBody: UpstreamBody?
+
+    /// An upstream's error body, in `dialect`'s shape.
+    public struct UpstreamBody: Sendable, Hashable {
+        public var dialect: Dialect
+        public var bytes: [UInt8]
+
+        public init(dialect: Dialect, bytes: [UInt8]) {
+            self.dialect = dialect
+            self.bytes = bytes
+        }
+    }
 
     public init(status: Int, type: String, message: String, retryAfter: String? = nil, code: String? = nil) {
         self.status = status
@@ -112,6 +127,17 @@ extension APIError {
         case 400..<500: return type
         default: return "server_error"
         }
+    }
+
+    /// The error body a client of `dialect` gets: the upstream's own when it
+    /// is in that dialect and not Anthropic's (OpenAI's `code` and `param`,
+    /// which clients match on, and Gemini's `details`, which hold its quota
+    /// and retry facts, would be lost in a rebuilt one; Anthropic's holds a
+    /// type and a message, and the rebuilt message names the upstream),
+    /// else ``rendered(in:)``.
+    public func clientBody(in dialect: Dialect) -> [UInt8] {
+        if let upstreamBody, upstreamBody.dialect == dialect, dialect != .anthropic { return upstreamBody.bytes }
+        return rendered(in: dialect).serialized()
     }
 
     /// The error body in `dialect`'s shape:

@@ -24,10 +24,16 @@ public enum UpstreamErrorMapper {
     ) -> APIError {
         let json = try? JSONValue(parsing: body)
         let detail = json.flatMap(message(in:)) ?? rawText(body)
-        return APIError(
+        var error = APIError(
             status: status, type: APIError.anthropicType(forStatus: status),
             message: "upstream \(upstream) returned HTTP \(status): \(detail)",
             retryAfter: retryAfter ?? json.flatMap(googleRetryDelay))
+        // An error object as the dialect writes one (Gemini's streaming
+        // endpoints wrap it in an array) goes on to its own clients.
+        if let json, json["error"]?.objectValue != nil || json.arrayValue?.first?["error"]?.objectValue != nil {
+            error.upstreamBody = APIError.UpstreamBody(dialect: dialect, bytes: body)
+        }
+        return error
     }
 
     /// `error.details[]` entry of type `google.rpc.RetryInfo` -> seconds.

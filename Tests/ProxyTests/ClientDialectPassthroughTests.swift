@@ -100,6 +100,36 @@ import Wire
         }
     }
 
+    /// A client of the route's own dialect gets the upstream's error body
+    /// as it came: OpenAI's `code` and `param`, Gemini's `details` (quota
+    /// and retry facts), which clients act on. A client of another dialect
+    /// gets it rebuilt in its own shape.
+    @Test func anUpstreamsErrorGoesAsItCameToAClientOfItsDialect() async throws {
+        try await ProxyHarness.run { proxy in
+            let openAIError =
+                #"{"error":{"message":"too long","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"#
+            proxy.stub.reply = .json(400, openAIError)
+            let chat: JSONValue = ["model": "gpt", "messages": [["role": "user", "content": "Hi"]]]
+            let openAI = try await proxy.post("/v1/chat/completions", json: chat)
+            #expect(openAI.status == 400)
+            #expect(openAI.text == openAIError)
+            let converted = try await proxy.post(
+                "/v1beta/models/gpt:generateContent", json: ["contents": [["role": "user", "parts": [["text": "Hi"]]]]])
+            #expect(converted.json?["error"]?["status"] == "INVALID_ARGUMENT")
+            #expect(converted.json?["error"]?["message"]?.stringValue?.contains("too long") == true)
+
+            let geminiError =
+                #"{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"35s"}]}}"#
+            proxy.stub.reply = .json(429, geminiError)
+            let gemini = try await proxy.post(
+                "/v1beta/models/gemini:generateContent",
+                json: ["contents": [["role": "user", "parts": [["text": "Hi"]]]]])
+            #expect(gemini.status == 429)
+            #expect(gemini.text == geminiError)
+            #expect(gemini.headers.first(name: "retry-after") == "35")
+        }
+    }
+
     @Test func errorsReachEachClientInItsOwnShape() async throws {
         try await ProxyHarness.run { proxy in
             let openAI = try await proxy.post(

@@ -29,7 +29,7 @@ extension Exchange {
         if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
         return response(
             status: error.status(in: clientDialect), headers: headers,
-            body: ByteBuffer(bytes: error.rendered(in: clientDialect).serialized())
+            body: ByteBuffer(bytes: error.clientBody(in: clientDialect))
         )
     }
 

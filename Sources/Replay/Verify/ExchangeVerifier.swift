@@ -139,7 +139,7 @@ public struct ExchangeVerifier: Sendable {
         _ error: APIError, dialect: Dialect, with exchange: Exchange, comparison: OutputComparison,
         into result: inout ExchangeVerification
     ) {
-        let body = error.rendered(in: dialect)
+        let body = (try? JSONValue(parsing: error.clientBody(in: dialect))) ?? error.rendered(in: dialect)
         result.replayed.clientStatus = error.status(in: dialect)
         result.replayed.clientResponseBody = body
         compareStatus(error.status(in: dialect), with: exchange, into: &result)
