@@ -36,6 +36,18 @@ enum ReasoningEffortMapping {
         return effort(forBudget: budget)
     }
 
+    /// An OpenAI client's reasoning in the pivot: thinking with `budget`,
+    /// and the effort it asked for as `output_config.effort`, which an
+    /// OpenAI upstream then gets as asked (from a budget fitted under a
+    /// smaller cap, `high` came back `medium` or `low`). No budget (thinking
+    /// off): neither. An Anthropic upstream gets no effort
+    /// (``AnthropicUpstreamFit``): not every model takes one.
+    static func addThinking(budget: Int?, effort: String?, to body: inout JSONObject) {
+        guard let budget else { return }
+        body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
+        if let effort { body["output_config"] = ["effort": .string(effort)] }
+    }
+
     static func effort(forBudget budget: Int) -> String {
         if budget <= lowBudgetLimit { return "low" }
         if budget <= mediumBudgetLimit { return "medium" }

@@ -109,6 +109,26 @@ import Wire
         #expect(gemini.body["generationConfig"]?["temperature"] == 1.5)
     }
 
+    /// The effort an OpenAI client asked for reaches an OpenAI upstream as
+    /// asked, even when its budget was fitted under a smaller cap (mapped
+    /// back from the budget, `high` came back lower); an Anthropic upstream
+    /// gets the budget only.
+    @Test func theEffortAskedForIsTheEffortSent() throws {
+        let chat: JSONValue = [
+            "model": "m", "reasoning_effort": "high", "max_completion_tokens": 3000,
+            "messages": [["role": "user", "content": "Hi"]],
+        ]
+        #expect(try Self.upstream(chat, to: .openaiResponses).body["reasoning"]?["effort"] == "high")
+        let anthropic = try Self.upstream(chat)
+        #expect(anthropic.body["thinking"] == ["type": "enabled", "budget_tokens": 2999])
+        #expect(anthropic.body["output_config"] == nil)
+        let responses: JSONValue = [
+            "model": "m", "reasoning": ["effort": "high"], "max_output_tokens": 5000, "input": "Hi",
+        ]
+        let toChat = try Self.upstream(responses, client: ClientEndpoint(dialect: .openaiResponses), to: .openai)
+        #expect(toChat.body["reasoning_effort"] == "high")
+    }
+
     /// An Anthropic client's request is its own: nothing is fitted.
     @Test func anAnthropicClientsRequestGoesAsSent() throws {
         let body: JSONValue = [

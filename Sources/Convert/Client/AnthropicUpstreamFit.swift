@@ -26,6 +26,13 @@ enum AnthropicUpstreamFit {
     static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
         guard case .object(var body) = request.body else { return request }
         var diagnostics = request.diagnostics
+        // The effort an OpenAI client asked for rides in the pivot for
+        // OpenAI upstreams (ReasoningEffortMapping.addThinking); not every
+        // Anthropic model takes one, and the budget says it already.
+        if var config = body["output_config"]?.objectValue, config["effort"] != nil {
+            config["effort"] = nil
+            body["output_config"] = config.isEmpty ? nil : .object(config)
+        }
         fitStopSequences(&body, &diagnostics)
         fitThinking(&body, &diagnostics)
         fitSampling(&body, &diagnostics)

@@ -58,7 +58,8 @@ struct OpenAIChatRequestDecoder {
         try addSampling(to: &body)
         if let stop = try stopSequences() { body["stop_sequences"] = .array(stop.map(JSONValue.string)) }
         try addTools(to: &body)
-        if let thinking { body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(thinking))] }
+        ReasoningEffortMapping.addThinking(
+            budget: thinking, effort: try optionalString("reasoning_effort"), to: &body)
         if let user = try optionalString("user") { body["metadata"] = ["user_id": .string(user)] }
         if let stream = request["stream"], !stream.isNull {
             guard let flag = stream.boolValue else { throw Self.wrongType("stream", "a boolean", stream) }

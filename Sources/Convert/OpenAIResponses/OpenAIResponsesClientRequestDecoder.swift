@@ -93,7 +93,8 @@ struct OpenAIResponsesClientRequestDecoder {
         body["messages"] = .array(messages.map { ["role": .string($0.role), "content": .array($0.content)] })
         addTools(to: &body)
         addSampling(to: &body)
-        if let thinking { body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(thinking))] }
+        ReasoningEffortMapping.addThinking(
+            budget: thinking, effort: request["reasoning"]?["effort"]?.stringValue, to: &body)
         if let user = request["user"]?.stringValue ?? request["safety_identifier"]?.stringValue {
             body["metadata"] = ["user_id": .string(user)]
         }
