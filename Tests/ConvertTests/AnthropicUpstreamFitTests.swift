@@ -129,6 +129,34 @@ import Wire
         #expect(toChat.body["reasoning_effort"] == "high")
     }
 
+    /// Kimi's `functions.get_weather:0` in an OpenAI client's history:
+    /// Anthropic takes `[A-Za-z0-9_-]` only; the call and its result keep
+    /// their pairing.
+    @Test func toolIDsAreWhatAnthropicTakes() throws {
+        let body: JSONValue = [
+            "model": "m",
+            "messages": [
+                ["role": "user", "content": "Weather?"],
+                [
+                    "role": "assistant", "content": nil,
+                    "tool_calls": [
+                        [
+                            "id": "functions.get_weather:0", "type": "function",
+                            "function": ["name": "get_weather", "arguments": "{}"],
+                        ]
+                    ],
+                ],
+                ["role": "tool", "tool_call_id": "functions.get_weather:0", "content": "Sunny"],
+            ],
+        ]
+        let converted = try Self.upstream(body)
+        #expect(converted.body["messages"]?[1]?["content"]?[0]?["id"] == "functions_get_weather_0")
+        #expect(converted.body["messages"]?[2]?["content"]?[0]?["tool_use_id"] == "functions_get_weather_0")
+        #expect(
+            try Self.upstream(body, to: .openai).body["messages"]?[1]?["tool_calls"]?[0]?["id"]
+                == "functions.get_weather:0")
+    }
+
     /// An Anthropic client's request is its own: nothing is fitted.
     @Test func anAnthropicClientsRequestGoesAsSent() throws {
         let body: JSONValue = [

@@ -19,7 +19,8 @@ import Wire
 /// - not both `temperature` and `top_p` (Claude 4.5 and later refuse it;
 ///   Anthropic advises one or the other): `top_p` goes;
 /// - no stop sequence that is empty or only whitespace (`"\n"` is a common
-///   OpenAI one).
+///   OpenAI one);
+/// - tool ids of `[A-Za-z0-9_-]` only.
 ///
 /// Anthropic clients' requests are theirs and go as sent.
 enum AnthropicUpstreamFit {
@@ -34,6 +35,7 @@ enum AnthropicUpstreamFit {
             body["output_config"] = config.isEmpty ? nil : .object(config)
         }
         fitStopSequences(&body, &diagnostics)
+        fitToolIDs(&body, &diagnostics)
         fitThinking(&body, &diagnostics)
         fitSampling(&body, &diagnostics)
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
@@ -51,6 +53,50 @@ enum AnthropicUpstreamFit {
             .info(
                 "/stop_sequences",
                 "Anthropic refuses stop sequences of only whitespace; \(stops.count - kept.count) dropped"))
+    }
+
+    /// Anthropic takes tool ids of `[A-Za-z0-9_-]` only; other providers
+    /// make others (Kimi's `functions.get_weather:0`), which an OpenAI
+    /// client's history carries. Each other byte becomes `_`, in the call
+    /// and in its result alike, so they still pair.
+    private static func fitToolIDs(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
+        guard case .array(var messages)? = body["messages"] else { return }
+        var changed = false
+        for index in messages.indices {
+            guard case .object(var message) = messages[index], case .array(var blocks)? = message["content"] else {
+                continue
+            }
+            var blocksChanged = false
+            for blockIndex in blocks.indices {
+                guard case .object(var block) = blocks[blockIndex] else { continue }
+                let key = block["type"] == "tool_result" ? "tool_use_id" : "id"
+                guard block["type"] == "tool_use" || block["type"] == "tool_result",
+                    let id = block[key]?.stringValue, let safe = anthropicToolID(id)
+                else { continue }
+                block[key] = .string(safe)
+                blocks[blockIndex] = .object(block)
+                blocksChanged = true
+            }
+            guard blocksChanged else { continue }
+            message["content"] = .array(blocks)
+            messages[index] = .object(message)
+            changed = true
+        }
+        guard changed else { return }
+        body["messages"] = .array(messages)
+        diagnostics.append(
+            .info("/messages", "tool ids with characters Anthropic refuses had them replaced by _"))
+    }
+
+    /// `id` with every byte outside `[A-Za-z0-9_-]` replaced by `_`; nil
+    /// when it has none.
+    static func anthropicToolID(_ id: String) -> String? {
+        let allowed: (UInt8) -> Bool = { byte in
+            (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-")
+        }
+        guard !id.utf8.allSatisfy(allowed) else { return nil }
+        return String(decoding: id.utf8.map { allowed($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
     }
 
     private static func fitThinking(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
