@@ -36,6 +36,29 @@ enum ReasoningEffortMapping {
         return effort(forBudget: budget)
     }
 
+    /// An effort (a Responses client's `reasoning.effort`, a Gemini
+    /// client's `thinkingLevel`) -> `thinking.budget_tokens`:
+    ///
+    /// | effort          | budget_tokens        |
+    /// |-----------------|----------------------|
+    /// | `none`          | no thinking          |
+    /// | `minimal`       | 1 024 (the minimum)  |
+    /// | `low`           | 4 096                |
+    /// | `medium`        | 16 384               |
+    /// | `high`, `xhigh` | 32 000               |
+    ///
+    /// Each budget lies in the range ``ReasoningEffortMapping`` maps back to
+    /// the same effort.
+    static func budget(forEffort effort: String) -> Int? {
+        switch effort {
+        case "minimal": RequestConverter.minimumThinkingBudget
+        case "low": ReasoningEffortMapping.lowBudgetLimit
+        case "medium": ReasoningEffortMapping.mediumBudgetLimit
+        case "high", "xhigh": 32_000
+        default: nil
+        }
+    }
+
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,
     /// and the effort it asked for as `output_config.effort`, which an
     /// OpenAI upstream then gets as asked (from a budget fitted under a

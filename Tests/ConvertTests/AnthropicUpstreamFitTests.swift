@@ -157,6 +157,30 @@ import Wire
                 == "functions.get_weather:0")
     }
 
+    /// Gemini 3's `thinkingLevel` is an effort; a budget of 0 turns
+    /// thinking off.
+    @Test func geminiThinkingLevelsAndAZeroBudget() throws {
+        let high = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingLevel": "HIGH"]],
+            ], client: Self.gemini)
+        #expect(high.body["thinking"] == ["type": "enabled", "budget_tokens": 32000])
+        #expect(high.body["max_tokens"] == 40192)
+        let toOpenAI = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingLevel": "low"]],
+            ], client: Self.gemini, to: .openai)
+        #expect(toOpenAI.body["reasoning_effort"] == "low")
+        let off = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingBudget": 0]],
+            ], client: Self.gemini)
+        #expect(off.body["thinking"] == ["type": "disabled"])
+    }
+
     /// An Anthropic client's request is its own: nothing is fitted.
     @Test func anAnthropicClientsRequestGoesAsSent() throws {
         let body: JSONValue = [

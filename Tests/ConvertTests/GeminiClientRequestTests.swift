@@ -40,7 +40,7 @@ import Wire
         #expect(converted.body["stream"] == nil)
         #expect(converted.body["max_tokens"] == 8192)
         #expect(converted.body["system"] == "S")
-        #expect(converted.body["thinking"] == nil, "a budget of 0 is no thinking")
+        #expect(converted.body["thinking"] == ["type": "disabled"], "a budget of 0 is no thinking")
         #expect(converted.body["messages"]?[0]?["role"] == "user")
         #expect(converted.diagnostics.map(\.path) == ["/generation_config/seed", "/safetySettings"])
         #expect(converted.diagnostics.map(\.severity) == [.info, .debug])

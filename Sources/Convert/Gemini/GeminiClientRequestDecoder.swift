@@ -60,7 +60,11 @@ struct GeminiClientRequestDecoder {
         if stream { body["stream"] = true }
         // Unset, the cap leaves room for an answer after a thinking budget
         // (which Gemini counts in its cap too), as the OpenAI decoders do.
-        let budget = max(config?[gemini: "thinkingConfig"]?[gemini: "thinkingBudget"]?.intValue ?? 0, 0)
+        let thinking = config?[gemini: "thinkingConfig"]
+        let level = thinking?[gemini: "thinkingLevel"]?.stringValue?.lowercased()
+        let budget = max(
+            thinking?[gemini: "thinkingBudget"]?.intValue ?? level.flatMap(ReasoningEffortMapping.budget(forEffort:))
+                ?? 0, 0)
         let maxTokens = config?[gemini: "maxOutputTokens"]?.intValue ?? Self.defaultMaxTokens.addingSaturated(budget)
         body["max_tokens"] = .int(Int64(maxTokens))
         if let system = systemText() { body["system"] = .string(system) }
@@ -97,18 +101,27 @@ struct GeminiClientRequestDecoder {
             body["stop_sequences"] = .array(stop)
         }
         if let thinking = config[gemini: "thinkingConfig"] {
-            // -1 is Gemini's dynamic budget; Anthropic's adaptive thinking is the same idea.
+            // -1 is Gemini's dynamic budget; Anthropic's adaptive thinking
+            // is the same idea. 0 turns thinking off, as it does at Gemini.
             switch thinking[gemini: "thinkingBudget"]?.intValue {
-            case nil, 0:
+            case nil:
                 break
+            case 0:
+                body["thinking"] = ["type": "disabled"]
             case -1:
                 body["thinking"] = ["type": "adaptive"]
             case let budget?:
                 body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
             }
-            if thinking[gemini: "thinkingLevel"] != nil {
-                let pointer = "\(path())/thinkingConfig/thinkingLevel"
-                diagnostics.append(.info(pointer, "no Anthropic equivalent; the model's default is used"))
+            // Gemini 3's level is an effort: a budget by the effort table,
+            // and the effort itself for an OpenAI upstream.
+            if let level = thinking[gemini: "thinkingLevel"]?.stringValue?.lowercased(), body["thinking"] == nil {
+                if let budget = ReasoningEffortMapping.budget(forEffort: level) {
+                    ReasoningEffortMapping.addThinking(budget: budget, effort: level, to: &body)
+                } else {
+                    let pointer = "\(path())/thinkingConfig/thinkingLevel"
+                    diagnostics.append(.info(pointer, "unknown thinking level \(level); the model's default is used"))
+                }
             }
         }
         reportUnknownFields(config, known: Self.knownConfigFields, path: path())

@@ -2,34 +2,11 @@ import Wire
 
 /// Tools, tool choice and reasoning effort.
 extension OpenAIResponsesClientRequestDecoder {
-    /// `reasoning.effort` -> `thinking.budget_tokens`:
-    ///
-    /// | effort          | budget_tokens        |
-    /// |-----------------|----------------------|
-    /// | `none`          | no thinking          |
-    /// | `minimal`       | 1 024 (the minimum)  |
-    /// | `low`           | 4 096                |
-    /// | `medium`        | 16 384               |
-    /// | `high`, `xhigh` | 32 000               |
-    ///
-    /// Each budget lies in the range ``ReasoningEffortMapping`` maps back to
-    /// the same effort, so a Responses client routed to an OpenAI upstream
-    /// gets the effort it asked for.
-    static func budget(forEffort effort: String) -> Int? {
-        switch effort {
-        case "minimal": RequestConverter.minimumThinkingBudget
-        case "low": ReasoningEffortMapping.lowBudgetLimit
-        case "medium": ReasoningEffortMapping.mediumBudgetLimit
-        case "high", "xhigh": 32_000
-        default: nil
-        }
-    }
-
     /// The budget `reasoning.effort` asks for, if any.
     mutating func thinkingBudget() -> Int? {
         guard let effort = request["reasoning"]?["effort"]?.stringValue else { return nil }
         if effort == "none" { return nil }
-        guard let budget = Self.budget(forEffort: effort) else {
+        guard let budget = ReasoningEffortMapping.budget(forEffort: effort) else {
             diagnostics.append(.warning("/reasoning/effort", "unknown effort \(effort); no thinking requested"))
             return nil
         }

@@ -13,7 +13,7 @@ import Wire
 /// - `previous_response_id` and `conversation` are refused: the proxy keeps
 ///   nothing, so the client must send the full input (with `store: false`);
 /// - `reasoning.effort` becomes a thinking budget
-///   (``OpenAIResponsesClientRequestDecoder/budget(forEffort:)``);
+///   (``ReasoningEffortMapping/budget(forEffort:)``);
 /// - fields with no Anthropic equivalent are dropped with a diagnostic whose
 ///   path is a JSON pointer into the request.
 struct OpenAIResponsesClientRequestDecoder {
