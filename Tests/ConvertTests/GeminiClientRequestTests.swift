@@ -57,9 +57,11 @@ import Wire
                         ["inline_data": ["mime_type": "application/pdf", "data": "JVBERi0="]],
                         ["inlineData": ["mimeType": "audio/wav", "data": "UklGRg=="]],
                         ["fileData": ["fileUri": "https://example.com/cat.jpg"]],
+                        ["inlineData": ["mimeType": "text/markdown", "data": "bm90ZXM6IGNhZsOp"]],
                     ],
                 ]
-            ]
+            ],
+            "generationConfig": ["responseMimeType": "application/json"],
         ])
         let content = try #require(converted.body["messages"]?[0]?["content"]?.arrayValue)
         #expect(
@@ -71,9 +73,11 @@ import Wire
                     "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBERi0="],
                 ],
                 ["type": "image", "source": ["type": "url", "url": "https://example.com/cat.jpg"]],
+                // Text a client attached: a plain-text document.
+                ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": "notes: café"]],
             ])
-        #expect(converted.diagnostics.map(\.path) == ["/contents/0/parts/3"])
-        #expect(converted.diagnostics.first?.severity == .warning)
+        #expect(converted.diagnostics.map(\.path) == ["/contents/0/parts/3", "/generationConfig/responseMimeType"])
+        #expect(converted.diagnostics.allSatisfy { $0.severity == .warning })
     }
 
     @Test func functionDeclarationsAndToolConfig() throws {

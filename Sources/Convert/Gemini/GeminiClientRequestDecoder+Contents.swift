@@ -168,6 +168,13 @@ extension GeminiClientRequestDecoder {
         let source: JSONValue = ["type": "base64", "media_type": .string(mimeType), "data": inline["data"] ?? ""]
         if mimeType.hasPrefix("image/") { return ["type": "image", "source": source] }
         if mimeType == "application/pdf" { return ["type": "document", "source": source] }
+        // Text of any kind (a file a client attached) is a plain-text
+        // document, which is all the text Anthropic takes as a document.
+        if mimeType.hasPrefix("text/"), let encoded = inline["data"]?.stringValue,
+            let bytes = Base64.decode(encoded), let text = String(validating: bytes, as: UTF8.self)
+        {
+            return ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": .string(text)]]
+        }
         diagnostics.append(.warning(path, "inline data of type \(mimeType) cannot be sent to Anthropic; dropped"))
         return nil
     }

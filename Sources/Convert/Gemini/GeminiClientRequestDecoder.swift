@@ -34,6 +34,8 @@ struct GeminiClientRequestDecoder {
     ]
     static let knownConfigFields = [
         "maxOutputTokens", "temperature", "topP", "topK", "stopSequences", "candidateCount", "thinkingConfig",
+        // Reported apart, as warnings.
+        "responseMimeType", "responseSchema", "responseJsonSchema",
     ]
 
     init(request: JSONValue, model: String, stream: Bool) {
@@ -123,6 +125,13 @@ struct GeminiClientRequestDecoder {
                     diagnostics.append(.info(pointer, "unknown thinking level \(level); the model's default is used"))
                 }
             }
+        }
+        // Structured output is asked for and will not be kept to: the
+        // client parses the answer as JSON, so this is worth a warning.
+        for key in ["responseMimeType", "responseSchema", "responseJsonSchema"] {
+            guard let value = config[gemini: key], value != "text/plain" else { continue }
+            let pointer = "\(path())/\(Self.spelling(of: key, in: config))"
+            diagnostics.append(.warning(pointer, "structured output has no Anthropic equivalent; dropped"))
         }
         reportUnknownFields(config, known: Self.knownConfigFields, path: path())
     }
