@@ -85,7 +85,12 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
         let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
-        if status >= 400 {
+        if status < 400, let refusal = Self.recordedError(exchange, at: .upstreamResponse) {
+            // The proxy refused a 2xx/3xx answer on its head (an encoding it
+            // cannot read, a redirect it does not follow): the body was never
+            // converted, so the recorded refusal is the answer to check.
+            compareError(refusal, dialect: dialect, with: exchange, comparison: comparison, into: &result)
+        } else if status >= 400 {
             let retryAfter = response.headerPairs.first { $0.name.lowercased() == "retry-after" }?.value
             let error = UpstreamErrorMapper.map(
                 status: status, body: Array(chunks.joined()), retryAfter: retryAfter,
@@ -95,7 +100,7 @@ public struct ExchangeVerifier: Sendable {
             var converter = client.streamConverter(route: options)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
-            events += converter.finish(error: Self.streamFailure(exchange))
+            events += converter.finish(error: Self.recordedError(exchange, at: .upstreamStream))
             let recorded = exchange.clientEvents.compactMap(\.sseEvent)
             // A client that hung up saw only a prefix of the stream.
             if exchange.end?.outcome == .clientCancelled, events.count > recorded.count {
@@ -174,11 +179,17 @@ public struct ExchangeVerifier: Sendable {
         return route["upstream"]?.stringValue.map { "\(modelID) (\($0))" } ?? modelID
     }
 
-    /// The failure that cut a recorded stream, as the proxy reported it.
-    static func streamFailure(_ exchange: Exchange) -> APIError? {
-        guard let line = exchange.errors.first(where: { $0.stage == .upstreamStream }) else {
-            return nil
-        }
+    /// The first `error` line at `stage` of the leg that answered, as the
+    /// proxy reported it: the failure that cut a stream, or the refusal of
+    /// an upstream answer. Lines before the last `route` line belong to
+    /// fallback attempts given up, not to the answer the client got.
+    static func recordedError(_ exchange: Exchange, at stage: CassetteStage) -> APIError? {
+        let lastRoute = exchange.events.lastIndex { $0.knownKind == .route } ?? -1
+        guard
+            let line = exchange.events[(lastRoute + 1)...].first(where: {
+                $0.knownKind == .error && $0.stage == stage
+            })
+        else { return nil }
         return APIError(
             status: line["status"]?.intValue ?? 502, type: line["type"]?.stringValue ?? "api_error",
             message: line["message"]?.stringValue ?? "")

@@ -114,6 +114,33 @@ enum ConvertedExchange {
         return lines
     }
 
+    /// An upstream 2xx/3xx answer the proxy refused on its head (as it
+    /// refuses `content-encoding: br` or a redirect to another host): an
+    /// `error` line at `upstream_response`, and that error as the client's
+    /// answer.
+    static func refused(
+        id: String, stream: Bool, status: Int, headers: RecordedHeaders, body: String, message: String
+    ) throws -> [CassetteEvent] {
+        var lines = try requestLines(id: id, request: request(stream: stream), route: openAIRoute)
+        let error = APIError(status: 502, type: "api_error", message: message)
+        lines.append(
+            .upstreamResponse(exchange: id, timeMicros: 500, status: status, headers: headers))
+        if !body.isEmpty { lines.append(.upstreamChunk(exchange: id, timeMicros: 505, bytes: Array(body.utf8))) }
+        lines.append(
+            .error(
+                exchange: id, timeMicros: 510, stage: .upstreamResponse, type: error.type, message: error.message,
+                status: error.status))
+        lines.append(
+            .clientResponse(
+                exchange: id, timeMicros: 520, status: error.status, headers: ["content-type": "application/json"],
+                body: error.rendered(in: .anthropic).serialized()))
+        lines.append(
+            .end(
+                exchange: id, timeMicros: 530, outcome: .error, status: error.status, durationMicros: 530,
+                ttfbMicros: 520, usage: nil, droppedEvents: 0))
+        return lines
+    }
+
     /// Writes `events` as a cassette at `path` (LZ4 when it ends in `.lz4`).
     static func write(_ events: [CassetteEvent], to path: String) throws {
         let writer = try CassetteWriter(file: path)

@@ -1,0 +1,65 @@
+import Cassette
+import Replay
+import Testing
+
+/// `verify` on the documented fault cases: an upstream answer the proxy
+/// refused on its head, and an exchange a crash cut before its `end` line.
+@Suite struct VerifyFaultTests {
+    static let upstream = "sonnet (https://api.openai.com/v1)"
+
+    /// A 2xx answer in an encoding the proxy cannot read, `gzip, gzip`, and a
+    /// 307 to another host were reported as differing: verify parsed the
+    /// body as JSON (or converted it as a stream) instead of checking the
+    /// recorded refusal.
+    struct Refusal: Sendable {
+        var status: Int
+        var headers: RecordedHeaders
+        var body: String
+        var reason: String
+    }
+
+    static let refusals = [
+        Refusal(
+            status: 200, headers: ["content-type": "application/json", "content-encoding": "br"], body: "\u{1B}\u{2}x",
+            reason:
+                "answered with content-encoding `br`, which the proxy cannot decode (it asks for gzip or deflate only)"),
+        Refusal(
+            status: 200, headers: ["content-type": "application/json", "content-encoding": "gzip, gzip"],
+            body: "\u{1F}\u{8B}", reason: "answered with content-encoding `gzip, gzip`, which the proxy cannot decode"),
+        Refusal(
+            status: 307, headers: ["location": "http://127.0.0.2:9/x"], body: "",
+            reason: "redirected (HTTP 307) to another host, `127.0.0.2:9`; not followed"),
+    ]
+
+    @Test(arguments: refusals)
+    func aRefusedUpstreamAnswerMatches(refusal: Refusal) throws {
+        let (status, headers, body, reason) = (refusal.status, refusal.headers, refusal.body, refusal.reason)
+        let path = try ConvertedExchange.temporaryDirectory() + "/refused.jsonl"
+        let message = "upstream \(Self.upstream) \(reason)"
+        try ConvertedExchange.write(
+            try ConvertedExchange.refused(
+                id: "x_plain", stream: false, status: status, headers: headers, body: body, message: message)
+                + ConvertedExchange.refused(
+                    id: "x_stream", stream: true, status: status, headers: headers, body: body, message: message),
+            to: path)
+        let result = VerifyTests.verify([path])
+        #expect(result.output == "2 exchanges, 2 matched, 0 differ\n")
+        #expect(result.status == 0)
+    }
+
+    /// A refusal recorded with another message than today's is still seen.
+    @Test func aChangedRefusalIsADifference() throws {
+        let path = try ConvertedExchange.temporaryDirectory() + "/refused.jsonl"
+        var lines = try ConvertedExchange.refused(
+            id: "x_plain", stream: false, status: 200, headers: ["content-encoding": "br"], body: "",
+            message: "upstream answered with content-encoding `br`")
+        let index = try #require(lines.firstIndex { $0.knownKind == .clientResponse })
+        lines[index]["body"]?["error"]?["message"] = "something else"
+        try ConvertedExchange.write(lines, to: path)
+        let result = VerifyTests.verify([path])
+        #expect(result.status == 1)
+        #expect(
+            result.output.contains(
+                "client_response /error/message: expected \"something else\", actual \"upstream answered with"))
+    }
+}
