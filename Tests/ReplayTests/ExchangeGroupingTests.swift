@@ -62,6 +62,30 @@ import Wire
                 == #"{"model": "claude-sonnet-4-5", "messages": ["#)
     }
 
+    /// A stream cut by a kill -9 has no `end` line: its client got a
+    /// truncated answer under a 200, and `--errors-only` left it out.
+    @Test func anExchangeWithoutAnEndLineIsAFailure() {
+        let events = [
+            CassetteEvent(
+                .clientRequest, exchange: "x", timeMicros: 0, fields: ["method": "POST", "path": "/v1/messages"]),
+            CassetteEvent(.clientResponse, exchange: "x", timeMicros: 1, fields: ["status": 200]),
+            CassetteEvent(
+                .clientEvent, exchange: "x", timeMicros: 2, fields: ["event": "ping", "data": ["type": "ping"]]),
+        ]
+        let exchange = Exchange.group(events, file: "f")[0]
+        #expect(exchange.status == 200)
+        #expect(exchange.isFailure)
+        #expect(ExchangeFilter(errorsOnly: true).matches(exchange))
+        #expect(exchange.exportObject["failure"] == true)
+        #expect(exchange.exportObject["incomplete"] == true)
+        var tally = CassetteSummaryTally()
+        tally.add(exchange)
+        #expect(
+            tally.summary(fileCount: 1, tornTails: []).errorsByStageAndType == [
+                .init(label: "- / no end line", count: 1)
+            ])
+    }
+
     @Test func aStreamWithOnlyAnErrorLineIsStillAFailure() {
         let events = [
             CassetteEvent(

@@ -62,4 +62,33 @@ import Testing
             result.output.contains(
                 "client_response /error/message: expected \"something else\", actual \"upstream answered with"))
     }
+
+    /// A proxy killed mid-stream leaves an exchange with no `end` line, its
+    /// client events a prefix of the stream: verify replayed the whole
+    /// stream (ending in an error event for the missing end) and reported
+    /// the events the client never got. Cut after the upstream request too,
+    /// before any answer: nothing to compare, and no difference.
+    @Test func anExchangeACrashCutShortComparesWhatWasRecorded() throws {
+        let stream = try ConvertedExchange.streaming(id: "x_stream")
+        let events = stream.indices.filter { stream[$0].knownKind == .clientEvent }
+        #expect(events.count > 6)
+        let midStream = Array(stream[...events[events.count / 2]])
+        let beforeAnswer = try ConvertedExchange.requestLines(
+            id: "x_early", request: ConvertedExchange.request(stream: false), route: ConvertedExchange.openAIRoute)
+        let path = try ConvertedExchange.temporaryDirectory() + "/torn.jsonl"
+        try ConvertedExchange.write(midStream + beforeAnswer, to: path)
+        let result = VerifyTests.verify([path])
+        #expect(result.output == "2 exchanges, 2 matched, 0 differ\n")
+        #expect(result.status == 0)
+
+        // A changed frame within the recorded prefix is still seen.
+        var edited = midStream
+        let first = try #require(edited.firstIndex { $0["data"]?["delta"]?["type"] == "text_delta" })
+        edited[first]["data"]?["delta"]?["text"] = "MUTATED"
+        let editedPath = try ConvertedExchange.temporaryDirectory() + "/torn.jsonl"
+        try ConvertedExchange.write(edited, to: editedPath)
+        let mutated = VerifyTests.verify([editedPath])
+        #expect(mutated.status == 1)
+        #expect(mutated.output.contains("/data/delta/text: expected \"MUTATED\""), "\(mutated.output)")
+    }
 }

@@ -75,7 +75,7 @@ public struct CassetteSummary: Sendable, Equatable {
     }
 
     /// `stage / type` per error line, or the one `- / type` of a failure
-    /// that has none.
+    /// that has none (`- / no end line` for one a crash cut short).
     static func errorLabels(_ exchange: Exchange) -> [String] {
         guard exchange.errors.isEmpty else {
             return exchange.errors.map { "\($0["stage"]?.stringValue ?? "-") / \($0["type"]?.stringValue ?? "-")" }
@@ -83,7 +83,8 @@ public struct CassetteSummary: Sendable, Equatable {
         guard exchange.isFailure else { return [] }
         let streamed = exchange.clientEvents.last { $0["event"]?.stringValue == "error" }?["data"]?["error"]?["type"]
         let answered = exchange.clientResponse?["body"]?["error"]?["type"]
-        return ["- / \((streamed ?? answered)?.stringValue ?? "-")"]
+        let fallback = exchange.isIncomplete ? "no end line" : "-"
+        return ["- / \((streamed ?? answered)?.stringValue ?? fallback)"]
     }
 
     /// Nearest-rank: the p-th percentile is the smallest value with at least

@@ -54,6 +54,7 @@ extension Exchange {
         object["status"] = status.map { .int(Int64($0)) } ?? .null
         object["streaming"] = .bool(isStreaming)
         object["failure"] = .bool(isFailure)
+        object["incomplete"] = .bool(isIncomplete)
         object["duration_us"] = durationMicros.map(JSONValue.int) ?? .null
         object["ttfb_us"] = timeToFirstByteMicros.map(JSONValue.int) ?? .null
         object["usage"] = usage.map(JSONValue.object) ?? .null

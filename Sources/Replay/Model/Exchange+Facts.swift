@@ -48,10 +48,16 @@ extension Exchange {
         clientEvents.contains { $0["event"]?.stringValue == "error" }
     }
 
-    /// The `--errors-only` test: client status >= 400, any error line, or a
-    /// stream that carried an error event.
+    /// True when the exchange has no `end` line: the proxy was killed
+    /// mid-exchange (or is still answering), and the client got at most
+    /// what was recorded.
+    public var isIncomplete: Bool { end == nil }
+
+    /// The `--errors-only` test: client status >= 400, any error line, a
+    /// stream that carried an error event, or no `end` line (a client cut
+    /// off by a crash got a truncated answer, whatever its status said).
     public var isFailure: Bool {
-        (status ?? 0) >= 400 || !errors.isEmpty || streamEndedWithError
+        (status ?? 0) >= 400 || !errors.isEmpty || streamEndedWithError || isIncomplete
     }
 
     /// Total duration: the `end` line's, else the last line's offset.

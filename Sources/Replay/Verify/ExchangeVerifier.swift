@@ -81,7 +81,10 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
 
-        guard let response = leg.upstreamResponse, let status = response["status"]?.intValue else {
+        // A crash before the client's answer began left nothing to compare.
+        guard let response = leg.upstreamResponse, let status = response["status"]?.intValue,
+            !exchange.isIncomplete || exchange.clientResponse != nil
+        else {
             return result
         }
         let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
@@ -102,8 +105,9 @@ public struct ExchangeVerifier: Sendable {
             for chunk in chunks { events += converter.receive(chunk) }
             events += converter.finish(error: Self.recordedError(exchange, at: .upstreamStream))
             let recorded = exchange.clientEvents.compactMap(\.sseEvent)
-            // A client that hung up saw only a prefix of the stream.
-            if exchange.end?.outcome == .clientCancelled, events.count > recorded.count {
+            // A client that hung up saw only a prefix of the stream, and so
+            // did one whose proxy was killed mid-stream (no `end` line).
+            if exchange.end?.outcome == .clientCancelled || exchange.isIncomplete, events.count > recorded.count {
                 events.removeLast(events.count - recorded.count)
             }
             result.replayed.clientEvents = events
