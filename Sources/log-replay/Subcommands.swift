@@ -51,6 +51,10 @@ struct Send: AsyncParsableCommand {
     @Option(help: "The proxy's base URL.") var to: String
     @OptionGroup var filters: FilterOptions
 
+    func validate() throws {
+        if let problem = ReplaySender.problem(target: to) { throw ValidationError("--to: \(problem)") }
+    }
+
     func run() async throws {
         let filter = try filters.filter()
         let sender = ReplaySender(target: to)

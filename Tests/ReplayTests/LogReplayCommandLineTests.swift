@@ -102,4 +102,17 @@ import Wire
         #expect(child.ending == .exited(64), "\(arguments): \(child.standardError)")
         #expect(!child.standardError.isEmpty)
     }
+
+    /// `send --to notaurl` sent every exchange and printed
+    /// `HTTPClientError.emptyScheme` for each: the URL is checked first.
+    @Test(arguments: ["notaurl", "127.0.0.1:8082", "ftp://host/", "http://"])
+    func aMalformedSendTargetIsRefusedWithExit64(target: String) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await Self.logReplay(["send", corpus, "--to", target])
+        #expect(child.ending == .exited(64), "\(target): \(child.standardError)")
+        #expect(
+            child.standardError.contains("--to: '\(target)' is not an http:// or https:// URL"),
+            "\(child.standardError)")
+        #expect(child.standardOutput.isEmpty, "\(child.standardOutput)")
+    }
 }

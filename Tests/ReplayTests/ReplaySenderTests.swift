@@ -66,7 +66,9 @@ import Testing
                     target: "http://127.0.0.1:\(port)", environment: ["ANTHROPIC_API_KEY": "sk-env"])
                 var lines: [String] = []
                 for id in [RecordedSession.okStream, RecordedSession.rateLimited, RecordedSession.models] {
-                    if let result = await sender.send(try RecordedSession.exchange(id)) { lines.append(result.line) }
+                    if let result = await sender.send(try RecordedSession.exchange(id), client: .shared) {
+                        lines.append(result.line)
+                    }
                 }
                 return lines
             })
@@ -77,5 +79,30 @@ import Testing
                 "req_models  GET /v1/models  recorded 200  now 404  <- differs",
             ])
         #expect(seen.withLockedValue { $0 } == ["sk-env", "sk-env"])
+    }
+
+    /// Nothing listening at `--to`: HTTPClient.shared retried connecting
+    /// until the request timed out (600 s by default), so `send` looked
+    /// hung. Each exchange now says the connection was refused, at once.
+    @Test func aRefusedConnectionIsReportedAtOnce() async throws {
+        let sender = ReplaySender(
+            target: "http://127.0.0.1:1", environment: ["ANTHROPIC_API_KEY": "sk-env"], timeout: .seconds(120))
+        var output = ""
+        var errors = ""
+        let started = ContinuousClock.now
+        let status = await LogReplayCommands.send(
+            paths: [RecordedSession.path], filter: ExchangeFilter(requestID: RecordedSession.okStream),
+            sender: sender, output: &output, errors: &errors)
+        // Well under the timeout; generous, as the whole suite loads the machine.
+        #expect(ContinuousClock.now - started < .seconds(60), "\(output)")
+        #expect(status == 1)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 2, "\(output)")
+        #expect(
+            lines.first?.hasPrefix(
+                "req_ok_stream  POST /v1/messages  recorded 200  now failed: cannot reach http://127.0.0.1:1: ")
+                == true, "\(output)")
+        #expect(lines.first?.lowercased().contains("connection refused") == true, "\(output)")
+        #expect(lines.last == "1 sent, 0 same status, 1 different")
     }
 }

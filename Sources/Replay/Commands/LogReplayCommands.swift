@@ -80,12 +80,14 @@ public enum LogReplayCommands {
         }
         var sent = 0
         var same = 0
+        let client = ReplaySender.makeClient()
         for exchange in set.exchanges where filter.matches(exchange) {
-            guard let result = await sender.send(exchange) else { continue }
+            guard let result = await sender.send(exchange, client: client) else { continue }
             output.write(result.line + "\n")
             sent += 1
             if result.status == result.recordedStatus { same += 1 }
         }
+        try? await client.shutdown()
         output.write("\(sent) sent, \(same) same status, \(sent - same) different\n")
         return same == sent ? 0 : 1
     }

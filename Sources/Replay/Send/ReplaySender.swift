@@ -50,8 +50,30 @@ public struct ReplaySender: Sendable {
         self.timeout = timeout
     }
 
+    /// Why `target` cannot be sent to, or nil when it is an http(s) URL
+    /// with a host. Checked before anything is sent: `notaurl` failed each
+    /// exchange in turn with `HTTPClientError.emptyScheme`.
+    public static func problem(target: String) -> String? {
+        guard let url = URL(string: target), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = url.host(), !host.isEmpty
+        else { return "'\(target)' is not an http:// or https:// URL, e.g. http://127.0.0.1:8082" }
+        return nil
+    }
+
+    /// A client for ``send(_:client:)`` that reports a refused connection at
+    /// once: `HTTPClient.shared` retries connecting until the request's
+    /// timeout (600 s here), so a proxy that is not running looked hung.
+    /// Shut it down when done.
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     /// Re-sends one exchange's client request; nil when none was recorded.
-    public func send(_ exchange: Exchange, client: HTTPClient = .shared) async -> Result? {
+    /// Use a client from ``makeClient()`` to hear of a refused connection
+    /// at once.
+    public func send(_ exchange: Exchange, client: HTTPClient) async -> Result? {
         guard exchange.clientRequest != nil else { return nil }
         let (request, missing) = makeRequest(for: exchange)
         var result = Result(
@@ -63,7 +85,7 @@ public struct ReplaySender: Sendable {
             let body = try await response.body.collect(upTo: 512 << 20)
             result.streamError = body.readableBytesView.firstRange(of: Array("event: error".utf8)) != nil
         } catch {
-            result.failure = "\(error)"
+            result.failure = "cannot reach \(target): \(error)"
         }
         return result
     }
