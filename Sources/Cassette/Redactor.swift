@@ -119,11 +119,24 @@ public struct Redactor: Sendable {
         }
     }
 
-    /// `value`, or its fingerprint when `name` is a secret header's.
+    /// `value`, or its fingerprint when `name` is a secret header's, or
+    /// the URL redacted by ``url(_:)`` when `name` is a URL-valued one.
     private func recordedValue(_ name: String, _ value: String) -> String {
-        guard let secret = secretName(matching: name) else { return value }
-        return redactedValue(of: secret, value)
+        if let secret = secretName(matching: name) { return redactedValue(of: secret, value) }
+        // An upstream's redirect can name a password or a key
+        // (`Location: http://user:pass@host/x?key=...`). Lengths first, as
+        // for secret names: most names are passed over with one test.
+        guard Self.urlNameLengths & Self.lengthBit(name.utf8.count) != 0,
+            Self.urlHeaderNames.contains(where: { $0.equalsIgnoringASCIICase(name) })
+        else { return value }
+        return url(value)
     }
+
+    /// Lowercased names of headers whose value is a URL, recorded through
+    /// ``url(_:)``.
+    static let urlHeaderNames = ["location", "content-location"]
+    /// ``lengthBit(_:)`` of each name in ``urlHeaderNames``.
+    private static let urlNameLengths = urlHeaderNames.reduce(0) { $0 | lengthBit($1.utf8.count) }
 
     /// Whether a header with this name is redacted: the same ASCII-only,
     /// case-blind compare ``headers(_:)`` makes.

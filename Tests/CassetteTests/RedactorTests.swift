@@ -153,6 +153,26 @@ import Wire
                 == "https://user:\(Redactor.fingerprint("\u{301}pw"))@example.com/v1")
     }
 
+    /// An upstream's 307 named a password and a key in `Location`, and the
+    /// cassette kept both: URL-valued headers go through `url(_:)`, in
+    /// either path of `headers(_:)` (a repeated name takes the other), and
+    /// names of the same lengths are kept as they are.
+    @Test func urlValuedHeadersHaveTheirSecretsRedacted() {
+        let target = "http://user:PASS@127.0.0.2:9/x?key=SECRET"
+        let redacted = "http://user:\(Redactor.fingerprint("PASS"))@127.0.0.2:9/x?key=\(Redactor.fingerprint("SECRET"))"
+        let headers = Redactor().headers([
+            (name: "Location", value: target), (name: "CONTENT-LOCATION", value: "/y?api_key=SECRET"),
+            (name: "x-origin", value: target), (name: "content-language", value: target),
+        ])
+        #expect(
+            headers.object.members.map { [$0.key, $0.value.stringValue ?? ""] } == [
+                ["Location", redacted], ["CONTENT-LOCATION", "/y?api_key=\(Redactor.fingerprint("SECRET"))"],
+                ["x-origin", target], ["content-language", target],
+            ])
+        let repeated = Redactor().headers([(name: "location", value: target), (name: "Location", value: "/z")])
+        #expect(repeated["location"] == redacted + ", /z")
+    }
+
     /// A combining mark after a delimiter makes one Character of the two:
     /// found by Character, the delimiter was missed and the key recorded.
     @Test func aCombiningMarkAfterADelimiterHidesNoKey() {
