@@ -27,6 +27,16 @@ struct RestartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let daemon = ProxyDaemon(paths: DaemonPaths())
+        // Checked before stopping: the recorded options lack the secret
+        // (see DaemonState.redactingURLs), and a restart with them would
+        // start a server that cannot authenticate.
+        if serveOptions.isEmpty, case .running(let running) = daemon.lookup(), running.argumentsAreRedacted {
+            StartCommand.printError(
+                "error: the running proxy's options have a URL with a password or key, which proxy.json does not "
+                    + "keep; give them to `proxy restart` again: proxy restart "
+                    + running.arguments.joined(separator: " "))
+            throw ExitCode.failure
+        }
         let previous = try await StopCommand.stop(daemon, timeout: timeout)
         guard serveOptions.isEmpty, let previous else {
             return try await StartCommand.start(daemon, serveOptions: serveOptions)

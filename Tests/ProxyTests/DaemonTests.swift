@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import Cassette
 import Foundation
 import NIOCore
+import Proxy
 import TestSupport
 import Testing
 import Wire
@@ -226,6 +228,34 @@ import Glibc
             #expect(DaemonScratch.isAlive(pid))
             #expect(try await scratch.run(["stop"]).ending == .exited(0))
         }
+    }
+
+    /// `--otlp-endpoint http://user:PASSWORD@...` went as given into
+    /// proxy.json and the `==> proxy start:` line of the log.
+    @Test func aPasswordInAnOptionsURLIsNeitherLoggedNorKept() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+        let endpoint = "http://user:PASSWORD@127.0.0.1:9/"
+        let start = try await scratch.run(
+            ["start", "--config", scratch.configFile, "--port", "0", "--otlp-endpoint", endpoint])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let redacted = "http://user:\(Redactor.fingerprint("PASSWORD"))@127.0.0.1:9/"
+        let state = try #require(try DaemonState.read(from: scratch.stateFile))
+        #expect(state.arguments.suffix(2) == ["--otlp-endpoint", redacted])
+        #expect(!(try String(contentsOfFile: scratch.stateFile, encoding: .utf8)).contains("PASSWORD"))
+        let startLine = scratch.log.split(separator: "\n").first { $0.contains("proxy start:") } ?? ""
+        #expect(startLine.hasSuffix("--otlp-endpoint \(redacted)"), "\(startLine)")
+        #expect(!scratch.log.contains("PASSWORD"))
+
+        // The kept options cannot start it again: restart says so, and the
+        // running proxy is left alone.
+        let pid = try #require(scratch.pid)
+        let restart = try await scratch.run(["restart", "--timeout", "20"])
+        #expect(restart.ending == .exited(1))
+        #expect(restart.standardError.contains("proxy.json does not keep"), "\(restart.standardError)")
+        #expect(DaemonScratch.isAlive(pid))
+        #expect(try await scratch.run(["stop"]).ending == .exited(0))
     }
 
     @Test func restartKeepsTheOptionsItRanWith() async throws {

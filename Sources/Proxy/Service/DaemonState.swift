@@ -50,7 +50,8 @@ public struct DaemonState: Codable, Sendable, Hashable {
     public static let serveOption = "--daemon-state"
 
     /// `serve`'s own arguments (after the subcommand) without
-    /// ``serveOption`` and its value: what the user asked for.
+    /// ``serveOption`` and its value: what the user asked for, with the
+    /// secrets of URLs redacted (see ``redactingURLs(_:)``).
     public static func userArguments(_ serveArguments: [String]) -> [String] {
         var result: [String] = []
         var skipNext = false
@@ -63,8 +64,20 @@ public struct DaemonState: Codable, Sendable, Hashable {
                 result.append(argument)
             }
         }
-        return result
+        return redactingURLs(result)
     }
+
+    /// `arguments` with each URL's password and key parameters replaced by
+    /// fingerprints, as `api_base` is shown: an `--otlp-endpoint
+    /// http://user:pass@host/` went into the state file and the log as it
+    /// was given.
+    public static func redactingURLs(_ arguments: [String]) -> [String] {
+        arguments.map { $0.contains("://") ? ModelEntry.urlRedactor.url($0) : $0 }
+    }
+
+    /// True when ``arguments`` lost a secret to ``redactingURLs(_:)``, so
+    /// `proxy restart` cannot start the server with them again.
+    public var argumentsAreRedacted: Bool { arguments.contains { $0.contains("[redacted:") } }
 
     /// Reads the state file; nil when there is none.
     public static func read(from path: String) throws(DaemonError) -> DaemonState? {

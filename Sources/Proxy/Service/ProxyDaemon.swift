@@ -87,7 +87,9 @@ public struct ProxyDaemon: Sendable {
 
         let log = try DaemonLog(path: paths.logFile)
         defer { log.close() }
-        log.append("==> \(Date().formatted(.iso8601)) proxy start: serve \(serveArguments.joined(separator: " "))\n")
+        log.append(
+            "==> \(Date().formatted(.iso8601)) proxy start: serve \(DaemonState.redactingURLs(serveArguments).joined(separator: " "))\n"
+        )
         let pid = try DetachedProcess.spawn(
             executable: executable,
             arguments: ["proxy", "serve"] + serveArguments + [DaemonState.serveOption, paths.directory],
