@@ -95,6 +95,29 @@ import Testing
         }
     }
 
+    /// An Anthropic API key, or any sk-ant- token that is not a setup token,
+    /// was stored and "Logged in" printed, though the refusal itself says
+    /// the token starts with sk-ant-oat: the login then failed on first use.
+    @Test func onlySetupTokensAreTakenForClaudeCode() throws {
+        let directory = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = AuthStore(path: directory + "/auth.json")
+        let logins = SubscriptionLogins(store: store)
+        let apiKey = "sk-ant-api03-secret-key"
+        #expect(
+            throws: SubscriptionLogins.Refusal(
+                description: "that is an Anthropic API key, not a Claude Code token (those start with sk-ant-oat, "
+                    + "as `claude setup-token` prints them); use the key as a route's api_key instead")
+        ) { try logins.loginClaudeCode(token: apiKey) }
+        #expect(
+            throws: SubscriptionLogins.Refusal(
+                description: "that is not a Claude token (it should start with sk-ant-oat, as `claude setup-token` "
+                    + "prints it, on one line)")
+        ) { try logins.loginClaudeCode(token: "sk-ant-sid01-cookie") }
+        #expect(try store.credentials(for: .claudeCode) == nil)
+        #expect(try logins.loginClaudeCode(token: Self.token).accessToken == Self.token)
+    }
+
     @Test func aBrokenFileSaysHowToMendIt() throws {
         let directory = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -22,7 +22,14 @@ public struct SubscriptionLogins: Sendable {
         guard !token.isEmpty else {
             throw Refusal(description: "no token was given; run `claude setup-token` and paste what it prints")
         }
-        guard token.hasPrefix("sk-ant-"), !token.contains(where: \.isWhitespace) else {
+        // An API key (sk-ant-api03-...) was taken too, and the login then
+        // failed at the first request: it belongs in a route's api_key.
+        if token.hasPrefix("sk-ant-api") {
+            throw Refusal(
+                description: "that is an Anthropic API key, not a Claude Code token (those start with sk-ant-oat, "
+                    + "as `claude setup-token` prints them); use the key as a route's api_key instead")
+        }
+        guard token.hasPrefix("sk-ant-oat"), !token.contains(where: \.isWhitespace) else {
             throw Refusal(
                 description: "that is not a Claude token (it should start with sk-ant-oat, as `claude setup-token` "
                     + "prints it, on one line)")
