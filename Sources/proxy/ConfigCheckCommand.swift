@@ -9,7 +9,8 @@ struct ConfigCheckCommand: ParsableCommand {
         discussion: """
             Reads FILE (else --config PATH, else the file `proxy serve` reads) as `proxy serve` would, ${ENV} \
             references included. On success prints each entry (format, upstream model, API base, whose key, \
-            output cap, context window, streaming), the aliases in the order they are tried, and what any \
+            output cap, context window, streaming), the aliases in the order they are tried, each entry's rules, \
+            and what any \
             other model name gets; exit 0. Warnings (unknown fields, which are ignored) go to stderr as \
             FILE:LINE:COLUMN: warning: .... On an error prints FILE:LINE:COLUMN: problem. What to do. and \
             exits 78.

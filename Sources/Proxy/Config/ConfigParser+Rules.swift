@@ -82,12 +82,21 @@ extension ConfigParser {
 
 /// The rules of one scope: edits of the request body (Convert applies them)
 /// and of the upstream request's headers (the proxy does).
-public struct ConfiguredRules: Sendable {
+public struct ConfiguredRules: Sendable, Hashable {
     public var body: [RequestRule] = []
     public var headers: [HeaderRule] = []
 
     /// These rules, then `other`'s.
     func followed(by other: ConfiguredRules) -> ConfiguredRules {
         ConfiguredRules(body: body + other.body, headers: headers + other.headers)
+    }
+
+    /// What is left after `prefix`'s rules, when these begin with them (an
+    /// entry's own rules, its rules beginning with the top-level ones);
+    /// else all of them.
+    func dropping(_ prefix: ConfiguredRules) -> ConfiguredRules {
+        guard body.starts(with: prefix.body), headers.starts(with: prefix.headers) else { return self }
+        return ConfiguredRules(
+            body: Array(body.dropFirst(prefix.body.count)), headers: Array(headers.dropFirst(prefix.headers.count)))
     }
 }

@@ -115,6 +115,7 @@ struct ConfigParser {
             defaultModelID = target
         }
         var config = ProxyConfig(models: models, aliases: aliases, defaultModelID: defaultModelID, file: file)
+        config.rules = globalRules
         if let routerNode = top["router"] { config.scenarios = try scenarioRoutes(routerNode, known: known) }
         config.warnings = warnings
         return config

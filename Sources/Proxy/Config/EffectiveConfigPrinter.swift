@@ -41,8 +41,11 @@ public struct EffectiveConfigPrinter: Sendable {
             }
             lines.append("  long_context_threshold: \(config.scenarios.longContextThreshold)")
         }
+        lines += ruleLines(config.rules, indent: "")
         lines.append("models:")
-        for entry in config.models { lines += self.entry(entry) }
+        for entry in config.models {
+            lines += self.entry(entry) + ruleLines(entry.rules.dropping(config.rules), indent: "    ")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -71,10 +74,7 @@ public struct EffectiveConfigPrinter: Sendable {
         if entry.extraHeaders.isEmpty {
             fields.append(("extra_headers", "{}"))
         } else {
-            let headers = entry.extraHeaders.map { header in
-                "\(Self.scalar(header.name)): "
-                    + Self.scalar(Self.redactor.isSecret(header.name) ? secret(header.value) : header.value)
-            }
+            let headers = entry.extraHeaders.map { header($0.name, $0.value) }
             fields.append(("extra_headers", "{" + headers.joined(separator: ", ") + "}"))
         }
         fields += [
@@ -88,10 +88,52 @@ public struct EffectiveConfigPrinter: Sendable {
             ("max_stream_duration", DurationLiteral.text(entry.maxStreamDuration)),
             ("can_stream", entry.canStream ? "true" : "false  # the upstream is called without streaming"),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
-            ("aliases", "[" + entry.aliases.map(Self.scalar).joined(separator: ", ") + "]"),
-            ("fallback", "[" + entry.fallback.map(Self.scalar).joined(separator: ", ") + "]"),
+            ("aliases", Self.list(entry.aliases)),
+            ("fallback", Self.list(entry.fallback)),
         ]
         return fields.enumerated().map { index, field in "\(index == 0 ? "  - " : "    ")\(field.0): \(field.1)" }
+    }
+
+    /// `rules:` as the parser reads it, a rule a line, at `indent`; nothing
+    /// when there are none (an entry's own then print as `rules: []`).
+    private func ruleLines(_ rules: ConfiguredRules, indent: String) -> [String] {
+        let items = ruleTexts(rules)
+        if items.isEmpty { return indent.isEmpty ? [] : [indent + "rules: []"] }
+        return [indent + "rules:"] + items.map { indent + "  - " + $0 }
+    }
+
+    /// Each rule as its one-key mapping (`drop_tools: [WebSearch]`), body
+    /// rules then header rules, the order each kind is applied in; a
+    /// `set_headers` value redacted as an `extra_headers` one is. A
+    /// subscription's system prefix is left out: the login puts it back
+    /// when the config is loaded.
+    func ruleTexts(_ rules: ConfiguredRules) -> [String] {
+        let body: [String] = rules.body.compactMap { rule -> String? in
+            switch rule {
+            case .dropTools(let patterns): "drop_tools: " + Self.list(patterns.map(\.text))
+            case .set(let pointer, let value): "set: {\(Self.scalar(pointer.text)): \(value.serializedString())}"
+            case .remove(let pointer): "remove: " + Self.list([pointer.text])
+            case .systemPrepend(let text): "system_prepend: " + Self.scalar(text)
+            case .systemPrefix: nil
+            }
+        }
+        return body
+            + rules.headers.map { rule -> String in
+                switch rule {
+                case .set(let name, let value): "set_headers: {\(header(name, value))}"
+                case .remove(let name): "remove_headers: " + Self.list([name])
+                }
+            }
+    }
+
+    /// `name: value` of a header, the value redacted when the name is a
+    /// secret's.
+    private func header(_ name: String, _ value: String) -> String {
+        "\(Self.scalar(name)): " + Self.scalar(Self.redactor.isSecret(name) ? secret(value) : value)
+    }
+
+    private static func list(_ items: [String]) -> String {
+        "[" + items.map(scalar).joined(separator: ", ") + "]"
     }
 
     private func secret(_ value: String) -> String {

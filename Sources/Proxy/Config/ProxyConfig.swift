@@ -22,6 +22,10 @@ public struct ProxyConfig: Sendable {
     public var aliases: [ModelAlias]
     /// The `default:` model id.
     public var defaultModelID: String?
+    /// The top-level `rules:`. Each entry's ``ModelEntry/rules`` begins
+    /// with them already; they are kept apart so `proxy config print` can
+    /// write them where the file had them.
+    public var rules = ConfiguredRules()
     /// The `router:` section: entries chosen by what a request is.
     public var scenarios = ScenarioRoutes()
     /// Where the config was read from (for messages).

@@ -50,6 +50,16 @@ public struct RoutingTable: Sendable {
                 lines.append("  \(entry.modelID) -> \(entry.fallback.joined(separator: ", "))")
             }
         }
+        // As `proxy config print` writes them, secret header values redacted.
+        let rules = config.models.flatMap { entry in
+            EffectiveConfigPrinter().ruleTexts(entry.rules).map { [entry.modelID, $0] }
+        }
+        if !rules.isEmpty {
+            lines.append("Rules, applied in this order (the top-level ones first):")
+            var ruleTable = TextTable(header: ["MODEL ID", "RULE"])
+            for row in rules { ruleTable.append(row) }
+            lines += ruleTable.lines.map { "  " + $0 }
+        }
         if !config.scenarios.isEmpty {
             lines.append(
                 "Scenarios (router:), tried before the model name, first that applies "
