@@ -15,23 +15,33 @@ import Wire
 /// its values into the queue. Headers are redacted here.
 extension Exchange {
     /// The client's request, once per exchange (see ``claimClientRequest()``).
-    func recordClientRequest(method: String, path: String, query: String?, headers: HTTPFields, body: [UInt8]) {
+    func recordClientRequest(
+        method: String, path: String, query: String?, authority: String?, headers: HTTPFields, body: [UInt8]
+    ) {
         guard recording != nil, claimClientRequest() else { return }
-        recordClientRequestUnclaimed(method: method, path: path, query: query, headers: headers, body: body)
+        recordClientRequestUnclaimed(
+            method: method, path: path, query: query, authority: authority, headers: headers, body: body)
     }
 
     /// The client's request, for a caller that has claimed it already.
     /// `body` is the array the request is parsed from, where there is one:
     /// the recorder keeps it without a copy.
+    ///
+    /// `authority` (HTTP/1.1's `Host`, which HTTPTypes keeps as the
+    /// `:authority` pseudo-header, out of `headers`) is recorded as a `host`
+    /// header, first: `log-replay`'s exports point at it by default.
     func recordClientRequestUnclaimed(
-        method: String, path: String, query: String?, headers: HTTPFields, body: [UInt8]
+        method: String, path: String, query: String?, authority: String?, headers: HTTPFields, body: [UInt8]
     ) {
         guard let recording else { return }
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(headers.count + 1)
+        if let authority { fields.append(("host", authority)) }
+        for field in headers { fields.append((field.name.rawName, field.value)) }
         record(
             .clientRequest(
                 method: method, path: path, query: query.map { Self.redactedQuery($0, recording.redactor) },
-                headers: recording.redactor.headers(headers.map { ($0.name.rawName, $0.value) }),
-                started: startedAtDate, body: body))
+                headers: recording.redactor.headers(fields), started: startedAtDate, body: body))
     }
 
     /// The route line, with `upstream_name`: the very name the proxy gives

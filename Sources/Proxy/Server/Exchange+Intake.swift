@@ -24,6 +24,7 @@ extension Exchange {
             // limit).
             recordClientRequest(
                 method: request.method.rawValue, path: path, query: request.uri.query,
+                authority: request.head.authority,
                 headers: request.headers, body: [])
             // Anything but the limit and a body that is not HTTP is the
             // client's connection failing midway (its close can reach the
@@ -39,7 +40,8 @@ extension Exchange {
         // document share.
         let body = Array(bytes.readableBytesView)
         recordClientRequest(
-            method: request.method.rawValue, path: path, query: request.uri.query, headers: request.headers,
+            method: request.method.rawValue, path: path, query: request.uri.query, authority: request.head.authority,
+            headers: request.headers,
             body: body)
         return try ClientRequestBody.json(body)
     }

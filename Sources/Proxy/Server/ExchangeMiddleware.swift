@@ -47,7 +47,8 @@ struct ExchangeMiddleware: RouterMiddleware {
         exchange.clientDialect = endpoint?.dialect ?? Dialect(clientPath: path)
         if ![.post, .put, .patch].contains(request.method) {
             exchange.recordClientRequest(
-                method: request.method.rawValue, path: path, query: request.uri.query, headers: request.headers,
+                method: request.method.rawValue, path: path, query: request.uri.query,
+                authority: request.head.authority, headers: request.headers,
                 body: [])
         }
         do {
@@ -70,6 +71,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                     ?? ByteBuffer()
                 exchange.recordClientRequestUnclaimed(
                     method: request.method.rawValue, path: path, query: request.uri.query,
+                    authority: request.head.authority,
                     headers: request.headers, body: Array(body.readableBytesView))
             }
             exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
