@@ -224,6 +224,27 @@ import Wire
         #expect(everything.hasPrefix("9 exchanges in 1 cassette file\n"))
     }
 
+    /// `--errors-only` is read to find the failures: its summary lists each
+    /// one's id, status and error message, in recorded order; the whole
+    /// session's summary only counts them.
+    @Test func errorsOnlySummaryListsEachFailureWithItsIDStatusAndMessage() async throws {
+        let session = try await Self.record()
+        defer { try? FileManager.default.removeItem(atPath: session.directory) }
+        let (status, text) = Self.inspect(session, errorsOnly: true, format: .summary)
+        #expect(status == 0)
+        let listed = Self.section("Failures (id, status, message)", in: text)
+        let ids = Session.failures.compactMap { session.requestIDs[$0] }
+        #expect(listed.count == 4, "\(text)")
+        #expect(listed.map { String($0.prefix { $0 != " " }) } == ids, "\(text)")
+        let limited = try #require(listed.first { $0.hasPrefix(session.requestIDs["429"] ?? "-") })
+        #expect(limited.contains("  429  ") && limited.contains("slow down"), "\(limited)")
+        let malformed = try #require(listed.first { $0.hasPrefix(session.requestIDs["badJSON"] ?? "-") })
+        #expect(malformed.contains("  400  "), "\(malformed)")
+        #expect(listed.allSatisfy { !$0.hasSuffix("  -") }, "every failure has a message: \(listed)")
+        let (_, everything) = Self.inspect(session, errorsOnly: false, format: .summary)
+        #expect(!everything.contains("Failures ("))
+    }
+
     /// A failure whose error line never reached the file (read before the
     /// flush, or a torn tail) is still counted, by the error its client got.
     @Test func aFailureWithoutItsErrorLineIsStillCounted() async throws {

@@ -12,6 +12,9 @@ extension CassetteSummary {
         lines += Self.section("By upstream", byUpstream)
         lines += Self.section("By status", byStatus)
         lines += Self.section("Errors by stage / type", errorsByStageAndType)
+        if !failures.isEmpty {
+            lines += ["", "Failures (id, status, message):"] + failures.map { "  " + $0.line }
+        }
         lines.append("")
         lines.append("Duration:           " + Self.describe(duration))
         lines.append("Time to first byte: " + Self.describe(timeToFirstByte))

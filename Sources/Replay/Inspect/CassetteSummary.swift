@@ -43,11 +43,15 @@ public struct CassetteSummary: Sendable, Equatable {
     public var tokenTotals: [Count]
     public var tornTails: [CassetteSet.TornTail]
     public var droppedEvents: Int
+    /// Each failed exchange, when the tally was asked to list them
+    /// (`--errors-only`); else empty.
+    public var failures: [Failure] = []
 
     /// Summarises `exchanges`, which may be a filtered part of `set`; file,
-    /// torn-tail and dropped-event counts come from the whole set.
-    public init(exchanges: [Exchange], set: CassetteSet) {
-        var tally = CassetteSummaryTally()
+    /// torn-tail and dropped-event counts come from the whole set. With
+    /// `listingFailures` (`--errors-only`), each failure is listed too.
+    public init(exchanges: [Exchange], set: CassetteSet, listingFailures: Bool = false) {
+        var tally = CassetteSummaryTally(listingFailures: listingFailures)
         for exchange in exchanges { tally.add(exchange) }
         self = tally.summary(fileCount: set.files.count, tornTails: set.tornTails)
         droppedEvents = set.droppedEvents

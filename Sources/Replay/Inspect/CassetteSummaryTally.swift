@@ -17,8 +17,15 @@ public struct CassetteSummaryTally: Sendable {
     private var usageOrder: [String] = []
     private var usageTotals: [String: Int] = [:]
     private var droppedEvents = 0
+    private let listingFailures: Bool
+    private var failures: [CassetteSummary.Failure] = []
 
-    public init() {}
+    /// With `listingFailures`, each failed exchange is kept as a line (see
+    /// ``CassetteSummary/failures``): for `--errors-only`, where the
+    /// failures are what is read; otherwise only counted.
+    public init(listingFailures: Bool = false) {
+        self.listingFailures = listingFailures
+    }
 
     /// Counts `exchange`; one left out by a filter still counts its dropped
     /// events (`summarised` false), which are the whole set's.
@@ -36,12 +43,13 @@ public struct CassetteSummaryTally: Sendable {
         if let duration = exchange.durationMicros { durations.append(duration) }
         if let ttfb = exchange.timeToFirstByteMicros { timesToFirstByte.append(ttfb) }
         if let usage = exchange.usage { addUsage(usage, prefix: "") }
+        if listingFailures, exchange.isFailure { failures.append(CassetteSummary.Failure(exchange)) }
     }
 
     /// The summary of what was added; `fileCount` and `tornTails` are the
     /// files read's.
     public func summary(fileCount: Int, tornTails: [CassetteSet.TornTail]) -> CassetteSummary {
-        CassetteSummary(
+        var summary = CassetteSummary(
             fileCount: fileCount, exchangeCount: exchangeCount, unfinishedCount: unfinishedCount,
             byEndpoint: Self.sorted(endpoints), byModel: Self.sorted(models), byUpstream: Self.sorted(upstreams),
             byStatus: Self.sorted(statuses), errorsByStageAndType: Self.sorted(errors),
@@ -49,6 +57,8 @@ public struct CassetteSummaryTally: Sendable {
             timeToFirstByte: CassetteSummary.percentiles(timesToFirstByte),
             tokenTotals: usageOrder.map { CassetteSummary.Count(label: $0, count: usageTotals[$0] ?? 0) },
             tornTails: tornTails, droppedEvents: droppedEvents)
+        summary.failures = failures
+        return summary
     }
 
     /// Sums every integer field (nested objects such as `server_tool_use`

@@ -21,7 +21,7 @@ public enum InspectReport {
     ) throws(CassetteReadError) {
         switch format {
         case .summary:
-            var tally = CassetteSummaryTally()
+            var tally = CassetteSummaryTally(listingFailures: filter.errorsOnly)
             let set = try CassetteLoader.stream(paths: paths, progress: progress) {
                 tally.add($0, summarised: filter.matches($0))
             }
