@@ -68,8 +68,9 @@ public struct VerifyReport: Sendable {
 
     /// Differences shown per exchange in a terminal; `-o json` has them all.
     static let shownPerExchange = 10
-    /// Longest value shown in a terminal.
-    static let shownValueLength = 100
+    /// Longest value shown in a terminal: long enough for a sentence of
+    /// text or a small object, where the difference usually is.
+    static let shownValueLength = 400
 
     /// The terminal form: each differing exchange with its file and the first
     /// differences, then the summary line. `verbose` also lists skipped ones.
@@ -87,7 +88,8 @@ public struct VerifyReport: Sendable {
             for difference in result.differences.prefix(Self.shownPerExchange) {
                 lines.append(
                     "  \(difference.leg) \(difference.pointer.isEmpty ? "(whole)" : difference.pointer): expected "
-                        + Self.short(difference.expected) + ", actual " + Self.short(difference.actual))
+                        + Self.short(difference.expected, against: difference.actual) + ", actual "
+                        + Self.short(difference.actual, against: difference.expected))
             }
             if result.differences.count > Self.shownPerExchange {
                 lines.append("  ... \(result.differences.count - Self.shownPerExchange) more (-o json shows all)")
@@ -108,10 +110,16 @@ public struct VerifyReport: Sendable {
         ]
     }
 
-    static func short(_ value: JSONValue?) -> String {
+    /// `value` whole when it is short; else the part from a little before
+    /// where it first differs from `other`, so two long values that differ
+    /// late (a stream's text) show the difference, not their shared start.
+    static func short(_ value: JSONValue?, against other: JSONValue? = nil) -> String {
         guard let value else { return "(missing)" }
         let text = value.serializedString()
         guard text.count > shownValueLength else { return text }
-        return String(text.prefix(shownValueLength)) + "…"
+        let shared = other.map { other in zip(text, other.serializedString()).prefix { $0 == $1 }.count } ?? 0
+        let start = max(0, min(shared - shownValueLength / 4, text.count - shownValueLength))
+        let shown = text.dropFirst(start).prefix(shownValueLength)
+        return (start > 0 ? "…" : "") + String(shown) + (start + shownValueLength < text.count ? "…" : "")
     }
 }
