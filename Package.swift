@@ -181,7 +181,7 @@ let package = Package(
         .executableTarget(
             name: "proxy",
             dependencies: [
-                "Proxy", "Replay",
+                "Proxy", "Replay", "Cassette",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

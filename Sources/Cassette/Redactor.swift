@@ -15,6 +15,12 @@ public struct Redactor: Sendable {
         "authorization", "proxy-authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie", "set-cookie",
     ]
 
+    /// ``defaultSecretHeaders`` as help text lists them, sorted: the help
+    /// is written from the set, so it cannot leave one out.
+    public static var defaultSecretHeaderList: String {
+        defaultSecretHeaders.sorted().joined(separator: ", ")
+    }
+
     /// Query parameter names whose values are secrets. Gemini sends its key
     /// as `key=`; the others are common enough elsewhere to be worth it.
     public static let secretQueryParameters: Set<String> = ["key", "api_key", "apikey", "access_token"]

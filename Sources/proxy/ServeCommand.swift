@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cassette
 import Foundation
 import Logging
 import Proxy
@@ -94,8 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Also redact this header in cassettes (repeatable). Authorization, x-api-key, x-goog-api-key, "
-                + "api-key, cookie and set-cookie always are.", valueName: "name"))
+            "Also redact this header in cassettes (repeatable). Always redacted: "
+                + "\(Redactor.defaultSecretHeaderList).", valueName: "name"))
     var redactHeader: [String] = []
 
     @Option(

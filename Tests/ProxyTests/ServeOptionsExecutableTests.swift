@@ -85,6 +85,25 @@ import Glibc
         #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
     }
 
+    /// `--redact-header`'s help names every header always redacted: it is
+    /// written from ``Redactor/defaultSecretHeaders``.
+    @Test func redactHeaderHelpNamesEveryHeaderAlwaysRedacted() async throws {
+        let scratch = try ExecutableScratch.directory("sb-serve-help")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let child = try await ChildProcess(
+            try ChildProcess.builtExecutable("proxy"), arguments: ["serve", "--help"],
+            environment: ExecutableScratch.environment(home: scratch))
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding() == .exited(0))
+        // Help is wrapped to the terminal's width; the words are what count.
+        let help = child.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let option = try #require(help.range(of: "--redact-header <name>"), "\(help)")
+        let text = help[option.upperBound...].prefix(400)
+        for name in Redactor.defaultSecretHeaders {
+            #expect(text.contains(name + ",") || text.contains(name + "."), "\(name): \(text)")
+        }
+    }
+
     /// `warning` keeps failures only: no access line for a 200, but the
     /// unknown path's warning. `INFO` (any case) adds the access lines.
     @Test func theLevelDecidesWhichLinesAreWritten() async throws {
