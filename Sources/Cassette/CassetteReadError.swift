@@ -3,6 +3,9 @@
 public enum CassetteReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Nothing exists at the path.
     case missingFile(path: String)
+    /// The paths named hold no cassette (an empty directory, or one of other
+    /// files): reading nothing would look like a recording of nothing.
+    case noCassettes(path: String)
     /// The file exists but could not be read (permissions, I/O).
     case unreadable(path: String, reason: String)
     /// Neither LZ4 nor JSON Lines, or the first line is not a `cassette` header.
@@ -16,7 +19,7 @@ public enum CassetteReadError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The file concerned.
     public var path: String {
         switch self {
-        case .missingFile(let path), .unreadable(let path, _), .notACassette(let path, _),
+        case .missingFile(let path), .noCassettes(let path), .unreadable(let path, _), .notACassette(let path, _),
             .newerVersion(let path, _), .invalidLine(let path, _, _):
             path
         }
@@ -26,6 +29,8 @@ public enum CassetteReadError: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .missingFile(let path):
             "\(path): no such file or directory"
+        case .noCassettes(let path):
+            "\(path): no cassettes there (no \(CassetteFormat.plainExtension) or \(CassetteFormat.compressedExtension) files)"
         case .unreadable(let path, let reason):
             "\(path): cannot be read: \(reason)"
         case .notACassette(let path, let reason):

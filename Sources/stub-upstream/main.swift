@@ -64,6 +64,12 @@ import Replay
         } catch {
             throw ValidationError("\(error)")
         }
+        // Serving nothing would answer every request 404, far from the cause.
+        guard !stub.recordings.isEmpty else {
+            throw ValidationError(
+                "\(cassettes.joined(separator: ", ")): no recorded upstream requests to serve "
+                    + "(every exchange there was answered before reaching an upstream)")
+        }
         try await stub.runService { port in
             // Written at once, unbuffered: scripts wait for this line to learn the port.
             let line =

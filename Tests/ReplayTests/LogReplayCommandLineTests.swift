@@ -37,6 +37,22 @@ import Wire
         }
     }
 
+    /// A directory holding no cassette is a wrong path, not a recording of
+    /// nothing: one line naming it, and a non-zero exit.
+    @Test(arguments: [[], ["verify"]])
+    func aDirectoryWithoutCassettesIsAnErrorNamingIt(subcommand: [String]) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-empty-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("not a cassette".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+        let child = try await Self.logReplay(subcommand + [directory.path])
+        #expect(child.ending == .exited(subcommand.isEmpty ? 1 : 2), "\(child.standardError)")
+        let lines = Self.errorLines(child)
+        #expect(lines.count == 1, "\(child.standardError)")
+        #expect(lines.first?.contains(directory.path) == true && lines.first?.contains("no cassettes") == true)
+        #expect(!child.standardOutput.contains("0 exchanges"), "\(child.standardOutput)")
+    }
+
     @Test func aCassetteCutShortIsReadUpToItsLastWholeBlock() async throws {
         let files = try BadCassettes()
         defer { files.remove() }

@@ -42,6 +42,21 @@ import Glibc
         }
     }
 
+    /// Serving no recordings would answer every request 404: it does not
+    /// start, and says why.
+    @Test func aDirectoryWithoutCassettesIsAnErrorNamingIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-empty-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let child = try await Self.stub(["--cassettes", directory.path, "--port", "0"])
+        defer { child.killIfRunning() }
+        let ending = await child.waitForEnding(limit: .seconds(30))
+        #expect(ending != nil && ending != .exited(0), "\(String(describing: ending))")
+        #expect(child.standardError.contains(directory.path), "\(child.standardError)")
+        #expect(child.standardError.contains("no cassettes"), "\(child.standardError)")
+        #expect(!child.standardOutput.contains("recorded upstream requests"))
+    }
+
     @Test func aCassetteCutShortServesWhatWasFlushed() async throws {
         let files = try BadCassettes()
         defer { files.remove() }

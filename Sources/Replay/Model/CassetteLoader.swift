@@ -19,13 +19,19 @@ public enum CassetteLoader {
     /// `end` line, so memory holds only the exchanges still open. Returns
     /// the files read and their torn tails, as a set with no exchanges. The
     /// first unreadable file stops the read with its one-line error (the
-    /// exchanges handed on before it stay handed on).
+    /// exchanges handed on before it stay handed on); paths holding no
+    /// cassette at all are an error too.
     @discardableResult
     public static func stream(
         paths: [String], release: ExchangeAssembler.Release = .streaming, progress: ReadProgress? = nil,
         _ body: (Exchange) -> Void
     ) throws(CassetteReadError) -> CassetteSet {
         let files = try CassetteReader.cassetteFiles(in: paths)
+        // Reading nothing is an error, not an empty report: an empty
+        // directory is a wrong path or a recording that never happened.
+        guard !files.isEmpty else {
+            throw .noCassettes(path: paths.isEmpty ? "(no path given)" : paths.joined(separator: ", "))
+        }
         var set = CassetteSet()
         var exchanges = 0
         for (index, file) in files.enumerated() {
