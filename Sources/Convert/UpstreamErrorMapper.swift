@@ -28,6 +28,13 @@ public enum UpstreamErrorMapper {
             status: status, type: APIError.anthropicType(forStatus: status),
             message: "upstream \(upstream) returned HTTP \(status): \(detail)",
             retryAfter: retryAfter ?? json.flatMap(googleRetryDelay))
+        // OpenAI's machine-readable code goes on to OpenAI clients of other
+        // routes too; Anthropic names an overlong prompt only in words.
+        if let code = json?["error"]?["code"]?.stringValue, !code.isEmpty {
+            error.code = code
+        } else if status == 400, detail.contains("prompt is too long") {
+            error.code = APIError.contextLengthExceeded
+        }
         // An error object as the dialect writes one (Gemini's streaming
         // endpoints wrap it in an array) goes on to its own clients.
         if let json, json["error"]?.objectValue != nil || json.arrayValue?.first?["error"]?.objectValue != nil {

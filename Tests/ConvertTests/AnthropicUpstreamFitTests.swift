@@ -181,6 +181,37 @@ import Wire
         #expect(off.body["thinking"] == ["type": "disabled"])
     }
 
+    /// A Gemini turn of a function response, text, and another response:
+    /// Anthropic wants the results first; topK, a float in Gemini's SDKs,
+    /// is Anthropic's integer.
+    @Test func toolResultsGoFirstAndTopKIsAnInteger() throws {
+        let converted = try Self.upstream(
+            [
+                "contents": [
+                    ["role": "user", "parts": [["text": "Both?"]]],
+                    [
+                        "role": "model",
+                        "parts": [
+                            ["functionCall": ["name": "a", "args": [:], "id": "ca"]],
+                            ["functionCall": ["name": "b", "args": [:], "id": "cb"]],
+                        ],
+                    ],
+                    [
+                        "role": "user",
+                        "parts": [
+                            ["functionResponse": ["name": "a", "id": "ca", "response": ["x": 1]]],
+                            ["text": "and"],
+                            ["functionResponse": ["name": "b", "id": "cb", "response": ["y": 2]]],
+                        ],
+                    ],
+                ],
+                "generationConfig": ["topK": 40.0],
+            ], client: Self.gemini)
+        let types = converted.body["messages"]?[2]?["content"]?.arrayValue?.map { $0["type"]?.stringValue ?? "" }
+        #expect(types == ["tool_result", "tool_result", "text"])
+        #expect(converted.body["top_k"] == .int(40))
+    }
+
     /// An Anthropic client's request is its own: nothing is fitted.
     @Test func anAnthropicClientsRequestGoesAsSent() throws {
         let body: JSONValue = [

@@ -84,6 +84,11 @@ import Wire
                             "file": ["filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBE"],
                         ],
                         ["type": "file", "file": ["file_data": "JVBF"]],
+                        // Text: Anthropic's documents are base64 only for PDF.
+                        [
+                            "type": "file",
+                            "file": ["filename": "n.md", "file_data": "data:text/markdown;base64,bm90ZXM6IGNhZsOp"],
+                        ],
                     ],
                 ]
             ],
@@ -99,6 +104,10 @@ import Wire
                     [
                         "type": "document",
                         "source": ["type": "base64", "media_type": "application/pdf", "data": "JVBF"],
+                    ],
+                    [
+                        "type": "document", "title": "n.md",
+                        "source": ["type": "text", "media_type": "text/plain", "data": "notes: café"],
                     ],
                 ])
         #expect(converted.diagnostics.isEmpty)

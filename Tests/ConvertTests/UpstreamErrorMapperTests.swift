@@ -19,6 +19,22 @@ import Wire
         #expect(error.type == type)
     }
 
+    /// OpenAI's code reaches OpenAI clients of any route; Anthropic's
+    /// overlong prompt, said only in words, is OpenAI's
+    /// `context_length_exceeded`.
+    @Test func machineReadableCodesAreKept() {
+        let openAI = Self.map(
+            400, #"{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}"#)
+        #expect(openAI.openAICode == "context_length_exceeded")
+        let anthropic = Self.map(
+            400,
+            #"{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}"#
+        )
+        #expect(anthropic.openAICode == "context_length_exceeded")
+        #expect(anthropic.status(in: .gemini) == 400)
+        #expect(Self.map(400, #"{"error":{"message":"bad","code":null}}"#).openAICode == "invalid_request_error")
+    }
+
     @Test func openAIMessageIsKeptAndUpstreamNamed() {
         let error = Self.map(
             429,

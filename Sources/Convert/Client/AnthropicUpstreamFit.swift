@@ -20,7 +20,8 @@ import Wire
 ///   Anthropic advises one or the other): `top_p` goes;
 /// - no stop sequence that is empty or only whitespace (`"\n"` is a common
 ///   OpenAI one);
-/// - tool ids of `[A-Za-z0-9_-]` only.
+/// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
+///   before its other blocks.
 ///
 /// Anthropic clients' requests are theirs and go as sent.
 enum AnthropicUpstreamFit {
@@ -35,7 +36,7 @@ enum AnthropicUpstreamFit {
             body["output_config"] = config.isEmpty ? nil : .object(config)
         }
         fitStopSequences(&body, &diagnostics)
-        fitToolIDs(&body, &diagnostics)
+        fitToolBlocks(&body, &diagnostics)
         fitThinking(&body, &diagnostics)
         fitSampling(&body, &diagnostics)
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
@@ -58,8 +59,9 @@ enum AnthropicUpstreamFit {
     /// Anthropic takes tool ids of `[A-Za-z0-9_-]` only; other providers
     /// make others (Kimi's `functions.get_weather:0`), which an OpenAI
     /// client's history carries. Each other byte becomes `_`, in the call
-    /// and in its result alike, so they still pair.
-    private static func fitToolIDs(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
+    /// and in its result alike, so they still pair. And a user message's
+    /// tool results go first in it.
+    private static func fitToolBlocks(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
         guard case .array(var messages)? = body["messages"] else { return }
         var changed = false
         for index in messages.indices {
@@ -77,6 +79,14 @@ enum AnthropicUpstreamFit {
                 blocks[blockIndex] = .object(block)
                 blocksChanged = true
             }
+            // Anthropic wants a user message's tool results before anything
+            // else in it; a Gemini turn may put text between them.
+            if message["role"] == "user", let firstOther = blocks.firstIndex(where: { $0["type"] != "tool_result" }),
+                blocks[firstOther...].contains(where: { $0["type"] == "tool_result" })
+            {
+                blocks = blocks.filter { $0["type"] == "tool_result" } + blocks.filter { $0["type"] != "tool_result" }
+                blocksChanged = true
+            }
             guard blocksChanged else { continue }
             message["content"] = .array(blocks)
             messages[index] = .object(message)
@@ -85,7 +95,7 @@ enum AnthropicUpstreamFit {
         guard changed else { return }
         body["messages"] = .array(messages)
         diagnostics.append(
-            .info("/messages", "tool ids with characters Anthropic refuses had them replaced by _"))
+            .info("/messages", "tool ids with characters Anthropic refuses replaced by _, or tool results put first"))
     }
 
     /// `id` with every byte outside `[A-Za-z0-9_-]` replaced by `_`; nil

@@ -170,11 +170,7 @@ extension GeminiClientRequestDecoder {
         if mimeType == "application/pdf" { return ["type": "document", "source": source] }
         // Text of any kind (a file a client attached) is a plain-text
         // document, which is all the text Anthropic takes as a document.
-        if mimeType.hasPrefix("text/"), let encoded = inline["data"]?.stringValue,
-            let bytes = Base64.decode(encoded), let text = String(validating: bytes, as: UTF8.self)
-        {
-            return ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": .string(text)]]
-        }
+        if let text = OpenAIFilePart.textSource(source) { return ["type": "document", "source": text] }
         diagnostics.append(.warning(path, "inline data of type \(mimeType) cannot be sent to Anthropic; dropped"))
         return nil
     }

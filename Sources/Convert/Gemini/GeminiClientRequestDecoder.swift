@@ -98,7 +98,10 @@ struct GeminiClientRequestDecoder {
         let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
         if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
         if let topP = config[gemini: "topP"], !topP.isNull { body["top_p"] = topP }
-        if let topK = config[gemini: "topK"], !topK.isNull { body["top_k"] = topK }
+        // Gemini's SDKs type topK as a float (40.0); Anthropic's is an integer.
+        if let topK = config[gemini: "topK"], !topK.isNull {
+            body["top_k"] = topK.doubleValue.flatMap { Int64(exactly: $0) }.map(JSONValue.int) ?? topK
+        }
         if let stop = config[gemini: "stopSequences"]?.arrayValue, !stop.isEmpty {
             body["stop_sequences"] = .array(stop)
         }
