@@ -189,13 +189,7 @@ import Wire
             [
                 "contents": [
                     ["role": "user", "parts": [["text": "Both?"]]],
-                    [
-                        "role": "model",
-                        "parts": [
-                            ["functionCall": ["name": "a", "args": [:], "id": "ca"]],
-                            ["functionCall": ["name": "b", "args": [:], "id": "cb"]],
-                        ],
-                    ],
+                    GeminiClientRequestTests.twoCallsTurn,
                     [
                         "role": "user",
                         "parts": [

@@ -254,17 +254,20 @@ import Wire
     /// Each function response in a turn of its own (the old `function`
     /// role): one user message of both results, which an OpenAI upstream
     /// gets as two tool messages right after the calls.
+    /// A model turn calling `a` (id `ca`) and `b` (id `cb`).
+    static let twoCallsTurn: JSONValue = [
+        "role": "model",
+        "parts": [
+            ["functionCall": ["name": "a", "args": [:], "id": "ca"]],
+            ["functionCall": ["name": "b", "args": [:], "id": "cb"]],
+        ],
+    ]
+
     @Test func consecutiveTurnsOfOneRoleAreOneMessage() throws {
         let converted = try Self.decode([
             "contents": [
                 ["role": "user", "parts": [["text": "Both?"]]],
-                [
-                    "role": "model",
-                    "parts": [
-                        ["functionCall": ["name": "a", "args": [:], "id": "ca"]],
-                        ["functionCall": ["name": "b", "args": [:], "id": "cb"]],
-                    ],
-                ],
+                Self.twoCallsTurn,
                 [
                     "role": "function",
                     "parts": [["functionResponse": ["name": "a", "id": "ca", "response": ["x": 1]]]],

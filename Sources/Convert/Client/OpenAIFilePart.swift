@@ -20,20 +20,9 @@ enum OpenAIFilePart {
         } else {
             return nil
         }
-        var document: JSONObject = ["type": "document", "source": textSource(source) ?? source]
+        var document: JSONObject = ["type": "document", "source": PlainTextSource.from(source) ?? source]
         if let filename = file["filename"]?.stringValue { document["title"] = .string(filename) }
         return .object(document)
-    }
-
-    /// A base64 source of text (`text/plain`, `text/markdown`...) as the
-    /// plain-text source Anthropic takes: its documents are base64 only for
-    /// PDF. Nil for any other source, or bytes that are not UTF-8.
-    static func textSource(_ source: JSONValue) -> JSONValue? {
-        guard source["type"] == "base64", source["media_type"]?.stringValue?.hasPrefix("text/") == true,
-            let encoded = source["data"]?.stringValue, let bytes = Base64.decode(encoded),
-            let text = String(validating: bytes, as: UTF8.self)
-        else { return nil }
-        return ["type": "text", "media_type": "text/plain", "data": .string(text)]
     }
 
     /// `data:<media type>;base64,<data>` -> a base64 source; anything else is

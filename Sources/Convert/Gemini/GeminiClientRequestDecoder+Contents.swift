@@ -170,7 +170,7 @@ extension GeminiClientRequestDecoder {
         if mimeType == "application/pdf" { return ["type": "document", "source": source] }
         // Text of any kind (a file a client attached) is a plain-text
         // document, which is all the text Anthropic takes as a document.
-        if let text = OpenAIFilePart.textSource(source) { return ["type": "document", "source": text] }
+        if let text = PlainTextSource.from(source) { return ["type": "document", "source": text] }
         diagnostics.append(.warning(path, "inline data of type \(mimeType) cannot be sent to Anthropic; dropped"))
         return nil
     }
