@@ -129,6 +129,12 @@ extension APIError {
         }
     }
 
+    /// The members of a Responses stream's `error` event, besides its
+    /// `type` (and the encoder's `sequence_number`).
+    var responsesEventMembers: JSONObject {
+        ["code": .string(openAICode), "message": .string(message), "param": .null]
+    }
+
     /// The error body a client of `dialect` gets: the upstream's own when it
     /// is in that dialect and not Anthropic's (OpenAI's `code` and `param`,
     /// which clients match on, and Gemini's `details`, which hold its quota

@@ -272,10 +272,9 @@ public struct UpstreamStreamConverter: Sendable {
     private static func errorFrame(_ error: APIError, dialect: Dialect) -> SSEEvent {
         switch dialect {
         case .openaiResponses:
-            let payload: JSONValue = [
-                "type": "error", "code": .string(error.openAICode), "message": .string(error.message), "param": nil,
-            ]
-            return SSEEvent(event: "error", data: payload.serializedString())
+            var payload: JSONObject = ["type": "error"]
+            for member in error.responsesEventMembers { payload[member.key] = member.value }
+            return SSEEvent(event: "error", data: JSONValue.object(payload).serializedString())
         default:
             return SSEEvent(event: nil, data: error.rendered(in: dialect).serializedString())
         }

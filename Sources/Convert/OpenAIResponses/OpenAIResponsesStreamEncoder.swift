@@ -198,7 +198,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     private mutating func fail(_ error: APIError, into frames: inout SSEFrames) {
         finished = true
         let code = JSONValue.string(error.openAICode)
-        emit("error", ["code": code, "message": .string(error.message), "param": .null], into: &frames)
+        emit("error", error.responsesEventMembers, into: &frames)
         let response = OpenAIResponsesClientItems.response(
             id: responseID, model: requestedModel, status: "failed", output: [],
             usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
