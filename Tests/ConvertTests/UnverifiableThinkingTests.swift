@@ -54,4 +54,82 @@ import Wire
         #expect(block?["type"] == "thinking")
         #expect(block?["signature"] == "EqQBCkYIBRgCKkA")
     }
+
+    /// Claude Code after `/model` moved its session from a DeepSeek or
+    /// Gemini route to a Claude one: the thinking those routes gave it (no
+    /// signature, a `gemini:` one) would make Anthropic refuse every request.
+    static func switchedSession(
+        signatures: (String, String) = ("", "gemini:Q2lnQQ=="), redacted: Bool = true, temperature: JSONValue = nil
+    ) -> JSONValue {
+        var toolTurn: [JSONValue] = [
+            ["type": "thinking", "thinking": "Gemini's thought.", "signature": .string(signatures.1)]
+        ]
+        if redacted { toolTurn.append(["type": "redacted_thinking", "data": "EmwKAhgBEgy"]) }
+        toolTurn.append(["type": "tool_use", "id": "toolu_1", "name": "Read", "input": ["path": "a.txt"]])
+        var body: JSONObject = [
+            "model": "claude", "max_tokens": 4_000, "thinking": ["type": "enabled", "budget_tokens": 2_000],
+            "messages": [
+                ["role": "user", "content": "Write the file."],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "DeepSeek's reasoning.", "signature": .string(signatures.0)],
+                        ["type": "text", "text": "Done."],
+                    ],
+                ],
+                ["role": "user", "content": "Now read it."],
+                ["role": "assistant", "content": .array(toolTurn)],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": "hello"]]],
+            ],
+        ]
+        if temperature != nil { body["temperature"] = temperature }
+        return .object(body)
+    }
+
+    static func anthropicClientBody(_ body: JSONValue, to format: Dialect) throws -> ConvertedRequest {
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: body)
+        return try client.upstreamBody(
+            route: RouteOptions(modelID: "claude", upstreamDialect: format, upstreamModel: "up"))
+    }
+
+    @Test func anAnthropicClientsForeignThinkingIsDroppedForAnAnthropicUpstream() throws {
+        let converted = try Self.anthropicClientBody(Self.switchedSession(), to: .anthropic)
+        let types = (converted.body["messages"]?.arrayValue ?? []).map { message in
+            (message["content"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue }
+        }
+        #expect(types == [[], ["text"], [], ["redacted_thinking", "tool_use"], ["tool_result"]])
+        // The tool turn now starts with a block Anthropic can verify
+        // (redacted thinking), so thinking stays on.
+        #expect(converted.body["thinking"]?["budget_tokens"] == 2_000)
+        #expect(converted.diagnostics.map(\.path) == ["/messages/1", "/messages/3"])
+    }
+
+    /// The tool turn's only thinking was another provider's: with it gone,
+    /// Anthropic refuses the turn with thinking on, so thinking is off for
+    /// this request (and only the thinking: the rest goes as sent).
+    @Test func aToolTurnLeftWithoutThinkingTurnsThinkingOff() throws {
+        let body = Self.switchedSession(redacted: false, temperature: 0.5)
+        let converted = try Self.anthropicClientBody(body, to: .anthropic)
+        #expect(converted.body["thinking"] == nil)
+        #expect(converted.body["temperature"] == 0.5)
+        #expect(converted.diagnostics.contains { $0.path == "/thinking" && $0.severity == .warning })
+    }
+
+    /// Claude's own signed thinking goes as sent, and a request with nothing
+    /// to drop is the client's, untouched.
+    @Test func anAnthropicClientsOwnThinkingIsKept() throws {
+        let body = Self.switchedSession(signatures: ("EqQBCkYIBRgCKkA", "EpwCCkYIBRgC"))
+        let converted = try Self.anthropicClientBody(body, to: .anthropic)
+        #expect(converted.body["messages"] == body["messages"])
+        #expect(converted.diagnostics.isEmpty)
+    }
+
+    /// Only an Anthropic upstream verifies signatures: for others nothing
+    /// is dropped on that account (each builder takes what it can).
+    @Test func nothingIsDroppedForAnUpstreamOfAnotherDialect() throws {
+        for format in [Dialect.openai, .openaiResponses, .gemini] {
+            let converted = try Self.anthropicClientBody(Self.switchedSession(), to: format)
+            #expect(!converted.diagnostics.contains { $0.message.contains("another provider dropped") }, "\(format)")
+        }
+    }
 }

@@ -23,7 +23,8 @@ import Wire
 /// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
 ///   before its other blocks.
 ///
-/// Anthropic clients' requests are theirs and go as sent.
+/// Anthropic clients' requests are theirs and go as sent, but for the
+/// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:)``).
 enum AnthropicUpstreamFit {
     static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
         guard case .object(var body) = request.body else { return request }
@@ -110,19 +111,13 @@ enum AnthropicUpstreamFit {
     }
 
     private static func fitThinking(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
-        guard let type = body["thinking"]?["type"]?.stringValue, type == "enabled" || type == "adaptive" else { return }
+        guard let type = thinkingType(body) else { return }
         if let forced = body["tool_choice"]?["type"]?.stringValue, forced == "any" || forced == "tool" {
             turnThinkingOff(
                 &body, &diagnostics, "Anthropic refuses forced tool use (tool_choice \(forced)) with thinking")
             return
         }
-        if let turn = lastAssistantTurn(body), turn.callsTools, !turn.startsWithThinking {
-            turnThinkingOff(
-                &body, &diagnostics,
-                "the last assistant turn called tools without a thinking block Anthropic can verify, "
-                    + "which Anthropic refuses with thinking on")
-            return
-        }
+        if offForToolTurn(&body, &diagnostics) { return }
         if type == "enabled", let budget = body["thinking"]?["budget_tokens"]?.intValue,
             budget < RequestConverter.minimumThinkingBudget
         {
@@ -150,6 +145,38 @@ enum AnthropicUpstreamFit {
             body["top_k"] = nil
             diagnostics.append(.info("/top_k", "Anthropic takes no top_k with thinking; dropped"))
         }
+    }
+
+    /// `enabled` or `adaptive`; nil when thinking is off.
+    private static func thinkingType(_ body: JSONObject) -> String? {
+        guard let type = body["thinking"]?["type"]?.stringValue, type == "enabled" || type == "adaptive" else {
+            return nil
+        }
+        return type
+    }
+
+    /// Thinking off when the last assistant turn called tools without a
+    /// thinking block first (none was sent, or another provider's was
+    /// dropped): Anthropic refuses such a turn with thinking on. True when
+    /// it was turned off.
+    private static func offForToolTurn(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) -> Bool {
+        guard let turn = lastAssistantTurn(body), turn.callsTools, !turn.startsWithThinking else { return false }
+        turnThinkingOff(
+            &body, &diagnostics,
+            "the last assistant turn called tools without a thinking block Anthropic can verify, "
+                + "which Anthropic refuses with thinking on")
+        return true
+    }
+
+    /// The one rule for an Anthropic client's request, whose other settings
+    /// go as sent: after ``UnverifiableThinking`` dropped another
+    /// provider's thinking, its tool turn may have lost the block it
+    /// started with.
+    static func fitToolTurn(_ request: inout ConvertedRequest) {
+        guard case .object(var body) = request.body, thinkingType(body) != nil,
+            offForToolTurn(&body, &request.diagnostics)
+        else { return }
+        request.body = .object(body)
     }
 
     private static func fitSampling(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {

@@ -69,8 +69,10 @@ public struct ClientRequest: Sendable {
             return converted
         }
         var pivot = try pivotRequest()
-        if dialect != .anthropic, configured.upstreamDialect == .anthropic {
-            pivot = UnverifiableThinking.dropped(from: pivot)
+        if configured.upstreamDialect == .anthropic, UnverifiableThinking.drop(from: &pivot), dialect == .anthropic {
+            // Other clients' requests are fitted whole below; an Anthropic
+            // client's only where the drop left a tool turn Anthropic refuses.
+            AnthropicUpstreamFit.fitToolTurn(&pivot)
         }
         if let rules = configured.rules {
             pivot.diagnostics += RequestRule.apply(rules, to: &pivot.body)
