@@ -1,3 +1,4 @@
+import Cassette
 import Testing
 import Wire
 
@@ -8,9 +9,9 @@ import Wire
 @Suite struct UsageStatsTests {
     @Test func countsAreAddedPerRouteAndInTotal() {
         let stats = UsageStats()
-        stats.add(route: "a", failed: false, usage: TokenUsage(["input_tokens": 10, "output_tokens": 2]))
-        stats.add(route: "a", failed: true, usage: TokenUsage(nil))
-        stats.add(route: "b", failed: false, usage: TokenUsage(["input_tokens": 5, "cache_read_input_tokens": 7]))
+        stats.add(route: "a", outcome: .ok, usage: TokenUsage(["input_tokens": 10, "output_tokens": 2]))
+        stats.add(route: "a", outcome: .error, usage: TokenUsage(nil))
+        stats.add(route: "b", outcome: .ok, usage: TokenUsage(["input_tokens": 5, "cache_read_input_tokens": 7]))
         #expect(stats.json["routes"]?["a"]?["requests"] == 2)
         #expect(stats.json["routes"]?["a"]?["errors"] == 1)
         #expect(stats.json["total"]?["input_tokens"] == 15)
@@ -20,10 +21,25 @@ import Wire
     @Test func countsAtIntsLimitAreHeldThere() {
         let stats = UsageStats()
         for route in ["a", "a", "b"] {
-            stats.add(route: route, failed: false, usage: TokenUsage(["input_tokens": .int(.max), "output_tokens": 1]))
+            stats.add(route: route, outcome: .ok, usage: TokenUsage(["input_tokens": .int(.max), "output_tokens": 1]))
         }
         #expect(stats.json["routes"]?["a"]?["input_tokens"] == .int(.max))
         #expect(stats.json["total"]?["input_tokens"] == .int(.max))
         #expect(stats.json["total"]?["output_tokens"] == 3)
+    }
+
+    /// A client that went away is not the route's failure, and an attempt
+    /// given up for a fallback is counted apart from the exchanges.
+    @Test func cancellationsAndFallbacksAreCountedApart() {
+        let stats = UsageStats()
+        stats.add(route: "a", outcome: .clientCancelled, usage: TokenUsage(nil))
+        stats.add(route: "a", outcome: .error, usage: TokenUsage(nil))
+        stats.addFallback(route: "a")
+        let a = stats.json["routes"]?["a"]
+        #expect(a?["requests"] == 2)
+        #expect(a?["errors"] == 1)
+        #expect(a?["cancelled"] == 1)
+        #expect(a?["fallbacks"] == 1)
+        #expect(stats.json["total"]?["fallbacks"] == 1)
     }
 }

@@ -2,7 +2,7 @@
 """`GET /metrics` and `GET /v1/stats` after real traffic, read by a real Prometheus text parser (the
 `prometheus_client` package's): `proxy serve --record` in front of the fake OpenAI upstream, then
 streamed and non-streamed Anthropic requests, OpenAI Chat requests and a request for an unknown
-model. Every count must match the traffic: requests by dialect, route, format and status; tokens as
+model. Every count must match the traffic: requests by dialect, route, format, status and outcome; tokens as
 the clients saw them; upstream latency histograms; nothing left in flight; cassette bytes written and
 no event dropped. Scrapes themselves are not counted.
 
@@ -127,11 +127,11 @@ class Checks:
 
     def requests_by_dialect_route_format_status(self):
         anthropic = self.value("switchboard_requests_total", client_dialect="anthropic", route=ROUTE,
-                               upstream_format="openai", status="200")
+                               upstream_format="openai", status="200", outcome="ok")
         openai = self.value("switchboard_requests_total", client_dialect="openai", route=ROUTE,
-                            upstream_format="openai", status="200")
+                            upstream_format="openai", status="200", outcome="ok")
         unknown = self.value("switchboard_requests_total", client_dialect="anthropic", route="none",
-                             upstream_format="none", status="404")
+                             upstream_format="none", status="404", outcome="error")
         assert (anthropic, openai, unknown) == (5, 2, 1), (anthropic, openai, unknown)
         total = sum(v for (n, _), v in self.samples.items() if n == "switchboard_requests_total")
         assert total == 8, f"{total} requests counted; scrapes or stats counted too?"
@@ -171,7 +171,7 @@ class Checks:
     def stats_per_route(self):
         routes = self.stats["routes"]
         fake = routes[ROUTE]
-        assert (fake["requests"], fake["errors"]) == (7, 0), fake
+        assert (fake["requests"], fake["errors"], fake["cancelled"], fake["fallbacks"]) == (7, 0, 0, 0), fake
         assert (fake["input_tokens"], fake["output_tokens"]) == (self.traffic.tokens_in, self.traffic.tokens_out)
         assert (routes["none"]["requests"], routes["none"]["errors"]) == (1, 1), routes["none"]
         assert self.stats["total"]["requests"] == 8, self.stats["total"]

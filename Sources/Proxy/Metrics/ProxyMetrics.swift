@@ -83,14 +83,23 @@ public final class ProxyMetrics: Sendable {
 
     /// One exchange ended, on the route whose metrics are `route`.
     func exchangeEnded(
-        dialect: String, route: RouteMetrics, status: Int?, failed: Bool, streamed: Bool, usage: JSONValue?
+        dialect: String, route: RouteMetrics, status: Int?, outcome: CassetteOutcome, streamed: Bool,
+        usage: JSONValue?
     ) {
         exchangesInFlight.decrement()
         if streamed { streamsInFlight.decrement() }
-        route.requests(dialect: dialect, status: status).increment()
+        route.requests(dialect: dialect, status: status, outcome: outcome).increment()
         let counts = TokenUsage(usage)
         route.count(counts)
-        self.usage.add(route: route.route, failed: failed, usage: counts)
+        self.usage.add(route: route.route, outcome: outcome, usage: counts)
+    }
+
+    /// An attempt on `route` given up for the next entry of its fallbacks:
+    /// the exchange ends on another route, so without this a route that
+    /// always fails would show nowhere.
+    func fellBack(from route: RouteMetrics) {
+        route.fallbacks.increment()
+        usage.addFallback(route: route.route)
     }
 
     func upstreamAnswered(route: RouteMetrics, after elapsed: Duration) {

@@ -1,3 +1,4 @@
+import Cassette
 import CoreMetrics
 import NIOConcurrencyHelpers
 import Prometheus
@@ -19,12 +20,15 @@ final class RouteMetrics: Sendable {
     let outputTokens: CoreMetrics.Counter
     let cacheReadTokens: CoreMetrics.Counter
     let cacheCreationTokens: CoreMetrics.Counter
+    /// Attempts on this route given up for the next entry of its fallbacks.
+    let fallbacks: CoreMetrics.Counter
     private let factory: PrometheusMetricsFactory
     private let requests = NIOLockedValueBox<[RequestKey: CoreMetrics.Counter]>([:])
 
     private struct RequestKey: Hashable {
         var dialect: String
         var status: Int
+        var outcome: CassetteOutcome
     }
 
     /// `route` and `format` are "none" for an exchange that never got to a
@@ -42,23 +46,25 @@ final class RouteMetrics: Sendable {
             Counter(
                 label: "switchboard_tokens_total", dimensions: [("route", route), ("kind", kind)], factory: factory)
         }
+        fallbacks = Counter(label: "switchboard_fallbacks_total", dimensions: upstream, factory: factory)
         inputTokens = tokens("input")
         outputTokens = tokens("output")
         cacheReadTokens = tokens("cache_read")
         cacheCreationTokens = tokens("cache_creation")
     }
 
-    /// The request counter of a client dialect and a status (nil: none was
-    /// sent, the client went away first).
-    func requests(dialect: String, status: Int?) -> CoreMetrics.Counter {
-        let key = RequestKey(dialect: dialect, status: status ?? -1)
+    /// The request counter of a client dialect, a status (nil: none was
+    /// sent, the client went away first) and an outcome: a stream that
+    /// failed after its 200 head is told from one that did not only by it.
+    func requests(dialect: String, status: Int?, outcome: CassetteOutcome) -> CoreMetrics.Counter {
+        let key = RequestKey(dialect: dialect, status: status ?? -1, outcome: outcome)
         return requests.withLockedValue { made in
             if let counter = made[key] { return counter }
             let counter = Counter(
                 label: "switchboard_requests_total",
                 dimensions: [
                     ("client_dialect", dialect), ("route", route), ("upstream_format", format),
-                    ("status", status.map(String.init) ?? "none"),
+                    ("status", status.map(String.init) ?? "none"), ("outcome", outcome.rawValue),
                 ], factory: factory)
             made[key] = counter
             return counter

@@ -1,3 +1,4 @@
+import Cassette
 import NIOConcurrencyHelpers
 import Wire
 
@@ -6,7 +7,12 @@ import Wire
 final class UsageStats: Sendable {
     private struct Route {
         var requests = 0
+        /// Exchanges that ended in an error (a status, or an error frame in a stream).
         var errors = 0
+        /// Exchanges whose client went away first: not the route's failures.
+        var cancelled = 0
+        /// Attempts given up for the next entry of the route's fallbacks.
+        var fallbacks = 0
         var inputTokens = 0
         var outputTokens = 0
         var cacheReadTokens = 0
@@ -16,6 +22,8 @@ final class UsageStats: Sendable {
         mutating func add(_ other: Route) {
             requests = requests.addingSaturated(other.requests)
             errors = errors.addingSaturated(other.errors)
+            cancelled = cancelled.addingSaturated(other.cancelled)
+            fallbacks = fallbacks.addingSaturated(other.fallbacks)
             inputTokens = inputTokens.addingSaturated(other.inputTokens)
             outputTokens = outputTokens.addingSaturated(other.outputTokens)
             cacheReadTokens = cacheReadTokens.addingSaturated(other.cacheReadTokens)
@@ -25,6 +33,7 @@ final class UsageStats: Sendable {
         var json: JSONValue {
             [
                 "requests": .int(Int64(requests)), "errors": .int(Int64(errors)),
+                "cancelled": .int(Int64(cancelled)), "fallbacks": .int(Int64(fallbacks)),
                 "input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(outputTokens)),
                 "cache_read_input_tokens": .int(Int64(cacheReadTokens)),
                 "cache_creation_input_tokens": .int(Int64(cacheCreationTokens)),
@@ -35,13 +44,19 @@ final class UsageStats: Sendable {
     private let routes = NIOLockedValueBox<[String: Route]>([:])
 
     /// Counts one ended exchange of `route`, with its Anthropic usage.
-    func add(route: String, failed: Bool, usage: TokenUsage) {
+    func add(route: String, outcome: CassetteOutcome, usage: TokenUsage) {
         routes.withLockedValue { routes in
             routes[route, default: Route()].add(
                 Route(
-                    requests: 1, errors: failed ? 1 : 0, inputTokens: usage.input, outputTokens: usage.output,
+                    requests: 1, errors: outcome == .error ? 1 : 0, cancelled: outcome == .clientCancelled ? 1 : 0,
+                    inputTokens: usage.input, outputTokens: usage.output,
                     cacheReadTokens: usage.cacheRead, cacheCreationTokens: usage.cacheCreation))
         }
+    }
+
+    /// Counts an attempt on `route` given up for a fallback.
+    func addFallback(route: String) {
+        routes.withLockedValue { routes in routes[route, default: Route()].fallbacks += 1 }
     }
 
     /// `{"routes": {id: counts}, "total": counts}`.

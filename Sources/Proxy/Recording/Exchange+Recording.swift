@@ -150,7 +150,7 @@ extension Exchange {
     private func writeEnd(outcome: CassetteOutcome, status: Int?, usage: JSONValue?) {
         let now = elapsedMicros
         accessLog?.log(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
-        reportEnd(failed: outcome != .ok, status: status, usage: usage)
+        reportEnd(outcome: outcome, status: status, usage: usage)
         trace?.end(self, outcome: outcome, status: status, durationMicros: now, usage: usage)
         guard let recording else { return }
         recording.recorder.record(

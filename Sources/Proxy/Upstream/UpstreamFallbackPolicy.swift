@@ -43,6 +43,7 @@ enum UpstreamFallbackPolicy {
         var message = "\(error.message); falling back to `\(next)`"
         if waitedMillis > 0 { message += " after waiting \(waitedMillis) ms (retry-after)" }
         exchange.report([ConversionDiagnostic(severity: .warning, path: "fallback", message: message)], logger: logger)
+        exchange.reportFallback()
         return UpstreamFallback(
             from: entry.modelID, status: upstreamStatus, reason: error.message, waitedMillis: waitedMillis)
     }
