@@ -251,7 +251,8 @@ let package = Package(
         .testTarget(
             name: "CassetteTests",
             dependencies: [
-                "Cassette", "Wire", "SSE", "TestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "Cassette", "Convert", "Wire", "SSE", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // An independent SHA-256 to check the redactor's remembered fingerprints against.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,3 +1,5 @@
+import Convert
+import SSE
 import Wire
 
 /// Credentials an upstream quotes back.
@@ -61,5 +63,41 @@ extension Redactor {
             text = scrubbed
         }
         return text
+    }
+
+    /// `text` with every occurrence of each of `credentials` replaced by its
+    /// fingerprint; `text` itself when none occurs.
+    public static func scrubbing(_ text: String, of credentials: [String]) -> String {
+        let bytes = Array(text.utf8)
+        let scrubbed = scrubbing(bytes, of: credentials)
+        return scrubbed == bytes ? text : String(decoding: scrubbed, as: UTF8.self)
+    }
+
+    /// `error` with its message scrubbed, and the upstream body it carries
+    /// to a client of its dialect.
+    public static func scrubbing(_ error: APIError, of credentials: [String]) -> APIError {
+        var error = error
+        error.message = scrubbing(error.message, of: credentials)
+        if let body = error.upstreamBody { error.upstreamBody?.bytes = scrubbing(body.bytes, of: credentials) }
+        return error
+    }
+
+    /// `frames` with their names and data scrubbed; `frames` themselves
+    /// when their bytes quote none of `credentials`, which is the rule: a
+    /// frame is written again from its event only when it must change.
+    public static func scrubbing(_ frames: SSEFrames, of credentials: [String]) -> SSEFrames {
+        let quotes = credentials.contains { credential in
+            credential.utf8.count >= minimumScrubbedLength && frames.bytes.firstRange(of: Array(credential.utf8)) != nil
+        }
+        guard quotes else { return frames }
+        var scrubbed = SSEFrames()
+        for event in frames.events {
+            scrubbed.append(
+                SSEEvent(
+                    event: event.event.map { scrubbing($0, of: credentials) },
+                    data: scrubbing(event.data, of: credentials),
+                    id: event.id, retry: event.retry))
+        }
+        return scrubbed
     }
 }

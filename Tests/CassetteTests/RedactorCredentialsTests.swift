@@ -1,4 +1,6 @@
 import Cassette
+import Convert
+import SSE
 import Testing
 
 @Suite struct RedactorCredentialsTests {
@@ -24,5 +26,30 @@ import Testing
         #expect(scrubbed == #"{"error":"Incorrect API key provided: \#(fingerprint) (\#(fingerprint))"}"#)
         // Too short to be a key, and too likely to be found by chance.
         #expect(Redactor.scrubbing(Array("a short one".utf8), of: ["short"]) == Array("a short one".utf8))
+    }
+
+    /// An error a stream reported: its frames, as the client reads them,
+    /// and the error, as it is logged and recorded, carry the fingerprint.
+    @Test func framesAndErrorsAreScrubbedAsTheyAreRead() {
+        let key = "sk-token-12345"
+        let fingerprint = Redactor.fingerprint(key)
+        var frames = SSEFrames()
+        frames.append(SSEEvent(event: "ping", data: "{}"))
+        frames.append(SSEEvent(event: "error", data: #"{"message":"bad key \#(key)"}"#, id: "7"))
+        let scrubbed = Redactor.scrubbing(frames, of: [key])
+        #expect(
+            scrubbed.events == [
+                SSEEvent(event: "ping", data: "{}"),
+                SSEEvent(event: "error", data: #"{"message":"bad key \#(fingerprint)"}"#, id: "7"),
+            ])
+        #expect(String(decoding: scrubbed.bytes, as: UTF8.self).contains(fingerprint))
+        #expect(Redactor.scrubbing(frames, of: ["absent-123456"]).bytes == frames.bytes)
+
+        var error = APIError(status: 401, type: "authentication_error", message: "bad key \(key)")
+        error.upstreamBody = .init(dialect: .openai, bytes: Array(#"{"error":"\#(key)"}"#.utf8))
+        let clean = Redactor.scrubbing(error, of: [key])
+        #expect(clean.message == "bad key \(fingerprint)")
+        #expect(clean.upstreamBody?.bytes == Array(#"{"error":"\#(fingerprint)"}"#.utf8))
+        #expect(clean.status == 401 && clean.type == "authentication_error")
     }
 }
