@@ -306,7 +306,9 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     /// The error a passed-through frame reports, if it is one: an `error`
-    /// member (OpenAI, Gemini) or an `error` event (Responses).
+    /// member (OpenAI, Gemini), an `error` event or a `response.failed`
+    /// (Responses, whose converted streams end in an error there too). Asked
+    /// only of frames that mention `"error"`, as a `response.failed` does.
     private static func passedThroughError(
         _ event: SSERawEvent, _ payload: JSONValue, upstreamName: String
     ) -> APIError? {
@@ -315,6 +317,9 @@ public struct UpstreamStreamConverter: Sendable {
             error = member
         } else if event.event == "error" {
             error = payload
+        } else if payload["type"]?.stringValue == "response.failed" {
+            let member = payload["response"]?["error"] ?? .null
+            error = member.isNull ? ["message": "the response failed"] : member
         } else {
             return nil
         }

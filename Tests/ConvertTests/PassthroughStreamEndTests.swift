@@ -54,4 +54,22 @@ import Wire
         let finished = "data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\n\n"
         #expect(Self.relay(text + finished, dialect: .gemini).events.count == 2)
     }
+
+    /// A passed-through `response.failed` is the failure it is on a
+    /// converted route: the exchange fails, with the upstream's message (or
+    /// a plain one when the response names no error), and the client gets
+    /// the event as it came.
+    @Test func aPassedThroughResponseFailedIsTheStreamsError() {
+        let failed =
+            "event: response.failed\ndata: "
+            + #"{"type":"response.failed","response":{"status":"failed","error":{"code":"server_error","#
+            + #""message":"overloaded"}}}"# + "\n\n"
+        let (events, error) = Self.relay(failed, dialect: .openaiResponses)
+        #expect(events.map(\.event) == ["response.failed"])
+        #expect(error?.message == "upstream up reported: overloaded")
+        let nameless = #"event: response.failed\#ndata: {"type":"response.failed","response":{"error":null}}"# + "\n\n"
+        #expect(
+            Self.relay(nameless, dialect: .openaiResponses).error?.message
+                == "upstream up reported: the response failed")
+    }
 }
