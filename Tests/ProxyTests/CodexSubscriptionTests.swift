@@ -212,4 +212,29 @@ import Wire
         try provider.expectNoIssuedToken(
             in: cassette, recordedPath: "codex/responses", log: log, minimumTokens: 6)
     }
+
+    /// The backend's stream failing with a message that quotes the token it
+    /// got: a client that did not ask for a stream (the stream collected)
+    /// gets the token's fingerprint, and so do the cassette and the log.
+    @Test func aTokenTheStreamsFailureQuotesReachesNoClientCassetteOrLog() async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        let log = CapturedLog()
+        let provider = try await Self.withLogin(recording: cassette.recording, log: log) { setup in
+            let token = setup.login.accessToken
+            setup.backend.state.withLockedValue {
+                $0.answer = .eventStream([
+                    "event: response.failed\ndata: "
+                        + #"{"type":"response.failed","response":{"status":"failed","error":{"code":"server_error","#
+                        + #""message":"token \#(token) was refused"}}}"# + "\n\n"
+                ])
+            }
+            let reply = try await setup.proxy.post(json: ProxyHarness.messages(model: "codex/gpt-5.2-codex"))
+            #expect(reply.status == 502)
+            #expect(!reply.text.contains(token), "\(reply.text)")
+            #expect(reply.errorMessage?.contains("token \(Redactor.fingerprint(token)) was refused") == true)
+            return setup.provider
+        }
+        try provider.expectNoIssuedToken(in: cassette, recordedPath: "codex/responses", log: log, minimumTokens: 1)
+    }
 }

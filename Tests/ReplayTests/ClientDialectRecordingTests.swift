@@ -133,4 +133,53 @@ import Wire
         #expect(text.contains("/v1beta/models/gemini:generateContent"))
         #expect(!text.contains(Self.secret))
     }
+
+    /// A Gemini client's key, passed on, quoted back in an error inside the
+    /// upstream's 200 stream: relayed as it came or carried over into
+    /// Gemini's shape, it is recorded on both sides as its fingerprint, so
+    /// the cassette holds no key and still verifies.
+    @Test func aKeyQuotedInAStreamsErrorIsRecordedAsItsFingerprintAndVerifies() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-quoted-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let request: JSONValue = ["contents": [["role": "user", "parts": [["text": "Hi"]]]]]
+        let quoted = "API key not valid: \(Self.secret)"
+        let cases = [
+            Case(
+                path: "/v1beta/models/gemini:streamGenerateContent?alt=sse&key=\(Self.secret)", body: request,
+                reply: .eventStream([
+                    #"data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]}}]}"# + "\n\n",
+                    #"data: {"error":{"code":400,"message":"\#(quoted)","status":"INVALID_ARGUMENT"}}"# + "\n\n",
+                ])),
+            Case(
+                path: "/v1beta/models/gpt:streamGenerateContent?alt=sse&key=\(Self.secret)", body: request,
+                reply: .eventStream([
+                    #"data: {"error":{"message":"\#(quoted)","type":"invalid_request_error"}}"# + "\n\n"
+                ])),
+            Case(
+                path: "/v1beta/models/responses:streamGenerateContent?key=\(Self.secret)", body: request,
+                reply: .eventStream([
+                    "event: error\ndata: " + #"{"type":"error","code":"invalid_api_key","message":"\#(quoted)"}"#
+                        + "\n\n"
+                ])),
+        ]
+        let sent = try await Self.record(cases, into: directory)
+        // The key went upstream: there was one to quote.
+        #expect(
+            sent.allSatisfy { request in
+                let inHeader = request.headers.contains { $0.value.contains(Self.secret) }
+                return inHeader || request.query?.contains(Self.secret) == true
+            })
+
+        let report = VerifyReport(set: try CassetteLoader.load(paths: [directory]), verifier: ExchangeVerifier())
+        #expect(report.differingCount == 0, "\(report.text(verbose: true))")
+        #expect(report.matchedCount == cases.count, "\(report.text(verbose: true))")
+        var text = ""
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            for event in try CassetteReader.read(path: file).events {
+                text += JSONValue.object(event.fields).serializedString() + "\n"
+            }
+        }
+        #expect(!text.contains(Self.secret))
+        #expect(text.contains("API key not valid: \(Redactor.fingerprint(Self.secret))"))
+    }
 }

@@ -69,8 +69,13 @@ struct GenerateEndpoint: Sendable {
                 }
                 // Past here the answer is the client's: a stream has begun,
                 // or a body is being read; nothing is retried.
-                if client.stream { return call.streamingResponse(response, connection: context.clientConnection) }
-                if entry.streamsUpstreamAlways { return try await call.collectedResponse(response) }
+                if client.stream {
+                    return call.streamingResponse(
+                        response, sent: upstreamRequest, connection: context.clientConnection)
+                }
+                if entry.streamsUpstreamAlways {
+                    return try await call.collectedResponse(response, sent: upstreamRequest)
+                }
                 return try await call.bufferedResponse(response)
             }
         }

@@ -17,6 +17,9 @@ struct ResponsesStreamCollector {
         self.upstreamName = upstreamName
     }
 
+    /// Whether the stream has reported an error (`response.failed`, `error`).
+    var hasFailed: Bool { failure != nil }
+
     /// Takes one event of the stream.
     mutating func add(_ event: SSEEvent) {
         guard final == nil, failure == nil, let json = try? JSONValue(parsing: event.data) else { return }

@@ -1,25 +1,31 @@
+import AsyncHTTPClient
 import Convert
 import Hummingbird
 import SSE
+import Wire
 
 extension UpstreamCall {
     /// A streamed Responses answer collected into one response and
     /// converted, for a non-streaming client of an upstream that only
-    /// streams (Codex). Every chunk is recorded as it comes.
-    func collectedResponse(_ response: UpstreamResponse) async throws -> Response {
+    /// streams (Codex). Every chunk is recorded as it comes; once the
+    /// stream has reported an error, scrubbed of the credentials in `sent`
+    /// (``QuotedCredentialScrubber``), as is the error.
+    func collectedResponse(_ response: UpstreamResponse, sent: HTTPClientRequest) async throws -> Response {
+        var scrubber = credentialScrubber(sent: sent)
         var parser = SSEParser()
         var collector = ResponsesStreamCollector(upstreamName: upstreamName)
         var size = 0
         do {
             for try await chunk in response.body {
-                exchange.recordUpstreamChunk(chunk)
                 size += chunk.readableBytes
                 if size > Self.maxBufferedBody {
+                    exchange.recordUpstreamChunk(chunk)
                     throw APIError(
                         status: 502, type: "api_error",
                         message: "upstream answer is larger than \(Self.maxBufferedBody >> 20) MiB")
                 }
                 for event in parser.parse(chunk.readableBytesView) { collector.add(event) }
+                exchange.recordUpstreamChunk(collector.hasFailed ? scrubber.scrubbing(chunk) : chunk)
             }
         } catch let error as APIError {
             throw error
@@ -28,6 +34,12 @@ extension UpstreamCall {
             throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
         }
         for event in parser.finish() { collector.add(event) }
-        return try convertedResponse(try collector.response(), body: nil, contentType: nil)
+        let collected: JSONValue
+        do {
+            collected = try collector.response()
+        } catch {
+            throw scrubber.scrubbing(error)
+        }
+        return try convertedResponse(collected, body: nil, contentType: nil)
     }
 }

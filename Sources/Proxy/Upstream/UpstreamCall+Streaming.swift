@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Convert
 import Hummingbird
 import NIOCore
@@ -18,21 +19,28 @@ extension UpstreamCall {
     /// unchanged but for the contract's exceptions (the client's model name
     /// in `message_start`, a repeated `message_start` dropped), so a replay
     /// through `log-replay verify` reproduces what the client got.
-    func streamingResponse(_ response: UpstreamResponse, connection: ClientConnection?) -> Response {
+    /// - Parameter sent: the request `response` answers, whose credentials
+    ///   an error in the stream must not quote (``QuotedCredentialScrubber``).
+    func streamingResponse(
+        _ response: UpstreamResponse, sent: HTTPClientRequest, connection: ClientConnection?
+    ) -> Response {
         let jsonArray = request.endpoint.jsonArrayStream
         let headers: HTTPFields = [
             .contentType: jsonArray ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8",
             .cacheControl: "no-cache",
         ]
         let call = self
+        let scrubber = credentialScrubber(sent: sent)
         return exchange.streamingResponse(
             headers: headers,
             body: ResponseBody { writer in
                 do {
                     if let connection {
-                        try await connection.cancellingOnHangup { try await call.relay(response.body, to: &writer) }
+                        try await connection.cancellingOnHangup {
+                            try await call.relay(response.body, scrubber: scrubber, to: &writer)
+                        }
                     } else {
-                        try await call.relay(response.body, to: &writer)
+                        try await call.relay(response.body, scrubber: scrubber, to: &writer)
                     }
                 } catch {
                     // The client is gone (a write failed); a no-op when
@@ -45,7 +53,10 @@ extension UpstreamCall {
 
     /// `@concurrent` (with ``write(_:to:)``): Hummingbird's writer, taken
     /// `inout`, goes only to its own methods, which are concurrent.
-    @concurrent private func relay(_ body: UpstreamBody, to writer: inout any ResponseBodyWriter) async throws {
+    @concurrent private func relay(
+        _ body: UpstreamBody, scrubber: QuotedCredentialScrubber, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        var scrubber = scrubber
         var converter = request.streamConverter(route: options)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
@@ -61,9 +72,9 @@ extension UpstreamCall {
                     chunkIntervals.record(now - lastChunk)
                     lastChunk = now
                 }
-                exchange.recordUpstreamChunk(chunk)
                 if let exceeded = limits.check(chunkBytes: chunk.readableBytes) {
                     // Leaving the loop drops the upstream request.
+                    exchange.recordUpstreamChunk(chunk)
                     exchange.recordError(exceeded, stage: .upstreamStream)
                     failure = exceeded
                     break
@@ -71,14 +82,29 @@ extension UpstreamCall {
                 let hadError = converter.reportedError != nil
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
+                // Recorded once read: a chunk of a stream that has reported
+                // an error (and only such a chunk, which is no cost to a
+                // stream that goes well) may quote the key the proxy sent,
+                // and is scrubbed, as are the frames made of it. Only a
+                // chunk that completes an event can report one, so others
+                // are not asked. Not reached: a key in an earlier chunk of
+                // an error event cut across chunks, recorded before the
+                // event was whole (the client's frame is scrubbed whole).
+                let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
+                if reportedError == nil {
+                    exchange.recordUpstreamChunk(chunk)
+                } else {
+                    exchange.recordUpstreamChunk(scrubber.scrubbing(chunk))
+                    frames = scrubber.scrubbing(frames)
+                }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
                 exchange.report(converter.takeDiagnostics(), logger: logger)
                 // An error the upstream reported inside its stream (an error
                 // event, or data that is not JSON), which the converter
                 // turned into the client's error frame.
-                if !hadError, let error = converter.reportedError {
-                    exchange.recordError(error, stage: .upstreamStreamEvent)
+                if !hadError, let reportedError {
+                    exchange.recordError(scrubber.scrubbing(reportedError), stage: .upstreamStreamEvent)
                 }
                 let encoded = framing.encode(frames)
                 try await write(encoded.bytes, to: &writer)
@@ -103,8 +129,11 @@ extension UpstreamCall {
         converter.finish(error: failure, into: &tail)
         exchange.report(converter.takeDiagnostics(), logger: logger)
         if failure == nil, !reportedBefore, let error = converter.reportedError {
-            exchange.recordError(error, stage: .upstreamStreamEnd)
+            exchange.recordError(scrubber.scrubbing(error), stage: .upstreamStreamEnd)
         }
+        // The last event, read only now (one with no blank line after it),
+        // may be the upstream's error.
+        if converter.reportedError != nil { tail = scrubber.scrubbing(tail) }
         // Error lines go in before the client sees the error frame, and the
         // end before the client sees the end of the stream: whoever reads
         // the cassette once their answer is complete finds all of it (after

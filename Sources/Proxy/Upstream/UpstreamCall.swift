@@ -62,8 +62,8 @@ struct UpstreamCall: Sendable {
                 let raw =
                     (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true, recording: false))
                     ?? ByteBuffer()
-                let body = ByteBuffer(
-                    bytes: Redactor.scrubbing(Array(raw.readableBytesView), of: credentials(of: request)))
+                var scrubber = credentialScrubber(sent: request)
+                let body = scrubber.scrubbing(raw)
                 if body.readableBytes > 0 { exchange.recordUpstreamChunk(body) }
                 if entry.subscription == .codex,
                     let limit = CodexBackend.usageLimitError(
@@ -87,11 +87,10 @@ struct UpstreamCall: Sendable {
         }
     }
 
-    /// The credentials `request` carries, which an upstream's error text
-    /// must not pass on (``Redactor/credentials(headers:url:)``).
-    private func credentials(of request: HTTPClientRequest) -> [String] {
-        (exchange.recording?.redactor ?? Redactor())
-            .credentials(headers: request.headers.map { ($0.name, $0.value) }, url: request.url)
+    /// What keeps the credentials `request` carries out of an upstream's
+    /// error text (``QuotedCredentialScrubber``).
+    func credentialScrubber(sent request: HTTPClientRequest) -> QuotedCredentialScrubber {
+        QuotedCredentialScrubber(sent: request, redactor: exchange.recording?.redactor ?? Redactor())
     }
 
     /// One request and its response head, recorded.

@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Cassette
+import Convert
+import NIOCore
+import SSE
+
+/// Keeps the credentials the proxy sent an upstream out of what that
+/// upstream says after its answer began: an error reported inside a 200
+/// stream can quote the key as an HTTP error body does ("Incorrect API key
+/// provided: ..."), and would reach the client, the cassette and the log.
+///
+/// Used only once a stream has reported an error, so a stream that goes
+/// well pays for none of it: the credentials are listed on first use.
+struct QuotedCredentialScrubber {
+    private let sent: HTTPClientRequest
+    private let redactor: Redactor
+    private var listed: [String]?
+
+    /// - Parameters:
+    ///   - sent: the request the upstream answered.
+    ///   - redactor: the recording's, whose secret header names count.
+    init(sent: HTTPClientRequest, redactor: Redactor) {
+        self.sent = sent
+        self.redactor = redactor
+    }
+
+    /// The credentials `sent` carries (``Redactor/credentials(headers:url:)``).
+    private mutating func credentials() -> [String] {
+        if let listed { return listed }
+        let found = redactor.credentials(headers: sent.headers.map { ($0.name, $0.value) }, url: sent.url)
+        listed = found
+        return found
+    }
+
+    /// An upstream chunk as it is recorded.
+    mutating func scrubbing(_ chunk: ByteBuffer) -> ByteBuffer {
+        ByteBuffer(bytes: Redactor.scrubbing(Array(chunk.readableBytesView), of: credentials()))
+    }
+
+    /// Frames as the client gets and the cassette records them.
+    mutating func scrubbing(_ frames: SSEFrames) -> SSEFrames {
+        Redactor.scrubbing(frames, of: credentials())
+    }
+
+    /// An error as it is recorded, logged and (thrown) sent to the client.
+    mutating func scrubbing(_ error: APIError) -> APIError {
+        Redactor.scrubbing(error, of: credentials())
+    }
+}
