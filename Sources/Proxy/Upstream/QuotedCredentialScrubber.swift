@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Cassette
 import Convert
 import NIOCore
+import NIOHTTP1
 import SSE
 
 /// Keeps the credentials the proxy sent an upstream out of what that
@@ -12,7 +13,11 @@ import SSE
 /// Used only once a stream has reported an error, so a stream that goes
 /// well pays for none of it: the credentials are listed on first use.
 struct QuotedCredentialScrubber {
-    private let sent: HTTPClientRequest
+    /// The sent request's head only: a stream's scrubber lives as long as
+    /// the stream, and the request's body (a long conversation, images)
+    /// must not live with it.
+    private let headers: HTTPHeaders
+    private let url: String
     private let redactor: Redactor
     private var listed: [String]?
 
@@ -20,14 +25,15 @@ struct QuotedCredentialScrubber {
     ///   - sent: the request the upstream answered.
     ///   - redactor: the recording's, whose secret header names count.
     init(sent: HTTPClientRequest, redactor: Redactor) {
-        self.sent = sent
+        headers = sent.headers
+        url = sent.url
         self.redactor = redactor
     }
 
-    /// The credentials `sent` carries (``Redactor/credentials(headers:url:)``).
+    /// The credentials `sent` carried (``Redactor/credentials(headers:url:)``).
     private mutating func credentials() -> [String] {
         if let listed { return listed }
-        let found = redactor.credentials(headers: sent.headers.map { ($0.name, $0.value) }, url: sent.url)
+        let found = redactor.credentials(headers: headers.map { ($0.name, $0.value) }, url: url)
         listed = found
         return found
     }
