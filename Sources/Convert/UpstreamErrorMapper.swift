@@ -5,7 +5,8 @@ public enum UpstreamErrorMapper {
     /// The longest raw (non-JSON) body text kept in a message.
     static let rawTextLimit = 500
 
-    /// Upstream HTTP error -> APIError, status kept, Anthropic type by status
+    /// Upstream HTTP error -> APIError, status kept (a status that is not
+    /// an error, 1xx or 3xx, is 502), Anthropic type by status
     /// (400 invalid_request_error, 401 authentication_error, 403
     /// permission_error, 404 not_found_error, 413 request_too_large, 429
     /// rate_limit_error, 500 api_error, 503/529 overloaded_error), upstream
@@ -24,8 +25,12 @@ public enum UpstreamErrorMapper {
     ) -> APIError {
         let json = try? JSONValue(parsing: body)
         let detail = json.flatMap(message(in:)) ?? rawText(body)
+        // Only an error status is passed on: a 304 or a 101 (no body, or a
+        // changed protocol) broke the client's framing, with the error's
+        // body after a head that says there is none.
+        let clientStatus = (400..<600).contains(status) ? status : 502
         var error = APIError(
-            status: status, type: APIError.anthropicType(forStatus: status),
+            status: clientStatus, type: APIError.anthropicType(forStatus: clientStatus),
             message: "upstream \(upstream) returned HTTP \(status): \(detail)",
             retryAfter: retryAfter ?? json.flatMap(googleRetryDelay))
         // OpenAI's machine-readable code goes on to OpenAI clients of other

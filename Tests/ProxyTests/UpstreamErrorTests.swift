@@ -25,6 +25,24 @@ import Wire
         }
     }
 
+    /// A status that cannot carry the error's body (304, 101) or is no
+    /// error at all is 502: passed on, its head said "no body" (or "another
+    /// protocol") and the error's JSON came after it, on a kept-alive
+    /// connection.
+    @Test(arguments: [304, 101])
+    func aStatusThatIsNoErrorIs502(status: Int) async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = StubHTTPServer.Reply(status: status)
+            for stream in [false, true] {
+                let reply = try await proxy.post(json: ProxyHarness.messages(stream: stream))
+                #expect(reply.status == 502, "\(reply.text)")
+                #expect(reply.errorType == "api_error")
+                #expect(reply.errorMessage?.contains("returned HTTP \(status)") == true, "\(reply.text)")
+            }
+            try await expectStillServing(proxy)
+        }
+    }
+
     /// Only Anthropic has 529: OpenAI and Gemini clients get 503, which
     /// their SDKs retry (openai's and google-genai's leave 529 out).
     @Test func anOverloadedUpstreamIs503ToOpenAIAndGeminiClients() async throws {
