@@ -35,12 +35,28 @@ public enum UpstreamEndpoint {
     /// `apiBase` joined with ``path(route:stream:)``, without a doubled `/`
     /// or, for Anthropic, a doubled `/v1`.
     public static func url(apiBase: String, route: RouteOptions, stream: Bool) -> String {
+        url(apiBase: apiBase, dialect: route.upstreamDialect, path: path(route: route, stream: stream))
+    }
+
+    /// The path of the upstream's models list (`GET`): `/models` after the
+    /// versioned base, or Anthropic's `/v1/models`.
+    public static func modelsPath(dialect: Dialect) -> String {
+        dialect == .anthropic ? "/v1/models" : "/models"
+    }
+
+    /// `apiBase` joined with `path` (one of this type's paths), without a
+    /// doubled `/` or, for Anthropic, a doubled `/v1`: every Anthropic path
+    /// starts with `/v1`, which a base ending in `/v1` already has. One rule
+    /// for every call, so the models list goes where the messages go.
+    public static func url(apiBase: String, dialect: Dialect, path: String) -> String {
         // By byte, on every request: `hasSuffix` and `dropLast` on the
         // string compare and drop whole Characters (grapheme breaking).
         var base = apiBase.utf8[...]
         while base.last == UInt8(ascii: "/") { base = base.dropLast() }
-        var path = self.path(route: route, stream: stream)
-        if route.upstreamDialect == .anthropic && base.count >= 3 && base.suffix(3).elementsEqual("/v1".utf8) {
+        var path = path
+        if dialect == .anthropic && base.count >= 3 && base.suffix(3).elementsEqual("/v1".utf8)
+            && path.utf8.starts(with: "/v1/".utf8)
+        {
             path = String(Substring(path.utf8.dropFirst(3)))
         }
         return String(Substring(base)) + path

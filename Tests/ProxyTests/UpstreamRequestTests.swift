@@ -38,6 +38,20 @@ import Testing
                 == "https://api.anthropic.com/v1/messages/count_tokens?beta=true")
     }
 
+    /// `proxy check` lists an upstream's models; an Anthropic base ending
+    /// in `/v1` once asked for `/v1/v1/models` while its messages went to
+    /// `/v1/messages`.
+    @Test func theModelsListFollowsTheMessagesURLsVersionRule() {
+        for base in ["http://h/v1", "http://h/v1/", "http://h"] {
+            let anthropic = entry(.anthropic, base: base)
+            #expect(UpstreamRequest.modelsURL(for: anthropic) == "http://h/v1/models")
+            #expect(url(anthropic, stream: false, query: nil) == "http://h/v1/messages")
+        }
+        #expect(UpstreamRequest.modelsURL(for: entry(.anthropic, base: "http://h/v1?x=1")) == "http://h/v1/models?x=1")
+        #expect(UpstreamRequest.modelsURL(for: entry(.openai, base: "http://h/v1/")) == "http://h/v1/models")
+        #expect(UpstreamRequest.modelsURL(for: entry(.gemini, base: "http://h/v1beta")) == "http://h/v1beta/models")
+    }
+
     @Test func aBaseQueryGoesAfterThePath() {
         let azure = entry(.openai, base: "https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21")
         #expect(

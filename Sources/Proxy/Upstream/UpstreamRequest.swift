@@ -39,11 +39,12 @@ enum UpstreamRequest {
     }
 
     /// The route's models list (`GET`): `{api_base}/models`, or
-    /// `{api_base}/v1/models` for Anthropic, whose base has no version.
+    /// `{api_base}/v1/models` for Anthropic, whose base has no version (a
+    /// base ending in `/v1` gets no second one, as for its messages).
     static func modelsURL(for entry: ModelEntry) -> String {
         let (base, baseQuery) = split(entry.apiBase)
-        let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
-        return appending(baseQuery, to: trimmed + (entry.format == .anthropic ? "/v1/models" : "/models"))
+        let path = UpstreamEndpoint.modelsPath(dialect: entry.format)
+        return appending(baseQuery, to: UpstreamEndpoint.url(apiBase: base, dialect: entry.format, path: path))
     }
 
     /// `api_base` as the part a path is appended to, and its query.
