@@ -16,11 +16,13 @@ import Glibc
         var errors: String
     }
 
-    private static func run(_ arguments: [String], home: URL, environment: [String: String] = [:]) async throws -> Run {
+    private static func run(
+        _ arguments: [String], home: URL, environment: [String: String] = [:], directory: URL? = nil
+    ) async throws -> Run {
         let child = try await ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: arguments,
             environment: ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-                .merging(environment) { $1 })
+                .merging(environment) { $1 }, directory: directory)
         defer { child.killIfRunning() }
         let ending = await child.waitForEnding()
         return Run(ending: ending, output: child.standardOutput, errors: child.standardError)
@@ -94,6 +96,19 @@ import Glibc
         #expect(models.ending == .exited(0))
         #expect(models.output == "claude\n")
         #expect(models.errors.contains("also: any other name -> claude"))
+    }
+
+    /// A bare file name is in the current directory; its directory part is
+    /// empty, which once made the write fail creating directory "".
+    @Test func configInitWritesABareFileNameInTheCurrentDirectory() async throws {
+        let scratch = try ExecutableScratch.directory("sb-config")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        let written = try await Self.run(
+            ["config", "init", "--config", "init.yaml"], home: scratch, directory: scratch)
+        #expect(written.ending == .exited(0), "\(written.errors)")
+        let path = scratch.appendingPathComponent("init.yaml").path
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("model_id: claude"))
     }
 
     @Test func configCheckPrintsTheTableOrTheErrorWithExit78() async throws {

@@ -45,8 +45,10 @@ public enum DefaultConfig {
         let existed = files.fileExists(atPath: path)
         guard !existed || force else { return .keptExisting }
         do {
-            try files.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // A bare file name (`--config init.yaml`) is in the current
+            // directory, which exists: there is no directory to create.
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try files.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             try Data(text.utf8).write(
                 to: URL(fileURLWithPath: path), options: existed ? .atomic : .withoutOverwriting)
             return existed ? .replaced : .created
