@@ -38,13 +38,15 @@ public final class CassetteWriter {
     @exclusivity(unchecked) private var blobs = CassetteBlobs()
 
     /// Opens the first file in `directory`, creating the directory if it is
-    /// missing, and writes the header line (flushed at once, so the file is
-    /// a readable cassette from the start).
+    /// missing (its owner's only, as the files are), and writes the header
+    /// line (flushed at once, so the file is a readable cassette from the
+    /// start).
     public init(
         directory: String, maxFileBytes: Int = 256 << 20, started: Date = Date(), pid: Int32 = getpid()
     ) throws(CassetteWriteError) {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CassetteWriteError(path: directory, reason: "cannot create the directory: \(Self.reason(error))")
         }

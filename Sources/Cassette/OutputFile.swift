@@ -9,11 +9,12 @@ final class OutputFile {
     /// Bytes written so far.
     private(set) var size = 0
 
-    /// Creates a new file; fails with code `EEXIST` when it already exists,
-    /// so two writers never share a file.
+    /// Creates a new file, readable by its owner only (a cassette holds
+    /// whole conversations, as private as the log); fails with code
+    /// `EEXIST` when it already exists, so two writers never share a file.
     init(creating path: String) throws(CassetteWriteError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor < 0 {
             let code = errno
             throw CassetteWriteError(path: path, reason: "cannot create the file: \(Self.message(code))", code: code)

@@ -103,9 +103,13 @@ import Wire
     func updateThenVerifyPasses(extension ext: String) throws {
         let path = try Self.freshCassette(extension: ext)
         _ = try Self.mutateFirstTextDelta(in: path)
+        // A corpus file others may read stays readable once rewritten.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         let before = try CassetteReader.read(path: path)
         let update = Self.verify([path], update: true)
         #expect(update.status == 0, "\(update.errors)")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o644)
         #expect(update.output.contains("UPDATE x_stream"))
         #expect(update.output.hasSuffix("updated 1 exchanges in 1 files\n"))
         let after = Self.verify([path])

@@ -86,7 +86,9 @@ public enum CassetteUpdate {
 
     /// Writes `events` to `path` in the file's own format (`.jsonl.lz4` or
     /// `.jsonl`), through a temporary file renamed over the original, so a
-    /// failure leaves the original whole.
+    /// failure leaves the original whole. The file keeps the original's
+    /// permissions: a private recording stays private, a shared corpus
+    /// file stays readable (a new cassette is its owner's only).
     public static func rewrite(path: String, header: CassetteEvent?, events: [CassetteEvent]) throws {
         let url = URL(filePath: path)
         let temporary = url.deletingLastPathComponent().appending(path: ".update-\(getpid())-" + url.lastPathComponent)
@@ -94,6 +96,8 @@ public enum CassetteUpdate {
             let writer = try CassetteWriter(file: temporary.path, header: header)
             for event in events { try writer.write(event) }
             try writer.close()
+            var original = stat()
+            if stat(path, &original) == 0 { chmod(temporary.path, original.st_mode & 0o7777) }
             // rename(2) replaces the original in one step.
             guard rename(temporary.path, path) == 0 else {
                 throw RewriteError(path: path, reason: String(cString: strerror(errno)))
