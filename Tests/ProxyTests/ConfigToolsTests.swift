@@ -85,7 +85,8 @@ import Testing
     }
 
     @Test func tizeeLayoutPrintsInOursAndLoadsBackTheSame() throws {
-        let config = try ProxyConfig.parse(yaml: TizeeModelsFixture.yaml, file: "tizee.yaml")
+        let config = try ProxyConfig.parse(
+            yaml: TizeeModelsFixture.yaml, file: "tizee.yaml", environment: TizeeModelsFixture.environment)
         let text = EffectiveConfigPrinter().render(config)
         #expect(text.contains("    can_stream: false  # the upstream is called without streaming"))
         #expect(text.contains("    provider: codex"))

@@ -2,8 +2,12 @@
 /// write it (their examples: OpenAI-compatible and `direct` Anthropic-
 /// compatible entries, reasoning-effort variants, a subscription entry), to
 /// check that such a file loads as it is. Its older example's `api_key_name`
-/// is there too: unknown here, so a warning.
+/// is there too: `api_key: ${OPENROUTER_API_KEY}`, so loading it needs
+/// ``environment``.
 enum TizeeModelsFixture {
+    /// The variable its `api_key_name` names.
+    static let environment = ["OPENROUTER_API_KEY": "sk-or-fixture-key"]
+
     static let yaml = """
         # Required fields: model_id, api_base
         # Optional fields: model_name, api_key, can_stream, max_tokens, max_input_tokens,

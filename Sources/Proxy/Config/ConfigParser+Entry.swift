@@ -20,17 +20,15 @@ extension ConfigParser {
         let provider = try fields["provider"].map { (node) throws(ConfigError) in
             try nonEmptyString(node, field: "provider")
         }
-        // tizee/anthropic-proxy's layout defaults the upstream's name to the
-        // id, and a subscription entry names no URL.
-        let modelName =
-            layout == .list && fields["model_name"] == nil
-            ? modelID : try nonEmptyString(try required("model_name", in: fields, at: node), field: "model_name")
+        // A subscription entry names no URL.
         let apiBase =
             provider != nil && fields["api_base"] == nil
             ? "" : try apiBase(try required("api_base", in: fields, at: node))
         var entry = ModelEntry(
-            modelID: modelID, modelName: modelName, apiBase: apiBase,
-            format: try entryFormat(fields, at: node, layout: layout, subscription: provider),
+            modelID: modelID,
+            modelName: try modelName(fields, modelID: modelID, at: node, layout: layout, subscription: provider),
+            apiBase: apiBase,
+            format: try entryFormat(fields, at: node, layout: layout, subscription: provider, apiBase: apiBase),
             line: mapping.first?.key.mark?.line ?? node.mark?.line)
         entry.provider = provider
         if let provider, let providerNode = fields["provider"],
@@ -44,9 +42,7 @@ extension ConfigParser {
                         "provider `\(provider)` of `\(modelID)` is not a subscription this build knows (\(known)), "
                         + "so requests routed to `\(modelID)` get 501"))
         }
-        if let keyNode = fields["api_key"] {
-            entry.apiKey = Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode))
-        }
+        entry.apiKey = try apiKey(fields)
         if let authNode = fields["auth"] {
             let name = try nonEmptyString(authNode, field: "auth")
             guard let auth = UpstreamEndpoint.KeyAuth(rawValue: name.lowercased()) else {
@@ -101,18 +97,66 @@ extension ConfigParser {
         return entry
     }
 
-    /// `format`, else tizee/anthropic-proxy's `direct` (true: anthropic,
-    /// false: openai); in its layout, or for a subscription entry, openai
-    /// when neither is given, as there. `format` wins over `direct`, as there.
+    /// `model_name`, else tizee/anthropic-proxy's default
+    /// (`_default_model_name`): a subscription entry's id without its
+    /// `provider/` prefix, which is also the name of the built-in entry an
+    /// id such as `codex/gpt-5.2-codex` replaces (the backend knows no
+    /// `codex/...`); else, in its layout, the id. Our layout needs it
+    /// otherwise.
+    private func modelName(
+        _ fields: Node.Mapping, modelID: String, at node: Node, layout: EntryLayout, subscription: String?
+    ) throws(ConfigError) -> String {
+        if let nameNode = fields["model_name"] { return try nonEmptyString(nameNode, field: "model_name") }
+        if let subscription, let provider = SubscriptionProvider(rawValue: subscription),
+            modelID.hasPrefix(provider.rawValue + "/"), modelID.count > provider.rawValue.count + 1
+        {
+            return String(modelID.dropFirst(provider.rawValue.count + 1))
+        }
+        if layout == .list { return modelID }
+        return try nonEmptyString(try required("model_name", in: fields, at: node), field: "model_name")
+    }
+
+    /// `format`, else tizee/anthropic-proxy's rules (`_resolve_model_format`),
+    /// in its order: `direct: true` is anthropic; a subscription's backend
+    /// speaks its one API (gemini for `gemini` and `antigravity`); an
+    /// `api_base` on anthropic.com is anthropic; else openai. They apply in
+    /// its layout, or when the entry uses its `direct` or `provider`; our
+    /// layout needs `format` otherwise.
     private func entryFormat(
-        _ fields: Node.Mapping, at node: Node, layout: EntryLayout, subscription: String?
+        _ fields: Node.Mapping, at node: Node, layout: EntryLayout, subscription: String?, apiBase: String
     ) throws(ConfigError) -> Dialect {
         if let formatNode = fields["format"] { return try format(formatNode) }
-        if let directNode = fields["direct"] { return try bool(directNode, field: "direct") ? .anthropic : .openai }
-        // A subscription's backend speaks one API.
-        if let subscription { return SubscriptionProvider(rawValue: subscription)?.format ?? .openai }
-        if layout == .list { return .openai }
-        return try format(try required("format", in: fields, at: node))
+        let direct = try fields["direct"].map { (node) throws(ConfigError) in try bool(node, field: "direct") }
+        if direct == true { return .anthropic }
+        if let known = subscription.flatMap(SubscriptionProvider.init(rawValue:)) { return known.format }
+        guard layout == .list || direct != nil || subscription != nil else {
+            return try format(try required("format", in: fields, at: node))
+        }
+        // There `direct: false` chooses nothing: the URL decides, as here.
+        return apiBase.lowercased().contains("anthropic.com") ? .anthropic : .openai
+    }
+
+    /// `api_key`, or tizee/anthropic-proxy's `api_key_name: NAME`, the
+    /// environment variable holding the key there: the same as `api_key:
+    /// ${NAME}` (unset, it is the same error). Not both: they would say two
+    /// things about one key.
+    private func apiKey(_ fields: Node.Mapping) throws(ConfigError) -> Secret? {
+        let keyNode = fields["api_key"]
+        let nameNode = fields["api_key_name"]
+        if keyNode != nil, let nameNode {
+            throw failure(
+                at: nameNode, "`api_key_name` and `api_key` both give the key",
+                fix: "Keep one of them: `api_key_name: NAME` is `api_key: ${NAME}`.")
+        }
+        if let keyNode { return Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode)) }
+        guard let nameNode else { return nil }
+        let name = try nonEmptyString(nameNode, field: "api_key_name")
+        guard !name.contains(where: { "${}".contains($0) }) else {
+            throw failure(
+                at: nameNode, "`api_key_name` `\(name)` is not an environment variable's name",
+                fix: "Write the variable's name alone, e.g. `api_key_name: OPENROUTER_API_KEY`.")
+        }
+        return Secret(try expanded("${\(name)}", at: nameNode))
     }
 
     /// `context`, or its other name `max_input_tokens`; both may be given

@@ -23,7 +23,7 @@ struct ConfigParser {
         "extra_body", "reasoning_effort", "temperature", "timeout", "max_stream_duration", "aliases", "rules",
         "fallback",
         // tizee/anthropic-proxy's own fields, read as they mean there.
-        "max_input_tokens", "can_stream", "direct", "provider",
+        "max_input_tokens", "can_stream", "direct", "provider", "api_key_name",
     ]
 
     /// How the file is laid out: ours (a mapping with `models:`), or

@@ -118,9 +118,10 @@ public enum DefaultConfig {
         #                     (a retry-after up to 2 s is waited first)
         #   can_stream        false: the upstream is called without streaming; a
         #                     streaming client gets a stream made from the whole answer
-        #   max_input_tokens, direct (true: format anthropic), provider: read as in
-        #                     tizee/anthropic-proxy's models.yaml, which loads as it is
-        #                     (a top-level list; format defaults to openai there)
+        #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
+        #                     read as in tizee/anthropic-proxy's models.yaml, which
+        #                     loads as it is (a top-level list; format and model_name
+        #                     default as there: see the README)
 
         default: claude
 
