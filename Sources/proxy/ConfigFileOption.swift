@@ -15,17 +15,19 @@ struct ConfigFileOption: ParsableArguments {
     /// The file these options name.
     var path: String { config ?? DefaultConfig.path() }
 
-    /// The config, with its warnings printed to stderr; exits 78 with the
-    /// error's `FILE:LINE:COLUMN: problem. What to do.` when it is wrong.
-    func load(path override: String? = nil) -> ProxyConfig {
+    /// The config, with its warnings printed to stderr, and the
+    /// subscription logins applied unless `logins` is false; exits 78 with
+    /// the error's `FILE:LINE:COLUMN: problem. What to do.` when it is
+    /// wrong.
+    func load(path override: String? = nil, logins: Bool = true) -> ProxyConfig {
         let path = override ?? path
         guard FileManager.default.fileExists(atPath: path) else {
             Terminal.fail(
                 DefaultConfig.missing(at: path, given: override != nil || config != nil).description, code: 78)
         }
         do {
-            let loaded = try ProxyConfig.load(path: path).applyingSubscriptions(
-                from: AuthStore(path: AuthStore.defaultPath()))
+            let file = try ProxyConfig.load(path: path)
+            let loaded = logins ? file.applyingSubscriptions(from: AuthStore(path: AuthStore.defaultPath())) : file
             Terminal.printWarnings(loaded)
             return loaded
         } catch {

@@ -13,6 +13,10 @@ struct ConfigPrintCommand: ParsableCommand {
             fingerprint cassettes show, so a key in a recording can be matched to its route. The output is \
             YAML that `proxy serve --config` reads back.
 
+            The entries printed are the file's: those a subscription login adds when the file is loaded \
+            (codex/..., claude-code/...) are named in a comment, so a saved copy does not outlive the login. A \
+            login's token is never printed, with --show-api-keys either.
+
             A config with errors exits 78 with FILE:LINE:COLUMN: problem. What to do.
             """)
 
@@ -22,7 +26,11 @@ struct ConfigPrintCommand: ParsableCommand {
     var showAPIKeys = false
 
     func run() {
-        let config = file.load()
-        Terminal.print(EffectiveConfigPrinter(showAPIKeys: showAPIKeys).render(config))
+        let config = file.load(logins: false)
+        // An auth file that cannot be read adds no entries, as `serve` says.
+        let logins = (try? AuthStore(path: AuthStore.defaultPath()).load()) ?? [:]
+        Terminal.print(
+            EffectiveConfigPrinter(showAPIKeys: showAPIKeys).render(
+                config, logins: SubscriptionProvider.allCases.filter { logins[$0.rawValue] != nil }))
     }
 }

@@ -72,6 +72,30 @@ import Glibc
         #expect(shown.output.contains("api_key: \(Self.key)"))
     }
 
+    /// A login's built-in entries and its token stay out of what `config
+    /// print` writes, so it can be saved as the config.
+    @Test func configPrintLeavesLoginEntriesAndTokensOut() async throws {
+        let scratch = try ExecutableScratch.directory("sb-config")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = try Self.writeConfig(in: scratch)
+        let token = "sk-ant-oat01-print-SECRET"
+        let directory = scratch.appendingPathComponent(".config/switchboard")
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let auth = directory.appendingPathComponent("auth.json")
+        try Data(#"{"claude-code":{"access_token":"\#(token)"}}"#.utf8).write(to: auth)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: auth.path)
+
+        let printed = try await Self.run(
+            ["config", "print", "--config", file.path, "--show-api-keys"], home: scratch,
+            environment: ["TEST_ROUTE_KEY": Self.key])
+        #expect(printed.ending == .exited(0), "\(printed.errors)")
+        #expect(!printed.output.contains(token) && !printed.errors.contains(token))
+        #expect(!printed.output.contains("model_id: claude-code/"), "\(printed.output)")
+        #expect(
+            printed.output.contains("# Not printed: the entries logins add when this file is loaded, claude-code ("))
+    }
+
     @Test func configInitWritesTheDefaultOnceUnlessForced() async throws {
         let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -5,6 +5,11 @@ import Wire
 /// loads back: every field of every entry, defaults filled in, `${ENV}`
 /// values resolved, and keys shown as the fingerprint cassettes show
 /// (`[redacted:<first 8 hex of their SHA-256>]`) unless asked for.
+///
+/// It prints the file's entries, not those a subscription login adds when
+/// the file is loaded (a comment names them): saved as the config, they
+/// would outlive the login. A login's token is never printed, even when
+/// keys are.
 public struct EffectiveConfigPrinter: Sendable {
     /// Print keys (and secret header values) as they are.
     public var showAPIKeys: Bool
@@ -13,15 +18,25 @@ public struct EffectiveConfigPrinter: Sendable {
         self.showAPIKeys = showAPIKeys
     }
 
-    /// The whole file's text.
-    public func render(_ config: ProxyConfig) -> String {
+    /// The whole file's text. `logins` are the subscriptions logged in,
+    /// whose added entries a comment names.
+    public func render(_ config: ProxyConfig, logins: [SubscriptionProvider] = []) -> String {
         var lines = [
             "# The effective config of \(config.file): defaults filled in, ${ENV} values resolved.",
             showAPIKeys
-                ? "# Keys are shown as they are."
+                ? "# Keys are shown as they are; login tokens never are."
                 : "# Keys are shown as [redacted:<first 8 hex of their SHA-256>], as cassettes show them;"
                     + " --show-api-keys shows them.",
         ]
+        let added = logins.compactMap { provider -> String? in
+            let ids = config.loginEntries(of: provider).map(\.modelID)
+            return ids.isEmpty ? nil : "\(provider.rawValue) (\(ids.joined(separator: ", ")))"
+        }
+        if !added.isEmpty {
+            lines.append(
+                "# Not printed: the entries logins add when this file is loaded, "
+                    + added.joined(separator: "; ") + ".")
+        }
         lines.append(
             "default: "
                 + (config.defaultModelID.map(Self.scalar) ?? "null  # a model nothing matches gets 404 not_found_error")
@@ -60,10 +75,7 @@ public struct EffectiveConfigPrinter: Sendable {
             ),
             ("api_base", entry.apiBase.isEmpty ? "null" : Self.scalar(Self.redactor.url(entry.apiBase))),
             ("format", entry.format.rawValue),
-            (
-                "api_key",
-                entry.apiKey.map { Self.scalar(secret($0.value)) } ?? "null  # the client's own key is passed on"
-            ),
+            ("api_key", apiKey(of: entry)),
             (
                 "auth",
                 entry.keyAuth?.rawValue ?? "null  # the format's own key header (an sk-ant-oat token: bearer)"
@@ -92,6 +104,13 @@ public struct EffectiveConfigPrinter: Sendable {
             ("fallback", Self.list(entry.fallback)),
         ]
         return fields.enumerated().map { index, field in "\(index == 0 ? "  - " : "    ")\(field.0): \(field.1)" }
+    }
+
+    /// A subscription entry's key is its login's token, put in when the
+    /// config is loaded: never printed, whatever the entry carries.
+    private func apiKey(of entry: ModelEntry) -> String {
+        if let subscription = entry.subscription { return "null  # the \(subscription.rawValue) login's token" }
+        return entry.apiKey.map { Self.scalar(secret($0.value)) } ?? "null  # the client's own key is passed on"
     }
 
     /// `rules:` as the parser reads it, a rule a line, at `indent`; nothing

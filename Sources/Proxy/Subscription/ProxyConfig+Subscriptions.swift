@@ -38,14 +38,8 @@ extension ProxyConfig {
                 ConfigWarning(file: store.path, message: "\(error); subscription models are not served"))
             return config
         }
-        let existing = Set(models.map(\.modelID))
         for provider in SubscriptionProvider.allCases where logins[provider.rawValue] != nil {
-            for model in provider.builtInModels where !existing.contains("\(provider.rawValue)/\(model)") {
-                var entry = ModelEntry(
-                    modelID: "\(provider.rawValue)/\(model)", modelName: model, apiBase: "", format: provider.format)
-                entry.provider = provider.rawValue
-                config.models.append(entry)
-            }
+            config.models += loginEntries(of: provider)
         }
         for index in config.models.indices {
             guard let name = config.models[index].provider,
@@ -55,6 +49,20 @@ extension ProxyConfig {
             config.models[index].useLogin(login, of: provider, store: store, environment: environment)
         }
         return config
+    }
+
+    /// The built-in entries a login to `provider` adds to this config, yet
+    /// without its token: one a model (`codex/gpt-5.2`), except those the
+    /// config has an entry of that id for.
+    func loginEntries(of provider: SubscriptionProvider) -> [ModelEntry] {
+        let existing = Set(models.map(\.modelID))
+        return provider.builtInModels.compactMap { model in
+            let id = "\(provider.rawValue)/\(model)"
+            guard !existing.contains(id) else { return nil }
+            var entry = ModelEntry(modelID: id, modelName: model, apiBase: "", format: provider.format)
+            entry.provider = provider.rawValue
+            return entry
+        }
     }
 }
 
