@@ -37,6 +37,26 @@ import Wire
         }
     }
 
+    /// A gzip answer that cannot be decoded (corrupt, or cut short) is a 502
+    /// saying so in words, and, for a whole answer, not "mid-stream".
+    @Test func anUndecodableGzipAnswerIsA502SayingSo() async throws {
+        try await ProxyHarness.run { proxy in
+            let member = GzipStored.member(Array(UpstreamBodies.openAICompletion.utf8))
+            var corrupt = member
+            corrupt[10] = 0x07  // a block type deflate does not have
+            let cases = [(corrupt, "could not be decoded"), (Array(member.dropLast(12)), "was cut short")]
+            for (body, words) in cases {
+                proxy.stub.reply = StubHTTPServer.Reply(
+                    status: 200, headers: [("content-type", "application/json"), ("content-encoding", "gzip")],
+                    steps: [.bytes(body)])
+                let reply = try await proxy.post(json: ProxyHarness.messages())
+                #expect(reply.status == 502, "\(reply.text)")
+                let message = reply.errorMessage ?? ""
+                #expect(message.contains("while sending its answer: its compressed body \(words)"), "\(message)")
+            }
+        }
+    }
+
     /// Plain and gzip answers in turn, on connections the pool reuses, each
     /// read as it was sent: the decoder's state is per answer, not per
     /// connection. (A decoder added only at a connection's first encoded

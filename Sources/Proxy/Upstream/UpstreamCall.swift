@@ -123,7 +123,8 @@ struct UpstreamCall: Sendable {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+            throw UpstreamFailure.streamError(
+                for: error, upstream: upstreamName, timeout: entry.timeout, streamed: false)
         }
         let bytes = Array(body.readableBytesView)
         // Anthropic to Anthropic, or a pass-through: the answer is read, not

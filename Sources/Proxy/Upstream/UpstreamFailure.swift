@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Convert
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// Errors from talking to an upstream (not its HTTP error answers) as the
 /// client sees them: 504 when the upstream was too slow, 502 for everything
@@ -38,16 +39,20 @@ enum UpstreamFailure {
         }
     }
 
-    /// The same failure after the stream began: it goes into the `error`
-    /// frame, so it says what happened to the stream.
-    static func streamError(for error: any Error, upstream: String, timeout: Duration) -> APIError {
+    /// The same failure after the answer began: for a stream it goes into
+    /// the `error` frame, so it says what happened to the stream; a whole
+    /// answer (`streamed` false) failed while its body was read.
+    static func streamError(
+        for error: any Error, upstream: String, timeout: Duration, streamed: Bool = true
+    ) -> APIError {
+        let when = streamed ? "mid-stream" : "while sending its answer"
         if isTimeout(error) {
             return APIError(
                 status: 504, type: "api_error",
-                message: "upstream \(upstream) sent nothing for \(describe(timeout)) mid-stream (the route's timeout)")
+                message: "upstream \(upstream) sent nothing for \(describe(timeout)) \(when) (the route's timeout)")
         }
         return APIError(
-            status: 502, type: "api_error", message: "upstream \(upstream) failed mid-stream: \(describe(error))")
+            status: 502, type: "api_error", message: "upstream \(upstream) failed \(when): \(describe(error))")
     }
 
     static func isTimeout(_ error: any Error) -> Bool {
@@ -57,6 +62,18 @@ enum UpstreamFailure {
     private static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
             return "the connection was closed"
+        }
+        if let error = error as? NIOHTTPDecompression.DecompressionError {
+            switch error {
+            case .limit: return "its compressed body grew past the decompression limit"
+            case .inflationError(let code): return "its compressed body could not be decoded (zlib error \(code))"
+            case .initializationError(let code):
+                return "its compressed body's decoder failed to start (zlib error \(code))"
+            }
+        }
+        if let error = error as? NIOHTTPDecompression.ExtraDecompressionError {
+            return error == .truncatedData
+                ? "its compressed body was cut short" : "its compressed body had data after its end"
         }
         if let error = error as? HTTPParserError {
             // Malformed chunked encoding, a bad header: the framing broke.
