@@ -8,15 +8,21 @@ struct RestartCommand: AsyncParsableCommand {
         commandName: "restart",
         abstract: "Stop the background proxy (as `proxy stop` does), then start it again.",
         discussion: """
-            With no `proxy serve` options, it starts with the options it ran with (relative paths read from \
-            the directory it was started in); with some, with those instead. Put --timeout before them. \
-            Starts one when none was running.
+            It starts with the options the proxy ran with (also after it was stopped, killed or crashed), on \
+            the port it was listening on. Options given here are laid over those: each one given replaces the \
+            earlier one of the same name (all of a repeatable one's), the others stay; the options used are \
+            printed. To drop an earlier option, `proxy stop`, then `proxy start` with the options wanted. \
+            Put --timeout before the serve options.
+
+            Before stopping anything, the new options and the config are checked here, in this environment \
+            (a config error, a ${VAR} that is not set): when the proxy could not start, it says why and the \
+            running proxy is left running.
             """)
 
     @Option(help: "Seconds to let running exchanges finish before cancelling them.")
     var timeout: Double = 30
 
-    @Argument(parsing: .captureForPassthrough, help: "Options for `proxy serve` (default: the previous ones).")
+    @Argument(parsing: .captureForPassthrough, help: "Options for `proxy serve`, laid over the previous ones.")
     var serveOptions: [String] = []
 
     func validate() throws {
@@ -27,24 +33,57 @@ struct RestartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let daemon = ProxyDaemon(paths: DaemonPaths())
-        // Checked before stopping: the recorded options lack the secret
-        // (see DaemonState.redactingURLs), and a restart with them would
-        // start a server that cannot authenticate.
-        if serveOptions.isEmpty, case .running(let running) = daemon.lookup(), running.argumentsAreRedacted {
-            StartCommand.printError(
-                "error: the running proxy's options have a URL with a password or key, which proxy.json does not "
-                    + "keep; give them to `proxy restart` again: proxy restart "
-                    + running.arguments.joined(separator: " "))
-            throw ExitCode.failure
-        }
-        let previous = try await StopCommand.stop(daemon, timeout: timeout)
-        guard serveOptions.isEmpty, let previous else {
-            return try await StartCommand.start(daemon, serveOptions: serveOptions)
-        }
-        // The previous options' relative paths mean what they meant then.
-        if let directory = previous.workingDirectory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+        let previous = daemon.lastState()
+        let options = Self.options(given: serveOptions, previous: previous)
+        // Relative paths in options kept by an older version mean what they
+        // meant where it started (newer ones keep absolute paths).
+        if serveOptions.isEmpty, let directory = previous?.workingDirectory,
+            !FileManager.default.changeCurrentDirectoryPath(directory)
+        {
             StartCommand.printError("note: cannot enter \(directory); relative paths are read from here")
         }
-        try await StartCommand.start(daemon, serveOptions: previous.arguments)
+        try Self.checkBeforeStopping(options, daemon: daemon)
+        if previous != nil {
+            StartCommand.printError("note: starting with: \(options.joined(separator: " "))")
+        }
+        try await StopCommand.stop(daemon, timeout: timeout)
+        try await StartCommand.start(daemon, serveOptions: options)
+    }
+
+    /// The options to start with: `given` laid over the ones `previous` ran
+    /// with (see ``ServeOptionList/merging(_:)``).
+    static func options(given: [String], previous: DaemonState?) -> [String] {
+        guard let previous else { return given }
+        return ServeOptionList(previous.arguments).merging(ServeOptionList(given)).arguments
+    }
+
+    /// Refuses, leaving the running proxy alone, when the new one could not
+    /// start: stopping first left users with no proxy at all.
+    static func checkBeforeStopping(_ options: [String], daemon: ProxyDaemon) throws {
+        let running: String
+        if case .running(let state) = daemon.lookup() {
+            running = " The running proxy (pid \(state.pid)) is left running."
+        } else {
+            running = ""
+        }
+        // The kept options lack the secret (see DaemonState.redactingURLs),
+        // and a proxy started with them could not authenticate.
+        if options.contains(where: { $0.contains("[redacted:") }) {
+            StartCommand.printError(
+                "error: the proxy's options have a URL with a password or key, which proxy.json does not "
+                    + "keep; give that option to `proxy restart` again: proxy restart "
+                    + options.joined(separator: " ") + running)
+            throw ExitCode.failure
+        }
+        do {
+            try StartCommand.validateServeOptions(options)
+        } catch {
+            StartCommand.printError("error: \(error)\(running)")
+            throw ExitCode.failure
+        }
+        if let problem = (try? ServeCommand.parse(options))?.startupProblem() {
+            StartCommand.printError("error: the proxy could not start with these options here: \(problem)\(running)")
+            throw ExitCode.failure
+        }
     }
 }

@@ -21,6 +21,13 @@ extension ServeCommand {
             } catch {
                 Self.fail("\(error)", code: 1)
             }
+            // Kept after this proxy is gone (the state file is not), so that
+            // `proxy restart` after a crash or a kill still has its options.
+            do {
+                try state.write(to: paths.lastStateFile)
+            } catch {
+                FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
+            }
         }
     }
 

@@ -183,8 +183,26 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The config file served: `--config`, else the default one.
+    private var configPath: String { config ?? DefaultConfig.path() }
+
+    /// What would end start-up before the server listens, found without
+    /// serving: a config with errors, or one naming an environment variable
+    /// this environment lacks. `proxy restart` asks before it stops the
+    /// running proxy. Nil when it would start (a missing default config is
+    /// written at start, and valid).
+    func startupProblem() -> String? {
+        if demo || (config == nil && !FileManager.default.fileExists(atPath: configPath)) { return nil }
+        do {
+            _ = try ProxyConfig.load(path: configPath)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
     private func loadConfig() -> ProxyConfig {
-        let path = config ?? DefaultConfig.path()
+        let path = configPath
         do {
             if config == nil, try DefaultConfig.writeIfMissing(at: path) {
                 FileHandle.standardOutput.write(

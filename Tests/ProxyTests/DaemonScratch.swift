@@ -38,7 +38,11 @@ struct DaemonScratch {
     }
 
     /// Writes a config routing `gpt` (as OpenAI Chat Completions) to `base`.
-    func writeConfig(upstream base: String, modelName: String = "upstream-gpt") throws {
+    func writeConfig(
+        upstream base: String, modelName: String = "upstream-gpt", apiKey: String = "sk-daemon-test"
+    )
+        throws
+    {
         try Data(
             """
             models:
@@ -46,15 +50,19 @@ struct DaemonScratch {
                 model_name: \(modelName)
                 api_base: \(base)/v1
                 format: openai
-                api_key: sk-daemon-test
+                api_key: \(apiKey)
             """.utf8
         ).write(to: URL(fileURLWithPath: configFile))
     }
 
-    /// Runs `proxy ARGUMENTS` to its end, in `directory` when given.
-    func run(_ arguments: [String], in directory: URL? = nil) async throws -> Run {
+    /// Runs `proxy ARGUMENTS` to its end, in `directory` when given, with
+    /// `extraEnvironment` added to ``environment``.
+    func run(
+        _ arguments: [String], in directory: URL? = nil, extraEnvironment: [String: String] = [:]
+    ) async throws -> Run {
         let child = try await ChildProcess(
-            executable, arguments: arguments, environment: environment, directory: directory)
+            executable, arguments: arguments, environment: environment.merging(extraEnvironment) { $1 },
+            directory: directory)
         defer { child.killIfRunning() }
         let ending = await child.waitForEnding(limit: .seconds(90))
         return Run(ending: ending, standardOutput: child.standardOutput, standardError: child.standardError)

@@ -21,6 +21,11 @@ public struct DaemonPaths: Sendable, Hashable {
     /// listens.
     public var stateFile: String { file("proxy.json") }
 
+    /// A copy of the last ``stateFile`` written, left when the proxy exits
+    /// (stopped, killed or crashed), so that `proxy restart` starts it again
+    /// with the options it ran with.
+    public var lastStateFile: String { file("last-proxy.json") }
+
     /// The background proxy's standard output and error, appended to.
     public var logFile: String { file("proxy.log") }
 

@@ -130,16 +130,24 @@ extension DaemonState {
     /// The state of this process, a `proxy serve` started by `proxy start`
     /// with state directory `paths`, now listening on `port`. Paths are made
     /// absolute, since `status` may run from another directory.
+    ///
+    /// The kept ``arguments`` name the bound port (`--port 0` would move a
+    /// restarted proxy to another port, away from its clients) and the
+    /// absolute config and recording paths (so options given to `proxy
+    /// restart`, read from where it runs, can be laid over them).
     public static func current(
         host: String, port: Int, address: String, configFile: String?, recordDirectory: String?, paths: DaemonPaths,
         serveArguments: [String]
     ) -> DaemonState {
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        var arguments = ServeOptionList(userArguments(serveArguments)).replacingValue(of: "--port", with: "\(port)")
+        if let configFile { arguments = arguments.replacingValue(of: "--config", with: absolute(configFile)) }
+        if let recordDirectory { arguments = arguments.replacingValue(of: "--record", with: absolute(recordDirectory)) }
         return DaemonState(
             pid: getpid(), host: host, port: port, address: address, startedAt: Date(),
             configFile: configFile.map(absolute), logFile: paths.logFile,
             recordDirectory: recordDirectory.map(absolute),
-            version: CassetteFormat.softwareVersion, arguments: userArguments(serveArguments),
+            version: CassetteFormat.softwareVersion, arguments: arguments.arguments,
             workingDirectory: FileManager.default.currentDirectoryPath)
     }
 }

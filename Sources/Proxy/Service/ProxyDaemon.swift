@@ -57,6 +57,21 @@ public struct ProxyDaemon: Sendable {
             ? .running(state) : .stale(state)
     }
 
+    /// The state whose options `proxy restart` starts with: the running
+    /// proxy's, else the last one's that listened, whether it was stopped,
+    /// killed or crashed (`status` and `start` remove a dead one's state
+    /// file, not this copy); nil when none has run here.
+    public func lastState() -> DaemonState? {
+        switch lookup() {
+        case .running(let state):
+            return state
+        case .stale(let state):
+            return (try? DaemonState.read(from: paths.lastStateFile)) ?? state
+        case .notRunning:
+            return try? DaemonState.read(from: paths.lastStateFile)
+        }
+    }
+
     /// Removes a stale state file; the note to print about it.
     public func removeStale(_ state: DaemonState?) -> String {
         try? FileManager.default.removeItem(atPath: paths.stateFile)
