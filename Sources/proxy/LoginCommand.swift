@@ -38,7 +38,8 @@ struct LoginCommand: AsyncParsableCommand {
             `claude setup-token | proxy login --claude-code`. The token is checked for its shape.
 
             Logins are stored in $XDG_CONFIG_HOME/switchboard/auth.json (~/.config/switchboard/auth.json), mode \
-            0600; tokens are never printed or logged. `proxy providers` shows what is logged in; `proxy logout \
+            0600; tokens are never printed or logged. A running proxy takes up a login or logout within a \
+            second (it watches the file). `proxy providers` shows what is logged in; `proxy logout \
             PROVIDER` removes a login.
 
             Once logged in, codex/gpt-5.2-codex etc. are served by the Codex backend \

@@ -42,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
             first byte, tokens) to standard error; failures say why, at warning when upstream or proxy failed. \
             A standard error nobody reads never stops an exchange: past 4 MB held, lines are dropped and counted.
 
-            Reload: the config is read again on SIGHUP and when its file changes (looked at every second). \
+            Reload: the config is read again on SIGHUP and when its file, or the logins' file (auth.json, \
+            written by `proxy login` and `logout`), changes (looked at every second). \
             A config with errors is refused, with the message start-up would give, and the one in force stays; \
             running exchanges finish with the config they started with. Each reload is logged.
 

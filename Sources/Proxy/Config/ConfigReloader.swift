@@ -4,9 +4,9 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the config file into a ``LiveRouter`` on SIGHUP and whenever the
-/// file changes (its size, modification time or inode, polled), until the
-/// server shuts down. A config with errors is refused with the usual
-/// message, logged, and the one in force stays.
+/// file, or the subscription logins' file, changes (its size, modification
+/// time or inode, polled), until the server shuts down. A config with errors
+/// is refused with the usual message, logged, and the one in force stays.
 public struct ConfigReloader: Service {
     /// What a reload did.
     public enum Outcome: Sendable {
@@ -21,8 +21,9 @@ public struct ConfigReloader: Service {
     public let logger: Logger
     /// Counts each reload, applied or refused.
     public let metrics: ProxyMetrics?
-    /// Subscription logins applied to each config read (a login made since
-    /// start takes effect at the next reload).
+    /// Subscription logins applied to each config read. Its file is
+    /// watched too: a `proxy login` or `logout` made while the proxy runs
+    /// takes effect within ``pollInterval``, with no restart or SIGHUP.
     public let authStore: AuthStore?
 
     public init(
@@ -62,7 +63,7 @@ public struct ConfigReloader: Service {
         // Taken before the first wait, so a change made while the server
         // starts is not missed (one made between start-up's read and this
         // moment waits for the next change, or a SIGHUP).
-        let initial = FileStamp(path: file)
+        let initial = watchedStamps
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
@@ -73,15 +74,19 @@ public struct ConfigReloader: Service {
         }
     }
 
-    /// Polls the file until cancelled, reloading when it changed.
-    private func watch(from initial: FileStamp?) async {
+    /// The stamps of the config file and the logins' file.
+    private var watchedStamps: [FileStamp?] { [FileStamp(path: file), authStore.flatMap { FileStamp(path: $0.path) }] }
+
+    /// Polls the files until cancelled, reloading when one changed.
+    private func watch(from initial: [FileStamp?]) async {
         var last = initial
         while !Task.isCancelled {
             try? await Task.sleep(for: pollInterval)
-            let now = FileStamp(path: file)
+            let now = watchedStamps
             guard now != last else { continue }
+            let reason = now[0] != last[0] ? "the file changed" : "the logins changed"
             last = now
-            reload(reason: "the file changed")
+            reload(reason: reason)
         }
     }
 }
