@@ -35,6 +35,11 @@ public enum CassetteStage: String, Sendable, Hashable, CaseIterable {
     /// The client went away before its answer was complete (the `end`
     /// outcome is then `client_cancelled`).
     case client
+    /// The proxy was stopped without waiting for the exchange (`proxy stop`
+    /// past its `--timeout`, SIGQUIT): the client got 503
+    /// `overloaded_error` in its shape, or that error as a stream's last
+    /// frame, and may retry (the `end` outcome is `error`).
+    case shutdown
 
     /// Stages where the upstream is at fault (what `stub-upstream` replays).
     public var isUpstream: Bool { rawValue.hasPrefix("upstream") }

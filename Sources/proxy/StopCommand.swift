@@ -9,7 +9,8 @@ struct StopCommand: AsyncParsableCommand {
         discussion: """
             Sends SIGTERM: the proxy stops accepting connections, lets running exchanges (streams too) finish, \
             closes its cassette and exits. Exchanges still running after --timeout seconds are cancelled \
-            (SIGQUIT), and a proxy still there 10 s later is killed.
+            (SIGQUIT): their clients get 503 overloaded_error, "the proxy is shutting down", which SDKs retry \
+            (a stream, that error as its last frame). A proxy still there 10 s later is killed.
 
             Exit status 0 when it has stopped or was not running, 1 when it had to be killed.
             """)

@@ -189,6 +189,48 @@ import Glibc
         }
     }
 
+    /// Exchanges a stop cancels were answered 499 "client closed the
+    /// connection" and logged as client hang-ups.
+    @Test func exchangesAStopCancelsAreToldTheProxyIsShuttingDown() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            // A stream that never ends; a client that did not ask for a
+            // stream waits for its end, so gets no head.
+            stub.reply = StubHTTPServer.Reply(
+                headers: [("content-type", "text/event-stream")],
+                steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+            try scratch.writeConfig(upstream: stub.baseURL)
+            let (base, _) = try await Self.startDaemon(scratch)
+
+            let streamed = try await Self.startStream(base: base)
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
+            let unstreamedRequest = request
+            async let unstreamed = HTTPClient.shared.execute(unstreamedRequest, timeout: .seconds(60))
+            #expect(await ConfigReloadTests.eventually { stub.requests.count == 2 }, "both reached the upstream")
+
+            let stop = try await scratch.run(["stop", "--timeout", "1"])
+            #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")
+
+            let answer = try await unstreamed
+            let answerBody = String(buffer: try await answer.body.collect(upTo: 1 << 20))
+            #expect(answer.status.code == 503, "\(answerBody)")
+            #expect(answerBody.contains(#""type":"overloaded_error""#), "\(answerBody)")
+            #expect(answerBody.contains("the proxy is shutting down"), "\(answerBody)")
+
+            let stream = String(buffer: try await streamed.body.collect(upTo: 1 << 20))
+            #expect(stream.contains("event: error"), "\(stream)")
+            #expect(stream.contains(#""type":"overloaded_error""#), "\(stream)")
+            #expect(stream.contains("the proxy is shutting down"), "\(stream)")
+
+            #expect(!scratch.log.contains("client gone"), "\(scratch.log)")
+            #expect(scratch.log.contains("503 in "), "\(scratch.log)")
+        }
+    }
+
     @Test func aChangedFileAndSIGHUPReloadTheConfigAndErrorsAreLogged() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }

@@ -136,7 +136,7 @@ extension Exchange {
     /// (`client_cancelled`), unless the exchange has ended already.
     func recordClientGone(status: Int, usage: JSONValue?) {
         guard claimEnd() else { return }
-        recordError(ExchangeMiddleware.clientGone, stage: .client)
+        recordError(ExchangeCancellation.clientGoneError, stage: .client)
         writeEnd(outcome: .clientCancelled, status: status, usage: usage)
     }
 

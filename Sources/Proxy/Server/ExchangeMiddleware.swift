@@ -61,8 +61,8 @@ struct ExchangeMiddleware: RouterMiddleware {
             }
             return response
         } catch {
-            let cancelled = error is CancellationError || context.clientConnection?.hasHungUp == true
-            let apiError = cancelled ? Self.clientGone : apiError(for: error, request: request, logger: context.logger)
+            let cancellation = ExchangeCancellation(after: error, connection: context.clientConnection)
+            let apiError = cancellation?.error ?? apiError(for: error, request: request, logger: context.logger)
             if exchange.recording != nil, exchange.claimClientRequest() {
                 // The endpoint never read this body (unknown path, or a body
                 // over the limit); record what can be read of it.
@@ -74,10 +74,10 @@ struct ExchangeMiddleware: RouterMiddleware {
                     authority: request.head.authority,
                     headers: request.headers, body: Array(body.readableBytesView))
             }
-            exchange.recordError(apiError, stage: cancelled ? .client : exchange.stage)
+            exchange.recordError(apiError, stage: cancellation?.stage ?? exchange.stage)
             let response = exchange.errorResponse(apiError)
             exchange.recordEnd(
-                outcome: cancelled ? .clientCancelled : .error, status: apiError.status(in: exchange.clientDialect),
+                outcome: cancellation?.outcome ?? .error, status: apiError.status(in: exchange.clientDialect),
                 usage: nil)
             return response
         }
@@ -90,9 +90,6 @@ struct ExchangeMiddleware: RouterMiddleware {
             message: "the proxy is serving its most connections at once (--max-connections "
                 + "\(connections.maxConnections ?? 0)); retry in a moment")
     }
-
-    /// What is "sent" to a client that has gone (nothing reaches it).
-    static let clientGone = APIError(status: 499, type: "api_error", message: "client closed the connection")
 
     private func apiError(for error: any Error, request: Request, logger: Logger) -> APIError {
         switch error {

@@ -47,7 +47,7 @@ struct ExchangeTrace: Sendable {
             if !reasons.isEmpty { attributes["gen_ai.response.finish_reasons"] = reasons }
         }
         if outcome != .ok {
-            let error = outcome == .clientCancelled ? ExchangeMiddleware.clientGone : exchange.firstError
+            let error = outcome == .clientCancelled ? ExchangeCancellation.clientGoneError : exchange.firstError
             attributes["error.type"] = outcome == .clientCancelled ? "client_cancelled" : error?.type ?? "_OTHER"
             span.setStatus(SpanStatus(code: .error, message: error?.message))
         }

@@ -37,10 +37,11 @@ extension UpstreamCall {
                 do {
                     if let connection {
                         try await connection.cancellingOnHangup {
-                            try await call.relay(response.body, scrubber: scrubber, to: &writer)
+                            try await call.relay(
+                                response.body, scrubber: scrubber, to: &writer, connection: connection)
                         }
                     } else {
-                        try await call.relay(response.body, scrubber: scrubber, to: &writer)
+                        try await call.relay(response.body, scrubber: scrubber, to: &writer, connection: nil)
                     }
                 } catch {
                     // The client is gone (a write failed); a no-op when
@@ -54,7 +55,8 @@ extension UpstreamCall {
     /// `@concurrent` (with ``write(_:to:)``): Hummingbird's writer, taken
     /// `inout`, goes only to its own methods, which are concurrent.
     @concurrent private func relay(
-        _ body: UpstreamBody, scrubber: QuotedCredentialScrubber, to writer: inout any ResponseBodyWriter
+        _ body: UpstreamBody, scrubber: QuotedCredentialScrubber, to writer: inout any ResponseBodyWriter,
+        connection: ClientConnection?
     ) async throws {
         var scrubber = scrubber
         var converter = request.streamConverter(route: options)
@@ -116,13 +118,21 @@ extension UpstreamCall {
             exchange.recordClientGone(status: 200, usage: converter.usage)
             throw error.underlying
         } catch {
-            if Task.isCancelled {
+            switch Task.isCancelled ? ExchangeCancellation(after: error, connection: connection) : nil {
+            case .clientGone:
                 exchange.recordClientGone(status: 200, usage: converter.usage)
                 throw CancellationError()
+            case .shutdown:
+                // The client is still there: the stream ends with the
+                // shutdown error as its last frame, as for a cut upstream.
+                exchange.recordError(ExchangeCancellation.shutdownError, stage: .shutdown)
+                failure = ExchangeCancellation.shutdownError
+            case nil:
+                let streamError = UpstreamFailure.streamError(
+                    for: error, upstream: upstreamName, timeout: entry.timeout)
+                exchange.recordError(streamError, stage: .upstreamStream)
+                failure = streamError
             }
-            let streamError = UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
-            exchange.recordError(streamError, stage: .upstreamStream)
-            failure = streamError
         }
         let reportedBefore = converter.reportedError != nil
         var tail = SSEFrames()

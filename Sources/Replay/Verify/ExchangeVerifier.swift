@@ -103,7 +103,11 @@ public struct ExchangeVerifier: Sendable {
             var converter = client.streamConverter(route: options)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
-            events += converter.finish(error: Self.recordedError(exchange, at: .upstreamStream))
+            // A stream the proxy's shutdown ended got the shutdown error as
+            // its last frame, as a cut upstream gets its error.
+            events += converter.finish(
+                error: Self.recordedError(exchange, at: .upstreamStream)
+                    ?? Self.recordedError(exchange, at: .shutdown))
             let recorded = exchange.clientEvents.compactMap(\.sseEvent)
             // A client that hung up saw only a prefix of the stream, and so
             // did one whose proxy was killed mid-stream (no `end` line).

@@ -1,0 +1,60 @@
+import Cassette
+import Convert
+
+/// Why an exchange stopped before its answer was complete: its client hung
+/// up, or the server was stopped without waiting for it (SIGQUIT: `proxy
+/// stop` past its `--timeout`, `proxy restart`), which cancels every
+/// connection's task. A client that is still there is told the proxy is
+/// shutting down, in its own API's shape, so that its SDK retries; it did
+/// not cancel anything.
+enum ExchangeCancellation: Sendable, Hashable {
+    case clientGone
+    case shutdown
+
+    /// How the exchange that failed with `error` on `connection` was
+    /// cancelled; nil when it was not.
+    init?(after error: any Error, connection: ClientConnection?) {
+        if connection?.hasHungUp == true {
+            self = .clientGone
+        } else if Task.isCancelled {
+            // A hang-up is marked before it cancels the task; a task
+            // cancelled on a connection still open is the server stopping.
+            self = .shutdown
+        } else if error is CancellationError {
+            // The intake's: the client's connection failed midway.
+            self = .clientGone
+        } else {
+            return nil
+        }
+    }
+
+    /// What the client is sent (nothing reaches a client that has gone).
+    var error: APIError {
+        switch self {
+        case .clientGone: Self.clientGoneError
+        case .shutdown: Self.shutdownError
+        }
+    }
+
+    /// The `error` line's stage.
+    var stage: CassetteStage {
+        switch self {
+        case .clientGone: .client
+        case .shutdown: .shutdown
+        }
+    }
+
+    /// The `end` line's outcome: a client still there got an error.
+    var outcome: CassetteOutcome {
+        switch self {
+        case .clientGone: .clientCancelled
+        case .shutdown: .error
+        }
+    }
+
+    static let clientGoneError = APIError(status: 499, type: "api_error", message: "client closed the connection")
+
+    /// 503, which OpenAI's, Gemini's and Anthropic's SDKs all retry.
+    static let shutdownError = APIError(
+        status: 503, type: "overloaded_error", message: "the proxy is shutting down; retry in a moment")
+}
