@@ -201,7 +201,11 @@ import Glibc
                 headers: [("content-type", "text/event-stream")],
                 steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
             try scratch.writeConfig(upstream: stub.baseURL)
-            let (base, _) = try await Self.startDaemon(scratch)
+            let record = scratch.root.appendingPathComponent("rec").path
+            let start = try await scratch.run(
+                ["start", "--config", scratch.configFile, "--port", "0", "--record", record])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
 
             let streamed = try await Self.startStream(base: base)
             var request = HTTPClientRequest(url: base + "/v1/messages")
@@ -228,6 +232,19 @@ import Glibc
 
             #expect(!scratch.log.contains("client gone"), "\(scratch.log)")
             #expect(scratch.log.contains("503 in "), "\(scratch.log)")
+            // Recorded as a shutdown, not as the client's doing.
+            var stages: [String] = []
+            var outcomes: [String] = []
+            var lines: [String] = []
+            for file in try CassetteReader.cassetteFiles(in: [record]) {
+                for event in try CassetteReader.read(path: file).events {
+                    lines.append("\(event.exchange ?? "") \(event.kind) \(event["stage"]?.stringValue ?? "")")
+                    if event.kind == "error" { stages.append(event["stage"]?.stringValue ?? "?") }
+                    if event.kind == "end" { outcomes.append(event["outcome"]?.stringValue ?? "?") }
+                }
+            }
+            #expect(stages == ["shutdown", "shutdown"], "\(stages) \(lines)")
+            #expect(outcomes == ["error", "error"], "\(outcomes)")
         }
     }
 

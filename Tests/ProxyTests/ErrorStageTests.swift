@@ -70,7 +70,10 @@ import Testing
                 }
             }
         }
-        #expect(Set(ids.keys) == Set(CassetteStage.allCases.map(\.rawValue)), "every stage is reached")
+        // `shutdown` is reached only by stopping the server without waiting
+        // (SIGQUIT); DaemonTests stops a `proxy start`ed one so.
+        let stages = Set(CassetteStage.allCases.map(\.rawValue)).subtracting([CassetteStage.shutdown.rawValue])
+        #expect(Set(ids.keys) == stages, "every stage is reached")
         for (stage, id) in ids {
             #expect(recorded[id]?.stages == [stage], "\(stage): \(recorded[id]?.messages ?? [])")
             #expect(recorded[id]?.outcome == (stage == "client" ? "client_cancelled" : "error"), "\(stage)")

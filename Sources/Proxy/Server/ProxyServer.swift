@@ -142,7 +142,15 @@ public struct ProxyServer: Sendable {
             configuration: .init(
                 services: [makeApplication(onListening: onListening)], gracefulShutdownSignals: [.sigint, .sigterm],
                 cancellationSignals: [.sigquit], logger: logger))
-        try await group.run()
+        // After SIGQUIT too, once every cancelled exchange has recorded its
+        // end (see RecorderService); a no-op when already closed.
+        do {
+            try await group.run()
+        } catch {
+            await recording?.recorder.close()
+            throw error
+        }
+        await recording?.recorder.close()
     }
 
     /// Starts the server, runs `body` with the bound port, then shuts the
