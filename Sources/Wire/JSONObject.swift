@@ -53,6 +53,16 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         members.append(Member(key: key, value: value))
     }
 
+    /// The first key that appears more than once, if any. Keys of
+    /// different lengths are passed over without comparing their bytes.
+    public var repeatedKey: String? {
+        for index in members.indices.dropFirst() {
+            let key = members[index].key
+            for earlier in members[..<index] where Self.sameKey(earlier.key, key) { return key }
+        }
+        return nil
+    }
+
     /// Room for `count` members without growing.
     public mutating func reserveCapacity(_ count: Int) {
         members.reserveCapacity(count)

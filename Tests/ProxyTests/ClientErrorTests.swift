@@ -29,6 +29,35 @@ import Wire
         }
     }
 
+    /// The proxy reads a repeated member's first value, most upstreams the
+    /// last: routed as one model and served as another on the route's key,
+    /// or a stream flag the two sides disagree on. Refused in every dialect,
+    /// nothing sent upstream.
+    @Test(arguments: [
+        (
+            "/v1/messages", #"{"model":"gpt","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"model":"x"}"#,
+            "/model"
+        ),
+        (
+            "/v1/chat/completions",
+            #"{"model":"gpt","messages":[{"role":"user","content":"hi"}],"stream":false,"stream":true}"#, "/stream"
+        ),
+        (
+            "/v1beta/models/gpt:generateContent",
+            #"{"contents":[{"parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":5,"maxOutputTokens":9}}"#,
+            "/generationConfig/maxOutputTokens"
+        ),
+    ])
+    func aMemberGivenTwiceIs400(path: String, body: String, pointer: String) async throws {
+        try await ProxyHarness.run { proxy in
+            let reply = try await proxy.post(path, text: body)
+            #expect(reply.status == 400, "\(reply.text)")
+            #expect(reply.errorMessage?.hasPrefix(pointer + ": the member is given twice") == true, "\(reply.text)")
+            #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
+
     @Test func wrongTypeIsNamed() async throws {
         try await ProxyHarness.run { proxy in
             var request = ProxyHarness.messages()

@@ -22,7 +22,10 @@ public struct ClientRequest: Sendable {
     /// whole here, as before; other dialects' bodies are checked when they
     /// are converted.
     public init(endpoint: ClientEndpoint, body: JSONValue) throws(APIError) {
-        guard case .object = body else { throw .invalidRequest("the request body must be a JSON object") }
+        guard case .object(let object) = body else {
+            throw .invalidRequest("the request body must be a JSON object")
+        }
+        try Self.refuseRepeatedMembers(object)
         if endpoint.dialect == .anthropic, endpoint.operation == .generate {
             try RequestConverter.validate(anthropicRequest: body)
         }
@@ -39,6 +42,27 @@ public struct ClientRequest: Sendable {
     }
 
     public var dialect: Dialect { endpoint.dialect }
+
+    /// A member given twice, at the top or in a top-level object (where the
+    /// model, the stream flag and the settings a route caps or sets live),
+    /// is refused: the proxy reads the first, most upstreams the last, so
+    /// `{"model": "allowed", "model": "other"}` reached another model on the
+    /// route's key, and a doubled `stream` left the two sides disagreeing.
+    private static func refuseRepeatedMembers(_ body: JSONObject) throws(APIError) {
+        var path: String?
+        if let key = body.repeatedKey {
+            path = "/" + key
+        } else {
+            for member in body {
+                guard case .object(let nested) = member.value, let key = nested.repeatedKey else { continue }
+                path = "/\(member.key)/\(key)"
+                break
+            }
+        }
+        guard let path else { return }
+        throw .invalidRequest(
+            "\(path): the member is given twice; JSON readers disagree on which one counts, so give it once")
+    }
 
     /// True when the route speaks the client's dialect. A route with rules
     /// takes other dialects' requests through the pivot, where the rules
