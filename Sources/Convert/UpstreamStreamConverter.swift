@@ -143,8 +143,21 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
+        var error = error
         if error == nil, !isWholeAnswer {
-            for event in parser.finishRaw() { handle(event, into: &output) }
+            for event in parser.finishRaw() {
+                // The last event, with no blank line after it: whole if its
+                // data is (an upstream may close right after a final error
+                // chunk), else the stream was cut inside it. A stream whose
+                // frames go out as they came must not send it (a client's
+                // parser fails on it, not on the proxy's error); a converted
+                // one reads it and reports what it cannot read.
+                if relaysFramesAsTheyCame, !Self.isWholeEventData(event.data) {
+                    error = .streamEndedEarly(upstream: upstreamName, before: "the end of the event it was sending")
+                    break
+                }
+                handle(event, into: &output)
+            }
         }
         switch transcoder {
         case .payloads(var machine):
@@ -158,7 +171,6 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
-            var error = error
             if error == nil, reportedError == nil, !passthroughFinished {
                 error = .streamEndedEarly(upstream: upstreamName, before: Self.finishMilestone(passthroughDialect))
             }
@@ -178,6 +190,22 @@ public struct UpstreamStreamConverter: Sendable {
     private var isWholeAnswer: Bool {
         if case .wholeAnswer = transcoder { return true }
         return false
+    }
+
+    /// Whether the upstream's frames reach the client as they came: a
+    /// pass-through, or an Anthropic upstream's to an Anthropic client.
+    private var relaysFramesAsTheyCame: Bool {
+        switch transcoder {
+        case .passthrough: true
+        case .anthropic: writesAnthropic
+        case .payloads, .wholeAnswer, .vacant: false
+        }
+    }
+
+    /// Whether an event's data is whole: `[DONE]` or a JSON value. Asked
+    /// only of the last event, when it had no blank line after it.
+    private static func isWholeEventData(_ data: [UInt8]) -> Bool {
+        data.elementsEqual("[DONE]".utf8) || (try? JSONValue(parsing: data)) != nil
     }
 
     /// Repairs and rejections of tool arguments since the last call, for

@@ -72,4 +72,53 @@ import Wire
             Self.relay(nameless, dialect: .openaiResponses).error?.message
                 == "upstream up reported: the response failed")
     }
+
+    /// A stream cut inside its last event (no blank line, data not whole)
+    /// does not hand the client that piece as if it were an event: its
+    /// parser would fail on it rather than read the proxy's error. Even
+    /// after a finish_reason, the usage chunk and `[DONE]` were still due.
+    @Test func aLastEventCutShortIsNotSentAndTheStreamEndsInAnError() throws {
+        let finished = #"data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n"
+        for head in [Self.chatChunk + "\n\n", Self.chatChunk + "\n\n" + finished] {
+            let (events, error) = Self.relay(
+                head + #"data: {"id":"c","object":"chat.completion.chunk","acc"#, dialect: .openai)
+            #expect(events.count == head.components(separatedBy: "\n\n").count)
+            #expect(!events.contains { $0.data.contains("\"acc") })
+            let last = try JSONValue(parsing: try #require(events.last).data)
+            let message = "upstream up stream ended early, before the end of the event it was sending"
+            #expect(last["error"]?["message"]?.stringValue == message)
+            #expect(error?.message == message)
+        }
+    }
+
+    /// A last event with no blank line after it whose data is whole is
+    /// still the upstream's: an error chunk, or `[DONE]`.
+    @Test func aWholeLastEventWithoutItsBlankLineIsStillSent() {
+        let errorChunk = #"data: {"error":{"message":"overloaded","type":"server_error"}}"#
+        let (events, error) = Self.relay(Self.chatChunk + "\n\n" + errorChunk, dialect: .openai)
+        #expect(events.count == 2)
+        #expect(events.last?.data == String(errorChunk.dropFirst(6)))
+        #expect(error?.message == "upstream up reported: overloaded")
+        let done = Self.relay(Self.chatChunk + "\n\ndata: [DONE]", dialect: .openai)
+        #expect(done.events.map(\.data).last == "[DONE]")
+        #expect(done.error == nil)
+    }
+
+    /// An Anthropic upstream's frames to an Anthropic client: the cut
+    /// event is not sent before the error event either.
+    @Test func anAnthropicStreamCutInsideAnEventSendsOnlyTheError() throws {
+        var converter = UpstreamStreamConverter(
+            route: RouteOptions(modelID: "up", upstreamDialect: .anthropic, upstreamModel: "m"), requestedModel: "m")
+        let start =
+            "event: message_start\ndata: "
+            + #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","#
+            + #""content":[],"usage":{"input_tokens":1,"output_tokens":1}}}"# + "\n\n"
+        let events = converter.receive(Array((start + #"data: {"type""#).utf8)) + converter.finish(error: nil)
+        #expect(events.map(\.event) == ["message_start", "error"])
+        let error = try JSONValue(parsing: try #require(events.last).data)
+        #expect(
+            error["error"]?["message"]?.stringValue
+                == "upstream up stream ended early, before the end of the event it was sending")
+        #expect(converter.reportedError?.status == 502)
+    }
 }
