@@ -10,6 +10,8 @@ protocol UpstreamPayloadTranscoder: Sendable {
     mutating func finish(error: APIError?) -> [AnthropicStreamEvent]
     mutating func fail(_ error: APIError) -> [AnthropicStreamEvent]
     var usage: JSONObject? { get }
+    /// True once the stream it writes has ended (`message_stop` or an error).
+    var isFinished: Bool { get }
     /// One `data:` payload read straight from its bytes, or nil to have it
     /// parsed and given to ``receive(payload:eventName:)``.
     mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]?

@@ -45,9 +45,9 @@ public struct UpstreamStreamConverter: Sendable {
     private var passthroughDialect = Dialect.anthropic
     /// The last usage a passed-through frame reported, in Anthropic's shape.
     private var passedThroughUsage: JSONObject?
-    /// A passed-through frame finished the stream (see ``finishes(_:dialect:)``):
-    /// one that ends without it was cut, and the client is told so.
-    private var passthroughFinished = false
+    /// How far a passed-through stream got: one that ends while open was
+    /// cut, and the client is told so.
+    private var passthroughProgress = PassthroughProgress.open
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -144,7 +144,9 @@ public struct UpstreamStreamConverter: Sendable {
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
         var error = error
-        if error == nil, !isWholeAnswer {
+        // Once the client's stream has ended, what the upstream sends after
+        // it is not read.
+        if error == nil, !isWholeAnswer, !hasEnded {
             for event in parser.finishRaw() {
                 // The last event, with no blank line after it: whole if its
                 // data is (an upstream may close right after a final error
@@ -171,11 +173,15 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .passthrough:
-            if error == nil, reportedError == nil, !passthroughFinished {
-                error = .streamEndedEarly(upstream: upstreamName, before: Self.finishMilestone(passthroughDialect))
+            // A failure after the end is not sent, as the transcoders' and
+            // the relay's own `finish(error:)` send none.
+            guard !hasEnded else { break }
+            if error == nil, passthroughProgress == .open {
+                error = .streamEndedEarly(
+                    upstream: upstreamName, before: PassthroughProgress.milestone(passthroughDialect))
             }
             if let error {
-                if reportedError == nil { reportedError = error }
+                reportedError = error
                 output.append(Self.errorFrame(error, dialect: passthroughDialect))
             }
         case .wholeAnswer(var whole):
@@ -184,6 +190,18 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .wholeAnswer(whole)
         case .vacant:
             break
+        }
+    }
+
+    /// Whether the client's stream is complete, finished or ended in an
+    /// error: a transport failure after it is not sent to the client (nor
+    /// need it count as the exchange's failure).
+    public var hasEnded: Bool {
+        switch transcoder {
+        case .payloads(let machine): machine.isFinished
+        case .anthropic(let relay): relay.hasEnded
+        case .passthrough: passthroughProgress == .ended || reportedError != nil
+        case .wholeAnswer, .vacant: false
         }
     }
 
@@ -259,38 +277,10 @@ public struct UpstreamStreamConverter: Sendable {
                     passedThroughUsage = usage
                 }
             }
-            if !passthroughFinished { passthroughFinished = Self.finishes(event, dialect: passthroughDialect) }
+            if passthroughProgress != .ended { passthroughProgress.advance(past: event, dialect: passthroughDialect) }
             output.append(event)
         case .vacant:
             break
-        }
-    }
-
-    /// Whether a passed-through frame finishes its stream: Chat's `[DONE]`
-    /// or a chunk with a `finish_reason`, a Responses terminal event,
-    /// Gemini's `finishReason`.
-    private static func finishes(_ event: SSERawEvent, dialect: Dialect) -> Bool {
-        switch dialect {
-        case .openai:
-            return event.data.elementsEqual("[DONE]".utf8) || event.dataMentions("\"finish_reason\":\"")
-                || event.dataMentions("\"finish_reason\": \"")
-        case .openaiResponses:
-            return event.dataMentions("response.completed") || event.dataMentions("response.incomplete")
-                || event.dataMentions("response.failed")
-        case .gemini:
-            return event.dataMentions("\"finishReason\"")
-        case .anthropic:
-            return true
-        }
-    }
-
-    /// What a cut pass-through stream never reached, for its error.
-    private static func finishMilestone(_ dialect: Dialect) -> String {
-        switch dialect {
-        case .openai: "a finish_reason"
-        case .openaiResponses: "response.completed"
-        case .gemini: "a finishReason"
-        case .anthropic: "message_stop"
         }
     }
 

@@ -121,4 +121,31 @@ import Wire
                 == "upstream up stream ended early, before the end of the event it was sending")
         #expect(converter.reportedError?.status == 502)
     }
+
+    /// Once a passed-through stream's last frame went by, a transport
+    /// failure (an upstream that overstated its length) or an unended
+    /// event after it is not sent: the client's stream was complete, as a
+    /// converted stream's is after its `message_stop`.
+    @Test(arguments: [
+        (Dialect.openai, Self.chatChunk + "\n\ndata: [DONE]\n\n"),
+        (
+            Dialect.openaiResponses,
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":1}\n\n"
+        ),
+    ])
+    func aFailureAfterTheLastFrameIsNotSent(dialect: Dialect, stream: String) {
+        let route = RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m")
+        let sent = stream.components(separatedBy: "\n\n").count - 1
+        var converter = UpstreamStreamConverter(passthroughFor: route)
+        let failure = APIError(status: 502, type: "api_error", message: "its HTTP framing was malformed")
+        var events = converter.receive(Array(stream.utf8))
+        #expect(converter.hasEnded)
+        events += converter.finish(error: failure)
+        #expect(events.count == sent)
+        #expect(converter.reportedError == nil)
+        converter = UpstreamStreamConverter(passthroughFor: route)
+        events = converter.receive(Array((stream + #"data: {"id":"#).utf8)) + converter.finish(error: nil)
+        #expect(events.count == sent)
+        #expect(converter.reportedError == nil)
+    }
 }
