@@ -167,14 +167,16 @@ import Glibc
         }
     }
 
+    /// An upstream stream that never ends.
+    static let endlessStream = StubHTTPServer.Reply(
+        headers: [("content-type", "text/event-stream")],
+        steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+
     @Test func stopCancelsWhatIsStillRunningAtTheTimeout() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }
         try await StubHTTPServer.withRunning { stub in
-            // A stream that never ends.
-            stub.reply = StubHTTPServer.Reply(
-                headers: [("content-type", "text/event-stream")],
-                steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+            stub.reply = Self.endlessStream
             try scratch.writeConfig(upstream: stub.baseURL)
             let (base, pid) = try await Self.startDaemon(scratch)
 
@@ -195,11 +197,9 @@ import Glibc
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }
         try await StubHTTPServer.withRunning { stub in
-            // A stream that never ends; a client that did not ask for a
-            // stream waits for its end, so gets no head.
-            stub.reply = StubHTTPServer.Reply(
-                headers: [("content-type", "text/event-stream")],
-                steps: [.bytes(Array(UpstreamBodies.openAIStream[0].utf8)), .stall])
+            // A client that did not ask for a stream waits for its end, so
+            // gets no head.
+            stub.reply = Self.endlessStream
             try scratch.writeConfig(upstream: stub.baseURL)
             let record = scratch.root.appendingPathComponent("rec").path
             let start = try await scratch.run(
