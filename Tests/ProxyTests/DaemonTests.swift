@@ -248,6 +248,34 @@ import Glibc
         }
     }
 
+    /// The usual wait of a whole answer from an OpenAI-style upstream: no
+    /// head yet. Stopping closes the connection's input, which read as the
+    /// client's hang-up (499) until the cancel was marked first.
+    @Test func anExchangeStillWaitingForTheUpstreamsHeadIsToldTheProxyIsShuttingDown() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = StubHTTPServer.Reply(hangsBeforeHead: true)
+            try scratch.writeConfig(upstream: stub.baseURL)
+            let (base, _) = try await Self.startDaemon(scratch)
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
+            let waiting = request
+            async let reply = HTTPClient.shared.execute(waiting, timeout: .seconds(60))
+            #expect(await ConfigReloadTests.eventually { stub.requests.count == 1 }, "it reached the upstream")
+
+            let stop = try await scratch.run(["stop", "--timeout", "1"])
+            #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")
+            let answer = try await reply
+            let body = String(buffer: try await answer.body.collect(upTo: 1 << 20))
+            #expect(answer.status.code == 503, "\(body)")
+            #expect(body.contains("the proxy is shutting down"), "\(body)")
+            #expect(!scratch.log.contains("client gone"), "\(scratch.log)")
+        }
+    }
+
     @Test func aChangedFileAndSIGHUPReloadTheConfigAndErrorsAreLogged() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.cleanUp() }

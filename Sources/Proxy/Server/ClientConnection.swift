@@ -19,6 +19,7 @@ final class ClientConnection: Sendable {
 
     private struct State {
         var hungUp = false
+        var serverStopping = false
         var running: RunningTask?
     }
 
@@ -26,6 +27,23 @@ final class ClientConnection: Sendable {
 
     /// Whether the client has closed its side of the connection.
     var hasHungUp: Bool { state.withLockedValue { $0.hungUp } }
+
+    /// Whether the connection's task was cancelled while the client was
+    /// still there: the server is stopping. Set before the proxy closes the
+    /// connection's input itself, which then reads as a hang-up too.
+    var isServerStopping: Bool { state.withLockedValue { $0.serverStopping } }
+
+    /// The pipeline event the intake fires when the connection's task is
+    /// cancelled, just before it closes the connection's input.
+    struct Cancelled: Sendable {}
+
+    /// The connection's task was cancelled: by the client's hang-up (marked
+    /// first), else by the server stopping.
+    func cancelled() {
+        state.withLockedValue { state in
+            if !state.hungUp { state.serverStopping = true }
+        }
+    }
 
     /// Runs `operation`; if the client hangs up meanwhile (or already has),
     /// the task running it is cancelled.

@@ -27,6 +27,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
             connection.clientHungUp()
+        } else if event is ClientConnection.Cancelled {
+            connection.cancelled()
         }
         context.fireUserInboundEventTriggered(event)
     }

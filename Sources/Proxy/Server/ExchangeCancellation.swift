@@ -14,7 +14,11 @@ enum ExchangeCancellation: Sendable, Hashable {
     /// How the exchange that failed with `error` on `connection` was
     /// cancelled; nil when it was not.
     init?(after error: any Error, connection: ClientConnection?) {
-        if connection?.hasHungUp == true {
+        if connection?.isServerStopping == true {
+            // Checked first: stopping closes the client's input, which
+            // then reads as a hang-up (the client may still be waiting).
+            self = .shutdown
+        } else if connection?.hasHungUp == true {
             self = .clientGone
         } else if Task.isCancelled {
             // A hang-up is marked before it cancels the task; a task

@@ -160,6 +160,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// write waiting for room fails rather than wait for a client that may
     /// never read. The answer being written may still go out.
     func cancel() {
+        // Told from the pipeline's head, before the input close below (which
+        // the connection's handler would take for the client's own): a
+        // cancel that is not a hang-up is the server stopping.
+        context?.pipeline.fireUserInboundEventTriggered(ClientConnection.Cancelled())
         context?.close(mode: .input, promise: nil)
         failWritabilityWait(CancellationError())
     }
