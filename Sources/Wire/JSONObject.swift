@@ -53,15 +53,33 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         members.append(Member(key: key, value: value))
     }
 
-    /// The first key that appears more than once, if any. Keys of
-    /// different lengths are passed over without comparing their bytes.
+    /// The first key that appears more than once, if any. A few keys (a
+    /// request's settings) are compared pairwise, with no allocation; more
+    /// go through a set, so a client's 40,000-key object costs linear time,
+    /// not the minutes a pairwise check of it took.
     public var repeatedKey: String? {
-        for index in members.indices.dropFirst() {
-            let key = members[index].key
-            for earlier in members[..<index] where Self.sameKey(earlier.key, key) { return key }
+        guard members.count > Self.pairwiseKeyLimit else {
+            for index in members.indices.dropFirst() {
+                let key = members[index].key
+                for earlier in members[..<index] where Self.sameKey(earlier.key, key) { return key }
+            }
+            return nil
+        }
+        // By position: `String`'s hashing and `==` take canonically
+        // equivalent keys (the Kelvin sign and `K`) for one, JSON does not.
+        var seen = [String: Int](minimumCapacity: members.count)
+        for (index, member) in members.enumerated() {
+            if let earlier = seen[member.key] {
+                if members[earlier].key.utf8.elementsEqual(member.key.utf8) { return member.key }
+            } else {
+                seen[member.key] = index
+            }
         }
         return nil
     }
+
+    /// Up to this many keys, ``repeatedKey`` compares them pairwise.
+    static let pairwiseKeyLimit = 16
 
     /// Room for `count` members without growing.
     public mutating func reserveCapacity(_ count: Int) {
