@@ -64,9 +64,8 @@ extension ServeCommand {
                 logger: Logger(label: "switchboard.demo")))
         defer { removeDaemonState() }
         do {
-            try await group.run()
+            try await ProxyServer.run(group, closing: recording?.recorder)
         } catch {
-            await recording?.recorder.close()
             Self.fail(NetworkErrorText.listenFailure(error, host: host, port: port), code: 1)
         }
     }

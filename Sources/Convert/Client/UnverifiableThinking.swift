@@ -46,7 +46,9 @@ enum UnverifiableThinking {
     /// A thinking block with no signature, or one another provider's
     /// reasoning travels under.
     private static func isUnverifiable(_ block: JSONValue) -> Bool {
-        guard block["type"] == "thinking" else { return false }
+        // Compared as a string: `== "thinking"` would make a JSONValue of
+        // the literal for every block of every Claude Code request.
+        guard block["type"]?.stringValue == "thinking" else { return false }
         let signature = block["signature"]?.stringValue ?? ""
         return signature.isEmpty || foreignPrefixes.contains { signature.hasPrefix($0) }
     }

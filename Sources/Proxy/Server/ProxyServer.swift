@@ -1,3 +1,4 @@
+import Cassette
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -142,15 +143,22 @@ public struct ProxyServer: Sendable {
             configuration: .init(
                 services: [makeApplication(onListening: onListening)], gracefulShutdownSignals: [.sigint, .sigterm],
                 cancellationSignals: [.sigquit], logger: logger))
-        // After SIGQUIT too, once every cancelled exchange has recorded its
-        // end (see RecorderService); a no-op when already closed.
+        try await Self.run(group, closing: recording?.recorder)
+    }
+
+    /// Runs `group`, then closes `recorder`: after SIGQUIT too (which
+    /// returns from the group without a graceful shutdown), once every
+    /// cancelled exchange has recorded its end (see RecorderService); a
+    /// no-op when already closed. For every group serving a recording
+    /// proxy (`serve`, `serve --demo`).
+    public static func run(_ group: ServiceGroup, closing recorder: CassetteRecorder?) async throws {
         do {
             try await group.run()
         } catch {
-            await recording?.recorder.close()
+            await recorder?.close()
             throw error
         }
-        await recording?.recorder.close()
+        await recorder?.close()
     }
 
     /// Starts the server, runs `body` with the bound port, then shuts the

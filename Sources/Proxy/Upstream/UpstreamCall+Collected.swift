@@ -31,7 +31,9 @@ extension UpstreamCall {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw UpstreamFailure.streamError(for: error, upstream: upstreamName, timeout: entry.timeout)
+            // The client asked for a whole answer: not "mid-stream" to it.
+            throw UpstreamFailure.streamError(
+                for: error, upstream: upstreamName, timeout: entry.timeout, streamed: false)
         }
         for event in parser.finish() { collector.add(event) }
         let collected: JSONValue

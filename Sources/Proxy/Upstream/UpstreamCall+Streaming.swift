@@ -129,7 +129,7 @@ extension UpstreamCall {
                 failure = ExchangeCancellation.shutdownError
             case nil:
                 let streamError = UpstreamFailure.streamError(
-                    for: error, upstream: upstreamName, timeout: entry.timeout)
+                    for: error, upstream: upstreamName, timeout: entry.timeout, streamed: true)
                 if converter.hasEnded {
                     // The client's stream was already complete (an upstream
                     // that overstated its length, or dropped the connection

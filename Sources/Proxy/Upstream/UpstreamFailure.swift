@@ -43,7 +43,7 @@ enum UpstreamFailure {
     /// the `error` frame, so it says what happened to the stream; a whole
     /// answer (`streamed` false) failed while its body was read.
     static func streamError(
-        for error: any Error, upstream: String, timeout: Duration, streamed: Bool = true
+        for error: any Error, upstream: String, timeout: Duration, streamed: Bool
     ) -> APIError {
         let when = streamed ? "mid-stream" : "while sending its answer"
         if isTimeout(error) {
