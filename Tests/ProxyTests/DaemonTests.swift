@@ -128,12 +128,18 @@ import Glibc
     }
 
     /// A streamed request whose head has arrived; its body is still coming.
-    private static func startStream(base: String) async throws -> HTTPClientResponse {
+    /// A request for the config's `gpt` route.
+    static func messagesRequest(base: String, stream: Bool = false) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: base + "/v1/messages")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: stream).serialized()))
+        return request
+    }
+
+    private static func startStream(base: String) async throws -> HTTPClientResponse {
+        let response = try await HTTPClient.shared.execute(
+            messagesRequest(base: base, stream: true), timeout: .seconds(60))
         #expect(response.status.code == 200)
         return response
     }
@@ -208,11 +214,7 @@ import Glibc
             let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
 
             let streamed = try await Self.startStream(base: base)
-            var request = HTTPClientRequest(url: base + "/v1/messages")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
-            let unstreamedRequest = request
+            let unstreamedRequest = Self.messagesRequest(base: base)
             async let unstreamed = HTTPClient.shared.execute(unstreamedRequest, timeout: .seconds(60))
             #expect(await ConfigReloadTests.eventually { stub.requests.count == 2 }, "both reached the upstream")
 
@@ -258,11 +260,7 @@ import Glibc
             stub.reply = StubHTTPServer.Reply(hangsBeforeHead: true)
             try scratch.writeConfig(upstream: stub.baseURL)
             let (base, _) = try await Self.startDaemon(scratch)
-            var request = HTTPClientRequest(url: base + "/v1/messages")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
-            let waiting = request
+            let waiting = Self.messagesRequest(base: base)
             async let reply = HTTPClient.shared.execute(waiting, timeout: .seconds(60))
             #expect(await ConfigReloadTests.eventually { stub.requests.count == 1 }, "it reached the upstream")
 
@@ -284,11 +282,8 @@ import Glibc
             try scratch.writeConfig(upstream: stub.baseURL, modelName: "up-1")
             let (base, pid) = try await Self.startDaemon(scratch)
             func ask() async throws -> (status: UInt, upstreamModel: String?) {
-                var request = HTTPClientRequest(url: base + "/v1/messages")
-                request.method = .POST
-                request.headers.add(name: "content-type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt").serialized()))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let response = try await HTTPClient.shared.execute(
+                    Self.messagesRequest(base: base), timeout: .seconds(30))
                 _ = try await response.body.collect(upTo: 1 << 20)
                 let upstream = try stub.requests.last.map { try JSONValue(parsing: $0.body) }
                 return (response.status.code, upstream?["model"]?.stringValue)
