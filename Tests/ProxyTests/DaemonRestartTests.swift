@@ -20,6 +20,11 @@ import Glibc
     private static func holdingPort<T>(_ port: Int, _ body: () async throws -> T) async throws -> T {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
+        // The killed proxy's closed connections may hold the port in
+        // TIME_WAIT, which refuses a plain bind (seen in CI); a listening
+        // socket still keeps the proxy, which reuses addresses too, off it.
+        var reuse: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
