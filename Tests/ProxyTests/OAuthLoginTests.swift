@@ -144,4 +144,24 @@ import Wire
         #expect(settings.tokenURL == "https://auth.openai.com/oauth/token")
         #expect(settings.redirectURI == "http://localhost:1455/auth/callback")
     }
+
+    /// A token answer without `id_token` (a refresh answer's usual shape)
+    /// still stores the account: the access token carries the same claim,
+    /// where tizee/anthropic-proxy reads it too.
+    @Test func aCodexAnswerWithoutAnIDTokenStoresTheAccessTokensAccount() throws {
+        let access = StubOAuthProvider.jwt(
+            ["https://api.openai.com/auth": ["chatgpt_account_id": "acct-from-access"]], serial: 2)
+        let answer: JSONValue = [
+            "access_token": .string(access), "refresh_token": "rt-canned", "expires_in": 864_000,
+            "token_type": "Bearer",
+        ]
+        let grant = try #require(OAuthTokenGrant(json: answer))
+        #expect(grant.idToken == nil)
+        let now = Date(timeIntervalSince1970: 1_767_225_600)
+        #expect(
+            grant.credentials(settings: .codex(environment: [:]), now: now)
+                == ProviderCredentials(
+                    accessToken: access, refreshToken: "rt-canned", expiresAt: now.addingTimeInterval(864_000),
+                    account: "acct-from-access"))
+    }
 }
