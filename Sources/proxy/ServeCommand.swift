@@ -208,6 +208,7 @@ struct ServeCommand: AsyncParsableCommand {
             if config == nil, try DefaultConfig.writeIfMissing(at: path) {
                 FileHandle.standardOutput.write(
                     Data("Wrote a default config to \(path); edit it to add providers.\n".utf8))
+                if let note = TizeeImport.firstRunNote() { FileHandle.standardError.write(Data((note + "\n").utf8)) }
             }
             let loaded = try ProxyConfig.load(path: path).applyingSubscriptions(from: authStore)
             Terminal.printWarnings(loaded)

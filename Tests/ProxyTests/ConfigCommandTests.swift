@@ -10,13 +10,13 @@ import Glibc
 /// `proxy config print|init|check`, `proxy route` and `proxy models`, run as
 /// a user runs them.
 @Suite(.serialized) struct ConfigCommandTests {
-    private struct Run {
+    struct Run {
         var ending: ChildProcess.Ending?
         var output: String
         var errors: String
     }
 
-    private static func run(
+    static func run(
         _ arguments: [String], home: URL, environment: [String: String] = [:], directory: URL? = nil
     ) async throws -> Run {
         let child = try await ChildProcess(

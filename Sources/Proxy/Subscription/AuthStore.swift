@@ -83,32 +83,10 @@ public struct AuthStore: Sendable {
         } catch {
             throw Failure(description: "cannot encode the logins: \(Self.shortReason(error))")
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw Failure(description: "cannot create \(directory): \(Self.shortReason(error))")
-            }
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
-        }
-        // O_CREAT's mode is filtered by the umask, and an old temporary file
-        // keeps its mode: set it outright.
-        fchmod(descriptor, 0o600)
-        var bytes = [UInt8](data)
-        bytes.append(0x0A)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw Failure(description: "cannot write \(path): \(reason)")
+        do {
+            try PrivateFile.write(data + Data([0x0A]), to: path)
+        } catch {
+            throw Failure(description: error.description)
         }
     }
 

@@ -15,10 +15,22 @@ public struct SubscriptionLogins: Sendable {
     }
 
     /// Stores Claude Code's setup token (what `claude setup-token` prints),
-    /// pasted by the user. Surrounding whitespace is dropped; anything that
-    /// is not an Anthropic token is refused without echoing it.
+    /// pasted by the user, once ``claudeCodeToken(_:)`` takes it.
     public func loginClaudeCode(token pasted: String) throws -> ProviderCredentials {
-        let token = pasted.trimmingCharacters(in: .whitespacesAndNewlines)
+        let credentials = ProviderCredentials(accessToken: try Self.claudeCodeToken(pasted))
+        do {
+            try store.save(credentials, for: .claudeCode)
+        } catch {
+            throw Refusal(description: error.description)
+        }
+        return credentials
+    }
+
+    /// A Claude Code token as given (pasted, or found in another proxy's
+    /// logins) without surrounding whitespace; anything that is not one is
+    /// refused without echoing it.
+    public static func claudeCodeToken(_ given: String) throws(Refusal) -> String {
+        let token = given.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else {
             throw Refusal(description: "no token was given; run `claude setup-token` and paste what it prints")
         }
@@ -34,13 +46,7 @@ public struct SubscriptionLogins: Sendable {
                 description: "that is not a Claude token (it should start with sk-ant-oat, as `claude setup-token` "
                     + "prints it, on one line)")
         }
-        let credentials = ProviderCredentials(accessToken: token)
-        do {
-            try store.save(credentials, for: .claudeCode)
-        } catch {
-            throw Refusal(description: error.description)
-        }
-        return credentials
+        return token
     }
 
     /// Finds the Google Cloud project a Gemini Code Assist or Antigravity
