@@ -10,8 +10,15 @@ public struct APIError: Error, Sendable, Hashable {
     /// Anthropic's error type, such as `invalid_request_error`.
     public var type: String
     public var message: String
-    /// Seconds, passed on from an upstream's `retry-after` on 429 and 529.
+    /// Seconds (or an HTTP date), passed on from an upstream's `retry-after`.
     public var retryAfter: String?
+    /// Milliseconds, passed on from an upstream's `retry-after-ms`, which
+    /// the Anthropic and OpenAI SDKs read before `retry-after` (it is finer).
+    public var retryAfterMillis: String?
+    /// An upstream's `x-should-retry` (`true` or `false`), which the
+    /// Anthropic and OpenAI SDKs obey over their own rule by status; nil
+    /// when none was sent, or the proxy has no more to say than the status.
+    public var shouldRetry: Bool?
     /// OpenAI's machine-readable `code`, where one names the cause (clients
     /// match on `context_length_exceeded` to shorten a conversation); nil
     /// for most errors, as for most of OpenAI's.
@@ -32,12 +39,16 @@ public struct APIError: Error, Sendable, Hashable {
         }
     }
 
-    public init(status: Int, type: String, message: String, retryAfter: String? = nil, code: String? = nil) {
+    public init(
+        status: Int, type: String, message: String, retryAfter: String? = nil, code: String? = nil,
+        shouldRetry: Bool? = nil
+    ) {
         self.status = status
         self.type = type
         self.message = message
         self.retryAfter = retryAfter
         self.code = code
+        self.shouldRetry = shouldRetry
     }
 
     /// The ``code`` of a prompt longer than the context window.

@@ -224,6 +224,8 @@ import Glibc
             let answer = try await unstreamed
             let answerBody = String(buffer: try await answer.body.collect(upTo: 1 << 20))
             #expect(answer.status.code == 503, "\(answerBody)")
+            // Said outright, for the SDKs: the request may be sent again as it is.
+            #expect(answer.headers.first(name: "x-should-retry") == "true")
             #expect(answerBody.contains(#""type":"overloaded_error""#), "\(answerBody)")
             #expect(answerBody.contains("the proxy is shutting down"), "\(answerBody)")
 

@@ -12,14 +12,20 @@ import Wire
 /// retry gets in. Each client below is its own HTTPClient, so its own
 /// keep-alive connection.
 @Suite struct MaxConnectionsTests {
-    private static func post(_ client: HTTPClient, _ url: String, _ body: JSONValue) async throws -> (Int, JSONValue?) {
+    /// The status, the body, and the `x-should-retry` header.
+    private static func post(
+        _ client: HTTPClient, _ url: String, _ body: JSONValue
+    ) async throws -> (Int, JSONValue?, String?) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), try? JSONValue(parsing: Array(bytes.readableBytesView)))
+        return (
+            Int(response.status.code), try? JSONValue(parsing: Array(bytes.readableBytesView)),
+            response.headers.first(name: "x-should-retry")
+        )
     }
 
     @Test func aConnectionPastTheLimitGets503UntilAnotherCloses() async throws {
@@ -41,16 +47,17 @@ import Wire
 
     private static func exercise(_ proxy: ProxyHarness, first: HTTPClient, second: HTTPClient) async throws {
         let url = proxy.baseURL + "/v1/messages"
-        let (admitted, _) = try await post(first, url, ProxyHarness.messages())
+        let (admitted, _, _) = try await post(first, url, ProxyHarness.messages())
         #expect(admitted == 200)
         // The first client keeps its connection open (keep-alive).
-        let (refused, body) = try await post(second, url, ProxyHarness.messages())
+        let (refused, body, shouldRetry) = try await post(second, url, ProxyHarness.messages())
         #expect(refused == 503)
+        #expect(shouldRetry == "true", "the SDKs are told outright to retry")
         #expect(body?["type"]?.stringValue == "error")
         #expect(body?["error"]?["type"]?.stringValue == "overloaded_error", "\(String(describing: body))")
         #expect(body?["error"]?["message"]?.stringValue?.contains("--max-connections 1") == true)
         // An OpenAI client over the limit hears it in its own shape.
-        let (openAIStatus, openAIBody) = try await post(
+        let (openAIStatus, openAIBody, _) = try await post(
             second, proxy.baseURL + "/v1/chat/completions",
             ["model": "gpt", "messages": [["role": "user", "content": "hi"]]])
         #expect(openAIStatus == 503)
@@ -67,7 +74,7 @@ import Wire
         var status = 0
         let deadline = ContinuousClock.now + .seconds(30)
         while status != 200, ContinuousClock.now < deadline {
-            (status, _) = try await post(second, url, ProxyHarness.messages())
+            (status, _, _) = try await post(second, url, ProxyHarness.messages())
             if status != 200 { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(status == 200)

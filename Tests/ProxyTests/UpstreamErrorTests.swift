@@ -1,3 +1,4 @@
+import Convert
 import TestSupport
 import Testing
 import Wire
@@ -71,6 +72,49 @@ import Wire
             #expect(reply.status == 429)
             #expect(reply.errorType == "rate_limit_error")
             #expect(reply.headers.first(name: "retry-after") == "17")
+        }
+    }
+
+    /// The retry hints the Anthropic and OpenAI SDKs read (`retry-after-ms`,
+    /// `retry-after`, `x-should-retry`) reach every client dialect, on a
+    /// route of its own dialect and converted, streamed or not; the
+    /// upstream's other headers do not.
+    @Test func retryHintsReachEveryClientDialectAndNoOtherUpstreamHeader() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(
+                429, UpstreamBodies.openAIError("slow down"),
+                headers: [
+                    ("retry-after", "7"), ("retry-after-ms", "6500"), ("x-should-retry", "true"),
+                    ("x-upstream-internal", "kept-upstream"),
+                ])
+            let dialects: [Dialect] = [.anthropic, .openai, .openaiResponses, .gemini]
+            for client in dialects {
+                for format in dialects {
+                    for stream in [false, true] {
+                        let (path, body) = DialectPairTests.request(
+                            client, model: DialectPairTests.Upstream.of(format).model, stream: stream)
+                        let reply = try await proxy.post(path, json: body)
+                        let what = "\(client) client, \(format) route, stream: \(stream)"
+                        #expect(reply.status == 429, "\(what): \(reply.text)")
+                        #expect(reply.headers.first(name: "retry-after") == "7", "\(what)")
+                        #expect(reply.headers.first(name: "retry-after-ms") == "6500", "\(what)")
+                        #expect(reply.headers.first(name: "x-should-retry") == "true", "\(what)")
+                        #expect(reply.headers.first(name: "x-upstream-internal") == nil, "\(what)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `x-should-retry: false` goes on too: the SDKs then give up a 5xx
+    /// they would otherwise retry.
+    @Test func anUpstreamsNoRetryIsPassedOn() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(500, UpstreamBodies.openAIError("broken"), headers: [("x-should-retry", "false")])
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "claude"))
+            #expect(reply.status == 500)
+            #expect(reply.headers.first(name: "x-should-retry") == "false")
+            #expect(reply.headers.first(name: "retry-after") == nil)
         }
     }
 

@@ -22,11 +22,11 @@ extension Exchange {
             status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: value.serialized()))
     }
 
-    /// An error in the client's dialect's shape, with `retry-after` passed on when the
-    /// upstream sent one.
+    /// An error in the client's dialect's shape, with its retry hints
+    /// (`retry-after`, `retry-after-ms`, `x-should-retry`) when it has any.
     func errorResponse(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let retryAfter = error.retryAfter { headers[.retryAfter] = retryAfter }
+        headers.append(contentsOf: error.retryHintFields)
         return response(
             status: error.status(in: clientDialect), headers: headers,
             body: ByteBuffer(bytes: error.clientBody(in: clientDialect))

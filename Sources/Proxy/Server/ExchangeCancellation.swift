@@ -58,7 +58,11 @@ enum ExchangeCancellation: Sendable, Hashable {
 
     static let clientGoneError = APIError(status: 499, type: "api_error", message: "client closed the connection")
 
-    /// 503, which OpenAI's, Gemini's and Anthropic's SDKs all retry.
+    /// 503, which OpenAI's, Gemini's and Anthropic's SDKs all retry;
+    /// `x-should-retry: true` says so outright (the request was not
+    /// answered, and may be sent again as it is). No `retry-after`: when,
+    /// or whether, a proxy comes back is not known here.
     static let shutdownError = APIError(
-        status: 503, type: "overloaded_error", message: "the proxy is shutting down; retry in a moment")
+        status: 503, type: "overloaded_error", message: "the proxy is shutting down; retry in a moment",
+        shouldRetry: true)
 }

@@ -83,12 +83,14 @@ struct ExchangeMiddleware: RouterMiddleware {
         }
     }
 
-    /// The answer on a connection over `--max-connections`.
+    /// The answer on a connection over `--max-connections`: to be retried
+    /// (`x-should-retry: true`), once another connection closes, which no
+    /// `retry-after` could tell.
     private var overloaded: APIError {
         APIError(
             status: 503, type: "overloaded_error",
             message: "the proxy is serving its most connections at once (--max-connections "
-                + "\(connections.maxConnections ?? 0)); retry in a moment")
+                + "\(connections.maxConnections ?? 0)); retry in a moment", shouldRetry: true)
     }
 
     private func apiError(for error: any Error, request: Request, logger: Logger) -> APIError {

@@ -69,19 +69,20 @@ struct UpstreamCall: Sendable {
                     let limit = CodexBackend.usageLimitError(
                         status: Int(response.status.code), body: Array(body.readableBytesView))
                 {
-                    throw limit
+                    throw limit.keepingRetryHints(of: response.headers)
                 }
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
                         status: Int(response.status.code), body: Array(body.readableBytesView),
                         product: entry.subscription?.backendName ?? "Code Assist")
                 {
-                    throw quota
+                    throw quota.keepingRetryHints(of: response.headers)
                 }
                 throw UpstreamErrorMapper.map(
                     status: Int(response.status.code), body: Array(body.readableBytesView),
                     retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName,
-                    dialect: entry.format)
+                    dialect: entry.format
+                ).keepingRetryHints(of: response.headers)
             }
             return response
         }
