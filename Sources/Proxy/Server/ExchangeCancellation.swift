@@ -58,10 +58,19 @@ enum ExchangeCancellation: Sendable, Hashable {
 
     static let clientGoneError = APIError(status: 499, type: "api_error", message: "client closed the connection")
 
-    /// 503, which OpenAI's, Gemini's and Anthropic's SDKs all retry;
-    /// `x-should-retry: true` says so outright (the request was not
-    /// answered, and may be sent again as it is). No `retry-after`: when,
-    /// or whether, a proxy comes back is not known here.
+    /// 503 for every client, Anthropic's too, not Anthropic's 529 (which
+    /// stands for Anthropic's own capacity): the Anthropic SDKs retry both
+    /// (any 5xx), the OpenAI and Gemini SDKs retry 503 (google-genai not
+    /// 529), Claude Code takes an error whose type is `overloaded_error` as
+    /// a 529 whatever its status, and 503 is what other HTTP clients know
+    /// to retry (`curl --retry` does, 529 it does not). `--max-connections`
+    /// refuses with 503 too; an upstream's own 503 or 529 is passed on as
+    /// it came.
+    ///
+    /// `x-should-retry: true` says outright that it may be retried (the
+    /// request was not answered, and may be sent again as it is). No
+    /// `retry-after`: when, or whether, a proxy comes back is not known
+    /// here.
     static let shutdownError = APIError(
         status: 503, type: "overloaded_error", message: "the proxy is shutting down; retry in a moment",
         shouldRetry: true)
