@@ -73,5 +73,33 @@ struct MetricsOutcomeTests {
         }
     }
 
+    /// Claude Code counts a request's tokens before it sends it: the count
+    /// (answered here by a local estimate, the route being OpenAI's) is
+    /// counted apart, so the route shows the one request it served, not two.
+    @Test func aTokenCountIsCountedApartFromItsRoutesRequests() async throws {
+        try await Self.withProxy { server, proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            let count = try await proxy.post(
+                "/v1/messages/count_tokens", json: ["model": "main", "messages": [["role": "user", "content": "Hi"]]])
+            #expect(count.status == 200, "\(count.text)")
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "main"))
+            #expect(reply.status == 200, "\(reply.text)")
+
+            let requests = Self.samples(server, "switchboard_requests_total")
+            #expect(requests.filter { $0.key.contains(#"route="main""#) }.map(\.value) == ["1"], "\(requests)")
+            let counts = Self.samples(server, "switchboard_count_tokens_requests_total")
+            #expect(counts.count == 1, "\(counts)")
+            #expect(counts.first?.value == "1")
+            for label in [#"client_dialect="anthropic""#, #"route="main""#, #"status="200""#, #"outcome="ok""#] {
+                #expect(counts.first?.key.contains(label) == true, "\(counts)")
+            }
+            let stats = server.metrics.usage.json
+            #expect(stats["routes"]?["main"]?["requests"] == 1, "\(stats)")
+            #expect(stats["routes"]?["main"]?["count_tokens_requests"] == 1, "\(stats)")
+            #expect(stats["total"]?["requests"] == 1)
+            #expect(stats["total"]?["count_tokens_requests"] == 1)
+        }
+    }
+
     private typealias Reply = StubHTTPServer.Reply
 }

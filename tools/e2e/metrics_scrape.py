@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`GET /metrics` and `GET /v1/stats` after real traffic, read by a real Prometheus text parser (the
 `prometheus_client` package's): `proxy serve --record` in front of the fake OpenAI upstream, then
-streamed and non-streamed Anthropic requests, OpenAI Chat requests and a request for an unknown
-model. Every count must match the traffic: requests by dialect, route, format, status and outcome; tokens as
+streamed and non-streamed Anthropic requests, OpenAI Chat requests, a token count and a request for an
+unknown model. Every count must match the traffic: requests by dialect, route, format, status and outcome
+(the token count apart, not as a request of its route); tokens as
 the clients saw them; upstream latency histograms; nothing left in flight; cassette bytes written and
 no event dropped. Scrapes themselves are not counted.
 
@@ -99,6 +100,9 @@ class Traffic:
             usage = json.loads(raw)["usage"]
             self.tokens_in += usage["prompt_tokens"]
             self.tokens_out += usage["completion_tokens"]
+        # Claude Code counts tokens before it sends: a count of its own, not a request of the route.
+        status, raw = post(base, "/v1/messages/count_tokens", {"model": "claude-sonnet-4-5", "messages": messages})
+        assert status == 200 and json.loads(raw)["input_tokens"] > 0, f"count_tokens: {status} {raw[:300]!r}"
         status, _ = post(base, "/v1/messages", {"model": "no-such-model", "max_tokens": 5, "messages": messages})
         assert status == 404, f"unknown model: {status}"
 
@@ -135,6 +139,14 @@ class Checks:
         assert (anthropic, openai, unknown) == (5, 2, 1), (anthropic, openai, unknown)
         total = sum(v for (n, _), v in self.samples.items() if n == "switchboard_requests_total")
         assert total == 8, f"{total} requests counted; scrapes or stats counted too?"
+
+    def token_counts_apart_from_requests(self):
+        counted = self.value("switchboard_count_tokens_requests_total", client_dialect="anthropic", route=ROUTE,
+                             upstream_format="openai", status="200", outcome="ok")
+        assert counted == 1, f"{counted} token counts for 1"
+        fake = self.stats["routes"][ROUTE]
+        assert (fake["requests"], fake["count_tokens_requests"]) == (7, 1), fake
+        assert self.stats["total"]["count_tokens_requests"] == 1, self.stats["total"]
 
     def tokens_match_what_clients_saw(self):
         tokens_in = self.value("switchboard_tokens_total", route=ROUTE, kind="input")
@@ -180,7 +192,8 @@ class Checks:
         assert again["routes"] == routes, "the /anthropic prefix serves the same stats"
 
     def all(self):
-        return [self.requests_by_dialect_route_format_status, self.tokens_match_what_clients_saw,
+        return [self.requests_by_dialect_route_format_status, self.token_counts_apart_from_requests,
+                self.tokens_match_what_clients_saw,
                 self.upstream_latency_histograms, self.nothing_left_in_flight, self.cassette_figures,
                 self.stats_per_route]
 

@@ -81,14 +81,19 @@ public final class ProxyMetrics: Sendable {
 
     func streamStarted() { streamsInFlight.increment() }
 
-    /// One exchange ended, on the route whose metrics are `route`.
+    /// One exchange ended, on the route whose metrics are `route`; a token
+    /// count (`countsTokens`) is counted apart from the route's requests.
     func exchangeEnded(
         dialect: String, route: RouteMetrics, status: Int?, outcome: CassetteOutcome, streamed: Bool,
-        usage: JSONValue?
+        usage: JSONValue?, countsTokens: Bool = false
     ) {
         exchangesInFlight.decrement()
         if streamed { streamsInFlight.decrement() }
-        route.requests(dialect: dialect, status: status, outcome: outcome).increment()
+        route.requests(dialect: dialect, status: status, outcome: outcome, countsTokens: countsTokens).increment()
+        if countsTokens {
+            self.usage.addTokenCount(route: route.route)
+            return
+        }
         let counts = TokenUsage(usage)
         route.count(counts)
         self.usage.add(route: route.route, outcome: outcome, usage: counts)

@@ -29,6 +29,7 @@ final class RouteMetrics: Sendable {
         var dialect: String
         var status: Int
         var outcome: CassetteOutcome
+        var countsTokens: Bool
     }
 
     /// `route` and `format` are "none" for an exchange that never got to a
@@ -56,12 +57,17 @@ final class RouteMetrics: Sendable {
     /// The request counter of a client dialect, a status (nil: none was
     /// sent, the client went away first) and an outcome: a stream that
     /// failed after its 200 head is told from one that did not only by it.
-    func requests(dialect: String, status: Int?, outcome: CassetteOutcome) -> CoreMetrics.Counter {
-        let key = RequestKey(dialect: dialect, status: status ?? -1, outcome: outcome)
+    /// Token counts (`countsTokens`) have a counter of their own,
+    /// `switchboard_count_tokens_requests_total`: Claude Code counts
+    /// before it sends, which counted as two requests.
+    func requests(
+        dialect: String, status: Int?, outcome: CassetteOutcome, countsTokens: Bool = false
+    ) -> CoreMetrics.Counter {
+        let key = RequestKey(dialect: dialect, status: status ?? -1, outcome: outcome, countsTokens: countsTokens)
         return requests.withLockedValue { made in
             if let counter = made[key] { return counter }
             let counter = Counter(
-                label: "switchboard_requests_total",
+                label: countsTokens ? "switchboard_count_tokens_requests_total" : "switchboard_requests_total",
                 dimensions: [
                     ("client_dialect", dialect), ("route", route), ("upstream_format", format),
                     ("status", status.map(String.init) ?? "none"), ("outcome", outcome.rawValue),

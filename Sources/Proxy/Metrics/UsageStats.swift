@@ -7,6 +7,9 @@ import Wire
 final class UsageStats: Sendable {
     private struct Route {
         var requests = 0
+        /// Token counts (`count_tokens`, `countTokens`): not in `requests`,
+        /// nor in `errors` or `cancelled`.
+        var countTokensRequests = 0
         /// Exchanges that ended in an error (a status, or an error frame in a stream).
         var errors = 0
         /// Exchanges whose client went away first: not the route's failures.
@@ -21,6 +24,7 @@ final class UsageStats: Sendable {
         /// Held at `Int`'s limits: the token counts are the upstreams' numbers (an absurd one trapped).
         mutating func add(_ other: Route) {
             requests = requests.addingSaturated(other.requests)
+            countTokensRequests = countTokensRequests.addingSaturated(other.countTokensRequests)
             errors = errors.addingSaturated(other.errors)
             cancelled = cancelled.addingSaturated(other.cancelled)
             fallbacks = fallbacks.addingSaturated(other.fallbacks)
@@ -34,6 +38,7 @@ final class UsageStats: Sendable {
             [
                 "requests": .int(Int64(requests)), "errors": .int(Int64(errors)),
                 "cancelled": .int(Int64(cancelled)), "fallbacks": .int(Int64(fallbacks)),
+                "count_tokens_requests": .int(Int64(countTokensRequests)),
                 "input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(outputTokens)),
                 "cache_read_input_tokens": .int(Int64(cacheReadTokens)),
                 "cache_creation_input_tokens": .int(Int64(cacheCreationTokens)),
@@ -51,6 +56,13 @@ final class UsageStats: Sendable {
                     requests: 1, errors: outcome == .error ? 1 : 0, cancelled: outcome == .clientCancelled ? 1 : 0,
                     inputTokens: usage.input, outputTokens: usage.output,
                     cacheReadTokens: usage.cacheRead, cacheCreationTokens: usage.cacheCreation))
+        }
+    }
+
+    /// Counts one token count answered for `route`.
+    func addTokenCount(route: String) {
+        routes.withLockedValue { routes in
+            routes[route, default: Route()].countTokensRequests += 1
         }
     }
 

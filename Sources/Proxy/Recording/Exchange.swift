@@ -54,12 +54,16 @@ final class Exchange: Sendable {
     let metrics: ProxyMetrics?
     /// The exchange's span, made at its end; nil when not tracing.
     let trace: ExchangeTrace?
+    /// A token count (Anthropic's `count_tokens`, Gemini's `countTokens`),
+    /// not a generation: counted apart from the route's requests, so a
+    /// client that counts before it sends is not counted twice.
+    let countsTokens: Bool
     private let state = NIOLockedValueBox(State())
 
     init(
         id: String, startedAt: ContinuousClock.Instant = .now, startedAtDate: Date = Date(),
         recording: ExchangeRecording? = nil, accessLog: ExchangeAccessLog? = nil, metrics: ProxyMetrics? = nil,
-        trace: ExchangeTrace? = nil
+        trace: ExchangeTrace? = nil, countsTokens: Bool = false
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -68,6 +72,7 @@ final class Exchange: Sendable {
         self.accessLog = accessLog
         self.metrics = metrics
         self.trace = trace
+        self.countsTokens = countsTokens
         metrics?.exchangeStarted()
     }
 
@@ -176,7 +181,8 @@ final class Exchange: Sendable {
     /// The upstream's response head arrived: its time to first byte.
     func noteUpstreamHead(status: Int) {
         state.withLockedValue { $0.upstreamStatus = status }
-        guard let metrics else { return }
+        // A token count's latency is not a generation's.
+        guard let metrics, !countsTokens else { return }
         let (start, route) = state.withLockedValue { ($0.upstreamStartedAt, $0.routeMetrics) }
         guard let start, let route else { return }
         metrics.upstreamAnswered(route: route, after: .now - start)

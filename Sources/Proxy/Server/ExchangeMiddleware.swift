@@ -40,7 +40,8 @@ struct ExchangeMiddleware: RouterMiddleware {
                 startedAtDate: context.exchange.startedAtDate, recording: recording,
                 accessLog: ExchangeAccessLog(method: request.method.rawValue, path: path, logger: context.logger),
                 metrics: metrics,
-                trace: tracing?.trace(method: request.method.rawValue, path: path, headers: request.headers))
+                trace: tracing?.trace(method: request.method.rawValue, path: path, headers: request.headers),
+                countsTokens: context.clientEndpoint?.operation == .countTokens)
         }
         let exchange = context.exchange
         let endpoint = context.clientEndpoint
