@@ -54,6 +54,12 @@ enum Terminal {
         FileHandle.standardError.write(Data(config.warnings.map { "\($0)\n" }.joined().utf8))
     }
 
+    /// `warning: message` on stderr.
+    static func printWarning(_ message: String) {
+        ProxyLogging.flush()
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
     /// Written at once and unbuffered, so a pipe sees it whole.
     static func print(_ text: String) {
         ProxyLogging.flush()

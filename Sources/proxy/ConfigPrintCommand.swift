@@ -27,8 +27,16 @@ struct ConfigPrintCommand: ParsableCommand {
 
     func run() {
         let config = file.load(logins: false)
-        // An auth file that cannot be read adds no entries, as `serve` says.
-        let logins = (try? AuthStore(path: AuthStore.defaultPath()).load()) ?? [:]
+        let logins: [String: ProviderCredentials]
+        do {
+            logins = try AuthStore(path: AuthStore.defaultPath()).load()
+        } catch {
+            // An auth file that cannot be read adds no entries, as `serve`
+            // says too; the config is printed all the same. The reason
+            // names the file and its mode or parse error, never a token.
+            Terminal.printWarning("\(error); the entries its logins would add are not named below")
+            logins = [:]
+        }
         Terminal.print(
             EffectiveConfigPrinter(showAPIKeys: showAPIKeys).render(
                 config, logins: SubscriptionProvider.allCases.filter { logins[$0.rawValue] != nil }))

@@ -96,6 +96,34 @@ import Glibc
             printed.output.contains("# Not printed: the entries logins add when this file is loaded, claude-code ("))
     }
 
+    /// An auth file that cannot be used (not JSON, or readable by others) is
+    /// said on stderr, naming the file and not its token; the config is
+    /// printed all the same.
+    @Test(arguments: [
+        (#"{"claude-code":{"access_token":"sk-ant-oat01-broken-SECRET""#, 0o600),
+        (#"{"claude-code":{"access_token":"sk-ant-oat01-open-SECRET"}}"#, 0o644),
+    ])
+    func configPrintSaysWhenTheAuthFileCannotBeRead(contents: String, mode: Int) async throws {
+        let scratch = try ExecutableScratch.directory("sb-config")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = try Self.writeConfig(in: scratch)
+        let directory = scratch.appendingPathComponent(".config/switchboard")
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let auth = directory.appendingPathComponent("auth.json")
+        try Data(contents.utf8).write(to: auth)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: auth.path)
+
+        let printed = try await Self.run(
+            ["config", "print", "--config", file.path, "--show-api-keys"], home: scratch,
+            environment: ["TEST_ROUTE_KEY": Self.key])
+        #expect(printed.ending == .exited(0), "\(printed.errors)")
+        #expect(printed.errors.contains("warning: \(auth.path)"), "\(printed.errors)")
+        #expect(printed.errors.contains("not named below"), "\(printed.errors)")
+        #expect(!printed.errors.contains("SECRET") && !printed.output.contains("SECRET"))
+        #expect(printed.output.contains("model_id: main"), "\(printed.output)")
+    }
+
     @Test func configInitWritesTheDefaultOnceUnlessForced() async throws {
         let scratch = try ExecutableScratch.directory("sb-config")
         defer { try? FileManager.default.removeItem(at: scratch) }
