@@ -15,8 +15,10 @@ struct RestartCommand: AsyncParsableCommand {
             Put --timeout before the serve options.
 
             Before stopping anything, the new options and the config are checked here, in this environment \
-            (a config error, a ${VAR} that is not set): when the proxy could not start, it says why and the \
-            running proxy is left running.
+            (a config error, a ${VAR} that is not set, a --record directory that cannot be made or written, \
+            OTLP/gRPC asked for): when the proxy could not start, it says why and the running proxy is left \
+            running. The port cannot be tried while the running proxy holds it: when another program takes it \
+            meanwhile, the start fails after the stop (the options are kept for the next restart).
             """)
 
     @Option(help: "Seconds to let running exchanges finish before cancelling them.")

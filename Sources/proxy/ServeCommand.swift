@@ -189,17 +189,28 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// What would end start-up before the server listens, found without
     /// serving: a config with errors, or one naming an environment variable
-    /// this environment lacks. `proxy restart` asks before it stops the
-    /// running proxy. Nil when it would start (a missing default config is
-    /// written at start, and valid).
+    /// this environment lacks; a `--record` directory that cannot be made
+    /// or written; `OTEL_*` settings the proxy refuses. `proxy restart` asks
+    /// before it stops the running proxy. Nil when it would start (a
+    /// missing default config is written at start, and valid). The port is
+    /// not tried: the running proxy holds it.
     func startupProblem() -> String? {
-        if demo || (config == nil && !FileManager.default.fileExists(atPath: configPath)) { return nil }
-        do {
-            _ = try ProxyConfig.load(path: configPath)
-            return nil
-        } catch {
-            return error.description
+        if !demo, config != nil || FileManager.default.fileExists(atPath: configPath) {
+            do {
+                _ = try ProxyConfig.load(path: configPath)
+            } catch {
+                return error.description
+            }
         }
+        if let record, let problem = RecordDirectoryCheck.problem(record) {
+            return "cannot record to \(record): \(problem)"
+        }
+        do {
+            try ProxyTracing.checkSettings(endpoint: otlpEndpoint, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            return "cannot export traces: \(error)"
+        }
+        return nil
     }
 
     private func loadConfig() -> ProxyConfig {

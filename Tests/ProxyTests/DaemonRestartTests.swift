@@ -119,4 +119,34 @@ import Glibc
         #expect(!DaemonScratch.isAlive(pid))
         #expect(try await scratch.run(["stop"]).ending == .exited(0))
     }
+
+    /// A `--record` directory that cannot be made, and OTLP/gRPC (which
+    /// only the start would refuse), are found before the stop too.
+    @Test func aRestartChecksTheRecordDirectoryAndTheTraceSettingsBeforeStopping() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+        let start = try await scratch.run(["start", "--config", scratch.configFile, "--port", "0"])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let pid = try Self.state(scratch).pid
+        let file = scratch.root.appendingPathComponent("a-file")
+        try Data("not a directory".utf8).write(to: file)
+
+        let record = try await scratch.run(["restart", "--timeout", "20", "--record", file.path + "/rec"])
+        #expect(record.ending == .exited(1))
+        #expect(record.standardError.contains("cannot record to \(file.path)/rec"), "\(record.standardError)")
+        #expect(record.standardError.contains("(pid \(pid)) is left running"), "\(record.standardError)")
+
+        let traces = try await scratch.run(
+            ["restart", "--timeout", "20"],
+            extraEnvironment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+            ])
+        #expect(traces.ending == .exited(1))
+        #expect(traces.standardError.contains("OTEL_EXPORTER_OTLP_PROTOCOL=grpc"), "\(traces.standardError)")
+        #expect(traces.standardError.contains("(pid \(pid)) is left running"), "\(traces.standardError)")
+        #expect(DaemonScratch.isAlive(pid))
+        #expect(scratch.pid == pid)
+        #expect(try await scratch.run(["stop"]).ending == .exited(0))
+    }
 }

@@ -50,12 +50,7 @@ public struct ProxyTracing: Sendable {
         endpoint: String?, environment: [String: String], logger: Logger
     ) throws -> ProxyTracing? {
         guard isRequested(endpoint: endpoint, environment: environment) else { return nil }
-        let protocolName =
-            environment["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? environment["OTEL_EXPORTER_OTLP_PROTOCOL"]
-        if protocolName?.lowercased() == "grpc" {
-            // swift-otel would stop the process: its gRPC exporter is not built in.
-            throw UnsupportedProtocol()
-        }
+        try checkSettings(endpoint: endpoint, environment: environment)
         #if SWITCHBOARD_WITHOUT_OTEL
         throw ExporterNotBuilt()
         #else
@@ -70,6 +65,24 @@ public struct ProxyTracing: Sendable {
             configuration.traces.otlpExporter.endpoint = tracesURL(base: endpoint)
         }
         return try ProxyTracing(configuration: configuration)
+        #endif
+    }
+
+    /// Throws what ``fromEnvironment(endpoint:environment:logger:)`` would
+    /// refuse in these settings, without making an exporter (`proxy
+    /// restart` checks before it stops the running proxy): OTLP/gRPC, or
+    /// traces asked of a build without the exporter. The values swift-otel
+    /// reads itself (a sampler's name, a timeout) are not checked here.
+    public static func checkSettings(endpoint: String?, environment: [String: String]) throws {
+        guard isRequested(endpoint: endpoint, environment: environment) else { return }
+        let protocolName =
+            environment["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] ?? environment["OTEL_EXPORTER_OTLP_PROTOCOL"]
+        if protocolName?.lowercased() == "grpc" {
+            // swift-otel would stop the process: its gRPC exporter is not built in.
+            throw UnsupportedProtocol()
+        }
+        #if SWITCHBOARD_WITHOUT_OTEL
+        throw ExporterNotBuilt()
         #endif
     }
 
