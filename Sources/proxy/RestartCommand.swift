@@ -11,8 +11,8 @@ struct RestartCommand: AsyncParsableCommand {
             It starts with the options the proxy ran with (also after it was stopped, killed or crashed), on \
             the port it was listening on. Options given here are laid over those: each one given replaces the \
             earlier one of the same name (all of a repeatable one's), the others stay; the options used are \
-            printed. To drop an earlier option, `proxy stop`, then `proxy start` with the options wanted. \
-            Put --timeout before the serve options.
+            printed. To drop an earlier option (--record DIR, --no-metrics, --demo...), give --fresh and the \
+            options wanted. Put --timeout and --fresh before the serve options.
 
             Before stopping anything, the new options and the config are checked here, in this environment \
             (a config error, a ${VAR} that is not set, a --record directory that cannot be made or written, \
@@ -23,6 +23,14 @@ struct RestartCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds to let running exchanges finish before cancelling them.")
     var timeout: Double = 30
+
+    @Flag(
+        help: """
+            Start with only the serve options given here (and the host and port the proxy listened on, unless \
+            given), as `proxy start` would: none of the others it ran with are kept, so this is how to turn one \
+            off (--record DIR, --no-metrics, --demo, --redact-header...).
+            """)
+    var fresh = false
 
     @Argument(parsing: .captureForPassthrough, help: "Options for `proxy serve`, laid over the previous ones.")
     var serveOptions: [String] = []
@@ -36,7 +44,7 @@ struct RestartCommand: AsyncParsableCommand {
     func run() async throws {
         let daemon = ProxyDaemon(paths: DaemonPaths())
         let previous = daemon.lastState()
-        let options = Self.options(given: serveOptions, previous: previous)
+        let options = Self.options(given: serveOptions, previous: previous, fresh: fresh)
         // Relative paths in options kept by an older version mean what they
         // meant where it started (newer ones keep absolute paths).
         if serveOptions.isEmpty, let directory = previous?.workingDirectory,
@@ -53,10 +61,13 @@ struct RestartCommand: AsyncParsableCommand {
     }
 
     /// The options to start with: `given` laid over the ones `previous` ran
-    /// with (see ``ServeOptionList/merging(_:)``).
-    static func options(given: [String], previous: DaemonState?) -> [String] {
+    /// with (see ``ServeOptionList/merging(_:)``), or when `fresh`, over its
+    /// address only (clients keep the URL they were given).
+    static func options(given: [String], previous: DaemonState?, fresh: Bool = false) -> [String] {
         guard let previous else { return given }
-        return ServeOptionList(previous.arguments).merging(ServeOptionList(given)).arguments
+        var kept = ServeOptionList(previous.arguments)
+        if fresh { kept = kept.keepingOnly(["--host", "--port"]) }
+        return kept.merging(ServeOptionList(given)).arguments
     }
 
     /// Refuses, leaving the running proxy alone, when the new one could not

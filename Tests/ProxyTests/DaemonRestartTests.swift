@@ -149,4 +149,28 @@ import Glibc
         #expect(scratch.pid == pid)
         #expect(try await scratch.run(["stop"]).ending == .exited(0))
     }
+
+    /// `--fresh` drops the options the proxy ran with (a recording, metrics
+    /// turned off), keeping its address.
+    @Test func aFreshRestartKeepsOnlyTheAddressOfTheOptionsItRanWith() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try scratch.writeConfig(upstream: "http://127.0.0.1:1")
+        let record = scratch.root.appendingPathComponent("rec").path
+        let start = try await scratch.run(
+            ["start", "--config", scratch.configFile, "--port", "0", "--record", record, "--no-metrics"])
+        #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+        let first = try Self.state(scratch)
+        #expect(first.recordDirectory == record)
+
+        let restart = try await scratch.run(["restart", "--timeout", "20", "--fresh", "--config", scratch.configFile])
+        #expect(restart.ending == .exited(0), "stderr: \(restart.standardError)\nlog: \(scratch.log)")
+        let used = "--port \(first.port) --config \(scratch.configFile)"
+        #expect(restart.standardError.contains("starting with: \(used)"), "\(restart.standardError)")
+        let second = try Self.state(scratch)
+        #expect(second.port == first.port)
+        #expect(second.recordDirectory == nil)
+        #expect(second.arguments.joined(separator: " ") == used)
+        #expect(try await scratch.run(["stop"]).ending == .exited(0))
+    }
 }

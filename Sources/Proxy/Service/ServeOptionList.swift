@@ -63,6 +63,14 @@ public struct ServeOptionList: Sendable, Hashable {
         return merged
     }
 
+    /// Only the options named in `names` (`proxy restart --fresh` keeps the
+    /// address, `--host` and `--port`, and drops the rest).
+    public func keepingOnly(_ names: Set<String>) -> ServeOptionList {
+        var kept = self
+        kept.options = options.filter { names.contains($0.name) }
+        return kept
+    }
+
     /// These options with each occurrence of option `name` set to `value`;
     /// unchanged when `name` is not given.
     public func replacingValue(of name: String, with value: String) -> ServeOptionList {
