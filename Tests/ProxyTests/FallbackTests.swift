@@ -1,3 +1,4 @@
+import Convert
 import Foundation
 import TestSupport
 import Testing
@@ -112,13 +113,23 @@ struct FallbackTests {
             #expect(reply3.status == 200, "\(reply3.text)")
             #expect(ContinuousClock.now - again < .seconds(60))
         }
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "1") == .seconds(1))
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "0.5") == .milliseconds(500))
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "3600") == .zero)
+        func wait(retryAfter: String? = nil, millis: String? = nil) -> Duration {
+            var error = APIError(status: 429, type: "rate_limit_error", message: "slow down", retryAfter: retryAfter)
+            error.retryAfterMillis = millis
+            return UpstreamFallbackPolicy.wait(after: error)
+        }
+        #expect(wait(retryAfter: "1") == .seconds(1))
+        #expect(wait(retryAfter: "0.5") == .milliseconds(500))
+        #expect(wait(retryAfter: "3600") == .zero)
         // An upstream's absurd header is no wait; made a count, it trapped the whole proxy.
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "99999999999999999999") == .zero)
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "1e300") == .zero)
-        #expect(UpstreamFallbackPolicy.wait(retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .zero)
+        #expect(wait(retryAfter: "99999999999999999999") == .zero)
+        #expect(wait(retryAfter: "1e300") == .zero)
+        #expect(wait(retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .zero)
+        // `retry-after-ms` is the finer hint, and wins.
+        #expect(wait(retryAfter: "1", millis: "250") == .milliseconds(250))
+        #expect(wait(millis: "1500.2") == .milliseconds(1501))
+        #expect(wait(retryAfter: "1", millis: "60000") == .zero)
+        #expect(wait(millis: "1e300") == .zero)
     }
 
     @Test func theAccessLineNamesTheEntryThatAnswered() async throws {

@@ -6,7 +6,7 @@ import Wire
 /// When an entry's `fallback:` list is used, and what giving up an attempt
 /// does: the upstream answered 429 or 5xx (529 included), or could not be
 /// reached (502) or did not answer in time (504), all before the first byte
-/// reached the client. A short `retry-after` is waited before the next
+/// reached the client. A short `retry-after` (or `retry-after-ms`) is waited before the next
 /// attempt, a long one is not (the next entry is another upstream, which
 /// the first one's limit does not bind).
 enum UpstreamFallbackPolicy {
@@ -18,16 +18,27 @@ enum UpstreamFallbackPolicy {
         error.status == 429 || error.status >= 500
     }
 
-    /// How long to wait for `retryAfter` (seconds, as a number): that long
+    /// How long to wait before the next attempt after `error`: its
+    /// `retry-after-ms` when it has one (the finer hint, which the official
+    /// SDKs also read first), else its `retry-after` in seconds; that long
     /// when it is at most ``longestWait``, else not at all.
-    static func wait(retryAfter: String?) -> Duration {
-        guard let text = retryAfter?.trimmingCharacters(in: .whitespaces), let seconds = Double(text),
-            seconds.isFinite, seconds > 0,
+    static func wait(after error: APIError) -> Duration {
+        if let millis = number(error.retryAfterMillis) { return wait(milliseconds: millis) }
+        return wait(milliseconds: number(error.retryAfter).map { $0 * 1000 })
+    }
+
+    /// A header's number; nil for none, a date or anything else.
+    private static func number(_ header: String?) -> Double? {
+        header.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    private static func wait(milliseconds: Double?) -> Duration {
+        guard let milliseconds, milliseconds.isFinite, milliseconds > 0,
             // Compared before it is made a count: an upstream's `retry-after: 1e23` trapped, taking the
             // whole proxy down.
-            seconds * 1000 <= Double(longestWait.totalMilliseconds)
+            milliseconds <= Double(longestWait.totalMilliseconds)
         else { return .zero }
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        return .milliseconds(Int64(milliseconds.rounded(.up)))
     }
 
     /// Gives up the attempt on `entry`: waits a short `retry-after`, logs
@@ -37,7 +48,7 @@ enum UpstreamFallbackPolicy {
         _ entry: ModelEntry, error: APIError, upstreamStatus: Int?, next: String, exchange: Exchange,
         logger: Logger
     ) async throws -> UpstreamFallback {
-        let wait = wait(retryAfter: error.retryAfter)
+        let wait = wait(after: error)
         if wait > .zero { try await Task.sleep(for: wait) }
         let waitedMillis = Int(wait.totalMilliseconds)
         var message = "\(error.message); falling back to `\(next)`"
