@@ -41,25 +41,26 @@ extension Redactor {
             .sorted { $0.utf8.count > $1.utf8.count }
     }
 
-    /// `bytes` with every occurrence of each of `credentials` replaced by
-    /// its fingerprint (``fingerprint(_:)``).
+    /// `bytes` with every occurrence of each of `credentials`, as it is or
+    /// JSON-escaped (``QuotedCredential``), replaced by its fingerprint
+    /// (``fingerprint(_:)``).
     public static func scrubbing(_ bytes: [UInt8], of credentials: [String]) -> [UInt8] {
         var text = bytes
         for credential in credentials where credential.utf8.count >= minimumScrubbedLength {
-            let needle = Array(credential.utf8)
-            guard let first = text.firstRange(of: needle) else { continue }
+            let quoted = QuotedCredential(credential)
+            guard let first = quoted.firstQuote(in: text) else { continue }
             let replacement = Array(fingerprint(credential).utf8)
             var scrubbed: [UInt8] = []
             scrubbed.reserveCapacity(text.count)
-            var rest = text[...]
+            var copied = 0
             var next: Range<Int>? = first
             while let range = next {
-                scrubbed += rest[rest.startIndex..<range.lowerBound]
+                scrubbed += text[copied..<range.lowerBound]
                 scrubbed += replacement
-                rest = rest[range.upperBound...]
-                next = rest.firstRange(of: needle)
+                copied = range.upperBound
+                next = quoted.firstQuote(in: text, from: copied)
             }
-            scrubbed += rest
+            scrubbed += text[copied...]
             text = scrubbed
         }
         return text
@@ -87,7 +88,8 @@ extension Redactor {
     /// frame is written again from its event only when it must change.
     public static func scrubbing(_ frames: SSEFrames, of credentials: [String]) -> SSEFrames {
         let quotes = credentials.contains { credential in
-            credential.utf8.count >= minimumScrubbedLength && frames.bytes.firstRange(of: Array(credential.utf8)) != nil
+            credential.utf8.count >= minimumScrubbedLength
+                && QuotedCredential(credential).firstQuote(in: frames.bytes) != nil
         }
         guard quotes else { return frames }
         var scrubbed = SSEFrames()

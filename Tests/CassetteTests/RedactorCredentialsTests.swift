@@ -28,6 +28,30 @@ import Testing
         #expect(Redactor.scrubbing(Array("a short one".utf8), of: ["short"]) == Array("a short one".utf8))
     }
 
+    /// A key quoted inside JSON, as an encoder may write it: `/` as `\/`,
+    /// any ASCII character as `\u00XX`, a quote or a backslash escaped.
+    /// The client reads the JSON, and so would get the key itself.
+    @Test func aKeyQuotedJSONEscapedIsReplacedToo() {
+        let key = #"sk-tok/en+12"3\45"#
+        let fingerprint = Redactor.fingerprint(key)
+        for quoted in [
+            #"sk-tok\/en+12\"3\\45"#, #"sk\u002dtok\/en\u002B12\u00223\\45"#, #"\u0073k-tok/en+12\"3\\45"#,
+        ] {
+            let body = Array(#"{"error":{"message":"Incorrect API key provided: \#(quoted). \#(quoted)"}}"#.utf8)
+            let scrubbed = String(decoding: Redactor.scrubbing(body, of: [key]), as: UTF8.self)
+            #expect(
+                scrubbed == #"{"error":{"message":"Incorrect API key provided: \#(fingerprint). \#(fingerprint)"}}"#,
+                "\(quoted)")
+            var frames = SSEFrames()
+            frames.append(SSEEvent(event: "error", data: String(decoding: body, as: UTF8.self)))
+            #expect(!String(decoding: Redactor.scrubbing(frames, of: [key]).bytes, as: UTF8.self).contains(quoted))
+        }
+        // An escape of another character, or one cut short, is no quote.
+        for other in [#"sk\u002etok/en+12"3\45"#, #"sk\u002"#] {
+            #expect(Redactor.scrubbing(Array(other.utf8), of: [key]) == Array(other.utf8))
+        }
+    }
+
     /// An error a stream reported: its frames, as the client reads them,
     /// and the error, as it is logged and recorded, carry the fingerprint.
     @Test func framesAndErrorsAreScrubbedAsTheyAreRead() {

@@ -170,9 +170,13 @@ import Wire
                 headers: [("authorization", "Bearer \(clientKey)"), ("cookie", "session=\(clientKey)")])
             _ = try await proxy.post("/v2/unknown", json: ProxyHarness.messages(), headers: [("x-api-key", clientKey)])
             // An upstream quoting back the key it got ("Incorrect API key
-            // provided: ..."): not to the client, nor to the cassette.
+            // provided: ..."), once JSON-escaped as an encoder may write
+            // it: not to the client, nor to the cassette.
+            let escaped = routeKey.replacingOccurrences(of: "-", with: #"\u002d"#)
             proxy.stub.reply = .json(
-                401, UpstreamBodies.openAIError("Incorrect API key provided: \(routeKey); sent Bearer \(routeKey)"))
+                401,
+                UpstreamBodies.openAIError(
+                    "Incorrect API key provided: \(routeKey); sent Bearer \(routeKey), then Bearer \(escaped)"))
             let rejected = try await proxy.post(json: ProxyHarness.messages(), headers: [("x-api-key", clientKey)])
             #expect(rejected.status == 401)
             #expect(!rejected.text.contains(routeKey), "\(rejected.text)")

@@ -11,7 +11,22 @@ import Wire
 /// line gets it, on a route that relays the upstream's frames as they came
 /// or on one that carries the message over into another dialect's error.
 @Suite struct StreamErrorQuotedKeyTests {
-    private static let routeKey = "sk-route-STREAMCANARY-5e4d3c2b"
+    private static let routeKey = "sk-route-STREAMCANARY/5e4d3c2b"
+
+    /// In every key, so that no JSON-escaped form of one goes unnoticed
+    /// where it must not be.
+    private static let canary = "CANARY"
+
+    /// `key` as a JSON encoder may write it inside a string: a client
+    /// reading the JSON gets the key itself.
+    private static func forms(of key: String) -> [String] {
+        [key, key.replacingOccurrences(of: "/", with: #"\/"#), key.replacingOccurrences(of: "-", with: #"\u002d"#)]
+    }
+
+    /// `chunks` with the route's key quoted in its form `form` of ``forms(of:)``.
+    private static func quoting(_ form: Int, _ chunks: [String]) -> [String] {
+        chunks.map { $0.replacingOccurrences(of: routeKey, with: forms(of: routeKey)[form]) }
+    }
 
     /// One route kind: the client's request, and the upstream's stream,
     /// which quotes ``routeKey`` in its error.
@@ -106,6 +121,19 @@ import Wire
             request: gemini, upstream: responsesFailed),
         Route(name: "Gemini to Anthropic", path: "/v1/messages", request: messages("gemini"), upstream: geminiError),
         Route(name: "Gemini to Responses", path: "/v1/responses", request: responses("gemini"), upstream: geminiError),
+        // The key JSON-escaped in the upstream's JSON: `\/`, then `\u002d`.
+        Route(
+            name: "Chat passed through, the key's slash escaped", path: "/v1/chat/completions", request: chat("gpt"),
+            upstream: quoting(1, chatError)),
+        Route(
+            name: "Chat to Anthropic, the key's slash escaped", path: "/v1/messages", request: messages("gpt"),
+            upstream: quoting(1, chatError)),
+        Route(
+            name: "Anthropic relayed, the key's dashes escaped", path: "/v1/messages", request: messages("claude"),
+            upstream: quoting(2, anthropicError)),
+        Route(
+            name: "Gemini to Anthropic, the key's dashes escaped", path: "/v1/messages", request: messages("gemini"),
+            upstream: quoting(2, geminiError)),
     ]
 
     @Test(arguments: routes)
@@ -121,7 +149,7 @@ import Wire
             proxy.stub.reply = .eventStream(route.upstream)
             let reply = try await proxy.post(route.path, json: route.request)
             #expect(reply.status == 200)
-            #expect(!reply.text.contains(Self.routeKey), "\(reply.text)")
+            #expect(!reply.text.contains(Self.canary), "\(reply.text)")
             #expect(reply.text.contains(fingerprint), "the error's message is lost: \(reply.text)")
             // The upstream really got the route's key: there was one to leak.
             let sent = try #require(proxy.stub.requests.last)
@@ -146,7 +174,7 @@ import Wire
         // or left unended until the stream ended). Holding every chunk back
         // until its events are whole would cost every stream.
         if route.errorReadAtTheEnd { recorded["upstream_chunk"] = nil }
-        #expect(!recorded.values.joined().contains { $0.contains(Self.routeKey) }, "\(recorded)")
+        #expect(!recorded.values.joined().contains { $0.contains(Self.canary) }, "\(recorded)")
         let kinds = route.errorReadAtTheEnd ? ["client_event", "error"] : ["upstream_chunk", "client_event", "error"]
         for kind in kinds {
             #expect(recorded[kind]?.contains { $0.contains(fingerprint) } == true, "\(kind): \(recorded[kind] ?? [])")
@@ -155,7 +183,7 @@ import Wire
             ([entry.message.description] + entry.metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
         }
         for line in lines {
-            #expect(!line.contains("STREAMCANARY"), "a key reached the log: \(line)")
+            #expect(!line.contains(Self.canary), "a key reached the log: \(line)")
         }
     }
 }
