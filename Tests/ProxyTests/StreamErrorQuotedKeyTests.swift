@@ -12,6 +12,9 @@ import Wire
 /// or on one that carries the message over into another dialect's error.
 @Suite struct StreamErrorQuotedKeyTests {
     private static let routeKey = "sk-route-STREAMCANARY/5e4d3c2b"
+    /// The key a same-host redirect puts in the URL (`?key=`): the one sent
+    /// last, and so the one the answer quotes.
+    private static let redirectKey = "sk-moved-STREAMCANARY-77aa11bb"
 
     /// In every key, so that no JSON-escaped form of one goes unnoticed
     /// where it must not be.
@@ -38,6 +41,9 @@ import Wire
         /// The error event is read only as the stream ends, after its chunk
         /// was recorded as it came (see below).
         var errorReadAtTheEnd = false
+        /// The first request is redirected (307, same host) to the same
+        /// path with ``redirectKey`` as `?key=`, which the stream quotes.
+        var redirected = false
         var testDescription: String { name }
     }
 
@@ -134,6 +140,13 @@ import Wire
         Route(
             name: "Gemini to Anthropic, the key's dashes escaped", path: "/v1/messages", request: messages("gemini"),
             upstream: quoting(2, geminiError)),
+        // Redirected: the credentials sent last are the ones quoted.
+        Route(
+            name: "Chat to Anthropic, after a redirect", path: "/v1/messages", request: messages("gpt"),
+            upstream: chatError.map { $0.replacingOccurrences(of: routeKey, with: redirectKey) }, redirected: true),
+        Route(
+            name: "Chat passed through, after a redirect", path: "/v1/chat/completions", request: chat("gpt"),
+            upstream: chatError.map { $0.replacingOccurrences(of: routeKey, with: redirectKey) }, redirected: true),
     ]
 
     @Test(arguments: routes)
@@ -142,20 +155,29 @@ import Wire
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recorder = try CassetteRecorder(directory: directory)
         let log = CapturedLog()
-        let fingerprint = Redactor.fingerprint(Self.routeKey)
+        let quotedKey = route.redirected ? Self.redirectKey : Self.routeKey
+        let fingerprint = Redactor.fingerprint(quotedKey)
         try await ProxyHarness.run(
             apiKey: Self.routeKey, recording: ExchangeRecording(recorder: recorder), logger: log.logger(level: .trace)
         ) { proxy in
-            proxy.stub.reply = .eventStream(route.upstream)
+            if route.redirected {
+                proxy.stub.replyFor = { request in
+                    request.query?.contains("key=") == true
+                        ? .eventStream(route.upstream)
+                        : StubHTTPServer.Reply(
+                            status: 307, headers: [("location", "\(request.path)?key=\(Self.redirectKey)")])
+                }
+            } else {
+                proxy.stub.reply = .eventStream(route.upstream)
+            }
             let reply = try await proxy.post(route.path, json: route.request)
             #expect(reply.status == 200)
             #expect(!reply.text.contains(Self.canary), "\(reply.text)")
             #expect(reply.text.contains(fingerprint), "the error's message is lost: \(reply.text)")
-            // The upstream really got the route's key: there was one to leak.
+            // The upstream really got the key: there was one to leak.
             let sent = try #require(proxy.stub.requests.last)
             #expect(
-                sent.headers.contains { $0.value.contains(Self.routeKey) }
-                    || sent.query?.contains(Self.routeKey) == true)
+                sent.headers.contains { $0.value.contains(quotedKey) } || sent.query?.contains(quotedKey) == true)
         }
         // Both sides of the proxy are recorded with the fingerprint (so a
         // replay of the upstream's chunks gives what the client got), and

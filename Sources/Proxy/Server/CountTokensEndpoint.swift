@@ -41,7 +41,8 @@ struct CountTokensEndpoint: Sendable {
             url: UpstreamRequest.countTokensURL(for: route.entry, route: options, clientQuery: request.uri.query),
             entry: route.entry, clientHeaders: request.headers, streaming: false)
         return try await context.cancellingOnHangup {
-            let response = try await call.send(upstreamRequest, body: upstreamBody)
+            var sent = upstreamRequest
+            let response = try await call.send(&sent, body: upstreamBody)
             return try await call.bufferedResponse(response)
         }
     }

@@ -41,10 +41,13 @@ struct GenerateEndpoint: Sendable {
             var refreshedLogin = false
             while true {
                 entry = try await entry.withCurrentLogin()
-                let (call, upstreamRequest, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
+                let (call, prepared, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
+                // After a redirect, the request sent last: its credentials
+                // are the ones an error in the answer can quote.
+                var upstreamRequest = prepared
                 let response: UpstreamResponse
                 do {
-                    response = try await call.send(upstreamRequest, body: upstreamBody)
+                    response = try await call.send(&upstreamRequest, body: upstreamBody)
                 } catch let error as APIError where error.status == 401 && entry.oauthSession != nil && !refreshedLogin
                 {
                     // The backend refused the login's token before it

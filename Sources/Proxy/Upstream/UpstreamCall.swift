@@ -41,8 +41,9 @@ struct UpstreamCall: Sendable {
     /// become 502/504, upstream HTTP errors their own status in Anthropic's
     /// shape. A 307 or 308 to the same host is followed (see
     /// ``UpstreamRedirect``); an encoding the proxy cannot read is 502.
-    func send(_ request: HTTPClientRequest, body: [UInt8]) async throws -> UpstreamResponse {
-        var request = request
+    /// - Parameter request: becomes the request last sent, whose URL a
+    ///   redirect changed: the one the answer quotes credentials of, if any.
+    func send(_ request: inout HTTPClientRequest, body: [UInt8]) async throws -> UpstreamResponse {
         var hops = 0
         while true {
             let response = try await execute(request, body: body)
