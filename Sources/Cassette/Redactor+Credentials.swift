@@ -45,7 +45,18 @@ extension Redactor {
     /// JSON-escaped (``QuotedCredential``), replaced by its fingerprint
     /// (``fingerprint(_:)``).
     public static func scrubbing(_ bytes: [UInt8], of credentials: [String]) -> [UInt8] {
-        var text = bytes
+        scrubbing(chunks: [bytes], of: credentials)[0]
+    }
+
+    /// `chunks` scrubbed as one text, since a key can be cut across two of
+    /// them, then cut again where they were cut: a cut inside a quote of a
+    /// key moves to the start of its fingerprint (a chunk can be left
+    /// empty); every other cut stays between the same bytes.
+    public static func scrubbing(chunks: [[UInt8]], of credentials: [String]) -> [[UInt8]] {
+        var text = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
+        var ends: [Int] = []
+        ends.reserveCapacity(chunks.count)
+        for chunk in chunks { ends.append((ends.last ?? 0) + chunk.count) }
         for credential in credentials where credential.utf8.count >= minimumScrubbedLength {
             let quoted = QuotedCredential(credential)
             guard let first = quoted.firstQuote(in: text) else { continue }
@@ -53,17 +64,38 @@ extension Redactor {
             var scrubbed: [UInt8] = []
             scrubbed.reserveCapacity(text.count)
             var copied = 0
+            // Where a byte outside the quotes replaced so far has moved.
+            var shift = 0
+            var end = 0
             var next: Range<Int>? = first
             while let range = next {
+                while end < ends.count, ends[end] <= range.lowerBound {
+                    ends[end] += shift
+                    end += 1
+                }
+                while end < ends.count, ends[end] < range.upperBound {
+                    ends[end] = range.lowerBound + shift
+                    end += 1
+                }
                 scrubbed += text[copied..<range.lowerBound]
                 scrubbed += replacement
                 copied = range.upperBound
+                shift += replacement.count - range.count
                 next = quoted.firstQuote(in: text, from: copied)
+            }
+            while end < ends.count {
+                ends[end] += shift
+                end += 1
             }
             scrubbed += text[copied...]
             text = scrubbed
         }
-        return text
+        if chunks.count == 1 { return [text] }
+        var start = 0
+        return ends.map { end in
+            defer { start = end }
+            return Array(text[start..<end])
+        }
     }
 
     /// `text` with every occurrence of each of `credentials` replaced by its

@@ -205,6 +205,13 @@ public struct UpstreamStreamConverter: Sendable {
         }
     }
 
+    /// Whether the bytes received so far end inside an event not yet
+    /// complete, whose frames (an error, perhaps) are still to come; for an
+    /// answer that comes whole, always: it is read only at the end.
+    public var endsInsideEvent: Bool {
+        isWholeAnswer || parser.hasPendingData
+    }
+
     private var isWholeAnswer: Bool {
         if case .wholeAnswer = transcoder { return true }
         return false

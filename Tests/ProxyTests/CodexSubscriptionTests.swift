@@ -215,20 +215,22 @@ import Wire
 
     /// The backend's stream failing with a message that quotes the token it
     /// got: a client that did not ask for a stream (the stream collected)
-    /// gets the token's fingerprint, and so do the cassette and the log.
-    @Test func aTokenTheStreamsFailureQuotesReachesNoClientCassetteOrLog() async throws {
+    /// gets the token's fingerprint, and so do the cassette and the log,
+    /// also when the failure comes in two chunks, the first holding the token.
+    @Test(arguments: [false, true])
+    func aTokenTheStreamsFailureQuotesReachesNoClientCassetteOrLog(cutAfterTheToken: Bool) async throws {
         let cassette = try FaultCassette()
         defer { cassette.remove() }
         let log = CapturedLog()
         let provider = try await Self.withLogin(recording: cassette.recording, log: log) { setup in
             let token = setup.login.accessToken
-            setup.backend.state.withLockedValue {
-                $0.answer = .eventStream([
-                    "event: response.failed\ndata: "
-                        + #"{"type":"response.failed","response":{"status":"failed","error":{"code":"server_error","#
-                        + #""message":"token \#(token) was refused"}}}"# + "\n\n"
-                ])
-            }
+            let failure =
+                "event: response.failed\ndata: "
+                + #"{"type":"response.failed","response":{"status":"failed","error":{"code":"server_error","#
+                + #""message":"token \#(token) was refused"}}}"# + "\n\n"
+            let cut = failure.range(of: token)!.upperBound
+            let chunks = cutAfterTheToken ? [String(failure[..<cut]), String(failure[cut...])] : [failure]
+            setup.backend.state.withLockedValue { $0.answer = .eventStream(chunks, delay: .milliseconds(50)) }
             let reply = try await setup.proxy.post(json: ProxyHarness.messages(model: "codex/gpt-5.2-codex"))
             #expect(reply.status == 502)
             #expect(!reply.text.contains(token), "\(reply.text)")

@@ -161,6 +161,15 @@ import Wire
                     "event: error\ndata: " + #"{"type":"error","code":"invalid_api_key","message":"\#(quoted)"}"#
                         + "\n\n"
                 ])),
+            // The error cut across two chunks inside the key: held back, and
+            // recorded with the key's fingerprint in the second.
+            Case(
+                path: "/v1beta/models/gemini:streamGenerateContent?alt=sse&key=\(Self.secret)", body: request,
+                reply: .eventStream(
+                    [
+                        #"data: {"error":{"code":400,"message":"API key not valid: \#(Self.secret.prefix(6))"#,
+                        #"\#(Self.secret.dropFirst(6))","status":"INVALID_ARGUMENT"}}"# + "\n\n",
+                    ], delay: .milliseconds(50))),
         ]
         let sent = try await Self.record(cases, into: directory)
         // The key went upstream: there was one to quote.
@@ -180,6 +189,8 @@ import Wire
             }
         }
         #expect(!text.contains(Self.secret))
+        // Nor a piece of it, from the chunks cut inside it.
+        #expect(!text.contains(Self.secret.dropFirst(6)))
         #expect(text.contains("API key not valid: \(Redactor.fingerprint(Self.secret))"))
     }
 }

@@ -103,6 +103,13 @@ extension Exchange {
         record(.upstreamChunk(bytes: Array(chunk.readableBytesView)))
     }
 
+    /// A chunk recorded after it came (``HeldUpstreamChunks``), at the time
+    /// it came: a replay's timing stays the upstream's.
+    func recordUpstreamChunk(_ chunk: ByteBuffer, cameAtMicros time: Int64) {
+        recording?.recorder.record(
+            exchange: id, timeMicros: time, .upstreamChunk(bytes: Array(chunk.readableBytesView)))
+    }
+
     /// The head sent to the client, with the body when it is not a stream.
     func recordClientResponse(status: Int, headers: HTTPFields, body: ByteBuffer?) {
         guard let recording else { return }

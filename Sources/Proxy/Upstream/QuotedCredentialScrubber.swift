@@ -38,9 +38,17 @@ struct QuotedCredentialScrubber {
         return found
     }
 
-    /// An upstream chunk as it is recorded.
-    mutating func scrubbing(_ chunk: ByteBuffer) -> ByteBuffer {
-        ByteBuffer(bytes: Redactor.scrubbing(Array(chunk.readableBytesView), of: credentials()))
+    /// An upstream body as it is recorded, relayed or read for its error.
+    mutating func scrubbing(_ body: [UInt8]) -> [UInt8] {
+        Redactor.scrubbing(body, of: credentials())
+    }
+
+    /// Upstream chunks as they are recorded, scrubbed as one text: a key
+    /// can be cut across two of them (``Redactor/scrubbing(chunks:of:)``).
+    mutating func scrubbing(_ chunks: [ByteBuffer]) -> [ByteBuffer] {
+        Redactor.scrubbing(chunks: chunks.map { Array($0.readableBytesView) }, of: credentials()).map {
+            ByteBuffer(bytes: $0)
+        }
     }
 
     /// Frames as the client gets and the cassette records them.

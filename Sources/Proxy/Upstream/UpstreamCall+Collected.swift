@@ -7,11 +7,13 @@ import Wire
 extension UpstreamCall {
     /// A streamed Responses answer collected into one response and
     /// converted, for a non-streaming client of an upstream that only
-    /// streams (Codex). Every chunk is recorded as it comes; once the
+    /// streams (Codex). Every chunk is recorded as it comes, or with the
+    /// end of the event it ends inside (``HeldUpstreamChunks``); once the
     /// stream has reported an error, scrubbed of the credentials in `sent`
     /// (``QuotedCredentialScrubber``), as is the error.
     func collectedResponse(_ response: UpstreamResponse, sent: HTTPClientRequest) async throws -> Response {
         var scrubber = credentialScrubber(sent: sent)
+        var held = HeldUpstreamChunks(for: exchange)
         var parser = SSEParser()
         var collector = ResponsesStreamCollector(upstreamName: upstreamName)
         var size = 0
@@ -19,17 +21,23 @@ extension UpstreamCall {
             for try await chunk in response.body {
                 size += chunk.readableBytes
                 if size > Self.maxBufferedBody {
-                    exchange.recordUpstreamChunk(chunk)
+                    held.hold(chunk)
+                    held.finish(failed: true, scrubber: &scrubber)
                     throw APIError(
                         status: 502, type: "api_error",
                         message: "upstream answer is larger than \(Self.maxBufferedBody >> 20) MiB")
                 }
-                for event in parser.parse(chunk.readableBytesView) { collector.add(event) }
-                exchange.recordUpstreamChunk(collector.hasFailed ? scrubber.scrubbing(chunk) : chunk)
+                let events = parser.parse(chunk.readableBytesView)
+                for event in events { collector.add(event) }
+                held.take(
+                    chunk, completesEvent: !events.isEmpty, endsInsideEvent: parser.hasPendingData,
+                    errorReported: collector.hasFailed, scrubber: &scrubber)
             }
         } catch let error as APIError {
             throw error
         } catch {
+            // The event held back was cut: it may have been an error.
+            held.finish(failed: true, scrubber: &scrubber)
             if Task.isCancelled { throw CancellationError() }
             // The client asked for a whole answer: not "mid-stream" to it.
             throw UpstreamFailure.streamError(
@@ -40,8 +48,10 @@ extension UpstreamCall {
         do {
             collected = try collector.response()
         } catch {
+            held.finish(failed: true, scrubber: &scrubber)
             throw scrubber.scrubbing(error)
         }
+        held.finish(failed: false, scrubber: &scrubber)
         return try convertedResponse(collected, body: nil, contentType: nil)
     }
 }

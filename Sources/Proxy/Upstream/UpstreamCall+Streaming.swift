@@ -59,6 +59,7 @@ extension UpstreamCall {
         connection: ClientConnection?
     ) async throws {
         var scrubber = scrubber
+        var held = HeldUpstreamChunks(for: exchange)
         var converter = request.streamConverter(route: options)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
@@ -76,7 +77,8 @@ extension UpstreamCall {
                 }
                 if let exceeded = limits.check(chunkBytes: chunk.readableBytes) {
                     // Leaving the loop drops the upstream request.
-                    exchange.recordUpstreamChunk(chunk)
+                    held.hold(chunk)
+                    held.finish(failed: true, scrubber: &scrubber)
                     exchange.recordError(exceeded, stage: .upstreamStream)
                     failure = exceeded
                     break
@@ -87,18 +89,15 @@ extension UpstreamCall {
                 // Recorded once read: a chunk of a stream that has reported
                 // an error (and only such a chunk, which is no cost to a
                 // stream that goes well) may quote the key the proxy sent,
-                // and is scrubbed, as are the frames made of it. Only a
+                // and is scrubbed, as are the frames made of it; so are the
+                // chunks held back before it, inside the same event. Only a
                 // chunk that completes an event can report one, so others
-                // are not asked. Not reached: a key in an earlier chunk of
-                // an error event cut across chunks, recorded before the
-                // event was whole (the client's frame is scrubbed whole).
+                // are not asked.
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
-                if reportedError == nil {
-                    exchange.recordUpstreamChunk(chunk)
-                } else {
-                    exchange.recordUpstreamChunk(scrubber.scrubbing(chunk))
-                    frames = scrubber.scrubbing(frames)
-                }
+                held.take(
+                    chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
+                    errorReported: reportedError != nil, scrubber: &scrubber)
+                if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
                 exchange.report(converter.takeDiagnostics(), logger: logger)
@@ -113,11 +112,14 @@ extension UpstreamCall {
                 exchange.recordClientEvents(frames, readAs: encoded.events)
             }
         } catch let error as ClientWriteFailed {
+            held.finish(failed: true, scrubber: &scrubber)
             // The access line says "client gone"; this says how.
             logger.debug("client went away mid-stream (\(error.underlying)); upstream request dropped")
             exchange.recordClientGone(status: 200, usage: converter.usage)
             throw error.underlying
         } catch {
+            // The event held back was cut: it may have been an error.
+            held.finish(failed: true, scrubber: &scrubber)
             switch Task.isCancelled ? ExchangeCancellation(after: error, connection: connection) : nil {
             case .clientGone:
                 exchange.recordClientGone(status: 200, usage: converter.usage)
@@ -147,12 +149,14 @@ extension UpstreamCall {
         let reportedBefore = converter.reportedError != nil
         var tail = SSEFrames()
         converter.finish(error: failure, into: &tail)
+        // The last event, read only now (one with no blank line after it,
+        // or an answer that came whole), may be the upstream's error: so
+        // may the chunks held back with it, and the frames made of it.
+        held.finish(failed: converter.reportedError != nil || failure != nil, scrubber: &scrubber)
         exchange.report(converter.takeDiagnostics(), logger: logger)
         if failure == nil, !reportedBefore, let error = converter.reportedError {
             exchange.recordError(scrubber.scrubbing(error), stage: .upstreamStreamEnd)
         }
-        // The last event, read only now (one with no blank line after it),
-        // may be the upstream's error.
         if converter.reportedError != nil { tail = scrubber.scrubbing(tail) }
         // Error lines go in before the client sees the error frame, and the
         // end before the client sees the end of the stream: whoever reads

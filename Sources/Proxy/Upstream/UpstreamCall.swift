@@ -51,7 +51,9 @@ struct UpstreamCall: Sendable {
                 of: response, for: request, hops: hops, upstream: upstreamName)
             {
                 // Read off, so the connection can carry the next request.
-                _ = try? await collect(response.body, limit: Self.maxErrorBody, truncate: true)
+                var held = HeldUpstreamChunks(for: exchange)
+                _ = try? await collect(response.body, limit: Self.maxErrorBody, truncate: true, holding: &held)
+                held.record()
                 request.url = target
                 hops += 1
                 continue
@@ -60,27 +62,27 @@ struct UpstreamCall: Sendable {
             guard (200..<300).contains(response.status.code) else {
                 // Read whole before it is recorded: a key the upstream
                 // quotes back is replaced first, wherever it fell in the chunks.
+                var held = HeldUpstreamChunks(for: exchange)
                 let raw =
-                    (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true, recording: false))
+                    (try? await collect(response.body, limit: Self.maxErrorBody, truncate: true, holding: &held))
                     ?? ByteBuffer()
                 var scrubber = credentialScrubber(sent: request)
-                let body = scrubber.scrubbing(raw)
-                if body.readableBytes > 0 { exchange.recordUpstreamChunk(body) }
+                held.finish(failed: true, scrubber: &scrubber)
+                let body = scrubber.scrubbing(Array(raw.readableBytesView))
                 if entry.subscription == .codex,
-                    let limit = CodexBackend.usageLimitError(
-                        status: Int(response.status.code), body: Array(body.readableBytesView))
+                    let limit = CodexBackend.usageLimitError(status: Int(response.status.code), body: body)
                 {
                     throw limit.keepingRetryHints(of: response.headers)
                 }
                 if entry.isCodeAssist,
                     let quota = CodeAssistBackend.quotaError(
-                        status: Int(response.status.code), body: Array(body.readableBytesView),
+                        status: Int(response.status.code), body: body,
                         product: entry.subscription?.backendName ?? "Code Assist")
                 {
                     throw quota.keepingRetryHints(of: response.headers)
                 }
                 throw UpstreamErrorMapper.map(
-                    status: Int(response.status.code), body: Array(body.readableBytesView),
+                    status: Int(response.status.code), body: body,
                     retryAfter: response.headers.first(name: "retry-after"), upstream: upstreamName,
                     dialect: entry.format
                 ).keepingRetryHints(of: response.headers)
@@ -118,16 +120,20 @@ struct UpstreamCall: Sendable {
     /// route of the client's own dialect: relayed, an Anthropic answer with
     /// the client's model name, per the contract).
     func bufferedResponse(_ response: UpstreamResponse) async throws -> Response {
+        var held = HeldUpstreamChunks(for: exchange)
         let body: ByteBuffer
         do {
-            body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false)
+            body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false, holding: &held)
         } catch let error as APIError {
+            held.record()
             throw error
         } catch {
+            held.record()
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(
                 for: error, upstream: upstreamName, timeout: entry.timeout, streamed: false)
         }
+        held.record()
         let bytes = Array(body.readableBytesView)
         // Anthropic to Anthropic, or a pass-through: the answer is read, not
         // parsed, and goes out as it came (an Anthropic one's model renamed).
@@ -172,13 +178,16 @@ struct UpstreamCall: Sendable {
         return exchange.json(converted)
     }
 
-    /// Reads a whole body, recording each chunk. Past `limit`, either stops
-    /// (`truncate`) or fails with 502.
-    func collect(_ body: UpstreamBody, limit: Int, truncate: Bool, recording: Bool = true) async throws -> ByteBuffer {
+    /// Reads a whole body into `held`, to be recorded once it is known
+    /// whether it is an error. Past `limit`, either stops (`truncate`) or
+    /// fails with 502.
+    func collect(
+        _ body: UpstreamBody, limit: Int, truncate: Bool, holding held: inout HeldUpstreamChunks
+    ) async throws -> ByteBuffer {
         var collected = ByteBuffer()
         var chunks = body.makeAsyncIterator()
         while var chunk = try await chunks.nextPart() {
-            if recording { exchange.recordUpstreamChunk(chunk) }
+            held.hold(chunk)
             if collected.readableBytes + chunk.readableBytes > limit {
                 if truncate { return collected }
                 throw APIError(
