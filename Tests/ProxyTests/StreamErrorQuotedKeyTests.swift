@@ -5,11 +5,12 @@ import TestSupport
 import Testing
 import Wire
 
-/// An upstream can report an error inside a 200 stream and quote the key
-/// it got there, as it does in an HTTP error body ("Incorrect API key
-/// provided: ..."). The key is the route's own: no client, cassette or log
-/// line gets it, on a route that relays the upstream's frames as they came
-/// or on one that carries the message over into another dialect's error.
+/// An upstream can report an error inside a 200 stream, or answer 200 with
+/// an error body, and quote the key it got there, as it does in an HTTP
+/// error body ("Incorrect API key provided: ..."). The key is the route's
+/// own: no client, cassette or log line gets it, on a route that relays the
+/// upstream's frames (or body) as they came or on one that carries the
+/// message over into another dialect's error.
 @Suite struct StreamErrorQuotedKeyTests {
     private static let routeKey = "sk-route-STREAMCANARY/5e4d3c2b"
     /// The key a same-host redirect puts in the URL (`?key=`): the one sent
@@ -52,6 +53,15 @@ import Wire
         var upstream: [String]
         /// The stub's pause between chunks, so that each arrives alone.
         var apart: Duration?
+        /// `upstream` is a JSON answer (a 200 carrying an error), not a stream.
+        var answersJSON = false
+        /// The route's upstream is called without streaming (`can_stream:
+        /// false`), its answer turned into the client's stream.
+        var upstreamStreams = true
+        /// The status the client gets.
+        var status = 200
+        /// Kinds of cassette line that must hold the key's fingerprint.
+        var recordedKinds = ["upstream_chunk", "client_event", "error"]
         /// The first request is redirected (307, same host) to the same
         /// path with ``redirectKey`` as `?key=`, which the stream quotes.
         var redirected = false
@@ -97,9 +107,30 @@ import Wire
             + "\n\n",
     ]
 
+    private static let chatErrorAnswer =
+        #"{"error":{"message":"Incorrect API key provided: \#(routeKey)","type":"invalid_request_error","#
+        + #""code":"invalid_api_key"}}"#
+    private static let anthropicErrorAnswer =
+        #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key: \#(routeKey)"}}"#
+    private static let geminiErrorAnswer =
+        #"{"error":{"code":400,"message":"API key not valid: \#(routeKey)","status":"INVALID_ARGUMENT"}}"#
+
+    /// One route to the stub's Chat Completions, called without streaming.
+    private static func wholeAnswerConfig(_ stubBase: String) -> String {
+        """
+        models:
+          - model_id: gpt
+            model_name: upstream-gpt
+            api_base: \(stubBase)/v1
+            format: openai
+            api_key: \(routeKey)
+            can_stream: false
+        """
+    }
+
     private static func messages(_ model: String) -> JSONValue { ProxyHarness.messages(model: model, stream: true) }
-    private static func chat(_ model: String) -> JSONValue {
-        ["model": .string(model), "stream": true, "messages": [["role": "user", "content": "Hi"]]]
+    private static func chat(_ model: String, stream: Bool = true) -> JSONValue {
+        ["model": .string(model), "stream": .bool(stream), "messages": [["role": "user", "content": "Hi"]]]
     }
     private static func responses(_ model: String) -> JSONValue {
         ["model": .string(model), "stream": true, "input": "Hi"]
@@ -166,6 +197,30 @@ import Wire
             name: "Responses failure to Gemini, cut inside the key",
             path: "/gemini/v1beta/models/responses:streamGenerateContent?alt=sse", request: gemini,
             upstream: cut(responsesFailed, atKeyOffset: 20), apart: .milliseconds(50)),
+        // A 200 answer, not streamed, that is an error: relayed as it came
+        // (Anthropic's and Chat's read without a tree, Gemini's with one),
+        // converted into the client's error, or made the client's stream.
+        Route(
+            name: "Chat passed through, not streamed", path: "/v1/chat/completions",
+            request: chat("gpt", stream: false),
+            upstream: cut([chatErrorAnswer], atKeyOffset: 12), apart: .milliseconds(50), answersJSON: true,
+            recordedKinds: ["upstream_chunk", "client_response"]),
+        Route(
+            name: "Anthropic relayed, not streamed", path: "/v1/messages",
+            request: ProxyHarness.messages(model: "claude"), upstream: [anthropicErrorAnswer], answersJSON: true,
+            recordedKinds: ["upstream_chunk", "client_response"]),
+        Route(
+            name: "Gemini passed through, not streamed", path: "/gemini/v1beta/models/gemini:generateContent",
+            request: gemini, upstream: [geminiErrorAnswer], answersJSON: true,
+            recordedKinds: ["upstream_chunk", "client_response"]),
+        Route(
+            name: "Chat to Anthropic, not streamed", path: "/v1/messages", request: ProxyHarness.messages(model: "gpt"),
+            upstream: cut([chatErrorAnswer], atKeyOffset: 3), apart: .milliseconds(50), answersJSON: true, status: 502,
+            recordedKinds: ["upstream_chunk", "client_response", "error"]),
+        Route(
+            name: "Chat to Anthropic, the upstream not streamed", path: "/v1/messages", request: messages("gpt"),
+            upstream: cut([chatErrorAnswer], atKeyOffset: 12), apart: .milliseconds(50), answersJSON: true,
+            upstreamStreams: false),
         // Redirected: the credentials sent last are the ones quoted.
         Route(
             name: "Chat to Anthropic, after a redirect", path: "/v1/messages", request: messages("gpt"),
@@ -183,8 +238,11 @@ import Wire
         let log = CapturedLog()
         let quotedKey = route.redirected ? Self.redirectKey : Self.routeKey
         let fingerprint = Redactor.fingerprint(quotedKey)
+        var config: ((String) -> String)?
+        if !route.upstreamStreams { config = { Self.wholeAnswerConfig($0) } }
         try await ProxyHarness.run(
-            apiKey: Self.routeKey, recording: ExchangeRecording(recorder: recorder), logger: log.logger(level: .trace)
+            apiKey: Self.routeKey, recording: ExchangeRecording(recorder: recorder), configYAML: config,
+            logger: log.logger(level: .trace)
         ) { proxy in
             if route.redirected {
                 proxy.stub.replyFor = { request in
@@ -194,10 +252,12 @@ import Wire
                             status: 307, headers: [("location", "\(request.path)?key=\(Self.redirectKey)")])
                 }
             } else {
-                proxy.stub.reply = .eventStream(route.upstream, delay: route.apart)
+                var answer = StubHTTPServer.Reply.eventStream(route.upstream, delay: route.apart)
+                if route.answersJSON { answer.headers = [("content-type", "application/json")] }
+                proxy.stub.reply = answer
             }
             let reply = try await proxy.post(route.path, json: route.request)
-            #expect(reply.status == 200)
+            #expect(reply.status == route.status)
             #expect(!reply.text.contains(Self.canary), "\(reply.text)")
             #expect(reply.text.contains(fingerprint), "the error's message is lost: \(reply.text)")
             // The upstream really got the key: there was one to leak.
@@ -218,7 +278,7 @@ import Wire
             }
         }
         #expect(!recorded.values.joined().contains { $0.contains(Self.canary) }, "\(recorded)")
-        for kind in ["upstream_chunk", "client_event", "error"] {
+        for kind in route.recordedKinds {
             #expect(recorded[kind]?.contains { $0.contains(fingerprint) } == true, "\(kind): \(recorded[kind] ?? [])")
         }
         let lines = log.messages.map { entry in

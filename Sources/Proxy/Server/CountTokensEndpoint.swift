@@ -43,7 +43,7 @@ struct CountTokensEndpoint: Sendable {
         return try await context.cancellingOnHangup {
             var sent = upstreamRequest
             let response = try await call.send(&sent, body: upstreamBody)
-            return try await call.bufferedResponse(response)
+            return try await call.bufferedResponse(response, sent: sent)
         }
     }
 }

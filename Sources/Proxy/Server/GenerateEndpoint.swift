@@ -79,7 +79,7 @@ struct GenerateEndpoint: Sendable {
                 if entry.streamsUpstreamAlways {
                     return try await call.collectedResponse(response, sent: upstreamRequest)
                 }
-                return try await call.bufferedResponse(response)
+                return try await call.bufferedResponse(response, sent: upstreamRequest)
             }
         }
     }

@@ -119,25 +119,45 @@ struct UpstreamCall: Sendable {
     /// A non-streaming answer, converted into the client's dialect (for a
     /// route of the client's own dialect: relayed, an Anthropic answer with
     /// the client's model name, per the contract).
-    func bufferedResponse(_ response: UpstreamResponse) async throws -> Response {
+    ///
+    /// A 200 can carry an error (`{"error": ...}`), which can quote the key
+    /// as an error status's body does: such a body is scrubbed of the
+    /// credentials `sent` carried before it is recorded, relayed, or
+    /// converted into the client's error. It is looked for only in an
+    /// answer read as a tree, or in one with no usage (a success has one),
+    /// so a good answer relayed as it came pays nothing for it.
+    func bufferedResponse(_ response: UpstreamResponse, sent: HTTPClientRequest) async throws -> Response {
         var held = HeldUpstreamChunks(for: exchange)
-        let body: ByteBuffer
+        var scrubber = credentialScrubber(sent: sent)
+        var body: ByteBuffer
         do {
             body = try await collect(response.body, limit: Self.maxBufferedBody, truncate: false, holding: &held)
         } catch let error as APIError {
-            held.record()
+            held.finish(failed: true, scrubber: &scrubber)
             throw error
         } catch {
-            held.record()
+            held.finish(failed: true, scrubber: &scrubber)
             if Task.isCancelled { throw CancellationError() }
             throw UpstreamFailure.streamError(
                 for: error, upstream: upstreamName, timeout: entry.timeout, streamed: false)
         }
-        held.record()
-        let bytes = Array(body.readableBytesView)
+        var bytes = Array(body.readableBytesView)
+        var answer = request.answerAsItCame(upstreamBody: bytes, route: options)
+        var tree = answer?.usage == nil ? try? answerTree(bytes) : nil
+        let isError = tree.map(Self.reportsError) ?? false
+        held.finish(failed: isError, scrubber: &scrubber)
+        if isError {
+            let scrubbed = scrubber.scrubbing(bytes)
+            if scrubbed != bytes {
+                bytes = scrubbed
+                body = ByteBuffer(bytes: scrubbed)
+                answer = request.answerAsItCame(upstreamBody: bytes, route: options)
+                tree = try? answerTree(bytes)
+            }
+        }
         // Anthropic to Anthropic, or a pass-through: the answer is read, not
         // parsed, and goes out as it came (an Anthropic one's model renamed).
-        if let answer = request.answerAsItCame(upstreamBody: bytes, route: options) {
+        if let answer {
             exchange.stage = .conversion
             exchange.usage = answer.usage.map(JSONValue.object)
             exchange.noteFinishReasons {
@@ -149,16 +169,28 @@ struct UpstreamCall: Sendable {
             }
             return exchange.response(headers: [.contentType: "application/json"], body: ByteBuffer(bytes: renamed))
         }
-        let json: JSONValue
+        return try convertedResponse(
+            tree ?? answerTree(bytes), body: body, contentType: response.headers.first(name: "content-type"))
+    }
+
+    /// A whole answer's body as a tree; 502 when it is not JSON.
+    private func answerTree(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
         do {
-            json = try JSONValue(parsing: bytes)
+            return try JSONValue(parsing: bytes)
         } catch {
             // Still the upstream_response stage: the upstream is at fault.
             throw APIError(
                 status: 502, type: "api_error",
                 message: "upstream \(upstreamName) sent a body that is not JSON (\(error.description))")
         }
-        return try convertedResponse(json, body: body, contentType: response.headers.first(name: "content-type"))
+    }
+
+    /// Whether a 200's body is an error: an `error` member that is not
+    /// null, in the object or (as Gemini's streaming endpoints write it) in
+    /// an array's first element.
+    private static func reportsError(_ body: JSONValue) -> Bool {
+        let error = body["error"] ?? body.arrayValue?.first?["error"]
+        return error.map { !$0.isNull } ?? false
     }
 
     /// A whole upstream answer (`body` as it came, when it came whole)
