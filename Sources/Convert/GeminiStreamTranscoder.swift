@@ -40,6 +40,12 @@ public struct GeminiStreamTranscoder: Sendable {
     /// True once `message_stop` or an `error` event has been produced.
     public var isFinished: Bool { emitter.isEnded }
 
+    /// True once finished, or once a finish reason (or a blocked prompt) was
+    /// read: Gemini sends no terminator, and its streams end with that
+    /// chunk, so a connection that fails after it leaves the message
+    /// whole. Chunks after it are still read (a usage-only one counts).
+    public var isComplete: Bool { emitter.isEnded || finishReason != nil }
+
     /// `requestedModel` is the model name the client asked for, reported in
     /// `message_start`; `upstreamName` names the upstream in error messages.
     public init(requestedModel: String, upstreamName: String) {

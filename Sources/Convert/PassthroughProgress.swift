@@ -8,7 +8,9 @@ enum PassthroughProgress: Sendable, Equatable {
     case open
     /// Finished (a finish_reason, Gemini's finishReason), but more may be
     /// due (Chat's usage chunk and `[DONE]`): an end here is not a cut, a
-    /// failure still is, as it is for a converted stream at that point.
+    /// failure still is, as it is for a converted stream at that point. Not
+    /// after Gemini's, which has nothing due after it (its stream is
+    /// complete: ``UpstreamStreamConverter/isComplete``).
     case finished
     /// Its last frame went by (Chat's `[DONE]`, a terminal Responses event):
     /// the client's stream is complete, and nothing after it (an unended

@@ -12,6 +12,9 @@ protocol UpstreamPayloadTranscoder: Sendable {
     var usage: JSONObject? { get }
     /// True once the stream it writes has ended (`message_stop` or an error).
     var isFinished: Bool { get }
+    /// True once the client's stream needs nothing more from the upstream,
+    /// though more may still come: a transport failure then is no failure.
+    var isComplete: Bool { get }
     /// One `data:` payload read straight from its bytes, or nil to have it
     /// parsed and given to ``receive(payload:eventName:)``.
     mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]?
@@ -19,6 +22,10 @@ protocol UpstreamPayloadTranscoder: Sendable {
 
 extension UpstreamPayloadTranscoder {
     mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]? { nil }
+
+    /// Where the upstream sends a terminator (`[DONE]`, a terminal event),
+    /// only that, or an error, completes the stream.
+    var isComplete: Bool { isFinished }
 }
 
 extension OpenAIChatStreamTranscoder: UpstreamPayloadTranscoder {

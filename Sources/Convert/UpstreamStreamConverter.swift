@@ -48,6 +48,9 @@ public struct UpstreamStreamConverter: Sendable {
     /// How far a passed-through stream got: one that ends while open was
     /// cut, and the client is told so.
     private var passthroughProgress = PassthroughProgress.open
+    /// The converter's own notes, for ``takeDiagnostics()``: what it did not
+    /// relay after the client's stream was complete.
+    private var notes: [ConversionDiagnostic] = []
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -147,15 +150,26 @@ public struct UpstreamStreamConverter: Sendable {
         // Once the client's stream has ended, what the upstream sends after
         // it is not read.
         if error == nil, !isWholeAnswer, !hasEnded {
+            let complete = isComplete
             for event in parser.finishRaw() {
                 // The last event, with no blank line after it: whole if its
                 // data is (an upstream may close right after a final error
                 // chunk), else the stream was cut inside it. A stream whose
                 // frames go out as they came must not send it (a client's
                 // parser fails on it, not on the proxy's error); a converted
-                // one reads it and reports what it cannot read.
-                if relaysFramesAsTheyCame, !Self.isWholeEventData(event.data) {
-                    error = .streamEndedEarly(upstream: upstreamName, before: "the end of the event it was sending")
+                // one reads it and reports what it cannot read. Once the
+                // client's stream is complete, such a piece is no one's.
+                if relaysFramesAsTheyCame || complete, !Self.isWholeEventData(event.data) {
+                    if complete {
+                        let piece = String(decoding: event.data.prefix(200), as: UTF8.self)
+                        notes.append(
+                            ConversionDiagnostic(
+                                severity: .info, path: "",
+                                message: "after the stream's end: it stopped inside an event, not relayed: \(piece)"))
+                    } else {
+                        error = .streamEndedEarly(
+                            upstream: upstreamName, before: "the end of the event it was sending")
+                    }
                     break
                 }
                 handle(event, into: &output)
@@ -212,6 +226,22 @@ public struct UpstreamStreamConverter: Sendable {
         isWholeAnswer || parser.hasPendingData
     }
 
+    /// Whether the client's stream needs nothing more from the upstream: it
+    /// has ended, or a Gemini upstream sent its `finishReason`. Gemini sends
+    /// no terminator, and its streams end with that chunk (and its last
+    /// `usageMetadata`); what may follow it, a usage-only chunk, is still
+    /// relayed and counted. A transport failure from here on is not the
+    /// client's concern: ``finish(error:)`` with no error closes the stream
+    /// as the upstream's own end would, and drops (with a note) an event
+    /// the stream stopped inside.
+    public var isComplete: Bool {
+        switch transcoder {
+        case .payloads(let machine): machine.isComplete
+        case .passthrough: hasEnded || (passthroughDialect == .gemini && passthroughProgress == .finished)
+        case .anthropic, .wholeAnswer, .vacant: hasEnded
+        }
+    }
+
     private var isWholeAnswer: Bool {
         if case .wholeAnswer = transcoder { return true }
         return false
@@ -233,16 +263,22 @@ public struct UpstreamStreamConverter: Sendable {
         data.elementsEqual("[DONE]".utf8) || (try? JSONValue(parsing: data)) != nil
     }
 
-    /// Repairs and rejections of tool arguments since the last call, for
-    /// the log and the cassette.
+    /// Repairs and rejections of tool arguments, and what was not relayed
+    /// after the client's stream was complete, since the last call, for the
+    /// log and the cassette.
     public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
         if case .wholeAnswer(var whole) = transcoder {
             transcoder = .vacant
             defer { transcoder = .wholeAnswer(whole) }
             return whole.takeDiagnostics()
         }
-        guard toolGuard?.hasDiagnostics == true else { return [] }
-        return toolGuard!.takeDiagnostics()
+        // Asked after every chunk that completes an event: almost always empty.
+        let fromGuard = toolGuard?.hasDiagnostics == true
+        guard fromGuard || !notes.isEmpty else { return [] }
+        var diagnostics = notes
+        notes = []
+        if fromGuard { diagnostics += toolGuard!.takeDiagnostics() }
+        return diagnostics
     }
 
     /// Anthropic usage so far (input_tokens, output_tokens, cache_read_input_tokens...).

@@ -132,12 +132,12 @@ extension UpstreamCall {
             case nil:
                 let streamError = UpstreamFailure.streamError(
                     for: error, upstream: upstreamName, timeout: entry.timeout, streamed: true)
-                if converter.hasEnded {
+                if converter.isComplete {
                     // The client's stream was already complete (an upstream
                     // that overstated its length, or dropped the connection
-                    // after its last event): the client is not told, and the
-                    // exchange did not fail. A note, so the broken connection
-                    // is still seen.
+                    // after its last event, or after a Gemini finishReason):
+                    // the client is not told, and the exchange did not fail.
+                    // A note, so the broken connection is still seen.
                     let note = "after the stream's end: \(streamError.message)"
                     exchange.report([ConversionDiagnostic(severity: .info, path: "", message: note)], logger: logger)
                 } else {
