@@ -13,9 +13,10 @@ enum PassthroughProgress: Sendable, Equatable {
     /// complete: ``UpstreamStreamConverter/isComplete``).
     case finished
     /// Its last frame went by (Chat's `[DONE]`, a terminal Responses event):
-    /// the client's stream is complete, and nothing after it (an unended
-    /// event, a transport failure) is the client's concern, as once a
-    /// converted stream's `message_stop` is written.
+    /// the client's stream is complete, and nothing after it (more events,
+    /// an unended event, a transport failure) is the client's concern, as
+    /// once a converted stream's `message_stop` is written: more events are
+    /// not relayed.
     case ended
 
     /// Moves on past a frame the client was sent. Only the frames that can

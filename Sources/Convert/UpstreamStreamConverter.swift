@@ -51,6 +51,9 @@ public struct UpstreamStreamConverter: Sendable {
     /// The converter's own notes, for ``takeDiagnostics()``: what it did not
     /// relay after the client's stream was complete.
     private var notes: [ConversionDiagnostic] = []
+    /// What a stream relayed as it came sent after its end, noted at the
+    /// finish (one note, however many there were).
+    private var eventsAfterEnd = EventsAfterEnd()
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -146,6 +149,7 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
+        if let note = eventsAfterEnd.takeNote() { notes.append(note) }
         var error = error
         // Once the client's stream has ended, what the upstream sends after
         // it is not read.
@@ -300,13 +304,17 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .payloads(machine)
         case .anthropic(var relay):
             transcoder = .vacant
-            if let frame = relay.receive(event) {
+            if relay.hasEnded {
+                eventsAfterEnd.drop(event)
+            } else if let frame = relay.receive(event) {
                 relayed(frame, from: &relay, payload: relay.lastPayload, into: &output)
             }
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
         case .passthrough:
+            // After its last frame the client's stream is complete.
+            guard passthroughProgress != .ended else { return eventsAfterEnd.drop(event) }
             let event = passthroughDialect == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
@@ -320,7 +328,7 @@ public struct UpstreamStreamConverter: Sendable {
                     passedThroughUsage = usage
                 }
             }
-            if passthroughProgress != .ended { passthroughProgress.advance(past: event, dialect: passthroughDialect) }
+            passthroughProgress.advance(past: event, dialect: passthroughDialect)
             output.append(event)
         case .vacant:
             break

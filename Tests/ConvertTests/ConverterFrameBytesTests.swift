@@ -46,9 +46,13 @@ import Testing
             }
         }
         // Passed through, the frames are the upstream's events as a client's
-        // parser reads them, whatever path wrote them.
+        // parser reads them, whatever path wrote them, up to the stream's
+        // end: nothing after it is relayed (a Responses fixture holds four
+        // answers, each ending in `response.completed`).
         var parser = SSEParser()
-        let upstream = parser.parse(bytes) + parser.finish()
+        let events = parser.parse(bytes) + parser.finish()
+        let end = events.firstIndex { $0.event == "response.completed" }
+        let upstream = end.map { Array(events[...$0]) } ?? events
         var passthrough = UpstreamStreamConverter(passthroughFor: route)
         var frames = SSEFrames()
         passthrough.receive(bytes, into: &frames)

@@ -148,4 +148,29 @@ import Wire
         #expect(events.count == sent)
         #expect(converter.reportedError == nil)
     }
+
+    /// Nor are frames the upstream sends after its last one: the client's
+    /// stream was complete. They are dropped, and a note says so.
+    @Test(arguments: [
+        (Dialect.openai, Self.chatChunk + "\n\ndata: [DONE]\n\n"),
+        (
+            Dialect.openaiResponses,
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":1}\n\n"
+        ),
+    ])
+    func framesAfterTheLastOneAreNotSent(dialect: Dialect, stream: String) {
+        let sent = stream.components(separatedBy: "\n\n").count - 1
+        let late = "data: {\"late\":1}\n\n"
+        let (events, error) = Self.relay(stream + late + late + "data: [DONE]\n\n", dialect: dialect)
+        #expect(events.count == sent)
+        #expect(!events.contains { $0.data.contains("late") })
+        #expect(error == nil)
+        var converter = UpstreamStreamConverter(
+            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))
+        _ = converter.receive(Array((stream + late + late).utf8)) + converter.finish(error: nil)
+        #expect(
+            converter.takeDiagnostics().map(\.message) == [
+                #"after the stream's end: the upstream sent 2 more events, not relayed; the first: {"late":1}"#
+            ])
+    }
 }

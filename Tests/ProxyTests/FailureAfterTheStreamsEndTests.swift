@@ -65,6 +65,36 @@ import Wire
         Self.expectAQuietEnd(recorded)
     }
 
+    /// Events an upstream sends after its stream's terminator (`[DONE]`,
+    /// `message_stop`) do not reach the client, whose stream was complete
+    /// (its SDK may have stopped reading, or may read them as a second
+    /// answer): they are dropped, and the cassette says so.
+    @Test(arguments: ["gpt", "claude"])
+    func eventsAfterTheStreamsEndAreNotRelayed(model: String) async throws {
+        let stream = model == "gpt" ? UpstreamBodies.openAIStream : UpstreamBodies.anthropicStream
+        let late =
+            model == "gpt"
+            ? #"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"upstream-gpt","choices":[{"index":0,"delta":{"content":"late"},"finish_reason":null}]}"#
+                + "\n\n"
+            : #"event: content_block_delta\#ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"late"}}"#
+                + "\n\n"
+        let request: JSONValue =
+            model == "gpt"
+            ? ["model": "gpt", "stream": true, "messages": [["role": "user", "content": "Hi"]]]
+            : ProxyHarness.messages(model: "claude", stream: true)
+        let (answer, recorded) = try await Self.exchange(
+            path: model == "gpt" ? "/v1/chat/completions" : "/v1/messages", request: request,
+            reply: .eventStream(stream + [late, late]))
+        #expect(answer.status == 200)
+        #expect(answer.text == stream.joined())
+        Self.expectAQuietEnd(recorded)
+        let data = String(try #require(late.split(separator: "data: ", maxSplits: 1).last).dropLast(2))
+        #expect(
+            recorded["diagnostic"]?.map { $0["message"] }
+                == [.string("after the stream's end: the upstream sent 2 more events, not relayed; the first: \(data)")]
+        )
+    }
+
     /// The answer to `request`, from a stub sending `reply`, and the
     /// cassette's lines by kind.
     static func exchange(
