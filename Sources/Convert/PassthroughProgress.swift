@@ -21,7 +21,7 @@ enum PassthroughProgress: Sendable, Equatable {
 
     /// Moves on past a frame the client was sent. Only the frames that can
     /// move it are looked into: once finished, Chat's only `[DONE]`.
-    mutating func advance(past event: SSERawEvent, dialect: Dialect) {
+    mutating func advance(past event: SSERawEvent, dialect: PassthroughDialect) {
         switch dialect {
         case .openai:
             if event.data.elementsEqual("[DONE]".utf8) {
@@ -40,19 +40,15 @@ enum PassthroughProgress: Sendable, Equatable {
         case .gemini:
             // Gemini sends no terminator; a converted Gemini stream too ends only with the upstream's.
             if self == .open, event.dataMentions("\"finishReason\"") { self = .finished }
-        case .anthropic:
-            // Not passed through this way (an Anthropic client's stream goes through the relay).
-            if self == .open { self = .finished }
         }
     }
 
     /// What a stream cut while ``open`` never reached, for its error.
-    static func milestone(_ dialect: Dialect) -> String {
+    static func milestone(_ dialect: PassthroughDialect) -> String {
         switch dialect {
         case .openai: "a finish_reason"
         case .openaiResponses: "response.completed"
         case .gemini: "a finishReason"
-        case .anthropic: "message_stop"
         }
     }
 }

@@ -17,7 +17,7 @@ public struct UpstreamStreamConverter: Sendable {
         case anthropic(AnthropicStreamRelay)
         /// A client of the upstream's own (non-Anthropic) dialect: frames go
         /// out as they came.
-        case passthrough
+        case passthrough(PassthroughDialect)
         /// An upstream called without streaming: its whole answer becomes
         /// the client's stream at the end.
         case wholeAnswer(WholeAnswerStream)
@@ -41,8 +41,6 @@ public struct UpstreamStreamConverter: Sendable {
     /// still be valid.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
-    /// The upstream's (and so the client's) dialect, for a pass-through.
-    private var passthroughDialect = Dialect.anthropic
     /// The last usage a passed-through frame reported, in Anthropic's shape.
     private var passedThroughUsage: JSONObject?
     /// How far a passed-through stream got: one that ends while open was
@@ -95,13 +93,15 @@ public struct UpstreamStreamConverter: Sendable {
     /// For a client that speaks the route's own dialect: each upstream
     /// frame is relayed as it came (parsed and written again, so a frame cut
     /// across chunks goes out whole); an error the upstream reports in its
-    /// stream is noted as ``reportedError``.
-    public init(passthroughFor route: RouteOptions) {
+    /// stream is noted as ``reportedError``. Nil for an Anthropic route,
+    /// whose stream goes through the Anthropic relay even for an Anthropic
+    /// client (see ``PassthroughDialect``).
+    public init?(passthroughFor route: RouteOptions) {
+        guard let dialect = PassthroughDialect(route.upstreamDialect) else { return nil }
         upstreamName = route.modelID
         encoder = nil
         writesAnthropic = true
-        transcoder = .passthrough
-        passthroughDialect = route.upstreamDialect
+        transcoder = .passthrough(dialect)
     }
 
     /// For a route whose upstream is called without streaming (`can_stream:
@@ -190,17 +190,17 @@ public struct UpstreamStreamConverter: Sendable {
             if let frame = relay.finish(error: error) { relayed(frame, from: &relay, into: &output) }
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
-        case .passthrough:
+        case .passthrough(let passthrough):
             // A failure after the end is not sent, as the transcoders' and
             // the relay's own `finish(error:)` send none.
             guard !hasEnded else { break }
             if error == nil, passthroughProgress == .open {
                 error = .streamEndedEarly(
-                    upstream: upstreamName, before: PassthroughProgress.milestone(passthroughDialect))
+                    upstream: upstreamName, before: PassthroughProgress.milestone(passthrough))
             }
             if let error {
                 reportedError = error
-                output.append(Self.errorFrame(error, dialect: passthroughDialect))
+                output.append(Self.errorFrame(error, dialect: passthrough))
             }
         case .wholeAnswer(var whole):
             transcoder = .vacant
@@ -241,7 +241,7 @@ public struct UpstreamStreamConverter: Sendable {
     public var isComplete: Bool {
         switch transcoder {
         case .payloads(let machine): machine.isComplete
-        case .passthrough: hasEnded || (passthroughDialect == .gemini && passthroughProgress == .finished)
+        case .passthrough(let passthrough): hasEnded || (passthrough == .gemini && passthroughProgress == .finished)
         case .anthropic, .wholeAnswer, .vacant: hasEnded
         }
     }
@@ -312,23 +312,23 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
-        case .passthrough:
+        case .passthrough(let passthrough):
             // After its last frame the client's stream is complete.
             guard passthroughProgress != .ended else { return eventsAfterEnd.drop(event) }
-            let event = passthroughDialect == .gemini ? Self.unwrappingCodeAssist(event) : event
+            let event = passthrough == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
-            if mayReportError || Self.mayReportUsage(event, dialect: passthroughDialect),
+            if mayReportError || Self.mayReportUsage(event, dialect: passthrough),
                 let payload = try? JSONValue(parsing: event.data)
             {
                 if mayReportError {
                     reportedError = Self.passedThroughError(event, payload, upstreamName: upstreamName)
                 }
-                if let usage = PassthroughUsage.anthropicUsage(in: payload, dialect: passthroughDialect) {
+                if let usage = PassthroughUsage.anthropicUsage(in: payload, dialect: passthrough.dialect) {
                     passedThroughUsage = usage
                 }
             }
-            passthroughProgress.advance(past: event, dialect: passthroughDialect)
+            passthroughProgress.advance(past: event, dialect: passthrough)
             output.append(event)
         case .vacant:
             break
@@ -338,14 +338,14 @@ public struct UpstreamStreamConverter: Sendable {
     /// An error ending a passed-through stream, as the dialect's own
     /// streams report one: Chat and Gemini an error object as data,
     /// Responses an `error` event.
-    private static func errorFrame(_ error: APIError, dialect: Dialect) -> SSEEvent {
+    private static func errorFrame(_ error: APIError, dialect: PassthroughDialect) -> SSEEvent {
         switch dialect {
         case .openaiResponses:
             var payload: JSONObject = ["type": "error"]
             for member in error.responsesEventMembers { payload[member.key] = member.value }
             return SSEEvent(event: "error", data: JSONValue.object(payload).serializedString())
         default:
-            return SSEEvent(event: nil, data: error.rendered(in: dialect).serializedString())
+            return SSEEvent(event: nil, data: error.rendered(in: dialect.dialect).serializedString())
         }
     }
 
@@ -368,7 +368,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// last, Responses' `response.created`) are not parsed for nothing.
     /// Only the dialect's own member is looked for: each look scans the
     /// whole frame.
-    private static func mayReportUsage(_ event: SSERawEvent, dialect: Dialect) -> Bool {
+    private static func mayReportUsage(_ event: SSERawEvent, dialect: PassthroughDialect) -> Bool {
         if dialect == .gemini { return event.dataMentions("usageMetadata") }
         return event.dataMentions("\"usage\"") && !event.dataMentions("\"usage\":null")
             && !event.dataMentions("\"usage\": null")

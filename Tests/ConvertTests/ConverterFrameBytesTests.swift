@@ -27,10 +27,10 @@ import Testing
         let dialect = try #require(Self.cases.first { path.contains("/\($0.folder)/") }).dialect
         let route = RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "up-model")
         let bytes = try Fixtures.sseBytes(chunksFile: path)
-        let converters = [
-            UpstreamStreamConverter(route: route, requestedModel: "claude-test"),
-            UpstreamStreamConverter(passthroughFor: route),
-        ]
+        // An Anthropic stream has no pass-through converter: the relay is its.
+        let converters =
+            [UpstreamStreamConverter(route: route, requestedModel: "claude-test")]
+            + [UpstreamStreamConverter(passthroughFor: route)].compactMap { $0 }
         for converter in converters {
             for size in [bytes.count, 7] {
                 var converter = converter
@@ -49,11 +49,11 @@ import Testing
         // parser reads them, whatever path wrote them, up to the stream's
         // end: nothing after it is relayed (a Responses fixture holds four
         // answers, each ending in `response.completed`).
+        guard var passthrough = UpstreamStreamConverter(passthroughFor: route) else { return }
         var parser = SSEParser()
         let events = parser.parse(bytes) + parser.finish()
         let end = events.firstIndex { $0.event == "response.completed" }
         let upstream = end.map { Array(events[...$0]) } ?? events
-        var passthrough = UpstreamStreamConverter(passthroughFor: route)
         var frames = SSEFrames()
         passthrough.receive(bytes, into: &frames)
         passthrough.finish(error: nil, into: &frames)

@@ -20,7 +20,7 @@ import Wire
     static let note = #"after the stream's end: it stopped inside an event, not relayed: {"candidates":[{"cont"#
 
     @Test func aPassedThroughStreamThatStopsInsideAnEventAfterItsFinishReasonEndsAsItWas() {
-        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.gemini)
+        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.gemini)!
         let events = feed(Array((Self.stream + Self.unended).utf8), to: &converter)
         #expect(events.map(\.data) == [Self.text, Self.finished, Self.usageOnly])
         #expect(converter.reportedError == nil)
@@ -44,7 +44,7 @@ import Wire
 
     /// Before its finish reason, such a stream was cut, as any is.
     @Test func aStreamThatStopsInsideAnEventBeforeItsFinishReasonEndsInAnError() throws {
-        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.gemini)
+        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.gemini)!
         let events = feed(Array(("data: \(Self.text)\n\n" + Self.unended).utf8), to: &converter)
         #expect(events.count == 2)
         let error = try JSONValue(parsing: try #require(events.last).data)

@@ -9,7 +9,7 @@ import Wire
 @Suite struct PassthroughStreamEndTests {
     static func relay(_ text: String, dialect: Dialect) -> (events: [SSEEvent], error: APIError?) {
         var converter = UpstreamStreamConverter(
-            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))
+            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))!
         let events = converter.receive(Array(text.utf8)) + converter.finish(error: nil)
         return (events, converter.reportedError)
     }
@@ -136,14 +136,14 @@ import Wire
     func aFailureAfterTheLastFrameIsNotSent(dialect: Dialect, stream: String) {
         let route = RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m")
         let sent = stream.components(separatedBy: "\n\n").count - 1
-        var converter = UpstreamStreamConverter(passthroughFor: route)
+        var converter = UpstreamStreamConverter(passthroughFor: route)!
         let failure = APIError(status: 502, type: "api_error", message: "its HTTP framing was malformed")
         var events = converter.receive(Array(stream.utf8))
         #expect(converter.hasEnded)
         events += converter.finish(error: failure)
         #expect(events.count == sent)
         #expect(converter.reportedError == nil)
-        converter = UpstreamStreamConverter(passthroughFor: route)
+        converter = UpstreamStreamConverter(passthroughFor: route)!
         events = converter.receive(Array((stream + #"data: {"id":"#).utf8)) + converter.finish(error: nil)
         #expect(events.count == sent)
         #expect(converter.reportedError == nil)
@@ -166,11 +166,21 @@ import Wire
         #expect(!events.contains { $0.data.contains("late") })
         #expect(error == nil)
         var converter = UpstreamStreamConverter(
-            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))
+            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))!
         _ = converter.receive(Array((stream + late + late).utf8)) + converter.finish(error: nil)
         #expect(
             converter.takeDiagnostics().map(\.message) == [
                 #"after the stream's end: the upstream sent 2 more events, not relayed; the first: {"late":1}"#
             ])
+    }
+
+    /// An Anthropic upstream's stream is not passed through this way: it
+    /// goes through the Anthropic relay, which gives the client its model
+    /// name in `message_start` and knows the stream's terminator, error
+    /// event and usage. No converter is made that reads it wrongly.
+    @Test func anAnthropicRouteHasNoPassThroughConverter() {
+        let converter: UpstreamStreamConverter? = UpstreamStreamConverter(
+            passthroughFor: RouteOptions(modelID: "up", upstreamDialect: .anthropic, upstreamModel: "m"))
+        #expect(converter == nil)
     }
 }

@@ -46,7 +46,7 @@ import Wire
         ),
     ])
     func aPassedThroughStreamReportsItsUsage(route: RouteOptions, stream: String) {
-        var converter = UpstreamStreamConverter(passthroughFor: route)
+        var converter = UpstreamStreamConverter(passthroughFor: route)!
         let frames = feed(Array(stream.utf8), to: &converter, sliceSize: 13)
         #expect(frames.count == stream.components(separatedBy: "\n\n").filter { !$0.isEmpty }.count)
         #expect(converter.usage == .object(Self.expected))
@@ -54,7 +54,7 @@ import Wire
     }
 
     @Test func aStreamWithoutUsageReportsNone() {
-        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.openAI)
+        var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.openAI)!
         _ = feed(Array("data: {\"id\":\"c\",\"choices\":[]}\n\ndata: [DONE]\n\n".utf8), to: &converter)
         #expect(converter.usage == nil)
     }

@@ -193,8 +193,10 @@ public struct ClientRequest: Sendable {
                 wholeMessageFor: route, requestedModel: model,
                 encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body))
         }
-        if isPassthrough(route), dialect != .anthropic {
-            return UpstreamStreamConverter(passthroughFor: route)
+        // None for an Anthropic route: an Anthropic client's stream goes
+        // through the relay, which gives it its model name.
+        if isPassthrough(route), let passthrough = UpstreamStreamConverter(passthroughFor: route) {
+            return passthrough
         }
         let tools: @Sendable () -> JSONValue?
         if dialect == .anthropic {
