@@ -122,6 +122,31 @@ import Wire
         #expect(message.serialized() == expected.serialized())
     }
 
+    /// An Anthropic upstream's 200 whose body is an error is that error for
+    /// a client of another dialect (a 502 with its words), not an empty
+    /// message; an Anthropic client gets the body as it came.
+    @Test(arguments: [Dialect.openai, .openaiResponses, .gemini])
+    func anAnthropicErrorAnsweredWith200IsAnErrorForOtherClients(dialect: Dialect) throws {
+        let body: JSONValue = ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded now"]]
+        let client = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: dialect),
+            body: [
+                "model": "m", "messages": [["role": "user", "content": "Hi"]], "input": "x",
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+            ])
+        do {
+            let converted = try client.clientResponse(upstreamBody: body, route: TestRoutes.anthropic)
+            Issue.record("expected an error, got \(converted.body.serializedString())")
+        } catch {
+            #expect(error.status == 502)
+            #expect(error.message.contains("Overloaded now"))
+        }
+        let anthropicClient = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .anthropic),
+            body: ["model": "m", "max_tokens": 10, "messages": [["role": "user", "content": "Hi"]]])
+        #expect(try anthropicClient.clientResponse(upstreamBody: body, route: TestRoutes.anthropic).body == body)
+    }
+
     @Test func nonCompletionBodiesAreAnError() {
         #expect(throws: APIError.self) { try Self.convert(["object": "list"]) }
         do {
