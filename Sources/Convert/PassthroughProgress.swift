@@ -32,15 +32,35 @@ enum PassthroughProgress: Sendable, Equatable {
                 self = .finished
             }
         case .openaiResponses:
-            if event.dataMentions("response.completed") || event.dataMentions("response.incomplete")
-                || event.dataMentions("response.failed")
-            {
-                self = .ended
-            }
+            if Self.isTerminalResponsesEvent(event) { self = .ended }
         case .gemini:
             // Gemini sends no terminator; a converted Gemini stream too ends only with the upstream's.
-            if self == .open, event.dataMentions("\"finishReason\"") { self = .finished }
+            // A finish reason is a string (a `null` one on every chunk is none); a tool call's
+            // arguments holding such a member, an object here, are taken for one too.
+            if self == .open,
+                event.dataMentions("\"finishReason\":\"") || event.dataMentions("\"finishReason\": \"")
+            {
+                self = .finished
+            }
         }
+    }
+
+    /// Whether `event` is a terminal Responses event: by its name, which
+    /// OpenAI always sends, else by its `type` member. The words alone are
+    /// no sign: the `instructions` echoed in `response.created`, or a text
+    /// delta about streaming handlers, can hold them, and took the stream
+    /// for ended (nothing after it was relayed).
+    private static func isTerminalResponsesEvent(_ event: SSERawEvent) -> Bool {
+        if let name = event.event {
+            return name == "response.completed" || name == "response.incomplete" || name == "response.failed"
+        }
+        // Inside a JSON string the quotes are escaped: only a member matches.
+        return event.dataMentions("\"type\":\"response.completed\"")
+            || event.dataMentions("\"type\":\"response.incomplete\"")
+            || event.dataMentions("\"type\":\"response.failed\"")
+            || event.dataMentions("\"type\": \"response.completed\"")
+            || event.dataMentions("\"type\": \"response.incomplete\"")
+            || event.dataMentions("\"type\": \"response.failed\"")
     }
 
     /// What a stream cut while ``open`` never reached, for its error.

@@ -170,8 +170,37 @@ import Wire
         _ = converter.receive(Array((stream + late + late).utf8)) + converter.finish(error: nil)
         #expect(
             converter.takeDiagnostics().map(\.message) == [
-                #"after the stream's end: the upstream sent 2 more events, not relayed; the first: {"late":1}"#
+                "after the stream's end: the upstream sent 2 more events, not relayed"
             ])
+    }
+
+    /// A terminal Responses event is known by its name or its `type`, not
+    /// by the words: instructions echoed in `response.created` or a text
+    /// delta that mention them do not end the stream (what came after was
+    /// dropped, `response.completed` and its usage with it).
+    @Test(arguments: [true, false])
+    func wordsInAResponsesTextDoNotEndTheStream(named: Bool) {
+        func event(_ type: String, _ data: String) -> String {
+            (named ? "event: \(type)\n" : "") + "data: \(data)\n\n"
+        }
+        let stream = [
+            event(
+                "response.created",
+                #"{"type":"response.created","response":{"instructions":"emit \"type\":\"response.completed\" at the end","status":"in_progress"}}"#
+            ),
+            event(
+                "response.output_text.delta",
+                #"{"type":"response.output_text.delta","delta":"on response.completed, close"}"#),
+            event(
+                "response.completed",
+                #"{"type":"response.completed","response":{"status":"completed","usage":{"input_tokens":3,"output_tokens":2}}}"#
+            ),
+            event("response.output_text.delta", #"{"type":"response.output_text.delta","delta":"late"}"#),
+        ]
+        let (events, error) = Self.relay(stream.joined(), dialect: .openaiResponses)
+        #expect(events.count == 3)
+        #expect(events.last?.data.contains("\"type\":\"response.completed\"") == true)
+        #expect(error == nil)
     }
 
     /// An Anthropic upstream's stream is not passed through this way: it
