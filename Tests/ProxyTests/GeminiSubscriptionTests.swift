@@ -1,5 +1,7 @@
 import Cassette
+import Convert
 import Foundation
+import NIOHTTP1
 import TestSupport
 import Testing
 import Wire
@@ -104,6 +106,25 @@ import Wire
             CodexBackend.usageLimitError(
                 status: 429, body: Array(#"{"error":{"type":"usage_limit_reached","resets_at":1}}"#.utf8), now: now))
         #expect(past.retryAfter == "0")
+    }
+
+    /// A usage limit's own wait (its reset, from the body) is what the
+    /// client is told: the answer's finer `retry-after-ms`, which the SDKs
+    /// and the fallback wait read first, does not override it.
+    @Test func aUsageLimitsResetIsNotOverriddenByTheHeadersFinerHint() throws {
+        let body = #"{"error":{"type":"usage_limit_reached","resets_in_seconds":3600}}"#
+        let limit = try #require(CodexBackend.usageLimitError(status: 429, body: Array(body.utf8)))
+        var headers = HTTPHeaders()
+        headers.add(name: "retry-after-ms", value: "100")
+        headers.add(name: "x-should-retry", value: "true")
+        let hinted = limit.keepingRetryHints(of: headers)
+        #expect(hinted.retryAfter == "3600")
+        #expect(hinted.retryAfterMillis == nil)
+        #expect(hinted.shouldRetry == true)
+        // With no wait of its own, the header's are the error's.
+        headers.add(name: "retry-after", value: "2")
+        let plain = APIError(status: 429, type: "rate_limit_error", message: "slow", retryAfter: "2")
+        #expect(plain.keepingRetryHints(of: headers).retryAfterMillis == "100")
     }
 
 }

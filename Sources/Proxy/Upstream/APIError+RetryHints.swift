@@ -13,8 +13,14 @@ extension APIError {
     /// error reads its `retryAfter` from the body).
     func keepingRetryHints(of headers: HTTPHeaders) -> APIError {
         var error = self
-        error.retryAfter = error.retryAfter ?? headers.first(name: "retry-after")
-        error.retryAfterMillis = error.retryAfterMillis ?? headers.first(name: "retry-after-ms")
+        let headerWait = headers.first(name: "retry-after")
+        // A wait of the error's own (a usage limit's reset, read from the
+        // body) is not overridden by the header's finer one, which the
+        // SDKs and the fallback wait read first.
+        if error.retryAfter == nil || error.retryAfter == headerWait {
+            error.retryAfter = error.retryAfter ?? headerWait
+            error.retryAfterMillis = error.retryAfterMillis ?? headers.first(name: "retry-after-ms")
+        }
         if error.shouldRetry == nil {
             // The SDKs act on these two values only.
             switch headers.first(name: "x-should-retry")?.lowercased() {
