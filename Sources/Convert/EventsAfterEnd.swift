@@ -4,13 +4,16 @@ import SSE
 /// (after `[DONE]`, `message_stop`, a terminal `response.*` event), which
 /// the client does not get: its stream was complete, and its SDK may have
 /// stopped reading or would take them for more of the answer. Counted, with
-/// the first kept, for one note in the log and the cassette.
+/// the first one's name, for one note in the log and the cassette. Their
+/// data is not quoted: it can quote the key the proxy sent (an error after
+/// `[DONE]`), and the note is not scrubbed; the chunks that held them are
+/// in the cassette, scrubbed.
 struct EventsAfterEnd: Sendable {
     private var count = 0
-    private var first: [UInt8] = []
+    private var firstName: String?
 
     mutating func drop(_ event: SSERawEvent) {
-        if count == 0 { first = Array(event.data.prefix(200)) }
+        if count == 0 { firstName = event.event.map { String($0.prefix(64)) } }
         count += 1
     }
 
@@ -20,8 +23,8 @@ struct EventsAfterEnd: Sendable {
         let events = count == 1 ? "1 more event" : "\(count) more events"
         let note = ConversionDiagnostic(
             severity: .info, path: "",
-            message: "after the stream's end: the upstream sent \(events), not relayed; the first: "
-                + String(decoding: first, as: UTF8.self))
+            message: "after the stream's end: the upstream sent \(events), not relayed"
+                + (firstName.map { "; the first: `\($0)`" } ?? ""))
         self = EventsAfterEnd()
         return note
     }

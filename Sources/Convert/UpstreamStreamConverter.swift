@@ -165,11 +165,13 @@ public struct UpstreamStreamConverter: Sendable {
                 // client's stream is complete, such a piece is no one's.
                 if relaysFramesAsTheyCame || complete, !Self.isWholeEventData(event.data) {
                     if complete {
-                        let piece = String(decoding: event.data.prefix(200), as: UTF8.self)
+                        // Its bytes are not quoted (they may quote the key); its chunk is recorded scrubbed.
                         notes.append(
                             ConversionDiagnostic(
                                 severity: .info, path: "",
-                                message: "after the stream's end: it stopped inside an event, not relayed: \(piece)"))
+                                message:
+                                    "after the stream's end: it stopped inside an event (\(event.data.count) bytes), "
+                                    + "not relayed"))
                     } else {
                         error = .streamEndedEarly(
                             upstream: upstreamName, before: "the end of the event it was sending")

@@ -17,7 +17,9 @@ import Wire
     static let stream = [text, finished, usageOnly].map { "data: \($0)\n\n" }.joined()
     /// An event the stream stopped inside.
     static let unended = #"data: {"candidates":[{"cont"#
-    static let note = #"after the stream's end: it stopped inside an event, not relayed: {"candidates":[{"cont"#
+    /// Its bytes counted, not quoted: they may quote the key.
+    static let note =
+        "after the stream's end: it stopped inside an event (\(unended.utf8.count - "data: ".utf8.count) bytes), not relayed"
 
     @Test func aPassedThroughStreamThatStopsInsideAnEventAfterItsFinishReasonEndsAsItWas() {
         var converter = UpstreamStreamConverter(passthroughFor: TestRoutes.gemini)!

@@ -88,11 +88,11 @@ import Wire
         #expect(answer.status == 200)
         #expect(answer.text == stream.joined())
         Self.expectAQuietEnd(recorded)
-        let data = String(try #require(late.split(separator: "data: ", maxSplits: 1).last).dropLast(2))
+        // The late events are named, not quoted: their data can quote the key.
+        let named = model == "gpt" ? "" : "; the first: `content_block_delta`"
         #expect(
             recorded["diagnostic"]?.map { $0["message"] }
-                == [.string("after the stream's end: the upstream sent 2 more events, not relayed; the first: \(data)")]
-        )
+                == [.string("after the stream's end: the upstream sent 2 more events, not relayed\(named)")])
     }
 
     /// The answer to `request`, from a stub sending `reply`, and the

@@ -84,6 +84,10 @@ extension UpstreamCall {
                     break
                 }
                 let hadError = converter.reportedError != nil
+                // What comes after the client's stream ended is not relayed,
+                // but recorded: scrubbed, since nothing reads it for an
+                // error (an error after `[DONE]` can quote the key).
+                let hadEnded = converter.hasEnded
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
                 // Recorded once read: a chunk of a stream that has reported
@@ -96,7 +100,7 @@ extension UpstreamCall {
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil, scrubber: &scrubber)
+                    errorReported: reportedError != nil || hadEnded, scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
@@ -124,6 +128,15 @@ extension UpstreamCall {
             case .clientGone:
                 exchange.recordClientGone(status: 200, usage: converter.usage)
                 throw CancellationError()
+            case .shutdown where converter.isComplete:
+                // The client's stream was complete (a Gemini finishReason
+                // with nothing due after it): it ends as it was.
+                exchange.report(
+                    [
+                        ConversionDiagnostic(
+                            severity: .info, path: "", message: "after the stream's end: the proxy is shutting down")
+                    ],
+                    logger: logger)
             case .shutdown:
                 // The client is still there: the stream ends with the
                 // shutdown error as its last frame, as for a cut upstream.
@@ -152,7 +165,10 @@ extension UpstreamCall {
         // The last event, read only now (one with no blank line after it,
         // or an answer that came whole), may be the upstream's error: so
         // may the chunks held back with it, and the frames made of it.
-        held.finish(failed: converter.reportedError != nil || failure != nil, scrubber: &scrubber)
+        // Chunks still held are scrubbed whatever the event was (an error,
+        // or a piece no one reads after the stream's end): only a stream
+        // that ends inside an event holds any.
+        held.finish(failed: true, scrubber: &scrubber)
         exchange.report(converter.takeDiagnostics(), logger: logger)
         if failure == nil, !reportedBefore, let error = converter.reportedError {
             exchange.recordError(scrubber.scrubbing(error), stage: .upstreamStreamEnd)

@@ -124,8 +124,9 @@ struct UpstreamCall: Sendable {
     /// as an error status's body does: such a body is scrubbed of the
     /// credentials `sent` carried before it is recorded, relayed, or
     /// converted into the client's error. It is looked for only in an
-    /// answer read as a tree, or in one with no usage (a success has one),
-    /// so a good answer relayed as it came pays nothing for it.
+    /// answer read as a tree anyway, or in one with no usage (a success
+    /// has one: a pass-through answer without usage is parsed for it), so
+    /// a good answer relayed as it came pays nothing for it.
     func bufferedResponse(_ response: UpstreamResponse, sent: HTTPClientRequest) async throws -> Response {
         var held = HeldUpstreamChunks(for: exchange)
         var scrubber = credentialScrubber(sent: sent)
