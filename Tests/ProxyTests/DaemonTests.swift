@@ -252,6 +252,56 @@ import Glibc
         }
     }
 
+    /// A Gemini stream is complete at its finishReason (nothing is due after
+    /// it): a stop that cancels it then ends it as the upstream's own end
+    /// would, not with the shutdown's error, which a client would retry.
+    @Test func aStopAfterAGeminiFinishReasonEndsTheStreamAsItWas() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.cleanUp() }
+        try await StubHTTPServer.withRunning { stub in
+            let finished =
+                #"data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"finishReason":"STOP"}],"#
+                + #""usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1}}"# + "\n\n"
+            stub.reply = StubHTTPServer.Reply(
+                headers: [("content-type", "text/event-stream")], steps: [.bytes(Array(finished.utf8)), .stall])
+            try Data(
+                """
+                models:
+                  - model_id: gemini
+                    model_name: gemini-2.5-flash
+                    api_base: \(stub.baseURL)/v1beta
+                    format: gemini
+                    api_key: sk-daemon-test
+                """.utf8
+            ).write(to: URL(fileURLWithPath: scratch.configFile))
+            let record = scratch.root.appendingPathComponent("rec").path
+            let start = try await scratch.run(
+                ["start", "--config", scratch.configFile, "--port", "0", "--record", record])
+            #expect(start.ending == .exited(0), "stderr: \(start.standardError)\nlog: \(scratch.log)")
+            let base = try #require(DaemonScratch.baseURL(in: start.standardOutput))
+            var request = HTTPClientRequest(url: base + "/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gemini", stream: true).serialized()))
+            let streamed = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            #expect(streamed.status.code == 200)
+            #expect(await ConfigReloadTests.eventually { stub.requests.count == 1 }, "the stream reached the upstream")
+
+            let stop = try await scratch.run(["stop", "--timeout", "1"])
+            #expect(stop.ending == .exited(0), "\(stop.standardError)\nlog: \(scratch.log)")
+            let stream = String(buffer: try await streamed.body.collect(upTo: 1 << 20))
+            #expect(stream.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), "\(stream)")
+            #expect(!stream.contains("event: error"), "\(stream)")
+            var outcomes: [String] = []
+            for file in try CassetteReader.cassetteFiles(in: [record]) {
+                for event in try CassetteReader.read(path: file).events where event.kind == "end" {
+                    outcomes.append(event["outcome"]?.stringValue ?? "?")
+                }
+            }
+            #expect(outcomes == ["ok"], "\(outcomes)")
+        }
+    }
+
     /// The usual wait of a whole answer from an OpenAI-style upstream: no
     /// head yet. Stopping closes the connection's input, which read as the
     /// client's hang-up (499) until the cancel was marked first.
