@@ -45,14 +45,17 @@ enum PassthroughProgress: Sendable, Equatable {
         }
     }
 
-    /// Whether `event` is a terminal Responses event: by its name, which
-    /// OpenAI always sends, else by its `type` member. The words alone are
-    /// no sign: the `instructions` echoed in `response.created`, or a text
+    /// Whether `event` is a terminal Responses event: by its name (OpenAI
+    /// sends one) or by its `type` member (a compatible server may send no
+    /// name, or `event: message` on every event). The words alone are no
+    /// sign: the `instructions` echoed in `response.created`, or a text
     /// delta about streaming handlers, can hold them, and took the stream
     /// for ended (nothing after it was relayed).
     private static func isTerminalResponsesEvent(_ event: SSERawEvent) -> Bool {
-        if let name = event.event {
-            return name == "response.completed" || name == "response.incomplete" || name == "response.failed"
+        if let name = event.event,
+            name == "response.completed" || name == "response.incomplete" || name == "response.failed"
+        {
+            return true
         }
         // Inside a JSON string the quotes are escaped: only a member matches.
         return event.dataMentions("\"type\":\"response.completed\"")

@@ -22,6 +22,12 @@ public enum ResponseConverter {
     ) throws(APIError) -> ConvertedResponse {
         switch route.upstreamDialect {
         case .anthropic:
+            // A 200 whose body is an error (`{"type":"error",...}`) is the
+            // upstream's error, as other upstreams' are: not a message with
+            // no content, nor (for a stream made of a whole answer) one whose
+            // start is the error. An Anthropic client's answer read as it
+            // came (``ClientRequest/answerAsItCame``) is still relayed.
+            try requireSuccessObject(upstreamBody, route: route, dialect: .anthropic) { _ in upstreamBody }
             guard case .object(var body) = upstreamBody else {
                 throw unexpectedBody(route: route, reason: "not a JSON object")
             }

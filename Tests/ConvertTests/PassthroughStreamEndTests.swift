@@ -178,10 +178,12 @@ import Wire
     /// by the words: instructions echoed in `response.created` or a text
     /// delta that mention them do not end the stream (what came after was
     /// dropped, `response.completed` and its usage with it).
-    @Test(arguments: [true, false])
-    func wordsInAResponsesTextDoNotEndTheStream(named: Bool) {
+    @Test(arguments: ["type", "none", "message"])
+    func wordsInAResponsesTextDoNotEndTheStream(name: String) {
+        // Named as OpenAI names them, not named, or all named `message`.
         func event(_ type: String, _ data: String) -> String {
-            (named ? "event: \(type)\n" : "") + "data: \(data)\n\n"
+            let line = ["type": "event: \(type)\n", "none": "", "message": "event: message\n"][name]!
+            return line + "data: \(data)\n\n"
         }
         let stream = [
             event(

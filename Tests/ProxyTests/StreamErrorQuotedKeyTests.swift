@@ -58,6 +58,8 @@ import Wire
         /// The route's upstream is called without streaming (`can_stream:
         /// false`), its answer turned into the client's stream.
         var upstreamStreams = true
+        /// The format of that route (`openai`, `anthropic`).
+        var wholeAnswerFormat = "openai"
         /// The status the client gets.
         var status = 200
         /// Kinds of cassette line that must hold the key's fingerprint.
@@ -119,14 +121,15 @@ import Wire
     private static let geminiErrorAnswer =
         #"{"error":{"code":400,"message":"API key not valid: \#(routeKey)","status":"INVALID_ARGUMENT"}}"#
 
-    /// One route to the stub's Chat Completions, called without streaming.
-    private static func wholeAnswerConfig(_ stubBase: String) -> String {
+    /// One route to the stub's Chat Completions (or, `format: anthropic`,
+    /// Messages), called without streaming.
+    private static func wholeAnswerConfig(_ stubBase: String, format: String) -> String {
         """
         models:
           - model_id: gpt
             model_name: upstream-gpt
-            api_base: \(stubBase)/v1
-            format: openai
+            api_base: \(stubBase)\(format == "openai" ? "/v1" : "")
+            format: \(format)
             api_key: \(routeKey)
             can_stream: false
         """
@@ -225,6 +228,12 @@ import Wire
             name: "Chat to Anthropic, the upstream not streamed", path: "/v1/messages", request: messages("gpt"),
             upstream: cut([chatErrorAnswer], atKeyOffset: 12), apart: .milliseconds(50), answersJSON: true,
             upstreamStreams: false),
+        Route(
+            name: "Anthropic to Anthropic, the upstream not streamed", path: "/v1/messages", request: messages("gpt"),
+            upstream: [anthropicErrorAnswer], answersJSON: true, upstreamStreams: false, wholeAnswerFormat: "anthropic"),
+        Route(
+            name: "Anthropic to Chat, the upstream not streamed", path: "/v1/chat/completions", request: chat("gpt"),
+            upstream: [anthropicErrorAnswer], answersJSON: true, upstreamStreams: false, wholeAnswerFormat: "anthropic"),
         // Redirected: the credentials sent last are the ones quoted.
         Route(
             name: "Chat to Anthropic, after a redirect", path: "/v1/messages", request: messages("gpt"),
@@ -238,6 +247,10 @@ import Wire
             name: "Chat passed through, an error after [DONE]", path: "/v1/chat/completions", request: chat("gpt"),
             upstream: [chatError[0], "data: [DONE]\n\n", chatError[1]], recordedKinds: ["upstream_chunk"],
             clientGetsError: false),
+        Route(
+            name: "Chat passed through, an error after [DONE] in its chunk", path: "/v1/chat/completions",
+            request: chat("gpt"), upstream: [chatError[0], "data: [DONE]\n\n" + chatError[1]],
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
         Route(
             name: "Anthropic relayed, an error after message_stop", path: "/v1/messages", request: messages("claude"),
             upstream: UpstreamBodies.anthropicStream + [anthropicError[1]], recordedKinds: ["upstream_chunk"],
@@ -262,7 +275,7 @@ import Wire
         let quotedKey = route.redirected ? Self.redirectKey : Self.routeKey
         let fingerprint = Redactor.fingerprint(quotedKey)
         var config: ((String) -> String)?
-        if !route.upstreamStreams { config = { Self.wholeAnswerConfig($0) } }
+        if !route.upstreamStreams { config = { Self.wholeAnswerConfig($0, format: route.wholeAnswerFormat) } }
         try await ProxyHarness.run(
             apiKey: Self.routeKey, recording: ExchangeRecording(recorder: recorder), configYAML: config,
             logger: log.logger(level: .trace)

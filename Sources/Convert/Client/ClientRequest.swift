@@ -150,14 +150,6 @@ public struct ClientRequest: Sendable {
             return ConvertedResponse(
                 body: body, diagnostics: [], usage: PassthroughUsage.anthropicUsage(in: body, dialect: dialect))
         }
-        if route.upstreamDialect == .anthropic, dialect != .anthropic {
-            // An Anthropic 200 whose body is an error (`{"type":"error",...}`)
-            // went to other clients as a message with no content; it is the
-            // upstream's error, a 502 in their shape, as other upstreams' are.
-            try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: .anthropic) { _ in
-                upstreamBody
-            }
-        }
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)
         // The usage stays the pivot's (Anthropic) one.

@@ -86,7 +86,9 @@ extension UpstreamCall {
                 let hadError = converter.reportedError != nil
                 // What comes after the client's stream ended is not relayed,
                 // but recorded: scrubbed, since nothing reads it for an
-                // error (an error after `[DONE]` can quote the key).
+                // error (an error after `[DONE]` can quote the key), as is
+                // the chunk that ends the stream (it may hold such an error
+                // after the end).
                 let hadEnded = converter.hasEnded
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
@@ -100,7 +102,7 @@ extension UpstreamCall {
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil || hadEnded, scrubber: &scrubber)
+                    errorReported: reportedError != nil || hadEnded || converter.hasEnded, scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
