@@ -26,9 +26,9 @@ struct RestartCommand: AsyncParsableCommand {
 
     @Flag(
         help: """
-            Start with only the serve options given here (and the host and port the proxy listened on, unless \
-            given), as `proxy start` would: none of the others it ran with are kept, so this is how to turn one \
-            off (--record DIR, --no-metrics, --demo, --redact-header...).
+            Start with only the serve options given here (and the host, port and config the proxy ran with, \
+            unless given), as `proxy start` would: none of the others it ran with are kept, so this is how to \
+            turn one off (--record DIR, --no-metrics, --demo, --redact-header...).
             """)
     var fresh = false
 
@@ -62,11 +62,12 @@ struct RestartCommand: AsyncParsableCommand {
 
     /// The options to start with: `given` laid over the ones `previous` ran
     /// with (see ``ServeOptionList/merging(_:)``), or when `fresh`, over its
-    /// address only (clients keep the URL they were given).
+    /// address (clients keep the URL they were given) and its config (a
+    /// fresh start on the default config sent every model elsewhere).
     static func options(given: [String], previous: DaemonState?, fresh: Bool = false) -> [String] {
         guard let previous else { return given }
         var kept = ServeOptionList(previous.arguments)
-        if fresh { kept = kept.keepingOnly(["--host", "--port"]) }
+        if fresh { kept = kept.keepingOnly(["--host", "--port", "--config"]) }
         return kept.merging(ServeOptionList(given)).arguments
     }
 

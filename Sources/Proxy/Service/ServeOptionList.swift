@@ -64,7 +64,7 @@ public struct ServeOptionList: Sendable, Hashable {
     }
 
     /// Only the options named in `names` (`proxy restart --fresh` keeps the
-    /// address, `--host` and `--port`, and drops the rest).
+    /// address, `--host` and `--port`, and `--config`, and drops the rest).
     public func keepingOnly(_ names: Set<String>) -> ServeOptionList {
         var kept = self
         kept.options = options.filter { names.contains($0.name) }
