@@ -84,12 +84,6 @@ extension UpstreamCall {
                     break
                 }
                 let hadError = converter.reportedError != nil
-                // What comes after the client's stream ended is not relayed,
-                // but recorded: scrubbed, since nothing reads it for an
-                // error (an error after `[DONE]` can quote the key), as is
-                // the chunk that ends the stream (it may hold such an error
-                // after the end).
-                let hadEnded = converter.hasEnded
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
                 // Recorded once read: a chunk of a stream that has reported
@@ -100,9 +94,14 @@ extension UpstreamCall {
                 // chunk that completes an event can report one, so others
                 // are not asked.
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
+                // What comes after the client's stream ended is not relayed,
+                // but recorded: scrubbed, since nothing reads it for an
+                // error (an error after `[DONE]` can quote the key), as is
+                // the chunk that ends the stream (it may hold such an error
+                // after the end). An end, once reached, stays.
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil || hadEnded || converter.hasEnded, scrubber: &scrubber)
+                    errorReported: reportedError != nil || converter.hasEnded, scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
