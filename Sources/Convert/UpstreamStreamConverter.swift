@@ -49,8 +49,8 @@ public struct UpstreamStreamConverter: Sendable {
     /// The converter's own notes, for ``takeDiagnostics()``: what it did not
     /// relay after the client's stream was complete.
     private var notes: [ConversionDiagnostic] = []
-    /// What a stream relayed as it came sent after its end, noted at the
-    /// finish (one note, however many there were).
+    /// What the upstream sent after the client's stream had ended, on any
+    /// route, noted at the finish (one note, however many there were).
     private var eventsAfterEnd = EventsAfterEnd()
 
     /// The first error the client's stream reports, as it arose: an
@@ -301,6 +301,9 @@ public struct UpstreamStreamConverter: Sendable {
     private mutating func handle(_ event: SSERawEvent, into output: inout SSEFrames) {
         switch transcoder {
         case .payloads(var machine):
+            // The transcoder would read nothing more; they are counted, as
+            // a pass-through's and the relay's are.
+            guard !machine.isFinished else { return eventsAfterEnd.drop(event) }
             transcoder = .vacant
             write(Self.feed(event, to: &machine, upstreamName: upstreamName), into: &output)
             transcoder = .payloads(machine)
