@@ -7,7 +7,8 @@ import Wire
 ///
 /// A route whose format is the client's dialect is a pass-through: the body
 /// goes up with only the model, the output cap, temperature and `extra_body`
-/// changed, and the answer comes back as the upstream wrote it (an Anthropic
+/// changed (and, to Gemini, no thought signature another provider wrote:
+/// ``GeminiForeignSignatures``), and the answer comes back as the upstream wrote it (an Anthropic
 /// answer with the client's model name, as before). Any other route goes
 /// through the pivot: client dialect -> Anthropic request -> route format,
 /// and back.
@@ -88,6 +89,7 @@ public struct ClientRequest: Sendable {
                 configured.contextWindow == nil
                 ? (configured, []) : try ContextBudget.fit(anthropicRequest: try pivotRequest().body, route: configured)
             Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
+            if dialect == .gemini { diagnostics += GeminiForeignSignatures.drop(from: &object) }
             var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
             converted.diagnostics = diagnostics + converted.diagnostics
             return converted
