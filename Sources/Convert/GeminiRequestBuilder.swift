@@ -64,7 +64,9 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
 
     /// Budgets for an effort level, valid on every Gemini thinking model
     /// (2.5 Flash allows up to 24 576 tokens, 2.5 Pro 32 768; Gemini 3 maps
-    /// budgets onto its own levels).
+    /// budgets onto its own levels). Apart from the clients' table
+    /// (``ReasoningEffortMapping/budget(forEffort:)``), which makes
+    /// Anthropic budgets: `minimal` here is below Anthropic's least.
     static let budgetByEffort: [String: Int] = ["minimal": 512, "low": 1_024, "medium": 8_192, "high": 24_576]
     static let maxThinkingBudget = 24_576
 

@@ -36,25 +36,35 @@ enum ReasoningEffortMapping {
         return effort(forBudget: budget)
     }
 
-    /// An effort (a Responses client's `reasoning.effort`, a Gemini
-    /// client's `thinkingLevel`) -> `thinking.budget_tokens`:
+    /// A client's effort (a Chat client's `reasoning_effort`, a Responses
+    /// client's `reasoning.effort`, a Gemini client's `thinkingLevel`) ->
+    /// `thinking.budget_tokens`; nil for `none` and words it does not know.
+    /// One table for every client dialect, so one effort asks one budget
+    /// whoever asks it:
     ///
-    /// | effort          | budget_tokens        |
-    /// |-----------------|----------------------|
-    /// | `none`          | no thinking          |
-    /// | `minimal`       | 1 024 (the minimum)  |
-    /// | `low`           | 4 096                |
-    /// | `medium`        | 16 384               |
-    /// | `high`, `xhigh` | 32 000               |
+    /// | effort           | budget_tokens                  |
+    /// |------------------|--------------------------------|
+    /// | `minimal`, `low` | 1 024 (Anthropic's least)      |
+    /// | `medium`         | 8 192                          |
+    /// | `high`           | 24 576                         |
+    /// | `xhigh`          | 32 000                         |
     ///
-    /// Each budget lies in the range ``ReasoningEffortMapping`` maps back to
-    /// the same effort.
+    /// Each budget lies in the band ``effort(forBudget:)`` maps back to the
+    /// same effort (`minimal` to `low`, `xhigh` to `high`). `high` is no
+    /// more because a cap the client left unset becomes the budget plus
+    /// room for the answer: with a Chat or Responses client's 4 096 that
+    /// stays under 32 000, the output limit of Claude Opus 4 and 4.1 (with
+    /// a Gemini client's 8 192 it is 32 768; a `high` of 32 000 made it
+    /// 40 192). A route's `max_tokens` lowers both where a model takes less.
+    /// A Gemini upstream's budgets are a table of their own
+    /// (``GeminiRequestBuilder/budgetByEffort``): Gemini's least budget is
+    /// not Anthropic's.
     static func budget(forEffort effort: String) -> Int? {
         switch effort {
-        case "minimal": RequestConverter.minimumThinkingBudget
-        case "low": ReasoningEffortMapping.lowBudgetLimit
-        case "medium": ReasoningEffortMapping.mediumBudgetLimit
-        case "high", "xhigh": 32_000
+        case "minimal", "low": RequestConverter.minimumThinkingBudget
+        case "medium": 8_192
+        case "high": 24_576
+        case "xhigh": 32_000
         default: nil
         }
     }

@@ -61,7 +61,12 @@ struct GeminiClientRequestDecoder {
         var body: JSONObject = ["model": .string(model)]
         if stream { body["stream"] = true }
         // Unset, the cap leaves room for an answer after a thinking budget
-        // (which Gemini counts in its cap too), as the OpenAI decoders do.
+        // (which Gemini counts in its cap too), as the OpenAI decoders do:
+        // Anthropic wants max_tokens above the budget, and Gemini's own
+        // unset cap is the model's limit (65 536), more than this asks. A
+        // client's cap is kept; the budget is fitted under it on the way
+        // to Anthropic (AnthropicUpstreamFit), and a route's `max_tokens`
+        // lowers both for a model whose limit is smaller.
         let thinking = config?[gemini: "thinkingConfig"]
         let level = thinking?[gemini: "thinkingLevel"]?.stringValue?.lowercased()
         let budget = max(

@@ -4,11 +4,11 @@ import Wire
 /// request, field by field, collecting a diagnostic for what it drops.
 ///
 /// Choices worth knowing:
-/// - `reasoning_effort` becomes an extended-thinking budget: `minimal` and
-///   `low` 1 024 tokens (Anthropic's least), `medium` 8 192, `high` 24 576.
-///   Each lands inside the band ``ReasoningEffortMapping`` reads back, so
-///   OpenAI -> Anthropic -> OpenAI keeps the effort. The budget stays below
-///   `max_tokens`, which in both APIs caps reasoning and answer together.
+/// - `reasoning_effort` becomes an extended-thinking budget by the table
+///   every client dialect shares (``ReasoningEffortMapping/budget(forEffort:)``),
+///   whose budgets read back as the same effort, so OpenAI -> Anthropic ->
+///   OpenAI keeps it. The budget stays below `max_tokens`, which in both
+///   APIs caps reasoning and answer together.
 /// - With no cap asked for, `max_tokens` leaves the default's room for the
 ///   answer after the thinking budget, as the Responses decoder does.
 /// - What an Anthropic upstream refuses of OpenAI's sampling settings is
@@ -17,8 +17,6 @@ import Wire
 struct OpenAIChatRequestDecoder {
     let request: JSONObject
     var diagnostics: [ConversionDiagnostic] = []
-
-    static let thinkingBudgets: [String: Int] = ["minimal": 1_024, "low": 1_024, "medium": 8_192, "high": 24_576]
 
     /// Fields read here; any other is dropped with a diagnostic.
     static let translatedFields: Set<String> = [
@@ -77,7 +75,7 @@ struct OpenAIChatRequestDecoder {
     /// The thinking budget `reasoning_effort` asks for; nil for none.
     private mutating func requestedBudget() throws(APIError) -> Int? {
         guard let effort = try optionalString("reasoning_effort"), effort != "none" else { return nil }
-        guard let budget = Self.thinkingBudgets[effort] else {
+        guard let budget = ReasoningEffortMapping.budget(forEffort: effort) else {
             diagnostics.append(.warning("/reasoning_effort", "unknown reasoning_effort \(effort); dropped"))
             return nil
         }
