@@ -11,10 +11,13 @@ import SSE
 struct EventsAfterEnd: Sendable {
     private var count = 0
     private var firstName: String?
+    /// Whether any event was dropped, noted or not.
+    private(set) var droppedAny = false
 
     mutating func drop(_ event: SSERawEvent) {
         if count == 0 { firstName = event.event.map { String($0.prefix(64)) } }
         count += 1
+        droppedAny = true
     }
 
     /// The note for the events dropped since the last one, if any.
@@ -25,7 +28,8 @@ struct EventsAfterEnd: Sendable {
             severity: .info, path: "",
             message: "after the stream's end: the upstream sent \(events), not relayed"
                 + (firstName.map { "; the first: `\($0)`" } ?? ""))
-        self = EventsAfterEnd()
+        count = 0
+        firstName = nil
         return note
     }
 }

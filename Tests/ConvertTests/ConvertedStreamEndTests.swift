@@ -42,4 +42,31 @@ import Wire
         _ = feed(Array((Self.chatText + Self.chatFinish + "data: [DONE]\n\n").utf8), to: &converter)
         #expect(converter.takeDiagnostics().isEmpty)
     }
+
+    /// The proxy records the chunk that ends a stream as it came, and
+    /// scrubs one only when an event came after the end (it may be an error
+    /// quoting the key): `receivedAfterEnd` tells them apart, converted or
+    /// relayed, and stays true once the note is taken.
+    @Test(arguments: [
+        (TestRoutes.openAI, chatText + chatFinish + "data: [DONE]\n\n"),
+        (
+            TestRoutes.anthropic,
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"content\":[],\"model\":\"x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+        ),
+    ])
+    func receivedAfterEndSaysWhetherAnEventCameAfterTheEnd(route: RouteOptions, stream: String) {
+        var converter = UpstreamStreamConverter(route: route, requestedModel: "claude-test")
+        _ = converter.receive(Array(stream.utf8))
+        #expect(converter.hasEnded)
+        #expect(!converter.receivedAfterEnd)
+        _ = converter.receive(Array("\n".utf8))
+        #expect(!converter.receivedAfterEnd)
+        _ = converter.receive(Array("event: error\ndata: {\"late\":1}\n\n".utf8))
+        #expect(converter.receivedAfterEnd)
+        _ = converter.finish(error: nil)
+        #expect(converter.takeDiagnostics().count == 1)
+        #expect(converter.receivedAfterEnd)
+    }
 }

@@ -96,12 +96,14 @@ extension UpstreamCall {
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
                 // What comes after the client's stream ended is not relayed,
                 // but recorded: scrubbed, since nothing reads it for an
-                // error (an error after `[DONE]` can quote the key), as is
-                // the chunk that ends the stream (it may hold such an error
-                // after the end). An end, once reached, stays.
+                // error (an error after `[DONE]` can quote the key), with
+                // the chunks held before it (the one that ended the stream,
+                // when it ended inside the event after the end). A chunk
+                // that ends the stream and holds nothing after the end is
+                // recorded as it came.
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil || converter.hasEnded, scrubber: &scrubber)
+                    errorReported: reportedError != nil || converter.receivedAfterEnd, scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
