@@ -125,7 +125,32 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
     /// that need no check (see ``JSONValue/serializedFormLayout(_:knownPartMinimum:knownPart:)``):
     /// the writer's blobs.
     mutating func appendBody(_ bytes: [UInt8], knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int?) {
-        let kept = bytes.withUnsafeBufferPointer { buffer -> Body? in
+        // A pretty-printed body (OpenAI's answers, some clients' requests)
+        // without its whitespace is usually in serialized form, and kept as
+        // a compact one is: the same JSON (``CassetteBody`` gives bodies
+        // back compact), where a JSON tree and a serialization were a sixth
+        // of what recording a small exchange cost. A text that is not JSON
+        // is stored as it came, its whitespace too.
+        if let kept = Self.keptAsItIs(bytes, knownPart: knownPart)
+            ?? bytes.withUnsafeBufferPointer(JSONValue.droppingInsignificantWhitespace).flatMap({
+                Self.keptAsItIs($0, knownPart: knownPart)
+            })
+        {
+            body = kept
+            return
+        }
+        for member in CassetteBody.fields(for: bytes) {
+            if member.key == "body" {
+                body = Body(text: member.value.serialized(), layout: nil)
+            } else {
+                appendMember(member)
+            }
+        }
+    }
+
+    /// `bytes` as the body, when they are JSON in serialized form.
+    private static func keptAsItIs(_ bytes: [UInt8], knownPart: (UnsafeBufferPointer<UInt8>, Int) -> Int?) -> Body? {
+        bytes.withUnsafeBufferPointer { buffer -> Body? in
             switch buffer.first {
             case UInt8(ascii: "{") where buffer.count < CassetteBlobs.minimumBytes:
                 // Too small for any part to be stored apart: no layout needed.
@@ -141,17 +166,6 @@ struct RenderedFields: Sendable, CassetteFieldWriter {
             default: break
             }
             return nil
-        }
-        if let kept {
-            body = kept
-            return
-        }
-        for member in CassetteBody.fields(for: bytes) {
-            if member.key == "body" {
-                body = Body(text: member.value.serialized(), layout: nil)
-            } else {
-                appendMember(member)
-            }
         }
     }
 
