@@ -69,6 +69,23 @@ enum ReasoningEffortMapping {
         }
     }
 
+    /// `budget` fitted to Anthropic's rules for a request capped at
+    /// `maxTokens`: at least ``RequestConverter/minimumThinkingBudget``, and
+    /// below `maxTokens`, which caps thinking and answer together (in
+    /// OpenAI's and Gemini's APIs too); nil, thinking off, when not even the
+    /// least fits below it. The one rule every client decoder fits its
+    /// pivot by, and an Anthropic upstream's lowered cap
+    /// (``RequestConverter/fitThinkingBudget(_:below:diagnostics:)``).
+    /// A budget under the least is raised rather than turned off: the
+    /// client asked for thinking, and Anthropic takes the least.
+    static func fittedBudget(_ budget: Int, below maxTokens: Int) -> Int? {
+        let least = RequestConverter.minimumThinkingBudget
+        // Compared, not subtracted first: a Gemini client's cap can be any
+        // integer, and Int.min - 1 traps.
+        guard maxTokens > least else { return nil }
+        return min(max(budget, least), maxTokens - 1)
+    }
+
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,
     /// and the effort it asked for as `output_config.effort`, which an
     /// OpenAI upstream then gets as asked (from a budget fitted under a

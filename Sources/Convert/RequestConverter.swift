@@ -85,23 +85,26 @@ public enum RequestConverter {
     /// Anthropic refuses a thinking budget that is not below `max_tokens`;
     /// after the route lowered `max_tokens` (its cap, or what the context
     /// window leaves), the budget is lowered with it, or thinking turned off
-    /// when not even the smallest budget fits.
+    /// when not even the smallest budget fits
+    /// (``ReasoningEffortMapping/fittedBudget(_:below:)``). Only a budget
+    /// the cap leaves invalid is touched: a pass-through keeps the client's
+    /// own otherwise.
     static func fitThinkingBudget(
         _ body: inout JSONObject, below maxTokens: Int, diagnostics: inout [ConversionDiagnostic]
     ) {
         guard var thinking = body["thinking"]?.objectValue, let budget = thinking["budget_tokens"]?.intValue,
             budget >= maxTokens
         else { return }
-        guard maxTokens - 1 >= minimumThinkingBudget else {
+        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
             body.removeValue(forKey: "thinking")
             diagnostics.append(
                 .info("/thinking", "removed: max_tokens \(maxTokens) leaves no room for a thinking budget"))
             return
         }
-        thinking["budget_tokens"] = .int(Int64(maxTokens - 1))
+        thinking["budget_tokens"] = .int(Int64(fitted))
         body["thinking"] = .object(thinking)
         diagnostics.append(
-            .info("/thinking/budget_tokens", "budget_tokens \(budget) lowered to \(maxTokens - 1), below max_tokens"))
+            .info("/thinking/budget_tokens", "budget_tokens \(budget) lowered to \(fitted), below max_tokens"))
     }
 
     /// Where each dialect's request caps its output tokens.

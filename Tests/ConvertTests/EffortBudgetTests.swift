@@ -21,6 +21,77 @@ import Wire
         return try [chat, responses, gemini].map { try $0.pivotRequest().body["thinking"]?["budget_tokens"] }
     }
 
+    /// The table the clients share, as ``everyClientGetsTheSameBudget(effort:budget:)`` pins it.
+    static let budgetByEffort = ["minimal": 1_024, "low": 1_024, "medium": 8_192, "high": 24_576, "xhigh": 32_000]
+
+    /// The pivots of a Chat, a Responses and two Gemini clients (the
+    /// effort as `thinkingLevel`, and its budget as `thinkingBudget`) that
+    /// ask `effort` under a cap of `maxTokens`: each one's thinking budget
+    /// (nil when thinking is off) and `max_tokens`.
+    static func fitted(_ effort: String, maxTokens: Int) throws -> [[JSONValue?]] {
+        let cap = JSONValue.int(Int64(maxTokens))
+        let message: JSONValue = ["role": "user", "content": "Hi"]
+        let contents: JSONValue = [["role": "user", "parts": [["text": "Hi"]]]]
+        let geminiEndpoint = ClientEndpoint(dialect: .gemini, pathModel: "m", pathStream: false)
+        let budget = try #require(Self.budgetByEffort[effort])
+        let requests = try [
+            ClientRequest(
+                endpoint: ClientEndpoint(dialect: .openai),
+                body: [
+                    "model": "m", "reasoning_effort": .string(effort), "max_completion_tokens": cap,
+                    "messages": [message],
+                ]),
+            ClientRequest(
+                endpoint: ClientEndpoint(dialect: .openaiResponses),
+                body: ["model": "m", "reasoning": ["effort": .string(effort)], "max_output_tokens": cap, "input": "Hi"]),
+            ClientRequest(
+                endpoint: geminiEndpoint,
+                body: [
+                    "contents": contents,
+                    "generationConfig": ["maxOutputTokens": cap, "thinkingConfig": ["thinkingLevel": .string(effort)]],
+                ]),
+            ClientRequest(
+                endpoint: geminiEndpoint,
+                body: [
+                    "contents": contents,
+                    "generationConfig": [
+                        "maxOutputTokens": cap, "thinkingConfig": ["thinkingBudget": .int(Int64(budget))],
+                    ],
+                ]),
+        ]
+        return try requests.map { request in
+            let body = try request.pivotRequest().body
+            return [body["thinking"]?["budget_tokens"], body["max_tokens"]]
+        }
+    }
+
+    /// Every client's budget is fitted under its own cap by one rule:
+    /// below it, and thinking off when Anthropic's least (1 024) does not fit.
+    @Test(
+        arguments: [
+            ("high", 100_000, 24_576), ("high", 8_192, 8_191), ("xhigh", 32_000, 31_999), ("medium", 8_193, 8_192),
+            ("medium", 8_192, 8_191), ("medium", 1_025, 1_024), ("low", 1_025, 1_024), ("low", 1_024, nil),
+            ("minimal", 1, nil),
+        ] as [(String, Int, Int?)])
+    func everyClientFitsTheBudgetUnderItsCapAlike(effort: String, maxTokens: Int, budget: Int?) throws {
+        let expected: [JSONValue?] = [budget.map { .int(Int64($0)) }, .int(Int64(maxTokens))]
+        #expect(try Self.fitted(effort, maxTokens: maxTokens) == Array(repeating: expected, count: 4))
+    }
+
+    /// A Gemini budget under Anthropic's least is raised to it in the
+    /// pivot, not left for an Anthropic upstream to refuse.
+    @Test func aGeminiBudgetUnderTheLeastIsRaised() throws {
+        let converted = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .gemini, pathModel: "m", pathStream: false),
+            body: [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["maxOutputTokens": 4_096, "thinkingConfig": ["thinkingBudget": 512]],
+            ]
+        ).pivotRequest()
+        #expect(converted.body["thinking"] == ["type": "enabled", "budget_tokens": 1_024])
+        #expect(converted.body["max_tokens"] == 4_096)
+    }
+
     @Test(arguments: [
         ("minimal", 1_024), ("low", 1_024), ("medium", 8_192), ("high", 24_576), ("xhigh", 32_000),
     ])

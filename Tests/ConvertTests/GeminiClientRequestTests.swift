@@ -14,14 +14,14 @@ import Wire
                 "systemInstruction": ["parts": [["text": "Be brief."], ["text": "Answer in French."]]],
                 "contents": [["role": "user", "parts": [["text": "Hello"]]]],
                 "generationConfig": [
-                    "maxOutputTokens": 512, "temperature": 0.5, "topP": 0.9, "topK": 40, "stopSequences": ["END"],
+                    "maxOutputTokens": 4096, "temperature": 0.5, "topP": 0.9, "topK": 40, "stopSequences": ["END"],
                     "thinkingConfig": ["thinkingBudget": 2048],
                 ],
             ], stream: true)
         #expect(
             converted.body
                 == [
-                    "model": "claude-test", "stream": true, "max_tokens": 512,
+                    "model": "claude-test", "stream": true, "max_tokens": 4096,
                     "system": "Be brief.\n\nAnswer in French.",
                     "messages": [["role": "user", "content": [["type": "text", "text": "Hello"]]]],
                     "temperature": 0.5, "top_p": 0.9, "top_k": 40, "stop_sequences": ["END"],

@@ -64,9 +64,9 @@ struct GeminiClientRequestDecoder {
         // (which Gemini counts in its cap too), as the OpenAI decoders do:
         // Anthropic wants max_tokens above the budget, and Gemini's own
         // unset cap is the model's limit (65 536), more than this asks. A
-        // client's cap is kept; the budget is fitted under it on the way
-        // to Anthropic (AnthropicUpstreamFit), and a route's `max_tokens`
-        // lowers both for a model whose limit is smaller.
+        // client's cap is kept and the budget fitted under it here, as the
+        // OpenAI decoders do, so the pivot is valid on its own; a route's
+        // `max_tokens` lowers both for a model whose limit is smaller.
         let thinking = config?[gemini: "thinkingConfig"]
         let level = thinking?[gemini: "thinkingLevel"]?.stringValue?.lowercased()
         let budget = max(
@@ -77,9 +77,30 @@ struct GeminiClientRequestDecoder {
         if let system = systemText() { body["system"] = .string(system) }
         body["messages"] = .array(try messages(contents))
         addTools(to: &body)
-        if let config { addGenerationConfig(config, to: &body) }
+        if let config { addGenerationConfig(config, maxTokens: maxTokens, to: &body) }
         reportUnknownFields(request, known: Self.knownFields, path: "")
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    /// `budget` fitted under the cap by Anthropic's rules
+    /// (``ReasoningEffortMapping/fittedBudget(_:below:)``), with a note of
+    /// any change at `pointer`; nil (thinking off), with a warning, when not
+    /// even the least fits.
+    private mutating func fittedBudget(_ budget: Int, below maxTokens: Int, pointer: () -> String) -> Int? {
+        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
+            diagnostics.append(
+                .warning(
+                    pointer(),
+                    "maxOutputTokens \(maxTokens) leaves no room for Anthropic's least thinking budget; thinking off"))
+            return nil
+        }
+        if fitted != budget {
+            diagnostics.append(
+                .info(
+                    pointer(),
+                    "thinking budget \(budget) made \(fitted): at least Anthropic's least, below maxOutputTokens"))
+        }
+        return fitted
     }
 
     /// `systemInstruction`'s text parts, joined; other parts are dropped.
@@ -98,7 +119,7 @@ struct GeminiClientRequestDecoder {
         return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
     }
 
-    private mutating func addGenerationConfig(_ config: JSONValue, to body: inout JSONObject) {
+    private mutating func addGenerationConfig(_ config: JSONValue, maxTokens: Int, to body: inout JSONObject) {
         // Made only for a diagnostic: interpolation costs more than the rest.
         let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
         if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
@@ -113,7 +134,8 @@ struct GeminiClientRequestDecoder {
         if let thinking = config[gemini: "thinkingConfig"] {
             // -1 is Gemini's dynamic budget; Anthropic's adaptive thinking
             // is the same idea. 0 turns thinking off, as it does at Gemini.
-            switch thinking[gemini: "thinkingBudget"]?.intValue {
+            let requested = thinking[gemini: "thinkingBudget"]?.intValue
+            switch requested {
             case nil:
                 break
             case 0:
@@ -121,13 +143,18 @@ struct GeminiClientRequestDecoder {
             case -1:
                 body["thinking"] = ["type": "adaptive"]
             case let budget?:
-                body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
+                let pointer = { "\(path())/thinkingConfig/thinkingBudget" }
+                if let fitted = fittedBudget(budget, below: maxTokens, pointer: pointer) {
+                    body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(fitted))]
+                }
             }
             // Gemini 3's level is an effort: a budget by the effort table,
             // and the effort itself for an OpenAI upstream.
-            if let level = thinking[gemini: "thinkingLevel"]?.stringValue?.lowercased(), body["thinking"] == nil {
+            if let level = thinking[gemini: "thinkingLevel"]?.stringValue?.lowercased(), requested == nil {
                 if let budget = ReasoningEffortMapping.budget(forEffort: level) {
-                    ReasoningEffortMapping.addThinking(budget: budget, effort: level, to: &body)
+                    let pointer = { "\(path())/thinkingConfig/thinkingLevel" }
+                    ReasoningEffortMapping.addThinking(
+                        budget: fittedBudget(budget, below: maxTokens, pointer: pointer), effort: level, to: &body)
                 } else {
                     let pointer = "\(path())/thinkingConfig/thinkingLevel"
                     diagnostics.append(.info(pointer, "unknown thinking level \(level); the model's default is used"))

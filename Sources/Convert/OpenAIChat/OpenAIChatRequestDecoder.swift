@@ -82,11 +82,10 @@ struct OpenAIChatRequestDecoder {
         return budget
     }
 
-    /// `budget` fitted below `maxTokens`, which caps thinking and answer
-    /// together in both APIs; nil (thinking off) when the least does not fit.
+    /// `budget` fitted below `maxTokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``);
+    /// nil (thinking off), with a warning, when the least does not fit.
     private mutating func fitted(_ budget: Int, below maxTokens: Int) -> Int? {
-        let fitted = min(budget, maxTokens - 1)
-        guard fitted >= RequestConverter.minimumThinkingBudget else {
+        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
             diagnostics.append(
                 .warning(
                     "/reasoning_effort",

@@ -13,10 +13,11 @@ extension OpenAIResponsesClientRequestDecoder {
         return budget
     }
 
-    /// Anthropic wants the budget below `max_tokens`; shrinks it to fit, or
-    /// turns thinking off when even the minimum does not fit.
-    mutating func fitBudget(below maxTokens: Int) -> Int? {
-        guard maxTokens - 1 >= RequestConverter.minimumThinkingBudget else {
+    /// `budget` fitted below `max_tokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``),
+    /// noting a lowered one; nil (thinking off), with a warning, when even
+    /// the minimum does not fit.
+    mutating func fitBudget(_ budget: Int, below maxTokens: Int) -> Int? {
+        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
             diagnostics.append(
                 .warning(
                     "/reasoning/effort",
@@ -24,9 +25,11 @@ extension OpenAIResponsesClientRequestDecoder {
                         + "thinking off"))
             return nil
         }
-        diagnostics.append(
-            .info("/reasoning/effort", "thinking budget lowered to \(maxTokens - 1) to fit max_output_tokens"))
-        return maxTokens - 1
+        if fitted < budget {
+            diagnostics.append(
+                .info("/reasoning/effort", "thinking budget lowered to \(fitted) to fit max_output_tokens"))
+        }
+        return fitted
     }
 
     /// Function tools -> Anthropic tools; `tool_choice` and

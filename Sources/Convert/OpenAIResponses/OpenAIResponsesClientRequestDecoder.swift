@@ -84,8 +84,8 @@ struct OpenAIResponsesClientRequestDecoder {
             // max_output_tokens counts reasoning too; unset, it leaves room for an answer after thinking.
             maxTokens = budget + Self.defaultMaxTokens
         }
-        if let budget = thinking, budget >= maxTokens {
-            thinking = fitBudget(below: maxTokens)
+        if let budget = thinking {
+            thinking = fitBudget(budget, below: maxTokens)
         }
 
         var body: JSONObject = ["model": .string(model), "max_tokens": .int(Int64(maxTokens))]
