@@ -171,12 +171,9 @@ import Wire
         Route(
             name: "Responses error to Anthropic", path: "/v1/messages", request: messages("responses"),
             upstream: responsesError),
-        // Gemini's stream has nothing for `response.created`: the failure is
-        // the first the client would get, and is answered as an error status.
         Route(
             name: "Responses failure to Gemini", path: "/gemini/v1beta/models/responses:streamGenerateContent?alt=sse",
-            request: gemini, upstream: responsesFailed, status: 500,
-            recordedKinds: ["upstream_chunk", "client_response", "error"]),
+            request: gemini, upstream: responsesFailed),
         Route(name: "Gemini to Anthropic", path: "/v1/messages", request: messages("gemini"), upstream: geminiError),
         Route(name: "Gemini to Responses", path: "/v1/responses", request: responses("gemini"), upstream: geminiError),
         // The key JSON-escaped in the upstream's JSON: `\/`, then `\u002d`.
@@ -206,8 +203,7 @@ import Wire
         Route(
             name: "Responses failure to Gemini, cut inside the key",
             path: "/gemini/v1beta/models/responses:streamGenerateContent?alt=sse", request: gemini,
-            upstream: cut(responsesFailed, atKeyOffset: 20), apart: .milliseconds(50), status: 500,
-            recordedKinds: ["upstream_chunk", "client_response", "error"]),
+            upstream: cut(responsesFailed, atKeyOffset: 20), apart: .milliseconds(50)),
         // A 200 answer, not streamed, that is an error: relayed as it came
         // (Anthropic's and Chat's read without a tree, Gemini's with one),
         // converted into the client's error, or made the client's stream.

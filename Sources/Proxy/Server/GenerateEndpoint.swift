@@ -46,12 +46,8 @@ struct GenerateEndpoint: Sendable {
                 // are the ones an error in the answer can quote.
                 var upstreamRequest = prepared
                 let response: UpstreamResponse
-                var stream: StreamRelay?
                 do {
                     response = try await call.send(&upstreamRequest, body: upstreamBody)
-                    // A stream's head waits for its first event: one that
-                    // is the upstream's error is thrown as its status is.
-                    if client.stream { stream = try await call.openStream(response, sent: upstreamRequest) }
                 } catch let error as APIError where error.status == 401 && entry.oauthSession != nil && !refreshedLogin
                 {
                     // The backend refused the login's token before it
@@ -76,8 +72,9 @@ struct GenerateEndpoint: Sendable {
                 }
                 // Past here the answer is the client's: a stream has begun,
                 // or a body is being read; nothing is retried.
-                if let stream {
-                    return call.streamingResponse(stream, connection: context.clientConnection)
+                if client.stream {
+                    return call.streamingResponse(
+                        response, sent: upstreamRequest, connection: context.clientConnection)
                 }
                 if entry.streamsUpstreamAlways {
                     return try await call.collectedResponse(response, sent: upstreamRequest)

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Convert
 import Hummingbird
-import NIOConcurrencyHelpers
 import NIOCore
 import SSE
 import Wire
@@ -13,51 +12,36 @@ extension UpstreamCall {
         var underlying: any Error
     }
 
-    /// The streamed answer's start, read before the client's head goes:
-    /// up to the first upstream event that gives the client a frame
-    /// (``StreamRelay/open(retryHints:)``). A stream that opens with the
-    /// upstream's error (an overloaded upstream's `event: error` right
-    /// after its 200) is thrown here, as an error status is by
-    /// ``send(_:body:)``: the client, sent nothing yet, gets it as an HTTP
-    /// error in its dialect, with its status and retry hints, and a route's
-    /// fallback takes it as it takes that status.
+    /// The streaming answer: the head goes out now, then each upstream chunk
+    /// is converted and written as soon as it arrives (the events it
+    /// completes; a partial event waits for its end). Anthropic-format
+    /// streams go through the same converter, which passes every event on
+    /// unchanged but for the contract's exceptions (the client's model name
+    /// in `message_start`, a repeated `message_start` dropped), so a replay
+    /// through `log-replay verify` reproduces what the client got.
     /// - Parameter sent: the request `response` answers, whose credentials
     ///   an error in the stream must not quote (``QuotedCredentialScrubber``).
-    func openStream(_ response: UpstreamResponse, sent: HTTPClientRequest) async throws -> StreamRelay {
-        var stream = StreamRelay(call: self, body: response.body, scrubber: credentialScrubber(sent: sent))
-        try await stream.open(retryHints: response.headers)
-        return stream
-    }
-
-    /// The streaming answer: the head goes out now, with the frames
-    /// ``openStream(_:sent:)`` read, then each upstream chunk is converted
-    /// and written as soon as it arrives (the events it completes; a
-    /// partial event waits for its end). Anthropic-format streams go
-    /// through the same converter, which passes every event on unchanged
-    /// but for the contract's exceptions (the client's model name in
-    /// `message_start`, a repeated `message_start` dropped), so a replay
-    /// through `log-replay verify` reproduces what the client got.
-    func streamingResponse(_ stream: StreamRelay, connection: ClientConnection?) -> Response {
+    func streamingResponse(
+        _ response: UpstreamResponse, sent: HTTPClientRequest, connection: ClientConnection?
+    ) -> Response {
         let jsonArray = request.endpoint.jsonArrayStream
         let headers: HTTPFields = [
             .contentType: jsonArray ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8",
             .cacheControl: "no-cache",
         ]
         let call = self
-        // Taken out by the body, whose copy is then the only one: leaving
-        // the upstream body there drops the upstream request at once.
-        let reading = NIOLockedValueBox<StreamRelay?>(stream)
+        let scrubber = credentialScrubber(sent: sent)
         return exchange.streamingResponse(
             headers: headers,
             body: ResponseBody { writer in
-                guard var stream = reading.withLockedValue({ $0.take() }) else { return }
                 do {
                     if let connection {
                         try await connection.cancellingOnHangup {
-                            try await call.relay(&stream, to: &writer, connection: connection)
+                            try await call.relay(
+                                response.body, scrubber: scrubber, to: &writer, connection: connection)
                         }
                     } else {
-                        try await call.relay(&stream, to: &writer, connection: nil)
+                        try await call.relay(response.body, scrubber: scrubber, to: &writer, connection: nil)
                     }
                 } catch {
                     // The client is gone (a write failed); a no-op when
@@ -71,27 +55,83 @@ extension UpstreamCall {
     /// `@concurrent` (with ``write(_:to:)``): Hummingbird's writer, taken
     /// `inout`, goes only to its own methods, which are concurrent.
     @concurrent private func relay(
-        _ stream: inout StreamRelay, to writer: inout any ResponseBodyWriter, connection: ClientConnection?
+        _ body: UpstreamBody, scrubber: QuotedCredentialScrubber, to writer: inout any ResponseBodyWriter,
+        connection: ClientConnection?
     ) async throws {
+        var scrubber = scrubber
+        var held = HeldUpstreamChunks(for: exchange)
+        var converter = request.streamConverter(route: options)
+        var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
+        var failure: APIError?
         exchange.stage = .upstreamStream
+        let chunkIntervals = exchange.routeMetrics.map(ProxyMetrics.ChunkIntervals.init(route:))
+        var lastChunk = ContinuousClock.now
+        var limits = StreamLimits(
+            upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
         do {
-            if let failure = stream.openingFailure { throw failure }
-            if let opening = stream.opening.take() { try await write(opening, to: &writer) }
-            while let frames = try await stream.nextFrames() { try await write(frames, to: &writer) }
+            for try await chunk in body {
+                if let chunkIntervals {
+                    let now = ContinuousClock.now
+                    chunkIntervals.record(now - lastChunk)
+                    lastChunk = now
+                }
+                if let exceeded = limits.check(chunkBytes: chunk.readableBytes) {
+                    // Leaving the loop drops the upstream request.
+                    held.hold(chunk)
+                    held.finish(failed: true, scrubber: &scrubber)
+                    exchange.recordError(exceeded, stage: .upstreamStream)
+                    failure = exceeded
+                    break
+                }
+                let hadError = converter.reportedError != nil
+                var frames = SSEFrames()
+                converter.receive(chunk.readableBytesView, into: &frames)
+                // Recorded once read: a chunk of a stream that has reported
+                // an error (and only such a chunk, which is no cost to a
+                // stream that goes well) may quote the key the proxy sent,
+                // and is scrubbed, as are the frames made of it; so are the
+                // chunks held back before it, inside the same event. Only a
+                // chunk that completes an event can report one, so others
+                // are not asked.
+                let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
+                // What comes after the client's stream ended is not relayed,
+                // but recorded: scrubbed, since nothing reads it for an
+                // error (an error after `[DONE]` can quote the key), with
+                // the chunks held before it (the one that ended the stream,
+                // when it ended inside the event after the end). A chunk
+                // that ends the stream and holds nothing after the end is
+                // recorded as it came.
+                held.take(
+                    chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
+                    errorReported: reportedError != nil || converter.receivedAfterEnd, scrubber: &scrubber)
+                if reportedError != nil { frames = scrubber.scrubbing(frames) }
+                guard !frames.isEmpty else { continue }
+                limits.eventsCompleted()
+                exchange.report(converter.takeDiagnostics(), logger: logger)
+                // An error the upstream reported inside its stream (an error
+                // event, or data that is not JSON), which the converter
+                // turned into the client's error frame.
+                if !hadError, let reportedError {
+                    exchange.recordError(scrubber.scrubbing(reportedError), stage: .upstreamStreamEvent)
+                }
+                let encoded = framing.encode(frames)
+                try await write(encoded.bytes, to: &writer)
+                exchange.recordClientEvents(frames, readAs: encoded.events)
+            }
         } catch let error as ClientWriteFailed {
-            stream.held.finish(failed: true, scrubber: &stream.scrubber)
+            held.finish(failed: true, scrubber: &scrubber)
             // The access line says "client gone"; this says how.
             logger.debug("client went away mid-stream (\(error.underlying)); upstream request dropped")
-            exchange.recordClientGone(status: 200, usage: stream.converter.usage)
+            exchange.recordClientGone(status: 200, usage: converter.usage)
             throw error.underlying
         } catch {
             // The event held back was cut: it may have been an error.
-            stream.held.finish(failed: true, scrubber: &stream.scrubber)
+            held.finish(failed: true, scrubber: &scrubber)
             switch Task.isCancelled ? ExchangeCancellation(after: error, connection: connection) : nil {
             case .clientGone:
-                exchange.recordClientGone(status: 200, usage: stream.converter.usage)
+                exchange.recordClientGone(status: 200, usage: converter.usage)
                 throw CancellationError()
-            case .shutdown where stream.converter.isComplete:
+            case .shutdown where converter.isComplete:
                 // The client's stream was complete (a Gemini finishReason
                 // with nothing due after it): it ends as it was.
                 exchange.report(
@@ -104,11 +144,11 @@ extension UpstreamCall {
                 // The client is still there: the stream ends with the
                 // shutdown error as its last frame, as for a cut upstream.
                 exchange.recordError(ExchangeCancellation.shutdownError, stage: .shutdown)
-                stream.failure = ExchangeCancellation.shutdownError
+                failure = ExchangeCancellation.shutdownError
             case nil:
                 let streamError = UpstreamFailure.streamError(
                     for: error, upstream: upstreamName, timeout: entry.timeout, streamed: true)
-                if stream.converter.isComplete {
+                if converter.isComplete {
                     // The client's stream was already complete (an upstream
                     // that overstated its length, or dropped the connection
                     // after its last event, or after a Gemini finishReason):
@@ -118,41 +158,35 @@ extension UpstreamCall {
                     exchange.report([ConversionDiagnostic(severity: .info, path: "", message: note)], logger: logger)
                 } else {
                     exchange.recordError(streamError, stage: .upstreamStream)
-                    stream.failure = streamError
+                    failure = streamError
                 }
             }
         }
-        let reportedBefore = stream.converter.reportedError != nil
+        let reportedBefore = converter.reportedError != nil
         var tail = SSEFrames()
-        stream.converter.finish(error: stream.failure, into: &tail)
+        converter.finish(error: failure, into: &tail)
         // The last event, read only now (one with no blank line after it,
         // or an answer that came whole), may be the upstream's error: so
         // may the chunks held back with it, and the frames made of it.
         // Chunks still held are scrubbed whatever the event was (an error,
         // or a piece no one reads after the stream's end): only a stream
         // that ends inside an event holds any.
-        stream.held.finish(failed: true, scrubber: &stream.scrubber)
-        exchange.report(stream.converter.takeDiagnostics(), logger: logger)
-        if stream.failure == nil, !reportedBefore, let error = stream.converter.reportedError {
-            exchange.recordError(stream.scrubber.scrubbing(error), stage: .upstreamStreamEnd)
+        held.finish(failed: true, scrubber: &scrubber)
+        exchange.report(converter.takeDiagnostics(), logger: logger)
+        if failure == nil, !reportedBefore, let error = converter.reportedError {
+            exchange.recordError(scrubber.scrubbing(error), stage: .upstreamStreamEnd)
         }
-        if stream.converter.reportedError != nil { tail = stream.scrubber.scrubbing(tail) }
+        if converter.reportedError != nil { tail = scrubber.scrubbing(tail) }
         // Error lines go in before the client sees the error frame, and the
         // end before the client sees the end of the stream: whoever reads
         // the cassette once their answer is complete finds all of it (after
         // the next flush) rather than a failed stream with no error line.
-        let closing = stream.framing.encode(tail, final: true)
+        let closing = framing.encode(tail, final: true)
         if closing.bytes.readableBytes > 0 { try await writer.write(closing.bytes) }
         if !tail.isEmpty { exchange.recordClientEvents(tail, readAs: closing.events) }
-        let failed = stream.failure != nil || stream.converter.reportedError != nil
-        exchange.recordEnd(outcome: failed ? .error : .ok, status: 200, usage: stream.converter.usage)
+        let failed = failure != nil || converter.reportedError != nil
+        exchange.recordEnd(outcome: failed ? .error : .ok, status: 200, usage: converter.usage)
         try await writer.finish(nil)
-    }
-
-    /// Frames the relay read, written, then recorded as the client's.
-    @concurrent private func write(_ frames: StreamRelay.Frames, to writer: inout any ResponseBodyWriter) async throws {
-        try await write(frames.bytes, to: &writer)
-        exchange.recordClientEvents(frames.frames, readAs: frames.events)
     }
 
     @concurrent private func write(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {

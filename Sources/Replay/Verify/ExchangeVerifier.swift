@@ -12,9 +12,7 @@ import Wire
 /// - The recorded upstream chunks, at their recorded boundaries, go through
 ///   ``UpstreamStreamConverter`` (streams), ``ResponseConverter`` (bodies)
 ///   or ``UpstreamErrorMapper`` (error statuses), against the recorded
-///   client frames or body; a stream that opened with the upstream's error
-///   (``UpstreamStreamConverter/openingError``), against the error status
-///   and body the client got instead of a stream.
+///   client frames or body.
 public struct ExchangeVerifier: Sendable {
     public var level: VerifyLevel
     /// Skipped paths: ``VolatileFields/responses`` plus `--ignore`.
@@ -105,13 +103,6 @@ public struct ExchangeVerifier: Sendable {
             var converter = client.streamConverter(route: options)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
-            if let opening = converter.openingError {
-                // The stream opened with the upstream's error: the proxy,
-                // holding the head until the first event, answered with it
-                // as an error status (and read no further).
-                compareError(opening, dialect: dialect, with: exchange, comparison: comparison, into: &result)
-                return result
-            }
             // A stream the proxy's shutdown ended got the shutdown error as
             // its last frame, as a cut upstream gets its error.
             events += converter.finish(
