@@ -109,23 +109,18 @@ public enum UpstreamErrorMapper {
     /// inside a stream, where there is no HTTP status to go by: a numeric
     /// `code` is taken as the status, otherwise the error type decides.
     static func streamError(_ payload: JSONValue, upstream: String) -> APIError {
-        let status = streamErrorStatus(payload)
-        let detail = message(in: payload) ?? payload.serializedString()
-        return APIError(
-            status: status, type: APIError.anthropicType(forStatus: status),
-            message: "upstream \(upstream) failed mid-stream: \(detail)")
-    }
-
-    /// The status an `{"error":...}` payload sent inside a stream stands
-    /// for: its numeric `code`, else its error type's.
-    static func streamErrorStatus(_ payload: JSONValue) -> Int {
         let error = payload["error"] ?? payload
-        return error["code"]?.intValue.flatMap { (400..<600).contains($0) ? $0 : nil }
+        let status =
+            error["code"]?.intValue.flatMap { (400..<600).contains($0) ? $0 : nil }
             ?? status(
                 // A flat `{"type":"error","code":...}` event's type names the event, not the error.
                 forErrorType: ["type", "status", "code"].lazy.compactMap { error[$0]?.stringValue }.first {
                     $0 != "error"
                 })
+        let detail = message(in: payload) ?? payload.serializedString()
+        return APIError(
+            status: status, type: APIError.anthropicType(forStatus: status),
+            message: "upstream \(upstream) failed mid-stream: \(detail)")
     }
 
     private static func status(forErrorType type: String?) -> Int {
@@ -135,9 +130,8 @@ public enum UpstreamErrorMapper {
             429
         case let type? where type.contains("overloaded") || type == "unavailable": 529
         case "invalid_request_error"?, "invalid_argument"?: 400
-        // OpenAI names a bad key by its code; Google's statuses are upper case, read lowered.
-        case "authentication_error"?, "invalid_api_key"?, "unauthenticated"?: 401
-        case "permission_error"?, "permission_denied"?: 403
+        case "authentication_error"?: 401
+        case "permission_error"?: 403
         default: 500
         }
     }

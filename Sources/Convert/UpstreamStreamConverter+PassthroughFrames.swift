@@ -49,12 +49,8 @@ extension UpstreamStreamConverter {
     /// member (OpenAI, Gemini), an `error` event or a `response.failed`
     /// (Responses, whose converted streams end in an error there too). Asked
     /// only of frames that mention `"error"`, as a `response.failed` does.
-    /// Its status is the one its code or type stands for, as in a converted
-    /// stream (``UpstreamErrorMapper/streamErrorStatus(_:)``), and a
-    /// Chat or Gemini error object is kept as the body a client of that
-    /// dialect gets if the stream opened with it.
     static func passedThroughError(
-        _ event: SSERawEvent, _ payload: JSONValue, dialect: PassthroughDialect, upstreamName: String
+        _ event: SSERawEvent, _ payload: JSONValue, upstreamName: String
     ) -> APIError? {
         let error: JSONValue
         if let member = payload["error"], !member.isNull {
@@ -63,24 +59,11 @@ extension UpstreamStreamConverter {
             error = payload
         } else if payload["type"]?.stringValue == "response.failed" {
             let member = payload["response"]?["error"] ?? .null
-            guard !member.isNull else {
-                // As a converted stream's: no cause named, the upstream is at fault.
-                return APIError(
-                    status: 502, type: "api_error", message: "upstream \(upstreamName) reported: the response failed")
-            }
-            error = member
+            error = member.isNull ? ["message": "the response failed"] : member
         } else {
             return nil
         }
         let message = error["message"]?.stringValue ?? error.serializedString()
-        let status = UpstreamErrorMapper.streamErrorStatus(["error": error])
-        var reported = APIError(
-            status: status, type: APIError.anthropicType(forStatus: status),
-            message: "upstream \(upstreamName) reported: \(message)")
-        // A Responses stream's error event is no error body: its clients get one rendered.
-        if dialect != .openaiResponses, payload["error"]?.objectValue != nil {
-            reported.upstreamBody = APIError.UpstreamBody(dialect: dialect.dialect, bytes: event.data)
-        }
-        return reported
+        return APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) reported: \(message)")
     }
 }

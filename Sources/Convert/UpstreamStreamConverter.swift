@@ -66,24 +66,6 @@ public struct UpstreamStreamConverter: Sendable {
     /// chunk is: scrubbing it cost a recorded stream ~30 K instructions.
     public var receivedAfterEnd: Bool { eventsAfterEnd.droppedAny }
 
-    /// Whether no upstream event has given the client a frame yet: the
-    /// proxy holds the client's response head until one has, so that a
-    /// stream that opens with an error can still be answered with an error
-    /// status. False from the start for an answer that comes whole: its
-    /// frames come only at the finish, and its head is not held for them.
-    public private(set) var isOpening = true
-    /// Whether the first event to give the client frames was an error.
-    private var opensWithError = false
-
-    /// The upstream's error when it was the first event to give the client
-    /// anything (an overloaded upstream's `event: error` right after its
-    /// 200): nothing went out before it, so the client can get it as an
-    /// HTTP error in its own dialect rather than as a 200 stream of one
-    /// error frame. Nil when any other frame came first, and for an error
-    /// reported only at the finish (a stream that ended, or was cut,
-    /// before its first event).
-    public var openingError: APIError? { opensWithError ? reportedError : nil }
-
     /// - Parameters:
     ///   - encoder: the client dialect's encoder; nil (the default) for an
     ///     Anthropic client.
@@ -140,7 +122,6 @@ public struct UpstreamStreamConverter: Sendable {
         self.encoder = encoder
         writesAnthropic = encoder == nil
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
-        isOpening = false
     }
 
     /// The frames the client gets for `bytes`, the upstream's next chunk, as events.
@@ -163,15 +144,7 @@ public struct UpstreamStreamConverter: Sendable {
         // and a converted stream's frames are larger than the upstream's:
         // growing the buffers from empty reallocated them several times.
         output.reserveCapacity(bytes: 3 * bytes.underestimatedCount + 1024, frames: 8)
-        let framesBefore = output.count
-        for event in parser.parseRaw(bytes) {
-            handle(event, into: &output)
-            // Asked only until the first event's frames: one test an event after.
-            if isOpening, output.count > framesBefore {
-                isOpening = false
-                opensWithError = reportedError != nil
-            }
-        }
+        for event in parser.parseRaw(bytes) { handle(event, into: &output) }
     }
 
     /// The upstream ended. `error` non-nil when the connection failed mid-stream: an `event: error` frame
@@ -362,8 +335,7 @@ public struct UpstreamStreamConverter: Sendable {
                 let payload = try? JSONValue(parsing: event.data)
             {
                 if mayReportError {
-                    reportedError = Self.passedThroughError(
-                        event, payload, dialect: passthrough, upstreamName: upstreamName)
+                    reportedError = Self.passedThroughError(event, payload, upstreamName: upstreamName)
                 }
                 if let usage = PassthroughUsage.anthropicUsage(in: payload, dialect: passthrough.dialect) {
                     passedThroughUsage = usage
