@@ -247,6 +247,11 @@ import Wire
             name: "Chat passed through, an error after [DONE]", path: "/v1/chat/completions", request: chat("gpt"),
             upstream: [chatError[0], "data: [DONE]\n\n", chatError[1]], recordedKinds: ["upstream_chunk"],
             clientGetsError: false),
+        // A line that is no event (no `data:`) reads as nothing at all.
+        Route(
+            name: "Chat passed through, a bare line after [DONE]", path: "/v1/chat/completions", request: chat("gpt"),
+            upstream: [chatError[0], "data: [DONE]\n\n", String(chatError[1].dropFirst(6))],
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
         Route(
             name: "Chat passed through, an error after [DONE] in its chunk", path: "/v1/chat/completions",
             request: chat("gpt"), upstream: [chatError[0], "data: [DONE]\n\n" + chatError[1]],

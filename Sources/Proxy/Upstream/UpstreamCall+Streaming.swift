@@ -84,6 +84,7 @@ extension UpstreamCall {
                     break
                 }
                 let hadError = converter.reportedError != nil
+                let endedBefore = converter.hasEnded
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
                 // Recorded once read: a chunk of a stream that has reported
@@ -96,14 +97,15 @@ extension UpstreamCall {
                 let reportedError = hadError || !frames.isEmpty ? converter.reportedError : nil
                 // What comes after the client's stream ended is not relayed,
                 // but recorded: scrubbed, since nothing reads it for an
-                // error (an error after `[DONE]` can quote the key), with
-                // the chunks held before it (the one that ended the stream,
-                // when it ended inside the event after the end). A chunk
-                // that ends the stream and holds nothing after the end is
-                // recorded as it came.
+                // error (an error after `[DONE]` can quote the key, as can
+                // a line that is no event), with the chunks held before it
+                // (the one that ended the stream, when it ended inside the
+                // event after the end). A chunk that ends the stream and
+                // holds no event after the end is recorded as it came.
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil || converter.receivedAfterEnd, scrubber: &scrubber)
+                    errorReported: reportedError != nil || endedBefore || converter.receivedAfterEnd,
+                    scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
                 limits.eventsCompleted()
