@@ -47,15 +47,15 @@ enum ReasoningEffortMapping {
     /// | `minimal`, `low` | 1 024 (Anthropic's least)      |
     /// | `medium`         | 8 192                          |
     /// | `high`           | 24 576                         |
-    /// | `xhigh`          | 32 000                         |
+    /// | `xhigh`          | 27 648                         |
     ///
     /// Each budget lies in the band ``effort(forBudget:)`` maps back to the
-    /// same effort (`minimal` to `low`, `xhigh` to `high`). `high` is no
-    /// more because a cap the client left unset becomes the budget plus
-    /// room for the answer: with a Chat or Responses client's 4 096 that
-    /// stays under 32 000, the output limit of Claude Opus 4 and 4.1 (with
-    /// a Gemini client's 8 192 it is 32 768; a `high` of 32 000 made it
-    /// 40 192). A route's `max_tokens` lowers both where a model takes less.
+    /// same effort (`minimal` to `low`, `xhigh` to `high`). `high` and
+    /// `xhigh` are no more because a cap the client left unset becomes the
+    /// budget plus room for the answer: with a Chat or Responses client's
+    /// 4 096 both stay under 32 000, the output limit of Claude Opus 4 and
+    /// 4.1 (with a Gemini client's 8 192, `high` makes 32 768; a `high` of
+    /// 32 000 made it 40 192, an `xhigh` of 32 000 a Chat client's 36 096). A route's `max_tokens` lowers both where a model takes less.
     /// A Gemini upstream's budgets are a table of their own
     /// (``GeminiRequestBuilder/budgetByEffort``): Gemini's least budget is
     /// not Anthropic's.
@@ -64,7 +64,7 @@ enum ReasoningEffortMapping {
         case "minimal", "low": RequestConverter.minimumThinkingBudget
         case "medium": 8_192
         case "high": 24_576
-        case "xhigh": 32_000
+        case "xhigh": 27_648
         default: nil
         }
     }
@@ -89,13 +89,17 @@ enum ReasoningEffortMapping {
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,
     /// and the effort it asked for as `output_config.effort`, which an
     /// OpenAI upstream then gets as asked (from a budget fitted under a
-    /// smaller cap, `high` came back `medium` or `low`). No budget (thinking
-    /// off): neither. An Anthropic upstream gets no effort
-    /// (``AnthropicUpstreamFit``): not every model takes one.
+    /// smaller cap, `high` came back `medium` or `low`). No budget because
+    /// none fits under the cap: thinking off, but an OpenAI upstream still
+    /// gets the effort (its reasoning has no least budget). An effort no
+    /// budget stands for (`none`, a word not known): neither. An Anthropic
+    /// upstream gets no effort (``AnthropicUpstreamFit``): not every model
+    /// takes one.
     static func addThinking(budget: Int?, effort: String?, to body: inout JSONObject) {
-        guard let budget else { return }
-        body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
-        if let effort { body["output_config"] = ["effort": .string(effort)] }
+        if let budget { body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))] }
+        if let effort, budget != nil || Self.budget(forEffort: effort) != nil {
+            body["output_config"] = ["effort": .string(effort)]
+        }
     }
 
     static func effort(forBudget budget: Int) -> String {

@@ -22,13 +22,21 @@ import Wire
     }
 
     /// The table the clients share, as ``everyClientGetsTheSameBudget(effort:budget:)`` pins it.
-    static let budgetByEffort = ["minimal": 1_024, "low": 1_024, "medium": 8_192, "high": 24_576, "xhigh": 32_000]
+    static let budgetByEffort = ["minimal": 1_024, "low": 1_024, "medium": 8_192, "high": 24_576, "xhigh": 27_648]
 
     /// The pivots of a Chat, a Responses and two Gemini clients (the
     /// effort as `thinkingLevel`, and its budget as `thinkingBudget`) that
     /// ask `effort` under a cap of `maxTokens`: each one's thinking budget
     /// (nil when thinking is off) and `max_tokens`.
     static func fitted(_ effort: String, maxTokens: Int) throws -> [[JSONValue?]] {
+        try requests(effort, maxTokens: maxTokens).map { request in
+            let body = try request.pivotRequest().body
+            return [body["thinking"]?["budget_tokens"], body["max_tokens"]]
+        }
+    }
+
+    /// The four clients' requests ``fitted(_:maxTokens:)`` reads.
+    static func requests(_ effort: String, maxTokens: Int) throws -> [ClientRequest] {
         let cap = JSONValue.int(Int64(maxTokens))
         let message: JSONValue = ["role": "user", "content": "Hi"]
         let contents: JSONValue = [["role": "user", "parts": [["text": "Hi"]]]]
@@ -59,17 +67,23 @@ import Wire
                     ],
                 ]),
         ]
-        return try requests.map { request in
-            let body = try request.pivotRequest().body
-            return [body["thinking"]?["budget_tokens"], body["max_tokens"]]
-        }
+        return requests
+    }
+
+    /// Under a cap that leaves no budget Anthropic takes, thinking is off,
+    /// but the effort a client asked still reaches an OpenAI upstream,
+    /// whose reasoning has no least budget.
+    @Test func anEffortWithNoBudgetUnderTheCapIsStillAsked() throws {
+        let pivots = try Self.requests("high", maxTokens: 1_000).map { try $0.pivotRequest().body }
+        #expect(pivots.map { $0["thinking"] } == [nil, nil, nil, nil])
+        #expect(pivots.map { $0["output_config"]?["effort"] } == ["high", "high", "high", nil])
     }
 
     /// Every client's budget is fitted under its own cap by one rule:
     /// below it, and thinking off when Anthropic's least (1 024) does not fit.
     @Test(
         arguments: [
-            ("high", 100_000, 24_576), ("high", 8_192, 8_191), ("xhigh", 32_000, 31_999), ("medium", 8_193, 8_192),
+            ("high", 100_000, 24_576), ("high", 8_192, 8_191), ("xhigh", 32_000, 27_648), ("medium", 8_193, 8_192),
             ("medium", 8_192, 8_191), ("medium", 1_025, 1_024), ("low", 1_025, 1_024), ("low", 1_024, nil),
             ("minimal", 1, nil),
         ] as [(String, Int, Int?)])
@@ -93,7 +107,7 @@ import Wire
     }
 
     @Test(arguments: [
-        ("minimal", 1_024), ("low", 1_024), ("medium", 8_192), ("high", 24_576), ("xhigh", 32_000),
+        ("minimal", 1_024), ("low", 1_024), ("medium", 8_192), ("high", 24_576), ("xhigh", 27_648),
     ])
     func everyClientGetsTheSameBudget(effort: String, budget: Int) throws {
         #expect(try Self.budgets(effort) == Array(repeating: .int(Int64(budget)), count: 3))
