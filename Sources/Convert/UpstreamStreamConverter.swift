@@ -58,13 +58,17 @@ public struct UpstreamStreamConverter: Sendable {
     /// failure handed to ``finish(error:)``.
     public private(set) var reportedError: APIError?
 
-    /// Whether an event came after the client's stream had ended (after
+    /// Whether anything came after the client's stream had ended (after
     /// `[DONE]`, `message_stop`, a terminal `response.*` event, or an
-    /// error): data no one reads for an error, which may quote the key the
-    /// proxy sent, so the chunk that held it is recorded scrubbed. The chunk
-    /// that ends a stream, and nothing after it, is recorded as every other
-    /// chunk is: scrubbing it cost a recorded stream ~30 K instructions.
-    public var receivedAfterEnd: Bool { eventsAfterEnd.droppedAny }
+    /// error): an event, or lines that made none (a bare `{"error":...}`,
+    /// a comment). No one reads them for an error, and they may quote the
+    /// key the proxy sent, so the chunk that held them is recorded
+    /// scrubbed. The chunk that ends a stream, and nothing after it, is
+    /// recorded as every other chunk is: scrubbing it cost a recorded
+    /// stream ~30 K instructions.
+    public var receivedAfterEnd: Bool {
+        eventsAfterEnd.droppedAny || (parser.hasLinesSinceLastEvent && hasEnded)
+    }
 
     /// - Parameters:
     ///   - encoder: the client dialect's encoder; nil (the default) for an

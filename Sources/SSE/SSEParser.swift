@@ -80,6 +80,12 @@ public struct SSEParser: Sendable, Equatable {
     /// True when bytes of an unfinished line or frame are held.
     public var hasPendingData: Bool { !line.isEmpty || hasFields }
 
+    /// Whether a line that is not blank (a comment, a field, a line no
+    /// field names) has ended since the last event was dispatched: what
+    /// came after that event made no event of its own. A relay that must
+    /// scrub whatever follows a stream's last event asks it.
+    public private(set) var hasLinesSinceLastEvent = false
+
     private mutating func endLine(into events: inout [SSERawEvent]) {
         defer { line.removeAll(keepingCapacity: true) }
         if !sawFirstLine {
@@ -90,6 +96,7 @@ public struct SSEParser: Sendable, Equatable {
             dispatch(into: &events)
             return
         }
+        hasLinesSinceLastEvent = true
         if line[0] == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
         var valueStart = min(colon + 1, line.count)
@@ -160,5 +167,6 @@ public struct SSEParser: Sendable, Equatable {
         // A chunk often completes several events: room for a few at once.
         if events.capacity == 0 { events.reserveCapacity(4) }
         events.append(SSERawEvent(event: eventName, data: text, id: id, retry: retry))
+        hasLinesSinceLastEvent = false
     }
 }

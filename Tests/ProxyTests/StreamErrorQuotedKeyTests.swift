@@ -253,6 +253,16 @@ import Wire
             upstream: [chatError[0], "data: [DONE]\n\n", String(chatError[1].dropFirst(6))],
             recordedKinds: ["upstream_chunk"], clientGetsError: false),
         Route(
+            name: "Chat passed through, a bare line after [DONE] in its chunk", path: "/v1/chat/completions",
+            request: chat("gpt"), upstream: [chatError[0], "data: [DONE]\n\n" + String(chatError[1].dropFirst(6))],
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
+        Route(
+            name: "Anthropic relayed, a comment after message_stop in its chunk", path: "/v1/messages",
+            request: messages("claude"),
+            upstream: Array(UpstreamBodies.anthropicStream.dropLast())
+                + [UpstreamBodies.anthropicStream.last! + ": " + String(chatError[1].dropFirst(6))],
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
+        Route(
             name: "Chat passed through, an error after [DONE] in its chunk", path: "/v1/chat/completions",
             request: chat("gpt"), upstream: [chatError[0], "data: [DONE]\n\n" + chatError[1]],
             recordedKinds: ["upstream_chunk"], clientGetsError: false),
