@@ -89,17 +89,15 @@ enum ReasoningEffortMapping {
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,
     /// and the effort it asked for as `output_config.effort`, which an
     /// OpenAI upstream then gets as asked (from a budget fitted under a
-    /// smaller cap, `high` came back `medium` or `low`). No budget because
-    /// none fits under the cap: thinking off, but an OpenAI upstream still
-    /// gets the effort (its reasoning has no least budget). An effort no
-    /// budget stands for (`none`, a word not known): neither. An Anthropic
-    /// upstream gets no effort (``AnthropicUpstreamFit``): not every model
-    /// takes one.
+    /// smaller cap, `high` came back `medium` or `low`). No budget (thinking
+    /// off, none fits under the cap): neither, for every upstream: a Gemini
+    /// upstream reads the effort as a budget of its own table, which would
+    /// not fit under the cap either. An Anthropic upstream gets no effort
+    /// (``AnthropicUpstreamFit``): not every model takes one.
     static func addThinking(budget: Int?, effort: String?, to body: inout JSONObject) {
-        if let budget { body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))] }
-        if let effort, budget != nil || Self.budget(forEffort: effort) != nil {
-            body["output_config"] = ["effort": .string(effort)]
-        }
+        guard let budget else { return }
+        body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(budget))]
+        if let effort { body["output_config"] = ["effort": .string(effort)] }
     }
 
     static func effort(forBudget budget: Int) -> String {
