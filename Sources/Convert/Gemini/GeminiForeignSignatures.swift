@@ -17,10 +17,11 @@ import Wire
 ///   (``GeminiThoughtSignature/validatorBypass``): Gemini 3 refuses the
 ///   turn otherwise, and the call was another model's.
 enum GeminiForeignSignatures {
-    /// `pivot:` in base64. The prefix is six bytes, two whole groups, so
-    /// every signature made with it starts with these eight characters, in
-    /// either alphabet, whatever follows.
-    static let encodedPivotPrefix = "cGl2b3Q6"
+    /// ``GeminiClientMapping/pivotPrefix`` in base64. The prefix is six
+    /// bytes, two whole groups, so every signature made with it starts with
+    /// these eight characters (`cGl2b3Q6`), in either alphabet, whatever
+    /// follows: compared as they are, no signature is decoded.
+    static let encodedPivotPrefix = Base64.encode(Array(GeminiClientMapping.pivotPrefix.utf8))
 
     /// Takes the signatures Gemini did not write out of `body`, a Gemini
     /// request, with a note for each; when it has none (the usual case,
