@@ -34,6 +34,10 @@ final class EchoUpstream: Sendable {
         /// Sends no `content-length`: the answer ends when the connection
         /// closes.
         var framedByClose = false
+        /// Holds every answer until this many connections are open (for up
+        /// to 10 s): requests sent at once then take a connection each,
+        /// however late a loaded machine starts the second.
+        var holdAnswersUntilConnections = 0
     }
 
     private struct Seen {
@@ -144,8 +148,22 @@ final class EchoUpstream: Sendable {
                 } else if (behaviour.dropReusedRequests && requests > 1) || count > behaviour.answerFirst {
                     context.close(promise: nil)
                 } else if !behaviour.silent {
-                    answer(head, context: context)
+                    answerOnceConnected(head, context: context, deadline: .now() + .seconds(10))
                 }
+            }
+        }
+
+        /// ``answer(_:context:)`` once ``Behaviour/holdAnswersUntilConnections``
+        /// are open, looking again every 2 ms.
+        private func answerOnceConnected(_ head: HTTPRequestHead, context: ChannelHandlerContext, deadline: NIODeadline)
+        {
+            let connections = seen.withLockedValue { $0.connections }
+            guard connections < behaviour.holdAnswersUntilConnections, NIODeadline.now() < deadline else {
+                answer(head, context: context)
+                return
+            }
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(2)) {
+                self.answerOnceConnected(head, context: context, deadline: deadline)
             }
         }
 

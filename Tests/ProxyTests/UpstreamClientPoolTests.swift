@@ -112,8 +112,13 @@ import Testing
     }
 
     @Test func aRequestIsRetriedOnceOnlyWhenPooledConnectionsKeepClosing() async throws {
-        try await Self.withUpstream({ $0.answerFirst = 2 }) { server, client, url in
-            // Two at once: two connections end up in the pool.
+        let configure: (inout EchoUpstream.Behaviour) -> Void = {
+            $0.answerFirst = 2
+            $0.holdAnswersUntilConnections = 2
+        }
+        try await Self.withUpstream(configure) { server, client, url in
+            // Two at once, neither answered before both are connected: two
+            // connections end up in the pool.
             async let first = client.postedAnswer(to: url)
             async let second = client.postedAnswer(to: url)
             let answers = try await [first, second]
