@@ -89,7 +89,7 @@ where Responder.Context: ExchangeRequestContext {
         }
         // Not at once: what the kernel has not taken of the last answer would
         // be dropped.
-        connection.closeWhenWritten()
+        await connection.closeWhenWritten()
     }
 
     private func serve(_ connection: ExchangeConnection, logger: Logger) async {

@@ -38,9 +38,16 @@ struct ExchangeConnection: ServerChildChannelValue {
         channel.eventLoop.execute { intake.value.cancel() }
     }
 
-    /// Closes the connection once the last answer is written.
-    func closeWhenWritten() {
-        channel.eventLoop.runOnLoop { intake.value.closeWhenWritten() }
+    /// Closes the connection once the last answer is written, and returns
+    /// when it is: a written part only waits in the channel for the flush
+    /// queued behind the task (``FlushCoalescingHandler``), and the process
+    /// ends soon after the server's connection tasks have returned (SIGQUIT
+    /// cancels them, each telling its client the proxy is shutting down),
+    /// so a task that returned first could take its client's answer with it.
+    func closeWhenWritten() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            channel.eventLoop.runOnLoop { intake.value.closeWhenWritten { continuation.resume() } }
+        }
     }
 
     /// The request whose body this is has its answer: the rest of the body

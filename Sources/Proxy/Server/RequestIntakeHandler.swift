@@ -180,12 +180,19 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Otherwise the close is a full one, so that an idle kept-alive client
     /// that does not notice an end of stream does not hold a graceful
     /// shutdown for the head timeout.
-    func closeWhenWritten() {
+    ///
+    /// - Parameter written: called once the last answer is written (or its
+    ///   write failed), before any lingering.
+    func closeWhenWritten(then written: @escaping () -> Void = {}) {
         guard let lastEnd else {
             close()
+            written()
             return
         }
-        lastEnd.assumeIsolated().whenComplete { _ in self.close() }
+        lastEnd.assumeIsolated().whenComplete { _ in
+            self.close()
+            written()
+        }
     }
 
     /// Resumes `continuation` when the channel takes writes again, or
