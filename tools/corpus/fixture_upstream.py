@@ -14,7 +14,9 @@ Every POST, whatever its path, gets the next reply in order (the last one again 
 - `--body TEXT` is one reply with that body, `--status` and `--header`s, for error answers;
 - `--cut-after N` closes the connection after N frames of a stream, without ending the body (an
   upstream dying mid-stream); `--end-after N` ends the body cleanly after N frames (an upstream that
-  stops before finishing its message).
+  stops before finishing its message); `--stall-after N` sends N frames of a stream and then nothing,
+  the connection kept open until the client closes it (with N = 0, or for a body, not even the head:
+  an upstream still thinking when the proxy is stopped).
 
 Standard library only; binds 127.0.0.1, prints `PORT n` and writes `--port-file`. No `Date` or
 `Server` header, so a recording of the same fixture is the same every time.
@@ -97,6 +99,10 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
         reply = self.server.next_reply()
+        stall = self.server.args.stall_after
+        if stall is not None and (stall == 0 or reply.stream is None):
+            self.wait_for_close()
+            return
         if reply.stream is None:
             self.send_body(reply)
             return
@@ -105,11 +111,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
-        limit = self.server.args.cut_after or self.server.args.end_after or len(reply.stream)
+        limit = self.server.args.cut_after or self.server.args.end_after or stall or len(reply.stream)
         for frame in reply.stream[:limit]:
             self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
             self.wfile.flush()
             time.sleep(self.server.args.gap_ms / 1000)
+        if stall:
+            self.wait_for_close()
+            return
         if self.server.args.cut_after:
             # No terminating chunk: the client sees the connection drop mid-body.
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -117,6 +126,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+    def wait_for_close(self):
+        """Sends nothing more, and holds the connection until the client closes it."""
+        self.close_connection = True
+        while self.rfile.read1(4096):
+            pass
 
     def send_body(self, reply: Reply):
         self.send_response_only(reply.status)
@@ -154,6 +169,8 @@ def main() -> int:
     parser.add_argument("--header", action="append", default=[], help="'name: value', added to every reply")
     parser.add_argument("--cut-after", type=int, default=0, help="drop the connection after N stream frames")
     parser.add_argument("--end-after", type=int, default=0, help="end the stream cleanly after N frames")
+    parser.add_argument("--stall-after", type=int, default=None,
+                        help="send N stream frames, then nothing until the client closes (0, or a body: no head)")
     parser.add_argument("--gap-ms", type=float, default=1.0, help="pause after each stream frame")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)

@@ -15,7 +15,8 @@ Groups (cassettes/README.md says what each cassette holds):
                 fixtures lack, such as OpenAI Chat parallel tool calls)
   dialects/     OpenAI Chat, Responses and Gemini clients against every upstream format, streamed
                 and not, each upstream answering with its recorded tool call
-  errors/       upstream 429/529, connection refused, a stream cut or ended early, bad client requests
+  errors/       upstream 429/529, connection refused, a stream cut or ended early, the proxy stopped
+                mid-exchange, bad client requests
 
 Everything is recorded into a scratch folder first and checked with `log-replay verify`; cassettes/
 changes only when every scenario passed and verify found no difference.
@@ -34,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,6 +119,8 @@ class Scenario:
     routes: list[Route]
     # Sends the requests; gets the proxy's base URL, returns problems (empty: passed).
     drive: Callable[[str], list[str]]
+    # Gets the proxy's process as well, after the base URL (to signal it).
+    drives_proxy: bool = False
 
 
 def api_base(fmt: str, port: int) -> str:
@@ -200,7 +204,8 @@ def record_scenario(scenario: Scenario, proxy_bin: str, staging: str, scratch_ro
         wait_for(lambda: proxy.poll() is not None or port_open(port), 30, "the proxy did not listen")
         if proxy.poll() is not None:
             return [f"the proxy exited with status {proxy.returncode}"] + [stack.logs()]
-        problems = scenario.drive(f"http://127.0.0.1:{port}")
+        base_url = f"http://127.0.0.1:{port}"
+        problems = scenario.drive(base_url, proxy) if scenario.drives_proxy else scenario.drive(base_url)
         stack.stop()
         if not problems:
             problems = place_cassette(record_dir, os.path.join(staging, scenario.cassette + ".jsonl.lz4"))
@@ -282,6 +287,41 @@ def requests(*calls: tuple[dict | bytes, int]) -> Callable[[str], list[str]]:
         problems = []
         for index, (body, status) in enumerate(calls):
             problems += expect(client.post(base_url, body), status, f"request {index + 1}")
+        return problems
+
+    return drive
+
+
+def stopped_while_waiting(*calls: tuple[dict, int]) -> Callable[[str, subprocess.Popen], list[str]]:
+    """Sends every body at once, to upstreams that stall; once they have them, stops the proxy
+    without waiting for them (SIGQUIT, as `proxy stop` does past its --timeout). Each client must
+    still get an answer with its status: 503 before a head, an `error` event ending a stream."""
+
+    def drive(base_url: str, proxy: subprocess.Popen) -> list[str]:
+        answers: list[client.Answer | Exception | None] = [None] * len(calls)
+
+        def send(index: int, body: dict) -> None:
+            try:
+                answers[index] = client.post(base_url, body, timeout=30)
+            except Exception as error:  # noqa: BLE001 -- reported as the request's problem
+                answers[index] = error
+
+        threads = [threading.Thread(target=send, args=(index, body)) for index, (body, _) in enumerate(calls)]
+        for thread in threads:
+            thread.start()
+        # The stalling upstreams have every request well within this (a frame each 1 ms).
+        time.sleep(1.5)
+        proxy.send_signal(signal.SIGQUIT)
+        for thread in threads:
+            thread.join(timeout=30)
+        problems = []
+        for index, ((body, status), answer) in enumerate(zip(calls, answers)):
+            if not isinstance(answer, client.Answer):
+                problems.append(f"request {index + 1}: no answer: {answer!r}")
+                continue
+            problems += expect(answer, status, f"request {index + 1}")
+            if body.get("stream") and "shutting down" not in str(answer.message().get("error")):
+                problems.append(f"request {index + 1}: the stream did not end with the shutdown's error")
         return problems
 
     return drive
@@ -433,6 +473,15 @@ def error_scenarios(fixtures: str) -> list[Scenario]:
             (anthropic_request("early-openai", hello, stream=True), 200),
             (anthropic_request("early-anthropic", hello, stream=True), 200),
         )),
+        # `proxy stop` past its --timeout (SIGQUIT): the waiting client gets 503 overloaded_error
+        # (SDKs retry it), the streaming one an `error` event after what it had.
+        Scenario("errors/stopped-mid-exchange", [
+            Route("thinking-openai", "openai", ["--fixture", openai_text, "--stall-after", "0"]),
+            Route("stalled-anthropic", "anthropic", ["--fixture", anthropic_text, "--stall-after", "4"]),
+        ], stopped_while_waiting(
+            (anthropic_request("thinking-openai", hello, stream=False), 503),
+            (anthropic_request("stalled-anthropic", hello, stream=True), 200),
+        ), drives_proxy=True),
         Scenario("errors/bad-client-requests", [
             Route("corpus-openai", "openai", error_body(500, {"error": {"message": "must not be called"}})),
         ], requests(
