@@ -29,7 +29,7 @@ extension Redactor {
         if let question = url.utf8.firstIndex(of: UInt8(ascii: "?")) {
             let query = Substring(url.utf8[url.utf8.index(after: question)...])
             for parameter in URLQuery(query).parameters
-            where Self.secretQueryParameters.contains(parameter.name.lowercased()) {
+            where Self.isSecretName(parameter.name) {
                 guard let value = parameter.encodedValue else { continue }
                 found.append(String(value))
                 found.append(URLQuery.decoded(value))

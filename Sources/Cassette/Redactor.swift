@@ -21,28 +21,76 @@ public struct Redactor: Sendable {
         defaultSecretHeaders.sorted().joined(separator: ", ")
     }
 
-    /// Query parameter names whose values are secrets. Gemini sends its key
-    /// as `key=`; the others are common enough elsewhere to be worth it.
-    public static let secretQueryParameters: Set<String> = ["key", "api_key", "apikey", "access_token"]
+    /// ``secretNameWords`` as help text lists them: "key, token, ... or credential".
+    public static var secretNameWordList: String {
+        secretNameWords.dropLast().joined(separator: ", ") + " or " + secretNameWords.last!
+    }
 
-    /// Lowercased names of the headers this redactor replaces.
+    /// Words that make a header's or a query parameter's value a secret
+    /// wherever they stand in its name, in any case (see
+    /// ``isSecretName(_:)``): clients and gateways carry keys in names of
+    /// their own (`openai-api-key`, `x-auth-token`, `helicone-auth`;
+    /// `api-key=`, `token=` in a URL), and a name a list missed went to
+    /// disk in clear. Every name in ``defaultSecretHeaders`` holds one.
+    public static let secretNameWords = [
+        "key", "token", "secret", "password", "passwd", "auth", "cookie", "credential",
+    ]
+
+    /// Whether a header or query parameter named `name` carries a secret:
+    /// it holds one of ``secretNameWords``. Counts and challenges are not
+    /// secrets: `tokens` (`x-ratelimit-remaining-tokens`, which rate-limit
+    /// answers carry) and `authenticate` (`www-authenticate`) are passed over.
+    public static func isSecretName(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { hasSecretWord($0) }
+    }
+
+    /// ``isSecretName(_:)`` on the name's bytes: one pass, each byte
+    /// lowered and compared with the first letters of the words.
+    static func hasSecretWord(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        func holds(_ word: StaticString, at index: Int) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard index + count <= name.count else { return false }
+            for offset in 0..<count where name[index + offset] | 0x20 != word.utf8Start[offset] { return false }
+            return true
+        }
+        // `| 0x20` lowers an ASCII capital and maps no other byte to a
+        // lowercase letter.
+        for index in name.indices {
+            let found: Bool
+            switch name[index] | 0x20 {
+            case UInt8(ascii: "k"): found = holds("key", at: index)
+            case UInt8(ascii: "t"): found = holds("token", at: index) && !holds("tokens", at: index)
+            case UInt8(ascii: "s"): found = holds("secret", at: index)
+            case UInt8(ascii: "p"): found = holds("passw", at: index)
+            case UInt8(ascii: "a"): found = holds("auth", at: index) && !holds("authenticate", at: index)
+            case UInt8(ascii: "c"): found = holds("cookie", at: index) || holds("credential", at: index)
+            default: found = false
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    /// Lowercased names of the headers this redactor replaces by name, on
+    /// top of every name ``isSecretName(_:)`` finds a secret.
     public let secretHeaders: Set<String>
 
     /// - Parameter extraHeaders: more header names to redact (any case),
     ///   from `--redact-header`.
     public init(extraHeaders: [String] = []) {
         secretHeaders = Self.defaultSecretHeaders.union(extraHeaders.map { $0.lowercased() })
-        secretHeaderNames = secretHeaders.sorted()
-        secretNameLengths = secretHeaderNames.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
+        extraHeaderNames = secretHeaders.filter { !Self.isSecretName($0) }.sorted()
+        extraNameLengths = extraHeaderNames.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
     }
 
-    /// ``secretHeaders`` as a list: a few length checks are cheaper than
-    /// hashing every header name.
-    private let secretHeaderNames: [String]
-    /// A bit for each length of a name in ``secretHeaderNames`` (see
-    /// ``lengthBit(_:)``): most header names have a length no secret
-    /// header's has, and are passed over with one test.
-    private let secretNameLengths: UInt64
+    /// The names in ``secretHeaders`` that hold no secret word, as a list:
+    /// a few length checks are cheaper than hashing every header name.
+    private let extraHeaderNames: [String]
+    /// A bit for each length of a name in ``extraHeaderNames`` (see
+    /// ``lengthBit(_:)``): most header names have a length none has, and
+    /// are passed over with one test.
+    private let extraNameLengths: UInt64
 
     /// Bit `length` for a length under 63, the top bit for any longer.
     private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
@@ -145,15 +193,17 @@ public struct Redactor: Sendable {
     private static let urlNameLengths = urlHeaderNames.reduce(0) { $0 | lengthBit($1.utf8.count) }
 
     /// Whether a header with this name is redacted: the same ASCII-only,
-    /// case-blind compare ``headers(_:)`` makes.
+    /// case-blind tests ``headers(_:)`` makes.
     public func isSecret(_ headerName: String) -> Bool {
         secretName(matching: headerName) != nil
     }
 
-    /// The secret header name (lowercased) that `name` is, whatever its case.
+    /// `name` lowercased when it is a secret header's (it holds a secret
+    /// word, or `--redact-header` named it), whatever its case.
     private func secretName(matching name: String) -> String? {
-        guard secretNameLengths & Self.lengthBit(name.utf8.count) != 0 else { return nil }
-        return secretHeaderNames.first { $0.equalsIgnoringASCIICase(name) }
+        if Self.isSecretName(name) { return name.lowercased() }
+        guard extraNameLengths & Self.lengthBit(name.utf8.count) != 0 else { return nil }
+        return extraHeaderNames.first { $0.equalsIgnoringASCIICase(name) }
     }
 
     /// The URL with secret query parameter values (`key=...`) and any
@@ -181,7 +231,7 @@ public struct Redactor: Sendable {
         let base = Self.redactingUserInfo(text[..<question])
         let query = URLQuery(text[text.utf8.index(after: question)...])
         let redacted = query.parameters.map { parameter -> String in
-            guard let value = parameter.encodedValue, Self.secretQueryParameters.contains(parameter.name.lowercased())
+            guard let value = parameter.encodedValue, Self.isSecretName(parameter.name)
             else { return String(parameter.text) }
             return parameter.encodedName + "=" + Self.fingerprint(URLQuery.decoded(value))
         }

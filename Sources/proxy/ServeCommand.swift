@@ -97,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Also redact this header in cassettes (repeatable). Always redacted: "
-                + "\(Redactor.defaultSecretHeaderList).", valueName: "name"))
+                + "\(Redactor.defaultSecretHeaderList), and every header or query parameter whose name "
+                + "holds \(Redactor.secretNameWordList) (not `tokens` or `authenticate`).", valueName: "name"))
     var redactHeader: [String] = []
 
     @Option(

@@ -63,17 +63,35 @@ import Wire
     @Test func onlySecretNamesAreRedactedHoweverCloseOthersLook() {
         let headers = Redactor().headers([
             (name: "content-length", value: "12"),  // as long as x-goog-api-key
-            (name: "api_key", value: "not-a-header-secret"),  // as long as api-key
             (name: "x-api-kez", value: "plain"),
             (name: "X-API-KEY", value: "sk-upper"),
             (name: "x-note", value: "a \"quoted\"\nline\u{1}é"),
+            (name: "x-ratelimit-remaining-tokens", value: "7999"),
+            (name: "WWW-Authenticate", value: "Bearer realm=\"api\""),
         ])
         #expect(
             headers.object.members.map { [$0.key, $0.value.stringValue ?? ""] } == [
-                ["content-length", "12"], ["api_key", "not-a-header-secret"], ["x-api-kez", "plain"],
-                ["X-API-KEY", Redactor.fingerprint("sk-upper")], ["x-note", "a \"quoted\"\nline\u{1}é"],
+                ["content-length", "12"], ["x-api-kez", "plain"], ["X-API-KEY", Redactor.fingerprint("sk-upper")],
+                ["x-note", "a \"quoted\"\nline\u{1}é"], ["x-ratelimit-remaining-tokens", "7999"],
+                ["WWW-Authenticate", "Bearer realm=\"api\""],
             ])
         #expect(JSONValue.isSerializedForm(headers.json))
+    }
+
+    /// Keys in headers no list names: any name holding a secret word.
+    @Test func headersNamedLikeSecretsAreRedacted() {
+        let names = [
+            "openai-api-key", "X-Auth-Token", "helicone-auth", "api_key", "x-client-secret", "X-PASSWORD",
+            "x-upstream-passwd", "x-credential", "x-session-cookie", "idempotency-key",
+        ]
+        let headers = Redactor().headers(names.map { (name: $0, value: "sk-ant-test-SECRET123") })
+        #expect(
+            headers.object.members.map { [$0.key, $0.value.stringValue ?? ""] }
+                == names.map { [$0, Redactor.fingerprint("sk-ant-test-SECRET123")] })
+        let kept = ["anthropic-ratelimit-tokens-limit", "proxy-authenticate", "x-stainless-os", "keep-alive", "x-tok"]
+        #expect(kept.filter(Redactor.isSecretName) == [])
+        #expect(names.allSatisfy(Redactor.isSecretName))
+        #expect(Redactor.defaultSecretHeaders.allSatisfy(Redactor.isSecretName))
     }
 
     /// The JSON text itself: no headers, members written whole or escaped,
@@ -140,8 +158,18 @@ import Wire
                 + Redactor.fingerprint(key))
         #expect(redactor.url("http://h/p?key=\(key)#frag") == "http://h/p?key=\(Redactor.fingerprint(key))#frag")
         #expect(redactor.url("http://h/p?KEY=a%2Bb") == "http://h/p?KEY=\(Redactor.fingerprint("a+b"))")
-        #expect(redactor.url("http://h/p?monkey=1&key") == "http://h/p?monkey=1&key")
+        #expect(redactor.url("http://h/p?alt=sse&key") == "http://h/p?alt=sse&key")
         #expect(redactor.url("http://h/p") == "http://h/p")
+    }
+
+    /// Every parameter whose name holds a secret word, as headers are.
+    @Test func queryParametersNamedLikeKeysAreRedacted() {
+        let secret = "sk-ant-test-SECRET123"
+        let names = ["api-key", "x-api-key", "token", "access_token", "apikey", "client_secret", "AUTH"]
+        let query = names.map { "\($0)=\(secret)" }.joined(separator: "&")
+        let redacted = names.map { "\($0)=\(Redactor.fingerprint(secret))" }.joined(separator: "&")
+        #expect(Redactor().url("http://h/v1/messages?alt=sse&\(query)") == "http://h/v1/messages?alt=sse&\(redacted)")
+        #expect(Redactor().url("http://h/p?max_tokens=5") == "http://h/p?max_tokens=5")
     }
 
     @Test func passwordsInURLsAreRedacted() {

@@ -136,7 +136,7 @@ struct ConfigParser {
         // in a URL, which ends up in logs. Other parameters (Azure's
         // api-version) are kept and sent after the path.
         let parameters = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
-        if let secret = parameters.first(where: { Redactor.secretQueryParameters.contains($0.name.lowercased()) }) {
+        if let secret = parameters.first(where: { Redactor.isSecretName($0.name) }) {
             throw failure(
                 at: node, "`api_base` carries a key in its query (`\(secret.name)=`)",
                 fix: "Remove `\(secret.name)=...` from the URL and write the key as `api_key:`; it is sent in a header."

@@ -1,12 +1,9 @@
+import Cassette
+
 /// Where a recorded secret belongs when a request is re-sent: cassettes hold
 /// `[redacted:…]` fingerprints, so curl exports and `log-replay send` put the
 /// key back from an environment variable named for the API the path speaks.
 public enum CredentialSlot {
-    /// Headers whose values are credentials.
-    static let secretHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie",
-    ]
-
     /// Headers that describe one connection or one encoding of the body, not
     /// the request, so a re-sent request must not copy them.
     static let connectionHeaders: Set<String> = [
@@ -14,8 +11,11 @@ public enum CredentialSlot {
         "proxy-connection", "accept-encoding",
     ]
 
-    /// True when `name` (any case) carries a credential.
-    public static func isSecret(header name: String) -> Bool { secretHeaders.contains(name.lowercased()) }
+    /// True when `name` (any case) carries a credential: the recorder's own
+    /// rule (``Redactor/isSecretName(_:)``), so every header a cassette
+    /// holds as a fingerprint is put back from a variable or left out, never
+    /// re-sent as `[redacted:…]`.
+    public static func isSecret(header name: String) -> Bool { Redactor.isSecretName(name) }
 
     /// The environment variable that holds the key for `path`'s API:
     /// `OPENAI_API_KEY` for Chat Completions and Responses paths,
