@@ -137,6 +137,14 @@ import Glibc
         #expect(record.standardError.contains("cannot record to \(file.path)/rec"), "\(record.standardError)")
         #expect(record.standardError.contains("(pid \(pid)) is left running"), "\(record.standardError)")
 
+        // Writable to root by access(2), yet nothing can be made there.
+        let proc = try await scratch.run(["restart", "--timeout", "20", "--record", "/proc/switchboard-rec"])
+        #expect(proc.ending == .exited(1))
+        #expect(
+            proc.standardError.contains("cannot record to /proc/switchboard-rec: a directory cannot be made in /proc"),
+            "\(proc.standardError)")
+        #expect(proc.standardError.contains("(pid \(pid)) is left running"), "\(proc.standardError)")
+
         let traces = try await scratch.run(
             ["restart", "--timeout", "20"],
             extraEnvironment: [
