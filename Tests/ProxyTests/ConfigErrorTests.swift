@@ -95,6 +95,33 @@ import Testing
         #expect(failure.fix.hasPrefix("Did you mean `api_key`?"))
     }
 
+    /// Two neighbouring letters swapped count as one slip, at the top level
+    /// too: `defualt` was ignored with a warning, and every model it should
+    /// have caught got a 404.
+    @Test func swappedLettersSuggestTheRightField() throws {
+        let top = try #require(error(Self.entry + "defualt: a\n"))
+        #expect(top.line == 6)
+        #expect(top.problem == "unknown top-level field `defualt`")
+        #expect(top.fix.hasPrefix("Did you mean `default`?"), "\(top.fix)")
+        let entry = try #require(error(Self.entry + "    modle_name: m\n"))
+        #expect(entry.problem == "unknown model entry field `modle_name`")
+        #expect(entry.fix.hasPrefix("Did you mean `model_name`?"), "\(entry.fix)")
+        #expect(!ConfigParser.looksAlike("default", "tluafed"))
+        #expect(!ConfigParser.looksAlike("models", "mdoles"))
+    }
+
+    /// An effort the converters do not know reached the upstream as written.
+    @Test func reasoningEffortMustBeAnEffort() throws {
+        let unknown = try #require(error(Self.entry + "    reasoning_effort: extreme\n"))
+        #expect(unknown.line == 6)
+        #expect(unknown.problem == "`reasoning_effort` `extreme` is not an effort")
+        #expect(unknown.fix == "Use one of: minimal, low, medium, high, xhigh.")
+        let typo = try #require(error(Self.entry + "    reasoning_effort: meduim\n"))
+        #expect(typo.fix == "Did you mean `medium`? Use one of: minimal, low, medium, high, xhigh.")
+        let parsed = try ProxyConfig.parse(yaml: Self.entry + "    reasoning_effort: High\n", file: "models.yaml")
+        #expect(parsed.models.first?.reasoningEffort == "high")
+    }
+
     @Test func badSizeAndTimeoutAndURL() throws {
         let size = try #require(error(Self.entry + "    max_tokens: lots\n"))
         #expect(size.line == 6 && size.problem == "`max_tokens` is not a token count")

@@ -5,6 +5,12 @@ import Yams
 /// (`direct`, `max_input_tokens`, `can_stream`, `provider`, and `model_name`
 /// and `format` left to their defaults).
 extension ConfigParser {
+    /// The efforts a route's `reasoning_effort` may name: those the
+    /// converters map to a thinking budget (Convert's
+    /// `ReasoningEffortMapping`), OpenAI's names for them, and `minimal`,
+    /// which turns thinking off.
+    static let reasoningEfforts = ["minimal", "low", "medium", "high", "xhigh"]
+
     mutating func modelEntry(_ node: Node, layout: EntryLayout) throws(ConfigError) -> ModelEntry {
         guard case .mapping(let mapping) = node else {
             throw failure(
@@ -65,7 +71,17 @@ extension ConfigParser {
             entry.extraBody = object.isEmpty ? nil : object
         }
         if let effortNode = fields["reasoning_effort"] {
-            entry.reasoningEffort = try nonEmptyString(effortNode, field: "reasoning_effort")
+            let effort = try nonEmptyString(effortNode, field: "reasoning_effort").lowercased()
+            // Anything else reached the upstream as it was written (OpenAI
+            // answers 400 for `extreme`), or thinking went without a word.
+            guard Self.reasoningEfforts.contains(effort) else {
+                let meant = Self.reasoningEfforts.first { Self.looksAlike($0, effort) }
+                throw failure(
+                    at: effortNode, "`reasoning_effort` `\(effort)` is not an effort",
+                    fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: "
+                        + Self.reasoningEfforts.joined(separator: ", ") + ".")
+            }
+            entry.reasoningEffort = effort
         }
         if let temperatureNode = fields["temperature"] {
             guard let temperature = Double(try nonEmptyString(temperatureNode, field: "temperature")) else {

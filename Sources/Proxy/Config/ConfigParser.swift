@@ -321,21 +321,26 @@ struct ConfigParser {
     }
 
     /// Same letters give or take one edit, or the same word with `-` for `_`:
-    /// enough to catch `api-key` and `modelname`.
+    /// enough to catch `api-key` and `modelname`. Two neighbours swapped
+    /// count as one edit (`defualt`, `modles`): the commonest slip of all.
     static func looksAlike(_ known: String, _ typed: String) -> Bool {
         let a = Array(known), b = Array(typed.lowercased().replacingOccurrences(of: "-", with: "_"))
         if a == b { return true }
-        guard abs(a.count - b.count) <= 1 else { return false }
-        var distance = Array(0...b.count)
+        guard abs(a.count - b.count) <= 1, !a.isEmpty, !b.isEmpty else { return a.count + b.count <= 1 }
+        // The optimal string alignment distance, row by row.
+        var twoBack = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
         for i in 1...a.count {
-            var previous = distance[0]
-            distance[0] = i
-            for j in 1...max(b.count, 1) where j <= b.count {
-                let current = distance[j]
-                distance[j] = min(distance[j] + 1, distance[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], twoBack[j - 2] + 1)
+                }
             }
+            twoBack = previous
+            previous = current
         }
-        return distance[b.count] <= 1
+        return previous[b.count] <= 1
     }
 }
