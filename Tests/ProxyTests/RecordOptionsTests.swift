@@ -31,13 +31,13 @@ import Wire
             model_name: upstream-gpt
             api_base: \(stubBase)/v1
             format: openai
-            extra_headers: {X-Team-Token: "${TEAM_TOKEN}"}
+            extra_headers: {X-Team-Seat: "${TEAM_TOKEN}"}
         """
     }
 
-    /// Records one exchange carrying `x-team-token` from the client and, via
+    /// Records one exchange carrying `x-team-seat` from the client and, via
     /// `extra_headers`, to the upstream; returns the cassette text.
-    private static func recordTeamToken(redacting names: [String]) async throws -> String {
+    private static func recordTeamSeat(redacting names: [String]) async throws -> String {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recording = try ExchangeRecording(directory: directory, redactHeaders: names)
@@ -46,16 +46,16 @@ import Wire
         ) { proxy in
             proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
             let reply = try await proxy.post(
-                json: ProxyHarness.messages(), headers: [("x-team-token", "client-TEAMCANARY-1")])
+                json: ProxyHarness.messages(), headers: [("x-team-seat", "client-TEAMCANARY-1")])
             #expect(reply.status == 200)
-            #expect(proxy.stub.requests.first?.header("x-team-token") == "up-TEAMCANARY-2")
+            #expect(proxy.stub.requests.first?.header("x-team-seat") == "up-TEAMCANARY-2")
         }
         await recording.recorder.close()
         return try await recordedText(directory)
     }
 
     @Test func aRedactedHeadersValueIsNotInTheCassetteButItsFingerprintIs() async throws {
-        let text = try await Self.recordTeamToken(redacting: ["X-Team-Token"])
+        let text = try await Self.recordTeamSeat(redacting: ["X-Team-Seat"])
         #expect(!text.contains("TEAMCANARY"), "\(text)")
         #expect(text.contains(Redactor.fingerprint("client-TEAMCANARY-1")))
         #expect(text.contains(Redactor.fingerprint("up-TEAMCANARY-2")))
@@ -64,7 +64,7 @@ import Wire
     /// The control: without the option the header is recorded as sent, so
     /// the test above can tell redaction from a header that was never kept.
     @Test func withoutTheOptionTheHeaderIsRecorded() async throws {
-        let text = try await Self.recordTeamToken(redacting: [])
+        let text = try await Self.recordTeamSeat(redacting: [])
         #expect(text.contains("client-TEAMCANARY-1"))
         #expect(text.contains("up-TEAMCANARY-2"))
     }

@@ -134,7 +134,7 @@ import Glibc
         let cassettes = scratch.appendingPathComponent("cassettes")
         let errors = try await Self.serve(
             [
-                "--log-level", "trace", "--record", cassettes.path, "--redact-header", "X-Team-Token",
+                "--log-level", "trace", "--record", cassettes.path, "--redact-header", "X-Team-Seat",
                 "--record-max-mb", "1",
             ], scratch: scratch
         ) { base in
@@ -145,7 +145,7 @@ import Glibc
                 request["messages"] = [["role": "user", "content": .string("\(index) \(noise)")]]
                 let status = try await Self.post(
                     base, json: request,
-                    headers: [("x-api-key", Self.clientKey), ("x-team-token", "TEAMCANARY-\(index)")])
+                    headers: [("x-api-key", Self.clientKey), ("x-team-seat", "TEAMCANARY-\(index)")])
                 #expect(status == 200)
             }
         }
@@ -161,7 +161,7 @@ import Glibc
             #expect(tool.status == 0)
             recorded += String(decoding: tool.output, as: UTF8.self)
         }
-        #expect(recorded.contains("x-team-token"))
+        #expect(recorded.contains("x-team-seat"))
         #expect(!recorded.contains("TEAMCANARY"), "--redact-header did not redact")
         #expect(recorded.contains(Redactor.fingerprint("TEAMCANARY-0")))
         #expect(!recorded.contains("CLICANARY"))
