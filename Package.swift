@@ -128,6 +128,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -181,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "proxy",
             dependencies: [
-                "Proxy", "Replay", "Cassette",
+                "Proxy", "Replay", "Cassette", "ServiceRunning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -203,7 +205,7 @@ let package = Package(
         .executableTarget(
             name: "stub-upstream",
             dependencies: [
-                "Replay",
+                "Replay", "ServiceRunning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

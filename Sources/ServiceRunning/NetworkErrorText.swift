@@ -35,6 +35,10 @@ public enum NetworkErrorText {
         }
     }
 
+    /// Whether `error` is a failed socket call (it carries a system error
+    /// number), which ``listenFailure(_:host:port:)`` puts in plain words.
+    public static func isSocketError(_ error: any Error) -> Bool { errno(of: error) != nil }
+
     /// The system error number inside `error`, looking through the wrappers
     /// NIO puts around a failed connect.
     private static func errno(of error: any Error) -> Int32? {

@@ -17,7 +17,9 @@ struct FilterOptions: ParsableArguments {
     func filter() throws -> ExchangeFilter {
         let sinceDate = try since.map { text in
             guard let date = ReplayTime.parseSince(text) else {
-                throw ValidationError("--since: cannot read '\(text)'")
+                throw ValidationError(
+                    "--since: cannot read '\(text)'; give an ISO 8601 time (2026-11-21T08:00:00Z), a date "
+                        + "(2026-11-21) or a span back (90s, 10m, 2h, 7d)")
             }
             return date
         }

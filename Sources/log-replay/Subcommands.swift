@@ -33,6 +33,12 @@ struct Verify: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "text (default) or json.") var output = "text"
     @Flag(name: .shortAndLong, help: "Also list skipped exchanges.") var verbose = false
 
+    func validate() throws {
+        if let problem = ignore.lazy.compactMap(JSONPointerPattern.problem).first {
+            throw ValidationError("--ignore: \(problem).")
+        }
+    }
+
     func run() async throws {
         let verifier = ExchangeVerifier(
             level: level, ignoring: VolatileFields.responses + ignore.map(JSONPointerPattern.init))

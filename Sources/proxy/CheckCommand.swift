@@ -8,12 +8,12 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Call every configured upstream once, in parallel, and say which work.",
         discussion: """
-            For each route of the config, asks the upstream for its models list (no tokens spent); an \\
-            upstream without one (404) gets a one-token request instead, through the proxy's own conversion. \\
-            Prints route, format, upstream, result, latency, and for a failure what to fix. Exits 1 when any \\
+            For each route of the config, asks the upstream for its models list (no tokens spent); an \
+            upstream without one (404) gets a one-token request instead, through the proxy's own conversion. \
+            Prints route, format, upstream, result, latency, and for a failure what to fix. Exits 1 when any \
             route fails, 78 when the config has errors.
 
-            Routes without an api_key pass on the client's key; give one for them with --api-key, or in \\
+            Routes without an api_key pass on the client's key; give one for them with --api-key, or in \
             ANTHROPIC_API_KEY. Keys are never printed.
             """)
 

@@ -7,9 +7,22 @@ struct DemoBanner: Sendable {
     let host: String
     let upstreamPort: Int
     let recordingTo: String?
+    /// `--demo-speed`: 1 the recorded pace, N times faster, 0 at once.
+    var speed = 1.0
 
     /// A prompt that the recorded answer fits.
     static let prompt = "What is Switchboard?"
+
+    /// How the stub paces the recorded answer, as `--demo-speed` asks.
+    var pace: String {
+        switch speed {
+        case 0: "with no pauses"
+        case 1: "at its recorded pace"
+        // Whole speeds without ".0"; Int() traps past its range.
+        default:
+            "at \(speed == speed.rounded() && speed < 1e15 ? String(Int(speed)) : String(speed)) times its recorded pace"
+        }
+    }
 
     func print(port: Int) {
         let url = Banner.baseURL(host: host, port: port)
@@ -20,7 +33,7 @@ struct DemoBanner: Sendable {
             "Switchboard demo: no config, no keys, no network.",
             "Every model name goes, as OpenAI Chat Completions, to a built-in stub upstream on "
                 + "http://127.0.0.1:\(upstreamPort)",
-            "that replays a recorded answer at its recorded pace, through the real Anthropic <-> OpenAI conversion.",
+            "that replays a recorded answer \(pace), through the real Anthropic <-> OpenAI conversion.",
             "Whatever you ask, the answer is the recorded one.",
             "Switchboard proxy listening on \(url)",
         ]

@@ -48,8 +48,10 @@ struct LoginCommand: AsyncParsableCommand {
             antigravity/gemini-3-pro-preview etc. by Antigravity.
             """)
 
-    @Flag(help: "Which plan to log in to.")
-    var provider: ProviderFlag
+    /// Optional to ArgumentParser, required by ``validate()``: a required
+    /// flag group's error read "Help: --codex <codex>", as if it took a value.
+    @Flag(help: "Which plan to log in to (one of them).")
+    var provider: ProviderFlag?
 
     @Flag(help: "OAuth logins: print the address to log in at, do not open a browser.")
     var noBrowser = false
@@ -64,10 +66,16 @@ struct LoginCommand: AsyncParsableCommand {
         static func name(for value: ProviderFlag) -> NameSpecification { .customLong(value.rawValue) }
     }
 
+    func validate() throws {
+        guard provider != nil else {
+            throw ValidationError("Say which plan to log in to: --claude-code, --codex, --gemini or --antigravity.")
+        }
+    }
+
     func run() async throws {
         let store = AuthStore(path: authFile ?? AuthStore.defaultPath())
         let logins = SubscriptionLogins(store: store)
-        let chosen = SubscriptionProvider(rawValue: provider.rawValue)!
+        guard let provider, let chosen = SubscriptionProvider(rawValue: provider.rawValue) else { return }
         do {
             if let settings = OAuthProviderSettings.of(chosen) {
                 let openBrowser = !noBrowser

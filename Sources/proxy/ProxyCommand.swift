@@ -19,7 +19,7 @@ struct ProxyCommand: AsyncParsableCommand {
 
             In the background: `proxy start` (the options of serve), `proxy status`, `proxy stop`, `proxy restart`.
 
-            Subscription plans: `proxy login --codex | --claude-code`, `proxy providers`, `proxy logout PROVIDER`.
+            Subscription plans: `proxy login --claude-code | --codex | --gemini | --antigravity`, `proxy providers`, `proxy logout PROVIDER`.
             """,
         subcommands: [
             ServeCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, StatusCommand.self,

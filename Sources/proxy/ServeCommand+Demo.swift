@@ -3,6 +3,7 @@ import Logging
 import Proxy
 import Replay
 import ServiceLifecycle
+import ServiceRunning
 
 /// `proxy serve --demo`: the proxy with built-in routes to an in-process
 /// stub upstream replaying the embedded demo cassette. Nothing is read from
@@ -39,6 +40,7 @@ extension ServeCommand {
             headerTimeout: .seconds(headerTimeout))
         raiseOpenFileLimit()
         let host = self.host
+        let demoSpeed = self.demoSpeed
         let record = self.record
         let (upstreamPorts, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let upstream = stub.application { port in
@@ -47,7 +49,7 @@ extension ServeCommand {
         }
         let writeState = stateWriter(configFile: nil)
         let proxy = DemoProxyService(upstreamPorts: upstreamPorts) { upstreamPort in
-            let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record)
+            let banner = DemoBanner(host: host, upstreamPort: upstreamPort, recordingTo: record, speed: demoSpeed)
             return ProxyServer(
                 config: DemoConfig.make(upstreamPort: upstreamPort), options: options, recording: recording,
                 tracing: tracing

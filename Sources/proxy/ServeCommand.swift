@@ -3,6 +3,7 @@ import Cassette
 import Foundation
 import Logging
 import Proxy
+import ServiceRunning
 
 /// `proxy serve`: the proxy, until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Replay
+import ServiceRunning
 
 /// `stub-upstream`: serves the upstream side of recorded exchanges as a fake
 /// provider, so a client can run through the real proxy with no network.
@@ -31,8 +32,8 @@ import Replay
     @Flag(help: "Serve exchanges strictly in recorded sequence.") var strictOrder = false
     @Option(
         help: ArgumentHelp(
-            "A request JSON pointer to ignore when matching, added to the defaults.",
-            discussion: "Ignored by default: \(VolatileFields.requests.map(\.description).joined(separator: " "))."))
+            "A request JSON pointer to ignore when matching (repeatable), added to the defaults: "
+                + "\(VolatileFields.requests.map(\.description).joined(separator: " ")).", valueName: "pointer"))
     var ignore: [String] = []
     @Option(
         help: ArgumentHelp(
@@ -51,6 +52,9 @@ import Replay
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard speed >= 0 else { throw ValidationError("--speed must be 0 or more") }
         if let maxGap, maxGap < 0 { throw ValidationError("--max-gap must be 0 or more.") }
+        if let problem = ignore.lazy.compactMap(JSONPointerPattern.problem).first {
+            throw ValidationError("--ignore: \(problem).")
+        }
     }
 
     func run() async throws {
@@ -70,11 +74,18 @@ import Replay
                 "\(cassettes.joined(separator: ", ")): no recorded upstream requests to serve "
                     + "(every exchange there was answered before reaching an upstream)")
         }
-        try await stub.runService { port in
-            // Written at once, unbuffered: scripts wait for this line to learn the port.
-            let line =
-                "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        do {
+            try await stub.runService { port in
+                // Written at once, unbuffered: scripts wait for this line to learn the port.
+                let line =
+                    "stub-upstream: \(stub.recordings.count) recorded upstream requests on http://\(options.host):\(port)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        } catch  where NetworkErrorText.isSocketError(error) {
+            // NIO's own words name the system call (`bind(descriptor:ptr:bytes:)`).
+            FileHandle.standardError.write(
+                Data("Error: \(NetworkErrorText.listenFailure(error, host: options.host, port: port))\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

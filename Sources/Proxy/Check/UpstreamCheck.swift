@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
+import ServiceRunning
 import Wire
 
 /// `proxy check`: every configured route's upstream called once, in

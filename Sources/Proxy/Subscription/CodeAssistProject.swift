@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ServiceRunning
 import Wire
 
 /// The Google Cloud project a Gemini Code Assist (or Antigravity) login

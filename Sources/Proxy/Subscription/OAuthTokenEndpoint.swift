@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ServiceRunning
 import Wire
 
 /// The provider's token endpoint: a code exchanged for tokens at login, a

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Convert
 import NIOHTTP1
 import NIOHTTPCompression
+import ServiceRunning
 
 /// Errors from talking to an upstream (not its HTTP error answers) as the
 /// client sees them: 504 when the upstream was too slow, 502 for everything

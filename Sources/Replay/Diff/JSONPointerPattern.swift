@@ -18,6 +18,14 @@ public struct JSONPointerPattern: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { JSONPointer.string(segments) }
 
+    /// Why `text` is not a pattern, for a command line to refuse it; nil
+    /// when it is one. Any text reads as some pattern, so `--ignore
+    /// user_id` was taken, matched nothing, and hid that it did.
+    public static func problem(_ text: String) -> String? {
+        guard !text.isEmpty, !text.hasPrefix("/") else { return nil }
+        return "`\(text)` is not a JSON pointer: one starts with /, as in /metadata/user_id or /content/*/id"
+    }
+
     /// True when the pointer `path` is matched by the pattern.
     public func matches(_ path: [String]) -> Bool { Self.match(segments[...], path[...]) }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ServiceRunning
 import Wire
 
 /// `log-replay send`: re-sends recorded client requests to a live proxy.
@@ -85,7 +86,7 @@ public struct ReplaySender: Sendable {
             let body = try await response.body.collect(upTo: 512 << 20)
             result.streamError = body.readableBytesView.firstRange(of: Array("event: error".utf8)) != nil
         } catch {
-            result.failure = "cannot reach \(target): \(error)"
+            result.failure = "cannot reach \(target): \(NetworkErrorText.connectionFailure(error) ?? "\(error)")"
         }
         return result
     }

@@ -236,7 +236,11 @@ public struct StubMiss: Sendable {
             message +=
                 "; nearest is exchange \(nearest.exchangeID) in \(nearest.file) (\(nearest.method) \(nearest.path))"
             if !differences.isEmpty {
-                message += ", differing at " + differences.prefix(5).map(\.pointer).joined(separator: ", ")
+                // The empty pointer is the whole body (one that is not JSON, or not alike at all).
+                message +=
+                    ", differing at "
+                    + differences.prefix(5).map { $0.pointer.isEmpty ? "the whole body" : $0.pointer }
+                    .joined(separator: ", ")
             }
         }
         var object: JSONObject = [
