@@ -74,10 +74,16 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     ///
     /// | client / route                              | thinkingConfig                    |
     /// |---------------------------------------------|-----------------------------------|
-    /// | route `reasoning_effort`, or `output_config.effort` | `thinkingBudget` by ``budgetByEffort`` (`max` = `high`) |
+    /// | route `reasoning_effort`                    | `thinkingBudget` by ``budgetByEffort`` (`max` = `high`) |
     /// | `thinking: {type: enabled, budget_tokens: N}` | `thinkingBudget: N` (at most 24 576) |
+    /// | `output_config.effort` with no budget       | `thinkingBudget` by ``budgetByEffort`` |
     /// | `thinking: {type: adaptive}` with no effort | `thinkingBudget: -1` (dynamic)     |
     /// | `thinking: {type: disabled}` or none        | nothing: the model's default      |
+    ///
+    /// A client's budget wins over its effort: a client decoder fitted it
+    /// under the client's cap (an OpenAI client's `high` under
+    /// `max_completion_tokens: 2000` is 1 999), and the effort's budget
+    /// would not fit under the same cap here.
     ///
     /// `includeThoughts` is true when the client asked for thinking and did
     /// not set `display: omitted` (then only signatures come back, as
@@ -85,12 +91,13 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     mutating func thinkingConfig() -> JSONObject? {
         let thinking = request["thinking"]
         let type = thinking?["type"]?.stringValue
+        let requested = type == "enabled" ? thinking?["budget_tokens"]?.intValue : nil
         var budget: Int?
-        if let effort = route.reasoningEffort ?? request["output_config"]?["effort"]?.stringValue,
-            route.reasoningEffort != nil || type != "disabled"
+        if let effort = route.reasoningEffort
+            ?? (requested == nil && type != "disabled" ? request["output_config"]?["effort"]?.stringValue : nil)
         {
             budget = Self.budgetByEffort[effort] ?? Self.maxThinkingBudget
-        } else if type == "enabled", let requested = thinking?["budget_tokens"]?.intValue {
+        } else if let requested {
             budget = min(requested, Self.maxThinkingBudget)
             if requested > Self.maxThinkingBudget {
                 diagnostics.append(

@@ -280,6 +280,22 @@ import Wire
         #expect(try config([:], route: route) == ["thinkingBudget": 1024])
     }
 
+    /// A client's budget, fitted under its cap, wins over its effort, whose
+    /// budget would not fit; the route's own effort still wins over both.
+    @Test func aClientsBudgetWinsOverItsEffort() throws {
+        let extra: JSONObject = [
+            "max_tokens": 2000, "thinking": ["type": "enabled", "budget_tokens": 1999],
+            "output_config": ["effort": "high"],
+        ]
+        func config(_ route: RouteOptions) throws -> JSONValue? {
+            try Self.convert(Self.request(extra), route: route).body["generationConfig"]?["thinkingConfig"]
+        }
+        #expect(try config(TestRoutes.gemini) == ["thinkingBudget": 1999, "includeThoughts": true])
+        var route = TestRoutes.gemini
+        route.reasoningEffort = "low"
+        #expect(try config(route) == ["thinkingBudget": 1024, "includeThoughts": true])
+    }
+
     @Test func extraBodyIsMergedLast() throws {
         var route = TestRoutes.gemini
         route.extraBody = ["generationConfig": ["maxOutputTokens": 99], "safetySettings": []]
