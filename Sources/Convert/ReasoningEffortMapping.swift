@@ -52,10 +52,11 @@ enum ReasoningEffortMapping {
     /// Each budget lies in the band ``effort(forBudget:)`` maps back to the
     /// same effort (`minimal` to `low`, `xhigh` to `high`). `high` and
     /// `xhigh` are no more because a cap the client left unset becomes the
-    /// budget plus room for the answer: with a Chat or Responses client's
-    /// 4 096 both stay under 32 000, the output limit of Claude Opus 4 and
-    /// 4.1 (with a Gemini client's 8 192, `high` makes 32 768; a `high` of
-    /// 32 000 made it 40 192, an `xhigh` of 32 000 a Chat client's 36 096). A route's `max_tokens` lowers both where a model takes less.
+    /// budget plus ``answerRoom`` (``unsetCap(default:thinkingBudget:)``):
+    /// both stay under 32 000, the output limit of Claude Opus 4 and 4.1 (a
+    /// `high` of 32 000 made it 40 192 with the 8 192 a Gemini client's cap
+    /// once left, an `xhigh` of 32 000 a Chat client's 36 096). A route's
+    /// `max_tokens` lowers both where a model takes less.
     /// A Gemini upstream's budgets are a table of their own
     /// (``GeminiRequestBuilder/budgetByEffort``): Gemini's least budget is
     /// not Anthropic's.
@@ -84,6 +85,49 @@ enum ReasoningEffortMapping {
         // integer, and Int.min - 1 traps.
         guard maxTokens > least else { return nil }
         return min(max(budget, least), maxTokens - 1)
+    }
+
+    /// ``fittedBudget(_:below:)`` as a client decoder does it, telling the
+    /// client what became of its budget: a warning when thinking is off,
+    /// a note when the budget was changed. One function, so every dialect
+    /// says it alike; only the cap's name and where the budget was asked
+    /// differ.
+    /// - Parameters:
+    ///   - capName: the client's field for the cap, as the messages name it.
+    ///   - pointer: where the client asked for thinking; made only for a
+    ///     diagnostic.
+    static func fittedBudget(
+        _ budget: Int, below maxTokens: Int, capName: String, pointer: @autoclosure () -> String,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> Int? {
+        guard let fitted = fittedBudget(budget, below: maxTokens) else {
+            diagnostics.append(
+                .warning(
+                    pointer(),
+                    "\(capName) \(maxTokens) leaves no room for Anthropic's least thinking budget; thinking off"))
+            return nil
+        }
+        if fitted != budget {
+            diagnostics.append(
+                .info(
+                    pointer(),
+                    "thinking budget \(budget) made \(fitted): at least Anthropic's least, below \(capName)"))
+        }
+        return fitted
+    }
+
+    /// The room a cap the client left unset keeps for the answer after a
+    /// thinking budget (which every API counts in its cap), the same in
+    /// every client dialect: with it, `xhigh` (``budget(forEffort:)``)
+    /// stays under Claude Opus 4's 32 000.
+    static let answerRoom = 4_096
+
+    /// `max_tokens` for a client that set no cap: its dialect's
+    /// `defaultCap`, raised to leave ``answerRoom`` after a thinking
+    /// `budget` (nil or 0 for none). Never below the default: asking for
+    /// thinking should not leave the answer less than asking for none.
+    static func unsetCap(default defaultCap: Int, thinkingBudget budget: Int?) -> Int {
+        max(defaultCap, answerRoom.addingSaturated(budget ?? 0))
     }
 
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,

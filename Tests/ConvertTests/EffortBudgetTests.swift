@@ -5,6 +5,12 @@ import Wire
 /// One effort asks one thinking budget, whichever client dialect asks it.
 @Suite struct EffortBudgetTests {
     static func budgets(_ effort: String) throws -> [JSONValue?] {
+        try pivots(effort).map { $0["thinking"]?["budget_tokens"] }
+    }
+
+    /// The pivots of a Chat, a Responses and a Gemini client that ask
+    /// `effort` and set no cap.
+    static func pivots(_ effort: String) throws -> [JSONValue] {
         let message: JSONValue = ["role": "user", "content": "Hi"]
         let chat = try ClientRequest(
             endpoint: ClientEndpoint(dialect: .openai),
@@ -18,7 +24,7 @@ import Wire
                 "contents": [["role": "user", "parts": [["text": "Hi"]]]],
                 "generationConfig": ["thinkingConfig": ["thinkingLevel": .string(effort)]],
             ])
-        return try [chat, responses, gemini].map { try $0.pivotRequest().body["thinking"]?["budget_tokens"] }
+        return try [chat, responses, gemini].map { try $0.pivotRequest().body }
     }
 
     /// The table the clients share, as ``everyClientGetsTheSameBudget(effort:budget:)`` pins it.
@@ -92,6 +98,32 @@ import Wire
         #expect(try Self.fitted(effort, maxTokens: maxTokens) == Array(repeating: expected, count: 4))
     }
 
+    /// Every client is told alike what became of its budget, in its own
+    /// cap's name at the field that asked: a note when it was lowered, a
+    /// warning when thinking is off.
+    @Test func everyClientIsToldWhatBecameOfItsBudget() throws {
+        func diagnostics(_ maxTokens: Int) throws -> [[ConversionDiagnostic]] {
+            try Self.requests("high", maxTokens: maxTokens).map { try $0.pivotRequest().diagnostics }
+        }
+        let asked = [
+            ("/reasoning_effort", "max_completion_tokens"), ("/reasoning/effort", "max_output_tokens"),
+            ("/generationConfig/thinkingConfig/thinkingLevel", "maxOutputTokens"),
+            ("/generationConfig/thinkingConfig/thinkingBudget", "maxOutputTokens"),
+        ]
+        #expect(
+            try diagnostics(2_000)
+                == asked.map { path, cap in
+                    let message = "thinking budget 24576 made 1999: at least Anthropic's least, below \(cap)"
+                    return [ConversionDiagnostic(severity: .info, path: path, message: message)]
+                })
+        #expect(
+            try diagnostics(1_000)
+                == asked.map { path, cap in
+                    let message = "\(cap) 1000 leaves no room for Anthropic's least thinking budget; thinking off"
+                    return [ConversionDiagnostic(severity: .warning, path: path, message: message)]
+                })
+    }
+
     /// A Gemini budget under Anthropic's least is raised to it in the
     /// pivot, not left for an Anthropic upstream to refuse.
     @Test func aGeminiBudgetUnderTheLeastIsRaised() throws {
@@ -111,5 +143,31 @@ import Wire
     ])
     func everyClientGetsTheSameBudget(effort: String, budget: Int) throws {
         #expect(try Self.budgets(effort) == Array(repeating: .int(Int64(budget)), count: 3))
+    }
+
+    /// A cap the client left unset leaves one room, 4 096, for the answer
+    /// after the budget in every client (a Gemini client's default of 8 192
+    /// being its least), so even `xhigh` stays within Claude Opus 4's
+    /// 32 000 output tokens: a Gemini client's `high` once made 32 768.
+    @Test(
+        arguments: [
+            ("minimal", [5_120, 5_120, 8_192]), ("low", [5_120, 5_120, 8_192]), ("medium", [12_288, 12_288, 12_288]),
+            ("high", [28_672, 28_672, 28_672]), ("xhigh", [31_744, 31_744, 31_744]),
+        ] as [(String, [Int])])
+    func anUnsetCapLeavesTheSameRoomAfterTheBudget(effort: String, maxTokens: [Int]) throws {
+        #expect(try Self.pivots(effort).map(\.["max_tokens"]) == maxTokens.map { .int(Int64($0)) })
+    }
+
+    /// A budget fitted under the client's cap reaches a Gemini upstream as
+    /// fitted, not as the effort's budget, which is over the cap.
+    @Test func aFittedBudgetReachesAGeminiUpstreamAsFitted() throws {
+        let route = RouteOptions(modelID: "m", upstreamDialect: .gemini, upstreamModel: "up")
+        let configs = try Self.requests("high", maxTokens: 2_000).prefix(2).map {
+            try $0.upstreamBody(route: route).body["generationConfig"]
+        }
+        let expected: JSONValue = [
+            "maxOutputTokens": 2_000, "thinkingConfig": ["thinkingBudget": 1_999, "includeThoughts": true],
+        ]
+        #expect(configs == [expected, expected])
     }
 }

@@ -24,7 +24,8 @@ struct GeminiClientRequestDecoder {
         var answered = false
     }
 
-    /// The default when `generationConfig.maxOutputTokens` is absent:
+    /// The default when `generationConfig.maxOutputTokens` is absent and
+    /// no thinking needs more (``ReasoningEffortMapping/unsetCap(default:thinkingBudget:)``):
     /// Anthropic requires `max_tokens`, Gemini does not.
     static let defaultMaxTokens = 8192
 
@@ -60,10 +61,12 @@ struct GeminiClientRequestDecoder {
         }
         var body: JSONObject = ["model": .string(model)]
         if stream { body["stream"] = true }
-        // Unset, the cap leaves room for an answer after a thinking budget
-        // (which Gemini counts in its cap too), as the OpenAI decoders do:
+        // Unset, the cap leaves the OpenAI decoders' room for an answer
+        // after a thinking budget (which Gemini counts in its cap too):
         // Anthropic wants max_tokens above the budget, and Gemini's own
-        // unset cap is the model's limit (65 536), more than this asks. A
+        // unset cap is the model's limit (65 536), more than this asks. The
+        // room is theirs, not this default, so `high` stays within Claude
+        // Opus 4's 32 000 (8 192 after 24 576 made 32 768, refused). A
         // client's cap is kept and the budget fitted under it here, as the
         // OpenAI decoders do, so the pivot is valid on its own; a route's
         // `max_tokens` lowers both for a model whose limit is smaller.
@@ -72,7 +75,9 @@ struct GeminiClientRequestDecoder {
         let budget = max(
             thinking?[gemini: "thinkingBudget"]?.intValue ?? level.flatMap(ReasoningEffortMapping.budget(forEffort:))
                 ?? 0, 0)
-        let maxTokens = config?[gemini: "maxOutputTokens"]?.intValue ?? Self.defaultMaxTokens.addingSaturated(budget)
+        let maxTokens =
+            config?[gemini: "maxOutputTokens"]?.intValue
+            ?? ReasoningEffortMapping.unsetCap(default: Self.defaultMaxTokens, thinkingBudget: budget)
         body["max_tokens"] = .int(Int64(maxTokens))
         if let system = systemText() { body["system"] = .string(system) }
         body["messages"] = .array(try messages(contents))
@@ -80,27 +85,6 @@ struct GeminiClientRequestDecoder {
         if let config { addGenerationConfig(config, maxTokens: maxTokens, to: &body) }
         reportUnknownFields(request, known: Self.knownFields, path: "")
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
-    }
-
-    /// `budget` fitted under the cap by Anthropic's rules
-    /// (``ReasoningEffortMapping/fittedBudget(_:below:)``), with a note of
-    /// any change at `pointer`; nil (thinking off), with a warning, when not
-    /// even the least fits.
-    private mutating func fittedBudget(_ budget: Int, below maxTokens: Int, pointer: () -> String) -> Int? {
-        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
-            diagnostics.append(
-                .warning(
-                    pointer(),
-                    "maxOutputTokens \(maxTokens) leaves no room for Anthropic's least thinking budget; thinking off"))
-            return nil
-        }
-        if fitted != budget {
-            diagnostics.append(
-                .info(
-                    pointer(),
-                    "thinking budget \(budget) made \(fitted): at least Anthropic's least, below maxOutputTokens"))
-        }
-        return fitted
     }
 
     /// `systemInstruction`'s text parts, joined; other parts are dropped.
@@ -143,8 +127,10 @@ struct GeminiClientRequestDecoder {
             case -1:
                 body["thinking"] = ["type": "adaptive"]
             case let budget?:
-                let pointer = { "\(path())/thinkingConfig/thinkingBudget" }
-                if let fitted = fittedBudget(budget, below: maxTokens, pointer: pointer) {
+                if let fitted = ReasoningEffortMapping.fittedBudget(
+                    budget, below: maxTokens, capName: "maxOutputTokens",
+                    pointer: "\(path())/thinkingConfig/thinkingBudget", diagnostics: &diagnostics)
+                {
                     body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(fitted))]
                 }
             }
@@ -152,9 +138,10 @@ struct GeminiClientRequestDecoder {
             // and the effort itself for an OpenAI upstream.
             if let level = thinking[gemini: "thinkingLevel"]?.stringValue?.lowercased(), requested == nil {
                 if let budget = ReasoningEffortMapping.budget(forEffort: level) {
-                    let pointer = { "\(path())/thinkingConfig/thinkingLevel" }
-                    ReasoningEffortMapping.addThinking(
-                        budget: fittedBudget(budget, below: maxTokens, pointer: pointer), effort: level, to: &body)
+                    let fitted = ReasoningEffortMapping.fittedBudget(
+                        budget, below: maxTokens, capName: "maxOutputTokens",
+                        pointer: "\(path())/thinkingConfig/thinkingLevel", diagnostics: &diagnostics)
+                    ReasoningEffortMapping.addThinking(budget: fitted, effort: level, to: &body)
                 } else {
                     let pointer = "\(path())/thinkingConfig/thinkingLevel"
                     diagnostics.append(.info(pointer, "unknown thinking level \(level); the model's default is used"))

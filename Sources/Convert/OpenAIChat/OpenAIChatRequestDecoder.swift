@@ -44,7 +44,9 @@ struct OpenAIChatRequestDecoder {
         let effortBudget = try requestedBudget()
         // Unset, the cap leaves room for an answer after the thinking.
         let maxTokens =
-            newCap ?? oldCap ?? OpenAIChatClientCodec.defaultMaxTokens.addingSaturated(effortBudget ?? 0)
+            newCap ?? oldCap
+            ?? ReasoningEffortMapping.unsetCap(
+                default: OpenAIChatClientCodec.defaultMaxTokens, thinkingBudget: effortBudget)
         guard maxTokens >= 1 else {
             throw .invalidRequest("max_completion_tokens must be at least 1, got \(maxTokens)")
         }
@@ -52,7 +54,11 @@ struct OpenAIChatRequestDecoder {
         let (system, messages) = try decodeMessages()
         if let system { body["system"] = .string(system) }
         body["messages"] = .array(messages)
-        let thinking = effortBudget.flatMap { fitted($0, below: maxTokens) }
+        let capName = newCap == nil && oldCap != nil ? "max_tokens" : "max_completion_tokens"
+        let thinking = effortBudget.flatMap {
+            ReasoningEffortMapping.fittedBudget(
+                $0, below: maxTokens, capName: capName, pointer: "/reasoning_effort", diagnostics: &diagnostics)
+        }
         try addSampling(to: &body)
         if let stop = try stopSequences() { body["stop_sequences"] = .array(stop.map(JSONValue.string)) }
         try addTools(to: &body)
@@ -80,19 +86,6 @@ struct OpenAIChatRequestDecoder {
             return nil
         }
         return budget
-    }
-
-    /// `budget` fitted below `maxTokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``);
-    /// nil (thinking off), with a warning, when the least does not fit.
-    private mutating func fitted(_ budget: Int, below maxTokens: Int) -> Int? {
-        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
-            diagnostics.append(
-                .warning(
-                    "/reasoning_effort",
-                    "max_tokens \(maxTokens) leaves no room for Anthropic's least thinking budget; thinking off"))
-            return nil
-        }
-        return fitted
     }
 
     private func stopSequences() throws(APIError) -> [String]? {

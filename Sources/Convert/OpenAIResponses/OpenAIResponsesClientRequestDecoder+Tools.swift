@@ -13,25 +13,6 @@ extension OpenAIResponsesClientRequestDecoder {
         return budget
     }
 
-    /// `budget` fitted below `max_tokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``),
-    /// noting a lowered one; nil (thinking off), with a warning, when even
-    /// the minimum does not fit.
-    mutating func fitBudget(_ budget: Int, below maxTokens: Int) -> Int? {
-        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
-            diagnostics.append(
-                .warning(
-                    "/reasoning/effort",
-                    "max_output_tokens \(maxTokens) leaves no room for Anthropic's minimum thinking budget; "
-                        + "thinking off"))
-            return nil
-        }
-        if fitted < budget {
-            diagnostics.append(
-                .info("/reasoning/effort", "thinking budget lowered to \(fitted) to fit max_output_tokens"))
-        }
-        return fitted
-    }
-
     /// Function tools -> Anthropic tools; `tool_choice` and
     /// `parallel_tool_calls: false` -> `tool_choice`. Hosted tools (web
     /// search, file search, computer use...) run at OpenAI and cannot run

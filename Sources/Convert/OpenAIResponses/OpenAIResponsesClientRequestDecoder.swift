@@ -75,17 +75,18 @@ struct OpenAIResponsesClientRequestDecoder {
             throw .invalidRequest("input: must hold at least one user or assistant message")
         }
 
-        var thinking = thinkingBudget()
-        var maxTokens = request["max_output_tokens"]?.intValue ?? Self.defaultMaxTokens
+        let budget = thinkingBudget()
+        // max_output_tokens counts reasoning too; unset, it leaves room for an answer after thinking.
+        let maxTokens =
+            request["max_output_tokens"]?.intValue
+            ?? ReasoningEffortMapping.unsetCap(default: Self.defaultMaxTokens, thinkingBudget: budget)
         // As the Chat decoder: a cap below 1 is no request Anthropic takes, and fitting a budget under
         // Int.min trapped.
         guard maxTokens >= 1 else { throw .invalidRequest("max_output_tokens must be at least 1, got \(maxTokens)") }
-        if request["max_output_tokens"]?.intValue == nil, let budget = thinking {
-            // max_output_tokens counts reasoning too; unset, it leaves room for an answer after thinking.
-            maxTokens = budget + Self.defaultMaxTokens
-        }
-        if let budget = thinking {
-            thinking = fitBudget(budget, below: maxTokens)
+        let thinking = budget.flatMap {
+            ReasoningEffortMapping.fittedBudget(
+                $0, below: maxTokens, capName: "max_output_tokens", pointer: "/reasoning/effort",
+                diagnostics: &diagnostics)
         }
 
         var body: JSONObject = ["model": .string(model), "max_tokens": .int(Int64(maxTokens))]
