@@ -60,14 +60,16 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// Whether anything came after the client's stream had ended (after
     /// `[DONE]`, `message_stop`, a terminal `response.*` event, or an
-    /// error): an event, or lines that made none (a bare `{"error":...}`,
+    /// error) or was complete (after a Gemini `finishReason`: Gemini sends
+    /// no terminator, so its stream ends only with the connection): an
+    /// event not relayed, or lines that made none (a bare `{"error":...}`,
     /// a comment). No one reads them for an error, and they may quote the
     /// key the proxy sent, so the chunk that held them is recorded
     /// scrubbed. The chunk that ends a stream, and nothing after it, is
     /// recorded as every other chunk is: scrubbing it cost a recorded
     /// stream ~30 K instructions.
     public var receivedAfterEnd: Bool {
-        eventsAfterEnd.droppedAny || (parser.hasLinesSinceLastEvent && hasEnded)
+        eventsAfterEnd.droppedAny || (parser.hasLinesSinceLastEvent && isComplete)
     }
 
     /// - Parameters:

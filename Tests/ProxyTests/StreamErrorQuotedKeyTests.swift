@@ -274,7 +274,29 @@ import Wire
             name: "Gemini passed through, cut inside an error after finishReason", path: geminiSSE, request: gemini,
             upstream: [geminiFinished, String(geminiError[1].dropLast(8))], apart: .milliseconds(50),
             recordedKinds: ["upstream_chunk"], clientGetsError: false),
+        // Gemini sends no terminator: its stream ends at the `finishReason`
+        // chunk, and what follows it that makes no event is read by no one,
+        // alone or after that chunk's event, relayed as it came or converted.
+        Route(
+            name: "Gemini passed through, a bare line after finishReason", path: geminiSSE, request: gemini,
+            upstream: [geminiFinished, geminiBareError], apart: .milliseconds(50), recordedKinds: ["upstream_chunk"],
+            clientGetsError: false),
+        Route(
+            name: "Gemini passed through, a bare line after finishReason in its chunk", path: geminiSSE,
+            request: gemini, upstream: [geminiFinished + geminiBareError], recordedKinds: ["upstream_chunk"],
+            clientGetsError: false),
+        Route(
+            name: "Gemini to Anthropic, a bare line after finishReason", path: "/v1/messages",
+            request: messages("gemini"), upstream: [geminiFinished, geminiBareError], apart: .milliseconds(50),
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
+        Route(
+            name: "Gemini to Chat, a comment after finishReason in its chunk", path: "/v1/chat/completions",
+            request: chat("gemini"), upstream: [geminiFinished + ": " + geminiBareError],
+            recordedKinds: ["upstream_chunk"], clientGetsError: false),
     ]
+
+    /// ``geminiError``'s error as a line that is no event (no `data:`).
+    private static let geminiBareError = String(geminiError[1].dropFirst(6))
 
     private static let geminiFinished =
         #"data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"finishReason":"STOP"}],"#

@@ -84,7 +84,11 @@ extension UpstreamCall {
                     break
                 }
                 let hadError = converter.reportedError != nil
-                let endedBefore = converter.hasEnded
+                // Complete, not only ended: a Gemini stream's last chunk
+                // (its `finishReason`) ends nothing, and what may follow it
+                // (a usage-only chunk, or a line quoting the key) is read
+                // for no error.
+                let completeBefore = converter.isComplete
                 var frames = SSEFrames()
                 converter.receive(chunk.readableBytesView, into: &frames)
                 // Recorded once read: a chunk of a stream that has reported
@@ -104,7 +108,7 @@ extension UpstreamCall {
                 // holds no event after the end is recorded as it came.
                 held.take(
                     chunk, completesEvent: !frames.isEmpty, endsInsideEvent: converter.endsInsideEvent,
-                    errorReported: reportedError != nil || endedBefore || converter.receivedAfterEnd,
+                    errorReported: reportedError != nil || completeBefore || converter.receivedAfterEnd,
                     scrubber: &scrubber)
                 if reportedError != nil { frames = scrubber.scrubbing(frames) }
                 guard !frames.isEmpty else { continue }
