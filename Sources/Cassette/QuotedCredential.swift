@@ -4,9 +4,15 @@
 /// `-`; `\"` and `\\`). A search for its plain bytes misses every escaped
 /// form, and the client, reading the JSON, gets the key itself.
 ///
+/// A JSON string inside a JSON string (an error quoting a JSON-encoded
+/// request, itself encoded, as some gateways write it) escapes each
+/// escape's backslash in turn: `\\u002d`, `\\\/`, `\u005cu002d`. The client
+/// that decodes both gets the key too.
+///
 /// Each of the credential's bytes is matched as itself or as a JSON escape
-/// that stands for it; escapes of characters beyond ASCII are not read
-/// (keys are ASCII), so such a byte matches only as itself.
+/// that stands for it, once or twice over; escapes of characters beyond
+/// ASCII are not read (keys are ASCII), so such a byte matches only as
+/// itself.
 struct QuotedCredential {
     let bytes: [UInt8]
 
@@ -33,7 +39,7 @@ struct QuotedCredential {
         var index = start
         for expected in bytes {
             guard index < text.count else { return nil }
-            if text[index] == Self.backslash, let (byte, length) = Self.escape(in: text, at: index), byte == expected {
+            if text[index] == Self.backslash, let length = Self.escapeLength(of: expected, in: text, at: index) {
                 index += length
             } else if text[index] == expected {
                 index += 1
@@ -44,26 +50,52 @@ struct QuotedCredential {
         return index
     }
 
+    /// The length of an escape at `index` (a backslash) that stands for
+    /// `byte`, once decoded or twice. Twice is tried first where it can be
+    /// (the escape, decoded once, is a backslash): read once, `\\\\` is a
+    /// backslash followed by another, and a key's backslash escaped twice
+    /// would leave half its escape behind. Any other escape (`\n`, `\"`,
+    /// common in a chunk's text) is read once, as it always was.
+    private static func escapeLength(of byte: UInt8, in text: [UInt8], at index: Int) -> Int? {
+        guard let once = decoded(in: text, at: index, levels: 1) else { return nil }
+        if once.byte == backslash, let twice = decoded(in: text, at: index, levels: 2), twice.byte == byte {
+            return twice.length
+        }
+        return once.byte == byte ? once.length : nil
+    }
+
     private static let backslash = UInt8(ascii: "\\")
 
-    /// The ASCII byte a JSON escape at `index` stands for, and its length.
-    private static func escape(in text: [UInt8], at index: Int) -> (byte: UInt8, length: Int)? {
-        guard index + 1 < text.count else { return nil }
-        switch text[index + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return (text[index + 1], 2)
-        case UInt8(ascii: "b"): return (0x08, 2)
-        case UInt8(ascii: "f"): return (0x0C, 2)
-        case UInt8(ascii: "n"): return (0x0A, 2)
-        case UInt8(ascii: "r"): return (0x0D, 2)
-        case UInt8(ascii: "t"): return (0x09, 2)
+    /// The ASCII byte that `text` from `index` on stands for once decoded
+    /// as a JSON string's content `levels` times, and the length of its
+    /// form: one level reads a byte or an escape, and each level more reads
+    /// an escape's bytes (its backslash, its letter, its hex digits) at the
+    /// level below.
+    private static func decoded(in text: [UInt8], at index: Int, levels: Int) -> (byte: UInt8, length: Int)? {
+        guard index < text.count else { return nil }
+        guard levels > 0 else { return (text[index], 1) }
+        guard let (first, firstLength) = decoded(in: text, at: index, levels: levels - 1) else { return nil }
+        guard first == backslash else { return (first, firstLength) }
+        var end = index + firstLength
+        guard let (letter, letterLength) = decoded(in: text, at: end, levels: levels - 1) else { return nil }
+        end += letterLength
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return (letter, end - index)
+        case UInt8(ascii: "b"): return (0x08, end - index)
+        case UInt8(ascii: "f"): return (0x0C, end - index)
+        case UInt8(ascii: "n"): return (0x0A, end - index)
+        case UInt8(ascii: "r"): return (0x0D, end - index)
+        case UInt8(ascii: "t"): return (0x09, end - index)
         case UInt8(ascii: "u"):
-            guard index + 6 <= text.count else { return nil }
             var value: UInt32 = 0
-            for digit in text[(index + 2)..<(index + 6)] {
-                guard let nibble = hexValue(digit) else { return nil }
+            for _ in 0..<4 {
+                guard let (digit, digitLength) = decoded(in: text, at: end, levels: levels - 1),
+                    let nibble = hexValue(digit)
+                else { return nil }
                 value = value << 4 | nibble
+                end += digitLength
             }
-            return value < 0x80 ? (UInt8(value), 6) : nil
+            return value < 0x80 ? (UInt8(value), end - index) : nil
         default: return nil
         }
     }

@@ -52,6 +52,33 @@ import Testing
         }
     }
 
+    /// A key in a JSON string inside a JSON string (an error quoting a
+    /// JSON-encoded request, itself JSON-encoded, as some gateways write
+    /// it): each escape's backslash is escaped in turn (`\\u002d`, `\\\/`,
+    /// `\\\"`), or written `\u005c`. The client that decodes both gets the key.
+    @Test func aKeyEscapedTwiceIsReplacedToo() {
+        let key = #"sk-tok/en+12"3\45"#
+        let fingerprint = Redactor.fingerprint(key)
+        for quoted in [
+            #"sk-tok\\\/en+12\\\"3\\\\45"#, #"sk-tok\\/en+12\\\"3\\\\45"#,
+            #"sk\\u002dtok\\/en\\u002B12\\u00223\\\\45"#, #"sk\u005cu002dtok/en+12\u005c\"3\u005c\u005c45"#,
+            // One escaped once, the next twice.
+            #"sk\u002dtok\\\/en+12\"3\\45"#,
+        ] {
+            let body = Array(
+                #"{"error":{"message":"gateway: {\"detail\":\"Incorrect API key provided: \#(quoted)\"}"}}"#.utf8)
+            let scrubbed = String(decoding: Redactor.scrubbing(body, of: [key]), as: UTF8.self)
+            #expect(
+                scrubbed
+                    == #"{"error":{"message":"gateway: {\"detail\":\"Incorrect API key provided: \#(fingerprint)\"}"}}"#,
+                "\(quoted)")
+        }
+        // An escape twice of another character, or one cut short, is no quote.
+        for other in [#"sk\\u002etok/en+12"3\45"#, #"sk\\u002"#, #"sk\\"#] {
+            #expect(Redactor.scrubbing(Array(other.utf8), of: [key]) == Array(other.utf8))
+        }
+    }
+
     /// An error a stream reported: its frames, as the client reads them,
     /// and the error, as it is logged and recorded, carry the fingerprint.
     @Test func framesAndErrorsAreScrubbedAsTheyAreRead() {
