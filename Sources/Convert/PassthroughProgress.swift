@@ -12,7 +12,8 @@ enum PassthroughProgress: Sendable, Equatable {
     /// after Gemini's, which has nothing due after it (its stream is
     /// complete: ``UpstreamStreamConverter/isComplete``).
     case finished
-    /// Its last frame went by (Chat's `[DONE]`, a terminal Responses event):
+    /// Its last frame went by (Chat's `[DONE]`, a terminal Responses event,
+    /// a Chat or Gemini error):
     /// the client's stream is complete, and nothing after it (more events,
     /// an unended event, a transport failure) is the client's concern, as
     /// once a converted stream's `message_stop` is written: more events are

@@ -348,6 +348,13 @@ public struct UpstreamStreamConverter: Sendable {
                 }
             }
             passthroughProgress.advance(past: event, dialect: passthrough)
+            // An error ends a Chat or Gemini stream, as it ends a converted
+            // one: what follows is not relayed but noted (an OpenAI SDK
+            // raises at the error and reads on no further; a client that
+            // reads on took what followed for more of the answer, and a
+            // `[DONE]` for success). A Responses `error` event is followed
+            // by `response.failed`, its stream's terminal event, still due.
+            if mayReportError, reportedError != nil, passthrough != .openaiResponses { passthroughProgress = .ended }
             output.append(event)
         case .vacant:
             break

@@ -174,6 +174,38 @@ import Wire
             ])
     }
 
+    /// An error ends a passed-through Chat or Gemini stream, as it ends a
+    /// converted one: what the upstream sends after it (more of the
+    /// answer, `[DONE]`) is dropped, and a note says so. A Responses
+    /// `error` event is followed by its `response.failed`, which is sent.
+    @Test func anErrorEndsAPassedThroughChatOrGeminiStream() {
+        let gemini = #"data: {"candidates":[{"content":{"parts":[{"text":"Hi"}],"role":"model"}}]}"# + "\n\n"
+        for (dialect, error, more) in [
+            (
+                Dialect.openai, #"data: {"error":{"message":"overloaded","type":"server_error"}}"# + "\n\n",
+                Self.chatChunk + "\n\ndata: [DONE]\n\n"
+            ),
+            (Dialect.gemini, #"data: {"error":{"code":503,"message":"overloaded"}}"# + "\n\n", gemini + gemini),
+        ] {
+            let head = dialect == .openai ? Self.chatChunk + "\n\n" : gemini
+            var converter = UpstreamStreamConverter(
+                passthroughFor: RouteOptions(modelID: "up", upstreamDialect: dialect, upstreamModel: "m"))!
+            let events = converter.receive(Array((head + error + more).utf8)) + converter.finish(error: nil)
+            #expect(events.map(\.data) == [head, error].map { String($0.dropFirst(6).dropLast(2)) }, "\(dialect)")
+            #expect(converter.reportedError?.message == "upstream up reported: overloaded")
+            #expect(
+                converter.takeDiagnostics().map(\.message) == [
+                    "after the stream's end: the upstream sent 2 more events, not relayed"
+                ])
+        }
+        let failed =
+            "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"overloaded\"}\n\n"
+            + "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"error\":null}}\n\n"
+        let (events, error) = Self.relay(failed, dialect: .openaiResponses)
+        #expect(events.map(\.event) == ["error", "response.failed"])
+        #expect(error?.message == "upstream up reported: overloaded")
+    }
+
     /// A terminal Responses event is known by its name or its `type`, not
     /// by the words: instructions echoed in `response.created` or a text
     /// delta that mention them do not end the stream (what came after was

@@ -95,6 +95,26 @@ import Wire
                 == [.string("after the stream's end: the upstream sent 2 more events, not relayed\(named)")])
     }
 
+    /// An error a Chat stream reports ends it, passed through as it does
+    /// converted: the rest of the answer and `[DONE]` after it would read
+    /// as more of the answer and as success to a client that reads on.
+    /// They are dropped, and the cassette says so.
+    @Test func eventsAfterAPassedThroughErrorAreNotRelayed() async throws {
+        let error = #"data: {"error":{"message":"overloaded","type":"server_error"}}"# + "\n\n"
+        let head = Array(UpstreamBodies.openAIStream.prefix(2))
+        let (answer, recorded) = try await Self.exchange(
+            path: "/v1/chat/completions",
+            request: ["model": "gpt", "stream": true, "messages": [["role": "user", "content": "Hi"]]],
+            reply: .eventStream(head + [error] + UpstreamBodies.openAIStream.dropFirst(2)))
+        #expect(answer.status == 200)
+        #expect(answer.text == (head + [error]).joined())
+        #expect(recorded["end"]?.map { $0["outcome"] } == ["error"])
+        let dropped = UpstreamBodies.openAIStream.count - 2
+        #expect(
+            recorded["diagnostic"]?.map { $0["message"] }
+                == [.string("after the stream's end: the upstream sent \(dropped) more events, not relayed")])
+    }
+
     /// The answer to `request`, from a stub sending `reply`, and the
     /// cassette's lines by kind.
     static func exchange(
