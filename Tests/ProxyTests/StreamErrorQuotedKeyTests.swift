@@ -24,7 +24,11 @@ import Wire
     /// `key` as a JSON encoder may write it inside a string: a client
     /// reading the JSON gets the key itself.
     private static func forms(of key: String) -> [String] {
-        [key, key.replacingOccurrences(of: "/", with: #"\/"#), key.replacingOccurrences(of: "-", with: #"\u002d"#)]
+        [
+            key, key.replacingOccurrences(of: "/", with: #"\/"#), key.replacingOccurrences(of: "-", with: #"\u002d"#),
+            // Escaped twice: a JSON string inside the message's JSON string.
+            key.replacingOccurrences(of: "/", with: #"\\\/"#).replacingOccurrences(of: "-", with: #"\\u002d"#),
+        ]
     }
 
     /// `chunks` with the last cut in two `offset` bytes into the key it
@@ -176,7 +180,7 @@ import Wire
             request: gemini, upstream: responsesFailed),
         Route(name: "Gemini to Anthropic", path: "/v1/messages", request: messages("gemini"), upstream: geminiError),
         Route(name: "Gemini to Responses", path: "/v1/responses", request: responses("gemini"), upstream: geminiError),
-        // The key JSON-escaped in the upstream's JSON: `\/`, then `\u002d`.
+        // The key JSON-escaped in the upstream's JSON: `\/`, then `\u002d`, then both twice.
         Route(
             name: "Chat passed through, the key's slash escaped", path: "/v1/chat/completions", request: chat("gpt"),
             upstream: quoting(1, chatError)),
@@ -189,6 +193,12 @@ import Wire
         Route(
             name: "Gemini to Anthropic, the key's dashes escaped", path: "/v1/messages", request: messages("gemini"),
             upstream: quoting(2, geminiError)),
+        Route(
+            name: "Chat passed through, the key escaped twice", path: "/v1/chat/completions", request: chat("gpt"),
+            upstream: quoting(3, chatError)),
+        Route(
+            name: "Gemini to Anthropic, the key escaped twice", path: "/v1/messages", request: messages("gemini"),
+            upstream: quoting(3, geminiError)),
         // The error event cut across chunks, inside the key or after it:
         // the chunks before its end are held back, and scrubbed with it.
         Route(
