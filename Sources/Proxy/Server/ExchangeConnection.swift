@@ -39,11 +39,13 @@ struct ExchangeConnection: ServerChildChannelValue {
     }
 
     /// Closes the connection once the last answer is written, and returns
-    /// when it is: a written part only waits in the channel for the flush
-    /// queued behind the task (``FlushCoalescingHandler``), and the process
-    /// ends soon after the server's connection tasks have returned (SIGQUIT
-    /// cancels them, each telling its client the proxy is shutting down),
-    /// so a task that returned first could take its client's answer with it.
+    /// when it is (or after a second, for a client that stopped reading;
+    /// see ``RequestIntakeHandler/closeWhenWritten(then:)``): a written part
+    /// only waits in the channel for the flush queued behind the task
+    /// (``FlushCoalescingHandler``), and the process ends soon after the
+    /// server's connection tasks have returned (SIGQUIT cancels them, each
+    /// telling its client the proxy is shutting down), so a task that
+    /// returned first could take its client's answer with it.
     func closeWhenWritten() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             channel.eventLoop.runOnLoop { intake.value.closeWhenWritten { continuation.resume() } }

@@ -181,17 +181,41 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// that does not notice an end of stream does not hold a graceful
     /// shutdown for the head timeout.
     ///
-    /// - Parameter written: called once the last answer is written (or its
-    ///   write failed), before any lingering.
+    /// - Parameter written: called once, when the last answer is written
+    ///   (or its write failed), before any lingering, or after
+    ///   ``writtenWaitLimit`` if that comes first: a client that stopped
+    ///   reading keeps the write pending until the head timeout closes the
+    ///   connection (or for ever, with no request owed), and a shutdown
+    ///   waiting for it would wait as long.
     func closeWhenWritten(then written: @escaping () -> Void = {}) {
         guard let lastEnd else {
             close()
             written()
             return
         }
+        let once = OnceCall(written)
+        let limit = lastEnd.eventLoop.assumeIsolated().scheduleTask(in: Self.writtenWaitLimit) { once.call() }
         lastEnd.assumeIsolated().whenComplete { _ in
+            limit.cancel()
             self.close()
-            written()
+            once.call()
+        }
+    }
+
+    /// How long ``closeWhenWritten(then:)`` waits for the last answer's
+    /// write before it calls back anyway: far longer than a flush queued
+    /// behind a task takes on a loaded loop, far shorter than a stop's
+    /// patience.
+    static let writtenWaitLimit = TimeAmount.seconds(1)
+
+    /// A callback called at most once, from one event loop.
+    private final class OnceCall {
+        private var pending: (() -> Void)?
+        init(_ call: @escaping () -> Void) { pending = call }
+        func call() {
+            let call = pending
+            pending = nil
+            call?()
         }
     }
 
