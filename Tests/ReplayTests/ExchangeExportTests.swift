@@ -65,6 +65,33 @@ import Wire
         #expect(!command.contains("0badf00d"))
     }
 
+    /// Any parameter the recorder fingerprints points at the path's
+    /// variable: `[redacted:…]` was exported, and re-sent, as it was.
+    @Test func everySecretQueryParameterBecomesAPlaceholder() {
+        let events = [
+            CassetteEvent(
+                .clientRequest, exchange: "o", timeMicros: 0,
+                fields: [
+                    "method": "POST", "path": "/v1/chat/completions",
+                    "query": "api-key=[redacted:0badf00d]&max_tokens=5&token=[redacted:0badf00d]",
+                    "headers": ["content-type": "application/json"], "body": ["messages": []],
+                ])
+        ]
+        let command = CurlExport.command(for: Exchange.group(events, file: "o")[0], baseURL: nil)
+        #expect(
+            command.contains(
+                #""http://127.0.0.1:8082/v1/chat/completions?api-key=$OPENAI_API_KEY&max_tokens=5&token=$OPENAI_API_KEY""#
+            ), "\(command)")
+        #expect(!command.contains("0badf00d"))
+        let sender = ReplaySender(target: "http://127.0.0.1:9", environment: ["OPENAI_API_KEY": "sk-o"])
+        let (request, missing) = sender.makeRequest(for: Exchange.group(events, file: "o")[0])
+        #expect(request.url == "http://127.0.0.1:9/v1/chat/completions?api-key=sk%2Do&max_tokens=5&token=sk%2Do")
+        #expect(missing == [])
+        let (_, unset) = ReplaySender(target: "http://127.0.0.1:9", environment: [:]).makeRequest(
+            for: Exchange.group(events, file: "o")[0])
+        #expect(unset == ["OPENAI_API_KEY"])
+    }
+
     @Test func harIsValidJSONWithRequiredFields() throws {
         let document = HARExport.document(try RecordedSession.exchanges(), baseURL: nil)
         // What a HAR consumer reads must survive a round trip through text.

@@ -7,9 +7,9 @@ import Yams
 extension ConfigParser {
     /// The efforts a route's `reasoning_effort` may name: those the
     /// converters map to a thinking budget (Convert's
-    /// `ReasoningEffortMapping`), OpenAI's names for them, and `minimal`,
-    /// which turns thinking off.
-    static let reasoningEfforts = ["minimal", "low", "medium", "high", "xhigh"]
+    /// `ReasoningEffortMapping`, and `max` for a Gemini upstream's most),
+    /// OpenAI's `none`, and `minimal`, which turns thinking off.
+    static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
     mutating func modelEntry(_ node: Node, layout: EntryLayout) throws(ConfigError) -> ModelEntry {
         guard case .mapping(let mapping) = node else {

@@ -21,7 +21,7 @@ public enum CurlExport {
     public static func command(for exchange: Exchange, baseURL: String?) -> String {
         let path = exchange.endpoint ?? "/"
         var url = ExchangeURL.base(of: exchange, override: baseURL) + path
-        if let query = exchange.query { url += "?" + placeholderQuery(query) }
+        if let query = exchange.query { url += "?" + placeholderQuery(query, path: path) }
         var parts = ["curl -sS -N -X \(exchange.method) " + doubleQuoted(url)]
         for (name, value) in exchange.requestHeaders {
             let lowered = name.lowercased()
@@ -41,11 +41,15 @@ public enum CurlExport {
         return parts.joined(separator: " \\\n  ") + "\n" + text + "\n" + delimiter
     }
 
-    /// The query with a `key=` parameter (Gemini's) pointing at the variable.
-    static func placeholderQuery(_ query: String) -> String {
+    /// The query with each secret parameter (Gemini's `key=`, any other
+    /// ``CredentialSlot/environmentVariable(queryParameter:path:)`` knows)
+    /// pointing at its variable.
+    static func placeholderQuery(_ query: String, path: String) -> String {
         URLQuery(query).parameters.map { parameter in
-            parameter.encodedName == "key" && parameter.encodedValue != nil
-                ? "key=$GEMINI_API_KEY" : String(parameter.text)
+            guard parameter.encodedValue != nil,
+                let variable = CredentialSlot.environmentVariable(queryParameter: parameter.name, path: path)
+            else { return String(parameter.text) }
+            return parameter.encodedName + "=$" + variable
         }.joined(separator: "&")
     }
 

@@ -44,6 +44,15 @@ public enum CredentialSlot {
         }
     }
 
+    /// The variable for a secret query parameter (``isSecret(header:)``'s
+    /// rule): `key=` is Gemini's; any other (`api_key=`, `token=`) belongs
+    /// to whichever API the path speaks. Nil for a parameter that is no
+    /// secret.
+    public static func environmentVariable(queryParameter name: String, path: String) -> String? {
+        guard Redactor.isSecretName(name) else { return nil }
+        return name.lowercased() == "key" ? "GEMINI_API_KEY" : environmentVariable(forPath: path)
+    }
+
     /// The header value with the key in place of `reference`, keeping a
     /// `Bearer ` scheme when the recorded value had one.
     static func value(recorded: String, header name: String, key reference: String) -> String {

@@ -98,14 +98,15 @@ public struct ReplaySender: Sendable {
         var url = target + path
         if let query = exchange.query {
             let items = URLQuery(query).nonEmptyParameters.compactMap { parameter -> String? in
-                guard parameter.encodedName == "key", parameter.encodedValue != nil else {
-                    return String(parameter.text)
-                }
-                guard let key = environment["GEMINI_API_KEY"] else {
-                    missing.append("GEMINI_API_KEY")
+                guard parameter.encodedValue != nil,
+                    let variable = CredentialSlot.environmentVariable(queryParameter: parameter.name, path: path)
+                else { return String(parameter.text) }
+                guard let key = environment[variable] else {
+                    if !missing.contains(variable) { missing.append(variable) }
                     return nil
                 }
-                return "key=" + (key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)
+                return parameter.encodedName + "="
+                    + (key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)
             }
             if !items.isEmpty { url += "?" + items.joined(separator: "&") }
         }
