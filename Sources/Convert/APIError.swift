@@ -23,6 +23,8 @@ public struct APIError: Error, Sendable, Hashable {
     /// match on `context_length_exceeded` to shorten a conversation); nil
     /// for most errors, as for most of OpenAI's.
     public var code: String?
+    /// A 405's `Allow` header: the methods the endpoint takes.
+    public var allow: String?
     /// The upstream's own error body and the dialect it is in, when it
     /// answered with one: a client of that dialect gets it as it came
     /// (``clientBody(in:)``).
@@ -192,6 +194,8 @@ extension APIError {
         case 402, 412: "FAILED_PRECONDITION"
         case 403: "PERMISSION_DENIED"
         case 404: "NOT_FOUND"
+        // No google.rpc code is "wrong HTTP method"; this one is "not supported".
+        case 405: "UNIMPLEMENTED"
         case 408, 504: "DEADLINE_EXCEEDED"
         case 409: "ABORTED"
         case 429: "RESOURCE_EXHAUSTED"

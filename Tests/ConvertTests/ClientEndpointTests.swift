@@ -61,4 +61,28 @@ import Testing
             #expect(ClientEndpoint.malformedGeminiModel(inPath: path) == nil, "\(path)")
         }
     }
+
+    @Test func openAIPathsWithoutV1AreItsEndpoints() {
+        #expect(ClientEndpoint.parse(path: "/chat/completions", query: nil) == ClientEndpoint(dialect: .openai))
+        #expect(ClientEndpoint.parse(path: "/responses", query: nil) == ClientEndpoint(dialect: .openaiResponses))
+    }
+
+    @Test func anyGeminiMethodIsNamed() {
+        #expect(ClientEndpoint.geminiMethod(inPath: "/v1/models/gpt-4o:batchEmbedContents") == "batchEmbedContents")
+        #expect(ClientEndpoint.geminiMethod(inPath: "/gemini/v1beta/models/m:generateContent") == "generateContent")
+        for path in ["/v1/models/m", "/v1/models/m:", "/v1/models/:embedContent", "/v2/models/m:embedContent"] {
+            #expect(ClientEndpoint.geminiMethod(inPath: path) == nil, "\(path)")
+        }
+    }
+
+    /// Even a path the proxy does not serve is answered in the dialect it
+    /// suggests.
+    @Test(arguments: [
+        ("/v1/models/gpt-4o:batchEmbedContents", Dialect.gemini), ("/v1beta/files", .gemini),
+        ("/v1/embeddings", .openai), ("/completions", .openai), ("/v1/responses/resp_1", .openaiResponses),
+        ("/openai/v1/models", .openai), ("/v1/models", .anthropic), ("/v2/messages", .anthropic), ("/", .anthropic),
+    ])
+    func theDialectOfAnyPath(path: String, dialect: Dialect) {
+        #expect(Dialect(clientPath: path) == dialect)
+    }
 }

@@ -116,10 +116,7 @@ import Wire
     }
 
     // A trailing slash: the router matches it, the generate endpoint does not take it.
-    @Test(arguments: [
-        ("POST", "/v2/messages"), ("GET", "/v1/messages"), ("GET", "/"), ("DELETE", "/v1/models"),
-        ("POST", "/v1/messages/"),
-    ])
+    @Test(arguments: [("POST", "/v2/messages"), ("GET", "/"), ("POST", "/v1/messages/")])
     func unknownEndpointIs404(method: String, path: String) async throws {
         try await ProxyHarness.run { proxy in
             let reply = try await proxy.send(
@@ -127,7 +124,7 @@ import Wire
             #expect(reply.status == 404)
             #expect(reply.json?["type"] == "error")
             #expect(reply.errorType == "not_found_error")
-            #expect(reply.errorMessage == "unknown endpoint: \(method) \(path)")
+            #expect(reply.errorMessage == "unknown endpoint: \(method) \(path); \(EndpointRefusalTests.served)")
             #expect(reply.headers.first(name: "request-id")?.hasPrefix("req_") == true)
             try await expectStillServing(proxy)
         }

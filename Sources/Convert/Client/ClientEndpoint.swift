@@ -38,14 +38,17 @@ public struct ClientEndpoint: Sendable, Hashable {
 
     /// The endpoint a `POST` to `path` is, or nil for a path the proxy does
     /// not serve. Each path is also accepted under the prefix
-    /// tizee/anthropic-proxy uses (`/anthropic`, `/openai`, `/gemini`).
+    /// tizee/anthropic-proxy uses (`/anthropic`, `/openai`, `/gemini`), and
+    /// OpenAI's without `/v1`, as LiteLLM serves them: an OpenAI SDK given a
+    /// base URL with no `/v1` posts to `/chat/completions`.
     public static func parse(path: String, query: String?) -> ClientEndpoint? {
         switch path {
         case "/v1/messages", "/anthropic/v1/messages": return ClientEndpoint(dialect: .anthropic)
         case "/v1/messages/count_tokens", "/anthropic/v1/messages/count_tokens":
             return ClientEndpoint(dialect: .anthropic, operation: .countTokens)
-        case "/v1/chat/completions", "/openai/v1/chat/completions": return ClientEndpoint(dialect: .openai)
-        case "/v1/responses", "/openai/v1/responses": return ClientEndpoint(dialect: .openaiResponses)
+        case "/v1/chat/completions", "/openai/v1/chat/completions", "/chat/completions":
+            return ClientEndpoint(dialect: .openai)
+        case "/v1/responses", "/openai/v1/responses", "/responses": return ClientEndpoint(dialect: .openaiResponses)
         default: return gemini(path: path, query: query)
         }
     }
@@ -88,6 +91,18 @@ public struct ClientEndpoint: Sendable, Hashable {
         }
     }
 
+    /// The method of any Gemini model path, `[/gemini]/v1[beta]/models/{model}:{method}`,
+    /// served or not (`batchEmbedContents`); nil for any other path. A
+    /// request the proxy does not serve there is told which method it lacks,
+    /// in Gemini's shape.
+    public static func geminiMethod(inPath path: String) -> String? {
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            guard let (_, method) = geminiModelAndMethod(inPath: bytes) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[method]), as: UTF8.self)
+        }
+    }
+
     /// The model (percent-decoded) and method of a Gemini path, or nil.
     private static func modelAndMethod(inPath path: UnsafeBufferPointer<UInt8>) -> (String, GeminiMethod)? {
         guard let (encoded, method) = encodedModelAndMethod(inPath: path),
@@ -106,6 +121,25 @@ public struct ClientEndpoint: Sendable, Hashable {
     private static func encodedModelAndMethod(
         inPath path: UnsafeBufferPointer<UInt8>
     ) -> (Range<Int>, GeminiMethod)? {
+        guard let (model, name) = geminiModelAndMethod(inPath: path) else { return nil }
+        let method: GeminiMethod
+        if isExactly("generateContent", in: path, from: name.lowerBound, to: name.upperBound) {
+            method = .generate
+        } else if isExactly("streamGenerateContent", in: path, from: name.lowerBound, to: name.upperBound) {
+            method = .streamGenerate
+        } else if isExactly("countTokens", in: path, from: name.lowerBound, to: name.upperBound) {
+            method = .countTokens
+        } else {
+            return nil
+        }
+        return (model, method)
+    }
+
+    /// Where the (still encoded) model and the method name lie in a Gemini
+    /// model path, whatever the method; both non-empty.
+    private static func geminiModelAndMethod(
+        inPath path: UnsafeBufferPointer<UInt8>
+    ) -> (model: Range<Int>, method: Range<Int>)? {
         var start = 0
         if matches("/gemini/", in: path, at: 0) { start = "/gemini".utf8.count }
         if matches("/v1beta/models/", in: path, at: start) {
@@ -115,18 +149,9 @@ public struct ClientEndpoint: Sendable, Hashable {
         } else {
             return nil
         }
-        guard let colon = path[start...].lastIndex(of: UInt8(ascii: ":")), colon > start else { return nil }
-        let method: GeminiMethod
-        if isExactly("generateContent", in: path, from: colon + 1, to: path.count) {
-            method = .generate
-        } else if isExactly("streamGenerateContent", in: path, from: colon + 1, to: path.count) {
-            method = .streamGenerate
-        } else if isExactly("countTokens", in: path, from: colon + 1, to: path.count) {
-            method = .countTokens
-        } else {
-            return nil
-        }
-        return (start..<colon, method)
+        guard let colon = path[start...].lastIndex(of: UInt8(ascii: ":")), colon > start, colon + 1 < path.count
+        else { return nil }
+        return (start..<colon, colon + 1..<path.count)
     }
 
     /// Whether `bytes` holds `literal` at `offset`.
@@ -160,14 +185,24 @@ public struct ClientEndpoint: Sendable, Hashable {
 extension Dialect {
     /// The dialect a client using `path` speaks, for any path (a models
     /// list, an unknown endpoint), so even a 404 comes in its shape: the
-    /// OpenAI and Gemini endpoints and prefixes, else Anthropic.
+    /// OpenAI and Gemini endpoints and prefixes, any Gemini
+    /// `models/{model}:{method}` (google-genai's `embed_content` posts to
+    /// `/v1/models/{model}:batchEmbedContents`), paths naming OpenAI's
+    /// endpoints (`/v1/embeddings`, `/completions`, `/responses/{id}`),
+    /// else Anthropic.
     public init(clientPath path: String) {
         if let endpoint = ClientEndpoint.parse(path: path, query: nil) {
             self = endpoint.dialect
         } else if path.hasPrefix("/openai/") {
             self = .openai
-        } else if path.hasPrefix("/gemini/") || path.hasPrefix("/v1beta/") || path == "/v1beta" {
+        } else if path.hasPrefix("/gemini/") || path.hasPrefix("/v1beta/") || path == "/v1beta"
+            || ClientEndpoint.geminiMethod(inPath: path) != nil
+        {
             self = .gemini
+        } else if path.contains("responses") {
+            self = .openaiResponses
+        } else if path.contains("completions") || path.contains("embeddings") {
+            self = .openai
         } else {
             self = .anthropic
         }

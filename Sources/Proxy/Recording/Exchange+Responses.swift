@@ -23,10 +23,12 @@ extension Exchange {
     }
 
     /// An error in the client's dialect's shape, with its retry hints
-    /// (`retry-after`, `retry-after-ms`, `x-should-retry`) when it has any.
+    /// (`retry-after`, `retry-after-ms`, `x-should-retry`) when it has any,
+    /// and a 405's `Allow`.
     func errorResponse(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers.append(contentsOf: error.retryHintFields)
+        if let allow = error.allow { headers[.allow] = allow }
         return response(
             status: error.status(in: clientDialect), headers: headers,
             body: ByteBuffer(bytes: error.clientBody(in: clientDialect))

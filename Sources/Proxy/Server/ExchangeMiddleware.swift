@@ -54,6 +54,11 @@ struct ExchangeMiddleware: RouterMiddleware {
         }
         do {
             if observed, !connections.admit(context.channel) { throw overloaded }
+            if request.method != .post, endpoint != nil {
+                // A generate path (`GET /v1/messages`, a Gemini
+                // `:generateContent` a models route would read as a model).
+                throw EndpointRefusal.methodNotAllowed(request.method, path: path, allow: "POST")
+            }
             var response = try await next(request, context)
             response.headers[.requestID] = exchange.id
             if !exchange.isStreaming {
@@ -63,7 +68,9 @@ struct ExchangeMiddleware: RouterMiddleware {
             return response
         } catch {
             let cancellation = ExchangeCancellation(after: error, connection: context.clientConnection)
-            let apiError = cancellation?.error ?? apiError(for: error, request: request, logger: context.logger)
+            let apiError =
+                cancellation?.error
+                ?? apiError(for: error, request: request, path: path, exchange: exchange, logger: context.logger)
             if exchange.recording != nil, exchange.claimClientRequest() {
                 // The endpoint never read this body (unknown path, or a body
                 // over the limit); record what can be read of it.
@@ -94,21 +101,19 @@ struct ExchangeMiddleware: RouterMiddleware {
                 + "\(connections.maxConnections ?? 0)); retry in a moment", shouldRetry: true)
     }
 
-    private func apiError(for error: any Error, request: Request, logger: Logger) -> APIError {
+    private func apiError(
+        for error: any Error, request: Request, path: String, exchange: Exchange, logger: Logger
+    ) -> APIError {
         switch error {
         case let error as APIError:
             // Logged on the exchange's access line.
             return error
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
-            if request.method == .post, let model = ClientEndpoint.malformedGeminiModel(inPath: request.uri.path) {
-                // A Gemini endpoint we serve, with a model name that cannot be
-                // read: the client's mistake, said as such.
-                return .invalidRequest(
-                    "the model in the path, \"\(model)\", is not valid percent-encoding (%XX escapes of UTF-8)")
-            }
+            let refusal = EndpointRefusal.unrouted(request.method, path: path, headers: request.headers)
+            exchange.clientDialect = refusal.dialect
             // A client calling an endpoint we lack is worth seeing at once.
-            logger.warning("unknown endpoint: \(request.method) \(request.uri.path)")
-            return .notFound("unknown endpoint: \(request.method) \(request.uri.path)")
+            if refusal.error.status != 400 { logger.warning("\(refusal.error.message)") }
+            return refusal.error
         case let error as HTTPError:
             return APIError(
                 status: error.status.code, type: APIError.anthropicType(forStatus: error.status.code),

@@ -38,6 +38,9 @@ struct ModelsEndpoint: Sendable {
 
     func get(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         if Self.isGeminiClient(request) { return try await geminiGet(request, context: context) }
+        // A colon in the id (`llama3:8b`) makes the path read as Gemini's
+        // `models/{model}:{method}`; without a Gemini key it is Anthropic's.
+        context.exchange.clientDialect = .anthropic
         let (id, name, entry) = try requestedModel(context: context)
         return context.exchange.json(Self.model(id: id, displayName: name, entry: entry))
     }

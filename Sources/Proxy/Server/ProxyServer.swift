@@ -183,28 +183,21 @@ public struct ProxyServer: Sendable {
     ) {
         let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(routes: routes)
-        // Clients configured with a prefixed base URL (`/anthropic`,
-        // `/openai`, `/gemini`, as tizee/anthropic-proxy serves them) find
-        // the same endpoints there.
-        for prefix in ["/v1", "/anthropic/v1"] {
+        for prefix in ServedPaths.anthropic {
             router.post(RouterPath("\(prefix)/messages"), use: generate.handle)
             router.post(RouterPath("\(prefix)/messages/count_tokens"), use: countTokens.handle)
             router.get(RouterPath("\(prefix)/models"), use: models.list)
             router.get(RouterPath("\(prefix)/models/**"), use: models.get)
         }
-        for prefix in ["/v1", "/openai/v1"] {
+        for prefix in ServedPaths.openAI {
             router.post(RouterPath("\(prefix)/chat/completions"), use: generate.handle)
             router.post(RouterPath("\(prefix)/responses"), use: generate.handle)
         }
-        router.get("/openai/v1/models", use: models.openAIList)
-        // Gemini's `models/{model}:method`; `/v1/models/...` is google-genai's
-        // path when it is given a base URL.
-        for prefix in ["/v1beta", "/gemini/v1beta", "/v1", "/gemini/v1"] {
+        router.get(RouterPath(ServedPaths.openAIModels), use: models.openAIList)
+        for prefix in ServedPaths.gemini {
             router.post(RouterPath("\(prefix)/models/**"), use: generate.handle)
         }
-        // `/v1/models` is shared with Anthropic's: `models.list` and
-        // `models.get` answer google-genai there by its key.
-        for prefix in ["/v1beta", "/gemini/v1beta", "/gemini/v1"] {
+        for prefix in ServedPaths.geminiModels {
             router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
             router.get(RouterPath("\(prefix)/models/**"), use: models.geminiGet)
         }
@@ -217,7 +210,7 @@ public struct ProxyServer: Sendable {
         if options.metrics {
             let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
             router.get("/metrics", use: observability.metrics)
-            for prefix in ["/v1", "/anthropic/v1"] {
+            for prefix in ServedPaths.anthropic {
                 router.get(RouterPath("\(prefix)/stats"), use: observability.stats)
             }
         }

@@ -1,0 +1,36 @@
+/// The prefixes each dialect's endpoints are served under, for the routes
+/// (``ProxyServer``) and for what a request with the wrong method is told
+/// (``EndpointRefusal``), so the two cannot drift apart.
+///
+/// Clients configured with a prefixed base URL (`/anthropic`, `/openai`,
+/// `/gemini`, as tizee/anthropic-proxy serves them) find the same endpoints
+/// there.
+enum ServedPaths {
+    /// Messages, count_tokens, and the models list and model.
+    static let anthropic = ["/v1", "/anthropic/v1"]
+    /// Chat Completions and Responses; `""` for an OpenAI SDK given a base
+    /// URL without `/v1`, as LiteLLM serves them.
+    static let openAI = ["/v1", "/openai/v1", ""]
+    /// Gemini's `models/{model}:method`; `/v1/models/...` is google-genai's
+    /// path when it is given a base URL.
+    static let gemini = ["/v1beta", "/gemini/v1beta", "/v1", "/gemini/v1"]
+    /// Gemini's models list and model. `/v1/models` is shared with
+    /// Anthropic's, whose endpoint answers google-genai there by its key.
+    static let geminiModels = ["/v1beta", "/gemini/v1beta", "/gemini/v1"]
+    /// OpenAI's models list, apart from Anthropic's.
+    static let openAIModels = "/openai/v1/models"
+
+    /// The methods (as `Allow` lists them) of the read-only endpoint at
+    /// `path`: a models list or model, or `/health`; nil for any other path.
+    /// The generate endpoints' paths are known by ``ClientEndpoint``.
+    static func methods(readingAt path: String) -> String? {
+        if path == "/health" { return "GET, HEAD" }
+        if path == openAIModels { return "GET" }
+        for prefix in anthropic + geminiModels {
+            guard path.hasPrefix(prefix + "/models") else { continue }
+            let rest = path.dropFirst(prefix.utf8.count + "/models".utf8.count)
+            if rest.isEmpty || (rest.first == "/" && rest.count > 1) { return "GET" }
+        }
+        return nil
+    }
+}
