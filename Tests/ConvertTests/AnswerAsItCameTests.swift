@@ -30,7 +30,7 @@ import Wire
         let bytes = Array(body.utf8)
         let answer = try #require(client.answerAsItCame(upstreamBody: bytes, route: TestRoutes.anthropic))
         let converted = try client.clientResponse(
-            upstreamBody: try JSONValue(parsing: body), route: TestRoutes.anthropic)
+            upstreamBody: try JSONValue(parsing: body), route: TestRoutes.anthropic, createdAt: 0)
         let sent = answer.renamed ?? bytes
         #expect(try JSONValue(parsing: sent) == converted.body)
         #expect(answer.usage == converted.usage)
@@ -51,7 +51,7 @@ import Wire
         let client = try Self.client()
         let answer = try #require(client.answerAsItCame(upstreamBody: bytes, route: TestRoutes.anthropic), "\(path)")
         let converted = try client.clientResponse(
-            upstreamBody: try JSONValue(parsing: bytes), route: TestRoutes.anthropic)
+            upstreamBody: try JSONValue(parsing: bytes), route: TestRoutes.anthropic, createdAt: 0)
         #expect(try JSONValue(parsing: answer.renamed ?? bytes) == converted.body, "\(path)")
         #expect(answer.usage == converted.usage, "\(path)")
     }
@@ -100,7 +100,8 @@ import Wire
     func aPassedThroughAnswerReportsTheTreesUsage(endpoint: ClientEndpoint, route: RouteOptions, body: String) throws {
         let client = try ClientRequest(endpoint: endpoint, body: ["model": "m", "messages": [], "input": "x"])
         let answer = try #require(client.answerAsItCame(upstreamBody: Array(body.utf8), route: route))
-        let converted = try client.clientResponse(upstreamBody: try JSONValue(parsing: body), route: route)
+        let converted = try client.clientResponse(
+            upstreamBody: try JSONValue(parsing: body), route: route, createdAt: 0)
         #expect(answer.renamed == nil)
         #expect(converted.body == (try JSONValue(parsing: body)))
         #expect(answer.usage == converted.usage)

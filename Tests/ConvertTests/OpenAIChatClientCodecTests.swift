@@ -254,7 +254,7 @@ import Wire
                 "id": "msg_1", "type": "message", "role": "assistant", "model": "claude",
                 "content": [["type": "text", "text": "Hello"], ["type": "text", "text": " there"]],
                 "stop_reason": "end_turn", "usage": ["input_tokens": 10, "output_tokens": 3],
-            ], requestedModel: "gpt-test")
+            ], requestedModel: "gpt-test", created: 1_700_000_000)
         #expect(completion["id"] == "chatcmpl-msg_1")
         #expect(completion["object"] == "chat.completion")
         #expect(completion["created"] == 1_700_000_000)
@@ -276,7 +276,7 @@ import Wire
                     "input_tokens": 5, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 20,
                     "output_tokens": 7,
                 ],
-            ], requestedModel: "gpt-test")
+            ], requestedModel: "gpt-test", created: 1_700_000_000)
         let message = completion["choices"]?[0]?["message"]
         #expect(message?["content"] == nil as JSONValue)
         #expect(message?["reasoning_content"] == "Need weather.")
@@ -300,7 +300,7 @@ import Wire
     @Test func stopReasonsMapToFinishReasons() {
         for (stop, finish) in [("max_tokens", "length"), ("refusal", "content_filter"), ("stop_sequence", "stop")] {
             let completion = OpenAIChatClientCodec.encodeResponse(
-                ["id": "m", "content": [], "stop_reason": .string(stop)], requestedModel: "g")
+                ["id": "m", "content": [], "stop_reason": .string(stop)], requestedModel: "g", created: 1_700_000_000)
             #expect(completion["choices"]?[0]?["finish_reason"] == .string(finish))
         }
     }

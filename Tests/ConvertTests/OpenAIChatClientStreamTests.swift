@@ -15,7 +15,8 @@ import Wire
     ) -> [SSEEvent] {
         convertStream(
             bytes, route: route, sliceSize: sliceSize, requestedModel: "gpt-test",
-            encoder: OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: includeUsage))
+            encoder: OpenAIChatStreamEncoder(
+                requestedModel: "gpt-test", includeUsage: includeUsage, created: 1_700_000_000))
     }
 
     /// What an OpenAI client rebuilds from the frames.
@@ -100,7 +101,7 @@ import Wire
 
     @Test func fragmentedToolArgumentsAreReassembledExactly() {
         let fragments = ["{\"ci", "ty\": \"Os", "lo\", \"days\"", ": [1, ", "2]}"]
-        var encoder = OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: false)
+        var encoder = OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: false, created: 1_700_000_000)
         var frames: [SSEEvent] = []
         let events: [AnthropicStreamEvent] =
             [
@@ -133,7 +134,7 @@ import Wire
     /// said again); the counts of `message_start` stand, as in the other
     /// clients' encoders.
     @Test func nullCountsInTheFinalUsageKeepTheEarlierOnes() throws {
-        var encoder = OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: true)
+        var encoder = OpenAIChatStreamEncoder(requestedModel: "gpt-test", includeUsage: true, created: 1_700_000_000)
         var frames: [SSEEvent] = []
         let events: [AnthropicStreamEvent] = [
             .messageStart(.init(id: "msg_n", model: "m", usage: ["input_tokens": 100, "cache_read_input_tokens": 50])),

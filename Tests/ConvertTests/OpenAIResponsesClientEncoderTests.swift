@@ -42,7 +42,7 @@ import Wire
             ])
         #expect(
             events[0].data
-                == #"{"type":"response.created","sequence_number":0,"response":{"id":"resp_msg_1","object":"response","created_at":0,"status":"in_progress","error":null,"incomplete_details":null,"model":"gpt-test","output":[],"usage":null}}"#
+                == #"{"type":"response.created","sequence_number":0,"response":{"id":"resp_msg_1","object":"response","created_at":1700000000,"status":"in_progress","error":null,"incomplete_details":null,"model":"gpt-test","output":[],"usage":null}}"#
         )
         #expect(
             events[10].data

@@ -17,11 +17,11 @@ import Wire
 
     @Test func textMessage() {
         let response = OpenAIResponsesClientCodec.encodeResponse(
-            Self.message([["type": "text", "text": "Hello!"]]), requestedModel: "gpt-test")
+            Self.message([["type": "text", "text": "Hello!"]]), requestedModel: "gpt-test", createdAt: 1_700_000_000)
         #expect(
             response
                 == [
-                    "id": "resp_msg_01abc", "object": "response", "created_at": 0, "status": "completed",
+                    "id": "resp_msg_01abc", "object": "response", "created_at": 1_700_000_000, "status": "completed",
                     "error": nil, "incomplete_details": nil, "model": "gpt-test",
                     "output": [
                         [
@@ -43,7 +43,7 @@ import Wire
                     ["type": "thinking", "thinking": "Need the weather.", "signature": "openai-reasoning:gAAAA-enc"],
                     ["type": "thinking", "thinking": "Claude's own.", "signature": "EqQBCkYIBxgC"],
                     ["type": "tool_use", "id": "toolu_1", "name": "weather", "input": ["city": "Paris"]],
-                ], stopReason: "tool_use"), requestedModel: "gpt-test")
+                ], stopReason: "tool_use"), requestedModel: "gpt-test", createdAt: 1_700_000_000)
         #expect(response["status"] == "completed")
         #expect(
             response["output"]
@@ -65,7 +65,8 @@ import Wire
 
     @Test func maxTokensIsIncomplete() {
         let response = OpenAIResponsesClientCodec.encodeResponse(
-            Self.message([["type": "text", "text": "Once upon"]], stopReason: "max_tokens"), requestedModel: "gpt-test")
+            Self.message([["type": "text", "text": "Once upon"]], stopReason: "max_tokens"), requestedModel: "gpt-test",
+            createdAt: 1_700_000_000)
         #expect(response["status"] == "incomplete")
         #expect(response["incomplete_details"] == ["reason": "max_output_tokens"])
     }
@@ -77,7 +78,8 @@ import Wire
             "type": "thinking", "thinking": "Plan.", "signature": "openai-reasoning:gAAAA-round",
         ]
         let response = OpenAIResponsesClientCodec.encodeResponse(
-            Self.message([original, ["type": "text", "text": "Done."]]), requestedModel: "gpt-test")
+            Self.message([original, ["type": "text", "text": "Done."]]), requestedModel: "gpt-test",
+            createdAt: 1_700_000_000)
         let input = (response["output"]?.arrayValue ?? []) + [["role": "user", "content": "Next"]]
         let request = try OpenAIResponsesClientCodec.decodeRequest(["model": "gpt-5", "input": .array(input)])
         #expect(request.body["messages"]?[0]?["content"] == [original, ["type": "text", "text": "Done."]])

@@ -10,12 +10,12 @@ func convertStreamForResponsesClient(
 ) -> [SSEEvent] {
     convertStream(
         bytes, route: route, sliceSize: sliceSize, error: error, requestedModel: "gpt-test",
-        encoder: OpenAIResponsesStreamEncoder(requestedModel: "gpt-test"))
+        encoder: OpenAIResponsesStreamEncoder(requestedModel: "gpt-test", createdAt: 1_700_000_000))
 }
 
 /// Pivot events straight through the encoder.
 func encodeForResponsesClient(_ events: [AnthropicStreamEvent]) -> [SSEEvent] {
-    var encoder = OpenAIResponsesStreamEncoder(requestedModel: "gpt-test")
+    var encoder = OpenAIResponsesStreamEncoder(requestedModel: "gpt-test", createdAt: 1_700_000_000)
     var frames: [SSEEvent] = []
     for event in events { encoder.encode(event, into: &frames) }
     return frames

@@ -78,7 +78,7 @@ import Wire
         let client = try ClientRequest(endpoint: endpoint, body: ["model": "m", "messages": [], "contents": []])
         #expect(client.isPassthrough(route))
         let upstream = try JSONValue(parsing: body)
-        let response = try client.clientResponse(upstreamBody: upstream, route: route)
+        let response = try client.clientResponse(upstreamBody: upstream, route: route, createdAt: 0)
         #expect(response.body == upstream)
         #expect(response.usage == Self.expected)
     }

@@ -136,7 +136,7 @@ import Wire
                 "contents": [["role": "user", "parts": [["text": "Hi"]]]],
             ])
         do {
-            let converted = try client.clientResponse(upstreamBody: body, route: TestRoutes.anthropic)
+            let converted = try client.clientResponse(upstreamBody: body, route: TestRoutes.anthropic, createdAt: 0)
             Issue.record("expected an error, got \(converted.body.serializedString())")
         } catch {
             #expect(error.status == 502)

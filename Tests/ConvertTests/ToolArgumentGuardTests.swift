@@ -219,7 +219,7 @@ import Wire
                 ["content": ["role": "model", "parts": [["functionCall": ["name": "Write", "args": [:]]]]]]
             ]
         ]
-        var converter = client.streamConverter(route: route)
+        var converter = client.streamConverter(route: route, createdAt: 0)
         let frames = feed(
             Fixtures.sseBytes(payloads: [payload.serializedString()], framing: .dataOnly), to: &converter)
         let last = try JSONValue(parsing: try #require(frames.last).data)

@@ -140,7 +140,7 @@ import Wire
         let request = try? ClientRequest(
             endpoint: ClientEndpoint(dialect: client, pathModel: "m", pathStream: true),
             body: ["model": "m", "max_tokens": 10, "stream": true, "messages": [["role": "user", "content": "hi"]]])
-        return request!.streamConverter(route: TestRoutes.anthropic)
+        return request!.streamConverter(route: TestRoutes.anthropic, createdAt: 0)
     }
 
     /// Found by the stream fuzzer (tools/fuzz.sh): an Anthropic upstream's

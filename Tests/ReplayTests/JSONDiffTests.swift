@@ -53,6 +53,20 @@ import Wire
             ])
     }
 
+    /// The times the proxy's OpenAI answers carry differ on every run: a
+    /// Chat body's and chunk's `created`, a Responses body's `created_at`
+    /// and its stream's `response` objects'.
+    @Test func theProxysAnswerTimesAreVolatile() {
+        let diff = JSONDiff(ignoring: VolatileFields.responses)
+        #expect(diff.differences(expected: ["created": 1, "x": 1], actual: ["created": 2, "x": 1]).isEmpty)
+        #expect(diff.differences(expected: ["created_at": 1], actual: ["created_at": 2]).isEmpty)
+        #expect(
+            diff.differences(
+                expected: ["type": "response.created", "response": ["created_at": 1]],
+                actual: ["type": "response.created", "response": ["created_at": 2]]
+            ).isEmpty)
+    }
+
     @Test func patternMatching() {
         #expect(JSONPointerPattern("/a/*/b").matches(["a", "3", "b"]))
         #expect(!JSONPointerPattern("/a/*/b").matches(["a", "b"]))

@@ -27,14 +27,14 @@ func convert(_ scenario: BenchScenario) throws -> Int {
     let client = try ClientRequest(endpoint: endpoint, body: try JSONValue(parsing: scenario.clientBody))
     var bytes = try client.upstreamBody(route: scenario.route).body.serialized().count
     if scenario.stream {
-        var converter = client.streamConverter(route: scenario.route)
+        var converter = client.streamConverter(route: scenario.route, createdAt: 0)
         var frames = SSEFrames()
         converter.receive(scenario.upstreamReply.utf8, into: &frames)
         converter.finish(error: nil, into: &frames)
         bytes += frames.bytes.count
     } else {
         let reply = try JSONValue(parsing: scenario.upstreamReply)
-        bytes += try client.clientResponse(upstreamBody: reply, route: scenario.route).body.serialized().count
+        bytes += try client.clientResponse(upstreamBody: reply, route: scenario.route, createdAt: 0).body.serialized().count
     }
     return bytes
 }

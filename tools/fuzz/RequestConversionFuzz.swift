@@ -24,7 +24,7 @@ enum RequestConversionFuzz {
                 if let converted = try? request.upstreamBody(route: route) {
                     requireParses(converted.body, "\(client) request for a \(upstream) upstream")
                 }
-                if let answer = try? request.clientResponse(upstreamBody: body, route: route) {
+                if let answer = try? request.clientResponse(upstreamBody: body, route: route, createdAt: 0) {
                     requireParses(answer.body, "\(upstream) answer for a \(client) client")
                 }
             }

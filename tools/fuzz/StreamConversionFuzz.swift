@@ -26,9 +26,9 @@ enum StreamConversionFuzz {
         let request = clientRequest(client, includeUsage: includeUsage)
         let route = RouteOptions(modelID: "fuzz", upstreamDialect: upstream, upstreamModel: "fuzz-model")
 
-        var whole = request.streamConverter(route: route)
+        var whole = request.streamConverter(route: route, createdAt: 0)
         let expected = whole.convert(bytes, error: failure)
-        var sliced = request.streamConverter(route: route)
+        var sliced = request.streamConverter(route: route, createdAt: 0)
         let events = sliced.convert(bytes, sliceSizes: sizes, error: failure)
         require(
             events == expected,

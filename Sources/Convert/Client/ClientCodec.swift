@@ -19,12 +19,16 @@ public enum ClientCodec {
         }
     }
 
-    /// An Anthropic Messages response body as the client's response body.
-    static func response(_ message: JSONValue, dialect: Dialect, requestedModel: String) -> JSONValue {
+    /// An Anthropic Messages response body as the client's response body;
+    /// `createdAt` (Unix seconds) is OpenAI's `created` and `created_at`.
+    static func response(
+        _ message: JSONValue, dialect: Dialect, requestedModel: String, createdAt: Int64
+    ) -> JSONValue {
         switch dialect {
         case .anthropic: message
-        case .openai: OpenAIChatClientCodec.encodeResponse(message, requestedModel: requestedModel)
-        case .openaiResponses: OpenAIResponsesClientCodec.encodeResponse(message, requestedModel: requestedModel)
+        case .openai: OpenAIChatClientCodec.encodeResponse(message, requestedModel: requestedModel, created: createdAt)
+        case .openaiResponses:
+            OpenAIResponsesClientCodec.encodeResponse(message, requestedModel: requestedModel, createdAt: createdAt)
         case .gemini: GeminiClientCodec.encodeResponse(message, requestedModel: requestedModel)
         }
     }
@@ -32,14 +36,14 @@ public enum ClientCodec {
     /// The client's stream encoder; nil for Anthropic, whose events are
     /// written as they are.
     static func streamEncoder(
-        dialect: Dialect, requestedModel: String, clientBody: JSONValue
+        dialect: Dialect, requestedModel: String, clientBody: JSONValue, createdAt: Int64
     ) -> (any ClientStreamEncoder)? {
         switch dialect {
         case .openai:
             OpenAIChatStreamEncoder(
                 requestedModel: requestedModel,
-                includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true)
-        case .openaiResponses: OpenAIResponsesStreamEncoder(requestedModel: requestedModel)
+                includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true, created: createdAt)
+        case .openaiResponses: OpenAIResponsesStreamEncoder(requestedModel: requestedModel, createdAt: createdAt)
         case .gemini: GeminiStreamEncoder(requestedModel: requestedModel)
         case .anthropic: nil
         }

@@ -145,7 +145,11 @@ public struct ClientRequest: Sendable {
     }
 
     /// The client's answer from the upstream's non-streamed success body.
-    public func clientResponse(upstreamBody: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedResponse {
+    /// `createdAt` is when the request came, Unix seconds: OpenAI's answers
+    /// carry it (`created`, `created_at`), and the converters read no clock.
+    public func clientResponse(
+        upstreamBody: JSONValue, route: RouteOptions, createdAt: Int64
+    ) throws(APIError) -> ConvertedResponse {
         if isPassthrough(route), dialect != .anthropic {
             // A Gemini client of Code Assist gets the public API's answer.
             let body = dialect == .gemini ? CodeAssistEnvelope.unwrapped(upstreamBody) : upstreamBody
@@ -155,13 +159,14 @@ public struct ClientRequest: Sendable {
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)
         // The usage stays the pivot's (Anthropic) one.
-        converted.body = ClientCodec.response(converted.body, dialect: dialect, requestedModel: model)
+        converted.body = ClientCodec.response(
+            converted.body, dialect: dialect, requestedModel: model, createdAt: createdAt)
         return converted
     }
 
     /// The client's answer straight from the upstream's success body, with
     /// no tree made, where the answer goes out as it came: what
-    /// ``clientResponse(upstreamBody:route:)`` gives, and its usage in
+    /// ``clientResponse(upstreamBody:route:createdAt:)`` gives, and its usage in
     /// Anthropic's shape.
     /// - When both speak Anthropic, the body with its `model` (whatever its
     ///   value) replaced by the one the client asked for (`renamed`; nil
@@ -187,13 +192,14 @@ public struct ClientRequest: Sendable {
     }
 
     /// The converter for the upstream's stream, writing the client's frames
-    /// and checking converted tool calls against this request's tools.
-    public func streamConverter(route: RouteOptions) -> UpstreamStreamConverter {
+    /// and checking converted tool calls against this request's tools;
+    /// `createdAt` as for ``clientResponse(upstreamBody:route:createdAt:)``.
+    public func streamConverter(route: RouteOptions, createdAt: Int64) -> UpstreamStreamConverter {
+        let encoder = ClientCodec.streamEncoder(
+            dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt)
         // The answer comes whole; through the pivot to the client's own stream encoder.
         if !route.upstreamStreams {
-            return UpstreamStreamConverter(
-                wholeMessageFor: route, requestedModel: model,
-                encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body))
+            return UpstreamStreamConverter(wholeMessageFor: route, requestedModel: model, encoder: encoder)
         }
         // None for an Anthropic route: an Anthropic client's stream goes
         // through the relay, which gives it its model name.
@@ -206,8 +212,6 @@ public struct ClientRequest: Sendable {
         } else {
             tools = { [self] in (try? pivotRequest())?.body["tools"] }
         }
-        return UpstreamStreamConverter(
-            route: route, requestedModel: model,
-            encoder: ClientCodec.streamEncoder(dialect: dialect, requestedModel: model, clientBody: body), tools: tools)
+        return UpstreamStreamConverter(route: route, requestedModel: model, encoder: encoder, tools: tools)
     }
 }

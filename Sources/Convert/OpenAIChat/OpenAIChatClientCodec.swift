@@ -8,12 +8,6 @@ import Wire
 /// Pure functions of their input, so the proxy and replays produce the same
 /// bytes.
 public enum OpenAIChatClientCodec {
-    /// `created` of every completion and chunk. OpenAI sends the Unix time;
-    /// a clock reading would make every replay differ from its recording, and
-    /// nothing in the Anthropic message carries a time, so a fixed, plausible
-    /// timestamp (2023-11-14) is used instead. Clients only display it.
-    public static let created: Int64 = 1_700_000_000
-
     /// `max_tokens` when the client sets neither `max_completion_tokens` nor
     /// `max_tokens`: OpenAI has no required cap, Anthropic does.
     public static let defaultMaxTokens = 4_096
@@ -36,8 +30,9 @@ public enum OpenAIChatClientCodec {
     ///
     /// Text blocks are concatenated with nothing between them, the way a
     /// streaming client concatenates `delta.content`, so the streamed and
-    /// non-streamed answers read the same.
-    public static func encodeResponse(_ message: JSONValue, requestedModel: String) -> JSONValue {
+    /// non-streamed answers read the same. `created` is when the request
+    /// came, Unix seconds, as OpenAI's.
+    public static func encodeResponse(_ message: JSONValue, requestedModel: String, created: Int64) -> JSONValue {
         var texts: [String] = []
         var reasoning: [String] = []
         var toolCalls: [JSONValue] = []

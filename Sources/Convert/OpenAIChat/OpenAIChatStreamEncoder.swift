@@ -18,6 +18,8 @@ import Wire
 public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private let requestedModel: String
     private let includeUsage: Bool
+    /// Every chunk's `created`, Unix seconds.
+    private let created: Int64
     private var id = ""
     private var started = false
     private var finished = false
@@ -34,9 +36,12 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
 
     /// - Parameter includeUsage: the client's `stream_options.include_usage`:
     ///   send a last chunk with `usage` and no choices.
-    public init(requestedModel: String, includeUsage: Bool) {
+    /// - Parameter created: when the request came, Unix seconds, as
+    ///   OpenAI's chunks say.
+    public init(requestedModel: String, includeUsage: Bool, created: Int64) {
         self.requestedModel = requestedModel
         self.includeUsage = includeUsage
+        self.created = created
     }
 
     public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
@@ -145,7 +150,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         JSONValue.writeVerbatim(#"{"id":"#, to: &chunkHead)
         JSONValue.writeString(id, to: &chunkHead)
         JSONValue.writeVerbatim(#","object":"chat.completion.chunk","created":"#, to: &chunkHead)
-        JSONValue.writeInteger(OpenAIChatClientCodec.created, to: &chunkHead)
+        JSONValue.writeInteger(created, to: &chunkHead)
         JSONValue.writeVerbatim(#","model":"#, to: &chunkHead)
         JSONValue.writeString(requestedModel, to: &chunkHead)
         JSONValue.writeVerbatim(#","choices":["#, to: &chunkHead)

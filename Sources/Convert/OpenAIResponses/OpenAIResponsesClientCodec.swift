@@ -30,8 +30,9 @@ public enum OpenAIResponsesClientCodec {
     /// Blocks become output items in order: `thinking` a `reasoning` item,
     /// each `text` block a `message` item, `tool_use` a `function_call`.
     /// Blocks Responses has no item for (redacted thinking, server tools)
-    /// are left out. A `max_tokens` stop is status `incomplete`.
-    public static func encodeResponse(_ message: JSONValue, requestedModel: String) -> JSONValue {
+    /// are left out. A `max_tokens` stop is status `incomplete`. `createdAt`
+    /// is when the request came, Unix seconds.
+    public static func encodeResponse(_ message: JSONValue, requestedModel: String, createdAt: Int64) -> JSONValue {
         let messageID = message["id"]?.stringValue ?? "msg_proxy"
         var output: [JSONValue] = []
         for block in message["content"]?.arrayValue ?? [] {
@@ -54,6 +55,7 @@ public enum OpenAIResponsesClientCodec {
         }
         return OpenAIResponsesClientItems.response(
             id: OpenAIResponsesClientItems.responseID(messageID: messageID), model: requestedModel,
+            createdAt: .int(createdAt),
             status: OpenAIResponsesClientItems.status(stopReason: message["stop_reason"]?.stringValue),
             output: output, usage: OpenAIResponsesClientItems.usage(message["usage"]?.objectValue ?? [:]))
     }

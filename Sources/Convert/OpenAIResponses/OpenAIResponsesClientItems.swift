@@ -1,14 +1,9 @@
 import Wire
 
-/// The pieces of a Responses `response` object that ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:)``
+/// The pieces of a Responses `response` object that ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:createdAt:)``
 /// and ``OpenAIResponsesStreamEncoder`` both build, so a streamed response's
 /// final object has exactly the shape of a non-streamed one.
 enum OpenAIResponsesClientItems {
-    /// `created_at` of every response. The proxy answers from an Anthropic
-    /// message, which has no creation time, and the clock would make two
-    /// replays of one cassette differ; clients only display the field.
-    static let createdAt: JSONValue = 0
-
     /// The response id: `resp_` + the Anthropic message id.
     static func responseID(messageID: String) -> String {
         "resp_" + messageID
@@ -92,10 +87,12 @@ enum OpenAIResponsesClientItems {
         stopReason == "max_tokens" ? "incomplete" : "completed"
     }
 
-    /// The `response` object. `usage` is null while in progress; `error` is
-    /// set only when the response failed.
+    /// The `response` object. `createdAt` is Unix seconds, as OpenAI's;
+    /// `usage` is null while in progress; `error` is set only when the
+    /// response failed.
     static func response(
-        id: String, model: String, status: String, output: [JSONValue], usage: JSONValue, error: JSONValue = .null
+        id: String, model: String, createdAt: JSONValue, status: String, output: [JSONValue], usage: JSONValue,
+        error: JSONValue = .null
     ) -> JSONValue {
         [
             "id": .string(id), "object": "response", "created_at": createdAt, "status": .string(status),

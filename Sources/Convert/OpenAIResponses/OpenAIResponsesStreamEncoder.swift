@@ -24,7 +24,7 @@ import Wire
 ///   `..._arguments.done`, `output_item.done`;
 /// - at `message_stop`, `response.completed` (or `response.incomplete` after
 ///   a `max_tokens` stop) with the whole response, shaped as
-///   ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:)`` shapes it;
+///   ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:createdAt:)`` shapes it;
 /// - at an `error`, an `error` event and then `response.failed`.
 ///
 /// Blocks Responses has no item for (redacted thinking, server tools,
@@ -51,6 +51,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     }
 
     let requestedModel: String
+    /// Every `response` object's `created_at`, Unix seconds.
+    let createdAt: Int64
     var sequenceNumber = 0
     var messageID = "msg_proxy"
     var started = false
@@ -63,8 +65,11 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     var usage: JSONObject = [:]
     var stopReason: String?
 
-    public init(requestedModel: String) {
+    /// - Parameter createdAt: when the request came, Unix seconds: the
+    ///   `response` objects' `created_at`.
+    public init(requestedModel: String, createdAt: Int64) {
         self.requestedModel = requestedModel
+        self.createdAt = createdAt
     }
 
     public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
@@ -149,11 +154,15 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         started = true
         // Both events carry the same object: it is written once.
         let id = responseID
-        let model = requestedModel
+        let (model, createdAt) = (requestedModel, createdAt)
         var response: [UInt8] = []
         response.reserveCapacity(id.utf8.count + model.utf8.count + 192)
         OpenAIResponsesStreamTemplates.inProgressResponse.write(to: &response) { hole, bytes in
-            JSONValue.writeString(hole == 0 ? id : model, to: &bytes)
+            switch hole {
+            case 0: JSONValue.writeString(id, to: &bytes)
+            case 1: JSONValue.writeString(model, to: &bytes)
+            default: JSONValue.writeInteger(createdAt, to: &bytes)
+            }
         }
         for type: StaticString in ["response.created", "response.in_progress"] {
             emit(type, reserving: response.count, into: &frames) { bytes in
@@ -172,7 +181,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             incomplete
             ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
         let id = responseID
-        let model = requestedModel
+        let (model, createdAt) = (requestedModel, createdAt)
         let counts = TokenCount.Inclusive(usage)
         let usageValues = [counts.input, counts.cached, counts.output, counts.total].map(Int64.init)
         let size = output.reduce(512) { $0 + $1.count }
@@ -184,6 +193,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
                 case 0: JSONValue.writeString(id, to: &bytes)
                 case 1: JSONValue.writeString(model, to: &bytes)
                 case 2: Self.writeItems(output, to: &bytes)
+                case 4: JSONValue.writeInteger(createdAt, to: &bytes)
                 default:
                     OpenAIResponsesStreamTemplates.usage.write(to: &bytes) {
                         JSONValue.writeInteger(usageValues[$0], to: &$1)
@@ -200,7 +210,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         let code = JSONValue.string(error.openAICode)
         emit("error", error.responsesEventMembers, into: &frames)
         let response = OpenAIResponsesClientItems.response(
-            id: responseID, model: requestedModel, status: "failed", output: [],
+            id: responseID, model: requestedModel, createdAt: .int(createdAt), status: "failed", output: [],
             usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
             error: ["code": code, "message": .string(error.message)])
         emit("response.failed", reserving: 512, into: &frames) { [output] bytes in

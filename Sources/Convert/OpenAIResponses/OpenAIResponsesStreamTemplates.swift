@@ -4,13 +4,16 @@ import Wire
 /// ``OpenAIResponsesClientItems`` (so they keep its shapes) and kept as
 /// ``JSONTemplate``s: a stream writes only the values that change.
 enum OpenAIResponsesStreamTemplates {
-    /// `response` while in progress: holes 0 the id, 1 the model.
+    /// `response` while in progress: holes 0 the id, 1 the model, 2
+    /// `created_at`.
     static let inProgressResponse = JSONTemplate(
         OpenAIResponsesClientItems.response(
-            id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), status: "in_progress", output: [], usage: .null))
+            id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), createdAt: .string(JSONTemplate.hole(2)),
+            status: "in_progress", output: [], usage: .null))
 
     /// The final `response` of a `completed` stream: holes 0 the id, 1 the
-    /// model, 2 the output items (inside the array's brackets), 3 the usage.
+    /// model, 2 the output items (inside the array's brackets), 3 the usage,
+    /// 4 `created_at`.
     static let completedResponse = finalResponse(status: "completed")
     /// The same for an `incomplete` stream.
     static let incompleteResponse = finalResponse(status: "incomplete")
@@ -38,7 +41,7 @@ enum OpenAIResponsesStreamTemplates {
     private static func finalResponse(status: String) -> JSONTemplate {
         JSONTemplate(
             OpenAIResponsesClientItems.response(
-                id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), status: status,
-                output: [.string(JSONTemplate.hole(2))], usage: .string(JSONTemplate.hole(3))))
+                id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), createdAt: .string(JSONTemplate.hole(4)),
+                status: status, output: [.string(JSONTemplate.hole(2))], usage: .string(JSONTemplate.hole(3))))
     }
 }

@@ -44,6 +44,9 @@ final class Exchange: Sendable {
     /// The wall-clock time at ``startedAt``, recorded as the request's
     /// `started` (what `log-replay --since` and HAR exports read).
     let startedAtDate: Date
+    /// ``startedAtDate`` in whole Unix seconds: the `created` (`created_at`)
+    /// of the OpenAI answers, which OpenAI's own carry.
+    var createdAt: Int64 { Int64(startedAtDate.timeIntervalSince1970) }
     /// Nil when the proxy is not recording: every `record...` is then a no-op.
     let recording: ExchangeRecording?
     /// Where the access line goes when the exchange ends (see

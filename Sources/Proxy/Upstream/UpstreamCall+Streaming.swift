@@ -60,7 +60,7 @@ extension UpstreamCall {
     ) async throws {
         var scrubber = scrubber
         var held = HeldUpstreamChunks(for: exchange)
-        var converter = request.streamConverter(route: options)
+        var converter = request.streamConverter(route: options, createdAt: exchange.createdAt)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream

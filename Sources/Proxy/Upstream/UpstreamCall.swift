@@ -198,7 +198,7 @@ struct UpstreamCall: Sendable {
     /// converted into the client's dialect.
     func convertedResponse(_ json: JSONValue, body: ByteBuffer?, contentType: String?) throws -> Response {
         exchange.stage = .conversion
-        let conversion = try request.clientResponse(upstreamBody: json, route: options)
+        let conversion = try request.clientResponse(upstreamBody: json, route: options, createdAt: exchange.createdAt)
         exchange.report(conversion.diagnostics, logger: logger)
         let converted = conversion.body
         exchange.usage = conversion.usage.map(JSONValue.object)

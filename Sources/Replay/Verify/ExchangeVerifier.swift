@@ -88,6 +88,8 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
         let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
+        // OpenAI answers' `created`, as the proxy gave it: when the request came.
+        let createdAt = Int64(exchange.startDate?.timeIntervalSince1970 ?? 0)
         if status < 400, let refusal = Self.recordedError(exchange, at: .upstreamResponse) {
             // The proxy refused a 2xx/3xx answer on its head (an encoding it
             // cannot read, a redirect it does not follow): the body was never
@@ -100,7 +102,7 @@ public struct ExchangeVerifier: Sendable {
                 upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
             compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
         } else if !exchange.clientEvents.isEmpty || client.stream {
-            var converter = client.streamConverter(route: options)
+            var converter = client.streamConverter(route: options, createdAt: createdAt)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
             // A stream the proxy's shutdown ended got the shutdown error as
@@ -129,7 +131,9 @@ public struct ExchangeVerifier: Sendable {
                         message:
                             "upstream \(Self.upstreamName(route)) sent a body that is not JSON (\(error.description))")
                 }
-                let converted = try client.clientResponse(upstreamBody: upstreamBody, route: options).body
+                let converted = try client.clientResponse(
+                    upstreamBody: upstreamBody, route: options, createdAt: createdAt
+                ).body
                 result.replayed.clientStatus = status
                 result.replayed.clientResponseBody = converted
                 compareStatus(status, with: exchange, into: &result)
