@@ -33,7 +33,7 @@ public struct Redactor: Sendable {
     /// `api-key=`, `token=` in a URL), and a name a list missed went to
     /// disk in clear. Every name in ``defaultSecretHeaders`` holds one.
     public static let secretNameWords = [
-        "key", "token", "secret", "password", "passwd", "auth", "cookie", "credential",
+        "key", "token", "secret", "password", "passwd", "auth", "cookie", "credential", "signature", "jwt",
     ]
 
     /// Whether a header or query parameter named `name` carries a secret:
@@ -61,10 +61,11 @@ public struct Redactor: Sendable {
             switch name[index] | 0x20 {
             case UInt8(ascii: "k"): found = holds("key", at: index)
             case UInt8(ascii: "t"): found = holds("token", at: index) && !holds("tokens", at: index)
-            case UInt8(ascii: "s"): found = holds("secret", at: index)
+            case UInt8(ascii: "s"): found = holds("secret", at: index) || holds("signature", at: index)
             case UInt8(ascii: "p"): found = holds("passw", at: index)
             case UInt8(ascii: "a"): found = holds("auth", at: index) && !holds("authenticate", at: index)
             case UInt8(ascii: "c"): found = holds("cookie", at: index) || holds("credential", at: index)
+            case UInt8(ascii: "j"): found = holds("jwt", at: index)
             default: found = false
             }
             if found { return true }

@@ -74,7 +74,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     ///
     /// | client / route                              | thinkingConfig                    |
     /// |---------------------------------------------|-----------------------------------|
-    /// | route `reasoning_effort`                    | `thinkingBudget` by ``budgetByEffort`` (`max` = `high`) |
+    /// | route `reasoning_effort`                    | `thinkingBudget` by ``budgetByEffort`` (`xhigh` = `high`) |
     /// | `thinking: {type: enabled, budget_tokens: N}` | `thinkingBudget: N` (at most 24 576) |
     /// | `output_config.effort` with no budget       | `thinkingBudget` by ``budgetByEffort`` |
     /// | `thinking: {type: adaptive}` with no effort | `thinkingBudget: -1` (dynamic)     |

@@ -1,14 +1,16 @@
 import Wire
 
-/// `reasoning_effort: minimal` on a route (tizee/anthropic-proxy's setting):
-/// no thinking at all. The client's thinking settings are taken out of the
-/// request, in whichever dialect it goes up, and no effort is sent.
+/// `reasoning_effort: minimal` on a route (tizee/anthropic-proxy's setting),
+/// or OpenAI's `none`: no thinking at all. The client's thinking settings
+/// are taken out of the request, in whichever dialect it goes up, and no
+/// effort is sent. (`none` went up as a budget: a Gemini upstream's most.)
 enum MinimalReasoning {
-    static let effort = "minimal"
+    static let efforts = ["minimal", "none"]
 
     /// Whether `route` asks for no thinking.
     static func applies(to route: RouteOptions) -> Bool {
-        route.reasoningEffort?.lowercased() == effort
+        guard let effort = route.reasoningEffort?.lowercased() else { return false }
+        return efforts.contains(effort)
     }
 
     /// The request without its thinking settings, and a diagnostic for each
@@ -25,7 +27,7 @@ enum MinimalReasoning {
             }
             diagnostics.append(
                 .info(
-                    "/" + path.joined(separator: "/"), "removed: the route's reasoning_effort is minimal (no thinking)")
+                    "/" + path.joined(separator: "/"), "removed: the route's reasoning_effort asks for no thinking")
             )
         }
         return (body, diagnostics)

@@ -82,7 +82,8 @@ import Wire
     @Test func headersNamedLikeSecretsAreRedacted() {
         let names = [
             "openai-api-key", "X-Auth-Token", "helicone-auth", "api_key", "x-client-secret", "X-PASSWORD",
-            "x-upstream-passwd", "x-credential", "x-session-cookie", "idempotency-key",
+            "x-upstream-passwd", "x-credential", "x-session-cookie", "idempotency-key", "X-Amz-Signature",
+            "x-goog-iap-jwt-assertion",
         ]
         let headers = Redactor().headers(names.map { (name: $0, value: "sk-ant-test-SECRET123") })
         #expect(

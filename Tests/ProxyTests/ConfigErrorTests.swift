@@ -115,9 +115,9 @@ import Testing
         let unknown = try #require(error(Self.entry + "    reasoning_effort: extreme\n"))
         #expect(unknown.line == 6)
         #expect(unknown.problem == "`reasoning_effort` `extreme` is not an effort")
-        #expect(unknown.fix == "Use one of: none, minimal, low, medium, high, xhigh, max.")
+        #expect(unknown.fix == "Use one of: none, minimal, low, medium, high, xhigh.")
         let typo = try #require(error(Self.entry + "    reasoning_effort: meduim\n"))
-        #expect(typo.fix == "Did you mean `medium`? Use one of: none, minimal, low, medium, high, xhigh, max.")
+        #expect(typo.fix == "Did you mean `medium`? Use one of: none, minimal, low, medium, high, xhigh.")
         let parsed = try ProxyConfig.parse(yaml: Self.entry + "    reasoning_effort: High\n", file: "models.yaml")
         #expect(parsed.models.first?.reasoningEffort == "high")
     }

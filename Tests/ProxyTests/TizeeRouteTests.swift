@@ -27,6 +27,11 @@ import Wire
           api_base: \(base)
           direct: true
           reasoning_effort: minimal
+        - model_id: none-gemini
+          model_name: upstream-gemini
+          api_base: \(base)/v1beta
+          format: gemini
+          reasoning_effort: none
         - model_id: codex/gpt-5.2-codex
           provider: codex
         """
@@ -128,6 +133,23 @@ import Wire
             #expect(try await proxy.post(json: thinking).status == 200)
             sent = try JSONValue(parsing: try #require(proxy.stub.requests.last).body)
             #expect(sent["thinking"] == nil && sent["max_tokens"] == 20000, "\(sent)")
+        }
+    }
+
+    /// OpenAI's `none` is `minimal`'s no thinking: a Gemini upstream got
+    /// its largest budget for it (an effort its table did not know).
+    @Test func noneReasoningTakesThinkingOutToo() async throws {
+        try await Self.run { proxy in
+            proxy.stub.reply = .json(
+                200,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"finishReason":"STOP"}],"#
+                    + #""usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1}}"#)
+            var thinking = ProxyHarness.messages(model: "none-gemini", maxTokens: 20000)
+            thinking["thinking"] = ["type": "enabled", "budget_tokens": 16000]
+            let reply = try await proxy.post(json: thinking)
+            #expect(reply.status == 200, "\(reply.text)")
+            let sent = try JSONValue(parsing: try #require(proxy.stub.requests.last).body)
+            #expect(sent["generationConfig"] == ["maxOutputTokens": 20000], "\(sent)")
         }
     }
 

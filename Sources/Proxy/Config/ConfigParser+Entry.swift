@@ -7,9 +7,10 @@ import Yams
 extension ConfigParser {
     /// The efforts a route's `reasoning_effort` may name: those the
     /// converters map to a thinking budget (Convert's
-    /// `ReasoningEffortMapping`, and `max` for a Gemini upstream's most),
-    /// OpenAI's `none`, and `minimal`, which turns thinking off.
-    static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    /// `ReasoningEffortMapping`), and `minimal` or OpenAI's `none`, which
+    /// turn thinking off. (`max` meant a Gemini upstream's most and, to an
+    /// Anthropic one, no thinking: `xhigh` says what it means.)
+    static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
 
     mutating func modelEntry(_ node: Node, layout: EntryLayout) throws(ConfigError) -> ModelEntry {
         guard case .mapping(let mapping) = node else {
