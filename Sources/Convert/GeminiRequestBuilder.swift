@@ -11,7 +11,7 @@ import Wire
 /// - `max_tokens` (capped), `temperature` (the route's wins), `top_p`,
 ///   `top_k` and `stop_sequences` go in `generationConfig`;
 /// - thinking becomes `generationConfig.thinkingConfig` (see
-///   ``thinkingConfig()``);
+///   ``thinkingConfig(below:)``);
 /// - `extra_body` is merged last (see `JSONObject.merge`), so a route can set
 ///   `safetySettings` or override any converted field.
 struct GeminiRequestBuilder: AnthropicRequestTranslating {
@@ -45,7 +45,8 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
 
     private mutating func generationConfig() -> JSONObject {
         var config = JSONObject()
-        config["maxOutputTokens"] = .int(Int64(cappedMaxTokens()))
+        let maxTokens = cappedMaxTokens()
+        config["maxOutputTokens"] = .int(Int64(maxTokens))
         if let temperature { config["temperature"] = temperature }
         if let topP { config["topP"] = topP }
         if let topK = request["top_k"], !topK.isNull { config["topK"] = topK }
@@ -58,7 +59,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             }
             config["stopSequences"] = .array(Array(stop.prefix(Self.maxStopSequences)))
         }
-        if let thinking = thinkingConfig() { config["thinkingConfig"] = .object(thinking) }
+        if let thinking = thinkingConfig(below: maxTokens) { config["thinkingConfig"] = .object(thinking) }
         return config
     }
 
@@ -85,10 +86,17 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     /// `max_completion_tokens: 2000` is 1 999), and the effort's budget
     /// would not fit under the same cap here.
     ///
+    /// A budget is kept below `maxTokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``,
+    /// the rule every client's budget is fitted by): Gemini's
+    /// `maxOutputTokens` caps thoughts and answer together, so a route's
+    /// effort (or its `max_tokens` lowering the client's cap) left a budget
+    /// over it, and the thoughts could take every token, leaving no answer.
+    /// When not even the least budget fits, the budget is left to the model.
+    ///
     /// `includeThoughts` is true when the client asked for thinking and did
     /// not set `display: omitted` (then only signatures come back, as
     /// Anthropic does).
-    mutating func thinkingConfig() -> JSONObject? {
+    mutating func thinkingConfig(below maxTokens: Int) -> JSONObject? {
         let thinking = request["thinking"]
         let type = thinking?["type"]?.stringValue
         let requested = type == "enabled" ? thinking?["budget_tokens"]?.intValue : nil
@@ -109,10 +117,28 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             budget = -1
         }
         guard let budget else { return nil }
-        var config: JSONObject = ["thinkingBudget": .int(Int64(budget))]
+        var config = JSONObject()
+        // -1 (dynamic) is never over; a budget at or over the cap is fitted.
+        if budget >= maxTokens {
+            if let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) {
+                diagnostics.append(
+                    .info(
+                        "/thinking",
+                        "thinkingBudget \(budget) lowered to \(fitted), below maxOutputTokens \(maxTokens), which "
+                            + "caps thoughts and answer together"))
+                config["thinkingBudget"] = .int(Int64(fitted))
+            } else {
+                diagnostics.append(
+                    .info(
+                        "/thinking",
+                        "no thinkingBudget sent: maxOutputTokens \(maxTokens) leaves no room for one below it"))
+            }
+        } else {
+            config["thinkingBudget"] = .int(Int64(budget))
+        }
         if type == "enabled" || type == "adaptive" {
             config["includeThoughts"] = .bool(thinking?["display"]?.stringValue != "omitted")
         }
-        return config
+        return config.isEmpty ? nil : config
     }
 }

@@ -261,7 +261,10 @@ import Wire
 
     @Test func thinkingBecomesThinkingConfig() throws {
         func config(_ extra: JSONObject, route: RouteOptions = TestRoutes.gemini) throws -> JSONValue? {
-            try Self.convert(Self.request(extra), route: route).body["generationConfig"]?["thinkingConfig"]
+            // A cap over every budget here: fitting below it is the next test's.
+            var extra = extra
+            extra["max_tokens"] = 64_000
+            return try Self.convert(Self.request(extra), route: route).body["generationConfig"]?["thinkingConfig"]
         }
         #expect(
             try config(["thinking": ["type": "enabled", "budget_tokens": 4000]])
@@ -294,6 +297,36 @@ import Wire
         var route = TestRoutes.gemini
         route.reasoningEffort = "low"
         #expect(try config(route) == ["thinkingBudget": 1024, "includeThoughts": true])
+    }
+
+    /// Gemini's maxOutputTokens caps thoughts and answer together: a budget
+    /// at or over it (a route's effort, a route's cap lowering the client's)
+    /// left no answer. It is fitted below, as every client's budget is.
+    @Test func aBudgetIsKeptBelowMaxOutputTokens() throws {
+        func generation(_ extra: JSONObject, route: RouteOptions) throws -> (JSONValue?, [String]) {
+            let converted = try Self.convert(Self.request(extra), route: route)
+            return (converted.body["generationConfig"], converted.diagnostics.map(\.message))
+        }
+        var high = TestRoutes.gemini
+        high.reasoningEffort = "high"
+        let (effort, notes) = try generation(["max_tokens": 8192], route: high)
+        #expect(effort == ["maxOutputTokens": 8192, "thinkingConfig": ["thinkingBudget": 8191]])
+        #expect(
+            notes == [
+                "thinkingBudget 24576 lowered to 8191, below maxOutputTokens 8192, which caps thoughts and answer "
+                    + "together"
+            ])
+        var capped = TestRoutes.gemini
+        capped.maxTokensCap = 4000
+        let (client, _) = try generation(
+            ["max_tokens": 20000, "thinking": ["type": "enabled", "budget_tokens": 16000]], route: capped)
+        #expect(
+            client == [
+                "maxOutputTokens": 4000, "thinkingConfig": ["thinkingBudget": 3999, "includeThoughts": true],
+            ])
+        let (small, smallNotes) = try generation(["max_tokens": 1000], route: high)
+        #expect(small == ["maxOutputTokens": 1000])
+        #expect(smallNotes == ["no thinkingBudget sent: maxOutputTokens 1000 leaves no room for one below it"])
     }
 
     @Test func extraBodyIsMergedLast() throws {
