@@ -118,6 +118,8 @@ import Testing
         #expect(unknown.fix == "Use one of: none, minimal, low, medium, high, xhigh.")
         let typo = try #require(error(Self.entry + "    reasoning_effort: meduim\n"))
         #expect(typo.fix == "Did you mean `medium`? Use one of: none, minimal, low, medium, high, xhigh.")
+        let max = try #require(error(Self.entry + "    reasoning_effort: max\n"))
+        #expect(max.fix.hasPrefix("Did you mean `xhigh`?"), "\(max.fix)")
         let parsed = try ProxyConfig.parse(yaml: Self.entry + "    reasoning_effort: High\n", file: "models.yaml")
         #expect(parsed.models.first?.reasoningEffort == "high")
     }

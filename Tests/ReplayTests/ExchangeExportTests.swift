@@ -73,19 +73,21 @@ import Wire
                 .clientRequest, exchange: "o", timeMicros: 0,
                 fields: [
                     "method": "POST", "path": "/v1/chat/completions",
-                    "query": "api-key=[redacted:0badf00d]&max_tokens=5&token=[redacted:0badf00d]",
+                    "query": "api-key=[redacted:0badf00d]&max_tokens=5&token=[redacted:0badf00d]&pageToken=abc",
                     "headers": ["content-type": "application/json"], "body": ["messages": []],
                 ])
         ]
         let command = CurlExport.command(for: Exchange.group(events, file: "o")[0], baseURL: nil)
         #expect(
             command.contains(
-                #""http://127.0.0.1:8082/v1/chat/completions?api-key=$OPENAI_API_KEY&max_tokens=5&token=$OPENAI_API_KEY""#
+                #""http://127.0.0.1:8082/v1/chat/completions?api-key=$OPENAI_API_KEY&max_tokens=5&token=$OPENAI_API_KEY&pageToken=abc""#
             ), "\(command)")
         #expect(!command.contains("0badf00d"))
         let sender = ReplaySender(target: "http://127.0.0.1:9", environment: ["OPENAI_API_KEY": "sk-o"])
         let (request, missing) = sender.makeRequest(for: Exchange.group(events, file: "o")[0])
-        #expect(request.url == "http://127.0.0.1:9/v1/chat/completions?api-key=sk%2Do&max_tokens=5&token=sk%2Do")
+        #expect(
+            request.url
+                == "http://127.0.0.1:9/v1/chat/completions?api-key=sk%2Do&max_tokens=5&token=sk%2Do&pageToken=abc")
         #expect(missing == [])
         let (_, unset) = ReplaySender(target: "http://127.0.0.1:9", environment: [:]).makeRequest(
             for: Exchange.group(events, file: "o")[0])

@@ -76,7 +76,8 @@ extension ConfigParser {
             // Anything else reached the upstream as it was written (OpenAI
             // answers 400 for `extreme`), or thinking went without a word.
             guard Self.reasoningEfforts.contains(effort) else {
-                let meant = Self.reasoningEfforts.first { Self.looksAlike($0, effort) }
+                // `max` was taken before efforts were checked.
+                let meant = effort == "max" ? "xhigh" : Self.reasoningEfforts.first { Self.looksAlike($0, effort) }
                 throw failure(
                     at: effortNode, "`reasoning_effort` `\(effort)` is not an effort",
                     fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: "

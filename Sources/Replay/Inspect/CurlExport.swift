@@ -46,8 +46,9 @@ public enum CurlExport {
     /// pointing at its variable.
     static func placeholderQuery(_ query: String, path: String) -> String {
         URLQuery(query).parameters.map { parameter in
-            guard parameter.encodedValue != nil,
-                let variable = CredentialSlot.environmentVariable(queryParameter: parameter.name, path: path)
+            guard let value = parameter.encodedValue,
+                let variable = CredentialSlot.environmentVariable(
+                    queryParameter: parameter.name, value: URLQuery.decoded(value), path: path)
             else { return String(parameter.text) }
             return parameter.encodedName + "=$" + variable
         }.joined(separator: "&")

@@ -44,12 +44,13 @@ public enum CredentialSlot {
         }
     }
 
-    /// The variable for a secret query parameter (``isSecret(header:)``'s
-    /// rule): `key=` is Gemini's; any other (`api_key=`, `token=`) belongs
-    /// to whichever API the path speaks. Nil for a parameter that is no
-    /// secret.
-    public static func environmentVariable(queryParameter name: String, path: String) -> String? {
-        guard Redactor.isSecretName(name) else { return nil }
+    /// The variable for a query parameter the recorder fingerprinted: one
+    /// named by ``isSecret(header:)``'s rule whose recorded `value` is a
+    /// fingerprint (a `pageToken=abc`, recorded as it came, is sent as it
+    /// came). `key=` is Gemini's; any other (`api_key=`, `token=`) belongs
+    /// to whichever API the path speaks. Nil for any other parameter.
+    public static func environmentVariable(queryParameter name: String, value: String, path: String) -> String? {
+        guard Redactor.isSecretName(name), value.hasPrefix("[redacted:") else { return nil }
         return name.lowercased() == "key" ? "GEMINI_API_KEY" : environmentVariable(forPath: path)
     }
 

@@ -98,10 +98,11 @@ public struct ReplaySender: Sendable {
         var url = target + path
         if let query = exchange.query {
             let items = URLQuery(query).nonEmptyParameters.compactMap { parameter -> String? in
-                guard parameter.encodedValue != nil,
-                    let variable = CredentialSlot.environmentVariable(queryParameter: parameter.name, path: path)
+                guard let value = parameter.encodedValue,
+                    let variable = CredentialSlot.environmentVariable(
+                        queryParameter: parameter.name, value: URLQuery.decoded(value), path: path)
                 else { return String(parameter.text) }
-                guard let key = environment[variable] else {
+                guard let key = environment[variable], !key.isEmpty else {
                     if !missing.contains(variable) { missing.append(variable) }
                     return nil
                 }

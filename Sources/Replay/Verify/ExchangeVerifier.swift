@@ -88,8 +88,12 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
         let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
-        // OpenAI answers' `created`, as the proxy gave it: when the request came.
-        let createdAt = Int64(exchange.startDate?.timeIntervalSince1970 ?? 0)
+        // OpenAI answers' `created`, as the proxy gave it: what the client
+        // got, when it got one (cassettes from before the answers carried the
+        // request's time hold 0 or 1 700 000 000, which `--level bytes`
+        // compares), else when the request came.
+        let createdAt =
+            Self.recordedCreatedAt(exchange) ?? Int64(exchange.startDate?.timeIntervalSince1970 ?? 0)
         if status < 400, let refusal = Self.recordedError(exchange, at: .upstreamResponse) {
             // The proxy refused a 2xx/3xx answer on its head (an encoding it
             // cannot read, a redirect it does not follow): the body was never
@@ -189,6 +193,17 @@ public struct ExchangeVerifier: Sendable {
         if let name = route["upstream_name"]?.stringValue { return name }
         let modelID = route["model_id"]?.stringValue ?? "?"
         return route["upstream"]?.stringValue.map { "\(modelID) (\($0))" } ?? modelID
+    }
+
+    /// The time an OpenAI answer the client got carries: Chat's `created`
+    /// (a body, or a stream's first chunk), Responses' `created_at` (a body,
+    /// or a stream's first event's `response`).
+    static func recordedCreatedAt(_ exchange: Exchange) -> Int64? {
+        if let body = exchange.clientResponse?["body"] {
+            if let created = (body["created"] ?? body["created_at"])?.intValue { return Int64(created) }
+        }
+        guard let data = exchange.clientEvents.first?["data"] else { return nil }
+        return (data["created"] ?? data["response"]?["created_at"])?.intValue.map(Int64.init)
     }
 
     /// The first `error` line at `stage` of the leg that answered, as the
