@@ -43,6 +43,23 @@ struct ProxyLogHandlerTests {
         close(ends[1])
     }
 
+    /// Hummingbird's server cancelled on purpose (SIGQUIT) is no error.
+    @Test func theServersOwnCancellationIsWrittenAtDebug() throws {
+        let quiet = try LogPipe.drained { output in
+            let logger = Logger(label: "p") { ProxyLogHandler(label: $0, level: .info, output: output) }
+            logger.error("Waiting on child channel: CancellationError()", source: "HummingbirdCore")
+            logger.error("Server shutdown error: Already closed", source: "HummingbirdCore")
+            logger.error("Waiting on child channel: CancellationError()", source: "Proxy")
+        }
+        #expect(quiet.hasSuffix(" error p: [Proxy] Waiting on child channel: CancellationError()\n"), "\(quiet)")
+        #expect(quiet.split(separator: "\n").count == 1, "\(quiet)")
+        let debug = try LogPipe.drained { output in
+            let logger = Logger(label: "p") { ProxyLogHandler(label: $0, level: .debug, output: output) }
+            logger.error("Server shutdown error: Already closed", source: "HummingbirdCore")
+        }
+        #expect(debug.hasSuffix(" debug p: [HummingbirdCore] Server shutdown error: Already closed\n"), "\(debug)")
+    }
+
     @Test func anErrorIsNamedInTheMetadata() throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "broken pipe" } }
         let text = try LogPipe.drained { output in

@@ -57,6 +57,8 @@ struct ProxyLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        let level = Self.isServerCancellation(event) ? Logger.Level.debug : event.level
+        guard level >= logLevel else { return }
         var all = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty {
             all.merge(provided) { _, provided in provided }
@@ -74,7 +76,7 @@ struct ProxyLogHandler: LogHandler {
         line.reserveCapacity(256)
         Self.appendTimestamp(to: &line)
         line.append(UInt8(ascii: " "))
-        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: level.rawValue.utf8)
         if !label.isEmpty {
             line.append(UInt8(ascii: " "))
             line.append(contentsOf: label.utf8)
@@ -95,12 +97,25 @@ struct ProxyLogHandler: LogHandler {
         // An error may be the last thing the process says before it stops
         // (a crash skips the exit's flush): written now, for at most a
         // moment, except on an event loop, which never waits on the log.
-        if event.level >= .error, MultiThreadedEventLoopGroup.currentEventLoop == nil {
+        if level >= .error, MultiThreadedEventLoopGroup.currentEventLoop == nil {
             output.flush(within: .milliseconds(250))
         }
     }
 
     private static let hummingbirdRequestID = "hb.request.id"
+
+    /// Hummingbird's server telling that it was cancelled, which it reports
+    /// as two errors ("Waiting on child channel: CancellationError()",
+    /// "Server shutdown error: Already closed"): SIGQUIT (`proxy stop` past
+    /// its --timeout, `restart`) cancels it on purpose, and a demo whose
+    /// port is taken cancels its built-in upstream; the lines read as
+    /// failures in the log just before the real reason. Written at debug.
+    static func isServerCancellation(_ event: LogEvent) -> Bool {
+        guard event.level == .error, event.source == "HummingbirdCore" else { return false }
+        let message = event.message.description
+        return message == "Waiting on child channel: CancellationError()"
+            || message == "Server shutdown error: Already closed"
+    }
 
     /// A metadata value as `description` writes it; a string's own bytes
     /// (`description` of a `Logger.MetadataValue` went through its
