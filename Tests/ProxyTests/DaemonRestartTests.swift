@@ -29,10 +29,18 @@ import Glibc
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        // The freed port can be another test's connection's own port for a
+        // moment (the whole suite connects in parallel; errno 98 twice in a
+        // session): tried again for up to 5 s.
+        var bound: Int32 = -1
+        for _ in 0..<50 {
+            bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
+            guard bound != 0, errno == EADDRINUSE else { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
         try #require(bound == 0 && listen(socket, 1) == 0, "cannot hold port \(port): errno \(errno)")
         return try await body()
