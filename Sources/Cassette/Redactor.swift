@@ -46,7 +46,9 @@ public struct Redactor: Sendable {
     }
 
     /// ``isSecretName(_:)`` on the name's bytes: one pass, each byte
-    /// lowered and compared with the first letters of the words.
+    /// lowered and compared with the first letters of the words (spelt out
+    /// here for speed; RedactorTests checks every word of
+    /// ``secretNameWords`` is found).
     static func hasSecretWord(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         func holds(_ word: StaticString, at index: Int) -> Bool {
             let count = word.utf8CodeUnitCount
@@ -73,20 +75,16 @@ public struct Redactor: Sendable {
         return false
     }
 
-    /// Lowercased names of the headers this redactor replaces by name, on
-    /// top of every name ``isSecretName(_:)`` finds a secret.
-    public let secretHeaders: Set<String>
-
     /// - Parameter extraHeaders: more header names to redact (any case),
-    ///   from `--redact-header`.
+    ///   from `--redact-header`, on top of every name ``isSecretName(_:)``
+    ///   finds a secret (each of ``defaultSecretHeaders`` among them).
     public init(extraHeaders: [String] = []) {
-        secretHeaders = Self.defaultSecretHeaders.union(extraHeaders.map { $0.lowercased() })
-        extraHeaderNames = secretHeaders.filter { !Self.isSecretName($0) }.sorted()
+        extraHeaderNames = Set(extraHeaders.map { $0.lowercased() }).filter { !Self.isSecretName($0) }.sorted()
         extraNameLengths = extraHeaderNames.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
     }
 
-    /// The names in ``secretHeaders`` that hold no secret word, as a list:
-    /// a few length checks are cheaper than hashing every header name.
+    /// The `--redact-header` names (lowercased) that hold no secret word, as
+    /// a list: a few length checks are cheaper than hashing every name.
     private let extraHeaderNames: [String]
     /// A bit for each length of a name in ``extraHeaderNames`` (see
     /// ``lengthBit(_:)``): most header names have a length none has, and

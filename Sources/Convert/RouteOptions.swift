@@ -18,8 +18,15 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     public var maxTokensCap: Int?
     /// The model's context window, in tokens, when configured.
     public var contextWindow: Int?
-    /// Wins over the effort derived from the client's thinking settings.
+    /// Wins over the effort derived from the client's thinking settings;
+    /// one of ``reasoningEfforts``.
     public var reasoningEffort: String?
+
+    /// The efforts a route may name: those that turn thinking off
+    /// (``MinimalReasoning``: `minimal`, and OpenAI's `none`), then those
+    /// ``ReasoningEffortMapping/budget(forEffort:)`` gives a budget.
+    /// The config refuses any other.
+    public static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
     /// Wins over the client's temperature.
     public var temperature: Double?
     /// Merged into the upstream body last, so it overrides converted fields.

@@ -93,6 +93,8 @@ import Wire
         #expect(kept.filter(Redactor.isSecretName) == [])
         #expect(names.allSatisfy(Redactor.isSecretName))
         #expect(Redactor.defaultSecretHeaders.allSatisfy(Redactor.isSecretName))
+        // The scan spells the words out: none of the list may be missing there.
+        #expect(Redactor.secretNameWords.filter { !Redactor.isSecretName("x-" + $0.uppercased()) } == [])
     }
 
     /// The JSON text itself: no headers, members written whole or escaped,

@@ -5,13 +5,6 @@ import Yams
 /// (`direct`, `max_input_tokens`, `can_stream`, `provider`, and `model_name`
 /// and `format` left to their defaults).
 extension ConfigParser {
-    /// The efforts a route's `reasoning_effort` may name: those the
-    /// converters map to a thinking budget (Convert's
-    /// `ReasoningEffortMapping`), and `minimal` or OpenAI's `none`, which
-    /// turn thinking off. (`max` meant a Gemini upstream's most and, to an
-    /// Anthropic one, no thinking: `xhigh` says what it means.)
-    static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
-
     mutating func modelEntry(_ node: Node, layout: EntryLayout) throws(ConfigError) -> ModelEntry {
         guard case .mapping(let mapping) = node else {
             throw failure(
@@ -75,13 +68,16 @@ extension ConfigParser {
             let effort = try nonEmptyString(effortNode, field: "reasoning_effort").lowercased()
             // Anything else reached the upstream as it was written (OpenAI
             // answers 400 for `extreme`), or thinking went without a word.
-            guard Self.reasoningEfforts.contains(effort) else {
-                // `max` was taken before efforts were checked.
-                let meant = effort == "max" ? "xhigh" : Self.reasoningEfforts.first { Self.looksAlike($0, effort) }
+            let efforts = RouteOptions.reasoningEfforts
+            guard efforts.contains(effort) else {
+                // `max` was taken before efforts were checked; it meant a
+                // Gemini upstream's most and, to an Anthropic one, no
+                // thinking: `xhigh` says what it meant.
+                let meant = effort == "max" ? "xhigh" : efforts.first { Self.looksAlike($0, effort) }
                 throw failure(
                     at: effortNode, "`reasoning_effort` `\(effort)` is not an effort",
                     fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: "
-                        + Self.reasoningEfforts.joined(separator: ", ") + ".")
+                        + efforts.joined(separator: ", ") + ".")
             }
             entry.reasoningEffort = effort
         }
