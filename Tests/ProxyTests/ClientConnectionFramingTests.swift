@@ -113,7 +113,7 @@ import Wire
             let elapsed = ContinuousClock.now - started
             #expect(elapsed >= .seconds(3) && elapsed < .seconds(30), "\(elapsed)")
             #expect(proxy.stub.requests.isEmpty)
-            try await expectStillServing(proxy)
+            try await expectStillServing(proxy, attempts: 3)
         }
     }
 

@@ -34,7 +34,7 @@ import Wire
             #expect(dropped, "the whole head went out: nothing cut the connection")
             // Not before the timeout; well before the 60 s the whole head takes.
             #expect(elapsed >= .seconds(5) && elapsed < .seconds(40), "\(elapsed)")
-            try await expectStillServing(proxy)
+            try await expectStillServing(proxy, attempts: 3)
         }
     }
 
