@@ -86,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Close a client connection that has not sent a whole request head this many seconds after it "
                 + "opened or after its last answer ended, or that is silent this long inside a request body "
-                + "(slow, stalled or idle clients). An answer being sent is never timed.", valueName: "seconds"))
+                + "(slow, stalled or idle clients), or that reads none of its answer this long. An answer "
+                + "read as it comes is never timed.", valueName: "seconds"))
     var headerTimeout = 60
 
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))

@@ -5,8 +5,10 @@ import NIOCore
 /// and from the end of the last answer owed (for the next request on a
 /// kept-alive connection). While a request body comes, the same timeout
 /// bounds each silence in it (the ``RequestIntakeHandler`` moves the
-/// deadline at every part). Nothing else is timed while a request is owed
-/// an answer, so a long stream is not cut.
+/// deadline at every part). While an answer waits for room (the client
+/// reads none of it), and once the connection is closing, the client is
+/// timed too. Nothing else is timed while a request is owed an answer, so a
+/// long stream read as it comes is not cut.
 ///
 /// An idle timeout alone would not do for heads: a client sending its
 /// headers one byte a second (slowloris) is never idle, yet holds its

@@ -69,6 +69,9 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var lastEnd: EventLoopFuture<Void>?
     /// Closing (``closeWhenWritten()``): input is read and dropped.
     private var lingering = false
+    /// ``closeWhenWritten(then:)`` was called: no answer follows, so the
+    /// client is timed from then on, whatever it still owes or reads.
+    private var closing = false
     private var context: ChannelHandlerContext?
     /// Where answers are written, as bytes: the context of the
     /// ``SocketEndHandler``, next to the socket's side.
@@ -188,6 +191,13 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     ///   connection (or for ever, with no request owed), and a shutdown
     ///   waiting for it would wait as long.
     func closeWhenWritten(then written: @escaping () -> Void = {}) {
+        closing = true
+        // Requests read ahead are never answered now: without this, one
+        // kept the head deadline cleared, and a client that neither read the
+        // last answer's end nor closed held the connection for good.
+        owed = 0
+        continueOwed.removeAll()
+        if let context { startHeadDeadline(context) }
         guard let lastEnd else {
             close()
             written()
@@ -232,6 +242,9 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         precondition(writabilityWaiter == nil, "one task writes a connection's responses")
         writabilityWaiter = continuation
+        // The client owes reads now: one that took none of the answer for
+        // the timeout held its connection (and the upstream's) for good.
+        startHeadDeadline(context)
     }
 
     // MARK: Channel events
@@ -337,6 +350,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, let waiter = writabilityWaiter {
             writabilityWaiter = nil
+            retime(context)
             waiter.resume()
         }
         context.fireChannelWritabilityChanged()
@@ -373,10 +387,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         owed = max(owed - 1, 0)
         _ = continueOwed.popFirst()
         sendContinueIfOwed()
-        if owed == 0, closeWhenAnswered { closeWhenWritten() }
         // Also when closing: a client that does not read the answer's end
         // is cut off after the timeout.
         retime(context)
+        if owed == 0, closeWhenAnswered { closeWhenWritten() }
     }
 
     /// Writes `100 Continue` for the first request owed an answer if it
@@ -391,10 +405,11 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Times the client while it owes input the connection waits for: a
     /// request head when no answer is owed, or the rest of a body, its
     /// silences each up to the timeout (a body sent a byte a minute, or
-    /// never finished, held its connection for good); untimed otherwise,
-    /// so a long answer is never cut.
+    /// never finished, held its connection for good); and while it owes
+    /// reads (an answer waits for room, or the connection is closing).
+    /// Untimed otherwise, so a long answer read as it comes is never cut.
     private func retime(_ context: ChannelHandlerContext) {
-        if owed == 0 || body != nil {
+        if owed == 0 || body != nil || closing || writabilityWaiter != nil {
             startHeadDeadline(context)
         } else {
             headDeadline.clear()
@@ -415,7 +430,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
             self.headTimer = nil
             switch self.headDeadline.timerFired(now: .now()) {
-            case .close where self.readHeld && !self.lingering && !self.malformed:
+            case .close
+            where self.readHeld && !self.closing && !self.malformed && self.writabilityWaiter == nil:
                 // The proxy holds the reads (the request waits for the
                 // task, or its body for room), not the client.
                 self.startHeadDeadline(context)

@@ -1,0 +1,105 @@
+import Foundation
+import TestSupport
+import Testing
+import Wire
+
+/// A connection the proxy closes after an answer (`Connection: close`) is
+/// still timed by the header timeout until it is gone: a request pipelined
+/// behind the closing one is never answered, and it used to keep the
+/// timer off, so a client that did not close, or did not read, held its
+/// socket and its `--max-connections` place for good.
+@Suite struct ClosingConnectionTimeoutTests {
+    private static let closingThenPipelined =
+        RawClientConnection.request(
+            "POST", "/v1/messages", body: ProxyHarness.messages().serializedString(), headers: ["Connection: close"])
+        + RawClientConnection.request("POST", "/v1/messages", body: ProxyHarness.messages().serializedString())
+
+    @Test func aClientThatReadsTheAnswerButKeepsTheSocketIsLetGo() async throws {
+        try await ProxyHarness.run(maxConnections: 1, headerTimeout: .seconds(3)) { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(60)) { connection in
+                try await connection.write(Self.closingThenPipelined)
+                let answer = try #require(try await connection.readResponse())
+                #expect(answer.status == 200, "\(answer.text)")
+                // The socket stays open on this side: the proxy must let it go.
+                try await Self.expectAdmittedAgain(proxy, notBefore: .zero)
+            }
+            #expect(proxy.stub.requests.count == 2, "the pipelined request is never sent upstream")
+        }
+    }
+
+    /// What the client asks for and reads none of.
+    enum UnreadAnswer: CaseIterable, Sendable {
+        /// One large answer.
+        case whole
+        /// One large answer, closing, with a request pipelined behind it.
+        case closingThenPipelined
+        /// A long stream of large events.
+        case stream
+    }
+
+    /// A large answer the client reads none of: the proxy's and the
+    /// kernel's buffers fill, the answer waits for room, and the client is
+    /// timed. A whole answer was handed over (`ok`); a stream is cut
+    /// (`client_cancelled`).
+    @Test(arguments: UnreadAnswer.allCases)
+    func aClientThatReadsNoneOfALargeAnswerIsLetGo(_ unread: UnreadAnswer) async throws {
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        try await ProxyHarness.run(recording: cassette.recording, maxConnections: 1, headerTimeout: .seconds(3)) {
+            proxy in
+            let text = String(repeating: "lorem ipsum ", count: 1_000_000)
+            let piece = String(repeating: "lorem ipsum ", count: 5_000)
+            switch unread {
+            case .whole, .closingThenPipelined:
+                proxy.stub.reply = .json(
+                    200, UpstreamBodies.openAICompletion.replacingOccurrences(of: "Hello there", with: text))
+            case .stream:
+                let frames = UpstreamBodies.openAIStream
+                let content = frames[1].replacingOccurrences(of: "\"Hel\"", with: "\"\(piece)\"")
+                proxy.stub.reply = .eventStream(
+                    [frames[0]] + Array(repeating: content, count: 400) + frames.dropFirst(3))
+            }
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(60), receiveBuffer: 4096) {
+                connection in
+                try await connection.write(
+                    unread == .closingThenPipelined
+                        ? Self.closingThenPipelined
+                        : RawClientConnection.request(
+                            "POST", "/v1/messages",
+                            body: ProxyHarness.messages(stream: unread == .stream).serializedString()))
+                // Admitted first, so the probe below is the one refused.
+                let asked = ContinuousClock.now
+                while proxy.stub.requests.isEmpty, ContinuousClock.now - asked < .seconds(20) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(proxy.stub.requests.count == 1)
+                try await Self.expectAdmittedAgain(proxy, notBefore: .seconds(2))
+            }
+        }
+        let outcomes = try cassette.exchanges().values.compactMap {
+            $0.last { $0.kind == "end" }?["outcome"]?.stringValue
+        }
+        // The refused probes' 503s are `error`s.
+        let answered = outcomes.filter { $0 != "error" }.sorted()
+        #expect(answered == (unread == .stream ? ["client_cancelled", "ok"] : ["ok", "ok"]), "\(outcomes)")
+    }
+
+    /// Retries a request while the proxy refuses it for `--max-connections
+    /// 1` (503), until it is admitted, within 30 s (the timeout is 3 s), and
+    /// not before `notBefore`.
+    private static func expectAdmittedAgain(_ proxy: ProxyHarness, notBefore: Duration) async throws {
+        proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+        let started = ContinuousClock.now
+        var status = 0
+        while status != 200, ContinuousClock.now - started < .seconds(30) {
+            status = try await proxy.post(json: ProxyHarness.messages()).status
+            if status != 200 {
+                #expect(status == 503)
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        #expect(status == 200, "the closing connection still holds the only place")
+        #expect(ContinuousClock.now - started >= notBefore, "let go before its timeout")
+    }
+}
