@@ -149,7 +149,7 @@ public final class StubHTTPServer: Sendable {
 
     /// Waits (up to `limit`) until at least `count` callers have hung up.
     /// - Returns: whether they did.
-    public func waitForHangUps(_ count: Int, limit: Duration = .seconds(10)) async -> Bool {
+    public func waitForHangUps(_ count: Int, limit: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while hangUps < count {
             guard ContinuousClock.now < deadline else { return false }

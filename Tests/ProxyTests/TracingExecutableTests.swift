@@ -88,7 +88,12 @@ import Glibc
     }
     #else
     @Test func otlpEndpointExportsTheExchangeAsProtobufOnShutdown() async throws {
-        let received = try await Self.serveOneRequest(extraArguments: { ["--otlp-endpoint", $0] })
+        // The export's own time limits (10 and 30 s by default) raised: a
+        // loaded 2-core machine running the whole suite once missed them,
+        // and the collector received nothing.
+        let received = try await Self.serveOneRequest(
+            extraArguments: { ["--otlp-endpoint", $0] },
+            environment: ["OTEL_EXPORTER_OTLP_TIMEOUT": "60000", "OTEL_BSP_EXPORT_TIMEOUT": "60000"])
         let export = try #require(received.first)
         #expect(export.method == "POST")
         #expect(export.path == "/v1/traces")
