@@ -67,7 +67,10 @@ public final class CassetteStreamReader {
             try pass(held[...], header: header, event: event)
         }
         var tornParts: [String] = []
-        if case .lz4(let decoder) = format, let torn = decoder.finish() { tornParts.append(torn) }
+        if case .lz4(let decoder) = format {
+            if let damage = decoder.damageInside() { throw .unreadable(path: path, reason: damage) }
+            if let torn = decoder.finish() { tornParts.append(torn) }
+        }
         if !partialLine.isEmpty {
             let line = partialLine
             partialLine = []

@@ -28,8 +28,10 @@ final class LZ4FrameDecoder {
         /// Inside a data frame, after `blocks` complete blocks.
         case inFrame(FrameHeader, blocks: Int)
         /// Decoding stopped for good; the description needs the file's
-        /// total length, known only at ``finish()``.
-        case stopped(describe: (_ total: Int) -> String)
+        /// total length, known only at ``finish()``. `unitEnd`: where the
+        /// unit that failed ends (at most), when that is known: bytes past
+        /// it mean the damage is inside the file, not a torn tail.
+        case stopped(describe: (_ total: Int) -> String, unitEnd: Int?)
     }
 
     private var phase = Phase.betweenFrames
@@ -95,7 +97,7 @@ final class LZ4FrameDecoder {
         let position = pendingStart + cursor
         let available = pending.count - cursor
         switch phase {
-        case .stopped(let describe):
+        case .stopped(let describe, _):
             return describe(total)
         case .skipping(let start, _):
             return "a skippable LZ4 frame at byte \(start) is incomplete"
@@ -114,6 +116,18 @@ final class LZ4FrameDecoder {
             }
             return Self.incompleteBlock(at: position, of: total)
         }
+    }
+
+    /// Called once the whole file was fed: a description when a unit that
+    /// failed its check (a block, a header, an end mark) has more of the
+    /// file after it. A writer killed or a disk failing mid-write leaves
+    /// its damage at the end, read as a torn tail (``finish()``); damage
+    /// with data after it lost exchanges in the middle of the file, which
+    /// a reader must not pass over as a file cut short.
+    func damageInside() -> String? {
+        let total = pendingStart + pending.count
+        guard case .stopped(let describe, let unitEnd?) = phase, total > unitEnd else { return nil }
+        return describe(total) + ", and \(total - unitEnd) bytes follow it: the file is damaged, not cut short"
     }
 
     /// Consumes every whole unit (frame header, block, end mark, skippable
@@ -140,17 +154,25 @@ final class LZ4FrameDecoder {
                     continue
                 }
                 guard magic == Self.frameMagic else {
-                    phase = .stopped { "\($0 - position) bytes after byte \(position) are not an LZ4 frame" }
+                    // Not known to be damage: what a crash leaves past a
+                    // file's last write may be zeros.
+                    phase = .stopped(
+                        describe: { "\($0 - position) bytes after byte \(position) are not an LZ4 frame" },
+                        unitEnd: nil)
                     continue
                 }
                 guard available >= 7 else { return }
                 guard let header = parseHeader(at: cursor) else {
-                    phase = .stopped { _ in "the LZ4 frame header at byte \(position) is invalid" }
+                    phase = .stopped(
+                        describe: { _ in "the LZ4 frame header at byte \(position) is invalid" },
+                        unitEnd: position + 7)
                     continue
                 }
                 guard available >= header.length else { return }
                 if let error = startFrame(header, at: cursor) {
-                    phase = .stopped { _ in "the LZ4 frame header at byte \(position) is invalid (\(error))" }
+                    phase = .stopped(
+                        describe: { _ in "the LZ4 frame header at byte \(position) is invalid (\(error))" },
+                        unitEnd: position + header.length)
                     continue
                 }
                 cursor += header.length
@@ -162,7 +184,9 @@ final class LZ4FrameDecoder {
                     let length = 4 + (header.hasContentChecksum ? 4 : 0)
                     guard available >= length else { return }
                     if let error = feed(cursor..<(cursor + length), into: &blockOutput) {
-                        phase = .stopped { _ in "the LZ4 frame ending at byte \(position) failed its check (\(error))" }
+                        phase = .stopped(
+                            describe: { _ in "the LZ4 frame ending at byte \(position) failed its check (\(error))" },
+                            unitEnd: position + length)
                         continue
                     }
                     content.append(contentsOf: blockOutput)
@@ -174,17 +198,21 @@ final class LZ4FrameDecoder {
                 }
                 let size = Int(blockWord & 0x7FFF_FFFF)
                 guard size <= header.blockMaxSize else {
-                    phase = .stopped {
-                        "the LZ4 block at byte \(position) has an invalid size; \($0 - position) bytes unread"
-                    }
+                    // Its extent is unknown: past the largest a block may be,
+                    // more bytes are more than one torn block.
+                    phase = .stopped(
+                        describe: {
+                            "the LZ4 block at byte \(position) has an invalid size; \($0 - position) bytes unread"
+                        }, unitEnd: position + 4 + header.blockMaxSize + (header.hasBlockChecksum ? 4 : 0) + 8)
                     continue
                 }
                 let length = 4 + size + (header.hasBlockChecksum ? 4 : 0)
                 guard available >= length else { return }
                 if let error = feed(cursor..<(cursor + length), into: &blockOutput) {
-                    phase = .stopped {
-                        "the LZ4 block at byte \(position) is damaged (\(error)); \($0 - position) bytes unread"
-                    }
+                    phase = .stopped(
+                        describe: {
+                            "the LZ4 block at byte \(position) is damaged (\(error)); \($0 - position) bytes unread"
+                        }, unitEnd: position + length)
                     continue
                 }
                 content.append(contentsOf: blockOutput)

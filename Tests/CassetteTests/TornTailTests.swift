@@ -117,6 +117,24 @@ import Wire
         #expect(contents.tornTail?.contains("damaged") == true)
     }
 
+    /// The same damage with the rest of the file after it lost lines in
+    /// the middle: an error, not a torn tail read as the file's end.
+    @Test func aDamagedBlockWithBlocksAfterItMakesTheFileUnreadable() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cassette = try flushedCassette(events: sampleExchange(id: "d"), in: directory)
+        var bytes = cassette.bytes
+        bytes[cassette.boundaries[4] + 6] ^= 0x5A
+        #expect {
+            try read(bytes, in: directory)
+        } throws: { error in
+            guard case CassetteReadError.unreadable(_, let reason) = error else { return false }
+            return reason.contains("is damaged") && reason.contains("not cut short")
+        }
+        // Cut right after the damaged block, the same file is torn.
+        #expect(try read(bytes.prefix(cassette.boundaries[5]), in: directory).tornTail?.contains("damaged") == true)
+    }
+
     @Test func plainFilesReportAPartialLastLine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

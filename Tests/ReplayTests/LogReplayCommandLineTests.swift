@@ -27,7 +27,7 @@ import Wire
         let files = try BadCassettes()
         defer { files.remove() }
         let expectedStatus: Int32 = subcommand.isEmpty ? 1 : 2
-        for path in [files.missing, files.plainText, files.randomBytes] {
+        for path in [files.missing, files.plainText, files.randomBytes, files.damaged] {
             let child = try await Self.logReplay(subcommand + [path])
             #expect(child.ending == .exited(expectedStatus), "\(subcommand) \(path): \(child.standardError)")
             let lines = Self.errorLines(child)

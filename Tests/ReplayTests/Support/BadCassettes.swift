@@ -9,6 +9,9 @@ struct BadCassettes {
     let plainText: String
     let randomBytes: String
     let truncated: String
+    /// The corpus cassette with a byte changed in its middle: blocks after
+    /// the damaged one are whole, so this is not a torn tail.
+    let damaged: String
     /// The corpus cassette `truncated` was cut from.
     let whole: String
 
@@ -24,6 +27,10 @@ struct BadCassettes {
         truncated = directory + "/cut.jsonl.lz4"
         // Into the last block: every block before it is whole.
         try bytes.prefix(bytes.count - 200).write(to: URL(filePath: truncated))
+        damaged = directory + "/damaged.jsonl.lz4"
+        var changed = bytes
+        changed[changed.startIndex + bytes.count / 2] ^= 0x5A
+        try changed.write(to: URL(filePath: damaged))
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
