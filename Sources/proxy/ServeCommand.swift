@@ -19,9 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
             back to the client's own API. A client whose API is the entry's format is passed through. Errors \
             come back in the client's own error shape with the upstream's status and message.
 
-            Clients: Anthropic on /v1/messages; OpenAI on /v1/chat/completions and /v1/responses; Gemini on \
-            /v1beta/models/MODEL:generateContent and :streamGenerateContent (each also under /anthropic, \
-            /openai and /gemini prefixes).
+            Clients: Anthropic on /v1/messages (also /anthropic/v1/messages); OpenAI on /v1/chat/completions \
+            and /v1/responses (also under /openai, and without /v1); Gemini on \
+            /v1beta/models/MODEL:generateContent and :streamGenerateContent (also under /gemini, and as \
+            /v1/models/MODEL:...). Each API's prefix serves that API only.
 
             Connect Claude Code:
 

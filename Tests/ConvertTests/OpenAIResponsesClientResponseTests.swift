@@ -71,6 +71,13 @@ import Wire
         #expect(response["incomplete_details"] == ["reason": "max_output_tokens"])
     }
 
+    @Test func aRefusalIsIncompleteForTheContentFilter() {
+        let response = OpenAIResponsesClientCodec.encodeResponse(
+            Self.message([], stopReason: "refusal"), requestedModel: "gpt-test", createdAt: 1_700_000_000)
+        #expect(response["status"] == "incomplete")
+        #expect(response["incomplete_details"] == ["reason": "content_filter"])
+    }
+
     /// A reasoning item's encrypted content goes out in the response and,
     /// sent back as input, becomes the same thinking signature again.
     @Test func encryptedReasoningSurvivesARoundTrip() throws {

@@ -39,9 +39,28 @@ import Wire
         if anthropic.error != nil {
             #expect(responses.types.suffix(2) == ["error", "response.failed"], "\(path)")
         } else {
-            let expected = anthropic.stopReason == "max_tokens" ? "response.incomplete" : "response.completed"
+            let expected =
+                ["max_tokens", "refusal"].contains(anthropic.stopReason) ? "response.incomplete" : "response.completed"
             #expect(responses.types.last == expected, "\(path)")
         }
+    }
+
+    /// A refusal is `incomplete` with OpenAI's content-filter reason: it
+    /// was a `completed` response with nothing in it.
+    @Test func aRefusalEndsIncompleteForTheContentFilter() throws {
+        let stream = [
+            #"event: message_start"# + "\n"
+                + #"data: {"type":"message_start","message":{"id":"msg_r","type":"message","role":"assistant","content":[],"model":"claude","stop_reason":null,"usage":{"input_tokens":9,"output_tokens":0}}}"#,
+            #"event: message_delta"# + "\n"
+                + #"data: {"type":"message_delta","delta":{"stop_reason":"refusal","stop_sequence":null},"usage":{"output_tokens":3}}"#,
+            #"event: message_stop"# + "\n" + #"data: {"type":"message_stop"}"#,
+        ].map { $0 + "\n\n" }.joined()
+        let events = convertStreamForResponsesClient(Array(stream.utf8), route: TestRoutes.anthropic)
+        #expect(events.last?.event == "response.incomplete", "\(events.map(\.event))")
+        #expect(OpenAIResponsesStreamChecker.violations(in: events) == [])
+        let terminal = try #require(AssembledResponse(events).terminal)
+        #expect(terminal["status"] == "incomplete")
+        #expect(terminal["incomplete_details"] == ["reason": "content_filter"])
     }
 
     @Test func upstreamErrorEndsWithErrorThenFailed() throws {

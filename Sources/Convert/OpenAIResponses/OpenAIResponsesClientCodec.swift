@@ -30,10 +30,12 @@ public enum OpenAIResponsesClientCodec {
     /// Blocks become output items in order: `thinking` a `reasoning` item,
     /// each `text` block a `message` item, `tool_use` a `function_call`.
     /// Blocks Responses has no item for (redacted thinking, server tools)
-    /// are left out. A `max_tokens` stop is status `incomplete`. `createdAt`
-    /// is when the request came, Unix seconds.
+    /// are left out. A `max_tokens` or `refusal` stop is status
+    /// `incomplete` (``OpenAIResponsesClientItems/incompleteReason(stopReason:)``).
+    /// `createdAt` is when the request came, Unix seconds.
     public static func encodeResponse(_ message: JSONValue, requestedModel: String, createdAt: Int64) -> JSONValue {
         let messageID = message["id"]?.stringValue ?? "msg_proxy"
+        let stopReason = message["stop_reason"]?.stringValue
         var output: [JSONValue] = []
         for block in message["content"]?.arrayValue ?? [] {
             let index = output.count
@@ -56,7 +58,8 @@ public enum OpenAIResponsesClientCodec {
         return OpenAIResponsesClientItems.response(
             id: OpenAIResponsesClientItems.responseID(messageID: messageID), model: requestedModel,
             createdAt: .int(createdAt),
-            status: OpenAIResponsesClientItems.status(stopReason: message["stop_reason"]?.stringValue),
-            output: output, usage: OpenAIResponsesClientItems.usage(message["usage"]?.objectValue ?? [:]))
+            status: OpenAIResponsesClientItems.status(stopReason: stopReason),
+            output: output, usage: OpenAIResponsesClientItems.usage(message["usage"]?.objectValue ?? [:]),
+            incompleteReason: OpenAIResponsesClientItems.incompleteReason(stopReason: stopReason) ?? "")
     }
 }

@@ -82,22 +82,35 @@ enum OpenAIResponsesClientItems {
         ]
     }
 
-    /// `incomplete` when the message hit its token limit, else `completed`.
+    /// Why a message makes an `incomplete` response, in Responses' words:
+    /// its token limit, or a refusal (what OpenAI reports for its content
+    /// filter; a refusal with no text otherwise looked like an empty
+    /// `completed` answer). Nil when the response is `completed`.
+    static func incompleteReason(stopReason: String?) -> String? {
+        switch stopReason {
+        case "max_tokens": "max_output_tokens"
+        case "refusal": "content_filter"
+        default: nil
+        }
+    }
+
+    /// `incomplete` when ``incompleteReason(stopReason:)`` gives one, else `completed`.
     static func status(stopReason: String?) -> String {
-        stopReason == "max_tokens" ? "incomplete" : "completed"
+        incompleteReason(stopReason: stopReason) == nil ? "completed" : "incomplete"
     }
 
     /// The `response` object. `createdAt` is Unix seconds, as OpenAI's;
     /// `usage` is null while in progress; `error` is set only when the
-    /// response failed.
+    /// response failed; `incompleteReason` is `incomplete_details.reason`
+    /// when `status` is `incomplete`.
     static func response(
         id: String, model: String, createdAt: JSONValue, status: String, output: [JSONValue], usage: JSONValue,
-        error: JSONValue = .null
+        error: JSONValue = .null, incompleteReason: String = "max_output_tokens"
     ) -> JSONValue {
         [
             "id": .string(id), "object": "response", "created_at": createdAt, "status": .string(status),
             "error": error,
-            "incomplete_details": status == "incomplete" ? ["reason": "max_output_tokens"] : .null,
+            "incomplete_details": status == "incomplete" ? ["reason": .string(incompleteReason)] : .null,
             "model": .string(model), "output": .array(output), "usage": usage,
         ]
     }

@@ -23,7 +23,7 @@ import Wire
 ///   (`arguments: ""`), `response.function_call_arguments.delta`*,
 ///   `..._arguments.done`, `output_item.done`;
 /// - at `message_stop`, `response.completed` (or `response.incomplete` after
-///   a `max_tokens` stop) with the whole response, shaped as
+///   a `max_tokens` or `refusal` stop) with the whole response, shaped as
 ///   ``OpenAIResponsesClientCodec/encodeResponse(_:requestedModel:createdAt:)`` shapes it;
 /// - at an `error`, an `error` event and then `response.failed`.
 ///
@@ -176,10 +176,14 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     /// leave what `message_start` said.
     private mutating func complete(into frames: inout SSEFrames) {
         finished = true
-        let incomplete = OpenAIResponsesClientItems.status(stopReason: stopReason) == "incomplete"
+        let reason = OpenAIResponsesClientItems.incompleteReason(stopReason: stopReason)
+        let incomplete = reason != nil
         let template =
-            incomplete
-            ? OpenAIResponsesStreamTemplates.incompleteResponse : OpenAIResponsesStreamTemplates.completedResponse
+            switch reason {
+            case nil: OpenAIResponsesStreamTemplates.completedResponse
+            case "content_filter": OpenAIResponsesStreamTemplates.refusedResponse
+            default: OpenAIResponsesStreamTemplates.incompleteResponse
+            }
         let id = responseID
         let (model, createdAt) = (requestedModel, createdAt)
         let counts = TokenCount.Inclusive(usage)

@@ -15,8 +15,10 @@ enum OpenAIResponsesStreamTemplates {
     /// model, 2 the output items (inside the array's brackets), 3 the usage,
     /// 4 `created_at`.
     static let completedResponse = finalResponse(status: "completed")
-    /// The same for an `incomplete` stream.
-    static let incompleteResponse = finalResponse(status: "incomplete")
+    /// The same for a stream `incomplete` at its token limit.
+    static let incompleteResponse = finalResponse(status: "incomplete", incompleteReason: "max_output_tokens")
+    /// The same for a refusal, `incomplete` as OpenAI's content filter makes it.
+    static let refusedResponse = finalResponse(status: "incomplete", incompleteReason: "content_filter")
 
     /// An open `message` item: hole 0 its id.
     static let openMessage = JSONTemplate(
@@ -38,10 +40,11 @@ enum OpenAIResponsesStreamTemplates {
             input: .string(JSONTemplate.hole(0)), cached: .string(JSONTemplate.hole(1)),
             output: .string(JSONTemplate.hole(2)), total: .string(JSONTemplate.hole(3))))
 
-    private static func finalResponse(status: String) -> JSONTemplate {
+    private static func finalResponse(status: String, incompleteReason: String = "") -> JSONTemplate {
         JSONTemplate(
             OpenAIResponsesClientItems.response(
                 id: JSONTemplate.hole(0), model: JSONTemplate.hole(1), createdAt: .string(JSONTemplate.hole(4)),
-                status: status, output: [.string(JSONTemplate.hole(2))], usage: .string(JSONTemplate.hole(3))))
+                status: status, output: [.string(JSONTemplate.hole(2))], usage: .string(JSONTemplate.hole(3)),
+                incompleteReason: incompleteReason))
     }
 }
