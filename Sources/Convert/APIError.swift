@@ -169,9 +169,13 @@ extension APIError {
         case .anthropic:
             return ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         case .openai, .openaiResponses:
+            // OpenAI's own overlong prompt is a 400 `invalid_request_error`
+            // on `messages`; Anthropic's 413 type meant nothing to its SDKs.
+            let contextLength = code == Self.contextLengthExceeded
             return [
                 "error": [
-                    "message": .string(message), "type": .string(type), "param": nil,
+                    "message": .string(message), "type": .string(contextLength ? "invalid_request_error" : type),
+                    "param": contextLength ? .string(dialect == .openai ? "messages" : "input") : nil,
                     "code": .string(openAICode),
                 ]
             ]

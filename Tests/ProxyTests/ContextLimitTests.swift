@@ -90,6 +90,8 @@ import Wire
                 json: ["model": "small", "messages": [["role": "user", "content": .string(Self.longText)]]])
             #expect(openAI.status == 400)
             #expect(openAI.json?["error"]?["code"] == "context_length_exceeded")
+            #expect(openAI.json?["error"]?["type"] == "invalid_request_error")
+            #expect(openAI.json?["error"]?["param"] == "messages")
 
             let gemini = try await proxy.post(
                 "/v1beta/models/claude:generateContent",
