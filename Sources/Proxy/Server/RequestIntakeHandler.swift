@@ -352,6 +352,10 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             writabilityWaiter = nil
             retime(context)
             waiter.resume()
+        } else if context.channel.isWritable, closing, !lingering {
+            // The last answer's tail is still going out, and the client
+            // reads it: its time starts again.
+            startHeadDeadline(context)
         }
         context.fireChannelWritabilityChanged()
     }
