@@ -56,6 +56,9 @@ public struct APIError: Error, Sendable, Hashable {
     /// The ``code`` of a prompt longer than the context window.
     public static let contextLengthExceeded = "context_length_exceeded"
 
+    /// The ``code`` of a model name nothing routes, as OpenAI names it.
+    public static let modelNotFound = "model_not_found"
+
     /// 400 `invalid_request_error`.
     public static func invalidRequest(_ message: String) -> APIError {
         APIError(status: 400, type: "invalid_request_error", message: message)
@@ -169,13 +172,10 @@ extension APIError {
         case .anthropic:
             return ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         case .openai, .openaiResponses:
-            // OpenAI's own overlong prompt is a 400 `invalid_request_error`
-            // on `messages`; Anthropic's 413 type meant nothing to its SDKs.
-            let contextLength = code == Self.contextLengthExceeded
+            let (openAIType, param) = openAITypeAndParam(in: dialect)
             return [
                 "error": [
-                    "message": .string(message), "type": .string(contextLength ? "invalid_request_error" : type),
-                    "param": contextLength ? .string(dialect == .openai ? "messages" : "input") : nil,
+                    "message": .string(message), "type": .string(openAIType), "param": param,
                     "code": .string(openAICode),
                 ]
             ]
@@ -187,6 +187,19 @@ extension APIError {
                     "status": .string(Self.geminiStatus(status)),
                 ]
             ]
+        }
+    }
+
+    /// OpenAI's `type` and `param` where the proxy raises an error OpenAI
+    /// answers itself: an overlong prompt (400 on `messages`, or `input`)
+    /// and an unknown model (404 on `model`), both `invalid_request_error`
+    /// there; Anthropic's `request_too_large` and `not_found_error` meant
+    /// nothing to OpenAI's SDKs and the clients that match on them.
+    private func openAITypeAndParam(in dialect: Dialect) -> (type: String, param: JSONValue) {
+        switch code {
+        case Self.contextLengthExceeded: ("invalid_request_error", .string(dialect == .openai ? "messages" : "input"))
+        case Self.modelNotFound: ("invalid_request_error", "model")
+        default: (type, nil)
         }
     }
 

@@ -179,8 +179,10 @@ extension ModelRouter {
 
     /// 404 for a model name nothing routes, listing what exists.
     func unknownModel(_ model: String) -> APIError {
-        .notFound(
+        var error = APIError.notFound(
             "model `\(model)` is not configured; configured models: \(modelIDs.joined(separator: ", ")) "
                 + "(add an alias or a default in models.yaml to route other names)")
+        error.code = APIError.modelNotFound
+        return error
     }
 }
