@@ -1,7 +1,8 @@
 import SSE
 
 /// The upstream's events that came after the client's stream had ended
-/// (after `[DONE]`, `message_stop`, a terminal `response.*` event), which
+/// (after `[DONE]`, `message_stop`, a terminal `response.*` event, an
+/// error; between a Responses error and its `response.failed`), which
 /// the client does not get: its stream was complete, and its SDK may have
 /// stopped reading or would take them for more of the answer. Counted, with
 /// the first one's name, for one note in the log and the cassette. Their

@@ -12,6 +12,11 @@ enum PassthroughProgress: Sendable, Equatable {
     /// after Gemini's, which has nothing due after it (its stream is
     /// complete: ``UpstreamStreamConverter/isComplete``).
     case finished
+    /// A Responses error went by (an `error` event): only its
+    /// `response.failed`, the stream's terminal event, is still relayed.
+    /// What comes before that (more of the answer) is not, as after the end:
+    /// a client that reads on took it for more of an answer that failed.
+    case failing
     /// Its last frame went by (Chat's `[DONE]`, a terminal Responses event,
     /// a Chat or Gemini error):
     /// the client's stream is complete, and nothing after it (more events,
@@ -19,6 +24,16 @@ enum PassthroughProgress: Sendable, Equatable {
     /// once a converted stream's `message_stop` is written: more events are
     /// not relayed.
     case ended
+
+    /// Whether `event` still goes to the client: not after the end, nor
+    /// after a Responses error unless it is that error's `response.failed`.
+    func relays(_ event: SSERawEvent) -> Bool {
+        switch self {
+        case .open, .finished: true
+        case .failing: Self.isResponsesFailure(event)
+        case .ended: false
+        }
+    }
 
     /// Moves on past a frame the client was sent. Only the frames that can
     /// move it are looked into: once finished, Chat's only `[DONE]`.
@@ -53,17 +68,21 @@ enum PassthroughProgress: Sendable, Equatable {
     /// delta about streaming handlers, can hold them, and took the stream
     /// for ended (nothing after it was relayed).
     private static func isTerminalResponsesEvent(_ event: SSERawEvent) -> Bool {
-        if let name = event.event,
-            name == "response.completed" || name == "response.incomplete" || name == "response.failed"
-        {
+        if let name = event.event, name == "response.completed" || name == "response.incomplete" {
             return true
         }
         // Inside a JSON string the quotes are escaped: only a member matches.
-        return event.dataMentions("\"type\":\"response.completed\"")
+        return isResponsesFailure(event)
+            || event.dataMentions("\"type\":\"response.completed\"")
             || event.dataMentions("\"type\":\"response.incomplete\"")
-            || event.dataMentions("\"type\":\"response.failed\"")
             || event.dataMentions("\"type\": \"response.completed\"")
             || event.dataMentions("\"type\": \"response.incomplete\"")
+    }
+
+    /// Whether `event` is a `response.failed`, by its name or its `type`
+    /// member, as ``isTerminalResponsesEvent(_:)`` knows one.
+    private static func isResponsesFailure(_ event: SSERawEvent) -> Bool {
+        event.event == "response.failed" || event.dataMentions("\"type\":\"response.failed\"")
             || event.dataMentions("\"type\": \"response.failed\"")
     }
 

@@ -46,7 +46,7 @@ extension UpstreamStreamConverter {
     }
 
     /// The error a passed-through frame reports, if it is one: an `error`
-    /// member (OpenAI, Gemini), an `error` event or a `response.failed`
+    /// member (OpenAI, Gemini), an `error` event (by name or `type`) or a `response.failed`
     /// (Responses, whose converted streams end in an error there too). Asked
     /// only of frames that mention `"error"`, as a `response.failed` does.
     static func passedThroughError(
@@ -55,7 +55,9 @@ extension UpstreamStreamConverter {
         let error: JSONValue
         if let member = payload["error"], !member.isNull {
             error = member
-        } else if event.event == "error" {
+        } else if event.event == "error" || payload["type"]?.stringValue == "error" {
+            // A Responses `error` event, by its name or, from a compatible
+            // server that names no event, its `type`.
             error = payload
         } else if payload["type"]?.stringValue == "response.failed" {
             let member = payload["response"]?["error"] ?? .null

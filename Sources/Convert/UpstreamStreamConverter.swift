@@ -332,8 +332,9 @@ public struct UpstreamStreamConverter: Sendable {
         case .wholeAnswer:
             break
         case .passthrough(let passthrough):
-            // After its last frame the client's stream is complete.
-            guard passthroughProgress != .ended else { return eventsAfterEnd.drop(event) }
+            // After its last frame the client's stream is complete; after a
+            // Responses error only its `response.failed` is still due.
+            guard passthroughProgress.relays(event) else { return eventsAfterEnd.drop(event) }
             let event = passthrough == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
@@ -353,8 +354,11 @@ public struct UpstreamStreamConverter: Sendable {
             // raises at the error and reads on no further; a client that
             // reads on took what followed for more of the answer, and a
             // `[DONE]` for success). A Responses `error` event is followed
-            // by `response.failed`, its stream's terminal event, still due.
-            if mayReportError, reportedError != nil, passthrough != .openaiResponses { passthroughProgress = .ended }
+            // by `response.failed`, its stream's terminal event, still due;
+            // anything before that is not relayed either.
+            if mayReportError, reportedError != nil, passthroughProgress != .ended {
+                passthroughProgress = passthrough == .openaiResponses ? .failing : .ended
+            }
             output.append(event)
         case .vacant:
             break

@@ -115,6 +115,43 @@ import Wire
                 == [.string("after the stream's end: the upstream sent \(dropped) more events, not relayed")])
     }
 
+    /// A Responses `error` event ends the answer: the text the upstream
+    /// sends after it is not relayed, passed through (only the error's
+    /// `response.failed` follows it) or converted (the client's error frame
+    /// is its last), and the cassette counts what was dropped.
+    @Test(arguments: ["/v1/responses", "/v1/chat/completions"])
+    func textAfterAResponsesErrorIsNotRelayed(path: String) async throws {
+        let frames = [
+            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}\n\n",
+            "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"overloaded\"}\n\n",
+            "event: response.output_text.delta\n"
+                + "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"more words\"}\n\n",
+            "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"error\":null}}\n\n",
+        ]
+        let request: JSONValue =
+            path == "/v1/responses"
+            ? ["model": "responses", "stream": true, "input": "Hi"]
+            : ["model": "responses", "stream": true, "messages": [["role": "user", "content": "Hi"]]]
+        let (answer, recorded) = try await Self.exchange(path: path, request: request, reply: .eventStream(frames))
+        #expect(answer.status == 200)
+        #expect(!answer.text.contains("more words"), "\(answer.text)")
+        if path == "/v1/responses" {
+            #expect(answer.text == [frames[0], frames[1], frames[3]].joined())
+        } else {
+            let last = try #require(sseFrames(answer.text).last)
+            #expect(last.data.contains("overloaded"), "\(answer.text)")
+        }
+        #expect(recorded["end"]?.map { $0["outcome"] } == ["error"])
+        let dropped = path == "/v1/responses" ? "1 more event" : "2 more events"
+        #expect(
+            recorded["diagnostic"]?.map { $0["message"] }
+                == [
+                    .string(
+                        "after the stream's end: the upstream sent \(dropped), not relayed; "
+                            + "the first: `response.output_text.delta`")
+                ])
+    }
+
     /// The answer to `request`, from a stub sending `reply`, and the
     /// cassette's lines by kind.
     static func exchange(
