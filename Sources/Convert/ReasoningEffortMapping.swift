@@ -122,12 +122,52 @@ enum ReasoningEffortMapping {
     /// stays under Claude Opus 4's 32 000.
     static let answerRoom = 4_096
 
+    /// The most a cap the client left unset becomes: 32 000, the output
+    /// limit of Claude Opus 4 and 4.1, the least of Anthropic's thinking
+    /// models', which refuse more. No model's own output limit is known
+    /// where a client's request is decoded (before its route, and a route's
+    /// `max_tokens` only lowers a cap, naming no model's limit), so the
+    /// least is the one every model takes; a client that wants more thinking
+    /// sets its cap, which is kept.
+    static let unsetCapLimit = 32_000
+
+    /// The largest thinking budget a client that set no cap keeps (27 904):
+    /// with ``answerRoom`` after it, the cap stays within ``unsetCapLimit``.
+    static let unsetCapBudgetLimit = unsetCapLimit - answerRoom
+
     /// `max_tokens` for a client that set no cap: its dialect's
     /// `defaultCap`, raised to leave ``answerRoom`` after a thinking
-    /// `budget` (nil or 0 for none). Never below the default: asking for
-    /// thinking should not leave the answer less than asking for none.
+    /// `budget` (nil or 0 for none), to no more than ``unsetCapLimit``
+    /// (the budget is fitted under it by
+    /// ``budgetForUnsetCap(_:capName:pointer:diagnostics:)``). Never below
+    /// the default: asking for thinking should not leave the answer less
+    /// than asking for none.
     static func unsetCap(default defaultCap: Int, thinkingBudget budget: Int?) -> Int {
-        max(defaultCap, answerRoom.addingSaturated(budget ?? 0))
+        max(defaultCap, answerRoom.addingSaturated(min(budget ?? 0, unsetCapBudgetLimit)))
+    }
+
+    /// A thinking `budget` a client asked for with no cap of its own, made
+    /// no more than ``unsetCapBudgetLimit``, so that it and the answer fit
+    /// the cap ``unsetCap(default:thinkingBudget:)`` makes (a budget of
+    /// 30 000 made the cap 34 096, which Claude Opus 4 refuses); a note
+    /// when lowered. Only a Gemini client's budget can be larger: the
+    /// effort table's (``budget(forEffort:)``) are not.
+    /// - Parameters:
+    ///   - capName: the client's field for the cap it left unset.
+    ///   - pointer: where the client asked for thinking; made only for a
+    ///     diagnostic.
+    static func budgetForUnsetCap(
+        _ budget: Int, capName: String, pointer: @autoclosure () -> String,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> Int {
+        guard budget > unsetCapBudgetLimit else { return budget }
+        diagnostics.append(
+            .info(
+                pointer(),
+                "thinking budget \(budget) made \(unsetCapBudgetLimit): with \(capName) unset, thinking and "
+                    + "\(answerRoom) tokens of answer stay within \(unsetCapLimit), Claude Opus 4's output limit; "
+                    + "set \(capName) for more"))
+        return unsetCapBudgetLimit
     }
 
     /// An OpenAI client's reasoning in the pivot: thinking with `budget`,

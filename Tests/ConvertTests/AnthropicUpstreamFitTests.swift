@@ -75,6 +75,39 @@ import Wire
         #expect(uncapped.body["max_tokens"] == 24096)
     }
 
+    /// With no cap, a budget that would make it more than 32 000 (Claude
+    /// Opus 4's output limit, which it refuses over) is fitted down so the
+    /// budget and the answer's room stay within it, and the client is told;
+    /// a cap the client set is kept, and so is a budget below it.
+    @Test(arguments: [27_904, 27_905, 30_000, 1_000_000])
+    func anUncappedBudgetStaysWithinOpus4sLimit(budget: Int) throws {
+        let converted = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingBudget": .int(Int64(budget))]],
+            ], client: Self.gemini)
+        #expect(converted.body["max_tokens"] == 32_000)
+        #expect(converted.body["thinking"] == ["type": "enabled", "budget_tokens": 27_904])
+        let notes = converted.diagnostics.filter { $0.path == "/generationConfig/thinkingConfig/thinkingBudget" }
+        #expect(
+            notes.map(\.message)
+                == (budget == 27_904
+                    ? []
+                    : [
+                        "thinking budget \(budget) made 27904: with maxOutputTokens unset, thinking and 4096 tokens "
+                            + "of answer stay within 32000, Claude Opus 4's output limit; set maxOutputTokens for more"
+                    ]))
+        let capped = try Self.upstream(
+            [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": [
+                    "maxOutputTokens": 64_000, "thinkingConfig": ["thinkingBudget": .int(Int64(min(budget, 60_000)))],
+                ],
+            ], client: Self.gemini)
+        #expect(capped.body["max_tokens"] == 64_000)
+        #expect(capped.body["thinking"]?["budget_tokens"]?.intValue == min(budget, 60_000))
+    }
+
     @Test func forcedToolUseTurnsThinkingOff() throws {
         let converted = try Self.upstream(
             [

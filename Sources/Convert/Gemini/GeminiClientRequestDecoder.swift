@@ -66,7 +66,8 @@ struct GeminiClientRequestDecoder {
         // Anthropic wants max_tokens above the budget, and Gemini's own
         // unset cap is the model's limit (65 536), more than this asks. The
         // room is theirs, not this default, so `high` stays within Claude
-        // Opus 4's 32 000 (8 192 after 24 576 made 32 768, refused). A
+        // Opus 4's 32 000 (8 192 after 24 576 made 32 768, refused); a
+        // larger budget is fitted down to stay within it too. A
         // client's cap is kept and the budget fitted under it here, as the
         // OpenAI decoders do, so the pivot is valid on its own; a route's
         // `max_tokens` lowers both for a model whose limit is smaller.
@@ -75,14 +76,13 @@ struct GeminiClientRequestDecoder {
         let budget = max(
             thinking?[gemini: "thinkingBudget"]?.intValue ?? level.flatMap(ReasoningEffortMapping.budget(forEffort:))
                 ?? 0, 0)
-        let maxTokens =
-            config?[gemini: "maxOutputTokens"]?.intValue
-            ?? ReasoningEffortMapping.unsetCap(default: Self.defaultMaxTokens, thinkingBudget: budget)
+        let cap = config?[gemini: "maxOutputTokens"]?.intValue
+        let maxTokens = cap ?? ReasoningEffortMapping.unsetCap(default: Self.defaultMaxTokens, thinkingBudget: budget)
         body["max_tokens"] = .int(Int64(maxTokens))
         if let system = systemText() { body["system"] = .string(system) }
         body["messages"] = .array(try messages(contents))
         addTools(to: &body)
-        if let config { addGenerationConfig(config, maxTokens: maxTokens, to: &body) }
+        if let config { addGenerationConfig(config, maxTokens: maxTokens, capIsSet: cap != nil, to: &body) }
         reportUnknownFields(request, known: Self.knownFields, path: "")
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
     }
@@ -103,7 +103,12 @@ struct GeminiClientRequestDecoder {
         return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
     }
 
-    private mutating func addGenerationConfig(_ config: JSONValue, maxTokens: Int, to body: inout JSONObject) {
+    /// - Parameter capIsSet: whether the client set `maxOutputTokens`;
+    ///   unset, a budget is also kept within what the cap made for it
+    ///   leaves (``ReasoningEffortMapping/budgetForUnsetCap(_:capName:pointer:diagnostics:)``).
+    private mutating func addGenerationConfig(
+        _ config: JSONValue, maxTokens: Int, capIsSet: Bool, to body: inout JSONObject
+    ) {
         // Made only for a diagnostic: interpolation costs more than the rest.
         let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
         if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
@@ -126,7 +131,12 @@ struct GeminiClientRequestDecoder {
                 body["thinking"] = ["type": "disabled"]
             case -1:
                 body["thinking"] = ["type": "adaptive"]
-            case let budget?:
+            case var budget?:
+                if !capIsSet {
+                    budget = ReasoningEffortMapping.budgetForUnsetCap(
+                        budget, capName: "maxOutputTokens", pointer: "\(path())/thinkingConfig/thinkingBudget",
+                        diagnostics: &diagnostics)
+                }
                 if let fitted = ReasoningEffortMapping.fittedBudget(
                     budget, below: maxTokens, capName: "maxOutputTokens",
                     pointer: "\(path())/thinkingConfig/thinkingBudget", diagnostics: &diagnostics)
