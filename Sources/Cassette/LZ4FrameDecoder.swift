@@ -41,6 +41,10 @@ final class LZ4FrameDecoder {
     private var cursor = 0
     private var pendingStart = 0
     private var frames = 0
+    /// A byte past the end of the unit that failed was not zero. A crash
+    /// (power lost, not `kill -9`) can leave a file's tail zero-filled past
+    /// its last write: a failed unit followed by zeros only is that torn tail.
+    private var nonZeroPastFailure = false
     private var context: OpaquePointer?
     private var scratch: [UInt8] = []
     private var blockOutput: [UInt8] = []
@@ -78,6 +82,7 @@ final class LZ4FrameDecoder {
     /// block it completes to `content`.
     func decode(_ bytes: ArraySlice<UInt8>, into content: inout [UInt8]) {
         if case .stopped = phase {
+            notePastFailure(bytes, from: pendingStart)
             pendingStart += bytes.count
             return
         }
@@ -126,7 +131,9 @@ final class LZ4FrameDecoder {
     /// a reader must not pass over as a file cut short.
     func damageInside() -> String? {
         let total = pendingStart + pending.count
-        guard case .stopped(let describe, let unitEnd?) = phase, total > unitEnd else { return nil }
+        guard case .stopped(let describe, let unitEnd?) = phase, total > unitEnd, nonZeroPastFailure else {
+            return nil
+        }
         return describe(total) + ", and \(total - unitEnd) bytes follow it: the file is damaged, not cut short"
     }
 
@@ -138,6 +145,7 @@ final class LZ4FrameDecoder {
             let position = pendingStart + cursor
             switch phase {
             case .stopped:
+                notePastFailure(pending[...], from: pendingStart)
                 cursor = pending.count
                 return
             case .skipping(let start, let remaining):
@@ -154,11 +162,12 @@ final class LZ4FrameDecoder {
                     continue
                 }
                 guard magic == Self.frameMagic else {
-                    // Not known to be damage: what a crash leaves past a
-                    // file's last write may be zeros.
+                    // Damage if anything there is not zero (after a block
+                    // whose size was garbled into an end mark, say); zeros
+                    // are what a crash leaves past a file's last write.
                     phase = .stopped(
                         describe: { "\($0 - position) bytes after byte \(position) are not an LZ4 frame" },
-                        unitEnd: nil)
+                        unitEnd: position)
                     continue
                 }
                 guard available >= 7 else { return }
@@ -220,6 +229,15 @@ final class LZ4FrameDecoder {
                 phase = .inFrame(header, blocks: blocks + 1)
             }
         }
+    }
+
+    /// Notes whether `bytes`, which begin at byte `start` of the file, hold
+    /// a byte other than zero past the failed unit's end.
+    private func notePastFailure(_ bytes: ArraySlice<UInt8>, from start: Int) {
+        guard !nonZeroPastFailure, case .stopped(_, let unitEnd?) = phase else { return }
+        let skipped = max(0, unitEnd - start)
+        guard skipped < bytes.count else { return }
+        nonZeroPastFailure = bytes.dropFirst(skipped).contains { $0 != 0 }
     }
 
     private static func incompleteBlock(at position: Int, of total: Int) -> String {

@@ -148,7 +148,10 @@ extension APIError {
     /// The members of a Responses stream's `error` event, besides its
     /// `type` (and the encoder's `sequence_number`).
     var responsesEventMembers: JSONObject {
-        ["code": .string(openAICode), "message": .string(message), "param": .null]
+        [
+            "code": .string(openAICode), "message": .string(message),
+            "param": openAITypeAndParam(in: .openaiResponses).param,
+        ]
     }
 
     /// The error body a client of `dialect` gets: the upstream's own when it
@@ -192,13 +195,13 @@ extension APIError {
 
     /// OpenAI's `type` and `param` where the proxy raises an error OpenAI
     /// answers itself: an overlong prompt (400 on `messages`, or `input`)
-    /// and an unknown model (404 on `model`), both `invalid_request_error`
+    /// and an unknown model (404, no `param`), both `invalid_request_error`
     /// there; Anthropic's `request_too_large` and `not_found_error` meant
     /// nothing to OpenAI's SDKs and the clients that match on them.
     private func openAITypeAndParam(in dialect: Dialect) -> (type: String, param: JSONValue) {
         switch code {
         case Self.contextLengthExceeded: ("invalid_request_error", .string(dialect == .openai ? "messages" : "input"))
-        case Self.modelNotFound: ("invalid_request_error", "model")
+        case Self.modelNotFound: ("invalid_request_error", nil)
         default: (type, nil)
         }
     }

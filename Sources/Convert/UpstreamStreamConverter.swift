@@ -166,8 +166,9 @@ public struct UpstreamStreamConverter: Sendable {
         if let note = eventsAfterEnd.takeNote() { notes.append(note) }
         var error = error
         // Once the client's stream has ended, what the upstream sends after
-        // it is not read.
-        if error == nil, !isWholeAnswer, !hasEnded {
+        // it is not read; but after a Responses error its `response.failed`
+        // is still due, and may be this last event with no blank line.
+        if error == nil, !isWholeAnswer, !hasEnded || passthroughProgress == .failing {
             let complete = isComplete
             for event in parser.finishRaw() {
                 // The last event, with no blank line after it: whole if its

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             "Close a client connection that has not sent a whole request head this many seconds after it "
                 + "opened or after its last answer ended, or that is silent this long inside a request body "
                 + "(slow, stalled or idle clients), or that reads none of its answer this long. An answer "
-                + "read as it comes is never timed.", valueName: "seconds"))
+                + "read as it comes, however slowly, is never cut.", valueName: "seconds"))
     var headerTimeout = 60
 
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))

@@ -131,8 +131,29 @@ import Wire
             guard case CassetteReadError.unreadable(_, let reason) = error else { return false }
             return reason.contains("is damaged") && reason.contains("not cut short")
         }
-        // Cut right after the damaged block, the same file is torn.
-        #expect(try read(bytes.prefix(cassette.boundaries[5]), in: directory).tornTail?.contains("damaged") == true)
+        // Cut right after the damaged block, the same file is torn; and so
+        // it is with zeros after it, what a crash leaves past the last write.
+        let cut = Array(bytes.prefix(cassette.boundaries[5]))
+        #expect(try read(cut, in: directory).tornTail?.contains("damaged") == true)
+        #expect(try read(cut + [UInt8](repeating: 0, count: 8192), in: directory).tornTail?.contains("damaged") == true)
+    }
+
+    /// Bytes after a whole frame that are neither a frame nor zeros (a
+    /// block whose size was garbled into an end mark leaves the rest of
+    /// the file so) are damage; zeros there are a crash's torn tail.
+    @Test func garbageAfterTheFrameIsDamageAndZerosAreTorn() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cassette = try flushedCassette(events: sampleExchange(id: "g"), in: directory)
+        let zeros = try read(cassette.bytes + [UInt8](repeating: 0, count: 100), in: directory)
+        #expect(zeros.events == cassette.events)
+        #expect(zeros.tornTail?.contains("not an LZ4 frame") == true)
+        #expect {
+            try read(cassette.bytes + Array("garbage after the frame".utf8), in: directory)
+        } throws: { error in
+            guard case CassetteReadError.unreadable(_, let reason) = error else { return false }
+            return reason.contains("not an LZ4 frame") && reason.contains("not cut short")
+        }
     }
 
     @Test func plainFilesReportAPartialLastLine() async throws {

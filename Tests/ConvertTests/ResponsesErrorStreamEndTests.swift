@@ -55,6 +55,16 @@ import Wire
         #expect(error?.message == "upstream gpt5 reported: overloaded")
     }
 
+    /// An upstream that closes right after its `response.failed`, with no
+    /// blank line: the failure still reaches the client.
+    @Test func aFailureWithNoBlankLineAfterItIsStillRelayed() {
+        let (events, _, _) = Self.passThrough(Self.head + Self.error + String(Self.failed.dropLast(2)))
+        #expect(
+            events.map(\.event) == [
+                "response.created", "response.output_text.delta", "error", "response.failed",
+            ])
+    }
+
     /// With no `response.failed` after it, the error ends the stream as a
     /// Chat or Gemini error does: no error frame of the proxy's after it.
     @Test func anErrorWithNoFailureAfterItEndsThePassedThroughStream() {

@@ -92,6 +92,32 @@ import Wire
         #expect(answered == (unread == .stream ? ["client_cancelled", "ok"] : ["ok", "ok"]), "\(outcomes)")
     }
 
+    /// A client that reads a large answer slowly but steadily is not cut,
+    /// though the answer waits for room far longer than the timeout: NIO
+    /// says the channel is writable again only once what is left is under
+    /// its low-water mark, so the proxy looks at what the client took.
+    @Test func aClientReadingALargeAnswerSlowlyIsNotCut() async throws {
+        try await ProxyHarness.run(headerTimeout: .seconds(5)) { proxy in
+            let text = String(repeating: "lorem ipsum ", count: 700_000)
+            proxy.stub.reply = .json(
+                200, UpstreamBodies.openAICompletion.replacingOccurrences(of: "Hello there", with: text))
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(120), receiveBuffer: 4096) {
+                connection in
+                connection.readPause = .milliseconds(10)
+                let started = ContinuousClock.now
+                try await connection.write(
+                    RawClientConnection.request(
+                        "POST", "/v1/messages", body: ProxyHarness.messages().serializedString()))
+                let answer = try #require(
+                    try await connection.readResponse(), "cut after \(ContinuousClock.now - started)")
+                #expect(answer.status == 200)
+                #expect(answer.body.count > text.utf8.count)
+                // Longer than the timeout, or this shows nothing.
+                #expect(ContinuousClock.now - started > .seconds(5))
+            }
+        }
+    }
+
     /// Retries a request while the proxy refuses it for `--max-connections
     /// 1` (503), until it is admitted, within 45 s, and not before
     /// `notBefore`. A probe's own connection closed by the header timeout

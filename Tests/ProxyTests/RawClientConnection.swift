@@ -17,6 +17,8 @@ final class RawClientConnection {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var buffer: [UInt8] = []
     private(set) var closed = false
+    /// A pause before each read: a client that reads slowly but steadily.
+    var readPause = Duration.zero
 
     private init(
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
@@ -138,6 +140,7 @@ final class RawClientConnection {
     /// One read; false when the connection is closed (or reset).
     private func receive() async throws -> Bool {
         guard !closed else { return false }
+        if readPause > .zero { try await Task.sleep(for: readPause) }
         do {
             guard let chunk = try await inbound.next(isolation: #isolation) else {
                 closed = true

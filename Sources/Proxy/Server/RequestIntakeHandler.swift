@@ -72,6 +72,12 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// ``closeWhenWritten(then:)`` was called: no answer follows, so the
     /// client is timed from then on, whatever it still owes or reads.
     private var closing = false
+    /// The channel's unsent bytes when the client was last seen reading an
+    /// answer that waits on it: fewer when the timer fires means it read
+    /// some meanwhile. Writability alone does not show it: it comes back
+    /// only below NIO's low-water mark, and one large body (a whole answer,
+    /// an image) is far above it, so a client reading it steadily was cut.
+    private var unsentWhenTimed: Int?
     private var context: ChannelHandlerContext?
     /// Where answers are written, as bytes: the context of the
     /// ``SocketEndHandler``, next to the socket's side.
@@ -197,7 +203,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         // last answer's end nor closed held the connection for good.
         owed = 0
         continueOwed.removeAll()
-        if let context { startHeadDeadline(context) }
+        if let context { startReadDeadline(context) }
         guard let lastEnd else {
             close()
             written()
@@ -244,7 +250,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         writabilityWaiter = continuation
         // The client owes reads now: one that took none of the answer for
         // the timeout held its connection (and the upstream's) for good.
-        startHeadDeadline(context)
+        startReadDeadline(context)
     }
 
     // MARK: Channel events
@@ -355,7 +361,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         } else if context.channel.isWritable, closing, !lingering {
             // The last answer's tail is still going out, and the client
             // reads it: its time starts again.
-            startHeadDeadline(context)
+            startReadDeadline(context)
         }
         context.fireChannelWritabilityChanged()
     }
@@ -425,6 +431,26 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         scheduleHeadTimer(context, at: due)
     }
 
+    /// Starts the client's time to read what waits for it (``unsentWhenTimed``).
+    private func startReadDeadline(_ context: ChannelHandlerContext) {
+        unsentWhenTimed = unsentBytes(context)
+        startHeadDeadline(context)
+    }
+
+    /// Whether the client read some of what waits for it since its time
+    /// started; if so, its time starts again from what is left.
+    private func readSinceTimed(_ context: ChannelHandlerContext) -> Bool {
+        guard writabilityWaiter != nil || (closing && !lingering), let before = unsentWhenTimed,
+            let now = unsentBytes(context), now < before
+        else { return false }
+        unsentWhenTimed = now
+        return true
+    }
+
+    private func unsentBytes(_ context: ChannelHandlerContext) -> Int? {
+        try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)
+    }
+
     private func stopHeadTimer() {
         headTimer?.cancel()
         headTimer = nil
@@ -438,6 +464,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             where self.readHeld && !self.closing && !self.malformed && self.writabilityWaiter == nil:
                 // The proxy holds the reads (the request waits for the
                 // task, or its body for room), not the client.
+                self.startHeadDeadline(context)
+            case .close where self.readSinceTimed(context):
                 self.startHeadDeadline(context)
             case .close: context.close(promise: nil)
             case .reschedule(let due): self.scheduleHeadTimer(context, at: due)
