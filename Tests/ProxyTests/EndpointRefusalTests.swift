@@ -75,7 +75,8 @@ import Wire
     @Test(arguments: [
         ("DELETE", "/v1/models", "anthropic", "GET"), ("POST", "/v1/models/gpt", "anthropic", "GET"),
         ("PUT", "/openai/v1/models", "openai", "GET"), ("DELETE", "/v1beta/models/gemini", "gemini", "GET"),
-        ("POST", "/health", "anthropic", "GET, HEAD"),
+        ("POST", "/health", "anthropic", "GET, HEAD"), ("POST", "/metrics", "anthropic", "GET"),
+        ("DELETE", "/v1/stats", "anthropic", "GET"), ("PUT", "/anthropic/v1/stats", "anthropic", "GET"),
     ])
     func aWrongMethodOnAReadOnlyEndpointIs405(
         method: String, path: String, dialect: String, allow: String

@@ -16,10 +16,15 @@ struct MetricsSwitchTests {
                 let proxy = ProxyHarness(port: port, stub: stub)
                 let metrics = try await proxy.send(.GET, "/metrics")
                 let stats = try await proxy.send(.GET, "/v1/stats")
+                // Not a served path asked wrongly: there is nothing there.
+                let posted = try await proxy.send(.POST, "/metrics", body: Array("{}".utf8))
                 stub.reply = .json(200, UpstreamBodies.openAICompletion)
                 let answer = try await proxy.post(json: ProxyHarness.messages())
                 #expect(metrics.status == 404)
                 #expect(stats.status == 404)
+                #expect(posted.status == 404)
+                #expect(posted.headers["allow"].isEmpty)
+                #expect(posted.errorType == "not_found_error")
                 #expect(answer.status == 200)
                 #expect(
                     String(decoding: server.metrics.exposition(), as: UTF8.self).contains("requests_total") == false)

@@ -24,11 +24,12 @@ enum EndpointRefusal {
     /// The error for a request the router found no route for, and the
     /// dialect to answer it in: 400 for a served Gemini method whose model
     /// cannot be read, 404 naming a Gemini method the proxy lacks, 405 for a
-    /// models or health path asked with a method other than `GET`, else 404
-    /// with ``served``; a models path with a Bearer key is answered as
-    /// OpenAI's SDK asked.
+    /// models or monitoring path asked with a method it does not take
+    /// (`/metrics` and the stats only when `servesMetrics`), else 404 with
+    /// ``served``; a models path with a Bearer key is answered as OpenAI's
+    /// SDK asked.
     static func unrouted(
-        _ method: HTTPRequest.Method, path: String, headers: HTTPFields
+        _ method: HTTPRequest.Method, path: String, headers: HTTPFields, servesMetrics: Bool
     ) -> (error: APIError, dialect: Dialect) {
         var dialect = Dialect(clientPath: path)
         if method == .post, let model = ClientEndpoint.malformedGeminiModel(inPath: path) {
@@ -46,7 +47,7 @@ enum EndpointRefusal {
                         + "models/{model}:generateContent, :streamGenerateContent and :countTokens"), dialect
             )
         }
-        if let allow = ServedPaths.methods(readingAt: path) {
+        if let allow = ServedPaths.methods(readingAt: path, servesMetrics: servesMetrics) {
             return (methodNotAllowed(method, path: path, allow: allow), dialect)
         }
         if dialect == .anthropic, path.contains("models"), headers[.authorization]?.hasPrefix("Bearer ") == true {

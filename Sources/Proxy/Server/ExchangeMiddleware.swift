@@ -17,10 +17,6 @@ struct ExchangeMiddleware: RouterMiddleware {
     let tracing: ProxyTracing?
     let maxBodyBytes: Int
 
-    /// Monitoring paths, which a scraper polls all day: no access line, not
-    /// counted in the metrics or the stats they serve, not recorded.
-    private static let unobserved: Set<String> = ["/metrics", "/health", "/v1/stats", "/anthropic/v1/stats"]
-
     func handle(
         _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -32,8 +28,10 @@ struct ExchangeMiddleware: RouterMiddleware {
         context.readPath(of: request)
         let path = context.path
         // Monitors (`/health`, `/metrics`) are not exchanges, and are
-        // answered whatever the load.
-        let observed = !Self.unobserved.contains(path)
+        // answered whatever the load: a scraper polls them all day, so no
+        // access line, not counted in the metrics or the stats they serve,
+        // not recorded.
+        let observed = !ServedPaths.monitoring.contains(path)
         if observed {
             context.exchange = Exchange(
                 id: context.exchange.id, startedAt: context.exchange.startedAt,
@@ -109,7 +107,8 @@ struct ExchangeMiddleware: RouterMiddleware {
             // Logged on the exchange's access line.
             return error
         case let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed:
-            let refusal = EndpointRefusal.unrouted(request.method, path: path, headers: request.headers)
+            let refusal = EndpointRefusal.unrouted(
+                request.method, path: path, headers: request.headers, servesMetrics: metrics != nil)
             exchange.clientDialect = refusal.dialect
             // A client calling an endpoint we lack is worth seeing at once.
             if refusal.error.status != 400 { logger.warning("\(refusal.error.message)") }

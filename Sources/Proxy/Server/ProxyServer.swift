@@ -205,13 +205,13 @@ public struct ProxyServer: Sendable {
         let health: @Sendable (Request, ProxyRequestContext) -> Response = { _, context in
             context.exchange.json(["status": "ok"])
         }
-        router.get("/health", use: health)
-        router.head("/health", use: health)
+        router.get(RouterPath(ServedPaths.health), use: health)
+        router.head(RouterPath(ServedPaths.health), use: health)
         if options.metrics {
             let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
-            router.get("/metrics", use: observability.metrics)
-            for prefix in ServedPaths.anthropic {
-                router.get(RouterPath("\(prefix)/stats"), use: observability.stats)
+            router.get(RouterPath(ServedPaths.metrics), use: observability.metrics)
+            for path in ServedPaths.stats {
+                router.get(RouterPath(path), use: observability.stats)
             }
         }
     }

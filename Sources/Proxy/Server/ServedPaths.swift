@@ -1,6 +1,7 @@
-/// The prefixes each dialect's endpoints are served under, for the routes
-/// (``ProxyServer``) and for what a request with the wrong method is told
-/// (``EndpointRefusal``), so the two cannot drift apart.
+/// The prefixes each dialect's endpoints are served under, and the
+/// monitoring endpoints' paths, for the routes (``ProxyServer``), for what a
+/// request with the wrong method is told (``EndpointRefusal``) and for what
+/// is not an exchange (``ExchangeMiddleware``), so they cannot drift apart.
 ///
 /// Clients configured with a prefixed base URL (`/anthropic`, `/openai`,
 /// `/gemini`, as tizee/anthropic-proxy serves them) find the same endpoints
@@ -20,12 +21,24 @@ enum ServedPaths {
     /// OpenAI's models list, apart from Anthropic's.
     static let openAIModels = "/openai/v1/models"
 
+    /// Answers `GET` and `HEAD`, whatever the options.
+    static let health = "/health"
+    /// Prometheus' scrape, unless `--no-metrics`.
+    static let metrics = "/metrics"
+    /// Usage since start, under each Anthropic prefix, unless `--no-metrics`.
+    static let stats = anthropic.map { $0 + "/stats" }
+    /// The monitoring endpoints, which scrapers poll all day and which are
+    /// therefore not exchanges (``ExchangeMiddleware``).
+    static let monitoring = Set([health, metrics] + stats)
+
     /// The methods (as `Allow` lists them) of the read-only endpoint at
-    /// `path`: a models list or model, or `/health`; nil for any other path.
-    /// The generate endpoints' paths are known by ``ClientEndpoint``.
-    static func methods(readingAt path: String) -> String? {
-        if path == "/health" { return "GET, HEAD" }
-        if path == openAIModels { return "GET" }
+    /// `path`: a models list or model, or a monitoring endpoint (`/metrics`
+    /// and the stats only when `servesMetrics`, as they are routed only
+    /// then); nil for any other path. The generate endpoints' paths are
+    /// known by ``ClientEndpoint``.
+    static func methods(readingAt path: String, servesMetrics: Bool) -> String? {
+        if path == health { return "GET, HEAD" }
+        if path == openAIModels || (servesMetrics && (path == metrics || stats.contains(path))) { return "GET" }
         for prefix in anthropic + geminiModels {
             guard path.hasPrefix(prefix + "/models") else { continue }
             let rest = path.dropFirst(prefix.utf8.count + "/models".utf8.count)
