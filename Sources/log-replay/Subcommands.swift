@@ -52,7 +52,8 @@ struct Verify: AsyncParsableCommand {
 
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-send recorded client requests to a live proxy; keys come from ANTHROPIC_API_KEY etc.")
+        abstract: "Re-send recorded client requests to a live proxy; keys come from ANTHROPIC_API_KEY etc.",
+        discussion: "Keys come from the environment, never from the cassette: \(CredentialSlot.variablesHelp)")
     @Argument(help: "Cassette files or directories.") var paths: [String]
     @Option(help: "The proxy's base URL.") var to: String
     @OptionGroup var filters: FilterOptions

@@ -1,8 +1,9 @@
 import Cassette
 import Foundation
-import Replay
 import Testing
 import Wire
+
+@testable import Replay
 
 @Suite struct ExchangeExportTests {
     @Test func curlUsesPlaceholdersAndNoRecordedSecret() throws {
@@ -44,6 +45,36 @@ import Wire
                 == "GEMINI_API_KEY")
         #expect(CredentialSlot.environmentVariable(header: "x-goog-api-key", path: "/anything") == "GEMINI_API_KEY")
         #expect(CredentialSlot.environmentVariable(header: "cookie", path: "/v1/messages") == nil)
+    }
+
+    /// A secret header no API names points at a variable named after it,
+    /// which the shell expands; nothing recorded is left in its place.
+    @Test func curlPointsAnyOtherSecretHeaderAtItsOwnVariable() {
+        let events = [
+            CassetteEvent(
+                .clientRequest, exchange: "c", timeMicros: 0,
+                fields: [
+                    "method": "POST", "path": "/v1/chat/completions",
+                    "headers": ["x-auth-token": "[redacted:0badf00d]", "x-2fa.token": "[redacted:1a2b3c4d]"],
+                    "body": ["messages": []],
+                ])
+        ]
+        let command = CurlExport.command(for: Exchange.group(events, file: "c")[0], baseURL: nil)
+        #expect(command.contains(#"-H "x-auth-token: $SWITCHBOARD_HEADER_X_AUTH_TOKEN""#), "\(command)")
+        #expect(command.contains(#"-H "x-2fa.token: $SWITCHBOARD_HEADER_X_2FA_TOKEN""#), "\(command)")
+        #expect(!command.contains("redacted"))
+        #expect(
+            CredentialSlot.environmentVariable(header: "X-Custom-Api-Key", path: "/v1/messages")
+                == "SWITCHBOARD_HEADER_X_CUSTOM_API_KEY")
+    }
+
+    /// Only the references an export writes are left for the shell: any
+    /// other `$` is escaped, a digit ending the name included.
+    @Test func curlEscapesADollarItDidNotWrite() {
+        #expect(CurlExport.doubleQuoted("a: $OPENAI_API_KEY") == #""a: $OPENAI_API_KEY""#)
+        #expect(CurlExport.doubleQuoted("a: $OPENAI_API_KEY2") == #""a: \$OPENAI_API_KEY2""#)
+        #expect(CurlExport.doubleQuoted("a: $HOME") == #""a: \$HOME""#)
+        #expect(CurlExport.doubleQuoted("a: $SWITCHBOARD_HEADER_X_9") == #""a: $SWITCHBOARD_HEADER_X_9""#)
     }
 
     @Test func geminiQueryKeyBecomesAPlaceholder() {

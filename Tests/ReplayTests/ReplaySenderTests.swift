@@ -3,9 +3,10 @@ import Cassette
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
-import Replay
 import ServiceRunning
 import Testing
+
+@testable import Replay
 
 @Suite struct ReplaySenderTests {
     @Test func keysComeFromTheEnvironmentNeverFromTheCassette() throws {
@@ -42,6 +43,51 @@ import Testing
         let (request, missing) = sender.makeRequest(for: try RecordedSession.exchange(RecordedSession.okStream))
         #expect(request.headers["x-api-key"].isEmpty)
         #expect(missing == ["ANTHROPIC_API_KEY"])
+    }
+
+    /// A gateway's own secret headers, recorded as fingerprints because of
+    /// their names: put back from variables named after them, and reported
+    /// when those are unset (they were left out without a word).
+    @Test func aSecretHeaderNoAPINamesComesFromItsOwnVariable() throws {
+        let exchange = Exchange(
+            id: "g", file: "gateway.jsonl",
+            events: [
+                CassetteEvent(
+                    .clientRequest, exchange: "g", timeMicros: 1,
+                    fields: [
+                        "method": "POST", "path": "/v1/messages",
+                        "headers": [
+                            "X-Auth-Token": "[redacted:0badf00d]", "x-custom-api-key": "[redacted:1a2b3c4d]",
+                            "x-api-key": "[redacted:5e6f7a8b]", "cookie": "[redacted:00000000]", "x-ok": "1",
+                        ],
+                        "body": [:],
+                    ])
+            ])
+        let environment = [
+            "SWITCHBOARD_HEADER_X_AUTH_TOKEN": "tok-live", "SWITCHBOARD_HEADER_X_CUSTOM_API_KEY": "custom-live",
+            "ANTHROPIC_API_KEY": "sk-ant-live",
+        ]
+        let (request, missing) = ReplaySender(target: "http://proxy.test", environment: environment)
+            .makeRequest(for: exchange)
+        #expect(request.headers["x-auth-token"] == ["tok-live"])
+        #expect(request.headers["x-custom-api-key"] == ["custom-live"])
+        #expect(request.headers["x-api-key"] == ["sk-ant-live"])
+        #expect(request.headers["cookie"].isEmpty)
+        #expect(request.headers["x-ok"] == ["1"])
+        #expect(missing.isEmpty)
+
+        let (unsetRequest, unset) = ReplaySender(
+            target: "http://proxy.test", environment: ["ANTHROPIC_API_KEY": "sk-ant-live"]
+        ).makeRequest(for: exchange)
+        #expect(unsetRequest.headers["x-auth-token"].isEmpty)
+        #expect(unsetRequest.headers["x-custom-api-key"].isEmpty)
+        #expect(Set(unset) == ["SWITCHBOARD_HEADER_X_AUTH_TOKEN", "SWITCHBOARD_HEADER_X_CUSTOM_API_KEY"])
+        var result = ReplaySender.Result(
+            exchangeID: "g", method: "POST", path: "/v1/messages", recordedStatus: 200, status: 200,
+            streamError: false, failure: nil, missingKeys: ["SWITCHBOARD_HEADER_X_AUTH_TOKEN"])
+        #expect(result.line.hasSuffix("(unset: $SWITCHBOARD_HEADER_X_AUTH_TOKEN)"))
+        result.missingKeys = []
+        #expect(!result.line.contains("unset"))
     }
 
     @Test func sendPrintsNewStatusNextToRecorded() async throws {

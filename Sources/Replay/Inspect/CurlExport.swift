@@ -70,8 +70,8 @@ public enum CurlExport {
             case "\\", "\"", "`": result += "\\" + String(character)
             case "$":
                 let rest = text[text.index(after: index)...]
-                let name = rest.prefix { $0.isUppercase || $0 == "_" }
-                result += name.hasSuffix("API_KEY") ? "$" : "\\$"
+                let name = rest.prefix { $0.isUppercase || ($0.isASCII && $0.isNumber) || $0 == "_" }
+                result += CredentialSlot.isVariable(name) ? "$" : "\\$"
             default: result.append(character)
             }
             index = text.index(after: index)

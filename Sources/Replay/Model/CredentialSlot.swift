@@ -32,16 +32,51 @@ public enum CredentialSlot {
 
     /// The variable for a secret header: `x-api-key` is Anthropic's,
     /// `x-goog-api-key` Gemini's, `api-key` Azure OpenAI's; a bearer token
-    /// belongs to whichever API the path speaks. Nil for cookies, which have
-    /// no variable and are left out.
+    /// belongs to whichever API the path speaks. Any other header
+    /// ``isSecret(header:)`` names (a gateway's `x-auth-token`) has a
+    /// variable of its own, ``variable(namedAfter:)``: it was recorded as a
+    /// fingerprint, and was left out of a re-sent request without a word.
+    /// Nil for cookies, which have no variable and are left out.
     public static func environmentVariable(header name: String, path: String) -> String? {
         switch name.lowercased() {
         case "x-api-key": "ANTHROPIC_API_KEY"
         case "x-goog-api-key": "GEMINI_API_KEY"
         case "api-key": "OPENAI_API_KEY"
         case "authorization", "proxy-authorization": environmentVariable(forPath: path)
-        default: nil
+        case "cookie", "set-cookie": nil
+        default: variable(namedAfter: name)
         }
+    }
+
+    /// What the variable of a header no API owns starts with, so it cannot
+    /// be taken for a variable the user has for something else.
+    public static let headerVariablePrefix = "SWITCHBOARD_HEADER_"
+
+    /// ``headerVariablePrefix`` and `header` in capitals, each character
+    /// other than an ASCII letter or digit (which a variable's name cannot
+    /// hold) as `_`: `x-auth-token` is `SWITCHBOARD_HEADER_X_AUTH_TOKEN`.
+    public static func variable(namedAfter header: String) -> String {
+        let name = header.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }
+        return headerVariablePrefix + String(name)
+    }
+
+    /// Where each recorded secret is put back from, for `log-replay send
+    /// --help`: written from the rules above and the recorder's words, so
+    /// the help cannot miss one.
+    public static var variablesHelp: String {
+        "x-api-key from ANTHROPIC_API_KEY, x-goog-api-key and key= from GEMINI_API_KEY, api-key from "
+            + "OPENAI_API_KEY; Authorization and any other secret query parameter from the one of these the "
+            + "path's API uses; any other header whose name holds \(Redactor.secretNameWordList) from "
+            + "\(headerVariablePrefix)<NAME> (x-auth-token from \(variable(namedAfter: "x-auth-token"))). "
+            + "A header or parameter whose variable is unset is left out, and its line ends \"(unset: $NAME)\". "
+            + "Cookies are left out."
+    }
+
+    /// Whether `name` is a variable this type names: an `…API_KEY` or a
+    /// header's own (``headerVariablePrefix``), so that a curl command
+    /// leaves `$` before it unescaped.
+    static func isVariable(_ name: some StringProtocol) -> Bool {
+        name.hasSuffix("API_KEY") || name.hasPrefix(headerVariablePrefix)
     }
 
     /// The variable for a query parameter the recorder fingerprinted: one
