@@ -143,7 +143,15 @@ struct JSONParser {
             position += 1
             skipWhitespace()
             let valueStart = position
-            object.append(key: key, value: try parseValue())
+            do {
+                object.append(key: key, value: try parseValue())
+            } catch  where error.offset == valueStart && error.reason.hasPrefix(Self.outOfRangeReason) {
+                // Named here, where the key is known: a client told only a
+                // line and column has to count to find its `temperature`.
+                throw JSONParseError(
+                    offset: error.offset, line: error.line, column: error.column,
+                    reason: "\(error.reason) in \"\(key)\"")
+            }
             if depth == 1 { memberSpans?.append(valueStart..<position) }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object") }
@@ -194,18 +202,33 @@ struct JSONParser {
         return .double(double)
     }
 
+    /// How the reason of the error for a number beyond a `Double`'s range
+    /// starts; the object it is a member of adds the member's key.
+    static let outOfRangeReason = "number out of range"
+
     /// Moves past a number that follows JSON's grammar, and says whether it
     /// is an integer (no fraction, no exponent). Any such text converts, to
-    /// an integer or a `Double`: skipping a number checks no more.
+    /// an integer or a finite `Double`: skipping a number checks no more.
+    ///
+    /// A number beyond a `Double`'s range (`1e999`) is refused. Read as
+    /// infinity, it was written back as `null`, which JSON has instead: a
+    /// client's `"temperature":1e999` reached the upstream as `null`, and a
+    /// cassette recorded a body the client never sent. The grammar allows
+    /// such a number, but RFC 8259 lets a reader limit the range, and no
+    /// API this proxy speaks takes one. (A number too small underflows to
+    /// zero or a subnormal, a value JSON can write: kept.)
     mutating func scanNumber() throws(JSONParseError) -> Bool {
+        let start = position
         var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
+        let integerStart = position
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
         } else {
             while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
         }
+        let integerDigits = position - integerStart
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -220,8 +243,21 @@ struct JSONParser {
             }
             guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
             while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
+            try checkRange(from: start)
+        } else if integerDigits > 308 {
+            // Without an exponent, 309 digits before any point are needed to
+            // pass `Double.greatestFiniteMagnitude` (about 1.8e308).
+            try checkRange(from: start)
         }
         return isInteger
+    }
+
+    /// Throws unless the number from `start` to here is a finite `Double`.
+    private func checkRange(from start: Int) throws(JSONParseError) {
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        guard let value = Double(text), !value.isFinite else { return }
+        let shown = text.count > 40 ? "\(text.prefix(20))…\(text.suffix(10))" : text
+        throw error("\(Self.outOfRangeReason) (\(shown) is beyond a 64-bit float)", at: start)
     }
 
     mutating func parseString() throws(JSONParseError) -> String {

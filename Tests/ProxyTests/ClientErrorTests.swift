@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 import Wire
@@ -162,6 +163,59 @@ import Wire
             }
             #expect(proxy.stub.requests.isEmpty)
             try await expectStillServing(proxy)
+        }
+    }
+}
+
+/// A number beyond a `Double`'s range in a client's body is refused in the
+/// client's own shape, naming the member, instead of reaching the upstream
+/// as `null`.
+@Suite struct OutOfRangeNumberTests {
+    @Test(arguments: [
+        (
+            "/v1/messages",
+            #"{"model":"gpt","max_tokens":5,"temperature":1e999,"messages":[{"role":"user","content":"hi"}]}"#
+        ),
+        (
+            "/v1/chat/completions",
+            #"{"model":"claude","temperature":-1e999,"messages":[{"role":"user","content":"hi"}]}"#
+        ),
+        (
+            "/v1beta/models/gpt:generateContent",
+            #"{"contents":[{"parts":[{"text":"hi"}]}],"generationConfig":{"temperature":1E+400}}"#
+        ),
+    ])
+    func isRefusedNamingTheMember(path: String, body: String) async throws {
+        try await ProxyHarness.run { proxy in
+            let reply = try await proxy.post(path, text: body)
+            #expect(reply.status == 400, "\(reply.text)")
+            let message = try #require(reply.errorMessage, "\(reply.text)")
+            #expect(message.contains(#"number out of range"#), "\(message)")
+            #expect(message.contains(#"in "temperature" at line 1"#), "\(message)")
+            switch path {
+            case "/v1/messages": #expect(reply.json?["type"] == "error")
+            case "/v1/chat/completions": #expect(reply.errorType == "invalid_request_error")
+            default: #expect(reply.json?["error"]?["status"] == "INVALID_ARGUMENT")
+            }
+            #expect(proxy.stub.requests.isEmpty)
+        }
+    }
+
+    /// An upstream's answer that must be converted is not read with the
+    /// number as `null` either: it is the upstream's fault, a 502 that says
+    /// why.
+    @Test func anUpstreamAnswerWithOneIs502() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(
+                200,
+                ProxyHarness.openAICompletion.replacingOccurrences(
+                    of: #""prompt_tokens":5"#, with: #""prompt_tokens":5e999"#))
+            let reply = try await proxy.post(json: ProxyHarness.messages())
+            #expect(reply.status == 502, "\(reply.text)")
+            #expect(
+                reply.errorMessage?.contains(
+                    #"number out of range (5e999 is beyond a 64-bit float) in "prompt_tokens""#) == true,
+                "\(reply.text)")
         }
     }
 }

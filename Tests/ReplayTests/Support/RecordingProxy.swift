@@ -29,6 +29,17 @@ enum RecordingProxy {
         _ requests: [(path: String, body: JSONValue)], yaml: String, file: String, recordingTo directory: String,
         before: (Int) -> Void = { _ in }
     ) async throws -> [Answer] {
+        try await send(
+            texts: requests.map { ($0.path, $0.body.serializedString()) }, yaml: yaml, file: file,
+            recordingTo: directory, before: before)
+    }
+
+    /// ``send(_:yaml:file:recordingTo:before:)`` with each body as text, for
+    /// one that no `JSONValue` writes (a number out of range).
+    static func send(
+        texts requests: [(path: String, body: String)], yaml: String, file: String, recordingTo directory: String,
+        before: (Int) -> Void = { _ in }
+    ) async throws -> [Answer] {
         var logger = Logger(label: "recording-proxy")
         logger.logLevel = .critical
         let server = ProxyServer(
@@ -41,7 +52,7 @@ enum RecordingProxy {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                 request.method = .POST
                 request.headers.add(name: "content-type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: body.serialized()))
+                request.body = .bytes(ByteBuffer(string: body))
                 let sent = ContinuousClock.now
                 do {
                     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
