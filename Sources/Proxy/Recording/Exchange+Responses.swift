@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import Wire
 
-/// Every response the proxy sends is made here, so each carries
-/// `request-id`, notes the time of the first byte, and is recorded.
+/// Every response the proxy sends is made here, so each carries its
+/// request id (``HTTPFields/setRequestID(_:for:)``), notes the time of the
+/// first byte, and is recorded.
 extension Exchange {
     /// A complete response.
     func response(status: Int = 200, headers: HTTPFields, body: ByteBuffer) -> Response {
         var headers = headers
-        headers[.requestID] = id
+        headers.setRequestID(id, for: clientDialect)
         markFirstByte()
         recordClientResponse(status: status, headers: headers, body: body)
         return Response(
@@ -39,7 +40,7 @@ extension Exchange {
     /// `end`) written by `body`.
     func streamingResponse(headers: HTTPFields, body: ResponseBody) -> Response {
         var headers = headers
-        headers[.requestID] = id
+        headers.setRequestID(id, for: clientDialect)
         isStreaming = true
         recordClientResponse(status: 200, headers: headers, body: nil)
         return Response(status: .ok, headers: headers, body: body)

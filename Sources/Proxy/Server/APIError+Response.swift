@@ -32,8 +32,3 @@ extension APIError {
                 + "`proxy login --\(provider.rawValue)`, then restart the proxy or send it SIGHUP")
     }
 }
-
-extension HTTPField.Name {
-    /// The exchange id, on every response.
-    static let requestID = HTTPField.Name("request-id")!
-}

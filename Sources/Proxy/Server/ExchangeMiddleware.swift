@@ -58,7 +58,7 @@ struct ExchangeMiddleware: RouterMiddleware {
                 throw EndpointRefusal.methodNotAllowed(request.method, path: path, allow: "POST")
             }
             var response = try await next(request, context)
-            response.headers[.requestID] = exchange.id
+            response.headers.setRequestID(exchange.id, for: exchange.clientDialect)
             if !exchange.isStreaming {
                 let status = Int(response.status.code)
                 exchange.recordEnd(outcome: status < 400 ? .ok : .error, status: status, usage: exchange.usage)
