@@ -226,6 +226,23 @@ import Wire
         }
     }
 
+    /// The refusal names the cap the client sent: the deprecated
+    /// `max_tokens` is still what most clients send.
+    @Test(arguments: [
+        (["max_tokens": -5] as JSONValue, "max_tokens must be at least 1, got -5"),
+        (["max_completion_tokens": 0], "max_completion_tokens must be at least 1, got 0"),
+        (["max_completion_tokens": -1, "max_tokens": 10], "max_completion_tokens must be at least 1, got -1"),
+    ])
+    func aCapBelowOneIsRefusedByItsName(cap: JSONValue, message: String) {
+        var body: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
+        for member in cap.objectValue ?? [:] { body[member.key] = member.value }
+        #expect {
+            try OpenAIChatClientCodec.decodeRequest(body)
+        } throws: { error in
+            (error as? APIError)?.status == 400 && (error as? APIError)?.message == message
+        }
+    }
+
     static let badRequests: [(JSONValue, String)] = [
         (["messages": []], "model"),
         (["model": "m"], "messages"),

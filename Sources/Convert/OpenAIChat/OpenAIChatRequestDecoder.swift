@@ -47,14 +47,16 @@ struct OpenAIChatRequestDecoder {
             newCap ?? oldCap
             ?? ReasoningEffortMapping.unsetCap(
                 default: OpenAIChatClientCodec.defaultMaxTokens, thinkingBudget: effortBudget)
+        // The name the client used: told about `max_completion_tokens` when
+        // it sent `max_tokens`, it looks for a field it never set.
+        let capName = newCap == nil && oldCap != nil ? "max_tokens" : "max_completion_tokens"
         guard maxTokens >= 1 else {
-            throw .invalidRequest("max_completion_tokens must be at least 1, got \(maxTokens)")
+            throw .invalidRequest("\(capName) must be at least 1, got \(maxTokens)")
         }
         body["max_tokens"] = .int(Int64(maxTokens))
         let (system, messages) = try decodeMessages()
         if let system { body["system"] = .string(system) }
         body["messages"] = .array(messages)
-        let capName = newCap == nil && oldCap != nil ? "max_tokens" : "max_completion_tokens"
         let thinking = effortBudget.flatMap {
             ReasoningEffortMapping.fittedBudget(
                 $0, below: maxTokens, capName: capName, pointer: "/reasoning_effort", diagnostics: &diagnostics)
