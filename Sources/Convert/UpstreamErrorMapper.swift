@@ -17,7 +17,8 @@ public enum UpstreamErrorMapper {
     /// `{"type":"error","error":{"message"}}`, Gemini's
     /// `{"error":{"code","message","status"}}` (also inside an array),
     /// `{"message"}`, `{"detail"}` or `{"error":"text"}`, else the raw body
-    /// text, whitespace collapsed and truncated. `retryAfter` is kept; when
+    /// text (a page's without its markup), whitespace collapsed and
+    /// truncated. `retryAfter` is kept; when
     /// there is none, Google's `RetryInfo.retryDelay` in the body (`"34.4s"`)
     /// becomes one, in whole seconds rounded up, as `retry-after` is.
     public static func map(
@@ -97,8 +98,10 @@ public enum UpstreamErrorMapper {
         return nil
     }
 
+    /// The body as text for a message; an HTML page (a load balancer's
+    /// 502) as the text it shows, since its tags only bury the words.
     static func rawText(_ body: [UInt8]) -> String {
-        let text = String(decoding: body, as: UTF8.self)
+        let text = MarkupText.isMarkup(body) ? MarkupText.text(of: body) : String(decoding: body, as: UTF8.self)
         let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if collapsed.isEmpty { return "(empty body)" }
         guard collapsed.count > rawTextLimit else { return collapsed }

@@ -62,7 +62,7 @@ import Wire
     @Test func rawTextIsCollapsedAndTruncated() {
         #expect(
             Self.map(502, "<html>\n  <body>Bad gateway</body>\n</html>").message
-                == "upstream deepseek returned HTTP 502: <html> <body>Bad gateway</body> </html>")
+                == "upstream deepseek returned HTTP 502: Bad gateway")
         #expect(Self.map(503, "").message == "upstream deepseek returned HTTP 503: (empty body)")
         let long = Self.map(500, String(repeating: "é", count: 2000)).message
         #expect(long.hasSuffix("é…"))
@@ -70,6 +70,31 @@ import Wire
         let invalidUTF8 = UpstreamErrorMapper.map(
             status: 500, body: [0xff, 0xfe, 0x41], retryAfter: nil, upstream: "u", dialect: .openai)
         #expect(invalidUTF8.message.hasSuffix("A"))
+    }
+
+    /// A load balancer's or gateway's page: the README promises its text,
+    /// so the tags go, code and comments with them, and entities are read.
+    @Test(arguments: [
+        (
+            "<html><head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
+                + "<hr><center>nginx</center>\r\n</body>\r\n</html>",
+            "502 Bad Gateway 502 Bad Gateway nginx"
+        ),
+        (
+            "  <!DOCTYPE html><html><head><style>body { color: red; }</style><SCRIPT type=\"x\">if (a < b) go();</SCRIPT>"
+                + "<!-- <p>hidden</p> --></head><body><p title=\"a > b\">Can&#39;t reach &quot;api&quot; &amp; co&#x2e;</p>"
+                + "&nbsp;x &lt; y &bogus; a&b</body></html>",
+            "Can't reach \"api\" & co. x < y &bogus; a&b"
+        ),
+        (
+            "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>",
+            "SlowDown Reduce your rate"
+        ),
+        ("<p>cut off <script>never closed", "cut off"),
+        ("Not markup: <b>bold</b>", "Not markup: <b>bold</b>"),
+    ])
+    func anHTMLPageGivesItsText(page: String, text: String) {
+        #expect(Self.map(502, page).message == "upstream deepseek returned HTTP 502: \(text)")
     }
 
     @Test func unreachableUpstreams() {
