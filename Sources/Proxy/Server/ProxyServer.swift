@@ -207,12 +207,12 @@ public struct ProxyServer: Sendable {
         }
         router.get(RouterPath(ServedPaths.health), use: health)
         router.head(RouterPath(ServedPaths.health), use: health)
-        if options.metrics {
-            let observability = ObservabilityEndpoints(metrics: metrics, startedAt: .now)
-            router.get(RouterPath(ServedPaths.metrics), use: observability.metrics)
-            for path in ServedPaths.stats {
-                router.get(RouterPath(path), use: observability.stats)
-            }
+        // Off, the paths still answer, to say why there is nothing: a bare
+        // "unknown endpoint" sent users looking for a wrong URL.
+        let observability = ObservabilityEndpoints(metrics: options.metrics ? metrics : nil, startedAt: .now)
+        router.get(RouterPath(ServedPaths.metrics), use: observability.metrics)
+        for path in ServedPaths.stats {
+            router.get(RouterPath(path), use: observability.stats)
         }
     }
 }
