@@ -36,6 +36,25 @@ struct MetricsOutcomeTests {
         return found
     }
 
+    /// Model lists are not generations: neither `/metrics` nor `/v1/stats`
+    /// counts them, while the generation after them is.
+    @Test func modelListsAreNotCounted() async throws {
+        try await Self.withProxy { server, proxy in
+            for path in ["/v1/models", "/v1/models/main", "/v1beta/models", "/v1beta/models/main", "/openai/v1/models"]
+            {
+                let reply = try await proxy.send(.GET, path)
+                #expect(reply.status == 200, "\(path): \(reply.text)")
+            }
+            #expect(Self.samples(server, "switchboard_requests_total").isEmpty)
+            #expect(server.metrics.usage.json["total"]?["requests"] == 0)
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "backup"))
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(Self.samples(server, "switchboard_requests_total").count == 1)
+            #expect(server.metrics.usage.json["total"]?["requests"] == 1)
+        }
+    }
+
     @Test func aStreamThatFailsAfterItsHeadIsAnErrorWithStatus200() async throws {
         try await Self.withProxy { server, proxy in
             proxy.stub.reply = Reply(

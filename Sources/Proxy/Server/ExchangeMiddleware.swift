@@ -33,11 +33,16 @@ struct ExchangeMiddleware: RouterMiddleware {
         // not recorded.
         let observed = !ServedPaths.monitoring.contains(path)
         if observed {
+            // A models list is logged and recorded but not counted: it is no
+            // generation, and it raised `/v1/stats` `requests` as route
+            // "none". (A generate path can look like a model's,
+            // `/v1/models/m:generateContent`; the endpoint tells them apart.)
+            let counted = context.clientEndpoint != nil || ServedPaths.methods(readingAt: path) == nil
             context.exchange = Exchange(
                 id: context.exchange.id, startedAt: context.exchange.startedAt,
                 startedAtDate: context.exchange.startedAtDate, recording: recording,
                 accessLog: ExchangeAccessLog(method: request.method.rawValue, path: path, logger: context.logger),
-                metrics: metrics,
+                metrics: counted ? metrics : nil,
                 trace: tracing?.trace(method: request.method.rawValue, path: path, headers: request.headers),
                 countsTokens: context.clientEndpoint?.operation == .countTokens)
         }
