@@ -5,6 +5,13 @@ import Foundation
 /// created with mode 0700 when it is missing, and replaced atomically (a
 /// temporary file in the same directory, flushed, then renamed), so a crash
 /// never leaves half a file and no one else ever sees the contents.
+///
+/// The proxy's own config directory (``XDGBaseDirectory/switchboardConfig(environment:)``)
+/// is made 0700 when it already exists with a wider mode: `proxy serve`
+/// creates it (for the default config) with the umask's 0755, and a login
+/// written there later would sit in a directory anyone may list. Any
+/// other directory (`$HOME`, one `--auth-file` names) is the user's, and
+/// left as it is.
 enum PrivateFile {
     /// Why the file could not be written; names the path, never the
     /// contents.
@@ -12,8 +19,11 @@ enum PrivateFile {
         var description: String
     }
 
-    /// Writes `data` to `path`, replacing what is there.
-    static func write(_ data: Data, to path: String) throws(Failure) {
+    /// Writes `data` to `path`, replacing what is there; `environment`
+    /// says where the proxy's own config directory is.
+    static func write(
+        _ data: Data, to path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Failure) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -22,6 +32,8 @@ enum PrivateFile {
             } catch {
                 throw Failure(description: "cannot create \(directory): \((error as NSError).localizedDescription)")
             }
+        } else if Self.isOwnDirectory(directory, environment: environment) {
+            try tighten(directory)
         }
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -38,6 +50,23 @@ enum PrivateFile {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw Failure(description: "cannot write \(path): \(reason)")
+        }
+    }
+
+    /// Whether `directory` is the proxy's own config directory, however
+    /// the path spells it (`a//b`, `a/./b`, a trailing slash).
+    private static func isOwnDirectory(_ directory: String, environment: [String: String]) -> Bool {
+        let own = XDGBaseDirectory.switchboardConfig(environment: environment)
+        return (directory as NSString).standardizingPath == (own as NSString).standardizingPath
+    }
+
+    /// Makes `directory` owner-only when others may read or enter it.
+    private static func tighten(_ directory: String) throws(Failure) {
+        var status = stat()
+        guard stat(directory, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+        guard chmod(directory, 0o700) == 0 else {
+            throw Failure(
+                description: "cannot make \(directory) private (mode 0700): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -9,4 +9,12 @@ enum XDGBaseDirectory {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(fallback)
     }
+
+    /// The proxy's own config directory: `$XDG_CONFIG_HOME/switchboard`,
+    /// else `~/.config/switchboard`. It holds the logins and the default
+    /// config, and is the one directory the proxy may tighten to 0700.
+    static func switchboardConfig(environment: [String: String]) -> String {
+        let configHome = path("XDG_CONFIG_HOME", fallback: ".config", environment: environment)
+        return (configHome as NSString).appendingPathComponent("switchboard")
+    }
 }

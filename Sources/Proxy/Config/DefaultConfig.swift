@@ -6,8 +6,8 @@ public enum DefaultConfig {
     /// `$XDG_CONFIG_HOME/switchboard/models.yaml`, else
     /// `$HOME/.config/switchboard/models.yaml`.
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let configHome = XDGBaseDirectory.path("XDG_CONFIG_HOME", fallback: ".config", environment: environment)
-        return (configHome as NSString).appendingPathComponent("switchboard/models.yaml")
+        (XDGBaseDirectory.switchboardConfig(environment: environment) as NSString)
+            .appendingPathComponent("models.yaml")
     }
 
     /// The error for a config file that is not there: how to make one.

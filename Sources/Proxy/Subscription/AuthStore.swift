@@ -19,8 +19,8 @@ public struct AuthStore: Sendable {
 
     /// The default location, from the environment.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let config = XDGBaseDirectory.path("XDG_CONFIG_HOME", fallback: ".config", environment: environment)
-        return (config as NSString).appendingPathComponent("switchboard/auth.json")
+        (XDGBaseDirectory.switchboardConfig(environment: environment) as NSString)
+            .appendingPathComponent("auth.json")
     }
 
     /// Why the file could not be read or written; never holds a token.
