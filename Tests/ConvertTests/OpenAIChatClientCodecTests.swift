@@ -228,11 +228,13 @@ import Wire
 
     /// The refusal names the cap the client sent: the deprecated
     /// `max_tokens` is still what most clients send.
-    @Test(arguments: [
-        (["max_tokens": -5] as JSONValue, "max_tokens must be at least 1, got -5"),
+    static let capsBelowOne: [(JSONValue, String)] = [
+        (["max_tokens": -5], "max_tokens must be at least 1, got -5"),
         (["max_completion_tokens": 0], "max_completion_tokens must be at least 1, got 0"),
         (["max_completion_tokens": -1, "max_tokens": 10], "max_completion_tokens must be at least 1, got -1"),
-    ])
+    ]
+
+    @Test(arguments: capsBelowOne)
     func aCapBelowOneIsRefusedByItsName(cap: JSONValue, message: String) {
         var body: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
         for member in cap.objectValue ?? [:] { body[member.key] = member.value }

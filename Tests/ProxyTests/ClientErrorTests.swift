@@ -208,7 +208,7 @@ import Wire
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .json(
                 200,
-                ProxyHarness.openAICompletion.replacingOccurrences(
+                UpstreamBodies.openAICompletion.replacingOccurrences(
                     of: #""prompt_tokens":5"#, with: #""prompt_tokens":5e999"#))
             let reply = try await proxy.post(json: ProxyHarness.messages())
             #expect(reply.status == 502, "\(reply.text)")

@@ -12,7 +12,8 @@ import Wire
     /// or a stream, from a client of the endpoint at `path`.
     private static func send(_ answer: Answer, path: String, proxy: ProxyHarness) async throws -> ProxyHarness.Reply {
         let stream = answer == .stream
-        proxy.stub.reply = stream ? .eventStream(ProxyHarness.openAIStream) : .json(200, ProxyHarness.openAICompletion)
+        proxy.stub.reply =
+            stream ? .eventStream(UpstreamBodies.openAIStream) : .json(200, UpstreamBodies.openAICompletion)
         let model: JSONValue = answer == .error ? "mystery-model" : "gpt"
         switch path {
         case "/v1/messages":
