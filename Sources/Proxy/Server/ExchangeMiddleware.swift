@@ -37,7 +37,9 @@ struct ExchangeMiddleware: RouterMiddleware {
             // generation, and it raised `/v1/stats` `requests` as route
             // "none". (A generate path can look like a model's,
             // `/v1/models/m:generateContent`; the endpoint tells them apart.)
-            let counted = context.clientEndpoint != nil || ServedPaths.methods(readingAt: path) == nil
+            let counted =
+                context.clientEndpoint != nil
+                || ServedPaths.methods(readingAt: path, servesMetrics: metrics != nil) == nil
             context.exchange = Exchange(
                 id: context.exchange.id, startedAt: context.exchange.startedAt,
                 startedAtDate: context.exchange.startedAtDate, recording: recording,

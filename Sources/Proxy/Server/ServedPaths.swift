@@ -33,8 +33,9 @@ enum ServedPaths {
 
     /// The methods (as `Allow` lists them) of the read-only endpoint at
     /// `path`: a models list or model, or a monitoring endpoint (`/metrics`
-    /// and the stats only when `servesMetrics`, as they are routed only
-    /// then); nil for any other path. The generate endpoints' paths are
+    /// and the stats only when `servesMetrics`: off, their GET says so, and
+    /// another method is an unknown endpoint); nil for any other path. The
+    /// generate endpoints' paths are
     /// known by ``ClientEndpoint``.
     static func methods(readingAt path: String, servesMetrics: Bool) -> String? {
         if path == health { return "GET, HEAD" }
