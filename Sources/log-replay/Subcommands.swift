@@ -5,14 +5,27 @@ struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Summarise or export exchanges (the default).")
     @Argument(help: "Cassette files or directories (read recursively).") var paths: [String]
     @OptionGroup var filters: FilterOptions
-    @Option(name: .shortAndLong, help: "summary, json, jsonl, curl or har.") var output: InspectFormat = .summary
+    @Option(
+        name: .shortAndLong,
+        help: "summary, json, jsonl, curl, har, or cassette (a cassette the other commands read back).")
+    var output: InspectFormat = .summary
     @Option(help: "Where curl and HAR requests point (default: the recorded Host).") var baseUrl: String?
+    @Option(
+        help: ArgumentHelp(
+            "With -o cassette: write it to this new file (LZ4 when the name ends in .lz4), not stdout.",
+            valueName: "file"))
+    var write: String?
+
+    func validate() throws {
+        if write != nil, output != .cassette { throw ValidationError("--write needs -o cassette.") }
+    }
 
     func run() async throws {
         let filter = try filters.filter()
         try await finish {
             LogReplayCommands.inspect(
-                paths: paths, filter: filter, format: output, baseURL: baseUrl, output: &$0, errors: &$1)
+                paths: paths, filter: filter, format: output, baseURL: baseUrl, cassetteFile: write, output: &$0,
+                errors: &$1)
         }
     }
 }

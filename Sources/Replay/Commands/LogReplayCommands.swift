@@ -6,12 +6,19 @@ import Foundation
 public enum LogReplayCommands {
     /// The default subcommand: summary or export of the filtered exchanges,
     /// read as a stream (see ``InspectReport``). Exit 0, or 1 when input
-    /// cannot be read (one line on `errors`).
+    /// cannot be read or `cassetteFile` written (one line on `errors`).
+    /// With `cassetteFile`, the `cassette` format goes to that new file
+    /// (see ``CassetteExport/write(paths:filter:file:progress:)``) and
+    /// nothing to `output`.
     public static func inspect(
         paths: [String], filter: ExchangeFilter, format: InspectFormat, baseURL: String?,
-        output: inout some TextOutputStream, errors: inout some TextOutputStream
+        cassetteFile: String? = nil, output: inout some TextOutputStream, errors: inout some TextOutputStream
     ) -> Int32 {
         do {
+            if format == .cassette, let cassetteFile {
+                try CassetteExport.write(paths: paths, filter: filter, file: cassetteFile, progress: ReadProgress())
+                return 0
+            }
             try InspectReport.write(
                 paths: paths, filter: filter, format: format, baseURL: baseURL, progress: ReadProgress(), to: &output)
             return 0

@@ -2,14 +2,14 @@ import Cassette
 
 /// The `log-replay -o` formats.
 public enum InspectFormat: String, Sendable, CaseIterable {
-    case summary, json, jsonl, curl, har
+    case summary, json, jsonl, curl, har, cassette
 }
 
 /// `log-replay [FILE|DIR ...]`: the filtered exchanges in the chosen format.
 public enum InspectReport {
     /// Reads `paths` as a stream (see ``CassetteLoader/stream(paths:release:progress:_:)``)
     /// and writes the report for the exchanges that pass `filter`. The
-    /// summary keeps only counters, and json, jsonl and curl write each
+    /// summary keeps only counters, and json, jsonl, curl and cassette write each
     /// exchange as it is read, so any size of cassette is read in bounded
     /// memory; `har` is one JSON document and holds the exchanges it lists.
     /// `baseURL` is where curl and HAR requests point (default: the
@@ -47,6 +47,8 @@ public enum InspectReport {
             }
             output.write(HARExport.document(exchanges, baseURL: baseURL).serializedString())
             output.write("\n")
+        case .cassette:
+            try CassetteExport.write(paths: paths, filter: filter, progress: progress, to: &output)
         }
     }
 }
