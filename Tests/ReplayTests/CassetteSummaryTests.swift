@@ -36,6 +36,36 @@ import Wire
         #expect(summary.byUpstream.first == .init(label: "https://api.deepseek.com/v1", count: 3))
     }
 
+    /// Gemini names the model in the path: the endpoint table has one row
+    /// per path template and method, not one per model.
+    @Test func geminiPathsAreCountedByTemplate() {
+        let paths = [
+            "/v1beta/models/gemini-2.5-flash:generateContent", "/v1beta/models/gemini-2.5-pro:generateContent",
+            "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "/v1/models/an-e400:generateContent",
+            "/gemini/v1beta/models/gemini-2.5-flash:countTokens", "/v1beta/models/gemini-2.5-pro:countTokens",
+            "/v1/messages",
+        ]
+        let exchanges = paths.enumerated().map { index, path in
+            Exchange(
+                id: "x\(index)", file: "f",
+                events: [
+                    .init(
+                        .clientRequest, exchange: "x\(index)", timeMicros: 0,
+                        fields: ["method": "POST", "path": .string(path)])
+                ])
+        }
+        let summary = CassetteSummary(exchanges: exchanges, set: CassetteSet(exchanges: exchanges))
+        #expect(
+            summary.byEndpoint == [
+                .init(label: "POST /v1beta/models/{model}:generateContent", count: 2),
+                .init(label: "POST /gemini/v1beta/models/{model}:countTokens", count: 1),
+                .init(label: "POST /v1/messages", count: 1),
+                .init(label: "POST /v1/models/{model}:generateContent", count: 1),
+                .init(label: "POST /v1beta/models/{model}:countTokens", count: 1),
+                .init(label: "POST /v1beta/models/{model}:streamGenerateContent", count: 1),
+            ])
+    }
+
     @Test func countsAtIntsLimitAreHeldThere() {
         // Two end lines with counts at Int's limit trapped the summary.
         let exchanges = ["x1", "x2"].map { id in

@@ -103,6 +103,20 @@ public struct ClientEndpoint: Sendable, Hashable {
         }
     }
 
+    /// A Gemini model path with its model replaced by `{model}`, e.g.
+    /// `/v1beta/models/{model}:generateContent`, whatever the method; nil
+    /// for any other path. The `log-replay` summary counts endpoints by it:
+    /// one row per model and method buried the table in rows of one.
+    public static func geminiPathTemplate(_ path: String) -> String? {
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            guard let (model, _) = geminiModelAndMethod(inPath: bytes) else { return nil }
+            let before = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<model.lowerBound]), as: UTF8.self)
+            let after = String(decoding: UnsafeBufferPointer(rebasing: bytes[model.upperBound...]), as: UTF8.self)
+            return before + "{model}" + after
+        }
+    }
+
     /// The model (percent-decoded) and method of a Gemini path, or nil.
     private static func modelAndMethod(inPath path: UnsafeBufferPointer<UInt8>) -> (String, GeminiMethod)? {
         guard let (encoded, method) = encodedModelAndMethod(inPath: path),

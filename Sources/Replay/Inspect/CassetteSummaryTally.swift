@@ -1,3 +1,4 @@
+import Convert
 import Wire
 
 /// The summary's counters, fed one exchange at a time, so `log-replay` can
@@ -35,7 +36,11 @@ public struct CassetteSummaryTally: Sendable {
         guard summarised else { return }
         exchangeCount += 1
         if exchange.end == nil { unfinishedCount += 1 }
-        endpoints["\(exchange.method) \(exchange.endpoint ?? "-")", default: 0] += 1
+        // Gemini names the model in the path: grouped by the path's
+        // template (its method kept), the table counts endpoints, not models,
+        // which have their own table.
+        let path = exchange.endpoint.map { ClientEndpoint.geminiPathTemplate($0) ?? $0 } ?? "-"
+        endpoints["\(exchange.method) \(path)", default: 0] += 1
         models[exchange.model ?? "-", default: 0] += 1
         upstreams[exchange.upstream ?? "-", default: 0] += 1
         statuses[exchange.status.map(String.init) ?? "-", default: 0] += 1
