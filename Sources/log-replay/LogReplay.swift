@@ -6,6 +6,19 @@ import Replay
     static let configuration = CommandConfiguration(
         commandName: "log-replay", abstract: "Reads switchboard cassettes (.jsonl.lz4 or .jsonl).",
         subcommands: [Inspect.self, Verify.self, Send.self], defaultSubcommand: Inspect.self)
+
+    /// Parses and runs the command line, after catching a mistyped
+    /// subcommand, which the default subcommand would otherwise read as a
+    /// path (see ``SubcommandSuggestion``): a usage error, exit 64.
+    static func main() async {
+        let names = configuration.subcommands.map { $0._commandName }
+        if let message = SubcommandSuggestion.message(
+            for: Array(CommandLine.arguments.dropFirst()), subcommands: names)
+        {
+            exit(withError: ValidationError(message))
+        }
+        await main(nil)
+    }
 }
 
 extension InspectFormat: ExpressibleByArgument {}

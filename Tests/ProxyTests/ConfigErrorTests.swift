@@ -1,4 +1,5 @@
 import Testing
+import Wire
 
 @testable import Proxy
 
@@ -106,8 +107,8 @@ import Testing
         let entry = try #require(error(Self.entry + "    modle_name: m\n"))
         #expect(entry.problem == "unknown model entry field `modle_name`")
         #expect(entry.fix.hasPrefix("Did you mean `model_name`?"), "\(entry.fix)")
-        #expect(!ConfigParser.looksAlike("default", "tluafed"))
-        #expect(!ConfigParser.looksAlike("models", "mdoles"))
+        #expect(!Spelling.looksAlike("default", "tluafed"))
+        #expect(!Spelling.looksAlike("models", "mdoles"))
     }
 
     /// An effort the converters do not know reached the upstream as written.

@@ -1,4 +1,5 @@
 import Foundation
+import Replay
 import TestSupport
 import Testing
 import Wire
@@ -130,5 +131,34 @@ import Wire
             child.standardError.contains("--to: '\(target)' is not an http:// or https:// URL"),
             "\(child.standardError)")
         #expect(child.standardOutput.isEmpty, "\(child.standardOutput)")
+    }
+
+    /// A slip in the subcommand's name is named as one, not reported as a
+    /// missing file or an unknown option of the default subcommand.
+    @Test(arguments: [
+        (["verfy", "cassettes/"], "verify"), (["sned", "cassettes/", "--to", "http://127.0.0.1:1"], "send"),
+        (["inspcet", "cassettes/"], "inspect"),
+    ])
+    func aMistypedSubcommandIsSuggested(arguments: [String], meant: String) async throws {
+        let child = try await Self.logReplay(arguments)
+        #expect(child.ending == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains("Did you mean `\(meant)`?"), "\(child.standardError)")
+        #expect(child.standardOutput.isEmpty, "\(child.standardOutput)")
+    }
+
+    /// An existing file or directory of that name is read, not second-guessed.
+    @Test func anExistingPathIsNotTakenForASubcommand() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-suggest-\(UUID())")
+        let verfy = directory.appendingPathComponent("verfy").path
+        try FileManager.default.createDirectory(atPath: verfy, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let names = ["inspect", "verify", "send"]
+        #expect(SubcommandSuggestion.message(for: [verfy], subcommands: names) == nil)
+        #expect(SubcommandSuggestion.message(for: ["verify", "x"], subcommands: names) == nil)
+        #expect(SubcommandSuggestion.message(for: ["--errors-only", "verfy"], subcommands: names) == nil)
+        #expect(SubcommandSuggestion.message(for: ["rec"], subcommands: names) == nil)
+        #expect(
+            SubcommandSuggestion.message(for: ["verfy"], subcommands: names)?.hasSuffix("Did you mean `verify`?")
+                == true)
     }
 }

@@ -1,4 +1,5 @@
 import Convert
+import Wire
 import Yams
 
 /// One `models` entry, in either layout: ours, and tizee/anthropic-proxy's
@@ -73,7 +74,7 @@ extension ConfigParser {
                 // `max` was taken before efforts were checked; it meant a
                 // Gemini upstream's most and, to an Anthropic one, no
                 // thinking: `xhigh` says what it meant.
-                let meant = effort == "max" ? "xhigh" : efforts.first { Self.looksAlike($0, effort) }
+                let meant = effort == "max" ? "xhigh" : efforts.first { Spelling.looksAlike($0, effort) }
                 throw failure(
                     at: effortNode, "`reasoning_effort` `\(effort)` is not an effort",
                     fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: "

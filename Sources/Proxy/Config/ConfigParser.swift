@@ -151,7 +151,7 @@ struct ConfigParser {
     func format(_ node: Node) throws(ConfigError) -> Dialect {
         let text = try nonEmptyString(node, field: "format")
         if let dialect = FormatName.dialect(text) { return dialect }
-        let likely = FormatName.suggestion(for: text) ?? FormatName.all.first { Self.looksAlike($0.rawValue, text) }
+        let likely = FormatName.suggestion(for: text) ?? FormatName.all.first { Spelling.looksAlike($0.rawValue, text) }
         let guess = likely.map { "Did you mean `\($0.rawValue)`? " } ?? ""
         throw failure(at: node, "unknown format `\(text)`", fix: "\(guess)Use one of \(FormatName.reference).")
     }
@@ -263,7 +263,7 @@ struct ConfigParser {
         for key in mapping.keys {
             let name = key.string ?? ""
             guard !allowed.contains(name) else { continue }
-            if let meant = allowed.first(where: { Self.looksAlike($0, name) }) {
+            if let meant = allowed.first(where: { Spelling.looksAlike($0, name) }) {
                 throw failure(
                     at: key, "unknown \(what) field `\(name)`",
                     fix: "Did you mean `\(meant)`? Known fields: \(allowed.joined(separator: ", ")).")
@@ -318,29 +318,5 @@ struct ConfigParser {
         case "format": "Use one of \(FormatName.reference)."
         default: ""
         }
-    }
-
-    /// Same letters give or take one edit, or the same word with `-` for `_`:
-    /// enough to catch `api-key` and `modelname`. Two neighbours swapped
-    /// count as one edit (`defualt`, `modles`): the commonest slip of all.
-    static func looksAlike(_ known: String, _ typed: String) -> Bool {
-        let a = Array(known), b = Array(typed.lowercased().replacingOccurrences(of: "-", with: "_"))
-        if a == b { return true }
-        guard abs(a.count - b.count) <= 1, !a.isEmpty, !b.isEmpty else { return a.count + b.count <= 1 }
-        // The optimal string alignment distance, row by row.
-        var twoBack = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], twoBack[j - 2] + 1)
-                }
-            }
-            twoBack = previous
-            previous = current
-        }
-        return previous[b.count] <= 1
     }
 }
