@@ -85,6 +85,32 @@ import Glibc
         #expect(!child.standardOutput.contains("ANTHROPIC_BASE_URL"))
     }
 
+    /// A negative number is the option's value, refused by the range check
+    /// that names what is accepted, as `--timeout=-1` always was; it was
+    /// taken for an option, "Missing value for '--timeout <timeout>'".
+    @Test(arguments: [
+        (["serve", "--port", "-1"], "--port must be between 0 and 65535"),
+        (["serve", "--max-body-mb", "-1"], "--max-body-mb must be between 1 and 1048576 (1 TiB)"),
+        (["serve", "--record-max-mb", "-1"], "--record-max-mb must be between 1 and 1048576 (1 TiB)"),
+        (["serve", "--max-connections", "-1"], "--max-connections must be between 1 and 1000000"),
+        (["serve", "--header-timeout", "-1"], "--header-timeout must be at least 1"),
+        (["serve", "--demo", "--demo-speed", "-1"], "--demo-speed must be 0 or more"),
+        (["stop", "--timeout", "-1"], "--timeout must be 0 to 86400 seconds"),
+        (["restart", "--timeout", "-1"], "--timeout must be 0 to 86400 seconds"),
+        (["check", "--timeout", "-1"], "--timeout must be at least 1"),
+    ])
+    func aNegativeNumberReachesTheRangeCheck(arguments: [String], message: String) async throws {
+        let scratch = try ExecutableScratch.directory("sb-negative-options")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let child = try await ChildProcess(
+            try ChildProcess.builtExecutable("proxy"), arguments: arguments,
+            environment: ExecutableScratch.environment(home: scratch))
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+    }
+
     /// `--redact-header`'s help names every header always redacted: it is
     /// written from ``Redactor/defaultSecretHeaders``.
     @Test func redactHeaderHelpNamesEveryHeaderAlwaysRedacted() async throws {

@@ -161,4 +161,17 @@ import Wire
             SubcommandSuggestion.message(for: ["verfy"], subcommands: names)?.hasSuffix("Did you mean `verify`?")
                 == true)
     }
+
+    /// A value starting with `-` reaches the filter's own check, which says
+    /// what it cannot read; it was taken for an option ("Missing value").
+    @Test(arguments: [
+        (["--since", "-2h"], "--since: cannot read '-2h'"), (["--status", "-1"], "--status: cannot read '-1'"),
+    ])
+    func aNegativeFilterValueReachesItsCheck(arguments: [String], message: String) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await Self.logReplay([corpus] + arguments)
+        #expect(child.ending == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+    }
 }

@@ -85,6 +85,22 @@ import Glibc
         #expect(!child.standardError.isEmpty)
     }
 
+    /// A negative number is the option's value, refused by the range check
+    /// that names what is accepted, as `--speed=-1` always was; it was taken
+    /// for an option, "Missing value for '--speed <speed>'".
+    @Test(arguments: [
+        (["--speed", "-1"], "--speed must be 0 or more"), (["--max-gap", "-5"], "--max-gap must be 0 or more"),
+        (["--port", "-1"], "--port must be between 0 and 65535"),
+    ])
+    func aNegativeNumberReachesTheRangeCheck(arguments: [String], message: String) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await Self.stub(["--cassettes", corpus] + arguments)
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+    }
+
     private static func post(_ port: Int, path: String, json: JSONValue) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .POST
