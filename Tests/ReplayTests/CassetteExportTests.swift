@@ -9,16 +9,6 @@ import Wire
 /// cassette of its own, which `verify` passes and `log-replay` reads back
 /// line for line, both as plain JSONL on stdout and as an LZ4 file.
 @Suite struct CassetteExportTests {
-    private static func logReplay(_ arguments: [String]) async throws -> ChildProcess {
-        let child = try await ChildProcess(
-            ChildProcess.builtExecutable("log-replay"), arguments: arguments,
-            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
-        let ending = await child.waitForEnding()
-        child.killIfRunning()
-        #expect(ending != nil, "log-replay \(arguments) did not finish")
-        return child
-    }
-
     @Test func oneExchangeCutOutIsACassetteThatVerifiesAndReadsBack() async throws {
         let source = try Corpus.directory() + "/claude-code/openai-write-read-bash.jsonl.lz4"
         let exchanges = try CassetteLoader.load(paths: [source]).exchanges
@@ -29,12 +19,12 @@ import Wire
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
         let plain = directory + "/one.jsonl"
-        let exported = try await Self.logReplay([source, "--request-id", chosen.id, "-o", "cassette"])
+        let exported = try await runLogReplay([source, "--request-id", chosen.id, "-o", "cassette"])
         #expect(exported.ending == .exited(0), "\(exported.standardError)")
         try Data(exported.standardOutputBytes).write(to: URL(filePath: plain))
 
         let compressed = directory + "/one.jsonl.lz4"
-        let written = try await Self.logReplay([
+        let written = try await runLogReplay([
             source, "--request-id", chosen.id, "-o", "cassette", "--write", compressed,
         ])
         #expect(written.ending == .exited(0), "\(written.standardError)")
@@ -44,7 +34,7 @@ import Wire
         #expect(Array(try Data(contentsOf: URL(filePath: compressed)).prefix(4)) == [0x04, 0x22, 0x4D, 0x18])
 
         for path in [plain, compressed] {
-            let verify = try await Self.logReplay(["verify", path, "-o", "json"])
+            let verify = try await runLogReplay(["verify", path, "-o", "json"])
             #expect(verify.ending == .exited(0), "\(path): \(verify.standardOutput) \(verify.standardError)")
             let report = try JSONValue(parsing: Array(verify.standardOutput.utf8))
             #expect(report["matched"] == .int(1), "\(path): \(verify.standardOutput)")
@@ -59,7 +49,7 @@ import Wire
     /// silently ignored, so it is refused.
     @Test func writeWithoutTheCassetteFormatIsRefused() async throws {
         let source = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.logReplay([source, "-o", "jsonl", "--write", "/tmp/never.jsonl"])
+        let child = try await runLogReplay([source, "-o", "jsonl", "--write", "/tmp/never.jsonl"])
         #expect(child.ending == .exited(64))
         #expect(child.standardError.contains("--write needs -o cassette"), "\(child.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.jsonl"))

@@ -9,16 +9,6 @@ import Wire
 /// cassette ... is a one-line error and a non-zero exit" (1; 2 for
 /// `verify`), while a file cut short is read up to its last whole block.
 @Suite struct LogReplayCommandLineTests {
-    private static func logReplay(_ arguments: [String]) async throws -> ChildProcess {
-        let child = try await ChildProcess(
-            ChildProcess.builtExecutable("log-replay"), arguments: arguments,
-            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
-        let ending = await child.waitForEnding()
-        child.killIfRunning()
-        #expect(ending != nil, "log-replay \(arguments) did not finish")
-        return child
-    }
-
     private static func errorLines(_ child: ChildProcess) -> [Substring] {
         child.standardError.split(separator: "\n")
     }
@@ -29,7 +19,7 @@ import Wire
         defer { files.remove() }
         let expectedStatus: Int32 = subcommand.isEmpty ? 1 : 2
         for path in [files.missing, files.plainText, files.randomBytes, files.damaged] {
-            let child = try await Self.logReplay(subcommand + [path])
+            let child = try await runLogReplay(subcommand + [path])
             #expect(child.ending == .exited(expectedStatus), "\(subcommand) \(path): \(child.standardError)")
             let lines = Self.errorLines(child)
             #expect(lines.count == 1, "\(path): \(child.standardError)")
@@ -46,7 +36,7 @@ import Wire
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("not a cassette".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        let child = try await Self.logReplay(subcommand + [directory.path])
+        let child = try await runLogReplay(subcommand + [directory.path])
         #expect(child.ending == .exited(subcommand.isEmpty ? 1 : 2), "\(child.standardError)")
         let lines = Self.errorLines(child)
         #expect(lines.count == 1, "\(child.standardError)")
@@ -57,15 +47,15 @@ import Wire
     @Test func aCassetteCutShortIsReadUpToItsLastWholeBlock() async throws {
         let files = try BadCassettes()
         defer { files.remove() }
-        let whole = try await Self.logReplay([files.whole, "-o", "jsonl"])
+        let whole = try await runLogReplay([files.whole, "-o", "jsonl"])
         #expect(whole.ending == .exited(0))
-        let cut = try await Self.logReplay([files.truncated, "-o", "jsonl"])
+        let cut = try await runLogReplay([files.truncated, "-o", "jsonl"])
         #expect(cut.ending == .exited(0), "\(cut.standardError)")
         let wholeLines = whole.standardOutput.split(separator: "\n")
         let cutLines = cut.standardOutput.split(separator: "\n")
         #expect(!cutLines.isEmpty && cutLines.count < wholeLines.count, "\(cutLines.count) of \(wholeLines.count)")
         #expect(Array(wholeLines.prefix(cutLines.count)) == cutLines)
-        let summary = try await Self.logReplay([files.truncated])
+        let summary = try await runLogReplay([files.truncated])
         #expect(summary.ending == .exited(0))
         #expect(summary.standardOutput.lowercased().contains("torn tails:"), "\(summary.standardOutput)")
         #expect(summary.standardOutput.contains("incomplete LZ4 block"), "\(summary.standardOutput)")
@@ -73,37 +63,37 @@ import Wire
 
     @Test func filtersAndOutputsDoWhatTheirNamesSay() async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let jsonl = try await Self.logReplay([corpus, "-o", "jsonl"])
+        let jsonl = try await runLogReplay([corpus, "-o", "jsonl"])
         #expect(jsonl.ending == .exited(0))
         let lines = try jsonl.standardOutput.split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
         let ids = Set(lines.compactMap { $0["x"]?.stringValue })
         #expect(ids.count >= 2, "\(ids)")
         let id = try #require(ids.sorted().first)
 
-        let one = try await Self.logReplay([corpus, "--request-id", id, "-o", "json"])
+        let one = try await runLogReplay([corpus, "--request-id", id, "-o", "json"])
         #expect(one.ending == .exited(0))
         #expect(one.standardOutput.contains(id))
         #expect(!ids.subtracting([id]).contains { one.standardOutput.contains($0) })
 
-        let har = try await Self.logReplay([corpus, "-o", "har"])
+        let har = try await runLogReplay([corpus, "-o", "har"])
         let harJSON = try JSONValue(parsing: Array(har.standardOutput.utf8))
         #expect(harJSON["log"]?["version"] == "1.2")
         #expect(harJSON["log"]?["entries"]?.arrayValue?.count == ids.count)
 
-        let curl = try await Self.logReplay([corpus, "-o", "curl"])
+        let curl = try await runLogReplay([corpus, "-o", "curl"])
         #expect(curl.standardOutput.contains("curl "))
         #expect(curl.standardOutput.contains("$ANTHROPIC_API_KEY"))
 
         // The corpus session has no errors and every status is 200.
-        let errorsOnly = try await Self.logReplay([corpus, "--errors-only", "-o", "jsonl"])
+        let errorsOnly = try await runLogReplay([corpus, "--errors-only", "-o", "jsonl"])
         #expect(errorsOnly.ending == .exited(0))
         #expect(errorsOnly.standardOutput.isEmpty, "\(errorsOnly.standardOutput)")
-        let serverErrors = try await Self.logReplay([corpus, "--status", "5xx", "-o", "jsonl"])
+        let serverErrors = try await runLogReplay([corpus, "--status", "5xx", "-o", "jsonl"])
         #expect(serverErrors.standardOutput.isEmpty)
-        let ok = try await Self.logReplay([corpus, "--status", "200", "-o", "jsonl"])
+        let ok = try await runLogReplay([corpus, "--status", "200", "-o", "jsonl"])
         #expect(ok.standardOutput == jsonl.standardOutput)
 
-        let verify = try await Self.logReplay(["verify", corpus, "--level", "semantic", "-o", "json"])
+        let verify = try await runLogReplay(["verify", corpus, "--level", "semantic", "-o", "json"])
         #expect(verify.ending == .exited(0), "\(verify.standardError)")
         #expect(try JSONValue(parsing: Array(verify.standardOutput.utf8)).objectValue != nil)
     }
@@ -115,7 +105,7 @@ import Wire
     ])
     func aMistypedOptionIsRefusedWithExit64(arguments: [String]) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.logReplay(arguments + [corpus])
+        let child = try await runLogReplay(arguments + [corpus])
         #expect(child.ending == .exited(64), "\(arguments): \(child.standardError)")
         #expect(!child.standardError.isEmpty)
     }
@@ -125,7 +115,7 @@ import Wire
     @Test(arguments: ["notaurl", "127.0.0.1:8082", "ftp://host/", "http://"])
     func aMalformedSendTargetIsRefusedWithExit64(target: String) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.logReplay(["send", corpus, "--to", target])
+        let child = try await runLogReplay(["send", corpus, "--to", target])
         #expect(child.ending == .exited(64), "\(target): \(child.standardError)")
         #expect(
             child.standardError.contains("--to: '\(target)' is not an http:// or https:// URL"),
@@ -140,7 +130,7 @@ import Wire
         (["inspcet", "cassettes/"], "inspect"),
     ])
     func aMistypedSubcommandIsSuggested(arguments: [String], meant: String) async throws {
-        let child = try await Self.logReplay(arguments)
+        let child = try await runLogReplay(arguments)
         #expect(child.ending == .exited(64), "\(child.standardError)")
         #expect(child.standardError.contains("Did you mean `\(meant)`?"), "\(child.standardError)")
         #expect(child.standardOutput.isEmpty, "\(child.standardOutput)")
@@ -169,7 +159,7 @@ import Wire
     ])
     func aNegativeFilterValueReachesItsCheck(arguments: [String], message: String) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.logReplay([corpus] + arguments)
+        let child = try await runLogReplay([corpus] + arguments)
         #expect(child.ending == .exited(64), "\(child.standardError)")
         #expect(child.standardError.contains(message), "\(child.standardError)")
         #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
