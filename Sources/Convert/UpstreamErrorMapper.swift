@@ -99,13 +99,22 @@ public enum UpstreamErrorMapper {
     }
 
     /// The body as text for a message; an HTML page (a load balancer's
-    /// 502) as the text it shows, since its tags only bury the words.
+    /// 502) as the text it shows, since its tags only bury the words. A
+    /// body that is all "tags" (`<no healthy upstream>`) is kept as it
+    /// came: those are its only words.
     static func rawText(_ body: [UInt8]) -> String {
-        let text = MarkupText.isMarkup(body) ? MarkupText.text(of: body) : String(decoding: body, as: UTF8.self)
-        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var collapsed = ""
+        if MarkupText.isMarkup(body) {
+            collapsed = Self.collapsed(MarkupText.text(of: body))
+        }
+        if collapsed.isEmpty { collapsed = Self.collapsed(String(decoding: body, as: UTF8.self)) }
         if collapsed.isEmpty { return "(empty body)" }
         guard collapsed.count > rawTextLimit else { return collapsed }
         return String(collapsed.prefix(rawTextLimit)) + "…"
+    }
+
+    private static func collapsed(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// The error frame for an `{"error":...}` payload an upstream sends

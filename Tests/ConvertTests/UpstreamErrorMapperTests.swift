@@ -92,6 +92,8 @@ import Wire
         ),
         ("<p>cut off <script>never closed", "cut off"),
         ("Not markup: <b>bold</b>", "Not markup: <b>bold</b>"),
+        // All "tags": its only words, kept (Envoy's plain-text 503 reads so).
+        ("<no healthy upstream>", "<no healthy upstream>"),
     ])
     func anHTMLPageGivesItsText(page: String, text: String) {
         #expect(Self.map(502, page).message == "upstream deepseek returned HTTP 502: \(text)")
