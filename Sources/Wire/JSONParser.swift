@@ -195,10 +195,13 @@ struct JSONParser {
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = position
-        let isInteger = try scanNumber()
+        // The range is checked here on the value made anyway: checked in
+        // the scan too, a number with an exponent was converted twice.
+        let isInteger = try scanNumber(checkingRange: false)
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { throw error("invalid number", at: start) }
+        guard double.isFinite else { throw outOfRange(text, at: start) }
         return .double(double)
     }
 
@@ -217,7 +220,9 @@ struct JSONParser {
     /// such a number, but RFC 8259 lets a reader limit the range, and no
     /// API this proxy speaks takes one. (A number too small underflows to
     /// zero or a subnormal, a value JSON can write: kept.)
-    mutating func scanNumber() throws(JSONParseError) -> Bool {
+    /// `checkingRange` false leaves the range to a caller that converts
+    /// the number itself.
+    mutating func scanNumber(checkingRange: Bool = true) throws(JSONParseError) -> Bool {
         let start = position
         var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -243,8 +248,8 @@ struct JSONParser {
             }
             guard position < bytes.count, bytes[position].isASCIIDigit else { throw error("invalid number") }
             while position < bytes.count, bytes[position].isASCIIDigit { position += 1 }
-            try checkRange(from: start)
-        } else if integerDigits > 308 {
+            if checkingRange { try checkRange(from: start) }
+        } else if integerDigits > 308, checkingRange {
             // Without an exponent, 309 digits before any point are needed to
             // pass `Double.greatestFiniteMagnitude` (about 1.8e308).
             try checkRange(from: start)
@@ -256,8 +261,12 @@ struct JSONParser {
     private func checkRange(from start: Int) throws(JSONParseError) {
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         guard let value = Double(text), !value.isFinite else { return }
+        throw outOfRange(text, at: start)
+    }
+
+    private func outOfRange(_ text: String, at start: Int) -> JSONParseError {
         let shown = text.count > 40 ? "\(text.prefix(20))…\(text.suffix(10))" : text
-        throw error("\(Self.outOfRangeReason) (\(shown) is beyond a 64-bit float)", at: start)
+        return error("\(Self.outOfRangeReason) (\(shown) is beyond a 64-bit float)", at: start)
     }
 
     mutating func parseString() throws(JSONParseError) -> String {

@@ -54,4 +54,22 @@ import Wire
         #expect(child.standardError.contains("--write needs -o cassette"), "\(child.standardError)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.jsonl"))
     }
+
+    /// An existing file is refused before anything is read (the read of a
+    /// large recording can take minutes), and is left as it was.
+    @Test func anExistingFileIsRefusedBeforeTheRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-export-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let existing = directory.appendingPathComponent("kept.jsonl").path
+        try Data("mine\n".utf8).write(to: URL(filePath: existing))
+        #expect {
+            try CassetteExport.write(
+                paths: [directory.appendingPathComponent("no-such-input.jsonl.lz4").path], filter: ExchangeFilter(),
+                file: existing)
+        } throws: { error in
+            (error as? CassetteWriteError)?.path == existing
+        }
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "mine\n")
+    }
 }

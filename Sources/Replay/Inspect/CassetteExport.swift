@@ -49,6 +49,11 @@ public enum CassetteExport {
     public static func write(
         paths: [String], filter: ExchangeFilter, file: String, progress: ReadProgress? = nil
     ) throws -> Int {
+        // Refused before the read, which can take minutes on a large
+        // recording; the writer's exclusive create still guards the race.
+        if FileManager.default.fileExists(atPath: file) {
+            throw CassetteWriteError(path: file, reason: "cannot create the file: File exists", code: EEXIST)
+        }
         var writer: CassetteWriter?
         var writeError: CassetteWriteError?
         var count = 0
@@ -76,7 +81,11 @@ public enum CassetteExport {
             try? writer?.close()
             throw error
         }
-        if let writeError { throw writeError }
+        if let writeError {
+            // Closed all the same, so what was written ends as a frame.
+            try? writer?.close()
+            throw writeError
+        }
         try open(for: nil).close()
         return count
     }
