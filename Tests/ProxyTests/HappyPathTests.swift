@@ -55,7 +55,7 @@ import Wire
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .eventStream(UpstreamBodies.anthropicStream, delay: .milliseconds(2))
             let reply = try await proxy.send(
-                .POST, "/v1/messages?beta=true",
+                .POST, "/v1/messages?beta=true&key=CLIENT-QUERY-SECRET",
                 body: ProxyHarness.messages(model: "claude", stream: true).serialized(),
                 headers: [
                     ("content-type", "application/json"), ("x-api-key", "sk-ant-client"),
@@ -66,7 +66,7 @@ import Wire
 
             let sent = try #require(proxy.stub.requests.first)
             #expect(sent.path == "/v1/messages")
-            #expect(sent.query == "beta=true")
+            #expect(sent.query == "beta=true", "only beta of the client's query goes on")
             #expect(sent.header("x-api-key") == "sk-ant-client")
             #expect(sent.header("authorization") == nil)
             #expect(sent.header("anthropic-version") == "2023-06-01")

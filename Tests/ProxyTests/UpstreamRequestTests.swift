@@ -52,6 +52,26 @@ import Testing
         #expect(UpstreamRequest.modelsURL(for: entry(.gemini, base: "http://h/v1beta")) == "http://h/v1beta/models")
     }
 
+    /// Only `beta` of the client's query reaches an Anthropic upstream: a
+    /// `key=` meant for the proxy once went on beside the route's own key.
+    @Test func onlyTheClientsBetaReachesAnAnthropicUpstream() {
+        let anthropic = entry(.anthropic, base: "https://api.anthropic.com")
+        let route = anthropic.routeOptions(requestedModel: "c")
+        #expect(
+            url(anthropic, stream: true, query: "beta=true&key=CLIENT-SECRET&x=1")
+                == "https://api.anthropic.com/v1/messages?beta=true")
+        #expect(url(anthropic, stream: true, query: "key=CLIENT-SECRET") == "https://api.anthropic.com/v1/messages")
+        #expect(
+            url(anthropic, stream: true, query: "x=1&beta=false") == "https://api.anthropic.com/v1/messages?beta=false")
+        #expect(
+            UpstreamRequest.countTokensURL(for: anthropic, route: route, clientQuery: "token=t&beta=true")
+                == "https://api.anthropic.com/v1/messages/count_tokens?beta=true")
+        let azure = entry(.anthropic, base: "https://h.example?api-version=1")
+        #expect(
+            url(azure, stream: false, query: "key=k&beta=true")
+                == "https://h.example/v1/messages?api-version=1&beta=true")
+    }
+
     @Test func aBaseQueryGoesAfterThePath() {
         let azure = entry(.openai, base: "https://x.openai.azure.com/openai/deployments/d?api-version=2024-10-21")
         #expect(

@@ -17,8 +17,9 @@ enum UpstreamRequest {
     /// Responses, or Gemini's `generateContent` / `streamGenerateContent`
     /// (chosen by `stream`, since a Gemini body does not say).
     ///
-    /// The client's query goes to Anthropic-format upstreams only (Claude
-    /// Code sends `?beta=true`, which means something to Anthropic alone).
+    /// Of the client's query, only `beta` goes on, and to Anthropic-format
+    /// upstreams only (Claude Code sends `?beta=true`, which means something
+    /// to Anthropic alone); see ``anthropicQuery(_:)``.
     ///
     /// A query in `api_base` (Azure's `api-version=...`; never a key, the
     /// config refuses `key=`) goes after the path.
@@ -27,15 +28,27 @@ enum UpstreamRequest {
     ) -> String {
         let (base, baseQuery) = split(entry.apiBase)
         let url = appending(baseQuery, to: UpstreamEndpoint.url(apiBase: base, route: route, stream: stream))
-        return entry.format == .anthropic ? appending(clientQuery, to: url) : url
+        return entry.format == .anthropic ? appending(anthropicQuery(clientQuery), to: url) : url
     }
 
     /// `{Messages URL}/count_tokens`, for Anthropic-format upstreams (the
-    /// only ones with such an endpoint), with the client's query.
+    /// only ones with such an endpoint), with the client's `beta`.
     static func countTokensURL(for entry: ModelEntry, route: RouteOptions, clientQuery: String?) -> String {
         let (base, baseQuery) = split(entry.apiBase)
         let messages = UpstreamEndpoint.url(apiBase: base, route: route, stream: false)
-        return appending(clientQuery, to: appending(baseQuery, to: messages + "/count_tokens"))
+        return appending(anthropicQuery(clientQuery), to: appending(baseQuery, to: messages + "/count_tokens"))
+    }
+
+    /// The part of a client's query an Anthropic upstream is given: its
+    /// `beta` parameters, nothing else. Anthropic's API reads no other query
+    /// parameter on these paths, and the rest is the client's own business:
+    /// a `key=` or `token=` meant for the proxy (or for another provider)
+    /// would otherwise reach the route's upstream beside the route's own key.
+    static func anthropicQuery(_ clientQuery: String?) -> String? {
+        guard let clientQuery, !clientQuery.isEmpty else { return nil }
+        if clientQuery == "beta=true" { return clientQuery }  // Claude Code's, every request
+        let kept = URLQuery(clientQuery).parameters.filter { $0.name == "beta" }.map(\.text)
+        return kept.isEmpty ? nil : kept.joined(separator: "&")
     }
 
     /// The route's models list (`GET`): `{api_base}/models`, or
