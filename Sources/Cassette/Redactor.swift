@@ -280,6 +280,18 @@ public struct Redactor: Sendable {
     /// loop and the cassette writer ask.
     private static let recentFingerprints = NIOLockedValueBox<[Int: String]>([:])
 
+    /// Whether `value` is a fingerprint as ``fingerprint(_:)`` writes it
+    /// (`[redacted:` and 8 lowercase hex digits and `]`): text copied from a
+    /// cassette or from `proxy config print`, which is never a key itself.
+    public static func isFingerprint(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        let prefix = Array("[redacted:".utf8)
+        guard bytes.count == prefix.count + 9, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
+            return false
+        }
+        return bytes[prefix.count..<(bytes.count - 1)].allSatisfy { hexDigits.contains($0) }
+    }
+
     private static func computeFingerprint(_ secret: UnsafeRawBufferPointer) -> String {
         // Straight from the bytes into the text: no array, and no iterating
         // the digest as a generic sequence.

@@ -31,23 +31,16 @@ import Testing
 
         """
 
-    @Test func printedRulesLoadBackTheSameWithSecretHeaderValuesRedacted() throws {
+    /// Redacted, the print shows a secret header's fingerprint, which is
+    /// refused when loaded (it would go upstream as the header's value).
+    @Test func printedRulesShowSecretHeaderValuesRedacted() throws {
         let config = try ProxyConfig.parse(yaml: Self.yaml, file: "rules.yaml")
         let text = EffectiveConfigPrinter().render(config)
         #expect(!text.contains("sk-rule-secret"))
         #expect(text.contains(Redactor.fingerprint(Self.secret)))
         #expect(text.contains("  - set_headers: {x-team: infra}"))
-        let again = try ProxyConfig.parse(yaml: text, file: "printed.yaml")
-        #expect(again.rules == config.rules)
-        #expect(again.models[1].rules == config.models[1].rules)
-        #expect(again.models[0].rules.body == config.models[0].rules.body)
-        #expect(
-            again.models[0].rules.headers == [
-                .set(name: "x-team", value: "infra"),
-                .set(name: "Authorization", value: Redactor.fingerprint(Self.secret)),
-                .remove(name: "anthropic-beta"),
-            ])
-        #expect(again.warnings.isEmpty)
+        let error = #expect(throws: ConfigError.self) { try ProxyConfig.parse(yaml: text, file: "printed.yaml") }
+        #expect(error?.problem.contains("`Authorization` is `\(Redactor.fingerprint(Self.secret))`") == true)
     }
 
     @Test func printedWithKeysLoadsBackEveryRuleAsItWas() throws {

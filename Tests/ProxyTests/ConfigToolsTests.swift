@@ -87,7 +87,7 @@ import Testing
     @Test func tizeeLayoutPrintsInOursAndLoadsBackTheSame() throws {
         let config = try ProxyConfig.parse(
             yaml: TizeeModelsFixture.yaml, file: "tizee.yaml", environment: TizeeModelsFixture.environment)
-        let text = EffectiveConfigPrinter().render(config)
+        let text = EffectiveConfigPrinter(showAPIKeys: true).render(config)
         #expect(text.contains("    can_stream: false  # the upstream is called without streaming"))
         #expect(text.contains("    provider: codex"))
         let again = try ProxyConfig.parse(yaml: text, file: "printed.yaml")
@@ -103,10 +103,33 @@ import Testing
         #expect(table.contains("no (synthesized)"))
     }
 
-    @Test func redactedPrintLoadsBackToo() throws {
+    /// A redacted print saved as the config once loaded without a word and
+    /// sent `[redacted:...]` upstream as the key, for a 401.
+    @Test func aRedactedPrintIsRefusedWhereItWouldSendAFingerprintAsAKey() throws {
         let text = EffectiveConfigPrinter().render(try Self.config())
-        let again = try ProxyConfig.parse(yaml: text, file: "printed.yaml")
-        #expect(again.models[0].apiKey?.value == Redactor.fingerprint(Self.key))
+        #expect(text.contains("save that to load it back"))
+        let error = #expect(throws: ConfigError.self) { try ProxyConfig.parse(yaml: text, file: "printed.yaml") }
+        #expect(
+            error?.problem.contains("`api_key` is `\(Redactor.fingerprint(Self.key))`, a key's fingerprint") == true)
+        #expect(error?.fix.contains("--show-api-keys") == true)
+        let header = """
+            models:
+              - model_id: a
+                model_name: m
+                api_base: https://h.example
+                format: openai
+                extra_headers: {Authorization: "[redacted:0123abcd]"}
+
+            """
+        let headerError = #expect(throws: ConfigError.self) { try ProxyConfig.parse(yaml: header, file: "h.yaml") }
+        #expect(
+            headerError?.problem.contains("`Authorization` is `[redacted:0123abcd]`") == true,
+            "\(String(describing: headerError))")
+        // Text that only looks alike is a key like any other.
+        for key in ["[redacted:0123abc]", "[redacted:0123ABCD]", "x[redacted:0123abcd]", "[redacted:0123abcdd]"] {
+            #expect(!Redactor.isFingerprint(key), "\(key)")
+        }
+        #expect(Redactor.isFingerprint(Redactor.fingerprint(Self.key)))
     }
 
     @Test func routingTableListsEntriesAliasesInMatchOrderAndTheDefault() throws {

@@ -163,7 +163,10 @@ extension ConfigParser {
                 at: nameNode, "`api_key_name` and `api_key` both give the key",
                 fix: "Keep one of them: `api_key_name: NAME` is `api_key: ${NAME}`.")
         }
-        if let keyNode { return Secret(try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode)) }
+        if let keyNode {
+            let key = try expanded(try nonEmptyString(keyNode, field: "api_key"), at: keyNode)
+            return Secret(try notAFingerprint(key, field: "api_key", at: keyNode))
+        }
         guard let nameNode else { return nil }
         let name = try nonEmptyString(nameNode, field: "api_key_name")
         guard !name.contains(where: { "${}".contains($0) }) else {

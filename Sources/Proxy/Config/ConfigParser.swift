@@ -175,9 +175,21 @@ struct ConfigParser {
         for (nameNode, valueNode) in mapping {
             let name = try nonEmptyString(nameNode, field: "extra_headers")
             let value = try expanded(try nonEmptyString(valueNode, field: "extra_headers.\(name)"), at: valueNode)
-            result.append((name, value))
+            result.append((name, try notAFingerprint(value, field: name, at: valueNode)))
         }
         return result
+    }
+
+    /// `value`, unless it is a key's fingerprint (`[redacted:1a2b3c4d]`):
+    /// `proxy config print` writes one for every key, and its output saved
+    /// as the config loaded without a word and sent the fingerprint
+    /// upstream as the key, for a 401 from the provider.
+    func notAFingerprint(_ value: String, field: String, at node: Node) throws(ConfigError) -> String {
+        guard Redactor.isFingerprint(value) else { return value }
+        throw failure(
+            at: node, "`\(field)` is `\(value)`, a key's fingerprint as `proxy config print` shows it, not a key",
+            fix: "Write the key itself, or `${VARIABLE}` to read it from the environment "
+                + "(`proxy config print --show-api-keys` prints keys as they are).")
     }
 
     func stringList(_ node: Node, field: String) throws(ConfigError) -> [String] {

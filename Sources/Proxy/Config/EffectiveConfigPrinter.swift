@@ -26,7 +26,7 @@ public struct EffectiveConfigPrinter: Sendable {
             showAPIKeys
                 ? "# Keys are shown as they are; login tokens never are."
                 : "# Keys are shown as [redacted:<first 8 hex of their SHA-256>], as cassettes show them;"
-                    + " --show-api-keys shows them.",
+                    + " --show-api-keys shows them (save that to load it back: a fingerprint is not a key).",
         ]
         let added = logins.compactMap { provider -> String? in
             let ids = config.loginEntries(of: provider).map(\.modelID)
