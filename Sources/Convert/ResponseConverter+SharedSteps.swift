@@ -5,7 +5,9 @@ import Wire
 // apart between dialects.
 extension ResponseConverter {
     /// Throws unless `upstreamBody` is a JSON object without a non-null
-    /// `error`; a 200 carrying an error is mapped as a 502 in the client's shape.
+    /// `error`; a 200 carrying an error is mapped as a 502 in the client's
+    /// shape, its message saying the upstream answered 200 (it once said
+    /// "returned HTTP 502", which no upstream had).
     ///
     /// - Parameter errorDocument: the document handed to the error mapper,
     ///   built from the `error` value.
@@ -18,7 +20,7 @@ extension ResponseConverter {
         }
         if let error = upstreamBody["error"], !error.isNull {
             throw UpstreamErrorMapper.map(
-                status: 502, body: errorDocument(error).serialized(), retryAfter: nil, upstream: route.modelID,
+                status: 200, body: errorDocument(error).serialized(), retryAfter: nil, upstream: route.modelID,
                 dialect: dialect)
         }
     }

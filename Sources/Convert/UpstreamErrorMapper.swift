@@ -6,7 +6,7 @@ public enum UpstreamErrorMapper {
     static let rawTextLimit = 500
 
     /// Upstream HTTP error -> APIError, status kept (a status that is not
-    /// an error, 1xx or 3xx, is 502), Anthropic type by status
+    /// an error, 1xx, 3xx or a 2xx whose body is an error, is 502), Anthropic type by status
     /// (400 invalid_request_error, 401 authentication_error, 403
     /// permission_error, 404 not_found_error, 413 request_too_large, 429
     /// rate_limit_error, 500 api_error, 503/529 overloaded_error), upstream
@@ -32,7 +32,9 @@ public enum UpstreamErrorMapper {
         let clientStatus = (400..<600).contains(status) ? status : 502
         var error = APIError(
             status: clientStatus, type: APIError.anthropicType(forStatus: clientStatus),
-            message: "upstream \(upstream) returned HTTP \(status): \(detail)",
+            message: (200..<300).contains(status)
+                ? "upstream \(upstream) answered HTTP \(status) with an error: \(detail)"
+                : "upstream \(upstream) returned HTTP \(status): \(detail)",
             retryAfter: retryAfter ?? json.flatMap(googleRetryDelay))
         // OpenAI's machine-readable code goes on to OpenAI clients of other
         // routes too; Anthropic names an overlong prompt only in words.

@@ -140,7 +140,9 @@ import Wire
             Issue.record("expected an error, got \(converted.body.serializedString())")
         } catch {
             #expect(error.status == 502)
-            #expect(error.message.contains("Overloaded now"))
+            #expect(
+                error.message.contains("answered HTTP 200 with an error: Overloaded now"),
+                "the message names the status the upstream sent, not the client's 502: \(error.message)")
         }
     }
 

@@ -194,11 +194,15 @@ public struct ClientRequest: Sendable {
     /// The converter for the upstream's stream, writing the client's frames
     /// and checking converted tool calls against this request's tools;
     /// `createdAt` as for ``clientResponse(upstreamBody:route:createdAt:)``.
-    public func streamConverter(route: RouteOptions, createdAt: Int64) -> UpstreamStreamConverter {
+    public func streamConverter(
+        route: RouteOptions, createdAt: Int64, upstreamContentType: String? = nil
+    ) -> UpstreamStreamConverter {
         let encoder = ClientCodec.streamEncoder(
             dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt)
         // The answer comes whole; through the pivot to the client's own stream encoder.
-        if !route.upstreamStreams {
+        if !route.upstreamStreams
+            || UpstreamStreamConverter.answersWhole(contentType: upstreamContentType, dialect: route.upstreamDialect)
+        {
             return UpstreamStreamConverter(wholeMessageFor: route, requestedModel: model, encoder: encoder)
         }
         // None for an Anthropic route: an Anthropic client's stream goes

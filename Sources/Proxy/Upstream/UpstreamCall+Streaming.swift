@@ -31,6 +31,7 @@ extension UpstreamCall {
         ]
         let call = self
         let scrubber = credentialScrubber(sent: sent)
+        let contentType = response.headers.first(name: "content-type")
         return exchange.streamingResponse(
             headers: headers,
             body: ResponseBody { writer in
@@ -38,10 +39,12 @@ extension UpstreamCall {
                     if let connection {
                         try await connection.cancellingOnHangup {
                             try await call.relay(
-                                response.body, scrubber: scrubber, to: &writer, connection: connection)
+                                response.body, contentType: contentType, scrubber: scrubber, to: &writer,
+                                connection: connection)
                         }
                     } else {
-                        try await call.relay(response.body, scrubber: scrubber, to: &writer, connection: nil)
+                        try await call.relay(
+                            response.body, contentType: contentType, scrubber: scrubber, to: &writer, connection: nil)
                     }
                 } catch {
                     // The client is gone (a write failed); a no-op when
@@ -55,12 +58,13 @@ extension UpstreamCall {
     /// `@concurrent` (with ``write(_:to:)``): Hummingbird's writer, taken
     /// `inout`, goes only to its own methods, which are concurrent.
     @concurrent private func relay(
-        _ body: UpstreamBody, scrubber: QuotedCredentialScrubber, to writer: inout any ResponseBodyWriter,
-        connection: ClientConnection?
+        _ body: UpstreamBody, contentType: String?, scrubber: QuotedCredentialScrubber,
+        to writer: inout any ResponseBodyWriter, connection: ClientConnection?
     ) async throws {
         var scrubber = scrubber
         var held = HeldUpstreamChunks(for: exchange)
-        var converter = request.streamConverter(route: options, createdAt: exchange.createdAt)
+        var converter = request.streamConverter(
+            route: options, createdAt: exchange.createdAt, upstreamContentType: contentType)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream

@@ -106,7 +106,9 @@ public struct ExchangeVerifier: Sendable {
                 upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
             compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
         } else if !exchange.clientEvents.isEmpty || client.stream {
-            var converter = client.streamConverter(route: options, createdAt: createdAt)
+            let contentType = response.headerPairs.first { $0.name.lowercased() == "content-type" }?.value
+            var converter = client.streamConverter(
+                route: options, createdAt: createdAt, upstreamContentType: contentType)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
             // A stream the proxy's shutdown ended got the shutdown error as
