@@ -17,10 +17,7 @@ struct CheckCommand: AsyncParsableCommand {
             ANTHROPIC_API_KEY. Keys are never printed.
             """)
 
-    @Option(
-        help: ArgumentHelp(
-            "The routes file (default: as for `proxy serve`).", valueName: "path"))
-    var config: String?
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: ArgumentHelp("The key for routes without an api_key.", valueName: "key"))
     var apiKey: String?
@@ -35,13 +32,9 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = config ?? DefaultConfig.path()
-        let proxyConfig: ProxyConfig
-        do {
-            proxyConfig = try ProxyConfig.load(path: path)
-        } catch {
-            ServeCommand.fail(error.description, code: 78)
-        }
+        // As the config tools read it: a missing default file says how to
+        // make one, not "check the path given to --config" when none was.
+        let proxyConfig = configFile.load(logins: false)
         let key = apiKey ?? ProcessInfo.processInfo.environment["ANTHROPIC_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         let results = await UpstreamCheck(config: proxyConfig, clientKey: key, timeout: .seconds(timeout)).run()
         print(UpstreamCheck.table(results))

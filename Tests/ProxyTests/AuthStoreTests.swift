@@ -52,6 +52,10 @@ import Testing
         let config = try ProxyConfig.parse(yaml: yaml, file: "m.yaml").applyingSubscriptions(from: store)
         #expect(config.models.map(\.modelID) == ["a"])
         #expect(config.warnings.contains { $0.message.contains("chmod 600") })
+        // The file named once, and no second "warning:" in a log line whose level says it.
+        let warning = try #require(config.warnings.first)
+        #expect(warning.description.hasPrefix("\(store.path): warning: holds login tokens but its mode is 644"))
+        #expect(warning.logMessage.hasPrefix("\(store.path): holds login tokens"))
     }
 
     @Test func anExpiryNoClockReachesIsReportedWithoutTrapping() throws {

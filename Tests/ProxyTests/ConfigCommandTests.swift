@@ -184,6 +184,12 @@ import Glibc
         let nothing = try await Self.run(["config", "check"], home: scratch)
         #expect(nothing.ending == .exited(78))
         #expect(nothing.errors.contains("there is no config file here. Run `proxy config init`"))
+        // `proxy check` reads the file the same way: it once said "Check the
+        // path given to --config" when no --config was given.
+        let upstreams = try await Self.run(["check"], home: scratch)
+        #expect(upstreams.ending == .exited(78))
+        #expect(
+            upstreams.errors.contains("there is no config file here. Run `proxy config init`"), "\(upstreams.errors)")
     }
 
     @Test func routeNamesTheEntryAndWhyOrExitsOne() async throws {

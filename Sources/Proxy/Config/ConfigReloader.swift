@@ -45,7 +45,7 @@ public struct ConfigReloader: Service {
         do {
             var config = try ProxyConfig.load(path: file)
             if let authStore { config = config.applyingSubscriptions(from: authStore) }
-            for warning in config.warnings { logger.warning("\(warning)") }
+            for warning in config.warnings { logger.warning("\(warning.logMessage)") }
             routes.replace(with: ModelRouter(config: config))
             let count = config.models.count
             logger.info("config reloaded (\(reason)): \(count) model\(count == 1 ? "" : "s") from \(file)")

@@ -20,12 +20,18 @@ public struct ConfigWarning: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COLUMN: warning: MESSAGE`, as compilers print warnings.
-    public var description: String {
+    public var description: String { "\(place): warning: \(message)" }
+
+    /// `FILE:LINE:COLUMN: MESSAGE`, for a log line whose level already
+    /// says `warning`.
+    public var logMessage: String { "\(place): \(message)" }
+
+    private var place: String {
         var place = file
         if let line {
             place += ":\(line)"
             if let column { place += ":\(column)" }
         }
-        return "\(place): warning: \(message)"
+        return place
     }
 }

@@ -34,8 +34,13 @@ extension ProxyConfig {
         do {
             logins = try store.load()
         } catch {
+            // The warning names the file; the failure's own text, which
+            // names it too when it starts with it, does not say it twice.
+            let reason =
+                error.description.hasPrefix(store.path + " ")
+                ? String(error.description.dropFirst(store.path.count + 1)) : error.description
             config.warnings.append(
-                ConfigWarning(file: store.path, message: "\(error); subscription models are not served"))
+                ConfigWarning(file: store.path, message: "\(reason); subscription models are not served"))
             return config
         }
         for provider in SubscriptionProvider.allCases where logins[provider.rawValue] != nil {
