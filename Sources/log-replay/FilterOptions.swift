@@ -8,12 +8,10 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "Only this exchange id (the request-id the client saw).") var requestId: String?
     @Option(help: "Only this client path, e.g. /v1/messages ('*' matches anything).") var endpoint: String?
     @Option(help: "Only this requested model ('*' matches anything).") var model: String?
-    // `.unconditional`, here and below: otherwise ArgumentParser takes
-    // `-1` or `-2h` for an option and says "Missing value", where
-    // filter() says what it cannot read.
-    @Option(parsing: .unconditional, help: "Only this client status, e.g. 429 or 5xx.") var status: String?
+    // `-1` or `-2h` reaches filter(), which says what it cannot read: see
+    // NegativeOptionValues, applied in LogReplay.main().
+    @Option(help: "Only this client status, e.g. 429 or 5xx.") var status: String?
     @Option(
-        parsing: .unconditional,
         help:
             "Only exchanges since an ISO 8601 time (2026-11-21T08:00:00Z, or a date) or a span back: 90s, 10m, 2h, 7d.")
     var since: String?

@@ -10,14 +10,15 @@ import Replay
     /// Parses and runs the command line, after catching a mistyped
     /// subcommand, which the default subcommand would otherwise read as a
     /// path (see ``SubcommandSuggestion``): a usage error, exit 64.
+    /// Negative numbers are attached to their options
+    /// (``NegativeOptionValues``).
     static func main() async {
         let names = configuration.subcommands.map { $0._commandName }
-        if let message = SubcommandSuggestion.message(
-            for: Array(CommandLine.arguments.dropFirst()), subcommands: names)
-        {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = SubcommandSuggestion.message(for: arguments, subcommands: names) {
             exit(withError: ValidationError(message))
         }
-        await main(nil)
+        await main(NegativeOptionValues.attached(arguments))
     }
 }
 

@@ -22,9 +22,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The key for routes without an api_key.", valueName: "key"))
     var apiKey: String?
 
-    // `.unconditional`: otherwise ArgumentParser takes `-1` for an option and
-    // says "Missing value", where validate() names the range.
-    @Option(parsing: .unconditional, help: "Seconds each call may take.")
+    // A negative number reaches validate(), which names the range: see
+    // NegativeOptionValues, applied in ProxyCommand.main().
+    @Option(help: "Seconds each call may take.")
     var timeout = 20
 
     func validate() throws {

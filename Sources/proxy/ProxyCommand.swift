@@ -1,4 +1,5 @@
 import ArgumentParser
+import Replay
 
 /// `proxy`: Switchboard's command line.
 @main
@@ -26,4 +27,10 @@ struct ProxyCommand: AsyncParsableCommand {
             ConfigCommand.self, RouteCommand.self, ModelsCommand.self, CheckCommand.self, LoginCommand.self,
             LogoutCommand.self, ProvidersCommand.self,
         ])
+
+    /// Parses and runs the command line, negative numbers attached to
+    /// their options (``NegativeOptionValues``).
+    static func main() async {
+        await main(NegativeOptionValues.attached(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -21,9 +21,9 @@ struct RestartCommand: AsyncParsableCommand {
             meanwhile, the start fails after the stop (the options are kept for the next restart).
             """)
 
-    // `.unconditional`: otherwise ArgumentParser takes `-1` for an option and
-    // says "Missing value", where validate() names the range.
-    @Option(parsing: .unconditional, help: "Seconds to let running exchanges finish before cancelling them.")
+    // A negative number reaches validate(), which names the range: see
+    // NegativeOptionValues, applied in ProxyCommand.main().
+    @Option(help: "Seconds to let running exchanges finish before cancelling them.")
     var timeout: Double = 30
 
     @Flag(

@@ -63,10 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    // Numbers are parsed `.unconditional`ly, here and below: otherwise
-    // ArgumentParser takes `-1` for an option and says "Missing value",
-    // where validate() names the range.
-    @Option(parsing: .unconditional, help: "The port to listen on (0 picks a free one).")
+    // A negative number here and below reaches validate(), which names
+    // the range: see NegativeOptionValues, applied in ProxyCommand.main().
+    @Option(help: "The port to listen on (0 picks a free one).")
     var port = 8082
 
     @Option(
@@ -77,11 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     @Option(
-        parsing: .unconditional, help: "Reject request bodies larger than this many MiB with 413 request_too_large.")
+        help: "Reject request bodies larger than this many MiB with 413 request_too_large.")
     var maxBodyMB = 32
 
     @Option(
-        parsing: .unconditional,
         help: ArgumentHelp(
             "Serve at most this many client connections at once; a request on one more gets 503 "
                 + "overloaded_error in its API's shape and may retry. The open-file limit is raised to fit "
@@ -89,7 +87,6 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnections = 4096
 
     @Option(
-        parsing: .unconditional,
         help: ArgumentHelp(
             "Close a client connection that has not sent a whole request head this many seconds after it "
                 + "opened or after its last answer ended, or that is silent this long inside a request body "
@@ -100,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))
     var record: String?
 
-    @Option(parsing: .unconditional, help: "Start a new cassette file when the current one reaches this many MiB.")
+    @Option(help: "Start a new cassette file when the current one reaches this many MiB.")
     var recordMaxMB = 256
 
     @Option(
@@ -129,7 +126,6 @@ struct ServeCommand: AsyncParsableCommand {
     var demo = false
 
     @Option(
-        parsing: .unconditional,
         help: "With --demo: 1 streams at the recorded pace, N times faster, 0 as fast as possible.")
     var demoSpeed = 1.0
 

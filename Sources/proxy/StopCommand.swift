@@ -15,9 +15,9 @@ struct StopCommand: AsyncParsableCommand {
             Exit status 0 when it has stopped or was not running, 1 when it had to be killed.
             """)
 
-    // `.unconditional`: otherwise ArgumentParser takes `-1` for an option and
-    // says "Missing value", where validate() names the range.
-    @Option(parsing: .unconditional, help: "Seconds to let running exchanges finish before cancelling them.")
+    // A negative number reaches validate(), which names the range: see
+    // NegativeOptionValues, applied in ProxyCommand.main().
+    @Option(help: "Seconds to let running exchanges finish before cancelling them.")
     var timeout: Double = 30
 
     func validate() throws {

@@ -26,12 +26,11 @@ import ServiceRunning
 
     @Option(parsing: .upToNextOption, help: "Cassette files or directories.") var cassettes: [String]
     @Option(help: "Address to bind.") var host = "127.0.0.1"
-    // Numbers are parsed `.unconditional`ly, here and below: otherwise
-    // ArgumentParser takes `-1` for an option and says "Missing value",
-    // where validate() names the range.
-    @Option(parsing: .unconditional, help: "Port to bind (0 picks a free one and prints it).") var port = 8090
-    @Option(parsing: .unconditional, help: "Timing: 1 recorded, N times faster, 0 as fast as possible.") var speed = 1.0
-    @Option(parsing: .unconditional, help: "Cap every gap at this many milliseconds.") var maxGap: Int?
+    // A negative number reaches validate(), which names the range: see
+    // NegativeOptionValues, applied in main().
+    @Option(help: "Port to bind (0 picks a free one and prints it).") var port = 8090
+    @Option(help: "Timing: 1 recorded, N times faster, 0 as fast as possible.") var speed = 1.0
+    @Option(help: "Cap every gap at this many milliseconds.") var maxGap: Int?
     @Flag(help: "Serve exchanges strictly in recorded sequence.") var strictOrder = false
     @Option(
         help: ArgumentHelp(
@@ -49,6 +48,12 @@ import ServiceRunning
             "Match Claude Code's requests with their environment as recorded: a session then replays only with the "
                 + "recorded working directory, HOME, date and machine."))
     var exactEnvironment = false
+
+    /// Parses and runs the command line, negative numbers attached to
+    /// their options (``NegativeOptionValues``).
+    static func main() async {
+        await main(NegativeOptionValues.attached(Array(CommandLine.arguments.dropFirst())))
+    }
 
     func validate() throws {
         // Out of range, the system took a port modulo 65536 (70000 bound 4464).

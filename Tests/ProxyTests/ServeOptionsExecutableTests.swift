@@ -111,6 +111,26 @@ import Glibc
         #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
     }
 
+    /// A numeric option followed by another option has no value: it says
+    /// so, rather than "The value '--config' is invalid for '--port <port>'".
+    @Test(arguments: [
+        (["serve", "--port", "--config", "x.yaml"], "Missing value for '--port <port>'"),
+        (["serve", "--demo", "--demo-speed", "--port", "0"], "Missing value for '--demo-speed <demo-speed>'"),
+        (["restart", "--timeout", "--fresh"], "Missing value for '--timeout <timeout>'"),
+        (["check", "--timeout", "--config", "x.yaml"], "Missing value for '--timeout <timeout>'"),
+    ])
+    func aNumericOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
+        let scratch = try ExecutableScratch.directory("sb-missing-values")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let child = try await ChildProcess(
+            try ChildProcess.builtExecutable("proxy"), arguments: arguments,
+            environment: ExecutableScratch.environment(home: scratch))
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+    }
+
     /// `--redact-header`'s help names every header always redacted: it is
     /// written from ``Redactor/defaultSecretHeaders``.
     @Test func redactHeaderHelpNamesEveryHeaderAlwaysRedacted() async throws {

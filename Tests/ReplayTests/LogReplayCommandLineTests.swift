@@ -164,4 +164,31 @@ import Wire
         #expect(child.standardError.contains(message), "\(child.standardError)")
         #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
     }
+
+    /// A filter option followed by another option has no value: it says so,
+    /// rather than taking the next option as its value.
+    @Test(arguments: [
+        (["--status", "--errors-only"], "Missing value for '--status <status>'"),
+        (["--since", "--model", "m"], "Missing value for '--since <since>'"),
+    ])
+    func aFilterOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await runLogReplay([corpus] + arguments)
+        #expect(child.ending == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+    }
+
+    /// What ``NegativeOptionValues`` does to a command line: a negative
+    /// number after a long option is attached to it; nothing else changes.
+    @Test func negativeNumbersAreAttachedToTheOptionBeforeThem() {
+        let attach = NegativeOptionValues.attached
+        #expect(attach(["--port", "-1", "--speed", "-.5"]) == ["--port=-1", "--speed=-.5"])
+        #expect(attach(["--since", "-2h", "x"]) == ["--since=-2h", "x"])
+        #expect(attach(["--port", "--config", "x.yaml"]) == ["--port", "--config", "x.yaml"])
+        #expect(attach(["--port=-1", "-5"]) == ["--port=-1", "-5"])
+        #expect(attach(["-p", "-1", "--", "--port", "-1"]) == ["-p", "-1", "--", "--port", "-1"])
+        #expect(attach(["--port"]) == ["--port"])
+        #expect(attach(["--port", "-x"]) == ["--port", "-x"])
+    }
 }

@@ -101,6 +101,21 @@ import Glibc
         #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
     }
 
+    /// A numeric option followed by another option has no value: it says
+    /// so, rather than that the next option is an invalid number.
+    @Test(arguments: [
+        (["--port", "--speed", "0"], "Missing value for '--port <port>'"),
+        (["--max-gap", "--strict-order"], "Missing value for '--max-gap <max-gap>'"),
+    ])
+    func aNumericOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
+        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
+        let child = try await Self.stub(["--cassettes", corpus] + arguments)
+        defer { child.killIfRunning() }
+        #expect(await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)")
+        #expect(child.standardError.contains(message), "\(child.standardError)")
+        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+    }
+
     private static func post(_ port: Int, path: String, json: JSONValue) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .POST
