@@ -139,7 +139,8 @@ struct AnthropicStreamEmitter: Sendable {
     /// Closes what is open, then `message_delta` with the stop reason and
     /// usage, and `message_stop`. The stream is over afterwards.
     mutating func finish(
-        stopReason: String, stopSequence: String?, usage: JSONObject?, into output: inout [AnthropicStreamEvent]
+        stopReason: String, stopSequence: String?, usage: JSONObject?, reasoningTokens: Int?,
+        into output: inout [AnthropicStreamEvent]
     ) {
         guard phase != .ended else { return }
         closeOpenBlock(into: &output)
@@ -147,7 +148,7 @@ struct AnthropicStreamEmitter: Sendable {
             .messageDelta(
                 .init(
                     stopReason: stopReason, stopSequence: stopReason == "stop_sequence" ? stopSequence ?? "" : nil,
-                    usage: usage ?? ["output_tokens": 0])))
+                    usage: usage ?? ["output_tokens": 0], reasoningTokens: reasoningTokens)))
         output.append(.messageStop)
         phase = .ended
     }

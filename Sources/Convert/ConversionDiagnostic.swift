@@ -70,10 +70,16 @@ public struct ConvertedResponse: Sendable {
     /// The answer's token usage in Anthropic's shape, whatever the client's
     /// dialect (for the cassette's `end` line); nil when the upstream gave none.
     public var usage: JSONObject?
+    /// The output tokens spent on reasoning, within `usage`'s
+    /// `output_tokens`, when the upstream counted them apart: Anthropic's
+    /// body has no member for them (see
+    /// ``AnthropicStreamEvent/MessageDelta/reasoningTokens``).
+    public var reasoningTokens: Int?
 
     /// An Anthropic body: the usage is its own.
-    public init(body: JSONValue, diagnostics: [ConversionDiagnostic]) {
+    public init(body: JSONValue, diagnostics: [ConversionDiagnostic], reasoningTokens: Int? = nil) {
         self.init(body: body, diagnostics: diagnostics, usage: body["usage"]?.objectValue)
+        self.reasoningTokens = reasoningTokens
     }
 
     public init(body: JSONValue, diagnostics: [ConversionDiagnostic], usage: JSONObject?) {

@@ -59,7 +59,9 @@ enum GeminiResponseConversion {
         let body = ResponseConverter.messageBody(
             id: messageID, model: requestedModel, content: content, stopReason: stopReason, stopSequence: nil,
             usage: usage)
-        return ConvertedResponse(body: body, diagnostics: diagnostics)
+        return ConvertedResponse(
+            body: body, diagnostics: diagnostics,
+            reasoningTokens: GeminiResultMapping.reasoningTokens(upstreamBody["usageMetadata"]))
     }
 
     /// Consecutive thought parts are one thinking block, as in the stream.

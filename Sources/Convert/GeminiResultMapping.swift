@@ -26,6 +26,12 @@ enum GeminiResultMapping {
         ]
     }
 
+    /// The thinking tokens (`thoughtsTokenCount`), which
+    /// ``anthropicUsage(_:)`` counts within `output_tokens`, when reported.
+    static func reasoningTokens(_ metadata: JSONValue?) -> Int? {
+        metadata?["thoughtsTokenCount"]?.intValue
+    }
+
     /// `finishReason` -> `stop_reason`. Gemini says `STOP` after function
     /// calls too, so any emitted call makes it `tool_use`; the safety
     /// family (and a blocked prompt) is a `refusal`.

@@ -36,6 +36,9 @@ public struct GeminiStreamTranscoder: Sendable {
 
     /// Anthropic usage from the latest `usageMetadata`, nil until one arrives.
     public private(set) var usage: JSONObject?
+    /// The reasoning tokens within `usage`'s output, when the upstream
+    /// reported them: the pivot's ``AnthropicStreamEvent/MessageDelta/reasoningTokens``.
+    private(set) var reasoningTokens: Int?
 
     /// True once `message_stop` or an `error` event has been produced.
     public var isFinished: Bool { emitter.isEnded }
@@ -65,7 +68,10 @@ public struct GeminiStreamTranscoder: Sendable {
             return fail(UpstreamErrorMapper.streamError(chunk, upstream: upstreamName))
         }
         var output: [AnthropicStreamEvent] = []
-        if let mapped = GeminiResultMapping.anthropicUsage(chunk["usageMetadata"]) { usage = mapped }
+        if let mapped = GeminiResultMapping.anthropicUsage(chunk["usageMetadata"]) {
+            usage = mapped
+            reasoningTokens = GeminiResultMapping.reasoningTokens(chunk["usageMetadata"])
+        }
         if !emitter.hasStarted {
             emitter.start(messageID: GeminiResultMapping.messageID(chunk), usage: usage, into: &output)
         }
@@ -97,7 +103,8 @@ public struct GeminiStreamTranscoder: Sendable {
         closeContent(into: &output)
         let stopReason = GeminiResultMapping.stopReason(
             finishReason: finishReason, hasToolUse: emitter.startedToolUse)
-        emitter.finish(stopReason: stopReason, stopSequence: nil, usage: usage, into: &output)
+        emitter.finish(
+            stopReason: stopReason, stopSequence: nil, usage: usage, reasoningTokens: reasoningTokens, into: &output)
         return output
     }
 

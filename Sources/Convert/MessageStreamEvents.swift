@@ -9,7 +9,9 @@ import Wire
 /// block, the usage in `message_delta`, `message_stop` last.
 enum MessageStreamEvents {
     /// - Parameter message: an Anthropic Messages response body.
-    static func events(of message: JSONObject) -> [AnthropicStreamEvent] {
+    /// - Parameter reasoningTokens: the reasoning tokens within its output,
+    ///   for `message_delta` (``ConvertedResponse/reasoningTokens``).
+    static func events(of message: JSONObject, reasoningTokens: Int? = nil) -> [AnthropicStreamEvent] {
         let usage = message["usage"]?.objectValue ?? ["input_tokens": 0, "output_tokens": 0]
         var start = message
         start["content"] = []
@@ -31,7 +33,7 @@ enum MessageStreamEvents {
                 .init(
                     stopReason: message["stop_reason"]?.stringValue,
                     stopSequence: message["stop_sequence"]?.stringValue,
-                    usage: usage)))
+                    usage: usage, reasoningTokens: reasoningTokens)))
         events.append(.messageStop)
         return events
     }

@@ -54,6 +54,8 @@ struct OpenAIChatChunk: Sendable, Equatable {
     var fallbackSeed: JSONValue?
     /// Anthropic usage, when the chunk has OpenAI usage.
     var usage: JSONObject?
+    /// The reasoning tokens within that usage's output, when reported.
+    var reasoningTokens: Int?
     /// Whether `choices` held any choice, of whatever index.
     var hasChoices = false
     /// The choices of index 0, in order; the others are not streamed.
@@ -64,6 +66,7 @@ struct OpenAIChatChunk: Sendable, Equatable {
         id = chunk["id"]?.stringValue
         if id?.isEmpty ?? true { fallbackSeed = chunk }
         usage = chunk["usage"].flatMap(OpenAIChatResultMapping.anthropicUsage)
+        reasoningTokens = chunk["usage"].flatMap(OpenAIChatResultMapping.reasoningTokens)
         let all = chunk["choices"]?.arrayValue ?? []
         hasChoices = !all.isEmpty
         for choice in all where (choice["index"]?.intValue ?? 0) == 0 {
@@ -107,7 +110,9 @@ struct OpenAIChatChunk: Sendable, Equatable {
                     chunk.id = try reader.optionalString()
                 case "usage":
                     try seen.first(1)
-                    chunk.usage = OpenAIChatResultMapping.anthropicUsage(try reader.readValue())
+                    let usage = try reader.readValue()
+                    chunk.usage = OpenAIChatResultMapping.anthropicUsage(usage)
+                    chunk.reasoningTokens = OpenAIChatResultMapping.reasoningTokens(usage)
                 case "choices":
                     try seen.first(2)
                     try chunk.readChoices(&reader)

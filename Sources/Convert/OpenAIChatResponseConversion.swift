@@ -51,6 +51,8 @@ enum OpenAIChatResponseConversion {
         let body = ResponseConverter.messageBody(
             id: messageID, model: requestedModel, content: content, stopReason: stopReason,
             stopSequence: stopReason == "stop_sequence" ? matchedStop ?? "" : nil, usage: usage)
-        return ConvertedResponse(body: body, diagnostics: diagnostics)
+        return ConvertedResponse(
+            body: body, diagnostics: diagnostics,
+            reasoningTokens: upstreamBody["usage"].flatMap(OpenAIChatResultMapping.reasoningTokens))
     }
 }

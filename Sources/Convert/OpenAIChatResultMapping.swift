@@ -23,6 +23,12 @@ enum OpenAIChatResultMapping {
         ]
     }
 
+    /// The reasoning tokens within `completion_tokens`
+    /// (`completion_tokens_details.reasoning_tokens`), when reported.
+    static func reasoningTokens(_ usage: JSONValue) -> Int? {
+        usage["completion_tokens_details"]?["reasoning_tokens"]?.intValue
+    }
+
     /// `finish_reason` -> `stop_reason`. A provider that says `stop` after
     /// emitting tool calls (some do) still gets `tool_use`, or Claude Code
     /// would not run the tools.

@@ -59,6 +59,9 @@ public struct OpenAIChatStreamTranscoder: Sendable {
 
     /// Anthropic usage from the latest upstream usage, nil until one arrives.
     public private(set) var usage: JSONObject?
+    /// The reasoning tokens within `usage`'s output, when the upstream
+    /// reported them: the pivot's ``AnthropicStreamEvent/MessageDelta/reasoningTokens``.
+    private(set) var reasoningTokens: Int?
 
     /// True once `message_stop` or an `error` event has been produced.
     public var isFinished: Bool { emitter.isEnded }
@@ -83,7 +86,10 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     mutating func receive(_ chunk: OpenAIChatChunk) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         var output: [AnthropicStreamEvent] = []
-        if let mapped = chunk.usage { usage = mapped }
+        if let mapped = chunk.usage {
+            usage = mapped
+            reasoningTokens = chunk.reasoningTokens
+        }
         if !emitter.hasStarted && (chunk.hasChoices || usage != nil) {
             start(upstreamID: chunk.id, fallbackSeed: chunk.fallbackSeed ?? [:], into: &output)
         }
@@ -116,7 +122,9 @@ public struct OpenAIChatStreamTranscoder: Sendable {
         var stopReason = OpenAIChatResultMapping.stopReason(
             finishReason: finishReason, matchedStop: matchedStop, hasToolUse: emitter.startedToolUse)
         if sawRefusal && !emitter.startedToolUse { stopReason = "refusal" }
-        emitter.finish(stopReason: stopReason, stopSequence: matchedStop, usage: usage, into: &output)
+        emitter.finish(
+            stopReason: stopReason, stopSequence: matchedStop, usage: usage, reasoningTokens: reasoningTokens,
+            into: &output)
         return output
     }
 

@@ -70,6 +70,8 @@ enum OpenAIResponsesResponseConversion {
         let body = ResponseConverter.messageBody(
             id: OpenAIResponsesResultMapping.messageID(upstreamBody), model: requestedModel, content: content,
             stopReason: stopReason, stopSequence: nil, usage: usage)
-        return ConvertedResponse(body: body, diagnostics: diagnostics)
+        return ConvertedResponse(
+            body: body, diagnostics: diagnostics,
+            reasoningTokens: OpenAIResponsesResultMapping.reasoningTokens(upstreamBody["usage"]))
     }
 }

@@ -18,6 +18,12 @@ enum OpenAIResponsesResultMapping {
         ]
     }
 
+    /// The reasoning tokens within `output_tokens`
+    /// (`output_tokens_details.reasoning_tokens`), when reported.
+    static func reasoningTokens(_ usage: JSONValue?) -> Int? {
+        usage?["output_tokens_details"]?["reasoning_tokens"]?.intValue
+    }
+
     /// A response's `status` and `incomplete_details.reason` -> `stop_reason`.
     static func stopReason(response: JSONValue?, hasToolUse: Bool, sawRefusal: Bool) -> String {
         if response?["status"]?.stringValue == "incomplete" {

@@ -54,6 +54,9 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
 
     /// Anthropic usage from the response, nil until one carries usage.
     public private(set) var usage: JSONObject?
+    /// The reasoning tokens within `usage`'s output, when the upstream
+    /// reported them: the pivot's ``AnthropicStreamEvent/MessageDelta/reasoningTokens``.
+    private(set) var reasoningTokens: Int?
 
     /// True once `message_stop` or an `error` event has been produced.
     public var isFinished: Bool { emitter.isEnded }
@@ -72,7 +75,10 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
             return fail(UpstreamErrorMapper.streamError(event, upstream: upstreamName))
         }
         var output: [AnthropicStreamEvent] = []
-        if let mapped = OpenAIResponsesResultMapping.anthropicUsage(event["response"]?["usage"]) { usage = mapped }
+        if let mapped = OpenAIResponsesResultMapping.anthropicUsage(event["response"]?["usage"]) {
+            usage = mapped
+            reasoningTokens = OpenAIResponsesResultMapping.reasoningTokens(event["response"]?["usage"])
+        }
         if !emitter.hasStarted {
             emitter.start(
                 messageID: OpenAIResponsesResultMapping.messageID(event["response"]), usage: usage, into: &output)
@@ -159,7 +165,8 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         }
         let stopReason = OpenAIResponsesResultMapping.stopReason(
             response: response, hasToolUse: emitter.startedToolUse, sawRefusal: sawRefusal)
-        emitter.finish(stopReason: stopReason, stopSequence: nil, usage: usage, into: &output)
+        emitter.finish(
+            stopReason: stopReason, stopSequence: nil, usage: usage, reasoningTokens: reasoningTokens, into: &output)
     }
 
     // MARK: Text, thinking, signatures

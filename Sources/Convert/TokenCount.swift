@@ -20,16 +20,24 @@ extension TokenCount {
         var cached: Int
         var output: Int
         var total: Int
+        /// The reasoning tokens within `output`, when the upstream counted
+        /// them apart (see ``AnthropicStreamEvent/MessageDelta/reasoningTokens``).
+        var reasoning: Int? = nil
+
+        /// `output` without the reasoning: Gemini's `candidatesTokenCount`,
+        /// which leaves out its `thoughtsTokenCount`.
+        var answer: Int { max(output.subtractingSaturated(reasoning ?? 0), 0) }
     }
 }
 
 extension TokenCount.Inclusive {
-    init(_ usage: JSONObject) {
+    init(_ usage: JSONObject, reasoning: Int? = nil) {
         cached = usage["cache_read_input_tokens"]?.intValue ?? 0
         input = (usage["input_tokens"]?.intValue ?? 0).addingSaturated(cached)
             .addingSaturated(usage["cache_creation_input_tokens"]?.intValue ?? 0)
         output = usage["output_tokens"]?.intValue ?? 0
         total = input.addingSaturated(output)
+        self.reasoning = reasoning
     }
 }
 

@@ -45,7 +45,7 @@ struct WholeAnswerStream: Sendable {
                 throw APIError(
                     status: 502, type: "api_error", message: "upstream \(route.modelID) sent an answer with no message")
             }
-            return MessageStreamEvents.events(of: message)
+            return MessageStreamEvents.events(of: message, reasoningTokens: converted.reasoningTokens)
         } catch {
             return [.error(error)]
         }

@@ -77,7 +77,11 @@ struct AssembledGeminiResponse {
         #expect((gemini.error != nil) == (anthropic.error != nil), "\(path)")
         if anthropic.error == nil {
             #expect(gemini.finishReason != nil)
-            #expect(gemini.usage?["candidatesTokenCount"] == anthropic.usage?["output_tokens"], "\(path)")
+            // Anthropic's output counts the thinking, Gemini's candidates leave it to thoughtsTokenCount.
+            let output =
+                (gemini.usage?["candidatesTokenCount"]?.intValue ?? 0)
+                + (gemini.usage?["thoughtsTokenCount"]?.intValue ?? 0)
+            #expect(.int(Int64(output)) == anthropic.usage?["output_tokens"], "\(path)")
         }
     }
 

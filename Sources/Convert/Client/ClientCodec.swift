@@ -20,16 +20,22 @@ public enum ClientCodec {
     }
 
     /// An Anthropic Messages response body as the client's response body;
-    /// `createdAt` (Unix seconds) is OpenAI's `created` and `created_at`.
+    /// `createdAt` (Unix seconds) is OpenAI's `created` and `created_at`;
+    /// `reasoningTokens` (``ConvertedResponse/reasoningTokens``) goes into
+    /// the dialect's own field, and nowhere for Anthropic, which has none.
     static func response(
-        _ message: JSONValue, dialect: Dialect, requestedModel: String, createdAt: Int64
+        _ message: JSONValue, dialect: Dialect, requestedModel: String, createdAt: Int64, reasoningTokens: Int?
     ) -> JSONValue {
         switch dialect {
         case .anthropic: message
-        case .openai: OpenAIChatClientCodec.encodeResponse(message, requestedModel: requestedModel, created: createdAt)
+        case .openai:
+            OpenAIChatClientCodec.encodeResponse(
+                message, requestedModel: requestedModel, created: createdAt, reasoningTokens: reasoningTokens)
         case .openaiResponses:
-            OpenAIResponsesClientCodec.encodeResponse(message, requestedModel: requestedModel, createdAt: createdAt)
-        case .gemini: GeminiClientCodec.encodeResponse(message, requestedModel: requestedModel)
+            OpenAIResponsesClientCodec.encodeResponse(
+                message, requestedModel: requestedModel, createdAt: createdAt, reasoningTokens: reasoningTokens)
+        case .gemini:
+            GeminiClientCodec.encodeResponse(message, requestedModel: requestedModel, reasoningTokens: reasoningTokens)
         }
     }
 

@@ -160,7 +160,8 @@ public struct ClientRequest: Sendable {
             upstreamBody: upstreamBody, route: route, requestedModel: model)
         // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(
-            converted.body, dialect: dialect, requestedModel: model, createdAt: createdAt)
+            converted.body, dialect: dialect, requestedModel: model, createdAt: createdAt,
+            reasoningTokens: converted.reasoningTokens)
         return converted
     }
 

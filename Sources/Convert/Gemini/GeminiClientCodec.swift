@@ -26,7 +26,9 @@ public enum GeminiClientCodec {
 
     /// An Anthropic Messages response body -> a `GenerateContentResponse`
     /// with one candidate.
-    public static func encodeResponse(_ message: JSONValue, requestedModel: String) -> JSONValue {
+    public static func encodeResponse(
+        _ message: JSONValue, requestedModel: String, reasoningTokens: Int? = nil
+    ) -> JSONValue {
         var parts = GeminiClientParts()
         for block in message["content"]?.arrayValue ?? [] {
             parts.add(ContentBlock(json: block))
@@ -38,7 +40,8 @@ public enum GeminiClientCodec {
         candidate["index"] = 0
         return [
             "candidates": [.object(candidate)],
-            "usageMetadata": .object(GeminiClientMapping.usageMetadata(message["usage"]?.objectValue ?? [:])),
+            "usageMetadata": .object(
+                GeminiClientMapping.usageMetadata(message["usage"]?.objectValue ?? [:], reasoning: reasoningTokens)),
             "modelVersion": .string(requestedModel),
             "responseId": message["id"] ?? "",
         ]

@@ -58,14 +58,18 @@ enum GeminiClientMapping {
 
     /// Anthropic usage -> `usageMetadata`. Gemini's prompt count includes
     /// cached tokens, Anthropic counts them apart, so they are added back.
-    static func usageMetadata(_ usage: JSONObject) -> JSONObject {
-        let counts = TokenCount.Inclusive(usage)
+    /// Anthropic's output includes the thinking; Gemini's
+    /// `candidatesTokenCount` does not, so `reasoning` (when an upstream
+    /// counted it) is taken out of it and given as `thoughtsTokenCount`.
+    static func usageMetadata(_ usage: JSONObject, reasoning: Int? = nil) -> JSONObject {
+        let counts = TokenCount.Inclusive(usage, reasoning: reasoning)
         var metadata: JSONObject = [
             "promptTokenCount": .int(Int64(counts.input)),
-            "candidatesTokenCount": .int(Int64(counts.output)),
+            "candidatesTokenCount": .int(Int64(counts.answer)),
             "totalTokenCount": .int(Int64(counts.total)),
         ]
         if counts.cached > 0 { metadata["cachedContentTokenCount"] = .int(Int64(counts.cached)) }
+        if let thoughts = counts.reasoning { metadata["thoughtsTokenCount"] = .int(Int64(thoughts)) }
         return metadata
     }
 

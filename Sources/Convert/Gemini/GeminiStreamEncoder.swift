@@ -28,6 +28,8 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     /// written once per response id.
     private var frameTail: [UInt8] = []
     private var usage: JSONObject = [:]
+    /// The reasoning tokens within the usage's output, when the upstream counted them.
+    private var reasoningTokens: Int?
     private var calls: [Int: PendingCall] = [:]
     private var heldThought: String?
     private var finishSent = false
@@ -75,6 +77,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         case .messageDelta(let delta):
             flushThought(signature: nil, into: &frames)
             TokenCount.merge(delta.usage, into: &usage)
+            if let reasoning = delta.reasoningTokens { reasoningTokens = reasoning }
             sendFinish(stopReason: delta.stopReason, into: &frames)
         case .messageStop:
             flushThought(signature: nil, into: &frames)
@@ -136,7 +139,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     private mutating func sendFinish(stopReason: String?, into frames: inout SSEFrames) {
         guard !finishSent else { return }
         finishSent = true
-        let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage))
+        let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage, reasoning: reasoningTokens))
         var reason = GeminiClientMapping.finishReason(stopReason: stopReason)
         if droppedCall && reason != "MAX_TOKENS" { reason = GeminiClientMapping.malformedCallFinishReason }
         frame(usage: usage, into: &frames) { bytes in

@@ -32,7 +32,9 @@ public enum OpenAIChatClientCodec {
     /// streaming client concatenates `delta.content`, so the streamed and
     /// non-streamed answers read the same. `created` is when the request
     /// came, Unix seconds, as OpenAI's.
-    public static func encodeResponse(_ message: JSONValue, requestedModel: String, created: Int64) -> JSONValue {
+    public static func encodeResponse(
+        _ message: JSONValue, requestedModel: String, created: Int64, reasoningTokens: Int? = nil
+    ) -> JSONValue {
         var texts: [String] = []
         var reasoning: [String] = []
         var toolCalls: [JSONValue] = []
@@ -61,7 +63,7 @@ public enum OpenAIChatClientCodec {
                     "finish_reason": finish.map(JSONValue.string) ?? nil,
                 ]
             ],
-            "usage": usage(message["usage"]?.objectValue ?? [:]),
+            "usage": usage(message["usage"]?.objectValue ?? [:], reasoning: reasoningTokens),
         ]
     }
 
@@ -92,20 +94,28 @@ public enum OpenAIChatClientCodec {
     /// Anthropic usage -> OpenAI usage. Anthropic counts cached input apart
     /// from `input_tokens`; OpenAI's `prompt_tokens` include it, with the
     /// cache reads repeated in `prompt_tokens_details.cached_tokens`.
-    static func usage(_ usage: JSONObject) -> JSONValue {
-        let counts = TokenCount.Inclusive(usage)
+    /// `completion_tokens` include the reasoning tokens, as Anthropic's
+    /// `output_tokens` do; `reasoning`, when the upstream counted them, is
+    /// also given as `completion_tokens_details.reasoning_tokens`.
+    static func usage(_ usage: JSONObject, reasoning: Int? = nil) -> JSONValue {
+        let counts = TokenCount.Inclusive(usage, reasoning: reasoning)
         return usageObject(
             prompt: .int(Int64(counts.input)), completion: .int(Int64(counts.output)),
-            total: .int(Int64(counts.total)), cached: .int(Int64(counts.cached)))
+            total: .int(Int64(counts.total)), cached: .int(Int64(counts.cached)),
+            reasoning: counts.reasoning.map { .int(Int64($0)) })
     }
 
-    /// The usage object of ``usage(_:)``, its counts given as JSON values so
-    /// that a ``JSONTemplate`` can be made of it.
-    static func usageObject(prompt: JSONValue, completion: JSONValue, total: JSONValue, cached: JSONValue) -> JSONValue
-    {
-        [
+    /// The usage object of ``usage(_:reasoning:)``, its counts given as JSON
+    /// values so that a ``JSONTemplate`` can be made of it; no
+    /// `completion_tokens_details` when `reasoning` is nil.
+    static func usageObject(
+        prompt: JSONValue, completion: JSONValue, total: JSONValue, cached: JSONValue, reasoning: JSONValue? = nil
+    ) -> JSONValue {
+        var object: JSONObject = [
             "prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total,
             "prompt_tokens_details": ["cached_tokens": cached],
         ]
+        if let reasoning { object["completion_tokens_details"] = ["reasoning_tokens": reasoning] }
+        return .object(object)
     }
 }

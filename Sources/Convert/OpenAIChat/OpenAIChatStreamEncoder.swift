@@ -26,6 +26,8 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private var finishSent = false
     /// Anthropic usage: message_start's, updated by message_delta's.
     private var usage = JSONObject()
+    /// The reasoning tokens within the usage's output, when the upstream counted them.
+    private var reasoningTokens: Int?
     /// Open tool_use blocks: pivot block index -> OpenAI tool call index,
     /// and whether any of its arguments went out.
     private var openCalls: [Int: (call: Int, hasArguments: Bool)] = [:]
@@ -71,6 +73,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             }
         case .messageDelta(let delta):
             TokenCount.merge(delta.usage, into: &usage)
+            if let reasoning = delta.reasoningTokens { reasoningTokens = reasoning }
             startIfNeeded(into: &frames)
             sendFinish(OpenAIChatClientCodec.finishReason(stopReason: delta.stopReason) ?? "stop", into: &frames)
         case .messageStop:
@@ -79,12 +82,14 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             // still needs the finish chunk every OpenAI client waits for.
             sendFinish("stop", into: &frames)
             if includeUsage {
-                let counts = TokenCount.Inclusive(usage)
-                let values = [counts.input, counts.output, counts.total, counts.cached].map(Int64.init)
+                let counts = TokenCount.Inclusive(usage, reasoning: reasoningTokens)
+                let values = [counts.input, counts.output, counts.total, counts.cached, counts.reasoning ?? 0]
+                    .map(Int64.init)
+                let template = counts.reasoning == nil ? Self.usageTemplate : Self.usageWithReasoningTemplate
                 frame(
                     into: &frames,
                     usage: { bytes in
-                        Self.usageTemplate.write(to: &bytes) { JSONValue.writeInteger(values[$0], to: &$1) }
+                        template.write(to: &bytes) { JSONValue.writeInteger(values[$0], to: &$1) }
                     })
             }
             frames.append(event: nil) { JSONValue.writeVerbatim("[DONE]", to: &$0) }
@@ -211,6 +216,14 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         OpenAIChatClientCodec.usageObject(
             prompt: .string(JSONTemplate.hole(0)), completion: .string(JSONTemplate.hole(1)),
             total: .string(JSONTemplate.hole(2)), cached: .string(JSONTemplate.hole(3))))
+
+    /// ``usageTemplate`` with `completion_tokens_details.reasoning_tokens`
+    /// in hole 4, for an upstream that counted its reasoning tokens.
+    private static let usageWithReasoningTemplate = JSONTemplate(
+        OpenAIChatClientCodec.usageObject(
+            prompt: .string(JSONTemplate.hole(0)), completion: .string(JSONTemplate.hole(1)),
+            total: .string(JSONTemplate.hole(2)), cached: .string(JSONTemplate.hole(3)),
+            reasoning: .string(JSONTemplate.hole(4))))
 
     /// A frame of `chunkHead`, the choices `writeChoices` writes, then the
     /// `usage` that `writeUsage` writes, when given, written straight into

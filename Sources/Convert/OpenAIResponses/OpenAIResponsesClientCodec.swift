@@ -33,7 +33,9 @@ public enum OpenAIResponsesClientCodec {
     /// are left out. A `max_tokens` or `refusal` stop is status
     /// `incomplete` (``OpenAIResponsesClientItems/incompleteReason(stopReason:)``).
     /// `createdAt` is when the request came, Unix seconds.
-    public static func encodeResponse(_ message: JSONValue, requestedModel: String, createdAt: Int64) -> JSONValue {
+    public static func encodeResponse(
+        _ message: JSONValue, requestedModel: String, createdAt: Int64, reasoningTokens: Int? = nil
+    ) -> JSONValue {
         let messageID = message["id"]?.stringValue ?? "msg_proxy"
         let stopReason = message["stop_reason"]?.stringValue
         var output: [JSONValue] = []
@@ -59,7 +61,8 @@ public enum OpenAIResponsesClientCodec {
             id: OpenAIResponsesClientItems.responseID(messageID: messageID), model: requestedModel,
             createdAt: .int(createdAt),
             status: OpenAIResponsesClientItems.status(stopReason: stopReason),
-            output: output, usage: OpenAIResponsesClientItems.usage(message["usage"]?.objectValue ?? [:]),
+            output: output,
+            usage: OpenAIResponsesClientItems.usage(message["usage"]?.objectValue ?? [:], reasoning: reasoningTokens),
             incompleteReason: OpenAIResponsesClientItems.incompleteReason(stopReason: stopReason) ?? "")
     }
 }

@@ -65,20 +65,24 @@ enum OpenAIResponsesClientItems {
 
     /// Anthropic usage -> Responses usage. Responses counts cached input
     /// inside `input_tokens`; Anthropic counts cache reads and writes apart.
-    /// Anthropic does not report reasoning tokens separately, so they are 0.
-    static func usage(_ anthropic: JSONObject) -> JSONValue {
-        let counts = TokenCount.Inclusive(anthropic)
+    /// `output_tokens` include the reasoning tokens, as Anthropic's do;
+    /// `output_tokens_details.reasoning_tokens` is `reasoning`, the count an
+    /// upstream gave apart, and 0 when none did (Anthropic does not).
+    static func usage(_ anthropic: JSONObject, reasoning: Int? = nil) -> JSONValue {
+        let counts = TokenCount.Inclusive(anthropic, reasoning: reasoning)
         return usageObject(
             input: .int(Int64(counts.input)), cached: .int(Int64(counts.cached)), output: .int(Int64(counts.output)),
-            total: .int(Int64(counts.total)))
+            total: .int(Int64(counts.total)), reasoning: .int(Int64(counts.reasoning ?? 0)))
     }
 
-    /// The usage object of ``usage(_:)``, its counts given as JSON values so
-    /// that a ``JSONTemplate`` can be made of it.
-    static func usageObject(input: JSONValue, cached: JSONValue, output: JSONValue, total: JSONValue) -> JSONValue {
+    /// The usage object of ``usage(_:reasoning:)``, its counts given as JSON
+    /// values so that a ``JSONTemplate`` can be made of it.
+    static func usageObject(
+        input: JSONValue, cached: JSONValue, output: JSONValue, total: JSONValue, reasoning: JSONValue
+    ) -> JSONValue {
         [
             "input_tokens": input, "input_tokens_details": ["cached_tokens": cached],
-            "output_tokens": output, "output_tokens_details": ["reasoning_tokens": 0], "total_tokens": total,
+            "output_tokens": output, "output_tokens_details": ["reasoning_tokens": reasoning], "total_tokens": total,
         ]
     }
 

@@ -63,6 +63,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
     var addedItems = 0
     /// Anthropic usage: `message_start`'s, updated by `message_delta`'s.
     var usage: JSONObject = [:]
+    /// The reasoning tokens within the usage's output, when the upstream counted them.
+    var reasoningTokens: Int?
     var stopReason: String?
 
     /// - Parameter createdAt: when the request came, Unix seconds: the
@@ -94,6 +96,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         case .messageDelta(let delta):
             if let reason = delta.stopReason { stopReason = reason }
             TokenCount.merge(delta.usage, into: &usage)
+            if let reasoning = delta.reasoningTokens { reasoningTokens = reasoning }
         case .messageStop:
             begin(into: &frames)
             closeItem(into: &frames)
@@ -186,8 +189,9 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
             }
         let id = responseID
         let (model, createdAt) = (requestedModel, createdAt)
-        let counts = TokenCount.Inclusive(usage)
-        let usageValues = [counts.input, counts.cached, counts.output, counts.total].map(Int64.init)
+        let counts = TokenCount.Inclusive(usage, reasoning: reasoningTokens)
+        let usageValues = [counts.input, counts.cached, counts.output, counts.total, counts.reasoning ?? 0]
+            .map(Int64.init)
         let size = output.reduce(512) { $0 + $1.count }
         let type: StaticString = incomplete ? "response.incomplete" : "response.completed"
         emit(type, reserving: size, into: &frames) { [output] bytes in
@@ -215,7 +219,7 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         emit("error", error.responsesEventMembers, into: &frames)
         let response = OpenAIResponsesClientItems.response(
             id: responseID, model: requestedModel, createdAt: .int(createdAt), status: "failed", output: [],
-            usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage),
+            usage: usage.isEmpty ? .null : OpenAIResponsesClientItems.usage(usage, reasoning: reasoningTokens),
             error: ["code": code, "message": .string(error.message)])
         emit("response.failed", reserving: 512, into: &frames) { [output] bytes in
             JSONValue.writeVerbatim(#","response":"#, to: &bytes)

@@ -32,13 +32,14 @@ enum OpenAIResponsesStreamTemplates {
     /// An `output_text` part: hole 0 its text.
     static let textPart = JSONTemplate(OpenAIResponsesClientItems.outputTextPart(JSONTemplate.hole(0)))
 
-    /// A `usage` object: holes 0 to 3 the input, cached, output and total
-    /// tokens. Building and serializing its tree was a fifth of the final
+    /// A `usage` object: holes 0 to 4 the input, cached, output, total and
+    /// reasoning tokens. Building and serializing its tree was a fifth of the final
     /// event's cost.
     static let usage = JSONTemplate(
         OpenAIResponsesClientItems.usageObject(
             input: .string(JSONTemplate.hole(0)), cached: .string(JSONTemplate.hole(1)),
-            output: .string(JSONTemplate.hole(2)), total: .string(JSONTemplate.hole(3))))
+            output: .string(JSONTemplate.hole(2)), total: .string(JSONTemplate.hole(3)),
+            reasoning: .string(JSONTemplate.hole(4))))
 
     private static func finalResponse(status: String, incompleteReason: String = "") -> JSONTemplate {
         JSONTemplate(

@@ -52,11 +52,19 @@ public enum AnthropicStreamEvent: Sendable, Hashable {
         public var stopSequence: String?
         /// Anthropic usage: `output_tokens`, and input and cache counts when known.
         public var usage: JSONObject
+        /// The output tokens spent on reasoning, within `usage`'s
+        /// `output_tokens`, when the upstream counted them apart (OpenAI's
+        /// `reasoning_tokens`, Gemini's `thoughtsTokenCount`). Anthropic's
+        /// usage has no such member, so it is kept out of ``payload``: an
+        /// Anthropic client's frame stays as it was, while OpenAI and
+        /// Gemini clients get the count in their own field.
+        public var reasoningTokens: Int?
 
-        public init(stopReason: String?, stopSequence: String?, usage: JSONObject) {
+        public init(stopReason: String?, stopSequence: String?, usage: JSONObject, reasoningTokens: Int? = nil) {
             self.stopReason = stopReason
             self.stopSequence = stopSequence
             self.usage = usage
+            self.reasoningTokens = reasoningTokens
         }
     }
 
