@@ -97,7 +97,9 @@ public enum DefaultConfig {
         #                     Claude subscription token (sk-ant-oat...) to anthropic
         #                     goes as Authorization: Bearer with its OAuth beta
         #   auth              bearer | x-api-key: send the key so instead
-        #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M
+        #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M.
+        #                     A converted client that sets none gets 4096
+        #                     (OpenAI Chat, Responses) or 8192 (Gemini)
         #   context           the context window, same sizes (Ki/Mi for 1024-based);
         #                     max_tokens is lowered so the input estimate plus the
         #                     output fits, and an input that alone does not fit gets
