@@ -100,15 +100,24 @@ import Glibc
         (["check", "--timeout", "-1"], "--timeout must be at least 1"),
     ])
     func aNegativeNumberReachesTheRangeCheck(arguments: [String], message: String) async throws {
-        let scratch = try ExecutableScratch.directory("sb-negative-options")
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "Missing value")
+    }
+
+    /// Runs `proxy` with `arguments` and expects a usage error (exit 64)
+    /// whose standard error holds `message` and not `wrong`.
+    private static func expectUsageError(
+        _ arguments: [String], saying message: String, notSaying wrong: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let scratch = try ExecutableScratch.directory("sb-usage-errors")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let child = try await ChildProcess(
             try ChildProcess.builtExecutable("proxy"), arguments: arguments,
             environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
-        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)", sourceLocation: sourceLocation)
+        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
+        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
     }
 
     /// A numeric option followed by another option has no value: it says
@@ -120,15 +129,7 @@ import Glibc
         (["check", "--timeout", "--config", "x.yaml"], "Missing value for '--timeout <timeout>'"),
     ])
     func aNumericOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
-        let scratch = try ExecutableScratch.directory("sb-missing-values")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let child = try await ChildProcess(
-            try ChildProcess.builtExecutable("proxy"), arguments: arguments,
-            environment: ExecutableScratch.environment(home: scratch))
-        defer { child.killIfRunning() }
-        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "is invalid")
     }
 
     /// `--redact-header`'s help names every header always redacted: it is
