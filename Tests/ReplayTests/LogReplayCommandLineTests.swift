@@ -158,11 +158,7 @@ import Wire
         (["--since", "-2h"], "--since: cannot read '-2h'"), (["--status", "-1"], "--status: cannot read '-1'"),
     ])
     func aNegativeFilterValueReachesItsCheck(arguments: [String], message: String) async throws {
-        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await runLogReplay([corpus] + arguments)
-        #expect(child.ending == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "Missing value")
     }
 
     /// A filter option followed by another option has no value: it says so,
@@ -172,11 +168,20 @@ import Wire
         (["--since", "--model", "m"], "Missing value for '--since <since>'"),
     ])
     func aFilterOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "is invalid")
+    }
+
+    /// Runs `log-replay` on a corpus cassette with `arguments` and expects a
+    /// usage error (exit 64) whose standard error holds `message` and not `wrong`.
+    private static func expectUsageError(
+        _ arguments: [String], saying message: String, notSaying wrong: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
         let child = try await runLogReplay([corpus] + arguments)
-        #expect(child.ending == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+        #expect(child.ending == .exited(64), "\(child.standardError)", sourceLocation: sourceLocation)
+        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
+        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
     }
 
     /// What ``NegativeOptionValues`` does to a command line: a negative

@@ -93,12 +93,7 @@ import Glibc
         (["--port", "-1"], "--port must be between 0 and 65535"),
     ])
     func aNegativeNumberReachesTheRangeCheck(arguments: [String], message: String) async throws {
-        let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.stub(["--cassettes", corpus] + arguments)
-        defer { child.killIfRunning() }
-        #expect(await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("Missing value"), "\(child.standardError)")
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "Missing value")
     }
 
     /// A numeric option followed by another option has no value: it says
@@ -108,12 +103,23 @@ import Glibc
         (["--max-gap", "--strict-order"], "Missing value for '--max-gap <max-gap>'"),
     ])
     func aNumericOptionWithoutAValueSaysItIsMissing(arguments: [String], message: String) async throws {
+        try await Self.expectUsageError(arguments, saying: message, notSaying: "is invalid")
+    }
+
+    /// Runs the stub on a corpus cassette with `arguments` and expects a
+    /// usage error (exit 64) whose standard error holds `message` and not `wrong`.
+    private static func expectUsageError(
+        _ arguments: [String], saying message: String, notSaying wrong: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
-        let child = try await Self.stub(["--cassettes", corpus] + arguments)
+        let child = try await stub(["--cassettes", corpus] + arguments)
         defer { child.killIfRunning() }
-        #expect(await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)")
-        #expect(child.standardError.contains(message), "\(child.standardError)")
-        #expect(!child.standardError.contains("is invalid"), "\(child.standardError)")
+        #expect(
+            await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)",
+            sourceLocation: sourceLocation)
+        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
+        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
     }
 
     private static func post(_ port: Int, path: String, json: JSONValue) async throws -> (Int, String) {
