@@ -115,9 +115,7 @@ import Glibc
             try ChildProcess.builtExecutable("proxy"), arguments: arguments,
             environment: ExecutableScratch.environment(home: scratch))
         defer { child.killIfRunning() }
-        #expect(await child.waitForEnding() == .exited(64), "\(child.standardError)", sourceLocation: sourceLocation)
-        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
-        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
+        await child.expectUsageError(saying: message, notSaying: wrong, sourceLocation: sourceLocation)
     }
 
     /// A numeric option followed by another option has no value: it says

@@ -179,9 +179,7 @@ import Wire
     ) async throws {
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
         let child = try await runLogReplay([corpus] + arguments)
-        #expect(child.ending == .exited(64), "\(child.standardError)", sourceLocation: sourceLocation)
-        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
-        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
+        await child.expectUsageError(saying: message, notSaying: wrong, sourceLocation: sourceLocation)
     }
 
     /// What ``NegativeOptionValues`` does to a command line: a negative

@@ -115,11 +115,7 @@ import Glibc
         let corpus = try Corpus.directory() + "/claude-code/openai-write.jsonl.lz4"
         let child = try await stub(["--cassettes", corpus] + arguments)
         defer { child.killIfRunning() }
-        #expect(
-            await child.waitForEnding(limit: .seconds(30)) == .exited(64), "\(child.standardError)",
-            sourceLocation: sourceLocation)
-        #expect(child.standardError.contains(message), "\(child.standardError)", sourceLocation: sourceLocation)
-        #expect(!child.standardError.contains(wrong), "\(child.standardError)", sourceLocation: sourceLocation)
+        await child.expectUsageError(saying: message, notSaying: wrong, sourceLocation: sourceLocation)
     }
 
     private static func post(_ port: Int, path: String, json: JSONValue) async throws -> (Int, String) {
