@@ -116,7 +116,8 @@ extension AnthropicRequestTranslating {
     }
 
     /// Top-level fields outside `translatedFields`, and `output_config`
-    /// members other than `effort`, reported at debug.
+    /// members other than `effort` and `format` (``StructuredOutput``),
+    /// reported at debug.
     mutating func reportUntranslatedFields() {
         for member in request where !Self.translatedFields.contains(member.key) {
             diagnostics.append(
@@ -125,7 +126,7 @@ extension AnthropicRequestTranslating {
             )
         }
         if let outputConfig = request["output_config"]?.objectValue {
-            for member in outputConfig where member.key != "effort" {
+            for member in outputConfig where member.key != "effort" && member.key != "format" {
                 diagnostics.append(
                     .debug(
                         "/output_config/\(ConversionDiagnostic.pointerToken(member.key))",

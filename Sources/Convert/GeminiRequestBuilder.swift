@@ -12,6 +12,8 @@ import Wire
 ///   `top_k` and `stop_sequences` go in `generationConfig`;
 /// - thinking becomes `generationConfig.thinkingConfig` (see
 ///   ``thinkingConfig(below:)``);
+/// - `output_config.format` becomes `responseMimeType` and
+///   `responseJsonSchema` (see ``StructuredOutput``);
 /// - `extra_body` is merged last (see `JSONObject.merge`), so a route can set
 ///   `safetySettings` or override any converted field.
 struct GeminiRequestBuilder: AnthropicRequestTranslating {
@@ -22,7 +24,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     static let upstreamLabel = "Gemini"
     static let translatedFields: Set<String> = [
         "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "tools",
-        "tool_choice", "thinking", "output_config", "stream",
+        "tool_choice", "thinking", "output_config", "output_format", "stream",
     ]
     /// Gemini accepts at most this many stop sequences.
     static let maxStopSequences = 5
@@ -60,6 +62,9 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             config["stopSequences"] = .array(Array(stop.prefix(Self.maxStopSequences)))
         }
         if let thinking = thinkingConfig(below: maxTokens) { config["thinkingConfig"] = .object(thinking) }
+        if let format = StructuredOutput.pivotFormat(of: request) {
+            StructuredOutput.addGemini(format, to: &config, diagnostics: &diagnostics)
+        }
         return config
     }
 

@@ -12,6 +12,8 @@ import Wire
 /// - All system text (the `system` field and any `system`-role messages, which
 ///   Claude Code 2.1.x puts mid-conversation) becomes one leading `system`
 ///   message, since many providers accept a system message only first.
+/// - `output_config.format` becomes `response_format` (see
+///   ``StructuredOutput``).
 /// - `metadata.user_id` becomes `user` (see `openAIUser()`).
 /// - The route's `temperature` and `reasoning_effort` win over the client's;
 ///   `extra_body` is merged last (see `JSONObject.merge`).
@@ -23,7 +25,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
     static let upstreamLabel = "OpenAI Chat Completions"
     static let translatedFields: Set<String> = [
         "model", "messages", "system", "max_tokens", "temperature", "top_p", "stop_sequences", "tools",
-        "tool_choice", "thinking", "output_config", "metadata", "stream",
+        "tool_choice", "thinking", "output_config", "output_format", "metadata", "stream",
     ]
 
     init(request: JSONObject, route: RouteOptions) {
@@ -44,6 +46,12 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
             route: route, thinking: request["thinking"], outputConfig: request["output_config"])
         {
             body["reasoning_effort"] = .string(effort)
+        }
+        if let format = StructuredOutput.pivotFormat(of: request),
+            let responseFormat = StructuredOutput.chatResponseFormat(
+                format, upstream: Self.upstreamLabel, diagnostics: &diagnostics)
+        {
+            body["response_format"] = responseFormat
         }
         if let user = openAIUser() { body["user"] = .string(user) }
         if request["stream"]?.boolValue == true {

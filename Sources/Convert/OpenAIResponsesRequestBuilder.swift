@@ -13,6 +13,7 @@ import Wire
 /// - thinking becomes `reasoning.effort` as for Chat Completions (see
 ///   ``ReasoningEffortMapping``), plus `summary: "auto"` when the client
 ///   wants thinking shown (not `display: omitted`);
+/// - `output_config.format` becomes `text.format` (see ``StructuredOutput``);
 /// - function tools are sent with `strict: false` unless the tool says
 ///   otherwise: Responses defaults to strict, which rejects most schemas;
 /// - `stop_sequences` and `top_k` have no Responses equivalent and are
@@ -25,7 +26,7 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     static let upstreamLabel = "OpenAI Responses"
     static let translatedFields: Set<String> = [
         "model", "messages", "system", "max_tokens", "temperature", "top_p", "tools", "tool_choice", "thinking",
-        "output_config", "metadata", "stream",
+        "output_config", "output_format", "metadata", "stream",
     ]
     static let translatedToolFields: Set<String> = ["name", "description", "input_schema", "type", "strict"]
 
@@ -52,6 +53,12 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
             if shown && thinking?["display"]?.stringValue != "omitted" { reasoning["summary"] = "auto" }
             body["reasoning"] = .object(reasoning)
             body["include"] = ["reasoning.encrypted_content"]
+        }
+        if let format = StructuredOutput.pivotFormat(of: request),
+            let textFormat = StructuredOutput.responsesTextFormat(
+                format, upstream: Self.upstreamLabel, diagnostics: &diagnostics)
+        {
+            body["text"] = ["format": textFormat]
         }
         body["store"] = false
         if let user = openAIUser() { body["user"] = .string(user) }

@@ -76,7 +76,9 @@ import Wire
                 // Text a client attached: a plain-text document.
                 ["type": "document", "source": ["type": "text", "media_type": "text/plain", "data": "notes: café"]],
             ])
-        #expect(converted.diagnostics.map(\.path) == ["/contents/0/parts/3", "/generationConfig/responseMimeType"])
+        #expect(converted.diagnostics.map(\.path) == ["/contents/0/parts/3"])
+        // JSON mode is carried, not dropped (StructuredOutputTests).
+        #expect(converted.body["output_config"] == ["format": ["type": "json_object"]])
         #expect(converted.diagnostics.allSatisfy { $0.severity == .warning })
     }
 

@@ -99,6 +99,32 @@ import Wire
         }
     }
 
+    /// A Chat client's schema reaches a Gemini route as Gemini's own
+    /// structured output, not dropped for free text.
+    @Test func chatClientsSchemaReachesGeminiAsResponseJsonSchema() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(200, try Self.fixtureJSON("providers/gemini/google-text.json"))
+            let schema: JSONValue = [
+                "type": "object", "properties": ["city": ["type": "string"]], "required": ["city"],
+                "additionalProperties": false,
+            ]
+            let request: JSONValue = [
+                "model": "gemini", "messages": [["role": "user", "content": "Weather?"]],
+                "response_format": [
+                    "type": "json_schema", "json_schema": ["name": "weather", "schema": schema, "strict": true],
+                ],
+            ]
+            let reply = try await proxy.post(
+                "/v1/chat/completions", json: request, headers: [("authorization", "Bearer \(Self.clientKey)")])
+            #expect(reply.status == 200, "\(reply.text)")
+            let sent = try #require(proxy.stub.requests.first)
+            let config = try JSONValue(parsing: sent.body)["generationConfig"]
+            #expect(config?["responseMimeType"] == "application/json")
+            #expect(config?["responseJsonSchema"] == schema)
+            #expect(config?["responseSchema"] == nil)
+        }
+    }
+
     @Test func geminiRateLimitKeepsGooglesRetryDelay() async throws {
         try await ProxyHarness.run { proxy in
             proxy.stub.reply = .json(429, try Self.fixtureJSON("providers/gemini/google-429-retry-info.json"))

@@ -35,7 +35,7 @@ struct GeminiClientRequestDecoder {
     ]
     static let knownConfigFields = [
         "maxOutputTokens", "temperature", "topP", "topK", "stopSequences", "candidateCount", "thinkingConfig",
-        // Reported apart, as warnings.
+        // Carried as structured output (StructuredOutput).
         "responseMimeType", "responseSchema", "responseJsonSchema",
     ]
 
@@ -158,13 +158,14 @@ struct GeminiClientRequestDecoder {
                 }
             }
         }
-        // Structured output is asked for and will not be kept to: the
-        // client parses the answer as JSON, so this is worth a warning.
-        for key in ["responseMimeType", "responseSchema", "responseJsonSchema"] {
-            guard let value = config[gemini: key], value != "text/plain" else { continue }
-            let pointer = "\(path())/\(Self.spelling(of: key, in: config))"
-            diagnostics.append(.warning(pointer, "structured output has no Anthropic equivalent; dropped"))
-        }
+        // JSON Schema first: it is what the pivot carries; the OpenAPI
+        // subset is made JSON Schema.
+        StructuredOutput.add(
+            StructuredOutput.pivotFormat(
+                geminiMimeType: config[gemini: "responseMimeType"]?.stringValue,
+                jsonSchema: config[gemini: "responseJsonSchema"], openAPISchema: config[gemini: "responseSchema"],
+                pointer: "\(path())/\(Self.spelling(of: "responseMimeType", in: config))", diagnostics: &diagnostics),
+            to: &body)
         reportUnknownFields(config, known: Self.knownConfigFields, path: path())
     }
 

@@ -22,10 +22,11 @@ struct OpenAIChatRequestDecoder {
     static let translatedFields: Set<String> = [
         "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream",
         "stream_options", "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "user", "n",
+        "response_format",
     ]
     /// Fields that change the answer's shape or content, so dropping them is
     /// worth a warning rather than a note.
-    static let significantFields: Set<String> = ["response_format", "logprobs", "top_logprobs", "audio", "modalities"]
+    static let significantFields: Set<String> = ["logprobs", "top_logprobs", "audio", "modalities"]
 
     init(request: JSONObject) {
         self.request = request
@@ -66,6 +67,11 @@ struct OpenAIChatRequestDecoder {
         try addTools(to: &body)
         ReasoningEffortMapping.addThinking(
             budget: thinking, effort: try optionalString("reasoning_effort"), to: &body)
+        // Carried, not dropped: the upstream that can keep the answer to it
+        // says so, and the one that cannot warns by its own name.
+        StructuredOutput.add(
+            StructuredOutput.pivotFormat(chatResponseFormat: request["response_format"], diagnostics: &diagnostics),
+            to: &body)
         if let user = try optionalString("user") { body["metadata"] = ["user_id": .string(user)] }
         if let stream = request["stream"], !stream.isNull {
             guard let flag = stream.boolValue else { throw Self.wrongType("stream", "a boolean", stream) }

@@ -34,6 +34,7 @@ struct OpenAIResponsesClientRequestDecoder {
     static let translatedFields: Set<String> = [
         "model", "input", "instructions", "stream", "max_output_tokens", "tools", "tool_choice", "parallel_tool_calls",
         "temperature", "top_p", "reasoning", "user", "safety_identifier", "previous_response_id", "conversation",
+        "text",
     ]
 
     /// Fields that are safe to ignore behind a stateless proxy: debug, not info.
@@ -96,6 +97,7 @@ struct OpenAIResponsesClientRequestDecoder {
         addSampling(to: &body)
         ReasoningEffortMapping.addThinking(
             budget: thinking, effort: request["reasoning"]?["effort"]?.stringValue, to: &body)
+        addTextFormat(to: &body)
         if let user = request["user"]?.stringValue ?? request["safety_identifier"]?.stringValue {
             body["metadata"] = ["user_id": .string(user)]
         }
@@ -116,9 +118,7 @@ struct OpenAIResponsesClientRequestDecoder {
     private mutating func reportUntranslatedFields() {
         for key in request.keys where !Self.translatedFields.contains(key) {
             let path = "/" + ConversionDiagnostic.pointerToken(key)
-            if key == "text" {
-                reportTextFormat()
-            } else if let reason = Self.ignoredFields[key] {
+            if let reason = Self.ignoredFields[key] {
                 diagnostics.append(.debug(path, reason))
             } else {
                 diagnostics.append(.info(path, "unknown field, no Anthropic equivalent; dropped"))
@@ -126,15 +126,15 @@ struct OpenAIResponsesClientRequestDecoder {
         }
     }
 
-    /// `text.format` other than plain text asks for structured output,
-    /// which the answer will not be held to: worth a warning.
-    private mutating func reportTextFormat() {
-        let format = request["text"]?["format"]?["type"]?.stringValue ?? "text"
-        if format == "text" {
-            diagnostics.append(.debug("/text", "plain text is the default; dropped"))
-        } else {
+    /// `text.format` as the pivot's `output_config.format`; `text`'s other
+    /// members (`verbosity`) have no Anthropic equivalent.
+    private mutating func addTextFormat(to body: inout JSONObject) {
+        guard let text = request["text"]?.objectValue else { return }
+        StructuredOutput.add(
+            StructuredOutput.pivotFormat(responsesTextFormat: text["format"], diagnostics: &diagnostics), to: &body)
+        for member in text where member.key != "format" {
             diagnostics.append(
-                .warning("/text/format", "\(format) output format has no Anthropic equivalent; dropped"))
+                .info("/text/\(ConversionDiagnostic.pointerToken(member.key))", "no Anthropic equivalent; dropped"))
         }
     }
 }
