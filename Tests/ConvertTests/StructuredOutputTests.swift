@@ -84,7 +84,7 @@ import Wire
         let converted = try Self.client(client).upstreamBody(route: Self.routes[upstream]!)
         let holder = upstream == "gemini" ? converted.body["generationConfig"] : converted.body
         for (key, value) in Self.expected(client: client, upstream: upstream) {
-            #expect(holder?[key] == (value.isNull ? nil : value), "\(client) -> \(upstream): \(key)")
+            #expect(holder?[key] == (value.isNull ? JSONValue?.none : value), "\(client) -> \(upstream): \(key)")
         }
         #expect(!converted.diagnostics.contains { $0.severity == .warning }, "\(converted.diagnostics)")
     }
