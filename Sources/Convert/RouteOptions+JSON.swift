@@ -18,6 +18,7 @@ extension RouteOptions {
         if let temperature { object["temperature"] = .double(temperature) }
         if let extraBody { object["extra_body"] = .object(extraBody) }
         if let canStream { object["can_stream"] = .bool(canStream) }
+        if let structuredOutput { object["structured_output"] = .string(structuredOutput.rawValue) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         return .object(object)
     }

@@ -40,6 +40,10 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// answer; nil (the usual case, left out of the record) or true when it
     /// streams.
     public var canStream: Bool?
+    /// What becomes of a client's structured output (`structured_output`);
+    /// nil, the usual case and left out of the record, sends it with the
+    /// safety rules of ``StructuredOutputFit``.
+    public var structuredOutput: StructuredOutputPolicy?
 
     /// Whether a streaming client's request goes up streaming.
     public var upstreamStreams: Bool { canStream != false }
@@ -47,7 +51,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     public init(
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
-        extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil
+        extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
+        structuredOutput: StructuredOutputPolicy? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -59,6 +64,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.extraBody = extraBody
         self.rules = rules?.isEmpty == true ? nil : rules
         self.canStream = canStream
+        self.structuredOutput = structuredOutput
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,6 +78,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case extraBody = "extra_body"
         case rules
         case canStream = "can_stream"
+        case structuredOutput = "structured_output"
     }
 }
 

@@ -7,11 +7,12 @@ import Wire
 /// The pivot's format is Anthropic's `{type: "json_schema", schema}`, plus
 /// what OpenAI's dialects say of it and Anthropic's does not (`name`,
 /// `description`, `strict`), so OpenAI -> OpenAI keeps them; an Anthropic
-/// upstream gets only `type` and `schema` (``AnthropicUpstreamFit``).
-/// JSON mode with no schema (OpenAI's `json_object`, Gemini's
-/// `application/json` alone) is `{type: "json_object"}`, which Anthropic
-/// has no word for: without it, the client that asked for JSON would get
-/// free text from an upstream that could have kept to it.
+/// upstream gets only `type` and `schema`. JSON mode with no schema
+/// (OpenAI's `json_object`, Gemini's `application/json` alone) is
+/// `{type: "json_object"}`, which Anthropic has no word for: without it,
+/// the client that asked for JSON would get free text from an upstream
+/// that could have kept to it. What each upstream takes, and the route's
+/// policy, are applied before the encoders (``StructuredOutputFit``).
 ///
 /// | pivot          | OpenAI Chat                   | OpenAI Responses    | Gemini `generationConfig`                          |
 /// |----------------|-------------------------------|---------------------|----------------------------------------------------|
@@ -112,35 +113,43 @@ enum StructuredOutput {
     }
 
     /// Gemini's OpenAPI schema as JSON Schema, for OpenAI's upstreams:
-    /// upper-case type names (`STRING`) made lower-case, and `nullable:
-    /// true` made a `"null"` type beside the other.
+    /// upper-case type names (`STRING`) made lower-case; `nullable: true`
+    /// made a `"null"` type beside the other, a `null` among an `enum`'s
+    /// values and a `{type: null}` branch of an `anyOf`, so null stays
+    /// allowed whichever the schema holds to; the number formats (`int64`,
+    /// `double`...) dropped, JSON Schema having none (the type says
+    /// integer or number, and a string so typed stays a string).
     static func jsonSchema(fromOpenAPI schema: JSONValue) -> JSONValue {
-        switch schema {
-        case .array(let items):
-            return .array(items.map(jsonSchema(fromOpenAPI:)))
-        case .object(let object):
-            var converted = JSONObject()
-            for member in object {
-                switch member.key {
-                case "type":
-                    converted["type"] = member.value.stringValue.map { .string($0.lowercased()) } ?? member.value
-                case "nullable": continue
-                case "properties":
-                    var properties = JSONObject()
-                    for property in member.value.objectValue ?? [:] {
-                        properties[property.key] = jsonSchema(fromOpenAPI: property.value)
-                    }
-                    converted["properties"] = .object(properties)
-                case "items", "anyOf": converted[member.key] = jsonSchema(fromOpenAPI: member.value)
-                default: converted[member.key] = member.value
-                }
+        JSONSchemaNodes.map(schema) { object in
+            var converted = object
+            if let type = object["type"]?.stringValue { converted["type"] = .string(type.lowercased()) }
+            if let format = object["format"]?.stringValue, Self.openAPINumberFormats.contains(format) {
+                converted["format"] = nil
             }
-            if object["nullable"]?.boolValue == true, let type = converted["type"]?.stringValue {
-                converted["type"] = [.string(type), "null"]
+            guard converted.removeValue(forKey: "nullable")?.boolValue == true else { return converted }
+            if let type = converted["type"]?.stringValue { converted["type"] = [.string(type), "null"] }
+            if var values = converted["enum"]?.arrayValue, !values.contains(.null) {
+                values.append(.null)
+                converted["enum"] = .array(values)
             }
-            return .object(converted)
-        default:
-            return schema
+            if var options = converted["anyOf"]?.arrayValue, !options.contains(where: { $0["type"] == "null" }) {
+                options.append(["type": "null"])
+                converted["anyOf"] = .array(options)
+            }
+            return converted
+        }
+    }
+
+    /// OpenAPI's formats of integers and numbers.
+    static let openAPINumberFormats: Set<String> = ["int32", "int64", "float", "double"]
+
+    /// A schema without Gemini's `propertyOrdering`, which only Gemini
+    /// knows (OpenAI's strict schemas refuse a keyword they do not know).
+    static func withoutPropertyOrdering(_ schema: JSONValue) -> JSONValue {
+        JSONSchemaNodes.map(schema) { object in
+            var kept = object
+            kept["propertyOrdering"] = nil
+            return kept
         }
     }
 

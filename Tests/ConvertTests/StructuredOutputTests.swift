@@ -114,20 +114,6 @@ import Wire
                 == ["format": ["type": "json_object"]])
     }
 
-    /// Anthropic takes a schema only: JSON mode alone is dropped, with a
-    /// warning that names Anthropic, and the request still goes.
-    @Test func jsonModeToAnthropicIsAWarningNamingAnthropic() throws {
-        let responses = try ClientRequest(
-            endpoint: ClientEndpoint(dialect: .openaiResponses),
-            body: ["model": "m", "input": "Hi", "text": ["format": ["type": "json_object"]]])
-        let converted = try responses.upstreamBody(route: Self.routes["anthropic"]!)
-        #expect(converted.body["output_config"] == nil)
-        #expect(converted.body["messages"] != nil)
-        let warnings = converted.diagnostics.filter { $0.severity == .warning }
-        #expect(warnings.map(\.path) == ["/output_config/format"])
-        #expect(warnings.map(\.message) == ["json_object output format has no Anthropic equivalent; dropped"])
-    }
-
     /// A Gemini client's `responseSchema` is an OpenAPI subset (`STRING`,
     /// `nullable`); OpenAI takes JSON Schema.
     @Test func geminiOpenAPISchemaBecomesJSONSchema() throws {

@@ -1,3 +1,4 @@
+import Convert
 import Testing
 import Wire
 
@@ -123,6 +124,20 @@ import Wire
         #expect(max.fix.hasPrefix("Did you mean `xhigh`?"), "\(max.fix)")
         let parsed = try ProxyConfig.parse(yaml: Self.entry + "    reasoning_effort: High\n", file: "models.yaml")
         #expect(parsed.models.first?.reasoningEffort == "high")
+    }
+
+    /// A policy the converters do not know would have sent the format
+    /// as `send` does, without a word.
+    @Test func structuredOutputMustBeAPolicy() throws {
+        let unknown = try #require(error(Self.entry + "    structured_output: schema\n"))
+        #expect(unknown.line == 6)
+        #expect(unknown.problem == "`structured_output` `schema` of `a` is not a policy")
+        #expect(unknown.fix == "Use one of: send, json_object, drop.")
+        let typo = try #require(error(Self.entry + "    structured_output: json_objct\n"))
+        #expect(typo.fix.hasPrefix("Did you mean `json_object`?"), "\(typo.fix)")
+        let parsed = try ProxyConfig.parse(yaml: Self.entry + "    structured_output: JSON_Object\n", file: "m.yaml")
+        #expect(parsed.models.first?.structuredOutput == .jsonObject)
+        #expect(parsed.models.first?.routeOptions(requestedModel: "a").json["structured_output"] == "json_object")
     }
 
     @Test func badSizeAndTimeoutAndURL() throws {

@@ -20,7 +20,6 @@ import Wire
 ///   Anthropic advises one or the other): `top_p` goes;
 /// - no stop sequence that is empty or only whitespace (`"\n"` is a common
 ///   OpenAI one);
-/// - structured output as a JSON Schema only (``fitOutputFormat(_:_:)``);
 /// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
 ///   before its other blocks.
 ///
@@ -37,33 +36,11 @@ enum AnthropicUpstreamFit {
             config["effort"] = nil
             body["output_config"] = config.isEmpty ? nil : .object(config)
         }
-        fitOutputFormat(&body, &diagnostics)
         fitStopSequences(&body, &diagnostics)
         fitToolBlocks(&body, &diagnostics)
         fitThinking(&body, &diagnostics)
         fitSampling(&body, &diagnostics)
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
-    }
-
-    /// Structured output as Anthropic takes it: a `json_schema` format of
-    /// `type` and `schema` only (OpenAI's `name` and `strict` ride in the
-    /// pivot for OpenAI upstreams, ``StructuredOutput``); JSON mode with no
-    /// schema it cannot take, which is worth a warning: the client parses
-    /// the answer as JSON.
-    private static func fitOutputFormat(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
-        guard var config = body["output_config"]?.objectValue, let format = config["format"]?.objectValue else {
-            return
-        }
-        if format["type"] == "json_schema", let schema = format["schema"] {
-            config["format"] = ["type": "json_schema", "schema": schema]
-        } else {
-            config["format"] = nil
-            diagnostics.append(
-                .warning(
-                    "/output_config/format",
-                    "\(format["type"]?.stringValue ?? "untyped") output format has no Anthropic equivalent; dropped"))
-        }
-        body["output_config"] = config.isEmpty ? nil : .object(config)
     }
 
     private static func fitStopSequences(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {

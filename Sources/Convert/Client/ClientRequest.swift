@@ -81,7 +81,8 @@ public struct ClientRequest: Sendable {
     /// The body for the route's upstream, with every diagnostic on the way.
     /// With a context window on the route, the output cap is fitted to it
     /// first, or the request refused (see ``ContextBudget``); then the
-    /// route's request settings are applied (see ``applyRouteSettings``).
+    /// route's request settings are applied (see ``applyRouteSettings``),
+    /// and structured output fitted to the upstream (``StructuredOutputFit``).
     public func upstreamBody(route configured: RouteOptions) throws(APIError) -> ConvertedRequest {
         if isPassthrough(configured), dialect != .anthropic, case .object(var object) = body {
             // Read into the pivot only to estimate the input, and only when a window asks for it.
@@ -107,6 +108,10 @@ public struct ClientRequest: Sendable {
         var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         if case .object(var object) = pivot.body {
             Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
+            // An Anthropic client's format to Anthropic is its own, as sent.
+            if dialect != .anthropic || route.upstreamDialect != .anthropic {
+                diagnostics += StructuredOutputFit.fit(&object, route: route)
+            }
             pivot.body = .object(object)
         }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)

@@ -41,15 +41,7 @@ public enum RequestRule: Sendable, Hashable {
         case .remove(let pointer):
             return pointer.remove(from: &request) ? .info(path, "rule remove \(pointer)") : nil
         case .systemPrepend(let text):
-            switch request["system"] {
-            case .string(let system)?:
-                request["system"] = .string(text + "\n\n" + system)
-            case .array(var blocks)?:
-                blocks.insert(["type": "text", "text": .string(text)], at: 0)
-                request["system"] = .array(blocks)
-            default:
-                request["system"] = .string(text)
-            }
+            request["system"] = SystemPromptText.adding(text, to: request["system"], first: true)
             return .info(path, "rule system_prepend added \(text.count) characters")
         case .systemPrefix(let text):
             let first: String? =

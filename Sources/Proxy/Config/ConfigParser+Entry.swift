@@ -106,6 +106,18 @@ extension ConfigParser {
             }
             entry.maxStreamDuration = limit
         }
+        if let policyNode = fields["structured_output"] {
+            let name = try nonEmptyString(policyNode, field: "structured_output").lowercased()
+            guard let policy = StructuredOutputPolicy(rawValue: name) else {
+                let policies = StructuredOutputPolicy.allCases.map(\.rawValue)
+                let meant = policies.first { Spelling.looksAlike($0, name) }
+                throw failure(
+                    at: policyNode, "`structured_output` `\(name)` of `\(modelID)` is not a policy",
+                    fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: "
+                        + policies.joined(separator: ", ") + ".")
+            }
+            entry.structuredOutput = policy
+        }
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
         if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }

@@ -120,6 +120,10 @@ public enum DefaultConfig {
         #                     (a retry-after up to 2 s is waited first)
         #   can_stream        false: the upstream is called without streaming; a
         #                     streaming client gets a stream made from the whole answer
+        #   structured_output send | json_object | drop: what becomes of a client's
+        #                     JSON mode or schema on a route of another API (default
+        #                     send; json_object: JSON mode, the schema in the system
+        #                     prompt, for DeepSeek and the like; drop: free text)
         #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
         #                     read as in tizee/anthropic-proxy's models.yaml, which
         #                     loads as it is (a top-level list; format and model_name

@@ -99,6 +99,10 @@ public struct EffectiveConfigPrinter: Sendable {
             ("timeout", DurationLiteral.text(entry.timeout)),
             ("max_stream_duration", DurationLiteral.text(entry.maxStreamDuration)),
             ("can_stream", entry.canStream ? "true" : "false  # the upstream is called without streaming"),
+            (
+                "structured_output",
+                entry.structuredOutput?.rawValue ?? "null  # send, with the safety rules"
+            ),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", Self.list(entry.aliases)),
             ("fallback", Self.list(entry.fallback)),

@@ -46,6 +46,10 @@ public struct ModelEntry: Sendable {
     /// (`can_stream: false`): a streaming client still gets a stream, made
     /// from the whole answer.
     public var canStream: Bool = true
+    /// What becomes of a client's structured output on a converted route
+    /// (`structured_output`); nil sends it (``StructuredOutputPolicy/send``
+    /// with its safety rules).
+    public var structuredOutput: StructuredOutputPolicy?
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
     /// e.g. `codex`): served with its login's token once
     /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
@@ -89,7 +93,8 @@ public struct ModelEntry: Sendable {
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
-            extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body)
+            extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
+            structuredOutput: structuredOutput)
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for

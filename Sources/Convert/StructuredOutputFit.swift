@@ -1,0 +1,163 @@
+import Wire
+
+/// A client's structured output (the pivot's `output_config.format`, see
+/// ``StructuredOutput``) fitted to the route's upstream and its
+/// ``StructuredOutputPolicy``, before the upstream's encoder writes it in
+/// its own words. Each change is a diagnostic.
+///
+/// `send` (the default) sends it, except where the upstream would refuse
+/// the request with a 400 that was a 200 without it:
+/// - OpenAI (Chat and Responses) refuses `json_object` unless a message
+///   says "json": the system prompt is given "Respond with a JSON object.";
+/// - Gemini 2.x refuses a JSON MIME type beside function declarations:
+///   with tools, the format is asked for in the system prompt instead;
+/// - Anthropic has no JSON mode without a schema, refuses a format after
+///   an assistant prefill, and on models older than Claude 4.5
+///   (``AnthropicStructuredOutput``): each asked for in the system prompt
+///   instead; a schema it takes is fitted to its keywords;
+/// - Gemini's `propertyOrdering` goes to Gemini only.
+///
+/// A route that names `send` itself sends the format even where only the
+/// model is guessed to refuse it (Gemini with tools, an older Claude).
+/// `json_object` sends JSON mode only, the schema asked for in the system
+/// prompt (an OpenAI-compatible upstream that takes no `json_schema`, such
+/// as DeepSeek); `drop` sends nothing, with a warning.
+enum StructuredOutputFit {
+    static let pointer = "/output_config/format"
+    /// What the system prompt gets when JSON mode is asked for with no
+    /// schema; it also says "JSON", which OpenAI's JSON mode requires.
+    static let jsonObjectInstruction = "Respond with a JSON object."
+
+    /// Fits the format in `request` (a pivot body) to `route`; the beta's
+    /// top-level `output_format` ends as `output_config.format`.
+    static func fit(_ request: inout JSONObject, route: RouteOptions) -> [ConversionDiagnostic] {
+        guard var format = StructuredOutput.pivotFormat(of: request) else { return [] }
+        request["output_format"] = nil
+        var diagnostics: [ConversionDiagnostic] = []
+        if route.upstreamDialect != .gemini, let schema = format["schema"] {
+            format["schema"] = StructuredOutput.withoutPropertyOrdering(schema)
+        }
+        let sent: JSONObject?
+        switch route.structuredOutput ?? .send {
+        case .drop:
+            diagnostics.append(.warning(pointer, "the route's structured_output is drop; dropped"))
+            sent = nil
+        case .jsonObject:
+            sent = jsonMode(format, in: &request, route: route, reason: nil, diagnostics: &diagnostics)
+        case .send:
+            if let refusal = refusal(of: format, in: request, route: route) {
+                sent = jsonMode(format, in: &request, route: route, reason: refusal, diagnostics: &diagnostics)
+            } else {
+                sent = ownWords(format, in: &request, upstream: route.upstreamDialect, diagnostics: &diagnostics)
+            }
+        }
+        var config = request["output_config"]?.objectValue ?? [:]
+        config["format"] = sent.map(JSONValue.object)
+        request["output_config"] = config.isEmpty ? nil : .object(config)
+        return diagnostics
+    }
+
+    /// Why the route's upstream would refuse the format as it is; nil when
+    /// it takes it.
+    private static func refusal(of format: JSONObject, in request: JSONObject, route: RouteOptions) -> String? {
+        let guessing = route.structuredOutput != .send
+        switch route.upstreamDialect {
+        case .gemini:
+            let hasTools = request["tools"]?.arrayValue?.isEmpty == false
+            return hasTools && guessing ? "Gemini refuses a JSON response MIME type beside function declarations" : nil
+        case .anthropic:
+            if format["type"] != "json_schema" { return "Anthropic has no JSON mode without a schema" }
+            if request["messages"]?.arrayValue?.last?["role"] == "assistant" {
+                return "Anthropic refuses structured output after an assistant prefill"
+            }
+            if guessing, AnthropicStructuredOutput.takesFormat(model: route.upstreamModel) == false {
+                return "\(route.upstreamModel) takes no output_config.format (Claude 4.5 and later do)"
+            }
+            return nil
+        case .openai, .openaiResponses:
+            return nil
+        }
+    }
+
+    /// The format in the upstream's own words (its encoder writes them).
+    private static func ownWords(
+        _ format: JSONObject, in request: inout JSONObject, upstream: Dialect,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> JSONObject {
+        switch upstream {
+        case .anthropic:
+            let (schema, changed) = AnthropicStructuredOutput.fitted(format["schema"] ?? ["type": "object"])
+            if changed {
+                diagnostics.append(
+                    .info(
+                        "\(pointer)/schema",
+                        "constraints Anthropic does not take moved into descriptions; objects closed "
+                            + "(additionalProperties: false), as Anthropic requires"))
+            }
+            return ["type": "json_schema", "schema": schema]
+        case .openai, .openaiResponses:
+            if format["type"] == "json_object", !mentionsJSON(request) {
+                addInstruction(
+                    jsonObjectInstruction, to: &request,
+                    because: "OpenAI refuses json_object unless a message says JSON", diagnostics: &diagnostics)
+            }
+            return format
+        case .gemini:
+            return format
+        }
+    }
+
+    /// JSON mode where the upstream has one and takes it here, the schema
+    /// (or, with no JSON mode, the JSON itself) asked for in the system
+    /// prompt; `reason` is why the format is not sent as it is, a warning.
+    private static func jsonMode(
+        _ format: JSONObject, in request: inout JSONObject, route: RouteOptions, reason: String?,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> JSONObject? {
+        let mode: JSONObject? =
+            switch route.upstreamDialect {
+            case .openai, .openaiResponses: ["type": "json_object"]
+            // A JSON MIME type is what Gemini refuses beside tools.
+            case .gemini: request["tools"]?.arrayValue?.isEmpty == false ? nil : ["type": "json_object"]
+            case .anthropic: nil
+            }
+        let schema = format["type"] == "json_schema" ? format["schema"] : nil
+        let because =
+            reason ?? "the route's structured_output is json_object"
+        if let reason {
+            diagnostics.append(
+                .warning(
+                    pointer,
+                    "\(reason); \(mode == nil ? "asked for" : "JSON mode, the schema asked for") in the system prompt"))
+        }
+        if let schema {
+            addInstruction(
+                "Respond with a JSON object that conforms to this JSON Schema: " + schema.serializedString(),
+                to: &request, because: because, diagnostics: &diagnostics)
+        } else if mode == nil || (route.upstreamDialect != .gemini && !mentionsJSON(request)) {
+            addInstruction(jsonObjectInstruction, to: &request, because: because, diagnostics: &diagnostics)
+        }
+        return mode
+    }
+
+    private static func addInstruction(
+        _ text: String, to request: inout JSONObject, because reason: String,
+        diagnostics: inout [ConversionDiagnostic]
+    ) {
+        request["system"] = SystemPromptText.adding(text, to: request["system"], first: false)
+        diagnostics.append(.info("/system", "\(reason): the system prompt asks for JSON"))
+    }
+
+    /// Whether the system prompt or a message's text says "json" in any
+    /// case, as OpenAI's JSON mode requires.
+    static func mentionsJSON(_ request: JSONObject) -> Bool {
+        let texts = [request["system"]] + (request["messages"]?.arrayValue ?? []).map { $0["content"] }
+        return texts.contains { content in
+            switch content {
+            case .string(let text)?: text.lowercased().contains("json")
+            case .array(let blocks)?: blocks.contains { $0["text"]?.stringValue?.lowercased().contains("json") == true }
+            default: false
+            }
+        }
+    }
+}
