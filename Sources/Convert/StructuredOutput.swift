@@ -50,16 +50,9 @@ enum StructuredOutput {
     static func pivotFormat(
         chatResponseFormat value: JSONValue?, diagnostics: inout [ConversionDiagnostic]
     ) -> JSONObject? {
-        guard let value, !value.isNull else { return nil }
-        switch value["type"]?.stringValue {
-        case "text"?: return nil
-        case "json_object"?: return ["type": "json_object"]
-        case "json_schema"?: return schemaFormat(value["json_schema"]?.objectValue ?? [:])
-        case let other:
-            diagnostics.append(
-                .warning("/response_format", "response_format type \(other ?? "none") is not known; dropped"))
-            return nil
-        }
+        openAIPivotFormat(
+            value, schemaMembers: value?["json_schema"]?.objectValue, field: "response_format",
+            pointer: "/response_format", diagnostics: &diagnostics)
     }
 
     /// A Responses client's `text.format`, whose `json_schema` holds its
@@ -67,14 +60,24 @@ enum StructuredOutput {
     static func pivotFormat(
         responsesTextFormat value: JSONValue?, diagnostics: inout [ConversionDiagnostic]
     ) -> JSONObject? {
+        openAIPivotFormat(
+            value, schemaMembers: value?.objectValue, field: "text.format", pointer: "/text/format",
+            diagnostics: &diagnostics)
+    }
+
+    /// Either OpenAI dialect's format, its `json_schema` members found by
+    /// the caller; `field` and `pointer` name it in a warning.
+    private static func openAIPivotFormat(
+        _ value: JSONValue?, schemaMembers: JSONObject?, field: String, pointer: String,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> JSONObject? {
         guard let value, !value.isNull else { return nil }
         switch value["type"]?.stringValue {
         case "text"?: return nil
         case "json_object"?: return ["type": "json_object"]
-        case "json_schema"?: return schemaFormat(value.objectValue ?? [:])
+        case "json_schema"?: return schemaFormat(schemaMembers ?? [:])
         case let other:
-            diagnostics.append(
-                .warning("/text/format", "text.format type \(other ?? "none") is not known; dropped"))
+            diagnostics.append(.warning(pointer, "\(field) type \(other ?? "none") is not known; dropped"))
             return nil
         }
     }
@@ -169,20 +172,16 @@ enum StructuredOutput {
         }
     }
 
-    /// Responses' `text.format` for the pivot's format.
+    /// Responses' `text.format` for the pivot's format: Chat's, with the
+    /// `json_schema` members at its top level.
     static func responsesTextFormat(
         _ format: JSONObject, upstream: String, diagnostics: inout [ConversionDiagnostic]
     ) -> JSONValue? {
-        switch format["type"]?.stringValue {
-        case "json_object"?: return ["type": "json_object"]
-        case "json_schema"?:
-            var members: JSONObject = ["type": "json_schema"]
-            for member in openAIMembers(format) { members[member.key] = member.value }
-            return .object(members)
-        default:
-            dropped(format, upstream: upstream, diagnostics: &diagnostics)
-            return nil
-        }
+        guard let chat = chatResponseFormat(format, upstream: upstream, diagnostics: &diagnostics) else { return nil }
+        guard let members = chat["json_schema"]?.objectValue else { return chat }
+        var flat: JSONObject = ["type": "json_schema"]
+        for member in members { flat[member.key] = member.value }
+        return .object(flat)
     }
 
     /// Gemini's `responseMimeType` and `responseJsonSchema`, set in its

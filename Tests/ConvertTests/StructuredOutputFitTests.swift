@@ -33,6 +33,17 @@ import Wire
         return try ClientRequest(endpoint: ClientEndpoint(dialect: .openai), body: .object(body))
     }
 
+    /// A Gemini client asking `text` in JSON mode, held to `schema` when given.
+    static func geminiJSONMode(asking text: String, schema: JSONValue? = nil) throws -> ClientRequest {
+        var config: JSONObject = ["responseMimeType": "application/json"]
+        if let schema { config["responseJsonSchema"] = schema }
+        return try ClientRequest(
+            endpoint: gemini,
+            body: [
+                "contents": [["role": "user", "parts": [["text": .string(text)]]]], "generationConfig": .object(config),
+            ])
+    }
+
     static let chatSchema: JSONValue = ["type": "json_schema", "json_schema": ["name": "weather", "schema": schema]]
     static let schemaInstruction =
         "Respond with a JSON object that conforms to this JSON Schema: " + schema.serializedString()
@@ -46,12 +57,7 @@ import Wire
     /// A Gemini client's JSON mode with no schema, to OpenAI Chat: OpenAI
     /// refuses `json_object` unless a message says "json".
     @Test func jsonModeWithoutTheWordGetsASystemInstruction() throws {
-        let client = try ClientRequest(
-            endpoint: Self.gemini,
-            body: [
-                "contents": [["role": "user", "parts": [["text": "Weather in Paris?"]]]],
-                "generationConfig": ["responseMimeType": "application/json"],
-            ])
+        let client = try Self.geminiJSONMode(asking: "Weather in Paris?")
         let converted = try client.upstreamBody(route: Self.route(.openai))
         #expect(converted.body["response_format"] == ["type": "json_object"])
         #expect(converted.body["messages"]?[0] == ["role": "system", "content": "Respond with a JSON object."])
@@ -63,12 +69,7 @@ import Wire
 
     /// A message that says JSON already (in any case) is enough.
     @Test func jsonModeWithTheWordIsLeftAlone() throws {
-        let client = try ClientRequest(
-            endpoint: Self.gemini,
-            body: [
-                "contents": [["role": "user", "parts": [["text": "Answer in Json: weather in Paris?"]]]],
-                "generationConfig": ["responseMimeType": "application/json"],
-            ])
+        let client = try Self.geminiJSONMode(asking: "Answer in Json: weather in Paris?")
         let converted = try client.upstreamBody(route: Self.route(.openai))
         #expect(converted.body["response_format"] == ["type": "json_object"])
         #expect(converted.body["messages"]?[0]?["role"] == "user")
@@ -190,12 +191,7 @@ import Wire
 
     /// `json_object` (DeepSeek): JSON mode, the schema in the system prompt.
     @Test func jsonObjectPolicySendsJSONModeAndTheSchemaAsAnInstruction() throws {
-        let client = try ClientRequest(
-            endpoint: Self.gemini,
-            body: [
-                "contents": [["role": "user", "parts": [["text": "Weather?"]]]],
-                "generationConfig": ["responseMimeType": "application/json", "responseJsonSchema": Self.schema],
-            ])
+        let client = try Self.geminiJSONMode(asking: "Weather?", schema: Self.schema)
         let converted = try client.upstreamBody(route: Self.route(.openai, policy: .jsonObject))
         #expect(converted.body["response_format"] == ["type": "json_object"])
         #expect(converted.body["messages"]?[0] == ["role": "system", "content": .string(Self.schemaInstruction)])
