@@ -21,7 +21,10 @@ import Wire
 /// model is guessed to refuse it (Gemini with tools, an older Claude).
 /// `json_object` sends JSON mode only, the schema asked for in the system
 /// prompt (an OpenAI-compatible upstream that takes no `json_schema`, such
-/// as DeepSeek); `drop` sends nothing, with a warning.
+/// as DeepSeek); `drop` sends nothing, with a warning. Those two also
+/// apply to a client of the route's own dialect whose request carries a
+/// format (``ClientRequest/isPassthrough(_:)``); `send` leaves its format
+/// as sent.
 enum StructuredOutputFit {
     static let pointer = "/output_config/format"
     /// What the system prompt gets when JSON mode is asked for with no

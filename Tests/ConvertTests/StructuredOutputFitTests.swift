@@ -212,7 +212,8 @@ import Wire
         }
     }
 
-    /// An Anthropic client's format to its own dialect is its own.
+    /// An Anthropic client's format to its own dialect is its own, unless
+    /// the route names a policy that changes it.
     @Test func anAnthropicClientsFormatToAnthropicGoesAsSent() throws {
         let format: JSONValue = ["type": "json_schema", "schema": ["type": "object", "maxProperties": 3]]
         let client = try ClientRequest(
@@ -221,8 +222,26 @@ import Wire
                 "model": "m", "max_tokens": 10, "messages": [["role": "user", "content": "Hi"]],
                 "output_config": ["format": format],
             ])
-        let converted = try client.upstreamBody(route: Self.route(.anthropic, model: "claude-3-5-haiku", policy: .drop))
-        #expect(converted.body["output_config"] == ["format": format])
+        let asSent = try client.upstreamBody(route: Self.route(.anthropic, model: "claude-3-5-haiku"))
+        #expect(asSent.body["output_config"] == ["format": format])
+        let dropped = try client.upstreamBody(route: Self.route(.anthropic, model: "claude-3-5-haiku", policy: .drop))
+        #expect(dropped.body["output_config"] == nil)
+        #expect(Self.warnings(dropped) == ["the route's structured_output is drop; dropped"])
+    }
+
+    /// A Chat client of a DeepSeek route (OpenAI's own dialect) asks for
+    /// the `json_schema` DeepSeek refuses: a `json_object` route sends JSON
+    /// mode, and a request with no format still goes as sent.
+    @Test func aChatClientsSchemaOnAJSONObjectRouteOfItsOwnDialectIsJSONMode() throws {
+        let route = Self.route(.openai, policy: .jsonObject)
+        let converted = try Self.chat(Self.chatSchema).upstreamBody(route: route)
+        #expect(converted.body["response_format"] == ["type": "json_object"])
+        #expect(converted.body["messages"]?[0] == ["role": "system", "content": .string(Self.schemaInstruction)])
+        let plain = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .openai),
+            body: ["model": "m", "messages": [["role": "user", "content": "Hi"]], "logprobs": true])
+        #expect(plain.isPassthrough(route))
+        #expect(try plain.upstreamBody(route: route).body["logprobs"] == true)
     }
 
     // MARK: Gemini's OpenAPI schema

@@ -67,9 +67,22 @@ public struct ClientRequest: Sendable {
 
     /// True when the route speaks the client's dialect. A route with rules
     /// takes other dialects' requests through the pivot, where the rules
-    /// apply (they are written against Anthropic Messages).
+    /// apply (they are written against Anthropic Messages); so does a
+    /// route that reshapes structured output (``reshapesStructuredOutput(_:)``).
     public func isPassthrough(_ route: RouteOptions) -> Bool {
-        route.upstreamDialect == dialect && (dialect == .anthropic || route.rules == nil)
+        route.upstreamDialect == dialect
+            && (dialect == .anthropic || (route.rules == nil && !reshapesStructuredOutput(route)))
+    }
+
+    /// Whether the route names a policy that changes a client's own format
+    /// (`json_object`, `drop`) and this request carries one: a DeepSeek
+    /// route's Chat client asks in the route's own dialect for the
+    /// `json_schema` it refuses. Other requests on it still go as sent.
+    func reshapesStructuredOutput(_ route: RouteOptions) -> Bool {
+        guard route.structuredOutput == .jsonObject || route.structuredOutput == .drop,
+            case .object(let pivot)? = try? pivotRequest().body
+        else { return false }
+        return StructuredOutput.pivotFormat(of: pivot) != nil
     }
 
     /// The client's request as an Anthropic Messages request, with what
@@ -108,8 +121,9 @@ public struct ClientRequest: Sendable {
         var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         if case .object(var object) = pivot.body {
             Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
-            // An Anthropic client's format to Anthropic is its own, as sent.
-            if dialect != .anthropic || route.upstreamDialect != .anthropic {
+            // An Anthropic client's format to Anthropic is its own, as
+            // sent, unless the route names a policy that changes it.
+            if dialect != .anthropic || route.upstreamDialect != .anthropic || reshapesStructuredOutput(route) {
                 diagnostics += StructuredOutputFit.fit(&object, route: route)
             }
             pivot.body = .object(object)
