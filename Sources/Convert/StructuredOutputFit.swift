@@ -98,6 +98,8 @@ enum StructuredOutputFit {
                             + "(additionalProperties: false), as Anthropic requires"))
             }
             return ["type": "json_schema", "schema": schema]
+        case .openaiResponses where format["type"] == "json_object":
+            return anyObject
         case .openai, .openaiResponses:
             if format["type"] == "json_object", !mentionsJSON(request) {
                 addInstruction(
@@ -119,7 +121,8 @@ enum StructuredOutputFit {
     ) -> JSONObject? {
         let mode: JSONObject? =
             switch route.upstreamDialect {
-            case .openai, .openaiResponses: ["type": "json_object"]
+            case .openai: ["type": "json_object"]
+            case .openaiResponses: anyObject
             // A JSON MIME type is what Gemini refuses beside tools.
             case .gemini: request["tools"]?.arrayValue?.isEmpty == false ? nil : ["type": "json_object"]
             case .anthropic: nil
@@ -142,6 +145,12 @@ enum StructuredOutputFit {
         }
         return mode
     }
+
+    /// JSON mode for a Responses upstream: a schema any object meets, not
+    /// strict. Its `json_object` wants the word "json" in the input
+    /// messages, which the system prompt (`instructions`) is not known to
+    /// count as; a schema has no such rule.
+    static let anyObject: JSONObject = ["type": "json_schema", "schema": ["type": "object"], "strict": false]
 
     private static func addInstruction(
         _ text: String, to request: inout JSONObject, because reason: String,

@@ -136,6 +136,20 @@ public struct UpstreamStreamConverter: Sendable {
         return type.dropFirst(json.count).allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 
+    /// Whether a body labelled JSON (``answersWhole(contentType:dialect:)``)
+    /// is one: it starts with `{`. Some servers label their event stream
+    /// `application/json` (`data: ...` follows), which is read as a stream;
+    /// nil while `bytes` hold only whitespace.
+    public static func startsAnObject(_ bytes: some Sequence<UInt8>) -> Bool? {
+        for byte in bytes where !Self.isJSONWhitespace(byte) { return byte == UInt8(ascii: "{") }
+        return nil
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\t")
+    }
+
     /// For a route whose upstream is called without streaming (`can_stream:
     /// false`), or that answered a streaming request with one JSON body
     /// (``answersWhole(contentType:dialect:)``): the upstream's body is

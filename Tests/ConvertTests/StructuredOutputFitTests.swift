@@ -62,9 +62,17 @@ import Wire
         #expect(converted.body["response_format"] == ["type": "json_object"])
         #expect(converted.body["messages"]?[0] == ["role": "system", "content": "Respond with a JSON object."])
         #expect(converted.diagnostics.contains { $0.path == "/system" && $0.message.contains("OpenAI refuses") })
+        // Responses' json_object wants the word in its input messages, which
+        // `instructions` may not count as: a schema any object meets has no such rule.
         let responses = try client.upstreamBody(route: Self.route(.openaiResponses))
-        #expect(responses.body["text"] == ["format": ["type": "json_object"]])
-        #expect(responses.body["instructions"] == "Respond with a JSON object.")
+        #expect(
+            responses.body["text"]
+                == [
+                    "format": [
+                        "type": "json_schema", "name": "response", "schema": ["type": "object"], "strict": false,
+                    ]
+                ])
+        #expect(responses.body["instructions"] == nil)
     }
 
     /// A message that says JSON already (in any case) is enough.

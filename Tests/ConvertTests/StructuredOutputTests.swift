@@ -111,7 +111,11 @@ import Wire
             try gemini.upstreamBody(route: Self.routes["openai"]!).body["response_format"] == ["type": "json_object"])
         #expect(
             try gemini.upstreamBody(route: Self.routes["responses"]!).body["text"]
-                == ["format": ["type": "json_object"]])
+                == [
+                    "format": [
+                        "type": "json_schema", "name": "response", "schema": ["type": "object"], "strict": false,
+                    ]
+                ])
     }
 
     /// A Gemini client's `responseSchema` is an OpenAPI subset (`STRING`,

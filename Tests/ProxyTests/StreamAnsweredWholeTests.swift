@@ -49,6 +49,26 @@ import Wire
         }
     }
 
+    /// Some servers label their event stream `application/json`: it is read
+    /// as the stream it is, not collected and refused as "not JSON".
+    @Test func anEventStreamLabelledJSONIsStillAStream() async throws {
+        try await ProxyHarness.run { proxy in
+            proxy.stub.reply = .json(200, UpstreamBodies.openAIStream.joined())
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            #expect(AnthropicStreamChecker.violations(inBytes: reply.body).isEmpty, "\(reply.text)")
+            let text = sseFrames(reply.text).filter { $0.event == "content_block_delta" }
+                .compactMap { try? JSONValue(parsing: Array($0.data.utf8))["delta"]?["text"]?.stringValue }.joined()
+            #expect(text == "Hello", "\(reply.text)")
+        }
+    }
+
+    @Test func aBodyLabelledJSONIsWholeOnlyWhenItIsAnObject() {
+        #expect(UpstreamStreamConverter.startsAnObject(Array(" \r\n{\"a\":1}".utf8)) == true)
+        #expect(UpstreamStreamConverter.startsAnObject(Array("data: {}".utf8)) == false)
+        #expect(UpstreamStreamConverter.startsAnObject(Array(": ping".utf8)) == false)
+        #expect(UpstreamStreamConverter.startsAnObject(Array(" \n".utf8)) == nil)
+    }
+
     @Test func contentTypesReadWhole() {
         for type in ["application/json", "application/json; charset=utf-8", "Application/JSON", " application/json "] {
             #expect(UpstreamStreamConverter.answersWhole(contentType: type, dialect: .openai), "\(type)")

@@ -78,11 +78,28 @@ public struct ClientRequest: Sendable {
     /// (`json_object`, `drop`) and this request carries one: a DeepSeek
     /// route's Chat client asks in the route's own dialect for the
     /// `json_schema` it refuses. Other requests on it still go as sent.
+    /// A client's own `json_object` on a `json_object` route is already what
+    /// the route sends: it stays passed through, with what the pivot does
+    /// not model (`seed`, `logprobs`...).
     func reshapesStructuredOutput(_ route: RouteOptions) -> Bool {
-        guard route.structuredOutput == .jsonObject || route.structuredOutput == .drop,
-            case .object(let pivot)? = try? pivotRequest().body
+        guard route.structuredOutput == .jsonObject || route.structuredOutput == .drop, mayCarryFormat,
+            case .object(let pivot)? = try? pivotRequest().body,
+            let format = StructuredOutput.pivotFormat(of: pivot)
         else { return false }
-        return StructuredOutput.pivotFormat(of: pivot) != nil
+        return route.structuredOutput == .drop || format["type"] != "json_object"
+    }
+
+    /// Whether the body has the member a format would be read from: one
+    /// lookup, where reading the whole request into the pivot (several times
+    /// a request: every caller of ``isPassthrough(_:)``) cost every request
+    /// on such a route, format or not.
+    private var mayCarryFormat: Bool {
+        switch dialect {
+        case .anthropic: body["output_config"]?["format"] != nil || body["output_format"] != nil
+        case .openai: body["response_format"] != nil
+        case .openaiResponses: body["text"]?["format"] != nil
+        case .gemini: body["generationConfig"] != nil || body["generation_config"] != nil
+        }
     }
 
     /// The client's request as an Anthropic Messages request, with what
@@ -117,15 +134,19 @@ public struct ClientRequest: Sendable {
         if let rules = configured.rules {
             pivot.diagnostics += RequestRule.apply(rules, to: &pivot.body)
         }
+        // Before the window: a schema moved into the system prompt counts
+        // against it. An Anthropic client's format to Anthropic is its own,
+        // as sent, unless the route names a policy that changes it.
+        if case .object(var object) = pivot.body,
+            dialect != .anthropic || configured.upstreamDialect != .anthropic || reshapesStructuredOutput(configured)
+        {
+            pivot.diagnostics += StructuredOutputFit.fit(&object, route: configured)
+            pivot.body = .object(object)
+        }
         // After the rules: a dropped tool no longer counts against the window.
         var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         if case .object(var object) = pivot.body {
             Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
-            // An Anthropic client's format to Anthropic is its own, as
-            // sent, unless the route names a policy that changes it.
-            if dialect != .anthropic || route.upstreamDialect != .anthropic || reshapesStructuredOutput(route) {
-                diagnostics += StructuredOutputFit.fit(&object, route: route)
-            }
             pivot.body = .object(object)
         }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
@@ -214,15 +235,16 @@ public struct ClientRequest: Sendable {
     /// The converter for the upstream's stream, writing the client's frames
     /// and checking converted tool calls against this request's tools;
     /// `createdAt` as for ``clientResponse(upstreamBody:route:createdAt:)``.
+    /// - Parameter answeredWhole: the upstream, asked to stream, answered
+    ///   with one JSON object (``UpstreamStreamConverter/answersWhole(contentType:dialect:)``
+    ///   and ``UpstreamStreamConverter/startsAnObject(_:)``): read whole.
     public func streamConverter(
-        route: RouteOptions, createdAt: Int64, upstreamContentType: String? = nil
+        route: RouteOptions, createdAt: Int64, answeredWhole: Bool = false
     ) -> UpstreamStreamConverter {
         let encoder = ClientCodec.streamEncoder(
             dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt)
         // The answer comes whole; through the pivot to the client's own stream encoder.
-        if !route.upstreamStreams
-            || UpstreamStreamConverter.answersWhole(contentType: upstreamContentType, dialect: route.upstreamDialect)
-        {
+        if !route.upstreamStreams || answeredWhole {
             return UpstreamStreamConverter(wholeMessageFor: route, requestedModel: model, encoder: encoder)
         }
         // None for an Anthropic route: an Anthropic client's stream goes

@@ -117,6 +117,8 @@ extension ConfigParser {
                         + policies.joined(separator: ", ") + ".")
             }
             entry.structuredOutput = policy
+        } else {
+            entry.structuredOutput = entry.defaultStructuredOutput
         }
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
@@ -186,7 +188,8 @@ extension ConfigParser {
                 at: nameNode, "`api_key_name` `\(name)` is not an environment variable's name",
                 fix: "Write the variable's name alone, e.g. `api_key_name: OPENROUTER_API_KEY`.")
         }
-        return Secret(try expanded("${\(name)}", at: nameNode))
+        return Secret(
+            try notAFingerprint(try expanded("${\(name)}", at: nameNode), field: "api_key_name", at: nameNode))
     }
 
     /// `context`, or its other name `max_input_tokens`; both may be given

@@ -97,6 +97,23 @@ public struct ModelEntry: Sendable {
             structuredOutput: structuredOutput)
     }
 
+    /// The policy of a route that names none. OpenAI's own API (and
+    /// Azure's) takes `response_format` `json_schema`; most other servers
+    /// of the Chat format take only `json_object` (DeepSeek's documentation
+    /// lists no other) and refuse a schema with 400, where the format used
+    /// to be dropped and the request answered: there, JSON mode with the
+    /// schema asked for in the system prompt. nil is `send`. Filled in when
+    /// the config is read, not per request (the host is parsed).
+    var defaultStructuredOutput: StructuredOutputPolicy? {
+        guard format == .openai, let host = (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased() else {
+            return nil
+        }
+        let takesSchemas =
+            host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
+            || host.hasSuffix(".cognitiveservices.azure.com") || host.hasSuffix(".services.ai.azure.com")
+        return takesSchemas ? nil : .jsonObject
+    }
+
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
     /// a non-streaming answer, and long generations need that much.
     public static let defaultTimeout: Duration = .seconds(600)

@@ -63,8 +63,10 @@ extension UpstreamCall {
     ) async throws {
         var scrubber = scrubber
         var held = HeldUpstreamChunks(for: exchange)
-        var converter = request.streamConverter(
-            route: options, createdAt: exchange.createdAt, upstreamContentType: contentType)
+        var converter = request.streamConverter(route: options, createdAt: exchange.createdAt)
+        // Labelled JSON: read whole if the body is one object, decided on its first byte.
+        var labelledJSON = UpstreamStreamConverter.answersWhole(
+            contentType: contentType, dialect: options.upstreamDialect)
         var framing = StreamFraming(jsonArray: request.endpoint.jsonArrayStream)
         var failure: APIError?
         exchange.stage = .upstreamStream
@@ -74,6 +76,13 @@ extension UpstreamCall {
             upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
         do {
             for try await chunk in body {
+                if labelledJSON, let isObject = UpstreamStreamConverter.startsAnObject(chunk.readableBytesView) {
+                    labelledJSON = false
+                    if isObject {
+                        converter = request.streamConverter(
+                            route: options, createdAt: exchange.createdAt, answeredWhole: true)
+                    }
+                }
                 if let chunkIntervals {
                     let now = ContinuousClock.now
                     chunkIntervals.record(now - lastChunk)

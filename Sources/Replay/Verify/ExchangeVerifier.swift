@@ -107,8 +107,11 @@ public struct ExchangeVerifier: Sendable {
             compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
         } else if !exchange.clientEvents.isEmpty || client.stream {
             let contentType = response.headerPairs.first { $0.name.lowercased() == "content-type" }?.value
+            let answeredWhole =
+                UpstreamStreamConverter.answersWhole(contentType: contentType, dialect: options.upstreamDialect)
+                && UpstreamStreamConverter.startsAnObject(chunks.joined()) == true
             var converter = client.streamConverter(
-                route: options, createdAt: createdAt, upstreamContentType: contentType)
+                route: options, createdAt: createdAt, answeredWhole: answeredWhole)
             var events: [SSEEvent] = []
             for chunk in chunks { events += converter.receive(chunk) }
             // A stream the proxy's shutdown ended got the shutdown error as
