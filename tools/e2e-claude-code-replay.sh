@@ -88,7 +88,8 @@ replay_variant() { # variant
         >"$scratch/upstream.out" 2>"$scratch/upstream.log" &
     PIDS+=("$!")
     local i stub_port=""
-    for ((i = 0; i < 100; i++)); do
+    # Up to 60 s: on a loaded machine a process may take seconds to start.
+    for ((i = 0; i < 600; i++)); do
         stub_port="$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$scratch/upstream.out" 2>/dev/null)"
         [[ -n "$stub_port" ]] && break
         sleep 0.1

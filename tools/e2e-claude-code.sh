@@ -205,7 +205,7 @@ start_proxy() { # scratch, format, upstream port, extra `proxy serve` arguments.
         >"$scratch/proxy.log" 2>&1 &
     proxy_pid=$!
     PIDS+=("$proxy_pid")
-    if ! wait_for_health "$proxy_port" "$proxy_pid" 30; then
+    if ! wait_for_health "$proxy_port" "$proxy_pid" 60; then
         echo "proxy did not become healthy on port $proxy_port"
         return 1
     fi
@@ -298,7 +298,7 @@ run_format() { # variant: openai | anthropic, optionally +thinking, +multi and/o
         "${fake_args[@]}" ${E2E_FAKE_ARGS:-} >"$scratch/upstream.out" 2>&1 &
     local upstream_pid=$!
     PIDS+=("$upstream_pid")
-    if ! wait_for_file "$scratch/upstream.port" 10; then
+    if ! wait_for_file "$scratch/upstream.port" 60; then
         echo "fake upstream did not start"
         show_logs "$scratch"
         return 1
@@ -415,7 +415,8 @@ oauth_login() { # scratch, provider, upstream port
     "$PROXY" login "--$2" --no-browser </dev/null >"$out" 2>&1 &
     local login_pid=$!
     PIDS+=("$login_pid")
-    for ((i = 0; i < 100; i++)); do
+    # Up to 60 s: on a loaded machine a process may take seconds to start.
+    for ((i = 0; i < 600; i++)); do
         url="$(grep -m1 -o "^  http://127.0.0.1:$3/[^ ]*" "$out" 2>/dev/null | tr -d ' ')"
         [[ -n "$url" ]] && break
         sleep 0.1

@@ -42,6 +42,8 @@ from models_yaml import models_yaml  # noqa: E402
 
 CHUNKS = 50
 CHUNK_INTERVAL = 0.1  # 50 chunks over 5 s
+# A quick request that takes this long is hung, not slowed by a loaded machine.
+HUNG_AFTER = 30
 FLOOD_BYTES = 64 << 20
 
 
@@ -362,21 +364,25 @@ async def check_sigterm(scratch: str) -> None:
         proxy.process.send_signal(signal.SIGTERM)
         refused_after = None
         started = time.monotonic()
-        while time.monotonic() - started < 3:
+        # Refused while the streams it owes still run (about 5 s more): that is the point, not how soon a loaded
+        # machine gets round to the signal (a fixed 3 s can pass first there).
+        while not all(stream.done() for stream in streams) and time.monotonic() - started < 60:
             try:
-                probe = socket.create_connection(("127.0.0.1", proxy.port), timeout=1)
+                probe = socket.create_connection(("127.0.0.1", proxy.port), timeout=5)
                 probe.close()
             except ConnectionRefusedError:
                 refused_after = time.monotonic() - started
                 break
+            except socket.timeout:
+                pass
             await asyncio.sleep(0.05)
         results = await asyncio.gather(*streams, return_exceptions=True)
         failures = [result for result in results if isinstance(result, BaseException)]
         status = await asyncio.get_running_loop().run_in_executor(None, proxy.process.wait, 30)
         print(f"  new connections refused {refused_after:.2f} s after SIGTERM; {100 - len(failures)} of 100 "
               f"streams complete; exit status {status}" if refused_after is not None else
-              "  new connections were still accepted 3 s after SIGTERM")
-        assert refused_after is not None, "new connections were still accepted 3 s after SIGTERM"
+              "  new connections were still accepted after SIGTERM while streams ran")
+        assert refused_after is not None, "new connections were still accepted after SIGTERM while streams ran"
         assert not failures, f"{len(failures)} of 100 streams failed, e.g. {failures[0]!r}"
         assert status == 0, f"exit status {status}"
         check_recorded(record_dir, 100)
@@ -416,7 +422,7 @@ async def check_stalled_log(scratch: str) -> None:
         started = time.monotonic()
         for number in range(requests):
             try:
-                await asyncio.wait_for(one_stream(proxy.port, "quick"), 10)
+                await asyncio.wait_for(one_stream(proxy.port, "quick"), HUNG_AFTER)
             except asyncio.TimeoutError:
                 raise AssertionError(f"request {number + 1} of {requests} hung with the log unread") from None
         took = time.monotonic() - started
@@ -435,12 +441,12 @@ async def check_stalled_log(scratch: str) -> None:
     # it holds a second at exit) rather than wait for a reader forever.
     async with running(scratch, None, log_level="info", stderr_pipe=True) as (_, proxy):
         for _ in range(requests):
-            await asyncio.wait_for(one_stream(proxy.port, "quick"), 10)
+            await asyncio.wait_for(one_stream(proxy.port, "quick"), HUNG_AFTER)
         stopping = time.monotonic()
         status = proxy.stop()
         stop_took = time.monotonic() - stopping
     print(f"  SIGTERM with standard error unread: exit status {status} after {stop_took:.1f} s")
-    assert status == 0 and stop_took < 10, f"exit status {status} after {stop_took:.1f} s (killed after 30 s?)"
+    assert status == 0 and stop_took < 20, f"exit status {status} after {stop_took:.1f} s (killed after 30 s?)"
 
 
 def main() -> int:

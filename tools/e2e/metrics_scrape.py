@@ -172,7 +172,7 @@ class Checks:
         # Bytes written are counted as of the cassette writer's last batch
         # (it waits 10 ms for more lines, on a thread of its own): on a busy
         # machine the scrape can come first, so wait for it a while.
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while self.value("switchboard_cassette_bytes_written_total") == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
             self.scrape()

@@ -60,7 +60,7 @@ class TestStack:
              "--port-file", port_file, "--log", self.path("upstream.log"), "--dump-dir", self.path("requests")],
             "upstream.out",
         )
-        self.upstream_port = int(self._wait_for_file(port_file, 10))
+        self.upstream_port = int(self._wait_for_file(port_file, 60))
         if self.proxy_bin is None:
             self.base_url = f"http://127.0.0.1:{self.upstream_port}"
             return
@@ -76,7 +76,7 @@ class TestStack:
              *record],
             "proxy.log",
         )
-        self._wait_for_health(port, proxy, 30)
+        self._wait_for_health(port, proxy, 60)
         self.base_url = f"http://127.0.0.1:{port}"
 
     def path(self, name: str) -> str:
