@@ -34,7 +34,7 @@ import Wire
                 request.method = .POST
                 request.headers.add(name: "content-type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: model, stream: true).serialized()))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
                 for try await _ in response.body {
                     signal.yield()
                 }

@@ -43,7 +43,7 @@ struct ConfigReloadTests {
     }
 
     /// Waits until `condition` holds; false if it still does not after `limit`.
-    static func eventually(limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool
+    static func eventually(limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool
     {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {

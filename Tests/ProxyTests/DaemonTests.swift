@@ -28,7 +28,7 @@ import Glibc
         #expect(DaemonScratch.isAlive(pid))
 
         let health = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: base + "/health"), timeout: .seconds(30))
+            HTTPClientRequest(url: base + "/health"), timeout: testRequestTimeout)
         #expect(health.status.code == 200)
         #expect(String(buffer: try await health.body.collect(upTo: 1 << 16)).contains("ok"))
 
@@ -139,7 +139,7 @@ import Glibc
 
     private static func startStream(base: String) async throws -> HTTPClientResponse {
         let response = try await HTTPClient.shared.execute(
-            messagesRequest(base: base, stream: true), timeout: .seconds(60))
+            messagesRequest(base: base, stream: true), timeout: testRequestTimeout)
         #expect(response.status.code == 200)
         return response
     }
@@ -215,7 +215,7 @@ import Glibc
 
             let streamed = try await Self.startStream(base: base)
             let unstreamedRequest = Self.messagesRequest(base: base)
-            async let unstreamed = HTTPClient.shared.execute(unstreamedRequest, timeout: .seconds(60))
+            async let unstreamed = HTTPClient.shared.execute(unstreamedRequest, timeout: testRequestTimeout)
             #expect(await ConfigReloadTests.eventually { stub.requests.count == 2 }, "both reached the upstream")
 
             let stop = try await scratch.run(["stop", "--timeout", "1"])
@@ -283,7 +283,7 @@ import Glibc
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gemini", stream: true).serialized()))
-            let streamed = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let streamed = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
             #expect(streamed.status.code == 200)
             #expect(await ConfigReloadTests.eventually { stub.requests.count == 1 }, "the stream reached the upstream")
 
@@ -313,7 +313,7 @@ import Glibc
             try scratch.writeConfig(upstream: stub.baseURL)
             let (base, _) = try await Self.startDaemon(scratch)
             let waiting = Self.messagesRequest(base: base)
-            async let reply = HTTPClient.shared.execute(waiting, timeout: .seconds(60))
+            async let reply = HTTPClient.shared.execute(waiting, timeout: testRequestTimeout)
             #expect(await ConfigReloadTests.eventually { stub.requests.count == 1 }, "it reached the upstream")
 
             let stop = try await scratch.run(["stop", "--timeout", "1"])
@@ -335,7 +335,7 @@ import Glibc
             let (base, pid) = try await Self.startDaemon(scratch)
             func ask() async throws -> (status: UInt, upstreamModel: String?) {
                 let response = try await HTTPClient.shared.execute(
-                    Self.messagesRequest(base: base), timeout: .seconds(30))
+                    Self.messagesRequest(base: base), timeout: testRequestTimeout)
                 _ = try await response.body.collect(upTo: 1 << 20)
                 let upstream = try stub.requests.last.map { try JSONValue(parsing: $0.body) }
                 return (response.status.code, upstream?["model"]?.stringValue)

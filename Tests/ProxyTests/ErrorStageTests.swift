@@ -89,7 +89,7 @@ import Testing
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
             for try await _ in response.body {
                 signal.yield(response.headers.first(name: "request-id"))
             }

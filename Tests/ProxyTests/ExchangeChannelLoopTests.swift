@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceRunning
+import TestSupport
 import Testing
 
 @testable import Proxy
@@ -28,7 +29,7 @@ import Testing
             var answers: [String] = []
             for _ in 0..<3 {
                 let response = try await HTTPClient.shared.execute(
-                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/loop"), timeout: .seconds(30))
+                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/loop"), timeout: testRequestTimeout)
                 answers.append(String(buffer: try await response.body.collect(upTo: 1024)))
             }
             return answers

@@ -136,7 +136,7 @@ import Wire
                 }
             }
             // The proxy has the request (it went upstream), and owes its answer.
-            #expect(await proxy.stub.waitForRequests(1, limit: .seconds(30)))
+            #expect(await proxy.stub.waitForRequests(1, limit: .seconds(60)))
             owedSince = .now
             // Leaving the body shuts the server down, the stream still running.
         }

@@ -20,7 +20,7 @@ import Wire
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: testRequestTimeout)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (
             Int(response.status.code), try? JSONValue(parsing: Array(bytes.readableBytesView)),
@@ -67,7 +67,7 @@ import Wire
         // Monitors are answered whatever the load.
         var health = HTTPClientRequest(url: proxy.baseURL + "/health")
         health.method = .GET
-        #expect(try await second.execute(health, timeout: .seconds(30)).status.code == 200)
+        #expect(try await second.execute(health, timeout: testRequestTimeout).status.code == 200)
 
         try await first.shutdown()
         // The proxy sees the close soon; the second client's retry gets in.

@@ -126,7 +126,7 @@ struct ProxyHarness {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
         let collected = try await response.body.collect(upTo: 64 << 20)
         return Reply(
             status: Int(response.status.code), headers: response.headers, body: Array(collected.readableBytesView))

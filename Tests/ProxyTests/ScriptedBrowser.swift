@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import TestSupport
 
 /// What a user's browser does in an OAuth login: opens the authorize URL,
 /// and follows the provider's redirect to the login's callback.
@@ -18,7 +19,7 @@ enum ScriptedBrowser {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
-            let authorize = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            let authorize = try await client.execute(HTTPClientRequest(url: url), timeout: testRequestTimeout)
             _ = try await authorize.body.collect(upTo: 1 << 20)
             guard authorize.status.code == 302, let location = authorize.headers.first(name: "location") else {
                 try await client.shutdown()
@@ -28,7 +29,7 @@ enum ScriptedBrowser {
             if followRedirect {
                 // localhost, as the provider redirects, is 127.0.0.1 here.
                 let target = location.replacingOccurrences(of: "//localhost:", with: "//127.0.0.1:")
-                let callback = try await client.execute(HTTPClientRequest(url: target), timeout: .seconds(30))
+                let callback = try await client.execute(HTTPClientRequest(url: target), timeout: testRequestTimeout)
                 _ = try await callback.body.collect(upTo: 1 << 20)
                 status = callback.status.code
             }

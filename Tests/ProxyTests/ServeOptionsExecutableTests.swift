@@ -35,7 +35,7 @@ import Glibc
         request.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: json.serialized()))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }

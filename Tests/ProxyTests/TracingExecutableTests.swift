@@ -49,7 +49,7 @@ import Glibc
                 request.method = .POST
                 request.headers.add(name: "content-type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: ProxyHarness.messages(model: "gpt", stream: true).serialized()))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
                 _ = try await response.body.collect(upTo: 1 << 20)
                 #expect(response.status.code == 200)
                 child.send(SIGTERM)

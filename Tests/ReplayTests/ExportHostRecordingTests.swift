@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Proxy
 import Replay
+import TestSupport
 import Testing
 import Wire
 
@@ -33,7 +34,7 @@ import Wire
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
             _ = try await response.body.collect(upTo: 1 << 20)
             return port
         }

@@ -35,7 +35,7 @@ import Wire
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "x-api-key", value: "sk-session-test")
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
         let collected = try await response.body.collect(upTo: 16 << 20)
         return (response.headers.first(name: "request-id"), Int(response.status.code), String(buffer: collected))
     }

@@ -3,6 +3,7 @@ import Cassette
 import Foundation
 import NIOCore
 import Replay
+import TestSupport
 import Testing
 import Wire
 
@@ -19,7 +20,7 @@ import Wire
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
@@ -97,7 +98,7 @@ import Wire
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
             request.method = .POST
             request.body = .bytes(ByteBuffer(string: body))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
             #expect(response.status.code == 200)
             var text = ""
             do {
@@ -168,7 +169,7 @@ extension StubUpstreamServerTests {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
             request.method = .POST
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
             var parts: [[UInt8]] = []
             for try await buffer in response.body { parts.append(Array(buffer: buffer)) }
             return parts

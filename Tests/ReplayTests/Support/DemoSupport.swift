@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Replay
 import SSE
+import TestSupport
 import Wire
 
 /// What the demo tests share: the repository's files, the answers the demo
@@ -73,7 +74,7 @@ enum DemoSupport {
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return Reply(
             status: Int(response.status.code), requestID: response.headers.first(name: "request-id"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import Proxy
+import TestSupport
 import Wire
 
 /// A proxy in-process on port 0, serving a config and recording every
@@ -55,7 +56,7 @@ enum RecordingProxy {
                 request.body = .bytes(ByteBuffer(string: body))
                 let sent = ContinuousClock.now
                 do {
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                    let response = try await HTTPClient.shared.execute(request, timeout: testRequestTimeout)
                     let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
                     answers.append(Answer(status: Int(response.status.code), text: text))
                 } catch {
