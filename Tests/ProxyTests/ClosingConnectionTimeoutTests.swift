@@ -95,13 +95,20 @@ import Wire
     /// says the channel is writable again only once what is left is under
     /// its low-water mark, so the proxy looks at what the client took.
     @Test func aClientReadingALargeAnswerSlowlyIsNotCut() async throws {
-        try await ProxyHarness.run(headerTimeout: .seconds(5)) { proxy in
+        // 15 s, not 5: at load 20 the reading test task itself went
+        // unscheduled past 5 s and the proxy rightly cut it. The reads'
+        // pauses (over 1,000 reads of at most 8 KB, 20 ms apart) keep the
+        // answer longer than the timeout on any machine.
+        let timeout = Duration.seconds(15)
+        try await ProxyHarness.run(headerTimeout: timeout) { proxy in
             let text = String(repeating: "lorem ipsum ", count: 700_000)
             proxy.stub.reply = .json(
                 200, UpstreamBodies.openAICompletion.replacingOccurrences(of: "Hello there", with: text))
-            try await RawClientConnection.with(port: proxy.port, limit: .seconds(120), receiveBuffer: 4096) {
+            // The client's own limit only ends a hang: its 8 MB in 4 KB reads
+            // 10 ms apart took over 120 s with the suite at load 20.
+            try await RawClientConnection.with(port: proxy.port, limit: .seconds(600), receiveBuffer: 4096) {
                 connection in
-                connection.readPause = .milliseconds(10)
+                connection.readPause = .milliseconds(20)
                 let started = ContinuousClock.now
                 try await connection.write(
                     RawClientConnection.request(
@@ -111,7 +118,7 @@ import Wire
                 #expect(answer.status == 200)
                 #expect(answer.body.count > text.utf8.count)
                 // Longer than the timeout, or this shows nothing.
-                #expect(ContinuousClock.now - started > .seconds(5))
+                #expect(ContinuousClock.now - started > timeout)
             }
         }
     }
