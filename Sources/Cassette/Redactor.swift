@@ -106,9 +106,9 @@ public struct Redactor: Sendable {
         json.reserveCapacity(48 * headers.count + 2)
         for header in headers {
             var name = header.name
-            var value = recordedValue(header.name, header.value)
-            name.withUTF8 { name in
-                value.withUTF8 { value in Self.appendMember(name: name, value: value, to: &json) }
+            name.withUTF8 { nameBytes in
+                var value = recordedValue(header.name, bytes: nameBytes, header.value)
+                value.withUTF8 { value in Self.appendMember(name: nameBytes, value: value, to: &json) }
             }
         }
         // The first member's comma opens the object.
@@ -175,11 +175,18 @@ public struct Redactor: Sendable {
     /// `value`, or its fingerprint when `name` is a secret header's, or
     /// the URL redacted by ``url(_:)`` when `name` is a URL-valued one.
     private func recordedValue(_ name: String, _ value: String) -> String {
-        if let secret = secretName(matching: name) { return redactedValue(of: secret, value) }
+        var bytes = name
+        return bytes.withUTF8 { recordedValue(name, bytes: $0, value) }
+    }
+
+    /// ``recordedValue(_:_:)`` with the name's bytes at hand (``headers(_:)``
+    /// has them): its secret words are looked for in them, not in a copy.
+    private func recordedValue(_ name: String, bytes: UnsafeBufferPointer<UInt8>, _ value: String) -> String {
+        if isSecret(name, bytes: bytes) { return redactedValue(of: name, value) }
         // An upstream's redirect can name a password or a key
         // (`Location: http://user:pass@host/x?key=...`). Lengths first, as
         // for secret names: most names are passed over with one test.
-        guard Self.urlNameLengths & Self.lengthBit(name.utf8.count) != 0,
+        guard Self.urlNameLengths & Self.lengthBit(bytes.count) != 0,
             Self.urlHeaderNames.contains(where: { $0.equalsIgnoringASCIICase(name) })
         else { return value }
         return url(value)
@@ -194,15 +201,16 @@ public struct Redactor: Sendable {
     /// Whether a header with this name is redacted: the same ASCII-only,
     /// case-blind tests ``headers(_:)`` makes.
     public func isSecret(_ headerName: String) -> Bool {
-        secretName(matching: headerName) != nil
+        var bytes = headerName
+        return bytes.withUTF8 { isSecret(headerName, bytes: $0) }
     }
 
-    /// `name` lowercased when it is a secret header's (it holds a secret
-    /// word, or `--redact-header` named it), whatever its case.
-    private func secretName(matching name: String) -> String? {
-        if Self.isSecretName(name) { return name.lowercased() }
-        guard extraNameLengths & Self.lengthBit(name.utf8.count) != 0 else { return nil }
-        return extraHeaderNames.first { $0.equalsIgnoringASCIICase(name) }
+    /// Whether `name`, whose UTF-8 is `bytes`, is a secret header's: it
+    /// holds a secret word, or `--redact-header` named it, whatever its case.
+    private func isSecret(_ name: String, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if Self.hasSecretWord(bytes) { return true }
+        guard extraNameLengths & Self.lengthBit(bytes.count) != 0 else { return false }
+        return extraHeaderNames.contains { $0.equalsIgnoringASCIICase(name) }
     }
 
     /// The URL with secret query parameter values (`key=...`) and any
@@ -315,13 +323,18 @@ public struct Redactor: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private func redactedValue(of lowered: String, _ value: String) -> String {
+    /// The fingerprint of the secret header `name`'s value, its scheme kept
+    /// for an `authorization` one.
+    private func redactedValue(of name: String, _ value: String) -> String {
         // The scheme is checked byte by byte: Character properties showed in
         // the writer's profile, for a header on every exchange.
         // On the UTF-8 view: finding a space by Character (grapheme
         // breaking) showed in the proxy's profile, twice per exchange.
+        // The name compared case-blind, not lowercased first: a lowercased
+        // copy of every secret name (four an exchange) was a string made
+        // and freed each time.
         let utf8 = value.utf8
-        if lowered == "authorization" || lowered == "proxy-authorization",
+        if name.equalsIgnoringASCIICase("authorization") || name.equalsIgnoringASCIICase("proxy-authorization"),
             let space = utf8.firstIndex(of: UInt8(ascii: " ")),
             utf8[..<space].allSatisfy({ Self.isSchemeByte($0) })
         {

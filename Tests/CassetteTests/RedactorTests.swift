@@ -118,6 +118,22 @@ import Wire
         #expect(!redactor.isSecret("x-" + String(repeating: "n", count: 71)))
     }
 
+    /// An authorization header's scheme is kept whatever the case of its
+    /// name (the name is compared case-blind, not lowercased first): the
+    /// line's exact text, as a cassette holds it.
+    @Test func authorizationSchemesAreKeptWhateverTheNamesCase() {
+        let headers = Redactor().headers([
+            (name: "PROXY-Authorization", value: "Basic dXNlcjpwYXNz"),
+            (name: "AUTHORIZATION", value: "Bearer sk-one"),
+            (name: "X-Api-Key", value: "Bearer sk-one"),
+        ])
+        let expected =
+            #"{"PROXY-Authorization":"Basic \#(Redactor.fingerprint("dXNlcjpwYXNz"))","#
+            + #""AUTHORIZATION":"Bearer \#(Redactor.fingerprint("sk-one"))","#
+            + #""X-Api-Key":"\#(Redactor.fingerprint("Bearer sk-one"))"}"#
+        #expect(String(decoding: headers.json, as: UTF8.self) == expected)
+    }
+
     @Test func isSecretAgreesWithWhatHeadersRedacts() {
         let redactor = Redactor(extraHeaders: ["X-Custom-Token"])
         // The Kelvin sign lowercases to "k" under Unicode rules, but no
