@@ -74,6 +74,32 @@ struct ConfigReloadTests {
         }
     }
 
+    /// A change made after the config was read but before the reloader
+    /// first looked was missed until the next change (seen as a reload test
+    /// failing under load, where start-up takes long).
+    @Test func aChangeWhileTheServerStartsIsTakenToo() async throws {
+        let file = ConfigFile()
+        defer { file.remove() }
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            try file.write("models:\n" + Self.entry("alpha", modelName: "up-alpha", base: stub.baseURL))
+            var logger = Logger(label: "reload-test")
+            logger.logLevel = .critical
+            let loaded = try ProxyConfig.load(path: file.path)
+            // Another size, so the stamp differs within the same second too.
+            try file.write("models:\n" + Self.entry("beta", modelName: "up-beta-longer", base: stub.baseURL))
+            let server = ProxyServer(
+                config: loaded, options: .init(port: 0, configPollInterval: .milliseconds(100)), logger: logger)
+            try await server.withRunning { port in
+                let proxy = ProxyHarness(port: port, stub: stub)
+                let routed = try await Self.eventually {
+                    try await proxy.post(json: ProxyHarness.messages(model: "beta")).status == 200
+                }
+                #expect(routed, "the change made before the server started was not put in force")
+            }
+        }
+    }
+
     @Test func aBrokenConfigIsRefusedAndTheOldOneStays() async throws {
         let file = ConfigFile()
         defer { file.remove() }

@@ -25,6 +25,9 @@ public struct ConfigReloader: Service {
     /// watched too: a `proxy login` or `logout` made while the proxy runs
     /// takes effect within ``pollInterval``, with no restart or SIGHUP.
     public let authStore: AuthStore?
+    /// The config file's stamp when the config in force was read; nil
+    /// takes it when ``run()`` starts.
+    var configStampAtLoad: FileStamp?
 
     public init(
         file: String, routes: LiveRouter, pollInterval: Duration = .seconds(1), logger: Logger,
@@ -60,10 +63,11 @@ public struct ConfigReloader: Service {
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        // Taken before the first wait, so a change made while the server
-        // starts is not missed (one made between start-up's read and this
-        // moment waits for the next change, or a SIGHUP).
-        let initial = watchedStamps
+        // The config's stamp from when it was read, so a change made while
+        // the server starts is not missed (taken here, one made between the
+        // read and this moment waited for the next change, or a SIGHUP).
+        let now = watchedStamps
+        let initial = configStampAtLoad.map { [$0, now[1]] } ?? now
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {

@@ -33,6 +33,9 @@ public struct ProxyConfig: Sendable {
     /// What the file holds that does not stop start-up (unknown fields,
     /// settings kept but not acted on), to show the user.
     public var warnings: [ConfigWarning] = []
+    /// The file's stamp as it was just before ``load(path:environment:)``
+    /// read it: where ``ConfigReloader`` starts watching from.
+    var fileStamp: FileStamp?
 
     public init(models: [ModelEntry], aliases: [ModelAlias] = [], defaultModelID: String? = nil, file: String = "") {
         self.models = models
@@ -46,6 +49,9 @@ public struct ProxyConfig: Sendable {
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigError) -> ProxyConfig {
+        // Before the read: a change made after it then differs from this
+        // stamp, and the reloader takes it (at worst reading the same text twice).
+        let stamp = FileStamp(path: path)
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -54,7 +60,9 @@ public struct ProxyConfig: Sendable {
                 file: path, problem: "cannot read the config (\(error.localizedDescription))",
                 fix: "Check the path given to --config, or remove the flag to use the default config.")
         }
-        return try parse(yaml: text, file: path, environment: environment)
+        var config = try parse(yaml: text, file: path, environment: environment)
+        config.fileStamp = stamp
+        return config
     }
 
     /// Parses config text; `file` names it in errors.

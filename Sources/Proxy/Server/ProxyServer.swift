@@ -170,9 +170,11 @@ public struct ProxyServer: Sendable {
     /// Reloads the config on SIGHUP and when its file changes, when asked to.
     public var configReloader: ConfigReloader? {
         guard let interval = options.configPollInterval, !config.file.isEmpty else { return nil }
-        return ConfigReloader(
+        var reloader = ConfigReloader(
             file: config.file, routes: routes, pollInterval: interval, logger: logger, metrics: metrics,
             authStore: options.authStore)
+        reloader.configStampAtLoad = config.fileStamp
+        return reloader
     }
 
     /// The routes. ``ProxyResponder`` takes generate requests to `generate`
