@@ -84,7 +84,16 @@ struct LoginCommand: AsyncParsableCommand {
                     pastedLines: Self.standardInputLines())
                 if chosen.usesCodeAssist {
                     print("Finding the Google Cloud project the login bills ...")
-                    login = try await logins.resolveProject(of: chosen, for: login)
+                    do {
+                        login = try await logins.resolveProject(of: chosen, for: login)
+                    } catch {
+                        // Kept, a login with no project looked logged in
+                        // (`proxy providers`) and refused every request.
+                        _ = try? store.remove(chosen)
+                        Terminal.fail(
+                            "\(error)\nThe login was not kept: \(chosen.displayName) serves nothing without a project. "
+                                + "Run `proxy login --\(chosen.rawValue)` again.", code: 1)
+                    }
                     print("Project: \(login.project ?? "")")
                 }
                 print("Logged in to \(chosen.displayName)" + (login.account.map { " (account \($0))" } ?? "") + ".")

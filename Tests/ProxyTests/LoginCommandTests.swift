@@ -13,6 +13,7 @@ import Testing
     /// What one run of `proxy login --PROVIDER` printed and stored.
     struct Outcome {
         let output: String
+        let errors: String
         let stored: ProviderCredentials?
     }
 
@@ -20,7 +21,7 @@ import Testing
     /// `backend`, for the project) on a stub, with a scripted browser.
     static func logIn(
         _ subscription: SubscriptionProvider, oauth: StubOAuthProvider,
-        backend: StubCodeAssistBackend? = nil
+        backend: StubCodeAssistBackend? = nil, exitStatus: Int32 = 0
     ) async throws -> Outcome {
         let home = try ExecutableScratch.directory("sb-login-\(subscription.rawValue)")
         defer { try? FileManager.default.removeItem(at: home) }
@@ -46,15 +47,17 @@ import Testing
                 await child.outputLine(startingWith: "  \(stub.baseURL)\(oauth.profile.authorizePath)?"))
             let visit = try await ScriptedBrowser.open(line.trimmingCharacters(in: .whitespaces))
             #expect(visit.callbackStatus == 200)
-            #expect(await child.waitForEnding() == .exited(0), "\(child.standardError)")
+            #expect(await child.waitForEnding() == .exited(exitStatus), "\(child.standardError)")
             #expect(oauth.rejections == [])
             #expect(backend?.rejections ?? [] == [])
             for token in oauth.issuedTokens {
                 #expect(!child.standardOutput.contains(token) && !child.standardError.contains(token))
             }
             let stored = try AuthStore(path: authFile).credentials(for: subscription)
-            #expect(stored?.accessToken == oauth.state.withLockedValue { $0.accessTokens.last })
-            return Outcome(output: child.standardOutput, stored: stored)
+            if exitStatus == 0 {
+                #expect(stored?.accessToken == oauth.state.withLockedValue { $0.accessTokens.last })
+            }
+            return Outcome(output: child.standardOutput, errors: child.standardError, stored: stored)
         }
     }
 
@@ -76,6 +79,15 @@ import Testing
         #expect(outcome.output.contains("(account \(StubOAuthProvider.email))"))
         #expect(outcome.output.contains("gemini/gemini-2.5-pro"))
         #expect(outcome.stored?.project == StubCodeAssistBackend.onboardedProject)
+    }
+
+    /// A Google login whose project cannot be found is not kept: stored, it
+    /// looked logged in (`proxy providers`) and every request was refused.
+    @Test func aGeminiLoginWithoutAProjectIsNotKept() async throws {
+        let outcome = try await Self.logIn(.gemini, oauth: StubOAuthProvider(profile: .google), exitStatus: 1)
+        #expect(outcome.stored == nil)
+        #expect(outcome.errors.contains("loadCodeAssist"), "\(outcome.errors)")
+        #expect(outcome.errors.contains("The login was not kept"), "\(outcome.errors)")
     }
 
     /// `proxy login --antigravity`: the Antigravity IDE's Google login,
