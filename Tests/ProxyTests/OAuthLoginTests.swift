@@ -135,6 +135,21 @@ import Wire
         }
     }
 
+    /// A token endpoint nothing listens at is said at once: the exchange
+    /// once waited out its 30 s timeout, retrying the connection, silent.
+    @Test func anUnreachableTokenEndpointIsSaidAtOnce() async throws {
+        let settings = OAuthProviderSettings.codex(environment: ["SWITCHBOARD_CODEX_AUTH_BASE": "http://127.0.0.1:1"])
+        let started = ContinuousClock.now
+        let error = await #expect(throws: OAuthTokenEndpoint.Failure.self) {
+            try await OAuthTokenEndpoint(settings: settings).exchange(
+                code: "c", verifier: PKCE().verifier, redirectURI: "http://localhost:1455/auth/callback")
+        }
+        #expect(error?.description.contains("cannot reach http://127.0.0.1:1/oauth/token") == true)
+        #expect(error?.refused == false)
+        // 20 s, not a second: a loaded CI machine is slow, and the old wait was 30 s.
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
     @Test func theAccountIsTheIDTokensChatGPTAccountClaim() {
         let token = StubOAuthProvider.jwt(["https://api.openai.com/auth": ["chatgpt_account_id": "acct-9"]], serial: 1)
         let settings = OAuthProviderSettings.codex(environment: [:])

@@ -75,7 +75,7 @@ struct CodeAssistProject: Sendable {
         let status: UInt
         let answer: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let response = try await SubscriptionHTTPClient.shared.execute(request, timeout: .seconds(60))
             status = response.status.code
             answer = try await response.body.collect(upTo: 1 << 20)
         } catch {

@@ -51,7 +51,7 @@ struct OAuthTokenEndpoint: Sendable {
         let status: UInt
         let body: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await SubscriptionHTTPClient.shared.execute(request, timeout: .seconds(30))
             status = response.status.code
             body = try await response.body.collect(upTo: 1 << 20)
         } catch {
