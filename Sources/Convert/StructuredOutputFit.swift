@@ -7,8 +7,9 @@ import Wire
 ///
 /// `send` (the default) sends it, except where the upstream would refuse
 /// the request with a 400 that was a 200 without it:
-/// - OpenAI (Chat and Responses) refuses `json_object` unless a message
-///   says "json": the system prompt is given "Respond with a JSON object.";
+/// - OpenAI Chat refuses `json_object` unless a message says "json": the
+///   system prompt is given "Respond with a JSON object."; a Responses
+///   upstream gets JSON mode as a schema any object meets (``anyObject``);
 /// - Gemini 2.x refuses a JSON MIME type beside function declarations:
 ///   with tools, the format is asked for in the system prompt instead;
 /// - Anthropic has no JSON mode without a schema, refuses a format after
