@@ -4,11 +4,12 @@ import Wire
 /// request, collecting a diagnostic for everything it drops on purpose.
 ///
 /// Choices worth knowing:
-/// - `max_tokens` is sent as `max_tokens` (capped by the route), not
-///   `max_completion_tokens`: it is the field every OpenAI-compatible
-///   provider (DeepSeek, Groq, Mistral, vLLM, Ollama...) accepts. A route to
-///   an OpenAI reasoning model that wants the newer name sets
-///   `extra_body: {max_tokens: null, max_completion_tokens: N}`.
+/// - `max_tokens` (capped by the route) is sent under the name the route's
+///   ``RouteOptions/chatOutputCapField`` gives: `max_tokens`, the field
+///   every OpenAI-compatible provider (DeepSeek, Groq, Mistral, vLLM,
+///   Ollama...) accepts, unless the route says `max_completion_tokens`, as
+///   routes to api.openai.com do by default (its reasoning models refuse
+///   `max_tokens`).
 /// - All system text (the `system` field and any `system`-role messages, which
 ///   Claude Code 2.1.x puts mid-conversation) becomes one leading `system`
 ///   message, since many providers accept a system message only first.
@@ -37,7 +38,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
         body["messages"] = .array(convertMessages())
-        body["max_tokens"] = .int(Int64(cappedMaxTokens()))
+        body[(route.chatOutputCapField ?? .maxTokens).rawValue] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty { body["stop"] = .array(stop) }

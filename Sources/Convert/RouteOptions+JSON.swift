@@ -19,6 +19,7 @@ extension RouteOptions {
         if let extraBody { object["extra_body"] = .object(extraBody) }
         if let canStream { object["can_stream"] = .bool(canStream) }
         if let structuredOutput { object["structured_output"] = .string(structuredOutput.rawValue) }
+        if let chatOutputCapField { object["max_tokens_field"] = .string(chatOutputCapField.rawValue) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         return .object(object)
     }

@@ -44,6 +44,10 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// nil, the usual case and left out of the record, sends it with the
     /// safety rules of ``StructuredOutputFit``.
     public var structuredOutput: StructuredOutputPolicy?
+    /// The field an OpenAI Chat upstream gets the output cap in
+    /// (`max_tokens_field`); nil, the usual case and left out of the record,
+    /// is `max_tokens`.
+    public var chatOutputCapField: ChatOutputCapField?
 
     /// Whether a streaming client's request goes up streaming.
     public var upstreamStreams: Bool { canStream != false }
@@ -52,7 +56,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
-        structuredOutput: StructuredOutputPolicy? = nil
+        structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -65,6 +69,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.rules = rules?.isEmpty == true ? nil : rules
         self.canStream = canStream
         self.structuredOutput = structuredOutput
+        self.chatOutputCapField = chatOutputCapField
     }
 
     enum CodingKeys: String, CodingKey {
@@ -79,6 +84,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case rules
         case canStream = "can_stream"
         case structuredOutput = "structured_output"
+        case chatOutputCapField = "max_tokens_field"
     }
 }
 

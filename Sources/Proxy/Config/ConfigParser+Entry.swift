@@ -120,10 +120,41 @@ extension ConfigParser {
         } else {
             entry.structuredOutput = entry.defaultStructuredOutput
         }
+        if let capFieldNode = fields["max_tokens_field"] {
+            entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)
+        } else {
+            entry.chatOutputCapField = entry.defaultChatOutputCapField
+        }
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
         if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }
         return entry
+    }
+
+    /// `max_tokens_field`: only an OpenAI Chat upstream has a choice of
+    /// names for the output cap, so on another format it is an error rather
+    /// than a setting that silently does nothing.
+    private func chatOutputCapField(
+        _ node: Node, modelID: String, format: Dialect
+    ) throws(ConfigError)
+        -> ChatOutputCapField
+    {
+        let name = try nonEmptyString(node, field: "max_tokens_field").lowercased()
+        let fields = ChatOutputCapField.allCases.map(\.rawValue)
+        guard let field = ChatOutputCapField(rawValue: name) else {
+            let meant = fields.first { Spelling.looksAlike($0, name) }
+            throw failure(
+                at: node, "`max_tokens_field` `\(name)` of `\(modelID)` is not a field an OpenAI upstream reads",
+                fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: " + fields.joined(separator: ", ")
+                    + ".")
+        }
+        guard format == .openai else {
+            throw failure(
+                at: node,
+                "`max_tokens_field` of `\(modelID)` applies to `format: openai` only, not `\(format.rawValue)`",
+                fix: "Remove it: this format has one name for the output cap, which the proxy sends.")
+        }
+        return field
     }
 
     /// `model_name`, else tizee/anthropic-proxy's default

@@ -124,6 +124,10 @@ public enum DefaultConfig {
         #                     JSON mode or schema on a route of another API (default
         #                     send; json_object: JSON mode, the schema in the system
         #                     prompt, for DeepSeek and the like; drop: free text)
+        #   max_tokens_field  max_tokens | max_completion_tokens: the field a format
+        #                     openai upstream gets the output cap in (default
+        #                     max_completion_tokens for api.openai.com, whose
+        #                     reasoning models refuse max_tokens; else max_tokens)
         #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
         #                     read as in tizee/anthropic-proxy's models.yaml, which
         #                     loads as it is (a top-level list; format and model_name

@@ -103,6 +103,11 @@ public struct EffectiveConfigPrinter: Sendable {
                 "structured_output",
                 entry.structuredOutput?.rawValue ?? "null  # send, with the safety rules"
             ),
+            (
+                "max_tokens_field",
+                entry.chatOutputCapField?.rawValue
+                    ?? (entry.format == .openai ? "null  # max_tokens" : "null  # not format openai")
+            ),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", Self.list(entry.aliases)),
             ("fallback", Self.list(entry.fallback)),

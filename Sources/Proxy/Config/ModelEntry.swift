@@ -50,6 +50,10 @@ public struct ModelEntry: Sendable {
     /// (`structured_output`); nil sends it (``StructuredOutputPolicy/send``
     /// with its safety rules).
     public var structuredOutput: StructuredOutputPolicy?
+    /// The field a `format: openai` upstream gets the output cap in
+    /// (`max_tokens_field`); nil is `max_tokens`. Filled in when the config
+    /// is read (``defaultChatOutputCapField``) when the entry names none.
+    public var chatOutputCapField: ChatOutputCapField?
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
     /// e.g. `codex`): served with its login's token once
     /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
@@ -94,7 +98,7 @@ public struct ModelEntry: Sendable {
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
             extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
-            structuredOutput: structuredOutput)
+            structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField)
     }
 
     /// The policy of a route that names none. OpenAI's own API (and
@@ -112,6 +116,19 @@ public struct ModelEntry: Sendable {
             host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
             || host.hasSuffix(".cognitiveservices.azure.com") || host.hasSuffix(".services.ai.azure.com")
         return takesSchemas ? nil : .jsonObject
+    }
+
+    /// The cap's field for a route that names none: OpenAI's own API takes
+    /// `max_completion_tokens` for every chat model and refuses `max_tokens`
+    /// for its reasoning models (gpt-5, o3), which Claude Code users route
+    /// to; other servers of the Chat format may know only `max_tokens`, and
+    /// Azure's older API versions too, so they keep it. Filled in when the
+    /// config is read, not per request (the host is parsed).
+    var defaultChatOutputCapField: ChatOutputCapField? {
+        guard format == .openai, let host = (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased() else {
+            return nil
+        }
+        return host == "api.openai.com" ? .maxCompletionTokens : nil
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
