@@ -62,6 +62,29 @@ import Wire
         }
     }
 
+    /// A JSON body held whole past the stream's bound ends the stream with
+    /// an error that names the body, not an event the upstream never sent.
+    @Test func aWholeAnswerOverTheLimitSaysItWasTheBody() async throws {
+        // The limit lowered to 1 MiB (32 MiB by default), to spare CI the bytes.
+        try await ProxyHarness.run(maxStreamEventBytes: 1 << 20) { proxy in
+            let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
+            var steps: [StubHTTPServer.Step] = [.bytes(Array(#"{"id":"chatcmpl-1","object":""#.utf8))]
+            steps += Array(repeating: .bytes(piece), count: 17)
+            steps.append(.stall)
+            proxy.stub.reply = StubHTTPServer.Reply(
+                status: 200, headers: [("content-type", "application/json")], steps: steps)
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt", stream: true))
+            let error = try #require(sseFrames(reply.text).last { $0.event == "error" }, "\(reply.text)")
+            let message = try JSONValue(parsing: Array(error.data.utf8))["error"]?["message"]?.stringValue
+            #expect(message?.hasPrefix("upstream gpt (") == true, "\(error.data)")
+            #expect(
+                message?.hasSuffix(
+                    ") answered the streaming request with one JSON body larger than 1 MiB; "
+                        + "the proxy stopped reading it") == true, "\(error.data)")
+            #expect(await proxy.stub.waitForHangUps(1, limit: .seconds(30)))
+        }
+    }
+
     @Test func aBodyLabelledJSONIsWholeOnlyWhenItIsAnObject() {
         #expect(UpstreamStreamConverter.startsAnObject(Array(" \r\n{\"a\":1}".utf8)) == true)
         #expect(UpstreamStreamConverter.startsAnObject(Array("data: {}".utf8)) == false)

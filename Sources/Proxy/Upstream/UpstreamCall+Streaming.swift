@@ -81,6 +81,7 @@ extension UpstreamCall {
                     if isObject {
                         converter = request.streamConverter(
                             route: options, createdAt: exchange.createdAt, answeredWhole: true)
+                        limits.readsWholeAnswer = true
                     }
                 }
                 if let chunkIntervals {

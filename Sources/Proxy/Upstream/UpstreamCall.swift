@@ -23,8 +23,9 @@ struct UpstreamCall: Sendable {
     let exchange: Exchange
     let logger: Logger
     /// The most bytes of a stream that complete no event: one event larger
-    /// than this (or a run of bytes with no event end) ends the stream with
-    /// an error, so an upstream cannot make the proxy hold unbounded memory.
+    /// than this (or a run of bytes with no event end, or a JSON answer read
+    /// whole) ends the stream with an error, so an upstream cannot make the
+    /// proxy hold unbounded memory.
     var maxStreamEventBytes = UpstreamCall.defaultMaxStreamEventBytes
 
     /// The largest upstream body read whole (non-streaming answers, errors).
