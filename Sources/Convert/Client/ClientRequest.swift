@@ -18,6 +18,8 @@ public struct ClientRequest: Sendable {
     /// The model the client asked for: the body's `model`, or Gemini's path.
     public let model: String
     public let stream: Bool
+    /// The pivot, read once on a route that reshapes a format (``pivotRequest(for:)``).
+    private let memoizedPivot = MemoizedPivot()
 
     /// Reads the model and streaming; an Anthropic request is validated
     /// whole here, as before; other dialects' bodies are checked when they
@@ -82,11 +84,26 @@ public struct ClientRequest: Sendable {
     /// the route sends: it stays passed through, with what the pivot does
     /// not model (`seed`, `logprobs`...).
     func reshapesStructuredOutput(_ route: RouteOptions) -> Bool {
-        guard route.structuredOutput == .jsonObject || route.structuredOutput == .drop, mayCarryFormat,
-            case .object(let pivot)? = try? pivotRequest().body,
+        guard readsFormatFirst(route), case .object(let pivot)? = try? pivotRequest(for: route).body,
             let format = StructuredOutput.pivotFormat(of: pivot)
         else { return false }
         return route.structuredOutput == .drop || format["type"] != "json_object"
+    }
+
+    /// Whether `route` reads this request into the pivot to find its format
+    /// before it knows whether to convert it: its policy may reshape one,
+    /// and the request may carry one.
+    private func readsFormatFirst(_ route: RouteOptions) -> Bool {
+        (route.structuredOutput == .jsonObject || route.structuredOutput == .drop) && mayCarryFormat
+    }
+
+    /// ``pivotRequest()``, read once for the exchange where `route` reads
+    /// the request's format first (``reshapesStructuredOutput(_:)``, asked
+    /// several times a request); read anew (and not kept) elsewhere, where
+    /// it is read at most once on the way up.
+    private func pivotRequest(for route: RouteOptions) throws(APIError) -> ConvertedRequest {
+        guard readsFormatFirst(route) else { return try pivotRequest() }
+        return try memoizedPivot.pivot { () throws(APIError) in try pivotRequest() }
     }
 
     /// Whether the body has the member a format would be read from: one
@@ -118,14 +135,15 @@ public struct ClientRequest: Sendable {
             // Read into the pivot only to estimate the input, and only when a window asks for it.
             var (route, diagnostics) =
                 configured.contextWindow == nil
-                ? (configured, []) : try ContextBudget.fit(anthropicRequest: try pivotRequest().body, route: configured)
+                ? (configured, [])
+                : try ContextBudget.fit(anthropicRequest: try pivotRequest(for: configured).body, route: configured)
             Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
             if dialect == .gemini { diagnostics += GeminiForeignSignatures.drop(from: &object) }
             var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
             converted.diagnostics = diagnostics + converted.diagnostics
             return converted
         }
-        var pivot = try pivotRequest()
+        var pivot = try pivotRequest(for: configured)
         if configured.upstreamDialect == .anthropic, UnverifiableThinking.drop(from: &pivot), dialect == .anthropic {
             // Other clients' requests are fitted whole below; an Anthropic
             // client's only where the drop left a tool turn Anthropic refuses.
@@ -256,7 +274,7 @@ public struct ClientRequest: Sendable {
         if dialect == .anthropic {
             tools = { [body] in body["tools"] }
         } else {
-            tools = { [self] in (try? pivotRequest())?.body["tools"] }
+            tools = { [self] in (try? pivotRequest(for: route))?.body["tools"] }
         }
         return UpstreamStreamConverter(route: route, requestedModel: model, encoder: encoder, tools: tools)
     }
