@@ -162,13 +162,15 @@ enum StructuredOutputFit {
     }
 
     /// Whether the system prompt or a message's text says "json" in any
-    /// case, as OpenAI's JSON mode requires.
+    /// case, as OpenAI's JSON mode requires; read in place, not lowercased
+    /// copies of every text.
     static func mentionsJSON(_ request: JSONObject) -> Bool {
         let texts = [request["system"]] + (request["messages"]?.arrayValue ?? []).map { $0["content"] }
         return texts.contains { content in
             switch content {
-            case .string(let text)?: text.lowercased().contains("json")
-            case .array(let blocks)?: blocks.contains { $0["text"]?.stringValue?.lowercased().contains("json") == true }
+            case .string(let text)?: text.containsIgnoringASCIICase("json")
+            case .array(let blocks)?:
+                blocks.contains { $0["text"]?.stringValue?.containsIgnoringASCIICase("json") == true }
             default: false
             }
         }

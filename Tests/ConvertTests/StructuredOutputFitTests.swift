@@ -83,6 +83,31 @@ import Wire
         #expect(converted.body["messages"]?[0]?["role"] == "user")
     }
 
+    /// "json" in any case, beside any other text, in the system prompt or
+    /// a message's text; not a lookalike.
+    @Test func theWordJSONIsFoundInAnyCase() {
+        let saying = { (text: String) -> Bool in
+            StructuredOutputFit.mentionsJSON(["messages": [["role": "user", "content": .string(text)]]])
+        }
+        #expect(saying("Answer as JsOn, please"))
+        #expect(saying("Réponds en JSON, s'il te plaît"))
+        #expect(saying("日本語でJSONを返して"))
+        #expect(saying("ÉjsonÉ"))
+        #expect(!saying("Réponds en ＪＳＯＮ"))
+        #expect(!saying("jsón"))
+        #expect(!saying("Weather in Zürich?"))
+        #expect(StructuredOutputFit.mentionsJSON(["system": "Use JSON.", "messages": []]))
+        #expect(
+            StructuredOutputFit.mentionsJSON([
+                "messages": [["role": "user", "content": [["type": "text", "text": "über jSON"]]]]
+            ]))
+        #expect(
+            !StructuredOutputFit.mentionsJSON([
+                "system": [["type": "text", "text": "Über"]],
+                "messages": [["role": "user", "content": [["type": "image"]]]],
+            ]))
+    }
+
     // MARK: Gemini with tools
 
     /// Gemini 2.x refuses a JSON MIME type beside function declarations:
