@@ -106,11 +106,12 @@ extension Redactor {
         return scrubbed == bytes ? text : String(decoding: scrubbed, as: UTF8.self)
     }
 
-    /// `error` with its message scrubbed, and the upstream body it carries
-    /// to a client of its dialect.
+    /// `error` with its message and the upstream's `param` scrubbed, and
+    /// the upstream body it carries to a client of its dialect.
     public static func scrubbing(_ error: APIError, of credentials: [String]) -> APIError {
         var error = error
         error.message = scrubbing(error.message, of: credentials)
+        error.param = error.param.map { scrubbing($0, of: credentials) }
         if let body = error.upstreamBody { error.upstreamBody?.bytes = scrubbing(body.bytes, of: credentials) }
         return error
     }

@@ -23,6 +23,11 @@ public struct APIError: Error, Sendable, Hashable {
     /// match on `context_length_exceeded` to shorten a conversation); nil
     /// for most errors, as for most of OpenAI's.
     public var code: String?
+    /// OpenAI's `param`, the request member an error is about, from an
+    /// OpenAI-family upstream's error: it goes on to Chat and Responses
+    /// clients of any route (as the upstream named it), where a rebuilt
+    /// body had `null`. Nil for the proxy's own errors.
+    public var param: String?
     /// A 405's `Allow` header: the methods the endpoint takes.
     public var allow: String?
     /// The upstream's own error body and the dialect it is in, when it
@@ -197,12 +202,13 @@ extension APIError {
     /// answers itself: an overlong prompt (400 on `messages`, or `input`)
     /// and an unknown model (404, no `param`), both `invalid_request_error`
     /// there; Anthropic's `request_too_large` and `not_found_error` meant
-    /// nothing to OpenAI's SDKs and the clients that match on them.
+    /// nothing to OpenAI's SDKs and the clients that match on them. Else
+    /// the upstream's ``param``, if it named one.
     private func openAITypeAndParam(in dialect: Dialect) -> (type: String, param: JSONValue) {
         switch code {
         case Self.contextLengthExceeded: ("invalid_request_error", .string(dialect == .openai ? "messages" : "input"))
         case Self.modelNotFound: ("invalid_request_error", nil)
-        default: (type, nil)
+        default: (type, param.map(JSONValue.string) ?? nil)
         }
     }
 

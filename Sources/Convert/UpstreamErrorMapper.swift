@@ -43,6 +43,11 @@ public enum UpstreamErrorMapper {
         } else if status == 400, detail.contains("prompt is too long") {
             error.code = APIError.contextLengthExceeded
         }
+        // So does the member it names, which a Chat or Responses client of
+        // the other OpenAI dialect would otherwise get as null.
+        if let param = json?["error"]?["param"]?.stringValue, !param.isEmpty {
+            error.param = param
+        }
         // An error object as the dialect writes one (Gemini's streaming
         // endpoints wrap it in an array) goes on to its own clients.
         if let json, json["error"]?.objectValue != nil || json.arrayValue?.first?["error"]?.objectValue != nil {

@@ -35,6 +35,30 @@ import Wire
         #expect(Self.map(400, #"{"error":{"message":"bad","code":null}}"#).openAICode == "invalid_request_error")
     }
 
+    /// OpenAI's `param` and `code` reach a client of the other OpenAI
+    /// dialect, whose body is rebuilt; the proxy's own `param` of an
+    /// overlong prompt names the client's member; none is null.
+    @Test func openAIsParamIsKeptForTheOtherOpenAIDialect() throws {
+        let error = Self.map(
+            400,
+            #"{"error":{"message":"Unsupported value","type":"invalid_request_error","param":"temperature","code":"unsupported_value"}}"#
+        )
+        #expect(error.param == "temperature")
+        let responses = try JSONValue(parsing: error.clientBody(in: .openaiResponses))
+        #expect(responses["error"]?["param"] == "temperature")
+        #expect(responses["error"]?["code"] == "unsupported_value")
+        #expect(responses["error"]?["type"] == "invalid_request_error")
+        #expect(error.rendered(in: .openai)["error"]?["param"] == "temperature")
+        let tooLong = Self.map(
+            400,
+            #"{"error":{"message":"too long","param":"messages","code":"context_length_exceeded"}}"#)
+        #expect(tooLong.rendered(in: .openaiResponses)["error"]?["param"] == "input")
+        #expect(
+            Self.map(400, #"{"error":{"message":"bad","param":null}}"#).rendered(in: .openai)["error"]?["param"]
+                == .null)
+        #expect(Self.map(400, #"{"error":{"message":"bad"}}"#).param == nil)
+    }
+
     @Test func openAIMessageIsKeptAndUpstreamNamed() {
         let error = Self.map(
             429,

@@ -130,6 +130,43 @@ import Wire
         }
     }
 
+    /// OpenAI's `param` and `code` reach a client of the other OpenAI
+    /// dialect, whose error body is rebuilt, rather than a null `param`:
+    /// a Chat upstream's to a Responses client, a Responses upstream's to
+    /// a Chat client, and a Chat upstream's to a Chat client whose request
+    /// was converted (its schema reshaped on the stub's route, `json_object`
+    /// by default for a server that is not OpenAI's).
+    @Test func openAIsParamAndCodeReachEitherOpenAIClient() async throws {
+        try await ProxyHarness.run { proxy in
+            let upstreamError =
+                #"{"error":{"message":"Unsupported value","type":"invalid_request_error","param":"temperature","code":"unsupported_value"}}"#
+            proxy.stub.reply = .json(400, upstreamError)
+            let chat: JSONValue = ["model": "responses", "messages": [["role": "user", "content": "Hi"]]]
+            let replies = [
+                try await proxy.post("/v1/responses", json: ["model": "gpt", "input": "Hi"]),
+                try await proxy.post("/v1/chat/completions", json: chat),
+                try await proxy.post(
+                    "/v1/chat/completions",
+                    json: [
+                        "model": "gpt", "messages": [["role": "user", "content": "Hi"]],
+                        "response_format": [
+                            "type": "json_schema", "json_schema": ["name": "w", "schema": ["type": "object"]],
+                        ],
+                    ]),
+            ]
+            #expect(
+                proxy.stub.requests.map(\.path) == ["/v1/chat/completions", "/v1/responses", "/v1/chat/completions"])
+            let converted = try JSONValue(parsing: try #require(proxy.stub.requests.last).body)
+            #expect(converted["response_format"] == ["type": "json_object"])
+            for reply in replies {
+                #expect(reply.status == 400)
+                #expect(reply.json?["error"]?["param"] == "temperature", "\(reply.text)")
+                #expect(reply.json?["error"]?["code"] == "unsupported_value", "\(reply.text)")
+                #expect(reply.json?["error"]?["type"] == "invalid_request_error", "\(reply.text)")
+            }
+        }
+    }
+
     @Test func errorsReachEachClientInItsOwnShape() async throws {
         try await ProxyHarness.run { proxy in
             let openAI = try await proxy.post(
