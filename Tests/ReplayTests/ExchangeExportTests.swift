@@ -1,4 +1,3 @@
-import Cassette
 import Foundation
 import Testing
 import Wire
@@ -50,16 +49,11 @@ import Wire
     /// A secret header no API names points at a variable named after it,
     /// which the shell expands; nothing recorded is left in its place.
     @Test func curlPointsAnyOtherSecretHeaderAtItsOwnVariable() {
-        let events = [
-            CassetteEvent(
-                .clientRequest, exchange: "c", timeMicros: 0,
-                fields: [
-                    "method": "POST", "path": "/v1/chat/completions",
-                    "headers": ["x-auth-token": "[redacted:0badf00d]", "x-2fa.token": "[redacted:1a2b3c4d]"],
-                    "body": ["messages": []],
-                ])
-        ]
-        let command = CurlExport.command(for: Exchange.group(events, file: "c")[0], baseURL: nil)
+        let exchange = RecordedRequest.exchange(
+            id: "c", path: "/v1/chat/completions",
+            headers: ["x-auth-token": "[redacted:0badf00d]", "x-2fa.token": "[redacted:1a2b3c4d]"],
+            body: ["messages": []])
+        let command = CurlExport.command(for: exchange, baseURL: nil)
         #expect(command.contains(#"-H "x-auth-token: $SWITCHBOARD_HEADER_X_AUTH_TOKEN""#), "\(command)")
         #expect(command.contains(#"-H "x-2fa.token: $SWITCHBOARD_HEADER_X_2FA_TOKEN""#), "\(command)")
         #expect(!command.contains("redacted"))
@@ -78,16 +72,11 @@ import Wire
     }
 
     @Test func geminiQueryKeyBecomesAPlaceholder() {
-        let events = [
-            CassetteEvent(
-                .clientRequest, exchange: "g", timeMicros: 0,
-                fields: [
-                    "method": "POST", "path": "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
-                    "query": "alt=sse&key=[redacted:0badf00d]", "headers": ["x-goog-api-key": "[redacted:0badf00d]"],
-                    "body": ["contents": []],
-                ])
-        ]
-        let command = CurlExport.command(for: Exchange.group(events, file: "g")[0], baseURL: nil)
+        let exchange = RecordedRequest.exchange(
+            id: "g", path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+            query: "alt=sse&key=[redacted:0badf00d]", headers: ["x-goog-api-key": "[redacted:0badf00d]"],
+            body: ["contents": []])
+        let command = CurlExport.command(for: exchange, baseURL: nil)
         #expect(
             command.contains(
                 #""http://127.0.0.1:8082/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=$GEMINI_API_KEY""#
@@ -99,29 +88,23 @@ import Wire
     /// Any parameter the recorder fingerprints points at the path's
     /// variable: `[redacted:…]` was exported, and re-sent, as it was.
     @Test func everySecretQueryParameterBecomesAPlaceholder() {
-        let events = [
-            CassetteEvent(
-                .clientRequest, exchange: "o", timeMicros: 0,
-                fields: [
-                    "method": "POST", "path": "/v1/chat/completions",
-                    "query": "api-key=[redacted:0badf00d]&max_tokens=5&token=[redacted:0badf00d]&pageToken=abc",
-                    "headers": ["content-type": "application/json"], "body": ["messages": []],
-                ])
-        ]
-        let command = CurlExport.command(for: Exchange.group(events, file: "o")[0], baseURL: nil)
+        let exchange = RecordedRequest.exchange(
+            id: "o", path: "/v1/chat/completions",
+            query: "api-key=[redacted:0badf00d]&max_tokens=5&token=[redacted:0badf00d]&pageToken=abc",
+            headers: ["content-type": "application/json"], body: ["messages": []])
+        let command = CurlExport.command(for: exchange, baseURL: nil)
         #expect(
             command.contains(
                 #""http://127.0.0.1:8082/v1/chat/completions?api-key=$OPENAI_API_KEY&max_tokens=5&token=$OPENAI_API_KEY&pageToken=abc""#
             ), "\(command)")
         #expect(!command.contains("0badf00d"))
         let sender = ReplaySender(target: "http://127.0.0.1:9", environment: ["OPENAI_API_KEY": "sk-o"])
-        let (request, missing) = sender.makeRequest(for: Exchange.group(events, file: "o")[0])
+        let (request, missing) = sender.makeRequest(for: exchange)
         #expect(
             request.url
                 == "http://127.0.0.1:9/v1/chat/completions?api-key=sk%2Do&max_tokens=5&token=sk%2Do&pageToken=abc")
         #expect(missing == [])
-        let (_, unset) = ReplaySender(target: "http://127.0.0.1:9", environment: [:]).makeRequest(
-            for: Exchange.group(events, file: "o")[0])
+        let (_, unset) = ReplaySender(target: "http://127.0.0.1:9", environment: [:]).makeRequest(for: exchange)
         #expect(unset == ["OPENAI_API_KEY"])
     }
 

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Cassette
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -24,16 +23,8 @@ import Testing
 
     @Test func aHeaderNameHTTPCannotCarryIsLeftOut() throws {
         // An edited cassette's non-ASCII name trapped NIO's headers.
-        let exchange = Exchange(
-            id: "x", file: "edited.jsonl",
-            events: [
-                CassetteEvent(
-                    .clientRequest, exchange: "x", timeMicros: 1,
-                    fields: [
-                        "method": "POST", "path": "/v1/messages",
-                        "headers": ["é": "x", "x-ok": "1", "": "empty", "a b": "space"], "body": [:],
-                    ])
-            ])
+        let exchange = RecordedRequest.exchange(
+            id: "x", path: "/v1/messages", headers: ["é": "x", "x-ok": "1", "": "empty", "a b": "space"])
         let (request, _) = ReplaySender(target: "http://proxy.test", environment: [:]).makeRequest(for: exchange)
         #expect(request.headers.map(\.name) == ["x-ok"])
     }
@@ -49,19 +40,11 @@ import Testing
     /// their names: put back from variables named after them, and reported
     /// when those are unset (they were left out without a word).
     @Test func aSecretHeaderNoAPINamesComesFromItsOwnVariable() throws {
-        let exchange = Exchange(
-            id: "g", file: "gateway.jsonl",
-            events: [
-                CassetteEvent(
-                    .clientRequest, exchange: "g", timeMicros: 1,
-                    fields: [
-                        "method": "POST", "path": "/v1/messages",
-                        "headers": [
-                            "X-Auth-Token": "[redacted:0badf00d]", "x-custom-api-key": "[redacted:1a2b3c4d]",
-                            "x-api-key": "[redacted:5e6f7a8b]", "cookie": "[redacted:00000000]", "x-ok": "1",
-                        ],
-                        "body": [:],
-                    ])
+        let exchange = RecordedRequest.exchange(
+            id: "g", path: "/v1/messages",
+            headers: [
+                "X-Auth-Token": "[redacted:0badf00d]", "x-custom-api-key": "[redacted:1a2b3c4d]",
+                "x-api-key": "[redacted:5e6f7a8b]", "cookie": "[redacted:00000000]", "x-ok": "1",
             ])
         let environment = [
             "SWITCHBOARD_HEADER_X_AUTH_TOKEN": "tok-live", "SWITCHBOARD_HEADER_X_CUSTOM_API_KEY": "custom-live",
