@@ -12,9 +12,15 @@ protocol AnthropicRequestTranslating {
     static var upstreamLabel: String { get }
     /// Top-level request fields the builder translates; any other is reported as dropped.
     static var translatedFields: Set<String> { get }
+    /// Sampling settings of the pivot the upstream has no word for
+    /// (OpenAI Chat's `top_k`): they change the answer, so their drop is a
+    /// note naming them, where other untranslated fields are at debug.
+    static var droppedSettings: Set<String> { get }
 }
 
 extension AnthropicRequestTranslating {
+    static var droppedSettings: Set<String> { [] }
+
     mutating func cappedMaxTokens() -> Int {
         let requested = request["max_tokens"]?.intValue ?? 1
         guard let cap = route.maxTokensCap, requested > cap else { return requested }
@@ -117,13 +123,15 @@ extension AnthropicRequestTranslating {
 
     /// Top-level fields outside `translatedFields`, and `output_config`
     /// members other than `effort` and `format` (``StructuredOutput``),
-    /// reported at debug.
+    /// reported at debug; `droppedSettings` at info.
     mutating func reportUntranslatedFields() {
         for member in request where !Self.translatedFields.contains(member.key) {
-            diagnostics.append(
-                .debug(
-                    "/\(ConversionDiagnostic.pointerToken(member.key))", "no \(Self.upstreamLabel) equivalent; dropped")
-            )
+            let path = "/\(ConversionDiagnostic.pointerToken(member.key))"
+            if Self.droppedSettings.contains(member.key) {
+                diagnostics.append(.info(path, "\(member.key) has no \(Self.upstreamLabel) equivalent; dropped"))
+            } else {
+                diagnostics.append(.debug(path, "no \(Self.upstreamLabel) equivalent; dropped"))
+            }
         }
         if let outputConfig = request["output_config"]?.objectValue {
             for member in outputConfig where member.key != "effort" && member.key != "format" {

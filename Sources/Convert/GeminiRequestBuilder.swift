@@ -9,7 +9,8 @@ import Wire
 /// - all system text (the `system` field and `system`-role messages) becomes
 ///   one `systemInstruction`;
 /// - `max_tokens` (capped), `temperature` (the route's wins), `top_p`,
-///   `top_k` and `stop_sequences` go in `generationConfig`;
+///   `top_k`, `stop_sequences`, and the `seed` and penalties an OpenAI or
+///   Gemini client sent (``SeedAndPenalties``) go in `generationConfig`;
 /// - thinking becomes `generationConfig.thinkingConfig` (see
 ///   ``thinkingConfig(below:)``);
 /// - `output_config.format` becomes `responseMimeType` and
@@ -22,10 +23,11 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     var diagnostics: [ConversionDiagnostic] = []
 
     static let upstreamLabel = "Gemini"
-    static let translatedFields: Set<String> = [
-        "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "tools",
-        "tool_choice", "thinking", "output_config", "output_format", "stream",
-    ]
+    static let translatedFields = Set(
+        [
+            "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "tools",
+            "tool_choice", "thinking", "output_config", "output_format", "stream",
+        ] + SeedAndPenalties.names)
     /// Gemini accepts at most this many stop sequences.
     static let maxStopSequences = 5
 
@@ -52,6 +54,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
         if let temperature { config["temperature"] = temperature }
         if let topP { config["topP"] = topP }
         if let topK = request["top_k"], !topK.isNull { config["topK"] = topK }
+        SeedAndPenalties.add(from: request, to: &config, upstream: .gemini, diagnostics: &diagnostics)
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
             if stop.count > Self.maxStopSequences {
                 diagnostics.append(

@@ -16,6 +16,9 @@ import Wire
 /// - `output_config.format` becomes `response_format` (see
 ///   ``StructuredOutput``).
 /// - `metadata.user_id` becomes `user` (see `openAIUser()`).
+/// - `seed` and the penalties an OpenAI or Gemini client sent go as Chat's
+///   own (``SeedAndPenalties``); `top_k` has no Chat equivalent and is
+///   dropped with a note.
 /// - The route's `temperature` and `reasoning_effort` win over the client's;
 ///   `extra_body` is merged last (see `JSONObject.merge`).
 struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
@@ -24,10 +27,12 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
     var diagnostics: [ConversionDiagnostic] = []
 
     static let upstreamLabel = "OpenAI Chat Completions"
-    static let translatedFields: Set<String> = [
-        "model", "messages", "system", "max_tokens", "temperature", "top_p", "stop_sequences", "tools",
-        "tool_choice", "thinking", "output_config", "output_format", "metadata", "stream",
-    ]
+    static let translatedFields = Set(
+        [
+            "model", "messages", "system", "max_tokens", "temperature", "top_p", "stop_sequences", "tools",
+            "tool_choice", "thinking", "output_config", "output_format", "metadata", "stream",
+        ] + SeedAndPenalties.names)
+    static let droppedSettings: Set<String> = ["top_k"]
 
     init(request: JSONObject, route: RouteOptions) {
         self.request = request
@@ -41,6 +46,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         body[(route.chatOutputCapField ?? .maxTokens).rawValue] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }
+        SeedAndPenalties.add(from: request, to: &body, upstream: .openai, diagnostics: &diagnostics)
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty { body["stop"] = .array(stop) }
         addTools(to: &body)
         if let effort = ReasoningEffortMapping.effort(

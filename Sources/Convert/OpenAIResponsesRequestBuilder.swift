@@ -17,7 +17,9 @@ import Wire
 /// - function tools are sent with `strict: false` unless the tool says
 ///   otherwise: Responses defaults to strict, which rejects most schemas;
 /// - `stop_sequences` and `top_k` have no Responses equivalent and are
-///   dropped with a diagnostic; `extra_body` is merged last.
+///   dropped with a warning; `seed` and the penalties an OpenAI Chat or
+///   Gemini client sent, with a note (``SeedAndPenalties``); `extra_body`
+///   is merged last.
 struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     let request: JSONObject
     let route: RouteOptions
@@ -28,6 +30,8 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         "model", "messages", "system", "max_tokens", "temperature", "top_p", "tools", "tool_choice", "thinking",
         "output_config", "output_format", "metadata", "stream",
     ]
+    /// Responses takes no `seed` or penalties (``SeedAndPenalties``).
+    static let droppedSettings = Set(SeedAndPenalties.names)
     static let translatedToolFields: Set<String> = ["name", "description", "input_schema", "type", "strict"]
 
     init(request: JSONObject, route: RouteOptions) {

@@ -34,7 +34,7 @@ import Wire
         let converted = try Self.decode([
             "system_instruction": ["parts": [["text": "S"]]],
             "contents": [["parts": [["text": "Hi"]]]],
-            "generation_config": ["thinking_config": ["thinking_budget": 0], "seed": 7],
+            "generation_config": ["thinking_config": ["thinking_budget": 0], "seed": 7, "response_logprobs": true],
             "safetySettings": [],
         ])
         #expect(converted.body["stream"] == nil)
@@ -42,7 +42,8 @@ import Wire
         #expect(converted.body["system"] == "S")
         #expect(converted.body["thinking"] == ["type": "disabled"], "a budget of 0 is no thinking")
         #expect(converted.body["messages"]?[0]?["role"] == "user")
-        #expect(converted.diagnostics.map(\.path) == ["/generation_config/seed", "/safetySettings"])
+        #expect(converted.body["seed"] == 7, "carried for the upstreams that take it")
+        #expect(converted.diagnostics.map(\.path) == ["/generation_config/response_logprobs", "/safetySettings"])
         #expect(converted.diagnostics.map(\.severity) == [.info, .debug])
     }
 

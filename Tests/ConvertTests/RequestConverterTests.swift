@@ -228,6 +228,7 @@ import Wire
         #expect(converted.body["stream"] == true)
         #expect(converted.body["stream_options"] == ["include_usage": true])
         #expect(converted.diagnostics.map(\.path) == ["/top_k"])
+        #expect(converted.diagnostics.map(\.severity) == [.info], "a sampling setting the client chose")
     }
 
     @Test func droppedFieldPathsAreJSONPointers() throws {

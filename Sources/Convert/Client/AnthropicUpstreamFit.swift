@@ -21,7 +21,9 @@ import Wire
 /// - no stop sequence that is empty or only whitespace (`"\n"` is a common
 ///   OpenAI one);
 /// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
-///   before its other blocks.
+///   before its other blocks;
+/// - none of the `seed` and penalties the pivot carries for other
+///   upstreams (``SeedAndPenalties``).
 ///
 /// Anthropic clients' requests are theirs and go as sent, but for the
 /// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:)``).
@@ -36,6 +38,9 @@ enum AnthropicUpstreamFit {
             config["effort"] = nil
             body["output_config"] = config.isEmpty ? nil : .object(config)
         }
+        // Carried in the pivot for the upstreams that take them; Anthropic
+        // refuses a member it does not know.
+        SeedAndPenalties.drop(from: &body, upstream: "Anthropic Messages", diagnostics: &diagnostics)
         fitStopSequences(&body, &diagnostics)
         fitToolBlocks(&body, &diagnostics)
         fitThinking(&body, &diagnostics)

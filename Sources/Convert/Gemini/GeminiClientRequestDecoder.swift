@@ -37,6 +37,8 @@ struct GeminiClientRequestDecoder {
         "maxOutputTokens", "temperature", "topP", "topK", "stopSequences", "candidateCount", "thinkingConfig",
         // Carried as structured output (StructuredOutput).
         "responseMimeType", "responseSchema", "responseJsonSchema",
+        // Carried beside the pivot's own settings (SeedAndPenalties).
+        "seed", "presencePenalty", "frequencyPenalty",
     ]
 
     init(request: JSONValue, model: String, stream: Bool) {
@@ -82,7 +84,7 @@ struct GeminiClientRequestDecoder {
         if let system = systemText() { body["system"] = .string(system) }
         body["messages"] = .array(try messages(contents))
         addTools(to: &body)
-        if let config { addGenerationConfig(config, maxTokens: maxTokens, capIsSet: cap != nil, to: &body) }
+        if let config { try addGenerationConfig(config, maxTokens: maxTokens, capIsSet: cap != nil, to: &body) }
         reportUnknownFields(request, known: Self.knownFields, path: "")
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
     }
@@ -108,7 +110,7 @@ struct GeminiClientRequestDecoder {
     ///   leaves (``ReasoningEffortMapping/budgetForUnsetCap(_:capName:pointer:diagnostics:)``).
     private mutating func addGenerationConfig(
         _ config: JSONValue, maxTokens: Int, capIsSet: Bool, to body: inout JSONObject
-    ) {
+    ) throws(APIError) {
         // Made only for a diagnostic: interpolation costs more than the rest.
         let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
         if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
@@ -117,6 +119,7 @@ struct GeminiClientRequestDecoder {
         if let topK = config[gemini: "topK"], !topK.isNull {
             body["top_k"] = topK.doubleValue.flatMap { Int64(exactly: $0) }.map(JSONValue.int) ?? topK
         }
+        try SeedAndPenalties.add(from: config, dialect: .gemini, fieldPrefix: "\(path().dropFirst()).", to: &body)
         if let stop = config[gemini: "stopSequences"]?.arrayValue, !stop.isEmpty {
             body["stop_sequences"] = .array(stop)
         }

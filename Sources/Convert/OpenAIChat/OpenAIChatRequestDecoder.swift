@@ -13,7 +13,8 @@ import Wire
 ///   answer after the thinking budget, as the Responses decoder does.
 /// - What an Anthropic upstream refuses of OpenAI's sampling settings is
 ///   fitted on the way out (``AnthropicUpstreamFit``), not here: another
-///   upstream takes them.
+///   upstream takes them. So `seed` and the penalties, which Anthropic has
+///   none of, are carried in the pivot (``SeedAndPenalties``).
 struct OpenAIChatRequestDecoder {
     let request: JSONObject
     var diagnostics: [ConversionDiagnostic] = []
@@ -22,7 +23,7 @@ struct OpenAIChatRequestDecoder {
     static let translatedFields: Set<String> = [
         "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream",
         "stream_options", "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "user", "n",
-        "response_format",
+        "response_format", "seed", "presence_penalty", "frequency_penalty",
     ]
     /// Fields that change the answer's shape or content, so dropping them is
     /// worth a warning rather than a note.
@@ -84,6 +85,7 @@ struct OpenAIChatRequestDecoder {
     private mutating func addSampling(to body: inout JSONObject) throws(APIError) {
         if try optionalNumber("temperature") != nil { body["temperature"] = request["temperature"] }
         if try optionalNumber("top_p") != nil { body["top_p"] = request["top_p"] }
+        try SeedAndPenalties.add(from: .object(request), dialect: .openai, to: &body)
     }
 
     /// The thinking budget `reasoning_effort` asks for; nil for none.
