@@ -9,8 +9,9 @@ import Wire
 /// - all system text (the `system` field and `system`-role messages) becomes
 ///   one `systemInstruction`;
 /// - `max_tokens` (capped), `temperature` (the route's wins), `top_p`,
-///   `top_k`, `stop_sequences`, and the `seed` and penalties an OpenAI or
-///   Gemini client sent (``SeedAndPenalties``) go in `generationConfig`;
+///   `top_k`, `stop_sequences` (the first 5: see ``UpstreamStopSequences``),
+///   and the `seed` and penalties an OpenAI or Gemini client sent
+///   (``SeedAndPenalties``) go in `generationConfig`;
 /// - thinking becomes `generationConfig.thinkingConfig` (see
 ///   ``thinkingConfig(below:)``);
 /// - `output_config.format` becomes `responseMimeType` and
@@ -28,8 +29,6 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
             "model", "messages", "system", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "tools",
             "tool_choice", "thinking", "output_config", "output_format", "stream",
         ] + SeedAndPenalties.names)
-    /// Gemini accepts at most this many stop sequences.
-    static let maxStopSequences = 5
 
     init(request: JSONObject, route: RouteOptions) {
         self.request = request
@@ -56,13 +55,8 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
         if let topK = request["top_k"], !topK.isNull { config["topK"] = topK }
         SeedAndPenalties.add(from: request, to: &config, upstream: .gemini, diagnostics: &diagnostics)
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
-            if stop.count > Self.maxStopSequences {
-                diagnostics.append(
-                    .warning(
-                        "/stop_sequences",
-                        "Gemini takes at most \(Self.maxStopSequences) stop sequences; the rest dropped"))
-            }
-            config["stopSequences"] = .array(Array(stop.prefix(Self.maxStopSequences)))
+            config["stopSequences"] = .array(
+                UpstreamStopSequences.sent(stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics))
         }
         if let thinking = thinkingConfig(below: maxTokens) { config["thinkingConfig"] = .object(thinking) }
         if let format = StructuredOutput.pivotFormat(of: request) {

@@ -47,7 +47,10 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }
         SeedAndPenalties.add(from: request, to: &body, upstream: .openai, diagnostics: &diagnostics)
-        if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty { body["stop"] = .array(stop) }
+        if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
+            body["stop"] = .array(
+                UpstreamStopSequences.sent(stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics))
+        }
         addTools(to: &body)
         if let effort = ReasoningEffortMapping.effort(
             route: route, thinking: request["thinking"], outputConfig: request["output_config"])

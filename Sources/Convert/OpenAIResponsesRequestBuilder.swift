@@ -16,8 +16,9 @@ import Wire
 /// - `output_config.format` becomes `text.format` (see ``StructuredOutput``);
 /// - function tools are sent with `strict: false` unless the tool says
 ///   otherwise: Responses defaults to strict, which rejects most schemas;
-/// - `stop_sequences` and `top_k` have no Responses equivalent and are
-///   dropped with a warning; `seed` and the penalties an OpenAI Chat or
+/// - `stop_sequences` have no Responses equivalent: the proxy applies them
+///   to the answer (``UpstreamStopSequences``); `top_k` has none either and
+///   is dropped with a warning; `seed` and the penalties an OpenAI Chat or
 ///   Gemini client sent, with a note (``SeedAndPenalties``); `extra_body`
 ///   is merged last.
 struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
@@ -27,8 +28,8 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
 
     static let upstreamLabel = "OpenAI Responses"
     static let translatedFields: Set<String> = [
-        "model", "messages", "system", "max_tokens", "temperature", "top_p", "tools", "tool_choice", "thinking",
-        "output_config", "output_format", "metadata", "stream",
+        "model", "messages", "system", "max_tokens", "temperature", "top_p", "stop_sequences", "tools", "tool_choice",
+        "thinking", "output_config", "output_format", "metadata", "stream",
     ]
     /// Responses takes no `seed` or penalties (``SeedAndPenalties``).
     static let droppedSettings = Set(SeedAndPenalties.names)
@@ -67,8 +68,11 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         body["store"] = false
         if let user = openAIUser() { body["user"] = .string(user) }
         if request["stream"]?.boolValue == true { body["stream"] = true }
-        for key in ["stop_sequences", "top_k"] where request[key] != nil {
-            diagnostics.append(.warning("/\(key)", "no OpenAI Responses equivalent; dropped"))
+        if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
+            _ = UpstreamStopSequences.sent(stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics)
+        }
+        if request["top_k"] != nil {
+            diagnostics.append(.warning("/top_k", "no OpenAI Responses equivalent; dropped"))
         }
         return finishedRequest(body)
     }

@@ -20,6 +20,7 @@ extension RouteOptions {
         if let canStream { object["can_stream"] = .bool(canStream) }
         if let structuredOutput { object["structured_output"] = .string(structuredOutput.rawValue) }
         if let chatOutputCapField { object["max_tokens_field"] = .string(chatOutputCapField.rawValue) }
+        if let maxStopSequences { object["max_stop_sequences"] = .int(Int64(maxStopSequences)) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         return .object(object)
     }

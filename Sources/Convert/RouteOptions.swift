@@ -48,6 +48,14 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// (`max_tokens_field`); nil, the usual case and left out of the record,
     /// is `max_tokens`.
     public var chatOutputCapField: ChatOutputCapField?
+    /// The most stop sequences an OpenAI Chat upstream takes (OpenAI's own
+    /// API: 4); the proxy applies all of a request with more itself (see
+    /// ``UpstreamStopSequences``). Nil, the usual case and left out of the
+    /// record, sends them all.
+    public var maxStopSequences: Int?
+
+    /// OpenAI's own Chat Completions limit on `stop`.
+    public static let openAIMaxStopSequences = 4
 
     /// Whether a streaming client's request goes up streaming.
     public var upstreamStreams: Bool { canStream != false }
@@ -56,7 +64,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         modelID: String, upstreamDialect: Dialect, upstreamModel: String, maxTokensCap: Int? = nil,
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
-        structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil
+        structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
+        maxStopSequences: Int? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -70,6 +79,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.canStream = canStream
         self.structuredOutput = structuredOutput
         self.chatOutputCapField = chatOutputCapField
+        self.maxStopSequences = maxStopSequences
     }
 
     enum CodingKeys: String, CodingKey {
@@ -85,6 +95,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case canStream = "can_stream"
         case structuredOutput = "structured_output"
         case chatOutputCapField = "max_tokens_field"
+        case maxStopSequences = "max_stop_sequences"
     }
 }
 

@@ -52,6 +52,10 @@ public struct UpstreamStreamConverter: Sendable {
     /// What the upstream sent after the client's stream had ended, on any
     /// route, noted at the finish (one note, however many there were).
     private var eventsAfterEnd = EventsAfterEnd()
+    /// The client's stop sequences the upstream was not given all of,
+    /// applied to the pivot events on their way to the client; nil (one
+    /// check an event) for every other request.
+    private var stopCut: StopSequenceCut?
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -78,13 +82,19 @@ public struct UpstreamStreamConverter: Sendable {
     ///   - tools: the client request's `tools` in Anthropic form, asked for
     ///     when the first tool call starts, to check its arguments against
     ///     the tool's `input_schema` (none: only that they are a JSON object).
+    ///   - stopSequences: stop sequences the proxy applies itself, the
+    ///     upstream not having been given them all (see
+    ///     ``ClientRequest/stopSequencesAppliedByProxy(route:)``); the
+    ///     answer ends at the first, and ``endedAtStopSequence`` tells the
+    ///     caller to read no more.
     public init(
         route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)? = nil,
-        tools: @escaping @Sendable () -> JSONValue? = { nil }
+        tools: @escaping @Sendable () -> JSONValue? = { nil }, stopSequences: [String]? = nil
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
         writesAnthropic = encoder == nil
+        stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
         if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
@@ -123,12 +133,17 @@ public struct UpstreamStreamConverter: Sendable {
     /// (``answersWhole(contentType:dialect:)``): the upstream's body is
     /// collected, and ``finish(error:)`` writes the whole answer as the
     /// client's stream.
-    /// - Parameter encoder: the client dialect's encoder; nil for an
-    ///   Anthropic client.
-    public init(wholeMessageFor route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)?) {
+    /// - Parameters:
+    ///   - encoder: the client dialect's encoder; nil for an Anthropic client.
+    ///   - stopSequences: as for ``init(route:requestedModel:encoder:tools:stopSequences:)``.
+    public init(
+        wholeMessageFor route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)?,
+        stopSequences: [String]? = nil
+    ) {
         upstreamName = route.modelID
         self.encoder = encoder
         writesAnthropic = encoder == nil
+        stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
     }
 
@@ -166,6 +181,9 @@ public struct UpstreamStreamConverter: Sendable {
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
         if let note = eventsAfterEnd.takeNote() { notes.append(note) }
+        // The proxy ended the answer at a stop sequence: what the upstream
+        // still had to say (or its failure) is no one's.
+        guard !endedAtStopSequence else { return }
         var error = error
         // Once the client's stream has ended, what the upstream sends after
         // it is not read; but after a Responses error its `response.failed`
@@ -234,7 +252,8 @@ public struct UpstreamStreamConverter: Sendable {
     /// error: a transport failure after it is not sent to the client (nor
     /// need it count as the exchange's failure).
     public var hasEnded: Bool {
-        switch transcoder {
+        if endedAtStopSequence { return true }
+        return switch transcoder {
         case .payloads(let machine): machine.isFinished
         case .anthropic(let relay): relay.hasEnded
         case .passthrough: passthroughProgress == .ended || reportedError != nil
@@ -258,11 +277,20 @@ public struct UpstreamStreamConverter: Sendable {
     /// as the upstream's own end would, and drops (with a note) an event
     /// the stream stopped inside.
     public var isComplete: Bool {
-        switch transcoder {
+        if endedAtStopSequence { return true }
+        return switch transcoder {
         case .payloads(let machine): machine.isComplete
         case .passthrough(let passthrough): hasEnded || (passthrough == .gemini && passthroughProgress == .finished)
         case .anthropic, .wholeAnswer, .vacant: hasEnded
         }
+    }
+
+    /// Whether the proxy ended the client's answer at one of the stop
+    /// sequences it applies itself: the upstream is still writing past it,
+    /// so the caller reads no more and drops the upstream request (its
+    /// connection, mid-answer, cannot be used again).
+    public var endedAtStopSequence: Bool {
+        stopCut?.hasEnded == true
     }
 
     private var isWholeAnswer: Bool {
@@ -384,6 +412,17 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     private mutating func emit(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
+        guard stopCut == nil else {
+            var events: [AnthropicStreamEvent] = []
+            stopCut!.receive(event, into: &events)
+            for event in events { encode(event, into: &output) }
+            return
+        }
+        encode(event, into: &output)
+    }
+
+    /// One event in the client's dialect.
+    private mutating func encode(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         if reportedError == nil, case .error(let error) = event { reportedError = error }
         if !writesAnthropic {
             encoder!.encode(event, into: &output)
@@ -437,57 +476,5 @@ public struct UpstreamStreamConverter: Sendable {
             return write(.error(failure), into: &output)
         }
         write(event, into: &output)
-    }
-
-    private static func feed(
-        _ event: SSERawEvent, to machine: inout some UpstreamPayloadTranscoder, upstreamName: String
-    ) -> [AnthropicStreamEvent] {
-        // Nearly every chunk is a JSON object with nothing around it: read
-        // from its bytes, with no text made of them (by the transcoder
-        // itself where it reads that shape, else as a tree). Anything else (`[DONE]`,
-        // spaces around, JSON cut short) is read as text, below; an object
-        // that does not parse gets there too and fails or is repaired there.
-        if event.data.first == UInt8(ascii: "{"), event.data.last == UInt8(ascii: "}") {
-            if let events = machine.receive(data: event.data, eventName: event.event) { return events }
-            if let chunk = try? JSONValue(parsing: event.data) {
-                return machine.receive(payload: chunk, eventName: event.event)
-            }
-        }
-        let data = String(decoding: event.data, as: UTF8.self).trimmingWhitespace()
-        if data.isEmpty { return [] }
-        if data == "[DONE]" { return machine.receiveDone() }
-        guard let chunk = (try? JSONValue(parsing: data.utf8)) ?? TruncatedJSONRepair.parse(data) else {
-            return machine.fail(invalidJSON(data, upstreamName: upstreamName))
-        }
-        return machine.receive(payload: chunk, eventName: event.event)
-    }
-
-    /// The error for a stream frame whose data is not JSON, quoting its start.
-    private static func invalidJSON(_ data: some StringProtocol, upstreamName: String) -> APIError {
-        APIError(
-            status: 502, type: "api_error",
-            message: "upstream \(upstreamName) sent invalid JSON in its stream: \(String(data.prefix(200)))")
-    }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> Substring {
-        // Nearly every frame's data starts and ends with ASCII that is not
-        // whitespace (`{`...`}`): then nothing is trimmed, and the
-        // Character-by-Character search (Unicode properties, ~1.6 K
-        // instructions a frame) is skipped. Exact: such a byte begins or
-        // ends a Character that is not whitespace.
-        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
-            !Self.isASCIIWhitespace(first), !Self.isASCIIWhitespace(last)
-        {
-            return self[...]
-        }
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
-        return self[start..<end]
-    }
-
-    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
     }
 }

@@ -79,7 +79,13 @@ import Wire
                 ])
         let paths = converted.diagnostics.map(\.path)
         #expect(paths.contains("/max_tokens"))
-        #expect(paths.contains("/stop_sequences"))
+        #expect(
+            converted.diagnostics.contains {
+                $0.path == "/stop_sequences"
+                    && $0.message
+                        == "Gemini takes at most 5 stop sequences; the first 5 are sent, and the proxy applies all 6 "
+                        + "to the answer"
+            })
         #expect(paths.contains("/system/0/cache_control"))
         #expect(paths.contains("/messages/1"))
     }

@@ -98,7 +98,13 @@ import Wire
         #expect(body["parallel_tool_calls"] == false)
         #expect(body["reasoning"] == ["effort": "medium", "summary": "auto"])
         #expect(body["include"] == ["reasoning.encrypted_content"])
-        #expect(converted.diagnostics.contains { $0.path == "/stop_sequences" && $0.severity == .warning })
+        // Nothing is lost: the proxy applies them to the answer.
+        #expect(
+            converted.diagnostics.contains {
+                $0.path == "/stop_sequences" && $0.severity == .info
+                    && $0.message == "OpenAI Responses takes no stop sequences; the proxy applies them to the answer"
+            })
+        #expect(body["stop"] == nil && body["stop_sequences"] == nil)
         #expect(converted.diagnostics.contains { $0.path == "/messages/1/content/1" && $0.severity == .info })
     }
 

@@ -19,7 +19,8 @@ import Wire
 /// - not both `temperature` and `top_p` (Claude 4.5 and later refuse it;
 ///   Anthropic advises one or the other): `top_p` goes;
 /// - no stop sequence that is empty or only whitespace (`"\n"` is a common
-///   OpenAI one);
+///   OpenAI one): the proxy applies them to the answer instead
+///   (``UpstreamStopSequences``);
 /// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
 ///   before its other blocks;
 /// - none of the `seed` and penalties the pivot carries for other
@@ -52,14 +53,15 @@ enum AnthropicUpstreamFit {
         guard let stops = body["stop_sequences"]?.arrayValue else { return }
         let kept = stops.filter { stop in
             guard let text = stop.stringValue else { return true }
-            return text.unicodeScalars.contains { !$0.properties.isWhitespace }
+            return !UpstreamStopSequences.anthropicRefuses(text)
         }
         guard kept.count != stops.count else { return }
         body["stop_sequences"] = kept.isEmpty ? nil : .array(kept)
         diagnostics.append(
             .info(
                 "/stop_sequences",
-                "Anthropic refuses stop sequences of only whitespace; \(stops.count - kept.count) dropped"))
+                "Anthropic refuses stop sequences of only whitespace; \(stops.count - kept.count) not sent, "
+                    + "all applied by the proxy to the answer"))
     }
 
     /// Anthropic takes tool ids of `[A-Za-z0-9_-]` only; other providers

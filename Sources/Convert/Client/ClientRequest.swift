@@ -216,6 +216,10 @@ public struct ClientRequest: Sendable {
         }
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)
+        if let stops = stopSequencesAppliedByProxy(route: route), case .object(var message) = converted.body {
+            StopSequenceCut.cut(&message, at: stops)
+            converted.body = .object(message)
+        }
         // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(
             converted.body, dialect: dialect, requestedModel: model, createdAt: createdAt,
@@ -263,7 +267,9 @@ public struct ClientRequest: Sendable {
             dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt)
         // The answer comes whole; through the pivot to the client's own stream encoder.
         if !route.upstreamStreams || answeredWhole {
-            return UpstreamStreamConverter(wholeMessageFor: route, requestedModel: model, encoder: encoder)
+            return UpstreamStreamConverter(
+                wholeMessageFor: route, requestedModel: model, encoder: encoder,
+                stopSequences: stopSequencesAppliedByProxy(route: route))
         }
         // None for an Anthropic route: an Anthropic client's stream goes
         // through the relay, which gives it its model name.
@@ -276,6 +282,29 @@ public struct ClientRequest: Sendable {
         } else {
             tools = { [self] in (try? pivotRequest(for: route))?.body["tools"] }
         }
-        return UpstreamStreamConverter(route: route, requestedModel: model, encoder: encoder, tools: tools)
+        return UpstreamStreamConverter(
+            route: route, requestedModel: model, encoder: encoder, tools: tools,
+            stopSequences: stopSequencesAppliedByProxy(route: route))
+    }
+
+    /// The client's stop sequences the proxy applies to the answer itself,
+    /// on a converted route whose upstream is not given them all (see
+    /// ``UpstreamStopSequences``); nil otherwise. A pass-through sends the
+    /// client's own request, limits and all, as the client wrote it.
+    public func stopSequencesAppliedByProxy(route: RouteOptions) -> [String]? {
+        // One lookup for the many requests with none: the pivot is read
+        // only for those that may have some.
+        let stops: [JSONValue]?
+        switch dialect {
+        case .anthropic: stops = body["stop_sequences"]?.arrayValue
+        case .openaiResponses: return nil
+        case .openai, .gemini:
+            let member = dialect == .openai ? body["stop"] : body[gemini: "generationConfig"]?[gemini: "stopSequences"]
+            guard member != nil else { return nil }
+            stops = (try? pivotRequest())?.body["stop_sequences"]?.arrayValue
+        }
+        guard let stops, !stops.isEmpty, !isPassthrough(route) else { return nil }
+        return UpstreamStopSequences.appliedByProxy(
+            stops.compactMap(\.stringValue), route: route, clientDialect: dialect)
     }
 }

@@ -125,6 +125,7 @@ extension ConfigParser {
         } else {
             entry.chatOutputCapField = entry.defaultChatOutputCapField
         }
+        entry.maxStopSequences = entry.defaultMaxStopSequences
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
         if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }

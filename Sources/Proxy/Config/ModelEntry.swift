@@ -54,6 +54,10 @@ public struct ModelEntry: Sendable {
     /// (`max_tokens_field`); nil is `max_tokens`. Filled in when the config
     /// is read (``defaultChatOutputCapField``) when the entry names none.
     public var chatOutputCapField: ChatOutputCapField?
+    /// The most stop sequences the upstream takes, where it has a limit the
+    /// proxy knows (``defaultMaxStopSequences``); the proxy applies all of a
+    /// request with more itself.
+    public var maxStopSequences: Int?
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
     /// e.g. `codex`): served with its login's token once
     /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
@@ -98,7 +102,8 @@ public struct ModelEntry: Sendable {
             maxTokensCap: maxTokens,
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
             extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
-            structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField)
+            structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
+            maxStopSequences: maxStopSequences)
     }
 
     /// The policy of a route that names none. OpenAI's own API (and
@@ -109,13 +114,32 @@ public struct ModelEntry: Sendable {
     /// schema asked for in the system prompt. nil is `send`. Filled in when
     /// the config is read, not per request (the host is parsed).
     var defaultStructuredOutput: StructuredOutputPolicy? {
-        guard format == .openai, let host = (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased() else {
-            return nil
-        }
-        let takesSchemas =
-            host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
+        servesOpenAIsOwnAPI == false ? .jsonObject : nil
+    }
+
+    /// The stop-sequence limit of a route: OpenAI's own API (and Azure's)
+    /// takes at most 4 (``RouteOptions/openAIMaxStopSequences``) and
+    /// answers a fifth with 400; other servers of the Chat format (DeepSeek,
+    /// vLLM...) take more, and are sent all. Filled in when the config is
+    /// read, as ``defaultStructuredOutput``.
+    var defaultMaxStopSequences: Int? {
+        servesOpenAIsOwnAPI == true ? RouteOptions.openAIMaxStopSequences : nil
+    }
+
+    /// For an OpenAI Chat entry, whether `api_base` is OpenAI's own API or
+    /// Azure's, by its host; nil for another format, or an address that
+    /// does not parse.
+    private var servesOpenAIsOwnAPI: Bool? {
+        guard let host = openAIChatHost else { return nil }
+        return host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
             || host.hasSuffix(".cognitiveservices.azure.com") || host.hasSuffix(".services.ai.azure.com")
-        return takesSchemas ? nil : .jsonObject
+    }
+
+    /// An OpenAI Chat entry's host, lowercased; nil for another format, or
+    /// an address that does not parse.
+    private var openAIChatHost: String? {
+        guard format == .openai else { return nil }
+        return (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased()
     }
 
     /// The cap's field for a route that names none: OpenAI's own API takes
@@ -125,10 +149,7 @@ public struct ModelEntry: Sendable {
     /// Azure's older API versions too, so they keep it. Filled in when the
     /// config is read, not per request (the host is parsed).
     var defaultChatOutputCapField: ChatOutputCapField? {
-        guard format == .openai, let host = (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased() else {
-            return nil
-        }
-        return host == "api.openai.com" ? .maxCompletionTokens : nil
+        openAIChatHost == "api.openai.com" ? .maxCompletionTokens : nil
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for

@@ -137,6 +137,11 @@ extension UpstreamCall {
                 let encoded = framing.encode(frames)
                 try await write(encoded.bytes, to: &writer)
                 exchange.recordClientEvents(frames, readAs: encoded.events)
+                // The proxy ended the answer at a stop sequence the upstream
+                // was not given: the upstream writes on past it, so nothing
+                // more is read, and leaving the loop drops the upstream
+                // request (its connection is closed, not reused).
+                if converter.endedAtStopSequence { break }
             }
         } catch let error as ClientWriteFailed {
             held.finish(failed: true, scrubber: &scrubber)
