@@ -111,6 +111,34 @@ import Wire
         #expect(frames.last?.data == "[DONE]")
     }
 
+    /// A Gemini client's five stop sequences on OpenAI's own Chat API,
+    /// which takes four: the proxy applies them to the text, not to the
+    /// reasoning before it, and the client gets Gemini's `STOP`.
+    @Test func aGeminiClientsTextIsCutOnAChatRouteButNotItsThoughts() throws {
+        let request = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .gemini, pathModel: "gpt", pathStream: true),
+            body: [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generationConfig": ["stopSequences": ["a1", "a2", "a3", "a4", "STOP"]],
+            ])
+        let chunks = [
+            #"{"choices":[{"index":0,"delta":{"role":"assistant","reasoning_content":"I will say STOP."}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"content":"Hello ST"}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"content":"OP and more"}}]}"#,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#, "[DONE]",
+        ]
+        var converter = request.streamConverter(route: Self.openAIsOwn, createdAt: 0)
+        let frames = feed(Fixtures.sseBytes(payloads: chunks, framing: .dataOnly), to: &converter)
+        #expect(converter.endedAtStopSequence)
+        let candidates = frames.compactMap { try? JSONValue(parsing: $0.data)["candidates"]?[0] }
+        let parts = candidates.flatMap { $0["content"]?["parts"]?.arrayValue ?? [] }
+        let thought = parts.filter { $0["thought"] == true }.compactMap { $0["text"]?.stringValue }.joined()
+        let text = parts.filter { $0["thought"] != true }.compactMap { $0["text"]?.stringValue }.joined()
+        #expect(thought == "I will say STOP.")
+        #expect(text == "Hello ")
+        #expect(candidates.compactMap { $0["finishReason"]?.stringValue } == ["STOP"])
+    }
+
     static let responsesAnswer: JSONValue = [
         "id": "resp_1", "object": "response", "created_at": 1, "status": "completed", "model": "gpt-5",
         "output": [
