@@ -413,9 +413,18 @@ public struct UpstreamStreamConverter: Sendable {
 
     private mutating func emit(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         guard stopCut == nil else {
+            let wasEnded = stopCut!.hasEnded
             var events: [AnthropicStreamEvent] = []
             stopCut!.receive(event, into: &events)
             for event in events { encode(event, into: &output) }
+            // Said once, so the log and the cassette tell why the upstream's answer was not read to its end.
+            if !wasEnded, stopCut!.hasEnded {
+                notes.append(
+                    .info(
+                        "/stop_sequences",
+                        "the proxy ended the answer at a stop sequence the upstream was not given all of; "
+                            + "the rest of the upstream's answer is not read"))
+            }
             return
         }
         encode(event, into: &output)

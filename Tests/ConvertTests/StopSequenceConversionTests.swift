@@ -78,6 +78,11 @@ import Wire
         var converter = request.streamConverter(route: TestRoutes.responses, createdAt: 0)
         let frames = feed(bytes, to: &converter)
         #expect(converter.endedAtStopSequence)
+        #expect(
+            converter.takeDiagnostics().map(\.message) == [
+                "the proxy ended the answer at a stop sequence the upstream was not given all of; "
+                    + "the rest of the upstream's answer is not read"
+            ])
         #expect(violations(frames) == [])
         let payloadsOut = frames.map { try? JSONValue(parsing: $0.data) }
         #expect(
