@@ -115,6 +115,48 @@ import Wire
         #expect(converted.diagnostics.contains { $0.path == "/thinking" && $0.severity == .warning })
     }
 
+    /// A tool turn another route answered without any thinking (a fallback
+    /// from an OpenAI route, a `/model` switch mid-task), now going to
+    /// Claude with `enabled` thinking: Anthropic refuses it with 400, so
+    /// thinking is off for this request. With `adaptive` thinking (Claude
+    /// Code's), Claude's own tool turns start without thinking too and are
+    /// taken, so the request goes as sent.
+    @Test func aToolTurnThatNeverHadThinkingTurnsEnabledThinkingOff() throws {
+        func session(thinking: JSONValue) -> JSONValue {
+            [
+                "model": "claude", "max_tokens": 4_000, "thinking": thinking,
+                "messages": [
+                    ["role": "user", "content": "Read a.txt."],
+                    [
+                        "role": "assistant",
+                        "content": [
+                            ["type": "text", "text": "Reading it."],
+                            ["type": "tool_use", "id": "call_abc", "name": "Read", "input": ["path": "a.txt"]],
+                        ],
+                    ],
+                    [
+                        "role": "user",
+                        "content": [["type": "tool_result", "tool_use_id": "call_abc", "content": "hi"]],
+                    ],
+                ],
+            ]
+        }
+        let enabled = session(thinking: ["type": "enabled", "budget_tokens": 2_000])
+        let fitted = try Self.anthropicClientBody(enabled, to: .anthropic)
+        #expect(fitted.body["thinking"] == nil)
+        #expect(fitted.body["messages"] == enabled["messages"])
+        #expect(
+            fitted.diagnostics.map(\.message) == [
+                "the last assistant turn called tools without a thinking block Anthropic can verify, which "
+                    + "Anthropic refuses with thinking on; thinking off for this request"
+            ])
+        let adaptive = session(thinking: ["type": "adaptive"])
+        let asSent = try Self.anthropicClientBody(adaptive, to: .anthropic)
+        #expect(asSent.body["thinking"] == ["type": "adaptive"])
+        #expect(asSent.body["messages"] == adaptive["messages"])
+        #expect(asSent.diagnostics.isEmpty)
+    }
+
     /// Claude's own signed thinking goes as sent, and a request with nothing
     /// to drop is the client's, untouched.
     @Test func anAnthropicClientsOwnThinkingIsKept() throws {

@@ -27,7 +27,7 @@ import Wire
 ///   upstreams (``SeedAndPenalties``).
 ///
 /// Anthropic clients' requests are theirs and go as sent, but for the
-/// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:)``).
+/// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:afterDrop:)``).
 enum AnthropicUpstreamFit {
     static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
         guard case .object(var body) = request.body else { return request }
@@ -176,11 +176,16 @@ enum AnthropicUpstreamFit {
     }
 
     /// The one rule for an Anthropic client's request, whose other settings
-    /// go as sent: after ``UnverifiableThinking`` dropped another
-    /// provider's thinking, its tool turn may have lost the block it
-    /// started with.
-    static func fitToolTurn(_ request: inout ConvertedRequest) {
-        guard case .object(var body) = request.body, thinkingType(body) != nil,
+    /// go as sent: its last tool turn must start with a thinking block when
+    /// thinking is on. After ``UnverifiableThinking`` dropped another
+    /// provider's thinking (`afterDrop`), the turn may have lost the block
+    /// it started with. With `enabled` thinking, a turn another route
+    /// answered (a fallback, a `/model` switch mid-task) may never have had
+    /// one, which Anthropic refuses with 400; Claude itself starts every
+    /// turn with one there. Not with `adaptive` thinking (Claude Code's),
+    /// where Claude's own turns may start without one and are taken.
+    static func fitToolTurn(_ request: inout ConvertedRequest, afterDrop: Bool) {
+        guard case .object(var body) = request.body, let type = thinkingType(body), afterDrop || type == "enabled",
             offForToolTurn(&body, &request.diagnostics)
         else { return }
         request.body = .object(body)

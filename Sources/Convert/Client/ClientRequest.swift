@@ -144,10 +144,11 @@ public struct ClientRequest: Sendable {
             return converted
         }
         var pivot = try pivotRequest(for: configured)
-        if configured.upstreamDialect == .anthropic, UnverifiableThinking.drop(from: &pivot), dialect == .anthropic {
+        if configured.upstreamDialect == .anthropic {
+            let droppedThinking = UnverifiableThinking.drop(from: &pivot)
             // Other clients' requests are fitted whole below; an Anthropic
-            // client's only where the drop left a tool turn Anthropic refuses.
-            AnthropicUpstreamFit.fitToolTurn(&pivot)
+            // client's only where its tool turn is one Anthropic refuses.
+            if dialect == .anthropic { AnthropicUpstreamFit.fitToolTurn(&pivot, afterDrop: droppedThinking) }
         }
         if let rules = configured.rules {
             pivot.diagnostics += RequestRule.apply(rules, to: &pivot.body)
