@@ -32,12 +32,15 @@ public struct Redactor: Sendable {
     /// their own (`openai-api-key`, `x-auth-token`, `helicone-auth`;
     /// `api-key=`, `token=` in a URL), and a name a list missed went to
     /// disk in clear. Every name in ``defaultSecretHeaders`` holds one.
+    /// (`sig` too, but only as a whole part of a name: Azure's SAS `sig=`,
+    /// `x-custom-sig`; it begins too many words to count inside one.)
     public static let secretNameWords = [
         "key", "token", "secret", "password", "passwd", "auth", "cookie", "credential", "signature", "jwt",
     ]
 
     /// Whether a header or query parameter named `name` carries a secret:
-    /// it holds one of ``secretNameWords``. Counts and challenges are not
+    /// it holds one of ``secretNameWords``, or `sig` between non-letters
+    /// (or the name's ends). Counts and challenges are not
     /// secrets: `tokens` (`x-ratelimit-remaining-tokens`, which rate-limit
     /// answers carry) and `authenticate` (`www-authenticate`) are passed over.
     public static func isSecretName(_ name: String) -> Bool {
@@ -56,6 +59,11 @@ public struct Redactor: Sendable {
             for offset in 0..<count where name[index + offset] | 0x20 != word.utf8Start[offset] { return false }
             return true
         }
+        func isLetter(at index: Int) -> Bool {
+            guard name.indices.contains(index) else { return false }
+            let lowered = name[index] | 0x20
+            return lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z")
+        }
         // `| 0x20` lowers an ASCII capital and maps no other byte to a
         // lowercase letter.
         for index in name.indices {
@@ -63,7 +71,10 @@ public struct Redactor: Sendable {
             switch name[index] | 0x20 {
             case UInt8(ascii: "k"): found = holds("key", at: index)
             case UInt8(ascii: "t"): found = holds("token", at: index) && !holds("tokens", at: index)
-            case UInt8(ascii: "s"): found = holds("secret", at: index) || holds("signature", at: index)
+            case UInt8(ascii: "s"):
+                found =
+                    holds("secret", at: index) || holds("signature", at: index)
+                    || (holds("sig", at: index) && !isLetter(at: index - 1) && !isLetter(at: index + 3))
             case UInt8(ascii: "p"): found = holds("passw", at: index)
             case UInt8(ascii: "a"): found = holds("auth", at: index) && !holds("authenticate", at: index)
             case UInt8(ascii: "c"): found = holds("cookie", at: index) || holds("credential", at: index)

@@ -104,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Also redact this header in cassettes (repeatable). Always redacted: "
                 + "\(Redactor.defaultSecretHeaderList), and every header or query parameter whose name "
-                + "holds \(Redactor.secretNameWordList) (not `tokens` or `authenticate`).", valueName: "name"))
+                + "holds \(Redactor.secretNameWordList) (not `tokens` or `authenticate`), or `sig` as a "
+                + "part of it (`sig=`, `x-custom-sig`).", valueName: "name"))
     var redactHeader: [String] = []
 
     @Option(

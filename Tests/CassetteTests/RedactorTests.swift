@@ -191,6 +191,25 @@ import Wire
         #expect(Redactor().url("http://h/p?max_tokens=5") == "http://h/p?max_tokens=5")
     }
 
+    /// Azure's shared access signature (`sig=`, beside its expiry and
+    /// permissions, which are not secret) went to the route line, the
+    /// upstream request's URL and the log in clear; `sig` counts only as a
+    /// whole part of a name, where it is not the start of another word.
+    @Test func aSignatureNamedSigIsRedactedAsAWholePartOfAName() {
+        let sas = "sv=2024-05-04&se=2026-12-31&sp=r&sig=QUERYSECRET%2B7788"
+        #expect(
+            Redactor().url("https://x.blob.core.windows.net/v1beta?\(sas)")
+                == "https://x.blob.core.windows.net/v1beta?sv=2024-05-04&se=2026-12-31&sp=r&sig="
+                + Redactor.fingerprint("QUERYSECRET+7788"))
+        let secret = ["sig", "SIG", "x-custom-sig", "X-Sig-V2", "sig_v4", "req.sig"]
+        #expect(secret.filter { !Redactor.isSecretName($0) } == [])
+        let kept = ["signal", "x-design", "assign", "x-sigma", "cosig", "sigh-count", "x-signed-by"]
+        #expect(kept.filter(Redactor.isSecretName) == [])
+        let headers = Redactor().headers([(name: "X-Custom-Sig", value: "s3cr3t-value"), (name: "x-sigma", value: "1")])
+        #expect(headers["X-Custom-Sig"] == Redactor.fingerprint("s3cr3t-value"))
+        #expect(headers["x-sigma"] == "1")
+    }
+
     @Test func passwordsInURLsAreRedacted() {
         #expect(
             Redactor().url("https://user:hunter2@example.com/v1?x=1")

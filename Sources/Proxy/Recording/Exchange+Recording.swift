@@ -61,9 +61,10 @@ extension Exchange {
             requestedModel: requestedModel, routeID: entry.modelID, format: entry.format,
             upstreamModel: options.upstreamModel, note: notes.isEmpty ? nil : notes.joined(separator: ", "))
         guard let recording else { return }
+        let recordedOptions = options.extraBody == nil ? options : ExtraBodySecrets(options.extraBody).recorded(options)
         record(
             .route(
-                modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase), options: options.json,
+                modelID: entry.modelID, upstream: recording.redactor.url(entry.apiBase), options: recordedOptions.json,
                 requestedModel: requestedModel, upstreamName: entry.upstreamName, scenario: scenario?.rawValue,
                 fallback: fallback?.json))
     }
@@ -83,12 +84,16 @@ extension Exchange {
             })
     }
 
-    func recordUpstreamRequest(_ request: HTTPClientRequest, body: [UInt8]) {
+    /// - Parameter extraBody: the route's `extra_body`, whose secrets
+    ///   (``ExtraBodySecrets``) are fingerprinted in the recorded body.
+    func recordUpstreamRequest(_ request: HTTPClientRequest, body: [UInt8], extraBody: JSONObject? = nil) {
         guard let recording else { return }
+        let secrets = ExtraBodySecrets(extraBody)
         record(
             .upstreamRequest(
                 method: request.method.rawValue, url: recording.redactor.url(request.url),
-                headers: recording.redactor.headers(request.headers.map { ($0.name, $0.value) }), body: body))
+                headers: recording.redactor.headers(request.headers.map { ($0.name, $0.value) }),
+                body: secrets.isEmpty ? body : secrets.redacting(body)))
     }
 
     func recordUpstreamResponse(_ response: UpstreamResponse) {

@@ -101,7 +101,7 @@ struct UpstreamCall: Sendable {
     /// One request and its response head, recorded.
     private func execute(_ request: HTTPClientRequest, body: [UInt8]) async throws -> UpstreamResponse {
         exchange.stage = .upstreamConnect
-        exchange.recordUpstreamRequest(request, body: body)
+        exchange.recordUpstreamRequest(request, body: body, extraBody: options.extraBody)
         exchange.noteUpstreamStart()
         let response: UpstreamResponse
         do {

@@ -1,0 +1,63 @@
+import Cassette
+import Foundation
+import Replay
+import TestSupport
+import Testing
+import Wire
+
+/// A key a route carries in its `extra_body` (a gateway that takes it in the
+/// body) went to the cassette in clear: in the route line and in the
+/// upstream request's body. It is fingerprinted in both, and the exchange
+/// still verifies.
+///
+/// (A key in `api_base`'s query, `key=` or a `sig=`, is refused when the
+/// config is read.)
+@Suite struct ExtraBodySecretRecordingTests {
+    private static let openAICompletion = """
+        {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"up",\
+        "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],\
+        "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}
+        """
+
+    @Test func extraBodyKeysAreFingerprintedAndStillVerify() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-secret-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bodyKey = "BODYSECRET-4242-abcdef"
+        let requests: [(path: String, body: JSONValue)] = [
+            (
+                "/v1/messages",
+                ["model": "gw", "max_tokens": 50, "messages": [["role": "user", "content": "Hi"]]]
+            )
+        ]
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, Self.openAICompletion)
+            let yaml = """
+                - model_id: gw
+                  model_name: up
+                  api_base: "\(stub.baseURL)/v1"
+                  format: openai
+                  extra_body: {api_key: \(bodyKey), metadata: {tenant: acme, auth_token: [\(bodyKey)]}}
+
+                """
+            let answers = try await RecordingProxy.send(requests, yaml: yaml, file: "gw.yaml", recordingTo: directory)
+            #expect(answers.first?.status == 200, "\(answers.first?.text ?? "")")
+            // The upstream itself got the key.
+            let sent = try #require(stub.requests.last)
+            #expect(String(decoding: sent.body, as: UTF8.self).contains(bodyKey))
+        }
+        var texts: [String] = []
+        for file in try CassetteReader.cassetteFiles(in: [directory]) {
+            for event in try CassetteReader.read(path: file).events {
+                texts.append(event.json.serializedString())
+                if let body = event.bodyBytes { texts.append(String(decoding: body, as: UTF8.self)) }
+            }
+        }
+        let text = texts.joined(separator: "\n")
+        #expect(!text.contains(bodyKey))
+        #expect(text.contains(#""api_key":"[redacted:"#))
+        #expect(text.contains(#""tenant":"acme""#))
+        let report = VerifyReport(set: try CassetteLoader.load(paths: [directory]), verifier: ExchangeVerifier())
+        #expect(report.differingCount == 0, "\(report.text(verbose: true))")
+        #expect(report.matchedCount == 1, "\(report.text(verbose: true))")
+    }
+}
