@@ -2,9 +2,10 @@ import Wire
 
 /// Fits a request into its route's context window (`context` in the
 /// config): the output cap is lowered so the input estimate plus the output
-/// fits, and a request whose input alone does not fit is refused with 413
-/// `request_too_large` before any upstream call, as Anthropic refuses a
-/// prompt that is too long (Claude Code then compacts).
+/// fits, and a request whose input alone does not fit is refused with 400
+/// `invalid_request_error` "prompt is too long" before any upstream call,
+/// as Anthropic refuses a prompt that is too long (Claude Code then
+/// compacts).
 ///
 /// The input is ``TokenEstimator``'s estimate, the one `count_tokens`
 /// answers for non-Anthropic routes, so a client that counts first sees the
@@ -22,10 +23,16 @@ public enum ContextBudget {
         guard let window = route.contextWindow else { return (route, []) }
         let input = TokenEstimator.estimateInputTokens(anthropicRequest: anthropicRequest)
         guard input < window else {
+            // Anthropic's own answer, 400 `invalid_request_error` ("prompt is
+            // too long: N tokens > M maximum"; its 413 is for bodies over its
+            // size limit), worded alike up to the numbers: Claude Code reads
+            // both out of it
+            // (`prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)`) to
+            // size its compaction, so nothing may stand between them.
             throw APIError(
-                status: 413, type: "request_too_large",
-                message: "prompt is too long: about \(input) tokens (estimated) > \(window) maximum, the context "
-                    + "window of route `\(route.modelID)`; shorten the conversation (Claude Code: /compact) or "
+                status: 400, type: "invalid_request_error",
+                message: "prompt is too long: about \(input) tokens > \(window) maximum (estimated; the context "
+                    + "window of route `\(route.modelID)`); shorten the conversation (Claude Code: /compact) or "
                     + "route to a model with a larger `context`", code: APIError.contextLengthExceeded)
         }
         let room = window - input

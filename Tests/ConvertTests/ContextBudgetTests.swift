@@ -35,7 +35,7 @@ import Wire
         #expect(roomy.route.maxTokensCap == 10_100 && roomy.diagnostics.isEmpty)
     }
 
-    @Test func inputFillingTheWindowIs413RequestTooLarge() throws {
+    @Test func inputFillingTheWindowIsAnthropicsPromptIsTooLong() throws {
         #expect(
             try ContextBudget.fit(anthropicRequest: Self.request, route: Self.route(context: Self.estimate + 1)).route
                 .maxTokensCap == 1)
@@ -43,8 +43,18 @@ import Wire
             try ContextBudget.fit(anthropicRequest: Self.request, route: Self.route(context: Self.estimate))
         } throws: { error in
             let apiError = error as? APIError
-            return apiError?.status == 413 && apiError?.type == "request_too_large"
-                && apiError?.message.contains("\(Self.estimate) tokens (estimated) > \(Self.estimate) maximum") == true
+            return apiError?.status == 400 && apiError?.type == "invalid_request_error"
+                && apiError?.message.hasPrefix(
+                    "prompt is too long: about \(Self.estimate) tokens > \(Self.estimate) maximum (estimated; ") == true
+        }
+        // Claude Code (2.1.327) reads the counts with this pattern to size
+        // its compaction: both must come out.
+        let claudeCodePattern = /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/.ignoresCase()
+        do {
+            _ = try ContextBudget.fit(anthropicRequest: Self.request, route: Self.route(context: Self.estimate))
+        } catch {
+            let match = try #require(error.message.firstMatch(of: claudeCodePattern))
+            #expect(Int(match.output.1) == Self.estimate && Int(match.output.2) == Self.estimate)
         }
     }
 }

@@ -3,7 +3,7 @@ import Testing
 import Wire
 
 /// `context` (and `max_input_tokens`) at work: the output cap fitted to the
-/// window, a too-long input refused with 413 before any upstream call, and
+/// window, a too-long input refused with 400 ("prompt is too long") before any upstream call, and
 /// the limits on every models list.
 @Suite struct ContextLimitTests {
     static func yaml(_ base: String) -> String {
@@ -70,7 +70,8 @@ import Wire
         }
     }
 
-    /// Anthropic refuses an overlong prompt with 413 (Claude Code compacts);
+    /// Anthropic refuses an overlong prompt with 400 `invalid_request_error`
+    /// "prompt is too long" (Claude Code compacts);
     /// OpenAI with 400 `context_length_exceeded`, Gemini with 400
     /// `INVALID_ARGUMENT`, which their clients match on.
     @Test func inputAloneOverTheWindowIsRefusedInEachClientsShapeWithNoUpstreamCall() async throws {
@@ -80,8 +81,8 @@ import Wire
                     "model": "small", "max_tokens": 10,
                     "messages": [["role": "user", "content": .string(Self.longText)]],
                 ])
-            #expect(anthropic.status == 413)
-            #expect(anthropic.errorType == "request_too_large")
+            #expect(anthropic.status == 400)
+            #expect(anthropic.errorType == "invalid_request_error")
             #expect(anthropic.errorMessage?.hasPrefix("prompt is too long: about ") == true)
             #expect(anthropic.errorMessage?.contains("> 1000 maximum") == true)
 
