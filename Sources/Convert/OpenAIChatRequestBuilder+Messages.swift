@@ -6,6 +6,9 @@ extension OpenAIChatRequestBuilder {
     enum UserPart {
         case text(String)
         case imageURL(String)
+        /// A PDF, inline: Chat takes a file so or as a `file_id` in OpenAI's
+        /// own storage, never by URL.
+        case file(InlineDocumentFile)
     }
 
     mutating func convertMessages() -> [JSONValue] {
@@ -97,13 +100,13 @@ extension OpenAIChatRequestBuilder {
             switch block["type"]?.stringValue {
             case "text":
                 if let text = block["text"]?.stringValue, !text.isEmpty { parts.append(.text(text)) }
-            case "image":
-                if let url = imageURL(block, path: blockPath) { parts.append(.imageURL(url)) }
+            case "image", "document":
+                if let part = mediaPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
                 // OpenAI's tool message has no error flag, so `is_error` is marked in the text.
-                let (text, images) = toolResultContent(
-                    block, path: blockPath, markingErrors: true, mediaTypes: ["image"]
-                ) { builder, part, partPath in builder.imageURL(part, path: partPath) }
+                let (text, media) = toolResultContent(
+                    block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
+                ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 if let open = openToolCallIDs.firstIndex(of: id) {
                     openToolCallIDs.remove(at: open)
@@ -113,17 +116,16 @@ extension OpenAIChatRequestBuilder {
                         id: id, text: text, path: blockPath, unanswered: "no tool call of the previous turn")
                     parts.append(.text(standIn))
                 }
-                if !images.isEmpty {
+                // A tool message takes only text: its images and documents
+                // follow in the user message, where the model still sees them
+                // next to the result they belong to.
+                if !media.isEmpty {
                     diagnostics.append(
-                        .info(blockPath, "images in a tool result go in the user message after the tool messages"))
-                    parts.append(.text("Images returned by tool call \(id):"))
-                    parts += images.map { .imageURL($0) }
-                }
-            case "document":
-                if block["source"]?["type"]?.stringValue == "text", let text = block["source"]?["data"]?.stringValue {
-                    parts.append(.text(text))
-                } else {
-                    reportUnsupportedBlock(block, path: blockPath)
+                        .info(
+                            blockPath,
+                            "images and documents in a tool result go in the user message after the tool messages"))
+                    parts.append(.text("Returned by tool call \(id):"))
+                    parts += media
                 }
             default:
                 reportUnsupportedBlock(block, path: blockPath)
@@ -145,12 +147,44 @@ extension OpenAIChatRequestBuilder {
                         switch part {
                         case .text(let text): ["type": "text", "text": .string(text)]
                         case .imageURL(let url): ["type": "image_url", "image_url": ["url": .string(url)]]
+                        case .file(let file):
+                            [
+                                "type": "file",
+                                "file": ["filename": .string(file.filename), "file_data": .string(file.dataURL)],
+                            ]
                         }
                     })
             }
             texts.append(text)
         }
         return .string(texts.joined(separator: "\n\n"))
+    }
+
+    /// An image or a document as a part of a user message, nil (with a
+    /// warning) when Chat cannot take it.
+    private mutating func mediaPart(_ block: JSONValue, path: String) -> UserPart? {
+        guard block["type"]?.stringValue == "document" else {
+            return imageURL(block, path: path).map(UserPart.imageURL)
+        }
+        let source = block["source"]
+        switch source?["type"]?.stringValue {
+        case "base64":
+            if let file = InlineDocumentFile(block) { return .file(file) }
+        case "text":
+            if let text = source?["data"]?.stringValue { return .text(text) }
+        case "url":
+            diagnostics.append(
+                .warning(
+                    "\(path)/source",
+                    "a document URL cannot be sent to OpenAI Chat Completions, whose file parts take only inline "
+                        + "data; dropped. Send the PDF as a base64 source, or use a route of format "
+                        + "openai-responses, gemini or anthropic, which fetch URLs"))
+            return nil
+        default:
+            break
+        }
+        reportUnsupportedBlock(block, path: path)
+        return nil
     }
 
     /// `data:` URL for base64 sources, the URL itself for url sources.

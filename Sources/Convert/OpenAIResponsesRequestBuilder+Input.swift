@@ -123,10 +123,12 @@ extension OpenAIResponsesRequestBuilder {
         let isImage = block["type"]?.stringValue == "image"
         switch source?["type"]?.stringValue {
         case "base64":
-            let mediaType = source?["media_type"]?.stringValue ?? (isImage ? "image/png" : "application/pdf")
+            if !isImage, let file = InlineDocumentFile(block) {
+                return ["type": "input_file", "filename": .string(file.filename), "file_data": .string(file.dataURL)]
+            }
+            let mediaType = source?["media_type"]?.stringValue ?? "image/png"
             let url = "data:\(mediaType);base64,\(source?["data"]?.stringValue ?? "")"
-            if isImage { return ["type": "input_image", "image_url": .string(url)] }
-            return ["type": "input_file", "filename": "document.pdf", "file_data": .string(url)]
+            return ["type": "input_image", "image_url": .string(url)]
         case "url":
             guard let url = source?["url"]?.stringValue else { break }
             if isImage { return ["type": "input_image", "image_url": .string(url)] }

@@ -200,7 +200,7 @@ import Wire
                 == [
                     "role": "user",
                     "content": [
-                        ["type": "text", "text": "Images returned by tool call s:"],
+                        ["type": "text", "text": "Returned by tool call s:"],
                         ["type": "image_url", "image_url": ["url": "data:image/jpeg;base64,AAA"]],
                     ],
                 ])
