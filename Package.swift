@@ -87,8 +87,8 @@ let package = Package(
         // Hummingbird and AsyncHTTPClient bring these; we import them directly, so they are named.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        // SHA-256 for the redactor's fingerprints (already in the graph, through
-        // async-http-client's swift-certificates).
+        // SHA-256 for the redactor's fingerprints and shortened tool-call ids (already in
+        // the graph, through async-http-client's swift-certificates).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Already in the graph through Hummingbird; the proxy's own channel
         // handlers read its HTTP types parts.
@@ -113,7 +113,14 @@ let package = Package(
         ),
         .target(name: "Wire", swiftSettings: strict),
         .target(name: "SSE", dependencies: ["Wire"], swiftSettings: strict),
-        .target(name: "Convert", dependencies: ["Wire", "SSE"], swiftSettings: strict),
+        .target(
+            name: "Convert",
+            dependencies: [
+                "Wire", "SSE",
+                // Tool-call ids too long for an OpenAI upstream are shortened to a prefix of their SHA-256.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "Cassette",
             dependencies: [

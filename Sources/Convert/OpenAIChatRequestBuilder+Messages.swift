@@ -60,7 +60,8 @@ extension OpenAIChatRequestBuilder {
                 let id = block["id"]?.stringValue ?? ""
                 let arguments = (block["input"] ?? [:]).serializedString()
                 toolCalls.append([
-                    "id": .string(id), "type": "function",
+                    "id": .string(UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.chatMaximumLength)),
+                    "type": "function",
                     "function": ["name": block["name"] ?? "", "arguments": .string(arguments)],
                 ])
                 toolCallIDs.append(id)
@@ -108,9 +109,12 @@ extension OpenAIChatRequestBuilder {
                     block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
                 ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
+                // Fitted as its call's id was, so the two still pair.
+                let upstreamID = UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.chatMaximumLength)
                 if let open = openToolCallIDs.firstIndex(of: id) {
                     openToolCallIDs.remove(at: open)
-                    toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
+                    toolMessages.append(
+                        ["role": "tool", "tool_call_id": .string(upstreamID), "content": .string(text)])
                 } else {
                     let standIn = unmatchedToolResultText(
                         id: id, text: text, path: blockPath, unanswered: "no tool call of the previous turn")
@@ -124,7 +128,7 @@ extension OpenAIChatRequestBuilder {
                         .info(
                             blockPath,
                             "images and documents in a tool result go in the user message after the tool messages"))
-                    parts.append(.text("Returned by tool call \(id):"))
+                    parts.append(.text("Returned by tool call \(upstreamID):"))
                     parts += media
                 }
             default:

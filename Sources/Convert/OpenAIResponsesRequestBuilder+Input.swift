@@ -47,7 +47,10 @@ extension OpenAIResponsesRequestBuilder {
                 let id = block["id"]?.stringValue ?? ""
                 callIDs.insert(id)
                 items.append([
-                    "type": "function_call", "call_id": .string(id), "name": block["name"] ?? "",
+                    "type": "function_call",
+                    "call_id": .string(
+                        UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.responsesMaximumLength)),
+                    "name": block["name"] ?? "",
                     "arguments": .string((block["input"] ?? [:]).serializedString()),
                 ])
             case "thinking":
@@ -97,15 +100,18 @@ extension OpenAIResponsesRequestBuilder {
                     block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
                 ) { builder, part, partPath in builder.inputPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
+                // Fitted as its call's id was, so the two still pair.
+                let upstreamID = UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.responsesMaximumLength)
                 if callIDs.contains(id) {
-                    outputs.append(["type": "function_call_output", "call_id": .string(id), "output": .string(text)])
+                    outputs.append(
+                        ["type": "function_call_output", "call_id": .string(upstreamID), "output": .string(text)])
                 } else {
                     let standIn = unmatchedToolResultText(
                         id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
                     parts.append(["type": "input_text", "text": .string(standIn)])
                 }
                 if !media.isEmpty {
-                    parts.append(["type": "input_text", "text": .string("Returned by tool call \(id):")])
+                    parts.append(["type": "input_text", "text": .string("Returned by tool call \(upstreamID):")])
                     parts += media
                 }
             default:
