@@ -19,7 +19,7 @@ import Wire
 
     /// A request whose assistant turn called `Read` with `id` and whose
     /// next user turn answers it.
-    static func request(callIDs ids: [String]) -> JSONValue {
+    static func request(callIDs ids: [String], resultContent: JSONValue = "text of a") -> JSONValue {
         [
             "model": "claude-sonnet", "max_tokens": 64,
             "messages": [
@@ -32,7 +32,7 @@ import Wire
                 [
                     "role": "user",
                     "content": .array(
-                        ids.map { ["type": "tool_result", "tool_use_id": .string($0), "content": "text of a"] }),
+                        ids.map { ["type": "tool_result", "tool_use_id": .string($0), "content": resultContent] }),
                 ],
             ],
         ]
@@ -112,5 +112,23 @@ import Wire
         #expect(messages[1]["tool_calls"] == [Self.chatCall(Self.geminiShortID), Self.chatCall(otherShortID)])
         #expect(messages[2]["tool_call_id"] == .string(Self.geminiShortID))
         #expect(messages[3]["tool_call_id"] == .string(otherShortID))
+    }
+
+    /// The label before a result's images, in the user message after the
+    /// results, names the call by the id the upstream knows it by.
+    @Test func imagesOfAResultAreLabelledWithTheSentID() throws {
+        let content: JSONValue = [
+            ["type": "text", "text": "shot"],
+            ["type": "image", "source": ["type": "base64", "media_type": "image/png", "data": "AAA"]],
+        ]
+        let request = Self.request(callIDs: [Self.geminiID], resultContent: content)
+        let chat = try RequestConverter.convert(anthropicRequest: request, route: TestRoutes.openAI)
+        #expect(
+            chat.body["messages"]?[3]?["content"]?[0]
+                == ["type": "text", "text": .string("Images returned by tool call \(Self.geminiShortID):")])
+        let responses = try RequestConverter.convert(anthropicRequest: request, route: TestRoutes.responses)
+        #expect(
+            responses.body["input"]?[3]?["content"]?[0]
+                == ["type": "input_text", "text": .string("Returned by tool call \(Self.geminiShortID):")])
     }
 }
