@@ -8,13 +8,13 @@ extension AnthropicRequestTranslating {
     ///   - markingErrors: prefix the text with "Error" when `is_error` is set,
     ///     for upstreams whose tool output has no error flag of its own.
     ///   - mediaTypes: part types handed to `mediaPart`; any other non-text
-    ///     part is reported as unsupported.
+    ///     part is reported as unsupported (``reportUnsupportedBlock(_:path:)``).
     ///   - mediaPart: the dialect's conversion of one part (given its JSON
     ///     pointer), or nil when it cannot be sent.
     mutating func toolResultContent<Media>(
         _ block: JSONValue, path: String, markingErrors: Bool, mediaTypes: Set<String>,
         mediaPart: (inout Self, JSONValue, String) -> Media?
-    ) -> (text: String, media: [Media]) {
+    ) throws(APIError) -> (text: String, media: [Media]) {
         var texts: [String] = []
         var media: [Media] = []
         let content = block["content"] ?? ""
@@ -30,7 +30,7 @@ extension AnthropicRequestTranslating {
                 } else if let type, mediaTypes.contains(type) {
                     if let converted = mediaPart(&self, part, partPath) { media.append(converted) }
                 } else {
-                    reportUnsupportedBlock(part, path: partPath)
+                    try reportUnsupportedBlock(part, path: partPath)
                 }
             }
         }

@@ -108,8 +108,23 @@ extension AnthropicRequestTranslating {
         return (name, definition)
     }
 
-    mutating func reportUnsupportedBlock(_ block: JSONValue, path: String) {
+    /// Drops a block the upstream has no equivalent for, with a warning.
+    /// A type Anthropic's API does not have (``AnthropicBlockTypes``) is
+    /// the client's mistake, refused as Anthropic refuses it: dropped, a
+    /// turn of only such blocks went up empty (`"messages": []`) and was
+    /// answered 200. A pass-through never gets here: Anthropic answers it.
+    /// - Parameter path: the block's JSON pointer (`/messages/0/content/0`).
+    mutating func reportUnsupportedBlock(_ block: JSONValue, path: String) throws(APIError) {
         let type = block["type"]?.stringValue ?? "untyped"
+        guard AnthropicBlockTypes.isKnown(type) else {
+            let field = path.split(separator: "/").joined(separator: ".") + ".type"
+            throw .invalidRequest("\(field): unknown content block type \"\(type)\"")
+        }
+        reportDroppedBlock(type: type, path: path)
+    }
+
+    /// A block of one of Anthropic's own types, dropped with a warning.
+    mutating func reportDroppedBlock(type: String, path: String) {
         diagnostics.append(.warning(path, "\(type) block has no \(Self.upstreamLabel) equivalent; dropped"))
     }
 

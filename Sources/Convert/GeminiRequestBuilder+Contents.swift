@@ -5,7 +5,7 @@ extension GeminiRequestBuilder {
     /// Builds `contents`: roles `user` and `model`, consecutive turns of one
     /// role merged (Gemini wants them alternating), and turns left with no
     /// parts left out.
-    mutating func convertContents() -> [JSONValue] {
+    mutating func convertContents() throws(APIError) -> [JSONValue] {
         var contents: [(role: String, parts: [JSONValue])] = []
         // functionResponse needs the function's name; Anthropic's tool_result
         // only has the tool_use id, so names are remembered as calls go by.
@@ -20,10 +20,10 @@ extension GeminiRequestBuilder {
                 continue  // in systemInstruction
             case "assistant":
                 role = "model"
-                parts = modelParts(content, path: path, toolNames: &toolNames)
+                parts = try modelParts(content, path: path, toolNames: &toolNames)
             default:
                 role = "user"
-                parts = userParts(content, path: path, toolNames: toolNames)
+                parts = try userParts(content, path: path, toolNames: toolNames)
             }
             if parts.isEmpty {
                 diagnostics.append(.info(path, "turn with nothing Gemini can take; left out"))
@@ -40,7 +40,7 @@ extension GeminiRequestBuilder {
 
     private mutating func modelParts(
         _ content: JSONValue, path: String, toolNames: inout [String: String]
-    ) -> [JSONValue] {
+    ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue { return text.isEmpty ? [] : [["text": .string(text)]] }
         var parts: [JSONObject] = []
         // A text-less thinking block's signature belongs to the part next to
@@ -89,7 +89,7 @@ extension GeminiRequestBuilder {
             case "redacted_thinking":
                 diagnostics.append(.info(blockPath, "redacted thinking is Anthropic's own; dropped"))
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         if looseSignature != nil {
@@ -115,7 +115,9 @@ extension GeminiRequestBuilder {
 
     /// A user turn: its function responses first (Gemini matches them to the
     /// previous turn's calls), then the other parts in order.
-    private mutating func userParts(_ content: JSONValue, path: String, toolNames: [String: String]) -> [JSONValue] {
+    private mutating func userParts(
+        _ content: JSONValue, path: String, toolNames: [String: String]
+    ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue { return text.isEmpty ? [] : [["text": .string(text)]] }
         var responses: [JSONValue] = []
         var parts: [JSONValue] = []
@@ -129,7 +131,7 @@ extension GeminiRequestBuilder {
                 if let part = mediaPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
                 // Gemini flags errors itself, by the `error` key of the functionResponse.
-                let (text, media) = toolResultContent(
+                let (text, media) = try toolResultContent(
                     block, path: blockPath, markingErrors: false, mediaTypes: ["image", "document"]
                 ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
@@ -143,7 +145,7 @@ extension GeminiRequestBuilder {
                 }
                 parts += media
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         return responses + parts

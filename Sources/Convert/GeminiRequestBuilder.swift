@@ -35,12 +35,12 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
         self.route = route
     }
 
-    mutating func build() -> ConvertedRequest {
+    mutating func build() throws(APIError) -> ConvertedRequest {
         var body = JSONObject()
         if let systemText = joinedSystemText() {
             body["systemInstruction"] = ["parts": [["text": .string(systemText)]]]
         }
-        body["contents"] = .array(convertContents())
+        body["contents"] = .array(try convertContents())
         addTools(to: &body)
         body["generationConfig"] = .object(generationConfig())
         return finishedRequest(body)

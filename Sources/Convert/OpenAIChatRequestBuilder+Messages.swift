@@ -11,7 +11,7 @@ extension OpenAIChatRequestBuilder {
         case file(InlineDocumentFile)
     }
 
-    mutating func convertMessages() -> [JSONValue] {
+    mutating func convertMessages() throws(APIError) -> [JSONValue] {
         var systemTexts: [String] = []
         if let system = request["system"] {
             systemTexts += texts(ofSystem: system, path: "/system")
@@ -28,11 +28,11 @@ extension OpenAIChatRequestBuilder {
                 systemTexts += texts(ofSystem: content, path: "\(path)/content")
                 diagnostics.append(.info(path, "system-role message moved into the leading system message"))
             case "assistant":
-                let (assistant, toolCallIDs) = assistantMessage(content, path: path)
+                let (assistant, toolCallIDs) = try assistantMessage(content, path: path)
                 if let assistant { converted.append(assistant) }
                 openToolCallIDs = toolCallIDs
             default:
-                converted += userMessages(content, path: path, openToolCallIDs: &openToolCallIDs)
+                converted += try userMessages(content, path: path, openToolCallIDs: &openToolCallIDs)
             }
         }
         if !systemTexts.isEmpty {
@@ -43,7 +43,9 @@ extension OpenAIChatRequestBuilder {
 
     // MARK: Assistant
 
-    private mutating func assistantMessage(_ content: JSONValue, path: String) -> (JSONValue?, [String]) {
+    private mutating func assistantMessage(
+        _ content: JSONValue, path: String
+    ) throws(APIError) -> (JSONValue?, [String]) {
         if let text = content.stringValue {
             return (["role": "assistant", "content": .string(text)], [])
         }
@@ -69,7 +71,7 @@ extension OpenAIChatRequestBuilder {
                 diagnostics.append(
                     .info(blockPath, "thinking from an earlier turn is not sent to an OpenAI upstream; dropped"))
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         if texts.isEmpty && toolCalls.isEmpty {
@@ -88,7 +90,7 @@ extension OpenAIChatRequestBuilder {
     /// after the assistant's tool calls), then one user message with the rest.
     private mutating func userMessages(
         _ content: JSONValue, path: String, openToolCallIDs: inout [String]
-    ) -> [JSONValue] {
+    ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue {
             openToolCallIDs = []
             return [["role": "user", "content": .string(text)]]
@@ -105,7 +107,7 @@ extension OpenAIChatRequestBuilder {
                 if let part = mediaPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
                 // OpenAI's tool message has no error flag, so `is_error` is marked in the text.
-                let (text, media) = toolResultContent(
+                let (text, media) = try toolResultContent(
                     block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
                 ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
@@ -132,7 +134,7 @@ extension OpenAIChatRequestBuilder {
                     parts += media
                 }
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         openToolCallIDs = []
@@ -187,7 +189,7 @@ extension OpenAIChatRequestBuilder {
         default:
             break
         }
-        reportUnsupportedBlock(block, path: path)
+        reportDroppedBlock(type: "document", path: path)
         return nil
     }
 

@@ -39,10 +39,10 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         self.route = route
     }
 
-    mutating func build() -> ConvertedRequest {
+    mutating func build() throws(APIError) -> ConvertedRequest {
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
-        body["messages"] = .array(convertMessages())
+        body["messages"] = .array(try convertMessages())
         body[(route.chatOutputCapField ?? .maxTokens).rawValue] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }

@@ -2,7 +2,7 @@ import Wire
 
 /// Messages: Anthropic turns and content blocks to Responses `input` items.
 extension OpenAIResponsesRequestBuilder {
-    mutating func convertInput() -> [JSONValue] {
+    mutating func convertInput() throws(APIError) -> [JSONValue] {
         var items: [JSONValue] = []
         // A function_call_output must answer a function_call in the input.
         var callIDs: Set<String> = []
@@ -13,9 +13,9 @@ extension OpenAIResponsesRequestBuilder {
             case "system":
                 continue  // in instructions
             case "assistant":
-                items += assistantItems(content, path: path, callIDs: &callIDs)
+                items += try assistantItems(content, path: path, callIDs: &callIDs)
             default:
-                items += userItems(content, path: path, callIDs: callIDs)
+                items += try userItems(content, path: path, callIDs: callIDs)
             }
         }
         return items
@@ -24,8 +24,9 @@ extension OpenAIResponsesRequestBuilder {
     // MARK: Assistant
 
     /// Text, reasoning and calls in their order; neighbouring texts joined.
-    private mutating func assistantItems(_ content: JSONValue, path: String, callIDs: inout Set<String>) -> [JSONValue]
-    {
+    private mutating func assistantItems(
+        _ content: JSONValue, path: String, callIDs: inout Set<String>
+    ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue {
             return text.isEmpty ? [] : [["role": "assistant", "content": .string(text)]]
         }
@@ -69,7 +70,7 @@ extension OpenAIResponsesRequestBuilder {
             case "redacted_thinking":
                 diagnostics.append(.info(blockPath, "redacted thinking is Anthropic's own; dropped"))
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         flushText()
@@ -80,7 +81,9 @@ extension OpenAIResponsesRequestBuilder {
 
     /// A user turn: its `function_call_output`s first, right after the calls
     /// they answer, then one user message with the rest.
-    private mutating func userItems(_ content: JSONValue, path: String, callIDs: Set<String>) -> [JSONValue] {
+    private mutating func userItems(
+        _ content: JSONValue, path: String, callIDs: Set<String>
+    ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue { return text.isEmpty ? [] : [["role": "user", "content": .string(text)]] }
         var outputs: [JSONValue] = []
         var parts: [JSONValue] = []
@@ -96,7 +99,7 @@ extension OpenAIResponsesRequestBuilder {
                 if let part = inputPart(block, path: blockPath) { parts.append(part) }
             case "tool_result":
                 // Responses has no error flag on a function_call_output, so `is_error` is marked in the text.
-                let (text, media) = toolResultContent(
+                let (text, media) = try toolResultContent(
                     block, path: blockPath, markingErrors: true, mediaTypes: ["image", "document"]
                 ) { builder, part, partPath in builder.inputPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
@@ -115,7 +118,7 @@ extension OpenAIResponsesRequestBuilder {
                     parts += media
                 }
             default:
-                reportUnsupportedBlock(block, path: blockPath)
+                try reportUnsupportedBlock(block, path: blockPath)
             }
         }
         guard !parts.isEmpty else { return outputs }

@@ -40,11 +40,11 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         self.route = route
     }
 
-    mutating func build() -> ConvertedRequest {
+    mutating func build() throws(APIError) -> ConvertedRequest {
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
         if let systemText = joinedSystemText() { body["instructions"] = .string(systemText) }
-        body["input"] = .array(convertInput())
+        body["input"] = .array(try convertInput())
         body["max_output_tokens"] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }

@@ -31,13 +31,13 @@ public enum RequestConverter {
             return anthropicPassthrough(request, route: route)
         case .openai:
             var builder = OpenAIChatRequestBuilder(request: request, route: route)
-            return builder.build()
+            return try builder.build()
         case .gemini:
             var builder = GeminiRequestBuilder(request: request, route: route)
-            return builder.build()
+            return try builder.build()
         case .openaiResponses:
             var builder = OpenAIResponsesRequestBuilder(request: request, route: route)
-            return builder.build()
+            return try builder.build()
         }
     }
 

@@ -125,7 +125,7 @@ import Wire
         let chat = try RequestConverter.convert(anthropicRequest: request, route: TestRoutes.openAI)
         #expect(
             chat.body["messages"]?[3]?["content"]?[0]
-                == ["type": "text", "text": .string("Images returned by tool call \(Self.geminiShortID):")])
+                == ["type": "text", "text": .string("Returned by tool call \(Self.geminiShortID):")])
         let responses = try RequestConverter.convert(anthropicRequest: request, route: TestRoutes.responses)
         #expect(
             responses.body["input"]?[3]?["content"]?[0]
