@@ -13,8 +13,9 @@ public enum GeminiClientCodec {
     /// request. `model` and `stream` come from the URL
     /// (`models/{model}:streamGenerateContent`).
     ///
-    /// - Throws: 400 when `contents` is missing or not an array, or more than
-    ///   one candidate is asked for.
+    /// - Throws: 400 when `contents` is missing or not an array, a turn's
+    ///   role is not Gemini's, `maxOutputTokens` is no integer, or more
+    ///   than one candidate is asked for.
     public static func decodeRequest(
         _ body: JSONValue, model: String, stream: Bool
     ) throws(APIError)

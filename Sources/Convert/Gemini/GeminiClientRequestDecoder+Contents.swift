@@ -6,13 +6,16 @@ extension GeminiClientRequestDecoder {
     /// in a turn of its own, as some clients send them); here they are one
     /// message: an OpenAI upstream wants every tool result right after its
     /// calls, and an Anthropic one each call's result in the next message.
+    ///
+    /// - Throws: 400 for a role other than `user`, `model` (or the old
+    ///   `function`).
     mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
         var turns: [(isModel: Bool, blocks: [JSONValue])] = []
         for (index, content) in contents.enumerated() {
             guard let parts = content[gemini: "parts"]?.arrayValue else {
                 throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
             }
-            let isModel = content["role"]?.stringValue == "model"
+            let isModel = try Self.isModelTurn(content, index: index)
             let blocks = isModel ? modelBlocks(parts, content: index) : userBlocks(parts, content: index)
             if blocks.isEmpty {
                 diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
@@ -25,6 +28,21 @@ extension GeminiClientRequestDecoder {
             }
         }
         return turns.map { ["role": $0.isModel ? "assistant" : "user", "content": .array($0.blocks)] }
+    }
+
+    /// Whether a turn is the model's. No role is the user's, as Gemini reads
+    /// it; `function` is the role old clients give function responses. Any
+    /// other (`"model2"`) is refused, as Gemini refuses it, rather than
+    /// taken for the user's.
+    private static func isModelTurn(_ content: JSONValue, index: Int) throws(APIError) -> Bool {
+        guard let role = content["role"], !role.isNull else { return false }
+        switch role.stringValue {
+        case "model": return true
+        case "user", "function": return false
+        default:
+            throw .invalidRequest(
+                "contents[\(index)].role: must be \"user\" or \"model\", got \(role.serializedString())")
+        }
     }
 
     // MARK: Model turns

@@ -78,7 +78,7 @@ struct GeminiClientRequestDecoder {
         let budget = max(
             thinking?[gemini: "thinkingBudget"]?.intValue ?? level.flatMap(ReasoningEffortMapping.budget(forEffort:))
                 ?? 0, 0)
-        let cap = config?[gemini: "maxOutputTokens"]?.intValue
+        let cap = try maxOutputTokens(config)
         let maxTokens = cap ?? ReasoningEffortMapping.unsetCap(default: Self.defaultMaxTokens, thinkingBudget: budget)
         body["max_tokens"] = .int(Int64(maxTokens))
         if let system = systemText() { body["system"] = .string(system) }
@@ -87,6 +87,19 @@ struct GeminiClientRequestDecoder {
         if let config { try addGenerationConfig(config, maxTokens: maxTokens, capIsSet: cap != nil, to: &body) }
         reportUnknownFields(request, known: Self.knownFields, path: "")
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)
+    }
+
+    /// `generationConfig.maxOutputTokens`, nil when unset. One of another
+    /// type is the client's error, as Gemini answers it: read as unset, a
+    /// `"many"` went up with the default cap.
+    private func maxOutputTokens(_ config: JSONValue?) throws(APIError) -> Int? {
+        guard let value = config?[gemini: "maxOutputTokens"], !value.isNull else { return nil }
+        guard let cap = value.intValue else {
+            let field =
+                "\(Self.spelling(of: "generationConfig", in: request)).\(Self.spelling(of: "maxOutputTokens", in: config))"
+            throw .invalidRequest("\(field): must be an integer, got \(value.typeName)")
+        }
+        return cap
     }
 
     /// `systemInstruction`'s text parts, joined; other parts are dropped.
