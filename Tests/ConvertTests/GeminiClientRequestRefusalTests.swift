@@ -45,4 +45,15 @@ import Wire
         // No role is the user's, as Gemini reads it.
         #expect(Self.refusal(["contents": [["parts": [["text": "Hi"]]]]]) == nil)
     }
+
+    /// The pivot's "messages: at least one message is required" named a
+    /// field a Gemini client never wrote.
+    @Test func contentsWithNothingToSendAreRefusedInGeminisWords() {
+        #expect(
+            Self.refusal(["contents": [["role": "user", "parts": [["bogus": 1]]]]])
+                == Self.invalidArgument(
+                    "contents: no part the proxy can send (text, inlineData, fileData, functionCall, "
+                        + "functionResponse) in any Content"))
+        #expect(Self.refusal(["contents": []]) == Self.invalidArgument("contents: at least one Content is required"))
+    }
 }

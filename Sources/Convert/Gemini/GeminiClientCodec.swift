@@ -14,8 +14,9 @@ public enum GeminiClientCodec {
     /// (`models/{model}:streamGenerateContent`).
     ///
     /// - Throws: 400 when `contents` is missing or not an array, a turn's
-    ///   role is not Gemini's, `maxOutputTokens` is no integer, or more
-    ///   than one candidate is asked for.
+    ///   role is not Gemini's, no turn has a part the pivot can hold,
+    ///   `maxOutputTokens` is no integer, or more than one candidate is
+    ///   asked for.
     public static func decodeRequest(
         _ body: JSONValue, model: String, stream: Bool
     ) throws(APIError)

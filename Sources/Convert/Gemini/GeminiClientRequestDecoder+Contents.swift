@@ -8,7 +8,9 @@ extension GeminiClientRequestDecoder {
     /// calls, and an Anthropic one each call's result in the next message.
     ///
     /// - Throws: 400 for a role other than `user`, `model` (or the old
-    ///   `function`).
+    ///   `function`), and when no turn has a part to send: the pivot's
+    ///   "messages: at least one message is required" named a field the
+    ///   client never wrote.
     mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
         var turns: [(isModel: Bool, blocks: [JSONValue])] = []
         for (index, content) in contents.enumerated() {
@@ -26,6 +28,13 @@ extension GeminiClientRequestDecoder {
             } else {
                 turns.append((isModel, blocks))
             }
+        }
+        if turns.isEmpty {
+            throw .invalidRequest(
+                contents.isEmpty
+                    ? "contents: at least one Content is required"
+                    : "contents: no part the proxy can send (text, inlineData, fileData, functionCall, "
+                        + "functionResponse) in any Content")
         }
         return turns.map { ["role": $0.isModel ? "assistant" : "user", "content": .array($0.blocks)] }
     }
