@@ -10,6 +10,7 @@ extension CassetteSummary {
         lines += Self.section("By endpoint", byEndpoint)
         lines += Self.section("By model", byModel)
         lines += Self.section("By upstream", byUpstream)
+        lines += Self.section("Fallbacks", fallbacks)
         lines += Self.section("By status", byStatus)
         lines += Self.section("Errors by stage / type", errorsByStageAndType)
         if !failures.isEmpty {

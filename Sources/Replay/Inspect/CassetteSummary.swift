@@ -30,7 +30,12 @@ public struct CassetteSummary: Sendable, Equatable {
     public var unfinishedCount: Int
     public var byEndpoint: [Count]
     public var byModel: [Count]
+    /// The upstream whose answer the client got (a fallback's, where one
+    /// answered).
     public var byUpstream: [Count]
+    /// The entries an exchange that used its route's `fallback:` list tried,
+    /// with the status each failed one gave (``Exchange/fallbackPath``).
+    public var fallbacks: [Count] = []
     public var byStatus: [Count]
     /// `stage / type` of every error line. A failed exchange without one (a
     /// cassette cut before its error line was flushed, or written by an

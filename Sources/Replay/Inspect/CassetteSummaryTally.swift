@@ -11,6 +11,7 @@ public struct CassetteSummaryTally: Sendable {
     private var endpoints: [String: Int] = [:]
     private var models: [String: Int] = [:]
     private var upstreams: [String: Int] = [:]
+    private var fallbacks: [String: Int] = [:]
     private var statuses: [String: Int] = [:]
     private var errors: [String: Int] = [:]
     private var durations: [Int64] = []
@@ -42,7 +43,11 @@ public struct CassetteSummaryTally: Sendable {
         let path = exchange.endpoint.map { ClientEndpoint.geminiPathTemplate($0) ?? $0 } ?? "-"
         endpoints["\(exchange.method) \(path)", default: 0] += 1
         models[exchange.model ?? "-", default: 0] += 1
+        // The upstream that answered: an exchange counted under the one it
+        // gave up on hid where fallback traffic went, and which upstream failed
+        // is in the fallback table.
         upstreams[exchange.upstream ?? "-", default: 0] += 1
+        if let path = exchange.fallbackPath { fallbacks[path, default: 0] += 1 }
         statuses[exchange.status.map(String.init) ?? "-", default: 0] += 1
         for label in CassetteSummary.errorLabels(exchange) { errors[label, default: 0] += 1 }
         if let duration = exchange.durationMicros { durations.append(duration) }
@@ -63,6 +68,7 @@ public struct CassetteSummaryTally: Sendable {
             tokenTotals: usageOrder.map { CassetteSummary.Count(label: $0, count: usageTotals[$0] ?? 0) },
             tornTails: tornTails, droppedEvents: droppedEvents)
         summary.failures = failures
+        summary.fallbacks = Self.sorted(fallbacks)
         return summary
     }
 

@@ -28,8 +28,25 @@ extension Exchange {
         route?["requested_model"]?.stringValue ?? clientRequest?["body"]?["model"]?.stringValue
     }
 
-    /// The upstream the route chose (its api_base), when one was chosen.
-    public var upstream: String? { route?["upstream"]?.stringValue }
+    /// The upstream whose answer the client got (its api_base): the last
+    /// leg's, a fallback's when the route used its `fallback:` list.
+    public var upstream: String? { legs.last?.route?["upstream"]?.stringValue }
+
+    /// The route entries tried, for an exchange that used its `fallback:`
+    /// list: `main 429 -> backup`, each entry given up with its upstream's
+    /// status (`unreachable` when none came), as the access line says it;
+    /// nil for one leg.
+    public var fallbackPath: String? {
+        guard legs.count > 1 else { return nil }
+        var path = ""
+        for (index, leg) in legs.enumerated() {
+            path += leg.route?["model_id"]?.stringValue ?? "-"
+            guard index + 1 < legs.count else { break }
+            let status = legs[index + 1].route?["fallback"]?["status"]?.intValue
+            path += " \(status.map(String.init) ?? "unreachable") -> "
+        }
+        return path
+    }
 
     /// The status the client got: the response head, else the `end` line,
     /// else the status of the error that ended the exchange.
