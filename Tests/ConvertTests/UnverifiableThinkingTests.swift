@@ -150,6 +150,37 @@ import Wire
                 "the last assistant turn called tools without a thinking block Anthropic can verify, which "
                     + "Anthropic refuses with thinking on; thinking off for this request"
             ])
+        // A loop of several calls is one turn: its thinking starts the first
+        // message only (Claude does not think again before each call without
+        // interleaved thinking), and Anthropic takes it.
+        let loop: JSONValue = [
+            "model": "claude", "max_tokens": 4_000, "thinking": ["type": "enabled", "budget_tokens": 2_000],
+            "messages": [
+                ["role": "user", "content": "Read a.txt, then b.txt."],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "Two reads.", "signature": "EqQBCkYIBRgCKkA"],
+                        ["type": "tool_use", "id": "toolu_a", "name": "Read", "input": ["path": "a.txt"]],
+                    ],
+                ],
+                [
+                    "role": "user",
+                    "content": [
+                        ["type": "tool_result", "tool_use_id": "toolu_a", "content": "a"],
+                        ["type": "text", "text": "<system-reminder>noted</system-reminder>"],
+                    ],
+                ],
+                [
+                    "role": "assistant",
+                    "content": [["type": "tool_use", "id": "toolu_b", "name": "Read", "input": ["path": "b.txt"]]],
+                ],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_b", "content": "b"]]],
+            ],
+        ]
+        let kept = try Self.anthropicClientBody(loop, to: .anthropic)
+        #expect(kept.body["thinking"]?["budget_tokens"] == 2_000)
+        #expect(kept.diagnostics.isEmpty)
         let adaptive = session(thinking: ["type": "adaptive"])
         let asSent = try Self.anthropicClientBody(adaptive, to: .anthropic)
         #expect(asSent.body["thinking"] == ["type": "adaptive"])

@@ -210,15 +210,27 @@ enum AnthropicUpstreamFit {
         diagnostics.append(.warning("/thinking", "\(reason); thinking off for this request"))
     }
 
-    /// The blocks of the last assistant message, if any.
+    /// The last assistant turn: the assistant messages after the last user
+    /// message that answers no tool call. A tool loop is one turn, whose
+    /// thinking (when on) starts its first message only: Claude does not
+    /// think again before each later call without interleaved thinking.
+    /// Whether any of its messages calls a tool, and whether its first
+    /// message starts with thinking; nil when there is no such turn.
     private static func lastAssistantTurn(_ body: JSONObject) -> (callsTools: Bool, startsWithThinking: Bool)? {
-        guard let message = body["messages"]?.arrayValue?.last(where: { $0["role"] == "assistant" }) else {
-            return nil
+        guard let messages = body["messages"]?.arrayValue else { return nil }
+        var first: JSONValue?
+        var callsTools = false
+        for message in messages.reversed() {
+            let blocks = message["content"]?.arrayValue ?? []
+            if message["role"] == "assistant" {
+                first = message
+                callsTools = callsTools || blocks.contains { $0["type"] == "tool_use" }
+            } else if !blocks.contains(where: { $0["type"] == "tool_result" }) {
+                break
+            }
         }
-        let blocks = message["content"]?.arrayValue ?? []
-        let first = blocks.first?["type"]?.stringValue
-        return (
-            blocks.contains { $0["type"] == "tool_use" }, first == "thinking" || first == "redacted_thinking"
-        )
+        guard let first else { return nil }
+        let firstType = first["content"]?.arrayValue?.first?["type"]?.stringValue
+        return (callsTools, firstType == "thinking" || firstType == "redacted_thinking")
     }
 }
