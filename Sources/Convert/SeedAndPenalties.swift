@@ -15,9 +15,15 @@ import Wire
 ///
 /// | pivot               | OpenAI Chat         | Gemini `generationConfig` | Responses, Anthropic |
 /// |---------------------|---------------------|---------------------------|----------------------|
-/// | `seed`              | `seed`              | `seed`                    | dropped, a note      |
-/// | `presence_penalty`  | `presence_penalty`  | `presencePenalty`         | dropped, a note      |
-/// | `frequency_penalty` | `frequency_penalty` | `frequencyPenalty`        | dropped, a note      |
+/// | `seed`              | `seed`              | `seed` (32-bit)           | dropped, a note      |
+/// | `presence_penalty`  | `presence_penalty`  | dropped, a note           | dropped, a note      |
+/// | `frequency_penalty` | `frequency_penalty` | dropped, a note           | dropped, a note      |
+///
+/// Gemini's API has `presencePenalty` and `frequencyPenalty`, but Gemini 2.5
+/// and later answer any non-zero one with 400 ("Penalty is not enabled for
+/// models/gemini-2.5-flash"), so they are not sent there: a Chat client's
+/// penalties would have failed every request on a Gemini route. Its seed is
+/// a 32-bit integer: a larger one is dropped with a warning.
 ///
 /// An Anthropic client's request is read as the pivot it already is: one
 /// that has these members (which Anthropic itself refuses) goes to an
@@ -100,7 +106,23 @@ enum SeedAndPenalties {
                         "\(setting.name) must be \(setting.expectedType), got \(value.typeName); dropped"))
                 continue
             }
-            target[upstream == .gemini ? setting.geminiName : setting.name] = sent
+            guard upstream == .gemini else {
+                target[setting.name] = sent
+                continue
+            }
+            guard setting.isInteger else {
+                diagnostics.append(
+                    .info(
+                        "/\(setting.name)",
+                        "\(setting.name) not sent: Gemini 2.5 and later refuse penalties with 400; dropped"))
+                continue
+            }
+            guard let seed = sent.intValue, Int32(exactly: seed) != nil else {
+                diagnostics.append(
+                    .warning("/\(setting.name)", "\(setting.name) \(sent) is outside Gemini's 32-bit range; dropped"))
+                continue
+            }
+            target[setting.geminiName] = sent
         }
     }
 

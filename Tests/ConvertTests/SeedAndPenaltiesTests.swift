@@ -27,16 +27,31 @@ import Wire
     static let chatSettings: JSONObject = ["seed": 42, "presence_penalty": 0.5, "frequency_penalty": -0.25]
     static let geminiSettings: JSONObject = ["seed": 42, "presencePenalty": 0.5, "frequencyPenalty": -0.25]
 
-    @Test func aChatClientsSettingsReachGeminisGenerationConfig() throws {
+    /// The seed reaches Gemini; the penalties do not: Gemini 2.5 and later
+    /// answer a non-zero one with 400 ("Penalty is not enabled").
+    @Test func aChatClientsSeedReachesGeminisGenerationConfigAndItsPenaltiesDoNot() throws {
         let converted = try Self.chat(Self.chatSettings).upstreamBody(route: Self.route(.gemini))
         let config = try #require(converted.body["generationConfig"]?.objectValue)
         #expect(config["seed"] == 42)
-        #expect(config["presencePenalty"] == 0.5)
-        #expect(config["frequencyPenalty"] == -0.25)
+        #expect(config["presencePenalty"] == nil && config["frequencyPenalty"] == nil)
         for name in ["seed", "presence_penalty", "frequency_penalty"] {
             #expect(converted.body[name] == nil, "\(name) in Gemini's body, outside generationConfig")
         }
-        #expect(!converted.diagnostics.contains { $0.path.contains("enalty") || $0.path.contains("seed") })
+        let notes = converted.diagnostics.filter { $0.path.contains("enalty") || $0.path.contains("seed") }
+        #expect(
+            notes.map { "\($0.severity) \($0.path) \($0.message)" } == [
+                "info /presence_penalty presence_penalty not sent: Gemini 2.5 and later refuse penalties with 400; "
+                    + "dropped",
+                "info /frequency_penalty frequency_penalty not sent: Gemini 2.5 and later refuse penalties with 400; "
+                    + "dropped",
+            ])
+        // Gemini's seed is 32-bit: a larger one (clients draw from 0..<2^32) is dropped, not sent to draw a 400.
+        let large = try Self.chat(["seed": 3_000_000_000]).upstreamBody(route: Self.route(.gemini))
+        #expect(large.body["generationConfig"]?["seed"] == nil)
+        #expect(
+            large.diagnostics.contains {
+                $0.severity == .warning && $0.message == "seed 3000000000 is outside Gemini's 32-bit range; dropped"
+            })
     }
 
     @Test func aGeminiClientsSettingsReachChatInItsNames() throws {

@@ -26,8 +26,8 @@ import Wire
             #expect(sent.path == "/v1beta/models/gemini-2.5-flash:generateContent")
             let config = try JSONValue(parsing: sent.body)["generationConfig"]
             #expect(config?["seed"] == 42)
-            #expect(config?["presencePenalty"] == 0.5)
-            #expect(config?["frequencyPenalty"] == -0.25)
+            // Gemini 2.5 refuses penalties with 400.
+            #expect(config?["presencePenalty"] == nil && config?["frequencyPenalty"] == nil)
         }
     }
 

@@ -23,12 +23,12 @@ import Wire
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-secret-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let bodyKey = "BODYSECRET-4242-abcdef"
-        let requests: [(path: String, body: JSONValue)] = [
-            (
-                "/v1/messages",
-                ["model": "gw", "max_tokens": 50, "messages": [["role": "user", "content": "Hi"]]]
-            )
-        ]
+        let request: (path: String, body: JSONValue) = (
+            "/v1/messages", ["model": "gw", "max_tokens": 50, "messages": [["role": "user", "content": "Hi"]]]
+        )
+        // The gateway answers the first request, and refuses the second
+        // quoting its input, the key among it (FastAPI's 422).
+        let refusal = #"{"detail":[{"loc":["body","api_key"],"input":"\#(bodyKey)","msg":"invalid key"}]}"#
         try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, Self.openAICompletion)
             let yaml = """
@@ -36,14 +36,19 @@ import Wire
                   model_name: up
                   api_base: "\(stub.baseURL)/v1"
                   format: openai
-                  extra_body: {api_key: \(bodyKey), metadata: {tenant: acme, auth_token: [\(bodyKey)]}}
+                  extra_body: {api_key: \(bodyKey), metadata: {tenant: acme, author: alice, auth_token: [\(bodyKey)]}}
 
                 """
-            let answers = try await RecordingProxy.send(requests, yaml: yaml, file: "gw.yaml", recordingTo: directory)
-            #expect(answers.first?.status == 200, "\(answers.first?.text ?? "")")
+            let answered = try await RecordingProxy.send([request], yaml: yaml, file: "gw.yaml", recordingTo: directory)
+            #expect(answered.first?.status == 200, "\(answered.first?.text ?? "")")
             // The upstream itself got the key.
             let sent = try #require(stub.requests.last)
             #expect(String(decoding: sent.body, as: UTF8.self).contains(bodyKey))
+            stub.reply = .json(422, refusal)
+            let refused = try await RecordingProxy.send([request], yaml: yaml, file: "gw.yaml", recordingTo: directory)
+            #expect(refused.first?.status == 422, "\(refused.first?.text ?? "")")
+            #expect(refused.first?.text.contains(bodyKey) == false, "\(refused.first?.text ?? "")")
+            #expect(refused.first?.text.contains(Redactor.fingerprint(bodyKey)) == true, "\(refused.first?.text ?? "")")
         }
         var texts: [String] = []
         for file in try CassetteReader.cassetteFiles(in: [directory]) {
@@ -56,8 +61,10 @@ import Wire
         #expect(!text.contains(bodyKey))
         #expect(text.contains(#""api_key":"[redacted:"#))
         #expect(text.contains(#""tenant":"acme""#))
+        // A short string under a secret-looking name is a setting, kept.
+        #expect(text.contains(#""author":"alice""#))
         let report = VerifyReport(set: try CassetteLoader.load(paths: [directory]), verifier: ExchangeVerifier())
         #expect(report.differingCount == 0, "\(report.text(verbose: true))")
-        #expect(report.matchedCount == 1, "\(report.text(verbose: true))")
+        #expect(report.matchedCount == 2, "\(report.text(verbose: true))")
     }
 }

@@ -23,7 +23,9 @@ struct ExtraBodySecrets {
 
     private mutating func collect(in value: JSONValue, underSecretName: Bool) {
         switch value {
-        case .string(let text) where underSecretName && !text.isEmpty:
+        // Short strings are settings, not keys (`auth: {type: bearer}`), and
+        // each is replaced wherever its text stands in the recorded body.
+        case .string(let text) where underSecretName && text.utf8.count >= Redactor.minimumScrubbedLength:
             if !values.contains(text) { values.append(text) }
         case .array(let elements):
             for element in elements { collect(in: element, underSecretName: underSecretName) }

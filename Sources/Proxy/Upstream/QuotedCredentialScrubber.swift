@@ -4,6 +4,7 @@ import Convert
 import NIOCore
 import NIOHTTP1
 import SSE
+import Wire
 
 /// Keeps the credentials the proxy sent an upstream out of what that
 /// upstream says after its answer began: an error reported inside a 200
@@ -19,21 +20,27 @@ struct QuotedCredentialScrubber {
     private let headers: HTTPHeaders
     private let url: String
     private let redactor: Redactor
+    /// Keys the route's `extra_body` put in the request's body
+    /// (``ExtraBodySecrets``): an upstream that echoes its input in an
+    /// error (a 422 listing the fields it refused) quotes them too.
+    private let bodySecrets: [String]
     private var listed: [String]?
 
     /// - Parameters:
     ///   - sent: the request the upstream answered.
     ///   - redactor: the recording's, whose secret header names count.
-    init(sent: HTTPClientRequest, redactor: Redactor) {
+    ///   - extraBody: the route's `extra_body`, whose secrets the body carried.
+    init(sent: HTTPClientRequest, redactor: Redactor, extraBody: JSONObject? = nil) {
         headers = sent.headers
         url = sent.url
         self.redactor = redactor
+        bodySecrets = extraBody == nil ? [] : ExtraBodySecrets(extraBody).values
     }
 
     /// The credentials `sent` carried (``Redactor/credentials(headers:url:)``).
     private mutating func credentials() -> [String] {
         if let listed { return listed }
-        let found = redactor.credentials(headers: headers.map { ($0.name, $0.value) }, url: url)
+        let found = redactor.credentials(headers: headers.map { ($0.name, $0.value) }, url: url) + bodySecrets
         listed = found
         return found
     }

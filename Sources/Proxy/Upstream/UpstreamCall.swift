@@ -95,7 +95,8 @@ struct UpstreamCall: Sendable {
     /// What keeps the credentials `request` carries out of an upstream's
     /// error text (``QuotedCredentialScrubber``).
     func credentialScrubber(sent request: HTTPClientRequest) -> QuotedCredentialScrubber {
-        QuotedCredentialScrubber(sent: request, redactor: exchange.recording?.redactor ?? Redactor())
+        QuotedCredentialScrubber(
+            sent: request, redactor: exchange.recording?.redactor ?? Redactor(), extraBody: options.extraBody)
     }
 
     /// One request and its response head, recorded.
