@@ -65,6 +65,18 @@ import Wire
             ])
         #expect(
             try Self.anthropicRequest(stops: ["\n"]).stopSequencesAppliedByProxy(route: TestRoutes.anthropic) == nil)
+        // Chat's `stop` may be one string; Gemini's are in generationConfig.
+        let oneString = try ClientRequest(
+            endpoint: #require(ClientEndpoint.parse(path: "/v1/chat/completions", query: nil)),
+            body: ["model": "gpt-test", "stop": "END", "messages": [["role": "user", "content": "Hi"]]])
+        #expect(oneString.stopSequencesAppliedByProxy(route: TestRoutes.responses) == ["END"])
+        let gemini = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .gemini, pathModel: "m", pathStream: false),
+            body: [
+                "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+                "generation_config": ["stop_sequences": ["END", "STOP"]],
+            ])
+        #expect(gemini.stopSequencesAppliedByProxy(route: TestRoutes.responses) == ["END", "STOP"])
     }
 
     /// The last response of a recorded Codex agent loop, "The final result

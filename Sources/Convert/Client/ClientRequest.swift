@@ -293,16 +293,16 @@ public struct ClientRequest: Sendable {
     /// ``UpstreamStopSequences``); nil otherwise. A pass-through sends the
     /// client's own request, limits and all, as the client wrote it.
     public func stopSequencesAppliedByProxy(route: RouteOptions) -> [String]? {
-        // One lookup for the many requests with none: the pivot is read
-        // only for those that may have some.
+        // Read where the client put them, as its decoder reads them (Chat's
+        // `stop` is one string or several), not from the pivot: this is
+        // asked up to three times an exchange, and a whole decode each time
+        // cost requests the proxy applies nothing to.
         let stops: [JSONValue]?
         switch dialect {
         case .anthropic: stops = body["stop_sequences"]?.arrayValue
         case .openaiResponses: return nil
-        case .openai, .gemini:
-            let member = dialect == .openai ? body["stop"] : body[gemini: "generationConfig"]?[gemini: "stopSequences"]
-            guard member != nil else { return nil }
-            stops = (try? pivotRequest())?.body["stop_sequences"]?.arrayValue
+        case .openai: stops = body["stop"].flatMap { $0.stringValue.map { [.string($0)] } ?? $0.arrayValue }
+        case .gemini: stops = body[gemini: "generationConfig"]?[gemini: "stopSequences"]?.arrayValue
         }
         guard let stops, !stops.isEmpty, !isPassthrough(route) else { return nil }
         return UpstreamStopSequences.appliedByProxy(
