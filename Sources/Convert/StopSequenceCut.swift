@@ -21,6 +21,11 @@ struct StopSequenceCut: Sendable {
     /// The usage `message_start` reported, all that is known when the
     /// answer is ended before the upstream's own end.
     private var usage: JSONObject?
+    /// Unicode scalars of the text, thinking and tool input let through:
+    /// the upstreams that are cut (Chat, Responses, Gemini) count output
+    /// tokens only at their end, which a cut answer never reaches, so its
+    /// `output_tokens` is estimated from them (``TokenEstimator``).
+    private var outputCharacters = 0
     /// The sequence that ended the answer; nothing is let through after it.
     private(set) var matched: String?
 
@@ -48,6 +53,10 @@ struct StopSequenceCut: Sendable {
             if !initial.isEmpty { receiveText(initial, index: index, into: &output) }
         case .contentBlockDelta(index: let index, delta: .text(let text)) where index == textBlock?.index:
             receiveText(text, index: index, into: &output)
+        case .contentBlockDelta(index: _, delta: .thinking(let text)),
+            .contentBlockDelta(index: _, delta: .inputJSON(let text)):
+            outputCharacters += text.unicodeScalars.count
+            output.append(event)
         case .contentBlockStop(index: let index) where index == textBlock?.index:
             releaseHeldText(into: &output)
             output.append(event)
@@ -66,9 +75,10 @@ struct StopSequenceCut: Sendable {
         self.matched = matched
         if unopenedText == nil { output.append(.contentBlockStop(index: index)) }
         textBlock = nil
-        output.append(
-            .messageDelta(
-                .init(stopReason: "stop_sequence", stopSequence: matched, usage: usage ?? ["output_tokens": 0])))
+        var known = usage ?? [:]
+        let estimate = TokenEstimator.estimateTokens(characters: outputCharacters)
+        known["output_tokens"] = .int(Int64(max(known["output_tokens"]?.intValue ?? 0, estimate)))
+        output.append(.messageDelta(.init(stopReason: "stop_sequence", stopSequence: matched, usage: known)))
         output.append(.messageStop)
     }
 
@@ -84,6 +94,7 @@ struct StopSequenceCut: Sendable {
 
     private mutating func appendText(_ text: String, index: Int, into output: inout [AnthropicStreamEvent]) {
         guard !text.isEmpty else { return }
+        outputCharacters += text.unicodeScalars.count
         if unopenedText != nil {
             output.append(.contentBlockStart(index: index, block: .text("")))
             unopenedText = nil

@@ -18,6 +18,11 @@ public enum TokenEstimator {
     static let tokensPerMessage = 4
     static let tokensPerImage = 1_600
 
+    /// Tokens in `characters` Unicode scalars of text, by the same rate.
+    static func estimateTokens(characters: Int) -> Int {
+        (characters + charactersPerToken - 1) / charactersPerToken
+    }
+
     public static func estimateInputTokens(anthropicRequest: JSONValue) -> Int {
         var tally = Tally()
         if let system = anthropicRequest["system"] { tally.add(content: system) }

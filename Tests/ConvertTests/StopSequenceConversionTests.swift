@@ -105,6 +105,9 @@ import Wire
         #expect(payloadsOut[3...6].map { $0?["delta"]?["text"] } == ["The", " final", " result", " "])
         #expect(
             payloadsOut[8]?["delta"] == ["stop_reason": "stop_sequence", "stop_sequence": "is **5"])
+        // Responses counts output tokens only at its end, never reached:
+        // estimated from the 17 characters let through, 4 a token.
+        #expect(payloadsOut[8]?["usage"]?["output_tokens"] == 5)
         // Fed a byte at a time, the same.
         var sliced = request.streamConverter(route: TestRoutes.responses, createdAt: 0)
         #expect(AssembledMessage(feed(bytes, to: &sliced, sliceSize: 1)).blocks == AssembledMessage(frames).blocks)
