@@ -38,6 +38,9 @@ enum SeedAndPenalties {
         let geminiName: String
         /// An integer (the seed), else any number.
         let isInteger: Bool
+        /// Whether a Gemini upstream is sent it: Gemini 2.5 and later refuse
+        /// any non-zero penalty with 400, so only the seed goes there.
+        let sentToGemini: Bool
 
         /// `value` as the pivot holds it; nil when of the wrong type. A
         /// seed of 7.0 (a number typed as a float by an SDK) is 7, as both
@@ -54,9 +57,9 @@ enum SeedAndPenalties {
     }
 
     static let settings = [
-        Setting(name: "seed", geminiName: "seed", isInteger: true),
-        Setting(name: "presence_penalty", geminiName: "presencePenalty", isInteger: false),
-        Setting(name: "frequency_penalty", geminiName: "frequencyPenalty", isInteger: false),
+        Setting(name: "seed", geminiName: "seed", isInteger: true, sentToGemini: true),
+        Setting(name: "presence_penalty", geminiName: "presencePenalty", isInteger: false, sentToGemini: false),
+        Setting(name: "frequency_penalty", geminiName: "frequencyPenalty", isInteger: false, sentToGemini: false),
     ]
 
     /// The pivot's (and Chat's) names.
@@ -110,14 +113,15 @@ enum SeedAndPenalties {
                 target[setting.name] = sent
                 continue
             }
-            guard setting.isInteger else {
+            guard setting.sentToGemini else {
                 diagnostics.append(
                     .info(
                         "/\(setting.name)",
                         "\(setting.name) not sent: Gemini 2.5 and later refuse penalties with 400; dropped"))
                 continue
             }
-            guard let seed = sent.intValue, Int32(exactly: seed) != nil else {
+            // Gemini's integers here are 32-bit; clients draw seeds from 0..<2^32.
+            guard !setting.isInteger || sent.intValue.flatMap(Int32.init(exactly:)) != nil else {
                 diagnostics.append(
                     .warning("/\(setting.name)", "\(setting.name) \(sent) is outside Gemini's 32-bit range; dropped"))
                 continue

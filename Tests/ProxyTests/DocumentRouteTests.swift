@@ -7,6 +7,19 @@ import Wire
 @Suite struct DocumentRouteTests {
     static let pdfData = "JVBERi0xLjQK"
 
+    /// The PDF as a Chat client's `file` part (and as the proxy sends one to
+    /// a Chat upstream), with a question.
+    static let chatMessageWithFile: JSONValue = [
+        "role": "user",
+        "content": [
+            [
+                "type": "file",
+                "file": ["filename": "invoice.pdf", "file_data": .string("data:application/pdf;base64,\(pdfData)")],
+            ],
+            ["type": "text", "text": "What is the total?"],
+        ],
+    ]
+
     /// An Anthropic client's PDF reaches the Chat upstream as a `file` part,
     /// and the model's answer comes back.
     @Test func anAnthropicClientsPDFReachesAChatUpstreamAsAFilePart() async throws {
@@ -34,19 +47,7 @@ import Wire
             #expect(
                 sent["messages"]
                     == [
-                        [
-                            "role": "user",
-                            "content": [
-                                [
-                                    "type": "file",
-                                    "file": [
-                                        "filename": "invoice.pdf",
-                                        "file_data": .string("data:application/pdf;base64,\(Self.pdfData)"),
-                                    ],
-                                ],
-                                ["type": "text", "text": "What is the total?"],
-                            ],
-                        ]
+                        Self.chatMessageWithFile
                     ])
         }
     }
@@ -59,19 +60,7 @@ import Wire
             let request: JSONValue = [
                 "model": "claude",
                 "messages": [
-                    [
-                        "role": "user",
-                        "content": [
-                            [
-                                "type": "file",
-                                "file": [
-                                    "filename": "invoice.pdf",
-                                    "file_data": .string("data:application/pdf;base64,\(Self.pdfData)"),
-                                ],
-                            ],
-                            ["type": "text", "text": "What is the total?"],
-                        ],
-                    ]
+                    Self.chatMessageWithFile
                 ],
             ]
             let reply = try await proxy.post("/v1/chat/completions", json: request)

@@ -26,7 +26,10 @@ struct ExtraBodySecrets {
         // Short strings are settings, not keys (`auth: {type: bearer}`), and
         // each is replaced wherever its text stands in the recorded body.
         case .string(let text) where underSecretName && text.utf8.count >= Redactor.minimumScrubbedLength:
-            if !values.contains(text) { values.append(text) }
+            if !values.contains(text) {
+                // Longest first, as the scrubber takes them: a key inside another is not cut out of it.
+                values.insert(text, at: values.firstIndex { $0.utf8.count < text.utf8.count } ?? values.endIndex)
+            }
         case .array(let elements):
             for element in elements { collect(in: element, underSecretName: underSecretName) }
         case .object(let object):
@@ -58,35 +61,10 @@ struct ExtraBodySecrets {
         }
     }
 
-    /// `body` with each secret's JSON string (as the converters write it)
-    /// replaced by its fingerprint's, wherever it stands.
+    /// `body` with each secret replaced by its fingerprint wherever it
+    /// stands, as it is or JSON-escaped (``Redactor/scrubbing(_:of:)``, as
+    /// for keys an upstream quotes back).
     func redacting(_ body: [UInt8]) -> [UInt8] {
-        var body = body
-        for secret in values {
-            body = Self.replacing(
-                JSONValue.string(secret).serialized(),
-                with: JSONValue.string(Redactor.fingerprint(secret)).serialized(),
-                in: body)
-        }
-        return body
-    }
-
-    private static func replacing(_ target: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
-        guard target.count <= bytes.count else { return bytes }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if index + target.count <= bytes.count, bytes[index] == target[0],
-                bytes[index..<(index + target.count)].elementsEqual(target)
-            {
-                result.append(contentsOf: replacement)
-                index += target.count
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        return result
+        Redactor.scrubbing(body, of: values)
     }
 }
