@@ -122,6 +122,62 @@ import Wire
         #expect(!rewritten.events.contains { $0["data"]?["delta"]?["text"] == "MUTATED" })
     }
 
+    /// Rewrites the cassette at `path` with its lines changed by `edit`.
+    static func rewrite(_ path: String, _ edit: ([CassetteEvent]) -> [CassetteEvent]) throws {
+        let contents = try CassetteReader.read(path: path)
+        try FileManager.default.removeItem(atPath: path)
+        try ConvertedExchange.write(edit(contents.events), to: path)
+    }
+
+    /// Each line's kind, exchange and time, in file order.
+    static func shape(of path: String) throws -> [String] {
+        try CassetteReader.read(path: path).events.map {
+            "\($0.kind) \($0.exchange ?? "-") \($0.timeMicros ?? -1)"
+        }
+    }
+
+    /// Today's frames take the recorded frames' places between the upstream
+    /// chunks that made them, not one run ahead of the chunks.
+    @Test func anUpdateKeepsEveryLineInItsPlace() throws {
+        let path = try Self.freshCassette()
+        _ = try Self.mutateFirstTextDelta(in: path)
+        let before = try Self.shape(of: path)
+        #expect(Self.verify([path], update: true).status == 0)
+        #expect(try Self.shape(of: path) == before)
+        #expect(Self.verify([path]).status == 0)
+    }
+
+    /// A recording with fewer frames than today's (its last two lost) or more
+    /// (one written twice) is rewritten with today's count, and its lines stay
+    /// in time order: the frames past the recorded count follow the last one.
+    @Test(arguments: [-2, 1])
+    func anUpdateWithAnotherFrameCountKeepsTimeOrder(extraFrames: Int) throws {
+        let path = try Self.freshCassette()
+        let original = try Self.shape(of: path)
+        try Self.rewrite(path) { events in
+            let frames = events.indices.filter {
+                events[$0].knownKind == .clientEvent && events[$0].exchange == "x_stream"
+            }
+            var edited = events
+            if extraFrames < 0 {
+                for index in frames.suffix(-extraFrames).reversed() { edited.remove(at: index) }
+            } else {
+                edited.insert(events[frames[0]], at: frames[0])
+            }
+            return edited
+        }
+        #expect(Self.verify([path]).status == 1)
+        #expect(Self.verify([path], update: true).status == 0)
+        #expect(Self.verify([path]).output == "3 exchanges, 3 matched, 0 differ\n")
+        let events = try CassetteReader.read(path: path).events
+        #expect(events.count == original.count)
+        let times = events.filter { $0.exchange == "x_stream" }.map { $0.timeMicros ?? -1 }
+        #expect(times == times.sorted())
+        let kinds = events.filter { $0.exchange == "x_stream" }.map(\.kind)
+        #expect(kinds.last == "end")
+        #expect(kinds.lastIndex(of: "upstream_chunk")! < kinds.lastIndex(of: "client_event")!)
+    }
+
     /// An edited line of exchange `x_plain` shows up as a difference at a
     /// pointer into the converted upstream request: the recorded request
     /// itself, or a changed mapping (the route's max_tokens cap) that the

@@ -10,7 +10,8 @@ import Wire
 /// is kept as it was.
 public enum CassetteUpdate {
     /// The lines of one file with the differing exchanges' expectations
-    /// replaced. Exchanges that matched or were skipped are untouched.
+    /// replaced, each in the place of the line it replaces. Exchanges that
+    /// matched or were skipped are untouched.
     public static func updatedEvents(_ events: [CassetteEvent], with results: [ExchangeVerification]) -> [CassetteEvent]
     {
         var replayed: [String: ExchangeVerification.Replayed] = [:]
@@ -20,19 +21,21 @@ public enum CassetteUpdate {
         guard !replayed.isEmpty else { return events }
         var output: [CassetteEvent] = []
         output.reserveCapacity(events.count)
-        var oldFrameTimes: [String: [Int64]] = [:]
+        var oldFrameCounts: [String: Int] = [:]
         for event in events where event.knownKind == .clientEvent {
-            if let id = event.exchange { oldFrameTimes[id, default: []].append(event.timeMicros ?? 0) }
+            if let id = event.exchange { oldFrameCounts[id, default: 0] += 1 }
         }
         var framesWritten = Set<String>()
+        var oldFramesSeen: [String: Int] = [:]
         var requestLinesSeen: [String: Int] = [:]
+        func append(_ frames: ArraySlice<SSEEvent>, of id: String, at time: Int64) {
+            for frame in frames { output.append(.clientEvent(exchange: id, timeMicros: time, event: frame)) }
+        }
+        /// Today's frames, all at `fallbackTime`, for an exchange recorded
+        /// without any.
         func writeFrames(of id: String, fallbackTime: Int64) {
             guard let frames = replayed[id]?.clientEvents, framesWritten.insert(id).inserted else { return }
-            let times = oldFrameTimes[id] ?? []
-            for (index, frame) in frames.enumerated() {
-                let time = times.indices.contains(index) ? times[index] : (times.last ?? fallbackTime)
-                output.append(.clientEvent(exchange: id, timeMicros: time, event: frame))
-            }
+            append(frames[...], of: id, at: fallbackTime)
         }
         for var event in events {
             guard let id = event.exchange, let today = replayed[id] else {
@@ -56,12 +59,23 @@ public enum CassetteUpdate {
                 if let body = today.clientResponseBody { replaceBody(of: &event, with: body) }
                 output.append(event)
                 // A recording with no frames gets today's right after the head.
-                if oldFrameTimes[id] == nil { writeFrames(of: id, fallbackTime: event.timeMicros ?? 0) }
+                if oldFrameCounts[id] == nil { writeFrames(of: id, fallbackTime: event.timeMicros ?? 0) }
             case .clientEvent:
-                if today.clientEvents == nil {
+                guard let frames = today.clientEvents else {
                     output.append(event)
-                } else {
-                    writeFrames(of: id, fallbackTime: event.timeMicros ?? 0)
+                    continue
+                }
+                // Today's frame k takes the place (and time) of recorded
+                // frame k, so the lines stay in the order they happened,
+                // between the upstream chunks that made them; frames past
+                // the recorded count follow the last recorded one.
+                let index = oldFramesSeen[id, default: 0]
+                oldFramesSeen[id] = index + 1
+                let time = event.timeMicros ?? 0
+                if index < frames.count { append(frames[index...index], of: id, at: time) }
+                if index == oldFrameCounts[id, default: 0] - 1 {
+                    if frames.count > index + 1 { append(frames[(index + 1)...], of: id, at: time) }
+                    framesWritten.insert(id)
                 }
             case .end:
                 writeFrames(of: id, fallbackTime: event.timeMicros ?? 0)
