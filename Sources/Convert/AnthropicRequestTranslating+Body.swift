@@ -11,8 +11,8 @@ extension AnthropicRequestTranslating {
 
     /// All system text (see ``allSystemTexts()``) as one string, paragraphs
     /// apart; nil when there is none, so no empty instruction is sent.
-    mutating func joinedSystemText() -> String? {
-        let texts = allSystemTexts()
+    mutating func joinedSystemText() throws(APIError) -> String? {
+        let texts = try allSystemTexts()
         return texts.isEmpty ? nil : texts.joined(separator: "\n\n")
     }
 

@@ -54,7 +54,9 @@ extension AnthropicRequestTranslating {
     }
 
     /// The non-empty texts of a system prompt given as a string or as blocks.
-    mutating func texts(ofSystem system: JSONValue, path: String) -> [String] {
+    /// Other blocks of Anthropic's types are dropped with a warning; a type
+    /// Anthropic does not have is refused (``refuseUnknownBlockType(_:path:)``).
+    mutating func texts(ofSystem system: JSONValue, path: String) throws(APIError) -> [String] {
         if let text = system.stringValue { return text.isEmpty ? [] : [text] }
         var texts: [String] = []
         for (index, block) in (system.arrayValue ?? []).enumerated() {
@@ -63,6 +65,7 @@ extension AnthropicRequestTranslating {
             if block["type"]?.stringValue == "text", let text = block["text"]?.stringValue {
                 if !text.isEmpty { texts.append(text) }
             } else {
+                try refuseUnknownBlockType(block, path: blockPath)
                 diagnostics.append(
                     .warning(blockPath, "\(block["type"]?.stringValue ?? "untyped") block in a system prompt; dropped"))
             }
@@ -73,12 +76,12 @@ extension AnthropicRequestTranslating {
     /// All system text: the `system` field, then `system`-role messages
     /// (Claude Code 2.1.x puts them mid-conversation), which are reported
     /// as moved.
-    mutating func allSystemTexts() -> [String] {
+    mutating func allSystemTexts() throws(APIError) -> [String] {
         var texts: [String] = []
-        if let system = request["system"] { texts += self.texts(ofSystem: system, path: "/system") }
+        if let system = request["system"] { texts += try self.texts(ofSystem: system, path: "/system") }
         for (index, message) in (request["messages"]?.arrayValue ?? []).enumerated()
         where message["role"]?.stringValue == "system" {
-            texts += self.texts(ofSystem: message["content"] ?? "", path: "/messages/\(index)/content")
+            texts += try self.texts(ofSystem: message["content"] ?? "", path: "/messages/\(index)/content")
             diagnostics.append(.info("/messages/\(index)", "system-role message moved into the system instruction"))
         }
         return texts
@@ -115,12 +118,17 @@ extension AnthropicRequestTranslating {
     /// answered 200. A pass-through never gets here: Anthropic answers it.
     /// - Parameter path: the block's JSON pointer (`/messages/0/content/0`).
     mutating func reportUnsupportedBlock(_ block: JSONValue, path: String) throws(APIError) {
+        try refuseUnknownBlockType(block, path: path)
+        reportDroppedBlock(type: block["type"]?.stringValue ?? "untyped", path: path)
+    }
+
+    /// Refuses a block whose type Anthropic's API does not have, naming the
+    /// field as Anthropic's errors do (`messages.0.content.1.type`).
+    func refuseUnknownBlockType(_ block: JSONValue, path: String) throws(APIError) {
         let type = block["type"]?.stringValue ?? "untyped"
-        guard AnthropicBlockTypes.isKnown(type) else {
-            let field = path.split(separator: "/").joined(separator: ".") + ".type"
-            throw .invalidRequest("\(field): unknown content block type \"\(type)\"")
-        }
-        reportDroppedBlock(type: type, path: path)
+        guard !AnthropicBlockTypes.isKnown(type) else { return }
+        let field = path.split(separator: "/").joined(separator: ".") + ".type"
+        throw .invalidRequest("\(field): unknown content block type \"\(type)\"")
     }
 
     /// A block of one of Anthropic's own types, dropped with a warning.

@@ -37,7 +37,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
 
     mutating func build() throws(APIError) -> ConvertedRequest {
         var body = JSONObject()
-        if let systemText = joinedSystemText() {
+        if let systemText = try joinedSystemText() {
             body["systemInstruction"] = ["parts": [["text": .string(systemText)]]]
         }
         body["contents"] = .array(try convertContents())

@@ -14,7 +14,7 @@ extension OpenAIChatRequestBuilder {
     mutating func convertMessages() throws(APIError) -> [JSONValue] {
         var systemTexts: [String] = []
         if let system = request["system"] {
-            systemTexts += texts(ofSystem: system, path: "/system")
+            systemTexts += try texts(ofSystem: system, path: "/system")
         }
         var converted: [JSONValue] = []
         // Tool calls of the latest assistant turn not yet answered: a
@@ -25,7 +25,7 @@ extension OpenAIChatRequestBuilder {
             let content = message["content"] ?? ""
             switch message["role"]?.stringValue {
             case "system":
-                systemTexts += texts(ofSystem: content, path: "\(path)/content")
+                systemTexts += try texts(ofSystem: content, path: "\(path)/content")
                 diagnostics.append(.info(path, "system-role message moved into the leading system message"))
             case "assistant":
                 let (assistant, toolCallIDs) = try assistantMessage(content, path: path)

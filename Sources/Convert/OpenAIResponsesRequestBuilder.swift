@@ -43,7 +43,7 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     mutating func build() throws(APIError) -> ConvertedRequest {
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
-        if let systemText = joinedSystemText() { body["instructions"] = .string(systemText) }
+        if let systemText = try joinedSystemText() { body["instructions"] = .string(systemText) }
         body["input"] = .array(try convertInput())
         body["max_output_tokens"] = .int(Int64(cappedMaxTokens()))
         if let temperature { body["temperature"] = temperature }

@@ -9,14 +9,17 @@ import Wire
 @Suite struct UnknownBlockTypeTests {
     static let convertedRoutes = [TestRoutes.openAI, TestRoutes.gemini, TestRoutes.responses]
 
-    static func upstream(_ messages: JSONValue, route: RouteOptions) throws(APIError) -> ConvertedRequest {
-        let body: JSONValue = ["model": "m", "max_tokens": 10, "messages": messages]
+    static func upstream(
+        _ messages: JSONValue, system: JSONValue? = nil, route: RouteOptions
+    ) throws(APIError) -> ConvertedRequest {
+        var body: JSONValue = ["model": "m", "max_tokens": 10, "messages": messages]
+        if let system { body["system"] = system }
         return try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: body).upstreamBody(route: route)
     }
 
-    static func refusal(_ messages: JSONValue, route: RouteOptions) -> JSONValue? {
+    static func refusal(_ messages: JSONValue, system: JSONValue? = nil, route: RouteOptions) -> JSONValue? {
         do throws(APIError) {
-            let converted = try upstream(messages, route: route)
+            let converted = try upstream(messages, system: system, route: route)
             Issue.record("converted for \(route.upstreamDialect): \(converted.body)")
             return nil
         } catch {
@@ -59,6 +62,23 @@ import Wire
         #expect(
             inResult?["error"]?["message"]
                 == #"messages.2.content.0.content.0.type: unknown content block type "bogus""#)
+    }
+
+    /// A system prompt takes text blocks only: another of Anthropic's types
+    /// is dropped with a warning, a type Anthropic does not have refused,
+    /// in the `system` member and in a mid-conversation system message.
+    @Test(arguments: convertedRoutes)
+    func anUnknownTypeInTheSystemPromptIsRefused(route: RouteOptions) throws {
+        let user: JSONValue = ["role": "user", "content": "Hi"]
+        let refusal = Self.refusal(
+            [user], system: [["type": "text", "text": "Be brief"], ["type": "txet", "text": "x"]], route: route)
+        #expect(refusal?["error"]?["message"] == #"system.1.type: unknown content block type "txet""#)
+        let inMessage = Self.refusal(
+            [user, ["role": "system", "content": [["type": "bogus"]]]], route: route)
+        #expect(inMessage?["error"]?["message"] == #"messages.1.content.0.type: unknown content block type "bogus""#)
+        let converted = try Self.upstream(
+            [user], system: [["type": "text", "text": "Be brief"], ["type": "image", "source": [:]]], route: route)
+        #expect(converted.diagnostics.filter { $0.severity == .warning }.map(\.path) == ["/system/1"])
     }
 
     /// Anthropic's own blocks an upstream cannot take are still dropped
