@@ -35,6 +35,28 @@ import Wire
         #expect(Self.refusal(["contents": [Self.hello], "generationConfig": ["maxOutputTokens": nil]]) == nil)
     }
 
+    /// The sampling settings of another type are named as the client wrote
+    /// them (the pivot's check said `top_p`); topK is a whole number.
+    @Test func aSamplingSettingOfAnotherTypeIsRefusedByItsOwnName() throws {
+        #expect(
+            Self.refusal(["contents": [Self.hello], "generationConfig": ["temperature": "hot"]])
+                == Self.invalidArgument("generationConfig.temperature: must be a number, got string"))
+        #expect(
+            Self.refusal(["contents": [Self.hello], "generation_config": ["top_p": true]])
+                == Self.invalidArgument("generation_config.top_p: must be a number, got boolean"))
+        #expect(
+            Self.refusal(["contents": [Self.hello], "generationConfig": ["topK": 40.5]])
+                == Self.invalidArgument("generationConfig.topK: must be an integer, got 40.5"))
+        let endpoint = ClientEndpoint(dialect: .gemini, pathModel: "m", pathStream: false)
+        let body: JSONValue = [
+            "contents": [Self.hello], "generationConfig": ["temperature": 0.5, "topP": 1, "topK": 40.0, "seed": nil],
+        ]
+        let converted = try ClientRequest(endpoint: endpoint, body: body).pivotRequest().body
+        #expect(converted["temperature"] == 0.5)
+        #expect(converted["top_p"] == 1)
+        #expect(converted["top_k"] == .int(40))
+    }
+
     @Test func aRoleOtherThanUserOrModelIsRefused() {
         #expect(
             Self.refusal(["contents": [["role": "model2", "parts": [["text": "Hi"]]]]])

@@ -95,11 +95,35 @@ struct GeminiClientRequestDecoder {
     private func maxOutputTokens(_ config: JSONValue?) throws(APIError) -> Int? {
         guard let value = config?[gemini: "maxOutputTokens"], !value.isNull else { return nil }
         guard let cap = value.intValue else {
-            let field =
-                "\(Self.spelling(of: "generationConfig", in: request)).\(Self.spelling(of: "maxOutputTokens", in: config))"
-            throw .invalidRequest("\(field): must be an integer, got \(value.typeName)")
+            throw .invalidRequest(
+                "\(configField("maxOutputTokens", in: config)): must be an integer, got \(value.typeName)")
         }
         return cap
+    }
+
+    /// `generationConfig`'s member `name` as the client spelt both
+    /// (`generationConfig.topP`, `generation_config.top_p`).
+    private func configField(_ name: String, in config: JSONValue?) -> String {
+        "\(Self.spelling(of: "generationConfig", in: request)).\(Self.spelling(of: name, in: config))"
+    }
+
+    /// A sampling setting of `generationConfig`, nil when unset or null.
+    /// One of another type is the client's error, named as the client spelt
+    /// it: the pivot's own check would name `top_p`, a field the client
+    /// never sent. `topK` is an integer at Gemini, which its SDKs write as
+    /// a float (40.0): sent on as the integer it is.
+    private func samplingSetting(
+        _ name: String, in config: JSONValue, integer: Bool = false
+    ) throws(APIError) -> JSONValue? {
+        guard let value = config[gemini: name], !value.isNull else { return nil }
+        guard let number = value.doubleValue else {
+            throw .invalidRequest("\(configField(name, in: config)): must be a number, got \(value.typeName)")
+        }
+        guard integer else { return value }
+        guard let whole = Int64(exactly: number) else {
+            throw .invalidRequest("\(configField(name, in: config)): must be an integer, got \(number)")
+        }
+        return .int(whole)
     }
 
     /// `systemInstruction`'s text parts, joined; other parts are dropped.
@@ -126,12 +150,9 @@ struct GeminiClientRequestDecoder {
     ) throws(APIError) {
         // Made only for a diagnostic: interpolation costs more than the rest.
         let path = { [request] in "/\(Self.spelling(of: "generationConfig", in: request))" }
-        if let temperature = config[gemini: "temperature"], !temperature.isNull { body["temperature"] = temperature }
-        if let topP = config[gemini: "topP"], !topP.isNull { body["top_p"] = topP }
-        // Gemini's SDKs type topK as a float (40.0); Anthropic's is an integer.
-        if let topK = config[gemini: "topK"], !topK.isNull {
-            body["top_k"] = topK.doubleValue.flatMap { Int64(exactly: $0) }.map(JSONValue.int) ?? topK
-        }
+        if let temperature = try samplingSetting("temperature", in: config) { body["temperature"] = temperature }
+        if let topP = try samplingSetting("topP", in: config) { body["top_p"] = topP }
+        if let topK = try samplingSetting("topK", in: config, integer: true) { body["top_k"] = topK }
         try SeedAndPenalties.add(from: config, dialect: .gemini, fieldPrefix: "\(path().dropFirst()).", to: &body)
         if let stop = config[gemini: "stopSequences"]?.arrayValue, !stop.isEmpty {
             body["stop_sequences"] = .array(stop)
