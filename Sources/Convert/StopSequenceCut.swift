@@ -28,6 +28,10 @@ struct StopSequenceCut: Sendable {
     private var outputCharacters = 0
     /// The sequence that ended the answer; nothing is let through after it.
     private(set) var matched: String?
+    /// The usage the client was told in the `message_delta` that ended the
+    /// answer: the exchange's usage from then on (its access line, metrics,
+    /// the cassette's `end` line), not the upstream's, cut short.
+    private(set) var usageAtCut: JSONObject?
 
     /// - Parameter sequences: the client's stop sequences (empty ones are
     ///   never matched).
@@ -78,6 +82,7 @@ struct StopSequenceCut: Sendable {
         var known = usage ?? [:]
         let estimate = TokenEstimator.estimateTokens(characters: outputCharacters)
         known["output_tokens"] = .int(Int64(max(known["output_tokens"]?.intValue ?? 0, estimate)))
+        usageAtCut = known
         output.append(.messageDelta(.init(stopReason: "stop_sequence", stopSequence: matched, usage: known)))
         output.append(.messageStop)
     }

@@ -332,9 +332,12 @@ public struct UpstreamStreamConverter: Sendable {
         return diagnostics
     }
 
-    /// Anthropic usage so far (input_tokens, output_tokens, cache_read_input_tokens...).
+    /// Anthropic usage so far (input_tokens, output_tokens, cache_read_input_tokens...);
+    /// for an answer the proxy ended at a stop sequence, the usage the client
+    /// was told then.
     public var usage: JSONValue? {
-        switch transcoder {
+        if let atCut = stopCut?.usageAtCut { return .object(atCut) }
+        return switch transcoder {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
         case .passthrough: passedThroughUsage.map(JSONValue.object)

@@ -108,6 +108,9 @@ import Wire
         // Responses counts output tokens only at its end, never reached:
         // estimated from the 17 characters let through, 4 a token.
         #expect(payloadsOut[8]?["usage"]?["output_tokens"] == 5)
+        // The exchange's usage (access line, metrics, the cassette's end
+        // line) is what the client was told, not the upstream's, cut short.
+        #expect(converter.usage == payloadsOut[8]?["usage"])
         // Fed a byte at a time, the same.
         var sliced = request.streamConverter(route: TestRoutes.responses, createdAt: 0)
         #expect(AssembledMessage(feed(bytes, to: &sliced, sliceSize: 1)).blocks == AssembledMessage(frames).blocks)
