@@ -308,7 +308,7 @@ public struct Redactor: Sendable {
         guard bytes.count == prefix.count + 9, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "]") else {
             return false
         }
-        return bytes[prefix.count..<(bytes.count - 1)].allSatisfy { hexDigits.contains($0) }
+        return bytes[prefix.count..<(bytes.count - 1)].allSatisfy { HexDigits.lowercase.contains($0) }
     }
 
     private static func computeFingerprint(_ secret: UnsafeRawBufferPointer) -> String {
@@ -322,8 +322,8 @@ public struct Redactor: Sendable {
                     at += 1
                 }
                 for byte in bytes.prefix(4) {
-                    text[at] = hexDigits[Int(byte >> 4)]
-                    text[at + 1] = hexDigits[Int(byte & 0x0F)]
+                    text[at] = HexDigits.lowercase[Int(byte >> 4)]
+                    text[at + 1] = HexDigits.lowercase[Int(byte & 0x0F)]
                     at += 2
                 }
                 text[at] = UInt8(ascii: "]")
@@ -331,8 +331,6 @@ public struct Redactor: Sendable {
             }
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The fingerprint of the secret header `name`'s value, its scheme kept
     /// for an `authorization` one.

@@ -1,4 +1,5 @@
 import Crypto
+import Wire
 
 /// A tool-call id as an OpenAI upstream accepts it.
 ///
@@ -37,11 +38,6 @@ enum UpstreamToolCallID {
     static func fitted(_ id: String, maximumLength: Int) -> String {
         guard id.utf8.count > maximumLength else { return id }
         let digest = Array(id.utf8).withUnsafeBytes { SHA256.hash(data: $0) }
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        for byte in digest.prefix(hashDigits / 2) {
-            hex += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-        }
-        return "call_" + String(decoding: hex, as: UTF8.self)
+        return "call_" + HexDigits.lowercase(digest.prefix(hashDigits / 2))
     }
 }

@@ -50,8 +50,6 @@ extension JSONValue {
         output.append(contentsOf: value.description.utf8)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Appends `value` in decimal, as JSON writes an integer, without making
     /// a `String` first (every cassette line has a time).
     public static func writeInteger(_ value: Int64, to output: inout [UInt8]) {
@@ -219,8 +217,8 @@ extension JSONValue {
         out[1] = UInt8(ascii: "u")
         out[2] = UInt8(ascii: "0")
         out[3] = UInt8(ascii: "0")
-        out[4] = hexDigits[Int(byte >> 4)]
-        out[5] = hexDigits[Int(byte & 0x0F)]
+        out[4] = HexDigits.lowercase[Int(byte >> 4)]
+        out[5] = HexDigits.lowercase[Int(byte & 0x0F)]
         return out + 6
     }
 }
