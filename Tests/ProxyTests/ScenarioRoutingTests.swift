@@ -54,7 +54,9 @@ struct ScenarioRoutingTests {
         ("background", messages(model: "claude-haiku-4-5-20251001"), "up-fast"),
         ("think", messages(extra: ["thinking": ["type": "enabled", "budget_tokens": 1024]]), "up-reasoner"),
         ("long_context", messages(content: .string(String(repeating: "many words here ", count: 600))), "up-big"),
-        ("web_search", messages(extra: ["tools": [webSearchTool]]), "up-searcher"),
+        // A tool the client runs itself is no search capability, whatever
+        // its name: Claude Code's WebSearch, once loaded, is in every turn.
+        ("a client tool named WebSearch", messages(extra: ["tools": [webSearchTool]]), "up-main"),
         (
             "web_search server tool",
             messages(extra: ["tools": [["type": "web_search_20250305", "name": "web_search"]]]),
@@ -95,11 +97,49 @@ struct ScenarioRoutingTests {
             ]
             let reply = try await proxy.post("/v1/chat/completions", json: chat)
             #expect(reply.status == 200, "\(reply.text)")
-            #expect(Self.lastUpstreamModel(proxy) == "up-searcher")
-            let plain: JSONValue = ["model": "gpt-4o", "messages": [["role": "user", "content": "hi"]]]
-            let reply1 = try await proxy.post("/v1/chat/completions", json: plain)
-            #expect(reply1.status == 200, "\(reply1.text)")
             #expect(Self.lastUpstreamModel(proxy) == "up-main")
+            let thinking: JSONValue = [
+                "model": "gpt-4o", "messages": [["role": "user", "content": "hi"]], "reasoning_effort": "high",
+            ]
+            let reply1 = try await proxy.post("/v1/chat/completions", json: thinking)
+            #expect(reply1.status == 200, "\(reply1.text)")
+            #expect(Self.lastUpstreamModel(proxy) == "up-reasoner")
+        }
+    }
+
+    /// With no `default`, a background name is served by the background
+    /// entry alone; `proxy route`, `GET /v1/models/{id}` and count_tokens
+    /// said 404 where a generate request was answered.
+    @Test func aBackgroundNameIsServedEverywhereWithoutADefault() async throws {
+        let yaml = { (base: String) in
+            Self.yaml(base).replacingOccurrences(of: "default: main\n", with: "")
+        }
+        let router = ModelRouter(config: try ProxyConfig.parse(yaml: yaml("http://127.0.0.1:1"), file: "m.yaml"))
+        let explained = router.explain(model: "claude-3-5-haiku-20241022")
+        #expect(explained.route?.entry.modelID == "fast")
+        #expect(explained.description.contains("Why: the request is `background`"), "\(explained.description)")
+        #expect(router.explain(model: "claude-sonnet-4-5").route == nil)
+        let log = CapturedLog()
+        try await ProxyHarness.run(configYAML: yaml, logger: log.logger()) { proxy in
+            let model = try await proxy.send(.GET, "/v1/models/claude-3-5-haiku-20241022")
+            #expect(model.status == 200, "\(model.text)")
+            #expect(model.json?["display_name"] == "claude-3-5-haiku-20241022 (served by fast)", "\(model.text)")
+            let count: JSONValue = [
+                "model": "claude-3-5-haiku-20241022", "messages": [["role": "user", "content": "hi"]],
+            ]
+            let counted = try await proxy.post("/v1/messages/count_tokens", json: count)
+            #expect(counted.status == 200, "\(counted.text)")
+            // Content scenarios too: a count for a thinking request is the
+            // reasoner's, as its request would be.
+            var thinking = count
+            thinking["model"] = "claude-sonnet-4-5"
+            thinking["thinking"] = ["type": "enabled", "budget_tokens": 1024]
+            let counted1 = try await proxy.post("/v1/messages/count_tokens", json: thinking)
+            #expect(counted1.status == 200, "\(counted1.text)")
+            let lines = log.messages.map(\.message).filter { $0.hasPrefix("POST /v1/messages/count_tokens") }
+            #expect(lines.count == 2)
+            #expect(lines.first?.contains("-> fast (background) 200") == true, "\(lines)")
+            #expect(lines.last?.contains("-> reasoner (think) 200") == true, "\(lines)")
         }
     }
 
@@ -130,8 +170,11 @@ struct ScenarioRoutingTests {
 
     @Test func proxyRouteSaysScenariosMayOverride() throws {
         let router = ModelRouter(config: try ProxyConfig.parse(yaml: Self.yaml("http://127.0.0.1:1"), file: "m.yaml"))
+        // A background name goes to the background entry by its name alone,
+        // as serve sends it; other names by their entry, content may override.
         let text = router.explain(model: "claude-haiku-4-5").description
-        #expect(text.contains("`claude-haiku-4-5` -> entry `main`"), "\(text)")
+        #expect(text.contains("`claude-haiku-4-5` -> entry `fast`"), "\(text)")
+        #expect(router.explain(model: "claude-sonnet-4-5").description.contains("-> entry `main`"))
         #expect(text.contains("Scenarios may override this by request content"), "\(text)")
         #expect(text.contains("background -> `fast` (this name is a background name"), "\(text)")
         #expect(text.contains("long_context -> `big` (input above 2000 tokens)"), "\(text)")

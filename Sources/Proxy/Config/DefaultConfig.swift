@@ -192,7 +192,7 @@ public enum DefaultConfig {
         #   long_context: gemini         # input estimate above the threshold
         #   long_context_threshold: 60K
         #   image: gemini                # an image in the last user turn
-        #   web_search: claude           # a web search tool in the request
+        #   web_search: claude           # Anthropic's web search server tool in the request
         #   think: deepseek              # thinking enabled
         #   background: fast             # Claude Code's small-model calls (`haiku` names)
 

@@ -59,9 +59,24 @@ public struct ModelRouter: Sendable {
         defaultIndex = config.defaultModelID.flatMap { indexByID[$0] }
     }
 
-    /// The entry for `model`, or nil when nothing matches and there is no
-    /// default.
+    /// The entry a request for `model` goes to whatever it holds, or nil
+    /// when nothing matches and there is no default: the background
+    /// scenario's, when configured and `model` is a background name (the
+    /// one scenario the name alone decides, ahead of the name's own entry,
+    /// as ``route(for:)`` decides it), else ``route(byName:)``. What
+    /// `proxy route`, `GET /v1/models/{id}` and the token counts go by.
     public func route(model: String) -> Route? {
+        if let modelID = config.scenarios.modelIDs[.background], let index = entryIndexByID[modelID],
+            RequestScenario.isBackgroundModel(model)
+        {
+            return Route(entry: config.models[index], match: .scenario(.background))
+        }
+        return route(byName: model)
+    }
+
+    /// The entry `model` names: its `model_id`, else the most specific
+    /// alias, else the default; nil when none.
+    func route(byName model: String) -> Route? {
         if let index = entryIndexByID[model] { return Route(entry: config.models[index], match: .exact) }
         if let alias = aliases.first(where: { $0.pattern.matches(model) }) {
             return Route(entry: config.models[alias.entryIndex], match: .alias(alias.pattern.text))
@@ -71,14 +86,14 @@ public struct ModelRouter: Sendable {
     }
 
     /// The entry for `request`: a configured scenario's when the request is
-    /// one, else by its model name (``route(model:)``).
+    /// one, else by its model name (``route(byName:)``).
     public func route(for request: ClientRequest) -> Route? {
         if let scenario = scenario(of: request), let modelID = config.scenarios.modelIDs[scenario],
             let index = entryIndexByID[modelID]
         {
             return Route(entry: config.models[index], match: .scenario(scenario))
         }
-        return route(model: request.model)
+        return route(byName: request.model)
     }
 
     /// The first configured scenario `request` is, if any. The request is

@@ -16,8 +16,12 @@ public enum RequestScenario: String, Sendable, Hashable, CaseIterable {
     case longContext = "long_context"
     /// An image in the last user turn (or in a tool result there).
     case image
-    /// A web search tool: Anthropic's server tool `web_search_*`, or a tool
-    /// named `WebSearch` / `web_search`.
+    /// Anthropic's web search server tool (`type` `web_search_*`), as
+    /// claude-code-router decides it. Not a tool the client runs itself,
+    /// whatever its name: Claude Code's own `WebSearch` tool, in its list
+    /// once loaded, is one, and it searches by a request of its own that
+    /// carries the server tool; routing every turn that offers it sent the
+    /// whole conversation to the search entry.
     case webSearch = "web_search"
     /// Thinking is on (`thinking.type` `enabled` or `adaptive`; other
     /// dialects' reasoning settings arrive in the pivot as that).
@@ -48,9 +52,7 @@ public enum RequestScenario: String, Sendable, Hashable, CaseIterable {
             return type == "enabled" || type == "adaptive"
         case .webSearch:
             return (pivot?["tools"]?.arrayValue ?? []).contains { tool in
-                if tool["type"]?.stringValue?.hasPrefix("web_search") == true { return true }
-                let name = tool["name"]?.stringValue?.lowercased()
-                return name == "websearch" || name == "web_search"
+                tool["type"]?.stringValue?.hasPrefix("web_search") == true
             }
         case .image:
             guard let messages = pivot?["messages"]?.arrayValue,

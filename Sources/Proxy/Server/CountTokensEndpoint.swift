@@ -24,7 +24,11 @@ struct CountTokensEndpoint: Sendable {
         guard case .array = body["messages"] else {
             throw APIError.invalidRequest("messages: field required (an array of messages)")
         }
-        let (route, options) = try exchange.route(model: model, with: routes.router)
+        // Routed as the request it counts for would be: by scenario
+        // (`router:`) first, so the count comes from the entry that serves it.
+        let counted = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .anthropic, operation: .countTokens), body: body)
+        let (route, options) = try exchange.route(counted, with: routes.router)
         guard route.entry.format == .anthropic else {
             let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: body)
             return exchange.json(["input_tokens": .int(Int64(estimate))])
