@@ -21,6 +21,9 @@ import Wire
 ///   dropped with a note.
 /// - The route's `temperature` and `reasoning_effort` win over the client's;
 ///   `extra_body` is merged last (see `JSONObject.merge`).
+/// - An OpenAI reasoning model (``RouteOptions/reasoningModel``) is sent
+///   no temperature, `top_p` or penalties (``OpenAIReasoningModel``), and
+///   no stop sequences (``UpstreamStopSequences``).
 struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
     let request: JSONObject
     let route: RouteOptions
@@ -48,8 +51,10 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         if let topP { body["top_p"] = topP }
         SeedAndPenalties.add(from: request, to: &body, upstream: .openai, diagnostics: &diagnostics)
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
-            body["stop"] = .array(
-                UpstreamStopSequences.sent(stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics))
+            let sent = UpstreamStopSequences.sent(
+                stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics)
+            // None at all for a model that takes none: it refuses `stop` itself, even empty.
+            if !sent.isEmpty { body["stop"] = .array(sent) }
         }
         addTools(to: &body)
         if let effort = ReasoningEffortMapping.effort(
@@ -68,6 +73,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]
         }
+        OpenAIReasoningModel.leaveOutFixedSettings(from: &body, route: route, diagnostics: &diagnostics)
         return finishedRequest(body)
     }
 }

@@ -20,7 +20,9 @@ import Wire
 ///   to the answer (``UpstreamStopSequences``); `top_k` has none either and
 ///   is dropped with a warning; `seed` and the penalties an OpenAI Chat or
 ///   Gemini client sent, with a note (``SeedAndPenalties``); `extra_body`
-///   is merged last.
+///   is merged last;
+/// - an OpenAI reasoning model (``RouteOptions/reasoningModel``) is sent no
+///   temperature or `top_p` (``OpenAIReasoningModel``).
 struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     let request: JSONObject
     let route: RouteOptions
@@ -74,6 +76,7 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         if request["top_k"] != nil {
             diagnostics.append(.warning("/top_k", "no OpenAI Responses equivalent; dropped"))
         }
+        OpenAIReasoningModel.leaveOutFixedSettings(from: &body, route: route, diagnostics: &diagnostics)
         return finishedRequest(body)
     }
 

@@ -53,6 +53,13 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// ``UpstreamStopSequences``). Nil, the usual case and left out of the
     /// record, sends them all.
     public var maxStopSequences: Int?
+    /// True when the upstream model is one of OpenAI's reasoning models
+    /// (`reasoning_model`; ``OpenAIReasoningModel``): a Chat or Responses
+    /// upstream is sent no temperature, `top_p` or penalties, and a Chat
+    /// one no stop sequences unless ``maxStopSequences`` says otherwise
+    /// (the proxy applies them). Nil, the usual case and left out of the
+    /// record, is false.
+    public var reasoningModel: Bool?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -65,7 +72,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
-        maxStopSequences: Int? = nil
+        maxStopSequences: Int? = nil, reasoningModel: Bool? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -80,6 +87,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.structuredOutput = structuredOutput
         self.chatOutputCapField = chatOutputCapField
         self.maxStopSequences = maxStopSequences
+        self.reasoningModel = reasoningModel == true ? true : nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -96,6 +104,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case structuredOutput = "structured_output"
         case chatOutputCapField = "max_tokens_field"
         case maxStopSequences = "max_stop_sequences"
+        case reasoningModel = "reasoning_model"
     }
 }
 

@@ -6,8 +6,10 @@ import Wire
 /// - OpenAI Responses takes none (it has no such parameter);
 /// - Gemini takes at most 5;
 /// - OpenAI's own Chat Completions API takes at most 4
-///   (``RouteOptions/maxStopSequences``, set by the route's host); other
-///   servers of the Chat format (DeepSeek, vLLM...) take more, and get all;
+///   (``RouteOptions/maxStopSequences``, set by the route's host), and
+///   its reasoning models none (``RouteOptions/reasoningModel``, unless
+///   the route's limit says otherwise); other servers of the Chat format
+///   (DeepSeek, vLLM...) take more, and get all;
 /// - Anthropic refuses one that is empty or only whitespace, which a
 ///   client of another dialect may send (`"\n"` is a common OpenAI one;
 ///   ``AnthropicUpstreamFit`` leaves them out).
@@ -24,7 +26,7 @@ enum UpstreamStopSequences {
         switch route.upstreamDialect {
         case .openaiResponses: 0
         case .gemini: geminiLimit
-        case .openai: route.maxStopSequences
+        case .openai: route.maxStopSequences ?? (route.reasoningModel == true ? 0 : nil)
         case .anthropic: nil
         }
     }
@@ -36,10 +38,14 @@ enum UpstreamStopSequences {
         _ stops: [JSONValue], route: RouteOptions, label: String, diagnostics: inout [ConversionDiagnostic]
     ) -> [JSONValue] {
         guard let limit = limit(for: route), stops.count > limit else { return stops }
+        // A Chat upstream's limit is its model's when it is a reasoning model: say which.
+        let upstream =
+            route.upstreamDialect == .openai && route.reasoningModel == true
+            ? "OpenAI reasoning model \(route.upstreamModel)" : label
         let message =
             limit == 0
-            ? "\(label) takes no stop sequences; the proxy applies them to the answer"
-            : "\(label) takes at most \(limit) stop sequences; the first \(limit) are sent, and the proxy applies "
+            ? "\(upstream) takes no stop sequences; the proxy applies them to the answer"
+            : "\(upstream) takes at most \(limit) stop sequences; the first \(limit) are sent, and the proxy applies "
                 + "all \(stops.count) to the answer"
         diagnostics.append(.info("/stop_sequences", message))
         return Array(stops.prefix(limit))

@@ -125,6 +125,11 @@ extension ConfigParser {
         } else {
             entry.chatOutputCapField = entry.defaultChatOutputCapField
         }
+        if let reasoningNode = fields["reasoning_model"] {
+            entry.reasoningModel = try reasoningModel(reasoningNode, modelID: modelID, format: entry.format)
+        } else {
+            entry.reasoningModel = entry.defaultReasoningModel
+        }
         entry.maxStopSequences = entry.defaultMaxStopSequences
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
@@ -156,6 +161,21 @@ extension ConfigParser {
                 fix: "Remove it: this format has one name for the output cap, which the proxy sends.")
         }
         return field
+    }
+
+    /// `reasoning_model`: only OpenAI's two formats have its reasoning
+    /// models, so on another it is an error rather than a setting that
+    /// silently does nothing.
+    private func reasoningModel(_ node: Node, modelID: String, format: Dialect) throws(ConfigError) -> Bool {
+        let value = try bool(node, field: "reasoning_model")
+        guard format == .openai || format == .openaiResponses else {
+            throw failure(
+                at: node,
+                "`reasoning_model` of `\(modelID)` applies to `format: openai` and `openai-responses` only, "
+                    + "not `\(format.rawValue)`",
+                fix: "Remove it: this format's models take the sampling settings the proxy sends.")
+        }
+        return value
     }
 
     /// `model_name`, else tizee/anthropic-proxy's default

@@ -108,11 +108,22 @@ public struct EffectiveConfigPrinter: Sendable {
                 entry.chatOutputCapField?.rawValue
                     ?? (entry.format == .openai ? "null  # max_tokens" : "null  # not format openai")
             ),
+            ("reasoning_model", reasoningModel(of: entry)),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", Self.list(entry.aliases)),
             ("fallback", Self.list(entry.fallback)),
         ]
         return fields.enumerated().map { index, field in "\(index == 0 ? "  - " : "    ")\(field.0): \(field.1)" }
+    }
+
+    /// `reasoning_model` as read, the default filled in: `true` sends no
+    /// sampling settings or stop sequences.
+    private func reasoningModel(of entry: ModelEntry) -> String {
+        guard entry.format == .openai || entry.format == .openaiResponses else {
+            return "null  # not an OpenAI format"
+        }
+        return entry.reasoningModel == true
+            ? "true  # no temperature, top_p, penalties or stop sequences sent" : "false"
     }
 
     /// A subscription entry's key is its login's token, put in when the

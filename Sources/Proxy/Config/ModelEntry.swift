@@ -58,6 +58,12 @@ public struct ModelEntry: Sendable {
     /// proxy knows (``defaultMaxStopSequences``); the proxy applies all of a
     /// request with more itself.
     public var maxStopSequences: Int?
+    /// Whether the upstream model is one of OpenAI's reasoning models,
+    /// which refuse sampling settings and stop sequences
+    /// (`reasoning_model`; ``OpenAIReasoningModel``). Filled in when the
+    /// config is read (``defaultReasoningModel``) when the entry says
+    /// nothing.
+    public var reasoningModel: Bool?
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
     /// e.g. `codex`): served with its login's token once
     /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
@@ -103,7 +109,7 @@ public struct ModelEntry: Sendable {
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
             extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
             structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
-            maxStopSequences: maxStopSequences)
+            maxStopSequences: maxStopSequences, reasoningModel: reasoningModel)
     }
 
     /// The policy of a route that names none. OpenAI's own API (and
@@ -122,8 +128,25 @@ public struct ModelEntry: Sendable {
     /// answers a fifth with 400; other servers of the Chat format (DeepSeek,
     /// vLLM...) take more, and are sent all. Filled in when the config is
     /// read, as ``defaultStructuredOutput``.
+    /// A reasoning model takes none (``reasoningModel``, read first), so
+    /// the proxy applies them all.
     var defaultMaxStopSequences: Int? {
-        servesOpenAIsOwnAPI == true ? RouteOptions.openAIMaxStopSequences : nil
+        if format == .openai, reasoningModel == true { return 0 }
+        return servesOpenAIsOwnAPI == true ? RouteOptions.openAIMaxStopSequences : nil
+    }
+
+    /// Whether the entry's upstream is one of OpenAI's reasoning models,
+    /// for an entry that does not say: a Chat or Responses entry on OpenAI's
+    /// own API or Azure's whose `model_name` is one
+    /// (``OpenAIReasoningModel/matches(_:)``). Another server's model of
+    /// such a name (a local `o3`) may well take what they refuse, and a
+    /// `model_name: "*"` names no model yet: `reasoning_model` says so for
+    /// them. Filled in when the config is read, as ``defaultStructuredOutput``.
+    var defaultReasoningModel: Bool? {
+        guard format == .openai || format == .openaiResponses, modelName != Self.passThroughModelName,
+            let host = upstreamHost, Self.isOpenAIsOwnAPI(host: host), OpenAIReasoningModel.matches(modelName)
+        else { return nil }
+        return true
     }
 
     /// For an OpenAI Chat entry, whether `api_base` is OpenAI's own API or
@@ -131,7 +154,12 @@ public struct ModelEntry: Sendable {
     /// does not parse.
     private var servesOpenAIsOwnAPI: Bool? {
         guard let host = openAIChatHost else { return nil }
-        return host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
+        return Self.isOpenAIsOwnAPI(host: host)
+    }
+
+    /// Whether a (lowercased) host is OpenAI's own API or Azure's.
+    private static func isOpenAIsOwnAPI(host: String) -> Bool {
+        host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
             || host.hasSuffix(".cognitiveservices.azure.com") || host.hasSuffix(".services.ai.azure.com")
     }
 
@@ -139,7 +167,12 @@ public struct ModelEntry: Sendable {
     /// an address that does not parse.
     private var openAIChatHost: String? {
         guard format == .openai else { return nil }
-        return (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased()
+        return upstreamHost
+    }
+
+    /// `api_base`'s host, lowercased; nil for an address that does not parse.
+    private var upstreamHost: String? {
+        (try? UpstreamOrigin.parse(apiBase))?.origin.host.lowercased()
     }
 
     /// The cap's field for a route that names none: OpenAI's own API takes

@@ -1,0 +1,71 @@
+import Wire
+
+/// OpenAI's reasoning models (o1, o3, o4-mini, gpt-5, gpt-5.1...) and the
+/// sampling settings they refuse.
+///
+/// They answer 400 to a `temperature` or `top_p` other than 1 and a
+/// `presence_penalty` or `frequency_penalty` other than 0 ("Unsupported
+/// value: 'temperature' does not support 0.7 with this model. Only the
+/// default (1) value is supported."; o1 and o3-mini refuse the parameter
+/// itself), and to `stop` at all ("Unsupported parameter: 'stop' is not
+/// supported with this model."). Claude Code and the SDKs send a
+/// temperature and stop sequences freely, so on a route to such a model
+/// (``RouteOptions/reasoningModel``) every one of their requests failed.
+/// Now the settings are left out, each with a note, and the stop
+/// sequences are applied by the proxy (``UpstreamStopSequences``).
+///
+/// A value at its default is left out too, with a debug note: sending it
+/// changes nothing where it is taken, and o1 and o3-mini refuse the
+/// parameter whatever its value.
+public enum OpenAIReasoningModel {
+    /// A sampling setting these models fix, under its name in both OpenAI
+    /// request bodies, and the one value they take.
+    struct FixedSetting: Sendable {
+        let name: String
+        let defaultValue: Int
+    }
+
+    static let fixedSettings = [
+        FixedSetting(name: "temperature", defaultValue: 1),
+        FixedSetting(name: "top_p", defaultValue: 1),
+        FixedSetting(name: "presence_penalty", defaultValue: 0),
+        FixedSetting(name: "frequency_penalty", defaultValue: 0),
+    ]
+
+    /// Whether `model` names one of OpenAI's reasoning models, dated or
+    /// not: the o-series (`o1`, `o3-mini`, `o4-mini-2025-04-16`) and the
+    /// gpt-5 family (`gpt-5`, `gpt-5-mini`, `gpt-5.1-codex`), but not its
+    /// chat models (`gpt-5-chat-latest`), which take the settings. The name
+    /// alone decides: whose API serves it is the config's question
+    /// (`reasoning_model`), as another server may call its own model `o3`.
+    public static func matches(_ model: String) -> Bool {
+        let parts = model.lowercased().split(separator: "-")
+        guard let family = parts.first else { return false }
+        // `o` and a number; not `omni-moderation`.
+        let version = family.dropFirst()
+        if family.first == "o", !version.isEmpty, version.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        guard family == "gpt", parts.count > 1, parts[1] == "5" || parts[1].hasPrefix("5.") else { return false }
+        return !parts.dropFirst(2).contains("chat")
+    }
+
+    /// Takes the settings the route's reasoning model refuses out of
+    /// `body` (an OpenAI Chat or Responses request, before `extra_body`,
+    /// which may still set one on purpose): a warning for a value the
+    /// model would have refused, a debug note for its default. Does
+    /// nothing on another route.
+    static func leaveOutFixedSettings(
+        from body: inout JSONObject, route: RouteOptions, diagnostics: inout [ConversionDiagnostic]
+    ) {
+        guard route.reasoningModel == true else { return }
+        for setting in fixedSettings {
+            guard let value = body[setting.name] else { continue }
+            body[setting.name] = nil
+            let only = "OpenAI reasoning model \(route.upstreamModel) takes only the default (\(setting.defaultValue))"
+            if value.doubleValue == Double(setting.defaultValue) {
+                diagnostics.append(.debug("/\(setting.name)", "\(setting.name) \(value): \(only); left out"))
+            } else {
+                diagnostics.append(.warning("/\(setting.name)", "\(setting.name) \(value) not sent: \(only); dropped"))
+            }
+        }
+    }
+}

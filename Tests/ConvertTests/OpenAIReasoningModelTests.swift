@@ -1,0 +1,119 @@
+import Convert
+import Testing
+import Wire
+
+/// OpenAI's reasoning models refuse a temperature, `top_p` or penalty
+/// other than the default, and `stop` at all, with 400: on a route to one,
+/// converted requests go without them, each drop noted, and the proxy
+/// applies the stop sequences.
+@Suite struct OpenAIReasoningModelTests {
+    static let chatRoute = RouteOptions(
+        modelID: "o3", upstreamDialect: .openai, upstreamModel: "o3", reasoningModel: true)
+    static let responsesRoute = RouteOptions(
+        modelID: "gpt-5", upstreamDialect: .openaiResponses, upstreamModel: "gpt-5", reasoningModel: true)
+
+    /// An Anthropic client's request with every setting these models fix
+    /// (the penalties as an Anthropic client may carry them in the pivot).
+    static func request(
+        temperature: Double = 0.7, topP: Double = 0.9, penalty: Double = 0.5, stops: [String] = ["END"]
+    ) throws -> ClientRequest {
+        try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .anthropic),
+            body: [
+                "model": "claude-test", "max_tokens": 100, "temperature": .double(temperature),
+                "top_p": .double(topP), "presence_penalty": .double(penalty), "frequency_penalty": .double(penalty),
+                "stop_sequences": .array(stops.map(JSONValue.string)),
+                "messages": [["role": "user", "content": "Hi"]],
+            ])
+    }
+
+    @Test func theNameDecidesDatedOrNotButNotTheChatModels() {
+        let reasoning = [
+            "o1", "o1-mini", "o3", "o3-mini", "o3-pro", "o4-mini", "o4-mini-2025-04-16", "gpt-5", "GPT-5",
+            "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5.1", "gpt-5.1-codex", "gpt-5.2-pro",
+        ]
+        for name in reasoning { #expect(OpenAIReasoningModel.matches(name), "\(name)") }
+        let others = [
+            "gpt-5-chat-latest", "gpt-5.1-chat-latest", "gpt-4o", "gpt-4.1-mini", "gpt-50", "omni-moderation-latest",
+            "o", "deepseek-reasoner", "claude-opus-4", "",
+        ]
+        for name in others { #expect(!OpenAIReasoningModel.matches(name), "\(name)") }
+    }
+
+    @Test func aChatRequestGoesWithoutTheSettingsItsModelRefuses() throws {
+        let request = try Self.request()
+        let converted = try request.upstreamBody(route: Self.chatRoute)
+        #expect(
+            converted.body == [
+                "model": "o3", "messages": [["role": "user", "content": "Hi"]], "max_tokens": 100,
+            ])
+        #expect(
+            converted.diagnostics.filter { $0.severity != .debug } == [
+                .init(
+                    severity: .info, path: "/stop_sequences",
+                    message: "OpenAI reasoning model o3 takes no stop sequences; the proxy applies them to the answer")
+            ]
+                + Self.refused(
+                    model: "o3", ["temperature 0.7", "top_p 0.9", "presence_penalty 0.5", "frequency_penalty 0.5"]))
+        #expect(request.stopSequencesAppliedByProxy(route: Self.chatRoute) == ["END"])
+    }
+
+    /// A value at its default is left out too, with only a debug note:
+    /// o1 and o3-mini refuse the parameter whatever its value.
+    @Test func defaultValuesAreLeftOutQuietly() throws {
+        let converted = try Self.request(temperature: 1, topP: 1, penalty: 0, stops: [])
+            .upstreamBody(route: Self.chatRoute)
+        #expect(converted.body == ["model": "o3", "messages": [["role": "user", "content": "Hi"]], "max_tokens": 100])
+        #expect(!converted.diagnostics.contains { $0.severity != .debug })
+        #expect(
+            converted.diagnostics.contains(
+                .init(
+                    severity: .debug, path: "/temperature",
+                    message: "temperature 1.0: OpenAI reasoning model o3 takes only the default (1); left out")))
+    }
+
+    /// The route's own temperature is refused alike; `extra_body`, merged
+    /// last, still sends what it names; a stop-sequence limit on the route
+    /// wins over the model's none; another model keeps every setting.
+    @Test func theRoutesOwnSettingsAndOtherModels() throws {
+        var route = Self.chatRoute
+        route.temperature = 0.2
+        let request = try Self.request()
+        #expect(try request.upstreamBody(route: route).body["temperature"] == nil)
+        route.extraBody = ["temperature": 1]
+        #expect(try request.upstreamBody(route: route).body["temperature"] == 1)
+        route.maxStopSequences = 4
+        #expect(try request.upstreamBody(route: route).body["stop"] == ["END"])
+        #expect(request.stopSequencesAppliedByProxy(route: route) == nil)
+        let other = RouteOptions(modelID: "gpt", upstreamDialect: .openai, upstreamModel: "o3")
+        let sent = try request.upstreamBody(route: other).body
+        #expect(sent["temperature"] == 0.7 && sent["top_p"] == 0.9 && sent["presence_penalty"] == 0.5)
+        #expect(sent["stop"] == ["END"])
+    }
+
+    @Test func aResponsesRequestGoesWithoutTemperatureOrTopP() throws {
+        let request = try Self.request()
+        let converted = try request.upstreamBody(route: Self.responsesRoute)
+        #expect(
+            converted.body == [
+                "model": "gpt-5", "input": [["role": "user", "content": "Hi"]],
+                "max_output_tokens": 100, "store": false,
+            ])
+        #expect(
+            converted.diagnostics.filter { $0.severity == .warning }
+                == Self.refused(model: "gpt-5", ["temperature 0.7", "top_p 0.9"]))
+        #expect(request.stopSequencesAppliedByProxy(route: Self.responsesRoute) == ["END"])
+    }
+
+    /// The warnings for settings `model` refuses, each "name value".
+    static func refused(model: String, _ settings: [String]) -> [ConversionDiagnostic] {
+        settings.map { setting in
+            let name = String(setting.prefix { $0 != " " })
+            let value = name.hasSuffix("penalty") ? 0 : 1
+            return ConversionDiagnostic(
+                severity: .warning, path: "/\(name)",
+                message:
+                    "\(setting) not sent: OpenAI reasoning model \(model) takes only the default (\(value)); dropped")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Convert
+import Foundation
+import Testing
+import Wire
+
+@testable import Proxy
+
+/// A route's `reasoning_model`: OpenAI's reasoning models (o3, gpt-5)
+/// answer 400 to a temperature other than 1 and to stop sequences, so
+/// Claude Code routed to them failed on every request.
+@Suite struct ReasoningModelRouteTests {
+    /// By default, a Chat or Responses route on OpenAI's own API (or
+    /// Azure's) to a reasoning model's name; not another server's model of
+    /// such a name, nor DeepSeek's reasoner; the key wins both ways.
+    @Test func theHostAndTheModelNameDecideUnlessTheRouteSays() throws {
+        let yaml = """
+            models:
+              - {model_id: o3, model_name: o3-2025-04-16, api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: chat, model_name: gpt-5-chat-latest, api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: azure, model_name: o4-mini, api_base: "https://x.openai.azure.com/openai/v1", format: openai}
+              - {model_id: responses, model_name: gpt-5, api_base: "https://api.openai.com/v1", format: openai-responses}
+              - {model_id: local, model_name: o3, api_base: "http://localhost:8000/v1", format: openai}
+              - {model_id: deepseek, model_name: deepseek-reasoner, api_base: "https://api.deepseek.com", format: openai}
+              - {model_id: off, model_name: o3, api_base: "https://api.openai.com/v1", format: openai, reasoning_model: false}
+              - {model_id: on, model_name: my-o3, api_base: "http://localhost:8000/v1", format: openai, reasoning_model: true}
+
+            """
+        let config = try ProxyConfig.parse(yaml: yaml, file: "m.yaml")
+        let routes = config.models.map { $0.routeOptions(requestedModel: "x") }
+        #expect(routes.map(\.reasoningModel) == [true, nil, true, true, nil, nil, nil, true])
+        // A reasoning Chat model takes no stop sequences: the proxy applies them.
+        #expect(routes.map(\.maxStopSequences) == [0, 4, 0, nil, nil, nil, 4, 0])
+        // Recorded in the route line, so `log-replay verify` converts alike.
+        #expect(routes[0].json["reasoning_model"] == true && routes[0].json["max_stop_sequences"] == 0)
+        #expect(routes[1].json["reasoning_model"] == nil)
+        let decoded = try JSONDecoder().decode(RouteOptions.self, from: Data(routes[0].json.serialized()))
+        #expect(decoded == routes[0])
+        // `config print` shows what each route sends, and reads back alike.
+        let printed = EffectiveConfigPrinter().render(config)
+        #expect(printed.contains("reasoning_model: true  # no temperature, top_p, penalties or stop sequences sent\n"))
+        #expect(printed.contains("reasoning_model: false\n"))
+        let reread = try ProxyConfig.parse(yaml: printed, file: "printed.yaml")
+        #expect(reread.models.map { $0.reasoningModel == true } == config.models.map { $0.reasoningModel == true })
+    }
+
+    @Test func theKeyOnAnotherFormatIsAConfigError() throws {
+        let yaml = """
+            models:
+              - model_id: a
+                model_name: m
+                api_base: https://example.com/v1beta
+                format: gemini
+                reasoning_model: true
+
+            """
+        let error = try #require(throws: ConfigError.self) { try ProxyConfig.parse(yaml: yaml, file: "m.yaml") }
+        #expect(error.line == 6)
+        #expect(
+            error.problem
+                == "`reasoning_model` of `a` applies to `format: openai` and `openai-responses` only, not `gemini`")
+    }
+
+    /// Through the proxy: the upstream gets no temperature and no `stop`,
+    /// and the client's answer still ends at its stop sequence.
+    @Test func theProxyAppliesTheStopSequenceTheModelIsNotSent() async throws {
+        let yaml: (String) -> String = { base in
+            """
+            models:
+              - model_id: o3
+                model_name: o3
+                api_base: \(base)/v1
+                format: openai
+                reasoning_model: true
+
+            """
+        }
+        try await ProxyHarness.run(configYAML: yaml) { proxy in
+            proxy.stub.reply = .json(
+                200,
+                #"{"id":"c1","object":"chat.completion","created":1,"model":"o3","choices":[{"index":0,"#
+                    + #""message":{"role":"assistant","content":"The final result is **570**."},"#
+                    + #""finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":8,"total_tokens":17}}"#)
+            var request = ProxyHarness.messages(model: "o3")
+            request["temperature"] = 0.7
+            request["stop_sequences"] = ["is **5"]
+            let reply = try await proxy.post("/v1/messages", json: request)
+            #expect(reply.status == 200, "\(reply.text)")
+            let answer = try #require(reply.json)
+            #expect(answer["content"] == [["type": "text", "text": "The final result "]])
+            #expect(answer["stop_reason"] == "stop_sequence" && answer["stop_sequence"] == "is **5")
+            let sent = try JSONValue(parsing: try #require(proxy.stub.requests.first).body)
+            #expect(sent["stop"] == nil && sent["temperature"] == nil)
+            #expect(sent["model"] == "o3")
+        }
+    }
+}
