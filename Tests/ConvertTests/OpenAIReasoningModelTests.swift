@@ -105,6 +105,39 @@ import Wire
         #expect(request.stopSequencesAppliedByProxy(route: Self.responsesRoute) == ["END"])
     }
 
+    /// A stop sequence a route's rule adds is applied by the proxy as a
+    /// client's is, where the upstream takes none; one a rule removes is not.
+    @Test func stopSequencesARuleSetsOrRemovesAreTheOnesApplied() throws {
+        let pointer = try #require(JSONPointer("/stop_sequences"))
+        var route = Self.responsesRoute
+        route.rules = [.set(pointer, ["END"])]
+        let request = try Self.request(stops: [])
+        #expect(request.stopSequencesAppliedByProxy(route: route) == ["END"])
+        let answer: JSONValue = [
+            "id": "resp_1", "object": "response", "status": "completed", "model": "gpt-5",
+            "output": [
+                [
+                    "type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+                    "content": [["type": "output_text", "text": "one END two", "annotations": []]],
+                ]
+            ],
+            "usage": ["input_tokens": 5, "output_tokens": 3, "total_tokens": 8],
+        ]
+        let cut = try request.clientResponse(upstreamBody: answer, route: route, createdAt: 0).body
+        #expect(cut["content"] == [["type": "text", "text": "one "]])
+        #expect(cut["stop_reason"] == "stop_sequence" && cut["stop_sequence"] == "END")
+        route.rules = [.remove(pointer)]
+        #expect(try Self.request(stops: ["END"]).stopSequencesAppliedByProxy(route: route) == nil)
+        // A Chat client's own `stop`, set by a rule, on a route that takes none.
+        let chat = try ClientRequest(
+            endpoint: #require(ClientEndpoint.parse(path: "/v1/chat/completions", query: nil)),
+            body: ["model": "gpt-test", "messages": [["role": "user", "content": "Hi"]]])
+        route = Self.chatRoute
+        route.rules = [.set(pointer, ["END"])]
+        #expect(chat.stopSequencesAppliedByProxy(route: route) == ["END"])
+        #expect(try chat.upstreamBody(route: route).body["stop"] == nil)
+    }
+
     /// The warnings for settings `model` refuses, each "name value".
     static func refused(model: String, _ settings: [String]) -> [ConversionDiagnostic] {
         settings.map { setting in

@@ -288,21 +288,30 @@ public struct ClientRequest: Sendable {
             stopSequences: stopSequencesAppliedByProxy(route: route))
     }
 
-    /// The client's stop sequences the proxy applies to the answer itself,
-    /// on a converted route whose upstream is not given them all (see
-    /// ``UpstreamStopSequences``); nil otherwise. A pass-through sends the
-    /// client's own request, limits and all, as the client wrote it.
+    /// The stop sequences the proxy applies to the answer itself, on a
+    /// converted route whose upstream is not given them all (see
+    /// ``UpstreamStopSequences``); nil otherwise: the client's, or those
+    /// the route's rules leave (``RequestRule``: a rule may set or remove
+    /// `/stop_sequences`). A pass-through sends the client's own request,
+    /// limits and all, as the client wrote it.
     public func stopSequencesAppliedByProxy(route: RouteOptions) -> [String]? {
-        // Read where the client put them, as its decoder reads them (Chat's
-        // `stop` is one string or several), not from the pivot: this is
-        // asked up to three times an exchange, and a whole decode each time
-        // cost requests the proxy applies nothing to.
         let stops: [JSONValue]?
-        switch dialect {
-        case .anthropic: stops = body["stop_sequences"]?.arrayValue
-        case .openaiResponses: return nil
-        case .openai: stops = body["stop"].flatMap { $0.stringValue.map { [.string($0)] } ?? $0.arrayValue }
-        case .gemini: stops = body[gemini: "generationConfig"]?[gemini: "stopSequences"]?.arrayValue
+        if let rules = route.rules, rules.contains(where: { $0.mayChange(member: "stop_sequences") }) {
+            // What the upstream body is built from: the pivot, the rules applied.
+            guard !isPassthrough(route), var pivot = try? pivotRequest(for: route).body else { return nil }
+            _ = RequestRule.apply(rules, to: &pivot)
+            stops = pivot["stop_sequences"]?.arrayValue
+        } else {
+            // Read where the client put them, as its decoder reads them
+            // (Chat's `stop` is one string or several), not from the pivot:
+            // this is asked up to three times an exchange, and a whole
+            // decode each time cost requests the proxy applies nothing to.
+            switch dialect {
+            case .anthropic: stops = body["stop_sequences"]?.arrayValue
+            case .openaiResponses: return nil
+            case .openai: stops = body["stop"].flatMap { $0.stringValue.map { [.string($0)] } ?? $0.arrayValue }
+            case .gemini: stops = body[gemini: "generationConfig"]?[gemini: "stopSequences"]?.arrayValue
+            }
         }
         guard let stops, !stops.isEmpty, !isPassthrough(route) else { return nil }
         return UpstreamStopSequences.appliedByProxy(

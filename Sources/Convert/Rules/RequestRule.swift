@@ -93,6 +93,16 @@ extension RequestRule {
     static func apply(_ rules: [RequestRule], to request: inout JSONValue) -> [ConversionDiagnostic] {
         rules.enumerated().compactMap { index, rule in rule.apply(to: &request, index: index) }
     }
+
+    /// Whether the rule may set or remove the request's top-level `member`
+    /// (or anything in it), so one who needs that member must read it from
+    /// the request with the rules applied, not from the client's own.
+    func mayChange(member: String) -> Bool {
+        switch self {
+        case .set(let pointer, _), .remove(let pointer): pointer.tokens.first.map { $0 == member } ?? true
+        case .dropTools, .systemPrepend, .systemPrefix: false
+        }
+    }
 }
 
 /// A rule is written as in models.yaml, one key per rule:
