@@ -51,7 +51,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// The most stop sequences an OpenAI Chat upstream takes (OpenAI's own
     /// API: 4); the proxy applies all of a request with more itself (see
     /// ``UpstreamStopSequences``). Nil, the usual case and left out of the
-    /// record, sends them all.
+    /// record, sends them all, or none to a reasoning model
+    /// (``reasoningModel``).
     public var maxStopSequences: Int?
     /// True when the upstream model is one of OpenAI's reasoning models
     /// (`reasoning_model`; ``OpenAIReasoningModel``): a Chat or Responses

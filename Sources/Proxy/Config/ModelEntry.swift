@@ -126,10 +126,10 @@ public struct ModelEntry: Sendable {
     /// The stop-sequence limit of a route: OpenAI's own API (and Azure's)
     /// takes at most 4 (``RouteOptions/openAIMaxStopSequences``) and
     /// answers a fifth with 400; other servers of the Chat format (DeepSeek,
-    /// vLLM...) take more, and are sent all. Filled in when the config is
-    /// read, as ``defaultStructuredOutput``.
-    /// A reasoning model takes none (``reasoningModel``, read first), so
-    /// the proxy applies them all.
+    /// vLLM...) take more, and are sent all; OpenAI's reasoning models
+    /// take none (``reasoningModel``, filled in first), so the proxy
+    /// applies them all. Filled in when the config is read, as
+    /// ``defaultStructuredOutput``.
     var defaultMaxStopSequences: Int? {
         if format == .openai, reasoningModel == true { return 0 }
         return servesOpenAIsOwnAPI == true ? RouteOptions.openAIMaxStopSequences : nil
