@@ -128,6 +128,11 @@ public enum DefaultConfig {
         #                     openai upstream gets the output cap in (default
         #                     max_completion_tokens for api.openai.com, whose
         #                     reasoning models refuse max_tokens; else max_tokens)
+        #   reasoning_model   true: the upstream is an OpenAI reasoning model (o3,
+        #                     gpt-5): no temperature, top_p, penalties or stop
+        #                     sequences are sent, the proxy applies the stop
+        #                     sequences (default: true for such a model_name on
+        #                     api.openai.com or Azure, false elsewhere)
         #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
         #                     read as in tizee/anthropic-proxy's models.yaml, which
         #                     loads as it is (a top-level list; format and model_name
