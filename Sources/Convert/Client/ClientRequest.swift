@@ -139,6 +139,7 @@ public struct ClientRequest: Sendable {
                 : try ContextBudget.fit(anthropicRequest: try pivotRequest(for: configured).body, route: configured)
             Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
             if dialect == .gemini { diagnostics += GeminiForeignSignatures.drop(from: &object) }
+            diagnostics += UpstreamToolCallID.fitPassedThrough(&object, dialect: dialect)
             var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
             converted.diagnostics = diagnostics + converted.diagnostics
             return converted
