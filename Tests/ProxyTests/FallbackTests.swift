@@ -125,6 +125,12 @@ struct FallbackTests {
         #expect(wait(retryAfter: "99999999999999999999") == .zero)
         #expect(wait(retryAfter: "1e300") == .zero)
         #expect(wait(retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .zero)
+        // An HTTP date is the time until then: waited when near, as seconds are.
+        let error = APIError(
+            status: 503, type: "overloaded_error", message: "busy", retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT")
+        let before = Date(timeIntervalSince1970: 1_445_412_478.5)  // 07:27:58.5
+        #expect(UpstreamFallbackPolicy.wait(after: error, now: before) == .milliseconds(1500))
+        #expect(UpstreamFallbackPolicy.wait(after: error, now: before - 60) == .zero)
         // `retry-after-ms` is the finer hint, and wins.
         #expect(wait(retryAfter: "1", millis: "250") == .milliseconds(250))
         #expect(wait(millis: "1500.2") == .milliseconds(1501))
@@ -141,6 +147,26 @@ struct FallbackTests {
             let line = log.messages.map(\.message).first { $0.hasPrefix("POST /v1/messages") }
             #expect(line?.contains("main -> second (after main 429) 200") == true, "\(line ?? "none")")
         }
+    }
+
+    /// Every attempt given up is named, in order, and one that got no
+    /// answer in time says so (it said "unreachable").
+    @Test func theAccessLineNamesEveryAttemptGivenUp() async throws {
+        let log = CapturedLog()
+        try await ProxyHarness.run(configYAML: Self.yaml, logger: log.logger()) { proxy in
+            proxy.stub.replyFor = Self.replying(["up-main": Self.failure(429), "up-second": Self.failure(500)])
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "main"))
+            #expect(reply.status == 200, "\(reply.text)")
+            let line = log.messages.map(\.message).first { $0.hasPrefix("POST /v1/messages") }
+            #expect(line?.contains("main -> backup (after main 429, second 500) 200") == true, "\(line ?? "none")")
+        }
+        let timedOut = UpstreamFallback(
+            from: "slow", status: nil, timedOut: true, reason: "timed out", waitedMillis: 0, earlierLegs: [])
+        #expect(timedOut.summary == "after slow timed out")
+        let refused = UpstreamFallback(
+            from: "dead", status: nil, timedOut: false, reason: "refused", waitedMillis: 0,
+            earlierLegs: ["slow timed out"])
+        #expect(refused.summary == "after slow timed out, dead unreachable")
     }
 
     @Test func unknownOrSelfFallbacksAreConfigErrorsWithTheirLine() throws {

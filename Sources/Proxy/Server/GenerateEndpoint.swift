@@ -39,6 +39,7 @@ struct GenerateEndpoint: Sendable {
             var (entry, entryOptions) = (route.entry, options)
             var next = fallbacks[...]
             var refreshedLogin = false
+            var lastFallback: UpstreamFallback?
             while true {
                 entry = try await entry.withCurrentLogin()
                 let (call, prepared, upstreamBody) = try attempt.prepare(entry: entry, options: entryOptions)
@@ -61,7 +62,8 @@ struct GenerateEndpoint: Sendable {
                     // the list gets the request, once each.
                     let fallback = try await UpstreamFallbackPolicy.giveUp(
                         entry, error: error, upstreamStatus: exchange.upstreamStatus, next: next.first!.modelID,
-                        exchange: exchange, logger: context.logger)
+                        earlier: lastFallback, exchange: exchange, logger: context.logger)
+                    lastFallback = fallback
                     entry = next.removeFirst()
                     try exchange.checkServable(entry)
                     entryOptions = entry.routeOptions(requestedModel: client.model)

@@ -7,12 +7,17 @@ import Wire
 struct UpstreamFallback: Sendable {
     /// The model id of the attempt given up.
     var from: String
-    /// Its upstream's status; nil when no answer came (a connect failure).
+    /// Its upstream's status; nil when no answer came (a connect failure,
+    /// or no answer within the route's `timeout`).
     var status: Int?
+    /// No answer came within the route's `timeout`.
+    var timedOut: Bool
     /// The error the client would have got.
     var reason: String
     /// How long the proxy waited on the failed answer's `retry-after`.
     var waitedMillis: Int
+    /// The attempts given up before this one, as ``legs`` says them.
+    var earlierLegs: [String]
 
     var json: JSONValue {
         [
@@ -21,6 +26,12 @@ struct UpstreamFallback: Sendable {
         ]
     }
 
-    /// `after main 429`, for the access line.
-    var summary: String { "after \(from) \(status.map(String.init) ?? "unreachable")" }
+    /// Every attempt given up so far, oldest first: `main 429`,
+    /// `second timed out`, `backup unreachable`.
+    var legs: [String] {
+        earlierLegs + ["\(from) \(status.map(String.init) ?? (timedOut ? "timed out" : "unreachable"))"]
+    }
+
+    /// `after main 429, second 500`, for the access line.
+    var summary: String { "after " + legs.joined(separator: ", ") }
 }
