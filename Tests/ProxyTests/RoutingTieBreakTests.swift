@@ -3,8 +3,8 @@ import Testing
 @testable import Proxy
 
 /// README, Routing: the most specific matching glob wins (most literal
-/// characters); "ties going to the first in the file (entries' aliases
-/// before the top-level map)".
+/// characters); ties go to the entries' own aliases before the top-level
+/// map's, wherever it is written, then to the first in the file.
 @Suite struct RoutingTieBreakTests {
     private func router(_ yaml: String) throws -> ModelRouter {
         ModelRouter(config: try ProxyConfig.parse(yaml: yaml, file: "tie.yaml"))
@@ -57,5 +57,27 @@ import Testing
               - {model_id: entry, model_name: e, api_base: "http://u", format: openai, aliases: ["*-haiku"]}
             """)
         #expect(specific.route(model: "claude-haiku")?.entry.modelID == "top")
+    }
+
+    /// An alias whose very pattern an earlier one has can never match: said
+    /// at load (it looked live in `config check`).
+    @Test func anAliasThatCanNeverMatchIsWarnedOf() throws {
+        let config = try ProxyConfig.parse(
+            yaml: """
+                aliases:
+                  "claude-*": top
+                models:
+                  - {model_id: top, model_name: t, api_base: "http://u", format: openai}
+                  - {model_id: e1, model_name: e, api_base: "http://u", format: openai, aliases: ["claude-*"]}
+                  - {model_id: e2, model_name: e, api_base: "http://u", format: openai, aliases: ["claude-*", "x"]}
+                """, file: "tie.yaml")
+        #expect(
+            config.warnings.map(\.description) == [
+                "tie.yaml: warning: alias `claude-*` -> e2 never matches: entry `e1` has the same alias, which wins "
+                    + "the tie (an entry's own aliases come before the top-level map, then file order)",
+                "tie.yaml:2:3: warning: alias `claude-*` -> top never matches: entry `e1` has the same alias, which "
+                    + "wins the tie (an entry's own aliases come before the top-level map, then file order)",
+            ])
+        #expect(ModelRouter(config: config).route(model: "claude-x")?.entry.modelID == "e1")
     }
 }

@@ -94,6 +94,25 @@ struct ConfigParser {
         }
 
         var aliases: [ModelAlias] = []
+        // An alias another one of the same pattern comes before can never
+        // match (a tie goes to an entry's own aliases, then file order): said
+        // at load, where it looked live.
+        var aliasOwners: [String: String] = [:]
+        func noteAlias(_ pattern: String, of modelID: String, at node: Node?) {
+            guard let owner = aliasOwners[pattern] else {
+                aliasOwners[pattern] = modelID
+                return
+            }
+            guard owner != modelID else { return }
+            warnings.append(
+                ConfigWarning(
+                    file: file, line: node?.mark?.line, column: node?.mark?.column,
+                    message: "alias `\(pattern)` -> \(modelID) never matches: entry `\(owner)` has the same alias, "
+                        + "which wins the tie (an entry's own aliases come before the top-level map, then file order)"))
+        }
+        for entry in models {
+            for pattern in entry.aliases { noteAlias(pattern, of: entry.modelID, at: nil) }
+        }
         if let aliasesNode = top["aliases"] {
             guard case .mapping(let aliasMap) = aliasesNode else {
                 throw failure(
@@ -105,6 +124,7 @@ struct ConfigParser {
                 let target = try nonEmptyString(targetNode, field: "aliases.\(pattern)")
                 try requireKnown(target, in: known, at: targetNode, field: "aliases.\(pattern)")
                 aliases.append(ModelAlias(pattern: pattern, modelID: target))
+                noteAlias(pattern, of: target, at: patternNode)
             }
         }
 
