@@ -24,12 +24,7 @@ extension UpstreamToolCallID {
                 input.contains(where: { ($0["call_id"]?.stringValue?.utf8.count ?? 0) > responsesMaximumLength })
             else { return [] }
             request["input"] = .array(
-                input.map { item in
-                    guard let id = item["call_id"]?.stringValue else { return item }
-                    var item = item
-                    item["call_id"] = .string(fitted(id, maximumLength: responsesMaximumLength))
-                    return item
-                })
+                input.map { fittingID(of: $0, at: "call_id", maximumLength: responsesMaximumLength) })
             return [note("/input", limit: responsesMaximumLength)]
         case .anthropic, .gemini:
             return []
@@ -44,20 +39,19 @@ extension UpstreamToolCallID {
     }
 
     private static func fittedChatMessage(_ message: JSONValue) -> JSONValue {
-        var message = message
-        if let id = message["tool_call_id"]?.stringValue {
-            message["tool_call_id"] = .string(fitted(id, maximumLength: chatMaximumLength))
-        }
+        var message = fittingID(of: message, at: "tool_call_id", maximumLength: chatMaximumLength)
         if let calls = message["tool_calls"]?.arrayValue {
-            message["tool_calls"] = .array(
-                calls.map { call in
-                    guard let id = call["id"]?.stringValue else { return call }
-                    var call = call
-                    call["id"] = .string(fitted(id, maximumLength: chatMaximumLength))
-                    return call
-                })
+            message["tool_calls"] = .array(calls.map { fittingID(of: $0, at: "id", maximumLength: chatMaximumLength) })
         }
         return message
+    }
+
+    /// `object` with the id under `key` fitted (``fitted(_:maximumLength:)``).
+    private static func fittingID(of object: JSONValue, at key: String, maximumLength: Int) -> JSONValue {
+        guard let id = object[key]?.stringValue else { return object }
+        var object = object
+        object[key] = .string(fitted(id, maximumLength: maximumLength))
+        return object
     }
 
     private static func note(_ path: String, limit: Int) -> ConversionDiagnostic {
