@@ -47,9 +47,12 @@ extension OpenAIChatRequestBuilder {
         _ content: JSONValue, path: String
     ) throws(APIError) -> (JSONValue?, [String]) {
         if let text = content.stringValue {
-            return (["role": "assistant", "content": .string(text)], [])
+            var message: JSONObject = ["role": "assistant", "content": .string(text)]
+            if route.chatReasoningContent == true { message["reasoning_content"] = "" }
+            return (.object(message), [])
         }
         var texts: [String] = []
+        var thinking: [String] = []
         var toolCalls: [JSONValue] = []
         var toolCallIDs: [String] = []
         for (index, block) in (content.arrayValue ?? []).enumerated() {
@@ -67,6 +70,10 @@ extension OpenAIChatRequestBuilder {
                     "function": ["name": block["name"] ?? "", "arguments": .string(arguments)],
                 ])
                 toolCallIDs.append(id)
+            case "thinking" where route.chatReasoningContent == true:
+                // Whoever signed it (another provider's signature too), the
+                // text is the model's reasoning, all DeepSeek and Kimi read.
+                if let text = block["thinking"]?.stringValue, !text.isEmpty { thinking.append(text) }
             case "thinking", "redacted_thinking":
                 diagnostics.append(
                     .info(blockPath, "thinking from an earlier turn is not sent to an OpenAI upstream; dropped"))
@@ -81,6 +88,14 @@ extension OpenAIChatRequestBuilder {
         var message: JSONObject = ["role": "assistant"]
         message["content"] = texts.isEmpty ? .null : .string(texts.joined(separator: "\n\n"))
         if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
+        // DeepSeek in thinking mode refuses a tool loop's assistant message
+        // without the member (400 "Missing `reasoning_content` field"), even
+        // one that had no thinking to send: there, an empty string, which it
+        // takes. Every assistant message gets it, as knowing which ones are
+        // in a tool loop would not pay: elsewhere it is ignored.
+        if route.chatReasoningContent == true {
+            message["reasoning_content"] = .string(thinking.joined(separator: "\n\n"))
+        }
         return (.object(message), toolCallIDs)
     }
 

@@ -13,6 +13,10 @@ import Wire
 /// - All system text (the `system` field and any `system`-role messages, which
 ///   Claude Code 2.1.x puts mid-conversation) becomes one leading `system`
 ///   message, since many providers accept a system message only first.
+/// - Earlier thinking is dropped, with a note, unless the route's
+///   ``RouteOptions/chatReasoningContent`` says the upstream takes it back
+///   (DeepSeek, Kimi): then each assistant message carries its thinking's
+///   text as `reasoning_content`, an empty string where it had none.
 /// - `output_config.format` becomes `response_format` (see
 ///   ``StructuredOutput``).
 /// - `metadata.user_id` becomes `user` (see `openAIUser()`).

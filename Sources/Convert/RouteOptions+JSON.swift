@@ -22,6 +22,7 @@ extension RouteOptions {
         if let chatOutputCapField { object["max_tokens_field"] = .string(chatOutputCapField.rawValue) }
         if let maxStopSequences { object["max_stop_sequences"] = .int(Int64(maxStopSequences)) }
         if let reasoningModel { object["reasoning_model"] = .bool(reasoningModel) }
+        if let chatReasoningContent { object["reasoning_content"] = .bool(chatReasoningContent) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         return .object(object)
     }

@@ -61,6 +61,13 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// (the proxy applies them). Nil, the usual case and left out of the
     /// record, is false.
     public var reasoningModel: Bool?
+    /// True when an OpenAI Chat upstream gets an assistant turn's thinking
+    /// back as `reasoning_content` (`reasoning_content` in the config):
+    /// DeepSeek and Kimi in thinking mode refuse a tool loop's assistant
+    /// message without it. Nil, the usual case and left out of the record,
+    /// sends none: OpenAI's own API and other servers may refuse a member
+    /// they do not know.
+    public var chatReasoningContent: Bool?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -73,7 +80,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
-        maxStopSequences: Int? = nil, reasoningModel: Bool? = nil
+        maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -89,6 +96,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.chatOutputCapField = chatOutputCapField
         self.maxStopSequences = maxStopSequences
         self.reasoningModel = reasoningModel == true ? true : nil
+        self.chatReasoningContent = chatReasoningContent
     }
 
     enum CodingKeys: String, CodingKey {
@@ -106,6 +114,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case chatOutputCapField = "max_tokens_field"
         case maxStopSequences = "max_stop_sequences"
         case reasoningModel = "reasoning_model"
+        case chatReasoningContent = "reasoning_content"
     }
 }
 

@@ -131,6 +131,12 @@ extension ConfigParser {
             entry.reasoningModel = entry.defaultReasoningModel
         }
         entry.maxStopSequences = entry.defaultMaxStopSequences
+        if let reasoningNode = fields["reasoning_content"] {
+            entry.chatReasoningContent = try bool(reasoningNode, field: "reasoning_content")
+            try requireChatFormat(reasoningNode, field: "reasoning_content", modelID: modelID, format: entry.format)
+        } else {
+            entry.chatReasoningContent = entry.defaultChatReasoningContent
+        }
         if let streamNode = fields["can_stream"] { entry.canStream = try bool(streamNode, field: "can_stream") }
         if let aliasesNode = fields["aliases"] { entry.aliases = try stringList(aliasesNode, field: "aliases") }
         if let rulesNode = fields["rules"] { entry.rules = try rules(rulesNode) }
@@ -154,12 +160,7 @@ extension ConfigParser {
                 fix: (meant.map { "Did you mean `\($0)`? " } ?? "") + "Use one of: " + fields.joined(separator: ", ")
                     + ".")
         }
-        guard format == .openai else {
-            throw failure(
-                at: node,
-                "`max_tokens_field` of `\(modelID)` applies to `format: openai` only, not `\(format.rawValue)`",
-                fix: "Remove it: this format has one name for the output cap, which the proxy sends.")
-        }
+        try requireChatFormat(node, field: "max_tokens_field", modelID: modelID, format: format)
         return field
     }
 
@@ -176,6 +177,20 @@ extension ConfigParser {
                 fix: "Remove it: this format's models take the sampling settings the proxy sends.")
         }
         return value
+    }
+
+    /// A setting of OpenAI Chat upstreams only (`max_tokens_field`,
+    /// `reasoning_content`) is an error on another format rather than a
+    /// setting that silently does nothing.
+    private func requireChatFormat(
+        _ node: Node, field: String, modelID: String, format: Dialect
+    ) throws(ConfigError) {
+        guard format != .openai else { return }
+        throw failure(
+            at: node, "`\(field)` of `\(modelID)` applies to `format: openai` only, not `\(format.rawValue)`",
+            fix: field == "max_tokens_field"
+                ? "Remove it: this format has one name for the output cap, which the proxy sends."
+                : "Remove it: the proxy sends thinking to this format in the format's own way.")
     }
 
     /// `model_name`, else tizee/anthropic-proxy's default

@@ -133,6 +133,11 @@ public enum DefaultConfig {
         #                     sequences are sent, the proxy applies the stop
         #                     sequences (default: true for such a model_name on
         #                     api.openai.com or Azure, false elsewhere)
+        #   reasoning_content true | false: a format openai upstream gets each
+        #                     assistant turn's thinking back as reasoning_content,
+        #                     which DeepSeek and Kimi thinking models need in tool
+        #                     loops (default true for api.deepseek.com and
+        #                     api.moonshot.ai/.cn; else false)
         #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
         #                     read as in tizee/anthropic-proxy's models.yaml, which
         #                     loads as it is (a top-level list; format and model_name

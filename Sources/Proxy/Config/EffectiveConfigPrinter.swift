@@ -109,6 +109,11 @@ public struct EffectiveConfigPrinter: Sendable {
                     ?? (entry.format == .openai ? "null  # max_tokens" : "null  # not format openai")
             ),
             ("reasoning_model", reasoningModel(of: entry)),
+            (
+                "reasoning_content",
+                entry.format == .openai
+                    ? (entry.chatReasoningContent ? "true" : "false") : "null  # not format openai"
+            ),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", Self.list(entry.aliases)),
             ("fallback", Self.list(entry.fallback)),

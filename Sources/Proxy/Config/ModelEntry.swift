@@ -64,6 +64,11 @@ public struct ModelEntry: Sendable {
     /// config is read (``defaultReasoningModel``) when the entry says
     /// nothing.
     public var reasoningModel: Bool?
+    /// True when a `format: openai` upstream gets each assistant turn's
+    /// thinking back as `reasoning_content` (`reasoning_content`). Filled in
+    /// when the config is read (``defaultChatReasoningContent``) when the
+    /// entry says nothing.
+    public var chatReasoningContent = false
     /// A subscription provider (`provider`, tizee/anthropic-proxy's field,
     /// e.g. `codex`): served with its login's token once
     /// ``ProxyConfig/applyingSubscriptions(from:environment:)`` found one.
@@ -109,7 +114,8 @@ public struct ModelEntry: Sendable {
             contextWindow: contextWindow, reasoningEffort: reasoningEffort, temperature: temperature,
             extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
             structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
-            maxStopSequences: maxStopSequences, reasoningModel: reasoningModel)
+            maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
+            chatReasoningContent: chatReasoningContent ? true : nil)
     }
 
     /// The policy of a route that names none. OpenAI's own API (and
@@ -183,6 +189,17 @@ public struct ModelEntry: Sendable {
     /// config is read, not per request (the host is parsed).
     var defaultChatOutputCapField: ChatOutputCapField? {
         openAIChatHost == "api.openai.com" ? .maxCompletionTokens : nil
+    }
+
+    /// Whether a route that says nothing sends `reasoning_content`: yes to
+    /// DeepSeek's and Moonshot's (Kimi's) own APIs, whose thinking models
+    /// refuse a tool loop's assistant message without it; no elsewhere, as
+    /// OpenAI's own API refuses a member it does not know, and a server
+    /// hosting such a model (vLLM, SGLang) says so with the key. Filled in
+    /// when the config is read, as ``defaultChatOutputCapField``.
+    var defaultChatReasoningContent: Bool {
+        guard let host = openAIChatHost else { return false }
+        return ["api.deepseek.com", "api.moonshot.ai", "api.moonshot.cn"].contains(host)
     }
 
     /// The default for `timeout`: Anthropic's own SDKs wait 10 minutes for
