@@ -29,6 +29,12 @@ struct AnthropicStreamEmitter: Sendable {
     private(set) var startedToolUse = false
     /// Sent as a `signature_delta` when the open thinking block closes.
     var thinkingSignature: String?
+    /// Text of only whitespace that would open a text block: held until
+    /// other text follows it, and dropped when another block starts or the
+    /// stream ends first. A block of whitespace alone (a Chat model's
+    /// `"\n\n"` before its tool call) is one Anthropic refuses when the
+    /// client sends it back, as Claude Code does after a `/model` switch.
+    private var heldWhitespace = ""
 
     init(requestedModel: String) {
         self.requestedModel = requestedModel
@@ -72,16 +78,28 @@ struct AnthropicStreamEmitter: Sendable {
     }
 
     private mutating func open(_ kind: BlockKind, block: ContentBlock, into output: inout [AnthropicStreamEvent]) {
+        // Whitespace held before another block would have made a block of its own.
+        heldWhitespace = ""
         output.append(.contentBlockStart(index: nextBlockIndex, block: block))
         open = (kind, nextBlockIndex)
         nextBlockIndex += 1
     }
 
     /// Text or thinking into the open block of that kind, else into a new
-    /// block after closing the open one. Empty text writes nothing, so no
-    /// empty text block is ever opened.
+    /// block after closing the open one. Empty text writes nothing, and
+    /// whitespace alone opens no text block (``heldWhitespace``), so no text
+    /// block is ever empty or blank.
     mutating func stream(_ text: String, as kind: BlockKind, into output: inout [AnthropicStreamEvent]) {
         guard !text.isEmpty else { return }
+        var text = text
+        if kind == .text, open?.kind != .text {
+            if !heldWhitespace.isEmpty { text = heldWhitespace + text }
+            guard !text.isBlankToAnthropic else {
+                heldWhitespace = text
+                return
+            }
+            heldWhitespace = ""
+        }
         if open?.kind != kind {
             closeOpenBlock(into: &output)
             startBlock(kind, into: &output)

@@ -15,7 +15,9 @@ enum OpenAIChatResponseConversion {
             let signature = OpenAIChatResultMapping.reasoningSignature(message) ?? ""
             content.append(["type": "thinking", "thinking": .string(reasoning), "signature": .string(signature)])
         }
-        if let text = OpenAIChatResultMapping.contentText(message["content"]), !text.isEmpty {
+        // Whitespace alone (`"\n\n"` beside tool calls) is no text block:
+        // Anthropic refuses one when the client sends it back.
+        if let text = OpenAIChatResultMapping.contentText(message["content"]), !text.isBlankToAnthropic {
             content.append(["type": "text", "text": .string(text)])
         }
         if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {

@@ -8,7 +8,8 @@ import Wire
 /// - `message_start` (usage `input_tokens` if known yet, else 0), then `ping`;
 /// - blocks indexed from 0, each `content_block_start`, deltas, then
 ///   `content_block_stop` before the next one starts; never an empty text
-///   block (empty or null `content` opens nothing);
+///   block (empty or null `content` opens nothing), nor one of whitespace
+///   alone (`"\n\n"` before a tool call: held until text follows it);
 /// - `reasoning_content` becomes a `thinking` block; a `signature_delta` is
 ///   sent only for a signature the provider really sent;
 /// - one `message_delta` with the stop reason and the usage, and

@@ -53,7 +53,7 @@ enum UpstreamStopSequences {
 
     /// Whether a stop sequence is one Anthropic refuses: empty or only whitespace.
     static func anthropicRefuses(_ stop: String) -> Bool {
-        !stop.unicodeScalars.contains { !$0.properties.isWhitespace }
+        stop.isBlankToAnthropic
     }
 
     /// The stop sequences the proxy applies to the answer on this route: all

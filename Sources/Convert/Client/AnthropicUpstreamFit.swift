@@ -27,7 +27,8 @@ import Wire
 ///   upstreams (``SeedAndPenalties``).
 ///
 /// Anthropic clients' requests are theirs and go as sent, but for the
-/// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:afterDrop:)``).
+/// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:afterDrop:)``)
+/// and the blank text they wrote (``BlankAssistantText``).
 enum AnthropicUpstreamFit {
     static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
         guard case .object(var body) = request.body else { return request }

@@ -146,6 +146,7 @@ public struct ClientRequest: Sendable {
         }
         var pivot = try pivotRequest(for: configured)
         if configured.upstreamDialect == .anthropic {
+            BlankAssistantText.drop(from: &pivot)
             let droppedThinking = UnverifiableThinking.drop(from: &pivot)
             // Other clients' requests are fitted whole below; an Anthropic
             // client's only where its tool turn is one Anthropic refuses.

@@ -1,0 +1,137 @@
+import Convert
+import Foundation
+import Testing
+import Wire
+
+/// No text block of whitespace alone: Anthropic refuses one in any message
+/// ("text content blocks must contain non-whitespace text"), so a Chat
+/// model's `"\n\n"` before a tool call, kept by Claude Code, broke every
+/// later request of the session on a Claude route.
+@Suite struct BlankTextTests {
+    /// Whitespace before a tool call opens no block; the call is block 0.
+    @Test func whitespaceBeforeAToolCallOpensNoTextBlock() {
+        let output = transcode([
+            chunk(content: "\n"), chunk(content: "\n"),
+            chunk(toolCalls: [toolFragment(0, id: "call_1", name: "weather", arguments: "{}")]),
+            chunk(finish: "tool_calls"),
+        ])
+        #expect(violations(output) == [])
+        #expect(
+            output.dropFirst(2).map(\.description) == [
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"call_1","name":"weather","input":{}}}"#,
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{}"}}"#,
+                #"{"type":"content_block_stop","index":0}"#,
+                #"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":0}}"#,
+                #"{"type":"message_stop"}"#,
+            ])
+    }
+
+    /// Whitespace followed by text is all sent, in one block; whitespace
+    /// after thinking, or at the end, opens nothing.
+    @Test func whitespaceBeforeTextIsKeptAndAloneIsDropped() {
+        let output = transcode([
+            chunk(reasoning: "Hmm."), chunk(content: "\n\n"), chunk(content: " "), chunk(content: "Hi"),
+            chunk(content: "\n"), chunk(toolCalls: [toolFragment(0, id: "call_1", name: "f", arguments: "{}")]),
+            chunk(content: " \n"), chunk(finish: "tool_calls"),
+        ])
+        #expect(violations(output) == [])
+        let message = AssembledMessage(output)
+        #expect(message.blocks.map(\.type) == ["thinking", "text", "tool_use"])
+        #expect(message.blocks[1].text == "\n\n Hi\n")
+        #expect(
+            output.filter { $0["delta"]?["type"] == "text_delta" }.map(\.description) == [
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"\n\n Hi"}}"#,
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"\n"}}"#,
+            ])
+        let thinkingThenBlank = AssembledMessage(
+            transcode([chunk(reasoning: "Hmm."), chunk(content: "\n\n"), chunk(finish: "stop")]))
+        #expect(thinkingThenBlank.blocks.map(\.type) == ["thinking"])
+    }
+
+    /// A whole Chat answer's whitespace beside its tool calls is no block either.
+    @Test func aWholeAnswersWhitespaceBesideToolCallsIsNoBlock() throws {
+        let body: JSONValue = [
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "deepseek-chat",
+            "choices": [
+                [
+                    "index": 0, "finish_reason": "tool_calls",
+                    "message": [
+                        "role": "assistant", "content": "\n\n",
+                        "tool_calls": [
+                            ["id": "call_1", "type": "function", "function": ["name": "f", "arguments": "{}"]]
+                        ],
+                    ],
+                ]
+            ],
+        ]
+        let converted = try ResponseConverter.convertWithDiagnostics(
+            upstreamBody: body, route: TestRoutes.openAI, requestedModel: "claude-test")
+        #expect(
+            converted.body["content"]
+                == [["type": "tool_use", "id": "call_1", "name": "f", "input": [:]]])
+    }
+
+    /// Claude Code's history after a Chat route, to a Claude route: blank
+    /// text leaves assistant turns (a turn of nothing else is left out);
+    /// user turns and text with words stay.
+    @Test func blankAssistantTextIsDroppedForAnAnthropicUpstream() throws {
+        let body: JSONValue = [
+            "model": "claude", "max_tokens": 1_000,
+            "messages": [
+                ["role": "user", "content": [["type": "text", "text": "Weather?"], ["type": "text", "text": " "]]],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "text", "text": "\n\n"],
+                        ["type": "tool_use", "id": "call_1", "name": "weather", "input": [:]],
+                    ],
+                ],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "Sunny"]]],
+                ["role": "assistant", "content": [["type": "text", "text": " \n"]]],
+                ["role": "user", "content": "Thanks."],
+                ["role": "assistant", "content": [["type": "text", "text": "\nYou're welcome."]]],
+                ["role": "user", "content": "Bye."],
+            ],
+        ]
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: body)
+        let converted = try client.upstreamBody(route: TestRoutes.anthropic)
+        #expect(
+            converted.body["messages"]
+                == [
+                    [
+                        "role": "user",
+                        "content": [["type": "text", "text": "Weather?"], ["type": "text", "text": " "]],
+                    ],
+                    [
+                        "role": "assistant",
+                        "content": [["type": "tool_use", "id": "call_1", "name": "weather", "input": [:]]],
+                    ],
+                    [
+                        "role": "user",
+                        "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "Sunny"]],
+                    ],
+                    ["role": "user", "content": "Thanks."],
+                    ["role": "assistant", "content": [["type": "text", "text": "\nYou're welcome."]]],
+                    ["role": "user", "content": "Bye."],
+                ])
+        #expect(
+            converted.diagnostics.map(\.path) == ["/messages/1", "/messages/3"])
+        // Another upstream reads the request as it was.
+        let toChat = try client.upstreamBody(route: TestRoutes.openAI)
+        #expect(toChat.body["messages"]?.arrayValue?.count == 7)
+    }
+
+    /// A request with no blank text goes on untouched: its messages are
+    /// copied as the client wrote them, spacing and all, not written anew.
+    @Test func aRequestWithoutBlankTextKeepsItsMessagesBytes() throws {
+        let text =
+            #"{"model":"claude","max_tokens":10,"messages":[ {"role":"user","content":"Hi"} ,"#
+            + #" {"role":"assistant","content":[{"type":"text","text":"Hello"}]}, {"role":"user","content":"Bye"} ]}"#
+        let document = try JSONDocument(parsing: Array(text.utf8))
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: document.value)
+        let converted = try client.upstreamBody(route: TestRoutes.anthropic)
+        #expect(converted.diagnostics == [])
+        let sent = text.replacingOccurrences(of: #""model":"claude""#, with: #""model":"claude-sonnet-4-5-20250929""#)
+        #expect(String(decoding: converted.body.serialized(reusingMembersOf: document), as: UTF8.self) == sent)
+    }
+}
