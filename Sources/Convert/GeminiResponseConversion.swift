@@ -6,7 +6,10 @@ import Wire
 /// thought parts `thinking`, text parts `text` (a signature on a text part
 /// then a text-less `thinking` block carrying it), function calls `tool_use`
 /// (signature in the id; see ``GeminiThoughtSignature``). A prompt Gemini
-/// blocked gives an empty message with stop reason `refusal`.
+/// blocked gives an empty message with stop reason `refusal`; a finish
+/// reason that says the model failed to answer is thrown as the error
+/// ``GeminiResultMapping/failure(finishReason:finishMessage:answered:upstream:)``
+/// makes of it, whatever text came before it, as a stream ends in it.
 enum GeminiResponseConversion {
     static func convert(
         _ answer: JSONValue, route: RouteOptions, requestedModel: String
@@ -52,6 +55,13 @@ enum GeminiResponseConversion {
             }
         }
         let finishReason = blocked ? GeminiResultMapping.blockedPrompt : candidate?["finishReason"]?.stringValue
+        let answered = calls > 0 || content.contains { $0["type"] == "text" }
+        if let failure = GeminiResultMapping.failure(
+            finishReason: finishReason, finishMessage: candidate?["finishMessage"]?.stringValue, answered: answered,
+            upstream: route.modelID)
+        {
+            throw failure
+        }
         let stopReason = GeminiResultMapping.stopReason(finishReason: finishReason, hasToolUse: calls > 0)
         let usage =
             GeminiResultMapping.anthropicUsage(upstreamBody["usageMetadata"])

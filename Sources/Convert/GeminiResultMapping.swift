@@ -34,14 +34,58 @@ enum GeminiResultMapping {
 
     /// `finishReason` -> `stop_reason`. Gemini says `STOP` after function
     /// calls too, so any emitted call makes it `tool_use`; the safety
-    /// family (and a blocked prompt) is a `refusal`.
+    /// family (and a blocked prompt, `LANGUAGE` and Vertex's `MODEL_ARMOR`:
+    /// content the model declined or was kept from giving) is a `refusal`.
+    /// The reasons that mean the model failed to answer are no stop reason
+    /// but an error (``failure(finishReason:finishMessage:answered:upstream:)``).
     static func stopReason(finishReason: String?, hasToolUse: Bool) -> String {
         switch finishReason {
         case "MAX_TOKENS": return "max_tokens"
         case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
-            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", blockedPrompt:
+            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "LANGUAGE", "MODEL_ARMOR", blockedPrompt:
             return "refusal"
         default: return hasToolUse ? "tool_use" : "end_turn"
+        }
+    }
+
+    /// The error a candidate is, instead of a message, when its
+    /// `finishReason` says the model failed to give a usable answer; nil
+    /// when the answer stands. An empty `end_turn` in its place stopped an
+    /// agent (Claude Code) silently, mid-task.
+    ///
+    /// - `MALFORMED_FUNCTION_CALL`, `UNEXPECTED_TOOL_CALL` (a call of a tool
+    ///   not offered) and `TOO_MANY_TOOL_CALLS`: the model was making a call
+    ///   the answer does not hold, so the answer is an error even after
+    ///   text (in a stream the text already sent stays; the error follows
+    ///   it): its end would read as the model's last word. A 502
+    ///   `api_error`, which the SDKs retry, as another try usually works.
+    /// - `MISSING_THOUGHT_SIGNATURE`: the request lacks a signature Gemini
+    ///   wants back; a 400, as Gemini answers that fault over HTTP, since
+    ///   trying the same request again fails again.
+    /// - `OTHER`, `FINISH_REASON_UNSPECIFIED`, `IMAGE_OTHER`, `NO_IMAGE`:
+    ///   an error (502) only when the answer has no text and no call
+    ///   (`answered` false); with some, it stands, ended as `end_turn`.
+    ///
+    /// The message names the reason and Gemini's `finishMessage`.
+    static func failure(
+        finishReason: String?, finishMessage: String?, answered: Bool, upstream: String
+    ) -> APIError? {
+        // Made only for an error: every answer's finish is asked.
+        func message(_ what: String) -> String {
+            let detail = finishMessage.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
+            return "upstream \(upstream) \(what) (finishReason \(finishReason ?? ""))\(detail)"
+        }
+        switch finishReason {
+        case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL", "TOO_MANY_TOOL_CALLS":
+            return APIError(status: 502, type: "api_error", message: message("failed to answer"))
+        case "MISSING_THOUGHT_SIGNATURE":
+            return .invalidRequest(message("refused the request"))
+        case "OTHER", "FINISH_REASON_UNSPECIFIED", "IMAGE_OTHER", "NO_IMAGE":
+            // A `where` would bind to the last pattern alone.
+            guard !answered else { return nil }
+            return APIError(status: 502, type: "api_error", message: message("gave no answer"))
+        default:
+            return nil
         }
     }
 

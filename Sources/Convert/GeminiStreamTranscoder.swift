@@ -17,7 +17,9 @@ import Wire
 /// - `finishReason` (or a blocked prompt) closes the content; the stream's
 ///   end then gives `message_delta` (stop reason, latest `usageMetadata`)
 ///   and `message_stop`. Gemini sends no `[DONE]`, so the end of the body is
-///   the end of the message;
+///   the end of the message. A finish reason that says the model failed to
+///   answer (``GeminiResultMapping/failure(finishReason:finishMessage:answered:upstream:)``)
+///   gives an `error` event there instead;
 /// - an `{"error":...}` chunk, a failed connection, or a stream that ends
 ///   with no finish reason gives an `error` event, then nothing more.
 public struct GeminiStreamTranscoder: Sendable {
@@ -31,6 +33,10 @@ public struct GeminiStreamTranscoder: Sendable {
     let upstreamName: String
     var emitter: AnthropicStreamEmitter
     var finishReason: String?
+    /// The candidate's `finishMessage`, Gemini's word on its finish.
+    var finishMessage: String?
+    /// True once answer text or a call went out: thoughts alone are none.
+    var answered = false
     var pendingCall: PendingCall?
     var emittedCalls = 0
 
@@ -82,6 +88,7 @@ public struct GeminiStreamTranscoder: Sendable {
         }
         if let reason = candidate?["finishReason"]?.stringValue {
             finishReason = reason
+            finishMessage = candidate?["finishMessage"]?.stringValue
         } else if chunk["promptFeedback"]?["blockReason"]?.stringValue != nil {
             finishReason = GeminiResultMapping.blockedPrompt
         }
@@ -89,9 +96,11 @@ public struct GeminiStreamTranscoder: Sendable {
         return output
     }
 
-    /// The upstream ended. With `error`, or without a finish reason ever
-    /// seen, the output is an `error` event; otherwise the content closes,
-    /// then `message_delta` and `message_stop`.
+    /// The upstream ended. With `error`, without a finish reason ever
+    /// seen, or with one that says the model failed to answer, the output
+    /// is an `error` event; otherwise the content closes, then
+    /// `message_delta` and `message_stop`. The failure is told here, not at
+    /// its chunk, so a usage-only chunk after it still counts.
     public mutating func finish(error: APIError?) -> [AnthropicStreamEvent] {
         guard !emitter.isEnded else { return [] }
         if let error { return fail(error) }
@@ -101,6 +110,11 @@ public struct GeminiStreamTranscoder: Sendable {
         }
         var output: [AnthropicStreamEvent] = []
         closeContent(into: &output)
+        if let failure = GeminiResultMapping.failure(
+            finishReason: finishReason, finishMessage: finishMessage, answered: answered, upstream: upstreamName)
+        {
+            return output + fail(failure)
+        }
         let stopReason = GeminiResultMapping.stopReason(
             finishReason: finishReason, hasToolUse: emitter.startedToolUse)
         emitter.finish(
@@ -125,6 +139,7 @@ public struct GeminiStreamTranscoder: Sendable {
             emitter.stream(text, as: .thinking, into: &output)
         } else {
             emitter.stream(text, as: .text, into: &output)
+            if !text.isEmpty { answered = true }
         }
         guard let signature else { return }
         let carried = GeminiThoughtSignature.thinkingSignature(signature)
@@ -163,6 +178,7 @@ public struct GeminiStreamTranscoder: Sendable {
         emitter.emitToolUse(
             key: emittedCalls, id: id, name: pending.name, input: pending.arguments.value, into: &output)
         emittedCalls += 1
+        answered = true
     }
 
     private mutating func closeContent(into output: inout [AnthropicStreamEvent]) {
