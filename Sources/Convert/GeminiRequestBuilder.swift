@@ -72,6 +72,9 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     /// Anthropic budgets: `minimal` here is below Anthropic's least.
     static let budgetByEffort: [String: Int] = ["minimal": 512, "low": 1_024, "medium": 8_192, "high": 24_576]
     static let maxThinkingBudget = 24_576
+    /// The least budget every Gemini thinking model takes (2.5 Flash-Lite's
+    /// least), where a budget is lowered under a small cap.
+    static let leastBudget = 512
 
     /// Anthropic thinking -> `thinkingConfig`:
     ///
@@ -88,12 +91,16 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     /// `max_completion_tokens: 2000` is 1 999), and the effort's budget
     /// would not fit under the same cap here.
     ///
-    /// A budget is kept below `maxTokens` (``ReasoningEffortMapping/fittedBudget(_:below:)``,
-    /// the rule every client's budget is fitted by): Gemini's
-    /// `maxOutputTokens` caps thoughts and answer together, so a route's
-    /// effort (or its `max_tokens` lowering the client's cap) left a budget
-    /// over it, and the thoughts could take every token, leaving no answer.
-    /// When not even the least budget fits, the budget is left to the model.
+    /// A budget is kept below `maxTokens` with room for the answer
+    /// (``ReasoningEffortMapping/fittedBudget(_:below:chosenForCap:least:)``, the
+    /// rule every client's budget is fitted by): Gemini's `maxOutputTokens`
+    /// caps thoughts and answer together, so a route's effort, a client's
+    /// effort, or a route's `max_tokens` lowering the client's cap left a
+    /// budget over it, or just under it, and the thoughts could take every
+    /// token, leaving no answer. A client's own `budget_tokens` under its
+    /// own `max_tokens` is kept: it chose that split, as Anthropic takes it.
+    /// When not even the least budget (``leastBudget``) fits, the budget
+    /// is left to the model.
     ///
     /// `includeThoughts` is true when the client asked for thinking and did
     /// not set `display: omitted` (then only signatures come back, as
@@ -120,20 +127,28 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
         }
         guard let budget else { return nil }
         var config = JSONObject()
-        // -1 (dynamic) is never over; a budget at or over the cap is fitted.
-        if budget >= maxTokens {
-            if let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) {
+        // The client's own budget, against the cap it set itself.
+        let chosenForCap =
+            route.reasoningEffort == nil && requested != nil && request["max_tokens"]?.intValue == maxTokens
+        // -1 (dynamic) is never over; a budget over the cap, or leaving the
+        // answer too little of it, is fitted.
+        if budget >= 0,
+            ReasoningEffortMapping.needsFitting(budget, below: maxTokens, chosenForCap: chosenForCap)
+        {
+            if let fitted = ReasoningEffortMapping.fittedBudget(
+                budget, below: maxTokens, chosenForCap: chosenForCap, least: Self.leastBudget)
+            {
                 diagnostics.append(
                     .info(
                         "/thinking",
-                        "thinkingBudget \(budget) lowered to \(fitted), below maxOutputTokens \(maxTokens), which "
-                            + "caps thoughts and answer together"))
+                        "thinkingBudget \(budget) lowered to \(fitted): maxOutputTokens \(maxTokens) caps thoughts "
+                            + "and answer together, and the answer keeps \(maxTokens - fitted) of it"))
                 config["thinkingBudget"] = .int(Int64(fitted))
             } else {
                 diagnostics.append(
                     .info(
                         "/thinking",
-                        "no thinkingBudget sent: maxOutputTokens \(maxTokens) leaves no room for one below it"))
+                        "no thinkingBudget sent: maxOutputTokens \(maxTokens) leaves no room for one and an answer"))
             }
         } else {
             config["thinkingBudget"] = .int(Int64(budget))

@@ -71,23 +71,52 @@ enum ReasoningEffortMapping {
     }
 
     /// `budget` fitted to Anthropic's rules for a request capped at
-    /// `maxTokens`: at least ``RequestConverter/minimumThinkingBudget``, and
-    /// below `maxTokens`, which caps thinking and answer together (in
-    /// OpenAI's and Gemini's APIs too); nil, thinking off, when not even the
-    /// least fits below it. The one rule every client decoder fits its
-    /// pivot by, and an Anthropic upstream's lowered cap
-    /// (``RequestConverter/fitThinkingBudget(_:below:diagnostics:)``).
+    /// `maxTokens`, which caps thinking and answer together (in OpenAI's
+    /// and Gemini's APIs too): at least ``RequestConverter/minimumThinkingBudget``,
+    /// and, where it must be lowered (``needsFitting(_:below:chosenForCap:)``),
+    /// ``mostBudget(below:)``, so the answer keeps its room; nil, thinking
+    /// off, when not even the least leaves the answer that. The one rule
+    /// every client decoder fits its pivot by, and a Gemini upstream's
+    /// budget and an Anthropic upstream's lowered cap
+    /// (``RequestConverter/fitThinkingBudget(_:below:chosenForCap:diagnostics:)``).
     /// A budget under the least is raised rather than turned off: the
     /// client asked for thinking, and Anthropic takes the least.
-    static func fittedBudget(_ budget: Int, below maxTokens: Int) -> Int? {
-        let least = RequestConverter.minimumThinkingBudget
-        // Compared, not subtracted first: a Gemini client's cap can be any
-        // integer, and Int.min - 1 traps.
-        guard maxTokens > least else { return nil }
-        return min(max(budget, least), maxTokens - 1)
+    /// - Parameters:
+    ///   - chosenForCap: the client set this very budget against this very
+    ///     cap (its own `budget_tokens` under its own `max_tokens`): kept
+    ///     while below the cap, as the client chose.
+    ///   - least: the least budget the upstream takes; Gemini's is not
+    ///     Anthropic's.
+    static func fittedBudget(
+        _ budget: Int, below maxTokens: Int, chosenForCap: Bool = false,
+        least: Int = RequestConverter.minimumThinkingBudget
+    ) -> Int? {
+        let raised = max(budget, least)
+        guard needsFitting(raised, below: maxTokens, chosenForCap: chosenForCap) else { return raised }
+        let most = mostBudget(below: maxTokens)
+        return most >= least ? most : nil
     }
 
-    /// ``fittedBudget(_:below:)`` as a client decoder does it, telling the
+    /// The most thinking a budget lowered under a cap of `maxTokens` keeps:
+    /// the answer keeps half the cap (rounded up), up to ``answerRoom``.
+    /// Lowered to just below the cap (`maxTokens - 1`), thoughts could take
+    /// all but one token, and Gemini then answered empty, cut at
+    /// `MAX_TOKENS`. With the least budget (1 024), thinking fits a cap of
+    /// 2 048 or more.
+    static func mostBudget(below maxTokens: Int) -> Int {
+        // Halved, not `(maxTokens + 1) / 2`: any integer comes, and Int.max + 1 traps.
+        maxTokens - min(answerRoom, maxTokens - maxTokens / 2)
+    }
+
+    /// Whether `budget` must be lowered under a cap of `maxTokens`: it is
+    /// not below the cap; or the client did not choose it for this cap (an
+    /// effort's budget, a route's, or a cap the proxy lowered) and it
+    /// leaves the answer less than ``mostBudget(below:)`` does.
+    static func needsFitting(_ budget: Int, below maxTokens: Int, chosenForCap: Bool) -> Bool {
+        budget >= maxTokens || (!chosenForCap && budget > mostBudget(below: maxTokens))
+    }
+
+    /// ``fittedBudget(_:below:chosenForCap:least:)`` as a client decoder does it, telling the
     /// client what became of its budget: a warning when thinking is off,
     /// a note when the budget was changed. One function, so every dialect
     /// says it alike; only the cap's name and where the budget was asked
@@ -96,22 +125,25 @@ enum ReasoningEffortMapping {
     ///   - capName: the client's field for the cap, as the messages name it.
     ///   - pointer: where the client asked for thinking; made only for a
     ///     diagnostic.
+    ///   - chosenForCap: as for ``fittedBudget(_:below:chosenForCap:least:)``.
     static func fittedBudget(
-        _ budget: Int, below maxTokens: Int, capName: String, pointer: @autoclosure () -> String,
-        diagnostics: inout [ConversionDiagnostic]
+        _ budget: Int, below maxTokens: Int, capName: String, chosenForCap: Bool = false,
+        pointer: @autoclosure () -> String, diagnostics: inout [ConversionDiagnostic]
     ) -> Int? {
-        guard let fitted = fittedBudget(budget, below: maxTokens) else {
+        guard let fitted = fittedBudget(budget, below: maxTokens, chosenForCap: chosenForCap) else {
             diagnostics.append(
                 .warning(
                     pointer(),
-                    "\(capName) \(maxTokens) leaves no room for Anthropic's least thinking budget; thinking off"))
+                    "\(capName) \(maxTokens) leaves no room for Anthropic's least thinking budget and an answer; "
+                        + "thinking off"))
             return nil
         }
         if fitted != budget {
             diagnostics.append(
                 .info(
                     pointer(),
-                    "thinking budget \(budget) made \(fitted): at least Anthropic's least, below \(capName)"))
+                    "thinking budget \(budget) made \(fitted): at least Anthropic's least, leaving the answer "
+                        + "\(maxTokens - fitted) of \(capName) \(maxTokens)"))
         }
         return fitted
     }

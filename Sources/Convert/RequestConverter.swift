@@ -59,7 +59,9 @@ public enum RequestConverter {
                 body[path: path] = .int(Int64(cap))
                 let pointer = "/" + path.joined(separator: "/")
                 diagnostics.append(.info(pointer, "\(path.last ?? "") \(requested) capped to the route's \(cap)"))
-                if dialect == .anthropic { fitThinkingBudget(&body, below: cap, diagnostics: &diagnostics) }
+                if dialect == .anthropic {
+                    fitThinkingBudget(&body, below: cap, chosenForCap: false, diagnostics: &diagnostics)
+                }
             }
         }
         if let temperature = route.temperature {
@@ -84,27 +86,36 @@ public enum RequestConverter {
 
     /// Anthropic refuses a thinking budget that is not below `max_tokens`;
     /// after the route lowered `max_tokens` (its cap, or what the context
-    /// window leaves), the budget is lowered with it, or thinking turned off
-    /// when not even the smallest budget fits
-    /// (``ReasoningEffortMapping/fittedBudget(_:below:)``). Only a budget
-    /// the cap leaves invalid is touched: a pass-through keeps the client's
-    /// own otherwise.
+    /// window leaves), the budget is lowered with it, leaving the answer its
+    /// room, or thinking turned off when not even the smallest budget does
+    /// (``ReasoningEffortMapping/fittedBudget(_:below:chosenForCap:least:)``): a
+    /// budget just below the cap left the answer a token. Only a budget
+    /// the cap leaves invalid, or (as the client chose it for a larger cap)
+    /// short of room for the answer, is touched: a pass-through keeps the
+    /// client's own otherwise.
+    /// - Parameter chosenForCap: `maxTokens` is the client's own cap, the
+    ///   one it chose the budget for: only a budget not below it is fitted.
     static func fitThinkingBudget(
-        _ body: inout JSONObject, below maxTokens: Int, diagnostics: inout [ConversionDiagnostic]
+        _ body: inout JSONObject, below maxTokens: Int, chosenForCap: Bool,
+        diagnostics: inout [ConversionDiagnostic]
     ) {
         guard var thinking = body["thinking"]?.objectValue, let budget = thinking["budget_tokens"]?.intValue,
-            budget >= maxTokens
+            ReasoningEffortMapping.needsFitting(budget, below: maxTokens, chosenForCap: chosenForCap)
         else { return }
-        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens) else {
+        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens, chosenForCap: chosenForCap)
+        else {
             body.removeValue(forKey: "thinking")
             diagnostics.append(
-                .info("/thinking", "removed: max_tokens \(maxTokens) leaves no room for a thinking budget"))
+                .info(
+                    "/thinking", "removed: max_tokens \(maxTokens) leaves no room for a thinking budget and an answer"))
             return
         }
         thinking["budget_tokens"] = .int(Int64(fitted))
         body["thinking"] = .object(thinking)
         diagnostics.append(
-            .info("/thinking/budget_tokens", "budget_tokens \(budget) lowered to \(fitted), below max_tokens"))
+            .info(
+                "/thinking/budget_tokens",
+                "budget_tokens \(budget) lowered to \(fitted), leaving the answer \(maxTokens - fitted) of max_tokens"))
     }
 
     /// Where each dialect's request caps its output tokens.

@@ -57,15 +57,16 @@ import Wire
         #expect(converted.body["top_k"] == nil)
     }
 
-    /// A budget over the client's own cap is fitted below it; with no cap,
-    /// the cap makes room for the budget and an answer.
+    /// A budget over the client's own cap is fitted below it, leaving the
+    /// answer half the cap (up to 4 096 tokens); with no cap, the cap makes
+    /// room for the budget and an answer.
     @Test func aBudgetGoesBelowTheCap() throws {
         let capped = try Self.upstream(
             [
                 "contents": [["role": "user", "parts": [["text": "Hi"]]]],
                 "generationConfig": ["maxOutputTokens": 8192, "thinkingConfig": ["thinkingBudget": 20000]],
             ], client: Self.gemini)
-        #expect(capped.body["thinking"] == ["type": "enabled", "budget_tokens": 8191])
+        #expect(capped.body["thinking"] == ["type": "enabled", "budget_tokens": 4096])
         let uncapped = try Self.upstream(
             [
                 "contents": [["role": "user", "parts": [["text": "Hi"]]]],
@@ -153,7 +154,8 @@ import Wire
         ]
         #expect(try Self.upstream(chat, to: .openaiResponses).body["reasoning"]?["effort"] == "high")
         let anthropic = try Self.upstream(chat)
-        #expect(anthropic.body["thinking"] == ["type": "enabled", "budget_tokens": 2999])
+        // Half the cap: the rest is the answer's.
+        #expect(anthropic.body["thinking"] == ["type": "enabled", "budget_tokens": 1500])
         #expect(anthropic.body["output_config"] == nil)
         let responses: JSONValue = [
             "model": "m", "reasoning": ["effort": "high"], "max_output_tokens": 5000, "input": "Hi",

@@ -85,17 +85,22 @@ import Wire
         #expect(pivots.map { $0["output_config"] } == [nil, nil, nil, nil])
     }
 
-    /// Every client's budget is fitted under its own cap by one rule:
-    /// below it, and thinking off when Anthropic's least (1 024) does not fit.
+    /// Every client's budget is fitted under its own cap by one rule: where
+    /// it must be lowered, the answer keeps half the cap, up to 4 096
+    /// tokens, and thinking is off when Anthropic's least (1 024) does not
+    /// leave it that. A Gemini client's own `thinkingBudget` (the last) is
+    /// its own split of its own cap, kept while below it.
     @Test(
         arguments: [
-            ("high", 100_000, 24_576), ("high", 8_192, 8_191), ("xhigh", 32_000, 27_648), ("medium", 8_193, 8_192),
-            ("medium", 8_192, 8_191), ("medium", 1_025, 1_024), ("low", 1_025, 1_024), ("low", 1_024, nil),
-            ("minimal", 1, nil),
-        ] as [(String, Int, Int?)])
-    func everyClientFitsTheBudgetUnderItsCapAlike(effort: String, maxTokens: Int, budget: Int?) throws {
+            ("high", 100_000, 24_576, 24_576), ("high", 8_192, 4_096, 4_096), ("xhigh", 32_000, 27_648, 27_648),
+            ("medium", 8_193, 4_097, 8_192), ("medium", 8_192, 4_096, 4_096), ("medium", 2_048, 1_024, 1_024),
+            ("medium", 2_047, nil, nil), ("low", 2_048, 1_024, 1_024), ("low", 2_047, nil, 1_024),
+            ("low", 1_024, nil, nil), ("minimal", 1, nil, nil),
+        ] as [(String, Int, Int?, Int?)])
+    func everyClientFitsTheBudgetUnderItsCapAlike(effort: String, maxTokens: Int, budget: Int?, own: Int?) throws {
         let expected: [JSONValue?] = [budget.map { .int(Int64($0)) }, .int(Int64(maxTokens))]
-        #expect(try Self.fitted(effort, maxTokens: maxTokens) == Array(repeating: expected, count: 4))
+        let expectedOwn: [JSONValue?] = [own.map { .int(Int64($0)) }, .int(Int64(maxTokens))]
+        #expect(try Self.fitted(effort, maxTokens: maxTokens) == Array(repeating: expected, count: 3) + [expectedOwn])
     }
 
     /// Every client is told alike what became of its budget, in its own
@@ -111,15 +116,18 @@ import Wire
             ("/generationConfig/thinkingConfig/thinkingBudget", "maxOutputTokens"),
         ]
         #expect(
-            try diagnostics(2_000)
+            try diagnostics(5_000)
                 == asked.map { path, cap in
-                    let message = "thinking budget 24576 made 1999: at least Anthropic's least, below \(cap)"
+                    let message =
+                        "thinking budget 24576 made 2500: at least Anthropic's least, leaving the answer 2500 of "
+                        + "\(cap) 5000"
                     return [ConversionDiagnostic(severity: .info, path: path, message: message)]
                 })
         #expect(
-            try diagnostics(1_000)
+            try diagnostics(2_000)
                 == asked.map { path, cap in
-                    let message = "\(cap) 1000 leaves no room for Anthropic's least thinking budget; thinking off"
+                    let message =
+                        "\(cap) 2000 leaves no room for Anthropic's least thinking budget and an answer; thinking off"
                     return [ConversionDiagnostic(severity: .warning, path: path, message: message)]
                 })
     }
@@ -162,11 +170,11 @@ import Wire
     /// fitted, not as the effort's budget, which is over the cap.
     @Test func aFittedBudgetReachesAGeminiUpstreamAsFitted() throws {
         let route = RouteOptions(modelID: "m", upstreamDialect: .gemini, upstreamModel: "up")
-        let configs = try Self.requests("high", maxTokens: 2_000).prefix(2).map {
+        let configs = try Self.requests("high", maxTokens: 5_000).prefix(2).map {
             try $0.upstreamBody(route: route).body["generationConfig"]
         }
         let expected: JSONValue = [
-            "maxOutputTokens": 2_000, "thinkingConfig": ["thinkingBudget": 1_999, "includeThoughts": true],
+            "maxOutputTokens": 5_000, "thinkingConfig": ["thinkingBudget": 2_500, "includeThoughts": true],
         ]
         #expect(configs == [expected, expected])
     }

@@ -302,13 +302,17 @@ import Wire
         #expect(try config(TestRoutes.gemini) == ["thinkingBudget": 1999, "includeThoughts": true])
         var route = TestRoutes.gemini
         route.reasoningEffort = "low"
-        #expect(try config(route) == ["thinkingBudget": 1024, "includeThoughts": true])
+        // The route's effort was not chosen for this cap: the answer keeps half of it.
+        #expect(try config(route) == ["thinkingBudget": 1000, "includeThoughts": true])
     }
 
     /// Gemini's maxOutputTokens caps thoughts and answer together: a budget
     /// at or over it (a route's effort, a route's cap lowering the client's)
-    /// left no answer. It is fitted below, as every client's budget is.
-    @Test func aBudgetIsKeptBelowMaxOutputTokens() throws {
+    /// left no answer, and one fitted just below it (`maxTokens - 1`) left
+    /// one token (empty answers cut at MAX_TOKENS). It is fitted so the
+    /// answer keeps half the cap, up to 4 096 tokens, as every client's
+    /// budget is.
+    @Test func aLoweredBudgetLeavesTheAnswerItsRoom() throws {
         func generation(_ extra: JSONObject, route: RouteOptions) throws -> (JSONValue?, [String]) {
             let converted = try Self.convert(Self.request(extra), route: route)
             return (converted.body["generationConfig"], converted.diagnostics.map(\.message))
@@ -316,23 +320,60 @@ import Wire
         var high = TestRoutes.gemini
         high.reasoningEffort = "high"
         let (effort, notes) = try generation(["max_tokens": 8192], route: high)
-        #expect(effort == ["maxOutputTokens": 8192, "thinkingConfig": ["thinkingBudget": 8191]])
+        #expect(effort == ["maxOutputTokens": 8192, "thinkingConfig": ["thinkingBudget": 4096]])
         #expect(
             notes == [
-                "thinkingBudget 24576 lowered to 8191, below maxOutputTokens 8192, which caps thoughts and answer "
-                    + "together"
+                "thinkingBudget 24576 lowered to 4096: maxOutputTokens 8192 caps thoughts and answer together, and "
+                    + "the answer keeps 4096 of it"
             ])
-        var capped = TestRoutes.gemini
-        capped.maxTokensCap = 4000
-        let (client, _) = try generation(
-            ["max_tokens": 20000, "thinking": ["type": "enabled", "budget_tokens": 16000]], route: capped)
-        #expect(
-            client == [
-                "maxOutputTokens": 4000, "thinkingConfig": ["thinkingBudget": 3999, "includeThoughts": true],
-            ])
+        // A route's effort under the client's cap, not over it: sent as it was, it left the answer 808 tokens.
+        var medium = TestRoutes.gemini
+        medium.reasoningEffort = "medium"
+        let (under, _) = try generation(["max_tokens": 9000], route: medium)
+        #expect(under == ["maxOutputTokens": 9000, "thinkingConfig": ["thinkingBudget": 4904]])
         let (small, smallNotes) = try generation(["max_tokens": 1000], route: high)
         #expect(small == ["maxOutputTokens": 1000])
-        #expect(smallNotes == ["no thinkingBudget sent: maxOutputTokens 1000 leaves no room for one below it"])
+        #expect(smallNotes == ["no thinkingBudget sent: maxOutputTokens 1000 leaves no room for one and an answer"])
+    }
+
+    /// The audit's case: a route capped at 4 000 and Claude Code's request,
+    /// its effort `medium` (adaptive thinking) or its own budget of 10 000
+    /// under its own 32 000, went up as `thinkingBudget: 3999`.
+    @Test(
+        arguments: [
+            ["thinking": ["type": "adaptive"], "output_config": ["effort": "medium"]],
+            ["thinking": ["type": "enabled", "budget_tokens": 10_000]],
+        ] as [JSONObject])
+    func aRoutesCapLeavesTheAnswerHalfOfIt(thinking: JSONObject) throws {
+        var capped = TestRoutes.gemini
+        capped.maxTokensCap = 4000
+        var extra = thinking
+        extra["max_tokens"] = 32_000
+        let converted = try Self.convert(Self.request(extra), route: capped)
+        #expect(
+            converted.body["generationConfig"] == [
+                "maxOutputTokens": 4000, "thinkingConfig": ["thinkingBudget": 2000, "includeThoughts": true],
+            ])
+        let budget = thinking["output_config"] == nil ? 10_000 : 8_192
+        #expect(
+            converted.diagnostics.map(\.message) == [
+                "max_tokens 32000 capped to the route's 4000",
+                "thinkingBudget \(budget) lowered to 2000: maxOutputTokens 4000 caps thoughts and answer together, "
+                    + "and the answer keeps 2000 of it",
+            ])
+    }
+
+    /// A client's own budget under its own cap is its choice, kept as
+    /// Anthropic would take it; lowered by a route's cap, it is fitted.
+    @Test func aClientsOwnBudgetUnderItsOwnCapIsKept() throws {
+        let extra: JSONObject = ["max_tokens": 4000, "thinking": ["type": "enabled", "budget_tokens": 3000]]
+        let own = try Self.convert(Self.request(extra), route: TestRoutes.gemini)
+        #expect(own.body["generationConfig"]?["thinkingConfig"] == ["thinkingBudget": 3000, "includeThoughts": true])
+        var capped = TestRoutes.gemini
+        capped.maxTokensCap = 3500
+        let lowered = try Self.convert(Self.request(extra), route: capped)
+        #expect(
+            lowered.body["generationConfig"]?["thinkingConfig"] == ["thinkingBudget": 1750, "includeThoughts": true])
     }
 
     @Test func extraBodyIsMergedLast() throws {

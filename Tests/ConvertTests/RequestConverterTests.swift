@@ -301,6 +301,35 @@ import Wire
         #expect(uncapped.diagnostics == [])
     }
 
+    /// An Anthropic upstream whose route lowers Claude Code's `max_tokens`
+    /// takes its budget below the new cap, and leaves the answer half of it
+    /// (up to 4 096 tokens): lowered to `max_tokens - 1`, the answer got a
+    /// token. A budget that leaves the answer that much is kept, and one
+    /// under a cap the client set itself is the client's.
+    @Test(
+        arguments: [
+            (4_000, 10_000, 2_000), (12_000, 10_000, 7_904), (16_000, 10_000, 10_000), (2_047, 10_000, nil),
+            (64_000, 31_999, 31_999),
+        ] as [(Int, Int, Int?)])
+    func anAnthropicUpstreamsLoweredCapLeavesTheAnswerItsRoom(cap: Int, budget: Int, sent: Int?) throws {
+        var route = TestRoutes.anthropic
+        route.maxTokensCap = cap
+        let request: JSONValue = [
+            "model": "claude-opus", "max_tokens": 32_000, "messages": [["role": "user", "content": "Hi"]],
+            "thinking": ["type": "enabled", "budget_tokens": .int(Int64(budget))],
+        ]
+        let converted = try Self.convert(request, route: route)
+        #expect(converted.body["max_tokens"] == .int(Int64(min(cap, 32_000))))
+        #expect(converted.body["thinking"] == sent.map { ["type": "enabled", "budget_tokens": .int(Int64($0))] })
+        let notes = converted.diagnostics.map(\.message).filter { $0.contains("thinking") || $0.contains("budget") }
+        switch sent {
+        case budget: #expect(notes == [])
+        case nil: #expect(notes == ["removed: max_tokens 2047 leaves no room for a thinking budget and an answer"])
+        case let sent?:
+            #expect(notes == ["budget_tokens 10000 lowered to \(sent), leaving the answer \(cap - sent) of max_tokens"])
+        }
+    }
+
     @Test func everyUpstreamFormatConverts() throws {
         for dialect in Dialect.allCases {
             let route = RouteOptions(modelID: "u", upstreamDialect: dialect, upstreamModel: "m")

@@ -138,7 +138,7 @@ enum AnthropicUpstreamFit {
                     "Anthropic's least thinking budget is \(RequestConverter.minimumThinkingBudget); \(budget) raised"))
         }
         if let maxTokens = body["max_tokens"]?.intValue {
-            RequestConverter.fitThinkingBudget(&body, below: maxTokens, diagnostics: &diagnostics)
+            RequestConverter.fitThinkingBudget(&body, below: maxTokens, chosenForCap: true, diagnostics: &diagnostics)
             guard body["thinking"] != nil else { return }
         }
         if let temperature = body["temperature"]?.doubleValue, temperature != 1 {

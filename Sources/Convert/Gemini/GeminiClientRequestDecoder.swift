@@ -174,8 +174,9 @@ struct GeminiClientRequestDecoder {
                         budget, capName: "maxOutputTokens", pointer: "\(path())/thinkingConfig/thinkingBudget",
                         diagnostics: &diagnostics)
                 }
+                // The client's own split of its own cap is kept while valid.
                 if let fitted = ReasoningEffortMapping.fittedBudget(
-                    budget, below: maxTokens, capName: "maxOutputTokens",
+                    budget, below: maxTokens, capName: "maxOutputTokens", chosenForCap: capIsSet,
                     pointer: "\(path())/thinkingConfig/thinkingBudget", diagnostics: &diagnostics)
                 {
                     body["thinking"] = ["type": "enabled", "budget_tokens": .int(Int64(fitted))]
