@@ -47,8 +47,9 @@ public enum RequestConverter {
 
     /// A client's body for an upstream of its own dialect, key order kept:
     /// only the model (in the body, for all but Gemini, whose model is in
-    /// the URL) replaced, the output cap applied, the route's `temperature`
-    /// set and its `extra_body` merged.
+    /// the URL) replaced, the output cap applied (an Anthropic or Gemini
+    /// thinking budget fitted under it: ``fitThinkingBudget(_:below:chosenForCap:dialect:diagnostics:)``),
+    /// the route's `temperature` set and its `extra_body` merged.
     public static func passthrough(_ request: JSONObject, dialect: Dialect, route: RouteOptions) -> ConvertedRequest {
         var body = request
         var diagnostics: [ConversionDiagnostic] = []
@@ -59,8 +60,9 @@ public enum RequestConverter {
                 body[path: path] = .int(Int64(cap))
                 let pointer = "/" + path.joined(separator: "/")
                 diagnostics.append(.info(pointer, "\(path.last ?? "") \(requested) capped to the route's \(cap)"))
-                if dialect == .anthropic {
-                    fitThinkingBudget(&body, below: cap, chosenForCap: false, diagnostics: &diagnostics)
+                if dialect == .anthropic || dialect == .gemini {
+                    fitThinkingBudget(
+                        &body, below: cap, chosenForCap: false, dialect: dialect, diagnostics: &diagnostics)
                 }
             }
         }
@@ -93,29 +95,45 @@ public enum RequestConverter {
     /// the cap leaves invalid, or (as the client chose it for a larger cap)
     /// short of room for the answer, is touched: a pass-through keeps the
     /// client's own otherwise.
-    /// - Parameter chosenForCap: `maxTokens` is the client's own cap, the
-    ///   one it chose the budget for: only a budget not below it is fitted.
+    ///
+    /// A Gemini client's `thinkingBudget` passed through is fitted under
+    /// its lowered `maxOutputTokens` alike (Gemini counts the thoughts in
+    /// it, and answered empty), by Gemini's least budget; when none fits,
+    /// the budget is left to the model, as a converted request's is. `-1`
+    /// (dynamic) and `0` (off) are left as they are.
+    /// - Parameters:
+    ///   - chosenForCap: `maxTokens` is the client's own cap, the one it
+    ///     chose the budget for: only a budget not below it is fitted.
+    ///   - dialect: the body's, Anthropic's or Gemini's.
     static func fitThinkingBudget(
-        _ body: inout JSONObject, below maxTokens: Int, chosenForCap: Bool,
+        _ body: inout JSONObject, below maxTokens: Int, chosenForCap: Bool, dialect: Dialect = .anthropic,
         diagnostics: inout [ConversionDiagnostic]
     ) {
-        guard var thinking = body["thinking"]?.objectValue, let budget = thinking["budget_tokens"]?.intValue,
+        let gemini = dialect == .gemini
+        let path = gemini ? ["generationConfig", "thinkingConfig", "thinkingBudget"] : ["thinking", "budget_tokens"]
+        guard let budget = body[path: path]?.intValue,
             ReasoningEffortMapping.needsFitting(budget, below: maxTokens, chosenForCap: chosenForCap)
         else { return }
-        guard let fitted = ReasoningEffortMapping.fittedBudget(budget, below: maxTokens, chosenForCap: chosenForCap)
+        let capName = gemini ? "maxOutputTokens" : "max_tokens"
+        guard
+            let fitted = ReasoningEffortMapping.fittedBudget(
+                budget, below: maxTokens, chosenForCap: chosenForCap,
+                least: gemini ? GeminiRequestBuilder.leastBudget : minimumThinkingBudget)
         else {
-            body.removeValue(forKey: "thinking")
+            let removed = gemini ? path : ["thinking"]
+            body[path: removed] = nil
             diagnostics.append(
                 .info(
-                    "/thinking", "removed: max_tokens \(maxTokens) leaves no room for a thinking budget and an answer"))
+                    "/" + removed.joined(separator: "/"),
+                    "removed: \(capName) \(maxTokens) leaves no room for a thinking budget and an answer"))
             return
         }
-        thinking["budget_tokens"] = .int(Int64(fitted))
-        body["thinking"] = .object(thinking)
+        body[path: path] = .int(Int64(fitted))
         diagnostics.append(
             .info(
-                "/thinking/budget_tokens",
-                "budget_tokens \(budget) lowered to \(fitted), leaving the answer \(maxTokens - fitted) of max_tokens"))
+                "/" + path.joined(separator: "/"),
+                "\(path[path.count - 1]) \(budget) lowered to \(fitted), leaving the answer \(maxTokens - fitted) of "
+                    + capName))
     }
 
     /// Where each dialect's request caps its output tokens.

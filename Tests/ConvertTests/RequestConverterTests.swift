@@ -330,6 +330,42 @@ import Wire
         }
     }
 
+    /// A Gemini client passed through to Gemini, its `maxOutputTokens`
+    /// lowered by the route, has its `thinkingBudget` fitted alike (Gemini
+    /// counts thoughts in the cap), by Gemini's least (512): with none
+    /// that fits, the budget is left to the model; dynamic (-1) is kept.
+    @Test(
+        arguments: [(4_000, 10_000, 2_000), (1_023, 10_000, nil), (4_000, -1, -1), (4_000, 1_500, 1_500)]
+            as [(Int, Int, Int?)])
+    func aGeminiPassThroughsLoweredCapLeavesTheAnswerItsRoom(cap: Int, budget: Int, sent: Int?) {
+        var route = TestRoutes.gemini
+        route.maxTokensCap = cap
+        let request: JSONObject = [
+            "contents": [["role": "user", "parts": [["text": "Hi"]]]],
+            "generationConfig": [
+                "maxOutputTokens": 32_000,
+                "thinkingConfig": ["thinkingBudget": .int(Int64(budget)), "includeThoughts": true],
+            ],
+        ]
+        let converted = RequestConverter.passthrough(request, dialect: .gemini, route: route)
+        var thinking: JSONObject = ["includeThoughts": true]
+        if let sent { thinking = ["thinkingBudget": .int(Int64(sent)), "includeThoughts": true] }
+        #expect(
+            converted.body["generationConfig"]
+                == ["maxOutputTokens": .int(Int64(cap)), "thinkingConfig": .object(thinking)])
+        let notes = converted.diagnostics.map(\.message).filter { $0.contains("thinking") }
+        switch sent {
+        case budget: #expect(notes == [])
+        case nil:
+            #expect(notes == ["removed: maxOutputTokens 1023 leaves no room for a thinking budget and an answer"])
+        case let sent?:
+            #expect(
+                notes == [
+                    "thinkingBudget \(budget) lowered to \(sent), leaving the answer \(cap - sent) of maxOutputTokens"
+                ])
+        }
+    }
+
     @Test func everyUpstreamFormatConverts() throws {
         for dialect in Dialect.allCases {
             let route = RouteOptions(modelID: "u", upstreamDialect: dialect, upstreamModel: "m")
