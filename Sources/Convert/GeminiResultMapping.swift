@@ -66,13 +66,18 @@ enum GeminiResultMapping {
     ///   an error (502) only when the answer has no text and no call
     ///   (`answered` false); with some, it stands, ended as `end_turn`.
     ///
-    /// The message names the reason and Gemini's `finishMessage`.
+    /// The message names the reason and Gemini's `finishMessage`, cut at
+    /// ``UpstreamErrorMapper/rawTextLimit`` characters as an upstream's
+    /// error text is: a malformed call's quotes the call, whose arguments
+    /// can be a whole file, and the message goes to the log.
     static func failure(
         finishReason: String?, finishMessage: String?, answered: Bool, upstream: String
     ) -> APIError? {
         // Made only for an error: every answer's finish is asked.
         func message(_ what: String) -> String {
-            let detail = finishMessage.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
+            var detail = finishMessage.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
+            let limit = UpstreamErrorMapper.rawTextLimit + 2
+            if detail.count > limit { detail = String(detail.prefix(limit)) + "…" }
             return "upstream \(upstream) \(what) (finishReason \(finishReason ?? ""))\(detail)"
         }
         switch finishReason {

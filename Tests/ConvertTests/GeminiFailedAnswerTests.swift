@@ -78,6 +78,24 @@ import Wire
         }
     }
 
+    /// A malformed call's `finishMessage` quotes the call, whose arguments
+    /// can be a whole file: the message (which is logged) keeps 500
+    /// characters of it.
+    @Test func aLongFinishMessageIsCut() {
+        let call = "print(default_api.Write(content=\"" + String(repeating: "x", count: 5_000) + "\"))"
+        let body: JSONValue = [
+            "candidates": [["finishReason": "MALFORMED_FUNCTION_CALL", "finishMessage": .string(call)]]
+        ]
+        #expect(
+            throws: APIError(
+                status: 502, type: "api_error",
+                message: "upstream gemini failed to answer (finishReason MALFORMED_FUNCTION_CALL): "
+                    + call.prefix(500) + "…")
+        ) {
+            try ResponseConverter.convert(upstreamBody: body, route: TestRoutes.gemini, requestedModel: "c")
+        }
+    }
+
     /// Each reason the model failed by, and what it is: an error (with its
     /// status), or a message with its stop reason.
     @Test(
