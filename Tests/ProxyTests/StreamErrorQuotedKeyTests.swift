@@ -214,22 +214,22 @@ import Wire
             name: "Responses failure to Gemini, cut inside the key",
             path: "/gemini/v1beta/models/responses:streamGenerateContent?alt=sse", request: gemini,
             upstream: cut(responsesFailed, atKeyOffset: 20), apart: .milliseconds(50)),
-        // A 200 answer, not streamed, that is an error: relayed as it came
-        // (Anthropic's and Chat's read without a tree, Gemini's with one),
-        // converted into the client's error, or made the client's stream.
+        // A 200 answer, not streamed, that is an error: the upstream's error
+        // in the client's shape (502) on every route, passed through or
+        // converted, or made the client's stream.
         Route(
             name: "Chat passed through, not streamed", path: "/v1/chat/completions",
             request: chat("gpt", stream: false),
             upstream: cut([chatErrorAnswer], atKeyOffset: 12), apart: .milliseconds(50), answersJSON: true,
-            recordedKinds: ["upstream_chunk", "client_response"]),
+            status: 502, recordedKinds: ["upstream_chunk", "client_response", "error"]),
         Route(
             name: "Anthropic relayed, not streamed", path: "/v1/messages",
             request: ProxyHarness.messages(model: "claude"), upstream: [anthropicErrorAnswer], answersJSON: true,
-            recordedKinds: ["upstream_chunk", "client_response"]),
+            status: 502, recordedKinds: ["upstream_chunk", "client_response", "error"]),
         Route(
             name: "Gemini passed through, not streamed", path: "/gemini/v1beta/models/gemini:generateContent",
             request: gemini, upstream: [geminiErrorAnswer], answersJSON: true,
-            recordedKinds: ["upstream_chunk", "client_response"]),
+            status: 502, recordedKinds: ["upstream_chunk", "client_response", "error"]),
         Route(
             name: "Chat to Anthropic, not streamed", path: "/v1/messages", request: ProxyHarness.messages(model: "gpt"),
             upstream: cut([chatErrorAnswer], atKeyOffset: 3), apart: .milliseconds(50), answersJSON: true, status: 502,

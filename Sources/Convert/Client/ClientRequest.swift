@@ -212,6 +212,14 @@ public struct ClientRequest: Sendable {
         upstreamBody: JSONValue, route: RouteOptions, createdAt: Int64
     ) throws(APIError) -> ConvertedResponse {
         if isPassthrough(route), dialect != .anthropic {
+            // A 200 whose body is an error is the upstream's error, as on a
+            // converted route; the live path and `log-replay verify` agree.
+            if case .object = upstreamBody {
+                try ResponseConverter.requireSuccessObject(upstreamBody, route: route, dialect: dialect) { error in
+                    // A Responses body carries much besides a failed call's `error`.
+                    dialect == .openaiResponses ? ["error": error] : upstreamBody
+                }
+            }
             // A Gemini client of Code Assist gets the public API's answer.
             let body = dialect == .gemini ? CodeAssistEnvelope.unwrapped(upstreamBody) : upstreamBody
             return ConvertedResponse(

@@ -160,7 +160,10 @@ struct UpstreamCall: Sendable {
         }
         // Anthropic to Anthropic, or a pass-through: the answer is read, not
         // parsed, and goes out as it came (an Anthropic one's model renamed).
-        if let answer {
+        // Not an error in a 200: that is the upstream's error, in the
+        // client's shape, as on a converted route (SDKs read a 200 as an
+        // answer and failed on it, and the exchange was recorded as ok).
+        if let answer, !isError {
             exchange.stage = .conversion
             exchange.usage = answer.usage.map(JSONValue.object)
             exchange.noteFinishReasons {
