@@ -26,9 +26,12 @@ extension InspectFormat: ExpressibleByArgument {}
 extension VerifyLevel: ExpressibleByArgument {}
 
 /// Runs a command body with buffered stdout and stderr, flushed before the
-/// process exits with the body's status.
-func finish(_ body: (inout HandleOutput, inout HandleOutput) async throws -> Int32) async throws {
-    var output = HandleOutput.standardOutput
+/// process exits with the body's status; with `lineByLine`, stdout is
+/// written at the end of each line.
+func finish(
+    lineByLine: Bool = false, _ body: (inout HandleOutput, inout HandleOutput) async throws -> Int32
+) async throws {
+    var output = HandleOutput(.standardOutput, flushesEachLine: lineByLine)
     var errors = HandleOutput.standardError
     let status = try await body(&output, &errors)
     output.flush()

@@ -78,7 +78,8 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let filter = try filters.filter()
         let sender = ReplaySender(target: to)
-        try await finish {
+        // Each exchange's line as it is answered, also into a file or pipe.
+        try await finish(lineByLine: true) {
             await LogReplayCommands.send(paths: paths, filter: filter, sender: sender, output: &$0, errors: &$1)
         }
     }

@@ -104,16 +104,23 @@ public enum LogReplayCommands {
 /// write many small pieces, and one system call each would dominate.
 public final class HandleOutput: TextOutputStream {
     private let handle: FileHandle
+    private let flushesEachLine: Bool
     private var buffer: [UInt8] = []
 
-    public init(_ handle: FileHandle) { self.handle = handle }
+    /// - Parameter flushesEachLine: write out at the end of each line, for a
+    ///   command whose lines come seconds apart (`send`): buffered, a
+    ///   redirected run showed nothing until it ended.
+    public init(_ handle: FileHandle, flushesEachLine: Bool = false) {
+        self.handle = handle
+        self.flushesEachLine = flushesEachLine
+    }
 
     public static var standardOutput: HandleOutput { HandleOutput(.standardOutput) }
     public static var standardError: HandleOutput { HandleOutput(.standardError) }
 
     public func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        if buffer.count >= 1 << 16 || (flushesEachLine && buffer.last == UInt8(ascii: "\n")) { flush() }
     }
 
     public func flush() {
