@@ -99,8 +99,9 @@ public enum RequestConverter {
     /// A Gemini client's `thinkingBudget` passed through is fitted under
     /// its lowered `maxOutputTokens` alike (Gemini counts the thoughts in
     /// it, and answered empty), by Gemini's least budget; when none fits,
-    /// the budget is left to the model, as a converted request's is. `-1`
-    /// (dynamic) and `0` (off) are left as they are.
+    /// the client's budget is kept as it sent it (removed, it would be
+    /// dynamic: free to fill the cap). `-1` (dynamic) and `0` (off) are left
+    /// as they are.
     /// - Parameters:
     ///   - chosenForCap: `maxTokens` is the client's own cap, the one it
     ///     chose the budget for: only a budget not below it is fitted.
@@ -120,12 +121,21 @@ public enum RequestConverter {
                 budget, below: maxTokens, chosenForCap: chosenForCap,
                 least: gemini ? GeminiRequestBuilder.leastBudget : minimumThinkingBudget)
         else {
-            let removed = gemini ? path : ["thinking"]
-            body[path: removed] = nil
+            if gemini {
+                // Removed, the budget would be dynamic thinking, free to fill
+                // the whole cap; one under Gemini's least may be refused by
+                // the model: the client's is kept, as it sent it.
+                diagnostics.append(
+                    .info(
+                        "/" + path.joined(separator: "/"),
+                        "thinkingBudget \(budget) kept: maxOutputTokens \(maxTokens) leaves no room for Gemini's "
+                            + "least budget (\(GeminiRequestBuilder.leastBudget)) and an answer"))
+                return
+            }
+            body[path: ["thinking"]] = nil
             diagnostics.append(
                 .info(
-                    "/" + removed.joined(separator: "/"),
-                    "removed: \(capName) \(maxTokens) leaves no room for a thinking budget and an answer"))
+                    "/thinking", "removed: \(capName) \(maxTokens) leaves no room for a thinking budget and an answer"))
             return
         }
         body[path: path] = .int(Int64(fitted))
