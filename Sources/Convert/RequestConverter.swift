@@ -67,8 +67,17 @@ public enum RequestConverter {
             }
         }
         if let temperature = route.temperature {
-            body[path: dialect == .gemini ? ["generationConfig", "temperature"] : ["temperature"]] = .double(
-                temperature)
+            if route.reasoningModel == true {
+                // It refuses any but 1, as the converted routes' builders know.
+                diagnostics.append(
+                    .warning(
+                        "/temperature",
+                        "the route's temperature \(temperature) is not sent: OpenAI reasoning model "
+                            + "\(route.upstreamModel) takes only the default (1)"))
+            } else {
+                body[path: dialect == .gemini ? ["generationConfig", "temperature"] : ["temperature"]] = .double(
+                    temperature)
+            }
         }
         if route.reasoningEffort != nil {
             let message =

@@ -91,6 +91,24 @@ import Wire
         #expect(sent["stop"] == ["END"])
     }
 
+    /// A Chat client passed through keeps what it sent, but the route's own
+    /// temperature is not added (the model refuses it), with a warning.
+    @Test func aPassedThroughRequestGetsNoTemperatureFromTheRoute() throws {
+        var route = Self.chatRoute
+        route.temperature = 0.2
+        let chat = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .openai),
+            body: ["model": "o3", "messages": [["role": "user", "content": "Hi"]]])
+        let sent = try chat.upstreamBody(route: route)
+        #expect(sent.body["temperature"] == nil)
+        #expect(
+            sent.diagnostics.map(\.message) == [
+                "the route's temperature 0.2 is not sent: OpenAI reasoning model o3 takes only the default (1)"
+            ])
+        route.reasoningModel = nil
+        #expect(try chat.upstreamBody(route: route).body["temperature"] == 0.2)
+    }
+
     @Test func aResponsesRequestGoesWithoutTemperatureOrTopP() throws {
         let request = try Self.request()
         let converted = try request.upstreamBody(route: Self.responsesRoute)

@@ -30,6 +30,13 @@ import Wire
         #expect(routes.map(\.reasoningModel) == [true, nil, true, true, nil, nil, nil, true])
         // A reasoning Chat model takes no stop sequences: the proxy applies them.
         #expect(routes.map(\.maxStopSequences) == [0, 4, 0, nil, nil, nil, 4, 0])
+        // A reasoning model refuses `max_tokens` wherever it is served: an
+        // Azure deployment's cap goes as max_completion_tokens too.
+        #expect(
+            config.models.map { $0.chatOutputCapField?.rawValue } == [
+                "max_completion_tokens", "max_completion_tokens", "max_completion_tokens", nil, nil, nil,
+                "max_completion_tokens", "max_completion_tokens",
+            ])
         // Recorded in the route line, so `log-replay verify` converts alike.
         #expect(routes[0].json["reasoning_model"] == true && routes[0].json["max_stop_sequences"] == 0)
         #expect(routes[1].json["reasoning_model"] == nil)

@@ -120,15 +120,16 @@ extension ConfigParser {
         } else {
             entry.structuredOutput = entry.defaultStructuredOutput
         }
-        if let capFieldNode = fields["max_tokens_field"] {
-            entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)
-        } else {
-            entry.chatOutputCapField = entry.defaultChatOutputCapField
-        }
+        // Before the cap field, whose default follows it.
         if let reasoningNode = fields["reasoning_model"] {
             entry.reasoningModel = try reasoningModel(reasoningNode, modelID: modelID, format: entry.format)
         } else {
             entry.reasoningModel = entry.defaultReasoningModel
+        }
+        if let capFieldNode = fields["max_tokens_field"] {
+            entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)
+        } else {
+            entry.chatOutputCapField = entry.defaultChatOutputCapField
         }
         entry.maxStopSequences = entry.defaultMaxStopSequences
         if let reasoningNode = fields["reasoning_content"] {

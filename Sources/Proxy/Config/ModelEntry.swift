@@ -188,7 +188,10 @@ public struct ModelEntry: Sendable {
     /// Azure's older API versions too, so they keep it. Filled in when the
     /// config is read, not per request (the host is parsed).
     var defaultChatOutputCapField: ChatOutputCapField? {
-        openAIChatHost == "api.openai.com" ? .maxCompletionTokens : nil
+        // A reasoning model refuses `max_tokens` wherever it is served (an
+        // Azure o-series deployment too): ``reasoningModel`` is filled in first.
+        openAIChatHost == "api.openai.com" || (openAIChatHost != nil && reasoningModel == true)
+            ? .maxCompletionTokens : nil
     }
 
     /// Whether a route that says nothing sends `reasoning_content`: yes to
