@@ -121,6 +121,27 @@ import Wire
         #expect(toChat.body["messages"]?.arrayValue?.count == 7)
     }
 
+    /// An assistant turn with no block at all (a Chat answer of only
+    /// whitespace, converted) is left out too: Anthropic refuses it.
+    @Test func anEmptyAssistantTurnIsLeftOutForAnAnthropicUpstream() throws {
+        let body: JSONValue = [
+            "model": "claude", "max_tokens": 1_000,
+            "messages": [
+                ["role": "user", "content": "Hi"], ["role": "assistant", "content": []],
+                ["role": "user", "content": "Hello?"],
+            ],
+        ]
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: body)
+        let converted = try client.upstreamBody(route: TestRoutes.anthropic)
+        #expect(
+            converted.body["messages"]
+                == [["role": "user", "content": "Hi"], ["role": "user", "content": "Hello?"]])
+        #expect(
+            converted.diagnostics.map(\.message) == [
+                "assistant turn of only whitespace text (or none) left out: Anthropic refuses blank text"
+            ])
+    }
+
     /// A request with no blank text goes on untouched: its messages are
     /// copied as the client wrote them, spacing and all, not written anew.
     @Test func aRequestWithoutBlankTextKeepsItsMessagesBytes() throws {

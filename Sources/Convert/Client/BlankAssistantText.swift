@@ -32,7 +32,7 @@ enum BlankAssistantText {
                 request.diagnostics.append(
                     .info(
                         "/messages/\(index)",
-                        "assistant turn of only whitespace text left out: Anthropic refuses blank text"))
+                        "assistant turn of only whitespace text (or none) left out: Anthropic refuses blank text"))
                 continue
             }
             var edited = message
@@ -46,15 +46,17 @@ enum BlankAssistantText {
         request.body = .object(body)
     }
 
-    /// An assistant message whose content is blank text, or holds a blank
-    /// text block.
+    /// An assistant message whose content is blank text, holds a blank text
+    /// block, or holds no block at all.
     private static func hasBlankText(_ message: JSONValue) -> Bool {
         // Compared as a string: `== "assistant"` would make a JSONValue of
         // the literal for every message of every request.
         guard message["role"]?.stringValue == "assistant" else { return false }
         switch message["content"] {
         case .string(let text)?: return text.isBlankToAnthropic
-        case .array(let blocks)?: return blocks.contains(where: isBlankText)
+        // No blocks at all (a Chat answer that was only whitespace becomes
+        // that): Anthropic refuses an empty assistant turn but the last.
+        case .array(let blocks)?: return blocks.isEmpty || blocks.contains(where: isBlankText)
         default: return false
         }
     }
