@@ -59,6 +59,26 @@ import Wire
         }
     }
 
+    /// The backend refuses sampling settings for every model it serves
+    /// ("Unsupported parameter: temperature"): they are left out, with a
+    /// warning, as for OpenAI's reasoning models.
+    @Test func noSamplingSettingReachesTheBackend() async throws {
+        let log = CapturedLog()
+        try await Self.withLogin(log: log) { setup in
+            var request = ProxyHarness.messages(model: "codex/gpt-5.2", stream: true)
+            request["temperature"] = 0.3
+            request["top_p"] = 0.9
+            let reply = try await setup.proxy.post("/v1/messages", json: request)
+            #expect(reply.status == 200, "\(reply.text)")
+            let body = try JSONValue(parsing: try #require(setup.proxy.stub.requests.last).body)
+            #expect(body["temperature"] == nil && body["top_p"] == nil, "\(body)")
+            #expect(
+                log.messages.map(\.message).contains {
+                    $0.contains("temperature 0.3 not sent: OpenAI reasoning model gpt-5.2 takes only the default (1)")
+                })
+        }
+    }
+
     @Test func aNonStreamingClientGetsTheStreamCollected() async throws {
         try await Self.withLogin { setup in
             let reply = try await setup.proxy.post(json: ProxyHarness.messages(model: "codex/gpt-5.2-codex"))

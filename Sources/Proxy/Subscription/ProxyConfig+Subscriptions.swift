@@ -90,6 +90,11 @@ extension ModelEntry {
             apiKey = Secret(login.accessToken)
             keyAuth = .bearer
             addBackendHeaders(CodexBackend.headers)
+            // The backend takes no sampling settings for any model it serves
+            // ("Unsupported parameter: temperature"): as OpenAI's reasoning
+            // models, unless the entry says otherwise. Its host is known only
+            // now, after the config's defaults were worked out.
+            if reasoningModel == nil { reasoningModel = true }
             // The token in use (refreshed as it expires) is the session's,
             // put in at each request.
             oauthSession = OAuthSession.shared(
