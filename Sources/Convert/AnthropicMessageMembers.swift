@@ -18,7 +18,8 @@ struct AnthropicMessageMembers {
     /// `model`: its text when a string, and where its value lies in the data.
     var model: (text: String?, value: Range<Int>)?
 
-    /// Thrown for a message the tree must read: a repeated `model` or `usage`.
+    /// Thrown for a message the tree must read: a repeated `model` or
+    /// `usage`, or an `error` that is not null.
     struct Repeated: Error {}
 
     /// The members of the object the reader stands at, which it reads to
@@ -39,6 +40,11 @@ struct AnthropicMessageMembers {
                 guard !sawUsage else { throw Repeated() }
                 sawUsage = true
                 members.usage = try reader.readValue().objectValue
+            case "error":
+                // A 200 that is the upstream's error, even with a usage: the
+                // tree's way, which answers it as the error.
+                guard reader.nextKind == .null else { throw Repeated() }
+                try reader.skipValue()
             default:
                 try reader.skipValue()
             }

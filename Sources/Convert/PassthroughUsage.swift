@@ -26,12 +26,33 @@ enum PassthroughUsage {
     /// ``anthropicUsage(in:dialect:)`` of a whole OpenAI Chat or Responses
     /// answer, read from its bytes with no tree: `.some(nil)` when it
     /// reports none; nil when the answer must be read as a tree (not one
-    /// JSON object, a repeated `usage`, a Responses body with no top-level
-    /// `usage`, another dialect).
+    /// JSON object, a repeated `usage`, an `error` that is not null: a 200
+    /// that is the upstream's error, even with a usage; a Responses body
+    /// with no top-level `usage`, another dialect). One pass over the
+    /// top-level members.
     static func read(answer data: [UInt8], dialect: Dialect) -> JSONObject?? {
-        guard dialect == .openai || dialect == .openaiResponses,
-            let found = JSONReader.member("usage", of: data, { try $0.readValue() })
-        else { return nil }
+        guard dialect == .openai || dialect == .openaiResponses else { return nil }
+        var reader = JSONReader(data)
+        var found: JSONValue?
+        var sawUsage = false
+        do {
+            var members = try reader.readObject()
+            while let key = try members.next(&reader) {
+                if key.matches("usage") {
+                    guard !sawUsage else { return nil }
+                    sawUsage = true
+                    found = try reader.readValue()
+                } else if key.matches("error") {
+                    guard reader.nextKind == .null else { return nil }
+                    try reader.skipValue()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            try reader.finish()
+        } catch {
+            return nil
+        }
         guard let usage = found else {
             // A Responses body with no usage of its own may hold its `response`'s, which the tree reads.
             return dialect == .openai ? .some(nil) : nil

@@ -11,7 +11,10 @@ import Wire
 /// an error, and `log-replay verify` makes the same answer again (it said
 /// 502 where the proxy had relayed a 200: a fresh recording differed).
 @Suite struct ErrorIn200RecordingTests {
-    @Test func theClientGetsAnErrorAndTheRecordingVerifies() async throws {
+    /// With a usage beside the error too: the relay read such an answer as
+    /// it came (its usage found), where verify refused it.
+    @Test(arguments: [false, true])
+    func theClientGetsAnErrorAndTheRecordingVerifies(withUsage: Bool) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-err200-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let requests: [(path: String, body: JSONValue)] = [
@@ -19,10 +22,16 @@ import Wire
             ("/v1/chat/completions", ["model": "gpt", "messages": [["role": "user", "content": "Hi"]]]),
         ]
         try await StubHTTPServer.withRunning { stub in
+            let anthropicUsage = withUsage ? #","usage":{"input_tokens":5,"output_tokens":0}"# : ""
+            let chatUsage = withUsage ? #","usage":{"prompt_tokens":5,"completion_tokens":0,"total_tokens":5}"# : ""
             stub.replyFor = { request in
                 request.path.hasSuffix("/messages")
-                    ? .json(200, #"{"type":"error","error":{"type":"overloaded_error","message":"busy now"}}"#)
-                    : .json(200, #"{"error":{"message":"busy now","type":"server_error","code":null}}"#)
+                    ? .json(
+                        200,
+                        #"{"type":"error","error":{"type":"overloaded_error","message":"busy now"}"# + anthropicUsage
+                            + "}")
+                    : .json(
+                        200, #"{"error":{"message":"busy now","type":"server_error","code":null}"# + chatUsage + "}")
             }
             let yaml = """
                 - {model_id: claude, model_name: up-claude, api_base: "\(stub.baseURL)", format: anthropic}
