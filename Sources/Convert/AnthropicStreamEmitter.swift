@@ -96,6 +96,10 @@ struct AnthropicStreamEmitter: Sendable {
             if !heldWhitespace.isEmpty { text = heldWhitespace + text }
             guard !text.isBlankToAnthropic else {
                 heldWhitespace = text
+                // It ends the open thinking or tool block all the same, as
+                // when it opened a block of its own: what comes with it (a
+                // Gemini part's signature) is not put on that block.
+                closeOpenBlock(into: &output)
                 return
             }
             heldWhitespace = ""

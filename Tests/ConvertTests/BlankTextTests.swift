@@ -1,5 +1,6 @@
 import Convert
 import Foundation
+import TestSupport
 import Testing
 import Wire
 
@@ -119,6 +120,26 @@ import Wire
         // Another upstream reads the request as it was.
         let toChat = try client.upstreamBody(route: TestRoutes.openAI)
         #expect(toChat.body["messages"]?.arrayValue?.count == 7)
+    }
+
+    /// A Gemini text part of whitespace alone, signed, after a thought: the
+    /// thought's block ends there, and the signature goes on a block of its
+    /// own, as when the whitespace opened a text block (not on the thought).
+    @Test func aSignedWhitespacePartEndsTheThoughtBeforeIt() {
+        let payloads = [
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Pondering.","thought":true}]}}]}"#,
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"\n\n","thoughtSignature":"U0lH"}]}}]}"#,
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Answer."}]},"finishReason":"STOP"}]}"#,
+        ]
+        let frames = convertStream(Fixtures.sseBytes(payloads: payloads, framing: .dataOnly), route: TestRoutes.gemini)
+        #expect(violations(frames) == [])
+        let blocks = AssembledMessage(frames).blocks
+        #expect(blocks.map(\.type) == ["thinking", "thinking", "text"])
+        #expect(blocks.first?.text == "Pondering.")
+        #expect(blocks.first?.signature == nil || blocks.first?.signature == "")
+        #expect(blocks[1].signature?.contains("U0lH") == true, "\(blocks)")
+        // The whitespace came before another block (the signature's): dropped.
+        #expect(blocks.last?.text == "Answer.")
     }
 
     /// An assistant turn with no block at all (a Chat answer of only
