@@ -54,6 +54,7 @@ enum GeminiResponseConversion {
                 content.append(["type": "thinking", "thinking": "", "signature": .string(carried)])
             }
         }
+        content = BlankTextBlocks.folded(content)
         let finishReason = blocked ? GeminiResultMapping.blockedPrompt : candidate?["finishReason"]?.stringValue
         let answered = calls > 0 || content.contains { $0["type"] == "text" }
         if let failure = GeminiResultMapping.failure(

@@ -68,7 +68,8 @@ enum OpenAIResponsesResponseConversion {
                 "input_tokens": 0, "output_tokens": 0,
             ]
         let body = ResponseConverter.messageBody(
-            id: OpenAIResponsesResultMapping.messageID(upstreamBody), model: requestedModel, content: content,
+            id: OpenAIResponsesResultMapping.messageID(upstreamBody), model: requestedModel,
+            content: BlankTextBlocks.folded(content),
             stopReason: stopReason, stopSequence: nil, usage: usage)
         return ConvertedResponse(
             body: body, diagnostics: diagnostics,

@@ -142,6 +142,46 @@ import Wire
         #expect(blocks.last?.text == "Answer.")
     }
 
+    /// A whole Gemini or Responses answer makes its text blocks as a stream
+    /// does: whitespace alone goes with the text right after it, and is
+    /// dropped before a tool call or at the end.
+    @Test func aWholeAnswersBlankPartsGoWithTheNextTextOrNowhere() throws {
+        let gemini: JSONValue = [
+            "candidates": [
+                [
+                    "content": [
+                        "role": "model",
+                        "parts": [
+                            ["text": "\n"], ["text": "Hello."], ["text": " \n"],
+                            ["functionCall": ["name": "weather", "args": [:]]], ["text": "\n\n"],
+                        ],
+                    ],
+                    "finishReason": "STOP",
+                ]
+            ]
+        ]
+        let fromGemini = try ResponseConverter.convert(
+            upstreamBody: gemini, route: TestRoutes.gemini, requestedModel: "c")
+        let geminiBlocks = fromGemini["content"]?.arrayValue ?? []
+        #expect(geminiBlocks.map { $0["type"]?.stringValue } == ["text", "tool_use"])
+        #expect(geminiBlocks.first?["text"] == "\nHello.")
+        let responses: JSONValue = [
+            "id": "resp_1", "status": "completed",
+            "output": [
+                [
+                    "type": "message", "role": "assistant",
+                    "content": [["type": "output_text", "text": "\n\n"], ["type": "output_text", "text": "Hi."]],
+                ],
+                ["type": "function_call", "call_id": "call_1", "name": "weather", "arguments": "{}"],
+            ],
+        ]
+        let fromResponses = try ResponseConverter.convert(
+            upstreamBody: responses, route: TestRoutes.responses, requestedModel: "c")
+        let responseBlocks = fromResponses["content"]?.arrayValue ?? []
+        #expect(responseBlocks.map { $0["type"]?.stringValue } == ["text", "tool_use"])
+        #expect(responseBlocks.first?["text"] == "\n\nHi.")
+    }
+
     /// An assistant turn with no block at all (a Chat answer of only
     /// whitespace, converted) is left out too: Anthropic refuses it.
     @Test func anEmptyAssistantTurnIsLeftOutForAnAnthropicUpstream() throws {

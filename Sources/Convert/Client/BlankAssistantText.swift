@@ -27,7 +27,7 @@ enum BlankAssistantText {
                 kept.append(message)
                 continue
             }
-            let blocks = (message["content"]?.arrayValue ?? []).filter { !isBlankText($0) }
+            let blocks = (message["content"]?.arrayValue ?? []).filter { !BlankTextBlocks.isBlankText($0) }
             if blocks.isEmpty {
                 request.diagnostics.append(
                     .info(
@@ -56,13 +56,9 @@ enum BlankAssistantText {
         case .string(let text)?: return text.isBlankToAnthropic
         // No blocks at all (a Chat answer that was only whitespace becomes
         // that): Anthropic refuses an empty assistant turn but the last.
-        case .array(let blocks)?: return blocks.isEmpty || blocks.contains(where: isBlankText)
+        case .array(let blocks)?: return blocks.isEmpty || blocks.contains(where: BlankTextBlocks.isBlankText)
         default: return false
         }
     }
 
-    private static func isBlankText(_ block: JSONValue) -> Bool {
-        guard block["type"]?.stringValue == "text", let text = block["text"]?.stringValue else { return false }
-        return text.isBlankToAnthropic
-    }
 }
