@@ -97,13 +97,19 @@ public struct ClientRequest: Sendable {
         (route.structuredOutput == .jsonObject || route.structuredOutput == .drop) && mayCarryFormat
     }
 
-    /// ``pivotRequest()``, read once for the exchange where `route` reads
-    /// the request's format first (``reshapesStructuredOutput(_:)``, asked
-    /// several times a request); read anew (and not kept) elsewhere, where
-    /// it is read at most once on the way up.
+    /// ``pivotRequest()``, read once for the exchange where `route` reads it
+    /// several times a request: for the request's format first
+    /// (``reshapesStructuredOutput(_:)``), or for the stop sequences its rules
+    /// set (``stopSequencesAppliedByProxy(route:)``); read anew (and not
+    /// kept) elsewhere, where it is read at most once on the way up.
     private func pivotRequest(for route: RouteOptions) throws(APIError) -> ConvertedRequest {
-        guard readsFormatFirst(route) else { return try pivotRequest() }
+        guard readsFormatFirst(route) || rulesMayChangeStopSequences(route) else { return try pivotRequest() }
         return try memoizedPivot.pivot { () throws(APIError) in try pivotRequest() }
+    }
+
+    /// Whether one of `route`'s rules may set or remove `/stop_sequences`.
+    private func rulesMayChangeStopSequences(_ route: RouteOptions) -> Bool {
+        route.rules?.contains { $0.mayChange(member: "stop_sequences") } ?? false
     }
 
     /// Whether the body has the member a format would be read from: one
@@ -306,7 +312,7 @@ public struct ClientRequest: Sendable {
     /// limits and all, as the client wrote it.
     public func stopSequencesAppliedByProxy(route: RouteOptions) -> [String]? {
         let stops: [JSONValue]?
-        if let rules = route.rules, rules.contains(where: { $0.mayChange(member: "stop_sequences") }) {
+        if let rules = route.rules, rulesMayChangeStopSequences(route) {
             // What the upstream body is built from: the pivot, the rules applied.
             guard !isPassthrough(route), var pivot = try? pivotRequest(for: route).body else { return nil }
             _ = RequestRule.apply(rules, to: &pivot)
