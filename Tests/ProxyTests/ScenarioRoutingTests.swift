@@ -136,6 +136,15 @@ struct ScenarioRoutingTests {
             thinking["thinking"] = ["type": "enabled", "budget_tokens": 1024]
             let counted1 = try await proxy.post("/v1/messages/count_tokens", json: thinking)
             #expect(counted1.status == 200, "\(counted1.text)")
+            // A Gemini client's countTokens alike.
+            let gemini: JSONValue = [
+                "contents": [["role": "user", "parts": [["text": "hi"]]]],
+                "generationConfig": ["thinkingConfig": ["thinkingBudget": 1024]],
+            ]
+            let counted2 = try await proxy.post("/v1beta/models/claude-sonnet-4-5:countTokens", json: gemini)
+            #expect(counted2.status == 200, "\(counted2.text)")
+            let geminiLine = log.messages.map(\.message).first { $0.hasPrefix("POST /v1beta/models/") }
+            #expect(geminiLine?.contains("-> reasoner (think) 200") == true, "\(geminiLine ?? "none")")
             let lines = log.messages.map(\.message).filter { $0.hasPrefix("POST /v1/messages/count_tokens") }
             #expect(lines.count == 2)
             #expect(lines.first?.contains("-> fast (background) 200") == true, "\(lines)")

@@ -46,29 +46,18 @@ extension Exchange {
         return try ClientRequestBody.json(body)
     }
 
-    /// The route for `model` and its options, recorded as the `route` line;
-    /// 404 listing the configured ids when nothing matches, and what
-    /// ``checkServable(_:)`` says of a subscription entry.
-    func route(model: String, with router: ModelRouter) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
-        try route(model: model, router: router, choosing: router.route(model: model))
-    }
-
-    /// The route for a generate request: by scenario (`router:`), else by
-    /// its model name; the route line names the scenario.
+    /// The route for a request and its options, recorded as the `route`
+    /// line: by scenario (`router:`), else by its model name; the route line
+    /// names the scenario. 404 listing the configured ids when nothing
+    /// matches, and what ``checkServable(_:)`` says of a subscription entry.
     func route(
         _ request: ClientRequest, with router: ModelRouter
-    ) throws(APIError) -> (
-        ModelRouter.Route, RouteOptions
-    ) {
-        try route(model: request.model, router: router, choosing: router.route(for: request))
-    }
-
-    private func route(
-        model: String, router: ModelRouter, choosing chosen: @autoclosure () -> ModelRouter.Route?
     ) throws(APIError) -> (ModelRouter.Route, RouteOptions) {
+        let model = request.model
         stage = .route
+        // Noted before routing, so the access line of a 404 names the model.
         noteRoute(requestedModel: model, routeID: nil, format: nil)
-        guard let route = chosen() else { throw router.unknownModel(model) }
+        guard let route = router.route(for: request) else { throw router.unknownModel(model) }
         try checkServable(route.entry)
         let options = route.entry.routeOptions(requestedModel: model)
         recordRoute(entry: route.entry, options: options, requestedModel: model, scenario: route.scenario)

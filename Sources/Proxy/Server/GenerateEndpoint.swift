@@ -159,7 +159,9 @@ struct GenerateEndpoint: Sendable {
     private func countTokensLocally(
         _ client: ClientRequest, router: ModelRouter, exchange: Exchange
     ) throws -> Response {
-        _ = try exchange.route(model: client.model, with: router)
+        // Routed as the request it counts for would be, scenarios first (as
+        // an Anthropic client's count_tokens is).
+        _ = try exchange.route(client, with: router)
         exchange.stage = .conversion
         // countTokens may wrap the request as `generateContentRequest`.
         var request = client
