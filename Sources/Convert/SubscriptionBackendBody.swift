@@ -95,7 +95,8 @@ public enum SubscriptionBackendBody {
 
     /// Thinking on, with a budget under the output cap, which the backend
     /// requires: the client's budget (at least the minimum), else the
-    /// default fitted under the client's cap. The cap is raised only when no
+    /// default fitted under the client's cap
+    /// (``ReasoningEffortMapping/mostBudget(below:)``). The cap is raised only when no
     /// budget fits under it (a cap at or under the minimum, or a client
     /// budget above its own cap), by the budget; without a cap it is the
     /// budget and 8,192 more.
@@ -106,8 +107,9 @@ public enum SubscriptionBackendBody {
         _ = take("includeThoughts", from: &thinking)
         let cap = take("maxOutputTokens", from: &generation)?.intValue
         var budget = asked ?? defaultThinkingBudget
-        // `max(cap, 1)`: the cap is the client's number, and Int.min less one trapped.
-        if asked == nil, let cap { budget = min(budget, max(cap, 1) - 1) }
+        // Lowered as every converted route lowers a budget, so the answer keeps its room (cap - 1
+        // let thoughts take all but one token). `max(cap, 1)`: the cap is the client's number.
+        if asked == nil, let cap { budget = min(budget, ReasoningEffortMapping.mostBudget(below: max(cap, 1))) }
         budget = max(budget, minimumThinkingBudget)
         thinking["includeThoughts"] = true
         thinking["thinkingBudget"] = .int(Int64(budget))

@@ -57,7 +57,8 @@ import Wire
         let generation = sent["generationConfig"]
         #expect(generation?["maxOutputTokens"]?.intValue == 4096)
         #expect(generation?["max_output_tokens"] == nil)
-        #expect(generation?["thinkingConfig"] == ["includeThoughts": true, "thinkingBudget": 4095])
+        // Half the cap is left for the answer, as every converted route leaves it.
+        #expect(generation?["thinkingConfig"] == ["includeThoughts": true, "thinkingBudget": 2048])
     }
 
     @Test(
