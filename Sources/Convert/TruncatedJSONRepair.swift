@@ -43,6 +43,15 @@ struct TruncatedJSONRepair: Sendable {
         return (value, suffix)
     }
 
+    /// The closers `data` lacks, when appending them, and nothing else,
+    /// makes it one JSON value; nil for anything else (whole JSON included).
+    static func suffix(completing data: [UInt8]) -> String? {
+        var repair = TruncatedJSONRepair()
+        for byte in data { repair.scan(byte) }
+        guard let suffix = repair.missingClosers, JSONReader.isOneValue(data + suffix.utf8) else { return nil }
+        return suffix
+    }
+
     /// One whole piece of text, read as cut JSON.
     static func parse(_ text: Substring) -> JSONValue? {
         var repair = TruncatedJSONRepair()

@@ -309,9 +309,17 @@ public struct UpstreamStreamConverter: Sendable {
     }
 
     /// Whether an event's data is whole: `[DONE]` or a JSON value. Asked
-    /// only of the last event, when it had no blank line after it.
+    /// of the last event, when it had no blank line after it, and of a
+    /// passed-through frame that was not parsed.
     private static func isWholeEventData(_ data: [UInt8]) -> Bool {
-        data.elementsEqual("[DONE]".utf8) || (try? JSONValue(parsing: data)) != nil
+        data.elementsEqual("[DONE]".utf8) || JSONReader.isOneValue(data)
+    }
+
+    /// Whether a passed-through frame's data may go to the client as it
+    /// came: whole (``isWholeEventData(_:)``), or only whitespace (a
+    /// keep-alive some servers send, which no SDK parses).
+    private static func isRelayableData(_ data: [UInt8]) -> Bool {
+        isWholeEventData(data) || data.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// Repairs and rejections of tool arguments, and what was not relayed
@@ -369,12 +377,27 @@ public struct UpstreamStreamConverter: Sendable {
             // After its last frame the client's stream is complete; after a
             // Responses error only its `response.failed` is still due.
             guard passthroughProgress.relays(event) else { return eventsAfterEnd.drop(event) }
-            let event = passthrough == .gemini ? Self.unwrappingCodeAssist(event) : event
+            var event = passthrough == .gemini ? Self.unwrappingCodeAssist(event) : event
             // Only frames that may hold an error or usage are parsed.
             let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
-            if mayReportError || Self.mayReportUsage(event, dialect: passthrough),
-                let payload = try? JSONValue(parsing: event.data)
-            {
+            let mayReportUsage = Self.mayReportUsage(event, dialect: passthrough)
+            var payload = mayReportError || mayReportUsage ? try? JSONValue(parsing: event.data) : nil
+            if payload == nil, !Self.isRelayableData(event.data) {
+                // Data that is not JSON failed in the client's SDK, with nothing said of the
+                // upstream, and the exchange was recorded a success: it ends the stream as on a
+                // converted route. JSON lacking only its last brackets is completed, as a
+                // converted route reads it (TruncatedJSONRepair).
+                guard let suffix = TruncatedJSONRepair.suffix(completing: event.data) else {
+                    let failure = Self.invalidJSON(
+                        String(decoding: event.data, as: UTF8.self), upstreamName: upstreamName)
+                    if reportedError == nil { reportedError = failure }
+                    passthroughProgress = .ended
+                    return output.append(Self.errorFrame(failure, dialect: passthrough))
+                }
+                event.data += suffix.utf8
+                if mayReportError || mayReportUsage { payload = try? JSONValue(parsing: event.data) }
+            }
+            if let payload {
                 if mayReportError {
                     reportedError = Self.passedThroughError(event, payload, upstreamName: upstreamName)
                 }

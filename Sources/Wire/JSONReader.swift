@@ -188,6 +188,19 @@ public struct JSONReader {
         return .some(value)
     }
 
+    /// Whether `data` is one JSON value, as ``JSONValue/init(parsing:maximumDepth:)``
+    /// would accept it, checked without building its tree.
+    public static func isOneValue(_ data: [UInt8]) -> Bool {
+        var reader = JSONReader(data)
+        do {
+            try reader.skipValue()
+            try reader.finish()
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Throws unless only whitespace is left: the text was one value.
     public mutating func finish() throws(JSONParseError) {
         parser.skipWhitespace()
