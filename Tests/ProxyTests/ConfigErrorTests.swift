@@ -90,6 +90,18 @@ import Wire
         #expect(failure.fix.contains("export NOT_SET_ANYWHERE="))
     }
 
+    /// A key written where its variable's name belongs (`${sk-...}`, or
+    /// tizee's `api_key_name: sk-...`) is not quoted back: the error goes to
+    /// the terminal and the daemon's log.
+    @Test(arguments: ["api_key: ${sk-LITKEY-kkk}", "api_key_name: sk-LITKEY-kkk"])
+    func aKeyWhereAVariableNameBelongsIsNotQuoted(field: String) throws {
+        let failure = try #require(error(Self.entry + "    \(field)\n"))
+        #expect(failure.line == 6)
+        #expect(failure.problem.hasPrefix("a `${...}` reference holds no environment variable's name"))
+        #expect(!"\(failure)".contains("LITKEY"))
+        #expect(!failure.fix.contains("export"))
+    }
+
     @Test func typoInAFieldNameSuggestsTheRightOne() throws {
         let failure = try #require(error(Self.entry + "    api-key: k\n"))
         #expect(failure.line == 6)

@@ -195,6 +195,11 @@ import Testing
         let path = directory.appendingPathComponent("nested/models.yaml").path
         #expect(try DefaultConfig.write(to: path, force: false) == .created)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == DefaultConfig.text)
+        // Owner-only: the file's comments tell the user to put keys in it.
+        let files = FileManager.default
+        #expect(try files.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        let folder = (path as NSString).deletingLastPathComponent
+        #expect(try files.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
         try Data("models: edited\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect(try DefaultConfig.write(to: path, force: false) == .keptExisting)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "models: edited\n")

@@ -256,6 +256,12 @@ struct ConfigParser {
             throw failure(
                 at: node, "environment variable `\(error.name)` is not set",
                 fix: "Export it before starting the proxy (export \(error.name)=...), or write the value in the file.")
+        } catch is EnvironmentInterpolation.NotAName {
+            throw failure(
+                at: node,
+                "a `${...}` reference holds no environment variable's name (letters, digits and `_`; "
+                    + "not shown, as it may be the key itself)",
+                fix: "Write the variable's name there, e.g. ${OPENROUTER_API_KEY}, or the value itself without ${}.")
         } catch {
             throw failure(at: node, "malformed `${...}` reference", fix: "Write environment references as ${NAME}.")
         }

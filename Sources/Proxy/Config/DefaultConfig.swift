@@ -39,22 +39,18 @@ public enum DefaultConfig {
     }
 
     /// Writes ``text`` to `path`, creating its directory; an existing file is
-    /// replaced only when `force` is set.
+    /// replaced only when `force` is set. Written as a ``PrivateFile`` (0600,
+    /// a directory it creates 0700): the comments tell the user to put keys
+    /// in it, and a file anyone may read would show them to every account.
     public static func write(to path: String, force: Bool) throws(ConfigError) -> WriteOutcome {
-        let files = FileManager.default
-        let existed = files.fileExists(atPath: path)
+        let existed = FileManager.default.fileExists(atPath: path)
         guard !existed || force else { return .keptExisting }
         do {
-            // A bare file name (`--config init.yaml`) is in the current
-            // directory, which exists: there is no directory to create.
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try files.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            try Data(text.utf8).write(
-                to: URL(fileURLWithPath: path), options: existed ? .atomic : .withoutOverwriting)
+            try PrivateFile.write(Data(text.utf8), to: path)
             return existed ? .replaced : .created
         } catch {
             throw ConfigError(
-                file: path, problem: "cannot write the default config (\(error.localizedDescription))",
+                file: path, problem: "cannot write the default config (\(error.description))",
                 fix: "Create the directory yourself, or pass --config PATH to a config you wrote.")
         }
     }
