@@ -102,8 +102,13 @@ import Wire
 
     /// A body that stops halfway held its connection (and a
     /// `--max-connections` place) for good: its silences are timed too.
+    /// Recorded as the proxy's timeout, not the client's hang-up (the
+    /// proxy closed the connection), with no response, which was never sent,
+    /// and no first byte.
     @Test func aBodyThatGoesSilentIsDroppedAfterTheHeaderTimeout() async throws {
-        try await ProxyHarness.run(headerTimeout: .seconds(3)) { proxy in
+        let cassette = try FaultCassette()
+        defer { cassette.remove() }
+        try await ProxyHarness.run(recording: cassette.recording, headerTimeout: .seconds(3)) { proxy in
             let started = ContinuousClock.now
             try await RawClientConnection.with(port: proxy.port, limit: .seconds(40)) { connection in
                 try await connection.write(RawClientConnection.messagesHead(["Content-Length: 100"]) + "{\"model\":")
@@ -115,6 +120,18 @@ import Wire
             #expect(proxy.stub.requests.isEmpty)
             try await expectStillServing(proxy, attempts: 3)
         }
+        let cut = try #require(
+            try cassette.exchanges().values.first { lines in !lines.contains { $0.kind == "upstream_request" } })
+        #expect(cut.map(\.kind) == ["client_request", "error", "end"])
+        let error = try #require(cut.first { $0.kind == "error" })
+        #expect(error["stage"] == "client")
+        #expect(error["status"] == 408)
+        #expect(
+            error["message"]
+                == "the client sent or read nothing for 3 s (--header-timeout); the proxy closed the connection")
+        let end = try #require(cut.last)
+        #expect(end["outcome"] == "error")
+        #expect(end["ttfb_us"]?.intValue == nil)
     }
 
     /// Not "client closed the connection" (499): the client is there, and

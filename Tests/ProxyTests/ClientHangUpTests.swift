@@ -82,5 +82,9 @@ import Wire
         let exchanges = try cassette.exchanges()
         let outcomes = exchanges.values.compactMap { $0.last { $0.kind == "end" }?["outcome"]?.stringValue }
         #expect(outcomes.sorted() == ["client_cancelled", "ok"], "\(exchanges.values.map { $0.map(\.kind) })")
+        // Nothing was sent to a client that had gone: no response recorded, no first byte.
+        let gone = try #require(exchanges.values.first { $0.last?["outcome"] == "client_cancelled" })
+        #expect(gone.map(\.kind) == ["client_request", "error", "end"])
+        #expect(gone.last?["ttfb_us"]?.intValue == nil)
     }
 }

@@ -53,6 +53,30 @@ import Wire
         return try #require(mutated)
     }
 
+    /// A client the proxy let go mid-stream (it read nothing for
+    /// `--header-timeout`: an error at stage `client`) saw only the events
+    /// recorded, as one that hung up did; a replay that makes more matches.
+    @Test(arguments: [CassetteOutcome.clientCancelled, .error])
+    func aStreamTheClientLeftMatchesItsRecordedPrefix(outcome: CassetteOutcome) throws {
+        var lines = try ConvertedExchange.streaming(id: "x_left")
+        let end = lines.removeLast()
+        let events = lines.indices.filter { lines[$0].kind == "client_event" }
+        lines.removeSubrange(events[2]...(events.last ?? 0))
+        if outcome == .error {
+            lines.append(
+                .error(
+                    exchange: "x_left", timeMicros: 5000, stage: .client, type: "timeout_error",
+                    message: "the client sent or read nothing for 60 s (--header-timeout)", status: 408))
+        }
+        lines.append(
+            .end(
+                exchange: "x_left", timeMicros: 5001, outcome: outcome, status: 200, durationMicros: 5001,
+                ttfbMicros: 1001, usage: end["usage"], droppedEvents: 0))
+        let path = try ConvertedExchange.temporaryDirectory() + "/left.jsonl"
+        try ConvertedExchange.write(lines, to: path)
+        #expect(Self.verify([path]).output == "1 exchanges, 1 matched, 0 differ\n")
+    }
+
     @Test func aMutatedFrameIsReportedAtItsPointer() throws {
         let path = try Self.freshCassette()
         let index = try Self.mutateFirstTextDelta(in: path)

@@ -144,12 +144,14 @@ extension Exchange {
         record(.error(stage: stage, type: error.type, message: error.message, status: error.status))
     }
 
-    /// The client went away mid-answer: a `client` error and the `end`
-    /// (`client_cancelled`), unless the exchange has ended already.
-    func recordClientGone(status: Int, usage: JSONValue?) {
+    /// The client went away mid-answer (`cancellation` says how: it hung
+    /// up, or the proxy closed its connection when it read nothing): a
+    /// `client` error and the `end` (`client_cancelled`, or `error` for a
+    /// timeout), unless the exchange has ended already.
+    func recordClientGone(_ cancellation: ExchangeCancellation = .clientGone, status: Int, usage: JSONValue?) {
         guard claimEnd() else { return }
-        recordError(ExchangeCancellation.clientGoneError, stage: .client)
-        writeEnd(outcome: .clientCancelled, status: status, usage: usage)
+        recordError(cancellation.error, stage: cancellation.stage)
+        writeEnd(outcome: cancellation.outcome, status: status, usage: usage)
     }
 
     /// The end of the exchange, once: its access line, metrics, span when

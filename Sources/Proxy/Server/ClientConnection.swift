@@ -20,6 +20,7 @@ final class ClientConnection: Sendable {
     private struct State {
         var hungUp = false
         var serverStopping = false
+        var timedOutAfter: Duration?
         var running: RunningTask?
     }
 
@@ -33,9 +34,26 @@ final class ClientConnection: Sendable {
     /// connection's input itself, which then reads as a hang-up too.
     var isServerStopping: Bool { state.withLockedValue { $0.serverStopping } }
 
+    /// How long the client had sent or read nothing when the proxy closed
+    /// its connection (`--header-timeout`); nil unless the proxy did so. The
+    /// close then reads as a hang-up too, but the client did not cancel.
+    var timedOutAfter: Duration? { state.withLockedValue { $0.timedOutAfter } }
+
     /// The pipeline event the intake fires when the connection's task is
     /// cancelled, just before it closes the connection's input.
     struct Cancelled: Sendable {}
+
+    /// The pipeline event the intake fires when it closes a connection whose
+    /// client sent (or read) nothing for `timeout`, just before the close.
+    struct TimedOut: Sendable {
+        var timeout: Duration
+    }
+
+    /// The client sent or read nothing for `timeout`, and its connection is
+    /// being closed.
+    func timedOut(after timeout: Duration) {
+        state.withLockedValue { $0.timedOutAfter = timeout }
+    }
 
     /// The connection's task was cancelled: by the client's hang-up (marked
     /// first), else by the server stopping.

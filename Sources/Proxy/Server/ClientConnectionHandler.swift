@@ -29,6 +29,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             connection.clientHungUp()
         } else if event is ClientConnection.Cancelled {
             connection.cancelled()
+        } else if let event = event as? ClientConnection.TimedOut {
+            connection.timedOut(after: event.timeout)
         }
         context.fireUserInboundEventTriggered(event)
     }

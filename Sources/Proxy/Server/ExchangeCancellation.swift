@@ -7,9 +7,14 @@ import Convert
 /// connection's task. A client that is still there is told the proxy is
 /// shutting down, in its own API's shape, so that its SDK retries; it did
 /// not cancel anything.
+///
+/// A client that sent or read nothing for `--header-timeout` (a body that
+/// stopped coming, an answer it did not read) had its connection closed by
+/// the proxy: that is not the client's hang-up, and is said as a timeout.
 enum ExchangeCancellation: Sendable, Hashable {
     case clientGone
     case shutdown
+    case clientTimedOut(after: Duration)
 
     /// How the exchange that failed with `error` on `connection` was
     /// cancelled; nil when it was not.
@@ -18,6 +23,9 @@ enum ExchangeCancellation: Sendable, Hashable {
             // Checked first: stopping closes the client's input, which
             // then reads as a hang-up (the client may still be waiting).
             self = .shutdown
+        } else if let timeout = connection?.timedOutAfter {
+            // Before the hang-up, which the proxy's own close also reads as.
+            self = .clientTimedOut(after: timeout)
         } else if connection?.hasHungUp == true {
             self = .clientGone
         } else if Task.isCancelled {
@@ -37,13 +45,24 @@ enum ExchangeCancellation: Sendable, Hashable {
         switch self {
         case .clientGone: Self.clientGoneError
         case .shutdown: Self.shutdownError
+        case .clientTimedOut(let timeout):
+            APIError(
+                status: 408, type: "timeout_error",
+                message: "the client sent or read nothing for \(UpstreamFailure.describe(timeout)) "
+                    + "(--header-timeout); the proxy closed the connection")
         }
+    }
+
+    /// Whether the client can be sent nothing more: its connection is gone
+    /// (so no response is recorded as sent, and no first byte noted).
+    var clientIsGone: Bool {
+        self != .shutdown
     }
 
     /// The `error` line's stage.
     var stage: CassetteStage {
         switch self {
-        case .clientGone: .client
+        case .clientGone, .clientTimedOut: .client
         case .shutdown: .shutdown
         }
     }
@@ -52,7 +71,7 @@ enum ExchangeCancellation: Sendable, Hashable {
     var outcome: CassetteOutcome {
         switch self {
         case .clientGone: .clientCancelled
-        case .shutdown: .error
+        case .shutdown, .clientTimedOut: .error
         }
     }
 

@@ -88,7 +88,11 @@ struct ExchangeMiddleware: RouterMiddleware {
                     headers: request.headers, body: Array(body.readableBytesView))
             }
             exchange.recordError(apiError, stage: cancellation?.stage ?? exchange.stage)
-            let response = exchange.errorResponse(apiError)
+            // A client that is gone is sent nothing: no response recorded, no first byte.
+            let response =
+                cancellation?.clientIsGone == true
+                ? Response(status: .init(code: apiError.status(in: exchange.clientDialect)))
+                : exchange.errorResponse(apiError)
             exchange.recordEnd(
                 outcome: cancellation?.outcome ?? .error, status: apiError.status(in: exchange.clientDialect),
                 usage: nil)

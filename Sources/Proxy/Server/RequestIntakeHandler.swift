@@ -442,7 +442,12 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 self.startHeadDeadline(context)
             case .close where self.readSinceTimed(context):
                 self.startHeadDeadline(context)
-            case .close: context.close(promise: nil)
+            case .close:
+                // Told first, so the exchange under way (a body that stopped
+                // coming, an answer not read) is not taken for a hang-up.
+                context.pipeline.fireUserInboundEventTriggered(
+                    ClientConnection.TimedOut(timeout: .nanoseconds(self.headDeadline.timeout.nanoseconds)))
+                context.close(promise: nil)
             case .reschedule(let due): self.scheduleHeadTimer(context, at: due)
             case .lapse: break
             }

@@ -147,14 +147,17 @@ extension UpstreamCall {
             held.finish(failed: true, scrubber: &scrubber)
             // The access line says "client gone"; this says how.
             logger.debug("client went away mid-stream (\(error.underlying)); upstream request dropped")
-            exchange.recordClientGone(status: 200, usage: converter.usage)
+            exchange.recordClientGone(
+                connection?.timedOutAfter.map { .clientTimedOut(after: $0) } ?? .clientGone, status: 200,
+                usage: converter.usage)
             throw error.underlying
         } catch {
             // The event held back was cut: it may have been an error.
             held.finish(failed: true, scrubber: &scrubber)
-            switch Task.isCancelled ? ExchangeCancellation(after: error, connection: connection) : nil {
-            case .clientGone:
-                exchange.recordClientGone(status: 200, usage: converter.usage)
+            let cancellation = Task.isCancelled ? ExchangeCancellation(after: error, connection: connection) : nil
+            switch cancellation {
+            case .clientGone, .clientTimedOut:
+                exchange.recordClientGone(cancellation ?? .clientGone, status: 200, usage: converter.usage)
                 throw CancellationError()
             case .shutdown where converter.isComplete:
                 // The client's stream was complete (a Gemini finishReason

@@ -83,7 +83,8 @@ enum UpstreamFailure {
         return NetworkErrorText.connectionFailure(error) ?? String(describing: error)
     }
 
-    private static func describe(_ duration: Duration) -> String {
+    /// `30 s`, `2.5 s`: a timeout as messages say it.
+    static func describe(_ duration: Duration) -> String {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
     }

@@ -121,8 +121,12 @@ public struct ExchangeVerifier: Sendable {
                     ?? Self.recordedError(exchange, at: .shutdown))
             let recorded = exchange.clientEvents.compactMap(\.sseEvent)
             // A client that hung up saw only a prefix of the stream, and so
-            // did one whose proxy was killed mid-stream (no `end` line).
-            if exchange.end?.outcome == .clientCancelled || exchange.isIncomplete, events.count > recorded.count {
+            // did one the proxy let go when it read nothing (an error at
+            // stage `client`), and one whose proxy was killed mid-stream (no
+            // `end` line).
+            let clientLeft =
+                exchange.end?.outcome == .clientCancelled || Self.recordedError(exchange, at: .client) != nil
+            if clientLeft || exchange.isIncomplete, events.count > recorded.count {
                 events.removeLast(events.count - recorded.count)
             }
             result.replayed.clientEvents = events
