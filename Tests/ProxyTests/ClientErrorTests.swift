@@ -59,6 +59,26 @@ import Wire
         }
     }
 
+    /// A compressed body is not read as JSON (which failed on its first
+    /// byte, saying nothing of the cause): 415 naming the encoding, in each
+    /// dialect's shape.
+    @Test(arguments: ["/v1/messages", "/v1/chat/completions", "/v1beta/models/gpt:generateContent"])
+    func aCompressedBodyIs415NamingItsEncoding(path: String) async throws {
+        try await ProxyHarness.run { proxy in
+            let gzipped: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xAB, 0xAE, 0x05, 0x00]
+            let reply = try await proxy.send(
+                .POST, path, body: gzipped,
+                headers: [("content-type", "application/json"), ("content-encoding", "gzip")])
+            #expect(reply.status == 415, "\(reply.text)")
+            #expect(
+                reply.errorMessage
+                    == "request bodies with content-encoding `gzip` are not read; send the body uncompressed",
+                "\(reply.text)")
+            #expect(proxy.stub.requests.isEmpty)
+            try await expectStillServing(proxy)
+        }
+    }
+
     @Test func wrongTypeIsNamed() async throws {
         try await ProxyHarness.run { proxy in
             var request = ProxyHarness.messages()

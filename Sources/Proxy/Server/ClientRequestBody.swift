@@ -43,6 +43,19 @@ enum ClientRequestBody {
     }
 }
 
+extension ClientRequestBody {
+    /// 415 for a body sent with a `content-encoding` (gzip, deflate, ...):
+    /// request bodies are read as they came, and a compressed one read as
+    /// JSON failed with "unexpected character '\u{1F}'", which said
+    /// nothing of the cause.
+    static func unsupportedEncoding(_ encoding: String) -> APIError {
+        APIError(
+            status: 415, type: "invalid_request_error",
+            message: "request bodies with content-encoding `\(encoding.prefix(40))` are not read; "
+                + "send the body uncompressed")
+    }
+}
+
 /// Hummingbird's own body, for a request that did not come through an
 /// ``ExchangeChannel``: it cannot tell without waiting.
 extension RequestBody.AsyncIterator: PartIterator {

@@ -43,7 +43,15 @@ extension Exchange {
             method: request.method.rawValue, path: path, query: request.uri.query, authority: request.head.authority,
             headers: request.headers,
             body: body)
-        return try ClientRequestBody.json(body)
+        do {
+            return try ClientRequestBody.json(body)
+        } catch {
+            // Looked at only for a body that did not parse: no header lookup on the way of one that did.
+            if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
+                throw ClientRequestBody.unsupportedEncoding(encoding)
+            }
+            throw error
+        }
     }
 
     /// The route for a request and its options, recorded as the `route`
