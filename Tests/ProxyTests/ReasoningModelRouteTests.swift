@@ -50,6 +50,29 @@ import Wire
         #expect(reread.models.map { $0.reasoningModel == true } == config.models.map { $0.reasoningModel == true })
     }
 
+    /// `model_name: "*"` on OpenAI's own API names its model only per
+    /// request: the client's name decides, as a named entry's would.
+    @Test func aPassThroughNameDecidesPerRequest() throws {
+        let yaml = """
+            models:
+              - {model_id: any, model_name: "*", api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: local, model_name: "*", api_base: "http://localhost:8000/v1", format: openai}
+              - {model_id: said, model_name: "*", api_base: "https://api.openai.com/v1", format: openai, reasoning_model: false}
+
+            """
+        let config = try ProxyConfig.parse(yaml: yaml, file: "m.yaml")
+        let o3 = config.models.map { $0.routeOptions(requestedModel: "o3") }
+        #expect(o3.map(\.reasoningModel) == [true, nil, nil])
+        #expect(o3.map(\.maxStopSequences) == [0, nil, 4])
+        #expect(o3.map { $0.chatOutputCapField?.rawValue } == ["max_completion_tokens", nil, "max_completion_tokens"])
+        let chat = config.models[0].routeOptions(requestedModel: "gpt-4.1")
+        #expect(chat.reasoningModel == nil && chat.maxStopSequences == 4)
+        let printed = EffectiveConfigPrinter().render(config)
+        #expect(printed.contains("reasoning_model: null  # by the client's model name"))
+        let reread = try ProxyConfig.parse(yaml: printed, file: "printed.yaml")
+        #expect(reread.models.map(\.reasoningModelByName) == [true, false, false])
+    }
+
     @Test func theKeyOnAnotherFormatIsAConfigError() throws {
         let yaml = """
             models:

@@ -125,6 +125,7 @@ extension ConfigParser {
             entry.reasoningModel = try reasoningModel(reasoningNode, modelID: modelID, format: entry.format)
         } else {
             entry.reasoningModel = entry.defaultReasoningModel
+            entry.reasoningModelByName = entry.defaultReasoningModelByName
         }
         if let capFieldNode = fields["max_tokens_field"] {
             entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)

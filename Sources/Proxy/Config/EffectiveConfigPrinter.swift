@@ -127,6 +127,9 @@ public struct EffectiveConfigPrinter: Sendable {
         guard entry.format == .openai || entry.format == .openaiResponses else {
             return "null  # not an OpenAI format"
         }
+        if entry.reasoningModel == nil, entry.reasoningModelByName {
+            return "null  # by the client's model name: true for OpenAI's reasoning models (o3, gpt-5...)"
+        }
         return entry.reasoningModel == true
             ? "true  # no temperature, top_p, penalties or stop sequences sent" : "false"
     }

@@ -64,6 +64,10 @@ public struct ModelEntry: Sendable {
     /// config is read (``defaultReasoningModel``) when the entry says
     /// nothing.
     public var reasoningModel: Bool?
+    /// True for a `model_name: "*"` entry whose ``reasoningModel`` the
+    /// client's model name decides, per request
+    /// (``defaultReasoningModelByName``).
+    public var reasoningModelByName = false
     /// True when a `format: openai` upstream gets each assistant turn's
     /// thinking back as `reasoning_content` (`reasoning_content`). Filled in
     /// when the config is read (``defaultChatReasoningContent``) when the
@@ -107,7 +111,7 @@ public struct ModelEntry: Sendable {
     /// The conversion settings Convert needs for a request that asked for
     /// `requestedModel`; nothing secret.
     public func routeOptions(requestedModel: String) -> RouteOptions {
-        RouteOptions(
+        var options = RouteOptions(
             modelID: modelID, upstreamDialect: format,
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
             maxTokensCap: maxTokens,
@@ -116,6 +120,16 @@ public struct ModelEntry: Sendable {
             structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
             maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
             chatReasoningContent: chatReasoningContent ? true : nil)
+        if reasoningModelByName, OpenAIReasoningModel.matches(requestedModel) {
+            // What the config's defaults would be for an entry naming this model: no sampling
+            // settings, no stop sequences, and the cap as `max_completion_tokens` on Chat.
+            options.reasoningModel = true
+            if format == .openai {
+                options.maxStopSequences = 0
+                if options.chatOutputCapField == nil { options.chatOutputCapField = .maxCompletionTokens }
+            }
+        }
+        return options
     }
 
     /// The policy of a route that names none. OpenAI's own API (and
@@ -149,10 +163,25 @@ public struct ModelEntry: Sendable {
     /// `model_name: "*"` names no model yet: `reasoning_model` says so for
     /// them. Filled in when the config is read, as ``defaultStructuredOutput``.
     var defaultReasoningModel: Bool? {
-        guard format == .openai || format == .openaiResponses, modelName != Self.passThroughModelName,
-            let host = upstreamHost, Self.isOpenAIsOwnAPI(host: host), OpenAIReasoningModel.matches(modelName)
+        guard modelName != Self.passThroughModelName, namesReasoningModels, OpenAIReasoningModel.matches(modelName)
         else { return nil }
         return true
+    }
+
+    /// For a `model_name: "*"` entry that does not set `reasoning_model`:
+    /// whether the client's model name decides it, per request, as
+    /// ``defaultReasoningModel`` decides it for a named model (the
+    /// client's `o3` to OpenAI's own API is one). Filled in when the config
+    /// is read, as ``defaultReasoningModel``.
+    var defaultReasoningModelByName: Bool {
+        modelName == Self.passThroughModelName && namesReasoningModels
+    }
+
+    /// A Chat or Responses entry on OpenAI's own API or Azure's, where a
+    /// model's name says whether it is one of OpenAI's reasoning models.
+    private var namesReasoningModels: Bool {
+        guard format == .openai || format == .openaiResponses, let host = upstreamHost else { return false }
+        return Self.isOpenAIsOwnAPI(host: host)
     }
 
     /// For an OpenAI Chat entry, whether `api_base` is OpenAI's own API or
