@@ -158,4 +158,69 @@ import Wire
         #expect(StubReply(exchange: exchange(status: 1000, times: [0, 1, 2, 3])) == nil)
         #expect(StubReply(exchange: exchange(status: 42, times: [0, 1, 2, 3])) == nil)
     }
+
+    /// A recorded failure with no answer: a 504 (the proxy's timeout) is
+    /// held silent, so the proxy times out again; anything else is a drop.
+    /// A stream cut by a read timeout is held after its chunks.
+    /// And the proxy's resend of a request whose connection dropped at once
+    /// gets the same copy again, not the next.
+    @Test func timeoutsAreHeldAndADropsResendIsTheSameCopy() throws {
+        func failed(_ id: String, status: Int64, afterHead: Bool = false) -> Exchange {
+            var events = [
+                CassetteEvent(
+                    .upstreamRequest, exchange: id, timeMicros: 10,
+                    fields: ["method": "POST", "url": "http://127.0.0.1:9/v1/messages", "body": ["n": 1]])
+            ]
+            if afterHead {
+                events.append(
+                    CassetteEvent(
+                        .upstreamResponse, exchange: id, timeMicros: 20, fields: ["status": 200, "headers": [:]]))
+                events.append(.upstreamChunk(exchange: id, timeMicros: 30, bytes: Array("a".utf8)))
+            }
+            events.append(
+                .error(
+                    exchange: id, timeMicros: 40, stage: afterHead ? .upstreamStream : .upstreamResponse,
+                    type: "api_error", message: "m", status: Int(status)))
+            return Exchange(id: id, file: "f.jsonl", events: events)
+        }
+        #expect(StubReply(exchange: failed("t", status: 504))?.timesOut == true)
+        #expect(StubReply(exchange: failed("d", status: 502))?.timesOut == false)
+        let silent = try #require(StubReply(exchange: failed("s", status: 504, afterHead: true)))
+        #expect(silent.cutAfterChunks && silent.timesOut)
+        #expect(StubReply(exchange: failed("c", status: 502, afterHead: true))?.timesOut == false)
+
+        let ok = Exchange(
+            id: "ok", file: "f.jsonl",
+            events: [
+                CassetteEvent(
+                    .upstreamRequest, exchange: "ok", timeMicros: 10,
+                    fields: ["method": "POST", "url": "http://127.0.0.1:9/v1/messages", "body": ["n": 1]]),
+                CassetteEvent(
+                    .upstreamResponse, exchange: "ok", timeMicros: 20, fields: ["status": 200, "headers": [:]]),
+                .upstreamChunk(exchange: "ok", timeMicros: 30, bytes: Array("ok".utf8)),
+            ])
+        let stub = StubUpstream(exchanges: [failed("d", status: 502), ok], options: .init())
+        var matcher = StubMatcher(recordings: stub.recordings, ignoring: [])
+        let body = Array(#"{"n":1}"#.utf8)
+        let start = ContinuousClock.now
+        func copy(at offset: Duration) -> Int? {
+            guard
+                case .hit(_, let copy, _) = matcher.match(
+                    method: "POST", path: "/v1/messages", body: body, now: start + offset)
+            else { return nil }
+            return copy
+        }
+        // Dropped, resent at once (dropped again), then a client's retry later gets the next copy.
+        #expect([copy(at: .zero), copy(at: .milliseconds(5)), copy(at: .seconds(2))] == [1, 1, 2])
+        var later = StubMatcher(recordings: stub.recordings, ignoring: [])
+        _ = later.match(method: "POST", path: "/v1/messages", body: body, now: start)
+        guard
+            case .hit(_, let next, _) = later.match(
+                method: "POST", path: "/v1/messages", body: body, now: start + .seconds(1))
+        else {
+            Issue.record("expected a hit")
+            return
+        }
+        #expect(next == 2)
+    }
 }

@@ -125,6 +125,42 @@ import Wire
         #expect(failed)
     }
 
+    /// A recorded timeout (504, no answer) is held silent: the client's own
+    /// timeout fires, as the proxy's did, instead of a dropped connection.
+    @Test func aRecordedTimeoutIsHeldUntilTheClientGivesUp() async throws {
+        let exchange = Exchange(
+            id: "t", file: "t.jsonl",
+            events: [
+                CassetteEvent(
+                    .upstreamRequest, exchange: "t", timeMicros: 10,
+                    fields: ["method": "POST", "url": "http://127.0.0.1:9/v1/messages", "body": ["n": 1]]),
+                .error(
+                    exchange: "t", timeMicros: 40, stage: .upstreamResponse, type: "api_error",
+                    message: "upstream u timed out", status: 504),
+            ])
+        let started = ContinuousClock.now
+        let error = try await StubUpstream(exchanges: [exchange], options: .init()).withRunning {
+            port -> (any Error)? in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(string: #"{"n":1}"#))
+            // A client of its own, shut down after: its connection closes, and the held reply ends.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            var failure: (any Error)?
+            do {
+                _ = try await client.execute(request, timeout: .seconds(1))
+            } catch {
+                failure = error
+            }
+            try await client.shutdown()
+            return failure
+        }
+        #expect((error as? HTTPClientError) == .deadlineExceeded, "\(String(describing: error))")
+        // And let go once the client closed, not held until the stub's shutdown grace.
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(4), "\(elapsed)")
+    }
+
     @Test func missesName409Or404WithTheNearestRecording() async throws {
         let (conflict, notFound) = try await Self.stub().withRunning { port in
             let conflict = try await Self.post(

@@ -38,6 +38,15 @@ public struct StubMatcher: Sendable {
     private var groupsByKey: [String: [Int]]
     private var served: [Int]
     private var cursor = 0
+    /// The group and copy last served as a dropped connection, and when.
+    /// The proxy sends a request whose kept-alive connection closed as it
+    /// went out once more, at once, on a new connection: that resend is the
+    /// same request, served the same copy (dropped again), not the next one.
+    private var lastDrop: (group: Int, copy: Int, at: ContinuousClock.Instant)?
+
+    /// How soon after a drop an identical request is taken for the proxy's
+    /// resend: the proxy resends at once, a client's own retry waits longer.
+    static let resendWindow = Duration.milliseconds(250)
 
     public init(
         recordings: [StubRecording], ignoring: [JSONPointerPattern], strictOrder: Bool = false,
@@ -71,9 +80,13 @@ public struct StubMatcher: Sendable {
     /// recording in a hit or nearest decision has its reply moved to the
     /// request's working directory and HOME when they differ from the
     /// recorded ones.
-    public mutating func match(method: String, path: String, body: [UInt8]) -> Decision {
+    /// - Parameter now: when the request came, to tell the proxy's resend
+    ///   after a dropped connection (``resendWindow``).
+    public mutating func match(
+        method: String, path: String, body: [UInt8], now: ContinuousClock.Instant = .now
+    ) -> Decision {
         let request = StubRecording.canonical(body, ignoring: ignoring, normalizingEnvironment: !exactEnvironment)
-        let decision = match(method: method.uppercased(), path: path, canonical: request.canonical)
+        let decision = match(method: method.uppercased(), path: path, canonical: request.canonical, now: now)
         guard let environment = request.environment else { return decision }
         switch decision {
         case .hit(let recording, let copy, let copies):
@@ -95,16 +108,25 @@ public struct StubMatcher: Sendable {
         return moved
     }
 
-    private mutating func match(method: String, path: String, canonical: JSONValue?) -> Decision {
+    private mutating func match(
+        method: String, path: String, canonical: JSONValue?, now: ContinuousClock.Instant
+    ) -> Decision {
         if strictOrder { return matchInOrder(method: method, path: path, canonical: canonical) }
         let key = StubRecording.key(canonical)
+        let drop = lastDrop
+        lastDrop = nil
         for group in groupsByKey[key] ?? [] {
             let first = recordings[groups[group][0]]
             guard first.method == method, StubRecording.pathsMatch(first.path, path) else { continue }
             let copies = groups[group].count
+            if let drop, drop.group == group, now - drop.at < Self.resendWindow {
+                return .hit(recordings[groups[group][drop.copy]], copy: drop.copy + 1, copies: copies)
+            }
             let copy = min(served[group], copies - 1)
             served[group] += 1
-            return .hit(recordings[groups[group][copy]], copy: copy + 1, copies: copies)
+            let recording = recordings[groups[group][copy]]
+            if recording.reply.status == nil, !recording.reply.timesOut { lastDrop = (group, copy, now) }
+            return .hit(recording, copy: copy + 1, copies: copies)
         }
         if onMiss == .nearest,
             let nearest = nearestServable(method: method, path: path, canonical: canonical, among: recordings.indices)

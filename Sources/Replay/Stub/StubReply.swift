@@ -37,6 +37,13 @@ public struct StubReply: Sendable, Hashable {
     /// True when the upstream stream failed after its head: the stub sends
     /// the chunks, then closes the connection without ending the body.
     public var cutAfterChunks: Bool
+    /// True when the failure (no answer, or the cut) was the proxy's
+    /// timeout (a 504): the upstream was there but silent, so the stub
+    /// holds the connection, sending nothing more, until the proxy closes
+    /// it, and the proxy's own timeout fires again. Closed at once instead,
+    /// the replay was a dropped connection (502), and a kept-alive one the
+    /// proxy sends the request again on.
+    public var timesOut: Bool
 
     /// Headers that belong to one connection, or that the stub recomputes;
     /// and `content-encoding`, since the proxy records chunks as it read
@@ -49,13 +56,14 @@ public struct StubReply: Sendable, Hashable {
     /// A reply made by hand (tests, tools); the stub frames the body itself.
     public init(
         status: Int?, headers: [Header] = [], headGapMicros: Int64 = 0, chunks: [Chunk] = [],
-        cutAfterChunks: Bool = false
+        cutAfterChunks: Bool = false, timesOut: Bool = false
     ) {
         self.status = status
         self.headers = headers
         self.headGapMicros = headGapMicros
         self.chunks = chunks
         self.cutAfterChunks = cutAfterChunks
+        self.timesOut = timesOut
     }
 
     /// The reply an exchange recorded; nil when it never reached the upstream.
@@ -77,6 +85,7 @@ public struct StubReply: Sendable, Hashable {
             headGapMicros = Self.gap(from: start, to: failure.timeMicros ?? start)
             chunks = []
             cutAfterChunks = false
+            timesOut = failure["status"]?.intValue == 504
             return
         }
         self.status = status
@@ -94,7 +103,9 @@ public struct StubReply: Sendable, Hashable {
         if chunks.isEmpty, let body = response.bodyBytes {
             chunks = [Chunk(gapMicros: 0, bytes: body)]
         }
-        cutAfterChunks = status < 400 && upstreamErrors.contains { ($0.timeMicros ?? headTime) >= headTime }
+        let cut = status < 400 ? upstreamErrors.first { ($0.timeMicros ?? headTime) >= headTime } : nil
+        cutAfterChunks = cut != nil
+        timesOut = cut?["status"]?.intValue == 504
     }
 
     /// The statuses a reply can be sent with (HTTPTypes traps on any other).

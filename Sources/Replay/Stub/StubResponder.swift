@@ -54,8 +54,9 @@ struct StubResponder: HTTPResponder {
     private static func served(_ recording: StubRecording) -> String {
         let reply = recording.reply
         let outcome =
-            reply.status.map { "\($0)\(reply.cutAfterChunks ? " cut after \(reply.chunks.count) chunks" : "")" }
-            ?? "connection dropped"
+            reply.status.map {
+                "\($0)\(reply.cutAfterChunks ? " \(reply.timesOut ? "silent" : "cut") after \(reply.chunks.count) chunks" : "")"
+            } ?? (reply.timesOut ? "no answer (held until the proxy gives up)" : "connection dropped")
         return "\(outcome) x=\(recording.exchangeID) file=\(recording.file)"
     }
 
@@ -64,12 +65,27 @@ struct StubResponder: HTTPResponder {
         differences.isEmpty ? "" : " differs at " + differences.prefix(3).map(\.pointer).joined(separator: ",")
     }
 
+    /// Sends nothing until the caller closes `channel` (its timeout), or
+    /// the stub stops: a shutdown cancels what still runs after its grace,
+    /// and then the connection is closed.
+    private static func held(_ channel: any Channel) async {
+        // The server allows half-closure, so the caller's close would leave the connection open
+        // (and this reply held) until the stub stops: its end of input closes it now.
+        try? await channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: false).get()
+        await withTaskCancellationHandler {
+            try? await channel.closeFuture.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
     private func serve(_ reply: StubReply, context: StubRequestContext) async throws -> Response {
         if let delay = stub.delay(forMicros: reply.headGapMicros) { try await Task.sleep(for: delay) }
+        let channel = context.channel
         guard let status = reply.status, StubReply.sendableStatuses.contains(status) else {
             // The upstream never answered (or with a status HTTP cannot carry): the proxy must see the
-            // connection go.
-            try await context.channel.close()
+            // connection go, or, after its timeout, the proxy must time out again.
+            if reply.timesOut { await Self.held(channel) } else { try await channel.close() }
             throw RecordedCut()
         }
         var headers = HTTPFields()
@@ -88,7 +104,11 @@ struct StubResponder: HTTPResponder {
                 if let delay = stub.delay(forMicros: chunk.gapMicros) { try await Task.sleep(for: delay) }
                 try await writer.write(ByteBuffer(bytes: chunk.bytes))
             }
-            if reply.cutAfterChunks { throw RecordedCut() }
+            if reply.cutAfterChunks {
+                // Silent until the proxy's read timeout closes the connection.
+                if reply.timesOut { await Self.held(channel) }
+                throw RecordedCut()
+            }
             try await writer.finish(nil)
         }
         return Response(status: .init(code: status), headers: headers, body: body)

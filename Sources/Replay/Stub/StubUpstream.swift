@@ -111,7 +111,8 @@ public final class StubUpstream: Sendable {
     /// server down gracefully (open responses finish first).
     public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
         do {
-            return try await ListeningServiceRunner(logger: logger).withRunning(
+            // A bounded shutdown: a reply held for a recorded timeout waits for its caller to close.
+            return try await ListeningServiceRunner(logger: logger, shutdownGrace: .seconds(5)).withRunning(
                 { application(onListening: $0) }, body)
         } catch is ListeningServiceRunner.NotListening {
             throw StubUpstreamError.notListening
