@@ -114,32 +114,21 @@ public enum Fixtures {
     }
 
     /// A chunks file as the SSE bytes its provider sends, framed by its folder.
-    /// - Parameter completingCut: as a pass-through route relays them: a
-    ///   payload lacking only its last `}` (the OpenAI Responses fixture
-    ///   `parallel-tool-call-wrapper.1` ends two lifecycle events so) goes out
-    ///   with it, still unnamed.
-    public static func sseBytes(chunksFile path: String, completingCut: Bool = false) throws -> [UInt8] {
+    public static func sseBytes(chunksFile path: String) throws -> [UInt8] {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
-        return sseBytes(
-            payloads: try chunkPayloads(atPath: path), framing: .forProviderFolder(folder), completingCut: completingCut
-        )
+        return sseBytes(payloads: try chunkPayloads(atPath: path), framing: .forProviderFolder(folder))
     }
 
-    public static func sseBytes(payloads: [String], framing: Framing, completingCut: Bool = false) -> [UInt8] {
+    public static func sseBytes(payloads: [String], framing: Framing) -> [UInt8] {
         var output: [UInt8] = []
         for payload in payloads {
             if case .namedByType = framing, let type = eventType(of: payload) {
                 output += Array("event: \(type)\n".utf8)
             }
-            let completed = completingCut && !isJSON(payload) && isJSON(payload + "}")
-            output += Array("data: \(payload)\(completed ? "}" : "")\n\n".utf8)
+            output += Array("data: \(payload)\n\n".utf8)
         }
         if case .openAIChat = framing { output += Array("data: [DONE]\n\n".utf8) }
         return output
-    }
-
-    private static func isJSON(_ text: String) -> Bool {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed)) != nil
     }
 
     private static func eventType(of payload: String) -> String? {

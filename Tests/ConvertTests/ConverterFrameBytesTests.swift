@@ -48,12 +48,10 @@ import Testing
         // Passed through, the frames are the upstream's events as a client's
         // parser reads them, whatever path wrote them, up to the stream's
         // end: nothing after it is relayed (a Responses fixture holds four
-        // answers, each ending in `response.completed`), and an event lacking
-        // its last `}` completed.
+        // answers, each ending in `response.completed`).
         guard var passthrough = UpstreamStreamConverter(passthroughFor: route) else { return }
         var parser = SSEParser()
-        let relayed = try Fixtures.sseBytes(chunksFile: path, completingCut: true)
-        let events = parser.parse(relayed) + parser.finish()
+        let events = parser.parse(bytes) + parser.finish()
         let end = events.firstIndex { $0.event == "response.completed" }
         let upstream = end.map { Array(events[...$0]) } ?? events
         var frames = SSEFrames()
