@@ -9,8 +9,10 @@ import Wire
 /// - frames have no event name, and each is a JSON object: a chunk with
 ///   `candidates`, or a lone `{"error":{"code","message","status"}}`, which
 ///   must be the last frame;
-/// - a chunk has exactly one candidate, with `index` 0; its `content`, when
-///   present, has role `model` and a non-empty `parts` array;
+/// - a chunk has exactly one candidate, with `index` 0, and `content` with
+///   role `model` and a non-empty `parts` array (google-genai's chats take a
+///   chunk without, the finishing one too, for a failed answer and leave the
+///   turn out of the history they send next);
 /// - a part has exactly one of `text` (a string), `functionCall` (a string
 ///   `name` and an object `args`) or `inlineData`; `thought` is a boolean;
 /// - exactly one chunk has a `finishReason`, the last chunk (a stream that
@@ -53,7 +55,11 @@ public enum GeminiStreamChecker {
             }
             let candidate = candidates[0]
             if candidate["index"]?.intValue != 0 { report("the candidate's index is not 0") }
-            if let content = candidate["content"] { problems += contentViolations(content, frame: index) }
+            if let content = candidate["content"] {
+                problems += contentViolations(content, frame: index)
+            } else {
+                report("the candidate has no content")
+            }
             if candidate["finishReason"] != nil {
                 finishIndex.append(index)
                 if candidate["finishReason"]?.stringValue == nil { report("finishReason is not a string") }
@@ -80,9 +86,8 @@ public enum GeminiStreamChecker {
         var problems: [String] = []
         func report(_ message: String) { problems.append("frame \(frame): \(message)") }
         if content["role"]?.stringValue != "model" { report("content's role is not model") }
-        guard let partsValue = content["parts"] else { return problems }
-        guard let parts = partsValue.arrayValue, !parts.isEmpty else {
-            report("content has an empty or non-array parts")
+        guard let parts = content["parts"]?.arrayValue, !parts.isEmpty else {
+            report("content has no parts, or empty or non-array parts")
             return problems
         }
         for (index, part) in parts.enumerated() {

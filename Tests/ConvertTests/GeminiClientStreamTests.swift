@@ -152,9 +152,31 @@ struct AssembledGeminiResponse {
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"B","thought":true,"thoughtSignature":"c2ln"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
                 #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":1},"id":"toolu_1"}}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
-                #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":7,"totalTokenCount":10},"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":7,"totalTokenCount":10},"modelVersion":"gemini-test","responseId":"msg_1"}"#,
             ])
         #expect(frames.allSatisfy { $0.event == nil })
+    }
+
+    /// google-genai's chats keep a streamed turn in the history they send
+    /// next only when every chunk has content: a finishing chunk with none
+    /// made each turn look failed, and the next request held only the new
+    /// message. The finish carries an empty text part, as Gemini's last
+    /// chunk does after a function call, and nothing else gets one.
+    @Test func theFinishingChunkHasContentAsGeminisDoes() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_5", model: "m", usage: ["input_tokens": 2, "output_tokens": 0])),
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockDelta(index: 0, delta: .text("Ann")),
+            .contentBlockStop(index: 0),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 1])),
+            .messageStop,
+        ])
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Ann"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_5"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":1,"totalTokenCount":3},"modelVersion":"gemini-test","responseId":"msg_5"}"#,
+            ])
     }
 
     /// Arguments cut by the output limit are not a call to run (`{}` in
@@ -227,10 +249,15 @@ struct AssembledGeminiResponse {
 
     @Test func checkerCatchesBrokenStreams() {
         let good =
-            #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"m","responseId":"r"}"#
+            #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"m","responseId":"r"}"#
         let emptyParts =
             #"{"candidates":[{"content":{"role":"model","parts":[]},"index":0}],"modelVersion":"m","responseId":"r"}"#
+        let noContent =
+            #"{"candidates":[{"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"m","responseId":"r"}"#
         #expect(GeminiStreamChecker.violations(in: [SSEEvent(data: good)]) == [])
+        #expect(
+            GeminiStreamChecker.violations(in: [SSEEvent(data: noContent)]) == ["frame 0: the candidate has no content"]
+        )
         #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: emptyParts), SSEEvent(data: good)]).isEmpty)
         #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: good), SSEEvent(data: good)]).isEmpty)
         #expect(!GeminiStreamChecker.violations(in: [SSEEvent(data: emptyParts)]).isEmpty)

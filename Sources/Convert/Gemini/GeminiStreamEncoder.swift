@@ -7,6 +7,11 @@ import Wire
 /// the full `usageMetadata`. Gemini has no end marker (no `[DONE]`), so
 /// `message_stop` writes nothing more.
 ///
+/// Every chunk has content, the last one too: Gemini's own finishing chunk
+/// carries the answer's last part (an empty text part when nothing else is
+/// due), and google-genai's chats take a chunk without content for a
+/// failed answer and leave the whole turn out of the history they send next.
+///
 /// Text and thinking are passed on as they come, except that the latest
 /// thinking delta is held back one step so the block's signature, which
 /// Anthropic sends just before the block closes, can ride on a real thought
@@ -142,10 +147,9 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage, reasoning: reasoningTokens))
         var reason = GeminiClientMapping.finishReason(stopReason: stopReason)
         if droppedCall && reason != "MAX_TOKENS" { reason = GeminiClientMapping.malformedCallFinishReason }
-        frame(usage: usage, into: &frames) { bytes in
-            JSONValue.writeVerbatim(#"{"finishReason":"#, to: &bytes)
-            JSONValue.writeString(reason, to: &bytes)
-            JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
+        // Everything due was sent before: the finish carries an empty text part, as Gemini's does.
+        chunk(finishReason: reason, usage: usage, into: &frames) { bytes in
+            JSONValue.writeVerbatim(#"{"text":""}"#, to: &bytes)
         }
     }
 
@@ -168,14 +172,21 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    /// A chunk whose one candidate's parts `writeParts` writes.
+    /// A chunk whose one candidate's parts `writeParts` writes; the
+    /// finishing one also has the `finishReason` and the `usageMetadata`.
     private mutating func chunk(
-        reserving size: Int = 0, into frames: inout SSEFrames, parts writeParts: (inout [UInt8]) -> Void
+        reserving size: Int = 0, finishReason: String? = nil, usage: JSONValue? = nil,
+        into frames: inout SSEFrames, parts writeParts: (inout [UInt8]) -> Void
     ) {
-        frame(reserving: size, into: &frames) { bytes in
+        frame(usage: usage, reserving: size, into: &frames) { bytes in
             JSONValue.writeVerbatim(#"{"content":{"role":"model","parts":["#, to: &bytes)
             writeParts(&bytes)
-            JSONValue.writeVerbatim(#"]},"index":0}"#, to: &bytes)
+            JSONValue.writeVerbatim(#"]}"#, to: &bytes)
+            if let finishReason {
+                JSONValue.writeVerbatim(#","finishReason":"#, to: &bytes)
+                JSONValue.writeString(finishReason, to: &bytes)
+            }
+            JSONValue.writeVerbatim(#","index":0}"#, to: &bytes)
         }
     }
 
