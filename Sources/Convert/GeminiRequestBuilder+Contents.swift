@@ -2,44 +2,77 @@ import Wire
 
 /// Messages: Anthropic turns and content blocks to Gemini `contents`.
 extension GeminiRequestBuilder {
+    /// One Gemini turn as it is built: its parts, and, kept apart until the
+    /// turn is whole, its function responses with the `tool_use` ids they
+    /// answer, or the ids of its calls.
+    private struct Turn {
+        var role: String
+        var parts: [JSONValue] = []
+        var responses: [(toolUseID: String, part: JSONValue)] = []
+        var callIDs: [String] = []
+
+        /// The function responses first, then the other parts. Gemini pairs
+        /// responses with the previous turn's calls by position (and by `id`
+        /// only when it gave one), so they go in the order of `calls`, the
+        /// `tool_use` ids of the calls before; any other after, in the
+        /// client's order. In the client's order, the answer to a second
+        /// call of one function, sent first, was taken for the first's.
+        func parts(answering calls: [String]) -> [JSONValue] {
+            var position: [String: Int] = [:]
+            for (index, id) in calls.enumerated() where position[id] == nil { position[id] = index }
+            let ordered = responses.enumerated().sorted { first, second in
+                (position[first.element.toolUseID] ?? calls.count, first.offset)
+                    < (position[second.element.toolUseID] ?? calls.count, second.offset)
+            }
+            return ordered.map(\.element.part) + parts
+        }
+    }
+
     /// Builds `contents`: roles `user` and `model`, consecutive turns of one
     /// role merged (Gemini wants them alternating), and turns left with no
     /// parts left out.
     mutating func convertContents() throws(APIError) -> [JSONValue] {
-        var contents: [(role: String, parts: [JSONValue])] = []
+        var turns: [Turn] = []
         // functionResponse needs the function's name; Anthropic's tool_result
         // only has the tool_use id, so names are remembered as calls go by.
         var toolNames: [String: String] = [:]
         for (index, message) in (request["messages"]?.arrayValue ?? []).enumerated() {
             let path = "/messages/\(index)"
             let content = message["content"] ?? ""
-            let role: String
-            let parts: [JSONValue]
+            var turn: Turn
             switch message["role"]?.stringValue {
             case "system":
                 continue  // in systemInstruction
             case "assistant":
-                role = "model"
-                parts = try modelParts(content, path: path, toolNames: &toolNames)
+                turn = Turn(role: "model")
+                turn.parts = try modelParts(content, path: path, toolNames: &toolNames, callIDs: &turn.callIDs)
             default:
-                role = "user"
-                parts = try userParts(content, path: path, toolNames: toolNames)
+                turn = Turn(role: "user")
+                try userParts(content, path: path, toolNames: toolNames, into: &turn)
             }
-            if parts.isEmpty {
+            if turn.parts.isEmpty && turn.responses.isEmpty {
                 diagnostics.append(.info(path, "turn with nothing Gemini can take; left out"))
-            } else if contents.last?.role == role {
-                contents[contents.count - 1].parts += parts
+            } else if let last = turns.indices.last, turns[last].role == turn.role {
+                turns[last].parts += turn.parts
+                turns[last].responses += turn.responses
+                turns[last].callIDs += turn.callIDs
             } else {
-                contents.append((role, parts))
+                turns.append(turn)
             }
         }
-        return contents.map { ["role": .string($0.role), "parts": .array($0.parts)] }
+        var contents: [JSONValue] = []
+        var calls: [String] = []
+        for turn in turns {
+            contents.append(["role": .string(turn.role), "parts": .array(turn.parts(answering: calls))])
+            calls = turn.callIDs
+        }
+        return contents
     }
 
     // MARK: Model
 
     private mutating func modelParts(
-        _ content: JSONValue, path: String, toolNames: inout [String: String]
+        _ content: JSONValue, path: String, toolNames: inout [String: String], callIDs: inout [String]
     ) throws(APIError) -> [JSONValue] {
         if let text = content.stringValue { return text.isEmpty ? [] : [["text": .string(text)]] }
         var parts: [JSONObject] = []
@@ -64,7 +97,10 @@ extension GeminiRequestBuilder {
                 let id = block["id"]?.stringValue ?? ""
                 let name = block["name"]?.stringValue ?? ""
                 toolNames[id] = name
-                var part: JSONObject = ["functionCall": ["name": .string(name), "args": block["input"] ?? [:]]]
+                callIDs.append(id)
+                var call: JSONObject = ["name": .string(name), "args": block["input"] ?? [:]]
+                if let callID = GeminiFunctionCallID.callID(fromToolUseID: id) { call["id"] = .string(callID) }
+                var part: JSONObject = ["functionCall": .object(call)]
                 if let signature = GeminiThoughtSignature.signature(fromToolUseID: id) {
                     part["thoughtSignature"] = .string(signature)
                 }
@@ -113,22 +149,23 @@ extension GeminiRequestBuilder {
 
     // MARK: User
 
-    /// A user turn: its function responses first (Gemini matches them to the
-    /// previous turn's calls), then the other parts in order.
+    /// A user turn: its function responses go in `turn.responses` (see
+    /// ``Turn/parts(answering:)``), the other parts in order in `turn.parts`.
     private mutating func userParts(
-        _ content: JSONValue, path: String, toolNames: [String: String]
-    ) throws(APIError) -> [JSONValue] {
-        if let text = content.stringValue { return text.isEmpty ? [] : [["text": .string(text)]] }
-        var responses: [JSONValue] = []
-        var parts: [JSONValue] = []
+        _ content: JSONValue, path: String, toolNames: [String: String], into turn: inout Turn
+    ) throws(APIError) {
+        if let text = content.stringValue {
+            if !text.isEmpty { turn.parts.append(["text": .string(text)]) }
+            return
+        }
         for (index, block) in (content.arrayValue ?? []).enumerated() {
             let blockPath = "\(path)/content/\(index)"
             reportDroppedBlockFields(block, path: blockPath)
             switch block["type"]?.stringValue {
             case "text":
-                if let text = block["text"]?.stringValue, !text.isEmpty { parts.append(["text": .string(text)]) }
+                if let text = block["text"]?.stringValue, !text.isEmpty { turn.parts.append(["text": .string(text)]) }
             case "image", "document":
-                if let part = mediaPart(block, path: blockPath) { parts.append(part) }
+                if let part = mediaPart(block, path: blockPath) { turn.parts.append(part) }
             case "tool_result":
                 // Gemini flags errors itself, by the `error` key of the functionResponse.
                 let (text, media) = try toolResultContent(
@@ -137,18 +174,21 @@ extension GeminiRequestBuilder {
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 if let name = toolNames[id] {
                     let key = block["is_error"]?.boolValue == true ? "error" : "output"
-                    responses.append(["functionResponse": ["name": .string(name), "response": [key: .string(text)]]])
+                    var response: JSONObject = ["name": .string(name), "response": [key: .string(text)]]
+                    if let callID = GeminiFunctionCallID.callID(fromToolUseID: id) {
+                        response["id"] = .string(callID)
+                    }
+                    turn.responses.append((id, ["functionResponse": .object(response)]))
                 } else {
                     let standIn = unmatchedToolResultText(
                         id: id, text: text, path: blockPath, unanswered: "no earlier tool_use")
-                    parts.append(["text": .string(standIn)])
+                    turn.parts.append(["text": .string(standIn)])
                 }
-                parts += media
+                turn.parts += media
             default:
                 try reportUnsupportedBlock(block, path: blockPath)
             }
         }
-        return responses + parts
     }
 
     /// Images and documents: base64 -> `inlineData`, URL -> `fileData`,

@@ -104,11 +104,15 @@ enum GeminiResultMapping {
     }
 
     /// A deterministic `tool_use` id for the `ordinal`-th call of a message,
-    /// carrying the call's thought signature (see ``GeminiThoughtSignature``).
+    /// carrying the call's own `id` when Gemini gave one (see
+    /// ``GeminiFunctionCallID``) and its thought signature (see
+    /// ``GeminiThoughtSignature``).
     static func toolUseID(messageID: String, ordinal: Int, call: JSONValue?, signature: String?) -> String {
         var seed = Array("\(messageID)/\(ordinal)".utf8)
-        if let id = call?["id"]?.stringValue { seed += Array(id.utf8) }
-        return GeminiThoughtSignature.toolUseID(base: "toolu_" + StableHash.hex(seed), signature: signature)
+        let callID = call?["id"]?.stringValue
+        if let callID { seed += Array(callID.utf8) }
+        let base = GeminiFunctionCallID.toolUseIDBase("toolu_" + StableHash.hex(seed), callID: callID)
+        return GeminiThoughtSignature.toolUseID(base: base, signature: signature)
     }
 
     /// A part's `thoughtSignature`, when it has a non-empty one.

@@ -8,7 +8,8 @@
 ///
 /// - **On a `functionCall` part**, the signature is carried in the
 ///   `tool_use` id: `toolu_<16 hex>_gsig_<signature in base64url>` (or
-///   `_gsigx_<hex>` for a signature that is not base64). Clients must echo
+///   `_gsigx_<hex>` for a signature that is not base64; the call's own id,
+///   when Gemini gave one, goes before it: ``GeminiFunctionCallID``). Clients must echo
 ///   tool ids exactly, in the `tool_use` and in its `tool_result`, so this
 ///   survives anything a client does to thinking blocks. The id only uses
 ///   `[A-Za-z0-9_-]`, the characters Anthropic allows in ids.
@@ -54,11 +55,16 @@ enum GeminiThoughtSignature {
             }
             return base + base64Marker + encoded
         }
-        let hex = signature.utf8.map { byte in
+        return base + hexMarker + hexDigits(signature)
+    }
+
+    /// `text`'s UTF-8 as lowercase hex: the id-safe form of text that is
+    /// not base64 (see ``GeminiFunctionCallID`` too).
+    static func hexDigits(_ text: String) -> String {
+        text.utf8.map { byte in
             let digits = String(byte, radix: 16)
             return digits.count == 1 ? "0" + digits : digits
-        }
-        return base + hexMarker + hex.joined()
+        }.joined()
     }
 
     /// The signature carried in a `tool_use` id made by ``toolUseID(base:signature:)``.
@@ -96,7 +102,8 @@ enum GeminiThoughtSignature {
         return padding <= 2 && text.utf8.count % 4 == 0
     }
 
-    private static func decodeHex(_ hex: Substring) -> String? {
+    /// The text ``hexDigits(_:)`` made, or nil when `hex` is not such.
+    static func decodeHex(_ hex: Substring) -> String? {
         var bytes: [UInt8] = []
         var high: UInt8?
         for character in hex.utf8 {

@@ -153,8 +153,9 @@ import Wire
         #expect(
             contents[2]["parts"]
                 == [
-                    ["functionResponse": ["name": "Bash", "response": ["output": "files"]]],
+                    // In the calls' order, not the results' (Gemini pairs them by position).
                     ["functionResponse": ["name": "Read", "response": ["error": "no such file"]]],
+                    ["functionResponse": ["name": "Bash", "response": ["output": "files"]]],
                     ["text": "Also this"],
                     ["text": "Result of tool call t9:\norphan"],
                 ])
