@@ -77,13 +77,27 @@ extension GeminiRequestBuilder {
         if let text = content.stringValue { return text.isEmpty ? [] : [["text": .string(text)]] }
         var parts: [JSONObject] = []
         // A text-less thinking block's signature belongs to the part next to
-        // it: the one before, else the one after.
+        // it: the one before, else the one after (a text part's signature
+        // rides in one; see GeminiThoughtSignature). Next to a function
+        // call, whose own signature rides in its id, it came in a part of
+        // its own, an empty text part, and goes back as one, in its place:
+        // Google's docs want a signature back in the part it came in, not
+        // merged into another. Moved onto the call before, it made a later
+        // parallel call look signed and gave the first the placeholder.
         var looseSignature: String?
+        func signaturePart(_ signature: String) -> JSONObject {
+            ["text": "", "thoughtSignature": .string(signature)]
+        }
         func append(_ part: JSONObject) {
             var part = part
-            if part["thoughtSignature"] == nil, let signature = looseSignature {
-                part["thoughtSignature"] = .string(signature)
-                looseSignature = nil
+            if let signature = looseSignature {
+                if part["functionCall"] != nil {
+                    parts.append(signaturePart(signature))
+                    looseSignature = nil
+                } else if part["thoughtSignature"] == nil {
+                    part["thoughtSignature"] = .string(signature)
+                    looseSignature = nil
+                }
             }
             parts.append(part)
         }
@@ -117,6 +131,8 @@ extension GeminiRequestBuilder {
                 }
                 if !text.isEmpty {
                     append(["text": .string(text), "thought": true, "thoughtSignature": .string(signature)])
+                } else if let last = parts.last, last["functionCall"] != nil {
+                    parts.append(signaturePart(signature))
                 } else if let last = parts.indices.last, parts[last]["thoughtSignature"] == nil {
                     parts[last]["thoughtSignature"] = .string(signature)
                 } else {

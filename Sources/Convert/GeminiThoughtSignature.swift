@@ -17,7 +17,9 @@
 ///   `thinking` block, as `gemini:<signature>`: the thought text's own block,
 ///   or, for a text part, a thinking block with no text right after the text.
 ///   On the way back it returns to the thought part, or to the part next to
-///   the text-only carrier (the one before it, else the one after).
+///   the text-only carrier (the one before it, else the one after); next to
+///   a function call, whose own signature is in its id, it goes back in an
+///   empty text part of its own, as Gemini sent it.
 ///   Signatures without the `gemini:` prefix come from another provider and
 ///   are not sent to Gemini.
 enum GeminiThoughtSignature {
