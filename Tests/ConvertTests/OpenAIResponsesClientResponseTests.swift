@@ -55,6 +55,14 @@ import Wire
                     [
                         "id": "rs_01abc_1", "type": "reasoning",
                         "summary": [["type": "summary_text", "text": "Claude's own."]],
+                        // Claude's signature, carried for the client to send back.
+                        "encrypted_content": .string(
+                            "pivot:"
+                                + Base64.encode(
+                                    Array(
+                                        #"{"type":"thinking","thinking":"Claude's own.","signature":"EqQBCkYIBxgC"}"#
+                                            .utf8)
+                                )),
                     ],
                     [
                         "id": "fc_01abc_2", "type": "function_call", "status": "completed",

@@ -27,10 +27,11 @@ public enum OpenAIResponsesClientCodec {
 
     /// An Anthropic Messages response -> a Responses `response` object.
     ///
-    /// Blocks become output items in order: `thinking` a `reasoning` item,
+    /// Blocks become output items in order: `thinking` and
+    /// `redacted_thinking` a `reasoning` item (what the client must send
+    /// back in its `encrypted_content`: ``OpenAIResponsesCarriedReasoning``),
     /// each `text` block a `message` item, `tool_use` a `function_call`.
-    /// Blocks Responses has no item for (redacted thinking, server tools)
-    /// are left out. A `max_tokens` or `refusal` stop is status
+    /// Blocks Responses has no item for (server tools) are left out. A `max_tokens` or `refusal` stop is status
     /// `incomplete` (``OpenAIResponsesClientItems/incompleteReason(stopReason:)``).
     /// `createdAt` is when the request came, Unix seconds.
     public static func encodeResponse(
@@ -39,21 +40,25 @@ public enum OpenAIResponsesClientCodec {
         let messageID = message["id"]?.stringValue ?? "msg_proxy"
         let stopReason = message["stop_reason"]?.stringValue
         var output: [JSONValue] = []
-        for block in message["content"]?.arrayValue ?? [] {
+        for json in message["content"]?.arrayValue ?? [] {
             let index = output.count
-            switch ContentBlock(json: block) {
+            let block = ContentBlock(json: json)
+            switch block {
             case .text(let text):
                 let id = OpenAIResponsesClientItems.itemID(prefix: "msg", messageID: messageID, outputIndex: index)
                 output.append(OpenAIResponsesClientItems.messageItem(id: id, text: text, status: "completed"))
-            case .thinking(let thinking, let signature):
+            case .thinking(let thinking, _):
                 let id = OpenAIResponsesClientItems.itemID(prefix: "rs", messageID: messageID, outputIndex: index)
-                output.append(OpenAIResponsesClientItems.reasoningItem(id: id, text: thinking, signature: signature))
+                output.append(OpenAIResponsesClientItems.reasoningItem(id: id, text: thinking, block: block))
+            case .redactedThinking:
+                let id = OpenAIResponsesClientItems.itemID(prefix: "rs", messageID: messageID, outputIndex: index)
+                output.append(OpenAIResponsesClientItems.reasoningItem(id: id, text: "", block: block))
             case .toolUse(let callID, let name, let input):
                 let id = OpenAIResponsesClientItems.itemID(prefix: "fc", messageID: messageID, outputIndex: index)
                 output.append(
                     OpenAIResponsesClientItems.functionCallItem(
                         id: id, callID: callID, name: name, arguments: input.serializedString(), status: "completed"))
-            case .redactedThinking, .serverToolUse, .unknown:
+            case .serverToolUse, .unknown:
                 continue
             }
         }

@@ -34,17 +34,16 @@ enum OpenAIResponsesClientItems {
         ]
     }
 
-    /// A `reasoning` item. The thinking text is its summary; a signature that
-    /// carries OpenAI encrypted content (``OpenAIResponsesReasoningSignature``)
-    /// gives it back as `encrypted_content`, so the client can return it.
-    static func reasoningItem(id: String, text: String, signature: String?) -> JSONValue {
+    /// A `reasoning` item. The thinking text is its summary; `block`, the
+    /// pivot block it stands for, gives its `encrypted_content`
+    /// (``OpenAIResponsesCarriedReasoning``), what the client sends back to
+    /// have the reasoning again on the next turn.
+    static func reasoningItem(id: String, text: String, block: ContentBlock?) -> JSONValue {
         var item: JSONObject = [
             "id": .string(id), "type": "reasoning",
             "summary": .array(text.isEmpty ? [] : [summaryPart(text)]),
         ]
-        if let signature,
-            let encrypted = OpenAIResponsesReasoningSignature.encryptedContent(fromSignature: signature)
-        {
+        if let encrypted = block.flatMap(OpenAIResponsesCarriedReasoning.encryptedContent(for:)) {
             item["encrypted_content"] = .string(encrypted)
         }
         return .object(item)

@@ -21,7 +21,7 @@ extension OpenAIResponsesClientRequestDecoder {
             case "function_call_output":
                 functionCallOutput(item, path: path)
             case "reasoning":
-                reasoning(item, path: path)
+                try reasoning(item, path: path)
             case let type:
                 diagnostics.append(
                     .warning(path, "\(type ?? "untyped") input item has no Anthropic equivalent; dropped"))
@@ -92,14 +92,21 @@ extension OpenAIResponsesClientRequestDecoder {
             [["type": "tool_result", "tool_use_id": item["call_id"] ?? "", "content": content]], role: "user")
     }
 
-    /// A reasoning item goes back as a thinking block whose signature carries
-    /// its encrypted content (``OpenAIResponsesReasoningSignature``), which is
-    /// how an OpenAI upstream gets it again. Without encrypted content there
-    /// is nothing any upstream can verify, so it is dropped.
-    private mutating func reasoning(_ item: JSONValue, path: String) {
+    /// A reasoning item goes back as the pivot block it came from: the one
+    /// its `encrypted_content` carries when this proxy made it
+    /// (``OpenAIResponsesCarriedReasoning``: another provider's reasoning),
+    /// else a thinking block whose signature carries OpenAI's encrypted
+    /// content (``OpenAIResponsesReasoningSignature``), which is how an
+    /// OpenAI upstream gets it again. Without encrypted content there is
+    /// nothing any upstream can verify, so it is dropped.
+    private mutating func reasoning(_ item: JSONValue, path: String) throws(APIError) {
         guard let encrypted = item["encrypted_content"]?.stringValue, !encrypted.isEmpty else {
             diagnostics.append(
                 .info(path, "reasoning without encrypted_content cannot be sent back to a model; dropped"))
+            return
+        }
+        if let carried = try OpenAIResponsesCarriedReasoning.block(fromEncryptedContent: encrypted, path: path) {
+            append([carried], role: "assistant")
             return
         }
         append(

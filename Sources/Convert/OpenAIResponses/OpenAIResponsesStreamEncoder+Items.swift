@@ -22,9 +22,14 @@ extension OpenAIResponsesStreamEncoder {
             var item = OpenItem(kind: .reasoning, id: itemID("rs"), outputIndex: outputIndex, blockIndex: index)
             item.signature = signature.isEmpty ? nil : signature
             added(
-                item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", signature: nil).serialized(),
-                &frames)
+                item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", block: nil).serialized(), &frames)
             receive(.thinking(thinking), into: &frames)
+        case .redactedThinking(let data):
+            // Nothing to show, but the client must have it to send back.
+            var item = OpenItem(kind: .reasoning, id: itemID("rs"), outputIndex: outputIndex, blockIndex: index)
+            item.redactedData = data
+            added(
+                item, OpenAIResponsesClientItems.reasoningItem(id: item.id, text: "", block: nil).serialized(), &frames)
         case .toolUse(let callID, let name, let input):
             let item = OpenItem(
                 kind: .functionCall(callID: callID, name: name), id: itemID("fc"), outputIndex: outputIndex,
@@ -34,7 +39,7 @@ extension OpenAIResponsesStreamEncoder {
             added(item, json.serialized(), &frames)
             // Anthropic starts a call with `{}`; a block that opens with its input already given streams it as one delta.
             if input.objectValue?.isEmpty == false { receive(.inputJSON(input.serializedString()), into: &frames) }
-        case .redactedThinking, .serverToolUse, .unknown:
+        case .serverToolUse, .unknown:
             break
         }
     }
@@ -111,9 +116,11 @@ extension OpenAIResponsesStreamEncoder {
                     part.write(to: &$0)
                 }
             }
-            doneBytes = OpenAIResponsesClientItems.reasoningItem(
-                id: item.id, text: item.text, signature: item.signature
-            ).serialized()
+            let block =
+                item.redactedData.map { ContentBlock.redactedThinking(data: $0) }
+                ?? .thinking(thinking: item.text, signature: item.signature ?? "")
+            doneBytes = OpenAIResponsesClientItems.reasoningItem(id: item.id, text: item.text, block: block)
+                .serialized()
         case .functionCall(let callID, let name):
             // A call with no arguments still has to give the client JSON to parse.
             if item.text.isEmpty {

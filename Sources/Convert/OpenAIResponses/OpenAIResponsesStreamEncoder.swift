@@ -46,6 +46,8 @@ public struct OpenAIResponsesStreamEncoder: ClientStreamEncoder {
         /// The text, the summary text or the arguments so far.
         var text = ""
         var signature: String?
+        /// A `redacted_thinking` block's data, for the reasoning item made of it.
+        var redactedData: String?
         /// Whether a reasoning item's summary part has been added.
         var summaryOpen = false
     }
