@@ -19,18 +19,21 @@ public enum ClientCodec {
         }
     }
 
-    /// An Anthropic Messages response body as the client's response body;
+    /// An Anthropic Messages response body as the client's response body
+    /// (`clientBody` the client's request, for the form it asked the answer in);
     /// `createdAt` (Unix seconds) is OpenAI's `created` and `created_at`;
     /// `reasoningTokens` (``ConvertedResponse/reasoningTokens``) goes into
     /// the dialect's own field, and nowhere for Anthropic, which has none.
     static func response(
-        _ message: JSONValue, dialect: Dialect, requestedModel: String, createdAt: Int64, reasoningTokens: Int?
+        _ message: JSONValue, dialect: Dialect, requestedModel: String, clientBody: JSONValue, createdAt: Int64,
+        reasoningTokens: Int?
     ) -> JSONValue {
         switch dialect {
         case .anthropic: message
         case .openai:
             OpenAIChatClientCodec.encodeResponse(
-                message, requestedModel: requestedModel, created: createdAt, reasoningTokens: reasoningTokens)
+                message, requestedModel: requestedModel, created: createdAt, reasoningTokens: reasoningTokens,
+                functionCallForm: clientBody.objectValue.map(OpenAIChatClientCodec.answersWithFunctionCall) == true)
         case .openaiResponses:
             OpenAIResponsesClientCodec.encodeResponse(
                 message, requestedModel: requestedModel, createdAt: createdAt, reasoningTokens: reasoningTokens)
@@ -48,7 +51,8 @@ public enum ClientCodec {
         case .openai:
             OpenAIChatStreamEncoder(
                 requestedModel: requestedModel,
-                includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true, created: createdAt)
+                includeUsage: clientBody["stream_options"]?["include_usage"]?.boolValue == true, created: createdAt,
+                functionCallForm: clientBody.objectValue.map(OpenAIChatClientCodec.answersWithFunctionCall) == true)
         case .openaiResponses: OpenAIResponsesStreamEncoder(requestedModel: requestedModel, createdAt: createdAt)
         case .gemini: GeminiStreamEncoder(requestedModel: requestedModel)
         case .anthropic: nil

@@ -239,7 +239,7 @@ public struct ClientRequest: Sendable {
         }
         // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(
-            converted.body, dialect: dialect, requestedModel: model, createdAt: createdAt,
+            converted.body, dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt,
             reasoningTokens: converted.reasoningTokens)
         return converted
     }

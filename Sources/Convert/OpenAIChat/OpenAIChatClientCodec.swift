@@ -32,8 +32,14 @@ public enum OpenAIChatClientCodec {
     /// streaming client concatenates `delta.content`, so the streamed and
     /// non-streamed answers read the same. `created` is when the request
     /// came, Unix seconds, as OpenAI's.
+    ///
+    /// With `functionCallForm` (a client of the legacy `functions`:
+    /// ``answersWithFunctionCall(_:)``) the call is the message's
+    /// `function_call` and the finish `function_call`, as OpenAI answers such
+    /// a request; the request let the upstream make one call only.
     public static func encodeResponse(
-        _ message: JSONValue, requestedModel: String, created: Int64, reasoningTokens: Int? = nil
+        _ message: JSONValue, requestedModel: String, created: Int64, reasoningTokens: Int? = nil,
+        functionCallForm: Bool = false
     ) -> JSONValue {
         var texts: [String] = []
         var reasoning: [String] = []
@@ -50,8 +56,13 @@ public enum OpenAIChatClientCodec {
         }
         var reply: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined())]
         if !reasoning.isEmpty { reply["reasoning_content"] = .string(reasoning.joined()) }
-        if !toolCalls.isEmpty { reply["tool_calls"] = .array(toolCalls) }
-        let finish = finishReason(stopReason: message["stop_reason"]?.stringValue)
+        var finish = finishReason(stopReason: message["stop_reason"]?.stringValue)
+        if functionCallForm, let call = toolCalls.first {
+            reply["function_call"] = call["function"]
+            if finish == "tool_calls" { finish = "function_call" }
+        } else if !toolCalls.isEmpty {
+            reply["tool_calls"] = .array(toolCalls)
+        }
         return [
             "id": .string(completionID(messageID: message["id"]?.stringValue, fallbackSeed: message)),
             "object": "chat.completion",
@@ -65,6 +76,12 @@ public enum OpenAIChatClientCodec {
             ],
             "usage": usage(message["usage"]?.objectValue ?? [:], reasoning: reasoningTokens),
         ]
+    }
+
+    /// Whether the client asked in the legacy form (`functions`, no
+    /// `tools`), and so is answered with `function_call`, not `tool_calls`.
+    static func answersWithFunctionCall(_ request: JSONObject) -> Bool {
+        request["functions"].map { !$0.isNull } == true && request["tools"].map { !$0.isNull } != true
     }
 
     /// `chatcmpl-` + the message id; a hash of the message when it has none

@@ -29,8 +29,11 @@ extension OpenAIChatRequestDecoder {
                 turn = ("assistant", try assistantBlocks(object, field: field, index: index))
             case "tool":
                 turn = ("user", [try toolResult(object, field: field, index: index)])
+            case "function":
+                turn = ("user", [try functionResult(object, field: field, index: index)])
             default:
-                throw .invalidRequest("\(field).role \(role) is not one of system, developer, user, assistant, tool")
+                throw .invalidRequest(
+                    "\(field).role \(role) is not one of system, developer, user, assistant, tool, function")
             }
             let (anthropicRole, blocks) = turn
             guard !blocks.isEmpty else {
@@ -165,24 +168,74 @@ extension OpenAIChatRequestDecoder {
             }
         case let other?: throw Self.wrongType("\(field).tool_calls", "an array", other)
         }
+        if let call = message["function_call"], !call.isNull {
+            blocks.append(try assistantFunctionCall(call, field: "\(field).function_call", index: index))
+        }
         return blocks
+    }
+
+    /// An assistant's legacy `function_call`, which has no id: its
+    /// `tool_use` gets one made of the message's place, which the
+    /// `function` message after it (``functionResult(_:field:index:)``)
+    /// answers.
+    private mutating func assistantFunctionCall(
+        _ call: JSONValue, field: String, index: Int
+    ) throws(APIError)
+        -> JSONValue
+    {
+        let id = "call_function_\(index)"
+        let block = try toolUse(id: id, function: call, field: field, path: "/messages/\(index)/function_call")
+        openFunctionCall = (block["name"]?.stringValue ?? "", id)
+        return block
+    }
+
+    /// A legacy `function` message: the result of the assistant's last
+    /// `function_call`, named by its `name` rather than by an id.
+    private mutating func functionResult(
+        _ message: JSONObject, field: String, index: Int
+    ) throws(APIError)
+        -> JSONValue
+    {
+        guard let name = message["name"]?.stringValue else {
+            throw .invalidRequest("\(field).name is required and must be a string")
+        }
+        guard let call = openFunctionCall, call.name == name else {
+            throw .invalidRequest(
+                "\(field): a function message answers the assistant's function_call of the same name just before it, "
+                    + "and there is no open call of \(name)")
+        }
+        openFunctionCall = nil
+        let texts = try texts(of: message["content"], field: "\(field).content", path: "/messages/\(index)")
+        return [
+            "type": "tool_result", "tool_use_id": .string(call.id), "content": .string(texts.joined(separator: "\n\n")),
+        ]
     }
 
     private mutating func toolUse(_ call: JSONValue, field: String, path: String) throws(APIError) -> JSONValue {
         guard let id = call["id"]?.stringValue else {
             throw .invalidRequest("\(field).id is required and must be a string")
         }
-        guard let name = call["function"]?["name"]?.stringValue else {
-            throw .invalidRequest("\(field).function.name is required and must be a string")
+        return try toolUse(id: id, function: call["function"], field: "\(field).function", path: "\(path)/function")
+    }
+
+    /// A call's function (`{name, arguments}`: a tool call's `function`,
+    /// or a legacy `function_call`) as a `tool_use` block.
+    private mutating func toolUse(
+        id: String, function: JSONValue?, field: String, path: String
+    ) throws(APIError)
+        -> JSONValue
+    {
+        guard let name = function?["name"]?.stringValue else {
+            throw .invalidRequest("\(field).name is required and must be a string")
         }
-        let arguments = call["function"]?["arguments"]?.stringValue ?? ""
+        let arguments = function?["arguments"]?.stringValue ?? ""
         var input: JSONValue = [:]
         if let parsed = try? JSONValue(parsing: arguments), case .object = parsed {
             input = parsed
         } else if !arguments.trimmingSpaces().isEmpty {
             // Anthropic's input must be an object; the call is kept so its
             // result still has a call to answer.
-            diagnostics.append(.warning("\(path)/function/arguments", "arguments are not a JSON object; sent as {}"))
+            diagnostics.append(.warning("\(path)/arguments", "arguments are not a JSON object; sent as {}"))
         }
         return ContentBlock.toolUse(id: id, name: name, input: input).json
     }

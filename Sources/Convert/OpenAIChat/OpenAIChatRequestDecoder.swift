@@ -18,12 +18,15 @@ import Wire
 struct OpenAIChatRequestDecoder {
     let request: JSONObject
     var diagnostics: [ConversionDiagnostic] = []
+    /// The last assistant `function_call` (legacy, no id) with the id the
+    /// proxy gave its `tool_use`, for the `function` message that answers it.
+    var openFunctionCall: (name: String, id: String)?
 
     /// Fields read here; any other is dropped with a diagnostic.
     static let translatedFields: Set<String> = [
         "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream",
         "stream_options", "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "user", "n",
-        "response_format", "seed", "presence_penalty", "frequency_penalty",
+        "response_format", "seed", "presence_penalty", "frequency_penalty", "functions", "function_call",
     ]
     /// Fields that change the answer's shape or content, so dropping them is
     /// worth a warning rather than a note.

@@ -18,6 +18,9 @@ import Wire
 public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     private let requestedModel: String
     private let includeUsage: Bool
+    /// A client of the legacy `functions`: the call goes out as
+    /// `delta.function_call`, the finish as `function_call`.
+    private let functionCallForm: Bool
     /// Every chunk's `created`, Unix seconds.
     private let created: Int64
     private var id = ""
@@ -40,10 +43,15 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     ///   send a last chunk with `usage` and no choices.
     /// - Parameter created: when the request came, Unix seconds, as
     ///   OpenAI's chunks say.
-    public init(requestedModel: String, includeUsage: Bool, created: Int64) {
+    /// - Parameter functionCallForm: the client asked with the legacy
+    ///   `functions` (``OpenAIChatClientCodec/answersWithFunctionCall(_:)``):
+    ///   its one call is `delta.function_call`; a further call, which it has
+    ///   no room for, is left out.
+    public init(requestedModel: String, includeUsage: Bool, created: Int64, functionCallForm: Bool = false) {
         self.requestedModel = requestedModel
         self.includeUsage = includeUsage
         self.created = created
+        self.functionCallForm = functionCallForm
     }
 
     public mutating func encode(_ event: AnthropicStreamEvent, into frames: inout SSEFrames) {
@@ -75,7 +83,9 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
             TokenCount.merge(delta.usage, into: &usage)
             if let reasoning = delta.reasoningTokens { reasoningTokens = reasoning }
             startIfNeeded(into: &frames)
-            sendFinish(OpenAIChatClientCodec.finishReason(stopReason: delta.stopReason) ?? "stop", into: &frames)
+            var reason = OpenAIChatClientCodec.finishReason(stopReason: delta.stopReason) ?? "stop"
+            if functionCallForm && reason == "tool_calls" { reason = "function_call" }
+            sendFinish(reason, into: &frames)
         case .messageStop:
             startIfNeeded(into: &frames)
             // The pivot always sends message_delta first; a stop without it
@@ -109,6 +119,7 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         case .thinking(let thinking, _) where !thinking.isEmpty:
             textChunk(#"{"reasoning_content":"#, thinking, into: &frames)
         case .toolUse(let toolID, let name, let input):
+            guard !functionCallForm || toolCallCount == 0 else { return }
             let callIndex = toolCallCount
             toolCallCount += 1
             // Streams start tool input as {} and send it in deltas; a block
@@ -182,11 +193,19 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
+    /// A `tool_calls` delta of `call`; in the legacy form, a
+    /// `function_call` delta of its `function`.
     private func toolCallChunk(_ call: JSONValue, into frames: inout SSEFrames) {
         chunk(into: &frames) {
-            JSONValue.writeVerbatim(#"{"tool_calls":["#, to: &$0)
-            call.write(to: &$0)
-            JSONValue.writeVerbatim("]}", to: &$0)
+            if functionCallForm {
+                JSONValue.writeVerbatim(#"{"function_call":"#, to: &$0)
+                (call["function"] ?? [:]).write(to: &$0)
+                $0.append(UInt8(ascii: "}"))
+            } else {
+                JSONValue.writeVerbatim(#"{"tool_calls":["#, to: &$0)
+                call.write(to: &$0)
+                JSONValue.writeVerbatim("]}", to: &$0)
+            }
         }
     }
 
