@@ -56,6 +56,9 @@ public struct UpstreamStreamConverter: Sendable {
     /// applied to the pivot events on their way to the client; nil (one
     /// check an event) for every other request.
     private var stopCut: StopSequenceCut?
+    /// Whether the client asked for thinking to be hidden
+    /// (``HiddenThinking``), which a converted route's upstream may not do.
+    private var hidesThinking = false
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -87,14 +90,18 @@ public struct UpstreamStreamConverter: Sendable {
     ///     ``ClientRequest/stopSequencesAppliedByProxy(route:)``); the
     ///     answer ends at the first, and ``endedAtStopSequence`` tells the
     ///     caller to read no more.
+    ///   - hidesThinking: the client asked for thinking to be hidden
+    ///     (``HiddenThinking``): its text is left out, its signatures kept.
     public init(
         route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)? = nil,
-        tools: @escaping @Sendable () -> JSONValue? = { nil }, stopSequences: [String]? = nil
+        tools: @escaping @Sendable () -> JSONValue? = { nil }, stopSequences: [String]? = nil,
+        hidesThinking: Bool = false
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
         writesAnthropic = encoder == nil
         stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
+        self.hidesThinking = hidesThinking
         if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
@@ -135,15 +142,17 @@ public struct UpstreamStreamConverter: Sendable {
     /// client's stream.
     /// - Parameters:
     ///   - encoder: the client dialect's encoder; nil for an Anthropic client.
-    ///   - stopSequences: as for ``init(route:requestedModel:encoder:tools:stopSequences:)``.
+    ///   - stopSequences, hidesThinking: as for
+    ///     ``init(route:requestedModel:encoder:tools:stopSequences:hidesThinking:)``.
     public init(
         wholeMessageFor route: RouteOptions, requestedModel: String, encoder: (any ClientStreamEncoder)?,
-        stopSequences: [String]? = nil
+        stopSequences: [String]? = nil, hidesThinking: Bool = false
     ) {
         upstreamName = route.modelID
         self.encoder = encoder
         writesAnthropic = encoder == nil
         stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
+        self.hidesThinking = hidesThinking
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
     }
 
@@ -463,6 +472,15 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// One event in the client's dialect.
     private mutating func encode(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
+        if hidesThinking {
+            guard let shown = HiddenThinking.shown(event) else { return }
+            return encodeShown(shown, into: &output)
+        }
+        encodeShown(event, into: &output)
+    }
+
+    /// ``encode(_:into:)`` once the event is as the client may see it.
+    private mutating func encodeShown(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         if reportedError == nil, case .error(let error) = event { reportedError = error }
         if !writesAnthropic {
             encoder!.encode(event, into: &output)

@@ -237,6 +237,10 @@ public struct ClientRequest: Sendable {
             StopSequenceCut.cut(&message, at: stops)
             converted.body = .object(message)
         }
+        if hidesThinking(route: route), case .object(var message) = converted.body {
+            HiddenThinking.hide(in: &message)
+            converted.body = .object(message)
+        }
         // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(
             converted.body, dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt,
@@ -286,7 +290,7 @@ public struct ClientRequest: Sendable {
         if !route.upstreamStreams || answeredWhole {
             return UpstreamStreamConverter(
                 wholeMessageFor: route, requestedModel: model, encoder: encoder,
-                stopSequences: stopSequencesAppliedByProxy(route: route))
+                stopSequences: stopSequencesAppliedByProxy(route: route), hidesThinking: hidesThinking(route: route))
         }
         // None for an Anthropic route: an Anthropic client's stream goes
         // through the relay, which gives it its model name.
@@ -301,7 +305,15 @@ public struct ClientRequest: Sendable {
         }
         return UpstreamStreamConverter(
             route: route, requestedModel: model, encoder: encoder, tools: tools,
-            stopSequences: stopSequencesAppliedByProxy(route: route))
+            stopSequences: stopSequencesAppliedByProxy(route: route), hidesThinking: hidesThinking(route: route))
+    }
+
+    /// Whether the proxy hides the answer's thinking text, as the client
+    /// asked (``HiddenThinking``): on a converted route, whose upstream may
+    /// not have been able to; the client's own provider, passed through,
+    /// does it itself.
+    public func hidesThinking(route: RouteOptions) -> Bool {
+        !isPassthrough(route) && HiddenThinking.isAsked(by: body, dialect: dialect)
     }
 
     /// The stop sequences the proxy applies to the answer itself, on a
