@@ -73,7 +73,13 @@ extension OpenAIChatRequestBuilder {
             case "thinking" where route.chatReasoningContent == true:
                 // Whoever signed it (another provider's signature too), the
                 // text is the model's reasoning, all DeepSeek and Kimi read.
-                if let text = block["thinking"]?.stringValue, !text.isEmpty { thinking.append(text) }
+                // Text the client was not shown comes back in the signature (``HiddenThinking``).
+                let text = block["thinking"]?.stringValue ?? ""
+                if !text.isEmpty {
+                    thinking.append(text)
+                } else if let hidden = block["signature"]?.stringValue.flatMap(HiddenThinking.text(fromSignature:)) {
+                    thinking.append(hidden)
+                }
             case "thinking", "redacted_thinking":
                 diagnostics.append(
                     .info(blockPath, "thinking from an earlier turn is not sent to an OpenAI upstream; dropped"))

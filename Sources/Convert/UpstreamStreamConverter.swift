@@ -58,7 +58,7 @@ public struct UpstreamStreamConverter: Sendable {
     private var stopCut: StopSequenceCut?
     /// Whether the client asked for thinking to be hidden
     /// (``HiddenThinking``), which a converted route's upstream may not do.
-    private var hidesThinking = false
+    private var hiddenThinking: HiddenThinking?
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -101,7 +101,7 @@ public struct UpstreamStreamConverter: Sendable {
         self.encoder = encoder
         writesAnthropic = encoder == nil
         stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
-        self.hidesThinking = hidesThinking
+        hiddenThinking = hidesThinking ? HiddenThinking() : nil
         if route.upstreamDialect != .anthropic || encoder != nil {
             toolGuard = ToolArgumentGuard(upstreamName: route.modelID, tools: tools)
         }
@@ -152,7 +152,7 @@ public struct UpstreamStreamConverter: Sendable {
         self.encoder = encoder
         writesAnthropic = encoder == nil
         stopCut = stopSequences.map(StopSequenceCut.init(sequences:))
-        self.hidesThinking = hidesThinking
+        hiddenThinking = hidesThinking ? HiddenThinking() : nil
         transcoder = .wholeAnswer(WholeAnswerStream(route: route, requestedModel: requestedModel))
     }
 
@@ -472,11 +472,10 @@ public struct UpstreamStreamConverter: Sendable {
 
     /// One event in the client's dialect.
     private mutating func encode(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
-        if hidesThinking {
-            guard let shown = HiddenThinking.shown(event) else { return }
-            return encodeShown(shown, into: &output)
-        }
-        encodeShown(event, into: &output)
+        guard hiddenThinking != nil else { return encodeShown(event, into: &output) }
+        var shown: [AnthropicStreamEvent] = []
+        hiddenThinking!.shown(event, into: &shown)
+        for event in shown { encodeShown(event, into: &output) }
     }
 
     /// ``encode(_:into:)`` once the event is as the client may see it.

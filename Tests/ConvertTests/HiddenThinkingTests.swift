@@ -23,12 +23,18 @@ import Wire
         "usage": ["prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5],
     ]
 
+    /// Unsigned reasoning, hidden, rides in the signature for the next request.
+    static let carrier: JSONValue = .string("pivot-reasoning:" + Base64.encode(Array("Secret plan.".utf8)))
+
     @Test func omittedDisplayHidesAChatUpstreamsReasoning() throws {
         let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: Self.anthropicRequest)
         let answer = try client.clientResponse(upstreamBody: Self.chatAnswer, route: TestRoutes.openAI, createdAt: 0)
         #expect(
             answer.body["content"]
-                == [["type": "thinking", "thinking": "", "signature": ""], ["type": "text", "text": "Hello."]])
+                == [
+                    ["type": "thinking", "thinking": "", "signature": Self.carrier],
+                    ["type": "text", "text": "Hello."],
+                ])
         // Shown as usual when the client did not ask.
         var shown = Self.anthropicRequest
         shown["thinking"] = ["type": "enabled", "budget_tokens": 1024]
@@ -56,8 +62,37 @@ import Wire
             payloads.filter { $0["type"] == "content_block_start" }.map { $0["content_block"] } == [
                 ["type": "thinking", "thinking": "", "signature": ""], ["type": "text", "text": ""],
             ])
+        #expect(
+            payloads.filter { $0["delta"]?["type"] == "signature_delta" }.map { $0["delta"]?["signature"] }
+                == [Self.carrier])
         #expect(!frames.contains { $0.data.contains("Secret") })
         #expect(frames.contains { $0.data.contains("Hello.") })
+    }
+
+    /// The hidden text sent back goes to a `reasoning_content` route as the
+    /// reasoning it was, and to no Claude route.
+    @Test func hiddenReasoningComesBackAsReasoningContent() throws {
+        let request: JSONValue = [
+            "model": "m", "max_tokens": 2000,
+            "messages": [
+                ["role": "user", "content": "Weather?"],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "", "signature": Self.carrier],
+                        ["type": "tool_use", "id": "call_1", "name": "weather", "input": [:]],
+                    ],
+                ],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "Sunny"]]],
+            ],
+        ]
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .anthropic), body: request)
+        var route = TestRoutes.openAI
+        route.chatReasoningContent = true
+        let chat = try client.upstreamBody(route: route).body
+        #expect(chat["messages"]?[1]?["reasoning_content"] == "Secret plan.")
+        let claude = try client.upstreamBody(route: TestRoutes.anthropic).body
+        #expect(claude["messages"]?[1]?["content"]?[0]?["type"] == "tool_use")
     }
 
     /// A Gemini client's `includeThoughts: false` on a Claude route: the

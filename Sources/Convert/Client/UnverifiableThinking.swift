@@ -14,7 +14,9 @@ import Wire
 /// signature in thinking block"), the known way model routers break it.
 enum UnverifiableThinking {
     /// The signature prefixes other providers' reasoning travels under.
-    static let foreignPrefixes = [OpenAIResponsesReasoningSignature.prefix, GeminiThoughtSignature.thinkingPrefix]
+    static let foreignPrefixes = [
+        OpenAIResponsesReasoningSignature.prefix, GeminiThoughtSignature.thinkingPrefix, HiddenThinking.carrierPrefix,
+    ]
 
     /// Takes the thinking blocks no Anthropic upstream can verify out of
     /// `request`; false, with the request untouched, when it has none: the
