@@ -116,3 +116,24 @@ enum CassetteSummaryProbe {
         return CassetteSummary(exchanges: exchanges, set: CassetteSet(exchanges: exchanges)).duration
     }
 }
+
+/// What a cassette holds is a client's or an upstream's text: the summary
+/// writes its control characters escaped, so it cannot drive the terminal
+/// nor forge a line.
+@Suite struct CassetteSummaryEscapingTests {
+    @Test func labelsAndFailuresAreWrittenWithTheirControlCharactersEscaped() {
+        var summary = CassetteSummary(
+            fileCount: 1, exchangeCount: 1, unfinishedCount: 0,
+            byEndpoint: [.init(label: "POST /v1beta/models/evil\n:generateContent", count: 1)],
+            byModel: [.init(label: "evil\nFORGED \u{1B}[31mRED", count: 1)], byUpstream: [], byStatus: [],
+            errorsByStageAndType: [], duration: nil, timeToFirstByte: nil, tokenTotals: [], tornTails: [],
+            droppedEvents: 0)
+        summary.failures = [.init(id: "req_1", status: 404, message: "model `\u{1B}]0;pwned\u{07}` is unknown")]
+        let text = summary.text
+        #expect(text.contains("\n  evil\\nFORGED \\u001b[31mRED  1\n"), "\(text)")
+        #expect(text.contains("\n  POST /v1beta/models/evil\\n:generateContent  1\n"), "\(text)")
+        #expect(text.contains("\n  req_1  404  model `\\u001b]0;pwned\\u0007` is unknown\n"), "\(text)")
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(text)")
+        #expect(!text.contains("\nFORGED"), "\(text)")
+    }
+}

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
+import Wire
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,10 @@ import Darwin
 /// Writes log lines to standard error in swift-log's `StreamLogHandler`
 /// format (`2026-12-04T06:43:13+0000 info switchboard.proxy: request_id=... [Proxy] message`),
 /// rendering the metadata only when a line is written, through a
-/// ``LogLineWriter`` so that no caller waits on standard error.
+/// ``LogLineWriter`` so that no caller waits on standard error. Control
+/// characters in the message and the metadata are escaped
+/// (``ControlCharacterEscape``): every record stays one line, whatever text
+/// a client put in a model name, a path or a header.
 ///
 /// `StreamLogHandler` sorts and formats all of its metadata each time a key
 /// is set. Every request set two (Hummingbird's `hb.request.id`, then the
@@ -91,7 +95,10 @@ struct ProxyLogHandler: LogHandler {
         line.append(contentsOf: " [".utf8)
         line.append(contentsOf: event.source.utf8)
         line.append(contentsOf: "] ".utf8)
-        line.append(contentsOf: event.message.description.utf8)
+        // Messages and metadata quote what clients and upstreams chose (a
+        // model name, a path, an error message): escaped, so a newline in
+        // one cannot forge a line of its own nor an ESC drive the terminal.
+        ControlCharacterEscape.append(event.message.description, to: &line)
         line.append(UInt8(ascii: "\n"))
         output.write(line)
         // An error may be the last thing the process says before it stops
@@ -117,14 +124,15 @@ struct ProxyLogHandler: LogHandler {
             || message == "Server shutdown error: Already closed"
     }
 
-    /// A metadata value as `description` writes it; a string's own bytes
-    /// (`description` of a `Logger.MetadataValue` went through its
-    /// `CustomStringConvertible` path: 1.2 K instructions a value).
+    /// A metadata value as `description` writes it, control characters
+    /// escaped; a string's own bytes (`description` of a
+    /// `Logger.MetadataValue` went through its `CustomStringConvertible`
+    /// path: 1.2 K instructions a value).
     private static func append(_ value: Logger.MetadataValue, to line: inout [UInt8]) {
         switch value {
-        case .string(let text): line.append(contentsOf: text.utf8)
-        case .stringConvertible(let convertible): line.append(contentsOf: convertible.description.utf8)
-        default: line.append(contentsOf: value.description.utf8)
+        case .string(let text): ControlCharacterEscape.append(text, to: &line)
+        case .stringConvertible(let convertible): ControlCharacterEscape.append(convertible.description, to: &line)
+        default: ControlCharacterEscape.append(value.description, to: &line)
         }
     }
 

@@ -1,3 +1,5 @@
+import Wire
+
 extension CassetteSummary {
     /// One failed exchange as `--errors-only` lists it: enough to find it
     /// (`--request-id`) and see what went wrong without exporting it.
@@ -25,7 +27,10 @@ extension CassetteSummary {
                 message: message.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
 
-        /// `ID  STATUS  MESSAGE`.
-        var line: String { "\(id)  \(status.map(String.init) ?? "-")  \(message)" }
+        /// `ID  STATUS  MESSAGE`, control characters escaped (the message
+        /// is an upstream's or a client's text).
+        var line: String {
+            ControlCharacterEscape.escaped("\(id)  \(status.map(String.init) ?? "-")  \(message)")
+        }
     }
 }

@@ -1,7 +1,12 @@
 import Foundation
+import Wire
 
 extension CassetteSummary {
-    /// The summary as a person reads it in a terminal.
+    /// The summary as a person reads it in a terminal. What the cassette
+    /// holds (a client's model name or path, an error message, a file
+    /// name) is written with its control characters escaped
+    /// (``ControlCharacterEscape``): a cassette cannot drive the terminal
+    /// nor forge a line of the summary.
     public var text: String {
         var lines: [String] = []
         lines.append(
@@ -28,18 +33,19 @@ extension CassetteSummary {
             lines.append("Torn tails:         0")
         } else {
             lines.append("Torn tails:         \(tornTails.count)")
-            lines += tornTails.map { "  \($0.file): \($0.description)" }
+            lines += tornTails.map { "  " + ControlCharacterEscape.escaped("\($0.file): \($0.description)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     private static func section(_ title: String, _ counts: [Count]) -> [String] {
         guard !counts.isEmpty else { return [] }
-        let width = min(60, counts.map(\.label.count).max() ?? 0)
+        let labels = counts.map { ControlCharacterEscape.escaped($0.label) }
+        let width = min(60, labels.map(\.count).max() ?? 0)
         return ["", "\(title):"]
-            + counts.map {
-                "  " + $0.label.padding(toLength: max(width, $0.label.count), withPad: " ", startingAt: 0)
-                    + "  \($0.count)"
+            + zip(labels, counts).map { label, count in
+                "  " + label.padding(toLength: max(width, label.count), withPad: " ", startingAt: 0)
+                    + "  \(count.count)"
             }
     }
 

@@ -25,7 +25,8 @@ public struct ReplaySender: Sendable {
         /// Variables that would have supplied a recorded secret header.
         public var missingKeys: [String]
 
-        /// One line: id, request, recorded status, new status.
+        /// One line: id, request, recorded status, new status; the
+        /// cassette's text with its control characters escaped.
         public var line: String {
             let recorded = recordedStatus.map(String.init) ?? "-"
             let now =
@@ -33,7 +34,8 @@ public struct ReplaySender: Sendable {
             let mark = status == recordedStatus ? "" : "  <- differs"
             let missing =
                 missingKeys.isEmpty ? "" : "  (unset: \(missingKeys.map { "$" + $0 }.joined(separator: ", ")))"
-            return "\(exchangeID)  \(method) \(path)  recorded \(recorded)  now \(now)\(mark)\(missing)"
+            let request = ControlCharacterEscape.escaped("\(exchangeID)  \(method) \(path)")
+            return "\(request)  recorded \(recorded)  now \(now)\(mark)\(missing)"
         }
     }
 
