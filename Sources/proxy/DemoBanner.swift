@@ -35,7 +35,7 @@ struct DemoBanner: Sendable {
                 + "http://127.0.0.1:\(upstreamPort)",
             "that replays a recorded answer \(pace), through the real Anthropic <-> OpenAI conversion.",
             "Whatever you ask, the answer is the recorded one.",
-            "Switchboard proxy listening on \(url)",
+            "Switchboard proxy listening on \(Banner.listenURL(host: host, port: port))",
         ]
         if let recordingTo { lines.append("Recording to \(recordingTo)") }
         lines += [

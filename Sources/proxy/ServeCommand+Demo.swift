@@ -37,7 +37,7 @@ extension ServeCommand {
         let recording = openRecording()
         let options = ProxyServer.Options(
             host: host, port: port, maxBodyBytes: maxBodyMB << 20, metrics: !noMetrics, maxConnections: maxConnections,
-            headerTimeout: .seconds(headerTimeout))
+            headerTimeout: .seconds(headerTimeout), allowedHosts: allowedHost, allowedOrigins: allowedOrigin)
         raiseOpenFileLimit()
         let host = self.host
         let demoSpeed = self.demoSpeed

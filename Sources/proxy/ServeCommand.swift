@@ -32,6 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
             Keys: an entry's api_key (literal or ${ENV_VAR}) is used when set; otherwise the client's own \
             x-api-key or bearer token is passed on. Keys are never logged or recorded.
 
+            Browsers: a request from a web page (an Origin header) that is not on this machine gets 403, and so \
+            does one whose Host is not a loopback name while the proxy listens on loopback (DNS rebinding), so \
+            no page can spend the routes' keys; --allowed-origin and --allowed-host allow more. SDKs, curl and \
+            Claude Code send no Origin and are served as before.
+
             Config: an error stops start-up with exit 78 and FILE:LINE:COLUMN: problem. What to do.; an unknown \
             field is a warning on stderr (FILE:LINE:COLUMN: warning: ...) and is ignored. `proxy config check` \
             checks a file without serving; `proxy route MODEL` says where a model name goes.
@@ -93,6 +98,22 @@ struct ServeCommand: AsyncParsableCommand {
                 + "(slow, stalled or idle clients), or that reads none of its answer this long. An answer "
                 + "read as it comes, however slowly, is never cut.", valueName: "seconds"))
     var headerTimeout = 60
+
+    @Option(
+        help: ArgumentHelp(
+            "Also answer requests whose Host is this name (any port), or name:port, when listening on a loopback "
+                + "address (repeatable; * allows any). Loopback names (localhost, 127.0.0.1, [::1]) always are; "
+                + "others are refused with 403, as a web page using DNS rebinding sends them. Added to the config's "
+                + "allowed_hosts.", valueName: "host"))
+    var allowedHost: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Also answer requests from web pages of this origin, e.g. http://app.lan:3000 (repeatable; * allows "
+                + "any). Requests with no Origin (SDKs, curl, Claude Code) and from loopback origins "
+                + "(http://localhost:3000) always are; other pages get 403, so a page cannot spend the routes' keys. "
+                + "Added to the config's allowed_origins.", valueName: "origin"))
+    var allowedOrigin: [String] = []
 
     @Option(help: ArgumentHelp("Record every exchange to cassettes in this directory.", valueName: "dir"))
     var record: String?
@@ -159,6 +180,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
             throw ValidationError("--otlp-endpoint must be an http:// or https:// URL, e.g. http://localhost:4318.")
         }
+        for host in allowedHost {
+            if let problem = HostOriginPolicy.problem(allowedHost: host) {
+                throw ValidationError("--allowed-host \(host): \(problem).")
+            }
+        }
+        for origin in allowedOrigin {
+            if let problem = HostOriginPolicy.problem(allowedOrigin: origin) {
+                throw ValidationError("--allowed-origin \(origin): \(problem).")
+            }
+        }
         try validateDemo()
     }
 
@@ -176,9 +207,12 @@ struct ServeCommand: AsyncParsableCommand {
             options: .init(
                 host: host, port: port, maxBodyBytes: maxBodyMB << 20, configPollInterval: .seconds(1),
                 metrics: !noMetrics, maxConnections: maxConnections, authStore: authStore,
-                headerTimeout: .seconds(headerTimeout)),
+                headerTimeout: .seconds(headerTimeout), allowedHosts: allowedHost, allowedOrigins: allowedOrigin),
             recording: recording, tracing: tracing)
         raiseOpenFileLimit()
+        if let warning = Banner.exposureWarning(host: host, config: proxyConfig) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         let banner = Banner(host: host, config: proxyConfig, recordingTo: record)
         let writeState = stateWriter(configFile: proxyConfig.file)
         defer { removeDaemonState() }
@@ -278,39 +312,5 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func fail(_ message: String, code: Int32) -> Never {
         Terminal.fail(message, code: code)
-    }
-}
-
-/// What `serve` prints once it listens: where, from which config, and the
-/// line to give Claude Code.
-struct Banner: Sendable {
-    let host: String
-    let modelCount: Int
-    let configFile: String
-    let recordingTo: String?
-
-    init(host: String, config: ProxyConfig, recordingTo: String?) {
-        self.host = host
-        modelCount = config.models.count
-        configFile = config.file
-        self.recordingTo = recordingTo
-    }
-
-    /// The URL clients use for a server listening on `host`: a wildcard
-    /// address is reached through loopback.
-    static func baseURL(host: String, port: Int) -> String {
-        let reachable = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : host
-        return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
-    }
-
-    func print(port: Int) {
-        let url = Self.baseURL(host: host, port: port)
-        let models = "\(modelCount) model\(modelCount == 1 ? "" : "s")"
-        var lines = ["Switchboard proxy listening on \(url) (\(models) from \(configFile))"]
-        if let recordingTo { lines.append("Recording to \(recordingTo)") }
-        lines += ["Connect Claude Code with:", "ANTHROPIC_BASE_URL=\(url)"]
-        // Written at once and unbuffered, so a script waiting for the line
-        // sees it even when stdout is a pipe.
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -64,7 +64,7 @@ struct StartCommand: AsyncParsableCommand {
         }
         print(
             """
-            Switchboard proxy started in the background (pid \(state.pid)), listening on \(state.address)
+            Switchboard proxy started in the background (pid \(state.pid)), listening on \(Banner.listenURL(host: state.host, port: state.port))
             Log: \(state.logFile)
             Connect Claude Code with:
             ANTHROPIC_BASE_URL=\(state.address)

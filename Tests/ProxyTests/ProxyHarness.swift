@@ -76,6 +76,7 @@ struct ProxyHarness {
         configYAML: ((_ stubBase: String) -> String)? = nil, environment: [String: String] = [:],
         logger: Logger? = nil, maxConnections: Int? = nil, logins: AuthStore? = nil,
         headerTimeout: Duration = ProxyServer.Options.defaultHeaderTimeout, maxStreamEventBytes: Int? = nil,
+        listenHost: String = "127.0.0.1", allowedHosts: [String] = [], allowedOrigins: [String] = [],
         _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
         try await StubHTTPServer.withRunning { stub in
@@ -105,8 +106,8 @@ struct ProxyHarness {
             quiet.logLevel = .critical
             let logger = logger ?? quiet
             var options = ProxyServer.Options(
-                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
-                headerTimeout: headerTimeout)
+                host: listenHost, port: 0, maxBodyBytes: maxBodyBytes, maxConnections: maxConnections,
+                headerTimeout: headerTimeout, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins)
             if let maxStreamEventBytes { options.maxStreamEventBytes = maxStreamEventBytes }
             let server = ProxyServer(
                 config: config,

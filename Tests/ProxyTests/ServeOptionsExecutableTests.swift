@@ -15,14 +15,14 @@ import Glibc
 @Suite(.serialized) struct ServeOptionsExecutableTests {
     private static let clientKey = "sk-ant-api03-CLICANARY-51c0ffee"
 
-    private static func writeConfig(to file: URL, stub: StubHTTPServer) throws {
+    private static func writeConfig(to file: URL, stub: StubHTTPServer, apiKey: String? = nil) throws {
         try Data(
             """
             models:
               - model_id: gpt
                 model_name: upstream-gpt
                 api_base: \(stub.baseURL)/v1
-                format: openai
+                format: openai\(apiKey.map { "\n    api_key: \($0)" } ?? "")
             """.utf8
         ).write(to: file)
     }
@@ -43,14 +43,17 @@ import Glibc
     /// Starts `proxy serve` with `arguments` against a stub answering every
     /// request, runs `body` with its base URL, then stops it with SIGTERM
     /// and returns its standard error.
+    /// With `apiKey`, the route holds that key; `output` gets its standard
+    /// output once it stopped.
     private static func serve(
-        _ arguments: [String], scratch: URL, _ body: (_ base: String) async throws -> Void
+        _ arguments: [String], scratch: URL, apiKey: String? = nil, output: (String) -> Void = { _ in },
+        _ body: (_ base: String) async throws -> Void
     ) async throws -> String {
         let executable = try ChildProcess.builtExecutable("proxy")
         let configFile = scratch.appendingPathComponent("models.yaml")
         return try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, UpstreamBodies.openAICompletion)
-            try writeConfig(to: configFile, stub: stub)
+            try writeConfig(to: configFile, stub: stub, apiKey: apiKey)
             let child = try await ChildProcess(
                 executable, arguments: ["serve", "--config", configFile.path, "--port", "0"] + arguments,
                 environment: ExecutableScratch.environment(home: scratch))
@@ -61,6 +64,7 @@ import Glibc
             try await body(String(line.dropFirst("ANTHROPIC_BASE_URL=".count)))
             child.send(SIGTERM)
             #expect(await child.waitForEnding() == .exited(0), "stderr: \(child.standardError)")
+            output(child.standardOutput)
             return child.standardError
         }
     }
@@ -147,6 +151,30 @@ import Glibc
         for name in Redactor.defaultSecretHeaders {
             #expect(text.contains(name + ",") || text.contains(name + "."), "\(name): \(text)")
         }
+    }
+
+    /// `--host 0.0.0.0` says where it really listens (and gives clients on
+    /// this machine a loopback URL), and warns once that anyone who can
+    /// reach it can use the route's key; on loopback it does not warn.
+    @Test func aNonLoopbackAddressIsShownAndWarnedAboutWhenARouteHoldsAKey() async throws {
+        let scratch = try ExecutableScratch.directory("sb-serve-host")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let key = "sk-route-CANARY-0123"
+        var banner = ""
+        let exposed = try await Self.serve(
+            ["--host", "0.0.0.0"], scratch: scratch, apiKey: key, output: { banner = $0 }
+        ) { base in
+            #expect(base.hasPrefix("http://127.0.0.1:"), "\(base)")
+            let status = try await Self.post(base, json: ProxyHarness.messages())
+            #expect(status == 200)
+        }
+        let warning = "warning: listening on 0.0.0.0, which is not a loopback address, while routes hold an api_key"
+        #expect(exposed.components(separatedBy: warning).count == 2, "\(exposed)")
+        #expect(exposed.contains("(gpt): anyone who can reach this address can use them"), "\(exposed)")
+        #expect(!exposed.contains(key))
+        #expect(banner.contains("Switchboard proxy listening on http://0.0.0.0:"), "\(banner)")
+        let loopback = try await Self.serve([], scratch: scratch, apiKey: key) { _ in }
+        #expect(!loopback.contains("not a loopback address"), "\(loopback)")
     }
 
     /// `warning` keeps failures only: no access line for a 200, but the

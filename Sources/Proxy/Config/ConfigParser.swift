@@ -17,7 +17,9 @@ struct ConfigParser {
         self.environment = environment
     }
 
-    static let topLevelFields = ["models", "aliases", "default", "rules", "router"]
+    static let topLevelFields = [
+        "models", "aliases", "default", "rules", "router", "allowed_hosts", "allowed_origins",
+    ]
     static let entryFields = [
         "model_id", "model_name", "api_base", "format", "api_key", "auth", "max_tokens", "context", "extra_headers",
         "extra_body", "reasoning_effort", "temperature", "timeout", "max_stream_duration", "aliases", "rules",
@@ -137,6 +139,8 @@ struct ConfigParser {
         var config = ProxyConfig(models: models, aliases: aliases, defaultModelID: defaultModelID, file: file)
         config.rules = globalRules
         if let routerNode = top["router"] { config.scenarios = try scenarioRoutes(routerNode, known: known) }
+        if let node = top["allowed_hosts"], !node.isNull { config.allowedHosts = try allowedHosts(node) }
+        if let node = top["allowed_origins"], !node.isNull { config.allowedOrigins = try allowedOrigins(node) }
         config.warnings = warnings
         return config
     }

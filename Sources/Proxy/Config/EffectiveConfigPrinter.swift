@@ -56,6 +56,9 @@ public struct EffectiveConfigPrinter: Sendable {
             }
             lines.append("  long_context_threshold: \(config.scenarios.longContextThreshold)")
         }
+        // Only when set, as the file has them: none is the safe default.
+        if !config.allowedHosts.isEmpty { lines.append("allowed_hosts: " + Self.list(config.allowedHosts)) }
+        if !config.allowedOrigins.isEmpty { lines.append("allowed_origins: " + Self.list(config.allowedOrigins)) }
         lines += ruleLines(config.rules, indent: "")
         lines.append("models:")
         for entry in config.models {

@@ -28,6 +28,13 @@ public struct ProxyConfig: Sendable {
     public var rules = ConfiguredRules()
     /// The `router:` section: entries chosen by what a request is.
     public var scenarios = ScenarioRoutes()
+    /// The top-level `allowed_hosts:`: `Host` names a request may carry
+    /// besides loopback ones, added to `--allowed-host`
+    /// (``HostOriginPolicy``).
+    public var allowedHosts: [String] = []
+    /// The top-level `allowed_origins:`: web pages (`Origin`) a request may
+    /// come from besides loopback ones, added to `--allowed-origin`.
+    public var allowedOrigins: [String] = []
     /// Where the config was read from (for messages).
     public var file: String
     /// What the file holds that does not stop start-up (unknown fields,

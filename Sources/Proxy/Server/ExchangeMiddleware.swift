@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 
 /// Wraps every request: finds the client's connection (for hang-up
-/// cancellation), attaches the recorder, turns every error into the client
+/// cancellation), refuses what a web page sent (``HostOriginPolicy``),
+/// attaches the recorder, turns every error into the client
 /// dialect's error shape, logs requests for endpoints the proxy does not have, and
 /// ends the exchange for answers that are not streams.
 struct ExchangeMiddleware: RouterMiddleware {
@@ -16,6 +17,8 @@ struct ExchangeMiddleware: RouterMiddleware {
     let metrics: ProxyMetrics?
     let tracing: ProxyTracing?
     let maxBodyBytes: Int
+    /// Refuses requests a web page sent (see ``HostOriginPolicy``).
+    let policy: HostOriginPolicy
 
     func handle(
         _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
@@ -58,6 +61,11 @@ struct ExchangeMiddleware: RouterMiddleware {
                 body: [])
         }
         do {
+            // Before anything is served, monitors too: `/metrics` and the
+            // stats name the routes and their usage.
+            if let refusal = policy.refusal(authority: request.head.authority, origin: request.headers[.origin]) {
+                throw refusal
+            }
             if observed, !connections.admit(context.channel) { throw overloaded }
             if request.method != .post, endpoint != nil {
                 // A generate path (`GET /v1/messages`, a Gemini

@@ -40,6 +40,16 @@ public struct ProxyServer: Sendable {
         /// connection's start or the end of its previous answer; then the
         /// connection is closed (slowloris, and idle kept-alive connections).
         public var headerTimeout: Duration
+        /// Hosts a request may name in `Host` besides loopback ones, when
+        /// ``host`` is a loopback address (`--allowed-host`; the config's
+        /// `allowed_hosts:` adds to them): a name, any port, or
+        /// `name:port`; `*` allows any. See ``HostOriginPolicy``.
+        public var allowedHosts: [String]
+        /// Web pages a request may come from (its `Origin`) besides
+        /// loopback ones (`--allowed-origin`; the config's
+        /// `allowed_origins:` adds to them), as `scheme://host[:port]`;
+        /// `*` allows any.
+        public var allowedOrigins: [String]
 
         /// The most bytes of an upstream stream that complete no event (one
         /// event's size, in effect); past it the stream ends with an error.
@@ -52,8 +62,11 @@ public struct ProxyServer: Sendable {
         public init(
             host: String = "127.0.0.1", port: Int = 8082, maxBodyBytes: Int = 32 << 20,
             configPollInterval: Duration? = nil, metrics: Bool = true, maxConnections: Int? = nil,
-            authStore: AuthStore? = nil, headerTimeout: Duration = Options.defaultHeaderTimeout
+            authStore: AuthStore? = nil, headerTimeout: Duration = Options.defaultHeaderTimeout,
+            allowedHosts: [String] = [], allowedOrigins: [String] = []
         ) {
+            self.allowedHosts = allowedHosts
+            self.allowedOrigins = allowedOrigins
             self.authStore = authStore
             self.host = host
             self.port = port
@@ -108,7 +121,10 @@ public struct ProxyServer: Sendable {
         let middleware = ExchangeMiddleware(
             connections: connections, recording: recording, metrics: options.metrics ? metrics : nil,
             tracing: tracing,
-            maxBodyBytes: options.maxBodyBytes)
+            maxBodyBytes: options.maxBodyBytes,
+            policy: HostOriginPolicy(
+                listeningOn: options.host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins,
+                routes: routes))
         router.add(middleware: middleware)
         let generate = GenerateEndpoint(
             routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
