@@ -145,6 +145,7 @@ public struct ClientRequest: Sendable {
                 : try ContextBudget.fit(anthropicRequest: try pivotRequest(for: configured).body, route: configured)
             Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
             if dialect == .gemini { diagnostics += GeminiForeignSignatures.drop(from: &object) }
+            if dialect == .openaiResponses { diagnostics += OpenAIResponsesForeignReasoning.drop(from: &object) }
             diagnostics += UpstreamToolCallID.fitPassedThrough(&object, dialect: dialect)
             var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
             converted.diagnostics = diagnostics + converted.diagnostics
@@ -313,7 +314,9 @@ public struct ClientRequest: Sendable {
     /// not have been able to; the client's own provider, passed through,
     /// does it itself.
     public func hidesThinking(route: RouteOptions) -> Bool {
-        !isPassthrough(route) && HiddenThinking.isAsked(by: body, dialect: dialect)
+        // The cheap look first: on a route that reshapes structured output, telling a
+        // pass-through reads the pivot.
+        HiddenThinking.isAsked(by: body, dialect: dialect) && !isPassthrough(route)
     }
 
     /// The stop sequences the proxy applies to the answer itself, on a
