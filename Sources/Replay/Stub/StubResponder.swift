@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Wire
 
 /// The request context of the stub: it keeps the channel, so a recorded
@@ -66,15 +67,21 @@ struct StubResponder: HTTPResponder {
     }
 
     /// Sends nothing until the caller closes `channel` (its timeout), or
-    /// the stub stops: a shutdown cancels what still runs after its grace,
-    /// and then the connection is closed.
+    /// the stub stops (SIGTERM, or a cancelled task).
     private static func held(_ channel: any Channel) async {
-        // The server allows half-closure, so the caller's close would leave the connection open
-        // (and this reply held) until the stub stops: its end of input closes it now.
+        // The server allows half-closure and reads no more while a reply is owed, so the
+        // caller's close would go unseen (its socket left in CLOSE-WAIT) until the stub
+        // stopped: with half-closure off and one read asked for, its end of input closes
+        // the connection now.
         try? await channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: false).get()
-        await withTaskCancellationHandler {
-            try? await channel.closeFuture.get()
-        } onCancel: {
+        channel.read()
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                try? await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } onGracefulShutdown: {
             channel.close(promise: nil)
         }
     }
