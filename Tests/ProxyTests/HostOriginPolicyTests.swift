@@ -31,7 +31,8 @@ import Wire
             #expect(openAI.json?["error"]?["type"] == "permission_error", "\(openAI.text)")
             let message = try #require(openAI.json?["error"]?["message"]?.stringValue)
             #expect(message.contains("\"evil.example:\(proxy.port)\", is not a loopback name"), "\(message)")
-            #expect(message.contains("--allowed-host evil.example"), "\(message)")
+            #expect(message.contains("--allowed-host 'evil.example'"), "\(message)")
+            #expect(message.contains("allowed_hosts: [\"evil.example\"]"), "\(message)")
 
             let anthropic = try await proxy.send(
                 .POST, "/v1/messages", body: ProxyHarness.messages().serialized(),
@@ -60,7 +61,7 @@ import Wire
             #expect(reply.status == 403)
             let message = try #require(reply.json?["error"]?["message"]?.stringValue)
             #expect(message.contains("Origin \"http://evil.example\""), "\(message)")
-            #expect(message.contains("--allowed-origin http://evil.example"), "\(message)")
+            #expect(message.contains("--allowed-origin 'http://evil.example'"), "\(message)")
             let sandboxed = try await Self.postChat(proxy, origin: "null")
             #expect(sandboxed.status == 403)
             #expect(proxy.stub.requests.isEmpty)
@@ -152,6 +153,18 @@ import Wire
         #expect(LoopbackAddress.isLoopback(origin: origin) == loopback)
     }
 
+    /// Names a web page cannot put in `Host` (no public DNS answers for
+    /// them) reach this machine too: `0.0.0.0`, and `.internal` names such as
+    /// Docker's `host.docker.internal`; they pass, loopback or not.
+    @Test(arguments: [
+        ("0.0.0.0:8082", true), ("host.docker.internal:8082", true), ("HOST.DOCKER.INTERNAL.", true),
+        ("localhost", true), ("internal", false), ("evil.internal.example", false), ("0.0.0.1", false),
+        ("evilinternal", false),
+    ])
+    func thisMachinesAuthorities(authority: String, passes: Bool) {
+        #expect(LoopbackAddress.isThisMachine(authority: authority[...]) == passes)
+    }
+
     @Test func allowListEntriesAreChecked() {
         #expect(HostOriginPolicy.problem(allowedHost: "proxy.lan") == nil)
         #expect(HostOriginPolicy.problem(allowedHost: "proxy.lan:8082") == nil)
@@ -160,6 +173,12 @@ import Wire
         #expect(HostOriginPolicy.problem(allowedOrigin: "http://app.lan:3000") == nil)
         #expect(HostOriginPolicy.problem(allowedOrigin: "app.lan") != nil)
         #expect(HostOriginPolicy.problem(allowedOrigin: "https://app.lan/path") != nil)
+        // Desktop apps' and extensions' origins, and `null`, which the refusal's advice names.
+        #expect(HostOriginPolicy.problem(allowedOrigin: "null") == nil)
+        #expect(HostOriginPolicy.problem(allowedOrigin: "app://obsidian.md") == nil)
+        #expect(HostOriginPolicy.problem(allowedOrigin: "chrome-extension://abcdef") == nil)
+        #expect(HostOriginPolicy.problem(allowedOrigin: "1app://x") != nil)
+        #expect(HostOriginPolicy.problem(allowedOrigin: "app://") != nil)
     }
 
     @Test func aBadConfigEntryStopsTheLoadAtItsLine() throws {

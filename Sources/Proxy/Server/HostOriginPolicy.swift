@@ -39,7 +39,7 @@ public struct HostOriginPolicy: Sendable {
     /// The 403 for a request with this `Host` (its authority) and `Origin`;
     /// nil when it may be served.
     func refusal(authority: String?, origin: String?) -> APIError? {
-        if checksHost, let authority, !LoopbackAddress.isLoopback(authority: authority[...]) {
+        if checksHost, let authority, !LoopbackAddress.isThisMachine(authority: authority[...]) {
             let config = routes.router.config
             let name = LoopbackAddress.hostName(ofAuthority: authority[...]).map(String.init) ?? authority
             if !Self.allows([authority, name], in: allowedHosts + config.allowedHosts) {
@@ -48,7 +48,7 @@ public struct HostOriginPolicy: Sendable {
                     message: "the request's Host, \"\(authority)\", is not a loopback name, and this proxy listens "
                         + "on a loopback address: a web page re-pointing its own name here (DNS rebinding) would "
                         + "send such requests. Address the proxy as 127.0.0.1 or localhost, or allow this host with "
-                        + "`proxy serve --allowed-host \(name)` or `allowed_hosts: [\(name)]` in the config")
+                        + "`proxy serve --allowed-host '\(name)'` or `allowed_hosts: [\"\(name)\"]` in the config")
             }
         }
         if let origin, !LoopbackAddress.isLoopback(origin: origin) {
@@ -58,7 +58,7 @@ public struct HostOriginPolicy: Sendable {
                     status: 403, type: APIError.anthropicType(forStatus: 403),
                     message: "the request comes from a web page, Origin \"\(origin)\", which is not on this "
                         + "machine: any page the browser opens could otherwise spend this proxy's keys. Allow it with "
-                        + "`proxy serve --allowed-origin \(origin)` or `allowed_origins: [\"\(origin)\"]` in the config"
+                        + "`proxy serve --allowed-origin '\(origin)'` or `allowed_origins: [\"\(origin)\"]` in the config"
                 )
             }
         }
@@ -87,14 +87,31 @@ public struct HostOriginPolicy: Sendable {
     }
 
     /// Why `entry` cannot be an allowed origin (`--allowed-origin`,
-    /// `allowed_origins:`), said after its value; nil when it can: `*`, or
-    /// `http` or `https` and an authority, as browsers send `Origin`.
+    /// `allowed_origins:`), said after its value; nil when it can: `*`,
+    /// `null` (a file, a sandboxed frame, some desktop apps), or a scheme
+    /// and what follows `://` up to no path, as `Origin` is sent: web pages'
+    /// `http://` and `https://`, and apps' and extensions' own schemes
+    /// (`app://obsidian.md`, `chrome-extension://ID`, `tauri://localhost`).
     public static func problem(allowedOrigin entry: String) -> String? {
-        if entry == "*" { return nil }
-        guard let authority = LoopbackAddress.authority(ofOrigin: entry[...]),
-            LoopbackAddress.hostName(ofAuthority: authority)?.isEmpty == false
-        else { return "which is not an origin as browsers send it: `http://` or `https://`, a host and a port or not" }
+        if entry == "*" || entry == "null" { return nil }
+        let problem =
+            "which is not an origin as it is sent: a scheme, `://`, a host and a port or not "
+            + "(`http://localhost:3000`, `app://obsidian.md`), or `null`"
+        guard let separator = entry.range(of: "://") else { return problem }
+        let scheme = entry[..<separator.lowerBound]
+        var rest = entry[separator.upperBound...]
+        if rest.last == "/" { rest = rest.dropLast() }
+        guard isScheme(scheme), !rest.isEmpty, !rest.contains("/") else { return problem }
         return nil
+    }
+
+    /// RFC 3986's scheme: a letter, then letters, digits, `+`, `-` or `.`.
+    private static func isScheme(_ text: Substring) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+        }
+        guard let first = text.utf8.first, isLetter(first) else { return false }
+        return text.utf8.allSatisfy { isLetter($0) || $0.isASCIIDigit || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
     }
 
     /// Lower case (host names and schemes are compared so), without a

@@ -33,6 +33,21 @@ public enum LoopbackAddress {
         return isLoopback(host: host)
     }
 
+    /// Whether a `Host` header's authority names this machine by a name a
+    /// web page cannot put there (no public DNS answers for it): a loopback
+    /// one, `0.0.0.0` (which Linux and macOS connect to loopback), or a name
+    /// under `.internal` (ICANN keeps it private; `host.docker.internal` is
+    /// how a container reaches the machine it runs on). Not a listening
+    /// address's test: `0.0.0.0` listens everywhere.
+    public static func isThisMachine(authority: Substring) -> Bool {
+        guard let host = hostName(ofAuthority: authority) else { return false }
+        if isLoopback(host: host) || host == "0.0.0.0" { return true }
+        var name = host.utf8[...]
+        if name.last == UInt8(ascii: "."), name.count > 1 { name = name.dropLast() }
+        let word = ".internal".utf8
+        return name.count > word.count && hasSuffixIgnoringCase(name, word)
+    }
+
     /// An `Origin` header's value: `http` or `https`, then a loopback
     /// authority and nothing else (`http://localhost:3000`). `null`
     /// (a sandboxed frame, a file) is not loopback.
