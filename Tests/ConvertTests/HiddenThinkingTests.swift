@@ -117,5 +117,9 @@ import Wire
         #expect(parts.map { $0["text"] } == ["", "Hello."])
         #expect(parts[0]["thought"] == true)
         #expect(parts[0]["thoughtSignature"] == .string(Base64.encode(Array("pivot:EqSig".utf8))))
+        // The upstream is asked to omit them itself: its signature then stands for the
+        // empty text the client sends back.
+        let sent = try client.upstreamBody(route: TestRoutes.anthropic).body
+        #expect(sent["thinking"] == ["type": "enabled", "budget_tokens": 1024, "display": "omitted"])
     }
 }

@@ -195,6 +195,16 @@ struct GeminiClientRequestDecoder {
                     diagnostics.append(.info(pointer, "unknown thinking level \(level); the model's default is used"))
                 }
             }
+            // Thoughts the client does not want are Anthropic's omitted display: the upstream
+            // leaves their text out itself, and an Anthropic signature then stands for the empty
+            // text the client sends back (one made for the full text, which the proxy blanked,
+            // would not verify).
+            if thinking[gemini: "includeThoughts"]?.boolValue == false,
+                case .object(var enabled)? = body["thinking"], enabled["type"]?.stringValue != "disabled"
+            {
+                enabled["display"] = "omitted"
+                body["thinking"] = .object(enabled)
+            }
         }
         // JSON Schema first: it is what the pivot carries; the OpenAPI
         // subset is made JSON Schema.
