@@ -136,4 +136,17 @@ enum CassetteSummaryProbe {
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(text)")
         #expect(!text.contains("\nFORGED"), "\(text)")
     }
+
+    /// Labels are padded by characters: an emoji (two UTF-16 units) was cut
+    /// in half when padding counted UTF-16, and shorter labels misaligned.
+    @Test func labelsWithEmojiKeepThemAndTheColumnsAlign() {
+        let summary = CassetteSummary(
+            fileCount: 1, exchangeCount: 2, unfinishedCount: 0, byEndpoint: [],
+            byModel: [.init(label: "modèle-中文-🎉", count: 1), .init(label: "a-much-longer-model-name", count: 1)],
+            byUpstream: [], byStatus: [], errorsByStageAndType: [], duration: nil, timeToFirstByte: nil,
+            tokenTotals: [], tornTails: [], droppedEvents: 0)
+        let text = summary.text
+        #expect(text.contains("\n  modèle-中文-🎉" + String(repeating: " ", count: 15) + "1\n"), "\(text)")
+        #expect(text.contains("\n  a-much-longer-model-name  1\n"), "\(text)")
+    }
 }

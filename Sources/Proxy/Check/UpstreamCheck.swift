@@ -193,13 +193,10 @@ public struct UpstreamCheck: Sendable {
                 result.detail,
             ]
         }
-        let widths = (0..<header.count - 1).map { column in
-            ([header] + rows).map { $0[column].count }.max() ?? 0
-        }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column < widths.count ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        // TextTable pads by characters: `padding(toLength:)` counts UTF-16 units, and cut an
+        // emoji in a route's name in half.
+        var table = TextTable(header: header)
+        for row in rows { table.append(row) }
+        return table.lines.joined(separator: "\n")
     }
 }

@@ -44,8 +44,8 @@ extension CassetteSummary {
         let width = min(60, labels.map(\.count).max() ?? 0)
         return ["", "\(title):"]
             + zip(labels, counts).map { label, count in
-                "  " + label.padding(toLength: max(width, label.count), withPad: " ", startingAt: 0)
-                    + "  \(count.count)"
+                // Padded by characters: `padding(toLength:)` counts UTF-16 units, and cut an emoji in half.
+                "  " + label + String(repeating: " ", count: max(0, width - label.count)) + "  \(count.count)"
             }
     }
 
