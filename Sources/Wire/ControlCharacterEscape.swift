@@ -3,7 +3,10 @@
 /// log or a terminal: its control characters (U+0000-U+001F, U+007F and
 /// the C1 controls U+0080-U+009F) written as escapes, `\n`, `\r`, `\t` and
 /// `\u001b`, so a newline cannot forge a log line of its own and an ESC or
-/// OSC sequence cannot drive the terminal. Backslashes are left as they
+/// OSC sequence cannot drive the terminal; and the line and paragraph
+/// separators (U+2028, U+2029: a line break to many log viewers) and the
+/// bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069: they
+/// reorder what a line shows) as `\u2028` and the like. Backslashes are left as they
 /// are: a literal `\n` in the text reads the same, but forges nothing.
 ///
 /// Ordinary text costs one scan of its bytes and is then copied whole; only
@@ -28,6 +31,14 @@ public enum ControlCharacterEscape {
                     // U+0080-U+009F, two bytes in UTF-8.
                     appendEscape(of: bytes[index + 1], to: &line)
                     index += 2
+                } else if byte == 0xE2, index + 2 < bytes.count,
+                    let scalar = separatorOrBidi(bytes[index + 1], bytes[index + 2])
+                {
+                    line.append(contentsOf: "\\u".utf8)
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        line.append(HexDigits.lowercase[Int(scalar >> UInt16(shift)) & 0x0F])
+                    }
+                    index += 3
                 } else {
                     line.append(byte)
                     index += 1
@@ -58,8 +69,19 @@ public enum ControlCharacterEscape {
             let byte = bytes[index]
             if byte < 0x20 || byte == 0x7F { return index }
             if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] < 0xA0 { return index }
+            if byte == 0xE2, index + 2 < bytes.count, separatorOrBidi(bytes[index + 1], bytes[index + 2]) != nil {
+                return index
+            }
         }
         return nil
+    }
+
+    /// The code point of `E2 second third` when it is U+2028-U+202E or
+    /// U+2066-U+2069; nil for any other.
+    private static func separatorOrBidi(_ second: UInt8, _ third: UInt8) -> UInt16? {
+        guard (second == 0x80 && (0xA8...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third))
+        else { return nil }
+        return 0x2000 | UInt16(second & 0x3F) << 6 | UInt16(third & 0x3F)
     }
 
     /// `\n`, `\r`, `\t`, else `\u00xx` for the code point `value`.
