@@ -67,6 +67,8 @@ public enum ControlCharacterEscape {
     private static func firstControl(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         for index in bytes.indices {
             let byte = bytes[index]
+            // Printable ASCII, nearly every byte of a log line, in one compare.
+            if byte &- 0x20 < 0x5F { continue }
             if byte < 0x20 || byte == 0x7F { return index }
             if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] < 0xA0 { return index }
             if byte == 0xE2, index + 2 < bytes.count, separatorOrBidi(bytes[index + 1], bytes[index + 2]) != nil {
