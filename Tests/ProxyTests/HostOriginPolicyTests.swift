@@ -55,6 +55,41 @@ import Wire
         }
     }
 
+    /// A page the policy admits may use the proxy from a browser: its
+    /// preflight is answered, and its answers (errors too) carry CORS
+    /// headers; a request without `Origin` gets none, a refused page none.
+    @Test func anAdmittedPageGetsCORSAndOthersDoNot() async throws {
+        try await ProxyHarness.run(allowedOrigins: ["app://obsidian.md"]) { proxy in
+            let preflight = try await proxy.send(
+                .OPTIONS, "/v1/chat/completions",
+                headers: [
+                    ("origin", "http://localhost:5173"), ("access-control-request-method", "POST"),
+                    ("access-control-request-headers", "authorization, content-type"),
+                ])
+            #expect(preflight.status == 204, "\(preflight.text)")
+            #expect(preflight.headers.first(name: "access-control-allow-origin") == "http://localhost:5173")
+            #expect(preflight.headers.first(name: "access-control-allow-headers") == "authorization, content-type")
+            #expect(preflight.headers.first(name: "access-control-allow-methods") == "GET, POST, OPTIONS")
+            #expect(proxy.stub.requests.isEmpty)
+            proxy.stub.reply = .json(200, UpstreamBodies.openAICompletion)
+            let answered = try await Self.postChat(proxy, origin: "app://obsidian.md")
+            #expect(answered.status == 200, "\(answered.text)")
+            #expect(answered.headers.first(name: "access-control-allow-origin") == "app://obsidian.md")
+            #expect(answered.headers.first(name: "access-control-expose-headers")?.contains("request-id") == true)
+
+            let failed = try await Self.postChat(proxy, path: "/v1/nowhere", origin: "http://127.0.0.1:3000")
+            #expect(failed.status == 404)
+            #expect(failed.headers.first(name: "access-control-allow-origin") == "http://127.0.0.1:3000")
+
+            let plain = try await Self.postChat(proxy)
+            #expect(plain.status == 200)
+            #expect(plain.headers.first(name: "access-control-allow-origin") == nil)
+            let refused = try await Self.postChat(proxy, origin: "http://evil.example")
+            #expect(refused.status == 403)
+            #expect(refused.headers.first(name: "access-control-allow-origin") == nil)
+        }
+    }
+
     @Test func aForeignOriginIsRefusedEvenWithALoopbackHost() async throws {
         try await ProxyHarness.run { proxy in
             let reply = try await Self.postChat(proxy, origin: "http://evil.example")

@@ -60,11 +60,24 @@ struct ExchangeMiddleware: RouterMiddleware {
                 authority: request.head.authority, headers: request.headers,
                 body: [])
         }
+        let origin = request.headers[.origin]
+        // The page the request came from, once the policy admitted it: its answers, errors
+        // included, carry CORS headers so it may read them; a refused one gets none.
+        var admittedOrigin: String?
         do {
             // Before anything is served, monitors too: `/metrics` and the
             // stats name the routes and their usage.
-            if let refusal = policy.refusal(authority: request.head.authority, origin: request.headers[.origin]) {
+            if let refusal = policy.refusal(authority: request.head.authority, origin: origin) {
                 throw refusal
+            }
+            admittedOrigin = origin
+            if let origin, request.method == .options {
+                // A browser's preflight, from a page the policy admits.
+                let headers = CrossOriginHeaders.preflight(
+                    origin: origin, requestedHeaders: request.headers[.accessControlRequestHeaders])
+                let response = exchange.response(status: 204, headers: headers, body: ByteBuffer())
+                exchange.recordEnd(outcome: .ok, status: 204, usage: nil)
+                return response
             }
             if observed, !connections.admit(context.channel) { throw overloaded }
             if request.method != .post, endpoint != nil {
@@ -74,6 +87,7 @@ struct ExchangeMiddleware: RouterMiddleware {
             }
             var response = try await next(request, context)
             response.headers.setRequestID(exchange.id, for: exchange.clientDialect)
+            if let admittedOrigin { CrossOriginHeaders.add(origin: admittedOrigin, to: &response.headers) }
             if !exchange.isStreaming {
                 let status = Int(response.status.code)
                 exchange.recordEnd(outcome: status < 400 ? .ok : .error, status: status, usage: exchange.usage)
@@ -97,10 +111,11 @@ struct ExchangeMiddleware: RouterMiddleware {
             }
             exchange.recordError(apiError, stage: cancellation?.stage ?? exchange.stage)
             // A client that is gone is sent nothing: no response recorded, no first byte.
-            let response =
+            var response =
                 cancellation?.clientIsGone == true
                 ? Response(status: .init(code: apiError.status(in: exchange.clientDialect)))
                 : exchange.errorResponse(apiError)
+            if let admittedOrigin { CrossOriginHeaders.add(origin: admittedOrigin, to: &response.headers) }
             exchange.recordEnd(
                 outcome: cancellation?.outcome ?? .error, status: apiError.status(in: exchange.clientDialect),
                 usage: nil)
