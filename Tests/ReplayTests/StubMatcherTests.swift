@@ -212,6 +212,17 @@ import Wire
         }
         // Dropped, resent at once (dropped again), then a client's retry later gets the next copy.
         #expect([copy(at: .zero), copy(at: .milliseconds(5)), copy(at: .seconds(2))] == [1, 1, 2])
+        // A drop on a new connection is not resent by the proxy: the next request is the client's own.
+        var fresh = StubMatcher(recordings: stub.recordings, ignoring: [])
+        _ = fresh.match(method: "POST", path: "/v1/messages", body: body, now: start, reusedConnection: false)
+        guard
+            case .hit(_, let afterFresh, _) = fresh.match(
+                method: "POST", path: "/v1/messages", body: body, now: start + .milliseconds(5))
+        else {
+            Issue.record("expected a hit")
+            return
+        }
+        #expect(afterFresh == 2)
         var later = StubMatcher(recordings: stub.recordings, ignoring: [])
         _ = later.match(method: "POST", path: "/v1/messages", body: body, now: start)
         guard

@@ -39,9 +39,11 @@ public struct StubMatcher: Sendable {
     private var served: [Int]
     private var cursor = 0
     /// The group and copy last served as a dropped connection, and when.
-    /// The proxy sends a request whose kept-alive connection closed as it
-    /// went out once more, at once, on a new connection: that resend is the
-    /// same request, served the same copy (dropped again), not the next one.
+    /// The proxy sends a request whose kept-alive connection (one that had
+    /// been answered before) closed as it went out once more, at once, on a
+    /// new connection: that resend is the same request, served the same copy
+    /// (dropped again), not the next one. A drop on a new connection is not
+    /// resent, and the client's own next request gets the next copy.
     private var lastDrop: (group: Int, copy: Int, at: ContinuousClock.Instant)?
 
     /// How soon after a drop an identical request is taken for the proxy's
@@ -80,13 +82,19 @@ public struct StubMatcher: Sendable {
     /// recording in a hit or nearest decision has its reply moved to the
     /// request's working directory and HOME when they differ from the
     /// recorded ones.
-    /// - Parameter now: when the request came, to tell the proxy's resend
-    ///   after a dropped connection (``resendWindow``).
+    /// - Parameters:
+    ///   - now: when the request came, to tell the proxy's resend after a
+    ///     dropped connection (``resendWindow``).
+    ///   - reusedConnection: the request came on a connection that had been
+    ///     answered before: only there does a drop make the proxy resend.
     public mutating func match(
-        method: String, path: String, body: [UInt8], now: ContinuousClock.Instant = .now
+        method: String, path: String, body: [UInt8], now: ContinuousClock.Instant = .now,
+        reusedConnection: Bool = true
     ) -> Decision {
         let request = StubRecording.canonical(body, ignoring: ignoring, normalizingEnvironment: !exactEnvironment)
-        let decision = match(method: method.uppercased(), path: path, canonical: request.canonical, now: now)
+        let decision = match(
+            method: method.uppercased(), path: path, canonical: request.canonical, now: now,
+            reusedConnection: reusedConnection)
         guard let environment = request.environment else { return decision }
         switch decision {
         case .hit(let recording, let copy, let copies):
@@ -109,7 +117,7 @@ public struct StubMatcher: Sendable {
     }
 
     private mutating func match(
-        method: String, path: String, canonical: JSONValue?, now: ContinuousClock.Instant
+        method: String, path: String, canonical: JSONValue?, now: ContinuousClock.Instant, reusedConnection: Bool
     ) -> Decision {
         if strictOrder { return matchInOrder(method: method, path: path, canonical: canonical) }
         let key = StubRecording.key(canonical)
@@ -125,7 +133,9 @@ public struct StubMatcher: Sendable {
             let copy = min(served[group], copies - 1)
             served[group] += 1
             let recording = recordings[groups[group][copy]]
-            if recording.reply.status == nil, !recording.reply.timesOut { lastDrop = (group, copy, now) }
+            if reusedConnection, recording.reply.status == nil, !recording.reply.timesOut {
+                lastDrop = (group, copy, now)
+            }
             return .hit(recording, copy: copy + 1, copies: copies)
         }
         if onMiss == .nearest,

@@ -29,7 +29,16 @@ struct StubResponder: HTTPResponder {
         let body = Array(buffer: try await request.body.collect(upTo: .max))
         let method = request.method.rawValue
         let path = request.uri.path
-        let decision = stub.matcher.withLockedValue { $0.match(method: method, path: path, body: body) }
+        let channel = ObjectIdentifier(context.channel)
+        let reused = stub.answeredConnections.withLockedValue { !$0.insert(channel).inserted }
+        if !reused {
+            context.channel.closeFuture.whenComplete { [stub] _ in
+                _ = stub.answeredConnections.withLockedValue { $0.remove(channel) }
+            }
+        }
+        let decision = stub.matcher.withLockedValue {
+            $0.match(method: method, path: path, body: body, reusedConnection: reused)
+        }
         switch decision {
         case .hit(let recording, let copy, let copies):
             let copyNote = copies > 1 ? " copy \(copy)/\(copies)" : ""

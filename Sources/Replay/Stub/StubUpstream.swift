@@ -57,6 +57,10 @@ public final class StubUpstream: Sendable {
     public let options: Options
     public let logger: Logger
     let matcher: NIOLockedValueBox<StubMatcher>
+    /// The connections that have been answered a request, by channel: a
+    /// drop on one of them is one the proxy resends
+    /// (``StubMatcher/match(method:path:body:now:reusedConnection:)``).
+    let answeredConnections = NIOLockedValueBox<Set<ObjectIdentifier>>([])
 
     /// A stub answering with the exchanges that reached an upstream.
     public init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
