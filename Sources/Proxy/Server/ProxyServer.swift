@@ -123,8 +123,8 @@ public struct ProxyServer: Sendable {
             tracing: tracing,
             maxBodyBytes: options.maxBodyBytes,
             policy: HostOriginPolicy(
-                listeningOn: options.host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins,
-                routes: routes))
+                listeningOn: options.host, port: options.port, allowedHosts: options.allowedHosts,
+                allowedOrigins: options.allowedOrigins, routes: routes))
         router.add(middleware: middleware)
         let generate = GenerateEndpoint(
             routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes,
