@@ -49,6 +49,25 @@ import Wire
         }
     }
 
+    /// The same methods asked with GET are not models to describe (the
+    /// models route read `gpt:embedContent` as a model, answered as one by
+    /// a default route); a model whose tag is no method's name still is.
+    @Test func aGeminiMethodTheProxyLacksAskedWithGetIs404Too() async throws {
+        try await ProxyHarness.run { proxy in
+            let path = "/v1beta/models/gpt:embedContent"
+            let reply = try await proxy.send(.GET, path, headers: [("x-goog-api-key", "k")])
+            #expect(reply.status == 404)
+            #expect(
+                reply.json
+                    == Self.errorBody(
+                        "gemini", status: 404, type: "not_found_error",
+                        "unknown endpoint: GET \(path); Gemini's embedContent is not supported: this proxy serves "
+                            + "models/{model}:generateContent, :streamGenerateContent and :countTokens"))
+            let model = try await proxy.send(.GET, "/v1beta/models/gpt", headers: [("x-goog-api-key", "k")])
+            #expect(model.status == 200, "\(model.text)")
+        }
+    }
+
     /// A generate path asked with another method: 405, `Allow: POST`, in
     /// the path's own dialect (a Gemini `:generateContent` is not a model
     /// to get).

@@ -51,8 +51,28 @@ struct ModelsEndpoint: Sendable {
         // On `/v1/models/{id}` the path alone says Anthropic; an unknown
         // model's 404 should still come in the Gemini client's shape.
         context.exchange.clientDialect = .gemini
+        // `models/{model}:embedContent` asked with GET: a method the proxy lacks, as it is to a
+        // POST, not a model named with a colon (whose tag, `llama3:8b`, is no method's name).
+        let asked = context.parameters.getCatchAll().last ?? ""
+        if let colon = asked.utf8.lastIndex(of: UInt8(ascii: ":")),
+            Self.isMethodName(asked[asked.index(after: colon)...])
+        {
+            throw EndpointRefusal.unrouted(
+                request.method, path: context.path, headers: request.headers, servesMetrics: false
+            ).error
+        }
         let (id, name, entry) = try requestedModel(context: context)
         return context.exchange.json(Self.geminiModel(id: id, displayName: name, entry: entry))
+    }
+
+    /// Whether `text` is a Gemini method's name: lower camel case, letters
+    /// only (`embedContent`, `batchEmbedContents`).
+    private static func isMethodName(_ text: Substring) -> Bool {
+        guard let first = text.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
+            return false
+        }
+        return text.utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
+            && text.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
 
     /// `GET /openai/v1/models`: OpenAI's list shape.
