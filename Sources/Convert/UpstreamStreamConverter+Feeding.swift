@@ -28,6 +28,13 @@ extension UpstreamStreamConverter {
         return machine.receive(payload: chunk, eventName: event.event)
     }
 
+    /// Whether an event's data is whole: `[DONE]` or a JSON value. Asked
+    /// of the last event, when it had no blank line after it, and of a
+    /// passed-through frame that was not parsed.
+    static func isWholeEventData(_ data: [UInt8]) -> Bool {
+        data.elementsEqual("[DONE]".utf8) || JSONReader.isOneValue(data)
+    }
+
     /// The error for a stream frame whose data is not JSON, quoting its start.
     static func invalidJSON(_ data: some StringProtocol, upstreamName: String) -> APIError {
         APIError(

@@ -17,7 +17,7 @@ public struct UpstreamStreamConverter: Sendable {
         case anthropic(AnthropicStreamRelay)
         /// A client of the upstream's own (non-Anthropic) dialect: frames go
         /// out as they came.
-        case passthrough(PassthroughDialect)
+        case passthrough(PassthroughStreamRelay)
         /// An upstream called without streaming: its whole answer becomes
         /// the client's stream at the end.
         case wholeAnswer(WholeAnswerStream)
@@ -41,11 +41,6 @@ public struct UpstreamStreamConverter: Sendable {
     /// still be valid.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
-    /// The last usage a passed-through frame reported, in Anthropic's shape.
-    private var passedThroughUsage: JSONObject?
-    /// How far a passed-through stream got: one that ends while open was
-    /// cut, and the client is told so.
-    private var passthroughProgress = PassthroughProgress.open
     /// The converter's own notes, for ``takeDiagnostics()``: what it did not
     /// relay after the client's stream was complete.
     private var notes: [ConversionDiagnostic] = []
@@ -132,7 +127,7 @@ public struct UpstreamStreamConverter: Sendable {
         upstreamName = route.modelID
         encoder = nil
         writesAnthropic = true
-        transcoder = .passthrough(dialect)
+        transcoder = .passthrough(PassthroughStreamRelay(dialect: dialect))
     }
 
     /// For a route whose upstream is called without streaming (`can_stream:
@@ -197,7 +192,7 @@ public struct UpstreamStreamConverter: Sendable {
         // Once the client's stream has ended, what the upstream sends after
         // it is not read; but after a Responses error its `response.failed`
         // is still due, and may be this last event with no blank line.
-        if error == nil, !isWholeAnswer, !hasEnded || passthroughProgress == .failing {
+        if error == nil, !isWholeAnswer, !hasEnded || isFailingPassthrough {
             let complete = isComplete
             for event in parser.finishRaw() {
                 // The last event, with no blank line after it: whole if its
@@ -236,18 +231,11 @@ public struct UpstreamStreamConverter: Sendable {
             if let frame = relay.finish(error: error) { relayed(frame, from: &relay, into: &output) }
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
-        case .passthrough(let passthrough):
-            // A failure after the end is not sent, as the transcoders' and
-            // the relay's own `finish(error:)` send none.
-            guard !hasEnded else { break }
-            if error == nil, passthroughProgress == .open {
-                error = .streamEndedEarly(
-                    upstream: upstreamName, before: PassthroughProgress.milestone(passthrough))
-            }
-            if let error {
-                reportedError = error
-                output.append(Self.errorFrame(error, dialect: passthrough))
-            }
+        case .passthrough(var relay):
+            transcoder = .vacant
+            relay.finish(error: error, upstreamName: upstreamName, into: &output)
+            if reportedError == nil { reportedError = relay.error }
+            transcoder = .passthrough(relay)
         case .wholeAnswer(var whole):
             transcoder = .vacant
             for event in whole.finish(error: error) { emit(event, into: &output) }
@@ -265,7 +253,7 @@ public struct UpstreamStreamConverter: Sendable {
         return switch transcoder {
         case .payloads(let machine): machine.isFinished
         case .anthropic(let relay): relay.hasEnded
-        case .passthrough: passthroughProgress == .ended || reportedError != nil
+        case .passthrough(let relay): relay.hasEnded
         case .wholeAnswer, .vacant: false
         }
     }
@@ -289,7 +277,7 @@ public struct UpstreamStreamConverter: Sendable {
         if endedAtStopSequence { return true }
         return switch transcoder {
         case .payloads(let machine): machine.isComplete
-        case .passthrough(let passthrough): hasEnded || (passthrough == .gemini && passthroughProgress == .finished)
+        case .passthrough(let relay): relay.isComplete
         case .anthropic, .wholeAnswer, .vacant: hasEnded
         }
     }
@@ -300,6 +288,13 @@ public struct UpstreamStreamConverter: Sendable {
     /// connection, mid-answer, cannot be used again).
     public var endedAtStopSequence: Bool {
         stopCut?.hasEnded == true
+    }
+
+    /// Whether a passed-through Responses stream reported an error and
+    /// its `response.failed` is still due.
+    private var isFailingPassthrough: Bool {
+        if case .passthrough(let relay) = transcoder { return relay.progress == .failing }
+        return false
     }
 
     private var isWholeAnswer: Bool {
@@ -343,7 +338,7 @@ public struct UpstreamStreamConverter: Sendable {
         return switch transcoder {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
-        case .passthrough: passedThroughUsage.map(JSONValue.object)
+        case .passthrough(let relay): relay.usage.map(JSONValue.object)
         case .wholeAnswer(let whole): whole.usage.map(JSONValue.object)
         case .vacant: nil
         }
@@ -368,50 +363,14 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
-        case .passthrough(let passthrough):
+        case .passthrough(var relay):
             // After its last frame the client's stream is complete; after a
             // Responses error only its `response.failed` is still due.
-            guard passthroughProgress.relays(event) else { return eventsAfterEnd.drop(event) }
-            var event = passthrough == .gemini ? Self.unwrappingCodeAssist(event) : event
-            // Only frames that may hold an error or usage are parsed.
-            let mayReportError = reportedError == nil && (event.event == "error" || event.dataMentions("\"error\""))
-            let mayReportUsage = Self.mayReportUsage(event, dialect: passthrough)
-            var payload = mayReportError || mayReportUsage ? try? JSONValue(parsing: event.data) : nil
-            if payload == nil, !Self.isRelayableData(event.data) {
-                // Data that is not JSON failed in the client's SDK, with nothing said of the
-                // upstream, and the exchange was recorded a success: it ends the stream as on a
-                // converted route. JSON lacking only its last brackets is completed, as a
-                // converted route reads it (TruncatedJSONRepair).
-                guard let suffix = TruncatedJSONRepair.suffix(completing: event.data) else {
-                    let failure = Self.invalidJSON(
-                        String(decoding: event.data, as: UTF8.self), upstreamName: upstreamName)
-                    if reportedError == nil { reportedError = failure }
-                    passthroughProgress = .ended
-                    return output.append(Self.errorFrame(failure, dialect: passthrough))
-                }
-                event.data += suffix.utf8
-                if mayReportError || mayReportUsage { payload = try? JSONValue(parsing: event.data) }
-            }
-            if let payload {
-                if mayReportError {
-                    reportedError = Self.passedThroughError(event, payload, upstreamName: upstreamName)
-                }
-                if let usage = PassthroughUsage.anthropicUsage(in: payload, dialect: passthrough.dialect) {
-                    passedThroughUsage = usage
-                }
-            }
-            passthroughProgress.advance(past: event, dialect: passthrough)
-            // An error ends a Chat or Gemini stream, as it ends a converted
-            // one: what follows is not relayed but noted (an OpenAI SDK
-            // raises at the error and reads on no further; a client that
-            // reads on took what followed for more of the answer, and a
-            // `[DONE]` for success). A Responses `error` event is followed
-            // by `response.failed`, its stream's terminal event, still due;
-            // anything before that is not relayed either.
-            if mayReportError, reportedError != nil, passthroughProgress != .ended {
-                passthroughProgress = passthrough == .openaiResponses ? .failing : .ended
-            }
-            output.append(event)
+            guard relay.relays(event) else { return eventsAfterEnd.drop(event) }
+            transcoder = .vacant
+            relay.receive(event, upstreamName: upstreamName, into: &output)
+            if reportedError == nil { reportedError = relay.error }
+            transcoder = .passthrough(relay)
         case .vacant:
             break
         }

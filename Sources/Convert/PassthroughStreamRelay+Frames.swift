@@ -4,8 +4,8 @@ import Wire
 // How a passed-through frame is read and written: the error frame that ends
 // such a stream in its own dialect, Code Assist's envelope taken off, and
 // which frames are looked into for usage or an error. Kept apart from the
-// converter's state machine, which calls them.
-extension UpstreamStreamConverter {
+// relay's state machine, which calls them.
+extension PassthroughStreamRelay {
     /// An error ending a passed-through stream, as the dialect's own
     /// streams report one: Chat and Gemini an error object as data,
     /// Responses an `error` event.
@@ -69,15 +69,8 @@ extension UpstreamStreamConverter {
         return APIError(status: 502, type: "api_error", message: "upstream \(upstreamName) reported: \(message)")
     }
 
-    /// Whether an event's data is whole: `[DONE]` or a JSON value. Asked
-    /// of the last event, when it had no blank line after it, and of a
-    /// passed-through frame that was not parsed.
-    static func isWholeEventData(_ data: [UInt8]) -> Bool {
-        data.elementsEqual("[DONE]".utf8) || JSONReader.isOneValue(data)
-    }
-
     /// Whether a passed-through frame's data may go to the client as it
-    /// came: an object's braces at both ends, whole (``isWholeEventData(_:)``),
+    /// came: an object's braces at both ends, whole (``UpstreamStreamConverter/isWholeEventData(_:)``),
     /// or only whitespace (a keep-alive some servers send, which no SDK
     /// parses). A frame that opens and closes as an object passes unread:
     /// read through, every frame cost a passed-through stream 4 to 6% of its
@@ -85,6 +78,7 @@ extension UpstreamStreamConverter {
     /// text, an HTML page) fails the braces already.
     static func isRelayableData(_ data: [UInt8]) -> Bool {
         if data.first == UInt8(ascii: "{"), data.last == UInt8(ascii: "}") { return true }
-        return isWholeEventData(data) || data.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return UpstreamStreamConverter.isWholeEventData(data)
+            || data.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }
