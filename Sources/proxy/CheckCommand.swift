@@ -8,8 +8,9 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Call every configured upstream once, in parallel, and say which work.",
         discussion: """
-            For each route of the config, asks the upstream for its models list (no tokens spent); an \
-            upstream without one (404) gets a one-token request instead, through the proxy's own conversion. \
+            For each route of the config, asks the upstream for its models list (no tokens spent), which must \
+            name the route's model_name; an upstream without one (404), or whose list does not name the model, \
+            gets a one-token request instead, through the proxy's own conversion. \
             Prints route, format, upstream, result, latency, and for a failure what to fix. Exits 1 when any \
             route fails, 78 when the config has errors.
 

@@ -1,9 +1,10 @@
 import Cassette
 import Convert
-import Proxy
 import TestSupport
 import Testing
 import Wire
+
+@testable import Proxy
 
 /// `proxy check`'s work: each route's upstream called once.
 struct UpstreamCheckTests {
@@ -87,5 +88,67 @@ struct UpstreamCheckTests {
         let results = await UpstreamCheck(config: config, clientKey: nil).run()
         #expect(results.first?.ok == false)
         #expect(results.first?.detail.contains("--api-key") == true)
+    }
+}
+
+/// A models list that answers but leaves the route's model out.
+struct UpstreamCheckModelListedTests {
+    private static func config(_ base: String, modelName: String) throws -> ProxyConfig {
+        try ProxyConfig.parse(
+            yaml: """
+                models:
+                  - model_id: main
+                    model_name: "\(modelName)"
+                    api_base: \(base)/v1
+                    format: openai
+                    api_key: sk-route-key
+                """, file: "check.yaml")
+    }
+
+    @Test func aModelTheListLeavesOutIsAskedForOneToken() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, #"{"object":"list","data":[{"id":"m"}]}"#)
+            let results = await UpstreamCheck(
+                config: try Self.config(stub.baseURL, modelName: "main-upstream"), clientKey: nil
+            )
+            .run()
+            let result = try #require(results.first)
+            // The stub answers the one-token request with its models list: not a chat completion.
+            #expect(!result.ok)
+            #expect(
+                result.detail.hasPrefix(
+                    #"models list: 1 model, "main-upstream" not among them; a one-token request failed"#),
+                "\(result.detail)")
+            #expect(stub.requests.map { "\($0.method) \($0.path)" } == ["GET /v1/models", "POST /v1/chat/completions"])
+        }
+    }
+
+    @Test func aListedModelIsEnough() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, #"{"object":"list","data":[{"id":"other"},{"id":"main-upstream"}]}"#)
+            let results = await UpstreamCheck(
+                config: try Self.config(stub.baseURL, modelName: "main-upstream"), clientKey: nil
+            )
+            .run()
+            #expect(results.first?.ok == true && results.first?.detail == "models list: 2 models")
+            #expect(stub.requests.count == 1)
+        }
+    }
+
+    @Test func geminiAndOllamaNamesCount() {
+        #expect(UpstreamCheck.names("gemini-2.5-flash", in: ["models/gemini-2.5-flash"]))
+        #expect(UpstreamCheck.names("llama3", in: ["llama3:latest"]))
+        #expect(!UpstreamCheck.names("llama3", in: ["llama3:8b", "models/llama"]))
+        #expect(UpstreamCheck.listedModels(Array(#"{"models":[{"name":"models/g"}]}"#.utf8)) == ["models/g"])
+        #expect(UpstreamCheck.listedModels(Array("<html>".utf8)) == nil)
+    }
+
+    @Test func aPassThroughRouteTakesAnyList() async throws {
+        try await StubHTTPServer.withRunning { stub in
+            stub.reply = .json(200, #"{"object":"list","data":[{"id":"m"}]}"#)
+            let results = await UpstreamCheck(config: try Self.config(stub.baseURL, modelName: "*"), clientKey: nil)
+                .run()
+            #expect(results.first?.ok == true && results.first?.detail == "models list: 1 model")
+        }
     }
 }

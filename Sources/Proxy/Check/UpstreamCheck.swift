@@ -12,10 +12,12 @@ import Wire
 /// parallel, so a user learns which key, URL or model name is wrong before
 /// a client does.
 ///
-/// Each route's models list is asked first (no tokens spent). An upstream
-/// without one (404 or 405) gets a one-token Messages request instead,
-/// through an in-process proxy on a loopback port, so it takes the very
-/// path (conversion, key, headers) a client's request would.
+/// Each route's models list is asked first (no tokens spent), and must
+/// name the route's `model_name`. An upstream without one (404 or 405), or
+/// whose list does not name the model (a paged list, a server that serves
+/// more than it lists, or a wrong name), gets a one-token Messages request
+/// instead, through an in-process proxy on a loopback port, so it takes the
+/// very path (conversion, key, headers) a client's request would.
 public struct UpstreamCheck: Sendable {
     /// One route's answer.
     public struct Result: Sendable {
@@ -75,10 +77,23 @@ public struct UpstreamCheck: Sendable {
             let (status, body) = try await get(UpstreamRequest.modelsURL(for: entry), entry: entry, client: client)
             result.latency = .now - started
             if (200..<300).contains(status) {
-                result.ok = true
-                result.detail = "models list: " + Self.modelCount(body)
+                let listed = Self.listedModels(body)
+                let count = listed.map { "\($0.count) model\($0.count == 1 ? "" : "s")" } ?? "answered"
+                // `model_name: "*"` sends the client's own: any listed model may be asked for.
+                guard let listed, entry.modelName != ModelEntry.passThroughModelName,
+                    !Self.names(entry.modelName, in: listed)
+                else {
+                    result.ok = true
+                    result.detail = "models list: " + count
+                    return result
+                }
+                // A list that leaves the model out is no answer for it: a key
+                // and URL that work with a wrong model_name read "ok" here.
+                let because = "models list: \(count), \"\(entry.modelName)\" not among them"
+                return await oneTokenRequest(entry, client: client, result: result, started: started, because: because)
             } else if status == 404 || status == 405 {
-                return await oneTokenRequest(entry, client: client, result: result, started: started)
+                return await oneTokenRequest(
+                    entry, client: client, result: result, started: started, because: "no models list (\(status))")
             } else {
                 result.detail = Self.failure(status: status, body: body, entry: entry)
             }
@@ -109,12 +124,13 @@ public struct UpstreamCheck: Sendable {
 
     /// The fallback: `max_tokens: 1` through an in-process proxy serving
     /// only this route.
+    /// - Parameter because: why the models list did not do, to open the detail.
     private func oneTokenRequest(
-        _ entry: ModelEntry, client: HTTPClient, result: Result, started: ContinuousClock.Instant
+        _ entry: ModelEntry, client: HTTPClient, result: Result, started: ContinuousClock.Instant, because: String
     ) async -> Result {
         var result = result
         guard entry.modelName != ModelEntry.passThroughModelName else {
-            result.detail = "no models list (404), and model_name \"*\" names no model to send one token to"
+            result.detail = "\(because), and model_name \"*\" names no model to send one token to"
             return result
         }
         var only = config
@@ -142,10 +158,10 @@ public struct UpstreamCheck: Sendable {
             result.latency = .now - started
             if (200..<300).contains(status) {
                 result.ok = true
-                result.detail = "no models list (404); a one-token request answered"
+                result.detail = "\(because); a one-token request answered"
             } else {
                 let message = (try? JSONValue(parsing: body))?["error"]?["message"]?.stringValue ?? "status \(status)"
-                result.detail = "no models list (404); a one-token request failed: \(status) \(message)"
+                result.detail = "\(because); a one-token request failed: \(status) \(message)"
             }
         } catch {
             result.latency = .now - started
@@ -154,10 +170,21 @@ public struct UpstreamCheck: Sendable {
         return result
     }
 
-    private static func modelCount(_ body: [UInt8]) -> String {
-        guard let json = try? JSONValue(parsing: body) else { return "answered (not JSON)" }
-        let list = json["data"]?.arrayValue ?? json["models"]?.arrayValue
-        return list.map { "\($0.count) model\($0.count == 1 ? "" : "s")" } ?? "answered"
+    /// The model names a models list holds: OpenAI's and Anthropic's
+    /// `data[].id`, Gemini's `models[].name`; nil for a body that is no
+    /// such list (then only its answering is judged).
+    static func listedModels(_ body: [UInt8]) -> [String]? {
+        guard let json = try? JSONValue(parsing: body) else { return nil }
+        if let data = json["data"]?.arrayValue { return data.compactMap { $0["id"]?.stringValue } }
+        if let models = json["models"]?.arrayValue { return models.compactMap { $0["name"]?.stringValue } }
+        return nil
+    }
+
+    /// Whether `listed` names `model`: as it is, as Gemini lists it
+    /// (`models/` before it), or as Ollama does a model without a tag
+    /// (`:latest` after it).
+    static func names(_ model: String, in listed: [String]) -> Bool {
+        listed.contains { $0 == model || $0 == "models/" + model || $0 == model + ":latest" }
     }
 
     /// An HTTP error, with the upstream's message and what it usually means.
