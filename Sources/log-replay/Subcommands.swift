@@ -66,7 +66,13 @@ struct Verify: AsyncParsableCommand {
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-send recorded client requests to a live proxy; keys come from ANTHROPIC_API_KEY etc.",
-        discussion: "Keys come from the environment, never from the cassette: \(CredentialSlot.variablesHelp)")
+        discussion: """
+            Prints each request's new status next to the recorded one, each with "(stream error)" when its \
+            stream reported an error (an error event, or an error frame in a Chat or Gemini stream); a line \
+            that ends otherwise than recorded is marked "<- differs", and the exit status is then 1.
+
+            Keys come from the environment, never from the cassette: \(CredentialSlot.variablesHelp)
+            """)
     @Argument(help: "Cassette files or directories.") var paths: [String]
     @Option(help: "The proxy's base URL.") var to: String
     @OptionGroup var filters: FilterOptions

@@ -66,7 +66,8 @@ import Testing
         #expect(unsetRequest.headers["x-custom-api-key"].isEmpty)
         #expect(Set(unset) == ["SWITCHBOARD_HEADER_X_AUTH_TOKEN", "SWITCHBOARD_HEADER_X_CUSTOM_API_KEY"])
         var result = ReplaySender.Result(
-            exchangeID: "g", method: "POST", path: "/v1/messages", recordedStatus: 200, status: 200,
+            exchangeID: "g", method: "POST", path: "/v1/messages", recordedStatus: 200, recordedStreamError: false,
+            status: 200,
             streamError: false, failure: nil, missingKeys: ["SWITCHBOARD_HEADER_X_AUTH_TOKEN"])
         #expect(result.line.hasSuffix("(unset: $SWITCHBOARD_HEADER_X_AUTH_TOKEN)"))
         result.missingKeys = []
@@ -132,6 +133,6 @@ import Testing
                 "req_ok_stream  POST /v1/messages  recorded 200  now failed: cannot reach http://127.0.0.1:1: ")
                 == true, "\(output)")
         #expect(lines.first?.lowercased().contains("connection refused") == true, "\(output)")
-        #expect(lines.last == "1 sent, 0 same status, 1 different")
+        #expect(lines.last == "1 sent, 0 ended as recorded, 1 different")
     }
 }

@@ -92,10 +92,10 @@ public enum LogReplayCommands {
             guard let result = await sender.send(exchange, client: client) else { continue }
             output.write(result.line + "\n")
             sent += 1
-            if result.status == result.recordedStatus { same += 1 }
+            if result.isSame { same += 1 }
         }
         try? await client.shutdown()
-        output.write("\(sent) sent, \(same) same status, \(sent - same) different\n")
+        output.write("\(sent) sent, \(same) ended as recorded, \(sent - same) different\n")
         return same == sent ? 0 : 1
     }
 }

@@ -18,8 +18,7 @@ extension CassetteSummary {
         /// client got (streamed or answered), on one line.
         init(_ exchange: Exchange) {
             let recorded = exchange.errors.last?["message"]
-            let streamed = exchange.clientEvents.last { $0["event"]?.stringValue == "error" }?["data"]?["error"]?[
-                "message"]
+            let streamed = ClientStreamError.lastError(in: exchange.clientEvents)?["message"]
             let answered = exchange.clientResponse?["body"]?["error"]?["message"]
             let message = (recorded ?? streamed ?? answered)?.stringValue ?? "-"
             self.init(

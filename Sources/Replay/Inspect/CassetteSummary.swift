@@ -90,7 +90,7 @@ public struct CassetteSummary: Sendable, Equatable {
             return exchange.errors.map { "\($0["stage"]?.stringValue ?? "-") / \($0["type"]?.stringValue ?? "-")" }
         }
         guard exchange.isFailure else { return [] }
-        let streamed = exchange.clientEvents.last { $0["event"]?.stringValue == "error" }?["data"]?["error"]?["type"]
+        let streamed = ClientStreamError.lastError(in: exchange.clientEvents)?["type"]
         let answered = exchange.clientResponse?["body"]?["error"]?["type"]
         let fallback = exchange.isIncomplete ? "no end line" : "-"
         return ["- / \((streamed ?? answered)?.stringValue ?? fallback)"]

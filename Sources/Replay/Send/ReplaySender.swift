@@ -17,21 +17,30 @@ public struct ReplaySender: Sendable {
         public var method: String
         public var path: String
         public var recordedStatus: Int?
+        /// True when the recorded client stream reported an error (see ``ClientStreamError``).
+        public var recordedStreamError: Bool
         public var status: Int?
-        /// True when the new response was a stream that carried an `error` event.
+        /// True when the new response was a stream that reported an error.
         public var streamError: Bool
         /// Why no status came back (connection refused, timeout...).
         public var failure: String?
         /// Variables that would have supplied a recorded secret header.
         public var missingKeys: [String]
 
-        /// One line: id, request, recorded status, new status; the
-        /// cassette's text with its control characters escaped.
+        /// Whether the new response ended as the recorded one did: its
+        /// status, and whether its stream reported an error.
+        public var isSame: Bool {
+            status == recordedStatus && streamError == recordedStreamError
+        }
+
+        /// One line: id, request, recorded status, new status (each with
+        /// `(stream error)` when its stream reported one); the cassette's
+        /// text with its control characters escaped.
         public var line: String {
-            let recorded = recordedStatus.map(String.init) ?? "-"
+            let recorded = (recordedStatus.map(String.init) ?? "-") + (recordedStreamError ? " (stream error)" : "")
             let now =
                 status.map { "\($0)\(streamError ? " (stream error)" : "")" } ?? "failed: \(failure ?? "no response")"
-            let mark = status == recordedStatus ? "" : "  <- differs"
+            let mark = isSame ? "" : "  <- differs"
             let missing =
                 missingKeys.isEmpty ? "" : "  (unset: \(missingKeys.map { "$" + $0 }.joined(separator: ", ")))"
             let request = ControlCharacterEscape.escaped("\(exchangeID)  \(method) \(path)")
@@ -81,12 +90,17 @@ public struct ReplaySender: Sendable {
         let (request, missing) = makeRequest(for: exchange)
         var result = Result(
             exchangeID: exchange.id, method: exchange.method, path: exchange.endpoint ?? "/",
-            recordedStatus: exchange.status, status: nil, streamError: false, failure: nil, missingKeys: missing)
+            recordedStatus: exchange.status,
+            recordedStreamError: ClientStreamError.lastError(in: exchange.clientEvents) != nil,
+            status: nil, streamError: false, failure: nil, missingKeys: missing)
         do {
             let response = try await client.execute(request, timeout: timeout)
             result.status = Int(response.status.code)
             let body = try await response.body.collect(upTo: 512 << 20)
-            result.streamError = body.readableBytesView.firstRange(of: Array("event: error".utf8)) != nil
+            let isStream = response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream")
+            if isStream == true {
+                result.streamError = ClientStreamError.reportsError(streamBody: body.readableBytesView)
+            }
         } catch {
             result.failure = "cannot reach \(target): \(NetworkErrorText.connectionFailure(error) ?? "\(error)")"
         }
