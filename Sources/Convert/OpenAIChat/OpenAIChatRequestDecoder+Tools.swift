@@ -21,8 +21,25 @@ extension OpenAIChatRequestDecoder {
             }
             tools = functions
         }
-        if !tools.isEmpty { body["tools"] = .array(tools) }
         var choice = try toolChoice()
+        if case .object(let object)? = request["tool_choice"], object["type"]?.stringValue == "allowed_tools" {
+            let field = "tool_choice.allowed_tools"
+            let allowed = try AllowedToolChoice(
+                object["allowed_tools"], field: field, name: { $0["function"]?["name"]?.stringValue },
+                skipped: { index, tool in
+                    diagnostics.append(
+                        .warning(
+                            "/tool_choice/allowed_tools/tools/\(index)",
+                            "\(tool["type"]?.stringValue ?? "?") tool has no Anthropic form; not allowed"))
+                })
+            let all = tools.count
+            tools = try allowed.narrowing(tools, field: field)
+            choice = allowed.anthropicChoice(narrowedCount: tools.count)
+            diagnostics.append(
+                .info("/tool_choice", "allowed_tools: the upstream is given the \(tools.count) allowed of \(all) tools")
+            )
+        }
+        if !tools.isEmpty { body["tools"] = .array(tools) }
         if choice == nil { choice = try legacyFunctionCall() }
         // A legacy answer has room for one `function_call`.
         if request["parallel_tool_calls"]?.boolValue == false || OpenAIChatClientCodec.answersWithFunctionCall(request)
@@ -121,6 +138,8 @@ extension OpenAIChatRequestDecoder {
         case .string("auto")?: return ["type": "auto"]
         case .string("none")?: return ["type": "none"]
         case .string("required")?: return ["type": "any"]
+        case .object(let object)? where object["type"]?.stringValue == "allowed_tools":
+            return nil  // read with the tools it narrows, in addTools
         case .object(let object)?:
             guard let name = object["function"]?["name"]?.stringValue else {
                 throw .invalidRequest("tool_choice.function.name is required and must be a string")
@@ -128,7 +147,7 @@ extension OpenAIChatRequestDecoder {
             return ["type": "tool", "name": .string(name)]
         case let other?:
             throw .invalidRequest(
-                "tool_choice must be auto, none, required or {type: function, function: {name}}, got \(other.serializedString())"
+                "tool_choice must be auto, none, required, {type: function, function: {name}} or allowed_tools, got \(other.serializedString())"
             )
         }
     }

@@ -41,8 +41,30 @@ extension OpenAIResponsesClientRequestDecoder {
             }
             return
         }
-        body["tools"] = .array(tools)
         var choice = toolChoice()
+        if let choiceObject = request["tool_choice"], choiceObject["type"]?.stringValue == "allowed_tools" {
+            do {
+                let allowed = try AllowedToolChoice(
+                    choiceObject, field: "tool_choice", name: { $0["name"]?.stringValue },
+                    skipped: { index, tool in
+                        diagnostics.append(
+                            .warning(
+                                "/tool_choice/tools/\(index)",
+                                "\(tool["type"]?.stringValue ?? "?") tool cannot run outside OpenAI; not allowed"))
+                    })
+                let all = tools.count
+                tools = try allowed.narrowing(tools, field: "tool_choice")
+                choice = allowed.anthropicChoice(narrowedCount: tools.count)
+                diagnostics.append(
+                    .info(
+                        "/tool_choice",
+                        "allowed_tools: the upstream is given the \(tools.count) allowed of \(all) tools"))
+            } catch {
+                // This decoder drops what it cannot carry, with a warning (hosted tools too).
+                diagnostics.append(.warning("/tool_choice", "\(error.message); dropped"))
+            }
+        }
+        body["tools"] = .array(tools)
         if request["parallel_tool_calls"]?.boolValue == false, choice?["type"]?.stringValue != "none" {
             var object = choice?.objectValue ?? ["type": "auto"]
             object["disable_parallel_tool_use"] = true
@@ -54,6 +76,7 @@ extension OpenAIResponsesClientRequestDecoder {
     private mutating func toolChoice() -> JSONValue? {
         guard let choice = request["tool_choice"], !choice.isNull else { return nil }
         switch choice.stringValue ?? choice["type"]?.stringValue {
+        case "allowed_tools": return nil  // read with the tools it narrows, in addTools
         case "auto": return ["type": "auto"]
         case "none": return ["type": "none"]
         case "required": return ["type": "any"]
