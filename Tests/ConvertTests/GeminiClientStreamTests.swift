@@ -151,22 +151,22 @@ struct AssembledGeminiResponse {
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"A","thought":true}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"B","thought":true,"thoughtSignature":"c2ln"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
-                #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":1},"id":"toolu_1"}}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_1"}"#,
-                #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":7,"totalTokenCount":10},"modelVersion":"gemini-test","responseId":"msg_1"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"f","args":{"a":1},"id":"toolu_1"}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":7,"totalTokenCount":10},"modelVersion":"gemini-test","responseId":"msg_1"}"#,
             ])
         #expect(frames.allSatisfy { $0.event == nil })
     }
 
     /// google-genai's chats keep a streamed turn in the history they send
-    /// next only when every chunk has content: a finishing chunk with none
-    /// made each turn look failed, and the next request held only the new
-    /// message. The finish carries an empty text part, as Gemini's last
-    /// chunk does after a function call, and nothing else gets one.
-    @Test func theFinishingChunkHasContentAsGeminisDoes() {
+    /// next only when every chunk has content (3.x and 1.x), and, before
+    /// 1.6x, none of it a part that is only `{"text":""}`: the finish rides
+    /// on the answer's last part, held back one step, and the text before it
+    /// still goes out as it comes.
+    @Test func theFinishRidesOnTheLastTextPart() {
         let frames = Self.encode([
             .messageStart(.init(id: "msg_5", model: "m", usage: ["input_tokens": 2, "output_tokens": 0])),
             .contentBlockStart(index: 0, block: .text("")),
-            .contentBlockDelta(index: 0, delta: .text("Ann")),
+            .contentBlockDelta(index: 0, delta: .text("An")),
+            .contentBlockDelta(index: 0, delta: .text("n")),
             .contentBlockStop(index: 0),
             .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 1])),
             .messageStop,
@@ -174,9 +174,115 @@ struct AssembledGeminiResponse {
         #expect(GeminiStreamChecker.violations(in: frames) == [])
         #expect(
             frames.map(\.data) == [
-                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Ann"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_5"}"#,
-                #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":1,"totalTokenCount":3},"modelVersion":"gemini-test","responseId":"msg_5"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"An"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_5"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"n"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":1,"totalTokenCount":3},"modelVersion":"gemini-test","responseId":"msg_5"}"#,
             ])
+    }
+
+    /// Streaming stays incremental: each part goes out once the next one
+    /// comes, so only the latest is ever held.
+    @Test func onlyTheLatestPartIsHeldBack() {
+        var encoder = GeminiStreamEncoder(requestedModel: "gemini-test")
+        var frames: [SSEEvent] = []
+        encoder.encode(.messageStart(.init(id: "msg_6", model: "m", usage: [:])), into: &frames)
+        encoder.encode(.contentBlockStart(index: 0, block: .text("")), into: &frames)
+        encoder.encode(.contentBlockDelta(index: 0, delta: .text("a")), into: &frames)
+        #expect(frames.isEmpty)
+        encoder.encode(.contentBlockDelta(index: 0, delta: .text("b")), into: &frames)
+        #expect(AssembledGeminiResponse(frames).text == "a")
+        encoder.encode(.contentBlockDelta(index: 0, delta: .text("c")), into: &frames)
+        #expect(AssembledGeminiResponse(frames).text == "ab")
+    }
+
+    /// An answer of thinking only: the signed thought carries the finish.
+    @Test func theFinishRidesOnTheLastSignedThought() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_7", model: "m", usage: ["input_tokens": 1, "output_tokens": 0])),
+            .contentBlockStart(index: 0, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 0, delta: .thinking("Hm")),
+            .contentBlockDelta(index: 0, delta: .signature("gemini:c2ln")),
+            .contentBlockStop(index: 0),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 1])),
+            .messageStop,
+        ])
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hm","thought":true,"thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1,"totalTokenCount":2},"modelVersion":"gemini-test","responseId":"msg_7"}"#
+            ])
+    }
+
+    /// A signature is its own block's: a thinking block that is only a
+    /// signature does not sign the unsigned thought of the block before.
+    @Test func aSignatureDoesNotSignTheBlockBefore() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_8", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 0, delta: .thinking("A")),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 1, delta: .signature("gemini:c2ln")),
+            .contentBlockStop(index: 1),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 1])),
+        ])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"A","thought":true}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_8"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"","thought":true,"thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":0,"candidatesTokenCount":1,"totalTokenCount":1},"modelVersion":"gemini-test","responseId":"msg_8"}"#,
+            ])
+    }
+
+    /// Parallel calls: each goes out whole when the next one comes; the
+    /// last carries the finish.
+    @Test func theFinishRidesOnTheLastFunctionCall() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_9", model: "m", usage: ["input_tokens": 4, "output_tokens": 0])),
+            .contentBlockStart(index: 0, block: .toolUse(id: "toolu_a", name: "f", input: [:])),
+            .contentBlockDelta(index: 0, delta: .inputJSON(#"{"x":1}"#)),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .toolUse(id: "toolu_b", name: "g", input: [:])),
+            .contentBlockStop(index: 1),
+            .messageDelta(.init(stopReason: "tool_use", stopSequence: nil, usage: ["output_tokens": 5])),
+            .messageStop,
+        ])
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"f","args":{"x":1},"id":"toolu_a"}}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_9"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"g","args":{},"id":"toolu_b"}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":5,"totalTokenCount":9},"modelVersion":"gemini-test","responseId":"msg_9"}"#,
+            ])
+    }
+
+    /// An answer with no part at all: the finish has an empty text part,
+    /// the only content there is to give. google-genai 1.x before 1.6x
+    /// leaves such a turn out of its chat history whatever it gets (no
+    /// content, no parts and an empty text all read as a failed answer).
+    @Test func anEmptyAnswerFinishesWithAnEmptyTextPart() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_10", model: "m", usage: ["input_tokens": 2, "output_tokens": 0])),
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockStop(index: 0),
+            .messageDelta(.init(stopReason: "end_turn", stopSequence: nil, usage: ["output_tokens": 0])),
+            .messageStop,
+        ])
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2,"candidatesTokenCount":0,"totalTokenCount":2},"modelVersion":"gemini-test","responseId":"msg_10"}"#
+            ])
+    }
+
+    /// A stream cut mid-answer: the held part goes out before the error frame.
+    @Test func theHeldPartGoesOutBeforeAnError() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_11", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockDelta(index: 0, delta: .text("Par")),
+            .error(APIError(status: 529, type: "overloaded_error", message: "busy")),
+        ])
+        #expect(AssembledGeminiResponse(frames).text == "Par")
+        #expect(frames.count == 2)
+        #expect(GeminiStreamChecker.violations(in: frames) == [])
     }
 
     /// Arguments cut by the output limit are not a call to run (`{}` in

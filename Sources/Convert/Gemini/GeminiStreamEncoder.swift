@@ -8,16 +8,53 @@ import Wire
 /// `message_stop` writes nothing more.
 ///
 /// Every chunk has content, the last one too: Gemini's own finishing chunk
-/// carries the answer's last part (an empty text part when nothing else is
-/// due), and google-genai's chats take a chunk without content for a
-/// failed answer and leave the whole turn out of the history they send next.
+/// carries the answer's last part, and google-genai's chats take a chunk
+/// without content for a failed answer and leave the whole turn out of the
+/// history they send next. google-genai 1.x also takes a part that is only
+/// `{"text":""}` for a failed answer, so the finish rides on the answer's
+/// last real part; an empty text part is sent only when the answer has no
+/// part at all.
 ///
-/// Text and thinking are passed on as they come, except that the latest
-/// thinking delta is held back one step so the block's signature, which
-/// Anthropic sends just before the block closes, can ride on a real thought
-/// part. A function call is sent whole when its block closes: Gemini clients
-/// read `args` as an object, not as JSON text in pieces.
+/// So the answer's latest part (a text or thinking delta, or a whole
+/// function call) is held back one step: it goes out when the next part
+/// comes, or with the finish. Held, a thought can still take its block's
+/// signature, which Anthropic sends just before the block closes. At most
+/// one part is held, so the stream stays incremental. A function call is
+/// sent whole when its block closes: Gemini clients read `args` as an
+/// object, not as JSON text in pieces.
 public struct GeminiStreamEncoder: ClientStreamEncoder {
+    /// The part held back one step (see the type's documentation).
+    private enum HeldPart {
+        case text(String)
+        /// A thought of the pivot block `block`, whose signature may still come.
+        case thought(String, signature: String?, block: Int)
+        case call(JSONObject)
+
+        /// The part's JSON, text written without a tree: the common case.
+        func write(to bytes: inout [UInt8]) {
+            switch self {
+            case .text(let text):
+                JSONValue.writeVerbatim(#"{"text":"#, to: &bytes)
+                JSONValue.writeString(text, to: &bytes)
+                bytes.append(UInt8(ascii: "}"))
+            case .thought(let text, let signature, _):
+                var part: JSONObject = ["text": .string(text), "thought": true]
+                if let signature { part["thoughtSignature"] = .string(signature) }
+                JSONValue.object(part).write(to: &bytes)
+            case .call(let part):
+                JSONValue.object(part).write(to: &bytes)
+            }
+        }
+
+        /// Room to reserve for the part's text.
+        var size: Int {
+            switch self {
+            case .text(let text), .thought(let text, _, _): text.utf8.count
+            case .call: 0
+            }
+        }
+    }
+
     private struct PendingCall {
         var id: String
         var name: String
@@ -36,7 +73,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     /// The reasoning tokens within the usage's output, when the upstream counted them.
     private var reasoningTokens: Int?
     private var calls: [Int: PendingCall] = [:]
-    private var heldThought: String?
+    private var held: HeldPart?
     private var finishSent = false
     /// A call was left out for its arguments: unless the output limit cut
     /// it, the finish says so (``GeminiClientMapping/malformedCallFinishReason``).
@@ -65,7 +102,6 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         case .contentBlockDelta(let index, let delta):
             add(delta, at: index, into: &frames)
         case .contentBlockStop(let index):
-            flushThought(signature: nil, into: &frames)
             if let call = calls.removeValue(forKey: index) {
                 // Gemini sends a call whole or not at all: arguments cut
                 // short (the output limit) or broken are not a call to run,
@@ -75,21 +111,19 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
                     droppedCall = true
                     return
                 }
-                chunk(
-                    parts: [GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)],
-                    into: &frames)
+                hold(
+                    .call(GeminiClientMapping.functionCallPart(id: call.id, name: call.name, args: args)), into: &frames
+                )
             }
         case .messageDelta(let delta):
-            flushThought(signature: nil, into: &frames)
             TokenCount.merge(delta.usage, into: &usage)
             if let reasoning = delta.reasoningTokens { reasoningTokens = reasoning }
             sendFinish(stopReason: delta.stopReason, into: &frames)
         case .messageStop:
-            flushThought(signature: nil, into: &frames)
             sendFinish(stopReason: nil, into: &frames)
             ended = true
         case .error(let error):
-            flushThought(signature: nil, into: &frames)
+            flushHeld(into: &frames)
             frames.append(SSEEvent(data: error.rendered(in: .gemini).serializedString()))
             ended = true
         case .ping, .unknown:
@@ -98,13 +132,12 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     private mutating func start(_ block: ContentBlock, at index: Int, into frames: inout SSEFrames) {
-        flushThought(signature: nil, into: &frames)
         switch block {
         case .text(let text):
-            if !text.isEmpty { textChunk(text, into: &frames) }
+            if !text.isEmpty { hold(.text(text), into: &frames) }
         case .thinking(let thinking, let signature):
-            if !thinking.isEmpty { heldThought = thinking }
-            if !signature.isEmpty { flushThought(signature: signature, into: &frames) }
+            if !thinking.isEmpty { hold(.thought(thinking, signature: nil, block: index), into: &frames) }
+            sign(signature, block: index, into: &frames)
         case .toolUse(let id, let name, let input):
             calls[index] = PendingCall(id: id, name: name, input: input)
         case .redactedThinking, .serverToolUse, .unknown:
@@ -115,14 +148,11 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     private mutating func add(_ delta: BlockDelta, at index: Int, into frames: inout SSEFrames) {
         switch delta {
         case .text(let text):
-            flushThought(signature: nil, into: &frames)
-            if !text.isEmpty { textChunk(text, into: &frames) }
+            if !text.isEmpty { hold(.text(text), into: &frames) }
         case .thinking(let text):
-            guard !text.isEmpty else { return }
-            flushThought(signature: nil, into: &frames)
-            heldThought = text
+            if !text.isEmpty { hold(.thought(text, signature: nil, block: index), into: &frames) }
         case .signature(let signature):
-            flushThought(signature: signature, into: &frames)
+            sign(signature, block: index, into: &frames)
         case .inputJSON(let fragment):
             calls[index]?.json += fragment
         case .unknown:
@@ -130,15 +160,28 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         }
     }
 
-    /// Sends the held thought, with `signature` when given; a signature with
-    /// no thought text to ride on goes in an empty thought part.
-    private mutating func flushThought(signature: String?, into frames: inout SSEFrames) {
-        let signature = signature.flatMap(GeminiClientMapping.thoughtSignature(fromThinking:))
-        guard heldThought != nil || signature != nil else { return }
-        var part: JSONObject = ["text": .string(heldThought ?? ""), "thought": true]
-        if let signature { part["thoughtSignature"] = .string(signature) }
-        heldThought = nil
-        chunk(parts: [part], into: &frames)
+    /// Sends the part held so far, and holds `part` in its place.
+    private mutating func hold(_ part: HeldPart, into frames: inout SSEFrames) {
+        flushHeld(into: &frames)
+        held = part
+    }
+
+    /// Sends the held part, if any, in a chunk of its own.
+    private mutating func flushHeld(into frames: inout SSEFrames) {
+        guard let part = held else { return }
+        held = nil
+        chunk(reserving: part.size, into: &frames) { part.write(to: &$0) }
+    }
+
+    /// Puts the signature of the thinking block `block` on its held, unsigned
+    /// thought; with none to ride on, it goes in an empty thought part.
+    private mutating func sign(_ signature: String, block: Int, into frames: inout SSEFrames) {
+        guard let signature = GeminiClientMapping.thoughtSignature(fromThinking: signature) else { return }
+        if case .thought(let text, nil, block)? = held {
+            held = .thought(text, signature: signature, block: block)
+        } else {
+            hold(.thought("", signature: signature, block: block), into: &frames)
+        }
     }
 
     private mutating func sendFinish(stopReason: String?, into frames: inout SSEFrames) {
@@ -147,28 +190,12 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         let usage = JSONValue.object(GeminiClientMapping.usageMetadata(usage, reasoning: reasoningTokens))
         var reason = GeminiClientMapping.finishReason(stopReason: stopReason)
         if droppedCall && reason != "MAX_TOKENS" { reason = GeminiClientMapping.malformedCallFinishReason }
-        // Everything due was sent before: the finish carries an empty text part, as Gemini's does.
-        chunk(finishReason: reason, usage: usage, into: &frames) { bytes in
-            JSONValue.writeVerbatim(#"{"text":""}"#, to: &bytes)
-        }
-    }
-
-    /// A chunk whose one candidate holds `parts`.
-    private mutating func chunk(parts: [JSONObject], into frames: inout SSEFrames) {
-        chunk(into: &frames) { bytes in
-            for (index, part) in parts.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONValue.object(part).write(to: &bytes)
-            }
-        }
-    }
-
-    /// A chunk with one text part: the common case, written without a tree.
-    private mutating func textChunk(_ text: String, into frames: inout SSEFrames) {
-        chunk(reserving: text.utf8.count, into: &frames) { bytes in
-            JSONValue.writeVerbatim(#"{"text":"#, to: &bytes)
-            JSONValue.writeString(text, to: &bytes)
-            bytes.append(UInt8(ascii: "}"))
+        // The finish rides on the answer's last part; an answer with none
+        // gets an empty text part, the one content google-genai's chats can read.
+        let part = held
+        held = nil
+        chunk(reserving: part?.size ?? 0, finishReason: reason, usage: usage, into: &frames) { bytes in
+            if let part { part.write(to: &bytes) } else { JSONValue.writeVerbatim(#"{"text":""}"#, to: &bytes) }
         }
     }
 
