@@ -185,6 +185,8 @@ public struct UpstreamStreamConverter: Sendable {
     /// ``finish(error:)``, its frames appended to `output`.
     public mutating func finish(error: APIError?, into output: inout SSEFrames) {
         if let note = eventsAfterEnd.takeNote() { notes.append(note) }
+        // What the client's encoder left out, the last events included.
+        defer { if !writesAnthropic { notes += encoder!.takeDiagnostics() } }
         // The proxy ended the answer at a stop sequence: what the upstream
         // still had to say (or its failure) is no one's.
         guard !endedAtStopSequence else { return }
@@ -318,8 +320,11 @@ public struct UpstreamStreamConverter: Sendable {
     public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
         if case .wholeAnswer(var whole) = transcoder {
             transcoder = .vacant
-            defer { transcoder = .wholeAnswer(whole) }
-            return whole.takeDiagnostics()
+            defer {
+                transcoder = .wholeAnswer(whole)
+                notes = []
+            }
+            return whole.takeDiagnostics() + notes
         }
         // Asked after every chunk that completes an event: almost always empty.
         let fromGuard = toolGuard?.hasDiagnostics == true

@@ -155,4 +155,89 @@ import Wire
         #expect(choices.last??["finish_reason"] == "function_call")
         #expect(frames.last?.data == "[DONE]")
     }
+
+    static let geminiRoute = RouteOptions(
+        modelID: "m", upstreamDialect: .gemini, upstreamModel: "gemini-3-pro-preview")
+
+    static func legacyClient(stream: Bool = false, turnTwo: Bool = false) throws -> ClientRequest {
+        var messages: [JSONValue] = [["role": "user", "content": "Weather in Paris?"]]
+        if turnTwo {
+            messages += [
+                [
+                    "role": "assistant", "content": nil,
+                    "function_call": ["name": "weather", "arguments": #"{"city":"Paris"}"#],
+                ],
+                ["role": "function", "name": "weather", "content": "Sunny"],
+            ]
+        }
+        return try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .openai),
+            body: [
+                "model": "m", "stream": .bool(stream), "functions": functions, "messages": .array(messages),
+            ])
+    }
+
+    /// A legacy `function_call` has no id to carry Gemini's thoughtSignature
+    /// back in, and its arguments and name are the model's own: the call of
+    /// turn 2 goes to Gemini with Google's placeholder, which Gemini 3
+    /// accepts where it refuses a call with no signature.
+    @Test func turnTwoOnAGeminiRouteSignsTheCallWithThePlaceholder() throws {
+        let converted = try Self.legacyClient(turnTwo: true).upstreamBody(route: Self.geminiRoute)
+        let contents = converted.body["contents"]
+        #expect(
+            contents?[1]
+                == [
+                    "role": "model",
+                    "parts": [
+                        [
+                            "functionCall": ["name": "weather", "args": ["city": "Paris"]],
+                            "thoughtSignature": "skip_thought_signature_validator",
+                        ]
+                    ],
+                ])
+        #expect(contents?[2]?["parts"]?[0]?["functionResponse"]?["name"] == "weather")
+        #expect(contents?.arrayValue?.count == 3)
+    }
+
+    static let twoCallsFromGemini: JSONValue = [
+        "candidates": [
+            [
+                "content": [
+                    "role": "model",
+                    "parts": [
+                        ["functionCall": ["name": "weather", "args": ["city": "Paris"]], "thoughtSignature": "c2ln"],
+                        ["functionCall": ["name": "forecast", "args": ["city": "Rome"]]],
+                    ],
+                ],
+                "finishReason": "STOP", "index": 0,
+            ]
+        ],
+        "usageMetadata": ["promptTokenCount": 3, "candidatesTokenCount": 4, "totalTokenCount": 7],
+    ]
+
+    static let droppedForecast = ConversionDiagnostic(
+        severity: .warning, path: "",
+        message: "the upstream made 2 function calls; a legacy function_call answer has room for the first only, "
+            + "so these were left out: `forecast`")
+
+    /// Gemini has no way to be asked for one call: a second one, which the
+    /// legacy answer has no room for, is left out with a warning.
+    @Test func aSecondCallLeftOutOfTheAnswerIsAWarning() throws {
+        let converted = try Self.legacyClient().clientResponse(
+            upstreamBody: Self.twoCallsFromGemini, route: Self.geminiRoute, createdAt: 0)
+        #expect(
+            converted.body["choices"]?[0]?["message"]?["function_call"]
+                == ["name": "weather", "arguments": #"{"city":"Paris"}"#])
+        #expect(converted.diagnostics.contains(Self.droppedForecast), "\(converted.diagnostics)")
+    }
+
+    @Test func aSecondCallLeftOutOfTheStreamIsAWarning() throws {
+        var converter = try Self.legacyClient(stream: true).streamConverter(route: Self.geminiRoute, createdAt: 0)
+        var frames = converter.receive(Array("data: \(Self.twoCallsFromGemini.serializedString())\r\n\r\n".utf8))
+        frames += converter.finish(error: nil)
+        let calls = frames.compactMap { try? JSONValue(parsing: $0.data)["choices"]?[0]?["delta"]?["function_call"] }
+        #expect(calls.compactMap { $0["name"] } == ["weather"])
+        #expect(converter.takeDiagnostics() == [Self.droppedForecast])
+        #expect(ClientStreamChecker.violations(in: frames, dialect: .openai, expectUsage: false) == [])
+    }
 }

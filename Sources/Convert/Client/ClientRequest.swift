@@ -242,6 +242,9 @@ public struct ClientRequest: Sendable {
             HiddenThinking.hide(in: &message)
             converted.body = .object(message)
         }
+        if dialect == .openai, body.objectValue.map(OpenAIChatClientCodec.answersWithFunctionCall) == true {
+            converted.diagnostics += OpenAIChatClientCodec.droppedLegacyCalls(in: converted.body)
+        }
         // The usage stays the pivot's (Anthropic) one.
         converted.body = ClientCodec.response(
             converted.body, dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt,

@@ -84,6 +84,28 @@ public enum OpenAIChatClientCodec {
         request["functions"].map { !$0.isNull } == true && request["tools"].map { !$0.isNull } != true
     }
 
+    /// The calls of `message` after its first, which a legacy
+    /// `function_call` answer (``encodeResponse(_:requestedModel:created:reasoningTokens:functionCallForm:)``)
+    /// leaves out, as a warning; none when it has one call or none.
+    static func droppedLegacyCalls(in message: JSONValue) -> [ConversionDiagnostic] {
+        let names = (message["content"]?.arrayValue ?? []).compactMap { block -> String? in
+            guard case .toolUse(_, let name, _) = ContentBlock(json: block) else { return nil }
+            return name
+        }
+        return names.count > 1 ? [droppedCallsWarning(names: Array(names.dropFirst()))] : []
+    }
+
+    /// The warning for the calls a legacy `function_call` answer has no room
+    /// for: an upstream may make parallel calls though the request asked for
+    /// one (Gemini has no way to ask), and they must not vanish silently.
+    static func droppedCallsWarning(names: [String]) -> ConversionDiagnostic {
+        let list = names.map { "`\(String($0.prefix(64)))`" }.joined(separator: ", ")
+        return .warning(
+            "",
+            "the upstream made \(names.count + 1) function calls; a legacy function_call answer has room for "
+                + "the first only, so these were left out: \(list)")
+    }
+
     /// `chatcmpl-` + the message id; a hash of the message when it has none
     /// (never random, so replays compare cleanly).
     static func completionID(messageID: String?, fallbackSeed: JSONValue) -> String {

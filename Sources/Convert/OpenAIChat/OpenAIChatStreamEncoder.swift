@@ -35,6 +35,8 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
     /// and whether any of its arguments went out.
     private var openCalls: [Int: (call: Int, hasArguments: Bool)] = [:]
     private var toolCallCount = 0
+    /// The names of the calls a legacy `function_call` answer had no room for.
+    private var droppedCalls: [String] = []
     /// The start of every chunk, up to `"choices":[`, written once the id
     /// is known: only the choice differs from one chunk to the next.
     private var chunkHead: [UInt8] = []
@@ -112,6 +114,15 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         }
     }
 
+    /// A warning naming the calls the legacy answer left out: an upstream
+    /// may make parallel calls though the request asked for one (Gemini has
+    /// no way to ask), and the client must not lose them silently.
+    public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
+        guard !droppedCalls.isEmpty else { return [] }
+        defer { droppedCalls = [] }
+        return [OpenAIChatClientCodec.droppedCallsWarning(names: droppedCalls)]
+    }
+
     private mutating func blockStarted(index: Int, block: ContentBlock, into frames: inout SSEFrames) {
         switch block {
         case .text(let text) where !text.isEmpty:
@@ -119,7 +130,10 @@ public struct OpenAIChatStreamEncoder: ClientStreamEncoder {
         case .thinking(let thinking, _) where !thinking.isEmpty:
             textChunk(#"{"reasoning_content":"#, thinking, into: &frames)
         case .toolUse(let toolID, let name, let input):
-            guard !functionCallForm || toolCallCount == 0 else { return }
+            guard !functionCallForm || toolCallCount == 0 else {
+                droppedCalls.append(name)
+                return
+            }
             let callIndex = toolCallCount
             toolCallCount += 1
             // Streams start tool input as {} and send it in deltas; a block
