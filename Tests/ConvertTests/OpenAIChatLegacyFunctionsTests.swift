@@ -231,9 +231,13 @@ import Wire
         #expect(converted.diagnostics.contains(Self.droppedForecast), "\(converted.diagnostics)")
     }
 
-    @Test func aSecondCallLeftOutOfTheStreamIsAWarning() throws {
-        var converter = try Self.legacyClient(stream: true).streamConverter(route: Self.geminiRoute, createdAt: 0)
-        var frames = converter.receive(Array("data: \(Self.twoCallsFromGemini.serializedString())\r\n\r\n".utf8))
+    /// Streamed, or a whole answer (`answeredWhole`) made into the client's stream.
+    @Test(arguments: [false, true])
+    func aSecondCallLeftOutOfTheStreamIsAWarning(answeredWhole: Bool) throws {
+        var converter = try Self.legacyClient(stream: true).streamConverter(
+            route: Self.geminiRoute, createdAt: 0, answeredWhole: answeredWhole)
+        let body = Self.twoCallsFromGemini.serializedString()
+        var frames = converter.receive(Array((answeredWhole ? body : "data: \(body)\r\n\r\n").utf8))
         frames += converter.finish(error: nil)
         let calls = frames.compactMap { try? JSONValue(parsing: $0.data)["choices"]?[0]?["delta"]?["function_call"] }
         #expect(calls.compactMap { $0["name"] } == ["weather"])
