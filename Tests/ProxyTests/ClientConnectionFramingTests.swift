@@ -154,14 +154,14 @@ import Wire
     }
 
     /// A request target longer than NIO's decoder may hold unparsed
-    /// (``ExchangeChannel/maxUnparsedBytes``) gets 400, not the memory it asks for.
-    @Test func aRequestTargetPastTheUnparsedLimitGets400() async throws {
+    /// (``RequestHeadRefusal/maxUnparsedBytes``) gets 431, not the memory it asks for.
+    @Test func aRequestTargetPastTheUnparsedLimitGets431() async throws {
         try await ProxyHarness.run { proxy in
             try await RawClientConnection.with(port: proxy.port, limit: .seconds(30)) { connection in
                 let target = "/v1/models?" + String(repeating: "a", count: 300 * 1024)
                 try await connection.write(RawClientConnection.request("GET", target))
                 let answer = try #require(try await connection.readResponse())
-                #expect(answer.status == 400, "\(answer.head)")
+                #expect(answer.status == 431, "\(answer.head)")
             }
             try await expectStillServing(proxy)
         }

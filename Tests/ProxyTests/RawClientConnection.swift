@@ -159,3 +159,18 @@ final class RawClientConnection {
         return (0...(bytes.count - needle.count)).first { bytes[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 }
+
+extension RawClientConnection {
+    /// A response head's header fields, names lowercased, in order.
+    static func fields(_ head: String) -> [(name: String, value: String)] {
+        head.split(separator: "\r\n").dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (line[..<colon].lowercased(), String(line[line.index(after: colon)...].drop { $0 == " " }))
+        }
+    }
+
+    /// The value of the first field named `name` (lowercase) in a response head.
+    static func field(_ name: String, in head: String) -> String? {
+        fields(head).first { $0.name == name }?.value
+    }
+}

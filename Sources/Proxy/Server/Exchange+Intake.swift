@@ -31,8 +31,9 @@ extension Exchange {
             // body before the connection hears of it): the client is gone,
             // and recorded so.
             if error is APIError { throw error }
-            if error is HTTPParserError {
-                throw APIError.invalidRequest("the request body's HTTP/1.1 framing is malformed (\(error))")
+            if let error = error as? HTTPParserError {
+                throw APIError.invalidRequest(
+                    "the request body's HTTP/1.1 framing is malformed: \(RequestHeadRefusal.describe(error))")
             }
             throw CancellationError()
         }

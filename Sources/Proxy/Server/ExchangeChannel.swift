@@ -1,3 +1,4 @@
+import Convert
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -27,7 +28,8 @@ import NIOHTTPTypesHTTP1
 /// through `NIOAsyncChannel`) is not used. A request saying `Connection:
 /// close`, an HTTP/1.0 one or one asking to upgrade gets its answer, then the
 /// connection closes (``RequestIntakeHandler/closesConnection(_:)``); input
-/// that is not HTTP gets 400 and a close, as in Hummingbird.
+/// that is not HTTP gets 400 (431 for a head too large) with a JSON error
+/// saying why, and a close (``RequestHeadRefusal``).
 struct ExchangeChannel<Responder: HTTPResponder>: ServerChildChannel
 where Responder.Context: ExchangeRequestContext {
     /// The channel and the handler its task takes requests from.
@@ -44,24 +46,16 @@ where Responder.Context: ExchangeRequestContext {
     /// How long a client has to send a request head in full.
     let headTimeout: Duration
 
-    /// The most input NIO's decoder may hold unparsed: the field of a head
-    /// being read (a header is at most 80 KB, a request target this), or
-    /// whatever follows a request asking to upgrade, which it never parses
-    /// (a client streaming after one grew the buffer by gigabytes). Past it
-    /// the client gets 400 and the connection closes.
-    static var maxUnparsedBytes: Int { 256 * 1024 }
+    /// The answer to a request head NIO's decoder refused (see
+    /// ``RequestHeadRefusal``): the proxy's logs and counts it as its other
+    /// client errors (``ExchangeMiddleware/refuseHead(_:logger:)``).
+    let refuseHead: @Sendable (APIError, Logger) -> Response
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             // Nearest the socket: it holds the flushes of every handler above.
             try pipeline.addHandler(FlushCoalescingHandler(), position: .first)
-            // Hummingbird's limits.
-            let decoder = HTTP1Channel.Configuration.DecoderConfiguration()
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = decoder.maxHeaderFieldSize
-            limits.maxHeaderListSize = decoder.maxHeaderListSize
-            limits.maxHeaderFieldCount = decoder.maxHeaderFieldCount
             // Answers are written as bytes from here (`ResponseEncoder`),
             // past the request's decoder, which only reads; the intake
             // converts request heads to HTTPTypes' itself.
@@ -69,8 +63,9 @@ where Responder.Context: ExchangeRequestContext {
             try pipeline.addHandler(wire)
             try pipeline.addHandler(
                 ByteToMessageHandler(
-                    HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits),
-                    maximumBufferSize: Self.maxUnparsedBytes))
+                    HTTPRequestDecoder(
+                        leftOverBytesStrategy: .dropBytes, limitConfiguration: RequestHeadRefusal.decoderLimits),
+                    maximumBufferSize: RequestHeadRefusal.maxUnparsedBytes))
             try pipeline.addHandlers(additionalHandlers())
             let intake = RequestIntakeHandler(
                 maxBodyBytes: maxBodyBytes, headTimeout: headTimeout, wire: try pipeline.context(handler: wire))
@@ -98,12 +93,12 @@ where Responder.Context: ExchangeRequestContext {
             switch await connection.nextEvent() {
             case .ended:
                 return
-            case .malformed:
-                logger.debug("HTTP parse error, closing connection")
-                try? await connection.write(
-                    response: HTTPResponse(
-                        status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"]),
-                    body: ResponseBody())
+            case .malformed(let error):
+                logger.debug("HTTP parse error, closing connection", metadata: ["error.message": "\(error.message)"])
+                var response = refuseHead(error, logger)
+                response.headers[.date] = dates.value()
+                response.headers[.connection] = "close"
+                try? await connection.write(response: response.head, body: response.body)
                 return
             case .request(let request, let body, let closesConnection):
                 var context = Responder.Context(
@@ -138,12 +133,15 @@ extension HTTPServerBuilder {
     /// ``ExchangeChannel``): pass `Application` the same responder.
     static func exchanges<Responder: HTTPResponder>(
         _ responder: Responder, maxBodyBytes: Int, headTimeout: Duration,
-        additionalHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
+        additionalHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] },
+        refuseHead: @escaping @Sendable (APIError, Logger) -> Response = { error, _ in
+            Exchange(id: ExchangeID.make()).errorResponse(error)
+        }
     ) -> HTTPServerBuilder where Responder.Context: ExchangeRequestContext {
         .init { _ in
             ExchangeChannel(
                 responder: responder, additionalHandlers: additionalHandlers, maxBodyBytes: maxBodyBytes,
-                headTimeout: headTimeout)
+                headTimeout: headTimeout, refuseHead: refuseHead)
         }
     }
 }

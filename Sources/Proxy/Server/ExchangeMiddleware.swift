@@ -157,3 +157,22 @@ struct ExchangeMiddleware: RouterMiddleware {
         }
     }
 }
+
+extension ExchangeMiddleware {
+    /// The answer to a request head NIO's decoder refused
+    /// (``RequestHeadRefusal``), which never reaches ``handle(_:context:next:)``:
+    /// an exchange of its own, logged (its method and path unknown: `- -`)
+    /// and counted as a request to no route, as an unknown endpoint's 404
+    /// is. Not recorded: there is no request to record.
+    func refuseHead(_ error: APIError, logger: Logger) -> Response {
+        let id = ExchangeID.make()
+        var logger = logger
+        logger[metadataKey: "request_id"] = .string(id)
+        let exchange = Exchange(
+            id: id, accessLog: ExchangeAccessLog(method: "-", path: "-", logger: logger), metrics: metrics)
+        exchange.recordError(error, stage: exchange.stage)
+        let response = exchange.errorResponse(error)
+        exchange.recordEnd(outcome: .error, status: error.status, usage: nil)
+        return response
+    }
+}

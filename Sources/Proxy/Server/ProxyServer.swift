@@ -136,7 +136,8 @@ public struct ProxyServer: Sendable {
             responder: responder,
             server: .exchanges(
                 responder, maxBodyBytes: maxBodyBytes, headTimeout: headerTimeout,
-                additionalHandlers: { [ClientConnectionHandler(connections: connections)] }),
+                additionalHandlers: { [ClientConnectionHandler(connections: connections)] },
+                refuseHead: middleware.refuseHead),
             // A burst of new connections waits in the kernel's accept queue;
             // Hummingbird's default of 256 made the kernel drop (or, with
             // tcp_abort_on_overflow, reset) the rest of a 1,000-client burst.

@@ -1,3 +1,4 @@
+import Convert
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -46,8 +47,9 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         /// connection closes after its answer (see ``closesConnection(_:)``).
         case request(Request, NIOLoopBound<IntakeBody>, closesConnection: Bool)
         /// The client sent something that is not HTTP/1.1 where a request
-        /// head should be: answer 400 and close.
-        case malformed
+        /// head should be: answer with the error (``RequestHeadRefusal``)
+        /// and close.
+        case malformed(APIError)
         /// No more requests: the client closed or half-closed, the channel
         /// failed, or a body was not HTTP (its request gets its answer, then
         /// the connection closes). Every later call gets it again.
@@ -252,7 +254,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             do {
                 head = try HTTPRequest(serverHead: nioHead)
             } catch {
-                // As when HTTPTypes' codec refused it: the connection closes.
+                // As when HTTPTypes' codec refused it: the connection
+                // closes, after a 400 saying why.
                 return errorCaught(context: context, error: error)
             }
             owed += 1
@@ -296,7 +299,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard !malformed else { return }
-        guard error is HTTPParserError || error is ByteToMessageDecoderError.PayloadTooLargeError else {
+        guard let refusal = RequestHeadRefusal.error(for: error) else {
             context.close(promise: nil)
             return
         }
@@ -310,7 +313,7 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
             self.body = nil
             end(failingWritesWith: nil)
         } else {
-            deliver(.malformed)
+            deliver(.malformed(refusal))
         }
     }
 
