@@ -92,10 +92,10 @@ import Wire
 
     /// The read-only endpoints asked with another method.
     @Test(arguments: [
-        ("DELETE", "/v1/models", "anthropic", "GET"), ("POST", "/v1/models/gpt", "anthropic", "GET"),
-        ("PUT", "/openai/v1/models", "openai", "GET"), ("DELETE", "/v1beta/models/gemini", "gemini", "GET"),
-        ("POST", "/health", "anthropic", "GET, HEAD"), ("POST", "/metrics", "anthropic", "GET"),
-        ("DELETE", "/v1/stats", "anthropic", "GET"), ("PUT", "/anthropic/v1/stats", "anthropic", "GET"),
+        ("DELETE", "/v1/models", "anthropic", "GET, HEAD"), ("POST", "/v1/models/gpt", "anthropic", "GET, HEAD"),
+        ("PUT", "/openai/v1/models", "openai", "GET, HEAD"), ("DELETE", "/v1beta/models/gemini", "gemini", "GET, HEAD"),
+        ("POST", "/health", "anthropic", "GET, HEAD"), ("POST", "/metrics", "anthropic", "GET, HEAD"),
+        ("DELETE", "/v1/stats", "anthropic", "GET, HEAD"), ("PUT", "/anthropic/v1/stats", "anthropic", "GET, HEAD"),
     ])
     func aWrongMethodOnAReadOnlyEndpointIs405(
         method: String, path: String, dialect: String, allow: String

@@ -202,36 +202,41 @@ public struct ProxyServer: Sendable {
     ) {
         let countTokens = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: options.maxBodyBytes)
         let models = ModelsEndpoint(routes: routes)
+        // Every path GET reads answers HEAD too (monitors, `curl -I`, link
+        // checkers asked so and got 405): the GET's status and headers, its
+        // Content-Length included, and no body, which the
+        // `ResponseEncoder` writes to no HEAD.
+        func read(
+            _ path: String, use handler: @escaping @Sendable (Request, ProxyRequestContext) async throws -> Response
+        ) {
+            router.get(RouterPath(path), use: handler)
+            router.head(RouterPath(path), use: handler)
+        }
         for prefix in ServedPaths.anthropic {
             router.post(RouterPath("\(prefix)/messages"), use: generate.handle)
             router.post(RouterPath("\(prefix)/messages/count_tokens"), use: countTokens.handle)
-            router.get(RouterPath("\(prefix)/models"), use: models.list)
-            router.get(RouterPath("\(prefix)/models/**"), use: models.get)
+            read("\(prefix)/models", use: models.list)
+            read("\(prefix)/models/**", use: models.get)
         }
         for prefix in ServedPaths.openAI {
             router.post(RouterPath("\(prefix)/chat/completions"), use: generate.handle)
             router.post(RouterPath("\(prefix)/responses"), use: generate.handle)
         }
-        router.get(RouterPath(ServedPaths.openAIModels), use: models.openAIList)
+        read(ServedPaths.openAIModels, use: models.openAIList)
         for prefix in ServedPaths.gemini {
             router.post(RouterPath("\(prefix)/models/**"), use: generate.handle)
         }
         for prefix in ServedPaths.geminiModels {
-            router.get(RouterPath("\(prefix)/models"), use: models.geminiList)
-            router.get(RouterPath("\(prefix)/models/**"), use: models.geminiGet)
+            read("\(prefix)/models", use: models.geminiList)
+            read("\(prefix)/models/**", use: models.geminiGet)
         }
-        // HEAD too: monitors and `curl -I` ask so (the answer's head, no body).
-        let health: @Sendable (Request, ProxyRequestContext) -> Response = { _, context in
-            context.exchange.json(["status": "ok"])
-        }
-        router.get(RouterPath(ServedPaths.health), use: health)
-        router.head(RouterPath(ServedPaths.health), use: health)
+        read(ServedPaths.health) { _, context in context.exchange.json(["status": "ok"]) }
         // Off, the paths still answer, to say why there is nothing: a bare
         // "unknown endpoint" sent users looking for a wrong URL.
         let observability = ObservabilityEndpoints(metrics: options.metrics ? metrics : nil, startedAt: .now)
-        router.get(RouterPath(ServedPaths.metrics), use: observability.metrics)
+        read(ServedPaths.metrics, use: observability.metrics)
         for path in ServedPaths.stats {
-            router.get(RouterPath(path), use: observability.stats)
+            read(path, use: observability.stats)
         }
     }
 }

@@ -21,7 +21,7 @@ enum ServedPaths {
     /// OpenAI's models list, apart from Anthropic's.
     static let openAIModels = "/openai/v1/models"
 
-    /// Answers `GET` and `HEAD`, whatever the options.
+    /// Answers `GET` and `HEAD` whatever the options.
     static let health = "/health"
     /// Prometheus' scrape, unless `--no-metrics`.
     static let metrics = "/metrics"
@@ -31,19 +31,21 @@ enum ServedPaths {
     /// therefore not exchanges (``ExchangeMiddleware``).
     static let monitoring = Set([health, metrics] + stats)
 
-    /// The methods (as `Allow` lists them) of the read-only endpoint at
-    /// `path`: a models list or model, or a monitoring endpoint (`/metrics`
+    /// The methods (as `Allow` lists them: `GET, HEAD`) of the read-only
+    /// endpoint at `path`: a models list or model, or a monitoring endpoint (`/metrics`
     /// and the stats only when `servesMetrics`: off, their GET says so, and
     /// another method is an unknown endpoint); nil for any other path. The
     /// generate endpoints' paths are
     /// known by ``ClientEndpoint``.
     static func methods(readingAt path: String, servesMetrics: Bool) -> String? {
-        if path == health { return "GET, HEAD" }
-        if path == openAIModels || (servesMetrics && (path == metrics || stats.contains(path))) { return "GET" }
+        let methods = "GET, HEAD"
+        if path == health || path == openAIModels || (servesMetrics && (path == metrics || stats.contains(path))) {
+            return methods
+        }
         for prefix in anthropic + geminiModels {
             guard path.hasPrefix(prefix + "/models") else { continue }
             let rest = path.dropFirst(prefix.utf8.count + "/models".utf8.count)
-            if rest.isEmpty || (rest.first == "/" && rest.count > 1) { return "GET" }
+            if rest.isEmpty || (rest.first == "/" && rest.count > 1) { return methods }
         }
         return nil
     }
