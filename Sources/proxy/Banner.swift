@@ -17,9 +17,13 @@ struct Banner: Sendable {
     }
 
     /// The URL of the address the server listens on, as it was given
-    /// (`http://0.0.0.0:8082` for every address).
+    /// (`http://0.0.0.0:8082` for every address), but `localhost` as the
+    /// one address it listens on, `127.0.0.1` (see
+    /// ``LoopbackAddress/listeningAddress(for:)``): a client given
+    /// `localhost` may try `::1` alone.
     static func listenURL(host: String, port: Int) -> String {
-        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let address = LoopbackAddress.listeningAddress(for: host)
+        return "http://\(address.contains(":") ? "[\(address)]" : address):\(port)"
     }
 
     /// The URL clients on this machine use for a server listening on

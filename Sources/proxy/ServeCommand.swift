@@ -65,7 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
             OpenAI Chat Completions and back, by a built-in stub upstream replaying a recorded answer.
             """)
 
-    @Option(help: "The address to listen on.")
+    @Option(
+        help: ArgumentHelp(
+            "The address to listen on. localhost listens on 127.0.0.1 alone, not ::1 (one address per "
+                + "listener): give clients http://127.0.0.1:PORT, as the banner does."))
     var host = "127.0.0.1"
 
     // A negative number here and below reaches validate(), which names

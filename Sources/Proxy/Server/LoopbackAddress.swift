@@ -26,6 +26,21 @@ public enum LoopbackAddress {
         isLoopback(host: host[...])
     }
 
+    /// The address a server given `host` listens on: `127.0.0.1` for
+    /// `localhost` (any case, a final dot or not), `host` itself otherwise.
+    /// A listening socket has one address, and a name is bound at the first
+    /// address the resolver gives, which for `localhost` is `127.0.0.1` on
+    /// one system and `::1` on another: named, it is the address the banner
+    /// prints, and the same everywhere. A client that resolves `localhost`
+    /// to `::1` first and does not try `127.0.0.1` is refused; it is given
+    /// `http://127.0.0.1:PORT`.
+    public static func listeningAddress(for host: String) -> String {
+        var name = host.utf8[...]
+        if name.last == UInt8(ascii: "."), name.count > 1 { name = name.dropLast() }
+        let word = "localhost".utf8
+        return name.count == word.count && hasSuffixIgnoringCase(name, word) ? "127.0.0.1" : host
+    }
+
     /// A `Host` header's value: a host, and a port or not
     /// (`127.0.0.1:8082`, `localhost`, `[::1]:8082`).
     public static func isLoopback(authority: Substring) -> Bool {

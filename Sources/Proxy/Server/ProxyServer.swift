@@ -143,7 +143,8 @@ public struct ProxyServer: Sendable {
             // tcp_abort_on_overflow, reset) the rest of a 1,000-client burst.
             // The kernel caps this at net.core.somaxconn.
             configuration: .init(
-                address: .hostname(options.host, port: options.port), serverName: nil,
+                address: .hostname(LoopbackAddress.listeningAddress(for: options.host), port: options.port),
+                serverName: nil,
                 backlog: max(256, options.maxConnections ?? 4096)),
             services: [upstream] + (recording.map { [RecorderService(recorder: $0.recorder)] } ?? [])
                 + (configReloader.map { [$0] } ?? []) + (tracing.map { [$0.service] } ?? []),
