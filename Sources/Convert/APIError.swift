@@ -30,6 +30,12 @@ public struct APIError: Error, Sendable, Hashable {
     public var param: String?
     /// A 405's `Allow` header: the methods the endpoint takes.
     public var allow: String?
+    /// Anthropic's `error.details`, the machine-readable cause its SDKs
+    /// act on (`{"error_code": "thread_not_found"}` makes the Anthropic
+    /// SDK's thread helpers re-send the whole conversation): the proxy's
+    /// own, or an Anthropic upstream's, kept for the client's rebuilt
+    /// Anthropic body. Nil for most errors.
+    public var details: JSONValue?
     /// The upstream's own error body and the dialect it is in, when it
     /// answered with one: a client of that dialect gets it as it came
     /// (``clientBody(in:)``).
@@ -171,14 +177,17 @@ extension APIError {
     }
 
     /// The error body in `dialect`'s shape:
-    /// Anthropic `{"type":"error","error":{"type","message"}}`,
+    /// Anthropic `{"type":"error","error":{"type","message"}}` (and
+    /// ``details`` when set),
     /// OpenAI `{"error":{"message","type","param","code"}}` (`code` a
     /// string, as OpenAI's SDKs type it: ``openAICode``),
     /// Gemini `{"error":{"code","message","status"}}`.
     public func rendered(in dialect: Dialect) -> JSONValue {
         switch dialect {
         case .anthropic:
-            return ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
+            var error: JSONObject = ["type": .string(type), "message": .string(message)]
+            if let details { error["details"] = details }
+            return ["type": "error", "error": .object(error)]
         case .openai, .openaiResponses:
             let (openAIType, param) = openAITypeAndParam(in: dialect)
             return [

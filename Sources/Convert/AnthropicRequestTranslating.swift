@@ -21,6 +21,14 @@ protocol AnthropicRequestTranslating {
 extension AnthropicRequestTranslating {
     static var droppedSettings: Set<String> { [] }
 
+    /// Refuses Anthropic's `thread` (``APIError/threadUnsupported(upstream:)``):
+    /// dropped, a `continue` went up as its lone new turn and was answered
+    /// 200 without the conversation. Null is no thread.
+    func refuseServerThread() throws(APIError) {
+        guard let thread = request["thread"], !thread.isNull else { return }
+        throw .threadUnsupported(upstream: Self.upstreamLabel)
+    }
+
     mutating func cappedMaxTokens() -> Int {
         let requested = request["max_tokens"]?.intValue ?? 1
         guard let cap = route.maxTokensCap, requested > cap else { return requested }

@@ -21,7 +21,12 @@ enum AnthropicRequestValidator {
 
         guard let messages = body["messages"] else { throw Self.missing("messages") }
         guard case .array(let list) = messages else { throw Self.wrongType("messages", "an array", messages) }
-        if list.isEmpty { throw .invalidRequest("messages: at least one message is required") }
+        try Self.expect(body, "thread", "an object") { $0.objectValue != nil }
+        // A thread's `continue` sends only what the server lacks, which
+        // after a `pause_turn` is nothing: Anthropic resumes the turn it holds.
+        if list.isEmpty, body["thread"]?["type"]?.stringValue != "continue" {
+            throw .invalidRequest("messages: at least one message is required")
+        }
         for (index, message) in list.enumerated() {
             try validateMessage(message, field: "messages.\(index)")
         }

@@ -36,6 +36,7 @@ struct GeminiRequestBuilder: AnthropicRequestTranslating {
     }
 
     mutating func build() throws(APIError) -> ConvertedRequest {
+        try refuseServerThread()
         var body = JSONObject()
         if let systemText = try joinedSystemText() {
             body["systemInstruction"] = ["parts": [["text": .string(systemText)]]]

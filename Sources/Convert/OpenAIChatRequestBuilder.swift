@@ -47,6 +47,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
     }
 
     mutating func build() throws(APIError) -> ConvertedRequest {
+        try refuseServerThread()
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
         body["messages"] = .array(try convertMessages())

@@ -43,6 +43,7 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
     }
 
     mutating func build() throws(APIError) -> ConvertedRequest {
+        try refuseServerThread()
         var body = JSONObject()
         body["model"] = .string(route.upstreamModel)
         if let systemText = try joinedSystemText() { body["instructions"] = .string(systemText) }

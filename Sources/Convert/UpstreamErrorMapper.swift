@@ -48,6 +48,11 @@ public enum UpstreamErrorMapper {
         if let param = json?["error"]?["param"]?.stringValue, !param.isEmpty {
             error.param = param
         }
+        // Anthropic's machine-readable cause, which its SDKs act on (a lost
+        // server-held thread is re-sent whole), goes on in the rebuilt body.
+        if dialect == .anthropic, let details = json?["error"]?["details"], details.objectValue != nil {
+            error.details = details
+        }
         // An error object as the dialect writes one (Gemini's streaming
         // endpoints wrap it in an array) goes on to its own clients.
         if let json, json["error"]?.objectValue != nil || json.arrayValue?.first?["error"]?.objectValue != nil {
