@@ -18,15 +18,26 @@ extension GeminiClientRequestDecoder {
                 throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
             }
             let isModel = try Self.isModelTurn(content, index: index)
-            let blocks = isModel ? modelBlocks(parts, content: index) : userBlocks(parts, content: index)
-            if blocks.isEmpty {
-                diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
-                continue
-            }
-            if let last = turns.indices.last, turns[last].isModel == isModel {
-                turns[last].blocks += blocks
+            let continues = turns.last?.isModel == isModel
+            let took: Bool
+            if isModel {
+                // A streamed answer's chunks, each a model turn of its own
+                // (google-genai's chats keep them so), continue the turn
+                // before: their text fragments join it.
+                var blocks = continues ? turns.removeLast().blocks : []
+                took = appendModelBlocks(parts, content: index, to: &blocks)
+                if !blocks.isEmpty { turns.append((true, blocks)) }
             } else {
-                turns.append((isModel, blocks))
+                let blocks = userBlocks(parts, content: index)
+                took = !blocks.isEmpty
+                if continues, took, let last = turns.indices.last {
+                    turns[last].blocks += blocks
+                } else if took {
+                    turns.append((false, blocks))
+                }
+            }
+            if !took {
+                diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
             }
         }
         if turns.isEmpty {
@@ -63,39 +74,69 @@ extension GeminiClientRequestDecoder {
         "/contents/\(content)/parts/\(part)"
     }
 
-    private mutating func modelBlocks(_ parts: [JSONValue], content: Int) -> [JSONValue] {
-        var blocks: [JSONObject] = []
+    /// Appends a model turn's parts to `blocks` (the model turn before it,
+    /// if any); whether any part was taken.
+    ///
+    /// Adjacent text parts are one text block, as google-genai's own
+    /// `.text` joins them: a streamed answer's fragments, apart, went to
+    /// OpenAI upstreams paragraphs apart ("It is 2\n\n1 in Pa\n\nris.").
+    /// A part's signature closes its text (it rides in the text-less
+    /// thinking block after it), so the text after it is a block of its own.
+    private mutating func appendModelBlocks(_ parts: [JSONValue], content: Int, to values: inout [JSONValue]) -> Bool {
+        var blocks = values.compactMap(\.objectValue)
+        var took = false
         for (index, part) in parts.enumerated() {
             let signature = part[gemini: "thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             if let call = part[gemini: "functionCall"] {
                 blocks.append(toolUse(call, signature: signature))
+                took = true
             } else if let text = part["text"]?.stringValue {
                 let carried = signature.map(GeminiClientMapping.thinkingSignature(fromThought:))
                 if part["thought"]?.boolValue == true {
-                    appendThinking(text, signature: carried, to: &blocks)
+                    took = appendThinking(text, signature: carried, to: &blocks) || took
                     continue
                 }
-                if !text.isEmpty { blocks.append(["type": "text", "text": .string(text)]) }
+                if !text.isEmpty {
+                    Self.appendText(text, to: &blocks)
+                    took = true
+                }
                 // As the upstream direction does (see GeminiThoughtSignature):
                 // a text part's signature rides in a text-less thinking block after it.
-                if let carried { blocks.append(["type": "thinking", "thinking": "", "signature": .string(carried)]) }
+                if let carried {
+                    blocks.append(["type": "thinking", "thinking": "", "signature": .string(carried)])
+                    took = true
+                }
             } else {
                 reportUnsupportedPart(part, path: Self.pointer(content: content, part: index))
             }
         }
-        return blocks.map(JSONValue.object)
+        values = blocks.map(JSONValue.object)
+        return took
+    }
+
+    /// `text` joined to the text block just before it, or a block of its own.
+    private static func appendText(_ text: String, to blocks: inout [JSONObject]) {
+        if let last = blocks.indices.last, blocks[last]["type"] == "text",
+            let before = blocks[last]["text"]?.stringValue
+        {
+            blocks[last]["text"] = .string(before + text)
+        } else {
+            blocks.append(["type": "text", "text": .string(text)])
+        }
     }
 
     /// Consecutive thought parts (a stream's pieces) are one thinking block,
-    /// closed by the part that carries the signature.
-    private func appendThinking(_ text: String, signature: String?, to blocks: inout [JSONObject]) {
+    /// closed by the part that carries the signature; whether the part was
+    /// taken.
+    private func appendThinking(_ text: String, signature: String?, to blocks: inout [JSONObject]) -> Bool {
         if let last = blocks.indices.last, blocks[last]["type"] == "thinking", blocks[last]["signature"] == "" {
             blocks[last]["thinking"] = .string((blocks[last]["thinking"]?.stringValue ?? "") + text)
             if let signature { blocks[last]["signature"] = .string(signature) }
-            return
+            return true
         }
-        guard !text.isEmpty || signature != nil else { return }
+        guard !text.isEmpty || signature != nil else { return false }
         blocks.append(["type": "thinking", "thinking": .string(text), "signature": .string(signature ?? "")])
+        return true
     }
 
     /// A `functionCall` -> `tool_use`. The client's id is kept; without one
