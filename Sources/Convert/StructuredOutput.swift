@@ -115,15 +115,19 @@ enum StructuredOutput {
         return format
     }
 
-    /// Gemini's OpenAPI schema as JSON Schema, for OpenAI's upstreams:
-    /// upper-case type names (`STRING`) made lower-case; `nullable: true`
+    /// Gemini's OpenAPI schema (a `responseSchema`, a function's
+    /// `parameters`) as JSON Schema, for the other upstreams: keywords in
+    /// snake_case (`any_of`, `min_items`, `property_ordering`, as
+    /// google-genai sends a Pydantic model's) made camelCase, property
+    /// names left as they are; upper-case type names (`STRING`) made
+    /// lower-case; `nullable: true`
     /// made a `"null"` type beside the other, a `null` among an `enum`'s
     /// values and a `{type: null}` branch of an `anyOf`, so null stays
     /// allowed whichever the schema holds to; the number formats (`int64`,
     /// `double`...) dropped, JSON Schema having none (the type says
     /// integer or number, and a string so typed stays a string).
     static func jsonSchema(fromOpenAPI schema: JSONValue) -> JSONValue {
-        JSONSchemaNodes.map(schema) { object in
+        JSONSchemaNodes.map(schema, keyword: GeminiClientMapping.camelCase) { object in
             var converted = object
             if let type = object["type"]?.stringValue { converted["type"] = .string(type.lowercased()) }
             if let format = object["format"]?.stringValue, Self.openAPINumberFormats.contains(format) {

@@ -34,8 +34,10 @@ enum StructuredOutputFit {
 
     /// Fits the format in `request` (a pivot body) to `route`; the beta's
     /// top-level `output_format` ends as `output_config.format`.
-    static func fit(_ request: inout JSONObject, route: RouteOptions) -> [ConversionDiagnostic] {
+    /// - Throws: 400 for a schema whose root OpenAI refuses (``refuseRootOpenAIRefuses(_:route:)``).
+    static func fit(_ request: inout JSONObject, route: RouteOptions) throws(APIError) -> [ConversionDiagnostic] {
         guard var format = StructuredOutput.pivotFormat(of: request) else { return [] }
+        try refuseRootOpenAIRefuses(format, route: route)
         request["output_format"] = nil
         var diagnostics: [ConversionDiagnostic] = []
         if route.upstreamDialect != .gemini, let schema = format["schema"] {
@@ -59,6 +61,27 @@ enum StructuredOutputFit {
         config["format"] = sent.map(JSONValue.object)
         request["output_config"] = config.isEmpty ? nil : .object(config)
         return diagnostics
+    }
+
+    /// Refuses a schema whose root is not an object (google-genai's
+    /// `response_schema=list[Recipe]` is an array) on an OpenAI route that
+    /// would send it or JSON mode: OpenAI takes only an object there ("schema
+    /// must be a JSON Schema of 'type: \"object\"'"), and JSON mode answers
+    /// only objects. Said by the proxy, it names the way out; an answer
+    /// wrapped in an object and unwrapped again would be the proxy's own
+    /// invention, streamed or not.
+    private static func refuseRootOpenAIRefuses(_ format: JSONObject, route: RouteOptions) throws(APIError) {
+        guard route.upstreamDialect == .openai || route.upstreamDialect == .openaiResponses,
+            route.structuredOutput != .drop, format["type"] == "json_schema",
+            let type = format["schema"]?["type"], type != "object", type != ["object"]
+        else { return }
+        let upstream =
+            route.upstreamDialect == .openai
+            ? OpenAIChatRequestBuilder.upstreamLabel : OpenAIResponsesRequestBuilder.upstreamLabel
+        throw .invalidRequest(
+            "the response schema's root is of type \(type.serializedString()), and the route's \(upstream) "
+                + "upstream takes only an object there (\"type\": \"object\"); put the \(type.stringValue ?? "value") "
+                + "in a property of an object schema, or use a route of another format")
     }
 
     /// Why the route's upstream would refuse the format as it is; nil when

@@ -168,7 +168,7 @@ public struct ClientRequest: Sendable {
         if case .object(var object) = pivot.body,
             dialect != .anthropic || configured.upstreamDialect != .anthropic || reshapesStructuredOutput(configured)
         {
-            pivot.diagnostics += StructuredOutputFit.fit(&object, route: configured)
+            pivot.diagnostics += try StructuredOutputFit.fit(&object, route: configured)
             pivot.body = .object(object)
         }
         // After the rules: a dropped tool no longer counts against the window.

@@ -55,7 +55,8 @@ extension GeminiClientRequestDecoder {
         if let jsonSchema = declaration[gemini: "parametersJsonSchema"] {
             schema = jsonSchema
         } else if let parameters = declaration["parameters"] {
-            schema = Self.jsonSchema(fromGemini: parameters)
+            // `propertyOrdering` is Gemini's alone; Anthropic's tools take none.
+            schema = StructuredOutput.withoutPropertyOrdering(StructuredOutput.jsonSchema(fromOpenAPI: parameters))
         } else {
             schema = ["type": "object", "properties": [:]]
         }
@@ -63,36 +64,5 @@ extension GeminiClientRequestDecoder {
         if schema["type"] == nil { schema["type"] = "object" }
         tool["input_schema"] = schema
         return .object(tool)
-    }
-
-    /// A Gemini `Schema` (OpenAPI 3.0 subset, upper-case type names,
-    /// `nullable`) -> JSON Schema. Property names are left alone; only the
-    /// schemas under them are rewritten.
-    static func jsonSchema(fromGemini schema: JSONValue) -> JSONValue {
-        guard let object = schema.objectValue else { return schema }
-        var result = JSONObject()
-        let nullable = object["nullable"]?.boolValue == true
-        for member in object {
-            switch member.key {
-            case "type":
-                let type = member.value.stringValue.map { JSONValue.string($0.lowercased()) } ?? member.value
-                result["type"] = nullable ? .array([type, "null"]) : type
-            case "nullable", "propertyOrdering", "property_ordering":
-                continue
-            case "properties":
-                var properties = JSONObject()
-                for property in member.value.objectValue ?? [:] {
-                    properties[property.key] = jsonSchema(fromGemini: property.value)
-                }
-                result["properties"] = .object(properties)
-            case "items":
-                result["items"] = jsonSchema(fromGemini: member.value)
-            case "anyOf", "any_of":
-                result["anyOf"] = .array((member.value.arrayValue ?? []).map(jsonSchema(fromGemini:)))
-            default:
-                result[GeminiClientMapping.camelCase(member.key)] = member.value
-            }
-        }
-        return .object(result)
     }
 }
