@@ -44,6 +44,11 @@ enum AnthropicStructuredOutput {
         return (major, minor) >= firstVersion
     }
 
+    /// The diagnostic of a schema ``fitted(_:)`` changed.
+    static let fittedNote =
+        "constraints Anthropic does not take moved into descriptions; objects closed "
+        + "(additionalProperties: false), as Anthropic requires"
+
     /// `schema` as Anthropic takes it, and whether anything was changed.
     static func fitted(_ schema: JSONValue) -> (schema: JSONValue, changed: Bool) {
         let fitted = JSONSchemaNodes.map(schema) { object in

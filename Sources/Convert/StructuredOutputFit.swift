@@ -115,11 +115,7 @@ enum StructuredOutputFit {
         case .anthropic:
             let (schema, changed) = AnthropicStructuredOutput.fitted(format["schema"] ?? ["type": "object"])
             if changed {
-                diagnostics.append(
-                    .info(
-                        "\(pointer)/schema",
-                        "constraints Anthropic does not take moved into descriptions; objects closed "
-                            + "(additionalProperties: false), as Anthropic requires"))
+                diagnostics.append(.info("\(pointer)/schema", AnthropicStructuredOutput.fittedNote))
             }
             return ["type": "json_schema", "schema": schema]
         case .openaiResponses where format["type"] == "json_object":

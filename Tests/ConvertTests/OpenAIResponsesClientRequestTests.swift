@@ -155,12 +155,13 @@ import Wire
                     [
                         "name": "lookup", "description": "Looks up a word.",
                         "input_schema": ["type": "object", "properties": ["word": ["type": "string"]]],
+                        "strict": true,
                     ]
                 ])
         #expect(
             converted.body["tool_choice"] == ["type": "tool", "name": "lookup", "disable_parallel_tool_use": true])
-        #expect(converted.diagnostics.map(\.path) == ["/tools/0/strict", "/tools/1"])
-        #expect(converted.diagnostics.map(\.severity) == [.debug, .warning])
+        #expect(converted.diagnostics.map(\.path) == ["/tools/1"])
+        #expect(converted.diagnostics.map(\.severity) == [.warning])
     }
 
     @Test(

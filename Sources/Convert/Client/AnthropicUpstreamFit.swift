@@ -23,6 +23,8 @@ import Wire
 ///   (``UpstreamStopSequences``);
 /// - tool ids of `[A-Za-z0-9_-]` only, and a user message's tool results
 ///   before its other blocks;
+/// - strict tools only where the model takes them, their schemas of the
+///   keywords it takes (``fitStrictTools(_:_:)``);
 /// - none of the `seed` and penalties the pivot carries for other
 ///   upstreams (``SeedAndPenalties``).
 ///
@@ -45,6 +47,7 @@ enum AnthropicUpstreamFit {
         SeedAndPenalties.drop(from: &body, upstream: "Anthropic Messages", diagnostics: &diagnostics)
         fitStopSequences(&body, &diagnostics)
         fitToolBlocks(&body, &diagnostics)
+        fitStrictTools(&body, &diagnostics)
         fitThinking(&body, &diagnostics)
         fitSampling(&body, &diagnostics)
         return ConvertedRequest(body: .object(body), diagnostics: diagnostics)

@@ -70,25 +70,21 @@ extension OpenAIChatRequestDecoder {
         guard let function = definition["function"]?.objectValue else {
             throw .invalidRequest("\(field).function is required and must be an object")
         }
-        return try functionTool(function, field: "\(field).function", path: "\(path)/function")
+        return try functionTool(function, field: "\(field).function")
     }
 
     /// A function definition (`{name, description, parameters}`: a tool's
     /// `function`, or an entry of the legacy `functions`) as an Anthropic tool.
-    private mutating func functionTool(
-        _ function: JSONObject, field: String, path: String
-    ) throws(APIError)
-        -> JSONValue
-    {
+    private func functionTool(_ function: JSONObject, field: String) throws(APIError) -> JSONValue {
         guard let name = function["name"]?.stringValue else {
             throw .invalidRequest("\(field).name is required and must be a string")
         }
         var tool: JSONObject = ["name": .string(name)]
         if let description = function["description"]?.stringValue { tool["description"] = .string(description) }
         tool["input_schema"] = function["parameters"] ?? ["type": "object", "properties": [:]]
-        if function["strict"] != nil {
-            diagnostics.append(.debug("\(path)/strict", "strict has no Anthropic equivalent; dropped"))
-        }
+        // Anthropic's tools hold to their schema as OpenAI's do; unset is
+        // not strict in both.
+        if let strict = function["strict"]?.boolValue { tool["strict"] = .bool(strict) }
         return .object(tool)
     }
 
@@ -103,7 +99,7 @@ extension OpenAIChatRequestDecoder {
                 guard let function = definition.objectValue else {
                     throw Self.wrongType("functions[\(index)]", "an object", definition)
                 }
-                tools.append(try functionTool(function, field: "functions[\(index)]", path: "/functions/\(index)"))
+                tools.append(try functionTool(function, field: "functions[\(index)]"))
             }
             return tools
         case let other?: throw Self.wrongType("functions", "an array", other)

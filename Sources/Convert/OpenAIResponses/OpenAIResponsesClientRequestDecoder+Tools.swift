@@ -29,10 +29,11 @@ extension OpenAIResponsesClientRequestDecoder {
             var anthropic: JSONObject = ["name": .string(name)]
             if let description = tool["description"]?.stringValue { anthropic["description"] = .string(description) }
             anthropic["input_schema"] = tool["parameters"] ?? ["type": "object", "properties": [:]]
-            if tool["strict"] != nil {
-                // Responses defaults to strict schemas; Anthropic tools take no such flag.
-                diagnostics.append(.debug("\(path)/strict", "no Anthropic equivalent; dropped"))
-            }
+            // Carried as the client said it: the Chat and Anthropic upstreams
+            // hold a tool to its schema only when told so, and a Responses
+            // upstream is told `strict: false` for a tool that says nothing
+            // (its own default, strict, refuses most schemas).
+            if let strict = tool["strict"]?.boolValue { anthropic["strict"] = .bool(strict) }
             tools.append(.object(anthropic))
         }
         guard !tools.isEmpty else {
