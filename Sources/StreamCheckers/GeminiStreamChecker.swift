@@ -92,7 +92,12 @@ public enum GeminiStreamChecker {
         }
         for (index, part) in parts.enumerated() {
             let kinds = ["text", "functionCall", "inlineData"].filter { part[$0] != nil }
-            guard kinds.count == 1 else {
+            // A signature-only thought carries no data: the proxy's (text
+            // "" there made google-genai before 1.60 drop the whole turn).
+            let signatureOnly =
+                kinds.isEmpty && part["thought"]?.boolValue == true
+                && part["thoughtSignature"]?.stringValue?.isEmpty == false
+            guard kinds.count == 1 || signatureOnly else {
                 report("part \(index) has \(kinds.count) of text, functionCall, inlineData")
                 continue
             }

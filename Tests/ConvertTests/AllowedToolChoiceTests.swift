@@ -89,4 +89,19 @@ import Wire
         #expect(converted.body["tool_choice"] == ["type": "tool", "name": "time"])
         #expect(converted.diagnostics.map(\.path) == ["/tool_choice/tools/1", "/tool_choice"])
     }
+
+    @Test func aResponsesChoiceOfNoFunctionToolAllowsNone() throws {
+        let converted = try OpenAIResponsesClientCodec.decodeRequest([
+            "model": "gpt-5", "input": "Go",
+            "tools": [
+                ["type": "function", "name": "get_weather", "parameters": ["type": "object"]],
+                ["type": "function", "name": "delete_file", "parameters": ["type": "object"]],
+            ],
+            "tool_choice": ["type": "allowed_tools", "mode": "auto", "tools": [["type": "web_search"]]],
+        ])
+        #expect(converted.body["tool_choice"] == ["type": "none"])
+        #expect(
+            converted.diagnostics.last?.message
+                == "tool_choice.tools names none of the request's function tools; no function tool may be called")
+    }
 }

@@ -206,6 +206,8 @@ import Wire
                         ["functionCall": ["name": "look", "args": ["q": 1]], "thoughtSignature": "c2lnMg=="],
                         ["text": "Done.", "thoughtSignature": "c2lnMw=="],
                         ["text": "", "thought": true, "thoughtSignature": "pivot:anthropic-sig"],
+                        // The proxy's signature-only thought now has no text at all.
+                        ["thought": true, "thoughtSignature": "pivot:anthropic-sig2"],
                     ],
                 ],
                 ["role": "user", "parts": [["functionResponse": ["name": "look", "response": ["result": "ok"]]]]],
@@ -218,6 +220,7 @@ import Wire
         #expect(blocks[2] == ["type": "text", "text": "Done."])
         #expect(blocks[3] == ["type": "thinking", "thinking": "", "signature": "gemini:c2lnMw=="])
         #expect(blocks[4] == ["type": "thinking", "thinking": "", "signature": "anthropic-sig"])
+        #expect(blocks[5] == ["type": "thinking", "thinking": "", "signature": "anthropic-sig2"])
         #expect(converted.body["messages"]?[2]?["content"]?[0]?["tool_use_id"] == .string(id))
         // The Gemini upstream gets every signature back where it was.
         let upstream = try RequestConverter.convert(anthropicRequest: converted.body, route: TestRoutes.gemini).body

@@ -228,7 +228,32 @@ struct AssembledGeminiResponse {
         #expect(
             frames.map(\.data) == [
                 #"{"candidates":[{"content":{"role":"model","parts":[{"text":"A","thought":true}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_8"}"#,
-                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"","thought":true,"thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":0,"candidatesTokenCount":1,"totalTokenCount":1},"modelVersion":"gemini-test","responseId":"msg_8"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"thought":true,"thoughtSignature":"c2ln"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":0,"candidatesTokenCount":1,"totalTokenCount":1},"modelVersion":"gemini-test","responseId":"msg_8"}"#,
+            ])
+    }
+
+    /// A text-less thinking block's signature after text rides on that
+    /// text, as a whole answer's parts have it and the request side reads
+    /// it back; text before a tool call is not held while the call's
+    /// arguments come.
+    @Test func aSignatureAfterTextRidesOnItAndACallDoesNotHoldTheText() {
+        let frames = Self.encode([
+            .messageStart(.init(id: "msg_10", model: "m", usage: [:])),
+            .contentBlockStart(index: 0, block: .text("")),
+            .contentBlockDelta(index: 0, delta: .text("Hi")),
+            .contentBlockStop(index: 0),
+            .contentBlockStart(index: 1, block: .thinking(thinking: "", signature: "")),
+            .contentBlockDelta(index: 1, delta: .signature("gemini:c2ln")),
+            .contentBlockStop(index: 1),
+            .contentBlockStart(index: 2, block: .text("")),
+            .contentBlockDelta(index: 2, delta: .text("Writing.")),
+            .contentBlockStop(index: 2),
+            .contentBlockStart(index: 3, block: .toolUse(id: "toolu_w", name: "write", input: [:])),
+        ])
+        #expect(
+            frames.map(\.data) == [
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi","thoughtSignature":"c2ln"}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_10"}"#,
+                #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Writing."}]},"index":0}],"modelVersion":"gemini-test","responseId":"msg_10"}"#,
             ])
     }
 

@@ -143,6 +143,19 @@ struct UpstreamCheckModelListedTests {
         #expect(UpstreamCheck.listedModels(Array("<html>".utf8)) == nil)
     }
 
+    @Test func theLongestPageIsAskedFor() {
+        #expect(
+            UpstreamCheck.wholeList("https://g.test/v1beta/models", format: .gemini)
+                == "https://g.test/v1beta/models?pageSize=1000")
+        #expect(
+            UpstreamCheck.wholeList("https://a.test/v1/models", format: .anthropic)
+                == "https://a.test/v1/models?limit=1000")
+        #expect(
+            UpstreamCheck.wholeList("https://a.test/v1/models?api-version=1", format: .anthropic)
+                == "https://a.test/v1/models?api-version=1&limit=1000")
+        #expect(UpstreamCheck.wholeList("https://o.test/v1/models", format: .openai) == "https://o.test/v1/models")
+    }
+
     @Test func aPassThroughRouteTakesAnyList() async throws {
         try await StubHTTPServer.withRunning { stub in
             stub.reply = .json(200, #"{"object":"list","data":[{"id":"m"}]}"#)

@@ -38,7 +38,9 @@ struct GeminiClientParts {
                 return
             }
         }
-        var part: JSONObject = ["text": .string(text), "thought": true]
+        // A signature-only thought has no `text`: google-genai before 1.60
+        // takes a part whose text is "" for a failed answer.
+        var part: JSONObject = text.isEmpty ? ["thought": true] : ["text": .string(text), "thought": true]
         if let signature { part["thoughtSignature"] = .string(signature) }
         parts.append(part)
     }

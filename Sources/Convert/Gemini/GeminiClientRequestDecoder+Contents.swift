@@ -90,7 +90,8 @@ extension GeminiClientRequestDecoder {
             if let call = part[gemini: "functionCall"] {
                 blocks.append(toolUse(call, signature: signature))
                 took = true
-            } else if let text = part["text"]?.stringValue {
+            } else if let text = part["text"]?.stringValue ?? (part["thought"]?.boolValue == true ? "" : nil) {
+                // A thought part may have no text: the proxy's own signature-only thought.
                 let carried = signature.map(GeminiClientMapping.thinkingSignature(fromThought:))
                 if part["thought"]?.boolValue == true {
                     took = appendThinking(text, signature: carried, to: &blocks) || took

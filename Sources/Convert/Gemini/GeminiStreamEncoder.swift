@@ -26,6 +26,9 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     /// The part held back one step (see the type's documentation).
     private enum HeldPart {
         case text(String)
+        /// Text that a text-less thinking block's signature came after: as
+        /// the request side reads it back (the signature closes its text).
+        case signedText(String, signature: String)
         /// A thought of the pivot block `block`, whose signature may still come.
         case thought(String, signature: String?, block: Int)
         case call(JSONObject)
@@ -37,8 +40,12 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
                 JSONValue.writeVerbatim(#"{"text":"#, to: &bytes)
                 JSONValue.writeString(text, to: &bytes)
                 bytes.append(UInt8(ascii: "}"))
+            case .signedText(let text, let signature):
+                JSONValue.object(["text": .string(text), "thoughtSignature": .string(signature)]).write(to: &bytes)
             case .thought(let text, let signature, _):
-                var part: JSONObject = ["text": .string(text), "thought": true]
+                // A signature-only thought has no `text`: google-genai before
+                // 1.60 takes a part whose text is "" for a failed answer.
+                var part: JSONObject = text.isEmpty ? ["thought": true] : ["text": .string(text), "thought": true]
                 if let signature { part["thoughtSignature"] = .string(signature) }
                 JSONValue.object(part).write(to: &bytes)
             case .call(let part):
@@ -49,7 +56,7 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
         /// Room to reserve for the part's text.
         var size: Int {
             switch self {
-            case .text(let text), .thought(let text, _, _): text.utf8.count
+            case .text(let text), .signedText(let text, _), .thought(let text, _, _): text.utf8.count
             case .call: 0
             }
         }
@@ -139,6 +146,10 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
             if !thinking.isEmpty { hold(.thought(thinking, signature: nil, block: index), into: &frames) }
             sign(signature, block: index, into: &frames)
         case .toolUse(let id, let name, let input):
+            // The text before the call goes now: held, it waited for all
+            // of the call's arguments (seconds, for a file being written).
+            // The call becomes the held part at its stop.
+            flushHeld(into: &frames)
             calls[index] = PendingCall(id: id, name: name, input: input)
         case .redactedThinking, .serverToolUse, .unknown:
             break
@@ -174,11 +185,15 @@ public struct GeminiStreamEncoder: ClientStreamEncoder {
     }
 
     /// Puts the signature of the thinking block `block` on its held, unsigned
-    /// thought; with none to ride on, it goes in an empty thought part.
+    /// thought, or on the text held just before a text-less one (as a whole
+    /// answer's parts do); with neither to ride on, it goes in a thought
+    /// part of its own.
     private mutating func sign(_ signature: String, block: Int, into frames: inout SSEFrames) {
         guard let signature = GeminiClientMapping.thoughtSignature(fromThinking: signature) else { return }
         if case .thought(let text, nil, block)? = held {
             held = .thought(text, signature: signature, block: block)
+        } else if case .text(let text)? = held {
+            held = .signedText(text, signature: signature)
         } else {
             hold(.thought("", signature: signature, block: block), into: &frames)
         }

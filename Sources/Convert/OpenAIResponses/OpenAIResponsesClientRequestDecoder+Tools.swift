@@ -61,8 +61,10 @@ extension OpenAIResponsesClientRequestDecoder {
                         "/tool_choice",
                         "allowed_tools: the upstream is given the \(tools.count) allowed of \(all) tools"))
             } catch {
-                // This decoder drops what it cannot carry, with a warning (hosted tools too).
-                diagnostics.append(.warning("/tool_choice", "\(error.message); dropped"))
+                // This decoder warns where the Chat one refuses; but never by
+                // widening: the client allowed none of these tools.
+                choice = ["type": "none"]
+                diagnostics.append(.warning("/tool_choice", "\(error.message); no function tool may be called"))
             }
         }
         body["tools"] = .array(tools)

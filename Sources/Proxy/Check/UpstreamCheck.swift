@@ -74,7 +74,9 @@ public struct UpstreamCheck: Sendable {
             return result
         }
         do {
-            let (status, body) = try await get(UpstreamRequest.modelsURL(for: entry), entry: entry, client: client)
+            let (status, body) = try await get(
+                Self.wholeList(UpstreamRequest.modelsURL(for: entry), format: entry.format), entry: entry,
+                client: client)
             result.latency = .now - started
             if (200..<300).contains(status) {
                 let listed = Self.listedModels(body)
@@ -168,6 +170,19 @@ public struct UpstreamCheck: Sendable {
             result.detail = Self.unreachable(error)
         }
         return result
+    }
+
+    /// `url` asking for the longest page the dialect's list gives: Gemini's
+    /// is 50 models a page and Anthropic's 20 unless asked, and a model on a
+    /// later page cost a token to check.
+    static func wholeList(_ url: String, format: Dialect) -> String {
+        let parameter: String
+        switch format {
+        case .gemini: parameter = "pageSize=1000"
+        case .anthropic: parameter = "limit=1000"
+        case .openai, .openaiResponses: return url
+        }
+        return url + (url.contains("?") ? "&" : "?") + parameter
     }
 
     /// The model names a models list holds: OpenAI's and Anthropic's

@@ -247,7 +247,9 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !lingering else { return }
+        // After a refused head, NIO's decoder may still hand over a request
+        // pipelined behind it: the refusal is the connection's last answer.
+        guard !lingering, !malformed else { return }
         switch unwrapInboundIn(data) {
         case .head(let nioHead):
             let head: HTTPRequest
