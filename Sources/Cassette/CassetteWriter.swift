@@ -8,11 +8,21 @@ import Wire
 ///
 /// In directory mode files are `DIR/<yyyyMMdd-HHmmss>-<pid>.jsonl.lz4` (UTC
 /// start time), each one LZ4 frame starting with a `cassette` header line.
-/// When a file reaches `maxFileBytes` its frame is ended and the next line
-/// goes to `<start>-<pid>-N.jsonl.lz4` (N = 1, 2, ...) after a new header.
-/// The size is checked before each line, counting data still in the
-/// compressor at its uncompressed size, so a file exceeds the limit by at
-/// most one line.
+/// Once a file reaches `maxFileBytes` (checked before each line, counting
+/// data still in the compressor at its uncompressed size) it takes no new
+/// exchange: the next line that is not part of an exchange begun in it goes
+/// to `<start>-<pid>-N.jsonl.lz4` (N = 1, 2, ...) after a new header.
+///
+/// An exchange stays whole in one file, so that every reader (`log-replay`,
+/// `verify`, `stub-upstream`) can take any file on its own. An exchange
+/// begins at its `client_request` line and ends at its `end` line; one
+/// still open when its file rotates keeps writing to that file (see
+/// ``DrainingCassetteFile``), which is ended when its last exchange ends.
+/// Exchanges interleave under load, so waiting for a moment with none open
+/// might never come; instead a full file exceeds the limit by what its open
+/// exchanges still write. Lines of an exchange with no `client_request`
+/// line (dropped from a full queue, or a tool's lone lines) are not
+/// tracked and go to the newest file.
 public final class CassetteWriter {
     /// Every file this writer has opened, in order; the last is current.
     public private(set) var files: [String] = []
@@ -36,6 +46,18 @@ public final class CassetteWriter {
     @exclusivity(unchecked) private(set) var linesNotFlushed = 0
     @exclusivity(unchecked) private var line: [UInt8] = []
     @exclusivity(unchecked) private var blobs = CassetteBlobs()
+    /// The exchanges begun in the current file that have not ended.
+    @exclusivity(unchecked) private var openExchanges: Set<String> = []
+    /// Rotated files still taking the lines of their open exchanges, oldest
+    /// first.
+    @exclusivity(unchecked) private var draining: [DrainingCassetteFile] = []
+
+    /// The most rotated files kept open for their exchanges. Only an
+    /// exchange whose `end` line never came (dropped from a full queue)
+    /// outlives a few rotations; past this many, the oldest file is ended
+    /// and the rest of its exchanges go to the newest file, so open files
+    /// (and their blobs' memory) stay bounded.
+    static let maximumDrainingFiles = 4
 
     /// Opens the first file in `directory`, creating the directory if it is
     /// missing (its owner's only, as the files are), and writes the header
@@ -74,15 +96,20 @@ public final class CassetteWriter {
     public var currentFileBytes: Int { sink?.bytesOnDisk ?? 0 }
 
     /// Compressed bytes in every file this writer wrote, the current one
-    /// included.
-    public var bytesOnDisk: Int { bytesInFinishedFiles + currentFileBytes }
+    /// (and the rotated ones still open for their exchanges) included.
+    public var bytesOnDisk: Int {
+        draining.reduce(bytesInFinishedFiles + currentFileBytes) { $0 + $1.sink.bytesOnDisk }
+    }
 
     private var bytesInFinishedFiles = 0
 
-    /// Appends one line. Rotates first when the current file is full.
+    /// Appends one line: to the file its exchange began in, or else to the
+    /// current file, rotating first when that file is full.
     public func write(_ event: CassetteEvent) throws(CassetteWriteError) {
-        try rotateIfFull()
-        try writeLine(event)
+        let kind = event.knownKind
+        let drainingFile = try file(for: kind) { event.exchange }
+        try writeLine(event, to: drainingFile)
+        if kind == .end, let exchange = event.exchange { exchangeEnded(exchange, in: drainingFile) }
     }
 
     /// Appends a line the recorder's writer thread rendered into `fields`
@@ -91,19 +118,27 @@ public final class CassetteWriter {
         _ kind: CassetteEvent.Kind, exchange: UnsafeBufferPointer<UInt8>, timeMicros: Int64,
         fields: RenderedFields
     ) throws(CassetteWriteError) {
-        try rotateIfFull()
-        guard let sink else { throw closedError() }
+        // The id is made a String only where it is looked up: at an
+        // exchange's first and last lines, and while a file is full or
+        // draining.
+        let drainingFile = try file(for: kind) { String(decoding: exchange, as: UTF8.self) }
+        guard let sink = drainingFile?.sink ?? sink else { throw closedError() }
         line.removeAll(keepingCapacity: true)
         var rewritten: [UInt8]?
         if kind.holdsRequestBody, let body = fields.body, body.text.first == UInt8(ascii: "{") {
-            rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            if let drainingFile {
+                rewritten = drainingFile.blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            } else {
+                rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            }
         }
         CassetteEvent.writeLineStart(kind: kind.rawValue, exchange: exchange, timeMicros: timeMicros, to: &line)
         fields.write(to: &line, body: rewritten)
         JSONValue.writeVerbatim("}\n", to: &line)
         try sink.write(line)
-        linesInFile += 1
+        if drainingFile == nil { linesInFile += 1 }
         linesNotFlushed += 1
+        if kind == .end { exchangeEnded(String(decoding: exchange, as: UTF8.self), in: drainingFile) }
     }
 
     /// The length of a blob of this file that `text`, a body from where one
@@ -112,41 +147,127 @@ public final class CassetteWriter {
         blobs.storedPartLength(at: text, depth: depth)
     }
 
-    private func rotateIfFull() throws(CassetteWriteError) {
+    /// The file a line of kind `kind` goes to: the draining file its
+    /// exchange began in (returned), or the current one (nil), rotated
+    /// first when it is full and the line continues no exchange open in
+    /// it. A `client_request` line opens its exchange in the current file.
+    /// `exchange` gives the line's exchange id, asked for only when needed.
+    private func file(
+        for kind: CassetteEvent.Kind?, exchange: () -> String?
+    ) throws(CassetteWriteError) -> DrainingCassetteFile? {
         guard let current = sink else { throw closedError() }
-        if case .directory(_, _, let maxFileBytes) = target, linesInFile > 1,
-            current.bytesOnDisk + current.pendingBytes >= maxFileBytes
+        let beginsExchange = kind == .clientRequest
+        var id: String??
+        func exchangeID() -> String? {
+            if let id { return id }
+            let made = exchange()
+            id = .some(made)
+            return made
+        }
+        if !draining.isEmpty, !beginsExchange, let id = exchangeID(),
+            let drainingFile = draining.first(where: { $0.openExchanges.contains(id) })
         {
+            return drainingFile
+        }
+        if case .directory(_, _, let maxFileBytes) = target, linesInFile > 1,
+            current.bytesOnDisk + current.pendingBytes >= maxFileBytes,
+            beginsExchange || exchangeID().map({ !openExchanges.contains($0) }) ?? true
+        {
+            try rotate()
+        }
+        if beginsExchange, let id = exchangeID() { openExchanges.insert(id) }
+        return nil
+    }
+
+    /// Moves on to the next file. The full one is ended, or, while
+    /// exchanges begun in it are open, kept open for them.
+    private func rotate() throws(CassetteWriteError) {
+        guard let current = sink else { throw closedError() }
+        // On a write error the file stays current, for the recorder to let
+        // go of (``abandonCurrentFile()``).
+        if openExchanges.isEmpty {
             try current.finish()
             bytesInFinishedFiles += current.bytesOnDisk
-            sink = nil
-            linesNotFlushed = 0
-            try openNextFile()
+        } else {
+            // Flushed, so that the lines it holds so far are safe on disk
+            // however long its exchanges take.
+            try current.flush()
+            draining.append(DrainingCassetteFile(sink: current, blobs: blobs, openExchanges: openExchanges))
+            if draining.count > Self.maximumDrainingFiles { end(draining.removeFirst()) }
+        }
+        sink = nil
+        openExchanges = []
+        linesNotFlushed = 0
+        try openNextFile()
+    }
+
+    /// Notes that `exchange` ended; a draining file whose last exchange it
+    /// was is ended.
+    private func exchangeEnded(_ exchange: String, in drainingFile: DrainingCassetteFile?) {
+        guard let drainingFile else {
+            openExchanges.remove(exchange)
+            return
+        }
+        drainingFile.openExchanges.remove(exchange)
+        guard drainingFile.openExchanges.isEmpty else { return }
+        draining.removeAll { $0 === drainingFile }
+        end(drainingFile)
+    }
+
+    /// Ends a draining file out of a line's way. A failure to end it is a
+    /// failure of the disk, which the next write or flush meets too: the
+    /// file is let go, as after any write error, its flushed lines readable.
+    private func end(_ drainingFile: DrainingCassetteFile) {
+        do throws(CassetteWriteError) {
+            try finish(drainingFile)
+        } catch {
+            bytesInFinishedFiles += drainingFile.sink.bytesOnDisk
         }
     }
 
-    /// Puts every line written so far in the file as complete LZ4 blocks, so
-    /// a reader (or `lz4 -dc`) sees them even if this process is killed.
+    private func finish(_ drainingFile: DrainingCassetteFile) throws(CassetteWriteError) {
+        try drainingFile.sink.finish()
+        bytesInFinishedFiles += drainingFile.sink.bytesOnDisk
+    }
+
+    /// Puts every line written so far in the file (and in the rotated files
+    /// still open) as complete LZ4 blocks, so a reader (or `lz4 -dc`) sees
+    /// them even if this process is killed.
     public func flush() throws(CassetteWriteError) {
         guard let sink else { throw closedError() }
+        for drainingFile in draining { try drainingFile.sink.flush() }
         try sink.flush()
         linesNotFlushed = 0
     }
 
-    /// Ends the LZ4 frame and closes the file. Later writes throw.
+    /// Ends the LZ4 frames and closes the files. Later writes throw.
     public func close() throws(CassetteWriteError) {
         guard let current = sink else { return }
         sink = nil
+        let stillDraining = draining
+        draining = []
+        for drainingFile in stillDraining { try finish(drainingFile) }
         try current.finish()
         bytesInFinishedFiles += current.bytesOnDisk
     }
 
-    private func writeLine(_ event: CassetteEvent) throws(CassetteWriteError) {
-        guard let sink else { throw closedError() }
+    /// Writes `event` to `drainingFile`, or to the current file when nil.
+    private func writeLine(
+        _ event: CassetteEvent, to drainingFile: DrainingCassetteFile? = nil
+    )
+        throws(CassetteWriteError)
+    {
+        guard let sink = drainingFile?.sink ?? sink else { throw closedError() }
         line.removeAll(keepingCapacity: true)
-        if let body = event.serializedRequestBody,
-            let rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
-        {
+        var rewritten: [UInt8]?
+        if let body = event.serializedRequestBody {
+            if let drainingFile {
+                rewritten = drainingFile.blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            } else {
+                rewritten = blobs.rewrite(body: body.text, layout: body.layout, blobLines: &line)
+            }
+        }
+        if let rewritten {
             var event = event
             event.replaceBody(serialized: rewritten)
             event.writeLine(to: &line)
@@ -154,7 +275,7 @@ public final class CassetteWriter {
             event.writeLine(to: &line)
         }
         try sink.write(line)
-        linesInFile += 1
+        if drainingFile == nil { linesInFile += 1 }
         linesNotFlushed += 1
     }
 
@@ -162,9 +283,12 @@ public final class CassetteWriter {
     /// frame (the disk refused the bytes; a reader reports its torn tail
     /// and reads every block before it), so ``reopen()`` can start anew.
     public func abandonCurrentFile() {
-        guard let current = sink else { return }
+        if let current = sink { bytesInFinishedFiles += current.bytesOnDisk }
         sink = nil
-        bytesInFinishedFiles += current.bytesOnDisk
+        // On the same disk: let go of them too. Their exchanges' later
+        // lines go to the next file.
+        for drainingFile in draining { bytesInFinishedFiles += drainingFile.sink.bytesOnDisk }
+        draining = []
     }
 
     /// Starts the next file (a new part, with its header), after
@@ -188,6 +312,7 @@ public final class CassetteWriter {
         sink = opened
         linesInFile = 0
         blobs.reset()
+        openExchanges = []
         do throws(CassetteWriteError) {
             try writeLine(header)
             try opened.flush()
