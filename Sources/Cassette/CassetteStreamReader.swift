@@ -53,13 +53,16 @@ public final class CassetteStreamReader {
         }
     }
 
+    /// The torn tail of a file with no bytes at all.
+    public static let emptyFile = "the file is empty"
+
     /// Called once the whole file was fed: hands on a last line that has no
     /// newline, and returns what was left unread at the end of a file cut
     /// short (see ``CassetteContents/tornTail``), nil when it is complete.
     public func finish(
         header: (CassetteEvent) -> Void = { _ in }, event: (CassetteEvent) -> Void
     ) throws(CassetteReadError) -> String? {
-        guard fedAnything else { return "the file is empty" }
+        guard fedAnything else { return Self.emptyFile }
         if case .undecided = format {
             _ = try decideFormat(final: true)
             let held = firstBytes

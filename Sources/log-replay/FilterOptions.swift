@@ -5,8 +5,13 @@ import Replay
 struct FilterOptions: ParsableArguments {
     @Flag(help: "Only failures: client status >= 400, an error line, or a stream that carried an error event.")
     var errorsOnly = false
-    @Option(help: "Only this exchange id (the request-id the client saw).") var requestId: String?
-    @Option(help: "Only this client path, e.g. /v1/messages ('*' matches anything).") var endpoint: String?
+    @Option(help: "Only this exchange id (the request-id the client saw); none with it is an error.")
+    var requestId: String?
+    @Option(
+        help: ArgumentHelp(
+            "Only this client path, e.g. /v1/messages ('*' matches anything), or a Gemini path as the summary "
+                + "shows it, e.g. /v1beta/models/{model}:generateContent."))
+    var endpoint: String?
     @Option(help: "Only this requested model ('*' matches anything).") var model: String?
     // `-1` or `-2h` reaches filter(), which says what it cannot read: see
     // NegativeOptionValues, applied in LogReplay.main().

@@ -1,12 +1,14 @@
 import Cassette
 import Foundation
+import Wire
 
 /// What the `log-replay` subcommands do, given parsed options; the
 /// executable only parses arguments and exits with the returned status.
 public enum LogReplayCommands {
     /// The default subcommand: summary or export of the filtered exchanges,
     /// read as a stream (see ``InspectReport``). Exit 0, or 1 when input
-    /// cannot be read or `cassetteFile` written (one line on `errors`).
+    /// cannot be read, `cassetteFile` written, or no exchange has the
+    /// filter's request id (one line on `errors`).
     /// With `cassetteFile`, the `cassette` format goes to that new file
     /// (see ``CassetteExport/write(paths:filter:file:progress:)``) and
     /// nothing to `output`.
@@ -19,8 +21,15 @@ public enum LogReplayCommands {
                 try CassetteExport.write(paths: paths, filter: filter, file: cassetteFile, progress: ReadProgress())
                 return 0
             }
-            try InspectReport.write(
+            let found = try InspectReport.write(
                 paths: paths, filter: filter, format: format, baseURL: baseURL, progress: ReadProgress(), to: &output)
+            if !found, let requestID = filter.requestID {
+                errors.write(
+                    ControlCharacterEscape.escaped(
+                        "log-replay: no exchange has request id \(requestID) in \(paths.joined(separator: ", "))")
+                        + "\n")
+                return 1
+            }
             return 0
         } catch {
             errors.write("log-replay: \(error)\n")

@@ -20,10 +20,11 @@ public enum CassetteExport {
     /// header before the first exchange, then each exchange's lines as it
     /// is read, with request bodies whole (a blob line is only a way of not
     /// storing a body twice in one file). Throws the first read error; what
-    /// was written before it stays written.
+    /// was written before it stays written. `reading` sees every exchange
+    /// read, selected or not.
     public static func write(
         paths: [String], filter: ExchangeFilter, progress: ReadProgress? = nil,
-        to output: inout some TextOutputStream
+        to output: inout some TextOutputStream, reading: (Exchange) -> Void = { _ in }
     ) throws(CassetteReadError) {
         var headerWritten = false
         func writeHeader(for first: Exchange?) {
@@ -32,6 +33,7 @@ public enum CassetteExport {
             output.write(header(for: first).json.serializedString() + "\n")
         }
         try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+            reading(exchange)
             guard filter.matches(exchange) else { return }
             writeHeader(for: exchange)
             ExchangeExport.jsonl([exchange], to: &output)

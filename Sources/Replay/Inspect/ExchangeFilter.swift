@@ -1,3 +1,4 @@
+import Convert
 import Foundation
 
 /// The `log-replay` filters; every one that is set must hold.
@@ -7,6 +8,8 @@ public struct ExchangeFilter: Sendable, Equatable {
     /// The exchange id, as the client saw it in `request-id`.
     public var requestID: String?
     /// The client's path without query; `*` matches any run of characters.
+    /// A Gemini path also matches in the summary's form, its model as
+    /// `{model}` (`/v1beta/models/{model}:generateContent`).
     public var endpoint: String?
     /// The model the client asked for; `*` matches any run of characters.
     public var model: String?
@@ -33,7 +36,7 @@ public struct ExchangeFilter: Sendable, Equatable {
     public func matches(_ exchange: Exchange) -> Bool {
         if errorsOnly, !exchange.isFailure { return false }
         if let requestID, exchange.id != requestID { return false }
-        if let endpoint, !Self.glob(endpoint, matches: exchange.endpoint ?? "") { return false }
+        if let endpoint, !Self.endpoint(endpoint, matches: exchange.endpoint ?? "") { return false }
         if let model, !Self.glob(model, matches: exchange.model ?? "") { return false }
         if let status, !Self.status(status, matches: exchange.status) { return false }
         if let since {
@@ -61,6 +64,14 @@ public struct ExchangeFilter: Sendable, Equatable {
             return status / 100 == first
         }
         return Int(pattern) == status
+    }
+
+    /// Whether `pattern` matches `path` as it is or, for a Gemini path, as
+    /// the summary's endpoint table shows it.
+    static func endpoint(_ pattern: String, matches path: String) -> Bool {
+        if glob(pattern, matches: path) { return true }
+        guard pattern.contains("{model}"), let template = ClientEndpoint.geminiPathTemplate(path) else { return false }
+        return glob(pattern, matches: template)
     }
 
     /// Glob with `*` only; everything else is literal.

@@ -20,7 +20,10 @@ public enum CassetteLoader {
     /// the files read and their torn tails, as a set with no exchanges. The
     /// first unreadable file stops the read with its one-line error (the
     /// exchanges handed on before it stay handed on); paths holding no
-    /// cassette at all are an error too.
+    /// cassette at all are an error too, and so are files of which not one
+    /// holds even a header line (empty files): a file cut to nothing among
+    /// whole ones is only a torn tail, but on its own it would read as a
+    /// recording of nothing.
     @discardableResult
     public static func stream(
         paths: [String], release: ExchangeAssembler.Release = .streaming, progress: ReadProgress? = nil,
@@ -34,11 +37,17 @@ public enum CassetteLoader {
         }
         var set = CassetteSet()
         var exchanges = 0
+        var headers = 0
         for (index, file) in files.enumerated() {
             var started: String?
             var assembler: ExchangeAssembler?
-            let tornTail = try CassetteReader.stream(path: file, header: { started = $0["started"]?.stringValue }) {
-                event in
+            let tornTail = try CassetteReader.stream(
+                path: file,
+                header: {
+                    headers += 1
+                    started = $0["started"]?.stringValue
+                }
+            ) { event in
                 // The header, when there is one, comes before every other line.
                 if assembler == nil {
                     assembler = ExchangeAssembler(file: file, cassetteStarted: started, release: release)
@@ -60,6 +69,15 @@ public enum CassetteLoader {
             progress?.update(filesRead: index + 1, of: files.count, exchanges: exchanges)
         }
         progress?.finish()
+        if headers == 0, let first = set.tornTails.first {
+            let path = files.count == 1 ? first.file : files.joined(separator: ", ")
+            let emptiness = CassetteStreamReader.emptyFile
+            throw .notACassette(
+                path: path,
+                reason: set.tornTails.allSatisfy({ $0.description == emptiness })
+                    ? (files.count == 1 ? emptiness : "the files are empty")
+                    : "not even a header line is whole: \(first.description)")
+        }
         return set
     }
 }
