@@ -34,7 +34,10 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-run recorded traffic through today's converters, offline, and diff.",
         discussion: """
-            Exit status: 0 when everything matches, 1 on any difference, 2 when input cannot be read. \
+            Exit status: 0 when everything matches, 1 on any difference, 2 when input cannot be read, 3 when \
+            nothing differs but the recording is damaged: a file cut short (its torn tail is listed as TORN) or \
+            exchanges with no end line (listed as INCOMPLETE, compared as far as they go, never counted as matched). \
+            --update never rewrites a file with a torn tail: it refuses, exit 2, and changes nothing. \
             Ignored by default (volatile): \(VolatileFields.responses.map(\.description).joined(separator: " ")). \
             Exchanges the proxy answered before routing, and endpoints that are not converted, are skipped.
             """)

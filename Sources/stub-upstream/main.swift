@@ -76,6 +76,9 @@ import ServiceRunning
         } catch {
             throw ValidationError("\(error)")
         }
+        for warning in stub.warnings {
+            FileHandle.standardError.write(Data("stub-upstream: warning: \(warning)\n".utf8))
+        }
         // Serving nothing would answer every request 404, far from the cause.
         guard !stub.recordings.isEmpty else {
             throw ValidationError(

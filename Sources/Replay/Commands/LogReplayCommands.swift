@@ -38,17 +38,25 @@ public enum LogReplayCommands {
     }
 
     /// `verify`: exit 0 when everything matches, 1 on any difference, 2 when
-    /// input cannot be read. With `update`, differing expectations are
-    /// rewritten from today's output and listed as `UPDATE`. The cassettes
-    /// are read as a stream, each exchange verified as it is read, and only
-    /// the results shown are kept (every one for `json`).
+    /// input cannot be read, 3 when nothing differs but the recording is
+    /// damaged (a torn tail, exchanges with no `end` line; see
+    /// ``VerifyReport/exitCode``). With `update`, differing expectations
+    /// are rewritten from today's output and listed as `UPDATE`; a file with
+    /// a torn tail is never rewritten (the rewrite would drop its cut-off
+    /// bytes, the evidence of what happened): the update is refused, exit 2,
+    /// before any file is touched. The cassettes are read as a stream, each
+    /// exchange verified as it is read, and only the results shown are kept
+    /// (every one for `json`).
     public static func verify(
         paths: [String], verifier: ExchangeVerifier, update: Bool, json: Bool, verbose: Bool,
         output: inout some TextOutputStream, errors: inout some TextOutputStream
     ) -> Int32 {
         var report = VerifyReport(keeping: VerifyReport.Keeping(matched: json, todaysOutput: update))
         do {
-            try CassetteLoader.stream(paths: paths, progress: ReadProgress()) { report.add(verifier.verify($0)) }
+            let set = try CassetteLoader.stream(paths: paths, progress: ReadProgress()) {
+                report.add(verifier.verify($0))
+            }
+            report.add(tornTails: set.tornTails)
         } catch {
             errors.write("log-replay verify: \(error)\n")
             return 2
@@ -57,11 +65,21 @@ public enum LogReplayCommands {
             output.write(json ? report.json.serializedString() + "\n" : report.text(verbose: verbose))
             return report.exitCode
         }
+        let rewritten = Set(report.results.filter { $0.skipped == nil && !$0.differences.isEmpty }.map(\.file))
+        if let torn = report.tornTails.first(where: { rewritten.contains($0.file) }) {
+            output.write(json ? report.json.serializedString() + "\n" : report.text(verbose: verbose))
+            errors.write(
+                ControlCharacterEscape.escaped(
+                    "log-replay verify --update: \(torn.file) has a torn tail (\(torn.description)), which a "
+                        + "rewrite would drop; nothing was updated. Copy its exchanges to a new file first "
+                        + "(log-replay FILE -o cassette --write NEW.jsonl.lz4) and update that.") + "\n")
+            return 2
+        }
         do {
             let files = try updateCassettes(report)
             output.write(json ? report.json.serializedString() + "\n" : report.text(verbose: verbose, updating: true))
             if !json { output.write("updated \(report.differingCount) exchanges in \(files) files\n") }
-            return 0
+            return report.recordingIsDamaged ? 3 : 0
         } catch {
             errors.write("log-replay verify --update: \(error)\n")
             return 2
@@ -74,6 +92,10 @@ public enum LogReplayCommands {
             grouping: report.results.filter { $0.skipped == nil && !$0.differences.isEmpty }, by: \.file)
         for (file, results) in byFile.sorted(by: { $0.key < $1.key }) {
             let contents = try CassetteReader.read(path: file)
+            // Cut short since it was verified: its lost bytes are not ours to drop.
+            if let tornTail = contents.tornTail {
+                throw CassetteUpdate.RewriteError(path: file, reason: "it has a torn tail (\(tornTail))")
+            }
             let events = CassetteUpdate.updatedEvents(contents.events, with: results)
             try CassetteUpdate.rewrite(path: file, header: contents.header, events: events)
         }

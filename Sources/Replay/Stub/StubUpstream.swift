@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 import ServiceRunning
+import Wire
 
 /// A fake provider that serves the upstream side of recorded exchanges over
 /// HTTP: recorded status, headers and body chunks, at recorded timing scaled
@@ -62,8 +63,19 @@ public final class StubUpstream: Sendable {
     /// (``StubMatcher/match(method:path:body:now:reusedConnection:)``).
     let answeredConnections = NIOLockedValueBox<Set<ObjectIdentifier>>([])
 
+    /// What was damaged in the cassettes the stub reads, one sentence each
+    /// (files cut short, exchanges with no `end` line): `stub-upstream`
+    /// prints them on standard error, since a recording served in part
+    /// fails far from its cause.
+    public let warnings: [String]
+
     /// A stub answering with the exchanges that reached an upstream.
-    public init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
+    public convenience init(exchanges: [Exchange], options: Options = Options(), logger: Logger? = nil) {
+        self.init(exchanges: exchanges, warnings: [], options: options, logger: logger)
+    }
+
+    private init(exchanges: [Exchange], warnings: [String], options: Options, logger: Logger?) {
+        self.warnings = warnings
         self.options = options
         self.logger = logger ?? Logger(label: "stub-upstream")
         let recordings = exchanges.compactMap {
@@ -79,7 +91,30 @@ public final class StubUpstream: Sendable {
     public convenience init(
         cassettes paths: [String], options: Options = Options(), logger: Logger? = nil
     ) throws(CassetteReadError) {
-        self.init(exchanges: try CassetteLoader.load(paths: paths).exchanges, options: options, logger: logger)
+        let set = try CassetteLoader.load(paths: paths)
+        self.init(exchanges: set.exchanges, warnings: Self.warnings(set), options: options, logger: logger)
+    }
+
+    /// How many incomplete exchanges a warning names.
+    static let namedIncompleteExchanges = 5
+
+    /// The damage in `set` worth a warning.
+    static func warnings(_ set: CassetteSet) -> [String] {
+        var warnings = set.tornTails.map { torn in
+            ControlCharacterEscape.escaped(
+                "\(torn.file) is cut short (\(torn.description)): read up to its last whole block")
+        }
+        let incomplete = set.exchanges.filter(\.isIncomplete)
+        if !incomplete.isEmpty {
+            let named = incomplete.prefix(Self.namedIncompleteExchanges).map { "\($0.id) (\($0.file))" }
+            let more = incomplete.count - named.count
+            warnings.append(
+                ControlCharacterEscape.escaped(
+                    "\(incomplete.count) \(incomplete.count == 1 ? "exchange has" : "exchanges have") no end line, "
+                        + "so \(incomplete.count == 1 ? "its" : "their") recorded answers may stop short: "
+                        + named.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")))
+        }
+        return warnings
     }
 
     /// The recorded upstream requests it can answer, in recorded order.

@@ -12,6 +12,10 @@ public struct ExchangeVerification: Sendable {
     /// What today's converters produced, leg by leg; nil where a leg was not
     /// produced.
     public var replayed: Replayed
+    /// The exchange has no `end` line (a crash, a torn tail, a proxy still
+    /// answering): it was compared as far as it was recorded, and without
+    /// a difference it is reported incomplete, never matched.
+    public var incomplete = false
 
     /// Today's output for the recorded expectations.
     public struct Replayed: Sendable {
@@ -34,7 +38,14 @@ public struct ExchangeVerification: Sendable {
         }
     }
 
-    public var matched: Bool { skipped == nil && differences.isEmpty }
+    public var matched: Bool { skipped == nil && differences.isEmpty && !incomplete }
+
+    /// Compared with no difference, but recorded only in part.
+    public var isIncompleteMatch: Bool { skipped == nil && differences.isEmpty && incomplete }
+
+    /// Why an incomplete exchange is not counted as matched.
+    static let incompleteReason =
+        "no end line: the recording stops inside this exchange; it matched as far as it goes"
 
     /// The verdict without today's output, which only `--update` needs.
     var withoutReplayed: ExchangeVerification {
@@ -43,13 +54,13 @@ public struct ExchangeVerification: Sendable {
         return result
     }
 
-    /// `{"x","file","status":"matched|differs|skipped","reason"?,"differences":[...]}`.
+    /// `{"x","file","status":"matched|differs|incomplete|skipped","reason"?,"differences":[...]}`.
     public var json: JSONValue {
-        var object: JSONObject = [
-            "x": .string(exchangeID), "file": .string(file),
-            "status": .string(skipped != nil ? "skipped" : differences.isEmpty ? "matched" : "differs"),
-        ]
+        let status =
+            skipped != nil ? "skipped" : !differences.isEmpty ? "differs" : incomplete ? "incomplete" : "matched"
+        var object: JSONObject = ["x": .string(exchangeID), "file": .string(file), "status": .string(status)]
         if let skipped { object["reason"] = .string(skipped) }
+        if isIncompleteMatch { object["reason"] = .string(Self.incompleteReason) }
         object["differences"] = .array(differences.map(\.json))
         return .object(object)
     }

@@ -25,11 +25,14 @@ public struct ExchangeVerifier: Sendable {
 
     public func verify(_ exchange: Exchange) -> ExchangeVerification {
         var result = ExchangeVerification(
-            exchangeID: exchange.id, file: exchange.file, skipped: nil, differences: [], replayed: .init())
+            exchangeID: exchange.id, file: exchange.file, skipped: nil, differences: [], replayed: .init(),
+            incomplete: exchange.isIncomplete)
         // The leg that answered is the last; the ones before it (fallback
         // attempts given up) are checked for their upstream request only.
         guard let leg = exchange.legs.last, let route = leg.route else {
-            result.skipped = "no route line: the proxy answered it before routing"
+            // Cut before its route line, an exchange is incomplete, not
+            // one the proxy answered before routing.
+            if !exchange.isIncomplete { result.skipped = "no route line: the proxy answered it before routing" }
             return result
         }
         guard let options = Self.routeOptions(route) else {

@@ -94,6 +94,12 @@ enum ConvertedExchange {
             .clientResponse(
                 exchange: id, timeMicros: 1000, status: 200, headers: ["content-type": "application/json"],
                 body: converted.serialized()))
+        // Every exchange the proxy records ends with one; verify counts one
+        // without it as incomplete.
+        lines.append(
+            .end(
+                exchange: id, timeMicros: 1010, outcome: .ok, status: 200, durationMicros: 1010, ttfbMicros: 1000,
+                usage: nil, droppedEvents: 0))
         return lines
     }
 
@@ -111,6 +117,10 @@ enum ConvertedExchange {
             .clientResponse(
                 exchange: id, timeMicros: 520, status: error.status, headers: ["content-type": "application/json"],
                 body: error.rendered(in: .anthropic).serialized()))
+        lines.append(
+            .end(
+                exchange: id, timeMicros: 530, outcome: .error, status: error.status, durationMicros: 530,
+                ttfbMicros: 520, usage: nil, droppedEvents: 0))
         return lines
     }
 
