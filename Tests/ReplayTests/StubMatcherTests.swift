@@ -103,6 +103,59 @@ import Wire
         #expect(done.status == 404)
     }
 
+    /// A recorded request sent out of turn is said to be out of sequence,
+    /// naming where it is recorded and what comes next; it was a 404 "no
+    /// recorded request for POST ..." when its path was not the next one's.
+    @Test func strictOrderSaysARecordedRequestIsOutOfSequence() throws {
+        let hi = #"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#
+        func exchange(_ id: String, path: String) throws -> Exchange {
+            Exchange(
+                id: id, file: "order.jsonl",
+                events: [
+                    CassetteEvent(
+                        .upstreamRequest, exchange: id, timeMicros: 10,
+                        fields: [
+                            "method": "POST", "url": .string("https://api.example.com" + path),
+                            "body": try JSONValue(parsing: hi),
+                        ]),
+                    CassetteEvent(
+                        .upstreamResponse, exchange: id, timeMicros: 20, fields: ["status": 200, "headers": [:]]),
+                    CassetteEvent(.upstreamChunk, exchange: id, timeMicros: 30, fields: ["text": .string(id)]),
+                ])
+        }
+        let stub = StubUpstream(
+            exchanges: [try exchange("a", path: "/v1/messages"), try exchange("b", path: "/v1/chat/completions")],
+            options: .init(strictOrder: true))
+        var matcher = StubMatcher(recordings: stub.recordings, ignoring: VolatileFields.requests, strictOrder: true)
+        guard case .miss(let early) = matcher.match(method: "POST", path: "/v1/chat/completions", body: Array(hi.utf8))
+        else {
+            Issue.record("b is second")
+            return
+        }
+        #expect(early.status == 409)
+        #expect(
+            early.reason
+                == "out of sequence (--strict-order): it is recorded as request 2 of 2 (exchange b), but the next "
+                + "in sequence is request 1, exchange a")
+        #expect(early.nearest?.exchangeID == "a")
+        #expect(answer(matcher.match(method: "POST", path: "/v1/messages", body: Array(hi.utf8))) == "a")
+        guard case .miss(let again) = matcher.match(method: "POST", path: "/v1/messages", body: Array(hi.utf8)) else {
+            Issue.record("a was served")
+            return
+        }
+        #expect(
+            again.reason
+                == "out of sequence (--strict-order): it is recorded as request 1 of 2 (exchange a), served "
+                + "already, but the next in sequence is request 2, exchange b")
+        // Not recorded at all: the plain miss.
+        let other = Array(#"{"model":"m"}"#.utf8)
+        guard case .miss(let unknown) = matcher.match(method: "POST", path: "/v1/messages", body: other) else {
+            Issue.record("never recorded")
+            return
+        }
+        #expect(unknown.reason == "no recorded request for POST /v1/messages")
+    }
+
     @Test func replyKeepsRecordedTimingAndDropsHopByHopHeaders() throws {
         let reply = try #require(StubReply(exchange: try RecordedSession.exchange(RecordedSession.okStream)))
         #expect(reply.status == 200)

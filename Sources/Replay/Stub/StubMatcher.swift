@@ -168,7 +168,41 @@ public struct StubMatcher: Sendable {
             cursor += 1
             return nearest
         }
+        if let recorded = recordedElsewhere(method: method, path: path, canonical: canonical) {
+            return .miss(outOfSequence(recorded: recorded, method: method, path: path, canonical: canonical))
+        }
         return .miss(nearestMiss(method: method, path: path, canonical: canonical, among: cursor..<(cursor + 1)))
+    }
+
+    /// Under `strictOrder`, where else in the sequence this request is
+    /// recorded: the first such recording still to come, else the last one
+    /// already served. Nil when it is recorded nowhere.
+    private func recordedElsewhere(method: String, path: String, canonical: JSONValue?) -> Int? {
+        let key = StubRecording.key(canonical)
+        let matching = recordings.indices.filter { index in
+            let recording = recordings[index]
+            return recording.method == method && StubRecording.pathsMatch(recording.path, path)
+                && recording.matchKey == key
+        }
+        return matching.first { $0 >= cursor } ?? matching.last
+    }
+
+    /// A recorded request sent out of turn: a 409 naming where it is
+    /// recorded and the exchange expected next, which is the `nearest`
+    /// (with where the request differs from it), as a plain 404 would have
+    /// hidden that the request is recorded at all.
+    private func outOfSequence(recorded: Int, method: String, path: String, canonical: JSONValue?) -> StubMiss {
+        let expected = recordings[cursor]
+        let place =
+            recorded < cursor
+            ? "it is recorded as request \(recorded + 1) of \(recordings.count) (exchange \(recordings[recorded].exchangeID)), served already"
+            : "it is recorded as request \(recorded + 1) of \(recordings.count) (exchange \(recordings[recorded].exchangeID))"
+        return StubMiss(
+            status: 409, method: method, path: path,
+            reason: "out of sequence (--strict-order): \(place), but the next in sequence is request \(cursor + 1), "
+                + "exchange \(expected.exchangeID)",
+            nearest: expected,
+            differences: JSONDiff().differences(expected: expected.canonicalBody, actual: canonical))
     }
 
     /// The closest recording: same method and path first, then the fewest
