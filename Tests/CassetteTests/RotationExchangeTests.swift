@@ -47,11 +47,12 @@ import Wire
         let first = try CassetteReader.read(path: writer.files[0])
         #expect(first.tornTail == nil)
         try writer.write(Self.end("b"))
+        // The current file is full too, but c is open in it: no rotation.
+        try writer.write(.upstreamChunk(exchange: "c", timeMicros: 5, bytes: Array("c's answer".utf8)))
         // A line of no exchange begun here (none has a client_request line)
         // rotates a full file like a new exchange.
         try writer.write(
             .diagnostic(exchange: "d", timeMicros: 1, severity: .info, path: "/", message: "no request line"))
-        try writer.write(.upstreamChunk(exchange: "c", timeMicros: 5, bytes: Array("c's answer".utf8)))
         try writer.write(Self.end("c"))
         try writer.close()
 
