@@ -211,8 +211,11 @@ import Glibc
                 "--record-max-mb", "1",
             ], scratch: scratch
         ) { base in
-            for index in 0..<4 {
-                // ~300 KB LZ4 cannot shrink, twice an exchange (client and upstream request).
+            // A full file takes no new exchange: rotation shows at the
+            // first request after 1 MB.
+            for index in 0..<5 {
+                // ~300 KB LZ4 cannot shrink, once an exchange (the upstream
+                // request's copy of it is a blob reference).
                 let noise = Data((0..<225_000).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
                 var request = ProxyHarness.messages()
                 request["messages"] = [["role": "user", "content": .string("\(index) \(noise)")]]
