@@ -58,6 +58,27 @@ import Wire
         #expect(excluded.errors.isEmpty)
     }
 
+    /// With `-o cassette --write FILE`, the file it would have made (a
+    /// header and no exchange) is not left behind.
+    @Test func anUnknownRequestIDWritesNoCassetteFile() throws {
+        let path = try VerifyTests.freshCassette()
+        let file = try ConvertedExchange.temporaryDirectory() + "/one.jsonl"
+        var output = ""
+        var errors = ""
+        let status = LogReplayCommands.inspect(
+            paths: [path], filter: ExchangeFilter(requestID: "x_nope"), format: .cassette, baseURL: nil,
+            cassetteFile: file, output: &output, errors: &errors)
+        #expect(status == 1)
+        #expect(errors == "log-replay: no exchange has request id x_nope in \(path)\n")
+        #expect(!FileManager.default.fileExists(atPath: file))
+
+        let known = LogReplayCommands.inspect(
+            paths: [path], filter: ExchangeFilter(requestID: "x_plain"), format: .cassette, baseURL: nil,
+            cassetteFile: file, output: &output, errors: &errors)
+        #expect(known == 0)
+        #expect(Set(try CassetteReader.read(path: file).events.compactMap(\.exchange)) == ["x_plain"])
+    }
+
     @Test func anEmptyFileIsNotACassette() throws {
         let directory = try ConvertedExchange.temporaryDirectory()
         let empty = directory + "/empty.jsonl"

@@ -17,12 +17,20 @@ public enum LogReplayCommands {
         cassetteFile: String? = nil, output: inout some TextOutputStream, errors: inout some TextOutputStream
     ) -> Int32 {
         do {
+            let found: Bool
             if format == .cassette, let cassetteFile {
-                try CassetteExport.write(paths: paths, filter: filter, file: cassetteFile, progress: ReadProgress())
-                return 0
+                var requestIDFound = filter.requestID == nil
+                try CassetteExport.write(
+                    paths: paths, filter: filter, file: cassetteFile, progress: ReadProgress(),
+                    reading: { if $0.id == filter.requestID { requestIDFound = true } })
+                // This run made the file, and it holds a header only.
+                if !requestIDFound { unlink(cassetteFile) }
+                found = requestIDFound
+            } else {
+                found = try InspectReport.write(
+                    paths: paths, filter: filter, format: format, baseURL: baseURL, progress: ReadProgress(),
+                    to: &output)
             }
-            let found = try InspectReport.write(
-                paths: paths, filter: filter, format: format, baseURL: baseURL, progress: ReadProgress(), to: &output)
             if !found, let requestID = filter.requestID {
                 errors.write(
                     ControlCharacterEscape.escaped(

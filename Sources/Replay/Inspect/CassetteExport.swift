@@ -47,9 +47,11 @@ public enum CassetteExport {
     /// through ``CassetteWriter``, so large request bodies go back into blob
     /// lines as the proxy writes them. Returns how many exchanges it holds.
     /// A read error leaves the file holding the exchanges before it.
+    /// `reading` sees every exchange read, selected or not.
     @discardableResult
     public static func write(
-        paths: [String], filter: ExchangeFilter, file: String, progress: ReadProgress? = nil
+        paths: [String], filter: ExchangeFilter, file: String, progress: ReadProgress? = nil,
+        reading: (Exchange) -> Void = { _ in }
     ) throws -> Int {
         // Refused before the read, which can take minutes on a large
         // recording; the writer's exclusive create still guards the race.
@@ -70,6 +72,7 @@ public enum CassetteExport {
         }
         do {
             try CassetteLoader.stream(paths: paths, progress: progress) { exchange in
+                reading(exchange)
                 guard writeError == nil, filter.matches(exchange) else { return }
                 do throws(CassetteWriteError) {
                     let writer = try open(for: exchange)
