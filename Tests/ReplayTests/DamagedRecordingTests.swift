@@ -65,6 +65,22 @@ import Wire
         #expect(json["matched"] == 1)
     }
 
+    /// The second half of an exchange split by a rotation (as the writer
+    /// once did) is skipped for what it is, not as "answered before
+    /// routing".
+    @Test func anExchangeWithoutItsFirstLinesIsSkippedSayingSo() throws {
+        let path = try Self.cassette(edit: { lines in
+            lines.removeAll { $0.exchange == "x_plain" && [.clientRequest, .route].contains($0.knownKind) }
+        })
+        let json = try JSONValue(parsing: Array(VerifyTests.verify([path], json: true).output.utf8))
+        let plain = try #require(json["results"]?.arrayValue?.first { $0["x"] == "x_plain" })
+        #expect(plain["status"] == "skipped")
+        #expect(
+            plain["reason"]?.stringValue
+                == "no client_request line: the exchange began in another file (a recording rotated before "
+                + "rotation kept exchanges whole) or its first lines were dropped")
+    }
+
     /// A difference still decides the exit status: 1.
     @Test func aDifferenceInADamagedRecordingExits1() throws {
         let path = try Self.cassette(edit: Self.addUpstreamField, tail: Self.cutLine)

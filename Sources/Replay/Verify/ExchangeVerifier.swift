@@ -23,6 +23,12 @@ public struct ExchangeVerifier: Sendable {
         self.ignoring = ignoring
     }
 
+    /// Why an exchange with no `client_request` line is not compared: the
+    /// proxy records that line first, so its start is elsewhere.
+    static let noClientRequest =
+        "no client_request line: the exchange began in another file (a recording rotated before rotation "
+        + "kept exchanges whole) or its first lines were dropped"
+
     public func verify(_ exchange: Exchange) -> ExchangeVerification {
         var result = ExchangeVerification(
             exchangeID: exchange.id, file: exchange.file, skipped: nil, differences: [], replayed: .init(),
@@ -31,8 +37,13 @@ public struct ExchangeVerifier: Sendable {
         // attempts given up) are checked for their upstream request only.
         guard let leg = exchange.legs.last, let route = leg.route else {
             // Cut before its route line, an exchange is incomplete, not
-            // one the proxy answered before routing.
-            if !exchange.isIncomplete { result.skipped = "no route line: the proxy answered it before routing" }
+            // one the proxy answered before routing; nor is one whose
+            // first lines are not here at all.
+            if exchange.clientRequest == nil {
+                result.skipped = Self.noClientRequest
+            } else if !exchange.isIncomplete {
+                result.skipped = "no route line: the proxy answered it before routing"
+            }
             return result
         }
         guard let options = Self.routeOptions(route) else {
