@@ -24,6 +24,7 @@ extension RouteOptions {
         if let reasoningModel { object["reasoning_model"] = .bool(reasoningModel) }
         if let chatReasoningContent { object["reasoning_content"] = .bool(chatReasoningContent) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
+        if let keyAuth { object["auth"] = .string(keyAuth.rawValue) }
         return .object(object)
     }
 }

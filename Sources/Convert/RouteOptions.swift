@@ -68,6 +68,12 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// sends none: OpenAI's own API and other servers may refuse a member
     /// they do not know.
     public var chatReasoningContent: Bool?
+    /// The header the key goes in when the route says (`auth`, or a
+    /// subscription login's bearer token) rather than its dialect's own
+    /// (see ``UpstreamEndpoint/keyHeader(dialect:key:auth:)``). Nil, the
+    /// usual case and left out of the record, is the dialect's. Recorded so
+    /// that `log-replay verify` can tell where the key belongs.
+    public var keyAuth: UpstreamEndpoint.KeyAuth?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -80,7 +86,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         contextWindow: Int? = nil, reasoningEffort: String? = nil, temperature: Double? = nil,
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
-        maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil
+        maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil,
+        keyAuth: UpstreamEndpoint.KeyAuth? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -97,6 +104,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.maxStopSequences = maxStopSequences
         self.reasoningModel = reasoningModel == true ? true : nil
         self.chatReasoningContent = chatReasoningContent
+        self.keyAuth = keyAuth
     }
 
     enum CodingKeys: String, CodingKey {
@@ -115,6 +123,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case maxStopSequences = "max_stop_sequences"
         case reasoningModel = "reasoning_model"
         case chatReasoningContent = "reasoning_content"
+        case keyAuth = "auth"
     }
 }
 

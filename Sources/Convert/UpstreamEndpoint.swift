@@ -64,7 +64,7 @@ public enum UpstreamEndpoint {
 
     /// How a key is sent upstream when a route says so (`auth:`), instead
     /// of its dialect's usual header.
-    public enum KeyAuth: String, Sendable, CaseIterable {
+    public enum KeyAuth: String, Sendable, CaseIterable, Codable {
         /// `Authorization: Bearer KEY`.
         case bearer
         /// `x-api-key: KEY`.

@@ -25,6 +25,13 @@ public struct ClientEndpoint: Sendable, Hashable {
     /// JSON array whose elements arrive as they are made.
     public var jsonArrayStream: Bool
 
+    /// The `content-type` of a streamed answer to this endpoint: a JSON
+    /// array for ``jsonArrayStream``, else server-sent events. The proxy
+    /// sends it and `log-replay verify` expects it, from this one place.
+    public var streamContentType: String {
+        jsonArrayStream ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8"
+    }
+
     public init(
         dialect: Dialect, operation: Operation = .generate, pathModel: String? = nil, pathStream: Bool? = nil,
         jsonArrayStream: Bool = false

@@ -24,11 +24,7 @@ extension UpstreamCall {
     func streamingResponse(
         _ response: UpstreamResponse, sent: HTTPClientRequest, connection: ClientConnection?
     ) -> Response {
-        let jsonArray = request.endpoint.jsonArrayStream
-        let headers: HTTPFields = [
-            .contentType: jsonArray ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8",
-            .cacheControl: "no-cache",
-        ]
+        let headers: HTTPFields = [.contentType: request.endpoint.streamContentType, .cacheControl: "no-cache"]
         let call = self
         let scrubber = credentialScrubber(sent: sent)
         let contentType = response.headers.first(name: "content-type")

@@ -13,67 +13,36 @@ import Wire
 /// place that knows them, so the proxy, `stub-upstream` and the tests cannot
 /// disagree.
 enum UpstreamRequest {
-    /// The URL of the route's generate call: Messages, Chat Completions,
-    /// Responses, or Gemini's `generateContent` / `streamGenerateContent`
-    /// (chosen by `stream`, since a Gemini body does not say).
-    ///
-    /// Of the client's query, only `beta` goes on, and to Anthropic-format
-    /// upstreams only (Claude Code sends `?beta=true`, which means something
-    /// to Anthropic alone); see ``anthropicQuery(_:)``.
-    ///
-    /// A query in `api_base` (Azure's `api-version=...`; never a key, the
-    /// config refuses `key=`) goes after the path.
+    /// The URL of the route's generate call (see
+    /// ``UpstreamEndpoint/generateURL(apiBase:route:stream:clientQuery:)``,
+    /// which `log-replay verify` recomputes too): Messages, Chat
+    /// Completions, Responses, or Gemini's `generateContent` /
+    /// `streamGenerateContent` (chosen by `stream`, since a Gemini body does
+    /// not say), with the client's `beta` to Anthropic-format upstreams only.
     static func messagesURL(
         for entry: ModelEntry, route: RouteOptions, stream: Bool, clientQuery: String?
     ) -> String {
-        let (base, baseQuery) = split(entry.apiBase)
-        let url = appending(baseQuery, to: UpstreamEndpoint.url(apiBase: base, route: route, stream: stream))
-        return entry.format == .anthropic ? appending(anthropicQuery(clientQuery), to: url) : url
+        UpstreamEndpoint.generateURL(apiBase: entry.apiBase, route: route, stream: stream, clientQuery: clientQuery)
     }
 
     /// `{Messages URL}/count_tokens`, for Anthropic-format upstreams (the
     /// only ones with such an endpoint), with the client's `beta`.
     static func countTokensURL(for entry: ModelEntry, route: RouteOptions, clientQuery: String?) -> String {
-        let (base, baseQuery) = split(entry.apiBase)
+        let (base, baseQuery) = UpstreamEndpoint.splitQuery(entry.apiBase)
         let messages = UpstreamEndpoint.url(apiBase: base, route: route, stream: false)
-        return appending(anthropicQuery(clientQuery), to: appending(baseQuery, to: messages + "/count_tokens"))
-    }
-
-    /// The part of a client's query an Anthropic upstream is given: its
-    /// `beta` parameters, nothing else. Anthropic's API reads no other query
-    /// parameter on these paths, and the rest is the client's own business:
-    /// a `key=` or `token=` meant for the proxy (or for another provider)
-    /// would otherwise reach the route's upstream beside the route's own key.
-    static func anthropicQuery(_ clientQuery: String?) -> String? {
-        guard let clientQuery, !clientQuery.isEmpty else { return nil }
-        if clientQuery == "beta=true" { return clientQuery }  // Claude Code's, every request
-        let kept = URLQuery(clientQuery).parameters.filter { $0.name == "beta" }.map(\.text)
-        return kept.isEmpty ? nil : kept.joined(separator: "&")
+        return UpstreamEndpoint.appendingQuery(
+            UpstreamEndpoint.anthropicQuery(clientQuery),
+            to: UpstreamEndpoint.appendingQuery(baseQuery, to: messages + "/count_tokens"))
     }
 
     /// The route's models list (`GET`): `{api_base}/models`, or
     /// `{api_base}/v1/models` for Anthropic, whose base has no version (a
     /// base ending in `/v1` gets no second one, as for its messages).
     static func modelsURL(for entry: ModelEntry) -> String {
-        let (base, baseQuery) = split(entry.apiBase)
+        let (base, baseQuery) = UpstreamEndpoint.splitQuery(entry.apiBase)
         let path = UpstreamEndpoint.modelsPath(dialect: entry.format)
-        return appending(baseQuery, to: UpstreamEndpoint.url(apiBase: base, dialect: entry.format, path: path))
-    }
-
-    /// `api_base` as the part a path is appended to, and its query.
-    ///
-    /// Searched by byte: `firstIndex(of: "?")` on the `String` walked it a
-    /// Character (grapheme break) at a time, ~380 instructions a character
-    /// of the base URL, 1.8% of a small request.
-    private static func split(_ apiBase: String) -> (base: String, query: String?) {
-        let utf8 = apiBase.utf8
-        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (apiBase, nil) }
-        return (String(Substring(utf8[..<mark])), String(Substring(utf8[utf8.index(after: mark)...])))
-    }
-
-    private static func appending(_ query: String?, to url: String) -> String {
-        guard let query, !query.isEmpty else { return url }
-        return url + (url.utf8.contains(UInt8(ascii: "?")) ? "&" : "?") + query
+        return UpstreamEndpoint.appendingQuery(
+            baseQuery, to: UpstreamEndpoint.url(apiBase: base, dialect: entry.format, path: path))
     }
 
     /// Headers the client sent that an Anthropic-format upstream needs to

@@ -4,8 +4,9 @@ import SSE
 import Wire
 
 /// `verify --update`: rewrites a cassette's recorded expectations (the
-/// `upstream_request` body, the `client_response` status and body, the
-/// `client_event` lines) from today's output, so the next run passes.
+/// `upstream_request` body, URL and key header, the `client_response`
+/// status, `content-type` and body, the `client_event` lines) from today's
+/// output, so the next run passes.
 /// Everything else in the file (upstream chunks, timings, other exchanges)
 /// is kept as it was.
 public enum CassetteUpdate {
@@ -50,13 +51,18 @@ public enum CassetteUpdate {
                 requestLinesSeen[id] = leg + 1
                 if leg < today.earlierLegRequestBodies.count {
                     replaceBody(of: &event, with: today.earlierLegRequestBodies[leg])
-                } else if let body = today.upstreamRequestBody {
-                    replaceBody(of: &event, with: body)
+                } else {
+                    if let body = today.upstreamRequestBody { replaceBody(of: &event, with: body) }
+                    if let url = today.upstreamURL { event["url"] = .string(url) }
+                    if let header = today.upstreamKeyHeader {
+                        replaceHeader(of: &event, header.name, with: header.value)
+                    }
                 }
                 output.append(event)
             case .clientResponse:
                 if let status = today.clientStatus { event["status"] = .int(Int64(status)) }
                 if let body = today.clientResponseBody { replaceBody(of: &event, with: body) }
+                if let type = today.clientContentType { replaceHeader(of: &event, "content-type", with: type) }
                 output.append(event)
                 // A recording with no frames gets today's right after the head.
                 if oldFrameCounts[id] == nil { writeFrames(of: id, fallbackTime: event.timeMicros ?? 0) }
@@ -96,6 +102,15 @@ public enum CassetteUpdate {
         event.fields.removeValue(forKey: "body_text")
         event.fields.removeValue(forKey: "body_b64")
         event["body"] = body
+    }
+
+    /// Sets header `name` (matched in any case, keeping the recorded
+    /// spelling and place) to `value`, or adds it last.
+    static func replaceHeader(of event: inout CassetteEvent, _ name: String, with value: String) {
+        var headers = event["headers"]?.objectValue ?? JSONObject()
+        let recordedName = headers.members.first { $0.key.lowercased() == name }?.key ?? name
+        headers[recordedName] = .string(value)
+        event["headers"] = .object(headers)
     }
 
     /// Writes `events` to `path` in the file's own format (`.jsonl.lz4` or

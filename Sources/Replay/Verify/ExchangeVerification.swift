@@ -26,6 +26,14 @@ public struct ExchangeVerification: Sendable {
         public var clientStatus: Int?
         public var clientResponseBody: JSONValue?
         public var clientEvents: [SSEEvent]?
+        /// The upstream request's URL, when it differs from the recorded one.
+        public var upstreamURL: String?
+        /// The header carrying the upstream request's key (its fingerprint
+        /// as recorded), when it differs from the recorded one.
+        public var upstreamKeyHeader: (name: String, value: String)?
+        /// The client answer's `content-type`, when its media type differs
+        /// from the recorded one.
+        public var clientContentType: String?
 
         public init(
             upstreamRequestBody: JSONValue? = nil, clientStatus: Int? = nil, clientResponseBody: JSONValue? = nil,

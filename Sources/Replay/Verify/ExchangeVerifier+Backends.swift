@@ -14,11 +14,21 @@ extension ExchangeVerifier {
         guard let recorded else { return body }
         let path = (recorded["url"]?.stringValue ?? "").split(separator: "?").first ?? ""
         if path.hasSuffix("/codex/responses") { return SubscriptionBackendBody.codex(body) }
-        guard let sent = recorded["body"], let project = sent["project"]?.stringValue, case .object = sent["request"]
+        guard sentToCodeAssist(recorded), let sent = recorded["body"], let project = sent["project"]?.stringValue
         else { return body }
         if sent["requestType"] != nil, let requestID = sent["requestId"]?.stringValue {
             return SubscriptionBackendBody.antigravity(body, model: model, project: project, requestID: requestID)
         }
         return CodeAssistEnvelope.wrapped(body, model: model, project: project)
+    }
+
+    /// Whether the recorded upstream request went to Gemini Code Assist (or
+    /// Antigravity, the same service): its body is their envelope, a
+    /// `project` and a `request` object.
+    static func sentToCodeAssist(_ recorded: CassetteEvent) -> Bool {
+        guard let sent = recorded["body"], sent["project"]?.stringValue != nil, case .object = sent["request"] else {
+            return false
+        }
+        return true
     }
 }

@@ -82,6 +82,11 @@ public struct ExchangeVerifier: Sendable {
             result.replayed.upstreamRequestBody = shaped
             result.differences += comparison.compare(body: leg.upstreamRequest?["body"], shaped)
                 .map { VerifyDifference(leg: "upstream_request", $0) }
+            // The client's query goes on to an Anthropic upstream only from
+            // an Anthropic client, as the proxy passes it.
+            Self.compareUpstreamHead(
+                leg.upstreamRequest, route: route, options: options, stream: client.stream && options.upstreamStreams,
+                clientQuery: dialect == .anthropic ? exchange.query : nil, into: &result)
         } catch {
             // Today's converter refuses the request: the recording must show a
             // refusal too, with the same error.
@@ -102,6 +107,7 @@ public struct ExchangeVerifier: Sendable {
             return result
         }
         let chunks = leg.upstreamChunks.map { $0.chunkBytes ?? [] }
+        let upstreamContentType = response.headerPairs.first { $0.name.lowercased() == "content-type" }?.value
         // OpenAI answers' `created`, as the proxy gave it: what the client
         // got, when it got one (cassettes from before the answers carried the
         // request's time hold 0 or 1 700 000 000, which `--level bytes`
@@ -120,9 +126,8 @@ public struct ExchangeVerifier: Sendable {
                 upstream: Self.upstreamName(route), dialect: options.upstreamDialect)
             compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
         } else if !exchange.clientEvents.isEmpty || client.stream {
-            let contentType = response.headerPairs.first { $0.name.lowercased() == "content-type" }?.value
             let answeredWhole =
-                UpstreamStreamConverter.answersWhole(contentType: contentType, dialect: options.upstreamDialect)
+                UpstreamStreamConverter.answersWhole(contentType: upstreamContentType, dialect: options.upstreamDialect)
                 && UpstreamStreamConverter.startsAnObject(chunks.joined()) == true
             var converter = client.streamConverter(
                 route: options, createdAt: createdAt, answeredWhole: answeredWhole)
@@ -146,6 +151,7 @@ public struct ExchangeVerifier: Sendable {
             result.replayed.clientEvents = events
             result.differences += comparison.compare(events: recorded, events)
                 .map { VerifyDifference(leg: "client_events", $0) }
+            Self.compareClientContentType(exchange, streamContentType: endpoint.streamContentType, into: &result)
         } else {
             let body = Array(chunks.joined())
             do {
@@ -166,6 +172,9 @@ public struct ExchangeVerifier: Sendable {
                 compareStatus(status, with: exchange, into: &result)
                 result.differences += comparison.compare(body: exchange.clientResponse?["body"], converted)
                     .map { VerifyDifference(leg: "client_response", $0) }
+                Self.compareClientContentType(
+                    exchange, streamContentType: nil,
+                    upstreamContentType: upstreamContentType, into: &result)
             } catch let error as APIError {
                 compareError(error, dialect: dialect, with: exchange, comparison: comparison, into: &result)
             } catch {
@@ -189,6 +198,7 @@ public struct ExchangeVerifier: Sendable {
         compareStatus(error.status(in: dialect), with: exchange, into: &result)
         result.differences += comparison.compare(body: exchange.clientResponse?["body"], body)
             .map { VerifyDifference(leg: "client_response", $0) }
+        Self.compareClientContentType(exchange, streamContentType: nil, into: &result)
     }
 
     private func compareStatus(_ status: Int, with exchange: Exchange, into result: inout ExchangeVerification) {

@@ -2,10 +2,12 @@ import Wire
 
 /// One place where today's converters disagree with a recording.
 public struct VerifyDifference: Sendable, Hashable {
-    /// Which recorded expectation: `upstream_request` (body),
-    /// `client_response` (body), `client_status`, or `client_events`.
+    /// Which recorded expectation: `upstream_request` (body, URL, key
+    /// header), `client_response` (body, `content-type`), `client_status`,
+    /// or `client_events`.
     public var leg: String
-    /// JSON pointer into that leg's compared document (see ``VerifyLevel``).
+    /// JSON pointer into that leg's compared document (see ``VerifyLevel``),
+    /// or into its line for a head: `/url`, `/headers/<name>`.
     public var pointer: String
     /// The recorded value; nil when the recording has nothing there.
     public var expected: JSONValue?
