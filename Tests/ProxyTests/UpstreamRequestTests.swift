@@ -1,4 +1,5 @@
 import Convert
+import Foundation
 import HTTPTypes
 import Testing
 
@@ -156,6 +157,19 @@ import Testing
             #expect(request.headers[other].isEmpty, "\(other)")
         }
         #expect(request.headers["anthropic-beta"] == (format == .anthropic ? ["oauth-2025-04-20"] : []))
+    }
+
+    /// The route line records an entry's `auth` (a subscription login sets
+    /// it too), so `log-replay verify` knows where the key belongs; a route
+    /// without one records nothing new.
+    @Test func theRouteLineRecordsAnEntrysAuth() throws {
+        var route = entry(.anthropic, base: "https://api.anthropic.com")
+        #expect(route.routeOptions(requestedModel: "c").json["auth"] == nil)
+        route.keyAuth = .bearer
+        let options = route.routeOptions(requestedModel: "c")
+        #expect(options.json["auth"] == "bearer")
+        let decoded = try JSONDecoder().decode(RouteOptions.self, from: Data(options.json.serialized()))
+        #expect(decoded.keyAuth == .bearer)
     }
 
     /// The whole header list, in order: the fixed headers, the client's

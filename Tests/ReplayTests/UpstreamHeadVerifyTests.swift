@@ -142,6 +142,36 @@ import Wire
         #expect(moved.first?.actual?.stringValue?.hasPrefix("Bearer [redacted:") == true)
     }
 
+    /// A Claude Code login's token goes as a bearer token: its route line
+    /// from before `auth` was recorded is read so by the OAuth beta beside
+    /// it; without that beta, the route's `auth` says so.
+    @Test func anAnthropicBearerTokenIsExpectedByTheOAuthBetaOrTheRoutesAuth() throws {
+        let subscription = "claude-code/claude-code-subscription-write.jsonl.lz4"
+        let withoutBeta: (CassetteEvent) -> CassetteEvent = { event in
+            guard event.knownKind == .upstreamRequest, var headers = event["headers"]?.objectValue,
+                let betas = headers["anthropic-beta"]?.stringValue
+            else { return event }
+            headers["anthropic-beta"] = .string(betas.replacing(",oauth-2025-04-20", with: ""))
+            var changed = event
+            changed["headers"] = .object(headers)
+            return changed
+        }
+        let differences = try Self.differences(subscription, changing: withoutBeta)
+        #expect(!differences.isEmpty)
+        #expect(
+            differences.allSatisfy {
+                $0.pointer == "/headers/x-api-key" && $0.expected == nil && $0.actual == "[redacted:a0ee03bf]"
+            })
+        let withAuth = try Self.differences(
+            subscription,
+            changing: { event in
+                var changed = withoutBeta(event)
+                if changed.knownKind == .route { changed["options"]?["auth"] = "bearer" }
+                return changed
+            })
+        #expect(withAuth == [])
+    }
+
     @Test func aStreamAnsweredAsJSONDiffers() throws {
         let differences = try Self.differences(
             Self.geminiStream, changing: Self.renaming(.clientResponse, header: "Content-Type", to: nil))
