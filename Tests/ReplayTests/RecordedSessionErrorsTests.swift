@@ -280,8 +280,10 @@ import Wire
         #expect(limited.route?["upstream_name"] == .string("gpt (\(session.stubBase)/v1)"))
         // A route line whose `upstream` no longer spells the name: the
         // recorded name still reproduces the message...
+        // (Recorded there too: verify rebuilds the URL from `upstream`.)
         var moved = limited
         moved.route?["upstream"] = "https://elsewhere.example/v1"
+        moved.upstreamRequest?["url"] = "https://elsewhere.example/v1/chat/completions"
         #expect(ExchangeVerifier().verify(moved).matched)
         // ...and without it, the rebuilt name differs, so the field is what
         // made it match.

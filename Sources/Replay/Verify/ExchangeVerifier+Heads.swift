@@ -87,10 +87,12 @@ extension ExchangeVerifier {
     }
 
     /// The client answer's `content-type` against the one the proxy gives
-    /// it: a stream's is the endpoint's (``ClientEndpoint/streamContentType``);
-    /// a whole answer's or an error's is JSON, or the upstream's own when
-    /// the proxy passed the body on as it came (`application/json` with a
-    /// charset, say), so only a media type other than JSON differs there.
+    /// it, by media type: a stream's is the endpoint's
+    /// (``ClientEndpoint/streamContentType``: server-sent events, or a JSON
+    /// array), a whole answer's or an error's JSON, or the upstream's own
+    /// when the proxy passed the body on as it came. Parameters (a charset)
+    /// are not the proxy's decision to check: recordings made by hand, and
+    /// answers passed on, write them or not.
     /// - Parameter streamContentType: the endpoint's, for a streamed
     ///   answer; nil for a whole one.
     static func compareClientContentType(
@@ -99,21 +101,21 @@ extension ExchangeVerifier {
     ) {
         guard let response = exchange.clientResponse else { return }
         let recorded = response.headerPairs.first { $0.name.lowercased() == "content-type" }?.value
-        let today: String
-        if let streamContentType {
-            today = streamContentType
-            guard recorded != today else { return }
-        } else {
-            today = "application/json"
-            if let recorded {
-                let mediaType = recorded.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
-                if recorded == upstreamContentType || mediaType?.lowercased() == today { return }
-            }
+        let today = streamContentType ?? "application/json"
+        if let recorded {
+            if mediaType(recorded) == mediaType(today) { return }
+            if streamContentType == nil, recorded == upstreamContentType { return }
         }
         result.replayed.clientContentType = today
         result.differences.append(
             VerifyDifference(
                 leg: "client_response", pointer: "/headers/content-type", expected: recorded.map(JSONValue.string),
                 actual: .string(today)))
+    }
+
+    /// `type/subtype` of a `content-type`, lowercased, without parameters.
+    private static func mediaType(_ contentType: String) -> String {
+        (contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "")
+            .trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
