@@ -16,8 +16,8 @@ public struct UpstreamStreamConverter: Sendable {
         case payloads(any UpstreamPayloadTranscoder)
         case anthropic(AnthropicStreamRelay)
         /// A client of the upstream's own (non-Anthropic) dialect: frames go
-        /// out as they came.
-        case passthrough(PassthroughStreamRelay)
+        /// out as they came, through ``passthroughRelay``.
+        case passthrough
         /// An upstream called without streaming: its whole answer becomes
         /// the client's stream at the end.
         case wholeAnswer(WholeAnswerStream)
@@ -41,6 +41,11 @@ public struct UpstreamStreamConverter: Sendable {
     /// still be valid.
     private var toolGuard: ToolArgumentGuard?
     private let upstreamName: String
+    /// A pass-through's state, for ``Transcoder/passthrough``. Kept out of
+    /// the enum: taken out of it and put back for every event and read
+    /// (hasEnded, isComplete: each chunk), the relay's copies cost a
+    /// passed-through stream 2% of its instructions.
+    private var passthroughRelay: PassthroughStreamRelay?
     /// The converter's own notes, for ``takeDiagnostics()``: what it did not
     /// relay after the client's stream was complete.
     private var notes: [ConversionDiagnostic] = []
@@ -127,7 +132,8 @@ public struct UpstreamStreamConverter: Sendable {
         upstreamName = route.modelID
         encoder = nil
         writesAnthropic = true
-        transcoder = .passthrough(PassthroughStreamRelay(dialect: dialect))
+        transcoder = .passthrough
+        passthroughRelay = PassthroughStreamRelay(dialect: dialect)
     }
 
     /// For a route whose upstream is called without streaming (`can_stream:
@@ -233,11 +239,9 @@ public struct UpstreamStreamConverter: Sendable {
             if let frame = relay.finish(error: error) { relayed(frame, from: &relay, into: &output) }
             transcoder = .anthropic(relay)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
-        case .passthrough(var relay):
-            transcoder = .vacant
-            relay.finish(error: error, upstreamName: upstreamName, into: &output)
-            if reportedError == nil { reportedError = relay.error }
-            transcoder = .passthrough(relay)
+        case .passthrough:
+            passthroughRelay!.finish(error: error, upstreamName: upstreamName, into: &output)
+            if reportedError == nil { reportedError = passthroughRelay!.error }
         case .wholeAnswer(var whole):
             transcoder = .vacant
             for event in whole.finish(error: error) { emit(event, into: &output) }
@@ -255,7 +259,7 @@ public struct UpstreamStreamConverter: Sendable {
         return switch transcoder {
         case .payloads(let machine): machine.isFinished
         case .anthropic(let relay): relay.hasEnded
-        case .passthrough(let relay): relay.hasEnded
+        case .passthrough: passthroughRelay!.hasEnded
         case .wholeAnswer, .vacant: false
         }
     }
@@ -279,7 +283,7 @@ public struct UpstreamStreamConverter: Sendable {
         if endedAtStopSequence { return true }
         return switch transcoder {
         case .payloads(let machine): machine.isComplete
-        case .passthrough(let relay): relay.isComplete
+        case .passthrough: passthroughRelay!.isComplete
         case .anthropic, .wholeAnswer, .vacant: hasEnded
         }
     }
@@ -295,8 +299,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// Whether a passed-through Responses stream reported an error and
     /// its `response.failed` is still due.
     private var isFailingPassthrough: Bool {
-        if case .passthrough(let relay) = transcoder { return relay.progress == .failing }
-        return false
+        passthroughRelay?.progress == .failing
     }
 
     private var isWholeAnswer: Bool {
@@ -343,7 +346,7 @@ public struct UpstreamStreamConverter: Sendable {
         return switch transcoder {
         case .payloads(let machine): machine.usage.map(JSONValue.object)
         case .anthropic(let relay): relay.usage.map(JSONValue.object)
-        case .passthrough(let relay): relay.usage.map(JSONValue.object)
+        case .passthrough: passthroughRelay!.usage.map(JSONValue.object)
         case .wholeAnswer(let whole): whole.usage.map(JSONValue.object)
         case .vacant: nil
         }
@@ -368,14 +371,12 @@ public struct UpstreamStreamConverter: Sendable {
             transcoder = .anthropic(relay)
         case .wholeAnswer:
             break
-        case .passthrough(var relay):
+        case .passthrough:
             // After its last frame the client's stream is complete; after a
             // Responses error only its `response.failed` is still due.
-            guard relay.relays(event) else { return eventsAfterEnd.drop(event) }
-            transcoder = .vacant
-            relay.receive(event, upstreamName: upstreamName, into: &output)
-            if reportedError == nil { reportedError = relay.error }
-            transcoder = .passthrough(relay)
+            guard passthroughRelay!.relays(event) else { return eventsAfterEnd.drop(event) }
+            passthroughRelay!.receive(event, upstreamName: upstreamName, into: &output)
+            if reportedError == nil, passthroughRelay!.error != nil { reportedError = passthroughRelay!.error }
         case .vacant:
             break
         }
