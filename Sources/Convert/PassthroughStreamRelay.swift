@@ -24,27 +24,38 @@ struct PassthroughStreamRelay: Sendable {
         self.dialect = dialect
     }
 
+    /// What ``receive(_:upstreamName:into:)`` did with an event.
+    enum Received {
+        case relayed
+        /// After the client's stream ended (or, after a Responses error,
+        /// anything but its `response.failed`): not relayed, for the caller
+        /// to note.
+        case notRelayed
+        /// Relayed, and it reported the stream's first ``error``.
+        case reportedError
+    }
+
     /// Whether the client's stream has ended: its last frame went by, or
-    /// an error was reported.
-    var hasEnded: Bool { progress == .ended || error != nil }
+    /// an error was reported. From ``progress`` alone, which an error always
+    /// moves to `failing` or `ended`: asked for every chunk, reading the
+    /// optional error too copied it out each time.
+    var hasEnded: Bool { progress == .ended || progress == .failing }
 
     /// Whether the client's stream needs nothing more: it has ended, or
     /// Gemini's `finishReason` went by (Gemini sends no terminator).
     var isComplete: Bool { hasEnded || (dialect == .gemini && progress == .finished) }
 
-    /// Whether `event` still goes to the client (see
-    /// ``PassthroughProgress/relays(_:)``); the caller notes those that do not.
-    func relays(_ event: SSERawEvent) -> Bool {
-        progress.relays(event)
-    }
-
-    /// Appends the frame the client gets for `event`, one ``relays(_:)``
-    /// admitted: the event itself, or the client's error when its data is
-    /// not JSON.
-    mutating func receive(_ event: SSERawEvent, upstreamName: String, into output: inout SSEFrames) {
+    /// Appends the frame the client gets for `event`: the event itself, or
+    /// the client's error when its data is not JSON; nothing for an event
+    /// after the client's stream ended (``PassthroughProgress/relays(_:)``).
+    mutating func receive(_ event: SSERawEvent, upstreamName: String, into output: inout SSEFrames) -> Received {
+        guard progress.relays(event) else { return .notRelayed }
         var event = dialect == .gemini ? Self.unwrappingCodeAssist(event) : event
-        // Only frames that may hold an error or usage are parsed.
-        let mayReportError = error == nil && (event.event == "error" || event.dataMentions("\"error\""))
+        // Only frames that may hold an error or usage are parsed; once an
+        // error is reported (progress failing or ended), no other is.
+        let mayReportError =
+            (progress == .open || progress == .finished)
+            && (event.event == "error" || event.dataMentions("\"error\""))
         let mayReportUsage = Self.mayReportUsage(event, dialect: dialect)
         var payload = mayReportError || mayReportUsage ? try? JSONValue(parsing: event.data) : nil
         if payload == nil, !Self.isRelayableData(event.data) {
@@ -55,16 +66,20 @@ struct PassthroughStreamRelay: Sendable {
             guard let suffix = TruncatedJSONRepair.suffix(completing: event.data) else {
                 let failure = UpstreamStreamConverter.invalidJSON(
                     String(decoding: event.data, as: UTF8.self), upstreamName: upstreamName)
-                if error == nil { error = failure }
+                let first = progress == .open || progress == .finished
+                if first { error = failure }
                 progress = .ended
-                return output.append(Self.errorFrame(failure, dialect: dialect))
+                output.append(Self.errorFrame(failure, dialect: dialect))
+                return first ? .reportedError : .relayed
             }
             event.data += suffix.utf8
             if mayReportError || mayReportUsage { payload = try? JSONValue(parsing: event.data) }
         }
+        var reported = false
         if let payload {
-            if mayReportError {
-                error = Self.passedThroughError(event, payload, upstreamName: upstreamName)
+            if mayReportError, let failure = Self.passedThroughError(event, payload, upstreamName: upstreamName) {
+                error = failure
+                reported = true
             }
             if let reported = PassthroughUsage.anthropicUsage(in: payload, dialect: dialect.dialect) {
                 usage = reported
@@ -78,10 +93,11 @@ struct PassthroughStreamRelay: Sendable {
         // `[DONE]` for success). A Responses `error` event is followed
         // by `response.failed`, its stream's terminal event, still due;
         // anything before that is not relayed either.
-        if mayReportError, error != nil, progress != .ended {
+        if reported, progress != .ended {
             progress = dialect == .openaiResponses ? .failing : .ended
         }
         output.append(event)
+        return reported ? .reportedError : .relayed
     }
 
     /// The upstream ended: `error` non-nil when the connection failed.
@@ -97,6 +113,7 @@ struct PassthroughStreamRelay: Sendable {
         }
         guard let failure else { return }
         error = failure
+        progress = .ended
         output.append(Self.errorFrame(failure, dialect: dialect))
     }
 }

@@ -374,9 +374,11 @@ public struct UpstreamStreamConverter: Sendable {
         case .passthrough:
             // After its last frame the client's stream is complete; after a
             // Responses error only its `response.failed` is still due.
-            guard passthroughRelay!.relays(event) else { return eventsAfterEnd.drop(event) }
-            passthroughRelay!.receive(event, upstreamName: upstreamName, into: &output)
-            if reportedError == nil, passthroughRelay!.error != nil { reportedError = passthroughRelay!.error }
+            switch passthroughRelay!.receive(event, upstreamName: upstreamName, into: &output) {
+            case .relayed: break
+            case .notRelayed: eventsAfterEnd.drop(event)
+            case .reportedError: if reportedError == nil { reportedError = passthroughRelay!.error }
+            }
         case .vacant:
             break
         }
