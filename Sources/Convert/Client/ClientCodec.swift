@@ -59,11 +59,14 @@ public enum ClientCodec {
         }
     }
 
-    /// What a Gemini client's `countTokens` answers.
+    /// What a client's token count answers: Gemini's `countTokens`, OpenAI
+    /// Responses' `input_tokens` (typed by its `object`, which the openai
+    /// SDK's `InputTokenCountResponse` requires), Anthropic's `count_tokens`.
     public static func countTokensResponse(inputTokens: Int, dialect: Dialect) -> JSONValue {
         switch dialect {
         case .gemini: GeminiClientCodec.countTokensResponse(totalTokens: inputTokens)
-        case .anthropic, .openai, .openaiResponses: ["input_tokens": .int(Int64(inputTokens))]
+        case .openaiResponses: ["object": "response.input_tokens", "input_tokens": .int(Int64(inputTokens))]
+        case .anthropic, .openai: ["input_tokens": .int(Int64(inputTokens))]
         }
     }
 }

@@ -10,7 +10,8 @@ public struct ClientEndpoint: Sendable, Hashable {
     public enum Operation: Sendable, Hashable {
         /// Messages, Chat Completions, Responses, generateContent.
         case generate
-        /// Anthropic `count_tokens`, Gemini `countTokens`.
+        /// Anthropic `count_tokens`, Gemini `countTokens`, OpenAI Responses
+        /// `input_tokens`.
         case countTokens
     }
 
@@ -56,6 +57,8 @@ public struct ClientEndpoint: Sendable, Hashable {
         case "/v1/chat/completions", "/openai/v1/chat/completions", "/chat/completions":
             return ClientEndpoint(dialect: .openai)
         case "/v1/responses", "/openai/v1/responses", "/responses": return ClientEndpoint(dialect: .openaiResponses)
+        case "/v1/responses/input_tokens", "/openai/v1/responses/input_tokens", "/responses/input_tokens":
+            return ClientEndpoint(dialect: .openaiResponses, operation: .countTokens)
         default: return gemini(path: path, query: query)
         }
     }

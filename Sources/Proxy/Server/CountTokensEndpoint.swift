@@ -7,6 +7,10 @@ import Wire
 /// upstreams have no such endpoint: the answer is ``TokenEstimator``'s local
 /// estimate from the text the request carries, good enough for a client
 /// deciding when to compact, and never a call that costs money.
+///
+/// OpenAI Responses' `input_tokens` and Gemini's `countTokens` come through
+/// ``GenerateEndpoint``, which forwards the former here alike when its
+/// route's upstream is the Responses API.
 struct CountTokensEndpoint: Sendable {
     let routes: LiveRouter
     let upstream: UpstreamClient
@@ -14,7 +18,7 @@ struct CountTokensEndpoint: Sendable {
 
     func handle(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let exchange = context.exchange
-        var body = try await exchange.readClientBody(
+        let body = try await exchange.readClientBody(
             request, intake: context.intakeBody, path: context.path, limit: maxBodyBytes
         ).value
         guard case .object = body else { throw APIError.invalidRequest("request body must be a JSON object") }
@@ -29,21 +33,42 @@ struct CountTokensEndpoint: Sendable {
         let counted = try ClientRequest(
             endpoint: ClientEndpoint(dialect: .anthropic, operation: .countTokens), body: body)
         let (route, options) = try exchange.route(counted, with: routes.router)
-        guard route.entry.format == .anthropic else {
+        guard Self.upstreamCounts(counted, entry: route.entry) else {
             let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: body)
-            return exchange.json(["input_tokens": .int(Int64(estimate))])
+            return exchange.json(ClientCodec.countTokensResponse(inputTokens: estimate, dialect: .anthropic))
         }
+        return try await forward(counted, entry: route.entry, options: options, request: request, context: context)
+    }
+
+    /// Whether `entry`'s upstream counts `counted` for itself: it speaks the
+    /// client's dialect and has a count endpoint (Anthropic's
+    /// `count_tokens`, OpenAI Responses' `input_tokens`; a subscription
+    /// backend such as Codex serves no such endpoint).
+    static func upstreamCounts(_ counted: ClientRequest, entry: ModelEntry) -> Bool {
+        switch (counted.dialect, entry.format) {
+        case (.anthropic, .anthropic): true
+        case (.openaiResponses, .openaiResponses): entry.oauthSession == nil
+        default: false
+        }
+    }
+
+    /// Sends `counted` to the route's own count endpoint, the model name
+    /// replaced, and answers as the upstream did (its errors in the client's
+    /// shape).
+    func forward(
+        _ counted: ClientRequest, entry: ModelEntry, options: RouteOptions, request: Request,
+        context: ProxyRequestContext
+    ) async throws -> Response {
+        var body = counted.body
         body["model"] = .string(options.upstreamModel)
         let call = UpstreamCall(
-            entry: route.entry, options: options,
-            request: try ClientRequest(
-                endpoint: ClientEndpoint(dialect: .anthropic, operation: .countTokens), body: body),
-            client: upstream, eventLoop: context.channel.eventLoop, exchange: exchange,
+            entry: entry, options: options, request: try ClientRequest(endpoint: counted.endpoint, body: body),
+            client: upstream, eventLoop: context.channel.eventLoop, exchange: context.exchange,
             logger: context.logger)
         let upstreamBody = body.serialized()
         let upstreamRequest = UpstreamRequest.make(
-            url: UpstreamRequest.countTokensURL(for: route.entry, route: options, clientQuery: request.uri.query),
-            entry: route.entry, clientHeaders: request.headers, streaming: false)
+            url: UpstreamRequest.countTokensURL(for: entry, route: options, clientQuery: request.uri.query),
+            entry: entry, clientHeaders: request.headers, streaming: false)
         return try await context.cancellingOnHangup {
             var sent = upstreamRequest
             let response = try await call.send(&sent, body: upstreamBody)

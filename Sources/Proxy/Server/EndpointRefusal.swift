@@ -25,7 +25,8 @@ enum EndpointRefusal {
     /// dialect to answer it in: 400 for a served Gemini method whose model
     /// cannot be read, 404 naming a Gemini method the proxy lacks, 405 for a
     /// models or monitoring path asked with a method it does not take
-    /// (`/metrics` and the stats only when `servesMetrics`), else 404 with
+    /// (`/metrics` and the stats only when `servesMetrics`), 404 saying
+    /// OpenAI Responses' `compact` is not supported, else 404 with
     /// ``served``; a models path with a Bearer key is answered as OpenAI's
     /// SDK asked.
     static func unrouted(
@@ -45,6 +46,15 @@ enum EndpointRefusal {
                 .notFound(
                     unknown + "Gemini's \(geminiMethod) is not supported: this proxy serves "
                         + "models/{model}:generateContent, :streamGenerateContent and :countTokens"), dialect
+            )
+        }
+        if ServedPaths.openAI.contains(where: { path == $0 + "/responses/compact" }) {
+            // 404, not 501: the openai SDK retries every 5xx, and no retry
+            // will find it.
+            return (
+                .notFound(
+                    "\(method) \(path): OpenAI Responses' compact (responses.compact) is not supported by this "
+                        + "proxy, which serves /v1/responses and /v1/responses/input_tokens"), .openaiResponses
             )
         }
         if let allow = ServedPaths.methods(readingAt: path, servesMetrics: servesMetrics) {

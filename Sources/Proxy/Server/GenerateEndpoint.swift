@@ -6,7 +6,8 @@ import Wire
 
 /// Every generate endpoint, in every client dialect: Anthropic Messages,
 /// OpenAI Chat Completions and Responses, Gemini `generateContent` and
-/// `streamGenerateContent` (and Gemini's `countTokens`). Read the request in
+/// `streamGenerateContent` (and the token counts Gemini's `countTokens` and
+/// OpenAI Responses' `input_tokens`). Read the request in
 /// its dialect, route its model, convert (or pass through), call the
 /// upstream, and answer in the client's dialect.
 struct GenerateEndpoint: Sendable {
@@ -27,7 +28,7 @@ struct GenerateEndpoint: Sendable {
             request, intake: context.intakeBody, path: context.path, limit: maxBodyBytes)
         let client = try ClientRequest(endpoint: endpoint, body: document.value)
         if endpoint.operation == .countTokens {
-            return try countTokensLocally(client, router: router, exchange: exchange)
+            return try await countTokens(client, router: router, request: request, context: context)
         }
         let (route, options) = try exchange.route(client, with: router)
         let fallbacks = route.entry.fallback.compactMap { router.config.model(id: $0) }
@@ -153,22 +154,31 @@ struct GenerateEndpoint: Sendable {
         }
     }
 
-    /// Gemini's `countTokens`: a local estimate over the request's text, as
-    /// for Anthropic clients of non-Anthropic routes, never a paid call. The
-    /// model must still be one the config routes.
-    private func countTokensLocally(
-        _ client: ClientRequest, router: ModelRouter, exchange: Exchange
-    ) throws -> Response {
+    /// Gemini's `countTokens` and OpenAI Responses' `input_tokens`: a local
+    /// estimate over the request's text, as for Anthropic clients of
+    /// non-Anthropic routes, never a paid call; except that a Responses
+    /// upstream counts a Responses client's request itself, as an Anthropic
+    /// one does an Anthropic client's. The model must still be one the
+    /// config routes.
+    private func countTokens(
+        _ client: ClientRequest, router: ModelRouter, request: Request, context: ProxyRequestContext
+    ) async throws -> Response {
+        let exchange = context.exchange
         // Routed as the request it counts for would be, scenarios first (as
         // an Anthropic client's count_tokens is).
-        _ = try exchange.route(client, with: router)
+        let (route, options) = try exchange.route(client, with: router)
+        if CountTokensEndpoint.upstreamCounts(client, entry: route.entry) {
+            let endpoint = CountTokensEndpoint(routes: routes, upstream: upstream, maxBodyBytes: maxBodyBytes)
+            return try await endpoint.forward(
+                client, entry: route.entry, options: options, request: request, context: context)
+        }
         exchange.stage = .conversion
         // countTokens may wrap the request as `generateContentRequest`.
-        var request = client
+        var counted = client
         if let inner = client.body["generateContentRequest"], case .object = inner {
-            request = try ClientRequest(endpoint: client.endpoint, body: inner)
+            counted = try ClientRequest(endpoint: client.endpoint, body: inner)
         }
-        let pivot = try request.pivotRequest()
+        let pivot = try counted.pivotRequest()
         let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: pivot.body)
         return exchange.json(ClientCodec.countTokensResponse(inputTokens: estimate, dialect: client.dialect))
     }

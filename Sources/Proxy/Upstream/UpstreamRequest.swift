@@ -25,14 +25,18 @@ enum UpstreamRequest {
         UpstreamEndpoint.generateURL(apiBase: entry.apiBase, route: route, stream: stream, clientQuery: clientQuery)
     }
 
-    /// `{Messages URL}/count_tokens`, for Anthropic-format upstreams (the
-    /// only ones with such an endpoint), with the client's `beta`.
+    /// The route's own token count, for the upstreams that have one:
+    /// Anthropic's `{Messages URL}/count_tokens` with the client's `beta`,
+    /// OpenAI Responses' `{Responses URL}/input_tokens`.
     static func countTokensURL(for entry: ModelEntry, route: RouteOptions, clientQuery: String?) -> String {
         let (base, baseQuery) = UpstreamEndpoint.splitQuery(entry.apiBase)
-        let messages = UpstreamEndpoint.url(apiBase: base, route: route, stream: false)
+        let generate = UpstreamEndpoint.url(apiBase: base, route: route, stream: false)
+        if route.upstreamDialect == .openaiResponses {
+            return UpstreamEndpoint.appendingQuery(baseQuery, to: generate + "/input_tokens")
+        }
         return UpstreamEndpoint.appendingQuery(
             UpstreamEndpoint.anthropicQuery(clientQuery),
-            to: UpstreamEndpoint.appendingQuery(baseQuery, to: messages + "/count_tokens"))
+            to: UpstreamEndpoint.appendingQuery(baseQuery, to: generate + "/count_tokens"))
     }
 
     /// The route's models list (`GET`): `{api_base}/models`, or
