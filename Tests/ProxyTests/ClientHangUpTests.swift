@@ -85,6 +85,10 @@ import Wire
         // Nothing was sent to a client that had gone: no response recorded, no first byte.
         let gone = try #require(exchanges.values.first { $0.last?["outcome"] == "client_cancelled" })
         #expect(gone.map(\.kind) == ["client_request", "error", "end"])
+        // Typed as what happened, not as an `api_error` of the proxy's.
+        #expect(gone[1]["stage"] == "client")
+        #expect(gone[1]["type"] == "client_cancelled")
+        #expect(gone[1]["status"] == 499)
         #expect(gone.last?["ttfb_us"]?.intValue == nil)
     }
 }

@@ -75,7 +75,11 @@ enum ExchangeCancellation: Sendable, Hashable {
         }
     }
 
-    static let clientGoneError = APIError(status: 499, type: "api_error", message: "client closed the connection")
+    /// The `error` line of a hang-up: 499 (nginx's "client closed
+    /// request"), typed as the `end` outcome and the trace name it, so that
+    /// `log-replay` does not count the client's leaving as an `api_error`.
+    static let clientGoneError = APIError(
+        status: 499, type: CassetteOutcome.clientCancelled.rawValue, message: "client closed the connection")
 
     /// 503 for every client, Anthropic's too, not Anthropic's 529 (which
     /// stands for Anthropic's own capacity): the Anthropic SDKs retry both

@@ -48,7 +48,7 @@ struct ExchangeTrace: Sendable {
         }
         if outcome != .ok {
             let error = outcome == .clientCancelled ? ExchangeCancellation.clientGoneError : exchange.firstError
-            attributes["error.type"] = outcome == .clientCancelled ? "client_cancelled" : error?.type ?? "_OTHER"
+            attributes["error.type"] = error?.type ?? "_OTHER"
             span.setStatus(SpanStatus(code: .error, message: error?.message))
         }
         span.attributes = attributes
