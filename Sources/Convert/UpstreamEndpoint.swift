@@ -32,6 +32,20 @@ public enum UpstreamEndpoint {
         }
     }
 
+    /// The dialect an upstream request's path speaks, read from the end
+    /// that ``path(route:stream:)`` puts after `api_base`, so that it holds
+    /// whatever the base: a last segment with a method (Gemini's
+    /// `models/{model}:method`), OpenAI's `/chat/completions` and
+    /// `/responses` (and the latter's sub-paths, `/responses/input_tokens`),
+    /// else Anthropic. `stub-upstream` answers a request it has no
+    /// recording for in it.
+    public static func dialect(ofPath path: String) -> Dialect {
+        if path.split(separator: "/").last?.contains(":") == true { return .gemini }
+        if path.hasSuffix("/chat/completions") || path.hasSuffix("/embeddings") { return .openai }
+        if path.hasSuffix("/responses") || path.contains("/responses/") { return .openaiResponses }
+        return .anthropic
+    }
+
     /// `apiBase` joined with ``path(route:stream:)``, without a doubled `/`
     /// or, for Anthropic, a doubled `/v1`.
     public static func url(apiBase: String, route: RouteOptions, stream: Bool) -> String {

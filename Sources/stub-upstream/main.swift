@@ -12,9 +12,11 @@ import ServiceRunning
             Requests match recorded upstream requests by method, path (or a path that ends with it) and JSON body, \
             keys sorted and volatile fields ignored. Identical requests get their recorded copies in order, then the \
             last again. A miss is a 404, or a 409 when the nearest recording differs only in body, naming it and the \
-            JSON pointers that differ; with --on-miss nearest, it is served the nearest recording with the same \
+            JSON pointers that differ, as an error in the shape of the API the path speaks (Anthropic, OpenAI Chat or \
+            Responses, Gemini); with --on-miss nearest, it is served the nearest recording with the same \
             method, path and `stream` flag instead (a demo answers any question). One HIT, NEAR or MISS line per \
-            request goes to stderr.
+            request goes to stderr. A recorded timeout, and an exchange whose client hung up mid-answer, are held \
+            open after their recorded bytes until the caller closes the connection.
 
             Claude Code's requests (recognised by its billing header or environment block in the body) are matched \
             with their environment normalised: the working directory and HOME paths, today's date, the platform, \

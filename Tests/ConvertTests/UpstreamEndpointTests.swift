@@ -20,6 +20,20 @@ import Testing
                 == "/tunedModels/my%20model:generateContent")
     }
 
+    /// Every path ``UpstreamEndpoint/path(route:stream:)`` makes is read back
+    /// as its dialect, under any base.
+    @Test(arguments: Dialect.allCases, [false, true])
+    func dialectOfAPathIsReadFromItsEnd(dialect: Dialect, stream: Bool) {
+        let path = UpstreamEndpoint.path(route: Self.route(dialect, model: "m-1"), stream: stream)
+        for base in ["", "/v1", "/gateway/x/v1beta"] {
+            let withoutQuery = String((base + path).prefix { $0 != "?" })
+            #expect(UpstreamEndpoint.dialect(ofPath: withoutQuery) == dialect, "\(withoutQuery)")
+        }
+        #expect(UpstreamEndpoint.dialect(ofPath: "/v1/responses/input_tokens") == .openaiResponses)
+        #expect(UpstreamEndpoint.dialect(ofPath: "/v1/messages/count_tokens") == .anthropic)
+        #expect(UpstreamEndpoint.dialect(ofPath: "/v1/embeddings") == .openai)
+    }
+
     @Test func urlJoinsTheBase() {
         let gemini = Self.route(.gemini, model: "gemini-2.5-flash")
         #expect(

@@ -82,6 +82,41 @@ import Wire
         #expect(miss.nearest != nil)
     }
 
+    /// A miss is answered in the API its path speaks, so the proxy (or an
+    /// SDK) pointed at the stub reads its message; `nearest` rides along.
+    @Test(arguments: [
+        ("/v1/messages", "anthropic", 404), ("/base/v1/responses", "openai", 404),
+        ("/v1/chat/completions", "openai", 409),
+        ("/v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini", 404),
+    ])
+    func aMissIsAnsweredInThePathsDialect(path: String, shape: String, status: Int) throws {
+        var matcher = try Self.matcher()
+        let body = Array(#"{"model":"m","messages":[{"role":"user","content":"hey"}]}"#.utf8)
+        guard case .miss(let miss) = matcher.match(method: "POST", path: path, body: body) else {
+            Issue.record("expected a miss")
+            return
+        }
+        #expect(miss.status == status)
+        let error = try #require(miss.body["error"])
+        #expect(error["message"]?.stringValue?.hasPrefix("stub-upstream miss: ") == true)
+        #expect(miss.body["nearest"]?["exchange"] != nil)
+        switch shape {
+        case "anthropic":
+            #expect(miss.body["type"] == "error")
+            #expect(error["type"] == "stub_upstream_miss")
+            #expect(error["code"] == nil)
+        case "openai":
+            #expect(miss.body["type"] == nil)
+            #expect(error["type"] == "stub_upstream_miss")
+            #expect(error["code"] == "stub_upstream_miss")
+            #expect(error["param"] == .null)
+        default:
+            #expect(miss.body["type"] == nil)
+            #expect(error["code"] == .int(Int64(status)))
+            #expect(error["status"] == "NOT_FOUND")
+        }
+    }
+
     @Test func strictOrderServesOnlyTheNextRecording() throws {
         var matcher = try Self.matcher(strictOrder: true)
         let hi = Array(#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#.utf8)

@@ -1,3 +1,4 @@
+import Convert
 import Wire
 
 /// Chooses the recording that answers each request. It is plain state, so
@@ -133,7 +134,7 @@ public struct StubMatcher: Sendable {
             let copy = min(served[group], copies - 1)
             served[group] += 1
             let recording = recordings[groups[group][copy]]
-            if reusedConnection, recording.reply.status == nil, !recording.reply.timesOut {
+            if reusedConnection, recording.reply.status == nil, !recording.reply.holdsConnection {
                 lastDrop = (group, copy, now)
             }
             return .hit(recording, copy: copy + 1, copies: copies)
@@ -294,8 +295,10 @@ public struct StubMiss: Sendable {
     /// At most this many differences go in the response body.
     static let shownDifferences = 50
 
-    /// The response body: an Anthropic-shaped error (so clients print the
-    /// message) plus `nearest` with the exchange, its file and the paths.
+    /// The response body: an error in the shape of the API the request's
+    /// path speaks (``UpstreamEndpoint/dialect(ofPath:)``: the proxy, or an
+    /// SDK pointed at the stub, reads its message as it reads that API's
+    /// errors), plus `nearest` with the exchange, its file and the paths.
     public var body: JSONValue {
         var message = "stub-upstream miss: \(reason)"
         if let nearest {
@@ -309,10 +312,8 @@ public struct StubMiss: Sendable {
                     .joined(separator: ", ")
             }
         }
-        var object: JSONObject = [
-            "type": "error",
-            "error": ["type": "stub_upstream_miss", "message": .string(message)],
-        ]
+        let error = APIError(status: status, type: "stub_upstream_miss", message: message)
+        var object = error.rendered(in: UpstreamEndpoint.dialect(ofPath: path)).objectValue ?? [:]
         if let nearest {
             object["nearest"] = [
                 "exchange": .string(nearest.exchangeID),

@@ -44,6 +44,18 @@ public struct StubReply: Sendable, Hashable {
     /// the replay was a dropped connection (502), and a kept-alive one the
     /// proxy sends the request again on.
     public var timesOut: Bool
+    /// True when the client hung up before its answer was complete: the
+    /// proxy then cancelled the upstream request, so the recorded upstream
+    /// stops where the client left, not where the upstream did. The stub
+    /// holds the connection after the chunks (or before any head) as for a
+    /// timeout, so the replaying client decides when to leave; ended or
+    /// cut there instead, the replay gave the client an error the original
+    /// never saw.
+    public var clientLeft: Bool
+
+    /// Whether the stub holds the connection, silent, once the recorded
+    /// reply runs out, until the proxy closes it.
+    public var holdsConnection: Bool { timesOut || clientLeft }
 
     /// Headers that belong to one connection, or that the stub recomputes;
     /// and `content-encoding`, since the proxy records chunks as it read
@@ -56,7 +68,7 @@ public struct StubReply: Sendable, Hashable {
     /// A reply made by hand (tests, tools); the stub frames the body itself.
     public init(
         status: Int?, headers: [Header] = [], headGapMicros: Int64 = 0, chunks: [Chunk] = [],
-        cutAfterChunks: Bool = false, timesOut: Bool = false
+        cutAfterChunks: Bool = false, timesOut: Bool = false, clientLeft: Bool = false
     ) {
         self.status = status
         self.headers = headers
@@ -64,28 +76,33 @@ public struct StubReply: Sendable, Hashable {
         self.chunks = chunks
         self.cutAfterChunks = cutAfterChunks
         self.timesOut = timesOut
+        self.clientLeft = clientLeft
     }
 
     /// The reply an exchange recorded; nil when it never reached the upstream.
     ///
     /// A failure counts as the upstream's when its error line's `stage`
     /// starts with `upstream`: before any head it is a connection failure,
-    /// after a 2xx/3xx head it is a stream cut mid-way.
+    /// after a 2xx/3xx head it is a stream cut mid-way. An exchange whose
+    /// client hung up, with no failure of the upstream's, is held open
+    /// where the recording stops (``clientLeft``).
     public init?(exchange: Exchange) {
         guard let request = exchange.upstreamRequest else { return nil }
         let start = request.timeMicros ?? 0
         let upstreamErrors = exchange.errors.filter { $0.stage?.isUpstream == true }
+        let clientLeft = upstreamErrors.isEmpty && exchange.end?.outcome == .clientCancelled
         // A status HTTP cannot carry (only an edited cassette has one) is served as no answer.
         guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue,
             Self.sendableStatuses.contains(status)
         else {
-            guard let failure = upstreamErrors.first else { return nil }
+            guard let failure = upstreamErrors.first ?? (clientLeft ? exchange.end : nil) else { return nil }
             self.status = nil
             headers = []
             headGapMicros = Self.gap(from: start, to: failure.timeMicros ?? start)
             chunks = []
             cutAfterChunks = false
             timesOut = failure["status"]?.intValue == 504
+            self.clientLeft = clientLeft
             return
         }
         self.status = status
@@ -100,11 +117,15 @@ public struct StubReply: Sendable, Hashable {
             defer { previous = max(previous, time) }
             return Chunk(gapMicros: Self.gap(from: previous, to: time), bytes: chunk.chunkBytes ?? [])
         }
+        // A body recorded whole came whole: the client left after it.
+        var cameWhole = false
         if chunks.isEmpty, let body = response.bodyBytes {
             chunks = [Chunk(gapMicros: 0, bytes: body)]
+            cameWhole = true
         }
         let cut = status < 400 ? upstreamErrors.first { ($0.timeMicros ?? headTime) >= headTime } : nil
-        cutAfterChunks = cut != nil
+        self.clientLeft = clientLeft && !cameWhole
+        cutAfterChunks = cut != nil || self.clientLeft
         timesOut = cut?["status"]?.intValue == 504
     }
 

@@ -65,9 +65,17 @@ struct StubResponder: HTTPResponder {
         let reply = recording.reply
         let outcome =
             reply.status.map {
-                "\($0)\(reply.cutAfterChunks ? " \(reply.timesOut ? "silent" : "cut") after \(reply.chunks.count) chunks" : "")"
-            } ?? (reply.timesOut ? "no answer (held until the proxy gives up)" : "connection dropped")
+                "\($0)\(reply.cutAfterChunks ? " \(Self.cutEnd(reply)) after \(reply.chunks.count) chunks" : "")"
+            }
+            ?? (reply.clientLeft
+                ? "no answer before the client left (held)"
+                : reply.timesOut ? "no answer (held until the proxy gives up)" : "connection dropped")
         return "\(outcome) x=\(recording.exchangeID) file=\(recording.file)"
+    }
+
+    /// How a reply cut after its chunks ends, for the log line.
+    private static func cutEnd(_ reply: StubReply) -> String {
+        reply.clientLeft ? "held (the client left)" : reply.timesOut ? "silent" : "cut"
     }
 
     /// The first few paths where a request differs from a recording.
@@ -101,7 +109,7 @@ struct StubResponder: HTTPResponder {
         guard let status = reply.status, StubReply.sendableStatuses.contains(status) else {
             // The upstream never answered (or with a status HTTP cannot carry): the proxy must see the
             // connection go, or, after its timeout, the proxy must time out again.
-            if reply.timesOut { await Self.held(channel) } else { try await channel.close() }
+            if reply.holdsConnection { await Self.held(channel) } else { try await channel.close() }
             throw RecordedCut()
         }
         var headers = HTTPFields()
@@ -121,8 +129,9 @@ struct StubResponder: HTTPResponder {
                 try await writer.write(ByteBuffer(bytes: chunk.bytes))
             }
             if reply.cutAfterChunks {
-                // Silent until the proxy's read timeout closes the connection.
-                if reply.timesOut { await Self.held(channel) }
+                // Silent until the proxy's read timeout (or its client's
+                // leaving) closes the connection.
+                if reply.holdsConnection { await Self.held(channel) }
                 throw RecordedCut()
             }
             try await writer.finish(nil)
