@@ -246,9 +246,18 @@ public final class CassetteWriter {
         sink = nil
         let stillDraining = draining
         draining = []
-        for drainingFile in stillDraining { try finish(drainingFile) }
-        try current.finish()
-        bytesInFinishedFiles += current.bytesOnDisk
+        // Every file is ended, whichever fails: the first failure is thrown after.
+        var failure: CassetteWriteError?
+        for drainingFile in stillDraining {
+            do throws(CassetteWriteError) { try finish(drainingFile) } catch { failure = failure ?? error }
+        }
+        do throws(CassetteWriteError) {
+            try current.finish()
+            bytesInFinishedFiles += current.bytesOnDisk
+        } catch {
+            failure = failure ?? error
+        }
+        if let failure { throw failure }
     }
 
     /// Writes `event` to `drainingFile`, or to the current file when nil.

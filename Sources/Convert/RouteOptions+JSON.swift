@@ -25,6 +25,7 @@ extension RouteOptions {
         if let chatReasoningContent { object["reasoning_content"] = .bool(chatReasoningContent) }
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         if let keyAuth { object["auth"] = .string(keyAuth.rawValue) }
+        if configuredHeaders == true { object["configured_headers"] = true }
         return .object(object)
     }
 }

@@ -74,6 +74,11 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// usual case and left out of the record, is the dialect's. Recorded so
     /// that `log-replay verify` can tell where the key belongs.
     public var keyAuth: UpstreamEndpoint.KeyAuth?
+    /// The route sets or removes upstream headers itself (`extra_headers`,
+    /// header rules), which may carry or move a key: `log-replay verify`
+    /// cannot say where today's proxy would put the key, and does not try.
+    /// Only the fact is recorded, never a header.
+    public var configuredHeaders: Bool?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -87,7 +92,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
         maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil,
-        keyAuth: UpstreamEndpoint.KeyAuth? = nil
+        keyAuth: UpstreamEndpoint.KeyAuth? = nil, configuredHeaders: Bool? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -105,6 +110,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.reasoningModel = reasoningModel == true ? true : nil
         self.chatReasoningContent = chatReasoningContent
         self.keyAuth = keyAuth
+        self.configuredHeaders = configuredHeaders == true ? true : nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -124,6 +130,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case reasoningModel = "reasoning_model"
         case chatReasoningContent = "reasoning_content"
         case keyAuth = "auth"
+        case configuredHeaders = "configured_headers"
     }
 }
 

@@ -1,6 +1,9 @@
+import Convert
 import TestSupport
 import Testing
 import Wire
+
+@testable import Proxy
 
 /// A route's `extra_headers` (README: "sent upstream on every request;
 /// values may use `${ENV_VAR}`") reach the upstream, for converted and
@@ -70,5 +73,30 @@ import Wire
             #expect(!refused.text.contains("team-7d41") && !refused.text.contains("Injected"), "\(refused.text)")
             #expect(proxy.stub.requests.isEmpty)
         }
+    }
+}
+
+/// The route line says a route sets headers itself, never which.
+@Suite struct ConfiguredHeadersRouteOptionTests {
+    @Test func extraHeadersOrHeaderRulesAreNoted() throws {
+        let config = try ProxyConfig.parse(
+            yaml: """
+                models:
+                  - model_id: plain
+                    model_name: m
+                    api_base: http://127.0.0.1:1/v1
+                    format: openai
+                  - model_id: extra
+                    model_name: m
+                    api_base: http://127.0.0.1:1/v1
+                    format: openai
+                    extra_headers: {api-key: secret-value}
+                """, file: "headers.yaml")
+        let plain = config.models[0].routeOptions(requestedModel: "plain")
+        let extra = config.models[1].routeOptions(requestedModel: "extra")
+        #expect(plain.configuredHeaders == nil)
+        #expect(extra.configuredHeaders == true)
+        #expect(extra.json["configured_headers"] == true)
+        #expect(!extra.json.serializedString().contains("secret-value"))
     }
 }

@@ -116,6 +116,25 @@ import Wire
             ])
     }
 
+    /// A route that sets or removes headers itself (`extra_headers`, header
+    /// rules) may put its key anywhere: the recording's key header is not
+    /// second-guessed, as the route line says so.
+    @Test func aRouteThatConfiguresHeadersKeepsItsKeyHeader() throws {
+        let rename = Self.renaming(.upstreamRequest, header: "x-goog-api-key", to: "x-api-key")
+        let differences = try Self.differences(
+            Self.geminiBody,
+            changing: { event in
+                guard event.knownKind == .route, case .object(var options)? = event["options"] else {
+                    return rename(event)
+                }
+                options["configured_headers"] = true
+                var changed = event
+                changed["options"] = .object(options)
+                return changed
+            })
+        #expect(differences == [])
+    }
+
     /// An OpenAI key as `x-api-key` rather than a bearer token: the name and
     /// the scheme are compared, the key being the recorded fingerprint.
     @Test func anOpenAIKeyWithoutItsBearerSchemeDiffers() throws {

@@ -11,7 +11,8 @@ extension AnthropicUpstreamFit {
     static func fitStrictTools(_ body: inout JSONObject, _ diagnostics: inout [ConversionDiagnostic]) {
         guard case .array(var tools)? = body["tools"] else { return }
         let model = body["model"]?.stringValue ?? ""
-        let takesStrict = AnthropicStructuredOutput.takesFormat(model: model) != false
+        // Not Claude's: sent what the client asked, as documented above.
+        guard let takesStrict = AnthropicStructuredOutput.takesFormat(model: model) else { return }
         var changed = false
         for index in tools.indices {
             guard case .object(var tool) = tools[index], tool["strict"] == true else { continue }

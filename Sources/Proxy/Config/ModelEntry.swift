@@ -119,7 +119,8 @@ public struct ModelEntry: Sendable {
             extraBody: extraBody, canStream: canStream ? nil : false, rules: rules.body,
             structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
             maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
-            chatReasoningContent: chatReasoningContent ? true : nil, keyAuth: keyAuth)
+            chatReasoningContent: chatReasoningContent ? true : nil, keyAuth: keyAuth,
+            configuredHeaders: !extraHeaders.isEmpty || !rules.headers.isEmpty)
         if reasoningModelByName, OpenAIReasoningModel.matches(requestedModel) {
             // What the config's defaults would be for an entry naming this model: no sampling
             // settings, no stop sequences, and the cap as `max_completion_tokens` on Chat.

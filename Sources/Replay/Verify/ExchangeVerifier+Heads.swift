@@ -34,6 +34,8 @@ extension ExchangeVerifier {
                     leg: "upstream_request", pointer: "/url", expected: recordedURL.map(JSONValue.string),
                     actual: .string(url)))
         }
+        // Headers the route itself sets or removes may carry or move the key.
+        guard options.configuredHeaders != true else { return }
         let headers = recorded.headerPairs
         guard let header = keyHeader(options: options, recordedHeaders: headers) else { return }
         let recordedValue = headers.first { $0.name.lowercased() == header.name }?.value
@@ -69,7 +71,9 @@ extension ExchangeVerifier {
             let bearer = fingerprints.first(where: { $0.name == "authorization" }), bearer.value.hasPrefix("Bearer "),
             headers.contains(where: {
                 $0.name.lowercased() == "anthropic-beta"
-                    && $0.value.split(separator: ",").contains { $0 == UpstreamEndpoint.anthropicOAuthBeta }
+                    && $0.value.split(separator: ",").contains {
+                        $0.filter { $0 != " " } == UpstreamEndpoint.anthropicOAuthBeta
+                    }
             })
         {
             auth = .bearer
