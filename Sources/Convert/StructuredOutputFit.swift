@@ -65,14 +65,16 @@ enum StructuredOutputFit {
 
     /// Refuses a schema whose root is not an object (google-genai's
     /// `response_schema=list[Recipe]` is an array) on an OpenAI route that
-    /// would send it or JSON mode: OpenAI takes only an object there ("schema
-    /// must be a JSON Schema of 'type: \"object\"'"), and JSON mode answers
-    /// only objects. Said by the proxy, it names the way out; an answer
+    /// would send it to OpenAI's own API (no policy: OpenAI takes only an
+    /// object there, "schema must be a JSON Schema of 'type: \"object\"'") or
+    /// JSON mode (the default elsewhere, which answers only objects). A route
+    /// that says `send` gets it as it is: vLLM, Ollama and llama.cpp take an
+    /// array root. Said by the proxy, it names the way out; an answer
     /// wrapped in an object and unwrapped again would be the proxy's own
     /// invention, streamed or not.
     private static func refuseRootOpenAIRefuses(_ format: JSONObject, route: RouteOptions) throws(APIError) {
         guard route.upstreamDialect == .openai || route.upstreamDialect == .openaiResponses,
-            route.structuredOutput != .drop, format["type"] == "json_schema",
+            route.structuredOutput != .drop, route.structuredOutput != .send, format["type"] == "json_schema",
             let type = format["schema"]?["type"], type != "object", type != ["object"]
         else { return }
         let upstream =

@@ -108,6 +108,16 @@ import Wire
         }
     }
 
+    /// A route that says `send` (a vLLM or Ollama server, which take an
+    /// array root) gets the schema as it is.
+    @Test func anArrayRootGoesToARouteThatSaysSend() throws {
+        let request = try Self.request(schema: Self.recipes)
+        var route = Self.route(.openai)
+        route.structuredOutput = .send
+        let body = try request.upstreamBody(route: route).body
+        #expect(body["response_format"]?["json_schema"]?["schema"]?["type"] == "array")
+    }
+
     /// A function's snake_case `parameters` go the same way, without
     /// Gemini's ordering, a nullable enum allowing null.
     @Test func aFunctionsSnakeCaseParametersAreJSONSchema() throws {
