@@ -29,6 +29,24 @@ import Wire
                 + #"{"role":"user","content":"And Rome?"}]"#)
     }
 
+    /// Two answers with a user turn left out between them (nothing in it
+    /// the proxy can send) are one assistant message, but not one text.
+    @Test func answersAcrossATurnLeftOutAreNotJoined() throws {
+        let pivot = try GeminiClientCodec.decodeRequest(
+            [
+                "contents": [
+                    ["role": "user", "parts": [["text": "hi"]]],
+                    ["role": "model", "parts": [["text": "A."]]],
+                    ["role": "user", "parts": [["videoMetadata": ["fps": 1]]]],
+                    ["role": "model", "parts": [["text": "B."]]],
+                    ["role": "user", "parts": [["text": "and?"]]],
+                ]
+            ], model: "claude-test", stream: false)
+        #expect(
+            pivot.body["messages"]?[1]?["content"]
+                == [["type": "text", "text": "A."], ["type": "text", "text": "B."]])
+    }
+
     @Test func aStreamedAnswersFragmentsAreOneTextForResponses() throws {
         let body = try Self.upstream(Self.streamedHistory, route: TestRoutes.responses)
         #expect(

@@ -13,6 +13,7 @@ extension GeminiClientRequestDecoder {
     ///   client never wrote.
     mutating func messages(_ contents: [JSONValue]) throws(APIError) -> [JSONValue] {
         var turns: [(isModel: Bool, blocks: [JSONValue])] = []
+        var previousWasModel = false
         for (index, content) in contents.enumerated() {
             guard let parts = content[gemini: "parts"]?.arrayValue else {
                 throw .invalidRequest("contents[\(index)].parts: must be an array of Part objects")
@@ -25,7 +26,9 @@ extension GeminiClientRequestDecoder {
                 // (google-genai's chats keep them so), continue the turn
                 // before: their text fragments join it.
                 var blocks = continues ? turns.removeLast().blocks : []
-                took = appendModelBlocks(parts, content: index, to: &blocks)
+                // Text joins only a model Content right before it: across a
+                // user turn left out, two answers are not one text.
+                took = appendModelBlocks(parts, content: index, to: &blocks, joiningText: previousWasModel)
                 if !blocks.isEmpty { turns.append((true, blocks)) }
             } else {
                 let blocks = userBlocks(parts, content: index)
@@ -39,6 +42,7 @@ extension GeminiClientRequestDecoder {
             if !took {
                 diagnostics.append(.info("/contents/\(index)", "turn with nothing Anthropic can take; left out"))
             }
+            previousWasModel = isModel
         }
         if turns.isEmpty {
             throw .invalidRequest(
@@ -82,9 +86,14 @@ extension GeminiClientRequestDecoder {
     /// OpenAI upstreams paragraphs apart ("It is 2\n\n1 in Pa\n\nris.").
     /// A part's signature closes its text (it rides in the text-less
     /// thinking block after it), so the text after it is a block of its own.
-    private mutating func appendModelBlocks(_ parts: [JSONValue], content: Int, to values: inout [JSONValue]) -> Bool {
+    /// - Parameter joiningText: whether the first text part may join a text
+    ///   block that ends `values` (the Content just before was the model's).
+    private mutating func appendModelBlocks(
+        _ parts: [JSONValue], content: Int, to values: inout [JSONValue], joiningText: Bool
+    ) -> Bool {
         var blocks = values.compactMap(\.objectValue)
         var took = false
+        var joining = joiningText
         for (index, part) in parts.enumerated() {
             let signature = part[gemini: "thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             if let call = part[gemini: "functionCall"] {
@@ -98,9 +107,14 @@ extension GeminiClientRequestDecoder {
                     continue
                 }
                 if !text.isEmpty {
-                    Self.appendText(text, to: &blocks)
+                    if joining {
+                        Self.appendText(text, to: &blocks)
+                    } else {
+                        blocks.append(["type": "text", "text": .string(text)])
+                    }
                     took = true
                 }
+                joining = true
                 // As the upstream direction does (see GeminiThoughtSignature):
                 // a text part's signature rides in a text-less thinking block after it.
                 if let carried {
