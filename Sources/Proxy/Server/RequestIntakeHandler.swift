@@ -74,12 +74,8 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// ``closeWhenWritten(then:)`` was called: no answer follows, so the
     /// client is timed from then on, whatever it still owes or reads.
     private var closing = false
-    /// The channel's unsent bytes when the client was last seen reading an
-    /// answer that waits on it: fewer when the timer fires means it read
-    /// some meanwhile. Writability alone does not show it: it comes back
-    /// only below NIO's low-water mark, and one large body (a whole answer,
-    /// an image) is far above it, so a client reading it steadily was cut.
-    private var unsentWhenTimed: Int?
+    /// Whether the client reads an answer that waits on it.
+    private var readProgress = ClientReadProgress()
     private var context: ChannelHandlerContext?
     /// Where answers are written, as bytes: the context of the
     /// ``SocketEndHandler``, next to the socket's side.
@@ -411,24 +407,17 @@ final class RequestIntakeHandler: ChannelDuplexHandler, RemovableChannelHandler 
         scheduleHeadTimer(context, at: due)
     }
 
-    /// Starts the client's time to read what waits for it (``unsentWhenTimed``).
+    /// Starts the client's time to read what waits for it (``ClientReadProgress``).
     private func startReadDeadline(_ context: ChannelHandlerContext) {
-        unsentWhenTimed = unsentBytes(context)
+        readProgress.mark(context)
         startHeadDeadline(context)
     }
 
     /// Whether the client read some of what waits for it since its time
     /// started; if so, its time starts again from what is left.
     private func readSinceTimed(_ context: ChannelHandlerContext) -> Bool {
-        guard writabilityWaiter != nil || (closing && !lingering), let before = unsentWhenTimed,
-            let now = unsentBytes(context), now < before
-        else { return false }
-        unsentWhenTimed = now
-        return true
-    }
-
-    private func unsentBytes(_ context: ChannelHandlerContext) -> Int? {
-        try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)
+        guard writabilityWaiter != nil || (closing && !lingering) else { return false }
+        return readProgress.advanced(context)
     }
 
     private func stopHeadTimer() {
