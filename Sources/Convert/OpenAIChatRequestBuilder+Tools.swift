@@ -29,7 +29,15 @@ extension OpenAIChatRequestBuilder {
             diagnostics.append(.warning("/tool_choice/type", "unknown tool_choice type; dropped"))
         }
         if choice["disable_parallel_tool_use"]?.boolValue == true && choice["type"]?.stringValue != "none" {
-            body["parallel_tool_calls"] = false
+            if route.reasoningModel == true && OpenAIReasoningModel.isOSeries(route.upstreamModel) {
+                // Sent, the o-series answered 400: the client may get several calls in one turn, as it can take.
+                diagnostics.append(
+                    .warning(
+                        "/tool_choice/disable_parallel_tool_use",
+                        "\(route.upstreamModel) takes no parallel_tool_calls; one call a turn not asked for"))
+            } else {
+                body["parallel_tool_calls"] = false
+            }
         }
     }
 

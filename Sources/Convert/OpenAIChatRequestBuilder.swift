@@ -63,7 +63,8 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         }
         addTools(to: &body)
         if let effort = ReasoningEffortMapping.effort(
-            route: route, thinking: request["thinking"], outputConfig: request["output_config"])
+            route: route, thinking: request["thinking"], outputConfig: request["output_config"],
+            diagnostics: &diagnostics)
         {
             body["reasoning_effort"] = .string(effort)
         }

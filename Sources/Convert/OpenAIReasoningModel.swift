@@ -39,13 +39,21 @@ public enum OpenAIReasoningModel {
     /// alone decides: whose API serves it is the config's question
     /// (`reasoning_model`), as another server may call its own model `o3`.
     public static func matches(_ model: String) -> Bool {
+        if isOSeries(model) { return true }
         let parts = model.lowercased().split(separator: "-")
-        guard let family = parts.first else { return false }
+        guard parts.first == "gpt", parts.count > 1, parts[1] == "5" || parts[1].hasPrefix("5.") else { return false }
+        return !parts.dropFirst(2).contains("chat")
+    }
+
+    /// Whether `model` is one of the o-series (`o1`, `o3-mini`,
+    /// `o4-mini-2025-04-16`), which on Chat Completions also refuse
+    /// `parallel_tool_calls` ("Unsupported parameter: 'parallel_tool_calls'
+    /// is not supported with this model"); the gpt-5 family takes it.
+    static func isOSeries(_ model: String) -> Bool {
+        guard let family = model.lowercased().split(separator: "-").first else { return false }
         // `o` and a number; not `omni-moderation`.
         let version = family.dropFirst()
-        if family.first == "o", !version.isEmpty, version.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
-        guard family == "gpt", parts.count > 1, parts[1] == "5" || parts[1].hasPrefix("5.") else { return false }
-        return !parts.dropFirst(2).contains("chat")
+        return family.first == "o" && !version.isEmpty && version.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// Takes the settings the route's reasoning model refuses out of

@@ -54,7 +54,8 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
         addTools(to: &body)
         let thinking = request["thinking"]
         if let effort = ReasoningEffortMapping.effort(
-            route: route, thinking: thinking, outputConfig: request["output_config"])
+            route: route, thinking: thinking, outputConfig: request["output_config"],
+            diagnostics: &diagnostics)
         {
             var reasoning: JSONObject = ["effort": .string(effort)]
             let shown = ["enabled", "adaptive"].contains(thinking?["type"]?.stringValue ?? "")

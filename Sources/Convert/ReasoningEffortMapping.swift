@@ -19,14 +19,34 @@ import Wire
 /// `output_config.effort` values pass through, except `max`, which OpenAI
 /// does not accept and becomes `high`.
 ///
-/// A model that rejects `reasoning_effort` (non-reasoning models on some
-/// providers) can drop it with `extra_body: {reasoning_effort: null}`.
+/// A route whose model is known to refuse it
+/// (``RouteOptions/reasoningEffortRefused``) gets none from the client's
+/// settings, with a note. Another model that rejects `reasoning_effort`
+/// can drop it with `extra_body: {reasoning_effort: null}`.
 enum ReasoningEffortMapping {
     static let lowBudgetLimit = 4_096
     static let mediumBudgetLimit = 16_384
 
-    static func effort(route: RouteOptions, thinking: JSONValue?, outputConfig: JSONValue?) -> String? {
+    /// The effort to send upstream, by the precedence above; nil for none.
+    static func effort(
+        route: RouteOptions, thinking: JSONValue?, outputConfig: JSONValue?,
+        diagnostics: inout [ConversionDiagnostic]
+    ) -> String? {
         if let routeEffort = route.reasoningEffort { return routeEffort }
+        guard let effort = clientEffort(thinking: thinking, outputConfig: outputConfig) else { return nil }
+        guard route.reasoningEffortRefused != true else {
+            // Claude Code asks for an effort on every main request: sent, a route to `gpt-4.1` answered 400.
+            diagnostics.append(
+                .info(
+                    outputConfig?["effort"] != nil ? "/output_config/effort" : "/thinking",
+                    "reasoning effort \(effort) not sent: \(route.upstreamModel) on this route takes none"))
+            return nil
+        }
+        return effort
+    }
+
+    /// The effort the client's own settings ask for; nil for none.
+    private static func clientEffort(thinking: JSONValue?, outputConfig: JSONValue?) -> String? {
         let thinkingType = thinking?["type"]?.stringValue
         if thinkingType == "disabled" { return nil }
         if let effort = outputConfig?["effort"]?.stringValue {

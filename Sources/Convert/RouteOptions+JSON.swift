@@ -26,6 +26,7 @@ extension RouteOptions {
         if let rules { object["rules"] = .array(rules.map(\.json)) }
         if let keyAuth { object["auth"] = .string(keyAuth.rawValue) }
         if configuredHeaders == true { object["configured_headers"] = true }
+        if reasoningEffortRefused == true { object["reasoning_effort_refused"] = true }
         return .object(object)
     }
 }

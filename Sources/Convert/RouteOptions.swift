@@ -79,6 +79,16 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// cannot say where today's proxy would put the key, and does not try.
     /// Only the fact is recorded, never a header.
     public var configuredHeaders: Bool?
+    /// True when the upstream model is known to refuse a reasoning effort
+    /// (Chat's `reasoning_effort`, Responses' `reasoning`): a chat model on
+    /// OpenAI's own API or Azure's (`gpt-4.1`, `gpt-4o`, answering 400
+    /// "Unsupported parameter: 'reasoning_effort'"), or Mistral's API, whose
+    /// models mostly refuse it and which refuses members it does not know
+    /// (422 `extra_forbidden`). An effort from the client's thinking settings
+    /// is then left out with a note; the route's own ``reasoningEffort`` is
+    /// still sent, as the config asked. Nil, the usual case and left out of
+    /// the record, sends it.
+    public var reasoningEffortRefused: Bool?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -92,7 +102,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         extraBody: JSONObject? = nil, canStream: Bool? = nil, rules: [RequestRule]? = nil,
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
         maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil,
-        keyAuth: UpstreamEndpoint.KeyAuth? = nil, configuredHeaders: Bool? = nil
+        keyAuth: UpstreamEndpoint.KeyAuth? = nil, configuredHeaders: Bool? = nil,
+        reasoningEffortRefused: Bool? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -111,6 +122,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.chatReasoningContent = chatReasoningContent
         self.keyAuth = keyAuth
         self.configuredHeaders = configuredHeaders == true ? true : nil
+        self.reasoningEffortRefused = reasoningEffortRefused == true ? true : nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -131,6 +143,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case chatReasoningContent = "reasoning_content"
         case keyAuth = "auth"
         case configuredHeaders = "configured_headers"
+        case reasoningEffortRefused = "reasoning_effort_refused"
     }
 }
 

@@ -50,6 +50,30 @@ import Wire
         #expect(reread.models.map { $0.reasoningModel == true } == config.models.map { $0.reasoningModel == true })
     }
 
+    /// A chat model on OpenAI's own API or Azure's refuses a reasoning
+    /// effort (`gpt-4.1`: 400 "Unsupported parameter"), as does Mistral's
+    /// API; reasoning models, other servers and `*` by the client's name
+    /// per request take it.
+    @Test func whichRoutesRefuseAReasoningEffort() throws {
+        let yaml = """
+            models:
+              - {model_id: gpt41, model_name: gpt-4.1, api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: gpt41r, model_name: gpt-4o, api_base: "https://api.openai.com/v1", format: openai-responses}
+              - {model_id: azure, model_name: my-deployment, api_base: "https://x.openai.azure.com/openai/v1", format: openai}
+              - {model_id: azureo, model_name: my-o3, api_base: "https://x.openai.azure.com/openai/v1", format: openai, reasoning_model: true}
+              - {model_id: o3, model_name: o3, api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: off, model_name: gpt-5, api_base: "https://api.openai.com/v1", format: openai, reasoning_model: false}
+              - {model_id: mistral, model_name: mistral-large-latest, api_base: "https://api.mistral.ai/v1", format: openai}
+              - {model_id: groq, model_name: gpt-4.1, api_base: "https://api.groq.com/openai/v1", format: openai}
+              - {model_id: any, model_name: "*", api_base: "https://api.openai.com/v1", format: openai}
+
+            """
+        let config = try ProxyConfig.parse(yaml: yaml, file: "m.yaml")
+        let refused = config.models.map { $0.routeOptions(requestedModel: "gpt-4.1").reasoningEffortRefused }
+        #expect(refused == [true, true, true, nil, nil, nil, true, nil, true])
+        #expect(config.models[8].routeOptions(requestedModel: "gpt-5.1").reasoningEffortRefused == nil)
+    }
+
     /// `model_name: "*"` on OpenAI's own API names its model only per
     /// request: the client's name decides, as a named entry's would.
     @Test func aPassThroughNameDecidesPerRequest() throws {

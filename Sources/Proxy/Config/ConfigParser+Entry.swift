@@ -127,6 +127,7 @@ extension ConfigParser {
             entry.reasoningModel = entry.defaultReasoningModel
             entry.reasoningModelByName = entry.defaultReasoningModelByName
         }
+        entry.reasoningEffortRefused = entry.defaultReasoningEffortRefused
         if let capFieldNode = fields["max_tokens_field"] {
             entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)
         } else {

@@ -68,6 +68,11 @@ public struct ModelEntry: Sendable {
     /// client's model name decides, per request
     /// (``defaultReasoningModelByName``).
     public var reasoningModelByName = false
+    /// Whether the upstream model is known to refuse a reasoning effort
+    /// (``RouteOptions/reasoningEffortRefused``). Filled in when the config
+    /// is read (``defaultReasoningEffortRefused``); a `model_name: "*"`
+    /// entry whose ``reasoningModelByName`` is set decides it per request.
+    public var reasoningEffortRefused = false
     /// True when a `format: openai` upstream gets each assistant turn's
     /// thinking back as `reasoning_content` (`reasoning_content`). Filled in
     /// when the config is read (``defaultChatReasoningContent``) when the
@@ -120,7 +125,12 @@ public struct ModelEntry: Sendable {
             structuredOutput: structuredOutput, chatOutputCapField: chatOutputCapField,
             maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
             chatReasoningContent: chatReasoningContent ? true : nil, keyAuth: keyAuth,
-            configuredHeaders: !extraHeaders.isEmpty || !rules.headers.isEmpty)
+            configuredHeaders: !extraHeaders.isEmpty || !rules.headers.isEmpty,
+            reasoningEffortRefused: reasoningEffortRefused)
+        if reasoningModelByName {
+            // The client's `gpt-4.1` refuses an effort as a named entry's would.
+            options.reasoningEffortRefused = OpenAIReasoningModel.matches(requestedModel) ? nil : true
+        }
         if reasoningModelByName, OpenAIReasoningModel.matches(requestedModel) {
             // What the config's defaults would be for an entry naming this model: no sampling
             // settings, no stop sequences, and the cap as `max_completion_tokens` on Chat.
@@ -167,6 +177,23 @@ public struct ModelEntry: Sendable {
         guard modelName != Self.passThroughModelName, namesReasoningModels, OpenAIReasoningModel.matches(modelName)
         else { return nil }
         return true
+    }
+
+    /// Whether the upstream model is known to refuse a reasoning effort,
+    /// for the entry's named model: on OpenAI's own API or Azure's, a model
+    /// that is not one of the reasoning models (``reasoningModel``, filled
+    /// in first, or its name: `gpt-4.1`, `gpt-4o`, `gpt-5-chat-latest`
+    /// refuse `reasoning_effort` with 400; an Azure deployment named
+    /// otherwise says `reasoning_model: true`); on Mistral's API, every
+    /// model (most refuse the member, and the API refuses members it does
+    /// not know; the few that take one take `high` or `none` only, which a
+    /// route's own `reasoning_effort` still sends). A `model_name: "*"`
+    /// entry on OpenAI's API decides per request (``routeOptions(requestedModel:)``).
+    /// Filled in when the config is read, as ``defaultReasoningModel``.
+    var defaultReasoningEffortRefused: Bool {
+        if openAIChatHost == "api.mistral.ai" { return true }
+        guard namesReasoningModels, modelName != Self.passThroughModelName else { return false }
+        return reasoningModel != true && !OpenAIReasoningModel.matches(modelName)
     }
 
     /// For a `model_name: "*"` entry that does not set `reasoning_model`:
