@@ -65,7 +65,7 @@ extension OpenAIChatRequestBuilder {
                 let id = block["id"]?.stringValue ?? ""
                 let arguments = (block["input"] ?? [:]).serializedString()
                 toolCalls.append([
-                    "id": .string(UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.chatMaximumLength)),
+                    "id": .string(UpstreamToolCallID.chatFitted(id, route: route)),
                     "type": "function",
                     "function": ["name": block["name"] ?? "", "arguments": .string(arguments)],
                 ])
@@ -133,7 +133,7 @@ extension OpenAIChatRequestBuilder {
                 ) { builder, part, partPath in builder.mediaPart(part, path: partPath) }
                 let id = block["tool_use_id"]?.stringValue ?? ""
                 // Fitted as its call's id was, so the two still pair.
-                let upstreamID = UpstreamToolCallID.fitted(id, maximumLength: UpstreamToolCallID.chatMaximumLength)
+                let upstreamID = UpstreamToolCallID.chatFitted(id, route: route)
                 if let open = openToolCallIDs.firstIndex(of: id) {
                     openToolCallIDs.remove(at: open)
                     toolMessages.append(

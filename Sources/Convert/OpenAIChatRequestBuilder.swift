@@ -28,6 +28,8 @@ import Wire
 /// - An OpenAI reasoning model (``RouteOptions/reasoningModel``) is sent
 ///   no temperature, `top_p` or penalties (``OpenAIReasoningModel``), and
 ///   no stop sequences (``UpstreamStopSequences``).
+/// - A server with stricter rules (``RouteOptions/chatServer``: Mistral)
+///   gets its tool ids, seed and members fitted (``ChatServer``).
 struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
     let request: JSONObject
     let route: RouteOptions
@@ -55,6 +57,7 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         if let temperature { body["temperature"] = temperature }
         if let topP { body["top_p"] = topP }
         SeedAndPenalties.add(from: request, to: &body, upstream: .openai, diagnostics: &diagnostics)
+        if route.chatServer == .mistral, let seed = body.removeValue(forKey: "seed") { body["random_seed"] = seed }
         if let stop = request["stop_sequences"]?.arrayValue, !stop.isEmpty {
             let sent = UpstreamStopSequences.sent(
                 stop, route: route, label: Self.upstreamLabel, diagnostics: &diagnostics)
@@ -74,10 +77,11 @@ struct OpenAIChatRequestBuilder: AnthropicRequestTranslating {
         {
             body["response_format"] = responseFormat
         }
-        if let user = openAIUser() { body["user"] = .string(user) }
+        // Mistral refuses both (``ChatServer/mistral``), and streams usage unasked.
+        if route.chatServer != .mistral, let user = openAIUser() { body["user"] = .string(user) }
         if request["stream"]?.boolValue == true {
             body["stream"] = true
-            body["stream_options"] = ["include_usage": true]
+            if route.chatServer != .mistral { body["stream_options"] = ["include_usage": true] }
         }
         OpenAIReasoningModel.leaveOutFixedSettings(from: &body, route: route, diagnostics: &diagnostics)
         return finishedRequest(body)

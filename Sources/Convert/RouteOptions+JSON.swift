@@ -27,6 +27,7 @@ extension RouteOptions {
         if let keyAuth { object["auth"] = .string(keyAuth.rawValue) }
         if configuredHeaders == true { object["configured_headers"] = true }
         if reasoningEffortRefused == true { object["reasoning_effort_refused"] = true }
+        if let chatServer { object["chat_server"] = .string(chatServer.rawValue) }
         return .object(object)
     }
 }

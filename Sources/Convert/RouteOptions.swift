@@ -89,6 +89,10 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// still sent, as the config asked. Nil, the usual case and left out of
     /// the record, sends it.
     public var reasoningEffortRefused: Bool?
+    /// The server an OpenAI Chat upstream is, when its rules are stricter
+    /// than OpenAI's (`chat_server`; ``ChatServer``). Nil, the usual case
+    /// and left out of the record, is OpenAI's rules.
+    public var chatServer: ChatServer?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -103,7 +107,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
         maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil,
         keyAuth: UpstreamEndpoint.KeyAuth? = nil, configuredHeaders: Bool? = nil,
-        reasoningEffortRefused: Bool? = nil
+        reasoningEffortRefused: Bool? = nil, chatServer: ChatServer? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -123,6 +127,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.keyAuth = keyAuth
         self.configuredHeaders = configuredHeaders == true ? true : nil
         self.reasoningEffortRefused = reasoningEffortRefused == true ? true : nil
+        self.chatServer = chatServer
     }
 
     enum CodingKeys: String, CodingKey {
@@ -144,6 +149,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case keyAuth = "auth"
         case configuredHeaders = "configured_headers"
         case reasoningEffortRefused = "reasoning_effort_refused"
+        case chatServer = "chat_server"
     }
 }
 

@@ -37,7 +37,43 @@ enum UpstreamToolCallID {
     /// fit.
     static func fitted(_ id: String, maximumLength: Int) -> String {
         guard id.utf8.count > maximumLength else { return id }
-        let digest = Array(id.utf8).withUnsafeBytes { SHA256.hash(data: $0) }
-        return "call_" + HexDigits.lowercase(digest.prefix(hashDigits / 2))
+        return "call_" + HexDigits.lowercase(digest(of: id).prefix(hashDigits / 2))
+    }
+
+    /// The length of Mistral's ids, all letters and digits
+    /// (``ChatServer/mistral``).
+    static let mistralLength = 9
+
+    /// `id` when it is Mistral's own form (nine ASCII letters and digits,
+    /// as Mistral's answers carry), else nine base-62 digits of its
+    /// SHA-256: 53 bits, so two ids of one conversation share them with a
+    /// chance of about n² / 2⁵⁴ (under 10⁻⁸ for 10,000 ids). The same in a
+    /// call and its result, and on every request, as ``fitted(_:maximumLength:)``.
+    static func mistralFitted(_ id: String) -> String {
+        let bytes = id.utf8
+        if bytes.count == mistralLength, bytes.allSatisfy(isASCIIAlphanumeric) { return id }
+        var value = digest(of: id).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        var digits: [UInt8] = []
+        for _ in 0..<mistralLength {
+            digits.append(base62[Int(value % 62)])
+            value /= 62
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    /// The id as the route's Chat upstream takes it: Mistral's form there,
+    /// else within OpenAI's length.
+    static func chatFitted(_ id: String, route: RouteOptions) -> String {
+        route.chatServer == .mistral ? mistralFitted(id) : fitted(id, maximumLength: chatMaximumLength)
+    }
+
+    private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+
+    private static func digest(of id: String) -> SHA256.Digest {
+        Array(id.utf8).withUnsafeBytes { SHA256.hash(data: $0) }
     }
 }

@@ -127,6 +127,11 @@ extension ConfigParser {
             entry.reasoningModel = entry.defaultReasoningModel
             entry.reasoningModelByName = entry.defaultReasoningModelByName
         }
+        if let serverNode = fields["chat_server"] {
+            entry.chatServer = try chatServer(serverNode, modelID: modelID, format: entry.format)
+        } else {
+            entry.chatServer = entry.defaultChatServer
+        }
         entry.reasoningEffortRefused = entry.defaultReasoningEffortRefused
         if let capFieldNode = fields["max_tokens_field"] {
             entry.chatOutputCapField = try chatOutputCapField(capFieldNode, modelID: modelID, format: entry.format)
@@ -167,6 +172,21 @@ extension ConfigParser {
         return field
     }
 
+    /// `chat_server`: a server of the Chat format with stricter rules; on
+    /// another format an error rather than a setting that does nothing.
+    private func chatServer(_ node: Node, modelID: String, format: Dialect) throws(ConfigError) -> ChatServer {
+        let name = try nonEmptyString(node, field: "chat_server").lowercased()
+        guard let server = ChatServer(rawValue: name) else {
+            let servers = ChatServer.allCases.map(\.rawValue)
+            throw failure(
+                at: node, "`chat_server` `\(name)` of `\(modelID)` is not a server the proxy fits requests to",
+                fix: "Use one of: " + servers.joined(separator: ", ")
+                    + "; leave it out for a server that takes what OpenAI's API takes.")
+        }
+        try requireChatFormat(node, field: "chat_server", modelID: modelID, format: format)
+        return server
+    }
+
     /// `reasoning_model`: only OpenAI's two formats have its reasoning
     /// models, so on another it is an error rather than a setting that
     /// silently does nothing.
@@ -189,11 +209,15 @@ extension ConfigParser {
         _ node: Node, field: String, modelID: String, format: Dialect
     ) throws(ConfigError) {
         guard format != .openai else { return }
+        let fix =
+            switch field {
+            case "max_tokens_field": "Remove it: this format has one name for the output cap, which the proxy sends."
+            case "chat_server": "Remove it: it names a server of the OpenAI Chat format."
+            default: "Remove it: the proxy sends thinking to this format in the format's own way."
+            }
         throw failure(
             at: node, "`\(field)` of `\(modelID)` applies to `format: openai` only, not `\(format.rawValue)`",
-            fix: field == "max_tokens_field"
-                ? "Remove it: this format has one name for the output cap, which the proxy sends."
-                : "Remove it: the proxy sends thinking to this format in the format's own way.")
+            fix: fix)
     }
 
     /// `model_name`, else tizee/anthropic-proxy's default

@@ -24,6 +24,7 @@ struct ConfigParser {
         "model_id", "model_name", "api_base", "format", "api_key", "auth", "max_tokens", "context", "extra_headers",
         "extra_body", "reasoning_effort", "temperature", "timeout", "max_stream_duration", "aliases", "rules",
         "fallback", "structured_output", "max_tokens_field", "reasoning_model", "reasoning_content",
+        "chat_server",
         // tizee/anthropic-proxy's own fields, read as they mean there.
         "max_input_tokens", "can_stream", "direct", "provider", "api_key_name",
     ]

@@ -134,6 +134,10 @@ public enum DefaultConfig {
         #                     which DeepSeek and Kimi thinking models need in tool
         #                     loops (default true for api.deepseek.com and
         #                     api.moonshot.ai/.cn; else false)
+        #   chat_server       mistral: a format openai upstream with Mistral's
+        #                     rules (nine-character tool ids, no user or
+        #                     stream_options, seed as random_seed); default for
+        #                     api.mistral.ai and codestral.mistral.ai
         #   max_input_tokens, direct (true: format anthropic), provider, api_key_name:
         #                     read as in tizee/anthropic-proxy's models.yaml, which
         #                     loads as it is (a top-level list; format and model_name

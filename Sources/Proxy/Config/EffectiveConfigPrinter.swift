@@ -117,6 +117,11 @@ public struct EffectiveConfigPrinter: Sendable {
                 entry.format == .openai
                     ? (entry.chatReasoningContent ? "true" : "false") : "null  # not format openai"
             ),
+            (
+                "chat_server",
+                entry.chatServer?.rawValue
+                    ?? (entry.format == .openai ? "null  # OpenAI's rules" : "null  # not format openai")
+            ),
             ("provider", entry.provider.map(Self.scalar) ?? "null"),
             ("aliases", Self.list(entry.aliases)),
             ("fallback", Self.list(entry.fallback)),

@@ -73,6 +73,11 @@ public struct ModelEntry: Sendable {
     /// is read (``defaultReasoningEffortRefused``); a `model_name: "*"`
     /// entry whose ``reasoningModelByName`` is set decides it per request.
     public var reasoningEffortRefused = false
+    /// The server a `format: openai` upstream is, when its rules are
+    /// stricter than OpenAI's (`chat_server`; ``ChatServer``). Filled in
+    /// when the config is read from the `api_base` host when the entry says
+    /// nothing.
+    public var chatServer: ChatServer?
     /// True when a `format: openai` upstream gets each assistant turn's
     /// thinking back as `reasoning_content` (`reasoning_content`). Filled in
     /// when the config is read (``defaultChatReasoningContent``) when the
@@ -126,7 +131,7 @@ public struct ModelEntry: Sendable {
             maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
             chatReasoningContent: chatReasoningContent ? true : nil, keyAuth: keyAuth,
             configuredHeaders: !extraHeaders.isEmpty || !rules.headers.isEmpty,
-            reasoningEffortRefused: reasoningEffortRefused)
+            reasoningEffortRefused: reasoningEffortRefused, chatServer: chatServer)
         if reasoningModelByName {
             // The client's `gpt-4.1` refuses an effort as a named entry's would.
             options.reasoningEffortRefused = OpenAIReasoningModel.matches(requestedModel) ? nil : true
@@ -184,14 +189,14 @@ public struct ModelEntry: Sendable {
     /// that is not one of the reasoning models (``reasoningModel``, filled
     /// in first, or its name: `gpt-4.1`, `gpt-4o`, `gpt-5-chat-latest`
     /// refuse `reasoning_effort` with 400; an Azure deployment named
-    /// otherwise says `reasoning_model: true`); on Mistral's API, every
-    /// model (most refuse the member, and the API refuses members it does
+    /// otherwise says `reasoning_model: true`); on Mistral's
+    /// (``chatServer``, filled in first), every model (most refuse the member, and the API refuses members it does
     /// not know; the few that take one take `high` or `none` only, which a
     /// route's own `reasoning_effort` still sends). A `model_name: "*"`
     /// entry on OpenAI's API decides per request (``routeOptions(requestedModel:)``).
     /// Filled in when the config is read, as ``defaultReasoningModel``.
     var defaultReasoningEffortRefused: Bool {
-        if openAIChatHost == "api.mistral.ai" { return true }
+        if chatServer == .mistral { return true }
         guard namesReasoningModels, modelName != Self.passThroughModelName else { return false }
         return reasoningModel != true && !OpenAIReasoningModel.matches(modelName)
     }
@@ -249,6 +254,12 @@ public struct ModelEntry: Sendable {
         // Azure o-series deployment too): ``reasoningModel`` is filled in first.
         openAIChatHost == "api.openai.com" || (openAIChatHost != nil && reasoningModel == true)
             ? .maxCompletionTokens : nil
+    }
+
+    /// The ``chatServer`` of a `format: openai` route that names none, by
+    /// its host (Mistral's). Filled in when the config is read.
+    var defaultChatServer: ChatServer? {
+        openAIChatHost.flatMap(ChatServer.serving(host:))
     }
 
     /// Whether a route that says nothing sends `reasoning_content`: yes to
