@@ -51,20 +51,34 @@ struct AllowedToolChoice: Equatable {
         }
     }
 
-    /// `tools` (Anthropic tools) narrowed to the allowed ones; throws when
-    /// none of them is allowed, as there is then nothing the model may call.
-    func narrowing(_ tools: [JSONValue], field: String) throws(APIError) -> [JSONValue] {
+    /// Narrows `tools` (Anthropic tools) to the allowed ones and sets
+    /// `choice` to the Anthropic `tool_choice` for them; returns the note
+    /// saying how many tools the upstream is given. Throws, changing
+    /// nothing, when none of the tools is allowed, as there is then nothing
+    /// the model may call.
+    /// - Parameter field: where the choice's members are, for errors.
+    func apply(
+        to tools: inout [JSONValue], choice: inout JSONValue?, field: String
+    ) throws(APIError)
+        -> ConversionDiagnostic
+    {
         let allowed = Set(names)
         let kept = tools.filter { allowed.contains($0["name"]?.stringValue ?? "") }
         guard !kept.isEmpty else {
             throw .invalidRequest("\(field).tools names none of the request's function tools")
         }
-        return kept
+        let note = ConversionDiagnostic.info(
+            "/tool_choice", "allowed_tools: the upstream is given the \(kept.count) allowed of \(tools.count) tools")
+        tools = kept
+        choice = anthropicChoice(for: kept)
+        return note
     }
 
-    /// The Anthropic `tool_choice` for the narrowed tools.
-    func anthropicChoice(narrowedCount: Int) -> JSONValue {
+    /// The Anthropic `tool_choice` for the narrowed tools: one named tool
+    /// only when a single tool is both allowed and kept (two request tools
+    /// sharing the allowed name leave the model a choice).
+    private func anthropicChoice(for narrowed: [JSONValue]) -> JSONValue {
         guard required else { return ["type": "auto"] }
-        return narrowedCount == 1 && names.count == 1 ? ["type": "tool", "name": .string(names[0])] : ["type": "any"]
+        return narrowed.count == 1 && names.count == 1 ? ["type": "tool", "name": .string(names[0])] : ["type": "any"]
     }
 }

@@ -32,12 +32,7 @@ extension OpenAIChatRequestDecoder {
                             "/tool_choice/allowed_tools/tools/\(index)",
                             "\(tool["type"]?.stringValue ?? "?") tool has no Anthropic form; not allowed"))
                 })
-            let all = tools.count
-            tools = try allowed.narrowing(tools, field: field)
-            choice = allowed.anthropicChoice(narrowedCount: tools.count)
-            diagnostics.append(
-                .info("/tool_choice", "allowed_tools: the upstream is given the \(tools.count) allowed of \(all) tools")
-            )
+            try diagnostics.append(allowed.apply(to: &tools, choice: &choice, field: field))
         }
         if !tools.isEmpty { body["tools"] = .array(tools) }
         if choice == nil { choice = try legacyFunctionCall() }

@@ -53,13 +53,7 @@ extension OpenAIResponsesClientRequestDecoder {
                                 "/tool_choice/tools/\(index)",
                                 "\(tool["type"]?.stringValue ?? "?") tool cannot run outside OpenAI; not allowed"))
                     })
-                let all = tools.count
-                tools = try allowed.narrowing(tools, field: "tool_choice")
-                choice = allowed.anthropicChoice(narrowedCount: tools.count)
-                diagnostics.append(
-                    .info(
-                        "/tool_choice",
-                        "allowed_tools: the upstream is given the \(tools.count) allowed of \(all) tools"))
+                try diagnostics.append(allowed.apply(to: &tools, choice: &choice, field: "tool_choice"))
             } catch {
                 // This decoder warns where the Chat one refuses; but never by
                 // widening: the client allowed none of these tools.
