@@ -74,7 +74,10 @@ import Wire
     @Test(arguments: [
         ("GET", "/v1/messages", "anthropic"), ("GET", "/v1/messages/count_tokens", "anthropic"),
         ("PUT", "/v1/chat/completions", "openai"), ("GET", "/v1/responses", "openai"),
-        ("GET", "/responses", "openai"), ("GET", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini"),
+        ("GET", "/responses", "openai"), ("GET", "/v1/responses/input_tokens", "openai"),
+        ("GET", "/openai/v1/responses/input_tokens", "openai"), ("PUT", "/responses/input_tokens", "openai"),
+        ("DELETE", "/anthropic/v1/messages/count_tokens", "anthropic"),
+        ("GET", "/v1beta/models/gemini-2.5-flash:generateContent", "gemini"),
         ("GET", "/v1/models/gemini:streamGenerateContent", "gemini"),
         ("DELETE", "/gemini/v1beta/models/m:countTokens", "gemini"),
     ])
