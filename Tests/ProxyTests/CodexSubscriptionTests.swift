@@ -1,4 +1,5 @@
 import Cassette
+import Convert
 import Foundation
 import TestSupport
 import Testing
@@ -96,6 +97,30 @@ import Wire
             #expect(chatReply.json?["choices"]?[0]?["message"]?["content"]?.stringValue == Self.finalText)
             let sent = try JSONValue(parsing: try #require(setup.proxy.stub.requests.last).body)
             #expect(sent["model"]?.stringValue == "gpt-5.2")
+        }
+    }
+
+    /// A Responses client's `input_tokens` on a Codex route: the backend
+    /// serves no count endpoint, so the answer is the local estimate in
+    /// OpenAI's `response.input_tokens` shape, and nothing goes upstream.
+    @Test func inputTokensAreEstimatedWithoutCallingTheBackend() async throws {
+        try await Self.withLogin { setup in
+            setup.proxy.stub.replyFor = { request in
+                .json(500, #"{"error":{"message":"the upstream was called: \#(request.path)"}}"#)
+            }
+            let request: JSONValue = [
+                "model": "codex/gpt-5.2-codex", "instructions": "Be brief.",
+                "input": [["role": "user", "content": "How many tokens is this sentence?"]],
+            ]
+            let reply = try await setup.proxy.post("/v1/responses/input_tokens", json: request)
+            #expect(reply.status == 200, "\(reply.text)")
+            let pivot = try ClientRequest(endpoint: ClientEndpoint(dialect: .openaiResponses), body: request)
+                .pivotRequest()
+            let estimate = TokenEstimator.estimateInputTokens(anthropicRequest: pivot.body)
+            #expect(estimate > 5)
+            #expect(reply.json == ["object": "response.input_tokens", "input_tokens": .int(Int64(estimate))])
+            #expect(setup.proxy.stub.requests.map(\.path) == [])
+            #expect(setup.backend.requests == 0)
         }
     }
 
