@@ -83,6 +83,10 @@ public enum UpstreamEndpoint {
         case bearer
         /// `x-api-key: KEY`.
         case xAPIKey = "x-api-key"
+        /// `api-key: KEY`: Azure OpenAI's, whose deployment URLs
+        /// (`/openai/deployments/...`) answer 401 to a key sent as a bearer
+        /// token (a bearer token there is an Entra ID token).
+        case apiKey = "api-key"
     }
 
     /// The header that carries an API key to an upstream of `dialect`, and
@@ -93,6 +97,7 @@ public enum UpstreamEndpoint {
         switch auth ?? (dialect == .anthropic && isAnthropicOAuthToken(key) ? .bearer : nil) {
         case .bearer: return ("authorization", "Bearer " + key)
         case .xAPIKey: return ("x-api-key", key)
+        case .apiKey: return ("api-key", key)
         case nil: break
         }
         switch dialect {

@@ -1,3 +1,4 @@
+import Cassette
 import Convert
 import Foundation
 import HTTPTypes
@@ -146,6 +147,7 @@ import Testing
         (Dialect.anthropic, UpstreamEndpoint.KeyAuth.bearer, "authorization", "Bearer k-1"),
         (.openai, .xAPIKey, "x-api-key", "k-1"),
         (.gemini, .bearer, "authorization", "Bearer k-1"),
+        (.openai, .apiKey, "api-key", "k-1"),
     ])
     func anEntrysAuthPicksTheHeader(format: Dialect, auth: UpstreamEndpoint.KeyAuth, header: String, value: String) {
         var route = entry(format, base: "https://h/v1")
@@ -153,10 +155,40 @@ import Testing
         let request = UpstreamRequest.make(
             url: url(route, stream: true), entry: route, clientHeaders: [:], streaming: true)
         #expect(request.headers[header] == [value])
-        for other in ["authorization", "x-api-key", "x-goog-api-key"] where other != header {
+        for other in ["authorization", "x-api-key", "x-goog-api-key", "api-key"] where other != header {
             #expect(request.headers[other].isEmpty, "\(other)")
         }
         #expect(request.headers["anthropic-beta"] == (format == .anthropic ? ["oauth-2025-04-20"] : []))
+    }
+
+    /// Azure OpenAI's deployment URLs refuse a key as a bearer token: an
+    /// OpenAI-format entry on an Azure host sends it as `api-key` unless it
+    /// says otherwise; other hosts and formats keep their own header.
+    @Test func azureHostsDefaultToTheirApiKeyHeader() throws {
+        let yaml = """
+            models:
+              - {model_id: azure, model_name: gpt-4.1, api_base: "https://x.openai.azure.com/openai/deployments/gpt-4.1?api-version=2024-10-21", format: openai}
+              - {model_id: foundry, model_name: o3, api_base: "https://x.services.ai.azure.com/openai/v1", format: openai-responses}
+              - {model_id: said, model_name: gpt-4.1, api_base: "https://x.openai.azure.com/openai/v1", format: openai, auth: bearer}
+              - {model_id: openai, model_name: gpt-4.1, api_base: "https://api.openai.com/v1", format: openai}
+              - {model_id: claude, model_name: claude, api_base: "https://x.services.ai.azure.com/anthropic", format: anthropic}
+
+            """
+        let config = try ProxyConfig.parse(yaml: yaml, file: "m.yaml")
+        #expect(config.models.map(\.keyAuth) == [.apiKey, .apiKey, .bearer, nil, nil])
+        var azure = config.models[0]
+        azure.apiKey = Secret("azure-key-1")
+        let request = UpstreamRequest.make(
+            url: url(azure, stream: false, query: nil), entry: azure, clientHeaders: [:], streaming: false)
+        #expect(request.headers["api-key"] == ["azure-key-1"])
+        #expect(request.headers["authorization"].isEmpty)
+        #expect(azure.routeOptions(requestedModel: "m").json["auth"] == "api-key")
+        // A cassette never holds it: the header's name is a secret's.
+        #expect(Redactor.isSecretName("api-key"))
+        let printed = EffectiveConfigPrinter().render(config)
+        #expect(printed.components(separatedBy: "    auth: api-key\n").count == 3)
+        let reread = try ProxyConfig.parse(yaml: printed, file: "printed.yaml")
+        #expect(reread.models.map(\.keyAuth) == config.models.map(\.keyAuth))
     }
 
     /// The route line records an entry's `auth` (a subscription login sets

@@ -49,9 +49,12 @@ extension ConfigParser {
             guard let auth = UpstreamEndpoint.KeyAuth(rawValue: name.lowercased()) else {
                 throw failure(
                     at: authNode, "`auth` is `\(name)`, which is not a way to send a key",
-                    fix: "Write `auth: bearer` (Authorization: Bearer) or `auth: x-api-key`.")
+                    fix: "Write `auth: bearer` (Authorization: Bearer), `auth: x-api-key` or `auth: api-key` (Azure's)."
+                )
             }
             entry.keyAuth = auth
+        } else {
+            entry.keyAuth = entry.defaultKeyAuth
         }
         if let capNode = fields["max_tokens"] { entry.maxTokens = try tokenCount(capNode, field: "max_tokens") }
         entry.contextWindow = try contextWindow(fields)

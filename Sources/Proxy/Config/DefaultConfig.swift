@@ -92,7 +92,8 @@ public enum DefaultConfig {
         #                     x-goog-api-key (gemini) or x-api-key (anthropic); a
         #                     Claude subscription token (sk-ant-oat...) to anthropic
         #                     goes as Authorization: Bearer with its OAuth beta
-        #   auth              bearer | x-api-key: send the key so instead
+        #   auth              bearer | x-api-key | api-key: send the key so instead
+        #                     (default api-key for openai formats on Azure hosts)
         #   max_tokens        caps the client's max_tokens: 8192, 8K (=8,000), 1M.
         #                     A converted client that sets none gets 4096
         #                     (OpenAI Chat, Responses) or 8192 (Gemini)

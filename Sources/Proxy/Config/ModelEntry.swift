@@ -227,8 +227,25 @@ public struct ModelEntry: Sendable {
 
     /// Whether a (lowercased) host is OpenAI's own API or Azure's.
     private static func isOpenAIsOwnAPI(host: String) -> Bool {
-        host == "api.openai.com" || host.hasSuffix(".openai.azure.com")
-            || host.hasSuffix(".cognitiveservices.azure.com") || host.hasSuffix(".services.ai.azure.com")
+        host == "api.openai.com" || isAzure(host: host)
+    }
+
+    /// Whether a (lowercased) host is Azure OpenAI's (or Azure AI
+    /// Foundry's).
+    private static func isAzure(host: String) -> Bool {
+        host.hasSuffix(".openai.azure.com") || host.hasSuffix(".cognitiveservices.azure.com")
+            || host.hasSuffix(".services.ai.azure.com")
+    }
+
+    /// The ``keyAuth`` of an entry that names none: Azure's `api-key`
+    /// header for an OpenAI-format entry on an Azure host, which its
+    /// deployment URLs need (a key as a bearer token is refused there; its
+    /// `/openai/v1` URLs take both); nil, the format's own, elsewhere.
+    /// Filled in when the config is read, as ``defaultReasoningModel``.
+    var defaultKeyAuth: UpstreamEndpoint.KeyAuth? {
+        guard format == .openai || format == .openaiResponses, let host = upstreamHost, Self.isAzure(host: host)
+        else { return nil }
+        return .apiKey
     }
 
     /// An OpenAI Chat entry's host, lowercased; nil for another format, or
