@@ -13,7 +13,9 @@ import SSE
 /// ``flush()``, and at least every `flushInterval` while there is unflushed
 /// data; so after `kill -9` everything up to ~`flushInterval` ago can be read.
 /// When the queue is full, events are dropped and counted; the proxy writes
-/// ``takeDroppedSinceLastEnd()`` into its next `end` line. A write error
+/// ``takeDroppedSinceLastEnd()`` into its next `end` line. A dropped `end`
+/// line still tells the writer its exchange is over, so the file the
+/// exchange began in can close (see ``CassetteWriter``). A write error
 /// (a full disk) stops writing, with every event dropped and counted, until
 /// a new file can be written, tried every `retryInterval`.
 ///

@@ -12,6 +12,11 @@ final class CassetteRecorderCore: Sendable {
         var queue = QueuedLines()
         var dropped = 0
         var droppedSinceEnd = 0
+        /// The exchanges whose `end` line a full queue dropped since the
+        /// writer last took the queue. The writer notes them ended once it
+        /// has written the lines queued before, so the file each began in
+        /// can close instead of waiting for an `end` that never comes.
+        var endsDropped: [String] = []
         var flushRequested = false
         var closing = false
         var held = false
@@ -68,12 +73,14 @@ final class CassetteRecorderCore: Sendable {
     }
 
     func record(exchange: String, timeMicros: Int64, _ line: CassetteLine) {
-        enqueue(lineCount: 1) { $0.append(exchange: exchange, timeMicros: timeMicros, line) }
+        enqueue(lineCount: 1, ending: line.kind == .end ? exchange : nil) {
+            $0.append(exchange: exchange, timeMicros: timeMicros, line)
+        }
     }
 
     /// Queues `lines` of one exchange under one lock.
     func record(exchange: String, timeMicros: Int64, lines: [CassetteLine]) {
-        enqueue(lineCount: lines.count) { queue in
+        enqueue(lineCount: lines.count, ending: lines.contains { $0.kind == .end } ? exchange : nil) { queue in
             for line in lines { queue.append(exchange: exchange, timeMicros: timeMicros, line) }
         }
     }
@@ -83,13 +90,20 @@ final class CassetteRecorderCore: Sendable {
     }
 
     func record(_ event: CassetteEvent) {
-        enqueue(lineCount: 1) { $0.append(event) }
+        enqueue(lineCount: 1, ending: event.knownKind == .end ? event.exchange : nil) { $0.append(event) }
     }
 
     /// Appends `lineCount` lines to the queue, or drops and counts them all
     /// when they do not fit (in lines, or in bytes once the queue holds
     /// `byteCapacity`); signals the writer only when it went idle.
-    private func enqueue(lineCount: Int, _ append: (inout QueuedLines) -> Void) {
+    /// `ending` names the exchange the lines end (evaluated only for a
+    /// drop), so a dropped `end` line still tells the writer the exchange
+    /// is over. (Not while writing is stopped or closing: every file is let
+    /// go or ended then anyway, and the list would only grow.)
+    private func enqueue(
+        lineCount: Int, ending endedExchange: @autoclosure () -> String? = nil,
+        _ append: (inout QueuedLines) -> Void
+    ) {
         guard lineCount > 0 else { return }
         let wakeWriter = state.withLockedValue { state -> Bool in
             guard !state.closing, state.writeError == nil, state.queue.count + lineCount <= capacity,
@@ -97,6 +111,9 @@ final class CassetteRecorderCore: Sendable {
             else {
                 state.dropped += lineCount
                 state.droppedSinceEnd += lineCount
+                if !state.closing, state.writeError == nil, let exchange = endedExchange() {
+                    state.endsDropped.append(exchange)
+                }
                 return false
             }
             append(&state.queue)
@@ -135,6 +152,8 @@ final class CassetteRecorderCore: Sendable {
         // The batch and the queue swap buffers, each uniquely owned, so
         // neither side copies or reallocates in the steady state.
         var batch = QueuedLines()
+        // Taken with the batch: they end after its lines are written.
+        var endsDropped: [String] = []
         // Every queued line is rendered into this one, on this thread.
         var fields = RenderedFields()
         var unflushed = false
@@ -166,8 +185,12 @@ final class CassetteRecorderCore: Sendable {
             // finds the queue empty.
             if batchDelayMicros > 0 { usleep(batchDelayMicros) }
             batch.removeAll()
+            endsDropped.removeAll(keepingCapacity: true)
             let (flushRequested, closing) = state.withLockedValue { state in
-                if !state.held || state.closing { swap(&batch, &state.queue) }
+                if !state.held || state.closing {
+                    swap(&batch, &state.queue)
+                    swap(&endsDropped, &state.endsDropped)
+                }
                 state.writerIdle = batch.isEmpty
                 defer { state.flushRequested = false }
                 return (state.flushRequested, state.closing)
@@ -175,6 +198,12 @@ final class CassetteRecorderCore: Sendable {
             var holdsEnd = false
             if !batch.isEmpty {
                 holdsEnd = write(batch, rendering: &fields)
+                if !endsDropped.isEmpty {
+                    // Every line of theirs still queued was in the batch.
+                    writer.withLock { writer in
+                        for exchange in endsDropped { writer.exchangeEnded(withoutLine: exchange) }
+                    }
+                }
                 unflushed = true
                 // The batch stopped writing: nothing is left to flush.
                 if state.withLockedValue({ $0.writeError != nil }) {

@@ -52,9 +52,10 @@ public final class CassetteWriter {
     /// first.
     @exclusivity(unchecked) private var draining: [DrainingCassetteFile] = []
 
-    /// The most rotated files kept open for their exchanges. Only an
-    /// exchange whose `end` line never came (dropped from a full queue)
-    /// outlives a few rotations; past this many, the oldest file is ended
+    /// The most rotated files kept open for their exchanges. An exchange
+    /// whose `end` line a full queue dropped is ended all the same (see
+    /// ``exchangeEnded(withoutLine:)``), so only one whose `end` line never
+    /// came at all outlives a few rotations; past this many, the oldest file is ended
     /// and the rest of its exchanges go to the newest file, so open files
     /// (and their blobs' memory) stay bounded.
     static let maximumDrainingFiles = 4
@@ -199,6 +200,16 @@ public final class CassetteWriter {
         openExchanges = []
         linesNotFlushed = 0
         try openNextFile()
+    }
+
+    /// Notes that `exchange` is over though its `end` line never reached
+    /// the writer (the recorder dropped it from a full queue): a draining
+    /// file whose last open exchange it was is ended now, rather than kept
+    /// open until ``maximumDrainingFiles`` rotations later, when the rest
+    /// of a long stream still open in it would go to another file. An
+    /// exchange not open in any file is ignored.
+    func exchangeEnded(withoutLine exchange: String) {
+        exchangeEnded(exchange, in: draining.first { $0.openExchanges.contains(exchange) })
     }
 
     /// Notes that `exchange` ended; a draining file whose last exchange it

@@ -128,4 +128,85 @@ import Wire
         }
         #expect(fileOfExchange.keys.sorted() == (0..<count).map { "x\($0)" }.sorted())
     }
+
+    /// An exchange whose `end` line a full queue dropped is over all the
+    /// same: the rotated file it began in is ended at once, not kept open
+    /// (and, four rotations later, split) waiting for an `end` that never
+    /// comes.
+    @Test func aDroppedEndLineStillEndsItsExchangesFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var generator = SplitMix(seed: 5)
+        let recorder = try CassetteRecorder(
+            directory: directory.path, maxFileBytes: 2_000, queueCapacity: 3, flushInterval: .milliseconds(1),
+            batchDelay: .zero)
+        func request(_ id: String) {
+            recorder.record(
+                exchange: id, timeMicros: 0,
+                .clientRequest(
+                    method: "POST", path: "/v1/messages", query: nil, headers: [:], started: nil,
+                    body: Self.body(&generator)))
+        }
+        func end(_ id: String) {
+            recorder.record(
+                exchange: id, timeMicros: 9,
+                .end(outcome: .ok, status: 200, durationMicros: 9, ttfbMicros: 1, usage: nil, droppedEvents: 0))
+        }
+        recorder.holdWriter()
+        request("a")
+        // The first file is full: b begins the next one, a stays open in it.
+        request("b")
+        recorder.record(exchange: "a", timeMicros: 5, .upstreamChunk(bytes: Array("a's answer".utf8)))
+        // The queue is full: a's end line is dropped.
+        end("a")
+        #expect(recorder.takeDroppedSinceLastEnd() == 1)
+        recorder.releaseWriter()
+        // Once the writer has taken the queue, b's end has room.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while recorder.statistics.queuedLines > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        end("b")
+        // b's end is flushed after every line queued before it, and after
+        // the writer heard of a's end.
+        let second = try await Self.read(file: 1, of: recorder) { $0.events.last?.knownKind == .end }
+        #expect(second.events.map { "\($0.exchange ?? "-") \($0.kind)" } == ["b client_request", "b end"])
+        let first = try CassetteReader.read(path: recorder.files[0])
+        #expect(first.events.map { "\($0.exchange ?? "-") \($0.kind)" } == ["a client_request", "a upstream_chunk"])
+        #expect(first.tornTail == nil, "the first file is still open")
+        await recorder.close()
+    }
+
+    /// Polls the `index`th file of `recorder` until `done` (or 30 s pass).
+    private static func read(
+        file index: Int, of recorder: CassetteRecorder, until done: (CassetteContents) -> Bool
+    ) async throws -> CassetteContents {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let files = recorder.files
+            if files.count > index {
+                let contents = try CassetteReader.read(path: files[index])
+                if done(contents) || ContinuousClock.now > deadline { return contents }
+            } else if ContinuousClock.now > deadline {
+                throw CassetteWriteError(path: recorder.directory, reason: "no file \(index) yet")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// The same for an exchange still open in the current file: a full file
+    /// whose only exchange ended so is ended at its rotation.
+    @Test func anExchangeEndedWithoutItsLineLeavesTheCurrentFileFreeToEnd() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var generator = SplitMix(seed: 6)
+        let writer = try CassetteWriter(directory: directory.path, maxFileBytes: 2_000)
+        try writer.write(Self.request("a", body: Self.body(&generator)))
+        writer.exchangeEnded(withoutLine: "a")
+        try writer.write(Self.request("b", body: Self.body(&generator)))
+        let first = try CassetteReader.read(path: writer.files[0])
+        #expect(first.events.map(\.kind) == ["client_request"])
+        #expect(first.tornTail == nil, "the first file is still open")
+        try writer.close()
+    }
 }
