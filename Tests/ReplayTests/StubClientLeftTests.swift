@@ -1,5 +1,9 @@
+import AsyncHTTPClient
 import Cassette
+import NIOConcurrencyHelpers
+import NIOCore
 import Replay
+import TestSupport
 import Testing
 import Wire
 
@@ -68,5 +72,67 @@ import Wire
         #expect(reply.chunks.map(\.bytes) == [Array(#"{"id":"m"}"#.utf8)])
         #expect(!reply.clientLeft)
         #expect(!reply.cutAfterChunks)
+    }
+
+    /// Over HTTP: the stub sends the recorded events, then neither ends nor
+    /// cuts the stream, until the client hangs up; it lets the held reply
+    /// go then (not at its shutdown), and goes on serving.
+    @Test func overHTTPTheStreamIsHeldUntilTheClientHangsUp() async throws {
+        // Another exchange, answered whole, to ask for after the hang-up.
+        let answered = Exchange(
+            id: "w", file: "w.jsonl",
+            events: Self.exchange(body: #"{"id":"m"}"#).events.map { event in
+                var event = event
+                if event.knownKind == .upstreamRequest { event["body"] = ["n": 2] }
+                return event
+            })
+        let stub = StubUpstream(exchanges: [Self.exchange(), answered], options: .init(speed: 0))
+        let progress = NIOLockedValueBox<(status: Int?, text: String, ending: String?)>((nil, "", nil))
+        let (next, hungUp) = try await stub.withRunning { port in
+            // A client of its own, shut down after: nothing of it outlives the test.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
+                    request.method = .POST
+                    request.body = .bytes(ByteBuffer(string: #"{"n":1}"#))
+                    do {
+                        let response = try await client.execute(request, timeout: testRequestTimeout)
+                        progress.withLockedValue { $0.status = Int(response.status.code) }
+                        for try await buffer in response.body {
+                            progress.withLockedValue { $0.text += String(buffer: buffer) }
+                        }
+                        progress.withLockedValue { $0.ending = "the stream ended cleanly" }
+                    } catch {
+                        progress.withLockedValue { $0.ending = $0.ending ?? "failed: \(error)" }
+                    }
+                }
+                let deadline = ContinuousClock.now + .seconds(60)
+                while progress.withLockedValue({ $0.text.utf8.count < Self.chunks.joined().utf8.count }),
+                    ContinuousClock.now < deadline
+                {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                // Held: a second on, nothing more came and the stream has not ended.
+                try? await Task.sleep(for: .seconds(1))
+                progress.withLockedValue { $0.ending = $0.ending ?? "still open" }
+                // The client hangs up.
+                group.cancelAll()
+                try? await client.shutdown()
+            }
+            let hungUp = ContinuousClock.now
+            return (
+                try await StubUpstreamServerTests.post(port: port, path: "/v1/messages", body: #"{"n":2}"#), hungUp
+            )
+        }
+        let seen = progress.withLockedValue { $0 }
+        #expect(seen.status == 200)
+        #expect(seen.text == Self.chunks.joined())
+        #expect(seen.ending == "still open")
+        #expect(next.status == 200)
+        #expect(next.body == #"{"id":"m"}"#)
+        // Let go at the hang-up: held until the stub's shutdown, it took its 5 s grace.
+        let afterHangUp = ContinuousClock.now - hungUp
+        #expect(afterHangUp < .seconds(4), "\(afterHangUp)")
     }
 }
