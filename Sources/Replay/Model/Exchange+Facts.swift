@@ -55,6 +55,16 @@ extension Exchange {
             ?? errors.lazy.compactMap { $0["status"]?.intValue }.first
     }
 
+    /// True when the client stopped sending its request's body and the
+    /// proxy let it go after `--header-timeout` (an `error` at stage
+    /// `client` with status 408, before any route): the client was sent
+    /// nothing, and the recorded body is what had come, if anything.
+    /// (A 408 after the route is a client that stopped reading its answer.)
+    public var clientStalledInBody: Bool {
+        legs.allSatisfy { $0.route == nil } && clientResponse == nil
+            && errors.contains { $0.stage == .client && $0["status"]?.intValue == 408 }
+    }
+
     /// True when the client got an SSE stream.
     public var isStreaming: Bool {
         !clientEvents.isEmpty || clientRequest?["body"]?["stream"]?.boolValue == true

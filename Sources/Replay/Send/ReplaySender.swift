@@ -26,20 +26,35 @@ public struct ReplaySender: Sendable {
         public var failure: String?
         /// Variables that would have supplied a recorded secret header.
         public var missingKeys: [String]
+        /// True when the recorded client stopped sending its body
+        /// (``Exchange/clientStalledInBody``), so the body was sent only as
+        /// far as recorded and then held.
+        public var bodyHeld = false
+        /// True when, the body held, the proxy closed the connection with no
+        /// answer: what the recorded client met (its 408 is the proxy's
+        /// record of it, never sent).
+        public var closedUnanswered = false
 
         /// Whether the new response ended as the recorded one did: its
-        /// status, and whether its stream reported an error.
+        /// status, and whether its stream reported an error; or, for a
+        /// client that stopped sending its body, the connection closed
+        /// unanswered again.
         public var isSame: Bool {
-            status == recordedStatus && streamError == recordedStreamError
+            if bodyHeld { return closedUnanswered }
+            return status == recordedStatus && streamError == recordedStreamError
         }
 
         /// One line: id, request, recorded status, new status (each with
         /// `(stream error)` when its stream reported one); the cassette's
         /// text with its control characters escaped.
         public var line: String {
-            let recorded = (recordedStatus.map(String.init) ?? "-") + (recordedStreamError ? " (stream error)" : "")
+            let recorded =
+                (recordedStatus.map(String.init) ?? "-") + (recordedStreamError ? " (stream error)" : "")
+                + (bodyHeld ? " (its client stopped sending the body)" : "")
             let now =
-                status.map { "\($0)\(streamError ? " (stream error)" : "")" } ?? "failed: \(failure ?? "no response")"
+                closedUnanswered
+                ? "closed unanswered, the body held as recorded"
+                : status.map { "\($0)\(streamError ? " (stream error)" : "")" } ?? "failed: \(failure ?? "no response")"
             let mark = isSame ? "" : "  <- differs"
             let missing =
                 missingKeys.isEmpty ? "" : "  (unset: \(missingKeys.map { "$" + $0 }.joined(separator: ", ")))"
@@ -92,7 +107,7 @@ public struct ReplaySender: Sendable {
             exchangeID: exchange.id, method: exchange.method, path: exchange.endpoint ?? "/",
             recordedStatus: exchange.status,
             recordedStreamError: ClientStreamError.lastError(in: exchange.clientEvents) != nil,
-            status: nil, streamError: false, failure: nil, missingKeys: missing)
+            status: nil, streamError: false, failure: nil, missingKeys: missing, bodyHeld: exchange.clientStalledInBody)
         do {
             let response = try await client.execute(request, timeout: timeout)
             result.status = Int(response.status.code)
@@ -101,6 +116,10 @@ public struct ReplaySender: Sendable {
             if isStream == true {
                 result.streamError = ClientStreamError.reportsError(streamBody: body.readableBytesView)
             }
+        } catch let error as HTTPClientError
+            where result.bodyHeld && result.status == nil && error == .remoteConnectionClosed
+        {
+            result.closedUnanswered = true
         } catch {
             result.failure = "cannot reach \(target): \(NetworkErrorText.connectionFailure(error) ?? "\(error)")"
         }
@@ -148,7 +167,21 @@ public struct ReplaySender: Sendable {
                 request.headers.add(name: name, value: value)
             }
         }
-        if let body = exchange.requestBodyBytes, !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if exchange.clientStalledInBody {
+            // Sent whole, it was answered (a 400 for a cut body), which the
+            // recorded client never was: held where its client stopped, the
+            // proxy's own timeout lets it go, as it did then. The length its
+            // client declared, else chunked: either way more is owed.
+            let bytes = exchange.requestBodyBytes ?? []
+            let declared = exchange.requestHeaders.first { $0.name.lowercased() == "content-length" }
+                .flatMap { Int64($0.value.trimmingCharacters(in: .whitespaces)) }
+                .flatMap { $0 > bytes.count ? $0 : nil }
+            request.body = .stream(
+                HeldRequestBody(bytes: bytes, limit: .nanoseconds(timeout.nanoseconds)),
+                length: declared.map { .known($0) } ?? .unknown)
+        } else if let body = exchange.requestBodyBytes, !body.isEmpty {
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         return (request, missing)
     }
 }

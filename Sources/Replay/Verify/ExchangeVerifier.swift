@@ -41,6 +41,16 @@ public struct ExchangeVerifier: Sendable {
             // first lines are not here at all.
             if exchange.clientRequest == nil {
                 result.skipped = Self.noClientRequest
+            } else if let left = exchange.errors.first(where: { $0.stage == .client }) {
+                // Not the proxy's answer: its client stopped sending its
+                // body (408, see ``Exchange/clientStalledInBody``, which
+                // `send` replays) or hung up before it was read; nothing
+                // reached a converter.
+                result.skipped =
+                    "no route line: the client left before its request was read ("
+                    + "\(left["status"]?.intValue.map(String.init) ?? "-") "
+                    + "\(left["type"]?.stringValue ?? "error"): \(left["message"]?.stringValue ?? "")), "
+                    + "so no converter ran"
             } else if !exchange.isIncomplete {
                 result.skipped = "no route line: the proxy answered it before routing"
             }
