@@ -20,7 +20,9 @@ import Wire
 
     /// An exchange the client left after the upstream's `chunks` came, or
     /// (`head: false`) before its head.
-    static func exchange(head: Bool = true, body: String? = nil) -> Exchange {
+    /// `timedOut`: the proxy let the client go for reading none of its
+    /// answer (a 408 at stage `client`) rather than the client hanging up.
+    static func exchange(head: Bool = true, body: String? = nil, timedOut: Bool = false) -> Exchange {
         var events: [CassetteEvent] = [
             CassetteEvent(
                 .upstreamRequest, exchange: "c", timeMicros: 10,
@@ -41,11 +43,12 @@ import Wire
         }
         events += [
             .error(
-                exchange: "c", timeMicros: 40, stage: .client, type: "client_cancelled",
-                message: "client closed the connection", status: 499),
+                exchange: "c", timeMicros: 40, stage: .client, type: timedOut ? "timeout_error" : "client_cancelled",
+                message: timedOut ? "the client sent or read nothing for 60 s" : "client closed the connection",
+                status: timedOut ? 408 : 499),
             .end(
-                exchange: "c", timeMicros: 41, outcome: .clientCancelled, status: nil, durationMicros: 41,
-                ttfbMicros: nil, usage: nil, droppedEvents: 0),
+                exchange: "c", timeMicros: 41, outcome: timedOut ? .error : .clientCancelled, status: nil,
+                durationMicros: 41, ttfbMicros: nil, usage: nil, droppedEvents: 0),
         ]
         return Exchange(id: "c", file: "c.jsonl", events: events)
     }
@@ -58,6 +61,18 @@ import Wire
         #expect(reply.cutAfterChunks)
         #expect(reply.holdsConnection)
         #expect(!reply.timesOut)
+    }
+
+    /// A client the proxy let go for reading none of its stream: the
+    /// upstream request was cancelled there, so the recorded stream stops
+    /// where it did; ended cleanly there, the replay told the proxy the
+    /// answer was complete.
+    @Test func aStreamWhoseClientTimedOutIsHeldAfterItsChunks() throws {
+        let reply = try #require(StubReply(exchange: Self.exchange(timedOut: true)))
+        #expect(reply.chunks.map { String(decoding: $0.bytes, as: UTF8.self) } == Self.chunks)
+        #expect(reply.clientLeft)
+        #expect(reply.cutAfterChunks)
+        #expect(reply.holdsConnection)
     }
 
     @Test func anUpstreamTheClientLeftBeforeItsHeadIsHeld() throws {

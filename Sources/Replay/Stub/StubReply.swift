@@ -44,7 +44,8 @@ public struct StubReply: Sendable, Hashable {
     /// the replay was a dropped connection (502), and a kept-alive one the
     /// proxy sends the request again on.
     public var timesOut: Bool
-    /// True when the client hung up before its answer was complete: the
+    /// True when the client hung up before its answer was complete (or
+    /// was let go for reading none of it, a 408 at stage `client`): the
     /// proxy then cancelled the upstream request, so the recorded upstream
     /// stops where the client left, not where the upstream did. The stub
     /// holds the connection after the chunks (or before any head) as for a
@@ -90,7 +91,13 @@ public struct StubReply: Sendable, Hashable {
         guard let request = exchange.upstreamRequest else { return nil }
         let start = request.timeMicros ?? 0
         let upstreamErrors = exchange.errors.filter { $0.stage?.isUpstream == true }
-        let clientLeft = upstreamErrors.isEmpty && exchange.end?.outcome == .clientCancelled
+        // A client the proxy let go for reading none of its answer
+        // (`--header-timeout`, a 408 at stage `client`) left as surely as
+        // one that hung up: the upstream request was cancelled there too.
+        let clientLeft =
+            upstreamErrors.isEmpty
+            && (exchange.end?.outcome == .clientCancelled
+                || exchange.errors.contains { $0.stage == .client && $0["status"]?.intValue == 408 })
         // A status HTTP cannot carry (only an edited cassette has one) is served as no answer.
         guard let response = exchange.upstreamResponse, let status = response["status"]?.intValue,
             Self.sendableStatuses.contains(status)
