@@ -9,8 +9,16 @@ import Wire
 ///   minLength maxLength minProperties maxProperties pattern
 ///   propertyOrdering`;
 /// - rewritten (info): `$ref` into `$defs`/`definitions` inlined, `allOf`
-///   merged, `oneOf` as `anyOf`, `type: [T, "null"]` and an `anyOf` member
-///   `{type: null}` as `nullable`, a string `const` as a one-value `enum`;
+///   merged, `oneOf` as `anyOf`, `type: [T, "null"]`, an `anyOf` member
+///   `{type: null}` and a `null` `enum` value as `nullable`, a string
+///   `const` as a one-value `enum`; several types as an `anyOf` of one
+///   branch each, with the keywords of its type (`items` on the array's,
+///   `properties` on the object's); a tuple (`prefixItems`, or `items` as a
+///   list) as `items` any of its members' schemas; an array with no item
+///   schema given ``anyValue`` (Gemini refuses an array without `items`);
+/// - dropped (info): keywords of another type than the schema's one
+///   (`properties` and `required` on a string: "only allowed for OBJECT
+///   type");
 /// - dropped (debug): every other keyword (`$schema`, `additionalProperties`,
 ///   `exclusiveMinimum`, `examples`...), string formats other than `enum`
 ///   and `date-time`, number formats other than `float double int32 int64`,
@@ -36,6 +44,21 @@ struct GeminiSchemaCleaner {
     ]
     static let formatsByType: [String: Set<String>] = [
         "string": ["enum", "date-time"], "number": ["float", "double"], "integer": ["int32", "int64"],
+    ]
+    /// The keywords that belong to one type: Gemini refuses them on a
+    /// schema of another ("properties: only allowed for OBJECT type", an
+    /// `items` beside an `anyOf`), so a union's are moved to its branches.
+    static let keywordsByType: [String: Set<String>] = [
+        "array": ["items", "prefixItems", "minItems", "maxItems"],
+        "object": ["properties", "required", "minProperties", "maxProperties", "propertyOrdering"],
+        "string": ["enum", "minLength", "maxLength", "pattern"],
+        "number": ["minimum", "maximum"], "integer": ["minimum", "maximum"],
+    ]
+    /// The item schema of an array that names none: any value Gemini can
+    /// describe. Its `type` is required, so no `{}`; an array, which needs
+    /// `items` of its own, is the one kind left out.
+    static let anyValue: JSONValue = [
+        "anyOf": [["type": "string"], ["type": "number"], ["type": "boolean"], ["type": "object"]]
     ]
 
     private let definitions: JSONObject
@@ -72,6 +95,8 @@ struct GeminiSchemaCleaner {
         }
         normalizeType(&object, path: path)
         normalizeEnum(&object, path: path)
+        normalizeTuple(&object, path: path)
+        dropKeywordsOfOtherTypes(&object, path: path)
         var cleaned = JSONObject()
         for member in object {
             let memberPath = "\(path)/\(ConversionDiagnostic.pointerToken(member.key))"
@@ -89,7 +114,12 @@ struct GeminiSchemaCleaner {
                 }
                 if !properties.isEmpty { cleaned["properties"] = .object(properties) }
             case "items":
-                cleaned["items"] = clean(member.value, path: memberPath, expanding: expanding)
+                switch member.value {
+                case .object: cleaned["items"] = clean(member.value, path: memberPath, expanding: expanding)
+                case .array(let members): cleaned["items"] = anyOf(members, path: memberPath, expanding: expanding)
+                // `items: true` says any item, as no `items` does; filled in below.
+                default: break
+                }
             case "anyOf":
                 let options = (member.value.arrayValue ?? []).enumerated().map { index, option in
                     clean(option, path: "\(memberPath)/\(index)", expanding: expanding)
@@ -106,8 +136,28 @@ struct GeminiSchemaCleaner {
                 cleaned[member.key] = member.value
             }
         }
+        if cleaned["type"]?.stringValue == "array", cleaned["items"] == nil {
+            cleaned["items"] = Self.anyValue
+            diagnostics.append(
+                .info("\(path)/items", "Gemini refuses an array without items; items may be any value"))
+        }
         keepKnownRequired(&cleaned, path: path)
         return .object(cleaned)
+    }
+
+    /// `schemas` cleaned, as the one schema when all are alike, else as an
+    /// `anyOf` of them (a tuple's members, which Gemini cannot place).
+    private mutating func anyOf(_ schemas: [JSONValue], path: String, expanding: [String]) -> JSONValue? {
+        var options: [JSONValue] = []
+        for (index, schema) in schemas.enumerated() {
+            let option = clean(schema, path: "\(path)/\(index)", expanding: expanding)
+            if !options.contains(option) { options.append(option) }
+        }
+        switch options.count {
+        case 0: return nil
+        case 1: return options[0]
+        default: return ["anyOf": .array(options)]
+        }
     }
 
     private mutating func resolve(_ reference: JSONValue, path: String, expanding: inout [String]) -> JSONValue? {
@@ -190,7 +240,12 @@ struct GeminiSchemaCleaner {
                 object["type"] = .string(nonNull[0])
             } else {
                 object["type"] = nil
-                if nonNull.count > 1 { object["anyOf"] = .array(nonNull.map { ["type": .string($0)] }) }
+                if nonNull.count > 1 {
+                    let branches = nonNull.map { branch(of: $0, in: object) }
+                    for type in nonNull { for key in Self.keywordsByType[type] ?? [] { object[key] = nil } }
+                    object["format"] = nil
+                    object["anyOf"] = .array(branches)
+                }
             }
             diagnostics.append(.info("\(path)/type", "Gemini takes one type; the list rewritten"))
         } else if object["type"]?.stringValue == "null" {
@@ -209,7 +264,62 @@ struct GeminiSchemaCleaner {
         }
     }
 
-    /// Gemini's `enum` is for strings only.
+    /// The `anyOf` branch of `type` in a list of types, with the keywords
+    /// of that type (``keywordsByType``) in `object`, which are moved into
+    /// it: each type keeps its own.
+    private func branch(of type: String, in object: JSONObject) -> JSONValue {
+        var branch: JSONObject = ["type": .string(type)]
+        // In the schema's order: a set's changes from run to run.
+        let keywords = Self.keywordsByType[type] ?? []
+        for member in object where keywords.contains(member.key) { branch[member.key] = member.value }
+        if let format = object["format"]?.stringValue, Self.formatsByType[type]?.contains(format) == true {
+            branch["format"] = .string(format)
+        }
+        return .object(branch)
+    }
+
+    /// The keywords of types other than `object`'s one type dropped: Gemini
+    /// refuses `properties` on a string. A list of types was made branches
+    /// (``branch(of:in:)``), which took their own keywords; what is
+    /// left beside their `anyOf` belongs to none.
+    private mutating func dropKeywordsOfOtherTypes(_ object: inout JSONObject, path: String) {
+        let type = object["type"]?.stringValue
+        guard type != nil || object["anyOf"] != nil else { return }
+        let own = type.flatMap { Self.keywordsByType[$0] } ?? []
+        for otherType in Self.keywordsByType.keys.sorted() where otherType != type {
+            let keywords = Self.keywordsByType[otherType] ?? []
+            for key in keywords.subtracting(own).sorted() where object[key] != nil {
+                object[key] = nil
+                let owner = type.map { "on a schema of type \($0)" } ?? "beside anyOf"
+                diagnostics.append(
+                    .info(
+                        "\(path)/\(key)", "Gemini allows \(key) only for type \(otherType), not \(owner); dropped"))
+            }
+        }
+        if type == nil, object["format"] != nil {
+            object["format"] = nil
+            diagnostics.append(.debug("\(path)/format", "format beside anyOf has no type; dropped"))
+        }
+    }
+
+    /// A tuple, `prefixItems` or a list of `items` (older drafts), as the
+    /// one `items` Gemini takes: any of the tuple's schemas, and of the
+    /// schema of the items after them, if any. Their order is lost.
+    private mutating func normalizeTuple(_ object: inout JSONObject, path: String) {
+        var members = object.removeValue(forKey: "prefixItems")?.arrayValue ?? []
+        switch object["items"] {
+        case .array(let list)?: members += list
+        case .object?: if !members.isEmpty, let rest = object["items"] { members.append(rest) }
+        default: break
+        }
+        guard !members.isEmpty else { return }
+        object["items"] = .array(members)
+        if object["type"] == nil, object["anyOf"] == nil { object["type"] = "array" }
+        diagnostics.append(
+            .info("\(path)/items", "Gemini has no tuples; each item may be any of the tuple's schemas"))
+    }
+
+    /// Gemini's `enum` is for strings only; a `null` in it is `nullable`.
     private mutating func normalizeEnum(_ object: inout JSONObject, path: String) {
         if let constant = object.removeValue(forKey: "const") {
             if constant.stringValue != nil, object["enum"] == nil {
@@ -219,7 +329,14 @@ struct GeminiSchemaCleaner {
                 diagnostics.append(.warning("\(path)/const", "Gemini only takes string constants; dropped"))
             }
         }
-        guard let values = object["enum"]?.arrayValue else { return }
+        guard var values = object["enum"]?.arrayValue else { return }
+        if values.contains(.null) {
+            values.removeAll { $0 == .null }
+            object["nullable"] = true
+            object["enum"] = values.isEmpty ? nil : .array(values)
+            diagnostics.append(.info("\(path)/enum", "Gemini's enum has no null; sent as nullable"))
+            if values.isEmpty { return }
+        }
         if values.allSatisfy({ $0.stringValue != nil }) {
             if object["type"] == nil { object["type"] = "string" }
         } else {
