@@ -26,11 +26,12 @@ import Wire
 /// - strict tools only where the model takes them, their schemas of the
 ///   keywords it takes (``fitStrictTools(_:_:)``);
 /// - none of the `seed` and penalties the pivot carries for other
-///   upstreams (``SeedAndPenalties``).
+///   upstreams (``SeedAndPenalties``);
+/// - no text of only whitespace, in user turns too (``BlankTurnText``).
 ///
 /// Anthropic clients' requests are theirs and go as sent, but for the
 /// thinking of other providers (``UnverifiableThinking``, ``fitToolTurn(_:afterDrop:)``)
-/// and the blank text they wrote (``BlankAssistantText``).
+/// and the blank text they wrote (``BlankTurnText``).
 enum AnthropicUpstreamFit {
     static func fitted(_ request: ConvertedRequest) -> ConvertedRequest {
         guard case .object(var body) = request.body else { return request }

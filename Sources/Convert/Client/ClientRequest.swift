@@ -153,7 +153,8 @@ public struct ClientRequest: Sendable {
         }
         var pivot = try pivotRequest(for: configured)
         if configured.upstreamDialect == .anthropic {
-            BlankAssistantText.drop(from: &pivot)
+            // A converted client's blank user text too: its own API took it.
+            BlankTurnText.drop(from: &pivot, userTurns: dialect != .anthropic)
             let droppedThinking = UnverifiableThinking.drop(from: &pivot)
             // Other clients' requests are fitted whole below; an Anthropic
             // client's only where its tool turn is one Anthropic refuses.
