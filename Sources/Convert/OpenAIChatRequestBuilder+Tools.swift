@@ -47,8 +47,10 @@ extension OpenAIChatRequestBuilder {
         }
         var function: JSONObject = ["name": .string(name)]
         if let description = definition["description"]?.stringValue { function["description"] = .string(description) }
-        function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
-        if let strict = definition["strict"]?.boolValue { function["strict"] = .bool(strict) }
+        let (parameters, strict) = OpenAIStrictTool.parameters(
+            of: definition, path: path, upstream: "OpenAI Chat", diagnostics: &diagnostics)
+        function["parameters"] = parameters
+        if let strict { function["strict"] = .bool(strict) }
         return ["type": "function", "function": .object(function)]
     }
 }

@@ -93,8 +93,10 @@ struct OpenAIResponsesRequestBuilder: AnthropicRequestTranslating {
             if let description = definition["description"]?.stringValue {
                 function["description"] = .string(description)
             }
-            function["parameters"] = definition["input_schema"] ?? ["type": "object", "properties": [:]]
-            function["strict"] = .bool(definition["strict"]?.boolValue ?? false)
+            let (parameters, strict) = OpenAIStrictTool.parameters(
+                of: definition, path: "/tools/\(index)", upstream: Self.upstreamLabel, diagnostics: &diagnostics)
+            function["parameters"] = parameters
+            function["strict"] = .bool(strict ?? false)
             tools.append(.object(function))
         }
         guard !tools.isEmpty else {
