@@ -17,6 +17,12 @@ import Wire
 /// A value at its default is left out too, with a debug note: sending it
 /// changes nothing where it is taken, and o1 and o3-mini refuse the
 /// parameter whatever its value.
+///
+/// GPT-5.1 and the gpt-5.x after it reason only when asked: with
+/// `reasoning_effort: "none"` OpenAI documents that they take `temperature`
+/// and `top_p` (and `logprobs`, which the proxy never drops), and refuse
+/// them with any other effort, as gpt-5 does always. A request that sends
+/// them that effort keeps them (``keepsSampling(_:route:)``).
 public enum OpenAIReasoningModel {
     /// A sampling setting these models fix, under its name in both OpenAI
     /// request bodies, and the one value they take.
@@ -31,6 +37,35 @@ public enum OpenAIReasoningModel {
         FixedSetting(name: "presence_penalty", defaultValue: 0),
         FixedSetting(name: "frequency_penalty", defaultValue: 0),
     ]
+
+    /// What GPT-5.1 and later take when their reasoning effort is `none`.
+    static let takenWithoutReasoning: Set<String> = ["temperature", "top_p"]
+
+    /// Whether `model` is GPT-5.1 or a later gpt-5.x (`gpt-5.1`,
+    /// `gpt-5.2-2025-12-11`, `gpt-5.4-mini`), dated or not: the models that
+    /// take ``takenWithoutReasoning`` with no reasoning. Not gpt-5 itself,
+    /// nor its mini and nano, which refuse them whatever the effort.
+    static func samplesWithoutReasoning(_ model: String) -> Bool {
+        let parts = model.lowercased().split(separator: "-")
+        guard parts.count > 1, parts[0] == "gpt", parts[1].hasPrefix("5."),
+            let minor = Int(parts[1].dropFirst(2))
+        else { return false }
+        return minor >= 1
+    }
+
+    /// Whether `body`, an OpenAI Chat or Responses request to `route`'s
+    /// reasoning model, keeps its ``takenWithoutReasoning`` settings: the
+    /// model takes them with no reasoning, and the effort the request sends
+    /// (`reasoning_effort`, or Responses' `reasoning.effort`, as the route's
+    /// `extra_body`, merged last, leaves it) is `none`. An effort left to the
+    /// model's default is not taken as none: the defaults differ by model.
+    static func keepsSampling(_ body: JSONObject, route: RouteOptions) -> Bool {
+        guard samplesWithoutReasoning(route.upstreamModel) else { return false }
+        var sent = body
+        if let extraBody = route.extraBody { sent.merge(extraBody) }
+        let effort = sent["reasoning_effort"]?.stringValue ?? sent["reasoning"]?["effort"]?.stringValue
+        return effort == "none"
+    }
 
     /// Whether `model` names one of OpenAI's reasoning models, dated or
     /// not: the o-series (`o1`, `o3-mini`, `o4-mini-2025-04-16`) and the
@@ -60,12 +95,14 @@ public enum OpenAIReasoningModel {
     /// `body` (an OpenAI Chat or Responses request, before `extra_body`,
     /// which may still set one on purpose): a warning for a value the
     /// model would have refused, a debug note for its default. Does
-    /// nothing on another route.
+    /// nothing on another route, and keeps what a GPT-5.1 or later asked
+    /// for no reasoning takes (``keepsSampling(_:route:)``).
     static func leaveOutFixedSettings(
         from body: inout JSONObject, route: RouteOptions, diagnostics: inout [ConversionDiagnostic]
     ) {
         guard route.reasoningModel == true else { return }
-        for setting in fixedSettings {
+        let kept = keepsSampling(body, route: route) ? takenWithoutReasoning : []
+        for setting in fixedSettings where !kept.contains(setting.name) {
             guard let value = body[setting.name] else { continue }
             body[setting.name] = nil
             let only = "OpenAI reasoning model \(route.upstreamModel) takes only the default (\(setting.defaultValue))"

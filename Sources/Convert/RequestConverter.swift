@@ -67,7 +67,7 @@ public enum RequestConverter {
             }
         }
         if let temperature = route.temperature {
-            if route.reasoningModel == true {
+            if route.reasoningModel == true, !OpenAIReasoningModel.keepsSampling(body, route: route) {
                 // It refuses any but 1, as the converted routes' builders know.
                 diagnostics.append(
                     .warning(

@@ -109,6 +109,55 @@ import Wire
         #expect(try chat.upstreamBody(route: route).body["temperature"] == 0.2)
     }
 
+    /// GPT-5.1 and later take `temperature` and `top_p` when the request
+    /// sends `reasoning_effort: "none"` (OpenAI's documented rule), and
+    /// refuse them with any other effort; gpt-5 refuses them always. The
+    /// penalties are not in the rule, and still go.
+    @Test(arguments: [
+        ("gpt-5.1", "none", true), ("gpt-5.1-2025-11-13", "none", true), ("gpt-5.2", "none", true),
+        ("gpt-5.4-mini", "none", true), ("gpt-5.1", "low", false), ("gpt-5", "none", false),
+        ("gpt-5-mini", "none", false), ("o3", "none", false),
+    ])
+    func aGPT51AskedForNoReasoningKeepsTemperatureAndTopP(model: String, effort: String, kept: Bool) throws {
+        let request = try Self.request()
+        var chat = RouteOptions(modelID: "m", upstreamDialect: .openai, upstreamModel: model, reasoningModel: true)
+        chat.extraBody = ["reasoning_effort": .string(effort)]
+        var responses = RouteOptions(
+            modelID: "m", upstreamDialect: .openaiResponses, upstreamModel: model, reasoningModel: true)
+        responses.extraBody = ["reasoning": ["effort": .string(effort)]]
+        for route in [chat, responses] {
+            let converted = try request.upstreamBody(route: route)
+            #expect(converted.body["temperature"] == (kept ? 0.7 : nil), "\(route.upstreamDialect)")
+            #expect(converted.body["top_p"] == (kept ? 0.9 : nil), "\(route.upstreamDialect)")
+            #expect(converted.body["presence_penalty"] == nil)
+            let warned = converted.diagnostics.filter { $0.severity == .warning }.map(\.path)
+            #expect(warned.contains("/temperature") == !kept, "\(warned)")
+        }
+        // An effort left to the model's default is not taken as none.
+        chat.extraBody = nil
+        #expect(try request.upstreamBody(route: chat).body["temperature"] == nil)
+    }
+
+    /// A Chat client passed through to a GPT-5.1 route that asks for no
+    /// reasoning gets the route's temperature; with another effort, not.
+    @Test func aPassedThroughRequestWithNoReasoningGetsTheRoutesTemperature() throws {
+        var route = RouteOptions(modelID: "m", upstreamDialect: .openai, upstreamModel: "gpt-5.1", reasoningModel: true)
+        route.temperature = 0.2
+        func sent(effort: String) throws -> ConvertedRequest {
+            try ClientRequest(
+                endpoint: ClientEndpoint(dialect: .openai),
+                body: [
+                    "model": "gpt-5.1", "reasoning_effort": .string(effort),
+                    "messages": [["role": "user", "content": "Hi"]],
+                ]
+            ).upstreamBody(route: route)
+        }
+        let none = try sent(effort: "none")
+        #expect(none.body["temperature"] == 0.2)
+        #expect(none.diagnostics.isEmpty, "\(none.diagnostics)")
+        #expect(try sent(effort: "medium").body["temperature"] == nil)
+    }
+
     @Test func aResponsesRequestGoesWithoutTemperatureOrTopP() throws {
         let request = try Self.request()
         let converted = try request.upstreamBody(route: Self.responsesRoute)
