@@ -50,6 +50,11 @@ struct GenerateEndpoint: Sendable {
                 let response: UpstreamResponse
                 do {
                     response = try await call.send(&upstreamRequest, body: upstreamBody)
+                    // Only where there is a fallback to try: other routes
+                    // send the client's head before the first event, as ever.
+                    if client.stream, !next.isEmpty {
+                        try await call.giveUpOnFirstEventError(response, sent: upstreamRequest)
+                    }
                 } catch let error as APIError where error.status == 401 && entry.oauthSession != nil && !refreshedLogin
                 {
                     // The backend refused the login's token before it
@@ -61,8 +66,11 @@ struct GenerateEndpoint: Sendable {
                 } catch let error as APIError where UpstreamFallbackPolicy.triggers(error) && !next.isEmpty {
                     // Nothing has reached the client yet: the next entry of
                     // the list gets the request, once each.
+                    // A stream's first event that was an error stands for
+                    // the status it maps to (the upstream's own was 200).
+                    let status = exchange.upstreamStatus.map { (200..<300).contains($0) ? error.status : $0 }
                     let fallback = try await UpstreamFallbackPolicy.giveUp(
-                        entry, error: error, upstreamStatus: exchange.upstreamStatus, next: next.first!.modelID,
+                        entry, error: error, upstreamStatus: status, next: next.first!.modelID,
                         earlier: lastFallback, exchange: exchange, logger: context.logger)
                     lastFallback = fallback
                     entry = next.removeFirst()

@@ -41,6 +41,21 @@ final class UpstreamBody: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reading: Reading(storage: storage)) }
 
+    /// The next chunk, read ahead of the body's iteration
+    /// (``UpstreamCall/giveUpOnFirstEventError(_:sent:)``): no iterator is
+    /// made, so stopping here does not give the body up.
+    func readAhead() async throws -> ByteBuffer? {
+        try await storage.next()
+    }
+
+    /// Puts `chunks`, read with ``readAhead()``, back in front of what is
+    /// buffered, and `failure`, the error reading ended with (told once),
+    /// back after them: the iteration reads the body as if none had been
+    /// read.
+    func putBack(_ chunks: [ByteBuffer], failure: (any Error)?) {
+        storage.putBack(chunks, failure: failure)
+    }
+
     struct AsyncIterator: PartIterator {
         fileprivate let reading: Reading
 
@@ -196,6 +211,13 @@ extension UpstreamBody {
                 return .end(.failure(error))
             case .readerGone:
                 return .end(.failure(CancellationError()))
+            }
+        }
+
+        func putBack(_ chunks: [ByteBuffer], failure: (any Error)?) {
+            state.withLockedValue { state in
+                state.chunks.insert(contentsOf: chunks, at: 0)
+                if let failure, case .finished = state.end { state.end = .failed(failure) }
             }
         }
 

@@ -7,8 +7,9 @@ import Wire
 struct UpstreamFallback: Sendable {
     /// The model id of the attempt given up.
     var from: String
-    /// Its upstream's status; nil when no answer came (a connect failure,
-    /// or no answer within the route's `timeout`).
+    /// Its upstream's status, or for a stream whose first event was an
+    /// error, the status that error maps to; nil when no answer came (a
+    /// connect failure, or no answer within the route's `timeout`).
     var status: Int?
     /// No answer came within the route's `timeout`.
     var timedOut: Bool

@@ -5,8 +5,9 @@ import Wire
 
 /// When an entry's `fallback:` list is used, and what giving up an attempt
 /// does: the upstream answered 429 or 5xx (529 included), or could not be
-/// reached (502) or did not answer in time (504), all before the first byte
-/// reached the client. A short `retry-after` (or `retry-after-ms`) is waited before the next
+/// reached (502) or did not answer in time (504), or answered a stream whose
+/// first event is such an error (``UpstreamCall/giveUpOnFirstEventError(_:sent:)``),
+/// all before the first byte reached the client. A short `retry-after` (or `retry-after-ms`) is waited before the next
 /// attempt, a long one is not (the next entry is another upstream, which
 /// the first one's limit does not bind).
 enum UpstreamFallbackPolicy {
