@@ -3,9 +3,11 @@ import Wire
 /// Gemini `GenerateContentResponse` -> Anthropic `message`.
 ///
 /// Parts become blocks in their order, as the stream transcoder makes them:
-/// thought parts `thinking`, text parts `text` (a signature on a text part
-/// then a text-less `thinking` block carrying it), function calls `tool_use`
-/// (signature in the id; see ``GeminiThoughtSignature``). A prompt Gemini
+/// consecutive thought parts one `thinking` block, consecutive text parts one
+/// `text` block (a signature on a text part before the answer's text a
+/// text-less `thinking` block before it; one after the answer's text began
+/// is dropped), function calls `tool_use` (signature in the id; see
+/// ``GeminiThoughtSignature``). A prompt Gemini
 /// blocked gives an empty message with stop reason `refusal`; a finish
 /// reason that says the model failed to answer is thrown as the error
 /// ``GeminiResultMapping/failure(finishReason:finishMessage:answered:upstream:)``
@@ -25,6 +27,7 @@ enum GeminiResponseConversion {
         var diagnostics: [ConversionDiagnostic] = []
         var content: [JSONValue] = []
         var calls = 0
+        var textBegan = false
         for (index, part) in (candidate?["content"]?["parts"]?.arrayValue ?? []).enumerated() {
             let signature = GeminiResultMapping.signature(of: part)
             if let call = part["functionCall"] {
@@ -49,9 +52,19 @@ enum GeminiResponseConversion {
                 if !text.isEmpty || carried != nil { appendThinking(text, signature: carried, to: &content) }
                 continue
             }
-            if !text.isEmpty { content.append(["type": "text", "text": .string(text)]) }
+            // Before the answer's text, the signature's carrier goes before
+            // the part's text; after it, it is dropped (GeminiThoughtSignature).
             if let carried {
-                content.append(["type": "thinking", "thinking": "", "signature": .string(carried)])
+                if textBegan {
+                    diagnostics.append(
+                        GeminiThoughtSignature.droppedAfterText(at: "/candidates/0/content/parts/\(index)"))
+                } else {
+                    appendThinking("", signature: carried, to: &content)
+                }
+            }
+            if !text.isEmpty {
+                appendText(text, to: &content)
+                if !text.isBlankToAnthropic { textBegan = true }
             }
         }
         content = BlankTextBlocks.folded(content)
@@ -73,6 +86,18 @@ enum GeminiResponseConversion {
         return ConvertedResponse(
             body: body, diagnostics: diagnostics,
             reasoningTokens: GeminiResultMapping.reasoningTokens(upstreamBody["usageMetadata"]))
+    }
+
+    /// Consecutive text parts are one text block, as in the stream: each
+    /// a block of its own, Claude Code showed them as separate messages and
+    /// took only the last as its result.
+    private static func appendText(_ text: String, to content: inout [JSONValue]) {
+        if case .object(var last)? = content.last, last["type"] == "text" {
+            last["text"] = .string((last["text"]?.stringValue ?? "") + text)
+            content[content.count - 1] = .object(last)
+            return
+        }
+        content.append(["type": "text", "text": .string(text)])
     }
 
     /// Consecutive thought parts are one thinking block, as in the stream.

@@ -9,8 +9,10 @@ import Wire
 ///   with `thought: true` into a thinking block;
 /// - thought signatures follow ``GeminiThoughtSignature``: on a thought part
 ///   they close its thinking block as a `signature_delta`; on a text part
-///   (usually an empty one at the end) they become a thinking block with no
-///   text; on a function call they go into the `tool_use` id;
+///   before the answer's text they become a thinking block with no text,
+///   before that text; on a text part after it (usually an empty one at the
+///   end) they are dropped with a debug diagnostic; on a function call they
+///   go into the `tool_use` id;
 /// - a `functionCall` with its whole `args` becomes a complete `tool_use`
 ///   block at once; one streamed in pieces (`willContinue`, `partialArgs`)
 ///   is assembled first and goes out when its last piece arrives;
@@ -37,8 +39,13 @@ public struct GeminiStreamTranscoder: Sendable {
     var finishMessage: String?
     /// True once answer text or a call went out: thoughts alone are none.
     var answered = false
+    /// True once the answer's text has begun (a text block opened): a
+    /// text part's signature after that is dropped, not shown.
+    var textBegan = false
     var pendingCall: PendingCall?
     var emittedCalls = 0
+    /// What was not passed on, for ``takeDiagnostics()``.
+    private var diagnostics: [ConversionDiagnostic] = []
 
     /// Anthropic usage from the latest `usageMetadata`, nil until one arrives.
     public private(set) var usage: JSONObject?
@@ -83,8 +90,8 @@ public struct GeminiStreamTranscoder: Sendable {
         }
         guard finishReason == nil else { return output }
         let candidate = chunk["candidates"]?[0]
-        for part in candidate?["content"]?["parts"]?.arrayValue ?? [] {
-            receive(part: part, into: &output)
+        for (index, part) in (candidate?["content"]?["parts"]?.arrayValue ?? []).enumerated() {
+            receive(part: part, index: index, into: &output)
         }
         if let reason = candidate?["finishReason"]?.stringValue {
             finishReason = reason
@@ -122,12 +129,20 @@ public struct GeminiStreamTranscoder: Sendable {
         return output
     }
 
+    /// What was dropped since the last call (a text part's signature after
+    /// the answer's text), for the log and the cassette.
+    public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
+        defer { diagnostics = [] }
+        return diagnostics
+    }
+
     /// Ends the stream with an `error` event, whatever state it was in.
     public mutating func fail(_ error: APIError) -> [AnthropicStreamEvent] {
         emitter.fail(error)
     }
 
-    private mutating func receive(part: JSONValue, into output: inout [AnthropicStreamEvent]) {
+    /// `index` is the part's place in its chunk, for diagnostics.
+    private mutating func receive(part: JSONValue, index: Int, into output: inout [AnthropicStreamEvent]) {
         let signature = GeminiResultMapping.signature(of: part)
         if let call = part["functionCall"] {
             receive(functionCall: call, signature: signature, into: &output)
@@ -137,11 +152,26 @@ public struct GeminiStreamTranscoder: Sendable {
         let text = part["text"]?.stringValue ?? ""
         if GeminiResultMapping.isThought(part) {
             emitter.stream(text, as: .thinking, into: &output)
-        } else {
-            emitter.stream(text, as: .text, into: &output)
-            if !text.isEmpty { answered = true }
+            if let signature { carry(signature, into: &output) }
+            return
         }
-        guard let signature else { return }
+        // A text part's signature goes before its text, and once the
+        // answer's text has begun it is dropped (see GeminiThoughtSignature).
+        if let signature {
+            if textBegan {
+                diagnostics.append(GeminiThoughtSignature.droppedAfterText(at: "/candidates/0/content/parts/\(index)"))
+            } else {
+                carry(signature, into: &output)
+            }
+        }
+        emitter.stream(text, as: .text, into: &output)
+        if !text.isEmpty { answered = true }
+        if emitter.open?.kind == .text { textBegan = true }
+    }
+
+    /// A thought or text part's signature: on the open thinking block, else
+    /// on a thinking block with no text of its own.
+    private mutating func carry(_ signature: String, into output: inout [AnthropicStreamEvent]) {
         let carried = GeminiThoughtSignature.thinkingSignature(signature)
         if emitter.open?.kind == .thinking {
             emitter.thinkingSignature = carried

@@ -15,13 +15,22 @@
 ///   `[A-Za-z0-9_-]`, the characters Anthropic allows in ids.
 /// - **On a thought or text part**, it becomes the `signature` of a
 ///   `thinking` block, as `gemini:<signature>`: the thought text's own block,
-///   or, for a text part, a thinking block with no text right after the text.
+///   or, for a text part, a thinking block with no text right before the
+///   text (or the thinking block still open there).
 ///   On the way back it returns to the thought part, or to the part next to
-///   the text-only carrier (the one before it, else the one after); next to
-///   a function call, whose own signature is in its id, it goes back in an
-///   empty text part of its own, as Gemini sent it.
+///   the text-only carrier (the one before it, else the one after, the text
+///   part it came on); next to a function call, whose own signature is in
+///   its id, it goes back in an empty text part of its own, as Gemini sent it.
 ///   Signatures without the `gemini:` prefix come from another provider and
 ///   are not sent to Gemini.
+/// - **On a text part once the answer's text has begun** (Gemini 3 ends a
+///   text answer with an empty text part carrying one), it is dropped, with
+///   ``droppedAfterText(at:)``: a carrier block there would follow or split
+///   the answer, and Claude Code takes the message's last block as its
+///   result, so it printed an empty line or only the text after the
+///   carrier. Google's docs require signatures back only on function calls
+///   (Gemini 3 answers 400 without them); one on a part that is no function
+///   call is recommended to return, not validated.
 enum GeminiThoughtSignature {
     static let thinkingPrefix = "gemini:"
     static let base64Marker = "_gsig_"
@@ -30,6 +39,15 @@ enum GeminiThoughtSignature {
     /// is unknown (a conversation begun on another model); Gemini 3 accepts
     /// it instead of rejecting the request.
     static let validatorBypass = "skip_thought_signature_validator"
+
+    /// The note for a text part's signature dropped because the answer's
+    /// text had begun; `path` points at the part.
+    static func droppedAfterText(at path: String) -> ConversionDiagnostic {
+        .debug(
+            path,
+            "thought signature on a text part after the answer's text; dropped (Gemini needs it back only on function calls)"
+        )
+    }
 
     static func thinkingSignature(_ signature: String) -> String {
         thinkingPrefix + signature

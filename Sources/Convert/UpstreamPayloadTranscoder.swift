@@ -18,10 +18,16 @@ protocol UpstreamPayloadTranscoder: Sendable {
     /// One `data:` payload read straight from its bytes, or nil to have it
     /// parsed and given to ``receive(payload:eventName:)``.
     mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]?
+    /// What the transcoder left out, since the last call; asked once, at
+    /// the finish, so a stream's events pay nothing for it.
+    mutating func takeDiagnostics() -> [ConversionDiagnostic]
 }
 
 extension UpstreamPayloadTranscoder {
     mutating func receive(data: [UInt8], eventName: String?) -> [AnthropicStreamEvent]? { nil }
+
+    /// Most transcoders leave nothing out.
+    mutating func takeDiagnostics() -> [ConversionDiagnostic] { [] }
 
     /// Where the upstream sends a terminator (`[DONE]`, a terminal event),
     /// only that, or an error, completes the stream.

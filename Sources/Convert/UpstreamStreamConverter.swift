@@ -232,6 +232,7 @@ public struct UpstreamStreamConverter: Sendable {
         case .payloads(var machine):
             transcoder = .vacant
             write(machine.finish(error: error), into: &output)
+            notes += machine.takeDiagnostics()
             transcoder = .payloads(machine)
             if let held = toolGuard?.finish() { for event in held { emit(event, into: &output) } }
         case .anthropic(var relay):
@@ -317,9 +318,10 @@ public struct UpstreamStreamConverter: Sendable {
         }
     }
 
-    /// Repairs and rejections of tool arguments, and what was not relayed
-    /// after the client's stream was complete, since the last call, for the
-    /// log and the cassette.
+    /// Repairs and rejections of tool arguments, what was not relayed
+    /// after the client's stream was complete, and (at the finish) what the
+    /// upstream's transcoder left out, since the last call, for the log and
+    /// the cassette.
     public mutating func takeDiagnostics() -> [ConversionDiagnostic] {
         if case .wholeAnswer(var whole) = transcoder {
             transcoder = .vacant

@@ -95,15 +95,26 @@ struct AssembledGeminiResponse {
         #expect(response.usage?["promptTokenCount"] == 26)
     }
 
+    /// A thought's signature reaches the client as Gemini sent it; one on a
+    /// text part after the answer's text (Gemini 3's last, empty part, as in
+    /// the recorded fixture) is dropped in the pivot, where it would follow
+    /// the answer (GeminiAnswerShapeTests).
     @Test func upstreamThoughtSignatureReachesTheClientAsGeminiSentIt() throws {
-        let path = try Fixtures.path("providers/gemini/google-reasoning.chunks.txt")
-        let upstreamSignatures = try Fixtures.chunkPayloads(atPath: path).flatMap { payload in
-            let parts = (try? JSONValue(parsing: payload))?["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []
-            return parts.compactMap { $0["thoughtSignature"]?.stringValue }
+        func chunk(_ part: JSONValue, finish: Bool = false) -> String {
+            var candidate: JSONObject = ["content": ["role": "model", "parts": [part]], "index": 0]
+            if finish { candidate["finishReason"] = "STOP" }
+            return JSONValue.object(["candidates": [.object(candidate)], "responseId": "r1"]).serializedString()
         }
-        let events = Self.geminiStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini)
-        #expect(!upstreamSignatures.isEmpty)
-        #expect(AssembledGeminiResponse(events).thoughtSignatures == upstreamSignatures)
+        let chunks = [
+            chunk(["text": "Hmm", "thought": true, "thoughtSignature": "dGhv"]), chunk(["text": "Hi"]),
+            chunk(["text": "", "thoughtSignature": "ZW5k"], finish: true),
+        ]
+        let events = Self.geminiStream(
+            Fixtures.sseBytes(payloads: chunks, framing: .dataOnly), route: TestRoutes.gemini)
+        #expect(AssembledGeminiResponse(events).thoughtSignatures == ["dGhv"])
+        let path = try Fixtures.path("providers/gemini/google-reasoning.chunks.txt")
+        let recorded = Self.geminiStream(try Fixtures.sseBytes(chunksFile: path), route: TestRoutes.gemini)
+        #expect(AssembledGeminiResponse(recorded).thoughtSignatures == [])
     }
 
     @Test func cutStreamEndsInAGeminiErrorFrame() throws {

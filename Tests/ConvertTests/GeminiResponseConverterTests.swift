@@ -46,11 +46,11 @@ import Wire
         #expect(
             message["content"]
                 == [
+                    ["type": "thinking", "thinking": "", "signature": .string("gemini:" + signature)],
                     [
                         "type": "text",
                         "text": "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
                     ],
-                    ["type": "thinking", "thinking": "", "signature": .string("gemini:" + signature)],
                 ])
         #expect(message["stop_reason"] == "end_turn")
         #expect(message["stop_sequence"] == .null)
@@ -65,8 +65,8 @@ import Wire
     @Test func reasoningHasAThinkingBlock() throws {
         let message = try Self.convert(try Self.fixture("google-reasoning"))
         let types = message["content"]?.arrayValue?.map { $0["type"]?.stringValue ?? "" }
-        #expect(types == ["text", "thinking"])
-        #expect(message["content"]?[1]?["signature"]?.stringValue?.hasPrefix("gemini:EvsFCvgFAb4") == true)
+        #expect(types == ["thinking", "text"], "the text part's signature goes before its text")
+        #expect(message["content"]?[0]?["signature"]?.stringValue?.hasPrefix("gemini:EvsFCvgFAb4") == true)
         #expect(message["usage"]?["output_tokens"] == 311)
     }
 

@@ -58,11 +58,14 @@ import Wire
                 + #"{"functionCall":{"name":"now","args":{}},"thoughtSignature":"b3du"}]"#)
     }
 
-    /// A text answer streamed ends with its signature in an empty part; a
-    /// whole one has it on the text part. Both read the same, and go back as
-    /// the whole answer had it, as before.
-    @Test func aSignatureAfterTextGoesBackOnTheText() throws {
-        let sent = try Self.modelTurnSentBack([["text": "Sunny."], ["text": "", "thoughtSignature": "c2ln"]])
-        #expect(sent == #"[{"text":"Sunny.","thoughtSignature":"c2ln"}]"#)
+    /// A whole text answer has its signature on its text part: it goes back
+    /// there. A streamed one ends with it in an empty part, after the text:
+    /// dropped, as a carrier there would be the block Claude Code takes as the
+    /// answer (GeminiAnswerShapeTests); Gemini needs no text part's signature back.
+    @Test func aSignatureOnTheTextGoesBackOnItOneAfterItIsDropped() throws {
+        let whole = try Self.modelTurnSentBack([["text": "Sunny.", "thoughtSignature": "c2ln"]])
+        #expect(whole == #"[{"text":"Sunny.","thoughtSignature":"c2ln"}]"#)
+        let streamed = try Self.modelTurnSentBack([["text": "Sunny."], ["text": "", "thoughtSignature": "c2ln"]])
+        #expect(streamed == #"[{"text":"Sunny."}]"#)
     }
 }

@@ -57,6 +57,15 @@ import Wire
     static let geminiBody = "providers/gemini/google-text.body.jsonl.lz4"
     static let geminiStream = "providers/gemini/google-text.stream.jsonl.lz4"
 
+    /// The recorded upstream's `http://127.0.0.1:PORT`: the port changes
+    /// whenever the cassette is recorded again.
+    static func recordedOrigin(_ relative: String) throws -> String {
+        let contents = try CassetteReader.read(path: try Corpus.directory() + "/" + relative)
+        let request = try #require(contents.events.first { $0.knownKind == .upstreamRequest })
+        let url = try #require(request["url"]?.stringValue)
+        return String(try #require(url.firstRange(of: "/v1beta").map { url[..<$0.lowerBound] }))
+    }
+
     @Test(arguments: [
         geminiBody, geminiStream, "dialects/openai-to-anthropic.stream.jsonl.lz4",
         "dialects/gemini-to-openai-responses.body.jsonl.lz4", "claude-code/anthropic-write.jsonl.lz4",
@@ -67,7 +76,7 @@ import Wire
     }
 
     @Test func aGeminiURLThatStreamsWhereTheRouteDidNotDiffers() throws {
-        let base = "http://127.0.0.1:41459/v1beta/models/gemini-3-pro-preview"
+        let base = try Self.recordedOrigin(Self.geminiBody) + "/v1beta/models/gemini-3-pro-preview"
         let differences = try Self.differences(
             Self.geminiBody,
             changing: Self.setting(.upstreamRequest, "url", to: base + ":streamGenerateContent?alt=sse"))
@@ -81,15 +90,16 @@ import Wire
     }
 
     @Test func aGeminiURLNamingAnotherModelDiffers() throws {
+        let origin = try Self.recordedOrigin(Self.geminiStream)
         let differences = try Self.differences(
             Self.geminiStream,
             changing: Self.setting(
                 .upstreamRequest, "url",
-                to: "http://127.0.0.1:41773/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"))
+                to: origin + "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"))
         #expect(differences.map(\.pointer) == ["/url"])
         #expect(
             differences.first?.actual
-                == .string("http://127.0.0.1:41773/v1beta/models/gemini-3-pro-preview:streamGenerateContent?alt=sse"))
+                == .string(origin + "/v1beta/models/gemini-3-pro-preview:streamGenerateContent?alt=sse"))
     }
 
     /// Claude Code's `?beta=true` goes on to an Anthropic upstream: a
@@ -242,10 +252,11 @@ import Wire
     /// `--update` writes today's URL, key header and content type, after
     /// which the copy verifies.
     @Test func updateRewritesTheHeads() throws {
+        let origin = try Self.recordedOrigin(Self.geminiBody)
         let path = try Corpus.copy(
             of: Self.geminiBody,
             changing: { event in
-                var changed = Self.setting(.upstreamRequest, "url", to: "http://127.0.0.1:41459/v1beta/wrong")(event)
+                var changed = Self.setting(.upstreamRequest, "url", to: origin + "/v1beta/wrong")(event)
                 changed = Self.renaming(.upstreamRequest, header: "x-goog-api-key", to: "x-goog-api-kee")(changed)
                 return Self.renaming(.clientResponse, header: "Content-Type", to: nil)(changed)
             })
@@ -257,7 +268,7 @@ import Wire
         #expect(after.status == 0, "\(after.output)")
         let request = try #require(
             try CassetteReader.read(path: path).events.first { $0.knownKind == .upstreamRequest })
-        #expect(request["url"] == "http://127.0.0.1:41459/v1beta/models/gemini-3-pro-preview:generateContent")
+        #expect(request["url"] == .string(origin + "/v1beta/models/gemini-3-pro-preview:generateContent"))
         #expect(request["headers"]?["x-goog-api-key"] == "[redacted:35097e9c]")
     }
 }
