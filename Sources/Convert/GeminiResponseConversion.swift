@@ -59,7 +59,7 @@ enum GeminiResponseConversion {
                     diagnostics.append(
                         GeminiThoughtSignature.droppedAfterText(at: "/candidates/0/content/parts/\(index)"))
                 } else {
-                    appendThinking("", signature: carried, to: &content)
+                    content.append(["type": "thinking", "thinking": "", "signature": .string(carried)])
                 }
             }
             if !text.isEmpty {

@@ -157,11 +157,15 @@ public struct GeminiStreamTranscoder: Sendable {
         }
         // A text part's signature goes before its text, and once the
         // answer's text has begun it is dropped (see GeminiThoughtSignature).
+        // An empty part's goes on the open thinking block, as before; a part
+        // with text ends that block, so its signature has a block of its own.
         if let signature {
             if textBegan {
                 diagnostics.append(GeminiThoughtSignature.droppedAfterText(at: "/candidates/0/content/parts/\(index)"))
-            } else {
+            } else if text.isEmpty {
                 carry(signature, into: &output)
+            } else {
+                emitter.emitSignatureOnlyThinking(GeminiThoughtSignature.thinkingSignature(signature), into: &output)
             }
         }
         emitter.stream(text, as: .text, into: &output)

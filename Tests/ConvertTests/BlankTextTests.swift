@@ -124,7 +124,8 @@ import Wire
 
     /// A Gemini text part of whitespace alone, signed, after a thought: the
     /// thought's block ends there, and the signature goes on a block of its
-    /// own, as when the whitespace opened a text block (not on the thought).
+    /// own before the text, as for any text part with text (not on the
+    /// thought); the whitespace then goes with the text after it.
     @Test func aSignedWhitespacePartEndsTheThoughtBeforeIt() {
         let payloads = [
             #"{"candidates":[{"content":{"role":"model","parts":[{"text":"Pondering.","thought":true}]}}]}"#,
@@ -138,13 +139,13 @@ import Wire
         #expect(blocks.first?.text == "Pondering.")
         #expect(blocks.first?.signature == nil || blocks.first?.signature == "")
         #expect(blocks[1].signature?.contains("U0lH") == true, "\(blocks)")
-        // The whitespace came before another block (the signature's): dropped.
-        #expect(blocks.last?.text == "Answer.")
+        #expect(blocks.last?.text == "\n\nAnswer.")
     }
 
     /// A whole Gemini or Responses answer makes its text blocks as a stream
-    /// does: whitespace alone goes with the text right after it, and is
-    /// dropped before a tool call or at the end.
+    /// does: whitespace alone goes with the text right after it (or, in a
+    /// Gemini answer, with the text part right before it, as in its stream),
+    /// and is dropped before a tool call or at the end.
     @Test func aWholeAnswersBlankPartsGoWithTheNextTextOrNowhere() throws {
         let gemini: JSONValue = [
             "candidates": [
@@ -164,7 +165,7 @@ import Wire
             upstreamBody: gemini, route: TestRoutes.gemini, requestedModel: "c")
         let geminiBlocks = fromGemini["content"]?.arrayValue ?? []
         #expect(geminiBlocks.map { $0["type"]?.stringValue } == ["text", "tool_use"])
-        #expect(geminiBlocks.first?["text"] == "\nHello.")
+        #expect(geminiBlocks.first?["text"] == "\nHello. \n")
         let responses: JSONValue = [
             "id": "resp_1", "status": "completed",
             "output": [
