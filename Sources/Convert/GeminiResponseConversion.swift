@@ -23,7 +23,7 @@ enum GeminiResponseConversion {
         guard candidate != nil || blocked else {
             throw ResponseConverter.unexpectedBody(route: route, reason: "no candidates[0]")
         }
-        let messageID = GeminiResultMapping.messageID(upstreamBody)
+        let messageID = GeminiResultMapping.messageID(upstreamBody, ids: AnswerIDs(route: route))
         var diagnostics: [ConversionDiagnostic] = []
         var content: [JSONValue] = []
         var calls = 0

@@ -98,12 +98,14 @@ enum GeminiResultMapping {
     /// (`promptFeedback.blockReason`, no candidates).
     static let blockedPrompt = "PROMPT_BLOCKED"
 
-    /// `msg_` + `responseId`; without one, a hash of `fallbackSeed`.
-    static func messageID(_ response: JSONValue) -> String {
-        OpenAIChatResultMapping.messageID(upstreamID: response["responseId"]?.stringValue, fallbackSeed: response)
+    /// `msg_` + `responseId`, made unique by `ids` when weak (see
+    /// ``AnswerIDs/messageID(upstreamID:fallbackSeed:)``).
+    static func messageID(_ response: JSONValue, ids: AnswerIDs) -> String {
+        ids.messageID(upstreamID: response["responseId"]?.stringValue, fallbackSeed: response)
     }
 
-    /// A deterministic `tool_use` id for the `ordinal`-th call of a message,
+    /// A deterministic `tool_use` id for the `ordinal`-th call of a message
+    /// (unique across answers as the message id is: see ``messageID(_:ids:)``),
     /// carrying the call's own `id` when Gemini gave one (see
     /// ``GeminiFunctionCallID``) and its thought signature (see
     /// ``GeminiThoughtSignature``).

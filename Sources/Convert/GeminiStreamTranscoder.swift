@@ -4,7 +4,8 @@ import Wire
 /// `GenerateContentResponse`) -> Anthropic Messages stream events, as a pure
 /// state machine: parsed chunks in, event payloads out, no I/O.
 ///
-/// - `message_start` (id `msg_` + `responseId`) and `ping` at the first chunk;
+/// - `message_start` (id `msg_` + `responseId`, made unique when weak:
+///   ``AnswerIDs``) and `ping` at the first chunk;
 /// - text parts stream into a text block (empty text opens nothing); parts
 ///   with `thought: true` into a thinking block;
 /// - thought signatures follow ``GeminiThoughtSignature``: on a thought part
@@ -46,6 +47,8 @@ public struct GeminiStreamTranscoder: Sendable {
     var emittedCalls = 0
     /// What was not passed on, for ``takeDiagnostics()``.
     private var diagnostics: [ConversionDiagnostic] = []
+    /// Makes a weak `responseId` unique.
+    let ids: AnswerIDs
 
     /// Anthropic usage from the latest `usageMetadata`, nil until one arrives.
     public private(set) var usage: JSONObject?
@@ -63,10 +66,13 @@ public struct GeminiStreamTranscoder: Sendable {
     public var isComplete: Bool { emitter.isEnded || finishReason != nil }
 
     /// `requestedModel` is the model name the client asked for, reported in
-    /// `message_start`; `upstreamName` names the upstream in error messages.
-    public init(requestedModel: String, upstreamName: String) {
+    /// `message_start`; `upstreamName` names the upstream in error messages;
+    /// `idSeed` (``RouteOptions/idSeed``) makes a weak `responseId`, and so
+    /// the tool ids made from it, unique.
+    public init(requestedModel: String, upstreamName: String, idSeed: String? = nil) {
         emitter = AnthropicStreamEmitter(requestedModel: requestedModel)
         self.upstreamName = upstreamName
+        ids = AnswerIDs(seed: idSeed)
     }
 
     /// One parsed `data:` payload.
@@ -86,7 +92,7 @@ public struct GeminiStreamTranscoder: Sendable {
             reasoningTokens = GeminiResultMapping.reasoningTokens(chunk["usageMetadata"])
         }
         if !emitter.hasStarted {
-            emitter.start(messageID: GeminiResultMapping.messageID(chunk), usage: usage, into: &output)
+            emitter.start(messageID: GeminiResultMapping.messageID(chunk, ids: ids), usage: usage, into: &output)
         }
         guard finishReason == nil else { return output }
         let candidate = chunk["candidates"]?[0]

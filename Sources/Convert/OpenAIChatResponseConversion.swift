@@ -23,8 +23,9 @@ enum OpenAIChatResponseConversion {
         if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
             content.append(["type": "text", "text": .string(refusal)])
         }
-        let messageID = OpenAIChatResultMapping.messageID(
-            upstreamID: upstreamBody["id"]?.stringValue, fallbackSeed: upstreamBody)
+        let ids = AnswerIDs(route: route)
+        let messageID = ids.messageID(upstreamID: upstreamBody["id"]?.stringValue, fallbackSeed: upstreamBody)
+        var toolUseIDs: Set<String> = []
         var hasToolUse = false
         for (index, call) in (message["tool_calls"]?.arrayValue ?? []).enumerated() {
             let function = call["function"]
@@ -36,7 +37,9 @@ enum OpenAIChatResponseConversion {
                         "/choices/0/message/tool_calls/\(index)/function/arguments",
                         "not a JSON object; kept as a string under \(ToolArguments.unparsedKey)"))
             }
-            let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "toolu_\(messageID)_\(index)"
+            let id = ids.toolUseID(
+                upstreamID: call["id"]?.stringValue, messageID: messageID, index: index, earlier: toolUseIDs)
+            toolUseIDs.insert(id)
             content.append([
                 "type": "tool_use", "id": .string(id), "name": function?["name"] ?? "", "input": input,
             ])

@@ -1,7 +1,8 @@
 import Wire
 
 /// The parts of an OpenAI Chat Completions result that non-streaming and
-/// streaming conversion share: usage, stop reason, message id.
+/// streaming conversion share: usage, stop reason, reasoning, text.
+/// (Ids: ``AnswerIDs``.)
 enum OpenAIChatResultMapping {
     /// OpenAI usage -> Anthropic usage. OpenAI's `prompt_tokens` include the
     /// cached ones; Anthropic counts them apart, so `input_tokens` is the
@@ -56,13 +57,6 @@ enum OpenAIChatResultMapping {
     static func matchedStopSequence(finishReason: String?, stopReason: String?, matchedStop: String?) -> String? {
         guard finishReason == "stop" else { return nil }
         return stopReason ?? matchedStop
-    }
-
-    /// `msg_` + the upstream's id, so replays compare cleanly; when there is
-    /// none, a hash of `fallbackSeed` (never random, for the same reason).
-    static func messageID(upstreamID: String?, fallbackSeed: JSONValue) -> String {
-        if let upstreamID, !upstreamID.isEmpty { return "msg_" + upstreamID }
-        return "msg_" + StableHash.hex(fallbackSeed.serialized())
     }
 
     /// Reasoning text under the names providers use: `reasoning_content`

@@ -80,9 +80,12 @@ extension OpenAIChatStreamTranscoder {
                 guard var state = toolCalls[callIndex], state.name != nil || includingUnnamed else { return }
                 closeOpenBlock(into: &output)
                 state.status = .open
-                emitter.startToolUse(
-                    key: callIndex, id: state.id ?? "toolu_\(emitter.messageID)_\(callIndex)",
-                    name: state.name ?? Self.unnamedToolName, into: &output)
+                // The upstream's id stays in `state` (a different one at the
+                // same index is a new call); the client gets a unique one.
+                let id = ids.toolUseID(
+                    upstreamID: state.id, messageID: emitter.messageID, index: callIndex, earlier: toolUseIDs)
+                toolUseIDs.insert(id)
+                emitter.startToolUse(key: callIndex, id: id, name: state.name ?? Self.unnamedToolName, into: &output)
                 emitter.appendJSON(state.buffered, into: &output)
                 state.buffered = ""
                 toolCalls[callIndex] = state

@@ -49,6 +49,10 @@ public struct OpenAIChatStreamTranscoder: Sendable {
 
     /// Name used in error messages.
     let upstreamName: String
+    /// Makes weak upstream ids unique.
+    let ids: AnswerIDs
+    /// The ids the answer's tool calls were given so far, so a repeated one is not given again.
+    var toolUseIDs: Set<String> = []
     var emitter: AnthropicStreamEmitter
     var waiting: [Segment] = []
     /// Tool calls by slot: the upstream's `index`, unless that was reused.
@@ -68,10 +72,12 @@ public struct OpenAIChatStreamTranscoder: Sendable {
     public var isFinished: Bool { emitter.isEnded }
 
     /// `requestedModel` is the model name the client asked for, reported in
-    /// `message_start`; `upstreamName` names the upstream in error messages.
-    public init(requestedModel: String, upstreamName: String) {
+    /// `message_start`; `upstreamName` names the upstream in error messages;
+    /// `idSeed` (``RouteOptions/idSeed``) makes the upstream's weak ids unique.
+    public init(requestedModel: String, upstreamName: String, idSeed: String? = nil) {
         emitter = AnthropicStreamEmitter(requestedModel: requestedModel)
         self.upstreamName = upstreamName
+        ids = AnswerIDs(seed: idSeed)
     }
 
     /// One parsed `data:` payload (not `[DONE]`).
@@ -136,7 +142,7 @@ public struct OpenAIChatStreamTranscoder: Sendable {
 
     private mutating func start(upstreamID: String?, fallbackSeed: JSONValue, into output: inout [AnthropicStreamEvent])
     {
-        let messageID = OpenAIChatResultMapping.messageID(upstreamID: upstreamID, fallbackSeed: fallbackSeed)
+        let messageID = ids.messageID(upstreamID: upstreamID, fallbackSeed: fallbackSeed)
         emitter.start(messageID: messageID, usage: usage, into: &output)
     }
 

@@ -6,7 +6,8 @@ import Wire
 /// (summary as text, encrypted content as signature; see
 /// ``OpenAIResponsesReasoningSignature``), `message` text blocks (refusals
 /// too, with stop reason `refusal`), `function_call` `tool_use` blocks (id =
-/// `call_id`; the `parallel` wrapper unwrapped). A response that `failed`, or
+/// `call_id`, made unique when weak or repeated: ``AnswerIDs``; the
+/// `parallel` wrapper unwrapped). A response that `failed`, or
 /// a 200 carrying an `error`, is an error.
 enum OpenAIResponsesResponseConversion {
     static func convert(
@@ -23,6 +24,9 @@ enum OpenAIResponsesResponseConversion {
         var content: [JSONValue] = []
         var hasToolUse = false
         var sawRefusal = false
+        let ids = AnswerIDs(route: route)
+        let messageID = OpenAIResponsesResultMapping.messageID(upstreamBody, ids: ids)
+        var toolUseIDs: Set<String> = []
         for (index, item) in output.enumerated() {
             let path = "/output/\(index)"
             switch item["type"]?.stringValue {
@@ -41,9 +45,13 @@ enum OpenAIResponsesResponseConversion {
                     if !text.isEmpty { content.append(["type": "text", "text": .string(text)]) }
                 }
             case "function_call":
+                let callID = ids.toolUseID(
+                    upstreamID: item["call_id"]?.stringValue ?? item["id"]?.stringValue ?? "call_\(index)",
+                    messageID: messageID, index: index, earlier: toolUseIDs)
+                toolUseIDs.insert(callID)
                 let (uses, repaired) = OpenAIResponsesResultMapping.toolUses(
-                    callID: item["call_id"]?.stringValue ?? item["id"]?.stringValue ?? "call_\(index)",
-                    name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "")
+                    callID: callID, name: item["name"]?.stringValue ?? "",
+                    arguments: item["arguments"]?.stringValue ?? "")
                 if repaired {
                     diagnostics.append(
                         .warning("\(path)/arguments", "not a JSON object; kept under \(ToolArguments.unparsedKey)"))
@@ -68,7 +76,7 @@ enum OpenAIResponsesResponseConversion {
                 "input_tokens": 0, "output_tokens": 0,
             ]
         let body = ResponseConverter.messageBody(
-            id: OpenAIResponsesResultMapping.messageID(upstreamBody), model: requestedModel,
+            id: messageID, model: requestedModel,
             content: BlankTextBlocks.folded(content),
             stopReason: stopReason, stopSequence: nil, usage: usage)
         return ConvertedResponse(

@@ -37,8 +37,10 @@ enum OpenAIResponsesResultMapping {
         return sawRefusal ? "refusal" : "end_turn"
     }
 
-    static func messageID(_ response: JSONValue?) -> String {
-        OpenAIChatResultMapping.messageID(upstreamID: response?["id"]?.stringValue, fallbackSeed: response ?? .null)
+    /// `msg_` + the response's `id`, made unique by `ids` when weak (see
+    /// ``AnswerIDs/messageID(upstreamID:fallbackSeed:)``).
+    static func messageID(_ response: JSONValue?, ids: AnswerIDs) -> String {
+        ids.messageID(upstreamID: response?["id"]?.stringValue, fallbackSeed: response ?? .null)
     }
 
     /// A reasoning item's summary text, parts separated by a blank line.

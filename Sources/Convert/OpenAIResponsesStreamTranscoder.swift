@@ -3,14 +3,15 @@ import Wire
 /// OpenAI Responses stream events -> Anthropic Messages stream events, as a
 /// pure state machine: parsed events in, event payloads out, no I/O.
 ///
-/// - `response.created` gives `message_start` (id `msg_` + the response id)
-///   and `ping`;
+/// - `response.created` gives `message_start` (id `msg_` + the response id,
+///   made unique when weak: ``AnswerIDs``) and `ping`;
 /// - `response.output_text.delta` (and `refusal.delta`) stream into text
 ///   blocks; `reasoning_summary_text.delta` / `reasoning_text.delta` into
 ///   thinking blocks; a reasoning item's `encrypted_content` closes its
 ///   thinking block as the signature (see ``OpenAIResponsesReasoningSignature``),
 ///   in a text-less thinking block when no summary was streamed;
-/// - a `function_call` item opens a `tool_use` block (id = `call_id`) and its
+/// - a `function_call` item opens a `tool_use` block (id = `call_id`, or a
+///   unique one when it is weak or repeated) and its
 ///   `function_call_arguments.delta`s stream into it; the block closes at
 ///   the item's `done`. The `parallel` wrapper is held until done and then
 ///   becomes one `tool_use` per wrapped call;
@@ -43,6 +44,10 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
     }
 
     let upstreamName: String
+    /// Makes weak upstream ids unique.
+    let ids: AnswerIDs
+    /// The ids the answer's tool calls were given so far, so a repeated one is not given again.
+    var toolUseIDs: Set<String> = []
     var emitter: AnthropicStreamEmitter
     var calls: [String: Call] = [:]
     /// The call in progress: its block is open, or (the wrapper) it is being held.
@@ -61,9 +66,13 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
     /// True once `message_stop` or an `error` event has been produced.
     public var isFinished: Bool { emitter.isEnded }
 
-    public init(requestedModel: String, upstreamName: String) {
+    /// `requestedModel` is the model name the client asked for, reported in
+    /// `message_start`; `upstreamName` names the upstream in error messages;
+    /// `idSeed` (``RouteOptions/idSeed``) makes the upstream's weak ids unique.
+    public init(requestedModel: String, upstreamName: String, idSeed: String? = nil) {
         emitter = AnthropicStreamEmitter(requestedModel: requestedModel)
         self.upstreamName = upstreamName
+        ids = AnswerIDs(seed: idSeed)
     }
 
     /// One parsed event payload; its `type` says what it is, else `name`
@@ -81,7 +90,8 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
         }
         if !emitter.hasStarted {
             emitter.start(
-                messageID: OpenAIResponsesResultMapping.messageID(event["response"]), usage: usage, into: &output)
+                messageID: OpenAIResponsesResultMapping.messageID(event["response"], ids: ids), usage: usage,
+                into: &output)
         }
         let itemID = event["item_id"]?.stringValue ?? event["item"]?["id"]?.stringValue ?? ""
         switch type {
@@ -203,8 +213,12 @@ public struct OpenAIResponsesStreamTranscoder: Sendable {
     private mutating func addCall(_ item: JSONValue, into output: inout [AnthropicStreamEvent]) {
         let itemID = item["id"]?.stringValue ?? "item_\(calls.count)"
         let name = item["name"]?.stringValue ?? ""
+        let callID = ids.toolUseID(
+            upstreamID: item["call_id"]?.stringValue ?? itemID, messageID: emitter.messageID, index: calls.count,
+            earlier: toolUseIDs)
+        toolUseIDs.insert(callID)
         var call = Call(
-            key: calls.count, callID: item["call_id"]?.stringValue ?? itemID, name: name,
+            key: calls.count, callID: callID, name: name,
             whole: OpenAIResponsesResultMapping.parallelWrapperNames.contains(name))
         call.arguments = item["arguments"]?.stringValue ?? ""
         calls[itemID] = call

@@ -28,6 +28,7 @@ extension RouteOptions {
         if configuredHeaders == true { object["configured_headers"] = true }
         if reasoningEffortRefused == true { object["reasoning_effort_refused"] = true }
         if let chatServer { object["chat_server"] = .string(chatServer.rawValue) }
+        if let idSeed { object["id_seed"] = .string(idSeed) }
         return .object(object)
     }
 }

@@ -93,6 +93,13 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// than OpenAI's (`chat_server`; ``ChatServer``). Nil, the usual case
     /// and left out of the record, is OpenAI's rules.
     public var chatServer: ChatServer?
+    /// The exchange's own id, from which the answer's weak upstream ids (a
+    /// short or missing message id, a repeated tool call id) are made
+    /// unique: see ``AnswerIDs``. Per exchange, not per route; recorded
+    /// (`id_seed`) so that `log-replay verify` makes the same ids. Nil
+    /// (recordings from before, callers with no exchange) leaves every id
+    /// as the upstream sent it.
+    public var idSeed: String?
 
     /// OpenAI's own Chat Completions limit on `stop`.
     public static let openAIMaxStopSequences = 4
@@ -107,7 +114,8 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         structuredOutput: StructuredOutputPolicy? = nil, chatOutputCapField: ChatOutputCapField? = nil,
         maxStopSequences: Int? = nil, reasoningModel: Bool? = nil, chatReasoningContent: Bool? = nil,
         keyAuth: UpstreamEndpoint.KeyAuth? = nil, configuredHeaders: Bool? = nil,
-        reasoningEffortRefused: Bool? = nil, chatServer: ChatServer? = nil
+        reasoningEffortRefused: Bool? = nil, chatServer: ChatServer? = nil,
+        idSeed: String? = nil
     ) {
         self.modelID = modelID
         self.upstreamDialect = upstreamDialect
@@ -128,6 +136,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         self.configuredHeaders = configuredHeaders == true ? true : nil
         self.reasoningEffortRefused = reasoningEffortRefused == true ? true : nil
         self.chatServer = chatServer
+        self.idSeed = idSeed
     }
 
     enum CodingKeys: String, CodingKey {
@@ -150,6 +159,7 @@ public struct RouteOptions: Sendable, Hashable, Codable {
         case configuredHeaders = "configured_headers"
         case reasoningEffortRefused = "reasoning_effort_refused"
         case chatServer = "chat_server"
+        case idSeed = "id_seed"
     }
 }
 

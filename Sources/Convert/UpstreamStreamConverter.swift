@@ -108,16 +108,20 @@ public struct UpstreamStreamConverter: Sendable {
         switch route.upstreamDialect {
         case .openai:
             transcoder = .payloads(
-                OpenAIChatStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
+                OpenAIChatStreamTranscoder(
+                    requestedModel: requestedModel, upstreamName: route.modelID, idSeed: route.idSeed))
         case .gemini:
-            transcoder = .payloads(GeminiStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
+            transcoder = .payloads(
+                GeminiStreamTranscoder(
+                    requestedModel: requestedModel, upstreamName: route.modelID, idSeed: route.idSeed))
         case .anthropic:
             transcoder = .anthropic(
                 AnthropicStreamRelay(
                     requestedModel: requestedModel, upstreamName: route.modelID, sendsData: encoder == nil))
         case .openaiResponses:
             transcoder = .payloads(
-                OpenAIResponsesStreamTranscoder(requestedModel: requestedModel, upstreamName: route.modelID))
+                OpenAIResponsesStreamTranscoder(
+                    requestedModel: requestedModel, upstreamName: route.modelID, idSeed: route.idSeed))
         }
     }
 

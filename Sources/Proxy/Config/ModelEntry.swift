@@ -119,8 +119,9 @@ public struct ModelEntry: Sendable {
     public static let passThroughModelName = "*"
 
     /// The conversion settings Convert needs for a request that asked for
-    /// `requestedModel`; nothing secret.
-    public func routeOptions(requestedModel: String) -> RouteOptions {
+    /// `requestedModel`; nothing secret. `idSeed` is the exchange's id
+    /// (``RouteOptions/idSeed``), which makes an upstream's weak ids unique.
+    public func routeOptions(requestedModel: String, idSeed: String? = nil) -> RouteOptions {
         var options = RouteOptions(
             modelID: modelID, upstreamDialect: format,
             upstreamModel: modelName == Self.passThroughModelName ? requestedModel : modelName,
@@ -131,7 +132,7 @@ public struct ModelEntry: Sendable {
             maxStopSequences: maxStopSequences, reasoningModel: reasoningModel,
             chatReasoningContent: chatReasoningContent ? true : nil, keyAuth: keyAuth,
             configuredHeaders: !extraHeaders.isEmpty || !rules.headers.isEmpty,
-            reasoningEffortRefused: reasoningEffortRefused, chatServer: chatServer)
+            reasoningEffortRefused: reasoningEffortRefused, chatServer: chatServer, idSeed: idSeed)
         if reasoningModelByName {
             // The client's `gpt-4.1` refuses an effort as a named entry's would.
             options.reasoningEffortRefused = OpenAIReasoningModel.matches(requestedModel) ? nil : true

@@ -68,7 +68,7 @@ extension Exchange {
         noteRoute(requestedModel: model, routeID: nil, format: nil)
         guard let route = router.route(for: request) else { throw router.unknownModel(model) }
         try checkServable(route.entry)
-        let options = route.entry.routeOptions(requestedModel: model)
+        let options = route.entry.routeOptions(requestedModel: model, idSeed: id)
         recordRoute(entry: route.entry, options: options, requestedModel: model, scenario: route.scenario)
         return (route, options)
     }

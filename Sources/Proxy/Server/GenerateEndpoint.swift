@@ -75,7 +75,7 @@ struct GenerateEndpoint: Sendable {
                     lastFallback = fallback
                     entry = next.removeFirst()
                     try exchange.checkServable(entry)
-                    entryOptions = entry.routeOptions(requestedModel: client.model)
+                    entryOptions = entry.routeOptions(requestedModel: client.model, idSeed: exchange.id)
                     exchange.recordRoute(
                         entry: entry, options: entryOptions, requestedModel: client.model, scenario: route.scenario,
                         fallback: fallback)
