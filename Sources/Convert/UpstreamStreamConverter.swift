@@ -59,6 +59,12 @@ public struct UpstreamStreamConverter: Sendable {
     /// Whether the client asked for thinking to be hidden
     /// (``HiddenThinking``), which a converted route's upstream may not do.
     private var hiddenThinking: HiddenThinking?
+    /// The request's tool names as its upstream was sent them
+    /// (``UpstreamToolNames``), asked for when the first call starts, so a
+    /// call of a renamed tool reaches the client under the client's name;
+    /// nil (names as they came) for a converter made without a request.
+    var toolNamesSource: (@Sendable () -> UpstreamToolNames)?
+    private var toolNames: UpstreamToolNames?
 
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
@@ -249,7 +255,7 @@ public struct UpstreamStreamConverter: Sendable {
             if reportedError == nil { reportedError = passthroughRelay!.error }
         case .wholeAnswer(var whole):
             transcoder = .vacant
-            for event in whole.finish(error: error) { emit(event, into: &output) }
+            for event in whole.finish(error: error) { emit(restoringToolName(event), into: &output) }
             transcoder = .wholeAnswer(whole)
         case .vacant:
             break
@@ -398,11 +404,20 @@ public struct UpstreamStreamConverter: Sendable {
     /// upstream's events come one at a time, and an array each was an
     /// allocation per frame.
     private mutating func write(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
+        // Before the guard, which finds the call's schema by the client's name.
+        let event = restoringToolName(event)
         switch toolGuard?.check(event) ?? .pass {
         case .pass: emit(event, into: &output)
         case .drop: break
         case .replace(let replacements): for replacement in replacements { emit(replacement, into: &output) }
         }
+    }
+
+    /// A tool call's start under the client's name (``toolNamesSource``).
+    private mutating func restoringToolName(_ event: AnthropicStreamEvent) -> AnthropicStreamEvent {
+        guard let source = toolNamesSource, case .contentBlockStart(_, .toolUse) = event else { return event }
+        if toolNames == nil { toolNames = source() }
+        return toolNames!.restored(event)
     }
 
     private mutating func emit(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {

@@ -152,6 +152,8 @@ public struct ClientRequest: Sendable {
             return converted
         }
         var pivot = try pivotRequest(for: configured)
+        // From the list as the client sent it, as the answer's way back reads it (``upstreamToolNames(route:)``).
+        let toolNames = upstreamToolNames(route: configured, tools: pivot.body["tools"])
         if configured.upstreamDialect == .anthropic {
             // A converted client's blank user text too: its own API took it.
             BlankTurnText.drop(from: &pivot, userTurns: dialect != .anthropic)
@@ -176,6 +178,8 @@ public struct ClientRequest: Sendable {
         var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         if case .object(var object) = pivot.body {
             Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
+            // After the rules: a tool they add or a choice they set is fitted too.
+            diagnostics += toolNames.fit(&object)
             pivot.body = .object(object)
         }
         var converted = try RequestConverter.convert(anthropicRequest: pivot.body, route: route)
@@ -186,6 +190,20 @@ public struct ClientRequest: Sendable {
             converted = AnthropicUpstreamFit.fitted(converted)
         }
         return converted
+    }
+
+    /// The tool names the route's upstream is sent (``UpstreamToolNames``):
+    /// unchanged on a pass-through, where the client speaks the upstream's
+    /// own API; else fitted to the upstream's rule, from the request's tool
+    /// list before the route's rules, the same list on the way up and back.
+    func upstreamToolNames(route: RouteOptions) -> UpstreamToolNames {
+        guard !isPassthrough(route) else { return .unchanged }
+        let tools = dialect == .anthropic ? body["tools"] : (try? pivotRequest(for: route))?.body["tools"]
+        return upstreamToolNames(route: route, tools: tools)
+    }
+
+    private func upstreamToolNames(route: RouteOptions, tools: JSONValue?) -> UpstreamToolNames {
+        isPassthrough(route) ? .unchanged : UpstreamToolNames(tools: tools, upstream: route.upstreamDialect)
     }
 
     /// What a route changes in the request (in `dialect`) before it is
@@ -235,6 +253,13 @@ public struct ClientRequest: Sendable {
         }
         var converted = try ResponseConverter.convertWithDiagnostics(
             upstreamBody: upstreamBody, route: route, requestedModel: model)
+        // The tool list is read only for an answer that calls a tool.
+        if case .object(var message) = converted.body,
+            message["content"]?.arrayValue?.contains(where: { $0["type"]?.stringValue == "tool_use" }) == true
+        {
+            upstreamToolNames(route: route).restore(in: &message)
+            converted.body = .object(message)
+        }
         if let stops = stopSequencesAppliedByProxy(route: route), case .object(var message) = converted.body {
             StopSequenceCut.cut(&message, at: stops)
             converted.body = .object(message)
@@ -292,10 +317,14 @@ public struct ClientRequest: Sendable {
         let encoder = ClientCodec.streamEncoder(
             dialect: dialect, requestedModel: model, clientBody: body, createdAt: createdAt)
         // The answer comes whole; through the pivot to the client's own stream encoder.
+        // Read when the answer's first call starts, as the tools are.
+        let toolNames: @Sendable () -> UpstreamToolNames = { [self] in upstreamToolNames(route: route) }
         if !route.upstreamStreams || answeredWhole {
-            return UpstreamStreamConverter(
+            var converter = UpstreamStreamConverter(
                 wholeMessageFor: route, requestedModel: model, encoder: encoder,
                 stopSequences: stopSequencesAppliedByProxy(route: route), hidesThinking: hidesThinking(route: route))
+            converter.toolNamesSource = toolNames
+            return converter
         }
         // None for an Anthropic route: an Anthropic client's stream goes
         // through the relay, which gives it its model name.
@@ -308,9 +337,11 @@ public struct ClientRequest: Sendable {
         } else {
             tools = { [self] in (try? pivotRequest(for: route))?.body["tools"] }
         }
-        return UpstreamStreamConverter(
+        var converter = UpstreamStreamConverter(
             route: route, requestedModel: model, encoder: encoder, tools: tools,
             stopSequences: stopSequencesAppliedByProxy(route: route), hidesThinking: hidesThinking(route: route))
+        converter.toolNamesSource = toolNames
+        return converter
     }
 
     /// Whether the proxy hides the answer's thinking text, as the client
