@@ -12,7 +12,9 @@ import Wire
 /// answer get the client's names back. Empty, and free, when every name
 /// fits, as nearly always.
 struct UpstreamToolNames: Sendable {
-    let upstream: Dialect
+    /// The upstream whose rule the names are fitted to; nil for a
+    /// pass-through, whose names all go as the client wrote them.
+    let upstream: Dialect?
     /// Original name -> the name sent up, for the names that change.
     private var fittedNames: [String: String] = [:]
     /// Sent name -> the original one.
@@ -21,10 +23,10 @@ struct UpstreamToolNames: Sendable {
     private var keptNames: Set<String> = []
 
     /// Names for a pass-through, which go up as the client wrote them.
-    static let unchanged = UpstreamToolNames(upstream: .anthropic)
+    static let unchanged = UpstreamToolNames()
 
-    private init(upstream: Dialect) {
-        self.upstream = upstream
+    private init() {
+        upstream = nil
     }
 
     /// - Parameter tools: the pivot's `tools` (an Anthropic request's).
@@ -58,6 +60,7 @@ struct UpstreamToolNames: Sendable {
     /// outside the list (an earlier turn's call of a tool since removed),
     /// one fitted alone, kept off the list's names.
     func fitted(_ name: String) -> String {
+        guard let upstream else { return name }
         if let fitted = fittedNames[name] { return fitted }
         return UpstreamToolName.fitted(name, for: upstream) { keptNames.contains($0) || originalNames[$0] != nil }
     }
@@ -71,12 +74,13 @@ struct UpstreamToolNames: Sendable {
     /// history to the upstream's names, noting each tool renamed (info).
     /// Nothing is copied when every name fits.
     func fit(_ request: inout JSONObject) -> [ConversionDiagnostic] {
+        guard let upstream else { return [] }
         var diagnostics: [ConversionDiagnostic] = []
         if changesAny, case .array(var tools) = request["tools"] {
             for index in tools.indices {
                 guard let name = tools[index]["name"]?.stringValue, let fitted = fittedNames[name] else { continue }
                 tools[index]["name"] = .string(fitted)
-                diagnostics.append(note("/tools/\(index)/name", name, fitted))
+                diagnostics.append(note("/tools/\(index)/name", name, fitted, upstream: upstream))
             }
             request["tools"] = .array(tools)
         }
@@ -98,7 +102,8 @@ struct UpstreamToolNames: Sendable {
                 content[blockIndex]["name"] = .string(fitted)
                 renamed = true
                 if fittedNames[name] == nil {
-                    diagnostics.append(note("/messages/\(messageIndex)/content/\(blockIndex)/name", name, fitted))
+                    diagnostics.append(note(
+                            "/messages/\(messageIndex)/content/\(blockIndex)/name", name, fitted, upstream: upstream))
                 }
             }
             guard renamed else { continue }
@@ -130,7 +135,7 @@ struct UpstreamToolNames: Sendable {
         return .contentBlockStart(index: index, block: .toolUse(id: id, name: original, input: input))
     }
 
-    private func note(_ path: String, _ name: String, _ fitted: String) -> ConversionDiagnostic {
+    private func note(_ path: String, _ name: String, _ fitted: String, upstream: Dialect) -> ConversionDiagnostic {
         .info(
             path,
             "tool name \"\(name)\" does not fit \(Self.label(upstream))'s rule for names; sent as \"\(fitted)\", "
