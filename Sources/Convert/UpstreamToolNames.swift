@@ -102,7 +102,8 @@ struct UpstreamToolNames: Sendable {
                 content[blockIndex]["name"] = .string(fitted)
                 renamed = true
                 if fittedNames[name] == nil {
-                    diagnostics.append(note(
+                    diagnostics.append(
+                        note(
                             "/messages/\(messageIndex)/content/\(blockIndex)/name", name, fitted, upstream: upstream))
                 }
             }

@@ -64,7 +64,11 @@ import Wire
                     [
                         "role": "user",
                         "parts": [
-                            ["functionResponse": ["name": "files.read:v1", "id": "toolu_1", "response": ["output": "A"]]]
+                            [
+                                "functionResponse": [
+                                    "name": "files.read:v1", "id": "toolu_1", "response": ["output": "A"],
+                                ]
+                            ]
                         ],
                     ],
                 ],
@@ -88,9 +92,14 @@ import Wire
                     ["role": "user", "content": "Find my sites"],
                     [
                         "role": "assistant",
-                        "content": [["type": "tool_use", "id": "toolu_1", "name": .string(Self.mcpName), "input": [:]]],
+                        "content": [
+                            ["type": "tool_use", "id": "toolu_1", "name": .string(Self.mcpName), "input": [:]]
+                        ],
                     ],
-                    ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": "none"]]],
+                    [
+                        "role": "user",
+                        "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": "none"]],
+                    ],
                 ],
             ])
         let converted = try client.upstreamBody(route: TestRoutes.openAI)

@@ -17,8 +17,9 @@ import Wire
 
     @Test(arguments: Dialect.allCases)
     func namesEveryUpstreamTakesAreKept(upstream: Dialect) {
-        for name in ["Read", "mcp__github__create_issue", "web-search_2", "_private", String(repeating: "a", count: 64)]
-        {
+        for name in [
+            "Read", "mcp__github__create_issue", "web-search_2", "_private", String(repeating: "a", count: 64),
+        ] {
             #expect(UpstreamToolName.isValid(name, for: upstream), "\(name)")
             #expect(UpstreamToolName.fitted(name, for: upstream) { _ in true } == name)
         }

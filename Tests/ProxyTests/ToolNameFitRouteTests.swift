@@ -42,7 +42,8 @@ import Wire
             let sent = try JSONValue(parsing: try #require(proxy.stub.requests.last).body)
             #expect(sent["tools"]?[0]?["function"]?["name"] == .string(Self.mcpFitted))
             #expect(sent["tools"]?[1]?["function"]?["name"] == "Read")
-            #expect(!String(decoding: try #require(proxy.stub.requests.last).body, as: UTF8.self).contains(Self.mcpName))
+            #expect(
+                !String(decoding: try #require(proxy.stub.requests.last).body, as: UTF8.self).contains(Self.mcpName))
 
             let frames = sseFrames(reply.text)
             let start = try #require(frames.first { $0.event == "content_block_start" })
