@@ -20,7 +20,7 @@ import Wire
             proxy.stub.reply = .eventStream(
                 [
                     chunk(
-                        #"{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":""#
+                        #"{"role":"assistant","tool_calls":[{"index":0,"id":"call_abc123def456","type":"function","function":{"name":""#
                             + Self.mcpFitted + #"","arguments":""}}]}"#, "null"),
                     chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"{\"cloudId\":\"x\"}"}}]}"#, "null"),
                     chunk("{}", #""tool_calls""#),
@@ -49,7 +49,7 @@ import Wire
             let start = try #require(frames.first { $0.event == "content_block_start" })
             #expect(
                 try JSONValue(parsing: start.data)["content_block"]
-                    == ["type": "tool_use", "id": "call_1", "name": .string(Self.mcpName), "input": [:]])
+                    == ["type": "tool_use", "id": "call_abc123def456", "name": .string(Self.mcpName), "input": [:]])
             #expect(!reply.text.contains(Self.mcpFitted))
             #expect(AnthropicStreamChecker.violations(inBytes: reply.body).isEmpty)
         }
