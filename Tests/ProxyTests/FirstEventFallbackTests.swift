@@ -138,6 +138,44 @@ struct FirstEventFallbackTests {
         }
     }
 
+    /// An upstream that says 200 and then nothing (an empty stream) failed
+    /// before anything reached the client: the next entry answers.
+    @Test func anEmptyStreamFallsBack() async throws {
+        try await ProxyHarness.run(configYAML: Self.yaml) { proxy in
+            proxy.stub.replyFor = Self.replying(first: .eventStream([]))
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "claude-main", stream: true))
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(sseFrames(reply.text).compactMap(\.event).last == "message_stop", "\(reply.text)")
+            #expect(Self.upstreams(proxy.stub) == ["up-claude", "up-backup"])
+        }
+    }
+
+    /// The route's `max_stream_duration` holds while the head waits: an
+    /// upstream that only sends comments (OpenRouter's while it queues)
+    /// does not hold the client past it, and the next entry answers.
+    @Test func commentsPastTheStreamsDurationFallBack() async throws {
+        let yaml: (String) -> String = { base in
+            """
+            models:
+              - {model_id: gpt-main, model_name: up-gpt, api_base: "\(base)/v1", format: openai, fallback: [backup],
+                 max_stream_duration: 1s}
+              - {model_id: backup, model_name: up-backup, api_base: "\(base)/v1", format: openai}
+
+            """
+        }
+        try await ProxyHarness.run(configYAML: yaml) { proxy in
+            proxy.stub.replyFor = Self.replying(
+                first: .eventStream(
+                    Array(repeating: ": OPENROUTER PROCESSING\n\n", count: 8), delay: .milliseconds(300)))
+            let started = ContinuousClock.now
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt-main", stream: true))
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(sseFrames(reply.text).compactMap(\.event).last == "message_stop", "\(reply.text)")
+            #expect(Self.upstreams(proxy.stub) == ["up-gpt", "up-backup"])
+            #expect(ContinuousClock.now - started < .seconds(2.2))
+        }
+    }
+
     @Test func anErrorAfterARealFirstEventGoesToTheClient() async throws {
         try await ProxyHarness.run(configYAML: Self.yaml) { proxy in
             let late = [UpstreamBodies.openAIStream[0]] + Self.openAIError(type: "server_error")

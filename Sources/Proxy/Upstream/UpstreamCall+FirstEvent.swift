@@ -26,13 +26,34 @@ extension UpstreamCall {
         else { return }
         var converter = request.streamConverter(route: options, createdAt: exchange.createdAt)
         var read: [ByteBuffer] = []
-        var readBytes = 0
+        // The route's bounds hold while the head waits too: an upstream that
+        // sends only comments (OpenRouter's `: PROCESSING`) keeps its read
+        // timeout from firing, and would hold the client for ever.
+        var limits = StreamLimits(
+            upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
         exchange.stage = .upstreamStream
+        // The attempt given up: what was read recorded, scrubbed, and the error to throw.
+        func givingUp(_ error: APIError) -> APIError {
+            var scrubber = credentialScrubber(sent: sent)
+            var held = HeldUpstreamChunks(for: exchange)
+            for chunk in read { held.hold(chunk) }
+            held.finish(failed: true, scrubber: &scrubber)
+            return scrubber.scrubbing(error)
+        }
         do {
-            // Past the largest event the relay takes, it fails the stream itself.
-            while readBytes <= maxStreamEventBytes, let chunk = try await response.body.readAhead() {
+            while true {
+                guard let chunk = try await response.body.readAhead() else {
+                    // Ended before its first event: what the relay would say
+                    // of it (an empty stream, a last error with no blank line).
+                    var frames = SSEFrames()
+                    converter.finish(error: nil, into: &frames)
+                    if let error = converter.reportedError, UpstreamFallbackPolicy.triggers(error) {
+                        throw givingUp(error)
+                    }
+                    break
+                }
                 read.append(chunk)
-                readBytes += chunk.readableBytes
+                if let error = limits.check(chunkBytes: chunk.readableBytes) { throw givingUp(error) }
                 // Line by line: a chunk can hold a real first event and an
                 // error after it, which is the client's like any other.
                 var frames = SSEFrames()
@@ -45,16 +66,22 @@ extension UpstreamCall {
                 }
                 if let error = converter.reportedError {
                     guard UpstreamFallbackPolicy.triggers(error) else { break }
-                    var scrubber = credentialScrubber(sent: sent)
-                    var held = HeldUpstreamChunks(for: exchange)
-                    for chunk in read { held.hold(chunk) }
-                    held.finish(failed: true, scrubber: &scrubber)
-                    throw scrubber.scrubbing(error)
+                    throw givingUp(error)
                 }
                 if !frames.isEmpty { break }
             }
-        } catch let error where !(error is APIError) && !(error is CancellationError) && !Task.isCancelled {
-            // The upstream failed before its first event: the relay reports it as it would have.
+        } catch let error as APIError {
+            throw error
+        } catch let error where error is CancellationError || Task.isCancelled {
+            // The client left: what was read is in the cassette, as the relay would have recorded it.
+            _ = givingUp(APIError(status: 499, type: "api_error", message: "cancelled"))
+            throw error
+        } catch {
+            // The upstream failed (a timeout, a reset) before its first
+            // event: nothing reached the client, so the next entry may try.
+            let failure = UpstreamFailure.streamError(
+                for: error, upstream: upstreamName, timeout: entry.timeout, streamed: true)
+            if UpstreamFallbackPolicy.triggers(failure) { throw givingUp(failure) }
             response.body.putBack(read, failure: error)
             return
         }
