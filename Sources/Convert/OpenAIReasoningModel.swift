@@ -80,6 +80,23 @@ public enum OpenAIReasoningModel {
         return !parts.dropFirst(2).contains("chat")
     }
 
+    /// Whether `model` names one of OpenAI's chat models, which refuse a
+    /// reasoning effort ("Unsupported parameter: 'reasoning_effort'"):
+    /// `gpt-4`, `gpt-4o`, `gpt-4.1` and their dated and smaller forms,
+    /// `gpt-3.5-turbo`, `chatgpt-4o-latest`, and the gpt-5 family's chat
+    /// models (`gpt-5-chat-latest`). A name it does not know (a new family,
+    /// `codex-mini-latest`, an Azure deployment's own name) is not one: its
+    /// effort is sent, and a model that refuses it is named in the config.
+    public static func isChatModel(_ model: String) -> Bool {
+        let parts = model.lowercased().split(separator: "-")
+        guard let family = parts.first else { return false }
+        if family == "chatgpt" { return true }
+        guard family == "gpt", parts.count > 1 else { return false }
+        let version = parts[1]
+        if version.hasPrefix("4") || version == "3.5" { return true }
+        return (version == "5" || version.hasPrefix("5.")) && parts.dropFirst(2).contains("chat")
+    }
+
     /// Whether `model` is one of the o-series (`o1`, `o3-mini`,
     /// `o4-mini-2025-04-16`), which on Chat Completions also refuse
     /// `parallel_tool_calls` ("Unsupported parameter: 'parallel_tool_calls'

@@ -135,7 +135,7 @@ public struct ModelEntry: Sendable {
             reasoningEffortRefused: reasoningEffortRefused, chatServer: chatServer, idSeed: idSeed)
         if reasoningModelByName {
             // The client's `gpt-4.1` refuses an effort as a named entry's would.
-            options.reasoningEffortRefused = OpenAIReasoningModel.matches(requestedModel) ? nil : true
+            options.reasoningEffortRefused = OpenAIReasoningModel.isChatModel(requestedModel) ? true : nil
         }
         if reasoningModelByName, OpenAIReasoningModel.matches(requestedModel) {
             // What the config's defaults would be for an entry naming this model: no sampling
@@ -186,20 +186,21 @@ public struct ModelEntry: Sendable {
     }
 
     /// Whether the upstream model is known to refuse a reasoning effort,
-    /// for the entry's named model: on OpenAI's own API or Azure's, a model
-    /// that is not one of the reasoning models (``reasoningModel``, filled
-    /// in first, or its name: `gpt-4.1`, `gpt-4o`, `gpt-5-chat-latest`
-    /// refuse `reasoning_effort` with 400; an Azure deployment named
-    /// otherwise says `reasoning_model: true`); on Mistral's
-    /// (``chatServer``, filled in first), every model (most refuse the member, and the API refuses members it does
-    /// not know; the few that take one take `high` or `none` only, which a
-    /// route's own `reasoning_effort` still sends). A `model_name: "*"`
-    /// entry on OpenAI's API decides per request (``routeOptions(requestedModel:)``).
-    /// Filled in when the config is read, as ``defaultReasoningModel``.
+    /// for the entry's named model: on OpenAI's own API or Azure's, one of
+    /// OpenAI's chat models by its name (``OpenAIReasoningModel/isChatModel(_:)``:
+    /// `gpt-4.1`, `gpt-4o`, `gpt-5-chat-latest` answer 400), unless the
+    /// entry says `reasoning_model: true`; a name the proxy does not know
+    /// (an Azure deployment's own) is sent its effort. On Mistral's
+    /// (``chatServer``, filled in first), every model: most refuse the
+    /// member, and the API refuses members it does not know; the few that
+    /// take one take `high` or `none` only, which a route's own
+    /// `reasoning_effort` still sends. A `model_name: "*"` entry on OpenAI's
+    /// API decides per request (``routeOptions(requestedModel:)``). Filled
+    /// in when the config is read, as ``defaultReasoningModel``.
     var defaultReasoningEffortRefused: Bool {
         if chatServer == .mistral { return true }
         guard namesReasoningModels, modelName != Self.passThroughModelName else { return false }
-        return reasoningModel != true && !OpenAIReasoningModel.matches(modelName)
+        return reasoningModel != true && OpenAIReasoningModel.isChatModel(modelName)
     }
 
     /// For a `model_name: "*"` entry that does not set `reasoning_model`:
