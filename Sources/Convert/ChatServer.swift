@@ -1,3 +1,5 @@
+import Wire
+
 /// A server of OpenAI's Chat format whose rules are stricter than OpenAI's
 /// own, so a converted request is fitted to it (`chat_server` in the
 /// config; ``RouteOptions/chatServer``).
@@ -20,5 +22,58 @@ public enum ChatServer: String, Sendable, Hashable, Codable, CaseIterable {
     /// not say; nil for OpenAI's rules.
     public static func serving(host: String) -> ChatServer? {
         host == "api.mistral.ai" || host == "codestral.mistral.ai" ? .mistral : nil
+    }
+}
+
+extension ChatServer {
+    /// A Chat client's own request, passed through to this server, fitted
+    /// to its rules as a converted one is (an OpenAI SDK session moved to
+    /// Mistral, or falling back to it, carries `call_...` ids): ids fitted
+    /// in the calls and their results alike, `user` and `stream_options`
+    /// not sent, `seed` as `random_seed`. Nothing is copied when nothing
+    /// needs fitting.
+    /// - Returns: one note for the ids, one for the members.
+    func fitPassedThrough(_ request: inout JSONObject) -> [ConversionDiagnostic] {
+        var diagnostics: [ConversionDiagnostic] = []
+        if let messages = request["messages"]?.arrayValue, messages.contains(where: Self.hasForeignToolCallID) {
+            request["messages"] = .array(messages.map(Self.fittingToolCallIDs))
+            diagnostics.append(
+                .info(
+                    "/messages", "tool call ids not of Mistral's form sent as nine letters and digits of their SHA-256")
+            )
+        }
+        var dropped: [String] = []
+        for name in ["user", "stream_options"] where request.removeValue(forKey: name) != nil { dropped.append(name) }
+        if let seed = request.removeValue(forKey: "seed") {
+            request["random_seed"] = seed
+            dropped.append("seed (sent as random_seed)")
+        }
+        if !dropped.isEmpty {
+            diagnostics.append(
+                .info("/", "not sent to Mistral, which refuses them: " + dropped.joined(separator: ", ")))
+        }
+        return diagnostics
+    }
+
+    private static func hasForeignToolCallID(_ message: JSONValue) -> Bool {
+        let ids = [message["tool_call_id"]] + (message["tool_calls"]?.arrayValue ?? []).map { $0["id"] }
+        return ids.contains { id in id?.stringValue.map { UpstreamToolCallID.mistralFitted($0) != $0 } ?? false }
+    }
+
+    private static func fittingToolCallIDs(_ message: JSONValue) -> JSONValue {
+        var message = message
+        if let id = message["tool_call_id"]?.stringValue {
+            message["tool_call_id"] = .string(UpstreamToolCallID.mistralFitted(id))
+        }
+        if let calls = message["tool_calls"]?.arrayValue {
+            message["tool_calls"] = .array(
+                calls.map { call in
+                    guard let id = call["id"]?.stringValue else { return call }
+                    var call = call
+                    call["id"] = .string(UpstreamToolCallID.mistralFitted(id))
+                    return call
+                })
+        }
+        return message
     }
 }

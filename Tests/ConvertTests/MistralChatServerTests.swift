@@ -67,6 +67,45 @@ import Wire
         #expect(converted.body["seed"] == 7)
     }
 
+    /// An OpenAI SDK session moved to Mistral is passed through, and
+    /// fitted alike: its `call_` ids, `user`, `stream_options` and `seed`.
+    @Test func aChatClientPassedThroughIsFittedToo() throws {
+        let body: JSONValue = [
+            "model": "devstral", "stream": true, "stream_options": ["include_usage": true], "user": "u1", "seed": 3,
+            "messages": [
+                ["role": "user", "content": "Write it"],
+                [
+                    "role": "assistant", "content": nil,
+                    "tool_calls": [
+                        [
+                            "id": "call_Xy7P9qR2sT5uV8wZ1aB3cD4e", "type": "function",
+                            "function": ["name": "Write", "arguments": "{}"],
+                        ],
+                        ["id": "gSIMJiOkT", "type": "function", "function": ["name": "Write", "arguments": "{}"]],
+                    ],
+                ],
+                ["role": "tool", "tool_call_id": "call_Xy7P9qR2sT5uV8wZ1aB3cD4e", "content": "done"],
+                ["role": "tool", "tool_call_id": "gSIMJiOkT", "content": "done too"],
+            ],
+        ]
+        let client = try ClientRequest(endpoint: ClientEndpoint(dialect: .openai), body: body)
+        let converted = try client.upstreamBody(route: Self.mistral)
+        let messages = try #require(converted.body["messages"]?.arrayValue)
+        let callIDs = try #require(messages[1]["tool_calls"]?.arrayValue).compactMap { $0["id"]?.stringValue }
+        #expect(callIDs.count == 2 && callIDs[1] == "gSIMJiOkT")
+        #expect(callIDs[0].utf8.count == 9 && callIDs[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        #expect(messages.dropFirst(2).compactMap { $0["tool_call_id"]?.stringValue } == callIDs)
+        #expect(converted.body["user"] == nil && converted.body["stream_options"] == nil)
+        #expect(converted.body["seed"] == nil && converted.body["random_seed"] == 3)
+        #expect(converted.body["model"] == "devstral-medium-latest")
+        #expect(converted.diagnostics.filter { $0.severity == .info }.count == 2)
+        // Already in Mistral's form: nothing to fit, nothing noted.
+        let plain = try ClientRequest(
+            endpoint: ClientEndpoint(dialect: .openai),
+            body: ["model": "devstral", "messages": [["role": "user", "content": "Hi"]]])
+        #expect(try plain.upstreamBody(route: Self.mistral).diagnostics.isEmpty)
+    }
+
     @Test func theRouteLineNamesTheServer() {
         #expect(Self.mistral.json["chat_server"] == "mistral")
         #expect(TestRoutes.openAI.json["chat_server"] == nil)

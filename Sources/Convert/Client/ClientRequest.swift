@@ -146,7 +146,11 @@ public struct ClientRequest: Sendable {
             Self.applyRouteSettings(to: &object, dialect: dialect, route: &route, diagnostics: &diagnostics)
             if dialect == .gemini { diagnostics += GeminiForeignSignatures.drop(from: &object) }
             if dialect == .openaiResponses { diagnostics += OpenAIResponsesForeignReasoning.drop(from: &object) }
-            diagnostics += UpstreamToolCallID.fitPassedThrough(&object, dialect: dialect)
+            if dialect == .openai, let server = route.chatServer {
+                diagnostics += server.fitPassedThrough(&object)
+            } else {
+                diagnostics += UpstreamToolCallID.fitPassedThrough(&object, dialect: dialect)
+            }
             var converted = RequestConverter.passthrough(object, dialect: dialect, route: route)
             converted.diagnostics = diagnostics + converted.diagnostics
             return converted
@@ -178,7 +182,8 @@ public struct ClientRequest: Sendable {
         var (route, diagnostics) = try ContextBudget.fit(anthropicRequest: pivot.body, route: configured)
         if case .object(var object) = pivot.body {
             Self.applyRouteSettings(to: &object, dialect: .anthropic, route: &route, diagnostics: &diagnostics)
-            // After the rules: a tool they add or a choice they set is fitted too.
+            // After the rules, with the map of the client's own list (which the answer's names are
+            // restored from): a tool a rule adds keeps its name, and must be named as the upstream takes it.
             diagnostics += toolNames.fit(&object)
             pivot.body = .object(object)
         }
@@ -198,8 +203,35 @@ public struct ClientRequest: Sendable {
     /// list before the route's rules, the same list on the way up and back.
     func upstreamToolNames(route: RouteOptions) -> UpstreamToolNames {
         guard !isPassthrough(route) else { return .unchanged }
-        let tools = dialect == .anthropic ? body["tools"] : (try? pivotRequest(for: route))?.body["tools"]
-        return upstreamToolNames(route: route, tools: tools)
+        if dialect == .anthropic { return upstreamToolNames(route: route, tools: body["tools"]) }
+        // Read into the pivot (a whole decode of a long history, at each
+        // answer that calls a tool) only when a name of the client's own
+        // list needs fitting, as nearly none does.
+        guard clientToolNames.contains(where: { !UpstreamToolName.isValid($0, for: route.upstreamDialect) }) else {
+            return upstreamToolNames(route: route, tools: nil)
+        }
+        return upstreamToolNames(route: route, tools: (try? pivotRequest(for: route))?.body["tools"])
+    }
+
+    /// The names of the tools in the client's own request, as its dialect
+    /// lists them (Chat's functions and legacy `functions`, Responses'
+    /// function tools, Gemini's declarations in either spelling).
+    private var clientToolNames: [String] {
+        func names(_ list: JSONValue?, _ key: String, under nested: String? = nil) -> [String] {
+            (list?.arrayValue ?? []).compactMap { item in
+                let holder = nested.map { item[$0] } ?? item
+                return holder?[key]?.stringValue
+            }
+        }
+        switch dialect {
+        case .openai: return names(body["tools"], "name", under: "function") + names(body["functions"], "name")
+        case .openaiResponses: return names(body["tools"], "name")
+        case .gemini:
+            return (body["tools"]?.arrayValue ?? []).flatMap {
+                names($0["functionDeclarations"], "name") + names($0["function_declarations"], "name")
+            }
+        case .anthropic: return names(body["tools"], "name")
+        }
     }
 
     private func upstreamToolNames(route: RouteOptions, tools: JSONValue?) -> UpstreamToolNames {
