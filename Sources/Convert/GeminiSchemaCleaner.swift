@@ -54,11 +54,13 @@ struct GeminiSchemaCleaner {
         "string": ["enum", "minLength", "maxLength", "pattern"],
         "number": ["minimum", "maximum"], "integer": ["minimum", "maximum"],
     ]
-    /// The item schema of an array that names none: any value Gemini can
-    /// describe. Its `type` is required, so no `{}`; an array, which needs
-    /// `items` of its own, is the one kind left out.
+    /// The item schema of an array that names none: any scalar Gemini can
+    /// describe. Its `type` is required, so no `{}`; an array needs `items`
+    /// of its own, and an object with no properties is refused ("properties
+    /// should be non-empty for OBJECT type", as a tool's parameters are), so
+    /// both are left out.
     static let anyValue: JSONValue = [
-        "anyOf": [["type": "string"], ["type": "number"], ["type": "boolean"], ["type": "object"]]
+        "anyOf": [["type": "string"], ["type": "number"], ["type": "boolean"]]
     ]
 
     private let definitions: JSONObject

@@ -204,8 +204,16 @@ public struct UpstreamStreamConverter: Sendable {
         // What the client's encoder left out, the last events included.
         defer { if !writesAnthropic { notes += encoder!.takeDiagnostics() } }
         // The proxy ended the answer at a stop sequence: what the upstream
-        // still had to say (or its failure) is no one's.
-        guard !endedAtStopSequence else { return }
+        // still had to say (or its failure) is no one's; what the
+        // transcoder noted before then still counts.
+        guard !endedAtStopSequence else {
+            if case .payloads(var machine) = transcoder {
+                transcoder = .vacant
+                notes += machine.takeDiagnostics()
+                transcoder = .payloads(machine)
+            }
+            return
+        }
         var error = error
         // Once the client's stream has ended, what the upstream sends after
         // it is not read; but after a Responses error its `response.failed`

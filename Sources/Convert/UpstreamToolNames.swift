@@ -21,6 +21,10 @@ struct UpstreamToolNames: Sendable {
     private var originalNames: [String: String] = [:]
     /// The names of the list sent unchanged, which a fitted name must not take.
     private var keptNames: Set<String> = []
+    /// The list's names as the client wrote them: a name outside the list
+    /// fitted alone must not take one, even when every one of them fits
+    /// (``keptNames`` is then not made).
+    private var listNames: [String] = []
 
     /// Names for a pass-through, which go up as the client wrote them.
     static let unchanged = UpstreamToolNames()
@@ -33,6 +37,7 @@ struct UpstreamToolNames: Sendable {
     init(tools: JSONValue?, upstream: Dialect) {
         self.upstream = upstream
         let names = (tools?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        listNames = names
         guard names.contains(where: { !UpstreamToolName.isValid($0, for: upstream) }) else { return }
         keptNames = Set(names.filter { UpstreamToolName.isValid($0, for: upstream) })
         let refused = Set(names).subtracting(keptNames)
@@ -62,7 +67,8 @@ struct UpstreamToolNames: Sendable {
     func fitted(_ name: String) -> String {
         guard let upstream else { return name }
         if let fitted = fittedNames[name] { return fitted }
-        return UpstreamToolName.fitted(name, for: upstream) { keptNames.contains($0) || originalNames[$0] != nil }
+        // Rare (an earlier turn's call of a removed tool whose name is refused): the list is searched.
+        return UpstreamToolName.fitted(name, for: upstream) { listNames.contains($0) || originalNames[$0] != nil }
     }
 
     /// The client's name for a tool the upstream called `name`.

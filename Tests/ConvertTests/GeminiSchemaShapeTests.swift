@@ -18,7 +18,7 @@ import Wire
         #expect(schema == ["type": "array", "description": "tags", "items": GeminiSchemaCleaner.anyValue])
         #expect(
             GeminiSchemaCleaner.anyValue
-                == ["anyOf": [["type": "string"], ["type": "number"], ["type": "boolean"], ["type": "object"]]])
+                == ["anyOf": [["type": "string"], ["type": "number"], ["type": "boolean"]]])
         #expect(diagnostics.map(\.path) == ["/tools/0/input_schema/properties/x/items"])
     }
 
