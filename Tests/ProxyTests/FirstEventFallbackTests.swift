@@ -176,9 +176,31 @@ struct FirstEventFallbackTests {
         }
     }
 
+    /// Anthropic answers 200, sends `message_start`, then says it is
+    /// overloaded; a Chat server may send a role-only chunk first. Those
+    /// only open the answer: nothing the client could use has come, and the
+    /// next entry answers.
+    @Test func anErrorAfterTheAnswersOpeningFallsBack() async throws {
+        try await ProxyHarness.run(configYAML: Self.yaml) { proxy in
+            let anthropic = UpstreamBodies.anthropicStream(before: "content_block_start") + Self.anthropicOverloaded
+            proxy.stub.replyFor = Self.replying(first: .eventStream([anthropic]))
+            let reply = try await proxy.post(json: ProxyHarness.messages(model: "claude-main", stream: true))
+            let events = sseFrames(reply.text).compactMap(\.event)
+            #expect(events.filter { $0 == "message_start" }.count == 1, "\(reply.text)")
+            #expect(events.last == "message_stop" && !events.contains("error"), "\(reply.text)")
+            #expect(Self.upstreams(proxy.stub) == ["up-claude", "up-backup"])
+
+            let chat = [UpstreamBodies.openAIStream[0]] + Self.openAIError(type: "server_error")
+            proxy.stub.replyFor = Self.replying(first: .eventStream(chat))
+            let fromChat = try await proxy.post(json: ProxyHarness.messages(model: "gpt-main", stream: true))
+            #expect(sseFrames(fromChat.text).compactMap(\.event).last == "message_stop", "\(fromChat.text)")
+            #expect(Self.upstreams(proxy.stub) == ["up-claude", "up-backup", "up-gpt", "up-backup"])
+        }
+    }
+
     @Test func anErrorAfterARealFirstEventGoesToTheClient() async throws {
         try await ProxyHarness.run(configYAML: Self.yaml) { proxy in
-            let late = [UpstreamBodies.openAIStream[0]] + Self.openAIError(type: "server_error")
+            let late = Array(UpstreamBodies.openAIStream[0...1]) + Self.openAIError(type: "server_error")
             proxy.stub.replyFor = Self.replying(first: .eventStream(late))
             let reply = try await proxy.post(json: ProxyHarness.messages(model: "gpt-main", stream: true))
             #expect(reply.status == 200)
@@ -188,10 +210,14 @@ struct FirstEventFallbackTests {
             #expect(reply.text.contains("provider said server_error"), "\(reply.text)")
             #expect(Self.upstreams(proxy.stub) == ["up-gpt"])
 
-            let anthropicLate = UpstreamBodies.anthropicStream(before: "content_block_start") + Self.anthropicOverloaded
+            let anthropicLate = UpstreamBodies.anthropicStream(before: "content_block_delta") + Self.anthropicOverloaded
             proxy.stub.replyFor = Self.replying(first: .eventStream([anthropicLate]))
             let relayed = try await proxy.post(json: ProxyHarness.messages(model: "claude-main", stream: true))
-            #expect(sseFrames(relayed.text).compactMap(\.event) == ["message_start", "error"], "\(relayed.text)")
+            #expect(
+                sseFrames(relayed.text).compactMap(\.event) == [
+                    "message_start", "content_block_start", "ping", "error",
+                ],
+                "\(relayed.text)")
             #expect(Self.upstreams(proxy.stub) == ["up-gpt", "up-claude"])
         }
     }

@@ -31,6 +31,7 @@ extension UpstreamCall {
         // timeout from firing, and would hold the client for ever.
         var limits = StreamLimits(
             upstream: upstreamName, maxDuration: entry.maxStreamDuration, maxEventBytes: maxStreamEventBytes)
+        var opening = AnswerOpening()
         exchange.stage = .upstreamStream
         // The attempt given up: what was read recorded, scrubbed, and the error to throw.
         func givingUp(_ error: APIError) -> APIError {
@@ -55,13 +56,18 @@ extension UpstreamCall {
                 read.append(chunk)
                 if let error = limits.check(chunkBytes: chunk.readableBytes) { throw givingUp(error) }
                 // Line by line: a chunk can hold a real first event and an
-                // error after it, which is the client's like any other.
+                // error after it, which is the client's like any other. An
+                // event that only opens the answer (``AnswerOpening``) is not
+                // one: Anthropic says it is overloaded after `message_start`.
                 var frames = SSEFrames()
                 let bytes = chunk.readableBytesView
                 var start = bytes.startIndex
                 while start < bytes.endIndex, frames.isEmpty, converter.reportedError == nil {
                     let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.endIndex
-                    converter.receive(bytes[start..<end], into: &frames)
+                    let line = bytes[start..<end]
+                    opening.read(line, dialect: options.upstreamDialect)
+                    converter.receive(line, into: &frames)
+                    if !frames.isEmpty, opening.endedEventOpened { frames = SSEFrames() }
                     start = end
                 }
                 if let error = converter.reportedError {
