@@ -32,7 +32,7 @@ public struct UpstreamStreamConverter: Sendable {
     private var encoder: (any ClientStreamEncoder)?
     /// `encoder == nil`, kept: asked for every event, the comparison copied
     /// the optional existential out and back (~150 instructions a time).
-    private let writesAnthropic: Bool
+    let writesAnthropic: Bool
     /// Checks converted tool calls' arguments; nil where the frames reach
     /// the client as they came (an Anthropic upstream's to an Anthropic
     /// client, or a pass-through). An Anthropic upstream's calls are checked
@@ -40,7 +40,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// can send arguments that are not JSON, and the client's stream must
     /// still be valid.
     private var toolGuard: ToolArgumentGuard?
-    private let upstreamName: String
+    let upstreamName: String
     /// A pass-through's state, for ``Transcoder/passthrough``. Kept out of
     /// the enum: taken out of it and put back for every event and read
     /// (hasEnded, isComplete: each chunk), the relay's copies cost a
@@ -69,7 +69,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// The first error the client's stream reports, as it arose: an
     /// upstream's error event, data that is not JSON, an early end, or the
     /// failure handed to ``finish(error:)``.
-    public private(set) var reportedError: APIError?
+    public internal(set) var reportedError: APIError?
 
     /// Whether anything came after the client's stream had ended (after
     /// `[DONE]`, `message_stop`, a terminal `response.*` event, or an
@@ -411,7 +411,7 @@ public struct UpstreamStreamConverter: Sendable {
     /// One event, past the tool-call guard. Not an array of one: an Anthropic
     /// upstream's events come one at a time, and an array each was an
     /// allocation per frame.
-    private mutating func write(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
+    mutating func write(_ event: AnthropicStreamEvent, into output: inout SSEFrames) {
         // Before the guard, which finds the call's schema by the client's name.
         let event = restoringToolName(event)
         switch toolGuard?.check(event) ?? .pass {
@@ -463,52 +463,5 @@ public struct UpstreamStreamConverter: Sendable {
         } else {
             event.appendFrame(to: &output)
         }
-    }
-
-    /// An Anthropic upstream's frames: as they are for an Anthropic client,
-    /// else read into pivot events for the client's encoder. A frame that
-    /// is not JSON ends the stream with an error there, as it does for the
-    /// other upstream formats: skipping it could cut a tool call's
-    /// arguments short in a stream that then finishes as if whole.
-    /// - Parameter payload: the single frame's payload when the relay
-    ///   already parsed it.
-    private mutating func relayed(
-        _ frame: SSERawEvent, from relay: inout AnthropicStreamRelay, payload: JSONValue? = nil,
-        into output: inout SSEFrames
-    ) {
-        // The relay's error is set only as it ends: not copied out before.
-        if relay.hasEnded, reportedError == nil, let error = relay.error { reportedError = error }
-        guard !writesAnthropic else { return output.append(frame) }
-        // Most frames are content, read from their bytes with no JSON tree
-        // and so tried first (a frame whose name is not the type read is
-        // left to the rest). No client encoder writes anything for a ping,
-        // and a stop has nothing to read: neither is parsed (nor is either
-        // for an Anthropic client, which gets them as they came).
-        let event: AnthropicStreamEvent
-        if payload == nil, let read = AnthropicFrameReader.event(frame.data), frame.event == read.name {
-            event = read
-        } else if frame.event == "ping" {
-            return
-        } else if frame.event == "error", let error = relay.error {
-            event = .error(error)
-        } else if frame.event == "message_stop" {
-            event = .messageStop
-        } else if var parsed = payload ?? (try? JSONValue(parsing: frame.data)) {
-            // The event name decides, as for Anthropic's SDKs and the relay (a `message_stop` whose payload
-            // lost its `type` still ends the stream; the client's terminator must follow).
-            if let name = frame.event, parsed["type"]?.stringValue != name, case .object(var object) = parsed {
-                object["type"] = .string(name)
-                parsed = .object(object)
-            }
-            event = AnthropicStreamEvent(payload: parsed)
-        } else if String(decoding: frame.data, as: UTF8.self).trimmingWhitespace().isEmpty {
-            return
-        } else {
-            let failure = Self.invalidJSON(String(decoding: frame.data, as: UTF8.self), upstreamName: upstreamName)
-            _ = relay.finish(error: failure)
-            if reportedError == nil { reportedError = failure }
-            return write(.error(failure), into: &output)
-        }
-        write(event, into: &output)
     }
 }
